@@ -1,0 +1,150 @@
+"""What every command shares: the App context (store, clock, actor), option decorators, and
+the one way to show or apply a plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from sdesk.errors import SdeskError, ValidationError
+
+if TYPE_CHECKING:
+    from sdesk.git import Identity
+    from sdesk.plan import Applied, Plan
+    from sdesk.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class App:
+    store_path: str | None = None
+    actor_text: str | None = None
+    now_text: str | None = None
+    _now: dt.datetime | None = field(default=None, repr=False)
+
+    @cached_property
+    def store(self) -> Store:
+        from sdesk.store import Store
+
+        return Store.open(self.store_path)
+
+    @property
+    def now(self) -> dt.datetime:
+        """The command's clock: --now / SDESK_NOW when given (scripts, tests), else the wall
+        clock; always aware, in the store's time zone, whole seconds."""
+        if self._now is None:
+            tz = self.store.tz
+            if self.now_text:
+                self._now = parse_when(self.now_text, tz, "--now")
+            else:
+                self._now = dt.datetime.now(tz).replace(microsecond=0)
+        return self._now
+
+    @cached_property
+    def actor(self) -> Identity:
+        from sdesk import git
+
+        if self.actor_text:
+            return git.parse_identity(self.actor_text)
+        return git.user_identity(self.store.top)
+
+
+def parse_when(text: str, tz: dt.tzinfo, what: str) -> dt.datetime:
+    """ISO 8601 first (fast, exact), then anything dateutil understands; naive times are in the
+    store's time zone."""
+    text = text.strip()
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            from dateutil import parser
+
+            value = parser.parse(text)
+        except (ValueError, OverflowError):
+            raise ValidationError(f"{what}: not a date or time: {text!r}") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    return value.replace(microsecond=0)
+
+
+def pass_app(f: F) -> F:
+    return click.pass_obj(f)  # type: ignore[return-value]
+
+
+def output_options(f: F) -> F:
+    """--json, --csv and --fmt for read commands (one renderer: sdesk.render)."""
+    f = click.option("--fmt", metavar="FORMAT", default=None,
+                     help="Table format (any tabulate format: simple, github, grid, plain...).")(f)
+    f = click.option("--csv", "as_csv", is_flag=True, help="CSV output.")(f)
+    f = click.option("--json", "as_json", is_flag=True, help="JSON output for scripts.")(f)
+    return f
+
+
+def commit_options(f: F) -> F:
+    return click.option("--no-commit", is_flag=True,
+                        help="Write the files but leave committing to you.")(f)
+
+
+def plan_options(f: F) -> F:
+    f = click.option("--json", "as_json", is_flag=True, help="Print the plan (or result) as JSON.")(f)
+    f = click.option("--dry-run", is_flag=True, help="Show the plan; change nothing.")(f)
+    return commit_options(f)
+
+
+def read_text_arg(text: str | None, what: str, allow_editor: bool = True) -> str:
+    """Text from an argument, '-' for stdin, or $EDITOR when interactive (like git commit)."""
+    if text == "-":
+        return sys.stdin.read()
+    if text is not None:
+        return text
+    if allow_editor and sys.stdin.isatty() and sys.stdout.isatty():
+        edited = click.edit(f"\n# Write the {what} above. Lines starting with # are dropped.\n")
+        if edited is not None:
+            body = "\n".join(l for l in edited.splitlines() if not l.startswith("#")).strip()
+            if body:
+                return body
+    raise ValidationError(f"no {what} given (pass it as an argument, or '-' to read stdin)")
+
+
+def show_or_apply(
+    app: App,
+    plan: Plan,
+    *,
+    action: str,
+    subject: str,
+    dry_run: bool,
+    as_json: bool,
+    no_commit: bool,
+) -> Applied | None:
+    """Print the plan; unless --dry-run, apply it as one commit. The caller holds the lock."""
+    from sdesk.plan import apply_plan
+
+    if dry_run:
+        if as_json:
+            click.echo(json.dumps({"dry_run": True, "actions": plan.to_json()}, indent=2,
+                                  ensure_ascii=False))
+        else:
+            for line in plan.describe() or ["nothing to do"]:
+                click.echo(line)
+        return None
+    applied = apply_plan(app.store, plan, actor=app.actor, now=app.now, action=action,
+                         subject=subject, commit=not no_commit)
+    if as_json:
+        click.echo(json.dumps({"dry_run": False, "commit": applied.commit,
+                               "actions": plan.to_json()}, indent=2, ensure_ascii=False))
+    else:
+        for line in plan.describe() or ["nothing to do"]:
+            click.echo(line)
+    return applied
+
+
+def fail(message: str) -> SdeskError:
+    return SdeskError(message)

@@ -1,0 +1,61 @@
+"""Notifications as RFC 5322 messages in outbox/, written in the same commit as the change that
+caused them, so a reviewer sees the mail next to the ticket change. Delivery is `sdesk outbox
+send` (sdesk/outbox.py).
+
+Nothing typed by a user reaches a header unsanitised: line breaks and control characters in a
+title or name are folded to spaces, and addresses must be plain addr-specs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sdesk.errors import ValidationError
+
+if TYPE_CHECKING:
+    from sdesk.plan import Notify
+    from sdesk.store import Store
+
+_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
+DEFAULT_FROM = "sdesk@localhost"
+
+
+def header_text(text: str, limit: int = 200) -> str:
+    """A header value from user text: one line, no control characters, bounded length."""
+    return " ".join(_CONTROL.sub(" ", text).split())[:limit]
+
+
+def check_address(address: str) -> str:
+    address = address.strip()
+    if not _ADDRESS.match(address):
+        raise ValidationError(f"not a plain e-mail address: {address!r}")
+    return address
+
+
+def render(store: Store, note: Notify, now: dt.datetime) -> tuple[Path, bytes]:
+    """The message for a Notify action and the outbox path it is written to."""
+    settings = store.settings("mail")
+    sender = check_address(str(settings.get("from", DEFAULT_FROM)))
+    recipients = [check_address(a) for a in note.to]
+    if not recipients:
+        raise ValidationError(f"notification for {note.ticket} has no recipient")
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = ", ".join(recipients)
+    msg["Subject"] = header_text(f"[{note.ticket}] {note.subject}")
+    msg["Date"] = format_datetime(now)
+    msg["Message-ID"] = make_msgid(domain=sender.split("@", 1)[1])
+    msg["X-Sdesk-Ticket"] = note.ticket
+    msg["X-Sdesk-Audience"] = note.audience
+    msg["X-Sdesk-Rule"] = header_text(note.rule)
+    msg.set_content(note.body.replace("\r\n", "\n") + "\n")
+    stamp = now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    name = f"{stamp}-{note.ticket}-{secrets.token_hex(3)}.eml"
+    return store.root / "outbox" / name, bytes(msg)
