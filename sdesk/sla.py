@@ -1,0 +1,137 @@
+"""SLA arithmetic on the business calendar: due times, elapsed time, holds.
+
+Pure functions: no clock, no disk. Business time is walked one business window (one open day)
+at a time in the calendar's local wall time, while every length is measured in UTC, so a
+window that contains a DST change still counts its real minutes. Results are aware datetimes
+in the calendar's zone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sdesk.calendar import Calendar
+from sdesk.reference import Reference
+
+BUSINESS = "business"
+CLOCK_24X7 = "24x7"
+_MAX_DAYS = 3660  # ten years of walking: beyond that the calendar or the input is broken
+
+
+def _local(moment: datetime, cal: Calendar) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError(f"naive datetime {moment.isoformat()}: SLA times must be aware")
+    return moment.astimezone(cal.tz)
+
+
+def _next_window(day: date, cal: Calendar) -> tuple[datetime, datetime]:
+    """The business window of `day`, or of the first business day after it."""
+    window = cal.business_window(day)
+    if window is None:
+        window = cal.business_window(cal.next_business_day(day))
+    assert window is not None  # next_business_day only returns business days
+    return window
+
+
+def _span(a: datetime, b: datetime) -> timedelta:
+    # Subtracting two datetimes of the same zone uses wall time; UTC gives real elapsed time.
+    return b.astimezone(UTC) - a.astimezone(UTC)
+
+
+def _add_business(start: datetime, amount: timedelta, cal: Calendar) -> datetime:
+    cursor = _local(start, cal)
+    if amount <= timedelta(0):
+        return cursor
+    day = cursor.date()
+    for _ in range(_MAX_DAYS):
+        open_at, close_at = _next_window(day, cal)
+        begin = max(cursor, open_at)
+        if begin < close_at:
+            room = _span(begin, close_at)
+            if amount <= room:
+                return (begin.astimezone(UTC) + amount).astimezone(cal.tz)
+            amount -= room
+        cursor = close_at
+        day = close_at.date() + timedelta(days=1)
+    raise ValueError("business time beyond ten years: check calendar.toml")
+
+
+def add_business_minutes(start: datetime, minutes: float, cal: Calendar) -> datetime:
+    """`start` plus `minutes` of business time. A start outside business hours begins at the
+    next opening; a due time that lands exactly on closing time stays there."""
+    if minutes < 0:
+        raise ValueError(f"minutes must not be negative, got {minutes}")
+    return _add_business(start, timedelta(minutes=minutes), cal)
+
+
+def add_clock_minutes(start: datetime, minutes: float, cal: Calendar) -> datetime:
+    """`start` plus `minutes` of real (24x7) time, across DST changes."""
+    if minutes < 0:
+        raise ValueError(f"minutes must not be negative, got {minutes}")
+    return (_local(start, cal).astimezone(UTC) + timedelta(minutes=minutes)).astimezone(cal.tz)
+
+
+def _business_between(a: datetime, b: datetime, cal: Calendar) -> timedelta:
+    a, b = _local(a, cal), _local(b, cal)
+    total = timedelta(0)
+    day = a.date()
+    for _ in range(_MAX_DAYS):
+        if day > b.date():
+            return total
+        window = cal.business_window(day)
+        if window is not None:
+            begin, end = max(a, window[0]), min(b, window[1])
+            if begin < end:
+                total += _span(begin, end)
+        day += timedelta(days=1)
+    raise ValueError("business time beyond ten years: check the dates")
+
+
+def business_minutes_between(a: datetime, b: datetime, cal: Calendar) -> float:
+    """Business minutes from `a` to `b`; 0 if `b` is not after `a`."""
+    if b <= a:
+        return 0.0
+    return _business_between(a, b, cal) / timedelta(minutes=1)
+
+
+def _check_clock(clock: str) -> None:
+    if clock not in (BUSINESS, CLOCK_24X7):
+        raise ValueError(f"clock must be 'business' or '24x7', got {clock!r}")
+
+
+def elapsed_minutes(a: datetime, b: datetime, clock: str, cal: Calendar) -> float:
+    """Minutes from `a` to `b` on the given clock (0 if `b` is not after `a`), for KPIs."""
+    _check_clock(clock)
+    if clock == BUSINESS:
+        return business_minutes_between(a, b, cal)
+    return max(_span(a, b), timedelta(0)) / timedelta(minutes=1)
+
+
+def due(opened: datetime, minutes: float, clock: str, cal: Calendar) -> datetime:
+    """When `minutes` of the given clock have passed since `opened`."""
+    _check_clock(clock)
+    if clock == BUSINESS:
+        return add_business_minutes(opened, minutes, cal)
+    return add_clock_minutes(opened, minutes, cal)
+
+
+def resolve_by(opened: datetime, priority: int, ref: Reference) -> datetime:
+    """The Resolve By time of a ticket of `priority` opened at `opened`."""
+    target = ref.sla.target(priority)
+    return due(opened, target.resolve_minutes, target.clock, ref.calendar)
+
+
+def respond_by(opened: datetime, priority: int, ref: Reference) -> datetime:
+    """The time the first response is due."""
+    target = ref.sla.target(priority)
+    return due(opened, target.response_minutes, target.clock, ref.calendar)
+
+
+def extend_for_hold(resolve_by: datetime, hold_start: datetime, hold_end: datetime,
+                    clock: str, cal: Calendar) -> datetime:
+    """Resolve By moved later by the time the ticket was paused (on hold), measured on the
+    ticket's clock: a weekend on hold does not push a business-clock ticket."""
+    paused = elapsed_minutes(hold_start, hold_end, clock, cal)
+    if paused <= 0:
+        return _local(resolve_by, cal)
+    return due(resolve_by, paused, clock, cal)
