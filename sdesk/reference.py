@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from sdesk.calendar import WEEKDAYS, Calendar, calendar_from_toml
 from sdesk.errors import ReferenceError, SdeskError
@@ -202,28 +202,28 @@ class _Entry:
         if missing:
             self.fail(f"missing key '{missing[0]}'")
 
-    def fail(self, problem: str) -> Any:
+    def fail(self, problem: str) -> NoReturn:
         raise ReferenceError(f"{self.label}: {self.where}: {problem}")
 
-    def str(self, key: str) -> str:
+    def text(self, key: str) -> str:
         value = self.table[key]
         if not isinstance(value, str) or not value.strip():
             self.fail(f"{key} must be a non-empty string, got {value!r}")
         return str(value).strip()
 
     def email(self, key: str) -> str:
-        value = self.str(key)
+        value = self.text(key)
         if "@" not in value or " " in value or value.startswith("@") or value.endswith("@"):
             self.fail(f"{key} must be an email address, got {value!r}")
         return value
 
-    def bool(self, key: str) -> bool:
+    def flag(self, key: str) -> bool:
         value = self.table[key]
         if not isinstance(value, bool):
             self.fail(f"{key} must be true or false, got {value!r}")
         return bool(value)
 
-    def int(self, key: str, lo: int = 0) -> int:
+    def whole(self, key: str, lo: int = 0) -> int:
         value = self.table[key]
         if not isinstance(value, int) or isinstance(value, bool) or value < lo:
             self.fail(f"{key} must be a whole number >= {lo}, got {value!r}")
@@ -235,7 +235,7 @@ class _Entry:
             self.fail(f"{key} must be a positive number, got {value!r}")
         return float(value)
 
-    def strs(self, key: str, default: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    def texts(self, key: str, default: tuple[str, ...] | None = None) -> tuple[str, ...]:
         if key not in self.table and default is not None:
             return default
         value = self.table[key]
@@ -245,7 +245,7 @@ class _Entry:
         return tuple(v.strip() for v in value)
 
     def choice(self, key: str, choices: tuple[str, ...]) -> str:
-        value = self.str(key)
+        value = self.text(key)
         if value not in choices:
             self.fail(f"{key} must be one of {', '.join(choices)}, got {value!r}")
         return value
@@ -261,10 +261,10 @@ def _entries(label: str, data: dict[str, Any], array: str) -> list[Any]:
     return value
 
 
-def _no_duplicate(label: str, kind: str, seen: set[str], key: str) -> None:
-    if key.casefold() in seen:
+def _no_duplicate(label: str, kind: str, seen: Iterable[str], key: str) -> None:
+    """Refuse `key` if it is already in `seen`, ignoring case (a typo's twin is a duplicate)."""
+    if key.casefold() in {k.casefold() for k in seen}:
         raise ReferenceError(f"{label}: {kind} '{key}': duplicate")
-    seen.add(key.casefold())
 
 
 def _name_of(entry: Any, key: str, index: int) -> str:
@@ -277,28 +277,27 @@ def _agencies(label: str, data: dict[str, Any]) -> dict[str, Agency]:
     for i, raw in enumerate(_entries(label, data, "agency"), 1):
         e = _Entry(label, f"agency '{_name_of(raw, 'code', i)}'", raw,
                    ("code", "name", "location", "region"))
-        code = e.str("code")
+        code = e.text("code")
         if code != code.upper() or " " in code:
             e.fail(f"code must be upper case without spaces, got {code!r}")
-        _no_duplicate(label, "agency", set(out), code)
-        out[code] = Agency(code, e.str("name"), e.str("location"), e.choice("region", REGIONS))
+        _no_duplicate(label, "agency", out, code)
+        out[code] = Agency(code, e.text("name"), e.text("location"), e.choice("region", REGIONS))
     return out
 
 
 def _teams(label: str, data: dict[str, Any], agencies: dict[str, Agency]) -> dict[str, Team]:
     out: dict[str, Team] = {}
-    seen: set[str] = set()
     providers: dict[str, str] = {}
     for i, raw in enumerate(_entries(label, data, "team"), 1):
         e = _Entry(label, f"team '{_name_of(raw, 'name', i)}'", raw,
                    ("name", "kind", "email", "supervisor", "leads", "agencies", "services"))
-        name = e.str("name")
-        _no_duplicate(label, "team", seen, name)
-        codes = tuple(c.upper() for c in e.strs("agencies"))
+        name = e.text("name")
+        _no_duplicate(label, "team", out, name)
+        codes = tuple(c.upper() for c in e.texts("agencies"))
         for code in codes:
             if code != "*" and code not in agencies:
                 e.fail(f"agencies: unknown agency '{code}' (see agencies.toml)")
-        services = e.strs("services")
+        services = e.texts("services")
         for service in services:
             owner = providers.setdefault(service.casefold(), name)
             if owner != name:
@@ -326,7 +325,7 @@ def _ooo(e: _Entry, value: Any) -> tuple[tuple[date, date], ...]:
 
 
 def _working_days(e: _Entry) -> tuple[int, ...]:
-    days = e.strs("working_days", ("mon", "tue", "wed", "thu", "fri"))
+    days = e.texts("working_days", ("mon", "tue", "wed", "thu", "fri"))
     bad = [d for d in days if d.lower()[:3] not in WEEKDAYS]
     if bad or not days:
         e.fail(f"working_days must list weekdays like \"mon\", got {list(days)!r}")
@@ -343,17 +342,17 @@ def _technicians(label: str, data: dict[str, Any],
     for i, raw in enumerate(_entries(label, data, "technician"), 1):
         e = _Entry(label, f"technician '{_name_of(raw, 'id', i)}'", raw, TECH_KEYS,
                    ("working_days", "out_of_office"))
-        tech_id = e.str("id")
+        tech_id = e.text("id")
         if tech_id != tech_id.lower() or " " in tech_id:
             e.fail(f"id must be lower case without spaces, got {tech_id!r}")
-        _no_duplicate(label, "technician", set(out), tech_id)
-        team = e.str("team")
+        _no_duplicate(label, "technician", out, tech_id)
+        team = e.text("team")
         if team not in teams:
             e.fail(f"team: unknown team '{team}' (see teams.toml)")
         out[tech_id] = Technician(
-            tech_id, e.str("name"), e.email("email"), team,
-            tuple(s.lower() for s in e.strs("skills")), e.str("location"),
-            e.choice("region", REGIONS), e.bool("onsite"), e.bool("remote"),
+            tech_id, e.text("name"), e.email("email"), team,
+            tuple(s.lower() for s in e.texts("skills")), e.text("location"),
+            e.choice("region", REGIONS), e.flag("onsite"), e.flag("remote"),
             e.positive("capacity_hours"), _working_days(e),
             _ooo(e, raw.get("out_of_office", [])))
     return out
@@ -365,12 +364,13 @@ def _software(label: str, data: dict[str, Any]) -> tuple[Software, ...]:
     for i, raw in enumerate(_entries(label, data, "software"), 1):
         e = _Entry(label, f"software '{_name_of(raw, 'name', i)}'", raw,
                    ("name", "approved", "licences", "category"), ("aliases",))
-        name = e.str("name")
-        aliases = e.strs("aliases", ())
+        name = e.text("name")
+        aliases = e.texts("aliases", ())
         for alias in (name, *aliases):
             _no_duplicate(label, "software name or alias", seen, alias)
-        licences = None if raw["licences"] == "site" else e.int("licences")
-        out.append(Software(name, aliases, e.bool("approved"), licences, e.str("category")))
+            seen.add(alias)
+        licences = None if raw["licences"] == "site" else e.whole("licences")
+        out.append(Software(name, aliases, e.flag("approved"), licences, e.text("category")))
     return tuple(out)
 
 
@@ -383,12 +383,12 @@ def _sla(label: str, data: dict[str, Any]) -> SlaChart:
         where = f"priority {raw.get('level', f'#{i}') if isinstance(raw, dict) else f'#{i}'}"
         e = _Entry(label, where, raw, ("level", "name", "response_minutes", "resolve_minutes",
                                        "clock", "description"))
-        level = e.int("level", 1)
+        level = e.whole("level", 1)
         if level in targets:
             e.fail("duplicate level")
-        target = PriorityTarget(level, e.str("name"), e.int("response_minutes", 1),
-                                e.int("resolve_minutes", 1), e.choice("clock", CLOCKS),
-                                e.str("description"))
+        target = PriorityTarget(level, e.text("name"), e.whole("response_minutes", 1),
+                                e.whole("resolve_minutes", 1), e.choice("clock", CLOCKS),
+                                e.text("description"))
         if target.resolve_minutes < target.response_minutes:
             e.fail("resolve_minutes must not be shorter than response_minutes")
         targets[level] = target
@@ -420,8 +420,8 @@ def _vips(label: str, data: dict[str, Any]) -> dict[str, Vip]:
     for i, raw in enumerate(_entries(label, data, "vip"), 1):
         e = _Entry(label, f"vip '{_name_of(raw, 'email', i)}'", raw, ("email", "name", "title"))
         email = e.email("email").lower()
-        _no_duplicate(label, "vip", set(out), email)
-        out[email] = Vip(email, e.str("name"), e.str("title"))
+        _no_duplicate(label, "vip", out, email)
+        out[email] = Vip(email, e.text("name"), e.text("title"))
     return out
 
 
@@ -455,7 +455,7 @@ def _roles(label: str, data: dict[str, Any], teams: dict[str, Team]) -> dict[str
     e = _Entry(label, "roles", data, (*ROLE_KINDS, "leads_email"))
     roles: dict[str, str] = {}
     for role, kind in ROLE_KINDS.items():
-        name = e.str(role)
+        name = e.text(role)
         if name not in teams:
             e.fail(f"{role}: unknown team '{name}' (see teams.toml)")
         if teams[name].kind != kind:
