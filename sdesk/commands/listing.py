@@ -1,0 +1,161 @@
+"""sdesk list and sdesk queue: tickets from the summary index."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from typing import Any
+
+import click
+
+from sdesk.commands.common import App, output_options, pass_app, parse_when
+from sdesk.model import STATUSES, TICKET_TYPES
+
+COLUMNS = ["id", "priority", "vip", "status", "team", "assignee", "resolve_by", "title"]
+WIDE = ["id", "type", "priority", "vip", "status", "team", "assignee", "requester", "agency",
+        "opened_at", "resolve_by", "title"]
+# The guide's working order: VIP first, then earliest Resolve By (then oldest ticket).
+QUEUE_ORDER = "vip DESC, resolve_by IS NULL, resolve_by, opened_at, id"
+SORTS = {"id": "id", "opened": "opened_at, id", "resolve-by": "resolve_by IS NULL, resolve_by, id",
+         "priority": "priority, resolve_by IS NULL, resolve_by, id", "queue": QUEUE_ORDER,
+         "updated": "updated_at DESC, id"}
+
+
+def when(value: float | None, tz: dt.tzinfo) -> str | None:
+    if value is None:
+        return None
+    return dt.datetime.fromtimestamp(value, tz).strftime("%Y-%m-%d %H:%M")
+
+
+def view(row: sqlite3.Row, tz: dt.tzinfo, full: bool = False) -> dict[str, Any]:
+    """A ticket row for output; `full` adds everything the index knows (for --json)."""
+    out: dict[str, Any] = {
+        "id": row["id"], "type": row["type"], "priority": f"P{row['priority']}",
+        "vip": "VIP" if row["vip"] else "", "status": row["status"], "team": row["team"],
+        "assignee": row["assignee"], "requester": row["requester_name"] or row["requester_email"],
+        "agency": row["agency"], "opened_at": when(row["opened_at"], tz),
+        "resolve_by": when(row["resolve_by"], tz), "title": row["title"],
+    }
+    if full:
+        out = {k: row[k] for k in row.keys() if k not in ("path", "dir", "mtime_ns", "size",
+                                                          "sha", "racy", "body")}
+        for key in ("opened_at", "updated_at", "respond_by", "resolve_by", "first_response_at",
+                    "assigned_at", "resolved_at", "closed_at", "csat_at", "last_public_at"):
+            if out.get(key) is not None:
+                out[key] = dt.datetime.fromtimestamp(out[key], tz).isoformat()
+        for key in ("vip", "open", "remote", "on_hold"):
+            out[key] = bool(out[key])
+        for key in ("related", "flags", "kb", "skills"):
+            out[key] = out[key].split() if out[key] else []
+    return out
+
+
+def render_rows(app: App, rows: list[sqlite3.Row], as_json: bool, as_csv: bool,
+                fmt: str | None, wide: bool) -> None:
+    from sdesk.render import emit
+
+    tz = app.store.tz
+    for problem in app.store.index.problems:
+        click.echo(f"sdesk: warning: {problem.message} (skipped)", err=True)
+    data = [view(r, tz, full=as_json) for r in rows]
+    emit(data, WIDE if wide else COLUMNS, as_json=as_json, as_csv=as_csv, fmt=fmt)
+
+
+@click.command("list")
+@click.option("--team", help="Owning team.")
+@click.option("--status", type=click.Choice(STATUSES), multiple=True, help="Repeatable.")
+@click.option("--type", "ticket_type", type=click.Choice(TICKET_TYPES), multiple=True)
+@click.option("--assignee", help="Technician id.")
+@click.option("--unassigned", is_flag=True, help="Only tickets with no assignee.")
+@click.option("--vip", is_flag=True, help="Only VIP requesters.")
+@click.option("--priority", type=click.IntRange(1, 4), multiple=True, help="Repeatable.")
+@click.option("--overdue", is_flag=True, help="Open tickets past Resolve By.")
+@click.option("--requester", help="Requester e-mail.")
+@click.option("--agency", help="Agency code.")
+@click.option("--text", help="Words in the title (case-insensitive).")
+@click.option("--since", help="Opened on or after (date).")
+@click.option("--all", "include_done", is_flag=True, help="Include resolved and closed.")
+@click.option("--sort", type=click.Choice(list(SORTS)), default="id", show_default=True)
+@click.option("--limit", "-n", type=click.IntRange(min=1), help="At most N tickets.")
+@click.option("--wide", "-w", is_flag=True, help="More columns.")
+@output_options
+@pass_app
+def list_tickets(app: App, team: str | None, status: tuple[str, ...],
+                 ticket_type: tuple[str, ...], assignee: str | None, unassigned: bool, vip: bool,
+                 priority: tuple[int, ...], overdue: bool, requester: str | None,
+                 agency: str | None, text: str | None, since: str | None, include_done: bool,
+                 sort: str, limit: int | None, wide: bool, as_json: bool, as_csv: bool,
+                 fmt: str | None) -> None:
+    """List tickets (open ones unless --all or --status), filtered.
+
+    \b
+    Examples:
+      sdesk list --team "IS-Desktop Support" --unassigned
+      sdesk list --overdue --vip --json
+    """
+    where: list[str] = []
+    params: list[Any] = []
+    if status:
+        where.append(f"status IN ({','.join('?' * len(status))})")
+        params += status
+    elif not include_done:
+        where.append("open = 1")
+    if team:
+        where.append("team = ? COLLATE NOCASE")
+        params.append(app.store.reference.team(team).name)
+    if ticket_type:
+        where.append(f"type IN ({','.join('?' * len(ticket_type))})")
+        params += ticket_type
+    if assignee:
+        where.append("assignee = ? COLLATE NOCASE")
+        params.append(assignee)
+    if unassigned:
+        where.append("assignee = ''")
+    if vip:
+        where.append("vip = 1")
+    if priority:
+        where.append(f"priority IN ({','.join('?' * len(priority))})")
+        params += priority
+    if overdue:
+        where.append("open = 1 AND on_hold = 0 AND resolve_by < ?")
+        params.append(app.now.timestamp())
+    if requester:
+        where.append("requester_email = ?")
+        params.append(requester.strip().lower())
+    if agency:
+        where.append("agency = ?")
+        params.append(agency.strip().upper())
+    if text:
+        for word in text.split():
+            where.append("title LIKE ? ESCAPE '\\'")
+            params.append("%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+    if since:
+        where.append("opened_at >= ?")
+        params.append(parse_when(since, app.store.tz, "--since").timestamp())
+    rows = app.store.index.select(" AND ".join(where) or "1", params, order=SORTS[sort],
+                                  limit=limit)
+    render_rows(app, rows, as_json, as_csv, fmt, wide)
+
+
+@click.command()
+@click.option("--team", help="The team whose unassigned tickets to show (default: all teams).")
+@click.option("--limit", "-n", type=click.IntRange(min=1), help="At most N tickets.")
+@click.option("--wide", "-w", is_flag=True, help="More columns.")
+@output_options
+@pass_app
+def queue(app: App, team: str | None, limit: int | None, wide: bool, as_json: bool,
+          as_csv: bool, fmt: str | None) -> None:
+    """A team's unassigned open tickets in the dispatcher guide's working order: VIP first,
+    then earliest Resolve By.
+
+    \b
+    Example:
+      sdesk queue --team "IS-Service Desk"
+    """
+    where = "open = 1 AND assignee = '' AND status IN ('new', 'triaged')"
+    params: list[Any] = []
+    if team:
+        where += " AND team = ?"
+        params.append(app.store.reference.team(team).name)
+    rows = app.store.index.select(where, params, order=QUEUE_ORDER, limit=limit)
+    render_rows(app, rows, as_json, as_csv, fmt, wide)

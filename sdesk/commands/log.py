@@ -1,0 +1,29 @@
+"""sdesk log: a ticket's history from git."""
+
+from __future__ import annotations
+
+import click
+
+from sdesk.commands.common import App, pass_app
+
+
+@click.command()
+@click.argument("ticket_id")
+@click.option("--patch", "-p", is_flag=True, help="Show each change as a diff.")
+@pass_app
+def log(app: App, ticket_id: str, patch: bool) -> None:
+    """Show who changed a ticket, when, and what (from git history).
+
+    \b
+    Example:
+      sdesk log INC-0K3M -p
+    """
+    from sdesk import git
+
+    store = app.store
+    ticket_id = store.resolve_id(ticket_id)
+    path = store.git_path(store.path_of(ticket_id))
+    args = ["log", "--follow", "--date=iso-local",
+            "--format=%h  %ad  %an%n    %s", *(["-p"] if patch else ["--stat=100"]), "--", path]
+    out = git.run(args, store.top).stdout
+    click.echo(out.rstrip() if out.strip() else f"{ticket_id}: no commits yet")

@@ -1,0 +1,90 @@
+"""sdesk new: log a ticket."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from sdesk.commands.common import App, commit_options, pass_app, read_text_arg
+from sdesk.model import CHANNELS, TICKET_TYPES
+
+
+@click.command()
+@click.option("--type", "-t", "ticket_type", type=click.Choice(TICKET_TYPES), default="incident",
+              show_default=True, help="Incident, request, case (business customer) or task.")
+@click.option("--title", "-T", help="One line saying what is wrong or wanted.")
+@click.option("--description", "-d", metavar="TEXT|-", help="Details; '-' reads stdin; "
+              "without it $EDITOR opens when interactive.")
+@click.option("--channel", "-c", type=click.Choice(CHANNELS), default="phone", show_default=True)
+@click.option("--name", "requester_name", default="", help="Requester's name.")
+@click.option("--email", "requester_email", default="", help="Requester's e-mail (VIP lookup).")
+@click.option("--agency", default="", help="Requester's agency code (see reference/agencies.toml).")
+@click.option("--phone", default="", help="Requester's phone.")
+@click.option("--service", default="", help="Service (see the teams' services).")
+@click.option("--category", default="", help="Category, e.g. hardware or software for requests.")
+@click.option("--software", default="", help="Software asked for (software requests).")
+@click.option("--impact", type=click.IntRange(1, 3), help="1 high .. 3 low.")
+@click.option("--urgency", type=click.IntRange(1, 3), help="1 high .. 3 low.")
+@click.option("--priority", "-p", type=click.IntRange(1, 4),
+              help="Explicit priority (default: from impact x urgency).")
+@click.option("--remote/--on-site", default=True, help="Can it be worked with remote tools?")
+@click.option("--location", default="", help="Where the work is (default: the agency's site).")
+@click.option("--skill", "skills", multiple=True, help="A required skill (repeatable).")
+@click.option("--requested-tech", default="", help="A technician the requester asked for.")
+@click.option("--effort", type=float, default=1.0, show_default=True, help="Estimated hours.")
+@click.option("--parent", default="", help="Parent ticket (for tasks and child cases).")
+@click.option("--team", default="", help="Owning team (default: the Service Desk).")
+@click.option("--from-email", "email_file", type=click.Path(exists=True, dir_okay=False),
+              help="Make an email-channel ticket from an RFC 5322 message file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the new ticket as JSON.")
+@commit_options
+@pass_app
+def new(app: App, ticket_type: str, title: str | None, description: str | None, channel: str,
+        requester_name: str, requester_email: str, agency: str, phone: str, service: str,
+        category: str, software: str, impact: int | None, urgency: int | None,
+        priority: int | None, remote: bool, location: str, skills: tuple[str, ...],
+        requested_tech: str, effort: float, parent: str, team: str, email_file: str | None,
+        as_json: bool, no_commit: bool) -> None:
+    """Log a new ticket and print its ID.
+
+    \b
+    Example:
+      sdesk new -t incident -T "Outlook will not open" --email ana.ruiz@omes.ok.gov \\
+        --agency OMES --service Email --impact 2 --urgency 2 -d "Since this morning"
+    """
+    from sdesk.intake import Intake, intake_from_email, log_ticket
+    from sdesk.model import Requester
+    from sdesk.plan import CreateTicket, Plan, apply_plan, jsonable
+
+    store = app.store
+    if email_file:
+        with open(email_file, "rb") as handle:
+            intake = intake_from_email(handle.read())
+    else:
+        if not title:
+            raise click.UsageError("--title is required (or --from-email FILE)")
+        intake = Intake(type=ticket_type, title=title, channel=channel,
+                        description=read_text_arg(description, "description")
+                        if description is not None else "")
+    intake.requester = Requester(
+        name=requester_name or intake.requester.name,
+        email=requester_email or intake.requester.email, agency=agency, phone=phone)
+    if not email_file:
+        intake.type = ticket_type
+    intake.service, intake.category, intake.software = service, category, software
+    intake.impact, intake.urgency, intake.priority = impact, urgency, priority
+    intake.remote, intake.location, intake.skills = remote, location, list(skills)
+    intake.requested_technician, intake.effort_hours, intake.team = requested_tech, effort, team
+    with store.lock("new"):
+        if parent:
+            intake.parent = store.resolve_id(parent)
+        ticket_id = store.new_id(intake.type, app.now)
+        ticket = log_ticket(intake, ticket_id, store.reference, app.now, app.actor.name)
+        plan = Plan([CreateTicket(ticket.id, "standard: log", "logged", new=ticket)])
+        apply_plan(store, plan, actor=app.actor, now=app.now, action="new",
+                   subject=f"new {ticket.type} {ticket.id}: {ticket.title}", commit=not no_commit)
+    if as_json:
+        click.echo(json.dumps(jsonable(ticket), indent=2, ensure_ascii=False))
+    else:
+        click.echo(ticket.id)

@@ -1,0 +1,40 @@
+"""sdesk note: add a journal entry."""
+
+from __future__ import annotations
+
+import click
+
+from sdesk.commands.common import App, commit_options, pass_app, read_text_arg
+
+
+@click.command()
+@click.argument("ticket_id")
+@click.argument("text", required=False)
+@click.option("--public", is_flag=True, help="The customer sees this note (default: internal).")
+@commit_options
+@pass_app
+def note(app: App, ticket_id: str, text: str | None, public: bool, no_commit: bool) -> None:
+    """Add a note to a ticket's journal. TEXT '-' reads stdin; without TEXT $EDITOR opens.
+
+    Public notes are queued as a message to the customer; internal notes never leave the desk.
+
+    \b
+    Example:
+      sdesk note INC-0K3M "Called the user; printer driver reinstalled" --public
+    """
+    from sdesk.model import JournalEntry, check_text
+    from sdesk.procedures import journal_note
+
+    body = check_text("note", read_text_arg(text, "note"))
+    store = app.store
+    with store.lock("note"):
+        ticket = store.get(ticket_id)
+        entry = JournalEntry(at=app.now, by=app.actor.name, text=body, kind="note",
+                             visibility="public" if public else "internal")
+        plan = journal_note(ticket, entry, store.reference)
+        from sdesk.plan import apply_plan
+
+        apply_plan(store, plan, actor=app.actor, now=app.now, action="note",
+                   subject=f"note {ticket.id}: {body.splitlines()[0][:60] if body else ''}",
+                   commit=not no_commit)
+    click.echo(f"{ticket.id}: {'public' if public else 'internal'} note added")

@@ -1,0 +1,145 @@
+"""sdesk show: one ticket the way a dispatcher reads it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import click
+
+from sdesk.commands.common import App, pass_app
+from sdesk.model import Ticket
+
+
+@click.command()
+@click.argument("ticket_id")
+@click.option("--json", "as_json", is_flag=True, help="The ticket as JSON, with relations.")
+@pass_app
+def show(app: App, ticket_id: str, as_json: bool) -> None:
+    """Show a ticket: requester (VIP marked), SLA due and time left, team, assignee,
+    relations from both sides, holds and the journal.
+
+    \b
+    Example:
+      sdesk show INC-0K3M
+    """
+    store = app.store
+    ticket = store.get(ticket_id)
+    links = relations(app, ticket)
+    if as_json:
+        from sdesk.plan import jsonable
+
+        data = jsonable(ticket)
+        data["links"] = links
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo("\n".join(render(ticket, links, app.now)))
+
+
+def relations(app: App, ticket: Ticket) -> dict[str, list[str]]:
+    """Relations stored on this ticket and those other tickets store pointing at it."""
+    index = app.store.index
+    tid = ticket.id
+    children = index.select("parent = ? AND type != 'task'", (tid,), columns="id")
+    tasks = index.select("parent = ? AND type = 'task'", (tid,), columns="id")
+    dups = index.select("duplicate_of = ?", (tid,), columns="id")
+    related_back = index.select("' ' || related || ' ' LIKE ?", (f"% {tid} %",), columns="id")
+    related = sorted(set(ticket.related) | {r["id"] for r in related_back})
+    return {
+        "parent": [ticket.parent] if ticket.parent else [],
+        "children": [r["id"] for r in children],
+        "tasks": [r["id"] for r in tasks],
+        "duplicate_of": [ticket.duplicate_of] if ticket.duplicate_of else [],
+        "duplicates": [r["id"] for r in dups],
+        "related": related,
+    }
+
+
+def span(delta: dt.timedelta) -> str:
+    minutes = int(abs(delta).total_seconds() // 60)
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    parts = ([f"{days}d"] if days else []) + ([f"{hours}h"] if hours else []) + [f"{mins}m"]
+    return " ".join(parts[:2])
+
+
+def stamp(value: dt.datetime | None, tz: dt.tzinfo | None = None) -> str:
+    if value is None:
+        return "-"
+    return (value.astimezone(tz) if tz else value).strftime("%Y-%m-%d %H:%M %Z").strip()
+
+
+def sla_line(ticket: Ticket, now: dt.datetime) -> str:
+    if ticket.resolve_by is None:
+        return "-"
+    due = stamp(ticket.resolve_by, now.tzinfo)
+    if not ticket.is_open:
+        end = ticket.resolved_at or ticket.closed_at
+        met = end is not None and end <= ticket.resolve_by
+        return f"{due} ({'met' if met else 'missed'})"
+    if ticket.on_hold:
+        return f"{due} (paused: on hold since {stamp(ticket.holds[-1].start, now.tzinfo)})"
+    left = ticket.resolve_by - now
+    return f"{due} (OVERDUE by {span(left)})" if left.total_seconds() < 0 else f"{due} (in {span(left)})"
+
+
+def render(ticket: Ticket, links: dict[str, list[str]], now: dt.datetime) -> list[str]:
+    tz = now.tzinfo
+    r = ticket.requester
+    who = r.name or r.email or "-"
+    if r.email and r.name:
+        who += f" <{r.email}>"
+    if r.agency:
+        who += f", {r.agency}"
+    if ticket.vip:
+        who += "  [VIP]"
+    lines = [
+        f"{ticket.id}  {ticket.title}",
+        f"  Type:       {ticket.type} via {ticket.channel}",
+        f"  Status:     {ticket.status}" + (f" ({', '.join(ticket.flags)})" if ticket.flags else ""),
+        f"  Priority:   P{ticket.priority} (impact {ticket.impact}, urgency {ticket.urgency})",
+        f"  Requester:  {who}",
+        f"  Owned by:   {ticket.team}" + (f" (tier {ticket.tier})" if ticket.tier > 1 else ""),
+        f"  Assignee:   {ticket.assignee or '-'}",
+        f"  Opened:     {stamp(ticket.opened_at, tz)}",
+        f"  Resolve by: {sla_line(ticket, now)}",
+    ]
+    if ticket.service or ticket.category:
+        lines.append(f"  Service:    {ticket.service or '-'}"
+                     + (f" / {ticket.category}" if ticket.category else "")
+                     + (f" / {ticket.software}" if ticket.software else ""))
+    work = [f"{'remote' if ticket.remote else 'on site'}", f"{ticket.effort_hours:g} h"]
+    if ticket.location:
+        work.append(ticket.location)
+    if ticket.skills:
+        work.append("skills: " + ", ".join(ticket.skills))
+    if ticket.requested_technician:
+        work.append(f"asked for {ticket.requested_technician}")
+    lines.append(f"  Work:       {'; '.join(work)}")
+    if ticket.external_ref:
+        lines.append(f"  External:   {ticket.external_ref}")
+    for name, ids in links.items():
+        if ids:
+            lines.append(f"  {name.replace('_', ' ').capitalize() + ':':<12}{', '.join(ids)}")
+    if ticket.kb:
+        lines.append(f"  Knowledge:  {', '.join(ticket.kb)}")
+    if ticket.resolution:
+        res = ticket.resolution
+        fc = ", first contact" if res.first_contact else ""
+        lines.append(f"  Resolution: {res.code}{fc} at {stamp(ticket.resolved_at, tz)}: {res.summary}")
+    if ticket.csat:
+        lines.append(f"  CSAT:       {ticket.csat.score}/5 {ticket.csat.comment}".rstrip())
+    for hold in ticket.holds:
+        end = stamp(hold.end, tz) if hold.end else "now (on hold)"
+        lines.append(f"  Hold:       {hold.reason} from {stamp(hold.start, tz)} to {end}")
+    if ticket.description:
+        lines.append("")
+        lines.extend("  " + line for line in ticket.description.splitlines())
+    if ticket.journal:
+        lines.append("")
+        lines.append("  Journal:")
+        for e in ticket.journal:
+            mark = "public" if e.public else "internal"
+            lines.append(f"  - {stamp(e.at, tz)}  {e.by}  [{e.kind}, {mark}]")
+            lines.extend("      " + line for line in e.text.splitlines())
+    return lines
