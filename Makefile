@@ -1,0 +1,43 @@
+# sdesk developer tasks. Everything runs from the project's own virtualenv (.venv), which
+# `make install` creates from scratch: a fresh machine needs only Python 3.11, pip and git.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint check bench bench-small bench-import stress clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install sdesk with its test tools
+
+demo: $(STAMP)  ## show the dispatcher's main job on a throw-away copy of the sample store
+	@$(BIN)/python scripts/demo.py
+
+test: $(STAMP)  ## the test suite (what CI runs)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)  ## ruff and mypy --strict
+	$(BIN)/ruff check sdesk tests
+	$(BIN)/mypy sdesk
+
+check: lint test
+
+bench: $(STAMP)  ## 10,000 and 100,000-ticket stores, every command timed as a process (~15 min)
+	$(BIN)/python -m bench
+
+bench-small: $(STAMP)  ## a quick benchmark on a 2,000-ticket store
+	$(BIN)/python -m bench --sizes 2000 --runs 3
+
+bench-import: $(STAMP)  ## import 150,000 ServiceNow event-log rows / 25,000 incidents
+	$(BIN)/python bench/import_bench.py
+
+stress: $(STAMP)  ## crash harness, 8x50 concurrent notes, two-clone sync at full size
+	$(BIN)/python -m pytest -q -m slow tests/stress
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
