@@ -60,7 +60,7 @@ class UserError(click.ClickException):
 
     def __init__(self, error: SdeskError) -> None:
         super().__init__(error.message)
-        self.exit_code = error.exit_code
+        self.exit_code = error.exit_code  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
         click.echo(f"sdesk: error: {self.message}", err=True)
@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> Any:
         # `sdesk list | head`: the reader went away; that is not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
+    except Exception as exc:
         if os.environ.get("SDESK_DEBUG"):
             traceback.print_exc()
         click.echo(f"sdesk: internal error: {type(exc).__name__}: {exc} "

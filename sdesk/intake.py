@@ -14,8 +14,16 @@ from email.utils import parseaddr
 from sdesk import sla
 from sdesk.errors import ValidationError
 from sdesk.model import (
-    CHANNELS, LEVELS, PRIORITIES, TICKET_TYPES, JournalEntry, Requester, Ticket, check_choice,
-    check_level, check_text,
+    CHANNELS,
+    LEVELS,
+    PRIORITIES,
+    TICKET_TYPES,
+    JournalEntry,
+    Requester,
+    Ticket,
+    check_choice,
+    check_level,
+    check_text,
 )
 from sdesk.reference import Reference
 

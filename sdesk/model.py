@@ -230,7 +230,7 @@ _MISSING = object()
 _ALWAYS = {"schema", "id", "type", "title", "status", "priority", "impact", "urgency", "channel",
            "team", "opened_at"}
 _DEFAULTS: dict[str, Any] = {
-    f.name: (f.default_factory() if callable(f.default_factory) else f.default)  # type: ignore[misc]
+    f.name: (f.default_factory() if callable(f.default_factory) else f.default)
     for f in fields(Ticket)
 }
 

@@ -1,11 +1,14 @@
 """Crash safety for mutating commands.
 
-Before a command writes any file it records its intent (the paths and the HEAD it started from)
-in .git/sdesk/pending.json; after its commit it removes the record. If a command is killed in
-between, the next mutating command (under the store lock) finds the record and rolls the half-done
-change back: files return to HEAD's content, files HEAD does not have are removed, and the git
-index entries for those paths are reset. If the commit did land (HEAD moved), only the record is
-removed. Either way the store is as if the killed command had not run, or had run completely.
+Before a command writes any file it records its intent (the paths, the HEAD it started from and
+its pid) in .git/sdesk/pending.json; after its commit it removes the record. If a command is
+killed in between, the next mutating command (under the store lock, so the killed one is gone)
+finds the record and rolls the half-done change back: files return to HEAD's content, files HEAD
+does not have are removed, the git index entries for those paths are reset, and temporary files
+the killed command left next to them are removed. If the commit did land (HEAD moved), only the
+record is removed: the command had finished. Either way the store is as if the killed command
+had not run, or had run completely. Recovery is idempotent: killed while recovering, it simply
+runs again next time. See docs/crash-safety.md.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 from sdesk import git
 from sdesk.store import atomic_write
@@ -25,7 +29,8 @@ PENDING = "pending.json"
 
 
 def begin(store: Store, git_paths: Iterable[str]) -> None:
-    record = {"head": git.read_head(store.git_dir), "paths": sorted(set(git_paths))}
+    record = {"head": git.read_head(store.git_dir), "paths": sorted(set(git_paths)),
+              "pid": os.getpid()}
     store.state_dir.mkdir(parents=True, exist_ok=True)
     atomic_write(store.state_dir / PENDING, json.dumps(record).encode())
 
@@ -37,39 +42,87 @@ def end(store: Store) -> None:
         pass
 
 
-def recover(store: Store) -> list[str]:
-    """Finish or roll back a command that was killed; returns the paths rolled back."""
+def _safe_paths(store: Store, raw: Any) -> list[str]:
+    """Paths from the record that stay inside the work tree (the record is a file anyone could
+    edit; recovery must never delete outside the store)."""
+    if not isinstance(raw, list):
+        return []
+    out = []
+    for p in raw:
+        if not isinstance(p, str) or not p or "\0" in p:
+            continue
+        parts = PurePosixPath(p).parts
+        if PurePosixPath(p).is_absolute() or ".." in parts or (parts and parts[0] == ".git"):
+            continue
+        out.append(p)
+    return out
+
+
+def read_record(store: Store) -> dict[str, Any] | None:
     path = store.state_dir / PENDING
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return []
+        return None
     except (OSError, ValueError):
-        record = {"head": None, "paths": []}
+        # A torn record cannot be: atomic_write renames whole files. Treat garbage as empty.
+        return {"head": None, "paths": []}
+    return record if isinstance(record, dict) else {"head": None, "paths": []}
+
+
+def recover(store: Store) -> list[str]:
+    """Finish or roll back a command that was killed; returns the paths rolled back.
+    The caller holds the store lock."""
+    _remove_temp_files(store.state_dir)
+    record = read_record(store)
+    if record is None:
+        return []
     head = git.read_head(store.git_dir)
-    paths: list[str] = [p for p in record.get("paths", []) if isinstance(p, str)]
+    paths = _safe_paths(store, record.get("paths"))
     if record.get("head") != head or not paths:
         end(store)  # the commit landed (or nothing was written): nothing to undo
         return []
-    listing = "\0".join(paths) + "\0"
-    in_head = set()
+    in_head: set[str] = set()
     if head:
         out = git.run(["ls-tree", "-r", "--name-only", "-z", head, "--", *paths], store.top).stdout
         in_head = {p for p in out.split("\0") if p}
-    if head:
         # Reset the index entries of these paths to HEAD (removes entries HEAD lacks).
         git.run(["reset", "-q", head, "--", *paths], store.top, check=False)
     else:
-        git.run(["rm", "-q", "--cached", "--ignore-unmatch", "-z", "--pathspec-from-file=-",
+        listing = "\0".join(paths) + "\0"
+        git.run(["rm", "-q", "--cached", "--ignore-unmatch", "--pathspec-from-file=-",
                  "--pathspec-file-nul"], store.top, input=listing, check=False)
     restore = [p for p in paths if p in in_head]
     if restore:
         git.run(["checkout", head, "--", *restore], store.top)
     for p in paths:
         if p not in in_head:
-            try:
-                os.unlink(store.top / p)
-            except FileNotFoundError:
-                pass
+            (store.top / p).unlink(missing_ok=True)
+    for folder in {(store.top / p).parent for p in paths}:
+        _remove_temp_files(folder)
     end(store)
     return paths
+
+
+def _remove_temp_files(folder: Path) -> None:
+    """Temporary files of atomic_write (.NAME.PID.tmp) whose writer is dead."""
+    try:
+        candidates = [p for p in folder.iterdir() if p.name.startswith(".")
+                      and p.name.endswith(".tmp")]
+    except FileNotFoundError:
+        return
+    for tmp in candidates:
+        pid = tmp.name.rsplit(".", 2)[-2]
+        if pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid():
+            continue
+        tmp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

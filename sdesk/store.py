@@ -20,7 +20,12 @@ from zoneinfo import ZoneInfo
 
 from sdesk import git, ids
 from sdesk.errors import (
-    AmbiguousId, LockTimeout, SdeskError, StoreNotFound, TicketFileError, TicketNotFound,
+    AmbiguousId,
+    LockTimeout,
+    SdeskError,
+    StoreNotFound,
+    TicketFileError,
+    TicketNotFound,
 )
 from sdesk.model import Ticket, dumps, load_file
 

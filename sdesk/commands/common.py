@@ -102,13 +102,18 @@ def plan_options(f: F) -> F:
 def read_text_arg(text: str | None, what: str, allow_editor: bool = True) -> str:
     """Text from an argument, '-' for stdin, or $EDITOR when interactive (like git commit)."""
     if text == "-":
-        return sys.stdin.read()
+        # Bytes, not text mode: text mode would turn CRLF into LF and the text would not
+        # be stored exactly as given.
+        try:
+            return sys.stdin.buffer.read().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(f"{what} on stdin is not UTF-8 (byte {exc.start})") from None
     if text is not None:
         return text
     if allow_editor and sys.stdin.isatty() and sys.stdout.isatty():
         edited = click.edit(f"\n# Write the {what} above. Lines starting with # are dropped.\n")
         if edited is not None:
-            body = "\n".join(l for l in edited.splitlines() if not l.startswith("#")).strip()
+            body = "\n".join(ln for ln in edited.splitlines() if not ln.startswith("#")).strip()
             if body:
                 return body
     raise ValidationError(f"no {what} given (pass it as an argument, or '-' to read stdin)")

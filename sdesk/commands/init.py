@@ -5,10 +5,14 @@ from __future__ import annotations
 import shutil
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from sdesk.commands.common import App, pass_app
+
+if TYPE_CHECKING:
+    from sdesk.store import Store
 
 
 @click.command()
@@ -53,10 +57,8 @@ def init(app: App, path: Path) -> None:
     click.echo(f"Initialised sdesk store in {root}")
 
 
-def _setup_clone(store: object) -> list[Path]:
-    """Hook for clone set-up (merge driver, hooks); returns files to commit."""
-    try:
-        from sdesk import collab
-    except ImportError:
-        return []
-    return list(collab.setup_clone(store))  # type: ignore[attr-defined]
+def _setup_clone(store: Store) -> list[Path]:
+    """Clone set-up (merge driver, hooks); returns the files to commit."""
+    from sdesk import collab
+
+    return list(collab.setup_clone(store))

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from sdesk.commands.common import App, output_options, pass_app, parse_when
+from sdesk.commands.common import App, output_options, parse_when, pass_app
 from sdesk.model import STATUSES, TICKET_TYPES
 
 COLUMNS = ["id", "priority", "vip", "status", "team", "assignee", "resolve_by", "title"]
@@ -37,8 +37,9 @@ def view(row: sqlite3.Row, tz: dt.tzinfo, full: bool = False) -> dict[str, Any]:
         "resolve_by": when(row["resolve_by"], tz), "title": row["title"],
     }
     if full:
-        out = {k: row[k] for k in row.keys() if k not in ("path", "dir", "mtime_ns", "size",
-                                                          "sha", "racy", "body")}
+        hidden = ("path", "dir", "mtime_ns", "size", "sha", "racy", "body")
+        # sqlite3.Row iterates its values, so the keys must be asked for.
+        out = {k: row[k] for k in row.keys() if k not in hidden}  # noqa: SIM118
         for key in ("opened_at", "updated_at", "respond_by", "resolve_by", "first_response_at",
                     "assigned_at", "resolved_at", "closed_at", "csat_at", "last_public_at"):
             if out.get(key) is not None:
