@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from sdesk.store import Store
 
 PENDING = "pending.json"
+_last: list[str] = []  # what the last recover() in this process rolled back
 
 
 def begin(store: Store, git_paths: Iterable[str]) -> None:
@@ -36,10 +37,7 @@ def begin(store: Store, git_paths: Iterable[str]) -> None:
 
 
 def end(store: Store) -> None:
-    try:
-        os.unlink(store.state_dir / PENDING)
-    except FileNotFoundError:
-        pass
+    (store.state_dir / PENDING).unlink(missing_ok=True)
 
 
 def _safe_paths(store: Store, raw: Any) -> list[str]:
@@ -70,9 +68,20 @@ def read_record(store: Store) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else {"head": None, "paths": []}
 
 
+def last_recovered(store: Store) -> list[str]:
+    """The paths the store lock's recovery rolled back in this process (for `sdesk check`)."""
+    return list(_last)
+
+
 def recover(store: Store) -> list[str]:
     """Finish or roll back a command that was killed; returns the paths rolled back.
     The caller holds the store lock."""
+    rolled = _recover(store)
+    _last[:] = rolled
+    return rolled
+
+
+def _recover(store: Store) -> list[str]:
     _remove_temp_files(store.state_dir)
     record = read_record(store)
     if record is None:
