@@ -1,0 +1,116 @@
+"""sdesk assign: who works the ticket, by the dispatcher guide's CASE ASSIGNMENT rules."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import click
+
+from sdesk.commands.common import App, pass_app, plan_options
+
+if TYPE_CHECKING:
+    from sdesk.assign import AssignContext
+    from sdesk.plan import Plan
+
+
+@click.command()
+@click.argument("ticket_id", required=False)
+@click.option("--to", "tech", metavar="TECH", help="The dispatcher's choice of technician "
+              "(id, name or e-mail); refused when unfit unless --force.")
+@click.option("--force", is_flag=True, help="With --to: assign even when the technician lacks "
+              "a skill, is out or over capacity (the override is journaled).")
+@click.option("--team", metavar="TEAM", help="Work this team's triaged, unassigned queue "
+              "(VIP first, then earliest Resolve By) as one commit.")
+@click.option("--limit", "-n", type=click.IntRange(min=1), help="With --team: at most N tickets "
+              "from the front of the queue.")
+@plan_options
+@pass_app
+def assign(app: App, ticket_id: str | None, tech: str | None, force: bool, team: str | None,
+           limit: int | None, dry_run: bool, as_json: bool, no_commit: bool) -> None:
+    """Assign a ticket (or a team's queue) to a technician and say why, rule by rule.
+
+    Exit code 2 means nothing was assigned (nobody fits; the ticket stays in the queue).
+
+    \b
+    Examples:
+      sdesk assign INC-0K3M --dry-run
+      sdesk assign INC-0K3M --to dcooper
+      sdesk assign --team "IS-Desktop Support" --limit 20
+    """
+    from sdesk.errors import NothingToDo
+    from sdesk.workload import workload_from_index
+
+    if (ticket_id is None) == (team is None):
+        raise click.UsageError("give a TICKET_ID or --team TEAM (not both)")
+    if team is not None and (tech or force):
+        raise click.UsageError("--to and --force work on one ticket, not with --team")
+    if limit is not None and team is None:
+        raise click.UsageError("--limit works with --team")
+    store = app.store
+    with store.lock("assign"):
+        from sdesk.assign import AssignContext
+
+        ctx = AssignContext(store.reference, app.now, workload_from_index(store.index),
+                            app.actor.name)
+        if team is not None:
+            plan, subject, nothing = _queue_plan(app, ctx, team, limit)
+        else:
+            assert ticket_id is not None
+            plan, subject, nothing = _one_plan(app, ctx, ticket_id, tech, force)
+        if plan.is_empty:
+            _print(plan, dry_run, as_json)
+            raise NothingToDo(nothing)
+        _apply(app, plan, subject, dry_run, as_json, no_commit)
+
+
+def _one_plan(app: App, ctx: AssignContext, ticket_id: str, tech: str | None,
+              force: bool) -> tuple[Plan, str, str]:
+    from sdesk.assign import assign_ticket, assign_to
+
+    ticket = app.store.get(ticket_id)
+    plan = assign_to(ticket, tech, ctx, force) if tech else assign_ticket(ticket, ctx)
+    target = _set_value(plan, "assignee") or _set_value(plan, "team")
+    return (plan, f"assign {ticket.id} to {target}",
+            f"nothing assigned: nobody can take {ticket.id} now; it stays in the queue")
+
+
+def _set_value(plan: Plan, name: str) -> str:
+    from sdesk.plan import SetField
+
+    return next((str(a.value) for a in plan.changes
+                 if isinstance(a, SetField) and a.field == name), "")
+
+
+def _queue_plan(app: App, ctx: AssignContext, team: str, limit: int | None
+                ) -> tuple[Plan, str, str]:
+    from sdesk.assign import assign_queue
+
+    name = ctx.reference.team(team).name
+    index = app.store.index
+    ids = [r["id"] for r in index.select("open = 1 AND status = 'triaged' AND assignee = '' "
+                                         "AND team = ?", (name,), columns="id")]
+    tickets = [app.store.load(i) for i in ids]
+    result = assign_queue(tickets, ctx, limit)
+    summary = (f"{len(result.assigned)} assigned, {len(result.handed_off)} handed to dispatch, "
+               f"{len(result.left)} left in the queue")
+    click.echo(f"{name}: {len(tickets)} in the queue; {summary}", err=True)
+    return (result.plan, f"assign {name} queue: {summary}",
+            f"nothing assigned from {name}'s queue ({len(tickets)} triaged, unassigned)")
+
+
+def _print(plan: Plan, dry_run: bool, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({"dry_run": dry_run, "assigned": False,
+                               "actions": plan.to_json()}, indent=2, ensure_ascii=False))
+    else:
+        for line in plan.describe():
+            click.echo(line)
+
+
+def _apply(app: App, plan: Plan, subject: str, dry_run: bool, as_json: bool,
+           no_commit: bool) -> None:
+    from sdesk.commands.common import show_or_apply
+
+    show_or_apply(app, plan, action="assign", subject=subject, dry_run=dry_run,
+                  as_json=as_json, no_commit=no_commit)

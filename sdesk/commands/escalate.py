@@ -1,0 +1,36 @@
+"""sdesk escalate: hand a ticket to higher-tier support, keeping its SLA."""
+
+from __future__ import annotations
+
+import click
+
+from sdesk.commands.common import App, pass_app, plan_options
+
+
+@click.command()
+@click.argument("ticket_id")
+@click.option("--to", "team", required=True, metavar="TEAM", help="The team taking it over.")
+@click.option("--tier", type=int, help="Support tier now working it (default: one higher).")
+@click.option("--reason", required=True, help="Why it needs higher-tier support.")
+@plan_options
+@pass_app
+def escalate(app: App, ticket_id: str, team: str, tier: int | None, reason: str,
+             dry_run: bool, as_json: bool, no_commit: bool) -> None:
+    """Escalate a ticket to another team and tier; Resolve By is kept, the assignee cleared
+    (the new team assigns), and the new team is notified.
+
+    \b
+    Example:
+      sdesk escalate INC-0K3M --to "IS-Network Services" --reason "VPN concentrator fault"
+    """
+    from sdesk.commands.common import show_or_apply
+    from sdesk.escalation import escalate as plan_escalation
+
+    store = app.store
+    with store.lock("escalate"):
+        ticket = store.get(ticket_id)
+        plan = plan_escalation(ticket, team, reason, store.reference, app.now, app.actor.name,
+                               tier)
+        show_or_apply(app, plan, action="escalate",
+                      subject=f"escalate {ticket.id} to {store.reference.team(team).name}",
+                      dry_run=dry_run, as_json=as_json, no_commit=no_commit)

@@ -1,0 +1,58 @@
+"""sdesk hold and sdesk resume: stop and restart the SLA clock."""
+
+from __future__ import annotations
+
+import click
+
+from sdesk.commands.common import App, pass_app, plan_options
+
+
+@click.command()
+@click.argument("ticket_id")
+@click.option("--reason", required=True, metavar="REASON",
+              help="A hold reason from reference/codes.toml [hold_reasons], e.g. "
+                   "awaiting-customer, awaiting-vendor, awaiting-change.")
+@click.option("--note", default="", help="What exactly the ticket waits for (journaled).")
+@plan_options
+@pass_app
+def hold(app: App, ticket_id: str, reason: str, note: str, dry_run: bool, as_json: bool,
+         no_commit: bool) -> None:
+    """Put a ticket on hold: the SLA clock pauses until `sdesk resume`.
+
+    \b
+    Example:
+      sdesk hold INC-0K3M --reason awaiting-customer --note "User on leave until Monday"
+    """
+    from sdesk.commands.common import show_or_apply
+    from sdesk.escalation import hold as plan_hold
+
+    store = app.store
+    with store.lock("hold"):
+        ticket = store.get(ticket_id)
+        plan = plan_hold(ticket, reason.strip().lower(), store.reference, app.now,
+                         app.actor.name, note)
+        show_or_apply(app, plan, action="hold", subject=f"hold {ticket.id}: {reason}",
+                      dry_run=dry_run, as_json=as_json, no_commit=no_commit)
+
+
+@click.command()
+@click.argument("ticket_id")
+@plan_options
+@pass_app
+def resume(app: App, ticket_id: str, dry_run: bool, as_json: bool, no_commit: bool) -> None:
+    """End a ticket's hold: Resolve By moves later by the paused time (business time for
+    P2-P4, real time for P1) and the ticket returns to its working status.
+
+    \b
+    Example:
+      sdesk resume INC-0K3M
+    """
+    from sdesk.commands.common import show_or_apply
+    from sdesk.escalation import resume as plan_resume
+
+    store = app.store
+    with store.lock("resume"):
+        ticket = store.get(ticket_id)
+        plan = plan_resume(ticket, store.reference, app.now, app.actor.name)
+        show_or_apply(app, plan, action="resume", subject=f"resume {ticket.id}",
+                      dry_run=dry_run, as_json=as_json, no_commit=no_commit)

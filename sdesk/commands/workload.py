@@ -1,0 +1,40 @@
+"""sdesk workload: each technician's open work against capacity, and who is in today."""
+
+from __future__ import annotations
+
+import click
+
+from sdesk.commands.common import App, output_options, pass_app
+
+COLUMNS = ["technician", "team", "open", "effort", "capacity", "free", "load_pct", "available",
+           "skills"]
+HEADERS = ["technician", "team", "open", "effort h", "capacity h", "free h", "load", "today",
+           "skills"]
+
+
+@click.command()
+@click.option("--team", metavar="TEAM", help="Only this team's technicians.")
+@output_options
+@pass_app
+def workload(app: App, team: str | None, as_json: bool, as_csv: bool, fmt: str | None) -> None:
+    """Technicians' open assigned tickets and effort hours against capacity, whether they are
+    available today (working day, out of office, holiday), and their skills.
+
+    \b
+    Example:
+      sdesk workload --team "IS-Desktop Support"
+    """
+    from dataclasses import asdict
+
+    from sdesk.render import emit
+    from sdesk.workload import workload_from_index, workload_rows
+
+    store = app.store
+    ref = store.reference
+    name = ref.team(team).name if team else None
+    rows = workload_rows(ref, workload_from_index(store.index), app.now.date(), name)
+    data = [asdict(r) for r in rows]
+    if not (as_json or as_csv):
+        for row in data:
+            row["load_pct"] = f"{row['load_pct']}%"
+    emit(data, COLUMNS, as_json=as_json, as_csv=as_csv, fmt=fmt, headers=HEADERS)
