@@ -10,7 +10,6 @@ import importlib
 import importlib.util
 import os
 import sys
-import traceback
 from typing import Any
 
 import click
@@ -137,6 +136,8 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(0)
     except Exception as exc:
         if os.environ.get("SDESK_DEBUG"):
+            import traceback  # only here: it costs ~20 ms of start-up
+
             traceback.print_exc()
         click.echo(f"sdesk: internal error: {type(exc).__name__}: {exc} "
                    "(a bug; set SDESK_DEBUG=1 for the traceback and please report it)", err=True)
