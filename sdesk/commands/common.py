@@ -99,8 +99,10 @@ def plan_options(f: F) -> F:
     return commit_options(f)
 
 
-def read_text_arg(text: str | None, what: str, allow_editor: bool = True) -> str:
-    """Text from an argument, '-' for stdin, or $EDITOR when interactive (like git commit)."""
+def read_text_arg(text: str | None, what: str, allow_editor: bool = True,
+                  required: bool = True) -> str:
+    """Text from an argument, '-' for stdin, or $EDITOR when interactive (like git commit).
+    Optional text (`required=False`) is empty when not given and not interactive."""
     if text == "-":
         # Bytes, not text mode: text mode would turn CRLF into LF and the text would not
         # be stored exactly as given.
@@ -116,6 +118,8 @@ def read_text_arg(text: str | None, what: str, allow_editor: bool = True) -> str
             body = "\n".join(ln for ln in edited.splitlines() if not ln.startswith("#")).strip()
             if body:
                 return body
+    if not required:
+        return ""
     raise ValidationError(f"no {what} given (pass it as an argument, or '-' to read stdin)")
 
 

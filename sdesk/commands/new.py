@@ -65,8 +65,7 @@ def new(app: App, ticket_type: str, title: str | None, description: str | None, 
         if not title:
             raise click.UsageError("--title is required (or --from-email FILE)")
         intake = Intake(type=ticket_type, title=title, channel=channel,
-                        description=read_text_arg(description, "description")
-                        if description is not None else "")
+                        description=read_text_arg(description, "description", required=False))
     intake.requester = Requester(
         name=requester_name or intake.requester.name,
         email=requester_email or intake.requester.email, agency=agency, phone=phone)
