@@ -1,0 +1,113 @@
+"""sdesk kb: the knowledge base (articles under kb/, reviewed in git like tickets)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from sdesk.commands.common import App, output_options, pass_app, plan_options
+
+
+@click.group()
+def kb() -> None:
+    """Knowledge-base articles: draft from a resolved ticket, search, show, list.
+
+    \b
+    Examples:
+      sdesk kb new --from INC-0K3M --tag printing
+      sdesk kb search printer blank pages
+      sdesk kb show KB-printer-prints-blank-pages
+    """
+
+
+@kb.command("new")
+@click.option("--from", "from_id", required=True, metavar="ID",
+              help="The resolved ticket to draft from (title, resolution, public notes).")
+@click.option("--title", default="", help="Article title (default: the ticket's title).")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
+@plan_options
+@pass_app
+def kb_new(app: App, from_id: str, title: str, tags: tuple[str, ...], dry_run: bool,
+           as_json: bool, no_commit: bool) -> None:
+    """Draft an article from a resolved ticket and link the two both ways (one commit)."""
+    from sdesk import kb as kbase
+    from sdesk.model import JournalEntry
+    from sdesk.plan import AddEntry, Plan, SetField, apply_plan
+
+    store = app.store
+    with store.lock("kb new"):
+        ticket = store.get(from_id)
+        taken = [a.id for a in kbase.load_all(store.root)]
+        article = kbase.draft(ticket, taken, app.now, app.actor.name, title, tags)
+        rule = "standard: knowledge base"
+        plan = Plan([
+            SetField(ticket.id, rule, f"documented in {article.id}", field="kb",
+                     value=[*ticket.kb, article.id]),
+            AddEntry(ticket.id, rule, "article drafted", entry=JournalEntry(
+                at=app.now, by=app.actor.name, kind="kb", visibility="internal", rule=rule,
+                text=f"Knowledge-base article {article.id} drafted from this ticket.")),
+        ])
+        text = kbase.dumps(article)
+        if dry_run:
+            click.echo(text)
+            return
+        path = kbase.path_of(store.root, article.id)
+        applied = apply_plan(store, plan, actor=app.actor, now=app.now, action="kb new",
+                             subject=f"kb new {article.id} from {ticket.id}",
+                             commit=not no_commit, extra_files={path: text.encode("utf-8")})
+    if as_json:
+        click.echo(json.dumps({"id": article.id, "path": f"kb/{path.name}",
+                               "commit": applied.commit, "tickets": article.tickets}))
+    else:
+        click.echo(f"{article.id}: drafted in kb/{path.name} from {ticket.id}; edit and review it")
+
+
+@kb.command("search")
+@click.argument("terms", nargs=-1, required=True)
+@click.option("--limit", "-n", type=click.IntRange(1, 1000), default=10, show_default=True)
+@output_options
+@pass_app
+def kb_search(app: App, terms: tuple[str, ...], limit: int, as_json: bool, as_csv: bool,
+              fmt: str | None) -> None:
+    """Rank articles for TERMS (BM25 over title, tags and body; see docs/knowledge-base.md)."""
+    from sdesk import kb as kbase
+    from sdesk.render import emit
+
+    hits = kbase.search(kbase.load_all(app.store.root), " ".join(terms), limit)
+    emit([{"id": h.id, "score": h.score, "title": h.title} for h in hits],
+         ["id", "score", "title"], as_json=as_json, as_csv=as_csv, fmt=fmt)
+
+
+@kb.command("show")
+@click.argument("article_id")
+@click.option("--json", "as_json", is_flag=True, help="The article as JSON.")
+@pass_app
+def kb_show(app: App, article_id: str, as_json: bool) -> None:
+    """Show one article (ID or unique prefix, 'KB-' optional)."""
+    from sdesk import kb as kbase
+    from sdesk.plan import jsonable
+
+    article = kbase.load(app.store.root, article_id)
+    if as_json:
+        click.echo(json.dumps(jsonable(article), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{article.id}  {article.title}")
+    if article.tags:
+        click.echo(f"  Tags:     {', '.join(article.tags)}")
+    click.echo(f"  Tickets:  {', '.join(article.tickets) or '-'}")
+    click.echo("")
+    click.echo(article.body)
+
+
+@kb.command("list")
+@output_options
+@pass_app
+def kb_list(app: App, as_json: bool, as_csv: bool, fmt: str | None) -> None:
+    """All articles with their tags and how many tickets they are linked to."""
+    from sdesk import kb as kbase
+    from sdesk.render import emit
+
+    rows = [{"id": a.id, "tickets": len(a.tickets), "tags": " ".join(a.tags), "title": a.title}
+            for a in kbase.load_all(app.store.root)]
+    emit(rows, ["id", "tickets", "tags", "title"], as_json=as_json, as_csv=as_csv, fmt=fmt)

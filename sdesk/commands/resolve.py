@@ -1,0 +1,148 @@
+"""sdesk resolve, reopen, close: the end of a ticket's working life (and its way back)."""
+
+from __future__ import annotations
+
+import click
+
+from sdesk.commands.common import App, pass_app, plan_options, read_text_arg, show_or_apply
+
+
+@click.command()
+@click.argument("ticket_id")
+@click.option("--code", "-c", default="", help="Resolution code (reference/codes.toml: fixed, "
+              "workaround, duplicate, not-reproducible, withdrawn, out-of-scope ...).")
+@click.option("--summary", "-s", metavar="TEXT|-", help="What was done, in words for the "
+              "customer (it is sent to them); '-' reads stdin.")
+@click.option("--first-contact/--no-first-contact", default=None,
+              help="Override the first-contact rule (see docs/resolution.md).")
+@click.option("--duplicate-of", default="", metavar="ID",
+              help="Resolve as a duplicate of this (original) ticket.")
+@click.option("--kb", "articles", multiple=True, metavar="ARTICLE",
+              help="Knowledge-base article used to resolve it (repeatable; links both ways).")
+@plan_options
+@pass_app
+def resolve(app: App, ticket_id: str, code: str, summary: str | None,
+            first_contact: bool | None, duplicate_of: str, articles: tuple[str, ...],
+            dry_run: bool, as_json: bool, no_commit: bool) -> None:
+    """Resolve a ticket: code, summary to the customer, first-contact flag.
+
+    A ticket with open tasks cannot be resolved. Resolving a parent resolves its open
+    children too, telling each child's customer; all in one commit.
+
+    \b
+    Examples:
+      sdesk resolve INC-0K3M --code fixed --summary "Reinstalled the printer driver"
+      sdesk resolve INC-0K3N --duplicate-of INC-0K3M --summary "Same printer problem"
+    """
+    from sdesk import kb
+    from sdesk import resolve as procedures
+    from sdesk.plan import apply_plan
+
+    text = read_text_arg(summary, "summary")
+    store = app.store
+    with store.lock("resolve"):
+        ticket = store.get(ticket_id)
+        original = ""
+        if duplicate_of:
+            original = store.resolve_id(duplicate_of)
+        links = [kb.load(store.root, a) for a in articles]
+        index = store.index
+        tasks = [r["id"] for r in index.select(
+            "parent = ? AND type = 'task' AND open = 1", (ticket.id,), columns="id")]
+        children = [store.load(r["id"]) for r in index.select(
+            "parent = ? AND type != 'task' AND open = 1", (ticket.id,), columns="id")]
+        req = procedures.Resolve(code=code, summary=text, first_contact=first_contact,
+                                 duplicate_of=original, kb=tuple(a.id for a in links))
+        window = float(store.settings("resolve").get(
+            "first_contact_minutes", procedures.FIRST_CONTACT_MINUTES))
+        plan = procedures.resolve(ticket, req, store.reference, app.now, app.actor.name,
+                                  open_tasks=tasks, children=children, window_minutes=window)
+        subject = f"resolve {ticket.id} as {req.code or 'duplicate'}"
+        if not links or dry_run:
+            show_or_apply(app, plan, action="resolve", subject=subject, dry_run=dry_run,
+                          as_json=as_json, no_commit=no_commit)
+            return
+        extra = kb.link_files(store.root, links, ticket.id)
+        apply_plan(store, plan, actor=app.actor, now=app.now, action="resolve",
+                   subject=subject, commit=not no_commit, extra_files=extra)
+        _echo(plan, as_json)
+
+
+def _echo(plan: object, as_json: bool) -> None:
+    import json
+
+    from sdesk.plan import Plan
+
+    assert isinstance(plan, Plan)
+    if as_json:
+        click.echo(json.dumps({"dry_run": False, "actions": plan.to_json()}, indent=2,
+                              ensure_ascii=False))
+    else:
+        click.echo("\n".join(plan.describe()))
+
+
+@click.command()
+@click.argument("ticket_id")
+@click.option("--reason", "-r", required=True, help="Why the resolution did not hold.")
+@plan_options
+@pass_app
+def reopen(app: App, ticket_id: str, reason: str, dry_run: bool, as_json: bool,
+           no_commit: bool) -> None:
+    """Reopen a resolved ticket: counts a reopen, clears the resolution and its CSAT score.
+
+    \b
+    Example:
+      sdesk reopen INC-0K3M --reason "Printer jams again after the driver update"
+    """
+    from sdesk import resolve as procedures
+
+    store = app.store
+    with store.lock("reopen"):
+        ticket = store.get(ticket_id)
+        plan = procedures.reopen(ticket, reason, app.now, app.actor.name)
+        show_or_apply(app, plan, action="reopen", subject=f"reopen {ticket.id}: {reason}",
+                      dry_run=dry_run, as_json=as_json, no_commit=no_commit)
+
+
+@click.command()
+@click.argument("ticket_id", required=False)
+@click.option("--resolved-before", metavar="DATE",
+              help="Close every ticket resolved before DATE (the routine sweep).")
+@plan_options
+@pass_app
+def close(app: App, ticket_id: str | None, resolved_before: str | None, dry_run: bool,
+          as_json: bool, no_commit: bool) -> None:
+    """Close a resolved ticket, or sweep all tickets resolved before a date (one commit).
+
+    \b
+    Examples:
+      sdesk close INC-0K3M
+      sdesk close --resolved-before "2026-11-16"
+    """
+    from sdesk import resolve as procedures
+    from sdesk.commands.common import parse_when
+    from sdesk.errors import NothingToDo, ValidationError
+    from sdesk.plan import Plan
+
+    if bool(ticket_id) == bool(resolved_before):
+        raise ValidationError("give either a ticket ID or --resolved-before DATE")
+    store = app.store
+    with store.lock("close"):
+        if ticket_id:
+            ticket = store.get(ticket_id)
+            plan = procedures.close(ticket, app.now, app.actor.name)
+            subject = f"close {ticket.id}"
+        else:
+            assert resolved_before is not None
+            cutoff = parse_when(resolved_before, store.tz, "--resolved-before")
+            rows = store.index.select("status = 'resolved' AND resolved_at < ?",
+                                      (cutoff.timestamp(),), columns="id")
+            if not rows:
+                raise NothingToDo(f"no resolved ticket was resolved before {cutoff.isoformat()}")
+            plan = Plan()
+            for row in rows:
+                plan.extend(procedures.close(store.load(row["id"]), app.now,
+                                             app.actor.name).actions)
+            subject = f"close {len(rows)} tickets resolved before {cutoff.date().isoformat()}"
+        show_or_apply(app, plan, action="close", subject=subject, dry_run=dry_run,
+                      as_json=as_json, no_commit=no_commit)

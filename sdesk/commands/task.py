@@ -1,0 +1,84 @@
+"""sdesk task: tasks break a ticket into pieces of work (the standard's "Task")."""
+
+from __future__ import annotations
+
+import click
+
+from sdesk.commands.common import App, commit_options, output_options, pass_app
+
+
+@click.group()
+def task() -> None:
+    """Tasks under a ticket. A ticket with open tasks cannot be resolved.
+
+    \b
+    Examples:
+      sdesk task new --parent CASE-0K3M --title "Order the replacement toner"
+      sdesk task list --parent CASE-0K3M
+    """
+
+
+@task.command("new")
+@click.option("--parent", required=True, metavar="ID", help="The ticket this work is part of.")
+@click.option("--title", "-T", required=True, help="One line saying what is to be done.")
+@click.option("--description", "-d", default="", help="Details.")
+@click.option("--team", default="", help="Owning team (default: the parent's team).")
+@click.option("--effort", type=float, default=1.0, show_default=True, help="Estimated hours.")
+@click.option("--json", "as_json", is_flag=True, help="Print the new task as JSON.")
+@commit_options
+@pass_app
+def task_new(app: App, parent: str, title: str, description: str, team: str, effort: float,
+             as_json: bool, no_commit: bool) -> None:
+    """Create a task under a ticket; prints its ID."""
+    import json
+
+    from sdesk.errors import SdeskError
+    from sdesk.intake import Intake, log_ticket
+    from sdesk.model import Requester
+    from sdesk.plan import CreateTicket, Plan, apply_plan, jsonable
+
+    store = app.store
+    with store.lock("task new"):
+        owner = store.get(parent)
+        if owner.type == "task":
+            raise SdeskError(f"{owner.id} is a task itself; add the task to {owner.parent or 'its ticket'}")
+        if not owner.is_open:
+            raise SdeskError(f"{owner.id} is {owner.status}: reopen it before adding work")
+        # A task is internal work: it has no requester e-mail, so nothing reaches the customer.
+        intake = Intake(type="task", title=title, description=description, channel=owner.channel,
+                        requester=Requester(agency=owner.requester.agency),
+                        impact=owner.impact, urgency=owner.urgency, priority=owner.priority,
+                        remote=owner.remote, location=owner.location, effort_hours=effort,
+                        parent=owner.id, team=team or owner.team, service=owner.service)
+        ticket = log_ticket(intake, store.new_id("task", app.now), store.reference, app.now,
+                            app.actor.name)
+        plan = Plan([CreateTicket(ticket.id, "standard: task", f"task of {owner.id}",
+                                  new=ticket)])
+        apply_plan(store, plan, actor=app.actor, now=app.now, action="task new",
+                   subject=f"task {ticket.id} of {owner.id}: {ticket.title}",
+                   commit=not no_commit)
+    click.echo(json.dumps(jsonable(ticket), indent=2, ensure_ascii=False) if as_json
+               else ticket.id)
+
+
+@task.command("list")
+@click.option("--parent", default="", metavar="ID", help="Only the tasks of this ticket.")
+@click.option("--all", "show_all", is_flag=True, help="Include resolved and closed tasks.")
+@output_options
+@pass_app
+def task_list(app: App, parent: str, show_all: bool, as_json: bool, as_csv: bool,
+              fmt: str | None) -> None:
+    """Tasks (open ones unless --all), with their parent, status and assignee."""
+    from sdesk.render import emit
+
+    store = app.store
+    where, params = ["type = 'task'"], []
+    if parent:
+        where.append("parent = ?")
+        params.append(store.resolve_id(parent))
+    if not show_all:
+        where.append("open = 1")
+    rows = store.index.select(" AND ".join(where), params, order="parent, id",
+                              columns="id, parent, status, team, assignee, title")
+    emit([dict(r) for r in rows], ["id", "parent", "status", "team", "assignee", "title"],
+         as_json=as_json, as_csv=as_csv, fmt=fmt)
