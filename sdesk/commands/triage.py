@@ -1,0 +1,194 @@
+"""sdesk triage (the dispatcher's pre-assignment analysis) and sdesk priority (the supervisor's
+decision on a flagged priority)."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from sdesk.commands.common import App, pass_app, plan_options, show_or_apply
+
+if TYPE_CHECKING:
+    from sdesk.model import Ticket
+    from sdesk.store import Store
+    from sdesk.triage import TriageContext
+
+# Requests that hold a licence seat: work under way or done, not withdrawn or duplicated.
+SEAT_STATUSES = ("assigned", "in-progress", "on-hold", "resolved", "closed")
+NO_SEAT_CODES = ("withdrawn", "duplicate")
+
+
+@click.command()
+@click.argument("ticket_ids", nargs=-1)
+@click.option("--team", "team_name", metavar="TEAM", help="That team's unassigned new tickets.")
+@click.option("--all", "all_tickets", is_flag=True, help="Every unassigned new ticket.")
+@click.option("--split", metavar="REASON", default="",
+              help="This ticket holds more than one group or problem: hand it back for "
+                   "separation (one ticket only).")
+@click.option("--create-parents", is_flag=True,
+              help="For a trend, create the parent case and link the reports (default: propose).")
+@click.option("--recheck", is_flag=True,
+              help="Triage again tickets handed back to the Service Desk (after they were fixed).")
+@plan_options
+@pass_app
+def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tickets: bool,
+           split: str, create_parents: bool, recheck: bool, dry_run: bool, as_json: bool,
+           no_commit: bool) -> None:
+    """Pre-assignment analysis of unassigned tickets, the way the dispatcher guide says.
+
+    Incidents: agency and service supported, priority against the SLA chart, Resolve By and VIP,
+    one problem per ticket, duplicates from one person, trends across people. Requests:
+    hardware to the Asset Team, unlisted software back for a Software Request Form, no licence
+    free to Inventory Control, the rest ready. The plan is shown and applied as one commit
+    (--dry-run only shows it). See docs/triage.md.
+
+    \b
+    Examples:
+      sdesk triage INC-0K3M --dry-run
+      sdesk triage --team "IS-Desktop Support"
+      sdesk triage --all --json
+    """
+    from sdesk.errors import ValidationError
+    from sdesk.model import check_text
+    from sdesk.triage import triage_batch
+
+    chosen = sum([bool(ticket_ids), bool(team_name), all_tickets])
+    if chosen != 1:
+        raise ValidationError("name the tickets: IDs, --team TEAM or --all (exactly one)")
+    if split and len(ticket_ids) != 1:
+        raise ValidationError("--split applies to exactly one ticket ID")
+    check_text("--split", split, single_line=True)
+    store = app.store
+    with store.lock("triage"):
+        ids = _select(store, ticket_ids, team_name)
+        tickets = _load(store, ids)
+        ctx = context(app, split=split.strip(), create_parents=create_parents, recheck=recheck)
+        plan = triage_batch(tickets, ctx)
+        subject = (f"triage {ids[0]}" if len(ids) == 1 else f"triage {len(ids)} tickets")
+        touched = plan.ticket_ids()
+        if touched:
+            subject += f": {len(touched)} changed"
+        show_or_apply(app, plan, action="triage", subject=subject, dry_run=dry_run,
+                      as_json=as_json, no_commit=no_commit)
+    _suggest_kb(app, tickets, as_json)
+
+
+def _select(store: Store, typed: tuple[str, ...], team_name: str | None) -> list[str]:
+    if typed:
+        return list(dict.fromkeys(store.resolve_id(t) for t in typed))
+    where = "open = 1 AND status = 'new' AND assignee = '' AND type != 'task'"
+    params: tuple[str, ...] = ()
+    if team_name:
+        team = store.reference.team(team_name)
+        where += " AND team = ?"
+        params = (team.name,)
+    return [r["id"] for r in store.index.select(where, params, order="opened_at, id",
+                                                columns="id")]
+
+
+def _load(store: Store, ids: list[str]) -> list[Ticket]:
+    if len(ids) < 50 or not sys.stderr.isatty():
+        return [store.load(i) for i in ids]
+    with click.progressbar(ids, label="triage", file=sys.stderr) as bar:
+        return [store.load(i) for i in bar]
+
+
+def context(app: App, split: str = "", create_parents: bool = False,
+            recheck: bool = False) -> TriageContext:
+    """The triage context from the index: open tickets as peers, licence seats in use."""
+    import datetime as dt
+
+    from sdesk.relations import Peer
+    from sdesk.similarity import PeerView, TriageSettings
+    from sdesk.triage import TriageContext
+
+    store = app.store
+    ref = store.reference
+    tz = app.now.tzinfo
+    rows = store.index.select(
+        "open = 1", columns="id, type, status, title, service, requester_email, opened_at, "
+        "priority, team, assignee, parent, flags")
+    view = PeerView(
+        Peer(r["id"], r["type"], r["status"], r["title"], r["service"] or "",
+             r["requester_email"] or "", dt.datetime.fromtimestamp(r["opened_at"], tz),
+             r["priority"], r["team"] or "", r["assignee"] or "", r["parent"] or "",
+             tuple((r["flags"] or "").split()))
+        for r in rows)
+    marks = ", ".join("?" * len(SEAT_STATUSES))
+    codes = ", ".join("?" * len(NO_SEAT_CODES))
+    seats: dict[str, int] = {}
+    for r in _seat_rows(store, marks, codes):
+        software = ref.software_named(r["software"])
+        if software is not None:
+            seats[software.name] = seats.get(software.name, 0) + int(r["n"])
+    taken: set[str] = set()
+
+    def new_id(ticket_type: str) -> str:
+        made = store.new_id(ticket_type, app.now, taken)
+        taken.add(made)
+        return made
+
+    return TriageContext(reference=ref, now=app.now, actor=app.actor.name, view=view,
+                         settings=TriageSettings.from_config(store.settings("triage")),
+                         licences_in_use=seats, new_id=new_id, create_parents=create_parents,
+                         split=split, recheck=recheck)
+
+
+def _seat_rows(store: Store, marks: str, codes: str) -> list[dict[str, Any]]:
+    sql = (f"SELECT software, count(*) AS n FROM tickets WHERE type IN ('request', 'case') "
+           f"AND software != '' AND status IN ({marks}) "
+           f"AND coalesce(resolution_code, '') NOT IN ({codes}) GROUP BY software")
+    return [dict(r) for r in store.index.db.execute(sql, (*SEAT_STATUSES, *NO_SEAT_CODES))]
+
+
+def _suggest_kb(app: App, tickets: list[Ticket], as_json: bool) -> None:
+    """Knowledge-base articles matching a single triaged ticket (sdesk.kb.suggest), so the
+    dispatcher sees a known fix before assigning."""
+    if as_json or len(tickets) != 1:
+        return
+    from sdesk import kb
+
+    suggest = getattr(kb, "suggest", None)
+    if suggest is None:
+        return
+    t = tickets[0]
+    try:
+        hits = suggest(app.store.root, t.title, t.description, t.service)
+    except Exception:  # a suggestion must never break triage
+        return
+    for hit in hits:
+        click.echo(f"kb: {hit.id} {hit.title}")
+
+
+@click.command()
+@click.argument("ticket_id")
+@click.argument("level", type=click.IntRange(1, 4))
+@click.option("--reason", required=True, help="Why (recorded in the journal).")
+@plan_options
+@pass_app
+def priority(app: App, ticket_id: str, level: int, reason: str, dry_run: bool, as_json: bool,
+             no_commit: bool) -> None:
+    """The supervisor's decision on a ticket's priority: set (or keep) LEVEL 1-4, record why in
+    the journal, recompute Resolve By and clear the priority-review flag.
+
+    \b
+    Example:
+      sdesk priority INC-0K3M 2 --reason "whole floor cannot print payroll"
+    """
+    from sdesk.errors import ValidationError
+    from sdesk.model import check_text
+    from sdesk.triage import change_priority
+
+    reason = check_text("--reason", reason, single_line=True).strip()
+    if not reason:
+        raise ValidationError("--reason must not be empty")
+    store = app.store
+    with store.lock("priority"):
+        ticket = store.get(ticket_id)
+        if not ticket.is_open:
+            raise ValidationError(f"{ticket.id} is {ticket.status}; reopen it first")
+        plan = change_priority(ticket, level, reason, store.reference, app.now, app.actor.name)
+        show_or_apply(app, plan, action="priority", subject=f"priority {ticket.id} P{level}: "
+                      f"{reason[:60]}", dry_run=dry_run, as_json=as_json, no_commit=no_commit)

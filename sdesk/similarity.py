@@ -1,0 +1,171 @@
+""""Same subject" and "similar", the way triage decides them: deterministic and explainable.
+
+Two titles are similar when the Jaccard index of their normalised word sets (shared words over
+all words) is at least `[triage] similarity` in sdesk.toml (0.5 by default), and the tickets
+are on the same service. Normalising a title: lower case, split on anything that is not a
+letter or digit, drop stop words ("the", "not", "is"...) and one-letter words, and drop a
+plural "s" from words longer than three letters ("printers" = "printer"). No stemming beyond
+that and no synonyms: a dispatcher can check every decision by hand. See docs/triage.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from sdesk.errors import SdeskError
+
+if TYPE_CHECKING:
+    from sdesk.plan import Plan
+    from sdesk.relations import Peer
+
+STOP_WORDS = frozenset((
+    "a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as",
+    "at", "be", "been", "before", "being", "but", "by", "can", "cannot", "cant", "could",
+    "did", "do", "does", "doesnt", "dont", "for", "from", "get", "gets", "getting", "got",
+    "had", "has", "have", "having", "he", "her", "him", "his", "how", "i", "if", "in", "into",
+    "is", "isnt", "it", "its", "just", "me", "my", "no", "not", "now", "of", "off", "on",
+    "once", "only", "or", "our", "out", "over", "please", "same", "she", "so", "some",
+    "still", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+    "to", "too", "up", "us", "very", "was", "wasnt", "we", "were", "what", "when", "where",
+    "which", "while", "who", "why", "will", "with", "wont", "would", "you", "your",
+))
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def tokens(title: str) -> frozenset[str]:
+    """The normalised words of a title (see the module docstring)."""
+    words: set[str] = set()
+    for raw in _WORD.findall(title.casefold().replace("'", "")):
+        if len(raw) < 2 or raw in STOP_WORDS:
+            continue
+        if len(raw) > 3 and raw.endswith("s") and not raw.endswith("ss"):
+            raw = raw[:-1]
+        words.add(raw)
+    return frozenset(words)
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """Shared words over all words; 0 when either title has no words left."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def same_service(a: str, b: str) -> bool:
+    """Services compare case-insensitively; an empty service matches nothing (not even another
+    empty one), so tickets nobody categorised are never merged on their titles alone."""
+    return bool(a.strip()) and a.strip().casefold() == b.strip().casefold()
+
+
+@dataclass(frozen=True)
+class TriageSettings:
+    """sdesk.toml [triage]: similarity threshold and the trend rule's size and window."""
+
+    similarity: float = 0.5
+    trend_requesters: int = 3
+    trend_window_hours: float = 24.0
+
+    @classmethod
+    def from_config(cls, section: dict[str, Any]) -> TriageSettings:
+        sim = section.get("similarity", cls.similarity)
+        req = section.get("trend_requesters", cls.trend_requesters)
+        hours = section.get("trend_window_hours", cls.trend_window_hours)
+        if isinstance(sim, bool) or not isinstance(sim, int | float) or not 0 < sim <= 1:
+            raise SdeskError(f"sdesk.toml: triage.similarity must be a number in (0, 1]; got {sim!r}")
+        if isinstance(req, bool) or not isinstance(req, int) or req < 2:
+            raise SdeskError(f"sdesk.toml: triage.trend_requesters must be a whole number >= 2; "
+                             f"got {req!r}")
+        if isinstance(hours, bool) or not isinstance(hours, int | float) or hours <= 0:
+            raise SdeskError(f"sdesk.toml: triage.trend_window_hours must be a positive number; "
+                             f"got {hours!r}")
+        return cls(float(sim), req, float(hours))
+
+
+@dataclass(frozen=True)
+class Match:
+    """Why two tickets count as the same subject (or not), in words a dispatcher can check."""
+
+    score: float
+    shared: frozenset[str]
+    similar: bool
+
+    def explain(self, threshold: float) -> str:
+        words = ", ".join(sorted(self.shared)) or "no words"
+        op = ">=" if self.similar else "<"
+        return f"same service, titles share {words} (Jaccard {self.score:.2f} {op} {threshold:.2f})"
+
+
+def compare(title_a: frozenset[str], service_a: str, title_b: frozenset[str], service_b: str,
+            threshold: float) -> Match:
+    score = jaccard(title_a, title_b)
+    similar = same_service(service_a, service_b) and score >= threshold
+    return Match(score, title_a & title_b, similar)
+
+
+class PeerView:
+    """The other open tickets triage compares against, bucketed by requester and by service
+    so one ticket looks at a few dozen peers, not the whole store. Read-only to the
+    single-ticket procedure; a batch calls `absorb` between tickets so the second ticket of a
+    batch sees what the plan for the first decided."""
+
+    def __init__(self, peers: Iterable[Peer]) -> None:
+        self.peers: dict[str, Peer] = {}
+        self._tokens: dict[str, frozenset[str]] = {}
+        self._by_requester: dict[str, list[str]] = {}
+        self._by_service: dict[str, list[str]] = {}
+        for peer in peers:
+            self.put(peer)
+
+    def put(self, peer: Peer) -> None:
+        old = self.peers.get(peer.id)
+        self.peers[peer.id] = peer
+        if old is not None and (old.title, old.requester_email, old.service) == (
+                peer.title, peer.requester_email, peer.service):
+            return
+        self._tokens[peer.id] = tokens(peer.title)
+        if peer.requester_email:
+            self._by_requester.setdefault(peer.requester_email, []).append(peer.id)
+        if peer.service.strip():
+            self._by_service.setdefault(peer.service.strip().casefold(), []).append(peer.id)
+
+    def drop(self, ticket_id: str) -> None:
+        self.peers.pop(ticket_id, None)
+
+    def title_tokens(self, ticket_id: str) -> frozenset[str]:
+        return self._tokens.get(ticket_id, frozenset())
+
+    def _live(self, ids: list[str]) -> list[Peer]:
+        seen: set[str] = set()
+        out: list[Peer] = []
+        for i in ids:
+            peer = self.peers.get(i)
+            if peer is not None and i not in seen:
+                seen.add(i)
+                out.append(peer)
+        return out
+
+    def from_requester(self, email: str) -> list[Peer]:
+        return self._live(self._by_requester.get(email.strip().lower(), []))
+
+    def on_service(self, service: str) -> list[Peer]:
+        return self._live(self._by_service.get(service.strip().casefold(), []))
+
+    def absorb(self, plan: Plan) -> None:
+        """Fold a plan's changes into the view: new field values, resolved tickets dropped."""
+        from sdesk.model import DONE_STATUSES
+        from sdesk.plan import SetField
+
+        for action in plan.changes:
+            if not isinstance(action, SetField) or action.ticket not in self.peers:
+                continue
+            name, value = action.field, action.value
+            if name == "status" and value in DONE_STATUSES:
+                self.drop(action.ticket)
+            elif name in ("status", "team", "assignee", "parent"):
+                self.put(replace(self.peers[action.ticket], **{name: value}))
+            elif name == "flags":
+                self.put(replace(self.peers[action.ticket], flags=tuple(value)))
