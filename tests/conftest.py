@@ -133,7 +133,14 @@ def smtp_server() -> Iterator[Any]:
         def handle_message(self, message: Any) -> None:
             received.append(message)
 
-    controller = Controller(Keep(), hostname="127.0.0.1", port=0)
+    # aiosmtpd's start-up self-check connects to the configured port, so port=0 cannot work:
+    # pick a free port first.
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
     controller.start()
     controller.messages = received  # type: ignore[attr-defined]
     try:

@@ -1,0 +1,83 @@
+"""sdesk outbox list / send: notifications waiting in outbox/ and their delivery over SMTP."""
+
+from __future__ import annotations
+
+import click
+
+from sdesk.commands.common import App, output_options, pass_app
+
+
+@click.group()
+def outbox() -> None:
+    """Notifications waiting in outbox/ (RFC 5322 files, committed with the change that caused
+    them) and their delivery. See docs/notifications.md."""
+
+
+@outbox.command("list")
+@output_options
+@pass_app
+def outbox_list(app: App, as_json: bool, as_csv: bool, fmt: str | None) -> None:
+    """List the messages waiting to be sent.
+
+    \b
+    Example:
+      sdesk outbox list
+    """
+    from sdesk.outbox import queued
+    from sdesk.render import emit
+
+    store = app.store
+    rows = [{"file": q.path.name, "ticket": q.ticket, "to": q.to, "subject": q.subject,
+             "audience": q.audience, "date": q.date} for q in queued(store.root / "outbox")]
+    if not rows and not (as_json or as_csv):
+        click.echo("outbox is empty")
+        return
+    emit(rows, ["file", "ticket", "to", "subject", "audience"], as_json=as_json, as_csv=as_csv,
+         fmt=fmt)
+
+
+@outbox.command("send")
+@click.option("--dry-run", is_flag=True, help="List what would be sent; send nothing.")
+@pass_app
+def outbox_send(app: App, dry_run: bool) -> None:
+    """Deliver every waiting message over SMTP ([mail] in sdesk.toml, or SDESK_SMTP_HOST,
+    SDESK_SMTP_PORT, SDESK_SMTP_USER, SDESK_SMTP_PASSWORD). Delivered messages are removed in
+    one commit; a message that fails stays, and the reason is printed. Exit 1 if any failed.
+
+    \b
+    Example:
+      SDESK_SMTP_HOST=smtp.example.org sdesk outbox send
+    """
+    from sdesk import git
+    from sdesk.errors import SdeskError
+    from sdesk.outbox import queued, send_all, settings_for
+
+    store = app.store
+    settings = settings_for(store.settings("mail"))
+    with store.lock("outbox send"):
+        waiting = queued(store.root / "outbox")
+        if dry_run or not waiting:
+            for q in waiting:
+                click.echo(f"would send {q.path.name} to {q.to}: {q.subject}")
+            if not waiting:
+                click.echo("outbox is empty")
+            return
+        delivered, failed = send_all([q.path for q in waiting], settings)
+        if delivered:
+            rel = [store.git_path(p) for p in delivered]
+            tracked = set(git.run(["ls-files", "-z", "--", *rel], store.top).stdout.split("\0"))
+            for path in delivered:
+                path.unlink()
+            committed = [p for p in rel if p in tracked]
+            if committed:
+                lines = [f"outbox: {len(delivered)} message(s) delivered", ""]
+                lines += [f"Sent: {path.name}" for path in delivered]
+                git.commit_paths(store.top, committed, "\n".join(lines) + "\n\n"
+                                 + git.trailers([("Sdesk-Action", "outbox-send")]) + "\n",
+                                 app.actor)
+    for path in delivered:
+        click.echo(f"sent {path.name}")
+    for path, why in failed.items():
+        click.echo(f"not sent {path.name}: {why}", err=True)
+    if failed:
+        raise SdeskError(f"{len(failed)} message(s) not delivered; they stay in outbox/")
