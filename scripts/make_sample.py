@@ -80,11 +80,11 @@ def tickets(store: Store) -> list[Ticket]:
         description="Error 500 on the timesheet page.", channel="phone", requester=FRANK,
         service="PeopleSoft", team="IS-Applications", impact=3, urgency=2)
     log(at(0, 9.0), type="incident", title="Cannot print to the 2nd floor printer",
-        description="Jobs sit in the queue.", channel="in-person", requester=JACK,
+        description="Jobs sit in the queue.", channel="in-person", requester=BEN,
         service="Printing", team="IS-Desktop Support", impact=3, urgency=3, priority=1)
     log(at(0, 10.0), type="incident", title="Laptop will not dock and VPN fails",
         description="The docking station does not charge the laptop, and separately the VPN "
-        "client will not connect at home.", channel="phone", requester=HUGO,
+        "client will not connect at home.", channel="phone", requester=DEV,
         service="Laptop", team="IS-Desktop Support", impact=3, urgency=2)
     log(at(0, 6.5), type="incident", title="Teams meetings drop audio",
         description="Audio cuts out in every Teams meeting this morning.", channel="phone",
