@@ -1,0 +1,398 @@
+"""Triage through the CLI on a real temporary git store: one test per rule of the dispatcher
+guide's pre-assignment analysis (incident and request), plus batch, dry run and idempotence."""
+
+from __future__ import annotations
+
+import json
+from email import message_from_bytes
+from typing import Any
+
+from conftest import Desk
+
+from sdesk.model import dumps, load_file
+from sdesk.store import Store
+
+T0 = "2026-11-23T08:00:00-06:00"
+T1 = "2026-11-23T08:10:00-06:00"
+T2 = "2026-11-23T08:20:00-06:00"
+T3 = "2026-11-23T08:30:00-06:00"
+
+
+def incident(desk: Desk, title: str, *extra: str, email: str = "ana.ruiz@omes.ok.gov",
+             agency: str = "OMES", service: str = "Email", now: str = T0) -> str:
+    return desk.new("-T", title, "--email", email, "--agency", agency, "--service", service,
+                    "-d", "details", *extra, now=now)
+
+
+def request(desk: Desk, title: str, *extra: str, now: str = T0) -> str:
+    return desk.new("-t", "request", "-T", title, "--email", "cy@omes.ok.gov", "--agency",
+                    "OMES", "-d", "details", *extra, now=now)
+
+
+def plan(desk: Desk, *args: str) -> list[dict[str, Any]]:
+    data = json.loads(desk.run("triage", *args, "--dry-run", "--json").stdout)
+    actions: list[dict[str, Any]] = data["actions"]
+    return actions
+
+
+def rules(actions: list[dict[str, Any]], ticket: str) -> set[str]:
+    return {a["rule"] for a in actions if a["ticket"] == ticket}
+
+
+def mails(desk: Desk) -> list[Any]:
+    return [message_from_bytes(p.read_bytes()) for p in desk.outbox()]
+
+
+def edit(desk: Desk, ticket_id: str, **values: Any) -> None:
+    """Change fields as another command would have (assignment is not triage's business)."""
+    store = Store.open(str(desk.root))
+    ticket = store.load(ticket_id)
+    for key, value in values.items():
+        setattr(ticket, key, value)
+    path = store.path_of(ticket_id)
+    path.write_text(dumps(ticket), encoding="utf-8")
+    desk.git("add", str(path))
+    desk.git("commit", "-qm", f"edit {ticket_id}")
+
+
+# ---- incidents ------------------------------------------------------------------------------
+
+
+def test_supported_incident_is_routed_to_the_service_team_and_ready_for_assignment(desk: Desk) -> None:
+    tid = incident(desk, "Outlook will not open")
+    before = desk.commits()
+    desk.run("triage", tid)
+    t = desk.ticket(tid)
+    assert (t["status"], t["team"], t["reassignments"]) == ("triaged", "IS-Email & Collaboration", 0)
+    assert t["journal"][-1]["rule"] == "incident ready for assignment"
+    assert desk.commits() == before + 1
+    assert f"Sdesk-Ticket: {tid}" in desk.git("log", "-1", "--format=%B")
+    assert desk.outbox() == []
+
+
+def test_unsupported_agency_goes_back_to_service_desk_and_leads_are_told(desk: Desk) -> None:
+    tid = incident(desk, "Printer jams on every page", agency="OHCA", service="Printing")
+    desk.run("triage", tid)
+    t = desk.ticket(tid)
+    assert (t["status"], t["team"]) == ("new", "IS-Service Desk")
+    assert "unsupported" in t["flags"]
+    assert "OHCA is not on IS-Desktop Support's Supported Agencies list" in t["journal"][-1]["text"]
+    assert t["journal"][-1]["visibility"] == "internal"
+    [mail] = mails(desk)
+    assert mail["To"] == "ServiceDeskLeads@omes.ok.gov"
+    assert "outbox/" in desk.git("show", "--stat", "HEAD")
+
+
+def test_service_the_team_does_not_provide_is_handed_back_with_a_hop(desk: Desk) -> None:
+    # the ticket sits with Desktop Support, which does not provide VPN
+    tid = incident(desk, "VPN drops", "--team", "IS-Desktop Support", service="VPN")
+    desk.run("triage", tid)
+    t = desk.ticket(tid)
+    assert t["team"] == "IS-Service Desk" and t["reassignments"] == 1
+    assert "does not provide 'VPN'" in t["journal"][-1]["text"]
+
+
+def test_incident_without_a_service_waits_for_the_service_desk(desk: Desk) -> None:
+    tid = desk.new("-T", "Something is wrong", "--email", "a@omes.ok.gov", "--agency", "OMES")
+    desk.run("triage", tid)
+    assert "needs-service" in desk.ticket(tid)["flags"]
+
+
+def test_priority_not_matching_the_chart_is_flagged_for_the_supervisor_not_changed(desk: Desk) -> None:
+    tid = incident(desk, "Outlook slow", "--priority", "1")
+    desk.run("triage", tid)
+    t = desk.ticket(tid)
+    assert t["priority"] == 1 and "priority-review" in t["flags"]
+    assert t["status"] == "triaged"
+    [mail] = mails(desk)
+    assert mail["To"] == "alicia.nguyen@omes.ok.gov"
+    assert f"sdesk priority {tid} 3" in mail.get_payload()
+
+
+def test_supervisor_priority_decision_is_journaled_recomputes_resolve_by_and_stops_review(
+        desk: Desk) -> None:
+    tid = incident(desk, "Outlook slow", "--priority", "1")
+    desk.run("triage", tid)
+    due_p1 = desk.ticket(tid)["resolve_by"]
+    desk.run("priority", tid, "3", "--reason", "one user, workaround: webmail")
+    t = desk.ticket(tid)
+    assert t["priority"] == 3 and "priority-review" not in t["flags"]
+    assert t["resolve_by"] > due_p1
+    assert t["journal"][-1]["kind"] == "priority"
+    assert "webmail" in t["journal"][-1]["text"]
+
+
+def test_supervisor_keeping_a_priority_is_not_flagged_again(desk: Desk) -> None:
+    tid = incident(desk, "Outlook slow", "--priority", "1")
+    desk.run("priority", tid, "1", "--reason", "agency head's mailbox")
+    desk.run("triage", tid)
+    t = desk.ticket(tid)
+    assert "priority-review" not in t["flags"] and desk.outbox() == []
+
+
+def test_priority_needs_a_reason_and_changes_nothing_without(desk: Desk) -> None:
+    tid = incident(desk, "Outlook slow")
+    before = desk.snapshot()
+    desk.fails("priority", tid, "2", "--reason", "  ")
+    desk.fails("priority", tid, "7", "--reason", "x")
+    assert desk.snapshot() == before
+
+
+def test_resolve_by_and_vip_are_reported_in_the_plan(desk: Desk) -> None:
+    tid = incident(desk, "Outlook will not open")
+    found = [a for a in plan(desk, tid) if a["rule"].startswith("incident-3")]
+    assert "Resolve By 2026-11-25 17:00 CST" in found[0]["reason"] and "VIP no" in found[0]["reason"]
+
+
+def test_title_naming_services_of_two_teams_is_returned_for_separation(desk: Desk) -> None:
+    tid = incident(desk, "VPN and Email both down", service="VPN")
+    desk.run("triage", tid)
+    t = desk.ticket(tid)
+    assert (t["status"], t["team"]) == ("new", "IS-Service Desk")
+    assert "needs-separation" in t["flags"]
+    assert "VPN (IS-Network Services)" in t["journal"][-1]["text"]
+    assert [m["To"] for m in mails(desk)] == ["ServiceDeskLeads@omes.ok.gov"]
+
+
+def test_dispatcher_split_returns_the_ticket_for_separation(desk: Desk) -> None:
+    tid = incident(desk, "Outlook will not open")
+    desk.run("triage", tid, "--split", "also asks for a new monitor")
+    t = desk.ticket(tid)
+    assert "needs-separation" in t["flags"]
+    assert "also asks for a new monitor" in t["journal"][-1]["text"]
+
+
+def test_split_names_exactly_one_ticket(desk: Desk) -> None:
+    a, b = incident(desk, "Outlook will not open"), incident(desk, "Teams crashes")
+    before = desk.snapshot()
+    desk.fails("triage", a, b, "--split", "two problems")
+    desk.fails("triage", "--split", "x\ny", a)
+    assert desk.snapshot() == before
+
+
+def test_later_ticket_from_same_person_on_same_subject_is_resolved_as_duplicate(desk: Desk) -> None:
+    first = incident(desk, "Outlook will not open", now=T0)
+    later = incident(desk, "Outlook won't open at all", now=T1)
+    desk.run("triage", later)
+    t = desk.ticket(later)
+    assert (t["status"], t["duplicate_of"]) == ("resolved", first)
+    assert t["resolution"]["code"] == "duplicate"
+    assert "Jaccard" in t["journal"][-1]["text"]
+    assert later in desk.ticket(first)["links"]["duplicates"]
+    [mail] = mails(desk)
+    assert mail["X-Sdesk-Audience"] == "customer" and mail["To"] == "ana.ruiz@omes.ok.gov"
+    assert "Jaccard" not in mail.get_payload()  # the internal note stays internal
+
+
+def test_first_report_is_kept_and_a_batch_resolves_only_the_later_one(desk: Desk) -> None:
+    first = incident(desk, "Outlook will not open", now=T0)
+    later = incident(desk, "Outlook will not open", now=T1)
+    other = incident(desk, "Outlook will not open", email="bo@omes.ok.gov", now=T2)
+    desk.run("triage", "--all")
+    assert desk.ticket(first)["status"] == "triaged"
+    assert desk.ticket(later)["status"] == "resolved"
+    assert desk.ticket(other)["status"] == "triaged"
+
+
+def test_many_people_same_problem_notifies_supervisor_and_proposes_a_parent(desk: Desk) -> None:
+    ids = [incident(desk, "Outlook will not open", email=f"u{i}@omes.ok.gov", now=now)
+           for i, now in enumerate((T0, T1, T2))]
+    desk.run("triage", ids[2])
+    t = desk.ticket(ids[2])
+    assert "trend-reported" in t["flags"] and t["parent"] == ""
+    [mail] = mails(desk)
+    assert mail["To"] == "alicia.nguyen@omes.ok.gov"
+    assert "3 people" in mail.get_payload()
+    actions = plan(desk, ids[0])
+    assert not any("sdesk parent new" in a["reason"] for a in actions)  # told once is enough
+
+
+def test_trend_needs_the_configured_number_of_people(desk: Desk) -> None:
+    a = incident(desk, "Outlook will not open", email="u1@omes.ok.gov", now=T0)
+    incident(desk, "Outlook will not open", email="u2@omes.ok.gov", now=T1)
+    assert not any(r.startswith("incident-6") for r in rules(plan(desk, a), a))
+    config = desk.root / "sdesk.toml"
+    config.write_text(config.read_text().replace("trend_requesters = 3", "trend_requesters = 2"))
+    assert any(r.startswith("incident-6") for r in rules(plan(desk, a), a))
+
+
+def test_create_parents_creates_the_parent_case_and_links_every_report(desk: Desk) -> None:
+    ids = [incident(desk, "Outlook will not open", email=f"u{i}@omes.ok.gov", now=now)
+           for i, now in enumerate((T0, T1, T2))]
+    desk.run("triage", "--all", "--create-parents")
+    parents = {desk.ticket(i)["parent"] for i in ids}
+    assert len(parents) == 1 and "" not in parents
+    parent = desk.ticket(parents.pop())
+    assert sorted(parent["links"]["children"]) == sorted(ids)
+    assert parent["team"] == "IS-Email & Collaboration"
+    assert len(mails(desk)) == 1
+
+
+def test_re_running_triage_plans_nothing_new(desk: Desk) -> None:
+    incident(desk, "Outlook slow", "--priority", "1")
+    incident(desk, "Printer jams", agency="OHCA", service="Printing")
+    desk.run("triage", "--all")
+    before = desk.snapshot()
+    out = desk.run("triage", "--all").stdout
+    assert desk.snapshot() == before
+    assert "set " not in out
+
+
+def test_dry_run_leaves_the_store_byte_identical(desk: Desk) -> None:
+    incident(desk, "Outlook will not open")
+    incident(desk, "Printer jams", agency="OHCA", service="Printing")
+    before = desk.snapshot()
+    out = desk.run("triage", "--all", "--dry-run").stdout
+    assert "ready for assignment" in out
+    assert desk.snapshot() == before
+
+
+def test_a_batch_is_one_commit_naming_every_ticket(desk: Desk) -> None:
+    ids = [incident(desk, f"Outlook problem {n}", email=f"u{n}@omes.ok.gov", service=s)
+           for n, s in enumerate(("Email", "VPN", "Printing"))]
+    before = desk.commits()
+    desk.run("triage", "--all")
+    assert desk.commits() == before + 1
+    message = desk.git("log", "-1", "--format=%B")
+    assert all(f"Sdesk-Ticket: {i}" in message for i in ids)
+
+
+def test_team_option_triages_only_that_teams_unassigned_tickets(desk: Desk) -> None:
+    mine = incident(desk, "VPN drops", "--team", "IS-Network Services", service="VPN")
+    other = incident(desk, "Outlook will not open")
+    desk.run("triage", "--team", "IS-Network Services")
+    assert desk.ticket(mine)["status"] == "triaged"
+    assert desk.ticket(other)["status"] == "new"
+
+
+def test_json_plan_lists_rule_and_reason_for_every_action(desk: Desk) -> None:
+    tid = incident(desk, "Outlook will not open")
+    actions = json.loads(desk.run("triage", tid, "--json").stdout)["actions"]
+    assert actions and all({"ticket", "action", "rule", "reason"} <= a.keys() for a in actions)
+
+
+def test_bad_selection_is_one_line_and_changes_nothing(desk: Desk) -> None:
+    tid = incident(desk, "Outlook will not open")
+    before = desk.snapshot()
+    assert "exactly one" in desk.fails("triage").stderr
+    assert "exactly one" in desk.fails("triage", tid, "--all").stderr
+    desk.fails("triage", "INC-NOPE")
+    desk.fails("triage", "--team", "No Such Team")
+    assert desk.snapshot() == before
+
+
+def test_assigned_or_triaged_tickets_are_not_triaged_again(desk: Desk) -> None:
+    tid = incident(desk, "Outlook will not open")
+    edit(desk, tid, assignee="jdoe", status="assigned")
+    assert plan(desk, tid)[0]["action"] == "finding"
+    assert len(plan(desk, tid)) == 1
+
+
+def test_recheck_runs_the_rules_again_after_the_service_desk_fixed_the_ticket(desk: Desk) -> None:
+    tid = incident(desk, "Outlook will not open", service="")
+    desk.run("triage", tid)
+    assert "needs-service" in desk.ticket(tid)["flags"]
+    edit(desk, tid, service="Email")
+    assert desk.ticket(tid)["status"] == "new"
+    desk.run("triage", tid)
+    assert "needs-service" in desk.ticket(tid)["flags"]  # waits for --recheck
+    desk.run("triage", tid, "--recheck")
+    t = desk.ticket(tid)
+    assert t["status"] == "triaged" and "needs-service" not in t["flags"]
+
+
+# ---- requests, cases, tasks -----------------------------------------------------------------
+
+
+def test_hardware_request_goes_to_the_asset_team_with_a_note(desk: Desk) -> None:
+    tid = request(desk, "New laptop for new hire", "--category", "hardware")
+    desk.run("triage", tid)
+    t = desk.ticket(tid)
+    assert (t["team"], t["status"]) == ("IS-Asset Team", "triaged")
+    assert "quote or available inventory" in t["journal"][-1]["text"]
+
+
+def test_software_not_on_the_list_goes_back_for_a_software_request_form(desk: Desk) -> None:
+    tid = request(desk, "Install WinRAR", "--software", "WinRAR")
+    desk.run("triage", tid)
+    t = desk.ticket(tid)
+    assert (t["team"], t["status"]) == ("IS-Service Desk", "new")
+    assert "software-form" in t["flags"]
+    got = {m["To"]: m for m in mails(desk)}
+    assert set(got) == {"ServiceDeskLeads@omes.ok.gov", "cy@omes.ok.gov"}
+    customer = got["cy@omes.ok.gov"].get_payload()
+    assert "Software Request Form" in customer and "Handed back" not in customer
+
+
+def test_approved_software_with_no_licence_free_goes_to_inventory_control(desk: Desk) -> None:
+    holders = [request(desk, f"Tableau for analyst {n}", "--software", "Tableau") for n in range(3)]
+    for h in holders:
+        edit(desk, h, status="assigned", assignee="jdoe")
+    tid = request(desk, "Tableau for me", "--software", "Tableau Desktop", now=T1)
+    desk.run("triage", tid)
+    t = desk.ticket(tid)
+    assert (t["team"], t["status"]) == ("IT Inventory Control Manager", "triaged")
+    assert "3 licences, 3 held" in t["journal"][-1]["text"]
+
+
+def test_withdrawn_requests_do_not_hold_a_licence(desk: Desk) -> None:
+    from sdesk.model import Resolution
+
+    holders = [request(desk, f"Tableau {n}", "--software", "Tableau") for n in range(3)]
+    edit(desk, holders[0], status="resolved", resolution=Resolution("withdrawn", "no longer"))
+    for h in holders[1:]:
+        edit(desk, h, status="assigned", assignee="jdoe")
+    tid = request(desk, "Tableau for me", "--software", "Tableau", now=T1)
+    assert "1 of 3 licences free" in json.dumps(plan(desk, tid))
+
+
+def test_approved_software_with_a_licence_free_is_ready_for_assignment(desk: Desk) -> None:
+    tid = request(desk, "Visio please", "--software", "Visio", "--service", "Software Install")
+    desk.run("triage", tid)
+    t = desk.ticket(tid)
+    assert (t["team"], t["status"]) == ("IS-Desktop Support", "triaged")
+
+
+def test_case_that_is_neither_hardware_nor_software_is_ready(desk: Desk) -> None:
+    tid = desk.new("-t", "case", "-T", "Report of mailbox sizes", "--agency", "OMES",
+                   "--service", "Reporting")
+    desk.run("triage", tid)
+    assert desk.ticket(tid)["status"] == "triaged"
+    assert desk.ticket(tid)["team"] == "IS-Applications"
+
+
+def test_tasks_are_never_triaged(desk: Desk) -> None:
+    parent = incident(desk, "Outlook will not open")
+    task = desk.new("-t", "task", "-T", "Rebuild profile", "--parent", parent)
+    before = desk.snapshot()
+    actions = plan(desk, task)
+    assert [a["action"] for a in actions] == ["finding"]
+    desk.run("triage", task)
+    assert desk.snapshot() == before
+    assert task not in desk.run("triage", "--all", "--dry-run").stdout
+
+
+def test_customer_messages_never_carry_internal_notes(desk: Desk) -> None:
+    first = incident(desk, "Outlook will not open", now=T0)
+    desk.run("note", first, "SECRET internal remark")
+    later = incident(desk, "Outlook will not open", now=T1)
+    desk.run("note", later, "ANOTHER internal remark")
+    desk.run("triage", later)
+    for mail in mails(desk):
+        assert "internal remark" not in mail.as_string()
+
+
+def test_titles_cannot_inject_mail_headers(desk: Desk) -> None:
+    tid = desk.new("-t", "request", "-T", "Install WinRAR Bcc: evil@example.com",
+                   "--email", "cy@omes.ok.gov", "--software", "WinRAR")
+    desk.run("triage", tid)
+    for path in desk.outbox():
+        mail = message_from_bytes(path.read_bytes())
+        assert mail["Bcc"] is None
+
+
+def test_ticket_files_written_by_triage_load_back(desk: Desk) -> None:
+    tid = incident(desk, "Outlook will not open")
+    desk.run("triage", tid)
+    store = Store.open(str(desk.root))
+    assert load_file(store.path_of(tid)).status == "triaged"
