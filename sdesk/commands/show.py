@@ -43,7 +43,9 @@ def relations(app: App, ticket: Ticket) -> dict[str, list[str]]:
     children = index.select("parent = ? AND type != 'task'", (tid,), columns="id")
     tasks = index.select("parent = ? AND type = 'task'", (tid,), columns="id")
     dups = index.select("duplicate_of = ?", (tid,), columns="id")
-    related_back = index.select("' ' || related || ' ' LIKE ?", (f"% {tid} %",), columns="id")
+    # `related != ''` lets SQLite use the partial index instead of scanning every ticket.
+    related_back = index.select("related != '' AND ' ' || related || ' ' LIKE ?",
+                                (f"% {tid} %",), columns="id")
     related = sorted(set(ticket.related) | {r["id"] for r in related_back})
     return {
         "parent": [ticket.parent] if ticket.parent else [],
