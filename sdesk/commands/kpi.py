@@ -1,0 +1,145 @@
+"""sdesk kpi: the desk's key performance indicators, from the summary index."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from sdesk.commands.common import App, output_options, pass_app
+
+LABELS = {
+    "opened": "Opened", "resolved": "Resolved (all codes)",
+    "counted": "Resolved, counted (no duplicate/withdrawn)",
+    "fcr_pct": "First contact resolution %", "csat_mean": "CSAT mean (1-5)",
+    "csat_top2_pct": "CSAT top-2-box % (4 or 5)", "csat_response_pct": "CSAT response rate %",
+    "sla_resolve_pct": "SLA met on resolution %", "sla_respond_pct": "SLA met on response %",
+    "ttr_bh_mean": "Time to resolve, business h, mean",
+    "ttr_bh_median": "Time to resolve, business h, median",
+    "ttr_bh_p90": "Time to resolve, business h, p90",
+    "ttr_clock_mean": "Time to resolve, clock h, mean",
+    "ttr_clock_median": "Time to resolve, clock h, median",
+    "ttr_clock_p90": "Time to resolve, clock h, p90",
+    "assign_hours_mean": "Time to assign, clock h, mean", "reopen_pct": "Reopen rate %",
+    "reassign_mean": "Reassignments (hops), mean", "escalation_pct": "Escalation rate %",
+    "kb_pct": "Knowledge-linked resolutions %", "backlog": "Backlog now (open)",
+    "backlog_lt10": "Backlog aged < 10 days", "backlog_10_30": "Backlog aged 10-30 days",
+    "backlog_gt30": "Backlog aged > 30 days",
+}
+TREND_COLUMNS = ["period", "opened", "resolved", "fcr_pct", "sla_resolve_pct", "csat_mean",
+                 "ttr_bh_median", "chart"]
+
+
+@click.command()
+@click.option("--since", metavar="DATE", help="Window start (inclusive; ISO or e.g. 'Nov 1 2026').")
+@click.option("--until", metavar="DATE", help="Window end (exclusive; default: now).")
+@click.option("--by", "group", type=click.Choice(["team", "technician", "agency", "channel",
+                                                  "type", "priority"]),
+              help="One row per team, technician ...")
+@click.option("--trend", type=click.Choice(["week", "month"]),
+              help="One row per period with a text chart of resolved volume.")
+@output_options
+@pass_app
+def kpi(app: App, since: str | None, until: str | None, group: str | None, trend: str | None,
+        as_json: bool, as_csv: bool, fmt: str | None) -> None:
+    """First contact resolution, CSAT, SLA compliance, time to resolve, reopens, backlog...
+
+    Definitions, exclusions and a worked example: docs/kpi.md. Resolution measures count
+    tickets resolved in the window; volume, escalation, time to assign and response SLA count
+    tickets opened in it; the backlog is always now.
+
+    \b
+    Examples:
+      sdesk kpi
+      sdesk kpi --since 2026-11-01 --by team
+      sdesk kpi --trend week --since "12 weeks ago"
+    """
+    import datetime as dt
+
+    from sdesk import kpi as k
+    from sdesk.commands.common import parse_when
+    from sdesk.errors import ValidationError
+
+    if group and trend:
+        raise ValidationError("--by and --trend do not combine; pick one")
+    store = app.store
+    now = app.now
+    start = parse_when(since, store.tz, "--since") if since else None
+    end = parse_when(until, store.tz, "--until") if until else now + dt.timedelta(seconds=1)
+    if start is not None and start >= end:
+        raise ValidationError("--since must be before --until")
+    db = store.index.db
+    k.attach_cache(store, db)
+    if trend:
+        first = start or _default_start(now, trend)
+        marks = k.periods(first, end, trend)
+        win = k.Window(marks[0][0] if marks else first.timestamp(), end.timestamp(),
+                       now.timestamp())
+        rows = k.measure(db, win, k.period_key(db, marks), backlog=False)
+        _trend(rows, [label for _, label in marks], as_json, as_csv, fmt)
+        return
+    win = k.Window(start.timestamp() if start else -1e18, end.timestamp(), now.timestamp())
+    total = k.measure(db, win, lambda col: "'all'").get("all") or dict.fromkeys(k.FLAT, None)
+    window = {"since": start.isoformat() if start else None, "until": end.isoformat()}
+    if group:
+        rows = k.measure(db, win, lambda col: k.GROUPS[group])
+        table = [{group: g if g not in ("", None) else "(none)", **m}
+                 for g, m in sorted(rows.items(), key=lambda kv: str(kv[0]))]
+        if as_json:
+            click.echo(json.dumps({"window": window, "by": group, "total": total,
+                                   "groups": table}, indent=2))
+            return
+        from sdesk.render import emit
+
+        emit(table, [group, *k.FLAT], as_json=False, as_csv=as_csv, fmt=fmt)
+        return
+    extra = k.breakdowns(db, win)
+    if as_json:
+        click.echo(json.dumps({"window": window, **total, **extra}, indent=2))
+        return
+    _report(total, extra, as_csv, fmt)
+
+
+def _default_start(now: Any, unit: str) -> Any:
+    import datetime as dt
+
+    # Without --since, a trend shows the last 12 periods.
+    return now - (dt.timedelta(weeks=11) if unit == "week" else dt.timedelta(days=335))
+
+
+def _report(total: dict[str, Any], extra: dict[str, Any], as_csv: bool, fmt: str | None) -> None:
+    from sdesk.render import emit
+
+    rows = [{"metric": key, "label": LABELS[key], "value": value} for key, value in total.items()]
+    for p, s in extra["sla_by_priority"].items():
+        for kind in ("resolve", "respond"):
+            if s.get(f"{kind}_n"):
+                rows.append({"metric": f"sla_{kind}_{p.lower()}_pct",
+                             "label": f"SLA met on {kind}, {p} %",
+                             "value": f"{s[f'{kind}_pct']} ({s[f'{kind}_met']}/{s[f'{kind}_n']})"})
+    for column, counts in extra["volume"].items():
+        for name, count in counts.items():
+            rows.append({"metric": f"volume_{column}_{name}", "label": f"Opened by {column}: {name}",
+                         "value": count})
+    if as_csv:
+        emit(rows, ["metric", "value"], as_csv=True)
+        return
+    emit(rows, ["label", "value"], fmt=fmt or "plain", headers=["KPI", "value"])
+
+
+def _trend(rows: dict[Any, dict[str, Any]], labels: list[str], as_json: bool, as_csv: bool,
+           fmt: str | None) -> None:
+    from sdesk import kpi as k
+    from sdesk.render import emit
+
+    top = max((rows.get(lab, {}).get("resolved") or 0 for lab in labels), default=0)
+    table = []
+    for lab in labels:
+        m = rows.get(lab) or {**dict.fromkeys(k.FLAT, None), "opened": 0, "resolved": 0}
+        table.append({"period": lab, **{c: m.get(c) for c in TREND_COLUMNS[1:-1]},
+                      "chart": k.bar(m.get("resolved"), top)})
+    if as_json:
+        click.echo(json.dumps(table, indent=2))
+        return
+    emit(table, TREND_COLUMNS, as_csv=as_csv, fmt=fmt)
