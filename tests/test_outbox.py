@@ -1,0 +1,89 @@
+"""outbox list / send against a real SMTP server (aiosmtpd) on loopback."""
+
+from __future__ import annotations
+
+import json
+import socket
+from typing import Any
+
+import pytest
+from conftest import Desk
+
+
+def queue_two(desk: Desk) -> None:
+    """A hand-back (mail to the leads) and a Software Request Form (mail to the customer)."""
+    desk.new("-T", "Printer jams", "--email", "a@omes.ok.gov", "--agency", "OHCA",
+             "--service", "Printing")
+    desk.new("-t", "request", "-T", "Install WinRAR", "--email", "cy@omes.ok.gov",
+             "--software", "WinRAR")
+    desk.run("triage", "--all")
+
+
+def point_at(desk: Desk, port: int, host: str = "127.0.0.1") -> None:
+    config = desk.root / "sdesk.toml"
+    text = config.read_text().replace('host = "localhost"', f'host = "{host}"')
+    config.write_text(text.replace("port = 25", f"port = {port}"))
+    desk.git("commit", "-qam", "mail settings for the test server")
+
+
+def test_outbox_list_shows_waiting_messages(desk: Desk) -> None:
+    assert "outbox is empty" in desk.run("outbox", "list").stdout
+    queue_two(desk)
+    rows = desk.json("outbox", "list")
+    assert sorted(r["to"] for r in rows) == sorted(
+        ["ServiceDeskLeads@omes.ok.gov", "ServiceDeskLeads@omes.ok.gov", "cy@omes.ok.gov"])
+    assert {r["audience"] for r in rows} == {"staff", "customer"}
+
+
+def test_send_delivers_every_message_and_removes_them_in_one_commit(
+        desk: Desk, smtp_server: Any) -> None:
+    queue_two(desk)
+    point_at(desk, smtp_server.port)
+    before = desk.commits()
+    desk.run("outbox", "send")
+    assert len(smtp_server.messages) == 3
+    assert desk.outbox() == []
+    assert desk.commits() == before + 1
+    assert desk.git("status", "--porcelain") == ""
+    received = {m["To"]: m for m in smtp_server.messages}
+    assert "Software Request Form" in received["cy@omes.ok.gov"].get_payload()
+
+
+def test_environment_overrides_the_configured_server(
+        desk: Desk, smtp_server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    queue_two(desk)
+    monkeypatch.setenv("SDESK_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SDESK_SMTP_PORT", str(smtp_server.port))
+    desk.run("outbox", "send")
+    assert len(smtp_server.messages) == 3
+
+
+def test_failed_delivery_keeps_the_message_and_says_why(desk: Desk) -> None:
+    queue_two(desk)
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    point_at(desk, port)
+    before = desk.snapshot()
+    result = desk.fails("outbox", "send")
+    assert "not sent" in result.stderr and "cannot reach" in result.stderr
+    assert "not delivered" in result.stderr
+    assert desk.snapshot() == before
+
+
+def test_dry_run_sends_nothing(desk: Desk, smtp_server: Any) -> None:
+    queue_two(desk)
+    point_at(desk, smtp_server.port)
+    before = desk.snapshot()
+    assert "would send" in desk.run("outbox", "send", "--dry-run").stdout
+    assert smtp_server.messages == [] and desk.snapshot() == before
+
+
+def test_bad_port_setting_is_one_line(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    queue_two(desk)
+    monkeypatch.setenv("SDESK_SMTP_PORT", "smtp")
+    assert "port" in desk.fails("outbox", "send").stderr
+
+
+def test_list_as_json_is_parseable_when_empty(desk: Desk) -> None:
+    assert json.loads(desk.run("outbox", "list", "--json").stdout) == []

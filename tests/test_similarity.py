@@ -1,0 +1,78 @@
+"""'Same subject' and 'similar': deterministic, explainable, configurable."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from sdesk.errors import SdeskError
+from sdesk.model import Requester, Ticket
+from sdesk.reference import load_reference
+from sdesk.relations import Peer
+from sdesk.similarity import PeerView, TriageSettings, compare, jaccard, tokens
+from sdesk.triage import TriageContext, triage_ticket
+
+REF = load_reference(Path(__file__).resolve().parents[1] / "sdesk" / "defaults" / "reference")
+NOW = dt.datetime.fromisoformat("2026-11-23T09:00:00-06:00")
+
+
+def test_titles_are_normalised_to_words_without_stop_words_or_plurals() -> None:
+    assert tokens("The PRINTERS aren't printing!") == {"printer", "arent", "printing"}
+    assert tokens("Outlook won't open") == {"outlook", "open"}
+    assert tokens("a I is") == frozenset()
+
+
+def test_jaccard_is_shared_words_over_all_words() -> None:
+    assert jaccard(tokens("outlook will not open"), tokens("outlook open")) == 1.0
+    assert jaccard(tokens("outlook crashes"), tokens("outlook slow")) == pytest.approx(1 / 3)
+    assert jaccard(frozenset(), tokens("outlook")) == 0.0
+
+
+def test_similar_needs_the_same_service_and_the_threshold() -> None:
+    a, b = tokens("VPN drops every hour"), tokens("VPN drops each hour")
+    assert compare(a, "VPN", b, "vpn", 0.5).similar
+    assert not compare(a, "VPN", b, "Email", 0.5).similar
+    assert not compare(a, "", b, "", 0.5).similar  # no service: never merged on titles alone
+    assert not compare(a, "VPN", b, "VPN", 0.9).similar
+    assert "drop, hour, vpn (Jaccard 0.60 >= 0.50)" in compare(a, "VPN", b, "VPN", 0.5).explain(0.5)
+
+
+def test_settings_come_from_sdesk_toml_and_bad_values_are_one_line() -> None:
+    s = TriageSettings.from_config({"similarity": 0.6, "trend_requesters": 4,
+                                    "trend_window_hours": 8})
+    assert (s.similarity, s.trend_requesters, s.trend_window_hours) == (0.6, 4, 8.0)
+    assert TriageSettings.from_config({}) == TriageSettings()
+    for bad in ({"similarity": 0}, {"similarity": "high"}, {"trend_requesters": 1},
+                {"trend_window_hours": -1}):
+        with pytest.raises(SdeskError):
+            TriageSettings.from_config(bad)
+
+
+def ticket(tid: str, email: str, minutes: int, title: str = "Outlook will not open") -> Ticket:
+    return Ticket(id=tid, type="incident", title=title, service="Email",
+                  opened_at=NOW + dt.timedelta(minutes=minutes), team="IS-Service Desk",
+                  resolve_by=NOW + dt.timedelta(days=2),
+                  requester=Requester(email=email, agency="OMES"))
+
+
+def ctx(*peers: Ticket) -> TriageContext:
+    return TriageContext(REF, NOW, "Dana", PeerView(Peer.of(p) for p in peers))
+
+
+def test_the_pure_procedure_resolves_a_later_report_as_duplicate_of_the_first() -> None:
+    first, later = ticket("INC-A", "a@x.gov", 0), ticket("INC-B", "a@x.gov", 5)
+    plan = triage_ticket(later, ctx(first, later))
+    sets = {a.field: a.value for a in plan.changes if hasattr(a, "field")}
+    assert sets["duplicate_of"] == "INC-A" and sets["status"] == "resolved"
+    assert triage_ticket(first, ctx(first, later)).changes[-2].value == "triaged"  # type: ignore[attr-defined]
+
+
+def test_the_trend_window_is_measured_from_the_ticket_being_triaged() -> None:
+    far = [ticket(f"INC-{n}", f"u{n}@x.gov", 60 * 30 * n) for n in range(3)]
+    plan = triage_ticket(far[0], ctx(*far))
+    assert not any(a.rule.startswith("incident-6") for a in plan.actions)
+    near = [ticket(f"INC-{n}", f"u{n}@x.gov", n) for n in range(3)]
+    plan = triage_ticket(near[0], ctx(*near))
+    assert any(a.rule.startswith("incident-6") for a in plan.actions)
