@@ -168,7 +168,10 @@ def read_rows(text: str, name: str, dates: Dates) -> tuple[list[Row], list[BadRo
             line, start = start, reader.line_num + 1
             if not any(cell.strip() for cell in raw):
                 continue
-            values = {h: v.replace("\x00", "") for h, v in zip(header, raw, strict=False)}
+            if len(raw) != len(header):
+                bad.append(BadRow(line, f"{len(raw)} fields where the header has {len(header)}"))
+                continue
+            values = {h: v.replace("\x00", "") for h, v in zip(header, raw, strict=True)}
             row = _row(line, values, present, dates)
             if isinstance(row, BadRow):
                 bad.append(row)

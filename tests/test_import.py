@@ -189,13 +189,14 @@ def test_a_later_export_keeps_the_dispatchers_notes(desk: Desk) -> None:
 
 def test_bad_rows_are_reported_with_their_line_numbers_and_skipped(desk: Desk) -> None:
     out = imported(desk, BAD_ROWS)
-    assert "skipped 4 bad rows:" in out
+    assert "skipped 5 bad rows:" in out
+    assert "line 8: 5 fields where the header has 6" in out
     assert "line 3: no number" in out
     assert "line 4: opened_at: not a date: '31/2/2016 09:00'" in out
     assert "line 5: sys_updated_at: not a date: 'yesterday'" in out
     assert "line 6: opened_at: missing" in out
     assert "imported 2 tickets (2 new" in out
-    assert "4 bad rows skipped" in desk.git("log", "-1", "--format=%B")
+    assert "5 bad rows skipped" in desk.git("log", "-1", "--format=%B")
 
 
 def test_groups_and_locations_not_in_the_reference_are_kept_and_reported(desk: Desk) -> None:
