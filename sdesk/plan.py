@@ -179,12 +179,14 @@ class Plan:
 
     def describe(self) -> list[str]:
         lines: list[str] = []
-        order: dict[str, None] = {}
+        # One pass grouping by ticket (first-seen order): a batch plan of 1,000 tickets would
+        # be quadratic with for_ticket() per ticket.
+        grouped: dict[str, list[Action]] = {}
         for a in self.actions:
-            order.setdefault(a.ticket, None)
-        for ticket_id in order:
+            grouped.setdefault(a.ticket, []).append(a)
+        for ticket_id, actions in grouped.items():
             lines.append(ticket_id)
-            for action in self.for_ticket(ticket_id):
+            for action in actions:
                 rule = f"[{action.rule}] " if action.rule else ""
                 lines.append(f"  {rule}{action.describe()}")
         return lines
