@@ -192,9 +192,11 @@ def _lightest(ticket: Ticket, ctx: AssignContext, pool: list[Technician],
         reasons.append(f"{best.tech.id} holds related open tickets ({held}: same requester "
                        f"or parent) and has room: {best.describe()}")
         return Choice("assign-3 related tickets", best.tech, reasons=reasons)
+    members = {t.id for t in pool}
     for tech_id in sorted(holders):
+        why = "cannot take this one" if tech_id in members else "is not in " + ticket.team
         reasons.append(f"{tech_id} holds related tickets ({', '.join(holders[tech_id])}) "
-                       f"but cannot take this one")
+                       f"but {why}")
     reasons.append(f"{best.tech.id} has the lowest load relative to capacity among "
                    f"{len(fits)} available: {best.describe()}")
     return Choice("assign-3 lightest load", best.tech, reasons=reasons)
