@@ -515,13 +515,17 @@ def _note_unknowns(summary: Summary, ticket: Ticket, mapper: Mapper,
 def write_import(store: Store, files: dict[str, bytes], message: str, actor: Identity) -> str:
     """Write the files and make one commit, all or nothing: the intent is recorded first
     (sdesk/recovery.py), so an error or a kill before the commit rolls every file back."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from sdesk import git, recovery
 
     paths = {store.git_path(store.path_of(i)): store.path_of(i) for i in files}
     recovery.begin(store, paths)
     try:
-        for data, path in zip(files.values(), paths.values(), strict=True):
-            _write(path, data)
+        # File creation is latency, not CPU: a few threads overlap it (3-4x on a VM disk).
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(_write, paths.values(), files.values()))
+        _pack_blobs(store, files.values())
         # One sync for the batch instead of one fsync per file: a crash before the commit is
         # rolled back anyway, so only the committed state must reach the disk.
         os.sync()
@@ -531,6 +535,20 @@ def write_import(store: Store, files: dict[str, bytes], message: str, actor: Ide
         raise
     recovery.end(store)
     return commit
+
+
+def _pack_blobs(store: Store, blobs: Iterable[bytes]) -> None:
+    """Put the files' contents in git as one pack (git fast-import) before committing: the
+    commit's `git update-index` then finds every object present and writes none, instead of
+    25,000 loose object files."""
+    from sdesk import git
+
+    stream = io.BytesIO()
+    for data in blobs:
+        stream.write(b"blob\ndata %d\n" % len(data))
+        stream.write(data)
+        stream.write(b"\n")
+    git.run(["fast-import", "--quiet"], store.top, input=stream.getvalue())
 
 
 def _write(path: os.PathLike[str], data: bytes) -> None:

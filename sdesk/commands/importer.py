@@ -50,7 +50,6 @@ def servicenow(app: App, file: str, dry_run: bool, limit: int | None) -> None:
         if files and not dry_run:
             message = importer.commit_message(os.path.basename(file), planned)
             planned.commit = importer.write_import(store, files, message, app.actor)
-            store.index.refresh()
     for line in importer.iter_summary(planned, dry_run):
         click.echo(line)
     if not files:
