@@ -1,0 +1,111 @@
+"""Benchmark: `sdesk triage --all` over 1,000 unassigned tickets in a 10,000-ticket store.
+
+    .venv/bin/python bench/triage_bench.py [--keep]
+
+Builds a throw-away store: 9,000 background tickets (most closed, a few hundred open and
+assigned, so the duplicate and trend look-ups have peers) and 1,000 new, unassigned tickets at
+the Service Desk (incidents and requests on the sample services, titles drawn from a small
+vocabulary so duplicates, trends, hand-backs and licence checks all happen), committed once.
+Warms the index, then times `triage --all --dry-run` and the applied run (one commit) as
+whole processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.assign_bench import ENV, NOW, OPENED, SDESK, timed
+
+from sdesk import ids, sla
+from sdesk.model import JournalEntry, Requester, Ticket, dumps
+from sdesk.reference import Reference, load_reference
+from sdesk.store import Store
+
+PROBLEMS = [("Email", "Outlook will not open"), ("Email", "Mailbox full"),
+            ("VPN", "VPN drops every hour"), ("Printing", "Printer jams"),
+            ("Wi-Fi", "Wi-Fi slow on third floor"), ("PeopleSoft", "PeopleSoft login error"),
+            ("Account Lockout", "Locked out of my account"), ("Phone", "Desk phone no dial tone"),
+            ("Laptop", "Laptop will not boot"), ("Teams", "Teams and VPN both failing")]
+SOFTWARE = ["Visio", "Tableau", "WinRAR", "Zoom", "ArcGIS", "Unlisted Tool"]
+
+
+def _id(prefix: str, opened: dt.datetime, rng: random.Random, taken: set[str]) -> str:
+    while True:
+        stamp = ids.encode(int((opened - ids.EPOCH).total_seconds()), ids.TIME_CHARS)
+        tid = f"{prefix}-{stamp}{ids.encode(rng.getrandbits(25), ids.RANDOM_CHARS)}"
+        if tid not in taken:
+            taken.add(tid)
+            return tid
+
+
+def _ticket(rng: random.Random, ref: Reference, taken: set[str], queue: bool) -> Ticket:
+    minutes = rng.randint(0, 60 * 24 * 3) if queue else rng.randint(0, 60 * 24 * 200)
+    opened = OPENED - dt.timedelta(minutes=minutes)
+    kind = "request" if rng.random() < 0.25 else "incident"
+    tid = _id("REQ" if kind == "request" else "INC", opened, rng, taken)
+    agency = rng.choice(sorted(ref.agencies))
+    person = f"user{rng.randint(1, 600)}@{agency.lower()}.ok.gov"
+    service, title = rng.choice(PROBLEMS)
+    ticket = Ticket(id=tid, type=kind, title=f"{title} {rng.choice(['', 'again', 'today'])}",
+                    opened_at=opened, priority=rng.choice([3, 3, 3, 2, 4]), service=service,
+                    team=ref.service_desk, updated_at=opened,
+                    requester=Requester(person.split("@")[0], person, agency))
+    if kind == "request":
+        ticket.software = rng.choice(SOFTWARE)
+        ticket.service, ticket.title = "Software Install", f"Install {ticket.software}"
+    ticket.resolve_by = sla.resolve_by(opened, ticket.priority, ref)
+    ticket.journal.append(JournalEntry(opened, "Bench", "Logged.", kind="system"))
+    if not queue:
+        ticket.status = "closed" if rng.random() < 0.95 else "assigned"
+        ticket.assignee = "bench-tech"
+    return ticket
+
+
+def build(root: Path, background: int = 9000, queue: int = 1000) -> None:
+    import subprocess
+
+    subprocess.run([SDESK, "init", str(root)], check=True, env=ENV, capture_output=True)
+    store = Store(root)
+    ref = load_reference(root / "reference")
+    rng, taken = random.Random(5), set[str]()
+    for i in range(background + queue):
+        ticket = _ticket(rng, ref, taken, queue=i >= background)
+        path = store.path_of(ticket.id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(dumps(ticket).encode("utf-8"))
+    subprocess.run(["git", "add", "tickets"], cwd=root, check=True, env=ENV)
+    subprocess.run(["git", "commit", "-q", "-m", "bench tickets"], cwd=root, check=True, env=ENV)
+
+
+def main() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="sdesk-triage-bench-"))
+    root = folder / "desk"
+    start = time.perf_counter()
+    build(root)
+    print(f"store: 10,000 tickets (1,000 new, unassigned) built in "
+          f"{time.perf_counter() - start:.1f} s at {root}")
+    seconds, _ = timed(root, "list", "-n", "1")
+    print(f"index warm-up (first list): {seconds:.2f} s")
+    seconds, done = timed(root, "triage", "--all", "--dry-run")
+    print(f"triage --all --dry-run: {seconds:.2f} s (exit {done.returncode})")
+    seconds, done = timed(root, "triage", "--all")
+    changed = done.stdout.count("set status")
+    print(f"triage --all (applied, one commit): {seconds:.2f} s (exit {done.returncode}; "
+          f"{changed} status changes; {len(list((root / 'outbox').glob('*.eml')))} messages)")
+    if done.returncode:
+        print(done.stderr)
+    seconds, done = timed(root, "triage", "--all")
+    print(f"triage --all again (nothing new): {seconds:.2f} s (exit {done.returncode})")
+    if "--keep" not in sys.argv:
+        import shutil
+
+        shutil.rmtree(folder)
+
+
+if __name__ == "__main__":
+    main()
