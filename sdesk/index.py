@@ -467,7 +467,10 @@ def _load_dir(job: tuple[str, str, int]) -> tuple[list[list[Any]], list[tuple[st
 
 def _workers() -> int:
     """Processes for a cold load: the CPUs this process may use, at most 4 (the inserting
-    process is the bottleneck beyond that)."""
+    process is the bottleneck beyond that). SDESK_INDEX_WORKERS overrides (1 = no pool)."""
+    given = os.environ.get("SDESK_INDEX_WORKERS", "")
+    if given.isdigit():
+        return max(1, int(given))
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:
