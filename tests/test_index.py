@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import NOW, Desk
 
 from bench.generate import write_tickets
-from conftest import NOW, Desk
 from sdesk.errors import SdeskError
 from sdesk.index import NAMES, Index, row_of
 from sdesk.model import Ticket, dumps, load_file
