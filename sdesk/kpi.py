@@ -107,34 +107,28 @@ def attach_cache(store: Store, db: sqlite3.Connection) -> None:
 _EFF = f"(resolution_code NOT IN ({', '.join(repr(c) for c in EXCLUDED_CODES)}))"
 _CLOCK_HOURS = "((resolved_at - opened_at - coalesce(held_seconds, 0)) / 3600.0)"
 
+_IN_WINDOW = "type != 'task' AND resolved_at >= :since AND resolved_at < :until"
+# Counted resolutions only (EFF in WHERE, not in every aggregate: one test per row, not twelve).
 _RESOLVED_SQL = f"""
-SELECT {{key}} AS g, count(*) AS resolved, sum({_EFF}) AS counted,
-  sum({_EFF} AND first_contact = 1) AS fcr,
-  sum({_EFF} AND csat_score IS NOT NULL) AS csat_n,
-  avg(CASE WHEN {_EFF} THEN csat_score END) AS csat_mean,
-  sum({_EFF} AND csat_score >= 4) AS csat_top2,
-  sum({_EFF} AND resolve_by IS NOT NULL) AS sla_n,
-  sum({_EFF} AND resolved_at <= resolve_by) AS sla_met,
-  sum({_EFF} AND reopens > 0) AS reopened,
-  avg(CASE WHEN {_EFF} THEN reassignments END) AS reassign_mean,
-  sum({_EFF} AND kb != '') AS kb_linked,
-  avg(CASE WHEN {_EFF} THEN {_CLOCK_HOURS} END) AS ttr_clock_mean,
-  avg(CASE WHEN {_EFF} THEN c.minutes / 60.0 END) AS ttr_bh_mean
-FROM tickets t LEFT JOIN kc.bmin c ON c.id = t.id
-WHERE type != 'task' AND resolved_at >= :since AND resolved_at < :until
+SELECT {{key}} AS g, count(*) AS counted, sum(first_contact = 1) AS fcr,
+  sum(csat_score IS NOT NULL) AS csat_n, avg(csat_score) AS csat_mean,
+  sum(csat_score >= 4) AS csat_top2, sum(resolve_by IS NOT NULL) AS sla_n,
+  sum(resolved_at <= resolve_by) AS sla_met, sum(reopens > 0) AS reopened,
+  avg(reassignments) AS reassign_mean, sum(kb != '') AS kb_linked
+FROM tickets WHERE {_IN_WINDOW} AND {_EFF}
 GROUP BY g
 """
+_RESOLVED_ALL_SQL = f"SELECT {{key}} AS g, count(*) AS resolved FROM tickets WHERE {_IN_WINDOW} GROUP BY g"
 
 # Median (mean of ranks floor((n+1)/2) and floor(n/2)+1) and p90 (rank ceil(9n/10)) in SQL:
 # sorting in SQLite, not shipping 100,000 values to Python.
 _RANKS_SQL = f"""
-SELECT g, v, rn, n FROM (
+SELECT g, v, rn, n, mean FROM (
   SELECT {{key}} AS g, {{expr}} AS v,
     row_number() OVER (PARTITION BY {{key}} ORDER BY {{expr}}) AS rn,
-    count(*) OVER (PARTITION BY {{key}}) AS n
-  FROM tickets t LEFT JOIN kc.bmin c ON c.id = t.id
-  WHERE type != 'task' AND resolved_at >= :since AND resolved_at < :until AND {_EFF}
-    AND {{expr}} IS NOT NULL)
+    count(*) OVER (PARTITION BY {{key}}) AS n, avg({{expr}}) OVER (PARTITION BY {{key}}) AS mean
+  FROM tickets t {{join}}
+  WHERE {_IN_WINDOW} AND {_EFF} AND {{expr}} IS NOT NULL)
 WHERE rn = (n + 1) / 2 OR rn = n / 2 + 1 OR rn = (9 * n + 9) / 10
 """
 
@@ -168,21 +162,25 @@ def measure(db: sqlite3.Connection, win: Window, key: Callable[[str], str],
     def slot(g: Any) -> dict[str, Any]:
         return out.setdefault(g, dict.fromkeys(FLAT))
 
+    for r in db.execute(_RESOLVED_ALL_SQL.format(key=key("resolved_at")), params):
+        slot(r["g"])["resolved"] = r["resolved"]
     for r in db.execute(_RESOLVED_SQL.format(key=key("resolved_at")), params):
-        m, counted = slot(r["g"]), r["counted"] or 0
-        m.update(resolved=r["resolved"], counted=counted, fcr_pct=pct(r["fcr"], counted),
+        m, counted = slot(r["g"]), r["counted"]
+        m.update(counted=counted, fcr_pct=pct(r["fcr"], counted),
                  csat_mean=rnd(r["csat_mean"]), csat_top2_pct=pct(r["csat_top2"], r["csat_n"]),
                  csat_response_pct=pct(r["csat_n"], counted),
                  sla_resolve_pct=pct(r["sla_met"], r["sla_n"]),
                  reopen_pct=pct(r["reopened"], counted), reassign_mean=rnd(r["reassign_mean"]),
-                 kb_pct=pct(r["kb_linked"], counted), ttr_clock_mean=rnd(r["ttr_clock_mean"]),
-                 ttr_bh_mean=rnd(r["ttr_bh_mean"]))
-    for name, expr in (("clock", _CLOCK_HOURS), ("bh", "c.minutes / 60.0")):
+                 kb_pct=pct(r["kb_linked"], counted))
+    bh_join = "JOIN kc.bmin c ON c.id = t.id"
+    for name, expr, join in (("clock", _CLOCK_HOURS, ""), ("bh", "c.minutes / 60.0", bh_join)):
         ranks: dict[Any, dict[int, float]] = {}
         sizes: dict[Any, int] = {}
-        for r in db.execute(_RANKS_SQL.format(key=key("resolved_at"), expr=expr), params):
+        sql = _RANKS_SQL.format(key=key("resolved_at"), expr=expr, join=join)
+        for r in db.execute(sql, params):
             ranks.setdefault(r["g"], {})[r["rn"]] = r["v"]
             sizes[r["g"]] = r["n"]
+            slot(r["g"])[f"ttr_{name}_mean"] = rnd(r["mean"])
         for g, got in ranks.items():
             n = sizes[g]
             median = (got[(n + 1) // 2] + got[n // 2 + 1]) / 2
@@ -207,20 +205,23 @@ def breakdowns(db: sqlite3.Connection, win: Window) -> dict[str, Any]:
     """SLA compliance by priority, and volume by channel and by type (whole window)."""
     params = {"since": win.since, "until": win.until, "now": win.now}
     by_priority: dict[str, dict[str, Any]] = {}
-    for r in db.execute(_RESOLVED_SQL.format(key="priority"), params):
-        by_priority[f"P{r['g']}"] = {"resolve_met": r["sla_met"] or 0,
-                                     "resolve_n": r["sla_n"] or 0,
-                                     "resolve_pct": pct(r["sla_met"], r["sla_n"])}
+    for r in db.execute(f"SELECT priority, sum(resolve_by IS NOT NULL) AS n, "
+                        f"sum(resolved_at <= resolve_by) AS met FROM tickets "
+                        f"WHERE {_IN_WINDOW} AND {_EFF} GROUP BY priority", params):
+        by_priority[f"P{r['priority']}"] = {"resolve_met": r["met"] or 0, "resolve_n": r["n"] or 0,
+                                            "resolve_pct": pct(r["met"], r["n"])}
     for r in db.execute(_OPENED_SQL.format(key="priority"), params):
         p = by_priority.setdefault(f"P{r['g']}", {"resolve_met": 0, "resolve_n": 0,
                                                   "resolve_pct": None})
         p.update(respond_met=r["respond_met"] or 0, respond_n=r["respond_n"] or 0,
                  respond_pct=pct(r["respond_met"], r["respond_n"]))
-    volume: dict[str, dict[str, int]] = {}
-    for column in ("channel", "type"):
-        volume[column] = {r[0]: r[1] for r in db.execute(
-            f"SELECT {column}, count(*) FROM tickets WHERE type != 'task' "
-            f"AND opened_at >= :since AND opened_at < :until GROUP BY 1 ORDER BY 1", params)}
+    volume: dict[str, dict[str, int]] = {"channel": {}, "type": {}}
+    for channel, kind, count in db.execute(
+            "SELECT channel, type, count(*) FROM tickets WHERE type != 'task' "
+            "AND opened_at >= :since AND opened_at < :until GROUP BY 1, 2", params):
+        volume["channel"][channel] = volume["channel"].get(channel, 0) + count
+        volume["type"][kind] = volume["type"].get(kind, 0) + count
+    volume = {k: dict(sorted(v.items())) for k, v in volume.items()}
     return {"sla_by_priority": dict(sorted(by_priority.items())), "volume": volume}
 
 
