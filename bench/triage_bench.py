@@ -19,8 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.assign_bench import ENV, NOW, OPENED, SDESK, timed
-
+from bench.assign_bench import ENV, OPENED, SDESK, timed
 from sdesk import ids, sla
 from sdesk.model import JournalEntry, Requester, Ticket, dumps
 from sdesk.reference import Reference, load_reference
