@@ -447,9 +447,9 @@ class Summary:
 
 def plan_import(store: Store, groups: dict[str, list[Row]], now: dt.datetime,
                 progress: Callable[[int], None] | None = None
-                ) -> tuple[Summary, dict[str, bytes]]:
-    """The files an import would write (ticket ID -> bytes) and its summary; reads the store,
-    writes nothing."""
+                ) -> tuple[Summary, dict[str, tuple[Ticket, bytes]]]:
+    """The tickets an import would write (ID -> ticket and its file's bytes) and its summary;
+    reads the store, writes nothing."""
     ref = store.reference
     mapper = Mapper(ref)
     known_locations = {a.location.casefold() for a in ref.agencies.values()}
@@ -457,7 +457,7 @@ def plan_import(store: Store, groups: dict[str, list[Row]], now: dt.datetime,
     existing = {r["external_ref"]: r["id"] for r in store.index.select(
         "external_ref != ''", columns="id, external_ref")}
     summary = Summary(incidents=len(groups))
-    files: dict[str, bytes] = {}
+    files: dict[str, tuple[Ticket, bytes]] = {}
     taken: set[str] = set()
     for number, rows in groups.items():
         ticket_id = existing.get(number) or (number if _is_own_id(store, number) else "")
@@ -474,16 +474,17 @@ def plan_import(store: Store, groups: dict[str, list[Row]], now: dt.datetime,
                     summary.older += 1
                     data = old
                 else:
-                    data = dumps(merge(current, fresh)).encode("utf-8")
+                    fresh = merge(current, fresh)
+                    data = dumps(fresh).encode("utf-8")
             if old == data:
                 summary.unchanged += 1
             else:
                 summary.updated.append(ticket_id)
-                files[ticket_id] = data
+                files[ticket_id] = (fresh, data)
         else:
             taken.add(fresh.id)
             summary.created.append(fresh.id)
-            files[fresh.id] = data
+            files[fresh.id] = (fresh, data)
         _note_unknowns(summary, fresh, mapper, known_locations)
         if progress:
             progress(1)
@@ -512,7 +513,8 @@ def _note_unknowns(summary: Summary, ticket: Ticket, mapper: Mapper,
         summary.callers.add(ticket.requester.name)
 
 
-def write_import(store: Store, files: dict[str, bytes], message: str, actor: Identity) -> str:
+def write_import(store: Store, files: dict[str, tuple[Ticket, bytes]], message: str,
+                 actor: Identity) -> str:
     """Write the files and make one commit, all or nothing: the intent is recorded first
     (sdesk/recovery.py), so an error or a kill before the commit rolls every file back."""
     from concurrent.futures import ThreadPoolExecutor
@@ -520,12 +522,14 @@ def write_import(store: Store, files: dict[str, bytes], message: str, actor: Ide
     from sdesk import git, recovery
 
     paths = {store.git_path(store.path_of(i)): store.path_of(i) for i in files}
+    blobs = [data for _, data in files.values()]
+    index_head = _index_head(store)
     recovery.begin(store, paths)
     try:
         # File creation is latency, not CPU: a few threads overlap it (3-4x on a VM disk).
         with ThreadPoolExecutor(8) as pool:
-            list(pool.map(_write, paths.values(), files.values()))
-        _pack_blobs(store, files.values())
+            list(pool.map(_write, paths.values(), blobs))
+        _pack_blobs(store, blobs)
         # One sync for the batch instead of one fsync per file: a crash before the commit is
         # rolled back anyway, so only the committed state must reach the disk.
         os.sync()
@@ -534,7 +538,62 @@ def write_import(store: Store, files: dict[str, bytes], message: str, actor: Ide
         recovery.recover(store)
         raise
     recovery.end(store)
+    _record_in_index(store, [t for t, _ in files.values()], index_head, commit)
     return commit
+
+
+def _index_head(store: Store) -> str:
+    row = store.index.db.execute("SELECT value FROM meta WHERE key = 'head'").fetchone()
+    return str(row[0]) if row else ""
+
+
+def _record_in_index(store: Store, tickets: list[Ticket], index_head: str, commit: str) -> None:
+    """Index.update_tickets without parsing the files again: the rows come from the tickets in
+    hand (parsing 25,000 files back costs ~30 s). The bookkeeping columns come from the files
+    as written; their folders are marked for a check on the next refresh, as update_tickets
+    does. When the index had seen the commit this import built on, it has now seen the
+    import's commit too (that commit holds exactly these files).
+    To move into sdesk/index.py as a method (it mirrors the index's tables)."""
+    import hashlib
+    import time
+
+    from sdesk.index import NAMES, RACY_NS, row_of
+
+    db = store.index.db
+    now_ns = time.time_ns()
+    insert = f"INSERT INTO tickets ({', '.join(NAMES)}) VALUES ({', '.join('?' * len(NAMES))})"
+    folders: set[str] = set()
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for ticket in tickets:
+            path = store.path_of(ticket.id)
+            rel = path.relative_to(store.root).as_posix()
+            with open(path, "rb") as handle:
+                data = handle.read()
+                st = os.fstat(handle.fileno())
+            values = row_of(ticket)
+            folder = rel.rsplit("/", 1)[0]
+            values.update(path=rel, dir=folder, mtime_ns=st.st_mtime_ns, size=st.st_size,
+                          sha=hashlib.sha1(data).hexdigest(),
+                          racy=int(now_ns - st.st_mtime_ns < RACY_NS))
+            db.execute("DELETE FROM tickets WHERE path = ? OR id = ?", (rel, ticket.id))
+            db.execute("DELETE FROM problems WHERE path = ?", (rel,))
+            db.execute(insert, [values[n] for n in NAMES])
+            folders.add(folder)
+        db.executemany("INSERT OR REPLACE INTO dirs VALUES (?, -1)", [(f,) for f in folders])
+        if index_head and index_head == _parent_of(store, commit):
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('head', ?)", (commit,))
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _parent_of(store: Store, commit: str) -> str:
+    from sdesk import git
+
+    return git.run(["rev-parse", "--verify", "-q", f"{commit}^"], store.top,
+                   check=False).stdout.strip()
 
 
 def _pack_blobs(store: Store, blobs: Iterable[bytes]) -> None:
