@@ -174,6 +174,20 @@ def commit_paths(
     return commit
 
 
+def pack_blobs(top: Path, blobs: Iterable[bytes]) -> None:
+    """Store many file contents in git as one pack (git fast-import) before a big commit: the
+    commit's update-index then finds every object present instead of writing thousands of
+    loose object files."""
+    import io
+
+    stream = io.BytesIO()
+    for data in blobs:
+        stream.write(b"blob\ndata %d\n" % len(data))
+        stream.write(data)
+        stream.write(b"\n")
+    run(["fast-import", "--quiet"], top, input=stream.getvalue())
+
+
 def _tree_with_only(top: Path, head: str, listing: str) -> str:
     git_dir = find_git_dir(top)
     assert git_dir is not None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -209,11 +209,14 @@ def apply_plan(
     subject: str,
     commit: bool = True,
     extra_files: dict[Path, bytes | None] | None = None,
+    loaded: Mapping[str, Ticket] | None = None,
 ) -> Applied:
     """Carry out a plan: the caller holds the store lock. One commit with trailers naming the
     action and every ticket; `extra_files` (path -> bytes, or None to delete) join the commit
-    (knowledge-base articles, for example)."""
+    (knowledge-base articles, for example). `loaded` are tickets the caller read under the same
+    lock to make the plan: they are used (and changed) instead of being read again."""
     from sdesk import notify
+    from sdesk.store import write_files
 
     if plan.is_empty and not extra_files:
         return Applied("", [], [])
@@ -225,7 +228,8 @@ def apply_plan(
                 raise SdeskError(f"ticket {a.new.id} exists already")
             tickets[a.new.id] = a.new
         elif not isinstance(a, Notify) and a.ticket not in tickets:
-            tickets[a.ticket] = store.load(a.ticket)
+            cached = loaded.get(a.ticket) if loaded else None
+            tickets[a.ticket] = cached if cached is not None else store.load(a.ticket)
     for a in plan.changes:
         if a.ticket in tickets and not isinstance(a, CreateTicket):
             a.apply(tickets[a.ticket])
@@ -238,22 +242,27 @@ def apply_plan(
     files.update({path: data for path, data in messages})
     files.update(extra_files or {})
     git_paths = [store.git_path(p) for p in files]
-    if commit:
-        recovery.begin(store, git_paths)
-    for path, data in files.items():
-        if data is None:
-            path.unlink(missing_ok=True)
-        else:
-            from sdesk.store import atomic_write
-
-            atomic_write(path, data)
     commit_id = ""
-    if commit:
-        message = commit_message(subject, plan, action, list(tickets) or plan.ticket_ids())
-        commit_id = git.commit_paths(store.top, git_paths, message, actor)
+    if not commit:
+        write_files(files)
+    else:
+        recovery.begin(store, git_paths)
+        try:
+            write_files(files)
+            blobs = [data for data in files.values() if data is not None]
+            if len(blobs) > PACK_ABOVE:
+                git.pack_blobs(store.top, blobs)
+            message = commit_message(subject, plan, action, list(tickets) or plan.ticket_ids())
+            commit_id = git.commit_paths(store.top, git_paths, message, actor)
+        except BaseException:
+            recovery.recover(store)  # all or nothing: put every file back as HEAD has it
+            raise
         recovery.end(store)
     store.index.update_tickets(tickets.values())
     return Applied(commit_id, list(tickets), [p for p, _ in messages])
+
+
+PACK_ABOVE = 100  # files; above this a batch's contents go to git as one pack
 
 
 def _dump(ticket: Ticket) -> bytes:

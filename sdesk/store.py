@@ -70,6 +70,36 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.close(dir_fd)
 
 
+BATCH_FILES = 8  # above this many files a write uses threads and one sync for the batch
+
+
+def write_files(files: dict[Path, bytes | None]) -> None:
+    """Write (bytes) or delete (None) files, each atomically (temporary file and rename), so a
+    kill leaves every file old or new. A few files are fsynced one by one; a batch is written
+    by a few threads (file creation is latency, not CPU) and made durable by one sync, since
+    a kill before the commit is rolled back anyway (sdesk/recovery.py)."""
+    deletes = [p for p, data in files.items() if data is None]
+    writes = [(p, data) for p, data in files.items() if data is not None]
+    if len(writes) <= BATCH_FILES:
+        for path, data in writes:
+            atomic_write(path, data)
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(lambda item: _replace(*item), writes))
+        os.sync()
+    for path in deletes:
+        path.unlink(missing_ok=True)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
 class Store:
     def __init__(self, root: Path) -> None:
         self.root = root
