@@ -216,3 +216,14 @@ def test_python_dash_m_entry_point(desk: Desk) -> None:
     assert result.returncode == 0 and json.loads(result.stdout) == []
     assert subprocess.run(["git", "status", "--porcelain"], cwd=desk.root, capture_output=True,
                           text=True).stdout == ""
+
+
+def test_new_and_triage_mention_matching_knowledge_articles(desk: Desk) -> None:
+    old = desk.new("-T", "VPN certificate expired", "--service", "VPN")
+    desk.run("resolve", old, "--code", "fixed", "--summary", "Renewed the VPN certificate.")
+    desk.run("kb", "new", "--from", old)
+    result = desk.run("new", "-T", "VPN certificate expired again", "--service", "VPN")
+    assert result.stdout.strip().count("\n") == 0  # stdout stays the ID alone, for scripts
+    assert "kb: KB-" in result.stderr and "VPN certificate expired" in result.stderr
+    unrelated = desk.run("new", "-T", "Desk phone has no dial tone", "--service", "Phone")
+    assert "kb:" not in unrelated.stderr

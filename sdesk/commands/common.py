@@ -155,5 +155,16 @@ def show_or_apply(
     return applied
 
 
-def fail(message: str) -> SdeskError:
-    return SdeskError(message)
+def mention_kb(app: App, ticket: Any) -> None:
+    """Name the knowledge-base articles that best match a ticket (on stderr, so scripts that
+    read the ID or the plan from stdout are not disturbed). A broken article never stops the
+    command that only wanted a hint; `sdesk check` reports it."""
+    from sdesk import kb
+
+    try:
+        hits = kb.suggest(app.store.root, ticket.title, ticket.description, ticket.service)
+    except SdeskError:
+        return
+    for hit in hits:
+        click.echo(f"kb: {hit.id} {hit.title}", err=True)
+

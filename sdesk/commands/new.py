@@ -6,7 +6,7 @@ import json
 
 import click
 
-from sdesk.commands.common import App, commit_options, pass_app, read_text_arg
+from sdesk.commands.common import App, commit_options, mention_kb, pass_app, read_text_arg
 from sdesk.model import CHANNELS, TICKET_TYPES
 
 
@@ -87,3 +87,4 @@ def new(app: App, ticket_type: str, title: str | None, description: str | None, 
         click.echo(json.dumps(jsonable(ticket), indent=2, ensure_ascii=False))
     else:
         click.echo(ticket.id)
+        mention_kb(app, ticket)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from sdesk.commands.common import App, pass_app, plan_options, show_or_apply
+from sdesk.commands.common import App, mention_kb, pass_app, plan_options, show_or_apply
 
 if TYPE_CHECKING:
     from sdesk.model import Ticket
@@ -144,22 +144,10 @@ def _seat_rows(store: Store, marks: str, codes: str) -> list[dict[str, Any]]:
 
 
 def _suggest_kb(app: App, tickets: list[Ticket], as_json: bool) -> None:
-    """Knowledge-base articles matching a single triaged ticket (sdesk.kb.suggest), so the
-    dispatcher sees a known fix before assigning."""
-    if as_json or len(tickets) != 1:
-        return
-    from sdesk import kb
-
-    suggest = getattr(kb, "suggest", None)
-    if suggest is None:
-        return
-    t = tickets[0]
-    try:
-        hits = suggest(app.store.root, t.title, t.description, t.service)
-    except Exception:  # a suggestion must never break triage
-        return
-    for hit in hits:
-        click.echo(f"kb: {hit.id} {hit.title}")
+    """Knowledge-base articles matching a single triaged ticket, so the dispatcher sees a
+    known fix before assigning."""
+    if not as_json and len(tickets) == 1:
+        mention_kb(app, tickets[0])
 
 
 @click.command()
