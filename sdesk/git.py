@@ -32,19 +32,30 @@ def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+# The store lock's file descriptor while this process holds it (set by Store.lock). The git
+# steps of a commit inherit it, so if sdesk is killed mid-commit the lock stays held until its
+# git child has finished too, and the next command's recovery never races a running git.
+held_lock_fd: int | None = None
+
+
 def run(
     args: Sequence[str],
     cwd: Path,
     input: str | bytes | None = None,
     check: bool = True,
     env: dict[str, str] | None = None,
+    keep_lock: bool = False,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `git ARGS` in `cwd`; raise GitError on failure when `check`."""
+    """Run `git ARGS` in `cwd`; raise GitError on failure when `check`. `keep_lock` lets a
+    short git step inherit the store lock (never a command that may leave a daemon behind,
+    such as an automatic gc after fetch or merge)."""
     cmd = ["git", *args]
     data = input.encode() if isinstance(input, str) else input
+    fds = (held_lock_fd,) if keep_lock and held_lock_fd is not None else ()
     try:
         proc = subprocess.run(
             cmd, cwd=cwd, input=data, capture_output=True, env=clean_env(env), check=False,
+            pass_fds=fds,
         )
     except FileNotFoundError:
         raise SdeskError("git is not installed or not on PATH") from None
@@ -156,8 +167,8 @@ def commit_paths(
     assert git_dir is not None
     head = read_head(git_dir[1])
     listing = "\0".join(paths) + "\0"
-    run(["update-index", "--add", "--remove", "-z", "--stdin"], top, input=listing)
-    tree = run(["write-tree"], top).stdout.strip()
+    run(["update-index", "--add", "--remove", "-z", "--stdin"], top, input=listing, keep_lock=True)
+    tree = run(["write-tree"], top, keep_lock=True).stdout.strip()
     if head:
         changed = run(["diff-tree", "-r", "--name-only", "-z", head, tree], top).stdout
         wanted = set(paths)  # once: building it per path made a 25,000-file commit take a minute
@@ -168,10 +179,12 @@ def commit_paths(
         "GIT_AUTHOR_NAME": author.name, "GIT_AUTHOR_EMAIL": author.email,
     }
     parents = ["-p", head] if head else []
-    commit = run(["commit-tree", tree, *parents, "-F", "-"], top, input=message, env=env).stdout
+    commit = run(["commit-tree", tree, *parents, "-F", "-"], top, input=message, env=env,
+                 keep_lock=True).stdout
     commit = commit.strip()
     old = expected_head if expected_head is not None else head
-    run(["update-ref", "-m", "sdesk: " + message.splitlines()[0], "HEAD", commit, old or ""], top)
+    run(["update-ref", "-m", "sdesk: " + message.splitlines()[0], "HEAD", commit, old or ""], top,
+        keep_lock=True)
     return commit
 
 
@@ -186,7 +199,7 @@ def pack_blobs(top: Path, blobs: Iterable[bytes]) -> None:
         stream.write(b"blob\ndata %d\n" % len(data))
         stream.write(data)
         stream.write(b"\n")
-    run(["fast-import", "--quiet"], top, input=stream.getvalue())
+    run(["fast-import", "--quiet"], top, input=stream.getvalue(), keep_lock=True)
 
 
 def _tree_with_only(top: Path, head: str, listing: str) -> str:

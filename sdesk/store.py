@@ -250,11 +250,13 @@ class Store:
             handle.write(json.dumps({"pid": os.getpid(), "command": purpose,
                                      "since": dt.datetime.now(dt.UTC).isoformat()}))
             handle.flush()
+            git.held_lock_fd = handle.fileno()
             from sdesk import recovery
 
             recovery.recover(self)
             yield
         finally:
+            git.held_lock_fd = None
             with contextlib.suppress(OSError):
                 handle.seek(0)
                 handle.truncate()
