@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sdesk import git, ids
+from sdesk import fastread, git, ids
 from sdesk.errors import SdeskError
-from sdesk.model import Ticket, loads
+from sdesk.model import Ticket, from_document, loads
 
 if TYPE_CHECKING:
     from sdesk.store import Store
@@ -189,7 +189,19 @@ class Index:
             self.db.execute("ROLLBACK")
             raise
         self._load_problems()
+        if reread:
+            self._analyze_if_grown()
         return reread
+
+    def _analyze_if_grown(self) -> None:
+        """Refresh SQLite's table statistics when the store doubled or halved since they were
+        taken: without them the planner walks 100,000 rows in ID order instead of using the
+        relation and team indexes (170 ms instead of 0.5 ms for show's relations)."""
+        rows = self.db.execute("SELECT count(*) FROM tickets").fetchone()[0]
+        last = int(self._meta("analyzed_rows") or 0)
+        if rows >= 2 * last + 100 or 2 * rows < last:
+            self.db.execute("ANALYZE")
+            self._set_meta("analyzed_rows", str(rows))
 
     def _load_problems(self) -> None:
         self.problems = [Problem(r[0], r[1]) for r in
@@ -387,6 +399,8 @@ def _ddl() -> str:
         CREATE INDEX tickets_body ON tickets(body);
         CREATE INDEX tickets_dir ON tickets(dir);
         CREATE INDEX tickets_open_team ON tickets(open, team, assignee);
+        CREATE INDEX tickets_open_id ON tickets(open, id);
+        CREATE INDEX tickets_open_team_nocase ON tickets(open, team COLLATE NOCASE, id);
         CREATE INDEX tickets_ref ON tickets(external_ref);
         CREATE INDEX tickets_requester ON tickets(requester_email);
         CREATE INDEX tickets_parent ON tickets(parent);
@@ -426,7 +440,11 @@ def read_file(root: str, rel: str, now_ns: int, known_sha: str = "") -> FileRead
     if known_sha == sha:
         return FileRead(rel, None, book)
     try:
-        ticket = loads(data.decode("utf-8"), rel)
+        text = data.decode("utf-8")
+        try:
+            ticket = from_document(fastread.loads(text), rel)
+        except fastread.Unusual:  # outside the layout sdesk writes: the full TOML parser
+            ticket = loads(text, rel)
     except SdeskError as exc:
         return FileRead(rel, book=book, problem=exc.message)
     except UnicodeDecodeError as exc:

@@ -1,0 +1,164 @@
+"""The benchmark proper: build a store, then time every command as a whole process."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.generate import GIT_ENV, build_store, git
+from bench.timing import Timing, measure
+
+NOW = "2026-11-23T09:00:00-06:00"
+SERVICE_DESK = "IS-Service Desk"
+DESKTOP = "IS-Desktop Support"
+# Targets from the issue (seconds), by the command's name in the table.
+TARGETS = {
+    "show ID": 0.08, "new (with commit)": 0.12, "note ID (with commit)": 0.12,
+    "queue --team": 0.15, "list --team --status -n 50": 0.15, "list --overdue --vip": 0.15,
+    "list --json (all open)": 1.0, "kpi": 0.30, "triage --all (applied)": 5.0,
+    "cold rebuild (list, no index)": 30.0,
+}
+MEMORY_TARGET_MIB = 200.0
+OBJECT_TARGET_BYTES = 64 * 1024
+
+
+@dataclass
+class Result:
+    size: int
+    build_seconds: float
+    timings: list[Timing] = field(default_factory=list)
+    commit_object_bytes: int = 0
+    commit_object_disk_bytes: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+class Bench:
+    def __init__(self, root: Path, size: int, runs: int, sdesk: str) -> None:
+        self.root = root
+        self.size = size
+        self.runs = runs
+        self.sdesk = sdesk
+        self.env = {k: v for k, v in os.environ.items()
+                    if not k.startswith(("SDESK_", "GIT_")) and k != "PYTHONDONTWRITEBYTECODE"}
+        self.env.update(GIT_ENV, SDESK_NOW=NOW)
+        self.rng = random.Random(size)
+        self.base = ""
+
+    def cmd(self, *args: str) -> list[str]:
+        return [self.sdesk, *args]
+
+    def sdesk_out(self, *args: str) -> str:
+        return subprocess.run(self.cmd(*args), cwd=self.root, env=self.env, check=True,
+                              capture_output=True, text=True).stdout
+
+    def time(self, name: str, argv: Callable[[int], Sequence[str]], runs: int | None = None,
+             before: Callable[[int], None] | None = None) -> Timing:
+        timing = measure(name, argv, self.root, self.env, runs or self.runs, before)
+        print(f"  {self.size:>7,}  {name:<34} median {timing.median:7.3f} s  "
+              f"peak {timing.peak_mib:6.1f} MiB", file=sys.stderr, flush=True)
+        return timing
+
+    def warm(self) -> None:
+        self.sdesk_out("list", "-n", "1")
+
+    def restore(self, _: int = 0) -> None:
+        """Back to the store as built, index warm (untimed)."""
+        git(["reset", "-q", "--hard", self.base], self.root)
+        self.warm()
+
+    def ids(self, *args: str) -> list[str]:
+        import json
+
+        return [row["id"] for row in json.loads(self.sdesk_out("list", "--json", *args))]
+
+
+def run_size(workdir: Path, size: int, runs: int, sdesk: str) -> Result:
+    root = workdir / f"store-{size}"
+    shutil.rmtree(root, ignore_errors=True)
+    # Exactly 1% of the store waits in the Service Desk's new queue (1,000 at 100,000: the
+    # triage target); a 10,000 store also holds 1,000 triaged in one team (the assign target).
+    queues = [("new", SERVICE_DESK, size // 100)]
+    if size <= 10_000:
+        queues.append(("triaged", DESKTOP, min(1000, size // 10)))
+    print(f"building a store of {size:,} tickets in {root} ...", file=sys.stderr, flush=True)
+    start = time.perf_counter()
+    build_store(root, size, sdesk=sdesk, queues=queues)
+    result = Result(size, time.perf_counter() - start)
+    b = Bench(root, size, runs, sdesk)
+    b.base = git(["rev-parse", "HEAD"], root).strip()
+    add = result.timings.append
+
+    def no_index(_: int) -> None:
+        for path in (root / ".git" / "sdesk").glob("index*"):
+            path.unlink()
+
+    add(b.time("cold rebuild (list, no index)", lambda i: b.cmd("list", "-n", "1"),
+               runs=max(1, min(runs, 2)), before=no_index))
+    b.warm()
+    every = b.ids("--all")
+    linked = [str(r["id"]) for r in _json(b, "list", "--all", "--json")
+              if r.get("parent") or r.get("duplicate_of") or r.get("related")]
+    add(b.time("sdesk --help", lambda i: b.cmd("--help")))
+    add(b.time("show ID", lambda i: b.cmd("show", b.rng.choice(linked or every))))
+    add(b.time("queue --team", lambda i: b.cmd("queue", "--team", SERVICE_DESK, "-n", "50")))
+    add(b.time("list --team --status -n 50",
+               lambda i: b.cmd("list", "--team", DESKTOP, "--status", "assigned", "-n", "50")))
+    add(b.time("list --overdue --vip", lambda i: b.cmd("list", "--overdue", "--vip", "-n", "50")))
+    add(b.time("list --json (all open)", lambda i: b.cmd("list", "--json")))
+    if _exists(b, "kpi"):
+        add(b.time("kpi", lambda i: b.cmd("kpi")))
+    add(b.time("new (with commit)", lambda i: b.cmd(
+        "new", "-T", "Printer jam on 3rd floor", "--email", "ana.ruiz@omes.ok.gov",
+        "--agency", "OMES", "-d", "Paper stuck in tray 2")))
+    opened = b.ids("--status", "in-progress")
+    add(b.time("note ID (with commit)", lambda i: b.cmd(
+        "note", b.rng.choice(opened), f"Called the user back ({i})")))
+    result.commit_object_bytes, result.commit_object_disk_bytes = commit_objects(root)
+    if _exists(b, "triage"):
+        triage_runs = max(1, min(runs, 3))
+        add(b.time("triage --all --dry-run", lambda i: b.cmd("triage", "--all", "--dry-run"),
+                   runs=triage_runs, before=b.restore))
+        add(b.time("triage --all (applied)", lambda i: b.cmd("triage", "--all"),
+                   runs=triage_runs, before=b.restore))
+    if _exists(b, "assign") and size <= 10_000:
+        add(b.time("assign --team --dry-run", lambda i: b.cmd(
+            "assign", "--team", DESKTOP, "--dry-run"), runs=max(1, min(runs, 3)),
+            before=b.restore))
+        add(b.time("assign --team (applied)", lambda i: b.cmd("assign", "--team", DESKTOP),
+                   runs=max(1, min(runs, 3)), before=b.restore))
+    b.restore()
+    return result
+
+
+def _json(b: Bench, *args: str) -> list[dict[str, object]]:
+    import json
+
+    data = json.loads(b.sdesk_out(*args))
+    assert isinstance(data, list)
+    return data
+
+
+def _exists(b: Bench, command: str) -> bool:
+    return subprocess.run(b.cmd(command, "--help"), cwd=b.root, env=b.env,
+                          capture_output=True).returncode == 0
+
+
+def commit_objects(top: Path) -> tuple[int, int]:
+    """(bytes, bytes on disk) of the git objects the last commit added: the commit, the trees
+    on the path to the changed files, and the new blobs."""
+    listing = git(["rev-list", "--objects", "HEAD", "--not", "HEAD~1"], top)
+    names = "\n".join(line.split(" ", 1)[0] for line in listing.splitlines()) + "\n"
+    sizes = git(["cat-file", "--batch-check=%(objectsize) %(objectsize:disk)"], top,
+                names.encode())
+    total = disk = 0
+    for line in sizes.splitlines():
+        size, on_disk = line.split()
+        total, disk = total + int(size), disk + int(on_disk)
+    return total, disk
