@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bench.generate import GIT_ENV, build_store, git
 from bench.timing import Timing, measure
+from sdesk.index import GIT_TUNING
 
 NOW = "2026-11-23T09:00:00-06:00"
 SERVICE_DESK = "IS-Service Desk"
@@ -79,7 +80,7 @@ class Bench:
         return [row["id"] for row in json.loads(self.sdesk_out("list", "--json", *args))]
 
 
-def run_size(workdir: Path, size: int, runs: int, sdesk: str) -> Result:
+def run_size(workdir: Path, size: int, runs: int, sdesk: str, untuned: bool = False) -> Result:
     root = workdir / f"store-{size}"
     shutil.rmtree(root, ignore_errors=True)
     # Exactly 1% of the store waits in the Service Desk's new queue (1,000 at 100,000: the
@@ -91,6 +92,10 @@ def run_size(workdir: Path, size: int, runs: int, sdesk: str) -> Result:
     start = time.perf_counter()
     build_store(root, size, sdesk=sdesk, queues=queues)
     result = Result(size, time.perf_counter() - start)
+    if untuned:
+        for key, _ in GIT_TUNING:
+            git(["config", "--unset", key], root)
+        git(["update-index", "--no-split-index", "--index-version", "2"], root)
     b = Bench(root, size, runs, sdesk)
     b.base = git(["rev-parse", "HEAD"], root).strip()
     add = result.timings.append

@@ -49,6 +49,9 @@ def init(app: App, path: Path) -> None:
         keep.touch()
         created.append(keep)
     store = Store(root)
+    from sdesk.index import tune_repo
+
+    tune_repo(store.top)  # fast commits at 100,000 tickets (docs/performance.md)
     store.reference  # noqa: B018 - validate the copied reference data before committing
     extra = _setup_clone(store)
     actor = app.actor if app.actor_text else git.user_identity(store.top)

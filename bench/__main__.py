@@ -1,0 +1,93 @@
+"""python -m bench: build stores of each size, time every command as a process, print a table.
+
+    .venv/bin/python -m bench                      # 10,000 and 100,000 tickets, 5 runs each
+    .venv/bin/python -m bench --sizes 2000 --runs 3
+    .venv/bin/python -m bench --untuned            # the same without sdesk's git settings
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.run import MEMORY_TARGET_MIB, OBJECT_TARGET_BYTES, TARGETS, Result, run_size
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000",
+                        help="comma-separated store sizes (default: 10000,100000)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per command (default: 5)")
+    parser.add_argument("--workdir", type=Path, help="where to build the stores (default: a "
+                        "temporary folder, removed at the end)")
+    parser.add_argument("--keep", action="store_true", help="keep the stores afterwards")
+    parser.add_argument("--untuned", action="store_true",
+                        help="undo sdesk init's git settings (split index...) to compare")
+    parser.add_argument("--sdesk", default=str(Path(sys.executable).with_name("sdesk")),
+                        help="the sdesk executable to time (default: next to this python)")
+    args = parser.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="sdesk-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    # Byte-compile once, as an installed package is: this machine may forbid .pyc writing.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(__file__).parent.parent
+                                                                 / "sdesk")], check=False,
+                   capture_output=True)
+    started = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    results: list[Result] = []
+    try:
+        for size in sizes:
+            results.append(run_size(workdir, size, args.runs, args.sdesk, args.untuned))
+    finally:
+        if not args.keep and args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(report(results, args.runs, time.perf_counter() - started, load_before,
+                 os.getloadavg()[0], args.untuned))
+    return 0
+
+
+def report(results: list[Result], runs: int, seconds: float, load_before: float,
+           load_after: float, untuned: bool) -> str:
+    git_version = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout
+    lines = [
+        f"sdesk benchmark: {platform.python_implementation()} {platform.python_version()}, "
+        f"{git_version.strip()}, {os.cpu_count()} CPUs, load average {load_before:.1f} before "
+        f"and {load_after:.1f} after; {runs} runs per command; whole run "
+        f"{seconds / 60:.1f} min{'; git tuning OFF' if untuned else ''}.",
+        "",
+        "| tickets | command | median s | min s | max s | peak MiB | target s | |",
+        "|---:|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for result in results:
+        lines.append(f"| {result.size:,} | (store built: files + one git commit) | "
+                     f"{result.build_seconds:.1f} | | | | | |")
+        for t in result.timings:
+            target = TARGETS.get(t.name)
+            ok = ""
+            if target is not None:
+                ok = "ok" if t.median <= target and t.peak_mib <= MEMORY_TARGET_MIB else "MISSED"
+            lines.append(
+                f"| {result.size:,} | `{t.name}` | {t.median:.3f} | {min(t.runs):.3f} | "
+                f"{max(t.runs):.3f} | {t.peak_mib:.0f} | "
+                f"{'' if target is None else f'{target:g}'} | {ok} |")
+    lines.append("")
+    for result in results:
+        ok = "ok" if result.commit_object_disk_bytes <= OBJECT_TARGET_BYTES else "MISSED"
+        lines.append(
+            f"New git objects of one `note` commit at {result.size:,} tickets: "
+            f"{result.commit_object_disk_bytes / 1024:.1f} KiB on disk "
+            f"({result.commit_object_bytes / 1024:.1f} KiB uncompressed; target 64 KiB: {ok}).")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
