@@ -315,10 +315,20 @@ class Index:
                 self.db.execute(
                     "INSERT OR REPLACE INTO dirs VALUES (?, -1)", (rel.rsplit("/", 1)[0],)
                 )
+            self._adopt_head()
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
+
+    def _adopt_head(self) -> None:
+        """After sdesk's own commit on top of the HEAD this index has seen, record the new
+        HEAD: its files were just re-read, so the next read command need not ask git for a
+        diff (a process, ~15 ms at 100,000 tickets). Any other HEAD move is diffed as usual."""
+        seen = self._meta("head")
+        head = git.read_head(self.store.git_dir)
+        if seen and head != seen and _loose_commit_parents(self.store.git_dir, head) == [seen]:
+            self._set_meta("head", head)
 
     def rebuild(self, progress: bool | None = None) -> int:
         """Forget everything and read every ticket file again (sdesk reindex)."""
@@ -381,6 +391,30 @@ def tune_repo(top: Path) -> None:
     """Apply GIT_TUNING to the repository at `top` (sdesk init; the benchmark's stores)."""
     for key, value in GIT_TUNING:
         git.run(["config", key, value], top)
+
+
+def _loose_commit_parents(git_dir: Path, commit: str) -> list[str] | None:
+    """Parents of a commit stored as a loose object (a commit just made always is), read
+    without running git; None when it is not loose or not a commit."""
+    import zlib
+
+    common = git_dir
+    if (git_dir / "commondir").is_file():
+        common = (git_dir / (git_dir / "commondir").read_text().strip()).resolve()
+    try:
+        raw = zlib.decompress((common / "objects" / commit[:2] / commit[2:]).read_bytes())
+    except (OSError, zlib.error):
+        return None
+    header, _, body = raw.partition(b"\0")
+    if not header.startswith(b"commit "):
+        return None
+    parents: list[str] = []
+    for line in body.split(b"\n"):
+        if not line:
+            break
+        if line.startswith(b"parent "):
+            parents.append(line[7:].decode())
+    return parents
 
 
 def remove_index_files(store: Store) -> None:

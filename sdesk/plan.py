@@ -242,6 +242,8 @@ def apply_plan(
     files.update({path: data for path, data in messages})
     files.update(extra_files or {})
     git_paths = [store.git_path(p) for p in files]
+    # Index refreshed before the commit, so afterwards it adopts the commit without a diff.
+    index = store.index
     commit_id = ""
     if not commit:
         write_files(files)
@@ -258,7 +260,7 @@ def apply_plan(
             recovery.recover(store)  # all or nothing: put every file back as HEAD has it
             raise
         recovery.end(store)
-    store.index.update_tickets(tickets.values())
+    index.update_tickets(tickets.values())
     return Applied(commit_id, list(tickets), [p for p, _ in messages])
 
 
