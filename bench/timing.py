@@ -1,17 +1,17 @@
 """Timing a command as a whole process: wall time and peak memory (max RSS) per run.
 
-Each run is its own child, waited for with os.wait4 so the resource usage is that child's alone
-(RUSAGE_CHILDREN would report the peak of every child so far). ru_maxrss of a process includes
-its own waited-for children (git, a rebuild's worker processes) only through their own peak, so
-the figure reported is the larger of the process and its largest child, as the kernel keeps it.
+Peak memory needs care: Linux carries a process's max RSS across fork and exec, so a command
+started by the benchmark (which holds big JSON listings) would report the benchmark's own size.
+Each run therefore goes through a small launcher process (python -S) that forks the command,
+times it from fork to exit, and reads its max RSS with os.wait4: that figure covers the
+command and the children it waited for (git, the rebuild's worker processes).
 """
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
-import time
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,24 +33,33 @@ class Timing:
         return self.peak_kib / 1024
 
 
-def run_once(argv: Sequence[str], cwd: Path, env: dict[str, str],
-             stdin: bytes | None = None) -> tuple[float, int, int, bytes]:
+LAUNCHER = """
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null, 1)
+    try:
+        os.execvp(sys.argv[1], sys.argv[1:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - start
+print(seconds, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
+def run_once(argv: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[float, int, int, str]:
     """(seconds, max RSS KiB, exit code, stderr) of one run of argv."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(list(argv), cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE,
-                            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL)
-    if stdin is not None:
-        assert proc.stdin is not None
-        proc.stdin.write(stdin)
-        proc.stdin.close()
-    assert proc.stderr is not None
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    children = 0
-    return elapsed, max(usage.ru_maxrss, children), proc.returncode, err
+    proc = subprocess.run([sys.executable, "-S", "-c", LAUNCHER, *argv], cwd=cwd, env=env,
+                          capture_output=True, text=True, check=False)
+    try:
+        seconds, rss, code = proc.stdout.split()
+    except ValueError:
+        return 0.0, 0, proc.returncode or 1, proc.stderr
+    return float(seconds), int(rss), int(code), proc.stderr
 
 
 def measure(name: str, argv_for: Callable[[int], Sequence[str]], cwd: Path, env: dict[str, str],
@@ -63,7 +72,7 @@ def measure(name: str, argv_for: Callable[[int], Sequence[str]], cwd: Path, env:
             before(i)
         seconds, rss, code, err = run_once(argv_for(i), cwd, env)
         if code != 0:
-            raise RuntimeError(f"{name}: exit {code}: {err.decode(errors='replace').strip()}")
+            raise RuntimeError(f"{name}: exit {code}: {err.strip()}")
         times.append(seconds)
         peak = max(peak, rss)
     return Timing(name, times, peak, note)

@@ -22,7 +22,10 @@ def emit(
     headers: Sequence[str] | None = None,
 ) -> None:
     if as_json:
-        click.echo(json.dumps(list(rows), indent=2, ensure_ascii=False, default=str))
+        # One row per line through json's C encoder: indent= forces its pure-Python encoder,
+        # 4x slower (1.1 s for the 9,000 open tickets of a 100,000 store). Still one JSON array.
+        items = [json.dumps(row, ensure_ascii=False, default=str) for row in rows]
+        click.echo("[\n" + ",\n".join(items) + "\n]" if items else "[]")
         return
     if as_csv:
         buffer = io.StringIO()
@@ -40,14 +43,35 @@ def emit(
 
 
 def table(data: Sequence[Sequence[Any]], headers: Sequence[str], fmt: str | None = None) -> str:
+    chosen = fmt or ("simple" if sys.stdout.isatty() else "plain")
+    if chosen in ("plain", "simple"):
+        fast = _aligned(data, headers, dashes=chosen == "simple")
+        if fast is not None:
+            return fast
     from tabulate import tabulate, tabulate_formats
 
-    chosen = fmt or ("simple" if sys.stdout.isatty() else "plain")
     if chosen not in tabulate_formats:
         from sdesk.errors import ValidationError
 
         raise ValidationError(f"--fmt: unknown table format {chosen!r} (try: simple, github, grid, plain)")
     return tabulate(data, headers=list(headers), tablefmt=chosen, disable_numparse=True)
+
+
+def _aligned(data: Sequence[Sequence[Any]], headers: Sequence[str], dashes: bool) -> str | None:
+    """tabulate's "plain" and "simple" layouts, byte for byte, for ASCII text: importing
+    tabulate costs ~30 ms (it loads importlib.metadata), a third of a `list` at 100,000
+    tickets. None when a cell is not ASCII (tabulate may measure wide characters)."""
+    heads = [str(h) for h in headers]  # tabulate keeps header spaces, strips cells
+    rows = [[str(c).strip() for c in row] for row in data]
+    if not all(c.isascii() for row in [heads, *rows] for c in row):
+        return None
+    widths = [max([len(h) + 2] + [len(row[i]) for row in rows]) for i, h in enumerate(heads)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    lines = [line(heads)] + (["  ".join("-" * w for w in widths)] if dashes else [])
+    return "\n".join(lines + [line(row) for row in rows])
 
 
 def _cell(value: Any) -> str:

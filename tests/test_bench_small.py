@@ -1,0 +1,50 @@
+"""A reduced benchmark run: the generator writes valid tickets through the real format, the
+runner times every command of the issue and prints the table (no timing assertions)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.__main__ import main
+from bench.run import TARGETS
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    workdir = tmp_path_factory.mktemp("bench")
+    from contextlib import redirect_stdout
+    from io import StringIO
+
+    out = StringIO()
+    with redirect_stdout(out):
+        assert main(["--sizes", "300", "--runs", "1", "--workdir", str(workdir), "--keep"]) == 0
+    return out.getvalue(), workdir / "store-300"
+
+
+def test_the_table_has_a_row_for_every_timed_command(table: tuple[str, Path]) -> None:
+    text, _ = table
+    for name in TARGETS:
+        assert f"| 300 | `{name}` |" in text, name
+    assert "| 300 | `show ID` |" in text
+    assert "New git objects of one `note` commit at 300 tickets" in text
+
+
+def test_the_generated_store_is_valid_and_committed(table: tuple[str, Path]) -> None:
+    _, root = table
+    sdesk = [sys.executable, "-m", "sdesk", "--store", str(root)]
+    listed = json.loads(subprocess.run([*sdesk, "list", "--all", "--json"], check=True,
+                                       capture_output=True, text=True).stdout)
+    # 300 generated, plus the tickets the timed `new` runs made (then reset away)
+    assert len(listed) == 300
+    check = subprocess.run([*sdesk, "reindex", "--json"], capture_output=True, text=True)
+    assert json.loads(check.stdout)["problems"] == []
+    status = subprocess.run(["git", "status", "--porcelain", "tickets"], cwd=root,
+                            capture_output=True, text=True, check=True).stdout
+    assert status == ""
+    queue = [t["status"] for t in listed if not t["assignee"] and t["open"]]
+    assert queue.count("new") == 3  # 1% of the store waits in the Service Desk queue
