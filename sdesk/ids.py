@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 from collections.abc import Callable
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
@@ -40,6 +39,8 @@ def encode(number: int, width: int) -> str:
 
 
 def new_id(prefix: str, now: dt.datetime, taken: Callable[[str], bool]) -> str:
+    import secrets  # here, not at the top: it loads OpenSSL (~10 ms) that reads never need
+
     seconds = max(0, int((now - EPOCH).total_seconds()))
     stamp = encode(seconds % (32**TIME_CHARS), TIME_CHARS)
     for _ in range(100):

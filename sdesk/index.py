@@ -14,7 +14,6 @@ See docs/index.md.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 import sys
@@ -428,14 +427,17 @@ def _db_name(store: Store) -> str:
     rel = store.git_path(store.root)
     if rel == ".":
         return "index.sqlite"
+    import hashlib
+
     return f"index-{hashlib.sha1(rel.encode()).hexdigest()[:10]}.sqlite"
 
 
 def schema_id() -> int:
     """PRAGMA user_version of a current index file: changes with INDEX_VERSION and with the
     columns (someone appending a column to COLUMNS makes old index files rebuild themselves)."""
-    digest = hashlib.sha1(f"{INDEX_VERSION}|{COLUMNS}|{_ddl()}".encode()).hexdigest()
-    return int(digest[:7], 16)
+    import zlib  # crc32, not hashlib: hashlib loads OpenSSL (~7 ms) that reads never need
+
+    return zlib.crc32(f"{INDEX_VERSION}|{COLUMNS}|{_ddl()}".encode()) & 0x7FFFFFFF
 
 
 def _ddl() -> str:
@@ -482,6 +484,8 @@ def read_file(root: str, rel: str, now_ns: int, known_sha: str = "") -> FileRead
             st = os.fstat(handle.fileno())
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return FileRead(rel, gone=True)
+    import hashlib  # only when a file is read: the usual warm refresh reads none
+
     sha = hashlib.sha1(data).hexdigest()
     book = {"path": rel, "dir": rel.rsplit("/", 1)[0], "mtime_ns": st.st_mtime_ns,
             "size": st.st_size, "sha": sha, "racy": int(now_ns - st.st_mtime_ns < RACY_NS)}
