@@ -34,7 +34,7 @@ class TicketFileError(SdeskError):
     """A ticket file that cannot be parsed or does not follow the schema."""
 
 
-class ReferenceError(SdeskError):  # noqa: A001 - shadows the builtin on purpose, inside sdesk
+class ReferenceError(SdeskError):
     """Reference data (reference/*.toml) that is missing or inconsistent."""
 
 
