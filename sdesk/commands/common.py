@@ -16,7 +16,10 @@ import click
 from sdesk.errors import SdeskError, ValidationError
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from sdesk.git import Identity
+    from sdesk.model import Ticket
     from sdesk.plan import Applied, Plan
     from sdesk.store import Store
 
@@ -132,8 +135,10 @@ def show_or_apply(
     dry_run: bool,
     as_json: bool,
     no_commit: bool,
+    loaded: Mapping[str, Ticket] | None = None,
 ) -> Applied | None:
-    """Print the plan; unless --dry-run, apply it as one commit. The caller holds the lock."""
+    """Print the plan; unless --dry-run, apply it as one commit. The caller holds the lock;
+    `loaded` are the tickets it read to make the plan (apply_plan reuses them)."""
     from sdesk.plan import apply_plan
 
     if dry_run:
@@ -145,7 +150,7 @@ def show_or_apply(
                 click.echo(line)
         return None
     applied = apply_plan(app.store, plan, actor=app.actor, now=app.now, action=action,
-                         subject=subject, commit=not no_commit)
+                         subject=subject, commit=not no_commit, loaded=loaded)
     if as_json:
         click.echo(json.dumps({"dry_run": False, "commit": applied.commit,
                                "actions": plan.to_json()}, indent=2, ensure_ascii=False))

@@ -71,7 +71,7 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
         if touched:
             subject += f": {len(touched)} changed"
         show_or_apply(app, plan, action="triage", subject=subject, dry_run=dry_run,
-                      as_json=as_json, no_commit=no_commit)
+                      as_json=as_json, no_commit=no_commit, loaded={t.id: t for t in tickets})
     _suggest_kb(app, tickets, as_json)
 
 
