@@ -147,6 +147,12 @@ def user_identity(top: Path) -> Identity:
     return Identity(name, email)
 
 
+def no_index_env(git_dir: Path) -> dict[str, str]:
+    """For tree-to-tree diffs: point git at an index file that does not exist. git reads the
+    whole index anyway (15-20 ms at 100,000 files) though comparing two trees never needs it."""
+    return {"GIT_INDEX_FILE": str(git_dir / "sdesk" / "no-such-index")}
+
+
 def commit_paths(
     top: Path,
     paths: Iterable[str],
@@ -170,7 +176,8 @@ def commit_paths(
     run(["update-index", "--add", "--remove", "-z", "--stdin"], top, input=listing, keep_lock=True)
     tree = run(["write-tree"], top, keep_lock=True).stdout.strip()
     if head:
-        changed = run(["diff-tree", "-r", "--name-only", "-z", head, tree], top).stdout
+        changed = run(["diff-tree", "-r", "--name-only", "-z", head, tree], top,
+                      env=no_index_env(git_dir[1])).stdout
         wanted = set(paths)  # once: building it per path made a 25,000-file commit take a minute
         extra = [p for p in changed.split("\0") if p and p not in wanted]
         if extra:
