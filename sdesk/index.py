@@ -451,6 +451,7 @@ def _ddl() -> str:
         CREATE INDEX tickets_open_team ON tickets(open, team, assignee);
         CREATE INDEX tickets_open_id ON tickets(open, id);
         CREATE INDEX tickets_open_team_nocase ON tickets(open, team COLLATE NOCASE, id);
+        CREATE INDEX tickets_status_team ON tickets(status, team COLLATE NOCASE, id);
         CREATE INDEX tickets_ref ON tickets(external_ref);
         CREATE INDEX tickets_requester ON tickets(requester_email);
         CREATE INDEX tickets_parent ON tickets(parent);
