@@ -12,17 +12,15 @@ THANKSGIVING = "2026-11-26T10:00:00-06:00"
 def log(desk: Any, title: str = "Broken thing", *extra: str, team: str = DESKTOP,
         agency: str = "OMES", email: str = "pat.user@omes.ok.gov", effort: str = "1",
         now: str | None = None) -> str:
+    service = ("--service", "Desktop Hardware") if team == DESKTOP else ()
     return str(desk.new("-T", title, "--team", team, "--agency", agency, "--email", email,
-                        "--effort", effort, *extra, now=now))
+                        "--effort", effort, *service, *extra, now=now))
 
 
 def triage(desk: Any, ticket_id: str) -> None:
-    """Stand in for `sdesk triage`: mark the ticket triaged in its file and commit, the way a
-    reviewed triage change lands in git."""
-    path = next(desk.root.glob(f"tickets/**/{ticket_id}.toml"))
-    text = path.read_text()
-    path.write_text(text.replace('status = "new"', 'status = "triaged"', 1))
-    desk.git("commit", "-q", "-m", f"triage {ticket_id}", "--", str(path))
+    """The real pre-assignment analysis; the ticket must come out ready for assignment."""
+    desk.run("triage", ticket_id)
+    assert desk.ticket(ticket_id)["status"] == "triaged", desk.ticket(ticket_id)["journal"]
 
 
 def load(desk: Any, tech: str, hours: str, team: str = DESKTOP) -> str:
