@@ -91,19 +91,20 @@ def _recover(store: Store) -> list[str]:
     if record.get("head") != head or not paths:
         end(store)  # the commit landed (or nothing was written): nothing to undo
         return []
+    # Paths travel on stdin, never on the command line: an import may have written 25,000.
+    listing = "\0".join(paths) + "\0"
+    from_stdin = ["--pathspec-from-file=-", "--pathspec-file-nul"]
     in_head: set[str] = set()
     if head:
-        out = git.run(["ls-tree", "-r", "--name-only", "-z", head, "--", *paths], store.top).stdout
-        in_head = {p for p in out.split("\0") if p}
+        in_head = _present_in(store, head, paths)
         # Reset the index entries of these paths to HEAD (removes entries HEAD lacks).
-        git.run(["reset", "-q", head, "--", *paths], store.top, check=False)
+        git.run(["reset", "-q", head, *from_stdin], store.top, input=listing, check=False)
     else:
-        listing = "\0".join(paths) + "\0"
-        git.run(["rm", "-q", "--cached", "--ignore-unmatch", "--pathspec-from-file=-",
-                 "--pathspec-file-nul"], store.top, input=listing, check=False)
+        git.run(["rm", "-q", "--cached", "--ignore-unmatch", *from_stdin], store.top,
+                input=listing, check=False)
     restore = [p for p in paths if p in in_head]
     if restore:
-        git.run(["checkout", head, "--", *restore], store.top)
+        git.run(["checkout", head, *from_stdin], store.top, input="\0".join(restore) + "\0")
     for p in paths:
         if p not in in_head:
             (store.top / p).unlink(missing_ok=True)
@@ -111,6 +112,13 @@ def _recover(store: Store) -> list[str]:
         _remove_temp_files(folder)
     end(store)
     return paths
+
+
+def _present_in(store: Store, commit: str, paths: list[str]) -> set[str]:
+    """Which paths the commit has (one `cat-file --batch-check` for any number of paths)."""
+    query = "".join(f"{commit}:{p}\n" for p in paths)
+    out = git.run(["cat-file", "--batch-check=%(objecttype)"], store.top, input=query).stdout
+    return {p for p, kind in zip(paths, out.splitlines(), strict=True) if kind == "blob"}
 
 
 def _remove_temp_files(folder: Path) -> None:

@@ -111,6 +111,28 @@ def test_a_half_written_change_is_rolled_back_by_the_next_command(desk: Desk) ->
     assert desk.git("status", "--porcelain") == ""
 
 
+def test_a_killed_batch_of_thousands_of_files_is_rolled_back(desk: Desk) -> None:
+    """An import or a triage batch killed before its commit: thousands of staged new files and
+    a changed one go back to HEAD (the paths reach git on stdin, not the command line)."""
+    from sdesk import recovery
+    from sdesk.store import Store
+
+    tid = desk.new("-T", "Printer offline")
+    path = next(desk.root.glob(f"tickets/*/*/{tid}.toml"))
+    committed = path.read_bytes()
+    store = Store(desk.root)
+    created = [desk.root / "outbox" / f"batch-{n:05d}.eml" for n in range(3000)]
+    recovery.begin(store, [store.git_path(p) for p in [path, *created]])
+    path.write_bytes(committed + b"# half\n")
+    for p in created:
+        p.write_text("x")
+    desk.git("add", "outbox", str(path))  # killed after update-index, before update-ref
+    desk.run("check")
+    assert path.read_bytes() == committed
+    assert not any(p.exists() for p in created)
+    assert desk.git("status", "--porcelain") == ""
+
+
 def test_a_command_killed_after_its_commit_is_kept(desk: Desk) -> None:
     tid = desk.new("-T", "Printer offline")
     from sdesk import recovery
