@@ -25,12 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 from sdesk import fastread, git, ids
 from sdesk.errors import SdeskError
+from sdesk.kpi import index_values
 from sdesk.model import Ticket, from_document, loads
 
 if TYPE_CHECKING:
     from sdesk.store import Store
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3  # 3: KPI columns counted, ttr_clock, ttr_bh (sdesk/kpi.py)
 PARALLEL_MIN_DIRS = 64  # below this a cold load is quicker without starting processes
 RACY_NS = 1_000_000_000
 
@@ -52,6 +53,8 @@ COLUMNS: list[tuple[str, str]] = [
     ("first_contact", "INTEGER"), ("csat_score", "INTEGER"), ("csat_at", "REAL"),
     ("on_hold", "INTEGER"), ("held_seconds", "REAL"), ("last_public_at", "REAL"),
     ("journal_count", "INTEGER"),
+    # Derived for KPIs by sdesk.kpi.index_values; ttr_bh is filled by `sdesk kpi` itself.
+    ("counted", "INTEGER"), ("ttr_clock", "REAL"), ("ttr_bh", "REAL"),
 ]
 NAMES = [name for name, _ in COLUMNS]
 
@@ -90,6 +93,7 @@ def row_of(ticket: Ticket) -> dict[str, Any]:
         "on_hold": int(ticket.on_hold), "held_seconds": held,
         "last_public_at": max(public).timestamp() if public else None,
         "journal_count": len(ticket.journal),
+        **index_values(ticket, held),
     }
 
 
@@ -168,9 +172,14 @@ class Index:
                 self.db.execute("DELETE FROM dirs WHERE path = ?", (d,))
             bar = _Progress(len(changed), show)
             workers = _workers()
-            if cold and workers > 1 and len(changed) >= PARALLEL_MIN_DIRS:
-                reread += self._load_parallel(changed, now_ns, bar, workers)
-            else:
+            parallel = cold and workers > 1 and len(changed) >= PARALLEL_MIN_DIRS
+            if parallel:
+                try:
+                    reread += self._load_parallel(changed, now_ns, bar, workers)
+                except OSError:  # no process pool here (no /dev/shm, a sandbox): one process
+                    parallel = False
+                    bar = _Progress(len(changed), show)
+            if not parallel:
                 for rel in changed:
                     reread += self._rescan_dir(rel, now_ns, force)
                     bar.step()

@@ -2,23 +2,29 @@
 
 Everything is computed in SQLite over the index rows, never by reading ticket files: at
 100,000 tickets a file scan takes 20 s and `sdesk kpi` must answer in a fraction of a second.
-The one value the index cannot give directly is business time to resolve (it needs the
-calendar and the holds), so it is kept in a small cache database next to the index
-(`.git/sdesk/kpi-*.sqlite`), keyed by the ticket file's hash and the reference data's digest:
-a ticket is recomputed only when its file or the calendar changed, and a ticket file is
-parsed only when it was ever on hold (otherwise opened_at and resolved_at suffice).
+The index rows carry the per-ticket values KPIs derive (`index_values`, called by
+`sdesk.index.row_of`): whether a resolution is counted and the clock hours to resolve. The
+business hours to resolve need the calendar and the holds, so the index stores them as NULL and
+`fill_business_hours` computes the missing ones on the next `sdesk kpi` (a row rewritten because
+its file changed comes back NULL; a calendar change empties the column). A ticket file is
+parsed only when the ticket was ever on hold (otherwise opened_at and resolved_at suffice).
+
+Each run is four scans of narrow covering indexes: resolutions (grouped by priority), openings
+(grouped by priority, channel and type, which also gives the volume breakdowns), the backlog,
+and the times to resolve (sorted in Python for the median and p90).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sdesk.model import Ticket
     from sdesk.store import Store
 
 # Resolutions that do not count as the desk's work on the customer's problem.
@@ -30,6 +36,7 @@ FLAT = ["opened", "resolved", "counted", "fcr_pct", "csat_mean", "csat_top2_pct"
         "ttr_bh_median", "ttr_bh_p90", "ttr_clock_mean", "ttr_clock_median", "ttr_clock_p90",
         "assign_hours_mean", "reopen_pct", "reassign_mean", "escalation_pct", "kb_pct",
         "backlog", "backlog_lt10", "backlog_10_30", "backlog_gt30"]
+Key = Callable[[str], str]  # SQL grouping expression, given the column that places a ticket
 
 
 @dataclass(frozen=True)
@@ -39,56 +46,102 @@ class Window:
     now: float
 
 
-def pct(part: float, whole: float) -> float | None:
-    return None if not whole else round(100.0 * part / whole, 1)
+def pct(part: float | None, whole: float | None) -> float | None:
+    return None if not whole else round(100.0 * (part or 0) / whole, 1)
 
 
 def rnd(value: float | None, places: int = 2) -> float | None:
     return None if value is None else round(value, places)
 
 
-def nearest_rank(values: list[float], p: float) -> float | None:
-    """The p-th percentile by nearest rank: the value at rank ceil(p/100 * n) of the sorted
-    values (1-based)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(1, math.ceil(p / 100 * len(ordered))) - 1]
+def ratio(total: float | None, n: int | None) -> float | None:
+    return None if not n else (total or 0) / n
 
 
-# -- the business-minutes cache -------------------------------------------------------------
+def median_p90(ordered: list[float]) -> tuple[float | None, float | None]:
+    """Median (mean of ranks floor((n+1)/2) and floor(n/2)+1) and p90 by nearest rank
+    (rank ceil(9n/10), in integers: no float rounding of the rank) of sorted values."""
+    n = len(ordered)
+    if not n:
+        return None, None
+    return (ordered[(n + 1) // 2 - 1] + ordered[n // 2]) / 2, ordered[(9 * n + 9) // 10 - 1]
 
 
-# A covering index of the columns KPIs read: scanning it instead of the wide ticket rows
-# (titles, paths ...) is what keeps `sdesk kpi` fast at 100,000 tickets. It lives in the index
-# database (created on first use; dropped with the table when the index is rebuilt).
-KPI_COLUMNS = ("type, resolved_at, opened_at, open, resolution_code, first_contact, csat_score, "
-               "resolve_by, respond_by, first_response_at, assigned_at, reopens, reassignments, "
-               "kb, tier, held_seconds, on_hold, priority, team, assignee, agency, channel, sha, "
-               "id")
+# -- per-ticket values kept in the index -------------------------------------------------------
 
 
-def attach_cache(store: Store, db: sqlite3.Connection) -> None:
-    """Attach and refresh the cache of business minutes to resolve (held time excluded)."""
+def index_values(ticket: Ticket, held_seconds: float) -> dict[str, Any]:
+    """The index columns KPIs derive from one ticket. `counted`: 1 a resolution every
+    resolution measure counts, 0 resolved but excluded (duplicate, withdrawn), NULL not
+    resolved or a task. `ttr_bh` is filled later by fill_business_hours (it needs the calendar)."""
+    resolved = ticket.resolved_at
+    if resolved is None or ticket.type == "task":
+        return {"counted": None, "ttr_clock": None, "ttr_bh": None}
+    code = ticket.resolution.code if ticket.resolution else ""
+    clock = (resolved.timestamp() - ticket.opened_at.timestamp() - held_seconds) / 3600.0
+    return {"counted": int(code not in EXCLUDED_CODES), "ttr_clock": clock, "ttr_bh": None}
+
+
+# Covering indexes of the columns each scan reads: scanning them instead of the wide ticket rows
+# (titles, paths ...) is what keeps `sdesk kpi` fast at 100,000 tickets. Created on first use
+# (a cold rebuild does not pay for them); dropped with the table when the index is rebuilt.
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS tickets_kpi_resolved ON tickets (counted, resolved_at, priority,
+  first_contact, csat_score, resolve_by, reopens, reassignments, kb, ttr_clock, ttr_bh, team,
+  assignee, agency, channel, type);
+CREATE INDEX IF NOT EXISTS tickets_kpi_opened ON tickets (type, priority, channel, opened_at,
+  tier, assigned_at, respond_by, first_response_at, team, assignee, agency);
+CREATE INDEX IF NOT EXISTS tickets_kpi_open ON tickets (open, type, opened_at, priority, channel,
+  team, assignee, agency) WHERE open = 1;
+CREATE INDEX IF NOT EXISTS tickets_kpi_todo ON tickets (id) WHERE counted = 1 AND ttr_bh IS NULL;
+"""
+
+
+def calendar_stamp(store: Store) -> str:
+    """Identifies the calendar business hours were computed with: the bytes of calendar.toml
+    (the only input of the Calendar). Hashing one file costs microseconds; loading the whole
+    reference for its digest would cost ~45 ms of imports and parsing on every run."""
+    import zlib
+
+    try:
+        data = (store.root / "reference" / "calendar.toml").read_bytes()
+    except OSError:
+        data = b""
+    return f"{len(data)}:{zlib.crc32(data):08x}"
+
+
+def fill_business_hours(store: Store, db: sqlite3.Connection) -> int:
+    """Compute the business hours to resolve (held business time excluded) of every counted
+    row that has none; all of them when the calendar changed. Returns how many."""
+    db.executescript(_INDEXES)
+    stamp = calendar_stamp(store)
+    seen = db.execute("SELECT value FROM meta WHERE key = 'kpi_calendar'").fetchone()
+    if seen is not None and seen[0] == stamp and db.execute(
+            "SELECT 1 FROM tickets INDEXED BY tickets_kpi_todo "
+            "WHERE counted = 1 AND ttr_bh IS NULL LIMIT 1").fetchone() is None:
+        return 0
+    db.execute("BEGIN IMMEDIATE")  # the write lock first: no writer replaces a row meanwhile
+    try:
+        if seen is None or seen[0] != stamp:
+            db.execute("UPDATE tickets SET ttr_bh = NULL WHERE ttr_bh IS NOT NULL")
+            _drop_old_cache(store)
+        todo = db.execute("SELECT id, opened_at, resolved_at, held_seconds, on_hold FROM tickets "
+                          "WHERE counted = 1 AND ttr_bh IS NULL").fetchall()
+        db.executemany("UPDATE tickets SET ttr_bh = ? WHERE id = ?", _business_hours(store, todo))
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('kpi_calendar', ?)", (stamp,))
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return len(todo)
+
+
+def _business_hours(store: Store, rows: Iterable[sqlite3.Row]) -> list[tuple[float, str]]:
     from sdesk import sla
 
-    db.execute(f"CREATE INDEX IF NOT EXISTS tickets_kpi ON tickets ({KPI_COLUMNS})")
-    index_file = store.index.path
-    db.execute("ATTACH DATABASE ? AS kc", (str(index_file.with_name("kpi-" + index_file.name)),))
-    db.execute("CREATE TABLE IF NOT EXISTS kc.bmin (id TEXT PRIMARY KEY, sha TEXT, digest TEXT, "
-               "minutes REAL)")
-    ref = store.reference
-    todo = db.execute(
-        "SELECT t.id, t.sha, t.opened_at, t.resolved_at, t.held_seconds, t.on_hold "
-        "FROM tickets t LEFT JOIN kc.bmin c ON c.id = t.id "
-        "WHERE t.resolved_at IS NOT NULL AND t.type != 'task' "
-        "AND (c.id IS NULL OR c.sha IS NOT t.sha OR c.digest IS NOT ?)", (ref.digest,),
-    ).fetchall()
-    if not todo:
-        return
-    tz, cal = store.tz, ref.calendar
+    tz, cal = store.tz, store.reference.calendar
     out = []
-    for row in todo:
+    for row in rows:
         opened = dt.datetime.fromtimestamp(row["opened_at"], tz)
         resolved = dt.datetime.fromtimestamp(row["resolved_at"], tz)
         minutes = sla.business_minutes_between(opened, resolved, cal)
@@ -96,133 +149,137 @@ def attach_cache(store: Store, db: sqlite3.Connection) -> None:
             for hold in store.load(row["id"]).holds:
                 end = min(hold.end or resolved, resolved)
                 minutes -= sla.business_minutes_between(hold.start, end, cal)
-        out.append((row["id"], row["sha"], ref.digest, max(0.0, minutes)))
-    db.execute("BEGIN")
-    db.executemany("INSERT OR REPLACE INTO kc.bmin VALUES (?, ?, ?, ?)", out)
-    db.execute("COMMIT")
+        out.append((max(0.0, minutes) / 60.0, row["id"]))
+    return out
+
+
+def _drop_old_cache(store: Store) -> None:
+    # Earlier versions kept business minutes in a side database; the index holds them now.
+    for old in store.state_dir.glob("kpi-*.sqlite*"):
+        old.unlink(missing_ok=True)
 
 
 # -- the measures ---------------------------------------------------------------------------
 
-_EFF = f"(resolution_code NOT IN ({', '.join(repr(c) for c in EXCLUDED_CODES)}))"
-_CLOCK_HOURS = "((resolved_at - opened_at - coalesce(held_seconds, 0)) / 3600.0)"
-
-_IN_WINDOW = "type != 'task' AND resolved_at >= :since AND resolved_at < :until"
-# Counted resolutions only (EFF in WHERE, not in every aggregate: one test per row, not twelve).
-_RESOLVED_SQL = f"""
-SELECT {{key}} AS g, count(*) AS counted, sum(first_contact = 1) AS fcr,
-  sum(csat_score IS NOT NULL) AS csat_n, avg(csat_score) AS csat_mean,
-  sum(csat_score >= 4) AS csat_top2, sum(resolve_by IS NOT NULL) AS sla_n,
-  sum(resolved_at <= resolve_by) AS sla_met, sum(reopens > 0) AS reopened,
-  avg(reassignments) AS reassign_mean, sum(kb != '') AS kb_linked
-FROM tickets WHERE {_IN_WINDOW} AND {_EFF}
-GROUP BY g
+_RESOLVED_SQL = """
+SELECT {g} AS g, counted AS c, priority, count(*) AS n, sum(first_contact = 1) AS fcr,
+  count(csat_score) AS csat_n, sum(csat_score) AS csat_sum, sum(csat_score >= 4) AS csat_top2,
+  count(resolve_by) AS sla_n, sum(resolved_at <= resolve_by) AS sla_met,
+  sum(reopens > 0) AS reopened, sum(reassignments) AS hops_sum, count(reassignments) AS hops_n,
+  sum(kb != '') AS kb_linked, sum(ttr_clock) AS clock_sum, count(ttr_clock) AS clock_n,
+  sum(ttr_bh) AS bh_sum, count(ttr_bh) AS bh_n
+FROM tickets INDEXED BY tickets_kpi_resolved
+WHERE counted IN (0, 1) AND resolved_at >= :since AND resolved_at < :until
+GROUP BY g, c, priority
 """
-_RESOLVED_ALL_SQL = f"SELECT {{key}} AS g, count(*) AS resolved FROM tickets WHERE {_IN_WINDOW} GROUP BY g"
-
-# Median (mean of ranks floor((n+1)/2) and floor(n/2)+1) and p90 (rank ceil(9n/10)) in SQL:
-# sorting in SQLite, not shipping 100,000 values to Python.
-_RANKS_SQL = f"""
-SELECT g, v, rn, n, mean FROM (
-  SELECT {{key}} AS g, {{expr}} AS v,
-    row_number() OVER (PARTITION BY {{key}} ORDER BY {{expr}}) AS rn,
-    count(*) OVER (PARTITION BY {{key}}) AS n, avg({{expr}}) OVER (PARTITION BY {{key}}) AS mean
-  FROM tickets t {{join}}
-  WHERE {_IN_WINDOW} AND {_EFF} AND {{expr}} IS NOT NULL)
-WHERE rn = (n + 1) / 2 OR rn = n / 2 + 1 OR rn = (9 * n + 9) / 10
+_TIMES_SQL = """
+SELECT {g} AS g, ttr_clock, ttr_bh FROM tickets INDEXED BY tickets_kpi_resolved
+WHERE counted = 1 AND resolved_at >= :since AND resolved_at < :until
 """
-
 _OPENED_SQL = """
-SELECT {key} AS g, count(*) AS opened, sum(tier > 1) AS escalated,
-  avg((assigned_at - opened_at) / 3600.0) AS assign_hours_mean,
+SELECT {g} AS g, type, priority, channel, count(*) AS opened, sum(tier > 1) AS escalated,
+  sum((assigned_at - opened_at) / 3600.0) AS assign_sum, count(assigned_at) AS assign_n,
   sum(respond_by IS NOT NULL AND (first_response_at IS NOT NULL OR respond_by < :now))
     AS respond_n,
   sum(first_response_at IS NOT NULL AND first_response_at <= respond_by) AS respond_met
-FROM tickets WHERE type != 'task' AND opened_at >= :since AND opened_at < :until
-GROUP BY g
+FROM tickets INDEXED BY tickets_kpi_opened
+WHERE type != 'task' AND opened_at >= :since AND opened_at < :until
+GROUP BY g, type, priority, channel
 """
-
 _BACKLOG_SQL = """
-SELECT {key} AS g, count(*) AS backlog,
+SELECT {g} AS g, count(*) AS backlog,
   sum(:now - opened_at < 10 * 86400) AS lt10,
   sum(:now - opened_at >= 10 * 86400 AND :now - opened_at <= 30 * 86400) AS mid,
   sum(:now - opened_at > 30 * 86400) AS gt30
-FROM tickets WHERE type != 'task' AND open = 1
+FROM tickets INDEXED BY tickets_kpi_open WHERE open = 1 AND type != 'task'
 GROUP BY g
 """
+_SUMS = ("n", "fcr", "csat_n", "csat_sum", "csat_top2", "sla_n", "sla_met", "reopened",
+         "hops_sum", "hops_n", "kb_linked", "clock_sum", "clock_n", "bh_sum", "bh_n")
+_OPEN_SUMS = ("opened", "escalated", "assign_sum", "assign_n", "respond_n", "respond_met")
 
 
-def measure(db: sqlite3.Connection, win: Window, key: Callable[[str], str],
-            backlog: bool = True) -> dict[Any, dict[str, Any]]:
-    """Every flat measure per group. `key(column)` is the SQL grouping expression given the
-    time column that places a ticket in the window (resolved_at or opened_at)."""
+def _add(into: dict[str, Any], row: sqlite3.Row, names: tuple[str, ...]) -> None:
+    for name in names:
+        if row[name] is not None:
+            into[name] = into.get(name, 0) + row[name]
+
+
+def measure(db: sqlite3.Connection, win: Window, key: Key,
+            backlog: bool = True) -> tuple[dict[Any, dict[str, Any]], dict[str, Any]]:
+    """Every flat measure per group, and the breakdowns (SLA by priority, volume by channel
+    and type) over all groups. `key(column)` is the SQL grouping expression given the time
+    column that places a ticket in the window (resolved_at or opened_at)."""
     params = {"since": win.since, "until": win.until, "now": win.now}
-    out: dict[Any, dict[str, Any]] = {}
-
-    def slot(g: Any) -> dict[str, Any]:
-        return out.setdefault(g, dict.fromkeys(FLAT))
-
-    for r in db.execute(_RESOLVED_ALL_SQL.format(key=key("resolved_at")), params):
-        slot(r["g"])["resolved"] = r["resolved"]
-    for r in db.execute(_RESOLVED_SQL.format(key=key("resolved_at")), params):
-        m, counted = slot(r["g"]), r["counted"]
-        m.update(counted=counted, fcr_pct=pct(r["fcr"], counted),
-                 csat_mean=rnd(r["csat_mean"]), csat_top2_pct=pct(r["csat_top2"], r["csat_n"]),
-                 csat_response_pct=pct(r["csat_n"], counted),
-                 sla_resolve_pct=pct(r["sla_met"], r["sla_n"]),
-                 reopen_pct=pct(r["reopened"], counted), reassign_mean=rnd(r["reassign_mean"]),
-                 kb_pct=pct(r["kb_linked"], counted))
-    bh_join = "JOIN kc.bmin c ON c.id = t.id"
-    for name, expr, join in (("clock", _CLOCK_HOURS, ""), ("bh", "c.minutes / 60.0", bh_join)):
-        ranks: dict[Any, dict[int, float]] = {}
-        sizes: dict[Any, int] = {}
-        sql = _RANKS_SQL.format(key=key("resolved_at"), expr=expr, join=join)
-        for r in db.execute(sql, params):
-            ranks.setdefault(r["g"], {})[r["rn"]] = r["v"]
-            sizes[r["g"]] = r["n"]
-            slot(r["g"])[f"ttr_{name}_mean"] = rnd(r["mean"])
-        for g, got in ranks.items():
-            n = sizes[g]
-            median = (got[(n + 1) // 2] + got[n // 2 + 1]) / 2
-            slot(g).update({f"ttr_{name}_median": rnd(median),
-                            f"ttr_{name}_p90": rnd(got[(9 * n + 9) // 10])})
-    for r in db.execute(_OPENED_SQL.format(key=key("opened_at")), params):
-        slot(r["g"]).update(opened=r["opened"], escalation_pct=pct(r["escalated"], r["opened"]),
-                            assign_hours_mean=rnd(r["assign_hours_mean"]),
-                            sla_respond_pct=pct(r["respond_met"], r["respond_n"]))
-    if backlog:
-        for r in db.execute(_BACKLOG_SQL.format(key=key("opened_at")), params):
-            slot(r["g"]).update(backlog=r["backlog"], backlog_lt10=r["lt10"],
-                                backlog_10_30=r["mid"], backlog_gt30=r["gt30"])
-    for m in out.values():
-        for name in ("opened", "resolved", "counted", "backlog", "backlog_lt10",
-                     "backlog_10_30", "backlog_gt30"):
-            m[name] = m[name] or 0
-    return out
-
-
-def breakdowns(db: sqlite3.Connection, win: Window) -> dict[str, Any]:
-    """SLA compliance by priority, and volume by channel and by type (whole window)."""
-    params = {"since": win.since, "until": win.until, "now": win.now}
+    res: dict[Any, dict[str, Any]] = {}
+    resolved: dict[Any, int] = {}
     by_priority: dict[str, dict[str, Any]] = {}
-    for r in db.execute(f"SELECT priority, sum(resolve_by IS NOT NULL) AS n, "
-                        f"sum(resolved_at <= resolve_by) AS met FROM tickets "
-                        f"WHERE {_IN_WINDOW} AND {_EFF} GROUP BY priority", params):
-        by_priority[f"P{r['priority']}"] = {"resolve_met": r["met"] or 0, "resolve_n": r["n"] or 0,
-                                            "resolve_pct": pct(r["met"], r["n"])}
-    for r in db.execute(_OPENED_SQL.format(key="priority"), params):
-        p = by_priority.setdefault(f"P{r['g']}", {"resolve_met": 0, "resolve_n": 0,
-                                                  "resolve_pct": None})
-        p.update(respond_met=r["respond_met"] or 0, respond_n=r["respond_n"] or 0,
-                 respond_pct=pct(r["respond_met"], r["respond_n"]))
+    for r in db.execute(_RESOLVED_SQL.format(g=key("resolved_at")), params):
+        resolved[r["g"]] = resolved.get(r["g"], 0) + r["n"]
+        if r["c"] == 1:
+            _add(res.setdefault(r["g"], {}), r, _SUMS)
+            _add(by_priority.setdefault(f"P{r['priority']}", {}), r, ("sla_n", "sla_met"))
+    times: dict[Any, tuple[list[float], list[float]]] = {}
+    for g, clock, bh in db.execute(_TIMES_SQL.format(g=key("resolved_at")), params):
+        lists = times.get(g) or times.setdefault(g, ([], []))
+        if clock is not None:
+            lists[0].append(clock)
+        if bh is not None:
+            lists[1].append(bh)
+    opened: dict[Any, dict[str, Any]] = {}
     volume: dict[str, dict[str, int]] = {"channel": {}, "type": {}}
-    for channel, kind, count in db.execute(
-            "SELECT channel, type, count(*) FROM tickets WHERE type != 'task' "
-            "AND opened_at >= :since AND opened_at < :until GROUP BY 1, 2", params):
-        volume["channel"][channel] = volume["channel"].get(channel, 0) + count
-        volume["type"][kind] = volume["type"].get(kind, 0) + count
-    volume = {k: dict(sorted(v.items())) for k, v in volume.items()}
-    return {"sla_by_priority": dict(sorted(by_priority.items())), "volume": volume}
+    for r in db.execute(_OPENED_SQL.format(g=key("opened_at")), params):
+        _add(opened.setdefault(r["g"], {}), r, _OPEN_SUMS)
+        _add(by_priority.setdefault(f"P{r['priority']}", {}), r, ("respond_n", "respond_met"))
+        for column in ("channel", "type"):
+            volume[column][r[column]] = volume[column].get(r[column], 0) + r["opened"]
+    ages: dict[Any, sqlite3.Row] = {}
+    if backlog:
+        ages = {r["g"]: r for r in db.execute(_BACKLOG_SQL.format(g=key("opened_at")), params)}
+    out = {g: _flat(res.get(g, {}), resolved.get(g, 0), times.get(g, ([], [])),
+                    opened.get(g, {}), ages.get(g))
+           for g in {*resolved, *opened, *ages}}
+    return out, {"sla_by_priority": _by_priority(by_priority),
+                 "volume": {k: dict(sorted(v.items())) for k, v in volume.items()}}
+
+
+def _flat(s: dict[str, Any], resolved: int, times: tuple[list[float], list[float]],
+          o: dict[str, Any], ages: sqlite3.Row | None) -> dict[str, Any]:
+    counted = s.get("n", 0)
+    m: dict[str, Any] = dict.fromkeys(FLAT)
+    m.update(opened=o.get("opened", 0), resolved=resolved, counted=counted,
+             fcr_pct=pct(s.get("fcr"), counted), csat_mean=rnd(ratio(s.get("csat_sum"),
+                                                                     s.get("csat_n"))),
+             csat_top2_pct=pct(s.get("csat_top2"), s.get("csat_n")),
+             csat_response_pct=pct(s.get("csat_n"), counted),
+             sla_resolve_pct=pct(s.get("sla_met"), s.get("sla_n")),
+             sla_respond_pct=pct(o.get("respond_met"), o.get("respond_n")),
+             assign_hours_mean=rnd(ratio(o.get("assign_sum"), o.get("assign_n"))),
+             reopen_pct=pct(s.get("reopened"), counted),
+             reassign_mean=rnd(ratio(s.get("hops_sum"), s.get("hops_n"))),
+             escalation_pct=pct(o.get("escalated"), o.get("opened")),
+             kb_pct=pct(s.get("kb_linked"), counted),
+             backlog=ages["backlog"] if ages else 0, backlog_lt10=ages["lt10"] if ages else 0,
+             backlog_10_30=ages["mid"] if ages else 0, backlog_gt30=ages["gt30"] if ages else 0)
+    for name, values, total in (("clock", times[0], s.get("clock_sum")),
+                                ("bh", times[1], s.get("bh_sum"))):
+        values.sort()
+        median, p90 = median_p90(values)
+        m.update({f"ttr_{name}_mean": rnd(ratio(total, len(values))),
+                  f"ttr_{name}_median": rnd(median), f"ttr_{name}_p90": rnd(p90)})
+    return m
+
+
+def _by_priority(sums: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    out = {}
+    for p, s in sorted(sums.items()):
+        entry = {"resolve_met": s.get("sla_met", 0), "resolve_n": s.get("sla_n", 0),
+                 "resolve_pct": pct(s.get("sla_met"), s.get("sla_n"))}
+        if "respond_n" in s or "respond_met" in s:
+            entry.update(respond_met=s.get("respond_met", 0), respond_n=s.get("respond_n", 0),
+                         respond_pct=pct(s.get("respond_met"), s.get("respond_n")))
+        out[p] = entry
+    return out
 
 
 # -- periods for --trend ----------------------------------------------------------------------
@@ -251,12 +308,17 @@ def periods(start: dt.datetime, end: dt.datetime, unit: str) -> list[tuple[float
             day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
-def period_key(db: sqlite3.Connection, marks: list[tuple[float, str]]) -> Callable[[str], str]:
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS periods (start REAL PRIMARY KEY, label TEXT)")
-    db.execute("DELETE FROM temp.periods")
-    db.executemany("INSERT INTO temp.periods VALUES (?, ?)", marks)
-    return lambda col: (f"(SELECT label FROM temp.periods p WHERE p.start <= t_{col} "
-                        "ORDER BY p.start DESC LIMIT 1)").replace(f"t_{col}", col)
+def period_key(marks: list[tuple[float, str]]) -> Key:
+    """The period label of a time column as one CASE expression (a per-row subquery into a
+    table of periods cost more than all the measures together). Labels are sdesk's own
+    ('2026-W47', '2026-11'); rows before the first mark are outside the window anyway."""
+    def key(col: str) -> str:
+        if not marks:
+            return "NULL"
+        arms = " ".join(f"WHEN {col} < {start!r} THEN '{label}'"
+                        for (_, label), (start, _) in pairwise(marks))
+        return f"(CASE {arms} ELSE '{marks[-1][1]}' END)"
+    return key
 
 
 def bar(value: float | None, top: float, width: int = 24) -> str:

@@ -70,35 +70,43 @@ def kpi(app: App, since: str | None, until: str | None, group: str | None, trend
     if start is not None and start >= end:
         raise ValidationError("--since must be before --until")
     db = store.index.db
-    k.attach_cache(store, db)
+    k.fill_business_hours(store, db)
     if trend:
         first = start or _default_start(now, trend)
         marks = k.periods(first, end, trend)
         win = k.Window(marks[0][0] if marks else first.timestamp(), end.timestamp(),
                        now.timestamp())
-        rows = k.measure(db, win, k.period_key(db, marks), backlog=False)
+        rows, _ = k.measure(db, win, k.period_key(marks), backlog=False)
         _trend(rows, [label for _, label in marks], as_json, as_csv, fmt)
         return
     win = k.Window(start.timestamp() if start else -1e18, end.timestamp(), now.timestamp())
-    total = k.measure(db, win, lambda col: "'all'").get("all") or dict.fromkeys(k.FLAT, None)
     window = {"since": start.isoformat() if start else None, "until": end.isoformat()}
     if group:
-        rows = k.measure(db, win, lambda col: k.GROUPS[group])
-        table = [{group: g if g not in ("", None) else "(none)", **m}
-                 for g, m in sorted(rows.items(), key=lambda kv: str(kv[0]))]
+        column = k.GROUPS[group]
+        rows, _ = k.measure(db, win, lambda col: column)
         if as_json:
+            # The total folds the groups' sums (medians cannot be folded): one more pass.
+            total = k.measure(db, win, lambda col: "'all'")[0].get("all") or dict.fromkeys(
+                k.FLAT, None)
+            table = _group_table(group, rows)
             click.echo(json.dumps({"window": window, "by": group, "total": total,
                                    "groups": table}, indent=2))
             return
         from sdesk.render import emit
 
-        emit(table, [group, *k.FLAT], as_json=False, as_csv=as_csv, fmt=fmt)
+        emit(_group_table(group, rows), [group, *k.FLAT], as_json=False, as_csv=as_csv, fmt=fmt)
         return
-    extra = k.breakdowns(db, win)
+    found, extra = k.measure(db, win, lambda col: "'all'")
+    total = found.get("all") or dict.fromkeys(k.FLAT, None)
     if as_json:
         click.echo(json.dumps({"window": window, **total, **extra}, indent=2))
         return
     _report(total, extra, as_csv, fmt)
+
+
+def _group_table(group: str, rows: dict[Any, dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{group: g if g not in ("", None) else "(none)", **m}
+            for g, m in sorted(rows.items(), key=lambda kv: str(kv[0]))]
 
 
 def _default_start(now: Any, unit: str) -> Any:
