@@ -86,13 +86,15 @@ def index_values(ticket: Ticket, held_seconds: float) -> dict[str, Any]:
 # (titles, paths ...) is what keeps `sdesk kpi` fast at 100,000 tickets. Created on first use
 # (a cold rebuild does not pay for them); dropped with the table when the index is rebuilt.
 _INDEXES = """
-CREATE INDEX IF NOT EXISTS tickets_kpi_resolved ON tickets (counted, resolved_at, priority,
+CREATE INDEX IF NOT EXISTS tickets_kpi_r ON tickets (counted, priority, resolved_at,
   first_contact, csat_score, resolve_by, reopens, reassignments, kb, ttr_clock, ttr_bh, team,
   assignee, agency, channel, type);
-CREATE INDEX IF NOT EXISTS tickets_kpi_opened ON tickets (type, priority, channel, opened_at,
-  tier, assigned_at, respond_by, first_response_at, team, assignee, agency);
+CREATE INDEX IF NOT EXISTS tickets_kpi_o ON tickets (type, priority, channel, opened_at, tier,
+  assigned_at, respond_by, first_response_at, team, assignee, agency);
 CREATE INDEX IF NOT EXISTS tickets_kpi_open ON tickets (open, type, opened_at, priority, channel,
   team, assignee, agency) WHERE open = 1;
+CREATE INDEX IF NOT EXISTS tickets_kpi_clock ON tickets (ttr_clock, resolved_at) WHERE counted = 1;
+CREATE INDEX IF NOT EXISTS tickets_kpi_bh ON tickets (ttr_bh, resolved_at) WHERE counted = 1;
 CREATE INDEX IF NOT EXISTS tickets_kpi_todo ON tickets (id) WHERE counted = 1 AND ttr_bh IS NULL;
 """
 
@@ -161,6 +163,9 @@ def _drop_old_cache(store: Store) -> None:
 
 # -- the measures ---------------------------------------------------------------------------
 
+# The GROUP BY lists follow the covering indexes' column order, so SQLite aggregates while it
+# walks the index instead of sorting 100,000 rows first (a sort costs as much as the scan).
+# Grouped runs (--by, --trend) group by their key and pay that sort.
 _RESOLVED_SQL = """
 SELECT {g} AS g, counted AS c, priority, count(*) AS n, sum(first_contact = 1) AS fcr,
   count(csat_score) AS csat_n, sum(csat_score) AS csat_sum, sum(csat_score >= 4) AS csat_top2,
@@ -168,13 +173,19 @@ SELECT {g} AS g, counted AS c, priority, count(*) AS n, sum(first_contact = 1) A
   sum(reopens > 0) AS reopened, sum(reassignments) AS hops_sum, count(reassignments) AS hops_n,
   sum(kb != '') AS kb_linked, sum(ttr_clock) AS clock_sum, count(ttr_clock) AS clock_n,
   sum(ttr_bh) AS bh_sum, count(ttr_bh) AS bh_n
-FROM tickets INDEXED BY tickets_kpi_resolved
+FROM tickets INDEXED BY tickets_kpi_r
 WHERE counted IN (0, 1) AND resolved_at >= :since AND resolved_at < :until
-GROUP BY g, c, priority
+GROUP BY {group}
 """
 _TIMES_SQL = """
-SELECT {g} AS g, ttr_clock, ttr_bh FROM tickets INDEXED BY tickets_kpi_resolved
+SELECT {g} AS g, ttr_clock, ttr_bh FROM tickets INDEXED BY tickets_kpi_r
 WHERE counted = 1 AND resolved_at >= :since AND resolved_at < :until
+"""
+# The value at a rank, walking a sorted index from the nearer end: no sort, no transfer.
+_RANK_SQL = """
+SELECT {col} FROM tickets INDEXED BY tickets_kpi_{col_short}
+WHERE counted = 1 AND {col} IS NOT NULL AND resolved_at >= :since AND resolved_at < :until
+ORDER BY {col} {direction} LIMIT :take OFFSET :skip
 """
 _OPENED_SQL = """
 SELECT {g} AS g, type, priority, channel, count(*) AS opened, sum(tier > 1) AS escalated,
@@ -182,9 +193,9 @@ SELECT {g} AS g, type, priority, channel, count(*) AS opened, sum(tier > 1) AS e
   sum(respond_by IS NOT NULL AND (first_response_at IS NOT NULL OR respond_by < :now))
     AS respond_n,
   sum(first_response_at IS NOT NULL AND first_response_at <= respond_by) AS respond_met
-FROM tickets INDEXED BY tickets_kpi_opened
+FROM tickets INDEXED BY tickets_kpi_o
 WHERE type != 'task' AND opened_at >= :since AND opened_at < :until
-GROUP BY g, type, priority, channel
+GROUP BY {group}
 """
 _BACKLOG_SQL = """
 SELECT {g} AS g, count(*) AS backlog,
@@ -197,6 +208,7 @@ GROUP BY g
 _SUMS = ("n", "fcr", "csat_n", "csat_sum", "csat_top2", "sla_n", "sla_met", "reopened",
          "hops_sum", "hops_n", "kb_linked", "clock_sum", "clock_n", "bh_sum", "bh_n")
 _OPEN_SUMS = ("opened", "escalated", "assign_sum", "assign_n", "respond_n", "respond_met")
+Times = dict[str, tuple[float | None, float | None]]  # "clock"/"bh" -> (median, p90)
 
 
 def _add(into: dict[str, Any], row: sqlite3.Row, names: tuple[str, ...]) -> None:
@@ -205,51 +217,96 @@ def _add(into: dict[str, Any], row: sqlite3.Row, names: tuple[str, ...]) -> None
             into[name] = into.get(name, 0) + row[name]
 
 
-def measure(db: sqlite3.Connection, win: Window, key: Key,
+def measure(db: sqlite3.Connection, win: Window, key: Key | None,
             backlog: bool = True) -> tuple[dict[Any, dict[str, Any]], dict[str, Any]]:
-    """Every flat measure per group, and the breakdowns (SLA by priority, volume by channel
-    and type) over all groups. `key(column)` is the SQL grouping expression given the time
-    column that places a ticket in the window (resolved_at or opened_at)."""
+    """Every flat measure per group, and (without a key) the breakdowns: SLA by priority,
+    volume by channel and type. `key(column)` is the SQL grouping expression given the time
+    column that places a ticket in the window (resolved_at or opened_at); None gives one
+    group, 'all'."""
     params = {"since": win.since, "until": win.until, "now": win.now}
+    g_res, g_open = (key("resolved_at"), key("opened_at")) if key else ("'all'", "'all'")
     res: dict[Any, dict[str, Any]] = {}
     resolved: dict[Any, int] = {}
     by_priority: dict[str, dict[str, Any]] = {}
-    for r in db.execute(_RESOLVED_SQL.format(g=key("resolved_at")), params):
+    group = "g, counted" if key else "counted, priority"
+    for r in db.execute(_RESOLVED_SQL.format(g=g_res, group=group), params):
         resolved[r["g"]] = resolved.get(r["g"], 0) + r["n"]
         if r["c"] == 1:
             _add(res.setdefault(r["g"], {}), r, _SUMS)
-            _add(by_priority.setdefault(f"P{r['priority']}", {}), r, ("sla_n", "sla_met"))
-    times: dict[Any, tuple[list[float], list[float]]] = {}
-    for g, clock, bh in db.execute(_TIMES_SQL.format(g=key("resolved_at")), params):
-        lists = times.get(g) or times.setdefault(g, ([], []))
-        if clock is not None:
-            lists[0].append(clock)
-        if bh is not None:
-            lists[1].append(bh)
+            if not key:
+                _add(by_priority.setdefault(f"P{r['priority']}", {}), r, ("sla_n", "sla_met"))
+    times = _grouped_times(db, g_res, params) if key else {
+        "all": _ranked_times(db, res.get("all", {}), params)}
     opened: dict[Any, dict[str, Any]] = {}
     volume: dict[str, dict[str, int]] = {"channel": {}, "type": {}}
-    for r in db.execute(_OPENED_SQL.format(g=key("opened_at")), params):
+    group = "g" if key else "type, priority, channel"
+    for r in db.execute(_OPENED_SQL.format(g=g_open, group=group), params):
         _add(opened.setdefault(r["g"], {}), r, _OPEN_SUMS)
-        _add(by_priority.setdefault(f"P{r['priority']}", {}), r, ("respond_n", "respond_met"))
-        for column in ("channel", "type"):
-            volume[column][r[column]] = volume[column].get(r[column], 0) + r["opened"]
+        if not key:
+            _add(by_priority.setdefault(f"P{r['priority']}", {}), r, ("respond_n", "respond_met"))
+            for column in ("channel", "type"):
+                volume[column][r[column]] = volume[column].get(r[column], 0) + r["opened"]
     ages: dict[Any, sqlite3.Row] = {}
     if backlog:
-        ages = {r["g"]: r for r in db.execute(_BACKLOG_SQL.format(g=key("opened_at")), params)}
-    out = {g: _flat(res.get(g, {}), resolved.get(g, 0), times.get(g, ([], [])),
-                    opened.get(g, {}), ages.get(g))
+        ages = {r["g"]: r for r in db.execute(_BACKLOG_SQL.format(g=g_open), params)}
+    out = {g: _flat(res.get(g, {}), resolved.get(g, 0), times.get(g, {}), opened.get(g, {}),
+                    ages.get(g))
            for g in {*resolved, *opened, *ages}}
     return out, {"sla_by_priority": _by_priority(by_priority),
                  "volume": {k: dict(sorted(v.items())) for k, v in volume.items()}}
 
 
-def _flat(s: dict[str, Any], resolved: int, times: tuple[list[float], list[float]],
-          o: dict[str, Any], ages: sqlite3.Row | None) -> dict[str, Any]:
+def _ranked_times(db: sqlite3.Connection, sums: dict[str, Any], params: dict[str, float]) -> Times:
+    """Median and p90 of both times to resolve for one group, read at their ranks."""
+    out: Times = {}
+    for name in ("clock", "bh"):
+        n = sums.get(f"{name}_n", 0)
+        if not n:
+            out[name] = (None, None)
+            continue
+        low = (n + 1) // 2  # the median is the mean of ranks low and n // 2 + 1 (equal if n odd)
+        pair = _at_rank(db, params, name, n, low, 2)
+        median = (pair[0] + pair[n // 2 + 1 - low]) / 2
+        out[name] = (median, _at_rank(db, params, name, n, (9 * n + 9) // 10, 1)[0])
+    return out
+
+
+def _at_rank(db: sqlite3.Connection, params: dict[str, float], name: str, n: int, rank: int,
+             take: int) -> list[float]:
+    """The values at ranks rank .. rank+take-1 (1-based, ascending) of n, walking the sorted
+    index from the nearer end (p90 is 10% from the top)."""
+    up = rank <= n - rank + 1
+    sql = _RANK_SQL.format(col=f"ttr_{name}", col_short=name, direction="" if up else "DESC")
+    skip = rank - 1 if up else n - rank - take + 1
+    got = [r[0] for r in db.execute(sql, {**params, "take": take, "skip": skip})]
+    return got if up else got[::-1]
+
+
+def _grouped_times(db: sqlite3.Connection, g: str, params: dict[str, float]) -> dict[Any, Times]:
+    """Median and p90 per group: the values sorted in Python (a rank walk per group would
+    walk the index once per group)."""
+    values: dict[Any, tuple[list[float], list[float]]] = {}
+    for key, clock, bh in db.execute(_TIMES_SQL.format(g=g), params):
+        lists = values.get(key) or values.setdefault(key, ([], []))
+        if clock is not None:
+            lists[0].append(clock)
+        if bh is not None:
+            lists[1].append(bh)
+    out: dict[Any, Times] = {}
+    for key, (clock, bh) in values.items():
+        clock.sort()
+        bh.sort()
+        out[key] = {"clock": median_p90(clock), "bh": median_p90(bh)}
+    return out
+
+
+def _flat(s: dict[str, Any], resolved: int, times: Times, o: dict[str, Any],
+          ages: sqlite3.Row | None) -> dict[str, Any]:
     counted = s.get("n", 0)
     m: dict[str, Any] = dict.fromkeys(FLAT)
     m.update(opened=o.get("opened", 0), resolved=resolved, counted=counted,
-             fcr_pct=pct(s.get("fcr"), counted), csat_mean=rnd(ratio(s.get("csat_sum"),
-                                                                     s.get("csat_n"))),
+             fcr_pct=pct(s.get("fcr"), counted),
+             csat_mean=rnd(ratio(s.get("csat_sum"), s.get("csat_n"))),
              csat_top2_pct=pct(s.get("csat_top2"), s.get("csat_n")),
              csat_response_pct=pct(s.get("csat_n"), counted),
              sla_resolve_pct=pct(s.get("sla_met"), s.get("sla_n")),
@@ -261,11 +318,9 @@ def _flat(s: dict[str, Any], resolved: int, times: tuple[list[float], list[float
              kb_pct=pct(s.get("kb_linked"), counted),
              backlog=ages["backlog"] if ages else 0, backlog_lt10=ages["lt10"] if ages else 0,
              backlog_10_30=ages["mid"] if ages else 0, backlog_gt30=ages["gt30"] if ages else 0)
-    for name, values, total in (("clock", times[0], s.get("clock_sum")),
-                                ("bh", times[1], s.get("bh_sum"))):
-        values.sort()
-        median, p90 = median_p90(values)
-        m.update({f"ttr_{name}_mean": rnd(ratio(total, len(values))),
+    for name in ("clock", "bh"):
+        median, p90 = times.get(name, (None, None))
+        m.update({f"ttr_{name}_mean": rnd(ratio(s.get(f"{name}_sum"), s.get(f"{name}_n"))),
                   f"ttr_{name}_median": rnd(median), f"ttr_{name}_p90": rnd(p90)})
     return m
 

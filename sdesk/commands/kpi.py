@@ -86,7 +86,7 @@ def kpi(app: App, since: str | None, until: str | None, group: str | None, trend
         rows, _ = k.measure(db, win, lambda col: column)
         if as_json:
             # The total folds the groups' sums (medians cannot be folded): one more pass.
-            total = k.measure(db, win, lambda col: "'all'")[0].get("all") or dict.fromkeys(
+            total = k.measure(db, win, None)[0].get("all") or dict.fromkeys(
                 k.FLAT, None)
             table = _group_table(group, rows)
             click.echo(json.dumps({"window": window, "by": group, "total": total,
@@ -96,7 +96,7 @@ def kpi(app: App, since: str | None, until: str | None, group: str | None, trend
 
         emit(_group_table(group, rows), [group, *k.FLAT], as_json=False, as_csv=as_csv, fmt=fmt)
         return
-    found, extra = k.measure(db, win, lambda col: "'all'")
+    found, extra = k.measure(db, win, None)
     total = found.get("all") or dict.fromkeys(k.FLAT, None)
     if as_json:
         click.echo(json.dumps({"window": window, **total, **extra}, indent=2))
