@@ -29,6 +29,8 @@ from sdesk.model import DONE_STATUSES, Hold, JournalEntry, Requester, Resolution
 from sdesk.reference import Reference
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sdesk.git import Identity
     from sdesk.store import Store
 
@@ -515,110 +517,11 @@ def _note_unknowns(summary: Summary, ticket: Ticket, mapper: Mapper,
 
 def write_import(store: Store, files: dict[str, tuple[Ticket, bytes]], message: str,
                  actor: Identity) -> str:
-    """Write the files and make one commit, all or nothing: the intent is recorded first
-    (sdesk/recovery.py), so an error or a kill before the commit rolls every file back."""
-    from concurrent.futures import ThreadPoolExecutor
+    """Write the files and make one commit, all or nothing (sdesk.plan.write_and_commit)."""
+    from sdesk.plan import write_and_commit
 
-    from sdesk import git, recovery
-
-    paths = {store.git_path(store.path_of(i)): store.path_of(i) for i in files}
-    blobs = [data for _, data in files.values()]
-    index_head = _index_head(store)
-    recovery.begin(store, paths)
-    try:
-        # File creation is latency, not CPU: a few threads overlap it (3-4x on a VM disk).
-        with ThreadPoolExecutor(8) as pool:
-            list(pool.map(_write, paths.values(), blobs))
-        _pack_blobs(store, blobs)
-        # One sync for the batch instead of one fsync per file: a crash before the commit is
-        # rolled back anyway, so only the committed state must reach the disk.
-        os.sync()
-        commit = git.commit_paths(store.top, paths, message, actor)
-    except BaseException:
-        recovery.recover(store)
-        raise
-    recovery.end(store)
-    _record_in_index(store, [t for t, _ in files.values()], index_head, commit)
-    return commit
-
-
-def _index_head(store: Store) -> str:
-    row = store.index.db.execute("SELECT value FROM meta WHERE key = 'head'").fetchone()
-    return str(row[0]) if row else ""
-
-
-def _record_in_index(store: Store, tickets: list[Ticket], index_head: str, commit: str) -> None:
-    """Index.update_tickets without parsing the files again: the rows come from the tickets in
-    hand (parsing 25,000 files back costs ~30 s). The bookkeeping columns come from the files
-    as written; their folders are marked for a check on the next refresh, as update_tickets
-    does. When the index had seen the commit this import built on, it has now seen the
-    import's commit too (that commit holds exactly these files).
-    To move into sdesk/index.py as a method (it mirrors the index's tables)."""
-    import hashlib
-    import time
-
-    from sdesk.index import NAMES, RACY_NS, row_of
-
-    db = store.index.db
-    now_ns = time.time_ns()
-    insert = f"INSERT INTO tickets ({', '.join(NAMES)}) VALUES ({', '.join('?' * len(NAMES))})"
-    folders: set[str] = set()
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        for ticket in tickets:
-            path = store.path_of(ticket.id)
-            rel = path.relative_to(store.root).as_posix()
-            with open(path, "rb") as handle:
-                data = handle.read()
-                st = os.fstat(handle.fileno())
-            values = row_of(ticket)
-            folder = rel.rsplit("/", 1)[0]
-            values.update(path=rel, dir=folder, mtime_ns=st.st_mtime_ns, size=st.st_size,
-                          sha=hashlib.sha1(data).hexdigest(),
-                          racy=int(now_ns - st.st_mtime_ns < RACY_NS))
-            # Two indexed deletes: "path = ? OR id = ?" scans the whole table each time.
-            db.execute("DELETE FROM tickets WHERE id = ?", (ticket.id,))
-            db.execute("DELETE FROM tickets WHERE path = ?", (rel,))
-            db.execute("DELETE FROM problems WHERE path = ?", (rel,))
-            db.execute(insert, [values[n] for n in NAMES])
-            folders.add(folder)
-        db.executemany("INSERT OR REPLACE INTO dirs VALUES (?, -1)", [(f,) for f in folders])
-        if index_head and index_head == _parent_of(store, commit):
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('head', ?)", (commit,))
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-
-
-def _parent_of(store: Store, commit: str) -> str:
-    from sdesk import git
-
-    return git.run(["rev-parse", "--verify", "-q", f"{commit}^"], store.top,
-                   check=False).stdout.strip()
-
-
-def _pack_blobs(store: Store, blobs: Iterable[bytes]) -> None:
-    """Put the files' contents in git as one pack (git fast-import) before committing: the
-    commit's `git update-index` then finds every object present and writes none, instead of
-    25,000 loose object files."""
-    from sdesk import git
-
-    stream = io.BytesIO()
-    for data in blobs:
-        stream.write(b"blob\ndata %d\n" % len(data))
-        stream.write(data)
-        stream.write(b"\n")
-    git.run(["fast-import", "--quiet"], store.top, input=stream.getvalue())
-
-
-def _write(path: os.PathLike[str], data: bytes) -> None:
-    target = os.fspath(path)
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    tmp = f"{target}.import.tmp"
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, target)
+    written: dict[Path, bytes | None] = {store.path_of(i): data for i, (_, data) in files.items()}
+    return write_and_commit(store, written, [t for t, _ in files.values()], message, actor)
 
 
 def commit_message(name: str, summary: Summary) -> str:

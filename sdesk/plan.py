@@ -216,7 +216,6 @@ def apply_plan(
     (knowledge-base articles, for example). `loaded` are tickets the caller read under the same
     lock to make the plan: they are used (and changed) instead of being read again."""
     from sdesk import notify
-    from sdesk.store import write_files
 
     if plan.is_empty and not extra_files:
         return Applied("", [], [])
@@ -241,30 +240,42 @@ def apply_plan(
     files: dict[Path, bytes | None] = {store.path_of(t.id): _dump(t) for t in tickets.values()}
     files.update({path: data for path, data in messages})
     files.update(extra_files or {})
-    git_paths = [store.git_path(p) for p in files]
-    # Index refreshed before the commit, so afterwards it adopts the commit without a diff.
-    index = store.index
+    message = commit_message(subject, plan, action, list(tickets) or plan.ticket_ids())
+    commit_id = write_and_commit(store, files, list(tickets.values()), message, actor,
+                                 commit=commit)
+    return Applied(commit_id, list(tickets), [p for p, _ in messages])
+
+
+PACK_ABOVE = 100  # files; above this a batch's contents go to git as one pack
+
+
+def write_and_commit(store: Store, files: dict[Path, bytes | None], tickets: list[Ticket],
+                     message: str, actor: git.Identity, commit: bool = True) -> str:
+    """Write (or delete) the files and commit exactly them, all or nothing, then record the
+    tickets in the index; returns the commit id ("" with commit=False). The intent is recorded
+    first (sdesk/recovery.py), so an error or a kill before the commit rolls every file back.
+    The one write path of every mutating command, the importer included."""
+    from sdesk.store import write_files
+
+    index = store.index  # refreshed before the commit, so it adopts the commit without a diff
     commit_id = ""
     if not commit:
         write_files(files)
     else:
+        git_paths = [store.git_path(p) for p in files]
         recovery.begin(store, git_paths)
         try:
             write_files(files)
             blobs = [data for data in files.values() if data is not None]
             if len(blobs) > PACK_ABOVE:
                 git.pack_blobs(store.top, blobs)
-            message = commit_message(subject, plan, action, list(tickets) or plan.ticket_ids())
             commit_id = git.commit_paths(store.top, git_paths, message, actor)
         except BaseException:
             recovery.recover(store)  # all or nothing: put every file back as HEAD has it
             raise
         recovery.end(store)
-    index.update_tickets(tickets.values())
-    return Applied(commit_id, list(tickets), [p for p, _ in messages])
-
-
-PACK_ABOVE = 100  # files; above this a batch's contents go to git as one pack
+    index.update_tickets(tickets)
+    return commit_id
 
 
 def _dump(ticket: Ticket) -> bytes:
