@@ -12,9 +12,9 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 
-from sdesk.importer import KNOWLEDGE_FLAG
 from sdesk.model import DONE_STATUSES, Ticket
 from sdesk.plan import jsonable
+from sdesk.servicenow import KNOWLEDGE_FLAG
 
 COLUMNS = [
     "number", "short_description", "incident_state", "active", "reassignment_count",
