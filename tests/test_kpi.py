@@ -165,3 +165,43 @@ def test_kpi_text_csv_and_by_outputs(desk: Desk, example: dict[str, str]) -> Non
     assert "fcr_pct,33.3" in csv
     by = desk.run("kpi", "--by", "priority", "--csv").stdout.splitlines()
     assert by[0].startswith("priority,opened,resolved")
+
+
+# The derived values the index keeps for KPIs (sdesk/kpi.py: counted, clock and business hours
+# to resolve) must give the same figures however the index came to be: built cold, rebuilt by
+# `sdesk reindex`, or refreshed after a calendar change.
+HAND_WORKED_TIMES = {"ttr_bh_mean": 7.67, "ttr_bh_median": 3.0, "ttr_bh_p90": 18.0,
+                     "ttr_clock_mean": 46.67, "ttr_clock_median": 18.0, "ttr_clock_p90": 120.0}
+
+
+def times_of(report: dict[str, Any]) -> dict[str, Any]:
+    return {k: report[k] for k in HAND_WORKED_TIMES}
+
+
+def test_kpis_are_the_same_from_a_fresh_index_and_after_reindex(
+        desk: Desk, example: dict[str, str]) -> None:
+    first = desk.json("kpi", "--since", "2026-11-02")
+    assert times_of(first) == HAND_WORKED_TIMES
+    desk.run("reindex")
+    assert desk.json("kpi", "--since", "2026-11-02") == first
+    for index_file in (desk.root / ".git" / "sdesk").glob("index*.sqlite*"):
+        index_file.unlink()  # deleting the index loses nothing: the next command rebuilds it
+    assert desk.json("kpi", "--since", "2026-11-02") == first
+    assert desk.json("kpi", "--since", "2026-11-02", "--by", "team")["total"] == {
+        k: v for k, v in first.items() if k not in ("window", "sla_by_priority", "volume")}
+
+
+def test_a_holiday_added_to_the_calendar_changes_business_hours_to_resolve(
+        desk: Desk, example: dict[str, str]) -> None:
+    assert times_of(desk.json("kpi", "--since", "2026-11-02")) == HAND_WORKED_TIMES
+    calendar = desk.root / "reference" / "calendar.toml"
+    calendar.write_text(calendar.read_text() + '\n[[holiday]]\nname = "Storm day"\n'
+                        'month = 11\nday = 13\n')
+    desk.git("commit", "-qam", "storm day")
+    # C: Tue 8 + Wed 0 + Thu 9 + Fri 0 (now a holiday) + Mon 1 = 18 h, minus held Thu 09-17
+    # (8) = 10 h. A (2) and B (3) are untouched: mean (2 + 3 + 10) / 3 = 5.0, p90 10.
+    # Clock hours do not depend on the calendar.
+    assert times_of(desk.json("kpi", "--since", "2026-11-02")) == {
+        **HAND_WORKED_TIMES, "ttr_bh_mean": 5.0, "ttr_bh_p90": 10.0}
+    desk.run("reindex")
+    assert times_of(desk.json("kpi", "--since", "2026-11-02"))["ttr_bh_p90"] == 10.0
