@@ -14,13 +14,6 @@ from typing import TYPE_CHECKING
 
 from sdesk.errors import SdeskError
 from sdesk.model import Ticket, dumps
-
-if TYPE_CHECKING:
-    from pathlib import Path
-
-    from sdesk.git import Identity
-    from sdesk.store import Store
-
 from sdesk.servicenow import (
     KNOWLEDGE_FLAG,
     BadRow,
@@ -32,6 +25,13 @@ from sdesk.servicenow import (
     group_rows,
     read_rows,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sdesk.git import Identity
+    from sdesk.store import Store
+
 
 # Fields an import owns; everything else on an existing ticket (relations, csat, knowledge
 # links, journal entries...) is kept when a later export updates it.
