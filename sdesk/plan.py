@@ -215,8 +215,6 @@ def apply_plan(
     action and every ticket; `extra_files` (path -> bytes, or None to delete) join the commit
     (knowledge-base articles, for example). `loaded` are tickets the caller read under the same
     lock to make the plan: they are used (and changed) instead of being read again."""
-    from sdesk import notify
-
     if plan.is_empty and not extra_files:
         return Applied("", [], [])
     tickets: dict[str, Ticket] = {}
@@ -234,9 +232,12 @@ def apply_plan(
             a.apply(tickets[a.ticket])
     for t in tickets.values():
         t.updated_at = now
-    messages = [
-        notify.render(store, a, now) for a in plan.changes if isinstance(a, Notify)
-    ]
+    notes = [a for a in plan.changes if isinstance(a, Notify)]
+    messages: list[tuple[Path, bytes]] = []
+    if notes:  # the email package costs ~15 ms of start-up: only when there is mail
+        from sdesk import notify
+
+        messages = [notify.render(store, a, now) for a in notes]
     files: dict[Path, bytes | None] = {store.path_of(t.id): _dump(t) for t in tickets.values()}
     files.update({path: data for path, data in messages})
     files.update(extra_files or {})

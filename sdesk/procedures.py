@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from sdesk.model import JournalEntry, Ticket
 from sdesk.plan import AddEntry, Notify, Plan, SetField
-from sdesk.reference import Reference
 
 
-def journal_note(ticket: Ticket, entry: JournalEntry, ref: Reference) -> Plan:
+def journal_note(ticket: Ticket, entry: JournalEntry) -> Plan:
     """A note; a public note is also a message to the customer (the standard's "clear
     communication ... providing regular updates") and counts as the first response."""
     plan = Plan([AddEntry(ticket.id, "standard: communicate", "journal note", entry=entry)])
