@@ -18,12 +18,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+from bench.generate import build_store
 from sdesk import ids, sla
-from sdesk.model import JournalEntry, Requester, Ticket, dumps
-from sdesk.reference import Reference, load_reference
-from sdesk.store import Store
+from sdesk.model import JournalEntry, Requester, Ticket
+from sdesk.reference import Reference
 
 NOW = "2026-11-23T09:00:00-06:00"
 OPENED = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=-6)))
@@ -65,17 +66,13 @@ def _ticket(rng: random.Random, ref: Reference, taken: set[str], queue: bool) ->
 
 
 def build(root: Path, background: int = 9000, queue: int = 1000) -> None:
-    subprocess.run([SDESK, "init", str(root)], check=True, env=ENV, capture_output=True)
-    store = Store(root)
-    ref = load_reference(root / "reference")
     rng, taken = random.Random(4), set[str]()
-    for i in range(background + queue):
-        ticket = _ticket(rng, ref, taken, queue=i >= background)
-        path = store.path_of(ticket.id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(dumps(ticket).encode("utf-8"))
-    subprocess.run(["git", "add", "tickets"], cwd=root, check=True, env=ENV)
-    subprocess.run(["git", "commit", "-q", "-m", "bench tickets"], cwd=root, check=True, env=ENV)
+
+    def make(ref: Reference) -> Iterator[Ticket]:
+        for i in range(background + queue):
+            yield _ticket(rng, ref, taken, queue=i >= background)
+
+    build_store(root, background + queue, sdesk=SDESK, make=make)
 
 
 def timed(root: Path, *args: str) -> tuple[float, subprocess.CompletedProcess[str]]:

@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import random
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from sdesk import ids
@@ -154,14 +154,19 @@ def tickets(count: int, ref: Reference, seed: int = 7,
         yield ticket
 
 
+Maker = Callable[[Reference], Iterable[Ticket]]
+
+
 def write_tickets(root: Path, count: int, seed: int = 7,
-                  queues: Sequence[tuple[str, str, int]] = ()) -> list[str]:
-    """Write `count` generated tickets into the store at `root` (not committed); their IDs."""
+                  queues: Sequence[tuple[str, str, int]] = (),
+                  make: Maker | None = None) -> list[str]:
+    """Write `count` generated tickets (or those `make` gives, for a benchmark that needs its
+    own mix) into the store at `root`, not committed; their IDs."""
     store = Store(root)
     ref = load_reference(root / "reference")
     made: set[Path] = set()
     written: list[str] = []
-    for ticket in tickets(count, ref, seed, queues):
+    for ticket in (make(ref) if make else tickets(count, ref, seed, queues)):
         path = store.path_of(ticket.id)
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -172,11 +177,11 @@ def write_tickets(root: Path, count: int, seed: int = 7,
 
 
 def build_store(root: Path, count: int, seed: int = 7, sdesk: str = "sdesk",
-                queues: Sequence[tuple[str, str, int]] = ()) -> None:
+                queues: Sequence[tuple[str, str, int]] = (), make: Maker | None = None) -> None:
     """An sdesk store at `root` with `count` committed tickets (root must not exist)."""
     env = {**os.environ, **GIT_ENV}
     subprocess.run([sdesk, "init", str(root)], check=True, env=env, capture_output=True)
-    write_tickets(root, count, seed, queues)
+    write_tickets(root, count, seed, queues, make)
     git(["add", "tickets"], root)
     # --no-verify: the store's pre-commit hook (sdesk check --staged) would read back every
     # file we just generated from the real format.
