@@ -9,9 +9,12 @@ in the calendar's zone.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sdesk.calendar import Calendar
-from sdesk.reference import Reference
+
+if TYPE_CHECKING:
+    from sdesk.reference import Reference
 
 BUSINESS = "business"
 CLOCK_24X7 = "24x7"
