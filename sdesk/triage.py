@@ -41,6 +41,11 @@ TASKS = "tasks follow their parent"
 SKIP = "triage: only unassigned new tickets"
 
 HAND_BACK_FLAGS = ("unsupported", "needs-separation", "software-form", "needs-service")
+# Request-4 "licensing available": a request holds a licence seat while its work is under way
+# or done, unless it was withdrawn or resolved as a duplicate. The command counts these
+# from the index into TriageContext.licences_in_use.
+SEAT_STATUSES = ("assigned", "in-progress", "on-hold", "resolved", "closed")
+NO_SEAT_CODES = ("withdrawn", "duplicate")
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,6 @@ if TYPE_CHECKING:
     from sdesk.store import Store
     from sdesk.triage import TriageContext
 
-# Requests that hold a licence seat: work under way or done, not withdrawn or duplicated.
-SEAT_STATUSES = ("assigned", "in-progress", "on-hold", "resolved", "closed")
-NO_SEAT_CODES = ("withdrawn", "duplicate")
 
 
 @click.command()
@@ -102,7 +99,7 @@ def context(app: App, split: str = "", create_parents: bool = False,
 
     from sdesk.relations import Peer
     from sdesk.similarity import PeerView, TriageSettings
-    from sdesk.triage import TriageContext
+    from sdesk.triage import NO_SEAT_CODES, SEAT_STATUSES, TriageContext
 
     store = app.store
     ref = store.reference
@@ -116,10 +113,8 @@ def context(app: App, split: str = "", create_parents: bool = False,
              r["priority"], r["team"] or "", r["assignee"] or "", r["parent"] or "",
              tuple((r["flags"] or "").split()))
         for r in rows)
-    marks = ", ".join("?" * len(SEAT_STATUSES))
-    codes = ", ".join("?" * len(NO_SEAT_CODES))
     seats: dict[str, int] = {}
-    for r in _seat_rows(store, marks, codes):
+    for r in _seat_rows(store, SEAT_STATUSES, NO_SEAT_CODES):
         software = ref.software_named(r["software"])
         if software is not None:
             seats[software.name] = seats.get(software.name, 0) + int(r["n"])
@@ -136,11 +131,13 @@ def context(app: App, split: str = "", create_parents: bool = False,
                          split=split, recheck=recheck)
 
 
-def _seat_rows(store: Store, marks: str, codes: str) -> list[dict[str, Any]]:
+def _seat_rows(store: Store, statuses: tuple[str, ...], codes: tuple[str, ...]
+               ) -> list[dict[str, Any]]:
+    marks, code_marks = ", ".join("?" * len(statuses)), ", ".join("?" * len(codes))
     sql = (f"SELECT software, count(*) AS n FROM tickets WHERE type IN ('request', 'case') "
            f"AND software != '' AND status IN ({marks}) "
-           f"AND coalesce(resolution_code, '') NOT IN ({codes}) GROUP BY software")
-    return [dict(r) for r in store.index.db.execute(sql, (*SEAT_STATUSES, *NO_SEAT_CODES))]
+           f"AND coalesce(resolution_code, '') NOT IN ({code_marks}) GROUP BY software")
+    return [dict(r) for r in store.index.db.execute(sql, (*statuses, *codes))]
 
 
 def _suggest_kb(app: App, tickets: list[Ticket], as_json: bool) -> None:
