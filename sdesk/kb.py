@@ -35,7 +35,8 @@ from typing import Any
 
 from sdesk import tomlfmt
 from sdesk.errors import SdeskError, ValidationError
-from sdesk.model import Ticket
+from sdesk.model import JournalEntry, Ticket
+from sdesk.plan import AddEntry, Plan, SetField
 
 K1 = 1.2
 B = 0.75
@@ -171,6 +172,18 @@ def draft(ticket: Ticket, taken: Iterable[str], now: dt.datetime, actor: str,
                         | ({ticket.service.lower()} if ticket.service else set()))
     return Article(id=art_id, title=name, body="\n\n".join(parts), tags=clean_tags,
                    tickets=[ticket.id], created=now, by=actor)
+
+
+def plan_article(ticket: Ticket, article: Article, now: dt.datetime, actor: str) -> Plan:
+    """Link a drafted article to the ticket it came from (the article lists the ticket)."""
+    rule = "standard: knowledge base"
+    return Plan([
+        SetField(ticket.id, rule, f"documented in {article.id}", field="kb",
+                 value=[*ticket.kb, article.id]),
+        AddEntry(ticket.id, rule, "article drafted", entry=JournalEntry(
+            at=now, by=actor, kind="kb", visibility="internal", rule=rule,
+            text=f"Knowledge-base article {article.id} drafted from this ticket.")),
+    ])
 
 
 def link_files(root: Path, articles: Sequence[Article], ticket_id: str) -> dict[Path, bytes | None]:

@@ -17,6 +17,7 @@ from sdesk.errors import SdeskError, ValidationError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from pathlib import Path
 
     from sdesk.git import Identity
     from sdesk.model import Ticket
@@ -136,6 +137,7 @@ def show_or_apply(
     as_json: bool,
     no_commit: bool,
     loaded: Mapping[str, Ticket] | None = None,
+    extra_files: dict[Path, bytes | None] | None = None,
 ) -> Applied | None:
     """Print the plan; unless --dry-run, apply it as one commit. The caller holds the lock;
     `loaded` are the tickets it read to make the plan (apply_plan reuses them)."""
@@ -150,7 +152,8 @@ def show_or_apply(
                 click.echo(line)
         return None
     applied = apply_plan(app.store, plan, actor=app.actor, now=app.now, action=action,
-                         subject=subject, commit=not no_commit, loaded=loaded)
+                         subject=subject, commit=not no_commit, loaded=loaded,
+                         extra_files=extra_files)
     if as_json:
         click.echo(json.dumps({"dry_run": False, "commit": applied.commit,
                                "actions": plan.to_json()}, indent=2, ensure_ascii=False))

@@ -32,22 +32,14 @@ def kb_new(app: App, from_id: str, title: str, tags: tuple[str, ...], dry_run: b
            as_json: bool, no_commit: bool) -> None:
     """Draft an article from a resolved ticket and link the two both ways (one commit)."""
     from sdesk import kb as kbase
-    from sdesk.model import JournalEntry
-    from sdesk.plan import AddEntry, Plan, SetField, apply_plan
+    from sdesk.plan import apply_plan
 
     store = app.store
     with store.lock("kb new"):
         ticket = store.get(from_id)
         taken = [a.id for a in kbase.load_all(store.root)]
         article = kbase.draft(ticket, taken, app.now, app.actor.name, title, tags)
-        rule = "standard: knowledge base"
-        plan = Plan([
-            SetField(ticket.id, rule, f"documented in {article.id}", field="kb",
-                     value=[*ticket.kb, article.id]),
-            AddEntry(ticket.id, rule, "article drafted", entry=JournalEntry(
-                at=app.now, by=app.actor.name, kind="kb", visibility="internal", rule=rule,
-                text=f"Knowledge-base article {article.id} drafted from this ticket.")),
-        ])
+        plan = kbase.plan_article(ticket, article, app.now, app.actor.name)
         text = kbase.dumps(article)
         if dry_run:
             click.echo(text)

@@ -36,7 +36,6 @@ def resolve(app: App, ticket_id: str, code: str, summary: str | None,
     """
     from sdesk import kb
     from sdesk import resolve as procedures
-    from sdesk.plan import apply_plan
 
     text = read_text_arg(summary, "summary")
     store = app.store
@@ -58,27 +57,9 @@ def resolve(app: App, ticket_id: str, code: str, summary: str | None,
         plan = procedures.resolve(ticket, req, store.reference, app.now, app.actor.name,
                                   open_tasks=tasks, children=children, window_minutes=window)
         subject = f"resolve {ticket.id} as {req.code or 'duplicate'}"
-        if not links or dry_run:
-            show_or_apply(app, plan, action="resolve", subject=subject, dry_run=dry_run,
-                          as_json=as_json, no_commit=no_commit)
-            return
-        extra = kb.link_files(store.root, links, ticket.id)
-        apply_plan(store, plan, actor=app.actor, now=app.now, action="resolve",
-                   subject=subject, commit=not no_commit, extra_files=extra)
-        _echo(plan, as_json)
-
-
-def _echo(plan: object, as_json: bool) -> None:
-    import json
-
-    from sdesk.plan import Plan
-
-    assert isinstance(plan, Plan)
-    if as_json:
-        click.echo(json.dumps({"dry_run": False, "actions": plan.to_json()}, indent=2,
-                              ensure_ascii=False))
-    else:
-        click.echo("\n".join(plan.describe()))
+        show_or_apply(app, plan, action="resolve", subject=subject, dry_run=dry_run,
+                      as_json=as_json, no_commit=no_commit,
+                      extra_files=kb.link_files(store.root, links, ticket.id) if links else None)
 
 
 @click.command()

@@ -32,28 +32,14 @@ def task_new(app: App, parent: str, title: str, description: str, team: str, eff
     """Create a task under a ticket; prints its ID."""
     import json
 
-    from sdesk.errors import SdeskError
-    from sdesk.intake import Intake, log_ticket
-    from sdesk.model import Requester
-    from sdesk.plan import CreateTicket, Plan, apply_plan, jsonable
+    from sdesk.plan import apply_plan, jsonable
+    from sdesk.tasks import new_task
 
     store = app.store
     with store.lock("task new"):
         owner = store.get(parent)
-        if owner.type == "task":
-            raise SdeskError(f"{owner.id} is a task itself; add the task to {owner.parent or 'its ticket'}")
-        if not owner.is_open:
-            raise SdeskError(f"{owner.id} is {owner.status}: reopen it before adding work")
-        # A task is internal work: it has no requester e-mail, so nothing reaches the customer.
-        intake = Intake(type="task", title=title, description=description, channel=owner.channel,
-                        requester=Requester(agency=owner.requester.agency),
-                        impact=owner.impact, urgency=owner.urgency, priority=owner.priority,
-                        remote=owner.remote, location=owner.location, effort_hours=effort,
-                        parent=owner.id, team=team or owner.team, service=owner.service)
-        ticket = log_ticket(intake, store.new_id("task", app.now), store.reference, app.now,
-                            app.actor.name)
-        plan = Plan([CreateTicket(ticket.id, "standard: task", f"task of {owner.id}",
-                                  new=ticket)])
+        ticket, plan = new_task(owner, store.new_id("task", app.now), title, description, effort,
+                                team, store.reference, app.now, app.actor.name)
         apply_plan(store, plan, actor=app.actor, now=app.now, action="task new",
                    subject=f"task {ticket.id} of {owner.id}: {ticket.title}",
                    commit=not no_commit)
