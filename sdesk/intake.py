@@ -66,7 +66,7 @@ def log_ticket(intake: Intake, ticket_id: str, ref: Reference, now: dt.datetime,
     matrix = ref.sla.priority_for(impact, urgency)
     priority = matrix if intake.priority is None else check_level(
         "priority", intake.priority, PRIORITIES)
-    if intake.effort_hours <= 0 or intake.effort_hours > 1000:
+    if not 0 < intake.effort_hours <= 1000:  # written this way round so NaN is refused too
         raise ValidationError(f"effort must be between 0 and 1000 hours; got {intake.effort_hours}")
     team = ref.team(intake.team).name if intake.team else ref.service_desk
     agency = intake.requester.agency.strip().upper()
