@@ -41,6 +41,7 @@ def export(app: App, fmt: str, team: str | None, status: tuple[str, ...],
       sdesk export --jsonl --status resolved --status closed --since 2026-01-01
     """
     from sdesk import export as exporter
+    from sdesk.errors import SdeskError
 
     store = app.store
     where, params = _filters(app, team, status, ticket_type, assignee, only_open,
@@ -54,7 +55,10 @@ def export(app: App, fmt: str, team: str | None, status: tuple[str, ...],
     if output:
         from pathlib import Path
 
-        Path(output).write_text(text, encoding="utf-8", newline="")
+        try:
+            Path(output).write_text(text, encoding="utf-8", newline="")
+        except OSError as exc:
+            raise SdeskError(f"cannot write {output}: {exc.strerror}") from None
         click.echo(f"wrote {len(rows)} tickets to {output}", err=True)
     else:
         click.echo(text, nl=False)
