@@ -121,6 +121,8 @@ def load_all(root: Path) -> list[Article]:
 def load(root: Path, typed: str) -> Article:
     """An article by ID or unique prefix, with or without 'KB-', any case."""
     wanted = typed.strip().lower()
+    if not wanted:
+        raise SdeskError("no knowledge-base article ID given")
     wanted = wanted if wanted.startswith("kb-") else f"kb-{wanted}"
     articles = load_all(root)
     exact = [a for a in articles if a.id.lower() == wanted]
@@ -151,6 +153,8 @@ def draft(ticket: Ticket, taken: Iterable[str], now: dt.datetime, actor: str,
     name = (title or ticket.title).strip()
     if not name or "\n" in name:
         raise ValidationError("--title must be one non-empty line")
+    if any("\n" in t or "\r" in t for t in tags):
+        raise ValidationError("--tag must be one line")
     base = f"KB-{slug(name)}"
     used = {t.lower() for t in taken}
     art_id, n = base, 1
