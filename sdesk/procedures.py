@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sdesk.errors import ValidationError
 from sdesk.model import JournalEntry, Ticket
 from sdesk.plan import AddEntry, Notify, Plan, SetField
 
@@ -9,6 +10,8 @@ from sdesk.plan import AddEntry, Notify, Plan, SetField
 def journal_note(ticket: Ticket, entry: JournalEntry) -> Plan:
     """A note; a public note is also a message to the customer (the standard's "clear
     communication ... providing regular updates") and counts as the first response."""
+    if not entry.text.strip():
+        raise ValidationError("the note is empty")
     plan = Plan([AddEntry(ticket.id, "standard: communicate", "journal note", entry=entry)])
     if entry.public:
         if ticket.first_response_at is None:
