@@ -85,8 +85,8 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
     `open_tasks` are IDs of its open tasks: any of them blocks the resolution."""
     check_resolvable(ticket, open_tasks)
     code = _check_code(ref, req)
-    summary = check_text("summary", req.summary).strip()
-    if not summary:
+    summary = check_text("summary", req.summary)  # exactly as typed, like notes
+    if not summary.strip():
         raise ValidationError("--summary must not be empty: it is what the customer reads")
     original = req.duplicate_of or (ticket.duplicate_of if code == DUPLICATE else "")
     if code == DUPLICATE and not original:
