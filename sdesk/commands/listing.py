@@ -131,7 +131,7 @@ def list_tickets(app: App, team: str | None, status: tuple[str, ...],
         for word in text.split():
             where.append("title LIKE ? ESCAPE '\\'")
             params.append("%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-    if since:
+    if since is not None:  # an empty --since is a bad date, not "no filter"
         where.append("opened_at >= ?")
         params.append(parse_when(since, app.store.tz, "--since").timestamp())
     rows = app.store.index.select(" AND ".join(where) or "1", params, order=SORTS[sort],

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 @click.argument("ticket_ids", nargs=-1)
 @click.option("--team", "team_name", metavar="TEAM", help="That team's unassigned new tickets.")
 @click.option("--all", "all_tickets", is_flag=True, help="Every unassigned new ticket.")
-@click.option("--split", metavar="REASON", default="",
+@click.option("--split", metavar="REASON", default=None,
               help="This ticket holds more than one group or problem: hand it back for "
                    "separation (one ticket only).")
 @click.option("--create-parents", is_flag=True,
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 @plan_options
 @pass_app
 def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tickets: bool,
-           split: str, create_parents: bool, recheck: bool, dry_run: bool, as_json: bool,
+           split: str | None, create_parents: bool, recheck: bool, dry_run: bool, as_json: bool,
            no_commit: bool) -> None:
     """Pre-assignment analysis of unassigned tickets, the way the dispatcher guide says.
 
@@ -54,6 +54,9 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
     chosen = sum([bool(ticket_ids), bool(team_name), all_tickets])
     if chosen != 1:
         raise ValidationError("name the tickets: IDs, --team TEAM or --all (exactly one)")
+    if split is not None and not split.strip():
+        raise ValidationError("--split needs a reason: what the separate groups or problems are")
+    split = split or ""
     if split and len(ticket_ids) != 1:
         raise ValidationError("--split applies to exactly one ticket ID")
     check_text("--split", split, single_line=True)
