@@ -352,6 +352,17 @@ def test_bad_input_is_one_line_nonzero_and_changes_nothing(
     assert not (env.root / "x").exists() and not Path("x").exists()
 
 
+def test_a_batch_triage_names_the_broken_ticket_file_it_skips(env: Env) -> None:
+    _corrupt_ticket(env)
+    path = next(env.root.glob(f"tickets/*/*/{env.ids['INC']}.toml"))
+    broken = path.read_bytes()
+    result = invoke(env, ["triage", "--all"])
+    assert result.exit_code == 0, result.stderr
+    assert f"sdesk: warning: {path.relative_to(env.root).as_posix()}" in result.stderr
+    assert "line 4" in result.stderr and "(skipped)" in result.stderr
+    assert path.read_bytes() == broken
+
+
 # Text where text is allowed must round-trip exactly.
 ODD_TEXTS = {
     "triple-quotes": 'He said """stop""" and \'\'\'left\'\'\'',

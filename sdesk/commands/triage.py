@@ -84,8 +84,10 @@ def _select(store: Store, typed: tuple[str, ...], team_name: str | None) -> list
         team = store.reference.team(team_name)
         where += " AND team = ?"
         params = (team.name,)
-    return [r["id"] for r in store.index.select(where, params, order="opened_at, id",
-                                                columns="id")]
+    ids = [r["id"] for r in store.index.select(where, params, order="opened_at, id", columns="id")]
+    for problem in store.index.problems:  # a broken file is not in the index: say it is skipped
+        click.echo(f"sdesk: warning: {problem.message} (skipped)", err=True)
+    return ids
 
 
 def _load(store: Store, ids: list[str]) -> list[Ticket]:
