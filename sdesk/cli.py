@@ -107,8 +107,16 @@ def cli(ctx: click.Context, store_path: str | None, actor: str | None, now_text:
     (assign), work and resolve them (note, resolve) and measure the desk (kpi). Every change is
     a git commit. Run `sdesk COMMAND --help` for each command.
     """
-    from sdesk.commands.common import App
+    from sdesk.commands.common import App, parse_when
 
+    if now_text:
+        # Checked here, not when first used, so a bad --now fails every command alike.
+        import datetime as dt
+
+        try:
+            parse_when(now_text, dt.UTC, "--now")
+        except SdeskError as exc:
+            raise UserError(exc) from None
     ctx.obj = App(store_path=store_path, actor_text=actor, now_text=now_text)
 
 

@@ -227,3 +227,9 @@ def test_new_and_triage_mention_matching_knowledge_articles(desk: Desk) -> None:
     assert "kb: KB-" in result.stderr and "VPN certificate expired" in result.stderr
     unrelated = desk.run("new", "-T", "Desk phone has no dial tone", "--service", "Phone")
     assert "kb:" not in unrelated.stderr
+
+
+def test_a_bad_fixed_clock_fails_even_commands_that_do_not_read_the_clock(desk: Desk) -> None:
+    result = desk.runner.invoke(cli, ["--store", str(desk.root), "--now", "someday", "list"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "sdesk: error: --now: not a date or time: 'someday'"
