@@ -18,10 +18,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-from bench.generate import build_store
+from bench.generate import build_queue_store
 from sdesk import ids, sla
 from sdesk.model import JournalEntry, Requester, Ticket
 from sdesk.reference import Reference
@@ -66,13 +65,7 @@ def _ticket(rng: random.Random, ref: Reference, taken: set[str], queue: bool) ->
 
 
 def build(root: Path, background: int = 9000, queue: int = 1000) -> None:
-    rng, taken = random.Random(4), set[str]()
-
-    def make(ref: Reference) -> Iterator[Ticket]:
-        for i in range(background + queue):
-            yield _ticket(rng, ref, taken, queue=i >= background)
-
-    build_store(root, background + queue, sdesk=SDESK, make=make)
+    build_queue_store(root, _ticket, 4, background, queue, sdesk=SDESK)
 
 
 def timed(root: Path, *args: str) -> tuple[float, subprocess.CompletedProcess[str]]:

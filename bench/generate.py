@@ -188,6 +188,19 @@ def build_store(root: Path, count: int, seed: int = 7, sdesk: str = "sdesk",
     git(["commit", "-q", "--no-verify", "-m", f"bench: {count} generated tickets"], root)
 
 
+def build_queue_store(root: Path, make_one: Callable[..., Ticket], seed: int,
+                      background: int, queue: int, sdesk: str = "sdesk") -> None:
+    """A store of `background` tickets then `queue` waiting ones, each from
+    make_one(rng, ref, taken, queue=...): the shape of the triage and assign benchmarks."""
+    rng, taken = random.Random(seed), set[str]()
+
+    def make(ref: Reference) -> Iterator[Ticket]:
+        for i in range(background + queue):
+            yield make_one(rng, ref, taken, queue=i >= background)
+
+    build_store(root, background + queue, sdesk=sdesk, make=make)
+
+
 def realistic_sizes(root: Path) -> tuple[int, int]:
     """(files, bytes) of the ticket files, for the report."""
     files = total = 0
