@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sdesk.commands.common import App, pass_app, plan_options
+from sdesk.commands.common import App, pass_app, plan_options, show_or_apply
 
 if TYPE_CHECKING:
     from sdesk.assign import AssignContext
+    from sdesk.model import Ticket
     from sdesk.plan import Plan
 
 
@@ -54,25 +55,27 @@ def assign(app: App, ticket_id: str | None, tech: str | None, force: bool, team:
         ctx = AssignContext(store.reference, app.now, workload_from_index(store.index),
                             app.actor.name)
         if team is not None:
-            plan, subject, nothing = _queue_plan(app, ctx, team, limit)
+            plan, subject, nothing, loaded = _queue_plan(app, ctx, team, limit)
         else:
             assert ticket_id is not None
-            plan, subject, nothing = _one_plan(app, ctx, ticket_id, tech, force)
+            plan, subject, nothing, loaded = _one_plan(app, ctx, ticket_id, tech, force)
         if plan.is_empty:
             _print(plan, dry_run, as_json)
             raise NothingToDo(nothing)
-        _apply(app, plan, subject, dry_run, as_json, no_commit)
+        show_or_apply(app, plan, action="assign", subject=subject, dry_run=dry_run,
+                      as_json=as_json, no_commit=no_commit, loaded=loaded)
 
 
 def _one_plan(app: App, ctx: AssignContext, ticket_id: str, tech: str | None,
-              force: bool) -> tuple[Plan, str, str]:
+              force: bool) -> tuple[Plan, str, str, dict[str, Ticket]]:
     from sdesk.assign import assign_ticket, assign_to
 
     ticket = app.store.get(ticket_id)
     plan = assign_to(ticket, tech, ctx, force) if tech else assign_ticket(ticket, ctx)
     target = _set_value(plan, "assignee") or _set_value(plan, "team")
     return (plan, f"assign {ticket.id} to {target}",
-            f"nothing assigned: nobody can take {ticket.id} now; it stays in the queue")
+            f"nothing assigned: nobody can take {ticket.id} now; it stays in the queue",
+            {ticket.id: ticket})
 
 
 def _set_value(plan: Plan, name: str) -> str:
@@ -83,7 +86,7 @@ def _set_value(plan: Plan, name: str) -> str:
 
 
 def _queue_plan(app: App, ctx: AssignContext, team: str, limit: int | None
-                ) -> tuple[Plan, str, str]:
+                ) -> tuple[Plan, str, str, dict[str, Ticket]]:
     from sdesk.assign import assign_queue
 
     name = ctx.reference.team(team).name
@@ -96,7 +99,8 @@ def _queue_plan(app: App, ctx: AssignContext, team: str, limit: int | None
                f"{len(result.left)} left in the queue")
     click.echo(f"{name}: {len(tickets)} in the queue; {summary}", err=True)
     return (result.plan, f"assign {name} queue: {summary}",
-            f"nothing assigned from {name}'s queue ({len(tickets)} triaged, unassigned)")
+            f"nothing assigned from {name}'s queue ({len(tickets)} triaged, unassigned)",
+            {t.id: t for t in tickets})
 
 
 def _print(plan: Plan, dry_run: bool, as_json: bool) -> None:
@@ -107,10 +111,3 @@ def _print(plan: Plan, dry_run: bool, as_json: bool) -> None:
         for line in plan.describe():
             click.echo(line)
 
-
-def _apply(app: App, plan: Plan, subject: str, dry_run: bool, as_json: bool,
-           no_commit: bool) -> None:
-    from sdesk.commands.common import show_or_apply
-
-    show_or_apply(app, plan, action="assign", subject=subject, dry_run=dry_run,
-                  as_json=as_json, no_commit=no_commit)
