@@ -1,22 +1,27 @@
 """The command line: parse, call, render. No business rules live here.
 
 Subcommands are imported only when used (each module under sdesk/commands/), so `sdesk show`
-does not pay for the imports of `sdesk kpi`.
+does not pay for the imports of `sdesk kpi`: click's lazy-group pattern, a name ->
+"module:attribute" table (COMMANDS). `sdesk --help` lists the commands from SUMMARIES without
+importing any of them; tests/test_cli_lazy.py checks the summaries against the commands.
+
+To add a command: a module under sdesk/commands/, one line in COMMANDS, one in SUMMARIES (the
+first sentence of its help), cases in tests/test_bad_input.py and an example in the docs.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import os
 import sys
 from typing import Any
 
 import click
 
+from sdesk import __version__
 from sdesk.errors import SdeskError
 
-# name -> "module:attribute". A module that does not exist yet is simply not listed.
+# name -> "module:attribute", in the order `sdesk --help` lists them.
 COMMANDS: dict[str, str] = {
     "init": "sdesk.commands.init:init",
     "new": "sdesk.commands.new:new",
@@ -54,6 +59,66 @@ COMMANDS: dict[str, str] = {
 }
 
 
+# name -> the first sentence of the command's help, which is what `sdesk --help` shows: listing
+# the commands imports none of them. A command missing here is imported to be listed (slower).
+SUMMARIES: dict[str, str] = {
+    "init": "Create a store in PATH: git init if needed, sdesk.toml, the default reference "
+            "data, empty tickets/, kb/ and outbox/, and a first commit.",
+    "new": "Log a new ticket and print its ID.",
+    "show": "Show a ticket: requester (VIP marked), SLA due and time left, team, assignee, "
+            "relations from both sides, holds and the journal.",
+    "list": "List tickets (open ones unless --all or --status), filtered.",
+    "queue": "A team's unassigned open tickets in the dispatcher guide's working order: VIP"
+             " first, then earliest Resolve By.",
+    "note": "Add a note to a ticket's journal.",
+    "log": "Show who changed a ticket, when, and what (from git history).",
+    "triage": "Pre-assignment analysis of unassigned tickets, the way the dispatcher guide says.",
+    "priority": "The supervisor's decision on a ticket's priority: set (or keep) LEVEL 1-4,"
+                " record why in the journal, recompute Resolve By and clear the priority-"
+                "review flag.",
+    "relate": "Relate ticket A to ticket B.",
+    "unrelate": "Remove every link between A and B (related, duplicate of, parent), "
+                "whichever side stores it.",
+    "parent": "Parent cases: one problem, many reporters (the guide's trend).",
+    "outbox": "Notifications waiting in outbox/ (RFC 5322 files, committed with the change "
+              "that caused them) and their delivery.",
+    "assign": "Assign a ticket (or a team's queue) to a technician and say why, rule by rule.",
+    "escalate": "Escalate a ticket to another team and tier; Resolve By is kept, the "
+                "assignee cleared (the new team assigns), and the new team is notified.",
+    "hold": "Put a ticket on hold: the SLA clock pauses until `sdesk resume`.",
+    "resume": "End a ticket's hold: Resolve By moves later by the paused time (business "
+              "time for P2-P4, real time for P1) and the ticket returns to its working "
+              "status.",
+    "workload": "Technicians' open assigned tickets and effort hours against capacity, "
+                "whether they are available today (working day, out of office, holiday), "
+                "and their skills.",
+    "resolve": "Resolve a ticket: code, summary to the customer, first-contact flag.",
+    "reopen": "Reopen a resolved ticket: counts a reopen, clears the resolution and its "
+              "CSAT score.",
+    "close": "Close a resolved ticket, or sweep all tickets resolved before a date (one commit).",
+    "task": "Tasks under a ticket.",
+    "csat": "Record customer satisfaction, SCORE 1 (poor) to 5 (excellent), once per resolution.",
+    "stale": "Open tickets with no public update (note --public, resolution...) for N "
+             "business days.",
+    "kb": "Knowledge-base articles: draft from a resolved ticket, search, show, list.",
+    "kpi": "First contact resolution, CSAT, SLA compliance, time to resolve, reopens, backlog...",
+    "reindex": "Rebuild the summary index (.git/sdesk/index*.sqlite) by reading every "
+               "ticket file.",
+    "sync": "Fetch the remote, merge its changes with yours (ticket files through the sdesk"
+            " merge driver: no conflict markers, nothing lost), and push.",
+    "check": "Validate the store: every ticket file's schema, reference files, duplicate "
+             "IDs, relations that point nowhere, tasks without a parent, outbox messages, "
+             "the index, and leftovers of a killed command.",
+    "install-hooks": "Set up this clone: the merge driver for ticket files (.gitattributes "
+                     "and git config) and a pre-commit hook running `sdesk check --staged`.",
+    "merge-driver": "git's merge driver for ticket files (%O %A %B %P): writes the merge "
+                    "into OURS.",
+    "import": "Import tickets from another service desk's exports.",
+    "export": "Write tickets out: every ticket (all states) unless filtered.",
+}
+HIDDEN: frozenset[str] = frozenset({"merge-driver"})  # not listed by --help (git calls it)
+
+
 class UserError(click.ClickException):
     """An SdeskError inside click, so click (and CliRunner) print it and exit with its code."""
 
@@ -73,23 +138,37 @@ class LazyGroup(click.Group):
             raise UserError(exc) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [n for n, target in COMMANDS.items() if _module_exists(target.split(":")[0])]
+        return list(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import the one command that runs (`module:attribute` from COMMANDS)."""
         target = COMMANDS.get(cmd_name)
-        if target is None or not _module_exists(target.split(":")[0]):
+        if target is None:
             return None
         module_name, attr = target.split(":")
         command = getattr(importlib.import_module(module_name), attr)
         assert isinstance(command, click.Command)
         return command
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """`sdesk --help`'s command list from SUMMARIES: no command module is imported."""
+        rows = [(name, _summary_stub(self, ctx, name)) for name in self.list_commands(ctx)
+                if name not in HIDDEN]
+        if not rows:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in rows])
 
-def _module_exists(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
+
+def _summary_stub(group: click.Group, ctx: click.Context, name: str) -> click.Command:
+    """A command carrying only the summary `--help` shows (the real one when none is listed)."""
+    summary = SUMMARIES.get(name)
+    if summary is None:
+        command = group.get_command(ctx, name)
+        assert command is not None
+        return command
+    return click.Command(name, help=summary)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -98,7 +177,7 @@ def _module_exists(name: str) -> bool:
 @click.option("--actor", metavar="'NAME <EMAIL>'", help="Who does this (default: the git user).")
 @click.option("--now", "now_text", metavar="DATETIME", hidden=True, envvar="SDESK_NOW",
               help="Fixed clock for scripts and tests (ISO 8601).")
-@click.version_option(package_name="sdesk", message="sdesk %(version)s")
+@click.version_option(__version__, message="sdesk %(version)s")  # no package metadata: ~20 ms
 @click.pass_context
 def cli(ctx: click.Context, store_path: str | None, actor: str | None, now_text: str | None) -> None:
     """sdesk: a service desk whose tickets are TOML files in git.
