@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from sdesk.errors import GitError, SdeskError
 
@@ -110,8 +110,10 @@ def read_head(git_dir: Path) -> str:
     return ""
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(NamedTuple):
+    """Who a commit is by. A NamedTuple, not a dataclass: every command imports this module and
+    a dataclass costs ~0.5 ms to create at import."""
+
     name: str
     email: str
 

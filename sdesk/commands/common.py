@@ -4,7 +4,6 @@ the one way to show or apply a plan."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -141,6 +140,8 @@ def show_or_apply(
 ) -> Applied | None:
     """Print the plan; unless --dry-run, apply it as one commit. The caller holds the lock;
     `loaded` are the tickets it read to make the plan (apply_plan reuses them)."""
+    import json  # here, not at the top: read commands do not pay for it
+
     from sdesk.plan import apply_plan
 
     if dry_run:
