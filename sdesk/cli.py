@@ -37,6 +37,8 @@ COMMANDS: dict[str, str] = {
     "parent": "sdesk.commands.relate:parent",
     "outbox": "sdesk.commands.outbox:outbox",
     "assign": "sdesk.commands.assign:assign",
+    "take": "sdesk.commands.work:take",
+    "start": "sdesk.commands.work:start",
     "escalate": "sdesk.commands.escalate:escalate",
     "hold": "sdesk.commands.hold:hold",
     "resume": "sdesk.commands.hold:resume",
@@ -83,6 +85,9 @@ SUMMARIES: dict[str, str] = {
     "outbox": "Notifications waiting in outbox/ (RFC 5322 files, committed with the change "
               "that caused them) and their delivery.",
     "assign": "Assign a ticket (or a team's queue) to a technician and say why, rule by rule.",
+    "take": "Assign a ticket to yourself (the technician you are: --actor or the git user), "
+            "with the same checks as `assign --to`.",
+    "start": "Start work on a ticket: it becomes in-progress, and yours first if nobody has it.",
     "escalate": "Escalate a ticket to another team and tier; Resolve By is kept, the "
                 "assignee cleared (the new team assigns), and the new team is notified.",
     "hold": "Put a ticket on hold: the SLA clock pauses until `sdesk resume`.",
@@ -137,6 +142,17 @@ class LazyGroup(click.Group):
         except SdeskError as exc:
             raise UserError(exc) from None
 
+    def main(self, args: Any = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        """As click's, but every failure is one `sdesk: error:` line and a code from the
+        table in docs/commands.md (click's own standalone mode prints usage errors on three
+        lines and uses 1 for aborts)."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        sys.exit(run(lambda: super(LazyGroup, self).main(args, prog_name, complete_var, False,
+                                                         **extra)))
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
@@ -174,9 +190,11 @@ def _summary_stub(group: click.Group, ctx: click.Context, name: str) -> click.Co
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", "store_path", metavar="PATH", help="The store folder (default: "
               "$SDESK_STORE, else the nearest folder upward holding sdesk.toml).")
-@click.option("--actor", metavar="'NAME <EMAIL>'", help="Who does this (default: the git user).")
-@click.option("--now", "now_text", metavar="DATETIME", hidden=True, envvar="SDESK_NOW",
-              help="Fixed clock for scripts and tests (ISO 8601).")
+@click.option("--actor", metavar="WHO", help="Who does this: a technician's ID, name or e-mail, "
+              "or 'Name <email>' (default: the git user).")
+@click.option("--now", "now_text", metavar="DATETIME", envvar="SDESK_NOW",
+              help="Pretend it is DATETIME (ISO 8601; also $SDESK_NOW): for examples, scripts "
+              "and tests. Default: the wall clock.")
 @click.version_option(__version__, message="sdesk %(version)s")  # no package metadata: ~20 ms
 @click.pass_context
 def cli(ctx: click.Context, store_path: str | None, actor: str | None, now_text: str | None) -> None:
@@ -196,31 +214,47 @@ def cli(ctx: click.Context, store_path: str | None, actor: str | None, now_text:
             parse_when(now_text, dt.UTC, "--now")
         except SdeskError as exc:
             raise UserError(exc) from None
+    if actor is not None:
+        from sdesk.actors import check_shape
+
+        try:
+            check_shape(actor)
+        except SdeskError as exc:
+            raise UserError(exc) from None
     ctx.obj = App(store_path=store_path, actor_text=actor, now_text=now_text)
 
 
-def main(argv: list[str] | None = None) -> Any:
+def run(call: Any) -> int:
+    """Run the command line and turn every outcome into an exit code (docs/commands.md)."""
+    from sdesk.errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USAGE
+
     try:
-        code = cli.main(args=argv, prog_name="sdesk", standalone_mode=False)
-        sys.exit(code if isinstance(code, int) else 0)
+        code = call()
+        return code if isinstance(code, int) else 0
     except SdeskError as exc:
         click.echo(f"sdesk: error: {exc.message}", err=True)
-        sys.exit(exc.exit_code)
+        return exc.exit_code
+    except click.UsageError as exc:
+        path = exc.ctx.command_path.split()[1:] if exc.ctx is not None else []
+        where = " ".join(["sdesk", *path])
+        message = " ".join(exc.format_message().split()).rstrip(".")
+        click.echo(f"sdesk: error: {message} (see '{where} --help')", err=True)
+        return EXIT_USAGE
     except click.exceptions.Abort:
         click.echo("sdesk: aborted", err=True)
-        sys.exit(130)
+        return EXIT_INTERRUPTED
     except click.ClickException as exc:
         exc.show()
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except KeyboardInterrupt:
         click.echo("sdesk: interrupted", err=True)
-        sys.exit(130)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # `sdesk list | head`: the reader went away; that is not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(0)
+        return 0
     except Exception as exc:
         if os.environ.get("SDESK_DEBUG"):
             import traceback  # only here: it costs ~20 ms of start-up
@@ -228,4 +262,9 @@ def main(argv: list[str] | None = None) -> Any:
             traceback.print_exc()
         click.echo(f"sdesk: internal error: {type(exc).__name__}: {exc} "
                    "(a bug; set SDESK_DEBUG=1 for the traceback and please report it)", err=True)
-        sys.exit(3)
+        return EXIT_BUG
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """The console entry point."""
+    cli.main(args=argv, prog_name="sdesk")

@@ -1,13 +1,25 @@
 """One error hierarchy. Every user-facing failure is an SdeskError whose message is a single
-line a dispatcher understands, naming what is wrong and where."""
+line a dispatcher understands, naming what is wrong and where.
+
+Exit codes (docs/commands.md has the table): 0 done; 1 a user error (bad input, unknown ticket,
+refused by a rule); 2 a usage error (unknown option, missing argument); 3 a bug in sdesk;
+4 nothing to do (for example nobody can be assigned); 130 interrupted.
+"""
 
 from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_USER = 1
+EXIT_USAGE = 2
+EXIT_BUG = 3
+EXIT_NOTHING = 4
+EXIT_INTERRUPTED = 130
 
 
 class SdeskError(Exception):
     """A user error: one line on stderr, exit code `exit_code`, store unchanged."""
 
-    exit_code = 1
+    exit_code = EXIT_USER
 
     def __init__(self, message: str) -> None:
         # Messages must stay on one line, even when they quote user input.
@@ -60,4 +72,4 @@ class LockTimeout(SdeskError):
 class NothingToDo(SdeskError):
     """A procedure had nothing it could do (for example nobody can be assigned)."""
 
-    exit_code = 2
+    exit_code = EXIT_NOTHING

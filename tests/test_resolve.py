@@ -226,7 +226,7 @@ def test_close_sweep_closes_tickets_resolved_before_the_date_in_one_commit(desk:
     assert desk.commits() == before + 1
     assert [desk.ticket(t)["status"] for t in (old1, old2, recent, still_open)] == [
         "closed", "closed", "resolved", "new"]
-    assert desk.fails("close", "--resolved-before", "2026-11-16").exit_code == 2
+    assert desk.fails("close", "--resolved-before", "2026-11-16").exit_code == 4
 
 
 def test_close_needs_an_id_or_a_date(desk: Desk) -> None:

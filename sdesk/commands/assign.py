@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 @click.command()
 @click.argument("ticket_id", required=False)
 @click.option("--to", "tech", metavar="TECH", help="The dispatcher's choice of technician "
-              "(id, name or e-mail); refused when unfit unless --force.")
+              "(ID, name, e-mail or @me); refused when unfit unless --force.")
 @click.option("--force", is_flag=True, help="With --to: assign even when the technician lacks "
               "a skill, is out or over capacity (the override is journaled).")
 @click.option("--team", metavar="TEAM", help="Work this team's triaged, unassigned queue "
@@ -31,7 +31,7 @@ def assign(app: App, ticket_id: str | None, tech: str | None, force: bool, team:
            limit: int | None, dry_run: bool, as_json: bool, no_commit: bool) -> None:
     """Assign a ticket (or a team's queue) to a technician and say why, rule by rule.
 
-    Exit code 2 means nothing was assigned (nobody fits; the ticket stays in the queue).
+    Exit code 4 means nothing was assigned (nobody fits; the ticket stays in the queue).
 
     \b
     Examples:
@@ -71,6 +71,8 @@ def _one_plan(app: App, ctx: AssignContext, ticket_id: str, tech: str | None,
     from sdesk.assign import assign_ticket, assign_to
 
     ticket = app.store.get(ticket_id)
+    if tech:
+        tech = app.technician(tech).id
     plan = assign_to(ticket, tech, ctx, force) if tech else assign_ticket(ticket, ctx)
     target = _set_value(plan, "assignee") or _set_value(plan, "team")
     return (plan, f"assign {ticket.id} to {target}",

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from sdesk.git import Identity
     from sdesk.model import Ticket
     from sdesk.plan import Applied, Plan
+    from sdesk.reference import Technician
     from sdesk.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -56,8 +57,17 @@ class App:
         from sdesk import git
 
         if self.actor_text:
-            return git.parse_identity(self.actor_text)
+            from sdesk.actors import parse_actor
+
+            return parse_actor(self.actor_text, self.store.reference)
         return git.user_identity(self.store.top)
+
+    def technician(self, text: str) -> Technician:
+        """A technician by ID, name, e-mail or `@me` (the actor); ReferenceError if unknown."""
+        from sdesk.actors import technician
+
+        wants_me = text.strip().casefold() == "@me"
+        return technician(text, self.store.reference, self.actor if wants_me else None)
 
 
 def parse_when(text: str, tz: dt.tzinfo, what: str) -> dt.datetime:

@@ -52,6 +52,20 @@ def view(row: sqlite3.Row, tz: dt.tzinfo, full: bool = False) -> dict[str, Any]:
     return out
 
 
+def assignee_id(app: App, text: str) -> str:
+    """The assignee `text` names: a technician (ID, name, e-mail, @me), or a name that tickets
+    carry though technicians.toml does not (imported tickets); ReferenceError otherwise."""
+    from sdesk.errors import ReferenceError
+
+    try:
+        return app.technician(text).id
+    except ReferenceError:
+        if text.strip() and app.store.index.select("assignee = ? COLLATE NOCASE", [text.strip()],
+                                                   columns="id", limit=1):
+            return text.strip()
+        raise
+
+
 def render_rows(app: App, rows: list[sqlite3.Row], as_json: bool, as_csv: bool,
                 fmt: str | None, wide: bool) -> None:
     from sdesk.render import emit
@@ -67,7 +81,7 @@ def render_rows(app: App, rows: list[sqlite3.Row], as_json: bool, as_csv: bool,
 @click.option("--team", help="Owning team.")
 @click.option("--status", type=click.Choice(STATUSES), multiple=True, help="Repeatable.")
 @click.option("--type", "ticket_type", type=click.Choice(TICKET_TYPES), multiple=True)
-@click.option("--assignee", help="Technician id.")
+@click.option("--assignee", metavar="TECH", help="Technician: ID, name, e-mail or @me.")
 @click.option("--unassigned", is_flag=True, help="Only tickets with no assignee.")
 @click.option("--vip", is_flag=True, help="Only VIP requesters.")
 @click.option("--priority", type=click.IntRange(1, 4), multiple=True, help="Repeatable.")
@@ -110,7 +124,7 @@ def list_tickets(app: App, team: str | None, status: tuple[str, ...],
         params += ticket_type
     if assignee:
         where.append("assignee = ? COLLATE NOCASE")
-        params.append(assignee)
+        params.append(assignee_id(app, assignee))
     if unassigned:
         where.append("assignee = ''")
     if vip:
