@@ -116,12 +116,14 @@ def check_store(store: Store) -> list[Problem]:
 def check_settings(store: Store) -> list[Problem]:
     from sdesk.reference import load_reference
 
+    from sdesk.settings import problems
+
     out: list[Problem] = []
-    try:
-        store.config  # noqa: B018 - parses sdesk.toml
-    except SdeskError as exc:
-        out.append(Problem("sdesk.toml", "", exc.message.removeprefix(
-            f"{store.root / 'sdesk.toml'}: ")))
+    for message in problems(store.root / "sdesk.toml"):
+        key, _, what = message.removeprefix(f"{store.root / 'sdesk.toml'}: ").removeprefix(
+            "sdesk.toml: ").partition(" ")
+        out.append(Problem("sdesk.toml", key if "." in key else "", what if "." in key
+                           else f"{key} {what}".strip()))
     try:
         load_reference(store.root / "reference")
     except SdeskError as exc:

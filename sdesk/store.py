@@ -11,7 +11,6 @@ import fcntl
 import json
 import os
 import time
-import tomllib
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
@@ -22,7 +21,6 @@ from sdesk import git, ids
 from sdesk.errors import (
     AmbiguousId,
     LockTimeout,
-    SdeskError,
     StoreNotFound,
     TicketFileError,
     TicketNotFound,
@@ -32,6 +30,7 @@ from sdesk.model import Ticket, dumps, load_file
 if TYPE_CHECKING:
     from sdesk.index import Index
     from sdesk.reference import Reference
+    from sdesk.settings import Settings
 
 CONFIG_NAME = "sdesk.toml"
 LOCK_TIMEOUT_SECONDS = 30.0
@@ -118,31 +117,39 @@ class Store:
 
     @property
     def config(self) -> dict[str, Any]:
+        """sdesk.toml as written (parsed TOML, unchecked); use `settings` to act on it."""
         if self._config is None:
-            path = self.root / CONFIG_NAME
-            try:
-                self._config = tomllib.loads(path.read_text(encoding="utf-8"))
-            except tomllib.TOMLDecodeError as exc:
-                raise SdeskError(f"{path}: broken TOML: {exc}") from None
+            from sdesk.settings import read_raw
+
+            self._config = read_raw(self.root / CONFIG_NAME)
         return self._config
 
+    @cached_property
+    def checked_settings(self) -> Settings:
+        """Every sdesk.toml key checked once (sdesk/settings.py); SettingError naming the
+        first bad key."""
+        from sdesk.settings import SettingError, parse_settings
+
+        checked, errors = parse_settings(self.config)
+        if errors:
+            raise SettingError(errors[0])
+        return checked
+
     def settings(self, section: str) -> dict[str, Any]:
-        value = self.config.get(section, {})
-        if not isinstance(value, dict):
-            raise SdeskError(f"{CONFIG_NAME}: [{section}] must be a table")
-        return value
+        """One section of sdesk.toml, checked, with defaults filled in."""
+        return self.checked_settings.section(section)
+
+    def setting(self, section: str, key: str) -> Any:
+        """One checked setting (sdesk/settings.py KEYS), its default when not written."""
+        return self.checked_settings.get(section, key)
 
     @cached_property
     def tz(self) -> ZoneInfo:
-        name = self.settings("store").get("timezone", "America/Chicago")
-        try:
-            return ZoneInfo(str(name))
-        except (KeyError, ValueError):
-            raise SdeskError(f"{CONFIG_NAME}: store.timezone: unknown time zone {name!r}") from None
+        zone: ZoneInfo = self.setting("store", "timezone")
+        return zone
 
     def id_prefix(self, ticket_type: str) -> str:
-        prefixes = {**ids.DEFAULT_PREFIXES, **self.settings("ids")}
-        return str(prefixes[ticket_type])
+        return str(self.setting("ids", ticket_type))
 
     @cached_property
     def reference(self) -> Reference:

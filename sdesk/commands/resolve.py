@@ -52,8 +52,7 @@ def resolve(app: App, ticket_id: str, code: str, summary: str | None,
             "parent = ? AND type != 'task' AND open = 1", (ticket.id,), columns="id")]
         req = procedures.Resolve(code=code, summary=text, first_contact=first_contact,
                                  duplicate_of=original, kb=tuple(a.id for a in links))
-        window = float(store.settings("resolve").get(
-            "first_contact_minutes", procedures.FIRST_CONTACT_MINUTES))
+        window = float(store.setting("resolve", "first_contact_minutes"))
         plan = procedures.resolve(ticket, req, store.reference, app.now, app.actor.name,
                                   open_tasks=tasks, children=children, window_minutes=window)
         subject = f"resolve {ticket.id} as {req.code or 'duplicate'}"
