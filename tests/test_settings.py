@@ -107,4 +107,4 @@ def test_first_contact_window_from_settings(desk: Desk) -> None:
     _set(desk, "resolve", "first_contact_minutes = 5")
     inc = desk.new("-T", "password reset", "--name", "Pat Lee", "-d", "x", now="2026-11-23T09:00:00-06:00")
     desk.run("resolve", inc, "--code", "fixed", "-s", "reset", now="2026-11-23T09:10:00-06:00")
-    assert desk.ticket(inc)["first_contact"] is False
+    assert desk.ticket(inc)["resolution"]["first_contact"] is False
