@@ -115,7 +115,6 @@ def check_store(store: Store) -> list[Problem]:
 
 def check_settings(store: Store) -> list[Problem]:
     from sdesk.reference import load_reference
-
     from sdesk.settings import problems
 
     out: list[Problem] = []
