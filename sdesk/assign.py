@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -364,12 +363,6 @@ def _handoff_actions(ticket: Ticket, choice: Choice, ctx: AssignContext) -> Plan
 # ---- the team's queue ------------------------------------------------------------------------
 
 
-def queue_order(ticket: Ticket) -> tuple[int, float, float, str]:
-    """The guide's order of work: VIP first, then earliest Resolve By (then oldest, then id)."""
-    due = ticket.resolve_by.timestamp() if ticket.resolve_by else math.inf
-    return (0 if ticket.vip else 1, due, ticket.opened_at.timestamp(), ticket.id)
-
-
 @dataclass
 class QueueResult:
     plan: Plan
@@ -380,12 +373,13 @@ class QueueResult:
 
 def assign_queue(tickets: Iterable[Ticket], ctx: AssignContext,
                  limit: int | None = None) -> QueueResult:
-    """Work a team's queue in the guide's order: each choice sees the loads left by the ones
-    before it (the caller's workload is not changed)."""
+    """Work a team's queue, `tickets` in the guide's order of work as the caller read them
+    (sdesk.queries.QUEUE_ORDER, the one queue order): each choice sees the loads left by the
+    ones before it (the caller's workload is not changed). `limit` takes the first N."""
     work = ctx.workload.copy()
     local = dataclasses.replace(ctx, workload=work)
     result = QueueResult(Plan())
-    ordered = sorted(tickets, key=queue_order)
+    ordered = list(tickets)
     for ticket in ordered[:limit] if limit is not None else ordered:
         choice = choose(ticket, local)
         result.plan.extend(plan_for(ticket, choice, local).actions)

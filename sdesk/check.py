@@ -184,8 +184,9 @@ def check_outbox(store: Store, files: Iterable[Path]) -> list[Problem]:
 
 def check_index(store: Store, shas: dict[str, str]) -> list[Problem]:
     """Index rows against the files (after the usual refresh): same paths, same content."""
-    index = store.index
-    rows = {r["path"]: r["sha"] for r in index.select(columns="path, sha")}
+    from sdesk import queries
+
+    rows = queries.file_shas(store.index)
     out: list[Problem] = []
     for rel, sha in shas.items():
         if rel not in rows:

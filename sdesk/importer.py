@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from sdesk import queries
 from sdesk.errors import SdeskError
 from sdesk.model import Ticket, dumps
 from sdesk.servicenow import (
@@ -92,8 +93,7 @@ def plan_import(store: Store, groups: dict[str, list[Row]], now: dt.datetime,
     mapper = Mapper(ref)
     known_locations = {a.location.casefold() for a in ref.agencies.values()}
     known_locations |= {t.location.casefold() for t in ref.technicians.values()}
-    existing = {r["external_ref"]: r["id"] for r in store.index.select(
-        "external_ref != ''", columns="id, external_ref")}
+    existing = queries.imported_refs(store.index)
     summary = Summary(incidents=len(groups))
     files: dict[str, tuple[Ticket, bytes]] = {}
     taken: set[str] = set()

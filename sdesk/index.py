@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 
 from sdesk import fastread, git, ids
 from sdesk.errors import SdeskError
-from sdesk.kpi import index_values
 from sdesk.model import Ticket, from_document, loads
 
 if TYPE_CHECKING:
@@ -53,7 +52,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("first_contact", "INTEGER"), ("csat_score", "INTEGER"), ("csat_at", "REAL"),
     ("on_hold", "INTEGER"), ("held_seconds", "REAL"), ("last_public_at", "REAL"),
     ("journal_count", "INTEGER"),
-    # Derived for KPIs by sdesk.kpi.index_values; ttr_bh is filled by `sdesk kpi` itself.
+    # Derived for KPIs by kpi_values below; ttr_bh is filled by `sdesk kpi` itself.
     ("counted", "INTEGER"), ("ttr_clock", "REAL"), ("ttr_bh", "REAL"),
 ]
 NAMES = [name for name, _ in COLUMNS]
@@ -61,6 +60,22 @@ NAMES = [name for name, _ in COLUMNS]
 
 def _ts(value: Any) -> float | None:
     return None if value is None else value.timestamp()
+
+
+# Resolutions that do not count as the desk's work on the customer's problem (docs/kpi.md).
+EXCLUDED_CODES = ("duplicate", "withdrawn")
+
+
+def kpi_values(ticket: Ticket, held_seconds: float) -> dict[str, Any]:
+    """The index columns KPIs derive from one ticket. `counted`: 1 a resolution every
+    resolution measure counts, 0 resolved but excluded (duplicate, withdrawn), NULL not
+    resolved or a task. `ttr_bh` is filled later by fill_business_hours (it needs the calendar)."""
+    resolved = ticket.resolved_at
+    if resolved is None or ticket.type == "task":
+        return {"counted": None, "ttr_clock": None, "ttr_bh": None}
+    code = ticket.resolution.code if ticket.resolution else ""
+    clock = (resolved.timestamp() - ticket.opened_at.timestamp() - held_seconds) / 3600.0
+    return {"counted": int(code not in EXCLUDED_CODES), "ttr_clock": clock, "ttr_bh": None}
 
 
 def row_of(ticket: Ticket) -> dict[str, Any]:
@@ -93,7 +108,7 @@ def row_of(ticket: Ticket) -> dict[str, Any]:
         "on_hold": int(ticket.on_hold), "held_seconds": held,
         "last_public_at": max(public).timestamp() if public else None,
         "journal_count": len(ticket.journal),
-        **index_values(ticket, held),
+        **kpi_values(ticket, held),
     }
 
 

@@ -2,7 +2,7 @@
 
 Everything is computed in SQLite over the index rows, never by reading ticket files: at
 100,000 tickets a file scan takes 20 s and `sdesk kpi` must answer in a fraction of a second.
-The index rows carry the per-ticket values KPIs derive (`index_values`, called by
+The index rows carry the per-ticket values KPIs derive (`sdesk.index.kpi_values`, called by
 `sdesk.index.row_of`): whether a resolution is counted and the clock hours to resolve. The
 business hours to resolve need the calendar and the holds, so the index stores them as NULL and
 `fill_business_hours` computes the missing ones on the next `sdesk kpi` (a row rewritten because
@@ -24,11 +24,8 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sdesk.model import Ticket
     from sdesk.store import Store
 
-# Resolutions that do not count as the desk's work on the customer's problem.
-EXCLUDED_CODES = ("duplicate", "withdrawn")
 GROUPS = {"team": "team", "technician": "assignee", "agency": "agency", "channel": "channel",
           "type": "type", "priority": "priority"}
 FLAT = ["opened", "resolved", "counted", "fcr_pct", "csat_mean", "csat_top2_pct",
@@ -68,18 +65,6 @@ def median_p90(ordered: list[float]) -> tuple[float | None, float | None]:
 
 
 # -- per-ticket values kept in the index -------------------------------------------------------
-
-
-def index_values(ticket: Ticket, held_seconds: float) -> dict[str, Any]:
-    """The index columns KPIs derive from one ticket. `counted`: 1 a resolution every
-    resolution measure counts, 0 resolved but excluded (duplicate, withdrawn), NULL not
-    resolved or a task. `ttr_bh` is filled later by fill_business_hours (it needs the calendar)."""
-    resolved = ticket.resolved_at
-    if resolved is None or ticket.type == "task":
-        return {"counted": None, "ttr_clock": None, "ttr_bh": None}
-    code = ticket.resolution.code if ticket.resolution else ""
-    clock = (resolved.timestamp() - ticket.opened_at.timestamp() - held_seconds) / 3600.0
-    return {"counted": int(code not in EXCLUDED_CODES), "ttr_clock": clock, "ttr_bh": None}
 
 
 # Covering indexes of the columns each scan reads: scanning them instead of the wide ticket rows

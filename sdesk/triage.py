@@ -41,17 +41,13 @@ TASKS = "tasks follow their parent"
 SKIP = "triage: only unassigned new tickets"
 
 HAND_BACK_FLAGS = ("unsupported", "needs-separation", "software-form", "needs-service")
-# Request-4 "licensing available": a request holds a licence seat while its work is under way
-# or done, unless it was withdrawn or resolved as a duplicate. The command counts these
-# from the index into TriageContext.licences_in_use.
-SEAT_STATUSES = ("assigned", "in-progress", "on-hold", "resolved", "closed")
-NO_SEAT_CODES = ("withdrawn", "duplicate")
 
 
 @dataclass(frozen=True)
 class TriageContext:
     """Everything triage may look at besides the ticket. `view` holds the other open tickets
-    (from the index); `licences_in_use` counts, per software name, tickets holding a seat."""
+    (from the index); `licences_in_use` counts, per software name, tickets holding a seat
+    (Request-4; what holds a seat is defined in sdesk/queries.py, built by sdesk/contexts.py)."""
 
     reference: Reference
     now: dt.datetime

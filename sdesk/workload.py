@@ -106,13 +106,6 @@ def held_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[Held]:
             for r in rows]
 
 
-def workload_from_index(index: Any) -> Workload:
-    """One query over the index: every open ticket that has an assignee."""
-    rows = index.select("open = 1 AND assignee != ''", (), order="id",
-                        columns="id, assignee, effort, requester_email, parent")
-    return Workload.from_held(held_from_rows(rows))
-
-
 def unavailable_reason(tech: Technician, day: dt.date, ref: Reference) -> str:
     """Why `tech` cannot take work on `day`, or "" when available."""
     if ref.calendar.is_holiday(day):

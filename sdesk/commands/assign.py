@@ -39,8 +39,8 @@ def assign(app: App, ticket_id: str | None, tech: str | None, force: bool, team:
       sdesk assign INC-0K3M --to dcooper
       sdesk assign --team "IS-Desktop Support" --limit 20
     """
+    from sdesk.contexts import assign_context
     from sdesk.errors import NothingToDo
-    from sdesk.workload import workload_from_index
 
     if (ticket_id is None) == (team is None):
         raise click.UsageError("give a TICKET_ID or --team TEAM (not both)")
@@ -50,10 +50,7 @@ def assign(app: App, ticket_id: str | None, tech: str | None, force: bool, team:
         raise click.UsageError("--limit works with --team")
     store = app.store
     with store.lock("assign"):
-        from sdesk.assign import AssignContext
-
-        ctx = AssignContext(store.reference, app.now, workload_from_index(store.index),
-                            app.actor.name)
+        ctx = assign_context(store, app.now, app.actor.name)
         if team is not None:
             plan, subject, nothing, loaded = _queue_plan(app, ctx, team, limit)
         else:
@@ -89,12 +86,11 @@ def _set_value(plan: Plan, name: str) -> str:
 
 def _queue_plan(app: App, ctx: AssignContext, team: str, limit: int | None
                 ) -> tuple[Plan, str, str, dict[str, Ticket]]:
+    from sdesk import queries
     from sdesk.assign import assign_queue
 
     name = ctx.reference.team(team).name
-    index = app.store.index
-    ids = [r["id"] for r in index.select("open = 1 AND status = 'triaged' AND assignee = '' "
-                                         "AND team = ?", (name,), columns="id")]
+    ids = queries.assign_queue_ids(app.store.index, name)
     tickets = [app.store.load(i) for i in ids]
     result = assign_queue(tickets, ctx, limit)
     summary = (f"{len(result.assigned)} assigned, {len(result.handed_off)} handed to dispatch, "

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from sdesk.commands.common import App, parse_when, pass_app
+
+if TYPE_CHECKING:
+    from sdesk.queries import TicketFilter
 
 STATUS_CHOICES = ("new", "triaged", "assigned", "in-progress", "on-hold", "resolved", "closed")
 TYPE_CHOICES = ("incident", "request", "case", "task")
@@ -44,10 +47,12 @@ def export(app: App, fmt: str, team: str | None, status: tuple[str, ...],
     from sdesk.errors import SdeskError
 
     store = app.store
-    where, params = _filters(app, team, status, ticket_type, assignee, only_open,
-                             only_imported, since, until)
-    rows = store.index.select(where, params, order="opened_at, id", columns="id")
-    tickets = (store.load(r["id"]) for r in rows)
+    from sdesk import queries
+
+    which = _filters(app, team, status, ticket_type, assignee, only_open, only_imported, since,
+                     until)
+    rows = queries.ticket_ids(store.index, which, sort="opened")
+    tickets = (store.load(i) for i in rows)
     if fmt == "jsonl":
         text = "".join(line + "\n" for line in exporter.jsonl(tickets))
     else:
@@ -66,29 +71,13 @@ def export(app: App, fmt: str, team: str | None, status: tuple[str, ...],
 
 def _filters(app: App, team: str | None, status: tuple[str, ...], ticket_type: tuple[str, ...],
              assignee: str | None, only_open: bool, only_imported: bool, since: str | None,
-             until: str | None) -> tuple[str, list[Any]]:
-    where: list[str] = []
-    params: list[Any] = []
-    if team:
-        where.append("team = ? COLLATE NOCASE")
-        params.append(team.strip())
-    if status:
-        where.append(f"status IN ({','.join('?' * len(status))})")
-        params += status
-    if ticket_type:
-        where.append(f"type IN ({','.join('?' * len(ticket_type))})")
-        params += ticket_type
-    if assignee:
-        where.append("assignee = ? COLLATE NOCASE")
-        params.append(assignee.strip())
-    if only_open:
-        where.append("open = 1")
-    if only_imported:
-        where.append("external_ref != ''")
-    if since:
-        where.append("opened_at >= ?")
-        params.append(parse_when(since, app.store.tz, "--since").timestamp())
-    if until:
-        where.append("opened_at < ?")
-        params.append(parse_when(until, app.store.tz, "--until").timestamp())
-    return " AND ".join(where) or "1", params
+             until: str | None) -> TicketFilter:
+    from sdesk.queries import TicketFilter
+
+    tz = app.store.tz
+    return TicketFilter(
+        team=team.strip() if team else None, statuses=status, types=ticket_type,
+        assignee=assignee.strip() if assignee else None, only_open=only_open,
+        imported=only_imported,
+        since=parse_when(since, tz, "--since").timestamp() if since else None,
+        until=parse_when(until, tz, "--until").timestamp() if until else None)

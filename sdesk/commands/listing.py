@@ -14,11 +14,9 @@ from sdesk.model import STATUSES, TICKET_TYPES
 COLUMNS = ["id", "priority", "vip", "status", "team", "assignee", "resolve_by", "title"]
 WIDE = ["id", "type", "priority", "vip", "status", "team", "assignee", "requester", "agency",
         "opened_at", "resolve_by", "title"]
-# The guide's working order: VIP first, then earliest Resolve By (then oldest ticket).
-QUEUE_ORDER = "vip DESC, resolve_by IS NULL, resolve_by, opened_at, id"
-SORTS = {"id": "id", "opened": "opened_at, id", "resolve-by": "resolve_by IS NULL, resolve_by, id",
-         "priority": "priority, resolve_by IS NULL, resolve_by, id", "queue": QUEUE_ORDER,
-         "updated": "updated_at DESC, id"}
+# The names of list's --sort (their order is sdesk.queries.SORTS; kept here so --help does not
+# import the query layer).
+SORT_NAMES = ["id", "opened", "resolve-by", "priority", "queue", "updated"]
 
 
 def when(value: float | None, tz: dt.tzinfo) -> str | None:
@@ -55,13 +53,13 @@ def view(row: sqlite3.Row, tz: dt.tzinfo, full: bool = False) -> dict[str, Any]:
 def assignee_id(app: App, text: str) -> str:
     """The assignee `text` names: a technician (ID, name, e-mail, @me), or a name that tickets
     carry though technicians.toml does not (imported tickets); ReferenceError otherwise."""
+    from sdesk import queries
     from sdesk.errors import ReferenceError
 
     try:
         return app.technician(text).id
     except ReferenceError:
-        if text.strip() and app.store.index.select("assignee = ? COLLATE NOCASE", [text.strip()],
-                                                   columns="id", limit=1):
+        if text.strip() and queries.assignee_known(app.store.index, text.strip()):
             return text.strip()
         raise
 
@@ -91,7 +89,7 @@ def render_rows(app: App, rows: list[sqlite3.Row], as_json: bool, as_csv: bool,
 @click.option("--text", help="Words in the title (case-insensitive).")
 @click.option("--since", help="Opened on or after (date).")
 @click.option("--all", "include_done", is_flag=True, help="Include resolved and closed.")
-@click.option("--sort", type=click.Choice(list(SORTS)), default="id", show_default=True)
+@click.option("--sort", type=click.Choice(SORT_NAMES), default="id", show_default=True)
 @click.option("--limit", "-n", type=click.IntRange(min=1), help="At most N tickets.")
 @click.option("--wide", "-w", is_flag=True, help="More columns.")
 @output_options
@@ -109,47 +107,20 @@ def list_tickets(app: App, team: str | None, status: tuple[str, ...],
       sdesk list --team "IS-Desktop Support" --unassigned
       sdesk list --overdue --vip --json
     """
-    where: list[str] = []
-    params: list[Any] = []
-    if status:
-        where.append(f"status IN ({','.join('?' * len(status))})")
-        params += status
-    elif not include_done:
-        where.append("open = 1")
-    if team:
-        where.append("team = ? COLLATE NOCASE")
-        params.append(app.store.reference.team(team).name)
-    if ticket_type:
-        where.append(f"type IN ({','.join('?' * len(ticket_type))})")
-        params += ticket_type
-    if assignee:
-        where.append("assignee = ? COLLATE NOCASE")
-        params.append(assignee_id(app, assignee))
-    if unassigned:
-        where.append("assignee = ''")
-    if vip:
-        where.append("vip = 1")
-    if priority:
-        where.append(f"priority IN ({','.join('?' * len(priority))})")
-        params += priority
-    if overdue:
-        where.append("open = 1 AND on_hold = 0 AND resolve_by < ?")
-        params.append(app.now.timestamp())
-    if requester:
-        where.append("requester_email = ?")
-        params.append(requester.strip().lower())
-    if agency:
-        where.append("agency = ?")
-        params.append(agency.strip().upper())
-    if text:
-        for word in text.split():
-            where.append("title LIKE ? ESCAPE '\\'")
-            params.append("%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-    if since is not None:  # an empty --since is a bad date, not "no filter"
-        where.append("opened_at >= ?")
-        params.append(parse_when(since, app.store.tz, "--since").timestamp())
-    rows = app.store.index.select(" AND ".join(where) or "1", params, order=SORTS[sort],
-                                  limit=limit)
+    from sdesk import queries
+
+    which = queries.TicketFilter(
+        statuses=status, only_open=not status and not include_done,
+        team=app.store.reference.team(team).name if team else None, types=ticket_type,
+        assignee=assignee_id(app, assignee) if assignee else None, unassigned=unassigned,
+        vip=vip, priorities=priority,
+        overdue_at=app.now.timestamp() if overdue else None,
+        requester=requester.strip().lower() if requester else "",
+        agency=agency.strip().upper() if agency else "",
+        words=tuple(text.split()) if text else (),
+        # an empty --since is a bad date, not "no filter"
+        since=None if since is None else parse_when(since, app.store.tz, "--since").timestamp())
+    rows = queries.tickets(app.store.index, which, sort, limit)
     render_rows(app, rows, as_json, as_csv, fmt, wide)
 
 
@@ -168,10 +139,8 @@ def queue(app: App, team: str | None, limit: int | None, wide: bool, as_json: bo
     Example:
       sdesk queue --team "IS-Service Desk"
     """
-    where = "open = 1 AND assignee = '' AND status IN ('new', 'triaged')"
-    params: list[Any] = []
-    if team:
-        where += " AND team = ?"
-        params.append(app.store.reference.team(team).name)
-    rows = app.store.index.select(where, params, order=QUEUE_ORDER, limit=limit)
+    from sdesk import queries
+
+    name = app.store.reference.team(team).name if team else ""
+    rows = queries.queue(app.store.index, name, limit)
     render_rows(app, rows, as_json, as_csv, fmt, wide)

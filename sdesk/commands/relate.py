@@ -26,13 +26,13 @@ def relate(app: App, ticket_a: str, ticket_b: str, kind: str, dry_run: bool, as_
       sdesk relate INC-0K3P INC-0K3M --as duplicate
       sdesk relate INC-0K3Q INC-0K40 --as parent
     """
+    from sdesk import queries
     from sdesk.relations import relate as plan_relate
 
     store = app.store
     with store.lock("relate"):
         a, b = store.get(ticket_a), store.get(ticket_b)
-        parents = {r["id"]: r["parent"] for r in store.index.select(
-            "parent != ''", columns="id, parent")}
+        parents = queries.parents(store.index)
         plan = plan_relate(a, b, kind, app.now, app.actor.name, parents)
         show_or_apply(app, plan, action="relate", subject=f"relate {a.id} {kind} {b.id}",
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit)

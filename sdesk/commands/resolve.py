@@ -34,7 +34,7 @@ def resolve(app: App, ticket_id: str, code: str, summary: str | None,
       sdesk resolve INC-0K3M --code fixed --summary "Reinstalled the printer driver"
       sdesk resolve INC-0K3N --duplicate-of INC-0K3M --summary "Same printer problem"
     """
-    from sdesk import kb
+    from sdesk import kb, queries
     from sdesk import resolve as procedures
 
     text = read_text_arg(summary, "summary")
@@ -45,11 +45,8 @@ def resolve(app: App, ticket_id: str, code: str, summary: str | None,
         if duplicate_of:
             original = store.resolve_id(duplicate_of)
         links = [kb.load(store.root, a) for a in articles]
-        index = store.index
-        tasks = [r["id"] for r in index.select(
-            "parent = ? AND type = 'task' AND open = 1", (ticket.id,), columns="id")]
-        children = [store.load(r["id"]) for r in index.select(
-            "parent = ? AND type != 'task' AND open = 1", (ticket.id,), columns="id")]
+        tasks = queries.open_tasks_of(store.index, ticket.id)
+        children = [store.load(i) for i in queries.open_children_of(store.index, ticket.id)]
         req = procedures.Resolve(code=code, summary=text, first_contact=first_contact,
                                  duplicate_of=original, kb=tuple(a.id for a in links))
         window = float(store.setting("resolve", "first_contact_minutes"))
@@ -99,6 +96,7 @@ def close(app: App, ticket_id: str | None, resolved_before: str | None, dry_run:
       sdesk close INC-0K3M
       sdesk close --resolved-before "2026-11-16"
     """
+    from sdesk import queries
     from sdesk import resolve as procedures
     from sdesk.commands.common import parse_when
     from sdesk.errors import NothingToDo, ValidationError
@@ -115,13 +113,12 @@ def close(app: App, ticket_id: str | None, resolved_before: str | None, dry_run:
         else:
             assert resolved_before is not None
             cutoff = parse_when(resolved_before, store.tz, "--resolved-before")
-            rows = store.index.select("status = 'resolved' AND resolved_at < ?",
-                                      (cutoff.timestamp(),), columns="id")
+            rows = queries.resolved_before(store.index, cutoff.timestamp())
             if not rows:
                 raise NothingToDo(f"no resolved ticket was resolved before {cutoff.isoformat()}")
             plan = Plan()
             for row in rows:
-                plan.extend(procedures.close(store.load(row["id"]), app.now,
+                plan.extend(procedures.close(store.load(row), app.now,
                                              app.actor.name).actions)
             subject = f"close {len(rows)} tickets resolved before {cutoff.date().isoformat()}"
         show_or_apply(app, plan, action="close", subject=subject, dry_run=dry_run,

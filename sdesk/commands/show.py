@@ -38,22 +38,16 @@ def show(app: App, ticket_id: str, as_json: bool) -> None:
 
 def relations(app: App, ticket: Ticket) -> dict[str, list[str]]:
     """Relations stored on this ticket and those other tickets store pointing at it."""
-    index = app.store.index
-    tid = ticket.id
-    children = index.select("parent = ? AND type != 'task'", (tid,), columns="id")
-    tasks = index.select("parent = ? AND type = 'task'", (tid,), columns="id")
-    dups = index.select("duplicate_of = ?", (tid,), columns="id")
-    # `related != ''` lets SQLite use the partial index instead of scanning every ticket.
-    related_back = index.select("related != '' AND ' ' || related || ' ' LIKE ?",
-                                (f"% {tid} %",), columns="id")
-    related = sorted(set(ticket.related) | {r["id"] for r in related_back})
+    from sdesk import queries
+
+    back = queries.links_to(app.store.index, ticket.id)
     return {
         "parent": [ticket.parent] if ticket.parent else [],
-        "children": [r["id"] for r in children],
-        "tasks": [r["id"] for r in tasks],
+        "children": back.children,
+        "tasks": back.tasks,
         "duplicate_of": [ticket.duplicate_of] if ticket.duplicate_of else [],
-        "duplicates": [r["id"] for r in dups],
-        "related": related,
+        "duplicates": back.duplicates,
+        "related": sorted(set(ticket.related) | set(back.related)),
     }
 
 

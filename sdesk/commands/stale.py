@@ -26,21 +26,14 @@ def stale(app: App, days: int, team: str, as_json: bool, as_csv: bool, fmt: str 
     """
     import datetime as dt
 
+    from sdesk import queries
     from sdesk.render import emit
     from sdesk.resolve import stale_cutoff
 
     store = app.store
     ref = store.reference
     cutoff = stale_cutoff(app.now, days, ref.calendar)
-    where = "open = 1 AND type != 'task' AND coalesce(last_public_at, opened_at) < ?"
-    params: list[object] = [cutoff.timestamp()]
-    if team:
-        where += " AND team = ?"
-        params.append(ref.team(team).name)
-    rows = store.index.select(
-        where, params, order="coalesce(last_public_at, opened_at), id",
-        columns="id, priority, team, assignee, status, coalesce(last_public_at, opened_at) "
-                "AS last_update, title")
+    rows = queries.stale(store.index, cutoff.timestamp(), ref.team(team).name if team else "")
     out = []
     for r in rows:
         last = dt.datetime.fromtimestamp(r["last_update"], app.now.tzinfo)

@@ -55,16 +55,10 @@ def task_new(app: App, parent: str, title: str, description: str, team: str, eff
 def task_list(app: App, parent: str, show_all: bool, as_json: bool, as_csv: bool,
               fmt: str | None) -> None:
     """Tasks (open ones unless --all), with their parent, status and assignee."""
+    from sdesk import queries
     from sdesk.render import emit
 
     store = app.store
-    where, params = ["type = 'task'"], []
-    if parent:
-        where.append("parent = ?")
-        params.append(store.resolve_id(parent))
-    if not show_all:
-        where.append("open = 1")
-    rows = store.index.select(" AND ".join(where), params, order="parent, id",
-                              columns="id, parent, status, team, assignee, title")
+    rows = queries.tasks(store.index, store.resolve_id(parent) if parent else "", show_all)
     emit([dict(r) for r in rows], ["id", "parent", "status", "team", "assignee", "title"],
          as_json=as_json, as_csv=as_csv, fmt=fmt)

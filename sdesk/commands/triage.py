@@ -4,7 +4,7 @@ decision on a flagged priority)."""
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,7 +13,6 @@ from sdesk.commands.common import App, mention_kb, pass_app, plan_options, show_
 if TYPE_CHECKING:
     from sdesk.model import Ticket
     from sdesk.store import Store
-    from sdesk.triage import TriageContext
 
 
 
@@ -47,6 +46,7 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
       sdesk triage --team "IS-Desktop Support"
       sdesk triage --all --json
     """
+    from sdesk.contexts import triage_context
     from sdesk.errors import ValidationError
     from sdesk.model import check_text
     from sdesk.triage import triage_batch
@@ -64,7 +64,8 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
     with store.lock("triage"):
         ids = _select(store, ticket_ids, team_name)
         tickets = _load(store, ids)
-        ctx = context(app, split=split.strip(), create_parents=create_parents, recheck=recheck)
+        ctx = triage_context(store, app.now, app.actor.name, split=split.strip(),
+                             create_parents=create_parents, recheck=recheck)
         plan = triage_batch(tickets, ctx)
         subject = (f"triage {ids[0]}" if len(ids) == 1 else f"triage {len(ids)} tickets")
         touched = plan.ticket_ids()
@@ -78,13 +79,10 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
 def _select(store: Store, typed: tuple[str, ...], team_name: str | None) -> list[str]:
     if typed:
         return list(dict.fromkeys(store.resolve_id(t) for t in typed))
-    where = "open = 1 AND status = 'new' AND assignee = '' AND type != 'task'"
-    params: tuple[str, ...] = ()
-    if team_name:
-        team = store.reference.team(team_name)
-        where += " AND team = ?"
-        params = (team.name,)
-    ids = [r["id"] for r in store.index.select(where, params, order="opened_at, id", columns="id")]
+    from sdesk import queries
+
+    team = store.reference.team(team_name).name if team_name else ""
+    ids = queries.triage_ids(store.index, team)
     for problem in store.index.problems:  # a broken file is not in the index: say it is skipped
         click.echo(f"sdesk: warning: {problem.message} (skipped)", err=True)
     return ids
@@ -95,54 +93,6 @@ def _load(store: Store, ids: list[str]) -> list[Ticket]:
         return [store.load(i) for i in ids]
     with click.progressbar(ids, label="triage", file=sys.stderr) as bar:
         return [store.load(i) for i in bar]
-
-
-def context(app: App, split: str = "", create_parents: bool = False,
-            recheck: bool = False) -> TriageContext:
-    """The triage context from the index: open tickets as peers, licence seats in use."""
-    import datetime as dt
-
-    from sdesk.relations import Peer
-    from sdesk.similarity import PeerView, TriageSettings
-    from sdesk.triage import NO_SEAT_CODES, SEAT_STATUSES, TriageContext
-
-    store = app.store
-    ref = store.reference
-    tz = app.now.tzinfo
-    rows = store.index.select(
-        "open = 1", columns="id, type, status, title, service, requester_email, opened_at, "
-        "priority, team, assignee, parent, flags")
-    view = PeerView(
-        Peer(r["id"], r["type"], r["status"], r["title"], r["service"] or "",
-             r["requester_email"] or "", dt.datetime.fromtimestamp(r["opened_at"], tz),
-             r["priority"], r["team"] or "", r["assignee"] or "", r["parent"] or "",
-             tuple((r["flags"] or "").split()))
-        for r in rows)
-    seats: dict[str, int] = {}
-    for r in _seat_rows(store, SEAT_STATUSES, NO_SEAT_CODES):
-        software = ref.software_named(r["software"])
-        if software is not None:
-            seats[software.name] = seats.get(software.name, 0) + int(r["n"])
-    taken: set[str] = set()
-
-    def new_id(ticket_type: str) -> str:
-        made = store.new_id(ticket_type, app.now, taken)
-        taken.add(made)
-        return made
-
-    return TriageContext(reference=ref, now=app.now, actor=app.actor.name, view=view,
-                         settings=TriageSettings.from_config(store.settings("triage")),
-                         licences_in_use=seats, new_id=new_id, create_parents=create_parents,
-                         split=split, recheck=recheck)
-
-
-def _seat_rows(store: Store, statuses: tuple[str, ...], codes: tuple[str, ...]
-               ) -> list[dict[str, Any]]:
-    marks, code_marks = ", ".join("?" * len(statuses)), ", ".join("?" * len(codes))
-    sql = (f"SELECT software, count(*) AS n FROM tickets WHERE type IN ('request', 'case') "
-           f"AND software != '' AND status IN ({marks}) "
-           f"AND coalesce(resolution_code, '') NOT IN ({code_marks}) GROUP BY software")
-    return [dict(r) for r in store.index.db.execute(sql, (*statuses, *codes))]
 
 
 def _suggest_kb(app: App, tickets: list[Ticket], as_json: bool) -> None:

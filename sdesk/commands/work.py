@@ -13,12 +13,9 @@ if TYPE_CHECKING:
 
 
 def _context(app: App) -> AssignContext:
-    from sdesk.assign import AssignContext
-    from sdesk.workload import workload_from_index
+    from sdesk.contexts import assign_context
 
-    store = app.store
-    return AssignContext(store.reference, app.now, workload_from_index(store.index),
-                         app.actor.name)
+    return assign_context(app.store, app.now, app.actor.name)
 
 
 @click.command()

@@ -26,13 +26,14 @@ def workload(app: App, team: str | None, as_json: bool, as_csv: bool, fmt: str |
     """
     from dataclasses import asdict
 
+    from sdesk.contexts import workload
     from sdesk.render import emit
-    from sdesk.workload import workload_from_index, workload_rows
+    from sdesk.workload import workload_rows
 
     store = app.store
     ref = store.reference
     name = ref.team(team).name if team else None
-    rows = workload_rows(ref, workload_from_index(store.index), app.now.date(), name)
+    rows = workload_rows(ref, workload(store.index), app.now.date(), name)
     data = [asdict(r) for r in rows]
     if not (as_json or as_csv):
         for row in data:
