@@ -32,6 +32,8 @@ COMMANDS: dict[str, str] = {
     "log": "sdesk.commands.log:log",
     "triage": "sdesk.commands.triage:triage",
     "priority": "sdesk.commands.triage:priority",
+    "set": "sdesk.commands.edit:set_fields",
+    "edit": "sdesk.commands.edit:edit",
     "relate": "sdesk.commands.relate:relate",
     "unrelate": "sdesk.commands.relate:unrelate",
     "parent": "sdesk.commands.relate:parent",

@@ -197,6 +197,27 @@ def commit_paths(
     return commit
 
 
+def uncommitted(top: Path, paths: Iterable[str]) -> list[str]:
+    """The `paths` (relative to `top`) whose work-tree content differs from HEAD: changed,
+    staged but not committed, created or deleted by hand. Two git processes whatever the count
+    (cat-file for HEAD's blob ids, hash-object for the files as git would store them)."""
+    wanted = sorted(set(paths))
+    found = find_git_dir(top)
+    if not wanted or found is None or not read_head(found[1]):
+        return []
+    query = "".join(f"HEAD:{p}\n" for p in wanted)
+    out = run(["cat-file", "--batch-check=%(objectname)"], top, input=query).stdout.splitlines()
+    in_head = {p: (line if not line.endswith("missing") else "") for p, line in zip(wanted, out,
+                                                                                    strict=True)}
+    present = [p for p in wanted if (top / p).is_file()]
+    hashes: dict[str, str] = {}
+    if present:
+        listing = "".join(p + "\n" for p in present)
+        got = run(["hash-object", "--stdin-paths"], top, input=listing).stdout.split()
+        hashes = dict(zip(present, got, strict=True))
+    return [p for p in wanted if in_head[p] != hashes.get(p, "")]
+
+
 def pack_blobs(top: Path, blobs: Iterable[bytes]) -> None:
     """Store many file contents in git as one pack (git fast-import) before a big commit: the
     commit's update-index then finds every object present instead of writing thousands of

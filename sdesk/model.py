@@ -29,6 +29,7 @@ VISIBILITIES = ("internal", "public")
 JOURNAL_KINDS = (
     "note", "triage", "assign", "status", "priority", "escalate", "hold", "resume",
     "relate", "resolve", "reopen", "close", "csat", "kb", "import", "merge", "email", "system",
+    "edit",
 )
 PRIORITIES = (1, 2, 3, 4)
 LEVELS = (1, 2, 3)  # impact and urgency: 1 = high, 3 = low

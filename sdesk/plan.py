@@ -264,6 +264,7 @@ def write_and_commit(store: Store, files: dict[Path, bytes | None], tickets: lis
         write_files(files)
     else:
         git_paths = [store.git_path(p) for p in files]
+        refuse_hand_edits(store, git_paths)
         recovery.begin(store, git_paths)
         try:
             write_files(files)
@@ -277,6 +278,17 @@ def write_and_commit(store: Store, files: dict[Path, bytes | None], tickets: lis
         recovery.end(store)
     index.update_tickets(tickets)
     return commit_id
+
+
+def refuse_hand_edits(store: Store, git_paths: list[str]) -> None:
+    """Never sweep a person's uncommitted change of a file into sdesk's commit: the audit trail
+    would name sdesk's action for a change somebody made by hand. Raises SdeskError naming the
+    first such file (nothing written yet). New files (outbox mail, created tickets) pass."""
+    dirty = git.uncommitted(store.top, git_paths)
+    if dirty:
+        more = f" (and {len(dirty) - 1} more)" if len(dirty) > 1 else ""
+        raise SdeskError(f"{dirty[0]}{more} has changes that are not committed; commit them "
+                         f"(git commit) or make the change with sdesk edit")
 
 
 def _dump(ticket: Ticket) -> bytes:

@@ -172,7 +172,17 @@ class Reference:
             return self.agencies[code.strip().upper()]
         except KeyError:
             raise ReferenceError(f"unknown agency {code!r} "
-                                 f"(known: {', '.join(self.agencies)})") from None
+                                 f"({_did_you_mean(code.strip().upper(), self.agencies)})") from None
+
+    def service(self, name: str) -> str:
+        """The service's name as a team provides it (teams.toml), matched case-insensitively.
+        Raises ReferenceError with the closest names ("did you mean") when no team provides it."""
+        wanted = name.strip().casefold()
+        known = {s.casefold(): s for team in self.teams.values() for s in team.services}
+        if wanted in known:
+            return known[wanted]
+        raise ReferenceError(f"unknown service {name.strip()!r} "
+                             f"({_did_you_mean(wanted, known, fold=True)})")
 
     def is_vip(self, email: str) -> bool:
         return email.strip().lower() in self.vips
@@ -190,6 +200,20 @@ class Reference:
                 return tech
         raise ReferenceError(f"unknown technician {id_or_name!r} "
                              f"(known: {', '.join(self.technicians)})")
+
+
+def _did_you_mean(typed: str, known: dict[str, str] | dict[str, Agency], fold: bool = False) -> str:
+    """"did you mean X?" with the closest known names, else the whole known list."""
+    import difflib
+
+    names = list(known)
+    close = difflib.get_close_matches(typed, names, n=3, cutoff=0.6)
+    if not close:  # a prefix or a word inside ("print" -> Printing)
+        close = [n for n in names if typed and (n.startswith(typed) or typed in n.split())][:3]
+    shown = [str(known[n]) if fold else n for n in close]
+    if shown:
+        return "did you mean " + " or ".join(repr(n) for n in shown) + "?"
+    return "known: " + ", ".join(str(known[n]) if fold else n for n in names)
 
 
 # ---- loading --------------------------------------------------------------------------------

@@ -137,6 +137,18 @@ CASES: list[tuple[str, list[str], str | None, str | None]] = [
     ("priority-0", ["priority", "{INC}", "0", "--reason", "r"], None, USAGE),
     ("priority-word", ["priority", "{INC}", "high", "--reason", "r"], None, USAGE),
     ("priority-reason-empty", ["priority", "{INC}", "1", "--reason", ""], None, None),
+    # set, edit (correcting a ticket)
+    *[(f"set-{k}", ["set", v, "impact=1"], None, None) for k, v in HOSTILE_IDS.items()],
+    ("set-no-equals", ["set", "{INC}", "impact"], None, None),
+    ("set-unknown-field", ["set", "{INC}", "status=closed"], None, None),
+    ("set-priority", ["set", "{INC}", "priority=1"], None, None),
+    ("set-unknown-service", ["set", "{INC}", "service=Prnting"], None, None),
+    ("set-title-newline", ["set", "{INC}", "title=a\nb"], None, None),
+    ("set-title-nul", ["set", "{INC}", "title=a\x00b"], None, None),
+    ("set-broken-ticket", ["set", "{INC}", "impact=1"], "broken-ticket", None),
+    ("set-nothing", ["set", "{INC}"], None, USAGE),
+    *[(f"edit-{k}", ["edit", v], None, None) for k, v in HOSTILE_IDS.items()],
+    ("edit-broken-ticket", ["edit", "{INC}"], "broken-ticket", None),
     ("priority-reason-newline", ["priority", "{INC}", "1", "--reason", "a\nb"], None, None),
     ("priority-ambiguous", ["priority", "{AMBIG}", "1", "--reason", "r"], None, None),
     # relate, unrelate, parent

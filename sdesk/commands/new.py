@@ -71,6 +71,8 @@ def new(app: App, ticket_type: str, title: str | None, description: str | None, 
         email=requester_email or intake.requester.email, agency=agency, phone=phone)
     if not email_file:
         intake.type = ticket_type
+    if service.strip():  # a service no team provides would never be routed: refuse it now
+        service = store.reference.service(service)
     intake.service, intake.category, intake.software = service, category, software
     intake.impact, intake.urgency, intake.priority = impact, urgency, priority
     intake.remote, intake.location, intake.skills = remote, location, list(skills)

@@ -1,0 +1,89 @@
+"""sdesk set and sdesk edit: correct a ticket after intake (docs/triage.md, "Correcting a
+ticket")."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from sdesk.commands.common import App, pass_app, plan_options, show_or_apply
+
+if TYPE_CHECKING:
+    from sdesk.model import Ticket
+
+
+@click.command(name="set")
+@click.argument("ticket_id")
+@click.argument("assignments", nargs=-1, required=True, metavar="FIELD=VALUE...")
+@plan_options
+@pass_app
+def set_fields(app: App, ticket_id: str, assignments: tuple[str, ...], dry_run: bool,
+               as_json: bool, no_commit: bool) -> None:
+    """Correct fields of a ticket (for scripts; `sdesk edit` opens $EDITOR instead).
+
+    Editable: title, description, service, category, software, impact, urgency, remote
+    (or on-site), location, skills (comma-separated), requested_technician, effort_hours,
+    name, email, agency, phone. Values are checked as `sdesk new` checks them; each change is
+    recorded in the journal (old -> new, who) in one commit. Priority is the supervisor's:
+    `sdesk priority`.
+
+    \b
+    Examples:
+      sdesk set INC-0K3M service=VPN impact=1
+      sdesk set REQ-0K3N software=Visio category=software on-site=true
+    """
+    from sdesk.editing import field_name, parse_text
+    from sdesk.errors import ValidationError
+
+    wanted: dict[str, Any] = {}
+    for item in assignments:
+        if "=" not in item:
+            raise ValidationError(f"{item!r}: write FIELD=VALUE, e.g. service=VPN")
+        typed, raw = item.split("=", 1)
+        name = field_name(typed)
+        wanted[name] = parse_text(name, raw)
+    _apply(app, ticket_id, wanted, "set", dry_run, as_json, no_commit)
+
+
+@click.command()
+@click.argument("ticket_id")
+@plan_options
+@pass_app
+def edit(app: App, ticket_id: str, dry_run: bool, as_json: bool, no_commit: bool) -> None:
+    """Correct a ticket in $EDITOR: its editable fields open as TOML; what you change is
+    checked as `sdesk new` checks it and recorded in the journal (old -> new, who) in one
+    commit. Priority is the supervisor's: `sdesk priority`.
+
+    \b
+    Example:
+      EDITOR=nano sdesk edit INC-0K3M
+    """
+    from sdesk.editing import editable_document, read_document
+    from sdesk.errors import ValidationError
+
+    ticket = app.store.get(ticket_id)
+    text = editable_document(ticket)
+    edited = click.edit(text, extension=".toml", require_save=False)
+    if edited is None or edited == text:
+        click.echo("nothing changed")
+        return
+    wanted = read_document(edited)
+    if not isinstance(wanted, dict):
+        raise ValidationError("the edited ticket is not a TOML table")
+    _apply(app, ticket.id, wanted, "edit", dry_run, as_json, no_commit)
+
+
+def _apply(app: App, ticket_id: str, wanted: dict[str, Any], action: str, dry_run: bool,
+           as_json: bool, no_commit: bool) -> None:
+    from sdesk.editing import changes, correct
+
+    store = app.store
+    with store.lock(action):
+        ticket: Ticket = store.get(ticket_id)
+        found = changes(ticket, wanted, store.reference)
+        plan = correct(ticket, found, store.reference, app.now, app.actor.name)
+        fields = ", ".join(c.field for c in found)
+        show_or_apply(app, plan, action=action, subject=f"{action} {ticket.id}: {fields}",
+                      dry_run=dry_run, as_json=as_json, no_commit=no_commit,
+                      loaded={ticket.id: ticket})

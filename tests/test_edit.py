@@ -1,0 +1,131 @@
+"""Correcting a ticket after intake: sdesk set / sdesk edit, validated as `new` validates, one
+journal entry and one commit per correction; hand edits are never swept into sdesk's commits."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Desk
+
+
+def _path(desk: Desk, tid: str) -> Path:
+    return next((desk.root / "tickets").rglob(f"{tid}.toml"))
+
+
+def test_set_corrects_every_editable_field_with_one_journal_entry_and_commit(desk: Desk) -> None:
+    tid = desk.new("-T", "Printer jams", "--email", "bo@ohca.ok.gov", "-d", "x")
+    before = desk.commits()
+    desk.run("set", tid, "title=Printer jams on 3rd floor", "description=Tray 2 jams",
+             "service=printing", "category=Hardware", "software=Visio", "impact=1", "urgency=1",
+             "on-site=true", "location=Room 301", "skills=printers, hardware",
+             "requested_technician=aparker", "effort=2.5", "name=Bo Little",
+             "email=CIO@omes.ok.gov", "agency=omes", "phone=405-555-0100")
+    assert desk.commits() == before + 1
+    t = desk.ticket(tid)
+    assert (t["title"], t["description"], t["service"], t["category"], t["software"]) == (
+        "Printer jams on 3rd floor", "Tray 2 jams", "Printing", "hardware", "Visio")
+    assert (t["impact"], t["urgency"], t["remote"], t["location"]) == (1, 1, False, "Room 301")
+    assert t["skills"] == ["hardware", "printers"] and t["effort_hours"] == 2.5
+    assert t["requested_technician"] == "aparker"
+    assert t["requester"] == {"name": "Bo Little", "email": "cio@omes.ok.gov", "agency": "OMES",
+                              "phone": "405-555-0100"}
+    assert t["vip"] is True  # the VIP list, for the corrected e-mail
+    assert t["priority"] == 3  # priority stays the supervisor's
+    edits = [e for e in t["journal"] if e["kind"] == "edit"]
+    assert len(edits) == 1 and edits[0]["by"] == "Dana Dispatcher"
+    assert "service: '' -> 'Printing'" in edits[0]["text"]
+    assert "impact: 2 -> 1" in edits[0]["text"]
+    message = desk.git("log", "-1", "--format=%B")
+    assert "Sdesk-Action: set" in message and f"Sdesk-Ticket: {tid}" in message
+
+
+@pytest.mark.parametrize(("assignment", "words"), [
+    ("service=Prnting", "did you mean 'Printing'"),
+    ("agency=OMSE", "did you mean 'OMES'"),
+    ("impact=4", "impact must be one of 1, 2, 3"),
+    ("effort=0", "effort must be between"),
+    ("title=", "title must not be empty"),
+    ("priority=1", "sdesk priority"),
+    ("status=resolved", "not an editable field"),
+    ("remote=maybe", "true or false"),
+    ("requested_technician=Nobody Here", "unknown technician"),
+    ("service", "FIELD=VALUE"),
+])
+def test_bad_values_are_refused_in_one_line_and_change_nothing(desk: Desk, assignment: str,
+                                                               words: str) -> None:
+    tid = desk.new("-T", "Printer jams")
+    before = desk.snapshot()
+    result = desk.fails("set", tid, "location=fine", assignment)
+    assert result.stderr.startswith("sdesk: error: ") and result.stderr.count("\n") == 1
+    assert words in result.stderr
+    assert desk.snapshot() == before
+
+
+def test_new_refuses_an_unknown_service_with_did_you_mean(desk: Desk) -> None:
+    result = desk.fails("new", "-T", "x", "--service", "Prnting")
+    assert "unknown service 'Prnting' (did you mean 'Printing'" in result.stderr
+    tid = desk.new("-T", "x", "--service", "vpn")
+    assert desk.ticket(tid)["service"] == "VPN"  # the catalogue's spelling
+
+
+def test_set_with_the_same_values_changes_nothing(desk: Desk) -> None:
+    tid = desk.new("-T", "Printer jams", "--service", "Printing")
+    before = desk.commits()
+    assert "nothing to do" in desk.run("set", tid, "service=Printing").stdout
+    assert desk.commits() == before
+
+
+def test_edit_opens_the_editable_fields_in_the_editor(desk: Desk, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    tid = desk.new("-T", "Printer jams", "--service", "Printing")
+    editor = tmp_path / "editor.py"
+    editor.write_text("import sys, re\np = sys.argv[1]\ns = open(p).read()\n"
+                      "s = re.sub(r'(?m)^service = .*$', 'service = \"Scanner\"', s)\n"
+                      "s = re.sub(r'(?m)^urgency = .*$', 'urgency = 1', s)\n"
+                      "open(p, 'w').write(s)\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    desk.run("edit", tid)
+    t = desk.ticket(tid)
+    assert (t["service"], t["urgency"]) == ("Scanner", 1)
+    assert "service: 'Printing' -> 'Scanner'" in t["journal"][-1]["text"]
+    assert "Sdesk-Action: edit" in desk.git("log", "-1", "--format=%B")
+
+
+def test_edit_refuses_a_bad_value_and_changes_nothing(desk: Desk, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    tid = desk.new("-T", "Printer jams", "--service", "Printing")
+    editor = tmp_path / "editor.py"
+    editor.write_text("import sys, re\np = sys.argv[1]\ns = open(p).read()\n"
+                      "s = re.sub(r'(?m)^impact = .*$', 'impact = 7', s)\nopen(p, 'w').write(s)\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    before = desk.snapshot()
+    assert "impact must be one of 1, 2, 3" in desk.fails("edit", tid).stderr
+    assert desk.snapshot() == before
+
+
+def test_a_hand_edit_is_never_swept_into_an_sdesk_commit(desk: Desk) -> None:
+    tid = desk.new("-T", "Printer jams", "--service", "Printing")
+    path = _path(desk, tid)
+    path.write_text(path.read_text().replace("Printer jams", "Printer jams (hand edit)"))
+    before = desk.snapshot()
+    for argv in (["note", tid, "hello"], ["set", tid, "impact=1"], ["triage", tid],
+                 ["triage", "--all"]):
+        result = desk.fails(*argv)
+        assert result.stderr.count("\n") == 1
+        assert path.relative_to(desk.root).as_posix() in result.stderr
+        assert "commit them" in result.stderr and "sdesk edit" in result.stderr
+        assert desk.snapshot() == before
+    desk.git("commit", "-qam", "my own correction")
+    desk.run("note", tid, "hello")  # once committed, sdesk goes on
+    assert desk.git("log", "-1", "--format=%s").startswith("note")
+
+
+def test_a_staged_hand_edit_is_not_swept_either(desk: Desk) -> None:
+    tid = desk.new("-T", "Printer jams")
+    path = _path(desk, tid)
+    path.write_text(path.read_text().replace("Printer jams", "Printer jams!"))
+    desk.git("add", str(path))
+    assert "not committed" in desk.fails("set", tid, "impact=1").stderr
