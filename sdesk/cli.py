@@ -80,6 +80,10 @@ SUMMARIES: dict[str, str] = {
     "priority": "The supervisor's decision on a ticket's priority: set (or keep) LEVEL 1-4,"
                 " record why in the journal, recompute Resolve By and clear the priority-"
                 "review flag.",
+    "set": "Correct fields of a ticket (for scripts; `sdesk edit` opens $EDITOR instead).",
+    "edit": "Correct a ticket in $EDITOR: its editable fields open as TOML; what you change is "
+            "checked as `sdesk new` checks it and recorded in the journal (old -> new, who) in "
+            "one commit.",
     "relate": "Relate ticket A to ticket B.",
     "unrelate": "Remove every link between A and B (related, duplicate of, parent), "
                 "whichever side stores it.",
