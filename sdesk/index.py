@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sdesk import fastread, git, ids
+from sdesk import fastread, git, ids, sla
 from sdesk.errors import SdeskError
 from sdesk.model import Ticket, from_document, loads
 
@@ -80,7 +80,11 @@ def kpi_values(ticket: Ticket, held_seconds: float) -> dict[str, Any]:
 
 def row_of(ticket: Ticket) -> dict[str, Any]:
     """The index fields of a ticket (without the file bookkeeping columns)."""
-    held = sum((h.end - h.start).total_seconds() for h in ticket.holds if h.end is not None)
+    # Real seconds the SLA clock stood still in spans that have ended (holds, time resolved
+    # before a reopen), through sdesk.sla's one duration function: the same figure whichever
+    # zone objects the times carry (a command's ZoneInfo or a file's fixed offsets).
+    held = 60.0 * sum(sla.elapsed_minutes(a, b) for a, b in sla.paused_spans(ticket)
+                      if b is not None)
     public = [e.at for e in ticket.journal if e.public]
     res = ticket.resolution
     return {

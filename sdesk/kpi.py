@@ -133,9 +133,8 @@ def _business_hours(store: Store, rows: Iterable[sqlite3.Row]) -> list[tuple[flo
         resolved = dt.datetime.fromtimestamp(row["resolved_at"], tz)
         minutes = sla.business_minutes_between(opened, resolved, cal)
         if row["held_seconds"] or row["on_hold"]:
-            for hold in store.load(row["id"]).holds:
-                end = min(hold.end or resolved, resolved)
-                minutes -= sla.business_minutes_between(hold.start, end, cal)
+            spans = sla.paused_spans(store.load(row["id"]))
+            minutes -= sla.paused_minutes(spans, resolved, sla.BUSINESS, cal)
         out.append((max(0.0, minutes) / 60.0, row["id"]))
     return out
 

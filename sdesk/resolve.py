@@ -42,7 +42,10 @@ def first_contact_rule(ticket: Ticket, actor: str, now: dt.datetime, ref: Refere
                        window_minutes: float = FIRST_CONTACT_MINUTES) -> tuple[bool, str]:
     """Was this resolved at first contact? Yes when nobody else had to be involved: never
     reassigned, never escalated (tier 1), never put on hold, resolved by the person who logged
-    it, within `window_minutes` business minutes of opening. Returns (answer, why)."""
+    it, within `window_minutes` business minutes of opening, and never reopened (a resolution
+    that did not hold was not first contact). Returns (answer, why)."""
+    if ticket.reopens:
+        return False, f"reopened {ticket.reopens} time(s): the first resolution did not hold"
     if ticket.reassignments:
         return False, f"reassigned {ticket.reassignments} time(s)"
     if ticket.tier > 1:
@@ -108,7 +111,7 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
                           field="kb", value=sorted(set(ticket.kb) | set(req.kb))))
     text = summary if code != DUPLICATE else (
         f"{summary}\n\nThis is the same request as {original}; we will keep you updated there.")
-    plan.extend(_done(ticket, Resolution(code, summary, actor, fc), text, now, actor,
+    plan.extend(_done(ticket, Resolution(code, summary, actor, fc), text, now, actor, ref,
                       f"first contact: {'yes' if fc else 'no'} ({why})"))
     for child in children:
         if not child.is_open or child.type == "task":
@@ -116,21 +119,24 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
         note = f"Resolved with its parent {ticket.id}: {summary}"
         plan.extend(_done(child, Resolution(code if code != DUPLICATE else "fixed", summary,
                                             actor, False),
-                          note, now, actor, f"parent {ticket.id} resolved",
+                          note, now, actor, ref, f"parent {ticket.id} resolved",
                           rule="guide: parent case"))
     return plan
 
 
 def _done(ticket: Ticket, res: Resolution, text: str, now: dt.datetime, actor: str,
-          reason: str, rule: str = "standard: resolve") -> list[Action]:
+          ref: Reference, reason: str, rule: str = "standard: resolve") -> list[Action]:
     """The actions that resolve one ticket and tell its customer."""
     tid = ticket.id
     actions: list[Action] = []
     if ticket.on_hold:
-        # The clock stops at resolution: an open hold ends now.
-        holds = [*ticket.holds[:-1], dataclasses.replace(ticket.holds[-1], end=now)]
+        # docs/sla.md: resolving from a hold ends the hold at the resolution, and Resolve By
+        # moves by the held time exactly as `resume` would have moved it.
+        current = ticket.holds[-1]
+        holds = [*ticket.holds[:-1], dataclasses.replace(current, end=now)]
         actions.append(SetField(tid, rule, "hold ends at resolution", field="holds",
                                 value=holds))
+        actions += _moved_by_pause(ticket, current.start, now, ref, rule, "held")
     actions += [
         SetField(tid, rule, reason, field="resolution", value=res),
         SetField(tid, rule, "resolved", field="status", value="resolved"),
@@ -148,8 +154,26 @@ def _done(ticket: Ticket, res: Resolution, text: str, now: dt.datetime, actor: s
     return actions
 
 
-def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str) -> Plan:
-    """Back to work: the resolution and its satisfaction score no longer stand."""
+def _moved_by_pause(ticket: Ticket, start: dt.datetime, end: dt.datetime, ref: Reference,
+                    rule: str, what: str) -> list[Action]:
+    """Resolve By moved later by the paused time from `start` to `end` on the ticket's clock
+    (the rule of docs/sla.md shared by resume, resolve-from-hold and reopen)."""
+    if ticket.resolve_by is None:
+        return []
+    target = ref.sla.target(ticket.priority)
+    moved = sla.extend_for_hold(ticket.resolve_by, start, end, target.clock, ref.calendar)
+    if moved == ticket.resolve_by:
+        return []
+    paused = sla.elapsed_minutes(start, end, target.clock, ref.calendar)
+    return [SetField(ticket.id, rule, f"{what} {paused / 60:g} h of {target.clock} time; "
+                     f"Resolve By moves later by as much", field="resolve_by", value=moved)]
+
+
+def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
+           ref: Reference) -> Plan:
+    """Back to work: the resolution and its satisfaction score no longer stand, and the time
+    the ticket sat resolved does not count against its SLA: Resolve By moves later by the
+    time from the resolution to now on the ticket's clock, as after a hold (docs/sla.md)."""
     if ticket.status != "resolved":
         what = "closed tickets stay closed; log a new ticket and relate it" \
             if ticket.status == "closed" else "only resolved tickets can be reopened"
@@ -165,6 +189,8 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str) -> Plan:
         SetField(tid, rule, "the resolution no longer stands", field="resolution", value=None),
         SetField(tid, rule, "the resolution no longer stands", field="resolved_at", value=None),
     ])
+    if ticket.resolved_at is not None and now > ticket.resolved_at:
+        plan.extend(_moved_by_pause(ticket, ticket.resolved_at, now, ref, rule, "sat resolved"))
     if ticket.csat is not None:
         plan.add(SetField(tid, rule, "a reopen discards the satisfaction score", field="csat",
                           value=None))

@@ -8,12 +8,14 @@ in the calendar's zone.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sdesk.calendar import Calendar
 
 if TYPE_CHECKING:
+    from sdesk.model import Ticket
     from sdesk.reference import Reference
 
 BUSINESS = "business"
@@ -102,12 +104,28 @@ def _check_clock(clock: str) -> None:
         raise ValueError(f"clock must be 'business' or '24x7', got {clock!r}")
 
 
-def elapsed_minutes(a: datetime, b: datetime, clock: str, cal: Calendar) -> float:
-    """Minutes from `a` to `b` on the given clock (0 if `b` is not after `a`), for KPIs."""
+def elapsed_minutes(a: datetime, b: datetime, clock: str = CLOCK_24X7,
+                    cal: Calendar | None = None) -> float:
+    """THE duration function: minutes from `a` to `b` (0 if `b` is not after `a`) on `clock`.
+    `24x7` (the default) is real elapsed time, measured in UTC, so a span across a DST change
+    counts its real minutes whatever zone objects `a` and `b` carry (subtracting two datetimes
+    of one zone would give wall-clock time); `business` counts only the calendar's business
+    hours and needs `cal`. Every duration in sdesk (held time, time to resolve, time left)
+    comes from here. Naive datetimes raise ValueError."""
     _check_clock(clock)
+    if a.tzinfo is None or b.tzinfo is None:
+        raise ValueError("durations need aware datetimes")
     if clock == BUSINESS:
+        if cal is None:
+            raise ValueError("business time needs the calendar")
         return business_minutes_between(a, b, cal)
     return max(_span(a, b), timedelta(0)) / timedelta(minutes=1)
+
+
+def until(a: datetime, b: datetime) -> timedelta:
+    """Signed real time from `a` to `b` (negative when `b` is earlier), measured in UTC: for
+    "due in 2h" / "OVERDUE by 7d"."""
+    return _span(a, b)
 
 
 def due(opened: datetime, minutes: float, clock: str, cal: Calendar) -> datetime:
@@ -128,6 +146,49 @@ def respond_by(opened: datetime, priority: int, ref: Reference) -> datetime:
     """The time the first response is due."""
     target = ref.sla.target(priority)
     return due(opened, target.response_minutes, target.clock, ref.calendar)
+
+
+def paused_spans(ticket: Ticket) -> list[tuple[datetime, datetime | None]]:
+    """The spans during which the ticket's SLA clock stood still, in time order (docs/sla.md,
+    "What stops the clock"): every hold (an open one ends None), and every span from a
+    resolution to the reopen that undid it (the time a ticket sat resolved does not count).
+    Resolution spans come from the journal's `resolve` and `reopen` entries."""
+    spans: list[tuple[datetime, datetime | None]] = [(h.start, h.end) for h in ticket.holds]
+    resolved_at: datetime | None = None
+    for entry in ticket.journal:
+        if entry.kind == "resolve":
+            resolved_at = entry.at
+        elif entry.kind == "reopen" and resolved_at is not None:
+            if entry.at > resolved_at:
+                spans.append((resolved_at, entry.at))
+            resolved_at = None
+    return sorted(spans, key=lambda s: s[0].astimezone(UTC))
+
+
+def paused_minutes(spans: Iterable[tuple[datetime, datetime | None]], until_: datetime,
+                   clock: str = CLOCK_24X7, cal: Calendar | None = None) -> float:
+    """Minutes of `clock` time inside the paused spans, counted up to `until_` (an open span
+    runs to `until_`; overlapping spans count once)."""
+    total, reach = 0.0, None
+    for start, end in sorted(spans, key=lambda s: s[0].astimezone(UTC)):
+        stop = min(end or until_, until_, key=lambda d: d.astimezone(UTC))
+        if reach is not None and start.astimezone(UTC) < reach.astimezone(UTC):
+            start = reach
+        if stop.astimezone(UTC) > start.astimezone(UTC):
+            total += elapsed_minutes(start, stop, clock, cal)
+            reach = stop
+    return total
+
+
+def resolve_by_for(ticket: Ticket, priority: int, ref: Reference) -> datetime:
+    """Resolve By of `ticket` at `priority`, from its opening plus every paused span that has
+    ended (a priority change recomputes it this way; an open hold moves it when it ends)."""
+    target = ref.sla.target(priority)
+    due_at = resolve_by(ticket.opened_at, priority, ref)
+    for start, end in paused_spans(ticket):
+        if end is not None:
+            due_at = extend_for_hold(due_at, start, end, target.clock, ref.calendar)
+    return due_at
 
 
 def extend_for_hold(resolve_by: datetime, hold_start: datetime, hold_end: datetime,

@@ -461,13 +461,11 @@ def triage_batch(tickets: Iterable[Ticket], ctx: TriageContext) -> Plan:
 def change_priority(ticket: Ticket, priority: int, reason: str, ref: Reference,
                     now: dt.datetime, actor: str) -> Plan:
     """The supervisor's decision on a priority (incident-2): recorded in the journal, Resolve By
-    recomputed from the opening time (plus any completed holds), the review flag cleared."""
+    recomputed from the opening time (plus every paused span that has ended: holds, time
+    resolved before a reopen; docs/sla.md), the review flag cleared."""
     rule = "incident-2 supervisor decides the priority"
     target = ref.sla.target(priority)
-    due = sla.resolve_by(ticket.opened_at, priority, ref)
-    for hold in ticket.holds:
-        if hold.end is not None:
-            due = sla.extend_for_hold(due, hold.start, hold.end, target.clock, ref.calendar)
+    due = sla.resolve_by_for(ticket, priority, ref)
     plan = Plan()
     if priority != ticket.priority:
         plan.add(SetField(ticket.id, rule, f"P{ticket.priority} -> P{priority}",

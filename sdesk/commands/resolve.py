@@ -76,7 +76,7 @@ def reopen(app: App, ticket_id: str, reason: str, dry_run: bool, as_json: bool,
     store = app.store
     with store.lock("reopen"):
         ticket = store.get(ticket_id)
-        plan = procedures.reopen(ticket, reason, app.now, app.actor.name)
+        plan = procedures.reopen(ticket, reason, app.now, app.actor.name, store.reference)
         show_or_apply(app, plan, action="reopen", subject=f"reopen {ticket.id}: {reason}",
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit)
 

@@ -75,7 +75,9 @@ def sla_line(ticket: Ticket, now: dt.datetime) -> str:
         return f"{due} ({'met' if met else 'missed'})"
     if ticket.on_hold:
         return f"{due} (paused: on hold since {stamp(ticket.holds[-1].start, now.tzinfo)})"
-    left = ticket.resolve_by - now
+    from sdesk.sla import until
+
+    left = until(now, ticket.resolve_by)
     return f"{due} (OVERDUE by {span(left)})" if left.total_seconds() < 0 else f"{due} (in {span(left)})"
 
 
