@@ -153,8 +153,8 @@ def _note_unknowns(summary: Summary, ticket: Ticket, mapper: Mapper,
 
 def write_import(store: Store, files: dict[str, tuple[Ticket, bytes]], message: str,
                  actor: Identity) -> str:
-    """Write the files and make one commit, all or nothing (sdesk.plan.write_and_commit)."""
-    from sdesk.plan import write_and_commit
+    """Write the files and make one commit, all or nothing (sdesk.executor.write_and_commit)."""
+    from sdesk.executor import write_and_commit
 
     written: dict[Path, bytes | None] = {store.path_of(i): data for i, (_, data) in files.items()}
     return write_and_commit(store, written, [t for t, _ in files.values()], message, actor)

@@ -4,11 +4,15 @@
   (sdesk/kpi.py, aggregates over the same table); no other module writes a SQL string or calls
   the index's low-level select.
 - The index does not import a report (kpi.py).
+- Procedures (and plan.py, the actions they return) load nothing that writes: not git, the
+  store, recovery, the executor or the index.
 """
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,3 +53,30 @@ def test_the_index_does_not_import_a_report() -> None:
     source = (SDESK / "index.py").read_text(encoding="utf-8")
     assert not re.search(r"^\s*(from sdesk\.kpi|from sdesk import .*\bkpi\b|import sdesk\.kpi)",
                          source, re.M)
+
+
+# Procedures return data. Loading one must not load anything that runs git, writes the store,
+# rolls back, carries a plan out or opens the index.
+PROCEDURES = ["plan", "model", "intake", "triage", "similarity", "relations", "assign",
+              "workload", "escalation", "resolve", "procedures", "tasks", "work", "kb", "sla",
+              "calendar", "reference"]
+WRITERS = ["sdesk.git", "sdesk.store", "sdesk.recovery", "sdesk.executor", "sdesk.index",
+           "sdesk.notify", "sdesk.outbox", "subprocess", "sqlite3"]
+
+
+def loaded_by(module: str) -> list[str]:
+    """The modules of WRITERS that importing `module` loads, in a fresh interpreter."""
+    code = (f"import sys, {module}\n"
+            f"print(' '.join(m for m in {WRITERS!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    return out.stdout.split()
+
+
+@pytest.mark.parametrize("name", PROCEDURES)
+def test_a_procedure_loads_nothing_that_writes(name: str) -> None:
+    assert loaded_by(f"sdesk.{name}") == []
+
+
+def test_the_import_check_sees_a_writer() -> None:
+    assert "sdesk.git" in loaded_by("sdesk.executor")

@@ -18,9 +18,10 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
 
+    from sdesk.executor import Applied
     from sdesk.git import Identity
     from sdesk.model import Ticket
-    from sdesk.plan import Applied, Plan
+    from sdesk.plan import Plan
     from sdesk.reference import Technician
     from sdesk.store import Store
 
@@ -152,7 +153,7 @@ def show_or_apply(
     `loaded` are the tickets it read to make the plan (apply_plan reuses them)."""
     import json  # here, not at the top: read commands do not pay for it
 
-    from sdesk.plan import apply_plan
+    from sdesk.executor import apply_plan
 
     if dry_run:
         if as_json:

@@ -32,7 +32,7 @@ def kb_new(app: App, from_id: str, title: str, tags: tuple[str, ...], dry_run: b
            as_json: bool, no_commit: bool) -> None:
     """Draft an article from a resolved ticket and link the two both ways (one commit)."""
     from sdesk import kb as kbase
-    from sdesk.plan import apply_plan
+    from sdesk.executor import apply_plan
 
     store = app.store
     with store.lock("kb new"):

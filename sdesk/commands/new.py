@@ -53,9 +53,10 @@ def new(app: App, ticket_type: str, title: str | None, description: str | None, 
       sdesk new -t incident -T "Outlook will not open" --email ana.ruiz@omes.ok.gov \\
         --agency OMES --service Email --impact 2 --urgency 2 -d "Since this morning"
     """
+    from sdesk.executor import apply_plan
     from sdesk.intake import Intake, intake_from_email, log_ticket
     from sdesk.model import Requester
-    from sdesk.plan import CreateTicket, Plan, apply_plan, jsonable
+    from sdesk.plan import CreateTicket, Plan, jsonable
 
     store = app.store
     if email_file:

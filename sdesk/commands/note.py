@@ -32,7 +32,7 @@ def note(app: App, ticket_id: str, text: str | None, public: bool, no_commit: bo
         entry = JournalEntry(at=app.now, by=app.actor.name, text=body, kind="note",
                              visibility="public" if public else "internal")
         plan = journal_note(ticket, entry)
-        from sdesk.plan import apply_plan
+        from sdesk.executor import apply_plan
 
         apply_plan(store, plan, actor=app.actor, now=app.now, action="note",
                    subject=f"note {ticket.id}: {body.splitlines()[0][:60] if body else ''}",

@@ -32,7 +32,8 @@ def task_new(app: App, parent: str, title: str, description: str, team: str, eff
     """Create a task under a ticket; prints its ID."""
     import json
 
-    from sdesk.plan import apply_plan, jsonable
+    from sdesk.executor import apply_plan
+    from sdesk.plan import jsonable
     from sdesk.tasks import new_task
 
     store = app.store
