@@ -53,6 +53,7 @@ COMMANDS: dict[str, str] = {
     "stale": "sdesk.commands.stale:stale",
     "kb": "sdesk.commands.kb:kb",
     "kpi": "sdesk.commands.kpi:kpi",
+    "report": "sdesk.commands.report:report",
     "reindex": "sdesk.commands.reindex:reindex",
     "sync": "sdesk.commands.sync:sync",
     "check": "sdesk.commands.check:check",

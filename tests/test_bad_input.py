@@ -268,6 +268,16 @@ CASES: list[tuple[str, list[str], str | None, str | None]] = [
     ("kpi-since-after-until", ["kpi", "--since", "2026-12-01", "--until", "2026-01-01"],
      None, None),
     ("kpi-by-unknown", ["kpi", "--by", "mood"], None, USAGE),
+    # report
+    ("report-since-garbage", ["report", "--since", "the dawn of time"], None, None),
+    ("report-since-after-until", ["report", "--since", "2026-12-01", "--until", "2026-01-01"],
+     None, None),
+    ("report-team-unknown", ["report", "--team", "No Such Team"], None, None),
+    ("report-by-unknown", ["report", "--by", "day"], None, USAGE),
+    ("report-out-missing-folder", ["report", "-o", "{OUT}/none/r.html"], None, None),
+    ("report-out-folder", ["report", "-o", "{OUT}"], None, None),
+    ("report-horizon-negative", ["report", "--horizon", "-1"], None, USAGE),
+    ("report-broken-settings", ["report"], "broken-settings", None),
     # reindex, check, sync, hooks, merge driver
     ("check-broken-ticket", ["check", "--no-recover"], "broken-ticket", REPORT),
     ("reindex-broken-ticket", ["reindex"], "broken-ticket", REPORT),

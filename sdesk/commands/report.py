@@ -1,0 +1,80 @@
+"""sdesk report: the supervisor's report as one self-contained HTML page."""
+
+from __future__ import annotations
+
+import click
+
+from sdesk.commands.common import App, pass_app
+
+
+@click.command()
+@click.option("--since", metavar="DATE", help="Period start (inclusive; default: 12 weeks or "
+              "12 months back, from the start of that week or month).")
+@click.option("--until", metavar="DATE", help="Period end (exclusive; default: now).")
+@click.option("--team", metavar="TEAM", help="Only this team's tickets and technicians.")
+@click.option("--by", "unit", type=click.Choice(["week", "month"]), default="week",
+              show_default=True, help="Trend charts per week or per month.")
+@click.option("--horizon", "horizon_hours", type=click.FloatRange(min=0, max=1000), default=4.0,
+              show_default=True, metavar="HOURS",
+              help="List tickets due within this many business hours (and those breached).")
+@click.option("--limit", type=click.IntRange(min=0, max=10000), default=50, show_default=True,
+              help="At most this many breached/about-to-breach tickets, each with its "
+              "`sdesk show` text.")
+@click.option("-o", "--output", metavar="FILE", default="-", show_default=True,
+              help="Where to write the page ('-' for standard output).")
+@pass_app
+def report(app: App, since: str | None, until: str | None, team: str | None, unit: str,
+           horizon_hours: float, limit: int, output: str) -> None:
+    """Write the supervisor's report: KPI tiles against their targets (sdesk.toml
+    [kpi.targets]), trend charts (volume by channel and type, SLA met, FCR, CSAT, backlog),
+    backlog aging, tickets breached or about to breach (VIP marked, with their `sdesk show`
+    text), technicians' load against capacity, tickets waiting for a decision, and the
+    week's changes from git.
+
+    One HTML file with its charts inside (SVG): no network needed to open it, and it prints.
+    Its figures equal `sdesk kpi --json` for the same period (docs/report.md).
+
+    \b
+    Examples:
+      sdesk report -o report.html
+      sdesk report --since 2026-09-01 --by month --team "IS-Desktop Support" -o desktop.html
+    """
+    import datetime as dt
+    from pathlib import Path
+
+    from sdesk import report as rp
+    from sdesk.commands.common import parse_when
+    from sdesk.commands.show import relations, render
+    from sdesk.errors import ValidationError
+    from sdesk.report_html import page
+    from sdesk.store import atomic_write
+
+    store = app.store
+    now = app.now
+    start = parse_when(since, store.tz, "--since") if since else None
+    end = parse_when(until, store.tz, "--until") if until else now + dt.timedelta(seconds=1)
+    if start is not None and start >= end:
+        raise ValidationError("--since must be before --until")
+    target = None
+    if output != "-":
+        target = Path(output)
+        if not target.parent.is_dir():
+            raise ValidationError(f"-o: folder {str(target.parent)!r} does not exist")
+        if target.is_dir():
+            raise ValidationError(f"-o: {output!r} is a folder")
+    name = store.reference.team(team).name if team else None
+    data = rp.gather(store, now, start, end, name, unit, horizon_hours, limit)
+    for risky in data.at_risk:
+        ticket = store.load(risky.id)
+        data.show_text[risky.id] = "\n".join(render(ticket, relations(app, ticket), now))
+    html = page(data)
+    if target is None:
+        click.echo(html, nl=False)
+        return
+    if target.exists() and not target.is_file():  # /dev/stdout, a pipe: never replace those
+        with open(target, "w", encoding="utf-8") as handle:
+            handle.write(html)
+    else:
+        atomic_write(target, html.encode("utf-8"))
+    click.echo(f"wrote {target} ({data.at_risk_total} at risk, {len(data.periods)} {unit}s)",
+               err=True)
