@@ -114,6 +114,7 @@ SUMMARIES: dict[str, str] = {
              "business days.",
     "kb": "Knowledge-base articles: draft from a resolved ticket, search, show, list.",
     "kpi": "First contact resolution, CSAT, SLA compliance, time to resolve, reopens, backlog...",
+    "report": "Write the supervisor's report as one self-contained HTML page.",
     "reindex": "Rebuild the summary index (.git/sdesk/index*.sqlite) by reading every "
                "ticket file.",
     "sync": "Fetch the remote, merge its changes with yours (ticket files through the sdesk"

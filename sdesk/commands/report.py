@@ -25,13 +25,14 @@ from sdesk.commands.common import App, pass_app
 @pass_app
 def report(app: App, since: str | None, until: str | None, team: str | None, unit: str,
            horizon_hours: float, limit: int, output: str) -> None:
-    """Write the supervisor's report: KPI tiles against their targets (sdesk.toml
-    [kpi.targets]), trend charts (volume by channel and type, SLA met, FCR, CSAT, backlog),
-    backlog aging, tickets breached or about to breach (VIP marked, with their `sdesk show`
-    text), technicians' load against capacity, tickets waiting for a decision, and the
-    week's changes from git.
+    """Write the supervisor's report as one self-contained HTML page.
 
-    One HTML file with its charts inside (SVG): no network needed to open it, and it prints.
+    KPI tiles against their targets (sdesk.toml [kpi.targets]), trend charts (volume by
+    channel and type, SLA met, FCR, CSAT, backlog), backlog aging, tickets breached or about
+    to breach (VIP marked, with their `sdesk show` text), technicians' load against
+    capacity, tickets waiting for a decision, and the week's changes from git.
+
+    The charts are inside the page (SVG): no network is needed to open it, and it prints.
     Its figures equal `sdesk kpi --json` for the same period (docs/report.md).
 
     \b
