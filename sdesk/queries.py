@@ -285,3 +285,65 @@ def file_shas(index: Index) -> dict[str, str]:
     """Every indexed ticket file (store-relative path) -> the SHA-1 of the bytes indexed."""
     return {str(r["path"]): str(r["sha"]) for r in index.select(columns="path, sha")}
 
+
+
+# -- the supervisor's view (sdesk report, handover, sweep) ------------------------------------
+
+# The earlier of Respond By (while nobody has responded) and Resolve By: when the ticket's next
+# promise falls due. A paused clock (on hold) cannot breach, and tasks carry no SLA.
+NEXT_DUE = ("min(coalesce(resolve_by, 1e18), CASE WHEN first_response_at IS NULL "
+            "THEN coalesce(respond_by, 1e18) ELSE 1e18 END)")
+AT_RISK = (f"{OPEN} AND on_hold = 0 AND {NOT_TASK} AND (resolve_by < :until OR "
+           "(first_response_at IS NULL AND respond_by < :until))")
+
+
+def due_before(index: Index, until: float, team: str = "",
+               limit: int | None = None) -> tuple[list[sqlite3.Row], int]:
+    """Open tickets (AT_RISK) whose next promise (NEXT_DUE, as `due`) falls before `until`
+    (epoch seconds), earliest first, at most `limit`; and how many there are in all. Columns:
+    id, title, priority, vip, team, assignee, status, resolve_by, respond_by,
+    first_response_at, due."""
+    where, params = AT_RISK, {"until": until, "team": team}
+    if team:
+        where += " AND team = :team"
+    total = int(index.db.execute(f"SELECT count(*) FROM tickets WHERE {where}", params)
+                .fetchone()[0])
+    sql = (f"SELECT id, title, priority, vip, team, assignee, status, resolve_by, respond_by, "
+           f"first_response_at, {NEXT_DUE} AS due FROM tickets WHERE {where} ORDER BY due, id")
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return list(index.db.execute(sql, params)), total
+
+
+def flagged_open(index: Index, team: str = "") -> list[sqlite3.Row]:
+    """Open tickets with any flag, oldest first. Columns: id, title, team, flags, parent,
+    opened_at."""
+    where, params = f"{OPEN} AND flags != ''", []
+    if team:
+        where += " AND team = ?"
+        params.append(team)
+    return index.select(where, params, order="opened_at, id",
+                        columns="id, title, team, flags, parent, opened_at")
+
+
+def open_at(index: Index, moments: Sequence[float], team: str = "") -> list[int]:
+    """How many tickets (not tasks) were open at each moment (epoch seconds): opened before it
+    and neither resolved nor closed by then. One scan for all moments; the team is the
+    ticket's team now (the index keeps no history of teams)."""
+    if not moments:
+        return []
+    done = "coalesce(resolved_at, closed_at, 1e18)"
+    cols = ", ".join(f"sum(opened_at < {float(m)!r} AND {done} >= {float(m)!r})" for m in moments)
+    sql = f"SELECT {cols} FROM tickets WHERE {NOT_TASK}"
+    params: list[Any] = []
+    if team:
+        sql += " AND team = ?"
+        params.append(team)
+    row = index.db.execute(sql, params).fetchone()
+    return [int(v or 0) for v in row]
+
+
+def team_scope(team: str, expr: str) -> str:
+    """A kpi grouping expression (sdesk.kpi.Key) limited to one team: tickets of other teams
+    group under NULL, which kpi's callers drop. The team name is quoted as an SQL literal."""
+    return f"(CASE WHEN team = '{team.replace(chr(39), chr(39) * 2)}' THEN {expr} END)"

@@ -14,8 +14,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sdesk.errors import SdeskError
-
 if TYPE_CHECKING:
     from sdesk.store import Store
     from sdesk.supervision import AtRisk, Changes, Waiting
@@ -49,20 +47,10 @@ TILES = [
 
 
 def targets(store: Store) -> list[Target]:
-    """The tiles with their targets from sdesk.toml `[kpi.targets]` (a number per kpi key).
-    Raises SdeskError naming the key when a target is not a number or not a tile."""
-    raw = store.settings("kpi").get("targets", {})
-    if not isinstance(raw, dict):
-        raise SdeskError("sdesk.toml: kpi.targets must be a table")
-    known = {key for key, *_ in TILES}
-    for key, value in raw.items():
-        if key not in known:
-            raise SdeskError(f"sdesk.toml: kpi.targets.{key} is not a KPI tile "
-                             f"(one of {', '.join(sorted(known))})")
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise SdeskError(f"sdesk.toml: kpi.targets.{key} must be a number; got {value!r}")
-    return [Target(key, label, unit, up, float(raw[key]) if key in raw else None)
-            for key, label, unit, up in TILES]
+    """The tiles with their targets from sdesk.toml `[kpi] targets` (checked by
+    sdesk/settings.py; a tile without a target has None)."""
+    raw: dict[str, float] = store.setting("kpi", "targets")
+    return [Target(key, label, unit, up, raw.get(key)) for key, label, unit, up in TILES]
 
 
 @dataclass
@@ -98,12 +86,10 @@ class ReportData:
         return cmd + (" --by team" if self.team else "")
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _scoped(team: str | None, expr: str) -> str:
-    return f"(CASE WHEN team = {_quote(team)} THEN {expr} END)" if team else expr
+    from sdesk.queries import team_scope
+
+    return team_scope(team, expr) if team else expr
 
 
 def measure_window(store: Store, since: dt.datetime, until: dt.datetime, now: dt.datetime,
@@ -127,8 +113,10 @@ def gather(store: Store, now: dt.datetime, since: dt.datetime | None, until: dt.
     """Read every figure of the report. `since` defaults to the start of the 12th period back;
     `team` is a team name from teams.toml (already resolved)."""
     from sdesk import kpi as k
+    from sdesk import queries
     from sdesk import supervision as sv
-    from sdesk.workload import workload_from_index, workload_rows
+    from sdesk.contexts import workload
+    from sdesk.workload import workload_rows
 
     back = dt.timedelta(weeks=11) if unit == "week" else dt.timedelta(days=335)
     first = (since or now - back).astimezone(store.tz)  # periods start at local midnight
@@ -160,9 +148,9 @@ def gather(store: Store, now: dt.datetime, since: dt.datetime | None, until: dt.
         until=until, team=team, unit=unit, totals=totals, tiles=targets(store), periods=labels,
         trend={lab: trend.get(lab) or {} for lab in labels},
         volume={c: dict(sorted(v.items())) for c, v in volume.items()},
-        backlog=sv.backlog_trend(db, ends[:len(labels)], team), at_risk=risky,
+        backlog=queries.open_at(store.index, ends[:len(labels)], team or ""), at_risk=risky,
         at_risk_total=total, horizon=due_by, show_text={},
-        load=workload_rows(ref, workload_from_index(store.index), now.date(), team),
+        load=workload_rows(ref, workload(store.index), now.date(), team),
         waiting=sv.waiting(store.index, store.tz, team),
         changes=sv.changes(store.top, week_start, min(until, now)), changes_since=week_start,
         sla_by_priority=extra.get("sla_by_priority", {}))

@@ -111,6 +111,24 @@ def _address(value: Any) -> str:
     return text
 
 
+# The KPI tiles of `sdesk report` that may have a target ([kpi] targets, docs/report.md).
+TARGET_KEYS = ("fcr_pct", "csat_top2_pct", "csat_response_pct", "sla_respond_pct",
+               "sla_resolve_pct", "ttr_bh_mean", "reopen_pct", "reassign_mean", "escalation_pct")
+
+
+def _targets(value: Any) -> dict[str, float]:
+    if not isinstance(value, dict):
+        raise ValueError("must be a table of numbers, one per KPI tile")
+    out: dict[str, float] = {}
+    for key, number in value.items():
+        if key not in TARGET_KEYS:
+            raise ValueError(f"names {key!r}, which is not a KPI tile (one of {', '.join(TARGET_KEYS)})")
+        if isinstance(number, bool) or not isinstance(number, int | float) or number != number:
+            raise ValueError(f"must hold numbers; {key} is {_shown(number)}")
+        out[key] = float(number)
+    return out
+
+
 KEYS: tuple[Key, ...] = (
     Key("store", "name", "", _text()),
     Key("store", "timezone", "America/Chicago", _zone),
@@ -129,6 +147,11 @@ KEYS: tuple[Key, ...] = (
     Key("triage", "trend_window_hours", 24.0, _number(0, low_open=True, what="a number of hours")),
     Key("resolve", "first_contact_minutes", 60.0,
         _number(0, what="a number of business minutes")),
+    Key("kpi", "targets", {}, _targets),
+    Key("sweep", "update_days", 3, _whole(1, 365)),
+    Key("sweep", "close_after_days", 5, _whole(1, 365)),
+    Key("sweep", "unowned_hours", 2.0,
+        _number(0, 1000, low_open=True, what="a number of business hours")),
 )
 
 

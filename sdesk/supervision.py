@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from sdesk.calendar import Calendar
     from sdesk.index import Index
 
@@ -75,22 +73,11 @@ def at_risk(index: Index, now: dt.datetime, until: dt.datetime, team: str | None
     """Open tickets (not on hold: a paused clock cannot breach; not tasks) due to respond or
     resolve before `until`, earliest first, and how many there are in all (the list stops
     at `limit`)."""
-    where = ("open = 1 AND on_hold = 0 AND type != 'task' AND (resolve_by < :until OR "
-             "(first_response_at IS NULL AND respond_by < :until))")
-    params: dict[str, Any] = {"until": until.timestamp()}
-    if team:
-        where += " AND team = :team"
-        params["team"] = team
-    due = ("min(coalesce(resolve_by, 1e18), CASE WHEN first_response_at IS NULL "
-           "THEN coalesce(respond_by, 1e18) ELSE 1e18 END)")
-    db: sqlite3.Connection = index.db
-    total = db.execute(f"SELECT count(*) FROM tickets WHERE {where}", params).fetchone()[0]
-    sql = (f"SELECT id, title, priority, vip, team, assignee, status, resolve_by, respond_by, "
-           f"first_response_at, {due} AS due FROM tickets WHERE {where} ORDER BY due, id")
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
+    from sdesk import queries
+
+    rows, total = queries.due_before(index, until.timestamp(), team or "", limit)
     out = []
-    for r in db.execute(sql, params):
+    for r in rows:
         responding = r["first_response_at"] is None and r["respond_by"] is not None and (
             r["resolve_by"] is None or r["respond_by"] <= r["resolve_by"])
         when = dt.datetime.fromtimestamp(r["due"], now.tzinfo)
@@ -104,15 +91,10 @@ def waiting(index: Index, tz: dt.tzinfo, team: str | None = None) -> list[Waitin
     """Open tickets waiting for a decision: handed back to the Service Desk, priority
     reviews, possible trends not yet under a parent case, and proposals (a flag starting
     with 'proposed-' or 'proposal')."""
-    where = "open = 1 AND flags != ''"
-    params: list[Any] = []
-    if team:
-        where += " AND team = ?"
-        params.append(team)
-    rows = index.select(where, params, order="opened_at, id",
-                        columns="id, title, team, flags, parent, opened_at")
+    from sdesk import queries
+
     out = []
-    for r in rows:
+    for r in queries.flagged_open(index, team or ""):
         flags = tuple(str(r["flags"]).split())
         kind = _waiting_kind(flags, str(r["parent"] or ""))
         if kind:
@@ -131,23 +113,6 @@ def _waiting_kind(flags: Sequence[str], parent: str) -> str:
     if any(f.startswith(("proposed-", "proposal")) for f in flags):
         return "proposal"
     return ""
-
-
-def backlog_trend(db: sqlite3.Connection, ends: Sequence[float], team: str | None = None) -> list[int]:
-    """Tickets (not tasks) open at each moment in `ends` (epoch seconds): opened before it and
-    neither resolved nor closed by then. One scan for all moments. The team is the ticket's
-    team now (the index keeps no history of teams)."""
-    if not ends:
-        return []
-    done = "coalesce(resolved_at, closed_at, 1e18)"
-    cols = ", ".join(f"sum(opened_at < {float(e)!r} AND {done} >= {float(e)!r})" for e in ends)
-    sql = f"SELECT {cols} FROM tickets WHERE type != 'task'"
-    params: list[Any] = []
-    if team:
-        sql += " AND team = ?"
-        params.append(team)
-    row = db.execute(sql, params).fetchone()
-    return [int(v or 0) for v in row]
 
 
 def changes(top: Any, since: dt.datetime, until: dt.datetime, limit: int = 5000) -> Changes:

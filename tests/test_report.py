@@ -107,4 +107,13 @@ def test_kpi_targets_come_from_the_settings(desk: Desk, tmp_path: Path) -> None:
     assert "target ≥ 72.5%" in html and "target ≤ 5%" in html
     toml.write_text(toml.read_text().replace("fcr_pct = 72.5", 'fcr_pct = "high"'))
     err = desk.fails("report").stderr
-    assert "kpi.targets.fcr_pct must be a number" in err
+    assert "sdesk.toml: kpi.targets must hold numbers; fcr_pct is 'high'" in err
+    toml.write_text(toml.read_text().replace('fcr_pct = "high"', "happiness = 3"))
+    assert "not a KPI tile" in desk.fails("report").stderr
+
+
+def test_every_tile_may_have_a_target() -> None:
+    from sdesk.report import TILES
+    from sdesk.settings import TARGET_KEYS
+
+    assert [key for key, *_ in TILES] == list(TARGET_KEYS)
