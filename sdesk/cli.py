@@ -203,9 +203,12 @@ def _summary_stub(group: click.Group, ctx: click.Context, name: str) -> click.Co
 @click.option("--now", "now_text", metavar="DATETIME", envvar="SDESK_NOW",
               help="Pretend it is DATETIME (ISO 8601; also $SDESK_NOW): for examples, scripts "
               "and tests. Default: the wall clock.")
+@click.option("--no-pager", is_flag=True, help="Print long output (show, log, lists) straight "
+              "to the terminal instead of through $SDESK_PAGER / $PAGER / less.")
 @click.version_option(__version__, message="sdesk %(version)s")  # no package metadata: ~20 ms
 @click.pass_context
-def cli(ctx: click.Context, store_path: str | None, actor: str | None, now_text: str | None) -> None:
+def cli(ctx: click.Context, store_path: str | None, actor: str | None, now_text: str | None,
+        no_pager: bool) -> None:
     """sdesk: a service desk whose tickets are TOML files in git.
 
     Log tickets (new), triage them the way the dispatcher guide says (triage), assign them
@@ -229,7 +232,7 @@ def cli(ctx: click.Context, store_path: str | None, actor: str | None, now_text:
             check_shape(actor)
         except SdeskError as exc:
             raise UserError(exc) from None
-    ctx.obj = App(store_path=store_path, actor_text=actor, now_text=now_text)
+    ctx.obj = App(store_path=store_path, actor_text=actor, now_text=now_text, no_pager=no_pager)
 
 
 def run(call: Any) -> int:

@@ -1,9 +1,18 @@
 """Ticket IDs and where their files live.
 
-An ID is a type prefix, a dash and 11 Crockford base32 characters: 6 for the creation time in
-seconds since 2024-01-01 UTC (sortable, good until 2058), then 5 random (25 bits). IDs made in
-one clone are checked against the store; two clones that never talk collide only if they make
-a ticket in the same second with the same 25 random bits (see docs/ticket-format.md for odds).
+An ID is a type prefix, a dash and a body of Crockford base32 characters, in one of two layouts:
+
+- layout 2 (what `new` makes): 12 characters, 6 random (30 bits) then 6 for the creation time
+  in seconds since 2024-01-01 UTC (good until 2058). The random part comes first so that two
+  tickets logged in the same minute differ in their first characters: the short ID people say
+  on the phone (the shortest unique prefix, at least SHORT_MIN characters) stays 4-5 characters
+  at 100,000 tickets.
+- layout 1 (older stores): 11 characters, 6 time then 5 random (25 bits). Still read, resolved
+  and stored where they always were.
+
+IDs made in one clone are checked against the store; two clones that never talk collide only
+if they make a ticket in the same second with the same random bits (docs/ticket-format.md has
+the odds and the prefix-length figures).
 
 The file of a ticket is tickets/<r1>/<r2>/<ID>.toml where r1 r2 are the first two random
 characters: 1,024 folders, about 100 files each at 100,000 tickets, so a commit rewrites a few
@@ -19,11 +28,14 @@ from collections.abc import Callable
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 TIME_CHARS = 6
-RANDOM_CHARS = 5
+RANDOM_CHARS = 5  # layout 1: time first, then these random characters
 BODY_CHARS = TIME_CHARS + RANDOM_CHARS
+LEAD_RANDOM_CHARS = 6  # layout 2: these random characters first, then the time
+BODY2_CHARS = LEAD_RANDOM_CHARS + TIME_CHARS
+SHORT_MIN = 4  # a short ID shows at least this many body characters (like git's %h)
 DEFAULT_PREFIXES = {"incident": "INC", "request": "REQ", "case": "CASE", "task": "TASK"}
 
-ID_PATTERN = re.compile(r"^[A-Z]{2,8}-[0-9A-HJKMNP-TV-Z]{11}$")
+ID_PATTERN = re.compile(r"^[A-Z]{2,8}-[0-9A-HJKMNP-TV-Z]{11,12}$")
 # What a user may type to name a ticket: letters, digits and one dash; never a path.
 TYPED_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,39}$")
 
@@ -39,12 +51,14 @@ def encode(number: int, width: int) -> str:
 
 
 def new_id(prefix: str, now: dt.datetime, taken: Callable[[str], bool]) -> str:
+    """A fresh layout-2 ID (random first, then the time) that `taken` says is free."""
     import secrets  # here, not at the top: it loads OpenSSL (~10 ms) that reads never need
 
     seconds = max(0, int((now - EPOCH).total_seconds()))
     stamp = encode(seconds % (32**TIME_CHARS), TIME_CHARS)
     for _ in range(100):
-        candidate = f"{prefix}-{stamp}{encode(secrets.randbits(5 * RANDOM_CHARS), RANDOM_CHARS)}"
+        lead = encode(secrets.randbits(5 * LEAD_RANDOM_CHARS), LEAD_RANDOM_CHARS)
+        candidate = f"{prefix}-{lead}{stamp}"
         if not taken(candidate):
             return candidate
     raise RuntimeError("could not find a free ticket ID")  # 100 collisions: the RNG is broken
@@ -59,7 +73,30 @@ def relative_path(ticket_id: str) -> str:
     if not is_valid(ticket_id):
         raise ValueError(f"not a ticket ID: {ticket_id!r}")
     body = ticket_id.split("-", 1)[1]
-    return f"tickets/{body[TIME_CHARS]}/{body[TIME_CHARS + 1]}/{ticket_id}.toml"
+    first = TIME_CHARS if len(body) == BODY_CHARS else 0  # where the random characters start
+    return f"tickets/{body[first]}/{body[first + 1]}/{ticket_id}.toml"
+
+
+def short_length(body: str, neighbours: tuple[str | None, str | None]) -> int:
+    """How many characters of `body` make it unique, given the bodies just before and after
+    it in sorted order (None at either end): one more than the longest prefix it shares with
+    either, at least SHORT_MIN, at most the whole body."""
+    shared = 0
+    for other in neighbours:
+        if other is not None:
+            n = 0
+            for a, b in zip(body, other, strict=False):
+                if a != b:
+                    break
+                n += 1
+            shared = max(shared, n)
+    return min(len(body), max(SHORT_MIN, shared + 1))
+
+
+def short(ticket_id: str, length: int) -> str:
+    """`INC-` and the first `length` characters of the body."""
+    prefix, body = ticket_id.split("-", 1)
+    return f"{prefix}-{body[:length]}"
 
 
 def normalise_typed(text: str) -> str:

@@ -404,6 +404,33 @@ class Index:
             sql, arg = "SELECT id FROM tickets WHERE body >= ? AND body < ? ORDER BY id LIMIT 11", typed
         return [r[0] for r in self.db.execute(sql, (arg, arg + "\uffff"))]
 
+    def short_ids(self, ticket_ids: Sequence[str]) -> dict[str, str]:
+        """Full ID -> shortest unique prefix (`INC-7KQ2`), unique among every ticket's body
+        (so the short ID also works without its type prefix), at least ids.SHORT_MIN body
+        characters. Two indexed look-ups per ID; one sorted pass for long lists."""
+        import bisect
+
+        out: dict[str, str] = {}
+        many = len(ticket_ids) > 200
+        bodies: list[str] = ([r[0] for r in self.db.execute("SELECT body FROM tickets "
+                                                             "ORDER BY body")] if many else [])
+        for tid in ticket_ids:
+            body = tid.split("-", 1)[-1]
+            if many:
+                i = bisect.bisect_left(bodies, body)
+                before = bodies[i - 1] if i > 0 else None
+                j = i + 1 if i < len(bodies) and bodies[i] == body else i
+                after = bodies[j] if j < len(bodies) else None
+            else:
+                row = self.db.execute("SELECT max(body) FROM tickets WHERE body < ?",
+                                      (body,)).fetchone()
+                before = row[0] if row else None
+                row = self.db.execute("SELECT min(body) FROM tickets WHERE body > ?",
+                                      (body,)).fetchone()
+                after = row[0] if row else None
+            out[tid] = ids.short(tid, ids.short_length(body, (before, after)))
+        return out
+
     def select(self, where: str = "1", params: Sequence[Any] = (), order: str = "id",
                limit: int | None = None, columns: str = "*") -> list[sqlite3.Row]:
         """Rows of the tickets table. `where`/`order` are SQL written by sdesk, never by users;

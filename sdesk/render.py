@@ -20,7 +20,10 @@ def emit(
     as_csv: bool = False,
     fmt: str | None = None,
     headers: Sequence[str] | None = None,
+    no_pager: bool = True,
 ) -> None:
+    """Rows as JSON, CSV or a table; a table longer than the screen goes through the pager
+    (sdesk.pager) unless `no_pager`."""
     if as_json:
         # One row per line through json's C encoder: indent= forces its pure-Python encoder,
         # 4x slower (1.1 s for the 9,000 open tickets of a 100,000 store). Still one JSON array.
@@ -38,8 +41,13 @@ def emit(
     if not rows:
         click.echo("(none)")
         return
-    click.echo(table([[_cell(row.get(c)) for c in columns] for row in rows],
-                     headers or columns, fmt))
+    text = table([[_cell(row.get(c)) for c in columns] for row in rows], headers or columns, fmt)
+    if no_pager:
+        click.echo(text)
+    else:
+        from sdesk import pager
+
+        pager.echo(text, no_pager)
 
 
 def table(data: Sequence[Sequence[Any]], headers: Sequence[str], fmt: str | None = None) -> str:
@@ -65,13 +73,23 @@ def _aligned(data: Sequence[Sequence[Any]], headers: Sequence[str], dashes: bool
     rows = [[str(c).strip() for c in row] for row in data]
     if not all(c.isascii() for row in [heads, *rows] for c in row):
         return None
-    widths = [max([len(h) + 2] + [len(row[i]) for row in rows]) for i, h in enumerate(heads)]
+    widths = [max([len(h) + 2] + [_width(row[i]) for row in rows]) for i, h in enumerate(heads)]
 
     def line(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+        return "  ".join(c + " " * (w - _width(c))
+                         for c, w in zip(cells, widths, strict=True)).rstrip()
 
     lines = [line(heads)] + (["  ".join("-" * w for w in widths)] if dashes else [])
     return "\n".join(lines + [line(row) for row in rows])
+
+
+def _width(text: str) -> int:
+    """Columns `text` takes on a terminal: colour codes (sdesk.due) take none."""
+    if "\x1b" not in text:
+        return len(text)
+    import re
+
+    return len(re.sub(r"\x1b\[[0-9;]*m", "", text))
 
 
 def _cell(value: Any) -> str:

@@ -33,6 +33,7 @@ class App:
     store_path: str | None = None
     actor_text: str | None = None
     now_text: str | None = None
+    no_pager: bool = False
     _now: dt.datetime | None = field(default=None, repr=False)
 
     @cached_property

@@ -11,9 +11,10 @@ import click
 from sdesk.commands.common import App, output_options, parse_when, pass_app
 from sdesk.model import STATUSES, TICKET_TYPES
 
-COLUMNS = ["id", "priority", "vip", "status", "team", "assignee", "resolve_by", "title"]
+COLUMNS = ["id", "priority", "vip", "status", "team", "assignee", "respond_by", "resolve_by",
+           "title"]
 WIDE = ["id", "type", "priority", "vip", "status", "team", "assignee", "requester", "agency",
-        "opened_at", "resolve_by", "title"]
+        "opened_at", "respond_by", "resolve_by", "title"]
 # The names of list's --sort (their order is sdesk.queries.SORTS; kept here so --help does not
 # import the query layer).
 SORT_NAMES = ["id", "opened", "resolve-by", "priority", "queue", "updated"]
@@ -25,8 +26,10 @@ def when(value: float | None, tz: dt.tzinfo) -> str | None:
     return dt.datetime.fromtimestamp(value, tz).strftime("%Y-%m-%d %H:%M")
 
 
-def view(row: sqlite3.Row, tz: dt.tzinfo, full: bool = False) -> dict[str, Any]:
-    """A ticket row for output; `full` adds everything the index knows (for --json)."""
+def view(row: sqlite3.Row, tz: dt.tzinfo, full: bool = False, now: dt.datetime | None = None,
+         colour: bool = False) -> dict[str, Any]:
+    """A ticket row for output; `full` adds everything the index knows (for --json). With
+    `now`, the due times carry the time left or OVERDUE (tables for people)."""
     if not full:
         return {
             "id": row["id"], "type": row["type"], "priority": f"P{row['priority']}",
@@ -34,7 +37,8 @@ def view(row: sqlite3.Row, tz: dt.tzinfo, full: bool = False) -> dict[str, Any]:
             "assignee": row["assignee"],
             "requester": row["requester_name"] or row["requester_email"],
             "agency": row["agency"], "opened_at": when(row["opened_at"], tz),
-            "resolve_by": when(row["resolve_by"], tz), "title": row["title"],
+            "respond_by": due_cell(row, "respond_by", tz, now, colour),
+            "resolve_by": due_cell(row, "resolve_by", tz, now, colour), "title": row["title"],
         }
     hidden = ("path", "dir", "mtime_ns", "size", "sha", "racy", "body")
     # sqlite3.Row iterates its values; zip with its keys (9,000 rows in `list --json`).
@@ -48,6 +52,20 @@ def view(row: sqlite3.Row, tz: dt.tzinfo, full: bool = False) -> dict[str, Any]:
     for key in ("related", "flags", "kb", "skills"):
         out[key] = out[key].split() if out[key] else []
     return out
+
+
+def due_cell(row: sqlite3.Row, name: str, tz: dt.tzinfo, now: dt.datetime | None,
+             colour: bool) -> str | None:
+    """Respond By or Resolve By of an index row: the plain time for scripts (`now` None);
+    for people, the time left or OVERDUE while it still runs (sdesk.due.cell)."""
+    from sdesk.due import cell
+
+    value = row[name]
+    if now is None or value is None:
+        return when(value, tz)
+    done = not row["open"] or (name == "respond_by" and row["first_response_at"] is not None)
+    return cell(dt.datetime.fromtimestamp(value, tz), now, done=done, paused=bool(row["on_hold"]),
+                colour=colour)
 
 
 def assignee_id(app: App, text: str) -> str:
@@ -66,13 +84,22 @@ def assignee_id(app: App, text: str) -> str:
 
 def render_rows(app: App, rows: list[sqlite3.Row], as_json: bool, as_csv: bool,
                 fmt: str | None, wide: bool) -> None:
+    from sdesk.due import use_colour
     from sdesk.render import emit
 
     tz = app.store.tz
     for problem in app.store.index.problems:
         click.echo(f"sdesk: warning: {problem.message} (skipped)", err=True)
-    data = [view(r, tz, full=as_json) for r in rows]
-    emit(data, WIDE if wide else COLUMNS, as_json=as_json, as_csv=as_csv, fmt=fmt)
+    if as_json or as_csv:  # scripts: full IDs, plain times
+        data = [view(r, tz, full=as_json) for r in rows]
+    else:  # people: short IDs, time left, colour on a terminal
+        now, colour = app.now, use_colour()
+        short = app.store.index.short_ids([r["id"] for r in rows])
+        data = [view(r, tz, now=now, colour=colour) for r in rows]
+        for item in data:
+            item["id"] = short[item["id"]]
+    emit(data, WIDE if wide else COLUMNS, as_json=as_json, as_csv=as_csv, fmt=fmt,
+         no_pager=app.no_pager)
 
 
 @click.command("list")

@@ -18,7 +18,7 @@ def log(app: App, ticket_id: str, patch: bool) -> None:
     Example:
       sdesk log INC-0K3M -p
     """
-    from sdesk import git
+    from sdesk import git, pager
 
     store = app.store
     ticket_id = store.resolve_id(ticket_id)
@@ -26,4 +26,4 @@ def log(app: App, ticket_id: str, patch: bool) -> None:
     args = ["log", "--follow", "--date=iso-local",
             "--format=%h  %ad  %an%n    %s", *(["-p"] if patch else ["--stat=100"]), "--", path]
     out = git.run(args, store.top).stdout
-    click.echo(out.rstrip() if out.strip() else f"{ticket_id}: no commits yet")
+    pager.echo(out.rstrip() if out.strip() else f"{ticket_id}: no commits yet", app.no_pager)

@@ -90,4 +90,7 @@ def new(app: App, ticket_type: str, title: str | None, description: str | None, 
         click.echo(json.dumps(jsonable(ticket), indent=2, ensure_ascii=False))
     else:
         click.echo(ticket.id)
+        # The short ID to read to the caller, on stderr: scripts keep reading the full ID,
+        # which never becomes ambiguous, from stdout.
+        click.echo(f"short ID: {store.index.short_ids([ticket.id])[ticket.id]}", err=True)
         mention_kb(app, ticket)

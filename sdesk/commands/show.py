@@ -33,7 +33,11 @@ def show(app: App, ticket_id: str, as_json: bool) -> None:
         data["links"] = links
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    click.echo("\n".join(render(ticket, links, app.now)))
+    from sdesk import pager
+    from sdesk.due import use_colour
+
+    short_id = store.index.short_ids([ticket.id])[ticket.id]
+    pager.echo("\n".join(render(ticket, links, app.now, short_id, use_colour())), app.no_pager)
 
 
 def relations(app: App, ticket: Ticket) -> dict[str, list[str]]:
@@ -51,21 +55,16 @@ def relations(app: App, ticket: Ticket) -> dict[str, list[str]]:
     }
 
 
-def span(delta: dt.timedelta) -> str:
-    minutes = int(abs(delta).total_seconds() // 60)
-    days, rest = divmod(minutes, 1440)
-    hours, mins = divmod(rest, 60)
-    parts = ([f"{days}d"] if days else []) + ([f"{hours}h"] if hours else []) + [f"{mins}m"]
-    return " ".join(parts[:2])
-
-
 def stamp(value: dt.datetime | None, tz: dt.tzinfo | None = None) -> str:
     if value is None:
         return "-"
     return (value.astimezone(tz) if tz else value).strftime("%Y-%m-%d %H:%M %Z").strip()
 
 
-def sla_line(ticket: Ticket, now: dt.datetime) -> str:
+def sla_line(ticket: Ticket, now: dt.datetime, colour: bool = False) -> str:
+    """Resolve By with the time left, OVERDUE, paused, or met/missed once done."""
+    from sdesk.due import cell
+
     if ticket.resolve_by is None:
         return "-"
     due = stamp(ticket.resolve_by, now.tzinfo)
@@ -75,13 +74,28 @@ def sla_line(ticket: Ticket, now: dt.datetime) -> str:
         return f"{due} ({'met' if met else 'missed'})"
     if ticket.on_hold:
         return f"{due} (paused: on hold since {stamp(ticket.holds[-1].start, now.tzinfo)})"
-    from sdesk.sla import until
-
-    left = until(now, ticket.resolve_by)
-    return f"{due} (OVERDUE by {span(left)})" if left.total_seconds() < 0 else f"{due} (in {span(left)})"
+    return cell(ticket.resolve_by, now, colour=colour)
 
 
-def render(ticket: Ticket, links: dict[str, list[str]], now: dt.datetime) -> list[str]:
+def respond_line(ticket: Ticket, now: dt.datetime, colour: bool = False) -> str:
+    """Respond By (the first public response) with the time left or OVERDUE, or when the
+    first response came and whether it met the target."""
+    from sdesk.due import cell
+
+    if ticket.respond_by is None:
+        return "-"
+    if ticket.first_response_at is not None:
+        met = ticket.first_response_at <= ticket.respond_by
+        return (f"{stamp(ticket.respond_by, now.tzinfo)} (responded "
+                f"{stamp(ticket.first_response_at, now.tzinfo)}, {'met' if met else 'missed'})")
+    if not ticket.is_open or ticket.on_hold:
+        return f"{stamp(ticket.respond_by, now.tzinfo)} (no response recorded)"
+    return cell(ticket.respond_by, now, colour=colour)
+
+
+def render(ticket: Ticket, links: dict[str, list[str]], now: dt.datetime, short_id: str = "",
+           colour: bool = False) -> list[str]:
+    """The ticket as text lines; `short_id` (the shortest unique prefix) heads it when given."""
     tz = now.tzinfo
     r = ticket.requester
     who = r.name or r.email or "-"
@@ -92,7 +106,7 @@ def render(ticket: Ticket, links: dict[str, list[str]], now: dt.datetime) -> lis
     if ticket.vip:
         who += "  [VIP]"
     lines = [
-        f"{ticket.id}  {ticket.title}",
+        f"{short_id or ticket.id}  {ticket.title}",
         f"  Type:       {ticket.type} via {ticket.channel}",
         f"  Status:     {ticket.status}" + (f" ({', '.join(ticket.flags)})" if ticket.flags else ""),
         f"  Priority:   P{ticket.priority} (impact {ticket.impact}, urgency {ticket.urgency})",
@@ -100,8 +114,11 @@ def render(ticket: Ticket, links: dict[str, list[str]], now: dt.datetime) -> lis
         f"  Owned by:   {ticket.team}" + (f" (tier {ticket.tier})" if ticket.tier > 1 else ""),
         f"  Assignee:   {ticket.assignee or '-'}",
         f"  Opened:     {stamp(ticket.opened_at, tz)}",
-        f"  Resolve by: {sla_line(ticket, now)}",
+        f"  Respond by: {respond_line(ticket, now, colour)}",
+        f"  Resolve by: {sla_line(ticket, now, colour)}",
     ]
+    if short_id and short_id != ticket.id:
+        lines.insert(1, f"  ID:         {ticket.id}")
     if ticket.service or ticket.category:
         lines.append(f"  Service:    {ticket.service or '-'}"
                      + (f" / {ticket.category}" if ticket.category else "")

@@ -1,0 +1,43 @@
+"""Long output through a pager, the way git does it: only when stdout is a terminal, never with `--no-pager`; the pager is $SDESK_PAGER, else $PAGER, else `less`, and
+`less` gets LESS=FRX unless LESS is set (quit when it fits on one screen, keep colour, leave
+the text on the screen). An empty pager or `cat` means none.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import click
+
+
+def wanted(no_pager: bool) -> str | None:
+    """The pager command to use now, or None (piped, --no-pager, or set to none)."""
+    if no_pager or not sys.stdout.isatty():
+        return None
+    command = os.environ.get("SDESK_PAGER", os.environ.get("PAGER", "less")).strip()
+    return None if command in ("", "cat") else command
+
+
+def echo(text: str, no_pager: bool) -> None:
+    """Print `text` (a newline is added), through the pager when one is wanted. A pager that
+    cannot start falls back to printing."""
+    command = wanted(no_pager)
+    if command is None:
+        click.echo(text)
+        return
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")
+    try:
+        proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
+    except OSError:
+        click.echo(text)
+        return
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write((text + "\n").encode("utf-8", "replace"))
+        proc.stdin.close()
+    except BrokenPipeError:  # the reader quit the pager early: not an error
+        pass
+    proc.wait()
