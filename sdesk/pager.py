@@ -1,4 +1,5 @@
-"""Long output through a pager, the way git does it: only when stdout is a terminal, never with `--no-pager`; the pager is $SDESK_PAGER, else $PAGER, else `less`, and
+"""Long output through a pager, the way git does it: only when stdout is a terminal, never
+with `--no-pager`; the pager is $SDESK_PAGER, else $PAGER, else `less`, and
 `less` gets LESS=FRX unless LESS is set (quit when it fits on one screen, keep colour, leave
 the text on the screen). An empty pager or `cat` means none.
 """

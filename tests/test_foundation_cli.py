@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import Desk, run_sdesk
 
+from sdesk import ids
 from sdesk.cli import cli
 
 
@@ -121,7 +122,7 @@ def test_a_commit_never_sweeps_in_other_staged_work(desk: Desk) -> None:
     desk.git("add", "notes.txt")
     desk.run("note", tid, "hello")
     changed = desk.git("show", "--name-only", "--format=", "HEAD").split()
-    assert changed == [f"tickets/{tid[10]}/{tid[11]}/{tid}.toml"]
+    assert changed == [ids.relative_path(tid)]
     assert "A  notes.txt" in desk.git("status", "--porcelain")
 
 
@@ -166,7 +167,7 @@ def test_broken_ticket_file_is_named_with_its_line(desk: Desk) -> None:
     path = next((desk.root / "tickets").rglob(f"{tid}.toml"))
     path.write_text(path.read_text().replace('status = "new"', 'status = = "new"'))
     result = desk.fails("show", tid)
-    assert f"tickets/{tid[10]}/{tid[11]}/{tid}.toml: broken TOML" in result.stderr
+    assert f"{ids.relative_path(tid)}: broken TOML" in result.stderr
     assert "line 5" in result.stderr
     listing = desk.run("list")
     assert "broken TOML" in listing.stderr and "(skipped)" in listing.stderr
