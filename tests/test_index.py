@@ -189,11 +189,11 @@ def test_a_broken_ticket_file_is_a_warning_and_list_still_works(seeded: Desk) ->
     agrees_with_full_scan(seeded)
     replace_bytes(path, b'schema = 1\nid = "oops\n')  # as an editor saves: a new file
     for _ in range(2):  # still reported on the next run, when nothing changed
-        result = seeded.run("list", "--all")
+        result = seeded.run("list", "--all", "--csv")
         assert "warning" in result.stderr and path.name in result.stderr
         assert ticket.id not in result.stdout
     replace_bytes(path, good)
-    result = seeded.run("list", "--all")
+    result = seeded.run("list", "--all", "--csv")
     assert "warning" not in result.stderr and ticket.id in result.stdout
     agrees_with_full_scan(seeded)
 

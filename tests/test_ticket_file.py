@@ -123,11 +123,11 @@ def test_unknown_field_is_refused_by_name() -> None:
         loads(dumps(t).replace('team = "T"', 'team = "T"\ncolour = "red"'), "t.toml")
 
 
-def test_ids_sort_by_creation_and_shard_into_1024_folders() -> None:
+def test_ids_end_with_the_creation_time_and_shard_into_1024_folders() -> None:
     early = ids.new_id("INC", dt.datetime(2026, 1, 1, tzinfo=dt.UTC), lambda _: False)
     late = ids.new_id("INC", dt.datetime(2026, 1, 1, 0, 0, 1, tzinfo=dt.UTC), lambda _: False)
-    assert early.split("-")[1] < late.split("-")[1]
-    assert ids.is_valid(early) and len(early) == 15
+    assert early[-ids.TIME_CHARS:] < late[-ids.TIME_CHARS:]
+    assert ids.is_valid(early) and len(early) == 16
     folder = ids.relative_path(early).split("/")
     assert folder[0] == "tickets" and len(folder[1]) == 1 and len(folder[2]) == 1
 

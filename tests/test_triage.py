@@ -80,7 +80,7 @@ def test_unsupported_agency_goes_back_to_service_desk_and_leads_are_told(desk: D
     assert t["journal"][-1]["visibility"] == "internal"
     [mail] = mails(desk)
     assert mail["To"] == "ServiceDeskLeads@omes.ok.gov"
-    assert "outbox/" in desk.git("show", "--stat", "HEAD")
+    assert "outbox/" in desk.git("show", "--name-only", "HEAD")
 
 
 def test_service_the_team_does_not_provide_is_handed_back_with_a_hop(desk: Desk) -> None:

@@ -116,7 +116,7 @@ def render_rows(app: App, rows: list[sqlite3.Row], as_json: bool, as_csv: bool,
 @click.option("--text", help="Words in the title (case-insensitive).")
 @click.option("--since", help="Opened on or after (date).")
 @click.option("--all", "include_done", is_flag=True, help="Include resolved and closed.")
-@click.option("--sort", type=click.Choice(SORT_NAMES), default="id", show_default=True)
+@click.option("--sort", type=click.Choice(SORT_NAMES), default="opened", show_default=True)
 @click.option("--limit", "-n", type=click.IntRange(min=1), help="At most N tickets.")
 @click.option("--wide", "-w", is_flag=True, help="More columns.")
 @output_options
