@@ -68,7 +68,7 @@ def agrees_with_full_scan(desk: Desk) -> None:
         want = {k: v for k, v in row_of(ticket).items() if k not in BOOKKEEPING}
         assert rows[tid] == want, tid
     now = dt.datetime.fromisoformat(NOW)
-    by_id = sorted(tickets.values(), key=lambda t: t.id)
+    by_id = sorted(tickets.values(), key=lambda t: (t.opened_at, t.id))  # list: --sort opened
     opened = [t for t in by_id if t.is_open]
     assert ids_of(desk, "list") == [t.id for t in opened]
     assert ids_of(desk, "list", "--all") == [t.id for t in by_id]
