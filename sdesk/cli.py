@@ -266,6 +266,13 @@ def run(call: Any) -> int:
         # `sdesk list | head`: the reader went away; that is not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except SystemExit:
+        # click turns a closed pipe (EPIPE) into exit 1 with no message, after wrapping stdout
+        # in PacifyFlushWrapper: `sdesk import ... | head -1` after the commit is not a failure.
+        if type(sys.stdout).__name__.endswith("PacifyFlushWrapper"):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+        raise
     except Exception as exc:
         if os.environ.get("SDESK_DEBUG"):
             import traceback  # only here: it costs ~20 ms of start-up

@@ -15,17 +15,8 @@ from typing import TYPE_CHECKING
 from sdesk import queries
 from sdesk.errors import SdeskError
 from sdesk.model import Ticket, dumps
-from sdesk.servicenow import (
-    KNOWLEDGE_FLAG,
-    BadRow,
-    Dates,
-    Mapper,
-    Row,
-    build_ticket,
-    decode,
-    group_rows,
-    read_rows,
-)
+from sdesk.servicenow import KNOWLEDGE_FLAG, Mapper, build_ticket
+from sdesk.servicenow_read import BadRow, Dates, Groups, open_export, read_export
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -74,6 +65,7 @@ class Summary:
     unchanged: int = 0
     older: int = 0  # incidents whose rows are older than what was imported before
     bad: list[BadRow] = field(default_factory=list)
+    ambiguous: list[BadRow] = field(default_factory=list)  # times in a repeated DST hour
     unknown_teams: Counter[str] = field(default_factory=Counter)
     unknown_locations: Counter[str] = field(default_factory=Counter)
     callers: set[str] = field(default_factory=set)
@@ -84,22 +76,28 @@ class Summary:
         return len(self.created) + len(self.updated)
 
 
-def plan_import(store: Store, groups: dict[str, list[Row]], now: dt.datetime,
-                progress: Callable[[int], None] | None = None
+def plan_import(store: Store, groups: Groups, now: dt.datetime,
+                progress: Callable[[int], None] | None = None, limit: int | None = None
                 ) -> tuple[Summary, dict[str, tuple[Ticket, bytes]]]:
     """The tickets an import would write (ID -> ticket and its file's bytes) and its summary;
-    reads the store, writes nothing."""
+    reads the store, writes nothing. Each incident's rows are released once its ticket is
+    built, so the rows and the tickets are never all held at once."""
     ref = store.reference
     mapper = Mapper(ref)
     known_locations = {a.location.casefold() for a in ref.agencies.values()}
     known_locations |= {t.location.casefold() for t in ref.technicians.values()}
     existing = queries.imported_refs(store.index)
-    summary = Summary(incidents=len(groups))
+    numbers = list(groups.rows)[:limit]
+    summary = Summary(incidents=len(numbers))
     files: dict[str, tuple[Ticket, bytes]] = {}
     taken: set[str] = set()
-    for number, rows in groups.items():
+    for number in numbers:
+        rows = groups.sorted_rows(number)
+        summary.rows += len(rows)
         ticket_id = existing.get(number) or (number if _is_own_id(store, number) else "")
-        fresh = build_ticket(number, rows, ticket_id or store.new_id("incident", now, taken), mapper)
+        fresh = build_ticket(number, rows, ticket_id or store.new_id("incident", now, taken),
+                             mapper, summary.ambiguous)
+        del groups.rows[number], rows
         if ticket_id == number:
             fresh.external_ref = ""  # an sdesk ticket exported and imported back
         data = dumps(fresh).encode("utf-8")
@@ -160,7 +158,12 @@ def write_import(store: Store, files: dict[str, tuple[Ticket, bytes]], message: 
     return write_and_commit(store, written, [t for t, _ in files.values()], message, actor)
 
 
+COMMIT_LIST = 20  # tickets named in an import's commit message; the tree diff has the rest
+
+
 def commit_message(name: str, summary: Summary) -> str:
+    """A readable message at any size: the counts, and at most COMMIT_LIST tickets as
+    trailers (the commit's tree diff lists every file it changed)."""
     from sdesk import git
 
     counts = (f"{summary.changed} tickets ({len(summary.created)} new, "
@@ -168,25 +171,31 @@ def commit_message(name: str, summary: Summary) -> str:
     lines = [f"import servicenow {name}: {counts}", "",
              f"{summary.incidents} incidents, {summary.unchanged} unchanged, "
              f"{len(summary.bad)} bad rows skipped.", ""]
+    changed = summary.created + summary.updated
+    if len(changed) > COMMIT_LIST:
+        lines += [f"The first {COMMIT_LIST} of {len(changed)} tickets are named below; "
+                  "`git show --stat` lists them all.", ""]
     pairs = [("Sdesk-Action", "import")]
-    pairs += [("Sdesk-Ticket", t) for t in summary.created + summary.updated]
+    pairs += [("Sdesk-Ticket", t) for t in changed[:COMMIT_LIST]]
     return "\n".join(lines) + git.trailers(pairs) + "\n"
 
 
-def load_file(path: str, store: Store, limit: int | None = None
-              ) -> tuple[dict[str, list[Row]], Summary]:
-    """Parse an export into incidents (at most `limit`), with rows and bad rows counted."""
+def load_file(path: str, store: Store) -> tuple[Groups, Summary]:
+    """Read an export as a stream into incidents (Groups), with its bad rows; ValidationError
+    for a file that cannot be read exactly (sdesk/servicenow_read.py)."""
     name = os.path.basename(path)
+    groups, summary = Groups(), Summary()
+    dates = Dates(store.tz)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        handle = open_export(path)
     except OSError as exc:
         raise SdeskError(f"{path}: cannot read: {exc.strerror}") from None
-    rows, bad = read_rows(decode(data, name), name, Dates(store.tz))
-    groups = group_rows(rows)
-    if limit is not None:
-        groups = dict(list(groups.items())[:limit])
-    summary = Summary(rows=sum(len(g) for g in groups.values()), bad=bad)
+    with handle:
+        for row in read_export(handle, name, dates):
+            if isinstance(row, BadRow):
+                summary.bad.append(row)
+            else:
+                groups.add(row)
     return groups, summary
 
 
@@ -205,6 +214,13 @@ def iter_summary(summary: Summary, dry_run: bool) -> Iterator[str]:
             yield f"  line {bad.line}: {bad.problem}"
         if len(summary.bad) > 50:
             yield f"  ... and {len(summary.bad) - 50} more"
+    if summary.ambiguous:
+        yield (f"{len(summary.ambiguous)} times in the repeated hour of a daylight-saving change "
+               "could be read either way:")
+        for note in summary.ambiguous[:20]:
+            yield f"  line {note.line}: {note.problem}"
+        if len(summary.ambiguous) > 20:
+            yield f"  ... and {len(summary.ambiguous) - 20} more"
     if summary.unknown_teams:
         yield _counted("groups not in the reference data (kept as they are)", summary.unknown_teams)
     if summary.unknown_locations:

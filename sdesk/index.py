@@ -30,7 +30,7 @@ from sdesk.model import Ticket, from_document, loads
 if TYPE_CHECKING:
     from sdesk.store import Store
 
-INDEX_VERSION = 3  # 3: KPI columns counted, ttr_clock, ttr_bh (sdesk/kpi.py)
+INDEX_VERSION = 4  # 3: KPI columns counted, ttr_clock, ttr_bh (sdesk/kpi.py); 4: sla_met
 PARALLEL_MIN_DIRS = 64  # below this a cold load is quicker without starting processes
 RACY_NS = 1_000_000_000
 
@@ -53,7 +53,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("on_hold", "INTEGER"), ("held_seconds", "REAL"), ("last_public_at", "REAL"),
     ("journal_count", "INTEGER"),
     # Derived for KPIs by kpi_values below; ttr_bh is filled by `sdesk kpi` itself.
-    ("counted", "INTEGER"), ("ttr_clock", "REAL"), ("ttr_bh", "REAL"),
+    ("counted", "INTEGER"), ("ttr_clock", "REAL"), ("ttr_bh", "REAL"), ("sla_met", "INTEGER"),
 ]
 NAMES = [name for name, _ in COLUMNS]
 
@@ -69,13 +69,17 @@ EXCLUDED_CODES = ("duplicate", "withdrawn")
 def kpi_values(ticket: Ticket, held_seconds: float) -> dict[str, Any]:
     """The index columns KPIs derive from one ticket. `counted`: 1 a resolution every
     resolution measure counts, 0 resolved but excluded (duplicate, withdrawn), NULL not
-    resolved or a task. `ttr_bh` is filled later by fill_business_hours (it needs the calendar)."""
+    resolved (a ticket closed without a resolution included) or a task. `sla_met`: 1/0 the
+    resolution SLA verdict (sdesk.sla.resolution_met: the source's for an import), NULL none.
+    `ttr_bh` is filled later by fill_business_hours (it needs the calendar)."""
     resolved = ticket.resolved_at
     if resolved is None or ticket.type == "task":
-        return {"counted": None, "ttr_clock": None, "ttr_bh": None}
+        return {"counted": None, "ttr_clock": None, "ttr_bh": None, "sla_met": None}
     code = ticket.resolution.code if ticket.resolution else ""
     clock = (resolved.timestamp() - ticket.opened_at.timestamp() - held_seconds) / 3600.0
-    return {"counted": int(code not in EXCLUDED_CODES), "ttr_clock": clock, "ttr_bh": None}
+    met = sla.resolution_met(ticket)
+    return {"counted": int(code not in EXCLUDED_CODES), "ttr_clock": clock, "ttr_bh": None,
+            "sla_met": None if met is None else int(met)}
 
 
 def row_of(ticket: Ticket) -> dict[str, Any]:

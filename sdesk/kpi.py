@@ -72,7 +72,7 @@ def median_p90(ordered: list[float]) -> tuple[float | None, float | None]:
 # (a cold rebuild does not pay for them); dropped with the table when the index is rebuilt.
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS tickets_kpi_r ON tickets (counted, priority, resolved_at,
-  first_contact, csat_score, resolve_by, reopens, reassignments, kb, ttr_clock, ttr_bh, team,
+  first_contact, csat_score, sla_met, reopens, reassignments, kb, ttr_clock, ttr_bh, team,
   assignee, agency, channel, type);
 CREATE INDEX IF NOT EXISTS tickets_kpi_o ON tickets (type, priority, channel, opened_at, tier,
   assigned_at, respond_by, first_response_at, team, assignee, agency);
@@ -153,7 +153,7 @@ def _drop_old_cache(store: Store) -> None:
 _RESOLVED_SQL = """
 SELECT {g} AS g, counted AS c, priority, count(*) AS n, sum(first_contact = 1) AS fcr,
   count(csat_score) AS csat_n, sum(csat_score) AS csat_sum, sum(csat_score >= 4) AS csat_top2,
-  count(resolve_by) AS sla_n, sum(resolved_at <= resolve_by) AS sla_met,
+  count(sla_met) AS sla_n, sum(sla_met) AS sla_met,
   sum(reopens > 0) AS reopened, sum(reassignments) AS hops_sum, count(reassignments) AS hops_n,
   sum(kb != '') AS kb_linked, sum(ttr_clock) AS clock_sum, count(ttr_clock) AS clock_n,
   sum(ttr_bh) AS bh_sum, count(ttr_bh) AS bh_n

@@ -275,6 +275,14 @@ def imported_refs(index: Index) -> dict[str, str]:
             for r in index.select("external_ref != ''", columns="id, external_ref")}
 
 
+def team_held(index: Index, name: str) -> str:
+    """The team a ticket holds whose name is `name` compared without case ("" when none):
+    imported tickets carry groups teams.toml does not list ("Group 70")."""
+    rows = index.select("team = ? COLLATE NOCASE", [name.strip()], order="team", columns="team",
+                        limit=1)
+    return str(rows[0]["team"]) if rows else ""
+
+
 def assignee_known(index: Index, name: str) -> bool:
     """Whether any ticket is assigned to `name` (compared without case): imported tickets
     carry assignees technicians.toml does not list."""

@@ -5,33 +5,27 @@ incident. Rows are grouped by `number`; within an incident they are ordered by s
 (then sys_mod_count, then file order). The last row gives the final state; every change of
 state, assignment group or assignee along the way becomes an "import" journal entry at its time.
 
-Everything here is pure (no clock, disk or git): `read_rows`, `group_rows` and `build_ticket`.
+Reading (streaming, strict CSV, delimiter, dates) is sdesk/servicenow_read.py. Mapping here is
+pure (no clock, disk or git): `build_ticket`. The mapping keeps the source's facts rather than
+deriving them: a ticket closed without a resolution keeps `resolved_at` empty, and the source's
+`made_sla` verdict is kept in `[import] made_sla` and counts in KPIs as it stands.
 sdesk/importer.py compares with what the store holds and writes; docs/import.md has the mapping.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import TYPE_CHECKING
 
 from sdesk import sla
-from sdesk.errors import ValidationError
 from sdesk.model import DONE_STATUSES, Hold, JournalEntry, Requester, Resolution, Ticket
 from sdesk.reference import Reference
-
-if TYPE_CHECKING:
-
-    pass
+from sdesk.servicenow_read import MISSING, BadRow, Row, is_ambiguous
 
 SOURCE = "ServiceNow"
 RULE = "import servicenow"
-MISSING = ("", "?", "null", "NULL")
 
 # incident_state -> sdesk status. "Active" becomes "assigned" when someone is assigned, else
 # "triaged" (owned by a group, nobody yet). States not listed fall back on the `active` flag.
@@ -67,143 +61,8 @@ MAPPED = {
     "assignment_group", "assigned_to", "knowledge", "closed_code", "resolved_by", "resolved_at",
     "closed_at", "sys_mod_count",
 }
-DATE_COLUMNS = ("opened_at", "sys_updated_at", "resolved_at", "closed_at")
 KNOWLEDGE_FLAG = "knowledge"
-_DAY_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _LEVEL = re.compile(r"^\s*(\d+)")
-
-
-@dataclass(frozen=True)
-class BadRow:
-    line: int
-    problem: str
-
-
-@dataclass
-class Row:
-    """One parsed CSV row: its line, the raw values, and its dates."""
-
-    line: int
-    values: dict[str, str]
-    dates: dict[str, dt.datetime | None]
-
-    def get(self, column: str) -> str:
-        value = self.values.get(column, "").strip()
-        return "" if value in MISSING else value
-
-    @property
-    def when(self) -> dt.datetime:
-        moment = self.dates.get("sys_updated_at") or self.dates["opened_at"]
-        assert moment is not None
-        return moment
-
-
-class Dates:
-    """Day-first ServiceNow dates (29/2/2016 01:16) or ISO, in the store's time zone. An event
-    log repeats the same minutes many times over, so parsed values are cached."""
-
-    def __init__(self, tz: dt.tzinfo) -> None:
-        self.tz = tz
-        self.cache: dict[str, dt.datetime] = {}
-
-    def parse(self, text: str) -> dt.datetime | None:
-        text = text.strip()
-        if text in MISSING:
-            return None
-        found = self.cache.get(text)
-        if found is None:
-            found = self._parse(text)
-            self.cache[text] = found
-        return found
-
-    def _parse(self, text: str) -> dt.datetime:
-        m = _DAY_FIRST.match(text)
-        try:
-            if m:
-                day, month, year, hour, minute, second = m.groups()
-                return dt.datetime(int(year), int(month), int(day), int(hour), int(minute),
-                                   int(second or 0), tzinfo=self.tz)
-            value = dt.datetime.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"not a date: {text!r} (expected day/month/year hour:minute)") from None
-        return (value if value.tzinfo else value.replace(tzinfo=self.tz)).replace(microsecond=0)
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading
-
-
-def decode(data: bytes, name: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ValidationError(f"{name}: line {line}: not UTF-8 text (byte {exc.start}); save "
-                              "the export as UTF-8 CSV") from None
-
-
-def read_rows(text: str, name: str, dates: Dates) -> tuple[list[Row], list[BadRow]]:
-    """Every data row with its CSV line number; rows with no number or a date that does not
-    parse are returned as bad rows instead."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip().lower().lstrip("\ufeff") for h in next(reader)]
-    except StopIteration:
-        raise ValidationError(f"{name}: the file is empty") from None
-    except csv.Error as exc:
-        raise ValidationError(f"{name}: line 1: {exc}") from None
-    for needed in ("number", "opened_at"):
-        if needed not in header:
-            raise ValidationError(f"{name}: no {needed!r} column (columns: "
-                                  f"{', '.join(header[:12])}{' ...' if len(header) > 12 else ''})")
-    rows: list[Row] = []
-    bad: list[BadRow] = []
-    present = [c for c in DATE_COLUMNS if c in header]
-    start = 2
-    try:
-        for raw in reader:
-            line, start = start, reader.line_num + 1
-            if not any(cell.strip() for cell in raw):
-                continue
-            if len(raw) != len(header):
-                bad.append(BadRow(line, f"{len(raw)} fields where the header has {len(header)}"))
-                continue
-            values = {h: v.replace("\x00", "") for h, v in zip(header, raw, strict=True)}
-            row = _row(line, values, present, dates)
-            if isinstance(row, BadRow):
-                bad.append(row)
-            else:
-                rows.append(row)
-    except csv.Error as exc:
-        raise ValidationError(f"{name}: line {reader.line_num}: {exc}") from None
-    return rows, bad
-
-
-def _row(line: int, values: dict[str, str], present: list[str], dates: Dates) -> Row | BadRow:
-    if values.get("number", "").strip() in MISSING:
-        return BadRow(line, "no number")
-    parsed: dict[str, dt.datetime | None] = {}
-    for column in present:
-        try:
-            parsed[column] = dates.parse(values.get(column, ""))
-        except ValueError as exc:
-            return BadRow(line, f"{column}: {exc}")
-    if parsed.get("opened_at") is None:
-        return BadRow(line, "opened_at: missing")
-    return Row(line, values, parsed)
-
-
-def group_rows(rows: Iterable[Row]) -> dict[str, list[Row]]:
-    """Rows by incident number (in order of first appearance), each incident's rows in time
-    order: sys_updated_at, then sys_mod_count, then file order."""
-    groups: dict[str, list[Row]] = {}
-    for row in rows:
-        groups.setdefault(row.get("number").upper(), []).append(row)
-    for number, group in groups.items():
-        if len(group) > 1:
-            groups[number] = sorted(group, key=lambda r: (r.when, _int(r.get("sys_mod_count")),
-                                                          r.line))
-    return groups
 
 
 # ---------------------------------------------------------------------------------------------
@@ -275,9 +134,13 @@ def status_of(row: Row) -> str:
     return status
 
 
-def build_ticket(number: str, rows: list[Row], ticket_id: str, mapper: Mapper) -> Ticket:
+def build_ticket(number: str, rows: list[Row], ticket_id: str, mapper: Mapper,
+                 notes: list[BadRow] | None = None) -> Ticket:
     """The ticket for one incident: the last row gives its state, the rows before it its
-    journal and holds."""
+    journal and holds. Times in the repeated hour of a fall-back change are read so the
+    incident's events stay in order; a time both readings keep in order is noted in `notes`
+    (its first reading is used)."""
+    rows = _in_order(rows, notes)
     last = rows[-1]
     opened = min(r.dates["opened_at"] for r in rows if r.dates["opened_at"] is not None)
     status = status_of(last)
@@ -291,7 +154,8 @@ def build_ticket(number: str, rows: list[Row], ticket_id: str, mapper: Mapper) -
     if raw_channel and raw_channel.lower() not in CHANNELS:
         imported["contact_type"] = raw_channel
     done = status in DONE_STATUSES
-    resolved_at = (last.dates.get("resolved_at") or last.dates.get("closed_at")) if done else None
+    # The source's facts: a ticket closed without a resolution has no resolved_at.
+    resolved_at = last.dates.get("resolved_at") if done else None
     closed_at = last.dates.get("closed_at") if status == "closed" else None
     ticket = Ticket(
         id=ticket_id, type="incident", title=_title(number, last), opened_at=opened,
@@ -309,9 +173,15 @@ def build_ticket(number: str, rows: list[Row], ticket_id: str, mapper: Mapper) -
         requester=Requester(name=_line(last.get("caller_id"))),
         imported=imported,
     )
-    if resolved_at is not None and resolved_at < opened:
+    # (compared in UTC: two times of one zone compare by wall clock, blind to the DST fold)
+    if resolved_at is not None and _utc(resolved_at) < _utc(opened):
         ticket.resolved_at = opened  # a clock skew in the export must not give negative times
-    ticket.resolve_by = _resolve_by(ticket, last, mapper.ref)
+    floor = ticket.resolved_at or opened
+    if ticket.closed_at is not None and _utc(ticket.closed_at) < _utc(floor):
+        ticket.closed_at = floor
+    made = _bool(last.get("made_sla"))
+    if made is not None:
+        ticket.imported["made_sla"] = "true" if made else "false"
     if done or last.get("closed_code"):
         code = last.get("closed_code")
         ticket.resolution = Resolution(
@@ -320,7 +190,43 @@ def build_ticket(number: str, rows: list[Row], ticket_id: str, mapper: Mapper) -
             by=mapper.assignee(_line(last.get("resolved_by"))))
     ticket.holds = _holds(rows, status)
     ticket.journal = _journal(number, rows, mapper)
+    # Resolve By by our chart and the clock rules (docs/sla.md); the source's verdict, when it
+    # gave one, is what KPIs count (sla.resolution_met), not a Resolve By bent to agree with it.
+    ticket.resolve_by = sla.resolve_by_for(ticket, priority, mapper.ref)
     return ticket
+
+
+def _in_order(rows: list[Row], notes: list[BadRow] | None) -> list[Row]:
+    """The rows with every time in a repeated (fall-back) hour read so the incident's events
+    keep their order: opened <= each update, opened <= resolved <= closed. When both readings
+    keep the order the time is genuinely ambiguous: the first reading stays and it is noted."""
+    opened = min(r.dates["opened_at"] for r in rows if r.dates["opened_at"] is not None)
+    for row in rows:
+        floor = opened
+        for column in ("opened_at", "sys_updated_at", "resolved_at", "closed_at"):
+            moment = row.dates.get(column)
+            if moment is None:
+                continue
+            if is_ambiguous(moment) and column != "opened_at":
+                early, late = moment.replace(fold=0), moment.replace(fold=1)
+                keeps_early = _utc(early) >= _utc(floor)
+                if not keeps_early and _utc(late) >= _utc(floor):
+                    moment = late
+                elif keeps_early and notes is not None:
+                    notes.append(BadRow(row.line, f"{column} {moment:%Y-%m-%d %H:%M} is in the "
+                                        f"repeated hour of a daylight-saving change; read as "
+                                        f"{early.isoformat(timespec='minutes')} (the first)"))
+                row.dates = {**row.dates, column: moment}
+            if column in ("resolved_at",):
+                floor = moment
+    # The last row is the incident's latest as read (the only one kept whole); the rest are
+    # ordered again on the readings chosen.
+    return [*sorted(rows[:-1], key=lambda r: (_utc(r.when), _int(r.get("sys_mod_count")),
+                                              r.line)), rows[-1]]
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC)
 
 
 def _title(number: str, row: Row) -> str:
@@ -338,22 +244,6 @@ def _reassignments(rows: list[Row], mapper: Mapper) -> int:
         return _int(given)
     groups = [mapper.team(_line(r.get("assignment_group"))) for r in rows]
     return sum(1 for a, b in pairwise(groups) if a != b)
-
-
-def _resolve_by(ticket: Ticket, last: Row, ref: Reference) -> dt.datetime:
-    """Resolve By from our SLA chart; when the export says whether the SLA was made, Resolve By
-    is moved so KPIs (resolved_at <= resolve_by) agree with ServiceNow."""
-    due = sla.resolve_by(ticket.opened_at, ticket.priority, ref)
-    made = _bool(last.get("made_sla"))
-    if made is None:
-        return due
-    ticket.imported["made_sla"] = "true" if made else "false"
-    reached = ticket.resolved_at or ticket.updated_at or ticket.opened_at
-    if made and reached > due:
-        return reached
-    if not made and reached <= due:
-        return max(ticket.opened_at, reached - dt.timedelta(minutes=1))
-    return due
 
 
 def _holds(rows: list[Row], status: str) -> list[Hold]:

@@ -191,6 +191,20 @@ def resolve_by_for(ticket: Ticket, priority: int, ref: Reference) -> datetime:
     return due_at
 
 
+def resolution_met(ticket: Ticket) -> bool | None:
+    """Was the ticket resolved within its SLA? None when it is not resolved (a ticket closed
+    without a resolution included) or has no Resolve By. An imported ticket whose source gave
+    a verdict (`[import] made_sla`) keeps that verdict: the source's fact, not ours."""
+    if ticket.resolved_at is None:
+        return None
+    given = ticket.imported.get("made_sla", "")
+    if given in ("true", "false"):
+        return given == "true"
+    if ticket.resolve_by is None:
+        return None
+    return ticket.resolved_at.astimezone(UTC) <= ticket.resolve_by.astimezone(UTC)
+
+
 def extend_for_hold(resolve_by: datetime, hold_start: datetime, hold_end: datetime,
                     clock: str, cal: Calendar) -> datetime:
     """Resolve By moved later by the time the ticket was paused (on hold), measured on the

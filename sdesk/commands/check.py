@@ -13,10 +13,13 @@ from sdesk.commands.common import App, pass_app
 @click.option("--json", "as_json", is_flag=True, help="Problems as a JSON list.")
 @click.option("--staged", is_flag=True,
               help="Check only the staged ticket and outbox files (fast; the pre-commit hook).")
+@click.option("--deep", is_flag=True,
+              help="Also recompute every derived value in the index from the files and report "
+                   "each difference (ticket, field, both values). Reads every ticket file.")
 @click.option("--no-recover", is_flag=True,
               help="Do not roll back a command that was killed; only report it.")
 @pass_app
-def check(app: App, as_json: bool, staged: bool, no_recover: bool) -> None:
+def check(app: App, as_json: bool, staged: bool, deep: bool, no_recover: bool) -> None:
     """Validate the store: every ticket file's schema, reference files, duplicate IDs, relations
     that point nowhere, tasks without a parent, outbox messages, the index, and leftovers of a
     killed command. One line per problem (file and field); exit 1 when there is any.
@@ -27,6 +30,7 @@ def check(app: App, as_json: bool, staged: bool, no_recover: bool) -> None:
     \b
     Examples:
       sdesk check
+      sdesk check --deep
       sdesk check --json | jq '.problems[].path'
     """
     from sdesk.check import check_staged, check_store
@@ -39,6 +43,12 @@ def check(app: App, as_json: bool, staged: bool, no_recover: bool) -> None:
         with store.lock("check"):
             recovered = recovery.last_recovered(store)
     problems = check_staged(store) if staged else check_store(store)
+    if deep and not staged:
+        from sdesk.check import Problem
+        from sdesk.deepcheck import differences
+
+        problems += [Problem(d.path, d.field, f"index has {d.index_value!r}, the file gives "
+                             f"{d.file_value!r} ({d.ticket})") for d in differences(store)]
     if as_json:
         click.echo(json.dumps({"ok": not problems, "recovered": recovered,
                                "problems": [p.to_json() for p in problems]}, indent=2,

@@ -72,22 +72,94 @@ class App:
         return technician(text, self.store.reference, self.actor if wants_me else None)
 
 
-def parse_when(text: str, tz: dt.tzinfo, what: str) -> dt.datetime:
-    """ISO 8601 first (fast, exact), then anything dateutil understands; naive times are in the
-    store's time zone."""
+_RELATIVE = {"minute": "minutes", "hour": "hours", "day": "days", "week": "weeks",
+             "month": "months", "year": "years"}
+
+
+def parse_when(text: str, tz: dt.tzinfo, what: str, now: dt.datetime | None = None
+               ) -> dt.datetime:
+    """A date or time the user typed, for every option that takes one: ISO 8601 first (fast,
+    exact), then a relative date (`12 weeks ago`, `3 days ago`, `2 hours ago`, `today`,
+    `yesterday`, `now`), then anything dateutil understands; naive times are in the store's
+    time zone. Relative dates count back from `now` (default: the command's clock, --now
+    included); days, weeks, months and years keep the wall-clock time, hours and minutes are
+    real time. ValidationError naming `what` for anything else."""
     text = text.strip()
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
+        relative = _relative(text, tz, what, now)
+        if relative is not None:
+            return relative
         try:
             from dateutil import parser
 
             value = parser.parse(text)
         except (ValueError, OverflowError):
-            raise ValidationError(f"{what}: not a date or time: {text!r}") from None
+            raise ValidationError(f"{what}: not a date or time: {text!r} (ISO 8601 such as "
+                                  "2026-11-01, or e.g. '12 weeks ago')") from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
     return value.replace(microsecond=0)
+
+
+def _relative(text: str, tz: dt.tzinfo, what: str, now: dt.datetime | None
+              ) -> dt.datetime | None:
+    import re
+
+    words = " ".join(text.lower().split())
+    m = re.fullmatch(r"(\d{1,6}|an?) (minute|hour|day|week|month|year)s? ago", words)
+    if m is None and words not in ("now", "today", "yesterday"):
+        return None
+    base = (now or _command_now(what, tz)).astimezone(tz).replace(microsecond=0)
+    if words == "now":
+        return base
+    if words in ("today", "yesterday"):
+        day = base.date() - dt.timedelta(days=words == "yesterday")
+        return dt.datetime.combine(day, dt.time(), tzinfo=tz)
+    assert m is not None
+    count = 1 if m.group(1) in ("a", "an") else int(m.group(1))
+    unit = _RELATIVE[m.group(2)]
+    if unit in ("minutes", "hours"):  # real time, across a DST change too
+        return (base.astimezone(dt.UTC) - dt.timedelta(**{unit: count})).astimezone(tz)
+    from dateutil.relativedelta import relativedelta
+
+    months = count * (12 if unit == "years" else 1)
+    try:
+        wall = base.replace(tzinfo=None) - (
+            relativedelta(months=months) if unit in ("months", "years") else
+            dt.timedelta(days=count * (7 if unit == "weeks" else 1)))
+    except (OverflowError, ValueError):
+        raise ValidationError(f"{what}: {text!r} is too far back") from None
+    return wall.replace(tzinfo=tz)
+
+
+def _command_now(what: str, tz: dt.tzinfo) -> dt.datetime:
+    """The running command's clock (--now included); the wall clock for --now itself."""
+    ctx = click.get_current_context(silent=True)
+    app = ctx.find_object(App) if ctx is not None else None
+    if app is not None and what != "--now":
+        return app.now
+    return dt.datetime.now(tz)
+
+
+def team_filter(store: Store, typed: str) -> str:
+    """The team a filter option (--team of list, queue, stale, triage, workload) names: a team
+    of the reference data (its exact name or a unique prefix, sdesk.reference.team), or else
+    any team the store's tickets hold, matched without case: an import keeps groups the
+    reference data does not list ("Group 70"), and export and kpi show them, so every filter
+    accepts them too. ReferenceError (the reference's message) for a team nobody holds."""
+    from sdesk.errors import ReferenceError
+
+    try:
+        return store.reference.team(typed).name
+    except ReferenceError:
+        from sdesk import queries
+
+        held = queries.team_held(store.index, typed)
+        if held:
+            return held
+        raise
 
 
 def pass_app(f: F) -> F:

@@ -40,16 +40,19 @@ def servicenow(app: App, file: str, dry_run: bool, limit: int | None) -> None:
     from sdesk import importer
 
     store = app.store
-    groups, summary = importer.load_file(file, store, limit)
+    groups, summary = importer.load_file(file, store)
     with store.lock("import servicenow"):
         interactive = sys.stderr.isatty()
-        with click.progressbar(length=len(groups), label="mapping incidents", file=sys.stderr,
+        total = len(groups.rows) if limit is None else min(limit, len(groups.rows))
+        with click.progressbar(length=total, label="mapping incidents", file=sys.stderr,
                                hidden=not interactive) as bar:
-            planned, files = importer.plan_import(store, groups, app.now, bar.update)
-        planned.rows, planned.bad = summary.rows, summary.bad
+            planned, files = importer.plan_import(store, groups, app.now, bar.update, limit)
+        planned.bad = summary.bad
         if files and not dry_run:
             message = importer.commit_message(os.path.basename(file), planned)
             planned.commit = importer.write_import(store, files, message, app.actor)
+    # The commit is made: a reader that stops reading (`| head -1`) is not a failure.
+    # (cli.run turns the BrokenPipeError into exit 0.)
     for line in importer.iter_summary(planned, dry_run):
         click.echo(line)
     if not files:

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from sdesk.commands.common import App, output_options, parse_when, pass_app
+from sdesk.commands.common import App, output_options, parse_when, pass_app, team_filter
 from sdesk.model import STATUSES, TICKET_TYPES
 
 COLUMNS = ["id", "priority", "vip", "status", "team", "assignee", "respond_by", "resolve_by",
@@ -138,7 +138,7 @@ def list_tickets(app: App, team: str | None, status: tuple[str, ...],
 
     which = queries.TicketFilter(
         statuses=status, only_open=not status and not include_done,
-        team=app.store.reference.team(team).name if team else None, types=ticket_type,
+        team=team_filter(app.store, team) if team else None, types=ticket_type,
         assignee=assignee_id(app, assignee) if assignee else None, unassigned=unassigned,
         vip=vip, priorities=priority,
         overdue_at=app.now.timestamp() if overdue else None,
@@ -168,6 +168,6 @@ def queue(app: App, team: str | None, limit: int | None, wide: bool, as_json: bo
     """
     from sdesk import queries
 
-    name = app.store.reference.team(team).name if team else ""
+    name = team_filter(app.store, team) if team else ""
     rows = queries.queue(app.store.index, name, limit)
     render_rows(app, rows, as_json, as_csv, fmt, wide)

@@ -69,9 +69,10 @@ def sla_line(ticket: Ticket, now: dt.datetime, colour: bool = False) -> str:
         return "-"
     due = stamp(ticket.resolve_by, now.tzinfo)
     if not ticket.is_open:
-        end = ticket.resolved_at or ticket.closed_at
-        met = end is not None and end <= ticket.resolve_by
-        return f"{due} ({'met' if met else 'missed'})"
+        from sdesk.sla import resolution_met
+
+        met = resolution_met(ticket)
+        return f"{due} ({'not resolved' if met is None else 'met' if met else 'missed'})"
     if ticket.on_hold:
         return f"{due} (paused: on hold since {stamp(ticket.holds[-1].start, now.tzinfo)})"
     return cell(ticket.resolve_by, now, colour=colour)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sdesk.commands.common import App, output_options, pass_app
+from sdesk.commands.common import App, output_options, pass_app, team_filter
 
 
 @click.command()
@@ -33,7 +33,7 @@ def stale(app: App, days: int, team: str, as_json: bool, as_csv: bool, fmt: str 
     store = app.store
     ref = store.reference
     cutoff = stale_cutoff(app.now, days, ref.calendar)
-    rows = queries.stale(store.index, cutoff.timestamp(), ref.team(team).name if team else "")
+    rows = queries.stale(store.index, cutoff.timestamp(), team_filter(store, team) if team else "")
     out = []
     for r in rows:
         last = dt.datetime.fromtimestamp(r["last_update"], app.now.tzinfo)

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sdesk.commands.common import App, mention_kb, pass_app, plan_options, show_or_apply
+from sdesk.commands.common import (
+    App,
+    mention_kb,
+    pass_app,
+    plan_options,
+    show_or_apply,
+    team_filter,
+)
 
 if TYPE_CHECKING:
     from sdesk.model import Ticket
@@ -81,7 +88,7 @@ def _select(store: Store, typed: tuple[str, ...], team_name: str | None) -> list
         return list(dict.fromkeys(store.resolve_id(t) for t in typed))
     from sdesk import queries
 
-    team = store.reference.team(team_name).name if team_name else ""
+    team = team_filter(store, team_name) if team_name else ""
     ids = queries.triage_ids(store.index, team)
     for problem in store.index.problems:  # a broken file is not in the index: say it is skipped
         click.echo(f"sdesk: warning: {problem.message} (skipped)", err=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sdesk.commands.common import App, output_options, pass_app
+from sdesk.commands.common import App, output_options, pass_app, team_filter
 
 COLUMNS = ["technician", "team", "open", "effort", "capacity", "free", "load_pct", "available",
            "skills"]
@@ -32,7 +32,7 @@ def workload(app: App, team: str | None, as_json: bool, as_csv: bool, fmt: str |
 
     store = app.store
     ref = store.reference
-    name = ref.team(team).name if team else None
+    name = team_filter(store, team) if team else None
     rows = workload_rows(ref, workload(store.index), app.now.date(), name)
     data = [asdict(r) for r in rows]
     if not (as_json or as_csv):
