@@ -106,12 +106,39 @@ class Desk:
 
 
 @pytest.fixture
-def desk(tmp_path: Path) -> Desk:
+def desk(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Desk]:
+    """A fresh store. After a test that wrote to it (HEAD moved), `check --deep` runs: every
+    derived value in the index must equal what the files give (mark a test that breaks the
+    index on purpose with @pytest.mark.no_deep_check)."""
     root = tmp_path / "desk"
     d = Desk(root)
     result = d.runner.invoke(cli, ["init", str(root)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return d
+    first = d.git("rev-parse", "HEAD")
+    yield d
+    if "no_deep_check" not in request.keywords:
+        deep_check(d, first)
+
+
+def deep_check(d: Desk, first: str = "") -> None:
+    """Fail when the index holds a derived value the ticket files do not give (sdesk check
+    --deep, in process). Skipped when the test left no store, no new commit, or a store
+    sdesk cannot open (broken settings: those tests check the error)."""
+    from sdesk.deepcheck import differences
+    from sdesk.errors import SdeskError
+    from sdesk.store import Store
+
+    if not (d.root / "sdesk.toml").is_file():
+        return
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=d.root, capture_output=True,
+                          text=True).stdout
+    if not head or head == first:
+        return
+    try:
+        found = [str(x) for x in differences(Store(d.root))]
+    except SdeskError:
+        return
+    assert not found, "check --deep after the test:\n" + "\n".join(found[:20])
 
 
 def run_sdesk(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
