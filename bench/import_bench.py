@@ -7,7 +7,8 @@ Generates the log in the shape of ServiceNow's incident event log (the public "i
 management process enriched event log": day-first dates, `?` for missing, "2 - Medium" levels,
 one row per update in time order, states New -> Active -> Awaiting... -> Resolved -> Closed),
 makes a fresh store with `sdesk init` in a temporary folder and times each command as a whole
-process (what a dispatcher waits for). Targets: import <= 60 s on 2 cores, kpi <= 0.5 s warm.
+process (what a dispatcher waits for), with its peak memory (maximum resident set size).
+Targets: import <= 60 s on 2 cores and peak memory < 200 MiB, kpi <= 0.5 s warm.
 """
 
 from __future__ import annotations
@@ -104,13 +105,22 @@ def generate(path: Path, rows: int, incidents: int, seed: int = 8) -> None:
             writer.writerows(incident(rng, n, events))
 
 
-def timed(args: list[str], cwd: Path) -> tuple[float, str]:
-    start = time.perf_counter()
-    proc = subprocess.run(args, cwd=cwd, env=ENV, capture_output=True, text=True)
-    took = time.perf_counter() - start
+def timed(args: list[str], cwd: Path) -> tuple[float, str, float]:
+    """Run one command as a whole process: (seconds, stdout, peak memory in MiB). The peak is
+    the process's maximum resident set size from wait4 (Linux counts the largest of the
+    process and the children it waited for, such as git)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(args, cwd=cwd, env=ENV, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        took = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
     if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}): {proc.stderr.strip()}")
-    return took, proc.stdout
+        raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}): {stderr.strip()}")
+    return took, stdout, usage.ru_maxrss / 1024.0
 
 
 def main() -> None:
@@ -127,12 +137,17 @@ def main() -> None:
               f"({log.stat().st_size / 1e6:.1f} MB) on {os.cpu_count()} cores")
         store = top / "desk"
         timed([SDESK, "init", str(store)], top)
-        took, out = timed([SDESK, "--now", NOW, "import", "servicenow", str(log)], store)
-        print(f"import servicenow: {took:6.2f} s   {out.splitlines()[0]}")
-        took, out = timed([SDESK, "--now", NOW, "import", "servicenow", str(log)], store)
-        print(f"import again:      {took:6.2f} s   {out.splitlines()[-1]}")
+        took, out, peak = timed([SDESK, "--now", NOW, "import", "servicenow", str(log)], store)
+        print(f"import servicenow: {took:6.2f} s, peak memory {peak:5.0f} MiB   "
+              f"{out.splitlines()[0]}")
+        took, out, peak = timed([SDESK, "--now", NOW, "import", "servicenow", str(log)], store)
+        print(f"import again:      {took:6.2f} s, peak memory {peak:5.0f} MiB   "
+              f"{out.splitlines()[-1]}")
+        took, out, peak = timed([SDESK, "--now", NOW, "check", "--deep"], store)
+        print(f"check --deep:      {took:6.2f} s, peak memory {peak:5.0f} MiB   "
+              f"{out.splitlines()[-1]}")
         if shutil.which(SDESK) and _has_kpi(store):
-            cold, _ = timed([SDESK, "--now", NOW, "kpi"], store)
+            cold, _, _ = timed([SDESK, "--now", NOW, "kpi"], store)
             warm = min(timed([SDESK, "--now", NOW, "kpi"], store)[0] for _ in range(3))
             print(f"kpi:               {cold:6.2f} s first run, {warm:.2f} s warm")
         else:

@@ -10,10 +10,10 @@ tests/test_architecture.py, proves it): they return a Plan (sdesk/plan.py) and s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sdesk import git, recovery
 from sdesk.errors import SdeskError
@@ -82,7 +82,8 @@ def apply_plan(
 PACK_ABOVE = 100  # files; above this a batch's contents go to git as one pack
 
 
-def write_and_commit(store: Store, files: dict[Path, bytes | None], tickets: list[Ticket],
+def write_and_commit(store: Store, files: dict[Path, bytes | None],
+                     tickets: Sequence[Ticket | tuple[Any, ...]],
                      message: str, actor: git.Identity, commit: bool = True) -> str:
     """Write (or delete) the files and commit exactly them, all or nothing, then record the
     tickets in the index; returns the commit id ("" with commit=False). The intent is recorded

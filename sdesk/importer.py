@@ -10,7 +10,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sdesk import queries
 from sdesk.errors import SdeskError
@@ -78,18 +78,21 @@ class Summary:
 
 def plan_import(store: Store, groups: Groups, now: dt.datetime,
                 progress: Callable[[int], None] | None = None, limit: int | None = None
-                ) -> tuple[Summary, dict[str, tuple[Ticket, bytes]]]:
-    """The tickets an import would write (ID -> ticket and its file's bytes) and its summary;
-    reads the store, writes nothing. Each incident's rows are released once its ticket is
-    built, so the rows and the tickets are never all held at once."""
+                ) -> tuple[Summary, dict[str, tuple[tuple[Any, ...], bytes]]]:
+    """The tickets an import would write (ID -> the ticket's index row and its file's bytes)
+    and its summary; reads the store, writes nothing. Each incident's rows are let go once its
+    ticket is built, and the ticket once its file and index row are: memory holds the bytes
+    and a row per ticket, not the rows of the file and the tickets."""
     ref = store.reference
     mapper = Mapper(ref)
     known_locations = {a.location.casefold() for a in ref.agencies.values()}
     known_locations |= {t.location.casefold() for t in ref.technicians.values()}
+    from sdesk.index import packed_row
+
     existing = queries.imported_refs(store.index)
     numbers = list(groups.rows)[:limit]
     summary = Summary(incidents=len(numbers))
-    files: dict[str, tuple[Ticket, bytes]] = {}
+    files: dict[str, tuple[tuple[Any, ...], bytes]] = {}
     taken: set[str] = set()
     for number in numbers:
         rows = groups.sorted_rows(number)
@@ -116,11 +119,11 @@ def plan_import(store: Store, groups: Groups, now: dt.datetime,
                 summary.unchanged += 1
             else:
                 summary.updated.append(ticket_id)
-                files[ticket_id] = (fresh, data)
+                files[ticket_id] = (packed_row(fresh), data)
         else:
             taken.add(fresh.id)
             summary.created.append(fresh.id)
-            files[fresh.id] = (fresh, data)
+            files[fresh.id] = (packed_row(fresh), data)
         _note_unknowns(summary, fresh, mapper, known_locations)
         if progress:
             progress(1)
@@ -149,13 +152,13 @@ def _note_unknowns(summary: Summary, ticket: Ticket, mapper: Mapper,
         summary.callers.add(ticket.requester.name)
 
 
-def write_import(store: Store, files: dict[str, tuple[Ticket, bytes]], message: str,
+def write_import(store: Store, files: dict[str, tuple[tuple[Any, ...], bytes]], message: str,
                  actor: Identity) -> str:
     """Write the files and make one commit, all or nothing (sdesk.executor.write_and_commit)."""
     from sdesk.executor import write_and_commit
 
     written: dict[Path, bytes | None] = {store.path_of(i): data for i, (_, data) in files.items()}
-    return write_and_commit(store, written, [t for t, _ in files.values()], message, actor)
+    return write_and_commit(store, written, [row for row, _ in files.values()], message, actor)
 
 
 COMMIT_LIST = 20  # tickets named in an import's commit message; the tree diff has the rest
