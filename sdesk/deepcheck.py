@@ -51,14 +51,15 @@ def _same(a: Any, b: Any) -> bool:
 def differences(store: Store) -> Iterator[Difference]:
     """Every index value that differs from the value recomputed from the files, and every
     ticket the index lacks or holds without a file. Reads every ticket file."""
-    from sdesk import sla
+    from sdesk import queries, sla
     from sdesk.check import Problem, parse_ticket, ticket_files
     from sdesk.index import NAMES, row_of
     from sdesk.kpi import fill_business_hours
 
     index = store.index
     fill_business_hours(store, index.db)  # what `sdesk kpi` would store: compare it too
-    rows = {r["id"]: r for r in index.select()}
+    rows = queries.all_rows(index)
+    refused = {p.path for p in index.problems}  # files the index would not take: `check` says why
     cal = None
     seen: set[str] = set()
     for path in ticket_files(store):
@@ -66,7 +67,7 @@ def differences(store: Store) -> Iterator[Difference]:
             continue
         rel = path.relative_to(store.root).as_posix()
         ticket = parse_ticket(path.read_bytes(), rel)
-        if isinstance(ticket, Problem):
+        if isinstance(ticket, Problem) or rel in refused:
             continue
         seen.add(ticket.id)
         row = rows.get(ticket.id)

@@ -275,6 +275,11 @@ def imported_refs(index: Index) -> dict[str, str]:
             for r in index.select("external_ref != ''", columns="id, external_ref")}
 
 
+def all_rows(index: Index) -> dict[str, sqlite3.Row]:
+    """Every ticket's whole index row, by ID (`check --deep` compares them with the files)."""
+    return {str(r["id"]): r for r in index.select()}
+
+
 def team_held(index: Index, name: str) -> str:
     """The team a ticket holds whose name is `name` compared without case ("" when none):
     imported tickets carry groups teams.toml does not list ("Group 70")."""

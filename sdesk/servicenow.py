@@ -142,7 +142,7 @@ def build_ticket(number: str, rows: list[Row], ticket_id: str, mapper: Mapper,
     (its first reading is used)."""
     rows = _in_order(rows, notes)
     last = rows[-1]
-    opened = min(r.dates["opened_at"] for r in rows if r.dates["opened_at"] is not None)
+    opened = min(r.stamps[0] for r in rows if r.stamps[0] is not None)
     status = status_of(last)
     impact = level(last.get("impact"), 2, 3)
     urgency = level(last.get("urgency"), 2, 3)
@@ -200,7 +200,7 @@ def _in_order(rows: list[Row], notes: list[BadRow] | None) -> list[Row]:
     """The rows with every time in a repeated (fall-back) hour read so the incident's events
     keep their order: opened <= each update, opened <= resolved <= closed. When both readings
     keep the order the time is genuinely ambiguous: the first reading stays and it is noted."""
-    opened = min(r.dates["opened_at"] for r in rows if r.dates["opened_at"] is not None)
+    opened = min(r.stamps[0] for r in rows if r.stamps[0] is not None)
     for row in rows:
         floor = opened
         for column in ("opened_at", "sys_updated_at", "resolved_at", "closed_at"):

@@ -31,8 +31,10 @@ HISTORY = ("number", "incident_state", "assignment_group", "assigned_to", "sys_u
            "sys_mod_count")
 DELIMITERS = (",", ";", "\t", "|")
 _DAY_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
-# A row spanning more lines than this inside one quoted field is taken for a stray quote.
+# A field longer than this is taken for a stray quote that swallowed the lines after it.
 _FIELD_LIMIT = 1 << 20
+# Entries of the date and cell caches before they start again (repeats are mostly close).
+_CACHE_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
@@ -52,18 +54,28 @@ class Layout:
 
 
 class Row:
-    """One CSV row: its line, its cells in header order, and its parsed dates."""
+    """One CSV row: its line, its cells in header order, and its parsed dates (a tuple in
+    DATE_COLUMNS order: a dict per row would cost more than the row)."""
 
-    __slots__ = ("cells", "dates", "layout", "line")
+    __slots__ = ("cells", "layout", "line", "stamps")
 
     def __init__(self, line: int, cells: tuple[str, ...], layout: Layout,
-                 dates: dict[str, dt.datetime | None]) -> None:
-        self.line, self.cells, self.layout, self.dates = line, cells, layout, dates
+                 stamps: tuple[dt.datetime | None, ...]) -> None:
+        self.line, self.cells, self.layout, self.stamps = line, cells, layout, stamps
 
     @property
     def values(self) -> dict[str, str]:
         """Column -> raw value (built on demand; only an incident's last row is asked)."""
         return dict(zip(self.layout.header, self.cells, strict=True))
+
+    @property
+    def dates(self) -> dict[str, dt.datetime | None]:
+        """Date column -> parsed value (None when missing or not in the file)."""
+        return dict(zip(DATE_COLUMNS, self.stamps, strict=True))
+
+    @dates.setter
+    def dates(self, value: dict[str, dt.datetime | None]) -> None:
+        self.stamps = tuple(value.get(c) for c in DATE_COLUMNS)
 
     def get(self, column: str) -> str:
         """The stripped value of `column`; "" when missing (`?`, `null`, empty, no column)."""
@@ -73,7 +85,7 @@ class Row:
 
     @property
     def when(self) -> dt.datetime:
-        moment = self.dates.get("sys_updated_at") or self.dates["opened_at"]
+        moment = self.stamps[1] or self.stamps[0]
         assert moment is not None
         return moment
 
@@ -86,8 +98,7 @@ class Row:
         if self.layout is not lay.history_layout:
             self.cells = tuple(self.cells[i] for i in lay.history)
             self.layout = lay.history_layout
-            self.dates = {k: v for k, v in self.dates.items()
-                          if k in ("opened_at", "sys_updated_at")}
+            self.stamps = (*self.stamps[:2], None, None)
 
 
 def is_ambiguous(moment: dt.datetime) -> bool:
@@ -112,6 +123,8 @@ class Dates:
         found = self.cache.get(text)
         if found is None:
             found = self._parse(text)
+            if len(self.cache) >= _CACHE_LIMIT:  # bounded: memory must not grow with the file
+                self.cache.clear()
             self.cache[text] = found
         return found
 
@@ -208,6 +221,8 @@ def read_export(handle: IO[bytes], name: str, dates: Dates) -> Iterator[Row | Ba
                                    f"has {len(header)}")
             yield BadRow(line, f"{len(raw)} fields where the header has {len(header)}")
             continue
+        if len(intern) >= _CACHE_LIMIT:
+            intern.clear()
         cells = tuple(intern.setdefault(v, v) for v in (c.replace("\x00", "") for c in raw))
         yield _row(line, cells, layout, present, dates)
 
@@ -230,15 +245,18 @@ def _row(line: int, cells: tuple[str, ...], layout: Layout, present: list[str],
     number = cells[layout.pos["number"]].strip()
     if number in MISSING:
         return BadRow(line, "no number")
-    parsed: dict[str, dt.datetime | None] = {}
-    for column in present:
+    stamps: list[dt.datetime | None] = []
+    for column in DATE_COLUMNS:
+        if column not in present:
+            stamps.append(None)
+            continue
         try:
-            parsed[column] = dates.parse(cells[layout.pos[column]])
+            stamps.append(dates.parse(cells[layout.pos[column]]))
         except ValueError as exc:
             return BadRow(line, f"{column}: {exc}")
-    if parsed.get("opened_at") is None:
+    if stamps[0] is None:
         return BadRow(line, "opened_at: missing")
-    return Row(line, cells, layout, parsed)
+    return Row(line, cells, layout, tuple(stamps))
 
 
 def _int(text: str) -> int:

@@ -96,8 +96,7 @@ def parse_when(text: str, tz: dt.tzinfo, what: str, now: dt.datetime | None = No
 
             value = parser.parse(text)
         except (ValueError, OverflowError):
-            raise ValidationError(f"{what}: not a date or time: {text!r} (ISO 8601 such as "
-                                  "2026-11-01, or e.g. '12 weeks ago')") from None
+            raise ValidationError(f"{what}: not a date or time: {text!r}") from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
     return value.replace(microsecond=0)
