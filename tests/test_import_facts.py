@@ -190,3 +190,21 @@ def test_relative_dates_work_everywhere(desk: Desk, words: str) -> None:
     desk.run("list", "--since", words)
     desk.run("export", "--csv", "--since", words, "--until", "now")
     desk.run("close", "--resolved-before", words, ok=False)
+
+
+def test_rows_out_of_file_order_are_grouped_in_time_order(desk: Desk, tmp_path: Path) -> None:
+    """The latest row gives the final state even when the file lists it first; earlier rows
+    (kept slim) still give the journal and holds in time order."""
+    path = _csv(tmp_path,
+                "INC50,Resolved,true,0,true,1/3/2016 09:00,3/3/2016 10:00,4 - Low,Group 70,"
+                "Res 2,Solved (Permanently),3/3/2016 10:00,?",
+                "INC50,New,true,0,true,1/3/2016 09:00,1/3/2016 09:00,4 - Low,Group 70,?,?,?,?",
+                "INC51,New,true,0,true,1/3/2016 09:00,1/3/2016 09:00,4 - Low,Group 1,?,?,?,?",
+                "INC50,Awaiting Vendor,true,0,true,1/3/2016 09:00,2/3/2016 10:00,4 - Low,"
+                "Group 70,Res 1,?,?,?")
+    desk.run("import", "servicenow", path)
+    t = desk.ticket("INC50")
+    assert (t["status"], t["assignee"]) == ("resolved", "Res 2")
+    assert [h["start"][:16] for h in t["holds"]] == ["2016-03-02T10:00"]
+    assert t["holds"][0]["end"][:16] == "2016-03-03T10:00"
+    assert [e["at"][:10] for e in t["journal"]] == ["2016-03-01", "2016-03-02", "2016-03-03"]
