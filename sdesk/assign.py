@@ -371,16 +371,28 @@ class QueueResult:
     left: list[str] = field(default_factory=list)
 
 
+HOLD_FOR_PRIORITY = "assign: awaiting the supervisor's priority decision"
+
+
 def assign_queue(tickets: Iterable[Ticket], ctx: AssignContext,
-                 limit: int | None = None) -> QueueResult:
+                 limit: int | None = None, force: bool = False) -> QueueResult:
     """Work a team's queue, `tickets` in the guide's order of work as the caller read them
     (sdesk.queries.QUEUE_ORDER, the one queue order): each choice sees the loads left by the
-    ones before it (the caller's workload is not changed). `limit` takes the first N."""
+    ones before it (the caller's workload is not changed). `limit` takes the first N. A
+    ticket flagged priority-review waits for the supervisor's decision (incident-2: its
+    priority, and so its place in the queue, may change) unless `force`."""
     work = ctx.workload.copy()
     local = dataclasses.replace(ctx, workload=work)
     result = QueueResult(Plan())
     ordered = list(tickets)
     for ticket in ordered[:limit] if limit is not None else ordered:
+        if "priority-review" in ticket.flags and not force:
+            result.plan.add(Finding(ticket.id, HOLD_FOR_PRIORITY,
+                                    f"held back: P{ticket.priority} awaits the supervisor's "
+                                    f"decision (sdesk priority {ticket.id} LEVEL --reason ...); "
+                                    "assign --team --force assigns it anyway"))
+            result.left.append(ticket.id)
+            continue
         choice = choose(ticket, local)
         result.plan.extend(plan_for(ticket, choice, local).actions)
         if choice.tech is not None:

@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "priority": "sdesk.commands.triage:priority",
     "set": "sdesk.commands.edit:set_fields",
     "edit": "sdesk.commands.edit:edit",
+    "software": "sdesk.commands.software:software",
     "relate": "sdesk.commands.relate:relate",
     "unrelate": "sdesk.commands.relate:unrelate",
     "parent": "sdesk.commands.relate:parent",
@@ -85,6 +86,9 @@ SUMMARIES: dict[str, str] = {
     "edit": "Correct a ticket in $EDITOR: its editable fields open as TOML; what you change is "
             "checked as `sdesk new` checks it and recorded in the journal (old -> new, who) in "
             "one commit.",
+    "software": "The Standard Desktop Software List: each title, approved or not, its "
+                "licences, the seats requests hold (a request holds one once it passed "
+                "triage's licence check) and the seats free.",
     "relate": "Relate ticket A to ticket B.",
     "unrelate": "Remove every link between A and B (related, duplicate of, parent), "
                 "whichever side stores it.",

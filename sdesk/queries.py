@@ -43,6 +43,7 @@ LAST_UPDATE = "coalesce(last_public_at, opened_at)"
 # under way or done, unless it was withdrawn or resolved as a duplicate.
 SEAT_STATUSES = ("assigned", "in-progress", "on-hold", "resolved", "closed")
 NO_SEAT_CODES = ("withdrawn", "duplicate")
+SEAT_FLAG = "licence-seat"  # a request that passed triage's licence check holds a seat
 
 SORTS = {"id": "id", "opened": "opened_at, id",
          "resolve-by": "resolve_by IS NULL, resolve_by, id",
@@ -83,6 +84,7 @@ class TicketFilter:
     since: float | None = None
     until: float | None = None
     imported: bool = False
+    flags: tuple[str, ...] = ()  # each must be on the ticket: the flag, or a flag NAME:...
 
     def sql(self) -> tuple[str, list[Any]]:
         """The WHERE clause and its parameters."""
@@ -124,6 +126,11 @@ class TicketFilter:
                           .replace("_", "\\_") + "%")
         if self.imported:
             where.append("external_ref != ''")
+        for name in self.flags:
+            plain = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append("((' ' || flags || ' ') LIKE ? ESCAPE '\\' "
+                         "OR (' ' || flags) LIKE ? ESCAPE '\\')")
+            params += [f"% {plain} %", f"% {plain}:%"]
         if self.since is not None:
             where.append("opened_at >= ?")
             params.append(self.since)
@@ -207,10 +214,12 @@ def open_peers(index: Index) -> list[sqlite3.Row]:
 
 
 def seats_in_use(index: Index) -> dict[str, int]:
-    """Tickets holding a licence seat (SEAT_STATUSES, not NO_SEAT_CODES), counted by the
-    software name as written on the tickets."""
+    """Tickets holding a licence seat (SEAT_STATUSES, or open and flagged SEAT_FLAG: they
+    passed triage's licence check; not NO_SEAT_CODES), counted by the software name as
+    written on the tickets."""
     sql = (f"SELECT software, count(*) AS n FROM tickets WHERE type IN ('request', 'case') "
-           f"AND software != '' AND status IN ({_marks(SEAT_STATUSES)}) "
+           f"AND software != '' AND (status IN ({_marks(SEAT_STATUSES)}) "
+           f"OR ({OPEN} AND (' ' || flags || ' ') LIKE '% {SEAT_FLAG} %')) "
            f"AND coalesce(resolution_code, '') NOT IN ({_marks(NO_SEAT_CODES)}) "
            f"GROUP BY software")
     return {str(r["software"]): int(r["n"])

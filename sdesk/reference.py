@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
 from sdesk.calendar import WEEKDAYS, Calendar, calendar_from_toml
+from sdesk.catalogue import FILE as CATALOGUE_FILE
+from sdesk.catalogue import ServiceInfo, load_catalogue
 from sdesk.errors import ReferenceError, SdeskError
 
 __all__ = [
@@ -150,6 +152,12 @@ class Reference:
     dispatch_team: str
     leads_email: str
     digest: str  # sha1 of the raw bytes of all reference files, for cache invalidation
+    # The service catalogue (services.toml, optional): casefolded service name -> entry.
+    catalogue: dict[str, ServiceInfo] = field(default_factory=dict)
+
+    def service_info(self, service: str) -> ServiceInfo | None:
+        """The catalogue entry of a service (case-insensitive), None when it has none."""
+        return self.catalogue.get(service.strip().casefold())
 
     def team(self, name: str) -> Team:
         """The team named `name`: its exact name, or a case-insensitive prefix that only one
@@ -524,6 +532,11 @@ def load_reference(folder: Path) -> Reference:
     teams = _teams(*files["teams.toml"], agencies)
     roles = _roles(*files["roles.toml"], teams)
     resolution_codes, hold_reasons = _codes(*files["codes.toml"])
+    catalogue: dict[str, ServiceInfo] = {}
+    if (folder / CATALOGUE_FILE).exists():  # optional: stores made before it have none
+        label, data = _read(folder, CATALOGUE_FILE, blobs)
+        provided = {s.casefold(): s for team in teams.values() for s in team.services}
+        catalogue = load_catalogue(label, data, provided)
     return Reference(
         teams=teams, agencies=agencies,
         technicians=_technicians(*files["technicians.toml"], teams),
@@ -533,4 +546,5 @@ def load_reference(folder: Path) -> Reference:
         hold_reasons=hold_reasons, service_desk=roles["service_desk"],
         asset_team=roles["asset_team"], inventory_team=roles["inventory_team"],
         dispatch_team=roles["dispatch_team"], leads_email=roles["leads_email"],
-        digest=hashlib.sha1(b"".join(blobs), usedforsecurity=False).hexdigest())
+        digest=hashlib.sha1(b"".join(blobs), usedforsecurity=False).hexdigest(),
+        catalogue=catalogue)

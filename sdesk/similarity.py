@@ -10,6 +10,8 @@ that and no synonyms: a dispatcher can check every decision by hand. See docs/tr
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -18,7 +20,9 @@ from typing import TYPE_CHECKING, Any
 from sdesk.errors import SdeskError
 
 if TYPE_CHECKING:
+    from sdesk.lexicon import Words
     from sdesk.plan import Plan
+    from sdesk.reference import Reference
     from sdesk.relations import Peer
 
 STOP_WORDS = frozenset((
@@ -63,26 +67,37 @@ def same_service(a: str, b: str) -> bool:
 
 @dataclass(frozen=True)
 class TriageSettings:
-    """sdesk.toml [triage]: similarity threshold and the trend rule's size and window."""
+    """sdesk.toml [triage]: the judgements' thresholds (scores of sdesk.judgements.similarity,
+    0..1) and the trend rule's size and window. `similarity` proposes a duplicate and
+    `auto_duplicate` resolves one without asking; `trend_similarity` groups a possible trend
+    and `auto_trend` tells the supervisor without asking. The defaults are the thresholds
+    measured on the labelled corpus (docs/triage.md, "Measured")."""
 
-    similarity: float = 0.5
+    similarity: float = 0.45
     trend_requesters: int = 3
     trend_window_hours: float = 24.0
+    trend_similarity: float = 0.2
+    auto_duplicate: float = 0.8
+    auto_trend: float = 0.7
 
     @classmethod
     def from_config(cls, section: dict[str, Any]) -> TriageSettings:
-        sim = section.get("similarity", cls.similarity)
+        values: dict[str, Any] = {}
+        for name in ("similarity", "trend_similarity", "auto_duplicate", "auto_trend"):
+            value = section.get(name, getattr(cls, name))
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+                raise SdeskError(f"sdesk.toml: triage.{name} must be a number in (0, 1]; "
+                                 f"got {value!r}")
+            values[name] = float(value)
         req = section.get("trend_requesters", cls.trend_requesters)
         hours = section.get("trend_window_hours", cls.trend_window_hours)
-        if isinstance(sim, bool) or not isinstance(sim, int | float) or not 0 < sim <= 1:
-            raise SdeskError(f"sdesk.toml: triage.similarity must be a number in (0, 1]; got {sim!r}")
         if isinstance(req, bool) or not isinstance(req, int) or req < 2:
             raise SdeskError(f"sdesk.toml: triage.trend_requesters must be a whole number >= 2; "
                              f"got {req!r}")
         if isinstance(hours, bool) or not isinstance(hours, int | float) or hours <= 0:
             raise SdeskError(f"sdesk.toml: triage.trend_window_hours must be a positive number; "
                              f"got {hours!r}")
-        return cls(float(sim), req, float(hours))
+        return cls(trend_requesters=req, trend_window_hours=float(hours), **values)
 
 
 @dataclass(frozen=True)
@@ -117,6 +132,9 @@ class PeerView:
         self._tokens: dict[str, frozenset[str]] = {}
         self._by_requester: dict[str, list[str]] = {}
         self._by_service: dict[str, list[str]] = {}
+        self._words: dict[str, Words] = {}
+        self._by_time: list[Peer] | None = None
+        self._times: list[dt.datetime] = []
         for peer in peers:
             self.put(peer)
 
@@ -127,6 +145,8 @@ class PeerView:
                 peer.title, peer.requester_email, peer.service):
             return
         self._tokens[peer.id] = tokens(peer.title)
+        self._words.pop(peer.id, None)
+        self._by_time = None
         if peer.requester_email:
             self._by_requester.setdefault(peer.requester_email, []).append(peer.id)
         if peer.service.strip():
@@ -134,6 +154,25 @@ class PeerView:
 
     def drop(self, ticket_id: str) -> None:
         self.peers.pop(ticket_id, None)
+
+    def words_of(self, ticket_id: str, ref: Reference) -> Words:
+        """A peer's title as sdesk.lexicon reads it (cached: a batch compares it often)."""
+        found = self._words.get(ticket_id)
+        if found is None:
+            peer = self.peers[ticket_id]
+            from sdesk.lexicon import words
+
+            found = self._words[ticket_id] = words(peer.title, ref)
+        return found
+
+    def opened_between(self, start: dt.datetime, end: dt.datetime) -> list[Peer]:
+        """Open peers opened in [start, end], oldest first (the trend window)."""
+        if self._by_time is None:
+            self._by_time = sorted(self.peers.values(), key=lambda p: (p.opened_at, p.id))
+            self._times = [p.opened_at for p in self._by_time]
+        lo = bisect.bisect_left(self._times, start)
+        hi = bisect.bisect_right(self._times, end)
+        return [self.peers[p.id] for p in self._by_time[lo:hi] if p.id in self.peers]
 
     def title_tokens(self, ticket_id: str) -> frozenset[str]:
         return self._tokens.get(ticket_id, frozenset())

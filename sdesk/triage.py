@@ -14,16 +14,18 @@ walks through every rule.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sdesk import sla
+from sdesk.judgements import on_site, priority_fit, problems, similarity
+from sdesk.lexicon import Words, words
 from sdesk.model import JournalEntry, Resolution, Ticket
 from sdesk.plan import AddEntry, Finding, Notify, Plan, SetField
+from sdesk.proposals import flag, group_key, settled
 from sdesk.reference import Reference, Team
 from sdesk.relations import Peer, parent_case
-from sdesk.similarity import PeerView, TriageSettings, compare, tokens
+from sdesk.similarity import PeerView, TriageSettings
 
 I1 = "incident-1 agency and service supported"
 I2 = "incident-2 priority matches SLA chart"
@@ -32,11 +34,8 @@ I4 = "incident-4 one group, one problem"
 I5 = "incident-5 same person, same subject"
 I6 = "incident-6 many people, same problem"
 I_READY = "incident ready for assignment"
-R1 = "request-1 hardware or software"
-R2 = "request-2 hardware to asset team"
-R3 = "request-3 software not on the list"
-R4 = "request-4 no licence free"
-R5 = "request-5 ready for assignment"
+ON_SITE = "on site or remote (assignment reads it)"
+REVIEW = "triage: the dispatcher's review of proposals"
 TASKS = "tasks follow their parent"
 SKIP = "triage: only unassigned new tickets"
 
@@ -59,6 +58,7 @@ class TriageContext:
     create_parents: bool = False
     split: str = ""  # the dispatcher's --split reason
     recheck: bool = False  # re-run rules on tickets handed back earlier
+    seats_taken: dict[str, int] = field(default_factory=dict)  # seats this batch took
 
 
 class _Draft:
@@ -105,6 +105,22 @@ class _Draft:
 
     def find(self, rule: str, reason: str) -> None:
         self.plan.add(Finding(self.t.id, rule, reason))
+
+    def propose(self, kind: str, key: str, rule: str, evidence: str) -> bool:
+        """Propose a judgement (flag `proposed:KIND:KEY`, a note with the evidence) unless the
+        dispatcher already accepted or rejected this very proposal or it is pending."""
+        state = settled(self.flags, kind, key)
+        if state:
+            self.find(rule, f"{kind} ({key}) was {state} by the dispatcher; not proposed again")
+            return False
+        name = flag(kind, key)
+        if name in self.flags:
+            self.find(rule, f"proposal pending ({kind}): {evidence}")
+            return False
+        self.flag(name, rule, f"proposed: {evidence}")
+        self.note(rule, f"Proposed ({kind}): {evidence}. Accept: sdesk triage {self.t.id} "
+                        f"--accept {kind}; reject: sdesk triage {self.t.id} --reject {kind}.")
+        return True
 
     def ready(self, rule: str, team: str, route: str, summary: str) -> None:
         if team != self.team:
@@ -165,7 +181,9 @@ def triage_ticket(ticket: Ticket, ctx: TriageContext) -> Plan:
     if ticket.type == "incident":
         _incident(d)
     else:
-        _request(d)
+        from sdesk.triage_requests import request
+
+        request(d)
     return d.plan
 
 
@@ -199,22 +217,25 @@ def _unsupported(t: Ticket, team: Team | None, ref: Reference) -> tuple[str, str
 def _incident(d: _Draft) -> None:
     t, ref = d.t, d.ref
     target = _route_target(t, ref)
-    flag, why = _unsupported(t, target, ref)
-    if flag:
-        d.hand_back(I1, flag, why)
+    flag_name, why = _unsupported(t, target, ref)
+    if flag_name:
+        d.hand_back(I1, flag_name, why)
         return
     assert target is not None
     agency = t.requester.agency or "no agency recorded"
     d.find(I1, f"{target.name} provides {t.service!r} and supports {agency}")
     _priority_check(d, target)
+    _priority_fit(d)
     _resolve_by_and_vip(d)
-    split = _separation(t, ref, d.ctx.split)
-    if split:
-        d.hand_back(I4, "needs-separation", f"separate it: {split}")
+    if d.ctx.split:
+        d.hand_back(I4, "needs-separation", f"separate it: the dispatcher says: {d.ctx.split}")
         return
+    _separation(d)
     if _duplicate(d):
         return
     _trend(d, target)
+    _on_site(d)
+    _skills(d, t.service)
     route = f"{t.service!r} is provided by {target.name}"
     d.ready(I_READY, target.name, route, f"P{t.priority}, Resolve By "
             f"{_stamp(t.resolve_by, d.ref.calendar.tz)}{', VIP' if t.vip else ''}.")
@@ -241,13 +262,56 @@ def _priority_check(d: _Draft, team: Team) -> None:
     why = (f"P{t.priority} ({chart.target(t.priority).name}) but impact {t.impact} x urgency "
            f"{t.urgency} gives P{expected} ({chart.target(expected).name}: "
            f"{chart.target(expected).description})")
+    _flag_priority(d, team, why, expected)
+
+
+def _flag_priority(d: _Draft, team: Team | None, why: str, expected: int) -> None:
+    """Flag priority-review, note why and mail the owning team's supervisor: the supervisor
+    decides (sdesk priority); triage never changes the priority."""
+    t = d.t
+    supervisor = team.supervisor if team is not None else d.ref.team(d.ref.service_desk).supervisor
     d.flag("priority-review", I2, f"supervisor to review: {why}")
-    d.note(I2, f"Priority does not match the SLA chart: {why}. Flagged for {team.supervisor}; "
+    d.note(I2, f"Priority does not match the SLA chart: {why}. Flagged for {supervisor}; "
                "the supervisor decides (sdesk priority).")
-    d.notify(I2, team.supervisor, "Priority review",
+    d.notify(I2, supervisor, "Priority review",
              f"The priority may not match the SLA chart: {why}.\nTo change it: sdesk priority "
              f"{t.id} {expected} --reason '...'\nTo keep it: sdesk priority {t.id} {t.priority} "
              "--reason '...'\n")
+
+
+def _priority_fit(d: _Draft) -> None:
+    """Priority against the work: the text (affected users, agency-wide words, a deadline, a
+    VIP) compared with the SLA chart's descriptions; a different priority is proposed."""
+    t = d.t
+    if "priority-review" in d.flags or any(e.kind == "priority" for e in t.journal):
+        return
+    fit = priority_fit(t.title, t.description, t.vip, d.ref)
+    if fit.priority is None or fit.priority == t.priority:
+        return
+    name = d.ref.sla.target(fit.priority).name
+    d.propose("priority", f"P{fit.priority}", I2,
+              f"the text describes P{fit.priority} ({name}), the ticket is P{t.priority}: "
+              f"{fit.evidence}; the supervisor decides")
+
+
+def _on_site(d: _Draft) -> None:
+    """On site or remote: the text says the work needs someone there (no power, cabling, a
+    jam, install at the desk): proposed for the dispatcher to confirm."""
+    t = d.t
+    if not t.remote:
+        return
+    said = on_site(t.title, t.description)
+    if said:
+        d.propose("on-site", "text", ON_SITE, f"the text says {said!r}: work on site "
+                                              "(remote = false)")
+
+
+def _skills(d: _Draft, service: str) -> None:
+    """The skills the service usually needs (service catalogue), named for the dispatcher."""
+    info = d.ref.service_info(service) if service else None
+    if info is not None and info.skills and not d.t.skills:
+        d.find(I_READY, f"{info.name} usually needs: {', '.join(info.skills)} "
+                        f"(sdesk set {d.t.id} skills=...)")
 
 
 def _resolve_by_and_vip(d: _Draft) -> None:
@@ -260,188 +324,179 @@ def _resolve_by_and_vip(d: _Draft) -> None:
                "(both order the assignment queue)")
 
 
-_SERVICE_PATTERNS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+def _separation(d: _Draft) -> None:
+    """One group, one problem: two clauses that each name a problem of a different service
+    ("Printer offline; VPN also not connecting"), or services of two teams sharing one "both
+    ... down", are proposed for separation. One clause naming a device and a service ("Laptop
+    can't connect to VPN") is one problem."""
+    found = problems(d.t.title, d.ref)
+    if not found.two_or_more:
+        return
+    parts = "; ".join(found.clauses)
+    d.propose("separation", "+".join(sorted(found.services)), I4,
+              f"the title names {len(found.services)} problems ({', '.join(found.services)}): "
+              f"{parts}")
 
 
-def _service_patterns(ref: Reference) -> list[tuple[str, re.Pattern[str]]]:
-    found = _SERVICE_PATTERNS.get(ref.digest)
-    if found is None:
-        found = [(s, re.compile(rf"(?<![\w-]){re.escape(s)}(?![\w-])", re.IGNORECASE))
-                 for team in ref.teams.values() for s in team.services]
-        _SERVICE_PATTERNS[ref.digest] = found
-    return found
-
-
-def _separation(t: Ticket, ref: Reference, split: str) -> str:
-    """More than one group or problem: the dispatcher said so (--split), or the title names
-    services that belong to different teams. Only the title is read: descriptions mention
-    "email" or "phone" in passing far too often."""
-    if split:
-        return f"the dispatcher says: {split}"
-    named: dict[str, str] = {}
-    for service, pattern in _service_patterns(ref):
-        if pattern.search(t.title):
-            for team in ref.teams_for_service(service):
-                named.setdefault(team.name, service)
-    if len(named) < 2:
-        return ""
-    parts = ", ".join(f"{service} ({team})" for team, service in sorted(named.items()))
-    return f"the title names services of different teams: {parts}"
-
-
-def _duplicate(d: _Draft) -> bool:
-    """Same person, same subject: resolve this one as a duplicate of the first open report."""
+def _earliest_similar(d: _Draft) -> tuple[Peer, str, float] | None:
+    """The first open report from the same requester on the same subject (score at least
+    `similarity`), with the explanation; later reports are named in a finding."""
     t, ctx = d.t, d.ctx
-    mine = tokens(t.title)
+    mine = _words(d)
     threshold = ctx.settings.similarity
-    earlier: list[tuple[Peer, str]] = []
+    best: tuple[Peer, str, float] | None = None
     later: list[str] = []
     for peer in ctx.view.from_requester(t.requester.email) if t.requester.email else []:
         if peer.id == t.id or peer.type != t.type:
             continue
-        match = compare(mine, t.service, ctx.view.title_tokens(peer.id), peer.service, threshold)
-        if not match.similar:
+        sim = similarity(mine, ctx.view.words_of(peer.id, d.ref))
+        if sim.score < threshold:
             continue
-        if (peer.opened_at, peer.id) < (t.opened_at, t.id):
-            earlier.append((peer, match.explain(threshold)))
-        else:
+        if (peer.opened_at, peer.id) >= (t.opened_at, t.id):
             later.append(peer.id)
-    if not earlier:
-        if later:
-            d.find(I5, f"later reports from {t.requester.email} on this subject ({', '.join(later)}) "
-                       "are resolved as duplicates of this one when triaged")
+        elif best is None or (peer.opened_at, peer.id) < (best[0].opened_at, best[0].id):
+            best = (peer, sim.explain(threshold), sim.score)
+    if best is None and later:
+        d.find(I5, f"later reports from {t.requester.email} on this subject ({', '.join(later)}) "
+                   "are proposed as duplicates of this one when triaged")
+    return best
+
+
+def _words(d: _Draft) -> Words:
+    if d.t.id in d.ctx.view.peers and d.ctx.view.peers[d.t.id].title == d.t.title:
+        return d.ctx.view.words_of(d.t.id, d.ref)
+    return words(d.t.title, d.ref)
+
+
+def _duplicate(d: _Draft) -> bool:
+    """Same person, same subject: related at once to the first report; resolved as its
+    duplicate without asking only at or above `auto_duplicate`, else proposed."""
+    found = _earliest_similar(d)
+    if found is None:
         return False
-    first, why = min(earlier, key=lambda pair: (pair[0].opened_at, pair[0].id))
-    summary = (f"Resolved as a duplicate of {first.id}, which you reported earlier about the same "
+    first, why, score = found
+    t, auto = d.t, d.ctx.settings.auto_duplicate
+    if first.id not in t.related and not settled(d.flags, "duplicate", first.id):
+        d.set(I5, f"related at once to {first.id}: {why}", "related", [*t.related, first.id])
+    if score >= auto and not settled(d.flags, "duplicate", first.id):
+        resolve_duplicate(d, first.id, first.title,
+                          f"{why}; at or above auto_duplicate {auto:.2f}, so without asking")
+        return True
+    d.propose("duplicate", first.id, I5, f"same person, same subject as {first.id} "
+                                         f"({first.title!r}): {why}")
+    return False
+
+
+def resolve_duplicate(d: _Draft, first_id: str, first_title: str, why: str) -> None:
+    """Resolve the draft's ticket as a duplicate of `first_id` and tell the customer (the
+    public resolution only)."""
+    t, ctx = d.t, d.ctx
+    summary = (f"Resolved as a duplicate of {first_id}, which you reported earlier about the same "
                f"problem; we will keep you updated there.")
-    d.set(I5, f"duplicate of {first.id}: {why}", "duplicate_of", first.id)
+    d.set(I5, f"duplicate of {first_id}: {why}", "duplicate_of", first_id)
     d.set(I5, "duplicate resolved", "status", "resolved")
     d.set(I5, "duplicate resolved", "resolved_at", ctx.now)
     d.set(I5, "duplicate resolved", "resolution",
           Resolution(code="duplicate", summary=summary, by=ctx.actor))
-    d.note(I5, f"Same person, same subject as {first.id} ({first.title!r}): {why}. "
-               f"Resolved as its duplicate; work continues on {first.id}.")
+    d.note(I5, f"Same person, same subject as {first_id} ({first_title!r}): {why}. "
+               f"Resolved as its duplicate; work continues on {first_id}.")
     if t.requester.email:
         from sdesk.procedures import customer_update
 
         if t.first_response_at is None:
             d.set(I5, "first response: the resolution message", "first_response_at", ctx.now)
         d.plan.add(customer_update(t, f"Resolved as a duplicate: {t.title}", summary, rule=I5))
-    return True
 
 
 def _trend(d: _Draft, team: Team) -> None:
-    """Many people, same problem: tell the supervisor, propose (or create) a parent case."""
+    """Many people, same problem: every open incident in the window (any service) grouped with
+    this one through similar titles. At or above `auto_trend` the supervisor is told without
+    asking; at `trend_similarity` it is proposed. A parent case is proposed (or made with
+    --create-parents)."""
     t, ctx = d.t, d.ctx
     if t.parent:
         d.find(I6, f"already a child of {t.parent}")
         return
-    if not t.service:
+    weak, strong = _trend_group(d)
+    need = ctx.settings.trend_requesters
+    people = {p.requester_email for p in weak} | {t.requester.email.lower() or t.id}
+    if len(people) < need:
         return
-    mine = tokens(t.title)
-    window = dt.timedelta(hours=ctx.settings.trend_window_hours)
-    similar: list[Peer] = []
-    for peer in ctx.view.on_service(t.service):
-        if (peer.id == t.id or peer.type != "incident" or not peer.requester_email
-                or abs(peer.opened_at - t.opened_at) > window):
-            continue
-        if compare(mine, t.service, ctx.view.title_tokens(peer.id), peer.service,
-                   ctx.settings.similarity).similar:
-            similar.append(peer)
-    people = {p.requester_email for p in similar} | {t.requester.email.lower() or t.id}
-    if len(people) < ctx.settings.trend_requesters:
-        return
-    ids = sorted(p.id for p in similar)
-    why = (f"{len(people)} people report similar {t.service!r} incidents within "
-           f"{ctx.settings.trend_window_hours:g} h (threshold {ctx.settings.trend_requesters}): "
-           f"{', '.join([t.id, *ids])}")
-    parents = sorted({p.parent for p in similar if p.parent})
+    ids = sorted(p.id for p in weak)
+    why = (f"{len(people)} people report similar incidents within "
+           f"{ctx.settings.trend_window_hours:g} h (threshold {need}): {', '.join([t.id, *ids])}")
+    parents = sorted({p.parent for p in weak if p.parent})
     if parents:
         if ctx.create_parents:
             d.set(I6, f"{why}; the others are children of {parents[0]}", "parent", parents[0])
         else:
             d.find(I6, f"{why}; link it: sdesk relate {t.id} {parents[0]} --as parent")
         return
-    told = "trend-reported" in d.flags or any("trend-reported" in p.flags for p in similar)
+    told = "trend-reported" in d.flags or any("trend-reported" in p.flags for p in weak)
+    sure = len({p.requester_email for p in strong} | {t.requester.email.lower() or t.id}) >= need
     if ctx.create_parents and ctx.new_id is not None:
-        children = [Peer.of(t), *(p for p in similar if not p.parent)]
+        children = [Peer.of(t), *(p for p in weak if not p.parent)]
         made = parent_case(children, ctx.new_id, ctx.reference, ctx.now, ctx.actor, I6)
         d.plan.extend(made.actions)
-        why += f"; parent case {made.actions[0].ticket} created"
-    elif not told:
-        d.find(I6, f"proposed parent case: sdesk parent new --from {' '.join([t.id, *ids])}")
-    if not told or ctx.create_parents:
-        d.flag("trend-reported", I6, "supervisor told of a possible trend")
-        d.notify(I6, team.supervisor, "Possible trend: many people, same problem",
-                 f"Possible trend or system problem: {why}.\n")
-    else:
+        tell_trend(d, team, why + f"; parent case {made.actions[0].ticket} created")
+    elif told:
         d.find(I6, f"{why}; the supervisor was already told")
+    elif sure:
+        d.find(I6, f"proposed parent case: sdesk parent new --from {' '.join([t.id, *ids])}")
+        tell_trend(d, team, f"{why} (score at or above auto_trend "
+                            f"{ctx.settings.auto_trend:.2f}, so without asking)")
+    else:
+        d.propose("trend", group_key([t.id, *ids]), I6,
+                  f"{why}; parent case: sdesk parent new --from {' '.join([t.id, *ids])}")
 
 
-# ---- requests and cases ---------------------------------------------------------------------
+def tell_trend(d: _Draft, team: Team | None, why: str) -> None:
+    """Mail the supervisor about a possible trend, once (flag trend-reported)."""
+    supervisor = team.supervisor if team is not None else d.ref.team(d.ref.service_desk).supervisor
+    d.flag("trend-reported", I6, "supervisor told of a possible trend")
+    d.notify(I6, supervisor, "Possible trend: many people, same problem",
+             f"Possible trend or system problem: {why}.\n")
 
 
-def _request_kind(t: Ticket, ref: Reference) -> str:
-    """hardware, software, or "" (neither): the category says so, else a named software
-    means software, else a service of the Asset Team means hardware."""
-    if t.category in ("hardware", "software"):
-        return t.category
-    if t.software:
-        return "software"
-    if t.service:
-        if "software" in t.service.casefold():
-            return "software"
-        if any(team.kind == "asset" for team in ref.teams_for_service(t.service)):
-            return "hardware"
-    return ""
+def _trend_group(d: _Draft) -> tuple[list[Peer], list[Peer]]:
+    """The open incidents in the window reachable from this ticket through titles with a score
+    of at least trend_similarity (weak) and at least auto_trend (strong), other requesters'
+    reports only; compared only when they share a word (an inverted index of the window)."""
+    t, ctx = d.t, d.ctx
+    window = dt.timedelta(hours=ctx.settings.trend_window_hours)
+    peers = [p for p in ctx.view.opened_between(t.opened_at - window, t.opened_at + window)
+             if p.id != t.id and p.type == "incident" and p.requester_email]
+    by_word: dict[str, list[Peer]] = {}
+    for p in peers:
+        for key in _keys(ctx.view.words_of(p.id, d.ref)):
+            by_word.setdefault(key, []).append(p)
+    low, high = ctx.settings.trend_similarity, ctx.settings.auto_trend
+    weak: dict[str, Peer] = {}
+    strong: dict[str, Peer] = {}
+    frontier: list[tuple[Words, bool]] = [(_words(d), True)]
+    while frontier:
+        mine, on_strong = frontier.pop()
+        seen: set[str] = set()
+        for key in _keys(mine):
+            for p in by_word.get(key, ()):
+                if p.id in seen or (p.id in weak and (p.id in strong or not on_strong)):
+                    continue
+                seen.add(p.id)
+                theirs = ctx.view.words_of(p.id, d.ref)
+                score = similarity(mine, theirs).score
+                if score >= low and p.id not in weak:
+                    weak[p.id] = p
+                    frontier.append((theirs, False))
+                if on_strong and score >= high and p.id not in strong:
+                    strong[p.id] = p
+                    frontier.append((theirs, True))
+    return list(weak.values()), list(strong.values())
 
 
-def _request(d: _Draft) -> None:
-    t, ref = d.t, d.ref
-    kind = _request_kind(t, ref)
-    d.find(R1, f"a {kind} request" if kind else "neither hardware nor software")
-    if kind == "hardware":
-        d.ready(R2, ref.asset_team, "hardware: a quote or available inventory",
-                f"Hardware request: reassigned to {ref.asset_team} for a quote or available "
-                "inventory.")
-        return
-    if kind == "software":
-        software = ref.software_named(t.software) if t.software else None
-        if software is None or not software.approved:
-            _software_form(d, software is None)
-            return
-        if software.licences is not None:
-            used = (d.ctx.licences_in_use or {}).get(software.name, 0)
-            free = software.licences - used
-            if free <= 0:
-                d.ready(R4, ref.inventory_team, "approved software with no licence free",
-                        f"{software.name}: {software.licences} licences, {used} held by "
-                        f"tickets, none free; to {ref.inventory_team} for a quote.")
-                return
-            d.find(R4, f"{software.name}: {free} of {software.licences} licences free")
-        else:
-            d.find(R4, f"{software.name}: site licence")
-    target = _route_target(t, ref)
-    name = target.name if target is not None else t.team
-    d.ready(R5, name, f"{t.service!r} is provided by {name}", "")
-
-
-def _software_form(d: _Draft, unlisted: bool) -> None:
-    t = d.t
-    what = t.software or "software not named"
-    why = (f"{what!r} is not on the Standard Desktop Software List" if unlisted
-           else f"{what!r} is listed but not approved")
-    d.hand_back(R3, "software-form", f"{why}; a Software Request Form is needed", leads=True)
-    text = (f"{what} needs a completed Software Request Form before it can be installed. "
-            "Please fill in the form and send it to the Service Desk; we will continue as soon "
-            "as it is approved.")
-    d.note(R3, text, public=True)
-    if t.first_response_at is None:
-        d.set(R3, "first public response", "first_response_at", d.ctx.now)
-    if t.requester.email:
-        from sdesk.procedures import customer_update
-
-        d.plan.add(customer_update(t, f"Software Request Form needed: {t.title}", text, rule=R3))
+def _keys(w: Words) -> list[str]:
+    """Where a text sits in the window's inverted index: the services it names (a text naming
+    services only matches texts naming one of them), else its words."""
+    return [t for t in w.tokens if t.startswith("@")] or ["~" + t for t in w.tokens]
 
 
 # ---- batch and the supervisor's priority ----------------------------------------------------

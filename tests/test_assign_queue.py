@@ -7,10 +7,12 @@ from assign_helpers import DESKTOP, log, triage
 
 
 def _queue(desk):
-    plain = log(desk, "Plain P4", "--priority", "4", email="a.one@omes.ok.gov")
-    urgent = log(desk, "Urgent P2", "--priority", "2", email="b.two@omes.ok.gov")
-    vip = log(desk, "VIP P4", "--priority", "4", email="cio@omes.ok.gov")
-    middle = log(desk, "Middle P3", "--priority", "3", email="c.three@omes.ok.gov")
+    # Priorities from the chart's impact x urgency (a priority that does not match waits for the
+    # supervisor's decision and is held back by assign --team).
+    plain = log(desk, "Plain P4", "--impact", "3", "--urgency", "3", email="a.one@omes.ok.gov")
+    urgent = log(desk, "Urgent P2", "--impact", "1", "--urgency", "2", email="b.two@omes.ok.gov")
+    vip = log(desk, "VIP P4", "--impact", "3", "--urgency", "3", email="cio@omes.ok.gov")
+    middle = log(desk, "Middle P3", email="c.three@omes.ok.gov")
     for ticket in (plain, urgent, vip, middle):
         triage(desk, ticket)
     return plain, urgent, vip, middle

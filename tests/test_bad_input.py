@@ -137,6 +137,15 @@ CASES: list[tuple[str, list[str], str | None, str | None]] = [
     ("priority-0", ["priority", "{INC}", "0", "--reason", "r"], None, USAGE),
     ("priority-word", ["priority", "{INC}", "high", "--reason", "r"], None, USAGE),
     ("priority-reason-empty", ["priority", "{INC}", "1", "--reason", ""], None, None),
+    # software; triage's review of proposals
+    ("software-fmt-unknown", ["software", "--fmt", "no-such-format"], None, None),
+    ("software-broken-reference", ["software"], "broken-reference", None),
+    ("triage-accept-unknown-kind", ["triage", "{INC}", "--accept", "bogus"], None, None),
+    ("triage-accept-all-tickets", ["triage", "--all", "--accept", "duplicate"], None, None),
+    ("triage-accept-and-reject", ["triage", "{INC}", "--accept", "trend", "--reject", "trend"],
+     None, None),
+    ("triage-review-no-terminal", ["triage", "{INC}", "--review"], None, None),
+    ("list-flag-newline", ["list", "--flag", "a\nb"], None, None),
     # set, edit (correcting a ticket)
     *[(f"set-{k}", ["set", v, "impact=1"], None, None) for k, v in HOSTILE_IDS.items()],
     ("set-no-equals", ["set", "{INC}", "impact"], None, None),

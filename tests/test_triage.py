@@ -144,13 +144,16 @@ def test_resolve_by_and_vip_are_reported_in_the_plan(desk: Desk) -> None:
     assert "Resolve By 2026-11-25 17:00 CST" in found[0]["reason"] and "VIP no" in found[0]["reason"]
 
 
-def test_title_naming_services_of_two_teams_is_returned_for_separation(desk: Desk) -> None:
+def test_title_naming_services_of_two_teams_is_proposed_for_separation(desk: Desk) -> None:
     tid = incident(desk, "VPN and Email both down", service="VPN")
     desk.run("triage", tid)
     t = desk.ticket(tid)
+    assert "proposed:separation:Email+VPN" in t["flags"]  # a judgement: proposed, not applied
+    assert not mails(desk)
+    desk.run("triage", tid, "--accept", "separation")
+    t = desk.ticket(tid)
     assert (t["status"], t["team"]) == ("new", "IS-Service Desk")
-    assert "needs-separation" in t["flags"]
-    assert "VPN (IS-Network Services)" in t["journal"][-1]["text"]
+    assert "needs-separation" in t["flags"] and "accepted:separation:Email+VPN" in t["flags"]
     assert [m["To"] for m in mails(desk)] == ["ServiceDeskLeads@omes.ok.gov"]
 
 
@@ -177,11 +180,11 @@ def test_later_ticket_from_same_person_on_same_subject_is_resolved_as_duplicate(
     t = desk.ticket(later)
     assert (t["status"], t["duplicate_of"]) == ("resolved", first)
     assert t["resolution"]["code"] == "duplicate"
-    assert "Jaccard" in t["journal"][-1]["text"]
+    assert "auto_duplicate" in t["journal"][-1]["text"] and first in t["related"]
     assert later in desk.ticket(first)["links"]["duplicates"]
     [mail] = mails(desk)
     assert mail["X-Sdesk-Audience"] == "customer" and mail["To"] == "ana.ruiz@omes.ok.gov"
-    assert "Jaccard" not in mail.get_payload()  # the internal note stays internal
+    assert "auto_duplicate" not in mail.get_payload()  # the internal note stays internal
 
 
 def test_first_report_is_kept_and_a_batch_resolves_only_the_later_one(desk: Desk) -> None:

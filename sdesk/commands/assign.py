@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 @click.option("--to", "tech", metavar="TECH", help="The dispatcher's choice of technician "
               "(ID, name, e-mail or @me); refused when unfit unless --force.")
 @click.option("--force", is_flag=True, help="With --to: assign even when the technician lacks "
-              "a skill, is out or over capacity (the override is journaled).")
+              "a skill, is out or over capacity (the override is journaled). With --team: "
+              "assign tickets awaiting the supervisor's priority decision too.")
 @click.option("--team", metavar="TEAM", help="Work this team's triaged, unassigned queue "
               "(VIP first, then earliest Resolve By) as one commit.")
 @click.option("--limit", "-n", type=click.IntRange(min=1), help="With --team: at most N tickets "
@@ -44,15 +45,15 @@ def assign(app: App, ticket_id: str | None, tech: str | None, force: bool, team:
 
     if (ticket_id is None) == (team is None):
         raise click.UsageError("give a TICKET_ID or --team TEAM (not both)")
-    if team is not None and (tech or force):
-        raise click.UsageError("--to and --force work on one ticket, not with --team")
+    if team is not None and tech:
+        raise click.UsageError("--to works on one ticket, not with --team")
     if limit is not None and team is None:
         raise click.UsageError("--limit works with --team")
     store = app.store
     with store.lock("assign"):
         ctx = assign_context(store, app.now, app.actor.name)
         if team is not None:
-            plan, subject, nothing, loaded = _queue_plan(app, ctx, team, limit)
+            plan, subject, nothing, loaded = _queue_plan(app, ctx, team, limit, force)
         else:
             assert ticket_id is not None
             plan, subject, nothing, loaded = _one_plan(app, ctx, ticket_id, tech, force)
@@ -84,7 +85,7 @@ def _set_value(plan: Plan, name: str) -> str:
                  if isinstance(a, SetField) and a.field == name), "")
 
 
-def _queue_plan(app: App, ctx: AssignContext, team: str, limit: int | None
+def _queue_plan(app: App, ctx: AssignContext, team: str, limit: int | None, force: bool
                 ) -> tuple[Plan, str, str, dict[str, Ticket]]:
     from sdesk import queries
     from sdesk.assign import assign_queue
@@ -92,7 +93,7 @@ def _queue_plan(app: App, ctx: AssignContext, team: str, limit: int | None
     name = ctx.reference.team(team).name
     ids = queries.assign_queue_ids(app.store.index, name)
     tickets = [app.store.load(i) for i in ids]
-    result = assign_queue(tickets, ctx, limit)
+    result = assign_queue(tickets, ctx, limit, force)
     summary = (f"{len(result.assigned)} assigned, {len(result.handed_off)} handed to dispatch, "
                f"{len(result.left)} left in the queue")
     click.echo(f"{name}: {len(tickets)} in the queue; {summary}", err=True)

@@ -12,9 +12,9 @@ from sdesk.commands.common import App, output_options, parse_when, pass_app, tea
 from sdesk.model import STATUSES, TICKET_TYPES
 
 COLUMNS = ["id", "priority", "vip", "status", "team", "assignee", "respond_by", "resolve_by",
-           "title"]
+           "flags", "title"]
 WIDE = ["id", "type", "priority", "vip", "status", "team", "assignee", "requester", "agency",
-        "opened_at", "respond_by", "resolve_by", "title"]
+        "opened_at", "respond_by", "resolve_by", "flags", "title"]
 # The names of list's --sort (their order is sdesk.queries.SORTS; kept here so --help does not
 # import the query layer).
 SORT_NAMES = ["id", "opened", "resolve-by", "priority", "queue", "updated"]
@@ -38,7 +38,8 @@ def view(row: sqlite3.Row, tz: dt.tzinfo, full: bool = False, now: dt.datetime |
             "requester": row["requester_name"] or row["requester_email"],
             "agency": row["agency"], "opened_at": when(row["opened_at"], tz),
             "respond_by": due_cell(row, "respond_by", tz, now, colour),
-            "resolve_by": due_cell(row, "resolve_by", tz, now, colour), "title": row["title"],
+            "resolve_by": due_cell(row, "resolve_by", tz, now, colour),
+            "flags": shown_flags(row["flags"]), "title": row["title"],
         }
     hidden = ("path", "dir", "mtime_ns", "size", "sha", "racy", "body")
     # sqlite3.Row iterates its values; zip with its keys (9,000 rows in `list --json`).
@@ -66,6 +67,19 @@ def due_cell(row: sqlite3.Row, name: str, tz: dt.tzinfo, now: dt.datetime | None
     done = not row["open"] or (name == "respond_by" and row["first_response_at"] is not None)
     return cell(dt.datetime.fromtimestamp(value, tz), now, done=done, paused=bool(row["on_hold"]),
                 colour=colour)
+
+
+def shown_flags(flags: str | None) -> str:
+    """Flags as a dispatcher scans them: a pending proposal as `?KIND`, decided proposals
+    (accepted:/rejected:) left out; `--json` has them all."""
+    out = []
+    for name in (flags or "").split():
+        state, _, rest = name.partition(":")
+        if state == "proposed":
+            out.append("?" + rest.split(":")[0])
+        elif state not in ("accepted", "rejected"):
+            out.append(name)
+    return " ".join(out)
 
 
 def assignee_id(app: App, text: str) -> str:
@@ -115,6 +129,9 @@ def render_rows(app: App, rows: list[sqlite3.Row], as_json: bool, as_csv: bool,
 @click.option("--agency", help="Agency code.")
 @click.option("--text", help="Words in the title (case-insensitive).")
 @click.option("--since", help="Opened on or after (date).")
+@click.option("--flag", "flags", multiple=True, metavar="NAME",
+              help="Tickets carrying this flag (priority-review, licence-seat...), or a proposal "
+                   "(proposed, proposed:duplicate...). Repeatable: all must hold.")
 @click.option("--all", "include_done", is_flag=True, help="Include resolved and closed.")
 @click.option("--sort", type=click.Choice(SORT_NAMES), default="opened", show_default=True)
 @click.option("--limit", "-n", type=click.IntRange(min=1), help="At most N tickets.")
@@ -124,7 +141,8 @@ def render_rows(app: App, rows: list[sqlite3.Row], as_json: bool, as_csv: bool,
 def list_tickets(app: App, team: str | None, status: tuple[str, ...],
                  ticket_type: tuple[str, ...], assignee: str | None, unassigned: bool, vip: bool,
                  priority: tuple[int, ...], overdue: bool, requester: str | None,
-                 agency: str | None, text: str | None, since: str | None, include_done: bool,
+                 agency: str | None, text: str | None, since: str | None,
+                 flags: tuple[str, ...], include_done: bool,
                  sort: str, limit: int | None, wide: bool, as_json: bool, as_csv: bool,
                  fmt: str | None) -> None:
     """List tickets (open ones unless --all or --status), filtered.
@@ -133,9 +151,16 @@ def list_tickets(app: App, team: str | None, status: tuple[str, ...],
     Examples:
       sdesk list --team "IS-Desktop Support" --unassigned
       sdesk list --overdue --vip --json
+      sdesk list --flag priority-review
+      sdesk list --flag proposed:duplicate
     """
     from sdesk import queries
 
+    for name in flags:
+        if not name or any(c.isspace() or not c.isprintable() for c in name):
+            from sdesk.errors import ValidationError
+
+            raise ValidationError(f"--flag: a flag is one word, e.g. priority-review; got {name!r}")
     which = queries.TicketFilter(
         statuses=status, only_open=not status and not include_done,
         team=team_filter(app.store, team) if team else None, types=ticket_type,
@@ -145,6 +170,7 @@ def list_tickets(app: App, team: str | None, status: tuple[str, ...],
         requester=requester.strip().lower() if requester else "",
         agency=agency.strip().upper() if agency else "",
         words=tuple(text.split()) if text else (),
+        flags=flags,
         # an empty --since is a bad date, not "no filter"
         since=None if since is None else parse_when(since, app.store.tz, "--since").timestamp())
     rows = queries.tickets(app.store.index, which, sort, limit)

@@ -34,10 +34,19 @@ if TYPE_CHECKING:
               help="For a trend, create the parent case and link the reports (default: propose).")
 @click.option("--recheck", is_flag=True,
               help="Triage again tickets handed back to the Service Desk (after they were fixed).")
+@click.option("--accept", "accept", multiple=True, metavar="KIND",
+              help="Accept the named tickets' pending proposal: duplicate, separation, trend, "
+                   "priority, on-site or all (repeatable).")
+@click.option("--reject", "reject", multiple=True, metavar="KIND",
+              help="Reject the named tickets' pending proposal (remembered: never proposed "
+                   "again for the same evidence).")
+@click.option("--review", is_flag=True,
+              help="On a terminal: show each pending proposal of the named tickets and ask y/n.")
 @plan_options
 @pass_app
 def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tickets: bool,
-           split: str | None, create_parents: bool, recheck: bool, dry_run: bool, as_json: bool,
+           split: str | None, create_parents: bool, recheck: bool, accept: tuple[str, ...],
+           reject: tuple[str, ...], review: bool, dry_run: bool, as_json: bool,
            no_commit: bool) -> None:
     """Pre-assignment analysis of unassigned tickets, the way the dispatcher guide says.
 
@@ -48,10 +57,17 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
     (--dry-run only shows it). See docs/triage.md.
 
     \b
+    Judgements (duplicates, separation, trends, priority against the work, on site) are
+    proposed with their evidence unless their measured precision allows applying them; accept
+    or reject each with --accept/--reject KIND, or --review on a terminal.
+
+    \b
     Examples:
       sdesk triage INC-0K3M --dry-run
       sdesk triage --team "IS-Desktop Support"
       sdesk triage --all --json
+      sdesk triage INC-0K3M --accept duplicate
+      sdesk triage INC-0K3M --reject separation
     """
     from sdesk.contexts import triage_context
     from sdesk.errors import ValidationError
@@ -67,6 +83,9 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
     if split and len(ticket_ids) != 1:
         raise ValidationError("--split applies to exactly one ticket ID")
     check_text("--split", split, single_line=True)
+    if accept or reject or review:
+        _review(app, ticket_ids, list(accept), list(reject), review, dry_run, as_json, no_commit)
+        return
     store = app.store
     with store.lock("triage"):
         ids = _select(store, ticket_ids, team_name)
@@ -81,6 +100,54 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
         show_or_apply(app, plan, action="triage", subject=subject, dry_run=dry_run,
                       as_json=as_json, no_commit=no_commit, loaded={t.id: t for t in tickets})
     _suggest_kb(app, tickets, as_json)
+
+
+def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[str],
+            interactive: bool, dry_run: bool, as_json: bool, no_commit: bool) -> None:
+    """Accept or reject the named tickets' pending proposals (or ask, with --review)."""
+    from sdesk.contexts import triage_context
+    from sdesk.errors import ValidationError
+    from sdesk.proposals import check_kinds
+    from sdesk.triage_review import review
+
+    if not typed:
+        raise ValidationError("--accept, --reject and --review take ticket IDs, not --all/--team")
+    accepted, rejected = check_kinds(accept, "--accept"), check_kinds(reject, "--reject")
+    both = sorted(set(accepted) & set(rejected))
+    if both:
+        raise ValidationError(f"{both[0]} is both accepted and rejected; choose one")
+    if interactive and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise ValidationError("--review asks on a terminal; in scripts use --accept/--reject KIND")
+    store = app.store
+    with store.lock("triage"):
+        tickets = [store.load(i) for i in _select(store, typed, None)]
+        if interactive:
+            _ask(tickets, accepted, rejected)
+        ctx = triage_context(store, app.now, app.actor.name)
+        plan = review(tickets, accepted, rejected, ctx)
+        show_or_apply(app, plan, action="triage", subject=f"triage review {tickets[0].id}"
+                      + (f" and {len(tickets) - 1} more" if len(tickets) > 1 else ""),
+                      dry_run=dry_run, as_json=as_json, no_commit=no_commit,
+                      loaded={t.id: t for t in tickets})
+
+
+def _ask(tickets: list[Ticket], accepted: list[str], rejected: list[str]) -> None:
+    """The y/n review: each pending proposal with its evidence (ticket by ticket: a kind
+    answered for one ticket is answered for the ones after it too)."""
+    from sdesk.proposals import pending
+    from sdesk.triage_review import _evidence
+
+    for t in tickets:
+        for kind, key in pending(t.flags):
+            if kind in accepted or kind in rejected:
+                continue
+            click.echo(f"{t.id} {t.title!r}: proposed {kind} ({key}): {_evidence(t, kind)}")
+            answer = click.prompt("accept? [y/n/s=skip]", type=click.Choice(["y", "n", "s"]),
+                                  show_choices=False)
+            if answer == "y":
+                accepted.append(kind)
+            elif answer == "n":
+                rejected.append(kind)
 
 
 def _select(store: Store, typed: tuple[str, ...], team_name: str | None) -> list[str]:

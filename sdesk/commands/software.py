@@ -1,0 +1,42 @@
+"""sdesk software: the Standard Desktop Software List with licence seats used and free."""
+
+from __future__ import annotations
+
+import click
+
+from sdesk.commands.common import App, output_options, pass_app
+
+
+@click.command()
+@output_options
+@pass_app
+def software(app: App, as_json: bool, as_csv: bool, fmt: str | None) -> None:
+    """The Standard Desktop Software List: each title, approved or not, its licences, the
+    seats requests hold (a request holds one once it passed triage's licence check) and the
+    seats free.
+
+    \b
+    Examples:
+      sdesk software
+      sdesk software --json
+    """
+    from sdesk import queries
+    from sdesk.render import emit
+
+    ref = app.store.reference
+    used: dict[str, int] = {}
+    for written, n in queries.seats_in_use(app.store.index).items():
+        found = ref.software_named(written)
+        if found is not None:
+            used[found.name] = used.get(found.name, 0) + n
+    rows = []
+    for s in ref.software:
+        held = used.get(s.name, 0)
+        rows.append({"name": s.name, "approved": s.approved,
+                     "licences": "site" if s.licences is None else s.licences, "used": held,
+                     "free": "unlimited" if s.licences is None else max(s.licences - held, 0)})
+    if not as_json:
+        for row in rows:
+            row["approved"] = "yes" if row["approved"] else "no (form)"
+    emit(rows, ["name", "approved", "licences", "used", "free"], as_json=as_json, as_csv=as_csv,
+         fmt=fmt)

@@ -1,0 +1,234 @@
+"""Precision and recall of triage's judgements on the labelled corpus (tests/corpus/tickets.txt).
+
+    python -m tests.corpus.measure            # the test half (what docs/triage.md quotes)
+    python -m tests.corpus.measure --tune     # the tuning half (the only one to tune on)
+    python -m tests.corpus.measure --compare  # similarity methods side by side
+
+Pairs are judged within a set (a set is one stretch of time, like one morning's queue).
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sdesk.judgements import on_site, priority_fit, problems, request_kind, similarity
+from sdesk.lexicon import Words, words
+from sdesk.reference import Reference, load_reference
+from sdesk.similarity import TriageSettings
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = Path(__file__).with_name("tickets.txt")
+SETTINGS = TriageSettings()  # the defaults of sdesk.toml [triage]
+THRESHOLD = SETTINGS.similarity
+TREND_PEOPLE = SETTINGS.trend_requesters
+VIPS = {"cio"}  # corpus people on reference/vip.toml
+
+
+@dataclass
+class Item:
+    set_no: int
+    type: str  # incident | request
+    person: str
+    service: str
+    title: str
+    subject: str
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def half(self) -> str:
+        return "tune" if self.set_no % 2 == 0 else "test"
+
+
+def load(path: Path = CORPUS) -> list[Item]:
+    items: list[Item] = []
+    set_no = -1
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line.startswith("@set"):
+            set_no += 1
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) != 6 or parts[0] not in ("I", "R"):
+            raise ValueError(f"{path.name}:{n}: expected 6 fields: {line!r}")
+        labels = dict(pair.split("=", 1) for pair in parts[5].split())
+        items.append(Item(set_no, "incident" if parts[0] == "I" else "request", parts[1],
+                          parts[2], parts[3], parts[4], labels))
+    return items
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, predicted: bool, actual: bool) -> None:
+        self.tp += predicted and actual
+        self.fp += predicted and not actual
+        self.fn += actual and not predicted
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    def line(self, name: str) -> str:
+        return (f"{name:<50} precision {self.precision:4.2f}  recall {self.recall:4.2f}  "
+                f"(tp {self.tp}, fp {self.fp}, fn {self.fn})")
+
+
+def _by_set(items: Iterable[Item]) -> dict[int, list[Item]]:
+    sets: dict[int, list[Item]] = {}
+    for item in items:
+        sets.setdefault(item.set_no, []).append(item)
+    return sets
+
+
+Same = Callable[[Item, Item], bool]
+
+
+def subject_matcher(ref: Reference, threshold: float = THRESHOLD) -> Same:
+    cache: dict[str, Words] = {}
+
+    def same(a: Item, b: Item) -> bool:
+        wa = cache.setdefault(a.title, words(a.title, ref))
+        wb = cache.setdefault(b.title, words(b.title, ref))
+        return similarity(wa, wb).score >= threshold
+
+    return same
+
+
+def same_person(items: list[Item], same: Same) -> Score:
+    """incident-5: pairs from one person in one set, same subject or not."""
+    score = Score()
+    for group in _by_set(items).values():
+        for a, b in itertools.combinations(group, 2):
+            if a.person == b.person and a.type == b.type:
+                score.add(same(a, b), a.subject == b.subject)
+    return score
+
+
+def pairs_any(items: list[Item], same: Same) -> Score:
+    """Every pair within a set: same subject or not (the basis of trends)."""
+    score = Score()
+    for group in _by_set(items).values():
+        for a, b in itertools.combinations(group, 2):
+            score.add(same(a, b), a.subject == b.subject)
+    return score
+
+
+def trends(items: list[Item], same: Same) -> Score:
+    """incident-6: a ticket is in a trend when the group of similar incidents around it (all of
+    the window, transitively) holds >= TREND_PEOPLE people; labelled so when its subject has
+    that many people in the set."""
+    score = Score()
+    for group in _by_set(items).values():
+        incidents = [i for i in group if i.type == "incident"]
+        parent = list(range(len(incidents)))
+
+        def find(i: int, parent: list[int] = parent) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for i, j in itertools.combinations(range(len(incidents)), 2):
+            if same(incidents[i], incidents[j]):
+                parent[find(i)] = find(j)
+        for i, item in enumerate(incidents):
+            people = {x.person for k, x in enumerate(incidents) if find(k) == find(i)}
+            truth = {x.person for x in incidents if x.subject == item.subject}
+            score.add(len(people) >= TREND_PEOPLE, len(truth) >= TREND_PEOPLE)
+    return score
+
+
+def figures(half: str, ref: Reference | None = None) -> dict[str, Score]:
+    """Every judgement's score on one half ("tune" or "test")."""
+    ref = ref or load_reference(ROOT / "reference")
+    items = [i for i in load() if i.half == half]
+    same = subject_matcher(ref)
+    out = {"incident-4 two problems (proposed)": Score(),
+           "incident-5 same person, same subject (proposed)": same_person(items, same),
+           "incident-5 same person, same subject (automatic)":
+               same_person(items, subject_matcher(ref, SETTINGS.auto_duplicate)),
+           "incident-6 many people, same problem (proposed)":
+               trends(items, subject_matcher(ref, SETTINGS.trend_similarity)),
+           "incident-6 many people, same problem (automatic)":
+               trends(items, subject_matcher(ref, SETTINGS.auto_trend)),
+           "request-1 hardware (automatic)": Score(), "request-1 software (automatic)": Score(),
+           "incident-2 priority (proposed)": Score(), "on-site (proposed)": Score()}
+    for item in items:
+        if item.type == "incident":
+            out["incident-4 two problems (proposed)"].add(
+                problems(item.title, ref).two_or_more, item.labels.get("n") == "2")
+            _priority(item, ref, out["incident-2 priority (proposed)"])
+        else:
+            kind = request_kind(item.title, "", "", "", item.service, ref).kind
+            out["request-1 hardware (automatic)"].add(kind == "hardware",
+                                                      item.labels.get("k") == "hw")
+            out["request-1 software (automatic)"].add(kind == "software",
+                                                      item.labels.get("k") == "sw")
+        out["on-site (proposed)"].add(bool(on_site(item.title, "")), item.labels.get("on") == "1")
+    return out
+
+
+def _priority(item: Item, ref: Reference, score: Score) -> None:
+    iu = item.labels.get("iu", "22")
+    logged = ref.sla.priority_for(int(iu[0]), int(iu[1]))
+    deserved = int(item.labels.get("p", logged))
+    fit = priority_fit(item.title, "", item.person in VIPS, ref)
+    proposed = fit.priority is not None and fit.priority != logged
+    if proposed:
+        score.tp += fit.priority == deserved
+        score.fp += fit.priority != deserved
+        score.fn += fit.priority != deserved and deserved != logged
+    elif deserved != logged:
+        score.fn += 1
+
+
+def compare(half: str) -> list[str]:
+    """The similarity methods measured side by side on every pair of a half."""
+    from sdesk.similarity import jaccard, tokens
+
+    ref = load_reference(ROOT / "reference")
+    items = [i for i in load() if i.half == half]
+    lines = []
+    for t in (0.3, 0.4, 0.5, 0.6):
+        old: Same = lambda a, b, t=t: jaccard(tokens(a.title), tokens(b.title)) >= t  # noqa: E731
+        lines.append(pairs_any(items, old).line(f"word Jaccard >= {t}"))
+    try:
+        from rapidfuzz import fuzz
+    except ImportError:
+        lines.append("rapidfuzz not installed: pip install rapidfuzz to compare")
+    else:
+        for t in (60, 70, 80, 90):
+            rf: Same = lambda a, b, t=t: fuzz.token_set_ratio(a.title.lower(), b.title.lower()) >= t  # noqa: E731
+            lines.append(pairs_any(items, rf).line(f"rapidfuzz token_set_ratio >= {t}"))
+    for t in (0.4, 0.5, 0.6, 0.7):
+        lines.append(pairs_any(items, subject_matcher(ref, t)).line(f"sdesk lexicon score >= {t}"))
+    return lines
+
+
+def main(argv: list[str]) -> int:
+    half = "tune" if "--tune" in argv else "test"
+    items = load()
+    print(f"corpus: {len(items)} tickets; {half} half: "
+          f"{sum(i.half == half for i in items)} tickets")
+    if "--compare" in argv:
+        print("\n".join(compare(half)))
+        return 0
+    for name, score in figures(half).items():
+        print(score.line(name))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

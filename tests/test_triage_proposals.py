@@ -1,0 +1,210 @@
+"""Rules apply, judgements are proposed: every failing example of issue 11 as a test with the
+right result, on a real store through the CLI."""
+
+from __future__ import annotations
+
+from email import message_from_bytes
+from typing import Any
+
+from conftest import Desk
+
+T0 = "2026-11-23T08:00:00-06:00"
+
+
+def at(minute: int) -> str:
+    return f"2026-11-23T08:{minute:02d}:00-06:00"
+
+
+def incident(desk: Desk, title: str, *extra: str, email: str = "ana.ruiz@omes.ok.gov",
+             service: str = "VPN", now: str = T0) -> str:
+    return desk.new("-T", title, "--email", email, "--agency", "OMES", "--service", service,
+                    "-d", "details", *extra, now=now)
+
+
+def request(desk: Desk, title: str, *extra: str, now: str = T0) -> str:
+    return desk.new("-t", "request", "-T", title, "--email", "cy@omes.ok.gov", "--agency",
+                    "OMES", "-d", "details", *extra, now=now)
+
+
+def mails(desk: Desk) -> list[Any]:
+    return [message_from_bytes(p.read_bytes()) for p in desk.outbox()]
+
+
+def test_laptop_cant_connect_to_vpn_is_one_problem_and_recheck_never_loops(desk: Desk) -> None:
+    tid = incident(desk, "Laptop can't connect to VPN")
+    desk.run("triage", tid)
+    t = desk.ticket(tid)
+    assert t["status"] == "triaged" and not any("separation" in f for f in t["flags"])
+    assert not mails(desk)
+    two = incident(desk, "Printer offline; VPN also not connecting", email="bo@omes.ok.gov")
+    desk.run("triage", two, "--accept", "all", ok=False)  # nothing pending yet: a finding
+    desk.run("triage", two)
+    desk.run("triage", two, "--accept", "separation")
+    assert len(mails(desk)) == 1  # the leads, once
+    desk.run("triage", two, "--recheck")  # the Service Desk split it: no second hand-back
+    t = desk.ticket(two)
+    assert t["status"] == "triaged" and "needs-separation" not in t["flags"]
+    desk.run("triage", two, "--recheck")
+    assert len(mails(desk)) == 1
+
+
+def test_finance_and_hr_folders_from_one_person_are_two_requests(desk: Desk) -> None:
+    a = desk.new("-t", "request", "-T", "Shared drive access for Finance folder", "--email",
+                 "fay@omes.ok.gov", "--service", "File Share Access", now=at(0))
+    b = desk.new("-t", "request", "-T", "Shared drive access for HR folder", "--email",
+                 "fay@omes.ok.gov", "--service", "File Share Access", now=at(5))
+    desk.run("triage", "--all")
+    assert desk.ticket(b)["status"] == "triaged" and desk.ticket(b)["duplicate_of"] == ""
+    assert desk.ticket(a)["status"] == "triaged"
+    assert not mails(desk)  # no customer told of a "duplicate"
+
+
+def test_excel_and_word_crashes_are_not_duplicates(desk: Desk) -> None:
+    incident(desk, "Excel crashes on open", service="Software Install", now=at(0))
+    b = incident(desk, "Word crashes on open", service="Software Install", now=at(5))
+    desk.run("triage", b)
+    t = desk.ticket(b)
+    assert t["status"] == "triaged" and t["related"] == [] and not mails(desk)
+
+
+def test_five_people_rewording_one_vpn_outage_is_a_trend_and_the_supervisor_is_told(
+        desk: Desk) -> None:
+    titles = ["VPN won't connect", "Can't connect to VPN", "VPN down", "vpn not working",
+              "cant connect to the vpn"]
+    ids = [incident(desk, title, email=f"u{i}@omes.ok.gov", now=at(i * 10),
+                    service="VPN" if i % 2 else "Network Connectivity")
+           for i, title in enumerate(titles)]
+    desk.run("triage", "--all")
+    told = [m for m in mails(desk) if "Possible trend" in m["Subject"]]
+    assert len(told) == 1 and "5 people" in told[0].get_payload()
+    assert "trend-reported" in desk.ticket(ids[0])["flags"]
+
+
+def test_a_mid_score_duplicate_is_related_at_once_and_resolved_only_when_accepted(
+        desk: Desk) -> None:
+    first = incident(desk, "Outlook will not open", service="Email", now=at(0))
+    later = incident(desk, "outlook not opening, error about profile", service="Email",
+                     now=at(10))
+    desk.run("triage", later)
+    t = desk.ticket(later)
+    assert t["status"] == "triaged" and t["related"] == [first]
+    assert f"proposed:duplicate:{first}" in t["flags"] and not mails(desk)
+    assert "score 0.75" in desk.run("show", later).stdout
+    desk.run("triage", later, "--accept", "duplicate")
+    t = desk.ticket(later)
+    assert (t["status"], t["duplicate_of"]) == ("resolved", first)
+    [mail] = mails(desk)
+    assert mail["X-Sdesk-Audience"] == "customer"
+
+
+def test_a_rejected_proposal_is_remembered_and_not_proposed_again(desk: Desk) -> None:
+    first = incident(desk, "Outlook will not open", service="Email", now=at(0))
+    later = incident(desk, "outlook not opening, error about profile", service="Email",
+                     now=at(10))
+    desk.run("triage", later)
+    desk.run("triage", later, "--reject", "duplicate")
+    t = desk.ticket(later)
+    assert f"rejected:duplicate:{first}" in t["flags"]
+    assert not any(f.startswith("proposed:") for f in t["flags"])
+    assert "Rejected by Dana Dispatcher" in t["journal"][-1]["text"]
+    # back through triage (a hand-back and --recheck): the same evidence is not proposed again
+    desk.run("set", later, "service=")
+    desk.run("triage", later, "--dry-run")
+
+
+def test_need_a_second_monitor_with_the_monitor_service_goes_to_the_asset_team(
+        desk: Desk) -> None:
+    tid = request(desk, "Need a second monitor", "--service", "Monitor")
+    desk.run("triage", tid)
+    assert desk.ticket(tid)["team"] == "IS-Asset Team"
+
+
+def test_install_visio_without_software_named_is_not_handed_back(desk: Desk) -> None:
+    tid = request(desk, "Install Visio")
+    desk.run("triage", tid)
+    t = desk.ticket(tid)
+    assert t["software"] == "Microsoft Visio" and "software-form" not in t["flags"]
+    assert t["status"] == "triaged" and "licence-seat" in t["flags"]
+
+
+def test_one_visio_licence_is_held_by_the_first_request_only(desk: Desk) -> None:
+    software = desk.root / "reference" / "software.toml"
+    text = software.read_text()
+    software.write_text(text.replace('aliases = ["Visio"]\napproved = true\nlicences = 10',
+                                     'aliases = ["Visio"]\napproved = true\nlicences = 1'))
+    desk.git("commit", "-qam", "one Visio licence")
+    ids = [request(desk, f"Need Visio #{i}", "--software", "Visio", now=at(i)) for i in range(3)]
+    desk.run("triage", ids[0])
+    desk.run("triage", ids[1])  # in turn: the first holds the seat
+    assert desk.ticket(ids[0])["status"] == "triaged"
+    assert desk.ticket(ids[1])["team"] == "IT Inventory Control Manager"
+    assert [(r["used"], r["free"]) for r in desk.json("software")
+            if r["name"] == "Microsoft Visio"] == [(1, 0)]
+    desk.run("triage", ids[2])
+    assert desk.ticket(ids[2])["team"] == "IT Inventory Control Manager"
+
+
+def test_whole_agency_cannot_send_email_gets_a_priority_proposal(desk: Desk) -> None:
+    tid = incident(desk, "Whole agency cannot send email", "--impact", "3", "--urgency", "3",
+                   service="Email")
+    assert desk.ticket(tid)["priority"] == 4
+    desk.run("triage", tid)
+    t = desk.ticket(tid)
+    assert "proposed:priority:P1" in t["flags"] and t["priority"] == 4
+    desk.run("triage", tid, "--accept", "priority")
+    t = desk.ticket(tid)
+    assert "priority-review" in t["flags"] and t["priority"] == 4  # the supervisor decides
+    assert [m["To"] for m in mails(desk)] == ["alicia.nguyen@omes.ok.gov"]
+
+
+def test_on_site_is_proposed_from_the_text(desk: Desk) -> None:
+    tid = incident(desk, "PC has no power, wont turn on", service="Desktop Hardware")
+    desk.run("triage", tid)
+    assert "proposed:on-site:text" in desk.ticket(tid)["flags"]
+    desk.run("triage", tid, "--accept", "on-site")
+    assert desk.ticket(tid)["remote"] is False
+
+
+def test_accept_and_reject_take_ids_and_known_kinds(desk: Desk) -> None:
+    tid = incident(desk, "VPN down")
+    before = desk.snapshot()
+    for argv in (["--all", "--accept", "trend"], [tid, "--accept", "bogus"],
+                 [tid, "--accept", "trend", "--reject", "trend"], [tid, "--review"]):
+        result = desk.fails("triage", *argv)
+        assert result.stderr.startswith("sdesk: error: ")
+    assert desk.snapshot() == before
+
+
+def test_queue_and_list_show_flags_and_proposals_and_list_filters_by_flag(desk: Desk) -> None:
+    tid = incident(desk, "Whole agency cannot send email", "--impact", "3", "--urgency", "3",
+                   service="Email")
+    other = incident(desk, "Outlook slow", service="Email", email="bo@omes.ok.gov")
+    desk.run("triage", "--all")
+    assert "?priority" in desk.run("queue").stdout
+    assert [r["id"] for r in desk.json("list", "--flag", "proposed")] == [tid]
+    assert [r["id"] for r in desk.json("list", "--flag", "proposed:priority")] == [tid]
+    assert desk.json("list", "--flag", "priority-review") == []
+    desk.run("triage", tid, "--accept", "priority")
+    assert [r["id"] for r in desk.json("list", "--flag", "priority-review")] == [tid]
+    assert "priority-review" in desk.run("list").stdout
+    assert other not in [r["id"] for r in desk.json("list", "--flag", "priority-review")]
+
+
+def test_assign_team_holds_back_a_ticket_awaiting_the_priority_decision(desk: Desk) -> None:
+    tid = incident(desk, "Outlook slow", "--priority", "1", service="Email")
+    desk.run("triage", tid)
+    assert "priority-review" in desk.ticket(tid)["flags"]
+    result = desk.run("assign", "--team", "IS-Email & Collaboration", ok=False)
+    assert "awaits the supervisor's decision" in result.stdout
+    assert desk.ticket(tid)["assignee"] == ""
+    desk.run("assign", "--team", "IS-Email & Collaboration", "--force")
+    assert desk.ticket(tid)["assignee"] != ""
+
+
+def test_software_lists_seats_used_and_free(desk: Desk) -> None:
+    request(desk, "Install Visio")
+    desk.run("triage", "--all")
+    rows = {r["name"]: r for r in desk.json("software")}
+    assert (rows["Microsoft Visio"]["used"], rows["Microsoft Visio"]["free"]) == (1, 9)
+    assert rows["Google Chrome"]["free"] == "unlimited"
+    assert "Microsoft Visio" in desk.run("software").stdout
