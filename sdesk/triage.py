@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from sdesk import sla
 from sdesk.judgements import on_site, priority_fit, problems, similarity
@@ -59,6 +60,7 @@ class TriageContext:
     split: str = ""  # the dispatcher's --split reason
     recheck: bool = False  # re-run rules on tickets handed back earlier
     seats_taken: dict[str, int] = field(default_factory=dict)  # seats this batch took
+    cache: dict[str, Any] = field(default_factory=dict)  # per batch: the trend groups
 
 
 class _Draft:
@@ -459,38 +461,82 @@ def tell_trend(d: _Draft, team: Team | None, why: str) -> None:
 
 
 def _trend_group(d: _Draft) -> tuple[list[Peer], list[Peer]]:
-    """The open incidents in the window reachable from this ticket through titles with a score
-    of at least trend_similarity (weak) and at least auto_trend (strong), other requesters'
-    reports only; compared only when they share a word (an inverted index of the window)."""
-    t, ctx = d.t, d.ctx
+    """The open incidents grouped with this one (other requesters' reports, transitively)
+    through titles scoring at least trend_similarity (weak) and at least auto_trend (strong),
+    each link between two incidents opened within trend_window_hours of each other."""
+    t, view = d.t, d.ctx.view
+    groups = d.ctx.cache.get("trend")
+    if groups is None or t.id not in view.peers:
+        groups = d.ctx.cache["trend"] = _trend_groups(d)
+    weak, strong = groups
+    out = []
+    for roots in (weak, strong):
+        mine = roots.get(t.id)
+        out.append([view.peers[i] for i, r in roots.items()
+                    if r == mine and i != t.id and i in view.peers] if mine else [])
+    return out[0], out[1]
+
+
+def _trend_groups(d: _Draft) -> tuple[dict[str, str], dict[str, str]]:
+    """Every open incident's group (ticket -> group name), weak and strong, computed once per
+    batch: incidents are compared only within the window and only when they name a service in
+    common (or, naming none, a word): an inverted index, so a batch of 1,000 stays fast."""
+    ctx, ref, view = d.ctx, d.ref, d.ctx.view
     window = dt.timedelta(hours=ctx.settings.trend_window_hours)
-    peers = [p for p in ctx.view.opened_between(t.opened_at - window, t.opened_at + window)
-             if p.id != t.id and p.type == "incident" and p.requester_email]
-    by_word: dict[str, list[Peer]] = {}
-    for p in peers:
-        for key in _keys(ctx.view.words_of(p.id, d.ref)):
-            by_word.setdefault(key, []).append(p)
     low, high = ctx.settings.trend_similarity, ctx.settings.auto_trend
-    weak: dict[str, Peer] = {}
-    strong: dict[str, Peer] = {}
-    frontier: list[tuple[Words, bool]] = [(_words(d), True)]
-    while frontier:
-        mine, on_strong = frontier.pop()
-        seen: set[str] = set()
-        for key in _keys(mine):
-            for p in by_word.get(key, ()):
-                if p.id in seen or (p.id in weak and (p.id in strong or not on_strong)):
+    incidents = sorted((p for p in view.peers.values()
+                        if p.type == "incident" and p.requester_email),
+                       key=lambda p: (p.opened_at, p.id))
+    if d.t.id not in view.peers and d.t.type == "incident":
+        incidents.append(Peer.of(d.t))
+        incidents.sort(key=lambda p: (p.opened_at, p.id))
+    weak = _UnionFind()
+    strong = _UnionFind()
+    buckets: dict[str, list[Peer]] = {}
+    texts = {p.id: (view.words_of(p.id, ref) if p.id in view.peers else _words(d))
+             for p in incidents}
+    for p in incidents:
+        weak.add(p.id)
+        strong.add(p.id)
+        for key in _keys(texts[p.id]):
+            buckets.setdefault(key, []).append(p)
+    scores: dict[tuple[str, str], float] = {}
+    for members in buckets.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                if b.opened_at - a.opened_at > window:
+                    break
+                if a.requester_email == b.requester_email:
                     continue
-                seen.add(p.id)
-                theirs = ctx.view.words_of(p.id, d.ref)
-                score = similarity(mine, theirs).score
-                if score >= low and p.id not in weak:
-                    weak[p.id] = p
-                    frontier.append((theirs, False))
-                if on_strong and score >= high and p.id not in strong:
-                    strong[p.id] = p
-                    frontier.append((theirs, True))
-    return list(weak.values()), list(strong.values())
+                pair = (a.title, b.title)
+                score = scores.get(pair)
+                if score is None:
+                    score = scores[pair] = similarity(texts[a.id], texts[b.id]).score
+                if score >= low:
+                    weak.join(a.id, b.id)
+                if score >= high:
+                    strong.join(a.id, b.id)
+    return weak.roots(), strong.roots()
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def add(self, item: str) -> None:
+        self.parent.setdefault(item, item)
+
+    def find(self, item: str) -> str:
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def join(self, a: str, b: str) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+    def roots(self) -> dict[str, str]:
+        return {item: self.find(item) for item in self.parent}
 
 
 def _keys(w: Words) -> list[str]:
