@@ -59,7 +59,8 @@ def test_the_index_does_not_import_a_report() -> None:
 # rolls back, carries a plan out or opens the index.
 PROCEDURES = ["plan", "model", "intake", "triage", "similarity", "relations", "assign",
               "workload", "escalation", "resolve", "procedures", "tasks", "work", "kb", "sla",
-              "calendar", "reference"]
+              "calendar", "reference", "editing", "lexicon", "judgements", "proposals",
+              "catalogue", "triage_requests", "triage_review"]
 WRITERS = ["sdesk.git", "sdesk.store", "sdesk.recovery", "sdesk.executor", "sdesk.index",
            "sdesk.notify", "sdesk.outbox", "subprocess", "sqlite3"]
 
