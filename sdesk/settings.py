@@ -142,7 +142,7 @@ KEYS: tuple[Key, ...] = (
     Key("mail", "starttls", False, _flag),
     Key("mail", "user", "", _text()),
     Key("mail", "password", "", _text()),
-    Key("triage", "similarity", 0.45, _number(0, 1, low_open=True)),
+    Key("triage", "similarity", 0.3, _number(0, 1, low_open=True)),
     Key("triage", "trend_requesters", 3, _whole(2)),
     Key("triage", "trend_window_hours", 24.0, _number(0, low_open=True, what="a number of hours")),
     Key("triage", "trend_similarity", 0.2, _number(0, 1, low_open=True)),

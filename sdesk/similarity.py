@@ -1,11 +1,10 @@
-""""Same subject" and "similar", the way triage decides them: deterministic and explainable.
+"""Triage's settings ([triage] in sdesk.toml) and the view of the other open tickets triage
+compares a ticket with (bucketed by requester, by service and by time).
 
-Two titles are similar when the Jaccard index of their normalised word sets (shared words over
-all words) is at least `[triage] similarity` in sdesk.toml (0.5 by default), and the tickets
-are on the same service. Normalising a title: lower case, split on anything that is not a
-letter or digit, drop stop words ("the", "not", "is"...) and one-letter words, and drop a
-plural "s" from words longer than three letters ("printers" = "printer"). No stemming beyond
-that and no synonyms: a dispatcher can check every decision by hand. See docs/triage.md.
+Whether two titles are about the same subject is `sdesk.judgements.similarity` over
+`sdesk.lexicon.words` (docs/triage.md, "Similar, exactly"). The plain word Jaccard index here
+(`tokens`, `jaccard`, `compare`) is what triage used before; the corpus measurement
+(`python -m tests.corpus.measure --compare`) keeps it as the baseline.
 """
 
 from __future__ import annotations
@@ -73,7 +72,7 @@ class TriageSettings:
     and `auto_trend` tells the supervisor without asking. The defaults are the thresholds
     measured on the labelled corpus (docs/triage.md, "Measured")."""
 
-    similarity: float = 0.45
+    similarity: float = 0.3
     trend_requesters: int = 3
     trend_window_hours: float = 24.0
     trend_similarity: float = 0.2
