@@ -155,6 +155,9 @@ def no_index_env(git_dir: Path) -> dict[str, str]:
     return {"GIT_INDEX_FILE": str(git_dir / "sdesk" / "no-such-index")}
 
 
+FOLDER_COMMIT_MAX = 200  # paths; a bigger batch (triage --all, import) builds its tree from the index
+
+
 def commit_paths(
     top: Path,
     paths: Iterable[str],
@@ -165,25 +168,25 @@ def commit_paths(
     """Commit exactly `paths` (relative to `top`, added, changed or deleted in the work tree) and
     nothing else that may be staged. Returns the new commit id.
 
-    The index is updated only for these paths; if other paths are staged the tree is built in a
-    temporary index so the user's staged work is never swept into an sdesk commit.
+    The commit's trees are HEAD's with only the folders holding `paths` rewritten
+    (sdesk/gittree.py), so its cost does not grow with the store; git's index is updated for
+    these paths only (`update-index`, run at the same time), so `git status` stays clean and
+    the user's other staged work stays staged and out of the commit. Raises GitError when git
+    fails, or when HEAD moved away from `expected_head`.
     """
     paths = sorted(set(paths))
     if not paths:
         raise ValueError("nothing to commit")
-    git_dir = find_git_dir(top)
-    assert git_dir is not None
-    head = read_head(git_dir[1])
+    found = find_git_dir(top)
+    assert found is not None
+    git_dir = found[1]
+    head = read_head(git_dir)
     listing = "\0".join(paths) + "\0"
-    run(["update-index", "--add", "--remove", "-z", "--stdin"], top, input=listing, keep_lock=True)
-    tree = run(["write-tree"], top, keep_lock=True).stdout.strip()
-    if head:
-        changed = run(["diff-tree", "-r", "--name-only", "-z", head, tree], top,
-                      env=no_index_env(git_dir[1])).stdout
-        wanted = set(paths)  # once: building it per path made a 25,000-file commit take a minute
-        extra = [p for p in changed.split("\0") if p and p not in wanted]
-        if extra:
-            tree = _tree_with_only(top, head, listing)
+    tree = ""
+    if head and len(paths) <= FOLDER_COMMIT_MAX:
+        tree = _tree_by_folders(top, git_dir, head, paths, listing)
+    if not tree:
+        tree = _tree_from_index(top, git_dir, head, paths, listing)
     env = {
         "GIT_AUTHOR_NAME": author.name, "GIT_AUTHOR_EMAIL": author.email,
     }
@@ -216,6 +219,68 @@ def uncommitted(top: Path, paths: Iterable[str]) -> list[str]:
         got = run(["hash-object", "--stdin-paths"], top, input=listing).stdout.split()
         hashes = dict(zip(present, got, strict=True))
     return [p for p in wanted if in_head[p] != hashes.get(p, "")]
+
+
+def _tree_by_folders(top: Path, git_dir: Path, head: str, paths: list[str], listing: str) -> str:
+    """The commit's tree from HEAD's trees along `paths` while `update-index` records the same
+    paths in git's index (the one step that reads the whole index, in parallel); "" when the
+    change has a shape left to git (the caller then uses the index)."""
+    from sdesk import gittree
+
+    updater = start(["update-index", "--add", "--remove", "-z", "--stdin"], top,
+                    input=listing.encode(), keep_lock=True)
+    tree = ""
+    try:
+        tree = gittree.build_tree(top, git_dir, head, paths)
+    except gittree.Unsupported:
+        tree = ""
+    finally:
+        finish(updater)
+    return tree
+
+
+def _tree_from_index(top: Path, git_dir: Path, head: str, paths: list[str], listing: str) -> str:
+    """The tree `git write-tree` makes after `update-index` of `paths`; rebuilt in a temporary
+    index from HEAD when the user had other changes staged, so they stay out of the commit."""
+    run(["update-index", "--add", "--remove", "-z", "--stdin"], top, input=listing, keep_lock=True)
+    tree = run(["write-tree"], top, keep_lock=True).stdout.strip()
+    if head:
+        changed = run(["diff-tree", "-r", "--name-only", "-z", head, tree], top,
+                      env=no_index_env(git_dir)).stdout
+        wanted = set(paths)  # once: building it per path made a 25,000-file commit take a minute
+        extra = [p for p in changed.split("\0") if p and p not in wanted]
+        if extra:
+            tree = _tree_with_only(top, head, listing)
+    return tree
+
+
+def start(args: Sequence[str], cwd: Path, input: bytes, keep_lock: bool = False
+          ) -> subprocess.Popen[bytes]:
+    """Start `git ARGS` with `input` on its stdin and return at once; `finish` waits for it."""
+    fds = (held_lock_fd,) if keep_lock and held_lock_fd is not None else ()
+    try:
+        proc = subprocess.Popen(["git", *args], cwd=cwd, stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=clean_env(), pass_fds=fds)
+    except FileNotFoundError:
+        raise SdeskError("git is not installed or not on PATH") from None
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write(input)
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass  # git stopped early; finish() reports why
+    proc.stdin = None  # written and closed: communicate() must not touch it again
+    return proc
+
+
+def finish(proc: subprocess.Popen[bytes]) -> str:
+    """Wait for a git started by `start`; its stdout, or GitError when it failed."""
+    stdout, stderr = proc.communicate()
+    if proc.returncode != 0:
+        args = [str(a) for a in proc.args] if isinstance(proc.args, list) else [str(proc.args)]
+        raise GitError(args, proc.returncode, stderr.decode("utf-8", "replace"))
+    return stdout.decode("utf-8", "replace")
 
 
 def pack_blobs(top: Path, blobs: Iterable[bytes]) -> None:
