@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterable, Iterator
+from typing import TextIO
 
 from sdesk.model import DONE_STATUSES, Ticket
 from sdesk.plan import jsonable
@@ -93,15 +94,29 @@ def _made_sla(ticket: Ticket) -> str:
     return "true" if ticket.resolved_at <= ticket.resolve_by else "false"
 
 
-def write_csv(tickets: Iterable[Ticket], tz: dt.tzinfo) -> str:
+def write_csv(tickets: Iterable[Ticket], tz: dt.tzinfo, extra: Iterable[str] = ()) -> str:
     """The CSV text: the standard columns, then every [import] column any ticket carries."""
     rows = [servicenow_row(t, tz) for t in tickets]
-    extra = sorted({k for r in rows for k in r} - set(COLUMNS))
     out = io.StringIO()
-    writer = csv.DictWriter(out, COLUMNS + extra, restval=MISSING, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    stream_csv(out, rows, sorted({*extra, *(k for r in rows for k in r)} - set(COLUMNS)))
     return out.getvalue()
+
+
+def header(extra: Iterable[str]) -> list[str]:
+    """The CSV columns: the standard ones, then the [import] keys (sorted) not among them."""
+    return COLUMNS + sorted(set(extra) - set(COLUMNS))
+
+
+def stream_csv(out: TextIO, rows: Iterable[dict[str, str]], extra: Iterable[str]) -> int:
+    """Write the header (standard columns + `extra`, the [import] keys the selected tickets
+    carry: the index knows them) and each row as it comes; returns the number of rows."""
+    writer = csv.DictWriter(out, header(extra), restval=MISSING, lineterminator="\n")
+    writer.writeheader()
+    n = 0
+    for row in rows:
+        writer.writerow(row)
+        n += 1
+    return n
 
 
 def jsonl(tickets: Iterable[Ticket]) -> Iterator[str]:

@@ -30,7 +30,7 @@ from sdesk.model import Ticket, from_document, loads
 if TYPE_CHECKING:
     from sdesk.store import Store
 
-INDEX_VERSION = 4  # 3: KPI columns counted, ttr_clock, ttr_bh (sdesk/kpi.py); 4: sla_met
+INDEX_VERSION = 5  # 3: KPI columns counted, ttr_clock, ttr_bh (sdesk/kpi.py); 4: sla_met; 5: import_keys
 PARALLEL_MIN_DIRS = 64  # below this a cold load is quicker without starting processes
 RACY_NS = 1_000_000_000
 
@@ -52,6 +52,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("first_contact", "INTEGER"), ("csat_score", "INTEGER"), ("csat_at", "REAL"),
     ("on_hold", "INTEGER"), ("held_seconds", "REAL"), ("last_public_at", "REAL"),
     ("journal_count", "INTEGER"),
+    ("import_keys", "TEXT"),  # the [import] table's keys: export's CSV header without a pre-read
     # Derived for KPIs by kpi_values below; ttr_bh is filled by `sdesk kpi` itself.
     ("counted", "INTEGER"), ("ttr_clock", "REAL"), ("ttr_bh", "REAL"), ("sla_met", "INTEGER"),
 ]
@@ -115,7 +116,7 @@ def row_of(ticket: Ticket) -> dict[str, Any]:
         "csat_at": _ts(ticket.csat.at) if ticket.csat else None,
         "on_hold": int(ticket.on_hold), "held_seconds": held,
         "last_public_at": max(public).timestamp() if public else None,
-        "journal_count": len(ticket.journal),
+        "journal_count": len(ticket.journal), "import_keys": " ".join(sorted(ticket.imported)),
         **kpi_values(ticket, held),
     }
 
@@ -446,6 +447,15 @@ class Index:
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return self.db.execute(sql, tuple(params)).fetchall()
+
+    def stream(self, where: str = "1", params: Sequence[Any] = (), order: str = "id",
+               limit: int | None = None, columns: str = "*") -> Iterator[sqlite3.Row]:
+        """`select`, one row at a time from SQLite's cursor: for output written as it is read
+        (list --json/--csv, export), whose memory must not grow with the number of rows."""
+        sql = f"SELECT {columns} FROM tickets WHERE {where} ORDER BY {order}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        yield from self.db.execute(sql, tuple(params))
 
     def iter_rows(self, where: str = "1", params: Sequence[Any] = ()) -> Iterator[sqlite3.Row]:
         yield from self.db.execute(f"SELECT * FROM tickets WHERE {where}", tuple(params))

@@ -13,7 +13,7 @@ values. User values always travel as SQL parameters. Times in rows are epoch sec
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -147,6 +147,26 @@ def tickets(index: Index, which: TicketFilter, sort: str = "id",
     return index.select(where, params, order=SORTS[sort], limit=limit)
 
 
+def tickets_streamed(index: Index, which: TicketFilter, sort: str = "id",
+                     limit: int | None = None) -> Iterator[sqlite3.Row]:
+    """`tickets`, one row at a time as SQLite reads it (list --json/--csv: memory flat)."""
+    where, params = which.sql()
+    return index.stream(where, params, order=SORTS[sort], limit=limit)
+
+
+def ticket_ids_streamed(index: Index, which: TicketFilter, sort: str = "opened") -> Iterator[str]:
+    """`ticket_ids`, one at a time (export: memory flat whatever the count)."""
+    where, params = which.sql()
+    return (str(r["id"]) for r in index.stream(where, params, order=SORTS[sort], columns="id"))
+
+
+def import_keys(index: Index, which: TicketFilter) -> set[str]:
+    """Every key of an [import] table the selected tickets carry (export's CSV header)."""
+    where, params = which.sql()
+    return {key for r in index.stream(where, params, order="1", columns="DISTINCT import_keys")
+            for key in (r["import_keys"] or "").split()}
+
+
 def ticket_ids(index: Index, which: TicketFilter, sort: str = "opened") -> list[str]:
     """IDs of the tickets `which` selects (export: oldest first)."""
     where, params = which.sql()
@@ -160,6 +180,16 @@ def queue(index: Index, team: str = "", limit: int | None = None) -> list[sqlite
         where += " AND team = ?"
         params.append(team)
     return index.select(where, params, order=QUEUE_ORDER, limit=limit)
+
+
+def queue_streamed(index: Index, team: str = "",
+                   limit: int | None = None) -> Iterator[sqlite3.Row]:
+    """`queue`, one row at a time as SQLite reads it."""
+    where, params = IN_QUEUE, []
+    if team:
+        where += " AND team = ?"
+        params.append(team)
+    return index.stream(where, params, order=QUEUE_ORDER, limit=limit)
 
 
 def stale(index: Index, before: float, team: str = "") -> list[sqlite3.Row]:

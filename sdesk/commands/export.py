@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from sdesk.commands.common import App, parse_when, pass_app
 
 if TYPE_CHECKING:
+    from sdesk.model import Ticket
     from sdesk.queries import TicketFilter
 
 STATUS_CHOICES = ("new", "triaged", "assigned", "in-progress", "on-hold", "resolved", "closed")
@@ -43,30 +46,41 @@ def export(app: App, fmt: str, team: str | None, status: tuple[str, ...],
       sdesk export --csv --team "IS-Desktop Support" -o desktop.csv
       sdesk export --jsonl --status resolved --status closed --since 2026-01-01
     """
-    from sdesk import export as exporter
+    from sdesk import queries
     from sdesk.errors import SdeskError
 
     store = app.store
-    from sdesk import queries
-
     which = _filters(app, team, status, ticket_type, assignee, only_open, only_imported, since,
                      until)
-    rows = queries.ticket_ids(store.index, which, sort="opened")
-    tickets = (store.load(i) for i in rows)
-    if fmt == "jsonl":
-        text = "".join(line + "\n" for line in exporter.jsonl(tickets))
-    else:
-        text = exporter.write_csv(tickets, store.tz)
+    # Row by row from the index cursor to the output: memory stays flat whatever the count.
+    tickets = (store.load(i) for i in queries.ticket_ids_streamed(store.index, which))
     if output:
-        from pathlib import Path
-
         try:
-            Path(output).write_text(text, encoding="utf-8", newline="")
+            with open(output, "w", encoding="utf-8", newline="") as out:
+                n = _write(app, fmt, which, tickets, out)
         except OSError as exc:
             raise SdeskError(f"cannot write {output}: {exc.strerror}") from None
-        click.echo(f"wrote {len(rows)} tickets to {output}", err=True)
+        click.echo(f"wrote {n} tickets to {output}", err=True)
     else:
-        click.echo(text, nl=False)
+        _write(app, fmt, which, tickets, sys.stdout)
+        sys.stdout.flush()
+
+
+def _write(app: App, fmt: str, which: TicketFilter, tickets: Iterator[Ticket],
+           out: TextIO) -> int:
+    """Write the tickets as JSON lines or ServiceNow CSV, each as it is read; how many."""
+    from sdesk import export as exporter
+    from sdesk import queries
+
+    if fmt == "jsonl":
+        n = 0
+        for line in exporter.jsonl(tickets):
+            out.write(line + "\n")
+            n += 1
+        return n
+    keys = queries.import_keys(app.store.index, which)
+    tz = app.store.tz
+    return exporter.stream_csv(out, (exporter.servicenow_row(t, tz) for t in tickets), keys)
 
 
 def _filters(app: App, team: str | None, status: tuple[str, ...], ticket_type: tuple[str, ...],

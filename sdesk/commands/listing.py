@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Iterable
 from typing import Any
 
 import click
@@ -41,7 +42,7 @@ def view(row: sqlite3.Row, tz: dt.tzinfo, full: bool = False, now: dt.datetime |
             "resolve_by": due_cell(row, "resolve_by", tz, now, colour),
             "flags": shown_flags(row["flags"]), "title": row["title"],
         }
-    hidden = ("path", "dir", "mtime_ns", "size", "sha", "racy", "body")
+    hidden = ("path", "dir", "mtime_ns", "size", "sha", "racy", "body", "import_keys")
     # sqlite3.Row iterates its values; zip with its keys (9,000 rows in `list --json`).
     out: dict[str, Any] = {k: v for k, v in zip(row.keys(), row, strict=True) if k not in hidden}
     for key in ("opened_at", "updated_at", "respond_by", "resolve_by", "first_response_at",
@@ -96,17 +97,20 @@ def assignee_id(app: App, text: str) -> str:
         raise
 
 
-def render_rows(app: App, rows: list[sqlite3.Row], as_json: bool, as_csv: bool,
+def render_rows(app: App, rows: Iterable[sqlite3.Row], as_json: bool, as_csv: bool,
                 fmt: str | None, wide: bool) -> None:
+    """Rows as a table, JSON or CSV; JSON and CSV are written as the rows are read."""
     from sdesk.due import use_colour
     from sdesk.render import emit
 
     tz = app.store.tz
     for problem in app.store.index.problems:
         click.echo(f"sdesk: warning: {problem.message} (skipped)", err=True)
-    if as_json or as_csv:  # scripts: full IDs, plain times
-        data = [view(r, tz, full=as_json) for r in rows]
-    else:  # people: short IDs, time left, colour on a terminal
+    data: Iterable[dict[str, Any]]
+    if as_json or as_csv:  # scripts: full IDs, plain times, each row written as it is read
+        data = (view(r, tz, full=as_json) for r in rows)
+    else:  # people: short IDs, time left, colour on a terminal (a table holds its rows)
+        rows = list(rows)
         now, colour = app.now, use_colour()
         short = app.store.index.short_ids([r["id"] for r in rows])
         data = [view(r, tz, now=now, colour=colour) for r in rows]
@@ -173,7 +177,7 @@ def list_tickets(app: App, team: str | None, status: tuple[str, ...],
         flags=flags,
         # an empty --since is a bad date, not "no filter"
         since=None if since is None else parse_when(since, app.store.tz, "--since").timestamp())
-    rows = queries.tickets(app.store.index, which, sort, limit)
+    rows = queries.tickets_streamed(app.store.index, which, sort, limit)
     render_rows(app, rows, as_json, as_csv, fmt, wide)
 
 
@@ -195,5 +199,5 @@ def queue(app: App, team: str | None, limit: int | None, wide: bool, as_json: bo
     from sdesk import queries
 
     name = team_filter(app.store, team) if team else ""
-    rows = queries.queue(app.store.index, name, limit)
+    rows = queries.queue_streamed(app.store.index, name, limit)
     render_rows(app, rows, as_json, as_csv, fmt, wide)

@@ -1,0 +1,48 @@
+"""list --json/--csv, export and kpi --csv write each row as it is read: a row is out before
+the next one is produced, so memory does not grow with the number of rows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from conftest import Desk
+
+from sdesk.render import emit
+
+
+def rows_checked(capsys: pytest.CaptureFixture[str], n: int) -> Iterator[dict[str, Any]]:
+    """Rows that fail the test if the row before was not written when the next is asked for."""
+    written = ""
+    for i in range(n):
+        if i:
+            written += capsys.readouterr().out
+            assert f"T-{i - 1}" in written, f"row {i - 1} was held back"
+        yield {"id": f"T-{i}", "title": f"ticket {i}"}
+
+
+@pytest.mark.parametrize("how", ["json", "csv"])
+def test_rows_are_written_as_they_come(capsys: pytest.CaptureFixture[str], how: str) -> None:
+    emit(rows_checked(capsys, 5), ["id", "title"], as_json=how == "json", as_csv=how == "csv")
+    out = capsys.readouterr().out
+    assert "T-4" in out
+
+
+def test_streamed_json_is_one_array_and_empty_is_empty(capsys: pytest.CaptureFixture[str]) -> None:
+    emit(iter([{"id": "A"}, {"id": "B"}]), ["id"], as_json=True)
+    assert json.loads(capsys.readouterr().out) == [{"id": "A"}, {"id": "B"}]
+    emit(iter([]), ["id"], as_json=True)
+    assert capsys.readouterr().out == "[]\n"
+
+
+def test_list_and_export_stream_the_same_tickets(desk: Desk) -> None:
+    ids = [desk.new("-T", f"Printer jam {i}", "--email", "ana.ruiz@omes.ok.gov") for i in range(3)]
+    assert [r["id"] for r in desk.json("list")] == sorted(ids)
+    csv_lines = desk.run("list", "--csv").stdout.splitlines()
+    assert csv_lines[0].startswith("id,") and len(csv_lines) == 4
+    lines = desk.run("export", "--jsonl").stdout.splitlines()
+    assert sorted(json.loads(line)["id"] for line in lines) == sorted(ids)
+    exported = desk.run("export").stdout.splitlines()
+    assert exported[0].startswith("number,short_description") and len(exported) == 4
