@@ -205,3 +205,31 @@ def test_a_holiday_added_to_the_calendar_changes_business_hours_to_resolve(
         **HAND_WORKED_TIMES, "ttr_bh_mean": 5.0, "ttr_bh_p90": 10.0}
     desk.run("reindex")
     assert times_of(desk.json("kpi", "--since", "2026-11-02"))["ttr_bh_p90"] == 10.0
+
+
+@pytest.mark.parametrize("group", ["team", "priority", "agency"])
+def test_medians_by_group_are_each_groups_own_ranks(desk: Desk, example: dict[str, str],
+                                                     group: str) -> None:
+    """`--by` reads medians and p90s by walking a (group, time) index; the same figures come
+    from sorting each group's times in Python."""
+    from sdesk import kpi
+    from sdesk.store import Store
+
+    since = dt.datetime.fromisoformat("2026-11-02T00:00:00-06:00").timestamp()
+    rows = desk.json("kpi", "--since", "2026-11-02", "--by", group)["groups"]
+    db = Store.open(str(desk.root)).index.db
+    column = kpi.GROUPS[group]
+    times: dict[str, tuple[list[float], list[float]]] = {}
+    for g, clock, bh in db.execute(f"SELECT {column}, ttr_clock, ttr_bh FROM tickets "
+                                   "WHERE counted = 1 AND resolved_at >= ?", (since,)):
+        label = str(g) if g not in ("", None) else "(none)"
+        lists = times.setdefault(label, ([], []))
+        lists[0].extend([clock] if clock is not None else [])
+        lists[1].extend([bh] if bh is not None else [])
+    assert times, "the example resolves tickets in the window"
+    for row in rows:
+        clock, bh = times.get(str(row[group]), ([], []))
+        for name, values in (("clock", clock), ("bh", bh)):
+            median, p90 = kpi.median_p90(sorted(values))
+            assert (row[f"ttr_{name}_median"], row[f"ttr_{name}_p90"]) == (
+                kpi.rnd(median), kpi.rnd(p90)), (group, row[group], name)
