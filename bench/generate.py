@@ -184,8 +184,11 @@ def build_store(root: Path, count: int, seed: int = 7, sdesk: str = "sdesk",
     write_tickets(root, count, seed, queues, make)
     git(["add", "tickets"], root)
     # --no-verify: the store's pre-commit hook (sdesk check --staged) would read back every
-    # file we just generated from the real format.
-    git(["commit", "-q", "--no-verify", "-m", f"bench: {count} generated tickets"], root)
+    # file we just generated from the real format. gc.auto=0: the automatic repack this commit
+    # would start runs for minutes in the background at 100,000+ files and skews every timing.
+    git(["-c", "gc.auto=0", "commit", "-q", "--no-verify", "-m",
+         f"bench: {count} generated tickets"], root)
+    git(["config", "gc.auto", "0"], root)
 
 
 def build_queue_store(root: Path, make_one: Callable[..., Ticket], seed: int,
