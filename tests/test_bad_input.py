@@ -11,6 +11,7 @@ below (a value outside an option's declared choices or range, a missing argument
 
 from __future__ import annotations
 
+import os
 import shutil
 import traceback
 from collections.abc import Callable, Iterator
@@ -37,7 +38,12 @@ class Env:
 def _corrupt_ticket(env: Env) -> None:
     path = next(env.root.glob(f"tickets/*/*/{env.ids['INC']}.toml"))
     text = path.read_text()
-    path.write_text(text.replace('title = "', 'title = "unterminated\n', 1))
+    # Written as editors and git write (a new file renamed over the old): the index notices
+    # that at once. An in-place rewrite is seen only if the folder was indexed within the
+    # last second (docs/index.md), which made this depend on how loaded the machine was.
+    tmp = path.with_name(path.name + ".new")
+    tmp.write_text(text.replace('title = "', 'title = "unterminated\n', 1))
+    os.replace(tmp, path)
 
 
 def _corrupt_reference(env: Env) -> None:
