@@ -88,8 +88,8 @@ def _hash_files(top: Path, paths: list[str]) -> dict[str, bytes]:
         return {}
     out = run(["hash-object", "-w", "--stdin-paths"], top, input="".join(p + "\n" for p in paths),
               keep_lock=True).stdout.split()
-    if len(out) != len(paths):
-        raise Unsupported("hash-object answered for fewer files than asked")
+    if len(out) != len(paths) or any(len(oid) != 40 for oid in out):
+        raise Unsupported("hash-object did not answer with one SHA-1 per file")
     return {p: bytes.fromhex(oid) for p, oid in zip(paths, out, strict=True)}
 
 
@@ -112,6 +112,8 @@ def _read_trees(top: Path, head: str, folders: list[str]) -> dict[str, Tree]:
             continue
         if len(header) != 3 or header[1] != b"tree":
             raise Unsupported(f"{folder or 'the top folder'} is not a folder in HEAD")
+        if len(header[0]) != 40:  # a SHA-256 repository: objects here are SHA-1 only
+            raise Unsupported("not a SHA-1 repository")
         size = int(header[2])
         trees[folder] = _parse(data[pos:pos + size])
         pos += size + 1

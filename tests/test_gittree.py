@@ -115,3 +115,24 @@ def test_the_folder_built_tree_equals_git_write_tree(desk: Desk) -> None:
     desk.git("add", "-A", "--", *paths)
     assert tree == index_tree(desk)
     assert desk.git("cat-file", "-t", tree).strip() == "tree"
+
+
+def test_a_sha256_repository_is_left_to_git(tmp_path: Path) -> None:
+    top = tmp_path / "repo"
+    subprocess.run(["git", "init", "-q", "--object-format=sha256", str(top)], check=True)
+    (top / "a.txt").write_text("one\n")
+    me = git.Identity("Dana Dispatcher", "dana@omes.ok.gov")
+    git.commit_paths(top, ["a.txt"], "first\n", me)
+    (top / "a.txt").write_text("two\n")
+    found = git.find_git_dir(top)
+    assert found is not None
+    try:
+        gittree.build_tree(top, found[1], git.read_head(found[1]), ["a.txt"])
+        raise AssertionError("SHA-256 objects must be left to git")
+    except gittree.Unsupported:
+        pass
+    git.commit_paths(top, ["a.txt"], "second\n", me)
+    show = subprocess.run(["git", "show", "HEAD:a.txt"], cwd=top, capture_output=True,
+                          text=True, check=True).stdout
+    assert show == "two\n"
+    subprocess.run(["git", "fsck", "--strict"], cwd=top, check=True, capture_output=True)
