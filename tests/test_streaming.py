@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -46,3 +47,29 @@ def test_list_and_export_stream_the_same_tickets(desk: Desk) -> None:
     assert sorted(json.loads(line)["id"] for line in lines) == sorted(ids)
     exported = desk.run("export").stdout.splitlines()
     assert exported[0].startswith("number,short_description") and len(exported) == 4
+
+
+
+def test_export_to_a_file_leaves_nothing_half_written(desk: Desk, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from sdesk import export
+    from sdesk.errors import SdeskError
+
+    first = desk.new("-T", "Printer jam", "--email", "ana.ruiz@omes.ok.gov")
+    desk.new("-T", "VPN down", "--email", "bo.li@omes.ok.gov")
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    out = folder / "out.csv"
+    desk.run("export", "-o", str(out))
+    assert len(out.read_text().splitlines()) == 3 and first in out.read_text()
+    real, calls = export.servicenow_row, []
+
+    def second_fails(ticket: Any, tz: Any) -> dict[str, str]:
+        calls.append(ticket.id)
+        if len(calls) == 2:  # the header and a row are already written by now
+            raise SdeskError(f"{ticket.id}: cannot be read")
+        return real(ticket, tz)
+
+    monkeypatch.setattr(export, "servicenow_row", second_fails)
+    desk.fails("export", "-o", str(folder / "half.csv"))
+    assert sorted(p.name for p in folder.iterdir()) == ["out.csv"]

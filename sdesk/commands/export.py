@@ -55,11 +55,21 @@ def export(app: App, fmt: str, team: str | None, status: tuple[str, ...],
     # Row by row from the index cursor to the output: memory stays flat whatever the count.
     tickets = (store.load(i) for i in queries.ticket_ids_streamed(store.index, which))
     if output:
+        import os
+        from pathlib import Path
+
+        # Streamed into a temporary file renamed over FILE at the end: a ticket that cannot be
+        # read half-way leaves no half-written FILE behind.
+        target = Path(output)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
-            with open(output, "w", encoding="utf-8", newline="") as out:
+            with open(tmp, "w", encoding="utf-8", newline="") as out:
                 n = _write(app, fmt, which, tickets, out)
+            os.replace(tmp, target)
         except OSError as exc:
             raise SdeskError(f"cannot write {output}: {exc.strerror}") from None
+        finally:
+            tmp.unlink(missing_ok=True)
         click.echo(f"wrote {n} tickets to {output}", err=True)
     else:
         _write(app, fmt, which, tickets, sys.stdout)
