@@ -67,24 +67,24 @@ def _decide(d: _Draft, kind: str, key: str, state: str) -> None:
 def _accept(d: _Draft, kind: str, key: str) -> None:
     _decide(d, kind, key, ACCEPTED)
     rule, actor = RULES[kind], d.ctx.actor
-    evidence = _evidence(d.t, kind)
+    said = evidence(d.t, kind)
     d.note(rule, f"Accepted by {actor}: the {kind} proposal ({key}).")
     if kind == "duplicate":
         peer = d.ctx.view.peers.get(key)
-        resolve_duplicate(d, key, peer.title if peer else key, f"accepted by {actor}; {evidence}")
+        resolve_duplicate(d, key, peer.title if peer else key, f"accepted by {actor}; {said}")
     elif kind == "separation":
         d.hand_back(I4, "needs-separation", f"separate it: {key.replace('+', ' and ')} "
                                             f"(accepted by {actor})")
     elif kind == "trend":
-        tell_trend(d, _team(d.ref, d.team), f"{evidence} (accepted by {actor})")
+        tell_trend(d, _team(d.ref, d.team), f"{said} (accepted by {actor})")
     elif kind == "priority":
         expected = int(key.lstrip("P") or d.t.priority)
-        _flag_priority(d, _team(d.ref, d.team), f"{evidence} (accepted by {actor})", expected)
+        _flag_priority(d, _team(d.ref, d.team), f"{said} (accepted by {actor})", expected)
     elif kind == "on-site":
         d.set(ON_SITE, f"on site (accepted by {actor})", "remote", False)
 
 
-def _evidence(t: Ticket, kind: str) -> str:
+def evidence(t: Ticket, kind: str) -> str:
     """The evidence the proposal carried: its triage note, without the how-to-answer tail."""
     head = f"Proposed ({kind}): "
     for entry in reversed(t.journal):

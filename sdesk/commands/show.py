@@ -94,6 +94,19 @@ def respond_line(ticket: Ticket, now: dt.datetime, colour: bool = False) -> str:
     return cell(ticket.respond_by, now, colour=colour)
 
 
+def _proposals(ticket: Ticket) -> list[str]:
+    """Pending triage proposals with their evidence and how to answer (docs/triage.md)."""
+    from sdesk.proposals import pending
+
+    found = pending(ticket.flags)
+    if not found:
+        return []
+    from sdesk.triage_review import evidence
+
+    return [f"  Proposed:   {kind} ({key}): {evidence(ticket, kind)}; sdesk triage {ticket.id} "
+            f"--accept {kind} | --reject {kind}" for kind, key in found]
+
+
 def render(ticket: Ticket, links: dict[str, list[str]], now: dt.datetime, short_id: str = "",
            colour: bool = False) -> list[str]:
     """The ticket as text lines; `short_id` (the shortest unique prefix) heads it when given."""
@@ -134,6 +147,7 @@ def render(ticket: Ticket, links: dict[str, list[str]], now: dt.datetime, short_
     lines.append(f"  Work:       {'; '.join(work)}")
     if ticket.external_ref:
         lines.append(f"  External:   {ticket.external_ref}")
+    lines += _proposals(ticket)
     for name, ids in links.items():
         if ids:
             lines.append(f"  {name.replace('_', ' ').capitalize() + ':':<12}{', '.join(ids)}")

@@ -135,13 +135,13 @@ def _ask(tickets: list[Ticket], accepted: list[str], rejected: list[str]) -> Non
     """The y/n review: each pending proposal with its evidence (ticket by ticket: a kind
     answered for one ticket is answered for the ones after it too)."""
     from sdesk.proposals import pending
-    from sdesk.triage_review import _evidence
+    from sdesk.triage_review import evidence
 
     for t in tickets:
         for kind, key in pending(t.flags):
             if kind in accepted or kind in rejected:
                 continue
-            click.echo(f"{t.id} {t.title!r}: proposed {kind} ({key}): {_evidence(t, kind)}")
+            click.echo(f"{t.id} {t.title!r}: proposed {kind} ({key}): {evidence(t, kind)}")
             answer = click.prompt("accept? [y/n/s=skip]", type=click.Choice(["y", "n", "s"]),
                                   show_choices=False)
             if answer == "y":
