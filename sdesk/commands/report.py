@@ -44,7 +44,7 @@ def report(app: App, since: str | None, until: str | None, team: str | None, uni
     from pathlib import Path
 
     from sdesk import report as rp
-    from sdesk.commands.common import parse_when
+    from sdesk.commands.common import parse_when, team_filter
     from sdesk.commands.show import relations, render
     from sdesk.errors import ValidationError
     from sdesk.report_html import page
@@ -63,7 +63,7 @@ def report(app: App, since: str | None, until: str | None, team: str | None, uni
             raise ValidationError(f"-o: folder {str(target.parent)!r} does not exist")
         if target.is_dir():
             raise ValidationError(f"-o: {output!r} is a folder")
-    name = store.reference.team(team).name if team else None
+    name = team_filter(store, team) if team else None
     data = rp.gather(store, now, start, end, name, unit, horizon_hours, limit)
     for risky in data.at_risk:
         ticket = store.load(risky.id)
