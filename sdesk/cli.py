@@ -55,6 +55,7 @@ COMMANDS: dict[str, str] = {
     "kb": "sdesk.commands.kb:kb",
     "kpi": "sdesk.commands.kpi:kpi",
     "report": "sdesk.commands.report:report",
+    "sweep": "sdesk.commands.sweep:sweep",
     "reindex": "sdesk.commands.reindex:reindex",
     "sync": "sdesk.commands.sync:sync",
     "check": "sdesk.commands.check:check",
@@ -119,6 +120,8 @@ SUMMARIES: dict[str, str] = {
     "kb": "Knowledge-base articles: draft from a resolved ticket, search, show, list.",
     "kpi": "First contact resolution, CSAT, SLA compliance, time to resolve, reopens, backlog...",
     "report": "Write the supervisor's report as one self-contained HTML page.",
+    "sweep": "Send due SLA warnings and update reminders, close old resolutions, report "
+             "unowned tickets.",
     "reindex": "Rebuild the summary index (.git/sdesk/index*.sqlite) by reading every "
                "ticket file.",
     "sync": "Fetch the remote, merge its changes with yours (ticket files through the sdesk"

@@ -399,3 +399,15 @@ def team_scope(team: str, expr: str) -> str:
     """A kpi grouping expression (sdesk.kpi.Key) limited to one team: tickets of other teams
     group under NULL, which kpi's callers drop. The team name is quoted as an SQL literal."""
     return f"(CASE WHEN team = '{team.replace(chr(39), chr(39) * 2)}' THEN {expr} END)"
+
+
+def sweep_candidates(index: Index, resolved_before: float) -> list[sqlite3.Row]:
+    """What the sweep looks at: every open ticket that is not a task, and tickets in status
+    resolved whose resolution is older than `resolved_before` (epoch seconds). Columns: id,
+    title, status, priority, team, assignee, flags, opened_at, respond_by, resolve_by,
+    first_response_at, resolved_at, last_update (LAST_UPDATE), on_hold, held_seconds."""
+    where = (f"({OPEN} AND {NOT_TASK}) OR (status = 'resolved' AND resolved_at < ?)")
+    return index.select(where, (resolved_before,), order="id",
+                        columns="id, title, status, priority, team, assignee, flags, opened_at, "
+                                "respond_by, resolve_by, first_response_at, resolved_at, "
+                                f"{LAST_UPDATE} AS last_update, on_hold, held_seconds")

@@ -206,11 +206,17 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
 def close(ticket: Ticket, now: dt.datetime, actor: str) -> Plan:
     if ticket.status != "resolved":
         raise SdeskError(f"{ticket.id} is {ticket.status}: only resolved tickets can be closed")
-    tid, rule = ticket.id, "standard: close"
+    return close_plan(ticket.id, now, actor)
+
+
+def close_plan(tid: str, now: dt.datetime, actor: str, rule: str = "standard: close",
+               reason: str = "closed") -> Plan:
+    """The actions that close a resolved ticket (the caller checked it is resolved); the
+    sweep closes by its own rule without loading the ticket."""
     return Plan([
-        SetField(tid, rule, "closed", field="status", value="closed"),
+        SetField(tid, rule, reason, field="status", value="closed"),
         SetField(tid, rule, "closed now", field="closed_at", value=now),
-        AddEntry(tid, rule, "closed", entry=JournalEntry(
+        AddEntry(tid, rule, reason, entry=JournalEntry(
             at=now, by=actor, text="Closed.", kind="close", visibility="internal", rule=rule)),
     ])
 

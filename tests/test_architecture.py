@@ -60,7 +60,7 @@ def test_the_index_does_not_import_a_report() -> None:
 PROCEDURES = ["plan", "model", "intake", "triage", "similarity", "relations", "assign",
               "workload", "escalation", "resolve", "procedures", "tasks", "work", "kb", "sla",
               "calendar", "reference", "editing", "lexicon", "judgements", "proposals",
-              "catalogue", "triage_requests", "triage_review"]
+              "catalogue", "triage_requests", "triage_review", "sweep"]
 WRITERS = ["sdesk.git", "sdesk.store", "sdesk.recovery", "sdesk.executor", "sdesk.index",
            "sdesk.notify", "sdesk.outbox", "subprocess", "sqlite3"]
 

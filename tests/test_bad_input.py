@@ -293,6 +293,10 @@ CASES: list[tuple[str, list[str], str | None, str | None]] = [
     ("report-out-folder", ["report", "-o", "{OUT}"], None, None),
     ("report-horizon-negative", ["report", "--horizon", "-1"], None, USAGE),
     ("report-broken-settings", ["report"], "broken-settings", None),
+    # sweep
+    ("sweep-broken-settings", ["sweep"], "broken-settings", None),
+    ("sweep-broken-reference", ["sweep", "--dry-run"], "broken-reference", None),
+    ("sweep-unknown-option", ["sweep", "--days", "3"], None, USAGE),
     # reindex, check, sync, hooks, merge driver
     ("check-broken-ticket", ["check", "--no-recover"], "broken-ticket", REPORT),
     ("reindex-broken-ticket", ["reindex"], "broken-ticket", REPORT),

@@ -1,0 +1,78 @@
+"""sdesk sweep: the promises the desk keeps by itself (for cron or a CI schedule)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from sdesk.commands.common import App, pass_app, plan_options
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from sdesk.model import Hold
+    from sdesk.store import Store
+    from sdesk.sweep import Watched
+
+
+@click.command()
+@plan_options
+@pass_app
+def sweep(app: App, dry_run: bool, as_json: bool, no_commit: bool) -> None:
+    """Send due SLA warnings and update reminders, close old resolutions, report unowned tickets.
+
+    At 75% and 100% of the time to respond and to resolve the owning team's supervisor is told,
+    once per threshold per ticket (never while the ticket is on hold; business hours from the
+    calendar). The assignee of a ticket whose customer had no public update for `[sweep]
+    update_days` business days is reminded; tickets resolved more than `close_after_days`
+    business days ago are closed; new tickets unowned for more than `unowned_hours` business
+    hours are reported to the leads. All of it is one commit; run it as often as you like
+    (docs/sweep.md has a crontab line and a CI schedule).
+
+    \b
+    Examples:
+      sdesk sweep --dry-run
+      sdesk sweep
+    """
+    from sdesk.commands.common import show_or_apply
+    from sdesk.sweep import SweepContext, SweepSettings, business_days_before
+    from sdesk.sweep import sweep as plan_sweep
+
+    store = app.store
+    ref = store.reference
+    settings = SweepSettings(**store.settings("sweep"))
+    ctx = SweepContext(ref, app.now, app.actor.name, settings)
+    with store.lock("sweep"):
+        closing = business_days_before(app.now, settings.close_after_days, ref)
+        plan = plan_sweep(_watched(store, closing.timestamp(), app.now.tzinfo), ctx)
+        show_or_apply(app, plan, action="sweep", subject=f"sweep: {len(plan.ticket_ids())} "
+                      "tickets (SLA warnings, reminders, closing, unowned)", dry_run=dry_run,
+                      as_json=as_json, no_commit=no_commit)
+
+
+def _watched(store: Store, closing: float, tz: dt.tzinfo | None) -> list[Watched]:
+    """The sweep's tickets from the index; holds read from the file only for open tickets that
+    were on hold before (their used time leaves the held time out)."""
+    import datetime as dt
+
+    from sdesk import queries
+    from sdesk.sweep import Watched
+
+    def at(value: float | None) -> dt.datetime | None:
+        return None if value is None else dt.datetime.fromtimestamp(value, tz)
+
+    out: list[Watched] = []
+    for r in queries.sweep_candidates(store.index, closing):
+        holds: tuple[Hold, ...] = ()
+        if r["status"] != "resolved" and r["held_seconds"] and not r["on_hold"]:
+            holds = tuple(store.load(r["id"]).holds)
+        out.append(Watched(
+            id=r["id"], title=r["title"], status=r["status"], priority=r["priority"],
+            team=r["team"], assignee=r["assignee"], flags=tuple(str(r["flags"]).split()),
+            opened_at=dt.datetime.fromtimestamp(r["opened_at"], tz), respond_by=at(r["respond_by"]),
+            resolve_by=at(r["resolve_by"]), first_response_at=at(r["first_response_at"]),
+            resolved_at=at(r["resolved_at"]),
+            last_update=dt.datetime.fromtimestamp(r["last_update"], tz),
+            on_hold=bool(r["on_hold"]), holds=holds))
+    return out
