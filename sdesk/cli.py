@@ -56,6 +56,7 @@ COMMANDS: dict[str, str] = {
     "kpi": "sdesk.commands.kpi:kpi",
     "report": "sdesk.commands.report:report",
     "sweep": "sdesk.commands.sweep:sweep",
+    "handover": "sdesk.commands.handover:handover",
     "reindex": "sdesk.commands.reindex:reindex",
     "sync": "sdesk.commands.sync:sync",
     "check": "sdesk.commands.check:check",
@@ -122,6 +123,8 @@ SUMMARIES: dict[str, str] = {
     "report": "Write the supervisor's report as one self-contained HTML page.",
     "sweep": "Send due SLA warnings and update reminders, close old resolutions, report "
              "unowned tickets.",
+    "handover": "The shift handover: open P1/P2, what breaches soon, on hold and why, new, "
+                "waiting.",
     "reindex": "Rebuild the summary index (.git/sdesk/index*.sqlite) by reading every "
                "ticket file.",
     "sync": "Fetch the remote, merge its changes with yours (ticket files through the sdesk"

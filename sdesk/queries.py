@@ -411,3 +411,38 @@ def sweep_candidates(index: Index, resolved_before: float) -> list[sqlite3.Row]:
                         columns="id, title, status, priority, team, assignee, flags, opened_at, "
                                 "respond_by, resolve_by, first_response_at, resolved_at, "
                                 f"{LAST_UPDATE} AS last_update, on_hold, held_seconds")
+
+
+def open_urgent(index: Index, team: str = "") -> list[sqlite3.Row]:
+    """Open P1 and P2 tickets (not tasks), most urgent first then earliest Resolve By. Columns:
+    id, title, priority, vip, status, team, assignee, resolve_by, on_hold."""
+    where, params = f"{OPEN} AND {NOT_TASK} AND priority <= 2", []
+    if team:
+        where += " AND team = ?"
+        params.append(team)
+    return index.select(where, params, order="priority, resolve_by IS NULL, resolve_by, id",
+                        columns="id, title, priority, vip, status, team, assignee, resolve_by, "
+                                "on_hold")
+
+
+def on_hold(index: Index, team: str = "") -> list[sqlite3.Row]:
+    """Open tickets on hold (their SLA clock paused), oldest first. Columns: id, title,
+    priority, team, assignee."""
+    where, params = f"{OPEN} AND on_hold = 1", []
+    if team:
+        where += " AND team = ?"
+        params.append(team)
+    return index.select(where, params, order="opened_at, id",
+                        columns="id, title, priority, team, assignee")
+
+
+def opened_since(index: Index, since: float, team: str = "") -> list[sqlite3.Row]:
+    """Tickets (not tasks) opened at or after `since` (epoch seconds), oldest first. Columns:
+    id, title, priority, vip, status, team, assignee, opened_at."""
+    where = f"{NOT_TASK} AND opened_at >= ?"
+    params: list[Any] = [since]
+    if team:
+        where += " AND team = ?"
+        params.append(team)
+    return index.select(where, params, order="opened_at, id",
+                        columns="id, title, priority, vip, status, team, assignee, opened_at")

@@ -293,6 +293,13 @@ CASES: list[tuple[str, list[str], str | None, str | None]] = [
     ("report-out-folder", ["report", "-o", "{OUT}"], None, None),
     ("report-horizon-negative", ["report", "--horizon", "-1"], None, USAGE),
     ("report-broken-settings", ["report"], "broken-settings", None),
+    # handover
+    ("handover-since-garbage", ["handover", "--since", "yesterday-ish"], None, None),
+    ("handover-since-future", ["handover", "--since", "2030-01-01"], None, None),
+    ("handover-team-unknown", ["handover", "--team", "No Such Team"], None, None),
+    ("handover-html-and-json", ["handover", "--html", "--json"], None, None),
+    ("handover-out-missing-folder", ["handover", "-o", "{OUT}/none/h.txt"], None, None),
+    ("handover-hours-negative", ["handover", "--hours", "-2"], None, USAGE),
     # sweep
     ("sweep-broken-settings", ["sweep"], "broken-settings", None),
     ("sweep-broken-reference", ["sweep", "--dry-run"], "broken-reference", None),
