@@ -28,6 +28,7 @@ TARGETS = {
     "queue --team": 0.08, "list --team --status -n 50": 0.08, "list --overdue --vip": 0.08,
     "list --json (all open)": 0.25, "kpi": 0.15, "kpi --by team": 0.15,
     "triage --all (applied)": 5.0, "cold rebuild (list, no index)": 15.0,
+    "report -o FILE": 5.0, "sweep --dry-run": 2.0,
 }
 TARGETS_1M = {**TARGETS, "show ID": 0.05, "new (with commit)": 0.10,
               "note ID (with commit)": 0.10, "queue --team": 0.10,
@@ -140,6 +141,13 @@ def run_size(workdir: Path, size: int, runs: int, sdesk: str, untuned: bool = Fa
     if _exists(b, "kpi"):
         add(b.time("kpi", lambda i: b.cmd("kpi")))
         add(b.time("kpi --by team", lambda i: b.cmd("kpi", "--by", "team")))
+    if _exists(b, "report"):
+        page = str(workdir / f"report-{size}.html")
+        add(b.time("report -o FILE", lambda i: b.cmd("report", "-o", page)))
+    if _exists(b, "sweep"):
+        add(b.time("sweep --dry-run", lambda i: b.cmd("sweep", "--dry-run")))
+    if _exists(b, "handover"):
+        add(b.time("handover --peek", lambda i: b.cmd("handover", "--peek")))
     add(b.time("new (with commit)", lambda i: b.cmd(
         "new", "-T", "Printer jam on 3rd floor", "--email", "ana.ruiz@omes.ok.gov",
         "--agency", "OMES", "-d", "Paper stuck in tray 2")))

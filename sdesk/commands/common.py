@@ -232,8 +232,8 @@ def show_or_apply(
             click.echo(json.dumps({"dry_run": True, "actions": plan.to_json()}, indent=2,
                                   ensure_ascii=False))
         else:
-            for line in plan.describe() or ["nothing to do"]:
-                click.echo(line)
+            # One write: a batch plan has tens of thousands of lines.
+            click.echo("\n".join(plan.describe() or ["nothing to do"]))
         return None
     applied = apply_plan(app.store, plan, actor=app.actor, now=app.now, action=action,
                          subject=subject, commit=not no_commit, loaded=loaded,
@@ -242,8 +242,7 @@ def show_or_apply(
         click.echo(json.dumps({"dry_run": False, "commit": applied.commit,
                                "actions": plan.to_json()}, indent=2, ensure_ascii=False))
     else:
-        for line in plan.describe() or ["nothing to do"]:
-            click.echo(line)
+        click.echo("\n".join(plan.describe() or ["nothing to do"]))
     return applied
 
 
