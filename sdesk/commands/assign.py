@@ -36,8 +36,9 @@ def assign(app: App, ticket_id: str | None, tech: str | None, force: bool, team:
 
     \b
     Examples:
-      sdesk assign INC-0K3M --dry-run
-      sdesk assign INC-0K3M --to dcooper
+      sdesk assign INC-2Q4R --dry-run
+      sdesk assign INC-2Q4P --to dcooper
+      sdesk triage --team "IS-Desktop Support"
       sdesk assign --team "IS-Desktop Support" --limit 20
     """
     from sdesk.contexts import assign_context

@@ -31,7 +31,7 @@ def check(app: App, as_json: bool, staged: bool, deep: bool, no_recover: bool) -
     Examples:
       sdesk check
       sdesk check --deep
-      sdesk check --json | jq '.problems[].path'
+      sdesk check --json
     """
     from sdesk.check import check_staged, check_store
 

@@ -21,7 +21,7 @@ def csat(app: App, ticket_id: str, score: int, comment: str, dry_run: bool, as_j
 
     \b
     Example:
-      sdesk csat INC-0K3M 5 --comment "Quick and friendly"
+      sdesk csat INC-2PWQZG2 5 --comment "Quick and friendly"
     """
     from sdesk.commands.common import show_or_apply
     from sdesk.resolve import record_csat

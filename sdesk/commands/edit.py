@@ -30,8 +30,8 @@ def set_fields(app: App, ticket_id: str, assignments: tuple[str, ...], dry_run: 
 
     \b
     Examples:
-      sdesk set INC-0K3M service=VPN impact=1
-      sdesk set REQ-0K3N software=Visio category=software on-site=true
+      sdesk set INC-2Q4E service=VPN impact=1
+      sdesk set REQ-2Q54 software=Visio category=software on-site=true
     """
     from sdesk.editing import field_name, parse_text
     from sdesk.errors import ValidationError
@@ -57,7 +57,7 @@ def edit(app: App, ticket_id: str, dry_run: bool, as_json: bool, no_commit: bool
 
     \b
     Example:
-      EDITOR=nano sdesk edit INC-0K3M
+      EDITOR=nano sdesk edit INC-2Q4E  # not run: opens an editor
     """
     from sdesk.editing import editable_document, read_document
     from sdesk.errors import ValidationError

@@ -21,7 +21,7 @@ def escalate(app: App, ticket_id: str, team: str, tier: int | None, reason: str,
 
     \b
     Example:
-      sdesk escalate INC-0K3M --to "IS-Network Services" --reason "VPN concentrator fault"
+      sdesk escalate INC-2Q4R --to "IS-Network Services" --reason "VPN concentrator fault"
     """
     from sdesk.commands.common import show_or_apply
     from sdesk.escalation import escalate as plan_escalation

@@ -21,7 +21,7 @@ def hold(app: App, ticket_id: str, reason: str, note: str, dry_run: bool, as_jso
 
     \b
     Example:
-      sdesk hold INC-0K3M --reason awaiting-customer --note "User on leave until Monday"
+      sdesk hold INC-2Q4W --reason awaiting-customer --note "User on leave until Monday"
     """
     from sdesk.commands.common import show_or_apply
     from sdesk.escalation import hold as plan_hold
@@ -45,7 +45,8 @@ def resume(app: App, ticket_id: str, dry_run: bool, as_json: bool, no_commit: bo
 
     \b
     Example:
-      sdesk resume INC-0K3M
+      sdesk hold INC-2Q4W --reason awaiting-change
+      sdesk resume INC-2Q4W
     """
     from sdesk.commands.common import show_or_apply
     from sdesk.escalation import resume as plan_resume

@@ -15,9 +15,9 @@ def kb() -> None:
 
     \b
     Examples:
-      sdesk kb new --from INC-0K3M --tag printing
-      sdesk kb search printer blank pages
-      sdesk kb show KB-printer-prints-blank-pages
+      sdesk kb new --from INC-2PFJ --tag mfa
+      sdesk kb search printer offline
+      sdesk kb show KB-printer-offline
     """
 
 

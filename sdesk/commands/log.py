@@ -16,7 +16,7 @@ def log(app: App, ticket_id: str, patch: bool) -> None:
 
     \b
     Example:
-      sdesk log INC-0K3M -p
+      sdesk log INC-2Q4C -p
     """
     from sdesk import git, pager
 

@@ -20,7 +20,7 @@ def note(app: App, ticket_id: str, text: str | None, public: bool, no_commit: bo
 
     \b
     Example:
-      sdesk note INC-0K3M "Called the user; printer driver reinstalled" --public
+      sdesk note INC-2Q4C "Called the user; Teams reinstalled" --public
     """
     from sdesk.model import JournalEntry, check_text
     from sdesk.procedures import journal_note

@@ -46,7 +46,7 @@ def outbox_send(app: App, dry_run: bool) -> None:
 
     \b
     Example:
-      SDESK_SMTP_HOST=smtp.example.org sdesk outbox send
+      SDESK_SMTP_HOST=smtp.example.org sdesk outbox send  # not run: needs a mail server
     """
     from sdesk import git
     from sdesk.errors import SdeskError

@@ -22,9 +22,9 @@ def relate(app: App, ticket_a: str, ticket_b: str, kind: str, dry_run: bool, as_
 
     \b
     Examples:
-      sdesk relate INC-0K3M INC-0K3P
-      sdesk relate INC-0K3P INC-0K3M --as duplicate
-      sdesk relate INC-0K3Q INC-0K40 --as parent
+      sdesk relate INC-2Q4E INC-2Q4F
+      sdesk relate INC-2Q4JF INC-2Q22 --as duplicate
+      sdesk relate INC-2Q4G INC-2Q4J9 --as parent
     """
     from sdesk import queries
     from sdesk.relations import relate as plan_relate
@@ -50,7 +50,8 @@ def unrelate(app: App, ticket_a: str, ticket_b: str, dry_run: bool, as_json: boo
 
     \b
     Example:
-      sdesk unrelate INC-0K3M INC-0K3P
+      sdesk relate INC-2Q4E INC-2Q4F
+      sdesk unrelate INC-2Q4E INC-2Q4F
     """
     from sdesk.relations import unrelate as plan_unrelate
 
@@ -83,7 +84,7 @@ def parent_new(app: App, children: tuple[str, ...], more: tuple[str, ...], title
 
     \b
     Example:
-      sdesk parent new --from INC-0K3M INC-0K3P INC-0K3Q --title "Outlook outage, Tulsa"
+      sdesk parent new --from INC-2Q4E INC-2Q4F INC-2Q4G --title "VPN drops"
     """
     from sdesk.errors import ValidationError
     from sdesk.model import check_text

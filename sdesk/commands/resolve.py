@@ -31,8 +31,8 @@ def resolve(app: App, ticket_id: str, code: str, summary: str | None,
 
     \b
     Examples:
-      sdesk resolve INC-0K3M --code fixed --summary "Reinstalled the printer driver"
-      sdesk resolve INC-0K3N --duplicate-of INC-0K3M --summary "Same printer problem"
+      sdesk resolve INC-2Q4P --code fixed --summary "Reinstalled the printer driver"
+      sdesk resolve INC-2Q4JF --duplicate-of INC-2Q22 --summary "Same Outlook problem"
     """
     from sdesk import kb, queries
     from sdesk import resolve as procedures
@@ -69,7 +69,7 @@ def reopen(app: App, ticket_id: str, reason: str, dry_run: bool, as_json: bool,
 
     \b
     Example:
-      sdesk reopen INC-0K3M --reason "Printer jams again after the driver update"
+      sdesk reopen INC-2PCX --reason "Printer offline again after the move"
     """
     from sdesk import resolve as procedures
 
@@ -93,7 +93,7 @@ def close(app: App, ticket_id: str | None, resolved_before: str | None, dry_run:
 
     \b
     Examples:
-      sdesk close INC-0K3M
+      sdesk close INC-2PCX
       sdesk close --resolved-before "2026-11-16"
     """
     from sdesk import queries

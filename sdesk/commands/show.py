@@ -21,7 +21,7 @@ def show(app: App, ticket_id: str, as_json: bool) -> None:
 
     \b
     Example:
-      sdesk show INC-0K3M
+      sdesk show INC-2Q4C
     """
     store = app.store
     ticket = store.get(ticket_id)

@@ -38,7 +38,8 @@ def install_hooks(app: App, force: bool) -> None:
 
     \b
     Example:
-      git clone git@gitlab.example:desk/tickets.git && cd tickets && sdesk install-hooks
+      git clone git@gitlab.example:desk/tickets.git desk && cd desk \
+        && sdesk install-hooks  # not run: needs the server
     """
     from sdesk import collab
 

@@ -13,8 +13,8 @@ def task() -> None:
 
     \b
     Examples:
-      sdesk task new --parent CASE-0K3M --title "Order the replacement toner"
-      sdesk task list --parent CASE-0K3M
+      sdesk task new --parent CASE-2PWQ --title "Order the replacement toner"
+      sdesk task list --parent CASE-2PWQ
     """
 
 

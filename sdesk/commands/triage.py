@@ -63,7 +63,7 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
 
     \b
     Examples:
-      sdesk triage INC-0K3M --dry-run
+      sdesk triage INC-2Q4P --dry-run
       sdesk triage --team "IS-Desktop Support"
       sdesk triage --all --json
       sdesk triage INC-0K3M --accept duplicate
@@ -189,7 +189,7 @@ def priority(app: App, ticket_id: str, level: int, reason: str, dry_run: bool, a
 
     \b
     Example:
-      sdesk priority INC-0K3M 2 --reason "whole floor cannot print payroll"
+      sdesk priority INC-2Q4N 2 --reason "whole floor cannot print payroll"
     """
     from sdesk.errors import ValidationError
     from sdesk.model import check_text
