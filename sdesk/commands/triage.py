@@ -66,8 +66,8 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
       sdesk triage INC-2Q4P --dry-run
       sdesk triage --team "IS-Desktop Support"
       sdesk triage --all --json
-      sdesk triage INC-0K3M --accept duplicate
-      sdesk triage INC-0K3M --reject separation
+      sdesk triage INC-2Q4X --accept duplicate
+      sdesk triage INC-2Q4X --reject separation
     """
     from sdesk.contexts import triage_context
     from sdesk.errors import ValidationError
