@@ -191,6 +191,12 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
     ])
     if ticket.resolved_at is not None and now > ticket.resolved_at:
         plan.extend(_moved_by_pause(ticket, ticket.resolved_at, now, ref, rule, "sat resolved"))
+    if "made_sla" in ticket.imported:
+        # The source's SLA verdict judged the resolution that no longer stands; the next
+        # resolution is judged by Resolve By (docs/sla.md).
+        plan.add(SetField(tid, rule, "the imported SLA verdict was about the undone resolution",
+                          field="imported",
+                          value={k: v for k, v in ticket.imported.items() if k != "made_sla"}))
     if ticket.csat is not None:
         plan.add(SetField(tid, rule, "a reopen discards the satisfaction score", field="csat",
                           value=None))

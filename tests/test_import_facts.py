@@ -92,6 +92,20 @@ def test_stray_quote_refuses_the_file(desk: Desk, tmp_path: Path, rest: int) -> 
     assert desk.snapshot() == before
 
 
+def test_a_reopen_ends_the_source_verdict(desk: Desk, tmp_path: Path) -> None:
+    """made_sla judged the source's resolution; once sdesk reopens it, the next resolution is
+    judged by Resolve By (which the reopen moved by the time it sat resolved)."""
+    path = _csv(tmp_path,
+                "INC31,Resolved,true,0,false,16/11/2026 09:00,16/11/2026 09:00,3 - Moderate,"
+                "Group 70,Res 1,Solved (Permanently),16/11/2026 09:00,?")
+    desk.run("import", "servicenow", path)
+    assert _kpi(desk)["sla_resolve_pct"] == 0.0
+    desk.run("reopen", "INC31", "--reason", "still broken", now="2026-11-17T09:00:00-06:00")
+    assert "made_sla" not in desk.ticket("INC31")["imported"]
+    desk.run("resolve", "INC31", "--code", "fixed", "-s", "done", now="2026-11-17T10:00:00-06:00")
+    assert _kpi(desk)["sla_resolve_pct"] == 100.0
+
+
 def test_semicolon_separated_file(desk: Desk, tmp_path: Path) -> None:
     path = _csv(tmp_path, "INC4;New;true;0;true;1/3/2016 09:00;1/3/2016 09:00;3 - Moderate;"
                 "Group 70;?;?;?;?", header=HEADER.replace(",", ";"))
