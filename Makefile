@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint check bench bench-1m bench-small bench-import stress clean
+.PHONY: install demo test lint coverage check bench bench-1m bench-small bench-import stress clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,10 @@ lint: $(STAMP)  ## ruff and mypy --strict
 	$(BIN)/ruff check sdesk tests
 	$(BIN)/mypy sdesk
 
-check: lint test
+coverage: $(STAMP)  ## the test suite with branch coverage; fails below 95 % on the procedures
+	$(BIN)/python -m pytest -q --cov --cov-report=term
+
+check: lint coverage
 
 bench: $(STAMP)  ## 10k, 100k and 300k-ticket stores, every command timed as a process, start-up budget included
 	$(BIN)/python -m bench

@@ -25,8 +25,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sdesk.errors import NothingToDo, SdeskError
-from sdesk.model import JournalEntry, Ticket
-from sdesk.plan import AddEntry, Finding, Notify, Plan, SetField
+from sdesk.model import Ticket, journal_entry
+from sdesk.plan import (
+    AddEntry,
+    Assign,
+    Finding,
+    Notify,
+    Plan,
+    Route,
+    SetField,
+    SetStatus,
+    reassignment,
+)
 from sdesk.reference import Reference, Technician
 from sdesk.workload import Held, Workload, unavailable_reason
 
@@ -279,8 +289,8 @@ def assign_to(ticket: Ticket, tech_id: str, ctx: AssignContext, force: bool = Fa
     choice = Choice("assign-4 dispatcher's choice", tech, reasons=reasons)
     plan = plan_for(ticket, choice, ctx)
     if tech.team != ticket.team:
-        plan.actions.insert(0, SetField(ticket.id, choice.rule, f"follows {tech.id} to their team",
-                                        field="team", value=tech.team))
+        plan.actions.insert(0, Route(ticket.id, choice.rule, f"follows {tech.id} to their team",
+                                     value=tech.team))
     return plan
 
 
@@ -296,27 +306,23 @@ def plan_for(ticket: Ticket, choice: Choice, ctx: AssignContext) -> Plan:
     return plan
 
 
-def _entry(ctx: AssignContext, kind: str, rule: str, text: str) -> JournalEntry:
-    return JournalEntry(at=ctx.now, by=ctx.actor, kind=kind, rule=rule, text=text)
-
-
 def _assign_actions(ticket: Ticket, choice: Choice, ctx: AssignContext) -> Plan:
     tech = choice.tech
     assert tech is not None
     rule, tid = choice.rule, ticket.id
     plan = Plan()
     if ticket.assignee:
-        plan.add(SetField(tid, rule, f"replaces {ticket.assignee}", field="reassignments",
-                          value=ticket.reassignments + 1))
-    plan.add(SetField(tid, rule, f"assign to {tech.name}", field="assignee", value=tech.id))
+        plan.add(reassignment(ticket, rule, f"replaces {ticket.assignee}"))
+    plan.add(Assign(tid, rule, f"assign to {tech.name}", value=tech.id))
     if not ticket.on_hold:  # a held ticket stays paused; resume restores "assigned"
-        plan.add(SetField(tid, "assign-4 assign", "assigned", field="status", value="assigned"))
+        plan.add(SetStatus(tid, "assign-4 assign", "assigned", value="assigned"))
     if ticket.assigned_at is None:
         plan.add(SetField(tid, "assign-4 assign", "first assignment", field="assigned_at",
                           value=ctx.now))
     text = "\n".join([f"Assigned to {tech.id} ({tech.name}) by rule {rule}."]
                      + [f"- {r}" for r in choice.reasons])
-    plan.add(AddEntry(tid, rule, "why this technician", entry=_entry(ctx, "assign", rule, text)))
+    plan.add(AddEntry(tid, rule, "why this technician",
+                      entry=journal_entry(ctx.now, ctx.actor, "assign", text, rule)))
     plan.add(Notify(tid, "assign-4 assign", "tell the technician", to=(tech.email,),
                     subject=f"Assigned to you: {tid} {ticket.title}",
                     body=_tech_mail(ticket, tech, choice)))
@@ -339,19 +345,16 @@ def _tech_mail(ticket: Ticket, tech: Technician, choice: Choice) -> str:
 def _handoff_actions(ticket: Ticket, choice: Choice, ctx: AssignContext) -> Plan:
     team = ctx.reference.team(choice.handoff)
     rule, tid = choice.rule, ticket.id
-    plan = Plan([SetField(tid, rule, "no on-site or regional technician", field="team",
-                          value=team.name)])
+    plan = Plan([Route(tid, rule, "no on-site or regional technician", value=team.name)])
     if ticket.assignee:
-        plan.add(SetField(tid, rule, "the dispatch team assigns its own", field="assignee",
-                          value=""))
-        plan.add(SetField(tid, rule, f"replaces {ticket.assignee}", field="reassignments",
-                          value=ticket.reassignments + 1))
+        plan.add(Assign(tid, rule, "the dispatch team assigns its own", value=""))
+        plan.add(reassignment(ticket, rule, f"replaces {ticket.assignee}"))
     if ticket.status != "triaged" and not ticket.on_hold:
-        plan.add(SetField(tid, rule, "in the dispatch team's queue", field="status",
-                          value="triaged"))
+        plan.add(SetStatus(tid, rule, "in the dispatch team's queue", value="triaged"))
     text = "\n".join([f"Handed to {team.name} by rule {rule}."]
                      + [f"- {r}" for r in choice.reasons])
-    plan.add(AddEntry(tid, rule, "why the dispatch team", entry=_entry(ctx, "assign", rule, text)))
+    plan.add(AddEntry(tid, rule, "why the dispatch team",
+                      entry=journal_entry(ctx.now, ctx.actor, "assign", text, rule)))
     plan.add(Notify(tid, rule, "tell the dispatch team", to=(team.email,),
                     subject=f"On-site work for dispatch: {tid} {ticket.title}",
                     body=f"{tid} needs a technician on site at "

@@ -16,15 +16,11 @@ import datetime as dt
 
 from sdesk import sla
 from sdesk.errors import SdeskError, ValidationError
-from sdesk.model import Hold, JournalEntry, Ticket, check_text
-from sdesk.plan import AddEntry, Notify, Plan, SetField
+from sdesk.model import Hold, Ticket, check_text, journal_entry
+from sdesk.plan import AddEntry, Assign, Notify, Plan, Route, SetField, SetStatus, reassignment
 from sdesk.reference import Reference
 
 MAX_TIER = 9
-
-
-def _entry(now: dt.datetime, actor: str, kind: str, rule: str, text: str) -> JournalEntry:
-    return JournalEntry(at=now, by=actor, kind=kind, rule=rule, text=text)
 
 
 def _open(ticket: Ticket, doing: str) -> None:
@@ -47,23 +43,21 @@ def escalate(ticket: Ticket, team_name: str, reason: str, ref: Reference, now: d
     rule, tid = "standard: escalate", ticket.id
     plan = Plan()
     if team.name != ticket.team:
-        plan.add(SetField(tid, rule, f"from {ticket.team}", field="team", value=team.name))
+        plan.add(Route(tid, rule, f"from {ticket.team}", value=team.name))
     if new_tier != ticket.tier:
         plan.add(SetField(tid, rule, f"tier {ticket.tier} -> {new_tier}", field="tier",
                           value=new_tier))
     if ticket.assignee:
-        plan.add(SetField(tid, rule, f"{ticket.assignee} hands it on; {team.name} assigns",
-                          field="assignee", value=""))
-    plan.add(SetField(tid, rule, "a hand-on to another group counts as a reassignment",
-                      field="reassignments", value=ticket.reassignments + 1))
+        plan.add(Assign(tid, rule, f"{ticket.assignee} hands it on; {team.name} assigns",
+                        value=""))
+    plan.add(reassignment(ticket, rule, "a hand-on to another group counts as a reassignment"))
     if not ticket.on_hold and ticket.status != "triaged":
-        plan.add(SetField(tid, rule, f"in {team.name}'s queue", field="status",
-                          value="triaged"))
+        plan.add(SetStatus(tid, rule, f"in {team.name}'s queue", value="triaged"))
     due = ticket.resolve_by.isoformat(timespec="minutes") if ticket.resolve_by else "(none)"
     text = (f"Escalated from {ticket.team} (tier {ticket.tier}) to {team.name} "
             f"(tier {new_tier}): {reason}\nResolve By kept: {due}.")
     plan.add(AddEntry(tid, rule, "why it was escalated",
-                      entry=_entry(now, actor, "escalate", rule, text)))
+                      entry=journal_entry(now, actor, "escalate", text, rule)))
     body = (f"{tid} was escalated to {team.name} (tier {new_tier}) by {actor}.\n\n"
             f"Title:      {ticket.title}\nPriority:   P{ticket.priority}"
             f"{' (VIP)' if ticket.vip else ''}\nResolve By: {due}\n"
@@ -91,8 +85,9 @@ def hold(ticket: Ticket, reason: str, ref: Reference, now: dt.datetime, actor: s
     return Plan([
         SetField(tid, rule, f"pause from {now.isoformat(timespec='minutes')}", field="holds",
                  value=holds),
-        SetField(tid, rule, reason, field="status", value="on-hold"),
-        AddEntry(tid, rule, "why it is on hold", entry=_entry(now, actor, "hold", rule, text)),
+        SetStatus(tid, rule, reason, value="on-hold"),
+        AddEntry(tid, rule, "why it is on hold",
+                 entry=journal_entry(now, actor, "hold", text, rule)),
     ])
 
 
@@ -122,7 +117,7 @@ def resume(ticket: Ticket, ref: Reference, now: dt.datetime, actor: str) -> Plan
     plan = Plan([
         SetField(tid, rule, f"pause ends {now.isoformat(timespec='minutes')}", field="holds",
                  value=holds),
-        SetField(tid, rule, "work continues", field="status", value=status),
+        SetStatus(tid, rule, "work continues", value=status),
     ])
     moved = ""
     if ticket.resolve_by is not None:
@@ -136,7 +131,7 @@ def resume(ticket: Ticket, ref: Reference, now: dt.datetime, actor: str) -> Plan
     text = (f"Resumed after {current.reason}: paused {_minutes(paused)} of {target.clock} "
             f"time (P{ticket.priority}).{moved}")
     plan.add(AddEntry(tid, rule, "the pause and its effect on the SLA",
-                      entry=_entry(now, actor, "resume", rule, text)))
+                      entry=journal_entry(now, actor, "resume", text, rule)))
     return plan
 
 

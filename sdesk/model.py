@@ -25,6 +25,14 @@ STATUSES = ("new", "triaged", "assigned", "in-progress", "on-hold", "resolved", 
 DONE_STATUSES = ("resolved", "closed")
 OPEN_STATUSES = tuple(s for s in STATUSES if s not in DONE_STATUSES)
 VISIBILITIES = ("internal", "public")
+# The one way a ticket's status changes (sdesk.plan.SetStatus applies it through change_status):
+# open work moves between the open statuses and to resolved; a resolution is closed, or reopened
+# back to work (triaged or assigned); closed is final.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    **{s: frozenset((*OPEN_STATUSES, "resolved")) for s in OPEN_STATUSES},
+    "resolved": frozenset(("resolved", "closed", "triaged", "assigned")),
+    "closed": frozenset(("closed",)),
+}
 # What a journal entry records; "note" is a person's note, the rest are written by procedures.
 JOURNAL_KINDS = (
     "note", "triage", "assign", "status", "priority", "escalate", "hold", "resume",
@@ -136,6 +144,21 @@ class Ticket:
 
     def public_journal(self) -> list[JournalEntry]:
         return [entry for entry in self.journal if entry.public]
+
+
+def change_status(ticket: Ticket, status: str) -> None:
+    """Move `ticket` to `status` as TRANSITIONS allows; ValueError names a move it forbids (a
+    procedure that plans one is a bug: procedures check the status they start from)."""
+    if status not in TRANSITIONS.get(ticket.status, frozenset()):
+        raise ValueError(f"{ticket.id}: no transition from {ticket.status!r} to {status!r}")
+    ticket.status = status
+
+
+def journal_entry(at: dt.datetime, by: str, kind: str, text: str, rule: str = "",
+                  visibility: str = "internal") -> JournalEntry:
+    """A journal entry written by a procedure: `by` is the actor's name, `rule` the guide or
+    standard rule it comes from (every procedure's entries are built here)."""
+    return JournalEntry(at=at, by=by, kind=kind, text=text, visibility=visibility, rule=rule)
 
 
 # ---------------------------------------------------------------------------------------------

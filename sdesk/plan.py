@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sdesk.model import JournalEntry, Ticket
+from sdesk.model import STATUSES, JournalEntry, Resolution, Ticket, change_status
 
 
 def jsonable(value: Any) -> Any:
@@ -55,16 +55,26 @@ class Action:
         return {}
 
 
+TICKET_FIELDS = frozenset(f.name for f in dataclasses.fields(Ticket))
+
+
 @dataclass(frozen=True)
 class SetField(Action):
+    """Set one field of the ticket. Checked when built: `field` must be a Ticket field, and
+    `status` is refused (it changes only through SetStatus and the transition table)."""
+
     field: str = ""
     value: Any = None
 
     kind = "set"
 
-    def apply(self, ticket: Ticket) -> None:
-        if not hasattr(ticket, self.field):
+    def __post_init__(self) -> None:
+        if self.field not in TICKET_FIELDS:
             raise ValueError(f"ticket has no field {self.field!r}")
+        if self.field == "status" and not isinstance(self, SetStatus):
+            raise ValueError("status changes through SetStatus (sdesk.model.TRANSITIONS)")
+
+    def apply(self, ticket: Ticket) -> None:
         setattr(ticket, self.field, self.value)
 
     def describe(self) -> str:
@@ -75,6 +85,71 @@ class SetField(Action):
         return {"field": self.field, "value": jsonable(self.value)}
 
 
+def _typed(action: SetField, name: str) -> None:
+    """Give a typed action its field (the dataclass is frozen: set it once, when built)."""
+    object.__setattr__(action, "field", name)
+
+
+@dataclass(frozen=True)
+class SetStatus(SetField):
+    """Move the ticket to status `value` (one of model.STATUSES), through the transition table
+    (model.TRANSITIONS; checked when applied, when the ticket's status is known)."""
+
+    def __post_init__(self) -> None:
+        _typed(self, "status")
+        if self.value not in STATUSES:
+            raise ValueError(f"unknown status {self.value!r}")
+
+    def apply(self, ticket: Ticket) -> None:
+        change_status(ticket, self.value)
+
+
+@dataclass(frozen=True)
+class Route(SetField):
+    """Give the ticket to another owning team (assignment group) `value`, by name."""
+
+    def __post_init__(self) -> None:
+        _typed(self, "team")
+        if not isinstance(self.value, str) or not self.value.strip():
+            raise ValueError(f"route to which team? got {self.value!r}")
+
+
+@dataclass(frozen=True)
+class Assign(SetField):
+    """Set the ticket's assignee to technician id `value` ("" leaves it unassigned)."""
+
+    def __post_init__(self) -> None:
+        _typed(self, "assignee")
+        if not isinstance(self.value, str):
+            raise ValueError(f"assignee must be a technician id; got {self.value!r}")
+
+
+@dataclass(frozen=True)
+class RecordResolution(SetField):
+    """Record the ticket's Resolution `value` (None when a reopen withdraws it)."""
+
+    def __post_init__(self) -> None:
+        _typed(self, "resolution")
+        if self.value is not None and not isinstance(self.value, Resolution):
+            raise ValueError(f"a resolution is a Resolution; got {self.value!r}")
+
+
+_TYPED: dict[str, type[SetField]] = {"status": SetStatus, "team": Route, "assignee": Assign,
+                                     "resolution": RecordResolution}
+
+
+def set_field(ticket_id: str, rule: str, reason: str, name: str, value: Any) -> SetField:
+    """The action setting field `name`: the typed one for status, team, assignee and
+    resolution, SetField for the rest."""
+    return _TYPED.get(name, SetField)(ticket_id, rule, reason, field=name, value=value)
+
+
+def reassignment(ticket: Ticket, rule: str, reason: str) -> SetField:
+    """One more hop between technicians or teams (the reassignments KPI): the one place the
+    count goes up."""
+    return SetField(ticket.id, rule, reason, field="reassignments", value=ticket.reassignments + 1)
+
+
 @dataclass(frozen=True)
 class AddEntry(Action):
     """Append a journal entry."""
@@ -82,6 +157,10 @@ class AddEntry(Action):
     entry: JournalEntry | None = None
 
     kind = "journal"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.entry, JournalEntry):
+            raise ValueError(f"a journal action needs an entry; got {self.entry!r}")
 
     def apply(self, ticket: Ticket) -> None:
         assert self.entry is not None

@@ -14,16 +14,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sdesk.errors import SdeskError, ValidationError
-from sdesk.model import JournalEntry, Ticket
+from sdesk.model import Ticket, journal_entry
 from sdesk.plan import AddEntry, CreateTicket, Plan, SetField
 from sdesk.reference import Reference
 
 KINDS = ("related", "duplicate", "parent")
 RULE = "guide: relate the cases"
-
-
-def _entry(now: dt.datetime, actor: str, text: str, rule: str = RULE) -> JournalEntry:
-    return JournalEntry(at=now, by=actor, text=text, kind="relate", rule=rule)
 
 
 def links_between(a: Ticket, b: Ticket) -> list[tuple[Ticket, str]]:
@@ -53,7 +49,8 @@ def relate(a: Ticket, b: Ticket, kind: str, now: dt.datetime, actor: str,
         return Plan([
             SetField(a.id, RULE, f"related to {b.id}", field="related",
                      value=sorted({*a.related, b.id})),
-            AddEntry(a.id, RULE, "journal", entry=_entry(now, actor, f"Related to {b.id}.")),
+            AddEntry(a.id, RULE, "journal",
+                     entry=journal_entry(now, actor, "relate", f"Related to {b.id}.", RULE)),
         ])
     if kind == "duplicate":
         if a.duplicate_of == b.id:
@@ -63,7 +60,8 @@ def relate(a: Ticket, b: Ticket, kind: str, now: dt.datetime, actor: str,
         return Plan([
             SetField(a.id, RULE, f"duplicate of {b.id}", field="duplicate_of", value=b.id),
             AddEntry(a.id, RULE, "journal",
-                     entry=_entry(now, actor, f"Marked as a duplicate of {b.id}.")),
+                     entry=journal_entry(now, actor, "relate",
+                                         f"Marked as a duplicate of {b.id}.", RULE)),
         ])
     if a.parent == b.id:
         return Plan()
@@ -72,7 +70,8 @@ def relate(a: Ticket, b: Ticket, kind: str, now: dt.datetime, actor: str,
     _check_no_loop(a.id, b.id, parents)
     return Plan([
         SetField(a.id, RULE, f"child of {b.id}", field="parent", value=b.id),
-        AddEntry(a.id, RULE, "journal", entry=_entry(now, actor, f"Linked to parent {b.id}.")),
+        AddEntry(a.id, RULE, "journal", entry=journal_entry(
+            now, actor, "relate", f"Linked to parent {b.id}.", RULE)),
     ])
 
 
@@ -96,8 +95,9 @@ def unrelate(a: Ticket, b: Ticket, now: dt.datetime, actor: str) -> Plan:
         value: object = [r for r in holder.related if r != other] if name == "related" else ""
         plan.add(SetField(holder.id, "unrelate", f"no longer {name} {other}", field=name,
                           value=value))
-        plan.add(AddEntry(holder.id, "unrelate", "journal", entry=_entry(
-            now, actor, f"Removed relation {name.replace('_', ' ')} {other}.", "unrelate")))
+        plan.add(AddEntry(holder.id, "unrelate", "journal", entry=journal_entry(
+            now, actor, "relate", f"Removed relation {name.replace('_', ' ')} {other}.",
+            "unrelate")))
     return plan
 
 
@@ -154,7 +154,7 @@ def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Ref
     for child in children:
         plan.add(SetField(child.id, rule, f"child of {parent.id}", field="parent",
                           value=parent.id))
-        plan.add(AddEntry(child.id, rule, "journal", entry=_entry(
-            now, actor, f"Linked to parent case {parent.id} (one problem, many reporters).",
-            rule)))
+        plan.add(AddEntry(child.id, rule, "journal", entry=journal_entry(
+            now, actor, "relate",
+            f"Linked to parent case {parent.id} (one problem, many reporters).", rule)))
     return plan

@@ -18,7 +18,7 @@ from sdesk import sla
 from sdesk.calendar import Calendar
 from sdesk.errors import SdeskError, ValidationError
 from sdesk.model import Csat, JournalEntry, Resolution, Ticket, check_text
-from sdesk.plan import Action, AddEntry, Finding, Plan, SetField
+from sdesk.plan import Action, AddEntry, Finding, Plan, RecordResolution, SetField, SetStatus
 from sdesk.procedures import customer_update
 from sdesk.reference import Reference
 
@@ -138,8 +138,8 @@ def _done(ticket: Ticket, res: Resolution, text: str, now: dt.datetime, actor: s
                                 value=holds))
         actions += _moved_by_pause(ticket, current.start, now, ref, rule, "held")
     actions += [
-        SetField(tid, rule, reason, field="resolution", value=res),
-        SetField(tid, rule, "resolved", field="status", value="resolved"),
+        RecordResolution(tid, rule, reason, value=res),
+        SetStatus(tid, rule, "resolved", value="resolved"),
         SetField(tid, rule, "resolved now", field="resolved_at", value=now),
     ]
     if ticket.first_response_at is None:
@@ -184,9 +184,9 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
     tid, rule = ticket.id, "standard: reopen"
     status = "assigned" if ticket.assignee else "triaged"
     plan = Plan([
-        SetField(tid, rule, f"back to {status}", field="status", value=status),
+        SetStatus(tid, rule, f"back to {status}", value=status),
         SetField(tid, rule, "reopened", field="reopens", value=ticket.reopens + 1),
-        SetField(tid, rule, "the resolution no longer stands", field="resolution", value=None),
+        RecordResolution(tid, rule, "the resolution no longer stands", value=None),
         SetField(tid, rule, "the resolution no longer stands", field="resolved_at", value=None),
     ])
     if ticket.resolved_at is not None and now > ticket.resolved_at:
@@ -220,7 +220,7 @@ def close_plan(tid: str, now: dt.datetime, actor: str, rule: str = "standard: cl
     """The actions that close a resolved ticket (the caller checked it is resolved); the
     sweep closes by its own rule without loading the ticket."""
     return Plan([
-        SetField(tid, rule, reason, field="status", value="closed"),
+        SetStatus(tid, rule, reason, value="closed"),
         SetField(tid, rule, "closed now", field="closed_at", value=now),
         AddEntry(tid, rule, reason, entry=JournalEntry(
             at=now, by=actor, text="Closed.", kind="close", visibility="internal", rule=rule)),

@@ -22,7 +22,7 @@ from sdesk import sla
 from sdesk.judgements import on_site, priority_fit, problems, similarity
 from sdesk.lexicon import Words, words
 from sdesk.model import JournalEntry, Resolution, Ticket
-from sdesk.plan import AddEntry, Finding, Notify, Plan, SetField
+from sdesk.plan import AddEntry, Finding, Notify, Plan, SetField, reassignment, set_field
 from sdesk.proposals import flag, group_key, settled
 from sdesk.reference import Reference, Team
 from sdesk.relations import Peer, parent_case
@@ -73,7 +73,7 @@ class _Draft:
         self.team = ticket.team
 
     def set(self, rule: str, reason: str, name: str, value: object) -> None:
-        self.plan.add(SetField(self.t.id, rule, reason, field=name, value=value))
+        self.plan.add(set_field(self.t.id, rule, reason, name, value))
 
     def note(self, rule: str, text: str, public: bool = False) -> None:
         entry = JournalEntry(at=self.ctx.now, by=self.ctx.actor, text=text, kind="triage",
@@ -97,7 +97,7 @@ class _Draft:
         if team == self.team:
             return
         if not _is_service_desk(self.ref, self.team):
-            self.set(rule, "one more hop between teams", "reassignments", self.t.reassignments + 1)
+            self.plan.add(reassignment(self.t, rule, "one more hop between teams"))
         self.set(rule, reason, "team", team)
         self.team = team
 

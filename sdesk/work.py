@@ -11,7 +11,7 @@ from __future__ import annotations
 from sdesk.assign import AssignContext, assign_to
 from sdesk.errors import NothingToDo, SdeskError
 from sdesk.model import JournalEntry, Ticket
-from sdesk.plan import AddEntry, Notify, Plan, SetField
+from sdesk.plan import AddEntry, Notify, Plan, SetStatus
 from sdesk.reference import Technician
 
 START_RULE = "work-1 start work"
@@ -41,8 +41,7 @@ def start(ticket: Ticket, tech: Technician, ctx: AssignContext, force: bool = Fa
                          "(use --force to take it over)")
     if ticket.assignee != tech.id:
         plan.extend(take(ticket, tech, ctx, force).actions)
-    plan.add(SetField(ticket.id, START_RULE, "work has begun", field="status",
-                      value="in-progress"))
+    plan.add(SetStatus(ticket.id, START_RULE, "work has begun", value="in-progress"))
     plan.add(AddEntry(ticket.id, START_RULE, "journal the start",
                       entry=JournalEntry(at=ctx.now, by=ctx.actor, kind="status",
                                          rule=START_RULE,

@@ -27,6 +27,18 @@ SQL = re.compile(
     r"|\.select\(|\.iter_rows\(|\.db\.execute|\.execute\(")
 
 
+def test_status_changes_only_through_the_transition_table() -> None:
+    """Only sdesk/model.py assigns `.status` (change_status, through TRANSITIONS); plans use
+    SetStatus, never SetField(field="status")."""
+    found = []
+    for path in _python_files():
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"\.status = |field=\"status\"|setattr\([^)]*\"status\"", line):
+                found.append(f"{path.relative_to(SDESK)}:{n}: {line.strip()}")
+    assert [(f.split(":")[0], f.split(": ", 1)[1]) for f in found] == [
+        ("model.py", "ticket.status = status")], found
+
+
 def _python_files() -> list[Path]:
     return sorted(SDESK.rglob("*.py"))
 
