@@ -37,6 +37,7 @@ from sdesk import tomlfmt
 from sdesk.errors import SdeskError, ValidationError
 from sdesk.model import JournalEntry, Ticket
 from sdesk.plan import AddEntry, Plan, SetField
+from sdesk.words import words as text_words
 
 K1 = 1.2
 B = 0.75
@@ -48,7 +49,7 @@ _STOP_WORDS = (
     "a an and are as at be but by can for from has have i in is it its me my no not of on or "
     "our so that the their then there this to was we were will with you your after again all "
     "any cannot could does doesn don get gets got how into just more now out please since "
-    "some than them they up when what which while who why"
+    "some than them they up when what which while who why cant dont doesnt"
 )
 _STOP = frozenset(_STOP_WORDS.split())
 
@@ -205,16 +206,9 @@ def link_files(root: Path, articles: Sequence[Article], ticket_id: str) -> dict[
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case words without stop words; a trailing plural 's' is dropped so 'printers'
-    finds 'printer'."""
-    out = []
-    for word in _WORD.findall(text.lower()):
-        if word in _STOP or len(word) < 2:
-            continue
-        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-        out.append(word)
-    return out
+    """The words of an article or a search (sdesk/words.py, with the knowledge base's stop
+    words): lower-case, a trailing plural 's' dropped so 'printers' finds 'printer'."""
+    return text_words(text, _STOP)
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from sdesk.errors import SdeskError
+from sdesk.words import words
 
 if TYPE_CHECKING:
     from sdesk.lexicon import Words
@@ -36,19 +36,9 @@ STOP_WORDS = frozenset((
     "which", "while", "who", "why", "will", "with", "wont", "would", "you", "your",
 ))
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-
-
 def tokens(title: str) -> frozenset[str]:
-    """The normalised words of a title (see the module docstring)."""
-    words: set[str] = set()
-    for raw in _WORD.findall(title.casefold().replace("'", "")):
-        if len(raw) < 2 or raw in STOP_WORDS:
-            continue
-        if len(raw) > 3 and raw.endswith("s") and not raw.endswith("ss"):
-            raw = raw[:-1]
-        words.add(raw)
-    return frozenset(words)
+    """The normalised words of a title (see the module docstring; sdesk/words.py)."""
+    return frozenset(words(title, STOP_WORDS))
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -67,14 +67,28 @@ def test_the_index_does_not_import_a_report() -> None:
                          source, re.M)
 
 
-# Procedures return data. Loading one must not load anything that runs git, writes the store,
-# rolls back, carries a plan out or opens the index.
-PROCEDURES = ["plan", "model", "intake", "triage", "similarity", "relations", "assign",
-              "workload", "escalation", "resolve", "procedures", "tasks", "work", "kb", "sla",
-              "calendar", "reference", "editing", "lexicon", "judgements", "proposals",
-              "catalogue", "triage_requests", "triage_review", "sweep"]
+# docs/architecture.md draws the map: one row per module with its layer. The procedures and the
+# core return data: loading one must not load anything that runs git, writes the store, rolls
+# back, carries a plan out or opens the index.
+DOC = SDESK.parent / "docs" / "architecture.md"
+ROW = re.compile(r"^\| `sdesk/([\w/*]+)\.py` \| (\w+) \|", re.M)
+PURE_LAYERS = ("procedure", "core")
 WRITERS = ["sdesk.git", "sdesk.store", "sdesk.recovery", "sdesk.executor", "sdesk.index",
            "sdesk.notify", "sdesk.outbox", "subprocess", "sqlite3"]
+
+
+def documented() -> dict[str, str]:
+    """module (as in sdesk/<module>.py) -> its layer, from docs/architecture.md's table."""
+    return dict(ROW.findall(DOC.read_text(encoding="utf-8")))
+
+
+def test_every_module_is_on_the_map_and_every_row_is_a_module() -> None:
+    on_map = documented()
+    modules = {p.stem for p in SDESK.glob("*.py") if p.stem not in ("__init__", "__main__")}
+    missing = sorted(modules - on_map.keys())
+    assert not missing, f"add a row to the table in docs/architecture.md for: {missing}"
+    gone = sorted(m for m in on_map if m != "commands/*" and m not in modules)
+    assert not gone, f"docs/architecture.md names modules that do not exist: {gone}"
 
 
 def loaded_by(module: str) -> list[str]:
@@ -86,10 +100,78 @@ def loaded_by(module: str) -> list[str]:
     return out.stdout.split()
 
 
-@pytest.mark.parametrize("name", PROCEDURES)
+PURE = sorted(m for m, layer in documented().items() if layer in PURE_LAYERS)
+
+
+def test_the_map_names_the_procedures() -> None:
+    assert {"triage", "assign", "escalation", "resolve", "relations", "intake", "similarity",
+            "tasks", "procedures", "plan", "model"} <= set(PURE)
+
+
+@pytest.mark.parametrize("name", PURE)
 def test_a_procedure_loads_nothing_that_writes(name: str) -> None:
     assert loaded_by(f"sdesk.{name}") == []
 
 
 def test_the_import_check_sees_a_writer() -> None:
     assert "sdesk.git" in loaded_by("sdesk.executor")
+
+
+# "Lazy imports" in docs/architecture.md: what a command module may import at module level.
+COMMAND_TOP = {"click", "sdesk.commands.common", "sdesk.errors", "sdesk.model"}
+
+
+def _top_level_imports(path: Path) -> set[str]:
+    """Modules imported at module level, outside `if TYPE_CHECKING:` blocks."""
+    import ast
+
+    found: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+@pytest.mark.parametrize("path", sorted((SDESK / "commands").glob("*.py")), ids=lambda p: p.name)
+def test_a_command_module_imports_the_heavy_parts_inside_its_functions(path: Path) -> None:
+    own = {m for m in _top_level_imports(path) if m.split(".")[0] in ("sdesk", "click")}
+    assert own <= COMMAND_TOP, f"import these inside the command function: {own - COMMAND_TOP}"
+
+
+def test_loading_every_command_loads_no_store_index_git_or_procedure() -> None:
+    code = ("import importlib, pkgutil, sys, sdesk.cli, sdesk.commands\n"
+            "for m in pkgutil.iter_modules(sdesk.commands.__path__):\n"
+            "    importlib.import_module('sdesk.commands.' + m.name)\n"
+            "print(' '.join(sorted(sys.modules)))")
+    loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                check=True).stdout.split())
+    heavy = {"sdesk.store", "sdesk.index", "sdesk.git", "sdesk.executor", "sdesk.queries",
+             "sdesk.contexts", "sdesk.triage", "sdesk.assign", "sqlite3", "email",
+             "multiprocessing", "hashlib", "subprocess"}
+    assert not loaded & heavy, sorted(loaded & heavy)
+
+
+# "Long modules and functions" in docs/architecture.md.
+MAX_MODULE, MAX_FUNCTION = 400, 60
+
+
+def test_every_long_module_or_function_is_explained() -> None:
+    import ast
+
+    text = DOC.read_text(encoding="utf-8").split("## Long modules and functions", 1)[1]
+    unexplained = []
+    for path in sorted(SDESK.rglob("*.py")):
+        rel = path.relative_to(SDESK).as_posix()
+        source = path.read_text(encoding="utf-8")
+        if source.count("\n") > MAX_MODULE and f"`sdesk/{rel}`" not in text:
+            unexplained.append(f"sdesk/{rel}: {source.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                name = f"`{rel.removesuffix('.py').removeprefix('sdesk/')}.{node.name}`"
+                if length > MAX_FUNCTION and name not in text:
+                    unexplained.append(f"{name}: {length} lines")
+    assert not unexplained, ("say why in docs/architecture.md (Long modules and functions), or "
+                             "split: " + ", ".join(unexplained))

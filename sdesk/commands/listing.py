@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from sdesk.commands.common import App, output_options, parse_when, pass_app, team_filter
 from sdesk.model import STATUSES, TICKET_TYPES
+
+if TYPE_CHECKING:
+    import sqlite3
 
 COLUMNS = ["id", "priority", "vip", "status", "team", "assignee", "respond_by", "resolve_by",
            "flags", "title"]
