@@ -26,17 +26,7 @@ from dataclasses import dataclass, field
 
 from sdesk.errors import NothingToDo, SdeskError
 from sdesk.model import Ticket, journal_entry
-from sdesk.plan import (
-    AddEntry,
-    Assign,
-    Finding,
-    Notify,
-    Plan,
-    Route,
-    SetField,
-    SetStatus,
-    reassignment,
-)
+from sdesk.plan import AddEntry, Assign, Finding, Notify, Plan, Route, SetField, SetStatus, reassignment
 from sdesk.reference import Reference, Technician
 from sdesk.workload import Held, Workload, unavailable_reason
 

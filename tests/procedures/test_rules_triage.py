@@ -23,11 +23,6 @@ from sdesk.triage import (
     I5,
     I6,
     I_READY,
-    R1,
-    R2,
-    R3,
-    R4,
-    R5,
     SKIP,
     TASKS,
     TriageContext,
@@ -35,6 +30,7 @@ from sdesk.triage import (
     triage_batch,
     triage_ticket,
 )
+from sdesk.triage_requests import R1, R2, R3, R4, R5
 
 DESKTOP, ASSET, INVENTORY = "IS-Desktop Support", REF.asset_team, REF.inventory_team
 
@@ -59,9 +55,9 @@ INCIDENTS = [
      ["unsupported"], I1),
     ("the agency is not on the team's Supported Agencies list",
      {"service": "Printing", "agency": "DPS"}, "new", REF.service_desk, ["unsupported"], I1),
-    ("two services of different teams in the title",
-     {"service": "Printing", "title": "VPN down and Printing broken"}, "new",
-     REF.service_desk, ["needs-separation"], I4),
+    ("two services of different teams in the title: separation proposed, not applied",
+     {"service": "VPN", "title": "VPN and Email both down"}, "triaged",
+     "IS-Network Services", ["proposed:separation:Email+VPN"], I4),
     ("priority against the SLA chart: flagged for the supervisor",
      {"service": "Printing", "impact": 1, "urgency": 1, "priority": 3}, "triaged", DESKTOP,
      ["priority-review"], I2),
