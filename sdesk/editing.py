@@ -11,6 +11,7 @@ move through triage, assign, escalate, hold and resolve, which keep the SLA cloc
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from sdesk.plan import AddEntry, Plan, SetField
 from sdesk.reference import Reference
 
 RULE = "standard: correct the ticket"
+SEAT_FLAG = "licence-seat"  # triage_requests.SEAT: the request holds a seat of its software
 
 # name -> (kind, what it is). Requester fields are written name/email/agency/phone.
 EDITABLE: dict[str, tuple[str, str]] = {
@@ -46,6 +48,7 @@ ALIASES = {"effort": "effort_hours", "requested-tech": "requested_technician",
            "requested_tech": "requested_technician", "requested-technician": "requested_technician",
            "requester.name": "name", "requester.email": "email", "requester.agency": "agency",
            "requester.phone": "phone", "skill": "skills"}
+_EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+")
 TRUE, FALSE = ("true", "yes", "y", "1", "remote"), ("false", "no", "n", "0", "on-site", "onsite")
 
 
@@ -134,6 +137,8 @@ def check(name: str, value: Any, ref: Reference) -> Any:
     if name == "category":
         return value.lower()
     if name == "email":
+        if value and not _EMAIL.fullmatch(value):
+            raise ValidationError(f"email must look like name@agency.ok.gov; got {value!r}")
         return value.lower()
     if kind == "level":
         return check_level(name, value, LEVELS)
@@ -155,6 +160,9 @@ def check(name: str, value: Any, ref: Reference) -> Any:
 def changes(ticket: Ticket, wanted: Mapping[str, Any], ref: Reference) -> list[Change]:
     """The validated changes `wanted` (field -> value) makes to `ticket`; unchanged fields are
     left out. Raises on the first bad value, so nothing is applied unless all are good."""
+    if ticket.status == "closed":
+        raise ValidationError(f"{ticket.id} is closed: a closed ticket is the record of what was "
+                              "done and is not corrected (log a new ticket instead)")
     found: list[Change] = []
     for typed, value in wanted.items():
         name = field_name(typed)
@@ -162,8 +170,16 @@ def changes(ticket: Ticket, wanted: Mapping[str, Any], ref: Reference) -> list[C
             name, value = "remote", not value if isinstance(value, bool) else value
         new = check(name, value, ref)
         old = current(ticket, name)
-        if new != old:
-            found.append(Change(name, old, new))
+        if new == old:
+            continue
+        if name == "service" and not new and ticket.status != "new":
+            raise ValidationError(f"{ticket.id} is {ticket.status}: its service can be changed "
+                                  "but not cleared")
+        if name == "software" and SEAT_FLAG in ticket.flags:
+            raise ValidationError(
+                f"{ticket.id} holds a {old or 'software'} licence seat from triage's licence "
+                "check; a different title needs that check again: log a new request for it")
+        found.append(Change(name, old, new))
     return found
 
 

@@ -129,3 +129,83 @@ def test_a_staged_hand_edit_is_not_swept_either(desk: Desk) -> None:
     path.write_text(path.read_text().replace("Printer jams", "Printer jams!"))
     desk.git("add", str(path))
     assert "not committed" in desk.fails("set", tid, "impact=1").stderr
+
+
+# What a new user tried (the fresh-user pass): each is refused in one line, store unchanged.
+@pytest.mark.parametrize(("assignments", "words"), [
+    (("email=notanemail",), "email must look like name@agency.ok.gov"),
+    (("impact=2", "impact=3"), "impact is given twice"),
+])
+def test_malformed_corrections_are_refused(desk: Desk, assignments: tuple[str, ...],
+                                           words: str) -> None:
+    tid = desk.new("-T", "Printer jams", "--service", "Printing")
+    before = desk.snapshot()
+    result = desk.fails("set", tid, *assignments)
+    assert words in result.stderr and result.stderr.count("\n") == 1
+    assert desk.snapshot() == before
+
+
+def test_a_closed_ticket_is_not_corrected(desk: Desk) -> None:
+    tid = desk.new("-T", "Printer jams", "--service", "Printing")
+    desk.run("resolve", tid, "--code", "fixed", "--summary", "Cleared the tray")
+    desk.run("close", tid)
+    before = desk.snapshot()
+    assert "is closed" in desk.fails("set", tid, "title=Changed after closing").stderr
+    assert desk.snapshot() == before
+
+
+def test_a_triaged_ticket_keeps_a_service(desk: Desk) -> None:
+    tid = desk.new("-T", "Printer jams", "--email", "ana.ruiz@omes.ok.gov", "--agency", "OMES",
+                   "--service", "Printing", "-d", "Tray 2")
+    desk.run("triage", tid)
+    assert desk.ticket(tid)["status"] == "triaged"
+    assert "can be changed but not cleared" in desk.fails("set", tid, "service=").stderr
+
+
+def test_the_software_of_a_request_holding_a_licence_seat_is_not_swapped(desk: Desk) -> None:
+    tid = desk.new("-t", "request", "-T", "Install Visio", "--email", "cy@omes.ok.gov",
+                   "--agency", "OMES", "-d", "details", "--software", "Visio")
+    desk.run("triage", tid)
+    assert "licence-seat" in desk.ticket(tid)["flags"]
+    before = desk.snapshot()
+    result = desk.fails("set", tid, "software=Tableau Desktop")
+    assert "holds a Visio licence seat" in result.stderr
+    assert desk.snapshot() == before
+
+
+@pytest.mark.parametrize(("editor", "words"), [
+    ("false", "$EDITOR: false: Editing failed"),
+    ("no-such-editor-xyz", "$EDITOR: no-such-editor-xyz: Editing failed"),
+    ("sed -i s/Room/Ro'om/", "cannot be run: No closing quotation"),
+])
+def test_an_editor_that_fails_is_one_line(desk: Desk, monkeypatch: pytest.MonkeyPatch,
+                                          editor: str, words: str) -> None:
+    tid = desk.new("-T", "Printer jams", "--service", "Printing")
+    monkeypatch.setenv("EDITOR", editor)
+    before = desk.snapshot()
+    result = desk.fails("edit", tid)
+    assert result.stderr.startswith("sdesk: error: ") and result.stderr.count("\n") == 1
+    assert words in result.stderr
+    assert desk.snapshot() == before
+
+
+def test_edit_without_an_editor_in_a_script_says_so(desk: Desk,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    tid = desk.new("-T", "Printer jams", "--service", "Printing")
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    assert "no editor: set $EDITOR" in desk.fails("edit", tid).stderr
+
+
+def test_a_refused_edit_keeps_what_was_typed(desk: Desk, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    tid = desk.new("-T", "Printer jams", "--service", "Printing")
+    editor = tmp_path / "editor.py"
+    editor.write_text("import sys\np = sys.argv[1]\ns = open(p).read()\n"
+                      "s = s.replace('title = \"Printer jams\"', 'title = \"Jams in tray 2')\n"
+                      "open(p, 'w').write(s)\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    result = desk.fails("edit", tid)
+    assert "not valid TOML" in result.stderr and "your edit is kept in " in result.stderr
+    kept = Path(result.stderr.split("your edit is kept in ")[1].rstrip(")\n"))
+    assert 'title = "Jams in tray 2' in kept.read_text()

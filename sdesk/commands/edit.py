@@ -42,6 +42,8 @@ def set_fields(app: App, ticket_id: str, assignments: tuple[str, ...], dry_run: 
             raise ValidationError(f"{item!r}: write FIELD=VALUE, e.g. service=VPN")
         typed, raw = item.split("=", 1)
         name = field_name(typed)
+        if name in wanted:
+            raise ValidationError(f"{name} is given twice; give each field once")
         wanted[name] = parse_text(name, raw)
     _apply(app, ticket_id, wanted, "set", dry_run, as_json, no_commit)
 
@@ -64,14 +66,37 @@ def edit(app: App, ticket_id: str, dry_run: bool, as_json: bool, no_commit: bool
 
     ticket = app.store.get(ticket_id)
     text = editable_document(ticket)
-    edited = click.edit(text, extension=".toml", require_save=False)
+    edited = _run_editor(text)
     if edited is None or edited == text:
         click.echo("nothing changed")
         return
-    wanted = read_document(edited)
-    if not isinstance(wanted, dict):
-        raise ValidationError("the edited ticket is not a TOML table")
-    _apply(app, ticket.id, wanted, "edit", dry_run, as_json, no_commit)
+    try:
+        wanted = read_document(edited)
+        _apply(app, ticket.id, wanted, "edit", dry_run, as_json, no_commit)
+    except ValidationError as exc:  # keep what the user typed: say where it is
+        kept = app.store.state_dir / f"edit-{ticket.id}.toml"
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_text(edited, encoding="utf-8")
+        raise ValidationError(f"{exc} (your edit is kept in {kept})") from None
+
+
+def _run_editor(text: str) -> str | None:
+    """The text after $VISUAL/$EDITOR edited it; one ValidationError line when there is no
+    editor to run or it failed (click's own errors would print its three-line format)."""
+    import os
+    import sys
+
+    from sdesk.errors import ValidationError
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise ValidationError("no editor: set $EDITOR, or use sdesk set ID FIELD=VALUE in scripts")
+    try:
+        return click.edit(text, editor=editor, extension=".toml", require_save=False)
+    except click.ClickException as exc:
+        raise ValidationError(f"$EDITOR: {exc.message}") from None
+    except ValueError as exc:  # shlex could not split the EDITOR value
+        raise ValidationError(f"$EDITOR {editor!r} cannot be run: {exc}") from None
 
 
 def _apply(app: App, ticket_id: str, wanted: dict[str, Any], action: str, dry_run: bool,
