@@ -101,8 +101,12 @@ def status_after_hold(ticket: Ticket) -> str:
     return "new"
 
 
-def resume(ticket: Ticket, ref: Reference, now: dt.datetime, actor: str) -> Plan:
+def resume(ticket: Ticket, ref: Reference, now: dt.datetime, actor: str,
+           note: str = "") -> Plan:
+    """End the hold: Resolve By moves later by the paused time on the ticket's clock; `note`
+    (what came back: the customer's answer, the vendor's part) is journaled with it."""
     _open(ticket, "resume")
+    note = check_text("note", note.strip())
     if not ticket.on_hold:
         raise SdeskError(f"{ticket.id} is not on hold")
     current = ticket.holds[-1]
@@ -129,7 +133,7 @@ def resume(ticket: Ticket, ref: Reference, now: dt.datetime, actor: str) -> Plan
         moved = (f" Resolve By {ticket.resolve_by.isoformat(timespec='minutes')} -> "
                  f"{new_due.isoformat(timespec='minutes')}.")
     text = (f"Resumed after {current.reason}: paused {_minutes(paused)} of {target.clock} "
-            f"time (P{ticket.priority}).{moved}")
+            f"time (P{ticket.priority}).{moved}" + (f"\n{note}" if note else ""))
     plan.add(AddEntry(tid, rule, "the pause and its effect on the SLA",
                       entry=journal_entry(now, actor, "resume", text, rule)))
     return plan

@@ -37,16 +37,18 @@ def hold(app: App, ticket_id: str, reason: str, note: str, dry_run: bool, as_jso
 
 @click.command()
 @click.argument("ticket_id")
+@click.option("--note", default="", help="What the ticket waited for and got (journaled).")
 @plan_options
 @pass_app
-def resume(app: App, ticket_id: str, dry_run: bool, as_json: bool, no_commit: bool) -> None:
+def resume(app: App, ticket_id: str, note: str, dry_run: bool, as_json: bool,
+           no_commit: bool) -> None:
     """End a ticket's hold: Resolve By moves later by the paused time (business time for
     P2-P4, real time for P1) and the ticket returns to its working status.
 
     \b
     Example:
       sdesk hold INC-2Q4W --reason awaiting-change
-      sdesk resume INC-2Q4W
+      sdesk resume INC-2Q4W --note "Change window confirmed for tonight"
     """
     from sdesk.commands.common import show_or_apply
     from sdesk.escalation import resume as plan_resume
@@ -54,6 +56,6 @@ def resume(app: App, ticket_id: str, dry_run: bool, as_json: bool, no_commit: bo
     store = app.store
     with store.lock("resume"):
         ticket = store.get(ticket_id)
-        plan = plan_resume(ticket, store.reference, app.now, app.actor.name)
+        plan = plan_resume(ticket, store.reference, app.now, app.actor.name, note)
         show_or_apply(app, plan, action="resume", subject=f"resume {ticket.id}",
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit)
