@@ -64,6 +64,7 @@ COMMANDS: dict[str, str] = {
     "merge-driver": "sdesk.commands.sync:merge_driver",
     "import": "sdesk.commands.importer:import_group",
     "export": "sdesk.commands.export:export",
+    "completion": "sdesk.commands.completion:completion",
 }
 
 
@@ -138,6 +139,8 @@ SUMMARIES: dict[str, str] = {
                     "into OURS.",
     "import": "Import tickets from another service desk's exports.",
     "export": "Write tickets out: every ticket (all states) unless filtered.",
+    "completion": "Print the shell completion script for SHELL (bash, zsh or fish): commands, "
+                  "options, open tickets' IDs, teams and technicians complete on Tab.",
 }
 HIDDEN: frozenset[str] = frozenset({"merge-driver"})  # not listed by --help (git calls it)
 
@@ -182,6 +185,11 @@ class LazyGroup(click.Group):
         module_name, attr = target.split(":")
         command = getattr(importlib.import_module(module_name), attr)
         assert isinstance(command, click.Command)
+        if "_SDESK_COMPLETE" in os.environ:  # only a shell asking for completions pays for it
+            from sdesk.completion import attach
+
+            attach(self)  # the global --actor
+            attach(command)
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

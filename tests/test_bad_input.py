@@ -206,6 +206,8 @@ CASES: list[tuple[str, list[str], str | None, str | None]] = [
     ("hold-resolved", ["hold", "{RES}", "--reason", "awaiting-customer"], None, None),
     ("hold-unknown", ["hold", "INC-ZZZZZZZZZZZ", "--reason", "awaiting-customer"], None, None),
     ("resume-not-on-hold", ["resume", "{INC}"], None, None),
+    ("completion-unknown-shell", ["completion", "tcsh"], None, USAGE),
+    ("completion-no-shell", ["completion"], None, USAGE),
     ("take-unknown", ["--actor", "jtran", "take", "INC-ZZZZZZZZZZZ"], None, None),
     ("take-not-a-technician", ["take", "{INC}"], None, None),
     ("take-resolved", ["--actor", "aparker", "take", "{RES}"], None, None),

@@ -140,3 +140,36 @@ def test_resume_takes_a_note_like_hold(desk):
              now="2026-11-23T11:00:00-06:00")
     entry = desk.ticket(ticket)["journal"][-1]
     assert entry["kind"] == "resume" and entry["text"].endswith("\nCustomer sent the asset tag")
+
+
+def _complete(desk, words: str) -> list[str]:
+    """What bash would offer after `words` (click's protocol, as the script asks it)."""
+    from click.testing import CliRunner
+
+    from sdesk.cli import cli
+
+    env = {"_SDESK_COMPLETE": "bash_complete", "COMP_WORDS": words,
+           "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+           "SDESK_STORE": str(desk.root)}
+    result = CliRunner().invoke(cli, [], env=env, prog_name="sdesk")
+    return [line.split(",", 1)[1] for line in result.stdout.splitlines() if "," in line]
+
+
+def test_completion_scripts_for_bash_zsh_and_fish(desk):
+    for shell, marker in (("bash", "complete -o nosort -F"), ("zsh", "#compdef sdesk"),
+                          ("fish", "complete --no-files --command sdesk")):
+        out = desk.run("completion", shell).stdout
+        assert marker in out and "_SDESK_COMPLETE" in out, shell
+    desk.fails("completion", "tcsh", code=2)
+
+
+def test_completion_offers_ticket_ids_teams_and_technicians(desk):
+    ticket = log(desk)
+    body = ticket.split("-", 1)[1]
+    assert _complete(desk, f"sdesk show {ticket[:6]}") == [ticket]
+    assert _complete(desk, f"sdesk show {body[:2].lower()}") == [ticket]
+    assert _complete(desk, "sdesk queue --team IS-D") == [DESKTOP]
+    assert "dcooper" in _complete(desk, "sdesk assign X --to d")
+    assert _complete(desk, "sdesk list --assignee @") == ["@me"]
+    assert "jtran" in _complete(desk, "sdesk --actor j")
+    assert "take" in _complete(desk, "sdesk ta")
