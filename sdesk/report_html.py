@@ -161,7 +161,7 @@ def _aging(data: ReportData) -> str:
     t = data.totals
     buckets = [("backlog_lt10", "< 10 days"), ("backlog_10_30", "10-30 days"),
                ("backlog_gt30", "> 30 days")]
-    rows = "".join(f'<tr><th>{label}</th><td class="num"><span data-kpi="{k}">'
+    rows = "".join(f'<tr><th>{escape(label)}</th><td class="num"><span data-kpi="{k}">'
                    f"{figure_text(t.get(k))}</span></td></tr>" for k, label in buckets)
     graph = chart("aging", "Backlog by age", "bar", [b for _, b in buckets],
                   {"open tickets": [t.get(k) or 0 for k, _ in buckets]}, "tickets")

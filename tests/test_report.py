@@ -97,7 +97,13 @@ def test_stdout_and_bad_input(sample: Desk, tmp_path: Path) -> None:
     err = sample.fails("report", "-o", str(tmp_path / "missing" / "r.html")).stderr
     assert "does not exist" in err
     sample.fails("report", "--since", "2026-12-01", "--until", "2026-11-01")
+    assert "-o needs a file name" in sample.fails("report", "-o", "").stderr
     assert sample.snapshot() == before
+
+
+def test_labels_are_escaped_html(sample: Desk, tmp_path: Path) -> None:
+    html = _page(sample, tmp_path)
+    assert "<th>&lt; 10 days</th>" in html and "<th>< 10 days</th>" not in html
 
 
 def test_kpi_targets_come_from_the_settings(desk: Desk, tmp_path: Path) -> None:

@@ -57,6 +57,8 @@ def report(app: App, since: str | None, until: str | None, team: str | None, uni
     if start is not None and start >= end:
         raise ValidationError("--since must be before --until")
     target = None
+    if not output.strip():
+        raise ValidationError("-o needs a file name (or - for standard output)")
     if output != "-":
         target = Path(output)
         if not target.parent.is_dir():
