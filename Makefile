@@ -15,8 +15,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv and install sdesk with its test tools
 
-demo: $(STAMP)  ## show the dispatcher's main job on a throw-away copy of the sample store
-	@$(BIN)/python scripts/demo.py
+DEMO_VENV := .venv-demo
+
+$(DEMO_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/python -m pip install --quiet --disable-pip-version-check .
+	touch $(DEMO_VENV)/.installed
+
+demo: $(DEMO_VENV)/.installed  ## the dispatcher's day on a throw-away copy of the sample store (runtime deps only)
+	@$(DEMO_VENV)/bin/python scripts/demo.py
 
 test: $(STAMP)  ## the test suite (what CI runs)
 	$(BIN)/python -m pytest -q
@@ -46,4 +53,4 @@ stress: $(STAMP)  ## crash harness, 8x50 concurrent notes, two-clone sync at ful
 	$(BIN)/python -m pytest -q -m slow tests/stress
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
