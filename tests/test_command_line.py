@@ -173,3 +173,14 @@ def test_completion_offers_ticket_ids_teams_and_technicians(desk):
     assert _complete(desk, "sdesk list --assignee @") == ["@me"]
     assert "jtran" in _complete(desk, "sdesk --actor j")
     assert "take" in _complete(desk, "sdesk ta")
+
+
+def test_a_triage_batch_ends_with_a_tally_and_the_commit(desk):
+    for i in range(3):
+        log(desk, f"Broken thing {i}", email=f"user{i}@omes.ok.gov")
+    dry = desk.run("triage", "--all", "--dry-run")
+    assert dry.stderr.splitlines()[-1].startswith("triage: 3 tickets, ")
+    assert dry.stderr.splitlines()[-1].endswith("; dry run, nothing changed")
+    result = desk.run("triage", "--all")
+    head = desk.git("rev-parse", "HEAD").strip()
+    assert f"; commit {head[:10]}" in result.stderr

@@ -18,6 +18,7 @@ from sdesk.commands.common import (
 )
 
 if TYPE_CHECKING:
+    from sdesk.executor import Applied
     from sdesk.model import Ticket
     from sdesk.store import Store
 
@@ -97,9 +98,20 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
         touched = plan.ticket_ids()
         if touched:
             subject += f": {len(touched)} changed"
-        show_or_apply(app, plan, action="triage", subject=subject, dry_run=dry_run,
-                      as_json=as_json, no_commit=no_commit, loaded={t.id: t for t in tickets})
+        applied = show_or_apply(app, plan, action="triage", subject=subject, dry_run=dry_run,
+                                as_json=as_json, no_commit=no_commit,
+                                loaded={t.id: t for t in tickets})
+    if len(ids) > 1 and not as_json:
+        _tally(len(ids), len(touched), applied)
     _suggest_kb(app, tickets, as_json)
+
+
+def _tally(count: int, changed: int, applied: Applied | None) -> None:
+    """A batch ends with its tally and the commit, on stderr (the plan went to stdout)."""
+    done = ("dry run, nothing changed" if applied is None else
+            f"commit {applied.commit[:10]}" if applied.commit else "not committed")
+    click.echo(f"triage: {count} tickets, {changed} changed, {count - changed} unchanged; "
+               f"{done}", err=True)
 
 
 def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[str],
