@@ -49,7 +49,7 @@ bench-small: $(STAMP)  ## a quick benchmark on a 2,000-ticket store
 bench-import: $(STAMP)  ## import 150,000 ServiceNow event-log rows / 25,000 incidents
 	$(BIN)/python bench/import_bench.py
 
-stress: $(STAMP)  ## crash harness, 8x50 concurrent notes, two-clone sync at full size
+stress: $(STAMP)  ## crash harness, 8x50 concurrent notes, two-clone sync, 8 clones x 50 changes syncing at once
 	$(BIN)/python -m pytest -q -m slow tests/stress
 
 clean:

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from email import policy
-from email.parser import BytesParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sdesk import git, ids
 from sdesk.errors import SdeskError
-from sdesk.model import Ticket, loads
+from sdesk.model import Ticket, invariant_problems, loads
+from sdesk.untrusted import link_in, read_limited
 
 if TYPE_CHECKING:
     from sdesk.store import Store
@@ -75,13 +75,50 @@ def parse_ticket(data: bytes, rel: str) -> Ticket | Problem:
     return ticket
 
 
+STORE_PARTS = ("tickets", "kb", "outbox", "reference", "sdesk.toml", ".gitattributes")
+
+
 def ticket_files(store: Store) -> Iterator[Path]:
-    yield from sorted(store.tickets_dir.glob("*/*/*.toml"))
+    """Ticket files in shard folders, never through a link (links are reported apart)."""
+    for path in sorted(store.tickets_dir.glob("*/*/*.toml")):
+        if not link_in(store.root, path):
+            yield path
+
+
+def links(store: Store) -> list[Problem]:
+    """Every symbolic link in the store's own folders: sdesk never follows one."""
+    out: list[Problem] = []
+    for part in STORE_PARTS:
+        top = store.root / part
+        if top.is_symlink():
+            out.append(Problem(part, "", LINK))
+            continue
+        for folder, dirs, files in os.walk(top):
+            for name in sorted(dirs + files):
+                path = Path(folder, name)
+                if path.is_symlink():
+                    out.append(Problem(path.relative_to(store.root).as_posix(), "", LINK))
+    return out
+
+
+LINK = "a symbolic link inside the store; sdesk never follows one (remove it)"
+
+
+def read_file(store: Store, path: Path) -> bytes | Problem:
+    """A store file's bytes, or the Problem (a link, too big, unreadable) that stops it."""
+    rel = path.relative_to(store.root).as_posix()
+    try:
+        return read_limited(store.root, path)
+    except SdeskError as exc:
+        return Problem(rel, "", exc.message.removeprefix(rel + ": "))
+    except OSError as exc:
+        return Problem(rel, "", f"cannot read: {exc.strerror}")
 
 
 def check_store(store: Store) -> list[Problem]:
     problems: list[Problem] = []
     problems += check_settings(store)
+    problems += links(store)
     tickets: dict[str, Ticket] = {}
     paths: dict[str, list[str]] = {}
     shas: dict[str, str] = {}
@@ -89,16 +126,21 @@ def check_store(store: Store) -> list[Problem]:
         if path.name.startswith("."):
             continue
         rel = path.relative_to(store.root).as_posix()
-        data = path.read_bytes()
+        data = read_file(store, path)
+        if isinstance(data, Problem):
+            problems.append(data)
+            continue
         result = parse_ticket(data, rel)
         if isinstance(result, Problem):
             problems.append(result)
             continue
+        problems += [Problem(rel, name, text) for name, text in invariant_problems(result)]
         paths.setdefault(result.id, []).append(rel)
         tickets[result.id] = result
         shas[rel] = hashlib.sha1(data).hexdigest()
     for stray in sorted(store.tickets_dir.rglob("*")):
-        if stray.is_file() and not stray.name.startswith("."):
+        if stray.is_file() and not stray.name.startswith(".") and \
+                not link_in(store.root, stray):
             rel = stray.relative_to(store.root).as_posix()
             if stray.suffix != ".toml" or len(stray.relative_to(store.tickets_dir).parts) != 3:
                 problems.append(Problem(rel, "", "not a ticket file in a shard folder"))
@@ -107,7 +149,9 @@ def check_store(store: Store) -> list[Problem]:
             problems.append(Problem(where[0], "id", f"duplicate ID {ticket_id}, also in "
                                     + ", ".join(where[1:])))
     problems += check_relations(tickets.values(), set(tickets), store)
-    problems += check_outbox(store, sorted((store.root / "outbox").glob("*.eml")))
+    outbox = store.root / "outbox"
+    problems += check_outbox(store, [] if link_in(store.root, outbox) else
+                             sorted(p for p in outbox.glob("*.eml") if not p.is_symlink()))
     problems += check_index(store, shas)
     problems += check_git(store)
     return problems
@@ -154,31 +198,26 @@ def check_relations(tickets: Iterable[Ticket], known: set[str], store: Store) ->
     return out
 
 
-def check_message(rel: str, data: bytes) -> list[Problem]:
-    from sdesk.notify import check_address
+def check_message(store: Store, rel: str, data: bytes) -> list[Problem]:
+    """An outbox file against what sdesk writes (sdesk.outbox.vet): headers, sender, ticket,
+    recipients. A file `outbox send` would refuse is a problem here too."""
+    from sdesk.outbox import vetter
 
-    out: list[Problem] = []
     try:
-        msg = BytesParser(policy=policy.default).parsebytes(data)
-        for header in ("From", "To", "Subject"):
-            if not msg.get(header):
-                out.append(Problem(rel, header, "missing header"))
-        for addr in str(msg.get("To", "")).split(","):
-            if addr.strip():
-                check_address(addr)
-        if msg.defects:
-            out.append(Problem(rel, "", f"malformed message: {msg.defects[0]!r}"))
-    except SdeskError as exc:
-        out.append(Problem(rel, "To", exc.message))
-    except Exception as exc:
-        out.append(Problem(rel, "", f"does not parse as a message: {exc}"))
-    return out
+        vet = vetter(store)
+    except SdeskError as exc:  # broken settings or reference data: reported on their own
+        return [Problem(rel, "", f"not checked: {exc.message}")]
+    return [Problem(rel, name, text) for name, text in vet(data).problems]
 
 
 def check_outbox(store: Store, files: Iterable[Path]) -> list[Problem]:
     out: list[Problem] = []
     for path in files:
-        out += check_message(path.relative_to(store.root).as_posix(), path.read_bytes())
+        data = read_file(store, path)
+        if isinstance(data, Problem):
+            out.append(data)
+        else:
+            out += check_message(store, path.relative_to(store.root).as_posix(), data)
     return out
 
 
@@ -220,6 +259,10 @@ def check_git(store: Store) -> list[Problem]:
     unmerged = git.run(["ls-files", "-u", "-z", "--", "."], store.root, check=False).stdout
     for entry in sorted({e.split("\t", 1)[-1] for e in unmerged.split("\0") if e}):
         out.append(Problem(entry, "", "unmerged (a merge is in progress; finish or abort it)"))
+    if (store.git_dir / "MERGE_HEAD").exists():
+        out.append(Problem(".git/MERGE_HEAD", "", "a merge is in progress (an interrupted sdesk "
+                           "sync is aborted by the next sdesk command; a merge of your own: "
+                           "finish it with git commit, or git merge --abort)"))
     if store_busy(store):
         return out
     if (store.state_dir / recovery.PENDING).exists():
@@ -256,8 +299,9 @@ def check_staged(store: Store) -> list[Problem]:
             if isinstance(result, Problem):
                 out.append(result)
             else:
+                out += [Problem(rel, name, text) for name, text in invariant_problems(result)]
                 tickets.append(result)
         elif rel.startswith("outbox/") and rel.endswith(".eml"):
-            out += check_message(rel, data)
+            out += check_message(store, rel, data)
     out += check_relations(tickets, known, store)
     return out

@@ -153,7 +153,7 @@ class UserError(click.ClickException):
         self.exit_code = error.exit_code  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"sdesk: error: {self.message}", err=True)
+        click.echo(f"sdesk: error: {_printable(self.message)}", err=True)
 
 
 class LazyGroup(click.Group):
@@ -162,6 +162,13 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except SdeskError as exc:
             raise UserError(exc) from None
+        except Exception as exc:
+            from sdesk.errors import machine_error
+
+            mapped = machine_error(exc)
+            if mapped is None:
+                raise
+            raise UserError(mapped) from None
 
     def main(self, args: Any = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
@@ -203,6 +210,7 @@ class LazyGroup(click.Group):
             formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in rows])
 
 
+
 def _summary_stub(group: click.Group, ctx: click.Context, name: str) -> click.Command:
     """A command carrying only the summary `--help` shows (the real one when none is listed)."""
     summary = SUMMARIES.get(name)
@@ -211,6 +219,13 @@ def _summary_stub(group: click.Group, ctx: click.Context, name: str) -> click.Co
         assert command is not None
         return command
     return click.Command(name, help=summary)
+
+
+def _printable(text: str) -> str:
+    """An error message may quote stored text: never let it drive the terminal."""
+    from sdesk.render import printable
+
+    return printable(text, keep_tabs=False)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -261,13 +276,13 @@ def run(call: Any) -> int:
         code = call()
         return code if isinstance(code, int) else 0
     except SdeskError as exc:
-        click.echo(f"sdesk: error: {exc.message}", err=True)
+        click.echo(f"sdesk: error: {_printable(exc.message)}", err=True)
         return exc.exit_code
     except click.UsageError as exc:
         path = exc.ctx.command_path.split()[1:] if exc.ctx is not None else []
         where = " ".join(["sdesk", *path])
         message = " ".join(exc.format_message().split()).rstrip(".")
-        click.echo(f"sdesk: error: {message} (see '{where} --help')", err=True)
+        click.echo(f"sdesk: error: {_printable(message)} (see '{where} --help')", err=True)
         return EXIT_USAGE
     except click.exceptions.Abort:
         click.echo("sdesk: aborted", err=True)
@@ -292,6 +307,12 @@ def run(call: Any) -> int:
             return 0
         raise
     except Exception as exc:
+        from sdesk.errors import machine_error
+
+        mapped = machine_error(exc)
+        if mapped is not None:  # a broken machine, not a bug: one line, exit 1
+            click.echo(f"sdesk: error: {_printable(mapped.message)}", err=True)
+            return mapped.exit_code
         if os.environ.get("SDESK_DEBUG"):
             import traceback  # only here: it costs ~20 ms of start-up
 

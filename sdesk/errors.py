@@ -73,3 +73,40 @@ class NothingToDo(SdeskError):
     """A procedure had nothing it could do (for example nobody can be assigned)."""
 
     exit_code = EXIT_NOTHING
+
+
+class MachineError(SdeskError):
+    """The machine, not the input: a read-only or full file system, a permission, a missing
+    program. One line naming the cause; the store is unchanged (a write in progress is rolled
+    back, now or by the next command)."""
+
+
+def machine_error(exc: BaseException) -> MachineError | None:
+    """The one line for an OSError (or SQLite error) that a broken machine causes; None for
+    anything else (a bug, which keeps its traceback under SDESK_DEBUG)."""
+    import errno
+    import sqlite3
+
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc)
+        if "readonly" in text or "read-only" in text:
+            return MachineError("the summary index cannot be written (read-only file system "
+                                "or permissions); read commands work, changes are refused")
+        if "disk is full" in text or "disk I/O" in text or "unable to open" in text:
+            return MachineError(f"the summary index cannot be written: {text}")
+        return None
+    if not isinstance(exc, OSError) or exc.errno is None:
+        return None
+    where = exc.filename if isinstance(exc.filename, str) else ""
+    where = f"{where}: " if where else ""
+    if exc.errno == errno.EROFS:
+        return MachineError(f"{where}read-only file system: read commands work, changes are "
+                            "refused; nothing was changed")
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return MachineError(f"{where}no space left on the device (or quota): free some space "
+                            "and run the command again; nothing was changed")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return MachineError(f"{where}permission denied; nothing was changed")
+    if exc.errno == errno.EIO:
+        return MachineError(f"{where}input/output error (a failing disk?); nothing was changed")
+    return None

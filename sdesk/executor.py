@@ -90,7 +90,12 @@ def write_and_commit(store: Store, files: dict[Path, bytes | None],
     first (sdesk/recovery.py), so an error or a kill before the commit rolls every file back.
     The one write path of every mutating command, the importer included."""
     from sdesk.store import write_files
+    from sdesk.untrusted import check_inside
 
+    for path in files:  # never through a link a collaborator committed (nor its rollback)
+        check_inside(store.root, path)
+    if commit:
+        git.require()  # no git, no commit and no rollback: refuse before writing
     index = store.index  # refreshed before the commit, so it adopts the commit without a diff
     commit_id = ""
     if not commit:

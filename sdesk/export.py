@@ -107,14 +107,18 @@ def header(extra: Iterable[str]) -> list[str]:
     return COLUMNS + sorted(set(extra) - set(COLUMNS))
 
 
-def stream_csv(out: TextIO, rows: Iterable[dict[str, str]], extra: Iterable[str]) -> int:
+def stream_csv(out: TextIO, rows: Iterable[dict[str, str]], extra: Iterable[str],
+               raw: bool = False) -> int:
     """Write the header (standard columns + `extra`, the [import] keys the selected tickets
-    carry: the index knows them) and each row as it comes; returns the number of rows."""
+    carry: the index knows them) and each row as it comes; returns the number of rows. Cells
+    a spreadsheet would run as formulas get a leading ' unless `raw` (sdesk.render.csv_cell)."""
+    from sdesk.render import csv_cell
+
     writer = csv.DictWriter(out, header(extra), restval=MISSING, lineterminator="\n")
     writer.writeheader()
     n = 0
     for row in rows:
-        writer.writerow(row)
+        writer.writerow(row if raw else {k: csv_cell(v) for k, v in row.items()})
         n += 1
     return n
 

@@ -76,6 +76,15 @@ def run(
     return result
 
 
+def require() -> None:
+    """Refuse before anything is written when git cannot be run (a commit, and the rollback
+    of a failed one, both need it): one line, and the store stays as it was."""
+    import shutil
+
+    if shutil.which("git", path=os.environ.get("PATH", os.defpath)) is None:
+        raise SdeskError("git is not installed or not on PATH; nothing was changed")
+
+
 def find_git_dir(start: Path) -> tuple[Path, Path] | None:
     """(work tree top, git dir) for the repository holding `start`, found without running git
     (a subprocess costs milliseconds every read command would pay)."""

@@ -14,8 +14,10 @@ See docs/index.md.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
+import stat
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from sdesk import fastread, git, ids, sla
 from sdesk.errors import SdeskError
 from sdesk.model import Ticket, from_document, loads
+from sdesk.untrusted import MAX_FILE_BYTES, link_in
 
 if TYPE_CHECKING:
     from sdesk.store import Store
@@ -138,26 +141,55 @@ class Index:
 
     @classmethod
     def open(cls, store: Store, refresh: bool = True) -> Index:
-        store.state_dir.mkdir(parents=True, exist_ok=True)
         path = store.state_dir / _db_name(store)
         try:
-            index = cls._connect(store, path)
-            if refresh:
-                index.refresh()
-        except sqlite3.DatabaseError:
-            # A corrupt or foreign file: it is only a cache, so start again.
-            remove_index_files(store)
-            index = cls._connect(store, path)
+            store.state_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                index = cls._connect(store, path)
+                if refresh:
+                    index.refresh()
+            except sqlite3.DatabaseError as exc:
+                if _cannot_write(exc):
+                    raise
+                # A corrupt or foreign file: it is only a cache, so start again.
+                remove_index_files(store)
+                index = cls._connect(store, path)
+                if refresh:
+                    index.refresh()
+        except (OSError, sqlite3.DatabaseError) as exc:
+            if not _cannot_write(exc):
+                raise
+            # A read-only store (or a full disk): the index is optional. Read commands work
+            # from a copy in memory; writing commands are refused by the store lock.
+            index = cls._in_memory(store, path)
             if refresh:
                 index.refresh()
         return index
 
     @classmethod
+    def _in_memory(cls, store: Store, path: Path) -> Index:
+        """The index in memory, starting from the file's rows when it can be read."""
+        db = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            disk = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+            try:
+                disk.backup(db)
+            finally:
+                disk.close()
+        except sqlite3.DatabaseError:
+            pass  # no index file to start from: built from the files
+        return cls._setup(store, db, path)
+
+    @classmethod
     def _connect(cls, store: Store, path: Path) -> Index:
         db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        db.row_factory = sqlite3.Row
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
+        return cls._setup(store, db, path)
+
+    @classmethod
+    def _setup(cls, store: Store, db: sqlite3.Connection, path: Path) -> Index:
+        db.row_factory = sqlite3.Row
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version != schema_id():
             # Another sdesk version (or a column someone added) made this file: rebuild.
@@ -294,6 +326,11 @@ class Index:
         row = self.db.execute(
             "SELECT path, mtime_ns, size, sha, racy FROM tickets WHERE path = ?", (rel,)
         ).fetchone()
+        if link_in(self.store.root, self.store.root / rel.rsplit("/", 1)[0]):
+            # A shard folder that became a link: never read through it (sdesk check says so).
+            self.db.execute("DELETE FROM tickets WHERE path = ?", (rel,))
+            self.db.execute("DELETE FROM problems WHERE path = ?", (rel,))
+            return 1
         return self._read_into(rel, now_ns, row)
 
     def _read_into(self, rel: str, now_ns: int, row: sqlite3.Row | None) -> int:
@@ -512,6 +549,17 @@ def _loose_commit_parents(git_dir: Path, commit: str) -> list[str] | None:
     return parents
 
 
+def _cannot_write(exc: BaseException) -> bool:
+    """An error that says the index file cannot be written here (read-only, full, denied)."""
+    import errno
+
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT)
+    text = str(exc)
+    return any(words in text for words in ("readonly", "read-only", "unable to open",
+                                           "disk is full", "disk I/O error"))
+
+
 def remove_index_files(store: Store) -> None:
     """Delete the index database of this store (and SQLite's side files): it is only a cache."""
     path = store.state_dir / _db_name(store)
@@ -583,16 +631,30 @@ def read_file(root: str, rel: str, now_ns: int, known_sha: str = "") -> FileRead
     """Read and summarise one ticket file. Stat after reading, from the same handle: a write
     after the read leaves a newer mtime, which the racy check then verifies by hash."""
     try:
-        with open(os.path.join(root, rel), "rb") as handle:
+        # O_NOFOLLOW: the store is untrusted input; a ticket file that is a link is refused.
+        fd = os.open(os.path.join(root, rel), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
+                     | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
+                what = "not a regular file" if not stat.S_ISREG(st.st_mode) else \
+                    f"{st.st_size} bytes, over the {MAX_FILE_BYTES}-byte limit for a ticket file"
+                return FileRead(rel, book=_book(rel, st, "", now_ns), problem=f"{rel}: {what}")
             data = handle.read()
             st = os.fstat(handle.fileno())
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return FileRead(rel, gone=True)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        return FileRead(rel, book={"path": rel, "dir": rel.rsplit("/", 1)[0], "mtime_ns": 0,
+                                   "size": 0, "sha": "", "racy": 1},
+                        problem=f"{rel}: a symbolic link inside the store; sdesk never follows "
+                                "one (remove it)")
     import hashlib  # only when a file is read: the usual warm refresh reads none
 
-    sha = hashlib.sha1(data).hexdigest()
-    book = {"path": rel, "dir": rel.rsplit("/", 1)[0], "mtime_ns": st.st_mtime_ns,
-            "size": st.st_size, "sha": sha, "racy": int(now_ns - st.st_mtime_ns < RACY_NS)}
+    book = _book(rel, st, hashlib.sha1(data).hexdigest(), now_ns)
+    sha = book["sha"]
     if known_sha == sha:
         return FileRead(rel, None, book)
     try:
@@ -617,6 +679,11 @@ def read_file(root: str, rel: str, now_ns: int, known_sha: str = "") -> FileRead
     values = row_of(ticket)
     values.update(book)
     return FileRead(rel, values, book)
+
+
+def _book(rel: str, st: os.stat_result, sha: str, now_ns: int) -> dict[str, Any]:
+    return {"path": rel, "dir": rel.rsplit("/", 1)[0], "mtime_ns": st.st_mtime_ns,
+            "size": st.st_size, "sha": sha, "racy": int(now_ns - st.st_mtime_ns < RACY_NS)}
 
 
 def _load_dir(job: tuple[str, str, int]) -> tuple[list[list[Any]], list[tuple[str, str]]]:
@@ -657,13 +724,18 @@ def _shard_mtimes(tickets: str, prefix: str) -> dict[str, int]:
     (pathlib would triple the cost of every read command)."""
     out: dict[str, int] = {}
     try:
-        level1 = [e for e in os.scandir(tickets) if e.name[0] != "." and e.is_dir()]
+        # Links are not followed (the store is untrusted input): a shard folder that is a
+        # link is not read; sdesk check reports it.
+        if os.path.islink(tickets):
+            return out
+        level1 = [e for e in os.scandir(tickets)
+                  if e.name[0] != "." and e.is_dir(follow_symlinks=False)]
     except FileNotFoundError:
         return out
     for first in level1:
         with os.scandir(first.path) as entries:
             for second in entries:
-                if second.name[0] != "." and second.is_dir():
+                if second.name[0] != "." and second.is_dir(follow_symlinks=False):
                     out[f"{prefix}/{first.name}/{second.name}"] = second.stat().st_mtime_ns
     return out
 

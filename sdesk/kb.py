@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import tomllib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -94,10 +93,9 @@ def loads(text: str, where: str) -> Article:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == "+++")
     except StopIteration:
         raise SdeskError(f"{where}: the front matter has no closing '+++' line") from None
-    try:
-        front = tomllib.loads("\n".join(lines[1:end]))
-    except tomllib.TOMLDecodeError as exc:
-        raise SdeskError(f"{where}: broken TOML front matter: {exc}") from None
+    from sdesk.untrusted import toml_loads
+
+    front = toml_loads("\n".join(lines[1:end]), f"{where}: front matter")
     title, art_id = front.get("title"), front.get("id")
     if not isinstance(title, str) or not isinstance(art_id, str):
         raise SdeskError(f"{where}: the front matter needs id and title")
@@ -115,8 +113,17 @@ def load_all(root: Path) -> list[Article]:
     folder = kb_dir(root)
     if not folder.is_dir():
         return []
-    return [loads(p.read_text(encoding="utf-8"), f"kb/{p.name}")
-            for p in sorted(folder.glob("KB-*.md"))]
+    from sdesk.untrusted import check_inside, read_limited
+
+    check_inside(root, folder)
+    out = []
+    for p in sorted(folder.glob("KB-*.md")):
+        raw = read_limited(root, p)
+        try:
+            out.append(loads(raw.decode("utf-8"), f"kb/{p.name}"))
+        except UnicodeDecodeError:
+            raise SdeskError(f"kb/{p.name}: not UTF-8 text") from None
+    return out
 
 
 def load(root: Path, typed: str) -> Article:

@@ -11,10 +11,18 @@ A pure function of (base, ours, theirs) -> merged ticket. The rules, in docs/col
 - counters (reopens, reassignments) add both sides' increments;
 - lists (related, kb, flags, skills) merge as sets: additions from both sides, removals from
   either side honoured;
-- holds merge by start time; `[import]` merges key by key like fields.
+- holds merge by start time; `[import]` merges key by key like fields;
+- the ticket's state (model.STATE_FIELDS: status, assignee, resolution, its dates, CSAT, holds)
+  merges as one value: when both sides changed it, the later side's state is kept whole and the
+  other side's is recorded in a `merge` journal entry, so a merged ticket is always one a
+  command could have written (resolve here and hold there never gives an on-hold ticket that
+  still carries its resolution). The result is checked against model.invariant_problems; a
+  merge that would break one is refused (MergeCollision), never written.
 
 The result never depends on which side is "ours": the same two clones merged either way give
-the same bytes. Two different tickets at one path (an ID collision) raise MergeCollision.
+the same bytes. Two different tickets at one path (an ID collision) raise MergeCollision: when
+both sides created the file, they are one ticket only if they were created with the same
+content (CREATED fields), whatever their dates.
 """
 
 from __future__ import annotations
@@ -26,16 +34,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sdesk.errors import SdeskError
-from sdesk.model import Hold, JournalEntry, Ticket, dumps, loads
+from sdesk.model import (
+    STATE_FIELDS,
+    Hold,
+    JournalEntry,
+    Ticket,
+    dumps,
+    invariant_problems,
+    loads,
+)
 from sdesk.plan import jsonable
 
 MERGE_BY = "sdesk merge"
 LIST_FIELDS = ("related", "kb", "flags", "skills")
 COUNTER_FIELDS = ("reopens", "reassignments")
 # Fields merged by their own rule (not as plain values).
-SPECIAL = {"journal", "holds", "imported", "updated_at", "id", *LIST_FIELDS, *COUNTER_FIELDS}
+SPECIAL = {"journal", "holds", "imported", "updated_at", "id", *LIST_FIELDS, *COUNTER_FIELDS,
+           *STATE_FIELDS}
 # What identifies a ticket: if these differ, the two sides are different tickets.
 IDENTITY = ("id", "type", "opened_at")
+# When both sides created the file (no base), what they were created with must agree too: two
+# clones logging different calls under one ID at the same second are two tickets.
+CREATED = ("title", "description", "requester", "external_ref", "channel")
 
 
 class MergeCollision(SdeskError):
@@ -123,8 +143,8 @@ def _merge_end(base: dt.datetime | None, ours: dt.datetime | None,
     return ours if ours == theirs else base
 
 
-def _check_same_ticket(ours: Ticket, theirs: Ticket, path: str) -> None:
-    for name in IDENTITY:
+def _check_same_ticket(ours: Ticket, theirs: Ticket, path: str, created: bool = False) -> None:
+    for name in IDENTITY + (CREATED if created else ()):
         a, b = getattr(ours, name), getattr(theirs, name)
         if a != b:
             raise MergeCollision(
@@ -135,7 +155,7 @@ def _check_same_ticket(ours: Ticket, theirs: Ticket, path: str) -> None:
 
 def merge_tickets(base: Ticket | None, ours: Ticket, theirs: Ticket, path: str = "") -> Merged:
     """Merge two versions of one ticket; `base` is None when both sides created the file."""
-    _check_same_ticket(ours, theirs, path or ours.id)
+    _check_same_ticket(ours, theirs, path or ours.id, created=base is None)
     if base is None:
         base = Ticket(id=ours.id, type=ours.type, title="", opened_at=ours.opened_at)
     later = _later(ours, theirs)
@@ -155,7 +175,7 @@ def merge_tickets(base: Ticket | None, ours: Ticket, theirs: Ticket, path: str =
         b = getattr(base, name)
         setattr(result, name, b + (getattr(ours, name) - b) + (getattr(theirs, name) - b))
     result.imported = _merge_dict(base.imported, ours.imported, theirs.imported, later, lost)
-    result.holds = merge_holds(base.holds, ours.holds, theirs.holds, later)
+    lost_state = _merge_state(result, base, ours, theirs, later)
     result.journal = merge_journal(base.journal, ours.journal, theirs.journal)
     stamps = [t.updated_at for t in (ours, theirs) if t.updated_at is not None]
     result.updated_at = max(stamps, key=lambda s: s.timestamp()) if stamps else None
@@ -165,7 +185,49 @@ def merge_tickets(base: Ticket | None, ours: Ticket, theirs: Ticket, path: str =
             text=f"{name}: both clones changed it; kept {_order(kept)} (the later change), "
                  f"the other clone had {_order(other)}",
         ))
-    return Merged(result, [name for name, _, _ in lost])
+    if lost_state is not None:
+        kept, other = lost_state
+        result.journal.append(JournalEntry(
+            at=result.updated_at or result.opened_at, by=MERGE_BY, kind="merge",
+            text=f"state: both clones changed it; kept {_order(kept)} (the later change, whole), "
+                 f"the other clone had {_order(other)}",
+        ))
+    broken = invariant_problems(result)
+    if broken:
+        raise MergeCollision(f"{path or result.id}: the merged ticket would break an invariant "
+                             f"({broken[0][0]}: {broken[0][1]}); merge it by hand")
+    return Merged(result, [name for name, _, _ in lost] + (["state"] if lost_state else []))
+
+
+def _state(ticket: Ticket) -> dict[str, Any]:
+    return {name: getattr(ticket, name) for name in STATE_FIELDS}
+
+
+def _merge_state(result: Ticket, base: Ticket, ours: Ticket, theirs: Ticket,
+                 later: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """Set the state fields of `result`. One side changed the state: its state. Both changed
+    it differently: the later side's whole state, with the other side's holds that ended and
+    that the winner does not know (time on hold that happened); returns (kept, lost) then."""
+    b, o, t = _state(base), _state(ours), _state(theirs)
+    if o in (t, b) or t == b:
+        chosen = t if o == b else o
+        for name, value in chosen.items():
+            setattr(result, name, copy.deepcopy(value))
+        result.holds = merge_holds(base.holds, ours.holds, theirs.holds, later)
+        return None
+    if not later:  # a tie: the state that sorts last, so either side merges the same way
+        later = "ours" if _order(o) >= _order(t) else "theirs"
+    winner, loser = (ours, theirs) if later == "ours" else (theirs, ours)
+    for name in STATE_FIELDS:
+        setattr(result, name, copy.deepcopy(getattr(winner, name)))
+    known = {h.start.timestamp() for h in winner.holds}
+    still_open = [h.start for h in winner.holds if h.end is None]
+    extra = [copy.copy(h) for h in loser.holds
+             if h.start.timestamp() not in known and h.end is not None
+             and (not still_open or h.end <= still_open[-1])]
+    if extra:
+        result.holds = sorted(result.holds + extra, key=lambda h: h.start.timestamp())
+    return _state(winner), _state(loser)
 
 
 def _merge_dict(base: dict[str, str], ours: dict[str, str], theirs: dict[str, str],

@@ -8,7 +8,6 @@ that are empty are left out, and text is written exactly.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -415,17 +414,79 @@ def from_document(data: dict[str, Any], where: str) -> Ticket:
 
 
 def loads(text: str, where: str) -> Ticket:
+    """A ticket from its file's text; TicketFileError (one line naming `where` and the field)
+    for broken TOML, TOML nested too deep (sdesk/untrusted.py) or a schema problem."""
+    from sdesk.untrusted import toml_loads
+
+    return from_document(toml_loads(text, where), where)
+
+
+def load_bytes(data: bytes, where: str) -> Ticket:
+    """A ticket from its file's bytes (which must be UTF-8)."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise TicketFileError(f"{where}: broken TOML: {exc}") from None
-    return from_document(data, where)
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TicketFileError(f"{where}: not UTF-8 text (byte {exc.start})") from None
+    return loads(text, where)
 
 
 def load_file(path: Path, where: str | None = None) -> Ticket:
-    label = where or str(path)
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise TicketFileError(f"{label}: not UTF-8 text (byte {exc.start})") from None
-    return loads(text, label)
+    """A ticket file outside any store (a path the user named). Files in a store are read
+    with Store.load, which refuses symbolic links and files over the size limit."""
+    return load_bytes(path.read_bytes(), where or str(path))
+
+
+# ---------------------------------------------------------------------------------------------
+# Invariants: what holds for every ticket, whoever wrote it (a command, the merge driver, a hand
+# edit). `sdesk check` enforces them on every file and the merge driver produces only tickets
+# that satisfy them (docs/ticket-format.md, "Invariants").
+
+# The fields that make up a ticket's state; they change together and merge together.
+STATE_FIELDS = ("status", "assignee", "assigned_at", "resolution", "resolved_at", "closed_at",
+                "csat", "holds")
+WORKING_STATUSES = ("assigned", "in-progress")  # someone is working it: there is an assignee
+
+
+def invariant_problems(ticket: Ticket) -> list[tuple[str, str]]:
+    """Each broken invariant as (field, problem); [] for a sound ticket.
+
+    - a done ticket (resolved, closed) has a resolution; an open one has none, and no
+      resolved_at, closed_at or CSAT score;
+    - a resolved ticket has no closed_at; a closed one was resolved no later than it closed;
+    - on-hold if and only if the last hold is open; only the last hold may be open; a hold
+      ends no earlier than it starts;
+    - assigned and in-progress tickets have an assignee;
+    - nothing happens before the ticket was opened (resolved_at, closed_at, assigned_at,
+      hold starts)."""
+    out: list[tuple[str, str]] = []
+    t = ticket
+    if t.status in DONE_STATUSES:
+        if t.resolution is None:
+            out.append(("resolution", f"a {t.status} ticket needs a resolution"))
+    else:
+        for name in ("resolution", "resolved_at", "closed_at", "csat"):
+            if getattr(t, name) is not None:
+                out.append((name, f"an open ticket ({t.status}) cannot have one"))
+    if t.status == "resolved" and t.closed_at is not None:
+        out.append(("closed_at", "a resolved ticket that is not closed cannot have one"))
+    if t.resolved_at is not None and t.closed_at is not None and t.closed_at < t.resolved_at:
+        out.append(("closed_at", "before resolved_at"))
+    open_holds = [i for i, h in enumerate(t.holds) if h.end is None]
+    if t.status == "on-hold" and not t.on_hold:
+        out.append(("holds", "an on-hold ticket needs an open hold (one without an end)"))
+    if t.status != "on-hold" and open_holds:
+        out.append(("holds", f"an open hold on a ticket that is {t.status}"))
+    if open_holds and open_holds != [len(t.holds) - 1]:
+        out.append(("holds", "only the last hold may be open"))
+    for i, h in enumerate(t.holds):
+        if h.end is not None and h.end < h.start:
+            out.append((f"holds[{i}]", "ends before it starts"))
+    if t.status in WORKING_STATUSES and not t.assignee:
+        out.append(("assignee", f"an {t.status} ticket needs an assignee"))
+    stamps = [("resolved_at", t.resolved_at), ("closed_at", t.closed_at),
+              ("assigned_at", t.assigned_at),
+              *((f"holds[{i}]", h.start) for i, h in enumerate(t.holds))]
+    for name, when in stamps:
+        if when is not None and when < t.opened_at:
+            out.append((name, "before opened_at"))
+    return out

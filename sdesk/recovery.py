@@ -21,11 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 from sdesk import git
 from sdesk.store import atomic_write
+from sdesk.untrusted import link_in
 
 if TYPE_CHECKING:
     from sdesk.store import Store
 
 PENDING = "pending.json"
+MERGING = "sync-merge.json"  # sdesk sync is merging; the HEAD it merges onto
 _last: list[str] = []  # what the last recover() in this process rolled back
 
 
@@ -38,6 +40,37 @@ def begin(store: Store, git_paths: Iterable[str]) -> None:
 
 def end(store: Store) -> None:
     (store.state_dir / PENDING).unlink(missing_ok=True)
+
+
+def begin_merge(store: Store) -> None:
+    """sdesk sync is about to run `git merge` onto the current HEAD."""
+    store.state_dir.mkdir(parents=True, exist_ok=True)
+    atomic_write(store.state_dir / MERGING,
+                 json.dumps({"head": git.read_head(store.git_dir), "pid": os.getpid()}).encode())
+
+
+def end_merge(store: Store) -> None:
+    (store.state_dir / MERGING).unlink(missing_ok=True)
+
+
+def _recover_merge(store: Store) -> list[str]:
+    """A sync killed during its merge: if the merge commit did not land, abort the merge (the
+    next sync does it again); returns what was undone."""
+    path = store.state_dir / MERGING
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError):
+        record = {}
+    undone: list[str] = []
+    if isinstance(record, dict) and record.get("head") == git.read_head(store.git_dir):
+        # `reset --merge` is what `merge --abort` does, and works too when git was killed
+        # before it wrote MERGE_HEAD; changes of the user's own outside the merge are kept.
+        git.run(["reset", "--merge", "-q"], store.top, check=False)
+        undone = [".git/MERGE_HEAD (the merge of an interrupted sdesk sync)"]
+    end_merge(store)
+    return undone
 
 
 def _safe_paths(store: Store, raw: Any) -> list[str]:
@@ -83,14 +116,15 @@ def recover(store: Store) -> list[str]:
 
 def _recover(store: Store) -> list[str]:
     _remove_temp_files(store.state_dir)
+    merge = _recover_merge(store)
     record = read_record(store)
     if record is None:
-        return []
+        return merge
     head = git.read_head(store.git_dir)
     paths = _safe_paths(store, record.get("paths"))
     if record.get("head") != head or not paths:
         end(store)  # the commit landed (or nothing was written): nothing to undo
-        return []
+        return merge
     # Paths travel on stdin, never on the command line: an import may have written 25,000.
     listing = "\0".join(paths) + "\0"
     from_stdin = ["--pathspec-from-file=-", "--pathspec-file-nul"]
@@ -106,12 +140,15 @@ def _recover(store: Store) -> list[str]:
     if restore:
         git.run(["checkout", head, *from_stdin], store.top, input="\0".join(restore) + "\0")
     for p in paths:
-        if p not in in_head:
+        # Never through a link: a shard folder a collaborator made a link would send the
+        # delete outside the store (the file itself, a link, is removed, not its target).
+        if p not in in_head and not link_in(store.top, (store.top / p).parent):
             (store.top / p).unlink(missing_ok=True)
     for folder in {(store.top / p).parent for p in paths}:
-        _remove_temp_files(folder)
+        if not link_in(store.top, folder):
+            _remove_temp_files(folder)
     end(store)
-    return paths
+    return merge + paths
 
 
 def _present_in(store: Store, commit: str, paths: list[str]) -> set[str]:

@@ -8,7 +8,6 @@ takes a few milliseconds: it runs at the start of most commands.
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -508,20 +507,24 @@ def _roles(label: str, data: dict[str, Any], teams: dict[str, Team]) -> dict[str
 
 def _read(folder: Path, name: str, blobs: list[bytes]) -> tuple[str, dict[str, Any]]:
     label = f"{folder.name}/{name}"
+    from sdesk.untrusted import read_limited, toml_loads
+
     try:
-        raw = (folder / name).read_bytes()
+        raw = read_limited(folder.parent, folder / name)
     except FileNotFoundError:
         raise ReferenceError(f"{label}: file is missing") from None
     except OSError as exc:
         raise ReferenceError(f"{label}: cannot read: {exc.strerror}") from None
+    except SdeskError as exc:  # a link, not a file, too big: the store is untrusted input
+        raise ReferenceError(exc.message.replace(f"{folder.parent}/", "")) from None
     blobs.append(name.encode() + b"\0" + raw + b"\0")
     try:
-        return label, tomllib.loads(raw.decode("utf-8"))
+        # tomllib's message already says "(at line N, column M)".
+        return label, toml_loads(raw.decode("utf-8"), label)
     except UnicodeDecodeError:
         raise ReferenceError(f"{label}: not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        # tomllib's message already says "(at line N, column M)".
-        raise ReferenceError(f"{label}: invalid TOML: {exc}") from None
+    except SdeskError as exc:
+        raise ReferenceError(exc.message.replace(": broken TOML:", ": invalid TOML:")) from None
 
 
 def load_reference(folder: Path) -> Reference:

@@ -3,17 +3,84 @@
 JSON and CSV are written row by row as the rows arrive (an iterator straight from the index),
 so `sdesk list --all --json` holds one row at a time whatever the store's size; a table for
 people needs every row to align its columns and holds them.
+
+Two guards on what stored text can do to whoever reads our output (docs/crash-safety.md,
+"Output"):
+
+- `printable`: in human output, control characters (C0 but line feed, DEL, C1) and the
+  invisible bidirectional controls are shown escaped (`\x1b`, `\u202e`), so a title holding
+  a terminal escape cannot clear a screen, retitle a window or hide a link; JSON keeps them
+  exact.
+- `csv_cell`: a CSV cell that a spreadsheet would evaluate as a formula (one starting with
+  `=`, `+`, `-`, `@`, tab or CR) gets a leading `'`; `--raw` writes cells exactly as stored.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import click
+
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                     "\u2066-\u2069]")
+_UNSAFE_TAB = re.compile("[\t" + _UNSAFE.pattern[1:])
+_FORMULA = re.compile(r"[=+\-@\t\r]")
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+RAW_KEY = "sdesk.raw_csv"
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, keep_tabs: bool = True) -> str:
+    """`text` for a terminal: control characters other than line feed (and tab when
+    `keep_tabs`) escaped as \\xNN / \\uNNNN. Plain text comes back unchanged."""
+    pattern = _UNSAFE if keep_tabs else _UNSAFE_TAB
+    return pattern.sub(_escape, text) if pattern.search(text) else text
+
+
+def printable_copy(value: Any) -> Any:
+    """A copy of `value` (a dataclass such as a Ticket, or lists, dicts and strings of them)
+    whose every string went through `printable`: for a renderer that adds colour codes of its
+    own after the stored text is in place."""
+    import dataclasses
+
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list):
+        return [printable_copy(v) for v in value]
+    if isinstance(value, dict):
+        return {k: printable_copy(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{f.name: printable_copy(getattr(value, f.name))
+                                             for f in dataclasses.fields(value) if f.init})
+    return value
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run: text starting with = + - @ tab or CR gets a
+    leading apostrophe (OWASP's advice), except plain numbers such as -3 or -1.5."""
+    if isinstance(value, str) and value and _FORMULA.match(value) and \
+            not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def raw_csv() -> bool:
+    """True when --raw was given: CSV cells exactly as stored, for round trips."""
+    ctx = click.get_current_context(silent=True)
+    while ctx is not None:
+        if ctx.meta.get(RAW_KEY):
+            return True
+        ctx = ctx.parent
+    return False
 
 
 def emit(
@@ -40,8 +107,9 @@ def emit(
         out.flush()
         return
     if as_csv:
-        write_csv(([("" if row.get(c) is None else row.get(c)) for c in columns] for row in rows),
-                  columns)
+        raw = raw_csv()  # --raw: exactly as stored
+        write_csv(([("" if row.get(c) is None else row.get(c) if raw else csv_cell(row.get(c)))
+                    for c in columns] for row in rows), columns)
         return
     rows = list(rows)
     if not rows:
@@ -107,10 +175,20 @@ def _width(text: str) -> int:
     return len(re.sub(r"\x1b\[[0-9;]*m", "", text))
 
 
+class Styled(str):
+    """Text sdesk styled itself (colour codes of sdesk.due): a table shows it as it is.
+    Every other cell is stored text and is shown through `printable`."""
+
+    __slots__ = ()
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else ""
+    if isinstance(value, Styled):
+        return str(value)
     text = str(value)
-    return " ".join(text.split()) if "\n" in text or "\r" in text else text
+    text = " ".join(text.split()) if "\n" in text or "\r" in text else text
+    return printable(text, keep_tabs=False)

@@ -15,7 +15,6 @@ To add a setting: add a `Key` row here (and a line in docs/configuration.md).
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -220,14 +219,19 @@ def parse_settings(raw: Mapping[str, Any]) -> tuple[Settings, list[str]]:
 
 def read_raw(path: Path) -> dict[str, Any]:
     """sdesk.toml parsed as TOML; SettingError naming the file for broken TOML."""
+    from sdesk.untrusted import read_limited, toml_loads
+
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingError(f"{path}: broken TOML: {exc}") from None
+        # Untrusted input: never through a link, at most 1 MiB, nesting limited.
+        return toml_loads(read_limited(path.parent, path).decode("utf-8"), str(path))
     except UnicodeDecodeError:
         raise SettingError(f"{path}: not UTF-8 text") from None
     except OSError as exc:
         raise SettingError(f"{path}: cannot read: {exc.strerror}") from None
+    except SettingError:
+        raise
+    except SdeskError as exc:  # a link, too big, broken or too deeply nested TOML
+        raise SettingError(exc.message) from None
 
 
 def load_settings(path: Path) -> Settings:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sdesk import git, ids
+from sdesk import git, ids, untrusted
 from sdesk.errors import (
     AmbiguousId,
     LockTimeout,
@@ -25,7 +25,7 @@ from sdesk.errors import (
     TicketFileError,
     TicketNotFound,
 )
-from sdesk.model import Ticket, dumps, load_file
+from sdesk.model import Ticket, dumps, load_bytes
 
 if TYPE_CHECKING:
     from sdesk.index import Index
@@ -57,11 +57,17 @@ def atomic_write(path: Path, data: bytes) -> None:
     """Write a file so a crash leaves it either old or new: temporary file, fsync, rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    # O_NOFOLLOW: a link planted under the temporary name is never written through.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError:  # a full disk: the old file stays, and no half-written temporary file
+        tmp.unlink(missing_ok=True)
+        raise
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
@@ -95,8 +101,14 @@ def write_files(files: dict[Path, bytes | None]) -> None:
 def _replace(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 class Store:
@@ -178,8 +190,9 @@ class Store:
     def load(self, ticket_id: str) -> Ticket:
         path = self.path_of(ticket_id)
         try:
-            ticket = load_file(path, where=path.relative_to(self.root).as_posix())
-        except FileNotFoundError:
+            where = path.relative_to(self.root).as_posix()
+            ticket = load_bytes(untrusted.read_limited(self.root, path), where)
+        except (FileNotFoundError, NotADirectoryError):
             raise TicketNotFound(f"no ticket {ticket_id}") from None
         if ticket.id != ticket_id:
             raise TicketFileError(
@@ -211,6 +224,7 @@ class Store:
     def write(self, ticket: Ticket) -> Path:
         """Write the ticket file atomically; returns its path."""
         path = self.path_of(ticket.id)
+        untrusted.check_inside(self.root, path)
         atomic_write(path, dumps(ticket).encode("utf-8"))
         return path
 

@@ -11,17 +11,19 @@ ID collision) stop the sync with a report, before anything changes.
 
 from __future__ import annotations
 
+import random
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sdesk import git
+from sdesk import git, recovery
 from sdesk.errors import GitError, SdeskError
 
 if TYPE_CHECKING:
     from sdesk.store import Store
 
 WATCHED = ("tickets", "outbox", "kb", "reference", "sdesk.toml", ".gitattributes")
-ATTEMPTS = 5  # fetch-merge-push rounds when another clone pushes in between
+ATTEMPTS = 10  # fetch-merge-push rounds when other clones push in between (8 clones racing)
 
 
 @dataclass
@@ -33,10 +35,14 @@ class SyncReport:
     merged: bool = False  # a merge commit was made
     tickets_merged: list[str] = field(default_factory=list)  # changed on both sides
     pushed: bool = False
+    rejected: int = 0  # pushes the remote rejected because another clone pushed first
 
     def lines(self) -> list[str]:
         out = [f"sync with {self.remote}/{self.branch}: {self.received} commit(s) in, "
                f"{self.sent} out"]
+        if self.rejected:
+            out.append(f"push rejected {self.rejected} time(s): another clone pushed first; "
+                       "fetched, merged and pushed again")
         if self.merged:
             out.append(f"merged; {len(self.tickets_merged)} ticket(s) changed on both sides "
                        "were merged by the sdesk merge driver")
@@ -112,6 +118,9 @@ def _integrate(store: Store, report: SyncReport, theirs: str) -> None:
     ours_changed = set(_git(store, "diff", "--name-only", "-z", base, "HEAD").split("\0"))
     theirs_changed = set(_git(store, "diff", "--name-only", "-z", base, theirs).split("\0"))
     both = sorted(p for p in ours_changed & theirs_changed if p.endswith(".toml"))
+    # Recorded first: if sync is killed during the merge, the next sdesk command aborts it
+    # (sdesk/recovery.py) instead of leaving the clone mid-merge.
+    recovery.begin_merge(store)
     result = git.run(["merge", "--no-edit", "--no-ff", "-m",
                       f"sync: merge {report.remote}/{report.branch}\n\nSdesk-Action: sync\n",
                       theirs], store.top, check=False)
@@ -122,8 +131,10 @@ def _integrate(store: Store, report: SyncReport, theirs: str) -> None:
         if unmerged:
             detail = ("both sides changed " + ", ".join(unmerged) +
                       " in ways that cannot be merged automatically")
+        recovery.end_merge(store)
         raise SdeskError(f"sync stopped, nothing changed: {detail}; merge by hand with "
                          f"`git merge {theirs}` or fix the other clone")
+    recovery.end_merge(store)
     report.merged = True
     report.tickets_merged = both
 
@@ -165,6 +176,9 @@ def sync(store: Store, remote: str = "origin", push: bool = True) -> SyncReport:
         except GitError as exc:
             if "rejected" not in exc.stderr and "fetch first" not in exc.stderr:
                 raise
+            report.rejected += 1
+            # Clones that lost the race try again at different moments, not in lockstep.
+            time.sleep(random.uniform(0, 0.05 * report.rejected))
     else:
         raise SdeskError(f"{remote} kept moving: push rejected {ATTEMPTS} times; run sdesk sync "
                          "again")

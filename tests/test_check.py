@@ -118,3 +118,28 @@ def test_the_pre_commit_hook_refuses_a_broken_ticket(desk: Desk) -> None:
     commit = subprocess.run(["git", "commit", "-m", "hand edit"], cwd=desk.root,
                             capture_output=True, text=True)
     assert commit.returncode == 0, commit.stdout + commit.stderr
+
+
+@pytest.mark.parametrize("old, new, field", [
+    ('status = "new"', 'status = "closed"', "resolution"),
+    ('status = "new"', 'status = "on-hold"', "holds"),
+    ('status = "new"', 'status = "in-progress"', "assignee"),
+    ('status = "new"', 'status = "new"\nresolved_at = 2026-11-23T10:00:00-06:00', "resolved_at"),
+])
+def test_every_ticket_invariant_is_checked_on_every_file(
+        desk: Desk, old: str, new: str, field: str) -> None:
+    tid = desk.new("-T", "Outlook will not open")
+    path = ticket_path(desk, tid)
+    edit(path, old, new)
+    problems = json.loads(desk.fails("check", "--json").stdout)["problems"]
+    assert [(p["path"], p["field"]) for p in problems] == [
+        (path.relative_to(desk.root).as_posix(), field)], problems
+
+
+def test_a_resolved_then_held_merge_result_is_reported(desk: Desk) -> None:
+    tid = desk.new("-T", "Outlook will not open")
+    desk.run("resolve", tid, "-c", "fixed", "-s", "restarted")
+    path = ticket_path(desk, tid)
+    edit(path, 'status = "resolved"', 'status = "on-hold"')
+    lines = desk.fails("check").stdout.splitlines()
+    assert any(": resolution: an open ticket (on-hold) cannot have one" in ln for ln in lines)

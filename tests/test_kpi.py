@@ -69,6 +69,7 @@ def example(desk: Desk) -> dict[str, str]:
                  first_response_at=at("11-16T09:20"), resolution=Resolution("duplicate", "x"))
     # E, F, G: the backlog, aged 53, 20 and 3 days; E was opened before the window.
     t["E"] = put(desk, "E", opened_at=at("10-01T09:00"), priority=3, status="assigned",
+                 assignee="aparker",
                  respond_by=at("10-01T10:00"), first_response_at=at("10-01T09:05"))
     t["F"] = put(desk, "F", opened_at=at("11-03T09:00"), priority=3, status="new",
                  respond_by=at("11-03T10:00"))  # never answered: response SLA missed

@@ -12,7 +12,16 @@ import pytest
 from conftest import Desk
 
 from sdesk.merge import MERGE_BY, MergeCollision, merge_texts, merge_tickets
-from sdesk.model import Hold, JournalEntry, Ticket, dumps
+from sdesk.model import (
+    Csat,
+    Hold,
+    JournalEntry,
+    Requester,
+    Resolution,
+    Ticket,
+    dumps,
+    invariant_problems,
+)
 
 T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=-6)))
 
@@ -68,11 +77,11 @@ def test_a_field_changed_on_one_side_takes_that_side() -> None:
 
 def test_a_field_changed_differently_on_both_sides_takes_the_later_change() -> None:
     base, ours, theirs = three()
-    ours.status, ours.updated_at = "in-progress", at(30)
-    theirs.status, theirs.updated_at = "on-hold", at(10)
+    ours.status, ours.assignee, ours.updated_at = "in-progress", "Pat Tech", at(30)
+    _held(theirs, 10)
     merged = merge_tickets(base, ours, theirs)
-    assert merged.ticket.status == "in-progress"
-    assert merged.conflicts == ["status"]
+    assert merged.ticket.status == "in-progress" and not merged.ticket.holds
+    assert merged.conflicts == ["state"]
     assert merged.ticket.updated_at == at(30)
 
 
@@ -127,12 +136,98 @@ def test_counters_add_both_sides_increments() -> None:
 
 def test_holds_merge_by_start_and_an_ended_hold_stays_ended() -> None:
     base, ours, theirs = three()
-    base.holds = [Hold(start=at(0), reason="awaiting-customer")]
-    ours.holds = [Hold(start=at(0), reason="awaiting-customer", end=at(60))]
-    theirs.holds = [Hold(start=at(0), reason="awaiting-customer"),
-                    Hold(start=at(90), reason="awaiting-vendor")]
-    holds = merge_tickets(base, ours, theirs).ticket.holds
-    assert [(h.start, h.end) for h in holds] == [(at(0), at(60)), (at(90), None)]
+    for t in (base, ours, theirs):
+        t.status = "on-hold"
+        t.holds = [Hold(start=at(0), reason="awaiting-customer")]
+    ours.holds[0].end = at(60)  # resumed here
+    ours.status = "triaged"
+    note(theirs, 1, "a note, no change of state")
+    merged = merge_tickets(base, ours, theirs).ticket
+    assert [(h.start, h.end) for h in merged.holds] == [(at(0), at(60))]
+    assert merged.status == "triaged" and invariant_problems(merged) == []
+
+
+def _resolved(t: Ticket, minutes: int) -> None:
+    t.status, t.resolved_at = "resolved", at(minutes)
+    t.resolution = Resolution(code="fixed", summary="reseated the tray", by="Dana")
+    t.updated_at = at(minutes)
+
+
+def _held(t: Ticket, minutes: int) -> None:
+    t.status = "on-hold"
+    t.holds.append(Hold(start=at(minutes), reason="awaiting-customer"))
+    t.updated_at = at(minutes)
+
+
+@pytest.mark.parametrize("resolve_at, hold_at, status", [(30, 40, "on-hold"),
+                                                         (40, 30, "resolved")])
+def test_resolve_against_hold_keeps_the_later_state_whole(
+        resolve_at: int, hold_at: int, status: str) -> None:
+    base, ours, theirs = three()
+    _resolved(ours, resolve_at)
+    _held(theirs, hold_at)
+    for a, b in ((ours, theirs), (theirs, ours)):
+        merged = merge_tickets(base, a, b)
+        t = merged.ticket
+        assert t.status == status and invariant_problems(t) == []
+        assert (t.resolution is None) == (status == "on-hold")
+        assert t.on_hold == (status == "on-hold")
+        lost = [e.text for e in t.journal if e.by == MERGE_BY]
+        assert len(lost) == 1 and lost[0].startswith("state: both clones changed it")
+        assert "state" in merged.conflicts
+    assert dumps(merge_tickets(base, ours, theirs).ticket) == \
+        dumps(merge_tickets(base, theirs, ours).ticket)
+
+
+@pytest.mark.parametrize("later", ["reopen", "close"])
+def test_reopen_against_close_never_gives_a_closed_ticket_without_a_resolution(
+        later: str) -> None:
+    base, ours, theirs = three()
+    _resolved(base, 10)
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    ours.status, ours.resolution, ours.resolved_at = "triaged", None, None  # reopened
+    ours.reopens += 1
+    ours.updated_at = at(50 if later == "reopen" else 20)
+    theirs.status, theirs.closed_at = "closed", at(30)
+    theirs.updated_at = at(30)
+    t = merge_tickets(base, ours, theirs).ticket
+    assert invariant_problems(t) == []
+    assert t.status == ("triaged" if later == "reopen" else "closed")
+    if t.status == "closed":
+        assert t.resolution is not None and t.closed_at == at(30)
+
+
+def test_csat_against_reopen_keeps_one_consistent_state() -> None:
+    base = base_ticket()
+    _resolved(base, 10)
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    ours.status, ours.resolution, ours.resolved_at = "triaged", None, None
+    ours.updated_at = at(40)
+    theirs.csat = Csat(score=5, at=at(20))
+    theirs.updated_at = at(20)
+    t = merge_tickets(base, ours, theirs).ticket
+    assert t.status == "triaged" and t.csat is None and invariant_problems(t) == []
+    assert any("'score': 5" in e.text or '"score": 5' in e.text for e in t.journal
+               if e.by == MERGE_BY)
+
+
+def test_a_merge_that_would_break_an_invariant_is_refused() -> None:
+    base, ours, theirs = three()
+    ours.status = "in-progress"  # no assignee: a ticket no command writes
+    with pytest.raises(MergeCollision, match="invariant"):
+        merge_tickets(base, ours, theirs)
+
+
+def test_the_same_id_created_twice_with_different_content_is_a_collision_whatever_the_dates(
+        ) -> None:
+    ours = base_ticket()
+    for change in ({"title": "Monitor flickers"}, {"description": "other words"},
+                   {"requester": Requester(name="Eve", email="eve@omes.ok.gov")}):
+        theirs = copy.deepcopy(ours)
+        for name, value in change.items():
+            setattr(theirs, name, value)
+        with pytest.raises(MergeCollision, match="ID collision"):
+            merge_tickets(None, ours, theirs, "tickets/D/D/INC-2Q5514DDKAJ.toml")
 
 
 def test_two_different_tickets_at_one_path_are_an_id_collision() -> None:

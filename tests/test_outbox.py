@@ -87,3 +87,53 @@ def test_bad_port_setting_is_one_line(desk: Desk, monkeypatch: pytest.MonkeyPatc
 
 def test_list_as_json_is_parseable_when_empty(desk: Desk) -> None:
     assert json.loads(desk.run("outbox", "list", "--json").stdout) == []
+
+
+def _forge(desk: Desk, edit: Any) -> Any:
+    """Rewrite the first queued message's headers the way a hostile collaborator would and
+    commit it; returns its path."""
+    path = desk.outbox()[0]
+    head, _, body = path.read_bytes().partition(b"\n\n")
+    path.write_bytes(edit(head) + b"\n\n" + body)
+    desk.git("commit", "-qam", "a crafted outbox file", "--no-verify")
+    return path
+
+
+@pytest.mark.parametrize("edit, field", [
+    (lambda h: h.replace(b"From: servicedesk@omes.ok.gov", b"From: ceo@omes.ok.gov"), "From"),
+    (lambda h: h + b"\nCc: friend@evil.example", "Cc"),
+    (lambda h: h + b"\nBcc: everyone@evil.example", "Bcc"),
+    (lambda h: h + b"\nReply-To: scam@evil.example", "Reply-To"),
+    (lambda h: h.replace(b"To: ", b"To: victim@evil.example, ", 1), "To"),
+    (lambda h: h + b"\nTo: second@evil.example", "To"),
+])
+def test_a_crafted_outbox_file_is_refused_by_check_and_never_relayed(
+        desk: Desk, smtp_server: Any, edit: Any, field: str) -> None:
+    point_at(desk, smtp_server.port)
+    queue_two(desk)
+    crafted = _forge(desk, edit)
+    problems = json.loads(desk.fails("check", "--json").stdout)["problems"]
+    assert any(p["path"] == f"outbox/{crafted.name}" and p["field"] == field
+               for p in problems), problems
+    listed = desk.json("outbox", "list")
+    shown = next(r["to"] for r in listed if r["file"] == crafted.name)
+    if field in ("Cc", "Bcc"):
+        assert f"{field}: " in shown  # outbox list hides no recipient
+    result = desk.fails("outbox", "send")
+    assert f"not sent {crafted.name}: refused" in result.stderr
+    assert crafted.exists()  # it stays, with the reason printed
+    delivered = [m for m in smtp_server.messages]
+    assert len(delivered) == 2  # the other two went out
+    for message in delivered:
+        assert message["X-MailFrom"] == "servicedesk@omes.ok.gov"
+        assert "evil.example" not in message["X-RcptTo"]
+
+
+def test_send_uses_the_settings_sender_and_the_vetted_recipients(
+        desk: Desk, smtp_server: Any) -> None:
+    point_at(desk, smtp_server.port)
+    queue_two(desk)
+    desk.run("outbox", "send")
+    envelopes = sorted((m["X-MailFrom"], m["X-RcptTo"]) for m in smtp_server.messages)
+    assert envelopes == sorted([("servicedesk@omes.ok.gov", "servicedeskleads@omes.ok.gov")] * 2
+                               + [("servicedesk@omes.ok.gov", "cy@omes.ok.gov")])

@@ -108,6 +108,8 @@ def _print(plan: Plan, dry_run: bool, as_json: bool) -> None:
         click.echo(json.dumps({"dry_run": dry_run, "assigned": False,
                                "actions": plan.to_json()}, indent=2, ensure_ascii=False))
     else:
+        from sdesk.render import printable
+
         for line in plan.describe():
-            click.echo(line)
+            click.echo(printable(line))
 

@@ -56,8 +56,10 @@ def check(app: App, as_json: bool, staged: bool, deep: bool, no_recover: bool) -
     else:
         for path in recovered:
             click.echo(f"rolled back {path} (left half-done by a killed command)", err=True)
+        from sdesk.render import printable
+
         for problem in problems:
-            click.echo(str(problem))
+            click.echo(printable(str(problem)))
         if not problems:
             click.echo("store ok" if not staged else "staged files ok")
     if problems:

@@ -165,8 +165,24 @@ def pass_app(f: F) -> F:
     return click.pass_obj(f)  # type: ignore[return-value]
 
 
+def _set_raw(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        from sdesk.render import RAW_KEY
+
+        ctx.meta[RAW_KEY] = True
+
+
+def raw_option(f: F) -> F:
+    """--raw: CSV cells exactly as stored (sdesk.render.raw_csv reads it), for round trips."""
+    return click.option("--raw", is_flag=True, expose_value=False, callback=_set_raw,
+                        help="With --csv: cells exactly as stored, for round trips (by default "
+                             "a cell starting with = + - @ gets a leading ' so a spreadsheet "
+                             "does not run it).")(f)
+
+
 def output_options(f: F) -> F:
-    """--json, --csv and --fmt for read commands (one renderer: sdesk.render)."""
+    """--json, --csv (and --raw) and --fmt for read commands (one renderer: sdesk.render)."""
+    f = raw_option(f)
     f = click.option("--fmt", metavar="FORMAT", default=None,
                      help="Table format (any tabulate format: simple, github, grid, plain...).")(f)
     f = click.option("--csv", "as_csv", is_flag=True, help="CSV output.")(f)
@@ -226,6 +242,7 @@ def show_or_apply(
     import json  # here, not at the top: read commands do not pay for it
 
     from sdesk.executor import apply_plan
+    from sdesk.render import printable
 
     if dry_run:
         if as_json:
@@ -233,7 +250,7 @@ def show_or_apply(
                                   ensure_ascii=False))
         else:
             # One write: a batch plan has tens of thousands of lines.
-            click.echo("\n".join(plan.describe() or ["nothing to do"]))
+            click.echo(printable("\n".join(plan.describe() or ["nothing to do"])))
         return None
     applied = apply_plan(app.store, plan, actor=app.actor, now=app.now, action=action,
                          subject=subject, commit=not no_commit, loaded=loaded,
@@ -242,7 +259,7 @@ def show_or_apply(
         click.echo(json.dumps({"dry_run": False, "commit": applied.commit,
                                "actions": plan.to_json()}, indent=2, ensure_ascii=False))
     else:
-        click.echo("\n".join(plan.describe() or ["nothing to do"]))
+        click.echo(printable("\n".join(plan.describe() or ["nothing to do"])))
     return applied
 
 
@@ -257,5 +274,7 @@ def mention_kb(app: App, ticket: Any) -> None:
     except SdeskError:
         return
     for hit in hits:
-        click.echo(f"kb: {hit.id} {hit.title}", err=True)
+        from sdesk.render import printable
+
+        click.echo(printable(f"kb: {hit.id} {hit.title}"), err=True)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from sdesk.commands.common import App, parse_when, pass_app
+from sdesk.commands.common import App, parse_when, pass_app, raw_option
 
 if TYPE_CHECKING:
     from sdesk.model import Ticket
@@ -34,6 +34,7 @@ TYPE_CHOICES = ("incident", "request", "case", "task")
 @click.option("--until", help="Opened before (date).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="Write to FILE instead of stdout.")
+@raw_option
 @pass_app
 def export(app: App, fmt: str, team: str | None, status: tuple[str, ...],
            ticket_type: tuple[str, ...], assignee: str | None, only_open: bool,
@@ -90,7 +91,10 @@ def _write(app: App, fmt: str, which: TicketFilter, tickets: Iterator[Ticket],
         return n
     keys = queries.import_keys(app.store.index, which)
     tz = app.store.tz
-    return exporter.stream_csv(out, (exporter.servicenow_row(t, tz) for t in tickets), keys)
+    from sdesk.render import raw_csv
+
+    return exporter.stream_csv(out, (exporter.servicenow_row(t, tz) for t in tickets), keys,
+                               raw=raw_csv())
 
 
 def _filters(app: App, team: str | None, status: tuple[str, ...], ticket_type: tuple[str, ...],

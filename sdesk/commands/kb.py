@@ -84,12 +84,13 @@ def kb_show(app: App, article_id: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(jsonable(article), indent=2, ensure_ascii=False))
         return
-    click.echo(f"{article.id}  {article.title}")
+    from sdesk.render import printable
+
+    lines = [f"{article.id}  {article.title}"]
     if article.tags:
-        click.echo(f"  Tags:     {', '.join(article.tags)}")
-    click.echo(f"  Tickets:  {', '.join(article.tickets) or '-'}")
-    click.echo("")
-    click.echo(article.body)
+        lines.append(f"  Tags:     {', '.join(article.tags)}")
+    lines += [f"  Tickets:  {', '.join(article.tickets) or '-'}", "", article.body]
+    click.echo(printable("\n".join(lines)))
 
 
 @kb.command("list")

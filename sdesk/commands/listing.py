@@ -68,8 +68,11 @@ def due_cell(row: sqlite3.Row, name: str, tz: dt.tzinfo, now: dt.datetime | None
     if now is None or value is None:
         return when(value, tz)
     done = not row["open"] or (name == "respond_by" and row["first_response_at"] is not None)
-    return cell(dt.datetime.fromtimestamp(value, tz), now, done=done, paused=bool(row["on_hold"]),
-                colour=colour)
+    from sdesk.render import Styled
+
+    # Styled: the table shows sdesk's own colour codes; stored text in other cells is escaped.
+    return Styled(cell(dt.datetime.fromtimestamp(value, tz), now, done=done,
+                       paused=bool(row["on_hold"]), colour=colour))
 
 
 def shown_flags(flags: str | None) -> str:
@@ -103,11 +106,11 @@ def render_rows(app: App, rows: Iterable[sqlite3.Row], as_json: bool, as_csv: bo
                 fmt: str | None, wide: bool) -> None:
     """Rows as a table, JSON or CSV; JSON and CSV are written as the rows are read."""
     from sdesk.due import use_colour
-    from sdesk.render import emit
+    from sdesk.render import emit, printable
 
     tz = app.store.tz
     for problem in app.store.index.problems:
-        click.echo(f"sdesk: warning: {problem.message} (skipped)", err=True)
+        click.echo(printable(f"sdesk: warning: {problem.message} (skipped)"), err=True)
     data: Iterable[dict[str, Any]]
     if as_json or as_csv:  # scripts: full IDs, plain times, each row written as it is read
         data = (view(r, tz, full=as_json) for r in rows)

@@ -25,5 +25,7 @@ def log(app: App, ticket_id: str, patch: bool) -> None:
     path = store.git_path(store.path_of(ticket_id))
     args = ["log", "--follow", "--date=iso-local",
             "--format=%h  %ad  %an%n    %s", *(["-p"] if patch else ["--stat=100"]), "--", path]
-    out = git.run(args, store.top).stdout
+    from sdesk.render import printable
+
+    out = printable(git.run(args, store.top).stdout)
     pager.echo(out.rstrip() if out.strip() else f"{ticket_id}: no commits yet", app.no_pager)

@@ -48,21 +48,40 @@ def outbox_send(app: App, dry_run: bool) -> None:
     Example:
       SDESK_SMTP_HOST=smtp.example.org sdesk outbox send  # not run: needs a mail server
     """
+    from pathlib import Path
+
     from sdesk import git
     from sdesk.errors import SdeskError
-    from sdesk.outbox import queued, send_all, settings_for
+    from sdesk.notify import sender
+    from sdesk.outbox import queued, send_all, settings_for, vetter
+    from sdesk.render import printable
+    from sdesk.untrusted import read_limited
 
     store = app.store
     settings = settings_for(store.settings("mail"))
+    desk_from = sender(store.settings("mail"))
     with store.lock("outbox send"):
         waiting = queued(store.root / "outbox")
+        vet = vetter(store)
+        sendable: dict[Path, tuple[str, ...]] = {}
+        refused: dict[Path, str] = {}
+        for q in waiting:
+            vetted = vet(read_limited(store.root, q.path))
+            if vetted.problems:
+                refused[q.path] = "refused: " + "; ".join(
+                    f"{name}: {text}" if name else text for name, text in vetted.problems)
+            else:
+                sendable[q.path] = vetted.recipients
         if dry_run or not waiting:
             for q in waiting:
-                click.echo(f"would send {q.path.name} to {q.to}: {q.subject}")
+                why = refused.get(q.path)
+                click.echo(printable(f"would not send {q.path.name}: {why}" if why else
+                                     f"would send {q.path.name} to {q.to}: {q.subject}"))
             if not waiting:
                 click.echo("outbox is empty")
             return
-        delivered, failed = send_all([q.path for q in waiting], settings)
+        delivered, failed = send_all(sendable, settings, desk_from)
+        failed.update(refused)
         if delivered:
             rel = [store.git_path(p) for p in delivered]
             tracked = set(git.run(["ls-files", "-z", "--", *rel], store.top).stdout.split("\0"))
@@ -78,6 +97,6 @@ def outbox_send(app: App, dry_run: bool) -> None:
     for path in delivered:
         click.echo(f"sent {path.name}")
     for path, why in failed.items():
-        click.echo(f"not sent {path.name}: {why}", err=True)
+        click.echo(printable(f"not sent {path.name}: {why}"), err=True)
     if failed:
         raise SdeskError(f"{len(failed)} message(s) not delivered; they stay in outbox/")

@@ -35,9 +35,12 @@ def show(app: App, ticket_id: str, as_json: bool) -> None:
         return
     from sdesk import pager
     from sdesk.due import use_colour
+    from sdesk.render import printable_copy
 
     short_id = store.index.short_ids([ticket.id])[ticket.id]
-    pager.echo("\n".join(render(ticket, links, app.now, short_id, use_colour())), app.no_pager)
+    # Stored text escaped first (a title cannot drive the terminal), then sdesk's own colour.
+    safe = printable_copy(ticket)
+    pager.echo("\n".join(render(safe, links, app.now, short_id, use_colour())), app.no_pager)
 
 
 def relations(app: App, ticket: Ticket) -> dict[str, list[str]]:

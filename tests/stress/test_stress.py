@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Desk
+from test_clones import assert_sound, many_clones_run
 from test_concurrency import notes_at_once
 from test_crash import crash_run
 from test_sync import two_clone_run
@@ -34,3 +35,9 @@ def test_two_hundred_kills(desk: Desk) -> None:
     figures = crash_run(desk, kills=200, seed=2026)
     print(f"\nCRASH {figures}")
     assert (figures.check_failures, figures.lost_entries, figures.dirty_after) == (0, 0, 0)
+
+
+def test_eight_clones_times_fifty_changes_syncing_at_once(tmp_path: Path) -> None:
+    figures = many_clones_run(tmp_path, clones=8, changes=50)
+    print(f"\nCLONES {figures}")
+    assert_sound(figures)

@@ -1,0 +1,186 @@
+"""Many clones at once (docs/collaboration.md, "Many clones"): N dispatchers' clones, each
+making mixed changes to shared tickets and its own, each running `sdesk sync` whenever it
+likes, all at the same time against one bare remote (push races included). Afterwards every
+clone has the same tree, every journal entry written anywhere is present exactly once, and
+`sdesk check` (ticket invariants included) passes everywhere.
+
+The default suite runs a small size; `make stress` runs 8 clones x 50 changes and prints the
+figures (time, merges settled by the driver, push retries)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import Desk
+
+from sdesk.cli import cli
+
+TECHS = ("aparker", "jtran", "mhernandez")
+T0 = 1_795_000_000  # 2026-11-18, seconds since the epoch: every clone's clock starts here
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                          text=True).stdout
+
+
+@dataclass
+class Figures:
+    clones: int
+    changes: int
+    seconds: float = 0.0
+    syncs: int = 0
+    push_retries: int = 0  # pushes rejected because another clone pushed first, retried
+    sync_failures: int = 0  # syncs that stopped (and were run again)
+    merges: int = 0  # fields/states both sides changed, settled by the driver (merge entries)
+    refused: int = 0  # changes a command refused (ticket already resolved...), one line each
+    bugs: list[str] = field(default_factory=list)  # exit code 3 or more than one error line
+    identical: bool = False
+    entries_missing: int = 0
+    entries_twice: int = 0
+    check_problems: list[str] = field(default_factory=list)
+
+
+class Clone:
+    def __init__(self, root: Path, n: int, figures: Figures, lock: threading.Lock) -> None:
+        self.root, self.n, self.figures, self.lock = root, n, figures, lock
+        self.tick = 0
+        self.notes: list[tuple[str, str]] = []  # (ticket, text) this clone journaled
+
+    def now(self) -> str:
+        # Every clone's clock moves on; clones never share a second (IDs carry the second).
+        self.tick += 1
+        import datetime as dt
+
+        stamp = T0 + 60 * self.tick + self.n
+        return dt.datetime.fromtimestamp(stamp, dt.timezone(dt.timedelta(hours=-6))).isoformat()
+
+    def sdesk(self, *args: str) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run([sys.executable, "-m", "sdesk", "--store", str(self.root),
+                               "--now", self.now(), *args], capture_output=True, text=True,
+                              env={**os.environ, "SDESK_LOCK_TIMEOUT": "120"})
+        errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("sdesk: error")]
+        if proc.returncode >= 3 or (proc.returncode and len(proc.stderr.splitlines()) != 1):
+            with self.lock:
+                self.figures.bugs.append(f"clone {self.n}: sdesk {' '.join(args)} -> "
+                                         f"{proc.returncode}: {proc.stderr.strip()}")
+        elif proc.returncode and errors and args[0] != "sync":
+            with self.lock:
+                self.figures.refused += 1
+        return proc
+
+    def sync(self) -> bool:
+        proc = self.sdesk("sync")
+        with self.lock:
+            self.figures.syncs += 1
+            for line in proc.stdout.splitlines():
+                if line.startswith("push rejected "):
+                    self.figures.push_retries += int(line.split()[2])
+            if proc.returncode:
+                self.figures.sync_failures += 1
+        return proc.returncode == 0
+
+    def work(self, shared: list[str], changes: int, seed: int) -> None:
+        rng = random.Random(seed)
+        own: list[str] = []
+        for k in range(changes):
+            roll = rng.random()
+            tid = rng.choice(shared + own)
+            if roll < 0.2:
+                proc = self.sdesk("new", "-T", f"clone {self.n} call {k}")
+                if proc.returncode == 0:
+                    own.append(proc.stdout.strip().splitlines()[-1])
+            elif roll < 0.5:
+                text = f"clone {self.n} note {k}"
+                if self.sdesk("note", tid, text).returncode == 0:
+                    self.notes.append((tid, text))
+            elif roll < 0.6:
+                self.sdesk("priority", tid, str(rng.randint(1, 4)), "--reason", f"c{self.n} {k}")
+            elif roll < 0.7:
+                self.sdesk("assign", tid, "--to", rng.choice(TECHS), "--force")
+            elif roll < 0.77:
+                self.sdesk("hold", tid, "--reason", "awaiting-customer")
+            elif roll < 0.84:
+                self.sdesk("resume", tid)
+            elif roll < 0.92:
+                self.sdesk("resolve", tid, "-c", "fixed", "-s", f"clone {self.n} fixed it {k}")
+            else:
+                self.sdesk("reopen", tid, "-r", f"clone {self.n}: came back {k}")
+            if rng.random() < 0.3:
+                self.sync()
+        self.sync()
+
+
+def many_clones_run(tmp_path: Path, clones: int, changes: int, shared: int = 6,
+                    seed: int = 14) -> Figures:
+    began = time.monotonic()
+    figures = Figures(clones, changes)
+    remote = tmp_path / "remote.git"
+    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    first = Desk(tmp_path / "c0")
+    assert CliRunner().invoke(cli, ["init", str(first.root)]).exit_code == 0
+    _git(first.root, "remote", "add", "origin", str(remote))
+    shared_ids = [first.new("-T", f"Shared problem {i}", "--email", f"user{i}@omes.ok.gov",
+                            now=f"2026-11-17T09:{i:02d}:00-06:00") for i in range(shared)]
+    first.run("sync")
+    roots = [first.root]
+    for n in range(1, clones):
+        root = tmp_path / f"c{n}"
+        _git(tmp_path, "clone", "-q", str(remote), str(root))
+        Desk(root).run("install-hooks")
+        roots.append(root)
+    lock = threading.Lock()
+    workers = [Clone(root, n, figures, lock) for n, root in enumerate(roots)]
+    threads = [threading.Thread(target=w.work, args=(shared_ids, changes, seed + w.n))
+               for w in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for _ in range(3):  # settle: every clone syncs in turn until nothing moves
+        for w in workers:
+            w.sync()
+    trees = {_git(root, "rev-parse", "HEAD^{tree}") for root in roots}
+    figures.identical = len(trees) == 1 and all(
+        _git(root, "status", "--porcelain") == "" for root in roots)
+    desk = Desk(roots[0])
+    texts: dict[str, list[str]] = {}
+    for tid in {t for w in workers for t, _ in w.notes}:
+        texts[tid] = [e["text"] for e in desk.ticket(tid)["journal"]]
+    for w in workers:
+        for tid, text in w.notes:
+            count = texts[tid].count(text)
+            figures.entries_missing += count == 0
+            figures.entries_twice += count > 1
+    all_ids = [p.stem for p in roots[0].glob("tickets/*/*/*.toml")]
+    for tid in all_ids:
+        figures.merges += sum(1 for e in desk.ticket(tid)["journal"] if e["kind"] == "merge")
+    for root in roots:
+        check = Desk(root).run("check", "--json", ok=False)
+        figures.check_problems += [f"{root.name}: {p['path']}: {p['message']}"
+                                   for p in json.loads(check.stdout)["problems"]]
+    figures.seconds = round(time.monotonic() - began, 1)
+    return figures
+
+
+def assert_sound(figures: Figures) -> None:
+    assert figures.bugs == []
+    assert figures.identical
+    assert (figures.entries_missing, figures.entries_twice) == (0, 0)
+    assert figures.check_problems == []
+
+
+def test_clones_syncing_at_once_converge_with_every_entry_once(tmp_path: Path) -> None:
+    figures = many_clones_run(tmp_path, clones=3, changes=6)
+    print(figures)
+    assert_sound(figures)
+    assert figures.syncs >= 3 * 3
