@@ -42,11 +42,12 @@ def end(store: Store) -> None:
     (store.state_dir / PENDING).unlink(missing_ok=True)
 
 
-def begin_merge(store: Store) -> None:
-    """sdesk sync is about to run `git merge` onto the current HEAD."""
+def begin_merge(store: Store, theirs: str = "") -> None:
+    """sdesk sync runs: its git steps and the merge of `theirs` (a commit id, when known)
+    onto the current HEAD."""
     store.state_dir.mkdir(parents=True, exist_ok=True)
-    atomic_write(store.state_dir / MERGING,
-                 json.dumps({"head": git.read_head(store.git_dir), "pid": os.getpid()}).encode())
+    atomic_write(store.state_dir / MERGING, json.dumps(
+        {"head": git.read_head(store.git_dir), "theirs": theirs, "pid": os.getpid()}).encode())
 
 
 def end_merge(store: Store) -> None:
@@ -64,13 +65,53 @@ def _recover_merge(store: Store) -> list[str]:
     except (OSError, ValueError):
         record = {}
     undone: list[str] = []
-    if isinstance(record, dict) and record.get("head") == git.read_head(store.git_dir):
+    # Every git step of a sync held the store lock (sdesk/sync.py), which the caller holds
+    # now: a git lock file left behind is a dead git's, never a live one's.
+    _remove_git_locks(store.git_dir)
+    record = record if isinstance(record, dict) else {}
+    merging = (store.git_dir / "MERGE_HEAD").exists()
+    theirs = record.get("theirs")
+    started = isinstance(theirs, str) and bool(theirs)  # the merge (or fast-forward) began
+    if merging or (started and record.get("head") == git.read_head(store.git_dir)):
         # `reset --merge` is what `merge --abort` does, and works too when git was killed
         # before it wrote MERGE_HEAD; changes of the user's own outside the merge are kept.
         git.run(["reset", "--merge", "-q"], store.top, check=False)
-        undone = [".git/MERGE_HEAD (the merge of an interrupted sdesk sync)"]
+        if isinstance(theirs, str) and theirs:
+            undone += _remove_checked_out(store, theirs)
+        if merging:
+            undone.append(".git/MERGE_HEAD (the merge of an interrupted sdesk sync)")
     end_merge(store)
     return undone
+
+
+def _remove_git_locks(git_dir: Path) -> None:
+    for name in ("index.lock", "HEAD.lock", "config.lock", "packed-refs.lock",
+                 "ORIG_HEAD.lock", "FETCH_HEAD.lock", "MERGE_HEAD.lock"):
+        (git_dir / name).unlink(missing_ok=True)
+    for lock in (git_dir / "refs").rglob("*.lock"):
+        lock.unlink(missing_ok=True)
+
+
+def _remove_checked_out(store: Store, theirs: str) -> list[str]:
+    """Untracked files a killed checkout of `theirs` wrote: exactly `theirs`' content at
+    their path (anything else is the user's and stays)."""
+    out = git.run(["status", "--porcelain", "-z", "--untracked-files=all", "--",
+                   "tickets", "outbox", "kb"], store.root, check=False).stdout
+    # Porcelain paths are relative to the top of the work tree, as `theirs:PATH` wants them.
+    untracked = [e[3:] for e in out.split("\0") if e.startswith("?? ")]
+    if not untracked:
+        return []
+    present = _present_in(store, theirs, untracked)
+    removed = []
+    for path in untracked:
+        if path not in present or link_in(store.top, store.top / path):
+            continue
+        blob = git.run(["cat-file", "blob", f"{theirs}:{path}"], store.top, check=False)
+        target = store.top / path
+        if blob.returncode == 0 and target.read_bytes() == blob.stdout.encode("utf-8"):
+            target.unlink()
+            removed.append(path)
+    return removed
 
 
 def _safe_paths(store: Store, raw: Any) -> list[str]:

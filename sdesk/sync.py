@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from sdesk.store import Store
 
 WATCHED = ("tickets", "outbox", "kb", "reference", "sdesk.toml", ".gitattributes")
+# The merge holds the store lock for as long as git runs (keep_lock), so a sync killed
+# mid-merge leaves no git behind that the next command's recovery could race; with no
+# automatic gc, no daemon inherits the lock either.
+NO_GC = ("-c", "gc.auto=0", "-c", "maintenance.auto=false")
 ATTEMPTS = 10  # fetch-merge-push rounds when other clones push in between (8 clones racing)
 
 
@@ -52,7 +56,10 @@ class SyncReport:
 
 
 def _git(store: Store, *args: str, check: bool = True) -> str:
-    return git.run(list(args), store.top, check=check).stdout
+    # Every git step of a sync holds the store lock while it runs (keep_lock): a sync killed
+    # at any moment leaves no live git behind, so the next command's recovery may clear the
+    # lock files a killed git left (sdesk/recovery.py).
+    return git.run([*NO_GC, *args], store.top, check=check, keep_lock=True).stdout
 
 
 def dirty_paths(store: Store) -> list[str]:
@@ -107,6 +114,9 @@ def _integrate(store: Store, report: SyncReport, theirs: str) -> None:
     report.received = _count(store, f"HEAD..{theirs}")
     if report.received == 0:
         return
+    # Recorded first: if sync is killed during the merge, the next sdesk command aborts it
+    # (sdesk/recovery.py) instead of leaving the clone mid-merge.
+    recovery.begin_merge(store, _git(store, "rev-parse", theirs).strip())
     if _count(store, f"{theirs}..HEAD") == 0:
         _git(store, "merge", "--ff-only", "--quiet", theirs)
         return
@@ -118,12 +128,9 @@ def _integrate(store: Store, report: SyncReport, theirs: str) -> None:
     ours_changed = set(_git(store, "diff", "--name-only", "-z", base, "HEAD").split("\0"))
     theirs_changed = set(_git(store, "diff", "--name-only", "-z", base, theirs).split("\0"))
     both = sorted(p for p in ours_changed & theirs_changed if p.endswith(".toml"))
-    # Recorded first: if sync is killed during the merge, the next sdesk command aborts it
-    # (sdesk/recovery.py) instead of leaving the clone mid-merge.
-    recovery.begin_merge(store)
-    result = git.run(["merge", "--no-edit", "--no-ff", "-m",
+    result = git.run([*NO_GC, "merge", "--no-edit", "--no-ff", "-m",
                       f"sync: merge {report.remote}/{report.branch}\n\nSdesk-Action: sync\n",
-                      theirs], store.top, check=False)
+                      theirs], store.top, check=False, keep_lock=True)
     if result.returncode != 0:
         unmerged = _git(store, "diff", "--name-only", "--diff-filter=U", check=False).split()
         _abort_merge(store)
@@ -131,10 +138,8 @@ def _integrate(store: Store, report: SyncReport, theirs: str) -> None:
         if unmerged:
             detail = ("both sides changed " + ", ".join(unmerged) +
                       " in ways that cannot be merged automatically")
-        recovery.end_merge(store)
         raise SdeskError(f"sync stopped, nothing changed: {detail}; merge by hand with "
                          f"`git merge {theirs}` or fix the other clone")
-    recovery.end_merge(store)
     report.merged = True
     report.tickets_merged = both
 
@@ -153,9 +158,21 @@ def sync(store: Store, remote: str = "origin", push: bool = True) -> SyncReport:
     if git.run(["remote", "get-url", remote], store.top, check=False).returncode != 0:
         raise SdeskError(f"no git remote {remote!r}; add one with: git remote add {remote} URL")
     collab.configure_driver(store)  # git clone copies no config: make sure the driver is set
+    recovery.begin_merge(store)
+    try:
+        report = _rounds(store, remote, branch, push)
+    finally:
+        recovery.end_merge(store)
+    store.index.refresh()
+    return report
+
+
+def _rounds(store: Store, remote: str, branch: str, push: bool) -> SyncReport:
+    """Fetch, merge and push until the push lands (another clone may push in between)."""
     report = SyncReport(remote, branch)
     for _ in range(ATTEMPTS):
-        fetched = git.run(["fetch", "--quiet", remote, branch], store.top, check=False)
+        fetched = git.run([*NO_GC, "fetch", "--quiet", remote, branch], store.top, check=False,
+                          keep_lock=True)
         theirs = f"refs/remotes/{remote}/{branch}"
         remote_has = fetched.returncode == 0
         if remote_has:
@@ -182,5 +199,4 @@ def sync(store: Store, remote: str = "origin", push: bool = True) -> SyncReport:
     else:
         raise SdeskError(f"{remote} kept moving: push rejected {ATTEMPTS} times; run sdesk sync "
                          "again")
-    store.index.refresh()
     return report

@@ -179,3 +179,21 @@ def test_the_sample_store_reference_is_a_real_folder_equal_to_the_defaults() -> 
     differ = [n for n in names if (sample / n).read_bytes() != (defaults / n).read_bytes()]
     assert not differ, (f"reference/ differs from sdesk/defaults/reference/ in {differ}: run "
                         "cp sdesk/defaults/reference/*.toml reference/")
+
+
+def test_recovery_never_deletes_through_a_link(desk: Desk) -> None:
+    """A pending record (anyone can edit .git/sdesk) naming a file behind a linked shard
+    folder: the rollback leaves the file outside the store alone."""
+    import json
+
+    tid = desk.new("-T", "Printer jams")
+    outside = _outside(desk)
+    victim = outside / "INC-2Q4N3GZZZZZ.toml"
+    victim.write_text("precious\n")
+    (desk.root / "tickets" / "Z").mkdir(exist_ok=True)
+    (desk.root / "tickets" / "Z" / "Z").symlink_to(outside, target_is_directory=True)
+    head = desk.git("rev-parse", "HEAD").strip()
+    (desk.root / ".git" / "sdesk" / "pending.json").write_text(json.dumps(
+        {"head": head, "paths": ["tickets/Z/Z/INC-2Q4N3GZZZZZ.toml"], "pid": 1}))
+    desk.run("note", tid, "the next command recovers")
+    assert victim.read_text() == "precious\n"
