@@ -17,6 +17,7 @@ from sdesk.errors import SdeskError
 from sdesk.model import Ticket, dumps
 from sdesk.servicenow import KNOWLEDGE_FLAG, Mapper, build_ticket
 from sdesk.servicenow_read import BadRow, Dates, Groups, open_export, read_export
+from sdesk.untrusted import read_limited
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -106,7 +107,7 @@ def plan_import(store: Store, groups: Groups, now: dt.datetime,
         data = dumps(fresh).encode("utf-8")
         if ticket_id:
             path = store.path_of(ticket_id)
-            old = path.read_bytes() if path.exists() else b""
+            old = read_limited(store.root, path) if path.exists() else b""
             if old != data and old:
                 current = store.load(ticket_id)
                 if _is_older(fresh, current):
