@@ -256,3 +256,44 @@ def test_sync_killed_at_random_moments_is_recovered_by_the_next_command(
         assert journal.count(f"from a {n}") == 1 and journal.count(f"from b {n}") == 1
         assert journal.count(f"after kill {n}") == 1
     assert kills >= 1
+
+
+def test_permission_denied_is_one_line_and_reads_still_work(tmp_path: Path) -> None:
+    """Another user's store: as root the test runs sdesk as `nobody` (setpriv), so the
+    permission check is the kernel's, not a simulation; without root the read-only test
+    above already meets EACCES through chmod."""
+    import shutil
+    import tempfile
+
+    if not ROOT or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to run sdesk as another user")
+    shared = Path(tempfile.mkdtemp(prefix="sdesk-perm-", dir="/tmp"))
+    try:
+        shared.chmod(0o755)
+        desk = _desk_in(shared)
+        tid = desk.new("-T", "Printer jams")
+        desk.run("list")
+        before = desk.snapshot()
+        home = shared / "home"
+        home.mkdir()
+        home.chmod(0o777)
+
+        def as_nobody(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                 sys.executable, "-m", "sdesk", "--store", str(desk.root),
+                 "--now", "2026-11-23T09:30:00-06:00", *args],
+                capture_output=True, text=True, cwd=home,
+                env={**os.environ, "HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1"})
+
+        listed = as_nobody("list")
+        assert listed.returncode == 0 and tid in listed.stdout, listed.stderr
+        shown = as_nobody("show", tid)
+        assert shown.returncode == 0 and "Printer jams" in shown.stdout, shown.stderr
+        for args in (["note", tid, "hello"], ["new", "-T", "x"]):
+            result = as_nobody(*args)
+            assert result.returncode == 1, result.stderr
+            _one_line(result.stderr, "permission denied")
+        assert desk.snapshot() == before
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)

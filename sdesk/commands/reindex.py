@@ -47,7 +47,9 @@ def reindex(app: App, progress: bool | None, as_json: bool) -> None:
                                             for p in problems],
                                "seconds": round(seconds, 2)}, indent=2))
         return
+    from sdesk.render import printable
+
     for problem in problems:
-        click.echo(f"sdesk: warning: {problem.message} (skipped)", err=True)
+        click.echo(printable(f"sdesk: warning: {problem.message} (skipped)"), err=True)
     click.echo(f"Indexed {index.count()} tickets in {seconds:.1f} s"
                + (f"; {len(problems)} broken file(s) skipped" if problems else ""))

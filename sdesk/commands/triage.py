@@ -169,8 +169,10 @@ def _select(store: Store, typed: tuple[str, ...], team_name: str | None) -> list
 
     team = team_filter(store, team_name) if team_name else ""
     ids = queries.triage_ids(store.index, team)
+    from sdesk.render import printable
+
     for problem in store.index.problems:  # a broken file is not in the index: say it is skipped
-        click.echo(f"sdesk: warning: {problem.message} (skipped)", err=True)
+        click.echo(printable(f"sdesk: warning: {problem.message} (skipped)"), err=True)
     return ids
 
 
