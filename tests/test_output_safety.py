@@ -75,3 +75,20 @@ def test_list_and_export_csv_neutralise_formulas_and_raw_keeps_them(desk: Desk) 
         for value in row.values():
             assert not value or (value[0] not in "=+@\t\r" and not (
                 value[0] == "-" and not value.lstrip("-").replace(".", "").isdigit())), value
+
+
+def test_sdesk_own_colour_is_kept_and_stored_escapes_are_not() -> None:
+    import datetime as dt
+
+    from sdesk.model import JournalEntry, Ticket
+    from sdesk.render import Styled, _cell, printable_copy
+
+    assert _cell(Styled("\x1b[31m2026-11-23 10:00 (OVERDUE 1h)\x1b[0m")).startswith("\x1b[31m")
+    assert _cell("\x1b[31mred title") == "\\x1b[31mred title"
+    when = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+    t = Ticket(id="INC-2Q5514DDKAJ", type="incident", title="a\x1b[2Jb", opened_at=when)
+    t.journal.append(JournalEntry(at=when, by="Eve\x07", text="x\x1b]0;t\x07"))
+    safe = printable_copy(t)
+    assert (safe.title, safe.journal[0].by, safe.journal[0].text) == (
+        "a\\x1b[2Jb", "Eve\\x07", "x\\x1b]0;t\\x07")
+    assert t.title == "a\x1b[2Jb" and safe.opened_at == when
