@@ -101,7 +101,7 @@ def test_a_read_only_store_reads_and_refuses_writes_in_one_line(
         if view is not None:  # really read-only, for root too
             with pytest.raises(OSError, match="Read-only file system"):
                 (view / "probe").write_text("x")
-        assert tid in ro.run("list").stdout  # reads work, index or not
+        assert tid in ro.run("list", "--json").stdout  # reads work, index or not
         assert "Printer jams" in ro.run("show", tid).stdout
         ro.run("queue")
         ro.run("log", tid)
@@ -140,7 +140,7 @@ def test_a_full_disk_is_one_line_and_loses_nothing(tmpfs: Path) -> None:
     before = desk.snapshot()
     filler = _fill(tmpfs)
     try:
-        assert tid in desk.run("list").stdout
+        assert tid in desk.run("list", "--json").stdout
         assert "before the disk filled" in desk.run("show", tid).stdout
         for args in (["note", tid, "x" * 20000], ["new", "-T", "another"]):
             result = desk.fails(*args, code=1)
@@ -166,7 +166,7 @@ def test_git_missing_from_path_is_one_line_and_leaves_the_ticket_as_it_was(
     result = desk.fails("note", tid, "hello", code=1)
     _one_line(result.stderr, "git is not installed")
     assert "hello" not in path.read_text()
-    assert tid in desk.run("list").stdout
+    assert tid in desk.run("list", "--json").stdout
     monkeypatch.undo()
     assert desk.snapshot() == before
 
@@ -286,7 +286,7 @@ def test_permission_denied_is_one_line_and_reads_still_work(tmp_path: Path) -> N
                 capture_output=True, text=True, cwd=home,
                 env={**os.environ, "HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1"})
 
-        listed = as_nobody("list")
+        listed = as_nobody("list", "--json")
         assert listed.returncode == 0 and tid in listed.stdout, listed.stderr
         shown = as_nobody("show", tid)
         assert shown.returncode == 0 and "Printer jams" in shown.stdout, shown.stderr

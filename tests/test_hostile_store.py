@@ -121,7 +121,7 @@ def test_a_deeply_nested_ticket_is_one_line_and_the_others_keep_working(desk: De
     _commit_all(desk, "a crafted file")
     line = _one_error_line(desk.fails("show", bad, code=1).stderr)
     assert "nested deeper than" in line
-    assert good in desk.run("list").stdout
+    assert good in desk.run("list", "--json").stdout
     desk.run("show", good)
     desk.run("note", good, "still works")
     desk.run("reindex")
@@ -138,7 +138,7 @@ def test_a_huge_ticket_file_is_refused_without_being_read(desk: Desk) -> None:
         handle.write('description2 = """' + "x" * (MAX_FILE_BYTES + 10) + '"""\n')
     line = _one_error_line(desk.fails("show", big).stderr)
     assert f"over the {MAX_FILE_BYTES}-byte limit" in line
-    listing = desk.run("list")
+    listing = desk.run("list", "--json")
     assert good in listing.stdout and "over the" in listing.stderr
     assert "over the" in desk.fails("check").stdout
 
