@@ -52,7 +52,7 @@ def differences(store: Store) -> Iterator[Difference]:
     """Every index value that differs from the value recomputed from the files, and every
     ticket the index lacks or holds without a file. Reads every ticket file."""
     from sdesk import queries, sla
-    from sdesk.check import Problem, parse_ticket, ticket_files
+    from sdesk.check import Problem, parse_ticket, read_file, ticket_files
     from sdesk.index import NAMES, row_of
     from sdesk.kpi import fill_business_hours
 
@@ -66,7 +66,8 @@ def differences(store: Store) -> Iterator[Difference]:
         if path.name.startswith("."):
             continue
         rel = path.relative_to(store.root).as_posix()
-        ticket = parse_ticket(path.read_bytes(), rel)
+        data = read_file(store, path)  # no links, size limit: the store is untrusted input
+        ticket = data if isinstance(data, Problem) else parse_ticket(data, rel)
         if isinstance(ticket, Problem) or rel in refused:
             continue
         seen.add(ticket.id)
