@@ -67,11 +67,14 @@ def report(app: App, since: str | None, until: str | None, team: str | None, uni
             raise ValidationError(f"-o: {output!r} is a folder")
     name = team_filter(store, team) if team else None
     data = rp.gather(store, now, start, end, name, unit, horizon_hours, limit)
+    from sdesk.render import printable_copy
+
     shorts = store.index.short_ids([r.id for r in data.at_risk]) if data.at_risk else {}
     for risky in data.at_risk:  # exactly what `sdesk show ID` prints (without colour)
         ticket = store.load(risky.id)
+        # Stored control characters escaped, as show escapes them.
         data.show_text[risky.id] = "\n".join(
-            render(ticket, relations(app, ticket), now, shorts.get(risky.id, "")))
+            render(printable_copy(ticket), relations(app, ticket), now, shorts.get(risky.id, "")))
     html = page(data)
     if target is None:
         click.echo(html, nl=False)
