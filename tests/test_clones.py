@@ -41,6 +41,7 @@ class Figures:
     syncs: int = 0
     push_retries: int = 0  # pushes rejected because another clone pushed first, retried
     sync_failures: int = 0  # syncs that stopped (and were run again)
+    sync_stops: list[str] = field(default_factory=list)  # why, one line each
     merges: int = 0  # fields/states both sides changed, settled by the driver (merge entries)
     refused: int = 0  # changes a command refused (ticket already resolved...), one line each
     bugs: list[str] = field(default_factory=list)  # exit code 3 or more than one error line
@@ -69,7 +70,8 @@ class Clone:
                                "--now", self.now(), *args], capture_output=True, text=True,
                               env={**os.environ, "SDESK_LOCK_TIMEOUT": "120"})
         errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("sdesk: error")]
-        if proc.returncode >= 3 or (proc.returncode and len(proc.stderr.splitlines()) != 1):
+        # Exit codes (docs/commands.md): 1 refused, 4 nothing to do; 3 is a bug.
+        if proc.returncode == 3 or (proc.returncode and len(proc.stderr.splitlines()) != 1):
             with self.lock:
                 self.figures.bugs.append(f"clone {self.n}: sdesk {' '.join(args)} -> "
                                          f"{proc.returncode}: {proc.stderr.strip()}")
@@ -87,6 +89,7 @@ class Clone:
                     self.figures.push_retries += int(line.split()[2])
             if proc.returncode:
                 self.figures.sync_failures += 1
+                self.figures.sync_stops.append(proc.stderr.strip()[:160])
         return proc.returncode == 0
 
     def work(self, shared: list[str], changes: int, seed: int) -> None:
