@@ -158,15 +158,16 @@ def many_clones_run(tmp_path: Path, clones: int, changes: int, shared: int = 6,
     desk = Desk(roots[0])
     texts: dict[str, list[str]] = {}
     for tid in {t for w in workers for t, _ in w.notes}:
-        texts[tid] = [e["text"] for e in desk.ticket(tid)["journal"]]
+        shown = desk.run("show", tid, "--json", ok=False)
+        texts[tid] = ([e["text"] for e in json.loads(shown.stdout)["journal"]]
+                      if shown.exit_code == 0 else [])  # a ticket that never arrived
     for w in workers:
         for tid, text in w.notes:
             count = texts[tid].count(text)
             figures.entries_missing += count == 0
             figures.entries_twice += count > 1
-    all_ids = [p.stem for p in roots[0].glob("tickets/*/*/*.toml")]
-    for tid in all_ids:
-        figures.merges += sum(1 for e in desk.ticket(tid)["journal"] if e["kind"] == "merge")
+    for path in roots[0].glob("tickets/*/*/*.toml"):
+        figures.merges += path.read_text(encoding="utf-8").count('kind = "merge"')
     for root in roots:
         check = Desk(root).run("check", "--json", ok=False)
         figures.check_problems += [f"{root.name}: {p['path']}: {p['message']}"
