@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from sdesk.commands.common import App, output_options, pass_app
@@ -48,30 +50,18 @@ def outbox_send(app: App, dry_run: bool) -> None:
     Example:
       SDESK_SMTP_HOST=smtp.example.org sdesk outbox send  # not run: needs a mail server
     """
-    from pathlib import Path
-
     from sdesk import git
     from sdesk.errors import SdeskError
     from sdesk.notify import sender
-    from sdesk.outbox import queued, send_all, settings_for, vetter
+    from sdesk.outbox import queued, send_all, settings_for
     from sdesk.render import printable
-    from sdesk.untrusted import read_limited
 
     store = app.store
     settings = settings_for(store.settings("mail"))
     desk_from = sender(store.settings("mail"))
     with store.lock("outbox send"):
         waiting = queued(store.root / "outbox")
-        vet = vetter(store)
-        sendable: dict[Path, tuple[str, ...]] = {}
-        refused: dict[Path, str] = {}
-        for q in waiting:
-            vetted = vet(read_limited(store.root, q.path))
-            if vetted.problems:
-                refused[q.path] = "refused: " + "; ".join(
-                    f"{name}: {text}" if name else text for name, text in vetted.problems)
-            else:
-                sendable[q.path] = vetted.recipients
+        sendable, refused = _vet_all(store, [q.path for q in waiting])
         if dry_run or not waiting:
             for q in waiting:
                 why = refused.get(q.path)
@@ -100,3 +90,22 @@ def outbox_send(app: App, dry_run: bool) -> None:
         click.echo(printable(f"not sent {path.name}: {why}"), err=True)
     if failed:
         raise SdeskError(f"{len(failed)} message(s) not delivered; they stay in outbox/")
+
+
+def _vet_all(store: Any, paths: list[Any]) -> tuple[dict[Any, tuple[str, ...]], dict[Any, str]]:
+    """(path -> the recipients it may go to, path -> why it is refused) for outbox files:
+    the envelope comes from the settings and the ticket, never from the file (sdesk.outbox)."""
+    from sdesk.outbox import vetter
+    from sdesk.untrusted import read_limited
+
+    vet = vetter(store)
+    sendable: dict[Any, tuple[str, ...]] = {}
+    refused: dict[Any, str] = {}
+    for path in paths:
+        vetted = vet(read_limited(store.root, path))
+        if vetted.problems:
+            refused[path] = "refused: " + "; ".join(
+                f"{name}: {text}" if name else text for name, text in vetted.problems)
+        else:
+            sendable[path] = vetted.recipients
+    return sendable, refused

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from sdesk.commands.common import App, pass_app
@@ -45,7 +47,6 @@ def report(app: App, since: str | None, until: str | None, team: str | None, uni
 
     from sdesk import report as rp
     from sdesk.commands.common import parse_when, team_filter
-    from sdesk.commands.show import relations, render
     from sdesk.errors import ValidationError
     from sdesk.report_html import page
     from sdesk.store import atomic_write
@@ -67,14 +68,7 @@ def report(app: App, since: str | None, until: str | None, team: str | None, uni
             raise ValidationError(f"-o: {output!r} is a folder")
     name = team_filter(store, team) if team else None
     data = rp.gather(store, now, start, end, name, unit, horizon_hours, limit)
-    from sdesk.render import printable_copy
-
-    shorts = store.index.short_ids([r.id for r in data.at_risk]) if data.at_risk else {}
-    for risky in data.at_risk:  # exactly what `sdesk show ID` prints (without colour)
-        ticket = store.load(risky.id)
-        # Stored control characters escaped, as show escapes them.
-        data.show_text[risky.id] = "\n".join(
-            render(printable_copy(ticket), relations(app, ticket), now, shorts.get(risky.id, "")))
+    _show_texts(app, data, now)
     html = page(data)
     if target is None:
         click.echo(html, nl=False)
@@ -86,3 +80,17 @@ def report(app: App, since: str | None, until: str | None, team: str | None, uni
         atomic_write(target, html.encode("utf-8"))
     click.echo(f"wrote {target} ({data.at_risk_total} at risk, {len(data.periods)} {unit}s)",
                err=True)
+
+
+def _show_texts(app: App, data: Any, now: Any) -> None:
+    """Each at-risk ticket exactly as `sdesk show ID` prints it (without colour; stored
+    control characters escaped, as show escapes them)."""
+    from sdesk.commands.show import relations, render
+    from sdesk.render import printable_copy
+
+    store = app.store
+    shorts = store.index.short_ids([r.id for r in data.at_risk]) if data.at_risk else {}
+    for risky in data.at_risk:
+        ticket = store.load(risky.id)
+        data.show_text[risky.id] = "\n".join(
+            render(printable_copy(ticket), relations(app, ticket), now, shorts.get(risky.id, "")))
