@@ -107,9 +107,8 @@ def test_a_rejected_proposal_is_remembered_and_not_proposed_again(desk: Desk) ->
     assert f"rejected:duplicate:{first}" in t["flags"]
     assert not any(f.startswith("proposed:") for f in t["flags"])
     assert "Rejected by Dana Dispatcher" in t["journal"][-1]["text"]
-    # back through triage (a hand-back and --recheck): the same evidence is not proposed again
-    desk.run("set", later, "service=")
-    desk.run("triage", later, "--dry-run")
+    # that the same evidence is not proposed again is a table test of the procedure
+    # (tests/procedures/test_rules_triage.py)
 
 
 def test_need_a_second_monitor_with_the_monitor_service_goes_to_the_asset_team(

@@ -13,6 +13,7 @@ import pytest
 from procedure_builder import NOW, REF, after, findings, rules, said, ticket
 
 from sdesk.model import JournalEntry
+from sdesk.plan import Plan
 from sdesk.relations import Peer
 from sdesk.similarity import PeerView, TriageSettings
 from sdesk.triage import (
@@ -152,6 +153,17 @@ def test_a_later_report_from_the_same_person_is_mentioned_not_resolved() -> None
     plan = triage_ticket(t, ctx(peer("INC-0901", "pat.user@omes.ok.gov", minutes_ago=10)))
     assert after(t, plan).status == "triaged"
     assert any("later reports" in f for f in findings(plan))
+
+
+def test_a_rejected_duplicate_is_not_proposed_again_for_the_same_evidence() -> None:
+    same = peer("INC-0900", "pat.user@omes.ok.gov")
+    fresh = after(ticket("incident", service="Printing"), Plan())
+    proposed = triage_ticket(fresh, ctx(same))
+    assert after(fresh, proposed).duplicate_of == "INC-0900"  # the evidence alone: a duplicate
+    t = ticket("incident", service="Printing", flags=["rejected:duplicate:INC-0900"])
+    done = after(t, triage_ticket(t, ctx(same)))
+    assert done.duplicate_of == "" and done.status == "triaged"
+    assert not any(f.startswith("proposed:duplicate") for f in done.flags)
 
 
 TREND = [peer("INC-0801", "a@omes.ok.gov"), peer("INC-0802", "b@omes.ok.gov")]
