@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "unrelate": "sdesk.commands.relate:unrelate",
     "parent": "sdesk.commands.relate:parent",
     "outbox": "sdesk.commands.outbox:outbox",
+    "mail": "sdesk.commands.mail:mail",
     "assign": "sdesk.commands.assign:assign",
     "take": "sdesk.commands.work:take",
     "start": "sdesk.commands.work:start",

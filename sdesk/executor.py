@@ -56,7 +56,8 @@ def apply_plan(
             if store.exists(a.new.id) or a.new.id in tickets:
                 raise SdeskError(f"ticket {a.new.id} exists already")
             tickets[a.new.id] = a.new
-        elif not isinstance(a, Notify) and a.ticket not in tickets:
+        elif a.ticket not in tickets and (not isinstance(a, Notify) or store.exists(a.ticket)):
+            # A notified ticket is loaded too: the mail's Message-ID is recorded with it.
             cached = loaded.get(a.ticket) if loaded else None
             tickets[a.ticket] = cached if cached is not None else store.load(a.ticket)
     for a in plan.changes:
@@ -69,7 +70,7 @@ def apply_plan(
     if notes:  # the email package costs ~15 ms of start-up: only when there is mail
         from sdesk import notify
 
-        messages = [notify.render(store, a, now) for a in notes]
+        messages = [notify.render(store, a, now, tickets.get(a.ticket)) for a in notes]
     files: dict[Path, bytes | None] = {store.path_of(t.id): _dump(t) for t in tickets.values()}
     files.update({path: data for path, data in messages})
     files.update(extra_files or {})

@@ -54,7 +54,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("resolved_at", "REAL"), ("closed_at", "REAL"), ("resolution_code", "TEXT"),
     ("first_contact", "INTEGER"), ("csat_score", "INTEGER"), ("csat_at", "REAL"),
     ("on_hold", "INTEGER"), ("held_seconds", "REAL"), ("last_public_at", "REAL"),
-    ("journal_count", "INTEGER"),
+    ("journal_count", "INTEGER"), ("message_ids", "TEXT"),
     ("import_keys", "TEXT"),  # the [import] table's keys: export's CSV header without a pre-read
     # Derived for KPIs by kpi_values below; ttr_bh is filled by `sdesk kpi` itself.
     ("counted", "INTEGER"), ("ttr_clock", "REAL"), ("ttr_bh", "REAL"), ("sla_met", "INTEGER"),
@@ -120,6 +120,7 @@ def row_of(ticket: Ticket) -> dict[str, Any]:
         "on_hold": int(ticket.on_hold), "held_seconds": held,
         "last_public_at": max(public).timestamp() if public else None,
         "journal_count": len(ticket.journal), "import_keys": " ".join(sorted(ticket.imported)),
+        "message_ids": " ".join(ticket.message_ids),
         **kpi_values(ticket, held),
     }
 
@@ -601,6 +602,7 @@ def _ddl() -> str:
         CREATE INDEX tickets_parent ON tickets(parent);
         CREATE INDEX tickets_duplicate ON tickets(duplicate_of);
         CREATE INDEX tickets_related ON tickets(related) WHERE related != '';
+        CREATE INDEX tickets_mail ON tickets(id) WHERE message_ids != '';
         CREATE TABLE dirs (path TEXT PRIMARY KEY, mtime_ns INTEGER);
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
         CREATE TABLE problems (path TEXT PRIMARY KEY, dir TEXT, message TEXT);

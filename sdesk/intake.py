@@ -97,23 +97,3 @@ def log_ticket(intake: Intake, ticket_id: str, ref: Reference, now: dt.datetime,
     ticket.journal.append(JournalEntry(at=now, by=actor, kind="system", text=note + "."))
     return ticket
 
-
-def intake_from_email(raw: bytes) -> Intake:
-    """An email-channel intake from an RFC 5322 message: sender -> requester, subject ->
-    title, the plain-text body -> description."""
-    # Imported here: the email package costs ~20 ms that `sdesk new` without a message saves.
-    from email import policy
-    from email.message import EmailMessage
-    from email.parser import BytesParser
-    from email.utils import parseaddr
-
-    message = BytesParser(policy=policy.default).parsebytes(raw)
-    assert isinstance(message, EmailMessage)
-    name, address = parseaddr(str(message.get("From", "")))
-    if not address or "@" not in address:
-        raise ValidationError("the message has no sender address (From:)")
-    subject = " ".join(str(message.get("Subject", "")).split()) or "(no subject)"
-    body_part = message.get_body(preferencelist=("plain",))
-    body = body_part.get_content() if body_part is not None else ""
-    return Intake(type="incident", title=subject[:200], description=str(body).strip(),
-                  channel="email", requester=Requester(name=name, email=address))

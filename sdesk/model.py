@@ -116,6 +116,9 @@ class Ticket:
     kb: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     external_ref: str = ""
+    # Every Message-ID (without <>) the desk sent or received for this ticket, oldest first:
+    # replies are threaded by them (sdesk/mailin.py) and outgoing mail refers to them.
+    message_ids: list[str] = field(default_factory=list)
     reopens: int = 0
     reassignments: int = 0
     updated_at: dt.datetime | None = None
@@ -359,6 +362,7 @@ def from_document(data: dict[str, Any], where: str) -> Ticket:
         kb=r.strings("kb"),
         flags=r.strings("flags"),
         external_ref=r.text("external_ref"),
+        message_ids=r.strings("message_ids"),
         reopens=r.take("reopens", int, 0),
         reassignments=r.take("reassignments", int, 0),
         updated_at=r.when("updated_at"),

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from sdesk.errors import ValidationError
 
 if TYPE_CHECKING:
+    from sdesk.model import Ticket
     from sdesk.plan import Notify
     from sdesk.store import Store
 
@@ -54,8 +55,11 @@ def check_address(address: str) -> str:
     return address
 
 
-def render(store: Store, note: Notify, now: dt.datetime) -> tuple[Path, bytes]:
-    """The message for a Notify action and the outbox path it is written to."""
+def render(store: Store, note: Notify, now: dt.datetime,
+           ticket: Ticket | None = None) -> tuple[Path, bytes]:
+    """The message for a Notify action and the outbox path it is written to. With the ticket,
+    the message answers the ticket's latest mail (In-Reply-To, References) and its new
+    Message-ID is appended to `ticket.message_ids`, so a reply to it finds the ticket."""
     sender_address = sender(store.settings("mail"))
     recipients = [check_address(a) for a in note.to]
     if not recipients:
@@ -65,7 +69,15 @@ def render(store: Store, note: Notify, now: dt.datetime) -> tuple[Path, bytes]:
     msg["To"] = ", ".join(recipients)
     msg["Subject"] = header_text(f"[{note.ticket}] {note.subject}")
     msg["Date"] = format_datetime(now)
-    msg["Message-ID"] = make_msgid(domain=sender_address.split("@", 1)[1])
+    message_id = make_msgid(domain=sender_address.split("@", 1)[1])
+    msg["Message-ID"] = message_id
+    if ticket is not None:
+        thread_headers(msg, ticket.message_ids)
+        ticket.message_ids = [*ticket.message_ids, message_id.strip("<>")]
+    if note.automatic:
+        # RFC 3834, and the header Exchange and Outlook honour: autoresponders stay quiet.
+        msg["Auto-Submitted"] = "auto-generated"
+        msg["X-Auto-Response-Suppress"] = "All"
     msg["X-Sdesk-Ticket"] = note.ticket
     msg["X-Sdesk-Audience"] = note.audience
     msg["X-Sdesk-Rule"] = header_text(note.rule)
@@ -73,3 +85,14 @@ def render(store: Store, note: Notify, now: dt.datetime) -> tuple[Path, bytes]:
     stamp = now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     name = f"{stamp}-{note.ticket}-{secrets.token_hex(3)}.eml"
     return store.root / "outbox" / name, bytes(msg)
+
+
+def thread_headers(msg: EmailMessage, known: list[str]) -> None:
+    """In-Reply-To the ticket's latest message and References to the first and the latest
+    few (RFC 5322 section 3.6.4), so the customer's mail client threads the conversation."""
+    ids = [m for m in known if m and "<" not in m and ">" not in m and " " not in m]
+    if not ids:
+        return
+    chain = ids if len(ids) <= 10 else [ids[0], *ids[-9:]]
+    msg["In-Reply-To"] = f"<{ids[-1]}>"
+    msg["References"] = " ".join(f"<{m}>" for m in chain)

@@ -200,6 +200,9 @@ class Notify(Action):
     subject: str = ""
     body: str = ""
     audience: str = "staff"  # "staff" or "customer": customer mail never carries internal notes
+    # Written by the desk, not typed by a person for this message: carries RFC 3834
+    # Auto-Submitted, so autoresponders do not answer it (no mail loops).
+    automatic: bool = True
 
     kind = "notify"
 
@@ -208,7 +211,7 @@ class Notify(Action):
 
     def details(self) -> dict[str, Any]:
         return {"to": list(self.to), "subject": self.subject, "body": self.body,
-                "audience": self.audience}
+                "audience": self.audience, "automatic": self.automatic}
 
 
 @dataclass(frozen=True)

@@ -449,3 +449,16 @@ def opened_since(index: Index, since: float, team: str = "") -> list[sqlite3.Row
         params.append(team)
     return index.select(where, params, order="opened_at, id",
                         columns="id, title, priority, vip, status, team, assignee, opened_at")
+
+
+# -- mail -----------------------------------------------------------------------------------
+
+
+def message_ids(index: Index) -> dict[str, str]:
+    """Every Message-ID the desk sent or received -> its ticket ID (mail threading and
+    duplicate detection, sdesk/mailin.py; one read for a whole batch of incoming mail)."""
+    out: dict[str, str] = {}
+    for row in index.select("message_ids != ''", columns="id, message_ids", order="rowid"):
+        for mid in str(row["message_ids"]).split():
+            out.setdefault(mid, str(row["id"]))
+    return out

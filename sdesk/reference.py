@@ -56,6 +56,7 @@ class Agency:
     name: str
     location: str
     region: str
+    mail_domains: tuple[str, ...] = ()  # lower case; mail from these (or subdomains) names it
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,17 @@ class Reference:
         raise ReferenceError(f"unknown service {name.strip()!r} "
                              f"({_did_you_mean(wanted, known, fold=True)})")
 
+    def agency_for_address(self, email: str) -> str:
+        """The agency code whose mail domain (or a parent domain of it) the address is at, ""
+        when none is: mail from ana@health.ok.gov or ana@lab.health.ok.gov names OSDH."""
+        domain = email.strip().lower().rpartition("@")[2]
+        while domain:
+            for agency in self.agencies.values():
+                if domain in agency.mail_domains:
+                    return agency.code
+            domain = domain.partition(".")[2]
+        return ""
+
     def is_vip(self, email: str) -> bool:
         return email.strip().lower() in self.vips
 
@@ -314,14 +326,23 @@ def _name_of(entry: Any, key: str, index: int) -> str:
 
 def _agencies(label: str, data: dict[str, Any]) -> dict[str, Agency]:
     out: dict[str, Agency] = {}
+    seen_domains: dict[str, str] = {}
     for i, raw in enumerate(_entries(label, data, "agency"), 1):
         e = _Entry(label, f"agency '{_name_of(raw, 'code', i)}'", raw,
-                   ("code", "name", "location", "region"))
+                   ("code", "name", "location", "region"), optional=("mail_domains",))
         code = e.text("code")
         if code != code.upper() or " " in code:
             e.fail(f"code must be upper case without spaces, got {code!r}")
         _no_duplicate(label, "agency", out, code)
-        out[code] = Agency(code, e.text("name"), e.text("location"), e.choice("region", REGIONS))
+        domains = tuple(d.lower().lstrip("@") for d in e.texts("mail_domains", ()))
+        for domain in domains:
+            if "@" in domain or " " in domain or "." not in domain:
+                e.fail(f"mail_domains: {domain!r} is not a mail domain such as health.ok.gov")
+            if domain in seen_domains:
+                e.fail(f"mail_domains: {domain!r} is listed for agency {seen_domains[domain]} too")
+            seen_domains[domain] = code
+        out[code] = Agency(code, e.text("name"), e.text("location"), e.choice("region", REGIONS),
+                           domains)
     return out
 
 

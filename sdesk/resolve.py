@@ -19,7 +19,7 @@ from sdesk.calendar import Calendar
 from sdesk.errors import SdeskError, ValidationError
 from sdesk.model import Csat, JournalEntry, Resolution, Ticket, check_text
 from sdesk.plan import Action, AddEntry, Finding, Plan, RecordResolution, SetField, SetStatus
-from sdesk.procedures import customer_update
+from sdesk.procedures import CSAT_QUESTION, customer_update
 from sdesk.reference import Reference
 
 DUPLICATE = "duplicate"
@@ -148,7 +148,8 @@ def _done(ticket: Ticket, res: Resolution, text: str, now: dt.datetime, actor: s
     actions.append(AddEntry(tid, rule, f"resolved as {res.code}", entry=JournalEntry(
         at=now, by=actor, text=text, kind="resolve", visibility="public", rule=rule)))
     if ticket.requester.email:
-        actions.append(customer_update(ticket, f"Resolved: {ticket.title}", text, rule=rule))
+        actions.append(customer_update(ticket, f"Resolved: {ticket.title}",
+                                       f"{text.rstrip()}\n\n{CSAT_QUESTION}", rule=rule))
     else:
         actions.append(Finding(tid, rule, "no requester e-mail: tell the customer by phone"))
     return actions

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
 from sdesk.commands.common import App, commit_options, mention_kb, pass_app, read_text_arg
 from sdesk.model import CHANNELS, TICKET_TYPES
+
+if TYPE_CHECKING:
+    from sdesk.intake import Intake
+    from sdesk.model import Ticket
 
 
 @click.command()
@@ -54,38 +60,55 @@ def new(app: App, ticket_type: str, title: str | None, description: str | None, 
         --agency OMES --service Email --impact 2 --urgency 2 -d "Since this morning"
     """
     from sdesk.executor import apply_plan
-    from sdesk.intake import Intake, intake_from_email, log_ticket
+    from sdesk.intake import Intake, log_ticket
     from sdesk.model import Requester
     from sdesk.plan import CreateTicket, Plan, jsonable
 
     store = app.store
+    if service.strip():  # a service no team provides would never be routed: refuse it now
+        service = store.reference.service(service)
+
+    def adjust(intake: Intake) -> None:
+        """The options given with --from-email override what the message says."""
+        if requester_name or requester_email or agency or phone:
+            intake.requester = Requester(
+                name=requester_name or intake.requester.name,
+                email=requester_email or intake.requester.email,
+                agency=agency or intake.requester.agency, phone=phone)
+        _apply_options(intake)
+
+    def _apply_options(intake: Intake) -> None:
+        intake.service = service or intake.service
+        intake.category, intake.software = category or intake.category, software
+        intake.impact, intake.urgency, intake.priority = impact, urgency, priority
+        intake.remote, intake.location, intake.skills = remote, location, list(skills)
+        intake.requested_technician, intake.effort_hours = requested_tech, effort
+        intake.team = team
+
     if email_file:
-        with open(email_file, "rb") as handle:
-            intake = intake_from_email(handle.read())
+        ticket = _from_email(app, email_file, adjust, parent)
     else:
         if not title:
             raise click.UsageError("--title is required (or --from-email FILE)")
         intake = Intake(type=ticket_type, title=title, channel=channel,
-                        description=read_text_arg(description, "description", required=False))
-    intake.requester = Requester(
-        name=requester_name or intake.requester.name,
-        email=requester_email or intake.requester.email, agency=agency, phone=phone)
-    if not email_file:
-        intake.type = ticket_type
-    if service.strip():  # a service no team provides would never be routed: refuse it now
-        service = store.reference.service(service)
-    intake.service, intake.category, intake.software = service, category, software
-    intake.impact, intake.urgency, intake.priority = impact, urgency, priority
-    intake.remote, intake.location, intake.skills = remote, location, list(skills)
-    intake.requested_technician, intake.effort_hours, intake.team = requested_tech, effort, team
-    with store.lock("new"):
-        if parent:
-            intake.parent = store.resolve_id(parent)
-        ticket_id = store.new_id(intake.type, app.now)
-        ticket = log_ticket(intake, ticket_id, store.reference, app.now, app.actor.name)
-        plan = Plan([CreateTicket(ticket.id, "standard: log", "logged", new=ticket)])
-        apply_plan(store, plan, actor=app.actor, now=app.now, action="new",
-                   subject=f"new {ticket.type} {ticket.id}: {ticket.title}", commit=not no_commit)
+                        description=read_text_arg(description, "description", required=False),
+                        requester=Requester(name=requester_name, email=requester_email,
+                                            agency=agency, phone=phone))
+        _apply_options(intake)
+        with store.lock("new"):
+            if parent:
+                intake.parent = store.resolve_id(parent)
+            ticket_id = store.new_id(intake.type, app.now)
+            ticket = log_ticket(intake, ticket_id, store.reference, app.now, app.actor.name)
+            plan = Plan([CreateTicket(ticket.id, "standard: log", "logged", new=ticket)])
+            if ticket.channel == "self-service" and ticket.requester.email and \
+                    store.settings("mail").get("acknowledge", True) is not False:
+                from sdesk.procedures import acknowledgement
+
+                plan.add(acknowledgement(ticket))
+            apply_plan(store, plan, actor=app.actor, now=app.now, action="new",
+                       subject=f"new {ticket.type} {ticket.id}: {ticket.title}",
+                       commit=not no_commit)
     if as_json:
         click.echo(json.dumps(jsonable(ticket), indent=2, ensure_ascii=False))
     else:
@@ -94,3 +117,30 @@ def new(app: App, ticket_type: str, title: str | None, description: str | None, 
         # which never becomes ambiguous, from stdout.
         click.echo(f"short ID: {store.index.short_ids([ticket.id])[ticket.id]}", err=True)
         mention_kb(app, ticket)
+
+
+def _from_email(app: App, path: str, adjust: Callable[[Intake], None], parent: str) -> Ticket:
+    """The one mail intake (sdesk/mailin.py) for one message file; the ticket it opened or
+    added to. Refused or already-logged mail is an error naming why."""
+    from sdesk.errors import NothingToDo, SdeskError
+    from sdesk.mailbatch import take
+
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    store = app.store
+    with store.lock("new"):
+        parent_id = store.resolve_id(parent) if parent else ""
+
+        def with_parent(intake: Intake) -> None:
+            adjust(intake)
+            intake.parent = parent_id
+
+        outcome = take(store, [(path, raw)], now=app.now, actor=app.actor,
+                       adjust=with_parent)[0].outcome
+    if outcome.verdict == "duplicate":
+        raise NothingToDo(f"{path}: {outcome.line}")
+    if not outcome.taken:
+        raise SdeskError(f"{path}: {outcome.line}")
+    if outcome.verdict not in ("new", "related"):
+        click.echo(outcome.line, err=True)
+    return store.load(outcome.ticket)

@@ -1,0 +1,158 @@
+"""sdesk mail receive / fetch: incoming e-mail into the desk (docs/email.md)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from sdesk.commands.common import App, pass_app
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sdesk.mailbatch import Taken
+
+# What an MTA's pipe delivery understands as "try again later" (sysexits.h EX_TEMPFAIL).
+EX_TEMPFAIL = 75
+
+
+@click.group()
+def mail() -> None:
+    """Incoming e-mail: one message from a mail server's pipe (receive) or every new message
+    of a Maildir or IMAP mailbox (fetch). Replies join their ticket; automatic mail is refused.
+    See docs/email.md."""
+
+
+def _report(results: list[Taken], as_json: bool, show_key: bool) -> None:
+    from sdesk.mailbatch import as_json as rows
+    from sdesk.mailbatch import summary
+
+    if as_json:
+        click.echo(json.dumps({"messages": rows(results), "counts": summary(results)}, indent=2,
+                              ensure_ascii=False))
+        return
+    for r in results:
+        click.echo(f"{r.key}: {r.outcome.line}" if show_key else r.outcome.line)
+    if show_key:
+        counts = summary(results)
+        shown = ", ".join(f"{n} {verdict}" for verdict, n in sorted(counts.items()))
+        click.echo(f"{len(results)} message(s): {shown or 'none'}")
+
+
+@mail.command("receive")
+@click.argument("source", default="-", metavar="[FILE|-]")
+@click.option("--keep-refused", metavar="MAILDIR", type=click.Path(file_okay=False),
+              help="Keep refused mail in this Maildir, with the reason in X-Sdesk-Refused.")
+@click.option("--dry-run", is_flag=True, help="Say what would happen; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
+@pass_app
+def receive(app: App, source: str, keep_refused: str | None, dry_run: bool,
+            as_json: bool) -> None:
+    """Take one RFC 5322 message from FILE or standard input (a mail server's pipe delivery).
+
+    A new message opens a ticket, a reply joins its ticket, automatic mail is refused with
+    one line. Exits 0 whenever the message was dealt with (taken or refused), 75 when the store
+    is busy, so the mail server tries again later.
+
+    \b
+    Example:
+      sdesk mail receive message.eml
+      sdesk mail receive - < message.eml
+    """
+    from pathlib import Path
+
+    from sdesk.errors import LockTimeout, SdeskError
+    from sdesk.mailbatch import take
+
+    if source == "-":
+        raw = sys.stdin.buffer.read()
+    else:
+        try:
+            raw = Path(source).read_bytes()
+        except OSError as exc:
+            raise SdeskError(f"{source}: cannot read the message: {exc.strerror}") from None
+    if not raw.strip():
+        raise SdeskError(f"{'standard input' if source == '-' else source}: empty message")
+    store = app.store
+    try:
+        with store.lock("mail receive"):
+            results = take(store, [(source, raw)], now=app.now, actor=app.actor,
+                           apply=not dry_run)
+    except LockTimeout as exc:
+        click.echo(f"sdesk: error: {exc.message}", err=True)
+        sys.exit(EX_TEMPFAIL)
+    outcome = results[0].outcome
+    if keep_refused and not outcome.taken and not dry_run:
+        _keep_refused(Path(keep_refused), raw, outcome.line)
+    _report(results, as_json, show_key=False)
+
+
+def _keep_refused(folder: Path, raw: bytes, reason: str) -> None:
+    import mailbox
+
+    from sdesk.mailbatch import with_reason
+
+    mailbox.Maildir(str(folder), create=True).add(with_reason(raw, reason))
+
+
+@mail.command("fetch")
+@click.option("--maildir", metavar="PATH", help="Read this Maildir (default: mail.maildir.path).")
+@click.option("--imap", is_flag=True, help="Read the IMAP mailbox of sdesk.toml [mail.imap].")
+@click.option("--dry-run", is_flag=True, help="Say what would happen; change nothing, move "
+              "nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcomes as JSON.")
+@pass_app
+def fetch(app: App, maildir: str | None, imap: bool, dry_run: bool, as_json: bool) -> None:
+    """Take every new message of a Maildir or an IMAP mailbox (over TLS) as one commit.
+
+    Taken mail is marked read (or moved to mail.*.taken); refused mail stays unread and
+    flagged (or moves to mail.*.refused with the reason), so nothing is read twice.
+
+    \b
+    Example:
+      sdesk mail fetch --maildir ~/Maildir
+      SDESK_IMAP_PASSWORD=... sdesk mail fetch --imap
+    """
+    import os
+
+    from sdesk.errors import SdeskError
+    from sdesk.mailfetch import Imap, ImapSettings, Mailbox, Maildir
+
+    store = app.store
+    section = store.settings("mail")
+    maildir_section = section.get("maildir", {})
+    imap_section = section.get("imap", {})
+    if not isinstance(maildir_section, dict) or not isinstance(imap_section, dict):
+        raise SdeskError("sdesk.toml: mail.maildir and mail.imap must be tables")
+    if maildir and imap:
+        raise click.UsageError("give --maildir PATH or --imap, not both")
+    use_imap = imap or (not maildir and not maildir_section.get("path") and
+                        bool(imap_section.get("host")))
+    box: Mailbox
+    if use_imap:
+        box = Imap(ImapSettings.from_config(imap_section), os.environ)
+    else:
+        box = Maildir.from_settings(maildir_section, store.root, maildir or "")
+    try:
+        with store.lock("mail fetch"):
+            items = box.messages()
+            results = _take_with_bar(app, items, apply=not dry_run)
+            if not dry_run:
+                box.file([r.key for r in results if r.outcome.taken],
+                         {r.key: r.outcome.line for r in results if not r.outcome.taken})
+    finally:
+        box.close()
+    _report(results, as_json, show_key=True)
+
+
+def _take_with_bar(app: App, items: list[tuple[str, bytes]], apply: bool) -> list[Taken]:
+    from sdesk.mailbatch import take
+
+    if len(items) < 20 or not sys.stderr.isatty():
+        return take(app.store, items, now=app.now, actor=app.actor, apply=apply)
+    with click.progressbar(length=len(items), label="reading mail", file=sys.stderr) as bar:
+        return take(app.store, items, now=app.now, actor=app.actor, apply=apply,
+                    progress=lambda: bar.update(1))
