@@ -26,11 +26,13 @@ def show(app: App, ticket_id: str, as_json: bool) -> None:
     store = app.store
     ticket = store.get(ticket_id)
     links = relations(app, ticket)
+    files = attachments(app, ticket.id)
     if as_json:
         from sdesk.plan import jsonable
 
         data = jsonable(ticket)
         data["links"] = links
+        data["attachments"] = [{"file": name, "bytes": size} for name, size in files]
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     from sdesk import pager
@@ -40,7 +42,18 @@ def show(app: App, ticket_id: str, as_json: bool) -> None:
     short_id = store.index.short_ids([ticket.id])[ticket.id]
     # Stored text escaped first (a title cannot drive the terminal), then sdesk's own colour.
     safe = printable_copy(ticket)
-    pager.echo("\n".join(render(safe, links, app.now, short_id, use_colour())), app.no_pager)
+    pager.echo("\n".join(render(safe, links, app.now, short_id, use_colour(), files)),
+               app.no_pager)
+
+
+def attachments(app: App, ticket_id: str) -> list[tuple[str, int]]:
+    """Files kept with the ticket from its mail (attachments/<ID>/, sdesk/mailin.py):
+    (path relative to the store, size in bytes)."""
+    folder = app.store.root / "attachments" / ticket_id
+    if not folder.is_dir():
+        return []
+    return [(f"attachments/{ticket_id}/{p.name}", p.stat().st_size)
+            for p in sorted(folder.iterdir()) if p.is_file()]
 
 
 def relations(app: App, ticket: Ticket) -> dict[str, list[str]]:
@@ -111,7 +124,7 @@ def _proposals(ticket: Ticket) -> list[str]:
 
 
 def render(ticket: Ticket, links: dict[str, list[str]], now: dt.datetime, short_id: str = "",
-           colour: bool = False) -> list[str]:
+           colour: bool = False, files: list[tuple[str, int]] | None = None) -> list[str]:
     """The ticket as text lines; `short_id` (the shortest unique prefix) heads it when given."""
     tz = now.tzinfo
     r = ticket.requester
@@ -165,6 +178,8 @@ def render(ticket: Ticket, links: dict[str, list[str]], now: dt.datetime, short_
     for hold in ticket.holds:
         end = stamp(hold.end, tz) if hold.end else "now (on hold)"
         lines.append(f"  Hold:       {hold.reason} from {stamp(hold.start, tz)} to {end}")
+    for name, size in files or []:
+        lines.append(f"  Attachment: {name} ({size} bytes)")
     if ticket.description:
         lines.append("")
         lines.extend("  " + line for line in ticket.description.splitlines())
