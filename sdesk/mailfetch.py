@@ -161,12 +161,13 @@ class Imap:
 
         from imapclient import IMAPClient
 
-        context = ssl.create_default_context(cafile=settings.ca_file or None)
         self.settings = settings
+        password = settings.password(env)  # before connecting: a missing one needs no network
         try:
+            context = ssl.create_default_context(cafile=settings.ca_file or None)
             self.client = IMAPClient(settings.host, port=settings.port, ssl=True,
                                      ssl_context=context, timeout=60)
-            self.client.login(settings.user, settings.password(env))
+            self.client.login(settings.user, password)
             self.client.select_folder(settings.folder)
         except SdeskError:
             raise

@@ -72,10 +72,18 @@ def _bad_csv(env: Env) -> None:
     (env.out / "empty.csv").write_text("")
 
 
+def _mail_bad_settings(env: Env) -> None:
+    (env.out / "m.eml").write_bytes(b"From: a@okdhs.org\nSubject: hi\nMessage-ID: <m@x>\n\nhello\n")
+    with open(env.root / "sdesk.toml", "a") as f:
+        f.write("\n[mail.imap]\nport = 0\n")
+    text = (env.root / "sdesk.toml").read_text()
+    (env.root / "sdesk.toml").write_text(text.replace("[mail]\n", "[mail]\nreopen_days = -1\n"))
+
+
 SETUPS: dict[str, Callable[[Env], None]] = {
     "broken-ticket": _corrupt_ticket, "broken-reference": _corrupt_reference,
     "broken-settings": _corrupt_settings, "broken-kb": _corrupt_kb,
-    "foreign-hook": _foreign_hook, "bad-csv": _bad_csv,
+    "foreign-hook": _foreign_hook, "bad-csv": _bad_csv, "mail-bad-settings": _mail_bad_settings,
 }
 
 HOSTILE_IDS = {
@@ -116,6 +124,16 @@ CASES: list[tuple[str, list[str], str | None, str | None]] = [
     ("new-effort-nan", ["new", "-T", "x", "--effort", "nan"], None, None),
     ("new-priority-5", ["new", "-T", "x", "-p", "5"], None, USAGE),
     ("new-from-email-missing", ["new", "--from-email", "{OUT}/none.eml"], None, USAGE),
+    # mail
+    ("mail-receive-missing", ["mail", "receive", "{OUT}/none.eml"], None, None),
+    ("mail-receive-empty", ["mail", "receive", "{OUT}/empty.csv"], "bad-csv", None),
+    ("mail-receive-bad-settings", ["mail", "receive", "{OUT}/m.eml"], "mail-bad-settings", None),
+    ("mail-receive-broken-reference", ["mail", "receive", "{OUT}/bad.csv"], "broken-reference",
+     None),
+    ("mail-fetch-not-a-maildir", ["mail", "fetch", "--maildir", "{OUT}"], None, None),
+    ("mail-fetch-unconfigured", ["mail", "fetch"], None, None),
+    ("mail-fetch-imap-bad-port", ["mail", "fetch", "--imap"], "mail-bad-settings", None),
+    ("mail-fetch-both", ["mail", "fetch", "--imap", "--maildir", "{OUT}"], None, USAGE),
     # show, log
     *[(f"show-{k}", ["show", v], None, None) for k, v in HOSTILE_IDS.items()],
     ("show-broken-ticket", ["show", "{INC}"], "broken-ticket", None),
