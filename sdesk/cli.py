@@ -99,6 +99,8 @@ SUMMARIES: dict[str, str] = {
     "parent": "Parent cases: one problem, many reporters (the guide's trend).",
     "outbox": "Notifications waiting in outbox/ (RFC 5322 files, committed with the change "
               "that caused them) and their delivery.",
+    "mail": "Incoming e-mail: one message from a mail server's pipe (receive) or every new "
+            "message of a Maildir or IMAP mailbox (fetch).",
     "assign": "Assign a ticket (or a team's queue) to a technician and say why, rule by rule.",
     "take": "Assign a ticket to yourself (the technician you are: --actor or the git user), "
             "with the same checks as `assign --to`.",

@@ -31,13 +31,6 @@ class Mailbox(Protocol):
     def close(self) -> None: ...
 
 
-def _text(section: Mapping[str, Any], key: str, default: str = "", where: str = "") -> str:
-    value = section.get(key, default)
-    if not isinstance(value, str):
-        raise SdeskError(f"sdesk.toml: {where}.{key} must be text; got {value!r}")
-    return value.strip()
-
-
 # -- Maildir --------------------------------------------------------------------------------
 
 
@@ -56,13 +49,13 @@ class Maildir:
 
     @classmethod
     def from_settings(cls, section: Mapping[str, Any], root: Path, path: str = "") -> Maildir:
-        where = "mail.maildir"
-        folder = path or _text(section, "path", "", where)
+        """From sdesk.toml [mail.maildir] (checked), `path` (--maildir) taking precedence."""
+        folder = path or str(section["path"]).strip()
         if not folder:
             raise SdeskError("no Maildir: give --maildir PATH or set mail.maildir.path in "
                              "sdesk.toml")
         return cls((root / os.path.expanduser(folder)).resolve(),
-                   _text(section, "taken", "", where), _text(section, "refused", "", where))
+                   str(section["taken"]).strip(), str(section["refused"]).strip())
 
     def messages(self) -> list[tuple[str, bytes]]:
         out: list[tuple[str, bytes]] = []
@@ -118,22 +111,14 @@ class ImapSettings:
 
     @classmethod
     def from_config(cls, section: Mapping[str, Any]) -> ImapSettings:
-        where = "mail.imap"
-        host = _text(section, "host", "", where)
+        """From sdesk.toml [mail.imap] (checked by sdesk/settings.py)."""
+        host = str(section["host"]).strip()
         if not host:
             raise SdeskError("no IMAP server: set mail.imap.host in sdesk.toml")
-        port = section.get("port", 993)
-        if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
-            raise SdeskError(f"sdesk.toml: mail.imap.port must be 1-65535; got {port!r}")
-        if "password" in section:
-            raise SdeskError("sdesk.toml: mail.imap.password is not read: passwords never go "
-                             "in the store; use password_env or password_command")
-        return cls(host, port, _text(section, "user", "", where),
-                   _text(section, "folder", "INBOX", where) or "INBOX",
-                   _text(section, "password_env", "SDESK_IMAP_PASSWORD", where),
-                   _text(section, "password_command", "", where),
-                   _text(section, "ca_file", "", where), _text(section, "taken", "", where),
-                   _text(section, "refused", "", where))
+        return cls(host, int(section["port"]), str(section["user"]),
+                   str(section["folder"]).strip(), str(section["password_env"]).strip(),
+                   str(section["password_command"]).strip(), str(section["ca_file"]).strip(),
+                   str(section["taken"]).strip(), str(section["refused"]).strip())
 
     def password(self, env: Mapping[str, str]) -> str:
         """From the environment variable, else the command's first output line."""

@@ -128,6 +128,25 @@ def _targets(value: Any) -> dict[str, float]:
     return out
 
 
+def _addresses(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise ValueError("must be a list of e-mail addresses")
+    return tuple(_address(v) for v in value)
+
+
+def _ticket_type(value: Any) -> str:
+    if value not in ("incident", "request"):
+        raise ValueError('must be "incident" or "request"')
+    return str(value)
+
+
+def _no_password(value: Any) -> str:
+    if value != "":
+        raise ValueError("is not read: passwords never go in the store; use password_env or "
+                         "password_command")
+    return ""
+
+
 KEYS: tuple[Key, ...] = (
     Key("store", "name", "", _text()),
     Key("store", "timezone", "America/Chicago", _zone),
@@ -141,6 +160,25 @@ KEYS: tuple[Key, ...] = (
     Key("mail", "starttls", False, _flag),
     Key("mail", "user", "", _text()),
     Key("mail", "password", "", _text()),
+    # Incoming mail (docs/email.md, sdesk/mailin.py and sdesk/mailfetch.py).
+    Key("mail", "addresses", [], _addresses),
+    Key("mail", "acknowledge", True, _flag),
+    Key("mail", "reopen_days", 14.0, _number(0, 3650, what="a number of days")),
+    Key("mail", "attachment_max_bytes", 10 * 1024 * 1024, _whole(1)),
+    Key("mail", "ticket_type", "incident", _ticket_type),
+    Key("mail.maildir", "path", "", _text()),
+    Key("mail.maildir", "taken", "", _text()),
+    Key("mail.maildir", "refused", "", _text()),
+    Key("mail.imap", "host", "", _text()),
+    Key("mail.imap", "port", 993, _whole(1, 65535)),
+    Key("mail.imap", "user", "", _text()),
+    Key("mail.imap", "folder", "INBOX", _text(required=True)),
+    Key("mail.imap", "password_env", "SDESK_IMAP_PASSWORD", _text()),
+    Key("mail.imap", "password_command", "", _text()),
+    Key("mail.imap", "password", "", _no_password),
+    Key("mail.imap", "ca_file", "", _text()),
+    Key("mail.imap", "taken", "", _text()),
+    Key("mail.imap", "refused", "", _text()),
     Key("triage", "similarity", 0.3, _number(0, 1, low_open=True)),
     Key("triage", "trend_requesters", 3, _whole(2)),
     Key("triage", "trend_window_hours", 24.0, _number(0, low_open=True, what="a number of hours")),
@@ -190,7 +228,7 @@ def parse_settings(raw: Mapping[str, Any]) -> tuple[Settings, list[str]]:
         if name in raw and not isinstance(raw[name], dict):
             errors.append(f"{CONFIG_NAME}: [{name}] must be a table")
     for key in KEYS:
-        table = raw.get(key.section)
+        table = _table(raw, key.section)
         given = table.get(key.name, key.default) if isinstance(table, dict) else key.default
         try:
             value = key.parse(given)
@@ -205,16 +243,32 @@ def parse_settings(raw: Mapping[str, Any]) -> tuple[Settings, list[str]]:
                           f"(each type needs its own prefix); got {prefix!r}")
         seen.setdefault(prefix, ticket_type)
     unknown: list[str] = []
+    _find_unknown(raw, "", known, sections, unknown)
+    return Settings(sections, tuple(unknown)), errors
+
+
+def _table(raw: Mapping[str, Any], section: str) -> Any:
+    """The table of a section; a dotted name ("mail.imap") is a sub-table."""
+    table: Any = raw
+    for part in section.split("."):
+        table = table.get(part) if isinstance(table, dict) else None
+    return table
+
+
+def _find_unknown(raw: Mapping[str, Any], prefix: str, known: set[tuple[str, str]],
+                  sections: dict[str, dict[str, Any]], unknown: list[str]) -> None:
     for name, table in raw.items():
+        section = f"{prefix}{name}"
         if not isinstance(table, dict):
-            if name not in sections:
-                unknown.append(name)
+            if section not in sections:
+                unknown.append(section)
             continue
         for key_name, value in table.items():
-            if (name, key_name) not in known:
-                unknown.append(f"{name}.{key_name}")
-                sections.setdefault(name, {})[key_name] = value
-    return Settings(sections, tuple(unknown)), errors
+            if isinstance(value, dict) and f"{section}.{key_name}" in sections:
+                _find_unknown({key_name: value}, f"{section}.", known, sections, unknown)
+            elif (section, key_name) not in known:
+                unknown.append(f"{section}.{key_name}")
+                sections.setdefault(section, {})[key_name] = value
 
 
 def read_raw(path: Path) -> dict[str, Any]:

@@ -77,7 +77,7 @@ def test_new_from_email_uses_the_same_intake(desk: Desk, tmp_path: Path) -> None
     t = desk.ticket(tid)
     assert (t["channel"], t["service"], t["requester"]["agency"]) == ("email", "Printing", "OSDH")
     before = desk.snapshot()
-    result = desk.fails("new", "--from-email", str(path), code=2)
+    result = desk.fails("new", "--from-email", str(path), code=4)
     assert f"already logged as {tid}" in result.stderr
     assert desk.snapshot() == before
     auto = tmp_path / "auto.eml"

@@ -118,15 +118,11 @@ def fetch(app: App, maildir: str | None, imap: bool, dry_run: bool, as_json: boo
     """
     import os
 
-    from sdesk.errors import SdeskError
     from sdesk.mailfetch import Imap, ImapSettings, Mailbox, Maildir
 
     store = app.store
-    section = store.settings("mail")
-    maildir_section = section.get("maildir", {})
-    imap_section = section.get("imap", {})
-    if not isinstance(maildir_section, dict) or not isinstance(imap_section, dict):
-        raise SdeskError("sdesk.toml: mail.maildir and mail.imap must be tables")
+    maildir_section = store.settings("mail.maildir")
+    imap_section = store.settings("mail.imap")
     if maildir and imap:
         raise click.UsageError("give --maildir PATH or --imap, not both")
     use_imap = imap or (not maildir and not maildir_section.get("path") and

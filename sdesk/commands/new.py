@@ -102,7 +102,7 @@ def new(app: App, ticket_type: str, title: str | None, description: str | None, 
             ticket = log_ticket(intake, ticket_id, store.reference, app.now, app.actor.name)
             plan = Plan([CreateTicket(ticket.id, "standard: log", "logged", new=ticket)])
             if ticket.channel == "self-service" and ticket.requester.email and \
-                    store.settings("mail").get("acknowledge", True) is not False:
+                    store.setting("mail", "acknowledge"):
                 from sdesk.procedures import acknowledgement
 
                 plan.add(acknowledgement(ticket))
