@@ -104,7 +104,7 @@ def receive(msg: Incoming, *, known: Mapping[str, str], tickets: Mapping[str, Ti
             return _csat(msg, ticket, score, reply, now, rules)
         resolved = ticket.resolved_at or now
         if now - resolved <= dt.timedelta(days=rules.reopen_days):
-            return _reopen(msg, ticket, reply, now, actor, rules)
+            return _reopen(msg, ticket, reply, now, actor, rules, ref)
         return _new(msg, ref, rules, now, new_id, actor, adjust, related=ticket,
                     why=f"{ticket.id} was resolved more than {rules.reopen_days:g} days ago")
     outcome = Outcome("reply", ticket.id, f"{ticket.id}: reply from {msg.sender} added")
@@ -207,13 +207,13 @@ def _add_reply(outcome: Outcome, msg: Incoming, ticket: Ticket, reply: str,
 
 
 def _reopen(msg: Incoming, ticket: Ticket, reply: str, now: dt.datetime, actor: str,
-            rules: MailRules) -> Outcome:
+            rules: MailRules, ref: Reference) -> Outcome:
     from sdesk.resolve import reopen
 
     outcome = Outcome("reopen", ticket.id, f"{ticket.id}: reopened by a reply from {msg.sender}")
     outcome.plan.extend(reopen(ticket, f"the customer replied by email within "
                                f"{rules.reopen_days:g} days of the resolution", now,
-                               actor).actions)
+                               actor, ref).actions)
     _add_reply(outcome, msg, ticket, reply, now, rules)
     return outcome
 
