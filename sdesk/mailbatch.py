@@ -129,7 +129,7 @@ def take(store: Store, items: Iterable[tuple[str, bytes]], *, now: dt.datetime,
 
 def with_reason(raw: bytes, reason: str) -> bytes:
     """The message with an X-Sdesk-Refused header first, for a refused-mail folder."""
-    from sdesk.notify import header_text
+    from sdesk.mailparse import header_text
 
     return f"X-Sdesk-Refused: {header_text(reason, 300)}\r\n".encode() + raw
 

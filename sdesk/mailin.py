@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sdesk.intake import Intake, log_ticket
-from sdesk.mailparse import Incoming
+from sdesk.mailparse import TAG, Incoming
 from sdesk.model import JournalEntry, Requester, Ticket
 from sdesk.plan import Action, AddEntry, CreateTicket, Plan, SetField
 from sdesk.procedures import acknowledgement
@@ -28,7 +28,7 @@ RULE_THREAD = "standard: communicate"
 RULE_LOOP = "RFC 3834: no reply to automatic mail"
 _CSAT_LINE = re.compile(r"^\s*([1-5])\s*[.!]?\s*$")
 _SUBJECT_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|sv|wg|tr)\s*(\[\d+\])?\s*:\s*)+", re.I)
-_TAG_TEXT = re.compile(r"\s*\[[A-Z]{2,8}-[0-9A-HJKMNP-TV-Z]{11}\]\s*")
+_TAG_TEXT = re.compile(r"\s*" + TAG.pattern + r"\s*")
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,12 @@ from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses
 
-from sdesk.notify import header_text
+from sdesk.ids import ID_PATTERN
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
+# A ticket ID as the desk writes it in a subject, [INC-...], whatever the ID layout.
+TAG = re.compile(r"\[(" + ID_PATTERN.pattern.strip("^$") + r")\]")
 _MSGID = re.compile(r"<([^<>\s]{1,250})>")
-_TAG = re.compile(r"\[([A-Z]{2,8}-[0-9A-HJKMNP-TV-Z]{11})\]")
 _NAME_ADDR = re.compile(r"^\s*(.*?)\s*<\s*([^<>\s]+)\s*>\s*$", re.S)
 _ADDRESS_BAD = re.compile(r"[\x00-\x20\x7f<>()\[\]\\,;:\"]")
 _FILENAME_BAD = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
@@ -73,7 +75,7 @@ class Incoming:
     @property
     def tags(self) -> list[str]:
         """Ticket IDs named as [ID] in the subject, in order."""
-        return _TAG.findall(self.subject)
+        return TAG.findall(self.subject)
 
     @property
     def thread_ids(self) -> list[str]:
@@ -82,6 +84,12 @@ class Incoming:
         for mid in (*self.in_reply_to, *reversed(self.references)):
             seen.setdefault(mid, None)
         return list(seen)
+
+
+def header_text(text: str, limit: int = 200) -> str:
+    """A header value from any text: one line, no control characters, bounded length (used
+    for incoming headers here and for every header the desk writes, sdesk/notify.py)."""
+    return " ".join(_CONTROL.sub(" ", text).split())[:limit]
 
 
 def parse(raw: bytes) -> Incoming:

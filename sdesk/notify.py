@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sdesk.errors import ValidationError
+from sdesk.mailparse import header_text
 
 if TYPE_CHECKING:
     from sdesk.model import Ticket
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from sdesk.store import Store
 
 _ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
 DEFAULT_FROM = "sdesk@localhost"
 # Every header sdesk writes into an outbox message (lower case). `sdesk check` and `sdesk outbox
 # send` refuse a message carrying any other (a committed file with its own Cc, Bcc, Sender or
@@ -41,11 +41,6 @@ AUDIENCES = ("staff", "customer")
 def sender(settings: dict[str, object]) -> str:
     """The desk's From address: [mail] from in sdesk.toml (default sdesk@localhost)."""
     return check_address(str(settings.get("from", DEFAULT_FROM)))
-
-
-def header_text(text: str, limit: int = 200) -> str:
-    """A header value from user text: one line, no control characters, bounded length."""
-    return " ".join(_CONTROL.sub(" ", text).split())[:limit]
 
 
 def check_address(address: str) -> str:
