@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint coverage check bench bench-1m bench-small bench-import stress clean
+.PHONY: install demo test lint coverage check bench bench-1m bench-small bench-import bench-mail stress clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ check: lint coverage
 
 bench: $(STAMP)  ## 10k, 100k and 300k-ticket stores, every command timed as a process, start-up budget included
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.mail_bench
+
+bench-mail: $(STAMP)  ## mail fetch of 1,000 messages from a Maildir into a 100,000-ticket store
+	$(BIN)/python -m bench.mail_bench
 
 bench-1m: $(STAMP)  ## a 1,000,000-ticket store (built by bench/generate.py: ~1.5 GB, tens of minutes), the same table
 	$(BIN)/python -m bench --sizes 1000000 --runs 5 --workdir $${BENCH_DIR:-/tmp/sdesk-bench-1m} --keep

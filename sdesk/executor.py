@@ -56,10 +56,18 @@ def apply_plan(
             if store.exists(a.new.id) or a.new.id in tickets:
                 raise SdeskError(f"ticket {a.new.id} exists already")
             tickets[a.new.id] = a.new
-        elif a.ticket not in tickets and (not isinstance(a, Notify) or store.exists(a.ticket)):
-            # A notified ticket is loaded too: the mail's Message-ID is recorded with it.
+        elif a.ticket not in tickets and not isinstance(a, Notify):
             cached = loaded.get(a.ticket) if loaded else None
             tickets[a.ticket] = cached if cached is not None else store.load(a.ticket)
+    for a in plan.changes:
+        if isinstance(a, Notify) and a.ticket not in tickets:
+            # A ticket only notified about is loaded too, so the mail's Message-ID is
+            # recorded with it; a broken or missing file is `sdesk check`'s news, the mail
+            # still goes out.
+            try:
+                tickets[a.ticket] = (loaded or {}).get(a.ticket) or store.load(a.ticket)
+            except SdeskError:
+                continue
     for a in plan.changes:
         if a.ticket in tickets and not isinstance(a, CreateTicket):
             a.apply(tickets[a.ticket])
