@@ -50,11 +50,13 @@ class Maildir:
     @classmethod
     def from_settings(cls, section: Mapping[str, Any], root: Path, path: str = "") -> Maildir:
         """From sdesk.toml [mail.maildir] (checked), `path` (--maildir) taking precedence."""
-        folder = path or str(section["path"]).strip()
-        if not folder:
+        folder = str(section["path"]).strip()
+        if not (path or folder):
             raise SdeskError("no Maildir: give --maildir PATH or set mail.maildir.path in "
                              "sdesk.toml")
-        return cls((root / os.path.expanduser(folder)).resolve(),
+        # --maildir is relative to where the command runs, the setting to the store.
+        where = Path(path).expanduser() if path else root / os.path.expanduser(folder)
+        return cls(where.resolve(),
                    str(section["taken"]).strip(), str(section["refused"]).strip())
 
     def messages(self) -> list[tuple[str, bytes]]:
