@@ -113,8 +113,8 @@ def fetch(app: App, maildir: str | None, imap: bool, dry_run: bool, as_json: boo
 
     \b
     Example:
-      sdesk mail fetch --maildir ~/Maildir
-      SDESK_IMAP_PASSWORD=... sdesk mail fetch --imap
+      sdesk mail fetch --maildir ~/Maildir  # not run: needs a Maildir (tests run real ones)
+      sdesk mail fetch --imap  # not run: needs an IMAP server (tests run dovecot)
     """
     import os
 
