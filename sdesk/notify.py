@@ -33,7 +33,7 @@ DEFAULT_FROM = "sdesk@localhost"
 HEADERS = frozenset({
     "from", "to", "subject", "date", "message-id", "x-sdesk-ticket", "x-sdesk-audience",
     "x-sdesk-rule", "mime-version", "content-type", "content-transfer-encoding", "in-reply-to",
-    "references", "auto-submitted",
+    "references", "auto-submitted", "x-auto-response-suppress",
 })
 AUDIENCES = ("staff", "customer")
 
