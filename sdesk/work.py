@@ -19,7 +19,9 @@ START_RULE = "work-1 start work"
 
 def take(ticket: Ticket, tech: Technician, ctx: AssignContext, force: bool = False) -> Plan:
     """Assign `ticket` to `tech` on their own word; raises NothingToDo when it is already
-    theirs and SdeskError when the assignment checks refuse it (unless `force`)."""
+    theirs and SdeskError when someone else holds it or the assignment checks refuse it
+    (unless `force`: then it is taken over, and the journal says from whom)."""
+    _not_someone_elses(ticket, tech, force)
     plan = assign_to(ticket, tech.id, ctx, force)
     plan.actions = [a for a in plan.actions if not isinstance(a, Notify)]
     return plan
@@ -36,9 +38,7 @@ def start(ticket: Ticket, tech: Technician, ctx: AssignContext, force: bool = Fa
     if ticket.assignee == tech.id and ticket.status == "in-progress":
         raise NothingToDo(f"{ticket.id} is already in progress with {tech.id}")
     plan = Plan()
-    if ticket.assignee and ticket.assignee != tech.id and not force:
-        raise SdeskError(f"{ticket.id} is assigned to {ticket.assignee}, not {tech.id} "
-                         "(use --force to take it over)")
+    _not_someone_elses(ticket, tech, force)
     if ticket.assignee != tech.id:
         plan.extend(take(ticket, tech, ctx, force).actions)
     plan.add(SetStatus(ticket.id, START_RULE, "work has begun", value="in-progress"))
@@ -47,3 +47,11 @@ def start(ticket: Ticket, tech: Technician, ctx: AssignContext, force: bool = Fa
                                          rule=START_RULE,
                                          text=f"Work started by {tech.id} ({tech.name}).")))
     return plan
+
+
+def _not_someone_elses(ticket: Ticket, tech: Technician, force: bool) -> None:
+    """A technician does not pick up a colleague's ticket on their own word: SdeskError unless
+    `force` (the dispatcher's `assign --to` is how work moves between technicians)."""
+    if ticket.assignee and ticket.assignee != tech.id and not force:
+        raise SdeskError(f"{ticket.id} is assigned to {ticket.assignee}, not {tech.id} "
+                         "(use --force to take it over)")

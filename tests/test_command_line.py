@@ -122,6 +122,17 @@ def test_start_refuses_someone_elses_ticket_unless_forced(desk):
     assert "assigned to dcooper, not skimble" in result.stderr
 
 
+def test_take_refuses_someone_elses_ticket_unless_forced(desk):
+    ticket = log(desk)
+    desk.run("--actor", "dcooper", "start", ticket)
+    before = desk.snapshot()
+    result = desk.fails("--actor", "skimble", "take", ticket, code=1)
+    assert "assigned to dcooper, not skimble (use --force" in result.stderr
+    assert desk.snapshot() == before
+    desk.run("--actor", "skimble", "take", ticket, "--force")
+    assert desk.ticket(ticket)["assignee"] == "skimble"
+
+
 def test_team_names_by_case_insensitive_unique_prefix(desk):
     ticket = log(desk)
     assert [r["id"] for r in desk.json("queue", "--team", "is-desktop")] == [ticket]
