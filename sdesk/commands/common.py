@@ -102,6 +102,21 @@ def parse_when(text: str, tz: dt.tzinfo, what: str, now: dt.datetime | None = No
     return value.replace(microsecond=0)
 
 
+
+def period(since: str | None, until: str | None, tz: dt.tzinfo, now: dt.datetime
+           ) -> tuple[dt.datetime | None, dt.datetime]:
+    """The reporting period `--since`/`--until` name, as (start or None for all time, end):
+    the end is just after `now` when `--until` is not given. ValidationError for a bad date
+    or a start not before the end. Used by kpi and report, so both read a period alike."""
+    from sdesk.errors import ValidationError
+
+    start = parse_when(since, tz, "--since") if since else None
+    end = parse_when(until, tz, "--until") if until else now + dt.timedelta(seconds=1)
+    if start is not None and start >= end:
+        raise ValidationError("--since must be before --until")
+    return start, end
+
+
 def _relative(text: str, tz: dt.tzinfo, what: str, now: dt.datetime | None
               ) -> dt.datetime | None:
     import re

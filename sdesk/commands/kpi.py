@@ -55,20 +55,16 @@ def kpi(app: App, since: str | None, until: str | None, group: str | None, trend
       sdesk kpi --since 2026-11-01 --by team
       sdesk kpi --trend week --since "12 weeks ago"
     """
-    import datetime as dt
 
     from sdesk import kpi as k
-    from sdesk.commands.common import parse_when
+    from sdesk.commands.common import period
     from sdesk.errors import ValidationError
 
     if group and trend:
         raise ValidationError("--by and --trend do not combine; pick one")
     store = app.store
     now = app.now
-    start = parse_when(since, store.tz, "--since") if since else None
-    end = parse_when(until, store.tz, "--until") if until else now + dt.timedelta(seconds=1)
-    if start is not None and start >= end:
-        raise ValidationError("--since must be before --until")
+    start, end = period(since, until, store.tz, now)
     db = store.index.db
     k.fill_business_hours(store, db)
     if trend:

@@ -42,21 +42,17 @@ def report(app: App, since: str | None, until: str | None, team: str | None, uni
       sdesk report -o report.html
       sdesk report --since 2026-09-01 --by month --team "IS-Desktop Support" -o desktop.html
     """
-    import datetime as dt
     from pathlib import Path
 
     from sdesk import report as rp
-    from sdesk.commands.common import parse_when, team_filter
+    from sdesk.commands.common import period, team_filter
     from sdesk.errors import ValidationError
     from sdesk.report_html import page
     from sdesk.store import atomic_write
 
     store = app.store
     now = app.now
-    start = parse_when(since, store.tz, "--since") if since else None
-    end = parse_when(until, store.tz, "--until") if until else now + dt.timedelta(seconds=1)
-    if start is not None and start >= end:
-        raise ValidationError("--since must be before --until")
+    start, end = period(since, until, store.tz, now)
     target = None
     if not output.strip():
         raise ValidationError("-o needs a file name (or - for standard output)")
