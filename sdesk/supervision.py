@@ -89,8 +89,8 @@ def at_risk(index: Index, now: dt.datetime, until: dt.datetime, team: str | None
 
 def waiting(index: Index, tz: dt.tzinfo, team: str | None = None) -> list[Waiting]:
     """Open tickets waiting for a decision: handed back to the Service Desk, priority
-    reviews, possible trends not yet under a parent case, and proposals (a flag starting
-    with 'proposed-' or 'proposal')."""
+    reviews, possible trends not yet under a parent case, and triage's pending proposals
+    (`proposed:KIND:KEY` flags, sdesk/proposals.py)."""
     from sdesk import queries
 
     out = []
@@ -110,7 +110,9 @@ def _waiting_kind(flags: Sequence[str], parent: str) -> str:
         return "priority review"
     if TREND in flags and not parent:
         return "trend without a parent case"
-    if any(f.startswith(("proposed-", "proposal")) for f in flags):
+    from sdesk.proposals import pending
+
+    if pending(flags):
         return "proposal"
     return ""
 

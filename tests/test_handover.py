@@ -74,3 +74,18 @@ def test_team_scope(desk: Desk) -> None:
     ids = _store(desk)
     h = _handover(desk, "--team", "IS-Applications", "--peek", now="2026-11-23T09:00:00-06:00")
     assert _ids(h["new"]) == [ids["p1"]] and h["held"] == []
+
+
+def test_a_pending_triage_proposal_waits_for_a_decision(desk: Desk) -> None:
+    def incident(title: str, now: str) -> str:
+        return desk.new("-T", title, "--email", "ana.ruiz@omes.ok.gov", "--agency", "OMES",
+                        "--service", "Email", "-d", "details", now=now)
+
+    incident("Outlook will not open", now=MON_0800)
+    later = incident("outlook not opening, error about profile", now="2026-11-23T08:10:00-06:00")
+    desk.run("triage", later, now="2026-11-23T08:20:00-06:00")
+    assert any(f.startswith("proposed:duplicate:") for f in desk.ticket(later)["flags"])
+    waiting = _handover(desk, now="2026-11-23T09:00:00-06:00")["waiting"]
+    assert [(w["id"], "proposal" in w["note"]) for w in waiting] == [(later, True)]
+    desk.run("triage", later, "--reject", "duplicate", now="2026-11-23T09:05:00-06:00")
+    assert _handover(desk, now="2026-11-23T09:10:00-06:00")["waiting"] == []
