@@ -95,8 +95,9 @@ class _Batch:
 
 def take(store: Store, items: Iterable[tuple[str, bytes]], *, now: dt.datetime,
          actor: Identity, apply: bool = True, adjust: Callable[[Intake], None] | None = None,
-         progress: Callable[[], None] | None = None) -> list[Taken]:
-    """Decide every message, then (unless `apply` is False) write the batch as one commit. The
+         progress: Callable[[], None] | None = None, commit: bool = True) -> list[Taken]:
+    """Decide every message, then (unless `apply` is False) write the batch as one commit (or
+    only the files, with `commit` False: `new --from-email --no-commit`). The
     caller holds the store lock. A message that cannot be taken is refused with its reason;
     nothing about one message stops the others."""
     rules = mail_rules(store)
@@ -123,7 +124,8 @@ def take(store: Store, items: Iterable[tuple[str, bytes]], *, now: dt.datetime,
         apply_plan(store, batch.plan, actor=actor, now=now, action="mail",
                    subject=f"mail: {count} message(s) taken",
                    loaded=batch.originals,
-                   extra_files={store.root / path: data for path, data in batch.files.items()})
+                   extra_files={store.root / path: data for path, data in batch.files.items()},
+                   commit=commit)
     return results
 
 

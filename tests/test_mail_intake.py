@@ -85,6 +85,16 @@ def test_new_from_email_uses_the_same_intake(desk: Desk, tmp_path: Path) -> None
     assert "refused: automatic mail" in desk.fails("new", "--from-email", str(auto)).stderr
 
 
+def test_new_from_email_no_commit_writes_without_committing(desk: Desk, tmp_path: Path) -> None:
+    path = tmp_path / "m.eml"
+    path.write_bytes(message())
+    commits = desk.commits()
+    tid = desk.new("--from-email", str(path), "--no-commit")
+    assert desk.commits() == commits
+    assert desk.ticket(tid)["channel"] == "email"
+    assert tid in desk.git("status", "--porcelain", "--untracked-files=all")
+
+
 # -- threading ------------------------------------------------------------------------------
 
 

@@ -86,7 +86,7 @@ def new(app: App, ticket_type: str, title: str | None, description: str | None, 
         intake.team = team
 
     if email_file:
-        ticket = _from_email(app, email_file, adjust, parent)
+        ticket = _from_email(app, email_file, adjust, parent, commit=not no_commit)
     else:
         if not title:
             raise click.UsageError("--title is required (or --from-email FILE)")
@@ -119,7 +119,8 @@ def new(app: App, ticket_type: str, title: str | None, description: str | None, 
         mention_kb(app, ticket)
 
 
-def _from_email(app: App, path: str, adjust: Callable[[Intake], None], parent: str) -> Ticket:
+def _from_email(app: App, path: str, adjust: Callable[[Intake], None], parent: str,
+                commit: bool = True) -> Ticket:
     """The one mail intake (sdesk/mailin.py) for one message file; the ticket it opened or
     added to. Refused or already-logged mail is an error naming why."""
     from sdesk.errors import NothingToDo, SdeskError
@@ -136,7 +137,7 @@ def _from_email(app: App, path: str, adjust: Callable[[Intake], None], parent: s
             intake.parent = parent_id
 
         outcome = take(store, [(path, raw)], now=app.now, actor=app.actor,
-                       adjust=with_parent)[0].outcome
+                       adjust=with_parent, commit=commit)[0].outcome
     if outcome.verdict == "duplicate":
         raise NothingToDo(f"{path}: {outcome.line}")
     if not outcome.taken:
