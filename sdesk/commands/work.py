@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
 from sdesk.commands.common import App, pass_app, plan_options
 
-if TYPE_CHECKING:
-    from sdesk.assign import AssignContext
 
-
-def _context(app: App) -> AssignContext:
+def _work(app: App, action: str, ticket_id: str, force: bool, dry_run: bool, as_json: bool,
+          no_commit: bool) -> None:
+    """Plan `take` or `start` (sdesk/work.py) for the technician you are, and show or apply it."""
+    from sdesk import work
+    from sdesk.commands.common import show_or_apply
     from sdesk.contexts import assign_context
 
-    return assign_context(app.store, app.now, app.actor.name)
+    planner = work.take if action == "take" else work.start
+    store = app.store
+    with store.lock(action):
+        ticket = store.get(ticket_id)
+        me = app.technician("@me")
+        ctx = assign_context(store, app.now, app.actor.name)
+        plan = planner(ticket, me, ctx, force)
+        show_or_apply(app, plan, action=action, subject=f"{me.id} {action}s {ticket.id}",
+                      dry_run=dry_run, as_json=as_json, no_commit=no_commit,
+                      loaded={ticket.id: ticket})
 
 
 @click.command()
@@ -33,17 +41,7 @@ def take(app: App, ticket_id: str, force: bool, dry_run: bool, as_json: bool,
     Example:
       sdesk --actor dcooper take INC-2Q4N3 --dry-run
     """
-    from sdesk.commands.common import show_or_apply
-    from sdesk.work import take as plan_take
-
-    store = app.store
-    with store.lock("take"):
-        ticket = store.get(ticket_id)
-        me = app.technician("@me")
-        plan = plan_take(ticket, me, _context(app), force)
-        show_or_apply(app, plan, action="take", subject=f"{me.id} takes {ticket.id}",
-                      dry_run=dry_run, as_json=as_json, no_commit=no_commit,
-                      loaded={ticket.id: ticket})
+    _work(app, "take", ticket_id, force, dry_run, as_json, no_commit)
 
 
 @click.command()
@@ -60,14 +58,4 @@ def start(app: App, ticket_id: str, force: bool, dry_run: bool, as_json: bool,
     Example:
       sdesk --actor dcooper start INC-2Q4N3 --dry-run
     """
-    from sdesk.commands.common import show_or_apply
-    from sdesk.work import start as plan_start
-
-    store = app.store
-    with store.lock("start"):
-        ticket = store.get(ticket_id)
-        me = app.technician("@me")
-        plan = plan_start(ticket, me, _context(app), force)
-        show_or_apply(app, plan, action="start", subject=f"{me.id} starts {ticket.id}",
-                      dry_run=dry_run, as_json=as_json, no_commit=no_commit,
-                      loaded={ticket.id: ticket})
+    _work(app, "start", ticket_id, force, dry_run, as_json, no_commit)
