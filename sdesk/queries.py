@@ -51,6 +51,14 @@ SORTS = {"id": "id", "opened": "opened_at, id",
          "updated": "updated_at DESC, id"}
 
 
+def in_team(where: str, params: list[Any], team: str) -> tuple[str, list[Any]]:
+    """`where` narrowed to one team's tickets when `team` is given (the exact name a team
+    filter resolved to); the parameters to go with it."""
+    if team:
+        return f"{where} AND team = ?", [*params, team]
+    return where, params
+
+
 def _marks(values: Sequence[Any]) -> str:
     return ", ".join("?" * len(values))
 
@@ -175,20 +183,14 @@ def ticket_ids(index: Index, which: TicketFilter, sort: str = "opened") -> list[
 
 def queue(index: Index, team: str = "", limit: int | None = None) -> list[sqlite3.Row]:
     """A team's queue (or every team's): open, unassigned, new or triaged, in QUEUE_ORDER."""
-    where, params = IN_QUEUE, []
-    if team:
-        where += " AND team = ?"
-        params.append(team)
+    where, params = in_team(IN_QUEUE, [], team)
     return index.select(where, params, order=QUEUE_ORDER, limit=limit)
 
 
 def queue_streamed(index: Index, team: str = "",
                    limit: int | None = None) -> Iterator[sqlite3.Row]:
     """`queue`, one row at a time as SQLite reads it."""
-    where, params = IN_QUEUE, []
-    if team:
-        where += " AND team = ?"
-        params.append(team)
+    where, params = in_team(IN_QUEUE, [], team)
     return index.stream(where, params, order=QUEUE_ORDER, limit=limit)
 
 
@@ -198,9 +200,7 @@ def stale(index: Index, before: float, team: str = "") -> list[sqlite3.Row]:
     last_update, title."""
     where = f"{OPEN} AND {NOT_TASK} AND {LAST_UPDATE} < ?"
     params: list[Any] = [before]
-    if team:
-        where += " AND team = ?"
-        params.append(team)
+    where, params = in_team(where, params, team)
     return index.select(where, params, order=f"{LAST_UPDATE}, id",
                         columns=f"id, priority, team, assignee, status, {LAST_UPDATE} "
                                 "AS last_update, title")
@@ -224,10 +224,7 @@ def tasks(index: Index, parent: str = "", include_done: bool = False) -> list[sq
 
 def triage_ids(index: Index, team: str = "") -> list[str]:
     """Tickets triage works on (TRIAGEABLE), of one team when given, oldest first."""
-    where, params = TRIAGEABLE, []
-    if team:
-        where += " AND team = ?"
-        params.append(team)
+    where, params = in_team(TRIAGEABLE, [], team)
     return _ids(index.select(where, params, order="opened_at, id", columns="id"))
 
 
@@ -370,10 +367,7 @@ def due_before(index: Index, until: float, team: str = "",
 def flagged_open(index: Index, team: str = "") -> list[sqlite3.Row]:
     """Open tickets with any flag, oldest first. Columns: id, title, team, flags, parent,
     opened_at."""
-    where, params = f"{OPEN} AND flags != ''", []
-    if team:
-        where += " AND team = ?"
-        params.append(team)
+    where, params = in_team(f"{OPEN} AND flags != ''", [], team)
     return index.select(where, params, order="opened_at, id",
                         columns="id, title, team, flags, parent, opened_at")
 
@@ -419,10 +413,7 @@ def sweep_candidates(index: Index, resolved_before: float) -> list[sqlite3.Row]:
 def open_urgent(index: Index, team: str = "") -> list[sqlite3.Row]:
     """Open P1 and P2 tickets (not tasks), most urgent first then earliest Resolve By. Columns:
     id, title, priority, vip, status, team, assignee, resolve_by, on_hold."""
-    where, params = f"{OPEN} AND {NOT_TASK} AND priority <= 2", []
-    if team:
-        where += " AND team = ?"
-        params.append(team)
+    where, params = in_team(f"{OPEN} AND {NOT_TASK} AND priority <= 2", [], team)
     return index.select(where, params, order="priority, resolve_by IS NULL, resolve_by, id",
                         columns="id, title, priority, vip, status, team, assignee, resolve_by, "
                                 "on_hold")
@@ -431,10 +422,7 @@ def open_urgent(index: Index, team: str = "") -> list[sqlite3.Row]:
 def on_hold(index: Index, team: str = "") -> list[sqlite3.Row]:
     """Open tickets on hold (their SLA clock paused), oldest first. Columns: id, title,
     priority, team, assignee."""
-    where, params = f"{OPEN} AND on_hold = 1", []
-    if team:
-        where += " AND team = ?"
-        params.append(team)
+    where, params = in_team(f"{OPEN} AND on_hold = 1", [], team)
     return index.select(where, params, order="opened_at, id",
                         columns="id, title, priority, team, assignee")
 
@@ -444,9 +432,7 @@ def opened_since(index: Index, since: float, team: str = "") -> list[sqlite3.Row
     id, title, priority, vip, status, team, assignee, opened_at."""
     where = f"{NOT_TASK} AND opened_at >= ?"
     params: list[Any] = [since]
-    if team:
-        where += " AND team = ?"
-        params.append(team)
+    where, params = in_team(where, params, team)
     return index.select(where, params, order="opened_at, id",
                         columns="id, title, priority, vip, status, team, assignee, opened_at")
 
