@@ -5,7 +5,7 @@
 Builds a throw-away store in a temporary folder: 9,000 background tickets (most closed, some
 open and assigned across every team, so workloads are real) and 1,000 triaged, unassigned
 IS-Desktop Support tickets (a tenth of them VIP, a fifth on site, efforts 0.25-1 h), written
-with sdesk.model.dumps at Store.path_of and committed once. Warms the summary index, then times
+with sdesk.core.model.dumps at Store.path_of and committed once. Warms the summary index, then times
 the batch as a whole process: `--dry-run` (choose only) and the real run (one commit).
 """
 
@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 
 from bench.generate import build_queue_store
-from sdesk import ids, sla
-from sdesk.model import JournalEntry, Requester, Ticket
-from sdesk.reference import Reference
+from sdesk.core import ids, sla
+from sdesk.core.model import JournalEntry, Requester, Ticket
+from sdesk.core.reference import Reference
 
 NOW = "2026-11-23T09:00:00-06:00"
 OPENED = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=-6)))

@@ -19,7 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-from sdesk import git, ids
+from sdesk import git
+from sdesk.core import ids
 
 ENV = {**os.environ, "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@omes.ok.gov",
        "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@omes.ok.gov"}

@@ -1,6 +1,6 @@
 """Realistic ticket stores for the benchmark, written through the real file format.
 
-Every ticket is a `sdesk.model.Ticket` serialised by `sdesk.model.dumps` at `Store.path_of`, so
+Every ticket is a `sdesk.core.model.Ticket` serialised by `sdesk.core.model.dumps` at `Store.path_of`, so
 the benchmark reads exactly what sdesk writes. The mix follows a state desk a year in: most
 tickets closed, a few thousand open, about 1% new and unassigned in the Service Desk queue.
 Files are written directly (no fsync: a benchmark store is throw-away), then committed in one
@@ -16,9 +16,9 @@ import subprocess
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from sdesk import ids
-from sdesk.model import Csat, Hold, JournalEntry, Requester, Resolution, Ticket, dumps
-from sdesk.reference import Reference, load_reference
+from sdesk.core import ids
+from sdesk.core.model import Csat, Hold, JournalEntry, Requester, Resolution, Ticket, dumps
+from sdesk.core.reference import Reference, load_reference
 from sdesk.store import Store
 
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=-6)))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench.generate import GIT_ENV, build_store, git
 from bench.timing import Timing, measure
-from sdesk.index import GIT_TUNING
+from sdesk.store.index import GIT_TUNING
 
 NOW = "2026-11-23T09:00:00-06:00"
 SERVICE_DESK = "IS-Service Desk"

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from bench.assign_bench import OPENED, SDESK, timed
 from bench.generate import build_queue_store
-from sdesk import ids, sla
-from sdesk.model import JournalEntry, Requester, Ticket
-from sdesk.reference import Reference
+from sdesk.core import ids, sla
+from sdesk.core.model import JournalEntry, Requester, Ticket
+from sdesk.core.reference import Reference
 
 PROBLEMS = [("Email", "Outlook will not open"), ("Email", "Mailbox full"),
             ("VPN", "VPN drops every hour"), ("Printing", "Printer jams"),

@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/make_sample.py
 
-Every ticket goes through the real intake (sdesk.intake.log_ticket) and the real file format;
+Every ticket goes through the real intake (sdesk.procedures.intake.log_ticket) and the real file format;
 history (assignment, resolution, satisfaction) is added the way the procedures record it. The
 set is chosen so that each rule of the dispatcher guide has a ticket to act on: a trend of VPN
 outages, a duplicate pair, an unsupported agency, a priority that does not match the SLA chart,
@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sdesk import git  # noqa: E402
-from sdesk.intake import Intake, log_ticket  # noqa: E402
-from sdesk.model import Csat, JournalEntry, Requester, Resolution, Ticket, dumps  # noqa: E402
+from sdesk.procedures.intake import Intake, log_ticket  # noqa: E402
+from sdesk.core.model import Csat, JournalEntry, Requester, Resolution, Ticket, dumps  # noqa: E402
 from sdesk.store import Store, atomic_write  # noqa: E402
 
 TZ = dt.timezone(dt.timedelta(hours=-6))

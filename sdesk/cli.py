@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from sdesk import __version__
-from sdesk.errors import SdeskError
+from sdesk.core.errors import SdeskError
 
 # name -> "module:attribute", in the order `sdesk --help` lists them.
 COMMANDS: dict[str, str] = {
@@ -166,7 +166,7 @@ class LazyGroup(click.Group):
         except SdeskError as exc:
             raise UserError(exc) from None
         except Exception as exc:
-            from sdesk.errors import machine_error
+            from sdesk.core.errors import machine_error
 
             mapped = machine_error(exc)
             if mapped is None:
@@ -196,7 +196,7 @@ class LazyGroup(click.Group):
         command = getattr(importlib.import_module(module_name), attr)
         assert isinstance(command, click.Command)
         if "_SDESK_COMPLETE" in os.environ:  # only a shell asking for completions pays for it
-            from sdesk.completion import attach
+            from sdesk.commands.shell_completion import attach
 
             attach(self)  # the global --actor
             attach(command)
@@ -226,7 +226,7 @@ def _summary_stub(group: click.Group, ctx: click.Context, name: str) -> click.Co
 
 def _printable(text: str) -> str:
     """An error message may quote stored text: never let it drive the terminal."""
-    from sdesk.render import printable
+    from sdesk.core.render import printable
 
     return printable(text, keep_tabs=False)
 
@@ -262,7 +262,7 @@ def cli(ctx: click.Context, store_path: str | None, actor: str | None, now_text:
         except SdeskError as exc:
             raise UserError(exc) from None
     if actor is not None:
-        from sdesk.actors import check_shape
+        from sdesk.core.actors import check_shape
 
         try:
             check_shape(actor)
@@ -273,7 +273,7 @@ def cli(ctx: click.Context, store_path: str | None, actor: str | None, now_text:
 
 def run(call: Any) -> int:
     """Run the command line and turn every outcome into an exit code (docs/commands.md)."""
-    from sdesk.errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USAGE
+    from sdesk.core.errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USAGE
 
     try:
         code = call()
@@ -310,7 +310,7 @@ def run(call: Any) -> int:
             return 0
         raise
     except Exception as exc:
-        from sdesk.errors import machine_error
+        from sdesk.core.errors import machine_error
 
         mapped = machine_error(exc)
         if mapped is not None:  # a broken machine, not a bug: one line, exit 1

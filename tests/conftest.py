@@ -124,9 +124,9 @@ def deep_check(d: Desk, first: str = "") -> None:
     """Fail when the index holds a derived value the ticket files do not give (sdesk check
     --deep, in process). Skipped when the test left no store, no new commit, or a store
     sdesk cannot open (broken settings: those tests check the error)."""
-    from sdesk.deepcheck import differences
-    from sdesk.errors import SdeskError
+    from sdesk.core.errors import SdeskError
     from sdesk.store import Store
+    from sdesk.store.deepcheck import differences
 
     if not (d.root / "sdesk.toml").is_file():
         return

@@ -203,7 +203,7 @@ def _diverge(a: Desk, b: Desk, tid: str, n: int) -> None:
 
 def test_an_interrupted_sync_merge_is_reported_by_check_and_aborted_by_the_next_command(
         tmp_path: Path) -> None:
-    from sdesk import recovery
+    from sdesk.git import recovery
     from sdesk.store import Store
 
     a, b, tid = _clones(tmp_path)

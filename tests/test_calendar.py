@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from sdesk.calendar import Calendar, calendar_from_toml
-from sdesk.errors import ReferenceError
+from sdesk.core.calendar import Calendar, calendar_from_toml
+from sdesk.core.errors import ReferenceError
 
 CALENDAR_TOML = Path(__file__).parent.parent / "sdesk" / "defaults" / "reference" / "calendar.toml"
 
@@ -135,7 +135,7 @@ def test_holidays_are_cached_per_year(cal: Calendar) -> None:
 
 def test_import_does_not_load_dateutil() -> None:
     # Commands must start fast: rrule is imported only when holidays are computed.
-    code = "import sys, sdesk.calendar; print('dateutil.rrule' in sys.modules)"
+    code = "import sys, sdesk.core.calendar; print('dateutil.rrule' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).parent.parent)
     assert out.stdout.strip() == "False"

@@ -95,7 +95,7 @@ def test_a_half_written_change_is_rolled_back_by_the_next_command(desk: Desk) ->
     committed = path.read_bytes()
     # What a command killed between writing and committing leaves: its intent record, a
     # rewritten ticket, a new outbox message, and a temporary file.
-    from sdesk import recovery
+    from sdesk.git import recovery
     from sdesk.store import Store
 
     store = Store(desk.root)
@@ -114,7 +114,7 @@ def test_a_half_written_change_is_rolled_back_by_the_next_command(desk: Desk) ->
 def test_a_killed_batch_of_thousands_of_files_is_rolled_back(desk: Desk) -> None:
     """An import or a triage batch killed before its commit: thousands of staged new files and
     a changed one go back to HEAD (the paths reach git on stdin, not the command line)."""
-    from sdesk import recovery
+    from sdesk.git import recovery
     from sdesk.store import Store
 
     tid = desk.new("-T", "Printer offline")
@@ -135,7 +135,7 @@ def test_a_killed_batch_of_thousands_of_files_is_rolled_back(desk: Desk) -> None
 
 def test_a_command_killed_after_its_commit_is_kept(desk: Desk) -> None:
     tid = desk.new("-T", "Printer offline")
-    from sdesk import recovery
+    from sdesk.git import recovery
     from sdesk.store import Store
 
     store = Store(desk.root)

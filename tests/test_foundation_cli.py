@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import Desk, run_sdesk
 
-from sdesk import ids
 from sdesk.cli import cli
+from sdesk.core import ids
 
 
 def test_init_creates_a_store_with_reference_data_and_one_commit(desk: Desk) -> None:

@@ -12,8 +12,8 @@ from conftest import Desk
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sdesk.errors import SdeskError
-from sdesk.model import dumps, loads
+from sdesk.core.errors import SdeskError
+from sdesk.core.model import dumps, loads
 
 FUZZ = settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -1,4 +1,4 @@
-"""Commits built from the touched folders (sdesk/gittree.py) make exactly the tree git's own
+"""Commits built from the touched folders (sdesk/git/gittree.py) make exactly the tree git's own
 `write-tree` makes, keep git's index in step (git status clean), never sweep the user's staged
 work into a commit, and leave a repository plain git reads (fsck, log -p)."""
 
@@ -10,7 +10,8 @@ from pathlib import Path
 
 from conftest import Desk
 
-from sdesk import git, gittree
+from sdesk import git
+from sdesk.git import gittree
 
 
 def index_tree(desk: Desk) -> str:

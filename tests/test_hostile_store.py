@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import Desk
 
-from sdesk.untrusted import MAX_FILE_BYTES, nesting
+from sdesk.core.untrusted import MAX_FILE_BYTES, nesting
 
 
 def _commit_all(desk: Desk, message: str) -> None:

@@ -252,6 +252,6 @@ def test_the_index_sees_reopens_reassignments_and_times(desk: Desk) -> None:
 
 
 def _path_of(desk: Desk, ticket_id: str) -> str:
-    from sdesk import ids
+    from sdesk.core import ids
 
     return ids.relative_path(ticket_id)

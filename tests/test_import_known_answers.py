@@ -85,7 +85,7 @@ def generate(path: Path) -> dict[str, dict[str, Any]]:
 def _rows(desk: Desk) -> dict[str, Any]:
     import sqlite3
 
-    from sdesk.kpi import fill_business_hours
+    from sdesk.reports.kpi import fill_business_hours
     from sdesk.store import Store
 
     store = Store(desk.root)

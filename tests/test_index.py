@@ -12,10 +12,10 @@ import pytest
 from conftest import NOW, Desk
 
 from bench.generate import write_tickets
-from sdesk.errors import SdeskError
-from sdesk.index import NAMES, Index, row_of
-from sdesk.model import Ticket, dumps, load_file
+from sdesk.core.errors import SdeskError
+from sdesk.core.model import Ticket, dumps, load_file
 from sdesk.store import Store
+from sdesk.store.index import NAMES, Index, row_of
 
 BOOKKEEPING = {"path", "dir", "mtime_ns", "size", "sha", "racy"}
 TEAM = "IS-Service Desk"

@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.generate import make_ticket
-from sdesk import fastread
-from sdesk.model import JournalEntry, dumps
-from sdesk.reference import load_reference
+from sdesk.core import fastread
+from sdesk.core.model import JournalEntry, dumps
+from sdesk.core.reference import load_reference
 
 SAMPLE = Path(__file__).resolve().parent.parent / "tickets"
 REFERENCE = load_reference(Path(__file__).resolve().parent.parent / "reference")

@@ -10,7 +10,7 @@ import pytest
 from conftest import Desk
 from tabulate import tabulate
 
-from sdesk.render import table
+from sdesk.core.render import table
 
 
 @pytest.mark.parametrize("fmt", ["plain", "simple"])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import Desk
 
-from sdesk import kb
+from sdesk.procedures import kb
 
 
 def resolved(desk: Desk, title: str, summary: str, *notes: tuple[str, bool]) -> str:

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from conftest import Desk
 
-from sdesk import ids
-from sdesk.model import Csat, Hold, JournalEntry, Resolution, Ticket, dumps
+from sdesk.core import ids
+from sdesk.core.model import Csat, Hold, JournalEntry, Resolution, Ticket, dumps
 
 TZ = dt.timezone(dt.timedelta(hours=-6))  # Central Standard Time all November
 
@@ -168,7 +168,7 @@ def test_kpi_text_csv_and_by_outputs(desk: Desk, example: dict[str, str]) -> Non
     assert by[0].startswith("priority,opened,resolved")
 
 
-# The derived values the index keeps for KPIs (sdesk/kpi.py: counted, clock and business hours
+# The derived values the index keeps for KPIs (sdesk/reports/kpi.py: counted, clock and business hours
 # to resolve) must give the same figures however the index came to be: built cold, rebuilt by
 # `sdesk reindex`, or refreshed after a calendar change.
 HAND_WORKED_TIMES = {"ttr_bh_mean": 7.67, "ttr_bh_median": 3.0, "ttr_bh_p90": 18.0,
@@ -213,7 +213,7 @@ def test_medians_by_group_are_each_groups_own_ranks(desk: Desk, example: dict[st
                                                      group: str) -> None:
     """`--by` reads medians and p90s by walking a (group, time) index; the same figures come
     from sorting each group's times in Python."""
-    from sdesk import kpi
+    from sdesk.reports import kpi
     from sdesk.store import Store
 
     since = dt.datetime.fromisoformat("2026-11-02T00:00:00-06:00").timestamp()

@@ -9,7 +9,7 @@ import pytest
 from conftest import Desk
 from mail_helpers import header, last_sent, message, receive, report, ticket_ids
 
-from sdesk.mailparse import parse
+from sdesk.mail.mailparse import parse
 
 
 def only_ticket(desk: Desk) -> dict:  # type: ignore[type-arg]

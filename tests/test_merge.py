@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import Desk
 
-from sdesk.merge import MERGE_BY, MergeCollision, merge_texts, merge_tickets
-from sdesk.model import (
+from sdesk.core.model import (
     Csat,
     Hold,
     JournalEntry,
@@ -22,6 +21,7 @@ from sdesk.model import (
     dumps,
     invariant_problems,
 )
+from sdesk.procedures.merge import MERGE_BY, MergeCollision, merge_texts, merge_tickets
 
 T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=-6)))
 

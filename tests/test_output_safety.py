@@ -11,7 +11,7 @@ import json
 import pytest
 from conftest import Desk
 
-from sdesk.render import csv_cell, printable
+from sdesk.core.render import csv_cell, printable
 
 ESC_TITLE = ("Printer \x1b]0;owned\x07 \x1b[2J \x1b]8;;http://evil.example\x1b\\click"
              "\x1b]8;;\x1b\\ \u202egpj.exe")
@@ -80,8 +80,8 @@ def test_list_and_export_csv_neutralise_formulas_and_raw_keeps_them(desk: Desk) 
 def test_sdesk_own_colour_is_kept_and_stored_escapes_are_not() -> None:
     import datetime as dt
 
-    from sdesk.model import JournalEntry, Ticket
-    from sdesk.render import Styled, _cell, printable_copy
+    from sdesk.core.model import JournalEntry, Ticket
+    from sdesk.core.render import Styled, _cell, printable_copy
 
     assert _cell(Styled("\x1b[31m2026-11-23 10:00 (OVERDUE 1h)\x1b[0m")).startswith("\x1b[31m")
     assert _cell("\x1b[31mred title") == "\\x1b[31mred title"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sdesk.errors import ReferenceError, SdeskError
-from sdesk.reference import Reference, load_reference
+from sdesk.core.errors import ReferenceError, SdeskError
+from sdesk.core.reference import Reference, load_reference
 
 DEFAULTS = Path(__file__).parent.parent / "sdesk" / "defaults" / "reference"
 
@@ -26,7 +26,7 @@ def test_loading_the_reference_data_defers_the_holiday_rules() -> None:
     """Loading is cheap because the holiday rules (dateutil's rrule) and the free-form date
     parser are only imported when a calendar question is asked; `make bench` times it (no
     timing assertions here: the machines are shared)."""
-    code = ("import sys; from sdesk.reference import load_reference; from pathlib import Path; "
+    code = ("import sys; from sdesk.core.reference import load_reference; from pathlib import Path; "
             f"load_reference(Path({str(DEFAULTS)!r})); "
             "print(sorted(m for m in ('dateutil.rrule', 'dateutil.parser', 'tabulate', 'sqlite3') "
             "if m in sys.modules))")

@@ -119,7 +119,7 @@ def test_kpi_targets_come_from_the_settings(desk: Desk, tmp_path: Path) -> None:
 
 
 def test_every_tile_may_have_a_target() -> None:
-    from sdesk.report import TILES
-    from sdesk.settings import TARGET_KEYS
+    from sdesk.core.settings import TARGET_KEYS
+    from sdesk.reports.report import TILES
 
     assert [key for key, *_ in TILES] == list(TARGET_KEYS)

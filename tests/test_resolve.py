@@ -161,7 +161,7 @@ def test_resolving_a_parent_resolves_its_children_and_tells_each_customer(desk: 
 def test_resolving_an_on_hold_ticket_ends_the_hold(desk: Desk) -> None:
     import tomllib
 
-    from sdesk.ids import relative_path
+    from sdesk.core.ids import relative_path
 
     tid = incident(desk)
     path = desk.root / relative_path(tid)

@@ -1,4 +1,4 @@
-"""sdesk.toml is checked in one place (sdesk/settings.py): a bad key stops every command with
+"""sdesk.toml is checked in one place (sdesk/core/settings.py): a bad key stops every command with
 one line naming it, the store unchanged, and `sdesk check` lists every bad key."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import Desk
 
-from sdesk.settings import KEYS, SettingError, load_settings, parse_settings, problems
+from sdesk.core.settings import KEYS, SettingError, load_settings, parse_settings, problems
 
 
 def _set(desk: Desk, section: str, line: str) -> None:

@@ -10,7 +10,7 @@ import sys
 from assign_helpers import log
 from conftest import NOW
 
-from sdesk import ids
+from sdesk.core import ids
 
 
 def test_new_ids_put_random_characters_first_and_old_ids_stay_readable():

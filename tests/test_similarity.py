@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from sdesk.errors import SdeskError
-from sdesk.model import Requester, Ticket
-from sdesk.reference import load_reference
-from sdesk.relations import Peer
-from sdesk.similarity import PeerView, TriageSettings, compare, jaccard, tokens
-from sdesk.triage import TriageContext, triage_ticket
+from sdesk.core.errors import SdeskError
+from sdesk.core.model import Requester, Ticket
+from sdesk.core.reference import load_reference
+from sdesk.procedures.relations import Peer
+from sdesk.procedures.similarity import PeerView, TriageSettings, compare, jaccard, tokens
+from sdesk.procedures.triage import TriageContext, triage_ticket
 
 REF = load_reference(Path(__file__).resolve().parents[1] / "sdesk" / "defaults" / "reference")
 NOW = dt.datetime.fromisoformat("2026-11-23T09:00:00-06:00")

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sdesk.calendar import Calendar
-from sdesk.reference import Reference, load_reference
-from sdesk.sla import (
+from sdesk.core.calendar import Calendar
+from sdesk.core.reference import Reference, load_reference
+from sdesk.core.sla import (
     add_business_minutes,
     add_clock_minutes,
     business_minutes_between,

@@ -6,8 +6,8 @@ import datetime as dt
 
 from conftest import Desk
 
-from sdesk.reference import load_reference
-from sdesk.resolve import stale_cutoff
+from sdesk.core.reference import load_reference
+from sdesk.procedures.resolve import stale_cutoff
 
 
 def test_stale_counts_business_days_not_calendar_days(desk: Desk) -> None:

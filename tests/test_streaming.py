@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from conftest import Desk
 
-from sdesk.render import emit
+from sdesk.core.render import emit
 
 
 def rows_checked(capsys: pytest.CaptureFixture[str], n: int) -> Iterator[dict[str, Any]]:
@@ -52,8 +52,8 @@ def test_list_and_export_stream_the_same_tickets(desk: Desk) -> None:
 
 def test_export_to_a_file_leaves_nothing_half_written(desk: Desk, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from sdesk import export
-    from sdesk.errors import SdeskError
+    from sdesk.core.errors import SdeskError
+    from sdesk.exchange import export
 
     first = desk.new("-T", "Printer jam", "--email", "ana.ruiz@omes.ok.gov")
     desk.new("-T", "VPN down", "--email", "bo.li@omes.ok.gov")

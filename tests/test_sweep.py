@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sdesk import sla
-from sdesk.model import Hold
-from sdesk.plan import Notify, SetField
-from sdesk.reference import load_reference
-from sdesk.sweep import SweepContext, SweepSettings, Watched, sweep
+from sdesk.core import sla
+from sdesk.core.model import Hold
+from sdesk.core.reference import load_reference
+from sdesk.procedures.plan import Notify, SetField
+from sdesk.procedures.sweep import SweepContext, SweepSettings, Watched, sweep
 from tests.conftest import Desk
 
 CT = ZoneInfo("America/Chicago")

@@ -15,10 +15,10 @@ import pytest
 from conftest import Desk
 
 from sdesk.cli import cli
-from sdesk.executor import apply_plan
 from sdesk.git import Identity
-from sdesk.plan import Plan, SetField
+from sdesk.procedures.plan import Plan, SetField
 from sdesk.store import Store
+from sdesk.store.executor import apply_plan
 
 START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=-6)))
 

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sdesk import ids
-from sdesk.errors import TicketFileError
-from sdesk.model import (
+from sdesk.core import ids
+from sdesk.core.errors import TicketFileError
+from sdesk.core.model import (
     CHANNELS,
     STATUSES,
     TICKET_TYPES,

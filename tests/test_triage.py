@@ -9,7 +9,7 @@ from typing import Any
 
 from conftest import Desk
 
-from sdesk.model import dumps, load_file
+from sdesk.core.model import dumps, load_file
 from sdesk.store import Store
 
 T0 = "2026-11-23T08:00:00-06:00"
@@ -339,7 +339,7 @@ def test_approved_software_with_no_licence_free_goes_to_inventory_control(desk: 
 
 
 def test_withdrawn_requests_do_not_hold_a_licence(desk: Desk) -> None:
-    from sdesk.model import Resolution
+    from sdesk.core.model import Resolution
 
     holders = [request(desk, f"Tableau {n}", "--software", "Tableau") for n in range(3)]
     edit(desk, holders[0], status="resolved", resolution=Resolution("withdrawn", "no longer"))

@@ -10,9 +10,9 @@ import click
 from sdesk.commands.common import App, pass_app, plan_options, show_or_apply
 
 if TYPE_CHECKING:
-    from sdesk.assign import AssignContext
-    from sdesk.model import Ticket
-    from sdesk.plan import Plan
+    from sdesk.core.model import Ticket
+    from sdesk.procedures.assign import AssignContext
+    from sdesk.procedures.plan import Plan
 
 
 @click.command()
@@ -41,8 +41,8 @@ def assign(app: App, ticket_id: str | None, tech: str | None, force: bool, team:
       sdesk triage --team "IS-Desktop Support"
       sdesk assign --team "IS-Desktop Support" --limit 20
     """
-    from sdesk.contexts import assign_context
-    from sdesk.errors import NothingToDo
+    from sdesk.core.errors import NothingToDo
+    from sdesk.store.contexts import assign_context
 
     if (ticket_id is None) == (team is None):
         raise click.UsageError("give a TICKET_ID or --team TEAM (not both)")
@@ -67,7 +67,7 @@ def assign(app: App, ticket_id: str | None, tech: str | None, force: bool, team:
 
 def _one_plan(app: App, ctx: AssignContext, ticket_id: str, tech: str | None,
               force: bool) -> tuple[Plan, str, str, dict[str, Ticket]]:
-    from sdesk.assign import assign_ticket, assign_to
+    from sdesk.procedures.assign import assign_ticket, assign_to
 
     ticket = app.store.get(ticket_id)
     if tech:
@@ -80,7 +80,7 @@ def _one_plan(app: App, ctx: AssignContext, ticket_id: str, tech: str | None,
 
 
 def _set_value(plan: Plan, name: str) -> str:
-    from sdesk.plan import SetField
+    from sdesk.procedures.plan import SetField
 
     return next((str(a.value) for a in plan.changes
                  if isinstance(a, SetField) and a.field == name), "")
@@ -88,8 +88,8 @@ def _set_value(plan: Plan, name: str) -> str:
 
 def _queue_plan(app: App, ctx: AssignContext, team: str, limit: int | None, force: bool
                 ) -> tuple[Plan, str, str, dict[str, Ticket]]:
-    from sdesk import queries
-    from sdesk.assign import assign_queue
+    from sdesk.procedures.assign import assign_queue
+    from sdesk.store import queries
 
     name = ctx.reference.team(team).name
     ids = queries.assign_queue_ids(app.store.index, name)
@@ -108,7 +108,7 @@ def _print(plan: Plan, dry_run: bool, as_json: bool) -> None:
         click.echo(json.dumps({"dry_run": dry_run, "assigned": False,
                                "actions": plan.to_json()}, indent=2, ensure_ascii=False))
     else:
-        from sdesk.render import printable
+        from sdesk.core.render import printable
 
         for line in plan.describe():
             click.echo(printable(line))

@@ -33,19 +33,19 @@ def check(app: App, as_json: bool, staged: bool, deep: bool, no_recover: bool) -
       sdesk check --deep
       sdesk check --json
     """
-    from sdesk.check import check_staged, check_store
+    from sdesk.store.check import check_staged, check_store
 
     store = app.store
     recovered: list[str] = []
     if not staged and not no_recover:
-        from sdesk import recovery
+        from sdesk.git import recovery
 
         with store.lock("check"):
             recovered = recovery.last_recovered(store)
     problems = check_staged(store) if staged else check_store(store)
     if deep and not staged:
-        from sdesk.check import Problem
-        from sdesk.deepcheck import differences
+        from sdesk.store.check import Problem
+        from sdesk.store.deepcheck import differences
 
         problems += [Problem(d.path, d.field, f"index has {d.index_value!r}, the file gives "
                              f"{d.file_value!r} ({d.ticket})") for d in differences(store)]
@@ -56,7 +56,7 @@ def check(app: App, as_json: bool, staged: bool, deep: bool, no_recover: bool) -
     else:
         for path in recovered:
             click.echo(f"rolled back {path} (left half-done by a killed command)", err=True)
-        from sdesk.render import printable
+        from sdesk.core.render import printable
 
         for problem in problems:
             click.echo(printable(str(problem)))

@@ -12,18 +12,18 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from sdesk.errors import SdeskError, ValidationError
+from sdesk.core.errors import SdeskError, ValidationError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
 
-    from sdesk.executor import Applied
+    from sdesk.core.model import Ticket
+    from sdesk.core.reference import Technician
     from sdesk.git import Identity
-    from sdesk.model import Ticket
-    from sdesk.plan import Plan
-    from sdesk.reference import Technician
+    from sdesk.procedures.plan import Plan
     from sdesk.store import Store
+    from sdesk.store.executor import Applied
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -59,14 +59,14 @@ class App:
         from sdesk import git
 
         if self.actor_text:
-            from sdesk.actors import parse_actor
+            from sdesk.core.actors import parse_actor
 
             return parse_actor(self.actor_text, self.store.reference)
         return git.user_identity(self.store.top)
 
     def technician(self, text: str) -> Technician:
         """A technician by ID, name, e-mail or `@me` (the actor); ReferenceError if unknown."""
-        from sdesk.actors import technician
+        from sdesk.core.actors import technician
 
         wants_me = text.strip().casefold() == "@me"
         return technician(text, self.store.reference, self.actor if wants_me else None)
@@ -108,7 +108,7 @@ def period(since: str | None, until: str | None, tz: dt.tzinfo, now: dt.datetime
     """The reporting period `--since`/`--until` name, as (start or None for all time, end):
     the end is just after `now` when `--until` is not given. ValidationError for a bad date
     or a start not before the end. Used by kpi and report, so both read a period alike."""
-    from sdesk.errors import ValidationError
+    from sdesk.core.errors import ValidationError
 
     start = parse_when(since, tz, "--since") if since else None
     end = parse_when(until, tz, "--until") if until else now + dt.timedelta(seconds=1)
@@ -159,16 +159,16 @@ def _command_now(what: str, tz: dt.tzinfo) -> dt.datetime:
 
 def team_filter(store: Store, typed: str) -> str:
     """The team a filter option (--team of list, queue, stale, triage, workload) names: a team
-    of the reference data (its exact name or a unique prefix, sdesk.reference.team), or else
+    of the reference data (its exact name or a unique prefix, sdesk.core.reference.team), or else
     any team the store's tickets hold, matched without case: an import keeps groups the
     reference data does not list ("Group 70"), and export and kpi show them, so every filter
     accepts them too. ReferenceError (the reference's message) for a team nobody holds."""
-    from sdesk.errors import ReferenceError
+    from sdesk.core.errors import ReferenceError
 
     try:
         return store.reference.team(typed).name
     except ReferenceError:
-        from sdesk import queries
+        from sdesk.store import queries
 
         held = queries.team_held(store.index, typed)
         if held:
@@ -182,13 +182,13 @@ def pass_app(f: F) -> F:
 
 def _set_raw(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value:
-        from sdesk.render import RAW_KEY
+        from sdesk.core.render import RAW_KEY
 
         ctx.meta[RAW_KEY] = True
 
 
 def raw_option(f: F) -> F:
-    """--raw: CSV cells exactly as stored (sdesk.render.raw_csv reads it), for round trips."""
+    """--raw: CSV cells exactly as stored (sdesk.core.render.raw_csv reads it), for round trips."""
     return click.option("--raw", is_flag=True, expose_value=False, callback=_set_raw,
                         help="With --csv: cells exactly as stored, for round trips (by default "
                              "a cell starting with = + - @ gets a leading ' so a spreadsheet "
@@ -196,7 +196,7 @@ def raw_option(f: F) -> F:
 
 
 def output_options(f: F) -> F:
-    """--json, --csv (and --raw) and --fmt for read commands (one renderer: sdesk.render)."""
+    """--json, --csv (and --raw) and --fmt for read commands (one renderer: sdesk.core.render)."""
     f = raw_option(f)
     f = click.option("--fmt", metavar="FORMAT", default=None,
                      help="Table format (any tabulate format: simple, github, grid, plain...).")(f)
@@ -256,8 +256,8 @@ def show_or_apply(
     `loaded` are the tickets it read to make the plan (apply_plan reuses them)."""
     import json  # here, not at the top: read commands do not pay for it
 
-    from sdesk.executor import apply_plan
-    from sdesk.render import printable
+    from sdesk.core.render import printable
+    from sdesk.store.executor import apply_plan
 
     if dry_run:
         if as_json:
@@ -282,14 +282,14 @@ def mention_kb(app: App, ticket: Any) -> None:
     """Name the knowledge-base articles that best match a ticket (on stderr, so scripts that
     read the ID or the plan from stdout are not disturbed). A broken article never stops the
     command that only wanted a hint; `sdesk check` reports it."""
-    from sdesk import kb
+    from sdesk.procedures import kb
 
     try:
         hits = kb.suggest(app.store.root, ticket.title, ticket.description, ticket.service)
     except SdeskError:
         return
     for hit in hits:
-        from sdesk.render import printable
+        from sdesk.core.render import printable
 
         click.echo(printable(f"kb: {hit.id} {hit.title}"), err=True)
 

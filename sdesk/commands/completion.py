@@ -16,6 +16,6 @@ def completion(shell: str) -> None:
       sdesk completion bash > ~/.sdesk-complete.bash
       eval "$(sdesk completion bash)"
     """
-    from sdesk.completion import script
+    from sdesk.commands.shell_completion import script
 
     click.echo(script(shell), nl=False)

@@ -24,7 +24,7 @@ def csat(app: App, ticket_id: str, score: int, comment: str, dry_run: bool, as_j
       sdesk csat INC-2PWQZG2 5 --comment "Quick and friendly"
     """
     from sdesk.commands.common import show_or_apply
-    from sdesk.resolve import record_csat
+    from sdesk.procedures.resolve import record_csat
 
     store = app.store
     with store.lock("csat"):

@@ -10,7 +10,7 @@ import click
 from sdesk.commands.common import App, pass_app, plan_options, show_or_apply
 
 if TYPE_CHECKING:
-    from sdesk.model import Ticket
+    from sdesk.core.model import Ticket
 
 
 @click.command(name="set")
@@ -33,8 +33,8 @@ def set_fields(app: App, ticket_id: str, assignments: tuple[str, ...], dry_run: 
       sdesk set INC-2Q4E service=VPN impact=1
       sdesk set REQ-2Q54 software=Visio category=software on-site=true
     """
-    from sdesk.editing import field_name, parse_text
-    from sdesk.errors import ValidationError
+    from sdesk.core.errors import ValidationError
+    from sdesk.procedures.editing import field_name, parse_text
 
     wanted: dict[str, Any] = {}
     for item in assignments:
@@ -61,8 +61,8 @@ def edit(app: App, ticket_id: str, dry_run: bool, as_json: bool, no_commit: bool
     Example:
       EDITOR=nano sdesk edit INC-2Q4E  # not run: opens an editor
     """
-    from sdesk.editing import editable_document, read_document
-    from sdesk.errors import ValidationError
+    from sdesk.core.errors import ValidationError
+    from sdesk.procedures.editing import editable_document, read_document
 
     ticket = app.store.get(ticket_id)
     text = editable_document(ticket)
@@ -86,7 +86,7 @@ def _run_editor(text: str) -> str | None:
     import os
     import sys
 
-    from sdesk.errors import ValidationError
+    from sdesk.core.errors import ValidationError
 
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor and not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -101,7 +101,7 @@ def _run_editor(text: str) -> str | None:
 
 def _apply(app: App, ticket_id: str, wanted: dict[str, Any], action: str, dry_run: bool,
            as_json: bool, no_commit: bool) -> None:
-    from sdesk.editing import changes, correct
+    from sdesk.procedures.editing import changes, correct
 
     store = app.store
     with store.lock(action):

@@ -24,7 +24,7 @@ def escalate(app: App, ticket_id: str, team: str, tier: int | None, reason: str,
       sdesk escalate INC-2Q4R --to "IS-Network Services" --reason "VPN concentrator fault"
     """
     from sdesk.commands.common import show_or_apply
-    from sdesk.escalation import escalate as plan_escalation
+    from sdesk.procedures.escalation import escalate as plan_escalation
 
     store = app.store
     with store.lock("escalate"):

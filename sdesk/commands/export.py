@@ -11,8 +11,8 @@ import click
 from sdesk.commands.common import App, parse_when, pass_app, raw_option
 
 if TYPE_CHECKING:
-    from sdesk.model import Ticket
-    from sdesk.queries import TicketFilter
+    from sdesk.core.model import Ticket
+    from sdesk.store.queries import TicketFilter
 
 STATUS_CHOICES = ("new", "triaged", "assigned", "in-progress", "on-hold", "resolved", "closed")
 TYPE_CHOICES = ("incident", "request", "case", "task")
@@ -47,8 +47,8 @@ def export(app: App, fmt: str, team: str | None, status: tuple[str, ...],
       sdesk export --csv --team "IS-Desktop Support" -o desktop.csv
       sdesk export --jsonl --status resolved --status closed --since 2026-01-01
     """
-    from sdesk import queries
-    from sdesk.errors import SdeskError
+    from sdesk.core.errors import SdeskError
+    from sdesk.store import queries
 
     store = app.store
     which = _filters(app, team, status, ticket_type, assignee, only_open, only_imported, since,
@@ -80,8 +80,8 @@ def export(app: App, fmt: str, team: str | None, status: tuple[str, ...],
 def _write(app: App, fmt: str, which: TicketFilter, tickets: Iterator[Ticket],
            out: TextIO) -> int:
     """Write the tickets as JSON lines or ServiceNow CSV, each as it is read; how many."""
-    from sdesk import export as exporter
-    from sdesk import queries
+    from sdesk.exchange import export as exporter
+    from sdesk.store import queries
 
     if fmt == "jsonl":
         n = 0
@@ -91,7 +91,7 @@ def _write(app: App, fmt: str, which: TicketFilter, tickets: Iterator[Ticket],
         return n
     keys = queries.import_keys(app.store.index, which)
     tz = app.store.tz
-    from sdesk.render import raw_csv
+    from sdesk.core.render import raw_csv
 
     return exporter.stream_csv(out, (exporter.servicenow_row(t, tz) for t in tickets), keys,
                                raw=raw_csv())
@@ -100,7 +100,7 @@ def _write(app: App, fmt: str, which: TicketFilter, tickets: Iterator[Ticket],
 def _filters(app: App, team: str | None, status: tuple[str, ...], ticket_type: tuple[str, ...],
              assignee: str | None, only_open: bool, only_imported: bool, since: str | None,
              until: str | None) -> TicketFilter:
-    from sdesk.queries import TicketFilter
+    from sdesk.store.queries import TicketFilter
 
     tz = app.store.tz
     return TicketFilter(

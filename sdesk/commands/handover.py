@@ -37,9 +37,9 @@ def handover(app: App, hours: float, since: str | None, team: str | None, as_htm
     import json
     from pathlib import Path
 
-    from sdesk import handover as ho
     from sdesk.commands.common import parse_when
-    from sdesk.errors import ValidationError
+    from sdesk.core.errors import ValidationError
+    from sdesk.reports import handover as ho
 
     store = app.store
     now = app.now

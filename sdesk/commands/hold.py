@@ -24,7 +24,7 @@ def hold(app: App, ticket_id: str, reason: str, note: str, dry_run: bool, as_jso
       sdesk hold INC-2Q4W --reason awaiting-customer --note "User on leave until Monday"
     """
     from sdesk.commands.common import show_or_apply
-    from sdesk.escalation import hold as plan_hold
+    from sdesk.procedures.escalation import hold as plan_hold
 
     store = app.store
     with store.lock("hold"):
@@ -51,7 +51,7 @@ def resume(app: App, ticket_id: str, note: str, dry_run: bool, as_json: bool,
       sdesk resume INC-2Q4W --note "Change window confirmed for tonight"
     """
     from sdesk.commands.common import show_or_apply
-    from sdesk.escalation import resume as plan_resume
+    from sdesk.procedures.escalation import resume as plan_resume
 
     store = app.store
     with store.lock("resume"):

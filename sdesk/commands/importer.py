@@ -37,7 +37,7 @@ def servicenow(app: App, file: str, dry_run: bool, limit: int | None) -> None:
     """
     import os
 
-    from sdesk import importer
+    from sdesk.exchange import importer
 
     store = app.store
     groups, summary = importer.load_file(file, store)

@@ -27,7 +27,7 @@ def init(app: App, path: Path) -> None:
       sdesk init ~/desk && cd ~/desk && sdesk new -T "First ticket" --email me@omes.ok.gov
     """
     from sdesk import git
-    from sdesk.errors import SdeskError
+    from sdesk.core.errors import SdeskError
     from sdesk.store import CONFIG_NAME, Store
 
     root = path.expanduser().resolve()
@@ -49,7 +49,7 @@ def init(app: App, path: Path) -> None:
         keep.touch()
         created.append(keep)
     store = Store(root)
-    from sdesk.index import tune_repo
+    from sdesk.store.index import tune_repo
 
     tune_repo(store.top)  # fast commits at 100,000 tickets (docs/performance.md)
     store.reference  # noqa: B018 - validate the copied reference data before committing
@@ -62,6 +62,6 @@ def init(app: App, path: Path) -> None:
 
 def _setup_clone(store: Store) -> list[Path]:
     """Clone set-up (merge driver, hooks); returns the files to commit."""
-    from sdesk import collab
+    from sdesk.git import collab
 
     return list(collab.setup_clone(store))

@@ -31,8 +31,8 @@ def kb() -> None:
 def kb_new(app: App, from_id: str, title: str, tags: tuple[str, ...], dry_run: bool,
            as_json: bool, no_commit: bool) -> None:
     """Draft an article from a resolved ticket and link the two both ways (one commit)."""
-    from sdesk import kb as kbase
-    from sdesk.executor import apply_plan
+    from sdesk.procedures import kb as kbase
+    from sdesk.store.executor import apply_plan
 
     store = app.store
     with store.lock("kb new"):
@@ -63,8 +63,8 @@ def kb_new(app: App, from_id: str, title: str, tags: tuple[str, ...], dry_run: b
 def kb_search(app: App, terms: tuple[str, ...], limit: int, as_json: bool, as_csv: bool,
               fmt: str | None) -> None:
     """Rank articles for TERMS (BM25 over title, tags and body; see docs/knowledge-base.md)."""
-    from sdesk import kb as kbase
-    from sdesk.render import emit
+    from sdesk.core.render import emit
+    from sdesk.procedures import kb as kbase
 
     hits = kbase.search(kbase.load_all(app.store.root), " ".join(terms), limit)
     emit([{"id": h.id, "score": h.score, "title": h.title} for h in hits],
@@ -77,14 +77,14 @@ def kb_search(app: App, terms: tuple[str, ...], limit: int, as_json: bool, as_cs
 @pass_app
 def kb_show(app: App, article_id: str, as_json: bool) -> None:
     """Show one article (ID or unique prefix, 'KB-' optional)."""
-    from sdesk import kb as kbase
-    from sdesk.plan import jsonable
+    from sdesk.procedures import kb as kbase
+    from sdesk.procedures.plan import jsonable
 
     article = kbase.load(app.store.root, article_id)
     if as_json:
         click.echo(json.dumps(jsonable(article), indent=2, ensure_ascii=False))
         return
-    from sdesk.render import printable
+    from sdesk.core.render import printable
 
     lines = [f"{article.id}  {article.title}"]
     if article.tags:
@@ -98,8 +98,8 @@ def kb_show(app: App, article_id: str, as_json: bool) -> None:
 @pass_app
 def kb_list(app: App, as_json: bool, as_csv: bool, fmt: str | None) -> None:
     """All articles with their tags and how many tickets they are linked to."""
-    from sdesk import kb as kbase
-    from sdesk.render import emit
+    from sdesk.core.render import emit
+    from sdesk.procedures import kb as kbase
 
     rows = [{"id": a.id, "tickets": len(a.tickets), "tags": " ".join(a.tags), "title": a.title}
             for a in kbase.load_all(app.store.root)]

@@ -56,9 +56,9 @@ def kpi(app: App, since: str | None, until: str | None, group: str | None, trend
       sdesk kpi --trend week --since "12 weeks ago"
     """
 
-    from sdesk import kpi as k
     from sdesk.commands.common import period
-    from sdesk.errors import ValidationError
+    from sdesk.core.errors import ValidationError
+    from sdesk.reports import kpi as k
 
     if group and trend:
         raise ValidationError("--by and --trend do not combine; pick one")
@@ -88,7 +88,7 @@ def kpi(app: App, since: str | None, until: str | None, group: str | None, trend
             click.echo(json.dumps({"window": window, "by": group, "total": total,
                                    "groups": table}, indent=2))
             return
-        from sdesk.render import emit
+        from sdesk.core.render import emit
 
         emit(_group_table(group, rows), [group, *k.FLAT], as_json=False, as_csv=as_csv, fmt=fmt)
         return
@@ -113,7 +113,7 @@ def _default_start(now: Any, unit: str) -> Any:
 
 
 def _report(total: dict[str, Any], extra: dict[str, Any], as_csv: bool, fmt: str | None) -> None:
-    from sdesk.render import emit
+    from sdesk.core.render import emit
 
     rows = [{"metric": key, "label": LABELS[key], "value": value} for key, value in total.items()]
     for p, s in extra["sla_by_priority"].items():
@@ -134,8 +134,8 @@ def _report(total: dict[str, Any], extra: dict[str, Any], as_csv: bool, fmt: str
 
 def _trend(rows: dict[Any, dict[str, Any]], labels: list[str], as_json: bool, as_csv: bool,
            fmt: str | None) -> None:
-    from sdesk import kpi as k
-    from sdesk.render import emit
+    from sdesk.core.render import emit
+    from sdesk.reports import kpi as k
 
     top = max((rows.get(lab, {}).get("resolved") or 0 for lab in labels), default=0)
     table = []

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sdesk.commands.common import App, output_options, parse_when, pass_app, team_filter
-from sdesk.model import STATUSES, TICKET_TYPES
+from sdesk.core.model import STATUSES, TICKET_TYPES
 
 if TYPE_CHECKING:
     import sqlite3
@@ -18,7 +18,7 @@ COLUMNS = ["id", "priority", "vip", "status", "team", "assignee", "respond_by", 
            "flags", "title"]
 WIDE = ["id", "type", "priority", "vip", "status", "team", "assignee", "requester", "agency",
         "opened_at", "respond_by", "resolve_by", "flags", "title"]
-# The names of list's --sort (their order is sdesk.queries.SORTS; kept here so --help does not
+# The names of list's --sort (their order is sdesk.store.queries.SORTS; kept here so --help does not
 # import the query layer).
 SORT_NAMES = ["id", "opened", "resolve-by", "priority", "queue", "updated"]
 
@@ -61,14 +61,14 @@ def view(row: sqlite3.Row, tz: dt.tzinfo, full: bool = False, now: dt.datetime |
 def due_cell(row: sqlite3.Row, name: str, tz: dt.tzinfo, now: dt.datetime | None,
              colour: bool) -> str | None:
     """Respond By or Resolve By of an index row: the plain time for scripts (`now` None);
-    for people, the time left or OVERDUE while it still runs (sdesk.due.cell)."""
-    from sdesk.due import cell
+    for people, the time left or OVERDUE while it still runs (sdesk.core.due.cell)."""
+    from sdesk.core.due import cell
 
     value = row[name]
     if now is None or value is None:
         return when(value, tz)
     done = not row["open"] or (name == "respond_by" and row["first_response_at"] is not None)
-    from sdesk.render import Styled
+    from sdesk.core.render import Styled
 
     # Styled: the table shows sdesk's own colour codes; stored text in other cells is escaped.
     return Styled(cell(dt.datetime.fromtimestamp(value, tz), now, done=done,
@@ -91,8 +91,8 @@ def shown_flags(flags: str | None) -> str:
 def assignee_id(app: App, text: str) -> str:
     """The assignee `text` names: a technician (ID, name, e-mail, @me), or a name that tickets
     carry though technicians.toml does not (imported tickets); ReferenceError otherwise."""
-    from sdesk import queries
-    from sdesk.errors import ReferenceError
+    from sdesk.core.errors import ReferenceError
+    from sdesk.store import queries
 
     try:
         return app.technician(text).id
@@ -105,8 +105,8 @@ def assignee_id(app: App, text: str) -> str:
 def render_rows(app: App, rows: Iterable[sqlite3.Row], as_json: bool, as_csv: bool,
                 fmt: str | None, wide: bool) -> None:
     """Rows as a table, JSON or CSV; JSON and CSV are written as the rows are read."""
-    from sdesk.due import use_colour
-    from sdesk.render import emit, printable
+    from sdesk.core.due import use_colour
+    from sdesk.core.render import emit, printable
 
     tz = app.store.tz
     for problem in app.store.index.problems:
@@ -163,11 +163,11 @@ def list_tickets(app: App, team: str | None, status: tuple[str, ...],
       sdesk list --flag priority-review
       sdesk list --flag proposed:duplicate
     """
-    from sdesk import queries
+    from sdesk.store import queries
 
     for name in flags:
         if not name or any(c.isspace() or not c.isprintable() for c in name):
-            from sdesk.errors import ValidationError
+            from sdesk.core.errors import ValidationError
 
             raise ValidationError(f"--flag: a flag is one word, e.g. priority-review; got {name!r}")
     which = queries.TicketFilter(
@@ -201,7 +201,7 @@ def queue(app: App, team: str | None, limit: int | None, wide: bool, as_json: bo
     Example:
       sdesk queue --team "IS-Service Desk"
     """
-    from sdesk import queries
+    from sdesk.store import queries
 
     name = team_filter(app.store, team) if team else ""
     rows = queries.queue_streamed(app.store.index, name, limit)

@@ -18,14 +18,15 @@ def log(app: App, ticket_id: str, patch: bool) -> None:
     Example:
       sdesk log INC-2Q4C -p
     """
-    from sdesk import git, pager
+    from sdesk import git
+    from sdesk.core import pager
 
     store = app.store
     ticket_id = store.resolve_id(ticket_id)
     path = store.git_path(store.path_of(ticket_id))
     args = ["log", "--follow", "--date=iso-local",
             "--format=%h  %ad  %an%n    %s", *(["-p"] if patch else ["--stat=100"]), "--", path]
-    from sdesk.render import printable
+    from sdesk.core.render import printable
 
     out = printable(git.run(args, store.top).stdout)
     pager.echo(out.rstrip() if out.strip() else f"{ticket_id}: no commits yet", app.no_pager)

@@ -13,7 +13,7 @@ from sdesk.commands.common import App, pass_app
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from sdesk.mailbatch import Taken
+    from sdesk.mail.mailbatch import Taken
 
 # What an MTA's pipe delivery understands as "try again later" (sysexits.h EX_TEMPFAIL).
 EX_TEMPFAIL = 75
@@ -27,8 +27,8 @@ def mail() -> None:
 
 
 def _report(results: list[Taken], as_json: bool, show_key: bool) -> None:
-    from sdesk.mailbatch import as_json as rows
-    from sdesk.mailbatch import summary
+    from sdesk.mail.mailbatch import as_json as rows
+    from sdesk.mail.mailbatch import summary
 
     if as_json:
         click.echo(json.dumps({"messages": rows(results), "counts": summary(results)}, indent=2,
@@ -64,8 +64,8 @@ def receive(app: App, source: str, keep_refused: str | None, dry_run: bool,
     """
     from pathlib import Path
 
-    from sdesk.errors import LockTimeout, SdeskError
-    from sdesk.mailbatch import take
+    from sdesk.core.errors import LockTimeout, SdeskError
+    from sdesk.mail.mailbatch import take
 
     if source == "-":
         raw = sys.stdin.buffer.read()
@@ -93,7 +93,7 @@ def receive(app: App, source: str, keep_refused: str | None, dry_run: bool,
 def _keep_refused(folder: Path, raw: bytes, reason: str) -> None:
     import mailbox
 
-    from sdesk.mailbatch import with_reason
+    from sdesk.mail.mailbatch import with_reason
 
     mailbox.Maildir(str(folder), create=True).add(with_reason(raw, reason))
 
@@ -118,7 +118,7 @@ def fetch(app: App, maildir: str | None, imap: bool, dry_run: bool, as_json: boo
     """
     import os
 
-    from sdesk.mailfetch import Imap, ImapSettings, Mailbox, Maildir
+    from sdesk.mail.mailfetch import Imap, ImapSettings, Mailbox, Maildir
 
     store = app.store
     maildir_section = store.settings("mail.maildir")
@@ -145,7 +145,7 @@ def fetch(app: App, maildir: str | None, imap: bool, dry_run: bool, as_json: boo
 
 
 def _take_with_bar(app: App, items: list[tuple[str, bytes]], apply: bool) -> list[Taken]:
-    from sdesk.mailbatch import take
+    from sdesk.mail.mailbatch import take
 
     if len(items) < 20 or not sys.stderr.isatty():
         return take(app.store, items, now=app.now, actor=app.actor, apply=apply)

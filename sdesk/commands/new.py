@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 import click
 
 from sdesk.commands.common import App, commit_options, mention_kb, pass_app, read_text_arg
-from sdesk.model import CHANNELS, TICKET_TYPES
+from sdesk.core.model import CHANNELS, TICKET_TYPES
 
 if TYPE_CHECKING:
-    from sdesk.intake import Intake
-    from sdesk.model import Ticket
+    from sdesk.core.model import Ticket
+    from sdesk.procedures.intake import Intake
 
 
 @click.command()
@@ -59,10 +59,10 @@ def new(app: App, ticket_type: str, title: str | None, description: str | None, 
       sdesk new -t incident -T "Outlook will not open" --email ana.ruiz@omes.ok.gov \\
         --agency OMES --service Email --impact 2 --urgency 2 -d "Since this morning"
     """
-    from sdesk.executor import apply_plan
-    from sdesk.intake import Intake, log_ticket
-    from sdesk.model import Requester
-    from sdesk.plan import CreateTicket, Plan, jsonable
+    from sdesk.core.model import Requester
+    from sdesk.procedures.intake import Intake, log_ticket
+    from sdesk.procedures.plan import CreateTicket, Plan, jsonable
+    from sdesk.store.executor import apply_plan
 
     store = app.store
     if service.strip():  # a service no team provides would never be routed: refuse it now
@@ -103,7 +103,7 @@ def new(app: App, ticket_type: str, title: str | None, description: str | None, 
             plan = Plan([CreateTicket(ticket.id, "standard: log", "logged", new=ticket)])
             if ticket.channel == "self-service" and ticket.requester.email and \
                     store.setting("mail", "acknowledge"):
-                from sdesk.procedures import acknowledgement
+                from sdesk.procedures.notes import acknowledgement
 
                 plan.add(acknowledgement(ticket))
             apply_plan(store, plan, actor=app.actor, now=app.now, action="new",
@@ -121,10 +121,10 @@ def new(app: App, ticket_type: str, title: str | None, description: str | None, 
 
 def _from_email(app: App, path: str, adjust: Callable[[Intake], None], parent: str,
                 commit: bool = True) -> Ticket:
-    """The one mail intake (sdesk/mailin.py) for one message file; the ticket it opened or
+    """The one mail intake (sdesk/mail/mailin.py) for one message file; the ticket it opened or
     added to. Refused or already-logged mail is an error naming why."""
-    from sdesk.errors import NothingToDo, SdeskError
-    from sdesk.mailbatch import take
+    from sdesk.core.errors import NothingToDo, SdeskError
+    from sdesk.mail.mailbatch import take
 
     with open(path, "rb") as handle:
         raw = handle.read()

@@ -22,8 +22,8 @@ def note(app: App, ticket_id: str, text: str | None, public: bool, no_commit: bo
     Example:
       sdesk note INC-2Q4C "Called the user; Teams reinstalled" --public
     """
-    from sdesk.model import JournalEntry, check_text
-    from sdesk.procedures import journal_note
+    from sdesk.core.model import JournalEntry, check_text
+    from sdesk.procedures.notes import journal_note
 
     body = check_text("note", read_text_arg(text, "note"))
     store = app.store
@@ -32,7 +32,7 @@ def note(app: App, ticket_id: str, text: str | None, public: bool, no_commit: bo
         entry = JournalEntry(at=app.now, by=app.actor.name, text=body, kind="note",
                              visibility="public" if public else "internal")
         plan = journal_note(ticket, entry)
-        from sdesk.executor import apply_plan
+        from sdesk.store.executor import apply_plan
 
         apply_plan(store, plan, actor=app.actor, now=app.now, action="note",
                    subject=f"note {ticket.id}: {body.splitlines()[0][:60] if body else ''}",

@@ -25,8 +25,8 @@ def outbox_list(app: App, as_json: bool, as_csv: bool, fmt: str | None) -> None:
     Example:
       sdesk outbox list
     """
-    from sdesk.outbox import queued
-    from sdesk.render import emit
+    from sdesk.core.render import emit
+    from sdesk.mail.outbox import queued
 
     store = app.store
     rows = [{"file": q.path.name, "ticket": q.ticket, "to": q.to, "subject": q.subject,
@@ -51,10 +51,10 @@ def outbox_send(app: App, dry_run: bool) -> None:
       SDESK_SMTP_HOST=smtp.example.org sdesk outbox send  # not run: needs a mail server
     """
     from sdesk import git
-    from sdesk.errors import SdeskError
-    from sdesk.notify import sender
-    from sdesk.outbox import queued, send_all, settings_for
-    from sdesk.render import printable
+    from sdesk.core.errors import SdeskError
+    from sdesk.core.render import printable
+    from sdesk.mail.notify import sender
+    from sdesk.mail.outbox import queued, send_all, settings_for
 
     store = app.store
     settings = settings_for(store.settings("mail"))
@@ -94,9 +94,9 @@ def outbox_send(app: App, dry_run: bool) -> None:
 
 def _vet_all(store: Any, paths: list[Any]) -> tuple[dict[Any, tuple[str, ...]], dict[Any, str]]:
     """(path -> the recipients it may go to, path -> why it is refused) for outbox files:
-    the envelope comes from the settings and the ticket, never from the file (sdesk.outbox)."""
-    from sdesk.outbox import vetter
-    from sdesk.untrusted import read_limited
+    the envelope comes from the settings and the ticket, never from the file (sdesk.mail.outbox)."""
+    from sdesk.core.untrusted import read_limited
+    from sdesk.mail.outbox import vetter
 
     vet = vetter(store)
     sendable: dict[Any, tuple[str, ...]] = {}

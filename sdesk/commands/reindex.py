@@ -27,7 +27,7 @@ def reindex(app: App, progress: bool | None, as_json: bool) -> None:
     import sqlite3
     import time
 
-    from sdesk.index import Index, remove_index_files
+    from sdesk.store.index import Index, remove_index_files
 
     store = app.store
     start = time.monotonic()
@@ -47,7 +47,7 @@ def reindex(app: App, progress: bool | None, as_json: bool) -> None:
                                             for p in problems],
                                "seconds": round(seconds, 2)}, indent=2))
         return
-    from sdesk.render import printable
+    from sdesk.core.render import printable
 
     for problem in problems:
         click.echo(printable(f"sdesk: warning: {problem.message} (skipped)"), err=True)

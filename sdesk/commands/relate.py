@@ -26,8 +26,8 @@ def relate(app: App, ticket_a: str, ticket_b: str, kind: str, dry_run: bool, as_
       sdesk relate INC-2Q4JF INC-2Q22 --as duplicate
       sdesk relate INC-2Q4G INC-2Q4J9 --as parent
     """
-    from sdesk import queries
-    from sdesk.relations import relate as plan_relate
+    from sdesk.procedures.relations import relate as plan_relate
+    from sdesk.store import queries
 
     store = app.store
     with store.lock("relate"):
@@ -53,7 +53,7 @@ def unrelate(app: App, ticket_a: str, ticket_b: str, dry_run: bool, as_json: boo
       sdesk relate INC-2Q4E INC-2Q4F
       sdesk unrelate INC-2Q4E INC-2Q4F
     """
-    from sdesk.relations import unrelate as plan_unrelate
+    from sdesk.procedures.relations import unrelate as plan_unrelate
 
     store = app.store
     with store.lock("unrelate"):
@@ -86,9 +86,9 @@ def parent_new(app: App, children: tuple[str, ...], more: tuple[str, ...], title
     Example:
       sdesk parent new --from INC-2Q4E INC-2Q4F INC-2Q4G --title "VPN drops"
     """
-    from sdesk.errors import ValidationError
-    from sdesk.model import check_text
-    from sdesk.relations import Peer, parent_case
+    from sdesk.core.errors import ValidationError
+    from sdesk.core.model import check_text
+    from sdesk.procedures.relations import Peer, parent_case
 
     check_text("--title", title, single_line=True)
     store = app.store

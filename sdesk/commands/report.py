@@ -44,10 +44,10 @@ def report(app: App, since: str | None, until: str | None, team: str | None, uni
     """
     from pathlib import Path
 
-    from sdesk import report as rp
     from sdesk.commands.common import period, team_filter
-    from sdesk.errors import ValidationError
-    from sdesk.report_html import page
+    from sdesk.core.errors import ValidationError
+    from sdesk.reports import report as rp
+    from sdesk.reports.report_html import page
     from sdesk.store import atomic_write
 
     store = app.store
@@ -82,7 +82,7 @@ def _show_texts(app: App, data: Any, now: Any) -> None:
     """Each at-risk ticket exactly as `sdesk show ID` prints it (without colour; stored
     control characters escaped, as show escapes them)."""
     from sdesk.commands.show import relations, render
-    from sdesk.render import printable_copy
+    from sdesk.core.render import printable_copy
 
     store = app.store
     shorts = store.index.short_ids([r.id for r in data.at_risk]) if data.at_risk else {}

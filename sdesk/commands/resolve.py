@@ -34,8 +34,9 @@ def resolve(app: App, ticket_id: str, code: str, summary: str | None,
       sdesk resolve INC-2Q4P --code fixed --summary "Reinstalled the printer driver"
       sdesk resolve INC-2Q4JF --duplicate-of INC-2Q22 --summary "Same Outlook problem"
     """
-    from sdesk import kb, queries
-    from sdesk import resolve as procedures
+    from sdesk.procedures import kb
+    from sdesk.procedures import resolve as procedures
+    from sdesk.store import queries
 
     text = read_text_arg(summary, "summary")
     store = app.store
@@ -71,7 +72,7 @@ def reopen(app: App, ticket_id: str, reason: str, dry_run: bool, as_json: bool,
     Example:
       sdesk reopen INC-2PCX --reason "Printer offline again after the move"
     """
-    from sdesk import resolve as procedures
+    from sdesk.procedures import resolve as procedures
 
     store = app.store
     with store.lock("reopen"):
@@ -96,11 +97,11 @@ def close(app: App, ticket_id: str | None, resolved_before: str | None, dry_run:
       sdesk close INC-2PCX
       sdesk close --resolved-before "2026-11-16"
     """
-    from sdesk import queries
-    from sdesk import resolve as procedures
     from sdesk.commands.common import parse_when
-    from sdesk.errors import NothingToDo, ValidationError
-    from sdesk.plan import Plan
+    from sdesk.core.errors import NothingToDo, ValidationError
+    from sdesk.procedures import resolve as procedures
+    from sdesk.procedures.plan import Plan
+    from sdesk.store import queries
 
     if bool(ticket_id) == bool(resolved_before):
         raise ValidationError("give either a ticket ID or --resolved-before DATE")

@@ -8,7 +8,7 @@ import json
 import click
 
 from sdesk.commands.common import App, pass_app
-from sdesk.model import Ticket
+from sdesk.core.model import Ticket
 
 
 @click.command()
@@ -28,16 +28,16 @@ def show(app: App, ticket_id: str, as_json: bool) -> None:
     links = relations(app, ticket)
     files = attachments(app, ticket.id)
     if as_json:
-        from sdesk.plan import jsonable
+        from sdesk.procedures.plan import jsonable
 
         data = jsonable(ticket)
         data["links"] = links
         data["attachments"] = [{"file": name, "bytes": size} for name, size in files]
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    from sdesk import pager
-    from sdesk.due import use_colour
-    from sdesk.render import printable_copy
+    from sdesk.core import pager
+    from sdesk.core.due import use_colour
+    from sdesk.core.render import printable_copy
 
     short_id = store.index.short_ids([ticket.id])[ticket.id]
     # Stored text escaped first (a title cannot drive the terminal), then sdesk's own colour.
@@ -47,7 +47,7 @@ def show(app: App, ticket_id: str, as_json: bool) -> None:
 
 
 def attachments(app: App, ticket_id: str) -> list[tuple[str, int]]:
-    """Files kept with the ticket from its mail (attachments/<ID>/, sdesk/mailin.py):
+    """Files kept with the ticket from its mail (attachments/<ID>/, sdesk/mail/mailin.py):
     (path relative to the store, size in bytes)."""
     folder = app.store.root / "attachments" / ticket_id
     if not folder.is_dir():
@@ -58,7 +58,7 @@ def attachments(app: App, ticket_id: str) -> list[tuple[str, int]]:
 
 def relations(app: App, ticket: Ticket) -> dict[str, list[str]]:
     """Relations stored on this ticket and those other tickets store pointing at it."""
-    from sdesk import queries
+    from sdesk.store import queries
 
     back = queries.links_to(app.store.index, ticket.id)
     return {
@@ -79,13 +79,13 @@ def stamp(value: dt.datetime | None, tz: dt.tzinfo | None = None) -> str:
 
 def sla_line(ticket: Ticket, now: dt.datetime, colour: bool = False) -> str:
     """Resolve By with the time left, OVERDUE, paused, or met/missed once done."""
-    from sdesk.due import cell
+    from sdesk.core.due import cell
 
     if ticket.resolve_by is None:
         return "-"
     due = stamp(ticket.resolve_by, now.tzinfo)
     if not ticket.is_open:
-        from sdesk.sla import resolution_met
+        from sdesk.core.sla import resolution_met
 
         met = resolution_met(ticket)
         return f"{due} ({'not resolved' if met is None else 'met' if met else 'missed'})"
@@ -97,7 +97,7 @@ def sla_line(ticket: Ticket, now: dt.datetime, colour: bool = False) -> str:
 def respond_line(ticket: Ticket, now: dt.datetime, colour: bool = False) -> str:
     """Respond By (the first public response) with the time left or OVERDUE, or when the
     first response came and whether it met the target."""
-    from sdesk.due import cell
+    from sdesk.core.due import cell
 
     if ticket.respond_by is None:
         return "-"
@@ -112,12 +112,12 @@ def respond_line(ticket: Ticket, now: dt.datetime, colour: bool = False) -> str:
 
 def _proposals(ticket: Ticket) -> list[str]:
     """Pending triage proposals with their evidence and how to answer (docs/triage.md)."""
-    from sdesk.proposals import pending
+    from sdesk.procedures.proposals import pending
 
     found = pending(ticket.flags)
     if not found:
         return []
-    from sdesk.triage_review import evidence
+    from sdesk.procedures.triage_review import evidence
 
     return [f"  Proposed:   {kind} ({key}): {evidence(ticket, kind)}; sdesk triage {ticket.id} "
             f"--accept {kind} | --reject {kind}" for kind, key in found]

@@ -20,8 +20,8 @@ def software(app: App, as_json: bool, as_csv: bool, fmt: str | None) -> None:
       sdesk software
       sdesk software --json
     """
-    from sdesk import queries
-    from sdesk.render import emit
+    from sdesk.core.render import emit
+    from sdesk.store import queries
 
     ref = app.store.reference
     used: dict[str, int] = {}

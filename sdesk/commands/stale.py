@@ -26,9 +26,9 @@ def stale(app: App, days: int, team: str, as_json: bool, as_csv: bool, fmt: str 
     """
     import datetime as dt
 
-    from sdesk import queries
-    from sdesk.render import emit
-    from sdesk.resolve import stale_cutoff
+    from sdesk.core.render import emit
+    from sdesk.procedures.resolve import stale_cutoff
+    from sdesk.store import queries
 
     store = app.store
     ref = store.reference

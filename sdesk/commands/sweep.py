@@ -11,9 +11,9 @@ from sdesk.commands.common import App, pass_app, plan_options
 if TYPE_CHECKING:
     import datetime as dt
 
-    from sdesk.model import Hold
+    from sdesk.core.model import Hold
+    from sdesk.procedures.sweep import Watched
     from sdesk.store import Store
-    from sdesk.sweep import Watched
 
 
 @click.command()
@@ -36,8 +36,8 @@ def sweep(app: App, dry_run: bool, as_json: bool, no_commit: bool) -> None:
       sdesk sweep
     """
     from sdesk.commands.common import show_or_apply
-    from sdesk.sweep import SweepContext, SweepSettings, business_days_before
-    from sdesk.sweep import sweep as plan_sweep
+    from sdesk.procedures.sweep import SweepContext, SweepSettings, business_days_before
+    from sdesk.procedures.sweep import sweep as plan_sweep
 
     store = app.store
     ref = store.reference
@@ -56,8 +56,8 @@ def _watched(store: Store, closing: float, tz: dt.tzinfo | None) -> list[Watched
     were on hold before (their used time leaves the held time out)."""
     import datetime as dt
 
-    from sdesk import queries
-    from sdesk.sweep import Watched
+    from sdesk.procedures.sweep import Watched
+    from sdesk.store import queries
 
     def at(value: float | None) -> dt.datetime | None:
         return None if value is None else dt.datetime.fromtimestamp(value, tz)

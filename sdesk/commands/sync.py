@@ -20,7 +20,7 @@ def sync(app: App, remote: str, no_push: bool) -> None:
     Example:
       sdesk sync
     """
-    from sdesk.sync import sync as run_sync
+    from sdesk.git.sync import sync as run_sync
 
     store = app.store
     with store.lock("sync"):
@@ -41,7 +41,7 @@ def install_hooks(app: App, force: bool) -> None:
       git clone git@gitlab.example:desk/tickets.git desk && cd desk \
         && sdesk install-hooks  # not run: needs the server
     """
-    from sdesk import collab
+    from sdesk.git import collab
 
     store = app.store
     with store.lock("install-hooks"):
@@ -68,8 +68,8 @@ def merge_driver(base: str, ours: str, theirs: str, path: str) -> None:
     """
     from pathlib import Path
 
-    from sdesk.errors import SdeskError
-    from sdesk.merge import merge_texts
+    from sdesk.core.errors import SdeskError
+    from sdesk.procedures.merge import merge_texts
     from sdesk.store import atomic_write
 
     def text(name: str) -> str:

@@ -32,9 +32,9 @@ def task_new(app: App, parent: str, title: str, description: str, team: str, eff
     """Create a task under a ticket; prints its ID."""
     import json
 
-    from sdesk.executor import apply_plan
-    from sdesk.plan import jsonable
-    from sdesk.tasks import new_task
+    from sdesk.procedures.plan import jsonable
+    from sdesk.procedures.tasks import new_task
+    from sdesk.store.executor import apply_plan
 
     store = app.store
     with store.lock("task new"):
@@ -56,8 +56,8 @@ def task_new(app: App, parent: str, title: str, description: str, team: str, eff
 def task_list(app: App, parent: str, show_all: bool, as_json: bool, as_csv: bool,
               fmt: str | None) -> None:
     """Tasks (open ones unless --all), with their parent, status and assignee."""
-    from sdesk import queries
-    from sdesk.render import emit
+    from sdesk.core.render import emit
+    from sdesk.store import queries
 
     store = app.store
     rows = queries.tasks(store.index, store.resolve_id(parent) if parent else "", show_all)

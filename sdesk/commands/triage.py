@@ -18,9 +18,9 @@ from sdesk.commands.common import (
 )
 
 if TYPE_CHECKING:
-    from sdesk.executor import Applied
-    from sdesk.model import Ticket
+    from sdesk.core.model import Ticket
     from sdesk.store import Store
+    from sdesk.store.executor import Applied
 
 
 
@@ -70,10 +70,10 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
       sdesk triage INC-2Q4X --accept duplicate
       sdesk triage INC-2Q4X --reject separation
     """
-    from sdesk.contexts import triage_context
-    from sdesk.errors import ValidationError
-    from sdesk.model import check_text
-    from sdesk.triage import triage_batch
+    from sdesk.core.errors import ValidationError
+    from sdesk.core.model import check_text
+    from sdesk.procedures.triage import triage_batch
+    from sdesk.store.contexts import triage_context
 
     chosen = sum([bool(ticket_ids), bool(team_name), all_tickets])
     if chosen != 1:
@@ -117,10 +117,10 @@ def _tally(count: int, changed: int, applied: Applied | None) -> None:
 def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[str],
             interactive: bool, dry_run: bool, as_json: bool, no_commit: bool) -> None:
     """Accept or reject the named tickets' pending proposals (or ask, with --review)."""
-    from sdesk.contexts import triage_context
-    from sdesk.errors import ValidationError
-    from sdesk.proposals import check_kinds
-    from sdesk.triage_review import review
+    from sdesk.core.errors import ValidationError
+    from sdesk.procedures.proposals import check_kinds
+    from sdesk.procedures.triage_review import review
+    from sdesk.store.contexts import triage_context
 
     if not typed:
         raise ValidationError("--accept, --reject and --review take ticket IDs, not --all/--team")
@@ -146,8 +146,8 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
 def _ask(tickets: list[Ticket], accepted: list[str], rejected: list[str]) -> None:
     """The y/n review: each pending proposal with its evidence (ticket by ticket: a kind
     answered for one ticket is answered for the ones after it too)."""
-    from sdesk.proposals import pending
-    from sdesk.triage_review import evidence
+    from sdesk.procedures.proposals import pending
+    from sdesk.procedures.triage_review import evidence
 
     for t in tickets:
         for kind, key in pending(t.flags):
@@ -165,11 +165,11 @@ def _ask(tickets: list[Ticket], accepted: list[str], rejected: list[str]) -> Non
 def _select(store: Store, typed: tuple[str, ...], team_name: str | None) -> list[str]:
     if typed:
         return list(dict.fromkeys(store.resolve_id(t) for t in typed))
-    from sdesk import queries
+    from sdesk.store import queries
 
     team = team_filter(store, team_name) if team_name else ""
     ids = queries.triage_ids(store.index, team)
-    from sdesk.render import printable
+    from sdesk.core.render import printable
 
     for problem in store.index.problems:  # a broken file is not in the index: say it is skipped
         click.echo(printable(f"sdesk: warning: {problem.message} (skipped)"), err=True)
@@ -205,9 +205,9 @@ def priority(app: App, ticket_id: str, level: int, reason: str, dry_run: bool, a
     Example:
       sdesk priority INC-2Q4N 2 --reason "whole floor cannot print payroll"
     """
-    from sdesk.errors import ValidationError
-    from sdesk.model import check_text
-    from sdesk.triage import change_priority
+    from sdesk.core.errors import ValidationError
+    from sdesk.core.model import check_text
+    from sdesk.procedures.triage import change_priority
 
     reason = check_text("--reason", reason, single_line=True).strip()
     if not reason:

@@ -9,10 +9,10 @@ from sdesk.commands.common import App, pass_app, plan_options
 
 def _work(app: App, action: str, ticket_id: str, force: bool, dry_run: bool, as_json: bool,
           no_commit: bool) -> None:
-    """Plan `take` or `start` (sdesk/work.py) for the technician you are, and show or apply it."""
-    from sdesk import work
+    """Plan `take` or `start` (sdesk/procedures/work.py) for the technician you are, and show or apply it."""
     from sdesk.commands.common import show_or_apply
-    from sdesk.contexts import assign_context
+    from sdesk.procedures import work
+    from sdesk.store.contexts import assign_context
 
     planner = work.take if action == "take" else work.start
     store = app.store

@@ -26,9 +26,9 @@ def workload(app: App, team: str | None, as_json: bool, as_csv: bool, fmt: str |
     """
     from dataclasses import asdict
 
-    from sdesk.contexts import workload
-    from sdesk.render import emit
-    from sdesk.workload import workload_rows
+    from sdesk.core.render import emit
+    from sdesk.procedures.workload import workload_rows
+    from sdesk.store.contexts import workload
 
     store = app.store
     ref = store.reference

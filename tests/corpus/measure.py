@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sdesk.judgements import on_site, priority_fit, problems, request_kind, similarity
-from sdesk.lexicon import Words, words
-from sdesk.reference import Reference, load_reference
-from sdesk.similarity import TriageSettings
+from sdesk.core.reference import Reference, load_reference
+from sdesk.procedures.judgements import on_site, priority_fit, problems, request_kind, similarity
+from sdesk.procedures.lexicon import Words, words
+from sdesk.procedures.similarity import TriageSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).with_name("tickets.txt")
@@ -196,7 +196,7 @@ def _priority(item: Item, ref: Reference, score: Score) -> None:
 
 def compare(half: str) -> list[str]:
     """The similarity methods measured side by side on every pair of a half."""
-    from sdesk.similarity import jaccard, tokens
+    from sdesk.procedures.similarity import jaccard, tokens
 
     ref = load_reference(ROOT / "reference")
     items = [i for i in load() if i.half == half]

@@ -14,9 +14,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from sdesk.model import Requester, Ticket
-from sdesk.plan import Finding, Plan
-from sdesk.reference import Reference, load_reference
+from sdesk.core.model import Requester, Ticket
+from sdesk.core.reference import Reference, load_reference
+from sdesk.procedures.plan import Finding, Plan
 
 REF: Reference = load_reference(Path(__file__).resolve().parents[2] / "sdesk" / "defaults"
                                 / "reference")

@@ -1,5 +1,5 @@
 """What a plan may do to a ticket: typed actions, checked when built; status through the
-transition table (sdesk.model.TRANSITIONS)."""
+transition table (sdesk.core.model.TRANSITIONS)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from procedure_builder import NOW, ticket
 
-from sdesk.model import OPEN_STATUSES, TRANSITIONS, JournalEntry, Resolution, change_status
-from sdesk.plan import (
+from sdesk.core.model import OPEN_STATUSES, TRANSITIONS, JournalEntry, Resolution, change_status
+from sdesk.procedures.plan import (
     AddEntry,
     Assign,
     RecordResolution,

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from procedure_builder import NOW, REF, after, findings, rules, said, ticket
 
-from sdesk.assign import AssignContext, assign_queue, assign_ticket, assign_to
-from sdesk.errors import NothingToDo, SdeskError
-from sdesk.model import Hold
-from sdesk.workload import Held, Workload
+from sdesk.core.errors import NothingToDo, SdeskError
+from sdesk.core.model import Hold
+from sdesk.procedures.assign import AssignContext, assign_queue, assign_ticket, assign_to
+from sdesk.procedures.workload import Held, Workload
 
 DESKTOP, DISPATCH = "IS-Desktop Support", REF.dispatch_team
 

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from procedure_builder import NOW, REF, after, said, ticket
 
-from sdesk.errors import SdeskError
-from sdesk.escalation import escalate, hold, resume, status_after_hold
-from sdesk.model import Hold, JournalEntry
+from sdesk.core.errors import SdeskError
+from sdesk.core.model import Hold, JournalEntry
+from sdesk.procedures.escalation import escalate, hold, resume, status_after_hold
 
 NETWORK = "IS-Network Services"
 HOUR = dt.timedelta(hours=1)

@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 from procedure_builder import NOW, REF, after, said, ticket
 
-from sdesk.assign import AssignContext
-from sdesk.errors import NothingToDo, SdeskError
-from sdesk.intake import Intake, log_ticket
-from sdesk.model import Hold, Requester
-from sdesk.relations import Peer, links_between, parent_case, relate, unrelate
-from sdesk.tasks import new_task
-from sdesk.work import START_RULE, start, take
-from sdesk.workload import Held, Workload, unavailable_reason, workload_rows
+from sdesk.core.errors import NothingToDo, SdeskError
+from sdesk.core.model import Hold, Requester
+from sdesk.procedures.assign import AssignContext
+from sdesk.procedures.intake import Intake, log_ticket
+from sdesk.procedures.relations import Peer, links_between, parent_case, relate, unrelate
+from sdesk.procedures.tasks import new_task
+from sdesk.procedures.work import START_RULE, start, take
+from sdesk.procedures.workload import Held, Workload, unavailable_reason, workload_rows
 
 # ---- intake ----------------------------------------------------------------------------------
 
@@ -69,9 +69,9 @@ def test_a_vip_is_flagged_at_intake() -> None:
     (b"Subject: x\n\nnobody\n", "", "no sender"),
 ])
 def test_an_email_intake(raw: bytes, title: str, error: str) -> None:
-    from sdesk.mailin import MailRules, receive
-    from sdesk.mailparse import parse
-    from sdesk.plan import CreateTicket
+    from sdesk.mail.mailin import MailRules, receive
+    from sdesk.mail.mailparse import parse
+    from sdesk.procedures.plan import CreateTicket
 
     out = receive(parse(raw), known={}, tickets={}, ref=REF, rules=MailRules(), now=NOW,
                   new_id="INC-1", actor="Desk")

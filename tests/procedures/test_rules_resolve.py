@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from procedure_builder import NOW, REF, after, findings, said, ticket
 
-from sdesk.errors import SdeskError
-from sdesk.model import Csat, Hold, JournalEntry, Resolution
-from sdesk.procedures import journal_note
-from sdesk.resolve import (
+from sdesk.core.errors import SdeskError
+from sdesk.core.model import Csat, Hold, JournalEntry, Resolution
+from sdesk.procedures.notes import journal_note
+from sdesk.procedures.resolve import (
     Resolve,
     close,
     first_contact_rule,

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from procedure_builder import NOW, REF, after, findings, rules, said, ticket
 
-from sdesk.model import JournalEntry
-from sdesk.plan import Plan
-from sdesk.relations import Peer
-from sdesk.similarity import PeerView, TriageSettings
-from sdesk.triage import (
+from sdesk.core.model import JournalEntry
+from sdesk.procedures.plan import Plan
+from sdesk.procedures.relations import Peer
+from sdesk.procedures.similarity import PeerView, TriageSettings
+from sdesk.procedures.triage import (
     I1,
     I2,
     I3,
@@ -31,7 +31,7 @@ from sdesk.triage import (
     triage_batch,
     triage_ticket,
 )
-from sdesk.triage_requests import R1, R2, R3, R4, R5
+from sdesk.procedures.triage_requests import R1, R2, R3, R4, R5
 
 DESKTOP, ASSET, INVENTORY = "IS-Desktop Support", REF.asset_team, REF.inventory_team
 

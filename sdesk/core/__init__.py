@@ -1,0 +1,1 @@
+"""The ticket, its file format and the reference data: pure values and arithmetic (no git, no store)."""

@@ -1,0 +1,496 @@
+"""The ticket: fields, vocabulary from the seeds, validation, and the ticket file format.
+
+The file format is documented in docs/ticket-format.md. Writing a loaded ticket back without a
+change produces the same bytes: keys are written in the order declared here, optional fields
+that are empty are left out, and text is written exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from sdesk.core import tomlfmt
+from sdesk.core.errors import TicketFileError, ValidationError
+
+SCHEMA_VERSION = 1
+
+TICKET_TYPES = ("incident", "request", "case", "task")
+CHANNELS = ("phone", "chat", "in-person", "self-service", "email")
+# Working states a ticket moves through; "resolved" and "closed" are the done states.
+STATUSES = ("new", "triaged", "assigned", "in-progress", "on-hold", "resolved", "closed")
+DONE_STATUSES = ("resolved", "closed")
+OPEN_STATUSES = tuple(s for s in STATUSES if s not in DONE_STATUSES)
+VISIBILITIES = ("internal", "public")
+# The one way a ticket's status changes (sdesk.procedures.plan.SetStatus applies it through change_status):
+# open work moves between the open statuses and to resolved; a resolution is closed, or reopened
+# back to work (triaged or assigned); closed is final.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    **{s: frozenset((*OPEN_STATUSES, "resolved")) for s in OPEN_STATUSES},
+    "resolved": frozenset(("resolved", "closed", "triaged", "assigned")),
+    "closed": frozenset(("closed",)),
+}
+# What a journal entry records; "note" is a person's note, the rest are written by procedures.
+JOURNAL_KINDS = (
+    "note", "triage", "assign", "status", "priority", "escalate", "hold", "resume",
+    "relate", "resolve", "reopen", "close", "csat", "kb", "import", "merge", "email", "system",
+    "edit",
+)
+PRIORITIES = (1, 2, 3, 4)
+LEVELS = (1, 2, 3)  # impact and urgency: 1 = high, 3 = low
+
+
+@dataclass
+class Requester:
+    name: str = ""
+    email: str = ""
+    agency: str = ""
+    phone: str = ""
+
+
+@dataclass
+class JournalEntry:
+    at: dt.datetime
+    by: str
+    text: str
+    kind: str = "note"
+    visibility: str = "internal"
+    rule: str = ""  # the guide's rule that wrote this entry, for procedures
+
+    @property
+    def public(self) -> bool:
+        return self.visibility == "public"
+
+
+@dataclass
+class Hold:
+    start: dt.datetime
+    reason: str
+    end: dt.datetime | None = None
+
+
+@dataclass
+class Resolution:
+    code: str
+    summary: str
+    by: str = ""
+    first_contact: bool = False
+
+
+@dataclass
+class Csat:
+    score: int
+    at: dt.datetime
+    comment: str = ""
+
+
+@dataclass
+class Ticket:
+    id: str
+    type: str
+    title: str
+    opened_at: dt.datetime
+    schema: int = SCHEMA_VERSION
+    status: str = "new"
+    priority: int = 3
+    impact: int = 2
+    urgency: int = 2
+    channel: str = "phone"
+    team: str = ""
+    assignee: str = ""
+    vip: bool = False
+    service: str = ""
+    category: str = ""
+    software: str = ""
+    location: str = ""
+    remote: bool = True
+    skills: list[str] = field(default_factory=list)
+    requested_technician: str = ""
+    effort_hours: float = 1.0
+    tier: int = 1
+    parent: str = ""
+    duplicate_of: str = ""
+    related: list[str] = field(default_factory=list)
+    kb: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    external_ref: str = ""
+    # Every Message-ID (without <>) the desk sent or received for this ticket, oldest first:
+    # replies are threaded by them (sdesk/mail/mailin.py) and outgoing mail refers to them.
+    message_ids: list[str] = field(default_factory=list)
+    reopens: int = 0
+    reassignments: int = 0
+    updated_at: dt.datetime | None = None
+    respond_by: dt.datetime | None = None
+    resolve_by: dt.datetime | None = None
+    first_response_at: dt.datetime | None = None
+    assigned_at: dt.datetime | None = None
+    resolved_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    description: str = ""
+    requester: Requester = field(default_factory=Requester)
+    resolution: Resolution | None = None
+    csat: Csat | None = None
+    holds: list[Hold] = field(default_factory=list)
+    imported: dict[str, str] = field(default_factory=dict)  # written as [import]
+    journal: list[JournalEntry] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in DONE_STATUSES
+
+    @property
+    def on_hold(self) -> bool:
+        return bool(self.holds) and self.holds[-1].end is None
+
+    def public_journal(self) -> list[JournalEntry]:
+        return [entry for entry in self.journal if entry.public]
+
+
+def change_status(ticket: Ticket, status: str) -> None:
+    """Move `ticket` to `status` as TRANSITIONS allows; ValueError names a move it forbids (a
+    procedure that plans one is a bug: procedures check the status they start from)."""
+    if status not in TRANSITIONS.get(ticket.status, frozenset()):
+        raise ValueError(f"{ticket.id}: no transition from {ticket.status!r} to {status!r}")
+    ticket.status = status
+
+
+def journal_entry(at: dt.datetime, by: str, kind: str, text: str, rule: str = "",
+                  visibility: str = "internal") -> JournalEntry:
+    """A journal entry written by a procedure: `by` is the actor's name, `rule` the guide or
+    standard rule it comes from (every procedure's entries are built here)."""
+    return JournalEntry(at=at, by=by, kind=kind, text=text, visibility=visibility, rule=rule)
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation of single values (used by the loader and by commands taking user input)
+
+
+def check_choice(name: str, value: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise ValidationError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+    return value
+
+
+def check_level(name: str, value: int, choices: tuple[int, ...]) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value not in choices:
+        raise ValidationError(
+            f"{name} must be one of {', '.join(map(str, choices))}; got {value!r}"
+        )
+    return value
+
+
+def check_text(name: str, value: str, single_line: bool = False) -> str:
+    """Text may hold anything printable; a single-line field may not hold line breaks, and no
+    field may hold NUL (git and mail would mangle it)."""
+    if "\x00" in value:
+        raise ValidationError(f"{name} must not contain a NUL character")
+    if single_line and ("\n" in value or "\r" in value):
+        raise ValidationError(f"{name} must be a single line")
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Serialisation
+
+
+def _entry_dict(entry: JournalEntry) -> dict[str, Any]:
+    return {
+        "at": entry.at,
+        "by": entry.by,
+        "kind": entry.kind,
+        "visibility": entry.visibility,
+        "rule": entry.rule or None,
+        "text": entry.text,
+    }
+
+
+def to_document(ticket: Ticket) -> dict[str, Any]:
+    """The ticket as an ordered mapping, the way it is written to its file."""
+    doc: dict[str, Any] = {}
+    skip = {"requester", "resolution", "csat", "holds", "imported", "journal"}
+    defaults = _DEFAULTS
+    for f in fields(Ticket):
+        if f.name in skip:
+            continue
+        value = getattr(ticket, f.name)
+        # Optional fields at their empty default are left out so files stay short; required
+        # and state fields (status, priority...) are always written.
+        if f.name in _ALWAYS or value != defaults.get(f.name, _MISSING):
+            doc[f.name] = value
+    order = ["schema", "id", "type", "title", "status"]
+    ordered = {key: doc.pop(key) for key in order}
+    ordered.update(doc)
+    description = ordered.pop("description", None)
+    if description is not None:
+        ordered["description"] = description
+    requester = {k: v for k, v in vars(ticket.requester).items() if v}
+    if requester:
+        ordered["requester"] = requester
+    if ticket.resolution is not None:
+        r = ticket.resolution
+        ordered["resolution"] = {
+            "code": r.code, "by": r.by or None, "first_contact": r.first_contact,
+            "summary": r.summary,
+        }
+    if ticket.csat is not None:
+        c = ticket.csat
+        ordered["csat"] = {"score": c.score, "at": c.at, "comment": c.comment or None}
+    if ticket.imported:
+        ordered["import"] = dict(ticket.imported)
+    if ticket.holds:
+        ordered["holds"] = [
+            {"start": h.start, "end": h.end, "reason": h.reason} for h in ticket.holds
+        ]
+    if ticket.journal:
+        ordered["journal"] = [_entry_dict(e) for e in ticket.journal]
+    return ordered
+
+
+def dumps(ticket: Ticket) -> str:
+    return tomlfmt.dumps(to_document(ticket))
+
+
+_MISSING = object()
+_ALWAYS = {"schema", "id", "type", "title", "status", "priority", "impact", "urgency", "channel",
+           "team", "opened_at"}
+_DEFAULTS: dict[str, Any] = {
+    f.name: (f.default_factory() if callable(f.default_factory) else f.default)
+    for f in fields(Ticket)
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing with validation: every problem names the file and the field.
+
+
+class _Reader:
+    def __init__(self, where: str, data: dict[str, Any]) -> None:
+        self.where = where
+        self.data = data
+
+    def fail(self, key: str, problem: str) -> TicketFileError:
+        return TicketFileError(f"{self.where}: {key}: {problem}")
+
+    def take(self, key: str, kind: type | tuple[type, ...], default: Any = _MISSING) -> Any:
+        if key not in self.data:
+            if default is _MISSING:
+                raise self.fail(key, "missing")
+            return default
+        value = self.data.pop(key)
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            raise self.fail(key, f"expected {_TYPE_WORDS.get(names, names)}, got {value!r}")
+        return value
+
+    def text(self, key: str, default: Any = "") -> str:
+        value: str = self.take(key, str, default)
+        return value
+
+    def when(self, key: str, required: bool = False) -> dt.datetime | None:
+        value = self.take(key, dt.datetime, _MISSING if required else None)
+        if value is not None and value.tzinfo is None:
+            raise self.fail(key, "datetime needs a UTC offset, e.g. 2026-11-23T09:00:00-06:00")
+        return value  # type: ignore[no-any-return]
+
+    def strings(self, key: str) -> list[str]:
+        value = self.take(key, list, [])
+        if not all(isinstance(item, str) for item in value):
+            raise self.fail(key, "expected a list of strings")
+        return list(value)
+
+    def choice(self, key: str, choices: tuple[str, ...], default: Any = _MISSING) -> str:
+        value = self.text(key, default)
+        if value not in choices:
+            raise self.fail(key, f"must be one of {', '.join(choices)}; got {value!r}")
+        return value
+
+    def level(self, key: str, choices: tuple[int, ...], default: Any = _MISSING) -> int:
+        value: int = self.take(key, int, default)
+        if value not in choices:
+            raise self.fail(key, f"must be one of {', '.join(map(str, choices))}; got {value}")
+        return value
+
+    def table(self, key: str) -> _Reader | None:
+        value = self.take(key, dict, None)
+        return None if value is None else _Reader(f"{self.where}: {key}", dict(value))
+
+    def done(self) -> None:
+        if self.data:
+            raise self.fail(next(iter(self.data)), "unknown field")
+
+
+_TYPE_WORDS = {"str": "text", "int": "a whole number", "float": "a number", "bool": "true or false",
+               "datetime": "a date and time", "list": "a list", "dict": "a table"}
+
+
+def from_document(data: dict[str, Any], where: str) -> Ticket:
+    r = _Reader(where, dict(data))
+    schema = r.take("schema", int)
+    if schema != SCHEMA_VERSION:
+        raise r.fail("schema", f"version {schema} is not supported (this sdesk reads {SCHEMA_VERSION})")
+    opened = r.when("opened_at", required=True)
+    assert opened is not None
+    ticket = Ticket(
+        id=r.text("id", _MISSING),
+        type=r.choice("type", TICKET_TYPES),
+        title=r.text("title", _MISSING),
+        opened_at=opened,
+        status=r.choice("status", STATUSES),
+        priority=r.level("priority", PRIORITIES),
+        impact=r.level("impact", LEVELS),
+        urgency=r.level("urgency", LEVELS),
+        channel=r.choice("channel", CHANNELS),
+        team=r.text("team", _MISSING),
+        assignee=r.text("assignee"),
+        vip=r.take("vip", bool, False),
+        service=r.text("service"),
+        category=r.text("category"),
+        software=r.text("software"),
+        location=r.text("location"),
+        remote=r.take("remote", bool, True),
+        skills=r.strings("skills"),
+        requested_technician=r.text("requested_technician"),
+        effort_hours=r.take("effort_hours", float, 1.0),
+        tier=r.take("tier", int, 1),
+        parent=r.text("parent"),
+        duplicate_of=r.text("duplicate_of"),
+        related=r.strings("related"),
+        kb=r.strings("kb"),
+        flags=r.strings("flags"),
+        external_ref=r.text("external_ref"),
+        message_ids=r.strings("message_ids"),
+        reopens=r.take("reopens", int, 0),
+        reassignments=r.take("reassignments", int, 0),
+        updated_at=r.when("updated_at"),
+        respond_by=r.when("respond_by"),
+        resolve_by=r.when("resolve_by"),
+        first_response_at=r.when("first_response_at"),
+        assigned_at=r.when("assigned_at"),
+        resolved_at=r.when("resolved_at"),
+        closed_at=r.when("closed_at"),
+        description=r.text("description"),
+    )
+    req = r.table("requester")
+    if req is not None:
+        ticket.requester = Requester(
+            name=req.text("name"), email=req.text("email"), agency=req.text("agency"),
+            phone=req.text("phone"),
+        )
+        req.done()
+    res = r.table("resolution")
+    if res is not None:
+        ticket.resolution = Resolution(
+            code=res.text("code", _MISSING), summary=res.text("summary"), by=res.text("by"),
+            first_contact=res.take("first_contact", bool, False),
+        )
+        res.done()
+    cs = r.table("csat")
+    if cs is not None:
+        at = cs.when("at", required=True)
+        assert at is not None
+        ticket.csat = Csat(score=cs.level("score", (1, 2, 3, 4, 5)), at=at,
+                           comment=cs.text("comment"))
+        cs.done()
+    imported = r.take("import", dict, {})
+    ticket.imported = {str(k): str(v) for k, v in imported.items()}
+    for i, raw in enumerate(r.take("holds", list, [])):
+        h = _Reader(f"{where}: holds[{i}]", dict(raw) if isinstance(raw, dict) else {})
+        start = h.when("start", required=True)
+        assert start is not None
+        ticket.holds.append(Hold(start=start, end=h.when("end"), reason=h.text("reason", _MISSING)))
+        h.done()
+    for i, raw in enumerate(r.take("journal", list, [])):
+        j = _Reader(f"{where}: journal[{i}]", dict(raw) if isinstance(raw, dict) else {})
+        at = j.when("at", required=True)
+        assert at is not None
+        ticket.journal.append(JournalEntry(
+            at=at, by=j.text("by"), kind=j.choice("kind", JOURNAL_KINDS, "note"),
+            visibility=j.choice("visibility", VISIBILITIES, "internal"), rule=j.text("rule"),
+            text=j.text("text"),
+        ))
+        j.done()
+    r.done()
+    return ticket
+
+
+def loads(text: str, where: str) -> Ticket:
+    """A ticket from its file's text; TicketFileError (one line naming `where` and the field)
+    for broken TOML, TOML nested too deep (sdesk/core/untrusted.py) or a schema problem."""
+    from sdesk.core.untrusted import toml_loads
+
+    return from_document(toml_loads(text, where), where)
+
+
+def load_bytes(data: bytes, where: str) -> Ticket:
+    """A ticket from its file's bytes (which must be UTF-8)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TicketFileError(f"{where}: not UTF-8 text (byte {exc.start})") from None
+    return loads(text, where)
+
+
+def load_file(path: Path, where: str | None = None) -> Ticket:
+    """A ticket file outside any store (a path the user named). Files in a store are read
+    with Store.load, which refuses symbolic links and files over the size limit."""
+    return load_bytes(path.read_bytes(), where or str(path))
+
+
+# ---------------------------------------------------------------------------------------------
+# Invariants: what holds for every ticket, whoever wrote it (a command, the merge driver, a hand
+# edit). `sdesk check` enforces them on every file and the merge driver produces only tickets
+# that satisfy them (docs/ticket-format.md, "Invariants").
+
+# The fields that make up a ticket's state; they change together and merge together.
+STATE_FIELDS = ("status", "assignee", "assigned_at", "resolution", "resolved_at", "closed_at",
+                "csat", "holds")
+WORKING_STATUSES = ("assigned", "in-progress")  # someone is working it: there is an assignee
+
+
+def invariant_problems(ticket: Ticket) -> list[tuple[str, str]]:
+    """Each broken invariant as (field, problem); [] for a sound ticket.
+
+    - a done ticket (resolved, closed) has a resolution; an open one has none, and no
+      resolved_at, closed_at or CSAT score;
+    - a resolved ticket has no closed_at; a closed one was resolved no later than it closed;
+    - on-hold if and only if the last hold is open; only the last hold may be open; a hold
+      ends no earlier than it starts;
+    - assigned and in-progress tickets have an assignee;
+    - nothing happens before the ticket was opened (resolved_at, closed_at, assigned_at,
+      hold starts)."""
+    out: list[tuple[str, str]] = []
+    t = ticket
+    if t.status in DONE_STATUSES:
+        if t.resolution is None:
+            out.append(("resolution", f"a {t.status} ticket needs a resolution"))
+    else:
+        for name in ("resolution", "resolved_at", "closed_at", "csat"):
+            if getattr(t, name) is not None:
+                out.append((name, f"an open ticket ({t.status}) cannot have one"))
+    if t.status == "resolved" and t.closed_at is not None:
+        out.append(("closed_at", "a resolved ticket that is not closed cannot have one"))
+    if t.resolved_at is not None and t.closed_at is not None and t.closed_at < t.resolved_at:
+        out.append(("closed_at", "before resolved_at"))
+    open_holds = [i for i, h in enumerate(t.holds) if h.end is None]
+    if t.status == "on-hold" and not t.on_hold:
+        out.append(("holds", "an on-hold ticket needs an open hold (one without an end)"))
+    if t.status != "on-hold" and open_holds:
+        out.append(("holds", f"an open hold on a ticket that is {t.status}"))
+    if open_holds and open_holds != [len(t.holds) - 1]:
+        out.append(("holds", "only the last hold may be open"))
+    for i, h in enumerate(t.holds):
+        if h.end is not None and h.end < h.start:
+            out.append((f"holds[{i}]", "ends before it starts"))
+    if t.status in WORKING_STATUSES and not t.assignee:
+        out.append(("assignee", f"an {t.status} ticket needs an assignee"))
+    stamps = [("resolved_at", t.resolved_at), ("closed_at", t.closed_at),
+              ("assigned_at", t.assigned_at),
+              *((f"holds[{i}]", h.start) for i, h in enumerate(t.holds))]
+    for name, when in stamps:
+        if when is not None and when < t.opened_at:
+            out.append((name, "before opened_at"))
+    return out

@@ -1,0 +1,1 @@
+"""Tickets in and out of other service desks: ServiceNow imports and exports."""

@@ -1,0 +1,111 @@
+"""Setting up a clone for teamwork: the merge driver for ticket files and the pre-commit hook.
+
+`.gitattributes` is committed (every clone shares it); the driver command and the hook live in
+the clone's own `.git/` (git never copies config or hooks on clone), so `sdesk init`, `sdesk
+install-hooks` and `sdesk sync` (re)write them. See docs/collaboration.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import stat
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sdesk import git
+
+if TYPE_CHECKING:
+    from sdesk.store import Store
+
+ATTRIBUTES = ".gitattributes"
+ATTRIBUTE_LINES = (
+    "tickets/**/*.toml merge=sdesk",
+)
+HOOK_MARK = "# installed by sdesk install-hooks"
+
+
+def driver_command() -> str:
+    """What git runs to merge a ticket file; git substitutes the %-placeholders, quoted."""
+    return f"{shlex.quote(sys.executable)} -m sdesk merge-driver %O %A %B %P"
+
+
+def write_attributes(store: Store) -> Path | None:
+    """Add our lines to the store's .gitattributes; returns its path when it changed."""
+    path = store.root / ATTRIBUTES
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    lines = text.splitlines()
+    missing = [line for line in ATTRIBUTE_LINES if line not in lines]
+    if not missing:
+        return None
+    if text and not text.endswith("\n"):
+        text += "\n"
+    text += "# sdesk: merge ticket files with the sdesk merge driver (sdesk install-hooks)\n"
+    text += "".join(line + "\n" for line in missing)
+    from sdesk.store import atomic_write
+
+    atomic_write(path, text.encode("utf-8"))
+    return path
+
+
+def configure_driver(store: Store) -> bool:
+    """Set merge.sdesk.* in the clone's config; returns True when it changed."""
+    wanted = {"merge.sdesk.name": "sdesk ticket merge (journal union, later change wins)",
+              "merge.sdesk.driver": driver_command()}
+    changed = False
+    for key, value in wanted.items():
+        current = git.run(["config", "--local", "--get", key], store.top, check=False).stdout
+        if current.rstrip("\n") != value:
+            git.run(["config", "--local", key, value], store.top)
+            changed = True
+    return changed
+
+
+def hook_script(store: Store) -> str:
+    rel = store.git_path(store.root)
+    return (
+        "#!/bin/sh\n"
+        f"{HOOK_MARK}: refuses a commit whose ticket or outbox files are broken.\n"
+        f"exec {shlex.quote(sys.executable)} -m sdesk --store {shlex.quote(rel)} check --staged\n"
+    )
+
+
+def install_hook(store: Store, force: bool = False) -> Path | None:
+    """Write .git/hooks/pre-commit; an existing hook that is not ours is left alone unless
+    `force`. Returns the path written, or None."""
+    hooks = store.git_dir / "hooks"
+    path = hooks / "pre-commit"
+    script = hook_script(store)
+    if path.exists():
+        current = path.read_text(encoding="utf-8", errors="replace")
+        if current == script:
+            return None
+        if HOOK_MARK not in current and not force:
+            from sdesk.core.errors import SdeskError
+
+            raise SdeskError(f"{path} exists and is not sdesk's; add `sdesk check --staged` to "
+                             "it yourself, or pass --force to replace it")
+    hooks.mkdir(parents=True, exist_ok=True)
+    path.write_text(script, encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return path
+
+
+def driver_configured(store: Store) -> bool:
+    out = git.run(["config", "--local", "--get", "merge.sdesk.driver"], store.top, check=False)
+    return out.returncode == 0 and bool(out.stdout.strip())
+
+
+def setup_clone(store: Store) -> list[Path]:
+    """Everything a clone needs; returns the files to commit (.gitattributes when new)."""
+    changed = write_attributes(store)
+    configure_driver(store)
+    if not os.environ.get("SDESK_NO_HOOKS"):
+        from sdesk.core.errors import SdeskError
+
+        # A hook of the user's own is kept; `sdesk install-hooks --force` replaces it.
+        with contextlib.suppress(SdeskError):
+            install_hook(store)
+    return [changed] if changed else []

@@ -1,0 +1,1 @@
+"""E-mail both ways: incoming messages decided, notifications written to outbox/ and sent."""

@@ -1,0 +1,149 @@
+"""Taking a batch of incoming messages into the store as one commit: the shell around the
+procedure in sdesk/mail/mailin.py, shared by `mail receive`, `mail fetch` and `new --from-email`.
+
+Each message is decided against the store as the messages before it in the batch left it (a
+reply that arrives in the same batch as the message it answers joins the new ticket), then the
+whole batch is applied by `apply_plan`: one commit, the kept messages and attachments in it.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sdesk.core.errors import SdeskError
+from sdesk.core.model import Ticket
+from sdesk.mail.mailin import MailRules, Outcome, receive, thread_candidates
+from sdesk.mail.mailparse import parse
+from sdesk.procedures.plan import CreateTicket, Plan
+
+if TYPE_CHECKING:
+    from sdesk.git import Identity
+    from sdesk.procedures.intake import Intake
+    from sdesk.store import Store
+
+
+@dataclass(frozen=True)
+class Taken:
+    """One message of a batch and what became of it; `key` names it in its mailbox."""
+
+    key: str
+    outcome: Outcome
+
+
+def mail_rules(store: Store) -> MailRules:
+    """The [mail] settings intake follows (checked by sdesk/core/settings.py). The desk's own
+    addresses are mail.from, mail.addresses, the teams' and the leads' addresses."""
+    section = store.settings("mail")
+    own = {str(section["from"]).lower(), *(a.lower() for a in section["addresses"])}
+    ref = store.reference
+    own.update(t.email.strip().lower() for t in ref.teams.values() if t.email)
+    if ref.leads_email:
+        own.add(ref.leads_email.strip().lower())
+    return MailRules(desk_addresses=frozenset(a for a in own if a),
+                     acknowledge=bool(section["acknowledge"]),
+                     reopen_days=float(section["reopen_days"]),
+                     attachment_max_bytes=int(section["attachment_max_bytes"]),
+                     ticket_type=str(section["ticket_type"]))
+
+
+class _Batch:
+    """The store as the messages taken so far in this batch left it."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        from sdesk.store import queries
+
+        self.known: dict[str, str] = queries.message_ids(store.index)
+        self.originals: dict[str, Ticket] = {}  # as read from the store, for apply_plan
+        self.shadow: dict[str, Ticket] = {}  # with this batch's actions applied
+        self.taken_ids: set[str] = set()
+        self.plan = Plan()
+        self.files: dict[str, bytes] = {}
+
+    def tickets(self, ids: Iterable[str]) -> dict[str, Ticket]:
+        out: dict[str, Ticket] = {}
+        for tid in ids:
+            if tid not in self.shadow:
+                if tid in self.taken_ids or not self.store.exists(tid):
+                    continue
+                try:
+                    original = self.store.load(tid)
+                except SdeskError:
+                    continue  # a broken ticket file is `sdesk check`'s news; mail opens anew
+                self.originals[tid] = original
+                self.shadow[tid] = copy.deepcopy(original)
+            out[tid] = self.shadow[tid]
+        return out
+
+    def add(self, outcome: Outcome, message_id: str) -> None:
+        for action in outcome.plan.changes:
+            if isinstance(action, CreateTicket):
+                assert action.new is not None
+                self.shadow[action.new.id] = copy.deepcopy(action.new)
+                self.taken_ids.add(action.new.id)
+            elif action.ticket in self.shadow:
+                action.apply(self.shadow[action.ticket])
+        self.plan.extend(outcome.plan.actions)
+        self.files.update(outcome.files)
+        if outcome.taken and outcome.ticket and outcome.verdict != "duplicate":
+            self.known[message_id] = outcome.ticket
+
+
+def take(store: Store, items: Iterable[tuple[str, bytes]], *, now: dt.datetime,
+         actor: Identity, apply: bool = True, adjust: Callable[[Intake], None] | None = None,
+         progress: Callable[[], None] | None = None, commit: bool = True) -> list[Taken]:
+    """Decide every message, then (unless `apply` is False) write the batch as one commit (or
+    only the files, with `commit` False: `new --from-email --no-commit`). The
+    caller holds the store lock. A message that cannot be taken is refused with its reason;
+    nothing about one message stops the others."""
+    rules = mail_rules(store)
+    ref = store.reference
+    batch = _Batch(store)
+    results: list[Taken] = []
+    for key, raw in items:
+        msg = parse(raw)
+        tickets = batch.tickets(thread_candidates(msg, batch.known))
+        new_id = store.new_id(rules.ticket_type, now, batch.taken_ids)
+        try:
+            outcome = receive(msg, known=batch.known, tickets=tickets, ref=ref, rules=rules,
+                              now=now, new_id=new_id, actor=actor.name, adjust=adjust)
+        except SdeskError as exc:
+            outcome = Outcome("refused", "", f"refused: {exc.message}")
+        batch.add(outcome, msg.message_id)
+        results.append(Taken(key, outcome))
+        if progress is not None:
+            progress()
+    if apply and not batch.plan.is_empty:
+        from sdesk.store.executor import apply_plan
+
+        count = sum(1 for r in results if r.outcome.taken and r.outcome.verdict != "duplicate")
+        apply_plan(store, batch.plan, actor=actor, now=now, action="mail",
+                   subject=f"mail: {count} message(s) taken",
+                   loaded=batch.originals,
+                   extra_files={store.root / path: data for path, data in batch.files.items()},
+                   commit=commit)
+    return results
+
+
+def with_reason(raw: bytes, reason: str) -> bytes:
+    """The message with an X-Sdesk-Refused header first, for a refused-mail folder."""
+    from sdesk.mail.mailparse import header_text
+
+    return f"X-Sdesk-Refused: {header_text(reason, 300)}\r\n".encode() + raw
+
+
+def summary(results: list[Taken]) -> dict[str, Any]:
+    """Counts per verdict, for the closing line and --json."""
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.outcome.verdict] = counts.get(r.outcome.verdict, 0) + 1
+    return counts
+
+
+def as_json(results: list[Taken]) -> list[Mapping[str, str]]:
+    return [{"key": r.key, "verdict": r.outcome.verdict, "ticket": r.outcome.ticket,
+             "line": r.outcome.line} for r in results]

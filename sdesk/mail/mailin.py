@@ -1,0 +1,284 @@
+"""Taking in one e-mail message: the one procedure behind `sdesk mail receive`, `sdesk mail
+fetch` (Maildir and IMAP) and `sdesk new --from-email`. Pure: the parsed message, the tickets it
+may belong to, every Message-ID the desk knows, the reference data, the settings and `now` in;
+an Outcome (a Plan, the files to keep, one line saying what happened) out.
+
+The standard: "requests ... by email"; "clear, regular communication with the customer". What
+every mail gateway does (RT, osTicket, Zammad, FreeScout): automatic mail never opens a ticket
+(RFC 3834), a reply joins its ticket by the [ID] subject tag or its In-Reply-To/References, a
+message already taken is not taken twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from sdesk.core.model import JournalEntry, Requester, Ticket
+from sdesk.core.reference import Reference
+from sdesk.mail.mailparse import TAG, Incoming
+from sdesk.procedures.intake import Intake, log_ticket
+from sdesk.procedures.notes import acknowledgement
+from sdesk.procedures.plan import Action, AddEntry, CreateTicket, Plan, SetField
+
+RULE_INTAKE = "standard: requests by email"
+RULE_THREAD = "standard: communicate"
+RULE_LOOP = "RFC 3834: no reply to automatic mail"
+_CSAT_LINE = re.compile(r"^\s*([1-5])\s*[.!]?\s*$")
+_SUBJECT_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|sv|wg|tr)\s*(\[\d+\])?\s*:\s*)+", re.I)
+_TAG_TEXT = re.compile(r"\s*" + TAG.pattern + r"\s*")
+
+
+@dataclass(frozen=True)
+class MailRules:
+    """The [mail] settings intake follows (see docs/email.md)."""
+
+    desk_addresses: frozenset[str] = frozenset()
+    acknowledge: bool = True
+    reopen_days: float = 14.0  # calendar days after resolution in which a reply reopens
+    attachment_max_bytes: int = 10 * 1024 * 1024
+    ticket_type: str = "incident"
+
+
+@dataclass
+class Outcome:
+    """What taking one message did. `verdict` is one of new, reply, reopen, related, csat,
+    bounce (taken), duplicate (taken before) or refused (left in the mailbox)."""
+
+    verdict: str
+    ticket: str
+    line: str
+    plan: Plan = field(default_factory=Plan)
+    files: dict[str, bytes] = field(default_factory=dict)  # store-relative path -> bytes
+
+    @property
+    def taken(self) -> bool:
+        return self.verdict != "refused"
+
+
+def thread_candidates(msg: Incoming, known: Mapping[str, str]) -> list[str]:
+    """The tickets a message may belong to, best first: [ID] tags in the subject, then the
+    tickets of the Message-IDs it answers. The caller loads these for `receive`."""
+    seen: dict[str, None] = {}
+    for tid in msg.tags:
+        seen.setdefault(tid, None)
+    for mid in msg.thread_ids:
+        if mid in known:
+            seen.setdefault(known[mid], None)
+    if msg.report is not None and msg.report.original_id in known:
+        seen.setdefault(known[msg.report.original_id], None)
+    return list(seen)
+
+
+def receive(msg: Incoming, *, known: Mapping[str, str], tickets: Mapping[str, Ticket],
+            ref: Reference, rules: MailRules, now: dt.datetime, new_id: str, actor: str,
+            adjust: Callable[[Intake], None] | None = None) -> Outcome:
+    """Decide what one message is. `known`: Message-ID -> ticket for every message the desk
+    sent or received; `tickets`: the loaded tickets of `thread_candidates`; `new_id`: the ID a
+    new ticket would get; `adjust` may change the intake of a new ticket (new --from-email's
+    options). Never raises for the message's content: a message that cannot be taken is an
+    Outcome with verdict "refused" and the reason."""
+    if msg.message_id in known:
+        tid = known[msg.message_id]
+        return Outcome("duplicate", tid, f"already logged as {tid} (Message-ID {msg.message_id})")
+    if msg.report is not None:
+        return _bounce(msg, known, tickets, now)
+    if msg.sender and msg.sender in rules.desk_addresses:
+        return _refused(f"from the desk's own address {msg.sender} (a mail loop)")
+    if msg.automatic:
+        return _refused(msg.automatic)
+    if not msg.sender:
+        return _refused("no sender address (From:)")
+    ticket = next((tickets[t] for t in thread_candidates(msg, known) if t in tickets), None)
+    if ticket is None:
+        return _new(msg, ref, rules, now, new_id, actor, adjust)
+    if ticket.status == "closed":
+        return _new(msg, ref, rules, now, new_id, actor, adjust, related=ticket,
+                    why=f"{ticket.id} is closed; closed tickets are never reopened")
+    reply = trimmed_reply(msg.body)
+    if ticket.status == "resolved":
+        score = csat_answer(reply)
+        if score is not None and ticket.csat is None:
+            return _csat(msg, ticket, score, reply, now, rules)
+        resolved = ticket.resolved_at or now
+        if now - resolved <= dt.timedelta(days=rules.reopen_days):
+            return _reopen(msg, ticket, reply, now, actor, rules, ref)
+        return _new(msg, ref, rules, now, new_id, actor, adjust, related=ticket,
+                    why=f"{ticket.id} was resolved more than {rules.reopen_days:g} days ago")
+    outcome = Outcome("reply", ticket.id, f"{ticket.id}: reply from {msg.sender} added")
+    _add_reply(outcome, msg, ticket, reply, now, rules)
+    return outcome
+
+
+def _refused(reason: str) -> Outcome:
+    return Outcome("refused", "", f"refused: {reason}")
+
+
+def csat_answer(reply: str) -> int | None:
+    """The score a reply gives the satisfaction question: "1" to "5" alone on a line."""
+    for line in reply.splitlines():
+        match = _CSAT_LINE.match(line)
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def trimmed_reply(body: str) -> str:
+    """The new text of a reply without the quoted history and signature (mail-parser-reply);
+    the whole body when the library finds nothing new."""
+    from mailparser_reply import EmailReplyParser
+
+    try:
+        latest = EmailReplyParser(languages=["en", "de", "fr", "es"]).parse_reply(text=body)
+    except Exception:  # a third-party parser must never stop intake; the full text stands
+        latest = ""
+    text = (latest or body).strip()
+    # A quote without an "On ... wrote:" line is still quoted history: drop its trailing lines.
+    lines = text.splitlines()
+    while lines and (lines[-1].lstrip().startswith(">") or not lines[-1].strip()):
+        lines.pop()
+    return "\n".join(lines).strip() or text
+
+
+def clean_title(subject: str) -> str:
+    """A ticket title from a subject: no Re:/Fwd: prefixes, no [ID] tags."""
+    title = _TAG_TEXT.sub(" ", _SUBJECT_PREFIX.sub("", subject))
+    return " ".join(_SUBJECT_PREFIX.sub("", title).split())[:200] or "(no subject)"
+
+
+def _who(msg: Incoming) -> str:
+    return f"{msg.sender_name} <{msg.sender}>" if msg.sender_name else msg.sender
+
+
+def _keep(outcome: Outcome, msg: Incoming, ticket_id: str, now: dt.datetime,
+          rules: MailRules) -> list[str]:
+    """Keep the full message and its attachments with the ticket; returns the lines that say
+    what was kept or refused (the size limit is mail.attachment_max_bytes)."""
+    stamp = now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    import hashlib
+
+    digest = hashlib.sha1(msg.message_id.encode()).hexdigest()[:10]
+    limit = rules.attachment_max_bytes
+    lines: list[str] = []
+    raw = msg.raw
+    if len(raw) > limit:
+        head, _, _ = raw.partition(b"\n\n")
+        raw = head + b"\n\n" + msg.body.encode("utf-8")
+        lines.append(f"The full message ({len(msg.raw)} bytes) is over the {limit}-byte limit: "
+                     "its headers and text are kept.")
+    message_path = f"mail/{ticket_id}/{stamp}-{digest}.eml"
+    outcome.files[message_path] = raw
+    taken: set[str] = set()
+    for attachment in msg.attachments:
+        size = len(attachment.data)
+        if size > limit:
+            lines.append(f"Attachment {attachment.name} ({size} bytes) refused: over the "
+                         f"{limit}-byte limit (sdesk.toml mail.attachment_max_bytes).")
+            continue
+        name, n = attachment.name, 1
+        while name in taken:
+            n += 1
+            stem, dot, ext = attachment.name.rpartition(".")
+            name = f"{stem}-{n}.{ext}" if dot and stem else f"{attachment.name}-{n}"
+        taken.add(name)
+        outcome.files[f"attachments/{ticket_id}/{digest}-{name}"] = attachment.data
+        lines.append(f"Attachment kept: {name} ({size} bytes).")
+    lines.append(f"Message kept as {message_path}.")
+    return lines
+
+
+def _record_id(ticket: Ticket, msg: Incoming, rule: str) -> SetField:
+    return SetField(ticket.id, rule, "Message-ID recorded for threading", field="message_ids",
+                    value=[*ticket.message_ids, msg.message_id])
+
+
+def _add_reply(outcome: Outcome, msg: Incoming, ticket: Ticket, reply: str,
+               now: dt.datetime, rules: MailRules) -> None:
+    kept = _keep(outcome, msg, ticket.id, now, rules)
+    text = reply or "(no text)"
+    entry = JournalEntry(at=now, by=_who(msg), text=text + "\n\n" + "\n".join(kept),
+                         kind="email", visibility="public", rule=RULE_THREAD)
+    outcome.plan.extend([
+        AddEntry(ticket.id, RULE_THREAD, f"reply by email from {msg.sender}", entry=entry),
+        _record_id(ticket, msg, RULE_THREAD),
+    ])
+
+
+def _reopen(msg: Incoming, ticket: Ticket, reply: str, now: dt.datetime, actor: str,
+            rules: MailRules, ref: Reference) -> Outcome:
+    from sdesk.procedures.resolve import reopen
+
+    outcome = Outcome("reopen", ticket.id, f"{ticket.id}: reopened by a reply from {msg.sender}")
+    outcome.plan.extend(reopen(ticket, f"the customer replied by email within "
+                               f"{rules.reopen_days:g} days of the resolution", now,
+                               actor, ref).actions)
+    _add_reply(outcome, msg, ticket, reply, now, rules)
+    return outcome
+
+
+def _csat(msg: Incoming, ticket: Ticket, score: int, reply: str, now: dt.datetime,
+          rules: MailRules) -> Outcome:
+    from sdesk.procedures.resolve import record_csat
+
+    comment = " ".join(ln.strip() for ln in reply.splitlines()
+                       if ln.strip() and not _CSAT_LINE.match(ln)
+                       and not ln.lstrip().startswith(">"))[:500]
+    outcome = Outcome("csat", ticket.id, f"{ticket.id}: satisfaction {score}/5 from {msg.sender}")
+    outcome.plan.extend(record_csat(ticket, score, comment, now, _who(msg)).actions)
+    _keep(outcome, msg, ticket.id, now, rules)
+    outcome.plan.add(_record_id(ticket, msg, "standard: customer satisfaction"))
+    return outcome
+
+
+def _bounce(msg: Incoming, known: Mapping[str, str], tickets: Mapping[str, Ticket],
+            now: dt.datetime) -> Outcome:
+    report = msg.report
+    assert report is not None
+    tid = known.get(report.original_id, "")
+    ticket = tickets.get(tid)
+    if ticket is None:
+        return _refused("a delivery report (multipart/report) about mail the desk did not send")
+    who = ", ".join(report.recipients) or "the recipient"
+    text = f"Delivery failed: mail to {who} was not delivered: {report.status}."
+    rule = "standard: communicate (delivery failure)"
+    outcome = Outcome("bounce", tid, f"{tid}: delivery to {who} failed ({report.status})")
+    outcome.plan.extend([
+        AddEntry(tid, rule, "delivery failure recorded", entry=JournalEntry(
+            at=now, by="mail system", text=text, kind="email", visibility="internal",
+            rule=rule)),
+        _record_id(ticket, msg, rule),
+    ])
+    return outcome
+
+
+def _new(msg: Incoming, ref: Reference, rules: MailRules, now: dt.datetime, new_id: str,
+         actor: str, adjust: Callable[[Intake], None] | None, related: Ticket | None = None,
+         why: str = "") -> Outcome:
+    agency = ref.agency_for_address(msg.sender)
+    intake = Intake(type=rules.ticket_type, title=clean_title(msg.subject),
+                    description=msg.body or "(no text)", channel="email",
+                    requester=Requester(name=msg.sender_name, email=msg.sender, agency=agency))
+    if adjust is not None:
+        adjust(intake)
+    ticket = log_ticket(intake, new_id, ref, now, actor)
+    ticket.message_ids = [msg.message_id]
+    if related is not None:
+        ticket.related = [related.id]
+    outcome = Outcome("related" if related else "new", ticket.id,
+                      f"{ticket.id}: new {ticket.type} from {msg.sender}"
+                      + (f", related to {related.id} ({why})" if related else ""))
+    kept = _keep(outcome, msg, ticket.id, now, rules)
+    actions: list[Action] = [
+        CreateTicket(ticket.id, RULE_INTAKE, "logged from email" + (f"; {why}" if why else ""),
+                     new=ticket),
+        AddEntry(ticket.id, RULE_INTAKE, "message kept", entry=JournalEntry(
+            at=now, by=actor, text="\n".join(kept), kind="email", visibility="internal",
+            rule=RULE_INTAKE)),
+    ]
+    if rules.acknowledge:
+        actions.append(acknowledgement(ticket))
+    outcome.plan.extend(actions)
+    return outcome
+

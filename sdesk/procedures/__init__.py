@@ -1,0 +1,1 @@
+"""The dispatcher guide's procedures: a ticket, the reference data and `now` in, a Plan out."""

@@ -1,0 +1,242 @@
+"""Correcting a ticket after intake (`sdesk set`, `sdesk edit`): the editable fields, their
+validation (the same checks `sdesk new` makes) and the plan that records each change.
+
+Pure: a ticket, the wanted values as text or TOML values, the reference data, the clock and the
+actor in; a Plan out (one SetField per changed field and one journal entry listing every change
+as `field: old -> new`). Priority is not editable here: it stays the supervisor's decision
+(`sdesk priority`, dispatcher guide incident-2). Status, team and assignee are not either: they
+move through triage, assign, escalate, hold and resolve, which keep the SLA clocks right.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sdesk.core.errors import ValidationError
+from sdesk.core.model import LEVELS, JournalEntry, Requester, Ticket, check_level, check_text
+from sdesk.core.reference import Reference
+from sdesk.procedures.plan import AddEntry, Plan, SetField
+
+RULE = "standard: correct the ticket"
+SEAT_FLAG = "licence-seat"  # triage_requests.SEAT: the request holds a seat of its software
+
+# name -> (kind, what it is). Requester fields are written name/email/agency/phone.
+EDITABLE: dict[str, tuple[str, str]] = {
+    "title": ("line", "one line saying what is wrong or wanted"),
+    "description": ("text", "details"),
+    "service": ("service", "a service a team provides (reference/teams.toml)"),
+    "category": ("line", "e.g. hardware or software for requests"),
+    "software": ("line", "software asked for (reference/software.toml)"),
+    "impact": ("level", "1 high .. 3 low"),
+    "urgency": ("level", "1 high .. 3 low"),
+    "remote": ("bool", "true: can be worked with remote tools; false: on site"),
+    "location": ("line", "where the work is"),
+    "skills": ("list", "skills the work needs"),
+    "requested_technician": ("technician", "a technician the requester asked for"),
+    "effort_hours": ("effort", "estimated hours, (0, 1000]"),
+    "name": ("line", "requester's name"),
+    "email": ("line", "requester's e-mail (VIP lookup)"),
+    "agency": ("agency", "requester's agency code (reference/agencies.toml)"),
+    "phone": ("line", "requester's phone"),
+}
+REQUESTER_FIELDS = ("name", "email", "agency", "phone")
+ALIASES = {"effort": "effort_hours", "requested-tech": "requested_technician",
+           "requested_tech": "requested_technician", "requested-technician": "requested_technician",
+           "requester.name": "name", "requester.email": "email", "requester.agency": "agency",
+           "requester.phone": "phone", "skill": "skills"}
+_EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+")
+TRUE, FALSE = ("true", "yes", "y", "1", "remote"), ("false", "no", "n", "0", "on-site", "onsite")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field's correction: its editable name, the value before and after."""
+
+    field: str
+    old: Any
+    new: Any
+
+
+def field_name(typed: str) -> str:
+    """The editable field a user means (aliases allowed); ValidationError for anything else,
+    naming priority's own command when that is what was tried."""
+    name = typed.strip().lower()
+    name = ALIASES.get(name, name)
+    if name in EDITABLE:
+        return name
+    if name == "priority":
+        raise ValidationError("priority is the supervisor's decision: use sdesk priority ID LEVEL "
+                              "--reason '...'")
+    if name in ("on-site", "onsite", "on_site"):
+        return "on-site"
+    raise ValidationError(f"{typed!r} is not an editable field (editable: {', '.join(EDITABLE)})")
+
+
+def current(ticket: Ticket, name: str) -> Any:
+    """The ticket's value of an editable field."""
+    if name in REQUESTER_FIELDS:
+        return getattr(ticket.requester, name)
+    return getattr(ticket, name)
+
+
+def parse_text(name: str, raw: str) -> Any:
+    """A value typed on the command line (`set FIELD=VALUE`) as the field's type (not yet
+    checked against the reference data: see `check`)."""
+    if name == "on-site":
+        return _boolean("on-site", raw)
+    kind = EDITABLE[name][0]
+    if kind == "level":
+        try:
+            return int(raw.strip())
+        except ValueError:
+            raise ValidationError(f"{name} must be one of 1, 2, 3; got {raw!r}") from None
+    if kind == "bool":
+        return _boolean(name, raw)
+    if kind == "effort":
+        try:
+            return float(raw.strip())
+        except ValueError:
+            raise ValidationError(f"effort_hours must be a number of hours; got {raw!r}") from None
+    if kind == "list":
+        return [s for s in (part.strip() for part in raw.split(",")) if s]
+    return raw
+
+
+def _boolean(name: str, raw: str) -> bool:
+    word = raw.strip().lower()
+    if word in TRUE:
+        return True
+    if word in FALSE:
+        return False
+    raise ValidationError(f"{name} must be true or false; got {raw!r}")
+
+
+def check(name: str, value: Any, ref: Reference) -> Any:
+    """The value as stored, validated the way `sdesk new` validates it; ValidationError or
+    ReferenceError (one line, with "did you mean") otherwise."""
+    kind = EDITABLE[name][0]
+    if kind in ("line", "text", "service", "agency", "technician"):
+        if not isinstance(value, str):
+            raise ValidationError(f"{name} must be text; got {value!r}")
+        check_text(name, value, single_line=kind != "text")
+        value = value if kind == "text" else value.strip()
+    if name == "title" and not value:
+        raise ValidationError("title must not be empty")
+    if kind == "service" and value:
+        return ref.service(value)
+    if kind == "agency" and value:
+        return ref.agency(value).code
+    if kind == "technician" and value:
+        return ref.technician(value).id
+    if name == "software" and value and ref.software_named(value) is not None:
+        return value  # kept as typed; triage reads aliases
+    if name == "category":
+        return value.lower()
+    if name == "email":
+        if value and not _EMAIL.fullmatch(value):
+            raise ValidationError(f"email must look like name@agency.ok.gov; got {value!r}")
+        return value.lower()
+    if kind == "level":
+        return check_level(name, value, LEVELS)
+    if kind == "bool" and not isinstance(value, bool):
+        raise ValidationError(f"{name} must be true or false; got {value!r}")
+    if kind == "effort":
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1000:
+            raise ValidationError(f"effort must be between 0 and 1000 hours; got {value!r}")
+        return float(value)
+    if kind == "list":
+        if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
+            raise ValidationError(f"{name} must be a list of words; got {value!r}")
+        for s in value:
+            check_text(name, s, single_line=True)
+        return sorted({s.strip().lower() for s in value if s.strip()})
+    return value
+
+
+def changes(ticket: Ticket, wanted: Mapping[str, Any], ref: Reference) -> list[Change]:
+    """The validated changes `wanted` (field -> value) makes to `ticket`; unchanged fields are
+    left out. Raises on the first bad value, so nothing is applied unless all are good."""
+    if ticket.status == "closed":
+        raise ValidationError(f"{ticket.id} is closed: a closed ticket is the record of what was "
+                              "done and is not corrected (log a new ticket instead)")
+    found: list[Change] = []
+    for typed, value in wanted.items():
+        name = field_name(typed)
+        if name == "on-site":
+            name, value = "remote", not value if isinstance(value, bool) else value
+        new = check(name, value, ref)
+        old = current(ticket, name)
+        if new == old:
+            continue
+        if name == "service" and not new and ticket.status != "new":
+            raise ValidationError(f"{ticket.id} is {ticket.status}: its service can be changed "
+                                  "but not cleared")
+        if name == "software" and SEAT_FLAG in ticket.flags:
+            raise ValidationError(
+                f"{ticket.id} holds a {old or 'software'} licence seat from triage's licence "
+                "check; a different title needs that check again: log a new request for it")
+        found.append(Change(name, old, new))
+    return found
+
+
+def correct(ticket: Ticket, found: list[Change], ref: Reference, now: dt.datetime,
+            actor: str) -> Plan:
+    """The plan for corrections: each field set, the VIP mark refreshed when the e-mail changed,
+    and one internal journal entry (kind `edit`) listing `field: old -> new` and who."""
+    plan = Plan()
+    requester = Requester(**vars(ticket.requester))
+    for c in found:
+        if c.field in REQUESTER_FIELDS:
+            setattr(requester, c.field, c.new)
+        else:
+            plan.add(SetField(ticket.id, RULE, f"{c.field} corrected", field=c.field, value=c.new))
+    if requester != ticket.requester:
+        plan.add(SetField(ticket.id, RULE, "requester corrected", field="requester",
+                          value=requester))
+        vip = ref.is_vip(requester.email) if requester.email else False
+        if vip != ticket.vip:
+            plan.add(SetField(ticket.id, RULE, "VIP list says so for the new e-mail", field="vip",
+                              value=vip))
+    if found:
+        lines = [f"{c.field}: {_shown(c.old)} -> {_shown(c.new)}" for c in found]
+        plan.add(AddEntry(ticket.id, RULE, "journal", entry=JournalEntry(
+            at=now, by=actor, kind="edit", rule=RULE,
+            text=f"Corrected by {actor}:\n" + "\n".join(lines))))
+    return plan
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str) and "\n" in value:
+        return f"({len(value.splitlines())} lines)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(value) + "]"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def editable_document(ticket: Ticket) -> str:
+    """The editable fields as TOML for $EDITOR, each with a comment saying what it is."""
+    from sdesk.core import tomlfmt
+
+    lines = [f"# Correct {ticket.id}. Save and close to apply; change nothing to cancel.",
+             "# Priority is the supervisor's: sdesk priority. Lines starting with # are ignored."]
+    for name, (_, what) in EDITABLE.items():
+        lines.append(f"# {what}")
+        lines.append(tomlfmt.dumps({name: current(ticket, name)}).rstrip("\n"))
+    return "\n".join(lines) + "\n"
+
+
+def read_document(text: str) -> dict[str, Any]:
+    """The fields of an edited document; ValidationError naming the TOML problem."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValidationError(f"the edited ticket is not valid TOML: {exc}") from None
+    return data

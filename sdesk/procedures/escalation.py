@@ -1,0 +1,145 @@
+"""Escalation to higher-tier support, and pausing the SLA clock while a ticket is on hold.
+
+The standard: "escalating to higher-tier support when necessary". An escalation moves the
+ticket to another team's queue (unassigned: that team's dispatcher assigns it), records the
+tier, keeps Resolve By (the customer's promise does not reset because the desk handed work on)
+and tells the new team.
+
+Hold: while a ticket waits on the customer, a vendor or a change window, the SLA clock stops.
+Resume moves Resolve By later by the paused time measured on the ticket's clock: business time
+for P2-P4 (a weekend or a holiday on hold moves nothing), real time for P1 (24x7).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sdesk.core import sla
+from sdesk.core.errors import SdeskError, ValidationError
+from sdesk.core.model import Hold, Ticket, check_text, journal_entry
+from sdesk.core.reference import Reference
+from sdesk.procedures.plan import AddEntry, Assign, Notify, Plan, Route, SetField, SetStatus, reassignment
+
+MAX_TIER = 9
+
+
+def _open(ticket: Ticket, doing: str) -> None:
+    if not ticket.is_open:
+        raise SdeskError(f"{ticket.id} is {ticket.status}; reopen it before you {doing} it")
+
+
+def escalate(ticket: Ticket, team_name: str, reason: str, ref: Reference, now: dt.datetime,
+             actor: str, tier: int | None = None) -> Plan:
+    _open(ticket, "escalate")
+    reason = check_text("reason", reason.strip(), single_line=True)
+    if not reason:
+        raise ValidationError("--reason must say why the ticket is escalated")
+    team = ref.team(team_name)
+    new_tier = ticket.tier + 1 if tier is None else tier
+    if not 1 <= new_tier <= MAX_TIER:
+        raise ValidationError(f"--tier must be between 1 and {MAX_TIER}; got {new_tier}")
+    if team.name == ticket.team and new_tier == ticket.tier:
+        raise SdeskError(f"{ticket.id} is already with {team.name} at tier {ticket.tier}")
+    rule, tid = "standard: escalate", ticket.id
+    plan = Plan()
+    if team.name != ticket.team:
+        plan.add(Route(tid, rule, f"from {ticket.team}", value=team.name))
+    if new_tier != ticket.tier:
+        plan.add(SetField(tid, rule, f"tier {ticket.tier} -> {new_tier}", field="tier",
+                          value=new_tier))
+    if ticket.assignee:
+        plan.add(Assign(tid, rule, f"{ticket.assignee} hands it on; {team.name} assigns",
+                        value=""))
+    plan.add(reassignment(ticket, rule, "a hand-on to another group counts as a reassignment"))
+    if not ticket.on_hold and ticket.status != "triaged":
+        plan.add(SetStatus(tid, rule, f"in {team.name}'s queue", value="triaged"))
+    due = ticket.resolve_by.isoformat(timespec="minutes") if ticket.resolve_by else "(none)"
+    text = (f"Escalated from {ticket.team} (tier {ticket.tier}) to {team.name} "
+            f"(tier {new_tier}): {reason}\nResolve By kept: {due}.")
+    plan.add(AddEntry(tid, rule, "why it was escalated",
+                      entry=journal_entry(now, actor, "escalate", text, rule)))
+    body = (f"{tid} was escalated to {team.name} (tier {new_tier}) by {actor}.\n\n"
+            f"Title:      {ticket.title}\nPriority:   P{ticket.priority}"
+            f"{' (VIP)' if ticket.vip else ''}\nResolve By: {due}\n"
+            f"From:       {ticket.team}\nReason:     {reason}\n")
+    plan.add(Notify(tid, rule, "tell the new team", to=(team.email,),
+                    subject=f"Escalated to {team.name}: {tid} {ticket.title}", body=body))
+    return plan
+
+
+def hold(ticket: Ticket, reason: str, ref: Reference, now: dt.datetime, actor: str,
+         note: str = "") -> Plan:
+    _open(ticket, "hold")
+    if ticket.on_hold:
+        since = ticket.holds[-1].start.isoformat(timespec="minutes")
+        raise SdeskError(f"{ticket.id} is already on hold ({ticket.holds[-1].reason}) "
+                         f"since {since}")
+    if reason not in ref.hold_reasons:
+        raise ValidationError(f"--reason must be one of {', '.join(ref.hold_reasons)}; "
+                              f"got {reason!r}")
+    note = check_text("note", note.strip())
+    rule, tid = "standard: hold", ticket.id
+    holds = [*ticket.holds, Hold(start=now, reason=reason)]
+    text = (f"On hold: {reason} ({ref.hold_reasons[reason]}); was {ticket.status}. "
+            f"The SLA clock is paused." + (f"\n{note}" if note else ""))
+    return Plan([
+        SetField(tid, rule, f"pause from {now.isoformat(timespec='minutes')}", field="holds",
+                 value=holds),
+        SetStatus(tid, rule, reason, value="on-hold"),
+        AddEntry(tid, rule, "why it is on hold",
+                 entry=journal_entry(now, actor, "hold", text, rule)),
+    ])
+
+
+def status_after_hold(ticket: Ticket) -> str:
+    """The working status a resumed ticket returns to: assigned when someone holds it, else
+    triaged when it has been through triage or escalation, else new."""
+    if ticket.assignee:
+        return "assigned"
+    if any(e.kind in ("triage", "escalate", "assign") for e in ticket.journal):
+        return "triaged"
+    return "new"
+
+
+def resume(ticket: Ticket, ref: Reference, now: dt.datetime, actor: str,
+           note: str = "") -> Plan:
+    """End the hold: Resolve By moves later by the paused time on the ticket's clock; `note`
+    (what came back: the customer's answer, the vendor's part) is journaled with it."""
+    _open(ticket, "resume")
+    note = check_text("note", note.strip())
+    if not ticket.on_hold:
+        raise SdeskError(f"{ticket.id} is not on hold")
+    current = ticket.holds[-1]
+    if now < current.start:
+        raise ValidationError(f"{ticket.id}: resume time {now.isoformat()} is before the hold "
+                              f"started ({current.start.isoformat()})")
+    rule, tid = "standard: hold", ticket.id
+    target = ref.sla.target(ticket.priority)
+    holds = [*ticket.holds[:-1], Hold(start=current.start, reason=current.reason, end=now)]
+    paused = sla.elapsed_minutes(current.start, now, target.clock, ref.calendar)
+    status = status_after_hold(ticket)
+    plan = Plan([
+        SetField(tid, rule, f"pause ends {now.isoformat(timespec='minutes')}", field="holds",
+                 value=holds),
+        SetStatus(tid, rule, "work continues", value=status),
+    ])
+    moved = ""
+    if ticket.resolve_by is not None:
+        new_due = sla.extend_for_hold(ticket.resolve_by, current.start, now, target.clock,
+                                      ref.calendar)
+        if new_due != ticket.resolve_by:
+            plan.add(SetField(tid, rule, f"moved by {_minutes(paused)} of {target.clock} time",
+                              field="resolve_by", value=new_due))
+        moved = (f" Resolve By {ticket.resolve_by.isoformat(timespec='minutes')} -> "
+                 f"{new_due.isoformat(timespec='minutes')}.")
+    text = (f"Resumed after {current.reason}: paused {_minutes(paused)} of {target.clock} "
+            f"time (P{ticket.priority}).{moved}" + (f"\n{note}" if note else ""))
+    plan.add(AddEntry(tid, rule, "the pause and its effect on the SLA",
+                      entry=journal_entry(now, actor, "resume", text, rule)))
+    return plan
+
+
+def _minutes(minutes: float) -> str:
+    whole = round(minutes)
+    hours, mins = divmod(whole, 60)
+    return f"{hours} h {mins:02d} min" if hours else f"{mins} min"

@@ -1,0 +1,99 @@
+"""Logging a ticket (the standard: "each request is logged as a ticket with detailed
+information, categorized and prioritized"). Pure: inputs, reference data and the clock in,
+a Ticket out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sdesk.core import sla
+from sdesk.core.errors import ValidationError
+from sdesk.core.model import (
+    CHANNELS,
+    LEVELS,
+    PRIORITIES,
+    TICKET_TYPES,
+    JournalEntry,
+    Requester,
+    Ticket,
+    check_choice,
+    check_level,
+    check_text,
+)
+from sdesk.core.reference import Reference
+
+
+@dataclass
+class Intake:
+    """What the person logging a ticket says about it."""
+
+    type: str
+    title: str
+    description: str = ""
+    channel: str = "phone"
+    requester: Requester = field(default_factory=Requester)
+    service: str = ""
+    category: str = ""
+    software: str = ""
+    impact: int | None = None
+    urgency: int | None = None
+    priority: int | None = None
+    remote: bool = True
+    location: str = ""
+    skills: list[str] = field(default_factory=list)
+    requested_technician: str = ""
+    effort_hours: float = 1.0
+    parent: str = ""
+    team: str = ""
+
+
+def log_ticket(intake: Intake, ticket_id: str, ref: Reference, now: dt.datetime,
+               actor: str) -> Ticket:
+    """A new ticket: priority from the impact x urgency matrix unless given, VIP flag from the
+    VIP list, owned by the Service Desk unless a team is named, Respond By and Resolve By from
+    the SLA chart on the business calendar."""
+    check_choice("type", intake.type, TICKET_TYPES)
+    check_choice("channel", intake.channel, CHANNELS)
+    title = check_text("title", intake.title.strip(), single_line=True)
+    if not title:
+        raise ValidationError("title must not be empty")
+    check_text("description", intake.description)
+    for name in ("name", "email", "agency", "phone"):
+        check_text(f"requester {name}", getattr(intake.requester, name), single_line=True)
+    impact = check_level("impact", intake.impact or 2, LEVELS)
+    urgency = check_level("urgency", intake.urgency or 2, LEVELS)
+    matrix = ref.sla.priority_for(impact, urgency)
+    priority = matrix if intake.priority is None else check_level(
+        "priority", intake.priority, PRIORITIES)
+    if not 0 < intake.effort_hours <= 1000:  # written this way round so NaN is refused too
+        raise ValidationError(f"effort must be between 0 and 1000 hours; got {intake.effort_hours}")
+    team = ref.team(intake.team).name if intake.team else ref.service_desk
+    agency = intake.requester.agency.strip().upper()
+    if agency:
+        ref.agency(agency)  # unknown agencies are refused at intake, with the known list
+    location = intake.location or (ref.agencies[agency].location if agency else "")
+    requester = Requester(name=intake.requester.name.strip(),
+                          email=intake.requester.email.strip().lower(), agency=agency,
+                          phone=intake.requester.phone.strip())
+    ticket = Ticket(
+        id=ticket_id, type=intake.type, title=title, opened_at=now, status="new",
+        priority=priority, impact=impact, urgency=urgency, channel=intake.channel, team=team,
+        vip=ref.is_vip(requester.email) if requester.email else False,
+        service=intake.service.strip(), category=intake.category.strip().lower(),
+        software=intake.software.strip(), location=location, remote=intake.remote,
+        skills=sorted({s.strip().lower() for s in intake.skills if s.strip()}),
+        requested_technician=intake.requested_technician.strip(),
+        effort_hours=float(intake.effort_hours), parent=intake.parent, updated_at=now,
+        respond_by=sla.respond_by(now, priority, ref),
+        resolve_by=sla.resolve_by(now, priority, ref),
+        description=intake.description, requester=requester,
+    )
+    note = f"Logged by {actor} via {intake.channel}; priority P{priority}"
+    if intake.priority is not None and priority != matrix:
+        note += f" (given; impact {impact} x urgency {urgency} gives P{matrix})"
+    else:
+        note += f" from impact {impact} x urgency {urgency}"
+    ticket.journal.append(JournalEntry(at=now, by=actor, kind="system", text=note + "."))
+    return ticket
+

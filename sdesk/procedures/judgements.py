@@ -1,0 +1,283 @@
+"""The dispatcher's judgements, each with its evidence: same subject (incident-5, incident-6),
+one problem or two (incident-4), hardware or software (request-1), priority against the work
+(incident-2) and on site or remote. Pure functions of text and reference data; triage turns
+their results into proposals (sdesk/procedures/proposals.py) or, where measured precision allows, applies
+them. The figures that chose each rule and threshold: docs/triage.md, "Measured".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sdesk.core.reference import Reference
+from sdesk.procedures.lexicon import FAIL, PROBLEM_WORDS, Words, services_named, words
+
+# Object tokens weigh more than the rest: "VPN down" and "can't get on the VPN from home" are
+# about the VPN whatever else they say.
+OBJECT_WEIGHT = 3.0
+SPECIFIER_WEIGHT = 2.0
+CONTENT_PENALTY = 0.5
+
+
+@dataclass(frozen=True)
+class Similarity:
+    """Why two texts are (or are not) about the same subject."""
+
+    score: float  # weighted Jaccard of the normalised words, 0..1; 0 when told apart
+    shared: frozenset[str]
+    apart: str = ""  # "Finance vs HR" when a specifier tells them apart
+
+    def explain(self, threshold: float) -> str:
+        if self.apart:
+            return f"told apart by {self.apart}"
+        shown = ", ".join(sorted(w.replace("!fail", "(not working)").replace("@", "service ")
+                                 for w in self.shared))
+        op = ">=" if self.score >= threshold else "<"
+        return f"titles share {shown or 'no words'} (score {self.score:.2f} {op} {threshold:.2f})"
+
+
+def _weight(token: str, w: Words) -> float:
+    if token.startswith("@"):
+        return OBJECT_WEIGHT
+    if any(token in v for v in w.specifiers.values()):
+        return SPECIFIER_WEIGHT
+    return 1.0
+
+
+def similarity(a: Words, b: Words) -> Similarity:
+    """Same subject: weighted Jaccard of the two word sets (the services the words name weigh
+    OBJECT_WEIGHT), unless a specifier class both name differs (Excel vs Word, Finance vs HR,
+    2nd vs 3rd floor): then 0, with the words that differ. Texts that name services but no
+    service in common are never the same subject."""
+    for kind, mine in a.specifiers.items():
+        theirs = b.specifiers.get(kind)
+        if theirs and not mine & theirs:
+            return Similarity(0.0, frozenset(), f"{'/'.join(sorted(mine))} vs "
+                                                f"{'/'.join(sorted(theirs))}")
+    shared = a.tokens & b.tokens
+    services = {t for t in a.tokens | b.tokens if t.startswith("@")}
+    if services and not any(t.startswith("@") for t in shared):
+        return Similarity(0.0, shared)
+    union = a.tokens | b.tokens
+    total = sum(max(_weight(t, a), _weight(t, b)) for t in union)
+    common = sum(max(_weight(t, a), _weight(t, b)) for t in shared)
+    score = common / total if total else 0.0
+    what_a, what_b = _content(a), _content(b)
+    if what_a and what_b and not what_a & what_b:
+        score *= CONTENT_PENALTY  # same device, different symptom: "fan loud" / "won't charge"
+    return Similarity(score, shared)
+
+
+def _content(w: Words) -> frozenset[str]:
+    """What the words say besides naming services: the symptom and its circumstances."""
+    return frozenset(t for t in w.tokens if not t.startswith(("@", "!fail"))
+                     and t not in w.objects and "_" not in t and t not in w.parts)
+
+
+# ---- one problem or two (incident-4) ---------------------------------------------------------
+
+_STRONG = re.compile(r"[.;!?]+\s+|\s+-\s+")
+_JOIN = re.compile(r",\s*(?:and\s+)?(?:also|separately|plus)?\s*|\s+and\s+also\s+|\s+also\s+"
+                   r"|\s+plus\s+|\s+and\s+(?=(?:i|my|the|our|separately)\s)", re.IGNORECASE)
+
+
+def _clauses(title: str, ref: Reference) -> list[tuple[str, Words]]:
+    """The clauses of a title that each name a service and a problem: sentences first, then
+    joins ("and also", "plus", ", and my ...") when at least two of the joined pieces name a
+    problem of their own ("VPN also not connecting" stays one clause)."""
+    out: list[tuple[str, Words]] = []
+    for sentence in _STRONG.split(title):
+        pieces = [(p.strip(), words(p, ref)) for p in _JOIN.split(sentence) if p and p.strip()]
+        named = [(p, w) for p, w in pieces if _is_problem(w, ref)]
+        if len(named) >= 2:
+            out.extend(named)
+        elif sentence.strip():
+            whole = words(sentence, ref)
+            if _is_problem(whole, ref):
+                out.append((sentence.strip(), whole))
+    return out
+
+
+def _is_problem(w: Words, ref: Reference) -> bool:
+    return bool(services_named(w, ref)) and _names_problem(w)
+
+
+@dataclass(frozen=True)
+class Problems:
+    """The problems a title names: one per clause that names a service and says what is wrong,
+    merged when they are the same service."""
+
+    services: tuple[str, ...]  # distinct services named by problem clauses, in order
+    clauses: tuple[str, ...]  # the clauses that name a problem
+
+    @property
+    def two_or_more(self) -> bool:
+        return len(self.services) >= 2
+
+
+def problems(title: str, ref: Reference) -> Problems:
+    """One problem or two: two distinct problems need two clauses that each name a service (its
+    catalogue words, or a product) and a problem word; "VPN and Email both down" (two services
+    of different teams sharing one "both ... down") counts too. "Laptop can't connect to VPN" is
+    one clause, so one problem."""
+    found: list[str] = []
+    clauses: list[str] = []
+    for part, w in _clauses(title, ref):
+        service = _main_service(services_named(w, ref), w)
+        clauses.append(part)
+        if service not in found:
+            found.append(service)
+    if len(found) < 2 and re.search(r"\bboth\b", title, re.IGNORECASE):
+        named = services_named(words(title, ref), ref)
+        teams = {t.name for s in named.values() for t in ref.teams_for_service(s)}
+        if len(teams) >= 2:
+            return Problems(tuple(dict.fromkeys(named.values())), (title,))
+    return Problems(tuple(found), tuple(clauses))
+
+
+def _names_problem(w: Words) -> bool:
+    return FAIL in w.tokens or any(word in PROBLEM_WORDS for word in w.raw)
+
+
+def _main_service(named: dict[str, str], w: Words) -> str:
+    """Of the services a clause names, the one it is about: a product or a software-ish word
+    names its own; else the last named (the object after "to"/"on": laptop ... VPN)."""
+    ordered = [named[t] for t in sorted(named, key=lambda t: _position(t, w))]
+    return ordered[-1]
+
+
+def _position(token: str, w: Words) -> int:
+    for i, word in enumerate(w.raw):
+        if word.startswith(token) or token.startswith(word):
+            return i
+    return len(w.raw)
+
+
+# ---- hardware or software (request-1) --------------------------------------------------------
+
+ACCESS_WORDS = frozenset(("access", "permission", "permissions", "account", "provision",
+                          "mailbox", "distribution_list", "read", "grant"))
+INSTALL_WORDS = frozenset(("install", "installed", "installation", "licence", "license",
+                           "licenses", "licences", "software", "upgrade"))
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A request's kind and where it came from ("category", "software", "service", "title")."""
+
+    kind: str  # "hardware", "software" or "" (neither)
+    source: str
+    evidence: str
+
+
+def request_kind(title: str, description: str, category: str, software: str, service: str,
+                 ref: Reference) -> Kind:
+    """hardware, software or neither, from the category, the named software, the service's
+    kind in the catalogue, then the title (access words first: "access to the Tableau server"
+    is access), then the description."""
+    if category in ("hardware", "software"):
+        return Kind(category, "category", f"category {category}")
+    if software:
+        return Kind("software", "software", f"software {software!r}")
+    info = ref.service_info(service) if service else None
+    if info is not None and info.kind in ("hardware", "software"):
+        return Kind(info.kind, "service", f"service {info.name!r} is {info.kind}")
+    if info is not None and info.kind in ("access", "collaboration"):
+        return Kind("", "service", f"service {info.name!r} is {info.kind}")
+    for text, where in ((title, "title"), (description, "description")):
+        if not text.strip():
+            continue
+        found = _kind_of_text(text, ref)
+        if found is not None:
+            return Kind(found[0], where, found[1])
+    return Kind("", "", "no hardware or software named")
+
+
+def _kind_of_text(text: str, ref: Reference) -> tuple[str, str] | None:
+    w = words(text, ref)
+    if set(w.raw) & ACCESS_WORDS or w.tokens & ACCESS_WORDS:
+        return "", f"access words: {', '.join(sorted((set(w.raw) | w.tokens) & ACCESS_WORDS))}"
+    if w.software:
+        return "software", f"names {_longest(w)}"
+    for token, service in services_named(w, ref).items():
+        info = ref.service_info(service)
+        if info is not None and info.kind == "hardware":
+            return "hardware", f"{token!r} is {service} (hardware)"
+    if set(w.raw) & INSTALL_WORDS:
+        return "software", f"says {', '.join(sorted(set(w.raw) & INSTALL_WORDS))}"
+    return None
+
+
+def software_named(text: str, ref: Reference) -> str:
+    """The Standard Desktop Software List product a text names (the longest alias), or ""."""
+    w = words(text, ref)
+    return _longest(w) if w.software else ""
+
+
+def _longest(w: Words) -> str:
+    """The software list name of the longest alias the words name ("arcgis pro" over
+    "project")."""
+    return max(w.software, key=lambda pair: len(pair[0]))[1]
+
+
+# ---- priority against the work (incident-2) --------------------------------------------------
+
+_SCOPE = re.compile(
+    r"\b(whole|entire|all|every|across( the)?( whole)?)\s+(agency|office|building|site|division|"
+    r"branch|floor|department|dept|users|staff|call cent(er|re))\b|\bagency[- ]wide\b|"
+    r"\b(nobody|no one|everyone|all users)\b|\bwhole site\b|\bno phones\b|\bcall cent(er|re)\b",
+    re.IGNORECASE)
+_DEADLINE = re.compile(r"\b(deadline|due) (today|tomorrow|tonight)\b|\bchecks due\b|"
+                       r"\bpayroll\b.*\b(fail|error|down)", re.IGNORECASE)
+_LOW = re.compile(r"\b(how (do|to|can)|question|where (do|can) i find|cosmetic|when you get a "
+                  r"chance|no rush|low priority)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PriorityFit:
+    """The SLA chart's priority the text describes, with the words that said so; None when the
+    text says nothing beyond one user's ordinary problem."""
+
+    priority: int | None
+    evidence: str
+
+
+def priority_fit(title: str, description: str, vip: bool, ref: Reference) -> PriorityFit:
+    """Compare the text with the SLA chart's descriptions: agency-, site- or office-wide
+    failure -> P1 (Critical); a deadline or payroll failure, or a VIP -> P2 (High); a question,
+    how-to or cosmetic fault -> P4 (Low). The supervisor decides (sdesk priority)."""
+    text = f"{title}\n{description}"
+    chart = ref.sla
+    scope = _SCOPE.search(text)
+    failing = _names_problem(words(text, ref))
+    if scope and failing:
+        return PriorityFit(1, f"{scope.group(0)!r}: {chart.target(1).description}")
+    deadline = _DEADLINE.search(text)
+    if deadline:
+        return PriorityFit(1 if "payroll" in deadline.group(0).lower() else 2,
+                           f"{deadline.group(0)!r}: time-critical work stopped")
+    if vip:
+        return PriorityFit(2, f"VIP requester: {chart.target(2).description}")
+    low = _LOW.search(text)
+    if low:
+        return PriorityFit(4, f"{low.group(0)!r}: {chart.target(4).description}")
+    return PriorityFit(None, "")
+
+
+# ---- on site or remote -----------------------------------------------------------------------
+
+_ON_SITE = re.compile(
+    r"\b(no power|(wont|won't|doesn't|doesnt|will not) (turn|power|boot)|turn (back )?on|"
+    r"cable|cabling|jack|at (my |the |his |her )?desk|cube|cubicle|move my|projector|bulb|"
+    r"speakerphone|no signal|tv\b|jam|jammed|noise|grinding|clicking|cracked|flicker\w*|"
+    r"(screen|monitor|display) (is )?blank|blank screen|dial tone|display broken|"
+    r"monitor (dead|is dead|broken)|mouse stopped|after (a |the )?power outage|network closet|"
+    r"paper)\b", re.IGNORECASE)
+
+
+def on_site(title: str, description: str) -> str:
+    """The words that say the work needs someone on site (no power, cabling, install at the
+    desk, a jam, a broken screen...), or "" when the text does not say so."""
+    found = _ON_SITE.search(f"{title}\n{description}")
+    return found.group(0) if found else ""

@@ -1,0 +1,270 @@
+"""The knowledge base: what resolved tickets teach, one readable file per article under kb/.
+
+An article is Markdown with TOML front matter between `+++` lines (as Hugo writes it), so it
+reads well in a merge request and diffs line by line:
+
+    +++
+    id = "KB-printer-prints-blank-pages"
+    title = "Printer prints blank pages"
+    tags = ["printing"]
+    tickets = ["INC-0K3M"]
+    created = 2026-11-23T09:00:00-06:00
+    by = "Dana Dispatcher"
+    +++
+
+    ## Symptom ...
+
+Drafting uses the ticket's title, its resolution and its PUBLIC journal only: an internal note
+never reaches an article. Search is BM25 (k1 = 1.2, b = 0.75) over title, tags and body, with
+the title counted three times and tags twice, so a word in the title outweighs one in passing.
+No network, no index file: a desk has hundreds of articles, not millions, and reading them all
+takes milliseconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sdesk.core import tomlfmt
+from sdesk.core.errors import SdeskError, ValidationError
+from sdesk.core.model import JournalEntry, Ticket
+from sdesk.procedures.plan import AddEntry, Plan, SetField
+from sdesk.procedures.words import words as text_words
+
+K1 = 1.2
+B = 0.75
+TITLE_WEIGHT = 3
+TAG_WEIGHT = 2
+MIN_SCORE = 1.0  # suggestions below this are noise (one common word in passing)
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP_WORDS = (
+    "a an and are as at be but by can for from has have i in is it its me my no not of on or "
+    "our so that the their then there this to was we were will with you your after again all "
+    "any cannot could does doesn don get gets got how into just more now out please since "
+    "some than them they up when what which while who why cant dont doesnt"
+)
+_STOP = frozenset(_STOP_WORDS.split())
+
+
+@dataclass
+class Article:
+    id: str
+    title: str
+    body: str
+    tags: list[str] = field(default_factory=list)
+    tickets: list[str] = field(default_factory=list)
+    created: dt.datetime | None = None
+    by: str = ""
+
+
+def kb_dir(root: Path) -> Path:
+    return root / "kb"
+
+
+def path_of(root: Path, article_id: str) -> Path:
+    return kb_dir(root) / f"{article_id}.md"
+
+
+# -- file format ---------------------------------------------------------------------------
+
+
+def dumps(article: Article) -> str:
+    front: dict[str, Any] = {"id": article.id, "title": article.title, "tags": article.tags,
+                             "tickets": article.tickets}
+    if article.created is not None:
+        front["created"] = article.created
+    if article.by:
+        front["by"] = article.by
+    return f"+++\n{tomlfmt.dumps(front).rstrip()}\n+++\n\n{article.body.strip()}\n"
+
+
+def loads(text: str, where: str) -> Article:
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "+++":
+        raise SdeskError(f"{where}: an article starts with a '+++' line (TOML front matter)")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "+++")
+    except StopIteration:
+        raise SdeskError(f"{where}: the front matter has no closing '+++' line") from None
+    from sdesk.core.untrusted import toml_loads
+
+    front = toml_loads("\n".join(lines[1:end]), f"{where}: front matter")
+    title, art_id = front.get("title"), front.get("id")
+    if not isinstance(title, str) or not isinstance(art_id, str):
+        raise SdeskError(f"{where}: the front matter needs id and title")
+    created = front.get("created")
+    return Article(
+        id=art_id, title=title, body="\n".join(lines[end + 1:]).strip(),
+        tags=[str(t) for t in front.get("tags", [])],
+        tickets=[str(t) for t in front.get("tickets", [])],
+        created=created if isinstance(created, dt.datetime) else None,
+        by=str(front.get("by", "")),
+    )
+
+
+def load_all(root: Path) -> list[Article]:
+    folder = kb_dir(root)
+    if not folder.is_dir():
+        return []
+    from sdesk.core.untrusted import check_inside, read_limited
+
+    check_inside(root, folder)
+    out = []
+    for p in sorted(folder.glob("KB-*.md")):
+        raw = read_limited(root, p)
+        try:
+            out.append(loads(raw.decode("utf-8"), f"kb/{p.name}"))
+        except UnicodeDecodeError:
+            raise SdeskError(f"kb/{p.name}: not UTF-8 text") from None
+    return out
+
+
+def load(root: Path, typed: str) -> Article:
+    """An article by ID or unique prefix, with or without 'KB-', any case."""
+    wanted = typed.strip().lower()
+    if not wanted:
+        raise SdeskError("no knowledge-base article ID given")
+    wanted = wanted if wanted.startswith("kb-") else f"kb-{wanted}"
+    articles = load_all(root)
+    exact = [a for a in articles if a.id.lower() == wanted]
+    found = exact or [a for a in articles if a.id.lower().startswith(wanted)]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise SdeskError(f"no knowledge-base article matches {typed!r}")
+    raise SdeskError(f"{typed!r} matches {len(found)} articles: "
+                     f"{', '.join(a.id for a in found[:10])}")
+
+
+# -- drafting ------------------------------------------------------------------------------
+
+
+def slug(title: str) -> str:
+    words = _WORD.findall(title.lower())
+    text = "-".join(words)[:60].strip("-")
+    return text or "article"
+
+
+def draft(ticket: Ticket, taken: Iterable[str], now: dt.datetime, actor: str,
+          title: str = "", tags: Sequence[str] = ()) -> Article:
+    """An article from a resolved ticket: title, resolution and public notes, nothing
+    internal. `taken` are the IDs in use (a clash gets -2, -3 ...)."""
+    if ticket.resolution is None:
+        raise SdeskError(f"{ticket.id} is {ticket.status}: draft articles from resolved tickets")
+    name = (title or ticket.title).strip()
+    if not name or "\n" in name:
+        raise ValidationError("--title must be one non-empty line")
+    if any("\n" in t or "\r" in t for t in tags):
+        raise ValidationError("--tag must be one line")
+    base = f"KB-{slug(name)}"
+    used = {t.lower() for t in taken}
+    art_id, n = base, 1
+    while art_id.lower() in used:
+        n += 1
+        art_id = f"{base}-{n}"
+    res = ticket.resolution
+    parts = [f"## Symptom\n\n{ticket.title}"]
+    if ticket.service:
+        parts[0] += f"\n\nService: {ticket.service}"
+    parts.append(f"## Resolution\n\n{res.summary.strip()}\n\nResolution code: {res.code}.")
+    notes = [e for e in ticket.public_journal() if e.kind != "resolve" and e.text.strip()]
+    if notes:
+        lines = [f"- {e.at.date().isoformat()}: {' '.join(e.text.split())}" for e in notes]
+        parts.append("## What the customer was told\n\n" + "\n".join(lines))
+    parts.append(f"## Source\n\nDrafted from {ticket.id}; review and generalise before "
+                 "relying on it.")
+    clean_tags = sorted({t.strip().lower() for t in tags if t.strip()}
+                        | ({ticket.service.lower()} if ticket.service else set()))
+    return Article(id=art_id, title=name, body="\n\n".join(parts), tags=clean_tags,
+                   tickets=[ticket.id], created=now, by=actor)
+
+
+def plan_article(ticket: Ticket, article: Article, now: dt.datetime, actor: str) -> Plan:
+    """Link a drafted article to the ticket it came from (the article lists the ticket)."""
+    rule = "standard: knowledge base"
+    return Plan([
+        SetField(ticket.id, rule, f"documented in {article.id}", field="kb",
+                 value=[*ticket.kb, article.id]),
+        AddEntry(ticket.id, rule, "article drafted", entry=JournalEntry(
+            at=now, by=actor, kind="kb", visibility="internal", rule=rule,
+            text=f"Knowledge-base article {article.id} drafted from this ticket.")),
+    ])
+
+
+def link_files(root: Path, articles: Sequence[Article], ticket_id: str) -> dict[Path, bytes | None]:
+    """The article files with `ticket_id` added to their `tickets` (the article's side of a
+    two-way link), for apply_plan's extra_files."""
+    out: dict[Path, bytes | None] = {}
+    for article in articles:
+        if ticket_id not in article.tickets:
+            article.tickets = [*article.tickets, ticket_id]
+            out[path_of(root, article.id)] = dumps(article).encode("utf-8")
+    return out
+
+
+# -- search --------------------------------------------------------------------------------
+
+
+def tokens(text: str) -> list[str]:
+    """The words of an article or a search (sdesk/procedures/words.py, with the knowledge base's stop
+    words): lower-case, a trailing plural 's' dropped so 'printers' finds 'printer'."""
+    return text_words(text, _STOP)
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    title: str
+    score: float
+
+
+def _bag(article: Article) -> Counter[str]:
+    bag: Counter[str] = Counter(tokens(article.body))
+    for word in tokens(article.title):
+        bag[word] += TITLE_WEIGHT
+    for word in tokens(" ".join(article.tags)):
+        bag[word] += TAG_WEIGHT
+    return bag
+
+
+def search(articles: Sequence[Article], terms: str, limit: int = 10,
+           min_score: float = 0.0) -> list[Hit]:
+    """Articles ranked by BM25 of the query words: for each query word w,
+    idf(w) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / avglen)), summed, where
+    idf(w) = ln(1 + (N - n(w) + 0.5) / (n(w) + 0.5)). Ties break by article ID."""
+    query = set(tokens(terms))
+    if not query or not articles:
+        return []
+    bags = [_bag(a) for a in articles]
+    lengths = [sum(b.values()) for b in bags]
+    avg = sum(lengths) / len(lengths) or 1.0
+    n_docs = len(articles)
+    df = {w: sum(1 for b in bags if w in b) for w in query}
+    hits = []
+    for article, bag, length in zip(articles, bags, lengths, strict=True):
+        score = 0.0
+        for word in query:
+            tf = bag.get(word, 0)
+            if not tf:
+                continue
+            idf = math.log(1 + (n_docs - df[word] + 0.5) / (df[word] + 0.5))
+            score += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg))
+        if score > min_score:
+            hits.append(Hit(article.id, article.title, round(score, 3)))
+    hits.sort(key=lambda h: (-h.score, h.id))
+    return hits[:limit]
+
+
+def suggest(root: Path, title: str, description: str = "", service: str = "",
+            limit: int = 3) -> list[Hit]:
+    """The best articles for a new ticket, for `sdesk new` and `sdesk triage` to mention:
+    the title, description and service as the query, only hits scoring above MIN_SCORE."""
+    articles = load_all(root)
+    return search(articles, f"{title} {description} {service}", limit, MIN_SCORE)

@@ -1,0 +1,258 @@
+"""How triage reads a ticket's words: the way agency staff write ("pls", "cant", "2nd flr",
+"wi-fi", "one drive") normalised, and every word placed against the reference data: the
+service catalogue's words and names (reference/services.toml, teams.toml) and the Standard
+Desktop Software List's product names (software.toml).
+
+A title becomes `Words`: the normalised tokens, which of them name a service ("objects"), and
+the "specifiers" that tell two otherwise alike tickets apart (a product: Excel vs Word; a
+department or folder: Finance vs HR; a number: 2nd vs 3rd floor). Failure words ("down",
+"won't connect", "not working", "error") become one token, `!fail`, so a rewording still
+matches. Deterministic and cheap: a dispatcher can check every decision; docs/triage.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sdesk.core.reference import Reference
+
+FAIL = "!fail"
+# Words people use for "it does not work"; all read as one token (FAIL).
+FAIL_WORDS = frozenset((
+    "down", "offline", "dead", "broken", "broke", "fail", "failing", "failed", "failure", "fails",
+    "error", "errors", "connect", "connecting", "connection", "load", "loading", "loads", "issue",
+    "issues", "problem", "problems", "fix", "fixed", "trouble", "responding", "functioning", "go",
+    "going", "get", "getting", "reach",
+))
+POWER = "!nopower"
+# Words that say something is wrong (clauses naming a problem; see `names_problem`).
+PROBLEM_WORDS = FAIL_WORDS | frozenset((
+    "working", "work", "works", "!nopower", "!fail", "signout",
+    "not", "no", "cant", "cannot", "wont", "doesnt", "isnt", "unable", "crash", "crashes",
+    "crashing", "crashed", "freeze", "freezes", "frozen", "jam", "jammed", "jams", "stuck",
+    "slow", "expired", "locked", "lockout", "missing", "wrong", "flicker", "flickering",
+    "drop", "drops", "dropping", "stopped", "need", "needed", "needs", "reset", "install",
+    "installed", "keeps", "blank", "cracked", "noise", "denied", "bouncing", "timeout",
+))
+STOP = frozenset((
+    "a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at",
+    "be", "been", "being", "but", "by", "can", "could", "did", "do", "does", "for", "from",
+    "had", "has", "have", "having", "he", "her", "him", "his", "how", "i", "if", "in", "into",
+    "is", "it", "its", "just", "me", "my", "of", "on", "or", "our", "out", "please", "pls",
+    "plz", "she", "so", "some", "still", "than", "that", "the", "their", "them", "then",
+    "there", "these", "they", "this", "to", "too", "up", "us", "very", "was", "we", "were",
+    "what", "when", "where", "which", "while", "who", "why", "will", "with", "would", "you",
+    "your", "not", "no", "cant", "cannot", "wont", "doesnt", "isnt", "dont", "unable", "keeps",
+    "keep", "since", "today", "every", "time", "thanks", "thx", "asap", "hi", "hello",
+    "now", "anymore", "both", "whole", "again", "separately", "plus", "w", "need", "needs",
+    "request", "requesting", "follow", "following", "followup", "update", "regarding", "re",
+    "at", "all", "too", "ok", "okay", "help", "let",
+))
+# What is wrong, in classes: two tickets that both say what is wrong and say different things
+# are different problems ("VPN slow" vs "VPN won't connect").
+SYMPTOMS = {
+    FAIL: "fails", "!nopower": "no power", "slow": "slow", "jam": "jam", "crash": "crash",
+    "freez": "freeze", "freeze": "freeze", "frozen": "freeze", "noise": "noise",
+    "grind": "noise", "click": "noise", "loud": "noise", "flicker": "flicker", "drop": "drops",
+    "disconnect": "drops", "lock": "locked", "expir": "expired", "expire": "expired",
+}
+# A single letter after these names a place: "conference room A" vs "room C".
+PLACE_WORDS = frozenset(("room", "conference", "building", "suite", "wing", "floor", "cube",
+                         "bldg", "desk"))
+# Typos and abbreviations staff use, to the word the catalogue uses.
+SPELLING = {
+    "pw": "password", "pwd": "password", "passwd": "password", "flr": "floor", "rm": "room",
+    "conf": "conference", "msg": "message", "msgs": "messages", "acct": "account",
+    "prntr": "printer", "printr": "printer", "outlok": "outlook", "emial": "email",
+    "conect": "connect", "connet": "connect", "wifi": "wifi", "wireless": "wifi",
+    "mails": "email", "emails": "email", "e-mail": "email", "mail": "email",
+    "pc": "computer", "desktop": "computer", "workstation": "computer",
+    "screen": "monitor", "display": "monitor", "monitors": "monitor",
+    "sign": "signin", "signing": "signin", "login": "signin", "log": "signin",
+    "logging": "signin", "logs": "signin", "signed": "signin",
+    "hear": "audio", "sound": "audio", "mic": "audio", "microphone": "audio",
+    "timing": "timeout", "timeouts": "timeout", "cert": "certificate", "certs": "certificate",
+    "bouncing": "bounce", "bounced": "bounce", "bounces": "bounce",
+    "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th",
+}
+PHRASES = {
+    "wi fi": "wifi", "one drive": "onedrive",
+    "people soft": "peoplesoft", "can't": "cant", "won't": "wont", "doesn't": "doesnt",
+    "isn't": "isnt", "don't": "dont", "s drive": "s_drive",
+    "share drive": "shared_drive", "shared drive": "shared_drive", "voice mail": "voicemail",
+    "not working": "!fail", "not connecting": "!fail", "wont connect": "!fail",
+    "stopped working": "!fail", "doesnt work": "!fail", "isnt working": "!fail",
+    "wont turn on": POWER, "wont power on": POWER, "no power": POWER, "wont boot": POWER,
+    "doesnt turn on": POWER, "wont start": POWER, "dead": POWER,
+    "cant connect": "!fail", "cannot connect": "!fail", "wont load": "!fail",
+    "log in": "signin", "sign in": "signin", "logged out": "signout", "logs me out": "signout",
+    "logging me out": "signout", "signing me out": "signout", "signs me out": "signout",
+    "sign out": "signout", "signed out": "signout",
+}
+# Words that tell two tickets apart when both have one and they differ (Finance vs HR).
+DEPARTMENTS = frozenset((
+    "finance", "hr", "payroll", "legal", "grants", "licensing", "permits", "budget",
+    "accounting", "procurement", "audit", "tulsa", "okc", "lawton", "board", "training",
+))
+# Umbrella names of a product family: not a specifier (Office covers Excel and Word).
+UMBRELLA = frozenset(("office", "microsoft", "m365", "office 365", "microsoft office",
+                      "microsoft 365 apps for enterprise", "adobe", "cisco"))
+_TOKEN = re.compile(r"!fail|!nopower|[a-z0-9_+]+(?:[.'][a-z0-9]+)*")
+_NUMBER = re.compile(r"^(\d+)(st|nd|rd|th)?$|^\d+[a-z]$")
+_TIME = re.compile(r"^\d+(am|pm)$|^\d+/\d+$")
+
+
+VENDORS = ("microsoft_", "ms_", "adobe_", "cisco_", "esri_", "google_", "mozilla_")
+
+
+def _product_word(alias: str) -> str:
+    """The word that names a product among its family: "microsoft_teams" -> "teams", so Teams
+    and Microsoft Teams agree while Excel and Word (one licence, two products) differ."""
+    for vendor in VENDORS:
+        if alias.startswith(vendor):
+            return alias[len(vendor):]
+    return alias
+
+
+def stem(word: str) -> str:
+    """A light suffix strip: crashes/crashing/crashed -> crash, printers -> printer."""
+    if word.startswith("!") or "_" in word or word.isdigit() or len(word) <= 3:
+        return word
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "ls":
+                word = word[:-1]  # jammed -> jam, stopped -> stop
+            return word
+    if word.endswith(("shes", "ches", "xes", "sses")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The reference data's words: phrase -> service name, product tokens -> product name."""
+
+    services: dict[str, str]  # normalised word or phrase (spaces as "_") -> service name
+    products: dict[str, str]  # normalised alias (spaces as "_") -> software name
+    phrases: dict[str, str]  # phrase as typed (lower case) -> its one token
+    pattern: re.Pattern[str]  # every phrase, longest first, as whole words
+
+
+_CACHE: dict[str, Lexicon] = {}
+
+
+def _lexicon(ref: Reference) -> Lexicon:
+    services: dict[str, str] = {}
+    products: dict[str, str] = {}
+    phrases: dict[str, str] = {}
+    for team in ref.teams.values():
+        for name in team.services:
+            info = ref.service_info(name)
+            for word in (name.lower(), *(info.words if info else ())):
+                key = _join(word, phrases)
+                services.setdefault(key, name)
+    for software in ref.software:
+        for alias in (software.name, *software.aliases):
+            low = alias.lower()
+            if low in UMBRELLA:
+                continue
+            products[_join(low, phrases)] = software.name
+    for phrase, joined in PHRASES.items():
+        phrases.setdefault(phrase, joined)
+    alternation = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![a-z0-9_])(?:{alternation})(?![a-z0-9_])")
+    return Lexicon(services, products, phrases, pattern)
+
+
+def _join(word: str, phrases: dict[str, str]) -> str:
+    word = " ".join(word.replace("-", " ").split())
+    if " " in word:
+        joined = word.replace(" ", "_")
+        phrases[word] = joined
+        return joined
+    return word
+
+
+def lexicon(ref: Reference) -> Lexicon:
+    """The lexicon of this reference data (cached by its digest)."""
+    found = _CACHE.get(ref.digest)
+    if found is None:
+        found = _CACHE[ref.digest] = _lexicon(ref)
+    return found
+
+
+@dataclass(frozen=True)
+class Words:
+    """A text as triage reads it (module docstring)."""
+
+    tokens: frozenset[str]
+    objects: frozenset[str]  # tokens that name a service or a product
+    specifiers: dict[str, frozenset[str]]  # class (product, department, number) -> tokens
+    raw: tuple[str, ...]  # every word in order, before stop words (for clauses and cues)
+    parts: frozenset[str] = frozenset()  # the words inside phrases ("fax", "machine")
+    named: tuple[tuple[str, str], ...] = ()  # (object token, the service it names)
+    software: tuple[tuple[str, str], ...] = ()  # (alias as written, software list name)
+
+
+def words(text: str, ref: Reference) -> Words:
+    """Normalise `text` against the reference data (module docstring)."""
+    lex = lexicon(ref)
+    low = text.lower().replace("\u2019", "'").replace("wi-fi", "wifi").replace("e-mail", "email")
+    low = " ".join(re.sub(r"[\-/,.;:!?()\"]", " ", low).split())
+    low = lex.pattern.sub(lambda m: lex.phrases[m.group(0)], low)
+    raw = tuple(t.replace("'", "") for t in _TOKEN.findall(low))
+    previous = ""
+    tokens: set[str] = set()
+    objects: set[str] = set()
+    spec: dict[str, set[str]] = {"product": set(), "department": set(), "number": set(),
+                                 "symptom": set()}
+    parts: set[str] = set()
+    named: dict[str, str] = {}
+    software: dict[str, str] = {}
+    for word in raw:
+        word, previous = SPELLING.get(word, word), SPELLING.get(previous, previous)
+        if len(word) == 1 and word.isalpha() and previous.split("_")[-1] in PLACE_WORDS:
+            spec["number"].add(word)
+            previous = word
+            continue
+        previous = word
+        if word in STOP or _TIME.match(word) or (len(word) < 2 and not word.isdigit()):
+            continue
+        if word in FAIL_WORDS:
+            word = FAIL
+        product = lex.products.get(word)
+        if product is not None:
+            spec["product"].add(_product_word(word))
+            software.setdefault(word, product)
+        elif _NUMBER.match(word):
+            spec["number"].add(word.rstrip("stndrh") or word)
+        elif word in DEPARTMENTS:
+            spec["department"].add(word)
+        token = stem(word)
+        service = lex.services.get(word) or lex.services.get(token)
+        if service is None and product is not None:
+            service = lex.services.get(product.lower(), "Software Install")
+        if service is not None:
+            objects.add(token)
+            tokens.add("@" + service)
+            named.setdefault(token, service)
+        tokens.add(token)
+        if token in SYMPTOMS:
+            spec["symptom"].add(SYMPTOMS[token])
+        if "_" in token:  # a phrase also says its words: "fax machine" says "fax"
+            for part in (stem(p) for p in token.split("_") if p not in STOP):
+                tokens.add(part)
+                parts.add(part)
+    return Words(frozenset(tokens), frozenset(objects),
+                 {k: frozenset(v) for k, v in spec.items() if v}, raw, frozenset(parts),
+                 tuple(named.items()), tuple(software.items()))
+
+
+def services_named(w: Words, ref: Reference) -> dict[str, str]:
+    """token -> service for each object the words name (a product names Software Install
+    unless the product is also a service, as Teams is)."""
+    return dict(w.named)

@@ -1,0 +1,269 @@
+"""Plans: what a procedure decided, as data. Pure: this module imports nothing that writes.
+
+A procedure (triage, assign, resolve...) is a pure function returning a Plan. Each action names
+the ticket, the guide's rule that produced it and a one-line reason a dispatcher understands.
+The command line shows a plan (--dry-run, --json) or hands it to `sdesk.store.executor.apply_plan`,
+which writes every touched file atomically, queues notifications in outbox/, updates the index
+and makes one commit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sdesk.core.model import STATUSES, JournalEntry, Resolution, Ticket, change_status
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON types for dataclasses, datetimes and tuples (for --json output)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: jsonable(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Action:
+    ticket: str
+    rule: str
+    reason: str
+
+    kind = "action"
+
+    def apply(self, ticket: Ticket) -> None:
+        """Change the ticket; actions with no ticket change (notifications, findings) pass."""
+
+    def describe(self) -> str:
+        return self.reason
+
+    def to_json(self) -> dict[str, Any]:
+        data = {"ticket": self.ticket, "action": self.kind, "rule": self.rule,
+                "reason": self.reason}
+        data.update(self.details())
+        return data
+
+    def details(self) -> dict[str, Any]:
+        return {}
+
+
+TICKET_FIELDS = frozenset(f.name for f in dataclasses.fields(Ticket))
+
+
+@dataclass(frozen=True)
+class SetField(Action):
+    """Set one field of the ticket. Checked when built: `field` must be a Ticket field, and
+    `status` is refused (it changes only through SetStatus and the transition table)."""
+
+    field: str = ""
+    value: Any = None
+
+    kind = "set"
+
+    def __post_init__(self) -> None:
+        if self.field not in TICKET_FIELDS:
+            raise ValueError(f"ticket has no field {self.field!r}")
+        if self.field == "status" and not isinstance(self, SetStatus):
+            raise ValueError("status changes through SetStatus (sdesk.core.model.TRANSITIONS)")
+
+    def apply(self, ticket: Ticket) -> None:
+        setattr(ticket, self.field, self.value)
+
+    def describe(self) -> str:
+        shown = jsonable(self.value)
+        return f"set {self.field} = {shown!r}: {self.reason}"
+
+    def details(self) -> dict[str, Any]:
+        return {"field": self.field, "value": jsonable(self.value)}
+
+
+def _typed(action: SetField, name: str) -> None:
+    """Give a typed action its field (the dataclass is frozen: set it once, when built)."""
+    object.__setattr__(action, "field", name)
+
+
+@dataclass(frozen=True)
+class SetStatus(SetField):
+    """Move the ticket to status `value` (one of model.STATUSES), through the transition table
+    (model.TRANSITIONS; checked when applied, when the ticket's status is known)."""
+
+    def __post_init__(self) -> None:
+        _typed(self, "status")
+        if self.value not in STATUSES:
+            raise ValueError(f"unknown status {self.value!r}")
+
+    def apply(self, ticket: Ticket) -> None:
+        change_status(ticket, self.value)
+
+
+@dataclass(frozen=True)
+class Route(SetField):
+    """Give the ticket to another owning team (assignment group) `value`, by name."""
+
+    def __post_init__(self) -> None:
+        _typed(self, "team")
+        if not isinstance(self.value, str) or not self.value.strip():
+            raise ValueError(f"route to which team? got {self.value!r}")
+
+
+@dataclass(frozen=True)
+class Assign(SetField):
+    """Set the ticket's assignee to technician id `value` ("" leaves it unassigned)."""
+
+    def __post_init__(self) -> None:
+        _typed(self, "assignee")
+        if not isinstance(self.value, str):
+            raise ValueError(f"assignee must be a technician id; got {self.value!r}")
+
+
+@dataclass(frozen=True)
+class RecordResolution(SetField):
+    """Record the ticket's Resolution `value` (None when a reopen withdraws it)."""
+
+    def __post_init__(self) -> None:
+        _typed(self, "resolution")
+        if self.value is not None and not isinstance(self.value, Resolution):
+            raise ValueError(f"a resolution is a Resolution; got {self.value!r}")
+
+
+_TYPED: dict[str, type[SetField]] = {"status": SetStatus, "team": Route, "assignee": Assign,
+                                     "resolution": RecordResolution}
+
+
+def set_field(ticket_id: str, rule: str, reason: str, name: str, value: Any) -> SetField:
+    """The action setting field `name`: the typed one for status, team, assignee and
+    resolution, SetField for the rest."""
+    return _TYPED.get(name, SetField)(ticket_id, rule, reason, field=name, value=value)
+
+
+def reassignment(ticket: Ticket, rule: str, reason: str) -> SetField:
+    """One more hop between technicians or teams (the reassignments KPI): the one place the
+    count goes up."""
+    return SetField(ticket.id, rule, reason, field="reassignments", value=ticket.reassignments + 1)
+
+
+@dataclass(frozen=True)
+class AddEntry(Action):
+    """Append a journal entry."""
+
+    entry: JournalEntry | None = None
+
+    kind = "journal"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.entry, JournalEntry):
+            raise ValueError(f"a journal action needs an entry; got {self.entry!r}")
+
+    def apply(self, ticket: Ticket) -> None:
+        assert self.entry is not None
+        ticket.journal.append(self.entry)
+
+    def describe(self) -> str:
+        assert self.entry is not None
+        first = self.entry.text.splitlines()[0] if self.entry.text else ""
+        return f"{self.entry.visibility} {self.entry.kind} note: {first}"
+
+    def details(self) -> dict[str, Any]:
+        return {"entry": jsonable(self.entry)}
+
+
+@dataclass(frozen=True)
+class CreateTicket(Action):
+    """A new ticket (a parent case, a task...). `ticket` is the new ticket's ID."""
+
+    new: Ticket | None = None
+
+    kind = "create"
+
+    def describe(self) -> str:
+        assert self.new is not None
+        return f"create {self.new.type} {self.new.id} {self.new.title!r}: {self.reason}"
+
+    def details(self) -> dict[str, Any]:
+        assert self.new is not None
+        return {"new": jsonable(self.new)}
+
+
+@dataclass(frozen=True)
+class Notify(Action):
+    """A message to people (leads, supervisor, technician, customer), queued in outbox/."""
+
+    to: tuple[str, ...] = ()
+    subject: str = ""
+    body: str = ""
+    audience: str = "staff"  # "staff" or "customer": customer mail never carries internal notes
+    # Written by the desk, not typed by a person for this message: carries RFC 3834
+    # Auto-Submitted, so autoresponders do not answer it (no mail loops).
+    automatic: bool = True
+
+    kind = "notify"
+
+    def describe(self) -> str:
+        return f"notify {', '.join(self.to)}: {self.subject}"
+
+    def details(self) -> dict[str, Any]:
+        return {"to": list(self.to), "subject": self.subject, "body": self.body,
+                "audience": self.audience, "automatic": self.automatic}
+
+
+@dataclass(frozen=True)
+class Finding(Action):
+    """A conclusion that changes nothing (for example "ready for assignment")."""
+
+    kind = "finding"
+
+    def describe(self) -> str:
+        return self.reason
+
+
+@dataclass
+class Plan:
+    actions: list[Action] = field(default_factory=list)
+
+    def add(self, action: Action) -> None:
+        self.actions.append(action)
+
+    def extend(self, actions: Iterable[Action]) -> None:
+        self.actions.extend(actions)
+
+    @property
+    def changes(self) -> list[Action]:
+        return [a for a in self.actions if not isinstance(a, Finding)]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.changes
+
+    def ticket_ids(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for action in self.changes:
+            seen.setdefault(action.ticket, None)
+        return list(seen)
+
+    def for_ticket(self, ticket_id: str) -> list[Action]:
+        return [a for a in self.actions if a.ticket == ticket_id]
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [a.to_json() for a in self.actions]
+
+    def describe(self) -> list[str]:
+        lines: list[str] = []
+        # One pass grouping by ticket (first-seen order): a batch plan of 1,000 tickets would
+        # be quadratic with for_ticket() per ticket.
+        grouped: dict[str, list[Action]] = {}
+        for a in self.actions:
+            grouped.setdefault(a.ticket, []).append(a)
+        for ticket_id, actions in grouped.items():
+            lines.append(ticket_id)
+            for action in actions:
+                rule = f"[{action.rule}] " if action.rule else ""
+                lines.append(f"  {rule}{action.describe()}")
+        return lines

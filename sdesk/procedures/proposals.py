@@ -1,0 +1,67 @@
+"""Proposals: the dispatcher's judgements that triage proposes rather than applies (docs/triage.md,
+"Proposals"). A pending proposal is the ticket flag `proposed:KIND:KEY`; a rejected one is
+`rejected:KIND:KEY`, kept so the same proposal (same KIND, same evidence KEY) is never made
+again. KEY names the evidence: the earlier ticket for a duplicate, the services for a
+separation, the proposed priority, the reports of a trend (a short digest of their IDs).
+The evidence itself (other tickets, matched words, score) is in the triage journal note that
+made the proposal and in the plan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+KINDS = ("duplicate", "separation", "trend", "priority", "on-site")
+PROPOSED = "proposed"
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+
+
+def flag(kind: str, key: str, state: str = PROPOSED) -> str:
+    """The flag for a proposal: `proposed:KIND:KEY` (or `rejected:...`); KEY without spaces."""
+    return f"{state}:{kind}:{'_'.join(key.split())}"
+
+
+def pending(flags: Iterable[str]) -> list[tuple[str, str]]:
+    """(kind, key) of every pending proposal among a ticket's flags, in flag order."""
+    out = []
+    for f in flags:
+        state, _, rest = f.partition(":")
+        kind, _, key = rest.partition(":")
+        if state == PROPOSED and kind in KINDS:
+            out.append((kind, key))
+    return out
+
+
+def settled(flags: Iterable[str], kind: str, key: str) -> str:
+    """"accepted" or "rejected" when the dispatcher decided this very proposal (same kind,
+    same evidence) before, else "": a decided proposal is never made again, which is also what
+    keeps `triage --recheck` from looping."""
+    have = set(flags)
+    for state in (REJECTED, ACCEPTED):
+        if flag(kind, key, state) in have:
+            return state
+    return ""
+
+
+def group_key(ids: Iterable[str]) -> str:
+    """A short, stable name for a set of tickets (a trend's reports)."""
+    joined = ",".join(sorted(set(ids)))
+    return hashlib.sha1(joined.encode(), usedforsecurity=False).hexdigest()[:10]
+
+
+def check_kinds(kinds: Iterable[str], option: str) -> list[str]:
+    """The kinds named on the command line ("all" = every kind); ValidationError otherwise."""
+    from sdesk.core.errors import ValidationError
+
+    out: list[str] = []
+    for kind in kinds:
+        if kind == "all":
+            out.extend(k for k in KINDS if k not in out)
+        elif kind in KINDS:
+            out.append(kind)
+        else:
+            raise ValidationError(f"{option}: unknown proposal {kind!r} (known: "
+                                  f"{', '.join(KINDS)}, all)")
+    return out

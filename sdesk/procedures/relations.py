@@ -1,0 +1,160 @@
+"""Relations between tickets, as plans. Stored on one side, shown from both (sdesk show):
+
+- related: listed in `related` of the ticket that was related (A when you run `relate A B`);
+- duplicate: `duplicate_of` on the duplicate, pointing at the original;
+- parent: `parent` on the child (or task), pointing at the parent case.
+
+Pure: the tickets and the reference come in, a Plan goes out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sdesk.core.errors import SdeskError, ValidationError
+from sdesk.core.model import Ticket, journal_entry
+from sdesk.core.reference import Reference
+from sdesk.procedures.plan import AddEntry, CreateTicket, Plan, SetField
+
+KINDS = ("related", "duplicate", "parent")
+RULE = "guide: relate the cases"
+
+
+def links_between(a: Ticket, b: Ticket) -> list[tuple[Ticket, str]]:
+    """Every stored link between a and b, as (ticket holding it, field)."""
+    found: list[tuple[Ticket, str]] = []
+    for holder, other in ((a, b), (b, a)):
+        if other.id in holder.related:
+            found.append((holder, "related"))
+        if holder.duplicate_of == other.id:
+            found.append((holder, "duplicate_of"))
+        if holder.parent == other.id:
+            found.append((holder, "parent"))
+    return found
+
+
+def relate(a: Ticket, b: Ticket, kind: str, now: dt.datetime, actor: str,
+           parents: Mapping[str, str]) -> Plan:
+    """A related to B, A a duplicate of B, or A a child of B. `parents` maps ticket IDs to
+    their parent (from the index) so a parent loop is refused."""
+    if kind not in KINDS:
+        raise ValidationError(f"--as must be one of {', '.join(KINDS)}; got {kind!r}")
+    if a.id == b.id:
+        raise ValidationError(f"a ticket cannot be related to itself ({a.id})")
+    if kind == "related":
+        if b.id in a.related or a.id in b.related:
+            return Plan()
+        return Plan([
+            SetField(a.id, RULE, f"related to {b.id}", field="related",
+                     value=sorted({*a.related, b.id})),
+            AddEntry(a.id, RULE, "journal",
+                     entry=journal_entry(now, actor, "relate", f"Related to {b.id}.", RULE)),
+        ])
+    if kind == "duplicate":
+        if a.duplicate_of == b.id:
+            return Plan()
+        if b.duplicate_of == a.id:
+            raise ValidationError(f"{b.id} is already a duplicate of {a.id}; unrelate first")
+        return Plan([
+            SetField(a.id, RULE, f"duplicate of {b.id}", field="duplicate_of", value=b.id),
+            AddEntry(a.id, RULE, "journal",
+                     entry=journal_entry(now, actor, "relate",
+                                         f"Marked as a duplicate of {b.id}.", RULE)),
+        ])
+    if a.parent == b.id:
+        return Plan()
+    if a.type == "task" and a.parent:
+        raise ValidationError(f"{a.id} is a task of {a.parent}; a task has one parent")
+    _check_no_loop(a.id, b.id, parents)
+    return Plan([
+        SetField(a.id, RULE, f"child of {b.id}", field="parent", value=b.id),
+        AddEntry(a.id, RULE, "journal", entry=journal_entry(
+            now, actor, "relate", f"Linked to parent {b.id}.", RULE)),
+    ])
+
+
+def _check_no_loop(child: str, parent: str, parents: Mapping[str, str]) -> None:
+    seen = {child}
+    cursor = parent
+    while cursor:
+        if cursor in seen:
+            raise ValidationError(f"{child} cannot be a child of {parent}: that makes a loop")
+        seen.add(cursor)
+        cursor = parents.get(cursor, "")
+
+
+def unrelate(a: Ticket, b: Ticket, now: dt.datetime, actor: str) -> Plan:
+    links = links_between(a, b)
+    if not links:
+        raise SdeskError(f"{a.id} and {b.id} are not related")
+    plan = Plan()
+    for holder, name in links:
+        other = b.id if holder is a else a.id
+        value: object = [r for r in holder.related if r != other] if name == "related" else ""
+        plan.add(SetField(holder.id, "unrelate", f"no longer {name} {other}", field=name,
+                          value=value))
+        plan.add(AddEntry(holder.id, "unrelate", "journal", entry=journal_entry(
+            now, actor, "relate", f"Removed relation {name.replace('_', ' ')} {other}.",
+            "unrelate")))
+    return plan
+
+
+@dataclass(frozen=True)
+class Peer:
+    """What triage and parent cases need to know of another ticket: one index row, so a batch
+    over a 10,000-ticket store never parses the other tickets' files."""
+
+    id: str
+    type: str
+    status: str
+    title: str
+    service: str
+    requester_email: str
+    opened_at: dt.datetime
+    priority: int = 3
+    team: str = ""
+    assignee: str = ""
+    parent: str = ""
+    flags: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, t: Ticket) -> Peer:
+        return cls(t.id, t.type, t.status, t.title, t.service, t.requester.email.lower(),
+                   t.opened_at, t.priority, t.team, t.assignee, t.parent, tuple(t.flags))
+
+
+def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Reference,
+                now: dt.datetime, actor: str, rule: str, title: str = "",
+                ticket_type: str = "") -> Plan:
+    """The guide's "Parent Case" for a trend: one new ticket on the children's service, owned by
+    the team that provides it, priority the most urgent of the children, and every child
+    linked to it."""
+    from sdesk.procedures.intake import Intake, log_ticket
+
+    if not children:
+        raise ValidationError("a parent case needs at least one child (--from ID...)")
+    for child in children:
+        if child.parent:
+            raise ValidationError(f"{child.id} already has a parent ({child.parent})")
+    first = min(children, key=lambda t: (t.opened_at, t.id))
+    types = {c.type for c in children}
+    kind = ticket_type or (types.pop() if len(types) == 1 else "case")
+    services = {c.service for c in children if c.service}
+    service = first.service if len(services) == 1 else ""
+    providers = ref.teams_for_service(service) if service else []
+    team = providers[0].name if providers else first.team
+    ids = ", ".join(c.id for c in children)
+    intake = Intake(type=kind, title=title or f"Parent: {first.title}", service=service,
+                    team=team, priority=min(c.priority for c in children),
+                    description=f"Parent case for {len(children)} reports of one problem: {ids}.")
+    parent = log_ticket(intake, new_id(kind), ref, now, actor)
+    plan = Plan([CreateTicket(parent.id, rule, f"parent case for {ids}", new=parent)])
+    for child in children:
+        plan.add(SetField(child.id, rule, f"child of {parent.id}", field="parent",
+                          value=parent.id))
+        plan.add(AddEntry(child.id, rule, "journal", entry=journal_entry(
+            now, actor, "relate",
+            f"Linked to parent case {parent.id} (one problem, many reporters).", rule)))
+    return plan

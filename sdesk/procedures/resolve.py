@@ -1,0 +1,263 @@
+"""Resolution, reopening, closing and satisfaction: pure procedures returning a Plan.
+
+The standard: "Resolved tickets are documented ..." and "key performance indicators are
+tracked, including first contact resolution rate and customer satisfaction". The guide:
+"resolve the duplicates with an explanation of why they are being resolved"; a parent case
+carries its children. Nothing here reads the clock, the disk or git: the command passes `now`,
+the actor, the reference data and what the index knows about related tickets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sdesk.core import sla
+from sdesk.core.calendar import Calendar
+from sdesk.core.errors import SdeskError, ValidationError
+from sdesk.core.model import Csat, JournalEntry, Resolution, Ticket, check_text
+from sdesk.core.reference import Reference
+from sdesk.procedures.notes import CSAT_QUESTION, customer_update
+from sdesk.procedures.plan import Action, AddEntry, Finding, Plan, RecordResolution, SetField, SetStatus
+
+DUPLICATE = "duplicate"
+# Default first-contact window in business minutes (sdesk.toml [resolve] first_contact_minutes).
+FIRST_CONTACT_MINUTES = 60.0
+
+
+@dataclass(frozen=True)
+class Resolve:
+    """What the person resolving says: code, summary, and the optional overrides."""
+
+    code: str
+    summary: str
+    first_contact: bool | None = None  # None: decided by first_contact_rule
+    duplicate_of: str = ""
+    kb: tuple[str, ...] = ()
+
+
+def first_contact_rule(ticket: Ticket, actor: str, now: dt.datetime, ref: Reference,
+                       window_minutes: float = FIRST_CONTACT_MINUTES) -> tuple[bool, str]:
+    """Was this resolved at first contact? Yes when nobody else had to be involved: never
+    reassigned, never escalated (tier 1), never put on hold, resolved by the person who logged
+    it, within `window_minutes` business minutes of opening, and never reopened (a resolution
+    that did not hold was not first contact). Returns (answer, why)."""
+    if ticket.reopens:
+        return False, f"reopened {ticket.reopens} time(s): the first resolution did not hold"
+    if ticket.reassignments:
+        return False, f"reassigned {ticket.reassignments} time(s)"
+    if ticket.tier > 1:
+        return False, f"escalated to tier {ticket.tier}"
+    if ticket.holds:
+        return False, "was put on hold"
+    first_by = ticket.journal[0].by if ticket.journal else ""
+    if first_by and first_by != actor:
+        return False, f"logged by {first_by}, resolved by {actor}"
+    taken = sla.business_minutes_between(ticket.opened_at, now, ref.calendar)
+    if taken > window_minutes:
+        return False, f"{taken:.0f} business minutes after opening (window {window_minutes:g})"
+    return True, f"resolved by {actor} within {window_minutes:g} business minutes, no hand-off"
+
+
+def check_resolvable(ticket: Ticket, open_tasks: Sequence[str]) -> None:
+    if not ticket.is_open:
+        raise SdeskError(f"{ticket.id} is {ticket.status} already (reopen it first)")
+    if open_tasks:
+        raise SdeskError(f"{ticket.id} has open tasks: {', '.join(open_tasks)} "
+                         "(resolve or close them first)")
+
+
+def _check_code(ref: Reference, req: Resolve) -> str:
+    code = req.code.strip().lower()
+    if req.duplicate_of and not code:
+        code = DUPLICATE
+    if code not in ref.resolution_codes:
+        raise ValidationError(f"--code: unknown resolution code {req.code!r} "
+                              f"(known: {', '.join(ref.resolution_codes)})")
+    if req.duplicate_of and code != DUPLICATE:
+        raise ValidationError(f"--duplicate-of resolves as 'duplicate', not {code!r}")
+    return code
+
+
+def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, actor: str, *,
+            open_tasks: Sequence[str] = (), children: Sequence[Ticket] = (),
+            window_minutes: float = FIRST_CONTACT_MINUTES) -> Plan:
+    """Resolve `ticket`; resolve its open non-task `children` with it (one plan, one commit).
+    `open_tasks` are IDs of its open tasks: any of them blocks the resolution."""
+    check_resolvable(ticket, open_tasks)
+    code = _check_code(ref, req)
+    summary = check_text("summary", req.summary)  # exactly as typed, like notes
+    if not summary.strip():
+        raise ValidationError("--summary must not be empty: it is what the customer reads")
+    original = req.duplicate_of or (ticket.duplicate_of if code == DUPLICATE else "")
+    if code == DUPLICATE and not original:
+        raise ValidationError("a duplicate needs the original: --duplicate-of ID")
+    if original == ticket.id:
+        raise ValidationError(f"{ticket.id} cannot be a duplicate of itself")
+    if code == DUPLICATE:
+        fc, why = False, "duplicates never count as first contact"
+    elif req.first_contact is not None:
+        fc, why = req.first_contact, "set by the resolver"
+    else:
+        fc, why = first_contact_rule(ticket, actor, now, ref, window_minutes)
+    plan = Plan()
+    if original and original != ticket.duplicate_of:
+        plan.add(SetField(ticket.id, "guide: resolve duplicates", f"duplicate of {original}",
+                          field="duplicate_of", value=original))
+    if req.kb:
+        plan.add(SetField(ticket.id, "standard: knowledge base", "resolved with the article",
+                          field="kb", value=sorted(set(ticket.kb) | set(req.kb))))
+    text = summary if code != DUPLICATE else (
+        f"{summary}\n\nThis is the same request as {original}; we will keep you updated there.")
+    plan.extend(_done(ticket, Resolution(code, summary, actor, fc), text, now, actor, ref,
+                      f"first contact: {'yes' if fc else 'no'} ({why})"))
+    for child in children:
+        if not child.is_open or child.type == "task":
+            continue
+        note = f"Resolved with its parent {ticket.id}: {summary}"
+        plan.extend(_done(child, Resolution(code if code != DUPLICATE else "fixed", summary,
+                                            actor, False),
+                          note, now, actor, ref, f"parent {ticket.id} resolved",
+                          rule="guide: parent case"))
+    return plan
+
+
+def _done(ticket: Ticket, res: Resolution, text: str, now: dt.datetime, actor: str,
+          ref: Reference, reason: str, rule: str = "standard: resolve") -> list[Action]:
+    """The actions that resolve one ticket and tell its customer."""
+    tid = ticket.id
+    actions: list[Action] = []
+    if ticket.on_hold:
+        # docs/sla.md: resolving from a hold ends the hold at the resolution, and Resolve By
+        # moves by the held time exactly as `resume` would have moved it.
+        current = ticket.holds[-1]
+        holds = [*ticket.holds[:-1], dataclasses.replace(current, end=now)]
+        actions.append(SetField(tid, rule, "hold ends at resolution", field="holds",
+                                value=holds))
+        actions += _moved_by_pause(ticket, current.start, now, ref, rule, "held")
+    actions += [
+        RecordResolution(tid, rule, reason, value=res),
+        SetStatus(tid, rule, "resolved", value="resolved"),
+        SetField(tid, rule, "resolved now", field="resolved_at", value=now),
+    ]
+    if ticket.first_response_at is None:
+        actions.append(SetField(tid, "standard: respond", "the resolution is the first response",
+                                field="first_response_at", value=now))
+    actions.append(AddEntry(tid, rule, f"resolved as {res.code}", entry=JournalEntry(
+        at=now, by=actor, text=text, kind="resolve", visibility="public", rule=rule)))
+    if ticket.requester.email:
+        actions.append(customer_update(ticket, f"Resolved: {ticket.title}",
+                                       f"{text.rstrip()}\n\n{CSAT_QUESTION}", rule=rule))
+    else:
+        actions.append(Finding(tid, rule, "no requester e-mail: tell the customer by phone"))
+    return actions
+
+
+def _moved_by_pause(ticket: Ticket, start: dt.datetime, end: dt.datetime, ref: Reference,
+                    rule: str, what: str) -> list[Action]:
+    """Resolve By moved later by the paused time from `start` to `end` on the ticket's clock
+    (the rule of docs/sla.md shared by resume, resolve-from-hold and reopen)."""
+    if ticket.resolve_by is None:
+        return []
+    target = ref.sla.target(ticket.priority)
+    moved = sla.extend_for_hold(ticket.resolve_by, start, end, target.clock, ref.calendar)
+    if moved == ticket.resolve_by:
+        return []
+    paused = sla.elapsed_minutes(start, end, target.clock, ref.calendar)
+    return [SetField(ticket.id, rule, f"{what} {paused / 60:g} h of {target.clock} time; "
+                     f"Resolve By moves later by as much", field="resolve_by", value=moved)]
+
+
+def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
+           ref: Reference) -> Plan:
+    """Back to work: the resolution and its satisfaction score no longer stand, and the time
+    the ticket sat resolved does not count against its SLA: Resolve By moves later by the
+    time from the resolution to now on the ticket's clock, as after a hold (docs/sla.md)."""
+    if ticket.status != "resolved":
+        what = "closed tickets stay closed; log a new ticket and relate it" \
+            if ticket.status == "closed" else "only resolved tickets can be reopened"
+        raise SdeskError(f"{ticket.id} is {ticket.status}: {what}")
+    reason = check_text("reason", reason).strip()
+    if not reason:
+        raise ValidationError("--reason must not be empty")
+    tid, rule = ticket.id, "standard: reopen"
+    status = "assigned" if ticket.assignee else "triaged"
+    plan = Plan([
+        SetStatus(tid, rule, f"back to {status}", value=status),
+        SetField(tid, rule, "reopened", field="reopens", value=ticket.reopens + 1),
+        RecordResolution(tid, rule, "the resolution no longer stands", value=None),
+        SetField(tid, rule, "the resolution no longer stands", field="resolved_at", value=None),
+    ])
+    if ticket.resolved_at is not None and now > ticket.resolved_at:
+        plan.extend(_moved_by_pause(ticket, ticket.resolved_at, now, ref, rule, "sat resolved"))
+    if "made_sla" in ticket.imported:
+        # The source's SLA verdict judged the resolution that no longer stands; the next
+        # resolution is judged by Resolve By (docs/sla.md).
+        plan.add(SetField(tid, rule, "the imported SLA verdict was about the undone resolution",
+                          field="imported",
+                          value={k: v for k, v in ticket.imported.items() if k != "made_sla"}))
+    if ticket.csat is not None:
+        plan.add(SetField(tid, rule, "a reopen discards the satisfaction score", field="csat",
+                          value=None))
+    if ticket.resolution is not None and ticket.resolution.code == DUPLICATE:
+        plan.add(SetField(tid, rule, "no longer resolved as a duplicate", field="duplicate_of",
+                          value=""))
+    plan.add(AddEntry(tid, rule, "reopened", entry=JournalEntry(
+        at=now, by=actor, text=f"Reopened: {reason}", kind="reopen", visibility="internal",
+        rule=rule)))
+    return plan
+
+
+def close(ticket: Ticket, now: dt.datetime, actor: str) -> Plan:
+    if ticket.status != "resolved":
+        raise SdeskError(f"{ticket.id} is {ticket.status}: only resolved tickets can be closed")
+    return close_plan(ticket.id, now, actor)
+
+
+def close_plan(tid: str, now: dt.datetime, actor: str, rule: str = "standard: close",
+               reason: str = "closed") -> Plan:
+    """The actions that close a resolved ticket (the caller checked it is resolved); the
+    sweep closes by its own rule without loading the ticket."""
+    return Plan([
+        SetStatus(tid, rule, reason, value="closed"),
+        SetField(tid, rule, "closed now", field="closed_at", value=now),
+        AddEntry(tid, rule, reason, entry=JournalEntry(
+            at=now, by=actor, text="Closed.", kind="close", visibility="internal", rule=rule)),
+    ])
+
+
+def record_csat(ticket: Ticket, score: int, comment: str, now: dt.datetime, actor: str) -> Plan:
+    """One satisfaction score per resolution (a reopen clears it, so a new one can follow)."""
+    if isinstance(score, bool) or score not in (1, 2, 3, 4, 5):
+        raise ValidationError(f"SCORE must be 1 to 5; got {score}")
+    if ticket.is_open:
+        raise SdeskError(f"{ticket.id} is {ticket.status}: satisfaction is recorded after "
+                         "resolution")
+    if ticket.csat is not None:
+        raise SdeskError(f"{ticket.id} already has a satisfaction score ({ticket.csat.score}/5 "
+                         f"at {ticket.csat.at.isoformat()}); one per resolution")
+    comment = check_text("comment", comment).strip()
+    tid, rule = ticket.id, "standard: customer satisfaction"
+    text = f"Satisfaction {score}/5" + (f": {comment}" if comment else "")
+    return Plan([
+        SetField(tid, rule, f"score {score}/5", field="csat",
+                 value=Csat(score=score, at=now, comment=comment)),
+        AddEntry(tid, rule, "satisfaction recorded", entry=JournalEntry(
+            at=now, by=actor, text=text, kind="csat", visibility="internal", rule=rule)),
+    ])
+
+
+def stale_cutoff(now: dt.datetime, days: int, cal: Calendar) -> dt.datetime:
+    """The moment `days` business days before `now` (same wall-clock time): a ticket whose
+    customer heard nothing since before it is stale. Weekends and holidays do not count."""
+    if days < 1:
+        raise ValidationError(f"--days must be at least 1; got {days}")
+    local = now.astimezone(cal.tz)
+    day, counted = local.date(), 0
+    while counted < days:
+        day -= dt.timedelta(days=1)
+        if cal.is_business_day(day):
+            counted += 1
+    return dt.datetime.combine(day, local.time(), tzinfo=cal.tz)

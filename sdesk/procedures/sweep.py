@@ -1,0 +1,221 @@
+"""The sweep: the promises the desk keeps by itself, run from cron or a CI schedule.
+
+A pure procedure: tickets as the index sees them (plus their holds), the reference data, the
+settings and `now` in; a Plan out. `sdesk sweep` shows it (--dry-run) or applies it as one
+commit. The rules (docs/sweep.md has the table; tests/test_sweep.py tests it as one):
+
+- SLA warnings: when 75 % and when 100 % of the time to respond (until the first response) or
+  to resolve is used, the owning team's supervisor is told, once per threshold per ticket. The
+  ticket remembers it in a flag (`sla-respond-75`, `sla-resolve-100` ...). Time is measured on
+  the ticket's SLA clock (business hours from the calendar, holidays excluded, or 24x7) with
+  the time on hold left out; a ticket on hold (its clock paused) is never warned. A ticket
+  found past due is told once at 100 % (the 75 % flag is set with it; no late 75 % mail).
+- Updates owed: an assigned open ticket whose customer has had no public update for
+  `[sweep] update_days` business days reminds its assignee, once per quiet spell (flag
+  `update-reminded`, dropped by the sweep once the customer has had an update).
+- Closing: a ticket resolved more than `[sweep] close_after_days` business days ago is closed.
+- Unowned: a new ticket nobody owns (no assignee) for more than `[sweep] unowned_hours`
+  business hours is flagged (`unowned-reported`) and its team's leads (else the Service Desk
+  Leads of roles.toml) are told, once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sdesk.core.model import Hold, JournalEntry
+from sdesk.core.reference import Reference
+from sdesk.procedures.plan import AddEntry, Notify, Plan, SetField
+
+THRESHOLDS = (75, 100)  # per cent of the time to respond or to resolve
+UPDATE_FLAG = "update-reminded"
+UNOWNED_FLAG = "unowned-reported"
+R_SLA = "standard: SLA warning at {pct}% of the time to {kind}"
+R_UPDATE = "standard: regular updates to the customer"
+R_CLOSE = "standard: close {days} business days after resolution"
+R_UNOWNED = "standard: new tickets owned promptly"
+
+
+@dataclass(frozen=True)
+class SweepSettings:
+    """sdesk.toml [sweep]: business days without a public update, business days from
+    resolution to closing, business hours a new ticket may stay unowned."""
+
+    update_days: int = 3
+    close_after_days: int = 5
+    unowned_hours: float = 2.0
+
+
+@dataclass(frozen=True)
+class Watched:
+    """A ticket as the sweep sees it (from the index; `holds` from the file, only for tickets
+    that were ever on hold). Times are aware."""
+
+    id: str
+    title: str
+    status: str
+    priority: int
+    team: str
+    assignee: str
+    flags: tuple[str, ...]
+    opened_at: dt.datetime
+    respond_by: dt.datetime | None
+    resolve_by: dt.datetime | None
+    first_response_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    last_update: dt.datetime
+    on_hold: bool
+    holds: tuple[Hold, ...] = ()
+
+
+@dataclass(frozen=True)
+class SweepContext:
+    """What the sweep may look at besides the tickets."""
+
+    reference: Reference
+    now: dt.datetime
+    actor: str
+    settings: SweepSettings
+
+
+def business_days_before(now: dt.datetime, days: int, ref: Reference) -> dt.datetime:
+    """The moment `days` business days before `now` (weekends and holidays skipped)."""
+    from sdesk.procedures.resolve import stale_cutoff
+
+    return stale_cutoff(now, days, ref.calendar)
+
+
+def sweep(tickets: Iterable[Watched], ctx: SweepContext) -> Plan:
+    """Every warning, reminder, closing and flag due now, as one plan (ticket order kept)."""
+    plan = Plan()
+    s = ctx.settings
+    quiet = business_days_before(ctx.now, s.update_days, ctx.reference)
+    closing = business_days_before(ctx.now, s.close_after_days, ctx.reference)
+    for t in tickets:
+        if t.status == "resolved":
+            if t.resolved_at is not None and t.resolved_at < closing:
+                _close(plan, t, ctx)
+            continue
+        if t.status == "closed":
+            continue
+        flags = list(t.flags)
+        for kind in ("respond", "resolve"):
+            flags = _sla(plan, t, kind, flags, ctx)
+        flags = _update(plan, t, flags, quiet, ctx)
+        flags = _unowned(plan, t, flags, ctx)
+        if flags != list(t.flags):
+            plan.add(SetField(t.id, "sweep: remember what was sent", "flags remembered",
+                              field="flags", value=flags))
+    return plan
+
+
+def used_fraction(t: Watched, due: dt.datetime, ref: Reference, now: dt.datetime) -> float:
+    """The share of the time from opening to `due` that has been used by `now`, both measured
+    on the ticket's SLA clock with time on hold left out (1.0 or more at or past due)."""
+    from sdesk.core import sla
+
+    clock = ref.sla.target(t.priority).clock
+    cal = ref.calendar
+
+    def net(end: dt.datetime) -> float:
+        minutes = sla.elapsed_minutes(t.opened_at, end, clock, cal)
+        for hold in t.holds:
+            stop = min(hold.end or end, end)
+            if stop > hold.start:
+                minutes -= sla.elapsed_minutes(max(hold.start, t.opened_at), stop, clock, cal)
+        return max(minutes, 0.0)
+
+    budget = net(due)
+    return 1.0 if budget <= 0 else net(now) / budget
+
+
+def _sla(plan: Plan, t: Watched, kind: str, flags: list[str], ctx: SweepContext) -> list[str]:
+    due = t.respond_by if kind == "respond" else t.resolve_by
+    if due is None or t.on_hold or (kind == "respond" and t.first_response_at is not None):
+        return flags
+    if f"sla-{kind}-100" in flags:
+        return flags
+    if ctx.now >= due:
+        pct = 100
+    elif f"sla-{kind}-75" not in flags and used_fraction(t, due, ctx.reference, ctx.now) >= 0.75:
+        pct = 75
+    else:
+        return flags
+    rule = R_SLA.format(pct=pct, kind=kind)
+    to = _supervisor(t.team, ctx.reference)
+    word = "Respond By" if kind == "respond" else "Resolve By"
+    when = due.astimezone(ctx.reference.calendar.tz).strftime("%Y-%m-%d %H:%M %Z")
+    state = (f"is past its {word} ({when})" if pct == 100
+             else f"has used 75% of its time to {kind} ({word} {when})")
+    text = f"SLA warning: P{t.priority} {t.id} {state}; {to or 'nobody'} told."
+    plan.add(AddEntry(t.id, rule, f"SLA warning {pct}% ({kind})", entry=JournalEntry(
+        at=ctx.now, by=ctx.actor, text=text, kind="system", visibility="internal", rule=rule)))
+    if to:
+        plan.add(Notify(t.id, rule, f"supervisor told: {pct}% of the time to {kind} used",
+                        to=(to,), subject=f"SLA {pct}%: {t.id} {t.title}",
+                        body=f"{t.id} ({t.team or 'no team'}, assignee {t.assignee or 'none'}) "
+                             f"{state}.\n\nsdesk show {t.id}\n"))
+    marks = [f"sla-{kind}-{p}" for p in THRESHOLDS if p <= pct]
+    return flags + [m for m in marks if m not in flags]
+
+
+def _update(plan: Plan, t: Watched, flags: list[str], quiet: dt.datetime,
+            ctx: SweepContext) -> list[str]:
+    owed = bool(t.assignee) and t.last_update < quiet
+    if not owed:
+        return [f for f in flags if f != UPDATE_FLAG]  # updated since: the next spell counts anew
+    if UPDATE_FLAG in flags:
+        return flags
+    tech = ctx.reference.technicians.get(t.assignee)
+    days = ctx.settings.update_days
+    reason = f"assignee reminded: no public update for {days} business days"
+    if tech is not None and tech.email:
+        plan.add(Notify(t.id, R_UPDATE, reason, to=(tech.email,),
+                        subject=f"Update owed: {t.id} {t.title}",
+                        body=f"The customer of {t.id} has had no update since "
+                             f"{t.last_update:%Y-%m-%d %H:%M}. Please send one "
+                             f"(sdesk note {t.id} --public ...).\n"))
+    plan.add(AddEntry(t.id, R_UPDATE, reason, entry=JournalEntry(
+        at=ctx.now, by=ctx.actor, kind="system", visibility="internal", rule=R_UPDATE,
+        text=f"Reminder: the customer has had no update for {days} business days; "
+             f"{t.assignee} reminded.")))
+    return [*flags, UPDATE_FLAG]
+
+
+def _unowned(plan: Plan, t: Watched, flags: list[str], ctx: SweepContext) -> list[str]:
+    if t.status != "new" or t.assignee or UNOWNED_FLAG in flags:
+        return flags
+    from sdesk.core import sla
+
+    waited = sla.business_minutes_between(t.opened_at, ctx.now, ctx.reference.calendar) / 60.0
+    if waited <= ctx.settings.unowned_hours:
+        return flags
+    known = ctx.reference.teams.get(t.team)
+    leads = known.leads if known is not None and known.leads else ctx.reference.leads_email
+    reason = f"leads told: new and unowned for {waited:.1f} business hours"
+    if leads:
+        plan.add(Notify(t.id, R_UNOWNED, reason, to=(leads,),
+                        subject=f"Unowned: {t.id} {t.title}",
+                        body=f"{t.id} ({t.team or 'no team'}) was opened "
+                             f"{t.opened_at:%Y-%m-%d %H:%M} and nobody owns it yet.\n"))
+    plan.add(AddEntry(t.id, R_UNOWNED, reason, entry=JournalEntry(
+        at=ctx.now, by=ctx.actor, kind="system", visibility="internal", rule=R_UNOWNED,
+        text=f"Unowned for {waited:.1f} business hours; {leads or 'nobody'} told.")))
+    return [*flags, UNOWNED_FLAG]
+
+
+def _close(plan: Plan, t: Watched, ctx: SweepContext) -> None:
+    from sdesk.procedures.resolve import close_plan
+
+    days = ctx.settings.close_after_days
+    plan.extend(close_plan(t.id, ctx.now, ctx.actor, R_CLOSE.format(days=days),
+                           f"closed: resolved more than {days} business days ago").actions)
+
+
+def _supervisor(team: str, ref: Reference) -> str:
+    known = ref.teams.get(team)
+    if known is not None and known.supervisor:
+        return known.supervisor
+    return ref.leads_email

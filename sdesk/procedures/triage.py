@@ -1,0 +1,586 @@
+"""The dispatcher's pre-assignment analysis (dispatcher guide: INCIDENT and SERVICE REQUEST
+PRE-ASSIGNMENT ANALYSIS), as a pure function: (ticket, context) -> Plan.
+
+Every action carries the guide's rule (`incident-1 ...`, `request-3 ...`) and a one-line
+reason. Only unassigned tickets in status `new` are triaged; the outcome is either status
+`triaged` (ready for assignment), a hand-back to the Service Desk (status `new`, a flag saying
+why), a route to the Asset Team or the Inventory Control Manager, or a duplicate resolved.
+Re-running triage plans nothing new: triaged tickets are skipped, hand-back flags stop a second
+hand-back until `--recheck`, and `priority-review` / `trend-reported` flags stop a second
+notification. Tasks are never triaged: they are worked by their parent's team. docs/triage.md
+walks through every rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sdesk.core import sla
+from sdesk.core.model import JournalEntry, Resolution, Ticket
+from sdesk.core.reference import Reference, Team
+from sdesk.procedures.judgements import on_site, priority_fit, problems, similarity
+from sdesk.procedures.lexicon import Words, words
+from sdesk.procedures.plan import AddEntry, Finding, Notify, Plan, SetField, reassignment, set_field
+from sdesk.procedures.proposals import flag, group_key, settled
+from sdesk.procedures.relations import Peer, parent_case
+from sdesk.procedures.similarity import PeerView, TriageSettings
+
+I1 = "incident-1 agency and service supported"
+I2 = "incident-2 priority matches SLA chart"
+I3 = "incident-3 resolve by and VIP"
+I4 = "incident-4 one group, one problem"
+I5 = "incident-5 same person, same subject"
+I6 = "incident-6 many people, same problem"
+I_READY = "incident ready for assignment"
+ON_SITE = "on site or remote (assignment reads it)"
+REVIEW = "triage: the dispatcher's review of proposals"
+TASKS = "tasks follow their parent"
+SKIP = "triage: only unassigned new tickets"
+
+HAND_BACK_FLAGS = ("unsupported", "needs-separation", "software-form", "needs-service")
+
+
+@dataclass(frozen=True)
+class TriageContext:
+    """Everything triage may look at besides the ticket. `view` holds the other open tickets
+    (from the index); `licences_in_use` counts, per software name, tickets holding a seat
+    (Request-4; what holds a seat is defined in sdesk/store/queries.py, built by sdesk/store/contexts.py)."""
+
+    reference: Reference
+    now: dt.datetime
+    actor: str
+    view: PeerView
+    settings: TriageSettings = field(default_factory=TriageSettings)
+    licences_in_use: Mapping[str, int] | None = None
+    new_id: Callable[[str], str] | None = None  # IDs for parent cases (--create-parents)
+    create_parents: bool = False
+    split: str = ""  # the dispatcher's --split reason
+    recheck: bool = False  # re-run rules on tickets handed back earlier
+    seats_taken: dict[str, int] = field(default_factory=dict)  # seats this batch took
+    cache: dict[str, Any] = field(default_factory=dict)  # per batch: the trend groups
+
+
+class _Draft:
+    """The plan for one ticket as it is built; tracks flags and team so actions compose."""
+
+    def __init__(self, ticket: Ticket, ctx: TriageContext) -> None:
+        self.t, self.ctx, self.ref = ticket, ctx, ctx.reference
+        self.plan = Plan()
+        self.flags = list(ticket.flags)
+        self.team = ticket.team
+
+    def set(self, rule: str, reason: str, name: str, value: object) -> None:
+        self.plan.add(set_field(self.t.id, rule, reason, name, value))
+
+    def note(self, rule: str, text: str, public: bool = False) -> None:
+        entry = JournalEntry(at=self.ctx.now, by=self.ctx.actor, text=text, kind="triage",
+                             visibility="public" if public else "internal", rule=rule)
+        self.plan.add(AddEntry(self.t.id, rule, "journal", entry=entry))
+
+    def flag(self, name: str, rule: str, reason: str) -> None:
+        if name not in self.flags:
+            self.flags.append(name)
+            self.set(rule, reason, "flags", list(self.flags))
+
+    def unflag(self, names: Iterable[str], rule: str, reason: str) -> None:
+        kept = [f for f in self.flags if f not in set(names)]
+        if kept != self.flags:
+            self.flags = kept
+            self.set(rule, reason, "flags", list(kept))
+
+    def move(self, team: str, rule: str, reason: str) -> None:
+        """Change the owning team. Leaving the Service Desk is dispatch; any other move is a
+        reassignment and counts a hop (the reassignments KPI)."""
+        if team == self.team:
+            return
+        if not _is_service_desk(self.ref, self.team):
+            self.plan.add(reassignment(self.t, rule, "one more hop between teams"))
+        self.set(rule, reason, "team", team)
+        self.team = team
+
+    def notify(self, rule: str, to: str, subject: str, body: str) -> None:
+        self.plan.add(Notify(self.t.id, rule, f"tell {to}", to=(to,), subject=subject,
+                             body=_staff_body(self.t, body)))
+
+    def find(self, rule: str, reason: str) -> None:
+        self.plan.add(Finding(self.t.id, rule, reason))
+
+    def propose(self, kind: str, key: str, rule: str, evidence: str) -> bool:
+        """Propose a judgement (flag `proposed:KIND:KEY`, a note with the evidence) unless the
+        dispatcher already accepted or rejected this very proposal or it is pending."""
+        state = settled(self.flags, kind, key)
+        if state:
+            self.find(rule, f"{kind} ({key}) was {state} by the dispatcher; not proposed again")
+            return False
+        name = flag(kind, key)
+        if name in self.flags:
+            self.find(rule, f"proposal pending ({kind}): {evidence}")
+            return False
+        self.flag(name, rule, f"proposed: {evidence}")
+        self.note(rule, f"Proposed ({kind}): {evidence}. Accept: sdesk triage {self.t.id} "
+                        f"--accept {kind}; reject: sdesk triage {self.t.id} --reject {kind}.")
+        return True
+
+    def ready(self, rule: str, team: str, route: str, summary: str) -> None:
+        if team != self.team:
+            self.move(team, rule, route)
+        self.set(rule, f"ready for assignment in {team}", "status", "triaged")
+        self.note(rule, f"Pre-assignment analysis done: ready for assignment in {team}. "
+                        f"{summary}".strip())
+
+    def hand_back(self, rule: str, flag: str, why: str, leads: bool = True) -> None:
+        """The guide's "send it back to the Service Desk": note why, flag, notify the leads."""
+        desk = self.ref.service_desk
+        self.move(desk, rule, f"back to {desk}: {why}")
+        if self.t.status != "new":
+            self.set(rule, "back in the Service Desk's unassigned queue", "status", "new")
+        self.flag(flag, rule, why)
+        self.note(rule, f"Handed back to {desk}: {why}")
+        if leads:
+            self.notify(rule, self.ref.leads_email, f"Handed back to the Service Desk: {flag}",
+                        f"Handed back to {desk} by {self.ctx.actor}.\nReason: {why}\n")
+
+
+def _staff_body(t: Ticket, text: str) -> str:
+    return (f"{text.rstrip()}\n\nTicket:    {t.id}\nTitle:     {t.title}\nType:      {t.type}\n"
+            f"Service:   {t.service or '-'}\nAgency:    {t.requester.agency or '-'}\n"
+            f"Priority:  P{t.priority}\nRequester: {t.requester.name or t.requester.email or '-'}\n")
+
+
+def _is_service_desk(ref: Reference, team: str) -> bool:
+    return team.casefold() == ref.service_desk.casefold()
+
+
+def _team(ref: Reference, name: str) -> Team | None:
+    wanted = name.casefold()
+    return next((t for t in ref.teams.values() if t.name.casefold() == wanted), None)
+
+
+# ---- single ticket --------------------------------------------------------------------------
+
+
+def triage_ticket(ticket: Ticket, ctx: TriageContext) -> Plan:
+    """The pre-assignment analysis of one ticket, in the guide's order."""
+    d = _Draft(ticket, ctx)
+    if ticket.type == "task":
+        d.find(TASKS, "tasks are not triaged: a task is worked by its parent's team "
+                      f"({ticket.parent or 'no parent'})")
+        return d.plan
+    if ticket.status != "new" or ticket.assignee:
+        who = f", assigned to {ticket.assignee}" if ticket.assignee else ""
+        d.find(SKIP, f"nothing to do: status {ticket.status}{who}")
+        return d.plan
+    held = [f for f in ticket.flags if f in HAND_BACK_FLAGS]
+    if held and not ctx.recheck:
+        d.find(SKIP, f"waiting for the Service Desk ({', '.join(held)}); fix the ticket, then "
+                     "run triage with --recheck")
+        return d.plan
+    if held:
+        d.unflag(held, SKIP, "re-checked after the Service Desk's changes")
+    if ticket.type == "incident":
+        _incident(d)
+    else:
+        from sdesk.procedures.triage_requests import request
+
+        request(d)
+    return d.plan
+
+
+def _route_target(t: Ticket, ref: Reference) -> Team | None:
+    """The team that should own the ticket: its team, or for a Service Desk ticket the team
+    that provides its service (the first route is dispatch, not a reassignment)."""
+    current = _team(ref, t.team)
+    if (current is None or current.kind == "service-desk") and t.service:
+        providers = ref.teams_for_service(t.service)
+        if providers:
+            return providers[0]
+    return current
+
+
+def _unsupported(t: Ticket, team: Team | None, ref: Reference) -> tuple[str, str]:
+    """(flag, why) when the owning team does not provide the service or support the agency."""
+    if not t.service:
+        return "needs-service", "no service recorded; set the service so it can be routed"
+    if team is None:
+        return "unsupported", f"owning team {t.team!r} is not in reference/teams.toml"
+    if not team.provides(t.service):
+        others = [p.name for p in ref.teams_for_service(t.service)]
+        where = f"it is provided by {', '.join(others)}" if others else "no team provides it"
+        return "unsupported", f"{team.name} does not provide {t.service!r} ({where})"
+    agency = t.requester.agency
+    if agency and not team.supports_agency(agency):
+        return "unsupported", f"{agency} is not on {team.name}'s Supported Agencies list"
+    return "", ""
+
+
+def _incident(d: _Draft) -> None:
+    t, ref = d.t, d.ref
+    target = _route_target(t, ref)
+    flag_name, why = _unsupported(t, target, ref)
+    if flag_name:
+        d.hand_back(I1, flag_name, why)
+        return
+    assert target is not None
+    agency = t.requester.agency or "no agency recorded"
+    d.find(I1, f"{target.name} provides {t.service!r} and supports {agency}")
+    _priority_check(d, target)
+    _priority_fit(d)
+    _resolve_by_and_vip(d)
+    if d.ctx.split:
+        d.hand_back(I4, "needs-separation", f"separate it: the dispatcher says: {d.ctx.split}")
+        return
+    _separation(d)
+    if _duplicate(d):
+        return
+    _trend(d, target)
+    _on_site(d)
+    _skills(d, t.service)
+    route = f"{t.service!r} is provided by {target.name}"
+    d.ready(I_READY, target.name, route, f"P{t.priority}, Resolve By "
+            f"{_stamp(t.resolve_by, d.ref.calendar.tz)}{', VIP' if t.vip else ''}.")
+
+
+def _stamp(when: dt.datetime | None, tz: dt.tzinfo | None = None) -> str:
+    if when is None:
+        return "-"
+    return (when.astimezone(tz) if tz else when).strftime("%Y-%m-%d %H:%M %Z").strip()
+
+
+def _priority_check(d: _Draft, team: Team) -> None:
+    t, chart = d.t, d.ref.sla
+    expected = chart.priority_for(t.impact, t.urgency)
+    if t.priority == expected:
+        d.find(I2, f"P{t.priority} matches the SLA chart (impact {t.impact} x urgency {t.urgency})")
+        return
+    if any(e.kind == "priority" for e in t.journal):
+        d.find(I2, f"P{t.priority} was set by a supervisor (see the journal); not flagged again")
+        return
+    if "priority-review" in d.flags:
+        d.find(I2, "priority already flagged for the supervisor")
+        return
+    why = (f"P{t.priority} ({chart.target(t.priority).name}) but impact {t.impact} x urgency "
+           f"{t.urgency} gives P{expected} ({chart.target(expected).name}: "
+           f"{chart.target(expected).description})")
+    _flag_priority(d, team, why, expected)
+
+
+def _flag_priority(d: _Draft, team: Team | None, why: str, expected: int) -> None:
+    """Flag priority-review, note why and mail the owning team's supervisor: the supervisor
+    decides (sdesk priority); triage never changes the priority."""
+    t = d.t
+    supervisor = team.supervisor if team is not None else d.ref.team(d.ref.service_desk).supervisor
+    d.flag("priority-review", I2, f"supervisor to review: {why}")
+    d.note(I2, f"Priority does not match the SLA chart: {why}. Flagged for {supervisor}; "
+               "the supervisor decides (sdesk priority).")
+    d.notify(I2, supervisor, "Priority review",
+             f"The priority may not match the SLA chart: {why}.\nTo change it: sdesk priority "
+             f"{t.id} {expected} --reason '...'\nTo keep it: sdesk priority {t.id} {t.priority} "
+             "--reason '...'\n")
+
+
+def _priority_fit(d: _Draft) -> None:
+    """Priority against the work: the text (affected users, agency-wide words, a deadline, a
+    VIP) compared with the SLA chart's descriptions; a different priority is proposed."""
+    t = d.t
+    if "priority-review" in d.flags or any(e.kind == "priority" for e in t.journal):
+        return
+    fit = priority_fit(t.title, t.description, t.vip, d.ref)
+    if fit.priority is None or fit.priority == t.priority:
+        return
+    name = d.ref.sla.target(fit.priority).name
+    d.propose("priority", f"P{fit.priority}", I2,
+              f"the text describes P{fit.priority} ({name}), the ticket is P{t.priority}: "
+              f"{fit.evidence}; the supervisor decides")
+
+
+def _on_site(d: _Draft) -> None:
+    """On site or remote: the text says the work needs someone there (no power, cabling, a
+    jam, install at the desk): proposed for the dispatcher to confirm."""
+    t = d.t
+    if not t.remote:
+        return
+    said = on_site(t.title, t.description)
+    if said:
+        d.propose("on-site", "text", ON_SITE, f"the text says {said!r}: work on site "
+                                              "(remote = false)")
+
+
+def _skills(d: _Draft, service: str) -> None:
+    """The skills the service usually needs (service catalogue), named for the dispatcher."""
+    info = d.ref.service_info(service) if service else None
+    if info is not None and info.skills and not d.t.skills:
+        d.find(I_READY, f"{info.name} usually needs: {', '.join(info.skills)} "
+                        f"(sdesk set {d.t.id} skills=...)")
+
+
+def _resolve_by_and_vip(d: _Draft) -> None:
+    t = d.t
+    if t.resolve_by is None:
+        due = sla.resolve_by(t.opened_at, t.priority, d.ref)
+        d.set(I3, f"Resolve By from the SLA chart for P{t.priority}", "resolve_by", due)
+        return
+    d.find(I3, f"Resolve By {_stamp(t.resolve_by, d.ref.calendar.tz)}; VIP {'yes' if t.vip else 'no'} "
+               "(both order the assignment queue)")
+
+
+def _separation(d: _Draft) -> None:
+    """One group, one problem: two clauses that each name a problem of a different service
+    ("Printer offline; VPN also not connecting"), or services of two teams sharing one "both
+    ... down", are proposed for separation. One clause naming a device and a service ("Laptop
+    can't connect to VPN") is one problem."""
+    found = problems(d.t.title, d.ref)
+    if not found.two_or_more:
+        return
+    parts = "; ".join(found.clauses)
+    d.propose("separation", "+".join(sorted(found.services)), I4,
+              f"the title names {len(found.services)} problems ({', '.join(found.services)}): "
+              f"{parts}")
+
+
+def _earliest_similar(d: _Draft) -> tuple[Peer, str, float] | None:
+    """The first open report from the same requester on the same subject (score at least
+    `similarity`), with the explanation; later reports are named in a finding."""
+    t, ctx = d.t, d.ctx
+    mine = _words(d)
+    threshold = ctx.settings.similarity
+    best: tuple[Peer, str, float] | None = None
+    later: list[str] = []
+    for peer in ctx.view.from_requester(t.requester.email) if t.requester.email else []:
+        if peer.id == t.id or peer.type != t.type:
+            continue
+        sim = similarity(mine, ctx.view.words_of(peer.id, d.ref))
+        if sim.score < threshold:
+            continue
+        if (peer.opened_at, peer.id) >= (t.opened_at, t.id):
+            later.append(peer.id)
+        elif best is None or (peer.opened_at, peer.id) < (best[0].opened_at, best[0].id):
+            best = (peer, sim.explain(threshold), sim.score)
+    if best is None and later:
+        d.find(I5, f"later reports from {t.requester.email} on this subject ({', '.join(later)}) "
+                   "are proposed as duplicates of this one when triaged")
+    return best
+
+
+def _words(d: _Draft) -> Words:
+    if d.t.id in d.ctx.view.peers and d.ctx.view.peers[d.t.id].title == d.t.title:
+        return d.ctx.view.words_of(d.t.id, d.ref)
+    return words(d.t.title, d.ref)
+
+
+def _duplicate(d: _Draft) -> bool:
+    """Same person, same subject: related at once to the first report; resolved as its
+    duplicate without asking only at or above `auto_duplicate`, else proposed."""
+    found = _earliest_similar(d)
+    if found is None:
+        return False
+    first, why, score = found
+    t, auto = d.t, d.ctx.settings.auto_duplicate
+    if first.id not in t.related and not settled(d.flags, "duplicate", first.id):
+        d.set(I5, f"related at once to {first.id}: {why}", "related", [*t.related, first.id])
+    if score >= auto and not settled(d.flags, "duplicate", first.id):
+        resolve_duplicate(d, first.id, first.title,
+                          f"{why}; at or above auto_duplicate {auto:.2f}, so without asking")
+        return True
+    d.propose("duplicate", first.id, I5, f"same person, same subject as {first.id} "
+                                         f"({first.title!r}): {why}")
+    return False
+
+
+def resolve_duplicate(d: _Draft, first_id: str, first_title: str, why: str) -> None:
+    """Resolve the draft's ticket as a duplicate of `first_id` and tell the customer (the
+    public resolution only)."""
+    t, ctx = d.t, d.ctx
+    summary = (f"Resolved as a duplicate of {first_id}, which you reported earlier about the same "
+               f"problem; we will keep you updated there.")
+    d.set(I5, f"duplicate of {first_id}: {why}", "duplicate_of", first_id)
+    d.set(I5, "duplicate resolved", "status", "resolved")
+    d.set(I5, "duplicate resolved", "resolved_at", ctx.now)
+    d.set(I5, "duplicate resolved", "resolution",
+          Resolution(code="duplicate", summary=summary, by=ctx.actor))
+    d.note(I5, f"Same person, same subject as {first_id} ({first_title!r}): {why}. "
+               f"Resolved as its duplicate; work continues on {first_id}.")
+    if t.requester.email:
+        from sdesk.procedures.notes import customer_update
+
+        if t.first_response_at is None:
+            d.set(I5, "first response: the resolution message", "first_response_at", ctx.now)
+        d.plan.add(customer_update(t, f"Resolved as a duplicate: {t.title}", summary, rule=I5))
+
+
+def _trend(d: _Draft, team: Team) -> None:
+    """Many people, same problem: every open incident in the window (any service) grouped with
+    this one through similar titles. At or above `auto_trend` the supervisor is told without
+    asking; at `trend_similarity` it is proposed. A parent case is proposed (or made with
+    --create-parents)."""
+    t, ctx = d.t, d.ctx
+    if t.parent:
+        d.find(I6, f"already a child of {t.parent}")
+        return
+    weak, strong = _trend_group(d)
+    need = ctx.settings.trend_requesters
+    people = {p.requester_email for p in weak} | {t.requester.email.lower() or t.id}
+    if len(people) < need:
+        return
+    ids = sorted(p.id for p in weak)
+    why = (f"{len(people)} people report similar incidents within "
+           f"{ctx.settings.trend_window_hours:g} h (threshold {need}): {', '.join([t.id, *ids])}")
+    parents = sorted({p.parent for p in weak if p.parent})
+    if parents:
+        if ctx.create_parents:
+            d.set(I6, f"{why}; the others are children of {parents[0]}", "parent", parents[0])
+        else:
+            d.find(I6, f"{why}; link it: sdesk relate {t.id} {parents[0]} --as parent")
+        return
+    told = "trend-reported" in d.flags or any("trend-reported" in p.flags for p in weak)
+    sure = len({p.requester_email for p in strong} | {t.requester.email.lower() or t.id}) >= need
+    if ctx.create_parents and ctx.new_id is not None:
+        children = [Peer.of(t), *(p for p in weak if not p.parent)]
+        made = parent_case(children, ctx.new_id, ctx.reference, ctx.now, ctx.actor, I6)
+        d.plan.extend(made.actions)
+        tell_trend(d, team, why + f"; parent case {made.actions[0].ticket} created")
+    elif told:
+        d.find(I6, f"{why}; the supervisor was already told")
+    elif sure:
+        d.find(I6, f"proposed parent case: sdesk parent new --from {' '.join([t.id, *ids])}")
+        tell_trend(d, team, f"{why} (score at or above auto_trend "
+                            f"{ctx.settings.auto_trend:.2f}, so without asking)")
+    else:
+        d.propose("trend", group_key([t.id, *ids]), I6,
+                  f"{why}; parent case: sdesk parent new --from {' '.join([t.id, *ids])}")
+
+
+def tell_trend(d: _Draft, team: Team | None, why: str) -> None:
+    """Mail the supervisor about a possible trend, once (flag trend-reported)."""
+    supervisor = team.supervisor if team is not None else d.ref.team(d.ref.service_desk).supervisor
+    d.flag("trend-reported", I6, "supervisor told of a possible trend")
+    d.notify(I6, supervisor, "Possible trend: many people, same problem",
+             f"Possible trend or system problem: {why}.\n")
+
+
+def _trend_group(d: _Draft) -> tuple[list[Peer], list[Peer]]:
+    """The open incidents grouped with this one (other requesters' reports, transitively)
+    through titles scoring at least trend_similarity (weak) and at least auto_trend (strong),
+    each link between two incidents opened within trend_window_hours of each other."""
+    t, view = d.t, d.ctx.view
+    groups = d.ctx.cache.get("trend")
+    if groups is None or t.id not in view.peers:
+        groups = d.ctx.cache["trend"] = _trend_groups(d)
+    weak, strong = groups
+    out = []
+    for roots in (weak, strong):
+        mine = roots.get(t.id)
+        out.append([view.peers[i] for i, r in roots.items()
+                    if r == mine and i != t.id and i in view.peers] if mine else [])
+    return out[0], out[1]
+
+
+def _trend_groups(d: _Draft) -> tuple[dict[str, str], dict[str, str]]:
+    """Every open incident's group (ticket -> group name), weak and strong, computed once per
+    batch: incidents are compared only within the window and only when they name a service in
+    common (or, naming none, a word): an inverted index, so a batch of 1,000 stays fast."""
+    ctx, ref, view = d.ctx, d.ref, d.ctx.view
+    window = dt.timedelta(hours=ctx.settings.trend_window_hours)
+    low, high = ctx.settings.trend_similarity, ctx.settings.auto_trend
+    incidents = sorted((p for p in view.peers.values()
+                        if p.type == "incident" and p.requester_email),
+                       key=lambda p: (p.opened_at, p.id))
+    if d.t.id not in view.peers and d.t.type == "incident":
+        incidents.append(Peer.of(d.t))
+        incidents.sort(key=lambda p: (p.opened_at, p.id))
+    weak = _UnionFind()
+    strong = _UnionFind()
+    buckets: dict[str, list[Peer]] = {}
+    texts = {p.id: (view.words_of(p.id, ref) if p.id in view.peers else _words(d))
+             for p in incidents}
+    for p in incidents:
+        weak.add(p.id)
+        strong.add(p.id)
+        for key in _keys(texts[p.id]):
+            buckets.setdefault(key, []).append(p)
+    scores: dict[tuple[str, str], float] = {}
+    for members in buckets.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                if b.opened_at - a.opened_at > window:
+                    break
+                if a.requester_email == b.requester_email:
+                    continue
+                pair = (a.title, b.title)
+                score = scores.get(pair)
+                if score is None:
+                    score = scores[pair] = similarity(texts[a.id], texts[b.id]).score
+                if score >= low:
+                    weak.join(a.id, b.id)
+                if score >= high:
+                    strong.join(a.id, b.id)
+    return weak.roots(), strong.roots()
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def add(self, item: str) -> None:
+        self.parent.setdefault(item, item)
+
+    def find(self, item: str) -> str:
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def join(self, a: str, b: str) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+    def roots(self) -> dict[str, str]:
+        return {item: self.find(item) for item in self.parent}
+
+
+def _keys(w: Words) -> list[str]:
+    """Where a text sits in the window's inverted index: the services it names (a text naming
+    services only matches texts naming one of them), else its words."""
+    return [t for t in w.tokens if t.startswith("@")] or ["~" + t for t in w.tokens]
+
+
+# ---- batch and the supervisor's priority ----------------------------------------------------
+
+
+def triage_batch(tickets: Iterable[Ticket], ctx: TriageContext) -> Plan:
+    """Triage in the order tickets were opened (so the first report of a subject is the one
+    kept), each seeing what the plans before it decided."""
+    plan = Plan()
+    for ticket in sorted(tickets, key=lambda t: (t.opened_at, t.id)):
+        one = triage_ticket(ticket, ctx)
+        ctx.view.absorb(one)
+        plan.extend(one.actions)
+    return plan
+
+
+def change_priority(ticket: Ticket, priority: int, reason: str, ref: Reference,
+                    now: dt.datetime, actor: str) -> Plan:
+    """The supervisor's decision on a priority (incident-2): recorded in the journal, Resolve By
+    recomputed from the opening time (plus every paused span that has ended: holds, time
+    resolved before a reopen; docs/sla.md), the review flag cleared."""
+    rule = "incident-2 supervisor decides the priority"
+    target = ref.sla.target(priority)
+    due = sla.resolve_by_for(ticket, priority, ref)
+    plan = Plan()
+    if priority != ticket.priority:
+        plan.add(SetField(ticket.id, rule, f"P{ticket.priority} -> P{priority}",
+                          field="priority", value=priority))
+    if due != ticket.resolve_by:
+        plan.add(SetField(ticket.id, rule, f"Resolve By for P{priority}", field="resolve_by",
+                          value=due))
+        plan.add(SetField(ticket.id, rule, f"Respond By for P{priority}", field="respond_by",
+                          value=sla.respond_by(ticket.opened_at, priority, ref)))
+    if "priority-review" in ticket.flags:
+        plan.add(SetField(ticket.id, rule, "priority reviewed", field="flags",
+                          value=[f for f in ticket.flags if f != "priority-review"]))
+    verb = "kept" if priority == ticket.priority else f"changed from P{ticket.priority} to"
+    plan.add(AddEntry(ticket.id, rule, "journal", entry=JournalEntry(
+        at=now, by=actor, kind="priority", rule=rule,
+        text=f"Priority {verb} P{priority} ({target.name}): {reason}")))
+    return plan

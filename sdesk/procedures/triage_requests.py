@@ -1,0 +1,86 @@
+"""Triage of service requests and cases (dispatcher guide: SERVICE REQUEST PRE-ASSIGNMENT
+ANALYSIS): hardware or software, the Standard Desktop Software List, licence seats. Part of
+the pure triage procedure (sdesk/procedures/triage.py builds the draft; this module adds its actions).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sdesk.procedures.judgements import request_kind, software_named
+
+if TYPE_CHECKING:
+    from sdesk.procedures.triage import _Draft
+
+R1 = "request-1 hardware or software"
+R2 = "request-2 hardware to asset team"
+R3 = "request-3 software not on the list"
+R4 = "request-4 no licence free"
+R5 = "request-5 ready for assignment"
+SEAT = "licence-seat"  # flag: this request passed the licence check and holds a seat
+
+
+def request(d: _Draft) -> None:
+    """Hardware goes to the Asset Team; software not on the list (or not approved) back for a
+    Software Request Form; approved software with no licence free to Inventory Control; the
+    rest ready. The kind comes from the category, the software, the service's kind in the
+    catalogue, then the title and the description; a software the text names is recorded."""
+    from sdesk.procedures.triage import _route_target, _skills
+
+    t, ref = d.t, d.ref
+    k = request_kind(t.title, t.description, t.category, t.software, t.service, ref)
+    d.find(R1, f"a {k.kind} request ({k.evidence})" if k.kind
+           else f"neither hardware nor software ({k.evidence})")
+    if k.kind == "hardware":
+        d.ready(R2, ref.asset_team, "hardware: a quote or available inventory",
+                f"Hardware request: reassigned to {ref.asset_team} for a quote or available "
+                "inventory.")
+        return
+    if k.kind == "software":
+        written = t.software
+        if not written:
+            written = software_named(f"{t.title}\n{t.description}", ref)
+            if written:
+                d.set(R1, f"the text names {written} (Standard Desktop Software List)",
+                      "software", written)
+        software = ref.software_named(written) if written else None
+        if software is None or not software.approved:
+            _software_form(d, written, software is None)
+            return
+        if software.licences is not None and SEAT not in d.flags:
+            held = (d.ctx.licences_in_use or {}).get(software.name, 0)
+            used = held + d.ctx.seats_taken.get(software.name, 0)
+            free = software.licences - used
+            if free <= 0:
+                d.ready(R4, ref.inventory_team, "approved software with no licence free",
+                        f"{software.name}: {software.licences} licences, {used} held by "
+                        f"tickets, none free; to {ref.inventory_team} for a quote.")
+                return
+            d.find(R4, f"{software.name}: {free} of {software.licences} licences free; this "
+                       "request now holds one")
+            d.flag(SEAT, R4, f"holds a {software.name} licence seat")
+            d.ctx.seats_taken[software.name] = d.ctx.seats_taken.get(software.name, 0) + 1
+        elif software.licences is None:
+            d.find(R4, f"{software.name}: site licence")
+    target = _route_target(t, ref)
+    name = target.name if target is not None else t.team
+    _skills(d, t.service)
+    d.ready(R5, name, f"{t.service!r} is provided by {name}", "")
+
+
+def _software_form(d: _Draft, written: str, unlisted: bool) -> None:
+    t = d.t
+    what = written or "software not named"
+    why = (f"{what!r} is not on the Standard Desktop Software List" if unlisted
+           else f"{what!r} is listed but not approved")
+    d.hand_back(R3, "software-form", f"{why}; a Software Request Form is needed", leads=True)
+    text = (f"{what} needs a completed Software Request Form before it can be installed. "
+            "Please fill in the form and send it to the Service Desk; we will continue as soon "
+            "as it is approved.")
+    d.note(R3, text, public=True)
+    if t.first_response_at is None:
+        d.set(R3, "first public response", "first_response_at", d.ctx.now)
+    if t.requester.email:
+        from sdesk.procedures.notes import customer_update
+
+        d.plan.add(customer_update(t, f"Software Request Form needed: {t.title}", text, rule=R3))

@@ -1,0 +1,93 @@
+"""The dispatcher's review of triage proposals: accept or reject each pending proposal
+(`sdesk triage ID --accept KIND`, `--reject KIND`, or `--review` on a terminal). Pure:
+tickets and the triage context in, a Plan out. docs/triage.md, "Proposals".
+
+Accepting carries the judgement out: a duplicate is resolved (the customer is told), a
+separation hands the ticket back to the Service Desk (leads mailed), a trend mails the owning
+team's supervisor, a priority is flagged for the supervisor's decision (sdesk priority), on
+site sets remote = false. Rejecting changes nothing else. Either way the decision is kept on
+the ticket (`accepted:`/`rejected:` flags) and the same proposal is never made again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sdesk.core.model import Ticket
+from sdesk.procedures.plan import Plan
+from sdesk.procedures.proposals import ACCEPTED, REJECTED, flag, pending
+from sdesk.procedures.triage import (
+    I2,
+    I4,
+    I5,
+    I6,
+    ON_SITE,
+    REVIEW,
+    TriageContext,
+    _Draft,
+    _flag_priority,
+    _team,
+    resolve_duplicate,
+    tell_trend,
+)
+
+RULES = {"duplicate": I5, "separation": I4, "trend": I6, "priority": I2, "on-site": ON_SITE}
+
+
+def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
+           ctx: TriageContext) -> Plan:
+    """Accept the pending proposals of the kinds in `accept`, reject those in `reject` (a
+    kind in both is refused by the command), on each ticket; a finding when a ticket has
+    none of them pending."""
+    plan = Plan()
+    for ticket in tickets:
+        d = _Draft(ticket, ctx)
+        done = False
+        for kind, key in pending(ticket.flags):
+            if kind in accept:
+                _accept(d, kind, key)
+                done = True
+            elif kind in reject:
+                _decide(d, kind, key, REJECTED)
+                d.note(RULES[kind], f"Rejected by {ctx.actor}: the {kind} proposal ({key}); "
+                                    "not proposed again for the same evidence.")
+                done = True
+        if not done:
+            shown = ", ".join(f"{k} ({v})" for k, v in pending(ticket.flags)) or "none"
+            d.find(REVIEW, f"no pending {'/'.join(accept + reject)} proposal (pending: {shown})")
+        plan.extend(d.plan.actions)
+    return plan
+
+
+def _decide(d: _Draft, kind: str, key: str, state: str) -> None:
+    d.unflag([flag(kind, key)], RULES[kind], f"{kind} proposal {state}")
+    d.flag(flag(kind, key, state), RULES[kind], f"{kind} ({key}) {state} by {d.ctx.actor}")
+
+
+def _accept(d: _Draft, kind: str, key: str) -> None:
+    _decide(d, kind, key, ACCEPTED)
+    rule, actor = RULES[kind], d.ctx.actor
+    said = evidence(d.t, kind)
+    d.note(rule, f"Accepted by {actor}: the {kind} proposal ({key}).")
+    if kind == "duplicate":
+        peer = d.ctx.view.peers.get(key)
+        resolve_duplicate(d, key, peer.title if peer else key, f"accepted by {actor}; {said}")
+    elif kind == "separation":
+        d.hand_back(I4, "needs-separation", f"separate it: {key.replace('+', ' and ')} "
+                                            f"(accepted by {actor})")
+    elif kind == "trend":
+        tell_trend(d, _team(d.ref, d.team), f"{said} (accepted by {actor})")
+    elif kind == "priority":
+        expected = int(key.lstrip("P") or d.t.priority)
+        _flag_priority(d, _team(d.ref, d.team), f"{said} (accepted by {actor})", expected)
+    elif kind == "on-site":
+        d.set(ON_SITE, f"on site (accepted by {actor})", "remote", False)
+
+
+def evidence(t: Ticket, kind: str) -> str:
+    """The evidence the proposal carried: its triage note, without the how-to-answer tail."""
+    head = f"Proposed ({kind}): "
+    for entry in reversed(t.journal):
+        if entry.text.startswith(head):
+            return entry.text[len(head):].split(". Accept: ")[0]
+    return f"the {kind} proposal"

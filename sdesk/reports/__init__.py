@@ -1,0 +1,1 @@
+"""What supervisors read: KPIs, the report, the handover, from the index."""

@@ -1,0 +1,396 @@
+"""Key performance indicators over the summary index (docs/kpi.md has every formula).
+
+Everything is computed in SQLite over the index rows, never by reading ticket files: at
+100,000 tickets a file scan takes 20 s and `sdesk kpi` must answer in a fraction of a second.
+The index rows carry the per-ticket values KPIs derive (`sdesk.store.index.kpi_values`, called by
+`sdesk.store.index.row_of`): whether a resolution is counted and the clock hours to resolve. The
+business hours to resolve need the calendar and the holds, so the index stores them as NULL and
+`fill_business_hours` computes the missing ones on the next `sdesk kpi` (a row rewritten because
+its file changed comes back NULL; a calendar change empties the column). A ticket file is
+parsed only when the ticket was ever on hold (otherwise opened_at and resolved_at suffice).
+
+Each run is three scans of narrow covering indexes: resolutions (grouped by priority), openings
+(grouped by priority, channel and type, which also gives the volume breakdowns) and the
+backlog. Medians and p90s are read at their ranks from indexes sorted by the time to resolve
+(per group for --by: an index on (group, time)), so no time leaves SQLite and nothing is
+sorted; only --trend periods sort their times in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sdesk.store import Store
+
+GROUPS = {"team": "team", "technician": "assignee", "agency": "agency", "channel": "channel",
+          "type": "type", "priority": "priority"}
+FLAT = ["opened", "resolved", "counted", "fcr_pct", "csat_mean", "csat_top2_pct",
+        "csat_response_pct", "sla_resolve_pct", "sla_respond_pct", "ttr_bh_mean",
+        "ttr_bh_median", "ttr_bh_p90", "ttr_clock_mean", "ttr_clock_median", "ttr_clock_p90",
+        "assign_hours_mean", "reopen_pct", "reassign_mean", "escalation_pct", "kb_pct",
+        "backlog", "backlog_lt10", "backlog_10_30", "backlog_gt30"]
+Key = Callable[[str], str]  # SQL grouping expression, given the column that places a ticket
+
+
+@dataclass(frozen=True)
+class Window:
+    since: float  # epoch seconds, inclusive
+    until: float  # exclusive
+    now: float
+
+
+def pct(part: float | None, whole: float | None) -> float | None:
+    return None if not whole else round(100.0 * (part or 0) / whole, 1)
+
+
+def rnd(value: float | None, places: int = 2) -> float | None:
+    return None if value is None else round(value, places)
+
+
+def ratio(total: float | None, n: int | None) -> float | None:
+    return None if not n else (total or 0) / n
+
+
+def median_p90(ordered: list[float]) -> tuple[float | None, float | None]:
+    """Median (mean of ranks floor((n+1)/2) and floor(n/2)+1) and p90 by nearest rank
+    (rank ceil(9n/10), in integers: no float rounding of the rank) of sorted values."""
+    n = len(ordered)
+    if not n:
+        return None, None
+    return (ordered[(n + 1) // 2 - 1] + ordered[n // 2]) / 2, ordered[(9 * n + 9) // 10 - 1]
+
+
+# -- per-ticket values kept in the index -------------------------------------------------------
+
+
+# Covering indexes of the columns each scan reads: scanning them instead of the wide ticket rows
+# (titles, paths ...) is what keeps `sdesk kpi` fast at 100,000 tickets. Created on first use
+# (a cold rebuild does not pay for them); dropped with the table when the index is rebuilt.
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS tickets_kpi_r ON tickets (counted, priority, resolved_at,
+  first_contact, csat_score, sla_met, reopens, reassignments, kb, ttr_clock, ttr_bh, team,
+  assignee, agency, channel, type);
+CREATE INDEX IF NOT EXISTS tickets_kpi_o ON tickets (type, priority, channel, opened_at, tier,
+  assigned_at, respond_by, first_response_at, team, assignee, agency);
+CREATE INDEX IF NOT EXISTS tickets_kpi_open ON tickets (open, type, opened_at, priority, channel,
+  team, assignee, agency) WHERE open = 1;
+CREATE INDEX IF NOT EXISTS tickets_kpi_clock ON tickets (ttr_clock, resolved_at) WHERE counted = 1;
+CREATE INDEX IF NOT EXISTS tickets_kpi_bh ON tickets (ttr_bh, resolved_at) WHERE counted = 1;
+CREATE INDEX IF NOT EXISTS tickets_kpi_todo ON tickets (id) WHERE counted = 1 AND ttr_bh IS NULL;
+"""
+
+
+def calendar_stamp(store: Store) -> str:
+    """Identifies the calendar business hours were computed with: the bytes of calendar.toml
+    (the only input of the Calendar). Hashing one file costs microseconds; loading the whole
+    reference for its digest would cost ~45 ms of imports and parsing on every run."""
+    import zlib
+
+    from sdesk.core.errors import SdeskError
+    from sdesk.core.untrusted import read_limited
+
+    try:
+        data = read_limited(store.root, store.root / "reference" / "calendar.toml")
+    except (OSError, SdeskError):  # a link or a huge file: loading the reference says so
+        data = b""
+    return f"{len(data)}:{zlib.crc32(data):08x}"
+
+
+def fill_business_hours(store: Store, db: sqlite3.Connection) -> int:
+    """Compute the business hours to resolve (held business time excluded) of every counted
+    row that has none; all of them when the calendar changed. Returns how many."""
+    db.executescript(_INDEXES)
+    stamp = calendar_stamp(store)
+    seen = db.execute("SELECT value FROM meta WHERE key = 'kpi_calendar'").fetchone()
+    if seen is not None and seen[0] == stamp and db.execute(
+            "SELECT 1 FROM tickets INDEXED BY tickets_kpi_todo "
+            "WHERE counted = 1 AND ttr_bh IS NULL LIMIT 1").fetchone() is None:
+        return 0
+    db.execute("BEGIN IMMEDIATE")  # the write lock first: no writer replaces a row meanwhile
+    try:
+        if seen is None or seen[0] != stamp:
+            db.execute("UPDATE tickets SET ttr_bh = NULL WHERE ttr_bh IS NOT NULL")
+            _drop_old_cache(store)
+        todo = db.execute("SELECT id, opened_at, resolved_at, held_seconds, on_hold FROM tickets "
+                          "WHERE counted = 1 AND ttr_bh IS NULL").fetchall()
+        db.executemany("UPDATE tickets SET ttr_bh = ? WHERE id = ?", _business_hours(store, todo))
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('kpi_calendar', ?)", (stamp,))
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return len(todo)
+
+
+def _business_hours(store: Store, rows: Iterable[sqlite3.Row]) -> list[tuple[float, str]]:
+    from sdesk.core import sla
+
+    tz, cal = store.tz, store.reference.calendar
+    out = []
+    for row in rows:
+        opened = dt.datetime.fromtimestamp(row["opened_at"], tz)
+        resolved = dt.datetime.fromtimestamp(row["resolved_at"], tz)
+        minutes = sla.business_minutes_between(opened, resolved, cal)
+        if row["held_seconds"] or row["on_hold"]:
+            spans = sla.paused_spans(store.load(row["id"]))
+            minutes -= sla.paused_minutes(spans, resolved, sla.BUSINESS, cal)
+        out.append((max(0.0, minutes) / 60.0, row["id"]))
+    return out
+
+
+def _drop_old_cache(store: Store) -> None:
+    # Earlier versions kept business minutes in a side database; the index holds them now.
+    for old in store.state_dir.glob("kpi-*.sqlite*"):
+        old.unlink(missing_ok=True)
+
+
+# -- the measures ---------------------------------------------------------------------------
+
+# The GROUP BY lists follow the covering indexes' column order, so SQLite aggregates while it
+# walks the index instead of sorting 100,000 rows first (a sort costs as much as the scan).
+# Grouped runs (--by, --trend) group by their key and pay that sort.
+_RESOLVED_SQL = """
+SELECT {g} AS g, counted AS c, priority, count(*) AS n, sum(first_contact = 1) AS fcr,
+  count(csat_score) AS csat_n, sum(csat_score) AS csat_sum, sum(csat_score >= 4) AS csat_top2,
+  count(sla_met) AS sla_n, sum(sla_met) AS sla_met,
+  sum(reopens > 0) AS reopened, sum(reassignments) AS hops_sum, count(reassignments) AS hops_n,
+  sum(kb != '') AS kb_linked, sum(ttr_clock) AS clock_sum, count(ttr_clock) AS clock_n,
+  sum(ttr_bh) AS bh_sum, count(ttr_bh) AS bh_n
+FROM tickets INDEXED BY tickets_kpi_r
+WHERE counted IN (0, 1) AND resolved_at >= :since AND resolved_at < :until
+GROUP BY {group}
+"""
+_TIMES_SQL = """
+SELECT {g} AS g, ttr_clock, ttr_bh FROM tickets INDEXED BY tickets_kpi_r
+WHERE counted = 1 AND resolved_at >= :since AND resolved_at < :until
+"""
+# The value at a rank, walking a sorted index from the nearer end: no sort, no transfer.
+_RANK_SQL = """
+SELECT {col} FROM tickets INDEXED BY {index}
+WHERE counted = 1 AND {col} IS NOT NULL AND resolved_at >= :since AND resolved_at < :until
+  {and_group}
+ORDER BY {col} {direction} LIMIT :take OFFSET :skip
+"""
+# Per group (--by): the same walk inside one group's stretch of an index on (group, time),
+# made on the first `kpi --by` of that grouping (at 1,000,000 tickets, once, a few seconds).
+_GROUP_INDEX = """
+CREATE INDEX IF NOT EXISTS tickets_kpi_by_{column}_{name} ON tickets ({column}, ttr_{name},
+  resolved_at) WHERE counted = 1
+"""
+_OPENED_SQL = """
+SELECT {g} AS g, type, priority, channel, count(*) AS opened, sum(tier > 1) AS escalated,
+  sum((assigned_at - opened_at) / 3600.0) AS assign_sum, count(assigned_at) AS assign_n,
+  sum(respond_by IS NOT NULL AND (first_response_at IS NOT NULL OR respond_by < :now))
+    AS respond_n,
+  sum(first_response_at IS NOT NULL AND first_response_at <= respond_by) AS respond_met
+FROM tickets INDEXED BY tickets_kpi_o
+WHERE type != 'task' AND opened_at >= :since AND opened_at < :until
+GROUP BY {group}
+"""
+_BACKLOG_SQL = """
+SELECT {g} AS g, count(*) AS backlog,
+  sum(:now - opened_at < 10 * 86400) AS lt10,
+  sum(:now - opened_at >= 10 * 86400 AND :now - opened_at <= 30 * 86400) AS mid,
+  sum(:now - opened_at > 30 * 86400) AS gt30
+FROM tickets INDEXED BY tickets_kpi_open WHERE open = 1 AND type != 'task'
+GROUP BY g
+"""
+_SUMS = ("n", "fcr", "csat_n", "csat_sum", "csat_top2", "sla_n", "sla_met", "reopened",
+         "hops_sum", "hops_n", "kb_linked", "clock_sum", "clock_n", "bh_sum", "bh_n")
+_OPEN_SUMS = ("opened", "escalated", "assign_sum", "assign_n", "respond_n", "respond_met")
+Times = dict[str, tuple[float | None, float | None]]  # "clock"/"bh" -> (median, p90)
+
+
+def _add(into: dict[str, Any], row: sqlite3.Row, names: tuple[str, ...]) -> None:
+    for name in names:
+        if row[name] is not None:
+            into[name] = into.get(name, 0) + row[name]
+
+
+def measure(db: sqlite3.Connection, win: Window, key: Key | None,
+            backlog: bool = True) -> tuple[dict[Any, dict[str, Any]], dict[str, Any]]:
+    """Every flat measure per group, and (without a key) the breakdowns: SLA by priority,
+    volume by channel and type. `key(column)` is the SQL grouping expression given the time
+    column that places a ticket in the window (resolved_at or opened_at); None gives one
+    group, 'all'."""
+    params = {"since": win.since, "until": win.until, "now": win.now}
+    g_res, g_open = (key("resolved_at"), key("opened_at")) if key else ("'all'", "'all'")
+    res: dict[Any, dict[str, Any]] = {}
+    resolved: dict[Any, int] = {}
+    by_priority: dict[str, dict[str, Any]] = {}
+    group = "g, counted" if key else "counted, priority"
+    for r in db.execute(_RESOLVED_SQL.format(g=g_res, group=group), params):
+        resolved[r["g"]] = resolved.get(r["g"], 0) + r["n"]
+        if r["c"] == 1:
+            _add(res.setdefault(r["g"], {}), r, _SUMS)
+            if not key:
+                _add(by_priority.setdefault(f"P{r['priority']}", {}), r, ("sla_n", "sla_met"))
+    if key is None:
+        times = {"all": _ranked_times(db, res.get("all", {}), params)}
+    elif g_res in GROUPS.values():  # a ticket column: --by
+        times = _times_by_column(db, g_res, res, params)
+    else:  # a period expression: --trend
+        times = _grouped_times(db, g_res, params)
+    opened: dict[Any, dict[str, Any]] = {}
+    volume: dict[str, dict[str, int]] = {"channel": {}, "type": {}}
+    group = "g" if key else "type, priority, channel"
+    for r in db.execute(_OPENED_SQL.format(g=g_open, group=group), params):
+        _add(opened.setdefault(r["g"], {}), r, _OPEN_SUMS)
+        if not key:
+            _add(by_priority.setdefault(f"P{r['priority']}", {}), r, ("respond_n", "respond_met"))
+            for column in ("channel", "type"):
+                volume[column][r[column]] = volume[column].get(r[column], 0) + r["opened"]
+    ages: dict[Any, sqlite3.Row] = {}
+    if backlog:
+        ages = {r["g"]: r for r in db.execute(_BACKLOG_SQL.format(g=g_open), params)}
+    out = {g: _flat(res.get(g, {}), resolved.get(g, 0), times.get(g, {}), opened.get(g, {}),
+                    ages.get(g))
+           for g in {*resolved, *opened, *ages}}
+    return out, {"sla_by_priority": _by_priority(by_priority),
+                 "volume": {k: dict(sorted(v.items())) for k, v in volume.items()}}
+
+
+def _ranked_times(db: sqlite3.Connection, sums: dict[str, Any], params: dict[str, Any],
+                  column: str | None = None) -> Times:
+    """Median and p90 of both times to resolve for one group, read at their ranks: in the
+    whole window, or (with `column`) among the rows whose `column` is params["g"]."""
+    out: Times = {}
+    for name in ("clock", "bh"):
+        n = sums.get(f"{name}_n", 0)
+        if not n:
+            out[name] = (None, None)
+            continue
+        low = (n + 1) // 2  # the median is the mean of ranks low and n // 2 + 1 (equal if n odd)
+        pair = _at_rank(db, params, name, n, low, 2, column)
+        median = (pair[0] + pair[n // 2 + 1 - low]) / 2
+        out[name] = (median, _at_rank(db, params, name, n, (9 * n + 9) // 10, 1, column)[0])
+    return out
+
+
+def _at_rank(db: sqlite3.Connection, params: dict[str, Any], name: str, n: int, rank: int,
+             take: int, column: str | None = None) -> list[float]:
+    """The values at ranks rank .. rank+take-1 (1-based, ascending) of n, walking the sorted
+    index from the nearer end (p90 is 10% from the top)."""
+    up = rank <= n - rank + 1
+    index = f"tickets_kpi_by_{column}_{name}" if column else f"tickets_kpi_{name}"
+    sql = _RANK_SQL.format(col=f"ttr_{name}", index=index, direction="" if up else "DESC",
+                           and_group=f"AND {column} = :g" if column else "")
+    skip = rank - 1 if up else n - rank - take + 1
+    got = [r[0] for r in db.execute(sql, {**params, "take": take, "skip": skip})]
+    return got if up else got[::-1]
+
+
+def _times_by_column(db: sqlite3.Connection, column: str, sums: dict[Any, dict[str, Any]],
+                     params: dict[str, float]) -> dict[Any, Times]:
+    """Median and p90 per value of a ticket column (kpi --by): rank walks inside each group's
+    stretch of a (column, time) index; no row leaves SQLite and nothing is sorted."""
+    for name in ("clock", "bh"):
+        db.execute(_GROUP_INDEX.format(column=column, name=name))
+    return {g: _ranked_times(db, s, {**params, "g": g}, column) for g, s in sums.items()
+            if g is not None}
+
+
+def _grouped_times(db: sqlite3.Connection, g: str, params: dict[str, float]) -> dict[Any, Times]:
+    """Median and p90 per group: the values sorted in Python (a rank walk per group would
+    walk the index once per group)."""
+    values: dict[Any, tuple[list[float], list[float]]] = {}
+    for key, clock, bh in db.execute(_TIMES_SQL.format(g=g), params):
+        lists = values.get(key) or values.setdefault(key, ([], []))
+        if clock is not None:
+            lists[0].append(clock)
+        if bh is not None:
+            lists[1].append(bh)
+    out: dict[Any, Times] = {}
+    for key, (clock, bh) in values.items():
+        clock.sort()
+        bh.sort()
+        out[key] = {"clock": median_p90(clock), "bh": median_p90(bh)}
+    return out
+
+
+def _flat(s: dict[str, Any], resolved: int, times: Times, o: dict[str, Any],
+          ages: sqlite3.Row | None) -> dict[str, Any]:
+    counted = s.get("n", 0)
+    m: dict[str, Any] = dict.fromkeys(FLAT)
+    m.update(opened=o.get("opened", 0), resolved=resolved, counted=counted,
+             fcr_pct=pct(s.get("fcr"), counted),
+             csat_mean=rnd(ratio(s.get("csat_sum"), s.get("csat_n"))),
+             csat_top2_pct=pct(s.get("csat_top2"), s.get("csat_n")),
+             csat_response_pct=pct(s.get("csat_n"), counted),
+             sla_resolve_pct=pct(s.get("sla_met"), s.get("sla_n")),
+             sla_respond_pct=pct(o.get("respond_met"), o.get("respond_n")),
+             assign_hours_mean=rnd(ratio(o.get("assign_sum"), o.get("assign_n"))),
+             reopen_pct=pct(s.get("reopened"), counted),
+             reassign_mean=rnd(ratio(s.get("hops_sum"), s.get("hops_n"))),
+             escalation_pct=pct(o.get("escalated"), o.get("opened")),
+             kb_pct=pct(s.get("kb_linked"), counted),
+             backlog=ages["backlog"] if ages else 0, backlog_lt10=ages["lt10"] if ages else 0,
+             backlog_10_30=ages["mid"] if ages else 0, backlog_gt30=ages["gt30"] if ages else 0)
+    for name in ("clock", "bh"):
+        median, p90 = times.get(name, (None, None))
+        m.update({f"ttr_{name}_mean": rnd(ratio(s.get(f"{name}_sum"), s.get(f"{name}_n"))),
+                  f"ttr_{name}_median": rnd(median), f"ttr_{name}_p90": rnd(p90)})
+    return m
+
+
+def _by_priority(sums: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    out = {}
+    for p, s in sorted(sums.items()):
+        entry = {"resolve_met": s.get("sla_met", 0), "resolve_n": s.get("sla_n", 0),
+                 "resolve_pct": pct(s.get("sla_met"), s.get("sla_n"))}
+        if "respond_n" in s or "respond_met" in s:
+            entry.update(respond_met=s.get("respond_met", 0), respond_n=s.get("respond_n", 0),
+                         respond_pct=pct(s.get("respond_met"), s.get("respond_n")))
+        out[p] = entry
+    return out
+
+
+# -- periods for --trend ----------------------------------------------------------------------
+
+
+def periods(start: dt.datetime, end: dt.datetime, unit: str) -> list[tuple[float, str]]:
+    """(start epoch, label) of each ISO week (Monday) or calendar month from `start` to `end`,
+    in the store's wall time."""
+    tz = start.tzinfo
+    day = start.date()
+    if unit == "week":
+        day -= dt.timedelta(days=day.weekday())
+    else:
+        day = day.replace(day=1)
+    out: list[tuple[float, str]] = []
+    while True:
+        moment = dt.datetime.combine(day, dt.time(), tzinfo=tz)
+        if moment >= end:
+            return out
+        if unit == "week":
+            year, week, _ = day.isocalendar()
+            out.append((moment.timestamp(), f"{year}-W{week:02d}"))
+            day += dt.timedelta(days=7)
+        else:
+            out.append((moment.timestamp(), f"{day:%Y-%m}"))
+            day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def period_key(marks: list[tuple[float, str]]) -> Key:
+    """The period label of a time column as one CASE expression (a per-row subquery into a
+    table of periods cost more than all the measures together). Labels are sdesk's own
+    ('2026-W47', '2026-11'); rows before the first mark are outside the window anyway."""
+    def key(col: str) -> str:
+        if not marks:
+            return "NULL"
+        arms = " ".join(f"WHEN {col} < {start!r} THEN '{label}'"
+                        for (_, label), (start, _) in pairwise(marks))
+        return f"(CASE {arms} ELSE '{marks[-1][1]}' END)"
+    return key
+
+
+def bar(value: float | None, top: float, width: int = 24) -> str:
+    if not value or not top:
+        return ""
+    return "#" * max(1, round(width * value / top))

@@ -1,0 +1,285 @@
+"""The store: finding it, its settings, reading and writing ticket files, and the store lock.
+
+Commands never touch files or git directly; they go through a Store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import time
+from collections.abc import Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sdesk import git
+from sdesk.core import ids, untrusted
+from sdesk.core.errors import (
+    AmbiguousId,
+    LockTimeout,
+    StoreNotFound,
+    TicketFileError,
+    TicketNotFound,
+)
+from sdesk.core.model import Ticket, dumps, load_bytes
+
+if TYPE_CHECKING:
+    from sdesk.core.reference import Reference
+    from sdesk.core.settings import Settings
+    from sdesk.store.index import Index
+
+CONFIG_NAME = "sdesk.toml"
+LOCK_TIMEOUT_SECONDS = 30.0
+
+
+def find_store(explicit: str | None = None, cwd: Path | None = None) -> Path:
+    """--store PATH, else $SDESK_STORE, else the nearest folder upward holding sdesk.toml."""
+    given = explicit or os.environ.get("SDESK_STORE")
+    if given:
+        root = Path(given).expanduser().resolve()
+        if not (root / CONFIG_NAME).is_file():
+            raise StoreNotFound(f"{root}: not an sdesk store (no {CONFIG_NAME}); run sdesk init")
+        return root
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise StoreNotFound(
+        f"no sdesk store in {here} or above (no {CONFIG_NAME}); use --store PATH or sdesk init"
+    )
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write a file so a crash leaves it either old or new: temporary file, fsync, rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # O_NOFOLLOW: a link planted under the temporary name is never written through.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError:  # a full disk: the old file stays, and no half-written temporary file
+        tmp.unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+BATCH_FILES = 8  # above this many files a write uses threads and one sync for the batch
+
+
+def write_files(files: dict[Path, bytes | None]) -> None:
+    """Write (bytes) or delete (None) files, each atomically (temporary file and rename), so a
+    kill leaves every file old or new. A few files are fsynced one by one; a batch is written
+    by a few threads (file creation is latency, not CPU) and made durable by one sync, since
+    a kill before the commit is rolled back anyway (sdesk/git/recovery.py)."""
+    deletes = [p for p, data in files.items() if data is None]
+    writes = [(p, data) for p, data in files.items() if data is not None]
+    if len(writes) <= BATCH_FILES:
+        for path, data in writes:
+            atomic_write(path, data)
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(lambda item: _replace(*item), writes))
+        os.sync()
+    for path in deletes:
+        path.unlink(missing_ok=True)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+class Store:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        found = git.find_git_dir(root)
+        if found is None:
+            raise StoreNotFound(f"{root}: the store is not in a git work tree (run git init there)")
+        self.top, self.git_dir = found
+        self.state_dir = self.git_dir / "sdesk"
+        self._config: dict[str, Any] | None = None
+
+    @classmethod
+    def open(cls, explicit: str | None = None) -> Store:
+        return cls(find_store(explicit))
+
+    # -- settings -------------------------------------------------------------------------
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """sdesk.toml as written (parsed TOML, unchecked); use `settings` to act on it."""
+        if self._config is None:
+            from sdesk.core.settings import read_raw
+
+            self._config = read_raw(self.root / CONFIG_NAME)
+        return self._config
+
+    @cached_property
+    def checked_settings(self) -> Settings:
+        """Every sdesk.toml key checked once (sdesk/core/settings.py); SettingError naming the
+        first bad key."""
+        from sdesk.core.settings import SettingError, parse_settings
+
+        checked, errors = parse_settings(self.config)
+        if errors:
+            raise SettingError(errors[0])
+        return checked
+
+    def settings(self, section: str) -> dict[str, Any]:
+        """One section of sdesk.toml, checked, with defaults filled in."""
+        return self.checked_settings.section(section)
+
+    def setting(self, section: str, key: str) -> Any:
+        """One checked setting (sdesk/core/settings.py KEYS), its default when not written."""
+        return self.checked_settings.get(section, key)
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        zone: ZoneInfo = self.setting("store", "timezone")
+        return zone
+
+    def id_prefix(self, ticket_type: str) -> str:
+        return str(self.setting("ids", ticket_type))
+
+    @cached_property
+    def reference(self) -> Reference:
+        from sdesk.core.reference import load_reference
+
+        return load_reference(self.root / "reference")
+
+    # -- paths ----------------------------------------------------------------------------
+
+    def path_of(self, ticket_id: str) -> Path:
+        return self.root / ids.relative_path(ticket_id)
+
+    def git_path(self, path: Path) -> str:
+        """Path relative to the git work tree top, as git names it."""
+        return path.relative_to(self.top).as_posix()
+
+    @property
+    def tickets_dir(self) -> Path:
+        return self.root / "tickets"
+
+    # -- tickets --------------------------------------------------------------------------
+
+    def exists(self, ticket_id: str) -> bool:
+        return self.path_of(ticket_id).exists()
+
+    def load(self, ticket_id: str) -> Ticket:
+        path = self.path_of(ticket_id)
+        try:
+            where = path.relative_to(self.root).as_posix()
+            ticket = load_bytes(untrusted.read_limited(self.root, path), where)
+        except (FileNotFoundError, NotADirectoryError):
+            raise TicketNotFound(f"no ticket {ticket_id}") from None
+        if ticket.id != ticket_id:
+            raise TicketFileError(
+                f"{path.relative_to(self.root)}: id: file says {ticket.id!r}, its name says "
+                f"{ticket_id!r}"
+            )
+        return ticket
+
+    def resolve_id(self, typed: str) -> str:
+        """A full ID from what the user typed: a full ID, a unique prefix (case-insensitive,
+        with or without the type prefix) or an external reference such as INC0000045."""
+        try:
+            wanted = ids.normalise_typed(typed.strip())
+        except ValueError:
+            raise TicketNotFound(f"{typed!r} is not a ticket ID") from None
+        if ids.is_valid(wanted) and self.exists(wanted):
+            return wanted
+        matches = self.index.match_id(wanted)
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise TicketNotFound(f"no ticket matches {typed!r}")
+        shown = ", ".join(matches[:10]) + (" ..." if len(matches) > 10 else "")
+        raise AmbiguousId(f"{typed!r} matches {len(matches)} tickets: {shown}")
+
+    def get(self, typed: str) -> Ticket:
+        return self.load(self.resolve_id(typed))
+
+    def write(self, ticket: Ticket) -> Path:
+        """Write the ticket file atomically; returns its path."""
+        path = self.path_of(ticket.id)
+        untrusted.check_inside(self.root, path)
+        atomic_write(path, dumps(ticket).encode("utf-8"))
+        return path
+
+    def new_id(self, ticket_type: str, now: dt.datetime, taken: set[str] | None = None) -> str:
+        prefix = self.id_prefix(ticket_type)
+        return ids.new_id(prefix, now, lambda c: (taken is not None and c in taken) or self.exists(c))
+
+    # -- index ----------------------------------------------------------------------------
+
+    @cached_property
+    def index(self) -> Index:
+        from sdesk.store.index import Index
+
+        return Index.open(self)
+
+    # -- lock -----------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def lock(self, purpose: str, timeout: float | None = None) -> Iterator[None]:
+        """Serialise mutating commands on this store. The lock file names its holder so a
+        waiting command can say who holds it."""
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        path = self.state_dir / "lock"
+        limit = timeout if timeout is not None else float(
+            os.environ.get("SDESK_LOCK_TIMEOUT", LOCK_TIMEOUT_SECONDS)
+        )
+        handle = open(path, "a+")  # noqa: SIM115 - held for the whole block
+        try:
+            deadline = time.monotonic() + limit
+            while True:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        handle.seek(0)
+                        holder = handle.read().strip() or "another sdesk command"
+                        raise LockTimeout(
+                            f"store is locked by {holder}; gave up after {limit:.0f} s"
+                        ) from None
+                    time.sleep(0.02)
+            handle.seek(0)
+            handle.truncate()
+            handle.write(json.dumps({"pid": os.getpid(), "command": purpose,
+                                     "since": dt.datetime.now(dt.UTC).isoformat()}))
+            handle.flush()
+            git.held_lock_fd = handle.fileno()
+            from sdesk.git import recovery
+
+            recovery.recover(self)
+            yield
+        finally:
+            git.held_lock_fd = None
+            with contextlib.suppress(OSError):
+                handle.seek(0)
+                handle.truncate()
+            handle.close()  # closing releases the flock

@@ -1,0 +1,308 @@
+"""`sdesk check`: validate the whole store, one problem per line (file and field).
+
+What it checks: the schema of every ticket file (and that its name, shard and id agree), the
+reference files and sdesk.toml, duplicate IDs, relations that point nowhere (parent,
+duplicate_of, related), tasks without a parent, outbox messages that do not parse, the summary
+index against the files, unmerged paths, and what a killed command may leave behind (temporary
+files, a pending record) when no command is running. `--staged` checks only what is about to be
+committed, fast enough for a pre-commit hook.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sdesk import git
+from sdesk.core import ids
+from sdesk.core.errors import SdeskError
+from sdesk.core.model import Ticket, invariant_problems, loads
+from sdesk.core.untrusted import link_in, read_limited
+
+if TYPE_CHECKING:
+    from sdesk.store import Store
+
+TEMP_GLOBS = (".*.tmp",)
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.field}: {self.message}" if self.field else \
+            f"{self.path}: {self.message}"
+
+    def to_json(self) -> dict[str, str]:
+        return {"path": self.path, "field": self.field, "message": self.message}
+
+
+def _from_error(path: str, message: str) -> Problem:
+    """A loader message 'where: field: problem' as a Problem."""
+    rest = message
+    for prefix in (path + ": ", path + " (staged): "):
+        if rest.startswith(prefix):
+            rest = rest[len(prefix):]
+    field, sep, text = rest.partition(": ")
+    if sep and " " not in field.strip("[]") and not field.startswith("broken"):
+        return Problem(path, field, text)
+    return Problem(path, "", rest)
+
+
+def parse_ticket(data: bytes, rel: str) -> Ticket | Problem:
+    try:
+        ticket = loads(data.decode("utf-8"), rel)
+    except UnicodeDecodeError as exc:
+        return Problem(rel, "", f"not UTF-8 text (byte {exc.start})")
+    except SdeskError as exc:
+        return _from_error(rel, exc.message)
+    expected = ""
+    try:
+        expected = ids.relative_path(ticket.id)
+    except ValueError:
+        return Problem(rel, "id", f"not a valid ticket ID: {ticket.id!r}")
+    name = Path(rel).stem
+    if name != ticket.id:
+        return Problem(rel, "id", f"file says {ticket.id!r}, its name says {name!r}")
+    if not rel.endswith(expected):
+        return Problem(rel, "id", f"misplaced: {ticket.id} belongs in {expected}")
+    return ticket
+
+
+STORE_PARTS = ("tickets", "kb", "outbox", "reference", "sdesk.toml", ".gitattributes")
+
+
+def ticket_files(store: Store) -> Iterator[Path]:
+    """Ticket files in shard folders, never through a link (links are reported apart)."""
+    for path in sorted(store.tickets_dir.glob("*/*/*.toml")):
+        if not link_in(store.root, path):
+            yield path
+
+
+def links(store: Store) -> list[Problem]:
+    """Every symbolic link in the store's own folders: sdesk never follows one."""
+    out: list[Problem] = []
+    for part in STORE_PARTS:
+        top = store.root / part
+        if top.is_symlink():
+            out.append(Problem(part, "", LINK))
+            continue
+        for folder, dirs, files in os.walk(top):
+            for name in sorted(dirs + files):
+                path = Path(folder, name)
+                if path.is_symlink():
+                    out.append(Problem(path.relative_to(store.root).as_posix(), "", LINK))
+    return out
+
+
+LINK = "a symbolic link inside the store; sdesk never follows one (remove it)"
+
+
+def read_file(store: Store, path: Path) -> bytes | Problem:
+    """A store file's bytes, or the Problem (a link, too big, unreadable) that stops it."""
+    rel = path.relative_to(store.root).as_posix()
+    try:
+        return read_limited(store.root, path)
+    except SdeskError as exc:
+        return Problem(rel, "", exc.message.removeprefix(rel + ": "))
+    except OSError as exc:
+        return Problem(rel, "", f"cannot read: {exc.strerror}")
+
+
+def check_store(store: Store) -> list[Problem]:
+    problems: list[Problem] = []
+    problems += check_settings(store)
+    problems += links(store)
+    tickets: dict[str, Ticket] = {}
+    paths: dict[str, list[str]] = {}
+    shas: dict[str, str] = {}
+    for path in ticket_files(store):
+        if path.name.startswith("."):
+            continue
+        rel = path.relative_to(store.root).as_posix()
+        data = read_file(store, path)
+        if isinstance(data, Problem):
+            problems.append(data)
+            continue
+        result = parse_ticket(data, rel)
+        if isinstance(result, Problem):
+            problems.append(result)
+            continue
+        problems += [Problem(rel, name, text) for name, text in invariant_problems(result)]
+        paths.setdefault(result.id, []).append(rel)
+        tickets[result.id] = result
+        shas[rel] = hashlib.sha1(data).hexdigest()
+    for stray in sorted(store.tickets_dir.rglob("*")):
+        if stray.is_file() and not stray.name.startswith(".") and \
+                not link_in(store.root, stray):
+            rel = stray.relative_to(store.root).as_posix()
+            if stray.suffix != ".toml" or len(stray.relative_to(store.tickets_dir).parts) != 3:
+                problems.append(Problem(rel, "", "not a ticket file in a shard folder"))
+    for ticket_id, where in paths.items():
+        if len(where) > 1:
+            problems.append(Problem(where[0], "id", f"duplicate ID {ticket_id}, also in "
+                                    + ", ".join(where[1:])))
+    problems += check_relations(tickets.values(), set(tickets), store)
+    outbox = store.root / "outbox"
+    problems += check_outbox(store, [] if link_in(store.root, outbox) else
+                             sorted(p for p in outbox.glob("*.eml") if not p.is_symlink()))
+    problems += check_index(store, shas)
+    problems += check_git(store)
+    return problems
+
+
+def check_settings(store: Store) -> list[Problem]:
+    from sdesk.core.reference import load_reference
+    from sdesk.core.settings import problems
+
+    out: list[Problem] = []
+    for message in problems(store.root / "sdesk.toml"):
+        key, _, what = message.removeprefix(f"{store.root / 'sdesk.toml'}: ").removeprefix(
+            "sdesk.toml: ").partition(" ")
+        out.append(Problem("sdesk.toml", key if "." in key else "", what if "." in key
+                           else f"{key} {what}".strip()))
+    try:
+        load_reference(store.root / "reference")
+    except SdeskError as exc:
+        path, _, rest = exc.message.partition(": ")
+        out.append(_from_error(path, f"{path}: {rest}") if rest else Problem("reference", "",
+                                                                           exc.message))
+    return out
+
+
+def _path_of(store: Store, ticket_id: str) -> str:
+    return store.path_of(ticket_id).relative_to(store.root).as_posix()
+
+
+def check_relations(tickets: Iterable[Ticket], known: set[str], store: Store) -> list[Problem]:
+    out: list[Problem] = []
+    for t in tickets:
+        rel = _path_of(store, t.id)
+        for name in ("parent", "duplicate_of"):
+            target = getattr(t, name)
+            if target and target not in known:
+                out.append(Problem(rel, name, f"points at {target}, which does not exist"))
+            if target == t.id:
+                out.append(Problem(rel, name, "points at the ticket itself"))
+        for target in t.related:
+            if target not in known:
+                out.append(Problem(rel, "related", f"points at {target}, which does not exist"))
+        if t.type == "task" and not t.parent:
+            out.append(Problem(rel, "parent", "a task needs a parent ticket"))
+    return out
+
+
+def check_message(store: Store, rel: str, data: bytes) -> list[Problem]:
+    """An outbox file against what sdesk writes (sdesk.mail.outbox.vet): headers, sender, ticket,
+    recipients. A file `outbox send` would refuse is a problem here too."""
+    from sdesk.mail.outbox import vetter
+
+    try:
+        vet = vetter(store)
+    except SdeskError as exc:  # broken settings or reference data: reported on their own
+        return [Problem(rel, "", f"not checked: {exc.message}")]
+    return [Problem(rel, name, text) for name, text in vet(data).problems]
+
+
+def check_outbox(store: Store, files: Iterable[Path]) -> list[Problem]:
+    out: list[Problem] = []
+    for path in files:
+        data = read_file(store, path)
+        if isinstance(data, Problem):
+            out.append(data)
+        else:
+            out += check_message(store, path.relative_to(store.root).as_posix(), data)
+    return out
+
+
+def check_index(store: Store, shas: dict[str, str]) -> list[Problem]:
+    """Index rows against the files (after the usual refresh): same paths, same content."""
+    from sdesk.store import queries
+
+    rows = queries.file_shas(store.index)
+    out: list[Problem] = []
+    for rel, sha in shas.items():
+        if rel not in rows:
+            out.append(Problem(rel, "", "missing from the index (run sdesk reindex)"))
+        elif rows[rel] != sha:
+            out.append(Problem(rel, "", "the index holds an older version (run sdesk reindex)"))
+    for rel in sorted(rows.keys() - shas.keys()):
+        out.append(Problem(rel, "", "in the index but the file is gone (run sdesk reindex)"))
+    return out
+
+
+def store_busy(store: Store) -> bool:
+    """True while another sdesk command holds the store lock."""
+    path = store.state_dir / "lock"
+    if not path.exists():
+        return False
+    with open(path, "rb") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    return False
+
+
+def check_git(store: Store) -> list[Problem]:
+    """Unmerged paths, and leftovers of a killed command (only when none is running)."""
+    from sdesk.git import recovery
+
+    out: list[Problem] = []
+    unmerged = git.run(["ls-files", "-u", "-z", "--", "."], store.root, check=False).stdout
+    for entry in sorted({e.split("\t", 1)[-1] for e in unmerged.split("\0") if e}):
+        out.append(Problem(entry, "", "unmerged (a merge is in progress; finish or abort it)"))
+    if (store.git_dir / "MERGE_HEAD").exists():
+        out.append(Problem(".git/MERGE_HEAD", "", "a merge is in progress (an interrupted sdesk "
+                           "sync is aborted by the next sdesk command; a merge of your own: "
+                           "finish it with git commit, or git merge --abort)"))
+    if store_busy(store):
+        return out
+    if (store.state_dir / recovery.PENDING).exists():
+        out.append(Problem(".git/sdesk/pending.json", "",
+                           "a command was interrupted; the next sdesk command rolls it back"))
+    for folder in ("tickets", "outbox", "kb"):
+        for pattern in TEMP_GLOBS:
+            for tmp in sorted((store.root / folder).rglob(pattern)):
+                out.append(Problem(tmp.relative_to(store.root).as_posix(), "",
+                                   "temporary file left by a killed command"))
+    return out
+
+
+def check_staged(store: Store) -> list[Problem]:
+    """What the next commit would record: staged ticket and outbox files (pre-commit hook)."""
+    out: list[Problem] = []
+    prefix = store.git_path(store.root)
+    base = "" if prefix == "." else prefix + "/"
+    listing = git.run(["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--",
+                       "."], store.root).stdout
+    staged = [p for p in listing.split("\0") if p]
+    known_out = git.run(["ls-files", "-z", "--", "tickets"], store.root).stdout
+    known = {Path(p).stem for p in known_out.split("\0") if p.endswith(".toml")}
+    tickets: list[Ticket] = []
+    for name in staged:
+        rel = name[len(base):] if name.startswith(base) else name
+        if not (rel.startswith("tickets/") or rel.startswith("outbox/")):
+            continue
+        blob = git.run(["cat-file", "blob", f":{name}"], store.top, check=False)
+        data = blob.stdout.encode("utf-8")
+        if rel.startswith("tickets/") and rel.endswith(".toml") and \
+                not Path(rel).name.startswith("."):
+            result = parse_ticket(data, rel)
+            if isinstance(result, Problem):
+                out.append(result)
+            else:
+                out += [Problem(rel, name, text) for name, text in invariant_problems(result)]
+                tickets.append(result)
+        elif rel.startswith("outbox/") and rel.endswith(".eml"):
+            out += check_message(store, rel, data)
+    out += check_relations(tickets, known, store)
+    return out

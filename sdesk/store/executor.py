@@ -1,0 +1,157 @@
+"""The executor: carries a plan out. The one write path of every mutating command.
+
+`apply_plan` applies a Plan's actions to the tickets (read under the caller's store lock),
+renders its notifications into outbox/, and hands every file to `write_and_commit`, which
+records the intent (sdesk/git/recovery.py), writes atomically, makes exactly one commit of exactly
+those paths and records the tickets in the index. Procedures never import this module (a test,
+tests/test_architecture.py, proves it): they return a Plan (sdesk/procedures/plan.py) and stop there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sdesk import git
+from sdesk.core.errors import SdeskError
+from sdesk.core.model import Ticket
+from sdesk.git import recovery
+from sdesk.procedures.plan import CreateTicket, Notify, Plan
+
+if TYPE_CHECKING:
+    from sdesk.store import Store
+
+
+@dataclass(frozen=True)
+class Applied:
+    commit: str  # "" when --no-commit
+    tickets: list[str]
+    outbox: list[Path]
+
+
+def apply_plan(
+    store: Store,
+    plan: Plan,
+    *,
+    actor: git.Identity,
+    now: dt.datetime,
+    action: str,
+    subject: str,
+    commit: bool = True,
+    extra_files: dict[Path, bytes | None] | None = None,
+    loaded: Mapping[str, Ticket] | None = None,
+) -> Applied:
+    """Carry out a plan: the caller holds the store lock. One commit with trailers naming the
+    action and every ticket; `extra_files` (path -> bytes, or None to delete) join the commit
+    (knowledge-base articles, for example). `loaded` are tickets the caller read under the same
+    lock to make the plan: they are used (and changed) instead of being read again."""
+    if plan.is_empty and not extra_files:
+        return Applied("", [], [])
+    tickets: dict[str, Ticket] = {}
+    for a in plan.changes:
+        if isinstance(a, CreateTicket):
+            assert a.new is not None
+            if store.exists(a.new.id) or a.new.id in tickets:
+                raise SdeskError(f"ticket {a.new.id} exists already")
+            tickets[a.new.id] = a.new
+        elif a.ticket not in tickets and not isinstance(a, Notify):
+            cached = loaded.get(a.ticket) if loaded else None
+            tickets[a.ticket] = cached if cached is not None else store.load(a.ticket)
+    for a in plan.changes:
+        if isinstance(a, Notify) and a.ticket not in tickets:
+            # A ticket only notified about is loaded too, so the mail's Message-ID is
+            # recorded with it; a broken or missing file is `sdesk check`'s news, the mail
+            # still goes out.
+            try:
+                tickets[a.ticket] = (loaded or {}).get(a.ticket) or store.load(a.ticket)
+            except SdeskError:
+                continue
+    for a in plan.changes:
+        if a.ticket in tickets and not isinstance(a, CreateTicket):
+            a.apply(tickets[a.ticket])
+    for t in tickets.values():
+        t.updated_at = now
+    notes = [a for a in plan.changes if isinstance(a, Notify)]
+    messages: list[tuple[Path, bytes]] = []
+    if notes:  # the email package costs ~15 ms of start-up: only when there is mail
+        from sdesk.mail import notify
+
+        messages = [notify.render(store, a, now, tickets.get(a.ticket)) for a in notes]
+    files: dict[Path, bytes | None] = {store.path_of(t.id): _dump(t) for t in tickets.values()}
+    files.update({path: data for path, data in messages})
+    files.update(extra_files or {})
+    message = commit_message(subject, plan, action, list(tickets) or plan.ticket_ids())
+    commit_id = write_and_commit(store, files, list(tickets.values()), message, actor,
+                                 commit=commit)
+    return Applied(commit_id, list(tickets), [p for p, _ in messages])
+
+
+PACK_ABOVE = 100  # files; above this a batch's contents go to git as one pack
+
+
+def write_and_commit(store: Store, files: dict[Path, bytes | None],
+                     tickets: Sequence[Ticket | tuple[Any, ...]],
+                     message: str, actor: git.Identity, commit: bool = True) -> str:
+    """Write (or delete) the files and commit exactly them, all or nothing, then record the
+    tickets in the index; returns the commit id ("" with commit=False). The intent is recorded
+    first (sdesk/git/recovery.py), so an error or a kill before the commit rolls every file back.
+    The one write path of every mutating command, the importer included."""
+    from sdesk.core.untrusted import check_inside
+    from sdesk.store import write_files
+
+    for path in files:  # never through a link a collaborator committed (nor its rollback)
+        check_inside(store.root, path)
+    if commit:
+        git.require()  # no git, no commit and no rollback: refuse before writing
+    index = store.index  # refreshed before the commit, so it adopts the commit without a diff
+    commit_id = ""
+    if not commit:
+        write_files(files)
+    else:
+        git_paths = [store.git_path(p) for p in files]
+        refuse_hand_edits(store, git_paths)
+        recovery.begin(store, git_paths)
+        try:
+            write_files(files)
+            blobs = [data for data in files.values() if data is not None]
+            if len(blobs) > PACK_ABOVE:
+                git.pack_blobs(store.top, blobs)
+            commit_id = git.commit_paths(store.top, git_paths, message, actor)
+        except BaseException:
+            recovery.recover(store)  # all or nothing: put every file back as HEAD has it
+            raise
+        recovery.end(store)
+    index.update_tickets(tickets)
+    return commit_id
+
+
+def refuse_hand_edits(store: Store, git_paths: list[str]) -> None:
+    """Never sweep a person's uncommitted change of a file into sdesk's commit: the audit trail
+    would name sdesk's action for a change somebody made by hand. Raises SdeskError naming the
+    first such file (nothing written yet). New files (outbox mail, created tickets) pass."""
+    dirty = git.uncommitted(store.top, git_paths)
+    if dirty:
+        more = f" (and {len(dirty) - 1} more)" if len(dirty) > 1 else ""
+        raise SdeskError(f"{dirty[0]}{more} has changes that are not committed; commit them "
+                         f"(git commit) or make the change with sdesk edit")
+
+
+def _dump(ticket: Ticket) -> bytes:
+    from sdesk.core.model import dumps
+
+    return dumps(ticket).encode("utf-8")
+
+
+def commit_message(subject: str, plan: Plan, action: str, ticket_ids: list[str]) -> str:
+    body = plan.describe()
+    # A batch of a thousand tickets keeps a readable message: the body lists every action, the
+    # trailers list every ticket so `git log --grep` and trailers parsing find them all.
+    lines = [" ".join(subject.split()), ""]
+    if body:
+        lines += [*body, ""]
+    lines.append(git.trailers([("Sdesk-Action", action)] +
+                              [("Sdesk-Ticket", t) for t in ticket_ids]))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,766 @@
+"""The summary index: one SQLite row per ticket, under .git/sdesk/, never the source of truth.
+
+Why: parsing 100,000 TOML files takes 20 s; reads must not. How it stays fresh without stat-ing
+every file (300 ms at 100,000): every change sdesk, git or an editor makes by writing a new file
+(atomic rename, git checkout/pull/revert, vim, sed -i) changes the mtime of the shard folder, and
+there are only ~1,000 of those. A refresh stats the shard folders, rescans the few that changed,
+and re-reads only files whose size or mtime moved. When HEAD moved since the last refresh, the
+paths git says changed are re-read too, which catches an in-place edit once it is committed.
+Timestamps taken within a second of "now" are "racy" (a second write in the same clock tick
+would not move them), so such entries are verified by content hash on the next refresh, as git
+does for its own index. Deleting the database at any time loses nothing: it is rebuilt.
+See docs/index.md.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+import stat
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sdesk import git
+from sdesk.core import fastread, ids, sla
+from sdesk.core.errors import SdeskError
+from sdesk.core.model import Ticket, from_document, loads
+from sdesk.core.untrusted import MAX_FILE_BYTES, link_in
+
+if TYPE_CHECKING:
+    from sdesk.store import Store
+
+# 3: KPI columns counted, ttr_clock, ttr_bh (sdesk/reports/kpi.py); 4: sla_met; 5: import_keys
+INDEX_VERSION = 5
+PARALLEL_MIN_DIRS = 64  # below this a cold load is quicker without starting processes
+RACY_NS = 1_000_000_000
+
+# (column, SQL type). Times are epoch seconds (NULL when unset); booleans 0/1.
+COLUMNS: list[tuple[str, str]] = [
+    ("id", "TEXT PRIMARY KEY"), ("body", "TEXT"), ("path", "TEXT UNIQUE"), ("dir", "TEXT"),
+    ("mtime_ns", "INTEGER"), ("size", "INTEGER"), ("sha", "TEXT"), ("racy", "INTEGER"),
+    ("type", "TEXT"), ("status", "TEXT"), ("open", "INTEGER"), ("priority", "INTEGER"),
+    ("impact", "INTEGER"), ("urgency", "INTEGER"), ("channel", "TEXT"), ("team", "TEXT"),
+    ("assignee", "TEXT"), ("vip", "INTEGER"), ("service", "TEXT"), ("category", "TEXT"),
+    ("software", "TEXT"), ("location", "TEXT"), ("remote", "INTEGER"), ("effort", "REAL"),
+    ("tier", "INTEGER"), ("parent", "TEXT"), ("duplicate_of", "TEXT"), ("related", "TEXT"),
+    ("flags", "TEXT"), ("kb", "TEXT"), ("skills", "TEXT"), ("requested_technician", "TEXT"),
+    ("external_ref", "TEXT"), ("reopens", "INTEGER"), ("reassignments", "INTEGER"),
+    ("requester_name", "TEXT"), ("requester_email", "TEXT"), ("agency", "TEXT"),
+    ("title", "TEXT"), ("opened_at", "REAL"), ("updated_at", "REAL"), ("respond_by", "REAL"),
+    ("resolve_by", "REAL"), ("first_response_at", "REAL"), ("assigned_at", "REAL"),
+    ("resolved_at", "REAL"), ("closed_at", "REAL"), ("resolution_code", "TEXT"),
+    ("first_contact", "INTEGER"), ("csat_score", "INTEGER"), ("csat_at", "REAL"),
+    ("on_hold", "INTEGER"), ("held_seconds", "REAL"), ("last_public_at", "REAL"),
+    ("journal_count", "INTEGER"), ("message_ids", "TEXT"),
+    ("import_keys", "TEXT"),  # the [import] table's keys: export's CSV header without a pre-read
+    # Derived for KPIs by kpi_values below; ttr_bh is filled by `sdesk kpi` itself.
+    ("counted", "INTEGER"), ("ttr_clock", "REAL"), ("ttr_bh", "REAL"), ("sla_met", "INTEGER"),
+]
+NAMES = [name for name, _ in COLUMNS]
+
+
+def _ts(value: Any) -> float | None:
+    return None if value is None else value.timestamp()
+
+
+# Resolutions that do not count as the desk's work on the customer's problem (docs/kpi.md).
+EXCLUDED_CODES = ("duplicate", "withdrawn")
+
+
+def kpi_values(ticket: Ticket, held_seconds: float) -> dict[str, Any]:
+    """The index columns KPIs derive from one ticket. `counted`: 1 a resolution every
+    resolution measure counts, 0 resolved but excluded (duplicate, withdrawn), NULL not
+    resolved (a ticket closed without a resolution included) or a task. `sla_met`: 1/0 the
+    resolution SLA verdict (sdesk.core.sla.resolution_met: the source's for an import), NULL none.
+    `ttr_bh` is filled later by fill_business_hours (it needs the calendar)."""
+    resolved = ticket.resolved_at
+    if resolved is None or ticket.type == "task":
+        return {"counted": None, "ttr_clock": None, "ttr_bh": None, "sla_met": None}
+    code = ticket.resolution.code if ticket.resolution else ""
+    clock = (resolved.timestamp() - ticket.opened_at.timestamp() - held_seconds) / 3600.0
+    met = sla.resolution_met(ticket)
+    return {"counted": int(code not in EXCLUDED_CODES), "ttr_clock": clock, "ttr_bh": None,
+            "sla_met": None if met is None else int(met)}
+
+
+def row_of(ticket: Ticket) -> dict[str, Any]:
+    """The index fields of a ticket (without the file bookkeeping columns)."""
+    # Real seconds the SLA clock stood still in spans that have ended (holds, time resolved
+    # before a reopen), through sdesk.core.sla's one duration function: the same figure whichever
+    # zone objects the times carry (a command's ZoneInfo or a file's fixed offsets).
+    held = 60.0 * sum(sla.elapsed_minutes(a, b) for a, b in sla.paused_spans(ticket)
+                      if b is not None)
+    public = [e.at for e in ticket.journal if e.public]
+    res = ticket.resolution
+    return {
+        "id": ticket.id, "body": ticket.id.split("-", 1)[-1], "type": ticket.type,
+        "status": ticket.status, "open": int(ticket.is_open), "priority": ticket.priority,
+        "impact": ticket.impact, "urgency": ticket.urgency, "channel": ticket.channel,
+        "team": ticket.team, "assignee": ticket.assignee, "vip": int(ticket.vip),
+        "service": ticket.service, "category": ticket.category, "software": ticket.software,
+        "location": ticket.location, "remote": int(ticket.remote), "effort": ticket.effort_hours,
+        "tier": ticket.tier, "parent": ticket.parent, "duplicate_of": ticket.duplicate_of,
+        "related": " ".join(ticket.related), "flags": " ".join(ticket.flags),
+        "kb": " ".join(ticket.kb), "skills": " ".join(ticket.skills),
+        "requested_technician": ticket.requested_technician,
+        "external_ref": ticket.external_ref.upper(), "reopens": ticket.reopens,
+        "reassignments": ticket.reassignments, "requester_name": ticket.requester.name,
+        "requester_email": ticket.requester.email.lower(), "agency": ticket.requester.agency,
+        "title": ticket.title, "opened_at": _ts(ticket.opened_at),
+        "updated_at": _ts(ticket.updated_at), "respond_by": _ts(ticket.respond_by),
+        "resolve_by": _ts(ticket.resolve_by), "first_response_at": _ts(ticket.first_response_at),
+        "assigned_at": _ts(ticket.assigned_at), "resolved_at": _ts(ticket.resolved_at),
+        "closed_at": _ts(ticket.closed_at), "resolution_code": res.code if res else "",
+        "first_contact": int(res.first_contact) if res else None,
+        "csat_score": ticket.csat.score if ticket.csat else None,
+        "csat_at": _ts(ticket.csat.at) if ticket.csat else None,
+        "on_hold": int(ticket.on_hold), "held_seconds": held,
+        "last_public_at": max(public).timestamp() if public else None,
+        "journal_count": len(ticket.journal), "import_keys": " ".join(sorted(ticket.imported)),
+        "message_ids": " ".join(ticket.message_ids),
+        **kpi_values(ticket, held),
+    }
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+
+class Index:
+    def __init__(self, store: Store, db: sqlite3.Connection, path: Path) -> None:
+        self.store = store
+        self.db = db
+        self.path = path
+        self.problems: list[Problem] = []
+
+    # -- opening ------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, store: Store, refresh: bool = True) -> Index:
+        path = store.state_dir / _db_name(store)
+        try:
+            store.state_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                index = cls._connect(store, path)
+                if refresh:
+                    index.refresh()
+            except sqlite3.DatabaseError as exc:
+                if _cannot_write(exc):
+                    raise
+                # A corrupt or foreign file: it is only a cache, so start again.
+                remove_index_files(store)
+                index = cls._connect(store, path)
+                if refresh:
+                    index.refresh()
+        except (OSError, sqlite3.DatabaseError) as exc:
+            if not _cannot_write(exc):
+                raise
+            # A read-only store (or a full disk): the index is optional. Read commands work
+            # from a copy in memory; writing commands are refused by the store lock.
+            index = cls._in_memory(store, path)
+            if refresh:
+                index.refresh()
+        return index
+
+    @classmethod
+    def _in_memory(cls, store: Store, path: Path) -> Index:
+        """The index in memory, starting from the file's rows when it can be read."""
+        db = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            disk = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+            try:
+                disk.backup(db)
+            finally:
+                disk.close()
+        except sqlite3.DatabaseError:
+            pass  # no index file to start from: built from the files
+        return cls._setup(store, db, path)
+
+    @classmethod
+    def _connect(cls, store: Store, path: Path) -> Index:
+        db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        return cls._setup(store, db, path)
+
+    @classmethod
+    def _setup(cls, store: Store, db: sqlite3.Connection, path: Path) -> Index:
+        db.row_factory = sqlite3.Row
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version != schema_id():
+            # Another sdesk version (or a column someone added) made this file: rebuild.
+            db.executescript(
+                "DROP TABLE IF EXISTS tickets; DROP TABLE IF EXISTS dirs; "
+                "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS problems;"
+            )
+            db.executescript(_ddl() + f"PRAGMA user_version = {schema_id()};")
+        return cls(store, db, path)
+
+    # -- freshness ----------------------------------------------------------------------
+
+    def refresh(self, force: bool = False, progress: bool | None = None) -> int:
+        """Bring the index up to date with the files; returns how many files were re-read."""
+        now_ns = time.time_ns()
+        known_dirs = {r[0]: r[1] for r in self.db.execute("SELECT path, mtime_ns FROM dirs")}
+        seen_dirs = _shard_mtimes(str(self.store.tickets_dir), "tickets")
+        changed = [d for d, m in seen_dirs.items() if force or known_dirs.get(d) != m]
+        gone = [d for d in known_dirs if d not in seen_dirs]
+        head = git.read_head(self.store.git_dir)
+        old_head = self._meta("head")
+        forced_paths: set[str] = set()
+        if head and old_head and head != old_head and not force:
+            forced_paths = self._paths_changed_between(old_head, head)
+        if not (changed or gone or forced_paths) and head == old_head:
+            self._load_problems()
+            return 0
+        cold = self.db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 0
+        show = progress if progress is not None else (sys.stderr.isatty() and cold)
+        reread = 0
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for d in gone:
+                self.db.execute("DELETE FROM tickets WHERE dir = ?", (d,))
+                self.db.execute("DELETE FROM problems WHERE dir = ?", (d,))
+                self.db.execute("DELETE FROM dirs WHERE path = ?", (d,))
+            bar = _Progress(len(changed), show)
+            workers = _workers()
+            parallel = cold and workers > 1 and len(changed) >= PARALLEL_MIN_DIRS
+            if parallel:
+                try:
+                    reread += self._load_parallel(changed, now_ns, bar, workers)
+                except OSError:  # no process pool here (no /dev/shm, a sandbox): one process
+                    parallel = False
+                    bar = _Progress(len(changed), show)
+            if not parallel:
+                for rel in changed:
+                    reread += self._rescan_dir(rel, now_ns, force)
+                    bar.step()
+            bar.done()
+            for rel in changed:
+                mtime = seen_dirs[rel]
+                # A folder touched within the clock's resolution may change again unseen.
+                self.db.execute("INSERT OR REPLACE INTO dirs VALUES (?, ?)",
+                                (rel, -1 if now_ns - mtime < RACY_NS else mtime))
+            for rel in sorted(forced_paths):
+                reread += self._reread_file(rel, now_ns)
+            self._set_meta("head", head)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self._load_problems()
+        if reread:
+            self._analyze_if_grown()
+        return reread
+
+    def _analyze_if_grown(self) -> None:
+        """Refresh SQLite's table statistics when the store doubled or halved since they were
+        taken: without them the planner walks 100,000 rows in ID order instead of using the
+        relation and team indexes (170 ms instead of 0.5 ms for show's relations)."""
+        rows = self.db.execute("SELECT count(*) FROM tickets").fetchone()[0]
+        last = int(self._meta("analyzed_rows") or 0)
+        if rows >= 2 * last + 100 or 2 * rows < last:
+            self.db.execute("ANALYZE")
+            self._set_meta("analyzed_rows", str(rows))
+
+    def _load_problems(self) -> None:
+        self.problems = [Problem(r[0], r[1]) for r in
+                         self.db.execute("SELECT path, message FROM problems ORDER BY path")]
+
+    def _load_parallel(self, dirs: list[str], now_ns: int, bar: _Progress, workers: int) -> int:
+        """Cold load: worker processes parse the files (tomllib is the cost), this process
+        only inserts. The table is empty, so no row is compared."""
+        import multiprocessing
+
+        method = "fork" if sys.platform == "linux" else None
+        context = multiprocessing.get_context(method)
+        root = str(self.store.root)
+        insert = f"INSERT OR REPLACE INTO tickets ({', '.join(NAMES)}) VALUES " \
+                 f"({', '.join('?' * len(NAMES))})"
+        count = 0
+        with context.Pool(workers) as pool:
+            jobs = [(root, rel, now_ns) for rel in dirs]
+            for rows, problems in pool.imap_unordered(_load_dir, jobs, chunksize=4):
+                self.db.executemany(insert, rows)
+                self.db.executemany("INSERT OR REPLACE INTO problems VALUES (?, ?, ?)",
+                                    [(p, p.rsplit("/", 1)[0], m) for p, m in problems])
+                count += len(rows) + len(problems)
+                bar.step()
+        return count
+
+    def _rescan_dir(self, rel: str, now_ns: int, force: bool) -> int:
+        rows = {
+            r["path"]: r for r in self.db.execute(
+                "SELECT path, mtime_ns, size, sha, racy FROM tickets WHERE dir = ?", (rel,),
+            )
+        }
+        present: set[str] = set()
+        reread = 0
+        try:
+            entries = list(os.scandir(os.path.join(self.store.root, rel)))
+        except FileNotFoundError:
+            entries = []
+        for entry in entries:
+            if not entry.name.endswith(".toml") or entry.name.startswith("."):
+                continue
+            path = f"{rel}/{entry.name}"
+            present.add(path)
+            row = rows.get(path)
+            if not force and row is not None and not row["racy"]:
+                st = entry.stat()
+                if row["mtime_ns"] == st.st_mtime_ns and row["size"] == st.st_size:
+                    continue
+            reread += self._read_into(path, now_ns, row)
+        for path in rows.keys() - present:
+            self.db.execute("DELETE FROM tickets WHERE path = ?", (path,))
+        for (path,) in self.db.execute("SELECT path FROM problems WHERE dir = ?", (rel,)).fetchall():
+            if path not in present:
+                self.db.execute("DELETE FROM problems WHERE path = ?", (path,))
+        return reread
+
+    def _reread_file(self, rel: str, now_ns: int) -> int:
+        row = self.db.execute(
+            "SELECT path, mtime_ns, size, sha, racy FROM tickets WHERE path = ?", (rel,)
+        ).fetchone()
+        if link_in(self.store.root, self.store.root / rel.rsplit("/", 1)[0]):
+            # A shard folder that became a link: never read through it (sdesk check says so).
+            self.db.execute("DELETE FROM tickets WHERE path = ?", (rel,))
+            self.db.execute("DELETE FROM problems WHERE path = ?", (rel,))
+            return 1
+        return self._read_into(rel, now_ns, row)
+
+    def _read_into(self, rel: str, now_ns: int, row: sqlite3.Row | None) -> int:
+        got = read_file(str(self.store.root), rel, now_ns, row["sha"] if row is not None else "")
+        if got.gone or got.problem:
+            self.db.execute("DELETE FROM tickets WHERE path = ?", (rel,))
+            if got.problem:
+                self.db.execute("INSERT OR REPLACE INTO problems VALUES (?, ?, ?)",
+                                (rel, rel.rsplit("/", 1)[0], got.problem))
+            else:
+                self.db.execute("DELETE FROM problems WHERE path = ?", (rel,))
+            return 0 if got.gone else 1
+        self.db.execute("DELETE FROM problems WHERE path = ?", (rel,))
+        if got.values is None:  # same bytes as indexed: only the file's stat moved
+            self.db.execute(
+                "UPDATE tickets SET mtime_ns = ?, size = ?, racy = ? WHERE path = ?",
+                (got.book["mtime_ns"], got.book["size"], got.book["racy"], rel),
+            )
+            return 0
+        # Two indexed deletes: "path = ? OR id = ?" would scan the whole table.
+        self.db.execute("DELETE FROM tickets WHERE path = ?", (rel,))
+        self.db.execute("DELETE FROM tickets WHERE id = ?", (got.values["id"],))
+        self.db.execute(
+            f"INSERT INTO tickets ({', '.join(NAMES)}) VALUES ({', '.join('?' * len(NAMES))})",
+            [got.values[n] for n in NAMES],
+        )
+        return 1
+
+    def _paths_changed_between(self, old: str, new: str) -> set[str]:
+        prefix = self.store.git_path(self.store.tickets_dir)
+        result = git.run(
+            ["diff-tree", "-r", "--name-only", "-z", old, new, "--", prefix], self.store.top,
+            check=False, env=git.no_index_env(self.store.git_dir),
+        )
+        if result.returncode != 0:
+            return set()
+        store_prefix = self.store.git_path(self.store.root)
+        out: set[str] = set()
+        for name in result.stdout.split("\0"):
+            if name.endswith(".toml"):
+                rel = name if store_prefix == "." else name[len(store_prefix) + 1:]
+                out.add(rel)
+        return out
+
+    def update_tickets(self, tickets: Iterable[Ticket | tuple[Any, ...]]) -> None:
+        """Record tickets sdesk has just written (the writer's side of freshness). The rows come
+        from the tickets in hand, not from parsing the files back (that cost ~30 s for a
+        25,000-ticket import); the bookkeeping columns come from the files as written. Their
+        folders are marked for a look on the next refresh, in case anything else wrote there."""
+        import hashlib
+
+        now_ns = time.time_ns()
+        insert = f"INSERT INTO tickets ({', '.join(NAMES)}) VALUES ({', '.join('?' * len(NAMES))})"
+        folders: set[str] = set()
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for ticket in tickets:
+                # a ticket, or its packed_row() (a big import keeps packed rows, not tickets,
+                # to keep its memory small)
+                values = dict(zip(NAMES, ticket, strict=True)) if isinstance(ticket, tuple) \
+                    else row_of(ticket)
+                path = self.store.path_of(values["id"])
+                rel = path.relative_to(self.store.root).as_posix()
+                folder = rel.rsplit("/", 1)[0]
+                folders.add(folder)
+                self.db.execute("DELETE FROM tickets WHERE id = ?", (values["id"],))
+                self.db.execute("DELETE FROM tickets WHERE path = ?", (rel,))
+                self.db.execute("DELETE FROM problems WHERE path = ?", (rel,))
+                try:
+                    with open(path, "rb") as handle:
+                        data = handle.read()
+                        st = os.fstat(handle.fileno())
+                except FileNotFoundError:
+                    continue
+                values.update(path=rel, dir=folder, mtime_ns=st.st_mtime_ns, size=st.st_size,
+                              sha=hashlib.sha1(data).hexdigest(),
+                              racy=int(now_ns - st.st_mtime_ns < RACY_NS))
+                self.db.execute(insert, [values[n] for n in NAMES])
+            self.db.executemany("INSERT OR REPLACE INTO dirs VALUES (?, -1)",
+                                [(f,) for f in folders])
+            self._adopt_head()
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def _adopt_head(self) -> None:
+        """After sdesk's own commit on top of the HEAD this index has seen, record the new
+        HEAD: its files were just re-read, so the next read command need not ask git for a
+        diff (a process, ~15 ms at 100,000 tickets). Any other HEAD move is diffed as usual."""
+        seen = self._meta("head")
+        head = git.read_head(self.store.git_dir)
+        if seen and head != seen and _loose_commit_parents(self.store.git_dir, head) == [seen]:
+            self._set_meta("head", head)
+
+    def rebuild(self, progress: bool | None = None) -> int:
+        """Forget everything and read every ticket file again (sdesk reindex)."""
+        self.db.execute("DELETE FROM tickets")
+        self.db.execute("DELETE FROM dirs")
+        self.db.execute("DELETE FROM meta")
+        self.db.execute("DELETE FROM problems")
+        return self.refresh(force=True, progress=progress)
+
+    # -- queries ------------------------------------------------------------------------
+
+    def match_id(self, typed: str) -> list[str]:
+        """IDs matching a typed prefix (with or without the type prefix) or external ref."""
+        exact = self.db.execute(
+            "SELECT id FROM tickets WHERE external_ref = ? LIMIT 2", (typed,)
+        ).fetchall()
+        if len(exact) == 1:
+            return [exact[0][0]]
+        if "-" in typed:
+            sql, arg = "SELECT id FROM tickets WHERE id >= ? AND id < ? ORDER BY id LIMIT 11", typed
+        else:
+            sql, arg = "SELECT id FROM tickets WHERE body >= ? AND body < ? ORDER BY id LIMIT 11", typed
+        return [r[0] for r in self.db.execute(sql, (arg, arg + "\uffff"))]
+
+    def short_ids(self, ticket_ids: Sequence[str]) -> dict[str, str]:
+        """Full ID -> shortest unique prefix (`INC-7KQ2`), unique among every ticket's body
+        (so the short ID also works without its type prefix), at least ids.SHORT_MIN body
+        characters. Two indexed look-ups per ID; one sorted pass for long lists."""
+        import bisect
+
+        out: dict[str, str] = {}
+        many = len(ticket_ids) > 200
+        bodies: list[str] = ([r[0] for r in self.db.execute("SELECT body FROM tickets "
+                                                             "ORDER BY body")] if many else [])
+        for tid in ticket_ids:
+            body = tid.split("-", 1)[-1]
+            if many:
+                i = bisect.bisect_left(bodies, body)
+                before = bodies[i - 1] if i > 0 else None
+                j = i + 1 if i < len(bodies) and bodies[i] == body else i
+                after = bodies[j] if j < len(bodies) else None
+            else:
+                row = self.db.execute("SELECT max(body) FROM tickets WHERE body < ?",
+                                      (body,)).fetchone()
+                before = row[0] if row else None
+                row = self.db.execute("SELECT min(body) FROM tickets WHERE body > ?",
+                                      (body,)).fetchone()
+                after = row[0] if row else None
+            out[tid] = ids.short(tid, ids.short_length(body, (before, after)))
+        return out
+
+    def select(self, where: str = "1", params: Sequence[Any] = (), order: str = "id",
+               limit: int | None = None, columns: str = "*") -> list[sqlite3.Row]:
+        """Rows of the tickets table. `where`/`order` are SQL written by sdesk, never by users;
+        user values always travel as parameters."""
+        sql = f"SELECT {columns} FROM tickets WHERE {where} ORDER BY {order}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return self.db.execute(sql, tuple(params)).fetchall()
+
+    def stream(self, where: str = "1", params: Sequence[Any] = (), order: str = "id",
+               limit: int | None = None, columns: str = "*") -> Iterator[sqlite3.Row]:
+        """`select`, one row at a time from SQLite's cursor: for output written as it is read
+        (list --json/--csv, export), whose memory must not grow with the number of rows."""
+        sql = f"SELECT {columns} FROM tickets WHERE {where} ORDER BY {order}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        yield from self.db.execute(sql, tuple(params))
+
+    def iter_rows(self, where: str = "1", params: Sequence[Any] = ()) -> Iterator[sqlite3.Row]:
+        yield from self.db.execute(f"SELECT * FROM tickets WHERE {where}", tuple(params))
+
+    def count(self, where: str = "1", params: Sequence[Any] = ()) -> int:
+        return int(self.db.execute(
+            f"SELECT count(*) FROM tickets WHERE {where}", tuple(params)).fetchone()[0])
+
+    # -- meta ---------------------------------------------------------------------------
+
+    def _meta(self, key: str) -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else ""
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+
+# Git settings that keep a commit fast at 100,000 tracked files (docs/performance.md): a split
+# index, so each commit's update-index writes a small delta instead of the whole 9 MB index
+# (a note at 100,000 tickets: 0.37 s plain, 0.28 s split); the untracked cache for the porcelain
+# commands people run in the store. Index format 4 was measured and left out: smaller, but
+# slower to read (0.31 s).
+GIT_TUNING = (("core.splitIndex", "true"), ("core.untrackedCache", "true"))
+
+
+def tune_repo(top: Path) -> None:
+    """Apply GIT_TUNING to the repository at `top` (sdesk init; the benchmark's stores)."""
+    for key, value in GIT_TUNING:
+        git.run(["config", key, value], top)
+
+
+def _loose_commit_parents(git_dir: Path, commit: str) -> list[str] | None:
+    """Parents of a commit stored as a loose object (a commit just made always is), read
+    without running git; None when it is not loose or not a commit."""
+    import zlib
+
+    common = git_dir
+    if (git_dir / "commondir").is_file():
+        common = (git_dir / (git_dir / "commondir").read_text().strip()).resolve()
+    try:
+        raw = zlib.decompress((common / "objects" / commit[:2] / commit[2:]).read_bytes())
+    except (OSError, zlib.error):
+        return None
+    header, _, body = raw.partition(b"\0")
+    if not header.startswith(b"commit "):
+        return None
+    parents: list[str] = []
+    for line in body.split(b"\n"):
+        if not line:
+            break
+        if line.startswith(b"parent "):
+            parents.append(line[7:].decode())
+    return parents
+
+
+def _cannot_write(exc: BaseException) -> bool:
+    """An error that says the index file cannot be written here (read-only, full, denied)."""
+    import errno
+
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT)
+    text = str(exc)
+    return any(words in text for words in ("readonly", "read-only", "unable to open",
+                                           "disk is full", "disk I/O error"))
+
+
+def remove_index_files(store: Store) -> None:
+    """Delete the index database of this store (and SQLite's side files): it is only a cache."""
+    path = store.state_dir / _db_name(store)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def _db_name(store: Store) -> str:
+    rel = store.git_path(store.root)
+    if rel == ".":
+        return "index.sqlite"
+    import hashlib
+
+    return f"index-{hashlib.sha1(rel.encode()).hexdigest()[:10]}.sqlite"
+
+
+def schema_id() -> int:
+    """PRAGMA user_version of a current index file: changes with INDEX_VERSION and with the
+    columns (someone appending a column to COLUMNS makes old index files rebuild themselves)."""
+    import zlib  # crc32, not hashlib: hashlib loads OpenSSL (~7 ms) that reads never need
+
+    return zlib.crc32(f"{INDEX_VERSION}|{COLUMNS}|{_ddl()}".encode()) & 0x7FFFFFFF
+
+
+def _ddl() -> str:
+    columns = ", ".join(f"{n} {t}" for n, t in COLUMNS)
+    # Every look-up a read command makes has an index: show's relations (parent, duplicate_of,
+    # related) must not scan 100,000 rows, and neither must queue/list (open, team, assignee).
+    return f"""
+        CREATE TABLE tickets ({columns});
+        CREATE INDEX tickets_body ON tickets(body);
+        CREATE INDEX tickets_dir ON tickets(dir);
+        CREATE INDEX tickets_open_team ON tickets(open, team, assignee);
+        CREATE INDEX tickets_open_id ON tickets(open, id);
+        CREATE INDEX tickets_open_team_nocase ON tickets(open, team COLLATE NOCASE, id);
+        CREATE INDEX tickets_status_team ON tickets(status, team COLLATE NOCASE, id);
+        CREATE INDEX tickets_ref ON tickets(external_ref);
+        CREATE INDEX tickets_requester ON tickets(requester_email);
+        CREATE INDEX tickets_parent ON tickets(parent);
+        CREATE INDEX tickets_duplicate ON tickets(duplicate_of);
+        CREATE INDEX tickets_related ON tickets(related) WHERE related != '';
+        CREATE INDEX tickets_mail ON tickets(id) WHERE message_ids != '';
+        CREATE TABLE dirs (path TEXT PRIMARY KEY, mtime_ns INTEGER);
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+        CREATE TABLE problems (path TEXT PRIMARY KEY, dir TEXT, message TEXT);
+        CREATE INDEX problems_dir ON problems(dir);
+    """
+
+
+def packed_row(ticket: Ticket) -> tuple[Any, ...]:
+    """row_of(ticket) as a tuple in NAMES order (file bookkeeping columns None): a tenth of the
+    memory of the dict, for writers that hold many rows before recording them."""
+    values = row_of(ticket)
+    return tuple(values.get(name) for name in NAMES)
+
+
+@dataclass
+class FileRead:
+    """What reading one ticket file gave: row values (None when the bytes are the ones
+    indexed), the file bookkeeping, or a problem (broken file) or gone (deleted)."""
+
+    path: str
+    values: dict[str, Any] | None = None
+    book: dict[str, Any] = field(default_factory=dict)
+    problem: str = ""
+    gone: bool = False
+
+
+def read_file(root: str, rel: str, now_ns: int, known_sha: str = "") -> FileRead:
+    """Read and summarise one ticket file. Stat after reading, from the same handle: a write
+    after the read leaves a newer mtime, which the racy check then verifies by hash."""
+    try:
+        # O_NOFOLLOW: the store is untrusted input; a ticket file that is a link is refused.
+        fd = os.open(os.path.join(root, rel), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
+                     | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
+                what = "not a regular file" if not stat.S_ISREG(st.st_mode) else \
+                    f"{st.st_size} bytes, over the {MAX_FILE_BYTES}-byte limit for a ticket file"
+                return FileRead(rel, book=_book(rel, st, "", now_ns), problem=f"{rel}: {what}")
+            data = handle.read()
+            st = os.fstat(handle.fileno())
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return FileRead(rel, gone=True)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        return FileRead(rel, book={"path": rel, "dir": rel.rsplit("/", 1)[0], "mtime_ns": 0,
+                                   "size": 0, "sha": "", "racy": 1},
+                        problem=f"{rel}: a symbolic link inside the store; sdesk never follows "
+                                "one (remove it)")
+    import hashlib  # only when a file is read: the usual warm refresh reads none
+
+    book = _book(rel, st, hashlib.sha1(data).hexdigest(), now_ns)
+    sha = book["sha"]
+    if known_sha == sha:
+        return FileRead(rel, None, book)
+    try:
+        text = data.decode("utf-8")
+        try:
+            ticket = from_document(fastread.loads(text), rel)
+        except fastread.Unusual:  # outside the layout sdesk writes: the full TOML parser
+            ticket = loads(text, rel)
+    except SdeskError as exc:
+        return FileRead(rel, book=book, problem=exc.message)
+    except UnicodeDecodeError as exc:
+        return FileRead(rel, book=book, problem=f"{rel}: not UTF-8 text ({exc.reason})")
+    stem = rel.rsplit("/", 1)[-1].removesuffix(".toml")
+    if stem != ticket.id:
+        return FileRead(rel, book=book,
+                        problem=f"{rel}: id: file says {ticket.id!r}, its name says {stem!r}")
+    expected = ids.relative_path(ticket.id) if ids.is_valid(ticket.id) else "a valid ID"
+    if expected != rel:
+        # sdesk looks a ticket up by the path its ID gives; a file elsewhere is never found.
+        return FileRead(rel, book=book, problem=f"{rel}: misplaced: {ticket.id} belongs at "
+                                                f"{expected}")
+    values = row_of(ticket)
+    values.update(book)
+    return FileRead(rel, values, book)
+
+
+def _book(rel: str, st: os.stat_result, sha: str, now_ns: int) -> dict[str, Any]:
+    return {"path": rel, "dir": rel.rsplit("/", 1)[0], "mtime_ns": st.st_mtime_ns,
+            "size": st.st_size, "sha": sha, "racy": int(now_ns - st.st_mtime_ns < RACY_NS)}
+
+
+def _load_dir(job: tuple[str, str, int]) -> tuple[list[list[Any]], list[tuple[str, str]]]:
+    """Worker of the parallel cold load: rows (in NAMES order) and problems of one folder."""
+    root, rel, now_ns = job
+    rows: list[list[Any]] = []
+    problems: list[tuple[str, str]] = []
+    try:
+        names = sorted(e.name for e in os.scandir(os.path.join(root, rel)))
+    except FileNotFoundError:
+        return rows, problems
+    for name in names:
+        if not name.endswith(".toml") or name.startswith("."):
+            continue
+        got = read_file(root, f"{rel}/{name}", now_ns)
+        if got.problem:
+            problems.append((got.path, got.problem))
+        elif got.values is not None:
+            rows.append([got.values[n] for n in NAMES])
+    return rows, problems
+
+
+def _workers() -> int:
+    """Processes for a cold load: the CPUs this process may use, at most 4 (the inserting
+    process is the bottleneck beyond that). SDESK_INDEX_WORKERS overrides (1 = no pool)."""
+    given = os.environ.get("SDESK_INDEX_WORKERS", "")
+    if given.isdigit():
+        return max(1, int(given))
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 4))
+
+
+def _shard_mtimes(tickets: str, prefix: str) -> dict[str, int]:
+    """{'tickets/A/B': mtime_ns} of every shard folder: ~1,000 stat calls, strings only
+    (pathlib would triple the cost of every read command)."""
+    out: dict[str, int] = {}
+    try:
+        # Links are not followed (the store is untrusted input): a shard folder that is a
+        # link is not read; sdesk check reports it.
+        if os.path.islink(tickets):
+            return out
+        level1 = [e for e in os.scandir(tickets)
+                  if e.name[0] != "." and e.is_dir(follow_symlinks=False)]
+    except FileNotFoundError:
+        return out
+    for first in level1:
+        with os.scandir(first.path) as entries:
+            for second in entries:
+                if second.name[0] != "." and second.is_dir(follow_symlinks=False):
+                    out[f"{prefix}/{first.name}/{second.name}"] = second.stat().st_mtime_ns
+    return out
+
+
+class _Progress:
+    """A progress line on stderr for long rebuilds (only when asked or on a terminal)."""
+
+    def __init__(self, total: int, show: bool) -> None:
+        self.total = total
+        self.show = show and total > 50
+        self.done_count = 0
+        self.last = 0.0
+
+    def step(self) -> None:
+        self.done_count += 1
+        if self.show and time.monotonic() - self.last > 0.2:
+            self.last = time.monotonic()
+            pct = 100 * self.done_count // max(1, self.total)
+            bar = "#" * (pct // 4)
+            print(f"\rindexing tickets [{bar:<25}] {pct:3d}%", end="", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        if self.show:
+            print(f"\rindexing tickets [{'#' * 25}] 100%", file=sys.stderr, flush=True)

@@ -1,0 +1,450 @@
+"""Every question sdesk asks the summary index, by name: the one place that writes SQL for it.
+
+Commands and shells call these functions; they never write a `WHERE` of their own (a test,
+tests/test_architecture.py, greps for SQL elsewhere). Each business meaning of a selection is
+defined once here: what "unassigned" is, which tickets are in a team's queue and in which order,
+what "stale" measures from, which tickets hold a licence seat, what a ticket's open children and
+tasks are. `sdesk/store/index.py` keeps the table, its freshness and the low-level `select`; the KPI
+aggregates live in `sdesk/reports/kpi.py` (a report over the same table, docs/kpi.md).
+
+Every function takes the `Index` and returns rows (sqlite3.Row: columns by name), IDs or plain
+values. User values always travel as SQL parameters. Times in rows are epoch seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sdesk.store.index import Index
+
+# -- the meanings ---------------------------------------------------------------------------
+
+OPEN = "open = 1"
+UNASSIGNED = "assignee = ''"
+NOT_TASK = "type != 'task'"
+# The dispatcher guide's working order: VIP first, then earliest Resolve By (no Resolve By
+# last), then the oldest ticket, then the ID. `sdesk queue`, `list --sort queue` and
+# `assign --team` all work tickets in exactly this order.
+QUEUE_ORDER = "vip DESC, resolve_by IS NULL, resolve_by, opened_at, id"
+# A team's queue: open, nobody assigned, waiting for triage or for assignment.
+IN_QUEUE = f"{OPEN} AND {UNASSIGNED} AND status IN ('new', 'triaged')"
+# What triage works on: unassigned tickets in status new (tasks follow their parent).
+TRIAGEABLE = f"{OPEN} AND status = 'new' AND {UNASSIGNED} AND {NOT_TASK}"
+# What assignment works on: triaged and unassigned.
+ASSIGNABLE = f"{OPEN} AND status = 'triaged' AND {UNASSIGNED}"
+# The customer's last update: the latest public journal entry, else the time it was opened.
+LAST_UPDATE = "coalesce(last_public_at, opened_at)"
+# Request-4 "licensing available": a request (or case) holds a licence seat while its work is
+# under way or done, unless it was withdrawn or resolved as a duplicate.
+SEAT_STATUSES = ("assigned", "in-progress", "on-hold", "resolved", "closed")
+NO_SEAT_CODES = ("withdrawn", "duplicate")
+SEAT_FLAG = "licence-seat"  # a request that passed triage's licence check holds a seat
+
+SORTS = {"id": "id", "opened": "opened_at, id",
+         "resolve-by": "resolve_by IS NULL, resolve_by, id",
+         "priority": "priority, resolve_by IS NULL, resolve_by, id", "queue": QUEUE_ORDER,
+         "updated": "updated_at DESC, id"}
+
+
+def in_team(where: str, params: list[Any], team: str) -> tuple[str, list[Any]]:
+    """`where` narrowed to one team's tickets when `team` is given (the exact name a team
+    filter resolved to); the parameters to go with it."""
+    if team:
+        return f"{where} AND team = ?", [*params, team]
+    return where, params
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join("?" * len(values))
+
+
+def _ids(rows: Sequence[Any]) -> list[str]:
+    return [str(r["id"]) for r in rows]
+
+
+# -- lists ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    """The filters of `sdesk list` and `sdesk export` (every one optional; all must hold).
+    `team` and `assignee` compare without case; `since`/`until` are epoch seconds of
+    opened_at (until exclusive); `overdue_at` keeps open tickets not on hold whose Resolve By
+    is before that time; `words` must all occur in the title (case-insensitive)."""
+
+    statuses: tuple[str, ...] = ()
+    only_open: bool = False
+    team: str | None = None
+    types: tuple[str, ...] = ()
+    assignee: str | None = None
+    unassigned: bool = False
+    vip: bool = False
+    priorities: tuple[int, ...] = ()
+    overdue_at: float | None = None
+    requester: str = ""
+    agency: str = ""
+    words: tuple[str, ...] = ()
+    since: float | None = None
+    until: float | None = None
+    imported: bool = False
+    flags: tuple[str, ...] = ()  # each must be on the ticket: the flag, or a flag NAME:...
+
+    def sql(self) -> tuple[str, list[Any]]:
+        """The WHERE clause and its parameters."""
+        where: list[str] = []
+        params: list[Any] = []
+        if self.statuses:
+            where.append(f"status IN ({_marks(self.statuses)})")
+            params += self.statuses
+        if self.only_open:
+            where.append(OPEN)
+        if self.team is not None:
+            where.append("team = ? COLLATE NOCASE")
+            params.append(self.team)
+        if self.types:
+            where.append(f"type IN ({_marks(self.types)})")
+            params += self.types
+        if self.assignee is not None:
+            where.append("assignee = ? COLLATE NOCASE")
+            params.append(self.assignee)
+        if self.unassigned:
+            where.append(UNASSIGNED)
+        if self.vip:
+            where.append("vip = 1")
+        if self.priorities:
+            where.append(f"priority IN ({_marks(self.priorities)})")
+            params += self.priorities
+        if self.overdue_at is not None:
+            where.append(f"{OPEN} AND on_hold = 0 AND resolve_by < ?")
+            params.append(self.overdue_at)
+        if self.requester:
+            where.append("requester_email = ?")
+            params.append(self.requester)
+        if self.agency:
+            where.append("agency = ?")
+            params.append(self.agency)
+        for word in self.words:
+            where.append("title LIKE ? ESCAPE '\\'")
+            params.append("%" + word.replace("\\", "\\\\").replace("%", "\\%")
+                          .replace("_", "\\_") + "%")
+        if self.imported:
+            where.append("external_ref != ''")
+        for name in self.flags:
+            plain = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append("((' ' || flags || ' ') LIKE ? ESCAPE '\\' "
+                         "OR (' ' || flags) LIKE ? ESCAPE '\\')")
+            params += [f"% {plain} %", f"% {plain}:%"]
+        if self.since is not None:
+            where.append("opened_at >= ?")
+            params.append(self.since)
+        if self.until is not None:
+            where.append("opened_at < ?")
+            params.append(self.until)
+        return " AND ".join(where) or "1", params
+
+
+def tickets(index: Index, which: TicketFilter, sort: str = "id",
+            limit: int | None = None) -> list[sqlite3.Row]:
+    """Full rows of the tickets `which` selects, in the order SORTS[sort] names."""
+    where, params = which.sql()
+    return index.select(where, params, order=SORTS[sort], limit=limit)
+
+
+def tickets_streamed(index: Index, which: TicketFilter, sort: str = "id",
+                     limit: int | None = None) -> Iterator[sqlite3.Row]:
+    """`tickets`, one row at a time as SQLite reads it (list --json/--csv: memory flat)."""
+    where, params = which.sql()
+    return index.stream(where, params, order=SORTS[sort], limit=limit)
+
+
+def ticket_ids_streamed(index: Index, which: TicketFilter, sort: str = "opened") -> Iterator[str]:
+    """`ticket_ids`, one at a time (export: memory flat whatever the count)."""
+    where, params = which.sql()
+    return (str(r["id"]) for r in index.stream(where, params, order=SORTS[sort], columns="id"))
+
+
+def import_keys(index: Index, which: TicketFilter) -> set[str]:
+    """Every key of an [import] table the selected tickets carry (export's CSV header)."""
+    where, params = which.sql()
+    return {key for r in index.stream(where, params, order="1", columns="DISTINCT import_keys")
+            for key in (r["import_keys"] or "").split()}
+
+
+def ticket_ids(index: Index, which: TicketFilter, sort: str = "opened") -> list[str]:
+    """IDs of the tickets `which` selects (export: oldest first)."""
+    where, params = which.sql()
+    return _ids(index.select(where, params, order=SORTS[sort], columns="id"))
+
+
+def queue(index: Index, team: str = "", limit: int | None = None) -> list[sqlite3.Row]:
+    """A team's queue (or every team's): open, unassigned, new or triaged, in QUEUE_ORDER."""
+    where, params = in_team(IN_QUEUE, [], team)
+    return index.select(where, params, order=QUEUE_ORDER, limit=limit)
+
+
+def queue_streamed(index: Index, team: str = "",
+                   limit: int | None = None) -> Iterator[sqlite3.Row]:
+    """`queue`, one row at a time as SQLite reads it."""
+    where, params = in_team(IN_QUEUE, [], team)
+    return index.stream(where, params, order=QUEUE_ORDER, limit=limit)
+
+
+def stale(index: Index, before: float, team: str = "") -> list[sqlite3.Row]:
+    """Open tickets (not tasks) whose last update (LAST_UPDATE, as `last_update`) is before
+    `before` (epoch seconds), quietest first. Columns: id, priority, team, assignee, status,
+    last_update, title."""
+    where = f"{OPEN} AND {NOT_TASK} AND {LAST_UPDATE} < ?"
+    params: list[Any] = [before]
+    where, params = in_team(where, params, team)
+    return index.select(where, params, order=f"{LAST_UPDATE}, id",
+                        columns=f"id, priority, team, assignee, status, {LAST_UPDATE} "
+                                "AS last_update, title")
+
+
+def tasks(index: Index, parent: str = "", include_done: bool = False) -> list[sqlite3.Row]:
+    """Tasks (of one parent when given; open ones unless include_done), by parent then ID.
+    Columns: id, parent, status, team, assignee, title."""
+    where, params = ["type = 'task'"], []
+    if parent:
+        where.append("parent = ?")
+        params.append(parent)
+    if not include_done:
+        where.append(OPEN)
+    return index.select(" AND ".join(where), params, order="parent, id",
+                        columns="id, parent, status, team, assignee, title")
+
+
+# -- the work of procedures -------------------------------------------------------------------
+
+
+def triage_ids(index: Index, team: str = "") -> list[str]:
+    """Tickets triage works on (TRIAGEABLE), of one team when given, oldest first."""
+    where, params = in_team(TRIAGEABLE, [], team)
+    return _ids(index.select(where, params, order="opened_at, id", columns="id"))
+
+
+def assign_queue_ids(index: Index, team: str) -> list[str]:
+    """A team's triaged, unassigned tickets (ASSIGNABLE) in the queue order (QUEUE_ORDER)."""
+    return _ids(index.select(f"{ASSIGNABLE} AND team = ?", (team,), order=QUEUE_ORDER,
+                             columns="id"))
+
+
+def open_peers(index: Index) -> list[sqlite3.Row]:
+    """Every open ticket with what triage compares (relations.Peer's fields)."""
+    return index.select(OPEN, columns="id, type, status, title, service, requester_email, "
+                                      "opened_at, priority, team, assignee, parent, flags")
+
+
+def seats_in_use(index: Index) -> dict[str, int]:
+    """Tickets holding a licence seat (SEAT_STATUSES, or open and flagged SEAT_FLAG: they
+    passed triage's licence check; not NO_SEAT_CODES), counted by the software name as
+    written on the tickets."""
+    sql = (f"SELECT software, count(*) AS n FROM tickets WHERE type IN ('request', 'case') "
+           f"AND software != '' AND (status IN ({_marks(SEAT_STATUSES)}) "
+           f"OR ({OPEN} AND (' ' || flags || ' ') LIKE '% {SEAT_FLAG} %')) "
+           f"AND coalesce(resolution_code, '') NOT IN ({_marks(NO_SEAT_CODES)}) "
+           f"GROUP BY software")
+    return {str(r["software"]): int(r["n"])
+            for r in index.db.execute(sql, (*SEAT_STATUSES, *NO_SEAT_CODES))}
+
+
+def held_work(index: Index) -> list[sqlite3.Row]:
+    """Every open ticket with an assignee (workload): id, assignee, effort, requester_email,
+    parent."""
+    return index.select(f"{OPEN} AND assignee != ''", (), order="id",
+                        columns="id, assignee, effort, requester_email, parent")
+
+
+def open_tasks_of(index: Index, parent: str) -> list[str]:
+    """The open tasks under `parent` (they stop it being resolved)."""
+    return _ids(index.select(f"parent = ? AND type = 'task' AND {OPEN}", (parent,),
+                             columns="id"))
+
+
+def open_children_of(index: Index, parent: str) -> list[str]:
+    """The open child tickets (not tasks) of a parent case (resolved with it)."""
+    return _ids(index.select(f"parent = ? AND {NOT_TASK} AND {OPEN}", (parent,), columns="id"))
+
+
+def resolved_before(index: Index, before: float) -> list[str]:
+    """Tickets in status resolved whose resolution is older than `before` (epoch seconds)."""
+    return _ids(index.select("status = 'resolved' AND resolved_at < ?", (before,),
+                             columns="id"))
+
+
+@dataclass(frozen=True)
+class Links:
+    """The relations other tickets store pointing at one ticket."""
+
+    children: list[str]
+    tasks: list[str]
+    duplicates: list[str]
+    related: list[str]
+
+
+def links_to(index: Index, ticket_id: str) -> Links:
+    """Children, tasks, duplicates and related tickets that point at `ticket_id`."""
+    children = index.select(f"parent = ? AND {NOT_TASK}", (ticket_id,), columns="id")
+    task_rows = index.select("parent = ? AND type = 'task'", (ticket_id,), columns="id")
+    dups = index.select("duplicate_of = ?", (ticket_id,), columns="id")
+    # `related != ''` lets SQLite use the partial index instead of scanning every ticket.
+    related = index.select("related != '' AND ' ' || related || ' ' LIKE ?",
+                           (f"% {ticket_id} %",), columns="id")
+    return Links(_ids(children), _ids(task_rows), _ids(dups), _ids(related))
+
+
+def parents(index: Index) -> dict[str, str]:
+    """Every ticket that has a parent -> its parent (parent loops are refused with it)."""
+    return {str(r["id"]): str(r["parent"])
+            for r in index.select("parent != ''", columns="id, parent")}
+
+
+def imported_refs(index: Index) -> dict[str, str]:
+    """External reference (upper case, a ServiceNow number) -> sdesk ID, for every ticket
+    that has one."""
+    return {str(r["external_ref"]): str(r["id"])
+            for r in index.select("external_ref != ''", columns="id, external_ref")}
+
+
+def all_rows(index: Index) -> dict[str, sqlite3.Row]:
+    """Every ticket's whole index row, by ID (`check --deep` compares them with the files)."""
+    return {str(r["id"]): r for r in index.select()}
+
+
+def team_held(index: Index, name: str) -> str:
+    """The team a ticket holds whose name is `name` compared without case ("" when none):
+    imported tickets carry groups teams.toml does not list ("Group 70")."""
+    rows = index.select("team = ? COLLATE NOCASE", [name.strip()], order="team", columns="team",
+                        limit=1)
+    return str(rows[0]["team"]) if rows else ""
+
+
+def assignee_known(index: Index, name: str) -> bool:
+    """Whether any ticket is assigned to `name` (compared without case): imported tickets
+    carry assignees technicians.toml does not list."""
+    return bool(index.select("assignee = ? COLLATE NOCASE", [name], columns="id", limit=1))
+
+
+def file_shas(index: Index) -> dict[str, str]:
+    """Every indexed ticket file (store-relative path) -> the SHA-1 of the bytes indexed."""
+    return {str(r["path"]): str(r["sha"]) for r in index.select(columns="path, sha")}
+
+
+
+# -- the supervisor's view (sdesk report, handover, sweep) ------------------------------------
+
+# The earlier of Respond By (while nobody has responded) and Resolve By: when the ticket's next
+# promise falls due. A paused clock (on hold) cannot breach, and tasks carry no SLA.
+NEXT_DUE = ("min(coalesce(resolve_by, 1e18), CASE WHEN first_response_at IS NULL "
+            "THEN coalesce(respond_by, 1e18) ELSE 1e18 END)")
+AT_RISK = (f"{OPEN} AND on_hold = 0 AND {NOT_TASK} AND (resolve_by < :until OR "
+           "(first_response_at IS NULL AND respond_by < :until))")
+
+
+def due_before(index: Index, until: float, team: str = "",
+               limit: int | None = None) -> tuple[list[sqlite3.Row], int]:
+    """Open tickets (AT_RISK) whose next promise (NEXT_DUE, as `due`) falls before `until`
+    (epoch seconds), earliest first, at most `limit`; and how many there are in all. Columns:
+    id, title, priority, vip, team, assignee, status, resolve_by, respond_by,
+    first_response_at, due."""
+    where, params = AT_RISK, {"until": until, "team": team}
+    if team:
+        where += " AND team = :team"
+    total = int(index.db.execute(f"SELECT count(*) FROM tickets WHERE {where}", params)
+                .fetchone()[0])
+    sql = (f"SELECT id, title, priority, vip, team, assignee, status, resolve_by, respond_by, "
+           f"first_response_at, {NEXT_DUE} AS due FROM tickets WHERE {where} ORDER BY due, id")
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return list(index.db.execute(sql, params)), total
+
+
+def flagged_open(index: Index, team: str = "") -> list[sqlite3.Row]:
+    """Open tickets with any flag, oldest first. Columns: id, title, team, flags, parent,
+    opened_at."""
+    where, params = in_team(f"{OPEN} AND flags != ''", [], team)
+    return index.select(where, params, order="opened_at, id",
+                        columns="id, title, team, flags, parent, opened_at")
+
+
+def open_at(index: Index, moments: Sequence[float], team: str = "") -> list[int]:
+    """How many tickets (not tasks) were open at each moment (epoch seconds): opened before it
+    and neither resolved nor closed by then. One scan for all moments; the team is the
+    ticket's team now (the index keeps no history of teams)."""
+    if not moments:
+        return []
+    done = "coalesce(resolved_at, closed_at, 1e18)"
+    cols = ", ".join(f"sum(opened_at < {float(m)!r} AND {done} >= {float(m)!r})" for m in moments)
+    sql = f"SELECT {cols} FROM tickets WHERE {NOT_TASK}"
+    params: list[Any] = []
+    if team:
+        sql += " AND team = ?"
+        params.append(team)
+    row = index.db.execute(sql, params).fetchone()
+    return [int(v or 0) for v in row]
+
+
+def team_scope(team: str, expr: str) -> str:
+    """A kpi grouping expression (sdesk.reports.kpi.Key) limited to one team: tickets of other teams
+    group under NULL, which kpi's callers drop. The team name is quoted as an SQL literal."""
+    return f"(CASE WHEN team = '{team.replace(chr(39), chr(39) * 2)}' THEN {expr} END)"
+
+
+def sweep_candidates(index: Index, resolved_before: float) -> list[sqlite3.Row]:
+    """What the sweep looks at, by ID: every open ticket that is not a task, and tickets in
+    status resolved whose resolution is older than `resolved_before` (epoch seconds). Columns:
+    id, title, status, priority, team, assignee, flags, opened_at, respond_by, resolve_by,
+    first_response_at, resolved_at, last_update (LAST_UPDATE), on_hold, held_seconds. Two
+    selections, each walking its own index (one OR of both scans every row)."""
+    columns = ("id, title, status, priority, team, assignee, flags, opened_at, respond_by, "
+               f"resolve_by, first_response_at, resolved_at, {LAST_UPDATE} AS last_update, "
+               "on_hold, held_seconds")
+    rows = index.select(f"{OPEN} AND {NOT_TASK}", (), order="id", columns=columns)
+    rows += index.select("status = 'resolved' AND resolved_at < ?", (resolved_before,),
+                         order="id", columns=columns)
+    return sorted(rows, key=lambda r: str(r["id"]))
+
+
+def open_urgent(index: Index, team: str = "") -> list[sqlite3.Row]:
+    """Open P1 and P2 tickets (not tasks), most urgent first then earliest Resolve By. Columns:
+    id, title, priority, vip, status, team, assignee, resolve_by, on_hold."""
+    where, params = in_team(f"{OPEN} AND {NOT_TASK} AND priority <= 2", [], team)
+    return index.select(where, params, order="priority, resolve_by IS NULL, resolve_by, id",
+                        columns="id, title, priority, vip, status, team, assignee, resolve_by, "
+                                "on_hold")
+
+
+def on_hold(index: Index, team: str = "") -> list[sqlite3.Row]:
+    """Open tickets on hold (their SLA clock paused), oldest first. Columns: id, title,
+    priority, team, assignee."""
+    where, params = in_team(f"{OPEN} AND on_hold = 1", [], team)
+    return index.select(where, params, order="opened_at, id",
+                        columns="id, title, priority, team, assignee")
+
+
+def opened_since(index: Index, since: float, team: str = "") -> list[sqlite3.Row]:
+    """Tickets (not tasks) opened at or after `since` (epoch seconds), oldest first. Columns:
+    id, title, priority, vip, status, team, assignee, opened_at."""
+    where = f"{NOT_TASK} AND opened_at >= ?"
+    params: list[Any] = [since]
+    where, params = in_team(where, params, team)
+    return index.select(where, params, order="opened_at, id",
+                        columns="id, title, priority, vip, status, team, assignee, opened_at")
+
+
+# -- mail -----------------------------------------------------------------------------------
+
+
+def message_ids(index: Index) -> dict[str, str]:
+    """Every Message-ID the desk sent or received -> its ticket ID (mail threading and
+    duplicate detection, sdesk/mail/mailin.py; one read for a whole batch of incoming mail)."""
+    out: dict[str, str] = {}
+    for row in index.select("message_ids != ''", columns="id, message_ids", order="rowid"):
+        for mid in str(row["message_ids"]).split():
+            out.setdefault(mid, str(row["id"]))
+    return out
