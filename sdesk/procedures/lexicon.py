@@ -13,7 +13,7 @@ matches. Deterministic and cheap: a dispatcher can check every decision; docs/tr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sdesk.core.reference import Reference
 
@@ -75,7 +75,24 @@ SPELLING = {
     "timing": "timeout", "timeouts": "timeout", "cert": "certificate", "certs": "certificate",
     "bouncing": "bounce", "bounced": "bounce", "bounces": "bounce",
     "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th",
+    "big": "large", "huge": "large", "reboot": "restart", "reboots": "restart",
+    "rebooting": "restart", "restarts": "restart", "restarting": "restart",
+    "hangs": "freeze", "hanging": "freeze", "hung": "freeze", "laggy": "slow",
+    "sluggish": "slow", "intermittent": "drop", "disconnects": "drop", "disconnecting": "drop",
+    "disconnected": "drop", "dropping": "drop", "drops": "drop", "passcode": "code",
+    "pin": "code", "recieve": "receive", "recieving": "receive", "receiving": "receive",
+    "incoming": "receive", "arriving": "receive", "arrive": "receive", "received": "receive",
+    "sending": "send", "sent": "send", "outgoing": "send", "sends": "send",
 }
+# Ordinary words a typo correction must leave alone (they are one letter from a word above).
+TYPO_SAFE = frozenset(("printed", "prints", "locker", "shared", "sharing", "report", "reports",
+                       "lately", "loaded", "unlocked", "center", "centre", "folders", "leading", "resent",
+                       "spending", "window", "compute", "computed", "reading", "parked"))
+# Which way something fails to go: "can't send" and "not receiving" are two problems.
+DIRECTIONS = {"send": "send", "receive": "receive"}
+# Words that say the next word does not happen: "not sending", "no dial tone", "can't print".
+NEGATIONS = frozenset(("not", "no", "cant", "cannot", "wont", "unable", "doesnt", "isnt",
+                       "never", "didnt", "arent", "nothing"))
 PHRASES = {
     "wi fi": "wifi", "one drive": "onedrive",
     "people soft": "peoplesoft", "can't": "cant", "won't": "wont", "doesn't": "doesnt",
@@ -140,6 +157,8 @@ class Lexicon:
     products: dict[str, str]  # normalised alias (spaces as "_") -> software name
     phrases: dict[str, str]  # phrase as typed (lower case) -> its one token
     pattern: re.Pattern[str]  # every phrase, longest first, as whole words
+    vocabulary: frozenset[str] = frozenset()  # every word triage knows (typo correction)
+    corrected: dict[str, str] = field(default_factory=dict)  # typo -> word, cached
 
 
 _CACHE: dict[str, Lexicon] = {}
@@ -165,7 +184,43 @@ def _lexicon(ref: Reference) -> Lexicon:
         phrases.setdefault(phrase, joined)
     alternation = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
     pattern = re.compile(rf"(?<![a-z0-9_])(?:{alternation})(?![a-z0-9_])")
-    return Lexicon(services, products, phrases, pattern)
+    vocabulary = frozenset(w for w in (*services, *products, *SPELLING, *SPELLING.values(),
+                                       *PROBLEM_WORDS, *DEPARTMENTS, *SYMPTOMS, *PLACE_WORDS,
+                                       *STOP, *NEGATIONS, *TYPO_SAFE)
+                           if w.isalpha())
+    return Lexicon(services, products, phrases, pattern, vocabulary)
+
+
+def _known(word: str, lex: Lexicon) -> str:
+    """A word triage knows, or the one it is a typo of: one letter missing, extra or swapped
+    ("conect", "internett", "pritner"), or one vowel wrong ("calender", "moniter"). Words under
+    six letters are never corrected ("mouse" is not "house"), the first letter must agree, and
+    TYPO_SAFE lists ordinary words one letter from a known one. Candidates come from rapidfuzz's
+    edit distance (optimal string alignment, swaps count once)."""
+    if len(word) < 6 or not word.isalpha() or word in lex.vocabulary:
+        return word
+    found = lex.corrected.get(word)
+    if found is None:
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        near = process.extract(word, [v for v in lex.vocabulary if v[0] == word[0]
+                                      and abs(len(v) - len(word)) <= 1 and len(v) >= 5],
+                               scorer=OSA.distance, score_cutoff=1, limit=8)
+        typos = sorted(v for v, _, _ in near if _typo_of(word, v))
+        found = lex.corrected[word] = typos[0] if typos else word
+    return found
+
+
+def _typo_of(typed: str, known: str) -> bool:
+    """Whether `typed` (one edit from `known`) looks like a typing slip rather than another
+    word: a letter left out, doubled or swapped, or one vowel for another."""
+    if len(typed) != len(known):
+        return True
+    diff = [i for i, (a, b) in enumerate(zip(typed, known, strict=True)) if a != b]
+    if len(diff) == 2:
+        return True  # two neighbours swapped (OSA distance 1)
+    return len(diff) == 1 and typed[diff[0]] in "aeiou" and known[diff[0]] in "aeiou"
 
 
 def _join(word: str, phrases: dict[str, str]) -> str:
@@ -206,10 +261,11 @@ def words(text: str, ref: Reference) -> Words:
     low = lex.pattern.sub(lambda m: lex.phrases[m.group(0)], low)
     raw = tuple(t.replace("'", "") for t in _TOKEN.findall(low))
     previous = ""
+    negated = False
     tokens: set[str] = set()
     objects: set[str] = set()
     spec: dict[str, set[str]] = {"product": set(), "department": set(), "number": set(),
-                                 "symptom": set()}
+                                 "symptom": set(), "direction": set()}
     parts: set[str] = set()
     named: dict[str, str] = {}
     software: dict[str, str] = {}
@@ -220,8 +276,18 @@ def words(text: str, ref: Reference) -> Words:
             previous = word
             continue
         previous = word
+        if word in NEGATIONS:
+            negated = True
+            continue
         if word in STOP or _TIME.match(word) or (len(word) < 2 and not word.isdigit()):
             continue
+        word = _known(word, lex)
+        if negated:  # "not sending", "no dial tone": something does not work
+            tokens.add(FAIL)
+            spec["symptom"].add(SYMPTOMS[FAIL])
+            negated = False
+        if word in DIRECTIONS:
+            spec["direction"].add(DIRECTIONS[word])
         if word in FAIL_WORDS:
             word = FAIL
         product = lex.products.get(word)
