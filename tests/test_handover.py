@@ -82,7 +82,8 @@ def test_a_pending_triage_proposal_waits_for_a_decision(desk: Desk) -> None:
                         "--service", "Email", "-d", "details", now=now)
 
     incident("Outlook will not open", now=MON_0800)
-    later = incident("outlook not opening, error about profile", now="2026-11-23T08:10:00-06:00")
+    later = incident("outlook not opening after the profile was rebuilt on my new laptop",
+                     now="2026-11-23T08:10:00-06:00")
     desk.run("triage", later, now="2026-11-23T08:20:00-06:00")
     assert any(f.startswith("proposed:duplicate:") for f in desk.ticket(later)["flags"])
     waiting = _handover(desk, now="2026-11-23T09:00:00-06:00")["waiting"]

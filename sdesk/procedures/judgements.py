@@ -8,7 +8,7 @@ them. The figures that chose each rule and threshold: docs/triage.md, "Measured"
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sdesk.core.reference import Reference
 from sdesk.procedures.lexicon import FAIL, PROBLEM_WORDS, Words, services_named, words
@@ -16,8 +16,11 @@ from sdesk.procedures.lexicon import FAIL, PROBLEM_WORDS, Words, services_named,
 # Object tokens weigh more than the rest: "VPN down" and "can't get on the VPN from home" are
 # about the VPN whatever else they say.
 OBJECT_WEIGHT = 3.0
+# Symptoms that say only "it does not work": compatible with each other.
+GENERIC_SYMPTOMS = frozenset(("fails", "no power"))
 SPECIFIER_WEIGHT = 2.0
 CONTENT_PENALTY = 0.5
+SERVICE_PENALTY = 0.5
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class Similarity:
 
 
 def _weight(token: str, w: Words) -> float:
+    if token in w.context:
+        return 1.0
     if token.startswith("@"):
         return OBJECT_WEIGHT
     if any(token in v for v in w.specifiers.values()):
@@ -45,19 +50,35 @@ def _weight(token: str, w: Words) -> float:
     return 1.0
 
 
-def similarity(a: Words, b: Words) -> Similarity:
+def similarity(a: Words, b: Words, logged: tuple[str, str] = ("", "")) -> Similarity:
     """Same subject: weighted Jaccard of the two word sets (the services the words name weigh
     OBJECT_WEIGHT), unless a specifier class both name differs (Excel vs Word, Finance vs HR,
     2nd vs 3rd floor): then 0, with the words that differ. Texts that name services but no
-    service in common are never the same subject."""
+    service in common are never the same subject. `logged` are the two tickets' services as
+    recorded (same person, same subject passes them; trends do not, people pick different
+    services for one outage): the same service counts as a shared service word, two different
+    ones halve the score (SERVICE_PENALTY)."""
+    one, two = (s.strip() for s in logged)
+    if one and two and one.casefold() == two.casefold():
+        a = replace(a, tokens=a.tokens | {"@" + one})
+        b = replace(b, tokens=b.tokens | {"@" + one})
+    found = _similarity(a, b)
+    if one and two and one.casefold() != two.casefold() and found.score:
+        return Similarity(found.score * SERVICE_PENALTY, found.shared, found.apart)
+    return found
+
+
+def _similarity(a: Words, b: Words) -> Similarity:
     for kind, mine in a.specifiers.items():
         theirs = b.specifiers.get(kind)
+        if kind == "symptom" and theirs and {*mine, *theirs} <= GENERIC_SYMPTOMS:
+            continue  # "desk phone not working" / "desk phone is dead": one complaint
         if theirs and not mine & theirs:
             return Similarity(0.0, frozenset(), f"{'/'.join(sorted(mine))} vs "
                                                 f"{'/'.join(sorted(theirs))}")
     shared = a.tokens & b.tokens
-    services = {t for t in a.tokens | b.tokens if t.startswith("@")}
-    if services and not any(t.startswith("@") for t in shared):
+    services = {t for t in a.tokens | b.tokens if t.startswith("@")} - a.context - b.context
+    if services and not any(t in services for t in shared):
         return Similarity(0.0, shared)
     union = a.tokens | b.tokens
     total = sum(max(_weight(t, a), _weight(t, b)) for t in union)
@@ -159,7 +180,9 @@ def _position(token: str, w: Words) -> int:
 ACCESS_WORDS = frozenset(("access", "permission", "permissions", "account", "provision",
                           "mailbox", "distribution_list", "read", "grant"))
 INSTALL_WORDS = frozenset(("install", "installed", "installation", "licence", "license",
-                           "licenses", "licences", "software", "upgrade"))
+                           "licenses", "licences", "software", "program", "app"))
+# Telecom words that name a thing on a desk (a request for one is hardware).
+TELECOM_DEVICES = frozenset(("phone", "desk_phone", "fax_machine", "speakerphone", "handset"))
 
 
 @dataclass(frozen=True)
@@ -195,18 +218,45 @@ def request_kind(title: str, description: str, category: str, software: str, ser
 
 
 def _kind_of_text(text: str, ref: Reference) -> tuple[str, str] | None:
+    """The kind the words say, or None. Access words first ("access to the Tableau server" is
+    access); a product with install words is software ("install Visio on my new laptop"); a
+    device is hardware ("webcam for Teams meetings": Teams says what it is for); a product
+    alone is software; install words alone are software; install words with a device and no
+    product say neither for sure (None)."""
     w = words(text, ref)
-    if set(w.raw) & ACCESS_WORDS or w.tokens & ACCESS_WORDS:
-        return "", f"access words: {', '.join(sorted((set(w.raw) | w.tokens) & ACCESS_WORDS))}"
-    if w.software:
+    said = set(w.raw) | w.tokens
+    if said & ACCESS_WORDS:
+        return "", f"access words: {', '.join(sorted(said & ACCESS_WORDS))}"
+    install = sorted(said & INSTALL_WORDS)
+    place = _ON_A_DEVICE.search(text)
+    if place:  # "put WinRAR on my computer": what goes on a computer is software
+        install.append(place.group(0).strip())
+        device = _device_named(words(_ON_A_DEVICE.sub(" ", text), ref), ref)
+    else:
+        device = _device_named(w, ref)
+    if w.software and (install or not device):
         return "software", f"names {_longest(w)}"
+    if device and not install:
+        return "hardware", device
+    if install and not device:
+        return "software", f"says {', '.join(install)}"
+    return None
+
+
+_ON_A_DEVICE = re.compile(r"\b(?:on|onto)\s+(?:my|the|his|her|their|our|a|this|new)?\s*"
+                          r"(?:new\s+)?(?:computer|pc|laptop|desktop|workstation|machine)\b",
+                          re.IGNORECASE)
+
+
+def _device_named(w: Words, ref: Reference) -> str:
+    """The evidence that the words name a device: a word of a hardware service, or a telecom
+    device ("desk phone"), or ""."""
     for token, service in services_named(w, ref).items():
         info = ref.service_info(service)
-        if info is not None and info.kind == "hardware":
-            return "hardware", f"{token!r} is {service} (hardware)"
-    if set(w.raw) & INSTALL_WORDS:
-        return "software", f"says {', '.join(sorted(set(w.raw) & INSTALL_WORDS))}"
-    return None
+        if info is not None and (info.kind == "hardware"
+                                 or (info.kind == "telecom" and token in TELECOM_DEVICES)):
+            return f"{token!r} is {service} ({info.kind} equipment)"
+    return ""
 
 
 def software_named(text: str, ref: Reference) -> str:
@@ -223,15 +273,34 @@ def _longest(w: Words) -> str:
 
 # ---- priority against the work (incident-2) --------------------------------------------------
 
-_SCOPE = re.compile(
-    r"\b(whole|entire|all|every|across( the)?( whole)?)\s+(agency|office|building|site|division|"
-    r"branch|floor|department|dept|users|staff|call cent(er|re))\b|\bagency[- ]wide\b|"
-    r"\b(nobody|no one|everyone|all users)\b|\bwhole site\b|\bno phones\b|\bcall cent(er|re)\b",
-    re.IGNORECASE)
-_DEADLINE = re.compile(r"\b(deadline|due) (today|tomorrow|tonight)\b|\bchecks due\b|"
-                       r"\bpayroll\b.*\b(fail|error|down)", re.IGNORECASE)
+_UNIT = (r"(agency|office|building|site|division|branch|department|dept|location|campus|"
+         r"region|county|organi[sz]ation|company|users|staff|employees)")
+# The whole agency, site or office: the chart's P1 scope ("a whole agency, site ... down").
+_WIDE = re.compile(
+    rf"\b(whole|entire|all|every|across)\s+(the\s+|our\s+|of\s+)?(\w+\s+)?{_UNIT}\b|"
+    r"\b(agency|site|office|company|building)[- ]wide\b|\b(nobody|no one|noone|everyone|"
+    r"everybody|all of us)\b|\bno phones\b|\bpublic[- ](facing|website|site|portal)\b|"
+    r"\b(citizens|customers|the public) (can'?t|cannot|unable)\b", re.IGNORECASE)
+# Many users, less than the whole: the chart's P2 scope ("many users ... degraded").
+_GROUP = re.compile(
+    r"\b(several|multiple|many|most|lots of|a lot of|a bunch of|a few|\d+)\s+(people|users|"
+    r"staff|of us|employees|computers|pcs|machines|agents)\b|\b(whole|entire|our|the)\s+"
+    r"(team|unit|section|floor|department|dept)\b|\bcall cent(er|re)\b", re.IGNORECASE)
+# Public-facing work: stopped for a group it is an outage of a critical service (P1).
+_PUBLIC = re.compile(r"\bcall cent(er|re)\b|\b911\b|\bpublic\b", re.IGNORECASE)
+_DEGRADED = re.compile(r"\b(slow\w*|drop\w*|intermittent\w*|lag\w*|sluggish|choppy|cutting out|"
+                       r"delay\w*|sometimes|on and off|spotty)\b", re.IGNORECASE)
+_NOT_THE_RUN = r"(?!\s+(folder|share|file|drive|report))"  # the payroll folder is not payroll
+_CRITICAL = re.compile(rf"\bpayroll\b{_NOT_THE_RUN}.*\b(fail\w*|error\w*|down|cant|cannot|can't|"
+                       rf"stuck)\b|\b(fail\w*|error\w*|down|cant|cannot|can't)\b.*\bpayroll\b"
+                       rf"{_NOT_THE_RUN}",
+                       re.IGNORECASE)
+_DEADLINE = re.compile(r"\b(deadline|due) (today|tomorrow|tonight|this)\b|\bchecks due\b|"
+                       r"\b(hearing|court|board meeting|presentation) (today|in \d+|at \d+)\b",
+                       re.IGNORECASE)
 _LOW = re.compile(r"\b(how (do|to|can)|question|where (do|can) i find|cosmetic|when you get a "
-                  r"chance|no rush|low priority)\b", re.IGNORECASE)
+                  r"chance|no rush|low priority|not urgent|whenever|is there a way)\b",
+                  re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -244,19 +313,35 @@ class PriorityFit:
 
 
 def priority_fit(title: str, description: str, vip: bool, ref: Reference) -> PriorityFit:
-    """Compare the text with the SLA chart's descriptions: agency-, site- or office-wide
-    failure -> P1 (Critical); a deadline or payroll failure, or a VIP -> P2 (High); a question,
-    how-to or cosmetic fault -> P4 (Low). The supervisor decides (sdesk priority)."""
+    """Compare the text with the SLA chart's descriptions of each priority:
+    - P1 (Critical): the whole agency, site or office stopped ("entire Tulsa office has no
+      internet", "nobody can send email"), a public-facing group stopped (the call center), a
+      critical service failing (payroll);
+    - P2 (High): many users degraded ("call center calls dropping", "several users slow"), a
+      group stopped, a deadline today, or a VIP;
+    - P4 (Low): a question, how-to or cosmetic fault;
+    - None: one user's ordinary problem (the chart's P3), nothing to propose.
+    The supervisor decides (sdesk priority)."""
     text = f"{title}\n{description}"
     chart = ref.sla
-    scope = _SCOPE.search(text)
     failing = _names_problem(words(text, ref))
+    degraded = _DEGRADED.search(text)
+    wide, group = _WIDE.search(text), _GROUP.search(text)
+    scope = wide or group
     if scope and failing:
-        return PriorityFit(1, f"{scope.group(0)!r}: {chart.target(1).description}")
+        public = _PUBLIC.search(text)
+        if degraded:
+            return PriorityFit(2, f"{scope.group(0)!r} and {degraded.group(0)!r}: "
+                                  f"{chart.target(2).description}")
+        if wide or public:
+            return PriorityFit(1, f"{scope.group(0)!r}: {chart.target(1).description}")
+        return PriorityFit(2, f"{scope.group(0)!r}: {chart.target(2).description}")
+    critical = _CRITICAL.search(text)
+    if critical:
+        return PriorityFit(1, f"{critical.group(0)!r}: {chart.target(1).description}")
     deadline = _DEADLINE.search(text)
     if deadline:
-        return PriorityFit(1 if "payroll" in deadline.group(0).lower() else 2,
-                           f"{deadline.group(0)!r}: time-critical work stopped")
+        return PriorityFit(2, f"{deadline.group(0)!r}: {chart.target(2).description}")
     if vip:
         return PriorityFit(2, f"VIP requester: {chart.target(2).description}")
     low = _LOW.search(text)

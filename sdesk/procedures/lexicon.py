@@ -251,6 +251,7 @@ class Words:
     parts: frozenset[str] = frozenset()  # the words inside phrases ("fax", "machine")
     named: tuple[tuple[str, str], ...] = ()  # (object token, the service it names)
     software: tuple[tuple[str, str], ...] = ()  # (alias as written, software list name)
+    context: frozenset[str] = frozenset()  # "@Laptop" in "laptop can't connect to VPN"
 
 
 def words(text: str, ref: Reference) -> Words:
@@ -315,7 +316,17 @@ def words(text: str, ref: Reference) -> Words:
                 parts.add(part)
     return Words(frozenset(tokens), frozenset(objects),
                  {k: frozenset(v) for k, v in spec.items() if v}, raw, frozenset(parts),
-                 tuple(named.items()), tuple(software.items()))
+                 tuple(named.items()), tuple(software.items()), _context(named, ref))
+
+
+def _context(named: dict[str, str], ref: Reference) -> frozenset[str]:
+    """The devices a text names only as where something else fails: hardware services named
+    beside a service of another kind ("Outlook on my laptop": the laptop is context)."""
+    kinds = {service: (info.kind if (info := ref.service_info(service)) else "")
+             for service in named.values()}
+    if all(kind == "hardware" for kind in kinds.values()):
+        return frozenset()
+    return frozenset("@" + service for service, kind in kinds.items() if kind == "hardware")
 
 
 def services_named(w: Words, ref: Reference) -> dict[str, str]:

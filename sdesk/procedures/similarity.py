@@ -62,12 +62,12 @@ class TriageSettings:
     and `auto_trend` tells the supervisor without asking. The defaults are the thresholds
     measured on the labelled corpus (docs/triage.md, "Measured")."""
 
-    similarity: float = 0.3
+    similarity: float = 0.25
     trend_requesters: int = 3
     trend_window_hours: float = 24.0
     trend_similarity: float = 0.2
-    auto_duplicate: float = 0.8
-    auto_trend: float = 0.7
+    auto_duplicate: float = 0.7
+    auto_trend: float = 0.8
 
     @classmethod
     def from_config(cls, section: dict[str, Any]) -> TriageSettings:

@@ -351,7 +351,7 @@ def _earliest_similar(d: _Draft) -> tuple[Peer, str, float] | None:
     for peer in ctx.view.from_requester(t.requester.email) if t.requester.email else []:
         if peer.id == t.id or peer.type != t.type:
             continue
-        sim = similarity(mine, ctx.view.words_of(peer.id, d.ref))
+        sim = similarity(mine, ctx.view.words_of(peer.id, d.ref), (t.service, peer.service))
         if sim.score < threshold:
             continue
         if (peer.opened_at, peer.id) >= (t.opened_at, t.id):

@@ -100,13 +100,16 @@ def _by_set(items: Iterable[Item]) -> dict[int, list[Item]]:
 Same = Callable[[Item, Item], bool]
 
 
-def subject_matcher(ref: Reference, threshold: float = THRESHOLD) -> Same:
+def subject_matcher(ref: Reference, threshold: float = THRESHOLD, logged: bool = False) -> Same:
+    """Same subject at `threshold`; with `logged`, the services as logged count too (as triage
+    compares one person's tickets; trends compare titles only)."""
     cache: dict[str, Words] = {}
 
     def same(a: Item, b: Item) -> bool:
         wa = cache.setdefault(a.title, words(a.title, ref))
         wb = cache.setdefault(b.title, words(b.title, ref))
-        return similarity(wa, wb).score >= threshold
+        services = (a.service, b.service) if logged else ("", "")
+        return similarity(wa, wb, services).score >= threshold
 
     return same
 
@@ -146,7 +149,8 @@ def trends(items: list[Item], same: Same) -> Score:
             return i
 
         for i, j in itertools.combinations(range(len(incidents)), 2):
-            if same(incidents[i], incidents[j]):
+            # as triage links them (sdesk/triage.py _trend_groups): other people's reports only
+            if incidents[i].person != incidents[j].person and same(incidents[i], incidents[j]):
                 parent[find(i)] = find(j)
         for i, item in enumerate(incidents):
             people = {x.person for k, x in enumerate(incidents) if find(k) == find(i)}
@@ -168,11 +172,11 @@ def figures(which: str, ref: Reference | None = None, errors: list[str] | None =
 
 def judge(items: list[Item], ref: Reference) -> dict[str, Score]:
     """Every judgement's score on `items`."""
-    same = subject_matcher(ref)
     out = {"incident-4 two problems (proposed)": Score(),
-           "incident-5 same person, same subject (proposed)": same_person(items, same),
+           "incident-5 same person, same subject (proposed)":
+               same_person(items, subject_matcher(ref, THRESHOLD, logged=True)),
            "incident-5 same person, same subject (automatic)":
-               same_person(items, subject_matcher(ref, SETTINGS.auto_duplicate)),
+               same_person(items, subject_matcher(ref, SETTINGS.auto_duplicate, logged=True)),
            "incident-6 many people, same problem (proposed)":
                trends(items, subject_matcher(ref, SETTINGS.trend_similarity)),
            "incident-6 many people, same problem (automatic)":
