@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from sdesk.core.reference import Reference
-from sdesk.procedures.lexicon import FAIL, PROBLEM_WORDS, Words, services_named, words
+from sdesk.procedures.lexicon import FAIL, POWER, PROBLEM_WORDS, Words, services_named, words
 
 # Object tokens weigh more than the rest: "VPN down" and "can't get on the VPN from home" are
 # about the VPN whatever else they say.
@@ -21,6 +21,7 @@ GENERIC_SYMPTOMS = frozenset(("fails", "no power"))
 SPECIFIER_WEIGHT = 2.0
 CONTENT_PENALTY = 0.5
 SERVICE_PENALTY = 0.5
+FOLLOW_UP_SCORE = 0.5  # at least this when one text says "still", "again", "following up"
 
 
 @dataclass(frozen=True)
@@ -50,22 +51,41 @@ def _weight(token: str, w: Words) -> float:
     return 1.0
 
 
-def similarity(a: Words, b: Words, logged: tuple[str, str] = ("", "")) -> Similarity:
-    """Same subject: weighted Jaccard of the two word sets (the services the words name weigh
-    OBJECT_WEIGHT), unless a specifier class both name differs (Excel vs Word, Finance vs HR,
-    2nd vs 3rd floor): then 0, with the words that differ. Texts that name services but no
-    service in common are never the same subject. `logged` are the two tickets' services as
-    recorded (same person, same subject passes them; trends do not, people pick different
-    services for one outage): the same service counts as a shared service word, two different
-    ones halve the score (SERVICE_PENALTY)."""
+def similarity(a: Words, b: Words) -> Similarity:
+    """Same subject, from the words alone (many people, same problem): weighted Jaccard of the
+    two word sets (the services the words name weigh OBJECT_WEIGHT), unless a specifier class
+    both name differs (Excel vs Word, Finance vs HR, 2nd vs 3rd floor): then 0, with the
+    words that differ. Texts that name services but no service in common are never the same
+    subject."""
+    return _similarity(a, b)
+
+
+def one_person(a: Words, b: Words, logged: tuple[str, str] = ("", "")) -> Similarity:
+    """Same person, same subject: `similarity` plus what one person's two tickets say besides
+    their words. `logged` are the services as recorded: the same service counts as a shared
+    service word, two different ones halve the score (SERVICE_PENALTY); trends do not use them
+    (people pick different services for one outage). A text that says it follows up ("still",
+    "again", "following up") scores at least FOLLOW_UP_SCORE when the two share a word and
+    nothing tells them apart."""
     one, two = (s.strip() for s in logged)
     if one and two and one.casefold() == two.casefold():
         a = replace(a, tokens=a.tokens | {"@" + one})
         b = replace(b, tokens=b.tokens | {"@" + one})
     found = _similarity(a, b)
+    if found.score and not found.apart and (_follows_up(a) or _follows_up(b)):
+        found = Similarity(max(found.score, FOLLOW_UP_SCORE), found.shared)
     if one and two and one.casefold() != two.casefold() and found.score:
         return Similarity(found.score * SERVICE_PENALTY, found.shared, found.apart)
     return found
+
+
+_FOLLOW_UP = frozenset(("still", "again", "follow", "following", "followup", "update",
+                        "re", "same", "another"))
+
+
+def _follows_up(w: Words) -> bool:
+    """The text says it is about something reported before ("still", "again", "following up")."""
+    return bool(_FOLLOW_UP.intersection(w.raw))
 
 
 def _similarity(a: Words, b: Words) -> Similarity:
@@ -273,7 +293,7 @@ def _longest(w: Words) -> str:
 
 # ---- priority against the work (incident-2) --------------------------------------------------
 
-_UNIT = (r"(agency|office|building|site|division|branch|department|dept|location|campus|"
+_UNIT = (r"(agency|office|building|site|division|branch|location|campus|"
          r"region|county|organi[sz]ation|company|users|staff|employees)")
 # The whole agency, site or office: the chart's P1 scope ("a whole agency, site ... down").
 _WIDE = re.compile(
@@ -292,7 +312,8 @@ _DEGRADED = re.compile(r"\b(slow\w*|drop\w*|intermittent\w*|lag\w*|sluggish|chop
                        r"delay\w*|sometimes|on and off|spotty)\b", re.IGNORECASE)
 _NOT_THE_RUN = r"(?!\s+(folder|share|file|drive|report))"  # the payroll folder is not payroll
 _CRITICAL = re.compile(rf"\bpayroll\b{_NOT_THE_RUN}.*\b(fail\w*|error\w*|down|cant|cannot|can't|"
-                       rf"stuck)\b|\b(fail\w*|error\w*|down|cant|cannot|can't)\b.*\bpayroll\b"
+                       rf"stuck|wont|won't|not)\b|\b(fail\w*|error\w*|down|cant|cannot|can't)\b"
+                       rf".*\bpayroll\b"
                        rf"{_NOT_THE_RUN}",
                        re.IGNORECASE)
 _DEADLINE = re.compile(r"\b(deadline|due) (today|tomorrow|tonight|this)\b|\bchecks due\b|"
@@ -312,6 +333,12 @@ class PriorityFit:
     evidence: str
 
 
+def _fails(w: Words) -> bool:
+    """The words say something does not work (a failure word, a negation, no power or a
+    symptom: slow, crashes, drops...), not only that something is needed."""
+    return FAIL in w.tokens or POWER in w.tokens or bool(w.specifiers.get("symptom"))
+
+
 def priority_fit(title: str, description: str, vip: bool, ref: Reference) -> PriorityFit:
     """Compare the text with the SLA chart's descriptions of each priority:
     - P1 (Critical): the whole agency, site or office stopped ("entire Tulsa office has no
@@ -324,7 +351,7 @@ def priority_fit(title: str, description: str, vip: bool, ref: Reference) -> Pri
     The supervisor decides (sdesk priority)."""
     text = f"{title}\n{description}"
     chart = ref.sla
-    failing = _names_problem(words(text, ref))
+    failing = _fails(words(text, ref))
     degraded = _DEGRADED.search(text)
     wide, group = _WIDE.search(text), _GROUP.search(text)
     scope = wide or group
@@ -353,11 +380,13 @@ def priority_fit(title: str, description: str, vip: bool, ref: Reference) -> Pri
 # ---- on site or remote -----------------------------------------------------------------------
 
 _ON_SITE = re.compile(
-    r"\b(no power|(wont|won't|doesn't|doesnt|will not) (turn|power|boot)|turn (back )?on|"
+    r"\b(no power|(wont|won't|doesn't|doesnt|will not) (turn|power|boot|wake)|"
+    r"turn (back )?on|"
     r"cable|cabling|jack|at (my |the |his |her )?desk|cube|cubicle|move my|projector|bulb|"
     r"speakerphone|no signal|tv\b|jam|jammed|noise|grinding|clicking|cracked|flicker\w*|"
     r"(screen|monitor|display) (is )?blank|blank screen|dial tone|display broken|"
-    r"monitor (dead|is dead|broken)|mouse stopped|after (a |the )?power outage|network closet|"
+    r"(monitor|desk phone|phone) (is )?(still )?(dead|broken|not working)|mouse stopped|"
+    r"after (a |the )?power outage|network closet|smoke|burning smell|spilled|spill|"
     r"paper)\b", re.IGNORECASE)
 
 

@@ -23,7 +23,8 @@ FAIL_WORDS = frozenset((
     "down", "offline", "dead", "broken", "broke", "fail", "failing", "failed", "failure", "fails",
     "error", "errors", "connect", "connecting", "connection", "load", "loading", "loads", "issue",
     "issues", "problem", "problems", "fix", "fixed", "trouble", "responding", "functioning", "go",
-    "going", "get", "getting", "reach",
+    "going", "get", "getting", "reach", "outage", "outages", "unavailable", "unreachable",
+    "inaccessible", "lost",
 ))
 POWER = "!nopower"
 # Words that say something is wrong (clauses naming a problem; see `names_problem`).
@@ -92,7 +93,7 @@ TYPO_SAFE = frozenset(("printed", "prints", "locker", "shared", "sharing", "repo
 DIRECTIONS = {"send": "send", "receive": "receive"}
 # Words that say the next word does not happen: "not sending", "no dial tone", "can't print".
 NEGATIONS = frozenset(("not", "no", "cant", "cannot", "wont", "unable", "doesnt", "isnt",
-                       "never", "didnt", "arent", "nothing"))
+                       "never", "didnt", "arent", "nothing", "nobody", "noone"))
 PHRASES = {
     "wi fi": "wifi", "one drive": "onedrive",
     "people soft": "peoplesoft", "can't": "cant", "won't": "wont", "doesn't": "doesnt",
@@ -184,9 +185,9 @@ def _lexicon(ref: Reference) -> Lexicon:
         phrases.setdefault(phrase, joined)
     alternation = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
     pattern = re.compile(rf"(?<![a-z0-9_])(?:{alternation})(?![a-z0-9_])")
-    vocabulary = frozenset(w for w in (*services, *products, *SPELLING, *SPELLING.values(),
-                                       *PROBLEM_WORDS, *DEPARTMENTS, *SYMPTOMS, *PLACE_WORDS,
-                                       *STOP, *NEGATIONS, *TYPO_SAFE)
+    known = (*services, *products, *phrases, *SPELLING, *SPELLING.values(), *PROBLEM_WORDS,
+             *DEPARTMENTS, *SYMPTOMS, *PLACE_WORDS, *STOP, *NEGATIONS, *TYPO_SAFE)
+    vocabulary = frozenset(w for phrase in known for w in re.split(r"[\s_]+", phrase)
                            if w.isalpha())
     return Lexicon(services, products, phrases, pattern, vocabulary)
 
@@ -258,7 +259,7 @@ def words(text: str, ref: Reference) -> Words:
     """Normalise `text` against the reference data (module docstring)."""
     lex = lexicon(ref)
     low = text.lower().replace("\u2019", "'").replace("wi-fi", "wifi").replace("e-mail", "email")
-    low = " ".join(re.sub(r"[\-/,.;:!?()\"]", " ", low).split())
+    low = " ".join(_known(word, lex) for word in re.sub(r"[\-/,.;:!?()\"]", " ", low).split())
     low = lex.pattern.sub(lambda m: lex.phrases[m.group(0)], low)
     raw = tuple(t.replace("'", "") for t in _TOKEN.findall(low))
     previous = ""
@@ -282,7 +283,6 @@ def words(text: str, ref: Reference) -> Words:
             continue
         if word in STOP or _TIME.match(word) or (len(word) < 2 and not word.isdigit()):
             continue
-        word = _known(word, lex)
         if negated:  # "not sending", "no dial tone": something does not work
             tokens.add(FAIL)
             spec["symptom"].add(SYMPTOMS[FAIL])

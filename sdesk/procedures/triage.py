@@ -21,7 +21,7 @@ from typing import Any
 from sdesk.core import sla
 from sdesk.core.model import JournalEntry, Resolution, Ticket
 from sdesk.core.reference import Reference, Team
-from sdesk.procedures.judgements import on_site, priority_fit, problems, similarity
+from sdesk.procedures.judgements import on_site, one_person, priority_fit, problems, similarity
 from sdesk.procedures.lexicon import Words, words
 from sdesk.procedures.plan import AddEntry, Finding, Notify, Plan, SetField, reassignment, set_field
 from sdesk.procedures.proposals import flag, group_key, settled
@@ -351,7 +351,7 @@ def _earliest_similar(d: _Draft) -> tuple[Peer, str, float] | None:
     for peer in ctx.view.from_requester(t.requester.email) if t.requester.email else []:
         if peer.id == t.id or peer.type != t.type:
             continue
-        sim = similarity(mine, ctx.view.words_of(peer.id, d.ref), (t.service, peer.service))
+        sim = one_person(mine, ctx.view.words_of(peer.id, d.ref), (t.service, peer.service))
         if sim.score < threshold:
             continue
         if (peer.opened_at, peer.id) >= (t.opened_at, t.id):

@@ -20,7 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sdesk.core.reference import Reference, load_reference
-from sdesk.procedures.judgements import on_site, priority_fit, problems, request_kind, similarity
+from sdesk.procedures.judgements import (
+    on_site,
+    one_person,
+    priority_fit,
+    problems,
+    request_kind,
+    similarity,
+)
 from sdesk.procedures.lexicon import Words, words
 from sdesk.procedures.similarity import TriageSettings
 
@@ -108,8 +115,9 @@ def subject_matcher(ref: Reference, threshold: float = THRESHOLD, logged: bool =
     def same(a: Item, b: Item) -> bool:
         wa = cache.setdefault(a.title, words(a.title, ref))
         wb = cache.setdefault(b.title, words(b.title, ref))
-        services = (a.service, b.service) if logged else ("", "")
-        return similarity(wa, wb, services).score >= threshold
+        if logged:
+            return one_person(wa, wb, (a.service, b.service)).score >= threshold
+        return similarity(wa, wb).score >= threshold
 
     return same
 
@@ -236,7 +244,7 @@ def compare(which: str) -> list[str]:
         for t in (60, 70, 80, 90):
             rf: Same = lambda a, b, t=t: fuzz.token_set_ratio(a.title.lower(), b.title.lower()) >= t  # noqa: E731
             lines.append(pairs_any(items, rf).line(f"rapidfuzz token_set_ratio >= {t}"))
-    for t in (0.4, 0.5, 0.6, 0.7):
+    for t in (0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
         lines.append(pairs_any(items, subject_matcher(ref, t)).line(f"sdesk lexicon score >= {t}"))
     return lines
 

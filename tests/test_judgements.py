@@ -1,0 +1,129 @@
+"""The judgements' evidence, case by case (sdesk/judgements.py, sdesk/lexicon.py): what each
+rule reads in a text. The corpus (tests/test_corpus.py) measures how often they are right."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sdesk.core.reference import Reference, load_reference
+from sdesk.procedures.judgements import on_site, one_person, priority_fit, request_kind, similarity
+from sdesk.procedures.lexicon import FAIL, lexicon, words
+from sdesk.procedures.similarity import TriageSettings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def ref() -> Reference:
+    return load_reference(ROOT / "reference")
+
+
+def _score(a: str, b: str, ref: Reference) -> float:
+    return similarity(words(a, ref), words(b, ref)).score
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("pritner jammed", "printer jammed"),  # two letters swapped
+    ("conection to vpn", "connection to vpn"),  # a letter left out
+    ("calender not syncing", "calendar not syncing"),  # one vowel for another
+    ("sharepiont site down", "sharepoint site down"),
+])
+def test_a_typo_reads_as_the_word_it_misspells(ref: Reference, typed: str, meant: str) -> None:
+    assert words(typed, ref).tokens == words(meant, ref).tokens
+
+
+@pytest.mark.parametrize("word", ["spending", "leading", "window", "mouse", "house"])
+def test_ordinary_words_are_not_corrected(ref: Reference, word: str) -> None:
+    from sdesk.procedures.lexicon import _known
+
+    assert _known(word, lexicon(ref)) == word
+
+
+@pytest.mark.parametrize("text", ["fax not sending", "no dial tone", "nobody can log in",
+                                  "cant print"])
+def test_a_negation_says_something_fails(ref: Reference, text: str) -> None:
+    assert FAIL in words(text, ref).tokens
+
+
+def test_send_and_receive_are_two_problems(ref: Reference) -> None:
+    found = similarity(words("not receiving emails", ref), words("cant send emails", ref))
+    assert found.score == 0 and found.apart == "receive vs send"
+    propose = TriageSettings().similarity
+    assert _score("not receiving emails", "no new emails since yesterday", ref) >= propose
+
+
+def test_a_device_named_beside_a_service_is_context(ref: Reference) -> None:
+    assert _score("Laptop can't connect to VPN", "laptop wont connect to wifi", ref) == 0
+    assert _score("Laptop can't connect to VPN", "vpn down", ref) > 0.3
+
+
+def test_not_working_and_dead_are_one_complaint(ref: Reference) -> None:
+    assert _score("desk phone not working", "my desk phone is still dead", ref) > 0.3
+
+
+def test_one_person_reads_the_logged_services_and_a_follow_up(ref: Reference) -> None:
+    a, b = words("locked out of computer", ref), words("locked out of mainframe", ref)
+    same = one_person(a, b, ("Account Lockout", "Account Lockout")).score
+    apart = one_person(a, b, ("Account Lockout", "Mainframe Access")).score
+    assert apart == pytest.approx(same / 2) and same > 0
+    plain = one_person(words("vpn drops at home", ref), words("vpn slow", ref)).score
+    assert plain == 0  # told apart: drops vs slow; a follow-up does not undo that
+    weak = one_person(words("visio install", ref), words("visio license for my new laptop", ref))
+    followed = one_person(words("visio install", ref),
+                          words("following up: visio license for my new laptop", ref))
+    assert weak.score < 0.5 <= followed.score
+
+
+@pytest.mark.parametrize(("title", "kind"), [
+    ("webcam for teams meetings", "hardware"),  # Teams says what it is for
+    ("can you put winrar on my computer", "software"),  # what goes on a computer is software
+    ("install visio on my new laptop", "software"),
+    ("need a desk phone for new hire", "hardware"),
+    ("need printer installed", ""),  # a device and install words: not sure, neither
+    ("request access to the Tableau server", ""),
+    ("need ArcGIS Pro installed", "software"),
+    ("standing desk converter and monitor arm", "hardware"),
+])
+def test_request_kind_from_the_title(ref: Reference, title: str, kind: str) -> None:
+    assert request_kind(title, "", "", "", "", ref).kind == kind
+
+
+def test_request_kind_from_category_software_and_service_first(ref: Reference) -> None:
+    assert request_kind("webcam", "", "software", "", "", ref).source == "category"
+    assert request_kind("webcam", "", "", "Visio", "", ref).kind == "software"
+    assert request_kind("something", "", "", "", "Monitor", ref).kind == "hardware"
+
+
+@pytest.mark.parametrize(("title", "vip", "priority"), [
+    ("entire Tulsa office has no internet", False, 1),
+    ("nobody in our office can send emails", False, 1),
+    ("no phones working in the call center", False, 1),  # a public-facing group stopped
+    ("call center calls drop after 2 minutes", False, 2),  # many users degraded
+    ("several users report outlook slow", False, 2),
+    ("our whole department cant print", False, 2),  # a group, not the whole site
+    ("payroll run failed, checks due tomorrow", False, 1),
+    ("S: drive mapped wrong, cant see Payroll folder", False, None),
+    ("cant submit time, deadline today", False, 2),
+    ("cant open email on my phone", True, 2),
+    ("how do i set an out of office reply", False, 4),
+    ("whole office needs new chairs", False, None),  # needed, not failing
+    ("outlook slow", False, None),  # one user's ordinary problem: the chart's P3
+])
+def test_priority_against_the_sla_chart(ref: Reference, title: str, vip: bool,
+                                        priority: int | None) -> None:
+    fit = priority_fit(title, "", vip, ref)
+    assert fit.priority == priority, fit.evidence
+    if priority is not None:
+        assert ref.sla.target(priority).description in fit.evidence
+
+
+@pytest.mark.parametrize(("title", "found"), [
+    ("monitor wont wake up from sleep", True),
+    ("my desk phone is still dead", True),
+    ("coffee spilled on keyboard", True),
+    ("outlook search not finding old emails", False),
+])
+def test_on_site_words(title: str, found: bool) -> None:
+    assert bool(on_site(title, "")) is found
