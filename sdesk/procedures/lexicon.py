@@ -258,10 +258,7 @@ class Words:
 def words(text: str, ref: Reference) -> Words:
     """Normalise `text` against the reference data (module docstring)."""
     lex = lexicon(ref)
-    low = text.lower().replace("\u2019", "'").replace("wi-fi", "wifi").replace("e-mail", "email")
-    low = " ".join(_known(word, lex) for word in re.sub(r"[\-/,.;:!?()\"]", " ", low).split())
-    low = lex.pattern.sub(lambda m: lex.phrases[m.group(0)], low)
-    raw = tuple(t.replace("'", "") for t in _TOKEN.findall(low))
+    raw = _raw(text, lex)
     previous = ""
     negated = False
     tokens: set[str] = set()
@@ -317,6 +314,14 @@ def words(text: str, ref: Reference) -> Words:
     return Words(frozenset(tokens), frozenset(objects),
                  {k: frozenset(v) for k, v in spec.items() if v}, raw, frozenset(parts),
                  tuple(named.items()), tuple(software.items()), _context(named, ref))
+
+
+def _raw(text: str, lex: Lexicon) -> tuple[str, ...]:
+    """Every word of `text` in order: lower case, typos corrected, phrases joined."""
+    low = text.lower().replace("\u2019", "'").replace("wi-fi", "wifi").replace("e-mail", "email")
+    low = " ".join(_known(word, lex) for word in re.sub(r"[\-/,.;:!?()\"]", " ", low).split())
+    low = lex.pattern.sub(lambda m: lex.phrases[m.group(0)], low)
+    return tuple(t.replace("'", "") for t in _TOKEN.findall(low))
 
 
 def _context(named: dict[str, str], ref: Reference) -> frozenset[str]:
