@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint coverage check bench bench-1m bench-small bench-import bench-mail stress clean
+.PHONY: install demo test lint coverage check bench bench-1m bench-small bench-import bench-mail bench-triage stress clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ check: lint coverage
 bench: $(STAMP)  ## 10k, 100k and 300k-ticket stores, every command timed as a process, start-up budget included
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.mail_bench
+	$(BIN)/python -m bench.triage_bench --tickets 100000
+
+bench-triage: $(STAMP)  ## triage --all over 1,000 new tickets in a 100,000-ticket store, proposals included (target 5 s)
+	$(BIN)/python -m bench.triage_bench --tickets 100000
 
 bench-mail: $(STAMP)  ## mail fetch of 1,000 messages from a Maildir into a 100,000-ticket store
 	$(BIN)/python -m bench.mail_bench

@@ -1,8 +1,9 @@
-"""Benchmark: `sdesk triage --all` over 1,000 unassigned tickets in a 10,000-ticket store.
+"""Benchmark: `sdesk triage --all` over 1,000 unassigned tickets in a store of 10,000 (default)
+or 100,000 tickets (`make bench-triage`, the issue's target: under 5 s, proposals included).
 
-    .venv/bin/python bench/triage_bench.py [--keep]
+    .venv/bin/python -m bench.triage_bench [--tickets 100000] [--workdir DIR] [--keep]
 
-Builds a throw-away store: 9,000 background tickets (most closed, a few hundred open and
+Builds a throw-away store: the background tickets (most closed, a few hundred open and
 assigned, so the duplicate and trend look-ups have peers) and 1,000 new, unassigned tickets at
 the Service Desk (incidents and requests on the sample services, titles drawn from a small
 vocabulary so duplicates, trends, hand-backs and licence checks all happen), committed once.
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -65,30 +65,45 @@ def _ticket(rng: random.Random, ref: Reference, taken: set[str], queue: bool) ->
     return ticket
 
 
+TARGET_SECONDS = 5.0  # issue 11: triage --all, 1,000 new in 100,000, proposals included
+
+
 def build(root: Path, background: int = 9000, queue: int = 1000) -> None:
     build_queue_store(root, _ticket, 5, background, queue, sdesk=SDESK)
 
 
 def main() -> None:
-    folder = Path(tempfile.mkdtemp(prefix="sdesk-triage-bench-"))
+    import argparse
+    import os
+
+    parser = argparse.ArgumentParser(prog="python -m bench.triage_bench", description=__doc__)
+    parser.add_argument("--tickets", type=int, default=10_000, help="store size (1,000 new)")
+    parser.add_argument("--workdir", type=Path, help="build the store here (kept)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary store")
+    args = parser.parse_args()
+    folder = args.workdir or Path(tempfile.mkdtemp(prefix="sdesk-triage-bench-"))
     root = folder / "desk"
     start = time.perf_counter()
-    build(root)
-    print(f"store: 10,000 tickets (1,000 new, unassigned) built in "
-          f"{time.perf_counter() - start:.1f} s at {root}")
+    build(root, background=args.tickets - 1000)
+    print(f"store: {args.tickets:,} tickets (1,000 new, unassigned) built in "
+          f"{time.perf_counter() - start:.1f} s at {root}; load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     seconds, _ = timed(root, "list", "-n", "1")
     print(f"index warm-up (first list): {seconds:.2f} s")
     seconds, done = timed(root, "triage", "--all", "--dry-run")
     print(f"triage --all --dry-run: {seconds:.2f} s (exit {done.returncode})")
     seconds, done = timed(root, "triage", "--all")
     changed = done.stdout.count("set status")
+    proposed = done.stdout.count("proposed:")
     print(f"triage --all (applied, one commit): {seconds:.2f} s (exit {done.returncode}; "
-          f"{changed} status changes; {len(list((root / 'outbox').glob('*.eml')))} messages)")
+          f"{changed} status changes; {proposed} proposals; "
+          f"{len(list((root / 'outbox').glob('*.eml')))} messages); target under "
+          f"{TARGET_SECONDS:g} s at 100,000 tickets; load average {os.getloadavg()[0]:.1f}")
     if done.returncode:
         print(done.stderr)
     seconds, done = timed(root, "triage", "--all")
     print(f"triage --all again (nothing new): {seconds:.2f} s (exit {done.returncode})")
-    if "--keep" not in sys.argv:
+    if not args.keep and args.workdir is None:
         import shutil
 
         shutil.rmtree(folder)
