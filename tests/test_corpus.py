@@ -1,30 +1,41 @@
 """The labelled corpora: precision and recall of each triage judgement against the issue's
 floors: precision >= 0.95 for what triage applies automatically, recall >= 0.85 for what it
-proposes. `python -m tests.corpus.measure --tune` prints the figures on the tuning set
-(all of tests/corpus/tickets.txt; its old test half was looked at while tuning, so it is tuning
-data now; docs/triage.md, "Measured").
+proposes.
 
-The held-out test set (tests/corpus/fresh.txt, written blind) is asserted by the tests that
-arrive with it; until then the floors are checked on the tuning set only, which says the
-methods reach them where they were tuned and nothing about tickets they have not seen."""
+- The TEST set is tests/corpus/fresh.txt, written blind and measured once after the methods
+  and thresholds were frozen (`python -m tests.corpus.measure`). The floors are asserted on it.
+  A judgement below its floor there is a strict xfail naming the figure: the floor stays the
+  requirement (docs/triage.md says which are not met), and one that starts meeting it fails
+  this test until it moves to MET.
+- The TUNING set is all of tests/corpus/tickets.txt (its old test half was read while tuning;
+  docs/triage.md, "Measured"): `python -m tests.corpus.measure --tune`. The floors are
+  asserted there too, which only says the methods reach them where they were tuned."""
 
 from __future__ import annotations
 
 import pytest
-from corpus.measure import Score, figures, load
+from corpus.measure import CORPUS, FRESH, Score, figures, load
 
 AUTO_PRECISION, PROPOSED_RECALL = 0.95, 0.85
-JUDGEMENTS = {
-    "incident-4 two problems (proposed)",
-    "incident-5 same person, same subject (proposed)",
-    "incident-5 same person, same subject (automatic)",
-    "incident-6 many people, same problem (proposed)",
+# On the test set (fresh.txt), measured once with the methods frozen (docs/triage.md).
+MET = {
     "incident-6 many people, same problem (automatic)",
-    "request-1 hardware (automatic)",
     "request-1 software (automatic)",
-    "incident-2 priority (proposed)",
-    "on-site (proposed)",
 }
+BELOW = {  # name -> the figure on fresh.txt when it was measured
+    "incident-4 two problems (proposed)": "recall 0.50",
+    "incident-5 same person, same subject (proposed)": "recall 0.83",
+    "incident-5 same person, same subject (automatic)": "precision 0.76",
+    "incident-6 many people, same problem (proposed)": "recall 0.67",
+    "request-1 hardware (automatic)": "precision 0.94",
+    "incident-2 priority (proposed)": "recall 0.43",
+    "on-site (proposed)": "recall 0.72",
+}
+
+
+@pytest.fixture(scope="module")
+def test_set() -> dict[str, Score]:
+    return figures("test")
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +43,13 @@ def tuning() -> dict[str, Score]:
     return figures("tune")
 
 
-def test_the_tuning_corpus_is_big_enough() -> None:
-    assert len(load()) >= 300
+def test_the_corpora_are_big_enough_and_apart() -> None:
+    tune, test = load(CORPUS), load(FRESH)
+    assert len(tune) >= 300 and len(test) >= 300
+    assert all(item.subject.startswith("f-") for item in test)
+    # written apart: a short title ("account locked") may recur, hardly any other
+    both = {i.title.casefold() for i in tune} & {i.title.casefold() for i in test}
+    assert len(both) <= len(test) // 50, sorted(both)
 
 
 def _meets(name: str, score: Score) -> bool:
@@ -42,13 +58,26 @@ def _meets(name: str, score: Score) -> bool:
     return score.recall >= PROPOSED_RECALL
 
 
-@pytest.mark.parametrize("name", sorted(JUDGEMENTS))
+@pytest.mark.parametrize("name", sorted(MET))
+def test_judgement_meets_its_floor_on_the_test_set(test_set: dict[str, Score], name: str) -> None:
+    assert _meets(name, test_set[name]), test_set[name].line(name)
+
+
+@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.xfail(
+    strict=True, reason=f"below its floor on fresh.txt ({figure}); see docs/triage.md"))
+    for name, figure in sorted(BELOW.items())])
+def test_judgement_below_its_floor_on_the_test_set(test_set: dict[str, Score],
+                                                   name: str) -> None:
+    assert _meets(name, test_set[name]), test_set[name].line(name)
+
+
+@pytest.mark.parametrize("name", sorted(MET | set(BELOW)))
 def test_judgement_meets_its_floor_on_the_tuning_set(tuning: dict[str, Score], name: str) -> None:
     assert _meets(name, tuning[name]), tuning[name].line(name)
 
 
-def test_every_judgement_is_judged(tuning: dict[str, Score]) -> None:
-    assert set(tuning) == JUDGEMENTS
+def test_every_judgement_is_judged(test_set: dict[str, Score], tuning: dict[str, Score]) -> None:
+    assert set(test_set) == set(tuning) == MET | set(BELOW)
 
 
 def test_a_miss_is_listed_with_what_was_judged() -> None:
