@@ -100,6 +100,18 @@ TABLE: list[tuple[str, Watched, str, list[str], tuple[str, ...]]] = [
     # P1 runs on the 24x7 clock: 240 minutes, 75% = 180 minutes, weekends count.
     ("P1 24x7: 75% on a Saturday", ticket(at("2026-11-21T09:00"), priority=1),
      "2026-11-21T12:00", [RESOLVE_75], ("sla-resolve-75",)),
+    # The due time moved later (priority lowered from P3 to P4, or a reopen): warnings already
+    # told that no longer hold are withdrawn, and given again when the new due time comes near.
+    ("resolve: Resolve By moved later, both warnings withdrawn",
+     ticket(priority=4, resolve_by=sla.resolve_by(MON, 4, REF),
+            flags=("sla-resolve-75", "sla-resolve-100")), "2026-11-19T09:00", [],
+     ()),
+    ("resolve: Resolve By moved later, still past 75%",
+     ticket(resolve_by=at("2026-11-19T12:00"), flags=("sla-resolve-75", "sla-resolve-100"),
+            last_update=at("2026-11-19T09:00")), "2026-11-19T09:30", [], ("sla-resolve-75",)),
+    ("respond: Respond By moved later, the 100% warning withdrawn",
+     ticket(**UNANSWERED, respond_by=at("2026-11-16T13:00"),
+            flags=("sla-respond-75", "sla-respond-100")), "2026-11-16T11:30", [], ()),
     # Updates owed: 3 business days without a public update.
     ("update: 3 business days quiet", ticket(flags=("sla-resolve-75", "sla-resolve-100")),
      "2026-11-19T09:01", [UPDATE],

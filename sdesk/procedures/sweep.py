@@ -9,7 +9,10 @@ commit. The rules (docs/sweep.md has the table; tests/test_sweep.py tests it as 
   ticket remembers it in a flag (`sla-respond-75`, `sla-resolve-100` ...). Time is measured on
   the ticket's SLA clock (business hours from the calendar, holidays excluded, or 24x7) with
   the time on hold left out; a ticket on hold (its clock paused) is never warned. A ticket
-  found past due is told once at 100 % (the 75 % flag is set with it; no late 75 % mail).
+  found past due is told once at 100 % (the 75 % flag is set with it; no late 75 % mail). When
+  the due time moves later (a lower priority, a reopen) and the time used falls below a
+  threshold already told, the warning is withdrawn (journal entry, flag dropped) and given
+  again if the new due time comes near.
 - Updates owed: an assigned open ticket whose customer has had no public update for
   `[sweep] update_days` business days reminds its assignee, once per quiet spell (flag
   `update-reminded`, dropped by the sweep once the customer has had an update).
@@ -25,7 +28,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sdesk.core.model import Hold, JournalEntry
+from sdesk.core.model import Hold, JournalEntry, journal_entry
 from sdesk.core.reference import Reference
 from sdesk.procedures.plan import AddEntry, Notify, Plan, SetField
 
@@ -135,6 +138,7 @@ def _sla(plan: Plan, t: Watched, kind: str, flags: list[str], ctx: SweepContext)
     due = t.respond_by if kind == "respond" else t.resolve_by
     if due is None or t.on_hold or (kind == "respond" and t.first_response_at is not None):
         return flags
+    flags = _withdrawn(plan, t, kind, due, flags, ctx)
     if f"sla-{kind}-100" in flags:
         return flags
     if ctx.now >= due:
@@ -159,6 +163,28 @@ def _sla(plan: Plan, t: Watched, kind: str, flags: list[str], ctx: SweepContext)
                              f"{state}.\n\nsdesk show {t.id}\n"))
     marks = [f"sla-{kind}-{p}" for p in THRESHOLDS if p <= pct]
     return flags + [m for m in marks if m not in flags]
+
+
+def _withdrawn(plan: Plan, t: Watched, kind: str, due: dt.datetime, flags: list[str],
+               ctx: SweepContext) -> list[str]:
+    """Warnings that no longer hold: the due time moved later (a lower priority, a reopen with
+    new due times), so the time used is below a threshold already told. Their flags are
+    dropped, so the supervisor is told again when the new due time comes near."""
+    told = [p for p in THRESHOLDS if f"sla-{kind}-{p}" in flags]
+    if not told:
+        return flags
+    used = 1.0 if ctx.now >= due else used_fraction(t, due, ctx.reference, ctx.now)
+    stale = [p for p in told if used < p / 100]
+    if not stale:
+        return flags
+    word = "Respond By" if kind == "respond" else "Resolve By"
+    when = due.astimezone(ctx.reference.calendar.tz).strftime("%Y-%m-%d %H:%M %Z")
+    rule = R_SLA.format(pct=stale[0], kind=kind)
+    text = (f"SLA warning withdrawn: {t.id}'s {word} is now {when} ({used:.0%} of the time used); "
+            f"the {'/'.join(f'{p}%' for p in stale)} warning will be given again if reached.")
+    plan.add(AddEntry(t.id, rule, f"SLA warning withdrawn ({kind})",
+                      entry=journal_entry(ctx.now, ctx.actor, "system", text, rule)))
+    return [f for f in flags if f not in {f"sla-{kind}-{p}" for p in stale}]
 
 
 def _update(plan: Plan, t: Watched, flags: list[str], quiet: dt.datetime,
