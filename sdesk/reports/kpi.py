@@ -9,24 +9,26 @@ business hours to resolve need the calendar and the holds, so the index stores t
 its file changed comes back NULL; a calendar change empties the column). A ticket file is
 parsed only when the ticket was ever on hold (otherwise opened_at and resolved_at suffice).
 
-Each run is three scans of narrow covering indexes: resolutions (grouped by priority), openings
-(grouped by priority, channel and type, which also gives the volume breakdowns) and the
-backlog. Medians and p90s are read at their ranks from indexes sorted by the time to resolve
-(per group for --by: an index on (group, time)), so no time leaves SQLite and nothing is
-sorted; only --trend periods sort their times in Python.
+An all-time run (no --since; `sdesk kpi`, `kpi --by`) reads the sums the index keeps up to
+date (sdesk/reports/kpi_sums.py): a few hundred rows, whatever the store's size. A window with a start
+(--since, --trend, the report) is three scans of narrow covering indexes ordered by time:
+resolutions, openings (which also give the volume breakdowns) and the backlog. Medians and p90s
+are read at their ranks from indexes sorted by the time to resolve (per group for --by: an index
+on (group, time)), so no time leaves SQLite and nothing is sorted; only --trend periods sort
+their times in Python.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from sdesk.store import Store
+from sdesk.reports import kpi_sums
+from sdesk.reports.kpi_sums import fill_business_hours as fill_business_hours
 
 GROUPS = {"team": "team", "technician": "assignee", "agency": "agency", "channel": "channel",
           "type": "type", "priority": "priority"}
@@ -66,95 +68,10 @@ def median_p90(ordered: list[float]) -> tuple[float | None, float | None]:
     return (ordered[(n + 1) // 2 - 1] + ordered[n // 2]) / 2, ordered[(9 * n + 9) // 10 - 1]
 
 
-# -- per-ticket values kept in the index -------------------------------------------------------
-
-
-# Covering indexes of the columns each scan reads: scanning them instead of the wide ticket rows
-# (titles, paths ...) is what keeps `sdesk kpi` fast at 100,000 tickets. Created on first use
-# (a cold rebuild does not pay for them); dropped with the table when the index is rebuilt.
-_INDEXES = """
-CREATE INDEX IF NOT EXISTS tickets_kpi_r ON tickets (counted, priority, resolved_at,
-  first_contact, csat_score, sla_met, reopens, reassignments, kb, ttr_clock, ttr_bh, team,
-  assignee, agency, channel, type);
-CREATE INDEX IF NOT EXISTS tickets_kpi_o ON tickets (type, priority, channel, opened_at, tier,
-  assigned_at, respond_by, first_response_at, team, assignee, agency);
-CREATE INDEX IF NOT EXISTS tickets_kpi_open ON tickets (open, type, opened_at, priority, channel,
-  team, assignee, agency) WHERE open = 1;
-CREATE INDEX IF NOT EXISTS tickets_kpi_clock ON tickets (ttr_clock, resolved_at) WHERE counted = 1;
-CREATE INDEX IF NOT EXISTS tickets_kpi_bh ON tickets (ttr_bh, resolved_at) WHERE counted = 1;
-CREATE INDEX IF NOT EXISTS tickets_kpi_todo ON tickets (id) WHERE counted = 1 AND ttr_bh IS NULL;
-"""
-
-
-def calendar_stamp(store: Store) -> str:
-    """Identifies the calendar business hours were computed with: the bytes of calendar.toml
-    (the only input of the Calendar). Hashing one file costs microseconds; loading the whole
-    reference for its digest would cost ~45 ms of imports and parsing on every run."""
-    import zlib
-
-    from sdesk.core.errors import SdeskError
-    from sdesk.core.untrusted import read_limited
-
-    try:
-        data = read_limited(store.root, store.root / "reference" / "calendar.toml")
-    except (OSError, SdeskError):  # a link or a huge file: loading the reference says so
-        data = b""
-    return f"{len(data)}:{zlib.crc32(data):08x}"
-
-
-def fill_business_hours(store: Store, db: sqlite3.Connection) -> int:
-    """Compute the business hours to resolve (held business time excluded) of every counted
-    row that has none; all of them when the calendar changed. Returns how many."""
-    db.executescript(_INDEXES)
-    stamp = calendar_stamp(store)
-    seen = db.execute("SELECT value FROM meta WHERE key = 'kpi_calendar'").fetchone()
-    if seen is not None and seen[0] == stamp and db.execute(
-            "SELECT 1 FROM tickets INDEXED BY tickets_kpi_todo "
-            "WHERE counted = 1 AND ttr_bh IS NULL LIMIT 1").fetchone() is None:
-        return 0
-    db.execute("BEGIN IMMEDIATE")  # the write lock first: no writer replaces a row meanwhile
-    try:
-        if seen is None or seen[0] != stamp:
-            db.execute("UPDATE tickets SET ttr_bh = NULL WHERE ttr_bh IS NOT NULL")
-            _drop_old_cache(store)
-        todo = db.execute("SELECT id, opened_at, resolved_at, held_seconds, on_hold FROM tickets "
-                          "WHERE counted = 1 AND ttr_bh IS NULL").fetchall()
-        db.executemany("UPDATE tickets SET ttr_bh = ? WHERE id = ?", _business_hours(store, todo))
-        db.execute("INSERT OR REPLACE INTO meta VALUES ('kpi_calendar', ?)", (stamp,))
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    return len(todo)
-
-
-def _business_hours(store: Store, rows: Iterable[sqlite3.Row]) -> list[tuple[float, str]]:
-    from sdesk.core import sla
-
-    tz, cal = store.tz, store.reference.calendar
-    out = []
-    for row in rows:
-        opened = dt.datetime.fromtimestamp(row["opened_at"], tz)
-        resolved = dt.datetime.fromtimestamp(row["resolved_at"], tz)
-        minutes = sla.business_minutes_between(opened, resolved, cal)
-        if row["held_seconds"] or row["on_hold"]:
-            spans = sla.paused_spans(store.load(row["id"]))
-            minutes -= sla.paused_minutes(spans, resolved, sla.BUSINESS, cal)
-        out.append((max(0.0, minutes) / 60.0, row["id"]))
-    return out
-
-
-def _drop_old_cache(store: Store) -> None:
-    # Earlier versions kept business minutes in a side database; the index holds them now.
-    for old in store.state_dir.glob("kpi-*.sqlite*"):
-        old.unlink(missing_ok=True)
-
-
 # -- the measures ---------------------------------------------------------------------------
 
-# The GROUP BY lists follow the covering indexes' column order, so SQLite aggregates while it
-# walks the index instead of sorting 100,000 rows first (a sort costs as much as the scan).
-# Grouped runs (--by, --trend) group by their key and pay that sort.
+# The covering indexes lead with the time that places a ticket in the window, so a scan reads
+# the window's rows only; SQLite then sorts them to group them.
 _RESOLVED_SQL = """
 SELECT {g} AS g, counted AS c, priority, count(*) AS n, sum(first_contact = 1) AS fcr,
   count(csat_score) AS csat_n, sum(csat_score) AS csat_sum, sum(csat_score >= 4) AS csat_top2,
@@ -162,13 +79,13 @@ SELECT {g} AS g, counted AS c, priority, count(*) AS n, sum(first_contact = 1) A
   sum(reopens > 0) AS reopened, sum(reassignments) AS hops_sum, count(reassignments) AS hops_n,
   sum(kb != '') AS kb_linked, sum(ttr_clock) AS clock_sum, count(ttr_clock) AS clock_n,
   sum(ttr_bh) AS bh_sum, count(ttr_bh) AS bh_n
-FROM tickets INDEXED BY tickets_kpi_r
+FROM tickets INDEXED BY tickets_kpi_rt
 WHERE counted IN (0, 1) AND resolved_at >= :since AND resolved_at < :until
 GROUP BY {group}
 """
 _TIMES_SQL = """
-SELECT {g} AS g, ttr_clock, ttr_bh FROM tickets INDEXED BY tickets_kpi_r
-WHERE counted = 1 AND resolved_at >= :since AND resolved_at < :until
+SELECT {g} AS g, ttr_clock, ttr_bh FROM tickets INDEXED BY tickets_kpi_rt
+WHERE counted IN (0, 1) AND counted = 1 AND resolved_at >= :since AND resolved_at < :until
 """
 # The value at a rank, walking a sorted index from the nearer end: no sort, no transfer.
 _RANK_SQL = """
@@ -176,6 +93,12 @@ SELECT {col} FROM tickets INDEXED BY {index}
 WHERE counted = 1 AND {col} IS NOT NULL AND resolved_at >= :since AND resolved_at < :until
   {and_group}
 ORDER BY {col} {direction} LIMIT :take OFFSET :skip
+"""
+# The same from the hour holding the rank (all time; sdesk/reports/kpi_sums.py counts the hours).
+_WALK_SQL = """
+SELECT {col} FROM tickets INDEXED BY {index}
+WHERE counted = 1 AND {col} >= :lo AND resolved_at < :until {and_group}
+ORDER BY {col} LIMIT :take OFFSET :skip
 """
 # Per group (--by): the same walk inside one group's stretch of an index on (group, time),
 # made on the first `kpi --by` of that grouping (at 1,000,000 tickets, once, a few seconds).
@@ -189,7 +112,7 @@ SELECT {g} AS g, type, priority, channel, count(*) AS opened, sum(tier > 1) AS e
   sum(respond_by IS NOT NULL AND (first_response_at IS NOT NULL OR respond_by < :now))
     AS respond_n,
   sum(first_response_at IS NOT NULL AND first_response_at <= respond_by) AS respond_met
-FROM tickets INDEXED BY tickets_kpi_o
+FROM tickets INDEXED BY tickets_kpi_ot
 WHERE type != 'task' AND opened_at >= :since AND opened_at < :until
 GROUP BY {group}
 """
@@ -207,7 +130,7 @@ _OPEN_SUMS = ("opened", "escalated", "assign_sum", "assign_n", "respond_n", "res
 Times = dict[str, tuple[float | None, float | None]]  # "clock"/"bh" -> (median, p90)
 
 
-def _add(into: dict[str, Any], row: sqlite3.Row, names: tuple[str, ...]) -> None:
+def _add(into: dict[str, Any], row: sqlite3.Row | Mapping[str, Any], names: tuple[str, ...]) -> None:
     for name in names:
         if row[name] is not None:
             into[name] = into.get(name, 0) + row[name]
@@ -221,26 +144,32 @@ def measure(db: sqlite3.Connection, win: Window, key: Key | None,
     group, 'all'."""
     params = {"since": win.since, "until": win.until, "now": win.now}
     g_res, g_open = (key("resolved_at"), key("opened_at")) if key else ("'all'", "'all'")
+    column = g_res if g_res == g_open and g_res in GROUPS.values() else None  # --by
+    kept = "all" if key is None else column  # the sums the index keeps (sdesk/reports/kpi_sums.py)
+    if kept and not kpi_sums.usable(db, win.since, win.until):
+        kept = None
     res: dict[Any, dict[str, Any]] = {}
     resolved: dict[Any, int] = {}
     by_priority: dict[str, dict[str, Any]] = {}
     group = "g, counted" if key else "counted, priority"
-    for r in db.execute(_RESOLVED_SQL.format(g=g_res, group=group), params):
+    for r in (kpi_sums.resolved_rows(db, kept, win.until) if kept else
+              db.execute(_RESOLVED_SQL.format(g=g_res, group=group), params)):
         resolved[r["g"]] = resolved.get(r["g"], 0) + r["n"]
         if r["c"] == 1:
             _add(res.setdefault(r["g"], {}), r, _SUMS)
             if not key:
                 _add(by_priority.setdefault(f"P{r['priority']}", {}), r, ("sla_n", "sla_met"))
     if key is None:
-        times = {"all": _ranked_times(db, res.get("all", {}), params)}
-    elif g_res in GROUPS.values():  # a ticket column: --by
-        times = _times_by_column(db, g_res, res, params)
+        times = {"all": _ranked_times(db, res.get("all", {}), params, kept=kept)}
+    elif column:  # a ticket column: --by
+        times = _times_by_column(db, column, res, params, kept)
     else:  # a period expression: --trend
         times = _grouped_times(db, g_res, params)
     opened: dict[Any, dict[str, Any]] = {}
     volume: dict[str, dict[str, int]] = {"channel": {}, "type": {}}
     group = "g" if key else "type, priority, channel"
-    for r in db.execute(_OPENED_SQL.format(g=g_open, group=group), params):
+    for r in (kpi_sums.opened_rows(db, kept, win.until, win.now) if kept else
+              db.execute(_OPENED_SQL.format(g=g_open, group=group), params)):
         _add(opened.setdefault(r["g"], {}), r, _OPEN_SUMS)
         if not key:
             _add(by_priority.setdefault(f"P{r['priority']}", {}), r, ("respond_n", "respond_met"))
@@ -257,9 +186,10 @@ def measure(db: sqlite3.Connection, win: Window, key: Key | None,
 
 
 def _ranked_times(db: sqlite3.Connection, sums: dict[str, Any], params: dict[str, Any],
-                  column: str | None = None) -> Times:
+                  column: str | None = None, kept: str | None = None) -> Times:
     """Median and p90 of both times to resolve for one group, read at their ranks: in the
-    whole window, or (with `column`) among the rows whose `column` is params["g"]."""
+    whole window, or (with `column`) among the rows whose `column` is params["g"]. With
+    `kept` (all time), the index's hour counts say where each rank lies."""
     out: Times = {}
     for name in ("clock", "bh"):
         n = sums.get(f"{name}_n", 0)
@@ -267,18 +197,26 @@ def _ranked_times(db: sqlite3.Connection, sums: dict[str, Any], params: dict[str
             out[name] = (None, None)
             continue
         low = (n + 1) // 2  # the median is the mean of ranks low and n // 2 + 1 (equal if n odd)
-        pair = _at_rank(db, params, name, n, low, 2, column)
+        pair = _at_rank(db, params, name, n, low, 2, column, kept)
         median = (pair[0] + pair[n // 2 + 1 - low]) / 2
-        out[name] = (median, _at_rank(db, params, name, n, (9 * n + 9) // 10, 1, column)[0])
+        out[name] = (median, _at_rank(db, params, name, n, (9 * n + 9) // 10, 1, column,
+                                      kept)[0])
     return out
 
 
 def _at_rank(db: sqlite3.Connection, params: dict[str, Any], name: str, n: int, rank: int,
-             take: int, column: str | None = None) -> list[float]:
+             take: int, column: str | None = None, kept: str | None = None) -> list[float]:
     """The values at ranks rank .. rank+take-1 (1-based, ascending) of n, walking the sorted
-    index from the nearer end (p90 is 10% from the top)."""
-    up = rank <= n - rank + 1
+    index from the nearer end (p90 is 10% from the top), or from the hour holding the rank."""
     index = f"tickets_kpi_by_{column}_{name}" if column else f"tickets_kpi_{name}"
+    if kept:
+        walk = _WALK_SQL.format(col=f"ttr_{name}", index=index,
+                                and_group=f"AND {column} = :g" if column else "")
+        found = kpi_sums.at_ranks(db, kept, params.get("g", "all"), name, n, rank, take,
+                                  walk, params)
+        if found is not None:
+            return found
+    up = rank <= n - rank + 1
     sql = _RANK_SQL.format(col=f"ttr_{name}", index=index, direction="" if up else "DESC",
                            and_group=f"AND {column} = :g" if column else "")
     skip = rank - 1 if up else n - rank - take + 1
@@ -287,12 +225,12 @@ def _at_rank(db: sqlite3.Connection, params: dict[str, Any], name: str, n: int, 
 
 
 def _times_by_column(db: sqlite3.Connection, column: str, sums: dict[Any, dict[str, Any]],
-                     params: dict[str, float]) -> dict[Any, Times]:
+                     params: dict[str, float], kept: str | None) -> dict[Any, Times]:
     """Median and p90 per value of a ticket column (kpi --by): rank walks inside each group's
     stretch of a (column, time) index; no row leaves SQLite and nothing is sorted."""
     for name in ("clock", "bh"):
         db.execute(_GROUP_INDEX.format(column=column, name=name))
-    return {g: _ranked_times(db, s, {**params, "g": g}, column) for g, s in sums.items()
+    return {g: _ranked_times(db, s, {**params, "g": g}, column, kept) for g, s in sums.items()
             if g is not None}
 
 

@@ -196,6 +196,7 @@ class Index:
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version != schema_id():
             # Another sdesk version (or a column someone added) made this file: rebuild.
+            drop_derived(db)
             db.executescript(
                 "DROP TABLE IF EXISTS tickets; DROP TABLE IF EXISTS dirs; "
                 "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS problems;"
@@ -431,6 +432,7 @@ class Index:
 
     def rebuild(self, progress: bool | None = None) -> int:
         """Forget everything and read every ticket file again (sdesk reindex)."""
+        drop_derived(self.db)  # before the DELETE: no trigger runs for each row
         self.db.execute("DELETE FROM tickets")
         self.db.execute("DELETE FROM dirs")
         self.db.execute("DELETE FROM meta")
@@ -577,6 +579,16 @@ def _db_name(store: Store) -> str:
     import hashlib
 
     return f"index-{hashlib.sha1(rel.encode()).hexdigest()[:10]}.sqlite"
+
+
+def drop_derived(db: sqlite3.Connection) -> None:
+    """Drop what is derived from the tickets table and kept up to date by triggers on it (the
+    `agg_` tables and triggers of sdesk/reports/kpi_sums.py): the next `sdesk kpi` makes them again."""
+    derived = db.execute("SELECT type, name FROM sqlite_master WHERE name LIKE 'agg\\_%' "
+                         "ESCAPE '\\' AND type IN ('trigger', 'table') ORDER BY type DESC"
+                         ).fetchall()
+    for kind, name in derived:
+        db.execute(f"DROP {kind.upper()} IF EXISTS {name}")
 
 
 def schema_id() -> int:

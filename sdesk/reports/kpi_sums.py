@@ -1,0 +1,411 @@
+"""What the index keeps for KPIs: business hours to resolve, covering indexes, and sums kept up
+to date by SQLite triggers, so an all-time `sdesk kpi` (and `kpi --by`) reads a few hundred rows
+instead of every resolved and opened ticket (docs/kpi.md, "How it is computed").
+
+- `agg_kpi_res` / `agg_kpi_open`: exactly the sums kpi._RESOLVED_SQL / kpi._OPENED_SQL compute,
+  per grouping (all tickets, or one value of team, assignee, agency, channel, type, priority);
+  triggers on the tickets table add a row's share on insert and take it away on delete or
+  when its KPI columns change. Hour sums carry a compensation term (Kahan-Babuska-Neumaier).
+- `agg_kpi_rank`: times to resolve counted per whole hour: a median or p90 finds its hour
+  here, then walks only that hour's rows of the sorted time index.
+- Tickets opened or resolved at or after a window's end (a `--now` in the past) have their
+  shares taken away (`LATE_MAX` at most; more, or a window with a start: the scan, kpi.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sdesk.store import Store
+
+GROUPINGS = ("all", "team", "assignee", "agency", "channel", "type", "priority")
+NONE = b""  # a NULL value in a key column (a primary key cannot hold NULL)
+_OPEN_WHERE = "{r}type != 'task' AND {r}opened_at IS NOT NULL"
+_RES_WHERE = "{r}counted IN (0, 1) AND {r}resolved_at IS NOT NULL"
+_RANK_WHERE = "{r}counted = 1 AND {r}ttr_{name} IS NOT NULL"
+# (column, a ticket row's share): summed over rows they are kpi._RESOLVED_SQL's sums.
+_RES = [
+    ("n", "1"), ("fcr", "ifnull({r}first_contact = 1, 0)"),
+    ("csat_n", "{r}csat_score IS NOT NULL"), ("csat_sum", "ifnull({r}csat_score, 0)"),
+    ("csat_top2", "ifnull({r}csat_score >= 4, 0)"), ("sla_n", "{r}sla_met IS NOT NULL"),
+    ("sla_met", "ifnull({r}sla_met, 0)"), ("reopened", "ifnull({r}reopens > 0, 0)"),
+    ("hops_sum", "ifnull({r}reassignments, 0)"), ("hops_n", "{r}reassignments IS NOT NULL"),
+    ("kb_linked", "ifnull({r}kb != '', 0)"), ("clock_sum", "ifnull({r}ttr_clock, 0.0)"),
+    ("clock_n", "{r}ttr_clock IS NOT NULL"), ("bh_sum", "ifnull({r}ttr_bh, 0.0)"),
+    ("bh_n", "{r}ttr_bh IS NOT NULL"),
+]
+_OPEN = [
+    ("opened", "1"), ("escalated", "ifnull({r}tier > 1, 0)"),
+    ("assign_sum", "ifnull(({r}assigned_at - {r}opened_at) / 3600.0, 0.0)"),
+    ("assign_n", "{r}assigned_at IS NOT NULL"),
+    ("respond_ans", "{r}respond_by IS NOT NULL AND {r}first_response_at IS NOT NULL"),
+    ("respond_wait", "{r}respond_by IS NOT NULL AND {r}first_response_at IS NULL"),
+    ("respond_met", "ifnull({r}first_response_at <= {r}respond_by, 0)"),
+]
+_FLOATS = {"clock_sum", "bh_sum", "assign_sum"}  # kept with a compensation column (_err)
+# The columns the triggers read: an UPDATE of any other (a file's mtime) fires nothing.
+_WATCHED = ("type", "opened_at", "counted", "resolved_at", "priority", "channel", "team",
+            "assignee", "agency", "first_contact", "csat_score", "sla_met", "reopens",
+            "reassignments", "kb", "ttr_clock", "ttr_bh", "tier", "assigned_at", "respond_by",
+            "first_response_at")
+# Unanswered tickets whose respond-by is still ahead are not yet counted in the response SLA.
+_WAIT_INDEX = """
+CREATE INDEX IF NOT EXISTS tickets_kpi_wait ON tickets (respond_by, opened_at, type, priority,
+  channel, team, assignee, agency) WHERE first_response_at IS NULL AND respond_by IS NOT NULL
+"""
+_WAITING_SQL = """
+SELECT {g} AS g, type, priority, channel, count(*) AS n FROM tickets INDEXED BY tickets_kpi_wait
+WHERE first_response_at IS NULL AND respond_by IS NOT NULL AND respond_by >= :now
+  AND type != 'task' AND opened_at < :until
+GROUP BY 1, 2, 3, 4
+"""
+
+
+def _bucket(value: str) -> str:
+    """floor(value) as an integer in plain SQL (math functions are optional in SQLite)."""
+    return f"(CAST({value} AS INTEGER) - ({value} < CAST({value} AS INTEGER)))"
+
+
+def _keys(table: str, g: str, r: str) -> list[str]:
+    """The key of `table` (res, open or rank) for grouping `g` and row alias `r` ("NEW.",
+    "OLD." or "" in a scan): grouping, value, then res: counted, priority ('all' only); open:
+    type, priority, channel ('all' only)."""
+    out = [f"'{g}'", "'all'" if g == "all" else f"ifnull({r}{g}, x'')"]
+    if table == "res":
+        out.append(f"{r}counted")
+    split = {"res": ("priority",), "open": ("type", "priority", "channel")}.get(table, ())
+    return out + [f"ifnull({r}{c}, x'')" if g == "all" else "''" for c in split]
+
+
+def _tables() -> list[str]:
+    def cols(parts: list[tuple[str, str]]) -> str:
+        return ", ".join(f"{n}, {n}_err" if n in _FLOATS else n for n, _ in parts)
+
+    return [
+        f"CREATE TABLE agg_kpi_res (grp, val, counted, priority, {cols(_RES)}, "
+        "PRIMARY KEY (grp, val, counted, priority)) WITHOUT ROWID",
+        f"CREATE TABLE agg_kpi_open (grp, val, type, priority, channel, {cols(_OPEN)}, "
+        "PRIMARY KEY (grp, val, type, priority, channel)) WITHOUT ROWID",
+        "CREATE TABLE agg_kpi_rank (grp, val, name, bucket, n, "
+        "PRIMARY KEY (grp, val, name, bucket)) WITHOUT ROWID",
+    ]
+
+
+def _upsert(keys: list[str], parts: list[tuple[str, str]]) -> str:
+    """ON CONFLICT clause adding the new row's shares; float sums with compensation."""
+    sets = []
+    for name, _ in parts:
+        sets.append(f"{name} = {name} + excluded.{name}")
+        if name in _FLOATS:
+            s, x = name, f"excluded.{name}"
+            sets.append(f"{name}_err = {name}_err + CASE WHEN abs({s}) >= abs({x}) "
+                        f"THEN ({s} - ({s} + {x})) + {x} ELSE ({x} - ({s} + {x})) + {s} END")
+    return f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {', '.join(sets)}"
+
+
+def _shares(r: str, sign: str, parts: list[tuple[str, str]]) -> str:
+    out = []
+    for name, expr in parts:
+        out.append(f"{sign}({expr.format(r=r)})")
+        if name in _FLOATS:
+            out.append("0.0")
+    return ", ".join(out)
+
+
+def _trigger_body(r: str, sign: str) -> str:
+    """The statements that add (sign '') or take away (sign '-') row `r`'s shares ("NEW." or
+    "OLD.")."""
+    def rows(table: str) -> str:
+        return " UNION ALL ".join(f"SELECT {', '.join(_keys(table, g, r))}" for g in GROUPINGS)
+
+    rows_res, rows_open, rows_rank = rows("res"), rows("open"), rows("rank")
+    out = [
+        f"INSERT INTO agg_kpi_res SELECT g.*, {_shares(r, sign, _RES)} FROM ({rows_res}) AS g "
+        f"WHERE {_RES_WHERE.format(r=r)} {_upsert(['grp', 'val', 'counted', 'priority'], _RES)}",
+        f"INSERT INTO agg_kpi_open SELECT g.*, {_shares(r, sign, _OPEN)} FROM ({rows_open}) "
+        f"AS g WHERE {_OPEN_WHERE.format(r=r)} "
+        f"{_upsert(['grp', 'val', 'type', 'priority', 'channel'], _OPEN)}",
+    ]
+    for name in ("clock", "bh"):
+        out.append(f"INSERT INTO agg_kpi_rank SELECT g.*, '{name}', "
+                   f"{_bucket(f'{r}ttr_{name}')}, {sign}1 FROM ({rows_rank}) AS g "
+                   f"WHERE {_RANK_WHERE.format(r=r, name=name)} "
+                   "ON CONFLICT (grp, val, name, bucket) DO UPDATE SET n = n + excluded.n")
+    return "".join(f"{statement};\n" for statement in out)
+
+
+def _triggers() -> list[str]:
+    watched = ", ".join(_WATCHED)
+    return [
+        f"CREATE TRIGGER agg_kpi_insert AFTER INSERT ON tickets BEGIN\n"
+        f"{_trigger_body('NEW.', '')}END",
+        f"CREATE TRIGGER agg_kpi_delete AFTER DELETE ON tickets BEGIN\n"
+        f"{_trigger_body('OLD.', '-')}END",
+        f"CREATE TRIGGER agg_kpi_update AFTER UPDATE OF {watched} ON tickets BEGIN\n"
+        f"{_trigger_body('OLD.', '-')}{_trigger_body('NEW.', '')}END",
+    ]
+
+
+def _fill() -> list[str]:
+    """The tables' rows from one grouped scan per grouping (sum() as the kpi scans sum)."""
+    def sums(parts: list[tuple[str, str]]) -> str:
+        return ", ".join(
+            f"sum({expr.format(r='')}), 0.0" if name in _FLOATS else f"sum({expr.format(r='')})"
+            for name, expr in parts)
+
+    out = []
+    for g in GROUPINGS:
+        out.append(f"INSERT INTO agg_kpi_res SELECT {', '.join(_keys('res', g, ''))}, "
+                   f"{sums(_RES)} FROM tickets WHERE {_RES_WHERE.format(r='')} GROUP BY 1, 2, 3, 4")
+        out.append(f"INSERT INTO agg_kpi_open SELECT {', '.join(_keys('open', g, ''))}, "
+                   f"{sums(_OPEN)} FROM tickets WHERE {_OPEN_WHERE.format(r='')} "
+                   "GROUP BY 1, 2, 3, 4, 5")
+        for name in ("clock", "bh"):
+            out.append(f"INSERT INTO agg_kpi_rank SELECT {', '.join(_keys('rank', g, ''))}, "
+                       f"'{name}', {_bucket(f'ttr_{name}')}, count(*) FROM tickets "
+                       f"WHERE {_RANK_WHERE.format(r='', name=name)} GROUP BY 1, 2, 3, 4")
+    return out
+
+
+def ensure(db: sqlite3.Connection) -> bool:
+    """Make the tables and their triggers if the index has none (filled from the tickets'
+    rows, in one write transaction). Returns whether they were made."""
+    if _present(db):
+        return False
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if not _present(db):  # another process may have made them meanwhile
+            drop(db)  # tables an older sdesk left without their triggers
+            for statement in [*_tables(), *_fill(), *_triggers()]:
+                db.execute(statement)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return True
+
+
+def drop(db: sqlite3.Connection) -> None:
+    """Forget the tables and triggers (before a mass rewrite that would fire the triggers for
+    every row; the next `ensure` fills them again)."""
+    from sdesk.store.index import drop_derived
+
+    drop_derived(db)
+
+
+def _present(db: sqlite3.Connection) -> bool:
+    found = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'agg_kpi_update'").fetchone()
+    return found is not None
+
+
+# -- business hours to resolve, kept in the index rows -----------------------------------------
+
+
+# Covering indexes of the columns each scan reads: scanning them instead of the wide ticket rows
+# (titles, paths ...) is what keeps `sdesk kpi` fast at 100,000 tickets. Created on first use
+# (a cold rebuild does not pay for them); dropped with the table when the index is rebuilt.
+_INDEXES = """
+DROP INDEX IF EXISTS tickets_kpi_r;
+DROP INDEX IF EXISTS tickets_kpi_o;
+CREATE INDEX IF NOT EXISTS tickets_kpi_rt ON tickets (resolved_at, counted, priority,
+  first_contact, csat_score, sla_met, reopens, reassignments, kb, ttr_clock, ttr_bh, team,
+  assignee, agency, channel, type) WHERE counted IN (0, 1);
+CREATE INDEX IF NOT EXISTS tickets_kpi_ot ON tickets (opened_at, type, priority, channel, tier,
+  assigned_at, respond_by, first_response_at, team, assignee, agency) WHERE type != 'task';
+CREATE INDEX IF NOT EXISTS tickets_kpi_open ON tickets (open, type, opened_at, priority, channel,
+  team, assignee, agency) WHERE open = 1;
+CREATE INDEX IF NOT EXISTS tickets_kpi_clock ON tickets (ttr_clock, resolved_at) WHERE counted = 1;
+CREATE INDEX IF NOT EXISTS tickets_kpi_bh ON tickets (ttr_bh, resolved_at) WHERE counted = 1;
+CREATE INDEX IF NOT EXISTS tickets_kpi_todo ON tickets (id) WHERE counted = 1 AND ttr_bh IS NULL;
+"""
+
+
+def calendar_stamp(store: Store) -> str:
+    """Identifies the calendar business hours were computed with: the bytes of calendar.toml
+    (the only input of the Calendar). Hashing one file costs microseconds; loading the whole
+    reference for its digest would cost ~45 ms of imports and parsing on every run."""
+    import zlib
+
+    from sdesk.core.errors import SdeskError
+    from sdesk.core.untrusted import read_limited
+
+    try:
+        data = read_limited(store.root, store.root / "reference" / "calendar.toml")
+    except (OSError, SdeskError):  # a link or a huge file: loading the reference says so
+        data = b""
+    return f"{len(data)}:{zlib.crc32(data):08x}"
+
+
+def fill_business_hours(store: Store, db: sqlite3.Connection) -> int:
+    """Compute the business hours to resolve (held business time excluded) of every counted
+    row that has none; all of them when the calendar changed. Then make the sums the index
+    keeps (below) if it has none. Returns how many rows were computed."""
+    db.executescript(_INDEXES)
+    stamp = calendar_stamp(store)
+    seen = db.execute("SELECT value FROM meta WHERE key = 'kpi_calendar'").fetchone()
+    if seen is not None and seen[0] == stamp and db.execute(
+            "SELECT 1 FROM tickets INDEXED BY tickets_kpi_todo "
+            "WHERE counted = 1 AND ttr_bh IS NULL LIMIT 1").fetchone() is None:
+        ensure(db)
+        return 0
+    db.execute("BEGIN IMMEDIATE")  # the write lock first: no writer replaces a row meanwhile
+    try:
+        if seen is None or seen[0] != stamp:
+            drop(db)  # made again below: cheaper than a trigger for every row
+            db.execute("UPDATE tickets SET ttr_bh = NULL WHERE ttr_bh IS NOT NULL")
+            _drop_old_cache(store)
+        todo = db.execute("SELECT id, opened_at, resolved_at, held_seconds, on_hold FROM tickets "
+                          "WHERE counted = 1 AND ttr_bh IS NULL").fetchall()
+        db.executemany("UPDATE tickets SET ttr_bh = ? WHERE id = ?", _business_hours(store, todo))
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('kpi_calendar', ?)", (stamp,))
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    ensure(db)
+    return len(todo)
+
+
+def _business_hours(store: Store, rows: Iterable[sqlite3.Row]) -> list[tuple[float, str]]:
+    from sdesk.core import sla
+
+    tz, cal = store.tz, store.reference.calendar
+    out = []
+    for row in rows:
+        opened = dt.datetime.fromtimestamp(row["opened_at"], tz)
+        resolved = dt.datetime.fromtimestamp(row["resolved_at"], tz)
+        minutes = sla.business_minutes_between(opened, resolved, cal)
+        if row["held_seconds"] or row["on_hold"]:
+            spans = sla.paused_spans(store.load(row["id"]))
+            minutes -= sla.paused_minutes(spans, resolved, sla.BUSINESS, cal)
+        out.append((max(0.0, minutes) / 60.0, row["id"]))
+    return out
+
+
+def _drop_old_cache(store: Store) -> None:
+    # Earlier versions kept business minutes in a side database; the index holds them now.
+    for old in store.state_dir.glob("kpi-*.sqlite*"):
+        old.unlink(missing_ok=True)
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+LATE_MAX = 5000  # tickets past a window's end that are taken away rather than scanned around
+_LATE_RES = "counted IN (0, 1) AND resolved_at >= :until"
+_LATE_OPEN = "type != 'task' AND opened_at >= :until"
+
+
+def usable(db: sqlite3.Connection, since: float, until: float) -> bool:
+    """Whether the sums answer the window [since, until): it starts at the beginning, and at
+    most LATE_MAX tickets were opened or resolved at or after its end."""
+    if since > -1e17 or not _present(db):
+        return False
+    for index, late in (("tickets_kpi_rt", _LATE_RES), ("tickets_kpi_ot", _LATE_OPEN)):
+        count = db.execute(f"SELECT count(*) FROM (SELECT 1 FROM tickets INDEXED BY {index} "
+                           f"WHERE {late} LIMIT {LATE_MAX + 1})", {"until": until}).fetchone()
+        if count[0] > LATE_MAX:
+            return False
+    return True
+
+
+def _decode(value: Any) -> Any:
+    return None if value == NONE and isinstance(value, bytes) else value
+
+
+def _rows(db: sqlite3.Connection, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{k: _decode(v) for k, v in zip(row.keys(), row, strict=True)}
+            for row in db.execute(sql, params)]
+
+
+def _less(kept: list[dict[str, Any]], late: list[dict[str, Any]], keys: tuple[str, ...],
+          count: str) -> list[dict[str, Any]]:
+    """The kept rows with the late rows' shares taken away, by key; rows left with no ticket
+    (`count` 0) dropped."""
+    by_key = {tuple(row[k] for k in keys): row for row in kept}
+    for row in late:
+        into = by_key.get(tuple(row[k] for k in keys))
+        if into is None:  # cannot happen while the triggers keep the sums
+            raise sqlite3.DatabaseError("KPI sums out of step with the tickets table")
+        for name, value in row.items():
+            if name not in keys and name != "grp":
+                into[name] -= value
+    return [row for row in by_key.values() if row[count] > 0]
+
+
+def _late_select(keys: list[str], names: list[str], parts: list[tuple[str, str]]) -> str:
+    sums = ", ".join(f"sum({e.format(r='')}) AS {n}" for n, e in parts)
+    return f"SELECT {', '.join(f'{k} AS {n}' for k, n in zip(keys, names, strict=True))}, {sums}"
+
+
+def resolved_rows(db: sqlite3.Connection, grouping: str, until: float) -> list[dict[str, Any]]:
+    """kpi._RESOLVED_SQL's rows (g, c, priority and the sums) for the window up to `until`:
+    'all' by counted and priority, a column by its value and counted."""
+    names = ", ".join(f"{n} + {n}_err AS {n}" if n in _FLOATS else n for n, _ in _RES)
+    kept = _rows(db, f"SELECT val AS g, counted AS c, priority, {names} FROM agg_kpi_res "
+                     "WHERE grp = :grp AND n > 0", {"grp": grouping})
+    late = _rows(db, _late_select(_keys("res", grouping, ""), ["grp", "g", "c", "priority"],
+                                  _RES) + " FROM tickets "
+                 f"INDEXED BY tickets_kpi_rt WHERE {_LATE_RES} GROUP BY 1, 2, 3, 4",
+                 {"until": until})
+    return _less(kept, late, ("g", "c", "priority"), "n")
+
+
+def opened_rows(db: sqlite3.Connection, grouping: str, until: float,
+                now: float) -> list[dict[str, Any]]:
+    """kpi._OPENED_SQL's rows for the window up to `until` ('all' by type, priority and
+    channel; a column by its value); unanswered tickets still inside their respond-by are not
+    yet counted in respond_n."""
+    names = ", ".join(f"{n} + {n}_err AS {n}" if n in _FLOATS else n for n, _ in _OPEN)
+    split = ("type", "priority", "channel")
+    kept = _rows(db, f"SELECT val AS g, type, priority, channel, {names} FROM agg_kpi_open "
+                     "WHERE grp = :grp AND opened > 0", {"grp": grouping})
+    late = _rows(db, _late_select(_keys("open", grouping, ""), ["grp", "g", *split],
+                                  _OPEN) + " FROM tickets INDEXED BY "
+                 f"tickets_kpi_ot WHERE {_LATE_OPEN} GROUP BY 1, 2, 3, 4, 5",
+                 {"until": until})
+    db.execute(_WAIT_INDEX)
+    g = "'all'" if grouping == "all" else f"ifnull({grouping}, x'')"
+    for row in _rows(db, _WAITING_SQL.format(g=g), {"now": now, "until": until}):
+        if grouping != "all":
+            row.update(type="", priority="", channel="")
+        row["respond_wait"] = row.pop("n")
+        late.append(row)
+    out = []
+    for row in _less(kept, late, ("g", *split), "opened"):
+        out.append({**row, "respond_n": row.pop("respond_ans") + row.pop("respond_wait")})
+    return out
+
+
+def at_ranks(db: sqlite3.Connection, grouping: str, value: Any, name: str, n: int,
+             rank: int, take: int, walk: str, params: dict[str, Any]) -> list[float] | None:
+    """The times to resolve (`name`: clock or bh) at ranks rank .. rank+take-1 (1-based,
+    ascending) of the `n` in a group, up to params["until"]: the hour holding the rank from
+    the counts (less the late tickets'), then `walk` (SQL with :lo, :take and :skip: the
+    group's times from :lo up, in order, resolved before :until) skips the rank's place inside
+    that hour. None if the counts do not add up to n (then walk the whole index)."""
+    import math
+
+    key = NONE if value is None else value
+    counts = dict(db.execute(
+        "SELECT bucket, n FROM agg_kpi_rank WHERE grp = ? AND val = ? AND name = ? AND n > 0",
+        (grouping, key, name)).fetchall())
+    group = "" if grouping == "all" else f"AND ifnull({grouping}, x'') = :key"
+    for (late,) in db.execute(
+            f"SELECT ttr_{name} FROM tickets INDEXED BY tickets_kpi_rt WHERE {_LATE_RES} "
+            f"AND counted = 1 AND ttr_{name} IS NOT NULL {group}",
+            {"until": params["until"], "key": key}):
+        counts[math.floor(late)] -= 1
+    if sum(counts.values()) != n:
+        return None
+    below, at = 0, 0
+    for hour in sorted(counts):
+        at = hour
+        if below + counts[hour] >= rank:
+            break
+        below += counts[hour]
+    return [r[0] for r in db.execute(walk, {**params, "lo": at, "take": take,
+                                            "skip": rank - 1 - below})]
