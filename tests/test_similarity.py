@@ -76,3 +76,31 @@ def test_the_trend_window_is_measured_from_the_ticket_being_triaged() -> None:
     near = [ticket(f"INC-{n}", f"u{n}@x.gov", n) for n in range(3)]
     plan = triage_ticket(near[0], ctx(*near))
     assert any(a.rule.startswith("incident-6") for a in plan.actions)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("VPN won't connect", ["vpn", "wont", "connect"]),
+    ("Wi-Fi down; e-mail slow", ["wifi", "down", "email", "slow"]),
+    ("Notepad++ on the S drive", ["notepad++", "on", "the", "s", "drive"]),
+    ("Café printer (2nd flr)", ["café", "printer", "2nd", "flr"]),
+    ("can\u2019t print", ["cant", "print"]),
+])
+def test_one_tokenizer_splits_every_text_the_same_way(text: str, expected: list[str]) -> None:
+    from sdesk.procedures.words import split
+
+    assert split(text) == expected
+
+
+def test_lexicon_and_knowledge_base_share_the_tokenizer() -> None:
+    import re
+
+    from sdesk.procedures.kb import _STOP
+    from sdesk.procedures.lexicon import words as title_words
+    from sdesk.procedures.words import KB_STOP, TITLE_STOP, split, words
+
+    phrases = (re.compile(r"(?<![a-z0-9_])(?:shared drive)(?![a-z0-9_])"),
+               {"shared drive": "shared_drive"})
+    assert split("Shared drive, Finance", phrases) == ["shared_drive", "finance"]
+    assert words("Printers won't print", _STOP) == ["printer", "wont", "print"]
+    assert _STOP is KB_STOP and "pls" in TITLE_STOP and "pls" not in KB_STOP
+    assert title_words("Café wi-fi won't connect", REF).raw == ("café", "wifi", "wont", "connect")

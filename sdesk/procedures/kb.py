@@ -36,6 +36,7 @@ from sdesk.core import tomlfmt
 from sdesk.core.errors import SdeskError, ValidationError
 from sdesk.core.model import JournalEntry, Ticket
 from sdesk.procedures.plan import AddEntry, Plan, SetField
+from sdesk.procedures.words import KB_STOP
 from sdesk.procedures.words import words as text_words
 
 K1 = 1.2
@@ -44,13 +45,7 @@ TITLE_WEIGHT = 3
 TAG_WEIGHT = 2
 MIN_SCORE = 1.0  # suggestions below this are noise (one common word in passing)
 _WORD = re.compile(r"[a-z0-9]+")
-_STOP_WORDS = (
-    "a an and are as at be but by can for from has have i in is it its me my no not of on or "
-    "our so that the their then there this to was we were will with you your after again all "
-    "any cannot could does doesn don get gets got how into just more now out please since "
-    "some than them they up when what which while who why cant dont doesnt"
-)
-_STOP = frozenset(_STOP_WORDS.split())
+_STOP = KB_STOP
 
 
 @dataclass

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from sdesk.core.reference import Reference
+from sdesk.procedures.words import TITLE_STOP, split
 
 FAIL = "!fail"
 # Words people use for "it does not work"; all read as one token (FAIL).
@@ -36,20 +37,7 @@ PROBLEM_WORDS = FAIL_WORDS | frozenset((
     "drop", "drops", "dropping", "stopped", "need", "needed", "needs", "reset", "install",
     "installed", "keeps", "blank", "cracked", "noise", "denied", "bouncing", "timeout",
 ))
-STOP = frozenset((
-    "a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at",
-    "be", "been", "being", "but", "by", "can", "could", "did", "do", "does", "for", "from",
-    "had", "has", "have", "having", "he", "her", "him", "his", "how", "i", "if", "in", "into",
-    "is", "it", "its", "just", "me", "my", "of", "on", "or", "our", "out", "please", "pls",
-    "plz", "she", "so", "some", "still", "than", "that", "the", "their", "them", "then",
-    "there", "these", "they", "this", "to", "too", "up", "us", "very", "was", "we", "were",
-    "what", "when", "where", "which", "while", "who", "why", "will", "with", "would", "you",
-    "your", "not", "no", "cant", "cannot", "wont", "doesnt", "isnt", "dont", "unable", "keeps",
-    "keep", "since", "today", "every", "time", "thanks", "thx", "asap", "hi", "hello",
-    "now", "anymore", "both", "whole", "again", "separately", "plus", "w", "need", "needs",
-    "request", "requesting", "follow", "following", "followup", "update", "regarding", "re",
-    "at", "all", "too", "ok", "okay", "help", "let",
-))
+STOP = TITLE_STOP  # sdesk/procedures/words.py: what a title as triage reads it drops
 # What is wrong, in classes: two tickets that both say what is wrong and say different things
 # are different problems ("VPN slow" vs "VPN won't connect").
 SYMPTOMS = {
@@ -116,7 +104,6 @@ DEPARTMENTS = frozenset((
 # Umbrella names of a product family: not a specifier (Office covers Excel and Word).
 UMBRELLA = frozenset(("office", "microsoft", "m365", "office 365", "microsoft office",
                       "microsoft 365 apps for enterprise", "adobe", "cisco"))
-_TOKEN = re.compile(r"!fail|!nopower|[a-z0-9_+]+(?:[.'][a-z0-9]+)*")
 _NUMBER = re.compile(r"^(\d+)(st|nd|rd|th)?$|^\d+[a-z]$")
 _TIME = re.compile(r"^\d+(am|pm)$|^\d+/\d+$")
 
@@ -317,11 +304,9 @@ def words(text: str, ref: Reference) -> Words:
 
 
 def _raw(text: str, lex: Lexicon) -> tuple[str, ...]:
-    """Every word of `text` in order: lower case, typos corrected, phrases joined."""
-    low = text.lower().replace("\u2019", "'").replace("wi-fi", "wifi").replace("e-mail", "email")
-    low = " ".join(_known(word, lex) for word in re.sub(r"[\-/,.;:!?()\"]", " ", low).split())
-    low = lex.pattern.sub(lambda m: lex.phrases[m.group(0)], low)
-    return tuple(t.replace("'", "") for t in _TOKEN.findall(low))
+    """Every word of `text` in order: lower case, typos corrected, phrases joined (the one
+    tokenizer, sdesk/procedures/words.py)."""
+    return tuple(split(text, (lex.pattern, lex.phrases), lambda word: _known(word, lex)))
 
 
 def _context(named: dict[str, str], ref: Reference) -> frozenset[str]:

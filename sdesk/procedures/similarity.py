@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from sdesk.core.errors import SdeskError
-from sdesk.procedures.words import words
+from sdesk.procedures.words import BASELINE_STOP, words
 
 if TYPE_CHECKING:
     from sdesk.core.reference import Reference
@@ -24,17 +24,7 @@ if TYPE_CHECKING:
     from sdesk.procedures.plan import Plan
     from sdesk.procedures.relations import Peer
 
-STOP_WORDS = frozenset((
-    "a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as",
-    "at", "be", "been", "before", "being", "but", "by", "can", "cannot", "cant", "could",
-    "did", "do", "does", "doesnt", "dont", "for", "from", "get", "gets", "getting", "got",
-    "had", "has", "have", "having", "he", "her", "him", "his", "how", "i", "if", "in", "into",
-    "is", "isnt", "it", "its", "just", "me", "my", "no", "not", "now", "of", "off", "on",
-    "once", "only", "or", "our", "out", "over", "please", "same", "she", "so", "some",
-    "still", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
-    "to", "too", "up", "us", "very", "was", "wasnt", "we", "were", "what", "when", "where",
-    "which", "while", "who", "why", "will", "with", "wont", "would", "you", "your",
-))
+STOP_WORDS = BASELINE_STOP
 
 def tokens(title: str) -> frozenset[str]:
     """The normalised words of a title (see the module docstring; sdesk/procedures/words.py)."""

@@ -1,23 +1,80 @@
-"""The words of a text: the one tokenizer. Triage's "same subject" (sdesk/procedures/similarity.py) and the
-knowledge base's search (sdesk/procedures/kb.py) both split text here.
+"""The words of a text: the one tokenizer. Triage's reading of a title
+(sdesk/procedures/lexicon.py), its baseline "same subject" (sdesk/procedures/similarity.py) and
+the knowledge base's search (sdesk/procedures/kb.py) all split text here, with `split`, and take
+their stop words from here.
 
-Case-folded; apostrophes dropped ("won't" -> "wont"); letters and digits of any script; words of
-one character dropped; a trailing plural "s" dropped from words of four letters or more, but
-not "ss" ("printers" -> "printer", "access" stays). Each caller names its stop words: a ticket
-title and a knowledge-base article are different texts (see the two lists).
+`split`: lower case (case-folded); the typographic apostrophe read as "'"; "wi-fi" and "e-mail"
+as one word; punctuation (- / , . ; : ! ? ( ) ") as spaces; then, when the caller passes its
+phrases (lexicon.py: "can't connect", "shared drive", product and service names), each phrase,
+longest first, becomes its one token ("shared_drive", "!fail"); then the words: letters and
+digits of any script, with "_" and "+" kept inside a word ("c++", "s_drive"); apostrophes
+dropped ("won't" -> "wont").
+
+`words`: `split` without the caller's stop words and words of one character, a trailing plural
+"s" dropped from words of four letters or more, but not "ss" ("printers" -> "printer", "access"
+stays).
+
+The stop words: `ENGLISH_STOP` is what every reader drops; a ticket title as triage reads it
+(`TITLE_STOP`) also drops what staff add around the subject ("pls", "asap", "need", "help",
+"update"); the knowledge base (`KB_STOP`) drops a few more function words; the baseline Jaccard
+index (`BASELINE_STOP`) keeps the list it was measured with (tests/corpus/measure.py --compare).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_PUNCTUATION = re.compile(r"[\-/,.;:!?()\"]")
+_TOKEN = re.compile(r"!fail|!nopower|(?:[^\W_]|[_+])+(?:'(?:[^\W_]|[_+])+)*")
+
+ENGLISH_STOP = frozenset((
+    "a", "after", "again", "all", "an", "and", "any", "are", "as", "at", "be", "but", "by",
+    "can", "cannot", "cant", "could", "does", "doesnt", "dont", "for", "from", "has", "have",
+    "how", "i", "in", "into", "is", "it", "its", "just", "me", "my", "no", "not", "now", "of",
+    "on", "or", "our", "out", "please", "so", "some", "than", "that", "the", "their", "them",
+    "then", "there", "they", "this", "to", "up", "was", "we", "were", "what", "when", "which",
+    "while", "who", "why", "will", "with", "you", "your",
+))
+# Function words beyond ENGLISH_STOP that a title and the baseline both drop.
+_MORE_FUNCTION_WORDS = frozenset((
+    "about", "also", "am", "been", "being", "did", "do", "had", "having", "he", "her", "him",
+    "his", "if", "isnt", "she", "still", "these", "too", "us", "very", "where", "wont", "would",
+))
+TITLE_STOP = ENGLISH_STOP | _MORE_FUNCTION_WORDS | frozenset((
+    "anymore", "asap", "both", "every", "follow", "following", "followup", "hello", "help",
+    "hi", "keep", "keeps", "let", "need", "needs", "ok", "okay", "pls", "plus", "plz", "re",
+    "regarding", "request", "requesting", "separately", "since", "thanks", "thx", "time",
+    "today", "unable", "update", "w", "whole",
+))
+BASELINE_STOP = ENGLISH_STOP | _MORE_FUNCTION_WORDS | frozenset((
+    "before", "get", "gets", "getting", "got", "off", "once", "only", "over", "same", "wasnt",
+))
+KB_STOP = ENGLISH_STOP | frozenset(("doesn", "don", "get", "gets", "got", "more", "since"))
+
+
+def split(text: str, phrases: tuple[re.Pattern[str], Mapping[str, str]] | None = None,
+          known: Callable[[str], str] | None = None) -> list[str]:
+    """The words of `text` in order, repeats and stop words kept (module docstring).
+
+    `known` reads each word of the lower-cased, punctuation-free text before phrases are
+    joined (lexicon.py: a typo of a word triage knows -> that word). `phrases` is (pattern,
+    phrase -> token): the pattern matches each phrase as whole words, and each match becomes
+    its token."""
+    low = text.casefold().replace("\u2019", "'").replace("wi-fi", "wifi")
+    cleaned = _PUNCTUATION.sub(" ", low.replace("e-mail", "email")).split()
+    low = " ".join(map(known, cleaned) if known is not None else cleaned)
+    if phrases is not None:
+        pattern, tokens = phrases
+        low = pattern.sub(lambda m: tokens[m.group(0)], low)
+    return [t.replace("'", "") for t in _TOKEN.findall(low)]
 
 
 def words(text: str, stop: frozenset[str]) -> list[str]:
-    """The words of `text` in order (repeats kept), without the `stop` words."""
+    """The words of `text` in order (repeats kept), without the `stop` words, words of one
+    character and a trailing plural "s" (module docstring)."""
     out: list[str] = []
-    for raw in _WORD.findall(text.casefold().replace("'", "")):
+    for raw in split(text):
         if len(raw) < 2 or raw in stop:
             continue
         if len(raw) > 3 and raw.endswith("s") and not raw.endswith("ss"):
