@@ -4,6 +4,7 @@
   (sdesk/reports/kpi.py, aggregates over the same table); no other module writes a SQL string or calls
   the index's low-level select.
 - The index does not import a report (kpi.py).
+- Journal entries are built by `model.journal_entry`; JSON output is written by the renderer.
 - Procedures (and plan.py, the actions they return) load nothing that writes: not git, the
   store, recovery, the executor or the index.
 """
@@ -37,6 +38,33 @@ def test_status_changes_only_through_the_transition_table() -> None:
                 found.append(f"{path.relative_to(SDESK)}:{n}: {line.strip()}")
     assert [(f.split(":")[0], f.split(": ", 1)[1]) for f in found] == [
         ("core/model.py", "ticket.status = status")], found
+
+
+def test_journal_entries_are_built_by_the_one_helper() -> None:
+    """Every journal entry sdesk writes is built by `model.journal_entry` (the file loader in
+    sdesk/core/model.py reads them back): no other module constructs a JournalEntry itself."""
+    found = [f"{path.relative_to(SDESK)}:{n}: {line.strip()}"
+             for path in _python_files() if path.relative_to(SDESK).as_posix() != "core/model.py"
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if re.search(r"\bJournalEntry\(", line)]
+    assert not found, "use model.journal_entry(...):\n" + "\n".join(found)
+
+
+# json.dumps outside the renderer: files sdesk keeps for itself (the crash-recovery record, the
+# lock's holder, the merge driver's comparison key), not output, and `show`, whose JSON schema
+# the versioned-JSON work (#16, docs/json.md) is rewriting.
+JSON_HOMES = {"core/render.py", "git/recovery.py", "store/__init__.py", "procedures/merge.py",
+              "commands/show.py"}
+
+
+def test_json_output_goes_through_the_renderer() -> None:
+    """What sdesk prints as JSON is written by sdesk/core/render.py (`emit`, `echo_json`,
+    `json_text`): one encoder, non-ASCII kept, the same for every command."""
+    found = [f"{path.relative_to(SDESK)}:{n}: {line.strip()}"
+             for path in _python_files() if path.relative_to(SDESK).as_posix() not in JSON_HOMES
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if re.search(r"\bjson\.dumps?\(", line)]
+    assert not found, "print JSON with sdesk.core.render.echo_json / json_text:\n" + "\n".join(found)
 
 
 def _python_files() -> list[Path]:

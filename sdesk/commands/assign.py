@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import click
@@ -105,8 +104,9 @@ def _queue_plan(app: App, ctx: AssignContext, team: str, limit: int | None, forc
 
 def _print(plan: Plan, dry_run: bool, as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps({"dry_run": dry_run, "assigned": False,
-                               "actions": plan.to_json()}, indent=2, ensure_ascii=False))
+        from sdesk.core.render import echo_json
+
+        echo_json({"dry_run": dry_run, "assigned": False, "actions": plan.to_json()})
     else:
         from sdesk.core.render import printable
 

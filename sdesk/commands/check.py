@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from sdesk.commands.common import App, pass_app
@@ -50,9 +48,10 @@ def check(app: App, as_json: bool, staged: bool, deep: bool, no_recover: bool) -
         problems += [Problem(d.path, d.field, f"index has {d.index_value!r}, the file gives "
                              f"{d.file_value!r} ({d.ticket})") for d in differences(store)]
     if as_json:
-        click.echo(json.dumps({"ok": not problems, "recovered": recovered,
-                               "problems": [p.to_json() for p in problems]}, indent=2,
-                              ensure_ascii=False))
+        from sdesk.core.render import echo_json
+
+        echo_json({"ok": not problems, "recovered": recovered,
+                   "problems": [p.to_json() for p in problems]})
     else:
         for path in recovered:
             click.echo(f"rolled back {path} (left half-done by a killed command)", err=True)

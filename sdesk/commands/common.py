@@ -254,15 +254,12 @@ def show_or_apply(
 ) -> Applied | None:
     """Print the plan; unless --dry-run, apply it as one commit. The caller holds the lock;
     `loaded` are the tickets it read to make the plan (apply_plan reuses them)."""
-    import json  # here, not at the top: read commands do not pay for it
-
-    from sdesk.core.render import printable
+    from sdesk.core.render import echo_json, printable
     from sdesk.store.executor import apply_plan
 
     if dry_run:
         if as_json:
-            click.echo(json.dumps({"dry_run": True, "actions": plan.to_json()}, indent=2,
-                                  ensure_ascii=False))
+            echo_json({"dry_run": True, "actions": plan.to_json()})
         else:
             # One write: a batch plan has tens of thousands of lines.
             click.echo(printable("\n".join(plan.describe() or ["nothing to do"])))
@@ -271,8 +268,7 @@ def show_or_apply(
                          subject=subject, commit=not no_commit, loaded=loaded,
                          extra_files=extra_files)
     if as_json:
-        click.echo(json.dumps({"dry_run": False, "commit": applied.commit,
-                               "actions": plan.to_json()}, indent=2, ensure_ascii=False))
+        echo_json({"dry_run": False, "commit": applied.commit, "actions": plan.to_json()})
     else:
         click.echo(printable("\n".join(plan.describe() or ["nothing to do"])))
     return applied

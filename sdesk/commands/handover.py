@@ -34,7 +34,6 @@ def handover(app: App, hours: float, since: str | None, team: str | None, as_htm
       sdesk handover
       sdesk handover --hours 8 --html -o handover.html
     """
-    import json
     from pathlib import Path
 
     from sdesk.commands.common import parse_when
@@ -57,7 +56,9 @@ def handover(app: App, hours: float, since: str | None, team: str | None, as_htm
     name = store.reference.team(team).name if team else None
     h = ho.gather(store, now, start, hours, name)
     if as_json:
-        body = json.dumps(h.to_json(), indent=2, ensure_ascii=False) + "\n"
+        from sdesk.core.render import json_text
+
+        body = json_text(h.to_json()) + "\n"
     elif as_html:
         body = ho.html(h)
     else:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from sdesk.commands.common import App, output_options, pass_app, plan_options
@@ -49,8 +47,10 @@ def kb_new(app: App, from_id: str, title: str, tags: tuple[str, ...], dry_run: b
                              subject=f"kb new {article.id} from {ticket.id}",
                              commit=not no_commit, extra_files={path: text.encode("utf-8")})
     if as_json:
-        click.echo(json.dumps({"id": article.id, "path": f"kb/{path.name}",
-                               "commit": applied.commit, "tickets": article.tickets}))
+        from sdesk.core.render import echo_json
+
+        echo_json({"id": article.id, "path": f"kb/{path.name}", "commit": applied.commit,
+                   "tickets": article.tickets})
     else:
         click.echo(f"{article.id}: drafted in kb/{path.name} from {ticket.id}; edit and review it")
 
@@ -82,7 +82,9 @@ def kb_show(app: App, article_id: str, as_json: bool) -> None:
 
     article = kbase.load(app.store.root, article_id)
     if as_json:
-        click.echo(json.dumps(jsonable(article), indent=2, ensure_ascii=False))
+        from sdesk.core.render import echo_json
+
+        echo_json(jsonable(article))
         return
     from sdesk.core.render import printable
 

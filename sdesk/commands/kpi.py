@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
@@ -85,8 +84,9 @@ def kpi(app: App, since: str | None, until: str | None, group: str | None, trend
             total = k.measure(db, win, None)[0].get("all") or dict.fromkeys(
                 k.FLAT, None)
             table = _group_table(group, rows)
-            click.echo(json.dumps({"window": window, "by": group, "total": total,
-                                   "groups": table}, indent=2))
+            from sdesk.core.render import echo_json
+
+            echo_json({"window": window, "by": group, "total": total, "groups": table})
             return
         from sdesk.core.render import emit
 
@@ -95,7 +95,9 @@ def kpi(app: App, since: str | None, until: str | None, group: str | None, trend
     found, extra = k.measure(db, win, None)
     total = found.get("all") or dict.fromkeys(k.FLAT, None)
     if as_json:
-        click.echo(json.dumps({"window": window, **total, **extra}, indent=2))
+        from sdesk.core.render import echo_json
+
+        echo_json({"window": window, **total, **extra})
         return
     _report(total, extra, as_csv, fmt)
 
@@ -144,6 +146,8 @@ def _trend(rows: dict[Any, dict[str, Any]], labels: list[str], as_json: bool, as
         table.append({"period": lab, **{c: m.get(c) for c in TREND_COLUMNS[1:-1]},
                       "chart": k.bar(m.get("resolved"), top)})
     if as_json:
-        click.echo(json.dumps(table, indent=2))
+        from sdesk.core.render import echo_json
+
+        echo_json(table)
         return
     emit(table, TREND_COLUMNS, as_csv=as_csv, fmt=fmt)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TYPE_CHECKING
 
@@ -31,8 +30,9 @@ def _report(results: list[Taken], as_json: bool, show_key: bool) -> None:
     from sdesk.mail.mailbatch import summary
 
     if as_json:
-        click.echo(json.dumps({"messages": rows(results), "counts": summary(results)}, indent=2,
-                              ensure_ascii=False))
+        from sdesk.core.render import echo_json
+
+        echo_json({"messages": rows(results), "counts": summary(results)})
         return
     for r in results:
         click.echo(f"{r.key}: {r.outcome.line}" if show_key else r.outcome.line)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -110,7 +109,9 @@ def new(app: App, ticket_type: str, title: str | None, description: str | None, 
                        subject=f"new {ticket.type} {ticket.id}: {ticket.title}",
                        commit=not no_commit)
     if as_json:
-        click.echo(json.dumps(jsonable(ticket), indent=2, ensure_ascii=False))
+        from sdesk.core.render import echo_json
+
+        echo_json(jsonable(ticket))
     else:
         click.echo(ticket.id)
         # The short ID to read to the caller, on stderr: scripts keep reading the full ID,

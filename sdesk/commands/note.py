@@ -22,14 +22,14 @@ def note(app: App, ticket_id: str, text: str | None, public: bool, no_commit: bo
     Example:
       sdesk note INC-2Q4C "Called the user; Teams reinstalled" --public
     """
-    from sdesk.core.model import JournalEntry, check_text
+    from sdesk.core.model import check_text, journal_entry
     from sdesk.procedures.notes import journal_note
 
     body = check_text("note", read_text_arg(text, "note"))
     store = app.store
     with store.lock("note"):
         ticket = store.get(ticket_id)
-        entry = JournalEntry(at=app.now, by=app.actor.name, text=body, kind="note",
+        entry = journal_entry(at=app.now, by=app.actor.name, text=body, kind="note",
                              visibility="public" if public else "internal")
         plan = journal_note(ticket, entry)
         from sdesk.store.executor import apply_plan

@@ -23,7 +23,6 @@ def reindex(app: App, progress: bool | None, as_json: bool) -> None:
     Example:
       sdesk reindex
     """
-    import json
     import sqlite3
     import time
 
@@ -42,10 +41,11 @@ def reindex(app: App, progress: bool | None, as_json: bool) -> None:
     seconds = time.monotonic() - start
     problems = index.problems
     if as_json:
-        click.echo(json.dumps({"tickets": index.count(), "files_read": count,
-                               "problems": [{"path": p.path, "message": p.message}
-                                            for p in problems],
-                               "seconds": round(seconds, 2)}, indent=2))
+        from sdesk.core.render import echo_json
+
+        echo_json({"tickets": index.count(), "files_read": count,
+                   "problems": [{"path": p.path, "message": p.message} for p in problems],
+                   "seconds": round(seconds, 2)})
         return
     from sdesk.core.render import printable
 

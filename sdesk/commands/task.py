@@ -30,8 +30,6 @@ def task() -> None:
 def task_new(app: App, parent: str, title: str, description: str, team: str, effort: float,
              as_json: bool, no_commit: bool) -> None:
     """Create a task under a ticket; prints its ID."""
-    import json
-
     from sdesk.procedures.plan import jsonable
     from sdesk.procedures.tasks import new_task
     from sdesk.store.executor import apply_plan
@@ -44,8 +42,9 @@ def task_new(app: App, parent: str, title: str, description: str, team: str, eff
         apply_plan(store, plan, actor=app.actor, now=app.now, action="task new",
                    subject=f"task {ticket.id} of {owner.id}: {ticket.title}",
                    commit=not no_commit)
-    click.echo(json.dumps(jsonable(ticket), indent=2, ensure_ascii=False) if as_json
-               else ticket.id)
+    from sdesk.core.render import json_text
+
+    click.echo(json_text(jsonable(ticket)) if as_json else ticket.id)
 
 
 @task.command("list")

@@ -158,8 +158,10 @@ def change_status(ticket: Ticket, status: str) -> None:
 
 def journal_entry(at: dt.datetime, by: str, kind: str, text: str, rule: str = "",
                   visibility: str = "internal") -> JournalEntry:
-    """A journal entry written by a procedure: `by` is the actor's name, `rule` the guide or
-    standard rule it comes from (every procedure's entries are built here)."""
+    """A journal entry as sdesk writes it (procedures, commands, mail, imports, the merge
+    driver: every entry is built here; tests/test_architecture.py checks): `by` is the actor's
+    name, `rule` the guide or standard rule it comes from ("" when none), `visibility`
+    "internal" or "public" (sent to the requester)."""
     return JournalEntry(at=at, by=by, kind=kind, text=text, visibility=visibility, rule=rule)
 
 

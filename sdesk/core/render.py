@@ -1,4 +1,4 @@
-"""One renderer for tables: tabulate for people, CSV and JSON for scripts.
+"""One renderer for output: tables (tabulate) for people, CSV and JSON for scripts.
 
 JSON and CSV are written row by row as the rows arrive (an iterator straight from the index),
 so `sdesk list --all --json` holds one row at a time whatever the store's size; a table for
@@ -122,6 +122,20 @@ def emit(
         from sdesk.core import pager
 
         pager.echo(text, no_pager)
+
+
+def json_text(value: Any, *, indent: int | None = 2) -> str:
+    """`value` (dicts, lists, strings, numbers; anything else through `str`, e.g. datetimes) as
+    JSON text, non-ASCII kept as it is: the one JSON writer of sdesk's output. Stored text is
+    kept exact (no `printable`): a script reads it back as stored. `indent=None` gives one
+    line (JSON lines)."""
+    return json.dumps(value, indent=indent, ensure_ascii=False, default=str)
+
+
+def echo_json(value: Any) -> None:
+    """`value` on stdout as indented JSON (`json_text`): what every `--json` of one document
+    prints."""
+    click.echo(json_text(value))
 
 
 def write_csv(rows: Iterable[Sequence[Any]], header: Sequence[str]) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
@@ -124,5 +123,8 @@ def stream_csv(out: TextIO, rows: Iterable[dict[str, str]], extra: Iterable[str]
 
 
 def jsonl(tickets: Iterable[Ticket]) -> Iterator[str]:
+    """Each ticket as one line of JSON (the renderer's JSON, without indent)."""
+    from sdesk.core.render import json_text
+
     for ticket in tickets:
-        yield json.dumps(jsonable(ticket), ensure_ascii=False, sort_keys=False)
+        yield json_text(jsonable(ticket), indent=None)

@@ -20,7 +20,15 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from sdesk.core import sla
-from sdesk.core.model import DONE_STATUSES, Hold, JournalEntry, Requester, Resolution, Ticket
+from sdesk.core.model import (
+    DONE_STATUSES,
+    Hold,
+    JournalEntry,
+    Requester,
+    Resolution,
+    Ticket,
+    journal_entry,
+)
 from sdesk.core.reference import Reference
 from sdesk.exchange.servicenow_read import MISSING, BadRow, Row, is_ambiguous
 
@@ -277,6 +285,6 @@ def _journal(number: str, rows: list[Row], mapper: Mapper) -> list[JournalEntry]
                        zip(("state", "group", "assignee"), before, now, strict=True) if a != b]
             text = f"{SOURCE}: " + "; ".join(changes) + "."
         by = _line(row.get("sys_updated_by")) or SOURCE
-        entries.append(JournalEntry(at=row.when, by=by, text=text, kind="import", rule=RULE))
+        entries.append(journal_entry(at=row.when, by=by, text=text, kind="import", rule=RULE))
         before = now
     return entries

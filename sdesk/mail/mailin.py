@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from sdesk.core.model import JournalEntry, Requester, Ticket
+from sdesk.core.model import Requester, Ticket, journal_entry
 from sdesk.core.reference import Reference
 from sdesk.mail.mailparse import TAG, Incoming
 from sdesk.procedures.intake import Intake, log_ticket
@@ -198,7 +198,7 @@ def _add_reply(outcome: Outcome, msg: Incoming, ticket: Ticket, reply: str,
                now: dt.datetime, rules: MailRules) -> None:
     kept = _keep(outcome, msg, ticket.id, now, rules)
     text = reply or "(no text)"
-    entry = JournalEntry(at=now, by=_who(msg), text=text + "\n\n" + "\n".join(kept),
+    entry = journal_entry(at=now, by=_who(msg), text=text + "\n\n" + "\n".join(kept),
                          kind="email", visibility="public", rule=RULE_THREAD)
     outcome.plan.extend([
         AddEntry(ticket.id, RULE_THREAD, f"reply by email from {msg.sender}", entry=entry),
@@ -245,7 +245,7 @@ def _bounce(msg: Incoming, known: Mapping[str, str], tickets: Mapping[str, Ticke
     rule = "standard: communicate (delivery failure)"
     outcome = Outcome("bounce", tid, f"{tid}: delivery to {who} failed ({report.status})")
     outcome.plan.extend([
-        AddEntry(tid, rule, "delivery failure recorded", entry=JournalEntry(
+        AddEntry(tid, rule, "delivery failure recorded", entry=journal_entry(
             at=now, by="mail system", text=text, kind="email", visibility="internal",
             rule=rule)),
         _record_id(ticket, msg, rule),
@@ -273,7 +273,7 @@ def _new(msg: Incoming, ref: Reference, rules: MailRules, now: dt.datetime, new_
     actions: list[Action] = [
         CreateTicket(ticket.id, RULE_INTAKE, "logged from email" + (f"; {why}" if why else ""),
                      new=ticket),
-        AddEntry(ticket.id, RULE_INTAKE, "message kept", entry=JournalEntry(
+        AddEntry(ticket.id, RULE_INTAKE, "message kept", entry=journal_entry(
             at=now, by=actor, text="\n".join(kept), kind="email", visibility="internal",
             rule=RULE_INTAKE)),
     ]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sdesk.core.errors import ValidationError
-from sdesk.core.model import LEVELS, JournalEntry, Requester, Ticket, check_level, check_text
+from sdesk.core.model import LEVELS, Requester, Ticket, check_level, check_text, journal_entry
 from sdesk.core.reference import Reference
 from sdesk.procedures.plan import AddEntry, Plan, SetField
 
@@ -203,7 +203,7 @@ def correct(ticket: Ticket, found: list[Change], ref: Reference, now: dt.datetim
                               value=vip))
     if found:
         lines = [f"{c.field}: {_shown(c.old)} -> {_shown(c.new)}" for c in found]
-        plan.add(AddEntry(ticket.id, RULE, "journal", entry=JournalEntry(
+        plan.add(AddEntry(ticket.id, RULE, "journal", entry=journal_entry(
             at=now, by=actor, kind="edit", rule=RULE,
             text=f"Corrected by {actor}:\n" + "\n".join(lines))))
     return plan

@@ -14,12 +14,12 @@ from sdesk.core.model import (
     LEVELS,
     PRIORITIES,
     TICKET_TYPES,
-    JournalEntry,
     Requester,
     Ticket,
     check_choice,
     check_level,
     check_text,
+    journal_entry,
 )
 from sdesk.core.reference import Reference
 
@@ -94,6 +94,6 @@ def log_ticket(intake: Intake, ticket_id: str, ref: Reference, now: dt.datetime,
         note += f" (given; impact {impact} x urgency {urgency} gives P{matrix})"
     else:
         note += f" from impact {impact} x urgency {urgency}"
-    ticket.journal.append(JournalEntry(at=now, by=actor, kind="system", text=note + "."))
+    ticket.journal.append(journal_entry(at=now, by=actor, kind="system", text=note + "."))
     return ticket
 

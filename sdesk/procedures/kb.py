@@ -34,7 +34,7 @@ from typing import Any
 
 from sdesk.core import tomlfmt
 from sdesk.core.errors import SdeskError, ValidationError
-from sdesk.core.model import JournalEntry, Ticket
+from sdesk.core.model import Ticket, journal_entry
 from sdesk.procedures.plan import AddEntry, Plan, SetField
 from sdesk.procedures.words import KB_STOP
 from sdesk.procedures.words import words as text_words
@@ -187,7 +187,7 @@ def plan_article(ticket: Ticket, article: Article, now: dt.datetime, actor: str)
     return Plan([
         SetField(ticket.id, rule, f"documented in {article.id}", field="kb",
                  value=[*ticket.kb, article.id]),
-        AddEntry(ticket.id, rule, "article drafted", entry=JournalEntry(
+        AddEntry(ticket.id, rule, "article drafted", entry=journal_entry(
             at=now, by=actor, kind="kb", visibility="internal", rule=rule,
             text=f"Knowledge-base article {article.id} drafted from this ticket.")),
     ])

@@ -41,6 +41,7 @@ from sdesk.core.model import (
     Ticket,
     dumps,
     invariant_problems,
+    journal_entry,
     loads,
 )
 from sdesk.procedures.plan import jsonable
@@ -180,14 +181,14 @@ def merge_tickets(base: Ticket | None, ours: Ticket, theirs: Ticket, path: str =
     stamps = [t.updated_at for t in (ours, theirs) if t.updated_at is not None]
     result.updated_at = max(stamps, key=lambda s: s.timestamp()) if stamps else None
     for name, kept, other in lost:
-        result.journal.append(JournalEntry(
+        result.journal.append(journal_entry(
             at=result.updated_at or result.opened_at, by=MERGE_BY, kind="merge",
             text=f"{name}: both clones changed it; kept {_order(kept)} (the later change), "
                  f"the other clone had {_order(other)}",
         ))
     if lost_state is not None:
         kept, other = lost_state
-        result.journal.append(JournalEntry(
+        result.journal.append(journal_entry(
             at=result.updated_at or result.opened_at, by=MERGE_BY, kind="merge",
             text=f"state: both clones changed it; kept {_order(kept)} (the later change, whole), "
                  f"the other clone had {_order(other)}",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sdesk.core import sla
 from sdesk.core.calendar import Calendar
 from sdesk.core.errors import SdeskError, ValidationError
-from sdesk.core.model import Csat, JournalEntry, Resolution, Ticket, check_text
+from sdesk.core.model import Csat, Resolution, Ticket, check_text, journal_entry
 from sdesk.core.reference import Reference
 from sdesk.procedures.notes import CSAT_QUESTION, customer_update
 from sdesk.procedures.plan import Action, AddEntry, Finding, Plan, RecordResolution, SetField, SetStatus
@@ -145,7 +145,7 @@ def _done(ticket: Ticket, res: Resolution, text: str, now: dt.datetime, actor: s
     if ticket.first_response_at is None:
         actions.append(SetField(tid, "standard: respond", "the resolution is the first response",
                                 field="first_response_at", value=now))
-    actions.append(AddEntry(tid, rule, f"resolved as {res.code}", entry=JournalEntry(
+    actions.append(AddEntry(tid, rule, f"resolved as {res.code}", entry=journal_entry(
         at=now, by=actor, text=text, kind="resolve", visibility="public", rule=rule)))
     if ticket.requester.email:
         actions.append(customer_update(ticket, f"Resolved: {ticket.title}",
@@ -204,7 +204,7 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
     if ticket.resolution is not None and ticket.resolution.code == DUPLICATE:
         plan.add(SetField(tid, rule, "no longer resolved as a duplicate", field="duplicate_of",
                           value=""))
-    plan.add(AddEntry(tid, rule, "reopened", entry=JournalEntry(
+    plan.add(AddEntry(tid, rule, "reopened", entry=journal_entry(
         at=now, by=actor, text=f"Reopened: {reason}", kind="reopen", visibility="internal",
         rule=rule)))
     return plan
@@ -223,7 +223,7 @@ def close_plan(tid: str, now: dt.datetime, actor: str, rule: str = "standard: cl
     return Plan([
         SetStatus(tid, rule, reason, value="closed"),
         SetField(tid, rule, "closed now", field="closed_at", value=now),
-        AddEntry(tid, rule, reason, entry=JournalEntry(
+        AddEntry(tid, rule, reason, entry=journal_entry(
             at=now, by=actor, text="Closed.", kind="close", visibility="internal", rule=rule)),
     ])
 
@@ -244,7 +244,7 @@ def record_csat(ticket: Ticket, score: int, comment: str, now: dt.datetime, acto
     return Plan([
         SetField(tid, rule, f"score {score}/5", field="csat",
                  value=Csat(score=score, at=now, comment=comment)),
-        AddEntry(tid, rule, "satisfaction recorded", entry=JournalEntry(
+        AddEntry(tid, rule, "satisfaction recorded", entry=journal_entry(
             at=now, by=actor, text=text, kind="csat", visibility="internal", rule=rule)),
     ])
 

@@ -28,7 +28,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sdesk.core.model import Hold, JournalEntry, journal_entry
+from sdesk.core.model import Hold, journal_entry
 from sdesk.core.reference import Reference
 from sdesk.procedures.plan import AddEntry, Notify, Plan, SetField
 
@@ -154,7 +154,7 @@ def _sla(plan: Plan, t: Watched, kind: str, flags: list[str], ctx: SweepContext)
     state = (f"is past its {word} ({when})" if pct == 100
              else f"has used 75% of its time to {kind} ({word} {when})")
     text = f"SLA warning: P{t.priority} {t.id} {state}; {to or 'nobody'} told."
-    plan.add(AddEntry(t.id, rule, f"SLA warning {pct}% ({kind})", entry=JournalEntry(
+    plan.add(AddEntry(t.id, rule, f"SLA warning {pct}% ({kind})", entry=journal_entry(
         at=ctx.now, by=ctx.actor, text=text, kind="system", visibility="internal", rule=rule)))
     if to:
         plan.add(Notify(t.id, rule, f"supervisor told: {pct}% of the time to {kind} used",
@@ -203,7 +203,7 @@ def _update(plan: Plan, t: Watched, flags: list[str], quiet: dt.datetime,
                         body=f"The customer of {t.id} has had no update since "
                              f"{t.last_update:%Y-%m-%d %H:%M}. Please send one "
                              f"(sdesk note {t.id} --public ...).\n"))
-    plan.add(AddEntry(t.id, R_UPDATE, reason, entry=JournalEntry(
+    plan.add(AddEntry(t.id, R_UPDATE, reason, entry=journal_entry(
         at=ctx.now, by=ctx.actor, kind="system", visibility="internal", rule=R_UPDATE,
         text=f"Reminder: the customer has had no update for {days} business days; "
              f"{t.assignee} reminded.")))
@@ -226,7 +226,7 @@ def _unowned(plan: Plan, t: Watched, flags: list[str], ctx: SweepContext) -> lis
                         subject=f"Unowned: {t.id} {t.title}",
                         body=f"{t.id} ({t.team or 'no team'}) was opened "
                              f"{t.opened_at:%Y-%m-%d %H:%M} and nobody owns it yet.\n"))
-    plan.add(AddEntry(t.id, R_UNOWNED, reason, entry=JournalEntry(
+    plan.add(AddEntry(t.id, R_UNOWNED, reason, entry=journal_entry(
         at=ctx.now, by=ctx.actor, kind="system", visibility="internal", rule=R_UNOWNED,
         text=f"Unowned for {waited:.1f} business hours; {leads or 'nobody'} told.")))
     return [*flags, UNOWNED_FLAG]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sdesk.core import sla
-from sdesk.core.model import JournalEntry, Resolution, Ticket
+from sdesk.core.model import Resolution, Ticket, journal_entry
 from sdesk.core.reference import Reference, Team
 from sdesk.procedures.judgements import on_site, one_person, priority_fit, problems, similarity
 from sdesk.procedures.lexicon import Words, words
@@ -76,7 +76,7 @@ class _Draft:
         self.plan.add(set_field(self.t.id, rule, reason, name, value))
 
     def note(self, rule: str, text: str, public: bool = False) -> None:
-        entry = JournalEntry(at=self.ctx.now, by=self.ctx.actor, text=text, kind="triage",
+        entry = journal_entry(at=self.ctx.now, by=self.ctx.actor, text=text, kind="triage",
                              visibility="public" if public else "internal", rule=rule)
         self.plan.add(AddEntry(self.t.id, rule, "journal", entry=entry))
 
@@ -580,7 +580,7 @@ def change_priority(ticket: Ticket, priority: int, reason: str, ref: Reference,
         plan.add(SetField(ticket.id, rule, "priority reviewed", field="flags",
                           value=[f for f in ticket.flags if f != "priority-review"]))
     verb = "kept" if priority == ticket.priority else f"changed from P{ticket.priority} to"
-    plan.add(AddEntry(ticket.id, rule, "journal", entry=JournalEntry(
+    plan.add(AddEntry(ticket.id, rule, "journal", entry=journal_entry(
         at=now, by=actor, kind="priority", rule=rule,
         text=f"Priority {verb} P{priority} ({target.name}): {reason}")))
     return plan

@@ -9,7 +9,7 @@ nobody has it; a ticket someone else holds is refused unless forced (then it is 
 from __future__ import annotations
 
 from sdesk.core.errors import NothingToDo, SdeskError
-from sdesk.core.model import JournalEntry, Ticket
+from sdesk.core.model import Ticket, journal_entry
 from sdesk.core.reference import Technician
 from sdesk.procedures.assign import AssignContext, assign_to
 from sdesk.procedures.plan import AddEntry, Notify, Plan, SetStatus
@@ -43,7 +43,7 @@ def start(ticket: Ticket, tech: Technician, ctx: AssignContext, force: bool = Fa
         plan.extend(take(ticket, tech, ctx, force).actions)
     plan.add(SetStatus(ticket.id, START_RULE, "work has begun", value="in-progress"))
     plan.add(AddEntry(ticket.id, START_RULE, "journal the start",
-                      entry=JournalEntry(at=ctx.now, by=ctx.actor, kind="status",
+                      entry=journal_entry(at=ctx.now, by=ctx.actor, kind="status",
                                          rule=START_RULE,
                                          text=f"Work started by {tech.id} ({tech.name}).")))
     return plan
