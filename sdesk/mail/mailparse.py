@@ -17,6 +17,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from email import policy
+from email.errors import HeaderParseError
 from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses
@@ -125,7 +126,7 @@ def _header(message: Message, name: str) -> str:
         return ""
     try:
         parts = decode_header(str(value))
-    except (ValueError, LookupError, TypeError):
+    except (HeaderParseError, ValueError, LookupError, TypeError):
         return header_text(str(value), 2000)
     text = "".join(decode_bytes(chunk, charset) if isinstance(chunk, bytes) else chunk
                    for chunk, charset in parts)
@@ -165,7 +166,7 @@ def _decoded_name(display: str) -> str:
 
     try:
         parts = decode_header(display)
-    except (ValueError, LookupError, TypeError):
+    except (HeaderParseError, ValueError, LookupError, TypeError):
         return header_text(display, 200)
     return header_text("".join(decode_bytes(c, cs) if isinstance(c, bytes) else c
                                for c, cs in parts), 200)
