@@ -1,0 +1,118 @@
+"""The dispatcher's review of triage's proposals (docs/triage.md, "Proposals"): a ticket with a
+pending proposal in, the plan of accepting or rejecting it out. Accepting carries the judgement
+out; rejecting changes nothing else; either way the decision stays on the ticket, so the same
+proposal is never made again.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from procedure_builder import NOW, REF, after, findings, rules, said, ticket
+
+from sdesk.core.errors import ValidationError
+from sdesk.core.model import journal_entry
+from sdesk.procedures.plan import Notify
+from sdesk.procedures.proposals import check_kinds
+from sdesk.procedures.relations import Peer
+from sdesk.procedures.similarity import PeerView
+from sdesk.procedures.triage import I2, I4, I5, I6, ON_SITE, TriageContext
+from sdesk.procedures.triage_review import review
+
+DESKTOP = "IS-Desktop Support"
+SUPERVISOR = "kendra.yellowhorse@omes.ok.gov"  # IS-Desktop Support's supervisor (reference data)
+ORIGINAL = Peer("INC-0900", "incident", "in-progress", "Printer will not print at all",
+                "Printing", "pat.user@omes.ok.gov", NOW)
+
+
+def ctx(*peers: Peer) -> TriageContext:
+    return TriageContext(reference=REF, now=NOW, actor="Dispatcher", view=PeerView(peers))
+
+
+def proposed(flag: str, **fields: Any) -> Any:
+    fields.setdefault("journal", [])
+    return ticket("incident", service="Printing", status="triaged", team=DESKTOP, flags=[flag],
+                  **fields)
+
+
+ACCEPTED = [
+    # (what accepting does, the pending flag, what the ticket reads after, what the plan says, rule)
+    ("a duplicate is resolved as one; work goes on on the original",
+     "proposed:duplicate:INC-0900", lambda t: (t.status, t.duplicate_of), ("resolved", "INC-0900"),
+     "Printer will not print at all", I5),
+    ("a separation hands the ticket back to the Service Desk",
+     "proposed:separation:Email+VPN", lambda t: (t.status, t.team, t.flags[-1]),
+     ("new", REF.service_desk, "needs-separation"), "separate it: Email and VPN", I4),
+    ("a trend tells the owning team's supervisor",
+     "proposed:trend:abc123", lambda t: t.flags[-1], "trend-reported", f"notify {SUPERVISOR}", I6),
+    ("a priority goes to the supervisor to decide",
+     "proposed:priority:P2", lambda t: t.flags[-1], "priority-review", f"notify {SUPERVISOR}", I2),
+    ("on site: the ticket is no longer remote",
+     "proposed:on-site:desk", lambda t: t.remote, False, "set remote = False", ON_SITE),
+]
+
+
+@pytest.mark.parametrize(("case", "flag", "read", "value", "says", "rule"), ACCEPTED,
+                         ids=[row[0] for row in ACCEPTED])
+def test_accepting_carries_the_judgement_out(case: str, flag: str, read: Any, value: Any,
+                                             says: str, rule: str) -> None:
+    kind, key = flag.split(":")[1:]
+    t = proposed(flag)
+    plan = review([t], [kind], [], ctx(ORIGINAL))
+    done = after(t, plan)
+    assert read(done) == value
+    assert f"accepted:{kind}:{key}" in done.flags and flag not in done.flags
+    assert said(plan, says) and rule in rules(plan)
+
+
+def test_a_duplicate_of_a_ticket_no_longer_in_view_is_named_by_its_id() -> None:
+    t = proposed("proposed:duplicate:INC-0901")
+    plan = review([t], ["duplicate"], [], ctx())
+    assert after(t, plan).duplicate_of == "INC-0901" and said(plan, "('INC-0901')")
+
+
+def test_the_evidence_the_proposal_carried_is_repeated_on_acceptance() -> None:
+    note = journal_entry(NOW, "Dispatcher", "triage",
+                         "Proposed (trend): 4 people, same problem. Accept: sdesk triage ...")
+    t = proposed("proposed:trend:abc123", journal=[note])
+    plan = review([t], ["trend"], [], ctx())
+    (mail,) = [a for a in plan.actions if isinstance(a, Notify)]
+    assert "4 people, same problem (accepted by Dispatcher)" in mail.body
+    assert "Accept: sdesk triage" not in mail.body
+
+
+def test_rejecting_changes_nothing_but_the_decision() -> None:
+    t = proposed("proposed:duplicate:INC-0900")
+    plan = review([t], [], ["duplicate"], ctx(ORIGINAL))
+    done = after(t, plan)
+    assert (done.status, done.duplicate_of, done.flags) == \
+        ("triaged", "", ["rejected:duplicate:INC-0900"])
+    assert "not proposed again for the same evidence" in done.journal[-1].text
+
+
+def test_a_ticket_without_that_proposal_is_a_finding_naming_what_is_pending() -> None:
+    t = proposed("proposed:on-site:desk")
+    plan = review([t], ["trend"], ["duplicate"], ctx())
+    assert findings(plan) == ["no pending trend/duplicate proposal (pending: on-site (desk))"]
+    assert after(t, plan).flags == ["proposed:on-site:desk"]
+
+
+KINDS = [
+    # (what `--accept`/`--reject` take, typed, the kinds or the error)
+    ("one kind", ["trend"], ["trend"]),
+    ("all of them, each once", ["priority", "all"],
+     ["priority", "duplicate", "separation", "trend", "on-site"]),
+    ("an unknown kind is one error naming the known ones", ["dupe"],
+     "--accept: unknown proposal 'dupe' (known: duplicate, separation, trend, priority, on-site, all)"),
+]
+
+
+@pytest.mark.parametrize(("case", "typed", "kinds"), KINDS, ids=[row[0] for row in KINDS])
+def test_the_kinds_a_review_names(case: str, typed: list[str], kinds: Any) -> None:
+    if isinstance(kinds, str):
+        with pytest.raises(ValidationError, match=re.escape(kinds)):
+            check_kinds(typed, "--accept")
+    else:
+        assert check_kinds(typed, "--accept") == kinds
