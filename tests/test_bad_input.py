@@ -170,6 +170,9 @@ CASES: list[tuple[str, list[str], str | None, str | None]] = [
      None, None),
     ("triage-review-no-terminal", ["triage", "{INC}", "--review"], None, None),
     ("list-flag-newline", ["list", "--flag", "a\nb"], None, None),
+    ("list-agency-unknown", ["list", "--agency", "NOPE"], None, None),
+    ("list-agency-empty", ["list", "--agency", ""], None, None),
+    ("list-assignee-unknown", ["list", "--assignee", "nobody"], None, None),
     # set, edit (correcting a ticket)
     *[(f"set-{k}", ["set", v, "impact=1"], None, None) for k, v in HOSTILE_IDS.items()],
     ("set-no-equals", ["set", "{INC}", "impact"], None, None),
@@ -236,6 +239,8 @@ CASES: list[tuple[str, list[str], str | None, str | None]] = [
     ("start-path", ["--actor", "aparker", "start", "../../etc/passwd"], None, None),
     ("resume-path", ["resume", "INC-2Q../x"], None, None),
     ("workload-team-unknown", ["workload", "--team", "No Such Team"], None, None),
+    ("workload-technician-unknown", ["workload", "--technician", "nobody"], None, None),
+    ("workload-technician-empty", ["workload", "--technician", ""], None, None),
     # resolve, reopen, close
     ("resolve-code-unknown", ["resolve", "{INC}", "-c", "magic", "-s", "done"], None, None),
     ("resolve-summary-empty", ["resolve", "{INC}", "-c", "fixed", "-s", ""], None, None),
@@ -335,6 +340,8 @@ CASES: list[tuple[str, list[str], str | None, str | None]] = [
     ("import-missing-file", ["import", "servicenow", "{OUT}/none.csv"], None, USAGE),
     ("import-empty-csv", ["import", "servicenow", "{OUT}/empty.csv"], "bad-csv", None),
     ("export-since-garbage", ["export", "--since", "whenever"], None, None),
+    ("export-assignee-unknown", ["export", "--assignee", "nobody"], None, None),
+    ("export-team-unknown", ["export", "--team", "No Such Team"], None, None),
     ("export-until-garbage", ["export", "--until", "2026-00-00"], None, None),
     ("export-output-nowhere", ["export", "-o", "{OUT}/no/such/dir/x.csv"], None, None),
 ]

@@ -81,9 +81,10 @@ def parse_when(text: str, tz: dt.tzinfo, what: str, now: dt.datetime | None = No
     """A date or time the user typed, for every option that takes one: ISO 8601 first (fast,
     exact), then a relative date (`12 weeks ago`, `3 days ago`, `2 hours ago`, `today`,
     `yesterday`, `now`), then anything dateutil understands; naive times are in the store's
-    time zone. Relative dates count back from `now` (default: the command's clock, --now
-    included); days, weeks, months and years keep the wall-clock time, hours and minutes are
-    real time. ValidationError naming `what` for anything else."""
+    time zone, and the result is always in the store's zone. Relative dates count back from
+    `now` (default: the command's clock, --now included); days, weeks, months and years keep
+    the wall-clock time, hours and minutes are real time. ValidationError naming `what` for
+    anything else."""
     text = text.strip()
     try:
         value = dt.datetime.fromisoformat(text)
@@ -99,7 +100,9 @@ def parse_when(text: str, tz: dt.tzinfo, what: str, now: dt.datetime | None = No
             raise ValidationError(f"{what}: not a date or time: {text!r}") from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
-    return value.replace(microsecond=0)
+    # Always in the store's zone, whatever offset was typed: `--now 2026-11-23T14:00-06:00`
+    # is shown as 14:00 CST, not as "UTC-06:00".
+    return value.astimezone(tz).replace(microsecond=0)
 
 
 
@@ -173,6 +176,40 @@ def team_filter(store: Store, typed: str) -> str:
         held = queries.team_held(store.index, typed)
         if held:
             return held
+        raise
+
+
+def agency_filter(store: Store, typed: str) -> str:
+    """The agency code a filter option (`list --agency`) names: a code of the reference data
+    (reference/agencies.toml, without case), or else one the store's tickets hold (imports).
+    ReferenceError with "did you mean" (as `new` says it) for an agency nobody holds."""
+    from sdesk.core.errors import ReferenceError, ValidationError
+
+    if not typed.strip():
+        raise ValidationError("--agency: give an agency code, e.g. OMES")
+    try:
+        return store.reference.agency(typed).code
+    except ReferenceError:
+        from sdesk.store import queries
+
+        held = queries.agency_held(store.index, typed)
+        if held:
+            return held
+        raise
+
+
+def assignee_id(app: App, text: str) -> str:
+    """The assignee a filter option (`list --assignee`, `export --assignee`, `workload
+    --technician`) names: a technician (ID, name, e-mail, @me), or a name that tickets carry
+    though technicians.toml does not (imported tickets); ReferenceError otherwise."""
+    from sdesk.core.errors import ReferenceError
+    from sdesk.store import queries
+
+    try:
+        return app.technician(text).id
+    except ReferenceError:
+        if text.strip() and queries.assignee_known(app.store.index, text.strip()):
+            return text.strip()
         raise
 
 
@@ -251,12 +288,23 @@ def show_or_apply(
     no_commit: bool,
     loaded: Mapping[str, Ticket] | None = None,
     extra_files: dict[Path, bytes | None] | None = None,
+    nothing: str = "",
 ) -> Applied | None:
     """Print the plan; unless --dry-run, apply it as one commit. The caller holds the lock;
-    `loaded` are the tickets it read to make the plan (apply_plan reuses them)."""
+    `loaded` are the tickets it read to make the plan (apply_plan reuses them). With
+    `nothing`, a plan that changes nothing prints its findings and raises NothingToDo
+    (`nothing` is its message: exit code 4, docs/commands.md), dry run or not."""
     from sdesk.core.render import echo_json, printable
     from sdesk.store.executor import apply_plan
 
+    if nothing and plan.is_empty and not extra_files:
+        from sdesk.core.errors import NothingToDo
+
+        if as_json:
+            echo_json({"dry_run": dry_run, "actions": plan.to_json()})
+        elif plan.describe():
+            click.echo(printable("\n".join(plan.describe())))
+        raise NothingToDo(nothing)
     if dry_run:
         if as_json:
             echo_json({"dry_run": True, "actions": plan.to_json()})

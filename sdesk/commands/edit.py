@@ -68,8 +68,9 @@ def edit(app: App, ticket_id: str, dry_run: bool, as_json: bool, no_commit: bool
     text = editable_document(ticket)
     edited = _run_editor(text)
     if edited is None or edited == text:
-        click.echo("nothing changed")
-        return
+        from sdesk.core.errors import NothingToDo
+
+        raise NothingToDo(f"nothing changed: {ticket.id} is as it was")
     try:
         wanted = read_document(edited)
         _apply(app, ticket.id, wanted, "edit", dry_run, as_json, no_commit)
@@ -111,4 +112,5 @@ def _apply(app: App, ticket_id: str, wanted: dict[str, Any], action: str, dry_ru
         fields = ", ".join(c.field for c in found)
         show_or_apply(app, plan, action=action, subject=f"{action} {ticket.id}: {fields}",
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit,
-                      loaded={ticket.id: ticket})
+                      loaded={ticket.id: ticket},
+                      nothing=f"nothing to change: {ticket.id} already has every value given")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from sdesk.commands.common import App, parse_when, pass_app, raw_option
+from sdesk.commands.common import App, assignee_id, parse_when, pass_app, raw_option, team_filter
 
 if TYPE_CHECKING:
     from sdesk.core.model import Ticket
@@ -26,7 +26,8 @@ TYPE_CHOICES = ("incident", "request", "case", "task")
 @click.option("--status", type=click.Choice(STATUS_CHOICES), multiple=True, help="Repeatable.")
 @click.option("--type", "ticket_type", type=click.Choice(TYPE_CHOICES), multiple=True,
               help="Repeatable.")
-@click.option("--assignee", help="Technician.")
+@click.option("--assignee", metavar="TECH", help="Technician: ID, name, e-mail or @me "
+              "(an assignee imported tickets carry works too).")
 @click.option("--open", "only_open", is_flag=True, help="Only open tickets.")
 @click.option("--imported", "only_imported", is_flag=True,
               help="Only tickets with an external reference (imported ones).")
@@ -104,8 +105,10 @@ def _filters(app: App, team: str | None, status: tuple[str, ...], ticket_type: t
 
     tz = app.store.tz
     return TicketFilter(
-        team=team.strip() if team else None, statuses=status, types=ticket_type,
-        assignee=assignee.strip() if assignee else None, only_open=only_open,
+        team=team_filter(app.store, team) if team else None, statuses=status,
+        types=ticket_type,
+        assignee=assignee_id(app, assignee) if assignee is not None else None,
+        only_open=only_open,
         imported=only_imported,
         since=parse_when(since, tz, "--since").timestamp() if since else None,
         until=parse_when(until, tz, "--until").timestamp() if until else None)

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from sdesk.commands.common import App, output_options, parse_when, pass_app, team_filter
+from sdesk.commands.common import (
+    App,
+    agency_filter,
+    assignee_id,
+    output_options,
+    parse_when,
+    pass_app,
+    team_filter,
+)
 from sdesk.core.model import STATUSES, TICKET_TYPES
 
 if TYPE_CHECKING:
@@ -88,20 +96,6 @@ def shown_flags(flags: str | None) -> str:
     return " ".join(out)
 
 
-def assignee_id(app: App, text: str) -> str:
-    """The assignee `text` names: a technician (ID, name, e-mail, @me), or a name that tickets
-    carry though technicians.toml does not (imported tickets); ReferenceError otherwise."""
-    from sdesk.core.errors import ReferenceError
-    from sdesk.store import queries
-
-    try:
-        return app.technician(text).id
-    except ReferenceError:
-        if text.strip() and queries.assignee_known(app.store.index, text.strip()):
-            return text.strip()
-        raise
-
-
 def render_rows(app: App, rows: Iterable[sqlite3.Row], as_json: bool, as_csv: bool,
                 fmt: str | None, wide: bool) -> None:
     """Rows as a table, JSON or CSV; JSON and CSV are written as the rows are read."""
@@ -135,7 +129,7 @@ def render_rows(app: App, rows: Iterable[sqlite3.Row], as_json: bool, as_csv: bo
 @click.option("--priority", type=click.IntRange(1, 4), multiple=True, help="Repeatable.")
 @click.option("--overdue", is_flag=True, help="Open tickets past Resolve By.")
 @click.option("--requester", help="Requester e-mail.")
-@click.option("--agency", help="Agency code.")
+@click.option("--agency", help="Agency code (reference/agencies.toml; any case).")
 @click.option("--text", help="Words in the title (case-insensitive).")
 @click.option("--since", help="Opened on or after (date).")
 @click.option("--flag", "flags", multiple=True, metavar="NAME",
@@ -173,11 +167,11 @@ def list_tickets(app: App, team: str | None, status: tuple[str, ...],
     which = queries.TicketFilter(
         statuses=status, only_open=not status and not include_done,
         team=team_filter(app.store, team) if team else None, types=ticket_type,
-        assignee=assignee_id(app, assignee) if assignee else None, unassigned=unassigned,
+        assignee=assignee_id(app, assignee) if assignee is not None else None, unassigned=unassigned,
         vip=vip, priorities=priority,
         overdue_at=app.now.timestamp() if overdue else None,
         requester=requester.strip().lower() if requester else "",
-        agency=agency.strip().upper() if agency else "",
+        agency=agency_filter(app.store, agency) if agency is not None else "",
         words=tuple(text.split()) if text else (),
         flags=flags,
         # an empty --since is a bad date, not "no filter"

@@ -20,7 +20,6 @@ from sdesk.commands.common import (
 if TYPE_CHECKING:
     from sdesk.core.model import Ticket
     from sdesk.store import Store
-    from sdesk.store.executor import Applied
 
 
 
@@ -70,7 +69,7 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
       sdesk triage INC-2Q4X --accept duplicate
       sdesk triage INC-2Q4X --reject separation
     """
-    from sdesk.core.errors import ValidationError
+    from sdesk.core.errors import NothingToDo, ValidationError
     from sdesk.core.model import check_text
     from sdesk.procedures.triage import triage_batch
     from sdesk.store.contexts import triage_context
@@ -98,18 +97,25 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
         touched = plan.ticket_ids()
         if touched:
             subject += f": {len(touched)} changed"
-        applied = show_or_apply(app, plan, action="triage", subject=subject, dry_run=dry_run,
-                                as_json=as_json, no_commit=no_commit,
-                                loaded={t.id: t for t in tickets})
+        try:
+            applied = show_or_apply(app, plan, action="triage", subject=subject,
+                                    dry_run=dry_run, as_json=as_json, no_commit=no_commit,
+                                    loaded={t.id: t for t in tickets},
+                                    nothing=f"nothing to triage: {len(ids)} ticket"
+                                            f"{'' if len(ids) == 1 else 's'} looked at, "
+                                            "none changed")
+        except NothingToDo:
+            if len(ids) > 1 and not as_json:
+                _tally(len(ids), 0, "nothing to commit")
+            raise
     if len(ids) > 1 and not as_json:
-        _tally(len(ids), len(touched), applied)
+        _tally(len(ids), len(touched), "dry run, nothing changed" if applied is None else
+               f"commit {applied.commit[:10]}" if applied.commit else "not committed")
     _suggest_kb(app, tickets, as_json)
 
 
-def _tally(count: int, changed: int, applied: Applied | None) -> None:
+def _tally(count: int, changed: int, done: str) -> None:
     """A batch ends with its tally and the commit, on stderr (the plan went to stdout)."""
-    done = ("dry run, nothing changed" if applied is None else
-            f"commit {applied.commit[:10]}" if applied.commit else "not committed")
     click.echo(f"triage: {count} tickets, {changed} changed, {count - changed} unchanged; "
                f"{done}", err=True)
 
@@ -140,7 +146,8 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
         show_or_apply(app, plan, action="triage", subject=f"triage review {tickets[0].id}"
                       + (f" and {len(tickets) - 1} more" if len(tickets) > 1 else ""),
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit,
-                      loaded={t.id: t for t in tickets})
+                      loaded={t.id: t for t in tickets},
+                      nothing="nothing to decide: no pending proposal of that kind")
 
 
 def _ask(tickets: list[Ticket], accepted: list[str], rejected: list[str]) -> None:

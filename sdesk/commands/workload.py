@@ -14,15 +14,19 @@ HEADERS = ["technician", "team", "open", "effort h", "capacity h", "free h", "lo
 
 @click.command()
 @click.option("--team", metavar="TEAM", help="Only this team's technicians.")
+@click.option("--technician", "techs", multiple=True, metavar="TECH",
+              help="Only this technician: ID, name, e-mail or @me (repeatable).")
 @output_options
 @pass_app
-def workload(app: App, team: str | None, as_json: bool, as_csv: bool, fmt: str | None) -> None:
+def workload(app: App, team: str | None, techs: tuple[str, ...], as_json: bool, as_csv: bool,
+             fmt: str | None) -> None:
     """Technicians' open assigned tickets and effort hours against capacity, whether they are
     available today (working day, out of office, holiday), and their skills.
 
     \b
-    Example:
+    Examples:
       sdesk workload --team "IS-Desktop Support"
+      sdesk --actor jtran workload --technician @me
     """
     from dataclasses import asdict
 
@@ -33,7 +37,9 @@ def workload(app: App, team: str | None, as_json: bool, as_csv: bool, fmt: str |
     store = app.store
     ref = store.reference
     name = team_filter(store, team) if team else None
-    rows = workload_rows(ref, workload(store.index), app.now.date(), name)
+    wanted = {app.technician(t).id for t in techs}  # an unknown technician is an error
+    rows = [r for r in workload_rows(ref, workload(store.index), app.now.date(), name)
+            if not wanted or r.technician in wanted]
     data = [asdict(r) for r in rows]
     if not (as_json or as_csv):
         for row in data:

@@ -308,11 +308,12 @@ def _on_site(d: _Draft) -> None:
                                               "(remote = false)")
 
 
-def _skills(d: _Draft, service: str) -> None:
-    """The skills the service usually needs (service catalogue), named for the dispatcher."""
+def _skills(d: _Draft, service: str, rule: str = I_READY) -> None:
+    """The skills the service usually needs (service catalogue), named for the dispatcher
+    under `rule` (the incident's or the request's "ready for assignment")."""
     info = d.ref.service_info(service) if service else None
     if info is not None and info.skills and not d.t.skills:
-        d.find(I_READY, f"{info.name} usually needs: {', '.join(info.skills)} "
+        d.find(rule, f"{info.name} usually needs: {', '.join(info.skills)} "
                         f"(sdesk set {d.t.id} skills=...)")
 
 

@@ -64,7 +64,7 @@ def request(d: _Draft) -> None:
             d.find(R4, f"{software.name}: site licence")
     target = _route_target(t, ref)
     name = target.name if target is not None else t.team
-    _skills(d, t.service)
+    _skills(d, t.service, R5)
     d.ready(R5, name, f"{t.service!r} is provided by {name}", "")
 
 

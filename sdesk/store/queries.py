@@ -324,6 +324,13 @@ def team_held(index: Index, name: str) -> str:
     return str(rows[0]["team"]) if rows else ""
 
 
+def agency_held(index: Index, code: str) -> str:
+    """The agency code a ticket holds equal to `code` compared without case ("" when none):
+    imported tickets may carry agencies agencies.toml does not list."""
+    rows = index.select("agency = ? COLLATE NOCASE", [code.strip()], columns="agency", limit=1)
+    return str(rows[0]["agency"]) if rows else ""
+
+
 def assignee_known(index: Index, name: str) -> bool:
     """Whether any ticket is assigned to `name` (compared without case): imported tickets
     carry assignees technicians.toml does not list."""
