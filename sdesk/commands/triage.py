@@ -19,7 +19,9 @@ from sdesk.commands.common import (
 
 if TYPE_CHECKING:
     from sdesk.core.model import Ticket
+    from sdesk.procedures.plan import Plan
     from sdesk.store import Store
+    from sdesk.store.executor import Applied
 
 
 
@@ -69,7 +71,7 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
       sdesk triage INC-2Q4X --accept duplicate
       sdesk triage INC-2Q4X --reject separation
     """
-    from sdesk.core.errors import NothingToDo, ValidationError
+    from sdesk.core.errors import ValidationError
     from sdesk.core.model import check_text
     from sdesk.procedures.triage import triage_batch
     from sdesk.store.contexts import triage_context
@@ -97,21 +99,30 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
         touched = plan.ticket_ids()
         if touched:
             subject += f": {len(touched)} changed"
-        try:
-            applied = show_or_apply(app, plan, action="triage", subject=subject,
-                                    dry_run=dry_run, as_json=as_json, no_commit=no_commit,
-                                    loaded={t.id: t for t in tickets},
-                                    nothing=f"nothing to triage: {len(ids)} ticket"
-                                            f"{'' if len(ids) == 1 else 's'} looked at, "
-                                            "none changed")
-        except NothingToDo:
-            if len(ids) > 1 and not as_json:
-                _tally(len(ids), 0, "nothing to commit")
-            raise
+        applied = _apply_batch(app, plan, subject, len(ids), dry_run, as_json, no_commit,
+                               tickets)
     if len(ids) > 1 and not as_json:
         _tally(len(ids), len(touched), "dry run, nothing changed" if applied is None else
                f"commit {applied.commit[:10]}" if applied.commit else "not committed")
     _suggest_kb(app, tickets, as_json)
+
+
+def _apply_batch(app: App, plan: Plan, subject: str, count: int, dry_run: bool,
+                 as_json: bool, no_commit: bool, tickets: list[Ticket]) -> Applied | None:
+    """Show or apply a triage plan; one that changes nothing is exit code 4, after the
+    batch's tally."""
+    from sdesk.core.errors import NothingToDo
+
+    try:
+        return show_or_apply(app, plan, action="triage", subject=subject, dry_run=dry_run,
+                             as_json=as_json, no_commit=no_commit,
+                             loaded={t.id: t for t in tickets},
+                             nothing=f"nothing to triage: {count} ticket"
+                                     f"{'' if count == 1 else 's'} looked at, none changed")
+    except NothingToDo:
+        if count > 1 and not as_json:
+            _tally(count, 0, "nothing to commit")
+        raise
 
 
 def _tally(count: int, changed: int, done: str) -> None:
