@@ -68,7 +68,7 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
       sdesk triage INC-2Q4P --dry-run
       sdesk triage --team "IS-Desktop Support"
       sdesk triage --all --json
-      sdesk triage INC-2Q4X --accept duplicate
+      sdesk triage INC-2Q4X --accept all --dry-run
       sdesk triage INC-2Q4X --reject separation
     """
     from sdesk.core.errors import ValidationError
