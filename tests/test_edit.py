@@ -74,7 +74,8 @@ def test_new_refuses_an_unknown_service_with_did_you_mean(desk: Desk) -> None:
 def test_set_with_the_same_values_changes_nothing(desk: Desk) -> None:
     tid = desk.new("-T", "Printer jams", "--service", "Printing")
     before = desk.commits()
-    assert "nothing to do" in desk.run("set", tid, "service=Printing").stdout
+    result = desk.fails("set", tid, "service=Printing", code=4)  # exit 4: nothing to do
+    assert "nothing to change" in result.stderr
     assert desk.commits() == before
 
 

@@ -44,7 +44,7 @@ def test_laptop_cant_connect_to_vpn_is_one_problem_and_recheck_never_loops(desk:
     desk.run("triage", two, "--recheck")  # the Service Desk split it: no second hand-back
     t = desk.ticket(two)
     assert t["status"] == "triaged" and "needs-separation" not in t["flags"]
-    desk.run("triage", two, "--recheck")
+    desk.fails("triage", two, "--recheck", code=4)  # triaged already: nothing to do
     assert len(mails(desk)) == 1
 
 
