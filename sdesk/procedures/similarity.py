@@ -1,5 +1,5 @@
 """Triage's settings ([triage] in sdesk.toml) and the view of the other open tickets triage
-compares a ticket with (bucketed by requester, by service and by time).
+compares a ticket with (bucketed by requester).
 
 Whether two titles are about the same subject is `sdesk.procedures.judgements.similarity` over
 `sdesk.procedures.lexicon.words` (docs/triage.md, "Similar, exactly"). The plain word Jaccard index here
@@ -9,8 +9,6 @@ Whether two titles are about the same subject is `sdesk.procedures.judgements.si
 
 from __future__ import annotations
 
-import bisect
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -101,19 +99,15 @@ def compare(title_a: frozenset[str], service_a: str, title_b: frozenset[str], se
 
 
 class PeerView:
-    """The other open tickets triage compares against, bucketed by requester and by service
-    so one ticket looks at a few dozen peers, not the whole store. Read-only to the
-    single-ticket procedure; a batch calls `absorb` between tickets so the second ticket of a
-    batch sees what the plan for the first decided."""
+    """The other open tickets triage compares against, bucketed by requester so one person's
+    tickets are found without reading every peer. Read-only to the single-ticket procedure; a
+    batch calls `absorb` between tickets so the second ticket of a batch sees what the plan for
+    the first decided."""
 
     def __init__(self, peers: Iterable[Peer]) -> None:
         self.peers: dict[str, Peer] = {}
-        self._tokens: dict[str, frozenset[str]] = {}
         self._by_requester: dict[str, list[str]] = {}
-        self._by_service: dict[str, list[str]] = {}
         self._words: dict[str, Words] = {}
-        self._by_time: list[Peer] | None = None
-        self._times: list[dt.datetime] = []
         for peer in peers:
             self.put(peer)
 
@@ -123,13 +117,9 @@ class PeerView:
         if old is not None and (old.title, old.requester_email, old.service) == (
                 peer.title, peer.requester_email, peer.service):
             return
-        self._tokens[peer.id] = tokens(peer.title)
         self._words.pop(peer.id, None)
-        self._by_time = None
         if peer.requester_email:
             self._by_requester.setdefault(peer.requester_email, []).append(peer.id)
-        if peer.service.strip():
-            self._by_service.setdefault(peer.service.strip().casefold(), []).append(peer.id)
 
     def drop(self, ticket_id: str) -> None:
         self.peers.pop(ticket_id, None)
@@ -144,18 +134,6 @@ class PeerView:
             found = self._words[ticket_id] = words(peer.title, ref)
         return found
 
-    def opened_between(self, start: dt.datetime, end: dt.datetime) -> list[Peer]:
-        """Open peers opened in [start, end], oldest first (the trend window)."""
-        if self._by_time is None:
-            self._by_time = sorted(self.peers.values(), key=lambda p: (p.opened_at, p.id))
-            self._times = [p.opened_at for p in self._by_time]
-        lo = bisect.bisect_left(self._times, start)
-        hi = bisect.bisect_right(self._times, end)
-        return [self.peers[p.id] for p in self._by_time[lo:hi] if p.id in self.peers]
-
-    def title_tokens(self, ticket_id: str) -> frozenset[str]:
-        return self._tokens.get(ticket_id, frozenset())
-
     def _live(self, ids: list[str]) -> list[Peer]:
         seen: set[str] = set()
         out: list[Peer] = []
@@ -168,9 +146,6 @@ class PeerView:
 
     def from_requester(self, email: str) -> list[Peer]:
         return self._live(self._by_requester.get(email.strip().lower(), []))
-
-    def on_service(self, service: str) -> list[Peer]:
-        return self._live(self._by_service.get(service.strip().casefold(), []))
 
     def absorb(self, plan: Plan) -> None:
         """Fold a plan's changes into the view: new field values, resolved tickets dropped."""
