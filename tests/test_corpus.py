@@ -2,14 +2,15 @@
 floors: precision >= 0.95 for what triage applies automatically, recall >= 0.85 for what it
 proposes.
 
-- The TEST set is tests/corpus/fresh.txt, written blind and measured once after the methods
-  and thresholds were frozen (`python -m tests.corpus.measure`). The floors are asserted on it.
-  A judgement below its floor there is a strict xfail naming the figure: the floor stays the
-  requirement (docs/triage.md says which are not met), and one that starts meeting it fails
-  this test until it moves to MET.
-- The TUNING set is all of tests/corpus/tickets.txt (its old test half was read while tuning;
-  docs/triage.md, "Measured"): `python -m tests.corpus.measure --tune`. The floors are
-  asserted there too, which only says the methods reach them where they were tuned."""
+- tests/corpus/fresh.txt was written blind and measured ONCE with the methods and thresholds
+  frozen (the commit "judgements and thresholds frozen before the fresh test set"): two of
+  nine judgements met their floor there. Those held-out figures are in docs/triage.md. The
+  methods were then improved on fresh.txt's misses, so fresh.txt is tuning data too and what
+  is asserted on it below is a TUNING figure; no held-out figure exists for the code as it is
+  (a new blind set is needed for one). A judgement below its floor is a strict xfail naming
+  the figure; one that starts meeting it fails this test until it moves to MET.
+- tests/corpus/tickets.txt is the older tuning set (its test half was read while tuning).
+  `python -m tests.corpus.measure` (fresh.txt) and `--tune` (tickets.txt) print the figures."""
 
 from __future__ import annotations
 
@@ -17,19 +18,19 @@ import pytest
 from corpus.measure import CORPUS, FRESH, Score, figures, load
 
 AUTO_PRECISION, PROPOSED_RECALL = 0.95, 0.85
-# On the test set (fresh.txt), measured once with the methods frozen (docs/triage.md).
+# On fresh.txt (tuning data since its one held-out measurement; docs/triage.md).
 MET = {
+    "incident-4 two problems (proposed)",
+    "incident-5 same person, same subject (proposed)",
+    "incident-5 same person, same subject (automatic)",
     "incident-6 many people, same problem (automatic)",
+    "request-1 hardware (automatic)",
     "request-1 software (automatic)",
+    "incident-2 priority (proposed)",
+    "on-site (proposed)",
 }
-BELOW = {  # name -> the figure on fresh.txt when it was measured
-    "incident-4 two problems (proposed)": "recall 0.50",
-    "incident-5 same person, same subject (proposed)": "recall 0.83",
-    "incident-5 same person, same subject (automatic)": "precision 0.76",
-    "incident-6 many people, same problem (proposed)": "recall 0.67",
-    "request-1 hardware (automatic)": "precision 0.94",
-    "incident-2 priority (proposed)": "recall 0.43",
-    "on-site (proposed)": "recall 0.72",
+BELOW = {  # name -> the figure on fresh.txt
+    "incident-6 many people, same problem (proposed)": "recall 0.84",
 }
 
 
@@ -59,14 +60,14 @@ def _meets(name: str, score: Score) -> bool:
 
 
 @pytest.mark.parametrize("name", sorted(MET))
-def test_judgement_meets_its_floor_on_the_test_set(test_set: dict[str, Score], name: str) -> None:
+def test_judgement_meets_its_floor_on_fresh(test_set: dict[str, Score], name: str) -> None:
     assert _meets(name, test_set[name]), test_set[name].line(name)
 
 
 @pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.xfail(
     strict=True, reason=f"below its floor on fresh.txt ({figure}); see docs/triage.md"))
     for name, figure in sorted(BELOW.items())])
-def test_judgement_below_its_floor_on_the_test_set(test_set: dict[str, Score],
+def test_judgement_below_its_floor_on_fresh(test_set: dict[str, Score],
                                                    name: str) -> None:
     assert _meets(name, test_set[name]), test_set[name].line(name)
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from sdesk.core.reference import Reference, load_reference
-from sdesk.procedures.judgements import on_site, one_person, priority_fit, request_kind, similarity
+from sdesk.procedures.judgements import on_site, one_person, request_kind, similarity
 from sdesk.procedures.lexicon import FAIL, lexicon, words
+from sdesk.procedures.priority_fit import priority_fit
 from sdesk.procedures.similarity import TriageSettings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,6 +111,12 @@ def test_request_kind_from_category_software_and_service_first(ref: Reference) -
     ("how do i set an out of office reply", False, 4),
     ("whole office needs new chairs", False, None),  # needed, not failing
     ("outlook slow", False, None),  # one user's ordinary problem: the chart's P3
+    ("2nd flr printer STILL jammed, nobody came", False, None),  # "nobody" is not the scope
+    ("tax filing app super slow for all of us", False, 2),
+    ("online benefits portal down for the public", False, 1),
+    ("laptop wont turn on, presenting to legislature at 10", False, 2),
+    ("for the Exec Director - her laptop is dead", False, 2),
+    ("teams shows my name misspelled", False, 4),
 ])
 def test_priority_against_the_sla_chart(ref: Reference, title: str, vip: bool,
                                         priority: int | None) -> None:
@@ -124,6 +131,44 @@ def test_priority_against_the_sla_chart(ref: Reference, title: str, vip: bool,
     ("my desk phone is still dead", True),
     ("coffee spilled on keyboard", True),
     ("outlook search not finding old emails", False),
+    ("out of office reply wont turn off", False),
+    ("laptop battery swollen, case bulging", True),
+    ("computer wont start, 3 beeps", True),
 ])
 def test_on_site_words(title: str, found: bool) -> None:
     assert bool(on_site(title, "")) is found
+
+
+def test_requests_for_different_folders_or_mailboxes_are_told_apart(ref: Reference) -> None:
+    a = words("access to the Grants shared mailbox", ref)
+    b = words("access to the Contracts shared mailbox", ref)
+    again = words("re: grants shared mailbox access - still waiting", ref)
+    assert one_person(a, b).apart == "grant vs contract"
+    assert one_person(a, again).score >= TriageSettings().auto_duplicate
+    archive = words("need access to the Permits Archive folder", ref)
+    assert one_person(words("need access to the Permits folder", ref), archive).score == 0
+
+
+def test_one_person_matches_a_text_that_names_no_service(ref: Reference) -> None:
+    a, b = words("MY COMPUTER IS SO SLOW I CANT WORK", ref), words("STILL SLOW!!! been 2 days", ref)
+    assert similarity(a, b).score == 0  # a trend needs both to name the service
+    assert one_person(a, b).score >= TriageSettings().similarity
+
+
+@pytest.mark.parametrize(("title", "two"), [
+    ("printer jammed + cant log into peoplesoft", True),
+    ("sharepoint wont open & my headset mic doesnt work", True),
+    ("desk phone dead and PC wont boot after the power outage", True),
+    ("locked out of my acct and also my laptop fan is super loud", True),
+    ("printer and scanner on 2nd floor both offline", False),
+    ("Laptop can't connect to VPN", False),
+])
+def test_two_problems_joined_by_and_plus_or_ampersand(ref: Reference, title: str,
+                                                       two: bool) -> None:
+    from sdesk.procedures.judgements import problems
+
+    assert problems(title, ref).two_or_more is two
+
+
+def test_repeated_letters_and_abbreviations(ref: Reference) -> None:
+    assert words("sharepoint very sloooow", ref).tokens == words("SP very slow", ref).tokens

@@ -1,8 +1,9 @@
 """The dispatcher's judgements, each with its evidence: same subject (incident-5, incident-6),
-one problem or two (incident-4), hardware or software (request-1), priority against the work
-(incident-2) and on site or remote. Pure functions of text and reference data; triage turns
-their results into proposals (sdesk/procedures/proposals.py) or, where measured precision allows, applies
-them. The figures that chose each rule and threshold: docs/triage.md, "Measured".
+one problem or two (incident-4), hardware or software (request-1) and on site or remote
+(priority against the work is sdesk/procedures/priority_fit.py). Pure functions of text and
+reference data; triage turns their results into proposals (sdesk/procedures/proposals.py) or,
+where measured precision allows, applies them. The figures that chose each rule and threshold:
+docs/triage.md, "Measured".
 """
 
 from __future__ import annotations
@@ -11,7 +12,14 @@ import re
 from dataclasses import dataclass, replace
 
 from sdesk.core.reference import Reference
-from sdesk.procedures.lexicon import FAIL, POWER, PROBLEM_WORDS, Words, services_named, words
+from sdesk.procedures.lexicon import (
+    FAIL,
+    PROBLEM_WORDS,
+    SYMPTOMS,
+    Words,
+    services_named,
+    words,
+)
 
 # Object tokens weigh more than the rest: "VPN down" and "can't get on the VPN from home" are
 # about the VPN whatever else they say.
@@ -66,12 +74,16 @@ def one_person(a: Words, b: Words, logged: tuple[str, str] = ("", "")) -> Simila
     service word, two different ones halve the score (SERVICE_PENALTY); trends do not use them
     (people pick different services for one outage). A text that says it follows up ("still",
     "again", "following up") scores at least FOLLOW_UP_SCORE when the two share a word and
-    nothing tells them apart."""
+    nothing tells them apart. Two requests naming different folders, mailboxes or lists
+    ("the Grants shared mailbox" / "the Contracts shared mailbox") are told apart."""
+    if a.names and b.names and a.names != b.names:
+        return Similarity(0.0, frozenset(), f"{'/'.join(sorted(a.names))} vs "
+                                            f"{'/'.join(sorted(b.names))}")
     one, two = (s.strip() for s in logged)
     if one and two and one.casefold() == two.casefold():
         a = replace(a, tokens=a.tokens | {"@" + one})
         b = replace(b, tokens=b.tokens | {"@" + one})
-    found = _similarity(a, b)
+    found = _similarity(a, b, one_sided=True)
     if found.score and not found.apart and (_follows_up(a) or _follows_up(b)):
         found = Similarity(max(found.score, FOLLOW_UP_SCORE), found.shared)
     if one and two and one.casefold() != two.casefold() and found.score:
@@ -88,7 +100,9 @@ def _follows_up(w: Words) -> bool:
     return bool(_FOLLOW_UP.intersection(w.raw))
 
 
-def _similarity(a: Words, b: Words) -> Similarity:
+def _similarity(a: Words, b: Words, one_sided: bool = False) -> Similarity:
+    """The score (see `similarity`); with `one_sided`, a text naming no service may still
+    match one that names a service ("STILL SLOW!!!" / "my computer is so slow")."""
     for kind, mine in a.specifiers.items():
         theirs = b.specifiers.get(kind)
         if kind == "symptom" and theirs and {*mine, *theirs} <= GENERIC_SYMPTOMS:
@@ -97,8 +111,10 @@ def _similarity(a: Words, b: Words) -> Similarity:
             return Similarity(0.0, frozenset(), f"{'/'.join(sorted(mine))} vs "
                                                 f"{'/'.join(sorted(theirs))}")
     shared = a.tokens & b.tokens
-    services = {t for t in a.tokens | b.tokens if t.startswith("@")} - a.context - b.context
-    if services and not any(t in services for t in shared):
+    mine, theirs = (frozenset(t for t in w.tokens if t.startswith("@")) - w.context
+                    for w in (a, b))
+    if (mine or theirs) and not (mine | theirs) & shared and not (
+            one_sided and not (mine and theirs)):
         return Similarity(0.0, shared)
     union = a.tokens | b.tokens
     total = sum(max(_weight(t, a), _weight(t, b)) for t in union)
@@ -120,7 +136,7 @@ def _content(w: Words) -> frozenset[str]:
 
 _STRONG = re.compile(r"[.;!?]+\s+|\s+-\s+")
 _JOIN = re.compile(r",\s*(?:and\s+)?(?:also|separately|plus)?\s*|\s+and\s+also\s+|\s+also\s+"
-                   r"|\s+plus\s+|\s+and\s+(?=(?:i|my|the|our|separately)\s)", re.IGNORECASE)
+                   r"|\s+plus\s+|\s*[+&]\s*|\s+and\s+", re.IGNORECASE)
 
 
 def _clauses(title: str, ref: Reference) -> list[tuple[str, Words]]:
@@ -178,7 +194,11 @@ def problems(title: str, ref: Reference) -> Problems:
 
 
 def _names_problem(w: Words) -> bool:
-    return FAIL in w.tokens or any(word in PROBLEM_WORDS for word in w.raw)
+    """Whether the words say something is wrong or wanted: a failure word, a symptom (also
+    inside a phrase: "locked out"), or a problem word ("need", "crash", "full")."""
+    return (FAIL in w.tokens or bool(w.specifiers.get("symptom"))
+            or any(word in PROBLEM_WORDS for word in (*w.raw, *w.tokens))
+            or any(part in SYMPTOMS for part in w.parts))
 
 
 def _main_service(named: dict[str, str], w: Words) -> str:
@@ -200,7 +220,8 @@ def _position(token: str, w: Words) -> int:
 ACCESS_WORDS = frozenset(("access", "permission", "permissions", "account", "provision",
                           "mailbox", "distribution_list", "read", "grant"))
 INSTALL_WORDS = frozenset(("install", "installed", "installation", "licence", "license",
-                           "licenses", "licences", "software", "program", "app"))
+                           "licenses", "licences", "software", "program", "app", "client",
+                           "plugin", "addin"))
 # Telecom words that name a thing on a desk (a request for one is hardware).
 TELECOM_DEVICES = frozenset(("phone", "desk_phone", "fax_machine", "speakerphone", "handset"))
 
@@ -263,8 +284,8 @@ def _kind_of_text(text: str, ref: Reference) -> tuple[str, str] | None:
     return None
 
 
-_ON_A_DEVICE = re.compile(r"\b(?:on|onto)\s+(?:my|the|his|her|their|our|a|this|new)?\s*"
-                          r"(?:new\s+)?(?:computer|pc|laptop|desktop|workstation|machine)\b",
+_ON_A_DEVICE = re.compile(r"\b(?:on|onto)\s+(?:[\w']+\s+){0,3}?"
+                          r"(?:computer|pc|laptop|desktop|workstation|machine)\b",
                           re.IGNORECASE)
 
 
@@ -291,103 +312,19 @@ def _longest(w: Words) -> str:
     return max(w.software, key=lambda pair: len(pair[0]))[1]
 
 
-# ---- priority against the work (incident-2) --------------------------------------------------
-
-_UNIT = (r"(agency|office|building|site|division|branch|location|campus|"
-         r"region|county|organi[sz]ation|company|users|staff|employees)")
-# The whole agency, site or office: the chart's P1 scope ("a whole agency, site ... down").
-_WIDE = re.compile(
-    rf"\b(whole|entire|all|every|across)\s+(the\s+|our\s+|of\s+)?(\w+\s+)?{_UNIT}\b|"
-    r"\b(agency|site|office|company|building)[- ]wide\b|\b(nobody|no one|noone|everyone|"
-    r"everybody|all of us)\b|\bno phones\b|\bpublic[- ](facing|website|site|portal)\b|"
-    r"\b(citizens|customers|the public) (can'?t|cannot|unable)\b", re.IGNORECASE)
-# Many users, less than the whole: the chart's P2 scope ("many users ... degraded").
-_GROUP = re.compile(
-    r"\b(several|multiple|many|most|lots of|a lot of|a bunch of|a few|\d+)\s+(people|users|"
-    r"staff|of us|employees|computers|pcs|machines|agents)\b|\b(whole|entire|our|the)\s+"
-    r"(team|unit|section|floor|department|dept)\b|\bcall cent(er|re)\b", re.IGNORECASE)
-# Public-facing work: stopped for a group it is an outage of a critical service (P1).
-_PUBLIC = re.compile(r"\bcall cent(er|re)\b|\b911\b|\bpublic\b", re.IGNORECASE)
-_DEGRADED = re.compile(r"\b(slow\w*|drop\w*|intermittent\w*|lag\w*|sluggish|choppy|cutting out|"
-                       r"delay\w*|sometimes|on and off|spotty)\b", re.IGNORECASE)
-_NOT_THE_RUN = r"(?!\s+(folder|share|file|drive|report))"  # the payroll folder is not payroll
-_CRITICAL = re.compile(rf"\bpayroll\b{_NOT_THE_RUN}.*\b(fail\w*|error\w*|down|cant|cannot|can't|"
-                       rf"stuck|wont|won't|not)\b|\b(fail\w*|error\w*|down|cant|cannot|can't)\b"
-                       rf".*\bpayroll\b"
-                       rf"{_NOT_THE_RUN}",
-                       re.IGNORECASE)
-_DEADLINE = re.compile(r"\b(deadline|due) (today|tomorrow|tonight|this)\b|\bchecks due\b|"
-                       r"\b(hearing|court|board meeting|presentation) (today|in \d+|at \d+)\b",
-                       re.IGNORECASE)
-_LOW = re.compile(r"\b(how (do|to|can)|question|where (do|can) i find|cosmetic|when you get a "
-                  r"chance|no rush|low priority|not urgent|whenever|is there a way)\b",
-                  re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class PriorityFit:
-    """The SLA chart's priority the text describes, with the words that said so; None when the
-    text says nothing beyond one user's ordinary problem."""
-
-    priority: int | None
-    evidence: str
-
-
-def _fails(w: Words) -> bool:
-    """The words say something does not work (a failure word, a negation, no power or a
-    symptom: slow, crashes, drops...), not only that something is needed."""
-    return FAIL in w.tokens or POWER in w.tokens or bool(w.specifiers.get("symptom"))
-
-
-def priority_fit(title: str, description: str, vip: bool, ref: Reference) -> PriorityFit:
-    """Compare the text with the SLA chart's descriptions of each priority:
-    - P1 (Critical): the whole agency, site or office stopped ("entire Tulsa office has no
-      internet", "nobody can send email"), a public-facing group stopped (the call center), a
-      critical service failing (payroll);
-    - P2 (High): many users degraded ("call center calls dropping", "several users slow"), a
-      group stopped, a deadline today, or a VIP;
-    - P4 (Low): a question, how-to or cosmetic fault;
-    - None: one user's ordinary problem (the chart's P3), nothing to propose.
-    The supervisor decides (sdesk priority)."""
-    text = f"{title}\n{description}"
-    chart = ref.sla
-    failing = _fails(words(text, ref))
-    degraded = _DEGRADED.search(text)
-    wide, group = _WIDE.search(text), _GROUP.search(text)
-    scope = wide or group
-    if scope and failing:
-        public = _PUBLIC.search(text)
-        if degraded:
-            return PriorityFit(2, f"{scope.group(0)!r} and {degraded.group(0)!r}: "
-                                  f"{chart.target(2).description}")
-        if wide or public:
-            return PriorityFit(1, f"{scope.group(0)!r}: {chart.target(1).description}")
-        return PriorityFit(2, f"{scope.group(0)!r}: {chart.target(2).description}")
-    critical = _CRITICAL.search(text)
-    if critical:
-        return PriorityFit(1, f"{critical.group(0)!r}: {chart.target(1).description}")
-    deadline = _DEADLINE.search(text)
-    if deadline:
-        return PriorityFit(2, f"{deadline.group(0)!r}: {chart.target(2).description}")
-    if vip:
-        return PriorityFit(2, f"VIP requester: {chart.target(2).description}")
-    low = _LOW.search(text)
-    if low:
-        return PriorityFit(4, f"{low.group(0)!r}: {chart.target(4).description}")
-    return PriorityFit(None, "")
-
-
 # ---- on site or remote -----------------------------------------------------------------------
 
 _ON_SITE = re.compile(
-    r"\b(no power|(wont|won't|doesn't|doesnt|will not) (turn|power|boot|wake)|"
-    r"turn (back )?on|"
-    r"cable|cabling|jack|at (my |the |his |her )?desk|cube|cubicle|move my|projector|bulb|"
-    r"speakerphone|no signal|tv\b|jam|jammed|noise|grinding|clicking|cracked|flicker\w*|"
-    r"(screen|monitor|display) (is )?blank|blank screen|dial tone|display broken|"
-    r"(monitor|desk phone|phone) (is )?(still )?(dead|broken|not working)|mouse stopped|"
-    r"after (a |the )?power outage|network closet|smoke|burning smell|spilled|spill|"
-    r"paper)\b", re.IGNORECASE)
+    r"\b(no power|(wont|won't|doesn't|doesnt|will not|not) (turn on|turn back on|power|boot|wake|"
+    r"start)|turn (back )?on|beep\w*|"
+    r"cable|cabling|jack|drops? run|run \d+ (network )?drops?|at (my |the |his |her )?desk|cube|"
+    r"cubicle|move (my|the|our|\d+)|projector|bulb|"
+    r"speakerphone|no signal|tv\b|jam|jammed|jamming|noise|grinding|(clicking|grinding) (noise|sound)|"
+    r"cracked|flicker\w*|swollen|bulging|puffed|"
+    r"(screen|monitor|display) (is )?blank|blank (screen|pages)|dial tone|display broken|"
+    r"(monitor|desk phone|phone|laptop|pc|computer) (is )?(still )?(dead|broken|not working)|"
+    r"mouse stopped|power (outage|blip|surge|failure)|network closet|smoke|"
+    r"burning smell|spilled|spill|surplus|pick up|paper)\b", re.IGNORECASE)
 
 
 def on_site(title: str, description: str) -> str:

@@ -12,6 +12,7 @@ matches. Deterministic and cheap: a dispatcher can check every decision; docs/tr
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -36,13 +37,14 @@ PROBLEM_WORDS = FAIL_WORDS | frozenset((
     "slow", "expired", "locked", "lockout", "missing", "wrong", "flicker", "flickering",
     "drop", "drops", "dropping", "stopped", "need", "needed", "needs", "reset", "install",
     "installed", "keeps", "blank", "cracked", "noise", "denied", "bouncing", "timeout",
+    "full", "request", "replace", "replacement",
 ))
 STOP = TITLE_STOP  # sdesk/procedures/words.py: what a title as triage reads it drops
 # What is wrong, in classes: two tickets that both say what is wrong and say different things
 # are different problems ("VPN slow" vs "VPN won't connect").
 SYMPTOMS = {
     FAIL: "fails", "!nopower": "no power", "slow": "slow", "jam": "jam", "crash": "crash",
-    "freez": "freeze", "freeze": "freeze", "frozen": "freeze", "noise": "noise",
+    "freez": "slow", "freeze": "slow", "frozen": "slow", "noise": "noise",
     "grind": "noise", "click": "noise", "loud": "noise", "flicker": "flicker", "drop": "drops",
     "disconnect": "drops", "lock": "locked", "expir": "expired", "expire": "expired",
 }
@@ -64,7 +66,9 @@ SPELLING = {
     "timing": "timeout", "timeouts": "timeout", "cert": "certificate", "certs": "certificate",
     "bouncing": "bounce", "bounced": "bounce", "bounces": "bounce",
     "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th",
-    "big": "large", "huge": "large", "reboot": "restart", "reboots": "restart",
+    "big": "large", "huge": "large", "black": "blank", "sp": "sharepoint", "lag": "slow",
+    "lagging": "slow", "forever": "slow", "portal": "website", "sms": "text",
+    "reboot": "restart", "reboots": "restart",
     "rebooting": "restart", "restarts": "restart", "restarting": "restart",
     "hangs": "freeze", "hanging": "freeze", "hung": "freeze", "laggy": "slow",
     "sluggish": "slow", "intermittent": "drop", "disconnects": "drop", "disconnecting": "drop",
@@ -94,7 +98,8 @@ PHRASES = {
     "cant connect": "!fail", "cannot connect": "!fail", "wont load": "!fail",
     "log in": "signin", "sign in": "signin", "logged out": "signout", "logs me out": "signout",
     "logging me out": "signout", "signing me out": "signout", "signs me out": "signout",
-    "sign out": "signout", "signed out": "signout",
+    "sign out": "signout", "signed out": "signout", "out of space": "full",
+    "text msg": "text", "text message": "text", "takes forever": "slow",
 }
 # Words that tell two tickets apart when both have one and they differ (Finance vs HR).
 DEPARTMENTS = frozenset((
@@ -240,6 +245,7 @@ class Words:
     named: tuple[tuple[str, str], ...] = ()  # (object token, the service it names)
     software: tuple[tuple[str, str], ...] = ()  # (alias as written, software list name)
     context: frozenset[str] = frozenset()  # "@Laptop" in "laptop can't connect to VPN"
+    names: frozenset[str] = frozenset()  # "contracts" in "access to the Contracts mailbox"
 
 
 def words(text: str, ref: Reference) -> Words:
@@ -300,13 +306,34 @@ def words(text: str, ref: Reference) -> Words:
                 parts.add(part)
     return Words(frozenset(tokens), frozenset(objects),
                  {k: frozenset(v) for k, v in spec.items() if v}, raw, frozenset(parts),
-                 tuple(named.items()), tuple(software.items()), _context(named, ref))
+                 tuple(named.items()), tuple(software.items()), _context(named, ref),
+                 _names(raw, lex))
+
+
+# What a request for access names: the word before one of these is the resource's name.
+RESOURCES = frozenset(("folder", "folders", "share", "shares", "shared_drive", "share_drive",
+                       "s_drive", "drive", "mailbox", "shared_mailbox", "distribution_list",
+                       "list", "site", "sharepoint_site", "channel", "calendar", "group"))
+
+
+def _names(raw: tuple[str, ...], lex: Lexicon) -> frozenset[str]:
+    """The names of the folders, mailboxes, lists and sites a text asks for: the word before
+    the resource when it is a department or a word triage does not otherwise know ("the
+    Contracts shared mailbox", "the Permits Archive folder")."""
+    return frozenset(stem(before) for before, word in itertools.pairwise(raw)
+                     if word in RESOURCES and before.isalpha() and len(before) > 1
+                     and (before in DEPARTMENTS or before not in lex.vocabulary))
+
+
+_REPEATS = re.compile(r"([a-z])\1{2,}")
 
 
 def _raw(text: str, lex: Lexicon) -> tuple[str, ...]:
-    """Every word of `text` in order: lower case, typos corrected, phrases joined (the one
-    tokenizer, sdesk/procedures/words.py)."""
-    return tuple(split(text, (lex.pattern, lex.phrases), lambda word: _known(word, lex)))
+    """Every word of `text` in order: lower case, letters repeated for emphasis collapsed
+    ("sloooow" -> "slow"), typos corrected, phrases joined (the one tokenizer,
+    sdesk/procedures/words.py)."""
+    return tuple(split(text, (lex.pattern, lex.phrases),
+                       lambda word: _known(_REPEATS.sub(r"\1", word), lex)))
 
 
 def _context(named: dict[str, str], ref: Reference) -> frozenset[str]:

@@ -53,8 +53,8 @@ class TriageSettings:
     similarity: float = 0.25
     trend_requesters: int = 3
     trend_window_hours: float = 24.0
-    trend_similarity: float = 0.2
-    auto_duplicate: float = 0.7
+    trend_similarity: float = 0.15
+    auto_duplicate: float = 0.8
     auto_trend: float = 0.8
 
     @classmethod

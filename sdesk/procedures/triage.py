@@ -21,9 +21,10 @@ from typing import Any
 from sdesk.core import sla
 from sdesk.core.model import Resolution, Ticket, journal_entry
 from sdesk.core.reference import Reference, Team
-from sdesk.procedures.judgements import on_site, one_person, priority_fit, problems, similarity
+from sdesk.procedures.judgements import on_site, one_person, problems, similarity
 from sdesk.procedures.lexicon import Words, words
 from sdesk.procedures.plan import AddEntry, Finding, Notify, Plan, SetField, reassignment, set_field
+from sdesk.procedures.priority_fit import priority_fit
 from sdesk.procedures.proposals import flag, group_key, settled
 from sdesk.procedures.relations import Peer, parent_case
 from sdesk.procedures.similarity import PeerView, TriageSettings
