@@ -210,8 +210,9 @@ def test_an_interrupted_sync_merge_is_reported_by_check_and_aborted_by_the_next_
     _diverge(a, b, tid, 1)
     b.run("install-hooks")
     _git(b.root, "fetch", "-q", "origin")
-    # The state a sync killed inside `git merge` leaves: its record, then git's own merge state.
-    recovery.begin_merge(Store(b.root))
+    # The state a sync killed inside `git merge` leaves: its record (naming the commit it
+    # merges), then git's own merge state.
+    recovery.begin_merge(Store(b.root), _git(b.root, "rev-parse", "origin/main").strip())
     subprocess.run(["git", "merge", "--no-commit", "--no-ff", "origin/main"], cwd=b.root,
                    capture_output=True)
     assert (b.root / ".git" / "MERGE_HEAD").exists()
@@ -224,6 +225,46 @@ def test_an_interrupted_sync_merge_is_reported_by_check_and_aborted_by_the_next_
     a.run("sync")
     assert _git(a.root, "rev-parse", "HEAD") == _git(b.root, "rev-parse", "HEAD")
     assert "store ok" in b.run("check").stdout
+
+
+def test_sync_refuses_a_merge_the_user_started_and_leaves_it_alone(tmp_path: Path) -> None:
+    a, b, tid = _clones(tmp_path)
+    _diverge(a, b, tid, 1)
+    b.run("install-hooks")
+    _git(b.root, "fetch", "-q", "origin")
+    subprocess.run(["git", "merge", "--no-commit", "--no-ff", "origin/main"], cwd=b.root,
+                   capture_output=True)
+    merge_head = (b.root / ".git" / "MERGE_HEAD").read_text()
+    before = b.snapshot()
+    result = b.fails("sync", code=1)
+    assert result.stderr.splitlines() == [
+        "sdesk: error: a merge of your own is in progress (.git/MERGE_HEAD); finish it with git "
+        "commit or abort it with git merge --abort, then sdesk sync"]
+    assert b.snapshot() == before and (b.root / ".git" / "MERGE_HEAD").read_text() == merge_head
+    _git(b.root, "commit", "-q", "--no-edit")  # the user finishes it; sync goes on from there
+    b.run("sync")
+    a.run("sync")
+    assert _git(a.root, "rev-parse", "HEAD") == _git(b.root, "rev-parse", "HEAD")
+
+
+def test_a_killed_syncs_record_never_aborts_a_merge_the_user_started_since(
+        tmp_path: Path) -> None:
+    from sdesk import recovery
+    from sdesk.store import Store
+
+    a, b, tid = _clones(tmp_path)
+    _diverge(a, b, tid, 1)
+    b.run("install-hooks")
+    _git(b.root, "fetch", "-q", "origin")
+    # A sync was killed before its merge (its record names what it was about to merge), then
+    # the user merged something else by hand.
+    recovery.begin_merge(Store(b.root), _git(b.root, "rev-parse", "origin/main~1").strip())
+    subprocess.run(["git", "merge", "--no-commit", "--no-ff", "origin/main"], cwd=b.root,
+                   capture_output=True)
+    merge_head = (b.root / ".git" / "MERGE_HEAD").read_text()
+    b.fails("sync", code=1)
+    assert (b.root / ".git" / "MERGE_HEAD").read_text() == merge_head
+    assert not (b.root / ".git" / "sdesk" / recovery.MERGING).exists()
 
 
 def test_sync_killed_at_random_moments_is_recovered_by_the_next_command(

@@ -143,3 +143,30 @@ def test_a_resolved_then_held_merge_result_is_reported(desk: Desk) -> None:
     edit(path, 'status = "resolved"', 'status = "on-hold"')
     lines = desk.fails("check").stdout.splitlines()
     assert any(": resolution: an open ticket (on-hold) cannot have one" in ln for ln in lines)
+
+
+def test_a_ticket_whose_team_is_not_in_the_reference_data_is_reported(desk: Desk) -> None:
+    tid = desk.new("-T", "VPN drops")
+    path = ticket_path(desk, tid)
+    text = path.read_text()
+    team = text.split('team = "', 1)[1].split('"', 1)[0]
+    edit(path, f'team = "{team}"', 'team = "Nobody Team"')
+    problems = json.loads(desk.fails("check", "--json").stdout)["problems"]
+    rel = path.relative_to(desk.root).as_posix()
+    assert [(p["path"], p["field"]) for p in problems] == [(rel, "team")]
+    assert "'Nobody Team' is not a team of reference/teams.toml" in problems[0]["message"]
+
+
+@pytest.mark.no_deep_check
+def test_show_of_a_broken_ticket_file_names_the_file_whatever_id_is_typed(desk: Desk) -> None:
+    tid = desk.new("-T", "VPN drops")
+    path = ticket_path(desk, tid)
+    rel = path.relative_to(desk.root).as_posix()
+    path.write_text("status = [[[\n" + path.read_text())
+    check_line = desk.fails("check").stdout.splitlines()[0]
+    body = tid.split("-", 1)[1]
+    for typed in (tid, tid[:8], body, body[:5].lower()):
+        result = desk.fails("show", typed, code=1)
+        assert result.stderr.splitlines() == [f"sdesk: error: {check_line}"], typed
+        assert rel in result.stderr
+    assert "no ticket matches" in desk.fails("show", "ZZZZZ").stderr

@@ -188,3 +188,26 @@ def test_clones_syncing_at_once_converge_with_every_entry_once(tmp_path: Path) -
     print(figures)
     assert_sound(figures)
     assert figures.syncs >= 3 * 3
+
+
+def test_a_clone_behind_a_merge_that_dropped_its_open_hold_still_merges(tmp_path: Path) -> None:
+    remote, a, b = __import__("test_sync").make_clones(tmp_path)
+    tid = a.new("-T", "Printer in room 12", now="2026-11-23T08:00:00-06:00")
+    a.run("assign", tid, "--to", "aparker", "--force", now="2026-11-23T08:01:00-06:00")
+    a.run("sync")
+    b.run("sync")
+    c = Desk(tmp_path / "c")
+    _git(tmp_path, "clone", "-q", str(remote), str(c.root))
+    c.run("install-hooks")
+    a.run("hold", tid, "--reason", "awaiting-customer", now="2026-11-23T09:00:00-06:00")
+    a.run("sync")
+    c.run("sync")  # c now holds a's hold
+    b.run("resolve", tid, "-c", "fixed", "-s", "fixed it", now="2026-11-23T09:30:00-06:00")
+    b.run("sync")  # merged: b's resolve is later, so the hold (open, a's) lost
+    c.run("note", tid, "called the user", now="2026-11-23T09:40:00-06:00")
+    c.run("sync")
+    a.run("sync")
+    b.run("sync")
+    heads = {_git(d.root, "rev-parse", "HEAD^{tree}") for d in (a, b, c)}
+    assert len(heads) == 1
+    c.run("check")

@@ -178,3 +178,35 @@ def test_a_remote_name_that_is_not_a_remote_is_refused(desk: Desk, bad: str) -> 
     result = desk.fails("sync", bad)
     assert result.stderr.startswith("sdesk: error:") and result.stderr.count("\n") == 1
     assert desk.snapshot() == before
+
+
+def test_a_push_the_remote_refuses_says_gits_reason_in_one_line(tmp_path: Path) -> None:
+    """A non-bare clone as the remote refuses a push to its checked-out branch: retrying cannot
+    help, so sync says git's reason at once (not 'kept moving' after ten rounds)."""
+    _, a, b = make_clones(tmp_path)
+    git(a.root, "remote", "add", "peer", str(b.root))  # b is a working clone, main checked out
+    a.new("-T", "From a")
+    result = a.fails("sync", "--remote", "peer", code=1)
+    assert result.stderr.splitlines() == [
+        "sdesk: error: peer refused the push: remote rejected: branch is currently checked out "
+        "(refusing to update checked out branch: refs/heads/main); your clone has everything "
+        "(merged, committed), nothing was pushed"]
+
+
+def test_a_ticket_the_merge_driver_refuses_is_named_with_the_drivers_reason(
+        tmp_path: Path) -> None:
+    _, a, b = make_clones(tmp_path)
+    tid = a.new("-T", "Printer jams")
+    a.run("sync")
+    b.run("sync")
+    rel = next(b.root.glob(f"tickets/*/*/{tid}.toml")).relative_to(b.root).as_posix()
+    text = (b.root / rel).read_text().replace('status = "new"', 'status = "sleeping"')
+    (b.root / rel).write_text(text)  # a hand edit the pre-commit hook would have refused
+    git(b.root, "commit", "-q", "--no-verify", "-am", "hand edit")
+    b.run("sync")
+    a.run("note", tid, "called back", now="2026-11-23T09:30:00-06:00")
+    before = a.snapshot()
+    result = a.fails("sync", code=1)
+    assert len(result.stderr.splitlines()) == 1
+    assert f"the merge driver refused {rel} (theirs): status: must be one of" in result.stderr
+    assert a.snapshot() == before

@@ -69,9 +69,14 @@ def _recover_merge(store: Store) -> list[str]:
     # now: a git lock file left behind is a dead git's, never a live one's.
     _remove_git_locks(store.git_dir)
     record = record if isinstance(record, dict) else {}
-    merging = (store.git_dir / "MERGE_HEAD").exists()
     theirs = record.get("theirs")
     started = isinstance(theirs, str) and bool(theirs)  # the merge (or fast-forward) began
+    # Only the merge sync started (MERGE_HEAD is the commit it recorded): a merge the user
+    # began by hand afterwards is theirs to finish or abort.
+    merging = started and _merge_head(store) == theirs
+    if (store.git_dir / "MERGE_HEAD").exists() and not merging:
+        end_merge(store)
+        return undone
     if merging or (started and record.get("head") == git.read_head(store.git_dir)):
         # `reset --merge` is what `merge --abort` does, and works too when git was killed
         # before it wrote MERGE_HEAD; changes of the user's own outside the merge are kept.
@@ -82,6 +87,13 @@ def _recover_merge(store: Store) -> list[str]:
             undone.append(".git/MERGE_HEAD (the merge of an interrupted sdesk sync)")
     end_merge(store)
     return undone
+
+
+def _merge_head(store: Store) -> str:
+    try:
+        return (store.git_dir / "MERGE_HEAD").read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
 
 
 def _remove_git_locks(git_dir: Path) -> None:

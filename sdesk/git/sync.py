@@ -56,6 +56,31 @@ class SyncReport:
         return out
 
 
+RACE_REASONS = ("fetch first", "non-fast-forward")  # another clone pushed first: merge again
+
+
+def push_refusal(stderr: str) -> str | None:
+    """Why git's push failed, in one line; None when another clone pushed first (a race that
+    sync settles by fetching and merging again). Anything else (a non-bare remote's checked-out
+    branch, a hook or a protected branch, no access) is the remote's refusal, and git's own
+    words say why; retrying would not help."""
+    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
+    refused = [ln for ln in lines if ln.startswith("! [")]
+    if refused and all(ln.startswith("! [rejected]") and ln.endswith(
+            tuple(f"({r})" for r in RACE_REASONS)) for ln in refused):
+        return None
+    said = [ln[len("remote:"):].strip() for ln in lines if ln.startswith("remote:")]
+    said = [ln.removeprefix("error:").strip() for ln in said if ln]
+    if refused:
+        status, _, rest = refused[0][len("! ["):].partition("]")
+        why = rest[rest.rfind("(") + 1:].rstrip(")") if rest.endswith(")") else ""
+        cause = f"{status}: {why}" if why else status
+    else:
+        fatal = [ln for ln in lines if ln.lower().startswith(("fatal:", "error:"))]
+        cause = (fatal or lines or ["git push failed"])[0]
+    return f"{cause} ({said[0]})" if said else cause
+
+
 def _git(store: Store, *args: str, check: bool = True) -> str:
     # Every git step of a sync holds the store lock while it runs (keep_lock): a sync killed
     # at any moment leaves no live git behind, so the next command's recovery may clear the
@@ -81,7 +106,21 @@ def _count(store: Store, spec: str) -> int:
     return int(_git(store, "rev-list", "--count", spec).strip() or 0)
 
 
+DRIVER_SAYS = "sdesk: error: merge of "  # how the merge driver's refusal starts
+
+
+def driver_refusals(stderr: str) -> list[str]:
+    """The merge driver's reasons, one per ticket it refused ('PATH: why')."""
+    out = []
+    for line in stderr.splitlines():
+        path, sep, why = line.removeprefix(DRIVER_SAYS).partition(" refused: ")
+        if line.startswith(DRIVER_SAYS) and sep:
+            out.append(why if why.startswith(path) else f"{path}: {why}")
+    return out
+
+
 def _abort_merge(store: Store) -> None:
+    """Abort the merge this sync started (never one of the user's: see sync())."""
     if (store.git_dir / "MERGE_HEAD").exists():
         git.run(["merge", "--abort"], store.top, check=False)
 
@@ -136,7 +175,11 @@ def _integrate(store: Store, report: SyncReport, theirs: str) -> None:
         unmerged = _git(store, "diff", "--name-only", "--diff-filter=U", check=False).split()
         _abort_merge(store)
         detail = (result.stderr.strip().splitlines() or ["git merge failed"])[-1]
-        if unmerged:
+        # The merge driver says why it refused a ticket (on git's stderr, one line each).
+        refusals = driver_refusals(result.stderr)
+        if refusals:
+            detail = "the merge driver refused " + "; ".join(refusals)
+        elif unmerged:
             detail = ("both sides changed " + ", ".join(unmerged) +
                       " in ways that cannot be merged automatically")
         raise SdeskError(f"sync stopped, nothing changed: {detail}; merge by hand with "
@@ -149,7 +192,11 @@ def sync(store: Store, remote: str = "origin", push: bool = True) -> SyncReport:
     """Fetch, merge, push. The caller holds the store lock."""
     from sdesk.git import collab
 
-    _abort_merge(store)  # a sync killed mid-merge left MERGE_HEAD: start again cleanly
+    # A sync killed mid-merge was aborted by the lock's recovery (it recorded the merge in
+    # .git/sdesk/sync-merge.json); a merge still in progress is the user's own: left alone.
+    if (store.git_dir / "MERGE_HEAD").exists():
+        raise SdeskError("a merge of your own is in progress (.git/MERGE_HEAD); finish it with "
+                         "git commit or abort it with git merge --abort, then sdesk sync")
     branch = current_branch(store)
     dirty = dirty_paths(store)
     if dirty:
@@ -192,8 +239,10 @@ def _rounds(store: Store, remote: str, branch: str, push: bool) -> SyncReport:
             report.pushed = True
             break
         except GitError as exc:
-            if "rejected" not in exc.stderr and "fetch first" not in exc.stderr:
-                raise
+            cause = push_refusal(exc.stderr)
+            if cause is not None:
+                raise SdeskError(f"{remote} refused the push: {cause}; your clone has "
+                                 "everything (merged, committed), nothing was pushed") from exc
             report.rejected += 1
             # Clones that lost the race try again at different moments, not in lockstep.
             time.sleep(random.uniform(0, 0.05 * report.rejected))

@@ -11,7 +11,7 @@ A pure function of (base, ours, theirs) -> merged ticket. The rules, in docs/col
 - counters (reopens, reassignments) add both sides' increments;
 - lists (related, kb, flags, skills) merge as sets: additions from both sides, removals from
   either side honoured;
-- holds merge by start time; `[import]` merges key by key like fields;
+- `[import]` merges key by key like fields;
 - the ticket's state (model.STATE_FIELDS: status, assignee, resolution, its dates, CSAT, holds)
   merges as one value: when both sides changed it, the later side's state is kept whole and the
   other side's is recorded in a `merge` journal entry, so a merged ticket is always one a
@@ -28,7 +28,6 @@ content (CREATED fields), whatever their dates.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,7 +35,6 @@ from typing import Any
 from sdesk.core.errors import SdeskError
 from sdesk.core.model import (
     STATE_FIELDS,
-    Hold,
     JournalEntry,
     Ticket,
     dumps,
@@ -117,33 +115,6 @@ def merge_journal(base: list[JournalEntry], ours: list[JournalEntry],
     return shared + [fresh[k] for k in sorted(fresh)]
 
 
-def merge_holds(base: list[Hold], ours: list[Hold], theirs: list[Hold],
-                later: str) -> list[Hold]:
-    def by_start(holds: list[Hold]) -> dict[float, Hold]:
-        return {h.start.timestamp(): h for h in holds}
-
-    b, o, t = by_start(base), by_start(ours), by_start(theirs)
-    out: list[Hold] = []
-    for start in sorted(o.keys() | t.keys()):
-        if start not in o or start not in t:
-            out.append(copy.copy(o.get(start) or t[start]))
-            continue
-        old = b.get(start)
-        end = _merge_end(old.end if old else None, o[start].end, t[start].end)
-        reason, _ = pick(old.reason if old else None, o[start].reason, t[start].reason, later)
-        out.append(Hold(start=o[start].start, reason=reason, end=end))
-    return out
-
-
-def _merge_end(base: dt.datetime | None, ours: dt.datetime | None,
-               theirs: dt.datetime | None) -> dt.datetime | None:
-    # A hold ended on either side is ended; ended twice, it ended the first time.
-    ends = [e for e in (ours, theirs) if e is not None and e != base]
-    if ends:
-        return min(ends, key=lambda e: e.timestamp())
-    return ours if ours == theirs else base
-
-
 def _check_same_ticket(ours: Ticket, theirs: Ticket, path: str, created: bool = False) -> None:
     for name in IDENTITY + (CREATED if created else ()):
         a, b = getattr(ours, name), getattr(theirs, name)
@@ -211,10 +182,13 @@ def _merge_state(result: Ticket, base: Ticket, ours: Ticket, theirs: Ticket,
     that the winner does not know (time on hold that happened); returns (kept, lost) then."""
     b, o, t = _state(base), _state(ours), _state(theirs)
     if o in (t, b) or t == b:
+        # One side changed the state (or both the same way): that side's state, whole. Its
+        # holds are part of it: a hold the base had and that side no longer has was dropped
+        # by an earlier merge (the open hold of a losing state); bringing it back from the
+        # base would give, say, a resolved ticket with an open hold.
         chosen = t if o == b else o
         for name, value in chosen.items():
             setattr(result, name, copy.deepcopy(value))
-        result.holds = merge_holds(base.holds, ours.holds, theirs.holds, later)
         return None
     if not later:  # a tie: the state that sorts last, so either side merges the same way
         later = "ours" if _order(o) >= _order(t) else "theirs"

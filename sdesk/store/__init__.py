@@ -215,9 +215,19 @@ class Store:
         if len(matches) == 1:
             return matches[0]
         if not matches:
+            self._broken_match(wanted)
             raise TicketNotFound(f"no ticket matches {typed!r}")
         shown = ", ".join(matches[:10]) + (" ..." if len(matches) > 10 else "")
         raise AmbiguousId(f"{typed!r} matches {len(matches)} tickets: {shown}")
+
+    def _broken_match(self, wanted: str) -> None:
+        """A ticket file the index could not read (broken TOML, schema, too big) whose name
+        `wanted` matches: raise its problem, one line naming the file, as `check` says it."""
+        for problem in self.index.problems:
+            name = problem.path.rsplit("/", 1)[-1].removesuffix(".toml").upper()
+            if name.startswith(wanted) or ("-" not in wanted and
+                                           name.partition("-")[2].startswith(wanted)):
+                raise TicketFileError(problem.message)
 
     def get(self, typed: str) -> Ticket:
         return self.load(self.resolve_id(typed))

@@ -150,6 +150,7 @@ def check_store(store: Store) -> list[Problem]:
             problems.append(Problem(where[0], "id", f"duplicate ID {ticket_id}, also in "
                                     + ", ".join(where[1:])))
     problems += check_relations(tickets.values(), set(tickets), store)
+    problems += check_teams(tickets.values(), store)
     outbox = store.root / "outbox"
     problems += check_outbox(store, [] if link_in(store.root, outbox) else
                              sorted(p for p in outbox.glob("*.eml") if not p.is_symlink()))
@@ -197,6 +198,18 @@ def check_relations(tickets: Iterable[Ticket], known: set[str], store: Store) ->
         if t.type == "task" and not t.parent:
             out.append(Problem(rel, "parent", "a task needs a parent ticket"))
     return out
+
+
+def check_teams(tickets: Iterable[Ticket], store: Store) -> list[Problem]:
+    """A ticket's team (assignment group) must be one of reference/teams.toml; nothing is
+    checked when the reference data does not load (check_settings reports that)."""
+    try:
+        known = set(store.reference.teams)
+    except SdeskError:
+        return []
+    return [Problem(_path_of(store, t.id), "team", f"{t.team!r} is not a team of "
+                    "reference/teams.toml (add it there, or sdesk assign the ticket)")
+            for t in tickets if t.team and t.team not in known]
 
 
 def check_message(store: Store, rel: str, data: bytes) -> list[Problem]:
