@@ -210,3 +210,43 @@ def test_a_ticket_the_merge_driver_refuses_is_named_with_the_drivers_reason(
     assert len(result.stderr.splitlines()) == 1
     assert f"the merge driver refused {rel} (theirs): status: must be one of" in result.stderr
     assert a.snapshot() == before
+
+
+LOST_RACE = (
+    "To /srv/r.git\n ! [rejected]        HEAD -> main (fetch first)\n"
+    "error: failed to push some refs to '/srv/r.git'\n",
+    # Two pushes reached the remote at once; the loser's ref update failed there.
+    "remote: error: cannot lock ref 'refs/heads/main': is at 33abc85 but expected 1234f0a\n"
+    "To /srv/r.git\n ! [remote rejected] HEAD -> main (failed to update ref)\n",
+    "remote: error: cannot lock ref 'refs/heads/main': Unable to create "
+    "'/srv/r.git/refs/heads/main.lock': File exists.\n"
+    "To /srv/r.git\n ! [remote rejected] HEAD -> main (failed to update ref)\n",
+)
+
+
+@pytest.mark.parametrize("stderr", LOST_RACE)
+def test_a_push_that_lost_a_race_is_retried(stderr: str) -> None:
+    from sdesk.sync import push_refusal
+
+    assert push_refusal(stderr) is None
+
+
+@pytest.mark.parametrize(("stderr", "said"), [
+    ("remote: error: cannot lock ref 'refs/heads/main': Unable to create "
+     "'/srv/r.git/refs/heads/main.lock': Permission denied\n"
+     "To /srv/r.git\n ! [remote rejected] HEAD -> main (failed to update ref)\n",
+     "remote rejected: failed to update ref (cannot lock ref 'refs/heads/main': Unable to "
+     "create '/srv/r.git/refs/heads/main.lock': Permission denied)"),
+    ("remote: GitLab: You are not allowed to push code to protected branches on this project.\n"
+     "To gitlab.example:desk/tickets.git\n ! [remote rejected] HEAD -> main (pre-receive hook "
+     "declined)\n",
+     "remote rejected: pre-receive hook declined (GitLab: You are not allowed to push code to "
+     "protected branches on this project.)"),
+    ("ERROR: Repository not found.\nfatal: Could not read from remote repository.\n\n"
+     "Please make sure you have the correct access rights\nand the repository exists.\n",
+     "ERROR: Repository not found."),
+])
+def test_a_push_the_remote_refuses_is_not_retried_and_says_why(stderr: str, said: str) -> None:
+    from sdesk.sync import push_refusal
+
+    assert push_refusal(stderr) == said

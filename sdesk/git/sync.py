@@ -56,7 +56,12 @@ class SyncReport:
         return out
 
 
-RACE_REASONS = ("fetch first", "non-fast-forward")  # another clone pushed first: merge again
+# Another clone pushed first: fetch, merge and push again. Either our side saw the remote
+# move ("[rejected] ... (fetch first)"), or two pushes reached the remote at once and the
+# loser's ref update failed there ("[remote rejected] ... (failed to update ref)", the remote
+# saying "cannot lock ref ...: is at X but expected Y", or that the ref's lock file exists).
+RACE_REASONS = ("(fetch first)", "(non-fast-forward)", "(stale info)")
+RACE_REMOTE = ("but expected", "File exists")
 
 
 def push_refusal(stderr: str) -> str | None:
@@ -66,11 +71,18 @@ def push_refusal(stderr: str) -> str | None:
     words say why; retrying would not help."""
     lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
     refused = [ln for ln in lines if ln.startswith("! [")]
-    if refused and all(ln.startswith("! [rejected]") and ln.endswith(
-            tuple(f"({r})" for r in RACE_REASONS)) for ln in refused):
-        return None
     said = [ln[len("remote:"):].strip() for ln in lines if ln.startswith("remote:")]
     said = [ln.removeprefix("error:").strip() for ln in said if ln]
+    lost_lock = any("cannot lock ref" in ln and any(r in ln for r in RACE_REMOTE)
+                    for ln in said)
+
+    def race(line: str) -> bool:
+        return (line.startswith("! [rejected]") and line.endswith(RACE_REASONS)) or (
+            line.startswith("! [remote rejected]") and line.endswith("(failed to update ref)")
+            and lost_lock)
+
+    if refused and all(race(ln) for ln in refused):
+        return None
     if refused:
         status, _, rest = refused[0][len("! ["):].partition("]")
         why = rest[rest.rfind("(") + 1:].rstrip(")") if rest.endswith(")") else ""
