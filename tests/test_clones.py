@@ -9,6 +9,7 @@ figures (time, merges settled by the driver, push retries)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import random
@@ -16,6 +17,8 @@ import subprocess
 import sys
 import threading
 import time
+import tomllib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,8 +49,9 @@ class Figures:
     refused: int = 0  # changes a command refused (ticket already resolved...), one line each
     bugs: list[str] = field(default_factory=list)  # exit code 3 or more than one error line
     identical: bool = False
-    entries_missing: int = 0
-    entries_twice: int = 0
+    entries: int = 0  # distinct journal entries any commit of any clone ever held
+    entries_missing: int = 0  # of those, not in the final tree (notes checked by text too)
+    entries_twice: int = 0  # journal entries present more than once in a final ticket
     check_problems: list[str] = field(default_factory=list)
 
 
@@ -60,8 +64,6 @@ class Clone:
     def now(self) -> str:
         # Every clone's clock moves on; clones never share a second (IDs carry the second).
         self.tick += 1
-        import datetime as dt
-
         stamp = T0 + 60 * self.tick + self.n
         return dt.datetime.fromtimestamp(stamp, dt.timezone(dt.timedelta(hours=-6))).isoformat()
 
@@ -166,6 +168,13 @@ def many_clones_run(tmp_path: Path, clones: int, changes: int, shared: int = 6,
             count = texts[tid].count(text)
             figures.entries_missing += count == 0
             figures.entries_twice += count > 1
+    ever = journal_history(roots[0])
+    final: Counter[tuple[str, str, str, str]] = Counter()
+    for path in roots[0].glob("tickets/*/*/*.toml"):
+        final.update(journal_keys(path.read_bytes()))
+    figures.entries = len(ever)
+    figures.entries_missing += len(ever - final.keys())
+    figures.entries_twice += sum(1 for n in final.values() if n > 1)
     for path in roots[0].glob("tickets/*/*/*.toml"):
         figures.merges += path.read_text(encoding="utf-8").count('kind = "merge"')
     for root in roots:
@@ -174,6 +183,40 @@ def many_clones_run(tmp_path: Path, clones: int, changes: int, shared: int = 6,
                                    for p in json.loads(check.stdout)["problems"]]
     figures.seconds = round(time.monotonic() - began, 1)
     return figures
+
+
+def journal_keys(data: bytes) -> list[tuple[str, str, str, str]]:
+    """A ticket file's journal entries as (at as UTC, by, kind, text), in file order."""
+    journal = tomllib.loads(data.decode("utf-8")).get("journal", [])
+    return [(e["at"].astimezone(dt.UTC).isoformat(), e["by"], e["kind"], e["text"])
+            for e in journal]
+
+
+def journal_history(root: Path) -> set[tuple[str, str, str, str]]:
+    """Every journal entry of every version of every ticket file any commit in the clone's
+    history holds (merge commits included): the journal is a union, so all must be in the end."""
+    log = _git(root, "log", "--all", "-m", "--format=C %H", "--name-only", "--", "tickets")
+    specs, commit = [], ""
+    for line in log.splitlines():
+        if line.startswith("C "):
+            commit = line[2:]
+        elif line.endswith(".toml"):
+            specs.append(f"{commit}:{line}")
+    out = subprocess.run(["git", "cat-file", "--batch"], cwd=root, check=True,
+                         input="".join(f"{s}\n" for s in dict.fromkeys(specs)).encode(),
+                         capture_output=True).stdout
+    keys: set[tuple[str, str, str, str]] = set()
+    at = 0
+    while at < len(out):
+        header_end = out.index(b"\n", at)
+        header = out[at:header_end].split()
+        at = header_end + 1
+        if header[-1] == b"missing":  # a file the commit deleted
+            continue
+        size = int(header[2])
+        keys.update(journal_keys(out[at:at + size]))
+        at += size + 1
+    return keys
 
 
 def assert_sound(figures: Figures) -> None:
@@ -188,6 +231,7 @@ def test_clones_syncing_at_once_converge_with_every_entry_once(tmp_path: Path) -
     print(figures)
     assert_sound(figures)
     assert figures.syncs >= 3 * 3
+    assert figures.entries > 3 * 6  # every shared ticket's opening entries, and the changes
 
 
 def test_a_clone_behind_a_merge_that_dropped_its_open_hold_still_merges(tmp_path: Path) -> None:
