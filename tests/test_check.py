@@ -170,3 +170,12 @@ def test_show_of_a_broken_ticket_file_names_the_file_whatever_id_is_typed(desk: 
         assert result.stderr.splitlines() == [f"sdesk: error: {check_line}"], typed
         assert rel in result.stderr
     assert "no ticket matches" in desk.fails("show", "ZZZZZ").stderr
+
+
+def test_a_closed_ticket_keeps_a_team_that_is_gone_from_the_reference_data(desk: Desk) -> None:
+    tid = desk.new("-T", "VPN drops")
+    desk.run("resolve", tid, "-c", "fixed", "-s", "reset the VPN profile")
+    path = ticket_path(desk, tid)
+    team = path.read_text().split('team = "', 1)[1].split('"', 1)[0]
+    edit(path, f'team = "{team}"', 'team = "Dissolved Team"')
+    assert desk.run("check").stdout.strip() == "store ok"

@@ -201,15 +201,17 @@ def check_relations(tickets: Iterable[Ticket], known: set[str], store: Store) ->
 
 
 def check_teams(tickets: Iterable[Ticket], store: Store) -> list[Problem]:
-    """A ticket's team (assignment group) must be one of reference/teams.toml; nothing is
-    checked when the reference data does not load (check_settings reports that)."""
+    """An open ticket's team (assignment group) must be one of reference/teams.toml: it is
+    where the ticket is queued and routed. A resolved or closed ticket keeps the team that
+    worked it, even one since removed (history, ServiceNow groups an import kept as they
+    were). Nothing is checked when the reference data does not load (check_settings says so)."""
     try:
         known = set(store.reference.teams)
     except SdeskError:
         return []
     return [Problem(_path_of(store, t.id), "team", f"{t.team!r} is not a team of "
                     "reference/teams.toml (add it there, or sdesk assign the ticket)")
-            for t in tickets if t.team and t.team not in known]
+            for t in tickets if t.is_open and t.team and t.team not in known]
 
 
 def check_message(store: Store, rel: str, data: bytes) -> list[Problem]:
