@@ -249,7 +249,7 @@ def test_sync_refuses_a_merge_the_user_started_and_leaves_it_alone(tmp_path: Pat
 
 def test_a_killed_syncs_record_never_aborts_a_merge_the_user_started_since(
         tmp_path: Path) -> None:
-    from sdesk import recovery
+    from sdesk.git import recovery
     from sdesk.store import Store
 
     a, b, tid = _clones(tmp_path)

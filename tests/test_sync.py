@@ -226,7 +226,7 @@ LOST_RACE = (
 
 @pytest.mark.parametrize("stderr", LOST_RACE)
 def test_a_push_that_lost_a_race_is_retried(stderr: str) -> None:
-    from sdesk.sync import push_refusal
+    from sdesk.git.sync import push_refusal
 
     assert push_refusal(stderr) is None
 
@@ -247,6 +247,6 @@ def test_a_push_that_lost_a_race_is_retried(stderr: str) -> None:
      "ERROR: Repository not found."),
 ])
 def test_a_push_the_remote_refuses_is_not_retried_and_says_why(stderr: str, said: str) -> None:
-    from sdesk.sync import push_refusal
+    from sdesk.git.sync import push_refusal
 
     assert push_refusal(stderr) == said
