@@ -58,7 +58,7 @@ bench-import: $(STAMP)  ## import 150,000 ServiceNow event-log rows / 25,000 inc
 	$(BIN)/python bench/import_bench.py
 
 stress: $(STAMP)  ## crash harness, 8x50 concurrent notes, two-clone sync, 8 clones x 50 changes syncing at once
-	$(BIN)/python -m pytest -q -m slow tests/stress
+	$(BIN)/python -m pytest -q -s -m slow tests/stress
 
 clean:
 	rm -rf $(VENV) $(DEMO_VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
