@@ -210,3 +210,104 @@ def test_a_refused_edit_keeps_what_was_typed(desk: Desk, tmp_path: Path,
     assert "not valid TOML" in result.stderr and "your edit is kept in " in result.stderr
     kept = Path(result.stderr.split("your edit is kept in ")[1].rstrip(")\n"))
     assert 'title = "Jams in tray 2' in kept.read_text()
+
+
+# ---- what a correction sets in motion (through the real CLI, against a real store) -----------
+
+
+def _triaged(desk: Desk, service: str = "Printing", agency: str = "OMES") -> str:
+    tid = desk.new("-T", "Drops every hour", "--email", "ana.ruiz@omes.ok.gov", "--agency",
+                   agency, "--service", service, "-d", "since Monday")
+    desk.run("triage", tid)
+    assert desk.ticket(tid)["status"] == "triaged"
+    return tid
+
+
+def test_a_corrected_service_reroutes_a_triaged_ticket_in_one_commit(desk: Desk) -> None:
+    tid = _triaged(desk)
+    assert desk.ticket(tid)["team"] == "IS-Desktop Support"
+    before = desk.commits()
+    out = desk.run("set", tid, "service=VPN").stdout
+    assert "'VPN' is provided by IS-Network Services" in out
+    t = desk.ticket(tid)
+    assert (t["service"], t["team"], t["status"], t["reassignments"]) == (
+        "VPN", "IS-Network Services", "triaged", 1)
+    assert desk.commits() == before + 1
+    edit = [e for e in t["journal"] if e["kind"] == "edit"][-1]
+    assert "service: 'Printing' -> 'VPN'" in edit["text"]
+    assert "Re-routed IS-Desktop Support -> IS-Network Services" in edit["text"]
+
+
+def test_an_assigned_ticket_is_rerouted_only_with_force(desk: Desk) -> None:
+    tid = _triaged(desk)
+    desk.run("assign", tid, "--to", "dcooper")
+    before = desk.snapshot()
+    result = desk.fails("set", tid, "service=VPN")
+    assert result.stderr.count("\n") == 1
+    assert "is assigned to dcooper" in result.stderr and "--force" in result.stderr
+    assert desk.snapshot() == before
+    desk.run("set", tid, "service=VPN", "--force")
+    t = desk.ticket(tid)
+    assert (t["team"], t["assignee"], t["status"]) == ("IS-Network Services", "", "triaged")
+    assert "taken from dcooper" in [e for e in t["journal"] if e["kind"] == "edit"][-1]["text"]
+
+
+def test_a_service_the_same_team_provides_keeps_the_technician(desk: Desk) -> None:
+    tid = _triaged(desk)
+    desk.run("assign", tid, "--to", "dcooper")
+    out = desk.run("set", tid, "service=Monitor").stdout
+    assert "IS-Desktop Support provides 'Monitor': it stays there" in out
+    assert desk.ticket(tid)["assignee"] == "dcooper"
+
+
+def test_a_new_ticket_is_left_for_triage_to_route(desk: Desk) -> None:
+    tid = desk.new("-T", "VPN drops", "--agency", "OMES", "-d", "x")
+    desk.run("triage", tid)
+    assert "needs-service" in desk.ticket(tid)["flags"]
+    out = desk.run("set", tid, "service=VPN").stdout
+    assert f"sdesk triage {tid} --recheck" in out
+    desk.run("triage", tid, "--recheck")
+    assert desk.ticket(tid)["team"] == "IS-Network Services"
+
+
+def test_a_corrected_impact_flags_the_priority_for_the_supervisor(desk: Desk) -> None:
+    tid = _triaged(desk)
+    assert desk.ticket(tid)["priority"] == 3
+    mail_before = set(desk.outbox())
+    out = desk.run("set", tid, "impact=1", "urgency=1").stdout
+    assert "P3 (Medium) but impact 1 x urgency 1 gives P1 (Critical)" in out
+    assert f"who decides (sdesk priority {tid} 1 --reason '...')" in out
+    t = desk.ticket(tid)
+    assert t["priority"] == 3 and "priority-review" in t["flags"]
+    mail = set(desk.outbox()) - mail_before
+    assert len(mail) == 1 and "kendra.yellowhorse@omes.ok.gov" in mail.pop().read_text()
+    desk.run("priority", tid, "1", "--reason", "whole floor affected")
+    assert desk.ticket(tid)["priority"] == 1
+
+
+def test_setting_skills_sets_them_as_the_reference_writes_them(desk: Desk) -> None:
+    tid = desk.new("-T", "Printer jams", "--service", "Printing", "--skill", "Printers")
+    assert desk.ticket(tid)["skills"] == ["printers"]
+    desk.run("set", tid, "skills=hardware, PRINTERS")
+    assert desk.ticket(tid)["skills"] == ["hardware", "printers"]
+    desk.run("set", tid, "skills=")
+    assert desk.ticket(tid)["skills"] == []
+
+
+@pytest.mark.parametrize("args", [
+    ("--skill", "printrs"),
+    ("--email", "ana.ruiz@omes"),
+    ("--email", "ana ruiz@omes.ok.gov"),
+    ("--email", "not-an-email"),
+])
+def test_new_refuses_what_set_refuses_with_the_same_words(desk: Desk,
+                                                          args: tuple[str, str]) -> None:
+    tid = desk.new("-T", "Printer jams", "--service", "Printing")
+    field = "skills" if args[0] == "--skill" else "email"
+    refused_by_set = desk.fails("set", tid, f"{field}={args[1]}").stderr
+    before = desk.snapshot()
+    refused_by_new = desk.fails("new", "-T", "x", *args)
+    assert refused_by_new.stderr == refused_by_set and refused_by_new.exit_code == 1
+    assert refused_by_new.stderr.startswith("sdesk: error: ")
+    assert refused_by_new.stderr.count("\n") == 1
+    assert desk.snapshot() == before

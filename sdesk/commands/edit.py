@@ -16,22 +16,28 @@ if TYPE_CHECKING:
 @click.command(name="set")
 @click.argument("ticket_id")
 @click.argument("assignments", nargs=-1, required=True, metavar="FIELD=VALUE...")
+@click.option("--force", is_flag=True,
+              help="Re-route an assigned ticket whose corrected service another team provides "
+                   "(it leaves its technician for that team's unassigned queue).")
 @plan_options
 @pass_app
-def set_fields(app: App, ticket_id: str, assignments: tuple[str, ...], dry_run: bool,
-               as_json: bool, no_commit: bool) -> None:
+def set_fields(app: App, ticket_id: str, assignments: tuple[str, ...], force: bool,
+               dry_run: bool, as_json: bool, no_commit: bool) -> None:
     """Correct fields of a ticket (for scripts; `sdesk edit` opens $EDITOR instead).
 
     Editable: title, description, service, category, software, impact, urgency, remote
     (or on-site), location, skills (comma-separated), requested_technician, effort_hours,
     name, email, agency, phone. Values are checked as `sdesk new` checks them; each change is
     recorded in the journal (old -> new, who) in one commit. Priority is the supervisor's:
-    `sdesk priority`.
+    `sdesk priority`; a corrected impact or urgency that no longer fits it flags it for the
+    supervisor. A corrected service moves a triaged ticket to the team that provides it (an
+    assigned one only with --force). Skills are technicians' skills (technicians.toml).
 
     \b
     Examples:
       sdesk set INC-2Q4E service=VPN impact=1
-      sdesk set REQ-2Q54 software=Visio category=software on-site=true
+      sdesk set INC-2Q4E service=Email --force
+      sdesk set REQ-2Q54 software=Visio category=software on-site=true skills=windows
     """
     from sdesk.core.errors import ValidationError
     from sdesk.procedures.editing import field_name, parse_text
@@ -45,14 +51,18 @@ def set_fields(app: App, ticket_id: str, assignments: tuple[str, ...], dry_run: 
         if name in wanted:
             raise ValidationError(f"{name} is given twice; give each field once")
         wanted[name] = parse_text(name, raw)
-    _apply(app, ticket_id, wanted, "set", dry_run, as_json, no_commit)
+    _apply(app, ticket_id, wanted, "set", force, dry_run, as_json, no_commit)
 
 
 @click.command()
 @click.argument("ticket_id")
+@click.option("--force", is_flag=True,
+              help="Re-route an assigned ticket whose corrected service another team provides "
+                   "(it leaves its technician for that team's unassigned queue).")
 @plan_options
 @pass_app
-def edit(app: App, ticket_id: str, dry_run: bool, as_json: bool, no_commit: bool) -> None:
+def edit(app: App, ticket_id: str, force: bool, dry_run: bool, as_json: bool,
+         no_commit: bool) -> None:
     """Correct a ticket in $EDITOR: its editable fields open as TOML; what you change is
     checked as `sdesk new` checks it and recorded in the journal (old -> new, who) in one
     commit. Priority is the supervisor's: `sdesk priority`.
@@ -73,7 +83,7 @@ def edit(app: App, ticket_id: str, dry_run: bool, as_json: bool, no_commit: bool
         raise NothingToDo(f"nothing changed: {ticket.id} is as it was")
     try:
         wanted = read_document(edited)
-        _apply(app, ticket.id, wanted, "edit", dry_run, as_json, no_commit)
+        _apply(app, ticket.id, wanted, "edit", force, dry_run, as_json, no_commit)
     except ValidationError as exc:  # keep what the user typed: say where it is
         kept = app.store.state_dir / f"edit-{ticket.id}.toml"
         kept.parent.mkdir(parents=True, exist_ok=True)
@@ -100,15 +110,15 @@ def _run_editor(text: str) -> str | None:
         raise ValidationError(f"$EDITOR {editor!r} cannot be run: {exc}") from None
 
 
-def _apply(app: App, ticket_id: str, wanted: dict[str, Any], action: str, dry_run: bool,
-           as_json: bool, no_commit: bool) -> None:
+def _apply(app: App, ticket_id: str, wanted: dict[str, Any], action: str, force: bool,
+           dry_run: bool, as_json: bool, no_commit: bool) -> None:
     from sdesk.procedures.editing import changes, correct
 
     store = app.store
     with store.lock(action):
         ticket: Ticket = store.get(ticket_id)
         found = changes(ticket, wanted, store.reference)
-        plan = correct(ticket, found, store.reference, app.now, app.actor.name)
+        plan = correct(ticket, found, store.reference, app.now, app.actor.name, force)
         fields = ", ".join(c.field for c in found)
         show_or_apply(app, plan, action=action, subject=f"{action} {ticket.id}: {fields}",
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit,

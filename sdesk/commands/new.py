@@ -58,7 +58,7 @@ def new(app: App, ticket_type: str, title: str | None, description: str | None, 
       sdesk new -t incident -T "Outlook will not open" --email ana.ruiz@omes.ok.gov \\
         --agency OMES --service Email --impact 2 --urgency 2 -d "Since this morning"
     """
-    from sdesk.core.model import Requester
+    from sdesk.core.model import Requester, check_email
     from sdesk.procedures.intake import Intake, log_ticket
     from sdesk.procedures.plan import CreateTicket, Plan, jsonable
     from sdesk.store.executor import apply_plan
@@ -66,6 +66,7 @@ def new(app: App, ticket_type: str, title: str | None, description: str | None, 
     store = app.store
     if service.strip():  # a service no team provides would never be routed: refuse it now
         service = store.reference.service(service)
+    requester_email = check_email("email", requester_email)  # the check `sdesk set` makes
 
     def adjust(intake: Intake) -> None:
         """The options given with --from-email override what the message says."""

@@ -8,6 +8,7 @@ that are empty are left out, and text is written exactly.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -181,6 +182,19 @@ def check_level(name: str, value: int, choices: tuple[int, ...]) -> int:
             f"{name} must be one of {', '.join(map(str, choices))}; got {value!r}"
         )
     return value
+
+
+_EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+")
+
+
+def check_email(name: str, value: str) -> str:
+    """A requester's e-mail as stored: stripped, lower case; "" stays "" (none given). The one
+    check `sdesk new` and `sdesk set email=` make: one @, a dotted domain, no spaces or
+    brackets. ValidationError naming the field and the value otherwise."""
+    value = value.strip()
+    if value and not _EMAIL.fullmatch(value):
+        raise ValidationError(f"{name} must look like name@agency.ok.gov; got {value!r}")
+    return value.lower()
 
 
 def check_text(name: str, value: str, single_line: bool = False) -> str:

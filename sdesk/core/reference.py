@@ -192,6 +192,22 @@ class Reference:
         raise ReferenceError(f"unknown service {name.strip()!r} "
                              f"({_did_you_mean(wanted, known, fold=True)})")
 
+    @property
+    def skills(self) -> frozenset[str]:
+        """The skills of the Technical Skills Reference Document (technicians.toml): every
+        skill some technician has, lower case (dispatcher guide assignment-2)."""
+        return frozenset(s for tech in self.technicians.values() for s in tech.skills)
+
+    def skill(self, name: str) -> str:
+        """The skill as the reference writes it (lower case). Raises ReferenceError with the
+        closest skills ("did you mean") when no technician has it: no one could be assigned."""
+        wanted = name.strip().lower()
+        known = self.skills
+        if wanted in known:
+            return wanted
+        raise ReferenceError(f"unknown skill {name.strip()!r}: no technician has it "
+                             f"({_did_you_mean(wanted, {s: s for s in sorted(known)})})")
+
     def agency_for_address(self, email: str) -> str:
         """The agency code whose mail domain (or a parent domain of it) the address is at, ""
         when none is: mail from ana@health.ok.gov or ana@lab.health.ok.gov names OSDH."""

@@ -11,13 +11,20 @@ move through triage, assign, escalate, hold and resolve, which keep the SLA cloc
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sdesk.core.errors import ValidationError
-from sdesk.core.model import LEVELS, Requester, Ticket, check_level, check_text, journal_entry
+from sdesk.core.model import (
+    LEVELS,
+    Requester,
+    Ticket,
+    check_email,
+    check_level,
+    check_text,
+    journal_entry,
+)
 from sdesk.core.reference import Reference
 from sdesk.procedures.plan import AddEntry, Plan, SetField
 
@@ -35,7 +42,7 @@ EDITABLE: dict[str, tuple[str, str]] = {
     "urgency": ("level", "1 high .. 3 low"),
     "remote": ("bool", "true: can be worked with remote tools; false: on site"),
     "location": ("line", "where the work is"),
-    "skills": ("list", "skills the work needs"),
+    "skills": ("list", "skills the work needs (technicians' skills, reference/technicians.toml)"),
     "requested_technician": ("technician", "a technician the requester asked for"),
     "effort_hours": ("effort", "estimated hours, (0, 1000]"),
     "name": ("line", "requester's name"),
@@ -48,7 +55,6 @@ ALIASES = {"effort": "effort_hours", "requested-tech": "requested_technician",
            "requested_tech": "requested_technician", "requested-technician": "requested_technician",
            "requester.name": "name", "requester.email": "email", "requester.agency": "agency",
            "requester.phone": "phone", "skill": "skills"}
-_EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+")
 TRUE, FALSE = ("true", "yes", "y", "1", "remote"), ("false", "no", "n", "0", "on-site", "onsite")
 
 
@@ -137,9 +143,7 @@ def check(name: str, value: Any, ref: Reference) -> Any:
     if name == "category":
         return value.lower()
     if name == "email":
-        if value and not _EMAIL.fullmatch(value):
-            raise ValidationError(f"email must look like name@agency.ok.gov; got {value!r}")
-        return value.lower()
+        return check_email("email", value)
     if kind == "level":
         return check_level(name, value, LEVELS)
     if kind == "bool" and not isinstance(value, bool):
@@ -153,7 +157,7 @@ def check(name: str, value: Any, ref: Reference) -> Any:
             raise ValidationError(f"{name} must be a list of words; got {value!r}")
         for s in value:
             check_text(name, s, single_line=True)
-        return sorted({s.strip().lower() for s in value if s.strip()})
+        return sorted({ref.skill(s) for s in value if s.strip()})
     return value
 
 
@@ -184,9 +188,14 @@ def changes(ticket: Ticket, wanted: Mapping[str, Any], ref: Reference) -> list[C
 
 
 def correct(ticket: Ticket, found: list[Change], ref: Reference, now: dt.datetime,
-            actor: str) -> Plan:
+            actor: str, force: bool = False) -> Plan:
     """The plan for corrections: each field set, the VIP mark refreshed when the e-mail changed,
-    and one internal journal entry (kind `edit`) listing `field: old -> new` and who."""
+    what the corrections set in motion (sdesk/procedures/corrections.py: a new service re-routes
+    a routed ticket, an assigned one only with `force`; a new impact or urgency re-checks the
+    priority), and one internal journal entry (kind `edit`) listing `field: old -> new`, who,
+    and what followed. Raises ValidationError when a re-route needs `force`."""
+    from sdesk.procedures.corrections import consequences
+
     plan = Plan()
     requester = Requester(**vars(ticket.requester))
     for c in found:
@@ -201,8 +210,10 @@ def correct(ticket: Ticket, found: list[Change], ref: Reference, now: dt.datetim
         if vip != ticket.vip:
             plan.add(SetField(ticket.id, RULE, "VIP list says so for the new e-mail", field="vip",
                               value=vip))
+    followed, notes = consequences(ticket, {c.field: c.new for c in found}, ref, force)
+    plan.extend(followed.actions)
     if found:
-        lines = [f"{c.field}: {_shown(c.old)} -> {_shown(c.new)}" for c in found]
+        lines = [f"{c.field}: {_shown(c.old)} -> {_shown(c.new)}" for c in found] + notes
         plan.add(AddEntry(ticket.id, RULE, "journal", entry=journal_entry(
             at=now, by=actor, kind="edit", rule=RULE,
             text=f"Corrected by {actor}:\n" + "\n".join(lines))))

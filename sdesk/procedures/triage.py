@@ -314,8 +314,8 @@ def _skills(d: _Draft, service: str, rule: str = I_READY) -> None:
     under `rule` (the incident's or the request's "ready for assignment")."""
     info = d.ref.service_info(service) if service else None
     if info is not None and info.skills and not d.t.skills:
-        d.find(rule, f"{info.name} usually needs: {', '.join(info.skills)} "
-                        f"(sdesk set {d.t.id} skills=...)")
+        d.find(rule, f"{info.name} usually needs: {', '.join(info.skills)} (to require them: "
+                   f"sdesk set {d.t.id} skills={','.join(info.skills)})")
 
 
 def _resolve_by_and_vip(d: _Draft) -> None:

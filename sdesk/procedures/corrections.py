@@ -1,0 +1,178 @@
+"""What a correction sets in motion (`sdesk set`, `sdesk edit`; sdesk/procedures/editing.py
+records the corrections themselves): a routed ticket whose service changed goes to the team that
+provides the new service, and a changed impact or urgency puts the priority against the matrix
+again, as triage would (dispatcher guide incident-1 and incident-2). docs/triage.md, "Correcting
+a ticket".
+
+Pure: the ticket as it was, the corrected values, the reference data in; a Plan and the lines the
+correction's journal entry adds out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sdesk.core.errors import ValidationError
+from sdesk.core.model import Ticket
+from sdesk.core.reference import Reference
+from sdesk.procedures.plan import (
+    Assign,
+    Finding,
+    Notify,
+    Plan,
+    Route,
+    SetField,
+    SetStatus,
+    reassignment,
+)
+
+ROUTE = "incident-1 agency and service supported"  # sdesk.triage.I1: the service's team owns it
+REQUEST_ROUTE = "request-5 ready for assignment"  # sdesk.triage_requests.R5, the same for requests
+PRIORITY = "incident-2 priority matches SLA chart"  # sdesk.triage.I2
+ROUTED_BY_KIND = ("asset", "inventory")  # request-2 / request-4 route by the request's kind
+
+
+def consequences(ticket: Ticket, corrected: Mapping[str, Any], ref: Reference,
+                 force: bool = False) -> tuple[Plan, list[str]]:
+    """What the corrections (editable field -> new value) set in motion, as the dispatcher
+    guide would (actions and findings; sdesk.procedures.editing.correct sets the fields):
+
+    - a new service on a routed ticket (status triaged or later, open): the team that provides
+      it owns it (incident-1). Unassigned: routed there (a hop). Assigned: refused unless
+      `force`, then routed there unassigned, in that team's queue. The Asset Team and Inventory
+      Control keep requests (routed by kind, request-2/-4). A team that does not support the
+      requester's agency: handed back to the Service Desk (flag `unsupported`). A new ticket is
+      routed by triage; a resolved one is only corrected.
+    - a new impact or urgency on an open ticket: the priority checked against the impact x
+      urgency matrix again (incident-2); when it no longer fits, flagged `priority-review` for
+      the owning team's supervisor, who decides (`sdesk priority`). Fitting again clears the
+      flag.
+
+    Returns the plan and the lines the correction's journal entry adds. Raises
+    ValidationError (one line) for an assigned ticket's re-route without `force`."""
+    plan, flags = Plan(), list(ticket.flags)
+    notes: list[str] = []
+    by_field = dict(corrected)
+    team = ticket.team
+    if "service" in by_field:
+        team = _reroute(plan, notes, flags, ticket, by_field["service"], by_field.get("agency"),
+                        ref, force)
+    if "impact" in by_field or "urgency" in by_field:
+        _recheck_priority(plan, notes, flags, ticket, by_field.get("impact", ticket.impact),
+                          by_field.get("urgency", ticket.urgency), team, ref)
+    if flags != ticket.flags:
+        routed = ("unsupported" in flags) != ("unsupported" in ticket.flags)
+        rule = (REQUEST_ROUTE if ticket.type in ("request", "case") else ROUTE) if routed \
+            else PRIORITY
+        plan.add(SetField(ticket.id, rule, "the flags after the correction", field="flags",
+                          value=flags))
+    return plan, notes
+
+
+def _reroute(plan: Plan, notes: list[str], flags: list[str], t: Ticket, service: str,
+             agency: str | None, ref: Reference, force: bool) -> str:
+    """Route `t` to the team of its corrected service (see `consequences`); the owning team
+    after the plan."""
+    rule = REQUEST_ROUTE if t.type in ("request", "case") else ROUTE
+    if t.type == "task":
+        plan.add(Finding(t.id, rule, "a task is worked by its parent's team: not routed"))
+        return t.team
+    if t.status == "new":
+        held = [f for f in t.flags if f in ("needs-service", "unsupported")]
+        again = " --recheck" if held else ""
+        plan.add(Finding(t.id, rule, f"not routed yet: triage routes it to {service!r}'s team "
+                                      f"(sdesk triage {t.id}{again})"))
+        return t.team
+    if not t.is_open:
+        plan.add(Finding(t.id, rule, f"{t.status}: the service is corrected in the record; "
+                                      "not routed"))
+        return t.team
+    owner = next((team for team in ref.teams.values() if team.name == t.team), None)
+    if owner is not None and owner.provides(service):
+        plan.add(Finding(t.id, rule, f"{owner.name} provides {service!r}: it stays there"))
+        return t.team
+    if owner is not None and owner.kind in ROUTED_BY_KIND and t.type == "request":
+        plan.add(Finding(t.id, rule, f"{owner.name} owns this request by its kind "
+                                      "(request-2/-4), not its service: not routed (sdesk "
+                                      f"escalate {t.id} --to TEAM moves it)"))
+        return t.team
+    provider = ref.teams_for_service(service)[0]  # ref.service() checked one provides it
+    agency = t.requester.agency if agency is None else agency
+    supported = not agency or provider.supports_agency(agency)
+    target = provider.name if supported else ref.service_desk
+    if t.assignee and not force:
+        raise ValidationError(
+            f"{t.id} is assigned to {t.assignee}: {service!r} is {provider.name}'s, so the "
+            f"correction routes it to {target} unassigned; add --force to do so")
+    if t.assignee:
+        plan.add(Assign(t.id, rule, f"{t.assignee} hands it on: the new service is "
+                                     f"{provider.name}'s", value=""))
+    if owner is None or owner.kind != "service-desk":
+        plan.add(reassignment(t, rule, "a correction's re-route counts as a reassignment"))
+    if supported:
+        plan.add(Route(t.id, rule, f"{service!r} is provided by {provider.name}",
+                       value=provider.name))
+        if t.status != "triaged" and not t.on_hold:
+            plan.add(SetStatus(t.id, rule, f"in {provider.name}'s unassigned queue",
+                               value="triaged"))
+        taken = f", taken from {t.assignee}" if t.assignee else ""
+        notes.append(f"Re-routed {t.team} -> {provider.name}: {service!r} is provided by "
+                     f"{provider.name}{taken}")
+        return provider.name
+    _hand_back(plan, notes, flags, t, rule, service,
+               f"{agency} is not on {provider.name}'s Supported Agencies list", ref)
+    return ref.service_desk
+
+
+def _hand_back(plan: Plan, notes: list[str], flags: list[str], t: Ticket, rule: str,
+               service: str, why: str, ref: Reference) -> None:
+    """The guide's "send it back to the Service Desk" (as triage's hand-back): unassigned
+    queue, flag `unsupported`, the leads told."""
+    plan.add(Route(t.id, rule, f"back to {ref.service_desk}: {why}", value=ref.service_desk))
+    plan.add(SetStatus(t.id, rule, "back in the Service Desk's unassigned queue", value="new"))
+    if "unsupported" not in flags:
+        flags.append("unsupported")
+    taken = f" (taken from {t.assignee})" if t.assignee else ""
+    notes.append(f"Handed back to {ref.service_desk}{taken}: {why}")
+    plan.add(Notify(t.id, rule, f"tell {ref.leads_email}", to=(ref.leads_email,),
+                    subject="Handed back to the Service Desk: unsupported",
+                    body=f"{t.id} {t.title}\nService corrected to {service!r}: {why}.\n"))
+
+
+
+
+def _recheck_priority(plan: Plan, notes: list[str], flags: list[str], t: Ticket, impact: int,
+                      urgency: int, team_name: str, ref: Reference) -> None:
+    """The priority against the matrix for the corrected impact and urgency (`consequences`)."""
+    if not t.is_open:
+        plan.add(Finding(t.id, PRIORITY, f"{t.status}: priority not checked again"))
+        return
+    chart = ref.sla
+    expected = chart.priority_for(impact, urgency)
+    flagged = "priority-review" in flags
+    if expected == t.priority:
+        plan.add(Finding(t.id, PRIORITY, f"P{t.priority} matches the SLA chart for impact "
+                                         f"{impact} x urgency {urgency}"))
+        if flagged:
+            flags.remove("priority-review")
+            notes.append(f"P{t.priority} fits impact {impact} x urgency {urgency} again: the "
+                         "priority review flag is cleared")
+        return
+    why = (f"P{t.priority} ({chart.target(t.priority).name}) but impact {impact} x urgency "
+           f"{urgency} gives P{expected} ({chart.target(expected).name})")
+    if flagged:
+        plan.add(Finding(t.id, PRIORITY, f"{why}: already flagged for the supervisor's decision"))
+        return
+    team = next((x for x in ref.teams.values() if x.name == team_name), None)
+    supervisor = (team or ref.team(ref.service_desk)).supervisor
+    flags.append("priority-review")
+    notes.append(f"Priority does not match the SLA chart: {why}. Flagged for {supervisor}; the "
+                 "supervisor decides (sdesk priority).")
+    plan.add(Finding(t.id, PRIORITY, f"{why}: flagged for {supervisor}, who decides (sdesk "
+                                     f"priority {t.id} {expected} --reason '...')"))
+    plan.add(Notify(t.id, PRIORITY, f"tell {supervisor}", to=(supervisor,),
+                    subject="Priority review",
+                    body=f"{t.id} {t.title}\nCorrected: {why}.\nTo change it: sdesk priority "
+                         f"{t.id} {expected} --reason '...'\nTo keep it: sdesk priority {t.id} "
+                         f"{t.priority} --reason '...'\n"))
