@@ -1,7 +1,7 @@
 """python -m bench: build stores of each size, time every command as a process, print a table.
 
     .venv/bin/python -m bench                      # 10,000, 100,000 and 300,000 tickets, 5 runs
-    .venv/bin/python -m bench --sizes 1000000      # make bench-1m
+    .venv/bin/python -m bench --sizes 1000000      # make bench-1m (3 folder levels)
     .venv/bin/python -m bench --sizes 2000 --runs 3
     .venv/bin/python -m bench --untuned            # the same without sdesk's git settings
 """
@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the stores afterwards")
     parser.add_argument("--untuned", action="store_true",
                         help="undo sdesk init's git settings (split index...) to compare")
+    parser.add_argument("--folder-levels", type=int, choices=(2, 3), default=0,
+                        help="ticket folder levels of the stores (default: 3 from 500,000 "
+                        "tickets, else 2; docs/ticket-format.md)")
     parser.add_argument("--sdesk", default=str(Path(sys.executable).with_name("sdesk")),
                         help="the sdesk executable to time (default: next to this python)")
     args = parser.parse_args(argv)
@@ -47,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Result] = []
     try:
         for size in sizes:
-            results.append(run_size(workdir, size, args.runs, args.sdesk, args.untuned))
+            results.append(run_size(workdir, size, args.runs, args.sdesk, args.untuned,
+                                    args.folder_levels))
     finally:
         if not args.keep and args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -91,6 +95,7 @@ def report(results: list[Result], runs: int, seconds: float, load_before: float,
             f"{result.commit_object_disk_bytes / 1024:.1f} KiB on disk "
             f"({result.commit_object_bytes / 1024:.1f} KiB uncompressed; target "
             f"{OBJECT_TARGET_BYTES // 1024} KiB: {ok}).")
+    lines += [""] + [note for result in results for note in result.notes]
     return "\n".join(lines)
 
 

@@ -97,7 +97,8 @@ class Bench:
         return [row["id"] for row in json.loads(self.sdesk_out("list", "--json", *args))]
 
 
-def run_size(workdir: Path, size: int, runs: int, sdesk: str, untuned: bool = False) -> Result:
+def run_size(workdir: Path, size: int, runs: int, sdesk: str, untuned: bool = False,
+             folder_levels: int = 0) -> Result:
     root = workdir / f"store-{size}"
     shutil.rmtree(root, ignore_errors=True)
     # Exactly 1% of the store waits in the Service Desk's new queue (1,000 at 100,000: the
@@ -107,8 +108,13 @@ def run_size(workdir: Path, size: int, runs: int, sdesk: str, untuned: bool = Fa
         queues.append(("triaged", DESKTOP, min(1000, size // 10)))
     print(f"building a store of {size:,} tickets in {root} ...", file=sys.stderr, flush=True)
     start = time.perf_counter()
-    build_store(root, size, sdesk=sdesk, queues=queues)
+    # A million-ticket store uses 3 folder levels (docs/ticket-format.md), smaller ones 2.
+    levels = folder_levels or (3 if size >= 500_000 else 2)
+    steps = build_store(root, size, sdesk=sdesk, queues=queues, folder_levels=levels)
     result = Result(size, time.perf_counter() - start)
+    result.notes.append(f"{size:,} tickets, {levels} folder levels: store built in "
+                        f"{result.build_seconds:.0f} s ({steps})")
+    print(f"  {result.notes[-1]}", file=sys.stderr, flush=True)
     if untuned:
         for key, _ in GIT_TUNING:
             git(["config", "--unset", key], root)

@@ -59,6 +59,7 @@ COMMANDS: dict[str, str] = {
     "sweep": "sdesk.commands.sweep:sweep",
     "handover": "sdesk.commands.handover:handover",
     "reindex": "sdesk.commands.reindex:reindex",
+    "migrate-folders": "sdesk.commands.migrate:migrate_folders",
     "sync": "sdesk.commands.sync:sync",
     "check": "sdesk.commands.check:check",
     "install-hooks": "sdesk.commands.sync:install_hooks",
@@ -131,6 +132,8 @@ SUMMARIES: dict[str, str] = {
                 "waiting.",
     "reindex": "Rebuild the summary index (.git/sdesk/index*.sqlite) by reading every "
                "ticket file.",
+    "migrate-folders": "Move every ticket file to the store layout of LEVELS folder levels "
+                       "(2, or 3 for a million tickets) in one commit.",
     "sync": "Fetch the remote, merge its changes with yours (ticket files through the sdesk"
             " merge driver: no conflict markers, nothing lost), and push.",
     "check": "Validate the store: every ticket file's schema, reference files, duplicate "

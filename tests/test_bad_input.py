@@ -336,6 +336,10 @@ CASES: list[tuple[str, list[str], str | None, str | None]] = [
     # reindex, check, sync, hooks, merge driver
     ("check-broken-ticket", ["check", "--no-recover"], "broken-ticket", REPORT),
     ("reindex-broken-ticket", ["reindex"], "broken-ticket", REPORT),
+    ("migrate-folders-four", ["migrate-folders", "4"], None, USAGE),
+    ("migrate-folders-words", ["migrate-folders", "three"], None, USAGE),
+    ("migrate-folders-uncommitted-ticket", ["migrate-folders", "3"], "broken-ticket", None),
+    ("migrate-folders-broken-settings", ["migrate-folders", "3"], "broken-settings", None),
     ("sync-no-remote", ["sync"], None, None),
     ("sync-remote-option-like", ["sync", "--remote", "--upload-pack=touch x"], None, None),
     ("install-hooks-foreign", ["install-hooks"], "foreign-hook", None),

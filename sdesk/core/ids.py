@@ -16,7 +16,12 @@ the odds and the prefix-length figures).
 
 The file of a ticket is tickets/<r1>/<r2>/<ID>.toml where r1 r2 are the first two random
 characters: 1,024 folders, about 100 files each at 100,000 tickets, so a commit rewrites a few
-small tree objects instead of one huge folder.
+small tree objects instead of one huge folder. A store meant for a million tickets sets
+`[store] folder_levels = 3` (`sdesk migrate-folders 3` moves an existing store in one commit):
+tickets/<r1>/<r2>/<block>/<ID>.toml, where <block> is the first character of the run of eight
+the third random character falls in (0, 8, G or R): 4,096 folders, about 240 files each at
+1,000,000, so one commit's new git objects stay under 16 KiB while the index's freshness check
+stats 4,096 folders, not 32,768 (docs/ticket-format.md has the figures).
 """
 
 from __future__ import annotations
@@ -68,13 +73,33 @@ def is_valid(ticket_id: str) -> bool:
     return bool(ID_PATTERN.match(ticket_id))
 
 
-def relative_path(ticket_id: str) -> str:
-    """Path of the ticket file relative to the store, with forward slashes."""
+FOLDER_LEVELS = (2, 3)  # the two layouts of ticket folders ([store] folder_levels)
+BLOCK = 8  # characters per third-level folder: 32 / 8 = 4 folders under each second level
+
+
+def block(char: str) -> str:
+    """The third-level folder of a random character: the first character of its run of
+    eight in ALPHABET (0-7 -> 0, 8-F -> 8, G-Q -> G, R-Z -> R)."""
+    return ALPHABET[ALPHABET.index(char) // BLOCK * BLOCK]
+
+
+def relative_path(ticket_id: str, levels: int = 2) -> str:
+    """Path of the ticket file relative to the store, with forward slashes, in a store of
+    `levels` folder levels (2: tickets/R1/R2/ID.toml; 3: tickets/R1/R2/BLOCK/ID.toml).
+    ValueError for a string that is not a ticket ID."""
     if not is_valid(ticket_id):
         raise ValueError(f"not a ticket ID: {ticket_id!r}")
     body = ticket_id.split("-", 1)[1]
     first = TIME_CHARS if len(body) == BODY_CHARS else 0  # where the random characters start
+    if levels == 3:
+        return (f"tickets/{body[first]}/{body[first + 1]}/{block(body[first + 2])}/"
+                f"{ticket_id}.toml")
     return f"tickets/{body[first]}/{body[first + 1]}/{ticket_id}.toml"
+
+
+def levels_of(rel: str) -> int:
+    """The folder levels of a ticket file's path relative to the store (tickets/A/B/X.toml: 2)."""
+    return rel.count("/") - 1
 
 
 def short_length(body: str, neighbours: tuple[str | None, str | None]) -> int:

@@ -77,6 +77,13 @@ def _text(*, required: bool = False) -> Callable[[Any], str]:
     return parse
 
 
+def _levels(value: Any) -> int:
+    if isinstance(value, bool) or value not in (2, 3):
+        raise ValueError("must be 2 or 3 (the ticket folder layout; change it with "
+                         "`sdesk migrate-folders`, which moves the files)")
+    return int(value)
+
+
 def _flag(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError("must be true or false")
@@ -150,6 +157,7 @@ def _no_password(value: Any) -> str:
 KEYS: tuple[Key, ...] = (
     Key("store", "name", "", _text()),
     Key("store", "timezone", "America/Chicago", _zone),
+    Key("store", "folder_levels", 2, _levels),
     Key("ids", "incident", "INC", _prefix),
     Key("ids", "request", "REQ", _prefix),
     Key("ids", "case", "CASE", _prefix),

@@ -172,8 +172,14 @@ class Store:
 
     # -- paths ----------------------------------------------------------------------------
 
+    @cached_property
+    def folder_levels(self) -> int:
+        """2 or 3: the ticket folder layout of this store (`[store] folder_levels`, sdesk/ids.py)."""
+        levels: int = self.setting("store", "folder_levels")
+        return levels
+
     def path_of(self, ticket_id: str) -> Path:
-        return self.root / ids.relative_path(ticket_id)
+        return self.root / ids.relative_path(ticket_id, self.folder_levels)
 
     def git_path(self, path: Path) -> str:
         """Path relative to the git work tree top, as git names it."""

@@ -63,15 +63,16 @@ def parse_ticket(data: bytes, rel: str) -> Ticket | Problem:
         return Problem(rel, "", f"not UTF-8 text (byte {exc.start})")
     except SdeskError as exc:
         return _from_error(rel, exc.message)
-    expected = ""
     try:
-        expected = ids.relative_path(ticket.id)
+        # Either layout (sdesk/ids.py); a file at the wrong depth for the store is a stray.
+        placed = [ids.relative_path(ticket.id, levels) for levels in ids.FOLDER_LEVELS]
     except ValueError:
         return Problem(rel, "id", f"not a valid ticket ID: {ticket.id!r}")
     name = Path(rel).stem
     if name != ticket.id:
         return Problem(rel, "id", f"file says {ticket.id!r}, its name says {name!r}")
-    if not rel.endswith(expected):
+    if not any(rel.endswith(path) for path in placed):
+        expected = placed[min(len(placed), max(1, rel.count("/") - 2)) - 1]
         return Problem(rel, "id", f"misplaced: {ticket.id} belongs in {expected}")
     return ticket
 
@@ -81,7 +82,8 @@ STORE_PARTS = ("tickets", "kb", "outbox", "reference", "sdesk.toml", ".gitattrib
 
 def ticket_files(store: Store) -> Iterator[Path]:
     """Ticket files in shard folders, never through a link (links are reported apart)."""
-    for path in sorted(store.tickets_dir.glob("*/*/*.toml")):
+    pattern = "/".join(["*"] * (store.folder_levels + 1)) + ".toml"
+    for path in sorted(store.tickets_dir.glob(pattern)):
         if not link_in(store.root, path):
             yield path
 
@@ -143,7 +145,8 @@ def check_store(store: Store) -> list[Problem]:
         if stray.is_file() and not stray.name.startswith(".") and \
                 not link_in(store.root, stray):
             rel = stray.relative_to(store.root).as_posix()
-            if stray.suffix != ".toml" or len(stray.relative_to(store.tickets_dir).parts) != 3:
+            if stray.suffix != ".toml" or \
+                    len(stray.relative_to(store.tickets_dir).parts) != store.folder_levels + 1:
                 problems.append(Problem(rel, "", "not a ticket file in a shard folder"))
     for ticket_id, where in paths.items():
         if len(where) > 1:
