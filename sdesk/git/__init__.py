@@ -7,6 +7,7 @@ Commits use plumbing (update-index, write-tree, commit-tree, update-ref) because
 from __future__ import annotations
 
 import os
+import struct
 import subprocess
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -239,21 +240,38 @@ def uncommitted(top: Path, paths: Iterable[str]) -> list[str]:
 
 
 def _tree_by_folders(top: Path, git_dir: Path, head: str, paths: list[str], listing: str) -> str:
-    """The commit's tree from HEAD's trees along `paths` while `update-index` records the same
-    paths in git's index (the one step that reads the whole index, in parallel); "" when the
-    change has a shape left to git (the caller then uses the index)."""
+    """The commit's tree from HEAD's trees along `paths`, then git's index updated for the
+    same paths by rewriting only the small file of its split index (sdesk/git/splitindex.py); ""
+    when the change has a shape left to git (the caller then uses the index)."""
     from sdesk.git import gittree
 
-    updater = start(["update-index", "--add", "--remove", "-z", "--stdin"], top,
-                    input=listing.encode(), keep_lock=True)
-    tree = ""
+    blobs: dict[str, tuple[bytes, bytes]] = {}
     try:
-        tree = gittree.build_tree(top, git_dir, head, paths)
+        tree = gittree.build_tree(top, git_dir, head, paths, blobs)
     except gittree.Unsupported:
-        tree = ""
-    finally:
-        finish(updater)
+        return ""
+    update_index(top, git_dir, paths, blobs, listing)
     return tree
+
+
+def update_index(top: Path, git_dir: Path, paths: list[str],
+                 blobs: dict[str, tuple[bytes, bytes]], listing: str) -> None:
+    """Record `paths` (present ones with their (mode, blob id) in `blobs`, the others deleted)
+    in git's index: in the small file of a split index when it can (its cost does not grow
+    with the store), else by `git update-index` (which reads the whole index). Every
+    SPLIT_MAX commits git folds the small file into a new shared index."""
+    from sdesk.git import splitindex
+
+    changes = [splitindex.Change(p, blobs[p][1] if p in blobs else None,
+                                 int(blobs[p][0], 8) if p in blobs else 0) for p in paths]
+    args = ["update-index", "--add", "--remove", "-z", "--stdin"]
+    try:
+        if splitindex.update(top, git_dir, changes):
+            return
+        args = ["-c", "splitIndex.maxPercentChange=0", *args]  # fold into a new shared index
+    except (splitindex.Unsupported, OSError, ValueError, IndexError, struct.error):
+        pass  # an index this reader does not follow (or a git command holds its lock)
+    run(args, top, input=listing, keep_lock=True)
 
 
 def _tree_from_index(top: Path, git_dir: Path, head: str, paths: list[str], listing: str) -> str:

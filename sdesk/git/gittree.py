@@ -41,10 +41,12 @@ class Unsupported(Exception):
 Tree = dict[bytes, tuple[bytes, bytes]]  # entry name -> (mode, 20-byte object id)
 
 
-def build_tree(top: Path, git_dir: Path, head: str, paths: Sequence[str]) -> str:
+def build_tree(top: Path, git_dir: Path, head: str, paths: Sequence[str],
+               blobs_out: dict[str, tuple[bytes, bytes]] | None = None) -> str:
     """The root tree id of HEAD with `paths` (relative to `top`, '/'-separated) set to the
     files now in the work tree, or removed where the file is gone. Writes the new blob and
-    tree objects; raises Unsupported for shapes it leaves to git, GitError when git fails."""
+    tree objects; raises Unsupported for shapes it leaves to git, GitError when git fails.
+    `blobs_out` receives {path: (mode, 20-byte blob id)} of the files present."""
     if any("\n" in p or "\0" in p for p in paths):
         raise Unsupported("a path with a line break")
     present = [p for p in paths if os.path.lexists(top / p)]
@@ -61,6 +63,8 @@ def build_tree(top: Path, git_dir: Path, head: str, paths: Sequence[str]) -> str
             if old is not None and old[0] == TREE_MODE:
                 raise Unsupported(f"{path} was a folder")
             tree[name] = (mode, blobs[path])
+            if blobs_out is not None:
+                blobs_out[path] = (mode, blobs[path])
         else:
             tree.pop(name, None)
     return _write_up(git_dir, trees, folders)

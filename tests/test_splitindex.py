@@ -1,0 +1,123 @@
+"""git's index updated by rewriting only the small file of a split index (sdesk/splitindex.py).
+
+Every check here is against real git: after each sdesk commit, `git ls-files -s` must list
+exactly HEAD's tree, `git status` must be clean, and a later edit must show as modified.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from sdesk import git
+from sdesk.git import splitindex
+
+ME = git.Identity("Dana Dispatcher", "dana@omes.ok.gov")
+
+
+def sh(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
+                          text=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "r"
+    root.mkdir()
+    sh(root, "init", "-q")
+    sh(root, "config", "core.splitIndex", "true")
+    for i in range(60):
+        folder = root / "tickets" / f"{i % 4}" / f"{i % 3}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"T-{i:03d}.toml").write_text(f"n = {i}\n")
+    sh(root, "add", ".")
+    sh(root, "-c", "user.name=x", "-c", "user.email=x@y", "commit", "-qm", "start")
+    sh(root, "update-index", "--split-index")
+    return root
+
+
+def consistent(repo: Path) -> None:
+    staged = sorted(sh(repo, "ls-files", "-s").splitlines())
+    tree = sorted(f"{m} {o} 0\t{p}" for m, _, o, p in
+                  (line.replace("\t", " ", 1).split(" ", 3)
+                   for line in sh(repo, "ls-tree", "-r", "HEAD").splitlines()))
+    assert staged == tree
+    assert sh(repo, "status", "--porcelain") == ""
+
+
+def test_bitmaps_read_back_what_was_written() -> None:
+    rng = random.Random(3)
+    for size in (0, 1, 5, 70, 400):
+        bits = {rng.randrange(0, 3_000_000) for _ in range(size)} | ({63, 64, 65} if size else set())
+        data = splitindex.ewah_bytes(bits)
+        assert splitindex.ewah_bits(data, 0) == (bits, len(data))
+
+
+def test_random_commits_keep_the_index_equal_to_head(repo: Path) -> None:
+    rng = random.Random(17)
+    files = sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*.toml"))
+    for step in range(40):
+        changed: set[str] = set()
+        for _ in range(rng.randint(1, 3)):
+            kind = rng.random()
+            if kind < 0.5 and files:
+                path = rng.choice(files)
+                (repo / path).write_text(f"step = {step}\n")
+            elif kind < 0.8:
+                path = f"tickets/{rng.randint(0, 5)}/{rng.randint(0, 3)}/N-{step}-{len(changed)}.toml"
+                (repo / path).parent.mkdir(parents=True, exist_ok=True)
+                (repo / path).write_text(f"new = {step}\n")
+                files.append(path)
+            elif files:
+                path = files.pop(rng.randrange(len(files)))
+                (repo / path).unlink()
+            changed.add(path)
+        git.commit_paths(repo, changed, f"step {step}\n", ME)
+        consistent(repo)
+        if step % 7 == 3:  # git itself rewrites the index in between (status, refresh)
+            sh(repo, "update-index", "--refresh")
+            sh(repo, "status")
+    sh(repo, "fsck", "--strict")
+    edited = files[0]
+    (repo / edited).write_text("by hand\n")
+    assert sh(repo, "status", "--porcelain").strip() == f"M {edited}"
+
+
+def test_sdesk_commits_leave_the_shared_index_alone(repo: Path) -> None:
+    shared = sorted((repo / ".git").glob("sharedindex.*"))
+    for i in range(30):  # half the entries: git itself would have made a new shared index
+        path = repo / "tickets" / "2" / "2" / f"T-{i:03d}.toml"
+        path.write_text(f"changed = {i}\n")
+        git.commit_paths(repo, [path.relative_to(repo).as_posix()], f"c{i}\n", ME)
+    assert sorted((repo / ".git").glob("sharedindex.*")) == shared
+    assert (repo / ".git" / "sdesk" / f"shared-{shared[0].name[12:]}.paths").is_file()
+    consistent(repo)
+
+
+def test_a_full_small_file_is_folded_into_a_new_shared_index(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(splitindex, "SPLIT_MAX", 3)
+    before = {p.name for p in (repo / ".git").glob("sharedindex.*")}
+    for i in range(5):
+        path = repo / "tickets" / "0" / "0" / f"T-{i:03d}.toml"
+        path.write_text(f"again = {i}\n")
+        git.commit_paths(repo, [path.relative_to(repo).as_posix()], f"c{i}\n", ME)
+        consistent(repo)
+    assert {p.name for p in (repo / ".git").glob("sharedindex.*")} - before
+
+
+@pytest.mark.parametrize("setup", [["update-index", "--no-split-index"],
+                                   ["update-index", "--index-version", "4"]])
+def test_an_index_left_to_git_is_updated_by_git(repo: Path, setup: list[str]) -> None:
+    if "--no-split-index" in setup:
+        sh(repo, "config", "core.splitIndex", "false")
+    sh(repo, *setup)
+    path = repo / "tickets" / "1" / "1" / "T-001.toml"
+    path.write_text("changed = true\n")
+    with pytest.raises(splitindex.Unsupported):
+        splitindex.read(repo / ".git" / "index")
+    git.commit_paths(repo, ["tickets/1/1/T-001.toml"], "by git\n", ME)
+    consistent(repo)
