@@ -69,7 +69,7 @@ def commit(mode: str, root: Path) -> None:
     elif mode == "noidx":
         git.update_index = lambda *args: None  # type: ignore[assignment]
     elif mode == "git":
-        from sdesk import splitindex
+        from sdesk.git import splitindex
 
         def refuse(*args: object) -> bool:
             raise splitindex.Unsupported("bench: git's own update-index")

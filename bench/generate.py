@@ -220,7 +220,7 @@ def build_store(root: Path, count: int, seed: int = 7, sdesk: str = "sdesk",
     env = {**os.environ, **GIT_ENV}
     subprocess.run([sdesk, "init", str(root)], check=True, env=env, capture_output=True)
     if folder_levels != 2:
-        from sdesk import relayout
+        from sdesk.store import relayout
 
         relayout.set_levels(Store(root), folder_levels)
     steps.done("sdesk init")

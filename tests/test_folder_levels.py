@@ -12,8 +12,8 @@ import subprocess
 import pytest
 from conftest import Desk
 
-from sdesk import ids
-from sdesk.index import _shard_mtimes
+from sdesk.core import ids
+from sdesk.store.index import _shard_mtimes
 
 
 def test_three_levels_put_a_block_folder_under_the_two_random_characters() -> None:
@@ -79,8 +79,7 @@ def test_migrate_again_does_nothing_and_back_to_two_levels_works(desk: Desk) -> 
 def test_an_interrupted_migration_carries_on_when_run_again(desk: Desk) -> None:
     tid = desk.new("-T", "Printer jam", "--email", "ana.ruiz@omes.ok.gov", "--agency", "OMES")
     # killed after the setting was written and the file moved, before the commit
-    from sdesk import relayout
-    from sdesk.store import Store
+    from sdesk.store import Store, relayout
 
     store = Store(desk.root)
     relayout.set_levels(store, 3)

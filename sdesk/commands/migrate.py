@@ -26,8 +26,8 @@ def migrate_folders(app: App, levels: int) -> None:
     """
     import time
 
-    from sdesk import relayout
-    from sdesk.index import Index, remove_index_files
+    from sdesk.store import relayout
+    from sdesk.store.index import Index, remove_index_files
 
     store = app.store
     start = time.monotonic()

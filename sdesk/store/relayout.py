@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sdesk import git, ids
-from sdesk.errors import SdeskError
+from sdesk import git
+from sdesk.core import ids
+from sdesk.core.errors import SdeskError
 
 if TYPE_CHECKING:
     from sdesk.store import Store
