@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folder-levels", type=int, choices=(2, 3), default=0,
                         help="ticket folder levels of the stores (default: 3 from 500,000 "
                         "tickets, else 2; docs/ticket-format.md)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="time the stores already in --workdir (store-N) instead of "
+                        "building them again")
     parser.add_argument("--sdesk", default=str(Path(sys.executable).with_name("sdesk")),
                         help="the sdesk executable to time (default: next to this python)")
     args = parser.parse_args(argv)
@@ -51,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for size in sizes:
             results.append(run_size(workdir, size, args.runs, args.sdesk, args.untuned,
-                                    args.folder_levels))
+                                    args.folder_levels, args.reuse))
     finally:
         if not args.keep and args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -73,8 +76,9 @@ def report(results: list[Result], runs: int, seconds: float, load_before: float,
         "|---:|---|---:|---:|---:|---:|---:|---|",
     ]
     for result in results:
-        lines.append(f"| {result.size:,} | (store built: files + one git commit) | "
-                     f"{result.build_seconds:.1f} | | | | | |")
+        if result.build_seconds:
+            lines.append(f"| {result.size:,} | (store built: files + one git commit) | "
+                         f"{result.build_seconds:.1f} | | | | | |")
         times, memory = targets(result.size)
         for t in result.timings:
             target = times.get(t.name)
