@@ -22,6 +22,7 @@ from sdesk.core import ids, untrusted
 from sdesk.core.errors import (
     AmbiguousId,
     LockTimeout,
+    SdeskError,
     StoreNotFound,
     TicketFileError,
     TicketNotFound,
@@ -175,8 +176,14 @@ class Store:
     @cached_property
     def folder_levels(self) -> int:
         """2 or 3: the ticket folder layout of this store (`[store] folder_levels`, sdesk/ids.py)."""
-        levels: int = self.setting("store", "folder_levels")
-        return levels
+        # Read on its own, so `sdesk check` still finds the files when another key is bad
+        # (the bad key is reported there); a bad value itself means the default layout.
+        try:
+            given = self.config.get("store", {})
+        except SdeskError:  # sdesk.toml is not TOML at all: check says so
+            return 2
+        levels = given.get("folder_levels", 2) if isinstance(given, dict) else 2
+        return levels if levels in (2, 3) and not isinstance(levels, bool) else 2
 
     def path_of(self, ticket_id: str) -> Path:
         return self.root / ids.relative_path(ticket_id, self.folder_levels)
