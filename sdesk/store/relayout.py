@@ -12,8 +12,8 @@ Every step can be run again after an interruption and carries on where it stoppe
    run knows it is resuming);
 2. move each ticket file in the work tree to its path in the new layout (found at either
    depth); remove the emptied folders;
-3. commit: HEAD's tree with each ticket path of the old depth removed and added at the new one
-   (a temporary git index; the blobs are unchanged, so no file is read);
+3. commit: HEAD's tree with each ticket path of the old depth moved to the new one (a temporary
+   git index filled in git's order; the blobs are unchanged, so no file is read);
 4. git's own index: `read-tree HEAD` and a refresh (so `git status` is clean), then the summary
    index is rebuilt (every path changed).
 """
@@ -112,41 +112,45 @@ def set_levels(store: Store, levels: int) -> None:
 
 def commit(store: Store, levels: int, message: str) -> tuple[int, str]:
     """Step 3: one commit moving every ticket path of HEAD to `levels` and recording
-    sdesk.toml; (paths moved, commit id). Nothing is committed when HEAD is already there."""
+    sdesk.toml; (paths moved, commit id). Nothing is committed when HEAD is already there.
+
+    The commit's tree comes from a temporary index filled with HEAD's whole listing, ticket
+    paths renamed, in git's order: git then appends each entry (removing and adding a million
+    entries one by one in a copy of HEAD's index moves the array at every step: hours)."""
     top, git_dir = store.top, store.git_dir
     head = git.read_head(git_dir)
-    prefix = store.git_path(store.tickets_dir)
-    listing = git.run(["ls-tree", "-r", "-z", "--full-tree", head, "--", prefix], top).stdout
-    lines: list[str] = []
-    moved = 0
-    for entry in listing.split("\0"):
-        if not entry:
-            continue
-        meta, path = entry.split("\t", 1)
-        mode, _, oid = meta.split(" ")
-        rel = path[len(prefix) - len("tickets"):]
-        stem = rel.rpartition("/")[2].removesuffix(".toml")
-        if not ids.is_valid(stem) or ids.levels_of(rel) not in ids.FOLDER_LEVELS:
-            continue
-        target = ids.relative_path(stem, levels)
-        if target == rel:
-            continue
-        new_path = path[:len(path) - len(rel)] + target
-        lines.append(f"0 {'0' * 40}\t{path}")
-        lines.append(f"{mode} {oid}\t{new_path}")
-        moved += 1
+    prefix = store.git_path(store.tickets_dir) + "/"
     config = store.git_path(store.root / CONFIG_NAME)
+    listing = git.run(["ls-tree", "-r", "-z", "--full-tree", head], top).stdout
+    entries: list[tuple[bytes, str]] = []
+    moved = 0
+    for item in listing.split("\0"):
+        if not item:
+            continue
+        meta, path = item.split("\t", 1)
+        if path == config:
+            continue
+        if path.startswith(prefix):
+            rel = "tickets/" + path[len(prefix):]
+            stem = rel.rpartition("/")[2].removesuffix(".toml")
+            if ids.is_valid(stem) and ids.levels_of(rel) in ids.FOLDER_LEVELS:
+                target = ids.relative_path(stem, levels)
+                if target != rel:
+                    path = path[:len(path) - len(rel)] + target
+                    moved += 1
+        entries.append((path.encode("utf-8", "surrogateescape"), f"{meta}\t{path}"))
     if not moved and not git.uncommitted(top, [config]):
         return 0, head
     blob = git.run(["hash-object", "-w", "--", config], top).stdout.strip()
-    lines.append(f"100644 {blob}\t{config}")
+    entries.append((config.encode(), f"100644 blob {blob}\t{config}"))
+    entries.sort()  # git's order: the paths' bytes
     tmp_index = store.state_dir / "relayout.index"
     store.state_dir.mkdir(parents=True, exist_ok=True)
+    tmp_index.unlink(missing_ok=True)
     env = {"GIT_INDEX_FILE": str(tmp_index)}
     try:
-        git.run(["read-tree", head], top, env=env)
         git.run(["update-index", "-z", "--index-info"], top, env=env,
-                input="".join(line + "\0" for line in lines))
+                input="".join(line + "\0" for _, line in entries))
         tree = git.run(["write-tree"], top, env=env).stdout.strip()
     finally:
         tmp_index.unlink(missing_ok=True)
