@@ -66,7 +66,7 @@ def test_migrate_again_does_nothing_and_back_to_two_levels_works(desk: Desk) -> 
     tid = desk.new("-T", "Printer jam", "--email", "ana.ruiz@omes.ok.gov", "--agency", "OMES")
     desk.run("migrate-folders", "3")
     commits = desk.commits()
-    assert "nothing to do" in desk.run("migrate-folders", "3").stdout
+    assert "already in 3 folder levels" in desk.fails("migrate-folders", "3", code=4).stderr
     assert desk.commits() == commits
     desk.run("migrate-folders", "2")
     assert _paths(desk) == [ids.relative_path(tid)]

@@ -19,6 +19,7 @@ def migrate_folders(app: App, levels: int) -> None:
     (docs/ticket-format.md). The commit renames every ticket file and sets
     `[store] folder_levels` in sdesk.toml, so clones that pull it follow. Ticket files and
     sdesk.toml must have no uncommitted changes. If interrupted, run it again: it carries on.
+    Exit code 4 when the store already has that layout.
 
     \b
     Example:
@@ -37,8 +38,9 @@ def migrate_folders(app: App, levels: int) -> None:
         fresh = type(store)(store.root)
         index = Index.open(fresh)
     if not moved.committed:
-        click.echo(f"The ticket files are already in {levels} folder levels; nothing to do.")
-        return
+        from sdesk.core.errors import NothingToDo
+
+        raise NothingToDo(f"the ticket files are already in {levels} folder levels")
     click.echo(f"Moved {moved.committed} ticket files to {levels} folder levels in commit "
                f"{moved.commit[:10]}; indexed {index.count()} tickets "
                f"({time.monotonic() - start:.1f} s).")
