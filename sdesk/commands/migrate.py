@@ -32,12 +32,15 @@ def migrate_folders(app: App, levels: int) -> None:
 
     store = app.store
     start = time.monotonic()
+    from sdesk import git
+
     with store.lock("migrate-folders"):
+        before = git.read_head(store.git_dir)
         moved = relayout.migrate(store, levels)
         remove_index_files(store)
         fresh = type(store)(store.root)
         index = Index.open(fresh)
-    if not moved.committed:
+    if moved.commit == before:
         from sdesk.core.errors import NothingToDo
 
         raise NothingToDo(f"the ticket files are already in {levels} folder levels")
