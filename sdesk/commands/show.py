@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import click
 
@@ -28,6 +27,8 @@ def show(app: App, ticket_id: str, as_json: bool) -> None:
     links = relations(app, ticket)
     files = attachments(app, ticket.id)
     if as_json:
+        import json
+
         from sdesk.procedures.plan import jsonable
 
         data = jsonable(ticket)

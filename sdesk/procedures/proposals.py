@@ -9,7 +9,6 @@ made the proposal and in the plan.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 
 KINDS = ("duplicate", "separation", "trend", "priority", "on-site")
@@ -48,6 +47,8 @@ def settled(flags: Iterable[str], kind: str, key: str) -> str:
 def group_key(ids: Iterable[str]) -> str:
     """A short, stable name for a set of tickets (a trend's reports)."""
     joined = ",".join(sorted(set(ids)))
+    import hashlib  # at use: OpenSSL's load (~2 ms) is not paid by every command that shows flags
+
     return hashlib.sha1(joined.encode(), usedforsecurity=False).hexdigest()[:10]
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sdesk import git
-from sdesk.core import fastread, ids, sla
+from sdesk.core import fastread, ids
 from sdesk.core.errors import SdeskError
 from sdesk.core.model import Ticket, from_document, loads
 from sdesk.core.untrusted import MAX_FILE_BYTES, link_in
@@ -83,6 +83,8 @@ def kpi_values(ticket: Ticket, held_seconds: float) -> dict[str, Any]:
         return {"counted": None, "ttr_clock": None, "ttr_bh": None, "sla_met": None}
     code = ticket.resolution.code if ticket.resolution else ""
     clock = (resolved.timestamp() - ticket.opened_at.timestamp() - held_seconds) / 3600.0
+    from sdesk.core import sla  # at use: a read with a warm index never needs it (~3 ms)
+
     met = sla.resolution_met(ticket)
     return {"counted": int(code not in EXCLUDED_CODES), "ttr_clock": clock, "ttr_bh": None,
             "sla_met": None if met is None else int(met)}
@@ -93,6 +95,8 @@ def row_of(ticket: Ticket) -> dict[str, Any]:
     # Real seconds the SLA clock stood still in spans that have ended (holds, time resolved
     # before a reopen), through sdesk.core.sla's one duration function: the same figure whichever
     # zone objects the times carry (a command's ZoneInfo or a file's fixed offsets).
+    from sdesk.core import sla
+
     held = 60.0 * sum(sla.elapsed_minutes(a, b) for a, b in sla.paused_spans(ticket)
                       if b is not None)
     public = [e.at for e in ticket.journal if e.public]
