@@ -142,12 +142,14 @@ def measure(db: sqlite3.Connection, win: Window, key: Key | None,
     volume by channel and type. `key(column)` is the SQL grouping expression given the time
     column that places a ticket in the window (resolved_at or opened_at); None gives one
     group, 'all'."""
-    params = {"since": win.since, "until": win.until, "now": win.now}
+    params: dict[str, Any] = {"since": win.since, "until": win.until, "now": win.now}
     g_res, g_open = (key("resolved_at"), key("opened_at")) if key else ("'all'", "'all'")
     column = g_res if g_res == g_open and g_res in GROUPS.values() else None  # --by
     kept = "all" if key is None else column  # the sums the index keeps (sdesk/reports/kpi_sums.py)
     if kept and not kpi_sums.usable(db, win.since, win.until):
         kept = None
+    if kept:
+        params["late"] = kpi_sums.late_hours(db, kept, win.until)
     res: dict[Any, dict[str, Any]] = {}
     resolved: dict[Any, int] = {}
     by_priority: dict[str, dict[str, Any]] = {}
@@ -225,7 +227,7 @@ def _at_rank(db: sqlite3.Connection, params: dict[str, Any], name: str, n: int, 
 
 
 def _times_by_column(db: sqlite3.Connection, column: str, sums: dict[Any, dict[str, Any]],
-                     params: dict[str, float], kept: str | None) -> dict[Any, Times]:
+                     params: dict[str, Any], kept: str | None) -> dict[Any, Times]:
     """Median and p90 per value of a ticket column (kpi --by): rank walks inside each group's
     stretch of a (column, time) index; no row leaves SQLite and nothing is sorted."""
     for name in ("clock", "bh"):
