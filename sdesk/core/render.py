@@ -131,6 +131,8 @@ def json_text(value: Any, *, indent: int | None = 2) -> str:
     JSON text, non-ASCII kept as it is: the one JSON writer of sdesk's output. Stored text is
     kept exact (no `printable`): a script reads it back as stored. `indent=None` gives one
     line (JSON lines)."""
+    import json
+
     return json.dumps(value, indent=indent, ensure_ascii=False, default=str)
 
 
