@@ -2,6 +2,7 @@
 
     python -m tests.corpus.measure            # fresh.txt (the default)
     python -m tests.corpus.measure --tune     # tickets.txt
+    python -m tests.corpus.measure --fresh2   # fresh2.txt, the held-out set now
     python -m tests.corpus.measure --tune --compare  # similarity methods side by side
     python -m tests.corpus.measure --tune --errors   # every miss
 
@@ -30,7 +31,8 @@ from sdesk.procedures.similarity import TriageSettings
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).with_name("tickets.txt")  # the tuning set
 FRESH = Path(__file__).with_name("fresh.txt")  # the held-out test set
-SETS = {"tune": CORPUS, "test": FRESH}
+FRESH2 = Path(__file__).with_name("fresh2.txt")  # held out: written after fresh.txt was tuned on
+SETS = {"tune": CORPUS, "test": FRESH, "test2": FRESH2}
 SETTINGS = TriageSettings()  # the defaults of sdesk.toml [triage]
 THRESHOLD = SETTINGS.similarity
 TREND_PEOPLE = SETTINGS.trend_requesters
@@ -246,7 +248,7 @@ def compare(which: str) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    which = "tune" if "--tune" in argv else "test"
+    which = "tune" if "--tune" in argv else "test2" if "--fresh2" in argv else "test"
     path = SETS[which]
     if not path.exists():
         print(f"{path.name} is not there yet: the held-out test set (docs/triage.md)")
