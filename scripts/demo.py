@@ -64,7 +64,7 @@ def main() -> None:
         sdesk(store, "triage", "--all", "--dry-run")
         sdesk(store, "triage", "--all")
         sdesk(store, "assign", "--team", "IS-Desktop Support", "--dry-run")
-        sdesk(store, "assign", "--team", "IS-Desktop Support")
+        sdesk(store, "assign", "--all")
         sdesk(store, "workload", "--team", "IS-Desktop Support")
         sdesk(store, "list", "--status", "assigned", "-n", "5")
         sdesk(store, "kpi")

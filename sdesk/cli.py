@@ -102,7 +102,8 @@ SUMMARIES: dict[str, str] = {
               "that caused them) and their delivery.",
     "mail": "Incoming e-mail: one message from a mail server's pipe (receive) or every new "
             "message of a Maildir or IMAP mailbox (fetch).",
-    "assign": "Assign a ticket (or a team's queue) to a technician and say why, rule by rule.",
+    "assign": "Assign a ticket (or a team's queue, or every team's) to a technician and say "
+              "why, rule by rule.",
     "take": "Assign a ticket to yourself (the technician you are: --actor or the git user), "
             "with the same checks as `assign --to`.",
     "start": "Start work on a ticket: it becomes in-progress, and yours first if nobody has it.",

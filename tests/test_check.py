@@ -23,7 +23,8 @@ def edit(path: Path, old: str, new: str) -> None:
 def test_a_clean_store_checks_ok(desk: Desk) -> None:
     desk.new("-T", "Outlook will not open")
     assert desk.run("check").stdout.strip() == "store ok"
-    assert desk.json("check") == {"ok": True, "recovered": [], "problems": []}
+    assert desk.json("check") == {"schema_version": 2, "ok": True, "recovered": [],
+                                  "problems": []}
 
 
 def test_a_wrong_value_is_one_line_naming_file_and_field(desk: Desk) -> None:

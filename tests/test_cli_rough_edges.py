@@ -157,3 +157,182 @@ def test_list_agency_names_an_unknown_agency_with_did_you_mean(desk):
     assert "'DHS'" in result.stderr and result.stderr.count("\n") == 1
     result = desk.fails("list", "--agency", "NOPE", code=1)
     assert result.stderr.startswith("sdesk: error: unknown agency 'NOPE' (known: OMES")
+
+
+# -- assign --all ------------------------------------------------------------------------------
+
+def test_assign_all_works_every_teams_queue_in_one_commit(desk):
+    from assign_helpers import triage
+
+    desktop = log(desk, "Monitor flickers")
+    email = log(desk, "Outlook will not open", "--service", "Email",
+                team="IS-Email & Collaboration", email="kim.lee@omes.ok.gov")
+    for ticket in (desktop, email):
+        triage(desk, ticket)
+    before = desk.commits()
+    result = desk.run("assign", "--all")
+    assert desk.commits() == before + 1
+    assert result.stderr.startswith("assign: 2 in every team's queue (2 teams); 2 assigned, "
+                                    "0 handed to dispatch, 0 left in the queue")
+    for ticket in (desktop, email):
+        assert desk.ticket(ticket)["status"] == "assigned"
+    assert desk.ticket(desktop)["assignee"] != desk.ticket(email)["assignee"]
+    trailers = desk.git("log", "-1", "--format=%B")
+    assert desktop in trailers and email in trailers
+    result = desk.fails("assign", "--all", code=4)  # nothing left to assign
+    assert "nothing assigned from every team's queue" in result.stderr
+
+
+def test_assign_all_dry_run_changes_nothing_and_takes_a_limit(desk):
+    from assign_helpers import triage
+
+    tickets = [log(desk, f"Monitor {n} flickers", email=f"u{n}@omes.ok.gov") for n in range(3)]
+    for ticket in tickets:
+        triage(desk, ticket)
+    before = desk.snapshot()
+    out = desk.run("assign", "--all", "--dry-run", "--limit", "2").stdout
+    assert desk.snapshot() == before
+    assert sum(t in out for t in tickets) == 2
+
+
+def test_assign_all_refuses_a_ticket_or_team_with_it(desk):
+    ticket = log(desk)
+    assert desk.fails("assign", ticket, "--all", code=2).stderr.startswith(
+        "sdesk: error: give a TICKET_ID, --team TEAM or --all (exactly one)")
+    desk.fails("assign", "--all", "--team", DESKTOP, code=2)
+    desk.fails("assign", "--all", "--to", "dcooper", code=2)
+
+
+# -- completion of values with spaces ----------------------------------------------------------
+
+def _shell(name: str) -> str:
+    """The real shell, or skip; under CI a missing shell fails (.ci/run installs them)."""
+    import shutil
+
+    import pytest
+
+    found = shutil.which(name)
+    if found is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{name} is not installed (CI installs it: .ci/run)")
+        pytest.skip(f"{name} is not installed")
+    return found
+
+
+def _completion_env(desk, tmp_path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    wrapper = bin_dir / "sdesk"
+    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m sdesk "$@"\n')
+    wrapper.chmod(0o755)
+    return {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+            "SDESK_STORE": str(desk.root)}
+
+
+def _bash_inserts(desk, tmp_path, words: list[str]) -> list[str]:
+    """What bash's completion function puts in COMPREPLY for the last of `words`."""
+    import shlex
+
+    script = tmp_path / "sdesk.bash"
+    script.write_text(desk.run("completion", "bash").stdout)
+    program = (f"source {shlex.quote(str(script))}; COMP_WORDS=({shlex.join(words)}); "
+               f"COMP_CWORD={len(words) - 1}; _sdesk_completion sdesk; "
+               'printf "%s\\n" "${COMPREPLY[@]}"')
+    done = subprocess.run([_shell("bash"), "-c", program], env=_completion_env(desk, tmp_path),
+                          capture_output=True, text=True, check=True)
+    return done.stdout.splitlines()
+
+
+def test_bash_completes_a_team_with_spaces_as_one_word(desk, tmp_path):
+    assert _bash_inserts(desk, tmp_path, ["sdesk", "queue", "--team", "IS-D"]) == \
+        ["IS-Desktop\\ Support"]
+    email = _bash_inserts(desk, tmp_path, ["sdesk", "list", "--team", "is-em"])
+    assert email == ["IS-Email\\ \\&\\ Collaboration"]
+    # What bash then reads from the line: one word, the team's name.
+    words = subprocess.run(["bash", "-c", f'set -- --team {email[0]}; printf "%s\\n" "$@"'],
+                           capture_output=True, text=True, check=True).stdout.splitlines()
+    assert words == ["--team", "IS-Email & Collaboration"]
+    # Inside a quote the user opened, the value goes in as it is.
+    assert _bash_inserts(desk, tmp_path, ["sdesk", "queue", "--team", '"IS-D']) == \
+        ["IS-Desktop Support"]
+
+
+def test_fish_offers_a_team_with_spaces_as_one_candidate(desk, tmp_path):
+    script = tmp_path / "sdesk.fish"
+    script.write_text(desk.run("completion", "fish").stdout)
+    done = subprocess.run([_shell("fish"), "-c", f"source {script}; "
+                           "complete -C 'sdesk queue --team IS-E'"],
+                          env=_completion_env(desk, tmp_path), capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.splitlines() == ["IS-Email & Collaboration"]
+
+
+def test_zsh_inserts_a_team_with_spaces_quoted(desk, tmp_path):
+    """A real interactive zsh (driven through zsh/zpty): Tab after `--team IS-E`, then the
+    line is printed one word per line."""
+    script = tmp_path / "sdesk.zsh"
+    script.write_text(desk.run("completion", "zsh").stdout)
+    driver = tmp_path / "drive.zsh"
+    driver.write_text(
+        "zmodload zsh/zpty\n"
+        "zpty z 'zsh -f -i'\n"
+        f"zpty -w z 'autoload -U compinit; compinit -u; source {script}'\n"
+        "zpty -w -n z $'sdesk queue --team IS-E\\t'\n"
+        "sleep 6\n"
+        "zpty -w -n z $'\\x01print -rl -- @@ \\n'\n"
+        "sleep 2\n"
+        "out=''\n"
+        "while zpty -r -t z line; do out+=\"$line\"; done\n"
+        "print -r -- \"$out\"\n"
+        "zpty -d z\n")
+    done = subprocess.run([_shell("zsh"), "-f", str(driver)], env=_completion_env(desk, tmp_path),
+                          capture_output=True, text=True, timeout=60)
+    lines = [line.strip() for line in done.stdout.replace("\r", "").splitlines()]
+    printed = lines[lines.index("@@") + 1:][:4] if "@@" in lines else lines
+    assert printed[:4] == ["sdesk", "queue", "--team", "IS-Email & Collaboration"], \
+        done.stdout[-600:]
+
+
+# -- intake: warn where the guide will miss something, refuse where it cannot be followed ------
+
+def test_new_warns_one_line_each_for_no_requester_agency_or_description(desk):
+    result = desk.run("new", "-T", "Printer jams")
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("sdesk: warning:")]
+    assert [w.split(":")[2].strip().split(" (")[0] for w in warnings] == \
+        ["no requester", "no agency", "no description"]
+    ticket = result.stdout.strip()
+    assert desk.ticket(ticket)["status"] == "new"  # logged all the same
+    full = desk.run("new", "-T", "Printer jams", "--email", "ana.ruiz@omes.ok.gov",
+                    "--agency", "OMES", "-d", "Since noon")
+    assert "warning" not in full.stderr
+    named = desk.run("new", "-T", "Printer jams", "--name", "Ana Ruiz", "--agency", "OMES")
+    assert [line for line in named.stderr.splitlines() if "warning" in line] == \
+        [line for line in warnings if "no description" in line]
+
+
+def test_a_task_is_not_warned_of(desk):
+    parent = log(desk)
+    result = desk.run("new", "-t", "task", "-T", "Replace the cable", "--parent", parent)
+    assert "warning" not in result.stderr
+
+
+def test_an_incident_sent_straight_to_a_team_without_an_agency_is_refused(desk):
+    before = desk.snapshot()
+    result = desk.fails("new", "-T", "Monitor flickers", "--team", DESKTOP, code=1)
+    assert result.stderr.startswith("sdesk: error: an incident for IS-Desktop Support needs "
+                                    "the requester's agency (--agency)")
+    assert result.stderr.count("\n") == 1
+    assert desk.snapshot() == before
+    # The Service Desk can find the agency out; a request's analysis does not read it.
+    desk.run("new", "-T", "Monitor flickers")
+    desk.run("new", "-t", "request", "-T", "New mouse", "--team", DESKTOP)
+    desk.run("new", "-T", "Monitor flickers", "--team", DESKTOP, "--agency", "OMES")
+
+
+def test_requested_technician_takes_a_name_or_at_me_and_refuses_an_unknown_one(desk):
+    ticket = log(desk, "Scanner", "--requested-tech", "Sarah Kimble")
+    assert desk.ticket(ticket)["requested_technician"] == "skimble"
+    desk.run("--actor", "jtran", "set", ticket, "requested_technician=@me")
+    assert desk.ticket(ticket)["requested_technician"] == "jtran"
+    result = desk.fails("new", "-T", "Scanner", "--requested-tech", "nobody", code=1)
+    assert result.stderr.startswith("sdesk: error: unknown technician 'nobody'")

@@ -142,8 +142,9 @@ def test_queue_puts_vip_first_then_earliest_resolve_by(desk: Desk) -> None:
 
 
 def test_list_filters(desk: Desk) -> None:
-    a = desk.new("-T", "Printer jam", "--team", "IS-Desktop Support", "--priority", "2")
-    b = desk.new("-T", "VPN down", "--team", "IS-Network Services")
+    a = desk.new("-T", "Printer jam", "--team", "IS-Desktop Support", "--priority", "2",
+                 "--agency", "OMES")
+    b = desk.new("-T", "VPN down", "--team", "IS-Network Services", "--agency", "OMES")
     assert [r["id"] for r in desk.json("list", "--team", "is-desktop support")] == [a]
     assert [r["id"] for r in desk.json("list", "--text", "vpn")] == [b]
     assert [r["id"] for r in desk.json("list", "--priority", "2")] == [a]

@@ -125,5 +125,6 @@ def test_kb_show_and_list(desk: Desk) -> None:
     write(desk.root, "KB-vpn", "VPN disconnects", "Import the new VPN profile.", ["vpn"])
     assert "Import the new VPN profile." in desk.run("kb", "show", "vpn").stdout
     assert desk.json("kb", "list") == [
-        {"id": "KB-vpn", "tickets": 0, "tags": "vpn", "title": "VPN disconnects"}]
+        {"schema_version": 2, "id": "KB-vpn", "tickets": 0, "tags": ["vpn"],
+         "title": "VPN disconnects"}]
     assert "no knowledge-base article" in desk.fails("kb", "show", "nothing").stderr

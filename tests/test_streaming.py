@@ -33,7 +33,8 @@ def test_rows_are_written_as_they_come(capsys: pytest.CaptureFixture[str], how: 
 
 def test_streamed_json_is_one_array_and_empty_is_empty(capsys: pytest.CaptureFixture[str]) -> None:
     emit(iter([{"id": "A"}, {"id": "B"}]), ["id"], as_json=True)
-    assert json.loads(capsys.readouterr().out) == [{"id": "A"}, {"id": "B"}]
+    assert json.loads(capsys.readouterr().out) == [{"schema_version": 2, "id": "A"},
+                                                   {"schema_version": 2, "id": "B"}]
     emit(iter([]), ["id"], as_json=True)
     assert capsys.readouterr().out == "[]\n"
 

@@ -23,13 +23,17 @@ if TYPE_CHECKING:
               "assign tickets awaiting the supervisor's priority decision too.")
 @click.option("--team", metavar="TEAM", help="Work this team's triaged, unassigned queue "
               "(VIP first, then earliest Resolve By) as one commit.")
-@click.option("--limit", "-n", type=click.IntRange(min=1), help="With --team: at most N tickets "
-              "from the front of the queue.")
+@click.option("--all", "all_teams", is_flag=True, help="Work every team's triaged, unassigned "
+              "queue (in the queue order) as one commit, as `triage --all` does.")
+@click.option("--limit", "-n", type=click.IntRange(min=1), help="With --team or --all: at most N "
+              "tickets from the front of the queue.")
 @plan_options
 @pass_app
 def assign(app: App, ticket_id: str | None, tech: str | None, force: bool, team: str | None,
-           limit: int | None, dry_run: bool, as_json: bool, no_commit: bool) -> None:
-    """Assign a ticket (or a team's queue) to a technician and say why, rule by rule.
+           all_teams: bool, limit: int | None, dry_run: bool, as_json: bool,
+           no_commit: bool) -> None:
+    """Assign a ticket (or a team's queue, or every team's) to a technician and say why, rule by
+    rule.
 
     Exit code 4 means nothing was assigned (nobody fits; the ticket stays in the queue).
 
@@ -39,20 +43,21 @@ def assign(app: App, ticket_id: str | None, tech: str | None, force: bool, team:
       sdesk assign INC-2Q4P --to dcooper
       sdesk triage --team "IS-Desktop Support"
       sdesk assign --team "IS-Desktop Support" --limit 20
+      sdesk assign --all --dry-run
     """
     from sdesk.core.errors import NothingToDo
     from sdesk.store.contexts import assign_context
 
-    if (ticket_id is None) == (team is None):
-        raise click.UsageError("give a TICKET_ID or --team TEAM (not both)")
-    if team is not None and tech:
-        raise click.UsageError("--to works on one ticket, not with --team")
-    if limit is not None and team is None:
-        raise click.UsageError("--limit works with --team")
+    if sum([ticket_id is not None, team is not None, all_teams]) != 1:
+        raise click.UsageError("give a TICKET_ID, --team TEAM or --all (exactly one)")
+    if ticket_id is None and tech:
+        raise click.UsageError("--to works on one ticket, not with --team or --all")
+    if limit is not None and ticket_id is not None:
+        raise click.UsageError("--limit works with --team or --all")
     store = app.store
     with store.lock("assign"):
         ctx = assign_context(store, app.now, app.actor.name)
-        if team is not None:
+        if ticket_id is None:
             plan, subject, nothing, loaded = _queue_plan(app, ctx, team, limit, force)
         else:
             assert ticket_id is not None
@@ -85,20 +90,24 @@ def _set_value(plan: Plan, name: str) -> str:
                  if isinstance(a, SetField) and a.field == name), "")
 
 
-def _queue_plan(app: App, ctx: AssignContext, team: str, limit: int | None, force: bool
-                ) -> tuple[Plan, str, str, dict[str, Ticket]]:
+def _queue_plan(app: App, ctx: AssignContext, team: str | None, limit: int | None,
+                force: bool) -> tuple[Plan, str, str, dict[str, Ticket]]:
+    """One team's queue (`--team`), or every team's (`--all`, team None) in the one queue
+    order; the tally goes to stderr (the plan to stdout)."""
     from sdesk.procedures.assign import assign_queue
     from sdesk.store import queries
 
-    name = ctx.reference.team(team).name
+    name = ctx.reference.team(team).name if team is not None else ""
     ids = queries.assign_queue_ids(app.store.index, name)
     tickets = [app.store.load(i) for i in ids]
     result = assign_queue(tickets, ctx, limit, force)
     summary = (f"{len(result.assigned)} assigned, {len(result.handed_off)} handed to dispatch, "
                f"{len(result.left)} left in the queue")
-    click.echo(f"{name}: {len(tickets)} in the queue; {summary}", err=True)
-    return (result.plan, f"assign {name} queue: {summary}",
-            f"nothing assigned from {name}'s queue ({len(tickets)} triaged, unassigned)",
+    where = f"{name}'s queue" if name else \
+        f"every team's queue ({len({t.team for t in tickets})} teams)"
+    click.echo(f"assign: {len(tickets)} in {where}; {summary}", err=True)
+    return (result.plan, f"assign {name or 'every team'} queue: {summary}",
+            f"nothing assigned from {where} ({len(tickets)} triaged, unassigned)",
             {t.id: t for t in tickets})
 
 

@@ -51,6 +51,8 @@ def set_fields(app: App, ticket_id: str, assignments: tuple[str, ...], force: bo
         if name in wanted:
             raise ValidationError(f"{name} is given twice; give each field once")
         wanted[name] = parse_text(name, raw)
+        if name == "requested_technician" and raw.strip().casefold() == "@me":
+            wanted[name] = app.technician(raw).id  # @me wherever a technician is taken
     _apply(app, ticket_id, wanted, "set", force, dry_run, as_json, no_commit)
 
 

@@ -86,7 +86,9 @@ def _write(app: App, fmt: str, which: TicketFilter, tickets: Iterator[Ticket],
 
     if fmt == "jsonl":
         n = 0
-        for line in exporter.jsonl(tickets):
+        from sdesk.store.index import row_of
+
+        for line in exporter.jsonl(tickets, app.store.tz, row_of):
             out.write(line + "\n")
             n += 1
         return n

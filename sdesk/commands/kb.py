@@ -103,6 +103,7 @@ def kb_list(app: App, as_json: bool, as_csv: bool, fmt: str | None) -> None:
     from sdesk.core.render import emit
     from sdesk.procedures import kb as kbase
 
-    rows = [{"id": a.id, "tickets": len(a.tickets), "tags": " ".join(a.tags), "title": a.title}
+    rows = [{"id": a.id, "tickets": len(a.tickets),
+             "tags": list(a.tags) if as_json else " ".join(a.tags), "title": a.title}
             for a in kbase.load_all(app.store.root)]
     emit(rows, ["id", "tickets", "tags", "title"], as_json=as_json, as_csv=as_csv, fmt=fmt)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -37,58 +37,20 @@ def when(value: float | None, tz: dt.tzinfo) -> str | None:
     return dt.datetime.fromtimestamp(value, tz).strftime("%Y-%m-%d %H:%M")
 
 
-def view(row: sqlite3.Row, tz: dt.tzinfo, full: bool = False, now: dt.datetime | None = None,
+def view(row: sqlite3.Row, tz: dt.tzinfo, now: dt.datetime | None = None,
          colour: bool = False) -> dict[str, Any]:
-    """A ticket row for output; `full` adds everything the index knows (for --json). With
+    """A ticket row for a table or CSV (`--json` prints sdesk.core.ticketjson.summary). With
     `now`, the due times carry the time left or OVERDUE (tables for people)."""
-    if not full:
-        return {
-            "id": row["id"], "type": row["type"], "priority": f"P{row['priority']}",
-            "vip": "VIP" if row["vip"] else "", "status": row["status"], "team": row["team"],
-            "assignee": row["assignee"],
-            "requester": row["requester_name"] or row["requester_email"],
-            "agency": row["agency"], "opened_at": when(row["opened_at"], tz),
-            "respond_by": due_cell(row, "respond_by", tz, now, colour),
-            "resolve_by": due_cell(row, "resolve_by", tz, now, colour),
-            "flags": shown_flags(row["flags"]), "title": row["title"],
-        }
-    return full_view(tz)(row)
-
-
-_HIDDEN = frozenset(("path", "dir", "mtime_ns", "size", "sha", "racy", "body", "import_keys"))
-_TIMES = ("opened_at", "updated_at", "respond_by", "resolve_by", "first_response_at",
-          "assigned_at", "resolved_at", "closed_at", "csat_at", "last_public_at")
-
-
-def full_view(tz: dt.tzinfo) -> Callable[[sqlite3.Row], dict[str, Any]]:
-    """`view(row, tz, full=True)` for many rows of one query: which columns are shown, and
-    which are times, flags and lists, is worked out from the first row's keys, once (9,000
-    rows in `list --json` at 100,000 tickets)."""
-    from operator import itemgetter
-
-    layout: list[Any] = []
-    fromtimestamp = dt.datetime.fromtimestamp
-
-    def one(row: sqlite3.Row) -> dict[str, Any]:
-        if not layout:
-            keys = row.keys()
-            shown = [i for i, k in enumerate(keys) if k not in _HIDDEN]
-            names = [keys[i] for i in shown]
-            layout.extend((names, itemgetter(*shown), [k for k in _TIMES if k in names],
-                           [k for k in ("vip", "open", "remote", "on_hold") if k in names],
-                           [k for k in ("related", "flags", "kb", "skills") if k in names]))
-        names, values, times, flags, lists = layout
-        out: dict[str, Any] = dict(zip(names, values(row), strict=True))
-        for key in times:
-            if out[key] is not None:
-                out[key] = fromtimestamp(out[key], tz).isoformat()
-        for key in flags:
-            out[key] = bool(out[key])
-        for key in lists:
-            out[key] = out[key].split() if out[key] else []
-        return out
-
-    return one
+    return {
+        "id": row["id"], "type": row["type"], "priority": f"P{row['priority']}",
+        "vip": "VIP" if row["vip"] else "", "status": row["status"], "team": row["team"],
+        "assignee": row["assignee"],
+        "requester": row["requester_name"] or row["requester_email"],
+        "agency": row["agency"], "opened_at": when(row["opened_at"], tz),
+        "respond_by": due_cell(row, "respond_by", tz, now, colour),
+        "resolve_by": due_cell(row, "resolve_by", tz, now, colour),
+        "flags": shown_flags(row["flags"]), "title": row["title"],
+    }
 
 
 def due_cell(row: sqlite3.Row, name: str, tz: dt.tzinfo, now: dt.datetime | None,
@@ -132,8 +94,12 @@ def render_rows(app: App, rows: Iterable[sqlite3.Row], as_json: bool, as_csv: bo
         click.echo(printable(f"sdesk: warning: {problem.message} (skipped)"), err=True)
     data: Iterable[dict[str, Any]]
     if as_json or as_csv:  # scripts: full IDs, plain times, each row written as it is read
-        shape = full_view(tz) if as_json else lambda r: view(r, tz)
-        data = (shape(r) for r in rows)
+        if as_json:  # the ticket's summary, schema 2 (docs/json.md)
+            from sdesk.core.ticketjson import summary
+
+            data = (summary(r, tz) for r in rows)
+        else:
+            data = (view(r, tz) for r in rows)
     else:  # people: short IDs, time left, colour on a terminal (a table holds its rows)
         rows = list(rows)
         now, colour = app.now, use_colour()

@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 @click.option("--remote/--on-site", default=True, help="Can it be worked with remote tools?")
 @click.option("--location", default="", help="Where the work is (default: the agency's site).")
 @click.option("--skill", "skills", multiple=True, help="A required skill (repeatable).")
-@click.option("--requested-tech", default="", help="A technician the requester asked for.")
+@click.option("--requested-tech", default="", metavar="TECH", help="A technician the requester "
+              "asked for: ID, name, e-mail or @me.")
 @click.option("--effort", type=float, default=1.0, show_default=True, help="Estimated hours.")
 @click.option("--parent", default="", help="Parent ticket (for tasks and child cases).")
 @click.option("--team", default="", help="Owning team (default: the Service Desk).")
@@ -59,14 +60,16 @@ def new(app: App, ticket_type: str, title: str | None, description: str | None, 
         --agency OMES --service Email --impact 2 --urgency 2 -d "Since this morning"
     """
     from sdesk.core.model import Requester, check_email
-    from sdesk.procedures.intake import Intake, log_ticket
-    from sdesk.procedures.plan import CreateTicket, Plan, jsonable
+    from sdesk.procedures.intake import Intake, gaps, log_ticket, refusal
+    from sdesk.procedures.plan import CreateTicket, Plan
     from sdesk.store.executor import apply_plan
 
     store = app.store
     if service.strip():  # a service no team provides would never be routed: refuse it now
         service = store.reference.service(service)
     requester_email = check_email("email", requester_email)  # the check `sdesk set` makes
+    if requested_tech.strip():  # ID, name, e-mail or @me; an unknown technician is an error
+        requested_tech = app.technician(requested_tech).id
 
     def adjust(intake: Intake) -> None:
         """The options given with --from-email override what the message says."""
@@ -95,6 +98,7 @@ def new(app: App, ticket_type: str, title: str | None, description: str | None, 
                         requester=Requester(name=requester_name, email=requester_email,
                                             agency=agency, phone=phone))
         _apply_options(intake)
+        _refuse(refusal(intake, store.reference))
         with store.lock("new"):
             if parent:
                 intake.parent = store.resolve_id(parent)
@@ -109,16 +113,28 @@ def new(app: App, ticket_type: str, title: str | None, description: str | None, 
             apply_plan(store, plan, actor=app.actor, now=app.now, action="new",
                        subject=f"new {ticket.type} {ticket.id}: {ticket.title}",
                        commit=not no_commit)
+    for line in gaps(ticket):  # logged, but the guide will miss these: one line each
+        click.echo(f"sdesk: warning: {line}", err=True)
     if as_json:
         from sdesk.core.render import echo_json
+        from sdesk.core.ticketjson import full
+        from sdesk.store.index import row_of
 
-        echo_json(jsonable(ticket))
+        echo_json(full(ticket, row_of(ticket), store.tz))
     else:
         click.echo(ticket.id)
         # The short ID to read to the caller, on stderr: scripts keep reading the full ID,
         # which never becomes ambiguous, from stdout.
         click.echo(f"short ID: {store.index.short_ids([ticket.id])[ticket.id]}", err=True)
         mention_kb(app, ticket)
+
+
+def _refuse(why: str) -> None:
+    """Refuse an intake the dispatcher guide cannot be followed on (sdesk.procedures.intake)."""
+    if why:
+        from sdesk.core.errors import ValidationError
+
+        raise ValidationError(why)
 
 
 def _from_email(app: App, path: str, adjust: Callable[[Intake], None], parent: str,

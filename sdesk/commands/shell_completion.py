@@ -78,12 +78,57 @@ def attach(command: click.Command) -> click.Command:
     return command
 
 
+# click's bash function adds each value to COMPREPLY as it is, so bash inserts a team name
+# with spaces ("IS-Desktop Support") as two words. This one escapes what it inserts
+# (printf %q: IS-Desktop\ Support, IS-Email\ \&\ Collaboration) unless the word being
+# completed opens a quote, where the value goes in as it is. zsh (compadd) and fish quote
+# completions themselves: click's scripts for them are used unchanged.
+BASH_SOURCE = r"""%(complete_func)s() {
+    local IFS=$'\n'
+    local response
+    local current="${COMP_WORDS[COMP_CWORD]}"
+
+    response=$(env COMP_WORDS="${COMP_WORDS[*]}" COMP_CWORD=$COMP_CWORD \
+%(complete_var)s=bash_complete $1)
+
+    for completion in $response; do
+        IFS=',' read type value <<< "$completion"
+
+        if [[ $type == 'dir' ]]; then
+            COMPREPLY=()
+            compopt -o dirnames
+        elif [[ $type == 'file' ]]; then
+            COMPREPLY=()
+            compopt -o default
+        elif [[ $type == 'plain' ]]; then
+            if [[ $current == \"* || $current == \'* ]]; then
+                COMPREPLY+=("$value")
+            else
+                COMPREPLY+=("$(printf '%%q' "$value")")
+            fi
+        fi
+    done
+
+    return 0
+}
+
+%(complete_func)s_setup() {
+    complete -o nosort -F %(complete_func)s %(prog_name)s
+}
+
+%(complete_func)s_setup;
+"""
+
+
 def script(shell: str, prog: str = "sdesk") -> str:
-    """The completion script for `shell` (bash, zsh or fish)."""
-    from click.shell_completion import get_completion_class
+    """The completion script for `shell` (bash, zsh or fish): click's, with values holding
+    spaces or shell characters inserted as one word in bash (BASH_SOURCE)."""
+    from click.shell_completion import BashComplete, get_completion_class
 
     from sdesk.cli import cli
 
     cls = get_completion_class(shell)
     assert cls is not None
+    if cls is BashComplete:
+        cls = type("SdeskBashComplete", (BashComplete,), {"source_template": BASH_SOURCE})
     return cls(cli, {}, prog, "_SDESK_COMPLETE").source()

@@ -26,15 +26,16 @@ def show(app: App, ticket_id: str, as_json: bool) -> None:
     ticket = store.get(ticket_id)
     links = relations(app, ticket)
     files = attachments(app, ticket.id)
-    if as_json:
-        import json
+    if as_json:  # the whole ticket, schema 2 (docs/json.md)
+        from sdesk.core.ticketjson import full
+        from sdesk.store.index import row_of
 
-        from sdesk.procedures.plan import jsonable
-
-        data = jsonable(ticket)
+        data = full(ticket, row_of(ticket), store.tz)
         data["links"] = links
         data["attachments"] = [{"file": name, "bytes": size} for name, size in files]
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        from sdesk.core.render import echo_json
+
+        echo_json(data)
         return
     from sdesk.core import pager
     from sdesk.core.due import use_colour

@@ -30,7 +30,6 @@ def task() -> None:
 def task_new(app: App, parent: str, title: str, description: str, team: str, effort: float,
              as_json: bool, no_commit: bool) -> None:
     """Create a task under a ticket; prints its ID."""
-    from sdesk.procedures.plan import jsonable
     from sdesk.procedures.tasks import new_task
     from sdesk.store.executor import apply_plan
 
@@ -42,9 +41,14 @@ def task_new(app: App, parent: str, title: str, description: str, team: str, eff
         apply_plan(store, plan, actor=app.actor, now=app.now, action="task new",
                    subject=f"task {ticket.id} of {owner.id}: {ticket.title}",
                    commit=not no_commit)
-    from sdesk.core.render import json_text
+    if as_json:  # the whole ticket, schema 2 (docs/json.md)
+        from sdesk.core.render import echo_json
+        from sdesk.core.ticketjson import full
+        from sdesk.store.index import row_of
 
-    click.echo(json_text(jsonable(ticket)) if as_json else ticket.id)
+        echo_json(full(ticket, row_of(ticket), store.tz))
+    else:
+        click.echo(ticket.id)
 
 
 @task.command("list")

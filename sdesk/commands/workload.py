@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from sdesk.commands.common import App, output_options, pass_app, team_filter
@@ -41,7 +43,21 @@ def workload(app: App, team: str | None, techs: tuple[str, ...], as_json: bool, 
     rows = [r for r in workload_rows(ref, workload(store.index), app.now.date(), name)
             if not wanted or r.technician in wanted]
     data = [asdict(r) for r in rows]
-    if not (as_json or as_csv):
+    if as_json:  # the ticket's names for hours and lists (docs/json.md)
+        data = [_json_row(r) for r in data]
+        emit(data, COLUMNS, as_json=True)
+        return
+    if not as_csv:
         for row in data:
             row["load_pct"] = f"{row['load_pct']}%"
     emit(data, COLUMNS, as_json=as_json, as_csv=as_csv, fmt=fmt, headers=HEADERS)
+
+
+def _json_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A technician's row as `workload --json` prints it: hours named `_hours` and skills as
+    a list, as in a ticket; `open_tickets` (a ticket's `open` is a yes/no)."""
+    return {"technician": row["technician"], "name": row["name"], "team": row["team"],
+            "open_tickets": row["open"], "effort_hours": row["effort"],
+            "capacity_hours": row["capacity"], "free_hours": row["free"],
+            "load_pct": row["load_pct"], "available": row["available"],
+            "skills": [s.strip() for s in row["skills"].split(",") if s.strip()]}

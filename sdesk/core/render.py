@@ -92,17 +92,22 @@ def emit(
     no_pager: bool = True,
 ) -> None:
     """Rows as JSON, CSV or a table; a table longer than the screen goes through the pager
-    (sdesk.core.pager) unless `no_pager`."""
+    (sdesk.core.pager) unless `no_pager`. Each JSON row starts with `schema_version`
+    (docs/json.md)."""
     if as_json:
         # One row per line through json's C encoder: indent= forces its pure-Python encoder,
         # 4x slower (1.1 s for the 9,000 open tickets of a 100,000 store). Still one JSON array.
         import json  # at use, as csv below: a table for people needs neither
+
+        from sdesk.core.ticketjson import SCHEMA_VERSION
 
         out = sys.stdout
         lead = "[\n"
         # One encoder for every row: json.dumps with options builds a new one per call.
         encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
         for row in rows:
+            if "schema_version" not in row:  # every row of a top-level array (docs/json.md)
+                row = {"schema_version": SCHEMA_VERSION, **row}
             out.write(lead + encode(row))
             lead = ",\n"
         out.write("[]\n" if lead == "[\n" else "\n]\n")
@@ -130,9 +135,17 @@ def json_text(value: Any, *, indent: int | None = 2) -> str:
     """`value` (dicts, lists, strings, numbers; anything else through `str`, e.g. datetimes) as
     JSON text, non-ASCII kept as it is: the one JSON writer of sdesk's output. Stored text is
     kept exact (no `printable`): a script reads it back as stored. `indent=None` gives one
-    line (JSON lines)."""
+    line (JSON lines). A top-level object, or each object of a top-level array, gets
+    `schema_version` first (docs/json.md) unless it has one."""
     import json
 
+    from sdesk.core.ticketjson import versioned
+
+    if isinstance(value, dict) and "schema_version" not in value:
+        value = versioned(value)
+    elif isinstance(value, list):
+        value = [versioned(v) if isinstance(v, dict) and "schema_version" not in v else v
+                 for v in value]
     return json.dumps(value, indent=indent, ensure_ascii=False, default=str)
 
 

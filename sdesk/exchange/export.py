@@ -9,12 +9,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator
-from typing import TextIO
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, TextIO
 
 from sdesk.core.model import DONE_STATUSES, Ticket
 from sdesk.exchange.servicenow import KNOWLEDGE_FLAG
-from sdesk.procedures.plan import jsonable
 
 COLUMNS = [
     "number", "short_description", "incident_state", "active", "reassignment_count",
@@ -122,9 +121,13 @@ def stream_csv(out: TextIO, rows: Iterable[dict[str, str]], extra: Iterable[str]
     return n
 
 
-def jsonl(tickets: Iterable[Ticket]) -> Iterator[str]:
-    """Each ticket as one line of JSON (the renderer's JSON, without indent)."""
+def jsonl(tickets: Iterable[Ticket], tz: dt.tzinfo,
+          row_of: Callable[[Ticket], Mapping[str, Any]]) -> Iterator[str]:
+    """Each ticket as one line of JSON (the renderer's JSON, without indent): the whole ticket
+    of docs/json.md (schema 2), its summary fields from `row_of` (sdesk.store.index.row_of:
+    the values `list --json` prints)."""
     from sdesk.core.render import json_text
+    from sdesk.core.ticketjson import full
 
     for ticket in tickets:
-        yield json_text(jsonable(ticket), indent=None)
+        yield json_text(full(ticket, row_of(ticket), tz), indent=None)

@@ -97,3 +97,37 @@ def log_ticket(intake: Intake, ticket_id: str, ref: Reference, now: dt.datetime,
     ticket.journal.append(journal_entry(at=now, by=actor, kind="system", text=note + "."))
     return ticket
 
+
+
+def refusal(intake: Intake, ref: Reference) -> str:
+    """Why an intake must be refused because the dispatcher guide cannot be followed on it,
+    "" when it can. Incident-1 has the owning team's dispatcher check that the team supports
+    the requester's agency: an incident logged straight to a team other than the Service Desk
+    with no agency leaves that dispatcher nothing to check against (the Service Desk, which
+    receives the caller, can still find the agency out: a ticket logged there is only warned
+    of, see `gaps`). docs/commands.md, "sdesk new"."""
+    team = ref.team(intake.team).name if intake.team else ref.service_desk
+    if intake.type == "incident" and team != ref.service_desk and \
+            not intake.requester.agency.strip():
+        return (f"an incident for {team} needs the requester's agency (--agency): its "
+                "dispatcher checks the team supports the agency (incident-1); log it to the "
+                "Service Desk instead if the agency is not known yet")
+    return ""
+
+
+def gaps(ticket: Ticket) -> list[str]:
+    """What the dispatcher guide will miss on a new ticket, one line each (`sdesk new` warns
+    of them on stderr; the ticket is logged). Tasks have none: they are their parent's work."""
+    if ticket.type == "task":
+        return []
+    out = []
+    if not (ticket.requester.name or ticket.requester.email):
+        out.append("no requester (--name/--email): nobody to update, and triage cannot tell "
+                   "one person's repeated tickets (incident-5) or a VIP (incident-3)")
+    if not ticket.requester.agency:
+        out.append("no agency (--agency): triage cannot check the team supports it "
+                   f"(incident-1); sdesk set {ticket.id} agency=CODE")
+    if not ticket.description.strip():
+        out.append("no description (-d): the dispatcher has only the title to judge the "
+                   "work by (priority against the work, one problem per ticket)")
+    return out

@@ -229,9 +229,10 @@ def triage_ids(index: Index, team: str = "") -> list[str]:
 
 
 def assign_queue_ids(index: Index, team: str) -> list[str]:
-    """A team's triaged, unassigned tickets (ASSIGNABLE) in the queue order (QUEUE_ORDER)."""
-    return _ids(index.select(f"{ASSIGNABLE} AND team = ?", (team,), order=QUEUE_ORDER,
-                             columns="id"))
+    """A team's triaged, unassigned tickets (ASSIGNABLE) in the queue order (QUEUE_ORDER);
+    every team's when `team` is "" (`assign --all`)."""
+    where, params = in_team(ASSIGNABLE, [], team)
+    return _ids(index.select(where, params, order=QUEUE_ORDER, columns="id"))
 
 
 def open_peers(index: Index) -> list[sqlite3.Row]:
