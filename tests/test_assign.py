@@ -174,4 +174,4 @@ def test_done_ticket_cannot_be_assigned(desk):
 def test_ticket_and_team_together_is_a_usage_error(desk):
     ticket = log(desk)
     result = desk.fails("assign", ticket, "--team", DESKTOP)
-    assert "not both" in result.output
+    assert "exactly one" in result.output
