@@ -175,9 +175,22 @@ def test_split_names_exactly_one_ticket(desk: Desk) -> None:
     assert desk.snapshot() == before
 
 
+def test_reworded_later_ticket_from_same_person_is_proposed_not_resolved(desk: Desk) -> None:
+    """Below auto_duplicate (1.0 by default: held out, automation at 0.8 measured precision
+    0.83) a duplicate is related at once and proposed; the dispatcher decides."""
+    first = incident(desk, "Outlook will not open", now=T0)
+    later = incident(desk, "cant open outlook this morning", now=T1)  # 0.875
+    desk.run("triage", later)
+    t = desk.ticket(later)
+    assert t["status"] != "resolved" and not t.get("duplicate_of")
+    assert first in t["related"]
+    assert any(f.startswith("proposed:duplicate") for f in t["flags"]), t["flags"]
+    assert mails(desk) == []
+
+
 def test_later_ticket_from_same_person_on_same_subject_is_resolved_as_duplicate(desk: Desk) -> None:
     first = incident(desk, "Outlook will not open", now=T0)
-    later = incident(desk, "Outlook won't open at all", now=T1)
+    later = incident(desk, "Outlook won't open at all", now=T1)  # 1.0: the same words, read
     desk.run("triage", later)
     t = desk.ticket(later)
     assert (t["status"], t["duplicate_of"]) == ("resolved", first)

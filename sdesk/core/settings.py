@@ -191,7 +191,7 @@ KEYS: tuple[Key, ...] = (
     Key("triage", "trend_requesters", 3, _whole(2)),
     Key("triage", "trend_window_hours", 24.0, _number(0, low_open=True, what="a number of hours")),
     Key("triage", "trend_similarity", 0.15, _number(0, 1, low_open=True)),
-    Key("triage", "auto_duplicate", 0.8, _number(0, 1, low_open=True)),
+    Key("triage", "auto_duplicate", 1.0, _number(0, 1, low_open=True)),
     Key("triage", "auto_trend", 0.8, _number(0, 1, low_open=True)),
     Key("resolve", "first_contact_minutes", 60.0,
         _number(0, what="a number of business minutes")),

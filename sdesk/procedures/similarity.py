@@ -54,7 +54,7 @@ class TriageSettings:
     trend_requesters: int = 3
     trend_window_hours: float = 24.0
     trend_similarity: float = 0.15
-    auto_duplicate: float = 0.8
+    auto_duplicate: float = 1.0
     auto_trend: float = 0.8
 
     @classmethod
