@@ -55,8 +55,9 @@ def find_store(explicit: str | None = None, cwd: Path | None = None) -> Path:
     )
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write a file so a crash leaves it either old or new: temporary file, fsync, rename."""
+def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write a file so a crash leaves it either old or new: temporary file, fsync, rename.
+    `durable=False` leaves out the fsyncs, for a batch that the caller syncs once."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     # O_NOFOLLOW: a link planted under the temporary name is never written through.
@@ -64,12 +65,15 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except OSError:  # a full disk: the old file stays, and no half-written temporary file
         tmp.unlink(missing_ok=True)
         raise
+    if not durable:
+        return
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
@@ -94,23 +98,11 @@ def write_files(files: dict[Path, bytes | None]) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(8) as pool:
-            list(pool.map(lambda item: _replace(*item), writes))
+            list(pool.map(lambda pd: atomic_write(pd[0], pd[1], durable=False), writes))
         os.sync()
     for path in deletes:
         path.unlink(missing_ok=True)
 
-
-def _replace(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 class Store:
