@@ -200,3 +200,28 @@ def test_recovery_never_deletes_through_a_link(desk: Desk) -> None:
         {"head": head, "paths": ["tickets/Z/Z/INC-2Q4N3GZZZZZ.toml"], "pid": 1}))
     desk.run("note", tid, "the next command recovers")
     assert victim.read_text() == "precious\n"
+
+
+def test_a_broken_file_fixed_in_place_is_seen_again_without_reindex(desk: Desk) -> None:
+    """A file with a problem is looked at again on every refresh: a fix written in place (which
+    leaves its folder's mtime alone) brings the ticket back, and a new problem replaces the
+    old line, with no `sdesk reindex`."""
+    tid = desk.new("-T", "Printer jams")
+    path = next(desk.root.glob(f"tickets/**/{tid}.toml"))
+    good = path.read_bytes()
+    old = (1_700_000_000, 1_700_000_000)  # an old folder mtime: not racy, so not rescanned
+
+    def in_place(data: bytes) -> None:
+        with open(path, "r+b") as handle:
+            handle.write(data)
+            handle.truncate()
+        os.utime(path.parent, old)
+
+    short = tid.split("-", 1)[1][:6]  # a short ID goes through the index
+    in_place(good + b"status = \n")
+    assert "broken TOML" in _one_error_line(desk.fails("show", short, code=1).stderr)
+    in_place(good + b"# " + b"x" * MAX_FILE_BYTES + b"\n")
+    assert "limit" in _one_error_line(desk.fails("show", short, code=1).stderr)
+    in_place(good)
+    assert tid in desk.run("show", short).stdout
+    assert tid in desk.run("list", "--json").stdout

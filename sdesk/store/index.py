@@ -223,7 +223,10 @@ class Index:
         forced_paths: set[str] = set()
         if head and old_head and head != old_head and not force:
             forced_paths = self._paths_changed_between(old_head, head)
-        if not (changed or gone or forced_paths) and head == old_head:
+        # A file with a problem has no row to compare its stat with, and a fix made in place
+        # leaves its folder's mtime alone: look at each again (a store rarely holds any).
+        problem_paths = [r[0] for r in self.db.execute("SELECT path FROM problems")]
+        if not (changed or gone or forced_paths or problem_paths) and head == old_head:
             self._load_problems()
             return 0
         cold = self.db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 0
@@ -256,6 +259,8 @@ class Index:
                                 (rel, -1 if now_ns - mtime < RACY_NS else mtime))
             for rel in sorted(forced_paths):
                 reread += self._reread_file(rel, now_ns)
+            reread += self._reread_problems(problem_paths, set(changed) | set(gone) | forced_paths,
+                                            now_ns)
             self._set_meta("head", head)
             self.db.execute("COMMIT")
         except BaseException:
@@ -342,6 +347,11 @@ class Index:
             if path not in present:
                 self.db.execute("DELETE FROM problems WHERE path = ?", (path,))
         return reread
+
+    def _reread_problems(self, paths: list[str], done: set[str], now_ns: int) -> int:
+        """Files with a problem, read again unless their folder (or they) already were."""
+        return sum(self._reread_file(rel, now_ns) for rel in paths
+                   if rel not in done and rel.rsplit("/", 1)[0] not in done)
 
     def _reread_file(self, rel: str, now_ns: int) -> int:
         row = self.db.execute(
