@@ -11,9 +11,12 @@ import struct
 import subprocess
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from sdesk.core.errors import GitError, SdeskError
+
+if TYPE_CHECKING:
+    from sdesk.git.inproc import Fast
 
 # Inherited variables that would point git at another repository or index (for example when
 # sdesk runs inside a git hook). Author and committer identity variables are kept on purpose.
@@ -156,8 +159,14 @@ def user_identity(top: Path) -> Identity:
     email = os.environ.get("GIT_AUTHOR_EMAIL")
     if name and email:
         return Identity(name, email)
-    out = run(["config", "--get-regexp", r"^user\.(name|email)$"], top, check=False).stdout
-    values = dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
+    found = find_git_dir(top)
+    if found is not None:  # git's configuration, cached (sdesk/git/inproc.py): no process
+        from sdesk.git import inproc
+
+        values = inproc.config(top, found[1])
+    else:
+        out = run(["config", "--get-regexp", r"^user\.(name|email)$"], top, check=False).stdout
+        values = dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
     name = name or values.get("user.name", "")
     email = email or values.get("user.email", "")
     if not name or not email:
@@ -201,10 +210,19 @@ def commit_paths(
     head = read_head(git_dir)
     listing = "\0".join(paths) + "\0"
     tree = ""
+    fast = None
     if head and len(paths) <= FOLDER_COMMIT_MAX:
-        tree = _tree_by_folders(top, git_dir, head, paths, listing)
+        from sdesk.git import inproc
+
+        fast = inproc.Fast.open(top, git_dir)
+        tree = _tree_by_folders(top, git_dir, head, paths, listing, fast)
     if not tree:
+        fast = None
         tree = _tree_from_index(top, git_dir, head, paths, listing)
+    old = expected_head if expected_head is not None else head
+    reason = "sdesk: " + message.splitlines()[0]
+    if fast is not None and fast.ready(author):
+        return fast.commit_and_move(tree, head, message, author, old or "", reason)
     env = {
         "GIT_AUTHOR_NAME": author.name, "GIT_AUTHOR_EMAIL": author.email,
     }
@@ -212,9 +230,7 @@ def commit_paths(
     commit = run(["commit-tree", tree, *parents, "-F", "-"], top, input=message, env=env,
                  keep_lock=True).stdout
     commit = commit.strip()
-    old = expected_head if expected_head is not None else head
-    run(["update-ref", "-m", "sdesk: " + message.splitlines()[0], "HEAD", commit, old or ""], top,
-        keep_lock=True)
+    run(["update-ref", "-m", reason, "HEAD", commit, old or ""], top, keep_lock=True)
     return commit
 
 
@@ -226,6 +242,11 @@ def uncommitted(top: Path, paths: Iterable[str]) -> list[str]:
     found = find_git_dir(top)
     if not wanted or found is None or not read_head(found[1]):
         return []
+    from sdesk.git import inproc
+
+    dirty = inproc.uncommitted(top, found[1], read_head(found[1]), wanted)
+    if dirty is not None:
+        return dirty
     query = "".join(f"HEAD:{p}\n" for p in wanted)
     out = run(["cat-file", "--batch-check=%(objectname)"], top, input=query).stdout.splitlines()
     in_head = {p: (line if not line.endswith("missing") else "") for p, line in zip(wanted, out,
@@ -239,16 +260,17 @@ def uncommitted(top: Path, paths: Iterable[str]) -> list[str]:
     return [p for p in wanted if in_head[p] != hashes.get(p, "")]
 
 
-def _tree_by_folders(top: Path, git_dir: Path, head: str, paths: list[str], listing: str) -> str:
+def _tree_by_folders(top: Path, git_dir: Path, head: str, paths: list[str], listing: str,
+                     fast: Fast | None = None) -> str:
     """The commit's tree from HEAD's trees along `paths`, then git's index updated for the
     same paths by rewriting only the small file of its split index (sdesk/git/splitindex.py); ""
     when the change has a shape left to git (the caller then uses the index)."""
-    from sdesk.git import gittree
+    from sdesk.git import gittree, inproc, odb
 
     blobs: dict[str, tuple[bytes, bytes]] = {}
     try:
-        tree = gittree.build_tree(top, git_dir, head, paths, blobs)
-    except gittree.Unsupported:
+        tree = gittree.build_tree(top, git_dir, head, paths, blobs, fast)
+    except (gittree.Unsupported, inproc.Unsupported, odb.Unsupported, odb.MissingObject):
         return ""
     update_index(top, git_dir, paths, blobs, listing)
     return tree

@@ -20,14 +20,16 @@ changed entries only, at the same time. The repository stays plain git: `git fsc
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
-import zlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sdesk.git import clean_env, run
+
+if TYPE_CHECKING:
+    from sdesk.git.inproc import Fast
 
 TREE_MODE = b"40000"
 FILE_MODES = {b"100644", b"100755", b"120000"}  # kept as they are when untouched
@@ -42,18 +44,20 @@ Tree = dict[bytes, tuple[bytes, bytes]]  # entry name -> (mode, 20-byte object i
 
 
 def build_tree(top: Path, git_dir: Path, head: str, paths: Sequence[str],
-               blobs_out: dict[str, tuple[bytes, bytes]] | None = None) -> str:
+               blobs_out: dict[str, tuple[bytes, bytes]] | None = None,
+               fast: Fast | None = None) -> str:
     """The root tree id of HEAD with `paths` (relative to `top`, '/'-separated) set to the
     files now in the work tree, or removed where the file is gone. Writes the new blob and
     tree objects; raises Unsupported for shapes it leaves to git, GitError when git fails.
-    `blobs_out` receives {path: (mode, 20-byte blob id)} of the files present."""
+    `blobs_out` receives {path: (mode, 20-byte blob id)} of the files present. With `fast`
+    (sdesk/git/inproc.py) the objects are read and written in-process, without git."""
     if any("\n" in p or "\0" in p for p in paths):
         raise Unsupported("a path with a line break")
     present = [p for p in paths if os.path.lexists(top / p)]
-    blobs = _hash_files(top, present)
+    blobs = _hash_files(top, present) if fast is None else _write_blobs(fast, present)
     folders = sorted({_parent(p) for p in paths} | {""}, key=_depth)
     folders = sorted(_with_ancestors(folders), key=_depth)
-    trees = _read_trees(top, head, folders)
+    trees = _read_trees(top, head, folders) if fast is None else _trees_of(fast, head, folders)
     for path in paths:
         folder, name = _split(path)
         tree = trees[folder]
@@ -68,6 +72,33 @@ def build_tree(top: Path, git_dir: Path, head: str, paths: Sequence[str],
         else:
             tree.pop(name, None)
     return _write_up(git_dir, trees, folders)
+
+
+def _write_blobs(fast: Fast, paths: list[str]) -> dict[str, bytes]:
+    """The files stored as blobs by sdesk (git would store the same bytes: Fast.open made
+    sure no filter or conversion applies)."""
+    out = {}
+    for path in paths:
+        with open(fast.top / path, "rb") as fh:
+            out[path] = bytes.fromhex(fast.objects.write(b"blob", fh.read()))
+    return out
+
+
+def _trees_of(fast: Fast, head: str, folders: list[str]) -> dict[str, Tree]:
+    """HEAD's tree at each folder (empty where HEAD has none), read in-process."""
+    trees: dict[str, Tree] = {}
+    for folder in folders:  # parents first: each read is cached, so a path costs its depth
+        entry = fast.tree_entry(head, folder) if folder else None
+        if folder and entry is None:
+            trees[folder] = {}
+            continue
+        if entry is not None and entry[0] != TREE_MODE:
+            raise Unsupported(f"{folder} is not a folder in HEAD")
+        if entry is None:
+            body = fast.objects.read(bytes.fromhex(head))[1]
+            entry = (TREE_MODE, bytes.fromhex(body[5:45].decode()))
+        trees[folder] = _parse(fast.objects.read(entry[1])[1])
+    return trees
 
 
 def _write_up(git_dir: Path, trees: dict[str, Tree], folders: list[str]) -> str:
@@ -145,26 +176,9 @@ def _serialise(tree: Tree) -> bytes:
 
 
 def _write_object(git_dir: Path, kind: bytes, body: bytes) -> str:
-    """Store an object as a loose object (zlib of 'KIND SIZE\\0BODY' at objects/xx/yyyy...),
-    written to a temporary file and linked into place, as git does; returns its id."""
-    raw = kind + b" %d\0" % len(body) + body
-    oid = hashlib.sha1(raw).hexdigest()
-    folder = _objects_dir(git_dir) / oid[:2]
-    target = folder / oid[2:]
-    if target.exists():
-        return oid
-    folder.mkdir(exist_ok=True)
-    tmp = folder / f"tmp_obj_sdesk_{os.getpid()}"
-    with open(tmp, "wb") as fh:
-        fh.write(zlib.compress(raw))
-    os.chmod(tmp, 0o444)
-    try:
-        os.link(tmp, target)
-    except FileExistsError:
-        pass
-    finally:
-        tmp.unlink()
-    return oid
+    from sdesk.git import odb
+
+    return odb.write_loose(_objects_dir(git_dir), kind, body)
 
 
 def _objects_dir(git_dir: Path) -> Path:

@@ -104,6 +104,27 @@ def _remove_git_locks(git_dir: Path) -> None:
         lock.unlink(missing_ok=True)
 
 
+def _remove_commit_locks(store: Store) -> None:
+    """The lock files a command killed in its commit left: sdesk writes git's index and moves
+    the branch in-process (sdesk/git/splitindex.py, inproc.py), under `index.lock` and
+    `refs/heads/BRANCH.lock`. Only locks made after the command's record go: a git command of
+    the user's that started before it keeps its own."""
+    try:
+        since = (store.state_dir / PENDING).stat().st_mtime_ns
+        head = (store.git_dir / "HEAD").read_text(encoding="utf-8")
+    except OSError:
+        return
+    locks = [store.git_dir / "index.lock"]
+    if head.startswith("ref: refs/"):
+        locks.append(store.git_dir / (head[5:].strip() + ".lock"))
+    for lock in locks:
+        try:
+            if lock.stat().st_mtime_ns >= since:
+                lock.unlink()
+        except OSError:
+            pass
+
+
 def _remove_checked_out(store: Store, theirs: str) -> list[str]:
     """Untracked files a killed checkout of `theirs` wrote: exactly `theirs`' content at
     their path (anything else is the user's and stays)."""
@@ -178,6 +199,7 @@ def _recover(store: Store) -> list[str]:
     if record.get("head") != head or not paths:
         end(store)  # the commit landed (or nothing was written): nothing to undo
         return merge
+    _remove_commit_locks(store)
     # Paths travel on stdin, never on the command line: an import may have written 25,000.
     listing = "\0".join(paths) + "\0"
     from_stdin = ["--pathspec-from-file=-", "--pathspec-file-nul"]
