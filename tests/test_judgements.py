@@ -91,6 +91,19 @@ def test_request_kind_from_the_title(ref: Reference, title: str, kind: str) -> N
     assert request_kind(title, "", "", "", "", ref).kind == kind
 
 
+@pytest.mark.parametrize(("title", "service", "rule"), [
+    ("need arcgis pro installed", "", True),  # a listed product named: a rule
+    ("need visio", "", True),
+    ("anything at all", "Monitor", True),  # the logged service's kind in the catalogue
+    ("need a desk phone for new hire", "", False),  # a device word: a judgement, proposed
+    ("pls install the new client", "", False),  # install words alone: a judgement
+])
+def test_only_deterministic_evidence_is_a_rule(ref: Reference, title: str, service: str,
+                                                rule: bool) -> None:
+    kind = request_kind(title, "", "", "", service, ref)
+    assert kind.kind and kind.rule is rule, kind
+
+
 def test_request_kind_from_category_software_and_service_first(ref: Reference) -> None:
     assert request_kind("webcam", "", "software", "", "", ref).source == "category"
     assert request_kind("webcam", "", "", "Visio", "", ref).kind == "software"

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
               help="Triage again tickets handed back to the Service Desk (after they were fixed).")
 @click.option("--accept", "accept", multiple=True, metavar="KIND",
               help="Accept the named tickets' pending proposal: duplicate, separation, trend, "
-                   "priority, on-site or all (repeatable).")
+                   "priority, on-site, kind or all (repeatable).")
 @click.option("--reject", "reject", multiple=True, metavar="KIND",
               help="Reject the named tickets' pending proposal (remembered: never proposed "
                    "again for the same evidence).")
@@ -59,7 +59,8 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
     (--dry-run only shows it). See docs/triage.md.
 
     \b
-    Judgements (duplicates, separation, trends, priority against the work, on site) are
+    Judgements (duplicates, separation, trends, priority against the work, on site, a request's
+    kind read from its words) are
     proposed with their evidence unless their measured precision allows applying them; accept
     or reject each with --accept/--reject KIND, or --review on a terminal.
 

@@ -226,13 +226,26 @@ INSTALL_WORDS = frozenset(("install", "installed", "installation", "licence", "l
 TELECOM_DEVICES = frozenset(("phone", "desk_phone", "fax_machine", "speakerphone", "handset"))
 
 
+# Where a kind comes from when a rule decides it: the category, an explicit --software, the
+# logged service's kind in the service catalogue, a Standard Desktop Software List product the
+# text names. Any other source ("title", "description": words read) is a judgement: proposed.
+RULE_SOURCES = frozenset(("category", "software", "service", "software list"))
+
+
 @dataclass(frozen=True)
 class Kind:
-    """A request's kind and where it came from ("category", "software", "service", "title")."""
+    """A request's kind and where it came from ("category", "software", "service",
+    "software list", "title", "description")."""
 
     kind: str  # "hardware", "software" or "" (neither)
     source: str
     evidence: str
+
+    @property
+    def rule(self) -> bool:
+        """Whether deterministic evidence decided the kind (RULE_SOURCES): triage applies it;
+        a kind read from other words is proposed (request-1, docs/triage.md)."""
+        return self.source in RULE_SOURCES
 
 
 def request_kind(title: str, description: str, category: str, software: str, service: str,
@@ -254,7 +267,8 @@ def request_kind(title: str, description: str, category: str, software: str, ser
             continue
         found = _kind_of_text(text, ref)
         if found is not None:
-            return Kind(found[0], where, found[1])
+            listed = found[0] == "software" and found[1].startswith("names ")
+            return Kind(found[0], "software list" if listed else where, found[1])
     return Kind("", "", "no hardware or software named")
 
 

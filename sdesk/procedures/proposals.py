@@ -2,7 +2,8 @@
 "Proposals"). A pending proposal is the ticket flag `proposed:KIND:KEY`; a rejected one is
 `rejected:KIND:KEY`, kept so the same proposal (same KIND, same evidence KEY) is never made
 again. KEY names the evidence: the earlier ticket for a duplicate, the services for a
-separation, the proposed priority, the reports of a trend (a short digest of their IDs).
+separation, the proposed priority, the request kind (hardware/software), the reports of a
+trend (a short digest of their IDs).
 The evidence itself (other tickets, matched words, score) is in the triage journal note that
 made the proposal and in the plan.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-KINDS = ("duplicate", "separation", "trend", "priority", "on-site")
+KINDS = ("duplicate", "separation", "trend", "priority", "on-site", "kind")
 PROPOSED = "proposed"
 ACCEPTED = "accepted"
 REJECTED = "rejected"

@@ -1,13 +1,19 @@
 """Triage of service requests and cases (dispatcher guide: SERVICE REQUEST PRE-ASSIGNMENT
 ANALYSIS): hardware or software, the Standard Desktop Software List, licence seats. Part of
 the pure triage procedure (sdesk/procedures/triage.py builds the draft; this module adds its actions).
+
+Only deterministic evidence routes a request by its kind without asking (request-1): the
+category, an explicit software, the logged service's kind in the service catalogue, a product
+on the Standard Desktop Software List named in the text. A kind read from other words ("need a
+new webcam") measured 0.94 precision held out, under the 0.95 an automatic action needs, so it
+is proposed (docs/triage.md, "Proposals").
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sdesk.procedures.judgements import request_kind, software_named
+from sdesk.procedures.judgements import Kind, request_kind, software_named
 
 if TYPE_CHECKING:
     from sdesk.procedures.triage import _Draft
@@ -24,19 +30,34 @@ def request(d: _Draft) -> None:
     """Hardware goes to the Asset Team; software not on the list (or not approved) back for a
     Software Request Form; approved software with no licence free to Inventory Control; the
     rest ready. The kind comes from the category, the software, the service's kind in the
-    catalogue, then the title and the description; a software the text names is recorded."""
+    catalogue or a Standard Desktop Software List product the text names (rules: applied); a
+    kind read from other words of the title or description is a judgement: proposed (`kind`,
+    key hardware/software) and the request is routed as neither until the dispatcher accepts
+    it. A software the text names is recorded."""
+    t, ref = d.t, d.ref
+    k = request_kind(t.title, t.description, t.category, t.software, t.service, ref)
+    if k.kind and not k.rule:  # read from words only: a judgement, proposed (module docstring)
+        d.propose("kind", k.kind, R1, f"a {k.kind} request? the {k.source} says so "
+                                      f"({k.evidence}); no rule decides it (no category, "
+                                      "software, service of that kind or listed product)")
+        k = Kind("", k.source, f"{k.kind} proposed, not applied")
+    d.find(R1, f"a {k.kind} request ({k.evidence})" if k.kind
+           else f"neither hardware nor software ({k.evidence})")
+    route(d, k.kind)
+
+
+def route(d: _Draft, kind: str) -> None:
+    """Route a request by its kind (hardware, software or "" for neither): request-2 to -5.
+    Also what accepting a kind proposal does (sdesk/procedures/triage_review.py)."""
     from sdesk.procedures.triage import _route_target, _skills
 
     t, ref = d.t, d.ref
-    k = request_kind(t.title, t.description, t.category, t.software, t.service, ref)
-    d.find(R1, f"a {k.kind} request ({k.evidence})" if k.kind
-           else f"neither hardware nor software ({k.evidence})")
-    if k.kind == "hardware":
+    if kind == "hardware":
         d.ready(R2, ref.asset_team, "hardware: a quote or available inventory",
                 f"Hardware request: reassigned to {ref.asset_team} for a quote or available "
                 "inventory.")
         return
-    if k.kind == "software":
+    if kind == "software":
         written = t.software
         if not written:
             written = software_named(f"{t.title}\n{t.description}", ref)

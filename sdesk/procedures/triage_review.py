@@ -5,7 +5,8 @@ tickets and the triage context in, a Plan out. docs/triage.md, "Proposals".
 Accepting carries the judgement out: a duplicate is resolved (the customer is told), a
 separation hands the ticket back to the Service Desk (leads mailed), a trend mails the owning
 team's supervisor, a priority is flagged for the supervisor's decision (sdesk priority), on
-site sets remote = false. Rejecting changes nothing else. Either way the decision is kept on
+site sets remote = false, a request kind sets the category and routes the request by it.
+Rejecting changes nothing else. Either way the decision is kept on
 the ticket (`accepted:`/`rejected:` flags) and the same proposal is never made again.
 """
 
@@ -30,8 +31,10 @@ from sdesk.procedures.triage import (
     resolve_duplicate,
     tell_trend,
 )
+from sdesk.procedures.triage_requests import R1
 
-RULES = {"duplicate": I5, "separation": I4, "trend": I6, "priority": I2, "on-site": ON_SITE}
+RULES = {"duplicate": I5, "separation": I4, "trend": I6, "priority": I2, "on-site": ON_SITE,
+         "kind": R1}
 
 
 def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
@@ -82,6 +85,24 @@ def _accept(d: _Draft, kind: str, key: str) -> None:
         _flag_priority(d, _team(d.ref, d.team), f"{said} (accepted by {actor})", expected)
     elif kind == "on-site":
         d.set(ON_SITE, f"on site (accepted by {actor})", "remote", False)
+    elif kind == "kind":
+        _accept_kind(d, key, actor)
+
+
+def _accept_kind(d: _Draft, kind: str, actor: str) -> None:
+    """The request's kind, accepted: recorded as its category, and a request nobody has taken
+    yet is routed by it (hardware to the Asset Team, software through the list's checks)."""
+    import dataclasses
+
+    from sdesk.procedures.triage_requests import route
+
+    d.set(R1, f"{kind} (accepted by {actor})", "category", kind)
+    if d.t.assignee or d.t.status not in ("new", "triaged"):
+        d.find(R1, f"{d.t.status}, {d.t.assignee or 'unassigned'}: the category is recorded, "
+                   "the request is not routed again")
+        return
+    d.t = dataclasses.replace(d.t, category=kind)
+    route(d, kind)
 
 
 def evidence(t: Ticket, kind: str) -> str:

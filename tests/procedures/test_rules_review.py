@@ -54,6 +54,23 @@ ACCEPTED = [
 ]
 
 
+def test_accepting_a_kind_records_the_category_and_routes_the_request() -> None:
+    t = ticket("request", title="need a desk phone", status="triaged", team=REF.service_desk,
+               flags=["proposed:kind:hardware"], journal=[])
+    done = after(t, review([t], ["kind"], [], ctx()))
+    assert (done.category, done.team, done.status) == ("hardware", REF.asset_team, "triaged")
+    assert "accepted:kind:hardware" in done.flags
+
+
+def test_an_assigned_request_keeps_its_place_when_its_kind_is_accepted() -> None:
+    t = ticket("request", title="need a desk phone", status="assigned", team=DESKTOP,
+               assignee="aparker", flags=["proposed:kind:hardware"], journal=[])
+    plan = review([t], ["kind"], [], ctx())
+    done = after(t, plan)
+    assert (done.category, done.team) == ("hardware", DESKTOP)
+    assert any("not routed again" in f for f in findings(plan))
+
+
 @pytest.mark.parametrize(("case", "flag", "read", "value", "says", "rule"), ACCEPTED,
                          ids=[row[0] for row in ACCEPTED])
 def test_accepting_carries_the_judgement_out(case: str, flag: str, read: Any, value: Any,
@@ -103,9 +120,10 @@ KINDS = [
     # (what `--accept`/`--reject` take, typed, the kinds or the error)
     ("one kind", ["trend"], ["trend"]),
     ("all of them, each once", ["priority", "all"],
-     ["priority", "duplicate", "separation", "trend", "on-site"]),
+     ["priority", "duplicate", "separation", "trend", "on-site", "kind"]),
     ("an unknown kind is one error naming the known ones", ["dupe"],
-     "--accept: unknown proposal 'dupe' (known: duplicate, separation, trend, priority, on-site, all)"),
+     "--accept: unknown proposal 'dupe' (known: duplicate, separation, trend, priority, "
+     "on-site, kind, all)"),
 ]
 
 

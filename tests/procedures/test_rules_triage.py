@@ -249,6 +249,31 @@ def test_request(case: str, fields: dict[str, Any], status: str, team: str, flag
     assert R1 in rules(plan) and rule in rules(plan)
 
 
+KIND_PROPOSED = [
+    # (what the words say, title, service, the kind proposed, where the request goes meanwhile)
+    ("a device read from the words", "need a desk phone for the new hire", "", "hardware",
+     REF.service_desk),
+    ("install words alone", "pls install the new client on my pc", "", "software",
+     REF.service_desk),
+]
+
+
+@pytest.mark.parametrize(("case", "title", "service", "kind", "team"), KIND_PROPOSED,
+                         ids=[row[0] for row in KIND_PROPOSED])
+def test_a_kind_read_only_from_words_is_proposed_not_applied(
+        case: str, title: str, service: str, kind: str, team: str) -> None:
+    t = ticket("request", title=title, service=service)
+    done = after(t, triage_ticket(t, ctx()))
+    assert f"proposed:kind:{kind}" in done.flags and done.category == ""
+    assert done.team == team  # routed as neither until the dispatcher accepts the kind
+
+
+def test_a_kind_from_a_rule_is_applied_without_a_proposal() -> None:
+    t = ticket("request", title="need a desk phone", service="Hardware Request")
+    done = after(t, triage_ticket(t, ctx()))
+    assert done.team == ASSET and not any(f.startswith("proposed:kind") for f in done.flags)
+
+
 @pytest.mark.parametrize(("used", "team"), [(9, DESKTOP), (10, INVENTORY)])
 def test_counted_licences(used: int, team: str) -> None:
     t = ticket("request", software="Visio", service="Software Install")
