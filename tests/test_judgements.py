@@ -185,3 +185,78 @@ def test_two_problems_joined_by_and_plus_or_ampersand(ref: Reference, title: str
 
 def test_repeated_letters_and_abbreviations(ref: Reference) -> None:
     assert words("sharepoint very sloooow", ref).tokens == words("SP very slow", ref).tokens
+
+
+# ---- session 21: evidence from the reference data and from structure ------------------------
+
+
+def test_places_come_from_the_supported_agencies_list(ref: Reference) -> None:
+    places = lexicon(ref).places
+    assert {"lawton", "tulsa", "osp", "penitentiary", "oklahoma_city"} <= places
+    assert not {"doc", "law", "oklahoma", "county"} & places  # ordinary or generic words
+    assert words("no network in admin bldg at OSP", ref).places == {"osp"}
+
+
+@pytest.mark.parametrize(("a", "b", "linked"), [
+    # one outage at one site, told in different words
+    ("the whole Lawton center offline since storm", "no internet at the Lawton office", True),
+    ("OSP whole facility lost network", "penitentiary offline, cant access offender system",
+     False),  # two names of one site are not matched: only the same word is
+    ("printers all offline tulsa dhs", "new laptop for the tulsa office", False),  # not failing
+    ("excel crashes at the Tulsa office", "word crashes at the Tulsa office", False),  # products
+    ("lawton internet down", "tulsa internet down", False),  # two sites: two outages
+])
+def test_two_failing_reports_naming_one_site_are_one_outage(ref: Reference, a: str, b: str,
+                                                            linked: bool) -> None:
+    from sdesk.procedures.judgements import same_outage
+
+    score = same_outage(words(a, ref), words(b, ref)).score
+    assert (score >= TriageSettings().trend_similarity) is linked, score
+    assert score < TriageSettings().auto_trend or not words(a, ref).places & words(b, ref).places
+
+
+@pytest.mark.parametrize(("title", "priority"), [
+    ("our website wont load for anyone outside", 1),  # public-facing system down
+    ("claimants cant log into the claims site", 1),
+    ("how do i change my photo on the website", 4),  # public-facing, nothing fails: a how-to
+    ("CAD system down in dispatch", 1),  # a shared system stopped, nobody's own device
+    ("my system is down", None),  # one person's own: the chart's P3
+    ("no printing at tulsa county office", 2),  # an agency site affected
+    ("Lawton vets center no internet or email", 1),  # an agency site stopped
+    ("tulsa copier says jam at tray 2", None),  # one machine's symptom at a site
+    ("dock still not working, need this before 10!!", 2),  # time-critical
+    ("guest wifi password for visitors today?", 4),  # a question, nothing fails
+    ("any update on my cracked laptop screen?", None),  # a follow-up on one's own device
+    ("directors laptop very slow, board meeting prep", 2),  # a VIP by role
+])
+def test_priority_from_scope_and_structure(ref: Reference, title: str,
+                                           priority: int | None) -> None:
+    assert priority_fit(title, "", False, ref).priority == priority
+
+
+@pytest.mark.parametrize(("title", "found"), [
+    ("monitor keeps going black every few seconds", True),
+    ("black and white printing only please", False),
+    ("current plotter prints streaks", True),
+    ("printer prints fine but slow", False),
+    ("OSP still offline, need someone here", True),
+    ("can someone reset my password", False),
+    ("please set up a desk phone for the new receptionist", True),
+    ("set up voicemail on my line", False),
+    ("laptop battery swelled up", True),
+])
+def test_on_site_from_what_only_hands_fix(title: str, found: bool) -> None:
+    assert bool(on_site(title, "")) is found
+
+
+@pytest.mark.parametrize(("title", "two"), [
+    ("wifi wont connect and my badge wont open the side door", True),  # a subject of its own
+    ("wifi wont connect and my laptop is new", False),  # the second piece says nothing fails
+    ("teams no sound and outlook search returns nothing", True),  # a negation at the end
+    ("CMS slow, also my printer is out of toner", True),  # "out of": something is needed
+    ("outlook slow and also out of office", False),
+])
+def test_two_clauses_each_with_its_own_failure(ref: Reference, title: str, two: bool) -> None:
+    from sdesk.procedures.judgements import problems
+
+    assert problems(title, ref).two_or_more is two

@@ -14,10 +14,12 @@ from dataclasses import dataclass, replace
 from sdesk.core.reference import Reference
 from sdesk.procedures.lexicon import (
     FAIL,
+    NEGATIONS,
     PROBLEM_WORDS,
     SYMPTOMS,
     Words,
     services_named,
+    stem,
     words,
 )
 
@@ -91,6 +93,32 @@ def one_person(a: Words, b: Words, logged: tuple[str, str] = ("", "")) -> Simila
     return found
 
 
+PLACE_SCORE = 0.5  # two failing reports naming one site: a proposed trend, never automatic
+
+
+def same_outage(a: Words, b: Words) -> Similarity:
+    """Many people, same problem (incident-6): `similarity`, or at least PLACE_SCORE when both
+    texts name the same place of the Supported Agencies list (an agency's code, site or town:
+    "whole Lawton center offline" / "no internet at the Lawton office") and both say something
+    fails or is degraded. People at one site describe one outage in different words; different
+    products named (Excel vs Word) still tell them apart. PLACE_SCORE is under the automatic
+    trend threshold, so a place alone only proposes."""
+    found = similarity(a, b)
+    common = a.places & b.places
+    if not common or found.score >= PLACE_SCORE or not (_failing(a) and _failing(b)):
+        return found
+    mine, theirs = a.specifiers.get("product"), b.specifiers.get("product")
+    if mine and theirs and not mine & theirs:
+        return found
+    return Similarity(PLACE_SCORE, frozenset(common))
+
+
+def _failing(w: Words) -> bool:
+    """The words say something does not work or works badly (a failure word, no power, a
+    negation, a symptom such as slow or drops)."""
+    return FAIL in w.tokens or "!nopower" in w.tokens or bool(w.specifiers.get("symptom"))
+
+
 _FOLLOW_UP = frozenset(("still", "again", "follow", "following", "followup", "update",
                         "re", "same", "another"))
 
@@ -139,21 +167,37 @@ _JOIN = re.compile(r",\s*(?:and\s+)?(?:also|separately|plus)?\s*|\s+and\s+also\s
                    r"|\s+plus\s+|\s*[+&]\s*|\s+and\s+", re.IGNORECASE)
 
 
-def _clauses(title: str, ref: Reference) -> list[tuple[str, Words]]:
-    """The clauses of a title that each name a service and a problem: sentences first, then
-    joins ("and also", "plus", ", and my ...") when at least two of the joined pieces name a
-    problem of their own ("VPN also not connecting" stays one clause)."""
-    out: list[tuple[str, Words]] = []
+def _clauses(title: str, ref: Reference) -> list[tuple[str, str]]:
+    """(clause, what it is about) for the clauses of a title that each name a subject and a
+    problem: sentences first, then joins ("and also", "plus", ", and my ...") when at least
+    two of the joined pieces name a problem of their own ("VPN also not connecting" stays one
+    clause). A clause is about the service it names; a joined piece naming none is about its
+    own subject ("my badge wont open the door": the badge), when it says something fails."""
+    out: list[tuple[str, str]] = []
     for sentence in _STRONG.split(title):
         pieces = [(p.strip(), words(p, ref)) for p in _JOIN.split(sentence) if p and p.strip()]
-        named = [(p, w) for p, w in pieces if _is_problem(w, ref)]
+        named = [(p, about) for p, w in pieces if (about := _about(p, w, ref))]
         if len(named) >= 2:
             out.extend(named)
         elif sentence.strip():
             whole = words(sentence, ref)
             if _is_problem(whole, ref):
-                out.append((sentence.strip(), whole))
+                out.append((sentence.strip(), _main_service(services_named(whole, ref), whole)))
     return out
+
+
+_SUBJECT = re.compile(r"\b(?:my|the|our|his|her)\s+([a-z]{3,})", re.IGNORECASE)
+
+
+def _about(piece: str, w: Words, ref: Reference) -> str:
+    """What a joined piece is a problem of: its service, else its own subject ("my badge")
+    when the piece says something fails; "" when it names no problem."""
+    if _is_problem(w, ref):
+        return _main_service(services_named(w, ref), w)
+    subject = _SUBJECT.search(piece)
+    if subject and (FAIL in w.tokens or any(word in NEGATIONS for word in w.raw)):
+        return "~" + stem(subject.group(1).lower())
+    return ""
 
 
 def _is_problem(w: Words, ref: Reference) -> bool:
@@ -180,8 +224,7 @@ def problems(title: str, ref: Reference) -> Problems:
     one clause, so one problem."""
     found: list[str] = []
     clauses: list[str] = []
-    for part, w in _clauses(title, ref):
-        service = _main_service(services_named(w, ref), w)
+    for part, service in _clauses(title, ref):
         clauses.append(part)
         if service not in found:
             found.append(service)
@@ -193,11 +236,15 @@ def problems(title: str, ref: Reference) -> Problems:
     return Problems(tuple(found), tuple(clauses))
 
 
+_OUT_OF = re.compile(r"\bout of\b")  # "out of toner", "out of paper": something is needed
+
+
 def _names_problem(w: Words) -> bool:
     """Whether the words say something is wrong or wanted: a failure word, a symptom (also
     inside a phrase: "locked out"), or a problem word ("need", "crash", "full")."""
     return (FAIL in w.tokens or bool(w.specifiers.get("symptom"))
-            or any(word in PROBLEM_WORDS for word in (*w.raw, *w.tokens))
+            or any(word in PROBLEM_WORDS or word in NEGATIONS for word in (*w.raw, *w.tokens))
+            or bool(_OUT_OF.search(" ".join(w.raw)))
             or any(part in SYMPTOMS for part in w.parts))
 
 
@@ -338,7 +385,16 @@ _ON_SITE = re.compile(
     r"(screen|monitor|display) (is )?blank|blank (screen|pages)|dial tone|display broken|"
     r"(monitor|desk phone|phone|laptop|pc|computer) (is )?(still )?(dead|broken|not working)|"
     r"mouse stopped|power (outage|blip|surge|failure)|network closet|smoke|"
-    r"burning smell|spilled|spill|surplus|pick up|paper)\b", re.IGNORECASE)
+    r"burning smell|spilled|spill|surplus|pick up|paper|"
+    # what only hands and eyes on the device fix: a picture gone black, a print that comes out
+    # wrong, a battery swelling, someone asked to come
+    r"(goes|going|went|keeps going|gone) black|black(s|ing)? out|"
+    r"prints? (streak\w*|crooked|faded|smudg\w*|lines|blotch\w*|ghost\w*)|streak\w*|smudg\w*|"
+    r"swell\w*|"
+    r"(someone|somebody|a tech|technician) (here|to come|come (by|out|over)|on ?site|in person)|"
+    r"on ?site|in person|"
+    r"(set ?up|setup|hook up|install) (a |the |my |our |new )*(desk phone|phone|printer|monitor|"
+    r"dock\w*|docking station|pc|computer|workstation|scanner|tv|projector)s?)\b", re.IGNORECASE)
 
 
 def on_site(title: str, description: str) -> str:

@@ -152,6 +152,7 @@ class Lexicon:
     pattern: re.Pattern[str]  # every phrase, longest first, as whole words
     vocabulary: frozenset[str] = frozenset()  # every word triage knows (typo correction)
     corrected: dict[str, str] = field(default_factory=dict)  # typo -> word, cached
+    places: frozenset[str] = frozenset()  # agencies' codes, sites and towns (`places`)
 
 
 _CACHE: dict[str, Lexicon] = {}
@@ -173,15 +174,45 @@ def _lexicon(ref: Reference) -> Lexicon:
             if low in UMBRELLA:
                 continue
             products[_join(low, phrases)] = software.name
+    places = _places(ref, phrases)
     for phrase, joined in PHRASES.items():
         phrases.setdefault(phrase, joined)
     alternation = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
     pattern = re.compile(rf"(?<![a-z0-9_])(?:{alternation})(?![a-z0-9_])")
     known = (*services, *products, *phrases, *SPELLING, *SPELLING.values(), *PROBLEM_WORDS,
-             *DEPARTMENTS, *SYMPTOMS, *PLACE_WORDS, *STOP, *NEGATIONS, *TYPO_SAFE)
+             *DEPARTMENTS, *SYMPTOMS, *PLACE_WORDS, *STOP, *NEGATIONS, *TYPO_SAFE, *places)
     vocabulary = frozenset(w for phrase in known for w in re.split(r"[\s_]+", phrase)
                            if w.isalpha())
-    return Lexicon(services, products, phrases, pattern, vocabulary)
+    return Lexicon(services, products, phrases, pattern, vocabulary, places=places)
+
+
+# Words of an agency's name that say what kind of place it is, not which one.
+_GENERIC_PLACE = frozenset(("oklahoma", "state", "county", "offices", "office", "center",
+                            "centre", "division", "department", "of", "the", "and", "for",
+                            "commission", "services", "authority", "city"))
+
+
+# Agency codes that are ordinary words in a ticket ("word doc", "law enforcement").
+_ORDINARY_CODES = frozenset(("doc", "law"))
+
+
+def _places(ref: Reference, phrases: dict[str, str]) -> frozenset[str]:
+    """Where staff work, from the Supported Agencies list (reference/agencies.toml): each
+    agency's code and code parts ("osp" of DOC-OSP), its town ("tulsa", "lawton",
+    "oklahoma_city") and the distinctive words of a field site's name ("penitentiary",
+    "veterans"). Two failing reports naming one place within the trend window are one outage
+    (judgements.same_outage)."""
+    out: set[str] = set()
+    for agency in ref.agencies.values():
+        code = agency.code.lower()
+        out.update(p for p in (code, *code.split("-")) if len(p) >= 3 and p.isalpha()
+                   and p not in _ORDINARY_CODES)
+        if agency.location:
+            out.add(_join(agency.location.lower(), phrases))
+        site = agency.name.partition(",")[2]
+        out.update(w for w in re.findall(r"[a-z]+", site.lower())
+                   if len(w) > 3 and w not in _GENERIC_PLACE)
+    return frozenset(out)
 
 
 def _known(word: str, lex: Lexicon) -> str:
@@ -246,6 +277,7 @@ class Words:
     software: tuple[tuple[str, str], ...] = ()  # (alias as written, software list name)
     context: frozenset[str] = frozenset()  # "@Laptop" in "laptop can't connect to VPN"
     names: frozenset[str] = frozenset()  # "contracts" in "access to the Contracts mailbox"
+    places: frozenset[str] = frozenset()  # agencies' sites and towns named ("lawton", "osp")
 
 
 def words(text: str, ref: Reference) -> Words:
@@ -307,7 +339,7 @@ def words(text: str, ref: Reference) -> Words:
     return Words(frozenset(tokens), frozenset(objects),
                  {k: frozenset(v) for k, v in spec.items() if v}, raw, frozenset(parts),
                  tuple(named.items()), tuple(software.items()), _context(named, ref),
-                 _names(raw, lex))
+                 _names(raw, lex), frozenset(w for w in raw if w in lex.places))
 
 
 # What a request for access names: the word before one of these is the resource's name.

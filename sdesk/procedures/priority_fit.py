@@ -33,7 +33,8 @@ _DEGRADED = re.compile(r"\b(slo+w\w*|drop\w*|intermittent\w*|lag\w*|sluggish|cho
                        r"delay\w*|sometimes|on and off|spotty|losing)\b", re.IGNORECASE)
 # A VIP named in the text (the chart's P2 "a VIP degraded"), besides reference/vip.toml.
 _VIP_NAMED = re.compile(r"\b(commissioner|governor|cabinet secretary|exec(utive)? director|"
-                        r"agency director|chief of staff)\b", re.IGNORECASE)
+                        r"agency director|chief of staff|directors?|ceo|cfo|coo|cio)\b",
+                        re.IGNORECASE)
 _NOT_THE_RUN = r"(?!\s+(folder|share|file|drive|report))"  # the payroll folder is not payroll
 _CRITICAL = re.compile(rf"\bpayroll\b{_NOT_THE_RUN}.*\b(fail\w*|error\w*|down|cant|cannot|can't|"
                        rf"stuck|wont|won't|not)\b|\b(fail\w*|error\w*|down|cant|cannot|can't)\b"
@@ -41,8 +42,23 @@ _CRITICAL = re.compile(rf"\bpayroll\b{_NOT_THE_RUN}.*\b(fail\w*|error\w*|down|ca
                        rf"{_NOT_THE_RUN}",
                        re.IGNORECASE)
 _DEADLINE = re.compile(r"\b(deadline|due) (today|tomorrow|tonight|this)\b|\bchecks due\b|"
+                       r"\b(before|by) (\d+|noon|eod|end of (the )?day)\b|"
                        r"\bdue (by|at|in) \w+|\b(hearing|court|board meeting|presentation|"
                        r"presenting|legislature)\b.*\b(today|in \d+|at \d+)\b", re.IGNORECASE)
+# A public-facing system (the chart's P1 "public-facing system down"): what people outside the
+# agency use, named by its kind rather than its name.
+_PUBLIC_SYSTEM = re.compile(r"\b(web ?site|portal|online|for (anyone|everyone|the public)|"
+                            r"anyone outside|statewide|claimants|applicants|providers|callers)\b",
+                            re.IGNORECASE)
+# A shared system stopped (a "system", a server, the network: not one person's device) said
+# without "my"/"I": the chart's "outage of a critical service".
+_SHARED = re.compile(r"\b(system|server|network|internet|database|phones)\b", re.IGNORECASE)
+_STOPPED = re.compile(r"\b(down|offline|outage|not responding|unreachable|"
+                      r"no (internet|network|connection|phones|email))\b", re.IGNORECASE)
+# Symptoms of one machine, not of a site: a jam, a noise, a flicker.
+_ONE_DEVICE = frozenset(("jam", "noise", "flicker"))
+_ONE_PERSON = re.compile(r"\b(my|i|me|i'm|im)\b", re.IGNORECASE)
+_QUESTION = re.compile(r"\?\s*$")  # a title that asks, with nothing failing: a question (P4)
 _LOW = re.compile(r"\b(how (do|to|can)|question|where (do|can) i find|cosmetic|when you get a "
                   r"chance|no rush|low priority|not urgent|whenever|is there a way|slightly|"
                   r"a (little|bit) off|misspel\w*|typo)\b", re.IGNORECASE)
@@ -63,6 +79,12 @@ def _fails(w: Words) -> bool:
     return FAIL in w.tokens or POWER in w.tokens or bool(w.specifiers.get("symptom"))
 
 
+def _hardware_named(w: Words, ref: Reference) -> bool:
+    """The words name a device (a hardware service of the catalogue)."""
+    return any((info := ref.service_info(service)) is not None and info.kind == "hardware"
+               for _, service in w.named)
+
+
 def priority_fit(title: str, description: str, vip: bool, ref: Reference) -> PriorityFit:
     """Compare the text with the SLA chart's descriptions of each priority:
     - P1 (Critical): the whole agency, site or office stopped ("entire Tulsa office has no
@@ -75,30 +97,74 @@ def priority_fit(title: str, description: str, vip: bool, ref: Reference) -> Pri
     The supervisor decides (sdesk priority)."""
     text = f"{title}\n{description}"
     chart = ref.sla
+    w = words(text, ref)
+    found = _scope(text, w, ref) or _stopped(text, w) or _time_critical(text, vip) or _low(
+        title, text, w, ref)
+    if found is None:
+        return PriorityFit(None, "")
+    level, said = found
+    return PriorityFit(level, f"{said}: {chart.target(level).description}")
+
+
+Found = tuple[int, str] | None  # (the chart's priority, the words that said so)
+
+
+def _scope(text: str, w: Words, ref: Reference) -> Found:
+    """Who is affected: the whole agency or site (P1), a public-facing group (P1), many users
+    (P2, or P2 when only degraded)."""
     degraded = _DEGRADED.search(text)
-    failing = _fails(words(text, ref)) or degraded
     wide, group = _WIDE.search(text), _GROUP.search(text)
     scope = wide or group
-    if scope and failing:
-        public = _PUBLIC.search(text)
-        if degraded:
-            return PriorityFit(2, f"{scope.group(0)!r} and {degraded.group(0)!r}: "
-                                  f"{chart.target(2).description}")
-        if wide or public:
-            return PriorityFit(1, f"{scope.group(0)!r}: {chart.target(1).description}")
-        return PriorityFit(2, f"{scope.group(0)!r}: {chart.target(2).description}")
+    if not scope or not (_fails(w) or degraded):
+        return None
+    if degraded:
+        return 2, f"{scope.group(0)!r} and {degraded.group(0)!r}"
+    if wide or _PUBLIC.search(text):
+        return 1, repr(scope.group(0))
+    return 2, repr(scope.group(0))
+
+
+def _stopped(text: str, w: Words) -> Found:
+    """A shared thing stopped: a public-facing system failing (P1), a system, server or
+    network down said without "my"/"I" (P1), a site of the Supported Agencies list failing
+    (P1 when stopped, else P2), payroll failing (P1)."""
+    degraded = _DEGRADED.search(text)
+    failing = _fails(w) or degraded
+    public = _PUBLIC_SYSTEM.search(text)
+    if public and failing and not degraded:
+        return 1, f"{public.group(0)!r} (public-facing) fails"
+    shared, stopped = _SHARED.search(text), _STOPPED.search(text)
+    mine = _ONE_PERSON.search(text)
+    if shared and stopped and not mine:
+        return 1, f"{shared.group(0)!r} {stopped.group(0)!r}, nobody's own device"
+    site = sorted(w.places)
+    device = set(w.specifiers.get("symptom", ())) & _ONE_DEVICE
+    if site and failing and not mine and not device:  # an agency's site, not "my ..."
+        return (1 if stopped else 2), (f"{site[0]!r} (an agency site) "
+                                       f"{stopped.group(0) if stopped else 'affected'}")
     critical = _CRITICAL.search(text)
-    if critical:
-        return PriorityFit(1, f"{critical.group(0)!r}: {chart.target(1).description}")
+    return (1, repr(critical.group(0))) if critical else None
+
+
+def _time_critical(text: str, vip: bool) -> Found:
+    """One user stopped on time-critical work, or a VIP: the chart's P2."""
     deadline = _DEADLINE.search(text)
     if deadline:
-        return PriorityFit(2, f"{deadline.group(0)!r}: {chart.target(2).description}")
+        return 2, repr(deadline.group(0))
     if vip:
-        return PriorityFit(2, f"VIP requester: {chart.target(2).description}")
+        return 2, "VIP requester"
     named = _VIP_NAMED.search(text)
-    if named:
-        return PriorityFit(2, f"{named.group(0)!r} (a VIP): {chart.target(2).description}")
+    return (2, f"{named.group(0)!r} (a VIP)") if named else None
+
+
+def _low(title: str, text: str, w: Words, ref: Reference) -> Found:
+    """A question, how-to or cosmetic fault (P4): the words say so, or the title asks ("?")
+    with nothing failing, about no one's own device."""
     low = _LOW.search(text)
     if low:
-        return PriorityFit(4, f"{low.group(0)!r}: {chart.target(4).description}")
-    return PriorityFit(None, "")
+        return 4, repr(low.group(0))
+    asks = _QUESTION.search(title)
+    if (asks and not (_fails(w) or _DEGRADED.search(text)) and not _ONE_PERSON.search(text)
+            and not _hardware_named(w, ref)):
+        return 4, "a question (the title asks, nothing fails)"
+    return None

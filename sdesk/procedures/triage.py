@@ -21,7 +21,7 @@ from typing import Any
 from sdesk.core import sla
 from sdesk.core.model import Resolution, Ticket, journal_entry
 from sdesk.core.reference import Reference, Team
-from sdesk.procedures.judgements import on_site, one_person, problems, similarity
+from sdesk.procedures.judgements import on_site, one_person, problems, same_outage
 from sdesk.procedures.lexicon import Words, words
 from sdesk.procedures.plan import AddEntry, Finding, Notify, Plan, SetField, reassignment, set_field
 from sdesk.procedures.priority_fit import priority_fit
@@ -513,7 +513,7 @@ def _trend_groups(d: _Draft) -> tuple[dict[str, str], dict[str, str]]:
                 pair = (a.title, b.title)
                 score = scores.get(pair)
                 if score is None:
-                    score = scores[pair] = similarity(texts[a.id], texts[b.id]).score
+                    score = scores[pair] = same_outage(texts[a.id], texts[b.id]).score
                 if score >= low:
                     weak.join(a.id, b.id)
                 if score >= high:
@@ -543,8 +543,10 @@ class _UnionFind:
 
 def _keys(w: Words) -> list[str]:
     """Where a text sits in the window's inverted index: the services it names (a text naming
-    services only matches texts naming one of them), else its words."""
-    return [t for t in w.tokens if t.startswith("@")] or ["~" + t for t in w.tokens]
+    services only matches texts naming one of them), else its words; and the places it names
+    (judgements.same_outage)."""
+    keys = [t for t in w.tokens if t.startswith("@")] or ["~" + t for t in w.tokens]
+    return keys + ["^" + p for p in w.places]
 
 
 # ---- batch and the supervisor's priority ----------------------------------------------------

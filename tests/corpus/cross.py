@@ -67,9 +67,9 @@ def _thresholds() -> tuple[Threshold, ...]:
         Threshold("auto_duplicate", "incident-5 same person, same subject (automatic)", True,
                   lambda items, t: same_person(items, subject_matcher(ref, t, logged=True))),
         Threshold("trend_similarity", "incident-6 many people, same problem (proposed)", False,
-                  lambda items, t: trends(items, subject_matcher(ref, t))),
+                  lambda items, t: trends(items, subject_matcher(ref, t, trend=True))),
         Threshold("auto_trend", "incident-6 many people, same problem (automatic)", True,
-                  lambda items, t: trends(items, subject_matcher(ref, t))),
+                  lambda items, t: trends(items, subject_matcher(ref, t, trend=True))),
     )
 
 

@@ -30,7 +30,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sdesk.core.reference import Reference, load_reference
-from sdesk.procedures.judgements import on_site, one_person, problems, request_kind, similarity
+from sdesk.procedures.judgements import (
+    on_site,
+    one_person,
+    problems,
+    request_kind,
+    same_outage,
+    similarity,
+)
 from sdesk.procedures.lexicon import Words, words
 from sdesk.procedures.priority_fit import priority_fit
 from sdesk.procedures.similarity import TriageSettings
@@ -112,9 +119,11 @@ def _by_set(items: Iterable[Item]) -> dict[int, list[Item]]:
 Same = Callable[[Item, Item], bool]
 
 
-def subject_matcher(ref: Reference, threshold: float = THRESHOLD, logged: bool = False) -> Same:
+def subject_matcher(ref: Reference, threshold: float = THRESHOLD, logged: bool = False,
+                    trend: bool = False) -> Same:
     """Same subject at `threshold`; with `logged`, the services as logged count too (as triage
-    compares one person's tickets; trends compare titles only)."""
+    compares one person's tickets); with `trend`, as triage links a trend's reports
+    (judgements.same_outage: titles and the places they name)."""
     cache: dict[str, Words] = {}
 
     def same(a: Item, b: Item) -> bool:
@@ -122,6 +131,8 @@ def subject_matcher(ref: Reference, threshold: float = THRESHOLD, logged: bool =
         wb = cache.setdefault(b.title, words(b.title, ref))
         if logged:
             return one_person(wa, wb, (a.service, b.service)).score >= threshold
+        if trend:
+            return same_outage(wa, wb).score >= threshold
         return similarity(wa, wb).score >= threshold
 
     return same
@@ -190,9 +201,9 @@ def judge(items: list[Item], ref: Reference) -> dict[str, Score]:
            "incident-5 same person, same subject (automatic)":
                same_person(items, subject_matcher(ref, SETTINGS.auto_duplicate, logged=True)),
            "incident-6 many people, same problem (proposed)":
-               trends(items, subject_matcher(ref, SETTINGS.trend_similarity)),
+               trends(items, subject_matcher(ref, SETTINGS.trend_similarity, trend=True)),
            "incident-6 many people, same problem (automatic)":
-               trends(items, subject_matcher(ref, SETTINGS.auto_trend)),
+               trends(items, subject_matcher(ref, SETTINGS.auto_trend, trend=True)),
            KIND_AUTO: Score(), KIND_PROPOSED: Score(),
            "incident-2 priority (proposed)": Score(), "on-site (proposed)": Score()}
     for item in items:

@@ -176,6 +176,17 @@ def test_many_people_same_problem_tells_the_supervisor_and_proposes_a_parent() -
     assert any("proposed parent case" in f for f in findings(plan)) and I6 in rules(plan)
 
 
+def test_reports_naming_one_agency_site_in_other_words_are_a_proposed_trend() -> None:
+    site = [peer("INC-0811", "a@omes.ok.gov", title="the whole Lawton center offline"),
+            peer("INC-0812", "b@omes.ok.gov", title="lawton vets center no internet")]
+    t = ticket("incident", service="Printing", title="cant print at the Lawton office")
+    flags = after(t, triage_ticket(t, ctx(*site))).flags
+    assert any(f.startswith("proposed:trend:") for f in flags) and "trend-reported" not in flags
+    elsewhere = ticket("incident", service="Printing", title="cant print at the Tulsa office")
+    assert not any(f.startswith("proposed:trend:")
+                   for f in after(elsewhere, triage_ticket(elsewhere, ctx(*site))).flags)
+
+
 def test_a_trend_already_reported_is_not_told_twice() -> None:
     t = ticket("incident", service="Printing")
     told = [peer("INC-0801", "a@omes.ok.gov", flags=("trend-reported",)), TREND[1]]
