@@ -97,12 +97,10 @@ PLACE_SCORE = 0.5  # two failing reports naming one site: a proposed trend, neve
 
 
 def same_outage(a: Words, b: Words) -> Similarity:
-    """Many people, same problem (incident-6): `similarity`, or at least PLACE_SCORE when both
-    texts name the same place of the Supported Agencies list (an agency's code, site or town:
-    "whole Lawton center offline" / "no internet at the Lawton office") and both say something
-    fails or is degraded. People at one site describe one outage in different words; different
-    products named (Excel vs Word) still tell them apart. PLACE_SCORE is under the automatic
-    trend threshold, so a place alone only proposes."""
+    """Many people, same problem (incident-6): `similarity`, or PLACE_SCORE when both texts
+    name one place of the Supported Agencies list ("whole Lawton center offline" / "no internet
+    at the Lawton office") and both say something fails; different products (Excel vs Word)
+    still tell them apart. Under auto_trend, so a place alone only proposes."""
     found = similarity(a, b)
     common = a.places & b.places
     if not common or found.score >= PLACE_SCORE or not (_failing(a) and _failing(b)):
@@ -114,8 +112,7 @@ def same_outage(a: Words, b: Words) -> Similarity:
 
 
 def _failing(w: Words) -> bool:
-    """The words say something does not work or works badly (a failure word, no power, a
-    negation, a symptom such as slow or drops)."""
+    """The words say something fails: a failure word, no power, a negation, a symptom."""
     return FAIL in w.tokens or "!nopower" in w.tokens or bool(w.specifiers.get("symptom"))
 
 
@@ -386,8 +383,7 @@ _ON_SITE = re.compile(
     r"(monitor|desk phone|phone|laptop|pc|computer) (is )?(still )?(dead|broken|not working)|"
     r"mouse stopped|power (outage|blip|surge|failure)|network closet|smoke|"
     r"burning smell|spilled|spill|surplus|pick up|paper|"
-    # what only hands and eyes on the device fix: a picture gone black, a print that comes out
-    # wrong, a battery swelling, someone asked to come
+    # what only hands fix: a picture gone black, bad prints, swelling, someone asked to come
     r"(goes|going|went|keeps going|gone) black|black(s|ing)? out|"
     r"prints? (streak\w*|crooked|faded|smudg\w*|lines|blotch\w*|ghost\w*)|streak\w*|smudg\w*|"
     r"swell\w*|"
