@@ -154,7 +154,7 @@ def time_store(workdir: Path, root: Path, size: int, runs: int, sdesk: str,
                runs=max(1, min(runs, 2))))
     if _exists(b, "kpi"):
         # Untimed: the first kpi fills the business hours and makes the sums the index keeps
-        # (sdesk/reports/kpi_sums.py), once per store; the rows time a warm index.
+        # (sdesk/store/kpi_sums.py), once per store; the rows time a warm index.
         b.sdesk_out("kpi", "--by", "team")
         add(b.time("kpi", lambda i: b.cmd("kpi")))
         add(b.time("kpi --by team", lambda i: b.cmd("kpi", "--by", "team")))

@@ -43,3 +43,22 @@ def test_a_wrong_derived_value_is_reported_with_both_values(desk: Desk) -> None:
     assert {p["field"] for p in data["problems"]} == {"held_seconds", "first_contact"}
     desk.run("reindex")
     desk.run("check", "--deep")
+
+
+@pytest.mark.no_deep_check
+def test_a_broken_kept_kpi_sum_is_reported_in_one_line(desk: Desk) -> None:
+    inc = desk.new("-T", "printer jammed", "--name", "Pat Lee", "-d", "x")
+    desk.run("resolve", inc, "--code", "fixed", "-s", "done", now="2026-11-24T11:00:00-06:00")
+    desk.run("kpi")  # an index made before this session's build: kpi makes the sums
+    assert desk.run("check", "--deep").stdout.strip() == "store ok"
+    _tamper(desk, "UPDATE agg_kpi_res SET csat_n = csat_n + 1 WHERE grp = 'team'")
+    out = desk.fails("check", "--deep", code=1).stdout.strip().splitlines()
+    assert out == ["index agg_kpi_res: grp='team', val='IS-Service Desk', counted=1, "
+                   "priority='': csat_n: kept 1, the tickets' rows give 0 (sdesk reindex "
+                   "builds it again)"]
+    _tamper(desk, "UPDATE agg_kpi_rank SET n = 0 WHERE grp = 'all' AND name = 'bh'")
+    out = desk.fails("check", "--deep", code=1).stdout
+    assert "index agg_kpi_rank: grp='all', val='all', name='bh', bucket=" in out
+    assert ": n: kept 0, the tickets' rows give 1 (sdesk reindex builds it again)" in out
+    desk.run("reindex")
+    assert desk.run("check", "--deep").stdout.strip() == "store ok"

@@ -1,4 +1,4 @@
-"""The KPI sums the index keeps (sdesk/reports/kpi_sums.py) against a from-scratch computation.
+"""The KPI sums the index keeps (sdesk/store/kpi_sums.py) against a from-scratch computation.
 
 An all-time `sdesk kpi` reads sums that SQLite triggers keep up to date as tickets are
 recorded; a window with a start scans the tickets' rows. Here the same store, changed through
@@ -15,8 +15,8 @@ import pytest
 from conftest import Desk
 from test_kpi import example  # noqa: F401 - the hand-built store of docs/kpi.md
 
-from sdesk.reports import kpi, kpi_sums
-from sdesk.store import Store
+from sdesk.reports import kpi
+from sdesk.store import Store, kpi_sums
 
 NOW = "2026-11-23T09:00:00-06:00"
 
@@ -100,3 +100,22 @@ def test_kpi_output_equals_a_fresh_index(desk: Desk, example: dict[str, str],  #
     assert desk.json(*args) == kept  # made again from the rows, not kept through changes
     desk.run("reindex")
     assert desk.json(*args) == kept
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_cold_load_builds_the_sums_so_the_first_kpi_computes_nothing(
+        desk: Desk, example: dict[str, str], workers: str,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    desk.json("kpi")
+    _change_everything(desk, example)
+    kept = desk.json("kpi", "--by", "team")
+    for index_file in (desk.root / ".git" / "sdesk").glob("index*.sqlite*"):
+        index_file.unlink()
+    monkeypatch.setenv("SDESK_INDEX_WORKERS", workers)
+    monkeypatch.setattr("sdesk.store.index.PARALLEL_MIN_DIRS", 1)  # the worker path, small store
+    store = Store.open(str(desk.root))
+    db = store.index.db  # the cold load
+    assert kpi_sums._present(db), "the sums and their triggers were built with the index"
+    assert kpi_sums.fill_business_hours(store, db) == 0, "nothing left for the first kpi"
+    assert desk.json("kpi", "--by", "team") == kept
+    _both_ways(desk)

@@ -45,8 +45,7 @@ def check(app: App, as_json: bool, staged: bool, deep: bool, no_recover: bool) -
         from sdesk.store.check import Problem
         from sdesk.store.deepcheck import differences
 
-        problems += [Problem(d.path, d.field, f"index has {d.index_value!r}, the file gives "
-                             f"{d.file_value!r} ({d.ticket})") for d in differences(store)]
+        problems += [Problem(d.path, d.field, d.message()) for d in differences(store)]
     if as_json:
         from sdesk.core.render import echo_json
 

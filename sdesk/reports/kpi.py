@@ -4,13 +4,14 @@ Everything is computed in SQLite over the index rows, never by reading ticket fi
 100,000 tickets a file scan takes 20 s and `sdesk kpi` must answer in a fraction of a second.
 The index rows carry the per-ticket values KPIs derive (`sdesk.store.index.kpi_values`, called by
 `sdesk.store.index.row_of`): whether a resolution is counted and the clock hours to resolve. The
-business hours to resolve need the calendar and the holds, so the index stores them as NULL and
-`fill_business_hours` computes the missing ones on the next `sdesk kpi` (a row rewritten because
-its file changed comes back NULL; a calendar change empties the column). A ticket file is
-parsed only when the ticket was ever on hold (otherwise opened_at and resolved_at suffice).
+business hours to resolve need the calendar and the holds: a cold load of the index computes
+them as it parses (sdesk/store/kpi_sums.py `build`), a row a command records later has NULL and
+`fill_business_hours` computes the missing ones on the next `sdesk kpi` (a calendar change
+empties the column). A ticket file is parsed only when the ticket was ever on hold (otherwise
+opened_at and resolved_at suffice).
 
 An all-time run (no --since; `sdesk kpi`, `kpi --by`) reads the sums the index keeps up to
-date (sdesk/reports/kpi_sums.py): a few hundred rows, whatever the store's size. A window with a start
+date (sdesk/store/kpi_sums.py): a few hundred rows, whatever the store's size. A window with a start
 (--since, --trend, the report) is three scans of narrow covering indexes ordered by time:
 resolutions, openings (which also give the volume breakdowns) and the backlog. Medians and p90s
 are read at their ranks from indexes sorted by the time to resolve (per group for --by: an index
@@ -27,8 +28,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from sdesk.reports import kpi_sums
-from sdesk.reports.kpi_sums import fill_business_hours as fill_business_hours
+from sdesk.store import kpi_sums
+from sdesk.store.kpi_sums import fill_business_hours as fill_business_hours
 
 GROUPS = {"team": "team", "technician": "assignee", "agency": "agency", "channel": "channel",
           "type": "type", "priority": "priority"}
@@ -94,7 +95,7 @@ WHERE counted = 1 AND {col} IS NOT NULL AND resolved_at >= :since AND resolved_a
   {and_group}
 ORDER BY {col} {direction} LIMIT :take OFFSET :skip
 """
-# The same from the hour holding the rank (all time; sdesk/reports/kpi_sums.py counts the hours).
+# The same from the hour holding the rank (all time; sdesk/store/kpi_sums.py counts the hours).
 _WALK_SQL = """
 SELECT {col} FROM tickets INDEXED BY {index}
 WHERE counted = 1 AND {col} >= :lo AND resolved_at < :until {and_group}
@@ -102,10 +103,7 @@ ORDER BY {col} LIMIT :take OFFSET :skip
 """
 # Per group (--by): the same walk inside one group's stretch of an index on (group, time),
 # made on the first `kpi --by` of that grouping (at 1,000,000 tickets, once, a few seconds).
-_GROUP_INDEX = """
-CREATE INDEX IF NOT EXISTS tickets_kpi_by_{column}_{name} ON tickets ({column}, ttr_{name},
-  resolved_at) WHERE counted = 1
-"""
+_GROUP_INDEX = kpi_sums.BY_INDEX
 _OPENED_SQL = """
 SELECT {g} AS g, type, priority, channel, count(*) AS opened, sum(tier > 1) AS escalated,
   sum((assigned_at - opened_at) / 3600.0) AS assign_sum, count(assigned_at) AS assign_n,
@@ -145,7 +143,7 @@ def measure(db: sqlite3.Connection, win: Window, key: Key | None,
     params: dict[str, Any] = {"since": win.since, "until": win.until, "now": win.now}
     g_res, g_open = (key("resolved_at"), key("opened_at")) if key else ("'all'", "'all'")
     column = g_res if g_res == g_open and g_res in GROUPS.values() else None  # --by
-    kept = "all" if key is None else column  # the sums the index keeps (sdesk/reports/kpi_sums.py)
+    kept = "all" if key is None else column  # the sums the index keeps (sdesk/store/kpi_sums.py)
     if kept and not kpi_sums.usable(db, win.since, win.until):
         kept = None
     if kept:

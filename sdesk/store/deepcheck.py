@@ -36,8 +36,16 @@ class Difference:
     file_value: Any
 
     def __str__(self) -> str:
-        return (f"{self.path}: {self.field}: index has {self.index_value!r}, the file gives "
-                f"{self.file_value!r} ({self.ticket})")
+        return f"{self.path}: {self.field}: {self.message()}"
+
+    def message(self) -> str:
+        """Both values, and whose: a ticket's file, or (no ticket) the rows a kept KPI sum
+        sums."""
+        if not self.ticket:
+            return (f"kept {self.index_value!r}, the tickets' rows give {self.file_value!r} "
+                    "(sdesk reindex builds it again)")
+        return (f"index has {self.index_value!r}, the file gives {self.file_value!r} "
+                f"({self.ticket})")
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -90,3 +98,13 @@ def differences(store: Store) -> Iterator[Difference]:
                 yield Difference(ticket.id, rel, name, row[name], want[name])
     for ticket_id in sorted(rows.keys() - seen):
         yield Difference(ticket_id, str(rows[ticket_id]["path"]), "(row)", "a ticket", None)
+    yield from _totals(index.db)
+
+
+def _totals(db: Any) -> Iterator[Difference]:
+    """The KPI sums the index keeps (sdesk/store/kpi_sums.py) against the same sums over its
+    rows, which the loop above has just checked against the files."""
+    from sdesk.store.kpi_sums import kept_differences
+
+    for table, what, kept, fresh in kept_differences(db):
+        yield Difference("", f"index {table}", what, kept, fresh)

@@ -14,6 +14,7 @@ See docs/index.md.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sqlite3
@@ -32,6 +33,7 @@ from sdesk.core.model import Ticket, from_document, loads
 from sdesk.core.untrusted import MAX_FILE_BYTES, link_in
 
 if TYPE_CHECKING:
+    from sdesk.core.sla import BusinessClock
     from sdesk.store import Store
 
 # 3: KPI columns counted, ttr_clock, ttr_bh (sdesk/reports/kpi.py); 4: sla_met; 5: import_keys
@@ -143,6 +145,9 @@ class Index:
         self.db = db
         self.path = path
         self.problems: list[Problem] = []
+        # A cold load also builds what `sdesk kpi` keeps (sdesk/store/kpi_sums.py); not for an
+        # index in memory (a read-only store), which is thrown away at exit.
+        self.keep_totals = True
 
     # -- opening ------------------------------------------------------------------------
 
@@ -185,7 +190,9 @@ class Index:
                 disk.close()
         except sqlite3.DatabaseError:
             pass  # no index file to start from: built from the files
-        return cls._setup(store, db, path)
+        index = cls._setup(store, db, path)
+        index.keep_totals = False
+        return index
 
     @classmethod
     def _connect(cls, store: Store, path: Path) -> Index:
@@ -232,8 +239,11 @@ class Index:
         cold = self.db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 0
         show = progress if progress is not None else (sys.stderr.isatty() and cold)
         reread = 0
+        stamp = ""
         self.db.execute("BEGIN IMMEDIATE")
         try:
+            if cold:  # triggers would fire for every row; the totals are built after the load
+                drop_derived(self.db)
             for d in gone:
                 self.db.execute("DELETE FROM tickets WHERE dir = ?", (d,))
                 self.db.execute("DELETE FROM problems WHERE dir = ?", (d,))
@@ -243,6 +253,7 @@ class Index:
             parallel = cold and workers > 1 and len(changed) >= PARALLEL_MIN_DIRS
             if parallel:
                 try:
+                    stamp = self._start_clock()
                     reread += self._load_parallel(changed, now_ns, bar, workers)
                 except OSError:  # no process pool here (no /dev/shm, a sandbox): one process
                     parallel = False
@@ -267,9 +278,36 @@ class Index:
             self.db.execute("ROLLBACK")
             raise
         self._load_problems()
+        if cold and reread and self.keep_totals:
+            self._build_totals(stamp)
         if reread:
             self._analyze_if_grown()
         return reread
+
+    def _start_clock(self) -> str:
+        """Before a parallel cold load: the calendar's business clock for the workers, which
+        then compute each resolved ticket's business hours to resolve as they parse it (the
+        row's ttr_bh). Returns the calendar's stamp, or '' when the reference cannot be read
+        (then `sdesk kpi` reports why, and computes them)."""
+        global _CLOCK
+        from sdesk.store import kpi_sums
+
+        if not self.keep_totals:
+            return ""
+        try:
+            _CLOCK = kpi_sums.sla_clock(self.store)
+        except SdeskError:
+            return ""
+        return kpi_sums.calendar_stamp(self.store)
+
+    def _build_totals(self, stamp: str) -> None:
+        """After a cold load: the KPI sums, their triggers and covering indexes (what the first
+        `sdesk kpi` would otherwise build: 300 s at a million tickets), built now."""
+        from sdesk.store import kpi_sums
+
+        # A broken reference file: `sdesk kpi` says so, and builds them.
+        with contextlib.suppress(SdeskError):
+            kpi_sums.build(self.store, self.db, stamp)
 
     def _analyze_if_grown(self) -> None:
         """Refresh SQLite's table statistics when the store doubled or halved since they were
@@ -314,6 +352,8 @@ class Index:
                     count += len(rows) + len(problems)
                     bar.step()
         finally:  # also when no pool could start: the one-process load then needs them
+            global _CLOCK
+            _CLOCK = None
             for _, sql in made:
                 self.db.execute(sql)
         return count
@@ -610,7 +650,7 @@ def _db_name(store: Store) -> str:
 
 def drop_derived(db: sqlite3.Connection) -> None:
     """Drop what is derived from the tickets table and kept up to date by triggers on it (the
-    `agg_` tables and triggers of sdesk/reports/kpi_sums.py): the next `sdesk kpi` makes them again."""
+    `agg_` tables and triggers of sdesk/store/kpi_sums.py): the next `sdesk kpi` makes them again."""
     derived = db.execute("SELECT type, name FROM sqlite_master WHERE name LIKE 'agg\\_%' "
                          "ESCAPE '\\' AND type IN ('trigger', 'table') ORDER BY type DESC"
                          ).fetchall()
@@ -746,8 +786,18 @@ def _load_dir(job: tuple[str, str, int]) -> tuple[list[list[Any]], list[tuple[st
         if got.problem:
             problems.append((got.path, got.problem))
         elif got.values is not None:
-            rows.append([got.values[n] for n in NAMES])
+            values = got.values
+            if _CLOCK is not None and values["counted"] == 1 and not (
+                    values["held_seconds"] or values["on_hold"]):
+                values["ttr_bh"] = _CLOCK.minutes_between(values["opened_at"],
+                                                          values["resolved_at"]) / 60.0
+            rows.append([values[n] for n in NAMES])
     return rows, problems
+
+
+# The business clock a parallel cold load's workers compute business hours with (set by
+# Index._start_clock before the processes fork; None otherwise).
+_CLOCK: BusinessClock | None = None
 
 
 def _workers() -> int:

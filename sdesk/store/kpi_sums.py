@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sdesk.core.sla import BusinessClock
     from sdesk.store import Store
 
 GROUPINGS = ("all", "team", "assignee", "agency", "channel", "type", "priority")
@@ -152,6 +153,11 @@ def _triggers() -> list[str]:
 
 def _fill() -> list[str]:
     """The tables' rows from one grouped scan per grouping (sum() as the kpi scans sum)."""
+    return [f"INSERT INTO {table} {select}" for table, select in _scans()]
+
+
+def _scans() -> list[tuple[str, str]]:
+    """(table, SELECT giving its rows from the tickets' rows), one per grouping and table."""
     def sums(parts: list[tuple[str, str]]) -> str:
         return ", ".join(
             f"sum({expr.format(r='')}), 0.0" if name in _FLOATS else f"sum({expr.format(r='')})"
@@ -162,16 +168,59 @@ def _fill() -> list[str]:
     res = "FROM tickets INDEXED BY tickets_kpi_rt WHERE counted IN (0, 1) AND"
     out = []
     for g in GROUPINGS:
-        out.append(f"INSERT INTO agg_kpi_res SELECT {', '.join(_keys('res', g, ''))}, "
-                   f"{sums(_RES)} {res} {_RES_WHERE.format(r='')} GROUP BY 1, 2, 3, 4")
-        out.append(f"INSERT INTO agg_kpi_open SELECT {', '.join(_keys('open', g, ''))}, "
-                   f"{sums(_OPEN)} FROM tickets INDEXED BY tickets_kpi_ot "
-                   f"WHERE {_OPEN_WHERE.format(r='')} GROUP BY 1, 2, 3, 4, 5")
+        out.append(("agg_kpi_res", f"SELECT {', '.join(_keys('res', g, ''))}, "
+                    f"{sums(_RES)} {res} {_RES_WHERE.format(r='')} GROUP BY 1, 2, 3, 4"))
+        out.append(("agg_kpi_open", f"SELECT {', '.join(_keys('open', g, ''))}, "
+                    f"{sums(_OPEN)} FROM tickets INDEXED BY tickets_kpi_ot "
+                    f"WHERE {_OPEN_WHERE.format(r='')} GROUP BY 1, 2, 3, 4, 5"))
         for name in ("clock", "bh"):
-            out.append(f"INSERT INTO agg_kpi_rank SELECT {', '.join(_keys('rank', g, ''))}, "
-                       f"'{name}', {_bucket(f'ttr_{name}')}, count(*) {res} "
-                       f"{_RANK_WHERE.format(r='', name=name)} GROUP BY 1, 2, 3, 4")
+            out.append(("agg_kpi_rank", f"SELECT {', '.join(_keys('rank', g, ''))}, "
+                        f"'{name}', {_bucket(f'ttr_{name}')}, count(*) {res} "
+                        f"{_RANK_WHERE.format(r='', name=name)} GROUP BY 1, 2, 3, 4"))
     return out
+
+
+def _tidy(row: sqlite3.Row, width: int,
+          values: list[str]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """A kept table's row as (key, {column: value}), a compensated sum added to its term."""
+    key, rest = tuple(row[:width]), list(row[width:])
+    out = {}
+    for name in values:
+        out[name] = rest.pop(0) + (rest.pop(0) if name in _FLOATS else 0)
+    return key, out
+
+
+# (key columns, value columns) of each kept table, in its column order.
+_LAYOUT = {
+    "agg_kpi_res": (("grp", "val", "counted", "priority"), [n for n, _ in _RES]),
+    "agg_kpi_open": (("grp", "val", "type", "priority", "channel"), [n for n, _ in _OPEN]),
+    "agg_kpi_rank": (("grp", "val", "name", "bucket"), ["n"]),
+}
+
+
+def kept_differences(db: sqlite3.Connection) -> Iterator[tuple[str, str, Any, Any]]:
+    """`sdesk check --deep`: every kept sum the tickets' rows do not give, recomputed by the
+    same grouped scans that make the tables: (table, "key: column", kept value, value from
+    the rows). Hour sums compare to a micro-hour (the kept ones are compensated running
+    sums); a row whose count fell to 0 is the same as no row. Nothing when none are kept."""
+    if not _present(db):
+        return
+    for table, (keys, values) in _LAYOUT.items():
+        fresh = dict(_tidy(r, len(keys), values) for select in
+                     (s for t, s in _scans() if t == table) for r in db.execute(select))
+        kept = dict(_tidy(r, len(keys), values) for r in db.execute(f"SELECT * FROM {table}"))
+        for key in sorted(kept.keys() | fresh.keys(), key=repr):
+            have, want = kept.get(key), fresh.get(key)
+            if have is not None and want is None and not have[values[0]]:
+                continue  # every share taken away: as good as no row
+            for name in values:
+                a = None if have is None else have[name]
+                b = None if want is None else want[name]
+                if a != b and not (name in _FLOATS and a is not None and b is not None
+                                   and abs(a - b) <= 1e-6 * max(1.0, abs(b))):
+                    shown = ", ".join(f"{k}={_decode(v)!r}" for k, v in zip(keys, key,
+                                                                            strict=True))
+                    yield table, f"{shown}: {name}", a, b
 
 
 def ensure(db: sqlite3.Connection) -> bool:
@@ -209,8 +258,9 @@ def _present(db: sqlite3.Connection) -> bool:
 
 
 # Covering indexes of the columns each scan reads: scanning them instead of the wide ticket rows
-# (titles, paths ...) is what keeps `sdesk kpi` fast at 100,000 tickets. Created on first use
-# (a cold rebuild does not pay for them); dropped with the table when the index is rebuilt.
+# (titles, paths ...) is what keeps `sdesk kpi` fast at 100,000 tickets. Created by `build`
+# after a cold load (or on the first kpi of an older index); dropped with the table when the
+# index is rebuilt.
 _INDEXES = """
 DROP INDEX IF EXISTS tickets_kpi_r;
 DROP INDEX IF EXISTS tickets_kpi_o;
@@ -246,7 +296,8 @@ def calendar_stamp(store: Store) -> str:
 def fill_business_hours(store: Store, db: sqlite3.Connection) -> int:
     """Compute the business hours to resolve (held business time excluded) of every counted
     row that has none; all of them when the calendar changed. Then make the sums the index
-    keeps (below) if it has none. Returns how many rows were computed."""
+    keeps (below) if it has none. Returns how many rows were computed. Rows are read and
+    written in chunks of CHUNK, so memory stays flat whatever the store's size."""
     db.executescript(_INDEXES)
     stamp = calendar_stamp(store)
     seen = db.execute("SELECT value FROM meta WHERE key = 'kpi_calendar'").fetchone()
@@ -255,38 +306,88 @@ def fill_business_hours(store: Store, db: sqlite3.Connection) -> int:
             "WHERE counted = 1 AND ttr_bh IS NULL LIMIT 1").fetchone() is None:
         ensure(db)
         return 0
+    done = 0
     db.execute("BEGIN IMMEDIATE")  # the write lock first: no writer replaces a row meanwhile
     try:
         if seen is None or seen[0] != stamp:
             drop(db)  # made again below: cheaper than a trigger for every row
             db.execute("UPDATE tickets SET ttr_bh = NULL WHERE ttr_bh IS NOT NULL")
             _drop_old_cache(store)
-        todo = db.execute("SELECT id, opened_at, resolved_at, held_seconds, on_hold FROM tickets "
-                          "WHERE counted = 1 AND ttr_bh IS NULL").fetchall()
-        db.executemany("UPDATE tickets SET ttr_bh = ? WHERE id = ?", _business_hours(store, todo))
+        clock = sla_clock(store)
+        after = ""
+        while True:
+            todo = db.execute("SELECT id, opened_at, resolved_at, held_seconds, on_hold "
+                              "FROM tickets INDEXED BY tickets_kpi_todo WHERE counted = 1 AND "
+                              f"ttr_bh IS NULL AND id > ? ORDER BY id LIMIT {CHUNK}",
+                              (after,)).fetchall()
+            if not todo:
+                break
+            after = todo[-1]["id"]
+            db.executemany("UPDATE tickets SET ttr_bh = ? WHERE id = ?",
+                           _business_hours(store, clock, todo))
+            done += len(todo)
         db.execute("INSERT OR REPLACE INTO meta VALUES ('kpi_calendar', ?)", (stamp,))
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
         raise
     ensure(db)
-    return len(todo)
+    return done
 
 
-def _business_hours(store: Store, rows: Iterable[sqlite3.Row]) -> list[tuple[float, str]]:
+CHUNK = 5000  # rows read and written at a time by fill_business_hours
+
+
+def sla_clock(store: Store) -> BusinessClock:
+    """The store calendar's running business-time total (sdesk.core.sla.BusinessClock)."""
+    from sdesk.core.sla import BusinessClock
+
+    return BusinessClock(store.reference.calendar)
+
+
+def ttr_bh(clock: BusinessClock, opened_at: float, resolved_at: float) -> float:
+    """Business hours from opening to resolution of a ticket never held or reopened (a held
+    one needs its file's spans: `_business_hours`)."""
+    return clock.minutes_between(opened_at, resolved_at) / 60.0
+
+
+def _business_hours(store: Store, clock: BusinessClock,
+                    rows: Iterable[sqlite3.Row]) -> list[tuple[float, str]]:
     from sdesk.core import sla
 
     tz, cal = store.tz, store.reference.calendar
     out = []
     for row in rows:
-        opened = dt.datetime.fromtimestamp(row["opened_at"], tz)
+        if not (row["held_seconds"] or row["on_hold"]):
+            out.append((ttr_bh(clock, row["opened_at"], row["resolved_at"]), row["id"]))
+            continue
         resolved = dt.datetime.fromtimestamp(row["resolved_at"], tz)
-        minutes = sla.business_minutes_between(opened, resolved, cal)
-        if row["held_seconds"] or row["on_hold"]:
-            spans = sla.paused_spans(store.load(row["id"]))
-            minutes -= sla.paused_minutes(spans, resolved, sla.BUSINESS, cal)
+        minutes = clock.minutes_between(row["opened_at"], row["resolved_at"])
+        spans = sla.paused_spans(store.load(row["id"]))
+        minutes -= sla.paused_minutes(spans, resolved, sla.BUSINESS, cal)
         out.append((max(0.0, minutes) / 60.0, row["id"]))
     return out
+
+
+def build(store: Store, db: sqlite3.Connection, stamp: str) -> None:
+    """After a cold load (a first read or `sdesk reindex`): what `sdesk kpi` would otherwise
+    make on its first run, made now so no command pays for it later. `stamp` is the
+    calendar_stamp the loading workers computed business hours with ('' none: all are
+    computed here). The covering indexes, the business hours still missing (held tickets),
+    the sums and their triggers, and the per-team rank indexes of `kpi --by team`."""
+    if stamp:
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('kpi_calendar', ?)", (stamp,))
+    fill_business_hours(store, db)
+    for name in ("clock", "bh"):
+        db.execute(BY_INDEX.format(column="team", name=name))
+
+
+# Per group (--by): an index on (group, time) to walk one group's times in order, made on the
+# first `kpi --by` of that grouping (the team's with the index, by `build`).
+BY_INDEX = """
+CREATE INDEX IF NOT EXISTS tickets_kpi_by_{column}_{name} ON tickets ({column}, ttr_{name},
+  resolved_at) WHERE counted = 1
+"""
 
 
 def _drop_old_cache(store: Store) -> None:
