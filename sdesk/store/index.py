@@ -239,30 +239,14 @@ class Index:
         cold = self.db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 0
         show = progress if progress is not None else (sys.stderr.isatty() and cold)
         reread = 0
-        stamp = ""
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            if cold:  # triggers would fire for every row; the totals are built after the load
-                drop_derived(self.db)
             for d in gone:
                 self.db.execute("DELETE FROM tickets WHERE dir = ?", (d,))
                 self.db.execute("DELETE FROM problems WHERE dir = ?", (d,))
                 self.db.execute("DELETE FROM dirs WHERE path = ?", (d,))
-            bar = _Progress(len(changed), show)
-            workers = _workers()
-            parallel = cold and workers > 1 and len(changed) >= PARALLEL_MIN_DIRS
-            if parallel:
-                try:
-                    stamp = self._start_clock()
-                    reread += self._load_parallel(changed, now_ns, bar, workers)
-                except OSError:  # no process pool here (no /dev/shm, a sandbox): one process
-                    parallel = False
-                    bar = _Progress(len(changed), show)
-            if not parallel:
-                for rel in changed:
-                    reread += self._rescan_dir(rel, now_ns, force)
-                    bar.step()
-            bar.done()
+            read, stamp = self._load_dirs(changed, now_ns, force, cold, show)
+            reread += read
             for rel in changed:
                 mtime = seen_dirs[rel]
                 # A folder touched within the clock's resolution may change again unseen.
@@ -283,6 +267,30 @@ class Index:
         if reread:
             self._analyze_if_grown()
         return reread
+
+    def _load_dirs(self, changed: list[str], now_ns: int, force: bool, cold: bool,
+                   show: bool) -> tuple[int, str]:
+        """Rescan the changed shard folders; a cold load of many in worker processes.
+        Returns (files read, the calendar stamp of business hours the workers computed)."""
+        bar = _Progress(len(changed), show)
+        workers = _workers()
+        parallel = cold and workers > 1 and len(changed) >= PARALLEL_MIN_DIRS
+        reread, stamp = 0, ""
+        if cold:  # triggers would fire for every row; the totals are built after the load
+            drop_derived(self.db)
+        if parallel:
+            try:
+                stamp = self._start_clock()
+                reread += self._load_parallel(changed, now_ns, bar, workers)
+            except OSError:  # no process pool here (no /dev/shm, a sandbox): one process
+                parallel, stamp = False, ""
+                bar = _Progress(len(changed), show)
+        if not parallel:
+            for rel in changed:
+                reread += self._rescan_dir(rel, now_ns, force)
+                bar.step()
+        bar.done()
+        return reread, stamp
 
     def _start_clock(self) -> str:
         """Before a parallel cold load: the calendar's business clock for the workers, which
