@@ -36,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="ticket folder levels of the stores (default: 3 from 500,000 "
                         "tickets, else 2; docs/ticket-format.md)")
     parser.add_argument("--reuse", action="store_true",
-                        help="time the stores already in --workdir (store-N) instead of "
+                        help="time the stores already in --workdir (store-N, or --workdir itself "
+                        "when it is a store) instead of "
                         "building them again")
     parser.add_argument("--sdesk", default=str(Path(sys.executable).with_name("sdesk")),
                         help="the sdesk executable to time (default: next to this python)")

@@ -28,12 +28,14 @@ TARGETS = {
     "queue --team": 0.08, "list --team --status -n 50": 0.08, "list --overdue --vip": 0.08,
     "list --json (all open)": 0.25, "kpi": 0.15, "kpi --by team": 0.15,
     "triage --all (applied)": 5.0, "cold rebuild (list, no index)": 15.0,
+    "kpi (first after the rebuild)": 0.15,
     "report -o FILE": 5.0, "sweep --dry-run": 2.0,
 }
 TARGETS_1M = {**TARGETS, "show ID": 0.05, "new (with commit)": 0.10,
               "note ID (with commit)": 0.10, "queue --team": 0.10,
               "list --team --status -n 50": 0.10, "list --overdue --vip": 0.10,
               "list --json (all open)": 2.5, "kpi": 0.40, "kpi --by team": 0.40,
+              "kpi (first after the rebuild)": 0.40,
               "cold rebuild (list, no index)": 150.0}
 MEMORY_TARGET_MIB = 100.0
 MEMORY_TARGET_1M_MIB = 150.0
@@ -100,6 +102,8 @@ class Bench:
 def run_size(workdir: Path, size: int, runs: int, sdesk: str, untuned: bool = False,
              folder_levels: int = 0, reuse: bool = False) -> Result:
     root = workdir / f"store-{size}"
+    if reuse and (workdir / "sdesk.toml").is_file():
+        root = workdir  # BENCH_DIR is the store itself (make bench-1m BENCH_DIR=...)
     if reuse and (root / "sdesk.toml").is_file():
         return time_store(workdir, root, size, runs, sdesk, Result(size, 0.0))
     shutil.rmtree(root, ignore_errors=True)
@@ -153,9 +157,10 @@ def time_store(workdir: Path, root: Path, size: int, runs: int, sdesk: str,
     add(b.time("list --all --json (every ticket)", lambda i: b.cmd("list", "--all", "--json"),
                runs=max(1, min(runs, 2))))
     if _exists(b, "kpi"):
-        # Untimed: the first kpi fills the business hours and makes the sums the index keeps
-        # (sdesk/store/kpi_sums.py), once per store; the rows time a warm index.
-        b.sdesk_out("kpi", "--by", "team")
+        # The cold rebuild above also built what kpi keeps (sdesk/store/kpi_sums.py): the
+        # first kpi after it must cost what the later ones cost.
+        add(b.time("kpi (first after the rebuild)", lambda i: b.cmd("kpi", "--by", "team"),
+                   runs=1))
         add(b.time("kpi", lambda i: b.cmd("kpi")))
         add(b.time("kpi --by team", lambda i: b.cmd("kpi", "--by", "team")))
     if _exists(b, "report"):

@@ -185,6 +185,20 @@ def measure(db: sqlite3.Connection, win: Window, key: Key | None,
                  "volume": {k: dict(sorted(v.items())) for k, v in volume.items()}}
 
 
+_OPENED_COUNT_SQL = """
+SELECT {g} AS g, count(*) AS opened FROM tickets INDEXED BY tickets_kpi_ot
+WHERE type != 'task' AND opened_at >= :since AND opened_at < :until GROUP BY 1
+"""
+
+
+def opened_counts(db: sqlite3.Connection, win: Window, key: Key) -> dict[Any, int]:
+    """Tickets opened in the window per group (`key("opened_at")`): measure()'s `opened`
+    alone, for a breakdown that needs no resolution measure (the report's volume by
+    period, channel and type)."""
+    return {r["g"]: r["opened"] for r in db.execute(
+        _OPENED_COUNT_SQL.format(g=key("opened_at")), {"since": win.since, "until": win.until})}
+
+
 def _ranked_times(db: sqlite3.Connection, sums: dict[str, Any], params: dict[str, Any],
                   column: str | None = None, kept: str | None = None) -> Times:
     """Median and p90 of both times to resolve for one group, read at their ranks: in the

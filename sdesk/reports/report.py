@@ -128,16 +128,16 @@ def gather(store: Store, now: dt.datetime, since: dt.datetime | None, until: dt.
     labels = [label for _, label in marks]
     pk = k.period_key(marks)
     trend, _ = k.measure(db, win, lambda col: _scoped(team, pk(col)), backlog=False)
-    split, _ = k.measure(db, win, lambda col: _scoped(
-        team, f"({pk(col)} || '|' || channel || '|' || type)"), backlog=False)
+    split = k.opened_counts(db, win, lambda col: _scoped(
+        team, f"({pk(col)} || '|' || channel || '|' || type)"))
     volume: dict[str, dict[str, list[int]]] = {"channel": {}, "type": {}}
-    for g, m in split.items():
-        if g is None or not m.get("opened"):
+    for g, opened in split.items():
+        if g is None or not opened:
             continue
         label, channel, kind = str(g).split("|", 2)
         for column, name in (("channel", channel), ("type", kind)):
             counts = volume[column].setdefault(name, [0] * len(labels))
-            counts[labels.index(label)] += m["opened"]
+            counts[labels.index(label)] += opened
     ends = [t for t, _ in marks[1:]] + [min(until.timestamp(), now.timestamp())]
     ref = store.reference
     due_by = sv.horizon(now, horizon_hours, ref.calendar)

@@ -382,13 +382,15 @@ def flagged_open(index: Index, team: str = "") -> list[sqlite3.Row]:
 
 def open_at(index: Index, moments: Sequence[float], team: str = "") -> list[int]:
     """How many tickets (not tasks) were open at each moment (epoch seconds): opened before it
-    and neither resolved nor closed by then. One scan for all moments; the team is the
-    ticket's team now (the index keeps no history of teams)."""
+    and neither resolved nor closed by then. One scan for all moments, of the tickets done at
+    or after the first (an index on that time, sdesk/store/kpi_sums.py, keeps the store's
+    history out of it); the team is the ticket's team now (the index keeps no history of
+    teams)."""
     if not moments:
         return []
     done = "coalesce(resolved_at, closed_at, 1e18)"
     cols = ", ".join(f"sum(opened_at < {float(m)!r} AND {done} >= {float(m)!r})" for m in moments)
-    sql = f"SELECT {cols} FROM tickets WHERE {NOT_TASK}"
+    sql = f"SELECT {cols} FROM tickets WHERE {NOT_TASK} AND {done} >= {float(min(moments))!r}"
     params: list[Any] = []
     if team:
         sql += " AND team = ?"
