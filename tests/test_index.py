@@ -200,6 +200,31 @@ def test_a_deleted_or_added_file_is_picked_up_without_a_commit(seeded: Desk) -> 
     assert gone.id not in ids_of(seeded, "list", "--all")
 
 
+def test_changes_by_hand_before_a_write_are_found_by_the_next_read(
+        seeded: Desk, tmp_path: Path) -> None:
+    """A writing command skips the freshness scan (Store.index_for_write): what changed
+    outside sdesk before it, even in the folder it writes, is still found afterwards."""
+    agrees_with_full_scan(seeded)
+    store = Store(seeded.root)
+    by_folder: dict[Path, list[Ticket]] = {}
+    for ticket in scan(seeded.root).values():
+        by_folder.setdefault(store.path_of(ticket.id).parent, []).append(ticket)
+    edited, neighbour = next(pair for pair in by_folder.values() if len(pair) >= 2)[:2]
+    edited.title = "Replaced by hand before a note"
+    hand_write(store.path_of(edited.id), edited)
+    clone = Desk(tmp_path / "clone")
+    seeded.git("clone", "-q", str(seeded.root), str(clone.root))
+    made = clone.new("-T", "Made in the clone", "--email", "jo.brown@omes.ok.gov")
+    seeded.git("stash", "-q")
+    seeded.git("pull", "-q", "--no-rebase", str(clone.root), "main")
+    seeded.git("stash", "pop", "-q")
+    seeded.run("note", neighbour.id, "Written after the changes by hand")
+    agrees_with_full_scan(seeded)
+    assert made in ids_of(seeded, "list")
+    assert [r["title"] for r in seeded.json("list", "--all", "--text", "Replaced by hand")] == [
+        "Replaced by hand before a note"]
+
+
 def test_a_broken_ticket_file_is_a_warning_and_list_still_works(seeded: Desk) -> None:
     ticket = some_ticket(seeded)
     path = Store(seeded.root).path_of(ticket.id)

@@ -256,6 +256,22 @@ class Store:
 
         return Index.open(self)
 
+    def index_for_write(self) -> Index:
+        """The index a writing command records its tickets in (under the store lock): the one
+        this command already opened, else one opened without the freshness scan, whose cost
+        grows with the store (a stat of every shard folder: ~40 ms at a million tickets). The
+        write records its own tickets and adopts its own commit; a change made outside sdesk
+        since the last refresh is still found by the next one (its folder's mtime, or HEAD
+        having moved). A new or cold index is refreshed first, as before."""
+        if "index" not in self.__dict__:
+            from sdesk.store.index import Index
+
+            index = Index.open(self, refresh=False)
+            if not index.warm():
+                index.refresh()
+            self.__dict__["index"] = index
+        return self.index
+
     # -- lock -----------------------------------------------------------------------------
 
     @contextlib.contextmanager

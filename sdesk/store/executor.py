@@ -106,7 +106,7 @@ def write_and_commit(store: Store, files: dict[Path, bytes | None],
         check_inside(store.root, path)
     if commit:
         git.require()  # no git, no commit and no rollback: refuse before writing
-    index = store.index  # refreshed before the commit, so it adopts the commit without a diff
+    index = store.index_for_write()  # adopts the commit without a diff or a folder scan
     commit_id = ""
     if not commit:
         write_files(files)

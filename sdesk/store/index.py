@@ -583,6 +583,10 @@ class Index:
 
     # -- meta ---------------------------------------------------------------------------
 
+    def warm(self) -> bool:
+        """True when this index has been brought up to date at least once (it knows a HEAD)."""
+        return bool(self._meta("head"))
+
     def _meta(self, key: str) -> str:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return str(row[0]) if row else ""
