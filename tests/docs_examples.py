@@ -1,19 +1,30 @@
 """Docs that run: the examples of README.md, docs/*.md and every `--help`, executed against a
-copy of the sample store with a fixed clock (tests/test_docs_examples.py drives this).
+copy of the sample store with a fixed clock (tests/test_docs_examples.py drives this), and every
+output they show checked.
 
 Markdown is parsed by Sybil (a maintained doc-testing library: it finds the fenced blocks, keeps
 their file and line, and gives us its standard `<!-- skip: next "reason" -->` marker). What the
-blocks mean is ours:
+blocks mean is ours. The rule: **an example that prints shows what it prints.**
 
-- ```sh``` blocks run as one bash script, line by line (a `\\` continues a line); every command
-  must exit 0. `sdesk` is the checkout's sdesk; the working folder is the store copy.
+- ```sh``` blocks are for commands that print nothing: they run as one bash script, line by
+  line (a `\\` continues a line); every command must exit 0 AND print nothing on stdout or
+  stderr. A command that prints belongs in a console block with its output.
 - ```console``` blocks are `$ command` lines each followed by the output it must print (stdout
-  and stderr together). `...` in a line matches anything within it; a line holding only `...`
-  matches any number of lines; a command shown with no output is only run. A command whose
-  shown output has an `sdesk: error:` line must exit non-zero; any other must exit 0.
+  and stderr together). `...` in a line matches anything within it (use it only where a value
+  truly varies: a new ticket ID's random part, a commit ID, a duration); a line holding only
+  `...` matches any number of lines (to prune what a reader does not need). A command shown
+  with no output must print nothing. A command whose shown output has an `sdesk: error:` line
+  must exit non-zero; any other must exit 0. `NAME=$(...)` sets NAME for the block's later
+  commands and the page's later blocks, as in a shell.
 - Other blocks (toml, python, plain ```) are shown, not run.
 - `<!-- skip: next "why" -->` on the line before a block marks it not run, with the reason
   (keep these rare: only for what truly cannot run here, such as an interactive editor).
+- The examples in `--help` show no output there (help stays short); docs/help-examples.md shows
+  each one with its output, one section per command, each section on a fresh copy of the
+  sample store, and the test checks that page against both --help and the real output.
+
+After a deliberate change, `make docs-examples` (tests/docs_update.py) rewrites the shown
+output in place, keeping the `...` lines that still match, and rebuilds docs/help-examples.md.
 
 The store copy: the checkout's sdesk.toml, reference/, tickets/, kb/ and outbox/ committed in a
 fresh repository with a bare `origin` (so `sdesk sync` works) and the merge driver installed,
@@ -32,6 +43,8 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from unittest import SkipTest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "docs"
@@ -39,7 +52,11 @@ SAMPLE_NOW = "2026-11-23T14:00:00-06:00"  # the sample store's Monday afternoon 
 STORE_PARTS = ("sdesk.toml", "reference", "tickets", "kb", "outbox")
 GIT_ENV = {"GIT_AUTHOR_NAME": "Dana Dispatcher", "GIT_AUTHOR_EMAIL": "dana@omes.ok.gov",
            "GIT_COMMITTER_NAME": "Dana Dispatcher", "GIT_COMMITTER_EMAIL": "dana@omes.ok.gov",
-           "GIT_CONFIG_NOSYSTEM": "1"}
+           "GIT_CONFIG_NOSYSTEM": "1",
+           # commits made in the sandbox carry the fixed clock, so `log` and commit IDs shown
+           # in the docs do not change from run to run
+           "GIT_AUTHOR_DATE": "2026-11-23T14:00:00-06:00",
+           "GIT_COMMITTER_DATE": "2026-11-23T14:00:00-06:00"}
 TIMEOUT = 120
 
 
@@ -186,33 +203,84 @@ def plain_sdesk(command: str) -> list[str] | None:
     return words[1:]
 
 
+ASSIGNMENT = re.compile(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(\S.*)?$", re.S)
+
+
+@dataclass
+class Ran:
+    """One command of a block as it ran: where it is, what the page shows, what it did."""
+
+    line: int
+    command: str
+    expected: str  # the output the page shows ("" for an sh block's commands)
+    code: int
+    output: str  # stdout and stderr together
+
+
+def run_command(box: Sandbox, command: str) -> tuple[int, str]:
+    """Run one command of a page, as a reader's shell would: (exit code, stdout+stderr).
+    `NAME=$(...)` (or `export NAME=...`) keeps NAME for the page's later commands."""
+    assigned = ASSIGNMENT.match(command.strip())
+    if assigned and _is_assignment(command, assigned.group(2) or ""):
+        name = assigned.group(1)
+        done = box.bash(f'{command}\n__rc=$?\nprintf "\\0%s" "${name}"\nexit $__rc')
+        printed, _, value = done.stdout.rpartition("\0")
+        box.env[name] = value
+        return done.returncode, printed + done.stderr
+    code, out, _ = box.run(command, merged=True)
+    return code, out
+
+
+def _is_assignment(command: str, value: str) -> bool:
+    """`NAME=$(...)` or `NAME=word`, not `NAME=value command` (an environment for one
+    command)."""
+    if value.startswith("$("):
+        return True
+    try:
+        return len(shlex.split(command, comments=True)) == (2 if command.lstrip().startswith(
+            "export ") else 1)
+    except ValueError:
+        return False
+
+
+def run_block(box: Sandbox, kind: str, source: str, first_line: int,
+              record: list[Ran] | None = None) -> list[Ran]:
+    """Run an sh or console block's commands in order; what each did. An sh block stops at
+    its first command that fails (as a reader following it would)."""
+    pairs = (console_pairs(source, first_line) if kind == "console"
+             else [(n, c, "") for n, c in logical_lines(source, first_line)])
+    ran = record if record is not None else []
+    for line, command, expected in pairs:
+        code, output = run_command(box, command)
+        ran.append(Ran(line, command, expected, code, output))
+        if kind == "sh" and code != 0:
+            break
+    return ran
+
+
+def block_failures(kind: str, ran: list[Ran], where: str) -> list[str]:
+    """What the page's rule says is wrong with each command as it ran (module docstring)."""
+    failures = []
+    for r in ran:
+        at = f"{where}:{r.line}: `{_one_line(r.command)}`"
+        wants_error = any(ln.startswith("sdesk: error:") for ln in r.expected.splitlines())
+        if wants_error != (r.code != 0):
+            failures.append(f"{at} exited {r.code}, expected "
+                            f"{'an error' if wants_error else '0'}:\n{_indent(r.output[-2000:])}")
+        elif kind == "sh" and r.output.strip():
+            failures.append(f"{at} printed something: a command that prints goes in a "
+                            "```console``` block that shows its output (`make docs-examples` "
+                            f"converts the block):\n{_indent(r.output[-2000:])}")
+        elif not output_matches(r.expected, r.output):
+            failures.append(f"{at} printed something else.\n"
+                            f"  shown in the docs:\n{_indent(r.expected, 4)}\n"
+                            f"  printed now:\n{_indent(r.output, 4)}")
+    return failures
+
+
 def run_sh(box: Sandbox, source: str, first_line: int, where: str) -> list[str]:
-    """Run an sh block; a failure message for the command that failed (the block stops there,
-    as a reader following it would)."""
-    commands = logical_lines(source, first_line)
-    if "$" not in source:  # no shell variables: each line on its own (plain sdesk in process)
-        for line, text in commands:
-            code, out, err = box.run(text)
-            if code != 0:
-                return [f"{where}:{line}: `{_one_line(text)}` exited {code}:\n"
-                        f"{_indent((err.strip() or out)[-2000:])}"]
-        return []
-    script = ["set -o pipefail", f'__err="{box.folder}/stderr"']
-    for i, (_, text) in enumerate(commands):
-        script += ["{ " + text + "\n} 2>\"$__err\"",
-                   f'__rc=$?; if [ $__rc -ne 0 ]; then cat "$__err" >&2; '
-                   f'echo "@@failed {i} $__rc" >&2; exit 97; fi']
-    done = box.bash("\n".join(script))
-    if done.returncode == 0:
-        return []
-    found = re.search(r"@@failed (\d+) (\d+)", done.stderr)
-    if not found:
-        return [f"{where}:{first_line}: the block failed (exit {done.returncode}):\n"
-                f"{_indent(done.stdout + done.stderr)}"]
-    line, text = commands[int(found.group(1))]
-    stderr = done.stderr[:found.start()]
-    return [f"{where}:{line}: `{_one_line(text)}` exited {found.group(2)}:\n"
-            f"{_indent(stderr.strip()[-2000:] or done.stdout[-2000:])}"]
+    """Run an sh block; a failure message for each command that broke the rule."""
+    return block_failures("sh", run_block(box, "sh", source, first_line), where)
 
 
 def console_pairs(source: str, first_line: int) -> list[tuple[int, str, str]]:
@@ -232,31 +300,86 @@ def console_pairs(source: str, first_line: int) -> list[tuple[int, str, str]]:
     return [(n, c, "\n".join(e)) for n, c, e in pairs]
 
 
+def output_lines(text: str) -> list[str]:
+    """The lines output is compared by: trailing spaces and trailing blank lines dropped."""
+    return [ln.rstrip() for ln in text.rstrip().splitlines()]
+
+
+def line_pattern(line: str) -> str:
+    """The regex of one shown line: literal except `...`, which matches anything in it."""
+    return ".*?".join(re.escape(part) for part in line.split("..."))
+
+
 def output_matches(expected: str, actual: str) -> bool:
-    """`expected` against `actual`, trailing spaces and blank lines ignored; `...` wildcards."""
-    want = [ln.rstrip() for ln in expected.rstrip().splitlines()]
-    got = "".join(ln.rstrip() + "\n" for ln in actual.rstrip().splitlines())
+    """`expected` against `actual`, trailing spaces and blank lines ignored; `...` wildcards
+    (module docstring). Nothing shown matches only nothing printed."""
+    got = "".join(ln + "\n" for ln in output_lines(actual))
     pattern = ""
-    for line in want:
-        if line.strip() == "...":
-            pattern += r"(?:[^\n]*\n)*?"
-        else:
-            pattern += ".*?".join(re.escape(part) for part in line.split("...")) + r"\n"
+    for line in output_lines(expected):
+        pattern += r"(?:[^\n]*\n)*?" if line.strip() == "..." else line_pattern(line) + r"\n"
     return re.fullmatch(pattern, got) is not None
 
 
 def run_console(box: Sandbox, source: str, first_line: int, where: str) -> list[str]:
-    failures = []
-    for line, command, expected in console_pairs(source, first_line):
-        code, output, _ = box.run(command, merged=True)
-        wants_error = any(ln.startswith("sdesk: error:") for ln in expected.splitlines())
-        if wants_error != (code != 0):
-            failures.append(f"{where}:{line}: `{_one_line(command)}` exited {code}, "
-                            f"expected {'an error' if wants_error else '0'}:\n{_indent(output)}")
-        elif expected.strip() and not output_matches(expected, output):
-            failures.append(f"{where}:{line}: `{_one_line(command)}` printed something else.\n"
-                            f"  shown in the docs:\n{_indent(expected, 4)}\n"
-                            f"  printed now:\n{_indent(output, 4)}")
+    """Run a console block; a failure message for each command that broke the rule."""
+    return block_failures("console", run_block(box, "console", source, first_line), where)
+
+
+# ---- a page ---------------------------------------------------------------------------------
+
+
+def parse(path: Path, evaluate: Any) -> Any:
+    """The Sybil document of a markdown page: its sh and console blocks (evaluate(kind,
+    example) runs one) and skip marks."""
+    from sybil import Document
+    from sybil.parsers.markdown import CodeBlockParser, SkipParser
+
+    return Document.parse(str(path), SkipParser(),
+                          CodeBlockParser("sh", lambda ex: evaluate("sh", ex)),
+                          CodeBlockParser("console", lambda ex: evaluate("console", ex)))
+
+
+@dataclass
+class Block:
+    """A block of a page as it ran: its fence line, kind, and what each command did."""
+
+    fence: int
+    kind: str
+    source: str
+    ran: list[Ran]
+
+
+def run_page(path: Path, box_for: Any) -> tuple[list[Block], list[str]]:
+    """Run a page's blocks in order: (the blocks, failures of the skip marks). box_for(n)
+    gives the sandbox for the n-th block (one per page, or a fresh one per block)."""
+    blocks: list[Block] = []
+    where = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+    problems: list[str] = []
+
+    def evaluate(kind: str, example: Any) -> None:
+        block = Block(example.line, kind, str(example.parsed), [])
+        blocks.append(block)
+        run_block(box_for(len(blocks) - 1), kind, block.source, example.line + 1, block.ran)
+
+    for example in parse(path, evaluate):
+        if isinstance(example.parsed, tuple):  # a skip marker: it must give a reason
+            action, reason = example.parsed
+            if action in ("next", "start") and not (reason or "").strip():
+                problems.append(f"{where}:{example.line}: a skip mark needs a reason: "
+                                '<!-- skip: next "why it cannot run here" -->')
+        try:
+            example.evaluate()
+        except SkipTest:
+            pass
+    return blocks, problems
+
+
+def page_failures(path: Path, box_for: Any) -> list[str]:
+    """Every broken example of a page, each as `file:line: what`."""
+    blocks, failures = run_page(path, box_for)
+    where = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+    for block in blocks:
+        failures += block_failures(block.kind, block.ran, where)
     return failures
 
 
@@ -286,6 +409,48 @@ def help_examples(help_text: str) -> list[str]:
 
 
 NOT_RUN = re.compile(r"#\s*not run:\s*(\S.*)$")
+HELP_PAGE = ROOT / "docs" / "help-examples.md"
+
+
+def help_commands() -> list[tuple[str, Any]]:
+    """(name, click command) for every registered command and subcommand, in --help order."""
+    import click
+
+    from sdesk.cli import COMMANDS, cli
+
+    ctx = click.Context(cli)
+    found: list[tuple[str, Any]] = []
+    for name in COMMANDS:
+        command = cli.get_command(ctx, name)
+        assert command is not None, name
+        found.append((name, command))
+        if isinstance(command, click.Group):
+            found += [(f"{name} {sub}", c) for sub, c in command.commands.items()]
+    return found
+
+
+def help_example_table() -> list[tuple[str, list[str]]]:
+    """(command name, its runnable --help examples) for every command that has one."""
+    table = []
+    for name, command in help_commands():
+        runnable = [e for e in help_examples(command.help or "") if not NOT_RUN.search(e)]
+        if runnable:
+            table.append((name, runnable))
+    return table
+
+
+def help_page_sections(text: str) -> dict[str, tuple[int, str]]:
+    """docs/help-examples.md's sections: command name -> (the console fence's line, the
+    block's text). The page is made by tests/docs_update.py, so its shape is fixed:
+    `## sdesk NAME`, then a console block."""
+    sections: dict[str, tuple[int, str]] = {}
+    lines = text.splitlines()
+    for k, line in enumerate(lines):
+        if line.startswith("## sdesk ") and k + 1 < len(lines) and lines[k + 1] == "```console":
+            end = next((e for e in range(k + 2, len(lines)) if lines[e] == "```"), len(lines))
+            sections[line.removeprefix("## sdesk ").strip()] = (k + 2, "\n".join(
+                lines[k + 2:end]) + "\n")
+    return sections
 
 
 def _one_line(text: str) -> str:

@@ -1,5 +1,6 @@
 """Every example in README.md, docs/*.md and every `--help` runs against a copy of the sample
-store with a fixed clock, and its shown output is checked (tests/docs_examples.py says how).
+store with a fixed clock, and its shown output is checked (tests/docs_examples.py says the
+rule; tests/docs_update.py refreshes shown output after a deliberate change).
 
 A failure names the file and line of each broken example, what ran, and what it printed. To
 mark a block that truly cannot run here, put `<!-- skip: next "the reason" -->` on the line
@@ -8,27 +9,28 @@ before it (Sybil's marker); keep such marks rare.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
-from typing import Any
-from unittest import SkipTest
 
-import click
 import pytest
 from docs_examples import (
+    HELP_PAGE,
     NOT_RUN,
     ROOT,
     Sandbox,
+    block_failures,
+    console_pairs,
+    help_commands,
+    help_example_table,
     help_examples,
+    help_page_sections,
     make_template,
-    run_console,
-    run_sh,
+    output_matches,
+    page_failures,
+    run_block,
 )
-from sybil import Document
-from sybil.parsers.markdown import CodeBlockParser, SkipParser
 
-from sdesk.cli import COMMANDS, cli
-
-DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOCS = [ROOT / "README.md", *sorted(p for p in (ROOT / "docs").glob("*.md") if p != HELP_PAGE)]
 MAX_SKIPPED = 12  # not-run marks across all docs: a ceiling that keeps them rare
 
 
@@ -37,47 +39,11 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_template(tmp_path_factory.mktemp("docs-sample") / "box")
 
 
-def _evaluator(kind: str) -> Any:
-    def evaluate(example: Any) -> None:
-        ns = example.namespace
-        where = Path(example.path).relative_to(ROOT).as_posix()
-        first = example.line + 1  # the fence is on example.line
-        run = run_sh if kind == "sh" else run_console
-        ns["failures"].extend(run(ns["box"], str(example.parsed), first, where))
-        ns["ran"] += 1
-    return evaluate
-
-
-def parse(path: Path) -> Document:
-    return Document.parse(str(path), SkipParser(), CodeBlockParser("sh", _evaluator("sh")),
-                          CodeBlockParser("console", _evaluator("console")))
-
-
-def run_document(path: Path, box: Sandbox) -> tuple[list[str], list[str], int]:
-    """(failures, skip reasons, blocks run) for one markdown file."""
-    document = parse(path)
-    document.namespace.update(box=box, failures=[], ran=0)
-    skipped: list[str] = []
-    where = path.relative_to(ROOT).as_posix()
-    for example in document:
-        if isinstance(example.parsed, tuple):  # a skip marker: it must give a reason
-            action, reason = example.parsed
-            if action in ("next", "start") and not (reason or "").strip():
-                document.namespace["failures"].append(
-                    f"{where}:{example.line}: a skip mark needs a reason: "
-                    '<!-- skip: next "why it cannot run here" -->')
-        try:
-            example.evaluate()
-        except SkipTest as exc:
-            skipped.append(f"{where}:{example.line}: {exc}")
-    return document.namespace["failures"], skipped, document.namespace["ran"]
-
-
 @pytest.mark.parametrize("path", DOCS, ids=[p.relative_to(ROOT).as_posix() for p in DOCS])
 def test_every_docs_example_runs_and_prints_what_it_shows(path: Path, template: Path,
                                                           tmp_path: Path) -> None:
     box = Sandbox.copy_of(template, tmp_path / "box")
-    failures, _, _ = run_document(path, box)
+    failures = page_failures(path, lambda _: box)
     assert not failures, f"{len(failures)} example(s) in {path.name} broke:\n\n" + \
         "\n\n".join(failures)
 
@@ -92,31 +58,28 @@ def test_not_run_marks_are_rare_and_say_why() -> None:
     assert all('"' in m for m in marks), "\n".join(m for m in marks if '"' not in m)
 
 
-def _commands() -> list[tuple[str, click.Command]]:
-    ctx = click.Context(cli)
-    found: list[tuple[str, click.Command]] = []
-    for name in COMMANDS:
-        command = cli.get_command(ctx, name)
-        assert command is not None
-        found.append((name, command))
-        if isinstance(command, click.Group):
-            found += [(f"{name} {sub}", c) for sub, c in command.commands.items()]
-    return found
+HELP = [(name, help_examples(command.help or "")) for name, command in help_commands()]
+HELP_RUN = help_example_table()
+SECTIONS = help_page_sections(HELP_PAGE.read_text(encoding="utf-8"))
+STALE = "run `make docs-examples` to rebuild docs/help-examples.md from --help"
 
 
-HELP = [(name, help_examples(command.help or "")) for name, command in _commands()]
-
-
-@pytest.mark.parametrize(("name", "examples"), [h for h in HELP if h[1]],
-                         ids=[h[0] for h in HELP if h[1]])
-def test_every_help_example_runs(name: str, examples: list[str], template: Path,
-                                 tmp_path: Path) -> None:
-    runnable = [e for e in examples if not NOT_RUN.search(e)]
-    if not runnable:
-        pytest.skip("every example is marked `# not run:`")
+@pytest.mark.parametrize(("name", "examples"), HELP_RUN, ids=[h[0] for h in HELP_RUN])
+def test_every_help_example_prints_what_the_help_page_shows(name: str, examples: list[str],
+                                                            template: Path,
+                                                            tmp_path: Path) -> None:
+    assert name in SECTIONS, f"docs/help-examples.md has no section for sdesk {name}: {STALE}"
+    fence, source = SECTIONS[name]
     box = Sandbox.copy_of(template, tmp_path / "box")
-    failures = run_sh(box, "\n".join(runnable), 1, f"sdesk {name} --help, example")
+    ran = run_block(box, "console", source, fence + 1)
+    assert [" ".join(r.command.split()) for r in ran] == \
+        [" ".join(e.split()) for e in examples], f"sdesk {name} --help changed: {STALE}"
+    failures = block_failures("console", ran, "docs/help-examples.md")
     assert not failures, "\n\n".join(failures)
+
+
+def test_the_help_page_has_no_section_help_does_not_have() -> None:
+    assert sorted(SECTIONS) == sorted(name for name, _ in HELP_RUN), STALE
 
 
 def test_the_help_example_reader_finds_examples() -> None:
@@ -129,3 +92,34 @@ def test_help_examples_not_run_say_why_and_are_rare() -> None:
     marked = [e for _, examples in HELP for e in examples if "not run" in e]
     assert all(NOT_RUN.search(e) for e in marked), marked
     assert len(marked) <= 5, marked
+
+
+# ---- the check can fail, and the refresh repairs what it reports ---------------------------
+
+
+def test_output_rule() -> None:
+    assert output_matches("a\n...\nz", "a\nb\nc\nz\n")
+    assert output_matches("INC-... opened", "INC-7KQ2X opened  \n\n")
+    assert not output_matches("a\nz", "a\nb\nz")
+    assert not output_matches("", "something")  # shown nothing: must print nothing
+    assert output_matches("", "\n")
+
+
+def test_a_changed_shown_line_is_reported_with_its_file_and_line(template: Path,
+                                                                 tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    shutil.copy(ROOT / "docs" / "escalation-and-hold.md", page)
+    text = page.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    # the first shown output line of the first console block, edited
+    fence = lines.index("```console")
+    end = lines.index("```", fence + 1)
+    line, command, _ = next(pair for pair in console_pairs("\n".join(lines[fence + 1:end]),
+                                                           fence + 2) if pair[2].strip())
+    target = line + command.count("\n") + 1  # 1-based: the line after the command
+    lines[target - 1] += " EDITED"
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    box = Sandbox.copy_of(template, tmp_path / "box")
+    failures = page_failures(page, lambda _: box)
+    assert len(failures) == 1, failures
+    assert f"page.md:{target}: `" in failures[0] and "EDITED" in failures[0]
