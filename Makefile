@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint coverage check bench bench-1m bench-small bench-import bench-mail bench-triage stress clean
+.PHONY: install demo test docs-examples lint coverage check bench bench-1m bench-small bench-import bench-mail bench-triage stress clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ demo: $(DEMO_VENV)/.installed  ## the dispatcher's day on a throw-away copy of t
 
 test: $(STAMP)  ## the test suite (what CI runs)
 	$(BIN)/python -m pytest -q
+
+docs-examples: $(STAMP)  ## rewrite the output README.md, docs/ and docs/help-examples.md show, after a deliberate change
+	$(BIN)/python tests/docs_update.py $(PAGES)
 
 lint: $(STAMP)  ## ruff and mypy --strict
 	$(BIN)/ruff check sdesk tests

@@ -62,7 +62,7 @@ def merge_output(expected: str, actual: str, prune: bool = True) -> list[str]:
         if prune and len(got) > PRUNE_AFTER:
             return [*got[:PRUNE_KEEP], "..."]
         return got
-    # cost[i][j]: fewest shown lines dropped or added to match want[i:] against got[j:]
+    # cost[i][j]: fewest shown lines dropped, added or replaced to match want[i:] to got[j:]
     n, m = len(want), len(got)
     cost = [[0] * (m + 1) for _ in range(n + 1)]
     for i in range(n, -1, -1):
@@ -70,29 +70,30 @@ def merge_output(expected: str, actual: str, prune: bool = True) -> list[str]:
             if i == n:
                 cost[i][j] = m - j
                 continue
-            best = cost[i + 1][j] + (0 if want[i].strip() == "..." else 1)
+            dots = want[i].strip() == "..."
+            best = cost[i + 1][j] + (0 if dots else 1)
             if j < m:
-                best = min(best, cost[i][j + 1] + 1)
-                if want[i].strip() == "...":
-                    best = min(best, cost[i][j + 1])
-                elif re.fullmatch(line_pattern(want[i]), got[j]):
-                    best = min(best, cost[i + 1][j + 1])
+                best = min(best, cost[i][j + 1] + (0 if dots else 1))
+                if not dots:
+                    same = re.fullmatch(line_pattern(want[i]), got[j]) is not None
+                    best = min(best, cost[i + 1][j + 1] + (0 if same else 1))
             cost[i][j] = best
     out: list[str] = []
     i = j = 0
     while i < n or j < m:
         if i < n and want[i].strip() == "...":
-            if j < m and cost[i][j] == cost[i][j + 1]:
-                j += 1  # the `...` takes this line
-                continue
-            out.append(want[i])
-            i += 1
-        elif (i < n and j < m and re.fullmatch(line_pattern(want[i]), got[j])
-              and cost[i][j] == cost[i + 1][j + 1]):
-            out.append(want[i])
+            if cost[i][j] == cost[i + 1][j]:  # the `...` ends here (as early as it can)
+                out.append(want[i])
+                i += 1
+            else:  # it takes this line
+                j += 1
+        elif i < n and j < m and cost[i][j] == cost[i + 1][j + 1] + (
+                0 if re.fullmatch(line_pattern(want[i]), got[j]) else 1):
+            matched = re.fullmatch(line_pattern(want[i]), got[j]) is not None
+            out.append(want[i] if matched else got[j])  # kept, or replaced by the new line
             i, j = i + 1, j + 1
         elif j < m and cost[i][j] == cost[i][j + 1] + 1:
-            out.append(got[j])
+            out.append(got[j])  # a new line
             j += 1
         else:
             i += 1  # a shown line that no longer prints
@@ -199,7 +200,7 @@ def update(paths: list[Path], workdir: Path) -> list[str]:
             problems += update_page(path, fresh)  # a fresh store for each section
         else:
             box = fresh()
-            problems += update_page(path, lambda _: box)
+            problems += update_page(path, lambda _, box=box: box)
     return problems
 
 
@@ -209,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="markdown pages (default: README.md, docs/*.md)")
     args = parser.parse_args(argv)
     pages = [p.resolve() for p in args.pages] or [
-        ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+        ROOT / "README.md", *sorted(p for p in (ROOT / "docs").glob("*.md") if p != HELP_PAGE),
+        HELP_PAGE]
     with tempfile.TemporaryDirectory(prefix="sdesk-docs-") as workdir:
         problems = update(pages, Path(workdir))
     for problem in problems:

@@ -60,7 +60,7 @@ def test_not_run_marks_are_rare_and_say_why() -> None:
 
 HELP = [(name, help_examples(command.help or "")) for name, command in help_commands()]
 HELP_RUN = help_example_table()
-SECTIONS = help_page_sections(HELP_PAGE.read_text(encoding="utf-8"))
+SECTIONS = help_page_sections(HELP_PAGE.read_text(encoding="utf-8") if HELP_PAGE.exists() else "")
 STALE = "run `make docs-examples` to rebuild docs/help-examples.md from --help"
 
 
@@ -123,3 +123,59 @@ def test_a_changed_shown_line_is_reported_with_its_file_and_line(template: Path,
     failures = page_failures(page, lambda _: box)
     assert len(failures) == 1, failures
     assert f"page.md:{target}: `" in failures[0] and "EDITED" in failures[0]
+
+
+def test_the_refresh_keeps_dots_that_still_match() -> None:
+    from docs_update import merge_output
+
+    assert merge_output("a\n...\nz", "a\nb\nc\nz") == ["a", "...", "z"]  # still matches
+    assert merge_output("a\n...\nz", "a\nb\nc\ny") == ["a", "...", "y"]
+    assert merge_output("commit ...\nold line\n...", "commit 4f2a\nnew line\nmore\nmore") == \
+        ["commit ...", "new line", "..."]
+    assert merge_output("", "\n".join(map(str, range(30)))) == [*map(str, range(12)), "..."]
+
+
+def test_the_refresh_rewrites_a_temp_copy_of_a_page_in_place(template: Path,
+                                                               tmp_path: Path) -> None:
+    from docs_update import update_page
+
+    page = tmp_path / "page.md"
+    page.write_text("Intro.\n\n```console\n$ sdesk show INC-2Q4C\nINC-2Q4C  A title that changed\n"
+                    "...\n```\n\n- a list\n  ```sh\n  sdesk note INC-2Q4C \"Called\"\n  ```\n"
+                    "\n```sh\nsdesk list --all --csv > all.csv\n```\n", encoding="utf-8")
+    box = Sandbox.copy_of(template, tmp_path / "box")
+    assert update_page(page, lambda _: box) == []
+    assert page.read_text(encoding="utf-8") == (
+        "Intro.\n\n```console\n$ sdesk show INC-2Q4C\nINC-2Q4C  Teams meetings drop audio\n"
+        "...\n```\n\n- a list\n  ```console\n  $ sdesk note INC-2Q4C \"Called\"\n"
+        "  INC-2Q4CA8BBV7M: internal note added\n  ```\n"
+        "\n```sh\nsdesk list --all --csv > all.csv\n```\n")  # prints nothing: stays sh
+    again = Sandbox.copy_of(template, tmp_path / "again")
+    assert page_failures(page, lambda _: again) == []
+
+
+def test_a_command_in_an_sh_block_that_prints_fails(template: Path, tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text("```sh\nsdesk list --all --csv > all.csv\nsdesk show INC-2Q4C\n```\n")
+    box = Sandbox.copy_of(template, tmp_path / "box")
+    failures = page_failures(page, lambda _: box)
+    assert len(failures) == 1 and "page.md:3: `sdesk show INC-2Q4C` printed something" in \
+        failures[0], failures
+
+
+def test_sdesk_id_seed_makes_ids_reproducible_and_still_free(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from sdesk.core import ids
+
+    now = dt.datetime(2026, 11, 23, 20, tzinfo=dt.UTC)
+    monkeypatch.setenv("SDESK_ID_SEED", "docs")
+    first = ids.new_id("INC", now, lambda _: False)
+    assert ids.new_id("INC", now, lambda _: False) == first
+    second = ids.new_id("INC", now, lambda c: c == first)  # taken: the next attempt
+    assert second != first and ids.is_valid(second)
+    monkeypatch.setenv("SDESK_ID_SEED", "other")
+    assert ids.new_id("INC", now, lambda _: False) != first
+    monkeypatch.delenv("SDESK_ID_SEED")
+    assert len({ids.new_id("INC", now, lambda _: False) for _ in range(20)}) == 20

@@ -56,17 +56,39 @@ def encode(number: int, width: int) -> str:
 
 
 def new_id(prefix: str, now: dt.datetime, taken: Callable[[str], bool]) -> str:
-    """A fresh layout-2 ID (random first, then the time) that `taken` says is free."""
-    import secrets  # here, not at the top: it loads OpenSSL (~10 ms) that reads never need
+    """A fresh layout-2 ID (random first, then the time) that `taken` says is free.
+
+    The random part comes from the OS (`secrets`). Only when SDESK_ID_SEED is set (the docs
+    test sets it, so the IDs its examples show are the same on every run) is it instead a
+    hash of the seed, the prefix, the time and the attempt: reproducible, and still checked
+    against `taken`, so a seeded store has no collisions within itself. Never set it on a real
+    desk: two clones with the same seed make the same IDs in the same second.
+    """
+    import os
 
     seconds = max(0, int((now - EPOCH).total_seconds()))
     stamp = encode(seconds % (32**TIME_CHARS), TIME_CHARS)
-    for _ in range(100):
-        lead = encode(secrets.randbits(5 * LEAD_RANDOM_CHARS), LEAD_RANDOM_CHARS)
+    seed = os.environ.get("SDESK_ID_SEED")
+    for attempt in range(100_000 if seed else 100):
+        lead = encode(_seeded_bits(seed, f"{prefix}-{stamp}-{attempt}") if seed
+                      else _random_bits(), LEAD_RANDOM_CHARS)
         candidate = f"{prefix}-{lead}{stamp}"
         if not taken(candidate):
             return candidate
     raise RuntimeError("could not find a free ticket ID")  # 100 collisions: the RNG is broken
+
+
+def _random_bits() -> int:
+    import secrets  # here, not at the top: it loads OpenSSL (~10 ms) that reads never need
+
+    return secrets.randbits(5 * LEAD_RANDOM_CHARS)
+
+
+def _seeded_bits(seed: str, what: str) -> int:
+    import hashlib
+
+    digest = hashlib.sha256(f"{seed}:{what}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") % (1 << (5 * LEAD_RANDOM_CHARS))
 
 
 def is_valid(ticket_id: str) -> bool:
