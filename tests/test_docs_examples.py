@@ -31,6 +31,8 @@ from docs_examples import (
 )
 
 DOCS = [ROOT / "README.md", *sorted(p for p in (ROOT / "docs").glob("*.md") if p != HELP_PAGE)]
+REFRESH = ("If the change of output is meant: `make docs-examples` (or .venv/bin/python "
+           "tests/docs_update.py PAGE) rewrites what the page shows; read its diff.")
 MAX_SKIPPED = 12  # not-run marks across all docs: a ceiling that keeps them rare
 
 
@@ -45,7 +47,7 @@ def test_every_docs_example_runs_and_prints_what_it_shows(path: Path, template: 
     box = Sandbox.copy_of(template, tmp_path / "box")
     failures = page_failures(path, lambda _: box)
     assert not failures, f"{len(failures)} example(s) in {path.name} broke:\n\n" + \
-        "\n\n".join(failures)
+        "\n\n".join(failures) + f"\n\n{REFRESH}"
 
 
 def test_not_run_marks_are_rare_and_say_why() -> None:
@@ -75,7 +77,7 @@ def test_every_help_example_prints_what_the_help_page_shows(name: str, examples:
     assert [" ".join(r.command.split()) for r in ran] == \
         [" ".join(e.split()) for e in examples], f"sdesk {name} --help changed: {STALE}"
     failures = block_failures("console", ran, "docs/help-examples.md")
-    assert not failures, "\n\n".join(failures)
+    assert not failures, "\n\n".join(failures) + f"\n\n{REFRESH}"
 
 
 def test_the_help_page_has_no_section_help_does_not_have() -> None:
