@@ -14,7 +14,8 @@ what the commands print now:
 - an sh block whose commands print becomes a console block showing that output (the rule is
   that an sh block prints nothing);
 - a new output longer than PRUNE_AFTER lines is cut after its first PRUNE_KEEP lines with a
-  `...` line; prune it further by hand to what a reader needs.
+  `...` line, and a new line longer than CUT_AFTER characters (not a table row) is cut with
+  `...`; prune further by hand to what a reader needs.
 
 docs/help-examples.md is rebuilt from every command's `--help` (a section per command, the
 examples in help order) before its outputs are refreshed the same way, each section on a fresh
@@ -48,6 +49,8 @@ from docs_examples import (
 
 PRUNE_AFTER = 15  # a new output longer than this is cut ...
 PRUNE_KEEP = 12  # ... after this many lines, with a `...` line
+CUT_AFTER = 120  # a new output line longer than this is cut ...
+CUT_TO = 100  # ... to this many characters and `...`
 
 
 def merge_output(expected: str, actual: str, prune: bool = True) -> list[str]:
@@ -59,9 +62,10 @@ def merge_output(expected: str, actual: str, prune: bool = True) -> list[str]:
 
     want, got = output_lines(expected), output_lines(actual)
     if not want:
-        if prune and len(got) > PRUNE_AFTER:
-            return [*got[:PRUNE_KEEP], "..."]
-        return got
+        if not prune:
+            return got
+        cut = [_cut(line) for line in got]
+        return [*cut[:PRUNE_KEEP], "..."] if len(cut) > PRUNE_AFTER else cut
     # cost[i][j]: fewest shown lines dropped, added or replaced to match want[i:] to got[j:]
     n, m = len(want), len(got)
     cost = [[0] * (m + 1) for _ in range(n + 1)]
@@ -100,6 +104,14 @@ def merge_output(expected: str, actual: str, prune: bool = True) -> list[str]:
     return out
 
 
+def _cut(line: str) -> str:
+    """A new output line longer than CUT_AFTER characters, cut to CUT_TO with `...`; table
+    rows (columns apart by runs of spaces) are left whole, their columns are what they show."""
+    if len(line) <= CUT_AFTER or line.count("  ") >= 3:
+        return line
+    return line[:CUT_TO].rstrip() + "..."
+
+
 def _shown(command: str) -> list[str]:
     first, *rest = command.split("\n")
     return [f"$ {first}", *rest]
@@ -118,7 +130,10 @@ def new_block_lines(block: Block) -> list[str] | None:
     first_command = next((k for k, ln in enumerate(lines) if ln.startswith("$ ")), len(lines))
     out = lines[:first_command]
     for r in block.ran:
-        out += [*_shown(r.command), *merge_output(r.expected, r.output)]
+        shown = r.expected.split("\n")
+        blank = len(shown) - len(output_lines(r.expected)) if r.expected.strip() else 0
+        # blank lines after an output separate it from the next command: kept
+        out += [*_shown(r.command), *merge_output(r.expected, r.output), *[""] * max(blank, 0)]
     return out
 
 
