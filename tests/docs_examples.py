@@ -14,7 +14,8 @@ blocks mean is ours. The rule: **an example that prints shows what it prints.**
   truly varies: a new ticket ID's random part, a commit ID, a duration); a line holding only
   `...` matches any number of lines (to prune what a reader does not need). A command shown
   with no output must print nothing. A command whose shown output has an `sdesk: error:` line
-  must exit non-zero; any other must exit 0. `NAME=$(...)` sets NAME for the block's later
+  must fail (exit 1, 2 or 3), one with an `sdesk: nothing ...` line must exit 4 (nothing to
+  do); any other must exit 0. `NAME=$(...)` sets NAME for the block's later
   commands and the page's later blocks, as in a shell.
 - Other blocks (toml, python, plain ```) are shown, not run.
 - `<!-- skip: next "why" -->` on the line before a block marks it not run, with the reason
@@ -261,15 +262,30 @@ def run_block(box: Sandbox, kind: str, source: str, first_line: int,
     return ran
 
 
+def expected_exit(shown: str) -> str:
+    """What exit a command's shown output promises (docs/commands.md, "Exit codes"): an
+    `sdesk: error:` line an error (1, 2 or 3), an `sdesk: nothing` line 4, else 0."""
+    lines = shown.splitlines()
+    if any(ln.startswith("sdesk: error:") for ln in lines):
+        return "an error"
+    if any(ln.startswith("sdesk: nothing") for ln in lines):
+        return "4 (nothing to do)"
+    return "0"
+
+
+def exit_fits(wants: str, code: int) -> bool:
+    return {"0": code == 0, "4 (nothing to do)": code == 4}.get(wants, code not in (0, 4))
+
+
 def block_failures(kind: str, ran: list[Ran], where: str) -> list[str]:
     """What the page's rule says is wrong with each command as it ran (module docstring)."""
     failures = []
     for r in ran:
         at = f"{where}:{r.line}: `{_one_line(r.command)}`"
-        wants_error = any(ln.startswith("sdesk: error:") for ln in r.expected.splitlines())
-        if wants_error != (r.code != 0):
-            failures.append(f"{at} exited {r.code}, expected "
-                            f"{'an error' if wants_error else '0'}:\n{_indent(r.output[-2000:])}")
+        wants = expected_exit(r.expected)
+        if not exit_fits(wants, r.code):
+            failures.append(f"{at} exited {r.code}, expected {wants}:\n"
+                            f"{_indent(r.output[-2000:])}")
         elif kind == "sh" and r.output.strip():
             failures.append(f"{at} printed something: a command that prints goes in a "
                             "```console``` block that shows its output (`make docs-examples` "
@@ -281,11 +297,6 @@ def block_failures(kind: str, ran: list[Ran], where: str) -> list[str]:
                             f"  shown in the docs:\n{_indent(r.expected, 4)}\n"
                             f"  printed now:\n{_indent(r.output, 4)}")
     return failures
-
-
-def run_sh(box: Sandbox, source: str, first_line: int, where: str) -> list[str]:
-    """Run an sh block; a failure message for each command that broke the rule."""
-    return block_failures("sh", run_block(box, "sh", source, first_line), where)
 
 
 def console_pairs(source: str, first_line: int) -> list[tuple[int, str, str]]:
@@ -336,11 +347,6 @@ def first_mismatch(expected: str, actual: str) -> int:
         if re.match(pattern, got) is None:
             return k
     return len(want)
-
-
-def run_console(box: Sandbox, source: str, first_line: int, where: str) -> list[str]:
-    """Run a console block; a failure message for each command that broke the rule."""
-    return block_failures("console", run_block(box, "console", source, first_line), where)
 
 
 # ---- a page ---------------------------------------------------------------------------------
@@ -399,83 +405,9 @@ def page_failures(path: Path, box_for: Any) -> list[str]:
     return failures
 
 
-# ---- --help -----------------------------------------------------------------------------------
-
-
-def help_examples(help_text: str) -> list[str]:
-    """The commands under `Example:` / `Examples:` in a command's help: the indented lines
-    that follow it (a line ending in `\\` continues on the next). A line may end in
-    `# not run: reason` (it is then returned as is, for the caller to leave out)."""
-    commands: list[str] = []
-    in_examples = False
-    for line in help_text.splitlines():
-        stripped = line.strip()
-        if stripped.rstrip(":") in ("Example", "Examples"):
-            in_examples = True
-            continue
-        if not in_examples or stripped in ("", "\b"):
-            continue
-        if not line[:1].isspace():
-            in_examples = False
-        elif commands and commands[-1].endswith("\\"):
-            commands[-1] += "\n" + stripped
-        else:
-            commands.append(stripped)
-    return commands
-
-
-NOT_RUN = re.compile(r"#\s*not run:\s*(\S.*)$")
-HELP_PAGE = ROOT / "docs" / "help-examples.md"
-
-
-def help_commands() -> list[tuple[str, Any]]:
-    """(name, click command) for every registered command and subcommand, in --help order."""
-    import click
-
-    from sdesk.cli import COMMANDS, cli
-
-    ctx = click.Context(cli)
-    found: list[tuple[str, Any]] = []
-    for name in COMMANDS:
-        command = cli.get_command(ctx, name)
-        assert command is not None, name
-        found.append((name, command))
-        if isinstance(command, click.Group):
-            found += [(f"{name} {sub}", c) for sub, c in command.commands.items()]
-    return found
-
-
-def help_example_table() -> list[tuple[str, list[str]]]:
-    """(command name, its runnable --help examples) for every command that has one."""
-    table = []
-    for name, command in help_commands():
-        runnable = [e for e in help_examples(command.help or "") if not NOT_RUN.search(e)]
-        if runnable:
-            table.append((name, runnable))
-    return table
-
-
-def help_page_sections(text: str) -> dict[str, tuple[int, str]]:
-    """docs/help-examples.md's sections: command name -> (the console fence's line, the
-    block's text). The page is made by tests/docs_update.py, so its shape is fixed:
-    `## sdesk NAME`, then a console block."""
-    sections: dict[str, tuple[int, str]] = {}
-    lines = text.splitlines()
-    for k, line in enumerate(lines):
-        if line.startswith("## sdesk ") and k + 1 < len(lines) and lines[k + 1] == "```console":
-            end = next((e for e in range(k + 2, len(lines)) if lines[e] == "```"), len(lines))
-            sections[line.removeprefix("## sdesk ").strip()] = (k + 2, "\n".join(
-                lines[k + 2:end]) + "\n")
-    return sections
-
-
 def _one_line(text: str) -> str:
     return " ".join(text.replace("\\\n", " ").split())
 
 
 def _indent(text: str, by: int = 2) -> str:
     return "\n".join(" " * by + ln for ln in text.rstrip().splitlines()) or " " * by + "(nothing)"
-
-
-def shell_words(command: str) -> list[str]:
-    return shlex.split(command, comments=True)

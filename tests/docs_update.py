@@ -33,19 +33,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from docs_examples import (
-    HELP_PAGE,
     ROOT,
     Block,
     Ran,
     Sandbox,
     console_pairs,
-    help_example_table,
-    help_page_sections,
+    exit_fits,
+    expected_exit,
     line_pattern,
     make_template,
     output_lines,
     run_page,
 )
+from docs_help import HELP_PAGE, help_example_table, help_page_sections
 
 PRUNE_AFTER = 15  # a new output longer than this is cut ...
 PRUNE_KEEP = 12  # ... after this many lines, with a `...` line
@@ -119,11 +119,10 @@ def _shown(command: str) -> list[str]:
 
 def new_block_lines(block: Block) -> list[str] | None:
     """The block's new content lines (and `console` as its kind), or None to leave it."""
-    if any(r.code != 0 and not any(ln.startswith("sdesk: error:")
-                                   for ln in output_lines(r.output)) for r in block.ran):
-        return None
+    if any(not exit_fits(expected_exit(r.output), r.code) for r in block.ran):
+        return None  # an exit the output would not explain: a broken example, left to fix
     if block.kind == "sh":
-        if all(not r.output.strip() for r in block.ran):
+        if any(r.code != 0 for r in block.ran) or all(not r.output.strip() for r in block.ran):
             return None
         return [ln for r in block.ran for ln in [*_shown(r.command), *merge_output("", r.output)]]
     lines = block.source.splitlines()
@@ -147,10 +146,10 @@ def update_page(path: Path, box_for: Callable[[int], Sandbox]) -> list[str]:
     for block in reversed(blocks):
         new = new_block_lines(block)
         if new is None:
-            failed = [r for r in block.ran if r.code != 0]
             problems += [f"{path}:{r.line}: `{r.command}` exited {r.code}, left as it was:\n"
-                         f"{r.output.rstrip()}" for r in failed if block.kind == "sh"
-                         or not any(ln.startswith("sdesk: error:") for ln in r.output.splitlines())]
+                         f"{r.output.rstrip()}" for r in block.ran
+                         if not exit_fits(expected_exit(r.output), r.code)
+                         or (block.kind == "sh" and r.code != 0)]
             continue
         fence = block.fence - 1  # the fence's index in `lines`
         indent = lines[fence][:len(lines[fence]) - len(lines[fence].lstrip())]

@@ -14,20 +14,24 @@ from pathlib import Path
 
 import pytest
 from docs_examples import (
-    HELP_PAGE,
-    NOT_RUN,
     ROOT,
     Sandbox,
     block_failures,
     console_pairs,
-    help_commands,
-    help_example_table,
-    help_examples,
-    help_page_sections,
+    exit_fits,
+    expected_exit,
     make_template,
     output_matches,
     page_failures,
     run_block,
+)
+from docs_help import (
+    HELP_PAGE,
+    NOT_RUN,
+    help_commands,
+    help_example_table,
+    help_examples,
+    help_page_sections,
 )
 
 DOCS = [ROOT / "README.md", *sorted(p for p in (ROOT / "docs").glob("*.md") if p != HELP_PAGE)]
@@ -105,6 +109,13 @@ def test_output_rule() -> None:
     assert not output_matches("a\nz", "a\nb\nz")
     assert not output_matches("", "something")  # shown nothing: must print nothing
     assert output_matches("", "\n")
+    assert exit_fits(expected_exit("INC-2Q4C\n  [rule] set x"), 0)
+    assert not exit_fits(expected_exit("sdesk: error: no ticket matches 'X'"), 0)
+    assert exit_fits(expected_exit("sdesk: error: no ticket matches 'X'"), 1)
+    assert not exit_fits(expected_exit("sdesk: error: no ticket matches 'X'"), 4)
+    assert exit_fits(expected_exit("sdesk: nothing to do: INC-2Q4C is on hold"), 4)
+    assert not exit_fits(expected_exit("sdesk: nothing to do: INC-2Q4C is on hold"), 0)
+    assert not exit_fits(expected_exit("(none)"), 4)
 
 
 def test_a_changed_shown_line_is_reported_with_its_file_and_line(template: Path,
