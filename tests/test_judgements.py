@@ -260,3 +260,20 @@ def test_two_clauses_each_with_its_own_failure(ref: Reference, title: str, two: 
     from sdesk.procedures.judgements import problems
 
     assert problems(title, ref).two_or_more is two
+
+
+@pytest.mark.parametrize(("a", "b", "found"), [
+    ("CMS crashes when saving a case", "case management system error on save", {"cms"}),
+    ("CAD still down!!!", "computer aided dispatch not responding", {"cad"}),
+    ("CMS crashes when saving a case", "case system management error", set()),  # not in a row
+    ("the VPN is down", "the email is down", set()),  # stop words are never acronyms
+])
+def test_an_acronym_matches_the_words_it_stands_for(ref: Reference, a: str, b: str,
+                                                    found: set[str]) -> None:
+    from sdesk.procedures.judgements import same_outage
+    from sdesk.procedures.lexicon import acronyms
+
+    wa, wb = words(a, ref), words(b, ref)
+    assert acronyms(wa, wb) == found
+    if found:  # both fail: one outage, proposed (under auto_trend)
+        assert TriageSettings().trend_similarity <= same_outage(wa, wb).score < 0.8

@@ -18,6 +18,7 @@ from sdesk.procedures.lexicon import (
     PROBLEM_WORDS,
     SYMPTOMS,
     Words,
+    acronyms,
     services_named,
     stem,
     words,
@@ -102,7 +103,7 @@ def same_outage(a: Words, b: Words) -> Similarity:
     at the Lawton office") and both say something fails; different products (Excel vs Word)
     still tell them apart. Under auto_trend, so a place alone only proposes."""
     found = similarity(a, b)
-    common = a.places & b.places
+    common = a.places & b.places or acronyms(a, b)  # one place, or "CMS" / "case mgmt system"
     if not common or found.score >= PLACE_SCORE or not (_failing(a) and _failing(b)):
         return found
     mine, theirs = a.specifiers.get("product"), b.specifiers.get("product")
@@ -294,9 +295,8 @@ class Kind:
 
 def request_kind(title: str, description: str, category: str, software: str, service: str,
                  ref: Reference) -> Kind:
-    """hardware, software or neither, from the category, the named software, the service's
-    kind in the catalogue, then the title (access words first: "access to the Tableau server"
-    is access), then the description."""
+    """hardware, software or neither: the category, the software, the service's kind, then
+    the title and the description (access words first; Kind.rule says if a rule decided)."""
     if category in ("hardware", "software"):
         return Kind(category, "category", f"category {category}")
     if software:

@@ -382,3 +382,19 @@ def services_named(w: Words, ref: Reference) -> dict[str, str]:
     """token -> service for each object the words name (a product names Software Install
     unless the product is also a service, as Teams is)."""
     return dict(w.named)
+
+
+def acronyms(a: Words, b: Words) -> frozenset[str]:
+    """The acronyms one text uses for words the other spells out: "CMS" / "case management
+    system", "CAD" / "computer aided dispatch" (3 to 5 letters, each the initial of one word
+    in a row; stop words are never acronyms)."""
+    found: set[str] = set()
+    for short, joined in ((a.raw, b.raw), (b.raw, a.raw)):
+        long = [part for w in joined for part in w.split("_")]  # "case_management" too
+        for word in {w for w in short if 3 <= len(w) <= 5 and w.isalpha() and w not in STOP}:
+            n = len(word)
+            if any("".join(w[0] for w in long[i:i + n]) == word
+                   and all(len(w) > 1 and w.isalpha() for w in long[i:i + n])
+                   for i in range(len(long) - n + 1)):
+                found.add(word)
+    return frozenset(found)
