@@ -44,8 +44,8 @@ from sdesk.procedures.similarity import TriageSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).with_name("tickets.txt")  # the tuning set
-FRESH = Path(__file__).with_name("fresh.txt")  # the held-out test set
-FRESH2 = Path(__file__).with_name("fresh2.txt")  # held out: written after fresh.txt was tuned on
+FRESH = Path(__file__).with_name("fresh.txt")  # written blind; tuning data since session 20
+FRESH2 = Path(__file__).with_name("fresh2.txt")  # written blind; tuning data since session 21
 SETS = {"tune": CORPUS, "test": FRESH, "test2": FRESH2}
 SETTINGS = TriageSettings()  # the defaults of sdesk.toml [triage]
 THRESHOLD = SETTINGS.similarity
