@@ -4,11 +4,11 @@ proposes.
 
 ALL THREE files here are TUNING data: tests/corpus/tickets.txt was written for tuning (its old
 test half was read too); fresh.txt and fresh2.txt were each written blind, measured once held
-out (those figures are in docs/triage.md) and then read while the methods were improved. So every figure asserted below is
-a tuning figure. The floor is asserted on EACH file, not on their union: an automatic
-judgement's reach is only what every file supports at 0.95 (issue 11). A judgement below its
-floor on a file is a strict xfail naming the figure; one that starts meeting it fails this
-test until it moves out of BELOW.
+out (those figures are in docs/triage.md) and then read while the methods were improved. So
+every figure asserted below is a tuning figure. The floor is asserted on EACH file, not on
+their union: an automatic judgement's reach is only what every file supports at 0.95 (issue
+11). A judgement below its floor on a file is a strict xfail naming the figure; one that
+starts meeting it fails this test until it moves out of BELOW.
 
 A held-out figure comes only from a new file written blind and measured once with the methods
 frozen: `python -m tests.corpus.measure --file PATH`. This test reads only the three files
