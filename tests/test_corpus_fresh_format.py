@@ -1,7 +1,8 @@
-"""The held-out corpora tests/corpus/fresh.txt and fresh2.txt keep tickets.txt's format.
+"""The held-out corpora tests/corpus/fresh*.txt keep tickets.txt's format.
 
-Both were written blind (see their headers) as test sets nobody tunes on; fresh2.txt is a second
-one, by another writer, written after fresh.txt's figures had been seen. This test only checks
+All were written blind (see their headers) as test sets nobody tunes on; fresh2.txt is a second
+one, by another writer, written after fresh.txt's figures had been seen; fresh3.txt a third, by a
+writer who saw neither the judgement code nor any other corpus. This test only checks
 their shape: six fields a line, known labels, keys that cannot meet tickets.txt's (nor each
 other's), and the minimum number of positive examples per judgement (issue 11, point 5) so that
 recall can be measured. It parses the files itself and does not import tests/corpus/measure.py.
@@ -21,8 +22,12 @@ CORPUS = Path(__file__).parent / "corpus"
 SLA = Path(__file__).parents[1] / "sdesk" / "defaults" / "reference" / "sla.toml"
 # Each held-out file: the prefix of its set names, persons and subject keys, and the persons that
 # stand for a VIP of vip.toml without the prefix (fresh.txt: omes.director@omes.ok.gov;
-# fresh2.txt names its VIP persons with the prefix and maps them in its header).
-HELD_OUT = {"fresh.txt": ("f-", {"omes.director"}), "fresh2.txt": ("g-", set())}
+# fresh2.txt and fresh3.txt name their VIP persons with the prefix and map them in their headers).
+HELD_OUT = {
+    "fresh.txt": ("f-", {"omes.director"}),
+    "fresh2.txt": ("g-", set()),
+    "fresh3.txt": ("h-", set()),
+}
 LABEL_VALUES = {
     "n": {"2"},
     "k": {"hw", "sw", "no"},
@@ -129,10 +134,11 @@ def test_keys_and_people_never_meet_those_of_tickets_txt(name: str) -> None:
     assert not {t.person for t in fresh} & {t.person for t in OLD}
 
 
-def test_the_two_held_out_files_share_no_set_person_or_subject() -> None:
-    first, second = (CORPORA[name] for name in sorted(HELD_OUT))
+@pytest.mark.parametrize("first, second", list(itertools.combinations(sorted(HELD_OUT), 2)))
+def test_no_two_held_out_files_share_a_set_person_or_subject(first: str, second: str) -> None:
     for field in ("set_name", "person", "subject"):
-        assert not {getattr(t, field) for t in first} & {getattr(t, field) for t in second}
+        mine = {getattr(t, field) for t in CORPORA[first]}
+        assert not mine & {getattr(t, field) for t in CORPORA[second]}, (first, second, field)
 
 
 @held_out
