@@ -1,8 +1,8 @@
 """The held-out corpora tests/corpus/fresh*.txt keep tickets.txt's format.
 
 All were written blind (see their headers) as test sets nobody tunes on; fresh2.txt is a second
-one, by another writer, written after fresh.txt's figures had been seen; fresh3.txt a third, by a
-writer who saw neither the judgement code nor any other corpus. This test only checks
+one, by another writer, written after fresh.txt's figures had been seen; fresh3.txt and fresh4.txt a third and
+fourth, by two writers who saw neither the judgement code nor any other corpus. This test only checks
 their shape: six fields a line, known labels, keys that cannot meet tickets.txt's (nor each
 other's), and the minimum number of positive examples per judgement (issue 11, point 5) so that
 recall can be measured. It parses the files itself and does not import tests/corpus/measure.py.
@@ -22,11 +22,12 @@ CORPUS = Path(__file__).parent / "corpus"
 SLA = Path(__file__).parents[1] / "sdesk" / "defaults" / "reference" / "sla.toml"
 # Each held-out file: the prefix of its set names, persons and subject keys, and the persons that
 # stand for a VIP of vip.toml without the prefix (fresh.txt: omes.director@omes.ok.gov;
-# fresh2.txt and fresh3.txt name their VIP persons with the prefix and map them in their headers).
+# fresh2.txt, fresh3.txt and fresh4.txt name their VIP persons with the prefix and map them in their headers).
 HELD_OUT = {
     "fresh.txt": ("f-", {"omes.director"}),
     "fresh2.txt": ("g-", set()),
     "fresh3.txt": ("h-", set()),
+    "fresh4.txt": ("j-", set()),
 }
 LABEL_VALUES = {
     "n": {"2"},
