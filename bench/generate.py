@@ -139,7 +139,8 @@ def fit_before_now(ticket: Ticket, now: dt.datetime = NOW) -> None:
     the times of events move (due times stay); the random draws are unchanged, so a store
     built before this fix differs only in those tickets (about 0.8 % of them)."""
     latest = max([t for t in (ticket.assigned_at, ticket.first_response_at, ticket.resolved_at,
-                              ticket.closed_at, ticket.updated_at, ticket.csat and ticket.csat.at)
+                              ticket.closed_at, ticket.updated_at,
+                              ticket.csat.at if ticket.csat else None)
                   if t is not None] + [e.at for e in ticket.journal] +
                  [h.start for h in ticket.holds])
     if latest < now:

@@ -82,7 +82,8 @@ class Bench:
              before: Callable[[int], None] | None = None) -> Timing:
         timing = measure(name, argv, self.root, self.env, runs or self.runs, before)
         print(f"  {self.size:>7,}  {name:<34} median {timing.median:7.3f} s  "
-              f"peak {timing.peak_mib:6.1f} MiB", file=sys.stderr, flush=True)
+              f"CPU {timing.cpu_median:7.3f} s  peak {timing.peak_mib:6.1f} MiB  "
+              f"load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
         return timing
 
     def warm(self) -> None:

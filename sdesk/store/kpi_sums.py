@@ -151,9 +151,47 @@ def _triggers() -> list[str]:
     ]
 
 
+# The columns of a ticket row every grouping is made of: the finest grouping.
+_FINE = ("team", "assignee", "agency", "channel", "type", "priority")
+
+
 def _fill() -> list[str]:
-    """The tables' rows from one grouped scan per grouping (sum() as the kpi scans sum)."""
-    return [f"INSERT INTO {table} {select}" for table, select in _scans()]
+    """The tables' rows (sum() as the kpi scans sum): one grouped scan per table at the finest
+    grouping (_FINE: a few ten thousand rows at a million tickets) into a temporary table,
+    then each grouping summed from it. `_scans` (one scan per grouping, what `check --deep`
+    compares with) reads each ticket row 7 times instead of once: 28 scans, 35 s at a
+    million."""
+    def sums(parts: list[tuple[str, str]], expr: bool) -> str:
+        return ", ".join(f"sum({e.format(r='') if expr else n}) AS {n}" for n, e in parts)
+
+    def rolled(parts: list[tuple[str, str]]) -> str:
+        return ", ".join(f"sum({n}), 0.0" if n in _FLOATS else f"sum({n})" for n, _ in parts)
+
+    fine = ", ".join(_FINE)
+    res = "FROM tickets INDEXED BY tickets_kpi_rt WHERE counted IN (0, 1) AND"
+    out = [
+        "DROP TABLE IF EXISTS temp.agg_fine_res", "DROP TABLE IF EXISTS temp.agg_fine_open",
+        "DROP TABLE IF EXISTS temp.agg_fine_rank",
+        f"CREATE TEMP TABLE agg_fine_res AS SELECT {fine}, counted, {sums(_RES, True)} "
+        f"{res} {_RES_WHERE.format(r='')} GROUP BY {fine}, counted",
+        f"CREATE TEMP TABLE agg_fine_open AS SELECT {fine}, {sums(_OPEN, True)} FROM tickets "
+        f"INDEXED BY tickets_kpi_ot WHERE {_OPEN_WHERE.format(r='')} GROUP BY {fine}",
+        "CREATE TEMP TABLE agg_fine_rank (team, assignee, agency, channel, type, priority, "
+        "name, bucket, n)",
+    ]
+    for name in ("clock", "bh"):
+        out.append(f"INSERT INTO agg_fine_rank SELECT {fine}, '{name}', "
+                   f"{_bucket(f'ttr_{name}')}, count(*) {res} "
+                   f"{_RANK_WHERE.format(r='', name=name)} GROUP BY {fine}, 8")
+    for g in GROUPINGS:
+        out.append(f"INSERT INTO agg_kpi_res SELECT {', '.join(_keys('res', g, ''))}, "
+                   f"{rolled(_RES)} FROM agg_fine_res GROUP BY 1, 2, 3, 4")
+        out.append(f"INSERT INTO agg_kpi_open SELECT {', '.join(_keys('open', g, ''))}, "
+                   f"{rolled(_OPEN)} FROM agg_fine_open GROUP BY 1, 2, 3, 4, 5")
+        out.append(f"INSERT INTO agg_kpi_rank SELECT {', '.join(_keys('rank', g, ''))}, "
+                   "name, bucket, sum(n) FROM agg_fine_rank GROUP BY 1, 2, 3, 4")
+    return [*out, "DROP TABLE temp.agg_fine_res", "DROP TABLE temp.agg_fine_open",
+            "DROP TABLE temp.agg_fine_rank"]
 
 
 def _scans() -> list[tuple[str, str]]:
