@@ -150,6 +150,7 @@ def test_git_commits_during_a_merge_of_the_users(desk: Desk, git_log: Path) -> N
     ("core.autocrlf", "true"), ("commit.gpgSign", "true"), ("core.hooksPath", "hooks"),
     ("core.sharedRepository", "group"), ("core.logAllRefUpdates", "false"),
     ("i18n.commitEncoding", "ISO-8859-1"), ("user.name", "Dana Dispatcher."),
+    ("extensions.worktreeConfig", "true"),
 ])
 def test_unusual_settings_leave_the_commit_to_git(desk: Desk, setting: tuple[str, str],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
@@ -172,6 +173,24 @@ def test_a_detached_head_or_a_sub_folders_attributes_leave_it_to_git(desk: Desk)
         fast.check_paths([path])
     desk.git("checkout", "-q", "--detach")
     assert inproc.Fast.open(desk.root, git_dir) is None
+
+
+def test_alternates_a_cherry_pick_or_a_linked_worktree_leave_it_to_git(desk: Desk) -> None:
+    git_dir = desk.root / ".git"
+    assert inproc.Fast.open(desk.root, git_dir) is not None
+    head = desk.git("rev-parse", "HEAD").strip()
+    (git_dir / "CHERRY_PICK_HEAD").write_text(head + "\n")  # what git writes mid cherry-pick
+    assert inproc.Fast.open(desk.root, git_dir) is None
+    (git_dir / "CHERRY_PICK_HEAD").unlink()
+    other = desk.root.parent / "linked"
+    desk.git("worktree", "add", "-q", "-b", "linked", str(other))
+    linked_dir = Path(desk.git("-C", str(other), "rev-parse", "--absolute-git-dir").strip())
+    assert inproc.Fast.open(other, linked_dir) is None
+    desk.git("worktree", "remove", str(other))
+    (git_dir / "objects" / "info").mkdir(exist_ok=True)
+    (git_dir / "objects" / "info" / "alternates").write_text(str(other) + "\n")
+    assert inproc.Fast.open(desk.root, git_dir) is None
+    (git_dir / "objects" / "info" / "alternates").unlink()
 
 
 def test_locks_a_killed_commit_left_are_removed_by_the_next_command(desk: Desk) -> None:
