@@ -1,3 +1,3 @@
-from sdesk.cli import main
+from sdesk.launch import main
 
 main()

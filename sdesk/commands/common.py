@@ -98,11 +98,9 @@ def parse_when(text: str, tz: dt.tzinfo, what: str, now: dt.datetime | None = No
             value = parser.parse(text)
         except (ValueError, OverflowError):
             raise ValidationError(f"{what}: not a date or time: {text!r}") from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=tz)
-    # Always in the store's zone, whatever offset was typed: `--now 2026-11-23T14:00-06:00`
-    # is shown as 14:00 CST, not as "UTC-06:00".
-    return value.astimezone(tz).replace(microsecond=0)
+    from sdesk.core.due import in_zone
+
+    return in_zone(value, tz)
 
 
 

@@ -81,7 +81,7 @@ def report(app: App, since: str | None, until: str | None, team: str | None, uni
 def _show_texts(app: App, data: Any, now: Any) -> None:
     """Each at-risk ticket exactly as `sdesk show ID` prints it (without colour; stored
     control characters escaped, as show escapes them)."""
-    from sdesk.commands.show import relations, render
+    from sdesk.commands.showtext import relations, render
     from sdesk.core.render import printable_copy
 
     store = app.store
@@ -89,4 +89,4 @@ def _show_texts(app: App, data: Any, now: Any) -> None:
     for risky in data.at_risk:
         ticket = store.load(risky.id)
         data.show_text[risky.id] = "\n".join(
-            render(printable_copy(ticket), relations(app, ticket), now, shorts.get(risky.id, "")))
+            render(printable_copy(ticket), relations(store, ticket), now, shorts.get(risky.id, "")))

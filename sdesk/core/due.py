@@ -12,8 +12,6 @@ import datetime as dt
 import os
 import sys
 
-import click
-
 SOON = dt.timedelta(hours=1)  # due within this: yellow
 
 
@@ -50,4 +48,18 @@ def cell(due: dt.datetime | None, now: dt.datetime, *, done: bool = False, pause
         out, fg = f"{text} (OVERDUE {span(left)})", "red"
     else:
         out, fg = f"{text} ({span(left)} left)", ("yellow" if left <= SOON else "")
-    return click.style(out, fg=fg, bold=fg == "red") if colour and fg else out
+    if not (colour and fg):
+        return out
+    import click  # only for colour on a terminal: `show` through a pipe never loads it
+
+    return click.style(out, fg=fg, bold=fg == "red")
+
+
+def in_zone(value: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """A time the user typed, in the store's zone `tz`: a naive time is taken as the store's
+    local time, an aware one converted (`--now 2026-11-23T14:00-06:00` is 14:00 CST, not
+    "UTC-06:00"); whole seconds. sdesk.commands.common.parse_when and the fast path of
+    sdesk/launch.py both end here."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    return value.astimezone(tz).replace(microsecond=0)

@@ -7,7 +7,6 @@ the text on the screen). An empty pager or `cat` means none.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 
 import click
@@ -28,6 +27,8 @@ def echo(text: str, no_pager: bool) -> None:
     if command is None:
         click.echo(text)
         return
+    import subprocess  # at use: output to a pipe never starts a pager
+
     env = dict(os.environ)
     env.setdefault("LESS", "FRX")
     try:

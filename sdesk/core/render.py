@@ -22,8 +22,6 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import click
-
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
                      "\u2066-\u2069]")
 _UNSAFE_TAB = re.compile("[\t" + _UNSAFE.pattern[1:])
@@ -73,6 +71,8 @@ def csv_cell(value: Any) -> Any:
 
 def raw_csv() -> bool:
     """True when --raw was given: CSV cells exactly as stored, for round trips."""
+    import click  # here and below: `show` through the fast path (sdesk/launch.py) never loads it
+
     ctx = click.get_current_context(silent=True)
     while ctx is not None:
         if ctx.meta.get(RAW_KEY):
@@ -118,6 +118,8 @@ def emit(
         write_csv(([("" if row.get(c) is None else row.get(c) if raw else csv_cell(row.get(c)))
                     for c in columns] for row in rows), columns)
         return
+    import click
+
     rows = list(rows)
     if not rows:
         click.echo("(none)")
@@ -152,6 +154,8 @@ def json_text(value: Any, *, indent: int | None = 2) -> str:
 def echo_json(value: Any) -> None:
     """`value` on stdout as indented JSON (`json_text`): what every `--json` of one document
     prints."""
+    import click
+
     click.echo(json_text(value))
 
 

@@ -12,9 +12,8 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from sdesk.core.calendar import Calendar
-
 if TYPE_CHECKING:
+    from sdesk.core.calendar import Calendar
     from sdesk.core.model import Ticket
     from sdesk.core.reference import Reference
 

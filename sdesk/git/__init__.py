@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import struct
-import subprocess
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
@@ -16,6 +15,8 @@ from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 from sdesk.core.errors import GitError, SdeskError
 
 if TYPE_CHECKING:
+    import subprocess  # at use: read commands never start git (~10 ms of imports)
+
     from sdesk.git.inproc import Fast
 
 # Inherited variables that would point git at another repository or index (for example when
@@ -63,6 +64,8 @@ def run(
         data = input
     elif input is not None:
         stdin = input
+    import subprocess
+
     fds = (held_lock_fd,) if keep_lock and held_lock_fd is not None else ()
     try:
         proc = subprocess.run(
@@ -314,6 +317,8 @@ def _tree_from_index(top: Path, git_dir: Path, head: str, paths: list[str], list
 def start(args: Sequence[str], cwd: Path, input: bytes, keep_lock: bool = False
           ) -> subprocess.Popen[bytes]:
     """Start `git ARGS` with `input` on its stdin and return at once; `finish` waits for it."""
+    import subprocess
+
     fds = (held_lock_fd,) if keep_lock and held_lock_fd is not None else ()
     try:
         proc = subprocess.Popen(["git", *args], cwd=cwd, stdin=subprocess.PIPE,

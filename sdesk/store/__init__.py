@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import json
 import os
 import time
 from collections.abc import Iterator
@@ -81,6 +80,19 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
         os.close(dir_fd)
 
 
+def _stamp(path: Path) -> str | None:
+    """What says a file is unchanged (link not followed): inode, size, mtime and ctime in ns;
+    None while it may still change unseen within the clock's resolution (as git's racy
+    entries), or when it cannot be read."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < 1_000_000_000:
+        return None
+    return f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
+
 BATCH_FILES = 8  # above this many files a write uses threads and one sync for the batch
 
 
@@ -151,8 +163,48 @@ class Store:
 
     @cached_property
     def tz(self) -> ZoneInfo:
+        cached = self._basics
+        if cached is not None:
+            return ZoneInfo(cached[1])
         zone: ZoneInfo = self.setting("store", "timezone")
+        self._remember_basics(zone.key)
         return zone
+
+    # The store's time zone and folder layout, kept beside the index once every key of
+    # sdesk.toml checked out, for as long as sdesk.toml's stat is unchanged: a read command
+    # then needs neither tomllib nor the settings checks (~15 ms; docs/performance.md).
+    @cached_property
+    def _basics(self) -> tuple[int, str] | None:
+        """(folder_levels, time zone name) from the cache when it is still sdesk.toml's."""
+        try:
+            with open(self._basics_path, encoding="utf-8") as handle:
+                stamp, levels, zone = handle.read().split("\t")
+            if stamp == _stamp(self.root / CONFIG_NAME) and levels in ("2", "3") \
+                    and zone.endswith("\n"):
+                return int(levels), zone[:-1]
+        except (OSError, ValueError):
+            pass
+        return None
+
+    def _remember_basics(self, zone: str) -> None:
+        stamp = _stamp(self.root / CONFIG_NAME)
+        if stamp is None or self.checked_settings.get("store", "folder_levels") != \
+                self.folder_levels:
+            return
+        try:
+            self.state_dir.mkdir(parents=True, exist_ok=True)
+            atomic_write(self._basics_path, f"{stamp}\t{self.folder_levels}\t{zone}\n".encode(),
+                         durable=False)
+        except OSError:  # a read-only store: only a cache
+            pass
+
+    @property
+    def _basics_path(self) -> Path:
+        rel = self.git_path(self.root)
+        import zlib
+
+        return self.state_dir / ("settings.cache" if rel == "." else
+                                 f"settings-{zlib.crc32(rel.encode()):08x}.cache")
 
     def id_prefix(self, ticket_type: str) -> str:
         return str(self.setting("ids", ticket_type))
@@ -170,6 +222,8 @@ class Store:
         """2 or 3: the ticket folder layout of this store (`[store] folder_levels`, sdesk/ids.py)."""
         # Read on its own, so `sdesk check` still finds the files when another key is bad
         # (the bad key is reported there); a bad value itself means the default layout.
+        if self._basics is not None:
+            return self._basics[0]
         try:
             given = self.config.get("store", {})
         except SdeskError:  # sdesk.toml is not TOML at all: check says so
@@ -300,6 +354,8 @@ class Store:
                     time.sleep(0.02)
             handle.seek(0)
             handle.truncate()
+            import json  # at use: read commands take no lock
+
             handle.write(json.dumps({"pid": os.getpid(), "command": purpose,
                                      "since": dt.datetime.now(dt.UTC).isoformat()}))
             handle.flush()

@@ -1,0 +1,178 @@
+"""The text of `sdesk show`, without click: the click command (sdesk/commands/show.py) and the
+start-up fast path (sdesk/launch.py) both print `page(...)`, so the two cannot differ.
+
+This module imports no click (the fast path must not pay for it, ~30 ms) and loads the store,
+the index and the query layer only when called.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sdesk.core.model import Ticket
+    from sdesk.store import Store
+
+
+def page(store: Store, typed: str, clock: Callable[[], dt.datetime], colour: bool) -> str:
+    """What `sdesk show TYPED` prints (without the final newline): the ticket `typed` names
+    (full ID, short ID or external reference; TicketNotFound, AmbiguousId, TicketFileError as
+    Store.get raises them), its relations from both sides, attachments and journal, stored
+    text escaped (a title cannot drive the terminal), then sdesk's own colour when `colour`.
+    `clock()` is the command's now, asked for once the ticket is found."""
+    from sdesk.core.render import printable_copy
+
+    ticket = store.get(typed)
+    links = relations(store, ticket)
+    files = attachments(store, ticket.id)
+    short_id = store.index.short_ids([ticket.id])[ticket.id]
+    return "\n".join(render(printable_copy(ticket), links, clock(), short_id, colour, files))
+
+
+def attachments(store: Store, ticket_id: str) -> list[tuple[str, int]]:
+    """Files kept with the ticket from its mail (attachments/<ID>/, sdesk/mail/mailin.py):
+    (path relative to the store, size in bytes)."""
+    folder = store.root / "attachments" / ticket_id
+    if not folder.is_dir():
+        return []
+    return [(f"attachments/{ticket_id}/{p.name}", p.stat().st_size)
+            for p in sorted(folder.iterdir()) if p.is_file()]
+
+
+def relations(store: Store, ticket: Ticket) -> dict[str, list[str]]:
+    """Relations stored on this ticket and those other tickets store pointing at it."""
+    from sdesk.store import queries
+
+    back = queries.links_to(store.index, ticket.id)
+    return {
+        "parent": [ticket.parent] if ticket.parent else [],
+        "children": back.children,
+        "tasks": back.tasks,
+        "duplicate_of": [ticket.duplicate_of] if ticket.duplicate_of else [],
+        "duplicates": back.duplicates,
+        "related": sorted(set(ticket.related) | set(back.related)),
+    }
+
+
+def stamp(value: dt.datetime | None, tz: dt.tzinfo | None = None) -> str:
+    if value is None:
+        return "-"
+    return (value.astimezone(tz) if tz else value).strftime("%Y-%m-%d %H:%M %Z").strip()
+
+
+def sla_line(ticket: Ticket, now: dt.datetime, colour: bool = False) -> str:
+    """Resolve By with the time left, OVERDUE, paused, or met/missed once done."""
+    from sdesk.core.due import cell
+
+    if ticket.resolve_by is None:
+        return "-"
+    due = stamp(ticket.resolve_by, now.tzinfo)
+    if not ticket.is_open:
+        from sdesk.core.sla import resolution_met
+
+        met = resolution_met(ticket)
+        return f"{due} ({'not resolved' if met is None else 'met' if met else 'missed'})"
+    if ticket.on_hold:
+        return f"{due} (paused: on hold since {stamp(ticket.holds[-1].start, now.tzinfo)})"
+    return cell(ticket.resolve_by, now, colour=colour)
+
+
+def respond_line(ticket: Ticket, now: dt.datetime, colour: bool = False) -> str:
+    """Respond By (the first public response) with the time left or OVERDUE, or when the
+    first response came and whether it met the target."""
+    from sdesk.core.due import cell
+
+    if ticket.respond_by is None:
+        return "-"
+    if ticket.first_response_at is not None:
+        met = ticket.first_response_at <= ticket.respond_by
+        return (f"{stamp(ticket.respond_by, now.tzinfo)} (responded "
+                f"{stamp(ticket.first_response_at, now.tzinfo)}, {'met' if met else 'missed'})")
+    if not ticket.is_open or ticket.on_hold:
+        return f"{stamp(ticket.respond_by, now.tzinfo)} (no response recorded)"
+    return cell(ticket.respond_by, now, colour=colour)
+
+
+def _proposals(ticket: Ticket) -> list[str]:
+    """Pending triage proposals with their evidence and how to answer (docs/triage.md)."""
+    from sdesk.procedures.proposals import pending
+
+    found = pending(ticket.flags)
+    if not found:
+        return []
+    from sdesk.procedures.triage_review import evidence
+
+    return [f"  Proposed:   {kind} ({key}): {evidence(ticket, kind)}; sdesk triage {ticket.id} "
+            f"--accept {kind} | --reject {kind}" for kind, key in found]
+
+
+def render(ticket: Ticket, links: dict[str, list[str]], now: dt.datetime, short_id: str = "",
+           colour: bool = False, files: list[tuple[str, int]] | None = None) -> list[str]:
+    """The ticket as text lines; `short_id` (the shortest unique prefix) heads it when given."""
+    tz = now.tzinfo
+    r = ticket.requester
+    who = r.name or r.email or "-"
+    if r.email and r.name:
+        who += f" <{r.email}>"
+    if r.agency:
+        who += f", {r.agency}"
+    if ticket.vip:
+        who += "  [VIP]"
+    lines = [
+        f"{short_id or ticket.id}  {ticket.title}",
+        f"  Type:       {ticket.type} via {ticket.channel}",
+        f"  Status:     {ticket.status}" + (f" ({', '.join(ticket.flags)})" if ticket.flags else ""),
+        f"  Priority:   P{ticket.priority} (impact {ticket.impact}, urgency {ticket.urgency})",
+        f"  Requester:  {who}",
+        f"  Owned by:   {ticket.team}" + (f" (tier {ticket.tier})" if ticket.tier > 1 else ""),
+        f"  Assignee:   {ticket.assignee or '-'}",
+        f"  Opened:     {stamp(ticket.opened_at, tz)}",
+        f"  Respond by: {respond_line(ticket, now, colour)}",
+        f"  Resolve by: {sla_line(ticket, now, colour)}",
+    ]
+    if short_id and short_id != ticket.id:
+        lines.insert(1, f"  ID:         {ticket.id}")
+    if ticket.service or ticket.category:
+        lines.append(f"  Service:    {ticket.service or '-'}"
+                     + (f" / {ticket.category}" if ticket.category else "")
+                     + (f" / {ticket.software}" if ticket.software else ""))
+    work = [f"{'remote' if ticket.remote else 'on site'}", f"{ticket.effort_hours:g} h"]
+    if ticket.location:
+        work.append(ticket.location)
+    if ticket.skills:
+        work.append("skills: " + ", ".join(ticket.skills))
+    if ticket.requested_technician:
+        work.append(f"asked for {ticket.requested_technician}")
+    lines.append(f"  Work:       {'; '.join(work)}")
+    if ticket.external_ref:
+        lines.append(f"  External:   {ticket.external_ref}")
+    lines += _proposals(ticket)
+    for name, ids in links.items():
+        if ids:
+            lines.append(f"  {name.replace('_', ' ').capitalize() + ':':<12}{', '.join(ids)}")
+    if ticket.kb:
+        lines.append(f"  Knowledge:  {', '.join(ticket.kb)}")
+    if ticket.resolution:
+        res = ticket.resolution
+        fc = ", first contact" if res.first_contact else ""
+        lines.append(f"  Resolution: {res.code}{fc} at {stamp(ticket.resolved_at, tz)}: {res.summary}")
+    if ticket.csat:
+        lines.append(f"  CSAT:       {ticket.csat.score}/5 {ticket.csat.comment}".rstrip())
+    for hold in ticket.holds:
+        end = stamp(hold.end, tz) if hold.end else "now (on hold)"
+        lines.append(f"  Hold:       {hold.reason} from {stamp(hold.start, tz)} to {end}")
+    for name, size in files or []:
+        lines.append(f"  Attachment: {name} ({size} bytes)")
+    if ticket.description:
+        lines.append("")
+        lines.extend("  " + line for line in ticket.description.splitlines())
+    if ticket.journal:
+        lines.append("")
+        lines.append("  Journal:")
+        for e in ticket.journal:
+            mark = "public" if e.public else "internal"
+            lines.append(f"  - {stamp(e.at, tz)}  {e.by}  [{e.kind}, {mark}]")
+            lines.extend("      " + line for line in e.text.splitlines())
+    return lines
