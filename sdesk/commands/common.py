@@ -165,9 +165,10 @@ def team_filter(store: Store, typed: str) -> str:
     reference data does not list ("Group 70"), and export and kpi show them, so every filter
     accepts them too. ReferenceError (the reference's message) for a team nobody holds."""
     from sdesk.core.errors import ReferenceError
+    from sdesk.core.teamnames import team_named
 
     try:
-        return store.reference.team(typed).name
+        return team_named(store.team_names(), typed)
     except ReferenceError:
         from sdesk.store import queries
 

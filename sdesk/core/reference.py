@@ -162,18 +162,10 @@ class Reference:
     def team(self, name: str) -> Team:
         """The team named `name`: its exact name, or a case-insensitive prefix that only one
         team's name starts with (`is-desk` for "IS-Desktop Support"), as IDs take prefixes.
-        Raises ReferenceError for an unknown or ambiguous name."""
-        wanted = name.strip().casefold()
-        for team in self.teams.values():
-            if team.name.casefold() == wanted:
-                return team
-        found = [t for t in self.teams.values() if wanted and t.name.casefold().startswith(wanted)]
-        if len(found) == 1:
-            return found[0]
-        if found:
-            raise ReferenceError(f"team {name!r} is ambiguous: it could be "
-                                 f"{', '.join(t.name for t in found)}")
-        raise ReferenceError(f"unknown team {name!r} (known: {', '.join(self.teams)})")
+        Raises ReferenceError for an unknown or ambiguous name (sdesk/core/teamnames.py)."""
+        from sdesk.core.teamnames import team_named
+
+        return self.teams[team_named([t.name for t in self.teams.values()], name)]
 
     def agency(self, code: str) -> Agency:
         try:

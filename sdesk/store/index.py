@@ -221,8 +221,9 @@ class Index:
         """Bring the index up to date with the files; returns how many files were re-read."""
         now_ns = time.time_ns()
         known_dirs = {r[0]: r[1] for r in self.db.execute("SELECT path, mtime_ns FROM dirs")}
-        seen_dirs = _shard_mtimes(str(self.store.tickets_dir), "tickets",
-                                  self.store.folder_levels)
+        old_parents = self._meta("parents")
+        seen_dirs, parents = _shard_folders(str(self.store.tickets_dir), self.store.folder_levels,
+                                            known_dirs, old_parents, now_ns)
         changed = [d for d, m in seen_dirs.items() if force or known_dirs.get(d) != m]
         gone = [d for d in known_dirs if d not in seen_dirs]
         head = git.read_head(self.store.git_dir)
@@ -233,7 +234,8 @@ class Index:
         # A file with a problem has no row to compare its stat with, and a fix made in place
         # leaves its folder's mtime alone: look at each again (a store rarely holds any).
         problem_paths = [r[0] for r in self.db.execute("SELECT path FROM problems")]
-        if not (changed or gone or forced_paths or problem_paths) and head == old_head:
+        if not (changed or gone or forced_paths or problem_paths) and head == old_head \
+                and parents == old_parents:
             self._load_problems()
             return 0
         cold = self.db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 0
@@ -257,6 +259,7 @@ class Index:
             reread += self._reread_problems(problem_paths, set(changed) | set(gone) | forced_paths,
                                             now_ns)
             self._set_meta("head", head)
+            self._set_meta("parents", parents)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -825,10 +828,43 @@ def _workers() -> int:
     return max(1, min(cpus, 4))
 
 
-def _shard_mtimes(tickets: str, prefix: str, levels: int = 2) -> dict[str, int]:
+def _shard_folders(tickets: str, levels: int, known: dict[str, int], recorded: str,
+                   now_ns: int) -> tuple[dict[str, int], str]:
+    """({'tickets/A/B': mtime_ns} of every shard folder, the stamps of the folders above them).
+    `recorded` is what the last refresh saw above the shard folders ("rel:mtime_ns ..."): when
+    none of those folders changed, no shard folder was added or removed, so the `known` ones
+    are stat-ed by name (1,024 + 33 stats at 100,000 tickets; 4,096 + 1,057 with 3 levels, 16 ms
+    of CPU at 1,000,000 instead of 40 for the walk). Otherwise the folders are walked."""
+    base = os.path.dirname(tickets)
+    if recorded and known:
+        try:
+            for item in recorded.split(" "):
+                rel, _, mtime = item.rpartition(":")
+                st = os.lstat(os.path.join(base, rel))
+                if not stat.S_ISDIR(st.st_mode) or st.st_mtime_ns != int(mtime):
+                    raise ValueError(rel)
+            out: dict[str, int] = {}
+            for rel in known:
+                st = os.lstat(os.path.join(base, rel))
+                if not stat.S_ISDIR(st.st_mode):  # a shard folder became a link: walk
+                    raise ValueError(rel)
+                out[rel] = st.st_mtime_ns
+            return out, recorded
+        except (OSError, ValueError):
+            pass
+    above: dict[str, int] = {}
+    seen = _shard_mtimes(tickets, "tickets", levels, above)
+    # A folder changed within the clock's resolution may change again unseen: walk next time.
+    return seen, " ".join(f"{rel}:{-1 if now_ns - m < RACY_NS else m}"
+                          for rel, m in above.items())
+
+
+def _shard_mtimes(tickets: str, prefix: str, levels: int = 2,
+                  above: dict[str, int] | None = None) -> dict[str, int]:
     """{'tickets/A/B': mtime_ns} of every shard folder (tickets/A/B/C with 3 levels): ~1,000
     stat calls (4,096 with 3 levels), strings only (pathlib would triple the cost of every
-    read command)."""
+    read command). `above` gets the mtime of each folder above them, each taken before the
+    folder is listed (a folder added after its listing moves its parent's time again)."""
     out: dict[str, int] = {}
     # Links are not followed (the store is untrusted input): a shard folder that is a link is
     # not read; sdesk check reports it.
@@ -837,15 +873,18 @@ def _shard_mtimes(tickets: str, prefix: str, levels: int = 2) -> dict[str, int]:
     parents = [(tickets, prefix)]
     for _ in range(levels - 1):
         parents = [(e.path, f"{rel}/{e.name}") for path, rel in parents
-                   for e in _subfolders(path)]
+                   for e in _subfolders(path, rel, above)]
     for path, rel in parents:
-        for leaf in _subfolders(path):
+        for leaf in _subfolders(path, rel, above):
             out[f"{rel}/{leaf.name}"] = leaf.stat().st_mtime_ns
     return out
 
 
-def _subfolders(path: str) -> list[os.DirEntry[str]]:
+def _subfolders(path: str, rel: str = "", above: dict[str, int] | None = None
+                ) -> list[os.DirEntry[str]]:
     try:
+        if above is not None:
+            above[rel] = os.lstat(path).st_mtime_ns
         with os.scandir(path) as entries:
             return [e for e in entries if e.name[0] != "." and e.is_dir(follow_symlinks=False)]
     except FileNotFoundError:

@@ -1,0 +1,28 @@
+"""A team named the way people type it: the exact name or a unique case-insensitive prefix.
+
+Kept apart from sdesk/core/reference.py so a filter (`queue --team`, `list --team`) can resolve
+a name from the store's cached list of team names without loading the reference data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sdesk.core.errors import ReferenceError
+
+
+def team_named(names: Sequence[str], typed: str) -> str:
+    """The one of `names` (reference/teams.toml's teams, in file order) that `typed` names:
+    its exact name, any case, or a case-insensitive prefix only that team's name starts with
+    (`is-desk` for "IS-Desktop Support"), as IDs take prefixes. ReferenceError for an unknown
+    or ambiguous name."""
+    wanted = typed.strip().casefold()
+    for name in names:
+        if name.casefold() == wanted:
+            return name
+    found = [name for name in names if wanted and name.casefold().startswith(wanted)]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise ReferenceError(f"team {typed!r} is ambiguous: it could be {', '.join(found)}")
+    raise ReferenceError(f"unknown team {typed!r} (known: {', '.join(names)})")

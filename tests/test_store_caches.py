@@ -1,0 +1,64 @@
+"""What read commands keep beside the index instead of parsing sdesk.toml and reference/ at
+every run (sdesk/store/__init__.py): the time zone and folder layout, and the team names a
+`--team` filter resolves. A cache must follow every change of the files it stands for, and
+must never hide a broken file the full load would refuse."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from tests.conftest import Desk
+
+
+def _settle() -> None:
+    """A file written within a second may change again unseen; sdesk keeps no cache of it."""
+    time.sleep(1.2)
+
+
+def _loaded_after(desk: Desk, *argv: str) -> set[str]:
+    code = ("import sys\nfrom sdesk.launch import main\ntry:\n    main()\nexcept SystemExit:\n"
+            "    pass\nprint(' '.join(sorted(sys.modules)), file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code, "--store", str(desk.root), *argv],
+                          capture_output=True, text=True, check=False)
+    return set(proc.stderr.split())
+
+
+def test_the_time_zone_follows_sdesk_toml(desk: Desk) -> None:
+    tid = desk.new("-T", "Printer jams")
+    _settle()
+    assert "Opened:     2026-11-23 09:00 CST" in desk.run("show", tid).stdout
+    assert any(desk.root.joinpath(".git", "sdesk").glob("settings*.cache"))
+    loaded = _loaded_after(desk, "--now", "2026-11-23T09:00:00-06:00", "show", tid)
+    assert "tomllib" not in loaded and "sdesk.core.settings" not in loaded
+    config = desk.root / "sdesk.toml"
+    config.write_text(config.read_text().replace("America/Chicago", "America/New_York"))
+    assert "Opened:     2026-11-23 10:00 EST" in desk.run("show", tid).stdout
+    _settle()
+    desk.run("show", tid)
+    config.write_text(config.read_text().replace('timezone = "America/New_York"',
+                                                 'timezone = "Mars/Olympus"'))
+    assert "Mars/Olympus" in desk.fails("show", tid).stderr
+
+
+def test_team_names_follow_reference_and_a_broken_file_still_fails(desk: Desk) -> None:
+    _settle()
+    desk.run("queue", "--team", "IS-Service Desk")
+    assert any(desk.root.joinpath(".git", "sdesk").glob("teams*.cache"))
+    loaded = _loaded_after(desk, "queue", "--team", "is-service")
+    assert "sdesk.core.reference" not in loaded
+    teams = desk.root / "reference" / "teams.toml"
+    teams.write_text(teams.read_text().replace('name = "IS-Telecom"', 'name = "IS-Telephony"'))
+    technicians = desk.root / "reference" / "technicians.toml"
+    technicians.write_text(technicians.read_text().replace('"IS-Telecom"', '"IS-Telephony"'))
+    for name in ("roles.toml", "software.toml", "sla.toml"):
+        path = desk.root / "reference" / name
+        path.write_text(path.read_text().replace('"IS-Telecom"', '"IS-Telephony"'))
+    desk.run("queue", "--team", "IS-Telephony")
+    assert "unknown team 'IS-Telecom'" in desk.fails("queue", "--team", "IS-Telecom").stderr
+    _settle()
+    desk.run("queue", "--team", "IS-Telephony")
+    vip = desk.root / "reference" / "vip.toml"
+    vip.write_text("this is [not toml\n")  # in place: reference/ keeps its mtime
+    assert "vip.toml" in desk.fails("queue", "--team", "IS-Telephony").stderr
