@@ -221,21 +221,18 @@ class Index:
         """Bring the index up to date with the files; returns how many files were re-read."""
         now_ns = time.time_ns()
         known_dirs = {r[0]: r[1] for r in self.db.execute("SELECT path, mtime_ns FROM dirs")}
-        old_parents = self._meta("parents")
         seen_dirs, parents = _shard_folders(str(self.store.tickets_dir), self.store.folder_levels,
-                                            known_dirs, old_parents, now_ns)
+                                            known_dirs, old_parents := self._meta("parents"), now_ns)
         changed = [d for d, m in seen_dirs.items() if force or known_dirs.get(d) != m]
         gone = [d for d in known_dirs if d not in seen_dirs]
-        head = git.read_head(self.store.git_dir)
-        old_head = self._meta("head")
+        head, old_head = git.read_head(self.store.git_dir), self._meta("head")
         forced_paths: set[str] = set()
         if head and old_head and head != old_head and not force:
             forced_paths = self._paths_changed_between(old_head, head)
-        # A file with a problem has no row to compare its stat with, and a fix made in place
-        # leaves its folder's mtime alone: look at each again (a store rarely holds any).
+        # Files with a problem have no row to compare, and a fix in place keeps the mtimes.
         problem_paths = [r[0] for r in self.db.execute("SELECT path FROM problems")]
-        if not (changed or gone or forced_paths or problem_paths) and head == old_head \
-                and parents == old_parents:
+        if not (changed or gone or forced_paths or problem_paths or head != old_head
+                or parents != old_parents):
             self._load_problems()
             return 0
         cold = self.db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 0
