@@ -62,3 +62,36 @@ def test_team_names_follow_reference_and_a_broken_file_still_fails(desk: Desk) -
     vip = desk.root / "reference" / "vip.toml"
     vip.write_text("this is [not toml\n")  # in place: reference/ keeps its mtime
     assert "vip.toml" in desk.fails("queue", "--team", "IS-Telephony").stderr
+
+
+def test_the_freshness_shortcut_sees_a_rename_and_a_removed_folder(desk: Desk) -> None:
+    """With the folders above the shard folders settled, a refresh stats the known shard
+    folders by name (sdesk/store/index.py _shard_folders); a rename into place is still seen,
+    and a shard folder removed by hand moves its parent, so the folders are walked again."""
+    import os
+
+    from sdesk.store import Store
+
+    store = Store(desk.root)
+    a = desk.new("-T", "Printer jams")
+    for n in range(20):  # one more ticket, in another shard folder
+        b = desk.new("-T", f"Monitor flickers {n}")
+        if store.path_of(b).parent != store.path_of(a).parent:
+            break
+    else:
+        raise AssertionError("twenty tickets in one shard folder")
+    _settle()
+    desk.run("list")
+    recorded = Store(desk.root).index._meta("parents")
+    assert recorded and ":-1" not in recorded  # settled: the next refresh takes the shortcut
+    path = store.path_of(a)
+    tmp = path.with_name(".edit.tmp")
+    tmp.write_text(path.read_text().replace("Printer jams", "Printer jams again"))
+    os.replace(tmp, path)
+    assert "Printer jams again" in desk.run("list").stdout
+    folder = store.path_of(b).parent
+    for f in folder.iterdir():
+        f.unlink()
+    folder.rmdir()
+    listed = desk.run("list", "--json").stdout
+    assert b not in listed and a in listed
