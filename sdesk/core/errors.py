@@ -83,7 +83,23 @@ class MachineError(SdeskError):
 
 def machine_error(exc: BaseException) -> MachineError | None:
     """The one line for an OSError (or SQLite error) that a broken machine causes; None for
-    anything else (a bug, which keeps its traceback under SDESK_DEBUG)."""
+    anything else (a bug, which keeps its traceback under SDESK_DEBUG).
+
+    An error raised while handling one (SQLite's "cannot rollback - no transaction is active"
+    after a full disk already rolled the transaction back) is judged by the error it was
+    handling: the chain of `__context__` is followed a few steps."""
+    seen: BaseException | None = exc
+    for _ in range(4):
+        if seen is None:
+            break
+        found = _machine_error(seen)
+        if found is not None:
+            return found
+        seen = seen.__context__
+    return None
+
+
+def _machine_error(exc: BaseException) -> MachineError | None:
     import errno
     import sqlite3
 
@@ -92,7 +108,11 @@ def machine_error(exc: BaseException) -> MachineError | None:
         if "readonly" in text or "read-only" in text:
             return MachineError("the summary index cannot be written (read-only file system "
                                 "or permissions); read commands work, changes are refused")
-        if "disk is full" in text or "disk I/O" in text or "unable to open" in text:
+        if "disk is full" in text:
+            return MachineError("no space left on the device (the summary index cannot be "
+                                "written): free some space and run the command again; nothing "
+                                "was changed")
+        if "disk I/O" in text or "unable to open" in text:
             return MachineError(f"the summary index cannot be written: {text}")
         return None
     if not isinstance(exc, OSError) or exc.errno is None:
