@@ -158,9 +158,12 @@ class UserError(click.ClickException):
     def __init__(self, error: SdeskError) -> None:
         super().__init__(error.message)
         self.exit_code = error.exit_code  # type: ignore[misc]
+        self.error = error
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"sdesk: error: {_printable(self.message)}", err=True)
+        from sdesk.core.errors import error_line
+
+        click.echo(_printable(error_line(self.error)), err=True)
 
 
 class LazyGroup(click.Group):
@@ -283,7 +286,9 @@ def run(call: Any) -> int:
         code = call()
         return code if isinstance(code, int) else 0
     except SdeskError as exc:
-        click.echo(f"sdesk: error: {_printable(exc.message)}", err=True)
+        from sdesk.core.errors import error_line
+
+        click.echo(_printable(error_line(exc)), err=True)
         return exc.exit_code
     except click.UsageError as exc:
         path = exc.ctx.command_path.split()[1:] if exc.ctx is not None else []

@@ -53,7 +53,7 @@ def test_set_with_no_change_is_nothing_to_do(desk):
     ticket = log(desk)
     before = desk.snapshot()
     result = desk.fails("set", ticket, "impact=2", code=4)
-    assert result.stderr == f"sdesk: error: nothing to change: {ticket} already has every " \
+    assert result.stderr == f"sdesk: nothing to change: {ticket} already has every " \
                             "value given\n"
     assert desk.snapshot() == before
     desk.run("set", ticket, "impact=1")  # a real change still works
@@ -64,7 +64,7 @@ def test_edit_with_nothing_changed_is_nothing_to_do(desk, monkeypatch):
     monkeypatch.setenv("EDITOR", "true")  # a real editor run that changes nothing
     before = desk.snapshot()
     result = desk.fails("edit", ticket, code=4)
-    assert result.stderr.startswith("sdesk: error: nothing changed")
+    assert result.stderr.startswith("sdesk: nothing changed")
     assert desk.snapshot() == before
 
 

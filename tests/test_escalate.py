@@ -51,10 +51,10 @@ def test_unknown_team_is_refused_and_nothing_changes(desk):
     assert desk.snapshot() == before
 
 
-def test_same_team_and_tier_is_refused(desk):
+def test_same_team_and_tier_is_nothing_to_do(desk):
     ticket = log(desk)
     result = desk.fails("escalate", ticket, "--to", "IS-Desktop Support", "--tier", "1",
-                        "--reason", "x", code=1)
+                        "--reason", "x", code=4)
     assert "already with IS-Desktop Support at tier 1" in result.stderr
 
 

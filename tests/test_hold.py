@@ -70,13 +70,14 @@ def test_unknown_hold_reason_is_refused_with_the_known_list(desk):
     assert desk.snapshot() == before
 
 
-def test_second_hold_and_resume_without_hold_are_refused(desk):
+def test_second_hold_is_refused_and_resume_without_hold_is_nothing_to_do(desk):
     ticket = log(desk)
-    desk.fails("resume", ticket, code=1)
+    desk.fails("resume", ticket, code=4)
     desk.run("hold", ticket, "--reason", "awaiting-customer")
     before = desk.snapshot()
     result = desk.fails("hold", ticket, "--reason", "awaiting-vendor", code=1)
     assert "already on hold" in result.stderr
+    assert desk.fails("hold", ticket, "--reason", "awaiting-customer", code=4)
     assert desk.snapshot() == before
 
 

@@ -154,9 +154,9 @@ def test_importing_the_same_file_again_changes_nothing(desk: Desk) -> None:
     imported(desk, EVENT_LOG)
     imported(desk, INCIDENTS)
     snapshot = desk.snapshot()
-    out = imported(desk, INCIDENTS)
-    assert "nothing to import" in out
-    assert "5 unchanged" in out
+    result = desk.fails("import", "servicenow", INCIDENTS, code=4)  # exit 4: nothing to do
+    assert result.stderr == "sdesk: nothing to import: every row is in the store as it is\n"
+    assert "5 unchanged" in result.stdout
     assert desk.snapshot() == snapshot
 
 
@@ -187,7 +187,8 @@ def test_a_later_export_keeps_the_dispatchers_notes(desk: Desk) -> None:
     imported(desk, INCIDENTS)
     texts = [e["text"] for e in desk.ticket("INC0000045")["journal"]]
     assert "Customer confirmed by phone" in texts
-    assert "nothing to import" in imported(desk, INCIDENTS)
+    result = desk.fails("import", "servicenow", INCIDENTS, code=4)
+    assert "nothing to import" in result.stderr
 
 
 def test_bad_rows_are_reported_with_their_line_numbers_and_skipped(desk: Desk) -> None:

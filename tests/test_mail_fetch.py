@@ -37,7 +37,9 @@ def test_maildir_fetch_takes_new_mail_in_one_commit(desk: Desk, tmp_path: Path) 
         "1700000000.0000.host:2,S", "1700000000.0001.host:2,S", "1700000000.0002.host:2,F"]
     assert list((box / "new").iterdir()) == []
     # Nothing is read twice.
-    assert "0 message(s): none" in desk.run("mail", "fetch", "--maildir", str(box)).stdout
+    again = desk.fails("mail", "fetch", "--maildir", str(box), code=4)  # exit 4: no new mail
+    assert "0 message(s): none" in again.stdout
+    assert again.stderr == "sdesk: nothing fetched: no new mail\n"
     assert desk.commits() == before + 1
 
 
@@ -91,7 +93,9 @@ def point_at_imap(desk: Desk, server: ImapServer, monkeypatch: pytest.MonkeyPatc
 
 def fetch(desk: Desk, now: str) -> str:
     before = desk.commits()
-    out = str(desk.run("mail", "fetch", "--imap", now=now).stdout)
+    done = desk.run("mail", "fetch", "--imap", now=now, ok=False)
+    out = str(done.stdout)
+    assert done.exit_code == (4 if out.startswith("0 message(s)") else 0), done.stderr
     assert desk.commits() <= before + 1  # a batch is one commit
     return out
 

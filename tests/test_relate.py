@@ -26,7 +26,8 @@ def test_relating_twice_changes_nothing(desk: Desk) -> None:
     a, b = two(desk)
     desk.run("relate", a, b)
     before = desk.snapshot()
-    desk.run("relate", b, a)
+    result = desk.fails("relate", b, a, code=4)  # exit 4: nothing to do
+    assert result.stderr == f"sdesk: nothing to do: {b} and {a} are already related\n"
     assert desk.snapshot() == before
 
 

@@ -195,13 +195,15 @@ def test_reopen_counts_and_clears_the_resolution(desk: Desk) -> None:
     assert desk.ticket(tid)["reopens"] == 2
 
 
-def test_reopen_of_an_open_or_closed_ticket_is_refused(desk: Desk) -> None:
+def test_reopen_of_an_open_ticket_is_nothing_to_do_and_of_a_closed_one_refused(
+        desk: Desk) -> None:
     tid = incident(desk)
-    assert "only resolved tickets" in desk.fails("reopen", tid, "--reason", "x").stderr
+    assert "open already" in desk.fails("reopen", tid, "--reason", "x", code=4).stderr
     desk.run("resolve", tid, "--code", "fixed", "--summary", "x")
     desk.run("close", tid)
     before = desk.snapshot()
-    assert "closed tickets stay closed" in desk.fails("reopen", tid, "--reason", "x").stderr
+    assert "closed tickets stay closed" in desk.fails("reopen", tid, "--reason", "x",
+                                                      code=1).stderr
     assert desk.snapshot() == before
 
 

@@ -186,8 +186,9 @@ def test_the_command_commits_once_and_never_warns_twice(desk: Desk) -> None:
     assert "Sdesk-Action: sweep" in desk.git("log", "-1", "--format=%B")
     mails = [p.read_text() for p in desk.outbox()]
     assert any("SLA 75%" in m and SUPERVISOR in m for m in mails)
-    again = desk.run("sweep", now="2026-11-16T10:45:00-06:00")
-    assert desk.commits() == commits + 1 and "nothing to do" in again.stdout
+    again = desk.run("sweep", now="2026-11-16T10:45:00-06:00", ok=False)
+    assert again.exit_code == 4, again.stderr  # exit 4: nothing due
+    assert desk.commits() == commits + 1 and "nothing due" in again.stderr
     desk.run("sweep", now="2026-11-16T11:00:00-06:00")
     assert desk.ticket(tid)["flags"][-1] == "sla-respond-100"
 

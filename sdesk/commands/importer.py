@@ -56,4 +56,6 @@ def servicenow(app: App, file: str, dry_run: bool, limit: int | None) -> None:
     for line in importer.iter_summary(planned, dry_run):
         click.echo(line)
     if not files:
-        click.echo("nothing to import")
+        from sdesk.core.errors import NothingToDo
+
+        raise NothingToDo("nothing to import: every row is in the store as it is")

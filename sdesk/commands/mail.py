@@ -109,7 +109,8 @@ def fetch(app: App, maildir: str | None, imap: bool, dry_run: bool, as_json: boo
     """Take every new message of a Maildir or an IMAP mailbox (over TLS) as one commit.
 
     Taken mail is marked read (or moved to mail.*.taken); refused mail stays unread and
-    flagged (or moves to mail.*.refused with the reason), so nothing is read twice.
+    flagged (or moves to mail.*.refused with the reason), so nothing is read twice. Exit code
+    4 when there was no new mail (a cron job may treat it as success).
 
     \b
     Example:
@@ -142,6 +143,10 @@ def fetch(app: App, maildir: str | None, imap: bool, dry_run: bool, as_json: boo
     finally:
         box.close()
     _report(results, as_json, show_key=True)
+    if not results:
+        from sdesk.core.errors import NothingToDo
+
+        raise NothingToDo("nothing fetched: no new mail")  # exit 4; docs/email.md for cron
 
 
 def _take_with_bar(app: App, items: list[tuple[str, bytes]], apply: bool) -> list[Taken]:

@@ -44,7 +44,8 @@ def outbox_list(app: App, as_json: bool, as_csv: bool, fmt: str | None) -> None:
 def outbox_send(app: App, dry_run: bool) -> None:
     """Deliver every waiting message over SMTP ([mail] in sdesk.toml, or SDESK_SMTP_HOST,
     SDESK_SMTP_PORT, SDESK_SMTP_USER, SDESK_SMTP_PASSWORD). Delivered messages are removed in
-    one commit; a message that fails stays, and the reason is printed. Exit 1 if any failed.
+    one commit; a message that fails stays, and the reason is printed. Exit 1 if any failed,
+    4 when the outbox is empty.
 
     \b
     Example:
@@ -68,7 +69,9 @@ def outbox_send(app: App, dry_run: bool) -> None:
                 click.echo(printable(f"would not send {q.path.name}: {why}" if why else
                                      f"would send {q.path.name} to {q.to}: {q.subject}"))
             if not waiting:
-                click.echo("outbox is empty")
+                from sdesk.core.errors import NothingToDo
+
+                raise NothingToDo("nothing to send: the outbox is empty")
             return
         delivered, failed = send_all(sendable, settings, desk_from)
         failed.update(refused)

@@ -28,7 +28,7 @@ def sweep(app: App, dry_run: bool, as_json: bool, no_commit: bool) -> None:
     update_days` business days is reminded; tickets resolved more than `close_after_days`
     business days ago are closed; new tickets unowned for more than `unowned_hours` business
     hours are reported to the leads. All of it is one commit; run it as often as you like
-    (docs/sweep.md has a crontab line and a CI schedule).
+    (docs/sweep.md has a crontab line and a CI schedule). Exit code 4 when nothing was due.
 
     \b
     Examples:
@@ -48,7 +48,9 @@ def sweep(app: App, dry_run: bool, as_json: bool, no_commit: bool) -> None:
         plan = plan_sweep(_watched(store, closing.timestamp(), app.now.tzinfo), ctx)
         show_or_apply(app, plan, action="sweep", subject=f"sweep: {len(plan.ticket_ids())} "
                       "tickets (SLA warnings, reminders, closing, unowned)", dry_run=dry_run,
-                      as_json=as_json, no_commit=no_commit)
+                      as_json=as_json, no_commit=no_commit,
+                      nothing="nothing due: no SLA warning, reminder, closing or unowned "
+                              "ticket")
 
 
 def _watched(store: Store, closing: float, tz: dt.tzinfo | None) -> list[Watched]:

@@ -70,9 +70,24 @@ class LockTimeout(SdeskError):
 
 
 class NothingToDo(SdeskError):
-    """A procedure had nothing it could do (for example nobody can be assigned)."""
+    """A procedure had nothing it could do (for example nobody can be assigned): exit code 4,
+    one line `sdesk: nothing ...` on stderr (not `sdesk: error:`: a script or cron job may
+    treat it as success). A message that does not start with "nothing" gets "nothing to do: "
+    in front, so the line always says which case it is."""
 
     exit_code = EXIT_NOTHING
+
+    def __init__(self, message: str) -> None:
+        text = str(message)
+        super().__init__(text if text.startswith("nothing") else f"nothing to do: {text}")
+
+
+def error_line(error: SdeskError) -> str:
+    """The one line an SdeskError prints on stderr (without the newline): `sdesk: error: ...`,
+    or `sdesk: nothing ...` for exit code 4 (docs/commands.md, "Exit codes")."""
+    if error.exit_code == EXIT_NOTHING:
+        return f"sdesk: {error.message}"
+    return f"sdesk: error: {error.message}"
 
 
 class MachineError(SdeskError):

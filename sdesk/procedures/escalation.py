@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sdesk.core import sla
-from sdesk.core.errors import SdeskError, ValidationError
+from sdesk.core.errors import NothingToDo, SdeskError, ValidationError
 from sdesk.core.model import Hold, Ticket, check_text, journal_entry
 from sdesk.core.reference import Reference
 from sdesk.procedures.plan import AddEntry, Assign, Notify, Plan, Route, SetField, SetStatus, reassignment
@@ -39,7 +39,7 @@ def escalate(ticket: Ticket, team_name: str, reason: str, ref: Reference, now: d
     if not 1 <= new_tier <= MAX_TIER:
         raise ValidationError(f"--tier must be between 1 and {MAX_TIER}; got {new_tier}")
     if team.name == ticket.team and new_tier == ticket.tier:
-        raise SdeskError(f"{ticket.id} is already with {team.name} at tier {ticket.tier}")
+        raise NothingToDo(f"{ticket.id} is already with {team.name} at tier {ticket.tier}")
     rule, tid = "standard: escalate", ticket.id
     plan = Plan()
     if team.name != ticket.team:
@@ -72,8 +72,10 @@ def hold(ticket: Ticket, reason: str, ref: Reference, now: dt.datetime, actor: s
     _open(ticket, "hold")
     if ticket.on_hold:
         since = ticket.holds[-1].start.isoformat(timespec="minutes")
+        if ticket.holds[-1].reason == reason:
+            raise NothingToDo(f"{ticket.id} is already on hold ({reason}) since {since}")
         raise SdeskError(f"{ticket.id} is already on hold ({ticket.holds[-1].reason}) "
-                         f"since {since}")
+                         f"since {since}; resume it first to change the reason")
     if reason not in ref.hold_reasons:
         raise ValidationError(f"--reason must be one of {', '.join(ref.hold_reasons)}; "
                               f"got {reason!r}")
@@ -108,7 +110,7 @@ def resume(ticket: Ticket, ref: Reference, now: dt.datetime, actor: str,
     _open(ticket, "resume")
     note = check_text("note", note.strip())
     if not ticket.on_hold:
-        raise SdeskError(f"{ticket.id} is not on hold")
+        raise NothingToDo(f"{ticket.id} is not on hold")
     current = ticket.holds[-1]
     if now < current.start:
         raise ValidationError(f"{ticket.id}: resume time {now.isoformat()} is before the hold "

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from sdesk.core import tomlfmt
-from sdesk.core.errors import SdeskError, ValidationError
+from sdesk.core.errors import NothingToDo, SdeskError, ValidationError
 from sdesk.core.model import Ticket, journal_entry
 from sdesk.procedures.plan import AddEntry, Plan, SetField
 from sdesk.procedures.words import KB_STOP
@@ -150,7 +150,8 @@ def slug(title: str) -> str:
 def draft(ticket: Ticket, taken: Iterable[str], now: dt.datetime, actor: str,
           title: str = "", tags: Sequence[str] = ()) -> Article:
     """An article from a resolved ticket: title, resolution and public notes, nothing
-    internal. `taken` are the IDs in use (a clash gets -2, -3 ...)."""
+    internal. `taken` are the IDs in use (a clash gets -2, -3 ...). NothingToDo when the
+    ticket already has an article and no other `title` is asked for."""
     if ticket.resolution is None:
         raise SdeskError(f"{ticket.id} is {ticket.status}: draft articles from resolved tickets")
     name = (title or ticket.title).strip()
@@ -158,6 +159,9 @@ def draft(ticket: Ticket, taken: Iterable[str], now: dt.datetime, actor: str,
         raise ValidationError("--title must be one non-empty line")
     if any("\n" in t or "\r" in t for t in tags):
         raise ValidationError("--tag must be one line")
+    if ticket.kb and not title:
+        raise NothingToDo(f"{ticket.id} already has an article drafted from it "
+                          f"({', '.join(ticket.kb)}); give --title to draft another")
     base = f"KB-{slug(name)}"
     used = {t.lower() for t in taken}
     art_id, n = base, 1

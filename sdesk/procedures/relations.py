@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sdesk.core.errors import SdeskError, ValidationError
+from sdesk.core.errors import NothingToDo, ValidationError
 from sdesk.core.model import Ticket, journal_entry
 from sdesk.core.reference import Reference
 from sdesk.procedures.plan import AddEntry, CreateTicket, Plan, SetField
@@ -45,7 +45,7 @@ def relate(a: Ticket, b: Ticket, kind: str, now: dt.datetime, actor: str,
         raise ValidationError(f"a ticket cannot be related to itself ({a.id})")
     if kind == "related":
         if b.id in a.related or a.id in b.related:
-            return Plan()
+            raise NothingToDo(f"{a.id} and {b.id} are already related")
         return Plan([
             SetField(a.id, RULE, f"related to {b.id}", field="related",
                      value=sorted({*a.related, b.id})),
@@ -54,7 +54,7 @@ def relate(a: Ticket, b: Ticket, kind: str, now: dt.datetime, actor: str,
         ])
     if kind == "duplicate":
         if a.duplicate_of == b.id:
-            return Plan()
+            raise NothingToDo(f"{a.id} is already a duplicate of {b.id}")
         if b.duplicate_of == a.id:
             raise ValidationError(f"{b.id} is already a duplicate of {a.id}; unrelate first")
         return Plan([
@@ -64,7 +64,7 @@ def relate(a: Ticket, b: Ticket, kind: str, now: dt.datetime, actor: str,
                                          f"Marked as a duplicate of {b.id}.", RULE)),
         ])
     if a.parent == b.id:
-        return Plan()
+        raise NothingToDo(f"{b.id} is already {a.id}'s parent")
     if a.type == "task" and a.parent:
         raise ValidationError(f"{a.id} is a task of {a.parent}; a task has one parent")
     _check_no_loop(a.id, b.id, parents)
@@ -88,7 +88,7 @@ def _check_no_loop(child: str, parent: str, parents: Mapping[str, str]) -> None:
 def unrelate(a: Ticket, b: Ticket, now: dt.datetime, actor: str) -> Plan:
     links = links_between(a, b)
     if not links:
-        raise SdeskError(f"{a.id} and {b.id} are not related")
+        raise NothingToDo(f"{a.id} and {b.id} are not related")
     plan = Plan()
     for holder, name in links:
         other = b.id if holder is a else a.id

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sdesk.core import sla
 from sdesk.core.calendar import Calendar
-from sdesk.core.errors import SdeskError, ValidationError
+from sdesk.core.errors import NothingToDo, SdeskError, ValidationError
 from sdesk.core.model import Csat, Resolution, Ticket, check_text, journal_entry
 from sdesk.core.reference import Reference
 from sdesk.procedures.notes import CSAT_QUESTION, customer_update
@@ -175,13 +175,14 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
     """Back to work: the resolution and its satisfaction score no longer stand, and the time
     the ticket sat resolved does not count against its SLA: Resolve By moves later by the
     time from the resolution to now on the ticket's clock, as after a hold (docs/sla.md)."""
-    if ticket.status != "resolved":
-        what = "closed tickets stay closed; log a new ticket and relate it" \
-            if ticket.status == "closed" else "only resolved tickets can be reopened"
-        raise SdeskError(f"{ticket.id} is {ticket.status}: {what}")
+    if ticket.status == "closed":
+        raise SdeskError(f"{ticket.id} is closed: closed tickets stay closed; log a new ticket "
+                         "and relate it")
     reason = check_text("reason", reason).strip()
     if not reason:
         raise ValidationError("--reason must not be empty")
+    if ticket.status != "resolved":
+        raise NothingToDo(f"{ticket.id} is {ticket.status}: it is open already")
     tid, rule = ticket.id, "standard: reopen"
     status = "assigned" if ticket.assignee else "triaged"
     plan = Plan([
@@ -211,6 +212,9 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
 
 
 def close(ticket: Ticket, now: dt.datetime, actor: str) -> Plan:
+    """Close a resolved ticket; NothingToDo when it is closed already, an error when open."""
+    if ticket.status == "closed":
+        raise NothingToDo(f"{ticket.id} is closed already")
     if ticket.status != "resolved":
         raise SdeskError(f"{ticket.id} is {ticket.status}: only resolved tickets can be closed")
     return close_plan(ticket.id, now, actor)
@@ -235,6 +239,9 @@ def record_csat(ticket: Ticket, score: int, comment: str, now: dt.datetime, acto
     if ticket.is_open:
         raise SdeskError(f"{ticket.id} is {ticket.status}: satisfaction is recorded after "
                          "resolution")
+    if ticket.csat is not None and (ticket.csat.score, ticket.csat.comment) == (
+            score, check_text("comment", comment).strip()):
+        raise NothingToDo(f"{ticket.id} already has that satisfaction score ({score}/5)")
     if ticket.csat is not None:
         raise SdeskError(f"{ticket.id} already has a satisfaction score ({ticket.csat.score}/5 "
                          f"at {ticket.csat.at.isoformat()}); one per resolution")
