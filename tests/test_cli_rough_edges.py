@@ -336,3 +336,20 @@ def test_requested_technician_takes_a_name_or_at_me_and_refuses_an_unknown_one(d
     assert desk.ticket(ticket)["requested_technician"] == "jtran"
     result = desk.fails("new", "-T", "Scanner", "--requested-tech", "nobody", code=1)
     assert result.stderr.startswith("sdesk: error: unknown technician 'nobody'")
+
+
+def test_edit_takes_at_me_for_a_technician_as_set_does(desk, tmp_path, monkeypatch):
+    ticket = log(desk, "Scanner")
+    editor = tmp_path / "editor.py"
+    editor.write_text("import re, sys\np = sys.argv[1]\ns = open(p).read()\n"
+                      "s = re.sub(r'(?m)^requested_technician = .*$', "
+                      "'requested_technician = \"@ME\"', s)\nopen(p, 'w').write(s)\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    desk.run("--actor", "jtran", "edit", ticket)
+    assert desk.ticket(ticket)["requested_technician"] == "jtran"
+    desk.run("set", ticket, "requested_technician=skimble")
+    before = desk.snapshot()
+    result = desk.fails("edit", ticket, code=1)  # Dana (the git user) is no technician
+    assert result.stderr.startswith("sdesk: error:") and "@me" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert desk.snapshot() == before

@@ -51,8 +51,6 @@ def set_fields(app: App, ticket_id: str, assignments: tuple[str, ...], force: bo
         if name in wanted:
             raise ValidationError(f"{name} is given twice; give each field once")
         wanted[name] = parse_text(name, raw)
-        if name == "requested_technician" and raw.strip().casefold() == "@me":
-            wanted[name] = app.technician(raw).id  # @me wherever a technician is taken
     _apply(app, ticket_id, wanted, "set", force, dry_run, as_json, no_commit)
 
 
@@ -67,7 +65,8 @@ def edit(app: App, ticket_id: str, force: bool, dry_run: bool, as_json: bool,
          no_commit: bool) -> None:
     """Correct a ticket in $EDITOR: its editable fields open as TOML; what you change is
     checked as `sdesk new` checks it and recorded in the journal (old -> new, who) in one
-    commit. Priority is the supervisor's: `sdesk priority`.
+    commit. Priority is the supervisor's: `sdesk priority`. `requested_technician = "@me"`
+    is the technician you are, as in `sdesk set`.
 
     \b
     Example:
@@ -112,10 +111,19 @@ def _run_editor(text: str) -> str | None:
         raise ValidationError(f"$EDITOR {editor!r} cannot be run: {exc}") from None
 
 
+def _resolve_me(app: App, wanted: dict[str, Any]) -> None:
+    """`@me` wherever a technician is taken (set's FIELD=VALUE and the editor's TOML alike):
+    the technician you are (--actor, else the git user); an error when you are none."""
+    value = wanted.get("requested_technician")
+    if isinstance(value, str) and value.strip().casefold() == "@me":
+        wanted["requested_technician"] = app.technician(value.strip()).id
+
+
 def _apply(app: App, ticket_id: str, wanted: dict[str, Any], action: str, force: bool,
            dry_run: bool, as_json: bool, no_commit: bool) -> None:
     from sdesk.procedures.editing import changes, correct
 
+    _resolve_me(app, wanted)
     store = app.store
     with store.lock(action):
         ticket: Ticket = store.get(ticket_id)

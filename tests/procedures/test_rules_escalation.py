@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from procedure_builder import NOW, REF, after, said, ticket
 
-from sdesk.core.errors import SdeskError
+from sdesk.core.errors import NothingToDo, SdeskError
 from sdesk.core.model import Hold, JournalEntry
 from sdesk.procedures.escalation import escalate, hold, resume, status_after_hold
 
@@ -82,6 +82,16 @@ def test_hold_pauses_and_says_what_it_was() -> None:
 def test_a_hold_is_refused(fields: dict[str, Any], reason: str, error: str) -> None:
     with pytest.raises(SdeskError, match=error):
         hold(working(**fields), reason, REF, NOW, "Tech")
+
+
+def test_what_is_so_already_is_nothing_to_do() -> None:
+    held = working(status="on-hold", holds=[Hold(NOW - HOUR, "vendor")])
+    with pytest.raises(NothingToDo, match="already on hold"):
+        hold(held, "vendor", REF, NOW, "Tech")
+    with pytest.raises(NothingToDo, match="not on hold"):
+        resume(working(), REF, NOW, "Tech")
+    with pytest.raises(NothingToDo, match="already with"):
+        escalate(working(), "IS-Desktop Support", "why", REF, NOW, "Dispatcher", 1)
 
 
 @pytest.mark.parametrize(("fields", "journal_kind", "status"), [

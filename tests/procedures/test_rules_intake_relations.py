@@ -117,9 +117,12 @@ def test_relate_stores_the_link_on_one_side(kind: str, field: str, value: Any) -
     a, b = ticket(id="A"), ticket(id="B")
     plan = relate(a, b, kind, NOW, "Tech", {})
     assert getattr(after(a, plan), field) == value and plan.for_ticket("B") == []
-    assert relate(after(a, plan), b, kind, NOW, "Tech", {}).is_empty  # twice: nothing new
+    with pytest.raises(NothingToDo, match="already"):  # twice: nothing to do (exit 4)
+        relate(after(a, plan), b, kind, NOW, "Tech", {})
     back = unrelate(after(a, plan), b, NOW, "Tech")
     assert getattr(after(after(a, plan), back), field) in ([], "")
+    with pytest.raises(NothingToDo, match="not related"):
+        unrelate(after(after(a, plan), back), b, NOW, "Tech")
 
 
 @pytest.mark.parametrize(("a", "b", "kind", "parents", "error"), [

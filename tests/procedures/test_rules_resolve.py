@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from procedure_builder import NOW, REF, after, findings, said, ticket
 
-from sdesk.core.errors import SdeskError
+from sdesk.core.errors import NothingToDo, SdeskError
 from sdesk.core.model import Csat, Hold, JournalEntry, Resolution
 from sdesk.procedures.notes import journal_note
 from sdesk.procedures.resolve import (
@@ -154,7 +154,7 @@ def test_reopen_goes_back_to_work_and_forgets_the_resolution(assignee: str,
 
 
 @pytest.mark.parametrize(("status", "reason", "error"), [
-    ("closed", "x", "stay closed"), ("assigned", "x", "only resolved"),
+    ("closed", "x", "stay closed"), ("assigned", "x", "open already"),
     ("resolved", " ", "must not be empty"),
 ])
 def test_a_reopen_is_refused(status: str, reason: str, error: str) -> None:
@@ -168,6 +168,8 @@ def test_close_a_resolved_ticket_only() -> None:
     assert (done.status, done.closed_at) == ("closed", NOW)
     with pytest.raises(SdeskError, match="only resolved"):
         close(working(), NOW, "Tech")
+    with pytest.raises(NothingToDo, match="closed already"):
+        close(done, NOW, "Tech")
 
 
 @pytest.mark.parametrize(("fields", "score", "error"), [
