@@ -145,3 +145,26 @@ def test_workload_uses_the_tickets_names_for_hours_and_lists(sample: Desk) -> No
                             "effort_hours", "capacity_hours", "free_hours", "load_pct",
                             "available", "skills"}
     assert all(isinstance(r["skills"], list) for r in rows)
+
+
+def test_a_plan_prints_a_new_ticket_in_the_ticket_schema(sample: Desk) -> None:
+    """`--dry-run --json` of a command that creates a ticket (parent new, triage's parent case,
+    task new) shows it as `show --json` would, not as the ticket file's dataclass."""
+    child = sample.json("new", "-T", "Scanner offline", "--email", "ana.ruiz@omes.ok.gov",
+                        "--agency", "OMES", "--service", "Printing", "-d", "Since noon")["id"]
+    plan = sample.json("parent", "new", "--from", child, "--dry-run")
+    assert set(plan) == {"schema_version", "dry_run", "actions"}
+    assert plan["schema_version"] == SCHEMA_VERSION and plan["dry_run"] is True
+    create = plan["actions"][0]
+    assert set(create) == {"ticket", "action", "rule", "reason", "new"}
+    assert create["action"] == "create" and create["new"]["id"] == create["ticket"]
+    check_object(create["new"], {"yes", "no"}, "parent new --dry-run --json: new")
+    assert create["new"]["title"] == "Parent: Scanner offline"
+    assert create["new"]["opened_at"] == "2026-11-23T14:00:00-06:00"  # the store's zone
+    for action in plan["actions"]:
+        assert {"ticket", "action", "rule", "reason"} <= set(action), action
+    applied = sample.json("parent", "new", "--from", child)
+    assert applied["dry_run"] is False and applied["commit"]
+    made = applied["actions"][0]["new"]
+    shown = sample.json("show", made["id"])
+    assert {k: shown[k] for k in made} == made  # the plan's names and values are show's

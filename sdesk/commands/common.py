@@ -276,6 +276,25 @@ def read_text_arg(text: str | None, what: str, allow_editor: bool = True,
     raise ValidationError(f"no {what} given (pass it as an argument, or '-' to read stdin)")
 
 
+def plan_json(app: App, plan: Plan) -> list[dict[str, Any]]:
+    """A plan's actions as `--json` prints them (docs/json.md, "Plans"): each action's
+    `ticket`, `action`, `rule`, `reason` and its details; a `create` action's `new` is the
+    whole ticket in the one versioned schema `show --json` prints (sdesk.core.ticketjson.full,
+    times in the store's zone), not the ticket file's dataclass."""
+    from sdesk.core.ticketjson import full
+    from sdesk.procedures.plan import CreateTicket
+
+    out = []
+    for action in plan.actions:
+        data = action.to_json()
+        if isinstance(action, CreateTicket) and action.new is not None:
+            from sdesk.store.index import row_of
+
+            data["new"] = full(action.new, row_of(action.new), app.store.tz)
+        out.append(data)
+    return out
+
+
 def show_or_apply(
     app: App,
     plan: Plan,
@@ -300,13 +319,13 @@ def show_or_apply(
         from sdesk.core.errors import NothingToDo
 
         if as_json:
-            echo_json({"dry_run": dry_run, "actions": plan.to_json()})
+            echo_json({"dry_run": dry_run, "actions": plan_json(app, plan)})
         elif plan.describe():
             click.echo(printable("\n".join(plan.describe())))
         raise NothingToDo(nothing)
     if dry_run:
         if as_json:
-            echo_json({"dry_run": True, "actions": plan.to_json()})
+            echo_json({"dry_run": True, "actions": plan_json(app, plan)})
         else:
             # One write: a batch plan has tens of thousands of lines.
             click.echo(printable("\n".join(plan.describe() or ["nothing to do"])))
@@ -315,7 +334,8 @@ def show_or_apply(
                          subject=subject, commit=not no_commit, loaded=loaded,
                          extra_files=extra_files)
     if as_json:
-        echo_json({"dry_run": False, "commit": applied.commit, "actions": plan.to_json()})
+        echo_json({"dry_run": False, "commit": applied.commit,
+                   "actions": plan_json(app, plan)})
     else:
         click.echo(printable("\n".join(plan.describe() or ["nothing to do"])))
     return applied
