@@ -36,6 +36,8 @@ def _report(results: list[Taken], as_json: bool, show_key: bool) -> None:
         return
     for r in results:
         click.echo(f"{r.key}: {r.outcome.line}" if show_key else r.outcome.line)
+        for warning in r.outcome.warnings:  # logged all the same: what the guide will miss
+            click.echo(f"  warning: {warning}")
     if show_key:
         counts = summary(results)
         shown = ", ".join(f"{n} {verdict}" for verdict, n in sorted(counts.items()))

@@ -88,8 +88,9 @@ def new(app: App, ticket_type: str, title: str | None, description: str | None, 
         intake.requested_technician, intake.effort_hours = requested_tech, effort
         intake.team = team
 
+    warnings: list[str] = []
     if email_file:
-        ticket = _from_email(app, email_file, adjust, parent, commit=not no_commit)
+        ticket, warnings = _from_email(app, email_file, adjust, parent, commit=not no_commit)
     else:
         if not title:
             raise click.UsageError("--title is required (or --from-email FILE)")
@@ -113,7 +114,8 @@ def new(app: App, ticket_type: str, title: str | None, description: str | None, 
             apply_plan(store, plan, actor=app.actor, now=app.now, action="new",
                        subject=f"new {ticket.type} {ticket.id}: {ticket.title}",
                        commit=not no_commit)
-    for line in gaps(ticket):  # logged, but the guide will miss these: one line each
+        warnings = gaps(ticket)
+    for line in warnings:  # logged, but the guide will miss these: one line each
         click.echo(f"sdesk: warning: {line}", err=True)
     if as_json:
         from sdesk.core.render import echo_json
@@ -138,9 +140,10 @@ def _refuse(why: str) -> None:
 
 
 def _from_email(app: App, path: str, adjust: Callable[[Intake], None], parent: str,
-                commit: bool = True) -> Ticket:
-    """The one mail intake (sdesk/mail/mailin.py) for one message file; the ticket it opened or
-    added to. Refused or already-logged mail is an error naming why."""
+                commit: bool = True) -> tuple[Ticket, list[str]]:
+    """The one mail intake (sdesk/mail/mailin.py) for one message file: the ticket it opened or
+    added to, and what the guide will miss on it (mailin.intake_gaps). Refused mail is an
+    error naming why; mail logged before is NothingToDo."""
     from sdesk.core.errors import NothingToDo, SdeskError
     from sdesk.mail.mailbatch import take
 
@@ -162,4 +165,4 @@ def _from_email(app: App, path: str, adjust: Callable[[Intake], None], parent: s
         raise SdeskError(f"{path}: {outcome.line}")
     if outcome.verdict not in ("new", "related"):
         click.echo(outcome.line, err=True)
-    return store.load(outcome.ticket)
+    return store.load(outcome.ticket), outcome.warnings

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from sdesk.core.errors import SdeskError
 from sdesk.core.model import Ticket
-from sdesk.mail.mailin import MailRules, Outcome, receive, thread_candidates
-from sdesk.mail.mailparse import parse
+from sdesk.mail.mailin import MailRules, Outcome, Tags, receive, thread_candidates
+from sdesk.mail.mailparse import Incoming, parse
 from sdesk.procedures.plan import CreateTicket, Plan
 
 if TYPE_CHECKING:
@@ -79,6 +79,30 @@ class _Batch:
             out[tid] = self.shadow[tid]
         return out
 
+    def tags(self, msg: Incoming) -> Tags:
+        """What the [ID] tags of `msg`'s subject name: a full ID, or a unique prefix of one in
+        any case (the short ID a person copies, `[inc-2q4c]`), among the store's tickets and
+        those this batch opened. A tag whose type prefix is no ticket type's is no tag."""
+        from sdesk.core.ids import DEFAULT_PREFIXES, is_valid
+
+        prefixes = {self.store.id_prefix(kind) for kind in DEFAULT_PREFIXES}
+        found: dict[str, str] = {}
+        unmatched: dict[str, str] = {}
+        for tag in msg.tags:
+            if tag.partition("-")[0] not in prefixes or tag in found or tag in unmatched:
+                continue
+            if is_valid(tag) and (tag in self.shadow or self.store.exists(tag)):
+                found[tag] = tag
+                continue
+            matches = sorted({*self.store.index.match_id(tag),
+                              *(t for t in self.taken_ids if t.startswith(tag))})
+            if len(matches) == 1:
+                found[tag] = matches[0]
+            else:
+                unmatched[tag] = "names no ticket" if not matches else \
+                    f"matches {len(matches) if len(matches) <= 10 else 'over 10'} tickets"
+        return Tags(found, unmatched)
+
     def add(self, outcome: Outcome, message_id: str) -> None:
         for action in outcome.plan.changes:
             if isinstance(action, CreateTicket):
@@ -106,11 +130,13 @@ def take(store: Store, items: Iterable[tuple[str, bytes]], *, now: dt.datetime,
     results: list[Taken] = []
     for key, raw in items:
         msg = parse(raw)
-        tickets = batch.tickets(thread_candidates(msg, batch.known))
+        tags = batch.tags(msg)
+        tickets = batch.tickets(thread_candidates(msg, batch.known, tags))
         new_id = store.new_id(rules.ticket_type, now, batch.taken_ids)
         try:
             outcome = receive(msg, known=batch.known, tickets=tickets, ref=ref, rules=rules,
-                              now=now, new_id=new_id, actor=actor.name, adjust=adjust)
+                              now=now, new_id=new_id, actor=actor.name, adjust=adjust,
+                              tags=tags)
         except SdeskError as exc:
             outcome = Outcome("refused", "", f"refused: {exc.message}")
         batch.add(outcome, msg.message_id)
@@ -144,6 +170,8 @@ def summary(results: list[Taken]) -> dict[str, Any]:
     return counts
 
 
-def as_json(results: list[Taken]) -> list[Mapping[str, str]]:
+def as_json(results: list[Taken]) -> list[Mapping[str, Any]]:
+    """One object per message: its key, verdict, ticket, the line printed and the warnings
+    (what the guide will miss on a ticket it opened; docs/email.md)."""
     return [{"key": r.key, "verdict": r.outcome.verdict, "ticket": r.outcome.ticket,
-             "line": r.outcome.line} for r in results]
+             "line": r.outcome.line, "warnings": list(r.outcome.warnings)} for r in results]

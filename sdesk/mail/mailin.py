@@ -16,9 +16,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from sdesk.core.ids import ID_PATTERN
 from sdesk.core.model import Requester, Ticket, journal_entry
 from sdesk.core.reference import Reference
-from sdesk.mail.mailparse import TAG, Incoming
+from sdesk.mail.mailparse import Incoming
 from sdesk.procedures.intake import Intake, log_ticket
 from sdesk.procedures.notes import acknowledgement
 from sdesk.procedures.plan import Action, AddEntry, CreateTicket, Plan, SetField
@@ -28,7 +29,8 @@ RULE_THREAD = "standard: communicate"
 RULE_LOOP = "RFC 3834: no reply to automatic mail"
 _CSAT_LINE = re.compile(r"^\s*([1-5])\s*[.!]?\s*$")
 _SUBJECT_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|sv|wg|tr)\s*(\[\d+\])?\s*:\s*)+", re.I)
-_TAG_TEXT = re.compile(r"\s*" + TAG.pattern + r"\s*")
+# The desk's own [ID] tag, as its mail writes it, is left out of a new ticket's title.
+_TAG_TEXT = re.compile(r"\s*\[" + ID_PATTERN.pattern.strip("^$") + r"\]\s*")
 
 
 @dataclass(frozen=True)
@@ -52,18 +54,36 @@ class Outcome:
     line: str
     plan: Plan = field(default_factory=Plan)
     files: dict[str, bytes] = field(default_factory=dict)  # store-relative path -> bytes
+    warnings: list[str] = field(default_factory=list)  # what the guide will miss (logged still)
 
     @property
     def taken(self) -> bool:
         return self.verdict != "refused"
 
 
-def thread_candidates(msg: Incoming, known: Mapping[str, str]) -> list[str]:
-    """The tickets a message may belong to, best first: [ID] tags in the subject, then the
-    tickets of the Message-IDs it answers. The caller loads these for `receive`."""
+@dataclass(frozen=True)
+class Tags:
+    """What the [ID] tags of a message's subject name, looked up in the store by the caller
+    (sdesk.mail.mailbatch): `ids` maps a tag (upper-cased, as Incoming.tags gives it) to the
+    full ID it names (a full ID, a unique prefix such as the short ID, any case);
+    `unmatched` maps a tag to why it names no ticket ("names no ticket", "matches 3
+    tickets"). Tags whose type prefix is no ticket type of the store are in neither."""
+
+    ids: Mapping[str, str] = field(default_factory=dict)
+    unmatched: Mapping[str, str] = field(default_factory=dict)
+
+
+def thread_candidates(msg: Incoming, known: Mapping[str, str],
+                      tags: Tags | None = None) -> list[str]:
+    """The tickets a message may belong to, best first: [ID] tags in the subject (through
+    `tags`; without it, only tags that are full IDs), then the tickets of the Message-IDs it
+    answers. The caller loads these for `receive`."""
     seen: dict[str, None] = {}
-    for tid in msg.tags:
-        seen.setdefault(tid, None)
+    for tag in msg.tags:
+        tid = tags.ids.get(tag, "") if tags is not None else \
+            (tag if ID_PATTERN.match(tag) else "")
+        if tid:
+            seen.setdefault(tid, None)
     for mid in msg.thread_ids:
         if mid in known:
             seen.setdefault(known[mid], None)
@@ -74,11 +94,12 @@ def thread_candidates(msg: Incoming, known: Mapping[str, str]) -> list[str]:
 
 def receive(msg: Incoming, *, known: Mapping[str, str], tickets: Mapping[str, Ticket],
             ref: Reference, rules: MailRules, now: dt.datetime, new_id: str, actor: str,
-            adjust: Callable[[Intake], None] | None = None) -> Outcome:
+            adjust: Callable[[Intake], None] | None = None, tags: Tags | None = None) -> Outcome:
     """Decide what one message is. `known`: Message-ID -> ticket for every message the desk
     sent or received; `tickets`: the loaded tickets of `thread_candidates`; `new_id`: the ID a
     new ticket would get; `adjust` may change the intake of a new ticket (new --from-email's
-    options). Never raises for the message's content: a message that cannot be taken is an
+    options); `tags`: what the subject's [ID] tags name (a new ticket's line says which tag
+    named no ticket, or several). Never raises for the message's content: a message that cannot be taken is an
     Outcome with verdict "refused" and the reason."""
     if msg.message_id in known:
         tid = known[msg.message_id]
@@ -91,9 +112,13 @@ def receive(msg: Incoming, *, known: Mapping[str, str], tickets: Mapping[str, Ti
         return _refused(msg.automatic)
     if not msg.sender:
         return _refused("no sender address (From:)")
-    ticket = next((tickets[t] for t in thread_candidates(msg, known) if t in tickets), None)
+    ticket = next((tickets[t] for t in thread_candidates(msg, known, tags) if t in tickets),
+                  None)
     if ticket is None:
-        return _new(msg, ref, rules, now, new_id, actor, adjust)
+        outcome = _new(msg, ref, rules, now, new_id, actor, adjust)
+        for tag, why in (tags.unmatched.items() if tags is not None else ()):
+            outcome.line += f"; the subject's [{tag}] {why}, so it opened a new ticket"
+        return outcome
     if ticket.status == "closed":
         return _new(msg, ref, rules, now, new_id, actor, adjust, related=ticket,
                     why=f"{ticket.id} is closed; closed tickets are never reopened")
@@ -253,6 +278,26 @@ def _bounce(msg: Incoming, known: Mapping[str, str], tickets: Mapping[str, Ticke
     return outcome
 
 
+def intake_gaps(msg: Incoming, ticket: Ticket) -> list[str]:
+    """What the dispatcher guide will miss on a ticket a message opened, one line each, as
+    `sdesk new` warns (sdesk.procedures.intake.gaps): no requester name in From:, no agency
+    for the sender's domain, an empty body. The ticket is logged all the same; options given
+    with `new --from-email` that fill a gap silence its line."""
+    out = []
+    if not ticket.requester.name:
+        out.append(f"no requester name: From: gives only {msg.sender}; sdesk set "
+                   f"{ticket.id} name=...")
+    if not ticket.requester.agency:
+        domain = msg.sender.rpartition("@")[2]
+        out.append(f"no agency: {domain} is no agency's mail domain (reference/agencies.toml), "
+                   f"so triage cannot check the team supports it (incident-1); sdesk set "
+                   f"{ticket.id} agency=CODE")
+    if not msg.body.strip():
+        out.append("empty message body: the dispatcher has only the subject to judge the "
+                   "work by (priority against the work, one problem per ticket)")
+    return out
+
+
 def _new(msg: Incoming, ref: Reference, rules: MailRules, now: dt.datetime, new_id: str,
          actor: str, adjust: Callable[[Intake], None] | None, related: Ticket | None = None,
          why: str = "") -> Outcome:
@@ -269,6 +314,7 @@ def _new(msg: Incoming, ref: Reference, rules: MailRules, now: dt.datetime, new_
     outcome = Outcome("related" if related else "new", ticket.id,
                       f"{ticket.id}: new {ticket.type} from {msg.sender}"
                       + (f", related to {related.id} ({why})" if related else ""))
+    outcome.warnings = intake_gaps(msg, ticket)
     kept = _keep(outcome, msg, ticket.id, now, rules)
     actions: list[Action] = [
         CreateTicket(ticket.id, RULE_INTAKE, "logged from email" + (f"; {why}" if why else ""),

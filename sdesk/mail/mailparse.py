@@ -22,11 +22,10 @@ from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses
 
-from sdesk.core.ids import ID_PATTERN
-
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
-# A ticket ID as the desk writes it in a subject, [INC-...], whatever the ID layout.
-TAG = re.compile(r"\[(" + ID_PATTERN.pattern.strip("^$") + r")\]")
+# A ticket ID as the desk writes it in a subject, [INC-...], whatever the ID layout; or as a
+# person types it: the short ID, any case ([inc-2q4c]). The batch resolves it (mailbatch).
+TAG = re.compile(r"\[([A-Za-z]{2,8}-[0-9A-Za-z]{4,12})\]")
 _MSGID = re.compile(r"<([^<>\s]{1,250})>")
 _NAME_ADDR = re.compile(r"^\s*(.*?)\s*<\s*([^<>\s]+)\s*>\s*$", re.S)
 _ADDRESS_BAD = re.compile(r"[\x00-\x20\x7f<>()\[\]\\,;:\"]")
@@ -75,8 +74,9 @@ class Incoming:
 
     @property
     def tags(self) -> list[str]:
-        """Ticket IDs named as [ID] in the subject, in order."""
-        return TAG.findall(self.subject)
+        """Ticket IDs or prefixes named as [ID] in the subject, upper-cased, in order (a
+        short ID is resolved against the store by sdesk.mail.mailbatch)."""
+        return [tag.upper() for tag in TAG.findall(self.subject)]
 
     @property
     def thread_ids(self) -> list[str]:
