@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import Desk
 from docs_examples import ROOT, SAMPLE_NOW, STORE_PARTS
+from imap_server import ImapServer, imap_server  # noqa: F401 - the fixture
 from mail_helpers import message, ticket_ids
+from test_mail_fetch import point_at_imap
 
 
 def maildir(tmp_path: Path, *messages: bytes) -> Path:
@@ -121,3 +123,20 @@ def test_a_bracketed_word_that_is_no_ticket_type_is_no_tag(sample: Desk, tmp_pat
     assert out[0].endswith("new incident from ana.ruiz@health.ok.gov"), out
     new = [r for r in sample.json("list") if r["title"].endswith("Printer jams")]
     assert new and new[0]["title"] == "[EXT-Mail] Printer jams"
+
+
+def test_over_imap_a_short_tag_joins_and_an_unknown_one_is_named(
+        desk: Desk, imap_server: ImapServer, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    point_at_imap(desk, imap_server, monkeypatch)
+    imap_server.deliver(message(message_id="<first@health.ok.gov>"))
+    assert desk.run("mail", "fetch", "--imap").stdout.splitlines()[-1] == "1 message(s): 1 new"
+    (tid,) = ticket_ids(desk)
+    short = tid[:8].lower()  # one ticket: eight characters are unique
+    imap_server.deliver(
+        message(f"Re: Printer [{short}]", body="Tray 2 now.", message_id="<r@health.ok.gov>"),
+        message("Re: Printer [INC-00000000]", body="Hello?", message_id="<u@health.ok.gov>"))
+    out = desk.run("mail", "fetch", "--imap").stdout.splitlines()
+    assert out[0].endswith(f": {tid}: reply from ana.ruiz@health.ok.gov added"), out
+    assert out[1].endswith("the subject's [INC-00000000] names no ticket, so it opened a new "
+                           "ticket"), out
+    assert desk.ticket(tid)["journal"][-1]["text"].startswith("Tray 2 now.")
