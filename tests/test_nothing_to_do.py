@@ -134,8 +134,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, d
             mp.setenv(key, value)
         desk = Desk(tmp_path_factory.mktemp("tpl") / "desk")
         assert desk.runner.invoke(cli, ["init", str(desk.root)]).exit_code == 0
-        ids = {name: log(desk, f"Broken {name.lower()}") for name in
-               ("A", "B", "HELD", "DUP", "CHILD", "RES", "CLOSED")}
+        # Each its own requester: triage relates one person's tickets on its own.
+        ids = {name: log(desk, f"Broken {name.lower()}", email=f"{name.lower()}@omes.ok.gov")
+               for name in ("A", "B", "HELD", "DUP", "CHILD", "RES", "CLOSED")}
         for tid in ids.values():
             desk.run("triage", tid)
         desk.run("--actor", "dcooper", "start", ids["A"])
