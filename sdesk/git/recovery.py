@@ -81,12 +81,29 @@ def _recover_merge(store: Store) -> list[str]:
         # `reset --merge` is what `merge --abort` does, and works too when git was killed
         # before it wrote MERGE_HEAD; changes of the user's own outside the merge are kept.
         git.run(["reset", "--merge", "-q"], store.top, check=False)
+        undone += _restore_watched(store)
         if isinstance(theirs, str) and theirs:
             undone += _remove_checked_out(store, theirs)
         if merging:
             undone.append(".git/MERGE_HEAD (the merge of an interrupted sdesk sync)")
     end_merge(store)
     return undone
+
+
+def _restore_watched(store: Store) -> list[str]:
+    """Files of the store's own folders a killed merge left deleted or cut short, put back as
+    HEAD has them; returns their paths. `reset --merge` keeps work-tree changes as the user's,
+    but sync starts only on a clean store (sdesk/git/sync.py, `dirty_paths`), so every such
+    change under its watched paths is the dead git's."""
+    from sdesk.git.sync import WATCHED
+
+    out = git.run(["ls-files", "-z", "--deleted", "--modified", "--", *WATCHED], store.top,
+                  check=False).stdout
+    paths = sorted({p for p in out.split("\0") if p})
+    if paths:
+        git.run(["checkout", "HEAD", "--pathspec-from-file=-", "--pathspec-file-nul"],
+                store.top, input="\0".join(paths) + "\0", check=False)
+    return paths
 
 
 def _merge_head(store: Store) -> str:
