@@ -60,6 +60,16 @@ def test_unknown_technician_is_one_clear_error(desk):
     assert desk.snapshot() == before
 
 
+def test_an_empty_technician_is_refused_not_assigned_by_the_rules(desk):
+    # `--to ""` once fell through to "assign by the rules": a commit and a mail nobody asked for
+    ticket = log(desk)
+    before = desk.snapshot()
+    for empty in ("", "   "):
+        result = desk.fails("assign", ticket, "--to", empty, code=1)
+        assert "unknown technician" in result.stderr
+    assert desk.snapshot() == before
+
+
 def test_assigning_to_the_current_assignee_is_nothing_to_do(desk):
     ticket = log(desk)
     desk.run("assign", ticket, "--to", "dcooper")

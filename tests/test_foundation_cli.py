@@ -85,6 +85,13 @@ def test_ambiguous_prefix_lists_the_candidates(desk: Desk) -> None:
     assert "matches 2 tickets" in result.stderr and a in result.stderr and b in result.stderr
 
 
+def test_a_prefix_matching_more_than_ten_says_so_not_eleven(desk: Desk) -> None:
+    for n in range(12):
+        desk.new("-T", f"Ticket {n}")
+    result = desk.fails("show", "INC-")
+    assert "matches more than 10 tickets:" in result.stderr and " ..." in result.stderr
+
+
 @pytest.mark.parametrize("typed", ["INC-NOPE", "../../etc/passwd", "INC-\n1"])
 def test_unknown_or_path_like_ids_fail_in_one_line(desk: Desk, typed: str) -> None:
     before = desk.snapshot()

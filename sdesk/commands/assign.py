@@ -50,7 +50,7 @@ def assign(app: App, ticket_id: str | None, tech: str | None, force: bool, team:
 
     if sum([ticket_id is not None, team is not None, all_teams]) != 1:
         raise click.UsageError("give a TICKET_ID, --team TEAM or --all (exactly one)")
-    if ticket_id is None and tech:
+    if ticket_id is None and tech is not None:
         raise click.UsageError("--to works on one ticket, not with --team or --all")
     if limit is not None and ticket_id is not None:
         raise click.UsageError("--limit works with --team or --all")
@@ -74,7 +74,7 @@ def _one_plan(app: App, ctx: AssignContext, ticket_id: str, tech: str | None,
     from sdesk.procedures.assign import assign_ticket, assign_to
 
     ticket = app.store.get(ticket_id)
-    if tech:
+    if tech is not None:  # an empty --to is an unknown technician, never "assign by the rules"
         tech = app.technician(tech).id
     plan = assign_to(ticket, tech, ctx, force) if tech else assign_ticket(ticket, ctx)
     target = _set_value(plan, "assignee") or _set_value(plan, "team")

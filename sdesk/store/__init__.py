@@ -318,7 +318,8 @@ class Store:
             self._broken_match(wanted)
             raise TicketNotFound(f"no ticket matches {typed!r}")
         shown = ", ".join(matches[:10]) + (" ..." if len(matches) > 10 else "")
-        raise AmbiguousId(f"{typed!r} matches {len(matches)} tickets: {shown}")
+        count = "more than 10" if len(matches) > 10 else str(len(matches))  # match_id stops at 11
+        raise AmbiguousId(f"{typed!r} matches {count} tickets: {shown}")
 
     def _broken_match(self, wanted: str) -> None:
         """A ticket file the index could not read (broken TOML, schema, too big) whose name
