@@ -291,6 +291,11 @@ def run(call: Any) -> int:
         click.echo(_printable(error_line(exc)), err=True)
         return exc.exit_code
     except click.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:
+            # `sdesk` (or `sdesk kb`) alone: the help itself, readable, not folded into one
+            # error line; still exit 2, as click and the exit-code table have it
+            click.echo(exc.ctx.get_help())
+            return EXIT_USAGE
         path = exc.ctx.command_path.split()[1:] if exc.ctx is not None else []
         where = " ".join(["sdesk", *path])
         message = " ".join(exc.format_message().split()).rstrip(".")

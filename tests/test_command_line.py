@@ -22,6 +22,14 @@ def test_usage_errors_are_one_line_from_the_console_entry_point(desk):
     assert done.stderr.count("\n") == 1
 
 
+def test_sdesk_alone_prints_its_help_not_a_folded_error_line(desk):
+    for argv in ([], ["kb"]):
+        done = run_sdesk(*argv, cwd=desk.root)
+        assert done.returncode == 2, done
+        assert done.stdout.startswith("Usage: sdesk") and "Commands:" in done.stdout
+        assert "\n  " in done.stdout and done.stderr == ""
+
+
 def test_nothing_to_do_has_its_own_exit_code(desk):
     ticket = log(desk)
     desk.run("assign", ticket, "--to", "dcooper")
