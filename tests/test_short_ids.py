@@ -84,7 +84,8 @@ def test_json_and_csv_keep_full_ids_and_plain_times(desk):
 def _on_a_terminal(desk, *args, env=None):
     """Run sdesk with stdout on a pseudo-terminal; returns what the terminal showed."""
     primary, secondary = pty.openpty()
-    full_env = {**os.environ, "SDESK_NOW": "2026-12-09T09:00:00-06:00", **(env or {})}
+    full_env = {**os.environ, "SDESK_NOW": "2026-12-09T09:00:00-06:00", "TERM": "xterm",
+                **(env or {})}
     full_env.pop("NO_COLOR", None) if "NO_COLOR" not in (env or {}) else None
     proc = subprocess.run([sys.executable, "-m", "sdesk", "--store", str(desk.root), *args],
                           stdout=secondary, stderr=subprocess.PIPE, env=full_env, timeout=60)
@@ -109,6 +110,8 @@ def test_overdue_is_red_on_a_terminal_and_plain_with_no_color(desk):
     assert "\x1b[31m" in shown and "OVERDUE" in shown
     plain = _on_a_terminal(desk, "--no-pager", "list", env={"NO_COLOR": "1"})
     assert "\x1b[" not in plain and "OVERDUE" in plain
+    dumb = _on_a_terminal(desk, "--no-pager", "list", env={"TERM": "dumb"})
+    assert "\x1b[" not in dumb and "OVERDUE" in dumb
     assert NOW  # the fixed clock of the other tests is not this one
 
 

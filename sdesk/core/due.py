@@ -26,8 +26,10 @@ def span(delta: dt.timedelta) -> str:
 
 
 def use_colour() -> bool:
-    """Colour only for a person at a terminal: stdout is a tty and NO_COLOR is unset."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    """Colour only for a person at a terminal: stdout is a tty, NO_COLOR is unset and the
+    terminal is not `TERM=dumb` (which has no colour)."""
+    return (sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+            and os.environ.get("TERM") != "dumb")
 
 
 def cell(due: dt.datetime | None, now: dt.datetime, *, done: bool = False, paused: bool = False,
