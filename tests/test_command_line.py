@@ -30,6 +30,12 @@ def test_sdesk_alone_prints_its_help_not_a_folded_error_line(desk):
         assert "\n  " in done.stdout and done.stderr == ""
 
 
+def test_json_and_csv_together_are_a_usage_error(desk):
+    for args in (["list", "--json", "--csv"], ["queue", "--csv", "--json"], ["kpi", "--json", "--csv"]):
+        result = desk.fails(*args, code=2)
+        assert "--json and --csv: give one of them" in result.stderr, args
+
+
 def test_nothing_to_do_has_its_own_exit_code(desk):
     ticket = log(desk)
     desk.run("assign", ticket, "--to", "dcooper")

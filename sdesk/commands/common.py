@@ -236,9 +236,19 @@ def output_options(f: F) -> F:
     f = raw_option(f)
     f = click.option("--fmt", metavar="FORMAT", default=None,
                      help="Table format (any tabulate format: simple, github, grid, plain...).")(f)
-    f = click.option("--csv", "as_csv", is_flag=True, help="CSV output.")(f)
-    f = click.option("--json", "as_json", is_flag=True, help="JSON output for scripts.")(f)
+    f = click.option("--csv", "as_csv", is_flag=True, help="CSV output.",
+                     callback=_one_format)(f)
+    f = click.option("--json", "as_json", is_flag=True, help="JSON output for scripts.",
+                     callback=_one_format)(f)
     return f
+
+
+def _one_format(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """--json and --csv together are a usage error (exit 2), not JSON silently winning."""
+    other = "as_csv" if param.name == "as_json" else "as_json"
+    if value and ctx.params.get(other):
+        raise click.UsageError("--json and --csv: give one of them", ctx=ctx)
+    return value
 
 
 def commit_options(f: F) -> F:
