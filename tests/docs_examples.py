@@ -17,7 +17,9 @@ blocks mean is ours. The rule: **an example that prints shows what it prints.**
   must fail (exit 1, 2 or 3), one with an `sdesk: nothing ...` line must exit 4 (nothing to
   do); any other must exit 0. `NAME=$(...)` sets NAME for the block's later
   commands and the page's later blocks, as in a shell.
-- Other blocks (toml, python, plain ```) are shown, not run.
+- Other blocks (toml, python, plain ```) are shown, not run, so an sdesk command must not
+  hide in one: a line starting `sdesk ` or `$ sdesk ` in an untagged (or text/plain) block,
+  or prose saying `Example: sdesk ...` / `e.g. sdesk ...`, fails (unrun_examples).
 - `<!-- skip: next "why" -->` on the line before a block marks it not run, with the reason
   (keep these rare: only for what truly cannot run here, such as an interactive editor).
 - The examples in `--help` show no output there (help stays short); docs/help-examples.md shows
@@ -403,6 +405,36 @@ def page_failures(path: Path, box_for: Any) -> list[str]:
     for block in blocks:
         failures += block_failures(block.kind, block.ran, where)
     return failures
+
+
+UNTAGGED = r"(?:text|plain|txt)?"  # fences that are shown, not run
+SDESK_LINE = re.compile(r"^\s*(?:\$\s+)?sdesk\s")
+PROSE_EXAMPLE = re.compile(r"(?:\bExample:|\be\.g\.,?)\s+`?(?:\$\s+)?sdesk\s")
+
+
+def unrun_examples(path: Path) -> list[str]:
+    """sdesk commands a page shows as examples that no test runs, each as `file:line: what`:
+    a line starting `sdesk ` or `$ sdesk ` in a fenced block with no language (or text/plain),
+    and prose that says `Example: sdesk ...` or `e.g. sdesk ...` outside any block."""
+    from sybil import Document
+    from sybil.parsers.markdown.lexers import FencedCodeBlockLexer, RawFencedCodeBlockLexer
+
+    text = path.read_text(encoding="utf-8")
+    where = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+    found: list[str] = []
+    for region in FencedCodeBlockLexer(UNTAGGED)(Document(text, str(path))):
+        fence = text.count("\n", 0, region.start) + 1
+        for number, line in enumerate(str(region.lexemes["source"]).splitlines(), fence + 1):
+            if SDESK_LINE.match(line):
+                found.append(f"{where}:{number}: `{line.strip()}` is in a block that is not "
+                             "run: tag it console (with its output) or sh (prints nothing)")
+    blocks = RawFencedCodeBlockLexer(re.compile(r"[^\n]*$\n", re.MULTILINE))(Document(text, ""))
+    spans = [(text.count("\n", 0, r.start) + 1, text.count("\n", 0, r.end) + 1) for r in blocks]
+    for number, line in enumerate(text.splitlines(), 1):
+        if PROSE_EXAMPLE.search(line) and not any(a <= number <= b for a, b in spans):
+            found.append(f"{where}:{number}: an example in prose is not run: move it into a "
+                         "console block (tag it console or sh)")
+    return found
 
 
 def _one_line(text: str) -> str:

@@ -24,6 +24,7 @@ from docs_examples import (
     output_matches,
     page_failures,
     run_block,
+    unrun_examples,
 )
 from docs_help import (
     HELP_PAGE,
@@ -62,6 +63,28 @@ def test_not_run_marks_are_rare_and_say_why() -> None:
                   if line.strip().startswith("<!-- skip:")]
     assert len(marks) <= MAX_SKIPPED, "\n".join(marks)
     assert all('"' in m for m in marks), "\n".join(m for m in marks if '"' not in m)
+
+
+def test_no_sdesk_example_hides_where_no_test_runs_it() -> None:
+    found = [line for path in DOCS for line in unrun_examples(path)]
+    assert not found, "\n".join(found)
+
+
+def test_the_unrun_example_guard_names_file_and_line(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text("Intro. Example: `sdesk kpi --since yesterday`.\n\n"  # 1
+                    "```\nsdesk migrate-folders 3\n```\n\n"  # 3-5
+                    "```text\n$ sdesk show INC-2Q4C\n```\n\n"  # 7-9
+                    "- one\n  ```plain\n  sdesk list\n  ```\n"  # 11-14
+                    "Or, e.g. sdesk list --all.\n\n"  # 15
+                    "```console\n$ sdesk list\n```\n\n"  # 17-19: run, fine
+                    "```toml\nsdesk = 1\n```\n\n"  # 21-23: not a command
+                    "```\nExample: sdesk list in a shown block\ntickets/  sdesk files\n```\n",
+                    encoding="utf-8")
+    found = unrun_examples(page)
+    assert [f.split(": ", 1)[0] for f in found] == \
+        [f"{page}:{n}" for n in (4, 8, 13, 1, 15)], found
+    assert all("tag it console" in f for f in found), found
 
 
 HELP = [(name, help_examples(command.help or "")) for name, command in help_commands()]
