@@ -35,6 +35,13 @@ def test_stale_lists_open_tickets_without_a_public_update(desk: Desk) -> None:
     assert [r["id"] for r in rows] == sorted([quiet, noted])
     assert fresh not in {r["id"] for r in rows} and updated not in {r["id"] for r in rows}
     assert {r["id"] for r in desk.json("stale", "--days", "5")} == set()
+    # The table, for people: short IDs, P4, times as `list` shows them; scripts keep full IDs.
+    table = desk.run("stale", "--days", "2").stdout.splitlines()[1:]
+    cells = [line.split() for line in table if line.strip() and not line.startswith("-")]
+    assert sorted(c[0] for c in cells) == sorted(t[:len("INC-") + 4] for t in (quiet, noted))
+    assert all(c[1] in ("P1", "P2", "P3", "P4") for c in cells), table
+    assert "2026-11-18 10:00" in "\n".join(table) and "T10:00" not in "\n".join(table)
+    assert quiet in desk.run("stale", "--days", "2", "--csv").stdout
 
 
 def test_stale_days_must_be_positive(desk: Desk) -> None:

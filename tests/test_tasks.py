@@ -28,6 +28,10 @@ def test_task_list_shows_open_tasks_of_a_parent(desk: Desk) -> None:
     assert [r["id"] for r in rows] == [a]
     everything = desk.json("task", "list", "--all")
     assert {r["id"] for r in everything} == {a, b, c}
+    # The table, for people: short IDs for the task and its parent, as `list` shows them.
+    table = desk.run("task", "list", "--parent", parent).stdout
+    assert a not in table and parent not in table
+    assert a[:len("INC-") + 4] in table and parent[:len("INC-") + 4] in table
 
 
 def test_task_under_a_resolved_ticket_is_refused(desk: Desk) -> None:

@@ -62,7 +62,8 @@ def handover(app: App, hours: float, since: str | None, team: str | None, as_htm
     elif as_html:
         body = ho.html(h)
     else:
-        body = "\n".join(ho.text(h)) + "\n"
+        ids = [line.id for _, _, lines in h.sections() for line in lines]
+        body = "\n".join(ho.text(h, store.index.short_ids(ids))) + "\n"
     if target is None:
         click.echo(body, nl=False)
     else:

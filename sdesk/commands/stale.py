@@ -34,12 +34,24 @@ def stale(app: App, days: int, team: str, as_json: bool, as_csv: bool, fmt: str 
     ref = store.reference
     cutoff = stale_cutoff(app.now, days, ref.calendar)
     rows = queries.stale(store.index, cutoff.timestamp(), team_filter(store, team) if team else "")
-    out = []
-    for r in rows:
-        last = dt.datetime.fromtimestamp(r["last_update"], app.now.tzinfo)
-        out.append({"id": r["id"], "priority": r["priority"], "team": r["team"],
-                    "assignee": r["assignee"], "status": r["status"],
-                    "last_update": last.isoformat(timespec="minutes"),
-                    "quiet_days": (app.now - last).days, "title": r["title"]})
+    if as_json or as_csv:  # scripts: full IDs, ISO times, the priority as a number
+        out = []
+        for r in rows:
+            last = dt.datetime.fromtimestamp(r["last_update"], app.now.tzinfo)
+            out.append({"id": r["id"], "priority": r["priority"], "team": r["team"],
+                        "assignee": r["assignee"], "status": r["status"],
+                        "last_update": last.isoformat(timespec="minutes"),
+                        "quiet_days": (app.now - last).days, "title": r["title"]})
+    else:  # people: short IDs, P4, times as `list` shows them
+        from sdesk.commands.listing import when
+
+        rows = list(rows)
+        short = store.index.short_ids([r["id"] for r in rows])
+        out = [{"id": short[r["id"]], "priority": f"P{r['priority']}", "team": r["team"],
+                "assignee": r["assignee"], "status": r["status"],
+                "last_update": when(r["last_update"], store.tz),
+                "quiet_days": (app.now - dt.datetime.fromtimestamp(r["last_update"],
+                                                                   app.now.tzinfo)).days,
+                "title": r["title"]} for r in rows]
     emit(out, ["id", "priority", "team", "assignee", "status", "last_update", "quiet_days",
                "title"], as_json=as_json, as_csv=as_csv, fmt=fmt)

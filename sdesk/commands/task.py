@@ -64,5 +64,11 @@ def task_list(app: App, parent: str, show_all: bool, as_json: bool, as_csv: bool
 
     store = app.store
     rows = queries.tasks(store.index, store.resolve_id(parent) if parent else "", show_all)
-    emit([dict(r) for r in rows], ["id", "parent", "status", "team", "assignee", "title"],
+    out = [dict(r) for r in rows]
+    if not (as_json or as_csv):  # people: short IDs, as `list` shows them; scripts: full IDs
+        short = store.index.short_ids([i for r in out for i in (r["id"], r["parent"]) if i])
+        for r in out:
+            r["id"] = short[r["id"]]
+            r["parent"] = short.get(r["parent"], r["parent"])
+    emit(out, ["id", "parent", "status", "team", "assignee", "title"],
          as_json=as_json, as_csv=as_csv, fmt=fmt)

@@ -130,15 +130,17 @@ def _waiting_line(w: Waiting) -> Line:
     return Line(w.id, 0, w.title, f"{w.kind} ({' '.join(w.flags)}); {w.team}")
 
 
-def text(h: Handover) -> list[str]:
-    """The handover for the terminal."""
+def text(h: Handover, short: dict[str, str] | None = None) -> list[str]:
+    """The handover for the terminal; `short` maps full IDs to the shortest unique prefix
+    (sdesk.store.index.Index.short_ids), as `list` shows them."""
+    short = short or {}
     scope = f" for {h.team}" if h.team else ""
     lines = [f"Handover{scope}, {h.now:%a %Y-%m-%d %H:%M %Z}"]
     for _, title, items in h.sections():
         lines += ["", f"{title}: {len(items)}"]
         for item in items:
             p = f"P{item.priority} " if item.priority else ""
-            lines.append(f"  {item.id}  {p}{item.title}")
+            lines.append(f"  {short.get(item.id, item.id)}  {p}{item.title}")
             lines.append(f"      {item.note}")
         if not items:
             lines.append("  (none)")
