@@ -205,7 +205,6 @@ class LazyGroup(click.Group):
         if "_SDESK_COMPLETE" in os.environ:  # only a shell asking for completions pays for it
             from sdesk.commands.shell_completion import attach
 
-            attach(self)  # the global --actor
             attach(command)
         return command
 
@@ -231,6 +230,14 @@ def _summary_stub(group: click.Group, ctx: click.Context, name: str) -> click.Co
     return click.Command(name, help=summary)
 
 
+def _complete_actor(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """`--actor`'s values: the technicians `assign --to` completes (imported only when a shell
+    asks, so start-up stays cheap)."""
+    from sdesk.commands.shell_completion import COMPLETES
+
+    return COMPLETES["actor"](ctx, param, incomplete)
+
+
 def _printable(text: str) -> str:
     """An error message may quote stored text: never let it drive the terminal."""
     from sdesk.core.render import printable
@@ -241,7 +248,8 @@ def _printable(text: str) -> str:
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", "store_path", metavar="PATH", help="The store folder (default: "
               "$SDESK_STORE, else the nearest folder upward holding sdesk.toml).")
-@click.option("--actor", metavar="WHO", help="Who does this: a technician's ID, name or e-mail, "
+@click.option("--actor", metavar="WHO", shell_complete=_complete_actor,
+              help="Who does this: a technician's ID, name or e-mail, "
               "or 'Name <email>' (default: the git user).")
 @click.option("--now", "now_text", metavar="DATETIME", envvar="SDESK_NOW",
               help="Pretend it is DATETIME (ISO 8601; also $SDESK_NOW): for examples, scripts "

@@ -200,6 +200,21 @@ def test_completion_offers_ticket_ids_teams_and_technicians(desk):
     assert "take" in _complete(desk, "sdesk ta")
 
 
+def test_actor_completes_technicians_in_a_fresh_process(desk):
+    """The global --actor completes as `assign --to` does, asked first in a new process (the
+    in-process helper above shares the cli object a subcommand's completion already set up)."""
+    def offered(words: str) -> list[str]:
+        env = {"_SDESK_COMPLETE": "bash_complete", "COMP_WORDS": words,
+               "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+               "SDESK_STORE": str(desk.root)}
+        out = run_sdesk(cwd=desk.root, env=env).stdout
+        return [line.split(",", 1)[1] for line in out.splitlines() if "," in line]
+
+    assert "jtran" in offered("sdesk --actor j") and "dcooper" not in offered("sdesk --actor j")
+    assert offered("sdesk --actor @") == ["@me"]
+    assert set(offered("sdesk --actor j")) <= set(offered("sdesk assign X --to j"))
+
+
 def test_a_triage_batch_ends_with_a_tally_and_the_commit(desk):
     for i in range(3):
         log(desk, f"Broken thing {i}", email=f"user{i}@omes.ok.gov")
