@@ -179,6 +179,8 @@ def test_assign_all_works_every_teams_queue_in_one_commit(desk):
     assert desk.ticket(desktop)["assignee"] != desk.ticket(email)["assignee"]
     trailers = desk.git("log", "-1", "--format=%B")
     assert desktop in trailers and email in trailers
+    head = desk.git("rev-parse", "HEAD").strip()
+    assert result.stderr.splitlines()[-1] == f"assign: commit {head[:10]}"  # as triage says it
     result = desk.fails("assign", "--all", code=4)  # nothing left to assign
     assert "nothing assigned from every team's queue" in result.stderr
 

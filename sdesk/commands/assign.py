@@ -65,8 +65,11 @@ def assign(app: App, ticket_id: str | None, tech: str | None, force: bool, team:
         if plan.is_empty:
             _print(plan, dry_run, as_json)
             raise NothingToDo(nothing)
-        show_or_apply(app, plan, action="assign", subject=subject, dry_run=dry_run,
-                      as_json=as_json, no_commit=no_commit, loaded=loaded)
+        applied = show_or_apply(app, plan, action="assign", subject=subject, dry_run=dry_run,
+                                as_json=as_json, no_commit=no_commit, loaded=loaded)
+    if ticket_id is None and applied is not None and not as_json:  # a queue: say the commit
+        click.echo(f"assign: commit {applied.commit[:10]}" if applied.commit else
+                   "assign: not committed", err=True)
 
 
 def _one_plan(app: App, ctx: AssignContext, ticket_id: str, tech: str | None,
