@@ -36,6 +36,14 @@ def test_json_and_csv_together_are_a_usage_error(desk):
         assert "--json and --csv: give one of them" in result.stderr, args
 
 
+def test_an_empty_team_is_refused_not_read_as_no_filter(desk):
+    # `--team ""` once listed every team's tickets while `--assignee ""` was refused
+    for args in (["list", "--team", ""], ["queue", "--team", " "], ["workload", "--team", ""],
+                 ["stale", "--team", ""], ["export", "--team", ""], ["triage", "--all", "--team", ""]):
+        result = desk.fails(*args, code=1)
+        assert result.stderr.startswith("sdesk: error: --team: give a team name"), (args, result)
+
+
 def test_nothing_to_do_has_its_own_exit_code(desk):
     ticket = log(desk)
     desk.run("assign", ticket, "--to", "dcooper")

@@ -163,9 +163,13 @@ def team_filter(store: Store, typed: str) -> str:
     of the reference data (its exact name or a unique prefix, sdesk.core.reference.team), or else
     any team the store's tickets hold, matched without case: an import keeps groups the
     reference data does not list ("Group 70"), and export and kpi show them, so every filter
-    accepts them too. ReferenceError (the reference's message) for a team nobody holds."""
-    from sdesk.core.errors import ReferenceError
+    accepts them too. ReferenceError (the reference's message) for a team nobody holds;
+    ValidationError for an empty name (as `--agency ""`), never "no filter"."""
+    from sdesk.core.errors import ReferenceError, ValidationError
     from sdesk.core.teamnames import team_named
+
+    if not typed.strip():
+        raise ValidationError("--team: give a team name or a unique prefix, e.g. IS-Desktop")
 
     try:
         return team_named(store.team_names(), typed)

@@ -107,7 +107,7 @@ def _filters(app: App, team: str | None, status: tuple[str, ...], ticket_type: t
 
     tz = app.store.tz
     return TicketFilter(
-        team=team_filter(app.store, team) if team else None, statuses=status,
+        team=team_filter(app.store, team) if team is not None else None, statuses=status,
         types=ticket_type,
         assignee=assignee_id(app, assignee) if assignee is not None else None,
         only_open=only_open,

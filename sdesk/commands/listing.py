@@ -158,7 +158,7 @@ def list_tickets(app: App, team: str | None, status: tuple[str, ...],
             raise ValidationError(f"--flag: a flag is one word, e.g. priority-review; got {name!r}")
     which = queries.TicketFilter(
         statuses=status, only_open=not status and not include_done,
-        team=team_filter(app.store, team) if team else None, types=ticket_type,
+        team=team_filter(app.store, team) if team is not None else None, types=ticket_type,
         assignee=assignee_id(app, assignee) if assignee is not None else None, unassigned=unassigned,
         vip=vip, priorities=priority,
         overdue_at=app.now.timestamp() if overdue else None,
@@ -189,6 +189,6 @@ def queue(app: App, team: str | None, limit: int | None, wide: bool, as_json: bo
     """
     from sdesk.store import queries
 
-    name = team_filter(app.store, team) if team else ""
+    name = team_filter(app.store, team) if team is not None else ""
     rows = queries.queue_streamed(app.store.index, name, limit)
     render_rows(app, rows, as_json, as_csv, fmt, wide)

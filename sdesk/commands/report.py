@@ -62,7 +62,7 @@ def report(app: App, since: str | None, until: str | None, team: str | None, uni
             raise ValidationError(f"-o: folder {str(target.parent)!r} does not exist")
         if target.is_dir():
             raise ValidationError(f"-o: {output!r} is a folder")
-    name = team_filter(store, team) if team else None
+    name = team_filter(store, team) if team is not None else None
     data = rp.gather(store, now, start, end, name, unit, horizon_hours, limit)
     _show_texts(app, data, now)
     html = page(data)

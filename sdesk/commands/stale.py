@@ -10,10 +10,10 @@ from sdesk.commands.common import App, output_options, pass_app, team_filter
 @click.command()
 @click.option("--days", "-n", type=int, default=3, show_default=True,
               help="Business days without a public update.")
-@click.option("--team", default="", help="Only this team's tickets.")
+@click.option("--team", metavar="TEAM", help="Only this team's tickets.")
 @output_options
 @pass_app
-def stale(app: App, days: int, team: str, as_json: bool, as_csv: bool, fmt: str | None) -> None:
+def stale(app: App, days: int, team: str | None, as_json: bool, as_csv: bool, fmt: str | None) -> None:
     """Open tickets with no public update (note --public, resolution...) for N business days.
 
     The standard asks for "regular updates": this is the list of customers owed one. The
@@ -33,7 +33,8 @@ def stale(app: App, days: int, team: str, as_json: bool, as_csv: bool, fmt: str 
     store = app.store
     ref = store.reference
     cutoff = stale_cutoff(app.now, days, ref.calendar)
-    rows = queries.stale(store.index, cutoff.timestamp(), team_filter(store, team) if team else "")
+    name = team_filter(store, team) if team is not None else ""
+    rows = queries.stale(store.index, cutoff.timestamp(), name)
     if as_json or as_csv:  # scripts: full IDs, ISO times, the priority as a number
         out = []
         for r in rows:

@@ -186,7 +186,7 @@ def _select(store: Store, typed: tuple[str, ...], team_name: str | None) -> list
         return list(dict.fromkeys(store.resolve_id(t) for t in typed))
     from sdesk.store import queries
 
-    team = team_filter(store, team_name) if team_name else ""
+    team = team_filter(store, team_name) if team_name is not None else ""
     ids = queries.triage_ids(store.index, team)
     from sdesk.core.render import printable
 

@@ -38,7 +38,7 @@ def workload(app: App, team: str | None, techs: tuple[str, ...], as_json: bool, 
 
     store = app.store
     ref = store.reference
-    name = team_filter(store, team) if team else None
+    name = team_filter(store, team) if team is not None else None
     wanted = {app.technician(t).id for t in techs}  # an unknown technician is an error
     rows = [r for r in workload_rows(ref, workload(store.index), app.now.date(), name)
             if not wanted or r.technician in wanted]
