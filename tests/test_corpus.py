@@ -48,19 +48,21 @@ def measured() -> dict[str, dict[str, Score]]:
     return {key: figures(path) for key, path in FILES.items()}
 
 
-def _cases() -> list[object]:
+def cases(files: dict[str, Path], below: dict[tuple[str, str], str],
+          how: str = "") -> list[object]:
+    """(file key, judgement) parameters for every file and judgement; one below its floor is a
+    strict xfail naming its figure (tests/test_corpus_heldout.py uses it too, `how` = "held out")."""
     out: list[object] = []
-    for key in FILES:
+    for key in files:
         for name in sorted(NAMES):
-            figure = BELOW.get((key, name))
-            marks = [pytest.mark.xfail(strict=True, reason=f"below its floor on {key} "
-                                                           f"({figure}); docs/triage.md")
-                     ] if figure else []
+            figure = below.get((key, name))
+            reason = f"below its floor {how + ' ' if how else ''}on {key} ({figure}); docs/triage.md"
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if figure else []
             out.append(pytest.param(key, name, marks=marks, id=f"{key}: {name}"))
     return out
 
 
-@pytest.mark.parametrize(("key", "name"), _cases())
+@pytest.mark.parametrize(("key", "name"), cases(FILES, BELOW))
 def test_judgement_meets_its_floor_on_each_tuning_file(
         measured: dict[str, dict[str, Score]], key: str, name: str) -> None:
     assert meets(name, measured[key][name]), measured[key][name].line(name)

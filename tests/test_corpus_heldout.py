@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from corpus.cross import meets
 from corpus.measure import Score, figures
-from test_corpus import NAMES
+from test_corpus import cases
 
 HELD_OUT = {"fresh3": Path(__file__).parent / "corpus" / "fresh3.txt",
             "fresh4": Path(__file__).parent / "corpus" / "fresh4.txt"}
@@ -49,19 +49,7 @@ def measured() -> dict[str, dict[str, Score]]:
     return {key: figures(path) for key, path in HELD_OUT.items()}
 
 
-def _cases() -> list[object]:
-    out: list[object] = []
-    for key in HELD_OUT:
-        for name in sorted(NAMES):
-            figure = BELOW.get((key, name))
-            marks = [pytest.mark.xfail(strict=True, reason=f"below its floor held out on {key} "
-                                                           f"({figure}); docs/triage.md")
-                     ] if figure else []
-            out.append(pytest.param(key, name, marks=marks, id=f"{key}: {name}"))
-    return out
-
-
-@pytest.mark.parametrize(("key", "name"), _cases())
+@pytest.mark.parametrize(("key", "name"), cases(HELD_OUT, BELOW, "held out"))
 def test_judgement_meets_its_floor_held_out(measured: dict[str, dict[str, Score]], key: str,
                                             name: str) -> None:
     assert meets(name, measured[key][name]), measured[key][name].line(name)
