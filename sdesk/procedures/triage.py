@@ -21,13 +21,14 @@ from typing import Any
 from sdesk.core import sla
 from sdesk.core.model import Resolution, Ticket, journal_entry
 from sdesk.core.reference import Reference, Team
-from sdesk.procedures.judgements import on_site, one_person, problems, same_outage
+from sdesk.procedures.judgements import on_site, problems
 from sdesk.procedures.lexicon import Words, words
+from sdesk.procedures.pair_model import Text
 from sdesk.procedures.plan import AddEntry, Finding, Notify, Plan, SetField, reassignment, set_field
 from sdesk.procedures.priority_fit import priority_fit
 from sdesk.procedures.proposals import flag, group_key, settled
 from sdesk.procedures.relations import Peer, parent_case
-from sdesk.procedures.similarity import PeerView, TriageSettings
+from sdesk.procedures.similarity import PeerView, TriageSettings, pair_match, trend_scores
 
 I1 = "incident-1 agency and service supported"
 I2 = "incident-2 priority matches SLA chart"
@@ -342,24 +343,26 @@ def _separation(d: _Draft) -> None:
               f"{parts}")
 
 
-def _earliest_similar(d: _Draft) -> tuple[Peer, str, float] | None:
-    """The first open report from the same requester on the same subject (score at least
-    `similarity`), with the explanation; later reports are named in a finding."""
+def _earliest_similar(d: _Draft) -> tuple[Peer, str, bool] | None:
+    """The first open report from the same requester on the same subject (the person model's
+    probability at least `similarity`, or the word rule's score at least `auto_duplicate`),
+    with the explanation and whether the rule allows it without asking; later reports are
+    named in a finding."""
     t, ctx = d.t, d.ctx
-    mine = _words(d)
-    threshold = ctx.settings.similarity
-    best: tuple[Peer, str, float] | None = None
+    mine = _text(d)
+    threshold, auto = ctx.settings.similarity, ctx.settings.auto_duplicate
+    best: tuple[Peer, str, bool] | None = None
     later: list[str] = []
     for peer in ctx.view.from_requester(t.requester.email) if t.requester.email else []:
         if peer.id == t.id or peer.type != t.type:
             continue
-        sim = one_person(mine, ctx.view.words_of(peer.id, d.ref), (t.service, peer.service))
-        if sim.score < threshold:
+        sim = pair_match("person", mine, ctx.view.text_of(peer.id, d.ref))
+        if sim.probability < threshold and sim.rule < auto:
             continue
         if (peer.opened_at, peer.id) >= (t.opened_at, t.id):
             later.append(peer.id)
         elif best is None or (peer.opened_at, peer.id) < (best[0].opened_at, best[0].id):
-            best = (peer, sim.explain(threshold), sim.score)
+            best = (peer, sim.explain(threshold), sim.rule >= auto)
     if best is None and later:
         d.find(I5, f"later reports from {t.requester.email} on this subject ({', '.join(later)}) "
                    "are proposed as duplicates of this one when triaged")
@@ -372,19 +375,27 @@ def _words(d: _Draft) -> Words:
     return words(d.t.title, d.ref)
 
 
+def _text(d: _Draft) -> Text:
+    if d.t.id in d.ctx.view.peers and d.ctx.view.peers[d.t.id].title == d.t.title:
+        return d.ctx.view.text_of(d.t.id, d.ref)
+    from sdesk.procedures.pair_model import shipped
+
+    return shipped("person").read(d.t.title, _words(d), d.t.service)
+
+
 def _duplicate(d: _Draft) -> bool:
     """Same person, same subject: related at once to the first report; resolved as its
     duplicate without asking only at or above `auto_duplicate`, else proposed."""
     found = _earliest_similar(d)
     if found is None:
         return False
-    first, why, score = found
+    first, why, sure = found
     t, auto = d.t, d.ctx.settings.auto_duplicate
     if first.id not in t.related and not settled(d.flags, "duplicate", first.id):
         d.set(I5, f"related at once to {first.id}: {why}", "related", [*t.related, first.id])
-    if score >= auto and not settled(d.flags, "duplicate", first.id):
-        resolve_duplicate(d, first.id, first.title,
-                          f"{why}; at or above auto_duplicate {auto:.2f}, so without asking")
+    if sure and not settled(d.flags, "duplicate", first.id):
+        resolve_duplicate(d, first.id, first.title, f"{why}; word rule at or above "
+                                                    f"auto_duplicate {auto:.2f}, so without asking")
         return True
     d.propose("duplicate", first.id, I5, f"same person, same subject as {first.id} "
                                          f"({first.title!r}): {why}")
@@ -495,14 +506,14 @@ def _trend_groups(d: _Draft) -> tuple[dict[str, str], dict[str, str]]:
     weak = _UnionFind()
     strong = _UnionFind()
     buckets: dict[str, list[Peer]] = {}
-    texts = {p.id: (view.words_of(p.id, ref) if p.id in view.peers else _words(d))
+    texts = {p.id: (view.text_of(p.id, ref) if p.id in view.peers else _text(d))
              for p in incidents}
     for p in incidents:
         weak.add(p.id)
         strong.add(p.id)
-        for key in _keys(texts[p.id]):
+        for key in _keys(texts[p.id].words):
             buckets.setdefault(key, []).append(p)
-    scores: dict[tuple[str, str], float] = {}
+    scores: dict[tuple[str, str], tuple[float, float]] = {}
     for members in buckets.values():
         for i, a in enumerate(members):
             for b in members[i + 1:]:
@@ -511,12 +522,12 @@ def _trend_groups(d: _Draft) -> tuple[dict[str, str], dict[str, str]]:
                 if a.requester_email == b.requester_email:
                     continue
                 pair = (a.title, b.title)
-                score = scores.get(pair)
-                if score is None:
-                    score = scores[pair] = same_outage(texts[a.id], texts[b.id]).score
-                if score >= low:
+                found = scores.get(pair)
+                if found is None:
+                    found = scores[pair] = trend_scores(texts[a.id], texts[b.id])
+                if found[0] >= low or found[1] >= high:
                     weak.join(a.id, b.id)
-                if score >= high:
+                if found[1] >= high:
                     strong.join(a.id, b.id)
     return weak.roots(), strong.roots()
 
@@ -542,10 +553,10 @@ class _UnionFind:
 
 
 def _keys(w: Words) -> list[str]:
-    """Where a text sits in the window's inverted index: the services it names (a text naming
-    services only matches texts naming one of them), else its words; and the places it names
-    (judgements.same_outage)."""
-    keys = [t for t in w.tokens if t.startswith("@")] or ["~" + t for t in w.tokens]
+    """Where a text sits in the window's inverted index: the services and the words it names
+    (not "!fail": every failing report says it) and the places it names; two reports sharing
+    none of them are never compared (the trend model scores such a pair low)."""
+    keys = [t if t.startswith("@") else "~" + t for t in w.tokens if not t.startswith("!")]
     return keys + ["^" + p for p in w.places]
 
 

@@ -138,6 +138,25 @@ def subject_matcher(ref: Reference, threshold: float = THRESHOLD, logged: bool =
     return same
 
 
+def model_matcher(ref: Reference, which: str, threshold: float, auto: float) -> Same:
+    """As triage links a pair: the pair model `which` ("person"/"trend") at `threshold`, or
+    the word rule at `auto` (sdesk/procedures/triage.py _earliest_similar, _trend_groups)."""
+    from sdesk.procedures.pair_model import shipped
+    from sdesk.procedures.similarity import RULE_FEATURE
+
+    model = shipped(which)
+    cache: dict[tuple[str, str], object] = {}
+
+    def same(a: Item, b: Item) -> bool:
+        ta, tb = (cache.setdefault((x.title, x.service), model.read(
+            x.title, words(x.title, ref), x.service))
+            for x in (a, b))
+        found = model.score(ta, tb)  # type: ignore[arg-type]
+        return found.probability >= threshold or found.features[RULE_FEATURE[which]] >= auto
+
+    return same
+
+
 def same_person(items: list[Item], same: Same) -> Score:
     """incident-5: pairs from one person in one set, same subject or not."""
     score = Score()
@@ -197,11 +216,13 @@ def judge(items: list[Item], ref: Reference) -> dict[str, Score]:
     """Every judgement's score on `items`."""
     out = {"incident-4 two problems (proposed)": Score(),
            "incident-5 same person, same subject (proposed)":
-               same_person(items, subject_matcher(ref, THRESHOLD, logged=True)),
+               same_person(items, model_matcher(ref, "person", THRESHOLD,
+                                                SETTINGS.auto_duplicate)),
            "incident-5 same person, same subject (automatic)":
                same_person(items, subject_matcher(ref, SETTINGS.auto_duplicate, logged=True)),
            "incident-6 many people, same problem (proposed)":
-               trends(items, subject_matcher(ref, SETTINGS.trend_similarity, trend=True)),
+               trends(items, model_matcher(ref, "trend", SETTINGS.trend_similarity,
+                                           SETTINGS.auto_trend)),
            "incident-6 many people, same problem (automatic)":
                trends(items, subject_matcher(ref, SETTINGS.auto_trend, trend=True)),
            KIND_AUTO: Score(), KIND_PROPOSED: Score(),

@@ -1,0 +1,202 @@
+"""The learned same-subject judgement of two tickets (incident-5 and incident-6): a logistic
+regression over pair features, fitted on the labelled tuning corpora (tests/corpus/train.py,
+`make train-judgements`) and shipped as plain numbers in sdesk/defaults/models/pair.json.
+
+Scoring is pure Python (no numpy or scikit-learn at run time): the features of a pair
+(`features`), each scaled as at training time, times its weight, plus the intercept, through the
+logistic function, give a probability in 0..1 that the two tickets are about the same subject.
+Same person, same subject compares it with `similarity`/`auto_duplicate`; many people, same
+problem with `trend_similarity`/`auto_trend` (sdesk.toml [triage]; defaults are the
+thresholds chosen leave-one-writer-out, docs/triage.md "Same subject and trends").
+
+The features: the hand-made lexicon scores (judgements.similarity, one_person, same_outage and
+whether a specifier told the texts apart: Finance vs HR, Excel vs Word, 2nd vs 3rd floor), a
+character n-gram TF-IDF cosine (typos, "cant"/"can't", "prnter"; document frequencies from the
+tuning titles and the service catalogue's words, shipped in the model file), rapidfuzz's
+token_set_ratio and partial_ratio, word Jaccard, the services the words name (shared, or
+different ones), the services as logged (same, different), numbers that differ, a place both
+name, both failing, a follow-up word, and the length ratio.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from rapidfuzz import fuzz
+
+if TYPE_CHECKING:
+    from sdesk.procedures.lexicon import Words
+
+NGRAMS = (3, 4, 5)  # character n-gram lengths, inside word boundaries (" vpn ", " prnt")
+_NONWORD = re.compile(r"[^\w]+")
+_DIGITS = re.compile(r"\d+")
+
+
+def normalise(title: str) -> str:
+    """Lower case, apostrophes dropped ("can't" -> "cant"), anything not a letter or digit a
+    single space."""
+    return _NONWORD.sub(" ", title.casefold().replace("'", "").replace("\u2019", "")).strip()
+
+
+def grams(title: str) -> dict[str, int]:
+    """The character n-grams (NGRAMS) of each word of `title`, padded with spaces, counted."""
+    out: dict[str, int] = {}
+    for word in normalise(title).split():
+        padded = f" {word} "
+        for n in NGRAMS:
+            for i in range(max(1, len(padded) - n + 1)):
+                g = padded[i:i + n]
+                out[g] = out.get(g, 0) + 1
+    return out
+
+
+@dataclass(frozen=True)
+class Text:
+    """One ticket as the pair model reads it: its title, the lexicon's reading, the logged
+    service and the title's TF-IDF vector (unit length)."""
+
+    title: str
+    words: Words
+    service: str
+    vector: dict[str, float]
+
+
+def text(title: str, w: Words, service: str, idf: dict[str, float], default_idf: float
+         ) -> Text:
+    """Read one ticket (`idf`: n-gram -> inverse document frequency; unseen n-grams weigh
+    `default_idf`)."""
+    vec = {g: (1 + math.log(c)) * idf.get(g, default_idf) for g, c in grams(title).items()}
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return Text(title, w, service, {g: v / norm for g, v in vec.items()})
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    """Cosine of two unit vectors (0..1 for TF-IDF)."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(g, 0.0) for g, v in a.items())
+
+
+def features(a: Text, b: Text) -> dict[str, float]:
+    """The pair's features, each 0..1 (module docstring)."""
+    from sdesk.procedures.judgements import one_person, same_outage, similarity
+
+    lex = similarity(a.words, b.words)
+    person = one_person(a.words, b.words, (a.service, b.service))
+    outage = same_outage(a.words, b.words)
+    ta, tb = normalise(a.title), normalise(b.title)
+    sa = {t for t in a.words.tokens if t.startswith("@")} - a.words.context
+    sb = {t for t in b.words.tokens if t.startswith("@")} - b.words.context
+    la, lb = a.service.strip().casefold(), b.service.strip().casefold()
+    da, db = set(_DIGITS.findall(ta)), set(_DIGITS.findall(tb))
+    union = a.words.tokens | b.words.tokens
+    na, nb = len(ta.split()) or 1, len(tb.split()) or 1
+    return {
+        "lexicon": lex.score,
+        "one_person": person.score,
+        "outage": outage.score,
+        "apart": float(bool(lex.apart or person.apart)),
+        "char_cosine": cosine(a.vector, b.vector),
+        "token_set": fuzz.token_set_ratio(ta, tb) / 100,
+        "partial": fuzz.partial_ratio(ta, tb) / 100,
+        "word_jaccard": len(a.words.tokens & b.words.tokens) / len(union) if union else 0.0,
+        "service_shared": float(bool(sa & sb)),
+        "service_differs": float(bool(sa and sb and not sa & sb)),
+        "logged_same": float(bool(la) and la == lb),
+        "logged_differs": float(bool(la and lb) and la != lb),
+        "number_differs": float(bool(da and db and da != db)),
+        "place_shared": float(bool(a.words.places & b.words.places)),
+        "both_failing": float(_failing(a.words) and _failing(b.words)),
+        "follow_up": float(_follows(a.words) or _follows(b.words)),
+        "length_ratio": min(na, nb) / max(na, nb),
+    }
+
+
+def _failing(w: Words) -> bool:
+    from sdesk.procedures.judgements import _failing as failing
+
+    return failing(w)
+
+
+def _follows(w: Words) -> bool:
+    from sdesk.procedures.judgements import _follows_up as follows_up
+
+    return follows_up(w)
+
+
+@dataclass(frozen=True)
+class PairModel:
+    """A fitted model: feature -> weight (on features scaled by `scale`), the intercept, the
+    n-gram IDF table, and the thresholds chosen leave-one-writer-out."""
+
+    weights: dict[str, float]
+    intercept: float
+    scale: dict[str, tuple[float, float]]  # feature -> (mean, standard deviation)
+    idf: dict[str, float]
+    default_idf: float
+    thresholds: dict[str, float]
+    about: dict[str, Any]
+
+    def read(self, title: str, w: Words, service: str = "") -> Text:
+        """One ticket read for `score`."""
+        return text(title, w, service, self.idf, self.default_idf)
+
+    def score(self, a: Text, b: Text) -> Score:
+        """The probability (0..1) that `a` and `b` are about the same subject, with the
+        features that weighed most; 0 when a specifier the word rule reads tells them apart
+        (Finance vs HR, Excel vs Word, 2nd vs 3rd floor), whatever the other features say."""
+        found = features(a, b)
+        parts = {}
+        for name, value in found.items():
+            mean, sd = self.scale.get(name, (0.0, 1.0))
+            parts[name] = self.weights.get(name, 0.0) * (value - mean) / (sd or 1.0)
+        if found["apart"]:  # a specifier tells them apart (Excel vs Word): never one subject
+            return Score(0.0, found, parts)
+        z = self.intercept + sum(parts.values())
+        return Score(1 / (1 + math.exp(-max(-30.0, min(30.0, z)))), found, parts)
+
+
+@dataclass(frozen=True)
+class Score:
+    """A pair's probability of one subject, its features and each feature's part of the sum."""
+
+    probability: float
+    features: dict[str, float]
+    parts: dict[str, float]
+
+    def evidence(self, top: int = 3) -> str:
+        """The features that weighed most, for and against: "char_cosine 0.71 (+1.20), ...". """
+        ranked = sorted(self.parts.items(), key=lambda kv: -abs(kv[1]))[:top]
+        return ", ".join(f"{k} {self.features[k]:.2f} ({v:+.2f})" for k, v in ranked)
+
+
+def from_json(data: dict[str, Any], which: str) -> PairModel:
+    """Model `which` ("person": same person, same subject; "trend": many people, same problem)
+    from the shipped file's contents (sdesk/defaults/models/pair.json); both share the IDF."""
+    part = data[which]
+    return PairModel({k: float(v) for k, v in part["weights"].items()},
+                     float(part["intercept"]),
+                     {k: (float(v[0]), float(v[1])) for k, v in part["scale"].items()},
+                     {k: float(v) for k, v in data["idf"].items()},
+                     float(data["default_idf"]),
+                     {k: float(v) for k, v in part["thresholds"].items()},
+                     dict(data.get("about", {})))
+
+
+@cache
+def shipped(which: str) -> PairModel:
+    """Shipped model `which` ("person" or "trend"), read once."""
+    return from_json(_data(), which)
+
+
+@cache
+def _data() -> dict[str, Any]:
+    raw = resources.files("sdesk").joinpath("defaults/models/pair.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(raw)
+    return data
