@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test docs-examples lint coverage check bench bench-1m bench-small bench-import bench-mail bench-triage stress clean
+.PHONY: install demo test docs-examples lint coverage check bench bench-1m bench-small bench-import bench-mail bench-triage train-judgements stress clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,9 @@ bench: $(STAMP)  ## 10k, 100k and 300k-ticket stores, every command timed as a p
 
 bench-triage: $(STAMP)  ## triage --all over 1,000 new tickets in a 100,000-ticket store, proposals included (target 5 s)
 	$(BIN)/python -m bench.triage_bench --tickets 100000
+
+train-judgements: $(STAMP)  ## re-fit the same-subject pair model on the tuning corpora (sdesk/defaults/models/pair.json)
+	$(BIN)/python -m tests.corpus.train --write
 
 bench-mail: $(STAMP)  ## mail fetch of 1,000 messages from a Maildir into a 100,000-ticket store
 	$(BIN)/python -m bench.mail_bench
