@@ -39,6 +39,7 @@ from sdesk.procedures.judgements import (
     similarity,
 )
 from sdesk.procedures.lexicon import Words, words
+from sdesk.procedures.pair_model import PairModel
 from sdesk.procedures.priority_fit import priority_fit
 from sdesk.procedures.similarity import TriageSettings
 
@@ -138,13 +139,15 @@ def subject_matcher(ref: Reference, threshold: float = THRESHOLD, logged: bool =
     return same
 
 
-def model_matcher(ref: Reference, which: str, threshold: float, auto: float) -> Same:
-    """As triage links a pair: the pair model `which` ("person"/"trend") at `threshold`, or
-    the word rule at `auto` (sdesk/procedures/triage.py _earliest_similar, _trend_groups)."""
+def model_matcher(ref: Reference, which: str, threshold: float, auto: float,
+                  model: PairModel | None = None) -> Same:
+    """As triage links a pair: the pair model `which` ("person"/"trend"; the shipped one
+    unless `model`) at `threshold`, or the word rule at `auto` (sdesk/procedures/triage.py
+    _earliest_similar, _trend_groups)."""
     from sdesk.procedures.pair_model import shipped
     from sdesk.procedures.similarity import RULE_FEATURE
 
-    model = shipped(which)
+    model = model or shipped(which)
     cache: dict[tuple[str, str], object] = {}
 
     def same(a: Item, b: Item) -> bool:
