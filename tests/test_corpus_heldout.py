@@ -30,16 +30,16 @@ HELD_OUT = {"fresh3": Path(__file__).parent / "corpus" / "fresh3.txt",
             "fresh4": Path(__file__).parent / "corpus" / "fresh4.txt"}
 BELOW = {  # (file, judgement) -> its held-out figure, measured once (06:30, 2026-11-30)
     ("fresh3", "incident-4 two problems (proposed)"): "recall 0.44",
-    ("fresh3", "incident-5 same person, same subject (proposed)"): "recall 0.72",
-    ("fresh3", "incident-6 many people, same problem (proposed)"): "recall 0.42",
     ("fresh3", "incident-2 priority (proposed)"): "recall 0.44",
     ("fresh3", "on-site (proposed)"): "recall 0.49",
     ("fresh4", "incident-4 two problems (proposed)"): "recall 0.50",
-    ("fresh4", "incident-5 same person, same subject (proposed)"): "recall 0.83",
-    ("fresh4", "incident-6 many people, same problem (proposed)"): "recall 0.41",
     ("fresh4", "incident-2 priority (proposed)"): "recall 0.59",
     ("fresh4", "on-site (proposed)"): "recall 0.75",
 }
+# Session 22: the pair model (same person, trend) is fitted on fresh3/fresh4 among the five
+# tuning files, so their incident-5/6 proposed rows are training figures and are not listed
+# here; held out they were recall 0.72/0.83 (same person) and 0.42/0.41 (trend). The LOWO
+# figures are in docs/triage.md ("Same subject and trends").
 NONE_APPLIED = {"incident-5 same person, same subject (automatic)",
                 "incident-6 many people, same problem (automatic)"}
 
