@@ -30,6 +30,10 @@ HANDED_OVER = ("--actor", "--help", "-h", "--version", "--json")  # declared, le
 def main() -> None:
     """The console script: the fast path when it applies, else the click command line."""
     code = fast(sys.argv[1:])
+    if code is None and ("note" in sys.argv or "new" in sys.argv):
+        from sdesk.fastwrite import fast as fast_write  # note and new without click
+
+        code = fast_write(sys.argv[1:])
     if code is not None:
         sys.exit(code)
     from sdesk.cli import main as full

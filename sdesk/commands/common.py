@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from sdesk.commands.app import App as App  # re-exported: every command imports it from here
+from sdesk.commands.app import parse_when as parse_when
 from sdesk.core.errors import SdeskError, ValidationError
 
 if TYPE_CHECKING:
@@ -19,89 +19,11 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from sdesk.core.model import Ticket
-    from sdesk.core.reference import Technician
-    from sdesk.git import Identity
     from sdesk.procedures.plan import Plan
     from sdesk.store import Store
     from sdesk.store.executor import Applied
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-@dataclass
-class App:
-    store_path: str | None = None
-    actor_text: str | None = None
-    now_text: str | None = None
-    no_pager: bool = False
-    _now: dt.datetime | None = field(default=None, repr=False)
-
-    @cached_property
-    def store(self) -> Store:
-        from sdesk.store import Store
-
-        return Store.open(self.store_path)
-
-    @property
-    def now(self) -> dt.datetime:
-        """The command's clock: --now / SDESK_NOW when given (scripts, tests), else the wall
-        clock; always aware, in the store's time zone, whole seconds."""
-        if self._now is None:
-            tz = self.store.tz
-            if self.now_text:
-                self._now = parse_when(self.now_text, tz, "--now")
-            else:
-                self._now = dt.datetime.now(tz).replace(microsecond=0)
-        return self._now
-
-    @cached_property
-    def actor(self) -> Identity:
-        from sdesk import git
-
-        if self.actor_text:
-            from sdesk.core.actors import parse_actor
-
-            return parse_actor(self.actor_text, self.store.reference)
-        return git.user_identity(self.store.top)
-
-    def technician(self, text: str) -> Technician:
-        """A technician by ID, name, e-mail or `@me` (the actor); ReferenceError if unknown."""
-        from sdesk.core.actors import technician
-
-        wants_me = text.strip().casefold() == "@me"
-        return technician(text, self.store.reference, self.actor if wants_me else None)
-
-
-_RELATIVE = {"minute": "minutes", "hour": "hours", "day": "days", "week": "weeks",
-             "month": "months", "year": "years"}
-
-
-def parse_when(text: str, tz: dt.tzinfo, what: str, now: dt.datetime | None = None
-               ) -> dt.datetime:
-    """A date or time the user typed, for every option that takes one: ISO 8601 first (fast,
-    exact), then a relative date (`12 weeks ago`, `3 days ago`, `2 hours ago`, `today`,
-    `yesterday`, `now`), then anything dateutil understands; naive times are in the store's
-    time zone, and the result is always in the store's zone. Relative dates count back from
-    `now` (default: the command's clock, --now included); days, weeks, months and years keep
-    the wall-clock time, hours and minutes are real time. ValidationError naming `what` for
-    anything else."""
-    text = text.strip()
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        relative = _relative(text, tz, what, now)
-        if relative is not None:
-            return relative
-        try:
-            from dateutil import parser
-
-            value = parser.parse(text)
-        except (ValueError, OverflowError):
-            raise ValidationError(f"{what}: not a date or time: {text!r}") from None
-    from sdesk.core.due import in_zone
-
-    return in_zone(value, tz)
-
 
 
 def period(since: str | None, until: str | None, tz: dt.tzinfo, now: dt.datetime
@@ -116,46 +38,6 @@ def period(since: str | None, until: str | None, tz: dt.tzinfo, now: dt.datetime
     if start is not None and start >= end:
         raise ValidationError("--since must be before --until")
     return start, end
-
-
-def _relative(text: str, tz: dt.tzinfo, what: str, now: dt.datetime | None
-              ) -> dt.datetime | None:
-    import re
-
-    words = " ".join(text.lower().split())
-    m = re.fullmatch(r"(\d{1,6}|an?) (minute|hour|day|week|month|year)s? ago", words)
-    if m is None and words not in ("now", "today", "yesterday"):
-        return None
-    base = (now or _command_now(what, tz)).astimezone(tz).replace(microsecond=0)
-    if words == "now":
-        return base
-    if words in ("today", "yesterday"):
-        day = base.date() - dt.timedelta(days=words == "yesterday")
-        return dt.datetime.combine(day, dt.time(), tzinfo=tz)
-    assert m is not None
-    count = 1 if m.group(1) in ("a", "an") else int(m.group(1))
-    unit = _RELATIVE[m.group(2)]
-    if unit in ("minutes", "hours"):  # real time, across a DST change too
-        return (base.astimezone(dt.UTC) - dt.timedelta(**{unit: count})).astimezone(tz)
-    from dateutil.relativedelta import relativedelta
-
-    months = count * (12 if unit == "years" else 1)
-    try:
-        wall = base.replace(tzinfo=None) - (
-            relativedelta(months=months) if unit in ("months", "years") else
-            dt.timedelta(days=count * (7 if unit == "weeks" else 1)))
-    except (OverflowError, ValueError):
-        raise ValidationError(f"{what}: {text!r} is too far back") from None
-    return wall.replace(tzinfo=tz)
-
-
-def _command_now(what: str, tz: dt.tzinfo) -> dt.datetime:
-    """The running command's clock (--now included); the wall clock for --now itself."""
-    ctx = click.get_current_context(silent=True)
-    app = ctx.find_object(App) if ctx is not None else None
-    if app is not None and what != "--now":
-        return app.now
-    return dt.datetime.now(tz)
 
 
 def team_filter(store: Store, typed: str) -> str:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sdesk.commands.common import App, commit_options, mention_kb, pass_app, read_text_arg
+from sdesk.commands.common import App, commit_options, pass_app, read_text_arg
 from sdesk.core.model import CHANNELS, TICKET_TYPES
 
 if TYPE_CHECKING:
@@ -59,84 +59,44 @@ def new(app: App, ticket_type: str, title: str | None, description: str | None, 
       sdesk new -t incident -T "Outlook will not open" --email ana.ruiz@omes.ok.gov \\
         --agency OMES --service Email --impact 2 --urgency 2 -d "Since this morning"
     """
-    from sdesk.core.model import Requester, check_email
-    from sdesk.procedures.intake import Intake, gaps, log_ticket, refusal
-    from sdesk.procedures.plan import CreateTicket, Plan
-    from sdesk.store.executor import apply_plan
+    from sdesk.commands import writes
 
-    store = app.store
-    if service.strip():  # a service no team provides would never be routed: refuse it now
-        service = store.reference.service(service)
-    requester_email = check_email("email", requester_email)  # the check `sdesk set` makes
-    if requested_tech.strip():  # ID, name, e-mail or @me; an unknown technician is an error
-        requested_tech = app.technician(requested_tech).id
-
-    def adjust(intake: Intake) -> None:
-        """The options given with --from-email override what the message says."""
-        if requester_name or requester_email or agency or phone:
-            intake.requester = Requester(
-                name=requester_name or intake.requester.name,
-                email=requester_email or intake.requester.email,
-                agency=agency or intake.requester.agency, phone=phone)
-        _apply_options(intake)
-
-    def _apply_options(intake: Intake) -> None:
-        intake.service = service or intake.service
-        intake.category, intake.software = category or intake.category, software
-        intake.impact, intake.urgency, intake.priority = impact, urgency, priority
-        intake.remote, intake.location, intake.skills = remote, location, list(skills)
-        intake.requested_technician, intake.effort_hours = requested_tech, effort
-        intake.team = team
-
-    warnings: list[str] = []
+    options = writes.checked_new_options(app, {
+        "ticket_type": ticket_type, "channel": channel, "requester_name": requester_name,
+        "requester_email": requester_email, "agency": agency, "phone": phone,
+        "service": service, "category": category, "software": software, "impact": impact,
+        "urgency": urgency, "priority": priority, "remote": remote, "location": location,
+        "skills": skills, "requested_tech": requested_tech, "effort": effort,
+        "parent": parent, "team": team, "no_commit": no_commit})
     if email_file:
+        def adjust(intake: Intake) -> None:
+            """The options given with --from-email override what the message says."""
+            from sdesk.core.model import Requester
+
+            if requester_name or options["requester_email"] or agency or phone:
+                intake.requester = Requester(
+                    name=requester_name or intake.requester.name,
+                    email=options["requester_email"] or intake.requester.email,
+                    agency=agency or intake.requester.agency, phone=phone)
+            writes.apply_new_options(options)(intake)
+
         ticket, warnings = _from_email(app, email_file, adjust, parent, commit=not no_commit)
     else:
         if not title:
             raise click.UsageError("--title is required (or --from-email FILE)")
-        intake = Intake(type=ticket_type, title=title, channel=channel,
-                        description=read_text_arg(description, "description", required=False),
-                        requester=Requester(name=requester_name, email=requester_email,
-                                            agency=agency, phone=phone))
-        _apply_options(intake)
-        _refuse(refusal(intake, store.reference))
-        with store.lock("new"):
-            if parent:
-                intake.parent = store.resolve_id(parent)
-            ticket_id = store.new_id(intake.type, app.now)
-            ticket = log_ticket(intake, ticket_id, store.reference, app.now, app.actor.name)
-            plan = Plan([CreateTicket(ticket.id, "standard: log", "logged", new=ticket)])
-            if ticket.channel == "self-service" and ticket.requester.email and \
-                    store.setting("mail", "acknowledge"):
-                from sdesk.procedures.notes import acknowledgement
-
-                plan.add(acknowledgement(ticket))
-            apply_plan(store, plan, actor=app.actor, now=app.now, action="new",
-                       subject=f"new {ticket.type} {ticket.id}: {ticket.title}",
-                       commit=not no_commit)
-        warnings = gaps(ticket)
-    for line in warnings:  # logged, but the guide will miss these: one line each
-        click.echo(f"sdesk: warning: {line}", err=True)
+        ticket, warnings = writes.log_new(
+            app, options, title, read_text_arg(description, "description", required=False))
     if as_json:
+        for line in warnings:  # logged, but the guide will miss these: one line each
+            click.echo(f"sdesk: warning: {line}", err=True)
         from sdesk.core.render import echo_json
         from sdesk.core.ticketjson import full
         from sdesk.store.index import row_of
 
-        echo_json(full(ticket, row_of(ticket), store.tz))
-    else:
-        click.echo(ticket.id)
-        # The short ID to read to the caller, on stderr: scripts keep reading the full ID,
-        # which never becomes ambiguous, from stdout.
-        click.echo(f"short ID: {store.index.short_ids([ticket.id])[ticket.id]}", err=True)
-        mention_kb(app, ticket)
-
-
-def _refuse(why: str) -> None:
-    """Refuse an intake the dispatcher guide cannot be followed on (sdesk.procedures.intake)."""
-    if why:
-        from sdesk.core.errors import ValidationError
-
-        raise ValidationError(why)
+        echo_json(full(ticket, row_of(ticket), app.store.tz))
+        return
+    for err, line in writes.new_lines(app, ticket, warnings):
+        click.echo(line, err=err)
 
 
 def _from_email(app: App, path: str, adjust: Callable[[Intake], None], parent: str,

@@ -22,19 +22,7 @@ def note(app: App, ticket_id: str, text: str | None, public: bool, no_commit: bo
     Example:
       sdesk note INC-2Q4C "Called the user; Teams reinstalled" --public
     """
-    from sdesk.core.model import check_text, journal_entry
-    from sdesk.procedures.notes import journal_note
+    from sdesk.commands.writes import add_note
 
-    body = check_text("note", read_text_arg(text, "note"))
-    store = app.store
-    with store.lock("note"):
-        ticket = store.get(ticket_id)
-        entry = journal_entry(at=app.now, by=app.actor.name, text=body, kind="note",
-                             visibility="public" if public else "internal")
-        plan = journal_note(ticket, entry)
-        from sdesk.store.executor import apply_plan
-
-        apply_plan(store, plan, actor=app.actor, now=app.now, action="note",
-                   subject=f"note {ticket.id}: {body.splitlines()[0][:60] if body else ''}",
-                   commit=not no_commit)
-    click.echo(f"{ticket.id}: {'public' if public else 'internal'} note added")
+    for err, line in add_note(app, ticket_id, read_text_arg(text, "note"), public, no_commit):
+        click.echo(line, err=err)
