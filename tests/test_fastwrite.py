@@ -100,7 +100,7 @@ def test_the_tables_are_what_the_click_commands_declare(name: str, command: clic
 def test_argv_outside_the_tables_goes_to_click(argv: list[str]) -> None:
     parsed = parse(argv)
     if parsed is not None:  # parsed, but refused by fast() (note without TEXT, new without -T)
-        command, _group, params, args = parsed
+        command, _group, _params, args = parsed
         assert (command == "note" and len(args) != 2) or (command == "new" and args)
 
 
