@@ -518,8 +518,10 @@ class Index:
 
     def match_id(self, typed: str) -> list[str]:
         """IDs matching a typed prefix (with or without the type prefix) or external ref."""
+        # INDEXED BY: with most tickets holding no external ref, ANALYZE's statistics make the
+        # planner scan the whole table for it (24 ms at 100,000 tickets) instead of this look-up.
         exact = self.db.execute(
-            "SELECT id FROM tickets WHERE external_ref = ? LIMIT 2", (typed,)
+            "SELECT id FROM tickets INDEXED BY tickets_ref WHERE external_ref = ? LIMIT 2", (typed,)
         ).fetchall()
         if len(exact) == 1:
             return [exact[0][0]]
