@@ -93,13 +93,17 @@ def render_rows(app: App, rows: Iterable[sqlite3.Row], as_json: bool, as_csv: bo
     for problem in app.store.index.problems:
         click.echo(printable(f"sdesk: warning: {problem.message} (skipped)"), err=True)
     data: Iterable[dict[str, Any]]
-    if as_json or as_csv:  # scripts: full IDs, plain times, each row written as it is read
-        if as_json:  # the ticket's summary, schema 2 (docs/json.md)
-            from sdesk.core.ticketjson import summary
+    if as_json:  # the ticket's summary, schema 2 (docs/json.md), as it is read
+        from sdesk.core.render import write_json_rows
+        from sdesk.core.ticketjson import summary_text
+        from sdesk.store import queries
 
-            data = (summary(r, tz) for r in rows)
-        else:
-            data = (view(r, tz) for r in rows)
+        index = app.store.index
+        # rows: queries' `summary=True` rows (summary_sql)
+        write_json_rows(map(summary_text(tz, lambda tid: queries.summary_row(index, tid)), rows))
+        return
+    if as_csv:  # scripts: full IDs, plain times, each row written as it is read
+        data = (view(r, tz) for r in rows)
     else:  # people: short IDs, time left, colour on a terminal (a table holds its rows)
         rows = list(rows)
         now, colour = app.now, use_colour()
@@ -168,7 +172,7 @@ def list_tickets(app: App, team: str | None, status: tuple[str, ...],
         flags=flags,
         # an empty --since is a bad date, not "no filter"
         since=None if since is None else parse_when(since, app.store.tz, "--since").timestamp())
-    rows = queries.tickets_streamed(app.store.index, which, sort, limit)
+    rows = queries.tickets_streamed(app.store.index, which, sort, limit, summary=as_json)
     render_rows(app, rows, as_json, as_csv, fmt, wide)
 
 
@@ -190,5 +194,5 @@ def queue(app: App, team: str | None, limit: int | None, wide: bool, as_json: bo
     from sdesk.store import queries
 
     name = team_filter(app.store, team) if team is not None else ""
-    rows = queries.queue_streamed(app.store.index, name, limit)
+    rows = queries.queue_streamed(app.store.index, name, limit, summary=as_json)
     render_rows(app, rows, as_json, as_csv, fmt, wide)

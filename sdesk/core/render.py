@@ -28,6 +28,7 @@ _UNSAFE_TAB = re.compile("[\t" + _UNSAFE.pattern[1:])
 _FORMULA = re.compile(r"[=+\-@\t\r]")
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 RAW_KEY = "sdesk.raw_csv"
+JSON_ROWS_HELD = 256  # rows of a JSON array written at once (write_json_rows)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -101,17 +102,11 @@ def emit(
 
         from sdesk.core.ticketjson import SCHEMA_VERSION
 
-        out = sys.stdout
-        lead = "[\n"
         # One encoder for every row: json.dumps with options builds a new one per call.
         encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
-        for row in rows:
-            if "schema_version" not in row:  # every row of a top-level array (docs/json.md)
-                row = {"schema_version": SCHEMA_VERSION, **row}
-            out.write(lead + encode(row))
-            lead = ",\n"
-        out.write("[]\n" if lead == "[\n" else "\n]\n")
-        out.flush()
+        write_json_rows(encode(row if "schema_version" in row else  # every row of a top-level
+                               {"schema_version": SCHEMA_VERSION, **row})  # array (docs/json.md)
+                        for row in rows)
         return
     if as_csv:
         raw = raw_csv()  # --raw: exactly as stored
@@ -131,6 +126,25 @@ def emit(
         from sdesk.core import pager
 
         pager.echo(text, no_pager)
+
+
+def write_json_rows(texts: Iterable[str]) -> None:
+    """A JSON array on stdout, one element per line, from each element's JSON text as it
+    comes (`emit`'s rows, or `list --json`'s rows as sdesk.core.ticketjson.summary_text writes
+    them). Written JSON_ROWS_HELD rows at a time: one write per row costs a system call each when
+    stdout is unbuffered (PYTHONUNBUFFERED), and memory still does not grow with the rows."""
+    out = sys.stdout
+    chunk: list[str] = []
+    lead = "[\n"
+    for text in texts:
+        chunk.append(lead + text)
+        lead = ",\n"
+        if len(chunk) == JSON_ROWS_HELD:
+            out.write("".join(chunk))
+            chunk.clear()
+    chunk.append("[]\n" if lead == "[\n" else "\n]\n")
+    out.write("".join(chunk))
+    out.flush()
 
 
 def json_text(value: Any, *, indent: int | None = 2) -> str:

@@ -568,13 +568,19 @@ class Index:
         return self.db.execute(sql, tuple(params)).fetchall()
 
     def stream(self, where: str = "1", params: Sequence[Any] = (), order: str = "id",
-               limit: int | None = None, columns: str = "*") -> Iterator[sqlite3.Row]:
+               limit: int | None = None, columns: str = "*", tuples: bool = False
+               ) -> Iterator[sqlite3.Row]:
         """`select`, one row at a time from SQLite's cursor: for output written as it is read
-        (list --json/--csv, export), whose memory must not grow with the number of rows."""
+        (list --json/--csv, export), whose memory must not grow with the number of rows.
+        `tuples`: plain tuples in `columns` order instead of rows by name (half the cost of
+        taking a sqlite3.Row apart, for list --json)."""
         sql = f"SELECT {columns} FROM tickets WHERE {where} ORDER BY {order}"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        yield from self.db.execute(sql, tuple(params))
+        cursor = self.db.cursor()
+        if tuples:
+            cursor.row_factory = None
+        yield from cursor.execute(sql, tuple(params))
 
     def iter_rows(self, where: str = "1", params: Sequence[Any] = ()) -> Iterator[sqlite3.Row]:
         yield from self.db.execute(f"SELECT * FROM tickets WHERE {where}", tuple(params))

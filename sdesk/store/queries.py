@@ -156,10 +156,110 @@ def tickets(index: Index, which: TicketFilter, sort: str = "id",
 
 
 def tickets_streamed(index: Index, which: TicketFilter, sort: str = "id",
-                     limit: int | None = None) -> Iterator[sqlite3.Row]:
-    """`tickets`, one row at a time as SQLite reads it (list --json/--csv: memory flat)."""
+                     limit: int | None = None, summary: bool = False) -> Iterator[sqlite3.Row]:
+    """`tickets`, one row at a time as SQLite reads it (list --json/--csv: memory flat).
+    `summary`: plain tuples of sdesk.core.ticketjson.SUMMARY_COLUMNS (list --json)."""
     where, params = which.sql()
-    return index.stream(where, params, order=SORTS[sort], limit=limit)
+    return index.stream(where, params, order=SORTS[sort], limit=limit, **_summary(summary))
+
+
+def _summary(wanted: bool) -> dict[str, Any]:
+    """`Index.stream`'s arguments for rows as JSON summaries are made of (or for full rows)."""
+    return {"columns": summary_sql(), "tuples": True} if wanted else {}
+
+
+def summary_row(index: Index, ticket_id: str) -> tuple[Any, ...]:
+    """One ticket's index values in sdesk.core.ticketjson.SUMMARY_COLUMNS order, for a row
+    `summary_sql` could not write."""
+    from sdesk.core.ticketjson import SUMMARY_COLUMNS
+
+    rows = index.stream("id = ?", (ticket_id,), columns=", ".join(SUMMARY_COLUMNS), tuples=True)
+    return tuple(next(rows))
+
+
+# A value of a type the index never writes there becomes UNUSUAL, a character json's encoder
+# never leaves raw: sdesk.core.ticketjson.summary_text writes such a row from summary_row.
+UNUSUAL = "char(1)"
+
+
+def _text(c: str) -> str:  # a JSON string, as json's encoder writes it (same escapes)
+    return (f"CASE typeof({c}) WHEN 'text' THEN json_quote({c}) WHEN 'null' THEN 'null' "
+            f"ELSE {UNUSUAL} END")
+
+
+def _int(c: str) -> str:
+    return f"CASE typeof({c}) WHEN 'integer' THEN {c} WHEN 'null' THEN 'null' ELSE {UNUSUAL} END"
+
+
+def _bool(c: str, null: str = "'false'") -> str:  # Python's bool(value); NULL -> `null`
+    return (f"CASE typeof({c}) WHEN 'integer' THEN CASE WHEN {c} != 0 THEN 'true' "
+            f"ELSE 'false' END WHEN 'null' THEN {null} ELSE {UNUSUAL} END")
+
+
+def _words(c: str) -> str:
+    """A space-separated list as a JSON array of its words, when its words are printable ASCII
+    without quote or backslash and single spaces part them (else UNUSUAL: Python writes it)."""
+    return (f"CASE WHEN {c} IS NULL OR {c} = '' THEN '[]' WHEN typeof({c}) = 'text' AND {c} "
+            f"NOT GLOB '*[^]!#-[^-~ ]*' AND {c} NOT GLOB ' *' AND {c} NOT GLOB '* ' AND "
+            f"instr({c}, '  ') = 0 THEN '[\"' || replace({c}, ' ', '\", \"') || '\"]' "
+            f"ELSE {UNUSUAL} END")
+
+
+def summary_sql() -> str:
+    """The columns SQLite selects for `list --json`'s rows: the JSON text of each ticket's
+    summary (sdesk.core.ticketjson.summary) but for its times and floats, which Python writes
+    (sdesk.core.ticketjson.summary_text puts the pieces together). Strings through SQLite's
+    json_quote, which escapes exactly as json's encoder does with ensure_ascii=False (checked
+    for every code point by tests/test_json_rows.py). A value of a type the index never writes
+    makes its piece NULL, and Python writes that row from `summary_row`. Columns: id, text
+    before effort_hours, effort, text up to opened_at, the 8 times of ticketjson.TIMES, text
+    up to csat's time, whether there is a CSAT, its time, text up to held_seconds,
+    held_seconds, last_public_at, the rest."""
+    from sdesk.core.ticketjson import SCHEMA_VERSION, TIMES
+
+    def join(*parts: str) -> str:
+        """The parts as one printf (one string built, where || copies the row at each step):
+        literals into its format, the rest as its arguments."""
+        form = "".join(p[1:-1].replace("%", "%%") if p[0] == "'" else "%s" for p in parts)
+        args = [p for p in parts if p[0] != "'"]
+        return f"printf('{form}', {', '.join(args)})"
+
+    fields = ("id", "type", "title", "status")
+    head = [f"'{{\"schema_version\": {SCHEMA_VERSION}, '"]
+    for f in fields:
+        head += [f"'\"{f}\": '", _text(f), "', '"]
+    head += ["'\"open\": '", _bool("open")]
+    for f in ("priority", "impact", "urgency"):
+        head += [f"', \"{f}\": '", _int(f)]
+    for f in ("channel", "team", "assignee"):
+        head += [f"', \"{f}\": '", _text(f)]
+    head += ["', \"vip\": '", _bool("vip"), "', \"requester\": {\"name\": '",
+             _text("requester_name"), "', \"email\": '", _text("requester_email"),
+             "', \"agency\": '", _text("agency"), "'}'"]
+    for f in ("service", "category", "software", "location"):
+        head += [f"', \"{f}\": '", _text(f)]
+    head += ["', \"remote\": '", _bool("remote"), "', \"skills\": '", _words("skills"),
+             "', \"requested_technician\": '", _text("requested_technician"),
+             "', \"effort_hours\": '"]
+    middle = ["', \"tier\": '", _int("tier"), "', \"parent\": '", _text("parent"),
+              "', \"duplicate_of\": '", _text("duplicate_of")]
+    for f in ("related", "kb", "flags"):
+        middle += [f"', \"{f}\": '", _words(f)]
+    middle += ["', \"external_ref\": '", _text("external_ref"), "', \"message_ids\": '",
+               _words("message_ids"), "', \"reopens\": '", _int("reopens"),
+               "', \"reassignments\": '", _int("reassignments"), "', \"opened_at\": '"]
+    resolution = ("CASE WHEN first_contact IS NULL THEN 'null' ELSE '{\"code\": ' || ("
+                  + _text("resolution_code") + ") || ', \"first_contact\": ' || ("
+                  + _bool("first_contact") + ") || '}' END")
+    csat = ("CASE WHEN csat_score IS NULL THEN 'null' ELSE '{\"score\": ' || ("
+            + _int("csat_score") + ") || ', \"at\": ' END")
+    after = ["', \"resolution\": '", resolution, "', \"csat\": '", csat]
+    hold = ["', \"on_hold\": '", _bool("on_hold"), "', \"held_seconds\": '"]
+    tail = ["', \"journal_count\": '", _int("journal_count"), "', \"sla_met\": '",
+            _bool("sla_met", "'null'"), "'}'"]
+    return ", ".join(["id", join(*head), "effort", join(*middle), *TIMES, join(*after),
+                      "csat_score IS NOT NULL", "csat_at", join(*hold), "held_seconds",
+                      "last_public_at", join(*tail)])
 
 
 def ticket_ids_streamed(index: Index, which: TicketFilter, sort: str = "opened") -> Iterator[str]:
@@ -187,11 +287,11 @@ def queue(index: Index, team: str = "", limit: int | None = None) -> list[sqlite
     return index.select(where, params, order=QUEUE_ORDER, limit=limit)
 
 
-def queue_streamed(index: Index, team: str = "",
-                   limit: int | None = None) -> Iterator[sqlite3.Row]:
-    """`queue`, one row at a time as SQLite reads it."""
+def queue_streamed(index: Index, team: str = "", limit: int | None = None,
+                   summary: bool = False) -> Iterator[sqlite3.Row]:
+    """`queue`, one row at a time as SQLite reads it (`summary` as for `tickets_streamed`)."""
     where, params = in_team(IN_QUEUE, [], team)
-    return index.stream(where, params, order=QUEUE_ORDER, limit=limit)
+    return index.stream(where, params, order=QUEUE_ORDER, limit=limit, **_summary(summary))
 
 
 def stale(index: Index, before: float, team: str = "") -> list[sqlite3.Row]:
