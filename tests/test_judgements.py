@@ -1,4 +1,5 @@
-"""The judgements' evidence, case by case (sdesk/judgements.py, sdesk/lexicon.py): what each
+"""The judgements' evidence, case by case (sdesk/procedures/judgements.py, two_problems.py,
+request_kind.py, on_site.py, priority_fit.py, lexicon.py): what each
 rule reads in a text. The corpus (tests/test_corpus.py) measures how often they are right."""
 
 from __future__ import annotations
@@ -8,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from sdesk.core.reference import Reference, load_reference
-from sdesk.procedures.judgements import on_site, one_person, request_kind, similarity
+from sdesk.procedures.judgements import one_person, similarity
 from sdesk.procedures.lexicon import FAIL, lexicon, words
+from sdesk.procedures.on_site import on_site
 from sdesk.procedures.priority_fit import priority_fit
+from sdesk.procedures.request_kind import request_kind
 from sdesk.procedures.similarity import TriageSettings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -178,7 +181,7 @@ def test_one_person_matches_a_text_that_names_no_service(ref: Reference) -> None
 ])
 def test_two_problems_joined_by_and_plus_or_ampersand(ref: Reference, title: str,
                                                        two: bool) -> None:
-    from sdesk.procedures.judgements import problems
+    from sdesk.procedures.two_problems import problems
 
     assert problems(title, ref).two_or_more is two
 
@@ -257,7 +260,7 @@ def test_on_site_from_what_only_hands_fix(title: str, found: bool) -> None:
     ("outlook slow and also out of office", False),
 ])
 def test_two_clauses_each_with_its_own_failure(ref: Reference, title: str, two: bool) -> None:
-    from sdesk.procedures.judgements import problems
+    from sdesk.procedures.two_problems import problems
 
     assert problems(title, ref).two_or_more is two
 

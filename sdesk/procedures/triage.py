@@ -21,14 +21,15 @@ from typing import Any
 from sdesk.core import sla
 from sdesk.core.model import Resolution, Ticket, journal_entry
 from sdesk.core.reference import Reference, Team
-from sdesk.procedures.judgements import on_site, problems
 from sdesk.procedures.lexicon import Words, words
+from sdesk.procedures.on_site import on_site
 from sdesk.procedures.pair_model import Text
 from sdesk.procedures.plan import AddEntry, Finding, Notify, Plan, SetField, reassignment, set_field
 from sdesk.procedures.priority_fit import priority_fit
 from sdesk.procedures.proposals import flag, group_key, settled
 from sdesk.procedures.relations import Peer, parent_case
 from sdesk.procedures.similarity import PeerView, TriageSettings, pair_match, trend_scores
+from sdesk.procedures.two_problems import problems
 
 I1 = "incident-1 agency and service supported"
 I2 = "incident-2 priority matches SLA chart"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sdesk.procedures.judgements import Kind, request_kind, software_named
+from sdesk.procedures.request_kind import Kind, request_kind, software_named
 
 if TYPE_CHECKING:
     from sdesk.procedures.triage import _Draft

@@ -1,0 +1,35 @@
+"""On site or remote: the words that say the work needs someone at the desk (no power,
+cabling, install at the desk...). Pure; triage proposes on-site for the dispatcher to confirm.
+The figures: docs/triage.md, "Measured".
+"""
+
+from __future__ import annotations
+
+import re
+
+_ON_SITE = re.compile(
+    r"\b(no power|(wont|won't|doesn't|doesnt|will not|not) (turn on|turn back on|power|boot|wake|"
+    r"start)|turn (back )?on|beep\w*|"
+    r"cable|cabling|jack|drops? run|run \d+ (network )?drops?|at (my |the |his |her )?desk|cube|"
+    r"cubicle|move (my|the|our|\d+)|projector|bulb|"
+    r"speakerphone|no signal|tv\b|jam|jammed|jamming|noise|grinding|(clicking|grinding) (noise|sound)|"
+    r"cracked|flicker\w*|swollen|bulging|puffed|"
+    r"(screen|monitor|display) (is )?blank|blank (screen|pages)|dial tone|display broken|"
+    r"(monitor|desk phone|phone|laptop|pc|computer) (is )?(still )?(dead|broken|not working)|"
+    r"mouse stopped|power (outage|blip|surge|failure)|network closet|smoke|"
+    r"burning smell|spilled|spill|surplus|pick up|paper|"
+    # what only hands fix: a picture gone black, bad prints, swelling, someone asked to come
+    r"(goes|going|went|keeps going|gone) black|black(s|ing)? out|"
+    r"prints? (streak\w*|crooked|faded|smudg\w*|lines|blotch\w*|ghost\w*)|streak\w*|smudg\w*|"
+    r"swell\w*|"
+    r"(someone|somebody|a tech|technician) (here|to come|come (by|out|over)|on ?site|in person)|"
+    r"on ?site|in person|"
+    r"(set ?up|setup|hook up|install) (a |the |my |our |new )*(desk phone|phone|printer|monitor|"
+    r"dock\w*|docking station|pc|computer|workstation|scanner|tv|projector)s?)\b", re.IGNORECASE)
+
+
+def on_site(title: str, description: str) -> str:
+    """The words that say the work needs someone on site (no power, cabling, install at the
+    desk, a jam, a broken screen...), or "" when the text does not say so."""
+    found = _ON_SITE.search(f"{title}\n{description}")
+    return found.group(0) if found else ""

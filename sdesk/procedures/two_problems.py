@@ -1,0 +1,123 @@
+"""One problem or two (incident-4): two distinct problems need two clauses that each name a
+problem; one clause naming a device and a service ("Laptop can't connect to VPN") is one
+problem. Pure; triage proposes a split with the clauses as evidence. The figures that chose
+the rules: docs/triage.md, "Measured".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sdesk.core.reference import Reference
+from sdesk.procedures.lexicon import (
+    FAIL,
+    NEGATIONS,
+    PROBLEM_WORDS,
+    SYMPTOMS,
+    Words,
+    services_named,
+    stem,
+    words,
+)
+
+_STRONG = re.compile(r"[.;!?]+\s+|\s+-\s+")
+_JOIN = re.compile(r",\s*(?:and\s+)?(?:also|separately|plus)?\s*|\s+and\s+also\s+|\s+also\s+"
+                   r"|\s+plus\s+|\s*[+&]\s*|\s+and\s+", re.IGNORECASE)
+
+
+def _clauses(title: str, ref: Reference) -> list[tuple[str, str]]:
+    """(clause, what it is about) for the clauses of a title that each name a subject and a
+    problem: sentences first, then joins ("and also", "plus", ", and my ...") when at least
+    two of the joined pieces name a problem of their own ("VPN also not connecting" stays one
+    clause). A clause is about the service it names; a joined piece naming none is about its
+    own subject ("my badge wont open the door": the badge), when it says something fails."""
+    out: list[tuple[str, str]] = []
+    for sentence in _STRONG.split(title):
+        pieces = [(p.strip(), words(p, ref)) for p in _JOIN.split(sentence) if p and p.strip()]
+        named = [(p, about) for p, w in pieces if (about := _about(p, w, ref))]
+        if len(named) >= 2:
+            out.extend(named)
+        elif sentence.strip():
+            whole = words(sentence, ref)
+            if _is_problem(whole, ref):
+                out.append((sentence.strip(), _main_service(services_named(whole, ref), whole)))
+    return out
+
+
+_SUBJECT = re.compile(r"\b(?:my|the|our|his|her)\s+([a-z]{3,})", re.IGNORECASE)
+
+
+def _about(piece: str, w: Words, ref: Reference) -> str:
+    """What a joined piece is a problem of: its service, else its own subject ("my badge")
+    when the piece says something fails; "" when it names no problem."""
+    if _is_problem(w, ref):
+        return _main_service(services_named(w, ref), w)
+    subject = _SUBJECT.search(piece)
+    if subject and (FAIL in w.tokens or any(word in NEGATIONS for word in w.raw)):
+        return "~" + stem(subject.group(1).lower())
+    return ""
+
+
+def _is_problem(w: Words, ref: Reference) -> bool:
+    return bool(services_named(w, ref)) and _names_problem(w)
+
+
+@dataclass(frozen=True)
+class Problems:
+    """The problems a title names: one per clause that names a service and says what is wrong,
+    merged when they are the same service."""
+
+    services: tuple[str, ...]  # distinct services named by problem clauses, in order
+    clauses: tuple[str, ...]  # the clauses that name a problem
+
+    @property
+    def two_or_more(self) -> bool:
+        return len(self.services) >= 2
+
+
+def problems(title: str, ref: Reference) -> Problems:
+    """One problem or two: two distinct problems need two clauses that each name a service (its
+    catalogue words, or a product) and a problem word; "VPN and Email both down" (two services
+    of different teams sharing one "both ... down") counts too. "Laptop can't connect to VPN" is
+    one clause, so one problem."""
+    found: list[str] = []
+    clauses: list[str] = []
+    for part, service in _clauses(title, ref):
+        clauses.append(part)
+        if service not in found:
+            found.append(service)
+    if len(found) < 2 and re.search(r"\bboth\b", title, re.IGNORECASE):
+        named = services_named(words(title, ref), ref)
+        teams = {t.name for s in named.values() for t in ref.teams_for_service(s)}
+        if len(teams) >= 2:
+            return Problems(tuple(dict.fromkeys(named.values())), (title,))
+    return Problems(tuple(found), tuple(clauses))
+
+
+_OUT_OF = re.compile(r"\bout of\b")  # "out of toner", "out of paper": something is needed
+
+
+def _names_problem(w: Words) -> bool:
+    """Whether the words say something is wrong or wanted: a failure word, a symptom (also
+    inside a phrase: "locked out"), or a problem word ("need", "crash", "full")."""
+    return (FAIL in w.tokens or bool(w.specifiers.get("symptom"))
+            or any(word in PROBLEM_WORDS or word in NEGATIONS for word in (*w.raw, *w.tokens))
+            or bool(_OUT_OF.search(" ".join(w.raw)))
+            or any(part in SYMPTOMS for part in w.parts))
+
+
+def _main_service(named: dict[str, str], w: Words) -> str:
+    """Of the services a clause names, the one it is about: a product or a software-ish word
+    names its own; else the last named (the object after "to"/"on": laptop ... VPN)."""
+    ordered = [named[t] for t in sorted(named, key=lambda t: _position(t, w))]
+    return ordered[-1]
+
+
+def _position(token: str, w: Words) -> int:
+    for i, word in enumerate(w.raw):
+        if word.startswith(token) or token.startswith(word):
+            return i
+    return len(w.raw)
+
+
