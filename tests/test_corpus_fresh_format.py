@@ -1,11 +1,14 @@
-"""The held-out corpora tests/corpus/fresh*.txt keep tickets.txt's format.
+"""The blind-written corpora tests/corpus/fresh*.txt keep tickets.txt's format.
 
-All were written blind (see their headers) as test sets nobody tunes on; fresh2.txt is a second
-one, by another writer, written after fresh.txt's figures had been seen; fresh3.txt and fresh4.txt a third and
-fourth, by two writers who saw neither the judgement code nor any other corpus. This test only checks
-their shape: six fields a line, known labels, keys that cannot meet tickets.txt's (nor each
-other's), and the minimum number of positive examples per judgement (issue 11, point 5) so that
-recall can be measured. It parses the files itself and does not import tests/corpus/measure.py.
+Each was written blind (see their headers) by its own writer: fresh.txt first, fresh2.txt by
+another writer after fresh.txt's figures had been seen, fresh3.txt and fresh4.txt by two writers
+who saw neither the judgement code nor any other corpus. All four were measured once held out
+and are tuning data now (tests/test_corpus.py); the format still matters, because
+leave-one-writer-out keeps each file a writer apart. This test only checks their shape: six
+fields a line, known labels, keys that cannot meet tickets.txt's (nor each other's), and the
+minimum number of positive examples per judgement (issue 11, point 5) so that recall can be
+measured. It parses the files itself and does not import tests/corpus/measure.py. It names its
+files one by one (no glob): a new blind file is added here by whoever may read it.
 """
 
 from __future__ import annotations
