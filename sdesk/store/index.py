@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sdesk import git
-from sdesk.core import fastread, ids
+from sdesk.core import ids
 from sdesk.core.errors import SdeskError
 from sdesk.core.model import Ticket, from_document, loads
 from sdesk.core.untrusted import MAX_FILE_BYTES, link_in
@@ -761,11 +761,7 @@ def read_file(root: str, rel: str, now_ns: int, known_sha: str = "") -> FileRead
     if known_sha == sha:
         return FileRead(rel, None, book)
     try:
-        text = data.decode("utf-8")
-        try:
-            ticket = from_document(fastread.loads(text), rel)
-        except fastread.Unusual:  # outside the layout sdesk writes: the full TOML parser
-            ticket = loads(text, rel)
+        ticket = parse_ticket(data.decode("utf-8"), rel)
     except SdeskError as exc:
         return FileRead(rel, book=book, problem=exc.message)
     except UnicodeDecodeError as exc:
@@ -783,6 +779,37 @@ def read_file(root: str, rel: str, now_ns: int, known_sha: str = "") -> FileRead
     values = row_of(ticket)
     values.update(book)
     return FileRead(rel, values, book)
+
+
+# What TOML 1.1 reads and TOML 1.0 (tomllib, what `show` and `check` read with) refuses: a
+# backslash (\\e and \\xHH escapes), an inline table (over several lines, a trailing comma) and
+# a BOM (found by `in`), and a time without its seconds: a colon and two digits, two digits
+# before it, and no colon, sign or digit before those or after them (a regex led by its colon:
+# ~4 µs a ticket).
+_NO_SECONDS = r":[0-9]{2}(?![:0-9])(?<=[0-9]{2}:[0-9]{2})(?<![-+:0-9][0-9]{2}:[0-9]{2})"
+
+
+def parse_ticket(text: str, rel: str) -> Ticket:
+    """The ticket of one file's text, for the index; SdeskError (one line naming `rel`) as
+    model.loads. rtoml (Rust) parses a ticket in ~25 µs where sdesk.core.fastread takes ~55 and
+    tomllib ~245 (docs/performance.md, "Cold rebuild"). It reads TOML 1.1, so a text that could
+    hold what only TOML 1.1 allows (above), or that rtoml refuses, is read as `show`
+    reads it (fastread, then tomllib): a broken file is the same problem, with the same line,
+    whichever way it went. For every other text rtoml's document equals tomllib's
+    (tests/test_index_fastread.py)."""
+    import re  # compiled once, on the first file (re's cache), not at import
+
+    if not ("\\" in text or "{" in text or "\ufeff" in text
+            or re.search(_NO_SECONDS, text)):
+        import rtoml
+
+        try:
+            document = rtoml.loads(text)
+        except rtoml.TomlParsingError:
+            pass
+        else:
+            return from_document(document, rel)
+    return loads(text, rel)
 
 
 def _book(rel: str, st: os.stat_result, sha: str, now_ns: int) -> dict[str, Any]:
