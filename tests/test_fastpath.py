@@ -1,10 +1,11 @@
-"""The start-up fast path (sdesk/launch.py): `sdesk show ID` without click.
+"""The start-up fast path (sdesk/launch.py): `show`, `list` and `queue` without click.
 
 Two promises, both checked here with real processes on a real store:
-- its grammar is what the click commands declare (a new option fails this file until the fast
-  path learns it or hands it over);
-- for every argv it either prints exactly what click's path prints (stdout, stderr, exit code)
-  or hands over to click before printing anything.
+- its grammar is what the click commands declare (a new option, or a changed choice, fails this
+  file until the fast path learns it or hands it over);
+- for every argv it either prints exactly what click's path prints (stdout, stderr, exit code),
+  to a pipe and to a terminal (colour, the pager), or hands over to click before printing
+  anything.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import click
 import pytest
 
 from sdesk.cli import cli
+from sdesk.commands.listing import list_tickets, queue
 from sdesk.commands.show import show
-from sdesk.launch import ARGUMENTS, GRAMMAR, HANDED_OVER, parse
+from sdesk.launch import ALIASES, ARGUMENTS, CHOICES, FLAG, GRAMMAR, HANDED_OVER, MANY, VALUE, parse
 from tests.conftest import NOW, Desk
 
 # click's path, as the console script ran before sdesk/launch.py existed.
@@ -32,26 +34,68 @@ FAST = ("import sys; sys.argv[0] = 'sdesk'; from sdesk import launch\n"
         "sys.exit(code)")
 
 
-def _declared(command: click.Command) -> dict[str, bool]:
-    """Every option string the command declares (help included) -> whether it takes a value."""
-    out: dict[str, bool] = {}
+COMMANDS: dict[str, click.Command] = {"": cli, "show": show, "list": list_tickets, "queue": queue}
+
+
+def _declared(command: click.Command) -> dict[str, tuple[str, str]]:
+    """Every option string the command declares (help included) -> (its first long name, its
+    kind as sdesk.launch names it)."""
+    out: dict[str, tuple[str, str]] = {}
     for param in command.get_params(click.Context(command)):
         if isinstance(param, click.Option):
+            long = next(o for o in param.opts if o.startswith("--"))
+            kind = FLAG if param.is_flag else MANY if param.multiple else VALUE
             for name in (*param.opts, *param.secondary_opts):
-                out[name] = not param.is_flag
+                out[name] = (long, kind)
     return out
 
 
 def test_the_grammar_is_what_the_click_commands_declare() -> None:
-    for name, command in (("", cli), ("show", show)):
+    assert set(GRAMMAR) == set(COMMANDS) == set(HANDED_OVER) == {"", *ARGUMENTS}
+    for name, command in COMMANDS.items():
         declared = _declared(command)
-        assert {o: v for o, v in declared.items() if o not in HANDED_OVER} == GRAMMAR[name]
-        assert set(declared) <= set(GRAMMAR[name]) | set(HANDED_OVER)
-    arguments = [p for p in show.params if isinstance(p, click.Argument)]
-    assert [(a.name, a.nargs, a.required) for a in arguments] == [("ticket_id", 1, True)]
-    assert ARGUMENTS == {"show": 1} and set(GRAMMAR) == {"", "show"}
+        aliases = ALIASES.get(name, {})
+        known = {o: kind for o, (_, kind) in declared.items()
+                 if o not in HANDED_OVER[name] and o not in aliases}
+        assert known == GRAMMAR[name], name
+        # every declared option is known or handed over (-h: the group's help name for all)
+        assert set(declared) <= set(GRAMMAR[name]) | set(HANDED_OVER[name]) | set(aliases), name
+        assert "--help" in declared and set(HANDED_OVER[name]) - {"-h"} <= set(declared), name
+        assert {a: declared[a][0] for a in aliases} == aliases, name
+        arguments = [(a.name, a.nargs, a.required) for a in command.params
+                     if isinstance(a, click.Argument)]
+        assert len(arguments) == ARGUMENTS.get(name, 0), name
+    assert [(a.name, a.nargs, a.required) for a in show.params
+            if isinstance(a, click.Argument)] == [("ticket_id", 1, True)]
     now = next(p for p in cli.params if p.name == "now_text")
     assert now.envvar == "SDESK_NOW"  # the fast path reads the same variable
+
+
+def test_the_choices_are_what_the_click_commands_accept() -> None:
+    for command in (list_tickets, queue):
+        for param in command.params:
+            if not isinstance(param, click.Option):
+                continue
+            name = next(o for o in param.opts if o.startswith("--"))
+            if name not in GRAMMAR[command.name or ""]:
+                continue
+            if isinstance(param.type, click.Choice):
+                assert tuple(param.type.choices) == CHOICES[name], name
+                assert param.type.case_sensitive, name
+            elif isinstance(param.type, click.IntRange):
+                low, high = param.type.min, param.type.max
+                if name == "--limit":
+                    assert (low, high, param.type.min_open) == (1, None, False)
+                else:
+                    assert CHOICES[name] == tuple(str(n) for n in range(low, high + 1)), name
+            else:
+                assert param.type == click.STRING or param.is_flag, name
+                assert name not in CHOICES, name
+            # no default the fast path would have to know, but --sort's
+            defaults = command.make_context(command.name, []).params
+            assert defaults[param.name or ""] in (None, False, (), "opened"), name
+    sort = next(p for p in list_tickets.params if p.name == "sort")
+    assert sort.default == "opened"  # the fast path's default
 
 
 @pytest.mark.parametrize("argv, parsed", [
@@ -59,11 +103,27 @@ def test_the_grammar_is_what_the_click_commands_declare() -> None:
     (["--store", "S", "show", "X"], ("show", {"--store": "S"}, ["X"])),
     (["--store=S", "--no-pager", "show", "X"], ("show", {"--store": "S", "--no-pager": ""}, ["X"])),
     (["--now=2026-11-23T09:00", "show", "X"], ("show", {"--now": "2026-11-23T09:00"}, ["X"])),
+    (["list"], ("list", {}, [])),
+    (["list", "-n", "5", "--status", "new", "--status=assigned", "-w", "--json"],
+     ("list", {"--limit": "5", "--status": ["new", "assigned"], "--wide": "", "--json": ""}, [])),
+    (["queue", "--team", "IS-Service Desk", "--limit=50"],
+     ("queue", {"--team": "IS-Service Desk", "--limit": "50"}, [])),
+    (["list", "--priority", "1", "--priority", "4", "--vip", "--overdue"],
+     ("list", {"--priority": ["1", "4"], "--vip": "", "--overdue": ""}, [])),
     (["show"], None), (["show", "X", "Y"], None), (["show", "--json", "X"], None),
     (["show", "X", "--store", "S"], None), (["--store", "S", "--store", "T", "show", "X"], None),
     (["--store", "--now", "show", "X"], None), (["--no-pager=1", "show", "X"], None),
-    (["--store"], None), (["list"], None), (["", "X"], None), (["--version"], None),
+    (["--store"], None), (["", "X"], None), (["--version"], None),
     (["show", "-h"], None), (["show", "--", "X"], None), (["--actor", "dana", "show", "X"], None),
+    (["list", "X"], None), (["list", "--status", "New"], None), (["list", "--priority", "5"], None),
+    (["list", "-n", "0"], None), (["list", "-n5"], None), (["list", "-n=5"], None),
+    (["list", "--limit", "x"], None), (["list", "--limit", "٣"], None), (["list", "-wn", "5"], None),
+    (["list", "--team", "A", "--team", "B"], None), (["list", "--csv"], None),
+    (["list", "--assignee", "@me"], None), (["list", "--since", "today"], None),
+    (["list", "--fmt", "plain"], None), (["list", "--text", "-x"], None), (["list", "--"], None),
+    (["list", "--sort", "opened_at"], None), (["queue", "--status", "new"], None),
+    (["queue", "--team"], None), (["list", "--vip=1"], None), (["list", "--help"], None),
+    (["list", "--stat", "new"], None), (["--no-pager", "list", "--no-pager"], None),
 ])
 def test_argv_outside_the_grammar_goes_to_click(argv: list[str], parsed: object) -> None:
     assert parse(argv) == parsed
@@ -110,7 +170,39 @@ def _matrix(ids: list[str]) -> list[tuple[list[str], dict[str, str], bool]]:
         (["show", a], {"SDESK_NOW": "yesterday"}, False), (["--store", "/nowhere", "show", a], when, False),
         (["--actor", "nobody@x", "show", a], when, False), (["--version"], when, False),
         (["show", a], {**when, "_SDESK_COMPLETE": "bash_complete"}, False),
+        *_list_matrix(when),
     ]
+
+
+def _list_matrix(when: dict[str, str]) -> list[tuple[list[str], dict[str, str], bool]]:
+    """`list` and `queue`: options, empty results, JSON, errors, exit codes."""
+    later = {"SDESK_NOW": "2027-01-05T09:00:00-06:00"}  # everything open is overdue
+    answered = [
+        ["list"], ["list", "--all"], ["list", "--json"], ["list", "--all", "--json"],
+        ["list", "-w"], ["list", "--wide", "--all", "-n", "2"], ["list", "--status", "resolved"],
+        ["list", "--status", "on-hold", "--status", "new", "--json"], ["list", "--type", "incident"],
+        ["list", "--vip"], ["list", "--overdue"], ["list", "--priority", "3", "--priority", "2"],
+        ["list", "--unassigned", "--sort", "priority"], ["list", "--text", "PRINTER jams"],
+        ["list", "--requester", "CIO@omes.ok.gov", "--all"], ["list", "--flag", "proposed"],
+        ["list", "--sort", "updated", "-n", "1", "--json"], ["list", "--team", "is-service desk"],
+        ["list", "--status", "closed"], ["list", "--status", "closed", "--json"],
+        ["list", "--text", ""], ["list", "--requester", ""], ["list", "--sort=resolve-by"],
+        ["queue"], ["queue", "--json"], ["queue", "-w", "-n", "1"],
+        ["queue", "--team", "IS-Service Desk", "--limit", "1"], ["--no-pager", "queue"],
+        ["--store", ".", "list", "--all", "-w"],
+    ]
+    handed = [
+        ["list", "--team", "Nobody"], ["list", "--team", ""], ["list", "--flag", "a b"],
+        ["list", "--status", "bogus"], ["list", "-n", "0"], ["list", "--csv"],
+        ["list", "--json", "--csv"], ["list", "--assignee", "@me"], ["list", "--since", "yesterday"],
+        ["list", "--fmt", "grid"], ["queue", "--help"], ["queue", "--team", "Nope"],
+        ["list", "extra"], ["list", "--limit"], ["queue", "--status", "new"], ["list", "-n5"],
+        ["list", "--agency", "omes"], ["list", "--raw", "--csv"], ["--actor", "x", "list"],
+    ]
+    return ([(argv, when, True) for argv in answered]
+            + [(["--now", "2027-01-05T09:00", *argv], {}, True) for argv in answered[:12]]
+            + [(argv, later, True) for argv in (["list", "--overdue"], ["queue", "-w"])]
+            + [(argv, when, False) for argv in handed])
 
 
 def test_both_paths_print_the_same_bytes_and_exit_codes(store: Desk) -> None:
@@ -130,9 +222,78 @@ def test_both_paths_print_the_same_bytes_and_exit_codes(store: Desk) -> None:
             assert report.startswith(b"FAST=None"), argv
 
 
+def _on_a_terminal(code: str, argv: list[str], cwd: Path, env: dict[str, str]
+                   ) -> tuple[bytes, bytes, int]:
+    """(what the terminal showed, stderr, exit code) of a run whose stdout is a terminal."""
+    import pty
+
+    main, side = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-c", code, *argv], cwd=cwd, env=env,
+                            stdout=side, stderr=subprocess.PIPE)
+    os.close(side)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the terminal's other side closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    err = proc.stderr.read() if proc.stderr else b""
+    return shown, err, proc.wait()
+
+
+def test_on_a_terminal_both_paths_show_the_same_colour_and_pager(store: Desk) -> None:
+    """Colour as click decided it (TERM, NO_COLOR), a table's layout for a terminal, the
+    pager ($SDESK_PAGER, or none with --no-pager or `cat`), on a real pseudo-terminal."""
+    a, b, _ = (store.root / ".ids").read_text().split()
+    base = {k: v for k, v in os.environ.items()
+            if not k.startswith("SDESK_") and k not in ("NO_COLOR", "PAGER", "LESS")}
+    base.update(TERM="xterm-256color", SDESK_NOW="2027-01-05T09:00:00-06:00")
+    soon = {"SDESK_NOW": "2026-11-23T16:30:00-06:00"}
+    pager = {"SDESK_PAGER": "sed 's/^/paged: /'"}
+    cases: list[tuple[list[str], dict[str, str]]] = [
+        (["list"], {}), (["list", "-w", "--all"], {}), (["queue"], {}), (["show", a], {}),
+        (["show", b], {}), (["list"], soon), (["show", a], soon), (["list"], {"NO_COLOR": "1"}),
+        (["show", a], {"TERM": "dumb"}), (["list", "--json"], {}), (["list"], pager),
+        (["show", a], pager), (["--no-pager", "list"], pager), (["list"], {"SDESK_PAGER": "cat"}),
+        (["list", "--status", "closed"], pager), (["queue", "--team", "Nope"], {}),
+    ]
+    coloured = 0
+    for argv, extra in cases:
+        env = {**base, **extra}
+        want = _on_a_terminal(CLICK, argv, store.root, env)
+        shown, err, code = _on_a_terminal(FAST, argv, store.root, env)
+        before, report, after = err.split(b"\x00")
+        assert (shown, before + after, code) == want, argv
+        assert report.startswith(b"FAST=0 CLICK=False" if code == 0 else b"FAST=None"), argv
+        coloured += b"\x1b[31m" in shown
+        if extra == pager and "--no-pager" not in argv and "closed" not in argv:  # "(none)"
+            assert b"paged: " in shown, argv                                      # is not paged
+    assert coloured >= 4  # the colour cases did show colour
+
+
+def test_colour_codes_are_the_ones_click_writes() -> None:
+    import datetime as dt
+
+    from sdesk.core.due import cell
+
+    now = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+    for due, fg in ((now - dt.timedelta(hours=2), "red"), (now + dt.timedelta(minutes=20),
+                                                             "yellow")):
+        plain = cell(due, now)
+        assert cell(due, now, colour=True) == click.style(plain, fg=fg, bold=fg == "red")
+
+
 def test_a_closed_pipe_is_not_an_error(store: Desk) -> None:
     a = (store.root / ".ids").read_text().split()[0]
     env = {**os.environ, "SDESK_NOW": NOW}
     proc = subprocess.run(f"{sys.executable} -m sdesk show {a} | head -c 1", shell=True,
                           cwd=store.root, env=env, capture_output=True, check=False)
     assert proc.stdout == a[:1].encode() and proc.stderr == b""
+    for argv in ("list --all", "list --all --json"):
+        proc = subprocess.run(f"{sys.executable} -m sdesk {argv} | head -c 1", shell=True,
+                              cwd=store.root, env=env, capture_output=True, check=False)
+        assert len(proc.stdout) == 1 and proc.stderr == b"", argv

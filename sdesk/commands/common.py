@@ -41,46 +41,19 @@ def period(since: str | None, until: str | None, tz: dt.tzinfo, now: dt.datetime
 
 
 def team_filter(store: Store, typed: str) -> str:
-    """The team a filter option (--team of list, queue, stale, triage, workload) names: a team
-    of the reference data (its exact name or a unique prefix, sdesk.core.reference.team), or else
-    any team the store's tickets hold, matched without case: an import keeps groups the
-    reference data does not list ("Group 70"), and export and kpi show them, so every filter
-    accepts them too. ReferenceError (the reference's message) for a team nobody holds;
-    ValidationError for an empty name (as `--agency ""`), never "no filter"."""
-    from sdesk.core.errors import ReferenceError, ValidationError
-    from sdesk.core.teamnames import team_named
+    """The team a filter option (--team of list, queue, stale, triage, workload) names:
+    sdesk.commands.listtext.team_filter (click-free, for the start-up fast path too)."""
+    from sdesk.commands.listtext import team_filter as named
 
-    if not typed.strip():
-        raise ValidationError("--team: give a team name or a unique prefix, e.g. IS-Desktop")
-
-    try:
-        return team_named(store.team_names(), typed)
-    except ReferenceError:
-        from sdesk.store import queries
-
-        held = queries.team_held(store.index, typed)
-        if held:
-            return held
-        raise
+    return named(store, typed)
 
 
 def agency_filter(store: Store, typed: str) -> str:
-    """The agency code a filter option (`list --agency`) names: a code of the reference data
-    (reference/agencies.toml, without case), or else one the store's tickets hold (imports).
-    ReferenceError with "did you mean" (as `new` says it) for an agency nobody holds."""
-    from sdesk.core.errors import ReferenceError, ValidationError
+    """The agency code a filter option (`list --agency`) names:
+    sdesk.commands.listtext.agency_filter."""
+    from sdesk.commands.listtext import agency_filter as named
 
-    if not typed.strip():
-        raise ValidationError("--agency: give an agency code, e.g. OMES")
-    try:
-        return store.reference.agency(typed).code
-    except ReferenceError:
-        from sdesk.store import queries
-
-        held = queries.agency_held(store.index, typed)
-        if held:
-            return held
-        raise
+    return named(store, typed)
 
 
 def assignee_id(app: App, text: str) -> str:

@@ -44,7 +44,7 @@ def stale(app: App, days: int, team: str | None, as_json: bool, as_csv: bool, fm
                         "last_update": last.isoformat(timespec="minutes"),
                         "quiet_days": (app.now - last).days, "title": r["title"]})
     else:  # people: short IDs, P4, times as `list` shows them
-        from sdesk.commands.listing import when
+        from sdesk.commands.listtext import when
 
         rows = list(rows)
         short = store.index.short_ids([r["id"] for r in rows])

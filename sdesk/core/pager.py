@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 import sys
 
-import click
-
 
 def wanted(no_pager: bool) -> str | None:
     """The pager command to use now, or None (piped, --no-pager, or set to none)."""
@@ -20,12 +18,24 @@ def wanted(no_pager: bool) -> str | None:
     return None if command in ("", "cat") else command
 
 
+def plain_echo(text: str) -> None:
+    """`text` and a newline on stdout, as click.echo writes a string there (colour codes taken
+    out when stdout is not a terminal), without importing click: the start-up fast path
+    (sdesk/launch.py) prints through here too. tests/test_fastpath.py compares the two."""
+    if "\x1b" in text and not sys.stdout.isatty():
+        import re
+
+        text = re.sub(r"\033\[[;?0-9]*[a-zA-Z]", "", text)  # click's _ansi_re
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
 def echo(text: str, no_pager: bool) -> None:
     """Print `text` (a newline is added), through the pager when one is wanted. A pager that
     cannot start falls back to printing."""
     command = wanted(no_pager)
     if command is None:
-        click.echo(text)
+        plain_echo(text)
         return
     import subprocess  # at use: output to a pipe never starts a pager
 
@@ -34,7 +44,7 @@ def echo(text: str, no_pager: bool) -> None:
     try:
         proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
     except OSError:
-        click.echo(text)
+        plain_echo(text)
         return
     assert proc.stdin is not None
     try:

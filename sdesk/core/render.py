@@ -113,19 +113,14 @@ def emit(
         write_csv(([("" if row.get(c) is None else row.get(c) if raw else csv_cell(row.get(c)))
                     for c in columns] for row in rows), columns)
         return
-    import click
+    from sdesk.core import pager  # click-free, for the start-up fast path (sdesk/launch.py)
 
     rows = list(rows)
     if not rows:
-        click.echo("(none)")
+        pager.plain_echo("(none)")
         return
     text = table([[_cell(row.get(c)) for c in columns] for row in rows], headers or columns, fmt)
-    if no_pager:
-        click.echo(text)
-    else:
-        from sdesk.core import pager
-
-        pager.echo(text, no_pager)
+    pager.echo(text, no_pager)
 
 
 def write_json_rows(texts: Iterable[str]) -> None:

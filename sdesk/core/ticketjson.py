@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from sdesk.core.model import Ticket
+if TYPE_CHECKING:
+    from sdesk.core.model import Ticket
 
 SCHEMA_VERSION = 2  # 1: the unversioned output before 2026-11-30 (docs/json.md, "Changes")
 

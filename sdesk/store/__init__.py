@@ -26,9 +26,9 @@ from sdesk.core.errors import (
     TicketFileError,
     TicketNotFound,
 )
-from sdesk.core.model import Ticket, dumps, load_bytes
 
 if TYPE_CHECKING:
+    from sdesk.core.model import Ticket  # imported where a file is read: `list` needs none
     from sdesk.core.reference import Reference
     from sdesk.core.settings import Settings
     from sdesk.store.index import Index
@@ -289,6 +289,8 @@ class Store:
         return self.path_of(ticket_id).exists()
 
     def load(self, ticket_id: str) -> Ticket:
+        from sdesk.core.model import load_bytes
+
         path = self.path_of(ticket_id)
         try:
             where = path.relative_to(self.root).as_posix()
@@ -335,6 +337,8 @@ class Store:
 
     def write(self, ticket: Ticket) -> Path:
         """Write the ticket file atomically; returns its path."""
+        from sdesk.core.model import dumps
+
         path = self.path_of(ticket.id)
         untrusted.check_inside(self.root, path)
         atomic_write(path, dumps(ticket).encode("utf-8"))

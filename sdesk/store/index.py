@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING, Any
 from sdesk import git
 from sdesk.core import ids
 from sdesk.core.errors import SdeskError
-from sdesk.core.model import Ticket, from_document, loads
 from sdesk.core.untrusted import MAX_FILE_BYTES, link_in
 
 if TYPE_CHECKING:
+    from sdesk.core.model import Ticket  # imported where a file is read: a warm read needs none
     from sdesk.core.sla import BusinessClock
     from sdesk.store import Store
 
@@ -760,6 +760,9 @@ def read_file(root: str, rel: str, now_ns: int, known_sha: str = "") -> FileRead
     sha = book["sha"]
     if known_sha == sha:
         return FileRead(rel, None, book)
+    from sdesk.core import fastread  # its ~10 regexes: only when a file is read
+    from sdesk.core.model import from_document, loads
+
     try:
         ticket = parse_ticket(data.decode("utf-8"), rel)
     except SdeskError as exc:

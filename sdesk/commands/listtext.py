@@ -1,0 +1,199 @@
+"""The rows of `sdesk list` and `sdesk queue`, without click: the click commands
+(sdesk/commands/listing.py) and the start-up fast path (sdesk/launch.py) both select with
+`ticket_filter` and print with `render_rows`, so the two cannot differ.
+
+This module imports no click (~30 ms of start-up) and loads the store's index and the query
+layer only when called.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sdesk.store import Store
+    from sdesk.store.queries import TicketFilter
+
+
+class Reader(Protocol):
+    """What printing rows needs of a command's context (sdesk.commands.common.App has it)."""
+
+    @property
+    def store(self) -> Store: ...
+
+    @property
+    def now(self) -> dt.datetime: ...
+
+    @property
+    def no_pager(self) -> bool: ...
+
+
+COLUMNS = ["id", "priority", "vip", "status", "team", "assignee", "respond_by", "resolve_by",
+           "flags", "title"]
+WIDE = ["id", "type", "priority", "vip", "status", "team", "assignee", "requester", "agency",
+        "opened_at", "respond_by", "resolve_by", "flags", "title"]
+
+
+def when(value: float | None, tz: dt.tzinfo) -> str | None:
+    if value is None:
+        return None
+    return dt.datetime.fromtimestamp(value, tz).strftime("%Y-%m-%d %H:%M")
+
+
+def view(row: sqlite3.Row, tz: dt.tzinfo, now: dt.datetime | None = None,
+         colour: bool = False) -> dict[str, Any]:
+    """A ticket row for a table or CSV (`--json` prints sdesk.core.ticketjson.summary). With
+    `now`, the due times carry the time left or OVERDUE (tables for people)."""
+    return {
+        "id": row["id"], "type": row["type"], "priority": f"P{row['priority']}",
+        "vip": "VIP" if row["vip"] else "", "status": row["status"], "team": row["team"],
+        "assignee": row["assignee"],
+        "requester": row["requester_name"] or row["requester_email"],
+        "agency": row["agency"], "opened_at": when(row["opened_at"], tz),
+        "respond_by": due_cell(row, "respond_by", tz, now, colour),
+        "resolve_by": due_cell(row, "resolve_by", tz, now, colour),
+        "flags": shown_flags(row["flags"]), "title": row["title"],
+    }
+
+
+def due_cell(row: sqlite3.Row, name: str, tz: dt.tzinfo, now: dt.datetime | None,
+             colour: bool) -> str | None:
+    """Respond By or Resolve By of an index row: the plain time for scripts (`now` None);
+    for people, the time left or OVERDUE while it still runs (sdesk.core.due.cell)."""
+    from sdesk.core.due import cell
+
+    value = row[name]
+    if now is None or value is None:
+        return when(value, tz)
+    done = not row["open"] or (name == "respond_by" and row["first_response_at"] is not None)
+    from sdesk.core.render import Styled
+
+    # Styled: the table shows sdesk's own colour codes; stored text in other cells is escaped.
+    return Styled(cell(dt.datetime.fromtimestamp(value, tz), now, done=done,
+                       paused=bool(row["on_hold"]), colour=colour))
+
+
+def shown_flags(flags: str | None) -> str:
+    """Flags as a dispatcher scans them: a pending proposal as `?KIND`, decided proposals
+    (accepted:/rejected:) left out; `--json` has them all."""
+    out = []
+    for name in (flags or "").split():
+        state, _, rest = name.partition(":")
+        if state == "proposed":
+            out.append("?" + rest.split(":")[0])
+        elif state not in ("accepted", "rejected"):
+            out.append(name)
+    return " ".join(out)
+
+
+def render_rows(app: Reader, rows: Iterable[Any], as_json: bool, as_csv: bool,
+                fmt: str | None, wide: bool) -> None:
+    """Rows as a table, JSON or CSV; JSON and CSV are written as the rows are read. With
+    `as_json` the rows are sdesk.store.queries' `summary=True` rows (summary_sql)."""
+    import sys
+
+    from sdesk.core.due import use_colour
+    from sdesk.core.render import emit, printable
+
+    tz = app.store.tz
+    for problem in app.store.index.problems:
+        sys.stderr.write(printable(f"sdesk: warning: {problem.message} (skipped)") + "\n")
+        sys.stderr.flush()
+    if as_json:  # the ticket's summary, schema 2 (docs/json.md), as it is read
+        from sdesk.core.render import write_json_rows
+        from sdesk.core.ticketjson import summary_text
+        from sdesk.store import queries
+
+        index = app.store.index
+        write_json_rows(map(summary_text(tz, lambda tid: queries.summary_row(index, tid)), rows))
+        return
+    data: Iterable[dict[str, Any]]
+    if as_csv:  # scripts: full IDs, plain times, each row written as it is read
+        data = (view(r, tz) for r in rows)
+    else:  # people: short IDs, time left, colour on a terminal (a table holds its rows)
+        rows = list(rows)
+        now, colour = app.now, use_colour()
+        short = app.store.index.short_ids([r["id"] for r in rows])
+        data = [view(r, tz, now=now, colour=colour) for r in rows]
+        for item in data:
+            item["id"] = short[item["id"]]
+    emit(data, WIDE if wide else COLUMNS, as_json=False, as_csv=as_csv, fmt=fmt,
+         no_pager=app.no_pager)
+
+
+def team_filter(store: Store, typed: str) -> str:
+    """The team a filter option (--team of list, queue, stale, triage, workload) names: a team
+    of the reference data (its exact name or a unique prefix, sdesk.core.reference.team), or else
+    any team the store's tickets hold, matched without case: an import keeps groups the
+    reference data does not list ("Group 70"), and export and kpi show them, so every filter
+    accepts them too. ReferenceError (the reference's message) for a team nobody holds;
+    ValidationError for an empty name (as `--agency ""`), never "no filter"."""
+    from sdesk.core.errors import ReferenceError, ValidationError
+    from sdesk.core.teamnames import team_named
+
+    if not typed.strip():
+        raise ValidationError("--team: give a team name or a unique prefix, e.g. IS-Desktop")
+
+    try:
+        return team_named(store.team_names(), typed)
+    except ReferenceError:
+        from sdesk.store import queries
+
+        held = queries.team_held(store.index, typed)
+        if held:
+            return held
+        raise
+
+
+def agency_filter(store: Store, typed: str) -> str:
+    """The agency code a filter option (`list --agency`) names: a code of the reference data
+    (reference/agencies.toml, without case), or else one the store's tickets hold (imports).
+    ReferenceError with "did you mean" (as `new` says it) for an agency nobody holds."""
+    from sdesk.core.errors import ReferenceError, ValidationError
+
+    if not typed.strip():
+        raise ValidationError("--agency: give an agency code, e.g. OMES")
+    try:
+        return store.reference.agency(typed).code
+    except ReferenceError:
+        from sdesk.store import queries
+
+        held = queries.agency_held(store.index, typed)
+        if held:
+            return held
+        raise
+
+
+def check_flags(flags: Sequence[str]) -> None:
+    """ValidationError for a --flag that is not one word."""
+    for name in flags:
+        if not name or any(c.isspace() or not c.isprintable() for c in name):
+            from sdesk.core.errors import ValidationError
+
+            raise ValidationError(f"--flag: a flag is one word, e.g. priority-review; got {name!r}")
+
+
+def ticket_filter(store: Store, now: dt.datetime, *, status: Sequence[str] = (),
+                  include_done: bool = False, team: str | None = None,
+                  types: Sequence[str] = (), assignee: str | None = None,
+                  unassigned: bool = False, vip: bool = False, priority: Sequence[int] = (),
+                  overdue: bool = False, requester: str | None = None, agency: str = "",
+                  text: str | None = None, flags: Sequence[str] = (),
+                  since: float | None = None) -> TicketFilter:
+    """`sdesk list`'s selection from its options: `team`, `assignee` and `agency` already
+    resolved (sdesk.commands.common's filters), `since` in epoch seconds. ValidationError for a
+    --flag that is not one word. The click command and the fast path (sdesk/launch.py) both
+    make their filter here."""
+    from sdesk.store import queries
+
+    check_flags(flags)
+    return queries.TicketFilter(
+        statuses=tuple(status), only_open=not status and not include_done, team=team,
+        types=tuple(types), assignee=assignee, unassigned=unassigned, vip=vip,
+        priorities=tuple(priority), overdue_at=now.timestamp() if overdue else None,
+        requester=requester.strip().lower() if requester else "", agency=agency,
+        words=tuple(text.split()) if text else (), flags=tuple(flags), since=since)
