@@ -760,9 +760,6 @@ def read_file(root: str, rel: str, now_ns: int, known_sha: str = "") -> FileRead
     sha = book["sha"]
     if known_sha == sha:
         return FileRead(rel, None, book)
-    from sdesk.core import fastread  # its ~10 regexes: only when a file is read
-    from sdesk.core.model import from_document, loads
-
     try:
         ticket = parse_ticket(data.decode("utf-8"), rel)
     except SdeskError as exc:
@@ -801,6 +798,8 @@ def parse_ticket(text: str, rel: str) -> Ticket:
     whichever way it went. For every other text rtoml's document equals tomllib's
     (tests/test_index_fastread.py)."""
     import re  # compiled once, on the first file (re's cache), not at import
+
+    from sdesk.core.model import from_document, loads  # only when a file is read
 
     if not ("\\" in text or "{" in text or "\ufeff" in text
             or re.search(_NO_SECONDS, text)):
