@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 
+from sdesk.core.reference import Reference
+from sdesk.procedures.text_model import features, model
+
 _ON_SITE = re.compile(
     r"\b(no power|(wont|won't|doesn't|doesnt|will not|not) (turn on|turn back on|power|boot|wake|"
     r"start)|turn (back )?on|beep\w*|"
@@ -33,3 +36,19 @@ def on_site(title: str, description: str) -> str:
     desk, a jam, a broken screen...), or "" when the text does not say so."""
     found = _ON_SITE.search(f"{title}\n{description}")
     return found.group(0) if found else ""
+
+
+def on_site_judged(title: str, description: str, ref: Reference) -> str:
+    """On site, as triage proposes it: the words of the hand rule (`on_site`), OR the learned
+    model (sdesk/defaults/models/on_site.json) scoring the text at or above its threshold; the
+    evidence for the dispatcher ("the text says 'no power'", or the model's score and the
+    features that weighed most), or "" when neither says so. The combination and its threshold
+    were chosen leave one writer out (docs/triage.md, "Learned evidence")."""
+    said = on_site(title, description)
+    if said:
+        return f"the text says {said!r}"
+    learned = model("on_site")
+    present = features(title, description, ref)
+    if learned.score(present) >= learned.threshold:
+        return f"the learned model says so ({learned.evidence(present)})"
+    return ""

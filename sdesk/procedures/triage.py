@@ -22,14 +22,14 @@ from sdesk.core import sla
 from sdesk.core.model import Resolution, Ticket, journal_entry
 from sdesk.core.reference import Reference, Team
 from sdesk.procedures.lexicon import Words, words
-from sdesk.procedures.on_site import on_site
+from sdesk.procedures.on_site import on_site_judged
 from sdesk.procedures.pair_model import Text
 from sdesk.procedures.plan import AddEntry, Finding, Notify, Plan, SetField, reassignment, set_field
 from sdesk.procedures.priority_fit import priority_fit
 from sdesk.procedures.proposals import flag, group_key, settled
 from sdesk.procedures.relations import Peer, parent_case
 from sdesk.procedures.similarity import PeerView, TriageSettings, pair_match, trend_scores
-from sdesk.procedures.two_problems import problems
+from sdesk.procedures.two_problems import problems_judged
 
 I1 = "incident-1 agency and service supported"
 I2 = "incident-2 priority matches SLA chart"
@@ -305,10 +305,9 @@ def _on_site(d: _Draft) -> None:
     t = d.t
     if not t.remote:
         return
-    said = on_site(t.title, t.description)
+    said = on_site_judged(t.title, t.description, d.ref)
     if said:
-        d.propose("on-site", "text", ON_SITE, f"the text says {said!r}: work on site "
-                                              "(remote = false)")
+        d.propose("on-site", "text", ON_SITE, f"{said}: work on site (remote = false)")
 
 
 def _skills(d: _Draft, service: str, rule: str = I_READY) -> None:
@@ -335,7 +334,11 @@ def _separation(d: _Draft) -> None:
     ("Printer offline; VPN also not connecting"), or services of two teams sharing one "both
     ... down", are proposed for separation. One clause naming a device and a service ("Laptop
     can't connect to VPN") is one problem."""
-    found = problems(d.t.title, d.ref)
+    found, learned = problems_judged(d.t.title, d.ref)
+    if learned:
+        d.propose("separation", "title", I4, f"the title may name two problems (the learned "
+                                            f"model: {learned})")
+        return
     if not found.two_or_more:
         return
     parts = "; ".join(found.clauses)

@@ -76,8 +76,8 @@ def _accept(d: _Draft, kind: str, key: str) -> None:
         peer = d.ctx.view.peers.get(key)
         resolve_duplicate(d, key, peer.title if peer else key, f"accepted by {actor}; {said}")
     elif kind == "separation":
-        d.hand_back(I4, "needs-separation", f"separate it: {key.replace('+', ' and ')} "
-                                            f"(accepted by {actor})")
+        what = "the problems the title names" if key == "title" else key.replace("+", " and ")
+        d.hand_back(I4, "needs-separation", f"separate it: {what} (accepted by {actor})")
     elif kind == "trend":
         tell_trend(d, _team(d.ref, d.team), f"{said} (accepted by {actor})")
     elif kind == "priority":

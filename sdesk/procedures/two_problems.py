@@ -20,6 +20,7 @@ from sdesk.procedures.lexicon import (
     stem,
     words,
 )
+from sdesk.procedures.text_model import features, model
 
 _STRONG = re.compile(r"[.;!?]+\s+|\s+-\s+")
 _JOIN = re.compile(r",\s*(?:and\s+)?(?:also|separately|plus)?\s*|\s+and\s+also\s+|\s+also\s+"
@@ -121,3 +122,19 @@ def _position(token: str, w: Words) -> int:
     return len(w.raw)
 
 
+
+
+def problems_judged(title: str, ref: Reference) -> tuple[Problems, str]:
+    """One problem or two, as triage proposes it: the clauses (`problems`), OR the learned
+    model (sdesk/defaults/models/two_problems.json) scoring the title at or above its
+    threshold. Returns the clauses found and, when the model alone says two, its evidence (the
+    score and the features that weighed most; "" otherwise). The combination and its threshold
+    were chosen leave one writer out (docs/triage.md, "Learned evidence")."""
+    found = problems(title, ref)
+    if found.two_or_more:
+        return found, ""
+    learned = model("two_problems")
+    present = features(title, "", ref)
+    if learned.score(present) >= learned.threshold:
+        return found, learned.evidence(present)
+    return found, ""

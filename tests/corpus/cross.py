@@ -124,11 +124,19 @@ def threshold_lowo(th: Threshold) -> Lowo:
 
 
 def lowo_rows() -> list[Lowo]:
-    """Every judgement chosen from data: the thresholds, then the learned models (LEARNED)."""
-    return [threshold_lowo(th) for th in _thresholds()] + [make() for make in LEARNED]
+    """Every judgement chosen from data: the thresholds, then the learned models (as triage
+    combines them with their rules: tests/corpus/learn.py) and any maker in LEARNED."""
+    from sdesk.core.reference import load_reference
+
+    from .learn import SPECS, lowo
+
+    ref = load_reference(ROOT / "reference")
+    learned = [lowo(spec, spec.combine, ref) for spec in SPECS]
+    return [threshold_lowo(th) for th in _thresholds()] + [make() for make in
+                                                           (*learned, *LEARNED)]
 
 
-LEARNED: list[Callable[[], Lowo]] = []  # judgements with learned weights add a maker here
+LEARNED: list[Callable[[], Lowo]] = []  # other judgements with learned weights add a maker here
 
 
 @dataclass

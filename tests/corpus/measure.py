@@ -33,12 +33,12 @@ from pathlib import Path
 from sdesk.core.reference import Reference, load_reference
 from sdesk.procedures.judgements import one_person, same_outage, similarity
 from sdesk.procedures.lexicon import Words, words
-from sdesk.procedures.on_site import on_site
+from sdesk.procedures.on_site import on_site_judged
 from sdesk.procedures.pair_model import PairModel
 from sdesk.procedures.priority_fit import priority_fit
 from sdesk.procedures.request_kind import request_kind
 from sdesk.procedures.similarity import TriageSettings
-from sdesk.procedures.two_problems import problems
+from sdesk.procedures.two_problems import problems_judged
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).parent
@@ -248,13 +248,14 @@ def judge(items: list[Item], ref: Reference) -> dict[str, Score]:
            "incident-2 priority (proposed)": Score(), "on-site (proposed)": Score()}
     for item in items:
         if item.type == "incident":
+            found, learned = problems_judged(item.title, ref)  # the clauses OR the model
             out["incident-4 two problems (proposed)"].add(
-                problems(item.title, ref).two_or_more, item.labels.get("n") == "2", item.title)
+                found.two_or_more or bool(learned), item.labels.get("n") == "2", item.title)
             _priority(item, ref, out["incident-2 priority (proposed)"])
         else:
             _kind(item, ref, out[KIND_AUTO], out[KIND_PROPOSED])
-        out["on-site (proposed)"].add(bool(on_site(item.title, "")), item.labels.get("on") == "1",
-                                      item.title)
+        out["on-site (proposed)"].add(bool(on_site_judged(item.title, "", ref)),  # rule OR model
+                                      item.labels.get("on") == "1", item.title)
     return out
 
 

@@ -1,0 +1,108 @@
+"""Learned evidence for the per-ticket judgements: a linear model over a text's features,
+scored in pure Python at run time.
+
+`features` reads a title (and description) into a set of named features: character n-grams of
+each word ("c:prn", so "prnter" still shares most of "printer"), words ("w:jam") and word pairs
+("b:no power"), and what sdesk's own reading already computes (sdesk/procedures/lexicon.py):
+the services named and their kind ("k:hardware"), a failure said ("x:fail"), the symptom class
+("y:slow"), a place of the Supported Agencies list ("x:place"), the number of clauses joined
+("x:joins=2"). A judgement's model (sdesk/defaults/models/NAME.json, fitted by `make
+train-judgements` on the labelled corpora, tests/corpus/learn.py) gives each feature a weight;
+the score is the logistic of the intercept plus the weights of the features present, 0..1, and
+the judgement is proposed at or above the model's threshold. The evidence shown to the
+dispatcher is the score, the threshold and the features that weighed most.
+
+No numpy or scikit-learn here: the weights are a dict read once from the package's JSON file.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+
+from sdesk.core.reference import Reference
+from sdesk.procedures.lexicon import FAIL, POWER, words
+
+_WORD = re.compile(r"[a-z0-9]+")
+_JOINS = re.compile(r"\b(and|also|plus|another|separately|as well)\b|[,;&+]|\.\s")
+CHAR_NGRAMS = (3, 4, 5)
+
+
+def features(title: str, description: str, ref: Reference) -> frozenset[str]:
+    """The named features of a text (module docstring); deterministic, case-folded."""
+    text = f"{title}\n{description}".casefold().replace("'", "").replace("\u2019", "")
+    tokens = _WORD.findall(text)
+    out = {f"w:{t}" for t in tokens}
+    out.update(f"b:{a} {b}" for a, b in itertools.pairwise(tokens))
+    for token in set(tokens):
+        padded = f" {token} "
+        for n in CHAR_NGRAMS:
+            out.update(f"c:{padded[i:i + n]}" for i in range(len(padded) - n + 1))
+    w = words(f"{title}\n{description}", ref)
+    for _, service in w.named:
+        info = ref.service_info(service)
+        out.add(f"s:{service}")
+        out.add(f"k:{info.kind if info is not None else 'unknown'}")
+    out.update(f"y:{s}" for s in w.specifiers.get("symptom", ()))
+    out.update(f"x:{flag}" for flag, present in (("fail", FAIL in w.tokens),
+                                                 ("nopower", POWER in w.tokens),
+                                                 ("place", bool(w.places)),
+                                                 ("software", bool(w.software))) if present)
+    joins = len(_JOINS.findall(text))
+    out.add(f"x:joins={min(joins, 3)}")
+    out.add(f"x:services={min(len({s for _, s in w.named}), 3)}")
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class Model:
+    """A fitted linear model: feature -> weight, the intercept and the threshold the
+    leave-one-writer-out measurement chose (docs/triage.md, "Learned evidence")."""
+
+    name: str
+    weights: Mapping[str, float]
+    intercept: float
+    threshold: float
+
+    scaled: bool = False  # each present feature counts 1/sqrt(n) (n features), not 1
+
+    def score(self, present: frozenset[str]) -> float:
+        """The logistic of the intercept plus the weights of the present features (each
+        counted 1/sqrt(len(present)) when `scaled`), 0..1."""
+        scale = 1 / math.sqrt(len(present)) if self.scaled and present else 1.0
+        z = self.intercept + scale * sum(self.weights.get(f, 0.0) for f in present)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def evidence(self, present: frozenset[str], most: int = 4) -> str:
+        """The score against the threshold and the features that weighed most for it
+        ("score 0.81 >= 0.40: w:jammed +1.20, c:jam +0.80")."""
+        weighed = sorted(((self.weights[f], f) for f in present if self.weights.get(f, 0) > 0),
+                         reverse=True)[:most]
+        said = ", ".join(f"{f} {w:+.2f}" for w, f in weighed)
+        s = self.score(present)
+        return f"score {s:.2f} {'>=' if s >= self.threshold else '<'} {self.threshold:.2f}" + (
+            f": {said}" if said else "")
+
+
+def from_data(data: Mapping[str, object]) -> Model:
+    """A Model from its JSON form ({"name", "weights", "intercept", "threshold", ...});
+    raises KeyError/TypeError on a malformed file."""
+    weights = data["weights"]
+    if not isinstance(weights, dict):
+        raise TypeError("a model's weights are a JSON object")
+    return Model(str(data["name"]), {str(k): float(v) for k, v in weights.items()},
+                 float(str(data["intercept"])), float(str(data["threshold"])),
+                 bool(data.get("scaled", False)))
+
+
+@functools.cache
+def model(name: str) -> Model:
+    """The shipped model NAME (sdesk/defaults/models/NAME.json), read once per process."""
+    text = resources.files("sdesk").joinpath(f"defaults/models/{name}.json").read_text("utf-8")
+    return from_data(json.loads(text))
