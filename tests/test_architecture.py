@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 SDESK = Path(__file__).resolve().parent.parent / "sdesk"
-SQL_HOMES = {"store/queries.py", "store/index.py", "reports/kpi.py", "store/kpi_sums.py"}
+SQL_HOMES = {"store/queries.py", "store/index.py", "reports/kpi.py", "store/kpi_sums.py",
+             "store/day_sums.py"}
 # SQL as sdesk writes it: a keyword with SQL around it, or a comparison with a placeholder, or a
 # call of the index's raw methods.
 SQL = re.compile(

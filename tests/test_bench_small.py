@@ -35,6 +35,16 @@ def test_the_table_has_a_row_for_every_timed_command(table: tuple[str, Path]) ->
     assert "New git objects of one `note` commit at 300 tickets" in text
 
 
+def test_the_table_has_every_row_of_the_issues_targets(table: tuple[str, Path]) -> None:
+    """Issue 17's target table, each row measured beside its target (no timing asserted)."""
+    text, _ = table
+    for row in ("show", "new, note (with commit)", "list filtered, queue --team",
+                "kpi, kpi --by team (all time)", "list --json, all open", "cold index rebuild",
+                "peak memory, any command", "new git objects per commit"):
+        line = next((x for x in text.splitlines() if x.startswith(f"| {row} | 300 | ")), "")
+        assert line.endswith(("| ok |", "| MISSED |")), (row, line)
+
+
 def test_the_generated_store_is_valid_and_committed(table: tuple[str, Path]) -> None:
     _, root = table
     sdesk = [sys.executable, "-m", "sdesk", "--store", str(root)]

@@ -28,6 +28,9 @@ def _measures(desk: Desk, until: str, since: float) -> dict[Any, Any]:
     out: dict[Any, Any] = {"kept": kpi_sums.usable(db, since, end)}
     for key in [None, *kpi.GROUPS.values()]:
         out[key] = kpi.measure(db, win, None if key is None else (lambda col, k=key: k))
+    # A window with a start reads the per-day sums (sdesk/store/day_sums.py); a constant key
+    # without cuts is a scan of every row.
+    out["scan"] = kpi.measure(db, win, lambda col: "'all'")[0]
     return out
 
 
@@ -38,6 +41,7 @@ def _both_ways(desk: Desk, until: str = NOW) -> None:
     assert kept.pop("kept") is True, "the sums answer an all-time window"
     assert scanned.pop("kept") is False
     assert kept == scanned
+    assert scanned[None][0] == scanned["scan"]  # the per-day sums == a scan
 
 
 def _change_everything(desk: Desk, t: dict[str, str]) -> None:

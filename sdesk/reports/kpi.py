@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from sdesk.store import kpi_sums
+from sdesk.store import day_sums, kpi_sums
 from sdesk.store.kpi_sums import fill_business_hours as fill_business_hours
 
 GROUPS = {"team": "team", "technician": "assignee", "agency": "agency", "channel": "channel",
@@ -134,18 +134,23 @@ def _add(into: dict[str, Any], row: sqlite3.Row | Mapping[str, Any], names: tupl
             into[name] = into.get(name, 0) + row[name]
 
 
-def measure(db: sqlite3.Connection, win: Window, key: Key | None,
-            backlog: bool = True) -> tuple[dict[Any, dict[str, Any]], dict[str, Any]]:
+def measure(db: sqlite3.Connection, win: Window, key: Key | None, backlog: bool = True,
+            cuts: Sequence[float] | None = None,
+            times: bool = True) -> tuple[dict[Any, dict[str, Any]], dict[str, Any]]:
     """Every flat measure per group, and (without a key) the breakdowns: SLA by priority,
     volume by channel and type. `key(column)` is the SQL grouping expression given the time
     column that places a ticket in the window (resolved_at or opened_at); None gives one
-    group, 'all'."""
+    group, 'all'. `cuts`: the only times where `key` can change (a period key's starts; []
+    for None), which lets a window read the index's per-day sums (sdesk/store/day_sums.py)
+    instead of its rows. `times=False` leaves medians and p90s out (None) of a keyed run."""
     params: dict[str, Any] = {"since": win.since, "until": win.until, "now": win.now}
     g_res, g_open = (key("resolved_at"), key("opened_at")) if key else ("'all'", "'all'")
     column = g_res if g_res == g_open and g_res in GROUPS.values() else None  # --by
     kept = "all" if key is None else column  # the sums the index keeps (sdesk/store/kpi_sums.py)
     if kept and not kpi_sums.usable(db, win.since, win.until):
         kept = None
+    daily = None if kept or win.since < -1e17 else day_sums.split(db, win.since, win.until,
+                                                                 [] if key is None else cuts)
     if kept:
         params["late"] = kpi_sums.late_hours(db, kept, win.until)
     res: dict[Any, dict[str, Any]] = {}
@@ -153,22 +158,27 @@ def measure(db: sqlite3.Connection, win: Window, key: Key | None,
     by_priority: dict[str, dict[str, Any]] = {}
     group = "g, counted" if key else "counted, priority"
     for r in (kpi_sums.resolved_rows(db, kept, win.until) if kept else
+              _daily_rows(db, "res", daily, key, group, params) if daily else
               db.execute(_RESOLVED_SQL.format(g=g_res, group=group), params)):
         resolved[r["g"]] = resolved.get(r["g"], 0) + r["n"]
         if r["c"] == 1:
             _add(res.setdefault(r["g"], {}), r, _SUMS)
             if not key:
                 _add(by_priority.setdefault(f"P{r['priority']}", {}), r, ("sla_n", "sla_met"))
+    ranks: dict[Any, Times] = {}
     if key is None:
-        times = {"all": _ranked_times(db, res.get("all", {}), params, kept=kept)}
+        ranks = {"all": _ranked_times(db, res.get("all", {}), params, kept=kept)}
+    elif not times:
+        pass
     elif column:  # a ticket column: --by
-        times = _times_by_column(db, column, res, params, kept)
+        ranks = _times_by_column(db, column, res, params, kept)
     else:  # a period expression: --trend
-        times = _grouped_times(db, g_res, params)
+        ranks = _grouped_times(db, g_res, params)
     opened: dict[Any, dict[str, Any]] = {}
     volume: dict[str, dict[str, int]] = {"channel": {}, "type": {}}
     group = "g" if key else "type, priority, channel"
     for r in (kpi_sums.opened_rows(db, kept, win.until, win.now) if kept else
+              _daily_rows(db, "open", daily, key, group, params) if daily else
               db.execute(_OPENED_SQL.format(g=g_open, group=group), params)):
         _add(opened.setdefault(r["g"], {}), r, _OPEN_SUMS)
         if not key:
@@ -178,11 +188,22 @@ def measure(db: sqlite3.Connection, win: Window, key: Key | None,
     ages: dict[Any, sqlite3.Row] = {}
     if backlog:
         ages = {r["g"]: r for r in db.execute(_BACKLOG_SQL.format(g=g_open), params)}
-    out = {g: _flat(res.get(g, {}), resolved.get(g, 0), times.get(g, {}), opened.get(g, {}),
+    out = {g: _flat(res.get(g, {}), resolved.get(g, 0), ranks.get(g, {}), opened.get(g, {}),
                     ages.get(g))
            for g in {*resolved, *opened, *ages}}
     return out, {"sla_by_priority": _by_priority(by_priority),
                  "volume": {k: dict(sorted(v.items())) for k, v in volume.items()}}
+
+
+def _daily_rows(db: sqlite3.Connection, table: str,
+                daily: tuple[list[int], list[tuple[float, float]]], key: Key | None,
+                group: str, params: dict[str, Any]) -> Iterator[Mapping[str, Any]]:
+    """_RESOLVED_SQL's (res) or _OPENED_SQL's (open) rows for the window, in parts that add up
+    (sdesk/store/day_sums.py `window_rows`)."""
+    scan = (_RESOLVED_SQL if table == "res" else _OPENED_SQL).format(
+        g=key("resolved_at" if table == "res" else "opened_at") if key else "'all'", group=group)
+    return day_sums.window_rows(db, table, daily, key, scan, params,
+                                _SUMS if table == "res" else _OPEN_SUMS)
 
 
 _OPENED_COUNT_SQL = """
@@ -191,12 +212,28 @@ WHERE type != 'task' AND opened_at >= :since AND opened_at < :until GROUP BY 1
 """
 
 
-def opened_counts(db: sqlite3.Connection, win: Window, key: Key) -> dict[Any, int]:
+def opened_counts(db: sqlite3.Connection, win: Window, key: Key,
+                  cuts: Sequence[float] | None = None) -> dict[Any, int]:
     """Tickets opened in the window per group (`key("opened_at")`): measure()'s `opened`
     alone, for a breakdown that needs no resolution measure (the report's volume by
-    period, channel and type)."""
-    return {r["g"]: r["opened"] for r in db.execute(
-        _OPENED_COUNT_SQL.format(g=key("opened_at")), {"since": win.since, "until": win.until})}
+    period, channel and type). With `cuts` (as measure's; `key` may then name only the
+    type, priority and channel columns besides the time), whole days come from the index's
+    per-day sums."""
+    params = {"since": win.since, "until": win.until}
+    daily = day_sums.split(db, win.since, win.until, cuts)
+    if daily is None:
+        return {r["g"]: r["opened"] for r in db.execute(
+            _OPENED_COUNT_SQL.format(g=key("opened_at")), params)}
+    days, spans = daily
+    out: dict[Any, int] = {}
+    rows = day_sums.day_rows(db, "open", days, key(f"(day * {day_sums.DAY}.0)"),
+                             "sum(opened) AS opened", params)
+    for since, until in spans:
+        rows.extend(db.execute(_OPENED_COUNT_SQL.format(g=key("opened_at")),
+                               {"since": since, "until": until}))
+    for r in rows:
+        out[r["g"]] = out.get(r["g"], 0) + r["opened"]
+    return out
 
 
 def _ranked_times(db: sqlite3.Connection, sums: dict[str, Any], params: dict[str, Any],
@@ -334,8 +371,8 @@ def period_key(marks: list[tuple[float, str]]) -> Key:
     table of periods cost more than all the measures together). Labels are sdesk's own
     ('2026-W47', '2026-11'); rows before the first mark are outside the window anyway."""
     def key(col: str) -> str:
-        if not marks:
-            return "NULL"
+        if len(marks) < 2:  # "CASE ELSE x END" is no SQL
+            return f"'{marks[0][1]}'" if marks else "NULL"
         arms = " ".join(f"WHEN {col} < {start!r} THEN '{label}'"
                         for (_, label), (start, _) in pairwise(marks))
         return f"(CASE {arms} ELSE '{marks[-1][1]}' END)"

@@ -127,9 +127,13 @@ def gather(store: Store, now: dt.datetime, since: dt.datetime | None, until: dt.
     win = k.Window(start.timestamp(), until.timestamp(), now.timestamp())
     labels = [label for _, label in marks]
     pk = k.period_key(marks)
-    trend, _ = k.measure(db, win, lambda col: _scoped(team, pk(col)), backlog=False)
+    # Without a team, whole days come from the index's per-day sums (sdesk/store/day_sums.py);
+    # the charts show no median, so none is computed.
+    cuts = None if team else [t for t, _ in marks]
+    trend, _ = k.measure(db, win, lambda col: _scoped(team, pk(col)), backlog=False, cuts=cuts,
+                         times=False)
     split = k.opened_counts(db, win, lambda col: _scoped(
-        team, f"({pk(col)} || '|' || channel || '|' || type)"))
+        team, f"({pk(col)} || '|' || channel || '|' || type)"), cuts=cuts)
     volume: dict[str, dict[str, list[int]]] = {"channel": {}, "type": {}}
     for g, opened in split.items():
         if g is None or not opened:

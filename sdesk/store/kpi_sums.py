@@ -19,6 +19,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from sdesk.store import day_sums
+
 if TYPE_CHECKING:
     from sdesk.core.sla import BusinessClock
     from sdesk.store import Store
@@ -93,6 +95,7 @@ def _tables() -> list[str]:
         "PRIMARY KEY (grp, val, type, priority, channel)) WITHOUT ROWID",
         "CREATE TABLE agg_kpi_rank (grp, val, name, bucket, n, "
         "PRIMARY KEY (grp, val, name, bucket)) WITHOUT ROWID",
+        *day_sums.tables(lambda table: cols(_RES if table == "res" else _OPEN)),
     ]
 
 
@@ -136,6 +139,10 @@ def _trigger_body(r: str, sign: str) -> str:
                    f"{_bucket(f'{r}ttr_{name}')}, {sign}1 FROM ({rows_rank}) AS g "
                    f"WHERE {_RANK_WHERE.format(r=r, name=name)} "
                    "ON CONFLICT (grp, val, name, bucket) DO UPDATE SET n = n + excluded.n")
+    for table, parts, where in (("res", _RES, _RES_WHERE), ("open", _OPEN, _OPEN_WHERE)):
+        out.append(f"INSERT INTO agg_day_{table} SELECT "
+                   f"{', '.join(day_sums.key_exprs(table, r))}, {_shares(r, sign, parts)} "
+                   f"WHERE {where.format(r=r)} {_upsert(list(day_sums.KEYS[table]), parts)}")
     return "".join(f"{statement};\n" for statement in out)
 
 
@@ -190,8 +197,20 @@ def _fill() -> list[str]:
                    f"{rolled(_OPEN)} FROM agg_fine_open GROUP BY 1, 2, 3, 4, 5")
         out.append(f"INSERT INTO agg_kpi_rank SELECT {', '.join(_keys('rank', g, ''))}, "
                    "name, bucket, sum(n) FROM agg_fine_rank GROUP BY 1, 2, 3, 4")
+    out += [f"INSERT INTO agg_day_{table} {select}" for table, select in _day_scans()]
     return [*out, "DROP TABLE temp.agg_fine_res", "DROP TABLE temp.agg_fine_open",
             "DROP TABLE temp.agg_fine_rank"]
+
+
+def _day_scans() -> list[tuple[str, str]]:
+    """(res or open, the SELECT giving that per-day table's rows: sdesk/store/day_sums.py)."""
+    def sums(parts: list[tuple[str, str]]) -> str:
+        return ", ".join(
+            f"sum({expr.format(r='')}), 0.0" if name in _FLOATS else f"sum({expr.format(r='')})"
+            for name, expr in parts)
+
+    return [(table, day_sums.scan(table, sums(parts))) for table, parts in
+            (("res", _RES), ("open", _OPEN))]
 
 
 def _scans() -> list[tuple[str, str]]:
@@ -215,7 +234,7 @@ def _scans() -> list[tuple[str, str]]:
             out.append(("agg_kpi_rank", f"SELECT {', '.join(_keys('rank', g, ''))}, "
                         f"'{name}', {_bucket(f'ttr_{name}')}, count(*) {res} "
                         f"{_RANK_WHERE.format(r='', name=name)} GROUP BY 1, 2, 3, 4"))
-    return out
+    return out + [(f"agg_day_{table}", select) for table, select in _day_scans()]
 
 
 def _tidy(row: sqlite3.Row, width: int,
@@ -233,6 +252,8 @@ _LAYOUT = {
     "agg_kpi_res": (("grp", "val", "counted", "priority"), [n for n, _ in _RES]),
     "agg_kpi_open": (("grp", "val", "type", "priority", "channel"), [n for n, _ in _OPEN]),
     "agg_kpi_rank": (("grp", "val", "name", "bucket"), ["n"]),
+    "agg_day_res": (day_sums.KEYS["res"], [n for n, _ in _RES]),
+    "agg_day_open": (day_sums.KEYS["open"], [n for n, _ in _OPEN]),
 }
 
 
@@ -287,9 +308,17 @@ def drop(db: sqlite3.Connection) -> None:
     drop_derived(db)
 
 
+def present(db: sqlite3.Connection) -> bool:
+    """Whether the index keeps the sums (all time and per day) and their triggers."""
+    return _present(db)
+
+
 def _present(db: sqlite3.Connection) -> bool:
-    found = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'agg_kpi_update'").fetchone()
-    return found is not None
+    """The sums and their triggers are there (the per-day tables too: an index made before
+    them has its sums made again, with them)."""
+    found = db.execute("SELECT count(*) FROM sqlite_master WHERE name IN ('agg_kpi_update', "
+                       "'agg_day_res')").fetchone()
+    return bool(found[0] == 2)
 
 
 # -- business hours to resolve, kept in the index rows -----------------------------------------
