@@ -95,7 +95,7 @@ def report(results: list[Result], runs: int, seconds: float, load_before: float,
                 f"| {result.size:,} | `{t.name}` | {t.median:.3f} | {min(t.runs):.3f} | "
                 f"{max(t.runs):.3f} | {t.cpu_median:.3f} | {t.peak_mib:.0f} | "
                 f"{'' if target is None else f'{target:g}'} | {ok} |")
-    lines.append("")
+    lines += ["", *issue_table(results), ""]
     for result in results:
         ok = "ok" if result.commit_object_disk_bytes <= OBJECT_TARGET_BYTES else "MISSED"
         lines.append(
@@ -105,6 +105,50 @@ def report(results: list[Result], runs: int, seconds: float, load_before: float,
             f"{OBJECT_TARGET_BYTES // 1024} KiB: {ok}).")
     lines += [""] + [note for result in results for note in result.notes]
     return "\n".join(lines)
+
+
+# Issue 17's target table, row by row: (its row, the benchmark's commands it covers).
+ISSUE_ROWS = [
+    ("show", ("show ID",)),
+    ("new, note (with commit)", ("new (with commit)", "note ID (with commit)")),
+    ("list filtered, queue --team", ("list --team --status -n 50", "list --overdue --vip",
+                                     "queue --team")),
+    ("kpi, kpi --by team (all time)", ("kpi", "kpi --by team")),
+    ("list --json, all open", ("list --json (all open)",)),
+    ("cold index rebuild", ("cold rebuild (list, no index)",)),
+]
+
+
+def issue_table(results: list[Result]) -> list[str]:
+    """Issue 17's targets, one row each per store size: the slowest of the commands a row
+    covers (wall median and CPU), the largest peak memory of any command timed, and the new
+    git objects of one commit, each beside its target."""
+    lines = ["Issue 17's targets (the slowest command of each row; wall median, CPU median):",
+             "", "| target row | tickets | measured | CPU s | target | |", "|---|---:|---|---:|---:|---|"]
+    for result in results:
+        times, memory = targets(result.size)
+        by_name = {t.name: t for t in result.timings}
+        for row, names in ISSUE_ROWS:
+            timed = [by_name[n] for n in names if n in by_name]
+            if not timed:
+                lines.append(f"| {row} | {result.size:,} | not timed | | "
+                             f"{times.get(names[0], 0):g} s | |")
+                continue
+            worst = max(timed, key=lambda t: t.median)
+            target = times.get(worst.name, times.get(names[0], 0.0))
+            lines.append(f"| {row} | {result.size:,} | {worst.median:.3f} s (`{worst.name}`) | "
+                         f"{worst.cpu_median:.3f} | {target:g} s | "
+                         f"{'ok' if worst.median <= target else 'MISSED'} |")
+        if result.timings:
+            top = max(result.timings, key=lambda t: t.peak_mib)
+            lines.append(f"| peak memory, any command | {result.size:,} | {top.peak_mib:.0f} MiB "
+                         f"(`{top.name}`) | | {memory:g} MiB | "
+                         f"{'ok' if top.peak_mib <= memory else 'MISSED'} |")
+        kib = result.commit_object_disk_bytes / 1024
+        lines.append(f"| new git objects per commit | {result.size:,} | {kib:.1f} KiB on disk | "
+                     f"| {OBJECT_TARGET_BYTES // 1024} KiB | "
+                     f"{'ok' if result.commit_object_disk_bytes <= OBJECT_TARGET_BYTES else 'MISSED'} |")
+    return lines
 
 
 if __name__ == "__main__":
