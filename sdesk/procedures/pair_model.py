@@ -118,6 +118,21 @@ def features(a: Text, b: Text) -> dict[str, float]:
     }
 
 
+def associated(a: Words, b: Words, table: frozenset[tuple[str, str]]) -> float:
+    """The share of the words only one text has that the other answers with a word learned as
+    its associate ("wifi" / "internet", "screen" / "monitor": word pairs seen across same-subject
+    pairs of the tuning corpora more often than across different ones); 0..1."""
+    only_a, only_b = _plain(a.tokens - b.tokens), _plain(b.tokens - a.tokens)
+    if not only_a or not only_b:
+        return 0.0
+    hits = sum(any((x, y) in table for y in only_b) for x in only_a)
+    return min(1.0, hits / min(len(only_a), len(only_b)))
+
+
+def _plain(tokens: frozenset[str]) -> frozenset[str]:
+    return frozenset(t for t in tokens if not t.startswith("!"))
+
+
 def _failing(w: Words) -> bool:
     from sdesk.procedures.judgements import _failing as failing
 
@@ -142,6 +157,7 @@ class PairModel:
     default_idf: float
     thresholds: dict[str, float]
     about: dict[str, Any]
+    associations: frozenset[tuple[str, str]] = frozenset()
 
     def read(self, title: str, w: Words, service: str = "") -> Text:
         """One ticket read for `score`."""
@@ -152,6 +168,7 @@ class PairModel:
         features that weighed most; 0 when a specifier the word rule reads tells them apart
         (Finance vs HR, Excel vs Word, 2nd vs 3rd floor), whatever the other features say."""
         found = features(a, b)
+        found["associated"] = associated(a.words, b.words, self.associations)
         parts = {}
         for name, value in found.items():
             mean, sd = self.scale.get(name, (0.0, 1.0))
@@ -186,7 +203,8 @@ def from_json(data: dict[str, Any], which: str) -> PairModel:
                      {k: float(v) for k, v in data["idf"].items()},
                      float(data["default_idf"]),
                      {k: float(v) for k, v in part["thresholds"].items()},
-                     dict(data.get("about", {})))
+                     dict(data.get("about", {})),
+                     frozenset((x, y) for x, _, y in (p.partition("|") for p in part["associations"])))
 
 
 @cache

@@ -31,7 +31,16 @@ from typing import Any
 
 from sdesk.core.reference import Reference, load_reference
 from sdesk.procedures.lexicon import Words, words
-from sdesk.procedures.pair_model import PairModel, Text, cosine, features, grams, text
+from sdesk.procedures.pair_model import (
+    PairModel,
+    Text,
+    _plain,
+    associated,
+    cosine,
+    features,
+    grams,
+    text,
+)
 
 from .measure import ROOT, Item, Score, load, same_person, trends
 
@@ -93,16 +102,37 @@ def document_frequencies(corpora: list[Corpus], ref: Reference) -> tuple[dict[st
     return idf, round(math.log((1 + n) / 2) + 1, 4)
 
 
+ASSOC_MIN, ASSOC_SHARE = 2, 0.5
+
+
+def associations(corpora: list[Corpus], cache: dict[str, Words]) -> frozenset[tuple[str, str]]:
+    """Word pairs (both orders) seen across same-subject pairs at least ASSOC_MIN times and in
+    at least ASSOC_SHARE of the pairs they are seen across (pair_model.associated)."""
+    same: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for _, _, pairs in corpora:
+        for p in pairs:
+            wa, wb = cache[p.a.title].tokens, cache[p.b.title].tokens
+            for x in _plain(wa - wb):
+                for y in _plain(wb - wa):
+                    for key in ((x, y), (y, x)):
+                        seen[key] = seen.get(key, 0) + 1
+                        same[key] = same.get(key, 0) + p.label
+    return frozenset(k for k, c in same.items() if c >= ASSOC_MIN and c / seen[k] >= ASSOC_SHARE)
+
+
 def rows(corpora: list[Corpus], idf: dict[str, float], default: float, ref: Reference,
-         cache: dict[str, Words]) -> list[tuple[Pair, dict[str, float]]]:
-    """Every pair's full features under `idf`."""
+         cache: dict[str, Words], assoc: frozenset[tuple[str, str]] = frozenset()
+         ) -> list[tuple[Pair, dict[str, float]]]:
+    """Every pair's full features under `idf` and `assoc`."""
     out = []
     vectors: dict[tuple[str, str], Text] = {}
     for _, _, pairs in corpora:
         for p in pairs:
             ta, tb = (vectors.setdefault((x.title, x.service),
                                          _text(x, ref, cache, idf, default)) for x in (p.a, p.b))
-            out.append((p, {**p.fixed, "char_cosine": cosine(ta.vector, tb.vector)}))
+            out.append((p, {**p.fixed, "char_cosine": cosine(ta.vector, tb.vector),
+                            "associated": associated(ta.words, tb.words, assoc)}))
     return out
 
 
@@ -189,15 +219,17 @@ def train(corpora: list[Corpus], ref: Reference, cache: dict[str, Words]
           ) -> dict[str, PairModel]:
     """Fit both models on `corpora` and choose their thresholds on each of them."""
     idf, default = document_frequencies(corpora, ref)
-    data = rows(corpora, idf, default, ref, cache)
+    tables = {"person": associations(corpora, cache), "trend": frozenset()}
     files = [items for _, items, _ in corpora]
     out = {}
     for which, weight in WEIGHTS.items():
+        assoc = tables[which]
+        data = rows(corpora, idf, default, ref, cache, assoc)
         weights, intercept, scale = fit(data, weight)
-        model = PairModel(weights, intercept, scale, idf, default, {}, {})
+        model = PairModel(weights, intercept, scale, idf, default, {}, {}, assoc)
         same = matcher(model, ref, cache)
         thresholds = {s: choose(s, files, same) for s in SETTINGS[which]}
-        out[which] = PairModel(weights, intercept, scale, idf, default, thresholds, {})
+        out[which] = PairModel(weights, intercept, scale, idf, default, thresholds, {}, assoc)
     return out
 
 
@@ -255,7 +287,8 @@ def shipped_data(ref: Reference) -> dict[str, Any]:
                                      "corpora": {p.name: sha256(p) for p in FILES}}}
     for which, m in models.items():
         out[which] = {"thresholds": m.thresholds, "intercept": m.intercept, "weights": m.weights,
-                      "scale": {k: list(v) for k, v in m.scale.items()}}
+                      "scale": {k: list(v) for k, v in m.scale.items()},
+                      "associations": sorted(f"{x}|{y}" for x, y in m.associations)}
     out["default_idf"] = models["person"].default_idf
     out["idf"] = models["person"].idf
     return out
