@@ -84,3 +84,14 @@ def test_the_shipped_model_is_what_training_on_the_tuning_corpora_gives() -> Non
     assert {p: sha256(MODEL.parent.parents[2] / "tests" / "corpus" / p)
             for p in shipped_file["about"]["corpora"]} == shipped_file["about"]["corpora"]
     assert shipped_file == json.loads(dumps(data)), "stale: run make train-judgements"
+
+
+def test_a_learned_word_association_answers_a_word_the_other_title_lacks() -> None:
+    from sdesk.procedures.pair_model import associated
+
+    table = frozenset({("2fa", "mfa"), ("mfa", "2fa")})
+    a, b = words("2fa code never arrives", REF), words("mfa code never arrives", REF)
+    assert associated(a, b, table) == 1.0
+    assert associated(a, words("printer jam", REF), table) == 0.0
+    assert ("2fa", "mfa") in shipped("person").associations
+    assert not shipped("trend").associations
