@@ -10,10 +10,13 @@ from sdesk.commands.common import App, pass_app, plan_options
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Iterator
 
     from sdesk.core.model import Hold
-    from sdesk.procedures.sweep import Watched
+    from sdesk.procedures.sweep import SweepContext, Watched
     from sdesk.store import Store
+
+NOTHING = "nothing due: no SLA warning, reminder, closing or unowned ticket"
 
 
 @click.command()
@@ -45,17 +48,38 @@ def sweep(app: App, dry_run: bool, as_json: bool, no_commit: bool) -> None:
     ctx = SweepContext(ref, app.now, app.actor.name, settings)
     with store.lock("sweep"):
         closing = business_days_before(app.now, settings.close_after_days, ref)
-        plan = plan_sweep(_watched(store, closing.timestamp(), app.now.tzinfo), ctx)
+        watched = _watched(store, closing.timestamp(), app.now.tzinfo)
+        if dry_run and not as_json:
+            _show_streamed(watched, ctx)
+            return
+        plan = plan_sweep(watched, ctx)
         show_or_apply(app, plan, action="sweep", subject=f"sweep: {len(plan.ticket_ids())} "
                       "tickets (SLA warnings, reminders, closing, unowned)", dry_run=dry_run,
                       as_json=as_json, no_commit=no_commit,
-                      nothing="nothing due: no SLA warning, reminder, closing or unowned "
-                              "ticket")
+                      nothing=NOTHING)
 
 
-def _watched(store: Store, closing: float, tz: dt.tzinfo | None) -> list[Watched]:
-    """The sweep's tickets from the index; holds read from the file only for open tickets that
-    were on hold before (their used time leaves the held time out)."""
+def _show_streamed(watched: Iterator[Watched], ctx: SweepContext) -> None:
+    """The dry run's plan printed ticket by ticket as the sweep decides it (the same lines as
+    the whole plan's, in the same order): memory stays flat however many tickets are due.
+    Nothing due is exit code 4."""
+    from sdesk.core.errors import NothingToDo
+    from sdesk.core.render import printable
+    from sdesk.procedures.sweep import sweep_each
+
+    shown = False
+    for one in sweep_each(watched, ctx):
+        if not one.is_empty:
+            click.echo(printable("\n".join(one.describe())))
+            shown = True
+    if not shown:
+        raise NothingToDo(NOTHING)
+
+
+def _watched(store: Store, closing: float, tz: dt.tzinfo | None) -> Iterator[Watched]:
+    """The sweep's tickets from the index, one at a time in ID order; holds read from the file
+    only for open tickets that were on hold before (their used time leaves the held time
+    out)."""
     import datetime as dt
 
     from sdesk.procedures.sweep import Watched
@@ -64,17 +88,15 @@ def _watched(store: Store, closing: float, tz: dt.tzinfo | None) -> list[Watched
     def at(value: float | None) -> dt.datetime | None:
         return None if value is None else dt.datetime.fromtimestamp(value, tz)
 
-    out: list[Watched] = []
     for r in queries.sweep_candidates(store.index, closing):
         holds: tuple[Hold, ...] = ()
         if r["status"] != "resolved" and r["held_seconds"] and not r["on_hold"]:
             holds = tuple(store.load(r["id"]).holds)
-        out.append(Watched(
+        yield Watched(
             id=r["id"], title=r["title"], status=r["status"], priority=r["priority"],
             team=r["team"], assignee=r["assignee"], flags=tuple(str(r["flags"]).split()),
             opened_at=dt.datetime.fromtimestamp(r["opened_at"], tz), respond_by=at(r["respond_by"]),
             resolve_by=at(r["resolve_by"]), first_response_at=at(r["first_response_at"]),
             resolved_at=at(r["resolved_at"]),
             last_update=dt.datetime.fromtimestamp(r["last_update"], tz),
-            on_hold=bool(r["on_hold"]), holds=holds))
-    return out
+            on_hold=bool(r["on_hold"]), holds=holds)

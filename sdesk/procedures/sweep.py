@@ -25,7 +25,7 @@ commit. The rules (docs/sweep.md has the table; tests/test_sweep.py tests it as 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from sdesk.core.model import Hold, journal_entry
@@ -93,25 +93,35 @@ def business_days_before(now: dt.datetime, days: int, ref: Reference) -> dt.date
 def sweep(tickets: Iterable[Watched], ctx: SweepContext) -> Plan:
     """Every warning, reminder, closing and flag due now, as one plan (ticket order kept)."""
     plan = Plan()
+    for one in sweep_each(tickets, ctx):
+        plan.extend(one.actions)
+    return plan
+
+
+def sweep_each(tickets: Iterable[Watched], ctx: SweepContext) -> Iterator[Plan]:
+    """`sweep`, one ticket at a time: the plan of each ticket that has something due, in the
+    order given (each plan holds that ticket's actions only). Their actions in turn are
+    `sweep`'s plan; a dry run prints them as they come, so memory does not grow with the
+    number of tickets."""
     s = ctx.settings
     quiet = business_days_before(ctx.now, s.update_days, ctx.reference)
     closing = business_days_before(ctx.now, s.close_after_days, ctx.reference)
     for t in tickets:
+        plan = Plan()
         if t.status == "resolved":
             if t.resolved_at is not None and t.resolved_at < closing:
                 _close(plan, t, ctx)
-            continue
-        if t.status == "closed":
-            continue
-        flags = list(t.flags)
-        for kind in ("respond", "resolve"):
-            flags = _sla(plan, t, kind, flags, ctx)
-        flags = _update(plan, t, flags, quiet, ctx)
-        flags = _unowned(plan, t, flags, ctx)
-        if flags != list(t.flags):
-            plan.add(SetField(t.id, "sweep: remember what was sent", "flags remembered",
-                              field="flags", value=flags))
-    return plan
+        elif t.status != "closed":
+            flags = list(t.flags)
+            for kind in ("respond", "resolve"):
+                flags = _sla(plan, t, kind, flags, ctx)
+            flags = _update(plan, t, flags, quiet, ctx)
+            flags = _unowned(plan, t, flags, ctx)
+            if flags != list(t.flags):
+                plan.add(SetField(t.id, "sweep: remember what was sent", "flags remembered",
+                                  field="flags", value=flags))
+        if plan.actions:
+            yield plan
 
 
 def used_fraction(t: Watched, due: dt.datetime, ref: Reference, now: dt.datetime) -> float:

@@ -505,19 +505,23 @@ def team_scope(team: str, expr: str) -> str:
     return f"(CASE WHEN team = '{team.replace(chr(39), chr(39) * 2)}' THEN {expr} END)"
 
 
-def sweep_candidates(index: Index, resolved_before: float) -> list[sqlite3.Row]:
+def sweep_candidates(index: Index, resolved_before: float) -> Iterator[sqlite3.Row]:
     """What the sweep looks at, by ID: every open ticket that is not a task, and tickets in
     status resolved whose resolution is older than `resolved_before` (epoch seconds). Columns:
     id, title, status, priority, team, assignee, flags, opened_at, respond_by, resolve_by,
     first_response_at, resolved_at, last_update (LAST_UPDATE), on_hold, held_seconds. Two
-    selections, each walking its own index (one OR of both scans every row)."""
+    selections, each walking its own index (one OR of both scans every row), read side by
+    side from their cursors and merged by ID: one row at a time, so memory does not grow with
+    the store."""
+    import heapq
+
     columns = ("id, title, status, priority, team, assignee, flags, opened_at, respond_by, "
                f"resolve_by, first_response_at, resolved_at, {LAST_UPDATE} AS last_update, "
                "on_hold, held_seconds")
-    rows = index.select(f"{OPEN} AND {NOT_TASK}", (), order="id", columns=columns)
-    rows += index.select("status = 'resolved' AND resolved_at < ?", (resolved_before,),
-                         order="id", columns=columns)
-    return sorted(rows, key=lambda r: str(r["id"]))
+    open_rows = index.stream(f"{OPEN} AND {NOT_TASK}", (), order="id", columns=columns)
+    resolved = index.stream("status = 'resolved' AND resolved_at < ?", (resolved_before,),
+                            order="id", columns=columns)
+    return heapq.merge(open_rows, resolved, key=lambda r: str(r["id"]))
 
 
 def open_urgent(index: Index, team: str = "") -> list[sqlite3.Row]:

@@ -1,0 +1,49 @@
+"""Issue 17, peak memory: batch commands that now read their tickets one at a time from the
+index must decide and print exactly what they did when they held them all."""
+
+from __future__ import annotations
+
+from sdesk.procedures.sweep import SweepContext, SweepSettings, sweep, sweep_each
+from tests.conftest import Desk
+from tests.test_sweep import MON, REF, TECH, UNANSWERED, ticket
+
+NOW = "2026-11-25T10:00:00-06:00"
+
+
+def _busy_sweep_store(desk: Desk) -> list[str]:
+    """Tickets of every kind the sweep acts on: past due, unowned, quiet, resolved long ago."""
+    made = []
+    for i, team in enumerate(["IS-Desktop Support", "IS-Service Desk", "IS-Desktop Support"]):
+        made.append(desk.new("-T", f"Monitor flickers {i}", "--team", team, "--agency", "OMES",
+                             "--priority", "3", now=f"2026-11-1{6 + i}T09:00:00-06:00"))
+    desk.run("assign", made[0], "--to", TECH.id, now="2026-11-16T09:30:00-06:00")
+    done = desk.new("-T", "Printer offline", "--agency", "OMES", now="2026-11-16T09:00:00-06:00")
+    desk.run("resolve", done, "-c", "fixed", "-s", "Restarted the spooler.",
+             now="2026-11-16T10:00:00-06:00")
+    made.append(desk.new("-T", "VPN drops", "--agency", "OMES", now="2026-11-25T09:50:00-06:00"))
+    return made + [done]
+
+
+def test_sweep_dry_run_streamed_prints_the_whole_plan(desk: Desk) -> None:
+    """`sweep --dry-run` prints ticket by ticket (streamed); the applied sweep prints the plan
+    it built whole and committed: the two must be the same lines."""
+    _busy_sweep_store(desk)
+    before = desk.snapshot()
+    shown = desk.run("sweep", "--dry-run", now=NOW).stdout
+    assert desk.snapshot() == before
+    applied = desk.run("sweep", now=NOW).stdout
+    assert shown == applied
+    assert shown.count("standard: SLA warning") >= 3 and "closed: resolved" in shown
+    body = desk.git("log", "-1", "--format=%B")
+    assert shown.strip() in body  # the commit message lists the same plan
+
+
+def test_sweep_each_is_sweep_ticket_by_ticket() -> None:
+    tickets = [ticket(id=f"INC-{i}", opened_at=MON, **UNANSWERED) for i in range(3)]
+    tickets.append(ticket(id="INC-9", status="resolved", resolved_at=MON))
+    ctx = SweepContext(REF, MON.replace(day=25), "sdesk sweep", SweepSettings())
+    whole = sweep(tickets, ctx)
+    parts = list(sweep_each(tickets, ctx))
+    assert [a for p in parts for a in p.actions] == whole.actions
+    assert all({a.ticket for a in p.actions} == {p.actions[0].ticket} for p in parts)
+    assert len(parts) == 4
