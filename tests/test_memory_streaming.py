@@ -3,6 +3,9 @@ index must decide and print exactly what they did when they held them all."""
 
 from __future__ import annotations
 
+import pytest
+
+from sdesk.core.render import table, table_lines
 from sdesk.procedures.sweep import SweepContext, SweepSettings, sweep, sweep_each
 from tests.conftest import Desk
 from tests.test_sweep import MON, REF, TECH, UNANSWERED, ticket
@@ -21,7 +24,7 @@ def _busy_sweep_store(desk: Desk) -> list[str]:
     desk.run("resolve", done, "-c", "fixed", "-s", "Restarted the spooler.",
              now="2026-11-16T10:00:00-06:00")
     made.append(desk.new("-T", "VPN drops", "--agency", "OMES", now="2026-11-25T09:50:00-06:00"))
-    return made + [done]
+    return [*made, done]
 
 
 def test_sweep_dry_run_streamed_prints_the_whole_plan(desk: Desk) -> None:
@@ -47,3 +50,32 @@ def test_sweep_each_is_sweep_ticket_by_ticket() -> None:
     assert [a for p in parts for a in p.actions] == whole.actions
     assert all({a.ticket for a in p.actions} == {p.actions[0].ticket} for p in parts)
     assert len(parts) == 4
+
+
+ROWS = [["INC-2Q4N", "P2", "VIP", "assigned", "IS-Desktop Support", "", "\x1b[31mOVERDUE\x1b[0m",
+         "Printer jams"],
+        ["REQ-7KQ2X", "P4", "", "new", "IS-Service Desk", "skimble", "2h left",
+         "  Install Visio  "],
+        ["INC-9", "P1", "", "on-hold", "", "", "", ""]]
+HEADS = ["id", "priority", "vip", "status", "team", "assignee", "resolve_by", "title"]
+
+
+@pytest.mark.parametrize("fmt", ["plain", "simple", "github", "grid"])
+@pytest.mark.parametrize("accent", ["", "Café Olé"])
+def test_a_spilled_table_is_the_table(fmt: str, accent: str) -> None:
+    """`table_lines` (cells spilled to a temporary file, read back line by line) prints what
+    `table` prints from every row held, ASCII or not, whatever the format."""
+    rows = [*ROWS, ["INC-8", "P3", "", "new", "", "", "", accent]]
+    assert "\n".join(table_lines(iter(rows), HEADS, fmt) or []) == table(rows, HEADS, fmt)
+    assert table_lines(iter([]), HEADS, fmt) is None
+
+
+def test_list_table_is_what_it_was(desk: Desk) -> None:
+    """`list` for people (short IDs 500 rows at a time, the table spilled): the same lines as
+    the rows' views laid out by `table` from a list."""
+    made = [desk.new("-T", f"Printer {i} jams", "--agency", "OMES") for i in range(12)]
+    out = desk.run("list", "--sort", "id").stdout
+    shorts = [line.split()[0] for line in out.splitlines()[1:]]
+    assert len(shorts) == 12 and all(m.startswith(s) for s, m in zip(shorts, sorted(made), strict=True))
+    as_json = desk.json("list", "--sort", "id")
+    assert [r["id"] for r in as_json] == sorted(made)

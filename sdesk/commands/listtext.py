@@ -9,7 +9,7 @@ layer only when called.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -111,18 +111,26 @@ def render_rows(app: Reader, rows: Iterable[Any], as_json: bool, as_csv: bool,
         index = app.store.index
         write_json_rows(map(summary_text(tz, lambda tid: queries.summary_row(index, tid)), rows))
         return
-    data: Iterable[dict[str, Any]]
-    if as_csv:  # scripts: full IDs, plain times, each row written as it is read
-        data = (view(r, tz) for r in rows)
-    else:  # people: short IDs, time left, colour on a terminal (a table holds its rows)
-        rows = list(rows)
-        now, colour = app.now, use_colour()
-        short = app.store.index.short_ids([r["id"] for r in rows])
-        data = [view(r, tz, now=now, colour=colour) for r in rows]
-        for item in data:
-            item["id"] = short[item["id"]]
+    # scripts (CSV): full IDs, plain times, each row written as it is read; people: short IDs,
+    # time left, colour on a terminal (emit spills the table to a file, not memory)
+    data: Iterable[dict[str, Any]] = ((view(r, tz) for r in rows) if as_csv
+                                      else _for_people(app, rows, tz, use_colour()))
     emit(data, WIDE if wide else COLUMNS, as_json=False, as_csv=as_csv, fmt=fmt,
          no_pager=app.no_pager)
+
+
+def _for_people(app: Reader, rows: Iterable[Any], tz: dt.tzinfo,
+                colour: bool) -> Iterator[dict[str, Any]]:
+    """Table rows for people, short IDs looked up 500 rows at a time (memory stays flat)."""
+    import itertools
+
+    it = iter(rows)
+    while chunk := list(itertools.islice(it, 500)):
+        short = app.store.index.short_ids([r["id"] for r in chunk])
+        for r in chunk:
+            item = view(r, tz, now=app.now, colour=colour)
+            item["id"] = short[item["id"]]
+            yield item
 
 
 def team_filter(store: Store, typed: str) -> str:

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import click
 
 from sdesk.commands.common import App, output_options, pass_app, team_filter
+
+if TYPE_CHECKING:
+    import datetime as dt
+    import sqlite3
+    from collections.abc import Iterator
+
+    from sdesk.store import Store
 
 
 @click.command()
@@ -24,8 +33,6 @@ def stale(app: App, days: int, team: str | None, as_json: bool, as_csv: bool, fm
     Example:
       sdesk stale --days 3
     """
-    import datetime as dt
-
     from sdesk.core.render import emit
     from sdesk.procedures.resolve import stale_cutoff
     from sdesk.store import queries
@@ -35,24 +42,37 @@ def stale(app: App, days: int, team: str | None, as_json: bool, as_csv: bool, fm
     cutoff = stale_cutoff(app.now, days, ref.calendar)
     name = team_filter(store, team) if team is not None else ""
     rows = queries.stale(store.index, cutoff.timestamp(), name)
-    if as_json or as_csv:  # scripts: full IDs, ISO times, the priority as a number
-        out = []
-        for r in rows:
-            last = dt.datetime.fromtimestamp(r["last_update"], app.now.tzinfo)
-            out.append({"id": r["id"], "priority": r["priority"], "team": r["team"],
-                        "assignee": r["assignee"], "status": r["status"],
-                        "last_update": last.isoformat(timespec="minutes"),
-                        "quiet_days": (app.now - last).days, "title": r["title"]})
-    else:  # people: short IDs, P4, times as `list` shows them
-        from sdesk.commands.listtext import when
-
-        rows = list(rows)
-        short = store.index.short_ids([r["id"] for r in rows])
-        out = [{"id": short[r["id"]], "priority": f"P{r['priority']}", "team": r["team"],
-                "assignee": r["assignee"], "status": r["status"],
-                "last_update": when(r["last_update"], store.tz),
-                "quiet_days": (app.now - dt.datetime.fromtimestamp(r["last_update"],
-                                                                   app.now.tzinfo)).days,
-                "title": r["title"]} for r in rows]
+    # scripts: full IDs, ISO times, the priority as a number; people: short IDs, P4, times
+    # as `list` shows them. One row at a time either way.
+    out: Iterator[dict[str, Any]] = ((_for_scripts(r, app.now) for r in rows)
+                                     if as_json or as_csv else _for_people(store, rows, app.now))
     emit(out, ["id", "priority", "team", "assignee", "status", "last_update", "quiet_days",
                "title"], as_json=as_json, as_csv=as_csv, fmt=fmt)
+
+
+def _for_scripts(r: sqlite3.Row, now: dt.datetime) -> dict[str, Any]:
+    import datetime as dt
+
+    last = dt.datetime.fromtimestamp(r["last_update"], now.tzinfo)
+    return {"id": r["id"], "priority": r["priority"], "team": r["team"],
+            "assignee": r["assignee"], "status": r["status"],
+            "last_update": last.isoformat(timespec="minutes"),
+            "quiet_days": (now - last).days, "title": r["title"]}
+
+
+def _for_people(store: Store, rows: Iterator[sqlite3.Row],
+                now: dt.datetime) -> Iterator[dict[str, Any]]:
+    """Rows for the table, short IDs looked up 500 rows at a time (memory stays flat)."""
+    import datetime as dt
+    import itertools
+
+    from sdesk.commands.listtext import when
+
+    while chunk := list(itertools.islice(rows, 500)):
+        short = store.index.short_ids([r["id"] for r in chunk])
+        for r in chunk:
+            quiet = now - dt.datetime.fromtimestamp(r["last_update"], now.tzinfo)
+            yield {"id": short[r["id"]], "priority": f"P{r['priority']}", "team": r["team"],
+                   "assignee": r["assignee"], "status": r["status"],
+                   "last_update": when(r["last_update"], store.tz),
+                   "quiet_days": quiet.days, "title": r["title"]}

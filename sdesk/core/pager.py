@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable, Iterator
 
 
 def wanted(no_pager: bool) -> str | None:
@@ -33,9 +34,16 @@ def plain_echo(text: str) -> None:
 def echo(text: str, no_pager: bool) -> None:
     """Print `text` (a newline is added), through the pager when one is wanted. A pager that
     cannot start falls back to printing."""
+    echo_lines([text], no_pager)
+
+
+def echo_lines(lines: Iterable[str], no_pager: bool) -> None:
+    """`echo` of the text the lines make, written as they come (a table of a million rows
+    is never one string): to the pager's pipe, or to standard output a block at a time."""
     command = wanted(no_pager)
     if command is None:
-        plain_echo(text)
+        for block in _blocks(lines):
+            plain_echo(block)
         return
     import subprocess  # at use: output to a pipe never starts a pager
 
@@ -44,12 +52,26 @@ def echo(text: str, no_pager: bool) -> None:
     try:
         proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
     except OSError:
-        plain_echo(text)
+        for block in _blocks(lines):
+            plain_echo(block)
         return
     assert proc.stdin is not None
     try:
-        proc.stdin.write((text + "\n").encode("utf-8", "replace"))
+        for block in _blocks(lines):
+            proc.stdin.write((block + "\n").encode("utf-8", "replace"))
         proc.stdin.close()
     except BrokenPipeError:  # the reader quit the pager early: not an error
         pass
     proc.wait()
+
+
+def _blocks(lines: Iterable[str], size: int = 2000) -> Iterator[str]:
+    """The lines joined `size` at a time (one write per block, not per line)."""
+    block: list[str] = []
+    for line in lines:
+        block.append(line)
+        if len(block) == size:
+            yield "\n".join(block)
+            block = []
+    if block:
+        yield "\n".join(block)

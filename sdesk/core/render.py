@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO, Any
 
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
                      "\u2066-\u2069]")
@@ -115,12 +115,12 @@ def emit(
         return
     from sdesk.core import pager  # click-free, for the start-up fast path (sdesk/launch.py)
 
-    rows = list(rows)
-    if not rows:
+    lines = table_lines(([_cell(row.get(c)) for c in columns] for row in rows),
+                        headers or columns, fmt)
+    if lines is None:
         pager.plain_echo("(none)")
         return
-    text = table([[_cell(row.get(c)) for c in columns] for row in rows], headers or columns, fmt)
-    pager.echo(text, no_pager)
+    pager.echo_lines(lines, no_pager)
 
 
 def write_json_rows(texts: Iterable[str]) -> None:
@@ -192,6 +192,59 @@ def table(data: Sequence[Sequence[Any]], headers: Sequence[str], fmt: str | None
 
         raise ValidationError(f"--fmt: unknown table format {chosen!r} (try: simple, github, grid, plain)")
     return tabulate(data, headers=list(headers), tablefmt=chosen, disable_numparse=True)
+
+
+def table_lines(data: Iterable[Sequence[str]], headers: Sequence[str],
+                fmt: str | None = None) -> Iterator[str] | None:
+    """`table`'s lines, one at a time; None when there is no row. The "plain" and "simple"
+    layouts (the defaults) need each column's width before the first line: the cells go to
+    a temporary file as they come while the widths are measured, then are read back line by
+    line, so memory stays flat whatever the number of rows. Other formats, and cells that are
+    not ASCII (tabulate measures wide characters), are laid out by `table` from every row."""
+    chosen = fmt or ("simple" if sys.stdout.isatty() else "plain")
+    if chosen not in ("plain", "simple"):
+        held = [list(row) for row in data]
+        return iter(table(held, headers, chosen).split("\n")) if held else None
+    import tempfile
+
+    heads = [str(h) for h in headers]  # tabulate keeps header spaces, strips cells
+    widths = [len(h) + 2 for h in heads]
+    plain = all(h.isascii() for h in heads)
+    spill = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")  # noqa: SIM115
+    count = 0
+    for row in data:
+        cells = [str(c).strip() for c in row]  # _cell: no tab or line break inside a cell
+        for i, c in enumerate(cells):
+            plain = plain and c.isascii()
+            width = _width(c)
+            if width > widths[i]:
+                widths[i] = width
+        spill.write("\t".join(cells) + "\n")
+        count += 1
+    if not count:
+        spill.close()
+        return None
+    spill.seek(0)
+    if not plain:
+        with spill:
+            held = [line[:-1].split("\t") for line in spill]
+        return iter(table(held, headers, chosen).split("\n"))
+    return _spilled_lines(spill, heads, widths, chosen == "simple")
+
+
+def _spilled_lines(spill: IO[str], heads: list[str], widths: list[int],
+                   dashes: bool) -> Iterator[str]:
+    """The aligned lines of `_aligned`, the rows read back from `spill` (closed at the end)."""
+    def line(cells: list[str]) -> str:
+        return "  ".join(c + " " * (w - _width(c))
+                         for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    with spill:
+        yield line(heads)
+        if dashes:
+            yield "  ".join("-" * w for w in widths)
+        for text in spill:
+            yield line(text[:-1].split("\t"))
 
 
 def _aligned(data: Sequence[Sequence[Any]], headers: Sequence[str], dashes: bool) -> str | None:

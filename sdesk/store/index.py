@@ -534,28 +534,19 @@ class Index:
     def short_ids(self, ticket_ids: Sequence[str]) -> dict[str, str]:
         """Full ID -> shortest unique prefix (`INC-7KQ2`), unique among every ticket's body
         (so the short ID also works without its type prefix), at least ids.SHORT_MIN body
-        characters. Two indexed look-ups per ID; one sorted pass for long lists."""
-        import bisect
-
+        characters. Each ID's neighbours in body order come from two indexed look-ups made
+        by SQLite, 500 IDs per statement: nothing grows with the store (the sorted list of
+        every body this replaced took ~70 MB at a million tickets)."""
         out: dict[str, str] = {}
-        many = len(ticket_ids) > 200
-        bodies: list[str] = ([r[0] for r in self.db.execute("SELECT body FROM tickets "
-                                                             "ORDER BY body")] if many else [])
-        for tid in ticket_ids:
-            body = tid.split("-", 1)[-1]
-            if many:
-                i = bisect.bisect_left(bodies, body)
-                before = bodies[i - 1] if i > 0 else None
-                j = i + 1 if i < len(bodies) and bodies[i] == body else i
-                after = bodies[j] if j < len(bodies) else None
-            else:
-                row = self.db.execute("SELECT max(body) FROM tickets WHERE body < ?",
-                                      (body,)).fetchone()
-                before = row[0] if row else None
-                row = self.db.execute("SELECT min(body) FROM tickets WHERE body > ?",
-                                      (body,)).fetchone()
-                after = row[0] if row else None
-            out[tid] = ids.short(tid, ids.short_length(body, (before, after)))
+        for start in range(0, len(ticket_ids), 500):
+            chunk = ticket_ids[start:start + 500]
+            bodies = [tid.split("-", 1)[-1] for tid in chunk]
+            sql = (f"WITH w(b) AS (VALUES {', '.join(['(?)'] * len(bodies))}) "
+                   "SELECT b, (SELECT max(body) FROM tickets WHERE body < w.b), "
+                   "(SELECT min(body) FROM tickets WHERE body > w.b) FROM w")
+            near = {b: (before, after) for b, before, after in self.db.execute(sql, bodies)}
+            for tid, body in zip(chunk, bodies, strict=True):
+                out[tid] = ids.short(tid, ids.short_length(body, near[body]))
         return out
 
     def select(self, where: str = "1", params: Sequence[Any] = (), order: str = "id",

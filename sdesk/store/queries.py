@@ -294,14 +294,14 @@ def queue_streamed(index: Index, team: str = "", limit: int | None = None,
     return index.stream(where, params, order=QUEUE_ORDER, limit=limit, **_summary(summary))
 
 
-def stale(index: Index, before: float, team: str = "") -> list[sqlite3.Row]:
+def stale(index: Index, before: float, team: str = "") -> Iterator[sqlite3.Row]:
     """Open tickets (not tasks) whose last update (LAST_UPDATE, as `last_update`) is before
-    `before` (epoch seconds), quietest first. Columns: id, priority, team, assignee, status,
-    last_update, title."""
+    `before` (epoch seconds), quietest first, one row at a time. Columns: id, priority, team,
+    assignee, status, last_update, title."""
     where = f"{OPEN} AND {NOT_TASK} AND {LAST_UPDATE} < ?"
     params: list[Any] = [before]
     where, params = in_team(where, params, team)
-    return index.select(where, params, order=f"{LAST_UPDATE}, id",
+    return index.stream(where, params, order=f"{LAST_UPDATE}, id",
                         columns=f"id, priority, team, assignee, status, {LAST_UPDATE} "
                                 "AS last_update, title")
 
