@@ -541,9 +541,12 @@ class Index:
         for start in range(0, len(ticket_ids), 500):
             chunk = ticket_ids[start:start + 500]
             bodies = [tid.split("-", 1)[-1] for tid in chunk]
+            # ORDER BY ... LIMIT 1, not max()/min(): in a correlated subquery an aggregate
+            # reads the whole range (seconds per ID at a million tickets).
             sql = (f"WITH w(b) AS (VALUES {', '.join(['(?)'] * len(bodies))}) "
-                   "SELECT b, (SELECT max(body) FROM tickets WHERE body < w.b), "
-                   "(SELECT min(body) FROM tickets WHERE body > w.b) FROM w")
+                   "SELECT b, (SELECT body FROM tickets WHERE body < w.b "
+                   "ORDER BY body DESC LIMIT 1), (SELECT body FROM tickets WHERE body > w.b "
+                   "ORDER BY body LIMIT 1) FROM w")
             near = {b: (before, after) for b, before, after in self.db.execute(sql, bodies)}
             for tid, body in zip(chunk, bodies, strict=True):
                 out[tid] = ids.short(tid, ids.short_length(body, near[body]))
