@@ -79,3 +79,21 @@ def test_list_table_is_what_it_was(desk: Desk) -> None:
     assert len(shorts) == 12 and all(m.startswith(s) for s, m in zip(shorts, sorted(made), strict=True))
     as_json = desk.json("list", "--sort", "id")
     assert [r["id"] for r in as_json] == sorted(made)
+
+
+@pytest.mark.parametrize("patch", [[], ["-p"]])
+def test_log_across_a_folder_move_is_git_log_follow(desk: Desk, patch: list[str]) -> None:
+    """`log` names the ticket's path in both folder layouts instead of `git log --follow`
+    (which diffs every file of every commit): the history and its rename are the same."""
+    tid = desk.new("-T", "Printer jams")
+    desk.run("note", tid, "before the move")
+    desk.run("migrate-folders", "3")
+    desk.run("note", tid, "after the move")
+    path = desk.git("ls-files", "tickets/*.toml").strip()
+    assert path.count("/") == 4  # tickets/A/B/BLOCK/ID.toml
+    expected = desk.git("log", "--follow", "--date=iso-local", "--format=%h  %ad  %an%n    %s",
+                        *(patch or ["--stat=100"]), "--", path)
+    out = desk.run("--no-pager", "log", tid, *patch).stdout
+    assert out == expected.rstrip() + "\n"
+    assert "before the move" in out and "after the move" in out
+    assert (" => " in out) if not patch else ("rename from" in out)

@@ -19,13 +19,18 @@ def log(app: App, ticket_id: str, patch: bool) -> None:
       sdesk log INC-2Q4C -p
     """
     from sdesk import git
-    from sdesk.core import pager
+    from sdesk.core import ids, pager
 
     store = app.store
     ticket_id = store.resolve_id(ticket_id)
-    path = store.git_path(store.path_of(ticket_id))
-    args = ["log", "--follow", "--date=iso-local",
-            "--format=%h  %ad  %an%n    %s", *(["-p"] if patch else ["--stat=100"]), "--", path]
+    # The file's path in each folder layout it may have had (`migrate-folders` moves it, -M
+    # shows that commit as a rename), instead of --follow: following a name makes git diff
+    # every file of each commit to look for renames, ~760 MB for the first commit of a
+    # million-ticket store; a pathspec keeps the diff to the paths named.
+    paths = [store.git_path(store.root / ids.relative_path(ticket_id, levels))
+             for levels in ids.FOLDER_LEVELS]
+    args = ["log", "-M", "--date=iso-local", "--format=%h  %ad  %an%n    %s",
+            *(["-p"] if patch else ["--stat=100"]), "--", *paths]
     from sdesk.core.render import printable
 
     out = printable(git.run(args, store.top).stdout)
