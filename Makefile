@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test docs-examples lint coverage check bench bench-1m bench-small bench-import bench-mail bench-triage train-judgements stress clean
+.PHONY: install demo test docs-examples lint coverage check bench bench-1m bench-memory bench-small bench-import bench-mail bench-triage train-judgements stress clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,11 @@ bench-mail: $(STAMP)  ## mail fetch of 1,000 messages from a Maildir into a 100,
 # index). Built when missing: ~30 min at load 15-25 (docs/performance.md).
 bench-1m: $(STAMP)  ## a 1,000,000-ticket store in 3 folder levels (bench/generate.py: ~6 GB on disk), the same table
 	$(BIN)/python -m bench --sizes 1000000 --runs 5 --workdir $${BENCH_DIR:-/work/bench-stores/bench-1m} --keep --reuse
+
+# STORE: a store built before (bench/generate.py, e.g. make bench-1m's), index warm. Writing
+# commands run with --dry-run, or are applied and the store reset to the commit found.
+bench-memory: $(STAMP)  ## peak memory (max RSS) of every command on STORE beside the target (100 MiB; 150 MiB from 500,000 tickets)
+	$(BIN)/python -m bench.memory $${STORE:?make bench-memory STORE=path/to/a/store}
 
 bench-small: $(STAMP)  ## a quick benchmark on a 2,000-ticket store
 	$(BIN)/python -m bench --sizes 2000 --runs 3

@@ -99,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     size = _count(root, args.sdesk, env)
     target = args.target or (150.0 if size >= 500_000 else 100.0)
     fill = {"{ID}": _first(root, args.sdesk, env, "--all"),
-            "{OPEN}": _first(root, args.sdesk, env, "--status", "in-progress")}
+            "{OPEN}": (_first(root, args.sdesk, env, "--status", "in-progress")
+                       or _first(root, args.sdesk, env))}
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="sdesk-mem-") as out:
         fill["{DIR}"] = out
