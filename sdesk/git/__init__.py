@@ -86,10 +86,11 @@ def run(
 def require() -> None:
     """Refuse before anything is written when git cannot be run (a commit, and the rollback
     of a failed one, both need it): one line, and the store stays as it was."""
-    import shutil
-
-    if shutil.which("git", path=os.environ.get("PATH", os.defpath)) is None:
-        raise SdeskError("git is not installed or not on PATH; nothing was changed")
+    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        candidate = os.path.join(folder, "git")  # as shutil.which looks (~6 M to import)
+        if os.access(candidate, os.X_OK) and not os.path.isdir(candidate):
+            return
+    raise SdeskError("git is not installed or not on PATH; nothing was changed")
 
 
 def find_git_dir(start: Path) -> tuple[Path, Path] | None:

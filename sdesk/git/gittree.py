@@ -21,7 +21,6 @@ changed entries only, at the same time. The repository stays plain git: `git fsc
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -130,6 +129,8 @@ def _hash_files(top: Path, paths: list[str]) -> dict[str, bytes]:
 
 def _read_trees(top: Path, head: str, folders: list[str]) -> dict[str, Tree]:
     """HEAD's tree at each folder (empty where HEAD has none), from one `git cat-file --batch`."""
+    import subprocess  # here: an in-process commit never starts git (~14 M to import)
+
     query = "".join(f"{head}:{f}\n" for f in folders).encode()
     proc = subprocess.run(["git", "cat-file", "--batch"], cwd=top, input=query,
                           capture_output=True, env=clean_env(), check=False)

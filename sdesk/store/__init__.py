@@ -161,11 +161,15 @@ class Store:
         """Every sdesk.toml key checked once (sdesk/core/settings.py); SettingError naming the
         first bad key."""
         from sdesk.core.settings import SettingError, parse_settings
+        from sdesk.store import refcache  # parsed once per change of the file
 
-        checked, errors = parse_settings(self.config)
-        if errors:
-            raise SettingError(errors[0])
-        return checked
+        def parse() -> Settings:
+            checked, errors = parse_settings(self.config)
+            if errors:
+                raise SettingError(errors[0])
+            return checked
+
+        return refcache.settings(self.root / CONFIG_NAME, self.state_dir, parse)
 
     def settings(self, section: str) -> dict[str, Any]:
         """One section of sdesk.toml, checked, with defaults filled in."""
@@ -252,9 +256,9 @@ class Store:
 
     @cached_property
     def reference(self) -> Reference:
-        from sdesk.core.reference import load_reference
+        from sdesk.store import refcache  # parsed once per change of the files
 
-        return load_reference(self.root / "reference")
+        return refcache.reference(self.root / "reference", self.state_dir)
 
     # -- paths ----------------------------------------------------------------------------
 

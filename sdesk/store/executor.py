@@ -124,8 +124,18 @@ def write_and_commit(store: Store, files: dict[Path, bytes | None],
             recovery.recover(store)  # all or nothing: put every file back as HEAD has it
             raise
         recovery.end(store)
+        _housekeeping(store)
     index.update_tickets(tickets)
     return commit_id
+
+
+def _housekeeping(store: Store) -> None:
+    """After a commit: fold git's split index or pack loose objects in a detached process when
+    either is due (sdesk/git/housekeeping.py; two stats and a folder listing otherwise)."""
+    from sdesk.git import housekeeping, inproc
+
+    housekeeping.after_commit(store.top, store.git_dir, store.state_dir,
+                              inproc.config(store.top, store.git_dir))
 
 
 def refuse_hand_edits(store: Store, git_paths: list[str]) -> None:

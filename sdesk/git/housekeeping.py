@@ -1,0 +1,150 @@
+"""git's housekeeping for a store, off the path of the command that makes it due.
+
+Two things grow with every ticket commit and need tidying now and then:
+
+- **The small file of the split index** (sdesk/git/splitindex.py). Past SPLIT_MAX entries its
+  entries are folded into a new shared index (`git update-index --split-index`, which reads and
+  writes the whole index: ~0.04 s CPU at 100,000 tickets, ~0.4 s at a million) and sdesk makes
+  the new shared index's table of paths (~0.1 s and ~1 s). Before, the commit that crossed the
+  line did both: once every 1,000 commits, one command took 1-2 s longer at a million.
+- **Loose objects**: ~6 per ticket commit (blob, trees, commit). git's porcelain runs
+  `git gc --auto` after a commit, plumbing never does, so a store never packed them: a year of
+  a busy desk is over a million files under .git/objects. `git gc --auto` itself is not the
+  answer at this size: besides packing it prunes, which walks every object of the history
+  (minutes at a million tickets), and expires reflogs (the whole HEAD reflog read and
+  rewritten).
+
+So after each commit `after_commit` makes two cheap checks (the entry count in the small
+index file's header; the loose objects in one of the 256 fan-out folders, the estimate
+`git gc --auto` makes, against the same `gc.auto` threshold, 6,700 by default, 0 = never) and,
+when either is due, starts this module as a detached process and returns. That process takes
+the store lock once the command that started it (and any writer queued behind it) has let go,
+giving up after LOCK_WAIT_S (the next commit starts it again); then it folds the index
+(`git update-index --split-index`) and makes the new table, and packs the loose objects with
+`git repack -d -l --geometric=2` (loose objects and small packs rolled into one pack, with no
+walk of the whole history; big packs are left alone; `git fsck` clean). Only a writing command
+that arrives while it runs waits for it, as it waits for any other writer; reads never take
+the store lock. A split index that reaches SPLIT_MAX entries anyway (the process could not
+run) is folded by the commit itself, as before. docs/performance.md ("git's housekeeping") has
+the figures.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+FOLD_ENTRIES = 700  # entries in the small file of the split index (SPLIT_MAX: the commit folds)
+SAMPLE = "17"  # the fan-out folder `git gc --auto` counts
+STARTED = "housekeeping.started"  # in .git/sdesk/: when one was last started (not again soon)
+AGAIN_AFTER_S = 600
+LOCK_WAIT_S = 60  # for the store lock: writers come and go; give up after this
+
+
+def after_commit(top: Path, git_dir: Path, state_dir: Path, config: dict[str, str]) -> bool:
+    """Start the housekeeping process when the index wants folding or loose objects piled up
+    (`config`: git's configuration, keys lower-case, as sdesk/git/inproc.py reads it). True
+    when one was started. Never raises: housekeeping is never worth failing a command for."""
+    try:
+        if not (fold_due(git_dir) or pack_due(git_dir, config)):
+            return False
+        marker = state_dir / STARTED
+        try:
+            if time.time() - marker.stat().st_mtime < AGAIN_AFTER_S:
+                return False  # one is running or just ran
+        except FileNotFoundError:
+            pass
+        marker.write_text(str(os.getpid()))
+        import subprocess
+
+        subprocess.Popen([sys.executable, "-m", "sdesk.git.housekeeping", str(top)], cwd=top,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+        return True
+    except (OSError, ValueError):
+        return False
+
+
+def fold_due(git_dir: Path) -> bool:
+    """The small file of a split index holds FOLD_ENTRIES entries or more (its header's
+    count; a whole index never folds)."""
+    try:
+        with open(git_dir / "index", "rb") as handle:
+            head = handle.read(12)
+        return head[:4] == b"DIRC" and int.from_bytes(head[8:12], "big") >= FOLD_ENTRIES \
+            and any(p.name.startswith("sharedindex.") for p in os.scandir(git_dir))
+    except OSError:
+        return False
+
+
+def pack_due(git_dir: Path, config: dict[str, str]) -> bool:
+    """More loose objects than `gc.auto` allows, estimated as git does: more than
+    gc.auto / 256 (rounded up) in objects/17."""
+    try:
+        limit = int(config.get("gc.auto", "6700"))
+    except ValueError:
+        limit = 6700
+    if limit <= 0:
+        return False
+    threshold = (limit + 255) // 256
+    try:
+        names = os.listdir(git_dir / "objects" / SAMPLE)
+    except OSError:
+        return False
+    return sum(1 for n in names if len(n) == 38) > threshold
+
+
+def run(top: Path) -> str:
+    """The housekeeping itself, under the store lock (waited for up to LOCK_WAIT_S): returns
+    what was done ("busy" when writers held the lock all that time)."""
+    import fcntl
+
+    from sdesk import git
+
+    found = git.find_git_dir(top)
+    if found is None:
+        return "no repository"
+    git_dir = found[1]
+    state_dir = git_dir / "sdesk"
+    with open(state_dir / "lock", "a+") as handle:
+        deadline = time.monotonic() + LOCK_WAIT_S  # the command that started it still holds it
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    (state_dir / STARTED).unlink(missing_ok=True)  # the next commit tries again
+                    return "busy"
+                time.sleep(0.05)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f'{{"pid": {os.getpid()}, "command": "housekeeping"}}')
+        handle.flush()
+        try:
+            return _tidy(top, git_dir)
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            (state_dir / STARTED).unlink(missing_ok=True)
+
+
+def _tidy(top: Path, git_dir: Path) -> str:
+    from sdesk import git
+    from sdesk.git import inproc, splitindex
+
+    done = []
+    if fold_due(git_dir):
+        git.run(["-c", "splitIndex.maxPercentChange=0", "update-index", "--split-index"], top)
+        splitindex.positions(git_dir, splitindex.read(git_dir / "index").base, [])
+        done.append("folded")
+    if pack_due(git_dir, inproc.config(top, git_dir)):
+        git.run(["repack", "-d", "-l", "-q", "--geometric=2"], top)
+        done.append("packed")
+    return " and ".join(done) or "nothing due"
+
+
+if __name__ == "__main__":
+    run(Path(sys.argv[1]))
