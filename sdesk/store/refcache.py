@@ -16,6 +16,7 @@ cannot be read is ignored and replaced. docs/performance.md ("The write path") h
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -118,4 +119,5 @@ def _write(cache: Path, key: tuple[Any, ...], value: object) -> None:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, cache)
     except Exception:  # a read-only store, a full disk, a value that does not pickle
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # EROFS even for a file that is not there
+            tmp.unlink(missing_ok=True)
