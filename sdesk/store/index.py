@@ -750,8 +750,6 @@ def read_file(root: str, rel: str, now_ns: int, known_sha: str = "") -> FileRead
                                 "one (remove it)")
     import hashlib  # only when a file is read: the usual warm refresh reads none
 
-    from sdesk.core import fastread  # likewise (its nine regexes: ~4 M instructions)
-
     book = _book(rel, st, hashlib.sha1(data).hexdigest(), now_ns)
     sha = book["sha"]
     if known_sha == sha:

@@ -7,7 +7,8 @@ checked (tomllib alone ~12 M). Unpickling the same objects costs ~8 M. So the fi
 after a change parses the files as before (any error is raised exactly as without the cache,
 and nothing is kept), computes the holidays of last, this and next year, and keeps the result
 keyed by each file's stat (size, mtime, ctime, inode, device; a missing file is part of the key)
-and by the stat of the code that reads them and the interpreter's version. A file changed since
+and by the stat of the code that reads them and the interpreter's version (lstat: a file or
+the folder replaced by a symbolic link is a change, refused by the parse as before). A file changed since
 (by sdesk, git, an editor) changes its key and the next command parses again. Files changed
 within RACY_NS of the parse are not kept: a second same-size write in the same clock tick would
 keep the key (git's "racily clean" problem). `sdesk check` always parses. A cache file that
@@ -46,7 +47,7 @@ def reference(folder: Path, state_dir: Path) -> Reference:
         for each in (year - 1, year, year + 1):  # what the SLA due times ask for
             ref.calendar.holidays(each)
 
-    files = [folder / name for name in (*module.FILES, catalogue.FILE)]
+    files = [folder, *(folder / name for name in (*module.FILES, catalogue.FILE))]
     return kept(state_dir / "reference.pickle", files, (module, calendar, catalogue),
                 lambda: module.load_reference(folder), prime)
 
@@ -79,11 +80,13 @@ def kept(cache: Path, files: Sequence[Path], code: Sequence[ModuleType], make: C
 
 
 def _stat(path: str | Path) -> tuple[int, ...] | None:
+    """(size, mtime, ctime, inode, device, mode) of `path` itself: lstat, so a file or folder
+    that became a symbolic link changes the key, and the parse refuses it as before."""
     try:
-        st = os.stat(path)
+        st = os.lstat(path)
     except OSError:
         return None
-    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev, st.st_mode
 
 
 def _key(files: Sequence[Path], code: Sequence[ModuleType]) -> tuple[Any, ...]:
