@@ -25,12 +25,14 @@ CORPUS = Path(__file__).parent / "corpus"
 SLA = Path(__file__).parents[1] / "sdesk" / "defaults" / "reference" / "sla.toml"
 # Each held-out file: the prefix of its set names, persons and subject keys, and the persons that
 # stand for a VIP of vip.toml without the prefix (fresh.txt: omes.director@omes.ok.gov;
-# fresh2.txt, fresh3.txt and fresh4.txt name their VIP persons with the prefix and map them in their headers).
+# fresh2.txt to fresh6.txt name their VIP persons with the prefix and map them in their headers).
 HELD_OUT = {
     "fresh.txt": ("f-", {"omes.director"}),
     "fresh2.txt": ("g-", set()),
     "fresh3.txt": ("h-", set()),
     "fresh4.txt": ("j-", set()),
+    "fresh5.txt": ("m-", set()),
+    "fresh6.txt": ("q-", set()),
 }
 LABEL_VALUES = {
     "n": {"2"},
