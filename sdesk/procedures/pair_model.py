@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
@@ -51,7 +52,7 @@ def grams(title: str) -> dict[str, int]:
         padded = f" {word} "
         for n in NGRAMS:
             for i in range(max(1, len(padded) - n + 1)):
-                g = padded[i:i + n]
+                g = intern(padded[i:i + n])  # one string per n-gram: a batch holds many peers
                 out[g] = out.get(g, 0) + 1
     return out
 
