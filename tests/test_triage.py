@@ -414,3 +414,29 @@ def test_ticket_files_written_by_triage_load_back(desk: Desk) -> None:
     desk.run("triage", tid)
     store = Store.open(str(desk.root))
     assert load_file(store.path_of(tid)).status == "triaged"
+
+
+def test_tickets_logged_in_the_same_second_are_never_resolved_as_each_others_duplicates(
+        desk: Desk) -> None:
+    # The fresh-user repro: one person's three reports logged in the same second (batch intake).
+    # IDs are random and opened_at has whole seconds, so sdesk cannot tell which came first:
+    # the one whose ID sorts first is kept, and the others are only proposed as its duplicates.
+    same = "2026-11-30T03:46:40-06:00"
+    ids = [incident(desk, title, email="x@omes.ok.gov", service="Software Install", now=same)
+           for title in ("Teams will not start", "Teams won't start", "teams wont start at all")]
+    desk.run("triage", "--all", now=same)
+    kept = min(ids)
+    for tid in ids:
+        t = desk.ticket(tid)
+        assert t["status"] != "resolved" and not t.get("duplicate_of"), (tid, t["status"])
+        if tid != kept:
+            assert f"proposed:duplicate:{kept}" in t["flags"], t["flags"]
+            assert "same second" in t["journal"][-1]["text"] or any(
+                "same second" in e["text"] for e in t["journal"]), t["journal"]
+        else:
+            assert not any(f.startswith("proposed:duplicate") for f in t["flags"]), t["flags"]
+    assert mails(desk) == []  # nobody is told "you reported earlier"
+    later = ids[1] if ids[1] != kept else ids[2]
+    desk.run("triage", later, "--accept", "duplicate", now=same)
+    [mail] = mails(desk)
+    assert "reported at the same time" in mail.get_payload() and "earlier" not in mail.get_payload()

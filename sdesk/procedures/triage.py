@@ -351,7 +351,12 @@ def _earliest_similar(d: _Draft) -> tuple[Peer, str, bool] | None:
     """The first open report from the same requester on the same subject (the person model's
     probability at least `similarity`, or the word rule's score at least `auto_duplicate`),
     with the explanation and whether the rule allows it without asking; later reports are
-    named in a finding."""
+    named in a finding.
+
+    A ticket is a duplicate only of one logged before it. opened_at is stored to the second
+    and IDs are random, so sdesk has no creation order within a second: a peer logged in the
+    same second is the original only if its ID sorts first (deterministic, not "earlier"),
+    and such a pair is never resolved without asking (the flag is False)."""
     t, ctx = d.t, d.ctx
     mine = _text(d)
     threshold, auto = ctx.settings.similarity, ctx.settings.auto_duplicate
@@ -364,13 +369,22 @@ def _earliest_similar(d: _Draft) -> tuple[Peer, str, bool] | None:
         if sim.probability < threshold and sim.rule < auto:
             continue
         if (peer.opened_at, peer.id) >= (t.opened_at, t.id):
-            later.append(peer.id)
+            later.append(peer.id + (" logged in the same second"
+                                    if peer.opened_at == t.opened_at else ""))
         elif best is None or (peer.opened_at, peer.id) < (best[0].opened_at, best[0].id):
             best = (peer, sim.explain(threshold), sim.rule >= auto)
+    if best is not None and best[0].opened_at == t.opened_at:
+        best = (best[0], f"{best[1]}; {_SAME_SECOND.format(peer=best[0].id, at=t.opened_at)}",
+                False)
     if best is None and later:
-        d.find(I5, f"later reports from {t.requester.email} on this subject ({', '.join(later)}) "
+        which = "other" if any(" " in x for x in later) else "later"
+        d.find(I5, f"{which} reports from {t.requester.email} on this subject ({', '.join(later)}) "
                    "are proposed as duplicates of this one when triaged")
     return best
+
+
+_SAME_SECOND = ("logged in the same second as {peer} ({at:%Y-%m-%d %H:%M:%S}), so which came "
+                "first is unknown: {peer} is kept as the first by ID order, and only proposed")
 
 
 def _words(d: _Draft) -> Words:
@@ -410,8 +424,12 @@ def resolve_duplicate(d: _Draft, first_id: str, first_title: str, why: str) -> N
     """Resolve the draft's ticket as a duplicate of `first_id` and tell the customer (the
     public resolution only)."""
     t, ctx = d.t, d.ctx
-    summary = (f"Resolved as a duplicate of {first_id}, which you reported earlier about the same "
-               f"problem; we will keep you updated there.")
+    peer = ctx.view.peers.get(first_id)
+    when = ("which you reported earlier" if peer is not None and peer.opened_at < t.opened_at
+            else "which you reported at the same time" if peer is not None
+            and peer.opened_at == t.opened_at else "your other report")
+    summary = (f"Resolved as a duplicate of {first_id}, {when} about the same problem; we will "
+               f"keep you updated there.")
     d.set(I5, f"duplicate of {first_id}: {why}", "duplicate_of", first_id)
     d.set(I5, "duplicate resolved", "status", "resolved")
     d.set(I5, "duplicate resolved", "resolved_at", ctx.now)
