@@ -3,6 +3,8 @@ journal entry and one commit per correction; hand edits are never swept into sde
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -187,6 +189,36 @@ def test_an_editor_that_fails_is_one_line(desk: Desk, monkeypatch: pytest.Monkey
     result = desk.fails("edit", tid)
     assert result.stderr.startswith("sdesk: error: ") and result.stderr.count("\n") == 1
     assert words in result.stderr
+    assert desk.snapshot() == before
+
+
+@pytest.mark.parametrize("argv", [["note", "{ID}"],
+                                  ["new", "-T", "Printer jams", "--service", "Printing"]])
+def test_note_and_new_whose_editor_fails_say_so_in_one_line(desk: Desk, argv: list[str]) -> None:
+    """`note` and `new` open $EDITOR for the text on a terminal (like git commit): an editor
+    that cannot run is sdesk's one error line, as for `edit`, not click's "Error: ..."."""
+    import pty
+
+    tid = desk.new("-T", "Printer jams", "--service", "Printing")
+    before = desk.snapshot()
+    env = {**os.environ, "EDITOR": "no-such-editor-xyz", "TERM": "dumb"}
+    env.pop("VISUAL", None)
+    main, side = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sdesk", "--store", str(desk.root), "--now", desk.now,
+         *[a.replace("{ID}", tid) for a in argv]],
+        stdin=side, stdout=side, stderr=subprocess.PIPE, env=env)
+    os.close(side)
+    try:
+        while os.read(main, 65536):
+            pass
+    except OSError:  # the terminal's other side closed
+        pass
+    os.close(main)
+    err = (proc.stderr.read() if proc.stderr else b"").decode()
+    assert proc.wait() == 1, err
+    assert err == "sdesk: error: $EDITOR: no-such-editor-xyz: Editing failed: " \
+        + err.split("Editing failed: ", 1)[1] and err.count("\n") == 1, err
     assert desk.snapshot() == before
 
 

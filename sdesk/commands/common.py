@@ -135,7 +135,7 @@ def read_text_arg(text: str | None, what: str, allow_editor: bool = True,
     if text is not None:
         return text
     if allow_editor and sys.stdin.isatty() and sys.stdout.isatty():
-        edited = click.edit(f"\n# Write the {what} above. Lines starting with # are dropped.\n")
+        edited = run_editor(f"\n# Write the {what} above. Lines starting with # are dropped.\n")
         if edited is not None:
             body = "\n".join(ln for ln in edited.splitlines() if not ln.startswith("#")).strip()
             if body:
@@ -143,6 +143,19 @@ def read_text_arg(text: str | None, what: str, allow_editor: bool = True,
     if not required:
         return ""
     raise ValidationError(f"no {what} given (pass it as an argument, or '-' to read stdin)")
+
+
+def run_editor(text: str, editor: str | None = None, extension: str = ".txt",
+               require_save: bool = True) -> str | None:
+    """`click.edit` on `text` (None when the editor quit without saving and `require_save`),
+    its failures as sdesk's one-line errors. Raises ValidationError when $EDITOR (or
+    `editor`) cannot be started or fails, instead of click's own "Error: ..." format."""
+    try:
+        return click.edit(text, editor=editor, extension=extension, require_save=require_save)
+    except click.ClickException as exc:
+        raise ValidationError(f"$EDITOR: {exc.message}") from None
+    except ValueError as exc:  # shlex could not split the EDITOR value
+        raise ValidationError(f"$EDITOR {editor!r} cannot be run: {exc}") from None
 
 
 def plan_json(app: App, plan: Plan) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from sdesk.commands.common import App, pass_app, plan_options, show_or_apply
+from sdesk.commands.common import App, pass_app, plan_options, run_editor, show_or_apply
 
 if TYPE_CHECKING:
     from sdesk.core.model import Ticket
@@ -103,12 +103,7 @@ def _run_editor(text: str) -> str | None:
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise ValidationError("no editor: set $EDITOR, or use sdesk set ID FIELD=VALUE in scripts")
-    try:
-        return click.edit(text, editor=editor, extension=".toml", require_save=False)
-    except click.ClickException as exc:
-        raise ValidationError(f"$EDITOR: {exc.message}") from None
-    except ValueError as exc:  # shlex could not split the EDITOR value
-        raise ValidationError(f"$EDITOR {editor!r} cannot be run: {exc}") from None
+    return run_editor(text, editor=editor, extension=".toml", require_save=False)
 
 
 def _resolve_me(app: App, wanted: dict[str, Any]) -> None:
