@@ -95,3 +95,80 @@ def test_the_freshness_shortcut_sees_a_rename_and_a_removed_folder(desk: Desk) -
     folder.rmdir()
     listed = desk.run("list", "--json").stdout
     assert b not in listed and a in listed
+
+
+def _piped(desk: Desk, *argv: str) -> subprocess.CompletedProcess[str]:
+    """`python -m sdesk ARGV` with stdout a pipe: the click-free fast path (sdesk/launch.py)
+    answers `list` and `queue` there."""
+    return subprocess.run([sys.executable, "-m", "sdesk", "--store", str(desk.root), "--now",
+                           desk.now, *argv], capture_output=True, text=True, check=False)
+
+
+def test_a_broken_teams_toml_fails_a_team_filter_even_for_a_team_the_tickets_hold(
+        desk: Desk) -> None:
+    """The held-teams fallback (imports' "Group 70") is for a name the loaded team list lacks;
+    a teams.toml that does not load is the same one-line error on every path, not a fallback
+    to the tickets' teams (it once printed IS-Telecom's rows and exited 0)."""
+    desk.new("-T", "Desk phone has no dial tone", "--team", "IS-Telecom", "--agency", "OMES")
+    _settle()
+    for argv in (["list", "--team", "IS-Telecom"], ["queue", "--team", "IS-Telecom"]):
+        assert "Desk phone" in desk.run(*argv).stdout
+        assert "Desk phone" in _piped(desk, *argv).stdout  # the teams cache is kept now
+    assert any(desk.root.joinpath(".git", "sdesk").glob("teams*.cache"))
+    teams = desk.root / "reference" / "teams.toml"
+    with teams.open("a") as handle:  # in place: reference/ keeps its mtime
+        handle.write("name = [\n")
+    for argv in (["list", "--team", "IS-Telecom"], ["queue", "--team", "IS-Telecom"],
+                 ["list", "--team", "is-tele"], ["stale", "--team", "IS-Telecom"],
+                 ["workload", "--team", "IS-Telecom"]):
+        clicked = desk.fails(*argv)
+        piped = _piped(desk, *argv)
+        for out, err, code in ((clicked.stdout, clicked.stderr, clicked.exit_code),
+                               (piped.stdout, piped.stderr, piped.returncode)):
+            assert code != 0 and out == "", argv
+            assert err.startswith("sdesk: error: reference/teams.toml: invalid TOML"), argv
+            assert err.count("\n") == 1, argv
+
+
+def test_a_broken_agencies_toml_fails_an_agency_filter_for_an_agency_the_tickets_hold(
+        desk: Desk) -> None:
+    """As for --team: `list --agency` does not look past reference data that does not load."""
+    desk.new("-T", "Printer jams", "--agency", "OMES")
+    assert "Printer jams" in desk.run("list", "--agency", "omes").stdout
+    agencies = desk.root / "reference" / "agencies.toml"
+    with agencies.open("a") as handle:
+        handle.write("code = [\n")
+    for result in (desk.fails("list", "--agency", "omes"), _piped(desk, "list", "--agency", "omes")):
+        assert result.stdout == ""
+        assert result.stderr.startswith("sdesk: error: reference/agencies.toml: invalid TOML")
+
+
+def test_a_renamed_team_is_what_both_paths_resolve(desk: Desk) -> None:
+    """The kept team names follow teams.toml at once (every file's stat is the key) on the
+    click path and the click-free one: the new name resolves, the known names listed are the
+    file's, and the old name resolves only while tickets still hold it (the held-teams
+    fallback, so a dispatcher can find them and reassign them)."""
+    _settle()
+    for argv in (["queue", "--team", "IS-Telecom"], ["list", "--team", "IS-Telecom"]):
+        desk.run(*argv)
+        assert _piped(desk, *argv).returncode == 0
+    assert any(desk.root.joinpath(".git", "sdesk").glob("teams*.cache"))
+    for name in ("teams.toml", "technicians.toml", "roles.toml", "software.toml", "sla.toml"):
+        path = desk.root / "reference" / name
+        path.write_text(path.read_text().replace('"IS-Telecom"', '"IS-Phones"'))
+    for argv in (["list", "--team", "IS-Telecom"], ["queue", "--team", "IS-Telecom"],
+                 ["workload", "--team", "IS-Telecom"]):
+        clicked, piped = desk.fails(*argv), _piped(desk, *argv)
+        for err, code in ((clicked.stderr, clicked.exit_code), (piped.stderr, piped.returncode)):
+            assert code != 0 and "unknown team 'IS-Telecom'" in err and "IS-Phones" in err, argv
+    for argv in (["list", "--team", "IS-Phones"], ["queue", "--team", "is-phon"]):
+        desk.run(*argv)
+        assert _piped(desk, *argv).returncode == 0, argv
+    assert "IS-Phones" in desk.run("workload", "--team", "IS-Phones").stdout
+    desk.new("-T", "Desk phone has no dial tone", "--team", "IS-Phones", "--agency", "OMES")
+    # A ticket still in the old name (as after a rename by hand) keeps it findable.
+    ticket = next(desk.root.joinpath("tickets").rglob("*.toml"))
+    ticket.write_text(ticket.read_text().replace('"IS-Phones"', '"IS-Telecom"'))
+    desk.git("commit", "-qam", "a ticket left in the old team")
+    assert "Desk phone" in desk.run("list", "--team", "IS-Telecom").stdout
+    assert "Desk phone" in _piped(desk, "list", "--team", "IS-Telecom").stdout

@@ -138,16 +138,20 @@ def team_filter(store: Store, typed: str) -> str:
     of the reference data (its exact name or a unique prefix, sdesk.core.reference.team), or else
     any team the store's tickets hold, matched without case: an import keeps groups the
     reference data does not list ("Group 70"), and export and kpi show them, so every filter
-    accepts them too. ReferenceError (the reference's message) for a team nobody holds;
-    ValidationError for an empty name (as `--agency ""`), never "no filter"."""
+    accepts them too. ReferenceError (the reference's message) for a team nobody holds, and
+    for reference data that does not load (a broken teams.toml is an error even for a team the
+    tickets hold: the held names are a fallback for a name the loaded list lacks, never for a
+    list that could not be read); ValidationError for an empty name (as `--agency ""`), never
+    "no filter"."""
     from sdesk.core.errors import ReferenceError, ValidationError
     from sdesk.core.teamnames import team_named
 
     if not typed.strip():
         raise ValidationError("--team: give a team name or a unique prefix, e.g. IS-Desktop")
 
+    names = store.team_names()  # outside the try: a load error is raised, not looked past
     try:
-        return team_named(store.team_names(), typed)
+        return team_named(names, typed)
     except ReferenceError:
         from sdesk.store import queries
 
@@ -165,8 +169,9 @@ def agency_filter(store: Store, typed: str) -> str:
 
     if not typed.strip():
         raise ValidationError("--agency: give an agency code, e.g. OMES")
+    reference = store.reference  # outside the try: a load error is raised, not looked past
     try:
-        return store.reference.agency(typed).code
+        return reference.agency(typed).code
     except ReferenceError:
         from sdesk.store import queries
 
