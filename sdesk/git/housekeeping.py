@@ -97,38 +97,25 @@ def pack_due(git_dir: Path, config: dict[str, str]) -> bool:
 
 
 def run(top: Path) -> str:
-    """The housekeeping itself, under the store lock (waited for up to LOCK_WAIT_S): returns
-    what was done ("busy" when writers held the lock all that time)."""
-    import fcntl
+    """The housekeeping itself, under the store lock (`Store.lock`, waited for up to
+    LOCK_WAIT_S): returns what was done ("busy" when writers held the lock all that time)."""
+    from sdesk.core.errors import LockTimeout, SdeskError
+    from sdesk.store import Store
 
-    from sdesk import git
-
-    found = git.find_git_dir(top)
-    if found is None:
+    try:
+        store = Store(top)
+    except SdeskError:
         return "no repository"
-    git_dir = found[1]
-    state_dir = git_dir / "sdesk"
-    with open(state_dir / "lock", "a+") as handle:
-        deadline = time.monotonic() + LOCK_WAIT_S  # the command that started it still holds it
-        while True:
+    started = store.state_dir / STARTED
+    try:
+        with store.lock("housekeeping", timeout=LOCK_WAIT_S):
             try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    (state_dir / STARTED).unlink(missing_ok=True)  # the next commit tries again
-                    return "busy"
-                time.sleep(0.05)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f'{{"pid": {os.getpid()}, "command": "housekeeping"}}')
-        handle.flush()
-        try:
-            return _tidy(top, git_dir)
-        finally:
-            handle.seek(0)
-            handle.truncate()
-            (state_dir / STARTED).unlink(missing_ok=True)
+                return _tidy(top, store.git_dir)
+            finally:
+                started.unlink(missing_ok=True)
+    except LockTimeout:  # the command that started it, and writers behind it, kept it
+        started.unlink(missing_ok=True)  # the next commit tries again
+        return "busy"
 
 
 def _tidy(top: Path, git_dir: Path) -> str:
