@@ -28,17 +28,14 @@ from corpus.measure import TUNING, Score, figures
 from test_corpus import cases
 
 CORPUS = Path(__file__).parent / "corpus"
-HELD_OUT: dict[str, Path] = {"fresh5": CORPUS / "fresh5.txt", "fresh6": CORPUS / "fresh6.txt"}
-BELOW: dict[tuple[str, str], str] = {  # (file, judgement) -> its held-out figure, measured once
-    ("fresh5", "request-1 request kind (automatic)"): "precision 0.949, 37 of 39",
-    ("fresh5", "incident-2 priority (proposed)"): "recall 0.35",
-    ("fresh6", "incident-5 same person, same subject (proposed)"): "recall 0.83",
-    ("fresh6", "request-1 request kind (proposed)"): "recall 0.73",
-    ("fresh6", "incident-2 priority (proposed)"): "recall 0.44",
-}
+# session 22's held-out files (fresh5.txt, fresh6.txt) had their misses read in session 23 and
+# are tuning data now (tests/test_corpus.py); their held-out figures, measured once, stay in
+# docs/triage.md ("Held out, session 22"). The next blind files are measured here once landed.
+HELD_OUT: dict[str, Path] = {}
+BELOW: dict[tuple[str, str], str] = {}  # (file, judgement) -> its held-out figure, measured once
 _AUTO = {"incident-5 same person, same subject (automatic)",
          "incident-6 many people, same problem (automatic)"}
-NONE_APPLIED: dict[str, set[str]] = {"fresh5": _AUTO, "fresh6": _AUTO}  # applied nothing there
+NONE_APPLIED: dict[str, set[str]] = {}  # file -> automatic rows that applied nothing there
 
 
 @pytest.fixture(scope="module")

@@ -59,7 +59,7 @@ class TriageSettings:
     similarity: float = 0.01
     trend_requesters: int = 3
     trend_window_hours: float = 24.0
-    trend_similarity: float = 0.08
+    trend_similarity: float = 0.01
     auto_duplicate: float = 1.0
     auto_trend: float = 0.8
 
