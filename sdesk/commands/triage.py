@@ -18,6 +18,8 @@ from sdesk.commands.common import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sdesk.core.model import Ticket
     from sdesk.procedures.plan import Plan
     from sdesk.store import Store
@@ -74,7 +76,7 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
     """
     from sdesk.core.errors import ValidationError
     from sdesk.core.model import check_text
-    from sdesk.procedures.triage import triage_batch
+    from sdesk.procedures.triage import triage_each
     from sdesk.store.contexts import triage_context
 
     chosen = sum([bool(ticket_ids), bool(team_name), all_tickets])
@@ -92,34 +94,70 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
     store = app.store
     with store.lock("triage"):
         ids = _select(store, ticket_ids, team_name)
-        tickets = _load(store, ids)
         ctx = triage_context(store, app.now, app.actor.name, split=split.strip(),
                              create_parents=create_parents, recheck=recheck)
-        plan = triage_batch(tickets, ctx)
-        subject = (f"triage {ids[0]}" if len(ids) == 1 else f"triage {len(ids)} tickets")
-        touched = plan.ticket_ids()
-        if touched:
-            subject += f": {len(touched)} changed"
-        applied = _apply_batch(app, plan, subject, len(ids), dry_run, as_json, no_commit,
-                               tickets)
+        tickets = _load(store, ids)
+        if dry_run and not as_json and not create_parents:
+            _show_streamed(triage_each(tickets, ctx), len(ids))
+        else:
+            _plan_and_apply(app, triage_each(tickets, ctx), ids, dry_run, as_json, no_commit)
+    if len(ids) == 1 and not as_json:  # a known fix, before the dispatcher assigns
+        mention_kb(app, store.load(ids[0]))
+
+
+def _plan_and_apply(app: App, plans: Iterator[Plan], ids: list[str], dry_run: bool,
+                    as_json: bool, no_commit: bool) -> None:
+    """The whole plan, shown or applied as one commit, then the batch's tally."""
+    from sdesk.procedures.plan import Plan
+
+    plan = Plan()
+    for one in plans:
+        plan.extend(one.actions)
+    subject = (f"triage {ids[0]}" if len(ids) == 1 else f"triage {len(ids)} tickets")
+    touched = plan.ticket_ids()
+    if touched:
+        subject += f": {len(touched)} changed"
+    applied = _apply_batch(app, plan, subject, len(ids), dry_run, as_json, no_commit)
     if len(ids) > 1 and not as_json:
         _tally(len(ids), len(touched), "dry run, nothing changed" if applied is None else
                f"commit {applied.commit[:10]}" if applied.commit else "not committed")
-    _suggest_kb(app, tickets, as_json)
+
+
+def _show_streamed(plans: Iterator[Plan], count: int) -> None:
+    """The dry run's plan printed ticket by ticket as triage decides it: the same lines as the
+    whole plan's (without --create-parents each ticket's actions are its own), memory flat
+    however many tickets there are (issue 17). A batch that changes nothing is exit code 4."""
+    from sdesk.core.errors import NothingToDo
+    from sdesk.core.render import printable
+
+    changed = 0
+    for one in plans:
+        lines = one.describe()
+        if lines:
+            click.echo(printable("\n".join(lines)))
+        changed += not one.is_empty
+    if not changed:
+        if count > 1:
+            _tally(count, 0, "nothing to commit")
+        raise NothingToDo(_nothing(count))
+    if count > 1:
+        _tally(count, changed, "dry run, nothing changed")
+
+
+def _nothing(count: int) -> str:
+    return f"nothing to triage: {count} ticket{'' if count == 1 else 's'} looked at, none changed"
 
 
 def _apply_batch(app: App, plan: Plan, subject: str, count: int, dry_run: bool,
-                 as_json: bool, no_commit: bool, tickets: list[Ticket]) -> Applied | None:
+                 as_json: bool, no_commit: bool) -> Applied | None:
     """Show or apply a triage plan; one that changes nothing is exit code 4, after the
-    batch's tally."""
+    batch's tally. The executor reads the changed tickets again (the batch did not keep
+    them: issue 17, memory)."""
     from sdesk.core.errors import NothingToDo
 
     try:
         return show_or_apply(app, plan, action="triage", subject=subject, dry_run=dry_run,
-                             as_json=as_json, no_commit=no_commit,
-                             loaded={t.id: t for t in tickets},
-                             nothing=f"nothing to triage: {count} ticket"
-                                     f"{'' if count == 1 else 's'} looked at, none changed")
+                             as_json=as_json, no_commit=no_commit, nothing=_nothing(count))
     except NothingToDo:
         if count > 1 and not as_json:
             _tally(count, 0, "nothing to commit")
@@ -195,18 +233,14 @@ def _select(store: Store, typed: tuple[str, ...], team_name: str | None) -> list
     return ids
 
 
-def _load(store: Store, ids: list[str]) -> list[Ticket]:
+def _load(store: Store, ids: list[str]) -> Iterator[Ticket]:
+    """The tickets' files read one at a time as triage reaches them (the index gives them in
+    opening order), with a progress bar on a terminal for 50 or more."""
     if len(ids) < 50 or not sys.stderr.isatty():
-        return [store.load(i) for i in ids]
+        yield from (store.load(i) for i in ids)
+        return
     with click.progressbar(ids, label="triage", file=sys.stderr) as bar:
-        return [store.load(i) for i in bar]
-
-
-def _suggest_kb(app: App, tickets: list[Ticket], as_json: bool) -> None:
-    """Knowledge-base articles matching a single triaged ticket, so the dispatcher sees a
-    known fix before assigning."""
-    if not as_json and len(tickets) == 1:
-        mention_kb(app, tickets[0])
+        yield from (store.load(i) for i in bar)
 
 
 @click.command()

@@ -101,7 +101,7 @@ def unrelate(a: Ticket, b: Ticket, now: dt.datetime, actor: str) -> Plan:
     return plan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Peer:
     """What triage and parent cases need to know of another ticket: one index row, so a batch
     over a 10,000-ticket store never parses the other tickets' files."""

@@ -147,6 +147,9 @@ def trend_scores(a: Text, b: Text) -> tuple[float, float]:
     return found.probability, found.features[RULE_FEATURE["trend"]]
 
 
+READINGS_KEPT = 4096  # titles whose readings (lexicon words, pair model vector) a view keeps
+
+
 class PeerView:
     """The other open tickets triage compares against, bucketed by requester so one person's
     tickets are found without reading every peer. Read-only to the single-ticket procedure; a
@@ -156,8 +159,8 @@ class PeerView:
     def __init__(self, peers: Iterable[Peer]) -> None:
         self.peers: dict[str, Peer] = {}
         self._by_requester: dict[str, list[str]] = {}
-        self._words: dict[str, Words] = {}
-        self._texts: dict[str, Text] = {}
+        self._words: dict[str, Words] = {}  # title -> reading
+        self._texts: dict[tuple[str, str], Text] = {}  # (title, service) -> reading
         for peer in peers:
             self.put(peer)
 
@@ -167,8 +170,6 @@ class PeerView:
         if old is not None and (old.title, old.requester_email, old.service) == (
                 peer.title, peer.requester_email, peer.service):
             return
-        self._words.pop(peer.id, None)
-        self._texts.pop(peer.id, None)
         if peer.requester_email:
             self._by_requester.setdefault(peer.requester_email, []).append(peer.id)
 
@@ -176,23 +177,31 @@ class PeerView:
         self.peers.pop(ticket_id, None)
 
     def words_of(self, ticket_id: str, ref: Reference) -> Words:
-        """A peer's title as sdesk.procedures.lexicon reads it (cached: a batch compares it often)."""
-        found = self._words.get(ticket_id)
+        """A peer's title as sdesk.procedures.lexicon reads it (cached by title: a batch
+        compares it often; at most READINGS_KEPT at once, so memory does not follow the
+        number of open tickets)."""
+        title = self.peers[ticket_id].title
+        found = self._words.get(title)
         if found is None:
-            peer = self.peers[ticket_id]
             from sdesk.procedures.lexicon import words
 
-            found = self._words[ticket_id] = words(peer.title, ref)
+            if len(self._words) >= READINGS_KEPT:
+                self._words.clear()
+            found = self._words[title] = words(title, ref)
         return found
 
     def text_of(self, ticket_id: str, ref: Reference) -> Text:
-        """A peer as the pair model reads it (sdesk.procedures.pair_model; cached)."""
-        found = self._texts.get(ticket_id)
+        """A peer as the pair model reads it (sdesk.procedures.pair_model; cached by title and
+        service, as `words_of`)."""
+        peer = self.peers[ticket_id]
+        key = (peer.title, peer.service)
+        found = self._texts.get(key)
         if found is None:
             from sdesk.procedures.pair_model import shipped
 
-            peer = self.peers[ticket_id]
-            found = self._texts[ticket_id] = shipped("person").read(
+            if len(self._texts) >= READINGS_KEPT:
+                self._texts.clear()
+            found = self._texts[key] = shipped("person").read(
                 peer.title, self.words_of(ticket_id, ref), peer.service)
         return found
 

@@ -14,7 +14,8 @@ walks through every rule.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -503,19 +504,24 @@ def _trend_group(d: _Draft) -> tuple[list[Peer], list[Peer]]:
     groups = d.ctx.cache.get("trend")
     if groups is None or t.id not in view.peers:
         groups = d.ctx.cache["trend"] = _trend_groups(d)
-    weak, strong = groups
     out = []
-    for roots in (weak, strong):
-        mine = roots.get(t.id)
-        out.append([view.peers[i] for i, r in roots.items()
-                    if r == mine and i != t.id and i in view.peers] if mine else [])
+    for root_of, members in groups:
+        mine = root_of.get(t.id)
+        out.append([view.peers[i] for i in members[mine] if i != t.id and i in view.peers]
+                   if mine else [])
     return out[0], out[1]
 
 
-def _trend_groups(d: _Draft) -> tuple[dict[str, str], dict[str, str]]:
-    """Every open incident's group (ticket -> group name), weak and strong, computed once per
-    batch: incidents are compared only within the window and only when they name a service in
-    common (or, naming none, a word): an inverted index, so a batch of 1,000 stays fast."""
+Groups = tuple[dict[str, str], dict[str, list[str]]]  # ticket -> group; group -> its tickets
+
+
+def _trend_groups(d: _Draft) -> tuple[Groups, Groups]:
+    """Every open incident's group, weak and strong, computed once per batch: incidents are
+    compared only within the window and only when they name a service in common (or, naming
+    none, a word): an inverted index, so a batch of 1,000 stays fast. One pass in opening
+    order; the index and the pair model's readings hold only the incidents of the last
+    trend_window_hours (issue 17: memory follows the window, not the open tickets). A group
+    lists its tickets in opening order; an incident grouped with no other is left out."""
     ctx, ref, view = d.ctx, d.ref, d.ctx.view
     window = dt.timedelta(hours=ctx.settings.trend_window_hours)
     low, high = ctx.settings.trend_similarity, ctx.settings.auto_trend
@@ -525,33 +531,40 @@ def _trend_groups(d: _Draft) -> tuple[dict[str, str], dict[str, str]]:
     if d.t.id not in view.peers and d.t.type == "incident":
         incidents.append(Peer.of(d.t))
         incidents.sort(key=lambda p: (p.opened_at, p.id))
-    weak = _UnionFind()
-    strong = _UnionFind()
-    buckets: dict[str, list[Peer]] = {}
-    texts = {p.id: (view.text_of(p.id, ref) if p.id in view.peers else _text(d))
-             for p in incidents}
-    for p in incidents:
-        weak.add(p.id)
-        strong.add(p.id)
-        for key in _keys(texts[p.id].words):
-            buckets.setdefault(key, []).append(p)
+    weak, strong = _UnionFind(), _UnionFind()
+    buckets: dict[str, deque[Peer]] = {}
+    recent: deque[Peer] = deque()  # the window's incidents, oldest first
+    texts: dict[str, Text] = {}  # the window's readings
     scores: dict[tuple[str, str], tuple[float, float]] = {}
-    for members in buckets.values():
-        for i, a in enumerate(members):
-            for b in members[i + 1:]:
-                if b.opened_at - a.opened_at > window:
-                    break
+    for b in incidents:
+        weak.add(b.id)
+        strong.add(b.id)
+        while recent and b.opened_at - recent[0].opened_at > window:
+            del texts[recent.popleft().id]
+        mine = texts[b.id] = view.text_of(b.id, ref) if b.id in view.peers else _text(d)
+        recent.append(b)
+        if len(scores) > SCORES_KEPT:
+            scores.clear()  # pure values: only the time to score a pair again
+        for key in _keys(mine.words):
+            members = buckets.setdefault(key, deque())
+            while members and b.opened_at - members[0].opened_at > window:
+                members.popleft()
+            for a in members:
                 if a.requester_email == b.requester_email:
                     continue
                 pair = (a.title, b.title)
                 found = scores.get(pair)
                 if found is None:
-                    found = scores[pair] = trend_scores(texts[a.id], texts[b.id])
+                    found = scores[pair] = trend_scores(texts[a.id], mine)
                 if found[0] >= low or found[1] >= high:
                     weak.join(a.id, b.id)
                 if found[1] >= high:
                     strong.join(a.id, b.id)
-    return weak.roots(), strong.roots()
+            members.append(b)
+    return weak.groups(), strong.groups()
+
+
+SCORES_KEPT = 50_000  # title pairs whose trend scores a batch keeps at once
 
 
 class _UnionFind:
@@ -570,8 +583,14 @@ class _UnionFind:
     def join(self, a: str, b: str) -> None:
         self.parent[self.find(a)] = self.find(b)
 
-    def roots(self) -> dict[str, str]:
-        return {item: self.find(item) for item in self.parent}
+    def groups(self) -> Groups:
+        """(item -> its group, group -> its items in the order added), groups of two or more
+        only."""
+        members: dict[str, list[str]] = {}
+        for item in self.parent:
+            members.setdefault(self.find(item), []).append(item)
+        members = {root: items for root, items in members.items() if len(items) > 1}
+        return {i: root for root, items in members.items() for i in items}, members
 
 
 def _keys(w: Words) -> list[str]:
@@ -589,11 +608,19 @@ def triage_batch(tickets: Iterable[Ticket], ctx: TriageContext) -> Plan:
     """Triage in the order tickets were opened (so the first report of a subject is the one
     kept), each seeing what the plans before it decided."""
     plan = Plan()
-    for ticket in sorted(tickets, key=lambda t: (t.opened_at, t.id)):
-        one = triage_ticket(ticket, ctx)
-        ctx.view.absorb(one)
+    for one in triage_each(sorted(tickets, key=lambda t: (t.opened_at, t.id)), ctx):
         plan.extend(one.actions)
     return plan
+
+
+def triage_each(tickets: Iterable[Ticket], ctx: TriageContext) -> Iterator[Plan]:
+    """`triage_batch` one ticket at a time: each ticket's plan as soon as it is made (the view
+    has absorbed it), for a caller that reads the tickets as it goes (issue 17). The caller
+    gives them in opening order, (opened_at, id); the plans joined are `triage_batch`'s."""
+    for ticket in tickets:
+        one = triage_ticket(ticket, ctx)
+        ctx.view.absorb(one)
+        yield one
 
 
 def change_priority(ticket: Ticket, priority: int, reason: str, ref: Reference,

@@ -11,7 +11,10 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
     from sdesk.procedures.assign import AssignContext
+    from sdesk.procedures.relations import Peer
     from sdesk.procedures.triage import TriageContext
     from sdesk.procedures.workload import Workload
     from sdesk.store import Store
@@ -23,19 +26,13 @@ def triage_context(store: Store, now: dt.datetime, actor: str, split: str = "",
     """The triage context: open tickets as peers, licence seats in use per catalogue software
     name, an ID allocator for parent cases (IDs are unique within the batch) and the
     [triage] settings. `actor` is the name journal entries carry."""
-    from sdesk.procedures.relations import Peer
     from sdesk.procedures.similarity import PeerView, TriageSettings
     from sdesk.procedures.triage import TriageContext
     from sdesk.store import queries
 
     ref = store.reference
     tz = now.tzinfo
-    view = PeerView(
-        Peer(r["id"], r["type"], r["status"], r["title"], r["service"] or "",
-             r["requester_email"] or "", dt.datetime.fromtimestamp(r["opened_at"], tz),
-             r["priority"], r["team"] or "", r["assignee"] or "", r["parent"] or "",
-             tuple((r["flags"] or "").split()))
-        for r in queries.open_peers(store.index))
+    view = PeerView(_peers(queries.open_peers(store.index), tz))
     seats: dict[str, int] = {}
     for written, n in queries.seats_in_use(store.index).items():
         software = ref.software_named(written)
@@ -52,6 +49,23 @@ def triage_context(store: Store, now: dt.datetime, actor: str, split: str = "",
                          settings=TriageSettings.from_config(store.settings("triage")),
                          licences_in_use=seats, new_id=new_id, create_parents=create_parents,
                          split=split, recheck=recheck)
+
+
+def _peers(rows: Iterable[tuple[Any, ...]], tz: dt.tzinfo | None) -> Iterator[Peer]:
+    """Index rows (queries.open_peers) as relations.Peer, one at a time; a value repeated
+    across tickets (type, status, title, service, requester, team, assignee, flags) is one
+    string, so ~90,000 open peers at a million tickets stay small (issue 17, memory)."""
+    from sdesk.procedures.relations import Peer
+
+    same: dict[str, str] = {}
+    one = same.setdefault
+    for (id_, kind, status, title, service, requester, opened, priority, team, assignee,
+         parent, flags) in rows:
+        yield Peer(id_, one(kind, kind), one(status, status), one(title, title),
+                   one(service or "", service or ""), one(requester or "", requester or ""),
+                   dt.datetime.fromtimestamp(opened, tz), priority, one(team or "", team or ""),
+                   one(assignee or "", assignee or ""), parent or "",
+                   tuple(one(f, f) for f in (flags or "").split()))
 
 
 def workload(index: Index) -> Workload:

@@ -335,10 +335,13 @@ def assign_queue_ids(index: Index, team: str) -> list[str]:
     return _ids(index.select(where, params, order=QUEUE_ORDER, columns="id"))
 
 
-def open_peers(index: Index) -> list[sqlite3.Row]:
-    """Every open ticket with what triage compares (relations.Peer's fields)."""
-    return index.select(OPEN, columns="id, type, status, title, service, requester_email, "
-                                      "opened_at, priority, team, assignee, parent, flags")
+def open_peers(index: Index) -> Iterator[Any]:
+    """Every open ticket with what triage compares, in ID order, one at a time from the
+    cursor: plain tuples in relations.Peer's field order (id, type, status, title, service,
+    requester_email, opened_at, priority, team, assignee, parent, flags)."""
+    return index.stream(OPEN, columns="id, type, status, title, service, requester_email, "
+                                      "opened_at, priority, team, assignee, parent, flags",
+                        tuples=True)
 
 
 def seats_in_use(index: Index) -> dict[str, int]:

@@ -1,0 +1,166 @@
+"""Issue 17, peak memory: `triage --all` reads its tickets one at a time, keeps the pair model's
+readings only for the trend window's incidents and prints a dry run ticket by ticket. It must
+decide and print exactly what it did when it held every open ticket's reading."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+
+import pytest
+
+from sdesk.procedures import similarity, triage
+from sdesk.procedures.relations import Peer
+from sdesk.procedures.similarity import PeerView, TriageSettings, trend_scores
+from sdesk.procedures.triage import TriageContext, _Draft, _keys, _trend_group, triage_batch
+from tests.conftest import Desk
+from tests.procedures.procedure_builder import NOW, REF, ticket
+
+TITLES = ["Outlook will not open", "Outlook won't open", "cant open outlook this morning",
+          "Printer jams on tray 2", "Printer offline", "printer on 3rd floor offline",
+          "VPN drops every hour", "VPN not connecting", "Excel crashes on save",
+          "Word crashes on save", "Email not syncing", "Monitor flickers", "Wifi down in Lawton"]
+SERVICES = ["Email", "Printing", "VPN", ""]
+
+
+def _before(d: _Draft) -> tuple[dict[str, str], dict[str, str]]:
+    """What `_trend_groups` computed before issue 17's memory pass: every open incident's
+    reading held at once, buckets of every incident, ticket -> group for every incident."""
+    ctx, view = d.ctx, d.ctx.view
+    window = dt.timedelta(hours=ctx.settings.trend_window_hours)
+    low, high = ctx.settings.trend_similarity, ctx.settings.auto_trend
+    incidents = sorted((p for p in view.peers.values()
+                        if p.type == "incident" and p.requester_email),
+                       key=lambda p: (p.opened_at, p.id))
+    weak: dict[str, str] = {p.id: p.id for p in incidents}
+    strong: dict[str, str] = dict(weak)
+
+    def find(uf: dict[str, str], x: str) -> str:
+        while uf[x] != x:
+            x = uf[x]
+        return x
+
+    texts = {p.id: view.text_of(p.id, REF) for p in incidents}
+    buckets: dict[str, list[Peer]] = {}
+    for p in incidents:
+        for key in _keys(texts[p.id].words):
+            buckets.setdefault(key, []).append(p)
+    for members in buckets.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                if b.opened_at - a.opened_at > window:
+                    break
+                if a.requester_email == b.requester_email:
+                    continue
+                found = trend_scores(texts[a.id], texts[b.id])
+                if found[0] >= low or found[1] >= high:
+                    weak[find(weak, a.id)] = find(weak, b.id)
+                if found[1] >= high:
+                    strong[find(strong, a.id)] = find(strong, b.id)
+    return ({i: find(weak, i) for i in weak}, {i: find(strong, i) for i in strong})
+
+
+def _peers(seed: int, count: int) -> list[Peer]:
+    rng = random.Random(seed)
+    at = NOW - dt.timedelta(days=6)
+    out = []
+    for i in range(count):
+        at += dt.timedelta(minutes=rng.choice([0, 5, 30, 90, 240, 600, 1500]))
+        kind = rng.choice(["incident"] * 6 + ["request"])
+        email = "" if rng.random() < 0.05 else f"u{rng.randrange(8)}@omes.ok.gov"
+        out.append(Peer(f"INC-{seed}{i:04d}", kind, "new", rng.choice(TITLES),
+                        rng.choice(SERVICES), email, at))
+    return out
+
+
+@pytest.mark.parametrize(("seed", "hours"), [(1, 24.0), (2, 6.0), (3, 48.0)])
+def test_trend_groups_streamed_by_window_are_the_groups_of_every_incident(
+        seed: int, hours: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One pass in opening order, readings and buckets only for the window (and caches cleared
+    as they fill): every incident's weak and strong group, members in the same order, as when
+    every reading was held."""
+    monkeypatch.setattr(similarity, "READINGS_KEPT", 3)
+    monkeypatch.setattr(triage, "SCORES_KEPT", 2)
+    peers = _peers(seed, 160)
+    settings = TriageSettings(trend_window_hours=hours)
+    view = PeerView(peers)
+    ctx = TriageContext(reference=REF, now=NOW, actor="Dispatcher", view=view, settings=settings)
+    weak, strong = _before(_Draft(ticket("incident"), ctx))
+    grouped = 0
+    for p in peers:
+        t = ticket("incident", id=p.id, title=p.title, email=p.requester_email)
+        t.opened_at = p.opened_at
+        got = _trend_group(_Draft(t, ctx))
+        for roots, members in zip((weak, strong), got, strict=True):
+            mine = roots.get(p.id)
+            want = [q for q in peers if mine and q.id != p.id and roots.get(q.id) == mine]
+            assert members == want, p
+        grouped += bool(got[0])
+    assert grouped > 10  # the peers make groups (a test that cannot fail is a defect)
+
+
+def test_a_batch_with_small_caches_plans_what_it_planned(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same batch planned with every reading kept and with the caches emptied as they
+    fill: the same actions."""
+    peers = _peers(4, 120)
+    tickets = []
+    for p in peers:
+        t = ticket(p.type, id=p.id, title=p.title, email=p.requester_email, service=p.service)
+        t.opened_at = p.opened_at
+        tickets.append(t)
+
+    def plan() -> list[object]:
+        view = PeerView(Peer.of(t) for t in tickets)
+        ctx = TriageContext(reference=REF, now=NOW, actor="Dispatcher", view=view)
+        return [a.to_json() for a in triage_batch(tickets, ctx).actions]
+
+    whole = plan()
+    monkeypatch.setattr(similarity, "READINGS_KEPT", 2)
+    monkeypatch.setattr(triage, "SCORES_KEPT", 1)
+    assert plan() == whole
+    assert any(a["rule"].startswith("incident-6") for a in whole)  # type: ignore[index]
+    assert any(a["rule"].startswith("incident-5") for a in whole)  # type: ignore[index]
+
+
+def _busy_triage_store(desk: Desk) -> list[str]:
+    """Duplicates from one person, a trend across people, proposals, requests, a hand-back."""
+    def new(title: str, email: str, at: str, *extra: str) -> str:
+        return desk.new("-T", title, "--email", email, "--agency", "OMES", "-d", "details",
+                        *extra, now=f"2026-11-23T{at}:00-06:00")
+
+    made = [new("Outlook will not open", "ana.ruiz@omes.ok.gov", "08:00", "--service", "Email"),
+            new("Outlook won't open at all", "ana.ruiz@omes.ok.gov", "08:05", "--service", "Email"),
+            new("cant open outlook this morning", "ana.ruiz@omes.ok.gov", "08:07",
+                "--service", "Email")]
+    for i in range(4):
+        made.append(new("Outlook will not open", f"u{i}@omes.ok.gov", f"08:1{i}",
+                        "--service", "Email"))
+    made.append(new("VPN and Email both down", "bo@omes.ok.gov", "08:30", "--service", "VPN"))
+    made.append(new("Whole agency cannot print payroll today", "cy@omes.ok.gov", "08:31",
+                    "--service", "Printing", "--priority", "4"))
+    made.append(new("Printer jams", "cy@omes.ok.gov", "08:32"))
+    made.append(desk.new("-t", "request", "-T", "Install Visio", "--email", "dee@omes.ok.gov",
+                         "--agency", "OMES", "-d", "details", now="2026-11-23T08:40:00-06:00"))
+    return made
+
+
+def test_triage_dry_run_streamed_prints_what_the_batch_applies(desk: Desk) -> None:
+    """`triage --all --dry-run` prints ticket by ticket; the applied batch prints (and its
+    commit message lists) the plan it built whole: the same lines, the same tally."""
+    _busy_triage_store(desk)
+    now = "2026-11-23T09:00:00-06:00"
+    before = desk.snapshot()
+    shown = desk.run("triage", "--all", "--dry-run", now=now)
+    assert desk.snapshot() == before
+    as_json = json.loads(desk.run("triage", "--all", "--dry-run", "--json", now=now).stdout)
+    applied = desk.run("triage", "--all", now=now)
+    assert shown.stdout == applied.stdout
+    for words in ("incident-5", "incident-6", "Proposed (duplicate)", "Proposed (separation)",
+                  "Handed back"):
+        assert words in shown.stdout, words
+    assert shown.stdout.strip() in desk.git("log", "-1", "--format=%B")
+    tally = shown.stderr.strip().splitlines()[-1]
+    assert tally.startswith("triage: 11 tickets, ") and tally.endswith("dry run, nothing changed")
+    assert applied.stderr.split("; commit")[0] == tally.split("; dry run")[0]
+    assert len({a["ticket"] for a in as_json["actions"]}) == 11
