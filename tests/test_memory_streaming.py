@@ -3,9 +3,11 @@ index must decide and print exactly what they did when they held them all."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from sdesk.core.render import table, table_lines
+from sdesk.core.render import json_text, table, table_lines
 from sdesk.procedures.sweep import SweepContext, SweepSettings, sweep, sweep_each
 from tests.conftest import Desk
 from tests.test_sweep import MON, REF, TECH, UNANSWERED, ticket
@@ -39,6 +41,19 @@ def test_sweep_dry_run_streamed_prints_the_whole_plan(desk: Desk) -> None:
     assert shown.count("standard: SLA warning") >= 3 and "closed: resolved" in shown
     body = desk.git("log", "-1", "--format=%B")
     assert shown.strip() in body  # the commit message lists the same plan
+
+
+def test_sweep_dry_run_json_streamed_is_the_document_of_the_whole_plan(desk: Desk) -> None:
+    """`sweep --dry-run --json` writes its actions ticket by ticket: the same document, byte
+    for byte, as the whole plan's (the applied sweep's actions); nothing due is exit 4."""
+    _busy_sweep_store(desk)
+    streamed = desk.run("sweep", "--dry-run", "--json", now=NOW).stdout
+    applied = json.loads(desk.run("sweep", "--json", now=NOW).stdout)
+    assert applied["commit"] and len(applied["actions"]) > 5
+    assert streamed == json_text({"dry_run": True, "actions": applied["actions"]}) + "\n"
+    nothing = desk.run("sweep", "--dry-run", "--json", now=NOW, ok=False)
+    assert (nothing.exit_code, json.loads(nothing.stdout)["actions"]) == (4, [])
+    assert nothing.stdout == json_text({"dry_run": True, "actions": []}) + "\n"
 
 
 def test_sweep_each_is_sweep_ticket_by_ticket() -> None:

@@ -10,6 +10,7 @@ import random
 
 import pytest
 
+from sdesk.core.render import json_text
 from sdesk.procedures import similarity, triage
 from sdesk.procedures.relations import Peer
 from sdesk.procedures.similarity import PeerView, TriageSettings, trend_scores
@@ -153,7 +154,8 @@ def test_triage_dry_run_streamed_prints_what_the_batch_applies(desk: Desk) -> No
     before = desk.snapshot()
     shown = desk.run("triage", "--all", "--dry-run", now=now)
     assert desk.snapshot() == before
-    as_json = json.loads(desk.run("triage", "--all", "--dry-run", "--json", now=now).stdout)
+    streamed = desk.run("triage", "--all", "--dry-run", "--json", now=now).stdout
+    as_json = json.loads(streamed)
     applied = desk.run("triage", "--all", now=now)
     assert shown.stdout == applied.stdout
     for words in ("incident-5", "incident-6", "Proposed (duplicate)", "Proposed (separation)",
@@ -164,3 +166,18 @@ def test_triage_dry_run_streamed_prints_what_the_batch_applies(desk: Desk) -> No
     assert tally.startswith("triage: 11 tickets, ") and tally.endswith("dry run, nothing changed")
     assert applied.stderr.split("; commit")[0] == tally.split("; dry run")[0]
     assert len({a["ticket"] for a in as_json["actions"]}) == 11
+
+
+def test_triage_dry_run_json_streamed_is_the_document_of_the_whole_plan(desk: Desk) -> None:
+    """`triage --all --dry-run --json` writes its actions as triage decides them: the same
+    document, byte for byte, as the whole plan's (the applied batch's actions)."""
+    _busy_triage_store(desk)
+    now = "2026-11-23T09:00:00-06:00"
+    streamed = desk.run("triage", "--all", "--dry-run", "--json", now=now).stdout
+    applied = json.loads(desk.run("triage", "--all", "--json", now=now).stdout)
+    assert applied["commit"] and len(applied["actions"]) > 20
+    assert streamed == json_text({"dry_run": True, "actions": applied["actions"]}) + "\n"
+    nothing = desk.run("triage", "--all", "--dry-run", "--json", now=now, ok=False)
+    assert nothing.exit_code == 4 and json.loads(nothing.stdout)["actions"]  # findings only
+    assert nothing.stdout == json_text({"dry_run": True,
+                                        "actions": json.loads(nothing.stdout)["actions"]}) + "\n"

@@ -15,7 +15,7 @@ from sdesk.commands.app import parse_when as parse_when
 from sdesk.core.errors import SdeskError, ValidationError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Iterator, Mapping
     from pathlib import Path
 
     from sdesk.core.model import Ticket
@@ -175,6 +175,24 @@ def plan_json(app: App, plan: Plan) -> list[dict[str, Any]]:
             data["new"] = full(action.new, row_of(action.new), app.store.tz)
         out.append(data)
     return out
+
+
+def echo_dry_run_json(app: App, plans: Iterable[Plan]) -> int:
+    """A dry run's `--json` document (what `show_or_apply` prints: {"dry_run": true,
+    "actions": [...]}) written as the plans come, for a batch whose plan is too big to hold
+    (issue 17); returns how many of the plans change something."""
+    from sdesk.core.render import echo_json_document
+
+    changed = 0
+
+    def actions() -> Iterator[dict[str, Any]]:
+        nonlocal changed
+        for one in plans:
+            changed += not one.is_empty
+            yield from plan_json(app, one)
+
+    echo_json_document({"dry_run": True}, "actions", actions())
+    return changed
 
 
 def show_or_apply(

@@ -49,8 +49,8 @@ def sweep(app: App, dry_run: bool, as_json: bool, no_commit: bool) -> None:
     with store.lock("sweep"):
         closing = business_days_before(app.now, settings.close_after_days, ref)
         watched = _watched(store, closing.timestamp(), app.now.tzinfo)
-        if dry_run and not as_json:
-            _show_streamed(watched, ctx)
+        if dry_run:
+            _show_streamed(watched, ctx, app if as_json else None)
             return
         plan = plan_sweep(watched, ctx)
         show_or_apply(app, plan, action="sweep", subject=f"sweep: {len(plan.ticket_ids())} "
@@ -59,14 +59,19 @@ def sweep(app: App, dry_run: bool, as_json: bool, no_commit: bool) -> None:
                       nothing=NOTHING)
 
 
-def _show_streamed(watched: Iterator[Watched], ctx: SweepContext) -> None:
+def _show_streamed(watched: Iterator[Watched], ctx: SweepContext, json_for: App | None) -> None:
     """The dry run's plan printed ticket by ticket as the sweep decides it (the same lines as
-    the whole plan's, in the same order): memory stays flat however many tickets are due.
-    Nothing due is exit code 4."""
+    the whole plan's, in the same order; with `json_for`, the same `--json` document): memory
+    stays flat however many tickets are due. Nothing due is exit code 4."""
+    from sdesk.commands.common import echo_dry_run_json
     from sdesk.core.errors import NothingToDo
     from sdesk.core.render import printable
     from sdesk.procedures.sweep import sweep_each
 
+    if json_for is not None:
+        if not echo_dry_run_json(json_for, sweep_each(watched, ctx)):
+            raise NothingToDo(NOTHING)
+        return
     shown = False
     for one in sweep_each(watched, ctx):
         if not one.is_empty:

@@ -10,6 +10,7 @@ import click
 
 from sdesk.commands.common import (
     App,
+    echo_dry_run_json,
     mention_kb,
     pass_app,
     plan_options,
@@ -74,7 +75,7 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
       sdesk triage INC-2Q4X --accept all --dry-run
       sdesk triage INC-2Q4X --reject separation
     """
-    from sdesk.core.errors import ValidationError
+    from sdesk.core.errors import NothingToDo, ValidationError
     from sdesk.core.model import check_text
     from sdesk.procedures.triage import triage_each
     from sdesk.store.contexts import triage_context
@@ -97,7 +98,10 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
         ctx = triage_context(store, app.now, app.actor.name, split=split.strip(),
                              create_parents=create_parents, recheck=recheck)
         tickets = _load(store, ids)
-        if dry_run and not as_json and not create_parents:
+        if dry_run and as_json:
+            if not echo_dry_run_json(app, triage_each(tickets, ctx)):
+                raise NothingToDo(_nothing(len(ids)))
+        elif dry_run and not create_parents:
             _show_streamed(triage_each(tickets, ctx), len(ids))
         else:
             _plan_and_apply(app, triage_each(tickets, ctx), ids, dry_run, as_json, no_commit)

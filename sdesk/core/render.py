@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any
 
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
@@ -158,6 +158,39 @@ def json_text(value: Any, *, indent: int | None = 2) -> str:
         value = [versioned(v) if isinstance(v, dict) and "schema_version" not in v else v
                  for v in value]
     return json.dumps(value, indent=indent, ensure_ascii=False, default=str)
+
+
+def json_document(head: Mapping[str, Any], key: str, items: Iterable[Any]) -> Iterator[str]:
+    """`json_text({**head, key: list(items)})` in pieces, the list's elements encoded as they
+    come: the same text, for a document whose list is too long to hold (issue 17: a batch
+    plan's actions). `key` is the document's last key; the pieces joined are the text."""
+    import json
+
+    empty = json_text({**head, key: []})
+    tail = "[]\n}"
+    assert empty.endswith(f'"{key}": {tail}'), empty
+    yield empty[:-len(tail)] + "["
+    lead = "\n    "
+    for item in items:
+        yield lead + json.dumps(item, indent=2, ensure_ascii=False, default=str).replace(
+            "\n", "\n    ")
+        lead = ",\n    "
+    yield "]\n}" if lead == "\n    " else "\n  ]\n}"
+
+
+def echo_json_document(head: Mapping[str, Any], key: str, items: Iterable[Any]) -> None:
+    """`echo_json({**head, key: list(items)})`, written as the items come (`json_document`),
+    JSON_ROWS_HELD pieces at a time."""
+    out = sys.stdout
+    chunk: list[str] = []
+    for piece in json_document(head, key, items):
+        chunk.append(piece)
+        if len(chunk) == JSON_ROWS_HELD:
+            out.write("".join(chunk))
+            chunk.clear()
+    chunk.append("\n")
+    out.write("".join(chunk))
+    out.flush()
 
 
 def echo_json(value: Any) -> None:
