@@ -60,6 +60,23 @@ def test_one_persons_reworded_report_is_proposed_with_its_evidence() -> None:
     assert found.probability >= SETTINGS.similarity
     text = found.explain(SETTINGS.similarity)
     assert "pair model" in text and "weighed most" in text and "vpn" in text
+    assert f"threshold {SETTINGS.similarity:.3f}" in text
+
+
+def test_the_evidence_is_in_words_not_feature_names() -> None:
+    from sdesk.procedures.pair_model import SHARES, YES_NO, say
+
+    found = pair_match("person", read("VPN won't connect", "VPN"),
+                       read("still cant connect to vpn!!", "VPN"))
+    text = found.explain(SETTINGS.similarity)
+    assert not any(name in text for name in (*SHARES, *YES_NO) if "_" in name), text
+    assert "(for)" in text
+    assert say("char_cosine", 0.81) == "titles alike letter by letter 81%"
+    assert say("logged_same", 1.0) == "logged under the same service"
+    assert say("logged_same", 0.0) == "not logged under the same service"
+    assert say("follow_up", 1.0).startswith("one says it follows up")
+    apart = pair_match("person", read("Excel crashes on open"), read("Word crashes on open"))
+    assert "score 0.000 < threshold" in apart.explain(SETTINGS.similarity)
 
 
 def test_unrelated_reports_of_one_person_are_not_proposed() -> None:

@@ -189,9 +189,49 @@ class Score:
     parts: dict[str, float]
 
     def evidence(self, top: int = 3) -> str:
-        """The features that weighed most, for and against: "char_cosine 0.71 (+1.20), ...". """
+        """The features that weighed most, in words a dispatcher reads, each with the way it
+        pulled: "titles alike letter by letter 81% (for), same service named (for), ..."."""
         ranked = sorted(self.parts.items(), key=lambda kv: -abs(kv[1]))[:top]
-        return ", ".join(f"{k} {self.features[k]:.2f} ({v:+.2f})" for k, v in ranked)
+        return ", ".join(f"{say(k, self.features[k])} ({'for' if v >= 0 else 'against'})"
+                         for k, v in ranked)
+
+
+# Each feature in words: (what a share says, as "...  81%") or (what it says when present, what
+# its absence says) for the yes/no features.
+SHARES = {
+    "lexicon": "titles' words and their synonyms alike",
+    "one_person": "word rule for one person's tickets",
+    "outage": "word rule for one outage",
+    "char_cosine": "titles alike letter by letter",
+    "token_set": "same words in any order",
+    "partial": "one title within the other",
+    "word_jaccard": "words in common",
+    "length_ratio": "titles of alike length",
+    "associated": "words used for the same thing (wifi / internet)",
+}
+YES_NO = {
+    "apart": ("a word tells them apart", "no word tells them apart"),
+    "service_shared": ("both name the same service", "no service named by both"),
+    "service_differs": ("they name different services", "no different services named"),
+    "logged_same": ("logged under the same service", "not logged under the same service"),
+    "logged_differs": ("logged under different services", "not logged under different services"),
+    "number_differs": ("their numbers differ", "no differing numbers"),
+    "place_shared": ("both name the same place", "no place named by both"),
+    "both_failing": ("both say something fails", "not both say something fails"),
+    "follow_up": ("one says it follows up (still, again)", "neither says it follows up"),
+}
+
+
+def say(feature: str, value: float) -> str:
+    """One feature's value in a dispatcher's words ("titles alike letter by letter 81%",
+    "same service logged"); an unknown feature by its name and value."""
+    if feature in YES_NO:
+        return YES_NO[feature][0 if value >= 0.5 else 1]
+    if feature == "associated" and value < 0.005:
+        return "no words used for the same thing (wifi / internet)"
+    if feature in SHARES:
+        return f"{SHARES[feature]} {value:.0%}"
+    return f"{feature} {value:.2f}"
 
 
 def from_json(data: dict[str, Any], which: str) -> PairModel:

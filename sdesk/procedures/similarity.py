@@ -117,9 +117,14 @@ class PairMatch:
 
     def explain(self, threshold: float) -> str:
         op = ">=" if self.probability >= threshold else "<"
-        return (f"same-subject score {self.probability:.2f} {op} {threshold:.2f} "
-                f"(pair model; {self.words}; weighed most: {self.evidence}; "
+        return (f"same-subject score {_num(self.probability)} {op} threshold {_num(threshold)} "
+                f"(learned pair model; {self.words}; weighed most: {self.evidence}; "
                 f"word rule {self.rule:.2f})")
+
+
+def _num(x: float) -> str:
+    """A score as the plan shows it: two decimals, three below 0.1 (0.008 < 0.010)."""
+    return f"{x:.2f}" if x >= 0.1 else f"{x:.3f}"
 
 
 RULE_FEATURE = {"person": "one_person", "trend": "outage"}
