@@ -4,6 +4,8 @@ corpora and judge it leave-one-writer-out (LOWO).
     python -m tests.corpus.train --lowo     # each file held out: fit and thresholds on the
                                             # other four, figures on the one left out
                                             # (--markdown: as the table in docs/triage.md)
+    python -m tests.corpus.train --curve    # LOWO precision / recall at each of CURVE's
+                                            # thresholds (the table in docs/triage.md)
     python -m tests.corpus.train --baseline # the word rule, its thresholds chosen the same way
     python -m tests.corpus.train --write    # fit on all five, write sdesk/defaults/models/pair.json
     python -m tests.corpus.train --check    # exit 1 when the shipped file is not what --write gives
@@ -273,6 +275,38 @@ def lowo(ref: Reference, markdown: bool = False) -> list[str]:
 
 
 SETTINGS_OF = {"person": PERSON, "trend": TREND}
+CURVE = (0.01, 0.02, 0.03, 0.05, 0.08, 0.1, 0.15, 0.2, 0.3)
+
+
+def curve(ref: Reference) -> list[str]:
+    """Precision against recall, leave one writer out: for each file the models fitted on the
+    other six, every threshold of CURVE measured on the file left out (proposed as triage
+    proposes: the model, or the word rule at its automatic threshold); per threshold the worst
+    and mean recall and the mean and worst precision over the seven, as markdown rows."""
+    from .measure import SETTINGS, subject_matcher
+
+    cache: dict[str, Words] = {}
+    corpora = [read(p, ref, cache) for p in FILES]
+    found: dict[tuple[str, float], list[Score]] = {}
+    for k, (_, items, _) in enumerate(corpora):
+        models = train([c for i, c in enumerate(corpora) if i != k], ref, cache)
+        for which, model in models.items():
+            rule_t = getattr(SETTINGS, RULE_AUTO[which])
+            measure = JUDGE[SETTINGS_OF[which][0]][0]
+            probs = matcher(model, ref, cache)  # each pair scored once over the thresholds
+            rule = subject_matcher(ref, rule_t, logged=which == "person", trend=which == "trend")
+            for t in CURVE:
+                same = probs(t)
+                found.setdefault((which, t), []).append(
+                    measure(items, lambda a, b, s=same, r=rule: s(a, b) or r(a, b)))
+
+    def cell(scores: list[Score]) -> str:
+        r, p = [s.recall for s in scores], [s.precision for s in scores]
+        return (f"{min(r):.2f} / {sum(r) / len(r):.2f} / {sum(p) / len(p):.2f} / "
+                f"{min(p):.2f}")
+
+    return [f"| {t:.2f} | {cell(found[('person', t)])} | {cell(found[('trend', t)])} |"
+            for t in CURVE]
 
 
 def sha256(path: Path) -> str:
@@ -327,6 +361,9 @@ def main(argv: list[str]) -> int:
     ref = load_reference(ROOT / "reference")
     if "--baseline" in argv:
         print("\n".join(baseline(ref)))
+        return 0
+    if "--curve" in argv:
+        print("\n".join(curve(ref)))
         return 0
     if "--lowo" in argv:
         print("\n".join(lowo(ref, markdown="--markdown" in argv)))
