@@ -112,3 +112,28 @@ def test_a_learned_word_association_answers_a_word_the_other_title_lacks() -> No
     assert associated(a, words("printer jam", REF), table) == 0.0
     assert ("2fa", "mfa") in shipped("person").associations
     assert not shipped("trend").associations
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("excel freezes every time i paste from a website", "excel froze again lost my work"),
+    ("EHR logs me out every 10 minutes", "EHR timeout again mid visit, this is the 4th time"),
+])
+def test_a_follow_up_in_other_words_is_not_told_apart(a: str, b: str) -> None:
+    """The word rule tells these apart (another symptom, another number); a follow-up ("again",
+    "still") says one fault twice, so the veto does not stand and the model weighs the pair."""
+    from sdesk.procedures.judgements import one_person
+
+    assert one_person(words(a, REF), words(b, REF)).apart  # the rule's veto
+    assert features(read(a), read(b))["apart"] == 0.0
+    assert pair_match("person", read(a), read(b)).probability >= SETTINGS.similarity
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Printer on 2nd floor jammed", "Printer on 3rd floor still jammed"),
+    ("Excel crashes on open", "Word still crashes on open"),
+    ("excel freezes every time i paste", "printer jammed again"),
+])
+def test_a_follow_up_naming_another_floor_or_product_is_still_told_apart(a: str, b: str) -> None:
+    found = features(read(a), read(b))
+    assert found["apart"] == 1.0 or found["service_differs"] == 1.0
+    assert pair_match("person", read(a), read(b)).probability < SETTINGS.similarity

@@ -102,7 +102,7 @@ def features(a: Text, b: Text) -> dict[str, float]:
         "lexicon": lex.score,
         "one_person": person.score,
         "outage": outage.score,
-        "apart": float(bool(lex.apart or person.apart)),
+        "apart": float(bool(lex.apart or person.apart) and _apart(a.words, b.words)),
         "char_cosine": cosine(a.vector, b.vector),
         "token_set": fuzz.token_set_ratio(ta, tb) / 100,
         "partial": fuzz.partial_ratio(ta, tb) / 100,
@@ -132,6 +132,41 @@ def associated(a: Words, b: Words, table: frozenset[tuple[str, str]]) -> float:
 
 def _plain(tokens: frozenset[str]) -> frozenset[str]:
     return frozenset(t for t in tokens if not t.startswith("!"))
+
+
+SOFT_IN_FOLLOW_UP = frozenset(("symptom", "number"))  # what a follow-up says in other words
+_FLOORS = frozenset(("floor", "fl", "flr"))  # "2nd floor" / "3rd floor" stay two places
+
+
+def _apart(a: Words, b: Words) -> bool:
+    """Whether the word rule's veto (it told the two apart) stands. It does not when one text
+    follows up ("still", "again", "update") and only the symptom or a number differs: "excel
+    freezes every time i paste" / "excel froze again lost my work", "EHR logs me out every 10
+    minutes" / "EHR timeout again, the 4th time" say one fault twice; the model then weighs the
+    pair. Different services named, products, folders, floors (a number beside "floor"),
+    departments or names still tell them apart."""
+    from sdesk.procedures.judgements import GENERIC_SYMPTOMS
+
+    if not (_follows(a) or _follows(b)) or _names_other_service(a, b):
+        return True
+    floors = _FLOORS.intersection((*a.raw, *b.raw))
+    soft = SOFT_IN_FOLLOW_UP - {"number"} if floors else SOFT_IN_FOLLOW_UP
+    if a.names and b.names and a.names != b.names:
+        return True
+    for kind, mine in a.specifiers.items():
+        theirs = b.specifiers.get(kind)
+        if kind == "symptom" and theirs and {*mine, *theirs} <= GENERIC_SYMPTOMS:
+            continue
+        if theirs and not mine & theirs and kind not in soft:
+            return True
+    return False
+
+
+def _names_other_service(a: Words, b: Words) -> bool:
+    """Both texts name services and none in common ("excel freezes" / "printer jammed again")."""
+    sa = {t for t in a.tokens if t.startswith("@")} - a.context
+    sb = {t for t in b.tokens if t.startswith("@")} - b.context
+    return bool(sa and sb and not sa & sb)
 
 
 def _failing(w: Words) -> bool:

@@ -56,10 +56,10 @@ class TriageSettings:
     precision 0.95 on every held-out writer while the rule's did (docs/triage.md, "Same subject
     and trends")."""
 
-    similarity: float = 0.01
+    similarity: float = 0.02
     trend_requesters: int = 3
     trend_window_hours: float = 24.0
-    trend_similarity: float = 0.01
+    trend_similarity: float = 0.05
     auto_duplicate: float = 1.0
     auto_trend: float = 0.8
 
