@@ -137,9 +137,11 @@ def pair_match(which: str, a: Text, b: Text) -> PairMatch:
     from sdesk.procedures.pair_model import shipped
 
     found = shipped(which).score(a, b)
-    lex = similarity(a.words, b.words).explain(1.0)
+    lex = similarity(a.words, b.words).explain(1.0).split(" (score")[0]
+    if not found.features["apart"] and lex.startswith("told apart by"):  # a follow-up's veto
+        lex = lex.replace("told apart by", "a follow-up, so not told apart by", 1)
     return PairMatch(found.probability, found.features[RULE_FEATURE[which]], found.evidence(),
-                     lex.split(" (score")[0])
+                     lex)
 
 
 def trend_scores(a: Text, b: Text) -> tuple[float, float]:
