@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from corpus.cross import GRID, Threshold, choose, meets
-from corpus.measure import CORPUS, FRESH, TUNING, Score, figures, load, main
+from corpus.measure import CORPUS, FRESH, TUNING, Score, figures, load, main, vip_persons
 
 FILES = {path.stem: path for path in TUNING}  # tickets, fresh, fresh2, ... fresh6
 NAMES = {
@@ -41,14 +41,15 @@ NAMES = {
 }
 # (fresh3/fresh4's two problems, on site, same person and trend rows met their floor once the
 # learned models were fitted on them: training figures; their LOWO figures are in docs/triage.md)
+# (session 23: the priority row reads each file's VIP persons from its header, as triage knows a
+# VIP from the e-mail; until then only "cio" counted and fresh2's 0.84 was 0.90 unread)
 BELOW = {  # (file, judgement) -> its tuning figure there, below the floor
-    ("fresh2", "incident-2 priority (proposed)"): "recall 0.84",
-    ("fresh3", "incident-2 priority (proposed)"): "recall 0.44",
+    ("fresh3", "incident-2 priority (proposed)"): "recall 0.59",
     ("fresh4", "incident-2 priority (proposed)"): "recall 0.59",
     ("fresh5", "request-1 request kind (automatic)"): "precision 0.949, 37 of 39",
-    ("fresh5", "incident-2 priority (proposed)"): "recall 0.35",
+    ("fresh5", "incident-2 priority (proposed)"): "recall 0.53",
     ("fresh6", "request-1 request kind (proposed)"): "recall 0.73",
-    ("fresh6", "incident-2 priority (proposed)"): "recall 0.44",
+    ("fresh6", "incident-2 priority (proposed)"): "recall 0.61",
 }
 
 
@@ -144,3 +145,14 @@ def test_leave_one_writer_out_fits_on_the_other_four_and_scores_the_fifth() -> N
     assert seen == [{1, 2, 3, 4}, {0, 2, 3, 4}, {0, 1, 3, 4}, {0, 1, 2, 4}, {0, 1, 2, 3}]
     assert [s.tp for s in fold.scores.values()] == [0, 1, 2, 3, 4]
     assert set(fold.chosen.values()) == {"trained on 4"}
+
+
+def test_a_files_vip_persons_are_read_from_its_header() -> None:
+    header = ["# VIP persons (vip.toml):  m-cio = cio@omes.ok.gov;  m-okhca-ceo = ceo@okhca.org.",
+              "#   m-boss = boss@omes.ok.gov   (not on vip.toml)"]
+    found = vip_persons(header)
+    assert {"m-cio", "m-okhca-ceo", "cio", "omes.director"} <= found  # mapped, or a local part
+    assert "m-boss" not in found and "boss" not in found
+    assert {i.person for i in load(FILES["fresh6"]) if i.vip} == {
+        "q-cio", "q-ohca-ceo", "q-dps-commish"}
+    assert {i.person for i in load(CORPUS) if i.vip} == {"cio"}

@@ -24,8 +24,11 @@ a set (a set is one stretch of time, like one morning's queue).
 
 from __future__ import annotations
 
+import functools
 import itertools
+import re
 import sys
+import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,7 +57,7 @@ SETS = {"tune": CORPUS, "test": FRESH, "test2": FRESH2}  # the old names (figure
 SETTINGS = TriageSettings()  # the defaults of sdesk.toml [triage]
 THRESHOLD = SETTINGS.similarity
 TREND_PEOPLE = SETTINGS.trend_requesters
-VIPS = {"cio"}  # corpus people on reference/vip.toml
+_MAPPED = re.compile(r"([\w.-]+)\s*=\s*([\w.+-]+@[\w.-]+)")  # "# m-cio = cio@omes.ok.gov"
 
 
 @dataclass
@@ -66,12 +69,32 @@ class Item:
     title: str
     subject: str
     labels: dict[str, str] = field(default_factory=dict)
+    vip: bool = False  # the person is on reference/vip.toml (as triage knows from the e-mail)
+
+
+@functools.cache
+def _vip_emails() -> frozenset[str]:
+    data = tomllib.loads((ROOT / "reference" / "vip.toml").read_text(encoding="utf-8"))
+    return frozenset(v["email"].lower() for v in data.get("vip", ()))
+
+
+def vip_persons(header: Iterable[str]) -> frozenset[str]:
+    """The persons that stand for a VIP of reference/vip.toml: mapped to a VIP's e-mail in the
+    file's header comments ("# m-dps-commish = commissioner@dps.ok.gov"), or named as a VIP
+    e-mail's local part ("cio", "omes.director": tickets.txt, fresh.txt). Until session 23 only
+    "cio" counted, so the VIPs of fresh2.txt-fresh6.txt were scored as ordinary requesters."""
+    emails = _vip_emails()
+    mapped = {m.group(1) for line in header for m in _MAPPED.finditer(line)
+              if m.group(2).lower().rstrip(".") in emails}
+    return frozenset(mapped | {e.split("@")[0] for e in emails})
 
 
 def load(path: Path = CORPUS) -> list[Item]:
     items: list[Item] = []
     set_no = -1
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    lines = path.read_text(encoding="utf-8").splitlines()
+    vips = vip_persons(line for line in lines if line.startswith("#"))
+    for n, line in enumerate(lines, 1):
         if not line.strip() or line.startswith("#"):
             continue
         if line.startswith("@set"):
@@ -82,7 +105,7 @@ def load(path: Path = CORPUS) -> list[Item]:
             raise ValueError(f"{path.name}:{n}: expected 6 fields: {line!r}")
         labels = dict(pair.split("=", 1) for pair in parts[5].split())
         items.append(Item(set_no, "incident" if parts[0] == "I" else "request", parts[1],
-                          parts[2], parts[3], parts[4], labels))
+                          parts[2], parts[3], parts[4], labels, parts[1] in vips))
     return items
 
 
@@ -291,7 +314,7 @@ def _priority(item: Item, ref: Reference, score: Score) -> None:
     iu = item.labels.get("iu", "22")
     logged = ref.sla.priority_for(int(iu[0]), int(iu[1]))
     deserved = int(item.labels.get("p", logged))
-    fit = priority_fit(item.title, "", item.person in VIPS, ref)
+    fit = priority_fit(item.title, "", item.vip, ref)
     proposed = fit.priority is not None and fit.priority != logged
     what = f"{item.title!r} logged P{logged}, deserves P{deserved}, proposed {fit.priority}"
     if proposed:
