@@ -5,11 +5,12 @@ click-free paths (sdesk/launch.py, sdesk/fastwrite.py) share one definition."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from sdesk.core.errors import ValidationError
+from sdesk.core.record import record
 
 if TYPE_CHECKING:
     from sdesk.core.reference import Technician
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from sdesk.store import Store
 
 
-@dataclass
+@record
 class App:
     """What a command runs with: the store (opened on first use), the command's clock and its
     actor, from the global options --store, --now and --actor."""

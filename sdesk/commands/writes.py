@@ -27,7 +27,7 @@ def add_note(app: App, ticket_id: str, body: str, public: bool, no_commit: bool)
     body = check_text("note", body)
     store = app.store
     with store.lock("note"):
-        ticket = store.get(ticket_id)
+        ticket = store.get_for_write(ticket_id)
         entry = journal_entry(at=app.now, by=app.actor.name, text=body, kind="note",
                               visibility="public" if public else "internal")
         plan = journal_note(ticket, entry)

@@ -8,18 +8,19 @@ and must start fast.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sdesk.core.errors import ReferenceError
+from sdesk.core.record import record
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 OBSERVED = " (observed)"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class HolidayRule:
     """One holiday rule of calendar.toml.
 

@@ -6,17 +6,17 @@ teams' service names and the software list. Loaded by `reference.load_reference`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sdesk.core.errors import ReferenceError
+from sdesk.core.record import record
 
 SERVICE_KINDS = ("hardware", "software", "access", "network", "collaboration", "application",
                  "telecom", "general")
 FILE = "services.toml"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ServiceInfo:
     """One catalogue entry. `words` are lower case; a word of several words is a phrase."""
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 from pathlib import Path
 from typing import Any
 
 from sdesk.core import tomlfmt
 from sdesk.core.errors import TicketFileError, ValidationError
+from sdesk.core.record import record
 
 SCHEMA_VERSION = 1
 
@@ -43,7 +44,7 @@ PRIORITIES = (1, 2, 3, 4)
 LEVELS = (1, 2, 3)  # impact and urgency: 1 = high, 3 = low
 
 
-@dataclass
+@record
 class Requester:
     name: str = ""
     email: str = ""
@@ -51,7 +52,7 @@ class Requester:
     phone: str = ""
 
 
-@dataclass
+@record
 class JournalEntry:
     at: dt.datetime
     by: str
@@ -65,14 +66,14 @@ class JournalEntry:
         return self.visibility == "public"
 
 
-@dataclass
+@record
 class Hold:
     start: dt.datetime
     reason: str
     end: dt.datetime | None = None
 
 
-@dataclass
+@record
 class Resolution:
     code: str
     summary: str
@@ -80,14 +81,14 @@ class Resolution:
     first_contact: bool = False
 
 
-@dataclass
+@record
 class Csat:
     score: int
     at: dt.datetime
     comment: str = ""
 
 
-@dataclass
+@record
 class Ticket:
     id: str
     type: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
@@ -18,6 +18,7 @@ from sdesk.core.calendar import WEEKDAYS, Calendar, calendar_from_toml
 from sdesk.core.catalogue import FILE as CATALOGUE_FILE
 from sdesk.core.catalogue import ServiceInfo, load_catalogue
 from sdesk.core.errors import ReferenceError, SdeskError
+from sdesk.core.record import record
 
 __all__ = [
     "Agency", "Calendar", "PriorityTarget", "Reference", "ReferenceError", "SlaChart",
@@ -32,7 +33,7 @@ FILES = ("teams.toml", "agencies.toml", "technicians.toml", "software.toml", "sl
 LEVELS = (1, 2, 3)  # impact and urgency: 1 = high, 2 = medium, 3 = low
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Team:
     name: str
     kind: str
@@ -50,7 +51,7 @@ class Team:
         return any(s.casefold() == wanted for s in self.services)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Agency:
     code: str
     name: str
@@ -59,7 +60,7 @@ class Agency:
     mail_domains: tuple[str, ...] = ()  # lower case; mail from these (or subdomains) names it
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Technician:
     id: str
     name: str
@@ -84,7 +85,7 @@ class Technician:
         return all(s.strip().lower() in self.skills for s in skills)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Software:
     name: str
     aliases: tuple[str, ...]
@@ -98,7 +99,7 @@ class Software:
                                                       for a in self.aliases)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PriorityTarget:
     level: int
     name: str
@@ -108,7 +109,7 @@ class PriorityTarget:
     description: str  # what work this priority is for, shown to the dispatcher
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SlaChart:
     targets: dict[int, PriorityTarget]
     matrix: dict[tuple[int, int], int]  # (impact, urgency) -> priority, 1 = highest
@@ -128,14 +129,14 @@ class SlaChart:
             raise SdeskError(f"unknown priority {priority} (known: {known})") from None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Vip:
     email: str
     name: str
     title: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reference:
     teams: dict[str, Team]
     agencies: dict[str, Agency]

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sdesk.core.errors import SdeskError
+from sdesk.core.record import record
 
 CONFIG_NAME = "sdesk.toml"
 
@@ -30,7 +30,7 @@ class SettingError(SdeskError):
     """One bad key in sdesk.toml; the message names it."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Key:
     """One sdesk.toml key: `parse` returns the value sdesk uses or raises ValueError with
     what the key must be (`a whole number >= 2`)."""
@@ -208,7 +208,7 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Settings:
     """The checked settings: `sections[section][key]` holds the value sdesk uses (defaults
     filled in; the time zone as a ZoneInfo); `unknown` lists keys sdesk does not know."""

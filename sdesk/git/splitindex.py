@@ -31,8 +31,10 @@ import mmap
 import os
 import struct
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
+
+from sdesk.core.record import record
 
 SPLIT_MAX = 1000  # entries in .git/index before git folds them into a new shared index
 _HEAD = struct.Struct(">4sII")
@@ -48,7 +50,7 @@ class Unsupported(Exception):
     """An index this module leaves to git (see the module docstring)."""
 
 
-@dataclass
+@record
 class Change:
     """One path of a commit: its new blob (20 bytes) and mode, or `oid` None when deleted."""
 
@@ -57,7 +59,7 @@ class Change:
     mode: int = 0o100644
 
 
-@dataclass
+@record
 class SplitIndex:
     """The small `.git/index` of a split index, parsed."""
 

@@ -5,7 +5,7 @@ a Ticket out."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from sdesk.core import sla
 from sdesk.core.errors import ValidationError
@@ -21,10 +21,11 @@ from sdesk.core.model import (
     check_text,
     journal_entry,
 )
+from sdesk.core.record import record
 from sdesk.core.reference import Reference
 
 
-@dataclass
+@record
 class Intake:
     """What the person logging a ticket says about it."""
 

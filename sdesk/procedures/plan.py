@@ -12,10 +12,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from sdesk.core.model import STATUSES, JournalEntry, Resolution, Ticket, change_status
+from sdesk.core.record import record
 
 
 def jsonable(value: Any) -> Any:
@@ -31,7 +32,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Action:
     ticket: str
     rule: str
@@ -58,7 +59,7 @@ class Action:
 TICKET_FIELDS = frozenset(f.name for f in dataclasses.fields(Ticket))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SetField(Action):
     """Set one field of the ticket. Checked when built: `field` must be a Ticket field, and
     `status` is refused (it changes only through SetStatus and the transition table)."""
@@ -90,7 +91,7 @@ def _typed(action: SetField, name: str) -> None:
     object.__setattr__(action, "field", name)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SetStatus(SetField):
     """Move the ticket to status `value` (one of model.STATUSES), through the transition table
     (model.TRANSITIONS; checked when applied, when the ticket's status is known)."""
@@ -104,7 +105,7 @@ class SetStatus(SetField):
         change_status(ticket, self.value)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Route(SetField):
     """Give the ticket to another owning team (assignment group) `value`, by name."""
 
@@ -114,7 +115,7 @@ class Route(SetField):
             raise ValueError(f"route to which team? got {self.value!r}")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Assign(SetField):
     """Set the ticket's assignee to technician id `value` ("" leaves it unassigned)."""
 
@@ -124,7 +125,7 @@ class Assign(SetField):
             raise ValueError(f"assignee must be a technician id; got {self.value!r}")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RecordResolution(SetField):
     """Record the ticket's Resolution `value` (None when a reopen withdraws it)."""
 
@@ -150,7 +151,7 @@ def reassignment(ticket: Ticket, rule: str, reason: str) -> SetField:
     return SetField(ticket.id, rule, reason, field="reassignments", value=ticket.reassignments + 1)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AddEntry(Action):
     """Append a journal entry."""
 
@@ -175,7 +176,7 @@ class AddEntry(Action):
         return {"entry": jsonable(self.entry)}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CreateTicket(Action):
     """A new ticket (a parent case, a task...). `ticket` is the new ticket's ID."""
 
@@ -192,7 +193,7 @@ class CreateTicket(Action):
         return {"new": jsonable(self.new)}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Notify(Action):
     """A message to people (leads, supervisor, technician, customer), queued in outbox/."""
 
@@ -214,7 +215,7 @@ class Notify(Action):
                 "audience": self.audience, "automatic": self.automatic}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding(Action):
     """A conclusion that changes nothing (for example "ready for assignment")."""
 
@@ -224,7 +225,7 @@ class Finding(Action):
         return self.reason
 
 
-@dataclass
+@record
 class Plan:
     actions: list[Action] = field(default_factory=list)
 

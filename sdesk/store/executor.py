@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sdesk import git
 from sdesk.core.errors import SdeskError
 from sdesk.core.model import Ticket
+from sdesk.core.record import record
 from sdesk.git import recovery
 from sdesk.procedures.plan import CreateTicket, Notify, Plan
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from sdesk.store import Store
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Applied:
     commit: str  # "" when --no-commit
     tickets: list[str]

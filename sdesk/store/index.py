@@ -22,13 +22,14 @@ import stat
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sdesk import git
 from sdesk.core import ids
 from sdesk.core.errors import SdeskError
+from sdesk.core.record import record
 from sdesk.core.untrusted import MAX_FILE_BYTES, link_in
 
 if TYPE_CHECKING:
@@ -133,7 +134,7 @@ def row_of(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Problem:
     path: str
     message: str
@@ -589,6 +590,12 @@ class Index:
         """True when this index has been brought up to date at least once (it knows a HEAD)."""
         return bool(self._meta("head"))
 
+    def at_head(self) -> bool:
+        """True when the HEAD this index last saw is the repository's HEAD now (no commit,
+        pull, merge or checkout since; one read of .git/HEAD and its ref)."""
+        seen = self._meta("head")
+        return bool(seen) and seen == git.read_head(self.store.git_dir)
+
     def _meta(self, key: str) -> str:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return str(row[0]) if row else ""
@@ -712,7 +719,7 @@ def packed_row(ticket: Ticket) -> tuple[Any, ...]:
     return tuple(values.get(name) for name in NAMES)
 
 
-@dataclass
+@record
 class FileRead:
     """What reading one ticket file gave: row values (None when the bytes are the ones
     indexed), the file bookkeeping, or a problem (broken file) or gone (deleted)."""
