@@ -62,6 +62,29 @@ def test_the_fold_makes_a_new_shared_index(desk: Desk, monkeypatch: pytest.Monke
     _plain_git_reads_it(desk.root)
 
 
+def test_the_fold_leaves_an_index_a_git_command_is_writing_alone(desk: Desk) -> None:
+    """git's index.lock is taken only for the swap: while a git command holds it, the fold
+    changes nothing (no new shared index left behind) and the lock stays that command's."""
+    tid = desk.new("-T", "Printer jams")
+    desk.run("note", tid, "Called back")
+    git_dir = desk.root / ".git"
+    index = (git_dir / "index").read_bytes()
+    shared = {p.name for p in git_dir.glob("sharedindex.*")}
+    (git_dir / "index.lock").write_bytes(b"a git command at work")
+    assert housekeeping.fold(desk.root, git_dir) is False
+    assert (git_dir / "index.lock").read_bytes() == b"a git command at work"
+    assert (git_dir / "index").read_bytes() == index
+    assert {p.name for p in git_dir.glob("sharedindex.*")} == shared
+    assert not (git_dir / "sdesk" / "fold.index").exists()
+    (git_dir / "index.lock").unlink()
+    assert housekeeping.fold(desk.root, git_dir) is True
+    assert (git_dir / "index").read_bytes() != index
+    assert not (git_dir / "index.lock").exists()
+    _plain_git_reads_it(desk.root)
+    desk.run("note", tid, "After the fold")
+    _plain_git_reads_it(desk.root)
+
+
 def test_loose_objects_are_packed_when_gc_auto_says_so(desk: Desk) -> None:
     git_dir = desk.root / ".git"
     _git(desk.root, "config", "gc.auto", "256")  # at most 1 loose object in objects/17

@@ -20,7 +20,8 @@ index file's header; the loose objects in one of the 256 fan-out folders, the es
 when either is due, starts this module as a detached process and returns. That process takes
 the store lock once the command that started it (and any writer queued behind it) has let go,
 giving up after LOCK_WAIT_S (the next commit starts it again); then it folds the index
-(`git update-index --split-index`) and makes the new table, and packs the loose objects with
+(`git update-index --split-index` on a copy, swapped in under git's index.lock: `fold`) and
+makes the new table, and packs the loose objects with
 `git repack -d -l --geometric=2` (loose objects and small packs rolled into one pack, with no
 walk of the whole history; big packs are left alone; `git fsck` clean). Only a writing command
 that arrives while it runs waits for it, as it waits for any other writer; reads never take
@@ -123,14 +124,61 @@ def _tidy(top: Path, git_dir: Path) -> str:
     from sdesk.git import inproc, splitindex
 
     done = []
-    if fold_due(git_dir):
-        git.run(["-c", "splitIndex.maxPercentChange=0", "update-index", "--split-index"], top)
+    if fold_due(git_dir) and fold(top, git_dir):
         splitindex.positions(git_dir, splitindex.read(git_dir / "index").base, [])
         done.append("folded")
     if pack_due(git_dir, inproc.config(top, git_dir)):
         git.run(["repack", "-d", "-l", "-q", "--geometric=2"], top)
         done.append("packed")
     return " and ".join(done) or "nothing due"
+
+
+def fold(top: Path, git_dir: Path) -> bool:
+    """Fold the small file of the split index into a new shared index without holding git's
+    index.lock while git works: `git update-index --split-index` runs on a copy
+    (GIT_INDEX_FILE; the new shared index is written into .git as usual), then the folded
+    small file replaces .git/index under index.lock, taken only for that swap and only if
+    .git/index is still what was copied. So a `git add` or `git reset` the user runs at that
+    moment no longer meets "index.lock exists" for the fold's 0.04 s (100,000 tickets) to
+    ~0.4 s (a million), only for the microseconds of the rename. False (nothing changed)
+    when the index changed meanwhile or a git command holds its lock: the next commit starts
+    the housekeeping again."""
+    from sdesk import git
+    from sdesk.git import splitindex
+
+    index = git_dir / "index"
+    copy = git_dir / "sdesk" / "fold.index"
+    before = index.read_bytes()
+    copy.write_bytes(before)
+    try:
+        git.run(["-c", "splitIndex.maxPercentChange=0", "update-index", "--split-index"], top,
+                env={"GIT_INDEX_FILE": str(copy)})
+        folded = copy.read_bytes()
+        shared = git_dir / f"sharedindex.{splitindex.read(copy).base.hex()}"
+        lock = git_dir / "index.lock"
+        try:
+            fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        except FileExistsError:  # a git command is at work on the index: not now
+            shared.unlink(missing_ok=True)
+            return False
+        try:
+            if index.read_bytes() != before:  # changed since the copy: not this fold
+                os.close(fd)
+                lock.unlink()
+                shared.unlink(missing_ok=True)
+                return False
+            os.write(fd, folded)
+            os.close(fd)
+            fd = -1
+            os.replace(lock, index)
+            return True
+        except BaseException:
+            if fd >= 0:
+                os.close(fd)
+            lock.unlink(missing_ok=True)
+            raise
+    finally:
+        copy.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
