@@ -92,6 +92,13 @@ def agrees_with_full_scan(desk: Desk) -> None:
         t.id for t in by_id if t.status == "new" and t.priority in (1, 2)]
     assert ids_of(desk, "list", "--overdue") == [
         t.id for t in opened if not t.on_hold and t.resolve_by and t.resolve_by < now]
+    # through its own index (tickets_vip_due), in each order and with another filter
+    late_vip = [t for t in opened if t.vip and not t.on_hold and t.resolve_by and t.resolve_by < now]
+    assert ids_of(desk, "list", "--overdue", "--vip") == [t.id for t in late_vip]
+    assert ids_of(desk, "list", "--all", "--overdue", "--vip", "--sort", "resolve-by") == [
+        t.id for t in sorted(late_vip, key=lambda t: (t.resolve_by, t.id))]
+    assert ids_of(desk, "list", "--overdue", "--vip", "--team", TEAM) == [
+        t.id for t in late_vip if t.team == TEAM]
     queue = sorted((t for t in opened if not t.assignee and t.status in ("new", "triaged")
                     and t.team == TEAM),
                    key=lambda t: (not t.vip, t.resolve_by is None, t.resolve_by or now,
@@ -149,6 +156,29 @@ def test_a_cold_index_agrees_with_the_files_with_or_without_worker_processes(
     assert db.execute("SELECT count(*) FROM tickets WHERE counted = 1 AND ttr_bh IS NULL"
                       ).fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM tickets WHERE counted = 1").fetchone()[0] > 0
+
+
+def test_overdue_vip_tickets_are_found_through_their_own_index(seeded: Desk) -> None:
+    """list --overdue --vip reads the partial index tickets_vip_due (made on first use), and
+    follows a VIP ticket going overdue, on hold and resolved."""
+    agrees_with_full_scan(seeded)
+    made = Index.open(Store(seeded.root)).db.execute(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'tickets_vip_due'").fetchone()[0]
+    assert made == 1
+    tid = seeded.new("-T", "Director's laptop will not boot", "--email", "cio@omes.ok.gov",
+                     "--priority", "2", now="2026-11-01T09:00:00-06:00")
+    fresh = seeded.new("-T", "Director's phone will not sync", "--email", "cio@omes.ok.gov",
+                       "--priority", "2")
+    assert ids_of(seeded, "list", "--overdue", "--vip") == [tid]  # not `fresh`: not due yet
+    assert fresh in ids_of(seeded, "list", "--vip")
+    agrees_with_full_scan(seeded)
+    seeded.run("hold", tid, "--reason", "awaiting-customer")
+    assert tid not in ids_of(seeded, "list", "--overdue", "--vip")
+    seeded.run("resume", tid)
+    assert ids_of(seeded, "list", "--overdue", "--vip") == [tid]
+    seeded.run("resolve", tid, "--code", "fixed", "--summary", "Reseated the drive")
+    assert tid not in ids_of(seeded, "list", "--overdue", "--vip")
+    agrees_with_full_scan(seeded)
 
 
 def test_new_and_note_by_sdesk_show_at_once(seeded: Desk) -> None:

@@ -221,11 +221,16 @@ class Index:
     def refresh(self, force: bool = False, progress: bool | None = None) -> int:
         """Bring the index up to date with the files; returns how many files were re-read."""
         now_ns = time.time_ns()
-        known_dirs = {r[0]: r[1] for r in self.db.execute("SELECT path, mtime_ns FROM dirs")}
+        plain = self.db.cursor()  # tuples, not sqlite3.Row: 4,096 rows at a million tickets
+        plain.row_factory = None
+        known_dirs: dict[str, int] = dict(plain.execute("SELECT path, mtime_ns FROM dirs"))
         seen_dirs, parents = _shard_folders(str(self.store.tickets_dir), self.store.folder_levels,
                                             known_dirs, old_parents := self._meta("parents"), now_ns)
-        changed = [d for d, m in seen_dirs.items() if force or known_dirs.get(d) != m]
-        gone = [d for d in known_dirs if d not in seen_dirs]
+        if seen_dirs is known_dirs and not force:  # every known folder, none moved
+            changed, gone = [], []
+        else:
+            changed = [d for d, m in seen_dirs.items() if force or known_dirs.get(d) != m]
+            gone = [d for d in known_dirs if d not in seen_dirs]
         head, old_head = git.read_head(self.store.git_dir), self._meta("head")
         forced_paths: set[str] = set()
         if head and old_head and head != old_head and not force:
@@ -872,18 +877,26 @@ def _shard_folders(tickets: str, levels: int, known: dict[str, int], recorded: s
     of CPU at 1,000,000 instead of 40 for the walk). Otherwise the folders are walked."""
     base = os.path.dirname(tickets)
     if recorded and known:
+        # The loops below are the cost of every read command at a million tickets: one lstat
+        # and as little Python as can be around it (no join, no S_ISDIR call, no new dict
+        # unless a time moved). A folder's time that moved is only recorded here; refresh()
+        # compares.
+        pre, lstat, folder = base + os.sep, os.lstat, stat.S_IFDIR
         try:
             for item in recorded.split(" "):
                 rel, _, mtime = item.rpartition(":")
-                st = os.lstat(os.path.join(base, rel))
-                if not stat.S_ISDIR(st.st_mode) or st.st_mtime_ns != int(mtime):
+                st = lstat(pre + rel)
+                if st.st_mode & 0o170000 != folder or st.st_mtime_ns != int(mtime):
                     raise ValueError(rel)
-            out: dict[str, int] = {}
-            for rel in known:
-                st = os.lstat(os.path.join(base, rel))
-                if not stat.S_ISDIR(st.st_mode):  # a shard folder became a link: walk
+            out: dict[str, int] = known
+            for rel, mtime_ns in known.items():
+                st = lstat(pre + rel)
+                if st.st_mode & 0o170000 != folder:  # a shard folder became a link: walk
                     raise ValueError(rel)
-                out[rel] = st.st_mtime_ns
+                if st.st_mtime_ns != mtime_ns:
+                    if out is known:
+                        out = dict(known)
+                    out[rel] = st.st_mtime_ns
             return out, recorded
         except (OSError, ValueError):
             pass
