@@ -107,6 +107,21 @@ def test_only_deterministic_evidence_is_a_rule(ref: Reference, title: str, servi
     assert kind.kind and kind.rule is rule, kind
 
 
+@pytest.mark.parametrize(("title", "service", "kind", "rule"), [
+    ("need excel installed", "", "software", True),  # a listed product asked for: a rule
+    ("how do i export that report to excel instead of pdf", "", "software", False),  # a how-to
+    ("question - are we allowed to use zoom for interviews?", "", "software", False),
+    ("and can i get zoom on my laptop", "", "software", True),  # asked for, not asked about
+    ("headset for the new dispatcher", "Software Install", "software", False),  # they disagree
+    ("install visio on my pc", "Software Install", "software", True),  # they agree
+    ("new laptop for the intern", "Laptop", "hardware", True),
+])
+def test_a_rule_decides_the_kind_only_where_its_evidence_is_not_in_doubt(
+        ref: Reference, title: str, service: str, kind: str, rule: bool) -> None:
+    found = request_kind(title, "", "", "", service, ref)
+    assert (found.kind, found.rule) == (kind, rule), found
+
+
 def test_request_kind_from_category_software_and_service_first(ref: Reference) -> None:
     assert request_kind("webcam", "", "software", "", "", ref).source == "category"
     assert request_kind("webcam", "", "", "Visio", "", ref).kind == "software"

@@ -12,8 +12,8 @@ import pytest
 from conftest import Desk
 
 from sdesk.core.reference import Reference, load_reference
-from sdesk.procedures.on_site import on_site_judged
-from sdesk.procedures.text_model import Model, features, from_data, model
+from sdesk.procedures.on_site import on_site, on_site_judged
+from sdesk.procedures.text_model import Model, describe, features, from_data, model
 from sdesk.procedures.two_problems import problems, problems_judged
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,9 +45,23 @@ def test_a_model_scores_the_present_features_and_names_the_heaviest() -> None:
     m = Model("t", {"w:jam": 2.0, "c:jam": 1.0, "w:slow": -3.0}, -1.0, 0.5)
     assert m.score(frozenset({"w:jam", "c:jam"})) == pytest.approx(1 / (1 + 2.718281828 ** -2))
     assert m.score(frozenset({"w:slow"})) < 0.05 and m.score(frozenset()) < 0.5
-    assert m.evidence(frozenset({"w:jam", "c:jam", "w:slow"})) == (
-        "score 0.27 < 0.50: w:jam +2.00, c:jam +1.00")  # w:slow counts in the score only
+    assert m.evidence(frozenset({"w:jam", "c:jam", "w:slow"})) == (  # w:slow: score only
+        "score 0.27 < 0.50; weighed most: 'jam' +2.00, letters 'jam' +1.00")
     assert m.evidence(frozenset({"w:slow"})) == "score 0.02 < 0.50"
+    jammed = Model("t", {"w:printer": 0.5, "c:jam": 1.0, "c:amm": 0.5}, 0.0, 0.5)
+    assert jammed.evidence(frozenset({"w:printer", "c:jam", "c:amm"}), text="Printer jammed") == (
+        "score 0.88 >= 0.50; weighed most: 'jammed' +1.50, 'printer' +0.50")  # one word, added
+
+
+@pytest.mark.parametrize(("feature", "words"), [
+    ("w:jam", "'jam'"), ("b:no power", "'no power'"), ("c:jam", "'jammed'"),
+    ("c: pr", "'printer'"), ("c:xyz", "letters 'xyz'"), ("s:Printing", "service Printing named"),
+    ("k:hardware", "a hardware service named"), ("y:slow", "symptom: slow"),
+    ("x:fail", "a failure said"), ("x:joins=2", "2 joining words (and, also, commas)"),
+    ("x:services=1", "1 service named"), ("x:services=2", "2 services named"),
+])
+def test_evidence_is_rendered_in_words_not_feature_names(feature: str, words: str) -> None:
+    assert describe(feature, ["printer", "jammed"]) == words
 
 
 def test_a_malformed_model_file_is_refused() -> None:
@@ -88,7 +102,8 @@ ON_SITE = "copier on 2 spitting out blank sheets. toner says full"
 def test_two_problems_the_clauses_miss_are_proposed_by_the_model(ref: Reference) -> None:
     assert not problems(TWO, ref).two_or_more  # the hand rule misses it
     found, learned = problems_judged(TWO, ref)
-    assert learned.startswith("score ") and ">=" in learned and "x:services=2" in learned
+    assert learned.startswith("score ") and ">=" in learned and "'and' +" in learned
+    assert ":" not in learned.split("weighed most: ")[1]  # words, not feature names
     for one in ("Laptop can't connect to VPN", "Excel crashes on open", "VPN down"):
         found, learned = problems_judged(one, ref)
         assert not found.two_or_more and learned == "", one
@@ -99,9 +114,26 @@ def test_two_problems_the_clauses_miss_are_proposed_by_the_model(ref: Reference)
 def test_on_site_is_the_rule_or_the_model(ref: Reference) -> None:
     assert on_site_judged("PC has no power", "", ref) == "the text says 'no power'"
     said = on_site_judged(ON_SITE, "", ref)
-    assert said.startswith("the learned model says so (score ") and "k:hardware" in said
+    assert said.startswith("the learned model says so (score ") and "weighed most: " in said
+    assert "'copier'" in said or "a hardware service named" in said
     assert on_site_judged("password expired", "", ref) == ""
     assert on_site_judged("Shared drive access for Finance folder", "", ref) == ""
+
+
+@pytest.mark.parametrize("title", ["Teams will not start", "Outlook wont start",
+                                   "excel doesnt start after the update"])
+def test_a_software_fault_is_remote(ref: Reference, title: str) -> None:
+    assert on_site(title, "")  # the hand rule's words alone would say on site
+    assert on_site_judged(title, "", ref) == ""  # software named, no device: remote
+    assert on_site_judged(title.replace(title.split()[0], "PC"), "", ref)  # a device: on site
+
+
+def test_triage_does_not_propose_on_site_for_a_software_fault(desk: Desk) -> None:
+    tid = desk.new("-T", "Teams will not start", "--email", "ana.ruiz@omes.ok.gov",
+                   "--agency", "OMES", "--service", "Teams", "-d", "since this morning",
+                   now="2026-11-23T08:00:00-06:00")
+    desk.run("triage", tid)
+    assert not any("on-site" in f for f in desk.ticket(tid)["flags"])
 
 
 def test_triage_proposes_what_only_the_model_sees_with_its_evidence(desk: Desk) -> None:

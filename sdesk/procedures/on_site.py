@@ -8,7 +8,11 @@ from __future__ import annotations
 import re
 
 from sdesk.core.reference import Reference
+from sdesk.procedures.lexicon import services_named, words
 from sdesk.procedures.text_model import features, model
+
+# Catalogue kinds whose faults are worked with remote access tools (CASE ASSIGNMENT step 1).
+REMOTE_KINDS = frozenset(("software", "application", "collaboration", "access"))
 
 _ON_SITE = re.compile(
     r"\b(no power|(wont|won't|doesn't|doesnt|will not|not) (turn on|turn back on|power|boot|wake|"
@@ -38,17 +42,34 @@ def on_site(title: str, description: str) -> str:
     return found.group(0) if found else ""
 
 
+def software_only(title: str, description: str, ref: Reference) -> str:
+    """The services a text names when every one is software, an application, a collaboration
+    tool or access (service catalogue kinds, REMOTE_KINDS) and no device is named ("Teams will
+    not start": a software fault, worked remotely), joined with ", "; else ""."""
+    named = set(services_named(words(f"{title}\n{description}", ref), ref).values())
+    kinds = {info.kind for s in named if (info := ref.service_info(s)) is not None}
+    if not kinds & REMOTE_KINDS or kinds - REMOTE_KINDS - {"general"}:
+        return ""
+    return ", ".join(sorted(s for s in named
+                            if (info := ref.service_info(s)) is not None
+                            and info.kind in REMOTE_KINDS))
+
+
 def on_site_judged(title: str, description: str, ref: Reference) -> str:
     """On site, as triage proposes it: the words of the hand rule (`on_site`), OR the learned
     model (sdesk/defaults/models/on_site.json) scoring the text at or above its threshold; the
     evidence for the dispatcher ("the text says 'no power'", or the model's score and the
     features that weighed most), or "" when neither says so. The combination and its threshold
-    were chosen leave one writer out (docs/triage.md, "Learned evidence")."""
+    were chosen leave one writer out (docs/triage.md, "Learned evidence"). Neither counts when
+    the text names only software and no device (`software_only`): a software fault is remote.
+    """
+    if software_only(title, description, ref):
+        return ""
     said = on_site(title, description)
     if said:
         return f"the text says {said!r}"
     learned = model("on_site")
     present = features(title, description, ref)
     if learned.score(present) >= learned.threshold:
-        return f"the learned model says so ({learned.evidence(present)})"
+        return f"the learned model says so ({learned.evidence(present, text=f'{title} {description}')})"
     return ""

@@ -54,6 +54,13 @@ def request_kind(title: str, description: str, category: str, software: str, ser
         return Kind("software", "software", f"software {software!r}")
     info = ref.service_info(service) if service else None
     if info is not None and info.kind in ("hardware", "software"):
+        said = _kind_of_text(title, ref) if title.strip() else None
+        if said is not None and said[0] in ("hardware", "software") and said[0] != info.kind:
+            # the logged service and the title disagree ("headset" logged as Software Install):
+            # the service's kind, proposed with both for the dispatcher
+            return Kind(info.kind, "service, the title disagrees",
+                        f"service {info.name!r} is {info.kind}, but the title says "
+                        f"{said[0]} ({said[1]})")
         return Kind(info.kind, "service", f"service {info.name!r} is {info.kind}")
     if info is not None and info.kind in ("access", "collaboration"):
         return Kind("", "service", f"service {info.name!r} is {info.kind}")
@@ -63,6 +70,8 @@ def request_kind(title: str, description: str, category: str, software: str, ser
         found = _kind_of_text(text, ref)
         if found is not None:
             listed = found[0] == "software" and found[1].startswith("names ")
+            if listed and _QUESTION.match(text):  # "how do i export to excel": a how-to
+                return Kind(found[0], where, f"{found[1]}, but asks a question about it")
             return Kind(found[0], "software list" if listed else where, found[1])
     return Kind("", "", "no hardware or software named")
 
@@ -91,6 +100,13 @@ def _kind_of_text(text: str, ref: Reference) -> tuple[str, str] | None:
     if install and not device:
         return "software", f"says {', '.join(install)}"
     return None
+
+
+# A question about a listed product is not a request for it ("how do i export that report to
+# excel", "are we allowed to use zoom for interviews?"): its kind is read, not decided.
+_QUESTION = re.compile(r"\W*(?:(?:and|also|so|question|quick question|q)\W+)*"
+                       r"(?:how|what|whats|what's|why|where|is|are|does|do you|do we know)\b",
+                       re.IGNORECASE)
 
 
 _ON_A_DEVICE = re.compile(r"\b(?:on|onto)\s+(?:[\w']+\s+){0,3}?"

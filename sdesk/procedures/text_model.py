@@ -22,7 +22,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -79,15 +79,54 @@ class Model:
         z = self.intercept + scale * sum(self.weights.get(f, 0.0) for f in present)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    def evidence(self, present: frozenset[str], most: int = 4) -> str:
-        """The score against the threshold and the features that weighed most for it
-        ("score 0.81 >= 0.40: w:jammed +1.20, c:jam +0.80")."""
-        weighed = sorted(((self.weights[f], f) for f in present if self.weights.get(f, 0) > 0),
-                         reverse=True)[:most]
-        said = ", ".join(f"{f} {w:+.2f}" for w, f in weighed)
+    def evidence(self, present: frozenset[str], most: int = 4, text: str = "") -> str:
+        """The score against the threshold and what weighed most for it, in words a dispatcher
+        reads (`describe`): "score 0.81 >= 0.40; weighed most: 'jammed' +3.20, a failure
+        said +0.80". Features that read the same (a word and the letters inside it) are
+        added up as one; `text` (the title and description) names the word a group of letters
+        came from."""
+        tokens = _WORD.findall(text.casefold().replace("'", "").replace("\u2019", ""))
+        summed: dict[str, float] = {}
+        for f in present:
+            if self.weights.get(f, 0) > 0:
+                said = describe(f, tokens)
+                summed[said] = summed.get(said, 0.0) + self.weights[f]
+        weighed = sorted(((w, f) for f, w in summed.items()), key=lambda p: (-p[0], p[1]))
+        said = ", ".join(f"{f} {w:+.2f}" for w, f in weighed[:most])
         s = self.score(present)
         return f"score {s:.2f} {'>=' if s >= self.threshold else '<'} {self.threshold:.2f}" + (
-            f": {said}" if said else "")
+            f"; weighed most: {said}" if said else "")
+
+
+_FLAGS = {"fail": "a failure said", "nopower": "no power or will not start said",
+          "place": "a place named", "software": "a listed product named"}
+
+
+def describe(feature: str, tokens: Sequence[str] = ()) -> str:
+    """A feature in a dispatcher's words: "w:jam" -> "'jam'", "b:no power" -> "'no power'",
+    "c:jam" -> the word of `tokens` holding those letters ("'jammed'"; "letters 'jam'" when
+    none does), "s:Printing" -> "service Printing named", "k:hardware" -> "a hardware service
+    named", "y:slow" -> "symptom: slow", "x:fail" -> "a failure said", "x:joins=2" -> "2
+    joining words (and, also, commas)", "x:services=1" -> "1 service named"."""
+    kind, _, value = feature.partition(":")
+    if kind in ("w", "b"):
+        return repr(value)
+    if kind == "c":
+        grams = value.strip()
+        whole = next((t for t in tokens if value in f" {t} "), "")
+        return repr(whole) if whole else f"letters {grams!r}"
+    if kind == "s":
+        return f"service {value} named"
+    if kind == "k":
+        return f"a {value} service named"
+    if kind == "y":
+        return f"symptom: {value}"
+    name, _, count = value.partition("=")
+    if name == "joins":
+        return f"{count} joining words (and, also, commas)"
+    if name == "services":
+        return f"{count} service{'s' if count != '1' else ''} named"
+    return _FLAGS.get(name, value)
 
 
 def from_data(data: Mapping[str, object]) -> Model:

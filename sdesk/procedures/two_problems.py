@@ -136,5 +136,5 @@ def problems_judged(title: str, ref: Reference) -> tuple[Problems, str]:
     learned = model("two_problems")
     present = features(title, "", ref)
     if learned.score(present) >= learned.threshold:
-        return found, learned.evidence(present)
+        return found, learned.evidence(present, text=title)
     return found, ""

@@ -5,6 +5,7 @@ labelled corpora and judged leave one writer out.
     python -m tests.corpus.learn --write    # re-fit on all five files and write
                                             # sdesk/defaults/models/NAME.json (make train-judgements)
     python -m tests.corpus.learn --shipped  # only the combination triage uses
+    python -m tests.corpus.learn --sweep    # the trade-off: LOWO at each fixed threshold
 
 A model is a logistic regression (scikit-learn, a training-only dependency: the `[train]`
 extra) over sdesk.procedures.text_model.features; only features seen in at least MIN_DF
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sdesk.core.reference import Reference, load_reference
-from sdesk.procedures.on_site import on_site
+from sdesk.procedures.on_site import on_site, software_only
 from sdesk.procedures.text_model import Model, features
 from sdesk.procedures.two_problems import problems
 
@@ -56,11 +57,13 @@ class Spec:
     combine: str  # "model" or "rule or model": how triage uses it (chosen by LOWO)
     target: float = TARGET  # the recall each training file must reach out of fold
     lowest: float = 0.0  # the lowest threshold allowed (chosen by LOWO: precision's floor)
+    veto: Callable[[Item, Reference], bool] = lambda i, ref: False  # never said when true
 
 
 SPECS = (
     Spec("on_site", "on-site (proposed)", lambda i: True, lambda i: i.labels.get("on") == "1",
-         lambda i, ref: bool(on_site(i.title, "")), "rule or model", lowest=0.05),
+         lambda i, ref: bool(on_site(i.title, "")), "rule or model", lowest=0.05,
+         veto=lambda i, ref: bool(software_only(i.title, "", ref))),
     Spec("two_problems", "incident-4 two problems (proposed)", lambda i: i.type == "incident",
          lambda i: i.labels.get("n") == "2",
          lambda i, ref: problems(i.title, ref).two_or_more, "rule or model"),
@@ -113,7 +116,7 @@ def predict(model: Model, spec: Spec, item: Item, ref: Reference, combine: str,
     said = model.score(item_features(item, ref)) >= threshold
     if combine == "rule or model":
         said = said or spec.rule(item, ref)
-    return said
+    return said and not spec.veto(item, ref)
 
 
 def score_file(items: Sequence[Item], spec: Spec, ref: Reference,
@@ -160,7 +163,8 @@ def lowo(spec: Spec, combine: str, ref: Reference) -> Callable[[], Lowo]:
         from .cross import Lowo
         def fit_on(train: Sequence[list[Item]]) -> tuple[Callable[[list[Item]], Score], str]:
             if combine == "rule":
-                return (lambda items: score_file(items, spec, ref, lambda i: spec.rule(i, ref)),
+                return (lambda items: score_file(
+                    items, spec, ref, lambda i: spec.rule(i, ref) and not spec.veto(i, ref)),
                         "nothing (the hand rule)")
             model = trained(train, spec, ref, combine)
             return (lambda items: score_file(
@@ -171,6 +175,24 @@ def lowo(spec: Spec, combine: str, ref: Reference) -> Callable[[], Lowo]:
         return Lowo(f"{spec.row[:-len(' (proposed)')]}: {combine} (proposed)", fit_on)
 
     return make
+
+
+def sweep(spec: Spec, ref: Reference, sets: dict[Path, list[Item]]) -> list[str]:
+    """The trade-off at fixed thresholds, leave one writer out: for each file a model fitted on
+    the other six, the combination triage uses (`spec.combine`) scored on it at every
+    threshold of THRESHOLDS; one line per threshold with each file's precision / recall, the
+    worst recall and the mean precision (`python -m tests.corpus.learn --sweep`)."""
+    fitted = {p: fit([i for q, f in sets.items() if q != p for i in f], spec, ref)
+              for p in sets}
+    lines = [f"{spec.row} ({spec.combine}), fixed threshold, LOWO:"]
+    for t in THRESHOLDS:
+        scores = [score_file(items, spec, ref, lambda i, m=fitted[p], t=t: predict(
+            m, spec, i, ref, spec.combine, t)) for p, items in sets.items()]
+        cells = "".join(f"{s.precision:>7.2f} /{s.recall:4.2f}" for s in scores)
+        worst = min(s.recall for s in scores)
+        mean = sum(s.precision for s in scores) / len(scores)
+        lines.append(f"  t {t:<5}{cells}   worst recall {worst:.2f}  mean precision {mean:.2f}")
+    return lines
 
 
 def corpus_hashes() -> dict[str, str]:
@@ -215,6 +237,10 @@ def main(argv: list[str]) -> int:
 
     ref = load_reference(ROOT / "reference")
     sets = {p: load(p) for p in TUNING}
+    if "--sweep" in argv:
+        for spec in SPECS:
+            print("\n".join(sweep(spec, ref, sets)))
+        return 0
     print(f"{'LEAVE ONE WRITER OUT (precision / recall)':<50}" + "".join(
         f"{p.name:>13}" for p in sets))
     for spec in SPECS:
