@@ -235,7 +235,11 @@ REQUESTS = [
     ("hardware inferred from an Asset Team service",
      {"service": "Hardware Request"}, "triaged", ASSET, [], R2),
     ("software inferred from the service name, none named: a form",
-     {"service": "Software Install"}, "new", REF.service_desk, ["software-form"], R3),
+     {"service": "Software Install", "title": "please install it"}, "new", REF.service_desk,
+     ["software-form"], R3),
+    ("a service the title contradicts: its kind proposed, routed as neither",  # session 23
+     {"service": "Software Install"}, "triaged", "IS-Desktop Support",
+     ["proposed:kind:software"], R1),
     ("software not on the list: a Software Request Form",
      {"software": "Minesweeper Pro", "service": "Software Install"}, "new", REF.service_desk,
      ["software-form"], R3),
