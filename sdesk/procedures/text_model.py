@@ -125,7 +125,7 @@ def describe(feature: str, tokens: Sequence[str] = ()) -> str:
     if name == "joins":
         return f"{count} joining words (and, also, commas)"
     if name == "services":
-        return f"{count} service{'s' if count != '1' else ''} named"
+        return f"{count} services named" if count != "1" else "1 service named"
     return _FLAGS.get(name, value)
 
 
