@@ -355,3 +355,18 @@ def test_edit_takes_at_me_for_a_technician_as_set_does(desk, tmp_path, monkeypat
     assert result.stderr.startswith("sdesk: error:") and "@me" in result.stderr
     assert result.stderr.count("\n") == 1
     assert desk.snapshot() == before
+
+
+def test_an_internal_note_is_described_once_as_a_note(desk):
+    tid = log(desk)
+    desk.run("note", tid, "Called the user back")
+    message = desk.git("log", "-1", "--format=%B")  # the plan's description of the note
+    assert "internal note: Called the user back" in message and "note note" not in message
+
+
+def test_a_report_of_one_week_says_week(desk, tmp_path):
+    log(desk)
+    page = tmp_path / "r.html"
+    err = desk.run("report", "--since", "2026-11-23", "--until", "2026-11-27", "-o",
+                   str(page)).stderr
+    assert "1 week)" in err and "1 weeks" not in err, err

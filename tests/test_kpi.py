@@ -159,6 +159,13 @@ def test_bad_dates_are_one_line_errors(desk: Desk) -> None:
         "kpi", "--since", "2026-11-20", "--until", "2026-11-01").stderr
 
 
+def test_a_window_with_no_tickets_counts_zero_and_leaves_rates_undefined(desk: Desk) -> None:
+    for out in (desk.json("kpi"), desk.json("kpi", "--by", "team")["total"]):
+        assert (out["opened"], out["resolved"], out["counted"], out["backlog"]) == (0, 0, 0, 0)
+        assert out["fcr_pct"] is None and out["ttr_bh_median"] is None  # undefined, not 0 %
+    assert desk.run("kpi").stdout.splitlines()[1].split()[-1] == "0"  # "Opened  0"
+
+
 def test_kpi_text_csv_and_by_outputs(desk: Desk, example: dict[str, str]) -> None:
     text = desk.run("kpi", "--since", "2026-11-02").stdout
     assert "First contact resolution %" in text and "33.3" in text

@@ -55,6 +55,25 @@ def test_terminal_escapes_in_stored_text_are_shown_escaped_everywhere(desk: Desk
     assert json.loads(desk.run("list", "--json").stdout)[0]["title"] == ESC_TITLE
 
 
+def test_commit_messages_carry_stored_text_escaped(desk: Desk) -> None:
+    tid = desk.new("-T", "Invoice \u202egpj.exe\tnow", "-d", "x")
+    desk.run("note", tid, "see \x1b[2J attached \u202eFDP.scr")
+    log = desk.git("log", "--format=%B", "-n", "2")
+    assert "\u202e" not in log and "\x1b" not in log, log
+    assert "Invoice \\u202egpj.exe now" in log and "\\u202eFDP.scr" in log, log
+
+
+def test_a_table_with_wide_characters_keeps_its_columns_in_line(desk: Desk) -> None:
+    # tabulate measures display width with wcwidth: 王小明 takes six columns, not three
+    desk.new("-T", "東京 printer down", "--name", "王小明", "--agency", "OMES", "-d", "x")
+    desk.new("-T", "plain one", "--name", "Bob Smith", "--agency", "OMES", "-d", "x")
+    import wcwidth
+
+    rows = desk.run("list", "--wide").stdout.splitlines()[1:]
+    starts = {wcwidth.wcswidth(row[:row.index("OMES")]) for row in rows}
+    assert len(rows) == 2 and len(starts) == 1, rows
+
+
 def test_error_messages_quoting_stored_text_are_escaped(desk: Desk) -> None:
     result = desk.fails("show", "INC-\x1b[2J")
     _clean(result.stderr)

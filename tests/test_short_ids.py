@@ -81,8 +81,9 @@ def test_json_and_csv_keep_full_ids_and_plain_times(desk):
     assert ticket in csv_out and "left)" not in csv_out
 
 
-def _on_a_terminal(desk, *args, env=None):
-    """Run sdesk with stdout on a pseudo-terminal; returns what the terminal showed."""
+def _on_a_terminal(desk, *args, env=None, stderr=False):
+    """Run sdesk with stdout on a pseudo-terminal; returns what the terminal showed (and what
+    went to standard error, with `stderr`)."""
     primary, secondary = pty.openpty()
     full_env = {**os.environ, "SDESK_NOW": "2026-12-09T09:00:00-06:00", "TERM": "xterm",
                 **(env or {})}
@@ -101,7 +102,8 @@ def _on_a_terminal(desk, *args, env=None):
         chunks.append(chunk)
     os.close(primary)
     assert proc.returncode == 0, proc.stderr
-    return b"".join(chunks).decode()
+    shown = b"".join(chunks).decode()
+    return (shown, proc.stderr.decode()) if stderr else shown
 
 
 def test_overdue_is_red_on_a_terminal_and_plain_with_no_color(desk):
@@ -124,3 +126,12 @@ def test_show_log_and_lists_go_through_the_pager_on_a_terminal_only(desk):
     assert "PAGED: " not in _on_a_terminal(desk, "show", ticket, env={**env, "SDESK_PAGER": "cat"})
     piped = desk.run("show", ticket)  # CliRunner: not a terminal
     assert "PAGED" not in piped.stdout
+
+
+def test_a_pager_that_is_not_installed_prints_the_text_with_a_warning(desk):
+    ticket = log(desk)
+    for args in (["show", ticket], ["list"]):
+        shown, err = _on_a_terminal(desk, *args, env={"SDESK_PAGER": "no-such-pager-xyz -R"},
+                                    stderr=True)
+        assert "Broken thing" in shown, args  # the text is there, not lost in a pipe to nothing
+        assert "pager 'no-such-pager-xyz' not found; printing instead" in err, args

@@ -81,8 +81,7 @@ def kpi(app: App, since: str | None, until: str | None, group: str | None, trend
         rows, _ = k.measure(db, win, lambda col: column)
         if as_json:
             # The total folds the groups' sums (medians cannot be folded): one more pass.
-            total = k.measure(db, win, None)[0].get("all") or dict.fromkeys(
-                k.FLAT, None)
+            total = k.measure(db, win, None)[0].get("all") or k.empty()
             table = _group_table(group, rows)
             from sdesk.core.render import echo_json
 
@@ -93,7 +92,7 @@ def kpi(app: App, since: str | None, until: str | None, group: str | None, trend
         emit(_group_table(group, rows), [group, *k.FLAT], as_json=False, as_csv=as_csv, fmt=fmt)
         return
     found, extra = k.measure(db, win, None)
-    total = found.get("all") or dict.fromkeys(k.FLAT, None)
+    total = found.get("all") or k.empty()
     if as_json:
         from sdesk.core.render import echo_json
 

@@ -74,8 +74,9 @@ def report(app: App, since: str | None, until: str | None, team: str | None, uni
             handle.write(html)
     else:
         atomic_write(target, html.encode("utf-8"))
-    click.echo(f"wrote {target} ({data.at_risk_total} at risk, {len(data.periods)} {unit}s)",
-               err=True)
+    count = len(data.periods)
+    click.echo(f"wrote {target} ({data.at_risk_total} at risk, {count} {unit}"
+               f"{'' if count == 1 else 's'})", err=True)
 
 
 def _show_texts(app: App, data: Any, now: Any) -> None:

@@ -1,7 +1,9 @@
 """Long output through a pager, the way git does it: only when stdout is a terminal, never
 with `--no-pager`; the pager is $SDESK_PAGER, else $PAGER, else `less`, and
 `less` gets LESS=FRX unless LESS is set (quit when it fits on one screen, keep colour, leave
-the text on the screen). An empty pager or `cat` means none.
+the text on the screen). An empty pager or `cat` means none. A pager whose program is not
+installed (the first word of the command, looked up on PATH) is not started: the text is
+printed instead, after one warning line on standard error, so nothing is lost.
 """
 
 from __future__ import annotations
@@ -16,7 +18,29 @@ def wanted(no_pager: bool) -> str | None:
     if no_pager or not sys.stdout.isatty():
         return None
     command = os.environ.get("SDESK_PAGER", os.environ.get("PAGER", "less")).strip()
-    return None if command in ("", "cat") else command
+    if command in ("", "cat"):
+        return None
+    missing = _missing_program(command)
+    if missing:
+        sys.stderr.write(f"sdesk: warning: pager {missing!r} not found; printing instead "
+                         "(set SDESK_PAGER or PAGER, or use --no-pager)\n")
+        return None
+    return command
+
+
+def _missing_program(command: str) -> str | None:
+    """The pager command's program when it is not on PATH (nor an existing path), else None.
+    A command the shell would have to interpret (quotes that do not close) is left to it."""
+    import shlex
+    import shutil
+
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    if not words or "=" in words[0]:  # `LESS=... less`: the shell sets a variable first
+        return None
+    return None if shutil.which(words[0]) else words[0]
 
 
 def plain_echo(text: str) -> None:

@@ -81,8 +81,8 @@ def _reroute(plan: Plan, notes: list[str], flags: list[str], t: Ticket, service:
     if t.status == "new":
         held = [f for f in t.flags if f in ("needs-service", "unsupported")]
         again = " --recheck" if held else ""
-        plan.add(Finding(t.id, rule, f"not routed yet: triage routes it to {service!r}'s team "
-                                      f"(sdesk triage {t.id}{again})"))
+        plan.add(Finding(t.id, rule, f"not routed yet: triage routes it to the team that "
+                                      f"provides {service!r} (sdesk triage {t.id}{again})"))
         return t.team
     if not t.is_open:
         plan.add(Finding(t.id, rule, f"{t.status}: the service is corrected in the record; "

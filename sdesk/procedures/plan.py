@@ -170,7 +170,8 @@ class AddEntry(Action):
     def describe(self) -> str:
         assert self.entry is not None
         first = self.entry.text.splitlines()[0] if self.entry.text else ""
-        return f"{self.entry.visibility} {self.entry.kind} note: {first}"
+        kind = "" if self.entry.kind == "note" else f" {self.entry.kind}"  # not "note note"
+        return f"{self.entry.visibility}{kind} note: {first}"
 
     def details(self) -> dict[str, Any]:
         return {"entry": jsonable(self.entry)}

@@ -303,6 +303,12 @@ def _grouped_times(db: sqlite3.Connection, g: str, params: dict[str, float]) -> 
     return out
 
 
+def empty() -> dict[str, Any]:
+    """The FLAT KPIs of a window no ticket falls in: counts (opened, resolved, counted, backlog)
+    are 0; rates, means and percentiles are None, because they are undefined, not zero."""
+    return _flat({}, 0, {}, {}, None)
+
+
 def _flat(s: dict[str, Any], resolved: int, times: Times, o: dict[str, Any],
           ages: sqlite3.Row | None) -> dict[str, Any]:
     counted = s.get("n", 0)

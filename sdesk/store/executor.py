@@ -156,12 +156,19 @@ def _dump(ticket: Ticket) -> bytes:
 
 
 def commit_message(subject: str, plan: Plan, action: str, ticket_ids: list[str]) -> str:
+    """The commit message of a plan: `subject` on one line, the plan's actions, the trailers
+    (Sdesk-Action, one Sdesk-Ticket per ticket). Stored text in the subject and the body
+    (a title, a note) goes through core.render.printable: a control or bidi character a
+    requester typed (U+202E turns "exe.gpj" into "jpg.exe" on screen) reaches `git log` and a
+    forge escaped, as `show` and `log` print it."""
+    from sdesk.core.render import printable
+
     body = plan.describe()
     # A batch of a thousand tickets keeps a readable message: the body lists every action, the
     # trailers list every ticket so `git log --grep` and trailers parsing find them all.
-    lines = [" ".join(subject.split()), ""]
+    lines = [printable(" ".join(subject.split()), keep_tabs=False), ""]
     if body:
-        lines += [*body, ""]
+        lines += [*(printable(line) for line in body), ""]
     lines.append(git.trailers([("Sdesk-Action", action)] +
                               [("Sdesk-Ticket", t) for t in ticket_ids]))
     return "\n".join(lines) + "\n"
