@@ -123,3 +123,43 @@ def test_a_cold_load_builds_the_sums_so_the_first_kpi_computes_nothing(
     assert kpi_sums.fill_business_hours(store, db) == 0, "nothing left for the first kpi"
     assert desk.json("kpi", "--by", "team") == kept
     _both_ways(desk)
+
+
+def _kept_rows(db: Any) -> dict[str, list[tuple[Any, ...]]]:
+    return {table: [tuple(r) for r in db.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3, 4")]
+            for table in kpi_sums._LAYOUT}
+
+
+def test_the_cold_load_fills_the_sums_side_by_side_as_one_connection_would(
+        desk: Desk, example: dict[str, str]) -> None:  # noqa: F811
+    """A cold load runs the fill's jobs on connections of their own, side by side
+    (kpi_sums.fill_side_by_side): the same rows, to the last bit, as ensure()'s one connection
+    running the same statements in turn, and what check --deep's scans give."""
+    _change_everything(desk, example)
+    for index_file in (desk.root / ".git" / "sdesk").glob("index*.sqlite*"):
+        index_file.unlink()
+    db = Store.open(str(desk.root)).index.db  # the cold load: side by side
+    assert db.execute("PRAGMA threads").fetchone()[0] == 0, "bulk settings put back"
+    side_by_side = _kept_rows(db)
+    assert sum(map(len, side_by_side.values())) > 50
+    assert {name for (name,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'")} >= {
+        "agg_kpi_insert", "agg_kpi_delete", "agg_kpi_update"}
+    assert list(kpi_sums.kept_differences(db)) == []
+    kpi_sums.drop(db)
+    assert kpi_sums.ensure(db)  # one connection, the statements in turn
+    assert _kept_rows(db) == side_by_side
+
+
+def test_a_failing_fill_job_leaves_no_sums_and_says_why(
+        desk: Desk, example: dict[str, str], tmp_path: Any) -> None:  # noqa: F811
+    """A job that fails on its own connection fails the fill in the caller's thread: nothing
+    half made is committed (the next kpi builds the sums)."""
+    store = Store.open(str(desk.root))
+    db = store.index.db
+    kpi_sums.drop(db)
+    with pytest.raises(Exception, match="no such table"):
+        kpi_sums.fill_side_by_side(db, str(tmp_path / "an-empty-file.sqlite"))
+    assert not kpi_sums.present(db)
+    assert desk.json("kpi")  # the next kpi makes them
+    assert kpi_sums.present(Store.open(str(desk.root)).index.db)

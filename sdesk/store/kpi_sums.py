@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sdesk.store import day_sums
@@ -163,43 +163,56 @@ _FINE = ("team", "assignee", "agency", "channel", "type", "priority")
 
 
 def _fill() -> list[str]:
-    """The tables' rows (sum() as the kpi scans sum): one grouped scan per table at the finest
-    grouping (_FINE: a few ten thousand rows at a million tickets) into a temporary table,
-    then each grouping summed from it. `_scans` (one scan per grouping, what `check --deep`
-    compares with) reads each ticket row 7 times instead of once: 28 scans, 35 s at a
-    million."""
+    """Every statement of _fill_jobs, in one list (one connection runs them in turn)."""
+    return [statement for _, statements in _fill_jobs() for statement in statements]
+
+
+def _fill_jobs() -> list[tuple[str, list[str]]]:
+    """The tables' rows (sum() as the kpi scans sum), as independent jobs: (the kept table a
+    job adds rows to, its statements). Each reads the tickets' rows once: one grouped scan at the
+    finest grouping (_FINE: a few ten thousand rows at a million tickets) into a temporary
+    table, then each grouping summed from it. `_scans` (one scan per grouping, what
+    `check --deep` compares with) reads each ticket row 7 times instead of once: 28 scans,
+    35 s at a million. No job reads another's tables, so a cold load runs them side by side
+    (fill_parallel)."""
     def sums(parts: list[tuple[str, str]], expr: bool) -> str:
         return ", ".join(f"sum({e.format(r='') if expr else n}) AS {n}" for n, e in parts)
 
     def rolled(parts: list[tuple[str, str]]) -> str:
         return ", ".join(f"sum({n}), 0.0" if n in _FLOATS else f"sum({n})" for n, _ in parts)
 
+    def job(table: str, kind: str, fine: list[str], roll: str) -> list[str]:
+        """The fine scan into temp.`table`, then each grouping's rows rolled up from it."""
+        return [f"DROP TABLE IF EXISTS temp.{table}", *fine,
+                *(roll.format(keys=", ".join(_keys(kind, g, ""))) for g in GROUPINGS),
+                f"DROP TABLE temp.{table}"]
+
     fine = ", ".join(_FINE)
     res = "FROM tickets INDEXED BY tickets_kpi_rt WHERE counted IN (0, 1) AND"
-    out = [
-        "DROP TABLE IF EXISTS temp.agg_fine_res", "DROP TABLE IF EXISTS temp.agg_fine_open",
-        "DROP TABLE IF EXISTS temp.agg_fine_rank",
-        f"CREATE TEMP TABLE agg_fine_res AS SELECT {fine}, counted, {sums(_RES, True)} "
-        f"{res} {_RES_WHERE.format(r='')} GROUP BY {fine}, counted",
-        f"CREATE TEMP TABLE agg_fine_open AS SELECT {fine}, {sums(_OPEN, True)} FROM tickets "
-        f"INDEXED BY tickets_kpi_ot WHERE {_OPEN_WHERE.format(r='')} GROUP BY {fine}",
-        "CREATE TEMP TABLE agg_fine_rank (team, assignee, agency, channel, type, priority, "
-        "name, bucket, n)",
+    out: list[tuple[str, list[str]]] = [
+        ("agg_kpi_res", job("agg_fine_res", "res", [
+            f"CREATE TEMP TABLE agg_fine_res AS SELECT {fine}, counted, {sums(_RES, True)} "
+            f"{res} {_RES_WHERE.format(r='')} GROUP BY {fine}, counted"],
+            f"INSERT INTO agg_kpi_res SELECT {{keys}}, {rolled(_RES)} FROM agg_fine_res "
+            "GROUP BY 1, 2, 3, 4")),
+        ("agg_kpi_open", job("agg_fine_open", "open", [
+            f"CREATE TEMP TABLE agg_fine_open AS SELECT {fine}, {sums(_OPEN, True)} FROM tickets "
+            f"INDEXED BY tickets_kpi_ot WHERE {_OPEN_WHERE.format(r='')} GROUP BY {fine}"],
+            f"INSERT INTO agg_kpi_open SELECT {{keys}}, {rolled(_OPEN)} FROM agg_fine_open "
+            "GROUP BY 1, 2, 3, 4, 5")),
     ]
-    for name in ("clock", "bh"):
-        out.append(f"INSERT INTO agg_fine_rank SELECT {fine}, '{name}', "
-                   f"{_bucket(f'ttr_{name}')}, count(*) {res} "
-                   f"{_RANK_WHERE.format(r='', name=name)} GROUP BY {fine}, 8")
-    for g in GROUPINGS:
-        out.append(f"INSERT INTO agg_kpi_res SELECT {', '.join(_keys('res', g, ''))}, "
-                   f"{rolled(_RES)} FROM agg_fine_res GROUP BY 1, 2, 3, 4")
-        out.append(f"INSERT INTO agg_kpi_open SELECT {', '.join(_keys('open', g, ''))}, "
-                   f"{rolled(_OPEN)} FROM agg_fine_open GROUP BY 1, 2, 3, 4, 5")
-        out.append(f"INSERT INTO agg_kpi_rank SELECT {', '.join(_keys('rank', g, ''))}, "
-                   "name, bucket, sum(n) FROM agg_fine_rank GROUP BY 1, 2, 3, 4")
-    out += [f"INSERT INTO agg_day_{table} {select}" for table, select in _day_scans()]
-    return [*out, "DROP TABLE temp.agg_fine_res", "DROP TABLE temp.agg_fine_open",
-            "DROP TABLE temp.agg_fine_rank"]
+    for name in ("clock", "bh"):  # one job each: their rows differ by name, so they never meet
+        table = f"agg_fine_rank_{name}"
+        out.append(("agg_kpi_rank", job(table, "rank", [
+            f"CREATE TEMP TABLE {table} (team, assignee, agency, channel, type, priority, "
+            "name, bucket, n)",
+            f"INSERT INTO {table} SELECT {fine}, '{name}', {_bucket(f'ttr_{name}')}, count(*) "
+            f"{res} {_RANK_WHERE.format(r='', name=name)} GROUP BY {fine}, 8"],
+            f"INSERT INTO agg_kpi_rank SELECT {{keys}}, name, bucket, sum(n) FROM {table} "
+            "GROUP BY 1, 2, 3, 4")))
+    out += [(f"agg_day_{table}", [f"INSERT INTO agg_day_{table} {select}"])
+            for table, select in _day_scans()]
+    return out
 
 
 def _day_scans() -> list[tuple[str, str]]:
@@ -300,6 +313,80 @@ def ensure(db: sqlite3.Connection) -> bool:
     return True
 
 
+def fill_side_by_side(db: sqlite3.Connection, path: str, meanwhile: Sequence[str] = (),
+                      threads: int = 2) -> None:
+    """ensure(), for a cold load (the index file at `path` just built): the fill's jobs run on
+    `threads` connections of their own, side by side, each reading the committed rows into
+    temporary tables (SQLite lets a thread run while it works), while this connection runs
+    `meanwhile` (index statements), then adds the jobs' rows as they come, 500 at a time.
+    It holds the write lock from before the jobs read until their rows and the triggers are
+    in, so no row changes unseen. The same statements as ensure's in the same order per
+    table, so the same sums."""
+    import queue
+    import threading
+
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if not _present(db):
+            drop(db)
+            for statement in _tables():
+                db.execute(statement)
+            jobs = _fill_jobs()
+            todo, done = list(jobs), queue.Queue[tuple[str, Any]](maxsize=2)
+            runners = [threading.Thread(target=_run_jobs, args=(path, todo, done), daemon=True)
+                       for _ in range(max(1, threads))]
+            for runner in runners:
+                runner.start()
+            for statement in meanwhile:
+                db.execute(statement)
+            finished = 0
+            while finished < len(jobs):
+                table, rows = done.get()
+                if isinstance(rows, BaseException):
+                    raise rows
+                if rows is None:
+                    finished += 1
+                elif rows:
+                    db.executemany(f"INSERT INTO {table} VALUES "
+                                   f"({', '.join('?' * len(rows[0]))})", rows)
+            for statement in _triggers():
+                db.execute(statement)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _run_jobs(path: str, todo: list[tuple[str, list[str]]], done: Any) -> None:
+    """Fill jobs taken from `todo` until none is left (list.pop is atomic), each job's kept
+    table made as a temporary one on this thread's connection; its rows go to the `done`
+    queue 500 at a time as (table, rows), then (table, None); an exception as (table, it)."""
+    con: sqlite3.Connection | None = None
+    try:
+        while todo:
+            try:
+                table, statements = todo.pop()
+            except IndexError:
+                return
+            try:
+                con = con or sqlite3.connect(path, timeout=30, isolation_level=None)
+                create = next(s for s in _tables() if s.startswith(f"CREATE TABLE {table} "))
+                con.execute(f"DROP TABLE IF EXISTS temp.{table}")
+                con.execute(create.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+                for statement in statements:
+                    con.execute(statement)
+                rows = con.execute(f"SELECT * FROM temp.{table}")
+                while chunk := rows.fetchmany(500):
+                    done.put((table, chunk))
+                done.put((table, None))
+            except BaseException as exc:  # raised again by the thread that waits
+                done.put((table, exc))
+                return
+    finally:
+        if con is not None:
+            con.close()
+
+
 def drop(db: sqlite3.Connection) -> None:
     """Forget the tables and triggers (before a mass rewrite that would fire the triggers for
     every row; the next `ensure` fills them again)."""
@@ -362,10 +449,10 @@ def calendar_stamp(store: Store) -> str:
     return f"{len(data)}:{zlib.crc32(data):08x}"
 
 
-def fill_business_hours(store: Store, db: sqlite3.Connection) -> int:
+def fill_business_hours(store: Store, db: sqlite3.Connection, sums: bool = True) -> int:
     """Compute the business hours to resolve (held business time excluded) of every counted
-    row that has none; all of them when the calendar changed. Then make the sums the index
-    keeps (below) if it has none. Returns how many rows were computed. Rows are read and
+    row that has none; all of them when the calendar changed. Then (`sums`) make the sums the
+    index keeps (below) if it has none. Returns how many rows were computed. Rows are read and
     written in chunks of CHUNK, so memory stays flat whatever the store's size."""
     db.executescript(_INDEXES)
     stamp = calendar_stamp(store)
@@ -373,7 +460,8 @@ def fill_business_hours(store: Store, db: sqlite3.Connection) -> int:
     if seen is not None and seen[0] == stamp and db.execute(
             "SELECT 1 FROM tickets INDEXED BY tickets_kpi_todo "
             "WHERE counted = 1 AND ttr_bh IS NULL LIMIT 1").fetchone() is None:
-        ensure(db)
+        if sums:
+            ensure(db)
         return 0
     done = 0
     db.execute("BEGIN IMMEDIATE")  # the write lock first: no writer replaces a row meanwhile
@@ -400,7 +488,8 @@ def fill_business_hours(store: Store, db: sqlite3.Connection) -> int:
     except BaseException:
         db.execute("ROLLBACK")
         raise
-    ensure(db)
+    if sums:
+        ensure(db)
     return done
 
 
@@ -438,17 +527,24 @@ def _business_hours(store: Store, clock: BusinessClock,
     return out
 
 
-def build(store: Store, db: sqlite3.Connection, stamp: str) -> None:
+def build(store: Store, db: sqlite3.Connection, stamp: str, path: str = "",
+          threads: int = 2) -> None:
     """After a cold load (a first read or `sdesk reindex`): what `sdesk kpi` would otherwise
     make on its first run, made now so no command pays for it later. `stamp` is the
     calendar_stamp the loading workers computed business hours with ('' none: all are
     computed here). The covering indexes, the business hours still missing (held tickets),
-    the sums and their triggers, and the per-team rank indexes of `kpi --by team`."""
+    the sums and their triggers, and the per-team rank indexes of `kpi --by team`. `path`,
+    the index file: the sums' jobs then run on `threads` connections (fill_side_by_side)."""
     if stamp:
         db.execute("INSERT OR REPLACE INTO meta VALUES ('kpi_calendar', ?)", (stamp,))
+    by_team = [BY_INDEX.format(column="team", name=name) for name in ("clock", "bh")]
+    if path:
+        fill_business_hours(store, db, sums=False)
+        fill_side_by_side(db, path, meanwhile=by_team, threads=threads)
+        return
     fill_business_hours(store, db)
-    for name in ("clock", "bh"):
-        db.execute(BY_INDEX.format(column="team", name=name))
+    for statement in by_team:
+        db.execute(statement)
 
 
 # Per group (--by): an index on (group, time) to walk one group's times in order, made on the
