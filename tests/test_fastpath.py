@@ -10,6 +10,7 @@ Two promises, both checked here with real processes on a real store:
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -18,10 +19,16 @@ from pathlib import Path
 import click
 import pytest
 
+from bench.generate import write_tickets
 from sdesk.cli import cli
+from sdesk.commands import showtext
 from sdesk.commands.listing import list_tickets, queue
 from sdesk.commands.show import show
+from sdesk.core.model import Csat, Hold, Requester, Resolution, Ticket, dumps, journal_entry
+from sdesk.core.render import printable_copy
+from sdesk.core.ticketdoc import TicketView
 from sdesk.launch import ALIASES, ARGUMENTS, CHOICES, FLAG, GRAMMAR, HANDED_OVER, MANY, VALUE, parse
+from sdesk.store import Store
 from tests.conftest import NOW, Desk
 
 # click's path, as the console script ran before sdesk/launch.py existed.
@@ -147,16 +154,68 @@ def store(desk: Desk) -> Desk:
     desk.run("hold", b, "--reason", "awaiting-customer", "--note", "On leave")
     c = desk.new("-T", "Password reset", "--service", "Password Reset")
     desk.run("resolve", c, "--code", "fixed", "--summary", "Reset it", "--first-contact")
-    (desk.root / ".ids").write_text(f"{a}\n{b}\n{c}\n")
+    d, e = _rich_tickets(desk, a)
+    write_tickets(desk.root, 12, seed=5)
+    desk.git("add", "tickets")
+    desk.git("commit", "-q", "-m", "hand-made and generated tickets")
+    (desk.root / ".ids").write_text(f"{a}\n{b}\n{c}\n{d}\n{e}\n")
     return desk
+
+
+def _rich_tickets(desk: Desk, other: str) -> tuple[str, str]:
+    """Two ticket files written as a hand edit would: every field kind filled (lists, tables,
+    times in other zones, floats, unicode, a bidi control, a tab), flags and a pending
+    proposal with its triage note on the open one, a resolution, CSAT, holds and an [import]
+    table on the closed one."""
+    at = dt.datetime.fromisoformat
+    entry = journal_entry(at("2026-11-20T08:00:00-06:00"), "Triage", "triage",
+                          "Proposed (priority): P2, the text says the whole floor. Accept: ...",
+                          rule="incident-3")
+    open_one = Ticket(
+        id="INC-1S0PEN7C4S3", type="incident", title="Ünïcode — 東京 printer\u202e\tdown ✓",
+        opened_at=at("2026-11-20T07:30:00-06:00"), status="in-progress", priority=3, impact=1,
+        urgency=3, channel="email", team="IS-Service Desk", assignee="Ana Ruiz", vip=True,
+        service="Printing", category="Hardware", software="PaperCut", location="2nd floor",
+        remote=False, skills=["printers", "networking"], requested_technician="Bo Lee",
+        effort_hours=2.5, tier=2, parent=other, related=[other], kb=["KB0001"],
+        flags=["needs-callback", "proposed:priority:2"], external_ref="INC0099123",
+        message_ids=["abc@omes.ok.gov"], reopens=1, reassignments=2,
+        updated_at=at("2026-11-21T10:00:00+00:00"), respond_by=at("2026-11-20T09:30:00-06:00"),
+        resolve_by=at("2026-11-22T07:30:00-06:00"), first_response_at=at("2026-11-20T08:10:00-06:00"),
+        assigned_at=at("2026-11-20T08:05:00-06:00"),
+        description="Line one\n\tindented — ünïcode\nthird \x1b[31mline",
+        requester=Requester(name="Zoë Ñúñez", email="zoe@omes.ok.gov", agency="OMES",
+                            phone="405-555-0100"),
+        journal=[entry, journal_entry(at("2026-11-20T09:00:00-05:00"), "Ana Ruiz", "note",
+                                      "Called — no answer\nLeft a voicemail", visibility="public")])
+    done = Ticket(
+        id="REQ-1SD0NE7C4S3", type="request", title="New monitor", status="closed",
+        opened_at=at("2026-11-02T07:30:00-06:00"), team="IS-Desktop Support", assignee="Bo Lee",
+        respond_by=at("2026-11-02T11:30:00-06:00"), resolve_by=at("2026-11-05T07:30:00-06:00"),
+        resolved_at=at("2026-11-06T07:30:00-06:00"), closed_at=at("2026-11-09T07:30:00-06:00"),
+        duplicate_of=other, kb=["KB0002", "KB0003"],
+        resolution=Resolution(code="fixed", summary="Delivered — ✓", by="Bo Lee",
+                              first_contact=False),
+        csat=Csat(score=4, at=at("2026-11-07T07:30:00-06:00"), comment="Quick, thanks"),
+        holds=[Hold(start=at("2026-11-03T07:30:00-06:00"), end=at("2026-11-04T07:30:00-06:00"),
+                    reason="awaiting-vendor")],
+        imported={"number": "RITM0012345", "made_sla": "false"})
+    store = Store(desk.root)
+    for ticket in (open_one, done):
+        path = store.path_of(ticket.id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dumps(ticket), encoding="utf-8")
+    return open_one.id, done.id
 
 
 def _matrix(ids: list[str]) -> list[tuple[list[str], dict[str, str], bool]]:
     """(argv, extra environment, whether the fast path answers)."""
-    a, b, c = ids
+    a, b, c, d, e = ids
     when = {"SDESK_NOW": NOW}
     return [
         (["show", a], when, True), (["show", b], when, True), (["show", c], when, True),
+        (["show", d], when, True), (["show", e], when, True), (["show", "inc0099123"], when, True),
+        (["--now", "2026-11-21T08:00:00+09:00", "show", d], {}, True),
         (["show", a[:8].lower()], when, True), (["show", b.split("-")[1][:7]], when, True),
         (["--now", NOW, "show", b], {}, True), (["--now=2026-12-01T10:00", "show", a], {}, True),
         (["--no-pager", "show", a], when, True), (["show", a], {"SDESK_NOW": "2026-12-01"}, True),
@@ -205,6 +264,32 @@ def _list_matrix(when: dict[str, str]) -> list[tuple[list[str], dict[str, str], 
             + [(argv, when, False) for argv in handed])
 
 
+def test_show_renders_a_file_as_the_model_reads_it(store: Desk) -> None:
+    """`show` renders the checked file (sdesk.core.ticketdoc.TicketView), not the ticket
+    model: for every ticket of the store, with and without colour, at two times, the text is
+    the one the model's Ticket renders to, byte for byte; a pending proposal is rendered
+    from the model with its evidence."""
+    st = Store(store.root)
+    ids = [r["id"] for r in store.json("list", "--all")]
+    assert len(ids) >= 17
+    for when in ("2026-11-23T09:00:00-06:00", "2026-11-02T09:00:00+05:30"):
+        now = dt.datetime.fromisoformat(when)
+        for tid in ids:
+            doc, ticket = st.load_checked(tid), st.load(tid)
+            links = showtext.relations(st, ticket)
+            assert showtext.relations(st, TicketView(doc)) == links
+            for colour in (False, True):
+                want = showtext.render(printable_copy(ticket), links, now, tid[:9], colour,
+                                       [("attachments/x", 3)])
+                got = showtext.render(TicketView(printable_copy(doc)), links, now, tid[:9],
+                                      colour, [("attachments/x", 3)])
+                assert got == want, tid
+    rich = (store.root / ".ids").read_text().split()[3]
+    text = showtext.page(st, rich, lambda: dt.datetime.fromisoformat(NOW), False)
+    assert "Proposed:   priority (2): P2, the text says the whole floor; sdesk triage" in text
+    assert "\\u202e" in text and "\x1b" not in text and "東京" in text
+
+
 def test_both_paths_print_the_same_bytes_and_exit_codes(store: Desk) -> None:
     ids = (store.root / ".ids").read_text().split()
     base = {k: v for k, v in os.environ.items() if not k.startswith("SDESK_")}
@@ -248,7 +333,7 @@ def _on_a_terminal(code: str, argv: list[str], cwd: Path, env: dict[str, str]
 def test_on_a_terminal_both_paths_show_the_same_colour_and_pager(store: Desk) -> None:
     """Colour as click decided it (TERM, NO_COLOR), a table's layout for a terminal, the
     pager ($SDESK_PAGER, or none with --no-pager or `cat`), on a real pseudo-terminal."""
-    a, b, _ = (store.root / ".ids").read_text().split()
+    a, b = (store.root / ".ids").read_text().split()[:2]
     base = {k: v for k, v in os.environ.items()
             if not k.startswith("SDESK_") and k not in ("NO_COLOR", "PAGER", "LESS")}
     base.update(TERM="xterm-256color", SDESK_NOW="2027-01-05T09:00:00-06:00")

@@ -104,6 +104,7 @@ def agrees_with_full_scan(desk: Desk) -> None:
                    key=lambda t: (not t.vip, t.resolve_by is None, t.resolve_by or now,
                                   t.opened_at, t.id))
     assert ids_of(desk, "queue", "--team", TEAM) == [t.id for t in queue]
+    assert ids_of(desk, "queue", "--team", TEAM, "-n", "3") == [t.id for t in queue[:3]]
     linked = [t.id for t in by_id if t.parent or t.duplicate_of or t.related]
     for tid in linked[:6] + [t.parent or t.duplicate_of or t.related[0]
                              for t in by_id if t.id in linked[:6]]:

@@ -1,5 +1,8 @@
 """The ticket: fields, vocabulary from the seeds, validation, and the ticket file format.
 
+The vocabulary and the checks of a ticket file live in sdesk/core/ticketdoc.py (without
+dataclasses, for `show`); the model builds its dataclasses from what they return.
+
 The file format is documented in docs/ticket-format.md. Writing a loaded ticket back without a
 change produces the same bytes: keys are written in the order declared here, optional fields
 that are empty are left out, and text is written exactly.
@@ -14,18 +17,19 @@ from pathlib import Path
 from typing import Any
 
 from sdesk.core import tomlfmt
-from sdesk.core.errors import TicketFileError, ValidationError
+from sdesk.core.errors import ValidationError
 from sdesk.core.record import record
+from sdesk.core.ticketdoc import CHANNELS as CHANNELS
+from sdesk.core.ticketdoc import DONE_STATUSES as DONE_STATUSES
+from sdesk.core.ticketdoc import JOURNAL_KINDS as JOURNAL_KINDS
+from sdesk.core.ticketdoc import LEVELS as LEVELS
+from sdesk.core.ticketdoc import OPEN_STATUSES as OPEN_STATUSES
+from sdesk.core.ticketdoc import PRIORITIES as PRIORITIES
+from sdesk.core.ticketdoc import SCHEMA_VERSION as SCHEMA_VERSION
+from sdesk.core.ticketdoc import STATUSES as STATUSES
+from sdesk.core.ticketdoc import TICKET_TYPES as TICKET_TYPES
+from sdesk.core.ticketdoc import VISIBILITIES as VISIBILITIES
 
-SCHEMA_VERSION = 1
-
-TICKET_TYPES = ("incident", "request", "case", "task")
-CHANNELS = ("phone", "chat", "in-person", "self-service", "email")
-# Working states a ticket moves through; "resolved" and "closed" are the done states.
-STATUSES = ("new", "triaged", "assigned", "in-progress", "on-hold", "resolved", "closed")
-DONE_STATUSES = ("resolved", "closed")
-OPEN_STATUSES = tuple(s for s in STATUSES if s not in DONE_STATUSES)
-VISIBILITIES = ("internal", "public")
 # The one way a ticket's status changes (sdesk.procedures.plan.SetStatus applies it through change_status):
 # open work moves between the open statuses and to resolved; a resolution is closed, or reopened
 # back to work (triaged or assigned); closed is final.
@@ -34,14 +38,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "resolved": frozenset(("resolved", "closed", "triaged", "assigned")),
     "closed": frozenset(("closed",)),
 }
-# What a journal entry records; "note" is a person's note, the rest are written by procedures.
-JOURNAL_KINDS = (
-    "note", "triage", "assign", "status", "priority", "escalate", "hold", "resume",
-    "relate", "resolve", "reopen", "close", "csat", "kb", "import", "merge", "email", "system",
-    "edit",
-)
-PRIORITIES = (1, 2, 3, 4)
-LEVELS = (1, 2, 3)  # impact and urgency: 1 = high, 3 = low
 
 
 @record
@@ -269,7 +265,7 @@ def dumps(ticket: Ticket) -> str:
     return tomlfmt.dumps(to_document(ticket))
 
 
-_MISSING = object()
+_MISSING = object()  # no default: always written
 _ALWAYS = {"schema", "id", "type", "title", "status", "priority", "impact", "urgency", "channel",
            "team", "opened_at"}
 _DEFAULTS: dict[str, Any] = {
@@ -279,158 +275,32 @@ _DEFAULTS: dict[str, Any] = {
 
 
 # ---------------------------------------------------------------------------------------------
-# Parsing with validation: every problem names the file and the field.
-
-
-class _Reader:
-    def __init__(self, where: str, data: dict[str, Any]) -> None:
-        self.where = where
-        self.data = data
-
-    def fail(self, key: str, problem: str) -> TicketFileError:
-        return TicketFileError(f"{self.where}: {key}: {problem}")
-
-    def take(self, key: str, kind: type | tuple[type, ...], default: Any = _MISSING) -> Any:
-        if key not in self.data:
-            if default is _MISSING:
-                raise self.fail(key, "missing")
-            return default
-        value = self.data.pop(key)
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-            raise self.fail(key, f"expected {_TYPE_WORDS.get(names, names)}, got {value!r}")
-        return value
-
-    def text(self, key: str, default: Any = "") -> str:
-        value: str = self.take(key, str, default)
-        return value
-
-    def when(self, key: str, required: bool = False) -> dt.datetime | None:
-        value = self.take(key, dt.datetime, _MISSING if required else None)
-        if value is not None and value.tzinfo is None:
-            raise self.fail(key, "datetime needs a UTC offset, e.g. 2026-11-23T09:00:00-06:00")
-        return value  # type: ignore[no-any-return]
-
-    def strings(self, key: str) -> list[str]:
-        value = self.take(key, list, [])
-        if not all(isinstance(item, str) for item in value):
-            raise self.fail(key, "expected a list of strings")
-        return list(value)
-
-    def choice(self, key: str, choices: tuple[str, ...], default: Any = _MISSING) -> str:
-        value = self.text(key, default)
-        if value not in choices:
-            raise self.fail(key, f"must be one of {', '.join(choices)}; got {value!r}")
-        return value
-
-    def level(self, key: str, choices: tuple[int, ...], default: Any = _MISSING) -> int:
-        value: int = self.take(key, int, default)
-        if value not in choices:
-            raise self.fail(key, f"must be one of {', '.join(map(str, choices))}; got {value}")
-        return value
-
-    def table(self, key: str) -> _Reader | None:
-        value = self.take(key, dict, None)
-        return None if value is None else _Reader(f"{self.where}: {key}", dict(value))
-
-    def done(self) -> None:
-        if self.data:
-            raise self.fail(next(iter(self.data)), "unknown field")
-
-
-_TYPE_WORDS = {"str": "text", "int": "a whole number", "float": "a number", "bool": "true or false",
-               "datetime": "a date and time", "list": "a list", "dict": "a table"}
+# Parsing with validation: every problem names the file and the field (sdesk/core/ticketdoc.py
+# makes the checks, without this module's dataclasses, for `show` as well).
 
 
 def from_document(data: dict[str, Any], where: str) -> Ticket:
-    r = _Reader(where, dict(data))
-    schema = r.take("schema", int)
-    if schema != SCHEMA_VERSION:
-        raise r.fail("schema", f"version {schema} is not supported (this sdesk reads {SCHEMA_VERSION})")
-    opened = r.when("opened_at", required=True)
-    assert opened is not None
-    ticket = Ticket(
-        id=r.text("id", _MISSING),
-        type=r.choice("type", TICKET_TYPES),
-        title=r.text("title", _MISSING),
-        opened_at=opened,
-        status=r.choice("status", STATUSES),
-        priority=r.level("priority", PRIORITIES),
-        impact=r.level("impact", LEVELS),
-        urgency=r.level("urgency", LEVELS),
-        channel=r.choice("channel", CHANNELS),
-        team=r.text("team", _MISSING),
-        assignee=r.text("assignee"),
-        vip=r.take("vip", bool, False),
-        service=r.text("service"),
-        category=r.text("category"),
-        software=r.text("software"),
-        location=r.text("location"),
-        remote=r.take("remote", bool, True),
-        skills=r.strings("skills"),
-        requested_technician=r.text("requested_technician"),
-        effort_hours=r.take("effort_hours", float, 1.0),
-        tier=r.take("tier", int, 1),
-        parent=r.text("parent"),
-        duplicate_of=r.text("duplicate_of"),
-        related=r.strings("related"),
-        kb=r.strings("kb"),
-        flags=r.strings("flags"),
-        external_ref=r.text("external_ref"),
-        message_ids=r.strings("message_ids"),
-        reopens=r.take("reopens", int, 0),
-        reassignments=r.take("reassignments", int, 0),
-        updated_at=r.when("updated_at"),
-        respond_by=r.when("respond_by"),
-        resolve_by=r.when("resolve_by"),
-        first_response_at=r.when("first_response_at"),
-        assigned_at=r.when("assigned_at"),
-        resolved_at=r.when("resolved_at"),
-        closed_at=r.when("closed_at"),
-        description=r.text("description"),
-    )
-    req = r.table("requester")
-    if req is not None:
-        ticket.requester = Requester(
-            name=req.text("name"), email=req.text("email"), agency=req.text("agency"),
-            phone=req.text("phone"),
-        )
-        req.done()
-    res = r.table("resolution")
-    if res is not None:
-        ticket.resolution = Resolution(
-            code=res.text("code", _MISSING), summary=res.text("summary"), by=res.text("by"),
-            first_contact=res.take("first_contact", bool, False),
-        )
-        res.done()
-    cs = r.table("csat")
-    if cs is not None:
-        at = cs.when("at", required=True)
-        assert at is not None
-        ticket.csat = Csat(score=cs.level("score", (1, 2, 3, 4, 5)), at=at,
-                           comment=cs.text("comment"))
-        cs.done()
-    imported = r.take("import", dict, {})
-    ticket.imported = {str(k): str(v) for k, v in imported.items()}
-    for i, raw in enumerate(r.take("holds", list, [])):
-        h = _Reader(f"{where}: holds[{i}]", dict(raw) if isinstance(raw, dict) else {})
-        start = h.when("start", required=True)
-        assert start is not None
-        ticket.holds.append(Hold(start=start, end=h.when("end"), reason=h.text("reason", _MISSING)))
-        h.done()
-    for i, raw in enumerate(r.take("journal", list, [])):
-        j = _Reader(f"{where}: journal[{i}]", dict(raw) if isinstance(raw, dict) else {})
-        at = j.when("at", required=True)
-        assert at is not None
-        ticket.journal.append(JournalEntry(
-            at=at, by=j.text("by"), kind=j.choice("kind", JOURNAL_KINDS, "note"),
-            visibility=j.choice("visibility", VISIBILITIES, "internal"), rule=j.text("rule"),
-            text=j.text("text"),
-        ))
-        j.done()
-    r.done()
+    """A ticket from a parsed ticket file; TicketFileError naming `where` and the first bad
+    field (ticketdoc.checked)."""
+    from sdesk.core.ticketdoc import checked
+
+    return from_checked(checked(data, where))
+
+
+def from_checked(doc: dict[str, Any]) -> Ticket:
+    """The Ticket of a checked document (ticketdoc.checked / ticketdoc.parse)."""
+    fields_ = dict(doc)
+    requester, resolution, csat = (fields_.pop(k) for k in ("requester", "resolution", "csat"))
+    holds, journal = fields_.pop("holds"), fields_.pop("journal")
+    ticket = Ticket(**fields_)
+    if requester is not None:
+        ticket.requester = Requester(**requester)
+    if resolution is not None:
+        ticket.resolution = Resolution(**resolution)
+    if csat is not None:
+        ticket.csat = Csat(**csat)
+    ticket.holds = [Hold(**h) for h in holds]
+    ticket.journal = [JournalEntry(**e) for e in journal]
     return ticket
 
 
@@ -438,25 +308,17 @@ def loads(text: str, where: str) -> Ticket:
     """A ticket from its file's text; TicketFileError (one line naming `where` and the field)
     for broken TOML, TOML nested too deep (sdesk/core/untrusted.py) or a schema problem.
     A file in the layout sdesk writes is read by sdesk/core/fastread.py (what tomllib would
-    return, 4x faster, and no tomllib import for `show`); anything else by tomllib."""
-    from sdesk.core import fastread
+    return, 4x faster); anything else by tomllib."""
+    from sdesk.core.ticketdoc import document
 
-    try:
-        document = fastread.loads(text)
-    except fastread.Unusual:
-        from sdesk.core.untrusted import toml_loads
-
-        document = toml_loads(text, where)
-    return from_document(document, where)
+    return from_document(document(text, where), where)
 
 
 def load_bytes(data: bytes, where: str) -> Ticket:
     """A ticket from its file's bytes (which must be UTF-8)."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise TicketFileError(f"{where}: not UTF-8 text (byte {exc.start})") from None
-    return loads(text, where)
+    from sdesk.core.ticketdoc import parse
+
+    return from_checked(parse(data, where))
 
 
 def load_file(path: Path, where: str | None = None) -> Ticket:

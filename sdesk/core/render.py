@@ -47,18 +47,18 @@ def printable_copy(value: Any) -> Any:
     """A copy of `value` (a dataclass such as a Ticket, or lists, dicts and strings of them)
     whose every string went through `printable`: for a renderer that adds colour codes of its
     own after the stored text is in place."""
-    import dataclasses
-
     if isinstance(value, str):
         return printable(value)
     if isinstance(value, list):
         return [printable_copy(v) for v in value]
     if isinstance(value, dict):
         return {k: printable_copy(v) for k, v in value.items()}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.replace(value, **{f.name: printable_copy(getattr(value, f.name))
-                                             for f in dataclasses.fields(value) if f.init})
-    return value
+    if not hasattr(value, "__dataclass_fields__") or isinstance(value, type):
+        return value  # what dataclasses.is_dataclass tells, without importing it (`show`)
+    import dataclasses
+
+    return dataclasses.replace(value, **{f.name: printable_copy(getattr(value, f.name))
+                                         for f in dataclasses.fields(value) if f.init})
 
 
 def csv_cell(value: Any) -> Any:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from sdesk.core.calendar import Calendar
     from sdesk.core.model import Ticket
     from sdesk.core.reference import Reference
+    from sdesk.core.ticketdoc import TicketView
 
 BUSINESS = "business"
 CLOCK_24X7 = "24x7"
@@ -252,7 +253,7 @@ def resolve_by_for(ticket: Ticket, priority: int, ref: Reference) -> datetime:
     return due_at
 
 
-def resolution_met(ticket: Ticket) -> bool | None:
+def resolution_met(ticket: Ticket | TicketView) -> bool | None:
     """Was the ticket resolved within its SLA? None when it is not resolved (a ticket closed
     without a resolution included) or has no Resolve By. An imported ticket whose source gave
     a verdict (`[import] made_sla`) keeps that verdict: the source's fact, not ours."""

@@ -14,6 +14,10 @@ from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from sdesk.core.errors import GitError, SdeskError
 
+# Read without this module (read commands do not load it): sdesk/core/gitrefs.py.
+from sdesk.core.gitrefs import find_git_dir as find_git_dir
+from sdesk.core.gitrefs import read_head as read_head
+
 if TYPE_CHECKING:
     import subprocess  # at use: read commands never start git (~10 ms of imports)
 
@@ -91,48 +95,6 @@ def require() -> None:
         if os.access(candidate, os.X_OK) and not os.path.isdir(candidate):
             return
     raise SdeskError("git is not installed or not on PATH; nothing was changed")
-
-
-def find_git_dir(start: Path) -> tuple[Path, Path] | None:
-    """(work tree top, git dir) for the repository holding `start`, found without running git
-    (a subprocess costs milliseconds every read command would pay)."""
-    for folder in (start, *start.parents):
-        dot = folder / ".git"
-        if dot.is_dir():
-            return folder, dot
-        if dot.is_file():
-            text = dot.read_text(encoding="utf-8", errors="replace").strip()
-            if text.startswith("gitdir:"):
-                target = Path(text.split(":", 1)[1].strip())
-                return folder, (target if target.is_absolute() else (folder / target).resolve())
-    return None
-
-
-def read_head(git_dir: Path) -> str:
-    """The commit HEAD points at, read from files (loose or packed ref); "" when unborn."""
-    try:
-        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
-    except OSError:
-        return ""
-    if not head.startswith("ref:"):
-        return head
-    ref = head[4:].strip()
-    common = git_dir
-    commondir = git_dir / "commondir"
-    if commondir.is_file():
-        common = (git_dir / commondir.read_text().strip()).resolve()
-    for base in (git_dir, common):
-        try:
-            return (base / ref).read_text(encoding="utf-8").strip()
-        except OSError:
-            pass
-    try:
-        for line in (common / "packed-refs").read_text(encoding="utf-8").splitlines():
-            if line.endswith(" " + ref):
-                return line.split(" ", 1)[0]
-    except OSError:
-        pass
-    return ""
 
 
 class Identity(NamedTuple):

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sdesk.core.model import Ticket
+from sdesk.core.ticketdoc import TicketView
 from sdesk.procedures.plan import Plan
 from sdesk.procedures.proposals import ACCEPTED, REJECTED, flag, pending
 from sdesk.procedures.triage import (
@@ -105,10 +106,11 @@ def _accept_kind(d: _Draft, kind: str, actor: str) -> None:
     route(d, kind)
 
 
-def evidence(t: Ticket, kind: str) -> str:
+def evidence(t: Ticket | TicketView, kind: str) -> str:
     """The evidence the proposal carried: its triage note, without the how-to-answer tail."""
     head = f"Proposed ({kind}): "
-    for entry in reversed(t.journal):
-        if entry.text.startswith(head):
-            return entry.text[len(head):].split(". Accept: ")[0]
+    texts: list[str] = [entry.text for entry in t.journal]
+    for text in reversed(texts):
+        if text.startswith(head):
+            return text[len(head):].split(". Accept: ")[0]
     return f"the {kind} proposal"

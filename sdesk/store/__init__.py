@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sdesk import git
 from sdesk.core import ids, untrusted
 from sdesk.core.errors import (
     AmbiguousId,
@@ -134,7 +133,9 @@ def write_files(files: dict[Path, bytes | None]) -> None:
 class Store:
     def __init__(self, root: Path) -> None:
         self.root = root
-        found = git.find_git_dir(root)
+        from sdesk.core.gitrefs import find_git_dir  # not sdesk.git: reads never load it
+
+        found = find_git_dir(root)
         if found is None:
             raise StoreNotFound(f"{root}: the store is not in a git work tree (run git init there)")
         self.top, self.git_dir = found
@@ -293,20 +294,27 @@ class Store:
         return self.path_of(ticket_id).exists()
 
     def load(self, ticket_id: str) -> Ticket:
-        from sdesk.core.model import load_bytes
+        from sdesk.core.model import from_checked
+
+        return from_checked(self.load_checked(ticket_id))
+
+    def load_checked(self, ticket_id: str) -> dict[str, Any]:
+        """The ticket file of `ticket_id`, read and checked (sdesk.core.ticketdoc.checked)
+        without building the model: TicketNotFound, TicketFileError as `load` raises them."""
+        from sdesk.core.ticketdoc import parse
 
         path = self.path_of(ticket_id)
         try:
             where = path.relative_to(self.root).as_posix()
-            ticket = load_bytes(untrusted.read_limited(self.root, path), where)
+            doc = parse(untrusted.read_limited(self.root, path), where)
         except (FileNotFoundError, NotADirectoryError):
             raise TicketNotFound(f"no ticket {ticket_id}") from None
-        if ticket.id != ticket_id:
+        if doc["id"] != ticket_id:
             raise TicketFileError(
-                f"{path.relative_to(self.root)}: id: file says {ticket.id!r}, its name says "
+                f"{path.relative_to(self.root)}: id: file says {doc['id']!r}, its name says "
                 f"{ticket_id!r}"
             )
-        return ticket
+        return doc
 
     def resolve_id(self, typed: str) -> str:
         """A full ID from what the user typed: a full ID, a unique prefix (case-insensitive,
@@ -406,6 +414,8 @@ class Store:
     def lock(self, purpose: str, timeout: float | None = None) -> Iterator[None]:
         """Serialise mutating commands on this store. The lock file names its holder so a
         waiting command can say who holds it."""
+        from sdesk import git  # a writer: it runs git next
+
         self.state_dir.mkdir(parents=True, exist_ok=True)
         path = self.state_dir / "lock"
         limit = timeout if timeout is not None else float(

@@ -22,14 +22,12 @@ import stat
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sdesk import git
 from sdesk.core import ids
 from sdesk.core.errors import SdeskError
-from sdesk.core.record import record
+from sdesk.core.gitrefs import read_head
 from sdesk.core.untrusted import MAX_FILE_BYTES, link_in
 
 if TYPE_CHECKING:
@@ -135,10 +133,26 @@ def row_of(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-@record(frozen=True)
 class Problem:
-    path: str
-    message: str
+    """A ticket file the index could not take: its store-relative path and the one-line
+    problem. (Plain classes here, not dataclasses: every read command imports this module,
+    and `dataclasses` with `inspect` behind it is ~30 M instructions of `show`.)"""
+
+    __slots__ = ("message", "path")
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        self.message = message
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Problem) and (self.path, self.message) == (other.path,
+                                                                             other.message)
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.message))
+
+    def __repr__(self) -> str:
+        return f"Problem(path={self.path!r}, message={self.message!r})"
 
 
 class Index:
@@ -232,7 +246,7 @@ class Index:
         else:
             changed = [d for d, m in seen_dirs.items() if force or known_dirs.get(d) != m]
             gone = [d for d in known_dirs if d not in seen_dirs]
-        head, old_head = git.read_head(self.store.git_dir), self._meta("head")
+        head, old_head = read_head(self.store.git_dir), self._meta("head")
         forced_paths: set[str] = set()
         if head and old_head and head != old_head and not force:
             forced_paths = self._paths_changed_between(old_head, head)
@@ -448,6 +462,8 @@ class Index:
         return 1
 
     def _paths_changed_between(self, old: str, new: str) -> set[str]:
+        from sdesk import git  # HEAD moved: git says what changed (reads seldom need it)
+
         prefix = self.store.git_path(self.store.tickets_dir)
         result = git.run(
             ["diff-tree", "-r", "--name-only", "-z", old, new, "--", prefix], self.store.top,
@@ -510,7 +526,7 @@ class Index:
         HEAD: its files were just re-read, so the next read command need not ask git for a
         diff (a process, ~15 ms at 100,000 tickets). Any other HEAD move is diffed as usual."""
         seen = self._meta("head")
-        head = git.read_head(self.store.git_dir)
+        head = read_head(self.store.git_dir)
         if seen and head != seen and _loose_commit_parents(self.store.git_dir, head) == [seen]:
             self._set_meta("head", head)
 
@@ -602,7 +618,7 @@ class Index:
         """True when the HEAD this index last saw is the repository's HEAD now (no commit,
         pull, merge or checkout since; one read of .git/HEAD and its ref)."""
         seen = self._meta("head")
-        return bool(seen) and seen == git.read_head(self.store.git_dir)
+        return bool(seen) and seen == read_head(self.store.git_dir)
 
     def _meta(self, key: str) -> str:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -622,6 +638,8 @@ GIT_TUNING = (("core.splitIndex", "true"), ("core.untrackedCache", "true"))
 
 def tune_repo(top: Path) -> None:
     """Apply GIT_TUNING to the repository at `top` (sdesk init; the benchmark's stores)."""
+    from sdesk import git
+
     for key, value in GIT_TUNING:
         git.run(["config", key, value], top)
 
@@ -727,16 +745,20 @@ def packed_row(ticket: Ticket) -> tuple[Any, ...]:
     return tuple(values.get(name) for name in NAMES)
 
 
-@record
 class FileRead:
     """What reading one ticket file gave: row values (None when the bytes are the ones
     indexed), the file bookkeeping, or a problem (broken file) or gone (deleted)."""
 
-    path: str
-    values: dict[str, Any] | None = None
-    book: dict[str, Any] = field(default_factory=dict)
-    problem: str = ""
-    gone: bool = False
+    __slots__ = ("book", "gone", "path", "problem", "values")
+
+    def __init__(self, path: str, values: dict[str, Any] | None = None,
+                 book: dict[str, Any] | None = None, problem: str = "",
+                 gone: bool = False) -> None:
+        self.path = path
+        self.values = values
+        self.book = {} if book is None else book
+        self.problem = problem
+        self.gone = gone
 
 
 def read_file(root: str, rel: str, now_ns: int, known_sha: str = "") -> FileRead:

@@ -14,7 +14,6 @@ values. User values always travel as SQL parameters. Times in rows are epoch sec
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -70,29 +69,59 @@ def _ids(rows: Sequence[Any]) -> list[str]:
 # -- lists ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class TicketFilter:
     """The filters of `sdesk list` and `sdesk export` (every one optional; all must hold).
     `team` and `assignee` compare without case; `since`/`until` are epoch seconds of
     opened_at (until exclusive); `overdue_at` keeps open tickets not on hold whose Resolve By
-    is before that time; `words` must all occur in the title (case-insensitive)."""
+    is before that time; `words` must all occur in the title (case-insensitive); each of
+    `flags` must be on the ticket: the flag, or a flag NAME:... Keyword arguments only; read
+    only. (A plain class, not a dataclass: `show` imports this module, and `dataclasses`
+    with `inspect` behind it is ~30 M instructions.)"""
 
-    statuses: tuple[str, ...] = ()
-    only_open: bool = False
-    team: str | None = None
-    types: tuple[str, ...] = ()
-    assignee: str | None = None
-    unassigned: bool = False
-    vip: bool = False
-    priorities: tuple[int, ...] = ()
-    overdue_at: float | None = None
-    requester: str = ""
-    agency: str = ""
-    words: tuple[str, ...] = ()
-    since: float | None = None
-    until: float | None = None
-    imported: bool = False
-    flags: tuple[str, ...] = ()  # each must be on the ticket: the flag, or a flag NAME:...
+    __slots__ = (
+        "agency",
+        "assignee",
+        "flags",
+        "imported",
+        "only_open",
+        "overdue_at",
+        "priorities",
+        "requester",
+        "since",
+        "statuses",
+        "team",
+        "types",
+        "unassigned",
+        "until",
+        "vip",
+        "words",
+    )
+
+    def __init__(self, *, statuses: tuple[str, ...] = (), only_open: bool = False,
+                 team: str | None = None, types: tuple[str, ...] = (),
+                 assignee: str | None = None, unassigned: bool = False, vip: bool = False,
+                 priorities: tuple[int, ...] = (), overdue_at: float | None = None,
+                 requester: str = "", agency: str = "", words: tuple[str, ...] = (),
+                 since: float | None = None, until: float | None = None,
+                 imported: bool = False, flags: tuple[str, ...] = ()) -> None:
+        self.statuses, self.only_open, self.team, self.types = statuses, only_open, team, types
+        self.assignee, self.unassigned, self.vip = assignee, unassigned, vip
+        self.priorities, self.overdue_at, self.requester = priorities, overdue_at, requester
+        self.agency, self.words, self.since, self.until = agency, words, since, until
+        self.imported, self.flags = imported, flags
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TicketFilter) and self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__)
+        return f"TicketFilter({shown})"
 
     def sql(self) -> tuple[str, list[Any]]:
         """The WHERE clause and its parameters."""
@@ -157,17 +186,31 @@ VIP_DUE = ("CREATE INDEX IF NOT EXISTS tickets_vip_due ON tickets (resolve_by) "
            f"WHERE vip = 1 AND {OPEN} AND on_hold = 0")
 
 
+# `queue --team`: a team's queue in QUEUE_ORDER, read in order from an index and stopped at
+# --limit. Without it SQLite fetches every queued ticket of the team and sorts them (10,011
+# rows for IS-Service Desk at a million tickets, ~40 M instructions, growing with the store).
+QUEUE_INDEX = ("CREATE INDEX IF NOT EXISTS tickets_queue ON tickets (team, vip DESC, "
+               f"resolve_by IS NULL, resolve_by, opened_at, id) WHERE {IN_QUEUE}")
+
+
 def _selection(index: Index, which: TicketFilter) -> tuple[str, list[Any]]:
     """`which.sql()`, the overdue VIP tickets found through their own index (VIP_DUE): the
     selection is the same, rows by rowid from the index look-up."""
     where, params = which.sql()
     if not (which.vip and which.overdue_at is not None):
         return where, params
-    if index.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND "
-                        "name = 'tickets_vip_due'").fetchone() is None:
-        index.db.execute(VIP_DUE)
+    _made(index, "tickets_vip_due", VIP_DUE)
     return (f"rowid IN (SELECT rowid FROM tickets INDEXED BY tickets_vip_due WHERE {where})",
             params)
+
+
+def _made(index: Index, name: str, ddl: str) -> None:
+    """Make the SQL index `name` with `ddl` unless the index file has it: an index a read
+    command needs that came after INDEX_VERSION 5 (adding it to the schema would rebuild
+    every index file, ~150 s at a million tickets). Made once, a few seconds at 1M."""
+    if index.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
+                        (name,)).fetchone() is None:
+        index.db.execute(ddl)
 
 
 def tickets(index: Index, which: TicketFilter, sort: str = "id",
@@ -313,6 +356,10 @@ def queue_streamed(index: Index, team: str = "", limit: int | None = None,
                    summary: bool = False) -> Iterator[sqlite3.Row]:
     """`queue`, one row at a time as SQLite reads it (`summary` as for `tickets_streamed`)."""
     where, params = in_team(IN_QUEUE, [], team)
+    if team:  # the first `limit` in order from the team's part of QUEUE_INDEX, not a sort
+        _made(index, "tickets_queue", QUEUE_INDEX)
+        where = (f"rowid IN (SELECT rowid FROM tickets INDEXED BY tickets_queue WHERE {where} "
+                 f"ORDER BY {QUEUE_ORDER}{'' if limit is None else f' LIMIT {int(limit)}'})")
     return index.stream(where, params, order=QUEUE_ORDER, limit=limit, **_summary(summary))
 
 
@@ -403,14 +450,26 @@ def resolved_before(index: Index, before: float) -> list[str]:
                              columns="id"))
 
 
-@dataclass(frozen=True)
 class Links:
-    """The relations other tickets store pointing at one ticket."""
+    """The relations other tickets store pointing at one ticket (read only)."""
 
-    children: list[str]
-    tasks: list[str]
-    duplicates: list[str]
-    related: list[str]
+    __slots__ = ("children", "duplicates", "related", "tasks")
+
+    def __init__(self, children: list[str], tasks: list[str], duplicates: list[str],
+                 related: list[str]) -> None:
+        self.children, self.tasks, self.duplicates, self.related = (children, tasks,
+                                                                    duplicates, related)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Links) and (self.children, self.tasks, self.duplicates,
+                                             self.related) == (other.children, other.tasks,
+                                                               other.duplicates, other.related)
+
+    __hash__ = None  # type: ignore[assignment]  # lists inside, as the dataclass was
+
+    def __repr__(self) -> str:
+        return (f"Links(children={self.children!r}, tasks={self.tasks!r}, "
+                f"duplicates={self.duplicates!r}, related={self.related!r})")
 
 
 def links_to(index: Index, ticket_id: str) -> Links:
