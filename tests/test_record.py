@@ -108,9 +108,8 @@ def test_the_write_path_builds_only_the_records_it_uses() -> None:
             "from sdesk.core.record import _Pending\n"
             "from sdesk.procedures.plan import Notify, Assign, Finding\n"
             "from sdesk.core.reference import Reference, Team\n"
-            "from sdesk.store.index import Problem\n"
-            "print(sorted(c.__name__ for c in (Notify, Assign, Finding, Reference, Team, Problem)"
+            "print(sorted(c.__name__ for c in (Notify, Assign, Finding, Reference, Team)"
             " if isinstance(c.__dict__['__dataclass_fields__'], _Pending)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
-    assert out == "['Assign', 'Finding', 'Notify', 'Problem', 'Reference', 'Team']\n"
+    assert out == "['Assign', 'Finding', 'Notify', 'Reference', 'Team']\n"

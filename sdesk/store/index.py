@@ -27,7 +27,6 @@ from pathlib import Path
 from sdesk.core import ids
 from sdesk.core.errors import SdeskError
 from sdesk.core.gitrefs import read_head
-from sdesk.core.record import record
 from sdesk.core.untrusted import MAX_FILE_BYTES, link_in
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (~15 M instructions of `show`)
@@ -136,13 +135,26 @@ def row_of(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-@record(frozen=True)
 class Problem:
     """A ticket file the index could not take: its store-relative path and the one-line
-    problem (a record: its dataclass is made at first use, sdesk/core/record.py)."""
+    problem. A plain class, not a record: sdesk/core/record.py imports dataclasses and typing
+    (~45 M instructions of `show`, which imports this module)."""
 
-    path: str
-    message: str
+    __slots__ = ("message", "path")
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        self.message = message
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Problem) and (self.path, self.message) == (other.path,
+                                                                             other.message)
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.message))
+
+    def __repr__(self) -> str:
+        return f"Problem(path={self.path!r}, message={self.message!r})"
 
 
 class Index:
