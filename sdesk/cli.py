@@ -189,7 +189,8 @@ class LazyGroup(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
         sys.exit(run(lambda: super(LazyGroup, self).main(args, prog_name, complete_var, False,
-                                                         **extra)))
+                                                         **extra),
+                     None if args is None else list(args)))
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
@@ -286,8 +287,10 @@ def cli(ctx: click.Context, store_path: str | None, actor: str | None, now_text:
     ctx.obj = App(store_path=store_path, actor_text=actor, now_text=now_text, no_pager=no_pager)
 
 
-def run(call: Any) -> int:
-    """Run the command line and turn every outcome into an exit code (docs/commands.md)."""
+def run(call: Any, argv: list[str] | None = None) -> int:
+    """Run the command line and turn every outcome into an exit code (docs/commands.md).
+    `argv` (default sys.argv[1:]) names the command in a usage error click raised before it
+    knew the command ("Option '--flag' requires an argument")."""
     from sdesk.core.errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USAGE
 
     try:
@@ -304,7 +307,8 @@ def run(call: Any) -> int:
             # error line; still exit 2, as click and the exit-code table have it
             click.echo(exc.ctx.get_help())
             return EXIT_USAGE
-        path = exc.ctx.command_path.split()[1:] if exc.ctx is not None else []
+        path = (exc.ctx.command_path.split()[1:] if exc.ctx is not None else
+                _command_in(sys.argv[1:] if argv is None else argv))
         where = " ".join(["sdesk", *path])
         message = " ".join(exc.format_message().split()).rstrip(".")
         click.echo(f"sdesk: error: {_printable(message)} (see '{where} --help')", err=True)
@@ -345,6 +349,17 @@ def run(call: Any) -> int:
         click.echo(f"sdesk: internal error: {type(exc).__name__}: {exc} "
                    "(a bug; set SDESK_DEBUG=1 for the traceback and please report it)", err=True)
         return EXIT_BUG
+
+
+def _command_in(argv: list[str]) -> list[str]:
+    """The command an argument list names: its first word that is one of COMMANDS (before a
+    `--`), or none."""
+    for word in argv:
+        if word == "--":
+            break
+        if word in COMMANDS:
+            return [word]
+    return []
 
 
 def main(argv: list[str] | None = None) -> Any:

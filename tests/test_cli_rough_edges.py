@@ -370,3 +370,11 @@ def test_a_report_of_one_week_says_week(desk, tmp_path):
     err = desk.run("report", "--since", "2026-11-23", "--until", "2026-11-27", "-o",
                    str(page)).stderr
     assert "1 week)" in err and "1 weeks" not in err, err
+
+
+def test_an_option_missing_its_value_points_at_the_commands_help(desk):
+    # click raises these before it knows the command (no context): the error still names it
+    for argv, where in ((["list", "--flag"], "sdesk list"), (["queue", "--team"], "sdesk queue"),
+                        (["kpi", "--since"], "sdesk kpi")):
+        err = desk.fails(*argv, code=2).stderr
+        assert "requires an argument" in err and f"(see '{where} --help')" in err, err

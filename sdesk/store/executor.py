@@ -146,7 +146,8 @@ def refuse_hand_edits(store: Store, git_paths: list[str]) -> None:
     if dirty:
         more = f" (and {len(dirty) - 1} more)" if len(dirty) > 1 else ""
         raise SdeskError(f"{dirty[0]}{more} has changes that are not committed; commit them "
-                         f"(git commit) or make the change with sdesk edit")
+                         f"(git commit) or undo them (git restore) first: sdesk edit refuses "
+                         f"them too, and makes a change with its own commit after")
 
 
 def _dump(ticket: Ticket) -> bytes:
