@@ -288,9 +288,8 @@ def cli(ctx: click.Context, store_path: str | None, actor: str | None, now_text:
 
 
 def run(call: Any, argv: list[str] | None = None) -> int:
-    """Run the command line and turn every outcome into an exit code (docs/commands.md).
-    `argv` (default sys.argv[1:]) names the command in a usage error click raised before it
-    knew the command ("Option '--flag' requires an argument")."""
+    """Run the command line and turn every outcome into an exit code (docs/commands.md);
+    `argv` (default sys.argv[1:]) names the command of a usage error raised without one."""
     from sdesk.core.errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USAGE
 
     try:
@@ -307,8 +306,7 @@ def run(call: Any, argv: list[str] | None = None) -> int:
             # error line; still exit 2, as click and the exit-code table have it
             click.echo(exc.ctx.get_help())
             return EXIT_USAGE
-        path = (exc.ctx.command_path.split()[1:] if exc.ctx is not None else
-                _command_in(sys.argv[1:] if argv is None else argv))
+        path = exc.ctx.command_path.split()[1:] if exc.ctx else _command_in(argv or sys.argv[1:])
         where = " ".join(["sdesk", *path])
         message = " ".join(exc.format_message().split()).rstrip(".")
         click.echo(f"sdesk: error: {_printable(message)} (see '{where} --help')", err=True)
