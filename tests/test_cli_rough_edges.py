@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 from assign_helpers import DESKTOP, log
+from conftest import run_sdesk
 
 
 def _sdesk(desk, *args: str) -> list[str]:
@@ -378,3 +379,19 @@ def test_an_option_missing_its_value_points_at_the_commands_help(desk):
                         (["kpi", "--since"], "sdesk kpi")):
         err = desk.fails(*argv, code=2).stderr
         assert "requires an argument" in err and f"(see '{where} --help')" in err, err
+
+
+def test_a_type_prefix_alone_is_told_it_names_a_type_not_a_ticket(desk):
+    # `show INC` said "no ticket matches 'INC'" while `show INC-` said it matches more than 10:
+    # the type alone is now named as a type, in the same words whatever the case typed.
+    tid = desk.new("-T", "VPN drops")
+    for typed in ("INC", "inc"):
+        err = desk.fails("show", typed).stderr
+        assert err.splitlines() == [
+            f"sdesk: error: {typed!r} is a ticket type (incident), not a ticket: type more of the "
+            "ID, e.g. INC-7KQ2 (sdesk list --type incident lists them)"], err
+        assert desk.fails("note", typed, "x").stderr == err
+        process = run_sdesk("--store", str(desk.root), "show", typed)  # launch.py's fast path
+        assert (process.returncode, process.stderr) == (1, err)
+    assert tid in desk.run("show", tid[:6]).stdout
+    assert "no ticket matches 'ZZZZZ'" in desk.fails("show", "ZZZZZ").stderr

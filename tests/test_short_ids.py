@@ -135,3 +135,15 @@ def test_a_pager_that_is_not_installed_prints_the_text_with_a_warning(desk):
                                     stderr=True)
         assert "Broken thing" in shown, args  # the text is there, not lost in a pipe to nothing
         assert "pager 'no-such-pager-xyz' not found; printing instead" in err, args
+
+
+def test_a_pager_that_fails_prints_the_text_with_a_warning(desk):
+    # SDESK_PAGER=false took the text and showed nothing: the output was lost without a word.
+    ticket = log(desk)
+    for args in (["show", ticket], ["list"]):
+        shown, err = _on_a_terminal(desk, *args, env={"SDESK_PAGER": "false"}, stderr=True)
+        assert "Broken thing" in shown, args
+        assert "pager 'false' exited with status 1; printing instead" in err, args
+    shown, err = _on_a_terminal(desk, "show", ticket, env={"SDESK_PAGER": "sed 's/^/P: /'"},
+                                stderr=True)
+    assert "P: " in shown and "Broken thing" in shown and "warning" not in err  # a pager that works

@@ -3,7 +3,8 @@ with `--no-pager`; the pager is $SDESK_PAGER, else $PAGER, else `less`, and
 `less` gets LESS=FRX unless LESS is set (quit when it fits on one screen, keep colour, leave
 the text on the screen). An empty pager or `cat` means none. A pager whose program is not
 installed (the first word of the command, looked up on PATH) is not started: the text is
-printed instead, after one warning line on standard error, so nothing is lost.
+printed instead, after one warning line on standard error, so nothing is lost; the same for
+a pager that exits with a failure status (`SDESK_PAGER=false`) when the text was one block.
 """
 
 from __future__ import annotations
@@ -80,13 +81,38 @@ def echo_lines(lines: Iterable[str], no_pager: bool) -> None:
             plain_echo(block)
         return
     assert proc.stdin is not None
+    blocks = _blocks(lines)
+    first = next(blocks, None)
+    sent_more = False
     try:
-        for block in _blocks(lines):
+        if first is not None:
+            proc.stdin.write((first + "\n").encode("utf-8", "replace"))
+        for block in blocks:
+            sent_more = True
             proc.stdin.write((block + "\n").encode("utf-8", "replace"))
         proc.stdin.close()
     except BrokenPipeError:  # the reader quit the pager early: not an error
         pass
-    proc.wait()
+    _failed_pager(command, proc.wait(), first, blocks, sent_more)
+
+
+def _failed_pager(command: str, status: int, first: str | None, rest: Iterator[str],
+                  sent_more: bool) -> None:
+    """A pager that exits with a failure status (`false`, a pager that cannot open the
+    terminal) has most likely shown nothing: say so on standard error, and print the text
+    when it was one block (held here) so nothing is lost; a longer text went to the pager as
+    it came and is not held (it is re-read with --no-pager). Quitting `less` early is status 0."""
+    if status == 0 or first is None:
+        return
+    if sent_more:
+        sys.stderr.write(f"sdesk: warning: pager {command!r} exited with status {status}; "
+                         "run again with --no-pager to print the text\n")
+        return
+    sys.stderr.write(f"sdesk: warning: pager {command!r} exited with status {status}; "
+                     "printing instead\n")
+    plain_echo(first)
+    for block in rest:
+        plain_echo(block)
 
 
 def _blocks(lines: Iterable[str], size: int = 2000) -> Iterator[str]:

@@ -332,10 +332,22 @@ class Store:
             return matches[0]
         if not matches:
             self._broken_match(wanted)
+            self._type_only(typed, wanted)
             raise TicketNotFound(f"no ticket matches {typed!r}")
         shown = ", ".join(matches[:10]) + (" ..." if len(matches) > 10 else "")
         count = "more than 10" if len(matches) > 10 else str(len(matches))  # match_id stops at 11
         raise AmbiguousId(f"{typed!r} matches {count} tickets: {shown}")
+
+    def _type_only(self, typed: str, wanted: str) -> None:
+        """`INC` alone matches no ID body (IDs are matched with or without their type prefix):
+        say it names a ticket type, as `INC-` (every incident) is told it matches too many."""
+        from sdesk.core.ids import DEFAULT_PREFIXES
+
+        for kind in DEFAULT_PREFIXES:
+            if wanted == self.id_prefix(kind).upper():
+                raise TicketNotFound(f"{typed!r} is a ticket type ({kind}), not a ticket: type "
+                                     f"more of the ID, e.g. {wanted}-7KQ2 (sdesk list --type "
+                                     f"{kind} lists them)")
 
     def _broken_match(self, wanted: str) -> None:
         """A ticket file the index could not read (broken TOML, schema, too big) whose name
