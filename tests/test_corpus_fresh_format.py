@@ -3,9 +3,8 @@
 Each was written blind (see their headers) by its own writer: fresh.txt first, fresh2.txt by
 another writer after fresh.txt's figures had been seen, fresh3.txt and fresh4.txt by two writers
 who saw neither the judgement code nor any other corpus, as did fresh5.txt/fresh6.txt (session
-22) and fresh7.txt/fresh8.txt (session 23). fresh.txt to fresh6.txt were measured once held out
-and are tuning data now (tests/test_corpus.py); fresh7.txt and fresh8.txt are held out
-(tests/test_corpus_heldout.py) until their misses are read. The format still matters, because
+22) and fresh7.txt/fresh8.txt (session 23). fresh.txt to fresh8.txt were measured once held out
+and are tuning data now (tests/test_corpus.py). The format still matters, because
 leave-one-writer-out keeps each file a writer apart. This test only checks their shape: six
 fields a line, known labels, keys that cannot meet tickets.txt's (nor each other's), and the
 minimum number of positive examples per judgement (issue 11, point 5) so that recall can be
