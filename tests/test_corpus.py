@@ -44,15 +44,13 @@ NAMES = {
 # (session 23: the priority row reads each file's VIP persons from its header, as triage knows a
 # VIP from the e-mail; until then only "cio" counted and fresh2's 0.84 was 0.90 unread)
 BELOW = {  # (file, judgement) -> its tuning figure there, below the floor
-    ("fresh3", "incident-2 priority (proposed)"): "recall 0.59",
-    ("fresh4", "incident-2 priority (proposed)"): "recall 0.59",
-    ("fresh5", "incident-2 priority (proposed)"): "recall 0.53",
+    ("fresh4", "incident-2 priority (proposed)"): "recall 0.82",
     ("fresh6", "request-1 request kind (proposed)"): "recall 0.73",
-    ("fresh6", "incident-2 priority (proposed)"): "recall 0.61",
+    ("fresh6", "incident-2 priority (proposed)"): "recall 0.78",
     ("fresh7", "request-1 request kind (proposed)"): "recall 0.81",
-    ("fresh7", "incident-2 priority (proposed)"): "recall 0.40",
+    ("fresh7", "incident-2 priority (proposed)"): "recall 0.80",
     ("fresh8", "request-1 request kind (proposed)"): "recall 0.82",
-    ("fresh8", "incident-2 priority (proposed)"): "recall 0.46",
+    ("fresh8", "incident-2 priority (proposed)"): "recall 0.68",
 }
 
 
@@ -130,6 +128,26 @@ def test_a_miss_is_listed_with_what_was_judged() -> None:
     assert (score.tp, score.fp, score.fn) == (1, 1, 1)
     assert score.misses == ["fp: 'VPN down' / 'printer jam'",
                             "fn: 'Excel crashes' / 'excel keeps crashing'"]
+
+
+def test_a_priority_proposal_on_a_ticket_not_judged_is_neither_right_nor_wrong() -> None:
+    """Every corpus header says "p= unlabelled: not judged". Until session 24 such a proposal
+    counted as a false positive (the logged priority was taken as the label)."""
+    from corpus.measure import Item
+    from corpus.priority_row import priority_row
+
+    from sdesk.core.reference import load_reference
+
+    ref = load_reference(Path(__file__).resolve().parents[1] / "reference")
+    score = Score()
+    wide = "whole office has no internet"
+    priority_row(Item(0, "incident", "a", "", wide, "s", {}), ref, score)  # proposed P1
+    assert (score.tp, score.fp, score.fn, score.unjudged) == (0, 0, 0, 1)
+    assert "1 on tickets not judged" in score.line("priority")
+    priority_row(Item(0, "incident", "a", "", wide, "s", {"p": "3"}), ref, score)  # judged P3
+    priority_row(Item(0, "incident", "a", "", wide, "s", {"p": "1"}), ref, score)
+    priority_row(Item(0, "incident", "a", "", "outlook slow", "s", {"p": "2"}), ref, score)
+    assert (score.tp, score.fp, score.fn, score.unjudged) == (1, 1, 1, 1)
 
 
 def test_leave_one_writer_out_fits_on_the_other_four_and_scores_the_fifth() -> None:

@@ -252,6 +252,57 @@ def test_priority_from_scope_and_structure(ref: Reference, title: str,
     assert priority_fit(title, "", False, ref).priority == priority
 
 
+@pytest.mark.parametrize(("title", "priority"), [
+    # session 24, each with a negative beside it
+    ("lottery site not loading for players!!!", 1),  # the public (players) cannot use it
+    ("excel freezes every time i paste from a website", None),  # "website", one user's own
+    ("ALL the phones at pardon and parole are dead, no dial tone", 1),  # the whole site
+    ("my desk phone is dead", None),
+    ("access point blinking orange, whole 2nd floor has no wireless", 2),  # a floor: a group
+    ("clinic laptop wont connect to the wifi in the mobile unit", None),  # "unit" is a place
+    ("half our office cant print", 2),
+    ("ada file server at 98% disk, users cant save", 2),
+    ("whole lawton district office says OMS is crawling", 2),  # degraded, not stopped
+    ("is the exchange server down? nobody in classification has email", 2),  # a unit
+    ("nobody at the Ardmore office getting email, is it just us", 1),  # a site
+    ("exam room pc 4 has no network, cable looks cut", None),  # one device, not the network
+    ("draw studio pc wont boot and we go live at 9:45!!!", 2),  # time-critical
+    ("board room A still offline!! meeting in 2 hrs", 2),
+    ("the computer wont boot, feed samples due to the federal program today", 2),
+    ("cant get into the shared folder since yesterday", None),
+    ("my outlook font changed to something weird", 4),  # cosmetic
+    ("URGENT!!! my desktop background reset to the default blue", 4),
+    ("my outlook signature logo shows as a red x", 4),
+    ("applicants emailing us that the upload button does nothing", 1),  # fails, public
+    ("phones ringing off the hook about the license site, any ETA??", None),  # not a question
+    ("guest wifi password for visitors today?", 4),  # a question
+])
+def test_priority_words_read_in_session_24(ref: Reference, title: str,
+                                           priority: int | None) -> None:
+    fit = priority_fit(title, "", False, ref)
+    assert fit.priority == priority, fit.evidence
+
+
+@pytest.mark.parametrize(("title", "first", "priority"), [
+    ("STILL DOWN. any eta at all", "whole div 5 office in clinton has no network", 1),
+    ("any update?? crews cant pull work orders", "entire district office is down", 1),
+    ("draw pc still dead, need someone IN the studio now",
+     "draw studio pc wont boot and we go live at 9:45", 2),
+    ("unrelated but my mouse quit, batteries are new", "whole office has no internet", None),
+    ("still down, any eta?", "my laptop wont turn on", None),  # the first is one user's P3
+    ("and my voicemail pin doesnt work", "whole office has no phones", None),  # not a follow-up
+])
+def test_a_follow_up_keeps_the_outage_priority_only_where_it_reports_the_outage(
+        ref: Reference, title: str, first: str, priority: int | None) -> None:
+    from sdesk.procedures.priority_fit import follow_up_fit
+
+    fit = follow_up_fit(priority_fit(title, "", False, ref), title, "INC-1",
+                        priority_fit(first, "", False, ref))
+    assert fit.priority == priority, fit.evidence
+    if priority is not None:
+        assert fit.evidence.startswith("a follow-up of INC-1, whose text says ")
+
+
 @pytest.mark.parametrize(("title", "found"), [
     ("monitor keeps going black every few seconds", True),
     ("black and white printing only please", False),

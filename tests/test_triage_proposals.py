@@ -156,6 +156,24 @@ def test_whole_agency_cannot_send_email_gets_a_priority_proposal(desk: Desk) -> 
     assert [m["To"] for m in mails(desk)] == ["alicia.nguyen@omes.ok.gov"]
 
 
+def test_a_follow_up_of_an_outage_is_proposed_the_outage_priority(desk: Desk) -> None:
+    """incident-2: "still down, any eta" says nothing of scope itself; as a follow-up of the
+    same person's report of a whole office down it keeps that report's P1. A follow-up that
+    adds a problem of its own ("unrelated but ...") does not."""
+    first = incident(desk, "whole office has no internet since 7:40", service="Network Connectivity",
+                     now=at(0))
+    again = incident(desk, "STILL DOWN. any eta at all", service="Network Connectivity", now=at(20))
+    other = incident(desk, "unrelated but my internet mouse quit too", service="Network Connectivity",
+                     now=at(25))
+    desk.run("triage", "--all")
+    assert "proposed:priority:P1" in desk.ticket(first)["flags"]
+    t = desk.ticket(again)
+    assert "proposed:priority:P1" in t["flags"] and t["priority"] == 3
+    note = next(e["text"] for e in t["journal"] if "Proposed (priority)" in e["text"])
+    assert f"a follow-up of {first}, whose text says 'whole office'" in note
+    assert not any("priority" in f for f in desk.ticket(other)["flags"])
+
+
 def test_on_site_is_proposed_from_the_text(desk: Desk) -> None:
     tid = incident(desk, "PC has no power, wont turn on", service="Desktop Hardware")
     desk.run("triage", tid)

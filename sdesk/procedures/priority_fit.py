@@ -13,24 +13,28 @@ from sdesk.core.reference import Reference
 from sdesk.procedures.lexicon import FAIL, POWER, Words, words
 
 _UNIT = (r"(agency|office|building|site|division|branch|location|campus|center|centre|"
-         r"facility|district|region|county|organi[sz]ation|company|users|staff|employees|pcs|"
+         r"facility|district|region|county|organi[sz]ation|company|users|staff|employees|pcs|bldg|"
          r"computers|workstations)")
 # The whole agency, site or office: the chart's P1 scope ("a whole agency, site ... down").
 _WIDE = re.compile(
     rf"\b(whole|entire|all|every|across)\s+(the\s+|our\s+|of\s+)?(\w+\s+)?{_UNIT}\b|"
     r"\b(agency|site|office|company|building)[- ]wide\b|\b(nobody|no one|noone|everyone|"
-    r"everybody) (can|in|on|at|here|is|has|gets|getting)\b|\ball of us\b|\bno phones\b|"
-    r"\bpublic[- ](facing|website|site|portal)\b|\b(the public|citizens|residents|"
-    r"constituents)\b", re.IGNORECASE)
+    r"everybody) (can|here|is|has|gets|getting)\b|\b(nobody|no one|noone|everyone|everybody) "
+    rf"(in|on|at) (the |our )?(\w+ )?{_UNIT}\b|\ball of us\b|\bno phones\b|"
+    r"\ball (the |our )?(phones|computers|pcs)\b|\bpublic[- ](facing|website|site|portal)\b|"
+    r"\b(the public|citizens|residents|constituents)\b", re.IGNORECASE)
 # Many users, less than the whole: the chart's P2 scope ("many users ... degraded").
 _GROUP = re.compile(
     r"\b(several|multiple|many|most|lots of|a lot of|a bunch of|a few|\d+)\s+(people|users|"
     r"staff|of us|employees|computers|pcs|machines|agents)\b|\bagents\b|\b(whole|entire|our|the)\s+"
-    r"(team|unit|section|floor|department|dept)\b|\bcall cent(er|re)\b", re.IGNORECASE)
+    r"(\d\w*\s+|(east|west|north|south)\s+)?(team|unit|section|floor|department|dept)\b|"
+    r"\b(nobody|no one|noone|everyone|everybody) (in|on|at)\b|"  # ... a unit (not a site: _WIDE)
+    r"\bcall cent(er|re)\b|\bhalf (of )?(our|the|us)\b|"
+    r"\b(users|nurses|clerks|caseworkers|workers|inspectors) (cant|can't|cannot)\b", re.IGNORECASE)
 # Public-facing work: stopped for a group it is an outage of a critical service (P1).
 _PUBLIC = re.compile(r"\bcall cent(er|re)\b|\b911\b|\bpublic\b", re.IGNORECASE)
 _DEGRADED = re.compile(r"\b(slo+w\w*|drop\w*|intermittent\w*|lag\w*|sluggish|choppy|cutting out|"
-                       r"delay\w*|sometimes|on and off|spotty|losing)\b", re.IGNORECASE)
+                       r"delay\w*|sometimes|on and off|spotty|losing|crawl\w*)\b", re.IGNORECASE)
 # A VIP named in the text (the chart's P2 "a VIP degraded"), besides reference/vip.toml.
 _VIP_NAMED = re.compile(r"\b(commissioner|governor|cabinet secretary|exec(utive)? director|"
                         r"agency director|chief of staff|directors?|ceo|cfo|coo|cio)\b",
@@ -42,13 +46,18 @@ _CRITICAL = re.compile(rf"\bpayroll\b{_NOT_THE_RUN}.*\b(fail\w*|error\w*|down|ca
                        rf"{_NOT_THE_RUN}",
                        re.IGNORECASE)
 _DEADLINE = re.compile(r"\b(deadline|due) (today|tomorrow|tonight|this)\b|\bchecks due\b|"
+                       r"\b(deadline|due)\b.*\b(today|tonight|tmrw|tomorrow|noon)\b|"
+                       r"\b(meeting|meets|briefing|hearings?|go(ing)? live|session)\b.*\b(at|in|by) "
+                       r"\d|\b(meeting|briefing|hearing)\b.*\b(today|tmrw|tomorrow)\b|"
+                       r"\bneeds? (these|this|them|it)\b.*\btoday\b|\bto do today\b|"
                        r"\b(before|by) (\d+|noon|eod|end of (the )?day)\b|"
                        r"\bdue (by|at|in) \w+|\b(hearing|court|board meeting|presentation|"
                        r"presenting|legislature)\b.*\b(today|in \d+|at \d+)\b", re.IGNORECASE)
 # A public-facing system (the chart's P1 "public-facing system down"): what people outside the
 # agency use, named by its kind rather than its name.
 _PUBLIC_SYSTEM = re.compile(r"\b(web ?site|portal|online|for (anyone|everyone|the public)|"
-                            r"anyone outside|statewide|claimants|applicants|providers|callers)\b",
+                            r"anyone outside|statewide|claimants|applicants|providers|callers|"
+                            r"players|taxpayers|retailers|vendors|(claims|license|public) site)\b",
                             re.IGNORECASE)
 # A shared system stopped (a "system", a server, the network: not one person's device) said
 # without "my"/"I": the chart's "outage of a critical service".
@@ -59,9 +68,20 @@ _STOPPED = re.compile(r"\b(down|offline|outage|not responding|unreachable|"
 _ONE_DEVICE = frozenset(("jam", "noise", "flicker"))
 _ONE_PERSON = re.compile(r"\b(my|i|me|i'm|im)\b", re.IGNORECASE)
 _QUESTION = re.compile(r"\?\s*$")  # a title that asks, with nothing failing: a question (P4)
+# ... unless it asks after work already reported ("any ETA??"): a follow-up, not a question
+_FOLLOW_UP = re.compile(r"\b(still|again|any (update|news|eta|word)|update|eta|status)\b",
+                        re.IGNORECASE)
+# A follow-up that adds a problem of its own ("unrelated but my mouse quit") does not report
+# the earlier outage.
+_NEW_PROBLEM = re.compile(r"\b(unrelated|also|separate|btw|another|different|too)\b",
+                          re.IGNORECASE)
+# Failing said without a failure word: a blank screen, a button that does nothing, an HTTP error
+_ALSO_FAILS = re.compile(r"\b(does nothing|nothing happens|blank|black|never (comes|arrives)|"
+                         r"spinning|red x|50[03]|errors? out)\b", re.IGNORECASE)
 _LOW = re.compile(r"\b(how (do|to|can)|question|where (do|can) i find|cosmetic|when you get a "
                   r"chance|no rush|low priority|not urgent|whenever|is there a way|slightly|"
-                  r"a (little|bit) off|misspel\w*|typo)\b", re.IGNORECASE)
+                  r"a (little|bit) off|misspel\w*|typo|signature|font|wallpaper|desktop background|icons|"
+                  r"crooked|upside down|swapped|key ?cap)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -73,10 +93,11 @@ class PriorityFit:
     evidence: str
 
 
-def _fails(w: Words) -> bool:
+def _fails(w: Words, text: str) -> bool:
     """The words say something does not work (a failure word, a negation, no power or a
     symptom: slow, crashes, drops...), not only that something is needed."""
-    return FAIL in w.tokens or POWER in w.tokens or bool(w.specifiers.get("symptom"))
+    return (FAIL in w.tokens or POWER in w.tokens or bool(w.specifiers.get("symptom"))
+            or bool(_ALSO_FAILS.search(text)))
 
 
 def _hardware_named(w: Words, ref: Reference) -> bool:
@@ -98,7 +119,7 @@ def priority_fit(title: str, description: str, vip: bool, ref: Reference) -> Pri
     text = f"{title}\n{description}"
     chart = ref.sla
     w = words(text, ref)
-    found = _scope(text, w, ref) or _stopped(text, w) or _time_critical(text, vip) or _low(
+    found = _scope(text, w, ref) or _stopped(text, w, ref) or _time_critical(text, vip) or _low(
         title, text, w, ref)
     if found is None:
         return PriorityFit(None, "")
@@ -115,7 +136,7 @@ def _scope(text: str, w: Words, ref: Reference) -> Found:
     degraded = _DEGRADED.search(text)
     wide, group = _WIDE.search(text), _GROUP.search(text)
     scope = wide or group
-    if not scope or not (_fails(w) or degraded):
+    if not scope or not (_fails(w, text) or degraded):
         return None
     if degraded:
         return 2, f"{scope.group(0)!r} and {degraded.group(0)!r}"
@@ -124,18 +145,18 @@ def _scope(text: str, w: Words, ref: Reference) -> Found:
     return 2, repr(scope.group(0))
 
 
-def _stopped(text: str, w: Words) -> Found:
+def _stopped(text: str, w: Words, ref: Reference) -> Found:
     """A shared thing stopped: a public-facing system failing (P1), a system, server or
     network down said without "my"/"I" (P1), a site of the Supported Agencies list failing
     (P1 when stopped, else P2), payroll failing (P1)."""
     degraded = _DEGRADED.search(text)
-    failing = _fails(w) or degraded
+    failing = _fails(w, text) or degraded
     public = _PUBLIC_SYSTEM.search(text)
-    if public and failing and not degraded:
+    mine = _ONE_PERSON.search(text)
+    if public and failing and not degraded and not mine:
         return 1, f"{public.group(0)!r} (public-facing) fails"
     shared, stopped = _SHARED.search(text), _STOPPED.search(text)
-    mine = _ONE_PERSON.search(text)
-    if shared and stopped and not mine:
+    if shared and stopped and not mine and not _hardware_named(w, ref):
         return 1, f"{shared.group(0)!r} {stopped.group(0)!r}, nobody's own device"
     site = sorted(w.places)
     device = set(w.specifiers.get("symptom", ())) & _ONE_DEVICE
@@ -164,7 +185,26 @@ def _low(title: str, text: str, w: Words, ref: Reference) -> Found:
     if low:
         return 4, repr(low.group(0))
     asks = _QUESTION.search(title)
-    if (asks and not (_fails(w) or _DEGRADED.search(text)) and not _ONE_PERSON.search(text)
-            and not _hardware_named(w, ref)):
+    if (asks and not _FOLLOW_UP.search(title) and not (_fails(w, text) or _DEGRADED.search(text))
+            and not _ONE_PERSON.search(text) and not _hardware_named(w, ref)):
         return 4, "a question (the title asks, nothing fails)"
     return None
+
+
+def reports_again(title: str) -> bool:
+    """The title follows up earlier work ("STILL DOWN. any eta", "update?? OkTAP still on the
+    maintenance page") and adds no problem of its own ("unrelated but ...", "also ...")."""
+    return bool(_FOLLOW_UP.search(title)) and not _NEW_PROBLEM.search(title)
+
+
+def follow_up_fit(own: PriorityFit, title: str, first_id: str, first: PriorityFit) -> PriorityFit:
+    """A follow-up keeps its first report's chart priority: when the follow-up's own text says
+    nothing beyond one user's problem (`own` is None), `reports_again` the work, and the first
+    report from the same person on the same subject (`first_id`, its text read by
+    `priority_fit`) describes P1 or P2. Otherwise `own`. (Session 23: follow-ups of an outage
+    were left at P3 by the rule; the writers label them with the outage's priority.)"""
+    if own.priority is not None or first.priority is None or first.priority > 2:
+        return own
+    if not reports_again(title):
+        return own
+    return PriorityFit(first.priority, f"a follow-up of {first_id}, whose text says {first.evidence}")

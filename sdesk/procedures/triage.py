@@ -26,7 +26,7 @@ from sdesk.procedures.lexicon import Words, words
 from sdesk.procedures.on_site import on_site_judged
 from sdesk.procedures.pair_model import Text
 from sdesk.procedures.plan import AddEntry, Finding, Notify, Plan, SetField, reassignment, set_field
-from sdesk.procedures.priority_fit import priority_fit
+from sdesk.procedures.priority_fit import follow_up_fit, priority_fit, reports_again
 from sdesk.procedures.proposals import flag, group_key, settled
 from sdesk.procedures.relations import Peer, parent_case
 from sdesk.procedures.similarity import PeerView, TriageSettings, pair_match, trend_scores
@@ -75,6 +75,7 @@ class _Draft:
         self.plan = Plan()
         self.flags = list(ticket.flags)
         self.team = ticket.team
+        self.similar: tuple[tuple[Peer, str, bool] | None, list[str]] | None = None
 
     def set(self, rule: str, reason: str, name: str, value: object) -> None:
         self.plan.add(set_field(self.t.id, rule, reason, name, value))
@@ -292,6 +293,11 @@ def _priority_fit(d: _Draft) -> None:
     if "priority-review" in d.flags or any(e.kind == "priority" for e in t.journal):
         return
     fit = priority_fit(t.title, t.description, t.vip, d.ref)
+    if fit.priority is None and reports_again(t.title):
+        first = _similar_reports(d)[0]
+        if first is not None:
+            fit = follow_up_fit(fit, t.title, first[0].id,
+                                priority_fit(first[0].title, "", t.vip, d.ref))
     if fit.priority is None or fit.priority == t.priority:
         return
     name = d.ref.sla.target(fit.priority).name
@@ -349,15 +355,29 @@ def _separation(d: _Draft) -> None:
 
 
 def _earliest_similar(d: _Draft) -> tuple[Peer, str, bool] | None:
+    """The first earlier report from the same requester on the same subject
+    (`_similar_reports`); later ones are named in a finding."""
+    t = d.t
+    best, later = _similar_reports(d)
+    if best is None and later:
+        which = "other" if any(" " in x for x in later) else "later"
+        d.find(I5, f"{which} reports from {t.requester.email} on this subject ({', '.join(later)}) "
+                   "are proposed as duplicates of this one when triaged")
+    return best
+
+
+def _similar_reports(d: _Draft) -> tuple[tuple[Peer, str, bool] | None, list[str]]:
     """The first open report from the same requester on the same subject (the person model's
     probability at least `similarity`, or the word rule's score at least `auto_duplicate`),
-    with the explanation and whether the rule allows it without asking; later reports are
-    named in a finding.
+    with the explanation and whether the rule allows it without asking, and the later reports;
+    computed once per draft (the priority check reads it for a follow-up).
 
     A ticket is a duplicate only of one logged before it. opened_at is stored to the second
     and IDs are random, so sdesk has no creation order within a second: a peer logged in the
     same second is the original only if its ID sorts first (deterministic, not "earlier"),
     and such a pair is never resolved without asking (the flag is False)."""
+    if d.similar is not None:
+        return d.similar
     t, ctx = d.t, d.ctx
     mine = _text(d)
     threshold, auto = ctx.settings.similarity, ctx.settings.auto_duplicate
@@ -377,11 +397,8 @@ def _earliest_similar(d: _Draft) -> tuple[Peer, str, bool] | None:
     if best is not None and best[0].opened_at == t.opened_at:
         best = (best[0], f"{best[1]}; {_SAME_SECOND.format(peer=best[0].id, at=t.opened_at)}",
                 False)
-    if best is None and later:
-        which = "other" if any(" " in x for x in later) else "later"
-        d.find(I5, f"{which} reports from {t.requester.email} on this subject ({', '.join(later)}) "
-                   "are proposed as duplicates of this one when triaged")
-    return best
+    d.similar = (best, later)
+    return d.similar
 
 
 _SAME_SECOND = ("logged in the same second as {peer} ({at:%Y-%m-%d %H:%M:%S}), so which came "

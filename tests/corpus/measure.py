@@ -39,7 +39,6 @@ from sdesk.procedures.judgements import one_person, same_outage, similarity
 from sdesk.procedures.lexicon import Words, words
 from sdesk.procedures.on_site import on_site_judged
 from sdesk.procedures.pair_model import PairModel
-from sdesk.procedures.priority_fit import priority_fit
 from sdesk.procedures.request_kind import request_kind
 from sdesk.procedures.similarity import TriageSettings
 from sdesk.procedures.two_problems import problems_judged
@@ -119,6 +118,7 @@ class Score:
     fp: int = 0
     fn: int = 0
     misses: list[str] = field(default_factory=list)  # "fp: ..." / "fn: ..." (--errors)
+    unjudged: int = 0  # proposals on tickets the writer did not judge (the priority row)
 
     def add(self, predicted: bool, actual: bool, what: str = "") -> None:
         self.tp += predicted and actual
@@ -136,8 +136,9 @@ class Score:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
     def line(self, name: str) -> str:
+        also = f", {self.unjudged} on tickets not judged" if self.unjudged else ""
         return (f"{name:<50} precision {self.precision:4.2f}  recall {self.recall:4.2f}  "
-                f"(tp {self.tp}, fp {self.fp}, fn {self.fn})")
+                f"(tp {self.tp}, fp {self.fp}, fn {self.fn}{also})")
 
 
 def _by_set(items: Iterable[Item]) -> dict[int, list[Item]]:
@@ -275,12 +276,15 @@ def judge(items: list[Item], ref: Reference) -> dict[str, Score]:
                trends(items, subject_matcher(ref, SETTINGS.auto_trend, trend=True)),
            KIND_AUTO: Score(), KIND_PROPOSED: Score(),
            "incident-2 priority (proposed)": Score(), "on-site (proposed)": Score()}
+    from .priority_row import first_reports, priority_row
+
+    firsts = first_reports(items, ref)
     for item in items:
         if item.type == "incident":
             found, learned = problems_judged(item.title, ref)  # the clauses OR the model
             out["incident-4 two problems (proposed)"].add(
                 found.two_or_more or bool(learned), item.labels.get("n") == "2", item.title)
-            _priority(item, ref, out["incident-2 priority (proposed)"])
+            priority_row(item, ref, out["incident-2 priority (proposed)"], firsts.get(id(item)))
         else:
             _kind(item, ref, out[KIND_AUTO], out[KIND_PROPOSED])
         out["on-site (proposed)"].add(bool(on_site_judged(item.title, "", ref)),  # rule OR model
@@ -312,24 +316,6 @@ def _kind(item: Item, ref: Reference, auto: Score, proposed: Score) -> None:
     if k.kind != truth:
         proposed.misses.append(f"{'fp' if k.kind else 'fn'}: {what}, labelled "
                                f"{truth or 'neither'}")
-
-
-def _priority(item: Item, ref: Reference, score: Score) -> None:
-    iu = item.labels.get("iu", "22")
-    logged = ref.sla.priority_for(int(iu[0]), int(iu[1]))
-    deserved = int(item.labels.get("p", logged))
-    fit = priority_fit(item.title, "", item.vip, ref)
-    proposed = fit.priority is not None and fit.priority != logged
-    what = f"{item.title!r} logged P{logged}, deserves P{deserved}, proposed {fit.priority}"
-    if proposed:
-        score.tp += fit.priority == deserved
-        score.fp += fit.priority != deserved
-        score.fn += fit.priority != deserved and deserved != logged
-        if fit.priority != deserved:
-            score.misses.append(f"fp: {what}")
-    elif deserved != logged:
-        score.fn += 1
-        score.misses.append(f"fn: {what}")
 
 
 def compare(items: list[Item]) -> list[str]:
