@@ -276,6 +276,10 @@ def test_priority_from_scope_and_structure(ref: Reference, title: str,
     ("applicants emailing us that the upload button does nothing", 1),  # fails, public
     ("phones ringing off the hook about the license site, any ETA??", None),  # not a question
     ("guest wifi password for visitors today?", 4),  # a question
+    ("cant issue certs at the counter, printer prints off alignment", 2),  # the public served
+    ("the scanner at the front counter wont send to my folder anymore", None),  # one's own
+    ("wireless disconnects then says no internet, whole grants team same", 2),  # a team
+    ("hugo agency: lightning last night, nothing on the counter network works", 1),  # stopped
 ])
 def test_priority_words_read_in_session_24(ref: Reference, title: str,
                                            priority: int | None) -> None:

@@ -26,8 +26,9 @@ _WIDE = re.compile(
 # Many users, less than the whole: the chart's P2 scope ("many users ... degraded").
 _GROUP = re.compile(
     r"\b(several|multiple|many|most|lots of|a lot of|a bunch of|a few|\d+)\s+(people|users|"
-    r"staff|of us|employees|computers|pcs|machines|agents)\b|\bagents\b|\b(whole|entire|our|the)\s+"
-    r"(\d\w*\s+|(east|west|north|south)\s+)?(team|unit|section|floor|department|dept)\b|"
+    r"staff|of us|employees|computers|pcs|machines|agents)\b|\bagents\b|\b(whole|entire)\s+(\w+\s+)?"
+    r"(team|unit|section|floor|department|dept)\b|\b(our|the)\s+(\d\w*\s+|(east|west|north|"
+    r"south)\s+)?(team|unit|section|floor|department|dept)\b|"
     r"\b(nobody|no one|noone|everyone|everybody) (in|on|at)\b|"  # ... a unit (not a site: _WIDE)
     r"\bcall cent(er|re)\b|\bhalf (of )?(our|the|us)\b|"
     r"\b(users|nurses|clerks|caseworkers|workers|inspectors) (cant|can't|cannot)\b", re.IGNORECASE)
@@ -62,8 +63,12 @@ _PUBLIC_SYSTEM = re.compile(r"\b(web ?site|portal|online|for (anyone|everyone|th
 # A shared system stopped (a "system", a server, the network: not one person's device) said
 # without "my"/"I": the chart's "outage of a critical service".
 _SHARED = re.compile(r"\b(system|server|network|internet|database|phones)\b", re.IGNORECASE)
-_STOPPED = re.compile(r"\b(down|offline|outage|not responding|unreachable|"
+_STOPPED = re.compile(r"\b(down|offline|outage|not responding|unreachable|nothing .{0,30}\bworks|"
                       r"no (internet|network|connection|phones|email))\b", re.IGNORECASE)
+# Where the public is served in person ("cant issue certs at the counter"): stopped, it is time-
+# critical work (P2), though one device.
+_SERVING = re.compile(r"\b(counter|(ppl|people) (waiting|lined up))\b",
+                      re.IGNORECASE)
 # Symptoms of one machine, not of a site: a jam, a noise, a flicker.
 _ONE_DEVICE = frozenset(("jam", "noise", "flicker"))
 _ONE_PERSON = re.compile(r"\b(my|i|me|i'm|im)\b", re.IGNORECASE)
@@ -164,7 +169,12 @@ def _stopped(text: str, w: Words, ref: Reference) -> Found:
         return (1 if stopped else 2), (f"{site[0]!r} (an agency site) "
                                        f"{stopped.group(0) if stopped else 'affected'}")
     critical = _CRITICAL.search(text)
-    return (1, repr(critical.group(0))) if critical else None
+    if critical:
+        return 1, repr(critical.group(0))
+    serving = _SERVING.search(text)
+    if serving and failing and not mine:
+        return 2, f"{serving.group(0)!r}: the public is served there and it is stopped"
+    return None
 
 
 def _time_critical(text: str, vip: bool) -> Found:
