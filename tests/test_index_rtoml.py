@@ -1,6 +1,7 @@
-"""The index's cold-load parser (rtoml, sdesk.store.index.parse_ticket) gives the same ticket
-as `show`'s reader (sdesk.core.model.loads: fastread, then tomllib), and the same one-line
-problem for a broken file, including text only TOML 1.1 would read."""
+"""The index's cold-load parser (rtoml, sdesk.store.index.parse_document) gives the same row
+(sdesk.store.filerow.row_of_checked) as `show`'s reader (sdesk.core.model.loads: fastread, then
+tomllib) gives through the model (sdesk.store.index.row_of), and the same one-line problem for
+a broken file, including text only TOML 1.1 would read."""
 
 from __future__ import annotations
 
@@ -18,23 +19,24 @@ from sdesk.core import ids
 from sdesk.core.errors import SdeskError
 from sdesk.core.model import JournalEntry, dumps, loads
 from sdesk.core.reference import load_reference
-from sdesk.store.index import parse_ticket, read_file, row_of
+from sdesk.store.filerow import row_of_checked
+from sdesk.store.index import parse_document, read_file, row_of
 
 SAMPLE = Path(__file__).resolve().parent.parent / "tickets"
 REFERENCE = load_reference(Path(__file__).resolve().parent.parent / "reference")
 
 
-def outcome(reader: object, text: str) -> object:
-    """The index row of the ticket the reader gives, or its error line."""
+def outcome(reader: object, row: object, text: str) -> object:
+    """The index row of what the reader gives, or its error line."""
     try:
-        return row_of(reader(text, "tickets/x.toml"))  # type: ignore[operator]
+        return row(reader(text, "tickets/x.toml"))  # type: ignore[operator]
     except SdeskError as exc:
         return f"error: {exc.message}"
 
 
 def same_either_way(text: str) -> object:
-    got = outcome(parse_ticket, text)
-    assert got == outcome(loads, text)
+    got = outcome(parse_document, row_of_checked, text)
+    assert got == outcome(loads, row_of, text)
     return got
 
 

@@ -210,7 +210,7 @@ def respond_by(opened: datetime, priority: int, ref: Reference) -> datetime:
     return due(opened, target.response_minutes, target.clock, ref.calendar)
 
 
-def paused_spans(ticket: Ticket) -> list[tuple[datetime, datetime | None]]:
+def paused_spans(ticket: Ticket | TicketView) -> list[tuple[datetime, datetime | None]]:
     """The spans during which the ticket's SLA clock stood still, in time order (docs/sla.md,
     "What stops the clock"): every hold (an open one ends None), and every span from a
     resolution to the reopen that undid it (the time a ticket sat resolved does not count).
@@ -257,14 +257,21 @@ def resolution_met(ticket: Ticket | TicketView) -> bool | None:
     """Was the ticket resolved within its SLA? None when it is not resolved (a ticket closed
     without a resolution included) or has no Resolve By. An imported ticket whose source gave
     a verdict (`[import] made_sla`) keeps that verdict: the source's fact, not ours."""
-    if ticket.resolved_at is None:
+    return resolved_in_time(ticket.resolved_at, ticket.resolve_by, ticket.imported)
+
+
+def resolved_in_time(resolved_at: datetime | None, resolve_by: datetime | None,
+                     imported: dict[str, str]) -> bool | None:
+    """`resolution_met` of a ticket's three fields (the index's cold load reads them from a
+    checked file, without the ticket model)."""
+    if resolved_at is None:
         return None
-    given = ticket.imported.get("made_sla", "")
+    given = imported.get("made_sla", "")
     if given in ("true", "false"):
         return given == "true"
-    if ticket.resolve_by is None:
+    if resolve_by is None:
         return None
-    return ticket.resolved_at.astimezone(UTC) <= ticket.resolve_by.astimezone(UTC)
+    return resolved_at.astimezone(UTC) <= resolve_by.astimezone(UTC)
 
 
 def extend_for_hold(resolve_by: datetime, hold_start: datetime, hold_end: datetime,

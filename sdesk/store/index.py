@@ -31,6 +31,7 @@ from sdesk.core.untrusted import MAX_FILE_BYTES, link_in
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (~15 M instructions of `show`)
 if TYPE_CHECKING:
+    import datetime as dt
     from typing import Any
 
     from sdesk.core.model import Ticket  # imported where a file is read: a warm read needs none
@@ -77,19 +78,26 @@ EXCLUDED_CODES = ("duplicate", "withdrawn")
 
 
 def kpi_values(ticket: Ticket, held_seconds: float) -> dict[str, Any]:
-    """The index columns KPIs derive from one ticket. `counted`: 1 a resolution every
-    resolution measure counts, 0 resolved but excluded (duplicate, withdrawn), NULL not
-    resolved (a ticket closed without a resolution included) or a task. `sla_met`: 1/0 the
-    resolution SLA verdict (sdesk.core.sla.resolution_met: the source's for an import), NULL none.
-    `ttr_bh` is filled later by fill_business_hours (it needs the calendar)."""
-    resolved = ticket.resolved_at
-    if resolved is None or ticket.type == "task":
-        return {"counted": None, "ttr_clock": None, "ttr_bh": None, "sla_met": None}
-    code = ticket.resolution.code if ticket.resolution else ""
-    clock = (resolved.timestamp() - ticket.opened_at.timestamp() - held_seconds) / 3600.0
+    """The index columns KPIs derive from one ticket (kpi_of)."""
     from sdesk.core import sla  # at use: a read with a warm index never needs it (~3 ms)
 
-    met = sla.resolution_met(ticket)
+    code = ticket.resolution.code if ticket.resolution else ""
+    return kpi_of(ticket.type, ticket.opened_at, ticket.resolved_at, code, held_seconds,
+                  sla.resolution_met(ticket))
+
+
+def kpi_of(kind: str, opened: dt.datetime, resolved: dt.datetime | None, code: str,
+           held_seconds: float, met: bool | None) -> dict[str, Any]:
+    """The index columns KPIs derive from a ticket's type, opened and resolved times,
+    resolution code, seconds held (real seconds) and SLA verdict (sla.resolution_met).
+    `counted`: 1 a resolution every resolution measure counts, 0 resolved but excluded
+    (duplicate, withdrawn), NULL not resolved (a ticket closed without a resolution included)
+    or a task. `sla_met`: 1/0 the resolution SLA verdict (the source's for an import), NULL
+    none. `ttr_clock`: clock hours to resolve, held time taken out. `ttr_bh` is filled later
+    by fill_business_hours (it needs the calendar)."""
+    if resolved is None or kind == "task":
+        return {"counted": None, "ttr_clock": None, "ttr_bh": None, "sla_met": None}
+    clock = (resolved.timestamp() - opened.timestamp() - held_seconds) / 3600.0
     return {"counted": int(code not in EXCLUDED_CODES), "ttr_clock": clock, "ttr_bh": None,
             "sla_met": None if met is None else int(met)}
 
@@ -794,22 +802,24 @@ def read_file(root: str, rel: str, now_ns: int, known_sha: str = "") -> FileRead
     if known_sha == sha:
         return FileRead(rel, None, book)
     try:
-        ticket = parse_ticket(data.decode("utf-8"), rel)
+        doc = parse_document(data.decode("utf-8"), rel)
     except SdeskError as exc:
         return FileRead(rel, book=book, problem=exc.message)
     except UnicodeDecodeError as exc:
         return FileRead(rel, book=book, problem=f"{rel}: not UTF-8 text ({exc.reason})")
+    tid = doc["id"]
     stem = rel.rsplit("/", 1)[-1].removesuffix(".toml")
-    if stem != ticket.id:
+    if stem != tid:
         return FileRead(rel, book=book,
-                        problem=f"{rel}: id: file says {ticket.id!r}, its name says {stem!r}")
-    expected = ids.relative_path(ticket.id, ids.levels_of(rel)) if ids.is_valid(ticket.id) \
-        else "a valid ID"
+                        problem=f"{rel}: id: file says {tid!r}, its name says {stem!r}")
+    expected = ids.relative_path(tid, ids.levels_of(rel)) if ids.is_valid(tid) else "a valid ID"
     if expected != rel:
         # sdesk looks a ticket up by the path its ID gives; a file elsewhere is never found.
-        return FileRead(rel, book=book, problem=f"{rel}: misplaced: {ticket.id} belongs at "
+        return FileRead(rel, book=book, problem=f"{rel}: misplaced: {tid} belongs at "
                                                 f"{expected}")
-    values = row_of(ticket)
+    from sdesk.store.filerow import row_of_checked  # the row without the ticket model
+
+    values = row_of_checked(doc)
     values.update(book)
     return FileRead(rel, values, book)
 
@@ -822,29 +832,29 @@ def read_file(root: str, rel: str, now_ns: int, known_sha: str = "") -> FileRead
 _NO_SECONDS = r":[0-9]{2}(?![:0-9])(?<=[0-9]{2}:[0-9]{2})(?<![-+:0-9][0-9]{2}:[0-9]{2})"
 
 
-def parse_ticket(text: str, rel: str) -> Ticket:
-    """The ticket of one file's text, for the index; SdeskError (one line naming `rel`) as
-    model.loads. rtoml (Rust) parses a ticket in ~25 µs where sdesk.core.fastread takes ~55 and
-    tomllib ~245 (docs/performance.md, "Cold rebuild"). It reads TOML 1.1, so a text that could
-    hold what only TOML 1.1 allows (above), or that rtoml refuses, is read as `show`
-    reads it (fastread, then tomllib): a broken file is the same problem, with the same line,
-    whichever way it went. For every other text rtoml's document equals tomllib's
-    (tests/test_index_fastread.py)."""
+def parse_document(text: str, rel: str) -> dict[str, Any]:
+    """The checked ticket (sdesk.core.ticketdoc.checked) of one file's text, for the index;
+    SdeskError (one line naming `rel`) as model.loads. rtoml (Rust) parses a ticket in ~25 µs
+    where sdesk.core.fastread takes ~55 and tomllib ~245 (docs/performance.md, "Cold
+    rebuild"). It reads TOML 1.1, so a text that could hold what only TOML 1.1 allows (above),
+    or that rtoml refuses, is read as `show` reads it (fastread, then tomllib): a broken file
+    is the same problem, with the same line, whichever way it went. For every other text
+    rtoml's document equals tomllib's (tests/test_index_fastread.py)."""
     import re  # compiled once, on the first file (re's cache), not at import
 
-    from sdesk.core.model import from_document, loads  # only when a file is read
+    from sdesk.core.ticketdoc import checked, document  # only when a file is read
 
     if not ("\\" in text or "{" in text or "\ufeff" in text
             or re.search(_NO_SECONDS, text)):
         import rtoml
 
         try:
-            document = rtoml.loads(text)
+            parsed = rtoml.loads(text)
         except rtoml.TomlParsingError:
             pass
         else:
-            return from_document(document, rel)
-    return loads(text, rel)
+            return checked(parsed, rel)
+    return checked(document(text, rel), rel)
 
 
 def _book(rel: str, st: os.stat_result, sha: str, now_ns: int) -> dict[str, Any]:
