@@ -11,7 +11,9 @@ for every file: tests/test_index_rows.py compares the two on every field kind.
 
 from __future__ import annotations
 
-from sdesk.core.ticketdoc import DONE_STATUSES
+from sdesk.core import sla
+from sdesk.core.ticketdoc import DONE_STATUSES, TicketView
+from sdesk.store.index import kpi_of
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -31,9 +33,6 @@ def held_seconds(doc: dict[str, Any]) -> float:
     is read through the model's view, so the spans come from sla.py's one definition."""
     if not doc["holds"] and not any(e["kind"] == "reopen" for e in doc["journal"]):
         return 0.0
-    from sdesk.core import sla
-    from sdesk.core.ticketdoc import TicketView
-
     view = TicketView(doc)
     return 60.0 * sum(sla.elapsed_minutes(a, b) for a, b in sla.paused_spans(view)
                       if b is not None)
@@ -43,15 +42,12 @@ def row_of_checked(doc: dict[str, Any]) -> dict[str, Any]:
     """sdesk.store.index.row_of(model.from_checked(doc)) for a checked ticket file
     (ticketdoc.checked): the index fields (without the file bookkeeping columns), times as
     epoch seconds, lists joined by spaces."""
-    from sdesk.core import sla
-    from sdesk.store.index import kpi_of
-
     held = held_seconds(doc)
     journal, holds = doc["journal"], doc["holds"]
-    public = [e["at"] for e in journal if e["visibility"] == "public"]
+    public = [e["at"].timestamp() for e in journal if e["visibility"] == "public"]
     req = doc["requester"] or _NOBODY
     res, csat, imported = doc["resolution"], doc["csat"], doc["imported"]
-    resolved = doc["resolved_at"]
+    resolved, opened = _ts(doc["resolved_at"]), doc["opened_at"].timestamp()
     tid = doc["id"]
     return {
         "id": tid, "body": tid.split("-", 1)[-1], "type": doc["type"],
@@ -67,18 +63,18 @@ def row_of_checked(doc: dict[str, Any]) -> dict[str, Any]:
         "external_ref": doc["external_ref"].upper(), "reopens": doc["reopens"],
         "reassignments": doc["reassignments"], "requester_name": req["name"],
         "requester_email": req["email"].lower(), "agency": req["agency"],
-        "title": doc["title"], "opened_at": doc["opened_at"].timestamp(),
+        "title": doc["title"], "opened_at": opened,
         "updated_at": _ts(doc["updated_at"]), "respond_by": _ts(doc["respond_by"]),
         "resolve_by": _ts(doc["resolve_by"]), "first_response_at": _ts(doc["first_response_at"]),
-        "assigned_at": _ts(doc["assigned_at"]), "resolved_at": _ts(resolved),
+        "assigned_at": _ts(doc["assigned_at"]), "resolved_at": resolved,
         "closed_at": _ts(doc["closed_at"]), "resolution_code": res["code"] if res else "",
         "first_contact": int(res["first_contact"]) if res else None,
         "csat_score": csat["score"] if csat else None,
         "csat_at": csat["at"].timestamp() if csat else None,
         "on_hold": int(bool(holds) and holds[-1]["end"] is None), "held_seconds": held,
-        "last_public_at": max(public).timestamp() if public else None,
+        "last_public_at": max(public) if public else None,
         "journal_count": len(journal), "import_keys": " ".join(sorted(imported)),
         "message_ids": " ".join(doc["message_ids"]),
-        **kpi_of(doc["type"], doc["opened_at"], resolved, res["code"] if res else "", held,
-                 sla.resolved_in_time(resolved, doc["resolve_by"], imported)),
+        **kpi_of(doc["type"], opened, resolved, res["code"] if res else "", held,
+                 sla.resolved_in_time(doc["resolved_at"], doc["resolve_by"], imported)),
     }

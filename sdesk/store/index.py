@@ -31,7 +31,6 @@ from sdesk.core.untrusted import MAX_FILE_BYTES, link_in
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (~15 M instructions of `show`)
 if TYPE_CHECKING:
-    import datetime as dt
     from typing import Any
 
     from sdesk.core.model import Ticket  # imported where a file is read: a warm read needs none
@@ -82,14 +81,15 @@ def kpi_values(ticket: Ticket, held_seconds: float) -> dict[str, Any]:
     from sdesk.core import sla  # at use: a read with a warm index never needs it (~3 ms)
 
     code = ticket.resolution.code if ticket.resolution else ""
-    return kpi_of(ticket.type, ticket.opened_at, ticket.resolved_at, code, held_seconds,
-                  sla.resolution_met(ticket))
+    return kpi_of(ticket.type, ticket.opened_at.timestamp(), _ts(ticket.resolved_at), code,
+                  held_seconds, sla.resolution_met(ticket))
 
 
-def kpi_of(kind: str, opened: dt.datetime, resolved: dt.datetime | None, code: str,
+def kpi_of(kind: str, opened: float, resolved: float | None, code: str,
            held_seconds: float, met: bool | None) -> dict[str, Any]:
-    """The index columns KPIs derive from a ticket's type, opened and resolved times,
-    resolution code, seconds held (real seconds) and SLA verdict (sla.resolution_met).
+    """The index columns KPIs derive from a ticket's type, opened and resolved times (epoch
+    seconds), resolution code, seconds held (real seconds) and SLA verdict
+    (sla.resolution_met).
     `counted`: 1 a resolution every resolution measure counts, 0 resolved but excluded
     (duplicate, withdrawn), NULL not resolved (a ticket closed without a resolution included)
     or a task. `sla_met`: 1/0 the resolution SLA verdict (the source's for an import), NULL
@@ -97,7 +97,7 @@ def kpi_of(kind: str, opened: dt.datetime, resolved: dt.datetime | None, code: s
     by fill_business_hours (it needs the calendar)."""
     if resolved is None or kind == "task":
         return {"counted": None, "ttr_clock": None, "ttr_bh": None, "sla_met": None}
-    clock = (resolved.timestamp() - opened.timestamp() - held_seconds) / 3600.0
+    clock = (resolved - opened - held_seconds) / 3600.0
     return {"counted": int(code not in EXCLUDED_CODES), "ttr_clock": clock, "ttr_bh": None,
             "sla_met": None if met is None else int(met)}
 
