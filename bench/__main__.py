@@ -4,6 +4,8 @@
     .venv/bin/python -m bench --sizes 1000000      # make bench-1m (3 folder levels)
     .venv/bin/python -m bench --sizes 2000 --runs 3
     .venv/bin/python -m bench --untuned            # the same without sdesk's git settings
+    .venv/bin/python -m bench --sizes 1000000 --workdir STORE --reuse --growth-store STORE100K
+                                                   # make bench-1m: new and note on both stores
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.run import OBJECT_TARGET_BYTES, Result, run_size, targets
+from bench.run import OBJECT_TARGET_BYTES, Result, run_size, targets, time_growth
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
                         "building them again")
     parser.add_argument("--sdesk", default=str(Path(sys.executable).with_name("sdesk")),
                         help="the sdesk executable to time (default: next to this python)")
+    parser.add_argument("--growth-store", type=Path,
+                        help="a smaller store built before (make bench-1m: the 100,000 one): "
+                        "`new` and `note` are timed there too, and their growth printed")
+    parser.add_argument("--growth-size", type=int, default=100_000,
+                        help="tickets in --growth-store (default: 100000)")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="sdesk-bench-"))
@@ -52,16 +59,50 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     load_before = os.getloadavg()[0]
     results: list[Result] = []
+    smaller: list[Result] = []
     try:
+        if args.growth_store and (args.growth_store / "sdesk.toml").is_file():
+            smaller.append(time_growth(args.growth_store, args.growth_size, args.runs,
+                                       args.sdesk))
         for size in sizes:
             results.append(run_size(workdir, size, args.runs, args.sdesk, args.untuned,
                                     args.folder_levels, args.reuse))
     finally:
         if not args.keep and args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
-    print(report(results, args.runs, time.perf_counter() - started, load_before,
-                 os.getloadavg()[0], args.untuned))
+    text = report(results, args.runs, time.perf_counter() - started, load_before,
+                  os.getloadavg()[0], args.untuned)
+    missing = [f"No growth store at {args.growth_store} (no sdesk.toml): growth not timed."
+               ] if args.growth_store and not smaller else []
+    print("\n".join([text, *growth(smaller + results), *missing]))
     return 0
+
+
+GROWN = ("new (with commit)", "note ID (with commit)")
+GROWTH_GOAL = 0.10  # issue 17: new and note within 10 % from 100,000 to 1,000,000
+
+
+def growth(results: list[Result]) -> list[str]:
+    """`new` and `note` from the smallest store timed to the largest (wall and CPU medians),
+    beside issue 17's goal (within 10 %); nothing when fewer than two sizes timed them."""
+    timed = sorted((r for r in results if any(t.name in GROWN for t in r.timings)),
+                   key=lambda r: r.size)
+    if len(timed) < 2:
+        return []
+    low, high = ({t.name: t for t in r.timings} for r in (timed[0], timed[-1]))
+    lines = [f"Growth from {timed[0].size:,} to {timed[-1].size:,} tickets (goal: within "
+             f"{GROWTH_GOAL:.0%}; wall median, CPU median, same run):", "",
+             "| command | wall | CPU s | wall growth | CPU growth | |", "|---|---|---|---:|---:|---|"]
+    for name in GROWN:
+        if name not in low or name not in high:
+            continue
+        a, b = low[name], high[name]
+        wall = b.median / a.median - 1 if a.median else 0.0
+        cpu = b.cpu_median / a.cpu_median - 1 if a.cpu_median else 0.0
+        lines.append(f"| `{name}` | {a.median:.3f} -> {b.median:.3f} | {a.cpu_median:.3f} -> "
+                     f"{b.cpu_median:.3f} | {wall:+.0%} | {cpu:+.0%} | "
+                     f"{'ok' if wall <= GROWTH_GOAL else 'MISSED'} |")
+    return ["", *lines]
 
 
 def report(results: list[Result], runs: int, seconds: float, load_before: float,

@@ -80,3 +80,30 @@ def test_no_generated_event_is_after_the_benchmark_now() -> None:
             assert t.opened_at < t.resolved_at <= (t.closed_at or t.resolved_at)
             squeezed += t.resolved_at > NOW - dt.timedelta(hours=200)
     assert squeezed > 0  # the case the fit is for did occur
+
+
+def test_new_and_note_growth_is_timed_on_a_second_store_left_as_it_was(
+        table: tuple[str, Path]) -> None:
+    """make bench-1m's growth rows: `new` and `note` timed on a second store (here the same
+    300-ticket one), which is reset afterwards; the growth is printed beside the goal."""
+    from bench.__main__ import growth
+    from bench.run import Result, time_growth
+    from bench.timing import Timing
+
+    _, root = table
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
+                          text=True, check=True).stdout
+    sdesk = str(Path(sys.executable).with_name("sdesk"))
+    small = time_growth(root, 300, 1, sdesk)
+    assert [t.name for t in small.timings] == ["new (with commit)", "note ID (with commit)"]
+    assert subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
+                          text=True, check=True).stdout == head
+    assert subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True,
+                          text=True, check=True).stdout == ""
+    big = Result(3000, 0.0, [Timing(t.name, [r * 1.5 for r in t.runs], t.peak_kib, "",
+                                    [c * 1.05 for c in t.cpu]) for t in small.timings])
+    lines = growth([big, small])
+    assert "Growth from 300 to 3,000 tickets (goal: within 10%; wall median, CPU median, same run):" in lines
+    row = next(x for x in lines if x.startswith("| `note ID (with commit)` |"))
+    assert row.endswith("| +50% | +5% | MISSED |"), row
+    assert growth([small]) == []
