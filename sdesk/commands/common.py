@@ -241,6 +241,45 @@ def show_or_apply(
     return applied
 
 
+def apply_each(app: App, plans: Iterator[Plan], *, action: str, subject: Callable[[int], str],
+               dry_run: bool, as_json: bool, no_commit: bool, nothing: str
+               ) -> tuple[Applied | None, int]:
+    """`show_or_apply` of the plan the per-ticket `plans` make together (the caller holds the
+    lock), and the number of tickets it changes; `subject(n)` is the commit's subject for n.
+    A batch over batchwrite.STREAM_ABOVE tickets, applied with a commit and printed as text,
+    goes ticket by ticket through temporary files (sdesk/store/batchwrite.py: the same files,
+    commit message and output, memory flat: issue 17); the rest is planned whole."""
+    import itertools
+
+    from sdesk.procedures.plan import Plan
+    from sdesk.store import batchwrite
+
+    head = list(itertools.islice(plans, batchwrite.STREAM_ABOVE + 1))
+    if dry_run or as_json or no_commit or len(head) <= batchwrite.STREAM_ABOVE:
+        plan = Plan()
+        for one in itertools.chain(head, plans):
+            plan.extend(one.actions)
+        touched = len(plan.ticket_ids())
+        return show_or_apply(app, plan, action=action, subject=subject(touched),
+                             dry_run=dry_run, as_json=as_json, no_commit=no_commit,
+                             nothing=nothing), touched
+    from sdesk.core.errors import NothingToDo
+    from sdesk.store.executor import Applied
+
+    done = batchwrite.apply_each(app.store, itertools.chain(head, plans), actor=app.actor,
+                                 now=app.now, action=action, subject=subject)
+    shown = False
+    for text in done.text():  # the whole plan's lines, as show_or_apply prints them
+        if text:
+            click.echo(text, nl=False)
+            shown = True
+    if shown or done.changed:
+        click.echo("" if shown else "nothing to do")
+    if not done.changed:
+        raise NothingToDo(nothing)
+    return Applied(done.commit, [], []), done.changed
+
+
 def mention_kb(app: App, ticket: Any) -> None:
     """Name the knowledge-base articles that best match a ticket (on stderr, so scripts that
     read the ID or the plan from stdout are not disturbed). A broken article never stops the

@@ -38,9 +38,8 @@ def sweep(app: App, dry_run: bool, as_json: bool, no_commit: bool) -> None:
       sdesk sweep --dry-run
       sdesk sweep
     """
-    from sdesk.commands.common import show_or_apply
-    from sdesk.procedures.sweep import SweepContext, SweepSettings, business_days_before
-    from sdesk.procedures.sweep import sweep as plan_sweep
+    from sdesk.commands.common import apply_each
+    from sdesk.procedures.sweep import SweepContext, SweepSettings, business_days_before, sweep_each
 
     store = app.store
     ref = store.reference
@@ -52,11 +51,10 @@ def sweep(app: App, dry_run: bool, as_json: bool, no_commit: bool) -> None:
         if dry_run:
             _show_streamed(watched, ctx, app if as_json else None)
             return
-        plan = plan_sweep(watched, ctx)
-        show_or_apply(app, plan, action="sweep", subject=f"sweep: {len(plan.ticket_ids())} "
-                      "tickets (SLA warnings, reminders, closing, unowned)", dry_run=dry_run,
-                      as_json=as_json, no_commit=no_commit,
-                      nothing=NOTHING)
+        # ticket by ticket: a sweep at a million tickets plans ~80,000 (issue 17, memory)
+        apply_each(app, sweep_each(watched, ctx), action="sweep", subject=lambda n: (
+                   f"sweep: {n} tickets (SLA warnings, reminders, closing, unowned)"),
+                   dry_run=dry_run, as_json=as_json, no_commit=no_commit, nothing=NOTHING)
 
 
 def _show_streamed(watched: Iterator[Watched], ctx: SweepContext, json_for: App | None) -> None:

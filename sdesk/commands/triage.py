@@ -10,6 +10,7 @@ import click
 
 from sdesk.commands.common import (
     App,
+    apply_each,
     echo_dry_run_json,
     mention_kb,
     pass_app,
@@ -19,7 +20,7 @@ from sdesk.commands.common import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from sdesk.core.model import Ticket
     from sdesk.procedures.plan import Plan
@@ -104,26 +105,25 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
         elif dry_run and not create_parents:
             _show_streamed(triage_each(tickets, ctx), len(ids))
         else:
-            _plan_and_apply(app, triage_each(tickets, ctx), ids, dry_run, as_json, no_commit)
+            _plan_and_apply(app, triage_each(tickets, ctx), ids, dry_run, as_json, no_commit,
+                            whole=create_parents)
     if len(ids) == 1 and not as_json:  # a known fix, before the dispatcher assigns
         mention_kb(app, store.load(ids[0]))
 
 
 def _plan_and_apply(app: App, plans: Iterator[Plan], ids: list[str], dry_run: bool,
-                    as_json: bool, no_commit: bool) -> None:
-    """The whole plan, shown or applied as one commit, then the batch's tally."""
-    from sdesk.procedures.plan import Plan
+                    as_json: bool, no_commit: bool, whole: bool) -> None:
+    """The plan shown or applied as one commit, then the batch's tally. A big batch is
+    applied ticket by ticket (commands.common.apply_each: memory flat, issue 17) unless
+    `whole` (--create-parents: a parent case's plan touches other tickets)."""
+    def subject(touched: int) -> str:
+        text = f"triage {ids[0]}" if len(ids) == 1 else f"triage {len(ids)} tickets"
+        return text + (f": {touched} changed" if touched else "")
 
-    plan = Plan()
-    for one in plans:
-        plan.extend(one.actions)
-    subject = (f"triage {ids[0]}" if len(ids) == 1 else f"triage {len(ids)} tickets")
-    touched = plan.ticket_ids()
-    if touched:
-        subject += f": {len(touched)} changed"
-    applied = _apply_batch(app, plan, subject, len(ids), dry_run, as_json, no_commit)
+    applied, touched = _apply_batch(app, plans, subject, len(ids), dry_run, as_json,
+                                    no_commit, whole)
     if len(ids) > 1 and not as_json:
-        _tally(len(ids), len(touched), "dry run, nothing changed" if applied is None else
+        _tally(len(ids), touched, "dry run, nothing changed" if applied is None else
                f"commit {applied.commit[:10]}" if applied.commit else "not committed")
 
 
@@ -152,16 +152,27 @@ def _nothing(count: int) -> str:
     return f"nothing to triage: {count} ticket{'' if count == 1 else 's'} looked at, none changed"
 
 
-def _apply_batch(app: App, plan: Plan, subject: str, count: int, dry_run: bool,
-                 as_json: bool, no_commit: bool) -> Applied | None:
+def _apply_batch(app: App, plans: Iterator[Plan], subject: Callable[[int], str], count: int,
+                 dry_run: bool, as_json: bool, no_commit: bool, whole: bool
+                 ) -> tuple[Applied | None, int]:
     """Show or apply a triage plan; one that changes nothing is exit code 4, after the
     batch's tally. The executor reads the changed tickets again (the batch did not keep
     them: issue 17, memory)."""
     from sdesk.core.errors import NothingToDo
 
     try:
-        return show_or_apply(app, plan, action="triage", subject=subject, dry_run=dry_run,
-                             as_json=as_json, no_commit=no_commit, nothing=_nothing(count))
+        if whole:
+            from sdesk.procedures.plan import Plan
+
+            plan = Plan()
+            for one in plans:
+                plan.extend(one.actions)
+            touched = len(plan.ticket_ids())
+            return show_or_apply(app, plan, action="triage", subject=subject(touched),
+                                 dry_run=dry_run, as_json=as_json, no_commit=no_commit,
+                                 nothing=_nothing(count)), touched
+        return apply_each(app, plans, action="triage", subject=subject, dry_run=dry_run,
+                          as_json=as_json, no_commit=no_commit, nothing=_nothing(count))
     except NothingToDo:
         if count > 1 and not as_json:
             _tally(count, 0, "nothing to commit")

@@ -24,8 +24,10 @@ change it; a configuration with `include` is read again each time.
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from sdesk.core.errors import GitError
@@ -172,13 +174,24 @@ class Fast:
 
     def commit(self, tree: str, parent: str, message: str, author: tuple[str, str]) -> str:
         """Write the commit object `git commit-tree TREE -p PARENT` would write now."""
+        body = self._header(tree, parent, author) + message
+        return self.objects.write(b"commit", body.encode("utf-8"))
+
+    def commit_parts(self, tree: str, parent: str, message: Iterable[bytes], size: int,
+                     author: tuple[str, str]) -> str:
+        """As `commit`, the message (UTF-8, `size` bytes) given in parts and stored as they
+        come (a batch's message can be tens of megabytes: sdesk/git/bigcommit.py)."""
+        head = self._header(tree, parent, author).encode("utf-8")
+        return odb.write_loose_parts(self.objects.dir, b"commit", len(head) + size,
+                                     itertools.chain([head], message))
+
+    def _header(self, tree: str, parent: str, author: tuple[str, str]) -> str:
         if not plain_ident(*author):
             raise Unsupported("an author name git would rewrite")
         stamp = self.stamp = _stamp()
-        body = (f"tree {tree}\nparent {parent}\n"
+        return (f"tree {tree}\nparent {parent}\n"
                 f"author {author[0]} <{author[1]}> {stamp}\n"
-                f"committer {self.committer[0]} <{self.committer[1]}> {stamp}\n\n{message}")
-        return self.objects.write(b"commit", body.encode("utf-8"))
+                f"committer {self.committer[0]} <{self.committer[1]}> {stamp}\n\n")
 
     def update_ref(self, new: str, old: str, reason: str) -> None:
         """Move HEAD's branch from `old` to `new` as `git update-ref -m REASON HEAD NEW OLD`

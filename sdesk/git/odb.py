@@ -24,6 +24,7 @@ import hashlib
 import mmap
 import os
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
 
 KINDS = {1: b"commit", 2: b"tree", 3: b"blob", 4: b"tag"}
@@ -94,6 +95,14 @@ class ObjectStore:
             if got is None:
                 raise MissingObject(oid.hex())
             self._cache[oid] = got
+        return got
+
+    def read_once(self, oid: bytes) -> tuple[bytes, bytes]:
+        """As `read`, without keeping the object: a big commit reads thousands of trees once
+        each (sdesk/git/bigcommit.py), and keeping them would grow with the change."""
+        got = self._cache.get(oid) or self._read_loose(oid) or self._read_packed(oid)
+        if got is None:
+            raise MissingObject(oid.hex())
         return got
 
     def _read_loose(self, oid: bytes) -> tuple[bytes, bytes] | None:
@@ -195,6 +204,37 @@ def write_loose(objects_dir: Path, kind: bytes, body: bytes) -> str:
     finally:
         tmp.unlink()
     return oid
+
+
+def write_loose_parts(objects_dir: Path, kind: bytes, size: int, parts: Iterable[bytes]) -> str:
+    """As `write_loose`, the body given as `parts` of `size` bytes in all and compressed as
+    they come: a commit message of tens of megabytes is never held whole. ValueError when
+    the parts do not add up to `size` (nothing is stored then)."""
+    sha = hashlib.sha1(kind + b" %d\0" % size)
+    squeeze = zlib.compressobj()
+    tmp = objects_dir / f"tmp_obj_sdesk_{os.getpid()}"
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(squeeze.compress(kind + b" %d\0" % size))
+            written = 0
+            for part in parts:
+                sha.update(part)
+                written += len(part)
+                fh.write(squeeze.compress(part))
+            fh.write(squeeze.flush())
+        if written != size:
+            raise ValueError(f"{written} bytes written for an object of {size}")
+        oid = sha.hexdigest()
+        folder = objects_dir / oid[:2]
+        folder.mkdir(exist_ok=True)
+        os.chmod(tmp, 0o444)
+        import contextlib
+
+        with contextlib.suppress(FileExistsError):  # stored already: the same bytes
+            os.link(tmp, folder / oid[2:])
+        return oid
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 _open: dict[Path, ObjectStore] = {}

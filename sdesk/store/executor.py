@@ -10,7 +10,7 @@ tests/test_architecture.py, proves it): they return a Plan (sdesk/procedures/pla
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +50,21 @@ def apply_plan(
     lock to make the plan: they are used (and changed) instead of being read again."""
     if plan.is_empty and not extra_files:
         return Applied("", [], [])
+    tickets, messages = prepare(store, plan, now, loaded)
+    files: dict[Path, bytes | None] = {store.path_of(t.id): dump(t) for t in tickets.values()}
+    files.update({path: data for path, data in messages})
+    files.update(extra_files or {})
+    message = commit_message(subject, plan, action, list(tickets) or plan.ticket_ids())
+    commit_id = write_and_commit(store, files, list(tickets.values()), message, actor,
+                                 commit=commit)
+    return Applied(commit_id, list(tickets), [p for p, _ in messages])
+
+
+def prepare(store: Store, plan: Plan, now: dt.datetime, loaded: Mapping[str, Ticket] | None
+            ) -> tuple[dict[str, Ticket], list[tuple[Path, bytes]]]:
+    """A plan carried out in memory, nothing written: {ticket id: the changed ticket} (the
+    tickets changed, then those only notified about, each in the plan's order) and the
+    notifications rendered as (outbox path, bytes). SdeskError when a created ticket exists."""
     tickets: dict[str, Ticket] = {}
     for a in plan.changes:
         if isinstance(a, CreateTicket):
@@ -80,13 +95,7 @@ def apply_plan(
         from sdesk.mail import notify
 
         messages = [notify.render(store, a, now, tickets.get(a.ticket)) for a in notes]
-    files: dict[Path, bytes | None] = {store.path_of(t.id): _dump(t) for t in tickets.values()}
-    files.update({path: data for path, data in messages})
-    files.update(extra_files or {})
-    message = commit_message(subject, plan, action, list(tickets) or plan.ticket_ids())
-    commit_id = write_and_commit(store, files, list(tickets.values()), message, actor,
-                                 commit=commit)
-    return Applied(commit_id, list(tickets), [p for p, _ in messages])
+    return tickets, messages
 
 
 PACK_ABOVE = 100  # files; above this a batch's contents go to git as one pack
@@ -150,7 +159,8 @@ def refuse_hand_edits(store: Store, git_paths: list[str]) -> None:
                          f"them too, and makes a change with its own commit after")
 
 
-def _dump(ticket: Ticket) -> bytes:
+def dump(ticket: Ticket) -> bytes:
+    """The ticket's file, as bytes."""
     from sdesk.core.model import dumps
 
     return dumps(ticket).encode("utf-8")
@@ -167,9 +177,24 @@ def commit_message(subject: str, plan: Plan, action: str, ticket_ids: list[str])
     body = plan.describe()
     # A batch of a thousand tickets keeps a readable message: the body lists every action, the
     # trailers list every ticket so `git log --grep` and trailers parsing find them all.
-    lines = [printable(" ".join(subject.split()), keep_tabs=False), ""]
+    # (sdesk/store/batchwrite.py writes the same message in parts: `subject_line`, the body,
+    # `trailer_lines`.)
+    lines = [subject_line(subject), ""]
     if body:
         lines += [*(printable(line) for line in body), ""]
-    lines.append(git.trailers([("Sdesk-Action", action)] +
-                              [("Sdesk-Ticket", t) for t in ticket_ids]))
+    lines += trailer_lines(action, ticket_ids)
     return "\n".join(lines) + "\n"
+
+
+def subject_line(subject: str) -> str:
+    """A commit's subject: one line, stored text made printable (tabs too)."""
+    from sdesk.core.render import printable
+
+    return printable(" ".join(subject.split()), keep_tabs=False)
+
+
+def trailer_lines(action: str, ticket_ids: Iterable[str]) -> Iterator[str]:
+    """The commit's trailers, one line each: Sdesk-Action, then one Sdesk-Ticket per ticket."""
+    yield git.trailers([("Sdesk-Action", action)])
+    for t in ticket_ids:
+        yield git.trailers([("Sdesk-Ticket", t)])

@@ -1,0 +1,129 @@
+"""One commit of many files whose contents the caller already hashed (a sweep or a triage
+batch of thousands of tickets: issue 17, peak memory), held to a flat memory whatever the size.
+
+`sdesk.git.commit_paths` builds a big commit's tree with `git update-index` and `git
+write-tree`, which read and write the whole git index (~100 MB of it in a git process at a
+million tickets), and takes the message as one string (a sweep's plan is ~60 MB of text at a
+million). Here:
+
+1. the new blobs arrive as one `git fast-import` stream the caller wrote to a temporary file
+   while it rendered the files, with their ids (`blob_id`: git's SHA-1 of the bytes written;
+   the caller checked that git converts nothing, `Fast.open`);
+2. the trees are HEAD's, rebuilt folder by folder along the changed paths only, depth first:
+   one branch of the folder tree is held at a time, and each tree read is not kept;
+3. git's index is updated by the changed entries (`sdesk.git.update_index`: the small file of
+   the split index);
+4. the commit object is written with its message streamed from the caller's parts.
+
+Anything unusual (no HEAD, a repository `Fast.open` refuses, a shape gittree leaves to git)
+goes the way of `commit_paths` (git builds the tree; the message is handed to git from a
+temporary file). The objects are those `git write-tree` and `git commit-tree` make:
+tests/test_batch_apply.py compares the commits of both ways.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from sdesk.git import Identity, find_git_dir, read_head, run
+
+if TYPE_CHECKING:
+    from sdesk.git.inproc import Fast
+
+Parts = Callable[[], Iterable[bytes]]  # the message, as often as it is asked for
+TREE_MODE = b"40000"
+
+
+def blob_id(data: bytes) -> bytes:
+    """The 20-byte id git gives `data` as a blob (no filter or conversion)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).digest()
+
+
+def commit_blobs(top: Path, blobs: dict[str, bytes], pack: BinaryIO, message: Parts,
+                 size: int, author: Identity, subject: str) -> str:
+    """Commit exactly `blobs` ({path relative to `top`: 20-byte blob id}, every file already
+    in the work tree with those bytes) on top of HEAD; returns the new commit's id. `pack` is
+    the blobs' `git fast-import` stream, `message` gives the commit message's UTF-8 parts
+    (`size` bytes in all), `subject` its first line (for the reflog). Raises GitError when git fails."""
+    from sdesk.git import gittree, inproc, odb, update_index
+
+    found = find_git_dir(top)
+    assert found is not None
+    git_dir = found[1]
+    head = read_head(git_dir)
+    pack.seek(0)
+    run(["fast-import", "--quiet"], top, input=pack, keep_lock=True)
+    paths = sorted(blobs)
+    listing = "\0".join(paths) + "\0"
+    fast = inproc.Fast.open(top, git_dir) if head else None
+    reason = "sdesk: " + subject
+    if fast is not None and fast.ready(author):
+        try:
+            fast.check_paths(paths)
+            modes = {p: (gittree._file_mode(top / p), oid) for p, oid in blobs.items()}
+            tree = _rebuild(fast, head, modes)
+        except (gittree.Unsupported, inproc.Unsupported, odb.Unsupported, odb.MissingObject):
+            pass
+        else:
+            update_index(top, git_dir, paths, modes, listing)
+            commit = fast.commit_parts(tree, head, message(), size, author)
+            try:
+                fast.update_ref(commit, head, reason)
+            except inproc.Unsupported:
+                run(["update-ref", "-m", reason, "HEAD", commit, head], top, keep_lock=True)
+            return commit
+    from sdesk.git import _tree_from_index
+
+    tree = _tree_from_index(top, git_dir, head, paths, listing)
+    env = {"GIT_AUTHOR_NAME": author.name, "GIT_AUTHOR_EMAIL": author.email}
+    with tempfile.TemporaryFile() as text:
+        for part in message():
+            text.write(part)
+        text.seek(0)
+        commit = run(["commit-tree", tree, *(["-p", head] if head else []), "-F", "-"], top,
+                     input=text, env=env, keep_lock=True).stdout.strip()
+    run(["update-ref", "-m", reason, "HEAD", commit, head or ""], top, keep_lock=True)
+    return commit
+
+
+def _rebuild(fast: Fast, head: str, blobs: dict[str, tuple[bytes, bytes]]) -> str:
+    """HEAD's root tree with `blobs` ({path: (mode, id)}) set; the new tree's id."""
+    body = fast.objects.read(bytes.fromhex(head))[1]
+    root = bytes.fromhex(body[5:45].decode())
+    items = sorted((tuple(p.encode("utf-8", "surrogateescape").split(b"/")), v)
+                   for p, v in blobs.items())
+    new = _folder(fast, root, items, 0)
+    return new.hex()
+
+
+def _folder(fast: Fast, old: bytes | None,
+            items: list[tuple[tuple[bytes, ...], tuple[bytes, bytes]]], depth: int) -> bytes:
+    """The tree `old` (None: a new folder) with `items` (paths split at '/', sorted, all under
+    this folder at `depth`) set: sub-folders first rebuilt the same way, then this tree
+    written; its id. Only this tree and its parents' are held."""
+    from sdesk.git import gittree, odb
+
+    tree = gittree._parse(fast.objects.read_once(old)[1]) if old is not None else {}
+    i = 0
+    while i < len(items):
+        parts, value = items[i]
+        name = parts[depth]
+        here = tree.get(name)
+        if len(parts) == depth + 1:
+            if here is not None and here[0] == TREE_MODE:
+                raise gittree.Unsupported(f"{name!r} was a folder")
+            tree[name] = value
+            i += 1
+            continue
+        j = i + 1
+        while j < len(items) and len(items[j][0]) > depth + 1 and items[j][0][depth] == name:
+            j += 1
+        if here is not None and here[0] != TREE_MODE:
+            raise gittree.Unsupported(f"{name!r} was a file")
+        tree[name] = (TREE_MODE, _folder(fast, here[1] if here else None, items[i:j], depth + 1))
+        i = j
+    return bytes.fromhex(odb.write_loose(fast.objects.dir, b"tree", gittree._serialise(tree)))

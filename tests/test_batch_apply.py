@@ -1,0 +1,122 @@
+"""Issue 17, peak memory: a big `sweep` or `triage --all` is applied ticket by ticket through
+temporary files (sdesk/store/batchwrite.py, sdesk/git/bigcommit.py). It must write the same
+files, print the same plan and make one commit with the same message as the whole plan applied
+at once (sdesk/store/executor.py). The batches here are small; STREAM_ABOVE is lowered so they
+take the streamed way, and compared with the same batch taken the whole way on the same
+store (reset between the two)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from sdesk.store import batchwrite
+from tests.conftest import Desk
+from tests.test_triage_memory import _busy_triage_store
+
+MESSAGE_ID = re.compile(rb"\d+\.\d+\.\d+@")  # random per run (RFC 5322 Message-IDs)
+MAIL_NAME = re.compile(rb"-[0-9a-f]{6}\.eml$")  # outbox file names end in a random part
+
+
+def _applied(desk: Desk, base: str, *args: str, now: str) -> dict[str, object]:
+    """Run `args` on the store reset to `base`; what it printed, its commit and files."""
+    desk.git("reset", "-q", "--hard", base)
+    desk.git("clean", "-fdq")
+    result = desk.run(*args, now=now)
+    assert desk.git("rev-parse", "HEAD~1").strip() == base  # exactly one commit
+    assert desk.git("status", "--porcelain") == ""  # git's index holds what was committed
+    subprocess.run(["git", "fsck", "--strict", "--no-dangling"], cwd=desk.root, check=True,
+                   capture_output=True)
+    changed = desk.git("diff", "--name-only", base, "HEAD").split()
+    files = sorted((MAIL_NAME.sub(b".eml", p.encode()), MESSAGE_ID.sub(b"ID@", subprocess.run(
+        ["git", "show", f"HEAD:{p}"], cwd=desk.root, check=True, capture_output=True).stdout))
+        for p in changed)  # (name, bytes): two mails to one ticket share a name but its suffix
+    on_disk = {p: (desk.root / p).read_bytes() for p in changed}
+    assert all(on_disk[p] == subprocess.run(["git", "show", f"HEAD:{p}"], cwd=desk.root,
+               check=True, capture_output=True).stdout for p in changed)
+    return {"stdout": result.stdout, "tally": result.stderr.split("; commit")[0],
+            "message": desk.git("log", "-1", "--format=%B"), "files": files,
+            "author": desk.git("log", "-1", "--format=%an <%ae>|%cn <%ce>"),
+            "index": MESSAGE_ID.sub(b"ID@", desk.run("list", "--all", "--json").stdout.encode())}
+
+
+def _both_ways(desk: Desk, monkeypatch: pytest.MonkeyPatch, *args: str, now: str
+               ) -> tuple[dict[str, object], dict[str, object]]:
+    base = desk.git("rev-parse", "HEAD").strip()
+    whole = _applied(desk, base, *args, now=now)
+    monkeypatch.setattr(batchwrite, "STREAM_ABOVE", 0)
+    streamed = _applied(desk, base, *args, now=now)
+    return whole, streamed
+
+
+def test_triage_all_streamed_writes_and_commits_what_the_whole_plan_does(
+        desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Duplicates, a trend with the supervisor mailed, proposals, a hand-back: the same files
+    (the mail's random Message-IDs aside), output, tally and commit message."""
+    _busy_triage_store(desk)
+    whole, streamed = _both_ways(desk, monkeypatch, "triage", "--all",
+                                 now="2026-11-23T09:00:00-06:00")
+    assert streamed == whole
+    assert any(p.startswith(b"outbox/") for p, _ in whole["files"])  # type: ignore[attr-defined]
+    for words in ("Proposed (duplicate)", "Proposed (separation)", "Possible trend"):
+        assert words in str(whole["stdout"]) + str(whole["files"]), words
+    assert str(whole["stdout"]).strip() in str(whole["message"])
+
+
+def test_sweep_streamed_writes_and_commits_what_the_whole_plan_does(
+        desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SLA warnings, reminders and flags a week on: the same files, output and message."""
+    _busy_triage_store(desk)
+    desk.run("triage", "--all", now="2026-11-23T09:00:00-06:00")
+    whole, streamed = _both_ways(desk, monkeypatch, "sweep", now="2026-11-30T15:00:00-06:00")
+    assert streamed == whole
+    assert "sweep: " in str(whole["message"]).splitlines()[0]
+    assert "Sdesk-Ticket: " in str(whole["message"])
+    assert len(whole["files"]) > 10  # type: ignore[arg-type]
+
+
+def test_streamed_batch_through_git_when_the_repository_is_unusual(
+        desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hook in the repository: sdesk does not commit in-process (sdesk/git/inproc.py); the
+    streamed batch then has git build the tree and write the commit from its message file.
+    Same result."""
+    _busy_triage_store(desk)
+    hook = desk.root / ".git" / "hooks" / "post-commit"
+    hook.write_text("#!/bin/sh\nexit 0\n")
+    hook.chmod(0o755)
+    whole, streamed = _both_ways(desk, monkeypatch, "triage", "--all",
+                                 now="2026-11-23T09:00:00-06:00")
+    assert streamed == whole
+
+
+def test_streamed_batch_that_changes_nothing_writes_nothing(
+        desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Findings only: printed, exit code 4, no commit, as the whole plan does."""
+    _busy_triage_store(desk)
+    now = "2026-11-23T09:00:00-06:00"
+    desk.run("triage", "--all", now=now)
+    whole = desk.run("triage", "--all", now=now, ok=False)
+    monkeypatch.setattr(batchwrite, "STREAM_ABOVE", 0)
+    before = desk.snapshot()
+    streamed = desk.run("triage", "--all", now=now, ok=False)
+    assert desk.snapshot() == before
+    assert (streamed.exit_code, streamed.stdout, streamed.stderr) == \
+           (whole.exit_code, whole.stdout, whole.stderr)
+    assert whole.exit_code == 4
+
+
+def test_streamed_batch_refuses_a_hand_edit_and_writes_nothing(
+        desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An uncommitted change to a ticket the batch would write: one error line, the store as
+    it was (nothing is written before every ticket was decided and checked)."""
+    made = _busy_triage_store(desk)
+    path = next((desk.root / "tickets").rglob(f"{made[-2]}.toml"))
+    path.write_text(path.read_text() + "# edited by hand\n")
+    monkeypatch.setattr(batchwrite, "STREAM_ABOVE", 0)
+    before = desk.snapshot()
+    result = desk.run("triage", "--all", now="2026-11-23T09:00:00-06:00", ok=False)
+    assert result.exit_code != 0 and "has changes that are not committed" in result.stderr
+    assert desk.snapshot() == before
+    path.write_text(path.read_text().replace("# edited by hand\n", ""))
