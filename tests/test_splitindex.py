@@ -121,3 +121,28 @@ def test_an_index_left_to_git_is_updated_by_git(repo: Path, setup: list[str]) ->
         splitindex.read(repo / ".git" / "index")
     git.commit_paths(repo, ["tickets/1/1/T-001.toml"], "by git\n", ME)
     consistent(repo)
+
+
+def test_the_table_of_shared_paths_is_read_in_pieces(repo: Path) -> None:
+    """The table of the shared index's paths, now made a megabyte at a time (issue 17: ~100 MB
+    of shared index at a million tickets), holds what the whole-file reading made: the count,
+    the offsets, the names in the shared index's order; and every path is found at its place."""
+    import struct
+
+    for i in range(3000):  # past the read size: entries cut across reads
+        (repo / "tickets" / "0" / "0" / f"LONG-{i:05d}-{'x' * (i % 90)}.toml").write_text("")
+    sh(repo, "add", ".")
+    sh(repo, "update-index", "--split-index")
+    git_dir = repo / ".git"
+    base = splitindex.read(git_dir / "index").base
+    data = (git_dir / f"sharedindex.{base.hex()}").read_bytes()
+    _, version, count = struct.unpack_from(">4sII", data)
+    names = [n for n, _ in splitindex._entries(data, count, 12, version)[0]]
+    offsets = [0]
+    for name in names:
+        offsets.append(offsets[-1] + len(name))
+    whole = struct.pack(f">I{count + 1}I", count, *offsets) + b"".join(names)
+    table = splitindex._make_table(git_dir, base)
+    assert table.read_bytes() == whole and count > 3000
+    paths = sh(repo, "ls-files").encode().split()
+    assert splitindex.positions(git_dir, base, paths) == {p: names.index(p) for p in paths}

@@ -30,9 +30,10 @@ import hashlib
 import mmap
 import os
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import field
 from pathlib import Path
+from typing import BinaryIO
 
 from sdesk.core.record import record
 
@@ -221,24 +222,59 @@ def _table_path(git_dir: Path, base: bytes) -> Path:
 
 def _make_table(git_dir: Path, base: bytes) -> Path:
     """Read the shared index once and store its paths in order: a count, the offsets of the
-    names, then the names (each a position's path). Old tables are removed."""
-    data = (git_dir / f"sharedindex.{base.hex()}").read_bytes()
-    signature, version, count = _HEAD.unpack_from(data)
-    if signature != b"DIRC" or version not in (2, 3):
-        raise Unsupported(f"shared index format {version}")
-    names = [name for name, _ in _entries(data, count, _HEAD.size, version)[0]]
-    blob = b"".join(names)
-    offsets = [0]
-    for name in names:
-        offsets.append(offsets[-1] + len(name))
+    names, then the names (each a position's path). Old tables are removed. The shared index
+    (~100 MB at a million tickets) is read a megabyte at a time and the names written as they
+    come: what is held is the offsets, 4 bytes a path (issue 17, peak memory)."""
+    import sys
+    from array import array
+
     target = _table_path(git_dir, base)
     target.parent.mkdir(exist_ok=True)
-    for old in target.parent.glob("shared-*.paths"):
-        old.unlink(missing_ok=True)
     tmp = target.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(struct.pack(f">I{count + 1}I", count, *offsets) + blob)
-    os.replace(tmp, target)
+    names = target.with_suffix(f".{os.getpid()}.names")
+    offsets = array("I", [0])
+    try:
+        with open(git_dir / f"sharedindex.{base.hex()}", "rb") as fh, open(names, "wb") as out:
+            signature, version, count = _HEAD.unpack(fh.read(_HEAD.size))
+            if signature != b"DIRC" or version not in (2, 3):
+                raise Unsupported(f"shared index format {version}")
+            for name in _names(fh, count, version):
+                out.write(name)
+                offsets.append(offsets[-1] + len(name))
+        if sys.byteorder == "little":
+            offsets.byteswap()  # the table is big-endian, as struct.pack(">I...") wrote it
+        with open(tmp, "wb") as fh, open(names, "rb") as source:
+            fh.write(struct.pack(">I", count))
+            offsets.tofile(fh)
+            while chunk := source.read(1 << 20):
+                fh.write(chunk)
+        for old in target.parent.glob("shared-*.paths"):
+            old.unlink(missing_ok=True)
+        os.replace(tmp, target)
+    finally:
+        names.unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
     return target
+
+
+def _names(fh: BinaryIO, count: int, version: int) -> Iterator[bytes]:
+    """The names of `count` index entries read from `fh`, a megabyte at a time (the entry
+    format of `_entries`)."""
+    data, pos = b"", 0
+    for _ in range(count):
+        if len(data) - pos < 8192:
+            data, pos = data[pos:] + fh.read(1 << 20), 0
+        flags = struct.unpack_from(">H", data, pos + 60)[0]
+        if flags & _STAGE:
+            raise Unsupported("a conflict entry (a merge in progress)")
+        start = pos + _ENTRY_FIXED + (2 if flags & _EXTENDED else 0)
+        if flags & _EXTENDED and version < 3:
+            raise Unsupported("an extended entry in a version 2 index")
+        length = flags & _NAMEMASK
+        if length == _NAMEMASK:
+            raise Unsupported("a path over 4,094 bytes")
+        yield data[start:start + length]
+        pos += (start - pos + length + 8) & ~7
 
 
 def positions(git_dir: Path, base: bytes, paths: Sequence[bytes]) -> dict[bytes, int]:
