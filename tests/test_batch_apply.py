@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -120,3 +121,30 @@ def test_streamed_batch_refuses_a_hand_edit_and_writes_nothing(
     assert result.exit_code != 0 and "has changes that are not committed" in result.stderr
     assert desk.snapshot() == before
     path.write_text(path.read_text().replace("# edited by hand\n", ""))
+
+
+def test_head_entries_of_many_paths_are_tree_entry_of_each(tmp_path: Path) -> None:
+    """The hand-edit check reads HEAD's entry of every path a batch writes, each folder's tree
+    parsed once for the paths in a row that share it: the same answers as `Fast.tree_entry`
+    path by path (present, missing, in a missing folder, under a file, a folder itself)."""
+    from sdesk.git import inproc
+
+    root = tmp_path / "r"
+    for i in range(40):
+        f = root / "tickets" / f"{i % 3}" / f"{i % 4}" / f"T-{i:02d}.toml"
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(f"n = {i}\n")
+    (root / "top.txt").write_text("x")
+    for args in (["init", "-q"], ["add", "."],
+                 ["-c", "user.name=x", "-c", "user.email=x@y", "commit", "-qm", "start"]):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+    git_dir = root / ".git"
+    head = (git_dir / "refs" / "heads").iterdir().__next__().read_text().strip()
+    fast = inproc.Fast.open(root, git_dir)
+    assert fast is not None
+    paths = sorted({f"tickets/{a}/{b}/T-{i:02d}.toml" for a in range(4) for b in range(5)
+                    for i in range(0, 44, 3)} | {"top.txt", "top.txt/x", "tickets/1",
+                                                 "missing/a/b.toml", "tickets/9/z.toml"})
+    got = list(inproc._head_entries(fast, head, paths))
+    assert got == [(p, fast.tree_entry(head, p)) for p in paths]
+    assert sum(e is not None for _, e in got) > 10

@@ -27,7 +27,7 @@ from __future__ import annotations
 import itertools
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from sdesk.core.errors import GitError
@@ -350,8 +350,7 @@ def uncommitted(top: Path, git_dir: Path, head: str, paths: list[str]) -> list[s
     try:
         fast.check_paths(paths)
         dirty = []
-        for path in paths:
-            entry = fast.tree_entry(head, path)
+        for path, entry in _head_entries(fast, head, paths):
             target = top / path
             if not os.path.lexists(target):
                 if entry is not None:
@@ -364,3 +363,35 @@ def uncommitted(top: Path, git_dir: Path, head: str, paths: list[str]) -> list[s
         return dirty
     except (Unsupported, odb.Unsupported, odb.MissingObject, OSError):
         return None
+
+
+def _head_entries(fast: Fast, head: str, paths: list[str]
+                  ) -> Iterator[tuple[str, tuple[bytes, bytes] | None]]:
+    """(path, HEAD's (mode, id) of it or None) for each of `paths`, in their order. A folder's
+    tree is parsed once for the paths in a row that share it (a batch's paths come sorted:
+    30,000 of them parsed the top trees 30,000 times each), and only the trees along the
+    current path are kept."""
+    kind, body = fast.objects.read(bytes.fromhex(head))
+    if kind != b"commit" or not body.startswith(b"tree "):
+        raise Unsupported("HEAD is not a commit")
+    root = parse_tree(fast.objects.read(bytes.fromhex(body[5:45].decode()))[1])
+    along: dict[str, dict[bytes, tuple[bytes, bytes]] | None] = {"": root}
+
+    def tree_of(folder: str) -> dict[bytes, tuple[bytes, bytes]] | None:
+        if folder in along:
+            return along[folder]
+        parent, _, name = folder.rpartition("/")
+        above = tree_of(parent)
+        entry = above.get(name.encode("utf-8", "surrogateescape")) if above else None
+        tree = (parse_tree(fast.objects.read_once(entry[1])[1])
+                if entry is not None and entry[0] == b"40000" else None)
+        along[folder] = tree
+        return tree
+
+    for path in paths:
+        folder, _, name = path.rpartition("/")
+        if folder not in along:  # keep only the trees above this folder
+            for kept in [k for k in along if k and not folder.startswith(k + "/")]:
+                del along[kept]
+        tree = tree_of(folder)
+        yield path, (tree.get(name.encode("utf-8", "surrogateescape")) if tree else None)
