@@ -146,3 +146,26 @@ def test_the_table_of_shared_paths_is_read_in_pieces(repo: Path) -> None:
     assert table.read_bytes() == whole and count > 3000
     paths = sh(repo, "ls-files").encode().split()
     assert splitindex.positions(git_dir, base, paths) == {p: names.index(p) for p in paths}
+
+
+def test_a_big_batch_fills_the_small_file_past_the_fold(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """fold=False (a big batch, sdesk/git/bigcommit.py): the small file takes every entry
+    however many it holds, no new shared index; git reads it as HEAD (and folds it itself
+    on its own terms later)."""
+    monkeypatch.setattr(splitindex, "SPLIT_MAX", 3)
+    before = {p.name for p in (repo / ".git").glob("sharedindex.*")}
+    changed = []
+    for i in range(12):
+        path = repo / "tickets" / "1" / "1" / f"T-{i:03d}.toml"
+        path.write_text(f"batch = {i}\n")
+        changed.append(path.relative_to(repo).as_posix())
+    blobs = {p: (b"100644", bytes.fromhex(sh(repo, "hash-object", "-w", p).strip()))
+             for p in changed}
+    git.update_index(repo, repo / ".git", sorted(changed), blobs, "", fold=False)
+    assert {p.name for p in (repo / ".git").glob("sharedindex.*")} == before
+    index = splitindex.read(repo / ".git" / "index")
+    assert len(index.replaced) + len(index.added) >= 12
+    staged = sh(repo, "diff", "--cached", "--name-only").split()
+    assert sorted(staged) == sorted(changed)  # staged as the work tree has them
+    assert sh(repo, "diff", "--name-only") == ""

@@ -243,18 +243,19 @@ def _tree_by_folders(top: Path, git_dir: Path, head: str, paths: list[str], list
 
 
 def update_index(top: Path, git_dir: Path, paths: list[str],
-                 blobs: dict[str, tuple[bytes, bytes]], listing: str) -> None:
+                 blobs: dict[str, tuple[bytes, bytes]], listing: str, fold: bool = True) -> None:
     """Record `paths` (present ones with their (mode, blob id) in `blobs`, the others deleted)
     in git's index: in the small file of a split index when it can (its cost does not grow
     with the store), else by `git update-index` (which reads the whole index). Every
-    SPLIT_MAX commits git folds the small file into a new shared index."""
+    SPLIT_MAX commits git folds the small file into a new shared index (with fold=False the
+    small file takes them all: splitindex.update)."""
     from sdesk.git import splitindex
 
     changes = [splitindex.Change(p, blobs[p][1] if p in blobs else None,
                                  int(blobs[p][0], 8) if p in blobs else 0) for p in paths]
     args = ["update-index", "--add", "--remove", "-z", "--stdin"]
     try:
-        if splitindex.update(top, git_dir, changes):
+        if splitindex.update(top, git_dir, changes, fold):
             return
         args = ["-c", "splitIndex.maxPercentChange=0", *args]  # fold into a new shared index
     except (splitindex.Unsupported, OSError, ValueError, IndexError, struct.error):

@@ -69,7 +69,7 @@ def commit_blobs(top: Path, blobs: dict[str, bytes], pack: BinaryIO, message: Pa
         except (gittree.Unsupported, inproc.Unsupported, odb.Unsupported, odb.MissingObject):
             pass
         else:
-            update_index(top, git_dir, paths, modes, listing)
+            update_index(top, git_dir, paths, modes, listing, fold=False)
             commit = fast.commit_parts(tree, head, message(), size, author)
             try:
                 fast.update_ref(commit, head, reason)

@@ -307,13 +307,16 @@ def positions(git_dir: Path, base: bytes, paths: Sequence[bytes]) -> dict[bytes,
 
 # -- the update -----------------------------------------------------------------------------------
 
-def update(top: Path, git_dir: Path, changes: Sequence[Change]) -> bool:
+def update(top: Path, git_dir: Path, changes: Sequence[Change], fold: bool = True) -> bool:
     """Record `changes` in git's index by rewriting the small file of its split index only.
     False when that file already holds SPLIT_MAX entries (the caller lets git fold them into
-    a new shared index); Unsupported for an index left to git."""
+    a new shared index); Unsupported for an index left to git. With fold=False the small
+    file takes them however many it holds (a big batch: git's fold reads and writes the whole
+    index, ~100 MB in a git process at a million tickets; the housekeeping process folds it
+    after the commit, sdesk/git/housekeeping.py)."""
     index_path = git_dir / "index"
     index = read(index_path)
-    if len(index.replaced) + len(index.added) >= SPLIT_MAX:
+    if fold and len(index.replaced) + len(index.added) >= SPLIT_MAX:
         return False
     names = [c.path.encode("utf-8", "surrogateescape") for c in changes]
     where = positions(git_dir, index.base, names)
