@@ -72,7 +72,10 @@ def test_a_note_runs_no_git_and_writes_what_git_would(desk: Desk, git_log: Path)
     assert head_log.split()[1] == desk.git("rev-parse", "HEAD").strip()
 
 
-def test_packed_objects_are_read_as_git_reads_them(desk: Desk, git_log: Path) -> None:
+def test_packed_objects_are_read_as_git_reads_them(desk: Desk, git_log: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every object as git reads it, also when the mapped pack pages are let go after
+    every read (odb.RELEASE_EVERY: a big batch reads thousands of trees)."""
     tickets = [desk.new("-T", f"Printer jam {i}", "--email", "ana.ruiz@omes.ok.gov")
                for i in range(6)]
     for i, ticket in enumerate(tickets):
@@ -86,12 +89,18 @@ def test_packed_objects_are_read_as_git_reads_them(desk: Desk, git_log: Path) ->
                            input="".join(i + "\n" for i in ids).encode(),
                            capture_output=True).stdout
     pos = 0
+    wanted: dict[str, tuple[bytes, bytes]] = {}
     for oid in ids:
         end = batch.index(b"\n", pos)
         _, kind, size = batch[pos:end].split()
         body = batch[end + 1:end + 1 + int(size)]
         pos = end + 2 + int(size)
         assert store.read(bytes.fromhex(oid)) == (kind, body)
+        wanted[oid] = (kind, body)
+    monkeypatch.setattr(odb, "RELEASE_EVERY", 1)
+    again = odb.ObjectStore(desk.root / ".git" / "objects")
+    assert all(again.read_once(bytes.fromhex(oid)) == wanted[oid] for oid in ids)
+    assert again._reads >= len(ids)
     assert note(desk, tickets[0], "After the repack", git_log) == []
     plain_git_reads_it(desk)
 
