@@ -48,6 +48,7 @@ def _both_ways(desk: Desk, monkeypatch: pytest.MonkeyPatch, *args: str, now: str
     base = desk.git("rev-parse", "HEAD").strip()
     whole = _applied(desk, base, *args, now=now)
     monkeypatch.setattr(batchwrite, "STREAM_ABOVE", 0)
+    monkeypatch.setattr(batchwrite, "ROWS_AT_ONCE", 3)  # index rows and files in pages of 3
     streamed = _applied(desk, base, *args, now=now)
     return whole, streamed
 

@@ -489,11 +489,15 @@ class Index:
                 out.add(rel)
         return out
 
-    def update_tickets(self, tickets: Iterable[Ticket | tuple[Any, ...]]) -> None:
+    def update_tickets(self, tickets: Iterable[Ticket | tuple[Any, ...]],
+                       adopt: bool = True) -> None:
         """Record tickets sdesk has just written (the writer's side of freshness). The rows come
         from the tickets in hand, not from parsing the files back (that cost ~30 s for a
         25,000-ticket import); the bookkeeping columns come from the files as written. Their
-        folders are marked for a look on the next refresh, in case anything else wrote there."""
+        folders are marked for a look on the next refresh, in case anything else wrote there.
+        One transaction; a big batch records its rows in pages (sdesk/store/batchwrite.py),
+        adopting its commit as HEAD (`adopt`) with the last page only: a page left out by a
+        kill is re-read from the commit's diff."""
         import hashlib
 
         now_ns = time.time_ns()
@@ -525,7 +529,8 @@ class Index:
                 self.db.execute(insert, [values[n] for n in NAMES])
             self.db.executemany("INSERT OR REPLACE INTO dirs VALUES (?, -1)",
                                 [(f,) for f in folders])
-            self._adopt_head()
+            if adopt:
+                self._adopt_head()
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
