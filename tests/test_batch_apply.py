@@ -149,3 +149,28 @@ def test_head_entries_of_many_paths_are_tree_entry_of_each(tmp_path: Path) -> No
     got = list(inproc._head_entries(fast, head, paths))
     assert got == [(p, fast.tree_entry(head, p)) for p in paths]
     assert sum(e is not None for _, e in got) > 10
+
+
+def test_a_commit_with_a_big_message_is_read_by_its_header(desk: Desk) -> None:
+    """HEAD's tree and parents are read from a loose commit's header lines only (a batch's
+    message can be 250 MB): the same as the whole object gives, and the next `note` commits
+    on top of it in-process with the index adopting it."""
+    from sdesk.git import odb
+    from sdesk.store.index import _loose_commit_parents
+
+    made = _busy_triage_store(desk)
+    top = desk.git("rev-parse", "HEAD").strip()
+    message = "big\n\n" + "a plan line\n" * 200_000  # 2.4 MB: many zlib pieces
+    tree = desk.git("rev-parse", "HEAD^{tree}").strip()
+    big = subprocess.run(["git", "commit-tree", tree, "-p", top, "-F", "-"], cwd=desk.root,
+                         input=message, text=True, check=True, capture_output=True
+                         ).stdout.strip()
+    desk.git("update-ref", "HEAD", big)
+    store = odb.ObjectStore(desk.root / ".git" / "objects")
+    kind, head = store.commit_head(bytes.fromhex(big))
+    whole = store.read(bytes.fromhex(big))[1]
+    assert kind == b"commit" and whole.startswith(head) and len(head) < 1000
+    assert head.endswith(b"\n") and b"a plan line" not in head
+    assert _loose_commit_parents(desk.root / ".git", big) == [top]
+    desk.run("note", made[0], "Called back")
+    assert desk.git("rev-parse", "HEAD~1").strip() == big

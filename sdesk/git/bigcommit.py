@@ -92,7 +92,7 @@ def commit_blobs(top: Path, blobs: dict[str, bytes], pack: BinaryIO, message: Pa
 
 def _rebuild(fast: Fast, head: str, blobs: dict[str, tuple[bytes, bytes]]) -> str:
     """HEAD's root tree with `blobs` ({path: (mode, id)}) set; the new tree's id."""
-    body = fast.objects.read(bytes.fromhex(head))[1]
+    body = fast.objects.commit_head(bytes.fromhex(head))[1]
     root = bytes.fromhex(body[5:45].decode())
     items = sorted((tuple(p.encode("utf-8", "surrogateescape").split(b"/")), v)
                    for p, v in blobs.items())

@@ -94,7 +94,7 @@ def _trees_of(fast: Fast, head: str, folders: list[str]) -> dict[str, Tree]:
         if entry is not None and entry[0] != TREE_MODE:
             raise Unsupported(f"{folder} is not a folder in HEAD")
         if entry is None:
-            body = fast.objects.read(bytes.fromhex(head))[1]
+            body = fast.objects.commit_head(bytes.fromhex(head))[1]
             entry = (TREE_MODE, bytes.fromhex(body[5:45].decode()))
         trees[folder] = _parse(fast.objects.read(entry[1])[1])
     return trees

@@ -158,7 +158,7 @@ class Fast:
 
     def tree_entry(self, commit: str, path: str) -> tuple[bytes, bytes] | None:
         """(mode, 20-byte id) of `path` in `commit`, or None when it has none."""
-        kind, body = self.objects.read(bytes.fromhex(commit))
+        kind, body = self.objects.commit_head(bytes.fromhex(commit))
         if kind != b"commit" or not body.startswith(b"tree "):
             raise Unsupported("HEAD is not a commit")
         entry: tuple[bytes, bytes] | None = (b"40000", bytes.fromhex(body[5:45].decode()))
@@ -371,7 +371,7 @@ def _head_entries(fast: Fast, head: str, paths: list[str]
     tree is parsed once for the paths in a row that share it (a batch's paths come sorted:
     30,000 of them parsed the top trees 30,000 times each), and only the trees along the
     current path are kept."""
-    kind, body = fast.objects.read(bytes.fromhex(head))
+    kind, body = fast.objects.commit_head(bytes.fromhex(head))
     if kind != b"commit" or not body.startswith(b"tree "):
         raise Unsupported("HEAD is not a commit")
     root = parse_tree(fast.objects.read(bytes.fromhex(body[5:45].decode()))[1])

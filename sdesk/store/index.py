@@ -667,15 +667,18 @@ def _loose_commit_parents(git_dir: Path, commit: str) -> list[str] | None:
     common = git_dir
     if (git_dir / "commondir").is_file():
         common = (git_dir / (git_dir / "commondir").read_text().strip()).resolve()
-    try:
-        raw = zlib.decompress((common / "objects" / commit[:2] / commit[2:]).read_bytes())
+    try:  # the header lines only: a batch's commit message can be 250 MB (issue 17)
+        with open(common / "objects" / commit[:2] / commit[2:], "rb") as fh:
+            inflater, raw = zlib.decompressobj(), b""
+            while b"\n\n" not in raw and (chunk := fh.read(1 << 16)):
+                raw += inflater.decompress(chunk)
     except (OSError, zlib.error):
         return None
     header, _, body = raw.partition(b"\0")
     if not header.startswith(b"commit "):
         return None
     parents: list[str] = []
-    for line in body.split(b"\n"):
+    for line in body.split(b"\n\n", 1)[0].split(b"\n"):
         if not line:
             break
         if line.startswith(b"parent "):
