@@ -169,3 +169,21 @@ def test_a_big_batch_fills_the_small_file_past_the_fold(
     staged = sh(repo, "diff", "--cached", "--name-only").split()
     assert sorted(staged) == sorted(changed)  # staged as the work tree has them
     assert sh(repo, "diff", "--name-only") == ""
+
+
+def test_a_fold_not_swapped_in_leaves_the_shared_index_git_now_uses(repo: Path) -> None:
+    """housekeeping.fold gives up when the index changed meanwhile and removes the shared
+    index it made, unless .git/index names it: git, rewriting the index at that moment (a
+    `git reset` after a big batch), can have written the same one. Removing it broke every
+    git command of the store."""
+    from sdesk.git import housekeeping
+
+    git_dir = repo / ".git"
+    used = git_dir / f"sharedindex.{splitindex.read(git_dir / 'index').base.hex()}"
+    housekeeping._drop_unused(git_dir, used)
+    assert used.is_file()
+    stray = git_dir / ("sharedindex." + "0" * 40)
+    stray.write_bytes(used.read_bytes())
+    housekeeping._drop_unused(git_dir, stray)
+    assert not stray.exists()
+    consistent(repo)

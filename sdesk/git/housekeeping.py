@@ -159,13 +159,13 @@ def fold(top: Path, git_dir: Path) -> bool:
         try:
             fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
         except FileExistsError:  # a git command is at work on the index: not now
-            shared.unlink(missing_ok=True)
+            _drop_unused(git_dir, shared)
             return False
         try:
             if index.read_bytes() != before:  # changed since the copy: not this fold
                 os.close(fd)
                 lock.unlink()
-                shared.unlink(missing_ok=True)
+                _drop_unused(git_dir, shared)
                 return False
             os.write(fd, folded)
             os.close(fd)
@@ -179,6 +179,20 @@ def fold(top: Path, git_dir: Path) -> bool:
             raise
     finally:
         copy.unlink(missing_ok=True)
+
+
+def _drop_unused(git_dir: Path, shared: Path) -> None:
+    """Remove the shared index a fold made and did not swap in, unless .git/index now names
+    it: a git command that rewrote the index meanwhile (a `git reset` after a big batch) can
+    have written the same shared index, under the same name."""
+    from sdesk.git import splitindex
+
+    try:
+        if splitindex.read(git_dir / "index").base.hex() == shared.name[len("sharedindex."):]:
+            return
+    except (splitindex.Unsupported, OSError, ValueError, IndexError):
+        return  # not readable as a split index now: leave the file to git's own expiry
+    shared.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
