@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
                   os.getloadavg()[0], args.untuned)
     missing = [f"No growth store at {args.growth_store} (no sdesk.toml): growth not timed."
                ] if args.growth_store and not smaller else []
-    print("\n".join([text, *growth(smaller + results), *missing]))
+    print("\n".join([text, *growth(smaller + results), *missing,
+                     *(note for result in smaller for note in result.notes)]))
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import random
 import shutil
@@ -70,6 +71,7 @@ class Bench:
         self.env.update(GIT_ENV, SDESK_NOW=NOW)
         self.rng = random.Random(size)
         self.base = ""
+        self.failures: list[str] = []
 
     def cmd(self, *args: str) -> list[str]:
         return [self.sdesk, *args]
@@ -80,7 +82,15 @@ class Bench:
 
     def time(self, name: str, argv: Callable[[int], Sequence[str]], runs: int | None = None,
              before: Callable[[int], None] | None = None) -> Timing:
-        timing = measure(name, argv, self.root, self.env, runs or self.runs, before)
+        """One command's timing. A command that fails is a row of its own (no time, MISSED)
+        with its error among the notes, and the run goes on: at a million tickets one
+        command's failure must not lose the hour's other rows."""
+        try:
+            timing = measure(name, argv, self.root, self.env, runs or self.runs, before)
+        except (RuntimeError, subprocess.CalledProcessError) as exc:
+            self.failures.append(f"`{name}` failed at {self.size:,} tickets: {exc}")
+            print(f"  {self.size:>7,}  {name:<34} FAILED: {exc}", file=sys.stderr, flush=True)
+            return Timing(name, [math.nan], 0, str(exc))
         print(f"  {self.size:>7,}  {name:<34} median {timing.median:7.3f} s  "
               f"CPU {timing.cpu_median:7.3f} s  peak {timing.peak_mib:6.1f} MiB  "
               f"load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
@@ -222,6 +232,7 @@ def time_store(workdir: Path, root: Path, size: int, runs: int, sdesk: str,
         add(b.time("assign --team (applied)", lambda i: b.cmd("assign", "--team", DESKTOP),
                    runs=max(1, min(runs, 3)), before=b.restore))
     b.restore()
+    result.notes += b.failures
     return result
 
 
@@ -244,6 +255,7 @@ def time_growth(root: Path, size: int, runs: int, sdesk: str) -> Result:
     b.warm()
     time_writes(b, result.timings.append)
     b.restore()
+    result.notes += b.failures
     return result
 
 

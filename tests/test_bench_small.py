@@ -107,3 +107,16 @@ def test_new_and_note_growth_is_timed_on_a_second_store_left_as_it_was(
     row = next(x for x in lines if x.startswith("| `note ID (with commit)` |"))
     assert row.endswith("| +50% | +5% | MISSED |"), row
     assert growth([small]) == []
+
+
+def test_a_failing_command_is_a_row_and_the_run_goes_on(table: tuple[str, Path]) -> None:
+    import math
+
+    from bench.run import Bench
+
+    _, root = table
+    b = Bench(root, 300, 1, str(Path(sys.executable).with_name("sdesk")))
+    timing = b.time("show a ticket that is not there", lambda i: b.cmd("show", "INC-NOPE"))
+    assert math.isnan(timing.median) and timing.peak_mib == 0
+    assert b.failures == [f"`show a ticket that is not there` failed at 300 tickets: {timing.note}"]
+    assert "exit 1" in timing.note and "sdesk: error:" in timing.note
