@@ -61,7 +61,8 @@ bench-mail: $(STAMP)  ## mail fetch of 1,000 messages from a Maildir into a 100,
 # timed as it is and left as it was (writing commands are reset; the cold rebuild replaces its
 # index). Built when missing: ~30 min at load 15-25 (docs/performance.md). BENCH_100K: the
 # 100,000 store `new` and `note` are also timed on, for their growth (left as it was; skipped
-# when missing). BENCH_RUNS: runs per command (default 3: ~35 min on a quiet 2-core machine).
+# when missing). BENCH_RUNS: runs per command (default 3:
+# ~15-20 min on a quiet 2-core machine, docs/performance.md).
 bench-1m: $(STAMP)  ## a 1,000,000-ticket store in 3 folder levels (bench/generate.py: ~6 GB on disk), the same table, new/note growth from 100,000
 	$(BIN)/python -m bench --sizes 1000000 --runs $${BENCH_RUNS:-3} --workdir $${BENCH_DIR:-/work/bench-stores/l2-1m} --keep --reuse --growth-store $${BENCH_100K:-/work/bench-stores/bench/store-100000}
 

@@ -252,7 +252,7 @@ def time_growth(root: Path, size: int, runs: int, sdesk: str) -> Result:
     b = Bench(root, size, runs, sdesk)
     b.base = git(["rev-parse", "HEAD"], root).strip()
     result = Result(size, 0.0)
-    b.warm()
+    b.restore()  # git's housekeeping done first, as before the large store's writes
     time_writes(b, result.timings.append)
     b.restore()
     result.notes += b.failures
