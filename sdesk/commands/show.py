@@ -29,13 +29,14 @@ def show(app: App, ticket_id: str, as_json: bool) -> None:
         pager.echo(showtext.page(store, ticket_id, lambda: app.now, use_colour()), app.no_pager)
         return
     # the whole ticket, schema 2 (docs/json.md)
+    from sdesk.core.model import from_checked
     from sdesk.core.render import echo_json
     from sdesk.core.ticketjson import full
     from sdesk.store.index import row_of
 
-    ticket = store.get(ticket_id)
+    ticket = from_checked(store.checked_one(ticket_id))  # the narrow check, as the text's
     data = full(ticket, row_of(ticket), store.tz)
-    data["links"] = showtext.relations(store, ticket)
+    data["links"] = showtext.checked_relations(store, ticket)
     data["attachments"] = [{"file": name, "bytes": size}
                            for name, size in showtext.attachments(store, ticket.id)]
     echo_json(data)

@@ -30,9 +30,9 @@ def page(store: Store, typed: str, clock: Callable[[], dt.datetime], colour: boo
     from sdesk.core.render import printable_copy
     from sdesk.core.ticketdoc import TicketView
 
-    doc = store.load_checked(store.resolve_id(typed))
+    doc = store.checked_one(typed)
     ticket = TicketView(doc)
-    links = relations(store, ticket)
+    links = checked_relations(store, ticket)
     files = attachments(store, ticket.id)
     short_id = store.index.short_ids([ticket.id])[ticket.id]
     shown = TicketView(printable_copy(doc))
@@ -62,6 +62,20 @@ def relations(store: Store, ticket: Shown) -> dict[str, list[str]]:
         "duplicates": back.duplicates,
         "related": sorted(set(ticket.related) | set(back.related)),
     }
+
+
+def checked_relations(store: Store, ticket: Shown) -> dict[str, list[str]]:
+    """`relations`, with the shard folders of the tickets it names looked at first (the narrow
+    check of Store.checked_one, docs/show-freshness.md): a link removed or changed
+    by hand in one of those files is seen; a link added by hand to a ticket the index does
+    not link to this one is seen at the next full check."""
+    links = relations(store, ticket)
+    named = {tid for found in links.values() for tid in found if tid != ticket.id}
+    from sdesk.core import ids
+
+    if store.index.look_at(store.folder_of(tid) for tid in named if ids.is_valid(tid)):
+        links = relations(store, ticket)
+    return links
 
 
 def stamp(value: dt.datetime | None, tz: dt.tzinfo | None = None) -> str:

@@ -385,6 +385,42 @@ class Store:
         index.refresh()
         return self.get(typed)
 
+    def checked_one(self, typed: str) -> dict[str, Any]:
+        """`load_checked(resolve_id(typed))` for a read of one ticket (`sdesk show`), with the
+        narrow freshness check (docs/show-freshness.md) instead of a stat of every
+        shard folder: while HEAD is where the index last saw it, the typed ID is resolved in
+        the index as it stands and only the ticket's own shard folder is looked at
+        (Index.look_at); if that folder changed, the ID is resolved again (a ticket file made
+        there by hand may share the typed prefix). The file itself is always read. If that
+        finds no single ticket, or the file is gone or unreadable, the index is refreshed in
+        full and the ID resolved again, so a ticket created, removed or broken by hand gives
+        the answer it gave before. Not seen until the next full check (any command that
+        lists, counts or writes, or a commit): a ticket file made by hand in another folder
+        that the typed text also names (a prefix shorter than the folder characters, an
+        external reference): the known ticket is shown instead of "ambiguous"."""
+        if "index" in self.__dict__:
+            return self.load_checked(self.resolve_id(typed))
+        from sdesk.store.index import Index
+
+        index = Index.open(self, refresh=False)
+        self.__dict__["index"] = index
+        if index.at_head():
+            try:
+                ticket_id = self.resolve_id(typed)
+                doc = self.load_checked(ticket_id)
+                if index.look_at([self.folder_of(ticket_id)]):
+                    doc = self.load_checked(self.resolve_id(typed))
+                return doc
+            except (TicketNotFound, AmbiguousId, TicketFileError):
+                pass  # the answer may be stale: refresh and ask again
+        index.refresh()
+        return self.load_checked(self.resolve_id(typed))
+
+    def folder_of(self, ticket_id: str) -> str:
+        """The shard folder of a ticket ID relative to the store ('tickets/A/B'), as the
+        index's `dirs` table names it."""
+        return ids.relative_path(ticket_id, self.folder_levels).rsplit("/", 1)[0]
+
     def write(self, ticket: Ticket) -> Path:
         """Write the ticket file atomically; returns its path."""
         from sdesk.core.model import dumps

@@ -299,6 +299,59 @@ class Index:
             self._analyze_if_grown()
         return reread
 
+    def look_at(self, folders: Iterable[str]) -> int:
+        """The narrow check of a read of one ticket (`sdesk show`, docs/show-freshness.md):
+        rescan only these shard folders ('tickets/A/B') whose mtime moved
+        since they were recorded, instead of stat-ing every shard folder. Returns the files
+        re-read. A folder the index does not know, or one that is gone or no longer a plain
+        folder, makes it the full refresh(). The caller has checked HEAD (at_head)."""
+        wanted = sorted(set(folders))
+        if not wanted:
+            return 0
+        known: dict[str, int] = dict(self.db.execute(
+            f"SELECT path, mtime_ns FROM dirs WHERE path IN ({', '.join('?' * len(wanted))})",
+            wanted).fetchall())
+        now_ns = time.time_ns()
+        moved: dict[str, int] = {}
+        for rel in wanted:
+            try:
+                st = os.lstat(os.path.join(self.store.root, rel))
+            except OSError:
+                st = None
+            if st is None or not stat.S_ISDIR(st.st_mode) or rel not in known:
+                return self.refresh()
+            if st.st_mtime_ns != known[rel]:
+                moved[rel] = st.st_mtime_ns
+        if not moved:
+            return 0
+        try:
+            return self._rescan_dirs(moved, now_ns)
+        except (OSError, sqlite3.DatabaseError) as exc:
+            if not _cannot_write(exc):
+                raise
+        # A read-only store (or a full disk): from a copy in memory, as Index.open does.
+        memory = Index._in_memory(self.store, self.path)
+        self.db.close()
+        self.db, self.keep_totals = memory.db, False
+        return self.refresh()
+
+    def _rescan_dirs(self, moved: dict[str, int], now_ns: int) -> int:
+        """Rescan these shard folders and record their times ({rel: mtime_ns}), in one
+        transaction; returns the files re-read."""
+        reread = 0
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for rel, mtime in moved.items():
+                reread += self._rescan_dir(rel, now_ns, False)
+                self.db.execute("INSERT OR REPLACE INTO dirs VALUES (?, ?)",
+                                (rel, -1 if now_ns - mtime < RACY_NS else mtime))
+            self.db.execute("COMMIT")
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
+        return reread
+
     def _load_dirs(self, changed: list[str], now_ns: int, force: bool, cold: bool,
                    show: bool) -> tuple[int, str]:
         """Rescan the changed shard folders; a cold load of many in worker processes.
