@@ -18,18 +18,21 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
 
 from sdesk.core.model import CHANNELS, TICKET_TYPES  # the work loads the model anyway
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (~11 M instructions of `new`)
+if TYPE_CHECKING:
+    from typing import Any
+
+    # A parameter's kind: "text", "flag" (True when given), "multiple" (text, repeatable),
+    # "float", ("choice", values), ("int", low, high), ("switch", value): one of a flag pair.
+    Kind = Any
 
 # sdesk/cli.py's group: option -> (parameter name, takes a value)
 GROUP: dict[str, tuple[str, bool]] = {
     "--store": ("store_path", True), "--actor": ("actor", True), "--now": ("now_text", True),
     "--no-pager": ("no_pager", False)}
-
-# A parameter's kind: "text", "flag" (True when given), "multiple" (text, repeatable),
-# "float", ("choice", values), ("int", low, high), ("switch", value): one of a flag pair.
-Kind = Any
 
 NOTE: dict[str, tuple[str, Kind]] = {
     "--public": ("public", "flag"), "--no-commit": ("no_commit", "flag")}

@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import field
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from sdesk.core.errors import ValidationError
 from sdesk.core.record import record
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (~11 M instructions of `new`)
 if TYPE_CHECKING:
     from sdesk.core.reference import Technician
     from sdesk.git import Identity

@@ -13,10 +13,10 @@ import shlex
 import stat
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sdesk import git
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (~11 M instructions of `new`)
 if TYPE_CHECKING:
     from sdesk.store import Store
 

@@ -13,10 +13,13 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import field
-from typing import Any
 
 from sdesk.core.model import STATUSES, JournalEntry, Resolution, Ticket, change_status
 from sdesk.core.record import record
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (~11 M instructions of `new`)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def jsonable(value: Any) -> Any:

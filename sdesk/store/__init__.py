@@ -191,18 +191,20 @@ class Store:
         self._remember_basics(zone.key)
         return zone
 
-    # The store's time zone and folder layout, kept beside the index once every key of
-    # sdesk.toml checked out, for as long as sdesk.toml's stat is unchanged: a read command
-    # then needs neither tomllib nor the settings checks (~15 ms; docs/performance.md).
+    # The store's time zone, folder layout and ID prefixes, kept beside the index once every
+    # key of sdesk.toml checked out, for as long as sdesk.toml's stat is unchanged: a command
+    # then needs neither tomllib nor the settings checks (~15 ms; docs/performance.md), and
+    # `new` does not load sdesk.core.settings for its prefix (~7 M instructions).
     @cached_property
-    def _basics(self) -> tuple[int, str] | None:
-        """(folder_levels, time zone name) from the cache when it is still sdesk.toml's."""
+    def _basics(self) -> tuple[int, str, dict[str, str]] | None:
+        """(folder_levels, time zone name, {ticket type: ID prefix}) from the cache when it is
+        still sdesk.toml's."""
         try:
             with open(self._basics_path, encoding="utf-8") as handle:
-                stamp, levels, zone = handle.read().split("\t")
+                stamp, levels, zone, prefixes = handle.read().split("\t")
             if stamp == _stamp(self.root / CONFIG_NAME) and levels in ("2", "3") \
-                    and zone.endswith("\n"):
-                return int(levels), zone[:-1]
+                    and prefixes.endswith("\n"):
+                return int(levels), zone, dict(p.split("=") for p in prefixes.split())
         except (OSError, ValueError):
             pass
         return None
@@ -212,16 +214,19 @@ class Store:
         if stamp is None or self.checked_settings.get("store", "folder_levels") != \
                 self.folder_levels:
             return
+        prefixes = " ".join(f"{kind}={self.setting('ids', kind)}"
+                            for kind in ids.DEFAULT_PREFIXES)
         try:
             self.state_dir.mkdir(parents=True, exist_ok=True)
-            atomic_write(self._basics_path, f"{stamp}\t{self.folder_levels}\t{zone}\n".encode(),
+            atomic_write(self._basics_path,
+                         f"{stamp}\t{self.folder_levels}\t{zone}\t{prefixes}\n".encode(),
                          durable=False)
         except OSError:  # a read-only store: only a cache
             pass
 
     @property
     def _basics_path(self) -> Path:
-        return self._cache_path("settings")
+        return self._cache_path("basics")  # "settings" held no prefixes (sessions 22-23)
 
     def _cache_path(self, what: str) -> Path:
         rel = self.git_path(self.root)
@@ -255,6 +260,10 @@ class Store:
         return names
 
     def id_prefix(self, ticket_type: str) -> str:
+        """The ID prefix of a ticket type (`[ids]` in sdesk.toml: INC, REQ, CASE, TASK)."""
+        basics = self._basics
+        if basics is not None and ticket_type in basics[2]:
+            return basics[2][ticket_type]
         return str(self.setting("ids", ticket_type))
 
     @cached_property

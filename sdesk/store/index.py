@@ -551,7 +551,7 @@ class Index:
         One transaction; a big batch records its rows in pages (sdesk/store/batchwrite.py),
         adopting its commit as HEAD (`adopt`) with the last page only: a page left out by a
         kill is re-read from the commit's diff."""
-        import hashlib
+        from sdesk.core.sha1 import sha1
 
         now_ns = time.time_ns()
         insert = f"INSERT INTO tickets ({', '.join(NAMES)}) VALUES ({', '.join('?' * len(NAMES))})"
@@ -577,7 +577,7 @@ class Index:
                 except FileNotFoundError:
                     continue
                 values.update(path=rel, dir=folder, mtime_ns=st.st_mtime_ns, size=st.st_size,
-                              sha=hashlib.sha1(data).hexdigest(),
+                              sha=sha1(data).hexdigest(),
                               racy=int(now_ns - st.st_mtime_ns < RACY_NS))
                 self.db.execute(insert, [values[n] for n in NAMES])
             self.db.executemany("INSERT OR REPLACE INTO dirs VALUES (?, -1)",
