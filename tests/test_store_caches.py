@@ -29,7 +29,7 @@ def test_the_time_zone_follows_sdesk_toml(desk: Desk) -> None:
     tid = desk.new("-T", "Printer jams")
     _settle()
     assert "Opened:     2026-11-23 09:00 CST" in desk.run("show", tid).stdout
-    assert any(desk.root.joinpath(".git", "sdesk").glob("settings*.cache"))
+    assert any(desk.root.joinpath(".git", "sdesk").glob("basics*.cache"))  # zone, layout, ID prefixes
     loaded = _loaded_after(desk, "--now", "2026-11-23T09:00:00-06:00", "show", tid)
     assert "tomllib" not in loaded and "sdesk.core.settings" not in loaded
     config = desk.root / "sdesk.toml"
