@@ -393,5 +393,8 @@ def test_a_type_prefix_alone_is_told_it_names_a_type_not_a_ticket(desk):
         assert desk.fails("note", typed, "x").stderr == err
         process = run_sdesk("--store", str(desk.root), "show", typed)  # launch.py's fast path
         assert (process.returncode, process.stderr) == (1, err)
+    for typed in ("I", "in"):  # the start of a type: the same words, not "no ticket matches"
+        assert f"{typed!r} is the start of a ticket type (incident)" in desk.fails(
+            "show", typed).stderr
     assert tid in desk.run("show", tid[:6]).stdout
     assert "no ticket matches 'ZZZZZ'" in desk.fails("show", "ZZZZZ").stderr

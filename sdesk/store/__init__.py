@@ -348,14 +348,17 @@ class Store:
         raise AmbiguousId(f"{typed!r} matches {count} tickets: {shown}")
 
     def _type_only(self, typed: str, wanted: str) -> None:
-        """`INC` alone matches no ID body (IDs are matched with or without their type prefix):
-        say it names a ticket type, as `INC-` (every incident) is told it matches too many."""
+        """`INC` alone (or its start, `IN`) matches no ID body (IDs are matched with or without
+        their type prefix): say it names a ticket type, as `INC-` (every incident) is told it
+        matches too many."""
         from sdesk.core.ids import DEFAULT_PREFIXES
 
         for kind in DEFAULT_PREFIXES:
-            if wanted == self.id_prefix(kind).upper():
-                raise TicketNotFound(f"{typed!r} is a ticket type ({kind}), not a ticket: type "
-                                     f"more of the ID, e.g. {wanted}-7KQ2 (sdesk list --type "
+            prefix = self.id_prefix(kind).upper()
+            if prefix.startswith(wanted):  # `INC`, or its start `IN` (IDs match without it)
+                what = "a ticket type" if wanted == prefix else "the start of a ticket type"
+                raise TicketNotFound(f"{typed!r} is {what} ({kind}), not a ticket: type "
+                                     f"more of the ID, e.g. {prefix}-7KQ2 (sdesk list --type "
                                      f"{kind} lists them)")
 
     def _broken_match(self, wanted: str) -> None:

@@ -58,7 +58,9 @@ def _same(a: Any, b: Any) -> bool:
 
 def differences(store: Store) -> Iterator[Difference]:
     """Every index value that differs from the value recomputed from the files, and every
-    ticket the index lacks or holds without a file. Reads every ticket file."""
+    ticket the index lacks or holds without a file. Reads every ticket file; holds one index
+    row at a time and the set of IDs seen (the whole index as dicts took 812 MiB at 100,000
+    tickets)."""
     from sdesk.core import sla
     from sdesk.reports.kpi import fill_business_hours
     from sdesk.store import queries
@@ -67,7 +69,6 @@ def differences(store: Store) -> Iterator[Difference]:
 
     index = store.index
     fill_business_hours(store, index.db)  # what `sdesk kpi` would store: compare it too
-    rows = queries.all_rows(index)
     refused = {p.path for p in index.problems}  # files the index would not take: `check` says why
     cal = None
     seen: set[str] = set()
@@ -80,7 +81,7 @@ def differences(store: Store) -> Iterator[Difference]:
         if isinstance(ticket, Problem) or rel in refused:
             continue
         seen.add(ticket.id)
-        row = rows.get(ticket.id)
+        row = queries.whole_row(index, ticket.id)
         if row is None:
             yield Difference(ticket.id, rel, "(row)", None, "a ticket")
             continue
@@ -96,8 +97,9 @@ def differences(store: Store) -> Iterator[Difference]:
                 continue
             if not _same(row[name], want[name]):
                 yield Difference(ticket.id, rel, name, row[name], want[name])
-    for ticket_id in sorted(rows.keys() - seen):
-        yield Difference(ticket_id, str(rows[ticket_id]["path"]), "(row)", "a ticket", None)
+    for ticket_id, path_held in queries.ids_and_paths_streamed(index):
+        if ticket_id not in seen:
+            yield Difference(ticket_id, path_held, "(row)", "a ticket", None)
     yield from _totals(index.db)
 
 

@@ -157,8 +157,9 @@ def refuse_hand_edits(store: Store, git_paths: list[str]) -> None:
     if dirty:
         more = f" (and {len(dirty) - 1} more)" if len(dirty) > 1 else ""
         raise SdeskError(f"{dirty[0]}{more} has changes that are not committed; commit them "
-                         f"(git commit) or undo them (git restore) first: sdesk edit refuses "
-                         f"them too, and makes a change with its own commit after")
+                         f"(git add, git commit) or undo them (git restore; a file git does not "
+                         f"know yet: delete it) first: sdesk edit refuses them too, and makes a "
+                         f"change with its own commit after")
 
 
 def dump(ticket: Ticket) -> bytes:

@@ -497,9 +497,17 @@ def imported_refs(index: Index) -> dict[str, str]:
             for r in index.select("external_ref != ''", columns="id, external_ref")}
 
 
-def all_rows(index: Index) -> dict[str, sqlite3.Row]:
-    """Every ticket's whole index row, by ID (`check --deep` compares them with the files)."""
-    return {str(r["id"]): r for r in index.select()}
+def whole_row(index: Index, ticket_id: str) -> sqlite3.Row | None:
+    """One ticket's whole index row, or None (`check --deep` compares it with the file)."""
+    rows = index.select("id = ?", [ticket_id], limit=1)
+    return rows[0] if rows else None
+
+
+def ids_and_paths_streamed(index: Index) -> Iterator[tuple[str, str]]:
+    """Every ticket's ID and file path in the index, in ID order, a row at a time (`check
+    --deep` finds the rows whose file is gone without holding a million rows)."""
+    for ticket_id, path in index.db.execute("SELECT id, path FROM tickets ORDER BY id"):
+        yield str(ticket_id), str(path)
 
 
 def team_held(index: Index, name: str) -> str:
