@@ -109,7 +109,7 @@ def test_only_deterministic_evidence_is_a_rule(ref: Reference, title: str, servi
 
 @pytest.mark.parametrize(("title", "service", "kind", "rule"), [
     ("need excel installed", "", "software", True),  # a listed product asked for: a rule
-    ("how do i export that report to excel instead of pdf", "", "software", False),  # a how-to
+    ("how do i export that report to excel instead of pdf", "", "", False),  # a how-to: neither
     ("question - are we allowed to use zoom for interviews?", "", "software", False),
     ("and can i get zoom on my laptop", "", "software", True),  # asked for, not asked about
     ("headset for the new dispatcher", "Software Install", "software", False),  # they disagree
@@ -120,6 +120,28 @@ def test_a_rule_decides_the_kind_only_where_its_evidence_is_not_in_doubt(
         ref: Reference, title: str, service: str, kind: str, rule: bool) -> None:
     found = request_kind(title, "", "", "", service, ref)
     assert (found.kind, found.rule) == (kind, rule), found
+
+
+@pytest.mark.parametrize(("title", "kind", "source"), [
+    # a how-to question asks how, not for a thing (session 24): neither
+    ("whats the name of the tulsa 2nd floor printer so I can add it", "", "how-to question"),
+    ("also how to set up out of office in new outlook", "", "how-to question"),
+    ("can u tell me my asset tag # for the laptop audit", "", "how-to question"),
+    ("can someone tell me if TeamViewer is allowed", "software", "software list"),  # not how
+    ("is there a way to get R studio too", "", ""),  # asks for a thing: not a how-to
+    # an access service's catalogue words name an access matter: neither
+    ("got a new phone, need the authenticator moved to it", "", "access service"),
+    ("need mfa moved to my new phone number", "", "access service"),
+    ("Zoom app on my pc, the web version wont let me share", "software", "software list"),
+    # software put on or taken off a device is software, the device only says where
+    ("pls uninstall the old quickbooks from the gift shop pc", "software", "title"),
+    ("and put square pos on the new gift shop laptop pls", "software", "title"),
+    ("need a new laptop for the gift shop", "hardware", "title"),
+])
+def test_how_to_questions_and_access_words_say_neither(ref: Reference, title: str, kind: str,
+                                                       source: str) -> None:
+    found = request_kind(title, "", "", "", "", ref)
+    assert (found.kind, found.source) == (kind, source), found
 
 
 def test_request_kind_from_category_software_and_service_first(ref: Reference) -> None:

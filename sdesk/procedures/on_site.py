@@ -24,7 +24,7 @@ _ON_SITE = re.compile(
     r"(screen|monitor|display) (is )?blank|blank (screen|pages)|dial tone|display broken|"
     r"(monitor|desk phone|phone|laptop|pc|computer) (is )?(still )?(dead|broken|not working)|"
     r"mouse stopped|power (outage|blip|surge|failure)|network closet|smoke|"
-    r"burning smell|spilled|spill|surplus|pick up|paper|"
+    r"burning smell|spilled|spill|surplus|pick up|(?<!on )paper|"
     # what only hands fix: a picture gone black, bad prints, swelling, someone asked to come
     r"(goes|going|went|keeps going|gone) black|black(s|ing)? out|"
     r"prints? (streak\w*|crooked|faded|smudg\w*|lines|blotch\w*|ghost\w*)|streak\w*|smudg\w*|"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sdesk.procedures.request_kind import Kind, request_kind, software_named
+from sdesk.procedures.request_kind import Kind, kind_judged, software_named
 
 if TYPE_CHECKING:
     from sdesk.procedures.triage import _Draft
@@ -35,7 +35,7 @@ def request(d: _Draft) -> None:
     key hardware/software) and the request is routed as neither until the dispatcher accepts
     it. A software the text names is recorded."""
     t, ref = d.t, d.ref
-    k = request_kind(t.title, t.description, t.category, t.software, t.service, ref)
+    k = kind_judged(t.title, t.description, t.category, t.software, t.service, ref)
     if k.kind and not k.rule:  # read from words only: a judgement, proposed (module docstring)
         d.propose("kind", k.kind, R1, f"a {k.kind} request? the {k.source} says so "
                                       f"({k.evidence}); no rule decides it (no category, "

@@ -128,10 +128,10 @@ def lowo_rows() -> list[Lowo]:
     combines them with their rules: tests/corpus/learn.py) and any maker in LEARNED."""
     from sdesk.core.reference import load_reference
 
-    from .learn import SPECS, lowo
+    from .learn import SPECS, kind_lowo, lowo
 
     ref = load_reference(ROOT / "reference")
-    learned = [lowo(spec, spec.combine, ref) for spec in SPECS]
+    learned = [lowo(spec, spec.combine, ref) for spec in SPECS] + [kind_lowo(ref)]
     return [threshold_lowo(th) for th in _thresholds()] + [make() for make in
                                                            (*learned, *LEARNED)]
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from sdesk.core.reference import Reference, load_reference
 from sdesk.procedures.on_site import on_site, software_only
+from sdesk.procedures.request_kind import request_kind
 from sdesk.procedures.text_model import Model, features
 from sdesk.procedures.two_problems import problems
 
@@ -68,6 +69,22 @@ SPECS = (
          lambda i: i.labels.get("n") == "2",
          lambda i, ref: problems(i.title, ref).two_or_more, "rule or model"),
 )
+
+
+
+def _kind_spec(kind: str) -> Spec:
+    """request-1's learned reading of one kind: labelled k=hw / k=sw; the rule is
+    request_kind (the rules and the hand reading of the words); triage asks the models only
+    where that says neither (request_kind.kind_judged)."""
+    label = {"hardware": "hw", "software": "sw"}[kind]
+    return Spec(f"kind_{kind}", "request-1 request kind (proposed)",
+                lambda i: i.type == "request", lambda i: i.labels.get("k") == label,
+                lambda i, ref: request_kind(i.title, "", "", "", i.service, ref).kind == kind,
+                "where the rules say neither")
+
+
+KIND_SPECS = (_kind_spec("hardware"), _kind_spec("software"))
+ALL_SPECS = (*SPECS, *KIND_SPECS)  # every model `--write` ships
 
 _FEATURES: dict[str, frozenset[str]] = {}
 
@@ -195,6 +212,31 @@ def sweep(spec: Spec, ref: Reference, sets: dict[Path, list[Item]]) -> list[str]
     return lines
 
 
+def kind_lowo(ref: Reference) -> Callable[[], Lowo]:
+    """The LOWO row of request-1 (proposed) as triage shows a kind: the rules, then where they
+    say neither the two kind models, fitted and their thresholds chosen on the other six."""
+    def make() -> Lowo:
+        from .cross import Lowo
+        from .measure import _kind
+
+        def fit_on(train: Sequence[list[Item]]) -> tuple[Callable[[list[Item]], Score], str]:
+            models = {s.name.removeprefix("kind_"): trained(train, s, ref, s.combine)
+                      for s in KIND_SPECS}
+
+            def measure(items: list[Item]) -> Score:
+                auto, proposed = Score(), Score()
+                for item in items:
+                    if item.type == "request":
+                        _kind(item, ref, auto, proposed, models)
+                return proposed
+
+            return measure, ", ".join(f"{k} {m.threshold}" for k, m in models.items())
+
+        return Lowo("request-1 request kind: rules, then the kind models (proposed)", fit_on)
+
+    return make
+
+
 def corpus_hashes() -> dict[str, str]:
     """sha256 of each tuning file, as the shipped models record them."""
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in TUNING}
@@ -216,7 +258,7 @@ def write() -> list[Path]:
     ref = load_reference(ROOT / "reference")
     MODELS.mkdir(parents=True, exist_ok=True)
     out = []
-    for spec in SPECS:
+    for spec in ALL_SPECS:
         path = MODELS / f"{spec.name}.json"
         path.write_text(json.dumps(shipped_data(spec, ref), indent=0, sort_keys=True) + "\n",
                         encoding="utf-8")
@@ -252,6 +294,9 @@ def main(argv: list[str]) -> int:
                 continue
             row = lowo(spec, combine, ref)()
             print("\n".join(fold_lines(leave_one_writer_out(row, sets), "--errors" in argv)))
+    if "--only" not in argv or argv[argv.index("--only") + 1] == "kind":
+        row = kind_lowo(ref)()
+        print("\n".join(fold_lines(leave_one_writer_out(row, sets), "--errors" in argv)))
     return 0
 
 

@@ -30,7 +30,7 @@ import itertools
 import re
 import sys
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,8 +39,9 @@ from sdesk.procedures.judgements import one_person, same_outage, similarity
 from sdesk.procedures.lexicon import Words, words
 from sdesk.procedures.on_site import on_site_judged
 from sdesk.procedures.pair_model import PairModel
-from sdesk.procedures.request_kind import request_kind
+from sdesk.procedures.request_kind import kind_judged
 from sdesk.procedures.similarity import TriageSettings
+from sdesk.procedures.text_model import Model
 from sdesk.procedures.two_problems import problems_judged
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -297,14 +298,15 @@ KIND_PROPOSED = "request-1 request kind (proposed)"
 _LABEL = {"hw": "hardware", "sw": "software"}
 
 
-def _kind(item: Item, ref: Reference, auto: Score, proposed: Score) -> None:
+def _kind(item: Item, ref: Reference, auto: Score, proposed: Score,
+          models: Mapping[str, Model] | None = None) -> None:
     """request-1. (automatic): the kinds a rule decides (category, --software, the service's
     kind, a software-list product named); a prediction is right when it is the labelled kind.
     (proposed): the kind the dispatcher is shown, applied or proposed, against the label: a
     labelled kind shown wrong or not at all is a miss. Until session 21 the rows were
     "hardware (automatic)" / "software (automatic)": every kind, from any source, was applied;
     that is what the (proposed) row measures now, both kinds together."""
-    k = request_kind(item.title, "", "", "", item.service, ref)
+    k = kind_judged(item.title, "", "", "", item.service, ref, models)  # rules, then models
     truth = _LABEL.get(item.labels.get("k", ""), "")
     what = f"{item.title!r} (service {item.service!r}): {k.kind or 'neither'} from {k.source}"
     if k.rule and k.kind:

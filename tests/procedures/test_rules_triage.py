@@ -249,7 +249,8 @@ REQUESTS = [
     ("a site licence is always free",
      {"software": "Teams", "service": "Software Install"}, "triaged", DESKTOP, [], R5),
     ("neither hardware nor software: to the providing team",
-     {"service": "Email"}, "triaged", "IS-Email & Collaboration", [], R5),
+     {"service": "Email", "title": "add me to the finance distribution list"}, "triaged",
+     "IS-Email & Collaboration", [], R5),
 ]
 
 
