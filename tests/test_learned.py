@@ -160,7 +160,7 @@ def test_the_kind_models_never_override_a_rule_or_a_category(ref: Reference) -> 
     # neither for a reason (session 24): a how-to, an access service's words, the logged
     # service's kind; the models are not asked
     assert kind_judged("how do i get a teams phone number", "", "", "", "", ref).kind == ""
-    assert kind_judged("can u give Marcy send-as on the claims shared mailbox", "", "", "", "",
+    assert kind_judged("got a new phone, need the authenticator moved to it", "", "", "", "",
                        ref).source == "access service"
     assert kind_judged("need a surge protector", "", "", "", "File Share Access",
                        ref).source == "service"
