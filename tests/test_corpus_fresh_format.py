@@ -3,8 +3,9 @@
 Each was written blind (see their headers) by its own writer: fresh.txt first, fresh2.txt by
 another writer after fresh.txt's figures had been seen, fresh3.txt and fresh4.txt by two writers
 who saw neither the judgement code nor any other corpus, as did fresh5.txt/fresh6.txt (session
-22) and fresh7.txt/fresh8.txt (session 23). fresh.txt to fresh8.txt were measured once held out
-and are tuning data now (tests/test_corpus.py). The format still matters, because
+22), fresh7.txt/fresh8.txt (session 23) and fresh9.txt/fresh10.txt (session 24). fresh.txt to
+fresh8.txt were measured once held out and are tuning data now (tests/test_corpus.py);
+fresh9.txt and fresh10.txt are held out (tests/test_corpus_heldout.py). The format still matters, because
 leave-one-writer-out keeps each file a writer apart. This test only checks their shape: six
 fields a line, known labels, keys that cannot meet tickets.txt's (nor each other's), and the
 minimum number of positive examples per judgement (issue 11, point 5) so that recall can be
@@ -26,7 +27,7 @@ CORPUS = Path(__file__).parent / "corpus"
 SLA = Path(__file__).parents[1] / "sdesk" / "defaults" / "reference" / "sla.toml"
 # Each held-out file: the prefix of its set names, persons and subject keys, and the persons that
 # stand for a VIP of vip.toml without the prefix (fresh.txt: omes.director@omes.ok.gov;
-# fresh2.txt to fresh8.txt name their VIP persons with the prefix and map them in their headers).
+# fresh2.txt to fresh10.txt name their VIP persons with the prefix and map them in their headers).
 HELD_OUT = {
     "fresh.txt": ("f-", {"omes.director"}),
     "fresh2.txt": ("g-", set()),
@@ -36,6 +37,8 @@ HELD_OUT = {
     "fresh6.txt": ("q-", set()),
     "fresh7.txt": ("r-", set()),
     "fresh8.txt": ("w-", set()),
+    "fresh9.txt": ("k-", set()),
+    "fresh10.txt": ("v-", set()),
 }
 LABEL_VALUES = {
     "n": {"2"},
