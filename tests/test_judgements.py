@@ -372,3 +372,13 @@ def test_an_acronym_matches_the_words_it_stands_for(ref: Reference, a: str, b: s
     assert acronyms(wa, wb) == found
     if found:  # both fail: one outage, proposed (under auto_trend)
         assert TriageSettings().trend_similarity <= same_outage(wa, wb).score < 0.8
+
+
+@pytest.mark.parametrize(("title", "priority"), [
+    ("change my desktop wallpaper pls", 4),  # a VIP's cosmetic wish (fresh-user finding, s24)
+    ("outlook keeps crashing", 2),  # a VIP degraded: the chart's P2
+])
+def test_a_vip_is_p2_unless_the_words_say_cosmetic(ref: Reference, title: str,
+                                                   priority: int) -> None:
+    fit = priority_fit(title, "", True, ref)
+    assert fit.priority == priority, fit.evidence

@@ -178,11 +178,12 @@ def _stopped(text: str, w: Words, ref: Reference) -> Found:
 
 
 def _time_critical(text: str, vip: bool) -> Found:
-    """One user stopped on time-critical work, or a VIP: the chart's P2."""
+    """One user stopped on time-critical work, or a VIP (unless the words say cosmetic or a
+    question, P4's: a VIP's wallpaper is not "a VIP degraded"): the chart's P2."""
     deadline = _DEADLINE.search(text)
     if deadline:
         return 2, repr(deadline.group(0))
-    if vip:
+    if vip and not _LOW.search(text):  # a VIP's wallpaper is cosmetic, not "a VIP degraded"
         return 2, "VIP requester"
     named = _VIP_NAMED.search(text)
     return (2, f"{named.group(0)!r} (a VIP)") if named else None
