@@ -174,6 +174,23 @@ def test_a_follow_up_of_an_outage_is_proposed_the_outage_priority(desk: Desk) ->
     assert not any("priority" in f for f in desk.ticket(other)["flags"])
 
 
+def test_a_follow_up_reads_its_first_report_whole_description_included(desk: Desk) -> None:
+    """Fresh-user finding (session 24): the first report said its scope in the description
+    ("whole team ... is stuck") and its follow-up was not proposed the outage's priority,
+    because triage read the first report from the index, which holds titles only."""
+    first = desk.new("-T", "Can't connect to VPN", "--email", "bob.lee@omes.ok.gov", "--agency",
+                     "OMES", "--service", "VPN", "-d",
+                     "vpn wont connect, whole team working from home is stuck", now=at(0))
+    desk.run("triage", first, now=at(1))
+    again = desk.new("-T", "still down any eta??", "--email", "bob.lee@omes.ok.gov", "--agency",
+                     "OMES", "--service", "VPN", "-d", "STILL DOWN. any eta", now=at(20))
+    desk.run("triage", again, now=at(21))
+    t = desk.ticket(again)
+    assert "proposed:priority:P2" in t["flags"], t["flags"]
+    note = next(e["text"] for e in t["journal"] if "Proposed (priority)" in e["text"])
+    assert f"a follow-up of {first}, whose text says 'whole team'" in note
+
+
 def test_on_site_is_proposed_from_the_text(desk: Desk) -> None:
     tid = incident(desk, "PC has no power, wont turn on", service="Desktop Hardware")
     desk.run("triage", tid)

@@ -65,6 +65,9 @@ class TriageContext:
     recheck: bool = False  # re-run rules on tickets handed back earlier
     seats_taken: dict[str, int] = field(default_factory=dict)  # seats this batch took
     cache: dict[str, Any] = field(default_factory=dict)  # per batch: the trend groups
+    # a peer's description by ID (the index holds titles only): the priority check reads a
+    # follow-up's first report whole (sdesk/store/contexts.py reads the file)
+    description_of: Callable[[str], str] | None = None
 
 
 class _Draft:
@@ -296,8 +299,9 @@ def _priority_fit(d: _Draft) -> None:
     if fit.priority is None and reports_again(t.title):
         first = _similar_reports(d)[0]
         if first is not None:
+            said = d.ctx.description_of(first[0].id) if d.ctx.description_of else ""
             fit = follow_up_fit(fit, t.title, first[0].id,
-                                priority_fit(first[0].title, "", t.vip, d.ref))
+                                priority_fit(first[0].title, said, t.vip, d.ref))
     if fit.priority is None or fit.priority == t.priority:
         return
     name = d.ref.sla.target(fit.priority).name

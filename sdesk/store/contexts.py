@@ -45,10 +45,20 @@ def triage_context(store: Store, now: dt.datetime, actor: str, split: str = "",
         taken.add(made)
         return made
 
+    def description_of(ticket_id: str) -> str:
+        """A peer's description, read from its file (the index holds titles only); "" for a
+        file that cannot be read (`sdesk check` reports it)."""
+        from sdesk.core.errors import SdeskError
+
+        try:
+            return str(store.load_checked(ticket_id).get("description", ""))
+        except SdeskError:
+            return ""
+
     return TriageContext(reference=ref, now=now, actor=actor, view=view,
                          settings=TriageSettings.from_config(store.settings("triage")),
                          licences_in_use=seats, new_id=new_id, create_parents=create_parents,
-                         split=split, recheck=recheck)
+                         split=split, recheck=recheck, description_of=description_of)
 
 
 def _peers(rows: Iterable[tuple[Any, ...]], tz: dt.tzinfo | None) -> Iterator[Peer]:
