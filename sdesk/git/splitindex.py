@@ -125,17 +125,23 @@ def ewah_bytes(bits: Iterable[int]) -> bytes:
 
 # -- the small index file -------------------------------------------------------------------------
 
+def _name_at(data: bytes, pos: int, version: int) -> tuple[int, int]:
+    """Where the name of the index entry at data[pos:] starts, and its length from the flags
+    (_NAMEMASK: 4,095 bytes or more, the name ends at its NUL). Raises Unsupported for a
+    conflict entry or an extended entry in a version 2 index."""
+    flags = struct.unpack_from(">H", data, pos + 60)[0]
+    if flags & _STAGE:
+        raise Unsupported("a conflict entry (a merge in progress)")
+    if flags & _EXTENDED and version < 3:
+        raise Unsupported("an extended entry in a version 2 index")
+    return pos + _ENTRY_FIXED + (2 if flags & _EXTENDED else 0), flags & _NAMEMASK
+
+
 def _entries(data: bytes, count: int, pos: int, version: int) -> tuple[list[tuple[bytes, bytes]], int]:
     """(name, entry bytes) of `count` entries from data[pos:]; (entries, position after)."""
     out: list[tuple[bytes, bytes]] = []
     for _ in range(count):
-        flags = struct.unpack_from(">H", data, pos + 60)[0]
-        if flags & _STAGE:
-            raise Unsupported("a conflict entry (a merge in progress)")
-        start = pos + _ENTRY_FIXED + (2 if flags & _EXTENDED else 0)
-        if flags & _EXTENDED and version < 3:
-            raise Unsupported("an extended entry in a version 2 index")
-        length = flags & _NAMEMASK
+        start, length = _name_at(data, pos, version)
         if length == _NAMEMASK:
             length = data.index(b"\0", start) - start
         end = pos + ((start - pos + length + 8) & ~7)
@@ -267,13 +273,7 @@ def _names(fh: BinaryIO, count: int, version: int) -> Iterator[bytes]:
     for _ in range(count):
         if len(data) - pos < 8192:
             data, pos = data[pos:] + fh.read(1 << 20), 0
-        flags = struct.unpack_from(">H", data, pos + 60)[0]
-        if flags & _STAGE:
-            raise Unsupported("a conflict entry (a merge in progress)")
-        start = pos + _ENTRY_FIXED + (2 if flags & _EXTENDED else 0)
-        if flags & _EXTENDED and version < 3:
-            raise Unsupported("an extended entry in a version 2 index")
-        length = flags & _NAMEMASK
+        start, length = _name_at(data, pos, version)
         if length == _NAMEMASK:
             raise Unsupported("a path over 4,094 bytes")
         yield data[start:start + length]
