@@ -309,6 +309,32 @@ def test_priority_words_read_in_session_24(ref: Reference, title: str,
     assert fit.priority == priority, fit.evidence
 
 
+@pytest.mark.parametrize(("title", "others", "before", "priority"), [
+    ("MFA code never comes", ["INC-2", "INC-3"], 0, 2),  # the first of three people
+    ("MFA code never comes", ["INC-2", "INC-3"], 1, 2),  # the second
+    ("MFA code never comes", ["INC-2", "INC-3"], 2, None),  # the third: a trend child
+    ("MFA code never comes", ["INC-2"], 0, None),  # two people are not many
+    ("how do i set my signature", ["INC-2", "INC-3"], 0, 4),  # its own words decide
+])
+def test_the_first_reports_of_a_problem_many_people_report_are_many_users(
+        ref: Reference, title: str, others: list[str], before: int,
+        priority: int | None) -> None:
+    from sdesk.procedures.priority_fit import trend_fit
+
+    fit = trend_fit(priority_fit(title, "", False, ref), others, before, 3, ref)
+    assert fit.priority == priority, fit.evidence
+    if priority == 2:
+        assert fit.evidence.startswith("3 people report it (INC-2, INC-3 and this one): Many")
+
+
+def test_says_it_fails(ref: Reference) -> None:
+    from sdesk.procedures.priority_fit import says_it_fails
+
+    assert says_it_fails("teams chat wont load, just spinning circles", "", ref)
+    assert says_it_fails("outlook very slow", "", ref)
+    assert not says_it_fails("need a second monitor", "", ref)
+
+
 @pytest.mark.parametrize(("title", "first", "priority"), [
     ("STILL DOWN. any eta at all", "whole div 5 office in clinton has no network", 1),
     ("any update?? crews cant pull work orders", "entire district office is down", 1),

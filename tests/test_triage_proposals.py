@@ -191,6 +191,24 @@ def test_a_follow_up_reads_its_first_report_whole_description_included(desk: Des
     assert f"a follow-up of {first}, whose text says 'whole team'" in note
 
 
+def test_the_first_reports_of_a_problem_three_people_report_are_proposed_p2(desk: Desk) -> None:
+    """incident-2: "MFA code never comes" says nothing of scope; three people reporting it
+    within the hour are the chart's "many users" (P2), proposed on the first two reports (the
+    third is the trend's, incident-6). One person's report alone is left at P3."""
+    alone = incident(desk, "VPN wont connect from home", email="al@omes.ok.gov", now=at(0))
+    ids = [incident(desk, title, email=f"u{n}@omes.ok.gov", service="Multi-Factor Authentication",
+                    now=at(10 + n))
+           for n, title in enumerate(("MFA code never comes", "mfa code never comes to my phone",
+                                      "MFA code never comes, cant log in"))]
+    desk.run("triage", "--all")
+    flags = [desk.ticket(tid)["flags"] for tid in ids]
+    assert ["proposed:priority:P2" in f for f in flags] == [True, True, False], flags
+    note = next(e["text"] for e in desk.ticket(ids[0])["journal"]
+                if "Proposed (priority)" in e["text"])
+    assert f"3 people report it ({ids[1]}, {ids[2]} and this one): Many users" in note
+    assert not any("priority" in f for f in desk.ticket(alone)["flags"])
+
+
 def test_on_site_is_proposed_from_the_text(desk: Desk) -> None:
     tid = incident(desk, "PC has no power, wont turn on", service="Desktop Hardware")
     desk.run("triage", tid)

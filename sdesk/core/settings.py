@@ -193,6 +193,7 @@ KEYS: tuple[Key, ...] = (
     Key("triage", "trend_similarity", 0.05, _number(0, 1, low_open=True)),
     Key("triage", "auto_duplicate", 1.0, _number(0, 1, low_open=True)),
     Key("triage", "auto_trend", 0.8, _number(0, 1, low_open=True)),
+    Key("triage", "priority_trend", 0.2, _number(0, 1, low_open=True)),
     Key("resolve", "first_contact_minutes", 60.0,
         _number(0, what="a number of business minutes")),
     Key("kpi", "targets", {}, _targets),

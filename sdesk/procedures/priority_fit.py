@@ -219,3 +219,25 @@ def follow_up_fit(own: PriorityFit, title: str, first_id: str, first: PriorityFi
     if not reports_again(title):
         return own
     return PriorityFit(first.priority, f"a follow-up of {first_id}, whose text says {first.evidence}")
+
+
+def says_it_fails(title: str, description: str, ref: Reference) -> bool:
+    """The text says something does not work or is degraded (what `priority_fit` reads as
+    failing)."""
+    text = f"{title}\n{description}"
+    return _fails(words(text, ref), text) or bool(_DEGRADED.search(text))
+
+
+def trend_fit(own: PriorityFit, others: list[str], before: int, need: int,
+              ref: Reference) -> PriorityFit:
+    """Many users report it: when the text alone says nothing beyond one user's problem (`own`
+    is None) and `others` (other people's open reports the trend model links to this one, one
+    ID a person) make at least `need` people with this one, the chart's P2 ("many users ...
+    degraded"). Only for the reports that show the problem first (fewer than two of those
+    people reported it before this one, `before`): the later ones are the trend's children
+    (incident-6). The caller checks that the text fails (`says_it_fails`)."""
+    if own.priority is not None or len(others) + 1 < need or before >= 2:
+        return own
+    shown = ", ".join(others[:3]) + (" ..." if len(others) > 3 else "")
+    return PriorityFit(2, f"{len(others) + 1} people report it ({shown} and this one): "
+                          f"{ref.sla.target(2).description}")

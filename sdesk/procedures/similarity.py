@@ -64,11 +64,16 @@ class TriageSettings:
     trend_similarity: float = 0.05
     auto_duplicate: float = 1.0
     auto_trend: float = 0.8
+    # priority against the work (incident-2): a failing report linked by the trend model at
+    # this probability to reports from trend_requesters people is "many users" (P2 proposed;
+    # chosen leave one writer out, docs/triage.md "Priority against the work (session 24)")
+    priority_trend: float = 0.2
 
     @classmethod
     def from_config(cls, section: dict[str, Any]) -> TriageSettings:
         values: dict[str, Any] = {}
-        for name in ("similarity", "trend_similarity", "auto_duplicate", "auto_trend"):
+        for name in ("similarity", "trend_similarity", "auto_duplicate", "auto_trend",
+                     "priority_trend"):
             value = section.get(name, getattr(cls, name))
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
                 raise SdeskError(f"sdesk.toml: triage.{name} must be a number in (0, 1]; "

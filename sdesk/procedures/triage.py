@@ -26,7 +26,13 @@ from sdesk.procedures.lexicon import Words, words
 from sdesk.procedures.on_site import on_site_judged
 from sdesk.procedures.pair_model import Text
 from sdesk.procedures.plan import AddEntry, Finding, Notify, Plan, SetField, reassignment, set_field
-from sdesk.procedures.priority_fit import follow_up_fit, priority_fit, reports_again
+from sdesk.procedures.priority_fit import (
+    follow_up_fit,
+    priority_fit,
+    reports_again,
+    says_it_fails,
+    trend_fit,
+)
 from sdesk.procedures.proposals import flag, group_key, settled
 from sdesk.procedures.relations import Peer, parent_case
 from sdesk.procedures.similarity import PeerView, TriageSettings, pair_match, trend_scores
@@ -302,12 +308,42 @@ def _priority_fit(d: _Draft) -> None:
             said = d.ctx.description_of(first[0].id) if d.ctx.description_of else ""
             fit = follow_up_fit(fit, t.title, first[0].id,
                                 priority_fit(first[0].title, said, t.vip, d.ref))
+    if fit.priority is None and t.priority != 2 and says_it_fails(t.title, t.description, d.ref):
+        others, before = _linked_reports(d)
+        fit = trend_fit(fit, others, before, d.ctx.settings.trend_requesters, d.ref)
     if fit.priority is None or fit.priority == t.priority:
         return
     name = d.ref.sla.target(fit.priority).name
     d.propose("priority", f"P{fit.priority}", I2,
               f"the text describes P{fit.priority} ({name}), the ticket is P{t.priority}: "
               f"{fit.evidence}; the supervisor decides")
+
+
+def _linked_reports(d: _Draft) -> tuple[list[str], int]:
+    """Other people's open incidents that the trend model links to this one at
+    `priority_trend` (read among its trend group, within the window, at most LINKS_READ; the
+    first report of each person), in opening order, and how many of those people reported it
+    before this one. Scores are kept per batch by title and service (ctx.cache)."""
+    t, ctx = d.t, d.ctx
+    window = dt.timedelta(hours=ctx.settings.trend_window_hours)
+    me, mine = t.requester.email.lower(), None
+    kept: dict[tuple[str, ...], float] = ctx.cache.setdefault("priority-links", {})
+    people: dict[str, tuple[dt.datetime, str]] = {}
+    for peer in _trend_group(d)[0][:LINKS_READ]:
+        if peer.requester_email in people or peer.requester_email == me or abs(
+                peer.opened_at - t.opened_at) > window:
+            continue
+        key = (t.title, t.service, peer.title, peer.service)
+        if key not in kept:
+            mine = mine or _text(d)
+            kept[key] = trend_scores(mine, ctx.view.text_of(peer.id, d.ref))[0]
+        if kept[key] >= ctx.settings.priority_trend:
+            people[peer.requester_email] = (peer.opened_at, peer.id)
+    before = sum(1 for seen in people.values() if seen < (t.opened_at, t.id))
+    return [pid for _, pid in sorted(people.values())], before
+
+
+LINKS_READ = 50  # trend-group members a priority check compares at most
 
 
 def _on_site(d: _Draft) -> None:

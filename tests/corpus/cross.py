@@ -72,6 +72,8 @@ class Lowo:
 def _thresholds() -> tuple[Threshold, ...]:
     from sdesk.core.reference import load_reference
 
+    from .priority_row import priority_score
+
     ref = load_reference(ROOT / "reference")
     return (
         Threshold("similarity", "incident-5 same person, same subject (proposed)", False,
@@ -82,6 +84,8 @@ def _thresholds() -> tuple[Threshold, ...]:
                   lambda items, t: trends(items, subject_matcher(ref, t, trend=True))),
         Threshold("auto_trend", "incident-6 many people, same problem (automatic)", True,
                   lambda items, t: trends(items, subject_matcher(ref, t, trend=True))),
+        Threshold("priority_trend", "incident-2 priority (proposed)", False,
+                  lambda items, t: priority_score(items, ref, t)),
     )
 
 

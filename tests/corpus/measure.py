@@ -277,15 +277,14 @@ def judge(items: list[Item], ref: Reference) -> dict[str, Score]:
                trends(items, subject_matcher(ref, SETTINGS.auto_trend, trend=True)),
            KIND_AUTO: Score(), KIND_PROPOSED: Score(),
            "incident-2 priority (proposed)": Score(), "on-site (proposed)": Score()}
-    from .priority_row import first_reports, priority_row
+    from .priority_row import priority_score
 
-    firsts = first_reports(items, ref)
+    out["incident-2 priority (proposed)"] = priority_score(items, ref)
     for item in items:
         if item.type == "incident":
             found, learned = problems_judged(item.title, ref)  # the clauses OR the model
             out["incident-4 two problems (proposed)"].add(
                 found.two_or_more or bool(learned), item.labels.get("n") == "2", item.title)
-            priority_row(item, ref, out["incident-2 priority (proposed)"], firsts.get(id(item)))
         else:
             _kind(item, ref, out[KIND_AUTO], out[KIND_PROPOSED])
         out["on-site (proposed)"].add(bool(on_site_judged(item.title, "", ref)),  # rule OR model

@@ -1,6 +1,7 @@
 """The priority row of the corpus measure (incident-2, priority against the work; measure.py
 `judge`): what triage proposes for each incident, its text first, else as a follow-up of the
-same person's first report on the subject, scored against the writer's p=N label.
+same person's first report on the subject, else as one of the first reports of a problem many
+people report (the trend model's links), scored against the writer's p=N label.
 
     python -m tests.corpus.measure --errors      # the row's misses with every other row's
 """
@@ -8,9 +9,15 @@ same person's first report on the subject, scored against the writer's p=N label
 from __future__ import annotations
 
 from sdesk.core.reference import Reference
-from sdesk.procedures.priority_fit import PriorityFit, follow_up_fit, priority_fit
+from sdesk.procedures.priority_fit import (
+    PriorityFit,
+    follow_up_fit,
+    priority_fit,
+    says_it_fails,
+    trend_fit,
+)
 
-from .measure import SETTINGS, THRESHOLD, Item, Score, _by_set, model_matcher
+from .measure import SETTINGS, THRESHOLD, TREND_PEOPLE, Item, Score, _by_set, model_matcher
 
 
 def first_reports(items: list[Item], ref: Reference) -> dict[int, Item]:
@@ -29,17 +36,85 @@ def first_reports(items: list[Item], ref: Reference) -> dict[int, Item]:
     return out
 
 
-def priority_judged(item: Item, ref: Reference, first: Item | None = None) -> PriorityFit:
+Linked = tuple[list[str], int]  # other people's linked reports (titles), how many people before
+
+
+def linked_reports(items: list[Item], ref: Reference, threshold: float) -> dict[int, Linked]:
+    """Each incident's links to other people's incidents of its set at trend-model probability
+    `threshold` (triage._linked_reports: the first report of each person, in opening order)
+    and how many of those people reported before it, keyed by id(item)."""
+    from sdesk.procedures.pair_model import shipped
+
+    model = shipped("trend")
+    out: dict[int, Linked] = {}
+    for group in _by_set(items).values():
+        incidents = [i for i in group if i.type == "incident"]
+        for n, item in enumerate(incidents):
+            first: dict[str, tuple[int, str]] = {}
+            for k, other in enumerate(incidents):
+                if other.person != item.person and other.person not in first and \
+                        _trend_probability(model, ref, item, other) >= threshold:
+                    first[other.person] = (k, other.title)
+            out[id(item)] = ([t for _, t in sorted(first.values())],
+                             sum(1 for k, _ in first.values() if k < n))
+    return out
+
+
+_PROBABILITY: dict[tuple[str, str, str, str], float] = {}
+
+
+def _trend_probability(model: object, ref: Reference, a: Item, b: Item) -> float:
+    """The trend model's probability for two items, computed once per pair (a grid of
+    thresholds costs one scoring)."""
+    from sdesk.procedures.lexicon import words
+    from sdesk.procedures.pair_model import PairModel
+
+    key = (a.title, a.service, b.title, b.service)
+    if key not in _PROBABILITY:
+        assert isinstance(model, PairModel)
+        ta, tb = (_READ.get((x.title, x.service)) or _READ.setdefault(
+            (x.title, x.service), model.read(x.title, words(x.title, ref), x.service))
+            for x in (a, b))
+        _PROBABILITY[key] = model.score(ta, tb).probability
+    return _PROBABILITY[key]
+
+
+_READ: dict[tuple[str, str], object] = {}  # the trend model's reading of a title and service
+
+
+def priority_judged(item: Item, ref: Reference, first: Item | None = None,
+                    linked: Linked = ([], 0)) -> PriorityFit:
     """The chart's priority triage proposes for `item` (triage._priority_fit): its text, else
-    as a follow-up of `first` (priority_fit.follow_up_fit)."""
+    as a follow-up of `first` (priority_fit.follow_up_fit), else as one of the first reports
+    of a problem many people report (`linked`, priority_fit.trend_fit)."""
     fit = priority_fit(item.title, "", item.vip, ref)
-    if first is None:
-        return fit
-    return follow_up_fit(fit, item.title, repr(first.title),
-                         priority_fit(first.title, "", first.vip, ref))
+    if first is not None:
+        fit = follow_up_fit(fit, item.title, repr(first.title),
+                            priority_fit(first.title, "", first.vip, ref))
+    if fit.priority is None and says_it_fails(item.title, "", ref):
+        fit = trend_fit(fit, [repr(t) for t in linked[0]], linked[1], TREND_PEOPLE, ref)
+    return fit
 
 
-def priority_row(item: Item, ref: Reference, score: Score, first: Item | None = None) -> None:
+_FIRSTS: dict[int, tuple[list[Item], dict[int, Item]]] = {}
+
+
+def priority_score(items: list[Item], ref: Reference,
+                   threshold: float = SETTINGS.priority_trend) -> Score:
+    """The priority row on one file's items, with the trend links at `threshold`."""
+    score = Score()
+    kept = _FIRSTS.get(id(items))
+    if kept is None or kept[0] is not items:  # a grid of thresholds reads a file's once
+        kept = _FIRSTS[id(items)] = (items, first_reports(items, ref))
+    firsts, links = kept[1], linked_reports(items, ref, threshold)
+    for item in items:
+        if item.type == "incident":
+            priority_row(item, ref, score, firsts.get(id(item)), links.get(id(item), ([], 0)))
+    return score
+
+
+def priority_row(item: Item, ref: Reference, score: Score, first: Item | None = None,
+                 linked: Linked = ([], 0)) -> None:
     """incident-2, priority against the work. A proposal is the chart's priority where it
     differs from the logged one (impact x urgency); a hit when it is the labelled p=N, a miss
     when it is not or when a labelled p=N other than the logged priority is not proposed.
@@ -49,7 +124,7 @@ def priority_row(item: Item, ref: Reference, score: Score, first: Item | None = 
     precision at 0.23-0.50 held out where the judged tickets give 0.69-1.00."""
     iu = item.labels.get("iu", "22")
     logged = ref.sla.priority_for(int(iu[0]), int(iu[1]))
-    fit = priority_judged(item, ref, first)
+    fit = priority_judged(item, ref, first, linked)
     proposed = fit.priority is not None and fit.priority != logged
     if "p" not in item.labels:
         score.unjudged += proposed
