@@ -126,6 +126,32 @@ def test_a_hand_edit_is_never_swept_into_an_sdesk_commit(desk: Desk) -> None:
     assert desk.git("log", "-1", "--format=%s").startswith("note")
 
 
+def test_a_dry_run_shows_the_plan_then_the_refusal_the_applied_run_would_give(desk: Desk) -> None:
+    # fresh-user finding (session 24): `triage --all --dry-run` exited 0 where the applied run
+    # refused the hand-edited file; a dry run now says both: the plan, then why it would stop.
+    tid = desk.new("-T", "Printer jams", "--service", "Printing")
+    path = _path(desk, tid)
+    path.write_text(path.read_text().replace("Printer jams", "Printer jams (hand edit)"))
+    before = desk.snapshot()
+    for argv in (["triage", tid, "--dry-run"], ["triage", "--all", "--dry-run"],
+                 ["triage", "--all", "--dry-run", "--json"], ["set", tid, "impact=1", "--dry-run"]):
+        result = desk.fails(*argv)
+        assert result.stdout.strip(), argv  # the plan is shown first
+        assert result.stderr.startswith("sdesk: error: the applied run would stop: "), argv
+        assert path.relative_to(desk.root).as_posix() in result.stderr
+        assert result.stderr.count("\n") == 1
+        assert desk.snapshot() == before
+    later = "2026-12-31T10:00"  # the ticket is long unowned and past its SLA: sweep plans it
+    for argv in (["sweep", "--dry-run"], ["sweep", "--dry-run", "--json"]):
+        result = desk.run(*argv, now=later, ok=False)
+        assert result.exit_code == 1 and tid in result.stdout, argv
+        assert result.stderr.startswith("sdesk: error: the applied run would stop: "), argv
+        assert desk.snapshot() == before
+    desk.git("commit", "-qam", "my own correction")
+    assert "the applied run would stop" not in desk.run("triage", "--all", "--dry-run").stderr
+    assert desk.run("sweep", "--dry-run", now=later).exit_code == 0
+
+
 def test_a_staged_hand_edit_is_not_swept_either(desk: Desk) -> None:
     tid = desk.new("-T", "Printer jams")
     path = _path(desk, tid)

@@ -177,6 +177,30 @@ def plan_json(app: App, plan: Plan) -> list[dict[str, Any]]:
     return out
 
 
+def noting_tickets(plans: Iterable[Plan], seen: dict[str, None]) -> Iterator[Plan]:
+    """The `plans` unchanged, each one's ticket IDs added to `seen` as it passes (a streamed
+    dry run's tickets, for `refuse_as_applied` once the plan is printed)."""
+    for one in plans:
+        seen.update(dict.fromkeys(one.ticket_ids()))
+        yield one
+
+
+def refuse_as_applied(store: Store, ticket_ids: Iterable[str]) -> None:
+    """A dry run shows what the applied run would do, its refusal included: SdeskError ("the
+    applied run would stop: FILE has changes that are not committed; ...") when the file of a
+    ticket the plan changes holds changes nobody committed, the one-line refusal the applied
+    run gives (store.executor.refuse_hand_edits; issue 11: hand edits are never swept into
+    sdesk's commits). Tickets the plan creates have no file yet and pass. Call it after the
+    plan is printed, so the dispatcher sees the plan and why it cannot be applied as it is."""
+    from sdesk.store.executor import refuse_hand_edits
+
+    paths = [store.path_of(i) for i in ticket_ids]
+    try:
+        refuse_hand_edits(store, [store.git_path(p) for p in paths if p.exists()])
+    except SdeskError as e:
+        raise SdeskError(f"the applied run would stop: {e}") from None
+
+
 def echo_dry_run_json(app: App, plans: Iterable[Plan]) -> int:
     """A dry run's `--json` document (what `show_or_apply` prints: {"dry_run": true,
     "actions": [...]}) written as the plans come, for a batch whose plan is too big to hold
@@ -229,6 +253,7 @@ def show_or_apply(
         else:
             # One write: a batch plan has tens of thousands of lines.
             click.echo(printable("\n".join(plan.describe() or ["nothing to do"])))
+        refuse_as_applied(app.store, plan.ticket_ids())
         return None
     applied = apply_plan(app.store, plan, actor=app.actor, now=app.now, action=action,
                          subject=subject, commit=not no_commit, loaded=loaded,

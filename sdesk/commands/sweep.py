@@ -49,7 +49,7 @@ def sweep(app: App, dry_run: bool, as_json: bool, no_commit: bool) -> None:
         closing = business_days_before(app.now, settings.close_after_days, ref)
         watched = _watched(store, closing.timestamp(), app.now.tzinfo)
         if dry_run:
-            _show_streamed(watched, ctx, app if as_json else None)
+            _show_streamed(store, watched, ctx, app if as_json else None)
             return
         # ticket by ticket: a sweep at a million tickets plans ~80,000 (issue 17, memory)
         apply_each(app, sweep_each(watched, ctx), action="sweep", subject=lambda n: (
@@ -57,26 +57,31 @@ def sweep(app: App, dry_run: bool, as_json: bool, no_commit: bool) -> None:
                    dry_run=dry_run, as_json=as_json, no_commit=no_commit, nothing=NOTHING)
 
 
-def _show_streamed(watched: Iterator[Watched], ctx: SweepContext, json_for: App | None) -> None:
+def _show_streamed(store: Store, watched: Iterator[Watched], ctx: SweepContext,
+                   json_for: App | None) -> None:
     """The dry run's plan printed ticket by ticket as the sweep decides it (the same lines as
     the whole plan's, in the same order; with `json_for`, the same `--json` document): memory
-    stays flat however many tickets are due. Nothing due is exit code 4."""
-    from sdesk.commands.common import echo_dry_run_json
+    stays flat however many tickets are due. Nothing due is exit code 4; a ticket file with
+    changes nobody committed is the applied run's refusal, after the plan."""
+    from sdesk.commands.common import echo_dry_run_json, noting_tickets, refuse_as_applied
     from sdesk.core.errors import NothingToDo
     from sdesk.core.render import printable
     from sdesk.procedures.sweep import sweep_each
 
+    seen: dict[str, None] = {}
+    plans = noting_tickets(sweep_each(watched, ctx), seen)
     if json_for is not None:
-        if not echo_dry_run_json(json_for, sweep_each(watched, ctx)):
+        if not echo_dry_run_json(json_for, plans):
             raise NothingToDo(NOTHING)
-        return
-    shown = False
-    for one in sweep_each(watched, ctx):
-        if not one.is_empty:
-            click.echo(printable("\n".join(one.describe())))
-            shown = True
-    if not shown:
-        raise NothingToDo(NOTHING)
+    else:
+        shown = False
+        for one in plans:
+            if not one.is_empty:
+                click.echo(printable("\n".join(one.describe())))
+                shown = True
+        if not shown:
+            raise NothingToDo(NOTHING)
+    refuse_as_applied(store, seen)
 
 
 def _watched(store: Store, closing: float, tz: dt.tzinfo | None) -> Iterator[Watched]:

@@ -13,8 +13,10 @@ from sdesk.commands.common import (
     apply_each,
     echo_dry_run_json,
     mention_kb,
+    noting_tickets,
     pass_app,
     plan_options,
+    refuse_as_applied,
     show_or_apply,
     team_filter,
 )
@@ -99,11 +101,15 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
         ctx = triage_context(store, app.now, app.actor.name, split=split.strip(),
                              create_parents=create_parents, recheck=recheck)
         tickets = _load(store, ids)
-        if dry_run and as_json:
-            if not echo_dry_run_json(app, triage_each(tickets, ctx)):
-                raise NothingToDo(_nothing(len(ids)))
-        elif dry_run and not create_parents:
-            _show_streamed(triage_each(tickets, ctx), len(ids))
+        if dry_run and (as_json or not create_parents):
+            seen: dict[str, None] = {}
+            plans = noting_tickets(triage_each(tickets, ctx), seen)
+            if as_json:
+                if not echo_dry_run_json(app, plans):
+                    raise NothingToDo(_nothing(len(ids)))
+            else:
+                _show_streamed(plans, len(ids))
+            refuse_as_applied(store, seen)
         else:
             _plan_and_apply(app, triage_each(tickets, ctx), ids, dry_run, as_json, no_commit,
                             whole=create_parents)
