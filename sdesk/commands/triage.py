@@ -78,7 +78,7 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
       sdesk triage INC-2Q4X --accept all --dry-run
       sdesk triage INC-2Q4X --reject separation
     """
-    from sdesk.core.errors import NothingToDo, ValidationError
+    from sdesk.core.errors import ValidationError
     from sdesk.core.model import check_text
     from sdesk.procedures.triage import triage_each
     from sdesk.store.contexts import triage_context
@@ -102,14 +102,7 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
                              create_parents=create_parents, recheck=recheck)
         tickets = _load(store, ids)
         if dry_run and (as_json or not create_parents):
-            seen: dict[str, None] = {}
-            plans = noting_tickets(triage_each(tickets, ctx), seen)
-            if as_json:
-                if not echo_dry_run_json(app, plans):
-                    raise NothingToDo(_nothing(len(ids)))
-            else:
-                _show_streamed(plans, len(ids))
-            refuse_as_applied(store, seen)
+            _dry_run(app, triage_each(tickets, ctx), len(ids), as_json)
         else:
             _plan_and_apply(app, triage_each(tickets, ctx), ids, dry_run, as_json, no_commit,
                             whole=create_parents)
@@ -131,6 +124,21 @@ def _plan_and_apply(app: App, plans: Iterator[Plan], ids: list[str], dry_run: bo
     if len(ids) > 1 and not as_json:
         _tally(len(ids), touched, "dry run, nothing changed" if applied is None else
                f"commit {applied.commit[:10]}" if applied.commit else "not committed")
+
+
+def _dry_run(app: App, plans: Iterator[Plan], count: int, as_json: bool) -> None:
+    """The dry run of `count` tickets streamed (text or the `--json` document), then the
+    refusal the applied run would give (a ticket file with changes nobody committed)."""
+    from sdesk.core.errors import NothingToDo
+
+    seen: dict[str, None] = {}
+    plans = noting_tickets(plans, seen)
+    if as_json:
+        if not echo_dry_run_json(app, plans):
+            raise NothingToDo(_nothing(count))
+    else:
+        _show_streamed(plans, count)
+    refuse_as_applied(app.store, seen)
 
 
 def _show_streamed(plans: Iterator[Plan], count: int) -> None:
