@@ -3,10 +3,10 @@
 Two things grow with every ticket commit and need tidying now and then:
 
 - **The small file of the split index** (sdesk/git/splitindex.py). Past SPLIT_MAX entries its
-  entries are folded into a new shared index (`git update-index --split-index`, which reads and
-  writes the whole index: ~0.04 s CPU at 100,000 tickets, ~0.4 s at a million) and sdesk makes
-  the new shared index's table of paths (~0.1 s and ~1 s). Before, the commit that crossed the
-  line did both: once every 1,000 commits, one command took 1-2 s longer at a million.
+  entries are folded into a new shared index, with the new shared index's table of paths
+  (sdesk/git/splitfold.py, a megabyte at a time: ~1 s CPU and ~30 MiB at a million tickets,
+  where `git update-index --split-index` held ~256 MiB). Before, the commit that crossed the
+  line did it: once every 1,000 commits, one command took 1-2 s longer at a million.
 - **Loose objects**: ~6 per ticket commit (blob, trees, commit). git's porcelain runs
   `git gc --auto` after a commit, plumbing never does, so a store never packed them: a year of
   a busy desk is over a million files under .git/objects. `git gc --auto` itself is not the
@@ -20,8 +20,8 @@ index file's header; the loose objects in one of the 256 fan-out folders, the es
 when either is due, starts this module as a detached process and returns. That process takes
 the store lock once the command that started it (and any writer queued behind it) has let go,
 giving up after LOCK_WAIT_S (the next commit starts it again); then it folds the index
-(`git update-index --split-index` on a copy, swapped in under git's index.lock: `fold`) and
-makes the new table, and packs the loose objects with
+(the new shared index written beside it, the small file swapped in under git's index.lock:
+`fold`), and packs the loose objects with
 `git repack -d -l --geometric=2` (loose objects and small packs rolled into one pack, with no
 walk of the whole history; big packs are left alone; `git fsck` clean). Only a writing command
 that arrives while it runs waits for it, as it waits for any other writer; reads never take
@@ -135,14 +135,35 @@ def _tidy(top: Path, git_dir: Path) -> str:
 
 def fold(top: Path, git_dir: Path) -> bool:
     """Fold the small file of the split index into a new shared index without holding git's
-    index.lock while git works: `git update-index --split-index` runs on a copy
-    (GIT_INDEX_FILE; the new shared index is written into .git as usual), then the folded
-    small file replaces .git/index under index.lock, taken only for that swap and only if
-    .git/index is still what was copied. So a `git add` or `git reset` the user runs at that
-    moment no longer meets "index.lock exists" for the fold's 0.04 s (100,000 tickets) to
-    ~0.4 s (a million), only for the microseconds of the rename. False (nothing changed)
-    when the index changed meanwhile or a git command holds its lock: the next commit starts
-    the housekeeping again."""
+    index.lock while the fold works: sdesk/git/splitfold.py reads `.git/index` and the shared
+    index a megabyte at a time and writes the new shared index and its table of paths (flat
+    memory: git's own fold holds the whole index, ~256 MiB at a million tickets); then a small
+    file linking to it replaces .git/index under index.lock, taken only for that swap and only
+    if .git/index is still what was read. So a `git add` or `git reset` the user runs at that
+    moment never meets "index.lock exists" for longer than the rename. False (nothing
+    changed) when the index changed meanwhile or a git command holds its lock: the next commit
+    starts the housekeeping again. An index sdesk's fold does not follow is folded by git
+    (`_fold_by_git`)."""
+    from sdesk.git import splitfold, splitindex
+
+    index = git_dir / "index"
+    seen = os.stat(index)
+    try:
+        base = splitfold.fold(git_dir, index)
+    except splitindex.Unsupported:
+        return _fold_by_git(top, git_dir)
+    try:
+        splitindex.write(git_dir, splitindex.SplitIndex(2, base), seen)
+    except (FileExistsError, splitindex.Unsupported):  # a git command is at work: not now
+        _drop_unused(git_dir, git_dir / f"sharedindex.{base.hex()}")
+        return False
+    splitfold.prune_tables(git_dir, base)
+    return True
+
+
+def _fold_by_git(top: Path, git_dir: Path) -> bool:
+    """`fold` by `git update-index --split-index` on a copy (GIT_INDEX_FILE; the new shared
+    index is written into .git as usual), swapped in as `fold` does."""
     from sdesk import git
     from sdesk.git import splitindex
 
@@ -193,6 +214,8 @@ def _drop_unused(git_dir: Path, shared: Path) -> None:
     except (splitindex.Unsupported, OSError, ValueError, IndexError):
         return  # not readable as a split index now: leave the file to git's own expiry
     shared.unlink(missing_ok=True)
+    (git_dir / "sdesk" / f"shared-{shared.name[len('sharedindex.'):]}.paths").unlink(
+        missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -19,9 +19,9 @@ So a commit rewrites the small file only:
 What git does not need is left out (the cache-tree and untracked-cache extensions are
 optimisations git rebuilds). Anything unusual (no split index, index format 4, an extension git
 requires that this code does not know, a conflict entry, a path over 4,095 bytes) raises
-`Unsupported` and the caller runs `git update-index` instead. When the small file holds more
-than SPLIT_MAX entries, the caller hands over to git to fold them into a new shared index.
-tests/test_splitindex.py compares the result with what `git update-index` makes.
+`Unsupported` and the caller runs `git update-index` instead. When the small file holds
+SPLIT_MAX entries or more, they are first folded into a new shared index, a megabyte at a time
+(sdesk/git/splitfold.py). tests/test_splitindex.py compares the result with what `git update-index` makes.
 """
 
 from __future__ import annotations
@@ -78,31 +78,41 @@ class SplitIndex:
 
 def ewah_bits(data: bytes, pos: int) -> tuple[set[int], int]:
     """The set bits of the EWAH bitmap at data[pos:]; (bits, position after it)."""
+    return set(ewah_iter(data, pos)), ewah_end(data, pos)
+
+
+def ewah_end(data: bytes | memoryview, pos: int) -> int:
+    """The position after the EWAH bitmap at data[pos:] (Unsupported when it is cut short)."""
     if pos + 8 > len(data):
         raise Unsupported("a truncated bitmap")
-    _, words = struct.unpack_from(">II", data, pos)
-    pos += 8
-    buffer = struct.unpack_from(f">{words}Q", data, pos)
-    pos += 8 * words + 4
-    bits: set[int] = set()
-    bit, i = 0, 0
+    end: int = pos + 8 + 8 * struct.unpack_from(">I", data, pos + 4)[0] + 4
+    if end > len(data):
+        raise Unsupported("a truncated bitmap")
+    return end
+
+
+def ewah_iter(data: bytes | memoryview, pos: int) -> Iterator[int]:
+    """The set bits of the EWAH bitmap at data[pos:], in ascending order, one at a time (a
+    million bits held as a set are ~40 MB)."""
+    words = struct.unpack_from(">I", data, pos + 4)[0]
+    ewah_end(data, pos)
+    bit, i, at = 0, 0, pos + 8
     while i < words:
-        rlw = buffer[i]
+        rlw = struct.unpack_from(">Q", data, at + 8 * i)[0]
         run = (rlw >> 1) & _MASK32
-        literals = rlw >> 33
         if rlw & 1:
-            bits.update(range(bit, bit + 64 * run))
+            yield from range(bit, bit + 64 * run)
         bit += 64 * run
         i += 1
-        for _ in range(literals):
-            word = buffer[i]
+        if i + (rlw >> 33) > words:
+            raise Unsupported("a damaged bitmap")
+        for word in struct.unpack_from(f">{rlw >> 33}Q", data, at + 8 * i):
             while word:
                 low = word & -word
-                bits.add(bit + low.bit_length() - 1)
+                yield bit + low.bit_length() - 1
                 word ^= low
             bit += 64
-            i += 1
-    return bits, pos
+        i += rlw >> 33
 
 
 def ewah_bytes(bits: Iterable[int]) -> bytes:
@@ -186,9 +196,9 @@ def read(path: Path) -> SplitIndex:
     return link
 
 
-def write(git_dir: Path, index: SplitIndex) -> None:
+def write(git_dir: Path, index: SplitIndex, seen: os.stat_result | None = None) -> None:
     """Write `index` as `.git/index`, under git's own lock file (FileExistsError when a git
-    command holds it)."""
+    command holds it; Unsupported when `.git/index` is no longer the file `seen` before)."""
     entries = [index.replaced[p] for p in sorted(index.replaced)]
     entries += [index.added[name] for name in sorted(index.added)]
     version = 3 if any(struct.unpack_from(">H", e, 60)[0] & _EXTENDED for e in entries) else 2
@@ -199,6 +209,10 @@ def write(git_dir: Path, index: SplitIndex) -> None:
     lock = git_dir / "index.lock"
     fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
     try:
+        now = os.stat(git_dir / "index")
+        if seen and (now.st_ino, now.st_size, now.st_mtime_ns) != (seen.st_ino, seen.st_size,
+                                                                  seen.st_mtime_ns):
+            raise Unsupported("the index changed meanwhile")
         os.write(fd, body)
         os.close(fd)
         os.replace(lock, git_dir / "index")
@@ -230,54 +244,54 @@ def _table_path(git_dir: Path, base: bytes) -> Path:
 
 
 def _make_table(git_dir: Path, base: bytes) -> Path:
-    """Read the shared index once and store its paths in order: a count, the offsets of the
-    names, then the names (each a position's path). Old tables are removed. The shared index
-    (~100 MB at a million tickets) is read a megabyte at a time and the names written as they
-    come: what is held is the offsets, 4 bytes a path (issue 17, peak memory)."""
-    import sys
-    from array import array
+    """Read the shared index once and store its paths in order (`Table`), a megabyte at a time
+    (~100 MB at a million tickets; issue 17, peak memory)."""
+    from sdesk.git.splitfold import Table
 
-    target = _table_path(git_dir, base)
-    target.parent.mkdir(exist_ok=True)
-    tmp = target.with_suffix(f".{os.getpid()}.tmp")
-    names = target.with_suffix(f".{os.getpid()}.names")
-    offsets = array("I", [0])
+    table = Table(git_dir)
     try:
-        with open(git_dir / f"sharedindex.{base.hex()}", "rb") as fh, open(names, "wb") as out:
+        with open(git_dir / f"sharedindex.{base.hex()}", "rb") as fh:
             signature, version, count = _HEAD.unpack(fh.read(_HEAD.size))
             if signature != b"DIRC" or version not in (2, 3):
                 raise Unsupported(f"shared index format {version}")
-            for name in _names(fh, count, version):
-                out.write(name)
-                offsets.append(offsets[-1] + len(name))
-        if sys.byteorder == "little":
-            offsets.byteswap()  # the table is big-endian, as struct.pack(">I...") wrote it
-        with open(tmp, "wb") as fh, open(names, "rb") as source:
-            fh.write(struct.pack(">I", count))
-            offsets.tofile(fh)
-            while chunk := source.read(1 << 20):
-                fh.write(chunk)
-        for old in target.parent.glob("shared-*.paths"):
-            old.unlink(missing_ok=True)
-        os.replace(tmp, target)
+            for name, _ in Entries(fh, count, version):
+                table.add(name)
+        return table.finish(base)
     finally:
-        names.unlink(missing_ok=True)
-        tmp.unlink(missing_ok=True)
-    return target
+        table.discard()
 
 
-def _names(fh: BinaryIO, count: int, version: int) -> Iterator[bytes]:
-    """The names of `count` index entries read from `fh`, a megabyte at a time (the entry
-    format of `_entries`)."""
-    data, pos = b"", 0
-    for _ in range(count):
+class Entries:
+    """The (name, entry bytes) of `count` index entries read from `fh` a megabyte at a time,
+    from where `fh` stands (the entry format of `_entries`); `offset()` is the file position
+    after the entries given so far. Unsupported for a path of 4,095 bytes or more."""
+
+    def __init__(self, fh: BinaryIO, count: int, version: int) -> None:
+        self.fh, self.left, self.version = fh, count, version
+        self.data, self.pos, self.at = b"", 0, fh.tell()
+
+    def __iter__(self) -> Entries:
+        return self
+
+    def __next__(self) -> tuple[bytes, bytes]:
+        if not self.left:
+            raise StopIteration
+        self.left -= 1
+        data, pos = self.data, self.pos
         if len(data) - pos < 8192:
-            data, pos = data[pos:] + fh.read(1 << 20), 0
-        start, length = _name_at(data, pos, version)
-        if length == _NAMEMASK:
-            raise Unsupported("a path over 4,094 bytes")
-        yield data[start:start + length]
-        pos += (start - pos + length + 8) & ~7
+            self.at += pos
+            data, pos = data[pos:] + self.fh.read(1 << 20), 0
+            self.data = data
+        start, length = _name_at(data, pos, self.version)
+        end = pos + ((start - pos + length + 8) & ~7)
+        if length == _NAMEMASK or end > len(data):
+            raise Unsupported("a path over 4,094 bytes or a truncated index")
+        self.pos = end
+        return data[start:start + length], data[pos:end]
+
+    def offset(self) -> int:
+        """The file position after the entries given so far."""
+        return self.at + self.pos
 
 
 def positions(git_dir: Path, base: bytes, paths: Sequence[bytes]) -> dict[bytes, int]:
@@ -312,15 +326,24 @@ def positions(git_dir: Path, base: bytes, paths: Sequence[bytes]) -> dict[bytes,
 
 def update(top: Path, git_dir: Path, changes: Sequence[Change], fold: bool = True) -> bool:
     """Record `changes` in git's index by rewriting the small file of its split index only.
-    False when that file already holds SPLIT_MAX entries (the caller lets git fold them into
-    a new shared index); Unsupported for an index left to git. With fold=False the small
-    file takes them however many it holds (a big batch: git's fold reads and writes the whole
-    index, ~100 MB in a git process at a million tickets; the housekeeping process folds it
-    after the commit, sdesk/git/housekeeping.py)."""
+    When that file already holds SPLIT_MAX entries, they are folded into a new shared index
+    first (sdesk/git/splitfold.py, a megabyte at a time; False when that fold is left to
+    git); Unsupported for an index left to git. With fold=False the small file takes them
+    however many it holds (a big batch; the housekeeping process folds it after the commit,
+    sdesk/git/housekeeping.py)."""
     index_path = git_dir / "index"
-    index = read(index_path)
-    if fold and len(index.replaced) + len(index.added) >= SPLIT_MAX:
-        return False
+    seen = os.stat(index_path)
+    with open(index_path, "rb") as fh:
+        count = _HEAD.unpack(fh.read(_HEAD.size))[2]
+    if fold and count >= SPLIT_MAX:  # a plain git command can leave a million here
+        from sdesk.git import splitfold
+
+        try:
+            index = SplitIndex(2, splitfold.fold(git_dir, index_path))
+        except Unsupported:
+            return False
+    else:
+        index = read(index_path)
     names = [c.path.encode("utf-8", "surrogateescape") for c in changes]
     where = positions(git_dir, index.base, names)
     for change, name in zip(changes, names, strict=True):
@@ -334,5 +357,7 @@ def update(top: Path, git_dir: Path, changes: Sequence[Change], fold: bool = Tru
             index.added[name] = entry(top, change, strip_name=False)
         else:
             index.replaced[pos] = entry(top, change, strip_name=True)
-    write(git_dir, index)
+    write(git_dir, index, seen)
+    if fold and count >= SPLIT_MAX:
+        splitfold.prune_tables(git_dir, index.base)
     return True
