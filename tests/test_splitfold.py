@@ -90,7 +90,8 @@ def _gits_fold(repo: Path) -> bytes:
     return (repo / ".git" / f"sharedindex.{base.hex()}").read_bytes()
 
 
-def test_a_fold_keeps_every_entry_as_git_read_it(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: E501
+def test_a_fold_keeps_every_entry_as_git_read_it(repo: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     _restamp_delete_add(repo)
     git_dir = repo / ".git"
     small = splitindex.read(git_dir / "index")
@@ -114,7 +115,8 @@ def test_a_fold_keeps_every_entry_as_git_read_it(repo: Path, monkeypatch: pytest
     assert sh(repo, "status", "--porcelain") == ""
 
 
-def test_the_commit_after_a_restamp_folds_in_sdesk(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_commit_after_a_restamp_folds_in_sdesk(repo: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """The first sdesk commit after git left SPLIT_MAX entries or more in the small file folds
     them itself (no git process), and the commit is what it was before."""
     _restamp(repo)
