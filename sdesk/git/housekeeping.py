@@ -144,7 +144,7 @@ def fold(top: Path, git_dir: Path) -> bool:
     changed) when the index changed meanwhile or a git command holds its lock: the next commit
     starts the housekeeping again. An index sdesk's fold does not follow is folded by git
     (`_fold_by_git`)."""
-    from sdesk.git import splitfold, splitindex
+    from sdesk.git import sharedwrite, splitfold, splitindex
 
     index = git_dir / "index"
     seen = os.stat(index)
@@ -157,7 +157,7 @@ def fold(top: Path, git_dir: Path) -> bool:
     except (FileExistsError, splitindex.Unsupported):  # a git command is at work: not now
         _drop_unused(git_dir, git_dir / f"sharedindex.{base.hex()}")
         return False
-    splitfold.prune_tables(git_dir, base)
+    sharedwrite.prune_tables(git_dir, base)
     return True
 
 

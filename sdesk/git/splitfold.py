@@ -10,7 +10,7 @@ reading of a small file of a million entries held ~400 MiB more. Here both files
 megabyte at a time in the index's order (the shared index's entries, each deleted, replaced or
 kept, and the small file's added entries merged in by name), and the new shared index is
 written as it goes, with the table of its paths that the next commits search
-(`Table`): what is held is that table's offsets, 4 bytes a path.
+(sdesk/git/sharedwrite.py): what is held is that table's offsets, 4 bytes a path.
 
 The new shared index is what git writes for one: git's index file format (version 2, or 3
 when an entry has extended flags) with no extensions, named `sharedindex.<its SHA-1>`.
@@ -21,12 +21,12 @@ tests/test_splitfold.py compares the result with what git reads.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import struct
 from collections.abc import Iterator
 from pathlib import Path
 
+from sdesk.git.sharedwrite import EntryChange, Writer, digest_of
 from sdesk.git.splitindex import (
     _EXTENDED,
     _HEAD,
@@ -34,7 +34,6 @@ from sdesk.git.splitindex import (
     Entries,
     Unsupported,
     _name_at,
-    _table_path,
     ewah_end,
     ewah_iter,
 )
@@ -43,17 +42,20 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import BinaryIO
 
-CHUNK = 1 << 20  # bytes written at a time
+
+CHUNK = 1 << 20  # bytes read at a time
 
 
-def fold(git_dir: Path, small: Path) -> bytes:
+def fold(git_dir: Path, small: Path, changes: Iterator[EntryChange] | None = None) -> bytes:
     """Fold the split index whose small file is `small` (normally `.git/index`, left as it is)
     into a new shared index `.git/sharedindex.<id>` and make its table of paths; returns the
     new shared index's id (20 bytes). The caller then writes a small file linking to it.
-    Raises Unsupported (see the module docstring) or OSError."""
+    `changes`: (path, its whole index entry, or None for a path deleted), in git's order of
+    the paths, applied on the way (a big batch's commit). Raises Unsupported (see the module
+    docstring) or OSError."""
     with open(small, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
-        if _digest(fh, size - 20) != fh.read(20):
+        if digest_of(fh, size - 20) != fh.read(20):
             raise Unsupported("a damaged or unfinished index")
         fh.seek(0)
         signature, version, count = _HEAD.unpack(fh.read(_HEAD.size))
@@ -75,7 +77,8 @@ def fold(git_dir: Path, small: Path) -> bytes:
     replaced = _bits(link, 1)
     if replaced > count:
         raise Unsupported("more replacements than entries")
-    return _merge(git_dir, small, base, link, (version, count, replaced, adds_at if fixed else 0))
+    return _merge(git_dir, small, base, link, (version, count, replaced, adds_at if fixed else 0),
+                  changes)
 
 
 def _bits(link: bytes, which: int) -> int:
@@ -133,15 +136,6 @@ def link_replaced(link: bytes) -> int:
     return ewah_end(link, 0)
 
 
-def _digest(fh: BinaryIO, size: int) -> bytes:
-    """The SHA-1 of the first `size` bytes of `fh`, read a megabyte at a time."""
-    digest = hashlib.sha1()
-    while size > 0 and (chunk := fh.read(min(CHUNK, size))):
-        digest.update(chunk)
-        size -= len(chunk)
-    return digest.digest()
-
-
 def _link(extensions: bytes) -> tuple[bytes, bytes]:
     """(shared index id, its two bitmaps, b"" when there are none) from the extensions."""
     pos = 0
@@ -162,7 +156,7 @@ def _link(extensions: bytes) -> tuple[bytes, bytes]:
 
 
 def _merge(git_dir: Path, small: Path, base: bytes, link: bytes,
-           shape: tuple[int, int, int, int]) -> bytes:
+           shape: tuple[int, int, int, int], changes: Iterator[EntryChange] | None) -> bytes:
     """Write the new shared index: the shared index `base` with the small file's deletions and
     replacements, its added entries merged in by name; the id of the result. `shape`: the
     small file's version, entry count, replacements and where its added entries start (0:
@@ -182,7 +176,7 @@ def _merge(git_dir: Path, small: Path, base: bytes, link: bytes,
         for _ in range(0 if adds_at else replaced):
             next(added)
         total = shared_count - _bits(link, 0) + count - replaced
-        writer = _Writer(git_dir, max(version, shared_version), total)
+        writer = Writer(git_dir, max(version, shared_version), total, changes)
         try:
             _merged(shared, (shared_count, shared_version), link, replacements, added, writer)
             return writer.finish()
@@ -202,7 +196,7 @@ def _records(fh: BinaryIO, count: int) -> Iterator[bytes]:
 
 
 def _merged(fh: BinaryIO, shape: tuple[int, int], link: bytes, replacements: Iterator[bytes],
-            added: Entries, writer: _Writer) -> None:
+            added: Entries, writer: Writer) -> None:
     """The entries of the folded index in order, given to `writer`: each of the shared index
     `fh` (`shape`: its count and version) deleted, replaced or kept, the added ones between.
     One loop with the entry format read in place: it runs a million times at a million
@@ -273,113 +267,3 @@ def _named(raw: bytes, name: bytes) -> bytes:
     return head + name + b"\0" * (((fixed + len(name) + 8) & ~7) - fixed - len(name))
 
 
-class Table:
-    """The table of a shared index's paths being made: a count, the offsets of the names, then
-    the names (each a position's path). The names go to a temporary file as they come; what is
-    held is the offsets, 4 bytes a path. `finish` stores it for the shared index `base` and
-    removes the older tables."""
-
-    def __init__(self, git_dir: Path) -> None:
-        from array import array
-
-        self.folder = git_dir / "sdesk"
-        self.folder.mkdir(exist_ok=True)
-        self.names = self.folder / f"shared.{os.getpid()}.names"
-        self.out: BinaryIO = open(self.names, "wb")  # noqa: SIM115 (closed by finish/discard)
-        self.offsets = array("I", [0])
-
-    def add(self, name: bytes) -> None:
-        """The next path of the shared index."""
-        self.out.write(name)
-        self.offsets.append(self.offsets[-1] + len(name))
-
-    def extend(self, names: list[bytes]) -> None:
-        """The next paths of the shared index."""
-        from itertools import accumulate, islice
-
-        self.out.write(b"".join(names))
-        self.offsets.extend(islice(accumulate(map(len, names), initial=self.offsets[-1]), 1,
-                                   None))
-
-    def finish(self, base: bytes, prune: bool = True) -> Path:
-        """Store the table as `.git/sdesk/shared-<base>.paths`; its path. With prune, the
-        other shared indexes' tables are removed (see `prune`)."""
-        import sys
-
-        self.out.close()
-        target = _table_path(self.folder.parent, base)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        try:
-            if sys.byteorder == "little":
-                self.offsets.byteswap()  # big-endian, as struct.pack(">I...") writes it
-            with open(tmp, "wb") as fh, open(self.names, "rb") as source:
-                fh.write(struct.pack(">I", len(self.offsets) - 1))
-                self.offsets.tofile(fh)
-                while chunk := source.read(1 << 20):
-                    fh.write(chunk)
-            os.replace(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
-        if prune:
-            prune_tables(self.folder.parent, base)
-        return target
-
-    def discard(self) -> None:
-        """Remove the temporary names file (after `finish`, or when the table is given up)."""
-        self.out.close()
-        self.names.unlink(missing_ok=True)
-
-
-def prune_tables(git_dir: Path, keep: bytes) -> None:
-    """Remove the tables of paths of every shared index but `keep` (~38 MB each at a million
-    tickets)."""
-    for old in (git_dir / "sdesk").glob("shared-*.paths"):
-        if old != _table_path(git_dir, keep):
-            old.unlink(missing_ok=True)
-
-
-class _Writer:
-    """The new shared index written as its entries come (a temporary file in .git, hashed as
-    written, renamed `sharedindex.<id>` at the end) and its table of paths: `parts` and
-    `names` (the entries and their paths, in order) are appended to by the caller and written
-    by `flush`."""
-
-    def __init__(self, git_dir: Path, version: int, count: int) -> None:
-        self.git_dir, self.count, self.written = git_dir, count, 0
-        self.tmp = git_dir / f"sharedindex.sdesk-{os.getpid()}.tmp"
-        self.out: BinaryIO = open(self.tmp, "wb")  # noqa: SIM115 (closed by finish/discard)
-        self.hash = hashlib.sha1()
-        self.table = Table(git_dir)
-        header = _HEAD.pack(b"DIRC", version, count)
-        self.hash.update(header)
-        self.out.write(header)
-        self.parts: list[bytes] = []
-        self.names: list[bytes] = []
-
-    def flush(self) -> None:
-        """Write the entries given so far."""
-        chunk = b"".join(self.parts)
-        self.hash.update(chunk)
-        self.out.write(chunk)
-        self.table.extend(self.names)
-        self.written += len(self.names)
-        self.parts.clear()
-        self.names.clear()
-
-    def finish(self) -> bytes:
-        """Close the file, name it by its id and store the table; the id."""
-        self.flush()
-        if self.written != self.count:
-            raise Unsupported("a split index whose entries do not add up")
-        digest = self.hash.digest()
-        self.out.write(digest)
-        self.out.close()
-        os.replace(self.tmp, self.git_dir / f"sharedindex.{digest.hex()}")
-        self.table.finish(digest, prune=False)  # the caller prunes once it links to it
-        return digest
-
-    def discard(self) -> None:
-        """Remove what is left of an unfinished write."""
-        self.out.close()
-        self.tmp.unlink(missing_ok=True)
-        self.table.discard()

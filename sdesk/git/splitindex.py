@@ -244,9 +244,9 @@ def _table_path(git_dir: Path, base: bytes) -> Path:
 
 
 def _make_table(git_dir: Path, base: bytes) -> Path:
-    """Read the shared index once and store its paths in order (`Table`), a megabyte at a time
-    (~100 MB at a million tickets; issue 17, peak memory)."""
-    from sdesk.git.splitfold import Table
+    """Read the shared index once and store its paths in order (sdesk/git/sharedwrite.py), a
+    megabyte at a time (~100 MB at a million tickets; issue 17, peak memory)."""
+    from sdesk.git.sharedwrite import Table
 
     table = Table(git_dir)
     try:
@@ -336,7 +336,7 @@ def update(top: Path, git_dir: Path, changes: Sequence[Change], fold: bool = Tru
     with open(index_path, "rb") as fh:
         count = _HEAD.unpack(fh.read(_HEAD.size))[2]
     if fold and count >= SPLIT_MAX:  # a plain git command can leave a million here
-        from sdesk.git import splitfold
+        from sdesk.git import sharedwrite, splitfold
 
         try:
             index = SplitIndex(2, splitfold.fold(git_dir, index_path))
@@ -359,5 +359,5 @@ def update(top: Path, git_dir: Path, changes: Sequence[Change], fold: bool = Tru
             index.replaced[pos] = entry(top, change, strip_name=True)
     write(git_dir, index, seen)
     if fold and count >= SPLIT_MAX:
-        splitfold.prune_tables(git_dir, index.base)
+        sharedwrite.prune_tables(git_dir, index.base)
     return True
