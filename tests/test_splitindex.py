@@ -148,11 +148,12 @@ def test_the_table_of_shared_paths_is_read_in_pieces(repo: Path) -> None:
     assert splitindex.positions(git_dir, base, paths) == {p: names.index(p) for p in paths}
 
 
-def test_a_big_batch_fills_the_small_file_past_the_fold(
+def test_a_big_batch_is_folded_into_a_new_shared_index(
         repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """fold=False (a big batch, sdesk/git/bigcommit.py): the small file takes every entry
-    however many it holds, no new shared index; git reads it as HEAD (and folds it itself
-    on its own terms later)."""
+    """fold=False (a big batch, sdesk/git/bigcommit.py) of SPLIT_MAX paths or more: they are
+    folded in with the small file's entries in one pass (sdesk/git/splitfold.py), a new
+    shared index and an empty small file; git reads them as the work tree has them. Fewer
+    go into the small file however many it holds."""
     monkeypatch.setattr(splitindex, "SPLIT_MAX", 3)
     before = {p.name for p in (repo / ".git").glob("sharedindex.*")}
     changed = []
@@ -160,14 +161,27 @@ def test_a_big_batch_fills_the_small_file_past_the_fold(
         path = repo / "tickets" / "1" / "1" / f"T-{i:03d}.toml"
         path.write_text(f"batch = {i}\n")
         changed.append(path.relative_to(repo).as_posix())
+    (repo / "tickets" / "3" / "0" / "T-003.toml").unlink()
+    new = repo / "tickets" / "7" / "new.toml"
+    new.parent.mkdir()
+    new.write_text("new\n")
+    changed += ["tickets/3/0/T-003.toml", "tickets/7/new.toml"]
     blobs = {p: (b"100644", bytes.fromhex(sh(repo, "hash-object", "-w", p).strip()))
-             for p in changed}
+             for p in changed if (repo / p).exists()}
     git.update_index(repo, repo / ".git", sorted(changed), blobs, "", fold=False)
-    assert {p.name for p in (repo / ".git").glob("sharedindex.*")} == before
+    assert {p.name for p in (repo / ".git").glob("sharedindex.*")} - before
     index = splitindex.read(repo / ".git" / "index")
-    assert len(index.replaced) + len(index.added) >= 12
+    assert not index.replaced and not index.added and not index.deleted
     staged = sh(repo, "diff", "--cached", "--name-only").split()
     assert sorted(staged) == sorted(changed)  # staged as the work tree has them
+    assert sh(repo, "diff", "--name-only") == ""
+    assert sh(repo, "status", "--porcelain", "--untracked-files=no").count("\n") == len(changed)
+    few = ["tickets/2/2/T-002.toml", "tickets/2/2/T-014.toml"]
+    for name in few:
+        (repo / name).write_text("few\n")
+    blobs = {p: (b"100644", bytes.fromhex(sh(repo, "hash-object", "-w", p).strip())) for p in few}
+    git.update_index(repo, repo / ".git", few, blobs, "", fold=False)
+    assert len(splitindex.read(repo / ".git" / "index").replaced) == 2
     assert sh(repo, "diff", "--name-only") == ""
 
 

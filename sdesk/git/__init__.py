@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from sdesk.core.errors import GitError, SdeskError
@@ -253,14 +253,24 @@ def _tree_by_folders(top: Path, git_dir: Path, head: str, paths: list[str], list
 
 
 def update_index(top: Path, git_dir: Path, paths: list[str],
-                 blobs: dict[str, tuple[bytes, bytes]], listing: str, fold: bool = True) -> None:
+                 blobs: Mapping[str, tuple[bytes, bytes]], listing: str, fold: bool = True
+                 ) -> None:
     """Record `paths` (present ones with their (mode, blob id) in `blobs`, the others deleted)
     in git's index: in the small file of a split index when it can (its cost does not grow
     with the store), else by `git update-index` (which reads the whole index). Every
-    SPLIT_MAX commits git folds the small file into a new shared index (with fold=False the
-    small file takes them all: splitindex.update)."""
+    SPLIT_MAX commits the small file is folded into a new shared index. fold=False is a big
+    batch's: SPLIT_MAX paths or more are folded in with the small file's entries in one pass
+    (sdesk/git/splitfold.py, flat memory), fewer go into the small file however many it
+    holds (splitindex.update)."""
     from sdesk.git import splitindex
 
+    if not fold and len(paths) >= splitindex.SPLIT_MAX:  # a big batch: folded in, in one pass
+        from sdesk.git import splitfold
+
+        try:
+            return splitfold.fold_in(top, git_dir, paths, blobs)
+        except (splitindex.Unsupported, OSError, ValueError, IndexError, struct.error):
+            pass  # the small file takes them, or git
     changes = [splitindex.Change(p, blobs[p][1] if p in blobs else None,
                                  int(blobs[p][0], 8) if p in blobs else 0) for p in paths]
     args = ["update-index", "--add", "--remove", "-z", "--stdin"]

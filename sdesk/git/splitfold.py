@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import struct
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from sdesk.git.sharedwrite import EntryChange, Writer, digest_of
@@ -129,6 +129,40 @@ def _fixed_size(fh: BinaryIO, count: int) -> bool:
             return False
         left -= len(chunk)
     return True
+
+
+def fold_in(top: Path, git_dir: Path, paths: Sequence[str],
+            blobs: Mapping[str, tuple[bytes, bytes]]) -> None:
+    """Record a big batch's `paths` (sorted; present ones with their (mode, blob id) in
+    `blobs`, the others deleted) in git's index: folded with the small file's entries into a
+    new shared index, a megabyte at a time, each entry made as its turn comes; then a small
+    file linking to it. What is held is the table's offsets (4 bytes a path), where the small
+    file of ~300,000 entries of a sweep at a million tickets was built whole. Unsupported
+    (nothing changed) for an index this module leaves to git, or paths not in git's order."""
+    from sdesk.git import sharedwrite, splitindex
+
+    index = git_dir / "index"
+    seen = os.stat(index)
+
+    def changes() -> Iterator[EntryChange]:
+        for path in paths:
+            name = path.encode("utf-8", "surrogateescape")
+            if path not in blobs:
+                yield name, None
+                continue
+            mode, oid = blobs[path]
+            change = splitindex.Change(path, oid, int(mode, 8))
+            yield name, splitindex.entry(top, change, strip_name=False)
+
+    base = fold(git_dir, index, changes())
+    shared = git_dir / f"sharedindex.{base.hex()}"
+    try:
+        splitindex.write(git_dir, splitindex.SplitIndex(2, base), seen)
+    except BaseException:
+        shared.unlink(missing_ok=True)
+        splitindex._table_path(git_dir, base).unlink(missing_ok=True)
+        raise
+    sharedwrite.prune_tables(git_dir, base)
 
 
 def link_replaced(link: bytes) -> int:
