@@ -180,3 +180,62 @@ def test_a_closed_ticket_keeps_a_team_that_is_gone_from_the_reference_data(desk:
     team = path.read_text().split('team = "', 1)[1].split('"', 1)[0]
     edit(path, f'team = "{team}"', 'team = "Dissolved Team"')
     assert desk.run("check").stdout.strip() == "store ok"
+
+
+def test_every_kind_of_problem_in_its_place(desk: Desk) -> None:
+    """The whole-store check streams the files and checks relations and the index in SQL
+    (sdesk/store/checkstream.py; issue 17, peak memory): the same problems in the same order
+    as when it held every ticket (the version before gave this output on this store): each
+    file's own problems in path order, strays, relations (a target whose file does not load
+    counts as missing), teams."""
+    ids = [desk.new("-T", f"VPN drops {i}") for i in range(6)]
+    paths = {tid: ticket_path(desk, tid) for tid in ids}
+    rel = {tid: p.relative_to(desk.root).as_posix() for tid, p in paths.items()}
+    a, b, c, d, e, f = sorted(ids, key=lambda t: rel[t])
+    edit(paths[a], 'team = "', f'parent = "INC-2Q5500000000"\nrelated = ["{b}", '
+                                f'"INC-2Q5511111111"]\nduplicate_of = "{a}"\nteam = "')
+    edit(paths[b], 'team = "', f'parent = "{e}"\nteam = "')
+    edit(paths[c], 'type = "incident"', 'type = "task"')
+    edit(paths[d], 'status = "new"', 'status = "sleeping"')
+    paths[e].write_text("status = [[[\n" + paths[e].read_text())
+    for tid, team in ((f, "Nobody Team"), (b, "Gone Team")):
+        old = paths[tid].read_text().split('team = "', 1)[1].split('"', 1)[0]
+        edit(paths[tid], f'team = "{old}"', f'team = "{team}"')
+    edit(paths[f], 'team = "', f'related = ["{e}", "{d}", "{c}"]\nteam = "')
+    (desk.root / "tickets" / "notes.txt").write_text("stray\n")
+    lines = desk.fails("check").stdout.splitlines()
+    assert [line.split(": ", 2)[:2] for line in lines] == [
+        [rel[d], "status"], [rel[e], "broken TOML"],
+        ["tickets/notes.txt", "not a ticket file in a shard folder"],
+        [rel[a], "parent"], [rel[a], "duplicate_of"], [rel[a], "related"],
+        [rel[b], "parent"], [rel[c], "parent"], [rel[f], "related"], [rel[f], "related"],
+        [rel[b], "team"], [rel[f], "team"]], lines
+    assert f"points at {e}, which does not exist" in lines[8]
+    assert f"points at {d}, which does not exist" in lines[9]
+
+
+def test_the_index_is_compared_with_the_files_as_they_come() -> None:
+    """checkstream.IndexCompare walks the index's rows beside the files, both in path order:
+    a file it lacks, a file it holds older, rows whose file is gone (sorted, after the files'
+    problems); files out of order are refused rather than misreported."""
+    from sdesk.core.errors import SdeskError
+    from sdesk.store.check import Links
+    from sdesk.store.checkstream import IndexCompare
+
+    def links(tid: str) -> Links:
+        return Links(tid, "incident", "", "", (), True, "")
+
+    rows = iter([("tickets/A/1/INC-1.toml", "s1"), ("tickets/A/2/INC-2.toml", "s2"),
+                 ("tickets/A/4/INC-4.toml", "s4"), ("tickets/B/1/INC-5.toml", "s5")])
+    compare = IndexCompare(rows)
+    compare.file("tickets/A/1/INC-1.toml", "s1", links("INC-1"))
+    compare.file("tickets/A/3/INC-3.toml", "s3", links("INC-3"))
+    compare.file("tickets/A/4/INC-4.toml", "changed", links("INC-4"))
+    assert [str(p) for p in compare.finish()] == [
+        "tickets/A/3/INC-3.toml: missing from the index (run sdesk reindex)",
+        "tickets/A/4/INC-4.toml: the index holds an older version (run sdesk reindex)",
+        "tickets/A/2/INC-2.toml: in the index but the file is gone (run sdesk reindex)",
+        "tickets/B/1/INC-5.toml: in the index but the file is gone (run sdesk reindex)"]
+    assert set(compare.kept) == {"tickets/A/3/INC-3.toml", "tickets/A/4/INC-4.toml"}
+    with pytest.raises(SdeskError):
+        compare.file("tickets/A/0/INC-0.toml", "s0", links("INC-0"))

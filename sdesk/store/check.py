@@ -13,7 +13,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -101,11 +101,40 @@ STORE_PARTS = ("tickets", "kb", "outbox", "reference", "sdesk.toml", ".gitattrib
 
 
 def ticket_files(store: Store) -> Iterator[Path]:
-    """Ticket files in shard folders, never through a link (links are reported apart)."""
-    pattern = "/".join(["*"] * (store.folder_levels + 1)) + ".toml"
-    for path in sorted(store.tickets_dir.glob(pattern)):
-        if not link_in(store.root, path):
-            yield path
+    """Ticket files in shard folders, never through a link (links are reported apart), in
+    the order of their paths' parts; one folder listed at a time (a sorted list of every path
+    held ~200 bytes a ticket)."""
+    from fnmatch import fnmatch
+
+    def below(folder: Path, depth: int) -> Iterator[Path]:
+        try:
+            names = sorted(os.listdir(folder))
+        except (NotADirectoryError, FileNotFoundError):
+            return
+        for name in names:
+            path = folder / name
+            if depth:
+                if not path.is_symlink():  # nothing below a link is a ticket file
+                    yield from below(path, depth - 1)
+            elif fnmatch(name, "*.toml") and not path.is_symlink():
+                yield path
+
+    if not link_in(store.root, store.tickets_dir):
+        yield from below(store.tickets_dir, store.folder_levels)
+
+
+def _every_file(folder: Path) -> Iterator[Path]:
+    """Every file below `folder` (links neither followed nor given), in the order of the
+    paths' parts, one folder listed at a time."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except (NotADirectoryError, FileNotFoundError):
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _every_file(Path(entry.path))
+        elif entry.is_file(follow_symlinks=False):
+            yield Path(entry.path)
 
 
 def links(store: Store) -> list[Problem]:
@@ -139,45 +168,54 @@ def read_file(store: Store, path: Path) -> bytes | Problem:
 
 
 def check_store(store: Store) -> list[Problem]:
-    problems: list[Problem] = []
-    problems += check_settings(store)
-    problems += links(store)
-    tickets: dict[str, Links] = {}
-    paths: dict[str, list[str]] = {}
-    shas: dict[str, str] = {}
+    """Every problem of the store, in this order: settings and reference data, links, each
+    ticket file (in path order), stray files, relations, teams, outbox, the index, git.
+
+    The ticket files are read one at a time and what is kept of each is its problems: the
+    index (refreshed first) is compared with the files as they come, the paths in order on
+    both sides, and the relations are checked in SQL on the index afterwards, those of the few
+    files the index does not hold as they are (missing, older, broken) taken from the files.
+    (A file's name must be its ID and its place the one its ID gives: two files cannot hold one
+    ID, so there is no duplicate to look for.)"""
+    from sdesk.store import queries
+    from sdesk.store.checkstream import IndexCompare
+
+    problems = check_settings(store) + links(store)
+    index = store.index
+    try:
+        teams: set[str] | None = set(store.reference.teams)
+    except SdeskError:
+        teams = None
+    compare = IndexCompare(queries.file_shas_in_order(index))
+    team_problems: list[Problem] = []
     for path in ticket_files(store):
         if path.name.startswith("."):
             continue
         rel = path.relative_to(store.root).as_posix()
         data = read_file(store, path)
-        if isinstance(data, Problem):
-            problems.append(data)
-            continue
-        result = parse_ticket(data, rel)
+        result = data if isinstance(data, Problem) else parse_ticket(data, rel)
         if isinstance(result, Problem):
             problems.append(result)
+            compare.failed[rel] = path.stem
             continue
+        assert isinstance(data, bytes)
         problems += [Problem(rel, name, text) for name, text in invariant_problems(result)]
-        paths.setdefault(result.id, []).append(rel)
-        tickets[result.id] = links_of(result)
-        shas[rel] = hashlib.sha1(data).hexdigest()
-    for stray in sorted(store.tickets_dir.rglob("*")):
-        if stray.is_file() and not stray.name.startswith(".") and \
-                not link_in(store.root, stray):
+        compare.file(rel, hashlib.sha1(data).hexdigest(), links_of(result))
+        if teams is not None and result.is_open and result.team and result.team not in teams:
+            team_problems.append(_team_problem(store, result.team, result.id))
+    for stray in _every_file(store.tickets_dir):
+        if not stray.name.startswith(".") and not link_in(store.root, stray):
             rel = stray.relative_to(store.root).as_posix()
             if stray.suffix != ".toml" or \
                     len(stray.relative_to(store.tickets_dir).parts) != store.folder_levels + 1:
                 problems.append(Problem(rel, "", "not a ticket file in a shard folder"))
-    for ticket_id, where in paths.items():
-        if len(where) > 1:
-            problems.append(Problem(where[0], "id", f"duplicate ID {ticket_id}, also in "
-                                    + ", ".join(where[1:])))
-    problems += check_relations(tickets.values(), set(tickets), store)
-    problems += check_teams(tickets.values(), store)
+    index_problems = compare.finish()
+    problems += check_relations(compare.relation_links(index), compare.known(index), store)
+    problems += team_problems
     outbox = store.root / "outbox"
     problems += check_outbox(store, [] if link_in(store.root, outbox) else
                              sorted(p for p in outbox.glob("*.eml") if not p.is_symlink()))
-    problems += check_index(store, shas)
+    problems += index_problems
     problems += check_git(store)
     return problems
 
@@ -205,7 +243,8 @@ def _path_of(store: Store, ticket_id: str) -> str:
     return store.path_of(ticket_id).relative_to(store.root).as_posix()
 
 
-def check_relations(tickets: Iterable[Links], known: set[str], store: Store) -> list[Problem]:
+def check_relations(tickets: Iterable[Links], known: Container[str], store: Store
+                    ) -> list[Problem]:
     out: list[Problem] = []
     for t in tickets:
         rel = _path_of(store, t.id)
@@ -232,9 +271,13 @@ def check_teams(tickets: Iterable[Links], store: Store) -> list[Problem]:
         known = set(store.reference.teams)
     except SdeskError:
         return []
-    return [Problem(_path_of(store, t.id), "team", f"{t.team!r} is not a team of "
-                    "reference/teams.toml (add it there, or sdesk assign the ticket)")
-            for t in tickets if t.is_open and t.team and t.team not in known]
+    return [_team_problem(store, t.team, t.id) for t in tickets
+            if t.is_open and t.team and t.team not in known]
+
+
+def _team_problem(store: Store, team: str, ticket_id: str) -> Problem:
+    return Problem(_path_of(store, ticket_id), "team", f"{team!r} is not a team of "
+                   "reference/teams.toml (add it there, or sdesk assign the ticket)")
 
 
 def check_message(store: Store, rel: str, data: bytes) -> list[Problem]:
@@ -257,22 +300,6 @@ def check_outbox(store: Store, files: Iterable[Path]) -> list[Problem]:
             out.append(data)
         else:
             out += check_message(store, path.relative_to(store.root).as_posix(), data)
-    return out
-
-
-def check_index(store: Store, shas: dict[str, str]) -> list[Problem]:
-    """Index rows against the files (after the usual refresh): same paths, same content."""
-    from sdesk.store import queries
-
-    rows = queries.file_shas(store.index)
-    out: list[Problem] = []
-    for rel, sha in shas.items():
-        if rel not in rows:
-            out.append(Problem(rel, "", "missing from the index (run sdesk reindex)"))
-        elif rows[rel] != sha:
-            out.append(Problem(rel, "", "the index holds an older version (run sdesk reindex)"))
-    for rel in sorted(rows.keys() - shas.keys()):
-        out.append(Problem(rel, "", "in the index but the file is gone (run sdesk reindex)"))
     return out
 
 

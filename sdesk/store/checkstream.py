@@ -1,0 +1,102 @@
+"""`sdesk check` at a million tickets: the index compared with the ticket files as they are read,
+and the relations checked on the index, without holding every ticket (sdesk/store/check.py;
+issue 17, peak memory: each ticket's links, the files' SHA-1s and the sorted file list held
+152 MiB at 100,000 tickets, over a gigabyte at a million)."""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sdesk.core.errors import SdeskError
+from sdesk.store.check import Links, Problem
+
+if TYPE_CHECKING:
+    from sdesk.store.index import Index
+
+
+class IndexCompare:
+    """The index's rows (path, sha; in the order of the paths) beside the ticket files as they
+    are read (in the same order: a ticket file's path is the one its ID gives, whose parts are
+    letters and digits, so the order of the parts is the order of the bytes): a file the index
+    lacks or holds older, a row whose file is gone. What is kept is the few files the index
+    does not hold as they are, and the files that did not load."""
+
+    def __init__(self, rows: Iterator[tuple[str, str]]) -> None:
+        self.rows = rows
+        self.row = next(rows, None)
+        self.problems: list[Problem] = []
+        self.gone: list[str] = []
+        self.failed: dict[str, str] = {}  # path -> ID (the file's name) of a file not loaded
+        self.kept: dict[str, Links] = {}  # path -> links of a file the index lacks or holds older
+        self.lacking: set[str] = set()  # IDs of the files the index lacks
+        self.last = ""
+
+    def file(self, rel: str, sha: str, links: Links) -> None:
+        """The next ticket file that loaded: its path, the SHA-1 of its bytes, its links."""
+        if rel <= self.last:
+            raise SdeskError(f"{rel}: ticket files out of order (after {self.last})")
+        self.last = rel
+        while self.row is not None and self.row[0] < rel:
+            self.gone.append(self.row[0])
+            self.row = next(self.rows, None)
+        if self.row is not None and self.row[0] == rel:
+            if self.row[1] != sha:
+                self.problems.append(Problem(rel, "", "the index holds an older version (run "
+                                             "sdesk reindex)"))
+                self.kept[rel] = links
+            self.row = next(self.rows, None)
+        else:
+            self.problems.append(Problem(rel, "", "missing from the index (run sdesk reindex)"))
+            self.kept[rel] = links
+            self.lacking.add(links.id)
+
+    def finish(self) -> list[Problem]:
+        """The index's problems: files in their order, then the rows whose file is gone."""
+        while self.row is not None:
+            self.gone.append(self.row[0])
+            self.row = next(self.rows, None)
+        return self.problems + [Problem(rel, "", "in the index but the file is gone (run sdesk "
+                                        "reindex)") for rel in sorted(self.gone)]
+
+    def relation_links(self, index: Index) -> Iterator[Links]:
+        """The links of every loaded ticket with a relation or of type task, in path order:
+        from the index, or from the file where the index does not hold it as it is."""
+        from sdesk.store import queries
+
+        skip = set(self.gone) | self.failed.keys()
+        kept = iter(sorted((rel, t) for rel, t in self.kept.items()
+                           if t.parent or t.duplicate_of or t.related or t.type == "task"))
+        pending = next(kept, None)
+        for rel, tid, kind, parent, duplicate_of, related in queries.relation_rows(index):
+            while pending is not None and pending[0] < rel:
+                yield pending[1]
+                pending = next(kept, None)
+            if rel in skip or rel in self.kept:
+                continue
+            yield Links(tid, kind, parent, duplicate_of, tuple(related.split()), False, "")
+        while pending is not None:
+            yield pending[1]
+            pending = next(kept, None)
+
+    def known(self, index: Index) -> Container[str]:
+        """The IDs of the loaded tickets, asked of the index one at a time."""
+        return _Known(index, self.lacking,
+                      {Path(rel).stem for rel in self.gone} | set(self.failed.values()))
+
+
+class _Known:
+    """IDs of loaded tickets: in the index, or a file it lacks; not a row whose file is gone or
+    did not load."""
+
+    def __init__(self, index: Index, lacking: set[str], unknown: set[str]) -> None:
+        self.index, self.lacking, self.unknown = index, lacking, unknown
+
+    def __contains__(self, ticket_id: object) -> bool:
+        from sdesk.store import queries
+
+        if ticket_id in self.lacking:
+            return True
+        return isinstance(ticket_id, str) and ticket_id not in self.unknown and \
+            queries.is_ticket(self.index, ticket_id)
