@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sdesk.git import splitindex
+from sdesk.git import bigcommit, splitindex
 from sdesk.store import batchwrite
 from tests.conftest import Desk
 from tests.test_triage_memory import _busy_triage_store
@@ -51,6 +51,7 @@ def _both_ways(desk: Desk, monkeypatch: pytest.MonkeyPatch, *args: str, now: str
     monkeypatch.setattr(batchwrite, "STREAM_ABOVE", 0)
     monkeypatch.setattr(batchwrite, "ROWS_AT_ONCE", 3)  # index rows and files in pages of 3
     monkeypatch.setattr(splitindex, "SPLIT_MAX", 3)  # git's index: the batch folded in
+    monkeypatch.setattr(bigcommit, "STREAM_TREE_ABOVE", 0)  # a folder's tree written as it goes
     streamed = _applied(desk, base, *args, now=now)
     return whole, streamed
 
