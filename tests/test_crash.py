@@ -158,3 +158,22 @@ def test_a_pending_record_cannot_reach_outside_the_store(desk: Desk, tmp_path: P
     desk.run("check")
     assert outside.read_text() == "keep me"
     assert (desk.root / ".git" / "config").exists()
+
+
+def test_the_pending_record_of_a_big_batch_is_written_as_it_is_made(desk: Desk) -> None:
+    """recovery.begin writes the record in parts (a sweep at a million tickets records ~300,000
+    paths): the same bytes as the record dumped whole, each path once, sorted."""
+    import json
+
+    from sdesk import git
+    from sdesk.git import recovery
+    from sdesk.store import Store
+
+    store = Store(desk.root)
+    paths = ["tickets/b/x.toml", "outbox/é.eml", "tickets/b/x.toml"] + \
+        [f"tickets/0/{i:05d}.toml" for i in range(2500)]
+    recovery.begin(store, paths)
+    record = {"head": git.read_head(store.git_dir), "paths": sorted(set(paths)),
+              "pid": os.getpid()}
+    assert (store.state_dir / recovery.PENDING).read_bytes() == json.dumps(record).encode()
+    recovery.end(store)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from sdesk import git
@@ -34,10 +34,29 @@ _last: list[str] = []  # what the last recover() in this process rolled back
 
 
 def begin(store: Store, git_paths: Iterable[str]) -> None:
-    record = {"head": git.read_head(store.git_dir), "paths": sorted(set(git_paths)),
-              "pid": os.getpid()}
+    """Record the intent: {"head", "paths" (sorted, each once), "pid"}, written as it is made
+    (a sweep at a million tickets records ~300,000 paths: the set, the JSON text and its bytes
+    held at once were ~40 MB on top of the batch)."""
+    head = git.read_head(store.git_dir)
+    paths = sorted(git_paths)
+
+    def parts() -> Iterator[bytes]:
+        yield b'{"head": ' + json.dumps(head).encode() + b', "paths": ['
+        chunk: list[str] = []
+        previous, first = None, True
+        for path in paths:
+            if path != previous:
+                chunk.append(json.dumps(path))
+                previous = path
+            if len(chunk) >= 1000:
+                yield (", " * (not first) + ", ".join(chunk)).encode()
+                chunk, first = [], False
+        if chunk:
+            yield (", " * (not first) + ", ".join(chunk)).encode()
+        yield b'], "pid": %d}' % os.getpid()
+
     store.state_dir.mkdir(parents=True, exist_ok=True)
-    atomic_write(store.state_dir / PENDING, json.dumps(record).encode())
+    atomic_write(store.state_dir / PENDING, parts())
 
 
 def end(store: Store) -> None:

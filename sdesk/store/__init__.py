@@ -10,7 +10,7 @@ import datetime as dt
 import fcntl
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -55,8 +55,9 @@ def find_store(explicit: str | None = None, cwd: Path | None = None) -> Path:
     )
 
 
-def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
+def atomic_write(path: Path, data: bytes | Iterable[bytes], durable: bool = True) -> None:
     """Write a file so a crash leaves it either old or new: temporary file, fsync, rename.
+    `data`: the bytes, or parts of them written as they come (a big record never held whole).
     `durable=False` leaves out the fsyncs, for a batch that the caller syncs once."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -64,7 +65,8 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for part in (data,) if isinstance(data, bytes) else data:
+                handle.write(part)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
