@@ -121,8 +121,17 @@ def test_a_cold_load_builds_the_sums_so_the_first_kpi_computes_nothing(
     db = store.index.db  # the cold load
     assert kpi_sums._present(db), "the sums and their triggers were built with the index"
     assert kpi_sums.fill_business_hours(store, db) == 0, "nothing left for the first kpi"
+    schema = _schema(db)
     assert desk.json("kpi", "--by", "team") == kept
+    assert desk.json("kpi")
+    # The first kpi after a cold load makes no index of its own (a write of the whole index
+    # file: 0.5 s at 100,000 tickets when it made the unanswered tickets' one).
+    assert _schema(Store.open(str(desk.root)).index.db) == schema
     _both_ways(desk)
+
+
+def _schema(db: Any) -> set[tuple[str, str]]:
+    return {(r[0], r[1]) for r in db.execute("SELECT type, name FROM sqlite_master")}
 
 
 def _kept_rows(db: Any) -> dict[str, list[tuple[Any, ...]]]:
