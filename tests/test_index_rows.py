@@ -7,6 +7,7 @@ worker processes, passes `check --deep`."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import re
 from pathlib import Path
@@ -183,3 +184,38 @@ def test_a_store_rebuilt_cold_passes_the_deep_check(desk: Desk, workers: str,
     broken.unlink()
     desk.git("commit", "-qam", "the broken file removed", "--no-verify")
     assert list(differences(Store(desk.root))) == []
+
+
+def test_a_worker_reading_ahead_gives_what_reading_one_by_one_gives(
+        desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold load's worker opens its folder's files READ_AHEAD files before it reads them
+    (index._opened_ahead): every row and every problem (a link, a FIFO, a file over the size
+    limit, one not UTF-8, a misplaced one; a folder named like a ticket is skipped) is what
+    read_file gives for the file alone, in the same order, and no file is left open."""
+    from sdesk.core.untrusted import MAX_FILE_BYTES
+    from sdesk.store import index
+
+    monkeypatch.setattr(index, "READ_AHEAD", 2)  # the window slides over the folder
+    written = write_tickets(desk.root, 600, seed=5)
+    store = Store(desk.root)
+    folders = [store.path_of(tid).parent for tid in written]
+    base = max(set(folders), key=folders.count)
+    folder = base.relative_to(desk.root).as_posix()
+    mine = sorted(p.name for p in base.iterdir())
+    misplaced = every_kind()[0]  # it belongs in another folder
+    (base / f"{misplaced.id}.toml").write_text(dumps(misplaced), encoding="utf-8")
+    (base / "INC-1SL1NK000000.toml").symlink_to(base / mine[0])
+    os.mkfifo(base / "INC-1SF1F0000000.toml")
+    (base / "INC-1SD1R0000000.toml").mkdir()
+    (base / "INC-1SB1G0000000.toml").write_bytes(b"#" * (MAX_FILE_BYTES + 1))
+    (base / "INC-1SUTF0000000.toml").write_bytes(b'title = "\xff"\n')
+    open_before = len(os.listdir("/proc/self/fd"))
+    rows, problems = index._load_dir((str(desk.root), folder, 0))
+    assert len(os.listdir("/proc/self/fd")) == open_before
+    alone = [read_file(str(desk.root), f"{folder}/{name}", 0)
+             for name in sorted(os.listdir(base))]
+    assert len(os.listdir("/proc/self/fd")) == open_before
+    assert problems == [(got.path, got.problem) for got in alone if got.problem]
+    assert rows == [[got.values[n] for n in index.NAMES] for got in alone
+                    if got.values is not None and not got.problem]
+    assert len(rows) == len(mine) >= 4 and len(problems) == 5  # a folder is no file: skipped

@@ -832,14 +832,24 @@ class FileRead:
         self.gone = gone
 
 
-def read_file(root: str, rel: str, now_ns: int, known_sha: str = "") -> FileRead:
+# O_NOFOLLOW: the store is untrusted input; a ticket file that is a link is refused.
+_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+
+
+def read_file(root: str, rel: str, now_ns: int, known_sha: str = "",
+              fd: int | None = None) -> FileRead:
     """Read and summarise one ticket file. Stat after reading, from the same handle: a write
-    after the read leaves a newer mtime, which the racy check then verifies by hash."""
+    after the read leaves a newer mtime, which the racy check then verifies by hash. `fd`:
+    the file already opened with _OPEN_FLAGS (_opened_ahead), closed here."""
     try:
-        # O_NOFOLLOW: the store is untrusted input; a ticket file that is a link is refused.
-        fd = os.open(os.path.join(root, rel), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
-                     | os.O_CLOEXEC)
-        with os.fdopen(fd, "rb") as handle:
+        if fd is None:
+            fd = os.open(os.path.join(root, rel), _OPEN_FLAGS)
+        try:
+            handle = os.fdopen(fd, "rb")
+        except OSError:  # a folder: fdopen refuses it and leaves the descriptor open
+            os.close(fd)
+            raise
+        with handle:
             st = os.fstat(handle.fileno())
             if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
                 what = "not a regular file" if not stat.S_ISREG(st.st_mode) else \
@@ -932,10 +942,9 @@ def _load_dir(job: tuple[str, str, int]) -> tuple[list[list[Any]], list[tuple[st
         names = sorted(e.name for e in os.scandir(os.path.join(root, rel)))
     except FileNotFoundError:
         return rows, problems
-    for name in names:
-        if not name.endswith(".toml") or name.startswith("."):
-            continue
-        got = read_file(root, f"{rel}/{name}", now_ns)
+    for name, fd in _opened_ahead(os.path.join(root, rel), [
+            n for n in names if n.endswith(".toml") and not n.startswith(".")]):
+        got = read_file(root, f"{rel}/{name}", now_ns, fd=fd)
         if got.problem:
             problems.append((got.path, got.problem))
         elif got.values is not None:
@@ -946,6 +955,41 @@ def _load_dir(job: tuple[str, str, int]) -> tuple[list[list[Any]], list[tuple[st
                                                           values["resolved_at"]) / 60.0
             rows.append([values[n] for n in NAMES])
     return rows, problems
+
+
+READ_AHEAD = 32  # files of its folder a cold load's worker has asked the disk for
+
+
+def _opened_ahead(folder: str, names: list[str]) -> Iterator[tuple[str, int | None]]:
+    """(name, open file descriptor) of each file of `folder`, each opened READ_AHEAD files
+    before it is read and the kernel asked to read it in (posix_fadvise WILLNEED, up to
+    MAX_FILE_BYTES). Why: with the store's files not in the page cache a worker waited on the
+    disk one file at a time; now READ_AHEAD reads are in flight while it parses (100,000
+    files read cold, no parse, one reader, load ~6: 9.6-10.3 -> 3.6 s). None for a file
+    that would not open: read_file opens it again and says why. A file replaced after its
+    opening is read as it was then, as if it had been read then."""
+    from collections import deque
+
+    window: deque[tuple[str, int | None]] = deque()
+    advise = getattr(os, "posix_fadvise", None)  # not on macOS
+    try:
+        for name in names:
+            try:
+                fd: int | None = os.open(os.path.join(folder, name), _OPEN_FLAGS)
+            except OSError:
+                fd = None
+            if fd is not None and advise is not None:
+                with contextlib.suppress(OSError):  # a FIFO, a folder: read_file says why
+                    advise(fd, 0, MAX_FILE_BYTES, os.POSIX_FADV_WILLNEED)
+            window.append((name, fd))
+            if len(window) > READ_AHEAD:
+                yield window.popleft()
+        while window:
+            yield window.popleft()
+    finally:  # the consumer stopped early (an exception): close what it never took
+        for _, left in window:
+            if left is not None:
+                os.close(left)
 
 
 # The business clock a parallel cold load's workers compute business hours with (set by
