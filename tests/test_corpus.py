@@ -2,8 +2,8 @@
 floors: precision >= 0.95 for what triage applies automatically, recall >= 0.85 for what it
 proposes.
 
-ALL NINE files here are TUNING data (about 2,750 tickets by nine writers): tickets.txt was
-written for tuning; fresh.txt, fresh2.txt, ... fresh8.txt were each written blind,
+ALL ELEVEN files here are TUNING data (about 3,330 tickets by eleven writers): tickets.txt was
+written for tuning; fresh.txt, fresh2.txt, ... fresh10.txt were each written blind,
 measured once held out (those figures are in docs/triage.md) and then read while the methods
 were improved. So every figure asserted below is a tuning figure. The floor is asserted on
 EACH file, not on their union: an automatic judgement's reach is only what every file supports
@@ -11,10 +11,10 @@ at 0.95 (issue 11). A judgement below its floor on a file is a strict xfail nami
 one that starts meeting it fails this test until it moves out of BELOW.
 
 The figure methods are chosen by is the leave-one-writer-out one (`python -m
-tests.corpus.measure --cross`, tests/corpus/cross.py: chosen on eight files, measured on the
-ninth). A held-out figure comes only from a new file written blind and measured once with the
+tests.corpus.measure --cross`, tests/corpus/cross.py: chosen on ten files, measured on the
+eleventh). A held-out figure comes only from a new file written blind and measured once with the
 methods frozen (`python -m tests.corpus.measure --file PATH`; tests/test_corpus_heldout.py).
-This test reads only the nine files named here.
+This test reads only the eleven files named here.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pytest
 from corpus.cross import GRID, Threshold, choose, meets
 from corpus.measure import CORPUS, FRESH, TUNING, Score, figures, load, main, vip_persons
 
-FILES = {path.stem: path for path in TUNING}  # tickets, fresh, fresh2, ... fresh8
+FILES = {path.stem: path for path in TUNING}  # tickets, fresh, fresh2, ... fresh10
 NAMES = {
     "incident-4 two problems (proposed)",
     "incident-5 same person, same subject (proposed)",
@@ -46,6 +46,8 @@ NAMES = {
 BELOW = {  # (file, judgement) -> its tuning figure there, below the floor
     # (session 25: priority's fresh4 0.82 and fresh8 0.70 met the floor once the trend's
     # links made the first reports of a problem many people report "many users", 0.88 / 0.86)
+    ("fresh9", "incident-2 priority (proposed)"): "recall 0.36",
+    ("fresh10", "incident-2 priority (proposed)"): "recall 0.36",
 }
 
 

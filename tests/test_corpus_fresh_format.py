@@ -4,8 +4,8 @@ Each was written blind (see their headers) by its own writer: fresh.txt first, f
 another writer after fresh.txt's figures had been seen, fresh3.txt and fresh4.txt by two writers
 who saw neither the judgement code nor any other corpus, as did fresh5.txt/fresh6.txt (session
 22), fresh7.txt/fresh8.txt (session 23) and fresh9.txt/fresh10.txt (session 24). fresh.txt to
-fresh8.txt were measured once held out and are tuning data now (tests/test_corpus.py);
-fresh9.txt and fresh10.txt are held out (tests/test_corpus_heldout.py). The format still matters, because
+fresh10.txt were measured once held out and are tuning data now (tests/test_corpus.py). The
+format still matters, because
 leave-one-writer-out keeps each file a writer apart. This test only checks their shape: six
 fields a line, known labels, keys that cannot meet tickets.txt's (nor each other's), and the
 minimum number of positive examples per judgement (issue 11, point 5) so that recall can be

@@ -2,14 +2,11 @@
 against the issue's floors (precision >= 0.95 for what triage applies automatically, recall
 >= 0.85 for what it proposes).
 
-The held-out files now are tests/corpus/fresh9.txt (267 tickets, prefix k-) and fresh10.txt
-(313, prefix v-), written blind in session 24 by two engineers who read neither the judgement
-code nor any other corpus (see their headers), and measured ONCE by the coordinator with the
-methods frozen (main 721938d with kind24's request-kind branch, a139b0c + 82ef6e1, on top: the
-commit these files landed on): `python -m tests.corpus.measure --file tests/corpus/fresh9.txt`
-(and fresh10.txt). Their figures are in docs/triage.md ("Held out, session 24"). fresh7.txt and
-fresh8.txt (session 23's held-out files) had their misses read in session 24 and are tuning data,
-in tests/test_corpus.py.
+There is no held-out file now. fresh9.txt and fresh10.txt (session 24's, written blind and
+measured ONCE by the coordinator with the methods frozen on main 721938d with kind24's a139b0c +
+82ef6e1) had their misses read in session 25 and are tuning data, in tests/test_corpus.py; their
+held-out figures stay in docs/triage.md ("Held out, session 24"). The next blind files
+(fresh11.txt, fresh12.txt, session 25) are measured here once landed.
 BELOW holds every judgement below its floor as a strict xfail naming the held-out figure, so a
 method change that lifts one fails here until BELOW is updated and none passes unnoticed. Once
 anybody reads a held-out file's misses to improve the methods it becomes tuning data: move it to
@@ -29,18 +26,11 @@ from corpus.measure import TUNING, Score, figures
 from test_corpus import cases
 
 CORPUS = Path(__file__).parent / "corpus"
-# session 23's held-out files (fresh7.txt, fresh8.txt) had their misses read in session 24 and
+# session 24's held-out files (fresh9.txt, fresh10.txt) had their misses read in session 25 and
 # are tuning data now (tests/test_corpus.py); their held-out figures stay in docs/triage.md.
-HELD_OUT: dict[str, Path] = {"fresh9": CORPUS / "fresh9.txt", "fresh10": CORPUS / "fresh10.txt"}
-BELOW: dict[tuple[str, str], str] = {  # (file, judgement) -> its held-out figure, measured once
-    ("fresh9", "incident-2 priority (proposed)"): "recall 0.36",
-    ("fresh9", "on-site (proposed)"): "recall 0.83",
-    ("fresh10", "incident-2 priority (proposed)"): "recall 0.34",
-    ("fresh10", "on-site (proposed)"): "recall 0.83",
-}
-_AUTO = {"incident-5 same person, same subject (automatic)",
-         "incident-6 many people, same problem (automatic)"}
-NONE_APPLIED: dict[str, set[str]] = {"fresh9": _AUTO, "fresh10": _AUTO}  # applied nothing there
+HELD_OUT: dict[str, Path] = {}
+BELOW: dict[tuple[str, str], str] = {}  # (file, judgement) -> its held-out figure, measured once
+NONE_APPLIED: dict[str, set[str]] = {}  # file -> automatic rows that applied nothing there
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +42,10 @@ def test_no_held_out_file_is_a_tuning_file() -> None:
     # a file tuned on cannot give a held-out figure; an empty table says there is none now
     assert not {path.resolve() for path in HELD_OUT.values()} & {p.resolve() for p in TUNING}
     # the files read while tuning are in TUNING: the last held-out pair among them
-    assert {(CORPUS / n).resolve() for n in ("fresh7.txt", "fresh8.txt")} <= {
+    assert {(CORPUS / n).resolve() for n in ("fresh9.txt", "fresh10.txt")} <= {
         p.resolve() for p in TUNING}
+    # the blind sets being written now (session 25) are never tuned on: measured here once
+    assert not {p.name for p in TUNING} & {"fresh11.txt", "fresh12.txt"}
     assert all(key in HELD_OUT for key, _ in BELOW) and set(NONE_APPLIED) <= set(HELD_OUT)
 
 
