@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sdesk.git import bigcommit, splitindex
+from sdesk.git import bigcommit, sharedwrite, splitindex
 from sdesk.store import batchwrite
 from tests.conftest import Desk
 from tests.test_triage_memory import _busy_triage_store
@@ -52,6 +52,7 @@ def _both_ways(desk: Desk, monkeypatch: pytest.MonkeyPatch, *args: str, now: str
     monkeypatch.setattr(batchwrite, "ROWS_AT_ONCE", 3)  # index rows and files in pages of 3
     monkeypatch.setattr(splitindex, "SPLIT_MAX", 3)  # git's index: the batch folded in
     monkeypatch.setattr(bigcommit, "STREAM_TREE_ABOVE", 0)  # a folder's tree written as it goes
+    monkeypatch.setattr(sharedwrite, "PIECE", 2)  # git's index written in pieces
     streamed = _applied(desk, base, *args, now=now)
     return whole, streamed
 

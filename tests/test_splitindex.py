@@ -154,7 +154,10 @@ def test_a_big_batch_is_folded_into_a_new_shared_index(
     folded in with the small file's entries in one pass (sdesk/git/splitfold.py), a new
     shared index and an empty small file; git reads them as the work tree has them. Fewer
     go into the small file however many it holds."""
+    from sdesk.git import sharedwrite
+
     monkeypatch.setattr(splitindex, "SPLIT_MAX", 3)
+    monkeypatch.setattr(sharedwrite, "PIECE", 2)  # the changes merged in written in pieces
     before = {p.name for p in (repo / ".git").glob("sharedindex.*")}
     changed = []
     for i in range(12):

@@ -255,9 +255,10 @@ def _tree_by_folders(top: Path, git_dir: Path, head: str, paths: list[str], list
 def update_index(top: Path, git_dir: Path, paths: list[str],
                  blobs: Mapping[str, tuple[bytes, bytes]], listing: str, fold: bool = True
                  ) -> None:
-    """Record `paths` (present ones with their (mode, blob id) in `blobs`, the others deleted)
-    in git's index: in the small file of a split index when it can (its cost does not grow
-    with the store), else by `git update-index` (which reads the whole index). Every
+    """Record `paths` (present ones with their (mode, blob id) in `blobs`, the others deleted;
+    `listing`: them NUL-terminated for git, "" to make it only if git is needed) in git's
+    index: in the small file of a split index when it can (its cost does not grow with the
+    store), else by `git update-index` (which reads the whole index). Every
     SPLIT_MAX commits the small file is folded into a new shared index. fold=False is a big
     batch's: SPLIT_MAX paths or more are folded in with the small file's entries in one pass
     (sdesk/git/splitfold.py, flat memory), fewer go into the small file however many it
@@ -280,7 +281,7 @@ def update_index(top: Path, git_dir: Path, paths: list[str],
         args = ["-c", "splitIndex.maxPercentChange=0", *args]  # fold into a new shared index
     except (splitindex.Unsupported, OSError, ValueError, IndexError, struct.error):
         pass  # an index this reader does not follow (or a git command holds its lock)
-    run(args, top, input=listing, keep_lock=True)
+    run(args, top, input=listing or "\0".join(paths) + "\0", keep_lock=True)
 
 
 def _tree_from_index(top: Path, git_dir: Path, head: str, paths: list[str], listing: str) -> str:

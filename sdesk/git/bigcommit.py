@@ -69,7 +69,7 @@ def commit_blobs(top: Path, blobs: dict[str, bytes], pack: BinaryIO, message: Pa
         except (gittree.Unsupported, inproc.Unsupported, odb.Unsupported, odb.MissingObject):
             pass
         else:
-            update_index(top, git_dir, paths, modes, "\0".join(paths) + "\0", fold=False)
+            update_index(top, git_dir, paths, modes, "", fold=False)  # the listing: if git needs it
             commit = fast.commit_parts(tree, head, message(), size, author)
             try:
                 fast.update_ref(commit, head, reason)
