@@ -327,6 +327,36 @@ def test_the_first_reports_of_a_problem_many_people_report_are_many_users(
         assert fit.evidence.startswith("3 people report it (INC-2, INC-3 and this one): Many")
 
 
+@pytest.mark.parametrize(("title", "logged", "priority"), [
+    ("dispatch consoles all frozen, on paper now", 3, 2),  # no rule's words: the model's P2
+    ("dispatch consoles all frozen, on paper now", 1, None),  # logged P1: a floor, never a cap
+    ("my mouse scroll wheel sticks", 3, None),  # one user's device
+    ("excel crashes when i open the budget file", 3, None),  # one user's file
+    ("the whole records unit cannot open the case system", 3, 1),  # the rules' P2, critical
+])
+def test_the_learned_reading_of_the_chart(ref: Reference, title: str, logged: int,
+                                          priority: int | None) -> None:
+    from sdesk.procedures.priority_fit import learned_fit
+
+    fit = learned_fit(priority_fit(title, "", False, ref), title, "", logged, ref)
+    assert fit.priority == priority, fit.evidence
+    if priority is not None:
+        said = {1: "critical (score ", 2: "many users, a site or work stopped (score "}[priority]
+        assert f"the learned reading of the chart says {said}" in fit.evidence, fit.evidence
+        weighed = fit.evidence.split("weighed most: ")[1].split(")")[0]
+        assert weighed.startswith("'") and ":" not in weighed  # words, not feature names
+    if priority == 1:
+        assert fit.evidence.startswith("'whole records unit'; the learned reading")
+
+
+def test_the_learned_reading_keeps_what_the_rules_said_but_p2(ref: Reference) -> None:
+    from sdesk.procedures.priority_fit import PriorityFit, learned_fit
+
+    title = "dispatch consoles all frozen, on paper now"
+    for said in (PriorityFit(4, "'wallpaper': Questions ..."), PriorityFit(1, "'x': Outage")):
+        assert learned_fit(said, title, "", 3, ref) == said
+
+
 def test_says_it_fails(ref: Reference) -> None:
     from sdesk.procedures.priority_fit import says_it_fails
 

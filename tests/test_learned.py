@@ -71,13 +71,15 @@ def test_a_malformed_model_file_is_refused() -> None:
         from_data({"name": "x", "weights": [1], "intercept": 0, "threshold": 0.5})
 
 
-@pytest.mark.parametrize("name", ["on_site", "two_problems", "kind_hardware", "kind_software"])
+@pytest.mark.parametrize("name", ["on_site", "two_problems", "kind_hardware", "kind_software",
+                                  "priority_high", "priority_critical"])
 def test_the_shipped_model_loads_with_its_threshold(name: str) -> None:
     m = model(name)
     assert m.name == name and 0 < m.threshold < 1 and len(m.weights) > 100
 
 
-@pytest.mark.parametrize("name", ["on_site", "two_problems", "kind_hardware", "kind_software"])
+@pytest.mark.parametrize("name", ["on_site", "two_problems", "kind_hardware", "kind_software",
+                                  "priority_high", "priority_critical"])
 def test_the_shipped_model_is_what_training_on_the_tuning_files_gives(name: str) -> None:
     # scikit-learn is the [train] extra (make install); with CI=true its absence fails here
     pytest.importorskip("sklearn") if not _ci() else None

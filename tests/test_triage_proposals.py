@@ -192,14 +192,15 @@ def test_a_follow_up_reads_its_first_report_whole_description_included(desk: Des
 
 
 def test_the_first_reports_of_a_problem_three_people_report_are_proposed_p2(desk: Desk) -> None:
-    """incident-2: "MFA code never comes" says nothing of scope; three people reporting it
+    """incident-2: "timesheet page errors on submit" says nothing of scope; three people reporting it
     within the hour are the chart's "many users" (P2), proposed on the first two reports (the
     third is the trend's, incident-6). One person's report alone is left at P3."""
     alone = incident(desk, "VPN wont connect from home", email="al@omes.ok.gov", now=at(0))
-    ids = [incident(desk, title, email=f"u{n}@omes.ok.gov", service="Multi-Factor Authentication",
+    ids = [incident(desk, title, email=f"u{n}@omes.ok.gov", service="PeopleSoft",
                     now=at(10 + n))
-           for n, title in enumerate(("MFA code never comes", "mfa code never comes to my phone",
-                                      "MFA code never comes, cant log in"))]
+           for n, title in enumerate(("timesheet page errors on submit",
+                                      "timesheet page errors on submit for me too",
+                                      "timesheet submit errors out, cant send it"))]
     desk.run("triage", "--all")
     flags = [desk.ticket(tid)["flags"] for tid in ids]
     assert ["proposed:priority:P2" in f for f in flags] == [True, True, False], flags
@@ -207,6 +208,23 @@ def test_the_first_reports_of_a_problem_three_people_report_are_proposed_p2(desk
                 if "Proposed (priority)" in e["text"])
     assert f"3 people report it ({ids[1]}, {ids[2]} and this one): Many users" in note
     assert not any("priority" in f for f in desk.ticket(alone)["flags"])
+
+
+def test_the_learned_reading_of_the_chart_proposes_what_no_rule_reads(desk: Desk) -> None:
+    """incident-2: "dispatch consoles all frozen" names no site, group or deadline the rules
+    read; the learned "many users, a site or work stopped" model proposes P2, with its words.
+    One user's device is left at P3; a ticket logged P1 is never proposed P2."""
+    tid = incident(desk, "dispatch consoles all frozen, on paper now", now=at(0))
+    mine = incident(desk, "my mouse scroll wheel sticks", email="bo@omes.ok.gov", now=at(1))
+    high = incident(desk, "dispatch consoles all frozen, on paper now", "--impact", "1",
+                    "--urgency", "1", email="cy@omes.ok.gov", now=at(2))
+    desk.run("triage", "--all")
+    assert "proposed:priority:P2" in desk.ticket(tid)["flags"]
+    note = next(e["text"] for e in desk.ticket(tid)["journal"] if "Proposed (priority)" in e["text"])
+    assert "the learned reading of the chart says many users, a site or work stopped (score " in note
+    assert "weighed most: '" in note and "Many users or a VIP degraded" in note
+    assert not any("priority" in f for f in desk.ticket(mine)["flags"])
+    assert not any("proposed:priority" in f for f in desk.ticket(high)["flags"])
 
 
 def test_on_site_is_proposed_from_the_text(desk: Desk) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sdesk.core.reference import Reference
 from sdesk.procedures.lexicon import FAIL, POWER, Words, words
+from sdesk.procedures.text_model import features, model
 
 _UNIT = (r"(agency|office|building|site|division|branch|location|campus|center|centre|"
          r"facility|district|region|county|organi[sz]ation|company|users|staff|employees|pcs|bldg|"
@@ -241,3 +242,34 @@ def trend_fit(own: PriorityFit, others: list[str], before: int, need: int,
     shown = ", ".join(others[:3]) + (" ..." if len(others) > 3 else "")
     return PriorityFit(2, f"{len(others) + 1} people report it ({shown} and this one): "
                           f"{ref.sla.target(2).description}")
+
+
+HIGH, CRITICAL = "priority_high", "priority_critical"  # sdesk/defaults/models/NAME.json
+
+
+def learned_fit(own: PriorityFit, title: str, description: str, logged: int,
+                ref: Reference) -> PriorityFit:
+    """The learned reading of the chart (text_model; models fitted over the writers of
+    tests/corpus, thresholds chosen leave one writer out, docs/triage.md): where the rules,
+    the follow-up and the trend say nothing (`own` is None), the "many users, a site or work
+    stopped" model (HIGH) at its threshold says P2, and P1 when the "critical" model
+    (CRITICAL) reaches its threshold too; a P2 of the rules becomes P1 when CRITICAL says so.
+    What the models say is a floor, never a cap: it is kept only above the `logged` priority
+    (1 = Critical), so a logged P1 is never proposed P2. Evidence: the score, the threshold and
+    the words that weighed most."""
+    if own.priority not in (None, 2):
+        return own
+    present = features(title, description, ref)
+    high, critical = model(HIGH), model(CRITICAL)
+    text = f"{title}\n{description}"
+    if logged > 1 and critical.score(present) >= critical.threshold and (
+            own.priority == 2 or high.score(present) >= high.threshold):
+        said = f"the learned reading of the chart says critical ({critical.evidence(present, 3, text)})"
+        if own.priority == 2:
+            said = f"{own.evidence.removesuffix(': ' + ref.sla.target(2).description)}; {said}"
+        return PriorityFit(1, f"{said}: {ref.sla.target(1).description}")
+    if own.priority is None and logged > 2 and high.score(present) >= high.threshold:
+        said = f"many users, a site or work stopped ({high.evidence(present, 3, text)})"
+        return PriorityFit(2, f"the learned reading of the chart says {said}: "
+                              f"{ref.sla.target(2).description}")
+    return own

@@ -28,6 +28,7 @@ from sdesk.procedures.pair_model import Text
 from sdesk.procedures.plan import AddEntry, Finding, Notify, Plan, SetField, reassignment, set_field
 from sdesk.procedures.priority_fit import (
     follow_up_fit,
+    learned_fit,
     priority_fit,
     reports_again,
     says_it_fails,
@@ -308,9 +309,10 @@ def _priority_fit(d: _Draft) -> None:
             said = d.ctx.description_of(first[0].id) if d.ctx.description_of else ""
             fit = follow_up_fit(fit, t.title, first[0].id,
                                 priority_fit(first[0].title, said, t.vip, d.ref))
-    if fit.priority is None and t.priority != 2 and says_it_fails(t.title, t.description, d.ref):
+    if fit.priority is None and t.priority > 2 and says_it_fails(t.title, t.description, d.ref):
         others, before = _linked_reports(d)
         fit = trend_fit(fit, others, before, d.ctx.settings.trend_requesters, d.ref)
+    fit = learned_fit(fit, t.title, t.description, t.priority, d.ref)
     if fit.priority is None or fit.priority == t.priority:
         return
     name = d.ref.sla.target(fit.priority).name

@@ -19,6 +19,7 @@ checked against a re-fit (tests/test_learned.py).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sys
@@ -59,6 +60,7 @@ class Spec:
     target: float = TARGET  # the recall each training file must reach out of fold
     lowest: float = 0.0  # the lowest threshold allowed (chosen by LOWO: precision's floor)
     veto: Callable[[Item, Reference], bool] = lambda i, ref: False  # never said when true
+    fixed: float | None = None  # a threshold chosen on the LOWO sweep (not out of fold)
 
 
 SPECS = (
@@ -84,7 +86,31 @@ def _kind_spec(kind: str) -> Spec:
 
 
 KIND_SPECS = (_kind_spec("hardware"), _kind_spec("software"))
-ALL_SPECS = (*SPECS, *KIND_SPECS)  # every model `--write` ships
+
+
+def deserved(item: Item) -> int:
+    """The priority an incident's work deserves: the writer's p=N, else (not judged) the
+    logged impact x urgency (iu=, default 22: P3), as triage would leave it."""
+    if "p" in item.labels:
+        return int(item.labels["p"])
+    iu = item.labels.get("iu", "22")
+    return _chart().sla.priority_for(int(iu[0]), int(iu[1]))
+
+
+@functools.cache
+def _chart() -> Reference:
+    return load_reference(ROOT / "reference")
+
+
+# incident-2's learned reading of the SLA chart (priority_fit.learned_fit): "P1 or P2" (many
+# users, a site, work stopped or time-critical) and "P1" (critical), each over every incident;
+# thresholds chosen on the LOWO sweep of the priority row (python -m tests.corpus.priority_learn)
+PRIORITY_SPECS = tuple(
+    Spec(name, "incident-2 priority (proposed)", lambda i: i.type == "incident", label,
+         lambda i, ref: False, "where the rules say nothing", fixed=fixed)
+    for name, label, fixed in (("priority_high", lambda i: deserved(i) <= 2, 0.3),
+                               ("priority_critical", lambda i: deserved(i) == 1, 0.35)))
+ALL_SPECS = (*SPECS, *KIND_SPECS, *PRIORITY_SPECS)  # every model `--write` ships
 
 _FEATURES: dict[str, frozenset[str]] = {}
 
@@ -169,7 +195,7 @@ def choose_threshold(train: Sequence[list[Item]], spec: Spec, ref: Reference,
 def trained(train: Sequence[list[Item]], spec: Spec, ref: Reference, combine: str) -> Model:
     """Fit on all of `train`, threshold chosen out of fold within it."""
     model = fit([i for f in train for i in f], spec, ref)
-    t = choose_threshold(train, spec, ref, combine)
+    t = spec.fixed if spec.fixed is not None else choose_threshold(train, spec, ref, combine)
     return Model(model.name, model.weights, model.intercept, t, model.scaled)
 
 
@@ -249,16 +275,19 @@ def shipped_data(spec: Spec, ref: Reference) -> dict[str, object]:
             "threshold": model.threshold, "intercept": model.intercept, "scaled": SCALED,
             "training": "make train-judgements (python -m tests.corpus.learn --write)",
             "method": f"logistic regression, C={C}, balanced classes, features seen in >= "
-                      f"{MIN_DF} tickets; threshold: recall >= {spec.target} out of fold on each "
-                      f"file, not below {spec.lowest}",
+                      f"{MIN_DF} tickets; threshold: " + (
+                          f"recall >= {spec.target} out of fold on each file, not below "
+                          f"{spec.lowest}" if spec.fixed is None else
+                          "the priority row's leave-one-writer-out sweep (docs/triage.md)"),
             "corpora": corpus_hashes(), "weights": dict(sorted(model.weights.items()))}
 
 
-def write() -> list[Path]:
+def write(only: str = "") -> list[Path]:
+    """Re-fit and write every shipped model (or those whose name starts with `only`)."""
     ref = load_reference(ROOT / "reference")
     MODELS.mkdir(parents=True, exist_ok=True)
     out = []
-    for spec in ALL_SPECS:
+    for spec in (s for s in ALL_SPECS if s.name.startswith(only)):
         path = MODELS / f"{spec.name}.json"
         path.write_text(json.dumps(shipped_data(spec, ref), indent=0, sort_keys=True) + "\n",
                         encoding="utf-8")
@@ -271,8 +300,9 @@ def main(argv: list[str]) -> int:
     if "--C" in argv:  # experiments: python -m tests.corpus.learn --C 10 --scaled
         C = float(argv[argv.index("--C") + 1])
     SCALED = SCALED or "--scaled" in argv
-    if "--write" in argv:
-        for path in write():
+    if "--write" in argv:  # --write priority: only the models whose name starts so
+        after = argv[argv.index("--write") + 1:]
+        for path in write(after[0] if after and not after[0].startswith("-") else ""):
             print(f"wrote {path.relative_to(ROOT)}")
         return 0
     from .cross import fold_lines, leave_one_writer_out

@@ -12,6 +12,7 @@ from sdesk.core.reference import Reference
 from sdesk.procedures.priority_fit import (
     PriorityFit,
     follow_up_fit,
+    learned_fit,
     priority_fit,
     says_it_fails,
     trend_fit,
@@ -86,14 +87,22 @@ def priority_judged(item: Item, ref: Reference, first: Item | None = None,
                     linked: Linked = ([], 0)) -> PriorityFit:
     """The chart's priority triage proposes for `item` (triage._priority_fit): its text, else
     as a follow-up of `first` (priority_fit.follow_up_fit), else as one of the first reports
-    of a problem many people report (`linked`, priority_fit.trend_fit)."""
+    of a problem many people report (`linked`, priority_fit.trend_fit); then the learned
+    reading of the chart (priority_fit.learned_fit)."""
     fit = priority_fit(item.title, "", item.vip, ref)
+    logged = logged_priority(item, ref)
     if first is not None:
         fit = follow_up_fit(fit, item.title, repr(first.title),
                             priority_fit(first.title, "", first.vip, ref))
-    if fit.priority is None and says_it_fails(item.title, "", ref):
+    if fit.priority is None and logged > 2 and says_it_fails(item.title, "", ref):
         fit = trend_fit(fit, [repr(t) for t in linked[0]], linked[1], TREND_PEOPLE, ref)
-    return fit
+    return learned_fit(fit, item.title, "", logged, ref)
+
+
+def logged_priority(item: Item, ref: Reference) -> int:
+    """The priority an item was logged at: its iu= impact x urgency (default 22: P3)."""
+    iu = item.labels.get("iu", "22")
+    return ref.sla.priority_for(int(iu[0]), int(iu[1]))
 
 
 _FIRSTS: dict[int, tuple[list[Item], dict[int, Item]]] = {}
@@ -122,8 +131,7 @@ def priority_row(item: Item, ref: Reference, score: Score, first: Item | None = 
     neither right nor wrong and is counted apart (`Score.unjudged`). Until session 24 it was
     scored as a false positive (the logged priority taken as the label), which put the row's
     precision at 0.23-0.50 held out where the judged tickets give 0.69-1.00."""
-    iu = item.labels.get("iu", "22")
-    logged = ref.sla.priority_for(int(iu[0]), int(iu[1]))
+    logged = logged_priority(item, ref)
     fit = priority_judged(item, ref, first, linked)
     proposed = fit.priority is not None and fit.priority != logged
     if "p" not in item.labels:
