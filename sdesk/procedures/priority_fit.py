@@ -248,16 +248,18 @@ HIGH, CRITICAL = "priority_high", "priority_critical"  # sdesk/defaults/models/N
 
 
 def learned_fit(own: PriorityFit, title: str, description: str, logged: int,
-                ref: Reference) -> PriorityFit:
+                ref: Reference, inherited: bool = False) -> PriorityFit:
     """The learned reading of the chart (text_model; models fitted over the writers of
     tests/corpus, thresholds chosen leave one writer out, docs/triage.md): where the rules,
     the follow-up and the trend say nothing (`own` is None), the "many users, a site or work
     stopped" model (HIGH) at its threshold says P2, and P1 when the "critical" model
-    (CRITICAL) reaches its threshold too; a P2 of the rules becomes P1 when CRITICAL says so.
+    (CRITICAL) reaches its threshold too; a P2 the ticket's own words gave becomes P1 when
+    CRITICAL says so, not one `inherited` from a first report or the trend (a follow-up keeps
+    its first report's priority).
     What the models say is a floor, never a cap: it is kept only above the `logged` priority
     (1 = Critical), so a logged P1 is never proposed P2. Evidence: the score, the threshold and
     the words that weighed most."""
-    if own.priority not in (None, 2):
+    if own.priority not in (None, 2) or (inherited and own.priority == 2):
         return own
     present = features(title, description, ref)
     high, critical = model(HIGH), model(CRITICAL)

@@ -302,7 +302,7 @@ def _priority_fit(d: _Draft) -> None:
     t = d.t
     if "priority-review" in d.flags or any(e.kind == "priority" for e in t.journal):
         return
-    fit = priority_fit(t.title, t.description, t.vip, d.ref)
+    fit = own = priority_fit(t.title, t.description, t.vip, d.ref)
     if fit.priority is None and reports_again(t.title):
         first = _similar_reports(d)[0]
         if first is not None:
@@ -312,7 +312,7 @@ def _priority_fit(d: _Draft) -> None:
     if fit.priority is None and t.priority > 2 and says_it_fails(t.title, t.description, d.ref):
         others, before = _linked_reports(d)
         fit = trend_fit(fit, others, before, d.ctx.settings.trend_requesters, d.ref)
-    fit = learned_fit(fit, t.title, t.description, t.priority, d.ref)
+    fit = learned_fit(fit, t.title, t.description, t.priority, d.ref, inherited=fit is not own)
     if fit.priority is None or fit.priority == t.priority:
         return
     name = d.ref.sla.target(fit.priority).name

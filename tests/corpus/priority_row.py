@@ -89,14 +89,14 @@ def priority_judged(item: Item, ref: Reference, first: Item | None = None,
     as a follow-up of `first` (priority_fit.follow_up_fit), else as one of the first reports
     of a problem many people report (`linked`, priority_fit.trend_fit); then the learned
     reading of the chart (priority_fit.learned_fit)."""
-    fit = priority_fit(item.title, "", item.vip, ref)
+    fit = own = priority_fit(item.title, "", item.vip, ref)
     logged = logged_priority(item, ref)
     if first is not None:
         fit = follow_up_fit(fit, item.title, repr(first.title),
                             priority_fit(first.title, "", first.vip, ref))
     if fit.priority is None and logged > 2 and says_it_fails(item.title, "", ref):
         fit = trend_fit(fit, [repr(t) for t in linked[0]], linked[1], TREND_PEOPLE, ref)
-    return learned_fit(fit, item.title, "", logged, ref)
+    return learned_fit(fit, item.title, "", logged, ref, inherited=fit is not own)
 
 
 def logged_priority(item: Item, ref: Reference) -> int:
