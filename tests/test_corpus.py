@@ -46,8 +46,10 @@ NAMES = {
 BELOW = {  # (file, judgement) -> its tuning figure there, below the floor
     # (session 25: priority's fresh4 0.82 and fresh8 0.70 met the floor once the trend's
     # links made the first reports of a problem many people report "many users", 0.88 / 0.86)
-    ("fresh9", "incident-2 priority (proposed)"): "recall 0.36",
-    ("fresh10", "incident-2 priority (proposed)"): "recall 0.36",
+    # (session 25: with the learned reading of the chart, fitted on these files among eleven;
+    # 0.36 / 0.36 before; LOWO 0.59 / 0.48, docs/triage.md)
+    ("fresh9", "incident-2 priority (proposed)"): "recall 0.77",
+    ("fresh10", "incident-2 priority (proposed)"): "recall 0.70",
 }
 
 

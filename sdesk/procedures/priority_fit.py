@@ -255,15 +255,18 @@ def learned_fit(own: PriorityFit, title: str, description: str, logged: int,
     stopped" model (HIGH) at its threshold says P2, and P1 when the "critical" model
     (CRITICAL) reaches its threshold too; a P2 the ticket's own words gave becomes P1 when
     CRITICAL says so, not one `inherited` from a first report or the trend (a follow-up keeps
-    its first report's priority).
+    its first report's priority). Nothing is proposed from silence where the text names a
+    device (a hardware service of the catalogue): one device's fault, as for the rules.
     What the models say is a floor, never a cap: it is kept only above the `logged` priority
     (1 = Critical), so a logged P1 is never proposed P2. Evidence: the score, the threshold and
     the words that weighed most."""
     if own.priority not in (None, 2) or (inherited and own.priority == 2):
         return own
+    text = f"{title}\n{description}"
+    if own.priority is None and _hardware_named(words(text, ref), ref):
+        return own  # a device named: that device's fault, not a site's (as for the rules)
     present = features(title, description, ref)
     high, critical = model(HIGH), model(CRITICAL)
-    text = f"{title}\n{description}"
     if logged > 1 and critical.score(present) >= critical.threshold and (
             own.priority == 2 or high.score(present) >= high.threshold):
         said = f"the learned reading of the chart says critical ({critical.evidence(present, 3, text)})"
