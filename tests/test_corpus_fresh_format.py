@@ -39,6 +39,8 @@ HELD_OUT = {
     "fresh8.txt": ("w-", set()),
     "fresh9.txt": ("k-", set()),
     "fresh10.txt": ("v-", set()),
+    "fresh11.txt": ("b-", set()),
+    "fresh12.txt": ("x-", set()),
 }
 LABEL_VALUES = {
     "n": {"2"},
