@@ -242,6 +242,8 @@ def _prepare(reader: _Reader, command: str, options: Options, args: list[str]
         rows = queries.tickets_streamed(store.index, which, one("--sort") or "opened", limit,
                                         summary=as_json)
     first = list(itertools.islice(rows, 1))  # the query runs here: its errors are click's
+    if not first and command != "queue" and options.get("--flag"):
+        listtext.warn_unknown_flags(store, many("--flag"))
     rows = itertools.chain(first, rows)
     wide = "--wide" in options
     return lambda: listtext.render_rows(reader, rows, as_json, False, None, wide)

@@ -150,6 +150,22 @@ def test_list_flag_is_case_insensitive(desk):
         assert [r["id"] for r in rows] == [ticket], typed
 
 
+def test_list_flag_no_ticket_carries_is_a_warning_naming_the_flags_in_use(desk):
+    # fresh-user finding (session 24): `list --flag nosuchflag` printed "(none)", exit 0, so a
+    # mistyped flag read as an empty queue
+    ticket = desk.new("-t", "request", "-T", "Install NoSuchTool", "--category", "software",
+                      "--software", "NoSuchTool", "--agency", "OMES", "--email",
+                      "pat.user@omes.ok.gov")
+    desk.run("triage", ticket)
+    result = desk.run("list", "--flag", "softwre-form")
+    assert "(none)" in result.stdout
+    assert result.stderr == ("sdesk: warning: no ticket has the flag 'softwre-form' (flags in "
+                             "use: software-form)\n")
+    # a flag some ticket carries, filtered away by another option: no warning
+    for argv in (["--flag", "Software-Form", "--status", "closed"], ["--flag", "software-form"]):
+        assert desk.run("list", *argv).stderr == "", argv
+
+
 def test_list_agency_names_an_unknown_agency_with_did_you_mean(desk):
     ticket = log(desk, agency="DHS", email="pat.user@okdhs.org")
     assert [r["id"] for r in desk.json("list", "--agency", "dhs")] == [ticket]

@@ -58,7 +58,12 @@ def list_tickets(app: App, team: str | None, status: tuple[str, ...],
       sdesk list --flag priority-review
       sdesk list --flag proposed:duplicate
     """
-    from sdesk.commands.listtext import check_flags, render_rows, ticket_filter
+    from sdesk.commands.listtext import (
+        check_flags,
+        render_rows,
+        ticket_filter,
+        warn_unknown_flags,
+    )
     from sdesk.store import queries
 
     check_flags(flags)  # first: a bad --flag is reported before a bad --team
@@ -72,6 +77,13 @@ def list_tickets(app: App, team: str | None, status: tuple[str, ...],
         # an empty --since is a bad date, not "no filter"
         since=None if since is None else parse_when(since, app.store.tz, "--since").timestamp())
     rows = queries.tickets_streamed(app.store.index, which, sort, limit, summary=as_json)
+    if flags:
+        import itertools
+
+        first = list(itertools.islice(rows, 1))
+        if not first:
+            warn_unknown_flags(app.store, flags)
+        rows = itertools.chain(first, rows)
     render_rows(app, rows, as_json, as_csv, fmt, wide)
 
 

@@ -190,6 +190,26 @@ def check_flags(flags: Sequence[str]) -> None:
             raise ValidationError(f"--flag: a flag is one word, e.g. priority-review; got {name!r}")
 
 
+def warn_unknown_flags(store: Store, flags: Sequence[str]) -> None:
+    """After a `list --flag` that showed nothing: a warning on stderr for each flag no ticket
+    carries at all (any status), with the flags in use, so a mistyped flag
+    (priorty-review) does not read as an empty queue. Flags are not a closed list (a
+    proposal's flag names its kind; a hand edit may add any), so it is a warning, exit 0."""
+    import sys
+
+    from sdesk.core.render import printable
+    from sdesk.store import queries
+
+    known = queries.flag_names(store.index)
+    folded = [k.casefold() for k in known]  # as --flag matches: case-insensitive
+    for name in flags:
+        want = name.casefold()
+        if not any(k == want or k.startswith(want + ":") for k in folded):
+            in_use = ", ".join(known) or "none"
+            sys.stderr.write(printable(f"sdesk: warning: no ticket has the flag {name!r} "
+                                       f"(flags in use: {in_use})") + "\n")
+
+
 def ticket_filter(store: Store, now: dt.datetime, *, status: Sequence[str] = (),
                   include_done: bool = False, team: str | None = None,
                   types: Sequence[str] = (), assignee: str | None = None,

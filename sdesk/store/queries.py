@@ -588,6 +588,16 @@ def due_before(index: Index, until: float, team: str = "",
     return list(index.db.execute(sql, params)), total
 
 
+def flag_names(index: Index) -> list[str]:
+    """Every flag some ticket carries, any status, sorted: a proposal's flag
+    (proposed:KIND:KEY) as its name and kind (proposed:KIND), what `list --flag` takes. One
+    scan of the flagged rows; `list` asks only when its --flag matched nothing."""
+    names: set[str] = set()
+    for (flags,) in index.db.execute("SELECT DISTINCT flags FROM tickets WHERE flags != ''"):
+        names.update(":".join(f.split(":")[:2]) for f in str(flags).split())
+    return sorted(names)
+
+
 def flagged_open(index: Index, team: str = "") -> list[sqlite3.Row]:
     """Open tickets with any flag, oldest first. Columns: id, title, team, flags, parent,
     opened_at."""
