@@ -161,9 +161,24 @@ def test_list_flag_no_ticket_carries_is_a_warning_naming_the_flags_in_use(desk):
     assert "(none)" in result.stdout
     assert result.stderr == ("sdesk: warning: no ticket has the flag 'softwre-form' (flags in "
                              "use: software-form)\n")
-    # a flag some ticket carries, filtered away by another option: no warning
-    for argv in (["--flag", "Software-Form", "--status", "closed"], ["--flag", "software-form"]):
+    # a flag some ticket carries, filtered away by another option, or one sdesk sets that no
+    # ticket has now (none pending is a true answer): no warning
+    for argv in (["--flag", "Software-Form", "--status", "closed"], ["--flag", "software-form"],
+                 ["--flag", "proposed:duplicate"], ["--flag", "priority-review"]):
         assert desk.run("list", *argv).stderr == "", argv
+
+
+def test_every_proposal_kind_triage_makes_is_a_known_kind():
+    # list --flag knows the flags sdesk sets from proposals.KINDS: a new kind must be listed
+    import re
+    from pathlib import Path
+
+    from sdesk.procedures import proposals
+
+    KINDS = proposals.KINDS
+    source = "".join(p.read_text() for p in Path(proposals.__file__).parent.glob("*.py"))
+    made = set(re.findall(r'\.propose\(\s*"([a-z-]+)"', source))
+    assert made and made <= set(KINDS), made - set(KINDS)
 
 
 def test_list_agency_names_an_unknown_agency_with_did_you_mean(desk):

@@ -194,20 +194,35 @@ def warn_unknown_flags(store: Store, flags: Sequence[str]) -> None:
     """After a `list --flag` that showed nothing: a warning on stderr for each flag no ticket
     carries at all (any status), with the flags in use, so a mistyped flag
     (priorty-review) does not read as an empty queue. Flags are not a closed list (a
-    proposal's flag names its kind; a hand edit may add any), so it is a warning, exit 0."""
+    proposal's flag names its kind; a hand edit may add any), so it is a warning, exit 0.
+    A flag sdesk itself sets (proposed:duplicate, priority-review, ...) is never warned about:
+    none pending is a true answer."""
     import sys
 
     from sdesk.core.render import printable
     from sdesk.store import queries
 
     known = queries.flag_names(store.index)
-    folded = [k.casefold() for k in known]  # as --flag matches: case-insensitive
+    folded = [k.casefold() for k in [*known, *_flags_sdesk_sets()]]  # as --flag: any case
     for name in flags:
         want = name.casefold()
         if not any(k == want or k.startswith(want + ":") for k in folded):
             in_use = ", ".join(known) or "none"
             sys.stderr.write(printable(f"sdesk: warning: no ticket has the flag {name!r} "
                                        f"(flags in use: {in_use})") + "\n")
+
+
+def _flags_sdesk_sets() -> list[str]:
+    """The flag names triage and the licence check set: the hand-back flags, priority-review,
+    the licence seat, and each proposal state with each kind (proposed:duplicate, ...)."""
+    from sdesk.procedures.proposals import ACCEPTED, KINDS, PROPOSED, REJECTED
+    from sdesk.procedures.triage import HAND_BACK_FLAGS
+    from sdesk.reports.supervision import PRIORITY_REVIEW
+    from sdesk.store.queries import SEAT_FLAG
+
+    states = (PROPOSED, ACCEPTED, REJECTED)
+    return [*HAND_BACK_FLAGS, PRIORITY_REVIEW, SEAT_FLAG, *states,
+            *(f"{state}:{kind}" for state in states for kind in KINDS)]
 
 
 def ticket_filter(store: Store, now: dt.datetime, *, status: Sequence[str] = (),
