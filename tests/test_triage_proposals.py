@@ -191,6 +191,20 @@ def test_a_follow_up_reads_its_first_report_whole_description_included(desk: Des
     assert f"a follow-up of {first}, whose text says 'whole team'" in note
 
 
+def test_a_follow_up_of_one_users_problem_is_not_proposed_critical(desk: Desk) -> None:
+    """Fresh-user finding (session 25): "still down any eta??" after one user's scanner fault
+    was proposed P1 by the learned reading of the chart ('down', 'nothing', 'eta' weighed
+    most). A follow-up keeps its first report's priority or none; its own follow-up words are
+    not the chart's."""
+    first = desk.new("-T", "scanner not scanning", "--email", "oz.t@omes.ok.gov", "--agency",
+                     "OMES", "--service", "Desktop Hardware", now=at(0))
+    again = desk.new("-T", "still down any eta??", "--email", "oz.t@omes.ok.gov", "--agency",
+                     "OMES", "--service", "Desktop Hardware", "-d", "still nothing", now=at(20))
+    desk.run("triage", "--all", now=at(21))
+    assert not any("priority" in f for f in desk.ticket(again)["flags"])
+    assert not any("priority" in f for f in desk.ticket(first)["flags"])
+
+
 def test_the_first_reports_of_a_problem_three_people_report_are_proposed_p2(desk: Desk) -> None:
     """incident-2: "timesheet page errors on submit" says nothing of scope; three people reporting it
     within the hour are the chart's "many users" (P2), proposed on the first two reports (the

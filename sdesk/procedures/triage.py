@@ -312,7 +312,11 @@ def _priority_fit(d: _Draft) -> None:
     if fit.priority is None and t.priority > 2 and says_it_fails(t.title, t.description, d.ref):
         others, before = _linked_reports(d)
         fit = trend_fit(fit, others, before, d.ctx.settings.trend_requesters, d.ref)
-    fit = learned_fit(fit, t.title, t.description, t.priority, d.ref, inherited=fit is not own)
+    if fit.priority is not None or not reports_again(t.title):
+        # a follow-up ("still down any eta??") keeps its first report's priority or none: its
+        # own words are the follow-up's, not the chart's (fresh-user finding, session 25)
+        fit = learned_fit(fit, t.title, t.description, t.priority, d.ref,
+                          inherited=fit is not own)
     if fit.priority is None or fit.priority == t.priority:
         return
     name = d.ref.sla.target(fit.priority).name
