@@ -76,7 +76,9 @@ class Model:
         """The logistic of the intercept plus the weights of the present features (each
         counted 1/sqrt(len(present)) when `scaled`), 0..1."""
         scale = 1 / math.sqrt(len(present)) if self.scaled and present else 1.0
-        z = self.intercept + scale * sum(self.weights.get(f, 0.0) for f in present)
+        # fsum: exactly rounded whatever the set's order (which changes with the hash seed),
+        # so a score at a threshold, and its evidence, are the same on every run
+        z = self.intercept + scale * math.fsum(self.weights.get(f, 0.0) for f in present)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def evidence(self, present: frozenset[str], most: int = 4, text: str = "") -> str:
@@ -86,11 +88,11 @@ class Model:
         added up as one; `text` (the title and description) names the word a group of letters
         came from."""
         tokens = _WORD.findall(text.casefold().replace("'", "").replace("\u2019", ""))
-        summed: dict[str, float] = {}
+        parts: dict[str, list[float]] = {}
         for f in present:
             if self.weights.get(f, 0) > 0:
-                said = describe(f, tokens)
-                summed[said] = summed.get(said, 0.0) + self.weights[f]
+                parts.setdefault(describe(f, tokens), []).append(self.weights[f])
+        summed = {said: math.fsum(ws) for said, ws in parts.items()}  # order-free, as score
         weighed = sorted(((w, f) for f, w in summed.items()), key=lambda p: (-p[0], p[1]))
         said = ", ".join(f"{f} {w:+.2f}" for w, f in weighed[:most])
         s = self.score(present)

@@ -33,7 +33,8 @@ def request(d: _Draft) -> None:
     catalogue or a Standard Desktop Software List product the text names (rules: applied); a
     kind read from other words of the title or description is a judgement: proposed (`kind`,
     key hardware/software) and the request is routed as neither until the dispatcher accepts
-    it. A software the text names is recorded."""
+    it. A software the text names is recorded. On site is proposed where the text says the
+    work needs someone there, as for incidents (the corpora label requests too)."""
     t, ref = d.t, d.ref
     k = kind_judged(t.title, t.description, t.category, t.software, t.service, ref)
     if k.kind and not k.rule:  # read from words only: a judgement, proposed (module docstring)
@@ -43,6 +44,9 @@ def request(d: _Draft) -> None:
         k = Kind("", k.source, f"{k.kind} proposed, not applied")
     d.find(R1, f"a {k.kind} request ({k.evidence})" if k.kind
            else f"neither hardware nor software ({k.evidence})")
+    from sdesk.procedures.triage import _on_site
+
+    _on_site(d)  # a cable to run, a PC to move, a screen to swap: as for incidents
     route(d, k.kind)
 
 
