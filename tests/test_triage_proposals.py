@@ -338,3 +338,16 @@ def test_in_one_batch_the_second_visio_request_sees_the_seat_the_first_took(desk
     desk.run("triage", "--all")
     teams = [desk.ticket(i)["team"] for i in ids]
     assert teams.count("IT Inventory Control Manager") == 2
+
+
+def test_a_request_that_needs_someone_there_is_proposed_on_site(desk: Desk) -> None:
+    # fresh-user finding (session 25): on site was proposed for incidents only
+    drop = request(desk, "need a network drop run to my new cubicle", "--service", "Cabling")
+    move = request(desk, "move my PC to my new office on 2nd floor")
+    remote = request(desk, "need access to the HR share", "--service", "File Share Access")
+    desk.run("triage", "--all")
+    for tid in (drop, move):
+        assert "proposed:on-site:text" in desk.ticket(tid)["flags"], desk.ticket(tid)["flags"]
+    assert not any("on-site" in f for f in desk.ticket(remote)["flags"])
+    desk.run("triage", drop, "--accept", "on-site")
+    assert desk.ticket(drop)["remote"] is False
