@@ -369,3 +369,13 @@ def test_new_refuses_what_set_refuses_with_the_same_words(desk: Desk,
     assert refused_by_new.stderr.startswith("sdesk: error: ")
     assert refused_by_new.stderr.count("\n") == 1
     assert desk.snapshot() == before
+
+
+def test_two_hand_edited_files_are_named_with_the_right_verb(desk: Desk) -> None:
+    # fresh-user finding (session 25): "tickets/... (and 1 more) has changes"
+    ids = [desk.new("-T", title, "--service", "Printing") for title in ("Printer jams", "Toner")]
+    for tid in ids:
+        path = _path(desk, tid)
+        path.write_text(path.read_text().replace("Printing", "Printing ", 1))
+    stderr = desk.fails("triage", "--all").stderr
+    assert "(and 1 more) have changes that are not committed" in stderr, stderr

@@ -155,8 +155,8 @@ def refuse_hand_edits(store: Store, git_paths: list[str]) -> None:
     first such file (nothing written yet). New files (outbox mail, created tickets) pass."""
     dirty = git.uncommitted(store.top, git_paths)
     if dirty:
-        more = f" (and {len(dirty) - 1} more)" if len(dirty) > 1 else ""
-        raise SdeskError(f"{dirty[0]}{more} has changes that are not committed; commit them "
+        more = f" (and {len(dirty) - 1} more) have" if len(dirty) > 1 else " has"
+        raise SdeskError(f"{dirty[0]}{more} changes that are not committed; commit them "
                          f"(git add, git commit) or undo them (git restore; a file git does not "
                          f"know yet: delete it) first: sdesk edit refuses them too, and makes a "
                          f"change with its own commit after")
