@@ -162,7 +162,7 @@ def test_a_staged_hand_edit_is_not_swept_either(desk: Desk) -> None:
 
 # What a new user tried (the fresh-user pass): each is refused in one line, store unchanged.
 @pytest.mark.parametrize(("assignments", "words"), [
-    (("email=notanemail",), "email must look like name@agency.ok.gov"),
+    (("email=notanemail",), "email must look like name@domain.tld (one @, a dotted domain)"),
     (("impact=2", "impact=3"), "impact is given twice"),
 ])
 def test_malformed_corrections_are_refused(desk: Desk, assignments: tuple[str, ...],

@@ -193,7 +193,8 @@ def check_email(name: str, value: str) -> str:
     brackets. ValidationError naming the field and the value otherwise."""
     value = value.strip()
     if value and not _EMAIL.fullmatch(value):
-        raise ValidationError(f"{name} must look like name@agency.ok.gov; got {value!r}")
+        raise ValidationError(f"{name} must look like name@domain.tld (one @, a dotted domain); "
+                              f"got {value!r}")
     return value.lower()
 
 
