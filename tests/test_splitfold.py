@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from split_repo import sh, split_repo
 
 from sdesk import git
 from sdesk.git import splitfold, splitindex
@@ -22,26 +23,11 @@ from sdesk.git import splitfold, splitindex
 ME = git.Identity("Dana Dispatcher", "dana@omes.ok.gov")
 
 
-def sh(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
-                          text=True).stdout
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "r"
-    root.mkdir()
-    sh(root, "init", "-q")
-    sh(root, "config", "core.splitIndex", "true")
-    for i in range(300):
-        folder = root / "tickets" / f"{i % 5}" / f"{i % 3}"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"T-{i:03d}-{'x' * (i % 37)}.toml").write_text(f"n = {i}\n")
-    (root / "README.md").write_text("a store\n")
-    sh(root, "add", ".")
-    sh(root, "-c", "user.name=x", "-c", "user.email=x@y", "commit", "-qm", "start")
-    sh(root, "update-index", "--split-index")
-    return root
+    files = {f"tickets/{i % 5}/{i % 3}/T-{i:03d}-{'x' * (i % 37)}.toml": f"n = {i}\n"
+             for i in range(300)}
+    return split_repo(tmp_path / "r", {**files, "README.md": "a store\n"})
 
 
 def _restamp_delete_add(repo: Path) -> None:

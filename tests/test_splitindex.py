@@ -7,10 +7,10 @@ exactly HEAD's tree, `git status` must be clean, and a later edit must show as m
 from __future__ import annotations
 
 import random
-import subprocess
 from pathlib import Path
 
 import pytest
+from split_repo import sh, split_repo
 
 from sdesk import git
 from sdesk.git import splitindex
@@ -18,25 +18,10 @@ from sdesk.git import splitindex
 ME = git.Identity("Dana Dispatcher", "dana@omes.ok.gov")
 
 
-def sh(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
-                          text=True).stdout
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "r"
-    root.mkdir()
-    sh(root, "init", "-q")
-    sh(root, "config", "core.splitIndex", "true")
-    for i in range(60):
-        folder = root / "tickets" / f"{i % 4}" / f"{i % 3}"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"T-{i:03d}.toml").write_text(f"n = {i}\n")
-    sh(root, "add", ".")
-    sh(root, "-c", "user.name=x", "-c", "user.email=x@y", "commit", "-qm", "start")
-    sh(root, "update-index", "--split-index")
-    return root
+    return split_repo(tmp_path / "r", {f"tickets/{i % 4}/{i % 3}/T-{i:03d}.toml": f"n = {i}\n"
+                                       for i in range(60)})
 
 
 def consistent(repo: Path) -> None:
