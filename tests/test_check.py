@@ -239,3 +239,51 @@ def test_the_index_is_compared_with_the_files_as_they_come() -> None:
     assert set(compare.kept) == {"tickets/A/3/INC-3.toml", "tickets/A/4/INC-4.toml"}
     with pytest.raises(SdeskError):
         compare.file("tickets/A/0/INC-0.toml", "s0", links("INC-0"))
+
+
+def _conflict(desk: Desk, names: list[str]) -> None:
+    """A real merge stopped on conflicts in `names` (stages 1-3 in git's index)."""
+    for name in names:
+        (desk.root / name).parent.mkdir(parents=True, exist_ok=True)
+        (desk.root / name).write_text("base\n")
+    desk.git("add", *names)
+    desk.git("-c", "user.name=x", "-c", "user.email=x@y", "commit", "-qm", "base")
+    start = desk.git("rev-parse", "--abbrev-ref", "HEAD").strip()
+    desk.git("checkout", "-qb", "theirs")
+    for name in names:
+        (desk.root / name).write_text("theirs\n")
+    desk.git("-c", "user.name=x", "-c", "user.email=x@y", "commit", "-qam", "theirs")
+    desk.git("checkout", "-q", start)
+    for name in names:
+        (desk.root / name).write_text("ours\n")
+    desk.git("-c", "user.name=x", "-c", "user.email=x@y", "commit", "-qam", "ours")
+    merge = subprocess.run(["git", "merge", "theirs"], cwd=desk.root, capture_output=True)
+    assert merge.returncode != 0
+
+
+@pytest.mark.no_deep_check
+def test_unmerged_paths_are_reported_from_the_index_as_git_lists_them(desk: Desk) -> None:
+    """`sdesk check` finds the unmerged paths by reading git's index itself (git's `ls-files
+    -u` held the whole index: 324 MiB at a million tickets): the same lines whether git left
+    the conflict entries in the small file of the split index, folded them into the shared
+    index, or wrote an index that is not split."""
+    from sdesk.git import indexscan
+
+    desk.new("-T", "Outlook will not open")
+    names = ["notes/rota.txt", "handover.md", "z-last.txt"]
+    _conflict(desk, names)
+    listed = desk.git("ls-files", "-u", "-z").split("\0")
+    assert {e.split("\t", 1)[-1] for e in listed if e} == set(names)
+    expected = [f"{name}: unmerged (a merge is in progress; finish or abort it)"
+                for name in sorted(names)]
+    shapes = [[], ["-c", "splitIndex.maxPercentChange=0", "update-index", "--split-index"],
+              ["-c", "core.splitIndex=false", "update-index", "--no-split-index"]]
+    for shape in shapes:
+        if shape:
+            desk.git(*shape)
+        assert len(desk.git("ls-files", "-u").splitlines()) == 9
+        # sdesk's reader answers itself (git is asked only for an index it leaves to git)
+        assert indexscan.unmerged(desk.root / ".git") == sorted(n.encode() for n in names)
+        lines = desk.fails("check", "--no-recover").stdout.splitlines()
+        assert [ln for ln in lines if "unmerged" in ln] == expected, shape
+        assert ".git/MERGE_HEAD: a merge is in progress" in "\n".join(lines)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import struct
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from sdesk.git.sharedwrite import EntryChange, Writer, digest_of
@@ -40,7 +41,16 @@ from sdesk.git.splitindex import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import BinaryIO
+    from typing import BinaryIO, Protocol
+
+    class Sink(Protocol):
+        """What takes the entries of an index in order (sharedwrite.Writer, or a reader)."""
+
+        parts: list[bytes]  # the entries given, whole
+        names: list[bytes]  # their paths
+
+        def flush(self) -> None:
+            """Take the entries given so far; empty both lists."""
 
 
 CHUNK = 1 << 20  # bytes read at a time
@@ -53,6 +63,38 @@ def fold(git_dir: Path, small: Path, changes: Iterator[EntryChange] | None = Non
     `changes`: (path, its whole index entry, or None for a path deleted), in git's order of
     the paths, applied on the way (a big batch's commit). Raises Unsupported (see the module
     docstring) or OSError."""
+    base, link, shape = _shape(small)
+    with _opened(git_dir, small, base, link, shape) as (shared, shared_shape, reps, added, total):
+        writer = Writer(git_dir, max(shape[0], shared_shape[1]), total, changes)
+        try:
+            _merged(shared, shared_shape, link, reps, added, writer)
+            return writer.finish()
+        finally:
+            writer.discard()
+
+
+def walk(git_dir: Path, small: Path, sink: Sink) -> None:
+    """Give every entry of the split index whose small file is `small` to `sink`, in git's
+    order, a piece at a time (as `fold` gives them to its writer: appended to `sink.parts`
+    and `sink.names`, then `sink.flush()`; a replaced entry with its shared entry's name),
+    conflict entries included: a reader that only looks, where git would read the whole
+    index (sdesk/git/indexscan.py). NotSplit for an index that is not split; Unsupported
+    (see the module docstring) or OSError."""
+    base, link, shape = _shape(small, stages=True)
+    with _opened(git_dir, small, base, link, shape, stages=True) as (shared, shared_shape, reps,
+                                                                     added, _):
+        _merged(shared, shared_shape, link, reps, added, sink, stages=True)
+    sink.flush()
+
+
+class NotSplit(Unsupported):
+    """An index that is not split (no link extension naming a shared index)."""
+
+
+def _shape(small: Path, stages: bool = False) -> tuple[bytes, bytes, tuple[int, int, int, int]]:
+    """(the shared index's id, the link's two bitmaps, the small file's shape: version, entry
+    count, replacements, where its added entries start (0: read them after the
+    replacements one by one)); checks the small file's checksum."""
     with open(small, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         if digest_of(fh, size - 20) != fh.read(20):
@@ -66,7 +108,7 @@ def fold(git_dir: Path, small: Path, changes: Iterator[EntryChange] | None = Non
         fh.seek(_HEAD.size)
         fixed = found is not None and _fixed_size(fh, replaced)
         fh.seek(_HEAD.size + 64 * replaced if fixed else _HEAD.size)
-        entries = Entries(fh, count - replaced if fixed else count, version)
+        entries = Entries(fh, count - replaced if fixed else count, version, stages)
         for _ in entries:
             pass
         adds_at = _HEAD.size + 64 * replaced if fixed else 0
@@ -77,8 +119,7 @@ def fold(git_dir: Path, small: Path, changes: Iterator[EntryChange] | None = Non
     replaced = _bits(link, 1)
     if replaced > count:
         raise Unsupported("more replacements than entries")
-    return _merge(git_dir, small, base, link, (version, count, replaced, adds_at if fixed else 0),
-                  changes)
+    return base, link, (version, count, replaced, adds_at if fixed else 0)
 
 
 def _bits(link: bytes, which: int) -> int:
@@ -186,15 +227,16 @@ def _link(extensions: bytes) -> tuple[bytes, bytes]:
             return body[:20], bitmaps
         if not b"A" <= name[:1] <= b"Z":
             raise Unsupported(f"an index extension git requires: {name.decode('latin-1')}")
-    raise Unsupported("not a split index")
+    raise NotSplit("not a split index")
 
 
-def _merge(git_dir: Path, small: Path, base: bytes, link: bytes,
-           shape: tuple[int, int, int, int], changes: Iterator[EntryChange] | None) -> bytes:
-    """Write the new shared index: the shared index `base` with the small file's deletions and
-    replacements, its added entries merged in by name; the id of the result. `shape`: the
-    small file's version, entry count, replacements and where its added entries start (0:
-    the replacements are not all of 64 bytes; they are read one by one)."""
+@contextmanager
+def _opened(git_dir: Path, small: Path, base: bytes, link: bytes,
+            shape: tuple[int, int, int, int], stages: bool = False
+            ) -> Iterator[tuple[BinaryIO, tuple[int, int], Iterator[bytes], Entries, int]]:
+    """The sources of the folded index's entries (see `_merged`): the shared index `base` open
+    after its header with its count and version, the small file's replacements and added
+    entries, and the count of the result. `shape` as `_shape` gives it."""
     version, count, replaced, adds_at = shape
     with open(git_dir / f"sharedindex.{base.hex()}", "rb") as shared, \
             open(small, "rb") as reps, open(small, "rb") as adds:
@@ -204,18 +246,13 @@ def _merge(git_dir: Path, small: Path, base: bytes, link: bytes,
         reps.seek(_HEAD.size)
         replacements: Iterator[bytes] = (
             _records(reps, replaced) if adds_at else (raw for _, raw in Entries(reps, replaced,
-                                                                                version)))
+                                                                                version, stages)))
         adds.seek(adds_at or _HEAD.size)
-        added = Entries(adds, count - replaced if adds_at else count, version)
+        added = Entries(adds, count - replaced if adds_at else count, version, stages)
         for _ in range(0 if adds_at else replaced):
             next(added)
         total = shared_count - _bits(link, 0) + count - replaced
-        writer = Writer(git_dir, max(version, shared_version), total, changes)
-        try:
-            _merged(shared, (shared_count, shared_version), link, replacements, added, writer)
-            return writer.finish()
-        finally:
-            writer.discard()
+        yield shared, (shared_count, shared_version), replacements, added, total
 
 
 def _records(fh: BinaryIO, count: int) -> Iterator[bytes]:
@@ -230,11 +267,11 @@ def _records(fh: BinaryIO, count: int) -> Iterator[bytes]:
 
 
 def _merged(fh: BinaryIO, shape: tuple[int, int], link: bytes, replacements: Iterator[bytes],
-            added: Entries, writer: Writer) -> None:
+            added: Entries, writer: Sink, stages: bool = False) -> None:
     """The entries of the folded index in order, given to `writer`: each of the shared index
-    `fh` (`shape`: its count and version) deleted, replaced or kept, the added ones between.
-    One loop with the entry format read in place: it runs a million times at a million
-    tickets."""
+    `fh` (`shape`: its count and version) deleted, replaced or kept, the added ones between
+    (conflict entries refused unless `stages`). One loop with the entry format read in
+    place: it runs a million times at a million tickets."""
     count, version = shape
     deleted = ewah_iter(link, 0) if link else iter(())
     replacing = ewah_iter(link, link_replaced(link)) if link else iter(())
@@ -250,7 +287,7 @@ def _merged(fh: BinaryIO, shape: tuple[int, int], link: bytes, replacements: Ite
                 writer.flush()
         flags = data[pos + 60] << 8 | data[pos + 61]
         if flags & 0x7000 or (flags & _NAMEMASK) == _NAMEMASK:
-            start, length = _name_at(data, pos, version)
+            start, length = _name_at(data, pos, version, stages)
             if length == _NAMEMASK:
                 raise Unsupported("a path over 4,094 bytes")
         else:

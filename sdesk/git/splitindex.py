@@ -135,12 +135,13 @@ def ewah_bytes(bits: Iterable[int]) -> bytes:
 
 # -- the small index file -------------------------------------------------------------------------
 
-def _name_at(data: bytes, pos: int, version: int) -> tuple[int, int]:
+def _name_at(data: bytes, pos: int, version: int, stages: bool = False) -> tuple[int, int]:
     """Where the name of the index entry at data[pos:] starts, and its length from the flags
     (_NAMEMASK: 4,095 bytes or more, the name ends at its NUL). Raises Unsupported for a
-    conflict entry or an extended entry in a version 2 index."""
+    conflict entry (unless `stages`: a reader that only looks) or an extended entry in a
+    version 2 index."""
     flags = struct.unpack_from(">H", data, pos + 60)[0]
-    if flags & _STAGE:
+    if flags & _STAGE and not stages:
         raise Unsupported("a conflict entry (a merge in progress)")
     if flags & _EXTENDED and version < 3:
         raise Unsupported("an extended entry in a version 2 index")
@@ -264,10 +265,11 @@ def _make_table(git_dir: Path, base: bytes) -> Path:
 class Entries:
     """The (name, entry bytes) of `count` index entries read from `fh` a megabyte at a time,
     from where `fh` stands (the entry format of `_entries`); `offset()` is the file position
-    after the entries given so far. Unsupported for a path of 4,095 bytes or more."""
+    after the entries given so far. Unsupported for a path of 4,095 bytes or more, and for a
+    conflict entry unless `stages` (a reader that only looks)."""
 
-    def __init__(self, fh: BinaryIO, count: int, version: int) -> None:
-        self.fh, self.left, self.version = fh, count, version
+    def __init__(self, fh: BinaryIO, count: int, version: int, stages: bool = False) -> None:
+        self.fh, self.left, self.version, self.stages = fh, count, version, stages
         self.data, self.pos, self.at = b"", 0, fh.tell()
 
     def __iter__(self) -> Entries:
@@ -282,7 +284,7 @@ class Entries:
             self.at += pos
             data, pos = data[pos:] + self.fh.read(1 << 20), 0
             self.data = data
-        start, length = _name_at(data, pos, self.version)
+        start, length = _name_at(data, pos, self.version, self.stages)
         end = pos + ((start - pos + length + 8) & ~7)
         if length == _NAMEMASK or end > len(data):
             raise Unsupported("a path over 4,094 bytes or a truncated index")
