@@ -44,7 +44,7 @@ def blob_id(data: bytes) -> bytes:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).digest()
 
 
-def commit_blobs(top: Path, blobs: dict[str, bytes], pack: BinaryIO, message: Parts,
+def commit_blobs(top: Path, blobs: Mapping[str, bytes], pack: BinaryIO, message: Parts,
                  size: int, author: Identity, subject: str) -> str:
     """Commit exactly `blobs` ({path relative to `top`: 20-byte blob id}, every file already
     in the work tree with those bytes) on top of HEAD; returns the new commit's id. `pack` is
@@ -94,7 +94,7 @@ class _Modes(Mapping[str, tuple[bytes, bytes]]):
     """{path: (mode, blob id)} of a batch's files, the mode read from the file when asked (a
     dict of them held ~100 bytes a path: ~30 MB for a sweep of 300,000 files)."""
 
-    def __init__(self, top: Path, blobs: dict[str, bytes]) -> None:
+    def __init__(self, top: Path, blobs: Mapping[str, bytes]) -> None:
         self.top, self.blobs = top, blobs
 
     def __getitem__(self, path: str) -> tuple[bytes, bytes]:

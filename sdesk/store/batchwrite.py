@@ -26,13 +26,15 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from sdesk.core.errors import SdeskError
 
 if TYPE_CHECKING:
+    from array import array
+
     from sdesk import git
     from sdesk.procedures.plan import Plan
     from sdesk.store import Store
@@ -72,11 +74,11 @@ class _Spool:
         self.pack = tempfile.TemporaryFile()  # noqa: SIM115 (git fast-import: the blobs)
         self.lines = tempfile.TemporaryFile()  # noqa: SIM115
         self.rows = tempfile.TemporaryFile()  # noqa: SIM115
-        self.blobs: dict[str, bytes] = {}  # git path -> blob id, in the pack's order
+        self.blobs = _Blobs()  # git path -> blob id, in the pack's order
         self.changed: list[str] = []  # tickets with a change other than a notification
         self.notified: list[str] = []  # tickets only notified about (loaded for the Message-ID)
         self.planned: list[str] = []  # every ticket the plan changes (Plan.ticket_ids)
-        self.seen: set[str] = set()
+        self.seen: dict[str, str] = {}  # the same IDs, each its own key: one string an ID
         self._pending_rows: list[tuple[object, ...]] = []
 
     def line_text(self, text: str) -> None:
@@ -87,9 +89,7 @@ class _Spool:
     def file(self, git_path: str, data: bytes) -> None:
         from sdesk.git.bigcommit import blob_id
 
-        if git_path in self.blobs:
-            raise SdeskError(f"{git_path} is written twice by one batch")
-        self.blobs[git_path] = blob_id(data)
+        self.blobs.add(git_path, blob_id(data))
         self.pack.write(b"blob\ndata %d\n" % len(data))
         self.pack.write(data)
         self.pack.write(b"\n")
@@ -116,6 +116,69 @@ class _Spool:
     def close(self) -> None:
         for f in (self.pack, self.rows):
             f.close()
+
+
+class _Blobs(Mapping[str, bytes]):
+    """{git path: 20-byte blob id} of a batch's files in the pack's order, held compactly: the
+    paths in a list, the ids in one bytearray, the positions in the paths' order (made at the
+    first lookup) in an array. A dict of bytes held ~85 bytes a path more: ~26 MB of a
+    sweep's 306,000 files at a million tickets (issue 17, peak memory). Lookups in the paths'
+    order, as the commit makes them, are found without a search. SdeskError at the first
+    lookup when a path was given twice."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        self.ids = bytearray()
+        self._order: array[int] | None = None
+        self._next = 0  # where in _order the last lookup found its path, plus one
+
+    def add(self, path: str, oid: bytes) -> None:
+        """The next file of the pack: its path and blob id."""
+        self.paths.append(path)
+        self.ids += oid
+        self._order = None
+
+    def _position(self, path: str) -> int:
+        """The path's position in the pack's order, or -1."""
+        from bisect import bisect_left
+
+        order, paths = self._sorted(), self.paths
+        for i in (self._next, self._next - 1):
+            if 0 <= i < len(order) and paths[order[i]] == path:
+                self._next = i + 1
+                return order[i]
+        i = bisect_left(order, path, key=paths.__getitem__)
+        if i < len(order) and paths[order[i]] == path:
+            self._next = i + 1
+            return order[i]
+        return -1
+
+    def _sorted(self) -> array[int]:
+        if self._order is None:
+            from array import array
+            from itertools import pairwise
+
+            paths = self.paths
+            self._order = array("I", sorted(range(len(paths)), key=paths.__getitem__))
+            for a, b in pairwise(self._order):
+                if paths[a] == paths[b]:
+                    raise SdeskError(f"{paths[a]} is written twice by one batch")
+        return self._order
+
+    def __getitem__(self, path: str) -> bytes:
+        at = self._position(path)
+        if at < 0:
+            raise KeyError(path)
+        return bytes(self.ids[20 * at:20 * at + 20])
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and self._position(path) >= 0
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
 
 
 def apply_each(store: Store, plans: Iterable[Plan], *, actor: git.Identity, now: dt.datetime,
@@ -156,11 +219,12 @@ def _decide(store: Store, spool: _Spool, plan: Plan, now: dt.datetime) -> None:
     if twice:
         raise SdeskError(f"{twice[0]} is planned twice in one batch (not applied)")
     spool.planned += ids
-    spool.seen.update(ids)
+    spool.seen.update(zip(ids, ids, strict=True))
     tickets, messages = prepare(store, plan, now, None)
     moved = {a.ticket for a in plan.changes if not isinstance(a, Notify)}
     for ticket in tickets.values():
-        (spool.changed if ticket.id in moved else spool.notified).append(ticket.id)
+        (spool.changed if ticket.id in moved else spool.notified).append(
+            spool.seen.get(ticket.id, ticket.id))  # the planned ID's string, not a second one
         path = store.path_of(ticket.id)
         check_inside(store.root, path)
         spool.file(store.git_path(path), dump(ticket))
