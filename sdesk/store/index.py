@@ -174,6 +174,7 @@ class Index:
         # A cold load also builds what `sdesk kpi` keeps (sdesk/store/kpi_sums.py); not for an
         # index in memory (a read-only store), which is thrown away at exit.
         self.keep_totals = True
+        self._stamp = ""  # the calendar a cold load's workers computed business hours with
 
     # -- opening ------------------------------------------------------------------------
 
@@ -268,6 +269,10 @@ class Index:
             return 0
         cold = self.db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 0
         show = progress if progress is not None else (sys.stderr.isatty() and cold)
+        if cold and self.keep_totals and _workers() > 1 and len(seen_dirs) >= PARALLEL_MIN_DIRS:
+            built = self._build_aside(seen_dirs, head, parents, now_ns, show)
+            if built is not None:  # None: no process pool here; loaded in this file below
+                return built
         reread = 0
         self.db.execute("BEGIN IMMEDIATE")
         try:
@@ -376,6 +381,105 @@ class Index:
         bar.done()
         return reread, stamp
 
+    def _build_aside(self, dirs: dict[str, int], head: str, parents: str, now_ns: int,
+                     show: bool) -> int | None:
+        """A cold load of every shard folder (`dirs`: {rel: mtime_ns}) into a new file beside
+        the index, renamed into place when whole: a crash or a kill leaves the old index file,
+        never a half one. The new file is written without a journal or syncs until its rows,
+        the table's indexes and the KPI covering indexes are in (SQLite's WAL wrote every page
+        twice, then synced), then switched to WAL for the KPI sums (their jobs read it on
+        connections of their own), analysed, closed and synced once. The write lock of the old
+        file is held throughout: one cold load at a time, as before. Returns the files read, or
+        None when no worker process could start."""
+        aside = Path(f"{self.path}.new")
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            _remove_db(aside)
+            new = sqlite3.connect(aside, isolation_level=None)
+            try:
+                new.row_factory = sqlite3.Row
+                count = self._load_aside(new, dirs, now_ns, show)
+                if count is not None:
+                    new.executemany("INSERT INTO meta VALUES (?, ?)",
+                                    [("head", head), ("parents", parents)])
+                    self._finish_aside(new, aside)
+            finally:
+                new.close()
+            if count is not None:
+                _sync(aside)
+                self._swap_in(aside)
+        finally:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            _remove_db(aside)
+        self._load_problems()
+        return count
+
+    def _load_aside(self, new: sqlite3.Connection, dirs: dict[str, int], now_ns: int,
+                    show: bool) -> int | None:
+        """The tables of a new index file, its rows from worker processes (inserted as each
+        folder's come), then its indexes, each one sort of the loaded rows (with the KPI
+        covering indexes and the first-use ones of queries.py, so no read command writes
+        the file later). None when no process pool could start."""
+        from sdesk.store import kpi_sums, queries
+
+        new.execute("PRAGMA journal_mode = OFF")
+        new.execute("PRAGMA synchronous = OFF")
+        tables, indexes = _ddl_parts()
+        new.executescript(tables + f"PRAGMA user_version = {schema_id()};")
+        new.executemany("INSERT INTO dirs VALUES (?, ?)",
+                        [(rel, -1 if now_ns - m < RACY_NS else m) for rel, m in dirs.items()])
+        bar = _Progress(len(dirs), show)
+        self._stamp = self._start_clock()
+        try:
+            count = _insert_from_workers(new, str(self.store.root), list(dirs), now_ns, bar)
+        except OSError:
+            return None
+        bar.done()
+        with _bulk(new):
+            new.executescript(indexes + kpi_sums.covering_indexes() +
+                              f"{queries.QUEUE_INDEX};\n{queries.VIP_DUE};")
+        return count
+
+    def _finish_aside(self, new: sqlite3.Connection, aside: Path) -> None:
+        """The KPI sums of a new index file (in WAL mode: their jobs read it side by side while
+        this connection writes), ANALYZE, then the WAL folded back in (at close)."""
+        from sdesk.store import kpi_sums
+
+        new.execute("PRAGMA journal_mode = WAL")
+        # A broken reference file: `sdesk kpi` says so, and builds them.
+        with contextlib.suppress(SdeskError), _bulk(new):
+            kpi_sums.build(self.store, new, self._stamp, str(aside), _workers())
+        new.execute("ANALYZE")
+        count = new.execute("SELECT count(*) FROM tickets").fetchone()[0]
+        new.execute("INSERT OR REPLACE INTO meta VALUES ('analyzed_rows', ?)", (str(count),))
+
+    def _swap_in(self, aside: Path) -> None:
+        """Rename the new index file over this one, and read it from now on. The old file is
+        first taken out of WAL mode, which SQLite allows only when no other connection has it
+        open: its -wal and -shm files, shared by name, must not meet the new file. When
+        another process holds it open, the new file's pages are copied into it instead,
+        through SQLite (its backup), which every reader sees whole."""
+        self.db.execute("ROLLBACK")
+        self.db.execute("PRAGMA busy_timeout = 100")
+        try:
+            alone = self.db.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+        except sqlite3.OperationalError:
+            alone = False
+        if alone:
+            self.db.close()
+            os.replace(aside, self.path)
+        else:
+            self.db.execute("PRAGMA busy_timeout = 30000")
+            source = sqlite3.connect(aside)
+            try:
+                source.backup(self.db)
+            finally:
+                source.close()
+            self.db.close()
+            _remove_db(aside)
+        self.db = type(self)._connect(self.store, self.path).db
+
     def _start_clock(self) -> str:
         """Before a parallel cold load: the calendar's business clock for the workers, which
         then compute each resolved ticket's business hours to resolve as they parse it (the
@@ -416,16 +520,9 @@ class Index:
                          self.db.execute("SELECT path, message FROM problems ORDER BY path")]
 
     def _load_parallel(self, dirs: list[str], now_ns: int, bar: _Progress, workers: int) -> int:
-        """Cold load: worker processes parse the files (tomllib is the cost), this process
-        only inserts. The table is empty, so no row is compared."""
-        import multiprocessing
-
-        method = "fork" if sys.platform == "linux" else None
-        context = multiprocessing.get_context(method)
-        root = str(self.store.root)
-        insert = f"INSERT OR REPLACE INTO tickets ({', '.join(NAMES)}) VALUES " \
-                 f"({', '.join('?' * len(NAMES))})"
-        count = 0
+        """Cold load in this index file (a store read only here: an index in memory): worker
+        processes parse the files, this process only inserts. The table is empty, so no row
+        is compared."""
         # The table's secondary indexes are made after the load: one sort each instead of a
         # B-tree insert per row and index in random ID order (at 100,000 tickets this process,
         # the one that cannot run in parallel, spent most of its time there).
@@ -435,22 +532,11 @@ class Index:
         for name, _ in made:
             self.db.execute(f'DROP INDEX "{name}"')
         try:
-            with _bulk(self.db, cache_kib=min(CACHE_KIB_MAX, 16 * len(dirs))), \
-                    context.Pool(workers) as pool:
-                jobs = [(root, rel, now_ns) for rel in dirs]
-                for rows, problems in pool.imap_unordered(_load_dir, jobs, chunksize=4):
-                    self.db.executemany(insert, rows)
-                    self.db.executemany("INSERT OR REPLACE INTO problems VALUES (?, ?, ?)",
-                                        [(p, p.rsplit("/", 1)[0], m) for p, m in problems])
-                    count += len(rows) + len(problems)
-                    bar.step()
+            return _insert_from_workers(self.db, str(self.store.root), dirs, now_ns, bar, workers)
         finally:  # also when no pool could start: the one-process load then needs them
-            global _CLOCK
-            _CLOCK = None
             with _bulk(self.db):
                 for _, sql in made:
                     self.db.execute(sql)
-        return count
 
     def _rescan_dir(self, rel: str, now_ns: int, force: bool) -> int:
         rows = {
@@ -599,7 +685,19 @@ class Index:
             self._set_meta("head", head)
 
     def rebuild(self, progress: bool | None = None) -> int:
-        """Forget everything and read every ticket file again (sdesk reindex)."""
+        """Forget everything and read every ticket file again (sdesk reindex). With worker
+        processes, into a new file renamed into place (_build_aside): the old index serves
+        every read until then, and stays whole if the rebuild is stopped."""
+        if self.keep_totals and _workers() > 1:
+            now_ns = time.time_ns()
+            dirs, parents = _shard_folders(str(self.store.tickets_dir), self.store.folder_levels,
+                                           {}, "", now_ns)
+            if len(dirs) >= PARALLEL_MIN_DIRS:
+                show = progress if progress is not None else sys.stderr.isatty()
+                built = self._build_aside(dirs, read_head(self.store.git_dir), parents, now_ns,
+                                          show)
+                if built is not None:
+                    return built
         drop_derived(self.db)  # before the DELETE: no trigger runs for each row
         self.db.execute("DELETE FROM tickets")
         self.db.execute("DELETE FROM dirs")
@@ -750,6 +848,21 @@ def _cannot_write(exc: BaseException) -> bool:
                                            "disk is full", "disk I/O error"))
 
 
+def _remove_db(path: Path) -> None:
+    """Delete a database file and SQLite's side files of it."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _sync(path: Path) -> None:
+    """Flush a file written without syncs to the disk before it is renamed into place."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def remove_index_files(store: Store) -> None:
     """Delete the index database of this store (and SQLite's side files): it is only a cache."""
     path = store.state_dir / _db_name(store)
@@ -782,6 +895,13 @@ def schema_id() -> int:
     import zlib  # crc32, not hashlib: hashlib loads OpenSSL (~7 ms) that reads never need
 
     return zlib.crc32(f"{INDEX_VERSION}|{COLUMNS}|{_ddl()}".encode()) & 0x7FFFFFFF
+
+
+def _ddl_parts() -> tuple[str, str]:
+    """_ddl() as (its tables, its indexes): a cold load makes the indexes after the rows."""
+    statements = [f"{s.strip()};" for s in _ddl().split(";") if s.strip()]
+    return ("\n".join(s for s in statements if not s.startswith("CREATE INDEX")),
+            "\n".join(s for s in statements if s.startswith("CREATE INDEX")) + "\n")
 
 
 def _ddl() -> str:
@@ -955,6 +1075,32 @@ def _load_dir(job: tuple[str, str, int]) -> tuple[list[list[Any]], list[tuple[st
                                                           values["resolved_at"]) / 60.0
             rows.append([values[n] for n in NAMES])
     return rows, problems
+
+
+def _insert_from_workers(db: sqlite3.Connection, root: str, dirs: list[str], now_ns: int,
+                         bar: _Progress, workers: int = 0) -> int:
+    """Worker processes parse the files of `dirs` (_load_dir); this process inserts each
+    folder's rows and problems as they come. Returns how many. OSError: no process pool."""
+    import multiprocessing
+
+    global _CLOCK
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    insert = f"INSERT OR REPLACE INTO tickets ({', '.join(NAMES)}) VALUES " \
+             f"({', '.join('?' * len(NAMES))})"
+    count = 0
+    try:
+        with _bulk(db, cache_kib=min(CACHE_KIB_MAX, 16 * len(dirs))), \
+                context.Pool(workers or _workers()) as pool:
+            jobs = [(root, rel, now_ns) for rel in dirs]
+            for rows, problems in pool.imap_unordered(_load_dir, jobs, chunksize=4):
+                db.executemany(insert, rows)
+                db.executemany("INSERT OR REPLACE INTO problems VALUES (?, ?, ?)",
+                               [(p, p.rsplit("/", 1)[0], m) for p, m in problems])
+                count += len(rows) + len(problems)
+                bar.step()
+    finally:
+        _CLOCK = None
+    return count
 
 
 READ_AHEAD = 32  # files of its folder a cold load's worker has asked the disk for

@@ -433,6 +433,11 @@ CREATE INDEX IF NOT EXISTS tickets_kpi_done ON tickets (coalesce(resolved_at, cl
 """
 
 
+def covering_indexes() -> str:
+    """The script making the covering indexes (a cold load makes them with the table's)."""
+    return _INDEXES
+
+
 def calendar_stamp(store: Store) -> str:
     """Identifies the calendar business hours were computed with: the bytes of calendar.toml
     (the only input of the Calendar). Hashing one file costs microseconds; loading the whole
