@@ -61,6 +61,11 @@ Options = dict[str, "str | list[str]"]
 
 def main() -> None:
     """The console script: the fast path when it applies, else the click command line."""
+    if sys.argv[1:] == ["--version"] and not _completing():
+        from sdesk import __version__  # what click's version_option prints, without click
+
+        print(f"sdesk {__version__}")
+        sys.exit(0)
     code = fast(sys.argv[1:])
     if code is None and ("note" in sys.argv or "new" in sys.argv):
         from sdesk.fastwrite import fast as fast_write  # note and new without click
@@ -71,6 +76,11 @@ def main() -> None:
     from sdesk.cli import main as full
 
     full()
+
+
+def _completing() -> bool:
+    """Shell completion asks click (its variables are set)."""
+    return any(name.startswith("_SDESK_COMPLETE") for name in os.environ)
 
 
 def parse(argv: list[str]) -> tuple[str, Options, list[str]] | None:
@@ -131,7 +141,7 @@ def fast(argv: list[str]) -> int | None:
     """Run argv without click and return the exit code, or None to hand over to click (which
     then does the whole command, so nothing here has printed or changed anything that
     matters: the index refresh it may have made is one click's path would make too)."""
-    if any(name.startswith("_SDESK_COMPLETE") for name in os.environ):
+    if _completing():
         return None
     parsed = parse(argv)
     if parsed is None:

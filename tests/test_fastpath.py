@@ -20,6 +20,7 @@ import click
 import pytest
 
 from bench.generate import write_tickets
+from sdesk import __version__
 from sdesk.cli import cli
 from sdesk.commands import showtext
 from sdesk.commands.listing import list_tickets, queue
@@ -382,3 +383,22 @@ def test_a_closed_pipe_is_not_an_error(store: Desk) -> None:
         proc = subprocess.run(f"{sys.executable} -m sdesk {argv} | head -c 1", shell=True,
                               cwd=store.root, env=env, capture_output=True, check=False)
         assert len(proc.stdout) == 1 and proc.stderr == b"", argv
+
+
+MAIN = ("import sys; sys.argv[0] = 'sdesk'; from sdesk import launch\n"
+        "try:\n    launch.main()\n"
+        "finally:\n    sys.stderr.write(f'CLICK={\"click\" in sys.modules}')")
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--version", "--bogus"],
+                                  ["--no-pager", "--version"]])
+def test_the_console_script_prints_the_version_as_click_does(argv: list[str],
+                                                               tmp_path: Path) -> None:
+    """`sdesk --version` alone is answered without click (the start-up budget row of `make
+    bench`); with anything else on the line click answers. Same bytes, same exit code."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SDESK_")}
+    out, err, code = _run(MAIN, argv, tmp_path, env)
+    assert (out, code) == _run(CLICK, argv, tmp_path, env)[::2]
+    assert err.endswith(b"CLICK=False" if argv == ["--version"] else b"CLICK=True")
+    if argv == ["--version"]:
+        assert out == b"sdesk " + __version__.encode() + b"\n" and code == 0
