@@ -427,14 +427,16 @@ class Index:
         new.execute("PRAGMA synchronous = OFF")
         tables, indexes = _ddl_parts()
         new.executescript(tables + f"PRAGMA user_version = {schema_id()};")
-        new.executemany("INSERT INTO dirs VALUES (?, ?)",
-                        [(rel, -1 if now_ns - m < RACY_NS else m) for rel, m in dirs.items()])
         bar = _Progress(len(dirs), show)
         self._stamp = self._start_clock()
+        new.execute("BEGIN")  # one transaction: a statement alone commits (writes) at once
+        new.executemany("INSERT INTO dirs VALUES (?, ?)",
+                        [(rel, -1 if now_ns - m < RACY_NS else m) for rel, m in dirs.items()])
         try:
             count = _insert_from_workers(new, str(self.store.root), list(dirs), now_ns, bar)
         except OSError:
             return None
+        new.execute("COMMIT")
         bar.done()
         with _bulk(new):
             new.executescript(indexes + kpi_sums.covering_indexes() +
