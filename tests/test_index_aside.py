@@ -142,3 +142,21 @@ def test_a_rebuild_while_another_process_reads_copies_into_the_open_file(
     assert index.rebuild() == 120
     index.db.close()
     assert (_state_dir(spread) / "index.sqlite").stat().st_ino != inode
+
+
+@pytest.mark.no_deep_check
+def test_with_a_broken_calendar_every_index_is_still_made(
+        spread: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The KPI sums cannot be made (`sdesk kpi` says why); the indexes made beside them are
+    made all the same, so every read command works (INDEXED BY names them)."""
+    monkeypatch.setattr("sdesk.store.index.PARALLEL_MIN_DIRS", 1)
+    in_place = _schema(_load(spread, "1", monkeypatch))
+    (spread.root / "reference" / "calendar.toml").write_text("[[holiday]\n")
+    db = _load(spread, "2", monkeypatch)
+    assert not kpi_sums.present(db)
+    made = {name for kind, name in _schema(db) if kind == "index"}
+    kpi_only = {"tickets_kpi_by_team_clock", "tickets_kpi_by_team_bh", "tickets_kpi_wait"}
+    assert {name for kind, name in in_place if kind == "index"} - made == kpi_only
+    assert {"tickets_queue", "tickets_vip_due", "tickets_ref"} <= made
+    assert spread.run("list", "-n", "1").exit_code == 0
+    assert spread.run("kpi", ok=False).exit_code != 0

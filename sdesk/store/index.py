@@ -421,12 +421,9 @@ class Index:
         folder's come), then its indexes, each one sort of the loaded rows (with the KPI
         covering indexes and the first-use ones of queries.py, so no read command writes
         the file later). None when no process pool could start."""
-        from sdesk.store import kpi_sums, queries
-
         new.execute("PRAGMA journal_mode = OFF")
         new.execute("PRAGMA synchronous = OFF")
-        tables, indexes = _ddl_parts()
-        new.executescript(tables + f"PRAGMA user_version = {schema_id()};")
+        new.executescript(_ddl_parts()[0] + f"PRAGMA user_version = {schema_id()};")
         bar = _Progress(len(dirs), show)
         self._stamp = self._start_clock()
         new.execute("BEGIN")  # one transaction: a statement alone commits (writes) at once
@@ -439,19 +436,25 @@ class Index:
         new.execute("COMMIT")
         bar.done()
         with _bulk(new):
-            new.executescript(indexes + kpi_sums.covering_indexes() +
-                              f"{queries.QUEUE_INDEX};\n{queries.VIP_DUE};")
+            for statement in _aside_indexes()[0]:
+                new.execute(statement)
         return count
 
     def _finish_aside(self, new: sqlite3.Connection, aside: Path) -> None:
-        """The KPI sums of a new index file (in WAL mode: their jobs read it side by side while
-        this connection writes), ANALYZE, then the WAL folded back in (at close)."""
+        """The KPI sums of a new index file and, while their jobs run, every other index (in
+        WAL mode: the jobs read it on connections of their own while this one writes; the two
+        cores work together instead of one after the other), ANALYZE, then the WAL folded back
+        in (at close)."""
         from sdesk.store import kpi_sums
 
         new.execute("PRAGMA journal_mode = WAL")
+        later = _aside_indexes()[1]
         # A broken reference file: `sdesk kpi` says so, and builds them.
         with contextlib.suppress(SdeskError), _bulk(new):
-            kpi_sums.build(self.store, new, self._stamp, str(aside), _workers())
+            kpi_sums.build(self.store, new, self._stamp, str(aside), _workers(), later)
+        with _bulk(new):
+            for statement in later:  # made beside the sums' jobs, unless those failed
+                new.execute(statement)
         new.execute("ANALYZE")
         count = new.execute("SELECT count(*) FROM tickets").fetchone()[0]
         new.execute("INSERT OR REPLACE INTO meta VALUES ('analyzed_rows', ?)", (str(count),))
@@ -899,11 +902,26 @@ def schema_id() -> int:
     return zlib.crc32(f"{INDEX_VERSION}|{COLUMNS}|{_ddl()}".encode()) & 0x7FFFFFFF
 
 
-def _ddl_parts() -> tuple[str, str]:
-    """_ddl() as (its tables, its indexes): a cold load makes the indexes after the rows."""
-    statements = [f"{s.strip()};" for s in _ddl().split(";") if s.strip()]
-    return ("\n".join(s for s in statements if not s.startswith("CREATE INDEX")),
-            "\n".join(s for s in statements if s.startswith("CREATE INDEX")) + "\n")
+def _ddl_parts() -> tuple[str, list[str]]:
+    """_ddl() as (the script of its tables, its CREATE INDEX statements): a cold load makes
+    the indexes after the rows."""
+    statements = [s.strip() for s in _ddl().split(";") if s.strip()]
+    return ("".join(f"{s};\n" for s in statements if not s.startswith("CREATE INDEX")),
+            [s for s in statements if s.startswith("CREATE INDEX")])
+
+
+def _aside_indexes() -> tuple[list[str], list[str]]:
+    """The indexes of a new index file: (those the KPI fill reads, made first; every other
+    one, made while the fill's jobs run: the table's, the other covering ones, and the ones
+    queries.py makes on first use), as CREATE INDEX IF NOT EXISTS statements."""
+    from sdesk.store import kpi_sums, queries
+
+    covering = kpi_sums.covering_indexes()
+    first = [s for s in covering if s.split()[5] in kpi_sums.FILL_READS]
+    table = [s.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1)
+             for s in _ddl_parts()[1]]
+    return first, [*table, *(s for s in covering if s not in first), queries.QUEUE_INDEX,
+                   queries.VIP_DUE]
 
 
 def _ddl() -> str:

@@ -460,9 +460,14 @@ CREATE INDEX IF NOT EXISTS tickets_kpi_done ON tickets (coalesce(resolved_at, cl
 """
 
 
-def covering_indexes() -> str:
-    """The script making the covering indexes (a cold load makes them with the table's)."""
-    return _INDEXES
+# The covering indexes the fill's jobs and the business hours read (INDEXED BY): a cold load
+# makes them first, and every other index while the jobs run (build's `more`).
+FILL_READS = ("tickets_kpi_rt", "tickets_kpi_ot", "tickets_kpi_todo")
+
+
+def covering_indexes() -> list[str]:
+    """The CREATE INDEX statements of the covering indexes (for a cold load to make)."""
+    return [s.strip() for s in _INDEXES.split(";") if s.strip().startswith("CREATE")]
 
 
 def calendar_stamp(store: Store) -> str:
@@ -481,12 +486,15 @@ def calendar_stamp(store: Store) -> str:
     return f"{len(data)}:{zlib.crc32(data):08x}"
 
 
-def fill_business_hours(store: Store, db: sqlite3.Connection, sums: bool = True) -> int:
+def fill_business_hours(store: Store, db: sqlite3.Connection, sums: bool = True,
+                        covering: bool = True) -> int:
     """Compute the business hours to resolve (held business time excluded) of every counted
     row that has none; all of them when the calendar changed. Then (`sums`) make the sums the
     index keeps (below) if it has none. Returns how many rows were computed. Rows are read and
-    written in chunks of CHUNK, so memory stays flat whatever the store's size."""
-    db.executescript(_INDEXES)
+    written in chunks of CHUNK, so memory stays flat whatever the store's size. `covering`
+    False: the caller made the covering indexes (FILL_READS at least)."""
+    if covering:
+        db.executescript(_INDEXES)
     stamp = calendar_stamp(store)
     seen = db.execute("SELECT value FROM meta WHERE key = 'kpi_calendar'").fetchone()
     if seen is not None and seen[0] == stamp and db.execute(
@@ -560,7 +568,7 @@ def _business_hours(store: Store, clock: BusinessClock,
 
 
 def build(store: Store, db: sqlite3.Connection, stamp: str, path: str = "",
-          threads: int = 2) -> None:
+          threads: int = 2, more: Sequence[str] = ()) -> None:
     """After a cold load (a first read or `sdesk reindex`): what `sdesk kpi` would otherwise
     make on its first run, made now so no command pays for it later. `stamp` is the
     calendar_stamp the loading workers computed business hours with ('' none: all are
@@ -568,13 +576,14 @@ def build(store: Store, db: sqlite3.Connection, stamp: str, path: str = "",
     the sums and their triggers, the per-team rank indexes of `kpi --by team` and the index of
     unanswered tickets (_WAIT_INDEX: the first `kpi` made it, a write of the whole index file
     that cost it 0.5 s at 100,000 tickets). `path`, the index file: the sums' jobs then run on
-    `threads` connections (fill_side_by_side)."""
+    `threads` connections (fill_side_by_side). `more`: index statements of a new index file
+    (sdesk/store/index.py), made while the jobs run; its covering indexes FILL_READS are made."""
     if stamp:
         db.execute("INSERT OR REPLACE INTO meta VALUES ('kpi_calendar', ?)", (stamp,))
     meanwhile = [*(BY_INDEX.format(column="team", name=name) for name in ("clock", "bh")),
-                 _WAIT_INDEX]
+                 _WAIT_INDEX, *more]
     if path:
-        fill_business_hours(store, db, sums=False)
+        fill_business_hours(store, db, sums=False, covering=not more)
         fill_side_by_side(db, path, meanwhile=meanwhile, threads=threads)
         return
     fill_business_hours(store, db)
