@@ -869,10 +869,12 @@ def _sync(path: Path) -> None:
 
 
 def remove_index_files(store: Store) -> None:
-    """Delete the index database of this store (and SQLite's side files): it is only a cache."""
+    """Delete the index database of this store (and SQLite's side files, and a new file a
+    stopped rebuild left beside it): it is only a cache."""
     path = store.state_dir / _db_name(store)
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
+    _remove_db(Path(f"{path}.new"))
 
 
 def _db_name(store: Store) -> str:
