@@ -409,8 +409,9 @@ class Index:
                 _sync(aside)
                 self._swap_in(aside)
         finally:
-            if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.ProgrammingError):  # closed by a failed swap
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
             _remove_db(aside)
         self._load_problems()
         return count
