@@ -2,8 +2,8 @@
 floors: precision >= 0.95 for what triage applies automatically, recall >= 0.85 for what it
 proposes.
 
-ALL ELEVEN files here are TUNING data (about 3,330 tickets by eleven writers): tickets.txt was
-written for tuning; fresh.txt, fresh2.txt, ... fresh10.txt were each written blind,
+ALL THIRTEEN files here are TUNING data (about 3,900 tickets by thirteen writers): tickets.txt was
+written for tuning; fresh.txt, fresh2.txt, ... fresh12.txt were each written blind,
 measured once held out (those figures are in docs/triage.md) and then read while the methods
 were improved. So every figure asserted below is a tuning figure. The floor is asserted on
 EACH file, not on their union: an automatic judgement's reach is only what every file supports
@@ -11,10 +11,10 @@ at 0.95 (issue 11). A judgement below its floor on a file is a strict xfail nami
 one that starts meeting it fails this test until it moves out of BELOW.
 
 The figure methods are chosen by is the leave-one-writer-out one (`python -m
-tests.corpus.measure --cross`, tests/corpus/cross.py: chosen on ten files, measured on the
-eleventh). A held-out figure comes only from a new file written blind and measured once with the
+tests.corpus.measure --cross`, tests/corpus/cross.py: chosen on twelve files, measured on the
+thirteenth). A held-out figure comes only from a new file written blind and measured once with the
 methods frozen (`python -m tests.corpus.measure --file PATH`; tests/test_corpus_heldout.py).
-This test reads only the eleven files named here.
+This test reads only the thirteen files named here.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pytest
 from corpus.cross import GRID, Threshold, choose, meets
 from corpus.measure import CORPUS, FRESH, TUNING, Score, figures, load, main, vip_persons
 
-FILES = {path.stem: path for path in TUNING}  # tickets, fresh, fresh2, ... fresh10
+FILES = {path.stem: path for path in TUNING}  # tickets, fresh, fresh2, ... fresh12
 NAMES = {
     "incident-4 two problems (proposed)",
     "incident-5 same person, same subject (proposed)",
@@ -50,6 +50,11 @@ BELOW = {  # (file, judgement) -> its tuning figure there, below the floor
     # 0.36 / 0.36 before; LOWO 0.59 / 0.48, docs/triage.md)
     ("fresh9", "incident-2 priority (proposed)"): "recall 0.77",
     ("fresh10", "incident-2 priority (proposed)"): "recall 0.70",
+    # (session 26: fresh11/fresh12 became tuning data, the models re-fitted on thirteen files;
+    # held out they were 0.52 / 0.80 for priority; fresh12 meets every floor as a training file,
+    # and the request kind's RULES (no learned part) applied two wrong kinds on fresh11)
+    ("fresh11", "incident-2 priority (proposed)"): "recall 0.74",
+    ("fresh11", "request-1 request kind (automatic)"): "precision 0.89",
 }
 
 
