@@ -55,6 +55,32 @@ _DEADLINE = re.compile(r"\b(deadline|due) (today|tomorrow|tonight|this)\b|\bchec
                        r"\b(before|by) (\d+|noon|eod|end of (the )?day)\b|"
                        r"\bdue (by|at|in) \w+|\b(hearing|court|board meeting|presentation|"
                        r"presenting|legislature)\b.*\b(today|in \d+|at \d+)\b", re.IGNORECASE)
+# Time pressure said without a deadline word (session 26, read from no single writer's words): a
+# clock time to come ("the regents meet at 5 tonight", "students scheduled at 9", "by 3pm"),
+# "tonight", "in 1 hr", "this afternoon", a deadline or something due. Not "at 35%", "at 2
+# sites", "due to", and not a time past ("since 8", "this morning").
+_TIME_TO_COME = re.compile(
+    r"\b(at|by|before|until|till|til) (\d{1,2}(:\d\d)?(\s?[ap]\.?m\b\.?)?|noon)\b"
+    r"(?!\s*(%|people|users|ppl|pcs|of\b|sites|campuses|desks|computers|min|mins|minutes|hrs?\b|"
+    r"hours?|days?|times))|\btonight\b|\bin (\d+|an|a|one) ?(min\w*|hrs?|hours?)\b|"
+    r"\bthis (afternoon|evening)\b|\bdeadline\b|\bdue\b(?! to\b)", re.IGNORECASE)
+# People kept waiting by the failure ("walk-ins waiting in lobby", "claimants on hold", "40
+# adjudicators idle", "200 in queue"): the chart's time-critical work stopped, not a time past
+# ("20 min waiting") or a print job in a queue.
+_PEOPLE = (r"(\d+\s+(?!min|mins|minutes|hrs?\b|hours?|sec|secs|seconds|days?)(\w+\s+)?|"
+           r"\b(ppl|people|customers|patients|callers|claimants|clients|students|applicants|"
+           r"patrons|members|walk-?ins|citizens|visitors|taxpayers|staff|nurses|officers|"
+           r"inspectors|farmers|arrivals|reviewers|adjudicators|counselors|lobby|unit|team|"
+           r"floor|everyone)\s+((are|is)\s+)?)")
+_WAITING = re.compile(rf"{_PEOPLE}(waiting|on hold|idle|sitting|lined up)\b|"
+                      r"\b\d+ (calls )?in (the )?queue\b|\blobby (is )?full\b|"
+                      r"\bsent \d+ \w+ home\b", re.IGNORECASE)
+# A workaround said ("using webmail for now", "tearing by hand", "i can still save them"): the
+# chart's P1 and P2 both say "no workaround", so the learned reading and the trend propose
+# nothing from silence where one is.
+_WORKAROUND = re.compile(r"\bfor now\b|\binstead\b|\bby hand\b|\bcan still\b|"
+                         r"\bstill works\b|\bwork ?around\b|\bin the meantime\b",
+                         re.IGNORECASE)
 # A public-facing system (the chart's P1 "public-facing system down"): what people outside the
 # agency use, named by its kind rather than its name.
 _PUBLIC_SYSTEM = re.compile(r"\b(web ?site|portal|online|for (anyone|everyone|the public)|"
@@ -83,7 +109,7 @@ _NEW_PROBLEM = re.compile(r"\b(unrelated|also|separate|btw|another|different|too
                           re.IGNORECASE)
 # Failing said without a failure word: a blank screen, a button that does nothing, an HTTP error
 _ALSO_FAILS = re.compile(r"\b(does nothing|nothing happens|blank|black|never (comes|arrives)|"
-                         r"spinning|red x|50[03]|errors? out)\b", re.IGNORECASE)
+                         r"spinning|red x|50[03]|errors? out|tim(es|ed|ing) out)\b", re.IGNORECASE)
 _LOW = re.compile(r"\b(how (do|to|can)|question|where (do|can) i find|cosmetic|when you get a "
                   r"chance|no rush|low priority|not urgent|whenever|is there a way|slightly|"
                   r"a (little|bit) off|misspel\w*|typo|signature|font|wallpaper|desktop background|icons|"
@@ -125,7 +151,8 @@ def priority_fit(title: str, description: str, vip: bool, ref: Reference) -> Pri
     text = f"{title}\n{description}"
     chart = ref.sla
     w = words(text, ref)
-    found = _scope(text, w, ref) or _stopped(text, w, ref) or _time_critical(text, vip) or _low(
+    found = _scope(text, w, ref) or _stopped(text, w, ref) or _time_critical(
+        text, vip, _fails(w, text) or bool(_DEGRADED.search(text))) or _low(
         title, text, w, ref)
     if found is None:
         return PriorityFit(None, "")
@@ -178,12 +205,21 @@ def _stopped(text: str, w: Words, ref: Reference) -> Found:
     return None
 
 
-def _time_critical(text: str, vip: bool) -> Found:
+def _time_critical(text: str, vip: bool, failing: bool) -> Found:
     """One user stopped on time-critical work, or a VIP (unless the words say cosmetic or a
-    question, P4's: a VIP's wallpaper is not "a VIP degraded"): the chart's P2."""
+    question, P4's: a VIP's wallpaper is not "a VIP degraded"): the chart's P2. Time-critical:
+    a deadline said (_DEADLINE), or, where the text says something fails (`failing`), a time
+    to come ("the regents meet at 5 tonight", "in 1 hr") or people kept waiting ("walk-ins
+    waiting in lobby", "claimants on hold")."""
     deadline = _DEADLINE.search(text)
     if deadline:
         return 2, repr(deadline.group(0))
+    waiting = _WAITING.search(text)
+    if waiting:
+        return 2, f"{waiting.group(0).strip()!r}: people are kept waiting"
+    pressed = _TIME_TO_COME.search(text)
+    if pressed and failing:
+        return 2, f"{pressed.group(0).strip()!r} (time-critical) and it fails"
     if vip and not _LOW.search(text):  # a VIP's wallpaper is cosmetic, not "a VIP degraded"
         return 2, "VIP requester"
     named = _VIP_NAMED.search(text)
@@ -257,14 +293,19 @@ def learned_fit(own: PriorityFit, title: str, description: str, logged: int,
     CRITICAL says so, not one `inherited` from a first report or the trend (a follow-up keeps
     its first report's priority). Nothing is proposed from silence where the text names a
     device (a hardware service of the catalogue): one device's fault, as for the rules.
-    What the models say is a floor, never a cap: it is kept only above the `logged` priority
-    (1 = Critical), so a logged P1 is never proposed P2. Evidence: the score, the threshold and
+    Nor where the text says a workaround ("using webmail for now": the chart's P1 and P2 say
+    "no workaround"). What the models say is a floor, never a cap: it is kept only above the
+    `logged` priority (1 = Critical), so a logged P1 is never proposed P2 by them (the rules'
+    P2 on a logged P1 is kept: the writers label one user's time-critical work logged P1 as
+    P2). Evidence: the score, the threshold and
     the words that weighed most."""
     if own.priority not in (None, 2) or (inherited and own.priority == 2):
         return own
     text = f"{title}\n{description}"
-    if own.priority is None and _hardware_named(words(text, ref), ref):
-        return own  # a device named: that device's fault, not a site's (as for the rules)
+    if own.priority is None and (_hardware_named(words(text, ref), ref)
+                                 or _WORKAROUND.search(text)):
+        return own  # a device named: that device's fault, not a site's (as for the rules);
+        # a workaround said: not the chart's P1 or P2 ("no workaround")
     present = features(title, description, ref)
     high, critical = model(HIGH), model(CRITICAL)
     if logged > 1 and critical.score(present) >= critical.threshold and (
