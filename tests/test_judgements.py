@@ -471,3 +471,21 @@ def test_a_workaround_said_is_not_the_learned_p2(ref: Reference) -> None:
                             ("consoles all frozen, on paper for now", None)):
         fit = learned_fit(priority_fit(title, "", False, ref), title, "", 3, ref)
         assert fit.priority == priority, fit.evidence
+
+
+@pytest.mark.parametrize(("title", "priority"), [
+    ("no school can log in to the lunch claims site", 1),  # no <unit> can: the whole of it
+    ("no power in the office kitchen", None),  # not "no office can"
+    ("Good morning, I hope you are well. I wanted to say the public catalogue is not loading "
+     "for anyone", 1),  # who uses it is the public, whoever writes
+    ("I cant open a website to paste from", None),  # the asker's own use of a website
+    ("receipt printer at the counter wont cut, tearing by hand for now", None),  # a workaround
+    ("receipt printer at the counter wont cut", 2),  # the public served, stopped
+])
+def test_scope_said_by_who_is_affected_and_no_workaround(
+        ref: Reference, title: str, priority: int | None) -> None:
+    """Session 26: "no district can ..." is the whole of it (P1); a system named by who uses
+    it ("for anyone") is public-facing even in a long e-mail full of "I"; the counter's P2
+    needs no workaround said."""
+    fit = priority_fit(title, "", False, ref)
+    assert fit.priority == priority, fit.evidence

@@ -19,6 +19,7 @@ _UNIT = (r"(agency|office|building|site|division|branch|location|campus|center|c
 # The whole agency, site or office: the chart's P1 scope ("a whole agency, site ... down").
 _WIDE = re.compile(
     rf"\b(whole|entire|all|every|across)\s+(the\s+|our\s+|of\s+)?(\w+\s+)?{_UNIT}\b|"
+    rf"\bno {_UNIT} (can|could|is|has|gets)\b|"
     r"\b(agency|site|office|company|building)[- ]wide\b|\b(nobody|no one|noone|everyone|"
     r"everybody) (can|here|is|has|gets|getting)\b|\b(nobody|no one|noone|everyone|everybody) "
     rf"(in|on|at) (the |our )?(\w+ )?{_UNIT}\b|\ball of us\b|\bno phones\b|"
@@ -87,6 +88,12 @@ _PUBLIC_SYSTEM = re.compile(r"\b(web ?site|portal|online|for (anyone|everyone|th
                             r"anyone outside|statewide|claimants|applicants|providers|callers|"
                             r"players|taxpayers|retailers|vendors|(claims|license|public) site)\b",
                             re.IGNORECASE)
+# ... named by who uses it ("for anyone", "claimants"): public whoever writes ("I only wanted to
+# mention that our public catalogue has not come up for anyone"), unlike "a website" ("i paste
+# from a website").
+_PUBLIC_WHO = re.compile(r"\b(for (anyone|everyone|the public)|anyone outside|claimants|"
+                         r"applicants|providers|callers|players|taxpayers|retailers|vendors)\b",
+                         re.IGNORECASE)
 # A shared system stopped (a "system", a server, the network: not one person's device) said
 # without "my"/"I": the chart's "outage of a critical service".
 _SHARED = re.compile(r"\b(system|server|network|internet|database|phones)\b", re.IGNORECASE)
@@ -109,7 +116,7 @@ _NEW_PROBLEM = re.compile(r"\b(unrelated|also|separate|btw|another|different|too
                           re.IGNORECASE)
 # Failing said without a failure word: a blank screen, a button that does nothing, an HTTP error
 _ALSO_FAILS = re.compile(r"\b(does nothing|nothing happens|blank|black|never (comes|arrives)|"
-                         r"spinning|red x|50[03]|errors? out|tim(es|ed|ing) out)\b", re.IGNORECASE)
+                         r"spin(s|ning)|red x|50[03]|errors? out|tim(es|ed|ing) out)\b", re.IGNORECASE)
 _LOW = re.compile(r"\b(how (do|to|can)|question|where (do|can) i find|cosmetic|when you get a "
                   r"chance|no rush|low priority|not urgent|whenever|is there a way|slightly|"
                   r"a (little|bit) off|misspel\w*|typo|signature|font|wallpaper|desktop background|icons|"
@@ -186,7 +193,8 @@ def _stopped(text: str, w: Words, ref: Reference) -> Found:
     failing = _fails(w, text) or degraded
     public = _PUBLIC_SYSTEM.search(text)
     mine = _ONE_PERSON.search(text)
-    if public and failing and not degraded and not mine:
+    who = public and _PUBLIC_WHO.search(public.group(0))  # who uses it: not the asker's own
+    if public and failing and not degraded and (who or not mine):
         return 1, f"{public.group(0)!r} (public-facing) fails"
     shared, stopped = _SHARED.search(text), _STOPPED.search(text)
     if shared and stopped and not mine and not _hardware_named(w, ref):
@@ -200,7 +208,7 @@ def _stopped(text: str, w: Words, ref: Reference) -> Found:
     if critical:
         return 1, repr(critical.group(0))
     serving = _SERVING.search(text)
-    if serving and failing and not mine:
+    if serving and failing and not mine and not _WORKAROUND.search(text):  # "no workaround"
         return 2, f"{serving.group(0)!r}: the public is served there and it is stopped"
     return None
 
