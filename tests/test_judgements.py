@@ -489,3 +489,17 @@ def test_scope_said_by_who_is_affected_and_no_workaround(
     needs no workaround said."""
     fit = priority_fit(title, "", False, ref)
     assert fit.priority == priority, fit.evidence
+
+
+@pytest.mark.parametrize(("title", "priority"), [
+    ("licensing app frozen, 35 clerks idle", 1),  # dozens stopped: a critical service's outage
+    ("phone tree broken, the queue is 90 deep", 1),
+    ("licensing app frozen, 3 clerks idle", 2),  # a few people kept waiting: P2
+    ("mfa still not here, 25 min waiting", None),  # minutes, not people
+    ("need 30 staff added to the new team site", None),  # counted, nothing stopped
+])
+def test_dozens_of_people_stopped_is_an_outage(ref: Reference, title: str,
+                                               priority: int | None) -> None:
+    """Session 26: twenty or more people counted and stopped is the chart's P1."""
+    fit = priority_fit(title, "", False, ref)
+    assert fit.priority == priority, fit.evidence

@@ -76,6 +76,14 @@ _PEOPLE = (r"(\d+\s+(?!min|mins|minutes|hrs?\b|hours?|sec|secs|seconds|days?)(\w
 _WAITING = re.compile(rf"{_PEOPLE}(waiting|on hold|idle|sitting|lined up)\b|"
                       r"\b\d+ (calls )?in (the )?queue\b|\blobby (is )?full\b|"
                       r"\bsent \d+ \w+ home\b", re.IGNORECASE)
+# Dozens of people stopped ("40 adjudicators idle", "the queue is 140 deep", "22 nursing students
+# scheduled"): not "many users degraded" but the outage of a critical service (P1). Twenty or
+# more, counted; not minutes.
+_CROWD = re.compile(r"\b(\d{2,})\s+(?!min|mins|minutes|hrs?\b|hours?|sec|secs|seconds|days?|%)"
+                    r"(\w+\s+)?(ppl|people|users|staff|callers|calls|students|teachers|members|"
+                    r"employees|agents|clients|customers|patients|(in (the )?queue|deep|waiting|"
+                    r"idle|sitting|on hold)\b)", re.IGNORECASE)
+_CROWD_LEAST = 20
 # A workaround said ("using webmail for now", "tearing by hand", "i can still save them"): the
 # chart's P1 and P2 both say "no workaround", so the learned reading and the trend propose
 # nothing from silence where one is.
@@ -158,7 +166,7 @@ def priority_fit(title: str, description: str, vip: bool, ref: Reference) -> Pri
     text = f"{title}\n{description}"
     chart = ref.sla
     w = words(text, ref)
-    found = _scope(text, w, ref) or _stopped(text, w, ref) or _time_critical(
+    found = _crowd(text, w) or _scope(text, w, ref) or _stopped(text, w, ref) or _time_critical(
         text, vip, _fails(w, text) or bool(_DEGRADED.search(text))) or _low(
         title, text, w, ref)
     if found is None:
@@ -183,6 +191,16 @@ def _scope(text: str, w: Words, ref: Reference) -> Found:
     if wide or _PUBLIC.search(text):
         return 1, repr(scope.group(0))
     return 2, repr(scope.group(0))
+
+
+def _crowd(text: str, w: Words) -> Found:
+    """Twenty or more people counted and stopped: waiting, idle, in a queue, or the text says
+    something fails ("40 adjudicators idle", "22 nursing students scheduled ... is down"): the
+    outage of a critical service (P1)."""
+    for m in _CROWD.finditer(text):
+        if int(m.group(1)) >= _CROWD_LEAST and (m.group(4) or _fails(w, text)):
+            return 1, f"{m.group(0)!r} (dozens of people stopped)"
+    return None
 
 
 def _stopped(text: str, w: Words, ref: Reference) -> Found:
