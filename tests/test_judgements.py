@@ -503,3 +503,18 @@ def test_dozens_of_people_stopped_is_an_outage(ref: Reference, title: str,
     """Session 26: twenty or more people counted and stopped is the chart's P1."""
     fit = priority_fit(title, "", False, ref)
     assert fit.priority == priority, fit.evidence
+
+
+@pytest.mark.parametrize(("title", "priority"), [
+    ("LicenseNet is down at the Ada office??", 1),  # a service down, nobody's own: P1
+    ("the gradebook went down!!!", 1),
+    ("my gradebook is down", None),  # one's own
+    ("still down, any eta?", None),  # a follow-up: its first report's priority or none
+    ("scanner is down again", None),  # a device: that device's fault
+    ("gradebook slow down there", None),  # degraded, not out
+])
+def test_a_service_down_of_nobody_in_particular_is_p1(ref: Reference, title: str,
+                                                      priority: int | None) -> None:
+    """Session 26: "down" or "outage" said of no one's own device is the chart's P1."""
+    fit = priority_fit(title, "", False, ref)
+    assert fit.priority == priority, fit.evidence

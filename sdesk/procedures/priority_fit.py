@@ -107,6 +107,11 @@ _PUBLIC_WHO = re.compile(r"\b(for (anyone|everyone|the public)|anyone outside|cl
 _SHARED = re.compile(r"\b(system|server|network|internet|database|phones)\b", re.IGNORECASE)
 _STOPPED = re.compile(r"\b(down|offline|outage|not responding|unreachable|nothing .{0,30}\bworks|"
                       r"no (internet|network|connection|phones|email))\b", re.IGNORECASE)
+# A service said to be down or out, of nobody in particular ("OMS is down at mabel bassett",
+# "OkTAP down??"): the corpora label it P1 47 times in 55. Not a follow-up ("still down, any
+# eta?"): it keeps its first report's priority (follow_up_fit), P1 or none.
+_DOWN = re.compile(r"\b(is|still|went|are|was|its|all)?\s*down\b(?!\s*(the|to|load))|\boutage\b",
+                   re.IGNORECASE)
 # Where the public is served in person ("cant issue certs at the counter"): stopped, it is time-
 # critical work (P2), though one device.
 _SERVING = re.compile(r"\b(counter|(ppl|people) (waiting|lined up))\b",
@@ -217,6 +222,10 @@ def _stopped(text: str, w: Words, ref: Reference) -> Found:
     shared, stopped = _SHARED.search(text), _STOPPED.search(text)
     if shared and stopped and not mine and not _hardware_named(w, ref):
         return 1, f"{shared.group(0)!r} {stopped.group(0)!r}, nobody's own device"
+    down = _DOWN.search(text)
+    if (down and not mine and not _hardware_named(w, ref) and not _DEGRADED.search(text)
+            and not _FOLLOW_UP.search(text)):  # "still down, any eta?": a follow-up's words
+        return 1, f"{down.group(0)!r}, nobody's own device: a service is out"
     site = sorted(w.places)
     device = set(w.specifiers.get("symptom", ())) & _ONE_DEVICE
     if site and failing and not mine and not device:  # an agency's site, not "my ..."
