@@ -518,3 +518,17 @@ def test_a_service_down_of_nobody_in_particular_is_p1(ref: Reference, title: str
     """Session 26: "down" or "outage" said of no one's own device is the chart's P1."""
     fit = priority_fit(title, "", False, ref)
     assert fit.priority == priority, fit.evidence
+
+
+@pytest.mark.parametrize(("title", "priority"), [
+    ("tablet screen chipped at the edge, still works fine", 4),  # the work is not impaired
+    ("excel shows a warning banner, i can still open the files", 4),
+    ("outlook wont open at all, i can still use webmail", None),  # a workaround: P3's
+    ("my title is spelled wrong in the directory", 4),
+])
+def test_a_fault_that_does_not_impair_the_work_is_cosmetic(ref: Reference, title: str,
+                                                           priority: int | None) -> None:
+    """Session 26: "still works", "i can still open ..." and a name spelled wrong are the
+    chart's cosmetic faults (P4); a workaround ("i can still use webmail") is P3's."""
+    fit = priority_fit(title, "", False, ref)
+    assert fit.priority == priority, fit.evidence
