@@ -110,7 +110,7 @@ _STOPPED = re.compile(r"\b(down|offline|outage|not responding|unreachable|nothin
 # A service said to be down or out, of nobody in particular ("OMS is down at mabel bassett",
 # "OkTAP down??"): the corpora label it P1 47 times in 55. Not a follow-up ("still down, any
 # eta?"): it keeps its first report's priority (follow_up_fit), P1 or none.
-_DOWN = re.compile(r"\b(is|still|went|are|was|its|all)?\s*down\b(?!\s*(the|to|load))|\boutage\b",
+_DOWN = re.compile(r"\b(\w+\s+){1,2}down\b(?!\s*(the|to|load))|\b(\w+\s+)?outage\b",
                    re.IGNORECASE)
 # Where the public is served in person ("cant issue certs at the counter"): stopped, it is time-
 # critical work (P2), though one device.
