@@ -58,7 +58,7 @@ INCIDENTS = [
      {"service": "Printing", "agency": "DPS"}, "new", REF.service_desk, ["unsupported"], I1),
     ("two services of different teams in the title: separation proposed, not applied",
      {"service": "VPN", "title": "VPN and Email both down"}, "triaged",
-     "IS-Network Services", ["proposed:separation:Email+VPN"], I4),
+     "IS-Network Services", ["proposed:priority:P1", "proposed:separation:Email+VPN"], I4),
     ("priority against the SLA chart: flagged for the supervisor",
      {"service": "Printing", "impact": 1, "urgency": 1, "priority": 3}, "triaged", DESKTOP,
      ["priority-review"], I2),
