@@ -144,6 +144,27 @@ def test_how_to_questions_and_access_words_say_neither(ref: Reference, title: st
     assert (found.kind, found.source) == (kind, source), found
 
 
+@pytest.mark.parametrize(("title", "kind", "source", "rule"), [
+    # fresh11's two wrong rule decisions (session 26) and fresh2's: work inside Teams, a
+    # collaboration service of the catalogue, asks for nothing to install: neither, no rule
+    ("please make a Teams team for the HVAC instructors at all 3 campuses", "",
+     "collaboration service", False),
+    ("please add the board of visitors members as guests in our Teams", "",
+     "collaboration service", False),
+    ("please set up a teams room for the 2pm board mtg", "", "collaboration service", False),
+    # the same product asked to be installed or licensed stays the software list's rule
+    ("need Teams installed on the park office pc", "software", "software list", True),
+    ("pls install teams app on unit 5 pc, only web version there", "software", "software list",
+     True),
+    # a listed product that is not a collaboration service stays a rule without install words
+    ("zoom for new hire", "software", "software list", True),
+])
+def test_work_inside_a_collaboration_service_is_not_a_software_request(
+        ref: Reference, title: str, kind: str, source: str, rule: bool) -> None:
+    found = request_kind(title, "", "", "", "", ref)
+    assert (found.kind, found.source, found.rule) == (kind, source, rule), found
+
+
 def test_request_kind_from_category_software_and_service_first(ref: Reference) -> None:
     assert request_kind("webcam", "", "software", "", "", ref).source == "category"
     assert request_kind("webcam", "", "", "Visio", "", ref).kind == "software"
