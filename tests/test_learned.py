@@ -12,7 +12,7 @@ import pytest
 from conftest import Desk
 
 from sdesk.core.reference import Reference, load_reference
-from sdesk.procedures.on_site import on_site, on_site_judged
+from sdesk.procedures.on_site import on_site, on_site_judged, remote_by_structure
 from sdesk.procedures.text_model import Model, describe, features, from_data, model
 from sdesk.procedures.two_problems import problems, problems_judged
 
@@ -120,6 +120,30 @@ def test_on_site_is_the_rule_or_the_model(ref: Reference) -> None:
     assert any(word in said for word in ("'copier'", "'spitting'", "a hardware service named"))
     assert on_site_judged("password expired", "", ref) == ""
     assert on_site_judged("Shared drive access for Finance folder", "", ref) == ""
+
+
+@pytest.mark.parametrize(("title", "service", "kind"), [
+    # fresh11's false proposals (session 26): software to put on a PC is installed remotely
+    ("need the Polaris staff client put on the new circ desk pc", "", "software"),
+    ("please put Google Earth Pro on the drone class laptops", "", "software"),
+    # a logged service of a remote kind (access, collaboration, software, application)
+    ("locked out of computer", "Account Lockout", ""),
+    ("outlook keeps asking for my password, also my desk phone has no dial tone", "Email", ""),
+])
+def test_the_logged_fields_say_remote_whatever_the_words_say(
+        ref: Reference, title: str, service: str, kind: str) -> None:
+    assert on_site_judged(title, "", ref)  # the words alone would propose on site
+    assert remote_by_structure(service, kind, ref)
+    assert on_site_judged(title, "", ref, service, kind) == ""
+
+
+def test_a_hardware_request_or_a_device_service_still_reads_the_words(ref: Reference) -> None:
+    assert not remote_by_structure("Monitor", "hardware", ref)
+    assert not remote_by_structure("", "", ref)  # an incident with no service logged
+    said = on_site_judged("need a network drop run to my new cubicle", "", ref, "Cabling",
+                          "hardware")
+    assert said.startswith("the text says ")
+    assert on_site_judged("PC has no power", "", ref, "Desktop Hardware", "")
 
 
 @pytest.mark.parametrize("title", ["Teams will not start", "Outlook wont start",

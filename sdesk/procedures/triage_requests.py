@@ -37,6 +37,7 @@ def request(d: _Draft) -> None:
     work needs someone there, as for incidents (the corpora label requests too)."""
     t, ref = d.t, d.ref
     k = kind_judged(t.title, t.description, t.category, t.software, t.service, ref)
+    judged = k.kind  # applied or proposed: on site reads it (a software request is remote)
     if k.kind and not k.rule:  # read from words only: a judgement, proposed (module docstring)
         d.propose("kind", k.kind, R1, f"a {k.kind} request? the {k.source} says so "
                                       f"({k.evidence}); no rule decides it (no category, "
@@ -46,7 +47,7 @@ def request(d: _Draft) -> None:
            else f"neither hardware nor software ({k.evidence})")
     from sdesk.procedures.triage import _on_site
 
-    _on_site(d)  # a cable to run, a PC to move, a screen to swap: as for incidents
+    _on_site(d, judged)  # a cable to run, a PC to move, a screen to swap: as for incidents
     route(d, k.kind)
 
 

@@ -292,9 +292,18 @@ def judge(items: list[Item], ref: Reference) -> dict[str, Score]:
                 found.two_or_more or bool(learned), item.labels.get("n") == "2", item.title)
         else:
             _kind(item, ref, out[KIND_AUTO], out[KIND_PROPOSED])
-        out["on-site (proposed)"].add(bool(on_site_judged(item.title, "", ref)),  # rule OR model
+        out["on-site (proposed)"].add(bool(on_site_judged(  # rule OR model, not where the
+            item.title, "", ref, item.service, request_kind_of(item, ref))),  # fields say remote
                                       item.labels.get("on") == "1", item.title)
     return out
+
+
+def request_kind_of(item: Item, ref: Reference) -> str:
+    """The kind triage applies or proposes for a request (request-1, rules then the learned
+    models; on site reads it), "" for an incident."""
+    if item.type != "request":
+        return ""
+    return kind_judged(item.title, "", "", "", item.service, ref).kind
 
 
 KIND_AUTO = "request-1 request kind (automatic)"
