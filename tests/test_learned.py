@@ -12,7 +12,7 @@ import pytest
 from conftest import Desk
 
 from sdesk.core.reference import Reference, load_reference
-from sdesk.procedures.on_site import on_site, on_site_judged, remote_by_structure
+from sdesk.procedures.on_site import on_site, on_site_judged, remote_by_kind
 from sdesk.procedures.text_model import Model, describe, features, from_data, model
 from sdesk.procedures.two_problems import problems, problems_judged
 
@@ -122,28 +122,24 @@ def test_on_site_is_the_rule_or_the_model(ref: Reference) -> None:
     assert on_site_judged("Shared drive access for Finance folder", "", ref) == ""
 
 
-@pytest.mark.parametrize(("title", "service", "kind"), [
+@pytest.mark.parametrize("title", [
     # fresh11's false proposals (session 26): software to put on a PC is installed remotely
-    ("need the Polaris staff client put on the new circ desk pc", "", "software"),
-    ("please put Google Earth Pro on the drone class laptops", "", "software"),
-    # a logged service of a remote kind (access, collaboration, software, application)
-    ("locked out of computer", "Account Lockout", ""),
-    ("outlook keeps asking for my password, also my desk phone has no dial tone", "Email", ""),
+    "need the Polaris staff client put on the new circ desk pc",
+    "please put Google Earth Pro on the drone class laptops",
+    "need the ZVRS app put on the new front desk pc",
 ])
-def test_the_logged_fields_say_remote_whatever_the_words_say(
-        ref: Reference, title: str, service: str, kind: str) -> None:
+def test_a_software_request_is_remote_whatever_the_words_say(ref: Reference,
+                                                               title: str) -> None:
     assert on_site_judged(title, "", ref)  # the words alone would propose on site
-    assert remote_by_structure(service, kind, ref)
-    assert on_site_judged(title, "", ref, service, kind) == ""
+    assert remote_by_kind("software")
+    assert on_site_judged(title, "", ref, "software") == ""
 
 
-def test_a_hardware_request_or_a_device_service_still_reads_the_words(ref: Reference) -> None:
-    assert not remote_by_structure("Monitor", "hardware", ref)
-    assert not remote_by_structure("", "", ref)  # an incident with no service logged
-    said = on_site_judged("need a network drop run to my new cubicle", "", ref, "Cabling",
-                          "hardware")
+def test_a_hardware_request_or_an_incident_still_reads_the_words(ref: Reference) -> None:
+    assert not remote_by_kind("hardware") and not remote_by_kind("")
+    said = on_site_judged("need a network drop run to my new cubicle", "", ref, "hardware")
     assert said.startswith("the text says ")
-    assert on_site_judged("PC has no power", "", ref, "Desktop Hardware", "")
+    assert on_site_judged("PC has no power", "", ref, "")
 
 
 @pytest.mark.parametrize("title", ["Teams will not start", "Outlook wont start",

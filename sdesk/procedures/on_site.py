@@ -55,33 +55,27 @@ def software_only(title: str, description: str, ref: Reference) -> str:
                             and info.kind in REMOTE_KINDS))
 
 
-def remote_by_structure(service: str, kind: str, ref: Reference) -> str:
-    """Why the logged fields say the work is remote whatever the words say, or "": the logged
-    service's catalogue kind is software, an application, collaboration or access
-    (REMOTE_KINDS: worked with remote access tools, CASE ASSIGNMENT step 1), or the request is
-    a software request (request-1: software is installed remotely). Neither depends on the
-    writer's words (session 26, chosen leave one writer out on thirteen files: docs/triage.md,
-    "On site, session 26")."""
-    info = ref.service_info(service) if service else None
-    if info is not None and info.kind in REMOTE_KINDS:
-        return f"the logged service {info.name!r} is {info.kind} (worked remotely)"
-    if kind == "software":
-        return "a software request (installed remotely)"
-    return ""
+def remote_by_kind(kind: str) -> str:
+    """Why a request's kind says the work is remote whatever its words say, or "": a software
+    request (request-1's kind, applied or proposed) is installed with remote tools (CASE
+    ASSIGNMENT step 1; "need the Polaris staff client put on the new circ desk pc"). Chosen
+    leave one writer out on thirteen files (docs/triage.md, "On site, session 26"): 10 wrong
+    proposals of 423 gone, no right one lost; the logged service's remote kind also tried
+    (5 wrong gone, 1 right lost: a software-logged "pc blue screened"), not kept."""
+    return "a software request (installed remotely)" if kind == "software" else ""
 
 
-def on_site_judged(title: str, description: str, ref: Reference, service: str = "",
-                   kind: str = "") -> str:
+def on_site_judged(title: str, description: str, ref: Reference, kind: str = "") -> str:
     """On site, as triage proposes it: the words of the hand rule (`on_site`), OR the learned
     model (sdesk/defaults/models/on_site.json) scoring the text at or above its threshold; the
     evidence for the dispatcher ("the text says 'no power'", or the model's score and the
     features that weighed most), or "" when neither says so. The combination and its threshold
     were chosen leave one writer out (docs/triage.md, "Learned evidence"). Neither counts when
     the text names only software and no device (`software_only`: a software fault is remote),
-    nor when the logged `service` or the request's `kind` (request-1's, applied or proposed;
-    "" for an incident) says the work is remote (`remote_by_structure`).
+    nor for a software request (`kind`, request-1's applied or proposed; "" for an incident:
+    `remote_by_kind`).
     """
-    if software_only(title, description, ref) or remote_by_structure(service, kind, ref):
+    if software_only(title, description, ref) or remote_by_kind(kind):
         return ""
     said = on_site(title, description)
     if said:

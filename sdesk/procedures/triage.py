@@ -354,12 +354,12 @@ LINKS_READ = 50  # trend-group members a priority check compares at most
 
 def _on_site(d: _Draft, kind: str = "") -> None:
     """On site or remote: the text says the work needs someone there (no power, cabling, a
-    jam, install at the desk), and neither the logged service's kind nor a request's `kind`
-    says it is remote: proposed for the dispatcher to confirm."""
+    jam, install at the desk), and the request's `kind` is not software (installed remotely):
+    proposed for the dispatcher to confirm."""
     t = d.t
     if not t.remote:
         return
-    said = on_site_judged(t.title, t.description, d.ref, t.service, kind)
+    said = on_site_judged(t.title, t.description, d.ref, kind)
     if said:
         d.propose("on-site", "text", ON_SITE, f"{said}: work on site (remote = false)")
 

@@ -292,8 +292,8 @@ def judge(items: list[Item], ref: Reference) -> dict[str, Score]:
                 found.two_or_more or bool(learned), item.labels.get("n") == "2", item.title)
         else:
             _kind(item, ref, out[KIND_AUTO], out[KIND_PROPOSED])
-        out["on-site (proposed)"].add(bool(on_site_judged(  # rule OR model, not where the
-            item.title, "", ref, item.service, request_kind_of(item, ref))),  # fields say remote
+        out["on-site (proposed)"].add(bool(on_site_judged(  # rule OR model, not for a
+            item.title, "", ref, request_kind_of(item, ref))),  # software request
                                       item.labels.get("on") == "1", item.title)
     return out
 
