@@ -49,14 +49,14 @@ BELOW = {  # (file, judgement) -> its tuning figure there, below the floor
     # (session 25: with the learned reading of the chart, fitted on these files among eleven;
     # 0.36 / 0.36 before; LOWO 0.59 / 0.48, docs/triage.md)
     # (session 26: fresh11/fresh12 became tuning data, the models re-fitted on thirteen files;
-    # held out they were 0.52 / 0.80 for priority; the request kind's RULES (no learned part)
-    # applied two wrong kinds on fresh11)
+    # held out they were 0.52 / 0.80 for priority; the request kind's RULES applied two wrong
+    # kinds on fresh11: fixed by site26, Teams work inside the service is neither, so that row
+    # meets its floor there)
     # (session 26: time pressure, people waiting, dozens stopped, a service down and faults
     # that do not impair the work read from structure: fresh9 0.77 -> 0.91 meets the floor;
     # LOWO on thirteen, worst 0.45 -> 0.75, docs/triage.md)
     ("fresh10", "incident-2 priority (proposed)"): "recall 0.82",
     ("fresh11", "incident-2 priority (proposed)"): "recall 0.83",
-    ("fresh11", "request-1 request kind (automatic)"): "precision 0.89",
 }
 
 

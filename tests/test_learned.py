@@ -123,10 +123,10 @@ def test_on_site_is_the_rule_or_the_model(ref: Reference) -> None:
 
 
 @pytest.mark.parametrize("title", [
-    # fresh11's false proposals (session 26): software to put on a PC is installed remotely
-    "need the Polaris staff client put on the new circ desk pc",
-    "please put Google Earth Pro on the drone class laptops",
-    "need the ZVRS app put on the new front desk pc",
+    # software to put on a PC is installed remotely (session 26: fresh11's "need the Polaris
+    # staff client put on the new circ desk pc"); the hand rule's words would say on site
+    "need Visio installed on the pc at my desk",
+    "pls install the label software on the workstation in my cubicle",
 ])
 def test_a_software_request_is_remote_whatever_the_words_say(ref: Reference,
                                                                title: str) -> None:
