@@ -41,6 +41,7 @@ HELD_OUT = {
     "fresh10.txt": ("v-", set()),
     "fresh11.txt": ("b-", set()),
     "fresh12.txt": ("x-", set()),
+    "fresh13.txt": ("d-", set()),
 }
 LABEL_VALUES = {
     "n": {"2"},
