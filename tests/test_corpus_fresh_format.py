@@ -42,6 +42,7 @@ HELD_OUT = {
     "fresh11.txt": ("b-", set()),
     "fresh12.txt": ("x-", set()),
     "fresh13.txt": ("d-", set()),
+    "fresh14.txt": ("z-", set()),
 }
 LABEL_VALUES = {
     "n": {"2"},
