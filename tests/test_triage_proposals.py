@@ -356,3 +356,29 @@ def test_a_request_that_needs_someone_there_is_proposed_on_site(desk: Desk) -> N
         assert not any("on-site" in f for f in desk.ticket(tid)["flags"]), desk.ticket(tid)
     desk.run("triage", drop, "--accept", "on-site")
     assert desk.ticket(drop)["remote"] is False
+
+
+def test_follow_ups_about_different_problems_never_tell_the_supervisor_of_a_trend(desk: Desk
+                                                                                 ) -> None:
+    """incident-6 (fresh-user finding, session 26): three people's "still down any eta??"
+    about VPN, Email and SharePoint share only a follow-up's words: no trend is applied
+    without asking (no trend-reported flag, no mail to the supervisor)."""
+    ids = [incident(desk, "still down any eta??", email=f"{who}@omes.ok.gov", service=service,
+                    now=at(i))
+           for i, (who, service) in enumerate((("ana", "VPN"), ("bo", "Email"),
+                                               ("cy", "SharePoint")))]
+    desk.run("triage", "--all")
+    assert not any("trend-reported" in desk.ticket(t)["flags"] for t in ids)
+    assert not [m for m in mails(desk) if "Possible trend" in str(m["Subject"])]
+
+
+def test_a_device_to_be_swapped_is_not_a_cosmetic_fault(desk: Desk) -> None:
+    """incident-2 (fresh-user finding, session 26): "needs to be swapped" is a dead device's
+    remedy, not the cosmetic "keys are swapped": no P4 proposed."""
+    tid = incident(desk, "monitor dead", "-d", "monitor is dead, no picture, needs to be swapped",
+                   service="Monitor")
+    keys = incident(desk, "keys are swapped on my keyboard", email="bo@omes.ok.gov",
+                    service="Monitor")
+    desk.run("triage", "--all")
+    assert not any("priority" in f for f in desk.ticket(tid)["flags"])
+    assert "proposed:priority:P4" in desk.ticket(keys)["flags"]

@@ -155,10 +155,17 @@ def trend_scores(a: Text, b: Text) -> tuple[float, float]:
     """The trend model's probability that two reports are one problem, and the word rule's
     score (judgements.same_outage), without the explanation (a trend explains itself by the
     group of tickets)."""
-    from sdesk.procedures.pair_model import shipped
+    from sdesk.procedures.pair_model import _follows, shipped
 
     found = shipped("trend").score(a, b)
-    return found.probability, found.features[RULE_FEATURE["trend"]]
+    rule = found.features[RULE_FEATURE["trend"]]
+    if _follows(a.words) or _follows(b.words):
+        # a follow-up ("still down any eta??") asks about a report of its own, whatever it
+        # was: two follow-ups' words are no evidence of one outage, so they are never linked
+        # strongly enough to tell the supervisor without asking (fresh-user finding, session
+        # 26: three people's follow-ups about VPN, a network and SharePoint mailed a trend)
+        rule = 0.0
+    return found.probability, rule
 
 
 READINGS_KEPT = 4096  # titles whose readings (lexicon words, pair model vector) a view keeps
