@@ -67,6 +67,19 @@ def _load(desk: Desk, workers: str, monkeypatch: pytest.MonkeyPatch) -> sqlite3.
     return Store.open(str(desk.root)).index.db
 
 
+def _indexed_with_workers(desk: Desk, monkeypatch: pytest.MonkeyPatch
+                          ) -> tuple[Store, dict[str, Any]]:
+    """The store with its index built (rebuilds from now on use two workers, so they load
+    aside), and that index's rows."""
+    monkeypatch.setattr("sdesk.store.index.PARALLEL_MIN_DIRS", 1)
+    monkeypatch.setenv("SDESK_INDEX_WORKERS", "2")
+    store = Store.open(str(desk.root))
+    first = Index.open(store)
+    before = _dump(first.db)
+    first.db.close()
+    return store, before
+
+
 def test_the_aside_load_gives_what_the_load_in_place_gives(
         spread: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sdesk.store.index.PARALLEL_MIN_DIRS", 1)
@@ -91,12 +104,7 @@ def test_the_aside_load_gives_what_the_load_in_place_gives(
 
 def test_a_rebuild_that_fails_leaves_the_old_index_whole(
         spread: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("sdesk.store.index.PARALLEL_MIN_DIRS", 1)
-    monkeypatch.setenv("SDESK_INDEX_WORKERS", "2")
-    store = Store.open(str(spread.root))
-    first = Index.open(store)
-    before = _dump(first.db)
-    first.db.close()
+    store, before = _indexed_with_workers(spread, monkeypatch)
 
     def stopped(*_: Any) -> None:
         raise KeyboardInterrupt
@@ -115,12 +123,7 @@ def test_a_rebuild_while_another_process_reads_copies_into_the_open_file(
         spread: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
     """Another connection has the index open: the file is not renamed over (its WAL side files
     would meet the new file), the new pages are copied into it through SQLite instead."""
-    monkeypatch.setattr("sdesk.store.index.PARALLEL_MIN_DIRS", 1)
-    monkeypatch.setenv("SDESK_INDEX_WORKERS", "2")
-    store = Store.open(str(spread.root))
-    first = Index.open(store)
-    before = _dump(first.db)
-    first.db.close()
+    store, before = _indexed_with_workers(spread, monkeypatch)
     reader = sqlite3.connect(_state_dir(spread) / "index.sqlite")
     inode = (_state_dir(spread) / "index.sqlite").stat().st_ino
     try:

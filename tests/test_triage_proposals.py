@@ -370,6 +370,8 @@ def test_follow_ups_about_different_problems_never_tell_the_supervisor_of_a_tren
     desk.run("triage", "--all")
     assert not any("trend-reported" in desk.ticket(t)["flags"] for t in ids)
     assert not [m for m in mails(desk) if "Possible trend" in str(m["Subject"])]
+    # nor is a follow-up a new report of many users: no "3 people report it" P2
+    assert not any("proposed:priority" in f for t in ids for f in desk.ticket(t)["flags"])
 
 
 def test_a_device_to_be_swapped_is_not_a_cosmetic_fault(desk: Desk) -> None:

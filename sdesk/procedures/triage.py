@@ -309,7 +309,11 @@ def _priority_fit(d: _Draft) -> None:
             said = d.ctx.description_of(first[0].id) if d.ctx.description_of else ""
             fit = follow_up_fit(fit, t.title, first[0].id,
                                 priority_fit(first[0].title, said, t.vip, d.ref))
-    if fit.priority is None and t.priority > 2 and says_it_fails(t.title, t.description, d.ref):
+    if (fit.priority is None and t.priority > 2 and not reports_again(t.title)
+            and says_it_fails(t.title, t.description, d.ref)):
+        # a follow-up is not a new report of many users: it keeps its first report's priority
+        # or none (fresh-user finding, session 26: three people's "still down any eta??" about
+        # different problems were each proposed P2, "3 people report it")
         others, before = _linked_reports(d)
         fit = trend_fit(fit, others, before, d.ctx.settings.trend_requesters, d.ref)
     if fit.priority is not None or not reports_again(t.title):
