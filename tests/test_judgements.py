@@ -462,6 +462,18 @@ def test_a_vip_is_p2_unless_the_words_say_cosmetic(ref: Reference, title: str,
     assert fit.priority == priority, fit.evidence
 
 
+@pytest.mark.parametrize(("title", "description", "priority"), [
+    # a VIP named in the text, the requester not a VIP (fresh-user finding, session 26)
+    ("Commissioner wants new wallpaper", "please change the wallpaper", 4),
+    ("Commissioner wants bigger font in outlook", "how do i make the outlook font bigger", 4),
+    ("commissioner's laptop wont boot", "", 2),  # the VIP's work stopped: P2
+])
+def test_a_vip_named_in_the_text_is_p2_unless_the_words_say_cosmetic(
+        ref: Reference, title: str, description: str, priority: int) -> None:
+    fit = priority_fit(title, description, False, ref)
+    assert fit.priority == priority, fit.evidence
+
+
 @pytest.mark.parametrize(("title", "priority"), [
     ("kiosk wont print tickets, the show starts in 2 hrs", 2),  # a time to come, it fails
     ("gym sound board is dead, graduation tonight", 2),

@@ -258,8 +258,8 @@ def _time_critical(text: str, vip: bool, failing: bool) -> Found:
         return 2, f"{pressed.group(0).strip()!r} (time-critical) and it fails"
     if vip and not _LOW.search(text):  # a VIP's wallpaper is cosmetic, not "a VIP degraded"
         return 2, "VIP requester"
-    named = _VIP_NAMED.search(text)
-    return (2, f"{named.group(0)!r} (a VIP)") if named else None
+    named = _VIP_NAMED.search(text)  # a VIP named in the text; their wallpaper is still P4
+    return (2, f"{named.group(0)!r} (a VIP)") if named and not _LOW.search(text) else None
 
 
 def _low(title: str, text: str, w: Words, ref: Reference) -> Found:
