@@ -133,7 +133,8 @@ _ALSO_FAILS = re.compile(r"\b(does nothing|nothing happens|blank|black|never (co
 _LOW = re.compile(r"\b(how (do|to|can)|question|where (do|can) i find|cosmetic|when you get a "
                   r"chance|no rush|low priority|not urgent|whenever|is there a way|slightly|"
                   r"a (little|bit) off|misspel\w*|typo|signature|font|wallpaper|desktop background|icons|"
-                  r"crooked|upside down|(are|were|got|look) swapped|key ?cap|spell?ed wrong|still works|works fine|"
+                  r"crooked|upside down|(are|were|got|look) swapped|key ?cap|spell?ed wrong|"
+                  r"still works|works fine|"
                   r"(i|we) can still (save|open|read|see|print|work))\b", re.IGNORECASE)
 
 
