@@ -452,25 +452,18 @@ def test_an_acronym_matches_the_words_it_stands_for(ref: Reference, a: str, b: s
         assert TriageSettings().trend_similarity <= same_outage(wa, wb).score < 0.8
 
 
-@pytest.mark.parametrize(("title", "priority"), [
-    ("change my desktop wallpaper pls", 4),  # a VIP's cosmetic wish (fresh-user finding, s24)
-    ("outlook keeps crashing", 2),  # a VIP degraded: the chart's P2
-])
-def test_a_vip_is_p2_unless_the_words_say_cosmetic(ref: Reference, title: str,
-                                                   priority: int) -> None:
-    fit = priority_fit(title, "", True, ref)
-    assert fit.priority == priority, fit.evidence
-
-
-@pytest.mark.parametrize(("title", "description", "priority"), [
+@pytest.mark.parametrize(("title", "description", "vip", "priority"), [
+    ("change my desktop wallpaper pls", "", True, 4),  # a VIP's cosmetic wish (fresh-user, s24)
+    ("outlook keeps crashing", "", True, 2),  # a VIP degraded: the chart's P2
     # a VIP named in the text, the requester not a VIP (fresh-user finding, session 26)
-    ("Commissioner wants new wallpaper", "please change the wallpaper", 4),
-    ("Commissioner wants bigger font in outlook", "how do i make the outlook font bigger", 4),
-    ("commissioner's laptop wont boot", "", 2),  # the VIP's work stopped: P2
+    ("Commissioner wants new wallpaper", "please change the wallpaper", False, 4),
+    ("Commissioner wants bigger font in outlook", "how do i make the outlook font bigger", False,
+     4),
+    ("commissioner's laptop wont boot", "", False, 2),  # the VIP's work stopped: P2
 ])
-def test_a_vip_named_in_the_text_is_p2_unless_the_words_say_cosmetic(
-        ref: Reference, title: str, description: str, priority: int) -> None:
-    fit = priority_fit(title, description, False, ref)
+def test_a_vip_is_p2_unless_the_words_say_cosmetic(ref: Reference, title: str, description: str,
+                                                   vip: bool, priority: int) -> None:
+    fit = priority_fit(title, description, vip, ref)
     assert fit.priority == priority, fit.evidence
 
 

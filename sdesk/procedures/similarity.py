@@ -155,11 +155,11 @@ def trend_scores(a: Text, b: Text) -> tuple[float, float]:
     """The trend model's probability that two reports are one problem, and the word rule's
     score (judgements.same_outage), without the explanation (a trend explains itself by the
     group of tickets)."""
-    from sdesk.procedures.pair_model import _follows, shipped
+    from sdesk.procedures.pair_model import shipped
 
     found = shipped("trend").score(a, b)
     rule = found.features[RULE_FEATURE["trend"]]
-    if _follows(a.words) or _follows(b.words):
+    if found.features["follow_up"]:  # the pair model's own reading of either title
         # a follow-up ("still down any eta??") asks about a report of its own, whatever it
         # was: two follow-ups' words are no evidence of one outage, so they are never linked
         # strongly enough to tell the supervisor without asking (fresh-user finding, session
