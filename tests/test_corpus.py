@@ -2,8 +2,8 @@
 floors: precision >= 0.95 for what triage applies automatically, recall >= 0.85 for what it
 proposes.
 
-ALL THIRTEEN files here are TUNING data (about 3,900 tickets by thirteen writers): tickets.txt was
-written for tuning; fresh.txt, fresh2.txt, ... fresh12.txt were each written blind,
+ALL FIFTEEN files here are TUNING data (about 4,500 tickets by fifteen writers): tickets.txt was
+written for tuning; fresh.txt, fresh2.txt, ... fresh14.txt were each written blind,
 measured once held out (those figures are in docs/triage.md) and then read while the methods
 were improved. So every figure asserted below is a tuning figure. The floor is asserted on
 EACH file, not on their union: an automatic judgement's reach is only what every file supports
@@ -11,10 +11,10 @@ at 0.95 (issue 11). A judgement below its floor on a file is a strict xfail nami
 one that starts meeting it fails this test until it moves out of BELOW.
 
 The figure methods are chosen by is the leave-one-writer-out one (`python -m
-tests.corpus.measure --cross`, tests/corpus/cross.py: chosen on twelve files, measured on the
-thirteenth). A held-out figure comes only from a new file written blind and measured once with the
+tests.corpus.measure --cross`, tests/corpus/cross.py: chosen on fourteen files, measured on the
+fifteenth). A held-out figure comes only from a new file written blind and measured once with the
 methods frozen (`python -m tests.corpus.measure --file PATH`; tests/test_corpus_heldout.py).
-This test reads only the thirteen files named here.
+This test reads only the fifteen files named here.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pytest
 from corpus.cross import GRID, Threshold, choose, meets
 from corpus.measure import CORPUS, FRESH, TUNING, Score, figures, load, main, vip_persons
 
-FILES = {path.stem: path for path in TUNING}  # tickets, fresh, fresh2, ... fresh12
+FILES = {path.stem: path for path in TUNING}  # tickets, fresh, fresh2, ... fresh14
 NAMES = {
     "incident-4 two problems (proposed)",
     "incident-5 same person, same subject (proposed)",
@@ -57,6 +57,10 @@ BELOW = {  # (file, judgement) -> its tuning figure there, below the floor
     # LOWO on thirteen, worst 0.45 -> 0.75, docs/triage.md)
     ("fresh10", "incident-2 priority (proposed)"): "recall 0.82",
     ("fresh11", "incident-2 priority (proposed)"): "recall 0.83",
+    # (session 27: fresh13/fresh14 became tuning data, the models re-fitted on fifteen files;
+    # held out they were 0.69 / 0.67 for priority; fresh13 is 11 of 13, 0.846)
+    ("fresh13", "incident-2 priority (proposed)"): "recall 0.846",
+    ("fresh14", "incident-2 priority (proposed)"): "recall 0.67",
 }
 
 

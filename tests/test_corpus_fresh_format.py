@@ -4,13 +4,14 @@ Each was written blind (see their headers) by its own writer: fresh.txt first, f
 another writer after fresh.txt's figures had been seen, fresh3.txt and fresh4.txt by two writers
 who saw neither the judgement code nor any other corpus, as did fresh5.txt/fresh6.txt (session
 22), fresh7.txt/fresh8.txt (session 23), fresh9.txt/fresh10.txt (session 24) and
-fresh11.txt/fresh12.txt (session 25). fresh.txt to fresh12.txt were measured once held out and
-are tuning data now (tests/test_corpus.py). The format still matters, because
-leave-one-writer-out keeps each file a writer apart. This test only checks their shape: six
-fields a line, known labels, keys that cannot meet tickets.txt's (nor each other's), and the
-minimum number of positive examples per judgement (issue 11, point 5) so that recall can be
-measured. It parses the files itself and does not import tests/corpus/measure.py. It names its
-files one by one (no glob): a new blind file is added here by whoever may read it.
+fresh11.txt/fresh12.txt (session 25) and fresh13.txt/fresh14.txt (session 26). fresh.txt to
+fresh14.txt were measured once held out and are tuning data now (tests/test_corpus.py). The
+format still matters, because leave-one-writer-out keeps each file a writer apart. This test only
+checks their shape: six fields a line, known labels, keys that cannot meet tickets.txt's (nor
+each other's), and the minimum number of positive examples per judgement (issue 11, point 5) so
+that recall can be measured. It parses the files itself and does not import
+tests/corpus/measure.py. It names its files one by one (no glob): a new blind file is added here
+by whoever may read it.
 """
 
 from __future__ import annotations

@@ -2,14 +2,11 @@
 against the issue's floors (precision >= 0.95 for what triage applies automatically, recall
 >= 0.85 for what it proposes).
 
-The held-out files now are tests/corpus/fresh13.txt (275 tickets, prefix d-, health and human
-services) and fresh14.txt (294, prefix z-, transportation, agriculture and environment), written
-blind in session 26 by two engineers who read neither the judgement code nor any other corpus
-(see their headers), and measured ONCE by the coordinator with the methods frozen at main
-2dd536b: `python -m tests.corpus.measure --file tests/corpus/fresh13.txt` (and fresh14.txt).
-Their figures are in docs/triage.md ("Held out, session 26"). fresh11.txt and fresh12.txt
-(session 25's held-out files) had their misses read in session 26 and are tuning data, in
-tests/test_corpus.py; their held-out figures stay in docs/triage.md ("Held out, session 25").
+There is no held-out file now. fresh13.txt and fresh14.txt (session 26's, written blind and
+measured ONCE by the coordinator with the methods frozen at main 2dd536b) had their misses read
+in session 27 and are tuning data, in tests/test_corpus.py; their held-out figures stay in
+docs/triage.md ("Held out, session 26"). The next blind files (fresh15.txt, fresh16.txt,
+session 27) are measured here once landed.
 BELOW holds every judgement below its floor as a strict xfail naming the held-out figure, so a
 method change that lifts one fails here until BELOW is updated and none passes unnoticed. Once
 anybody reads a held-out file's misses to improve the methods it becomes tuning data: move it to
@@ -29,16 +26,11 @@ from corpus.measure import TUNING, Score, figures
 from test_corpus import cases
 
 CORPUS = Path(__file__).parent / "corpus"
-# session 25's held-out files (fresh11.txt, fresh12.txt) had their misses read in session 26 and
+# session 26's held-out files (fresh13.txt, fresh14.txt) had their misses read in session 27 and
 # are tuning data now (tests/test_corpus.py); their held-out figures stay in docs/triage.md.
-HELD_OUT: dict[str, Path] = {"fresh13": CORPUS / "fresh13.txt",
-                             "fresh14": CORPUS / "fresh14.txt"}
-BELOW: dict[tuple[str, str], str] = {  # (file, judgement) -> its held-out figure, measured once
-    ("fresh13", "incident-2 priority (proposed)"): "recall 0.69",
-    ("fresh14", "incident-2 priority (proposed)"): "recall 0.67",
-}
-_AUTO = {"incident-6 many people, same problem (automatic)"}
-NONE_APPLIED: dict[str, set[str]] = {"fresh13": _AUTO, "fresh14": _AUTO}  # applied nothing there
+HELD_OUT: dict[str, Path] = {}
+BELOW: dict[tuple[str, str], str] = {}  # (file, judgement) -> its held-out figure, measured once
+NONE_APPLIED: dict[str, set[str]] = {}  # file -> automatic rows that applied nothing there
 
 
 @pytest.fixture(scope="module")
@@ -50,10 +42,10 @@ def test_no_held_out_file_is_a_tuning_file() -> None:
     # a file tuned on cannot give a held-out figure; an empty table says there is none now
     assert not {path.resolve() for path in HELD_OUT.values()} & {p.resolve() for p in TUNING}
     # the files read while tuning are in TUNING: the last held-out pair among them
-    assert {(CORPUS / n).resolve() for n in ("fresh11.txt", "fresh12.txt")} <= {
+    assert {(CORPUS / n).resolve() for n in ("fresh13.txt", "fresh14.txt")} <= {
         p.resolve() for p in TUNING}
-    # the blind sets of session 26 are never tuned on: measured here once
-    assert not {p.name for p in TUNING} & {"fresh13.txt", "fresh14.txt"}
+    # the blind sets being written now (session 27) are never tuned on: measured here once
+    assert not {p.name for p in TUNING} & {"fresh15.txt", "fresh16.txt"}
     assert all(key in HELD_OUT for key, _ in BELOW) and set(NONE_APPLIED) <= set(HELD_OUT)
 
 
