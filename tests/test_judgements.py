@@ -351,7 +351,7 @@ def test_the_first_reports_of_a_problem_many_people_report_are_many_users(
 @pytest.mark.parametrize(("title", "logged", "priority"), [
     ("consoles all frozen, on paper now", 3, 2),  # no rule's words: the model's P2
     ("consoles all frozen, on paper now", 1, None),  # logged P1: a floor, never a cap
-    ("dispatch consoles all frozen, on paper now", 3, 1),  # ... and critical: P1
+    ("dispatch center consoles all frozen, on paper now", 3, 1),  # ... and critical: P1
     ("my mouse scroll wheel sticks", 3, None),  # one user's device
     ("excel crashes when i open the budget file", 3, None),  # one user's file
     ("the whole records unit cannot open the case system", 3, 1),  # the rules' P2, critical
