@@ -185,13 +185,11 @@ def noting_tickets(plans: Iterable[Plan], seen: dict[str, None]) -> Iterator[Pla
         yield one
 
 
-def refuse_as_applied(store: Store, ticket_ids: Iterable[str]) -> None:
-    """A dry run shows what the applied run would do, its refusal included: SdeskError ("the
-    applied run would stop: FILE has changes that are not committed; ...") when the file of a
-    ticket the plan changes holds changes nobody committed, the one-line refusal the applied
-    run gives (store.executor.refuse_hand_edits; issue 11: hand edits are never swept into
-    sdesk's commits). Tickets the plan creates have no file yet and pass. Call it after the
-    plan is printed, so the dispatcher sees the plan and why it cannot be applied as it is."""
+def applied_refusal(store: Store, ticket_ids: Iterable[str]) -> str:
+    """The one-line refusal the applied run would give for these tickets ("FILE has changes
+    that are not committed; ...", or a merge left unfinished: store.executor.refuse_hand_edits;
+    issue 11: hand edits are never swept into sdesk's commits), or "" when it would not stop.
+    Tickets a plan creates have no file yet and pass."""
     import os
 
     from sdesk.core.ids import relative_path
@@ -204,16 +202,31 @@ def refuse_as_applied(store: Store, ticket_ids: Iterable[str]) -> None:
     try:
         refuse_hand_edits(store, [p for p in paths if os.path.exists(os.path.join(top, p))])
     except SdeskError as e:
-        raise SdeskError(f"the applied run would stop: {e}") from None
+        return str(e)
+    return ""
 
 
-def echo_dry_run_json(app: App, plans: Iterable[Plan]) -> int:
+def refuse_as_applied(store: Store, ticket_ids: Iterable[str], stop: str | None = None) -> None:
+    """A dry run shows what the applied run would do, its refusal included: SdeskError ("the
+    applied run would stop: ...", `applied_refusal`'s line, or `stop` when the caller already
+    asked) when the applied run would stop. Call it after the plan is printed, so the
+    dispatcher sees the plan and why it cannot be applied as it is."""
+    stop = applied_refusal(store, ticket_ids) if stop is None else stop
+    if stop:
+        raise SdeskError(f"the applied run would stop: {stop}")
+
+
+def echo_dry_run_json(app: App, plans: Iterable[Plan], seen: Mapping[str, None]
+                      ) -> tuple[int, str]:
     """A dry run's `--json` document (what `show_or_apply` prints: {"dry_run": true,
-    "actions": [...]}) written as the plans come, for a batch whose plan is too big to hold
-    (issue 17); returns how many of the plans change something."""
+    "actions": [...]}, and "would_stop" when the applied run would stop) written as the plans
+    come, for a batch whose plan is too big to hold (issue 17). `seen` fills with the plans'
+    tickets as they pass (`noting_tickets`); returns how many of the plans change something,
+    and the applied run's refusal ("" when none) for `refuse_as_applied`."""
     from sdesk.core.render import echo_json_document
 
     changed = 0
+    stop = ""
 
     def actions() -> Iterator[dict[str, Any]]:
         nonlocal changed
@@ -221,8 +234,13 @@ def echo_dry_run_json(app: App, plans: Iterable[Plan]) -> int:
             changed += not one.is_empty
             yield from plan_json(app, one)
 
-    echo_json_document({"dry_run": True}, "actions", actions())
-    return changed
+    def after() -> dict[str, Any]:
+        nonlocal stop
+        stop = applied_refusal(app.store, seen)
+        return {"would_stop": stop} if stop else {}
+
+    echo_json_document({"dry_run": True}, "actions", actions(), after=after)
+    return changed, stop
 
 
 def show_or_apply(
@@ -254,12 +272,14 @@ def show_or_apply(
             click.echo(printable("\n".join(plan.describe())))
         raise NothingToDo(nothing)
     if dry_run:
-        if as_json:
-            echo_json({"dry_run": True, "actions": plan_json(app, plan)})
+        stop = applied_refusal(app.store, plan.ticket_ids())
+        if as_json:  # a script reads the JSON: the refusal is in it too
+            echo_json({"dry_run": True, "actions": plan_json(app, plan)}
+                      | ({"would_stop": stop} if stop else {}))
         else:
             # One write: a batch plan has tens of thousands of lines.
             click.echo(printable("\n".join(plan.describe() or ["nothing to do"])))
-        refuse_as_applied(app.store, plan.ticket_ids())
+        refuse_as_applied(app.store, (), stop)
         return None
     applied = apply_plan(app.store, plan, actor=app.actor, now=app.now, action=action,
                          subject=subject, commit=not no_commit, loaded=loaded,

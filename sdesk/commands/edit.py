@@ -76,6 +76,7 @@ def edit(app: App, ticket_id: str, force: bool, dry_run: bool, as_json: bool,
     from sdesk.procedures.editing import editable_document, read_document
 
     ticket = app.store.get(ticket_id)
+    _refuse_hand_edit(app, ticket.id, dry_run)  # before the editor: no typing for nothing
     text = editable_document(ticket)
     edited = _run_editor(text)
     if edited is None or edited == text:
@@ -114,18 +115,36 @@ def _resolve_me(app: App, wanted: dict[str, Any]) -> None:
         wanted["requested_technician"] = app.technician(value.strip()).id
 
 
+def _refuse_hand_edit(app: App, ticket_id: str, dry_run: bool) -> None:
+    """The hand-edit refusal (store.executor.refuse_hand_edits) before a correction is
+    planned: an uncommitted change of the ticket's file is refused whatever its values, also
+    when it already holds every value given (that is not "nothing to change": the change is
+    nobody's commit yet). A dry run says it as the applied run's refusal."""
+    from sdesk.commands.common import applied_refusal, refuse_as_applied
+
+    stop = applied_refusal(app.store, [ticket_id])
+    if dry_run:
+        refuse_as_applied(app.store, (), stop)
+    elif stop:
+        from sdesk.core.errors import SdeskError
+
+        raise SdeskError(stop)
+
+
 def _apply(app: App, ticket_id: str, wanted: dict[str, Any], action: str, force: bool,
            dry_run: bool, as_json: bool, no_commit: bool) -> None:
-    from sdesk.procedures.editing import changes, correct
+    from sdesk.procedures.editing import changes, correct, summary
 
     _resolve_me(app, wanted)
     store = app.store
     with store.lock(action):
         ticket: Ticket = store.get(ticket_id)
         found = changes(ticket, wanted, store.reference)
+        if not found:  # a hand edit may have given the value already: it is refused still
+            _refuse_hand_edit(app, ticket.id, dry_run)
         plan = correct(ticket, found, store.reference, app.now, app.actor.name, force)
-        fields = ", ".join(c.field for c in found)
-        show_or_apply(app, plan, action=action, subject=f"{action} {ticket.id}: {fields}",
+        show_or_apply(app, plan, action=action,
+                      subject=f"{action} {ticket.id}: {summary(found)}",
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit,
                       loaded={ticket.id: ticket},
                       nothing=f"nothing to change: {ticket.id} already has every value given")

@@ -73,6 +73,11 @@ def outbox_send(app: App, dry_run: bool) -> None:
 
                 raise NothingToDo("nothing to send: the outbox is empty")
             return
+        from sdesk.store.executor import merge_refusal
+
+        merging = merge_refusal(store)  # the sent mail's removal is committed: not mid-merge
+        if merging:
+            raise SdeskError(merging)
         delivered, failed = send_all(sendable, settings, desk_from)
         failed.update(refused)
         if delivered:

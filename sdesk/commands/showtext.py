@@ -130,6 +130,17 @@ def _proposals(ticket: Shown) -> list[str]:
             f"--accept {kind} | --reject {kind}" for kind, key in found]
 
 
+def _decided(ticket: Shown, tz: dt.tzinfo | None) -> list[str]:
+    """The supervisor's last priority decision (`sdesk priority`), who made it and when: what
+    the ticket's priority is now rests on it, whatever was proposed or accepted before."""
+    for i in range(len(ticket.journal) - 1, -1, -1):  # the latest first
+        e = ticket.journal[i]
+        if e.kind == "priority":
+            first = e.text.splitlines()[0] if e.text else ""
+            return [f"  Decided:    {first} ({e.by}, {stamp(e.at, tz)})"]
+    return []
+
+
 def render(ticket: Shown, links: dict[str, list[str]], now: dt.datetime, short_id: str = "",
            colour: bool = False, files: list[tuple[str, int]] | None = None) -> list[str]:
     """The ticket as text lines; `short_id` (the shortest unique prefix) heads it when given."""
@@ -147,6 +158,7 @@ def render(ticket: Shown, links: dict[str, list[str]], now: dt.datetime, short_i
         f"  Type:       {ticket.type} via {ticket.channel}",
         f"  Status:     {ticket.status}" + (f" ({', '.join(ticket.flags)})" if ticket.flags else ""),
         f"  Priority:   P{ticket.priority} (impact {ticket.impact}, urgency {ticket.urgency})",
+        *_decided(ticket, tz),
         f"  Requester:  {who}",
         f"  Owned by:   {ticket.team}" + (f" (tier {ticket.tier})" if ticket.tier > 1 else ""),
         f"  Assignee:   {ticket.assignee or '-'}",

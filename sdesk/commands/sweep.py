@@ -70,8 +70,10 @@ def _show_streamed(store: Store, watched: Iterator[Watched], ctx: SweepContext,
 
     seen: dict[str, None] = {}
     plans = noting_tickets(sweep_each(watched, ctx), seen)
+    stop = None
     if json_for is not None:
-        if not echo_dry_run_json(json_for, plans):
+        changed, stop = echo_dry_run_json(json_for, plans, seen)
+        if not changed:
             raise NothingToDo(NOTHING)
     else:
         shown = False
@@ -81,7 +83,7 @@ def _show_streamed(store: Store, watched: Iterator[Watched], ctx: SweepContext,
                 shown = True
         if not shown:
             raise NothingToDo(NOTHING)
-    refuse_as_applied(store, seen)
+    refuse_as_applied(store, seen, stop)
 
 
 def _watched(store: Store, closing: float, tz: dt.tzinfo | None) -> Iterator[Watched]:

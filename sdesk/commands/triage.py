@@ -49,7 +49,8 @@ if TYPE_CHECKING:
               help="Reject the named tickets' pending proposal (remembered: never proposed "
                    "again for the same evidence).")
 @click.option("--review", is_flag=True,
-              help="On a terminal: show each pending proposal of the named tickets and ask y/n.")
+              help="On a terminal: show each pending proposal of the named tickets and ask y/n "
+                   "(an answer for a kind counts for the later tickets' proposals of it too).")
 @plan_options
 @pass_app
 def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tickets: bool,
@@ -133,11 +134,13 @@ def _dry_run(app: App, plans: Iterator[Plan], count: int, as_json: bool) -> None
 
     seen: dict[str, None] = {}
     plans = noting_tickets(plans, seen)
-    if as_json:
-        if not echo_dry_run_json(app, plans):
+    if as_json:  # the refusal is in the JSON too ("would_stop"): a script reads the JSON
+        changed, stop = echo_dry_run_json(app, plans, seen)
+        if not changed:
             raise NothingToDo(_nothing(count))
-    else:
-        _show_streamed(plans, count)
+        refuse_as_applied(app.store, seen, stop)
+        return
+    _show_streamed(plans, count)
     refuse_as_applied(app.store, seen)
 
 
@@ -230,22 +233,29 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
 
 
 def _ask(tickets: list[Ticket], accepted: list[str], rejected: list[str]) -> None:
-    """The y/n review: each pending proposal with its evidence (ticket by ticket: a kind
-    answered for one ticket is answered for the ones after it too)."""
+    """The y/n review: each pending proposal with its evidence, ticket by ticket. An answer
+    for a kind counts for the tickets after it in this run (docs/triage.md): the prompt says
+    so when a later ticket has that kind pending, and each later one says it was answered."""
     from sdesk.procedures.proposals import pending
     from sdesk.procedures.triage_review import evidence
 
-    for t in tickets:
+    answered: dict[str, str] = {}  # kind -> "accepted by your answer for ID" (this review's)
+    for i, t in enumerate(tickets):
         for kind, key in pending(t.flags):
+            if kind in answered:
+                click.echo(f"{t.id} {t.title!r}: proposed {kind} ({key}): {answered[kind]}")
             if kind in accepted or kind in rejected:
                 continue
             click.echo(f"{t.id} {t.title!r}: proposed {kind} ({key}): {evidence(t, kind)}")
-            answer = click.prompt("accept? [y/n/s=skip]", type=click.Choice(["y", "n", "s"]),
-                                  show_choices=False)
-            if answer == "y":
-                accepted.append(kind)
-            elif answer == "n":
-                rejected.append(kind)
+            later = sum(1 for u in tickets[i + 1:] if kind in dict(pending(u.flags)))
+            counts = (f"; y/n counts for the {kind} proposal of the {later} later "
+                      f"ticket{'s' if later > 1 else ''} too" if later else "")
+            answer = click.prompt(f"accept? [y/n/s=skip{counts}]",
+                                  type=click.Choice(["y", "n", "s"]), show_choices=False)
+            if answer in ("y", "n"):
+                (accepted if answer == "y" else rejected).append(kind)
+                answered[kind] = (f"{'accepted' if answer == 'y' else 'rejected'} by your "
+                                  f"answer for {t.id}")
 
 
 def _select(store: Store, typed: tuple[str, ...], team_name: str | None) -> list[str]:
@@ -281,7 +291,8 @@ def _load(store: Store, ids: list[str]) -> Iterator[Ticket]:
 def priority(app: App, ticket_id: str, level: int, reason: str, dry_run: bool, as_json: bool,
              no_commit: bool) -> None:
     """The supervisor's decision on a ticket's priority: set (or keep) LEVEL 1-4, record why in
-    the journal, recompute Resolve By and clear the priority-review flag.
+    the journal, recompute Resolve By and clear the priority-review flag. A proposed priority
+    the decision overrules is marked rejected; `sdesk show` prints the decision and who made it.
 
     \b
     Example:

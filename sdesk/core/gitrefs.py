@@ -47,3 +47,26 @@ def read_head(git_dir: Path) -> str:
     except OSError:
         pass
     return ""
+
+
+def merging(git_dir: Path) -> bool:
+    """A merge is unfinished: git wrote .git/MERGE_HEAD and no commit or abort has removed it."""
+    return (git_dir / "MERGE_HEAD").exists()
+
+
+def merge_conflict(data: bytes, where: str, git_dir: Path) -> str:
+    """What to say of a file (its bytes `data`) that does not parse when a merge left git's
+    conflict markers in it ("" when it holds none): the merge, the line, and what to do. A
+    merge still in progress (.git/MERGE_HEAD) is finished or aborted; markers a finished merge
+    committed are edited out and committed (`sdesk check` lists both). `where` names the file
+    for the user."""
+    lines = data.splitlines()
+    found = next((n for n, line in enumerate(lines, 1) if line.startswith(b"<<<<<<<")), 0)
+    if not found or not any(line.startswith(b">>>>>>>") for line in lines):
+        return ""
+    if merging(git_dir):
+        return (f"{where}: a merge is unfinished and left a conflict in this ticket (line "
+                f"{found}: <<<<<<<); edit the file to keep the right lines, then git add it and "
+                f"git commit, or undo the merge with git merge --abort")
+    return (f"{where}: a merge left conflict markers in this ticket (line {found}: <<<<<<<); "
+            f"edit the file to keep the right lines and commit it")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (~15 M instructions of `show`)
 if TYPE_CHECKING:
@@ -163,10 +163,13 @@ def json_text(value: Any, *, indent: int | None = 2) -> str:
     return json.dumps(value, indent=indent, ensure_ascii=False, default=str)
 
 
-def json_document(head: Mapping[str, Any], key: str, items: Iterable[Any]) -> Iterator[str]:
-    """`json_text({**head, key: list(items)})` in pieces, the list's elements encoded as they
-    come: the same text, for a document whose list is too long to hold (issue 17: a batch
-    plan's actions). `key` is the document's last key; the pieces joined are the text."""
+def json_document(head: Mapping[str, Any], key: str, items: Iterable[Any],
+                  after: Callable[[], Mapping[str, Any]] | None = None) -> Iterator[str]:
+    """`json_text({**head, key: list(items), **after()})` in pieces, the list's elements
+    encoded as they come: the same text, for a document whose list is too long to hold (issue
+    17: a batch plan's actions). `after` gives the keys that follow the list, asked once the
+    list is done (a dry run's refusal, known only when every ticket was seen); the pieces
+    joined are the text."""
     import json
 
     empty = json_text({**head, key: []})
@@ -178,15 +181,20 @@ def json_document(head: Mapping[str, Any], key: str, items: Iterable[Any]) -> It
         yield lead + json.dumps(item, indent=2, ensure_ascii=False, default=str).replace(
             "\n", "\n    ")
         lead = ",\n    "
-    yield "]\n}" if lead == "\n    " else "\n  ]\n}"
+    yield "]" if lead == "\n    " else "\n  ]"
+    for name, value in (after() if after is not None else {}).items():
+        yield ",\n  " + json.dumps(name, ensure_ascii=False) + ": " + json.dumps(
+            value, indent=2, ensure_ascii=False, default=str).replace("\n", "\n  ")
+    yield "\n}"
 
 
-def echo_json_document(head: Mapping[str, Any], key: str, items: Iterable[Any]) -> None:
-    """`echo_json({**head, key: list(items)})`, written as the items come (`json_document`),
-    JSON_ROWS_HELD pieces at a time."""
+def echo_json_document(head: Mapping[str, Any], key: str, items: Iterable[Any],
+                       after: Callable[[], Mapping[str, Any]] | None = None) -> None:
+    """`echo_json({**head, key: list(items), **after()})`, written as the items come
+    (`json_document`), JSON_ROWS_HELD pieces at a time."""
     out = sys.stdout
     chunk: list[str] = []
-    for piece in json_document(head, key, items):
+    for piece in json_document(head, key, items, after):
         chunk.append(piece)
         if len(chunk) == JSON_ROWS_HELD:
             out.write("".join(chunk))

@@ -216,8 +216,32 @@ def correct(ticket: Ticket, found: list[Change], ref: Reference, now: dt.datetim
         lines = [f"{c.field}: {_shown(c.old)} -> {_shown(c.new)}" for c in found] + notes
         plan.add(AddEntry(ticket.id, RULE, "journal", entry=journal_entry(
             at=now, by=actor, kind="edit", rule=RULE,
-            text=f"Corrected by {actor}:\n" + "\n".join(lines))))
+            text=f"Corrected by {actor}: {', '.join(c.field for c in found)}\n"
+            + "\n".join(lines))))
     return plan
+
+
+def summary(found: list[Change], width: int = 90) -> str:
+    """What the corrections change, for a commit's subject line: `field old -> new` each,
+    a long value cut to its start (a title, a description's line count), and once the line
+    passes `width` characters the rest named by field only ("and 2 more: title, phone").
+    The journal entry keeps every value whole."""
+    out = ""
+    for i, c in enumerate(found):
+        piece = f"{c.field} {_brief(c.old)} -> {_brief(c.new)}"
+        if out and len(out) + 2 + len(piece) > width:
+            rest = found[i:]
+            return f"{out} and {len(rest)} more: {', '.join(r.field for r in rest)}"
+        out = f"{out}, {piece}" if out else piece
+    return out
+
+
+def _brief(value: Any, most: int = 24) -> str:
+    shown = _shown(value)
+    if len(shown) <= most:
+        return shown
+    quote = shown[0] if shown[0] in "'\"" else ""
+    return shown[:most - 3 - len(quote)] + "..." + quote
 
 
 def _shown(value: Any) -> str:

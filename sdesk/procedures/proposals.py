@@ -45,6 +45,30 @@ def settled(flags: Iterable[str], kind: str, key: str) -> str:
     return ""
 
 
+def priority_decided(flags: Iterable[str], level: int) -> tuple[list[str], list[str]]:
+    """The flags after the supervisor decided the priority is P`level` (`sdesk priority`,
+    incident-2), and the proposed priorities that decision rejected ("P2"). A priority
+    proposal, pending or accepted by the dispatcher, for another level becomes
+    `rejected:priority:PX`: the supervisor's decision is what the ticket says, and a rejected
+    proposal is not made again for the same evidence. One for this level stays accepted
+    (pending: accepted). The priority-review flag goes: the review is done."""
+    out: list[str] = []
+    overruled: list[str] = []
+    for f in flags:
+        state, _, rest = f.partition(":")
+        kind, _, key = rest.partition(":")
+        if f == "priority-review":
+            continue
+        if kind == "priority" and state in (PROPOSED, ACCEPTED):
+            fits = key == f"P{level}"
+            f = flag(kind, key, ACCEPTED if fits else REJECTED)
+            if not fits:
+                overruled.append(key)
+        if f not in out:
+            out.append(f)
+    return out, overruled
+
+
 def group_key(ids: Iterable[str]) -> str:
     """A short, stable name for a set of tickets (a trend's reports)."""
     joined = ",".join(sorted(set(ids)))

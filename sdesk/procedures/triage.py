@@ -34,7 +34,7 @@ from sdesk.procedures.priority_fit import (
     says_it_fails,
     trend_fit,
 )
-from sdesk.procedures.proposals import flag, group_key, settled
+from sdesk.procedures.proposals import flag, group_key, priority_decided, settled
 from sdesk.procedures.relations import Peer, parent_case
 from sdesk.procedures.similarity import PeerView, TriageSettings, pair_match, trend_scores
 from sdesk.procedures.two_problems import problems_judged
@@ -695,7 +695,8 @@ def change_priority(ticket: Ticket, priority: int, reason: str, ref: Reference,
                     now: dt.datetime, actor: str) -> Plan:
     """The supervisor's decision on a priority (incident-2): recorded in the journal, Resolve By
     recomputed from the opening time (plus every paused span that has ended: holds, time
-    resolved before a reopen; docs/sla.md), the review flag cleared."""
+    resolved before a reopen; docs/sla.md), the review flag cleared, and a proposed priority
+    the decision overrules marked rejected (`proposals.priority_decided`)."""
     rule = "incident-2 supervisor decides the priority"
     target = ref.sla.target(priority)
     due = sla.resolve_by_for(ticket, priority, ref)
@@ -708,11 +709,14 @@ def change_priority(ticket: Ticket, priority: int, reason: str, ref: Reference,
                           value=due))
         plan.add(SetField(ticket.id, rule, f"Respond By for P{priority}", field="respond_by",
                           value=sla.respond_by(ticket.opened_at, priority, ref)))
-    if "priority-review" in ticket.flags:
-        plan.add(SetField(ticket.id, rule, "priority reviewed", field="flags",
-                          value=[f for f in ticket.flags if f != "priority-review"]))
+    flags, overruled = priority_decided(ticket.flags, priority)
+    if flags != ticket.flags:
+        plan.add(SetField(ticket.id, rule, "priority reviewed" + "".join(
+            f"; proposed {p} rejected by {actor}" for p in overruled), field="flags",
+            value=flags))
     verb = "kept" if priority == ticket.priority else f"changed from P{ticket.priority} to"
+    against = "".join(f", the proposed {p} rejected" for p in overruled)
     plan.add(AddEntry(ticket.id, rule, "journal", entry=journal_entry(
         at=now, by=actor, kind="priority", rule=rule,
-        text=f"Priority {verb} P{priority} ({target.name}): {reason}")))
+        text=f"Priority {verb} P{priority} ({target.name}){against}: {reason}")))
     return plan

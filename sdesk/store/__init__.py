@@ -317,11 +317,17 @@ class Store:
         from sdesk.core.ticketdoc import parse
 
         path = self.path_of(ticket_id)
+        data = b""
         try:
             where = path.relative_to(self.root).as_posix()
-            doc = parse(untrusted.read_limited(self.root, path), where)
+            data = untrusted.read_limited(self.root, path)
+            doc = parse(data, where)
         except (FileNotFoundError, NotADirectoryError):
             raise TicketNotFound(f"no ticket {ticket_id}") from None
+        except TicketFileError as exc:
+            from sdesk.core.gitrefs import merge_conflict  # a broken file: was it a merge?
+
+            raise TicketFileError(merge_conflict(data, where, self.git_dir) or str(exc)) from None
         if doc["id"] != ticket_id:
             raise TicketFileError(
                 f"{path.relative_to(self.root)}: id: file says {doc['id']!r}, its name says "

@@ -152,7 +152,11 @@ def _housekeeping(store: Store) -> None:
 def refuse_hand_edits(store: Store, git_paths: list[str]) -> None:
     """Never sweep a person's uncommitted change of a file into sdesk's commit: the audit trail
     would name sdesk's action for a change somebody made by hand. Raises SdeskError naming the
-    first such file (nothing written yet). New files (outbox mail, created tickets) pass."""
+    first such file (nothing written yet). New files (outbox mail, created tickets) pass.
+    A merge left unfinished is refused first, as git refuses a commit then (`merge_refusal`)."""
+    merging = merge_refusal(store)
+    if merging:
+        raise SdeskError(merging)
     dirty = git.uncommitted(store.top, git_paths)
     if dirty:
         more = f" (and {len(dirty) - 1} more) have" if len(dirty) > 1 else " has"
@@ -160,6 +164,21 @@ def refuse_hand_edits(store: Store, git_paths: list[str]) -> None:
                          f"(git add, git commit) or undo them (git restore; a file git does not "
                          f"know yet: delete it) first: sdesk edit refuses them too, and makes a "
                          f"change with its own commit after")
+
+
+def merge_refusal(store: Store) -> str:
+    """Why no commit can be made now ("" when one can): a merge is unfinished
+    (.git/MERGE_HEAD). sdesk's commit would land in the middle of it, beside files git left
+    with conflicts; git refuses `git commit` then too. An interrupted `sdesk sync`'s own
+    merge was already undone when the store lock was taken (sdesk/git/recovery.py): one still
+    there is a person's."""
+    from sdesk.core.gitrefs import merging
+
+    if not merging(store.git_dir):
+        return ""
+    return ("a merge is unfinished (.git/MERGE_HEAD): sdesk commits nothing until it is "
+            "finished; resolve its conflicts (sdesk check lists them), git add and git commit, "
+            "or git merge --abort")
 
 
 def dump(ticket: Ticket) -> bytes:

@@ -106,7 +106,8 @@ def test_a_new_email_refreshes_the_vip_mark_and_one_entry_lists_every_change() -
     done = after(t, editing.correct(t, found, REF, NOW, "Dana"))
     assert (done.requester.email, done.vip) == ("someone.else@omes.ok.gov", False)
     assert done.journal[-1].text.splitlines() == [
-        "Corrected by Dana:", "email: 'cio@omes.ok.gov' -> 'someone.else@omes.ok.gov'",
+        "Corrected by Dana: email, description, remote, skills",
+        "email: 'cio@omes.ok.gov' -> 'someone.else@omes.ok.gov'",
         "description: (2 lines) -> 'three'", "remote: true -> false", "skills: [] -> [imaging]"]
 
 
@@ -135,3 +136,13 @@ def test_corrections_refused(case: str, fields: dict[str, Any], wanted: dict[str
     t = ticket(fields.pop("type", "incident"), **fields)
     with pytest.raises(SdeskError, match=error):
         editing.changes(t, wanted, REF)
+
+
+def test_the_commit_subject_names_each_change_and_cuts_what_is_long() -> None:
+    short = [editing.Change("impact", 2, 1), editing.Change("remote", True, False)]
+    assert editing.summary(short) == "impact 2 -> 1, remote true -> false"
+    long = [editing.Change("title", "Printer jams", "Printer on the second floor jams daily"),
+            editing.Change("description", "a\nb", "one line"), editing.Change("phone", "", "5")]
+    assert editing.summary(long, width=60) == (
+        "title 'Printer jams' -> 'Printer on the seco...' and 2 more: description, phone")
+    assert editing.summary(long[1:]) == "description (2 lines) -> 'one line', phone '' -> '5'"

@@ -134,3 +134,19 @@ def test_the_kinds_a_review_names(case: str, typed: list[str], kinds: Any) -> No
             check_kinds(typed, "--accept")
     else:
         assert check_kinds(typed, "--accept") == kinds
+
+
+@pytest.mark.parametrize(("flags", "level", "after_", "overruled"), [
+    # the supervisor keeps P3 against an accepted P2: the proposal is rejected, review done
+    (["accepted:priority:P2", "priority-review", "proposed:on-site:text"], 3,
+     ["rejected:priority:P2", "proposed:on-site:text"], ["P2"]),
+    # the supervisor sets the proposed level: accepted, a pending one too
+    (["proposed:priority:P2", "priority-review"], 2, ["accepted:priority:P2"], []),
+    # no proposal: only the review flag goes
+    (["priority-review", "rejected:duplicate:INC-1"], 4, ["rejected:duplicate:INC-1"], []),
+])
+def test_the_supervisors_priority_decision_settles_the_priority_proposal(
+        flags: list[str], level: int, after_: list[str], overruled: list[str]) -> None:
+    from sdesk.procedures.proposals import priority_decided
+
+    assert priority_decided(flags, level) == (after_, overruled)
