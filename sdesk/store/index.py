@@ -1113,7 +1113,7 @@ def _insert_from_workers(db: sqlite3.Connection, root: str, dirs: list[str], now
     count = 0
     try:
         with _bulk(db, cache_kib=min(CACHE_KIB_MAX, 16 * len(dirs))), \
-                context.Pool(workers or _workers()) as pool:
+                _deaf_pool(context, workers or _workers()) as pool:
             jobs = [(root, rel, now_ns) for rel in dirs]
             for rows, problems in pool.imap_unordered(_load_dir, jobs, chunksize=4):
                 db.executemany(insert, rows)
@@ -1124,6 +1124,40 @@ def _insert_from_workers(db: sqlite3.Connection, root: str, dirs: list[str], now
     finally:
         _CLOCK = None
     return count
+
+
+@contextlib.contextmanager
+def _deaf_pool(context: Any, processes: int) -> Iterator[Any]:
+    """A process pool whose workers ignore SIGINT: Ctrl-C reaches the whole process group, and
+    workers that took it each printed a traceback (29-39 lines before "sdesk: aborted"), while
+    the pool forked new workers in their place that waited forever on a queue lock a dead one
+    held (orphans holding the terminal's pipes). Now only this process hears it: the
+    KeyboardInterrupt leaves the `with`, which terminates the workers, and the command says
+    "sdesk: aborted" in one line. While the workers are forked, SIGINT is only noted (a
+    worker between its fork and its first step would have taken it too), and raised here once
+    they are all started."""
+    import signal
+    import threading
+
+    heard: list[int] = []
+    main = threading.current_thread() is threading.main_thread()
+    before = signal.signal(signal.SIGINT, lambda n, _: heard.append(n)) if main else None
+    try:
+        pool = context.Pool(processes, initializer=_ignore_interrupt)
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, before)
+    with pool:
+        if heard:
+            raise KeyboardInterrupt
+        yield pool
+
+
+def _ignore_interrupt() -> None:
+    """A cold load's worker: Ctrl-C is the parent's to handle (`_deaf_pool`)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 READ_AHEAD = 32  # files of its folder a cold load's worker has asked the disk for
