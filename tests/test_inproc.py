@@ -142,7 +142,11 @@ def test_git_moves_the_branch_when_a_hook_of_the_users_is_installed(
     plain_git_reads_it(desk)
 
 
-def test_git_commits_during_a_merge_of_the_users(desk: Desk, git_log: Path) -> None:
+def test_nothing_is_committed_during_a_merge_of_the_users(desk: Desk) -> None:
+    # Session 27 (issue 11, the fresh-user pass): sdesk used to commit in the middle of a merge
+    # the user left unfinished (through git); now it refuses, as git refuses a commit while a
+    # merge has unmerged paths, and the store is unchanged (tests/test_correcting_ux.py has
+    # the conflicted case).
     ticket = desk.new("-T", "Printer jam", "--email", "ana.ruiz@omes.ok.gov")
     desk.git("checkout", "-q", "-b", "side")
     (desk.root / "SIDE.txt").write_text("side\n")
@@ -151,8 +155,12 @@ def test_git_commits_during_a_merge_of_the_users(desk: Desk, git_log: Path) -> N
     desk.git("checkout", "-q", "main")
     desk.git("merge", "-q", "--no-ff", "--no-commit", "side")
     assert (desk.root / ".git" / "MERGE_HEAD").exists()
-    ran = note(desk, ticket, "Called the user back", git_log)
-    assert any(line.startswith("commit-tree") for line in ran)
+    before = desk.snapshot()
+    result = desk.fails("note", ticket, "Called the user back", code=1)
+    assert result.stderr.startswith("sdesk: error: a merge is unfinished (.git/MERGE_HEAD)")
+    assert result.stderr.count("\n") == 1 and desk.snapshot() == before
+    desk.git("commit", "-q", "-m", "merge side")  # finished: sdesk commits again
+    desk.run("note", ticket, "Called the user back")
 
 
 @pytest.mark.parametrize("setting", [
