@@ -24,7 +24,13 @@ _WIDE = re.compile(
     r"everybody) (can|here|is|has|gets|getting)\b|\b(nobody|no one|noone|everyone|everybody) "
     rf"(in|on|at) (the |our )?(\w+ )?{_UNIT}\b|\ball of us\b|\bno phones\b|"
     r"\ball (the |our )?(phones|computers|pcs)\b|\bpublic[- ](facing|website|site|portal)\b|"
-    r"\b(the public|citizens|residents|constituents)\b", re.IGNORECASE)
+    r"\b(the public|citizens|residents|constituents)\b|"
+    # several sites named ("all 3 sites same", "every clinic"), a site's every pc ("any pc at
+    # the div 4 yard"), everyone at a place (at: a site or agency; in: a unit, _GROUP's)
+    r"\b(all|every|both|across)\s+(\d+\s+|the\s+|our\s+)?(\w+\s+)?(sites|offices|locations|"
+    r"branches|campuses|buildings|clinics|districts|counties|regions|facilities|yards|"
+    r"stations)\b|\b(any|every|no)\s+(pc|computer|workstation|terminal)s?\b.{0,20}\b(at|in|on) "
+    r"(the|our)\b|\b(nobody|no one|noone|everyone|everybody) at\b", re.IGNORECASE)
 # Many users, less than the whole: the chart's P2 scope ("many users ... degraded").
 _GROUP = re.compile(
     r"\b(several|multiple|many|most|lots of|a lot of|a bunch of|a few|\d+)\s+(people|users|"
@@ -76,6 +82,33 @@ _PEOPLE = (r"(\d+\s+(?!min|mins|minutes|hrs?\b|hours?|sec|secs|seconds|days?)(\w
 _WAITING = re.compile(rf"{_PEOPLE}(waiting|on hold|idle|sitting|lined up)\b|"
                       r"\b\d+ (calls )?in (the )?queue\b|\blobby (is )?full\b|"
                       r"\bsent \d+ \w+ home\b", re.IGNORECASE)
+# The work stopped downstream: the lab rejecting the tubes, the public turned away, cars or the
+# line backed up (the chart's time-critical work stopped, P2).
+_DOWNSTREAM = re.compile(r"\b(rejecting|turn(ed|ing) (\w+ )?away|line out the door)\b|"
+                         r"\b(\w+ )?backed up\b(?! (to|on|in|onto|my|the|files?|data)\b)",
+                         re.IGNORECASE)
+# ... the public queued or sent away by a shared system (no device named): the chart's
+# "public-facing system down" (P1): "lanes wont post txns, cars backed up past the gantry".
+_PUBLIC_QUEUED = re.compile(r"\bturn(ed|ing) (\w+ )?away\b|\bline out the door\b|"
+                            r"\b(cars|traffic|trucks|lanes?|lobby|customers|public) "
+                            r"(are |is )?backed up\b", re.IGNORECASE)
+# A time waited, not people waiting ("20 min waiting on hold with the vendor"): the rules read
+# no time pressure in it, and the learned reading ('waiting') may not read one either.
+_TIME_WAITED = re.compile(r"\b\d+\s*(min\w*|hrs?|hours?)\s+(waiting|on hold)\b|"
+                          r"\b(waiting|on hold)\s+(for\s+)?\d+\s*(min\w*|hrs?|hours?)\b|"
+                          r"\bbeen (waiting|on hold)\b", re.IGNORECASE)
+# A shared service's deliveries late by hours ("emails from outside arriving 2 hrs late"): late
+# for everyone it delivers to, the chart's "many users degraded".
+_LATE = re.compile(r"\b(arriv\w*|showing up|coming in|lands?|landing|delivered)\b.{0,20}"
+                   r"\b(late|delayed)\b|\b\d+ (hrs?|hours?) late\b", re.IGNORECASE)
+# What a display or an indicator shows is stale or wrong while the work goes on (the chart's
+# "cosmetic faults"): "my desk phone display shows the wrong name", "voicemail light stuck on,
+# no messages in it", "the lobby sign still shows last months events".
+_SHOWS_WRONG = re.compile(
+    r"\b(light|lamp|indicator)\b.{0,25}\b(stuck|stays|stay|still|keeps|is) (on|lit|blinking|"
+    r"flashing)\b|\b(shows?|showing|displays?|displaying)\b.{0,25}\b(wrong|old|previous|last|"
+    r"someone else.?s|outdated)\b.{0,20}\b(name|logo|picture|photo|events|title)", re.IGNORECASE)
+_JOINED = re.compile(r"\b(and|plus)\b|\+", re.IGNORECASE)  # a second problem joined on
 # Dozens of people stopped ("40 adjudicators idle", "the queue is 140 deep", "22 nursing students
 # scheduled"): not "many users degraded" but the outage of a critical service (P1). Twenty or
 # more, counted; not minutes.
@@ -228,6 +261,9 @@ def _stopped(text: str, w: Words, ref: Reference) -> Found:
     if (down and not mine and not _hardware_named(w, ref) and not _DEGRADED.search(text)
             and not _FOLLOW_UP.search(text)):  # "still down, any eta?": a follow-up's words
         return 1, f"{down.group(0)!r}, nobody's own device: a service is out"
+    queued = _PUBLIC_QUEUED.search(text)
+    if queued and failing and not mine and not _hardware_named(w, ref):
+        return 1, f"{queued.group(0)!r}: the public is kept out, a public-facing system is down"
     site = sorted(w.places)
     device = set(w.specifiers.get("symptom", ())) & _ONE_DEVICE
     if site and failing and not mine and not device:  # an agency's site, not "my ..."
@@ -236,6 +272,9 @@ def _stopped(text: str, w: Words, ref: Reference) -> Found:
     critical = _CRITICAL.search(text)
     if critical:
         return 1, repr(critical.group(0))
+    late = _LATE.search(text)
+    if late and not mine and not _FOLLOW_UP.search(text):
+        return 2, f"{late.group(0)!r}: a shared service late for everyone it serves"
     serving = _SERVING.search(text)
     if serving and failing and not mine and not _WORKAROUND.search(text):  # "no workaround"
         return 2, f"{serving.group(0)!r}: the public is served there and it is stopped"
@@ -254,6 +293,9 @@ def _time_critical(text: str, vip: bool, failing: bool) -> Found:
     waiting = _WAITING.search(text)
     if waiting:
         return 2, f"{waiting.group(0).strip()!r}: people are kept waiting"
+    downstream = _DOWNSTREAM.search(text)
+    if downstream:
+        return 2, f"{downstream.group(0).strip()!r}: the work is stopped downstream"
     pressed = _TIME_TO_COME.search(text)
     if pressed and failing:
         return 2, f"{pressed.group(0).strip()!r} (time-critical) and it fails"
@@ -269,6 +311,9 @@ def _low(title: str, text: str, w: Words, ref: Reference) -> Found:
     low = _LOW.search(text)
     if low:
         return 4, repr(low.group(0))
+    shows = _SHOWS_WRONG.search(text)
+    if shows and not _JOINED.search(text):  # "... and my pc won't boot": not only cosmetic
+        return 4, f"{shows.group(0)!r}: what it shows is wrong, the work goes on"
     asks = _QUESTION.search(title)
     if (asks and not _FOLLOW_UP.search(title) and not (_fails(w, text) or _DEGRADED.search(text))
             and not _ONE_PERSON.search(text) and not _hardware_named(w, ref)):
@@ -340,9 +385,10 @@ def learned_fit(own: PriorityFit, title: str, description: str, logged: int,
         return own
     text = f"{title}\n{description}"
     if own.priority is None and (_hardware_named(words(text, ref), ref)
-                                 or _WORKAROUND.search(text)):
+                                 or _WORKAROUND.search(text) or _TIME_WAITED.search(text)):
         return own  # a device named: that device's fault, not a site's (as for the rules);
-        # a workaround said: not the chart's P1 or P2 ("no workaround")
+        # a workaround said: not the chart's P1 or P2 ("no workaround"); a time waited ("20
+        # min waiting"): the rules read no people waiting in it, nor may the model
     present = features(title, description, ref)
     high, critical = model(HIGH), model(CRITICAL)
     if logged > 1 and critical.score(present) >= critical.threshold and (
