@@ -143,8 +143,10 @@ _STOPPED = re.compile(r"\b(down|offline|outage|not responding|unreachable|nothin
 # A service said to be down or out, of nobody in particular ("OMS is down at mabel bassett",
 # "OkTAP down??"): the corpora label it P1 47 times in 55. Not a follow-up ("still down, any
 # eta?"): it keeps its first report's priority (follow_up_fit), P1 or none.
-_DOWN = re.compile(r"\b(\w+\s+){1,2}down\b(?!\s*(the|to|load))|\b(\w+\s+)?outage\b",
-                   re.IGNORECASE)
+_DOWN = re.compile(r"\b(\w+\s+){1,2}down\b(?!\s*(the|to|load))|\b(\w+\s+)?outage\b|"
+                   r"\b(\w+\s+)?(phones?|network|internet|wi-?fi|lines?|radios?|cams|cameras|"
+                   r"service|system|server)\s+((is|are|went|still)\s+)?out\b(?!\s+(of|the)\b)|"
+                   r"\b(\w+\s+)?(service|server|site|system) (is )?unavailable\b", re.IGNORECASE)
 # Where the public is served in person ("cant issue certs at the counter"): stopped, it is time-
 # critical work (P2), though one device.
 _SERVING = re.compile(r"\b(counter|(ppl|people) (waiting|lined up))\b",
@@ -162,7 +164,7 @@ _NEW_PROBLEM = re.compile(r"\b(unrelated|also|separate|btw|another|different|too
                           re.IGNORECASE)
 # Failing said without a failure word: a blank screen, a button that does nothing, an HTTP error
 _ALSO_FAILS = re.compile(r"\b(does nothing|nothing happens|blank|black|never (comes|arrives)|"
-                         r"spin(s|ning)|red x|50[03]|errors? out|tim(es|ed|ing) out)\b", re.IGNORECASE)
+                         r"spin(s|ning)|red x|50[03]|errors? out|tim(es|ed|ing) out|white screen)\b", re.IGNORECASE)
 _LOW = re.compile(r"\b(how (do|to|can)|question|where (do|can) i find|cosmetic|when you get a "
                   r"chance|no rush|low priority|not urgent|whenever|is there a way|slightly|"
                   r"a (little|bit) off|misspel\w*|typo|signature|font|wallpaper|desktop background|icons|"
