@@ -48,7 +48,8 @@ _DEGRADED = re.compile(r"\b(slo+w\w*|drop\w*|intermittent\w*|lag\w*|sluggish|cho
 _VIP_NAMED = re.compile(r"\b(commissioner|governor|cabinet secretary|exec(utive)? director|"
                         r"agency director|chief of staff|directors?|ceo|cfo|coo|cio)\b",
                         re.IGNORECASE)
-_NOT_THE_RUN = r"(?!\s+(folder|share|file|drive|report))"  # the payroll folder is not payroll
+# the payroll folder is not payroll, nor is payroll's cut-off (a deadline: time pressure)
+_NOT_THE_RUN = r"(?!\s+(folder|share|file|drive|report|cuts?\s+off|cutoff|locks|closes|deadline|due))"
 _CRITICAL = re.compile(rf"\bpayroll\b{_NOT_THE_RUN}.*\b(fail\w*|error\w*|down|cant|cannot|can't|"
                        rf"stuck|wont|won't|not)\b|\b(fail\w*|error\w*|down|cant|cannot|can't)\b"
                        rf".*\bpayroll\b"
@@ -180,6 +181,7 @@ class PriorityFit:
 
     priority: int | None
     evidence: str
+    unit: bool = False  # the rules read a unit or a degradation, less than a whole site down
 
 
 def _fails(w: Words, text: str) -> bool:
@@ -213,11 +215,12 @@ def priority_fit(title: str, description: str, vip: bool, ref: Reference) -> Pri
         title, text, w, ref)
     if found is None:
         return PriorityFit(None, "")
-    level, said = found
-    return PriorityFit(level, f"{said}: {chart.target(level).description}")
+    level, said = found[:2]
+    return PriorityFit(level, f"{said}: {chart.target(level).description}", found[2:] == (True,))
 
 
-Found = tuple[int, str] | None  # (the chart's priority, the words that said so)
+# (the chart's priority, the words that said so[, True: a unit or degraded, less than a site])
+Found = tuple[int, str] | tuple[int, str, bool] | None
 
 
 def _scope(text: str, w: Words, ref: Reference) -> Found:
@@ -229,10 +232,10 @@ def _scope(text: str, w: Words, ref: Reference) -> Found:
     if not scope or not (_fails(w, text) or degraded):
         return None
     if degraded:
-        return 2, f"{scope.group(0)!r} and {degraded.group(0)!r}"
+        return 2, f"{scope.group(0)!r} and {degraded.group(0)!r}", True
     if wide or _PUBLIC.search(text):
         return 1, repr(scope.group(0))
-    return 2, repr(scope.group(0))
+    return 2, f"{scope.group(0)!r} (a unit, not the whole site)", True
 
 
 def _crowd(text: str, w: Words) -> Found:
@@ -383,8 +386,8 @@ def learned_fit(own: PriorityFit, title: str, description: str, logged: int,
     P2 on a logged P1 is kept: the writers label one user's time-critical work logged P1 as
     P2). Evidence: the score, the threshold and
     the words that weighed most."""
-    if own.priority not in (None, 2) or (inherited and own.priority == 2):
-        return own
+    if own.priority not in (None, 2) or (inherited and own.priority == 2) or own.unit:
+        return own  # the rules' reading of a unit ("nobody in classification"): P2, not P1
     text = f"{title}\n{description}"
     if own.priority is None and (_hardware_named(words(text, ref), ref)
                                  or _WORKAROUND.search(text) or _TIME_WAITED.search(text)):
