@@ -126,14 +126,16 @@ _WORKAROUND = re.compile(r"\bfor now\b|\binstead\b|\bby hand\b|\bcan still\b|"
                          re.IGNORECASE)
 # A public-facing system (the chart's P1 "public-facing system down"): what people outside the
 # agency use, named by its kind rather than its name.
-_PUBLIC_SYSTEM = re.compile(r"\b(web ?site|portal|online|for (anyone|everyone|the public)|"
+_PUBLIC_SYSTEM = re.compile(r"\b(web ?site|portal|online|for (anyone|everyone)(?! (in|at|on) (our|the|this)\b)|"
+                            r"for the public|"
                             r"anyone outside|statewide|claimants|applicants|providers|callers|"
                             r"players|taxpayers|retailers|vendors|(claims|license|public) site)\b",
                             re.IGNORECASE)
 # ... named by who uses it ("for anyone", "claimants"): public whoever writes ("I only wanted to
 # mention that our public catalogue has not come up for anyone"), unlike "a website" ("i paste
 # from a website").
-_PUBLIC_WHO = re.compile(r"\b(for (anyone|everyone|the public)|anyone outside|claimants|"
+_PUBLIC_WHO = re.compile(r"\b(for (anyone|everyone)(?! (in|at|on) (our|the|this)\b)|for the public|"
+                         r"anyone outside|claimants|"
                          r"applicants|providers|callers|players|taxpayers|retailers|vendors)\b",
                          re.IGNORECASE)
 # A shared system stopped (a "system", a server, the network: not one person's device) said
