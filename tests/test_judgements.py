@@ -354,7 +354,8 @@ def test_the_first_reports_of_a_problem_many_people_report_are_many_users(
     ("dispatch center consoles all frozen, on paper now", 3, 1),  # ... and critical: P1
     ("my mouse scroll wheel sticks", 3, None),  # one user's device
     ("excel crashes when i open the budget file", 3, None),  # one user's file
-    ("the whole records unit cannot open the case system", 3, 1),  # the rules' P2, critical
+    ("the whole records unit cannot open the case system", 3, 2),  # the rules' unit: P2 kept
+    ("dispatch consoles all frozen, on paper now, 12 officers waiting", 3, 1),  # P2 raised
 ])
 def test_the_learned_reading_of_the_chart(ref: Reference, title: str, logged: int,
                                           priority: int | None) -> None:
@@ -362,13 +363,16 @@ def test_the_learned_reading_of_the_chart(ref: Reference, title: str, logged: in
 
     fit = learned_fit(priority_fit(title, "", False, ref), title, "", logged, ref)
     assert fit.priority == priority, fit.evidence
+    if "records" in title:  # a unit, less than the whole site: the model does not raise it
+        assert fit.evidence.startswith("'whole records unit' (a unit, not the whole site)")
+        return
     if priority is not None:
         said = {1: "critical (score ", 2: "many users, a site or work stopped (score "}[priority]
         assert f"the learned reading of the chart says {said}" in fit.evidence, fit.evidence
         weighed = fit.evidence.split("weighed most: ")[1].split(")")[0]
         assert weighed.startswith("'") and ":" not in weighed  # words, not feature names
-    if priority == 1 and "records" in title:  # the rules' P2 raised: both said
-        assert fit.evidence.startswith("'whole records unit'; the learned reading")
+    if priority == 1 and "officers" in title:  # the rules' P2 raised: both said
+        assert fit.evidence.startswith("'12 officers waiting': people are kept waiting; the")
 
 
 def test_the_learned_reading_keeps_what_the_rules_said_but_p2(ref: Reference) -> None:
@@ -558,3 +562,70 @@ def test_a_fault_that_does_not_impair_the_work_is_cosmetic(ref: Reference, title
     chart's cosmetic faults (P4); a workaround ("i can still use webmail") is P3's."""
     fit = priority_fit(title, "", False, ref)
     assert fit.priority == priority, fit.evidence
+
+
+@pytest.mark.parametrize(("title", "priority", "said"), [
+    # several sites, a site's every pc, everyone at a place: the whole of it (P1)
+    ("no charts at the clinic since 8, all 3 sites same", 1, "'all 3 sites'"),
+    ("outlook wont load on any pc at the north yard", 1, "'any pc at the'"),
+    ("outlook wont load on my pc", None, ""),  # one user's
+    # the work stopped downstream (P2); the public queued by a shared system (P1)
+    ("labels print cut off, the lab is rejecting the tubes", 2, "stopped downstream"),
+    ("password rejected when i log in", None, ""),  # a failure, not work refused downstream
+    ("toll lanes wont post transactions, cars backed up past the booth", 1, "the public"),
+    ("is my onedrive backed up to the cloud", None, ""),  # a backup, not a queue
+    # a shared service's deliveries hours late: many users degraded (P2)
+    ("mail from outside arriving 3 hrs late", 2, "late for everyone"),
+    ("my outlook is slow today", None, ""),  # one user's
+    ("mail still arriving late, any eta", None, ""),  # a follow-up keeps its first's
+    # what a display or an indicator shows is stale or wrong, the work goes on (P4)
+    ("desk phone display shows the wrong name", 4, "the work goes on"),
+    ("voicemail light stuck on, no messages in it", 4, "the work goes on"),
+    ("cant open the case module and my voicemail light stuck on", None, ""),  # a 2nd problem
+    # a shared thing out or unavailable, of nobody in particular: a service is out (P1)
+    ("phones out at the east office, clients cant get thru", 1, "a service is out"),
+    ("webeoc says service unavailable", 1, "a service is out"),
+    ("locked out of my account", None, ""),  # one user's
+])
+def test_priority_read_in_session_27(ref: Reference, title: str, priority: int | None,
+                                     said: str) -> None:
+    """Session 27, from fresh13/fresh14's misses, each a reading of the chart: several sites
+    and a site's every pc are the whole of it; work stopped downstream or the public queued;
+    a shared service late for everyone; a display or light showing something wrong while the
+    work goes on (cosmetic); a shared thing "out" or "unavailable"."""
+    fit = priority_fit(title, "", False, ref)
+    assert fit.priority == priority, fit.evidence
+    assert said in fit.evidence
+
+
+@pytest.mark.parametrize(("title", "priority"), [
+    ("oil and gas viewer blank for everybody in pollution abatement", 2),  # a unit: P2
+    ("is the mail server down? nobody in classification has email", 2),
+    ("cant approve timesheets, payroll cuts off at noon today", 2),  # a deadline, not payroll
+    ("payroll run failed, checks due tomorrow", 1),  # payroll failing
+])
+def test_a_unit_is_p2_whatever_the_critical_model_says(ref: Reference, title: str,
+                                                       priority: int) -> None:
+    """Session 27: where the rules read a unit ("nobody in classification") or only a
+    degradation, the chart's P2, the learned critical model does not raise it to P1 (LOWO on
+    fifteen files: six wrong P1s gone, no right one lost); payroll's cut-off is a deadline."""
+    from sdesk.procedures.priority_fit import learned_fit
+
+    fit = learned_fit(priority_fit(title, "", False, ref), title, "", 3, ref)
+    assert fit.priority == priority, fit.evidence
+
+
+@pytest.mark.parametrize(("title", "description"), [
+    ("cant log into kronos, 20 min waiting on hold with vendor", "x"),
+    ("cant log into kronos", "been waiting on hold with the vendor for 20 min"),
+])
+def test_a_time_waited_is_no_people_waiting_for_the_model_either(
+        ref: Reference, title: str, description: str) -> None:
+    """A fresh user (session 26): the rules read "20 min waiting" as a time waited, not people
+    kept waiting, and the learned reading proposed P2 from 'waiting' +2.09 all the same. The
+    model may not contradict the rules' exclusion: nothing is proposed."""
+    from sdesk.procedures.priority_fit import learned_fit
+
+    own = priority_fit(title, description, False, ref)
+    assert own.priority is None
+    assert learned_fit(own, title, description, 3, ref).priority is None
