@@ -384,3 +384,21 @@ def test_a_device_to_be_swapped_is_not_a_cosmetic_fault(desk: Desk) -> None:
     desk.run("triage", "--all")
     assert not any("priority" in f for f in desk.ticket(tid)["flags"])
     assert "proposed:priority:P4" in desk.ticket(keys)["flags"]
+
+
+def test_a_time_waited_is_not_proposed_and_a_deadline_by_3pm_is(desk: Desk) -> None:
+    """Fresh-user finding (session 26): "cant log into kronos, 20 min waiting on hold with
+    vendor" was proposed P2 by the learned reading ('waiting' +2.09) though the rules read "20
+    min waiting" as a time waited, not people kept waiting: the model may not contradict the
+    rules' exclusion. "printer keeps jamming, board packet due by 3pm" is time pressure (step
+    7: "due by 3pm"): P2, with the words; its service logged (without one the ticket is handed
+    back before step 7)."""
+    waited = incident(desk, "cant log into kronos, 20 min waiting on hold with vendor",
+                      service="Password Reset", now=at(0))
+    due = incident(desk, "printer keeps jamming, board packet due by 3pm",
+                   email="bo@omes.ok.gov", service="Printing", now=at(1))
+    desk.run("triage", "--all")
+    assert not any("priority" in f for f in desk.ticket(waited)["flags"])
+    assert "proposed:priority:P2" in desk.ticket(due)["flags"]
+    note = next(e["text"] for e in desk.ticket(due)["journal"] if "Proposed (priority)" in e["text"])
+    assert "'due by 3pm'" in note
