@@ -402,3 +402,23 @@ def test_a_time_waited_is_not_proposed_and_a_deadline_by_3pm_is(desk: Desk) -> N
     assert "proposed:priority:P2" in desk.ticket(due)["flags"]
     note = next(e["text"] for e in desk.ticket(due)["journal"] if "Proposed (priority)" in e["text"])
     assert "'due by 3pm'" in note
+
+
+def test_one_users_lockout_logged_p1_is_proposed_p3(desk: Desk) -> None:
+    """Session 27: one user's account locked, logged P1, is the chart's P3 ("one user
+    impaired"): proposed down, with the words; the same words logged P3 propose nothing, and a
+    lockout with a deadline keeps the deadline's P2."""
+    high = incident(desk, "ACCOUNT LOCKED CANT LOGIN TO PC!!!", "--impact", "1", "--urgency",
+                    "1", service="Account Lockout", now=at(0))
+    low = incident(desk, "account locked, typed it wrong 3 times", email="bo@omes.ok.gov",
+                   service="Account Lockout", now=at(1))
+    due = incident(desk, "account locked and the grant is due by 3pm", "--impact", "1",
+                   "--urgency", "1", email="cy@omes.ok.gov", service="Account Lockout",
+                   now=at(2))
+    desk.run("triage", "--all")
+    assert "proposed:priority:P3" in desk.ticket(high)["flags"], desk.ticket(high)["flags"]
+    note = next(e["text"] for e in desk.ticket(high)["journal"]
+                if "Proposed (priority)" in e["text"])
+    assert "'ACCOUNT LOCKED', one user's account: One user or a small group impaired" in note
+    assert not any("priority" in f for f in desk.ticket(low)["flags"])
+    assert "proposed:priority:P2" in desk.ticket(due)["flags"], desk.ticket(due)["flags"]

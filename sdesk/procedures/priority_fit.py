@@ -247,3 +247,16 @@ def learned_fit(own: PriorityFit, title: str, description: str, logged: int,
         return PriorityFit(2, f"the learned reading of the chart says {said}: "
                               f"{ref.sla.target(2).description}")
     return own
+
+
+def lockout_fit(own: PriorityFit, title: str, description: str, logged: int,
+                ref: Reference) -> PriorityFit:
+    """One user's account locked, logged P1 or P2 (`logged`), where nothing else was read
+    (`own` is None: no scope, no deadline, no people waiting, no model's P2): the chart's P3,
+    one user impaired (session 27: "ACCOUNT LOCKED CANT LOGIN TO PC!!!" logged P1, labelled P3
+    by two writers). Otherwise `own`."""
+    text = f"{title}\n{description}"
+    locked = pw.LOCKED.search(text)
+    if own.priority is not None or logged > 2 or not locked:
+        return own
+    return PriorityFit(3, f"{locked.group(0)!r}, one user's account: {ref.sla.target(3).description}")

@@ -171,3 +171,7 @@ LOW = re.compile(r"\b(how (do|to|can)|question|where (do|can) i find|cosmetic|wh
                   r"crooked|upside down|(are|were|got|look) swapped|key ?cap|spell?ed wrong|"
                   r"still works|works fine|"
                   r"(i|we) can still (save|open|read|see|print|work))\b", re.IGNORECASE)
+# One user's account locked ("ACCOUNT LOCKED CANT LOGIN TO PC!!!", "says account locked, typed
+# it wrong like 3 times"): the chart's P3 "one user impaired", whatever it was logged at.
+LOCKED = re.compile(r"\b(account|acct|i'?m|im|i am|got|been|keeps? getting|it) (is |got |was )?"
+                    r"locked( out)?\b|\blocked out of (my|windows|the pc|my pc)\b", re.IGNORECASE)

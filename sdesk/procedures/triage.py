@@ -29,6 +29,7 @@ from sdesk.procedures.plan import AddEntry, Finding, Notify, Plan, SetField, rea
 from sdesk.procedures.priority_fit import (
     follow_up_fit,
     learned_fit,
+    lockout_fit,
     priority_fit,
     reports_again,
     says_it_fails,
@@ -321,6 +322,7 @@ def _priority_fit(d: _Draft) -> None:
         # own words are the follow-up's, not the chart's (fresh-user finding, session 25)
         fit = learned_fit(fit, t.title, t.description, t.priority, d.ref,
                           inherited=fit is not own)
+    fit = lockout_fit(fit, t.title, t.description, t.priority, d.ref)
     if fit.priority is None or fit.priority == t.priority:
         return
     name = d.ref.sla.target(fit.priority).name

@@ -13,6 +13,7 @@ from sdesk.procedures.priority_fit import (
     PriorityFit,
     follow_up_fit,
     learned_fit,
+    lockout_fit,
     priority_fit,
     says_it_fails,
     trend_fit,
@@ -96,7 +97,8 @@ def priority_judged(item: Item, ref: Reference, first: Item | None = None,
                             priority_fit(first.title, "", first.vip, ref))
     if fit.priority is None and logged > 2 and says_it_fails(item.title, "", ref):
         fit = trend_fit(fit, [repr(t) for t in linked[0]], linked[1], TREND_PEOPLE, ref)
-    return learned_fit(fit, item.title, "", logged, ref, inherited=fit is not own)
+    fit = learned_fit(fit, item.title, "", logged, ref, inherited=fit is not own)
+    return lockout_fit(fit, item.title, "", logged, ref)
 
 
 def logged_priority(item: Item, ref: Reference) -> int:
