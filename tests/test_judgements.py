@@ -383,12 +383,13 @@ def test_the_learned_reading_keeps_what_the_rules_said_but_p2(ref: Reference) ->
         assert learned_fit(said, title, "", 3, ref) == said
 
 
-def test_says_it_fails(ref: Reference) -> None:
-    from sdesk.procedures.priority_fit import says_it_fails
+def test_fails_beyond_a_device(ref: Reference) -> None:
+    from sdesk.procedures.priority_fit import fails_beyond_a_device
 
-    assert says_it_fails("teams chat wont load, just spinning circles", "", ref)
-    assert says_it_fails("outlook very slow", "", ref)
-    assert not says_it_fails("need a second monitor", "", ref)
+    assert fails_beyond_a_device("teams chat wont load, just spinning circles", "", ref)
+    assert fails_beyond_a_device("outlook very slow", "", ref)
+    assert not fails_beyond_a_device("need a second monitor", "", ref)
+    assert not fails_beyond_a_device("2nd flr printer grinding, wont feed paper", "", ref)
 
 
 @pytest.mark.parametrize(("title", "first", "priority"), [

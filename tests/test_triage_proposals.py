@@ -422,3 +422,16 @@ def test_one_users_lockout_logged_p1_is_proposed_p3(desk: Desk) -> None:
     assert "'ACCOUNT LOCKED', one user's account: One user or a small group impaired" in note
     assert not any("priority" in f for f in desk.ticket(low)["flags"])
     assert "proposed:priority:P2" in desk.ticket(due)["flags"], desk.ticket(due)["flags"]
+
+
+def test_a_device_many_people_report_is_not_many_users(desk: Desk) -> None:
+    """Session 27: three people reporting the 2nd floor printer's fault are one device's fault
+    (the writers label such tickets P3), not the chart's "many users degraded": the trend's P2
+    is not proposed where the text names a device, as for the learned reading."""
+    ids = [incident(desk, title, email=f"p{n}@omes.ok.gov", service="Printing", now=at(10 + n))
+           for n, title in enumerate(("2nd floor printer grinding, wont feed paper",
+                                      "2nd floor printer grinding again wont feed",
+                                      "printer on 2 grinding and not feeding paper"))]
+    desk.run("triage", "--all")
+    for tid in ids:
+        assert not any("proposed:priority" in f for f in desk.ticket(tid)["flags"]), tid

@@ -27,12 +27,12 @@ from sdesk.procedures.on_site import on_site_judged
 from sdesk.procedures.pair_model import Text
 from sdesk.procedures.plan import AddEntry, Finding, Notify, Plan, SetField, reassignment, set_field
 from sdesk.procedures.priority_fit import (
+    fails_beyond_a_device,
     follow_up_fit,
     learned_fit,
     lockout_fit,
     priority_fit,
     reports_again,
-    says_it_fails,
     trend_fit,
 )
 from sdesk.procedures.proposals import flag, group_key, priority_decided, settled
@@ -311,7 +311,7 @@ def _priority_fit(d: _Draft) -> None:
             fit = follow_up_fit(fit, t.title, first[0].id,
                                 priority_fit(first[0].title, said, t.vip, d.ref))
     if (fit.priority is None and t.priority > 2 and not reports_again(t.title)
-            and says_it_fails(t.title, t.description, d.ref)):
+            and fails_beyond_a_device(t.title, t.description, d.ref)):
         # a follow-up is not a new report of many users: it keeps its first report's priority
         # or none (fresh-user finding, session 26: three people's "still down any eta??" about
         # different problems were each proposed P2, "3 people report it")

@@ -11,11 +11,11 @@ from __future__ import annotations
 from sdesk.core.reference import Reference
 from sdesk.procedures.priority_fit import (
     PriorityFit,
+    fails_beyond_a_device,
     follow_up_fit,
     learned_fit,
     lockout_fit,
     priority_fit,
-    says_it_fails,
     trend_fit,
 )
 
@@ -95,7 +95,7 @@ def priority_judged(item: Item, ref: Reference, first: Item | None = None,
     if first is not None:
         fit = follow_up_fit(fit, item.title, repr(first.title),
                             priority_fit(first.title, "", first.vip, ref))
-    if fit.priority is None and logged > 2 and says_it_fails(item.title, "", ref):
+    if fit.priority is None and logged > 2 and fails_beyond_a_device(item.title, "", ref):
         fit = trend_fit(fit, [repr(t) for t in linked[0]], linked[1], TREND_PEOPLE, ref)
     fit = learned_fit(fit, item.title, "", logged, ref, inherited=fit is not own)
     return lockout_fit(fit, item.title, "", logged, ref)
