@@ -587,6 +587,10 @@ def test_a_fault_that_does_not_impair_the_work_is_cosmetic(ref: Reference, title
     ("phones out at the east office, clients cant get thru", 1, "a service is out"),
     ("webeoc says service unavailable", 1, "a service is out"),
     ("locked out of my account", None, ""),  # one user's
+    # the public waiting on the agency's people is people kept waiting (P2), not the public
+    # using a system that fails (P1)
+    ("codes screen frozen, we have claimants on hold", 2, "kept waiting"),
+    ("claims site wont load for claimants", 1, "(public-facing) fails"),
 ])
 def test_priority_read_in_session_27(ref: Reference, title: str, priority: int | None,
                                      said: str) -> None:

@@ -97,6 +97,9 @@ def _stopped(text: str, w: Words, ref: Reference) -> Found:
     public = pw.PUBLIC_SYSTEM.search(text)
     mine = pw.ONE_PERSON.search(text)
     who = public and pw.PUBLIC_WHO.search(public.group(0))  # who uses it: not the asker's own
+    waiting = pw.WAITING.search(text)  # "claimants on hold": the public waits on us, not on it
+    if waiting and public and waiting.start() <= public.start() < waiting.end():
+        public = None
     if public and failing and not degraded and (who or not mine):
         return 1, f"{public.group(0)!r} (public-facing) fails"
     shared, stopped = pw.SHARED.search(text), pw.STOPPED.search(text)
