@@ -69,7 +69,7 @@ def _scope(text: str, w: Words, ref: Reference) -> Found:
     degraded = pw.DEGRADED.search(text)
     wide, group = pw.WIDE.search(text), pw.GROUP.search(text)
     scope = wide or group
-    if not scope or not (_fails(w, text) or degraded):
+    if not scope or not (_fails(w, text) or degraded or pw.DOWN.search(text)):  # "wifi out"
         return None
     if degraded:
         return 2, f"{scope.group(0)!r} and {degraded.group(0)!r}", True
