@@ -355,7 +355,7 @@ def test_the_first_reports_of_a_problem_many_people_report_are_many_users(
     ("my mouse scroll wheel sticks", 3, None),  # one user's device
     ("excel crashes when i open the budget file", 3, None),  # one user's file
     ("the whole records unit cannot open the case system", 3, 2),  # the rules' unit: P2 kept
-    ("dispatch consoles all frozen, on paper now, 12 officers waiting", 3, 1),  # P2 raised
+    ("dispatch center consoles all frozen, on paper now, 12 officers waiting", 3, 1),  # raised
 ])
 def test_the_learned_reading_of_the_chart(ref: Reference, title: str, logged: int,
                                           priority: int | None) -> None:
