@@ -81,17 +81,21 @@ class Model:
         z = self.intercept + scale * math.fsum(self.weights.get(f, 0.0) for f in present)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    def evidence(self, present: frozenset[str], most: int = 4, text: str = "") -> str:
+    def evidence(self, present: frozenset[str], most: int = 4, text: str = "",
+                 hide: frozenset[str] = frozenset()) -> str:
         """The score against the threshold and what weighed most for it, in words a dispatcher
         reads (`describe`): "score 0.81 >= 0.40; weighed most: 'jammed' +3.20, a failure
         said +0.80". Features that read the same (a word and the letters inside it) are
         added up as one; `text` (the title and description) names the word a group of letters
-        came from."""
+        came from. A word of `hide` is not shown (a judgement's words that say nothing a
+        dispatcher can use: on site hides stop words, sdesk/procedures/on_site.py); the
+        score is the model's, every feature counted."""
         tokens = _WORD.findall(text.casefold().replace("'", "").replace("\u2019", ""))
+        hidden = {repr(w) for w in hide}
         parts: dict[str, list[float]] = {}
         for f in present:
-            if self.weights.get(f, 0) > 0:
-                parts.setdefault(describe(f, tokens), []).append(self.weights[f])
+            if self.weights.get(f, 0) > 0 and (said := describe(f, tokens)) not in hidden:
+                parts.setdefault(said, []).append(self.weights[f])
         summed = {said: math.fsum(ws) for said, ws in parts.items()}  # order-free, as score
         weighed = sorted(((w, f) for f, w in summed.items()), key=lambda p: (-p[0], p[1]))
         said = ", ".join(f"{f} {w:+.2f}" for w, f in weighed[:most])

@@ -23,7 +23,7 @@ from sdesk.core import sla
 from sdesk.core.model import Resolution, Ticket, journal_entry
 from sdesk.core.reference import Reference, Team
 from sdesk.procedures.lexicon import Words, words
-from sdesk.procedures.on_site import on_site_judged
+from sdesk.procedures.on_site import follow_up_judged, on_site_judged
 from sdesk.procedures.pair_model import Text
 from sdesk.procedures.plan import AddEntry, Finding, Notify, Plan, SetField, reassignment, set_field
 from sdesk.procedures.priority_fit import (
@@ -35,7 +35,7 @@ from sdesk.procedures.priority_fit import (
     reports_again,
     trend_fit,
 )
-from sdesk.procedures.proposals import flag, group_key, priority_decided, settled
+from sdesk.procedures.proposals import flag, group_key, pending, priority_decided, settled
 from sdesk.procedures.relations import Peer, parent_case
 from sdesk.procedures.similarity import PeerView, TriageSettings, pair_match, trend_scores
 from sdesk.procedures.two_problems import problems_judged
@@ -361,13 +361,34 @@ LINKS_READ = 50  # trend-group members a priority check compares at most
 def _on_site(d: _Draft, kind: str = "") -> None:
     """On site or remote: the text says the work needs someone there (no power, cabling, a
     jam, install at the desk), and the request's `kind` is not software (installed remotely):
-    proposed for the dispatcher to confirm."""
+    proposed for the dispatcher to confirm. A follow-up of the same person's first report
+    (`_followed_up`) is not proposed on the learned model's guess: when that report is on site,
+    or in the hand rule's words (on_site.follow_up_judged)."""
     t = d.t
     if not t.remote:
         return
-    said = on_site_judged(t.title, t.description, d.ref, kind)
+    first = _followed_up(d)
+    if first is None:
+        said = on_site_judged(t.title, t.description, d.ref, kind)
+    else:  # a follow-up: the first report's decision stands (not the model's guess)
+        said = follow_up_judged(first.id, first.title, first.flags, d.ref, t.title,
+                                t.description)
+        if not said:
+            d.find(ON_SITE, f"not proposed on site: a follow-up of {first.id}, which is not on "
+                            "site (that report's decision stands)")
+            return
     if said:
         d.propose("on-site", "text", ON_SITE, f"{said}: work on site (remote = false)")
+
+
+def _followed_up(d: _Draft) -> Peer | None:
+    """The first report an incident follows up: its title reports again ("any update? phones
+    still dead": priority_fit.reports_again) and triage proposed it as that report's
+    duplicate (same person, same subject: `_duplicate`)."""
+    if not reports_again(d.t.title):
+        return None
+    key = next((k for kind, k in pending(d.flags) if kind == "duplicate"), "")
+    return d.ctx.view.peers.get(key) if key else None
 
 
 def _skills(d: _Draft, service: str, rule: str = I_READY) -> None:

@@ -38,7 +38,6 @@ from pathlib import Path
 from sdesk.core.reference import Reference, load_reference
 from sdesk.procedures.judgements import one_person, same_outage, similarity
 from sdesk.procedures.lexicon import Words, words
-from sdesk.procedures.on_site import on_site_judged
 from sdesk.procedures.pair_model import PairModel
 from sdesk.procedures.request_kind import kind_judged
 from sdesk.procedures.similarity import TriageSettings
@@ -295,9 +294,10 @@ def judge(items: list[Item], ref: Reference) -> dict[str, Score]:
                 found.two_or_more or bool(learned), item.labels.get("n") == "2", item.title)
         else:
             _kind(item, ref, out[KIND_AUTO], out[KIND_PROPOSED])
-        out["on-site (proposed)"].add(bool(on_site_judged(  # rule OR model, not for a
-            item.title, "", ref, request_kind_of(item, ref))),  # software request
-                                      item.labels.get("on") == "1", item.title)
+    from .on_site_row import on_site_score
+
+    # rule OR model, not for a software request; a follow-up only with its first report
+    out["on-site (proposed)"] = on_site_score(items, ref)
     return out
 
 

@@ -1,0 +1,113 @@
+"""The on-site row as triage judges it (tests/corpus/measure.py's "on-site (proposed)"), and its
+leave-one-writer-out figures with each way of reading a follow-up.
+
+Triage proposes on site from a ticket's own words (sdesk.procedures.on_site.on_site_judged:
+the hand rule OR the learned model), but never on the learned model's guess for a follow-up:
+an incident whose title reports again (priority_fit.reports_again: "any update? phones still
+dead") and that triage links to the same person's earlier report (the person pair model at
+the `similarity` threshold, as triage proposes the duplicate) is said when that first report
+is (its decision stands), or when its own words are the hand rule's ("need someone here";
+on_site.follow_up_judged). Here the first report's decision is what triage says of it.
+
+    python -m tests.corpus.on_site_row          # LOWO at the shipped threshold, each reading
+
+Tried beside it (session 27, LOWO on fifteen files; docs/triage.md "On site, session 27"):
+"first", the first report's decision alone, and "and", a follow-up said only when its own
+words AND its first report say so: both lose recall on three or four files.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from sdesk.core.reference import Reference, load_reference
+from sdesk.procedures.on_site import on_site, on_site_judged
+from sdesk.procedures.priority_fit import reports_again
+
+from .measure import (
+    ROOT,
+    SETTINGS,
+    THRESHOLD,
+    TUNING,
+    Item,
+    Score,
+    _by_set,
+    load,
+    model_matcher,
+    request_kind_of,
+)
+
+
+def first_reports(items: list[Item], ref: Reference) -> dict[int, Item]:
+    """id(follow-up) -> its first report: an incident whose title reports again, and the
+    earliest incident of the same person in its set that the person pair model links to it
+    (as triage relates and proposes the duplicate)."""
+    same = model_matcher(ref, "person", THRESHOLD, SETTINGS.auto_duplicate)
+    out: dict[int, Item] = {}
+    for group in _by_set(items).values():
+        for k, b in enumerate(group):
+            if b.type != "incident" or not reports_again(b.title):
+                continue
+            first = next((a for a in group[:k] if a.type == "incident"
+                          and a.person == b.person and same(a, b)), None)
+            if first is not None:
+                out[id(b)] = first
+    return out
+
+
+def on_site_score(items: list[Item], ref: Reference,
+                  judge: Callable[[Item], bool] | None = None, follow_ups: str = "words"
+                  ) -> Score:
+    """The on-site row: each ticket's own judgement (`judge`, triage's by default); a
+    follow-up's, with `follow_ups` "words" (as triage: its first report's, or its own in the
+    hand rule's words), "first" (its first report's alone), "and" (its own AND its first
+    report's) or "" (its own, as before session 27)."""
+    judge = judge or (lambda i: bool(on_site_judged(i.title, "", ref, request_kind_of(i, ref))))
+    said = {id(i): judge(i) for i in items}
+    firsts = first_reports(items, ref) if follow_ups else {}
+    score = Score()
+    for item in items:
+        first = firsts.get(id(item))
+        own = said[id(item)]
+        if first is not None and follow_ups == "words":
+            own = said[id(first)] or (own and bool(on_site(item.title, "")))
+        elif first is not None:
+            own = said[id(first)] and (own or follow_ups == "first")
+        score.add(own, item.labels.get("on") == "1", item.title)
+    return score
+
+
+def main(argv: list[str]) -> int:
+    """LOWO at the shipped threshold (fixed: the out-of-fold choice lands on its 0.05 clamp,
+    docs/triage.md "On site, session 26"): for each file the on-site model fitted on the others,
+    the row scored without and with the follow-up rule."""
+    from .learn import SPECS, fit, predict
+
+    ref = load_reference(ROOT / "reference")
+    spec = next(s for s in SPECS if s.name == "on_site")
+    threshold = float(argv[argv.index("--threshold") + 1]) if "--threshold" in argv else 0.05
+    sets = {p: load(p) for p in TUNING}
+    print(f"on site (proposed), LOWO, threshold {threshold}: precision / recall")
+    rules = {"": "before", "first": "first report's", "and": "own AND first",
+             "words": "first, or rule (triage)"}
+    print(f"{'file':<14}" + "".join(f"{name:>25}" for name in rules.values()))
+    worst = dict.fromkeys(rules, 1.0)
+    means = dict.fromkeys(rules, 0.0)
+    for p, items in sets.items():
+        model = fit([i for q, f in sets.items() if q != p for i in f], spec, ref)
+        said = {id(i): predict(model, spec, i, ref, spec.combine, threshold) for i in items}
+        cells = []
+        for rule in rules:
+            s = on_site_score(items, ref, lambda i, said=said: said[id(i)], rule)
+            worst[rule] = min(worst[rule], s.recall)
+            means[rule] += s.precision / len(sets)
+            cells.append(f"{s.precision:.2f} / {s.recall:.2f}")
+        print(f"{p.name:<14}" + "".join(f"{c:>25}" for c in cells), flush=True)
+    print(f"{'worst recall':<14}" + "".join(f"{worst[r]:>25.2f}" for r in rules))
+    print(f"{'mean precision':<14}" + "".join(f"{means[r]:>25.2f}" for r in rules))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
