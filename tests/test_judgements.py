@@ -588,6 +588,7 @@ def test_a_fault_that_does_not_impair_the_work_is_cosmetic(ref: Reference, title
     ("webeoc says service unavailable", 1, "a service is out"),
     ("locked out of my account", None, ""),  # one user's
     ("wifi out for our whole section", 2, "a unit, not the whole site"),  # a unit's: P2
+    ("mfa prompts not arriving for anyone in our office", 2, "'anyone in'"),  # as everyone in
     # the public waiting on the agency's people is people kept waiting (P2), not the public
     # using a system that fails (P1)
     ("codes screen frozen, we have claimants on hold", 2, "kept waiting"),

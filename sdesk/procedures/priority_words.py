@@ -32,7 +32,7 @@ GROUP = re.compile(
     r"staff|of us|employees|computers|pcs|machines|agents)\b|\bagents\b|\b(whole|entire)\s+(\w+\s+)?"
     r"(team|unit|section|floor|department|dept)\b|\b(our|the)\s+(\d\w*\s+|(east|west|north|"
     r"south)\s+)?(team|unit|section|floor|department|dept)\b|"
-    r"\b(nobody|no one|noone|everyone|everybody) (in|on|at)\b|"  # ... a unit (not a site: WIDE)
+    r"\b(nobody|no one|noone|everyone|everybody|anyone|anybody) (in|on|at)\b|"  # a unit (not a site: WIDE)
     r"\bcall cent(er|re)\b|\bhalf (of )?(our|the|us)\b|"
     r"\b(users|nurses|clerks|caseworkers|workers|inspectors) (cant|can't|cannot)\b", re.IGNORECASE)
 # Public-facing work: stopped for a group it is an outage of a critical service (P1).
