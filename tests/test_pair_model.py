@@ -139,3 +139,38 @@ def test_a_follow_up_naming_another_floor_or_product_is_still_told_apart(a: str,
     found = features(read(a), read(b))
     assert found["apart"] == 1.0 or found["service_differs"] == 1.0
     assert pair_match("person", read(a), read(b)).probability < SETTINGS.similarity
+
+
+@pytest.mark.parametrize(("a", "b", "says"), [
+    ("VPN DOWN", "anyconnect just spins, never connects to vpn",
+     "titles share service VPN, vpn; both say something fails"),
+    ("printer dead", "monitor wont turn on", "both say it has no power; no words shared"),
+    ("phones down at the clinic", "cant log in to caretrak", "both say something fails; no words"),
+])
+def test_the_evidence_names_only_words_the_titles_hold(a: str, b: str, says: str) -> None:
+    """Fresh-user finding (session 27): the evidence read "titles share (not working)" for
+    titles holding neither word; what both say in other words is said as such."""
+    found = pair_match("trend", read(a), read(b))
+    assert says in found.words
+    assert "(not working)" not in found.explain(SETTINGS.trend_similarity)
+
+
+def test_the_trend_row_links_only_reports_triage_compares() -> None:
+    """The corpus measurement links two reports only where triage's window index compares them
+    (they share a service, a word or a place: similarity.compared). Until session 27 it linked
+    every pair the model scored, counting links triage never makes (fresh13.txt: recall 0.95
+    measured, 0.52 as triage links)."""
+    from corpus.measure import Item, trends
+
+    from sdesk.procedures.similarity import compared
+
+    def item(person: str, title: str) -> Item:
+        return Item(0, "incident", person, "", title, "outage")
+
+    shared = [item("a", "caretrak wont open charts"), item("b", "no charts in caretrak"),
+              item("c", "caretrak spinning")]
+    apart = [*shared[:2], item("c", 'error "Session host unavailable" on the EHR icon')]
+    assert not compared(words(apart[0].title, REF), words(apart[2].title, REF))
+    assert trends(shared, lambda x, y: True).tp == 3
+    found = trends(apart, lambda x, y: True)  # `same` says yes to every pair
+    assert (found.tp, found.fn) == (0, 3)  # two people only: triage never compares the third

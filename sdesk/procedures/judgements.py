@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sdesk.procedures.lexicon import FAIL, Words, acronyms
+from sdesk.procedures.lexicon import FAIL, POWER, Words, acronyms
 
 # Object tokens weigh more than the rest: "VPN down" and "can't get on the VPN from home" are
 # about the VPN whatever else they say.
@@ -22,6 +22,7 @@ SPECIFIER_WEIGHT = 2.0
 CONTENT_PENALTY = 0.5
 SERVICE_PENALTY = 0.5
 FOLLOW_UP_SCORE = 0.5  # at least this when one text says "still", "again", "following up"
+READ_AS = {FAIL: "both say something fails", POWER: "both say it has no power"}  # not words
 
 
 @dataclass(frozen=True)
@@ -35,10 +36,20 @@ class Similarity:
     def explain(self, threshold: float) -> str:
         if self.apart:
             return f"told apart by {self.apart}"
-        shown = ", ".join(sorted(w.replace("!fail", "(not working)").replace("@", "service ")
-                                 for w in self.shared))
         op = ">=" if self.score >= threshold else "<"
-        return f"titles share {shown or 'no words'} (score {self.score:.2f} {op} {threshold:.2f})"
+        return f"{self.account()} (score {self.score:.2f} {op} {threshold:.2f})"
+
+    def account(self) -> str:
+        """The shared words as a dispatcher reads them: the words both titles hold (a service
+        as "service VPN"), then what both say in other words ("both say something fails":
+        "VPN down" / "cant connect to vpn" share no failure WORD, only the reading). Until
+        session 27 the failure reading was shown as a shared word, "(not working)", for titles
+        holding neither "not" nor "working" (fresh-user finding)."""
+        words = sorted(w.replace("@", "service ") for w in self.shared if not w.startswith("!"))
+        said = [READ_AS[w] for w in sorted(self.shared) if w in READ_AS]
+        if words:
+            return "; ".join([f"titles share {', '.join(words)}", *said])
+        return "; ".join([*said, "no words shared"]) if said else "titles share no words"
 
 
 def _weight(token: str, w: Words) -> float:

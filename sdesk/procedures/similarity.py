@@ -168,6 +168,21 @@ def trend_scores(a: Text, b: Text) -> tuple[float, float]:
     return found.probability, rule
 
 
+def trend_keys(w: Words) -> list[str]:
+    """Where a report sits in triage's inverted index of the trend window (incident-6): the
+    services and the words it names (not the failure token: every failing report says it) and
+    the places it names. Two reports sharing none of them are never compared, so never linked
+    (sdesk/procedures/triage._trend_groups; the corpus measurement links only such pairs too,
+    tests/corpus/measure.trends)."""
+    keys = [t if t.startswith("@") else "~" + t for t in w.tokens if not t.startswith("!")]
+    return keys + ["^" + p for p in w.places]
+
+
+def compared(a: Words, b: Words) -> bool:
+    """Whether triage compares two reports for a trend at all: they share a key (`trend_keys`)."""
+    return not set(trend_keys(a)).isdisjoint(trend_keys(b))
+
+
 READINGS_KEPT = 4096  # titles whose readings (lexicon words, pair model vector) a view keeps
 
 

@@ -37,7 +37,13 @@ from sdesk.procedures.priority_fit import (
 )
 from sdesk.procedures.proposals import flag, group_key, pending, priority_decided, settled
 from sdesk.procedures.relations import Peer, parent_case
-from sdesk.procedures.similarity import PeerView, TriageSettings, pair_match, trend_scores
+from sdesk.procedures.similarity import (
+    PeerView,
+    TriageSettings,
+    pair_match,
+    trend_keys,
+    trend_scores,
+)
 from sdesk.procedures.two_problems import problems_judged
 
 I1 = "incident-1 agency and service supported"
@@ -684,12 +690,7 @@ class _UnionFind:
         return {i: root for root, items in members.items() for i in items}, members
 
 
-def _keys(w: Words) -> list[str]:
-    """Where a text sits in the window's inverted index: the services and the words it names
-    (not "!fail": every failing report says it) and the places it names; two reports sharing
-    none of them are never compared (the trend model scores such a pair low)."""
-    keys = [t if t.startswith("@") else "~" + t for t in w.tokens if not t.startswith("!")]
-    return keys + ["^" + p for p in w.places]
+_keys = trend_keys  # the window's inverted index (similarity.trend_keys)
 
 
 # ---- batch and the supervisor's priority ----------------------------------------------------

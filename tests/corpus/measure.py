@@ -233,10 +233,29 @@ def pairs_any(items: list[Item], same: Same) -> Score:
     return score
 
 
+@functools.cache
+def _reference() -> Reference:
+    return load_reference(ROOT / "reference")
+
+
+def compared(a: Item, b: Item) -> bool:
+    """Whether triage compares two reports for a trend at all (similarity.compared: they share
+    a service, a word or a place). Until session 27 the measurement linked every pair the
+    model scored at the threshold, but triage never compares reports sharing none of them
+    (its inverted index, issue 17), so the trend row counted links triage cannot make."""
+    from sdesk.procedures.similarity import compared as keyed
+
+    ref = _reference()
+    wa = _WORDS.get(a.title) or _WORDS.setdefault(a.title, words(a.title, ref))
+    wb = _WORDS.get(b.title) or _WORDS.setdefault(b.title, words(b.title, ref))
+    return keyed(wa, wb)
+
+
 def trends(items: list[Item], same: Same) -> Score:
     """incident-6: a ticket is in a trend when the group of similar incidents around it (all of
     the window, transitively) holds >= TREND_PEOPLE people; labelled so when its subject has
-    that many people in the set."""
+    that many people in the set. Two reports are linked as triage links them: other people's,
+    sharing a key (`compared`), and `same`."""
     score = Score()
     for group in _by_set(items).values():
         incidents = [i for i in group if i.type == "incident"]
@@ -250,7 +269,8 @@ def trends(items: list[Item], same: Same) -> Score:
 
         for i, j in itertools.combinations(range(len(incidents)), 2):
             # as triage links them (sdesk/triage.py _trend_groups): other people's reports only
-            if incidents[i].person != incidents[j].person and same(incidents[i], incidents[j]):
+            a, b = incidents[i], incidents[j]
+            if a.person != b.person and compared(a, b) and same(a, b):
                 parent[find(i)] = find(j)
         for i, item in enumerate(incidents):
             people = {x.person for k, x in enumerate(incidents) if find(k) == find(i)}
