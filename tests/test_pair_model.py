@@ -174,3 +174,16 @@ def test_the_trend_row_links_only_reports_triage_compares() -> None:
     assert trends(shared, lambda x, y: True).tp == 3
     found = trends(apart, lambda x, y: True)  # `same` says yes to every pair
     assert (found.tp, found.fn) == (0, 3)  # two people only: triage never compares the third
+
+
+def test_a_how_to_is_never_linked_into_a_trend() -> None:
+    """Fresh-user finding (session 27): "OMS down again" was grouped with an out-of-office
+    how-to; a how-to or question with nothing failing reports no outage (judgements.asks_how)."""
+    down = read("OMS down again")
+    assert trend_scores(down, read("how do i set my out of office in OMS")) == (0.0, 0.0)
+    assert trend_scores(read("is there a way to share my calendar"), read("calendar down")) == (
+        0.0, 0.0)
+    linked = trend_scores(down, read("OMS wont load for anyone"))
+    assert linked[0] >= SETTINGS.trend_similarity
+    # a question that says something fails is a report: "how do i get on, vpn is down?"
+    assert trend_scores(read("how do i get in? vpn is down"), read("VPN DOWN"))[0] > 0

@@ -9,6 +9,7 @@ docs/triage.md, "Measured".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from sdesk.procedures.lexicon import FAIL, POWER, Words, acronyms
@@ -115,6 +116,18 @@ def same_outage(a: Words, b: Words) -> Similarity:
 def _failing(w: Words) -> bool:
     """The words say something fails: a failure word, no power, a negation, a symptom."""
     return FAIL in w.tokens or "!nopower" in w.tokens or bool(w.specifiers.get("symptom"))
+
+
+_ASKS_HOW = re.compile(r"\bhow (do|does|can|could|would|should|to)\b|\bwhere (do|can) i\b|"
+                       r"\bis there a way\b|\bquestion\b", re.IGNORECASE)
+
+
+def asks_how(title: str, w: Words) -> bool:
+    """A how-to or a question, with nothing failing ("how do i set my out of office in OMS",
+    "is there a way to share my calendar"): the SLA chart's P4 "question, how-to", not a
+    report that something is out, so never one of many people's same problem (incident-6;
+    fresh-user finding, session 27: "OMS down again" was grouped with an out-of-office how-to)."""
+    return bool(_ASKS_HOW.search(title)) and not _failing(w)
 
 
 _FOLLOW_UP = frozenset(("still", "again", "follow", "following", "followup", "update",

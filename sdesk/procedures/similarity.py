@@ -21,7 +21,7 @@ from sdesk.procedures.words import BASELINE_STOP, words
 if TYPE_CHECKING:
     from sdesk.core.reference import Reference
     from sdesk.procedures.lexicon import Words
-    from sdesk.procedures.pair_model import Text
+    from sdesk.procedures.pair_model import PairModel, Text
     from sdesk.procedures.plan import Plan
     from sdesk.procedures.relations import Peer
 
@@ -151,13 +151,20 @@ def pair_match(which: str, a: Text, b: Text) -> PairMatch:
                      lex)
 
 
-def trend_scores(a: Text, b: Text) -> tuple[float, float]:
+def trend_scores(a: Text, b: Text, model: PairModel | None = None) -> tuple[float, float]:
     """The trend model's probability that two reports are one problem, and the word rule's
     score (judgements.same_outage), without the explanation (a trend explains itself by the
-    group of tickets)."""
+    group of tickets). `model`: the shipped trend model unless given (the corpus measurement
+    passes one fitted without the file it scores). A how-to or question with nothing failing
+    (judgements.asks_how) is no report of an outage: both 0."""
+    from sdesk.procedures.judgements import asks_how
     from sdesk.procedures.pair_model import shipped
 
-    found = shipped("trend").score(a, b)
+    if asks_how(a.title, a.words) or asks_how(b.title, b.words):
+        # "OMS down again" / "how do i set my out of office in OMS" (fresh-user finding,
+        # session 27): they share the service, not a problem
+        return 0.0, 0.0
+    found = (model or shipped("trend")).score(a, b)
     rule = found.features[RULE_FEATURE["trend"]]
     if found.features["follow_up"]:  # the pair model's own reading of either title
         # a follow-up ("still down any eta??") asks about a report of its own, whatever it

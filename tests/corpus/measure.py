@@ -197,9 +197,10 @@ def model_matcher(ref: Reference, which: str, threshold: float, auto: float,
                   model: PairModel | None = None) -> Same:
     """As triage links a pair: the pair model `which` ("person"/"trend"; the shipped one
     unless `model`) at `threshold`, or the word rule at `auto` (sdesk/procedures/triage.py
-    _earliest_similar, _trend_groups)."""
+    _earliest_similar, _trend_groups; a trend's link through similarity.trend_scores, with
+    its vetoes: a follow-up's words, a how-to)."""
     from sdesk.procedures.pair_model import shipped
-    from sdesk.procedures.similarity import RULE_FEATURE
+    from sdesk.procedures.similarity import RULE_FEATURE, trend_scores
 
     model = model or shipped(which)
     cache: dict[tuple[str, str], object] = {}
@@ -208,6 +209,9 @@ def model_matcher(ref: Reference, which: str, threshold: float, auto: float,
         ta, tb = (cache.setdefault((x.title, x.service), model.read(
             x.title, words(x.title, ref), x.service))
             for x in (a, b))
+        if which == "trend":  # as triage scores a trend's link (its vetoes included)
+            probability, rule = trend_scores(ta, tb, model)  # type: ignore[arg-type]
+            return probability >= threshold or rule >= auto
         found = model.score(ta, tb)  # type: ignore[arg-type]
         return found.probability >= threshold or found.features[RULE_FEATURE[which]] >= auto
 

@@ -162,9 +162,12 @@ def fit(data: list[tuple[Pair, dict[str, float]]], weight: float = 1.0
     return weights, round(float(model.intercept_[0]), 6), scale
 
 
-def matcher(model: PairModel, ref: Reference, cache: dict[str, Words]
+def matcher(model: PairModel, ref: Reference, cache: dict[str, Words], trend: bool = False
             ) -> Callable[[float], Callable[[Item, Item], bool]]:
-    """same(a, b) at a threshold, with the pair's probability computed once."""
+    """same(a, b) at a threshold, with the pair's probability computed once; with `trend`, as
+    triage scores a trend's link (similarity.trend_scores: its vetoes included)."""
+    from sdesk.procedures.similarity import trend_scores
+
     probs: dict[tuple[int, int], float] = {}
     texts: dict[int, Text] = {}
 
@@ -174,7 +177,8 @@ def matcher(model: PairModel, ref: Reference, cache: dict[str, Words]
             ta, tb = (texts.setdefault(id(x), model.read(x.title, cache.get(x.title)
                                                          or _words(x, ref, cache), x.service))
                       for x in (a, b))
-            probs[key] = model.score(ta, tb).probability
+            probs[key] = (trend_scores(ta, tb, model)[0] if trend else
+                          model.score(ta, tb).probability)
         return probs[key]
 
     return lambda t: (lambda a, b: prob(a, b) >= t)
@@ -239,7 +243,7 @@ def train(corpora: list[Corpus], ref: Reference, cache: dict[str, Words]
         data = rows(corpora, idf, default, ref, cache, assoc)
         weights, intercept, scale = fit(data, weight)
         model = PairModel(weights, intercept, scale, idf, default, {}, {}, assoc)
-        same = matcher(model, ref, cache)
+        same = matcher(model, ref, cache, which == "trend")
         thresholds = {s: PROPOSE[s] if s in PROPOSE else choose(s, files, same)
                       for s in SETTINGS[which]}
         out[which] = PairModel(weights, intercept, scale, idf, default, thresholds, {}, assoc)
@@ -276,7 +280,8 @@ def lowo(ref: Reference, markdown: bool = False) -> list[str]:
             r = measure(items, subject_matcher(ref, rule_t, logged=which == "person",
                                                trend=which == "trend"))
             cells.append(f"{r.precision:.2f} ({r.tp + r.fp} applied)")
-            m = measure(items, matcher(model, ref, cache)(model.thresholds[auto]))
+            m = measure(items, matcher(model, ref, cache, which == "trend")(
+                model.thresholds[auto]))
             unused.append(f"{auto} {model.thresholds[auto]:.2f}: {m.precision:.2f} / "
                           f"{m.recall:.2f}")
         cells.append("; ".join(unused))
@@ -303,7 +308,7 @@ def curve(ref: Reference) -> list[str]:
         for which, model in models.items():
             rule_t = getattr(SETTINGS, RULE_AUTO[which])
             measure = JUDGE[SETTINGS_OF[which][0]][0]
-            probs = matcher(model, ref, cache)  # each pair scored once over the thresholds
+            probs = matcher(model, ref, cache, which == "trend")  # each pair scored once
             rule = subject_matcher(ref, rule_t, logged=which == "person", trend=which == "trend")
             for t in CURVE:
                 same = probs(t)

@@ -90,6 +90,8 @@ def fit_trend(corpora: list[Corpus], ref: Reference, cache: dict[str, Words]) ->
 def links(items: list[Item], model: PairModel, ref: Reference, cache: dict[str, Words]
           ) -> tuple[list[Item], list[Link]]:
     """The file's incidents and every comparable pair of other people's within a set."""
+    from sdesk.procedures.similarity import trend_scores
+
     from .train import _text
 
     incidents = [x for x in items if x.type == "incident"]
@@ -99,10 +101,10 @@ def links(items: list[Item], model: PairModel, ref: Reference, cache: dict[str, 
         a, b = incidents[i], incidents[j]
         if a.set_no != b.set_no or a.person == b.person:
             continue
-        found = model.score(texts[i], texts[j])
-        f = found.features
+        f = model.score(texts[i], texts[j]).features
+        prob, rule = trend_scores(texts[i], texts[j], model)  # as triage: its vetoes
         follow = bool(f["follow_up"])
-        out.append(Link(i, j, found.probability, 0.0 if follow else f["outage"],
+        out.append(Link(i, j, prob, rule,
                         bool(f["logged_same"]), bool(f["place_shared"]), follow,
                         bool(_keys(texts[i].words) & _keys(texts[j].words)),
                         bool(f["both_failing"])))
