@@ -104,3 +104,30 @@ def test_lexicon_and_knowledge_base_share_the_tokenizer() -> None:
     assert words("Printers won't print", _STOP) == ["printer", "wont", "print"]
     assert _STOP is KB_STOP and "pls" in TITLE_STOP and "pls" not in KB_STOP
     assert title_words("Café wi-fi won't connect", REF).raw == ("café", "wifi", "wont", "connect")
+
+
+def _printers(agencies: list[str], titles: list[str]) -> list[Ticket]:
+    out = []
+    for n, (agency, title) in enumerate(zip(agencies, titles, strict=True)):
+        t = ticket(f"INC-P{n}", f"u{n}@{agency.lower()}.ok.gov", n, title)
+        t.service, t.requester = "Printing", Requester(email=t.requester.email, agency=agency)
+        out.append(t)
+    return out
+
+
+def _trend_said(t: Ticket, peers: list[Ticket]) -> bool:
+    return any(a.rule.startswith("incident-6") for a in triage_ticket(t, ctx(*peers)).actions)
+
+
+def test_own_devices_at_different_agencies_are_not_one_outage() -> None:
+    """Fresh-user finding (session 27): "my printer wont print" was grouped with other
+    agencies' printer faults. Each writer's own device ("my", "I" and only a device named) at
+    another agency is another device; at one agency, or said of nobody's own, it may be one."""
+    titles = ["my printer wont print", "my printer is jammed again?", "i cant print to my printer"]
+    apart = _printers(["OMES", "OSDH", "ODOT"], titles)
+    assert not _trend_said(apart[0], apart)
+    one_office = _printers(["OMES", "OMES", "OMES"], titles)
+    assert _trend_said(one_office[0], one_office)
+    shared = _printers(["OMES", "OSDH", "ODOT"],
+                       ["printer wont print", "printers all down", "nobody can print"])
+    assert _trend_said(shared[0], shared)

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from sdesk.procedures.lexicon import FAIL, POWER, Words, acronyms
+
+if TYPE_CHECKING:
+    from sdesk.core.reference import Reference
 
 # Object tokens weigh more than the rest: "VPN down" and "can't get on the VPN from home" are
 # about the VPN whatever else they say.
@@ -128,6 +132,18 @@ def asks_how(title: str, w: Words) -> bool:
     report that something is out, so never one of many people's same problem (incident-6;
     fresh-user finding, session 27: "OMS down again" was grouped with an out-of-office how-to)."""
     return bool(_ASKS_HOW.search(title)) and not _failing(w)
+
+
+_MINE = re.compile(r"\b(my|i|me|im|i'm)\b", re.IGNORECASE)
+
+
+def own_device(title: str, w: Words, ref: Reference) -> bool:
+    """The text is about the writer's own device: it says "my"/"I" and every service its words
+    name is a device (a hardware service of the catalogue): "my printer wont print", "i cant
+    print"; not "my laptop cant connect to VPN" (a service named) nor "printer jammed on 2"."""
+    kinds = {info.kind if (info := ref.service_info(service)) else ""
+             for _, service in w.named}
+    return kinds == {"hardware"} and bool(_MINE.search(title))
 
 
 _FOLLOW_UP = frozenset(("still", "again", "follow", "following", "followup", "update",

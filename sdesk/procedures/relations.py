@@ -118,11 +118,14 @@ class Peer:
     assignee: str = ""
     parent: str = ""
     flags: tuple[str, ...] = ()
+    agency: str = ""  # the requester's agency (a trend never joins two people's own devices
+    # at different agencies: triage._trend_groups)
 
     @classmethod
     def of(cls, t: Ticket) -> Peer:
         return cls(t.id, t.type, t.status, t.title, t.service, t.requester.email.lower(),
-                   t.opened_at, t.priority, t.team, t.assignee, t.parent, tuple(t.flags))
+                   t.opened_at, t.priority, t.team, t.assignee, t.parent, tuple(t.flags),
+                   t.requester.agency)
 
 
 def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Reference,

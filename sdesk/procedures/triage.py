@@ -22,6 +22,7 @@ from typing import Any
 from sdesk.core import sla
 from sdesk.core.model import Resolution, Ticket, journal_entry
 from sdesk.core.reference import Reference, Team
+from sdesk.procedures.judgements import own_device
 from sdesk.procedures.lexicon import Words, words
 from sdesk.procedures.on_site import follow_up_judged, on_site_judged
 from sdesk.procedures.pair_model import Text
@@ -618,7 +619,9 @@ def _trend_groups(d: _Draft) -> tuple[Groups, Groups]:
     none, a word): an inverted index, so a batch of 1,000 stays fast. One pass in opening
     order; the index and the pair model's readings hold only the incidents of the last
     trend_window_hours (issue 17: memory follows the window, not the open tickets). A group
-    lists its tickets in opening order; an incident grouped with no other is left out."""
+    lists its tickets in opening order; an incident grouped with no other is left out. Two
+    people's reports about their own devices ("my printer wont print") at different agencies
+    are never linked: two devices, not one outage (fresh-user finding, session 27)."""
     ctx, ref, view = d.ctx, d.ref, d.ctx.view
     window = dt.timedelta(hours=ctx.settings.trend_window_hours)
     low, high = ctx.settings.trend_similarity, ctx.settings.auto_trend
@@ -633,12 +636,15 @@ def _trend_groups(d: _Draft) -> tuple[Groups, Groups]:
     recent: deque[Peer] = deque()  # the window's incidents, oldest first
     texts: dict[str, Text] = {}  # the window's readings
     scores: dict[tuple[str, str], tuple[float, float]] = {}
+    own: dict[str, bool] = {}  # the window's reports about the writer's own device
     for b in incidents:
         weak.add(b.id)
         strong.add(b.id)
         while recent and b.opened_at - recent[0].opened_at > window:
-            del texts[recent.popleft().id]
+            gone = recent.popleft().id
+            del texts[gone], own[gone]
         mine = texts[b.id] = view.text_of(b.id, ref) if b.id in view.peers else _text(d)
+        own[b.id] = bool(b.agency) and own_device(b.title, mine.words, ref)
         recent.append(b)
         if len(scores) > SCORES_KEPT:
             scores.clear()  # pure values: only the time to score a pair again
@@ -647,8 +653,9 @@ def _trend_groups(d: _Draft) -> tuple[Groups, Groups]:
             while members and b.opened_at - members[0].opened_at > window:
                 members.popleft()
             for a in members:
-                if a.requester_email == b.requester_email:
-                    continue
+                if a.requester_email == b.requester_email or (
+                        own[a.id] and own[b.id] and a.agency != b.agency):
+                    continue  # one person's reports; two people's own devices, two agencies
                 pair = (a.title, b.title)
                 found = scores.get(pair)
                 if found is None:
