@@ -131,3 +131,21 @@ def test_own_devices_at_different_agencies_are_not_one_outage() -> None:
     shared = _printers(["OMES", "OSDH", "ODOT"],
                        ["printer wont print", "printers all down", "nobody can print"])
     assert _trend_said(shared[0], shared)
+
+
+@pytest.mark.parametrize(("later", "duplicate"), [
+    ("unit 2 printer still says error", True),
+    ("unit 4 printer error too (not the unit 2 one)", False),
+    ("also the unit 2 printer is feeding 3 sheets at once", False),
+    ("separate thing: unit 2 printer error on the other tray", False),
+])
+def test_a_later_report_saying_it_is_another_problem_is_no_duplicate(later: str,
+                                                                     duplicate: bool) -> None:
+    """One person's later ticket that goes on from the first ("also ...", "and ...") or says
+    it is another problem ("separate", "not the unit 2 one") is never proposed as its duplicate
+    (judgements.says_another; session 27, LOWO: fewer wrong proposals, no right one lost)."""
+    first = ticket("INC-A", "a@x.gov", 0, "cant print med admin record on unit 2, printer error")
+    second = ticket("INC-B", "a@x.gov", 5, later)
+    first.service = second.service = "Printing"
+    actions = triage_ticket(second, ctx(first, second)).actions
+    assert any(a.rule.startswith("incident-5") and "INC-A" in str(a) for a in actions) is duplicate

@@ -134,6 +134,21 @@ def asks_how(title: str, w: Words) -> bool:
     return bool(_ASKS_HOW.search(title)) and not _failing(w)
 
 
+_ANOTHER = re.compile(r"^\W*(also|and|plus|btw)\b|\b(separate\w*|unrelated|another (issue|problem|"
+                      r"thing)|different (one|machine|printer|thing|issue)|not the\b.{0,30}\bone)\b",
+                      re.IGNORECASE)
+
+
+def says_another(title: str) -> bool:
+    """The title says it is another problem than the writer's earlier ones: it goes on from
+    one ("also the hatchery printer is feeding 3 sheets", "and need ms project to open the
+    schedule", "btw ...") or says so ("separate thing", "unrelated", "not the unit 2 one").
+    One person's later report saying so is never their earlier report's duplicate
+    (incident-5; session 27: LOWO on fifteen files it removes wrong duplicate proposals on
+    twelve and no right one)."""
+    return bool(_ANOTHER.search(title))
+
+
 _MINE = re.compile(r"\b(my|i|me|im|i'm)\b", re.IGNORECASE)
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from sdesk.core import sla
 from sdesk.core.model import Resolution, Ticket, journal_entry
 from sdesk.core.reference import Reference, Team
-from sdesk.procedures.judgements import own_device
+from sdesk.procedures.judgements import own_device, says_another
 from sdesk.procedures.lexicon import Words, words
 from sdesk.procedures.on_site import follow_up_judged, on_site_judged
 from sdesk.procedures.pair_model import Text
@@ -466,6 +466,9 @@ def _similar_reports(d: _Draft) -> tuple[tuple[Peer, str, bool] | None, list[str
     later: list[str] = []
     for peer in ctx.view.from_requester(t.requester.email) if t.requester.email else []:
         if peer.id == t.id or peer.type != t.type:
+            continue
+        if says_another(t.title if (peer.opened_at, peer.id) < (t.opened_at, t.id) else
+                        peer.title):  # the later one says it is another problem ("also ...")
             continue
         sim = pair_match("person", mine, ctx.view.text_of(peer.id, d.ref))
         if sim.probability < threshold and sim.rule < auto:

@@ -219,12 +219,17 @@ def model_matcher(ref: Reference, which: str, threshold: float, auto: float,
 
 
 def same_person(items: list[Item], same: Same) -> Score:
-    """incident-5: pairs from one person in one set, same subject or not."""
+    """incident-5: pairs from one person in one set, same subject or not; a later report
+    that says it is another problem ("also ...": judgements.says_another) is never linked, as
+    triage never links it."""
+    from sdesk.procedures.judgements import says_another
+
     score = Score()
     for group in _by_set(items).values():
         for a, b in itertools.combinations(group, 2):
             if a.person == b.person and a.type == b.type:
-                score.add(same(a, b), a.subject == b.subject, f"{a.title!r} / {b.title!r}")
+                score.add(same(a, b) and not says_another(b.title), a.subject == b.subject,
+                          f"{a.title!r} / {b.title!r}")
     return score
 
 
