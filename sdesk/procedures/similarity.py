@@ -54,9 +54,10 @@ class TriageSettings:
     highest whose recall is at least 0.93 on every writer left out). `auto_duplicate` resolves
     a duplicate and `auto_trend` tells the supervisor without asking: scores of the hand-made
     lexicon rule (judgements.one_person / same_outage), kept because no model threshold held
-    precision 0.95 on every writer left out; the rule's hold it but apply only on the three
-    files it was written reading, so automation is unproven for a new writer (docs/triage.md,
-    "Same subject and trends")."""
+    precision 0.95 on every writer left out; the rule's hold it but apply only on the
+    files it was written reading, so automation is unproven for a new writer (session 27,
+    fifteen writers: no trend-model rule earned 0.95 on each writer left out, the word rule
+    applied on 2 of 15; docs/triage.md, "Same subject and trends")."""
 
     similarity: float = 0.02
     trend_requesters: int = 3
