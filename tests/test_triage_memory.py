@@ -12,6 +12,8 @@ import pytest
 
 from sdesk.core.render import json_text
 from sdesk.procedures import similarity, triage
+from sdesk.procedures.judgements import says_another
+from sdesk.procedures.pair_model import shipped
 from sdesk.procedures.relations import Peer
 from sdesk.procedures.similarity import PeerView, TriageSettings, trend_scores
 from sdesk.procedures.triage import TriageContext, _Draft, _keys, _trend_group, triage_batch
@@ -52,7 +54,11 @@ def _before(d: _Draft) -> tuple[dict[str, str], dict[str, str]]:
             for b in members[i + 1:]:
                 if b.opened_at - a.opened_at > window:
                     break
-                if a.requester_email == b.requester_email:
+                if a.requester_email == b.requester_email:  # one person's later report
+                    # joins their first one's group weakly (session 27, triage._Links.link)
+                    if not says_another(b.title) and shipped("person").score(
+                            texts[a.id], texts[b.id]).probability >= ctx.settings.similarity:
+                        weak[find(weak, a.id)] = find(weak, b.id)
                     continue
                 found = trend_scores(texts[a.id], texts[b.id])
                 if found[0] >= low or found[1] >= high:

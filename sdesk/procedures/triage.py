@@ -25,7 +25,7 @@ from sdesk.core.reference import Reference, Team
 from sdesk.procedures.judgements import own_device, says_another
 from sdesk.procedures.lexicon import Words, words
 from sdesk.procedures.on_site import follow_up_judged, on_site_judged
-from sdesk.procedures.pair_model import Text
+from sdesk.procedures.pair_model import Text, shipped
 from sdesk.procedures.plan import AddEntry, Finding, Notify, Plan, SetField, reassignment, set_field
 from sdesk.procedures.priority_fit import (
     fails_beyond_a_device,
@@ -624,51 +624,84 @@ def _trend_groups(d: _Draft) -> tuple[Groups, Groups]:
     trend_window_hours (issue 17: memory follows the window, not the open tickets). A group
     lists its tickets in opening order; an incident grouped with no other is left out. Two
     people's reports about their own devices ("my printer wont print") at different agencies
-    are never linked: two devices, not one outage (fresh-user finding, session 27)."""
+    are never linked: two devices, not one outage (fresh-user finding, session 27); one
+    person's later report on the same subject (incident-5's person model) joins their first
+    report's group, so a follow-up is one of the trend's reports (`_Links.link`)."""
     ctx, ref, view = d.ctx, d.ref, d.ctx.view
     window = dt.timedelta(hours=ctx.settings.trend_window_hours)
-    low, high = ctx.settings.trend_similarity, ctx.settings.auto_trend
     incidents = sorted((p for p in view.peers.values()
                         if p.type == "incident" and p.requester_email),
                        key=lambda p: (p.opened_at, p.id))
     if d.t.id not in view.peers and d.t.type == "incident":
         incidents.append(Peer.of(d.t))
         incidents.sort(key=lambda p: (p.opened_at, p.id))
-    weak, strong = _UnionFind(), _UnionFind()
+    links = _Links(ctx.settings)
     buckets: dict[str, deque[Peer]] = {}
     recent: deque[Peer] = deque()  # the window's incidents, oldest first
-    texts: dict[str, Text] = {}  # the window's readings
-    scores: dict[tuple[str, str], tuple[float, float]] = {}
-    own: dict[str, bool] = {}  # the window's reports about the writer's own device
     for b in incidents:
-        weak.add(b.id)
-        strong.add(b.id)
         while recent and b.opened_at - recent[0].opened_at > window:
-            gone = recent.popleft().id
-            del texts[gone], own[gone]
-        mine = texts[b.id] = view.text_of(b.id, ref) if b.id in view.peers else _text(d)
-        own[b.id] = bool(b.agency) and own_device(b.title, mine.words, ref)
+            links.forget(recent.popleft().id)
+        mine = view.text_of(b.id, ref) if b.id in view.peers else _text(d)
+        links.add(b, mine, bool(b.agency) and own_device(b.title, mine.words, ref))
         recent.append(b)
-        if len(scores) > SCORES_KEPT:
-            scores.clear()  # pure values: only the time to score a pair again
         for key in _keys(mine.words):
             members = buckets.setdefault(key, deque())
             while members and b.opened_at - members[0].opened_at > window:
                 members.popleft()
             for a in members:
-                if a.requester_email == b.requester_email or (
-                        own[a.id] and own[b.id] and a.agency != b.agency):
-                    continue  # one person's reports; two people's own devices, two agencies
-                pair = (a.title, b.title)
-                found = scores.get(pair)
-                if found is None:
-                    found = scores[pair] = trend_scores(texts[a.id], mine)
-                if found[0] >= low or found[1] >= high:
-                    weak.join(a.id, b.id)
-                if found[1] >= high:
-                    strong.join(a.id, b.id)
+                links.link(a, b)
             members.append(b)
-    return weak.groups(), strong.groups()
+    return links.weak.groups(), links.strong.groups()
+
+
+class _Links:
+    """The window's links (`_trend_groups`): weak (a proposal: the trend model at
+    trend_similarity, or the word rule at auto_trend), strong (the word rule at auto_trend:
+    the supervisor told without asking), with the window's readings and pair scores."""
+
+    def __init__(self, settings: TriageSettings) -> None:
+        self.settings = settings
+        self.weak, self.strong = _UnionFind(), _UnionFind()
+        self.texts: dict[str, Text] = {}  # the window's readings
+        self.own: dict[str, bool] = {}  # ... and whether each is about the writer's own device
+        self.scores: dict[tuple[str, str], tuple[float, float]] = {}
+        self.same_person: dict[tuple[str, ...], bool] = {}  # one person's two reports
+
+    def add(self, b: Peer, text: Text, own: bool) -> None:
+        self.weak.add(b.id)
+        self.strong.add(b.id)
+        self.texts[b.id], self.own[b.id] = text, own
+        if len(self.scores) + len(self.same_person) > SCORES_KEPT:
+            self.scores.clear()  # pure values: only the time to score a pair again
+            self.same_person.clear()
+
+    def forget(self, ticket_id: str) -> None:
+        del self.texts[ticket_id], self.own[ticket_id]
+
+    def link(self, a: Peer, b: Peer) -> None:
+        """Link `b` (the later) with `a`: another person's report of the same problem; one
+        person's own later report on the same subject (the person model at `similarity`,
+        as incident-5 relates it), weakly; never two people's own devices at two agencies."""
+        if a.requester_email == b.requester_email:
+            key = (a.title, b.title, a.service, b.service)
+            same = self.same_person.get(key)
+            if same is None:
+                same = self.same_person[key] = not says_another(b.title) and shipped(
+                    "person").score(self.texts[a.id], self.texts[b.id]).probability >= (
+                    self.settings.similarity)
+            if same:
+                self.weak.join(a.id, b.id)
+            return
+        if self.own[a.id] and self.own[b.id] and a.agency != b.agency:
+            return
+        pair = (a.title, b.title)
+        found = self.scores.get(pair)
+        if found is None:
+            found = self.scores[pair] = trend_scores(self.texts[a.id], self.texts[b.id])
+        if found[0] >= self.settings.trend_similarity or found[1] >= self.settings.auto_trend:
+            self.weak.join(a.id, b.id)
+        if found[1] >= self.settings.auto_trend:
+            self.strong.join(a.id, b.id)
 
 
 SCORES_KEPT = 50_000  # title pairs whose trend scores a batch keeps at once

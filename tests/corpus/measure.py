@@ -66,6 +66,7 @@ TUNING = (CORPUS, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7,
           FRESH8, FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14)
 SETS = {"tune": CORPUS, "test": FRESH, "test2": FRESH2}  # the old names (figures("tune"))
 SETTINGS = TriageSettings()  # the defaults of sdesk.toml [triage]
+ONLY_MODEL = 2.0  # a word-rule threshold no score reaches: the model alone decides
 THRESHOLD = SETTINGS.similarity
 TREND_PEOPLE = SETTINGS.trend_requesters
 _MAPPED = re.compile(r"([\w.-]+)\s*=\s*([\w.+-]+@[\w.-]+)")  # "# m-cio = cio@omes.ok.gov"
@@ -260,11 +261,15 @@ def compared(a: Item, b: Item) -> bool:
     return keyed(wa, wb)
 
 
-def trends(items: list[Item], same: Same) -> Score:
+def trends(items: list[Item], same: Same, own: Same | None = None) -> Score:
     """incident-6: a ticket is in a trend when the group of similar incidents around it (all of
     the window, transitively) holds >= TREND_PEOPLE people; labelled so when its subject has
-    that many people in the set. Two reports are linked as triage links them: other people's,
-    sharing a key (`compared`), and `same`."""
+    that many people in the set. Two reports are linked as triage links them (triage._Links):
+    sharing a key (`compared`), other people's by `same`, one person's later report by `own`
+    (the person model, as incident-5 relates it; none unless given) unless it says it is
+    another problem (judgements.says_another)."""
+    from sdesk.procedures.judgements import says_another
+
     score = Score()
     for group in _by_set(items).values():
         incidents = [i for i in group if i.type == "incident"]
@@ -279,7 +284,12 @@ def trends(items: list[Item], same: Same) -> Score:
         for i, j in itertools.combinations(range(len(incidents)), 2):
             # as triage links them (sdesk/triage.py _trend_groups): other people's reports only
             a, b = incidents[i], incidents[j]
-            if a.person != b.person and compared(a, b) and same(a, b):
+            if a.person == b.person:
+                joined = own is not None and compared(a, b) and not says_another(b.title) and (
+                    own(a, b))
+            else:
+                joined = compared(a, b) and same(a, b)
+            if joined:
                 parent[find(i)] = find(j)
         for i, item in enumerate(incidents):
             people = {x.person for k, x in enumerate(incidents) if find(k) == find(i)}
@@ -308,7 +318,8 @@ def judge(items: list[Item], ref: Reference) -> dict[str, Score]:
                same_person(items, subject_matcher(ref, SETTINGS.auto_duplicate, logged=True)),
            "incident-6 many people, same problem (proposed)":
                trends(items, model_matcher(ref, "trend", SETTINGS.trend_similarity,
-                                           SETTINGS.auto_trend)),
+                                           SETTINGS.auto_trend),
+                      model_matcher(ref, "person", THRESHOLD, ONLY_MODEL)),
            "incident-6 many people, same problem (automatic)":
                trends(items, subject_matcher(ref, SETTINGS.auto_trend, trend=True)),
            KIND_AUTO: Score(), KIND_PROPOSED: Score(),

@@ -275,7 +275,8 @@ def lowo(ref: Reference, markdown: bool = False) -> list[str]:
             rule_t = getattr(SETTINGS, RULE_AUTO[which])
             measure = JUDGE[proposed][0]
             t = model.thresholds[proposed]
-            s = measure(items, model_matcher(ref, which, t, rule_t, model))
+            own = _own_reports(which, models["person"], ref)
+            s = measure(items, model_matcher(ref, which, t, rule_t, model), *own)
             cells.append(f"{t:.2f}: {s.precision:.2f} / {s.recall:.2f}")
             r = measure(items, subject_matcher(ref, rule_t, logged=which == "person",
                                                trend=which == "trend"))
@@ -290,6 +291,18 @@ def lowo(ref: Reference, markdown: bool = False) -> list[str]:
 
 
 SETTINGS_OF = {"person": PERSON, "trend": TREND}
+
+
+def _own_reports(which: str, person: PairModel, ref: Reference
+                 ) -> tuple[Callable[[Item, Item], bool], ...]:
+    """For the trend row: one person's later report joins their first report's group when
+    `person` (the fold's person model) links them at `similarity`, as triage links them
+    (measure.trends' `own`); nothing for the person row."""
+    from .measure import ONLY_MODEL, model_matcher
+
+    if which != "trend":
+        return ()
+    return (model_matcher(ref, "person", PROPOSE["similarity"], ONLY_MODEL, person),)
 CURVE = (0.01, 0.02, 0.03, 0.05, 0.08, 0.1, 0.15, 0.2, 0.3)
 
 
@@ -310,10 +323,11 @@ def curve(ref: Reference) -> list[str]:
             measure = JUDGE[SETTINGS_OF[which][0]][0]
             probs = matcher(model, ref, cache, which == "trend")  # each pair scored once
             rule = subject_matcher(ref, rule_t, logged=which == "person", trend=which == "trend")
+            own = _own_reports(which, models["person"], ref)
             for t in CURVE:
                 same = probs(t)
                 found.setdefault((which, t), []).append(
-                    measure(items, lambda a, b, s=same, r=rule: s(a, b) or r(a, b)))
+                    measure(items, lambda a, b, s=same, r=rule: s(a, b) or r(a, b), *own))
 
     def cell(scores: list[Score]) -> str:
         r, p = [s.recall for s in scores], [s.precision for s in scores]
