@@ -32,7 +32,7 @@ from sdesk.core.reference import Reference, load_reference
 from sdesk.procedures.on_site import on_site, remote_by_kind, software_only
 from sdesk.procedures.request_kind import request_kind
 from sdesk.procedures.text_model import Model, features
-from sdesk.procedures.two_problems import problems
+from sdesk.procedures.two_problems import goes_on_alone, problems
 
 from .measure import ROOT, TUNING, Item, Score, load, request_kind_of
 
@@ -70,7 +70,8 @@ SPECS = (
                                   or remote_by_kind(request_kind_of(i, ref)))),
     Spec("two_problems", "incident-4 two problems (proposed)", lambda i: i.type == "incident",
          lambda i: i.labels.get("n") == "2",
-         lambda i, ref: problems(i.title, ref).two_or_more, "rule or model"),
+         lambda i, ref: problems(i.title, ref).two_or_more, "rule or model",
+         veto=lambda i, ref: goes_on_alone(i.title) and not problems(i.title, ref).two_or_more),
 )
 
 
