@@ -168,6 +168,25 @@ def test_a_priority_proposal_on_a_ticket_not_judged_is_neither_right_nor_wrong()
     assert (score.tp, score.fp, score.fn, score.unjudged) == (1, 1, 1, 1)
 
 
+def test_the_priority_row_reads_only_the_links_triage_reads() -> None:
+    """The "many users" P2 of a problem's first reports counts another person's report only
+    where triage compares the two at all (they share a service, a word or a place: the trend
+    group, triage._linked_reports). Until session 27 the row scored every pair of a set, so
+    'error 809 when i click the icon' (0.44 with 'VPN wont connect', above priority_trend,
+    sharing no key) counted as a link triage cannot make."""
+    from corpus.measure import Item, _reference, compared
+    from corpus.priority_row import linked_reports
+
+    ref = _reference()
+    vpn, other, stray = (Item(0, "incident", p, "", t, "vpn", {}) for p, t in (
+        ("a", "VPN wont connect"), ("b", "cant connect to the vpn"),
+        ("c", "error 809 when i click the icon")))
+    assert not compared(vpn, stray) and compared(vpn, other)
+    links = linked_reports([vpn, other, stray], ref, 0.2)
+    assert links[id(vpn)] == (["cant connect to the vpn"], 0)
+    assert links[id(stray)] == ([], 0)
+
+
 def test_leave_one_writer_out_fits_on_the_other_four_and_scores_the_fifth() -> None:
     from corpus.cross import Lowo, leave_one_writer_out
     from corpus.measure import Item

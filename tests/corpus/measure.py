@@ -268,36 +268,42 @@ def trends(items: list[Item], same: Same, own: Same | None = None) -> Score:
     sharing a key (`compared`), other people's by `same`, one person's later report by `own`
     (the person model, as incident-5 relates it; none unless given) unless it says it is
     another problem (judgements.says_another)."""
-    from sdesk.procedures.judgements import says_another
-
     score = Score()
     for group in _by_set(items).values():
         incidents = [i for i in group if i.type == "incident"]
-        parent = list(range(len(incidents)))
-
-        def find(i: int, parent: list[int] = parent) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
-        for i, j in itertools.combinations(range(len(incidents)), 2):
-            # as triage links them (sdesk/triage.py _trend_groups): other people's reports only
-            a, b = incidents[i], incidents[j]
-            if a.person == b.person:
-                joined = own is not None and compared(a, b) and not says_another(b.title) and (
-                    own(a, b))
-            else:
-                joined = compared(a, b) and same(a, b)
-            if joined:
-                parent[find(i)] = find(j)
+        root = trend_roots(incidents, same, own)
         for i, item in enumerate(incidents):
-            people = {x.person for k, x in enumerate(incidents) if find(k) == find(i)}
+            people = {x.person for k, x in enumerate(incidents) if root[k] == root[i]}
             truth = {x.person for x in incidents if x.subject == item.subject}
-            group_titles = [x.title for k, x in enumerate(incidents) if find(k) == find(i)]
+            group_titles = [x.title for k, x in enumerate(incidents) if root[k] == root[i]]
             score.add(len(people) >= TREND_PEOPLE, len(truth) >= TREND_PEOPLE,
                       f"{item.title!r} grouped with {group_titles}")
     return score
+
+
+def trend_roots(incidents: list[Item], same: Same, own: Same | None = None) -> list[int]:
+    """Each of one set's incidents' trend group, as an index shared by the group's members:
+    linked as triage links them (triage._trend_groups, `trends` above)."""
+    from sdesk.procedures.judgements import says_another
+
+    parent = list(range(len(incidents)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in itertools.combinations(range(len(incidents)), 2):
+        a, b = incidents[i], incidents[j]
+        if a.person == b.person:
+            joined = own is not None and compared(a, b) and not says_another(b.title) and (
+                own(a, b))
+        else:
+            joined = compared(a, b) and same(a, b)
+        if joined:
+            parent[find(i)] = find(j)
+    return [find(i) for i in range(len(incidents))]
 
 
 def figures(which: str | Path, ref: Reference | None = None) -> dict[str, Score]:

@@ -43,11 +43,18 @@ Linked = tuple[list[str], int]  # other people's linked reports (titles), how ma
 
 def linked_reports(items: list[Item], ref: Reference, threshold: float) -> dict[int, Linked]:
     """Each incident's links to other people's incidents of its set at trend-model probability
-    `threshold` (triage._linked_reports: the first report of each person, in opening order)
-    and how many of those people reported before it, keyed by id(item)."""
+    `threshold` (triage._linked_reports: the first report of each person, in opening order,
+    read among the incident's trend group only, scored as triage scores a trend's link,
+    similarity.trend_scores with its vetoes) and how many of those people reported before it,
+    keyed by id(item). Until session 27 every other incident of the set was scored, where
+    triage reads only the trend group (reports sharing a service, a word or a place: the
+    window index), so the row credited links triage cannot make."""
     from sdesk.procedures.pair_model import shipped
 
     model = shipped("trend")
+    roots = _ROOTS.get(id(items))
+    if roots is None or roots[0] is not items:
+        roots = _ROOTS[id(items)] = (items, _group_roots(items, ref))
     out: dict[int, Linked] = {}
     for group in _by_set(items).values():
         incidents = [i for i in group if i.type == "incident"]
@@ -55,6 +62,7 @@ def linked_reports(items: list[Item], ref: Reference, threshold: float) -> dict[
             first: dict[str, tuple[int, str]] = {}
             for k, other in enumerate(incidents):
                 if other.person != item.person and other.person not in first and \
+                        roots[1][id(other)] == roots[1][id(item)] and \
                         _trend_probability(model, ref, item, other) >= threshold:
                     first[other.person] = (k, other.title)
             out[id(item)] = ([t for _, t in sorted(first.values())],
@@ -62,14 +70,35 @@ def linked_reports(items: list[Item], ref: Reference, threshold: float) -> dict[
     return out
 
 
+_ROOTS: dict[int, tuple[list[Item], dict[int, tuple[int, int]]]] = {}
+
+
+def _group_roots(items: list[Item], ref: Reference) -> dict[int, tuple[int, int]]:
+    """Each incident's trend group (measure.trend_roots, linked as the trend row links them:
+    the trend model at trend_similarity or the word rule at auto_trend, one person's later
+    report by the person model), as a number per set and group, keyed by id(item)."""
+    from .measure import ONLY_MODEL, model_matcher, trend_roots
+
+    same = model_matcher(ref, "trend", SETTINGS.trend_similarity, SETTINGS.auto_trend)
+    own = model_matcher(ref, "person", THRESHOLD, ONLY_MODEL)
+    out: dict[int, tuple[int, int]] = {}
+    for no, group in _by_set(items).items():
+        incidents = [i for i in group if i.type == "incident"]
+        for item, root in zip(incidents, trend_roots(incidents, same, own), strict=True):
+            out[id(item)] = (no, root)
+    return out
+
+
 _PROBABILITY: dict[tuple[str, str, str, str], float] = {}
 
 
 def _trend_probability(model: object, ref: Reference, a: Item, b: Item) -> float:
-    """The trend model's probability for two items, computed once per pair (a grid of
+    """The trend model's probability for two items as triage reads it for a link
+    (similarity.trend_scores, its vetoes included), computed once per pair (a grid of
     thresholds costs one scoring)."""
     from sdesk.procedures.lexicon import words
     from sdesk.procedures.pair_model import PairModel
+    from sdesk.procedures.similarity import trend_scores
 
     key = (a.title, a.service, b.title, b.service)
     if key not in _PROBABILITY:
@@ -77,7 +106,7 @@ def _trend_probability(model: object, ref: Reference, a: Item, b: Item) -> float
         ta, tb = (_READ.get((x.title, x.service)) or _READ.setdefault(
             (x.title, x.service), model.read(x.title, words(x.title, ref), x.service))
             for x in (a, b))
-        _PROBABILITY[key] = model.score(ta, tb).probability
+        _PROBABILITY[key] = trend_scores(ta, tb, model)[0]  # type: ignore[arg-type]
     return _PROBABILITY[key]
 
 
