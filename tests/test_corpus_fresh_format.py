@@ -44,6 +44,8 @@ HELD_OUT = {
     "fresh12.txt": ("x-", set()),
     "fresh13.txt": ("d-", set()),
     "fresh14.txt": ("z-", set()),
+    "fresh15.txt": ("c-", set()),
+    "fresh16.txt": ("n-", set()),
 }
 LABEL_VALUES = {
     "n": {"2"},
