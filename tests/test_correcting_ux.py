@@ -207,7 +207,10 @@ def test_during_an_unfinished_merge_show_names_it_and_nothing_is_committed(desk:
     first, other = _conflicted(desk)
     rel = _path(desk, first).relative_to(desk.root).as_posix()
     before = desk.snapshot()
-    for argv in (["show", first], ["note", first, "called"]):
+    # the full ID, and the short one a user types (resolved through the index, which keeps
+    # the parser's "broken TOML": fresh-user finding, session 27)
+    for argv in (["show", first], ["note", first, "called"], ["show", first[:9]],
+                 ["note", first[:9], "called"]):
         result = desk.fails(*argv, code=1)
         assert result.stderr == (
             f"sdesk: error: {rel}: a merge is unfinished and left a conflict in this ticket "

@@ -371,12 +371,21 @@ class Store:
 
     def _broken_match(self, wanted: str) -> None:
         """A ticket file the index could not read (broken TOML, schema, too big) whose name
-        `wanted` matches: raise its problem, one line naming the file, as `check` says it."""
+        `wanted` matches: raise its problem, one line naming the file, as `check` says it;
+        a file a merge left conflict markers in names the merge, as `load_checked` does (the
+        index keeps the parser's "broken TOML")."""
         for problem in self.index.problems:
             name = problem.path.rsplit("/", 1)[-1].removesuffix(".toml").upper()
             if name.startswith(wanted) or ("-" not in wanted and
                                            name.partition("-")[2].startswith(wanted)):
-                raise TicketFileError(problem.message)
+                from sdesk.core.gitrefs import merge_conflict
+
+                try:
+                    data = untrusted.read_limited(self.root, self.root / problem.path)
+                except (OSError, TicketFileError):
+                    data = b""
+                raise TicketFileError(merge_conflict(data, problem.path, self.git_dir)
+                                      or problem.message)
 
     def get(self, typed: str) -> Ticket:
         return self.load(self.resolve_id(typed))
