@@ -75,6 +75,12 @@ def test_set_commit_subject_says_what_changed_shortened_when_long(desk: Desk) ->
         f"set {tid}: description (3 lines) -> 'one', phone '555-0100' -> '555-0199'")
     edit = [e for e in desk.ticket(tid)["journal"] if e["kind"] == "edit"][-2]["text"]
     assert f"title: 'Printer jams' -> {long!r}" in edit  # the journal keeps every value whole
+    # a value that only grows is shown where it changes, not cut alike on both sides
+    # (fresh-user finding, session 27: "title 'Printer on the seco...' -> 'Printer on the
+    # seco...'")
+    desk.run("set", tid, f"title={long}, and the tray is empty")
+    assert desk.git("log", "-1", "--format=%s").strip() == (
+        f"set {tid}: title ...this morning' -> ...this morning, and the...")
 
 
 def test_the_supervisors_decision_is_what_show_says_not_the_accepted_proposal(desk: Desk) -> None:

@@ -228,12 +228,31 @@ def summary(found: list[Change], width: int = 90) -> str:
     The journal entry keeps every value whole."""
     out = ""
     for i, c in enumerate(found):
-        piece = f"{c.field} {_brief(c.old)} -> {_brief(c.new)}"
+        piece = f"{c.field} {' -> '.join(_briefs(c.old, c.new))}"
         if out and len(out) + 2 + len(piece) > width:
             rest = found[i:]
             return f"{out} and {len(rest)} more: {', '.join(r.field for r in rest)}"
         out = f"{out}, {piece}" if out else piece
     return out
+
+
+def _briefs(old: Any, new: Any, most: int = 24) -> tuple[str, str]:
+    """`old` and `new` cut as `_brief` cuts them; where the cut leaves them alike (a title
+    that only grows: 'VPN disconnects eve...' twice), each is shown from a little before
+    where they first differ instead ("...every few minutes'" -> "...every few minutes fo...")."""
+    a, b = _brief(old, most), _brief(new, most)
+    if a != b:
+        return a, b
+    x, y = _shown(old), _shown(new)
+    at = next((i for i, (p, q) in enumerate(zip(x, y, strict=False)) if p != q),
+              min(len(x), len(y)))
+    start = max(0, at - most // 2)
+
+    def window(v: str) -> str:
+        return ("..." if start else "") + v[start:start + most - 3] + (
+            "..." if len(v) > start + most - 3 else "")
+
+    return window(x), window(y)
 
 
 def _brief(value: Any, most: int = 24) -> str:
