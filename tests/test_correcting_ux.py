@@ -240,3 +240,14 @@ def test_during_an_unfinished_merge_show_names_it_and_nothing_is_committed(desk:
     desk.git("merge", "--abort")
     desk.run("note", other, "called back")
     assert desk.git("log", "-1", "--format=%s").startswith(f"note {other}")
+
+
+def test_show_puts_a_space_after_every_relation_label(desk: Desk) -> None:
+    # "Duplicate of:" is longer than the column: it ran into the ID (fresh-user finding,
+    # session 27: "Duplicate of:INC-...")
+    first = _printer(desk)
+    second = desk.new("-T", "printer jams again", "--email", "ana.ruiz@omes.ok.gov",
+                      "--agency", "OMES", "--service", "Printing", "-d", "x")
+    desk.run("relate", second, first, "--as", "duplicate")
+    assert f"  Duplicate of: {first}\n" in desk.run("show", second).stdout
+    assert f"  Duplicates: {second}\n" in desk.run("show", first).stdout

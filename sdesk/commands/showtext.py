@@ -185,7 +185,7 @@ def render(ticket: Shown, links: dict[str, list[str]], now: dt.datetime, short_i
     lines += _proposals(ticket)
     for name, ids in links.items():
         if ids:
-            lines.append(f"  {name.replace('_', ' ').capitalize() + ':':<12}{', '.join(ids)}")
+            lines.append(f"  {name.replace('_', ' ').capitalize() + ':':<11} {', '.join(ids)}")
     if ticket.kb:
         lines.append(f"  Knowledge:  {', '.join(ticket.kb)}")
     if ticket.resolution:
