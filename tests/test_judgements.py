@@ -652,3 +652,18 @@ def test_a_title_going_on_from_another_ticket_is_one_problem(ref: Reference, tit
 
     found, learned = problems_judged(title, ref)
     assert (found.two_or_more or bool(learned)) is two
+
+
+def test_the_learned_chart_readings_evidence_names_content_words_only(ref: Reference) -> None:
+    """A supervisor reads the words that weighed most; stop words are no reason ('after'
+    +1.67, 'now' +1.50 were shown: fresh-user finding, session 27). The score counts them."""
+    from sdesk.procedures.priority_fit import learned_fit
+    from sdesk.procedures.words import TITLE_STOP
+
+    title, description = "and now outlook wont open", "started after update"
+    fit = learned_fit(priority_fit(title, description, False, ref), title, description, 3, ref)
+    assert fit.priority == 2, fit.evidence
+    weighed = fit.evidence.split("weighed most: ")[1].split(")")[0]
+    shown = {part.split("'")[1] for part in weighed.split(", ") if part.startswith("'")}
+    assert shown and not shown & TITLE_STOP, weighed
+    assert "'open'" in weighed

@@ -14,7 +14,8 @@ import pytest
 from conftest import Desk
 
 from sdesk.core.reference import load_reference
-from sdesk.procedures.on_site import follow_up_judged, not_evidence, on_site_judged
+from sdesk.procedures.on_site import follow_up_judged, on_site_judged
+from sdesk.procedures.words import not_evidence
 
 REF = load_reference(Path(__file__).resolve().parents[1] / "sdesk" / "defaults" / "reference")
 

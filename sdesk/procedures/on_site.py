@@ -11,7 +11,7 @@ from sdesk.core.reference import Reference
 from sdesk.procedures.lexicon import services_named, words
 from sdesk.procedures.proposals import ACCEPTED, PROPOSED, REJECTED, flag
 from sdesk.procedures.text_model import features, model
-from sdesk.procedures.words import TITLE_STOP
+from sdesk.procedures.words import not_evidence
 
 # Catalogue kinds whose faults are worked with remote access tools (CASE ASSIGNMENT step 1).
 REMOTE_KINDS = frozenset(("software", "application", "collaboration", "access"))
@@ -35,22 +35,6 @@ _ON_SITE = re.compile(
     r"on ?site|in person|"
     r"(set ?up|setup|hook up|install) (a |the |my |our |new )*(desk phone|phone|printer|monitor|"
     r"dock\w*|docking station|pc|computer|workstation|scanner|tv|projector)s?)\b", re.IGNORECASE)
-
-
-# How the person copes, not what is broken or where ("filing by hand", "on paper for now"): its
-# words are no evidence of where the work is (session 26's fresh user saw 'hand' +1.90 from
-# "by hand" as the learned model's evidence). The workaround words of priority_fit, read here
-# only to leave them out of what the dispatcher is shown.
-_COPING = re.compile(r"\b(by hand|on paper|for now|in the meantime|instead)\b", re.IGNORECASE)
-
-
-def not_evidence(text: str) -> frozenset[str]:
-    """The words of `text` the learned model's evidence does not show: stop words ('a', 'the',
-    'need': words.TITLE_STOP), bare numbers ('14', '2') and the words of a coping phrase ("by
-    hand"). Only content words are shown; the score counts every feature."""
-    coping = {w for m in _COPING.finditer(text) for w in m.group(0).casefold().split()}
-    numbers = set(re.findall(r"\b\d+\b", text))
-    return TITLE_STOP | coping | numbers
 
 
 def on_site(title: str, description: str) -> str:

@@ -12,6 +12,7 @@ from sdesk.core.reference import Reference
 from sdesk.procedures import priority_words as pw
 from sdesk.procedures.lexicon import FAIL, POWER, Words, words
 from sdesk.procedures.text_model import features, model
+from sdesk.procedures.words import not_evidence
 
 
 @dataclass(frozen=True)
@@ -243,14 +244,15 @@ def learned_fit(own: PriorityFit, title: str, description: str, logged: int,
         # min waiting"): the rules read no people waiting in it, nor may the model
     present = features(title, description, ref)
     high, critical = model(HIGH), model(CRITICAL)
+    hide = not_evidence(text)  # what the evidence does not show: stop words, numbers
     if logged > 1 and critical.score(present) >= critical.threshold and (
             own.priority == 2 or high.score(present) >= high.threshold):
-        said = f"the learned reading of the chart says critical ({critical.evidence(present, 3, text)})"
+        said = f"the learned reading of the chart says critical ({critical.evidence(present, 3, text, hide)})"
         if own.priority == 2:
             said = f"{own.evidence.removesuffix(': ' + ref.sla.target(2).description)}; {said}"
         return PriorityFit(1, f"{said}: {ref.sla.target(1).description}")
     if own.priority is None and logged > 2 and high.score(present) >= high.threshold:
-        said = f"many users, a site or work stopped ({high.evidence(present, 3, text)})"
+        said = f"many users, a site or work stopped ({high.evidence(present, 3, text, hide)})"
         return PriorityFit(2, f"the learned reading of the chart says {said}: "
                               f"{ref.sla.target(2).description}")
     return own

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sdesk.core.reference import Reference
 from sdesk.procedures.lexicon import Words, services_named, words
 from sdesk.procedures.text_model import Model, features, model
+from sdesk.procedures.words import not_evidence
 
 ACCESS_WORDS = frozenset(("access", "permission", "permissions", "account", "provision",
                           "mailbox", "distribution_list", "read", "grant"))
@@ -101,7 +102,9 @@ def kind_judged(title: str, description: str, category: str, software: str, serv
         m = models[kind] if models is not None else model(f"kind_{kind}")
         score = m.score(present)
         if score >= m.threshold and (best is None or score / m.threshold > best[0]):
-            best = (score / m.threshold, kind, m.evidence(present, text=f"{title} {description}"))
+            text = f"{title} {description}"
+            best = (score / m.threshold, kind, m.evidence(present, text=text,
+                                                          hide=not_evidence(text)))
     if best is None:
         return found
     return Kind(best[1], LEARNED, best[2])
