@@ -568,7 +568,7 @@ def test_a_fault_that_does_not_impair_the_work_is_cosmetic(ref: Reference, title
 @pytest.mark.parametrize(("title", "priority", "said"), [
     # several sites, a site's every pc, everyone at a place: the whole of it (P1)
     ("no charts at the clinic since 8, all 3 sites same", 1, "'all 3 sites'"),
-    ("outlook wont load on any pc at the north yard", 1, "'any pc at the'"),
+    ("outlook wont load on any pc at the north yard", 1, "'any pc at the north yard'"),
     ("outlook wont load on my pc", None, ""),  # one user's
     # the work stopped downstream (P2); the public queued by a shared system (P1)
     ("labels print cut off, the lab is rejecting the tubes", 2, "stopped downstream"),
@@ -588,7 +588,7 @@ def test_a_fault_that_does_not_impair_the_work_is_cosmetic(ref: Reference, title
     ("webeoc says service unavailable", 1, "a service is out"),
     ("locked out of my account", None, ""),  # one user's
     ("wifi out for our whole section", 2, "a unit, not the whole site"),  # a unit's: P2
-    ("mfa prompts not arriving for anyone in our office", 2, "'anyone in'"),  # as everyone in
+    ("mfa prompts not arriving for anyone in our office", 2, "'anyone in our office'"),  # as everyone in
     # the public waiting on the agency's people is people kept waiting (P2), not the public
     # using a system that fails (P1)
     ("codes screen frozen, we have claimants on hold", 2, "kept waiting"),

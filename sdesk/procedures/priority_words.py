@@ -12,6 +12,10 @@ UNIT = (r"(agency|office|building|site|division|branch|location|campus|center|ce
          r"facility|district|region|county|organi[sz]ation|company|users|staff|employees|pcs|bldg|"
          r"computers|workstations)")
 # The whole agency, site or office: the chart's P1 scope ("a whole agency, site ... down").
+# The place after "at the" / "everyone on", shown in the evidence ("any pc at the div 4 yard",
+# not "any pc at the"): up to three words before a verb, optional, so what matches is as before.
+_VERB = r"(?!(?:is|are|was|were|has|have|had|can|cant|cannot|could|wont|not|gets|getting|got)\b)"
+_PLACE = rf"(?:\s+(?:the\s+|our\s+)?{_VERB}[\w-]+(?:\s+{_VERB}[\w-]+){{0,2}})?"
 WIDE = re.compile(
     rf"\b(whole|entire|all|every|across)\s+(the\s+|our\s+|of\s+)?(\w+\s+)?{UNIT}\b|"
     rf"\bno {UNIT} (can|could|is|has|gets)\b|"
@@ -25,14 +29,16 @@ WIDE = re.compile(
     r"\b(all|every|both|across)\s+(\d+\s+|the\s+|our\s+)?(\w+\s+)?(sites|offices|locations|"
     r"branches|campuses|buildings|clinics|districts|counties|regions|facilities|yards|"
     r"stations)\b|\b(any|every|no)\s+(pc|computer|workstation|terminal)s?\b.{0,20}\b(at|in|on) "
-    r"(the|our)\b|\b(nobody|no one|noone|everyone|everybody) at\b", re.IGNORECASE)
+    rf"(the|our)\b{_PLACE}|\b(nobody|no one|noone|everyone|everybody) at\b{_PLACE}",
+    re.IGNORECASE)
 # Many users, less than the whole: the chart's P2 scope ("many users ... degraded").
 GROUP = re.compile(
     r"\b(several|multiple|many|most|lots of|a lot of|a bunch of|a few|\d+)\s+(people|users|"
     r"staff|of us|employees|computers|pcs|machines|agents)\b|\bagents\b|\b(whole|entire)\s+(\w+\s+)?"
     r"(team|unit|section|floor|department|dept)\b|\b(our|the)\s+(\d\w*\s+|(east|west|north|"
     r"south)\s+)?(team|unit|section|floor|department|dept)\b|"
-    r"\b(nobody|no one|noone|everyone|everybody|anyone|anybody) (in|on|at)\b|"  # a unit (not a site: WIDE)
+    # a unit (not a site: WIDE)
+    rf"\b(nobody|no one|noone|everyone|everybody|anyone|anybody) (in|on|at)\b{_PLACE}|"
     r"\bcall cent(er|re)\b|\bhalf (of )?(our|the|us)\b|"
     r"\b(users|nurses|clerks|caseworkers|workers|inspectors) (cant|can't|cannot)\b", re.IGNORECASE)
 # Public-facing work: stopped for a group it is an outage of a critical service (P1).
