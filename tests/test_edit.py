@@ -174,12 +174,20 @@ def test_malformed_corrections_are_refused(desk: Desk, assignments: tuple[str, .
     assert desk.snapshot() == before
 
 
-def test_a_closed_ticket_is_not_corrected(desk: Desk) -> None:
+def test_a_closed_ticket_is_not_corrected(desk: Desk, monkeypatch: pytest.MonkeyPatch,
+                                          tmp_path: Path) -> None:
     tid = desk.new("-T", "Printer jams", "--service", "Printing")
     desk.run("resolve", tid, "--code", "fixed", "--summary", "Cleared the tray")
     desk.run("close", tid)
     before = desk.snapshot()
     assert "is closed" in desk.fails("set", tid, "title=Changed after closing").stderr
+    # edit says so before it opens the editor (fresh-user finding, session 27: the editor
+    # ran, then the edit was refused; with an editor that changes nothing it said "nothing
+    # changed"): an editor that would leave a mark never runs
+    ran = tmp_path / "editor-ran"
+    monkeypatch.setenv("EDITOR", f"touch {ran}")
+    result = desk.fails("edit", tid)
+    assert result.stderr.startswith(f"sdesk: error: {tid} is closed") and not ran.exists()
     assert desk.snapshot() == before
 
 

@@ -73,10 +73,11 @@ def edit(app: App, ticket_id: str, force: bool, dry_run: bool, as_json: bool,
       EDITOR=nano sdesk edit INC-2Q4E  # not run: opens an editor
     """
     from sdesk.core.errors import ValidationError
-    from sdesk.procedures.editing import editable_document, read_document
+    from sdesk.procedures.editing import editable_document, read_document, refuse_closed
 
     ticket = app.store.get(ticket_id)
-    _refuse_hand_edit(app, ticket.id, dry_run)  # before the editor: no typing for nothing
+    refuse_closed(ticket)  # before the editor: no typing for nothing
+    _refuse_hand_edit(app, ticket.id, dry_run)
     text = editable_document(ticket)
     edited = _run_editor(text)
     if edited is None or edited == text:

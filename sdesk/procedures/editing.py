@@ -161,12 +161,18 @@ def check(name: str, value: Any, ref: Reference) -> Any:
     return value
 
 
-def changes(ticket: Ticket, wanted: Mapping[str, Any], ref: Reference) -> list[Change]:
-    """The validated changes `wanted` (field -> value) makes to `ticket`; unchanged fields are
-    left out. Raises on the first bad value, so nothing is applied unless all are good."""
+def refuse_closed(ticket: Ticket) -> None:
+    """ValidationError for a closed ticket: it is the record of what was done and is not
+    corrected (`edit` asks before it opens the editor, `set` and `edit` again in `changes`)."""
     if ticket.status == "closed":
         raise ValidationError(f"{ticket.id} is closed: a closed ticket is the record of what was "
                               "done and is not corrected (log a new ticket instead)")
+
+
+def changes(ticket: Ticket, wanted: Mapping[str, Any], ref: Reference) -> list[Change]:
+    """The validated changes `wanted` (field -> value) makes to `ticket`; unchanged fields are
+    left out. Raises on the first bad value, so nothing is applied unless all are good."""
+    refuse_closed(ticket)
     found: list[Change] = []
     for typed, value in wanted.items():
         name = field_name(typed)
