@@ -10,10 +10,10 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from terminal import on_a_terminal
 
 from tests.conftest import Desk
 
@@ -145,42 +145,13 @@ def test_sweeps_dry_run_json_carries_the_refusal_too(desk: Desk) -> None:
         path.relative_to(desk.root).as_posix())
 
 
-def _on_a_terminal(desk: Desk, args: list[str], answers: list[bytes]) -> tuple[bytes, int]:
-    """Run sdesk on a pseudo-terminal, answering each "accept?" prompt in turn."""
-    import pty
-
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: the real command on a terminal
-        os.execvpe(sys.executable, [sys.executable, "-m", "sdesk", "--store", str(desk.root),
-                                    "--now", desk.now, *args], os.environ)
-    seen = b""
-    deadline = time.monotonic() + 120
-    for answer in answers:
-        while seen.count(b"accept?") <= answers.index(answer) and time.monotonic() < deadline:
-            try:
-                seen += os.read(fd, 1024)
-            except OSError:
-                break
-        os.write(fd, answer)
-    while True:
-        try:
-            chunk = os.read(fd, 1024)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    _, status = os.waitpid(pid, 0)
-    return seen, os.waitstatus_to_exitcode(status)
-
-
 def test_review_says_an_answer_counts_for_the_tickets_after_it(desk: Desk) -> None:
     a = desk.new("-T", "PC has no power, wont turn on", "--email", "ana.ruiz@omes.ok.gov",
                  "--agency", "OMES", "--service", "Desktop Hardware", "-d", "details")
     b = desk.new("-T", "printer has no power at all", "--email", "cy@omes.ok.gov",
                  "--agency", "OMES", "--service", "Printing", "-d", "details")
     desk.run("triage", a, b)
-    seen, code = _on_a_terminal(desk, ["triage", a, b, "--review"], [b"y\n"])
+    seen, code = on_a_terminal(desk, ["triage", a, b, "--review"], [b"y\n"])
     text = seen.decode().replace("\r", "")
     assert code == 0, text
     assert ("accept? [y/n/s=skip; y/n counts for the on-site proposal of the 1 later ticket "

@@ -297,36 +297,12 @@ def test_software_lists_seats_used_and_free(desk: Desk) -> None:
 
 
 def test_review_on_a_terminal_asks_y_n_for_each_proposal(desk: Desk) -> None:
-    import os
-    import pty
-    import sys
-    import time
+    from terminal import on_a_terminal
 
     tid = incident(desk, "PC has no power, wont turn on", service="Desktop Hardware")
     desk.run("triage", tid)
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: the real command on a terminal
-        os.execvpe(sys.executable, [sys.executable, "-m", "sdesk", "--store", str(desk.root),
-                                    "--now", desk.now, "triage", tid, "--review"],
-                   os.environ)
-    seen = b""
-    deadline = time.monotonic() + 60
-    while b"accept?" not in seen and time.monotonic() < deadline:
-        try:
-            seen += os.read(fd, 1024)
-        except OSError:
-            break
-    os.write(fd, b"y\n")
-    while True:
-        try:
-            chunk = os.read(fd, 1024)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    _, status = os.waitpid(pid, 0)
-    assert b"proposed on-site" in seen and os.waitstatus_to_exitcode(status) == 0, seen
+    seen, code = on_a_terminal(desk, ["triage", tid, "--review"], [b"y\n"])
+    assert b"proposed on-site" in seen and code == 0, seen
     assert desk.ticket(tid)["remote"] is False
 
 
