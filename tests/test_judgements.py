@@ -334,7 +334,8 @@ def test_priority_words_read_in_session_24(ref: Reference, title: str,
     ("MFA code never comes", ["INC-2", "INC-3"], 0, 2),  # the first of three people
     ("MFA code never comes", ["INC-2", "INC-3"], 1, 2),  # the second
     ("MFA code never comes", ["INC-2", "INC-3"], 2, None),  # the third: a trend child
-    ("MFA code never comes", ["INC-2"], 0, None),  # two people are not many
+    ("MFA code never comes", ["INC-2"], 0, None),  # two people, without the text: not many
+    ("my MFA code never comes", ["INC-2"], 0, None),  # ... nor with "my" in it
     ("how do i set my signature", ["INC-2", "INC-3"], 0, 4),  # its own words decide
 ])
 def test_the_first_reports_of_a_problem_many_people_report_are_many_users(
@@ -346,6 +347,38 @@ def test_the_first_reports_of_a_problem_many_people_report_are_many_users(
     assert fit.priority == priority, fit.evidence
     if priority == 2:
         assert fit.evidence.startswith("3 people report it (INC-2, INC-3 and this one): Many")
+
+
+@pytest.mark.parametrize(("title", "others", "priority"), [
+    ("MFA code never comes", ["INC-2"], 2),  # nothing of the writer's own: two people are many
+    ("my MFA code never comes", ["INC-2"], None),  # the writer's own: three people needed
+    ("my MFA code never comes", ["INC-2", "INC-3"], 2),
+    ("MFA code never comes, 20 min waiting", ["INC-2", "INC-3"], None),  # a time waited
+])
+def test_two_people_are_many_where_the_text_says_nothing_of_the_writers_own(
+        ref: Reference, title: str, others: list[str], priority: int | None) -> None:
+    """Session 28 (docs/triage.md, "Priority against the work (session 28)"): the trend's P2
+    from who reports it, not from how they say it."""
+    from sdesk.procedures.priority_fit import trend_fit
+
+    fit = trend_fit(priority_fit(title, "", False, ref), others, 0, 3, ref, title)
+    assert fit.priority == priority, fit.evidence
+    if priority == 2:
+        assert fit.evidence.startswith(f"{len(others) + 1} people report it (INC-2")
+
+
+@pytest.mark.parametrize(("title", "description", "priority"), [
+    ("phones dead", "", 1),  # as "phones out" (fresh-user finding, session 28)
+    ("phones out", "", 1),
+    ("all the phones went dead", "", 1),
+    ("my phone is dead", "", None),  # one person's phone
+    ("printer not printing", "the printer jams for everyone", None),  # the office's device
+    ("renewal portal not loading", "shows an error for everyone", 1),  # the public's system
+])
+def test_priority_read_in_session_28(ref: Reference, title: str, description: str,
+                                     priority: int | None) -> None:
+    fit = priority_fit(title, description, False, ref)
+    assert fit.priority == priority, fit.evidence
 
 
 @pytest.mark.parametrize(("title", "logged", "priority"), [

@@ -101,6 +101,9 @@ def _stopped(text: str, w: Words, ref: Reference) -> Found:
     waiting = pw.WAITING.search(text)  # "claimants on hold": the public waits on us, not on it
     if waiting and public and waiting.start() <= public.start() < waiting.end():
         public = None
+    if public and pw.EVERYONE.fullmatch(public.group(0)) and _hardware_named(w, ref):
+        public = None  # "jams for everyone" with a printer named: the office's device, not the
+        # public's system (fresh-user finding, session 28)
     if public and failing and not degraded and (who or not mine):
         return 1, f"{public.group(0)!r} (public-facing) fails"
     shared, stopped = pw.SHARED.search(text), pw.STOPPED.search(text)
@@ -201,18 +204,30 @@ def fails_beyond_a_device(title: str, description: str, ref: Reference) -> bool:
 
 
 def trend_fit(own: PriorityFit, others: list[str], before: int, need: int,
-              ref: Reference) -> PriorityFit:
+              ref: Reference, text: str | None = None) -> PriorityFit:
     """Many users report it: when the text alone says nothing beyond one user's problem (`own`
     is None) and `others` (other people's open reports the trend model links to this one, one
     ID a person) make at least `need` people with this one, the chart's P2 ("many users ...
     degraded"). Only for the reports that show the problem first (fewer than two of those
     people reported it before this one, `before`): the later ones are the trend's children
-    (incident-6). The caller checks that the text fails beyond a device (`fails_beyond_a_device`)."""
+    (incident-6). The caller checks that the text fails beyond a device (`fails_beyond_a_device`).
+    With the ticket's `text` (title and description): where it says nothing of the writer's own
+    ("my", "I": pw.ONE_PERSON), TWO_PEOPLE are enough (session 28: the evidence is who reports
+    it, not how they say it; chosen on the fifteen older tuning files and checked on the two
+    newest writers, docs/triage.md); a time waited ("20 min waiting": pw.TIME_WAITED) is no
+    trend's P2, as it is no learned P2 (fresh-user finding, session 28)."""
+    if text is not None and pw.TIME_WAITED.search(text):
+        return own
+    if text is not None and not pw.ONE_PERSON.search(text):
+        need = min(need, TWO_PEOPLE)
     if own.priority is not None or len(others) + 1 < need or before >= 2:
         return own
     shown = ", ".join(others[:3]) + (" ..." if len(others) > 3 else "")
     return PriorityFit(2, f"{len(others) + 1} people report it ({shown} and this one): "
                           f"{ref.sla.target(2).description}")
+
+
+TWO_PEOPLE = 2  # people enough for the trend's P2 where the text says nothing of the writer's own
 
 
 HIGH, CRITICAL = "priority_high", "priority_critical"  # sdesk/defaults/models/NAME.json

@@ -136,6 +136,9 @@ PUBLIC_SYSTEM = re.compile(rf"\b(web ?site|portal|online|for (anyone|everyone){_
 # ... named by who uses it ("for anyone", "claimants"): public whoever writes ("I only wanted to
 # mention that our public catalogue has not come up for anyone"), unlike "a website" ("i paste
 # from a website").
+# ... "for everyone" of a device named ("the printer jams for everyone") is everyone who uses
+# the device: the office, not the public.
+EVERYONE = re.compile(rf"for (anyone|everyone){_NOT_INSIDE}", re.IGNORECASE)
 PUBLIC_WHO = re.compile(rf"\b(for (anyone|everyone){_NOT_INSIDE}|for the public|"
                          r"anyone outside|claimants|"
                          r"applicants|providers|callers|players|taxpayers|retailers|vendors)\b",
@@ -151,6 +154,9 @@ STOPPED = re.compile(r"\b(down|offline|outage|not responding|unreachable|nothing
 DOWN = re.compile(r"\b(\w+\s+){1,2}down\b(?!\s*(the|to|load))|\b(\w+\s+)?outage\b|"
                    r"\b(\w+\s+)?(phones?|network|internet|wi-?fi|lines?|radios?|cams|cameras|"
                    r"service|system|server)\s+((is|are|went|still)\s+)?out\b(?!\s+(of|the)\b)|"
+                   # "phones dead" as "phones out" (fresh-user finding, session 28): plural or shared
+                   r"\b(\w+\s+)?(phones|network|internet|wi-?fi|lines|radios|service|system|server)\s+"
+                   r"((is|are|went|still|all|all went)\s+)?dead\b|"
                    r"\b(\w+\s+)?(service|server|site|system) (is )?unavailable\b", re.IGNORECASE)
 # Where the public is served in person ("cant issue certs at the counter"): stopped, it is time-
 # critical work (P2), though one device.

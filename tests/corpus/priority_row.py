@@ -125,7 +125,8 @@ def priority_judged(item: Item, ref: Reference, first: Item | None = None,
         fit = follow_up_fit(fit, item.title, repr(first.title),
                             priority_fit(first.title, "", first.vip, ref))
     if fit.priority is None and logged > 2 and fails_beyond_a_device(item.title, "", ref):
-        fit = trend_fit(fit, [repr(t) for t in linked[0]], linked[1], TREND_PEOPLE, ref)
+        fit = trend_fit(fit, [repr(t) for t in linked[0]], linked[1], TREND_PEOPLE, ref,
+                        item.title)
     fit = learned_fit(fit, item.title, "", logged, ref, inherited=fit is not own)
     return lockout_fit(fit, item.title, "", logged, ref)
 
