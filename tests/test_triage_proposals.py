@@ -474,3 +474,17 @@ def test_two_people_reporting_a_failure_of_nobody_in_particular_are_many_users(
     assert "2 people report it" in note
     for tid in mine:
         assert not any("proposed:priority" in f for f in desk.ticket(tid)["flags"]), tid
+
+
+def test_the_critical_model_raises_the_trends_p2(desk: Desk) -> None:
+    """Session 28: the trend's P2 says how many people report it, not how badly; where the
+    learned critical model reads the text as critical, two people's "dispatch center consoles
+    all frozen" is proposed P1 with both readings (a follow-up's inherited P2 is still kept)."""
+    ids = [incident(desk, "dispatch center consoles all frozen, on paper now",
+                    email=f"d{n}@omes.ok.gov", service="Line-of-Business Application",
+                    now=at(n)) for n in range(2)]
+    desk.run("triage", "--all")
+    assert "proposed:priority:P1" in desk.ticket(ids[0])["flags"], desk.ticket(ids[0])["flags"]
+    note = next(e["text"] for e in desk.ticket(ids[0])["journal"]
+                if "Proposed (priority)" in e["text"])
+    assert "2 people report it" in note and "the learned reading of the chart says critical" in note

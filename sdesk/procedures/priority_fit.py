@@ -240,8 +240,9 @@ def learned_fit(own: PriorityFit, title: str, description: str, logged: int,
     the follow-up and the trend say nothing (`own` is None), the "many users, a site or work
     stopped" model (HIGH) at its threshold says P2, and P1 when the "critical" model
     (CRITICAL) reaches its threshold too; a P2 the ticket's own words gave becomes P1 when
-    CRITICAL says so, not one `inherited` from a first report or the trend (a follow-up keeps
-    its first report's priority). Nothing is proposed from silence where the text names a
+    CRITICAL says so, and so does the trend's P2 (it says how many report it, not how badly;
+    session 28), but not one `inherited` from a first report (a follow-up keeps its first
+    report's priority). Nothing is proposed from silence where the text names a
     device (a hardware service of the catalogue): one device's fault, as for the rules.
     Nor where the text says a workaround ("using webmail for now": the chart's P1 and P2 say
     "no workaround"). What the models say is a floor, never a cap: it is kept only above the

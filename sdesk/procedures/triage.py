@@ -317,6 +317,7 @@ def _priority_fit(d: _Draft) -> None:
             said = d.ctx.description_of(first[0].id) if d.ctx.description_of else ""
             fit = follow_up_fit(fit, t.title, first[0].id,
                                 priority_fit(first[0].title, said, t.vip, d.ref))
+    followed = fit is not own  # a follow-up's inherited P2 is not raised; the trend's may be
     if (fit.priority is None and t.priority > 2 and not reports_again(t.title)
             and fails_beyond_a_device(t.title, t.description, d.ref)):
         # a follow-up is not a new report of many users: it keeps its first report's priority
@@ -328,8 +329,7 @@ def _priority_fit(d: _Draft) -> None:
     if fit.priority is not None or not reports_again(t.title):
         # a follow-up ("still down any eta??") keeps its first report's priority or none: its
         # own words are the follow-up's, not the chart's (fresh-user finding, session 25)
-        fit = learned_fit(fit, t.title, t.description, t.priority, d.ref,
-                          inherited=fit is not own)
+        fit = learned_fit(fit, t.title, t.description, t.priority, d.ref, inherited=followed)
     fit = lockout_fit(fit, t.title, t.description, t.priority, d.ref)
     if fit.priority is None or fit.priority == t.priority:
         return

@@ -124,10 +124,11 @@ def priority_judged(item: Item, ref: Reference, first: Item | None = None,
     if first is not None:
         fit = follow_up_fit(fit, item.title, repr(first.title),
                             priority_fit(first.title, "", first.vip, ref))
+    followed = fit is not own  # a follow-up's inherited P2 is not raised; the trend's may be
     if fit.priority is None and logged > 2 and fails_beyond_a_device(item.title, "", ref):
         fit = trend_fit(fit, [repr(t) for t in linked[0]], linked[1], TREND_PEOPLE, ref,
                         item.title)
-    fit = learned_fit(fit, item.title, "", logged, ref, inherited=fit is not own)
+    fit = learned_fit(fit, item.title, "", logged, ref, inherited=followed)
     return lockout_fit(fit, item.title, "", logged, ref)
 
 
