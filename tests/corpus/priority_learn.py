@@ -7,6 +7,11 @@ the learned reading of the chart re-fitted for each fold.
                                                        # on it at the shipped thresholds
     python -m tests.corpus.priority_learn --errors     # and each file's misses
     python -m tests.corpus.priority_learn --markdown   # as the table in docs/triage.md
+    python -m tests.corpus.priority_learn --check=tests/corpus/fresh15.txt \
+        --check=tests/corpus/fresh16.txt               # those files kept out: LOWO over the
+                                                       # others, each checked file scored with
+                                                       # the models fitted on all the others
+                                                       # (session 28: a pseudo-held-out pair)
 
 The rules' words (sdesk/procedures/priority_fit.py) were read from the tuning files, so on the
 files they were read from the rules' part is a tuning figure; only the models are re-fitted.
@@ -38,8 +43,10 @@ def fold_models(train: list[Item], ref: Reference) -> dict[str, Model]:
     return out
 
 
-def lowo(ref: Reference, sets: dict[Path, list[Item]]) -> dict[str, Score]:
-    """Each file's priority row with the models fitted on the other files."""
+def lowo(ref: Reference, sets: dict[Path, list[Item]],
+         checks: dict[Path, list[Item]] | None = None) -> dict[str, Score]:
+    """Each file's priority row with the models fitted on the other files; then each of
+    `checks` (files kept out of every fit) with the models fitted on all of `sets`."""
     shipped: Callable[[str], Model] = priority_fit.model
     scores: dict[str, Score] = {}
     try:
@@ -47,6 +54,11 @@ def lowo(ref: Reference, sets: dict[Path, list[Item]]) -> dict[str, Score]:
             models = fold_models([i for p, f in sets.items() if p != left_out for i in f], ref)
             priority_fit.model = models.__getitem__  # type: ignore[assignment]
             scores[left_out.name] = priority_score(items, ref)
+        if checks:
+            models = fold_models([i for f in sets.values() for i in f], ref)
+            priority_fit.model = models.__getitem__  # type: ignore[assignment]
+            for path, items in checks.items():
+                scores[f"{path.name} (checked)"] = priority_score(items, ref)
     finally:
         priority_fit.model = shipped  # type: ignore[assignment]
     return scores
@@ -54,11 +66,12 @@ def lowo(ref: Reference, sets: dict[Path, list[Item]]) -> dict[str, Score]:
 
 def lines(scores: dict[str, Score], markdown: bool = False, errors: bool = False) -> list[str]:
     """The LOWO row: each file's precision / recall, the worst recall, the means and the
-    proposals on tickets not judged."""
-    worst = min(s.recall for s in scores.values())
-    mp = sum(s.precision for s in scores.values()) / len(scores)
-    mr = sum(s.recall for s in scores.values()) / len(scores)
-    unjudged = sum(s.unjudged for s in scores.values())
+    proposals on tickets not judged (over the LOWO files; checked files are shown apart)."""
+    lowo_ = [s for name, s in scores.items() if not name.endswith("(checked)")]
+    worst = min(s.recall for s in lowo_)
+    mp = sum(s.precision for s in lowo_) / len(lowo_)
+    mr = sum(s.recall for s in lowo_) / len(lowo_)
+    unjudged = sum(s.unjudged for s in lowo_)
     if markdown:
         cells = " | ".join(f"{s.precision:.2f} / {s.recall:.2f}" for s in scores.values())
         return [f"| {cells} | {worst:.2f} | {mp:.2f} / {mr:.2f} | {unjudged} |"]
@@ -74,8 +87,11 @@ def lines(scores: dict[str, Score], markdown: bool = False, errors: bool = False
 def main(argv: list[str]) -> int:
     ref = load_reference(ROOT / "reference")
     also = [Path(a.split("=", 1)[1]) for a in argv if a.startswith("--also=")]  # experiments
-    sets = {p: load(p) for p in (*TUNING, *also)}
-    print("\n".join(lines(lowo(ref, sets), "--markdown" in argv, "--errors" in argv)))
+    checked = [Path(a.split("=", 1)[1]) for a in argv if a.startswith("--check=")]
+    kept_out = {p.resolve() for p in checked}
+    sets = {p: load(p) for p in (*TUNING, *also) if p.resolve() not in kept_out}
+    checks = {p: load(p) for p in checked}
+    print("\n".join(lines(lowo(ref, sets, checks), "--markdown" in argv, "--errors" in argv)))
     return 0
 
 
