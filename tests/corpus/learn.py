@@ -224,7 +224,7 @@ def lowo(spec: Spec, combine: str, ref: Reference) -> Callable[[], Lowo]:
 
 def sweep(spec: Spec, ref: Reference, sets: dict[Path, list[Item]]) -> list[str]:
     """The trade-off at fixed thresholds, leave one writer out: for each file a model fitted on
-    the other fourteen, the combination triage uses (`spec.combine`) scored on it at every
+    the other sixteen, the combination triage uses (`spec.combine`) scored on it at every
     threshold of THRESHOLDS; one line per threshold with each file's precision / recall, the
     worst recall and the mean precision (`python -m tests.corpus.learn --sweep`)."""
     fitted = {p: fit([i for q, f in sets.items() if q != p for i in f], spec, ref)
