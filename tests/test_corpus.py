@@ -2,8 +2,8 @@
 floors: precision >= 0.95 for what triage applies automatically, recall >= 0.85 for what it
 proposes.
 
-ALL FIFTEEN files here are TUNING data (about 4,500 tickets by fifteen writers): tickets.txt was
-written for tuning; fresh.txt, fresh2.txt, ... fresh14.txt were each written blind,
+ALL SEVENTEEN files here are TUNING data (about 5,100 tickets by seventeen writers): tickets.txt
+was written for tuning; fresh.txt, fresh2.txt, ... fresh16.txt were each written blind,
 measured once held out (those figures are in docs/triage.md) and then read while the methods
 were improved. So every figure asserted below is a tuning figure. The floor is asserted on
 EACH file, not on their union: an automatic judgement's reach is only what every file supports
@@ -11,10 +11,10 @@ at 0.95 (issue 11). A judgement below its floor on a file is a strict xfail nami
 one that starts meeting it fails this test until it moves out of BELOW.
 
 The figure methods are chosen by is the leave-one-writer-out one (`python -m
-tests.corpus.measure --cross`, tests/corpus/cross.py: chosen on fourteen files, measured on the
-fifteenth). A held-out figure comes only from a new file written blind and measured once with the
+tests.corpus.measure --cross`, tests/corpus/cross.py: chosen on sixteen files, measured on the
+seventeenth). A held-out figure comes only from a new file written blind and measured once with the
 methods frozen (`python -m tests.corpus.measure --file PATH`; tests/test_corpus_heldout.py).
-This test reads only the fifteen files named here.
+This test reads only the seventeen files named here.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pytest
 from corpus.cross import GRID, Threshold, choose, meets
 from corpus.measure import CORPUS, FRESH, TUNING, Score, figures, load, main, vip_persons
 
-FILES = {path.stem: path for path in TUNING}  # tickets, fresh, fresh2, ... fresh14
+FILES = {path.stem: path for path in TUNING}  # tickets, fresh, fresh2, ... fresh16
 NAMES = {
     "incident-4 two problems (proposed)",
     "incident-5 same person, same subject (proposed)",
@@ -68,7 +68,12 @@ BELOW = {  # (file, judgement) -> its tuning figure there, below the floor
        for key, figure in (("fresh3", "0.83"), ("fresh4", "0.79"), ("fresh5", "0.61"),
                            ("fresh6", "0.73"), ("fresh7", "0.75"), ("fresh8", "0.77"),
                            ("fresh9", "0.84"), ("fresh12", "0.78"), ("fresh13", "0.60"),
-                           ("fresh14", "0.84"))},
+                           ("fresh14", "0.84"), ("fresh16", "0.82"))},
+    # (session 28: fresh15/fresh16 became tuning data, the models re-fitted on seventeen files;
+    # held out they were 0.44 / 0.39 for priority and 0.58 / 0.82 for trends, docs/triage.md)
+    ("fresh15", "incident-6 many people, same problem (proposed)"): "recall 0.58",
+    ("fresh15", "incident-2 priority (proposed)"): "recall 0.61",
+    ("fresh16", "incident-2 priority (proposed)"): "recall 0.70",
 }
 
 

@@ -693,7 +693,7 @@ def test_the_learned_chart_readings_evidence_names_content_words_only(ref: Refer
     from sdesk.procedures.priority_fit import learned_fit
     from sdesk.procedures.words import TITLE_STOP
 
-    title, description = "and now outlook wont open", "started after update"
+    title, description = "and now outlook will not open", "started after update"
     fit = learned_fit(priority_fit(title, description, False, ref), title, description, 3, ref)
     assert fit.priority == 2, fit.evidence
     weighed = fit.evidence.split("weighed most: ")[1].split(")")[0]

@@ -65,7 +65,7 @@ def _incident(desk: Desk, title: str, now: str) -> str:
 ])
 def test_a_follow_up_is_never_proposed_on_site_on_its_own(desk: Desk, decided: str,
                                                           proposed: bool) -> None:
-    a = _incident(desk, "phone line dead, voicemail wont load", "2026-11-23T08:00:00-06:00")
+    a = _incident(desk, "desk phone dead, no dial tone", "2026-11-23T08:00:00-06:00")
     desk.run("triage", a)
     assert "proposed:on-site:text" in desk.ticket(a)["flags"]
     if decided:

@@ -228,12 +228,13 @@ def test_the_learned_reading_of_the_chart_proposes_what_no_rule_reads(desk: Desk
     """incident-2: "all consoles frozen" names no site, group or deadline the rules
     read; the learned "many users, a site or work stopped" model proposes P2, with its words.
     One user's device is left at P3; a ticket logged P1 is never proposed P2. (The title is
-    one the models, re-fitted on thirteen files in session 26, read above their threshold:
-    'dispatch', 'now', 'all', 'consoles'; "consoles all frozen, on paper now" scores 0.21.)"""
-    tid = incident(desk, "all consoles frozen, dispatch on paper now", now=at(0))
+    one the models, re-fitted on seventeen files in session 28, read above their threshold:
+    'consoles', 'records', 'frozen'; "all consoles frozen, dispatch on paper now", the title
+    until then, is read critical since fresh16's dispatchers are tuning data.)"""
+    tid = incident(desk, "all consoles frozen in records, on paper now", now=at(0))
     mine = incident(desk, "my mouse scroll wheel sticks", email="bo@omes.ok.gov", now=at(1))
     desk.run("triage", "--all")  # before a second person reports it ("2 people report it")
-    high = incident(desk, "all consoles frozen, dispatch on paper now", "--impact", "1",
+    high = incident(desk, "all consoles frozen in records, on paper now", "--impact", "1",
                     "--urgency", "1", email="cy@omes.ok.gov", now=at(2))
     desk.run("triage", "--all")
     assert "proposed:priority:P2" in desk.ticket(tid)["flags"]
