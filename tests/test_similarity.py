@@ -63,7 +63,9 @@ def ctx(*peers: Ticket) -> TriageContext:
 
 def test_the_pure_procedure_resolves_a_later_report_as_duplicate_of_the_first() -> None:
     first, later = ticket("INC-A", "a@x.gov", 0), ticket("INC-B", "a@x.gov", 5)
-    plan = triage_ticket(later, ctx(first, later))
+    on = TriageSettings(automatic_duplicates=True)  # off by default since session 28
+    plan = triage_ticket(later, TriageContext(REF, NOW, "Dana", PeerView(Peer.of(p) for p in (
+        first, later)), settings=on))
     sets = {a.field: a.value for a in plan.changes if hasattr(a, "field")}
     assert sets["duplicate_of"] == "INC-A" and sets["status"] == "resolved"
     assert triage_ticket(first, ctx(first, later)).changes[-2].value == "triaged"  # type: ignore[attr-defined]

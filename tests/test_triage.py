@@ -57,6 +57,15 @@ def edit(desk: Desk, ticket_id: str, **values: Any) -> None:
     desk.git("commit", "-qm", f"edit {ticket_id}")
 
 
+def automatic(desk: Desk) -> None:
+    """Switch the automatic duplicate and trend on (off by default since session 28)."""
+    config = desk.root / "sdesk.toml"
+    text = config.read_text()
+    assert "automatic_duplicates = false" in text and "automatic_trends = false" in text
+    config.write_text(text.replace("automatic_duplicates = false", "automatic_duplicates = true")
+                      .replace("automatic_trends = false", "automatic_trends = true"))
+
+
 # ---- incidents ------------------------------------------------------------------------------
 
 
@@ -189,6 +198,7 @@ def test_reworded_later_ticket_from_same_person_is_proposed_not_resolved(desk: D
 
 
 def test_later_ticket_from_same_person_on_same_subject_is_resolved_as_duplicate(desk: Desk) -> None:
+    automatic(desk)
     first = incident(desk, "Outlook will not open", now=T0)
     later = incident(desk, "Outlook won't open at all", now=T1)  # 1.0: the same words, read
     desk.run("triage", later)
@@ -202,7 +212,23 @@ def test_later_ticket_from_same_person_on_same_subject_is_resolved_as_duplicate(
     assert "auto_duplicate" not in mail.get_payload()  # the internal note stays internal
 
 
+def test_a_follow_up_is_proposed_as_a_duplicate_not_resolved_by_default(desk: Desk) -> None:
+    """Fresh-user finding, session 28: one person's "still down" after their first report was
+    resolved as a duplicate and the customer mailed without asking. Automatic duplicates are
+    off by default: it is related and proposed, and resolved only when accepted."""
+    first = incident(desk, "VPN down", service="VPN", now=T0)
+    later = incident(desk, "VPN still down", service="VPN", now=T1)
+    desk.run("triage", later)
+    t = desk.ticket(later)
+    assert t["status"] == "triaged" and not t.get("duplicate_of") and first in t["related"]
+    assert f"proposed:duplicate:{first}" in t["flags"] and mails(desk) == []
+    assert "automatic_duplicates is off" in desk.run("show", later).stdout
+    desk.run("triage", later, "--accept", "duplicate")
+    assert (desk.ticket(later)["status"], desk.ticket(later)["duplicate_of"]) == ("resolved", first)
+
+
 def test_first_report_is_kept_and_a_batch_resolves_only_the_later_one(desk: Desk) -> None:
+    automatic(desk)
     first = incident(desk, "Outlook will not open", now=T0)
     later = incident(desk, "Outlook will not open", now=T1)
     other = incident(desk, "Outlook will not open", email="bo@omes.ok.gov", now=T2)
@@ -213,6 +239,7 @@ def test_first_report_is_kept_and_a_batch_resolves_only_the_later_one(desk: Desk
 
 
 def test_many_people_same_problem_notifies_supervisor_and_proposes_a_parent(desk: Desk) -> None:
+    automatic(desk)
     ids = [incident(desk, "Outlook will not open", email=f"u{i}@omes.ok.gov", now=now)
            for i, now in enumerate((T0, T1, T2))]
     desk.run("triage", ids[2])

@@ -69,15 +69,34 @@ def test_excel_and_word_crashes_are_not_duplicates(desk: Desk) -> None:
 
 def test_five_people_rewording_one_vpn_outage_is_a_trend_and_the_supervisor_is_told(
         desk: Desk) -> None:
+    """Proposed by default (automatic trends are off since session 28); accepted, the
+    supervisor is told; with automatic_trends on, told without asking."""
     titles = ["VPN won't connect", "Can't connect to VPN", "VPN down", "vpn not working",
               "cant connect to the vpn"]
     ids = [incident(desk, title, email=f"u{i}@omes.ok.gov", now=at(i * 10),
                     service="VPN" if i % 2 else "Network Connectivity")
            for i, title in enumerate(titles)]
+    desk.run("triage", "--all", "--dry-run")
+    config = desk.root / "sdesk.toml"
+    config.write_text(config.read_text().replace("automatic_trends = false",
+                                                 "automatic_trends = true"))
     desk.run("triage", "--all")
     told = [m for m in mails(desk) if "Possible trend" in m["Subject"]]
     assert len(told) == 1 and "5 people" in told[0].get_payload()
     assert "trend-reported" in desk.ticket(ids[0])["flags"]
+
+
+def test_by_default_a_trend_is_proposed_and_told_when_accepted(desk: Desk) -> None:
+    ids = [incident(desk, "VPN down", email=f"u{i}@omes.ok.gov", now=at(i * 10), service="VPN")
+           for i in range(3)]
+    desk.run("triage", "--all")
+    assert not [m for m in mails(desk) if "Possible trend" in m["Subject"]]
+    t = desk.ticket(ids[2])
+    assert any(f.startswith("proposed:trend:") for f in t["flags"])
+    assert "automatic_trends is off" in desk.run("show", ids[2]).stdout
+    desk.run("triage", ids[2], "--accept", "trend")
+    told = [m for m in mails(desk) if "Possible trend" in m["Subject"]]
+    assert len(told) == 1 and "trend-reported" in desk.ticket(ids[2])["flags"]
 
 
 def test_a_mid_score_duplicate_is_related_at_once_and_resolved_only_when_accepted(
@@ -489,3 +508,47 @@ def test_the_critical_model_raises_the_trends_p2(desk: Desk) -> None:
     note = next(e["text"] for e in desk.ticket(ids[0])["journal"]
                 if "Proposed (priority)" in e["text"])
     assert "2 people report it" in note and "the learned reading of the chart says critical" in note
+
+
+def _trend_flags(desk: Desk, ids: list[str]) -> list[bool]:
+    return [any(f.startswith("proposed:trend:") for f in desk.ticket(i)["flags"]) for i in ids]
+
+
+def test_one_outage_in_words_sharing_nothing_is_one_trend_within_the_hour(desk: Desk) -> None:
+    """Session 28: two people's failing reports of one hour are compared even when they share
+    no service, word or place ("cant reach anything from home" names neither VPN nor a word of
+    the others), and join the group when they link with at least half of it."""
+    ids = [incident(desk, "VPN down", email="u1@omes.ok.gov", now=at(0)),
+           incident(desk, "anyconnect just spins, never connects", email="u2@omes.ok.gov",
+                    now=at(10)),
+           incident(desk, "cant reach anything from home, keeps timing out", email="u3@omes.ok.gov",
+                    service="Network Connectivity", now=at(20))]
+    desk.run("triage", "--all")
+    assert _trend_flags(desk, ids) == [True, True, True]
+
+
+def test_reports_sharing_nothing_are_not_linked_more_than_an_hour_apart(desk: Desk) -> None:
+    ids = [incident(desk, "VPN down", email="u1@omes.ok.gov", now=at(0)),
+           incident(desk, "anyconnect just spins, never connects", email="u2@omes.ok.gov",
+                    now=at(10)),
+           incident(desk, "cant reach anything from home, keeps timing out", email="u3@omes.ok.gov",
+                    service="Network Connectivity", now="2026-11-23T09:20:00-06:00")]
+    desk.run("triage", "--all")
+    assert _trend_flags(desk, ids) == [False, False, False]
+
+
+def test_a_weak_link_to_a_group_does_not_chain_another_problem_into_it(desk: Desk) -> None:
+    """Fresh-user finding, session 28: trends grouped unrelated faults. A link under trend_join
+    ("vpn keeps asking for password" scores 0.06 with each of the others) joins a group only
+    when the report links at trend_join with at least half of it; until session 28 it joined
+    at trend_similarity (0.05), and three problems made one trend."""
+    ids = [incident(desk, "vpn slow from home", email="u1@omes.ok.gov", now=at(0)),
+           incident(desk, "new vpn token please", email="u2@omes.ok.gov", now=at(10)),
+           incident(desk, "vpn keeps asking for password", email="u3@omes.ok.gov", now=at(20))]
+    assert "people report similar" not in desk.run("triage", "--all", "--dry-run").stdout
+    config = desk.root / "sdesk.toml"  # the knob: every link at trend_similarity joins at once
+    config.write_text(config.read_text().replace("trend_join = 0.1", "trend_join = 0.05"))
+    assert "3 people report similar" in desk.run("triage", "--all", "--dry-run").stdout
+    desk.git("checkout", "sdesk.toml")
+    desk.run("triage", "--all")
+    assert _trend_flags(desk, ids) == [False, False, False]

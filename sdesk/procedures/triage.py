@@ -39,8 +39,12 @@ from sdesk.procedures.priority_fit import (
 from sdesk.procedures.proposals import flag, group_key, pending, priority_decided, settled
 from sdesk.procedures.relations import Peer, parent_case
 from sdesk.procedures.similarity import (
+    UNSHARED_HOURS,
     PeerView,
     TriageSettings,
+    fails,
+    joins,
+    other_services,
     pair_match,
     trend_keys,
     trend_scores,
@@ -506,18 +510,25 @@ def _text(d: _Draft) -> Text:
 
 def _duplicate(d: _Draft) -> bool:
     """Same person, same subject: related at once to the first report; resolved as its
-    duplicate without asking only at or above `auto_duplicate`, else proposed."""
+    duplicate without asking only when `automatic_duplicates` is on (off by default since
+    session 28: no rule earned precision 0.95 on each writer left out while applying for a new
+    writer, docs/triage.md) and the word rule scores at least `auto_duplicate`, else
+    proposed."""
     found = _earliest_similar(d)
     if found is None:
         return False
     first, why, sure = found
-    t, auto = d.t, d.ctx.settings.auto_duplicate
+    t, settings = d.t, d.ctx.settings
     if first.id not in t.related and not settled(d.flags, "duplicate", first.id):
         d.set(I5, f"related at once to {first.id}: {why}", "related", [*t.related, first.id])
-    if sure and not settled(d.flags, "duplicate", first.id):
-        resolve_duplicate(d, first.id, first.title, f"{why}; word rule at or above "
-                                                    f"auto_duplicate {auto:.2f}, so without asking")
+    if sure and settings.automatic_duplicates and not settled(d.flags, "duplicate", first.id):
+        resolve_duplicate(d, first.id, first.title,
+                          f"{why}; word rule at or above auto_duplicate "
+                          f"{settings.auto_duplicate:.2f}, so without asking")
         return True
+    if sure:  # "VPN still down" after "VPN down": the customer's follow-up, not closed unasked
+        why += (f"; word rule at or above auto_duplicate {settings.auto_duplicate:.2f}, "
+                f"proposed: automatic_duplicates is off")
     d.propose("duplicate", first.id, I5, f"same person, same subject as {first.id} "
                                          f"({first.title!r}): {why}")
     return False
@@ -550,8 +561,9 @@ def resolve_duplicate(d: _Draft, first_id: str, first_title: str, why: str) -> N
 
 def _trend(d: _Draft, team: Team) -> None:
     """Many people, same problem: every open incident in the window (any service) grouped with
-    this one through similar titles. At or above `auto_trend` the supervisor is told without
-    asking; at `trend_similarity` it is proposed. A parent case is proposed (or made with
+    this one through similar titles. When `automatic_trends` is on (off by default since
+    session 28) and the word rule's links at `auto_trend` alone make the group, the supervisor
+    is told without asking; otherwise it is proposed. A parent case is proposed (or made with
     --create-parents)."""
     t, ctx = d.t, d.ctx
     if t.parent:
@@ -581,13 +593,15 @@ def _trend(d: _Draft, team: Team) -> None:
         tell_trend(d, team, why + f"; parent case {made.actions[0].ticket} created")
     elif told:
         d.find(I6, f"{why}; the supervisor was already told")
-    elif sure:
+    elif sure and ctx.settings.automatic_trends:
         d.find(I6, f"proposed parent case: sdesk parent new --from {' '.join([t.id, *ids])}")
         tell_trend(d, team, f"{why} (score at or above auto_trend "
                             f"{ctx.settings.auto_trend:.2f}, so without asking)")
     else:
+        off = (f" (the word rule at auto_trend {ctx.settings.auto_trend:.2f} links them; "
+               f"proposed: automatic_trends is off)" if sure else "")
         d.propose("trend", group_key([t.id, *ids]), I6,
-                  f"{why}; parent case: sdesk parent new --from {' '.join([t.id, *ids])}")
+                  f"{why}{off}; parent case: sdesk parent new --from {' '.join([t.id, *ids])}")
 
 
 def tell_trend(d: _Draft, team: Team | None, why: str) -> None:
@@ -627,9 +641,14 @@ def _trend_groups(d: _Draft) -> tuple[Groups, Groups]:
     people's reports about their own devices ("my printer wont print") at different agencies
     are never linked: two devices, not one outage (fresh-user finding, session 27); one
     person's later report on the same subject (incident-5's person model) joins their first
-    report's group, so a follow-up is one of the trend's reports (`_Links.link`)."""
+    report's group, so a follow-up is one of the trend's reports (`_Links.link`). Since session
+    28 two other people's failing reports that share no key are compared too when opened within
+    UNSHARED_HOURS of each other ("VPN down" / "anyconnect just spins": one outage in other
+    words), and such a link, or a keyed one under `trend_join`, joins a group only by the
+    group-level test (`_Links.settle`, similarity.joins)."""
     ctx, ref, view = d.ctx, d.ref, d.ctx.view
     window = dt.timedelta(hours=ctx.settings.trend_window_hours)
+    hour = dt.timedelta(hours=UNSHARED_HOURS)
     incidents = sorted((p for p in view.peers.values()
                         if p.type == "incident" and p.requester_email),
                        key=lambda p: (p.opened_at, p.id))
@@ -645,39 +664,92 @@ def _trend_groups(d: _Draft) -> tuple[Groups, Groups]:
         mine = view.text_of(b.id, ref) if b.id in view.peers else _text(d)
         links.add(b, mine, bool(b.agency) and own_device(b.title, mine.words, ref))
         recent.append(b)
+        keyed: set[str] = set()
         for key in _keys(mine.words):
             members = buckets.setdefault(key, deque())
             while members and b.opened_at - members[0].opened_at > window:
                 members.popleft()
             for a in members:
-                links.link(a, b)
+                if a.id not in keyed:
+                    keyed.add(a.id)
+                    links.link(a, b)
             members.append(b)
+        if links.failing[b.id]:  # other people's failing reports of the hour, sharing no key
+            for a in reversed(recent):
+                if b.opened_at - a.opened_at > hour:
+                    break
+                if a.id != b.id and a.id not in keyed:
+                    links.unshared(a, b)
+        links.settle(b)
     return links.weak.groups(), links.strong.groups()
 
 
 class _Links:
     """The window's links (`_trend_groups`): weak (a proposal: the trend model at
     trend_similarity, or the word rule at auto_trend), strong (the word rule at auto_trend:
-    the supervisor told without asking), with the window's readings and pair scores."""
+    the supervisor told without asking), with the window's readings and pair scores. A weak
+    link under trend_join, and a link between failing reports sharing no key (at
+    trend_unshared), waits in `pending` for the group-level test (`settle`)."""
 
     def __init__(self, settings: TriageSettings) -> None:
         self.settings = settings
         self.weak, self.strong = _UnionFind(), _UnionFind()
         self.texts: dict[str, Text] = {}  # the window's readings
         self.own: dict[str, bool] = {}  # ... and whether each is about the writer's own device
+        self.failing: dict[str, bool] = {}  # ... and whether each says something fails
+        self.peers: dict[str, Peer] = {}  # ... and the window's incidents
         self.scores: dict[tuple[str, str], tuple[float, float]] = {}
         self.same_person: dict[tuple[str, ...], bool] = {}  # one person's two reports
+        self.pending: list[tuple[float, float, Peer]] = []  # (probability, bar, earlier report)
 
     def add(self, b: Peer, text: Text, own: bool) -> None:
         self.weak.add(b.id)
         self.strong.add(b.id)
-        self.texts[b.id], self.own[b.id] = text, own
+        self.texts[b.id], self.own[b.id], self.peers[b.id] = text, own, b
+        self.failing[b.id] = fails(text.words)
         if len(self.scores) + len(self.same_person) > SCORES_KEPT:
             self.scores.clear()  # pure values: only the time to score a pair again
             self.same_person.clear()
 
     def forget(self, ticket_id: str) -> None:
-        del self.texts[ticket_id], self.own[ticket_id]
+        del self.texts[ticket_id], self.own[ticket_id], self.failing[ticket_id]
+        del self.peers[ticket_id]
+
+    def _score(self, a: Peer, b: Peer) -> tuple[float, float]:
+        """The trend scores of two other people's reports (`trend_scores`), (0, 0) when they
+        are their own devices at two agencies; cached by titles."""
+        if self.own[a.id] and self.own[b.id] and a.agency != b.agency:
+            return 0.0, 0.0
+        pair = (a.title, b.title)
+        found = self.scores.get(pair)
+        if found is None:
+            found = self.scores[pair] = trend_scores(self.texts[a.id], self.texts[b.id])
+        return found
+
+    def unshared(self, a: Peer, b: Peer) -> None:
+        """Two other people's failing reports of one hour that share no key: a pending link
+        at trend_unshared ("VPN DOWN" / "anyconnect just spins, never connects")."""
+        if a.requester_email == b.requester_email or not self.failing[a.id] or other_services(
+                self.texts[a.id].words, self.texts[b.id].words):
+            return
+        probability = self._score(a, b)[0]
+        if probability >= self.settings.trend_unshared:
+            self.pending.append((probability, self.settings.trend_unshared, a))
+
+    def settle(self, b: Peer) -> None:
+        """`b`'s pending links, strongest first: each joins `b` to the other report's group
+        only when `b` links at the link's bar with at least half of that group's other
+        people's reports in the window (similarity.joins): a report that links with one
+        member of a group and not the rest does not chain the group to its own."""
+        pending, self.pending = sorted(self.pending, key=lambda x: -x[0]), []
+        for _, bar, a in pending:
+            if self.weak.find(a.id) == self.weak.find(b.id):
+                continue
+            others = [self.peers[m] for m in self.weak.members(a.id)
+                      if m in self.peers and self.peers[m].requester_email != b.requester_email]
+            linked = sum(self._score(m, b)[0] >= bar for m in others)
+            if joins(linked, len(others)):
+                self.weak.join(a.id, b.id)
 
     def link(self, a: Peer, b: Peer) -> None:
         """Link `b` (the later) with `a`: another person's report of the same problem; one
@@ -695,12 +767,11 @@ class _Links:
             return
         if self.own[a.id] and self.own[b.id] and a.agency != b.agency:
             return
-        pair = (a.title, b.title)
-        found = self.scores.get(pair)
-        if found is None:
-            found = self.scores[pair] = trend_scores(self.texts[a.id], self.texts[b.id])
-        if found[0] >= self.settings.trend_similarity or found[1] >= self.settings.auto_trend:
+        found = self._score(a, b)
+        if found[1] >= self.settings.auto_trend or found[0] >= self.settings.trend_join:
             self.weak.join(a.id, b.id)
+        elif found[0] >= self.settings.trend_similarity:  # weak: the group-level test decides
+            self.pending.append((found[0], self.settings.trend_join, a))
         if found[1] >= self.settings.auto_trend:
             self.strong.join(a.id, b.id)
 
@@ -711,9 +782,16 @@ SCORES_KEPT = 50_000  # title pairs whose trend scores a batch keeps at once
 class _UnionFind:
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
+        self.items: dict[str, list[str]] = {}  # root -> its items
 
     def add(self, item: str) -> None:
-        self.parent.setdefault(item, item)
+        if item not in self.parent:
+            self.parent[item] = item
+            self.items[item] = [item]
+
+    def members(self, item: str) -> list[str]:
+        """The items of `item`'s group (itself included)."""
+        return self.items[self.find(item)]
 
     def find(self, item: str) -> str:
         while self.parent[item] != item:
@@ -722,7 +800,13 @@ class _UnionFind:
         return item
 
     def join(self, a: str, b: str) -> None:
-        self.parent[self.find(a)] = self.find(b)
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        if len(self.items[ra]) > len(self.items[rb]):
+            ra, rb = rb, ra
+        self.parent[ra] = rb
+        self.items[rb].extend(self.items.pop(ra))
 
     def groups(self) -> Groups:
         """(item -> its group, group -> its items in the order added), groups of two or more

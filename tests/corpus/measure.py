@@ -131,6 +131,7 @@ class Score:
     fn: int = 0
     misses: list[str] = field(default_factory=list)  # "fp: ..." / "fn: ..." (--errors)
     unjudged: int = 0  # proposals on tickets the writer did not judge (the priority row)
+    note: str = ""  # said after the figures ("off by default": what it would apply if on)
 
     def add(self, predicted: bool, actual: bool, what: str = "") -> None:
         self.tp += predicted and actual
@@ -149,8 +150,9 @@ class Score:
 
     def line(self, name: str) -> str:
         also = f", {self.unjudged} on tickets not judged" if self.unjudged else ""
+        note = f"; {self.note}" if self.note else ""
         return (f"{name:<50} precision {self.precision:4.2f}  recall {self.recall:4.2f}  "
-                f"(tp {self.tp}, fp {self.fp}, fn {self.fn}{also})")
+                f"(tp {self.tp}, fp {self.fp}, fn {self.fn}{also}{note})")
 
 
 def _by_set(items: Iterable[Item]) -> dict[int, list[Item]]:
@@ -264,17 +266,45 @@ def compared(a: Item, b: Item) -> bool:
     return keyed(wa, wb)
 
 
-def trends(items: list[Item], same: Same, own: Same | None = None) -> Score:
+Scores = Callable[[Item, Item], tuple[float, float]]  # the trend model and the word rule
+
+
+def trend_scorer(ref: Reference, model: PairModel | None = None) -> Scores:
+    """Two items' trend scores as triage reads them (similarity.trend_scores, its vetoes
+    included; the shipped trend model unless `model`), for the group-level test of
+    `trend_roots`."""
+    from sdesk.procedures.pair_model import shipped
+    from sdesk.procedures.similarity import trend_scores
+
+    model = model or shipped("trend")
+    read: dict[tuple[str, str], object] = {}
+    found: dict[tuple[str, str, str, str], tuple[float, float]] = {}
+
+    def scores(a: Item, b: Item) -> tuple[float, float]:
+        key = (a.title, a.service, b.title, b.service)
+        if key not in found:
+            ta, tb = (read.setdefault((x.title, x.service), model.read(
+                x.title, words(x.title, ref), x.service)) for x in (a, b))
+            found[key] = trend_scores(ta, tb, model)  # type: ignore[arg-type]
+        return found[key]
+
+    return scores
+
+
+def trends(items: list[Item], same: Same, own: Same | None = None,
+           scores: Scores | None = None) -> Score:
     """incident-6: a ticket is in a trend when the group of similar incidents around it (all of
     the window, transitively) holds >= TREND_PEOPLE people; labelled so when its subject has
     that many people in the set. Two reports are linked as triage links them (triage._Links):
     sharing a key (`compared`), other people's by `same`, one person's later report by `own`
     (the person model, as incident-5 relates it; none unless given) unless it says it is
-    another problem (judgements.says_another)."""
+    another problem (judgements.says_another). With `scores` (the proposal row), as triage
+    links them since session 28: a link under trend_join, and one between failing reports
+    sharing no key at trend_unshared, only by the group-level test (`trend_roots`)."""
     score = Score()
     for group in _by_set(items).values():
         incidents = [i for i in group if i.type == "incident"]
-        root = trend_roots(incidents, same, own)
+        root = trend_roots(incidents, same, own, scores)
         for i, item in enumerate(incidents):
             people = {x.person for k, x in enumerate(incidents) if root[k] == root[i]}
             truth = {x.person for x in incidents if x.subject == item.subject}
@@ -284,11 +314,15 @@ def trends(items: list[Item], same: Same, own: Same | None = None) -> Score:
     return score
 
 
-def trend_roots(incidents: list[Item], same: Same, own: Same | None = None) -> list[int]:
+def trend_roots(incidents: list[Item], same: Same, own: Same | None = None,
+                scores: Scores | None = None) -> list[int]:
     """Each of one set's incidents' trend group, as an index shared by the group's members:
-    linked as triage links them (triage._trend_groups, `trends` above)."""
+    linked as triage links them (triage._trend_groups, `trends` above); with `scores`, as
+    triage links them since session 28 (`_settled_roots`)."""
     from sdesk.procedures.judgements import says_another
 
+    if scores is not None:
+        return _settled_roots(incidents, same, own, scores)
     parent = list(range(len(incidents)))
 
     def find(i: int) -> int:
@@ -309,6 +343,76 @@ def trend_roots(incidents: list[Item], same: Same, own: Same | None = None) -> l
     return [find(i) for i in range(len(incidents))]
 
 
+def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
+                   scores: Scores) -> list[int]:
+    """`trend_roots` as triage links since session 28 (triage._Links): in opening order, each
+    report linked with the earlier ones it shares a key with (`same`; one person's by `own`),
+    at once when the trend model reaches trend_join or the word rule auto_trend; a link under
+    trend_join, and one between two failing reports sharing no key (the corpora's sets are one
+    hour: UNSHARED_HOURS) at trend_unshared unless they name different services, waits;
+    strongest first, each joins only when the report links at the link's bar with at least
+    half of the other group's other people's reports (similarity.joins)."""
+    from sdesk.procedures.judgements import says_another
+    from sdesk.procedures.similarity import fails, joins, other_services
+
+    ref = _reference()
+    texts = [_WORDS.get(x.title) or _WORDS.setdefault(x.title, words(x.title, ref))
+             for x in incidents]
+    failing = [fails(w) for w in texts]
+    parent = list(range(len(incidents)))
+    members = {i: [i] for i in range(len(incidents))}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(i: int, j: int) -> None:
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[ri] = rj
+            members[rj].extend(members.pop(ri))
+
+    for j, b in enumerate(incidents):
+        pending: list[tuple[float, float, int]] = []
+        for i, a in enumerate(incidents[:j]):
+            keyed = compared(a, b)
+            if a.person == b.person:
+                if own is not None and keyed and not says_another(b.title) and own(a, b):
+                    join(i, j)
+                continue
+            if keyed and same(a, b):
+                probability, rule = scores(a, b)
+                if rule >= SETTINGS.auto_trend or probability >= SETTINGS.trend_join:
+                    join(i, j)
+                else:
+                    pending.append((probability, SETTINGS.trend_join, i))
+            elif not keyed and failing[i] and failing[j] and not other_services(texts[i],
+                                                                               texts[j]):
+                probability = scores(a, b)[0]
+                if probability >= SETTINGS.trend_unshared:
+                    pending.append((probability, SETTINGS.trend_unshared, i))
+        for _, bar, i in sorted(pending, key=lambda x: -x[0]):
+            if find(i) == find(j):
+                continue
+            others = [k for k in members[find(i)] if incidents[k].person != b.person]
+            linked = sum(scores(incidents[k], b)[0] >= bar for k in others)
+            if joins(linked, len(others)):
+                join(i, j)
+    return [find(i) for i in range(len(incidents))]
+
+
+def _off(score: Score, setting: str, on: bool) -> Score:
+    """An automatic row's score, saying when its switch is off by default (session 28): the
+    figures are then what the word rule would apply were `setting` on; by default triage
+    applies nothing and proposes it."""
+    if not on:
+        score.note = (f"OFF BY DEFAULT ({setting} = false): nothing applied; the figures are "
+                      f"what it would apply, {score.tp + score.fp} decisions")
+    return score
+
+
 def figures(which: str | Path, ref: Reference | None = None) -> dict[str, Score]:
     """Every judgement's score on one set ("tune": tickets.txt, "test": fresh.txt, "test2":
     fresh2.txt, or a corpus file's path); each Score lists its misses."""
@@ -324,13 +428,15 @@ def judge(items: list[Item], ref: Reference) -> dict[str, Score]:
                same_person(items, model_matcher(ref, "person", THRESHOLD,
                                                 SETTINGS.auto_duplicate)),
            "incident-5 same person, same subject (automatic)":
-               same_person(items, subject_matcher(ref, SETTINGS.auto_duplicate, logged=True)),
+               _off(same_person(items, subject_matcher(ref, SETTINGS.auto_duplicate, logged=True)),
+                    "automatic_duplicates", SETTINGS.automatic_duplicates),
            "incident-6 many people, same problem (proposed)":
                trends(items, model_matcher(ref, "trend", SETTINGS.trend_similarity,
                                            SETTINGS.auto_trend),
-                      model_matcher(ref, "person", THRESHOLD, ONLY_MODEL)),
+                      model_matcher(ref, "person", THRESHOLD, ONLY_MODEL), trend_scorer(ref)),
            "incident-6 many people, same problem (automatic)":
-               trends(items, subject_matcher(ref, SETTINGS.auto_trend, trend=True)),
+               _off(trends(items, subject_matcher(ref, SETTINGS.auto_trend, trend=True)),
+                    "automatic_trends", SETTINGS.automatic_trends),
            KIND_AUTO: Score(), KIND_PROPOSED: Score(),
            "incident-2 priority (proposed)": Score(), "on-site (proposed)": Score()}
     from .priority_row import priority_score

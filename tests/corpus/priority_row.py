@@ -76,15 +76,17 @@ _ROOTS: dict[int, tuple[list[Item], dict[int, tuple[int, int]]]] = {}
 def _group_roots(items: list[Item], ref: Reference) -> dict[int, tuple[int, int]]:
     """Each incident's trend group (measure.trend_roots, linked as the trend row links them:
     the trend model at trend_similarity or the word rule at auto_trend, one person's later
-    report by the person model), as a number per set and group, keyed by id(item)."""
-    from .measure import ONLY_MODEL, model_matcher, trend_roots
+    report by the person model; since session 28 the group-level test and the unshared links,
+    as triage groups them), as a number per set and group, keyed by id(item)."""
+    from .measure import ONLY_MODEL, model_matcher, trend_roots, trend_scorer
 
     same = model_matcher(ref, "trend", SETTINGS.trend_similarity, SETTINGS.auto_trend)
     own = model_matcher(ref, "person", THRESHOLD, ONLY_MODEL)
     out: dict[int, tuple[int, int]] = {}
     for no, group in _by_set(items).items():
         incidents = [i for i in group if i.type == "incident"]
-        for item, root in zip(incidents, trend_roots(incidents, same, own), strict=True):
+        for item, root in zip(incidents, trend_roots(incidents, same, own, trend_scorer(ref)),
+                              strict=True):
             out[id(item)] = (no, root)
     return out
 

@@ -275,7 +275,7 @@ def lowo(ref: Reference, markdown: bool = False) -> list[str]:
             rule_t = getattr(SETTINGS, RULE_AUTO[which])
             measure = JUDGE[proposed][0]
             t = model.thresholds[proposed]
-            own = _own_reports(which, models["person"], ref)
+            own = _own_reports(which, models["person"], ref, models["trend"])
             s = measure(items, model_matcher(ref, which, t, rule_t, model), *own)
             cells.append(f"{t:.2f}: {s.precision:.2f} / {s.recall:.2f}")
             r = measure(items, subject_matcher(ref, rule_t, logged=which == "person",
@@ -293,16 +293,57 @@ def lowo(ref: Reference, markdown: bool = False) -> list[str]:
 SETTINGS_OF = {"person": PERSON, "trend": TREND}
 
 
-def _own_reports(which: str, person: PairModel, ref: Reference
-                 ) -> tuple[Callable[[Item, Item], bool], ...]:
+def _own_reports(which: str, person: PairModel, ref: Reference, trend: PairModel
+                 ) -> tuple[Any, ...]:
     """For the trend row: one person's later report joins their first report's group when
     `person` (the fold's person model) links them at `similarity`, as triage links them
-    (measure.trends' `own`); nothing for the person row."""
-    from .measure import ONLY_MODEL, model_matcher
+    (measure.trends' `own`), and the fold's trend scores for the group-level test (`scores`,
+    session 28); nothing for the person row."""
+    from .measure import ONLY_MODEL, model_matcher, trend_scorer
 
     if which != "trend":
         return ()
-    return (model_matcher(ref, "person", PROPOSE["similarity"], ONLY_MODEL, person),)
+    return (model_matcher(ref, "person", PROPOSE["similarity"], ONLY_MODEL, person),
+            trend_scorer(ref, trend))
+def trend_lowo(ref: Reference, checked: tuple[str, ...] = ()) -> list[str]:
+    """The trend proposal row as triage links (session 28), leave one writer out: each file of
+    FILES scored by the pair models fitted on the others, each file of `checked` (corpus
+    stems not in FILES: a pseudo-held-out check) by the models fitted on all of FILES; per file
+    precision / recall before (every link at trend_similarity alone) and after (the group-level
+    test and the unshared links: measure.trend_roots' `scores`), then the worst and mean recall
+    and the mean and worst precision over FILES.
+
+        python -m tests.corpus.train --trend-lowo [--check fresh15,fresh16]"""
+    from .measure import ONLY_MODEL, SETTINGS, model_matcher, trend_scorer
+
+    cache: dict[str, Words] = {}
+    corpora = [read(p, ref, cache) for p in FILES]
+    extra = [read(HERE / f"{n}.txt", ref, cache) for n in checked]
+    rows_: list[tuple[str, Score, Score]] = []
+    everything = None
+    for k, (path, items, _) in enumerate([*corpora, *extra]):
+        if k < len(corpora):
+            models = train([c for i, c in enumerate(corpora) if i != k], ref, cache)
+        else:
+            everything = everything or train(corpora, ref, cache)
+            models = everything
+        same = model_matcher(ref, "trend", SETTINGS.trend_similarity, SETTINGS.auto_trend,
+                             models["trend"])
+        own = model_matcher(ref, "person", PROPOSE["similarity"], ONLY_MODEL, models["person"])
+        rows_.append((path.name, trends(items, same, own),
+                      trends(items, same, own, trend_scorer(ref, models["trend"]))))
+        print(f"  {path.name}", file=sys.stderr)
+    lines = ["| file | before: P / R | after: P / R |", "|---|---|---|"]
+    lines += [f"| {n} | {b.precision:.2f} / {b.recall:.2f} | {a.precision:.2f} / {a.recall:.2f} |"
+              for n, b, a in rows_]
+    for label, at in (("before", 1), ("after", 2)):
+        scores = [row[at] for row in rows_[:len(corpora)]]
+        r, p = [s.recall for s in scores], [s.precision for s in scores]  # type: ignore[union-attr]
+        lines.append(f"{label}: worst R {min(r):.2f}, mean R {sum(r) / len(r):.2f}, mean P "
+                     f"{sum(p) / len(p):.2f}, worst P {min(p):.2f} over {len(scores)} files")
+    return lines
+
+
 CURVE = (0.01, 0.02, 0.03, 0.05, 0.08, 0.1, 0.15, 0.2, 0.3)
 
 
@@ -323,7 +364,7 @@ def curve(ref: Reference) -> list[str]:
             measure = JUDGE[SETTINGS_OF[which][0]][0]
             probs = matcher(model, ref, cache, which == "trend")  # each pair scored once
             rule = subject_matcher(ref, rule_t, logged=which == "person", trend=which == "trend")
-            own = _own_reports(which, models["person"], ref)
+            own = _own_reports(which, models["person"], ref, models["trend"])
             for t in CURVE:
                 same = probs(t)
                 found.setdefault((which, t), []).append(
@@ -393,6 +434,10 @@ def main(argv: list[str]) -> int:
         return 0
     if "--curve" in argv:
         print("\n".join(curve(ref)))
+        return 0
+    if "--trend-lowo" in argv:
+        at = argv.index("--check") + 1 if "--check" in argv else 0
+        print("\n".join(trend_lowo(ref, tuple(argv[at].split(",")) if at else ())))
         return 0
     if "--lowo" in argv:
         print("\n".join(lowo(ref, markdown="--markdown" in argv)))

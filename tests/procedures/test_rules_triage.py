@@ -138,14 +138,30 @@ def peer(t_id: str, email: str, minutes_ago: int = 90, title: str = "Printer wil
                 NOW - dt.timedelta(minutes=minutes_ago), parent=parent, flags=flags)
 
 
+# the automatic decisions switched on (off by default since session 28: docs/triage.md)
+AUTO = TriageSettings(automatic_duplicates=True, automatic_trends=True)
+
+
 def test_same_person_same_subject_is_resolved_as_a_duplicate_of_the_first() -> None:
     t = ticket("incident", service="Printing")
-    plan = triage_ticket(t, ctx(peer("INC-0900", "pat.user@omes.ok.gov")))
+    plan = triage_ticket(t, ctx(peer("INC-0900", "pat.user@omes.ok.gov"), settings=AUTO))
     done = after(t, plan)
     assert (done.status, done.duplicate_of) == ("resolved", "INC-0900")
     assert done.resolution is not None and done.resolution.code == "duplicate"
     assert done.first_response_at == NOW and said(plan, "notify pat.user@omes.ok.gov")
     assert I5 in rules(plan)
+
+
+def test_by_default_the_same_words_from_one_person_are_proposed_not_resolved() -> None:
+    """Automatic duplicates are off by default (session 28): the word rule's 1.0 is proposed,
+    with the reason, and the customer is not mailed."""
+    t = ticket("incident", service="Printing")
+    plan = triage_ticket(t, ctx(peer("INC-0900", "pat.user@omes.ok.gov")))
+    done = after(t, plan)
+    assert (done.status, done.duplicate_of) == ("triaged", "")
+    assert "proposed:duplicate:INC-0900" in done.flags and "INC-0900" in done.related
+    assert not said(plan, "notify")
+    assert any("automatic_duplicates is off" in a.reason for a in plan.actions)
 
 
 def test_a_later_report_from_the_same_person_is_mentioned_not_resolved() -> None:
@@ -158,7 +174,7 @@ def test_a_later_report_from_the_same_person_is_mentioned_not_resolved() -> None
 def test_a_rejected_duplicate_is_not_proposed_again_for_the_same_evidence() -> None:
     same = peer("INC-0900", "pat.user@omes.ok.gov")
     fresh = after(ticket("incident", service="Printing"), Plan())
-    proposed = triage_ticket(fresh, ctx(same))
+    proposed = triage_ticket(fresh, ctx(same, settings=AUTO))
     assert after(fresh, proposed).duplicate_of == "INC-0900"  # the evidence alone: a duplicate
     t = ticket("incident", service="Printing", flags=["rejected:duplicate:INC-0900"])
     done = after(t, triage_ticket(t, ctx(same)))
@@ -171,9 +187,20 @@ TREND = [peer("INC-0801", "a@omes.ok.gov"), peer("INC-0802", "b@omes.ok.gov")]
 
 def test_many_people_same_problem_tells_the_supervisor_and_proposes_a_parent() -> None:
     t = ticket("incident", service="Printing")
-    plan = triage_ticket(t, ctx(*TREND))
+    plan = triage_ticket(t, ctx(*TREND, settings=AUTO))
     assert "trend-reported" in after(t, plan).flags
     assert any("proposed parent case" in f for f in findings(plan)) and I6 in rules(plan)
+
+
+def test_by_default_many_people_same_words_is_a_proposed_trend() -> None:
+    """Automatic trends are off by default (session 28): the supervisor is not mailed without
+    asking; the trend is proposed, saying the word rule links them."""
+    t = ticket("incident", service="Printing")
+    plan = triage_ticket(t, ctx(*TREND))
+    flags = after(t, plan).flags
+    assert "trend-reported" not in flags and not said(plan, "notify")
+    assert any(f.startswith("proposed:trend:") for f in flags)
+    assert any("automatic_trends is off" in a.reason for a in plan.actions)
 
 
 def test_reports_naming_one_agency_site_in_other_words_are_a_proposed_trend() -> None:
@@ -310,7 +337,7 @@ def test_a_batch_works_oldest_first_and_each_sees_the_one_before() -> None:
     first = ticket("incident", service="Printing", minutes_ago=120)
     second = ticket("incident", service="Printing", minutes_ago=30)
     # The view holds every open ticket, the batch's own included (as the index has them).
-    plan = triage_batch([second, first], ctx(Peer.of(first), Peer.of(second)))
+    plan = triage_batch([second, first], ctx(Peer.of(first), Peer.of(second), settings=AUTO))
     assert plan.ticket_ids() == [first.id, second.id]
     assert after(second, plan).duplicate_of == first.id
 
