@@ -176,7 +176,9 @@ def test_the_priority_row_reads_only_the_links_triage_reads() -> None:
     where triage compares the two at all (they share a service, a word or a place: the trend
     group, triage._linked_reports). Until session 27 the row scored every pair of a set, so
     'error 809 when i click the icon' (0.44 with 'VPN wont connect', above priority_trend,
-    sharing no key) counted as a link triage cannot make."""
+    sharing no key) counted as a link triage cannot make. Since session 28 triage compares two
+    failing reports of one hour sharing no key too (the group-level test): that one is read;
+    a report sharing no key that does not say something fails is not."""
     from corpus.measure import Item, _reference, compared
     from corpus.priority_row import linked_reports
 
@@ -186,8 +188,10 @@ def test_the_priority_row_reads_only_the_links_triage_reads() -> None:
         ("c", "error 809 when i click the icon")))
     assert not compared(vpn, stray) and compared(vpn, other)
     links = linked_reports([vpn, other, stray], ref, 0.2)
-    assert links[id(vpn)] == (["cant connect to the vpn"], 0)
-    assert links[id(stray)] == ([], 0)
+    assert links[id(vpn)] == (["cant connect to the vpn", "error 809 when i click the icon"], 0)
+    quiet = Item(0, "incident", "d", "", "the icon on my desktop looks different", "x", {})
+    assert not compared(vpn, quiet)
+    assert linked_reports([vpn, other, quiet], ref, 0.2)[id(quiet)] == ([], 0)
 
 
 def test_leave_one_writer_out_fits_on_the_other_four_and_scores_the_fifth() -> None:
