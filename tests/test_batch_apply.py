@@ -62,6 +62,10 @@ def test_triage_all_streamed_writes_and_commits_what_the_whole_plan_does(
     """Duplicates, a trend with the supervisor mailed, proposals, a hand-back: the same files
     (the mail's random Message-IDs aside), output, tally and commit message."""
     _busy_triage_store(desk)
+    config = desk.root / "sdesk.toml"  # the supervisor mailed without asking: off by default
+    config.write_text(config.read_text().replace("automatic_trends = false",
+                                                 "automatic_trends = true"))
+    desk.git("commit", "-qam", "automatic trends on (session 28: off by default)")
     whole, streamed = _both_ways(desk, monkeypatch, "triage", "--all",
                                  now="2026-11-23T09:00:00-06:00")
     assert streamed == whole
