@@ -170,6 +170,11 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except (KeyboardInterrupt, EOFError) as exc:
+            # click's main would print an empty line first, to end a terminal's "^C" echo,
+            # whatever stderr is: a blank line before "sdesk: aborted" in a log or a pipe
+            # (fresh-user finding, session 28). `run` ends that line only on a terminal.
+            raise click.exceptions.Abort() from exc
         except SdeskError as exc:
             raise UserError(exc) from None
         except Exception as exc:
@@ -312,7 +317,8 @@ def run(call: Any, argv: list[str] | None = None) -> int:
         click.echo(f"sdesk: error: {_printable(message)} (see '{where} --help')", err=True)
         return EXIT_USAGE
     except click.exceptions.Abort:
-        click.echo("sdesk: aborted", err=True)
+        # on a terminal the "^C" the terminal echoed (or a prompt) holds the line: end it first
+        click.echo(("\n" if _terminal(sys.stderr) else "") + "sdesk: aborted", err=True)
         return EXIT_INTERRUPTED
     except click.ClickException as exc:
         exc.show()
@@ -347,6 +353,14 @@ def run(call: Any, argv: list[str] | None = None) -> int:
         click.echo(f"sdesk: internal error: {type(exc).__name__}: {exc} "
                    "(a bug; set SDESK_DEBUG=1 for the traceback and please report it)", err=True)
         return EXIT_BUG
+
+
+def _terminal(stream: Any) -> bool:
+    """True when `stream` is a terminal (False for a pipe, a file, or a stream without one)."""
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 def _command_in(argv: list[str]) -> list[str]:
