@@ -33,12 +33,12 @@ FLAG, VALUE, MANY = "flag", "value", "many"  # an option's kind: no value, one, 
 # tests/test_fastpath.py fails when sdesk/cli.py or a command gains, loses or changes an option.
 GRAMMAR: dict[str, dict[str, str]] = {
     "": {"--store": VALUE, "--now": VALUE, "--no-pager": FLAG},  # the group's options
-    "show": {},  # and one argument, TICKET_ID
-    "list": {"--team": VALUE, "--status": MANY, "--type": MANY, "--unassigned": FLAG,
+    "show": {"--no-pager": FLAG},  # and one argument, TICKET_ID
+    "list": {"--no-pager": FLAG, "--team": VALUE, "--status": MANY, "--type": MANY, "--unassigned": FLAG,
              "--vip": FLAG, "--priority": MANY, "--overdue": FLAG, "--requester": VALUE,
              "--text": VALUE, "--flag": MANY, "--all": FLAG, "--sort": VALUE, "--limit": VALUE,
              "--wide": FLAG, "--json": FLAG},
-    "queue": {"--team": VALUE, "--limit": VALUE, "--wide": FLAG, "--json": FLAG},
+    "queue": {"--no-pager": FLAG, "--team": VALUE, "--limit": VALUE, "--wide": FLAG, "--json": FLAG},
 }
 ARGUMENTS = {"show": 1, "list": 0, "queue": 0}
 ALIASES = {"list": {"-n": "--limit", "-w": "--wide"}, "queue": {"-n": "--limit", "-w": "--wide"}}

@@ -90,8 +90,24 @@ def raw_option(f: F) -> F:
                              "does not run it).")(f)
 
 
+def _set_no_pager(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    app = ctx.find_object(App)
+    if value and app is not None:
+        app.no_pager = True
+
+
+def pager_option(f: F) -> F:
+    """--no-pager after the command too (`sdesk show ID --no-pager`), as the global option
+    before it: users type it where git's habit does not put it (fresh-user finding, session
+    28: it was a usage error there)."""
+    return click.option("--no-pager", is_flag=True, expose_value=False, callback=_set_no_pager,
+                        help="Print straight to the terminal (as the global --no-pager).")(f)
+
+
 def output_options(f: F) -> F:
-    """--json, --csv (and --raw) and --fmt for read commands (one renderer: sdesk.core.render)."""
+    """--json, --csv (and --raw), --fmt and --no-pager for read commands (one renderer:
+    sdesk.core.render)."""
+    f = pager_option(f)
     f = raw_option(f)
     f = click.option("--fmt", metavar="FORMAT", default=None,
                      help="Table format (any tabulate format: simple, github, grid, plain...).")(f)

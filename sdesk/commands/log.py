@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import click
 
-from sdesk.commands.common import App, pass_app
+from sdesk.commands.common import App, pager_option, pass_app
 
 
 @click.command()
 @click.argument("ticket_id")
 @click.option("--patch", "-p", is_flag=True, help="Show each change as a diff.")
+@pager_option
 @pass_app
 def log(app: App, ticket_id: str, patch: bool) -> None:
     """Show who changed a ticket, when, and what (from git history).

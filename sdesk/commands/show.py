@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import click
 
-from sdesk.commands.common import App, pass_app
+from sdesk.commands.common import App, pager_option, pass_app
 
 
 @click.command()
 @click.argument("ticket_id")
 @click.option("--json", "as_json", is_flag=True, help="The ticket as JSON, with relations.")
+@pager_option
 @pass_app
 def show(app: App, ticket_id: str, as_json: bool) -> None:
     """Show a ticket: requester (VIP marked), SLA due and time left, team, assignee,
