@@ -30,6 +30,10 @@ from sdesk.procedures.plan import (
 ROUTE = "incident-1 agency and service supported"  # sdesk.triage.I1: the service's team owns it
 REQUEST_ROUTE = "request-5 ready for assignment"  # sdesk.triage_requests.R5, the same for requests
 PRIORITY = "incident-2 priority matches SLA chart"  # sdesk.triage.I2
+# A request's or case's: the guide's request steps (request-1 to -5) have no priority check, so
+# the standard's "categorized and prioritized" (an incident rule named it; fresh-user finding,
+# session 28)
+REQUEST_PRIORITY = "standard: priority matches SLA chart"
 ROUTED_BY_KIND = ("asset", "inventory")  # request-2 / request-4 route by the request's kind
 
 
@@ -64,7 +68,7 @@ def consequences(ticket: Ticket, corrected: Mapping[str, Any], ref: Reference,
     if flags != ticket.flags:
         routed = ("unsupported" in flags) != ("unsupported" in ticket.flags)
         rule = (REQUEST_ROUTE if ticket.type in ("request", "case") else ROUTE) if routed \
-            else PRIORITY
+            else _priority_rule(ticket)
         plan.add(SetField(ticket.id, rule, "the flags after the correction", field="flags",
                           value=flags))
     return plan, notes
@@ -142,17 +146,23 @@ def _hand_back(plan: Plan, notes: list[str], flags: list[str], t: Ticket, rule: 
 
 
 
+def _priority_rule(t: Ticket) -> str:
+    """The rule a priority check names: incident-2 for an incident, the standard's otherwise."""
+    return PRIORITY if t.type == "incident" else REQUEST_PRIORITY
+
+
 def _recheck_priority(plan: Plan, notes: list[str], flags: list[str], t: Ticket, impact: int,
                       urgency: int, team_name: str, ref: Reference) -> None:
     """The priority against the matrix for the corrected impact and urgency (`consequences`)."""
+    rule = _priority_rule(t)
     if not t.is_open:
-        plan.add(Finding(t.id, PRIORITY, f"{t.status}: priority not checked again"))
+        plan.add(Finding(t.id, rule, f"{t.status}: priority not checked again"))
         return
     chart = ref.sla
     expected = chart.priority_for(impact, urgency)
     flagged = "priority-review" in flags
     if expected == t.priority:
-        plan.add(Finding(t.id, PRIORITY, f"P{t.priority} matches the SLA chart for impact "
+        plan.add(Finding(t.id, rule, f"P{t.priority} matches the SLA chart for impact "
                                          f"{impact} x urgency {urgency}"))
         if flagged:
             flags.remove("priority-review")
@@ -162,16 +172,16 @@ def _recheck_priority(plan: Plan, notes: list[str], flags: list[str], t: Ticket,
     why = (f"P{t.priority} ({chart.target(t.priority).name}) but impact {impact} x urgency "
            f"{urgency} gives P{expected} ({chart.target(expected).name})")
     if flagged:
-        plan.add(Finding(t.id, PRIORITY, f"{why}: already flagged for the supervisor's decision"))
+        plan.add(Finding(t.id, rule, f"{why}: already flagged for the supervisor's decision"))
         return
     team = next((x for x in ref.teams.values() if x.name == team_name), None)
     supervisor = (team or ref.team(ref.service_desk)).supervisor
     flags.append("priority-review")
     notes.append(f"Priority does not match the SLA chart: {why}. Flagged for {supervisor}; the "
                  "supervisor decides (sdesk priority).")
-    plan.add(Finding(t.id, PRIORITY, f"{why}: flagged for {supervisor}, who decides (sdesk "
+    plan.add(Finding(t.id, rule, f"{why}: flagged for {supervisor}, who decides (sdesk "
                                      f"priority {t.id} {expected} --reason '...')"))
-    plan.add(Notify(t.id, PRIORITY, f"tell {supervisor}", to=(supervisor,),
+    plan.add(Notify(t.id, rule, f"tell {supervisor}", to=(supervisor,),
                     subject="Priority review",
                     body=f"{t.id} {t.title}\nCorrected: {why}.\nTo change it: sdesk priority "
                          f"{t.id} {expected} --reason '...'\nTo keep it: sdesk priority {t.id} "
