@@ -22,6 +22,9 @@ from conftest import Desk
 
 from sdesk.cli import cli
 
+# the Service Desk's supervisor: only a supervisor decides a priority (sdesk priority)
+SUPERVISOR = ("--actor", "Marcia Whitfield <marcia.whitfield@omes.ok.gov>")
+
 ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
@@ -194,7 +197,7 @@ def _clones(tmp_path: Path) -> tuple[Desk, Desk, str]:
 
 def _diverge(a: Desk, b: Desk, tid: str, n: int) -> None:
     a.run("note", tid, f"from a {n}", now=f"2026-11-23T10:{n:02d}:00-06:00")
-    a.run("priority", tid, "2" if n % 2 else "1", "--reason", f"a {n}",
+    a.run(*SUPERVISOR, "priority", tid, "2" if n % 2 else "1", "--reason", f"a {n}",
           now=f"2026-11-23T10:{n:02d}:10-06:00")
     a.run("sync")
     b.run("note", tid, f"from b {n}", now=f"2026-11-23T10:{n:02d}:20-06:00")

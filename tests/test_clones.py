@@ -27,6 +27,9 @@ from conftest import Desk
 
 from sdesk.cli import cli
 
+# the Service Desk's supervisor: only a supervisor decides a priority (sdesk priority)
+SUPERVISOR = ("--actor", "Marcia Whitfield <marcia.whitfield@omes.ok.gov>")
+
 TECHS = ("aparker", "jtran", "mhernandez")
 T0 = 1_795_000_000  # 2026-11-18, seconds since the epoch: every clone's clock starts here
 
@@ -109,7 +112,8 @@ class Clone:
                 if self.sdesk("note", tid, text).returncode == 0:
                     self.notes.append((tid, text))
             elif roll < 0.6:
-                self.sdesk("priority", tid, str(rng.randint(1, 4)), "--reason", f"c{self.n} {k}")
+                self.sdesk(*SUPERVISOR, "priority", tid, str(rng.randint(1, 4)), "--reason",
+                           f"c{self.n} {k}")
             elif roll < 0.7:
                 self.sdesk("assign", tid, "--to", rng.choice(TECHS), "--force")
             elif roll < 0.77:

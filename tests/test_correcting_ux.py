@@ -17,6 +17,9 @@ from terminal import on_a_terminal
 
 from tests.conftest import Desk
 
+# the Service Desk's supervisor: only a supervisor decides a priority (sdesk priority)
+SUPERVISOR = ("--actor", "Marcia Whitfield <marcia.whitfield@omes.ok.gov>")
+
 
 def _path(desk: Desk, tid: str) -> Path:
     return next((desk.root / "tickets").rglob(f"{tid}.toml"))
@@ -91,7 +94,7 @@ def test_the_supervisors_decision_is_what_show_says_not_the_accepted_proposal(de
     assert "proposed:priority:P2" in desk.ticket(tid)["flags"]
     desk.run("triage", tid, "--accept", "priority")
     assert {"accepted:priority:P2", "priority-review"} <= set(desk.ticket(tid)["flags"])
-    desk.run("priority", tid, "3", "--reason", "one counter of four; they use the others",
+    desk.run(*SUPERVISOR, "priority", tid, "3", "--reason", "one counter of four; they use the others",
              now="2026-11-23T10:00:00-06:00")
     flags = desk.ticket(tid)["flags"]
     assert "rejected:priority:P2" in flags
@@ -99,7 +102,7 @@ def test_the_supervisors_decision_is_what_show_says_not_the_accepted_proposal(de
     shown = desk.run("show", tid).stdout
     assert "accepted:priority:P2" not in shown
     assert ("  Decided:    Priority kept P3 (Medium), the proposed P2 rejected: one counter of "
-            "four; they use the others (Dana Dispatcher, 2026-11-23 10:00 CST)") in shown
+            "four; they use the others (Marcia Whitfield, 2026-11-23 10:00 CST)") in shown
 
 
 def test_a_supervisor_who_sets_the_proposed_priority_keeps_it_accepted(desk: Desk) -> None:
@@ -108,7 +111,7 @@ def test_a_supervisor_who_sets_the_proposed_priority_keeps_it_accepted(desk: Des
                    "-d", "x")
     desk.run("triage", tid)
     desk.run("triage", tid, "--accept", "priority")
-    desk.run("priority", tid, "2", "--reason", "the public waits")
+    desk.run(*SUPERVISOR, "priority", tid, "2", "--reason", "the public waits")
     t = desk.ticket(tid)
     assert "accepted:priority:P2" in t["flags"] and t["priority"] == 2
     assert "Decided:    Priority changed from P3 to P2 (High): the public waits" in desk.run(

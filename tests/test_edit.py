@@ -12,6 +12,9 @@ import pytest
 
 from tests.conftest import Desk
 
+# the Service Desk's supervisor: only a supervisor decides a priority (sdesk priority)
+SUPERVISOR = ("--actor", "Marcia Whitfield <marcia.whitfield@omes.ok.gov>")
+
 
 def _path(desk: Desk, tid: str) -> Path:
     return next((desk.root / "tickets").rglob(f"{tid}.toml"))
@@ -347,7 +350,7 @@ def test_a_corrected_impact_flags_the_priority_for_the_supervisor(desk: Desk) ->
     assert t["priority"] == 3 and "priority-review" in t["flags"]
     mail = set(desk.outbox()) - mail_before
     assert len(mail) == 1 and "kendra.yellowhorse@omes.ok.gov" in mail.pop().read_text()
-    desk.run("priority", tid, "1", "--reason", "whole floor affected")
+    desk.run(*SUPERVISOR, "priority", tid, "1", "--reason", "whole floor affected")
     assert desk.ticket(tid)["priority"] == 1
 
 

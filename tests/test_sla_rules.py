@@ -14,6 +14,9 @@ from dataclasses import dataclass
 import pytest
 from conftest import Desk
 
+# the Service Desk's supervisor: only a supervisor decides a priority (sdesk priority)
+SUPERVISOR = ("--actor", "Marcia Whitfield <marcia.whitfield@omes.ok.gov>")
+
 TZ = "-06:00"
 
 
@@ -90,7 +93,7 @@ def _run(desk: Desk, when: str, step: str, ticket: str) -> None:
     elif step == "escalate":
         desk.run("escalate", ticket, "--to", "IS-Network Services", "--reason", "routing", now=now)
     elif step.startswith("priority"):
-        desk.run("priority", ticket, step.split()[1], "--reason", "checked", now=now)
+        desk.run(*SUPERVISOR, "priority", ticket, step.split()[1], "--reason", "checked", now=now)
     else:  # pragma: no cover - a typo in the table
         raise AssertionError(step)
 

@@ -12,6 +12,9 @@ from conftest import Desk
 from sdesk.core.model import dumps, load_file
 from sdesk.store import Store
 
+# the Service Desk's supervisor: only a supervisor decides a priority (sdesk priority)
+SUPERVISOR = ("--actor", "Marcia Whitfield <marcia.whitfield@omes.ok.gov>")
+
 T0 = "2026-11-23T08:00:00-06:00"
 T1 = "2026-11-23T08:10:00-06:00"
 T2 = "2026-11-23T08:20:00-06:00"
@@ -125,7 +128,7 @@ def test_supervisor_priority_decision_is_journaled_recomputes_resolve_by_and_sto
     tid = incident(desk, "Outlook slow", "--priority", "1")
     desk.run("triage", tid)
     due_p1 = desk.ticket(tid)["resolve_by"]
-    desk.run("priority", tid, "3", "--reason", "one user, workaround: webmail")
+    desk.run(*SUPERVISOR, "priority", tid, "3", "--reason", "one user, workaround: webmail")
     t = desk.ticket(tid)
     assert t["priority"] == 3 and "priority-review" not in t["flags"]
     assert t["resolve_by"] > due_p1
@@ -135,7 +138,7 @@ def test_supervisor_priority_decision_is_journaled_recomputes_resolve_by_and_sto
 
 def test_supervisor_keeping_a_priority_is_not_flagged_again(desk: Desk) -> None:
     tid = incident(desk, "Outlook slow", "--priority", "1")
-    desk.run("priority", tid, "1", "--reason", "agency head's mailbox")
+    desk.run(*SUPERVISOR, "priority", tid, "1", "--reason", "agency head's mailbox")
     desk.run("triage", tid)
     t = desk.ticket(tid)
     assert "priority-review" not in t["flags"] and desk.outbox() == []
@@ -144,8 +147,8 @@ def test_supervisor_keeping_a_priority_is_not_flagged_again(desk: Desk) -> None:
 def test_priority_needs_a_reason_and_changes_nothing_without(desk: Desk) -> None:
     tid = incident(desk, "Outlook slow")
     before = desk.snapshot()
-    desk.fails("priority", tid, "2", "--reason", "  ")
-    desk.fails("priority", tid, "7", "--reason", "x")
+    desk.fails(*SUPERVISOR, "priority", tid, "2", "--reason", "  ")
+    desk.fails(*SUPERVISOR, "priority", tid, "7", "--reason", "x")
     assert desk.snapshot() == before
 
 

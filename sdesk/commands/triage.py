@@ -293,14 +293,17 @@ def priority(app: App, ticket_id: str, level: int, reason: str, dry_run: bool, a
     """The supervisor's decision on a ticket's priority: set (or keep) LEVEL 1-4, record why in
     the journal, recompute Resolve By and clear the priority-review flag. A proposed priority
     the decision overrules is marked rejected; `sdesk show` prints the decision and who made it.
+    Only a supervisor (a team's `supervisor` in reference/teams.toml) decides: anyone else is
+    refused. To record a supervisor's decision, act as them: --actor 'Name <their e-mail>'.
 
     \b
     Example:
-      sdesk priority INC-2Q4N 2 --reason "whole floor cannot print payroll"
+      sdesk --actor "Kendra Yellowhorse <kendra.yellowhorse@omes.ok.gov>" \\
+        priority INC-2Q4N 2 --reason "whole floor cannot print payroll"
     """
     from sdesk.core.errors import ValidationError
     from sdesk.core.model import check_text
-    from sdesk.procedures.triage import change_priority
+    from sdesk.procedures.triage import change_priority, priority_refusal
 
     reason = check_text("--reason", reason, single_line=True).strip()
     if not reason:
@@ -310,6 +313,9 @@ def priority(app: App, ticket_id: str, level: int, reason: str, dry_run: bool, a
         ticket = store.get(ticket_id)
         if not ticket.is_open:
             raise ValidationError(f"{ticket.id} is {ticket.status}; reopen it first")
+        refused = priority_refusal(ticket, app.actor.email, store.reference, str(app.actor))
+        if refused:
+            raise ValidationError(refused)
         plan = change_priority(ticket, level, reason, store.reference, app.now, app.actor.name)
         show_or_apply(app, plan, action="priority", subject=f"priority {ticket.id} P{level}: "
                       f"{reason[:60]}", dry_run=dry_run, as_json=as_json, no_commit=no_commit)

@@ -4,7 +4,8 @@ A technician is named the same way everywhere one is taken (`--actor`, `assign -
 `list --assignee`, `take`): by ID (`jtran`), name (`Jimmy Tran`) or e-mail
 (`jimmy.tran@omes.ok.gov`), case-insensitively; `@me` is the technician you are (the actor,
 matched by e-mail, then by name). Someone who is not a technician (a dispatcher, a script) may
-act as `--actor "Name <email>"`; a malformed address is refused, never guessed.
+act as `--actor "Name <email>"`; a malformed address is refused, and so is a bare e-mail that
+is no technician's (its login is not the person's name); a name is never guessed.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ def parse_actor(text: str, ref: Reference) -> Identity:
     """The identity `--actor TEXT` names: a technician (ID, name or e-mail: their own name and
     address are used) or `Name <email>` with a well-formed address.
 
-    Raises ValidationError for a malformed value, ReferenceError for a bare word that names no
-    technician."""
+    Raises ValidationError for a malformed value, ReferenceError for a bare word or e-mail that
+    names no technician."""
     from sdesk.git import Identity
 
     named = check_shape(text)
@@ -40,7 +41,11 @@ def parse_actor(text: str, ref: Reference) -> Identity:
         tech = ref.technician(text)
     except ReferenceError:
         if EMAIL.match(text):
-            return Identity(text.split("@", 1)[0], text)
+            # the commit's author and the journal's `by` were the login ('troy.baptiste'), not
+            # the person's name the docs promise (fresh-user finding, session 28): a name is
+            # never guessed from an address
+            raise ReferenceError(f"--actor: {text!r} is no technician's e-mail; give the name "
+                                 f"too: --actor 'Name <{text}>'") from None
         raise ReferenceError(f"--actor: unknown technician {text!r} (give a technician's ID, "
                              "name or e-mail, or 'Name <e-mail>')") from None
     return Identity(tech.name, tech.email)

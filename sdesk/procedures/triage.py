@@ -843,13 +843,44 @@ def triage_each(tickets: Iterable[Ticket], ctx: TriageContext) -> Iterator[Plan]
         yield one
 
 
+# The rule a supervisor's priority decision names: the guide's incident-2 for an incident; the
+# guide's request steps (request-1 to -5) have no priority step, so a request's or a case's
+# names the standard's "categorized and prioritized" (fresh-user finding, session 28).
+DECIDES = {"incident": "incident-2 supervisor decides the priority"}
+DECIDES_OTHER = "standard: the supervisor decides the priority"
+
+
+def priority_refusal(ticket: Ticket, email: str, ref: Reference, who: str = "") -> str:
+    """Why the person with `email` (`who`: how to name them, default the e-mail) may not
+    decide `ticket`'s priority, or "" when they may. The guide's "notify your supervisor to
+    determine if the priority needs to be changed" (incident-2) makes it a supervisor's
+    decision, and a supervisor is whoever reference/teams.toml names as a team's
+    `supervisor` (any team's: one person supervises several, and stands in for another).
+    The refusal names the owning team's supervisor and the documented way to record their
+    decision (`--actor 'Name <e-mail>'`: the commit's author and the journal say it was
+    theirs; docs/triage.md, "Who decides the priority")."""
+    wanted = email.strip().casefold()
+    if any(team.supervisor.casefold() == wanted for team in ref.teams.values()
+           if team.supervisor):
+        return ""
+    team = next((t for t in ref.teams.values() if t.name == ticket.team), None)
+    team = team or ref.teams.get(ref.service_desk)
+    whose = (f"; {team.name}'s supervisor is {team.supervisor}: to record their decision, "
+             f"--actor 'Name <{team.supervisor}>'" if team is not None and team.supervisor
+             else "")
+    return (f"the priority is a supervisor's decision (guide incident-2) and {who or email} "
+            f"supervises no team in reference/teams.toml{whose}")
+
+
 def change_priority(ticket: Ticket, priority: int, reason: str, ref: Reference,
                     now: dt.datetime, actor: str) -> Plan:
-    """The supervisor's decision on a priority (incident-2): recorded in the journal, Resolve By
+    """The supervisor's decision on a priority (incident-2; for a request or case the
+    standard's, `DECIDES_OTHER`): recorded in the journal, Resolve By
     recomputed from the opening time (plus every paused span that has ended: holds, time
     resolved before a reopen; docs/sla.md), the review flag cleared, and a proposed priority
-    the decision overrules marked rejected (`proposals.priority_decided`)."""
-    rule = "incident-2 supervisor decides the priority"
+    the decision overrules marked rejected (`proposals.priority_decided`). Who may decide:
+    `priority_refusal`."""
+    rule = DECIDES.get(ticket.type, DECIDES_OTHER)
     target = ref.sla.target(priority)
     due = sla.resolve_by_for(ticket, priority, ref)
     plan = Plan()
