@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sdesk.core.reference import Reference, load_reference
-from sdesk.procedures.on_site import on_site, remote_by_kind, software_only
+from sdesk.procedures.on_site import asks_for_a_call, on_site, remote_by_kind, software_only
 from sdesk.procedures.request_kind import request_kind
 from sdesk.procedures.text_model import Model, features
 from sdesk.procedures.two_problems import goes_on_alone, problems
@@ -67,7 +67,9 @@ SPECS = (
     Spec("on_site", "on-site (proposed)", lambda i: True, lambda i: i.labels.get("on") == "1",
          lambda i, ref: bool(on_site(i.title, "")), "rule or model", lowest=0.05,
          veto=lambda i, ref: bool(software_only(i.title, "", ref)
-                                  or remote_by_kind(request_kind_of(i, ref)))),
+                                  or remote_by_kind(request_kind_of(i, ref))
+                                  or (asks_for_a_call(i.title, "", ref)
+                                      and not on_site(i.title, "")))),
     Spec("two_problems", "incident-4 two problems (proposed)", lambda i: i.type == "incident",
          lambda i: i.labels.get("n") == "2",
          lambda i, ref: problems(i.title, ref).two_or_more, "rule or model",
