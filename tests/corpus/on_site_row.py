@@ -10,6 +10,7 @@ is (its decision stands), or when its own words are the hand rule's ("need someo
 on_site.follow_up_judged). Here the first report's decision is what triage says of it.
 
     python -m tests.corpus.on_site_row          # LOWO at the shipped threshold, each reading
+    python -m tests.corpus.on_site_row --sweep  # the trade-off: LOWO at each fixed threshold
 
 Tried beside it (session 27, LOWO on fifteen files; docs/triage.md "On site, session 27"):
 "first", the first report's decision alone, and "and", a follow-up said only when its own
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from sdesk.core.reference import Reference, load_reference
 from sdesk.procedures.on_site import on_site, on_site_judged
@@ -78,16 +80,55 @@ def on_site_score(items: list[Item], ref: Reference,
     return score
 
 
+SWEEP = (0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.1, 0.15, 0.2, 0.3, 0.5)
+
+
+def sweep(sets: dict[Path, list[Item]], ref: Reference) -> list[str]:
+    """The trade-off the model allows, leave one writer out: for each file the on-site model
+    fitted on the others, the row as triage judges it (rule OR model, the vetoes, a follow-up
+    its first report's) at each threshold of SWEEP; one line per threshold with the worst
+    recall, the mean precision, the share of tickets proposed on site (what a dispatcher is
+    asked), then each file's precision / recall (`--sweep`; session 28)."""
+    from .learn import SPECS, fit, item_features
+
+    spec = next(s for s in SPECS if s.name == "on_site")
+    scored = {}
+    for p, items in sets.items():
+        model = fit([i for q, f in sets.items() if q != p for i in f], spec, ref)
+        scored[p] = {id(i): model.score(item_features(i, ref)) for i in items}
+    rule = {id(i): spec.rule(i, ref) for f in sets.values() for i in f}
+    veto = {id(i): spec.veto(i, ref) for f in sets.values() for i in f}
+    lines = ["on site (proposed), LOWO, fixed threshold: worst recall, mean precision, share of "
+             "tickets proposed | each file's precision / recall"]
+    for t in SWEEP:
+        cells, worst, mean, share = [], 1.0, 0.0, 0.0
+        for p, items in sets.items():
+            def said(i: Item, p: Path = p, t: float = t) -> bool:
+                return (scored[p][id(i)] >= t or rule[id(i)]) and not veto[id(i)]
+
+            s = on_site_score(items, ref, said, "words")
+            worst, mean = min(worst, s.recall), mean + s.precision / len(sets)
+            share += sum(map(said, items)) / len(items) / len(sets)
+            cells.append(f"{p.stem.replace('fresh', 'f')} {s.precision:.2f}/{s.recall:.2f}")
+        lines.append(f"t {t:<5} worst {worst:.2f}  mean precision {mean:.2f}  proposed "
+                     f"{share:.2f} | " + "  ".join(cells))
+    return lines
+
+
 def main(argv: list[str]) -> int:
     """LOWO at the shipped threshold (fixed: the out-of-fold choice lands on its 0.05 clamp,
-    docs/triage.md "On site, session 26"): for each file the on-site model fitted on the others,
-    the row scored without and with the follow-up rule."""
+    docs/triage.md "On site, session 26"; `--sweep` shows the others, session 28): for each
+    file the on-site model fitted on the others, the row scored without and with the follow-up
+    rule."""
     from .learn import SPECS, fit, predict
 
     ref = load_reference(ROOT / "reference")
     spec = next(s for s in SPECS if s.name == "on_site")
     threshold = float(argv[argv.index("--threshold") + 1]) if "--threshold" in argv else 0.05
     sets = {p: load(p) for p in TUNING}
+    if "--sweep" in argv:
+        print("\n".join(sweep(sets, ref)))
+        return 0
     print(f"on site (proposed), LOWO, threshold {threshold}: precision / recall")
     rules = {"": "before", "first": "first report's", "and": "own AND first",
              "words": "first, or rule (triage)"}
