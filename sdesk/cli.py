@@ -316,8 +316,7 @@ def run(call: Any, argv: list[str] | None = None) -> int:
         message = " ".join(exc.format_message().split()).rstrip(".")
         click.echo(f"sdesk: error: {_printable(message)} (see '{where} --help')", err=True)
         return EXIT_USAGE
-    except click.exceptions.Abort:
-        # on a terminal the "^C" the terminal echoed (or a prompt) holds the line: end it first
+    except click.exceptions.Abort:  # a terminal's "^C" (or a prompt) holds the line: end it
         click.echo(("\n" if _terminal(sys.stderr) else "") + "sdesk: aborted", err=True)
         return EXIT_INTERRUPTED
     except click.ClickException as exc:
