@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import select
+import signal
 import sys
 import time
 
@@ -20,20 +22,27 @@ def on_a_terminal(desk: Desk, args: list[str], answers: list[bytes]) -> tuple[by
                                     "--now", desk.now, *args], os.environ)
     seen = b""
     deadline = time.monotonic() + 120
-    for asked, answer in enumerate(answers, 1):
-        while seen.count(b"accept?") < asked and time.monotonic() < deadline:
-            try:
-                seen += os.read(fd, 1024)
-            except OSError:
-                break
-        os.write(fd, answer)
-    while True:
+
+    def read() -> bytes:
+        """What the terminal shows next, b"" at its end or past the deadline (never blocks
+        past it: a child that does not end is killed, so a test fails instead of hanging)."""
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            os.kill(pid, signal.SIGKILL)
+            return b""
         try:
-            chunk = os.read(fd, 1024)
+            return os.read(fd, 1024)
         except OSError:
-            break
-        if not chunk:
-            break
+            return b""
+
+    for asked, answer in enumerate(answers, 1):
+        while seen.count(b"accept?") < asked and (chunk := read()):
+            seen += chunk
+        # the prompt is printed before the child reads: let it get there, so an answer (or a
+        # Ctrl-C) reaches the prompt rather than the code before it (a loaded machine)
+        time.sleep(0.3)
+        os.write(fd, answer)
+    while chunk := read():
         seen += chunk
     _, status = os.waitpid(pid, 0)
     return seen, os.waitstatus_to_exitcode(status)
