@@ -481,9 +481,12 @@ def test_two_people_reporting_a_failure_of_nobody_in_particular_are_many_users(
     """Session 28: where a report says nothing of the writer's own ("my", "I"), two people
     reporting it are the chart's "many users" (P2 proposed, with who reports it); chosen on the
     fifteen older tuning files and checked on the two newest writers (docs/triage.md, "Priority
-    against the work (session 28)"). A report in the first person still needs three people."""
+    against the work (session 28)"). The title decides, as measured: a description in the first
+    person ("I tried twice") is how a mail is written. A title in the first person still needs
+    three people."""
     first = incident(desk, "vpn wont connect", email="ana@omes.ok.gov", now=at(0))
-    second = incident(desk, "vpn not connecting", email="bo@omes.ok.gov", now=at(1))
+    second = incident(desk, "vpn not connecting", "-d", "I tried twice from home, I get error 809",
+                      email="bo@omes.ok.gov", now=at(1))  # a first-person mail body
     mine = [incident(desk, "my outlook wont open", email=f"o{n}@omes.ok.gov", service="Email",
                      now=at(5 + n)) for n in range(2)]
     desk.run("triage", "--all")

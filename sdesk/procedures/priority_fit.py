@@ -204,21 +204,23 @@ def fails_beyond_a_device(title: str, description: str, ref: Reference) -> bool:
 
 
 def trend_fit(own: PriorityFit, others: list[str], before: int, need: int,
-              ref: Reference, text: str | None = None) -> PriorityFit:
+              ref: Reference, title: str | None = None, description: str = "") -> PriorityFit:
     """Many users report it: when the text alone says nothing beyond one user's problem (`own`
     is None) and `others` (other people's open reports the trend model links to this one, one
     ID a person) make at least `need` people with this one, the chart's P2 ("many users ...
     degraded"). Only for the reports that show the problem first (fewer than two of those
     people reported it before this one, `before`): the later ones are the trend's children
     (incident-6). The caller checks that the text fails beyond a device (`fails_beyond_a_device`).
-    With the ticket's `text` (title and description): where it says nothing of the writer's own
-    ("my", "I": pw.ONE_PERSON), TWO_PEOPLE are enough (session 28: the evidence is who reports
-    it, not how they say it; chosen on the fifteen older tuning files and checked on the two
-    newest writers, docs/triage.md); a time waited ("20 min waiting": pw.TIME_WAITED) is no
-    trend's P2, as it is no learned P2 (fresh-user finding, session 28)."""
-    if text is not None and pw.TIME_WAITED.search(text):
+    With the ticket's `title`: where it says nothing of the writer's own ("my", "I":
+    pw.ONE_PERSON), TWO_PEOPLE are enough (session 28: the evidence is who reports it, not how
+    they say it; chosen on the fifteen older tuning files' titles and checked on the two newest
+    writers', docs/triage.md; the title only, as measured: a description in the first person
+    is how a mail is written, "I tried twice"); a time waited in the title or the `description`
+    ("20 min waiting": pw.TIME_WAITED) is no trend's P2, as it is no learned P2 (fresh-user
+    finding, session 28)."""
+    if title is not None and pw.TIME_WAITED.search(f"{title}\n{description}"):
         return own
-    if text is not None and not pw.ONE_PERSON.search(text):
+    if title is not None and not pw.ONE_PERSON.search(title):
         need = min(need, TWO_PEOPLE)
     if own.priority is not None or len(others) + 1 < need or before >= 2:
         return own

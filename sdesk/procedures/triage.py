@@ -328,8 +328,8 @@ def _priority_fit(d: _Draft) -> None:
         # or none (fresh-user finding, session 26: three people's "still down any eta??" about
         # different problems were each proposed P2, "3 people report it")
         others, before = _linked_reports(d)
-        fit = trend_fit(fit, others, before, d.ctx.settings.trend_requesters, d.ref,
-                        f"{t.title}\n{t.description}")
+        fit = trend_fit(fit, others, before, d.ctx.settings.trend_requesters, d.ref, t.title,
+                        t.description)
     if fit.priority is not None or not reports_again(t.title):
         # a follow-up ("still down any eta??") keeps its first report's priority or none: its
         # own words are the follow-up's, not the chart's (fresh-user finding, session 25)

@@ -75,7 +75,7 @@ def lines(scores: dict[str, Score], markdown: bool = False, errors: bool = False
     if markdown:
         cells = " | ".join(f"{s.precision:.2f} / {s.recall:.2f}" for s in scores.values())
         return [f"| {cells} | {worst:.2f} | {mp:.2f} / {mr:.2f} | {unjudged} |"]
-    out = [f"{name:<14}{s.precision:.2f} / {s.recall:.2f}  (tp {s.tp}, fp {s.fp}, fn {s.fn}, "
+    out = [f"{name:<22}{s.precision:.2f} / {s.recall:.2f}  (tp {s.tp}, fp {s.fp}, fn {s.fn}, "
            f"{s.unjudged} not judged)" for name, s in scores.items()]
     out.append(f"worst recall {worst:.2f}  mean precision / recall {mp:.2f} / {mr:.2f}  "
                f"not judged {unjudged}")
