@@ -349,6 +349,31 @@ def test_recheck_runs_the_rules_again_after_the_service_desk_fixed_the_ticket(de
     assert t["status"] == "triaged" and "needs-service" not in t["flags"]
 
 
+def test_recheck_of_a_hand_back_nobody_fixed_tells_nobody_again(desk: Desk) -> None:
+    # fresh-user finding, session 28: every `triage --recheck --all` re-mailed the customer
+    # ("Software Request Form needed"), the leads, and added a second public note
+    form = request(desk, "Install WinRAR", "--software", "WinRAR")
+    away = incident(desk, "PeopleSoft report fails", agency="ODOT", service="PeopleSoft",
+                    email="bo@odot.ok.gov")
+    desk.run("triage", "--all")
+    assert len(mails(desk)) == 3  # the leads twice, the customer once
+    before = {tid: desk.ticket(tid) for tid in (form, away)}
+    head = desk.git("rev-parse", "HEAD")
+    out = desk.run("triage", "--recheck", form, away, ok=False)
+    assert out.exit_code == 4, out.stdout + out.stderr  # nothing to do: nothing changed
+    said = [a["reason"] for a in plan(desk, "--recheck", form, away)]
+    assert ("still handed back: 'WinRAR' is listed but not approved; a "
+            "Software Request Form is needed; already notified 2026-11-23 09:00 CST") in said
+    assert ("still handed back: ODOT is not on IS-Applications's Supported Agencies list; "
+            "already notified 2026-11-23 09:00 CST") in said
+    assert len(mails(desk)) == 3
+    assert {tid: desk.ticket(tid) for tid in (form, away)} == before
+    assert desk.git("rev-parse", "HEAD") == head
+    edit(desk, away, service="Email")  # a different reason now: handed back and told again
+    desk.run("triage", "--recheck", away)
+    assert desk.ticket(away)["status"] == "triaged"
+
+
 # ---- requests, cases, tasks -----------------------------------------------------------------
 
 

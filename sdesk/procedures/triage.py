@@ -98,6 +98,8 @@ class _Draft:
         self.flags = list(ticket.flags)
         self.team = ticket.team
         self.similar: tuple[tuple[Peer, str, bool] | None, list[str]] | None = None
+        self.held: list[str] = []  # hand-back flags lifted for --recheck
+        self.still = False  # a re-check handed it back again for the same reason
 
     def set(self, rule: str, reason: str, name: str, value: object) -> None:
         self.plan.add(set_field(self.t.id, rule, reason, name, value))
@@ -158,17 +160,33 @@ class _Draft:
         self.note(rule, f"Pre-assignment analysis done: ready for assignment in {team}. "
                         f"{summary}".strip())
 
-    def hand_back(self, rule: str, flag: str, why: str, leads: bool = True) -> None:
-        """The guide's "send it back to the Service Desk": note why, flag, notify the leads."""
+    def hand_back(self, rule: str, flag: str, why: str, leads: bool = True) -> bool:
+        """The guide's "send it back to the Service Desk": note why, flag, notify the leads.
+        A re-check (`--recheck`) that hands it back under the same flag for the reason already
+        noted says so and notes and mails nothing again (fresh-user finding, session 28: every
+        `triage --recheck --all` re-mailed the leads and the customer). Returns False then,
+        True when it handed the ticket back (and told people)."""
         desk = self.ref.service_desk
+        said = f"Handed back to {desk}: {why}"
+        before = next((e for e in reversed(self.t.journal)
+                       if e.kind == "triage" and e.text == said), None)
+        if flag in self.held and before is not None:
+            self.flags = [f for f in self.t.flags if f in self.flags or f == flag] + [
+                f for f in self.flags if f not in self.t.flags]
+            self.still = True
+            self.set(rule, f"still handed back: {why}", "flags", list(self.flags))
+            self.find(rule, f"still handed back: {why}; already notified "
+                            f"{_stamp(before.at, self.ref.calendar.tz)}")
+            return False
         self.move(desk, rule, f"back to {desk}: {why}")
         if self.t.status != "new":
             self.set(rule, "back in the Service Desk's unassigned queue", "status", "new")
         self.flag(flag, rule, why)
-        self.note(rule, f"Handed back to {desk}: {why}")
+        self.note(rule, said)
         if leads:
             self.notify(rule, self.ref.leads_email, f"Handed back to the Service Desk: {flag}",
                         f"Handed back to {desk} by {self.ctx.actor}.\nReason: {why}\n")
+        return True
 
 
 def _staff_body(t: Ticket, text: str) -> str:
@@ -206,6 +224,7 @@ def triage_ticket(ticket: Ticket, ctx: TriageContext) -> Plan:
                      "run triage with --recheck")
         return d.plan
     if held:
+        d.held = held
         d.unflag(held, SKIP, "re-checked after the Service Desk's changes")
     if ticket.type == "incident":
         _incident(d)
@@ -213,6 +232,9 @@ def triage_ticket(ticket: Ticket, ctx: TriageContext) -> Plan:
         from sdesk.procedures.triage_requests import request
 
         request(d)
+    if d.still and d.flags == list(ticket.flags):  # handed back again, flags as they were
+        d.plan.actions = [a for a in d.plan.actions
+                          if not (isinstance(a, SetField) and a.field == "flags")]
     return d.plan
 
 

@@ -99,7 +99,9 @@ def _software_form(d: _Draft, written: str, unlisted: bool) -> None:
     what = written or "software not named"
     why = (f"{what!r} is not on the Standard Desktop Software List" if unlisted
            else f"{what!r} is listed but not approved")
-    d.hand_back(R3, "software-form", f"{why}; a Software Request Form is needed", leads=True)
+    if not d.hand_back(R3, "software-form", f"{why}; a Software Request Form is needed",
+                       leads=True):
+        return  # still waiting for the form: the customer was asked already
     text = (f"{what} needs a completed Software Request Form before it can be installed. "
             "Please fill in the form and send it to the Service Desk; we will continue as soon "
             "as it is approved.")
