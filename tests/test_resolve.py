@@ -158,6 +158,22 @@ def test_resolving_a_parent_resolves_its_children_and_tells_each_customer(desk: 
     assert all(f"Sdesk-Ticket: {k}" in message for k in [parent, *kids])
 
 
+def test_an_internal_parent_case_is_never_a_first_contact_resolution(desk: Desk) -> None:
+    # fresh-user finding, session 28: the parent of an outage was its only FCR
+    kids = [desk.new("-T", "VPN drops", "--email", f"u{i}@omes.ok.gov", "--agency", "OMES",
+                     "--service", "VPN") for i in range(3)]
+    parent = desk.run("parent", "new", "--from", *kids).stdout.strip().splitlines()[-1]
+    desk.run("resolve", parent, "--code", "fixed", "--summary", "Concentrator restarted")
+    assert desk.ticket(parent)["resolution"]["first_contact"] is False
+    assert "a parent case is no customer contact" in desk.git("log", "-1", "--format=%B")
+    assert desk.json("kpi")["fcr_pct"] == 0.0  # three children resolved with it, none FCR
+    lone = desk.new("-T", "VPN drops again", "--email", "u9@omes.ok.gov", "--service", "VPN")
+    later = desk.run("parent", "new", "--from", lone).stdout.strip().splitlines()[-1]
+    desk.run("resolve", lone, "--code", "fixed", "--summary", "Reconnected")
+    desk.run("resolve", later, "--code", "fixed", "--summary", "Done")  # no open child left
+    assert desk.ticket(later)["resolution"]["first_contact"] is False
+
+
 def test_resolving_an_on_hold_ticket_ends_the_hold(desk: Desk) -> None:
     import tomllib
 

@@ -52,7 +52,9 @@ def resolve(app: App, ticket_id: str, code: str, summary: str | None,
                                  duplicate_of=original, kb=tuple(a.id for a in links))
         window = float(store.setting("resolve", "first_contact_minutes"))
         plan = procedures.resolve(ticket, req, store.reference, app.now, app.actor.name,
-                                  open_tasks=tasks, children=children, window_minutes=window)
+                                  open_tasks=tasks, children=children, window_minutes=window,
+                                  is_parent=bool(children) or queries.has_children(
+                                      store.index, ticket.id))
         subject = f"resolve {ticket.id} as {req.code or 'duplicate'}"
         show_or_apply(app, plan, action="resolve", subject=subject, dry_run=dry_run,
                       as_json=as_json, no_commit=no_commit,

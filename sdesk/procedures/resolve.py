@@ -83,9 +83,12 @@ def _check_code(ref: Reference, req: Resolve) -> str:
 
 def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, actor: str, *,
             open_tasks: Sequence[str] = (), children: Sequence[Ticket] = (),
-            window_minutes: float = FIRST_CONTACT_MINUTES) -> Plan:
+            window_minutes: float = FIRST_CONTACT_MINUTES, is_parent: bool = False) -> Plan:
     """Resolve `ticket`; resolve its open non-task `children` with it (one plan, one commit).
-    `open_tasks` are IDs of its open tasks: any of them blocks the resolution."""
+    `open_tasks` are IDs of its open tasks: any of them blocks the resolution. `is_parent`:
+    the ticket has children (open or not); an internal parent case (children, no requester:
+    `sdesk parent new`) is never a first-contact resolution, its children are the customers'
+    contacts (fresh-user finding, session 28: a parent was the only FCR of an outage)."""
     check_resolvable(ticket, open_tasks)
     code = _check_code(ref, req)
     summary = check_text("summary", req.summary)  # exactly as typed, like notes
@@ -98,6 +101,10 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
         raise ValidationError(f"{ticket.id} cannot be a duplicate of itself")
     if code == DUPLICATE:
         fc, why = False, "duplicates never count as first contact"
+    elif is_parent and not (ticket.requester.email or ticket.requester.name
+                            or ticket.requester.phone):
+        fc, why = False, ("a parent case is no customer contact: its children are (each "
+                          "counted by its own resolution)")
     elif req.first_contact is not None:
         fc, why = req.first_contact, "set by the resolver"
     else:

@@ -445,6 +445,11 @@ def open_children_of(index: Index, parent: str) -> list[str]:
     return _ids(index.select(f"parent = ? AND {NOT_TASK} AND {OPEN}", (parent,), columns="id"))
 
 
+def has_children(index: Index, parent: str) -> bool:
+    """Whether any ticket but a task (open or not) names `parent` as its parent case."""
+    return bool(index.select(f"parent = ? AND {NOT_TASK}", (parent,), limit=1, columns="id"))
+
+
 def resolved_before(index: Index, before: float) -> list[str]:
     """Tickets in status resolved whose resolution is older than `before` (epoch seconds)."""
     return _ids(index.select("status = 'resolved' AND resolved_at < ?", (before,),
