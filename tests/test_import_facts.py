@@ -206,6 +206,14 @@ def test_relative_dates_work_everywhere(desk: Desk, words: str) -> None:
     desk.run("close", "--resolved-before", words, ok=False)
 
 
+def test_tomorrow_is_midnight_ending_today(desk: Desk) -> None:
+    # fresh-user finding, session 28: yesterday, today and now worked, tomorrow was refused
+    desk.new("-T", "Printer jams", "--email", "ana@omes.ok.gov")
+    assert desk.json("kpi", "--since", "today", "--until", "tomorrow")["opened"] == 1
+    assert desk.json("list", "--since", "tomorrow") == []
+    assert "--since must be before --until" in desk.fails("kpi", "--since", "tomorrow").stderr
+
+
 def test_rows_out_of_file_order_are_grouped_in_time_order(desk: Desk, tmp_path: Path) -> None:
     """The latest row gives the final state even when the file lists it first; earlier rows
     (kept slim) still give the journal and holds in time order."""

@@ -103,13 +103,13 @@ def _relative(text: str, tz: dt.tzinfo, what: str, now: dt.datetime | None
 
     words = " ".join(text.lower().split())
     m = re.fullmatch(r"(\d{1,6}|an?) (minute|hour|day|week|month|year)s? ago", words)
-    if m is None and words not in ("now", "today", "yesterday"):
+    if m is None and words not in ("now", "today", "yesterday", "tomorrow"):
         return None
     base = (now or _command_now(what, tz)).astimezone(tz).replace(microsecond=0)
     if words == "now":
         return base
-    if words in ("today", "yesterday"):
-        day = base.date() - dt.timedelta(days=words == "yesterday")
+    if words in ("today", "yesterday", "tomorrow"):  # midnight of that day
+        day = base.date() + dt.timedelta(days={"yesterday": -1, "tomorrow": 1}.get(words, 0))
         return dt.datetime.combine(day, dt.time(), tzinfo=tz)
     assert m is not None
     count = 1 if m.group(1) in ("a", "an") else int(m.group(1))
