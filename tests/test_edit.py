@@ -53,6 +53,8 @@ def test_set_corrects_every_editable_field_with_one_journal_entry_and_commit(des
     ("impact=4", "impact must be one of 1, 2, 3"),
     ("effort=0", "effort must be between"),
     ("title=", "title must not be empty"),
+    ("title=" + "x" * 201, "title is 201 characters long; at most 200"),
+    ("title=report\u202eexe.txt", "U+202E at character 7"),
     ("priority=1", "sdesk priority"),
     ("status=resolved", "not an editable field"),
     ("remote=maybe", "true or false"),

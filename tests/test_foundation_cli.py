@@ -184,10 +184,16 @@ def test_broken_ticket_file_is_named_with_its_line(desk: Desk) -> None:
 def test_bad_values_are_refused_without_change(desk: Desk) -> None:
     before = desk.snapshot()
     assert "must be a single line" in desk.fails("new", "-T", "two\nlines").stderr
+    # fresh-user finding, session 28: a 5,000-character title became the commit subject
+    assert ("title is 5000 characters long; at most 200 (put the details in the description)"
+            in desk.fails("new", "-T", "x" * 5000).stderr)
+    assert "bidirectional-override characters: U+202E at character 8" in desk.fails(
+        "new", "-T", "invoice\u202etxt.exe").stderr
     assert "unknown agency" in desk.fails("new", "-T", "x", "--agency", "NASA").stderr
     assert "unknown team" in desk.fails("new", "-T", "x", "--team", "Nobody").stderr
     assert "not a date" in desk.fails("list", "--since", "yesterday-ish").stderr
     assert desk.snapshot() == before
+    assert desk.new("-T", "x" * 200)  # 200 characters are allowed
 
 
 def test_missing_store_and_store_outside_git(tmp_path: Path) -> None:

@@ -351,3 +351,17 @@ def test_bad_input_is_one_line(desk: Desk, tmp_path: Path) -> None:
     empty.write_bytes(b"\n")
     assert "empty message" in desk.fails("mail", "receive", str(empty)).stderr
     assert desk.snapshot() == before
+
+
+def test_a_subject_with_bidi_controls_or_too_long_still_opens_a_clean_ticket(
+        desk: Desk, tmp_path: Path) -> None:
+    # session 28: titles refuse control and bidirectional-control characters and more than
+    # 200 characters (docs/commands.md); mail cannot be asked again, so the subject is cleaned
+    import base64
+
+    subject = "Printer jams \u202etxt.exe " + "x" * 300
+    encoded = "=?utf-8?b?" + base64.b64encode(subject.encode()).decode() + "?="
+    receive(desk, message(encoded), tmp_path)
+    (tid,) = ticket_ids(desk)
+    title = desk.ticket(tid)["title"]
+    assert title.startswith("Printer jams txt.exe xxx") and len(title) == 200

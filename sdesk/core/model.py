@@ -208,6 +208,33 @@ def check_text(name: str, value: str, single_line: bool = False) -> str:
     return value
 
 
+TITLE_MAX = 200  # characters: a title is one line of a list, a commit subject, a mail subject
+# C0 and C1 controls (a tab too: a title is one line of a table) and the bidirectional
+# embedding, override and isolate characters, which make a title read in another order than
+# it is stored (U+202E turns "exe.txt" around): refused in titles
+TITLE_REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def check_title(name: str, value: str) -> str:
+    """A ticket's title as stored: stripped, not empty, one line of at most TITLE_MAX
+    characters, no control or bidirectional-control character (fresh-user finding, session 28:
+    a 5,000-character title became the commit subject, a U+202E was accepted).
+    ValidationError naming the field, the length or the character and its place."""
+    value = value.strip()
+    if not value:
+        raise ValidationError(f"{name} must not be empty")
+    check_text(name, value, single_line=True)  # NUL, line breaks: as every one-line field
+    bad = TITLE_REFUSED.search(value)
+    if bad is not None:
+        raise ValidationError(f"{name} must not contain control or bidirectional-override "
+                              f"characters: U+{ord(bad.group()):04X} at character "
+                              f"{bad.start() + 1}")
+    if len(value) > TITLE_MAX:
+        raise ValidationError(f"{name} is {len(value)} characters long; at most {TITLE_MAX} "
+                              "(put the details in the description)")
+    return value
+
+
 # ---------------------------------------------------------------------------------------------
 # Serialisation
 

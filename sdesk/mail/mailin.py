@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sdesk.core.ids import ID_PATTERN
-from sdesk.core.model import Requester, Ticket, journal_entry
+from sdesk.core.model import TITLE_MAX, TITLE_REFUSED, Requester, Ticket, journal_entry
 from sdesk.core.reference import Reference
 from sdesk.mail.mailparse import Incoming
 from sdesk.procedures.intake import Intake, log_ticket
@@ -168,9 +168,10 @@ def trimmed_reply(body: str) -> str:
 
 
 def clean_title(subject: str) -> str:
-    """A ticket title from a subject: no Re:/Fwd: prefixes, no [ID] tags."""
-    title = _TAG_TEXT.sub(" ", _SUBJECT_PREFIX.sub("", subject))
-    return " ".join(_SUBJECT_PREFIX.sub("", title).split())[:200] or "(no subject)"
+    """A ticket title from a subject: no Re:/Fwd: prefixes, no [ID] tags, no control or
+    bidirectional-control characters, at most TITLE_MAX characters (model.check_title)."""
+    title = _TAG_TEXT.sub(" ", _SUBJECT_PREFIX.sub("", TITLE_REFUSED.sub(" ", subject)))
+    return " ".join(_SUBJECT_PREFIX.sub("", title).split())[:TITLE_MAX] or "(no subject)"
 
 
 def _who(msg: Incoming) -> str:

@@ -23,6 +23,7 @@ from sdesk.core.model import (
     check_email,
     check_level,
     check_text,
+    check_title,
     journal_entry,
 )
 from sdesk.core.reference import Reference
@@ -130,8 +131,8 @@ def check(name: str, value: Any, ref: Reference) -> Any:
             raise ValidationError(f"{name} must be text; got {value!r}")
         check_text(name, value, single_line=kind != "text")
         value = value if kind == "text" else value.strip()
-    if name == "title" and not value:
-        raise ValidationError("title must not be empty")
+    if name == "title":
+        value = check_title("title", value)
     if kind == "service" and value:
         return ref.service(value)
     if kind == "agency" and value:

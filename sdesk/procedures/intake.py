@@ -19,6 +19,7 @@ from sdesk.core.model import (
     check_choice,
     check_level,
     check_text,
+    check_title,
     journal_entry,
 )
 from sdesk.core.record import record
@@ -56,9 +57,7 @@ def log_ticket(intake: Intake, ticket_id: str, ref: Reference, now: dt.datetime,
     the SLA chart on the business calendar."""
     check_choice("type", intake.type, TICKET_TYPES)
     check_choice("channel", intake.channel, CHANNELS)
-    title = check_text("title", intake.title.strip(), single_line=True)
-    if not title:
-        raise ValidationError("title must not be empty")
+    title = check_title("title", intake.title)
     check_text("description", intake.description)
     for name in ("name", "email", "agency", "phone"):
         check_text(f"requester {name}", getattr(intake.requester, name), single_line=True)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sdesk.core.errors import NothingToDo, ValidationError
-from sdesk.core.model import Ticket, journal_entry
+from sdesk.core.model import TITLE_MAX, Ticket, journal_entry
 from sdesk.core.reference import Reference
 from sdesk.procedures.plan import AddEntry, CreateTicket, Plan, SetField
 
@@ -149,7 +149,8 @@ def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Ref
     providers = ref.teams_for_service(service) if service else []
     team = providers[0].name if providers else first.team
     ids = ", ".join(c.id for c in children)
-    intake = Intake(type=kind, title=title or f"Parent: {first.title}", service=service,
+    intake = Intake(type=kind, title=title or f"Parent: {first.title}"[:TITLE_MAX],
+                    service=service,
                     team=team, priority=min(c.priority for c in children),
                     description=f"Parent case for {len(children)} reports of one problem: {ids}.")
     parent = log_ticket(intake, new_id(kind), ref, now, actor)
