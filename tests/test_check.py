@@ -47,6 +47,20 @@ def test_broken_toml_is_reported_with_its_file(desk: Desk) -> None:
     assert "broken TOML" in problems[0]["message"]
 
 
+def test_a_broken_ticket_with_mail_waiting_is_reported_once(desk: Desk) -> None:
+    # fresh-user finding, session 28: the outbox message said "no ticket X" as well
+    tid = desk.new("-T", "VPN drops", "--email", "ana.ruiz@omes.ok.gov")
+    desk.run("note", tid, "--public", "Looking into it")
+    assert len(desk.outbox()) == 1
+    path = ticket_path(desk, tid)
+    edit(path, 'status = "new"', 'status = = "new"')
+    lines = desk.fails("check", code=1).stdout.splitlines()
+    assert [line.split(":")[0] for line in lines] == [path.relative_to(desk.root).as_posix()]
+    assert "broken TOML" in lines[0]
+    held = desk.run("outbox", "send", "--dry-run", ok=False).stdout  # still held, with why
+    assert f"ticket {tid} cannot be read (its file is broken: sdesk check)" in held
+
+
 def test_relations_that_point_nowhere_are_reported(desk: Desk) -> None:
     tid = desk.new("-T", "VPN drops")
     path = ticket_path(desk, tid)

@@ -27,7 +27,7 @@ from email.parser import BytesParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sdesk.core.errors import SdeskError
+from sdesk.core.errors import SdeskError, TicketNotFound
 
 if TYPE_CHECKING:
     from sdesk.core.reference import Reference
@@ -120,6 +120,11 @@ class Vetted:
     ticket: str
     recipients: tuple[str, ...]
     problems: tuple[tuple[str, str], ...]
+    unreadable: bool = False  # the ticket's file exists but is broken (check reports it once)
+
+
+# requester_of's answer for a ticket whose file exists but cannot be read (NUL: no address)
+UNREADABLE = "\x00unreadable"
 
 
 def desk_addresses(reference: Reference) -> set[str]:
@@ -135,8 +140,9 @@ def desk_addresses(reference: Reference) -> set[str]:
 def vet(data: bytes, sender: str, desk: set[str],
         requester_of: Callable[[str], str | None]) -> Vetted:
     """Judge one outbox file. `sender` is the desk's From ([mail] from), `desk` the staff
-    addresses, `requester_of(ticket id)` the ticket's requester e-mail ("" when none) or None
-    when there is no such ticket."""
+    addresses, `requester_of(ticket id)` the ticket's requester e-mail ("" when none), None
+    when there is no such ticket or UNREADABLE when its file is broken (the message is held,
+    its recipients unchecked: who the requester is cannot be known)."""
     from sdesk.mail.notify import AUDIENCES, HEADERS, check_address
 
     problems: list[tuple[str, str]] = []
@@ -161,6 +167,10 @@ def vet(data: bytes, sender: str, desk: set[str],
     requester = requester_of(ticket) if ticket else ""
     if ticket and requester is None:
         problems.append(("X-Sdesk-Ticket", f"no ticket {ticket}"))
+    if requester == UNREADABLE:
+        problems.append(("X-Sdesk-Ticket", f"ticket {ticket} cannot be read (its file is "
+                                           "broken: sdesk check)"))
+        return Vetted(ticket, (), tuple(problems), unreadable=True)
     audience = _header(msg, "X-Sdesk-Audience") or "staff"
     if audience not in AUDIENCES:
         problems.append(("X-Sdesk-Audience", f"must be one of {', '.join(AUDIENCES)}"))
@@ -199,8 +209,10 @@ def vetter(store: Store) -> Callable[[bytes], Vetted]:
             return None
         try:
             return store.load(ticket_id).requester.email
-        except SdeskError:
+        except TicketNotFound:
             return None
+        except SdeskError:  # the file is there but broken
+            return UNREADABLE
 
     return lambda data: vet(data, desk_from, desk, requester_of)
 

@@ -289,7 +289,10 @@ def check_message(store: Store, rel: str, data: bytes) -> list[Problem]:
         vet = vetter(store)
     except SdeskError as exc:  # broken settings or reference data: reported on their own
         return [Problem(rel, "", f"not checked: {exc.message}")]
-    return [Problem(rel, name, text) for name, text in vet(data).problems]
+    found = vet(data)
+    return [Problem(rel, name, text) for name, text in found.problems
+            # a broken ticket file is reported once, by itself, not by each of its messages
+            if not (found.unreadable and name == "X-Sdesk-Ticket")]
 
 
 def check_outbox(store: Store, files: Iterable[Path]) -> list[Problem]:
