@@ -555,3 +555,36 @@ def test_a_weak_link_to_a_group_does_not_chain_another_problem_into_it(desk: Des
     desk.git("checkout", "sdesk.toml")
     desk.run("triage", "--all")
     assert _trend_flags(desk, ids) == [False, False, False]
+
+
+FLOOR3 = [("wifi down 3rd flr", "mike.tran@tax.ok.gov", "OTC", "Wi-Fi", 52),
+          ("no internet", "jlee@tax.ok.gov", "OTC", "Network Connectivity", 55),
+          ("Wireless not working on 3", "p.garza@tax.ok.gov", "OTC", "Wi-Fi", 58),
+          ("cant conect to network", "r.big@tax.ok.gov", "OTC", "Network Connectivity", 63),
+          ("CIO laptop wont boot", "cio@omes.ok.gov", "OMES", "Laptop", 70),
+          ("printer jammed and also my excel crashes", "tgreen@odot.org", "ODOT", "Printing", 85),
+          ("still down", "mike.tran@tax.ok.gov", "OTC", "Wi-Fi", 91)]
+
+
+def test_a_vague_follow_up_does_not_bridge_other_agencies_devices_into_an_outage(
+        desk: Desk) -> None:
+    """Fresh-user finding, session 28 (trend28b): five OTC third-floor Wi-Fi reports made a
+    trend of seven people with "CIO laptop wont boot" (OMES) and "printer jammed and also my
+    excel crashes" (ODOT): "still down" shares no word with anything, so it was linked (unshared,
+    at trend_unshared) with the laptop and the printer, each a group of one that it "links with
+    half of", and with the Wi-Fi reports. A group joins another only when the link holds both
+    ways: each side links with at least half of the other's people. The evidence names why each
+    ticket is linked."""
+    ids = []
+    for title, email, agency, service, minute in FLOOR3:
+        now = f"2026-12-01T{7 + minute // 60:02d}:{minute % 60:02d}:00-06:00"
+        ids.append(desk.new("-T", title, "--email", email, "--agency", agency, "--service",
+                            service, "-d", "details", now=now))
+    out = desk.run("triage", "--all", "--dry-run", now="2026-12-01T09:40:00-06:00").stdout
+    trend = [line for line in out.splitlines() if "people report similar" in line
+             and "set flags" in line]
+    assert trend, out
+    laptop, printer = ids[4], ids[5]
+    assert all(laptop not in line and printer not in line for line in trend), trend
+    assert f"{ids[6]} (unshared: both say something fails, score 0." in trend[0], trend
+    assert f"{ids[3]} (shares Network Connectivity, score 0." in trend[0], trend

@@ -597,8 +597,10 @@ def _trend(d: _Draft, team: Team) -> None:
     if len(people) < need:
         return
     ids = sorted(p.id for p in weak)
+    linked: dict[str, str] = ctx.cache.get("trend_why", {})
     why = (f"{len(people)} people report similar incidents within "
-           f"{ctx.settings.trend_window_hours:g} h (threshold {need}): {', '.join([t.id, *ids])}")
+           f"{ctx.settings.trend_window_hours:g} h (threshold {need}): "
+           + ", ".join(f"{i} ({linked[i]})" if i in linked else i for i in [t.id, *ids]))
     parents = sorted({p.parent for p in weak if p.parent})
     if parents:
         if ctx.create_parents:
@@ -703,6 +705,7 @@ def _trend_groups(d: _Draft) -> tuple[Groups, Groups]:
                 if a.id != b.id and a.id not in keyed:
                     links.unshared(a, b)
         links.settle(b)
+    d.ctx.cache["trend_why"] = links.why
     return links.weak.groups(), links.strong.groups()
 
 
@@ -722,7 +725,9 @@ class _Links:
         self.peers: dict[str, Peer] = {}  # ... and the window's incidents
         self.scores: dict[tuple[str, str], tuple[float, float]] = {}
         self.same_person: dict[tuple[str, ...], bool] = {}  # one person's two reports
-        self.pending: list[tuple[float, float, Peer]] = []  # (probability, bar, earlier report)
+        self.pending: list[tuple[float, float, Peer, str]] = []  # (probability, bar, earlier
+        # report, why they are linked)
+        self.why: dict[str, str] = {}  # ticket -> why it is in its group (`_join`)
 
     def add(self, b: Peer, text: Text, own: bool) -> None:
         self.weak.add(b.id)
@@ -756,22 +761,29 @@ class _Links:
             return
         probability = self._score(a, b)[0]
         if probability >= self.settings.trend_unshared:
-            self.pending.append((probability, self.settings.trend_unshared, a))
+            self.pending.append((probability, self.settings.trend_unshared, a,
+                                 f"unshared: both say something fails, score {probability:.2f}"))
 
     def settle(self, b: Peer) -> None:
         """`b`'s pending links, strongest first: each joins `b` to the other report's group
         only when `b` links at the link's bar with at least half of that group's other
         people's reports in the window (similarity.joins): a report that links with one
-        member of a group and not the rest does not chain the group to its own."""
+        member of a group and not the rest does not chain the group to its own. Both ways
+        (session 28, trend28b): `a` too must link at the bar with at least half of `b`'s group
+        when `b` already has one, so a vague report in an outage ("still down") does not pull
+        in another person's unrelated fault it alone links with ("CIO laptop wont boot")."""
         pending, self.pending = sorted(self.pending, key=lambda x: -x[0]), []
-        for _, bar, a in pending:
+        for _, bar, a, why in pending:
             if self.weak.find(a.id) == self.weak.find(b.id):
                 continue
             others = [self.peers[m] for m in self.weak.members(a.id)
                       if m in self.peers and self.peers[m].requester_email != b.requester_email]
             linked = sum(self._score(m, b)[0] >= bar for m in others)
-            if joins(linked, len(others)):
-                self.weak.join(a.id, b.id)
+            mine = [self.peers[m] for m in self.weak.members(b.id)
+                    if m in self.peers and self.peers[m].requester_email != a.requester_email]
+            back = sum(self._score(a, m)[0] >= bar for m in mine)
+            if joins(linked, len(others)) and joins(back, len(mine)):
+                self._join(a, b, why)
 
     def link(self, a: Peer, b: Peer) -> None:
         """Link `b` (the later) with `a`: another person's report of the same problem; one
@@ -785,17 +797,38 @@ class _Links:
                     "person").score(self.texts[a.id], self.texts[b.id]).probability >= (
                     self.settings.similarity)
             if same:
-                self.weak.join(a.id, b.id)
+                self._join(a, b, "the same person's later report on the subject")
             return
         if self.own[a.id] and self.own[b.id] and a.agency != b.agency:
             return
         found = self._score(a, b)
+        why = f"{self._shared(a, b)}, score {found[0]:.2f}"
         if found[1] >= self.settings.auto_trend or found[0] >= self.settings.trend_join:
-            self.weak.join(a.id, b.id)
+            self._join(a, b, why + (f", word rule {found[1]:.2f}" if found[1] else ""))
         elif found[0] >= self.settings.trend_similarity:  # weak: the group-level test decides
-            self.pending.append((found[0], self.settings.trend_join, a))
+            self.pending.append((found[0], self.settings.trend_join, a, why))
         if found[1] >= self.settings.auto_trend:
             self.strong.join(a.id, b.id)
+
+
+    def _shared(self, a: Peer, b: Peer) -> str:
+        """What two keyed reports share ("shares wifi, Wi-Fi, place 3rd floor"), from their
+        `trend_keys`."""
+        keys = set(_keys(self.texts[b.id].words)).intersection(_keys(self.texts[a.id].words))
+        shown = sorted((k[1:] if k[0] in "~@" else "place " + k[1:]) for k in keys)
+        return "shares " + ", ".join(shown) if shown else "shares a word"
+
+    def _join(self, a: Peer, b: Peer, why: str) -> None:
+        """Join `b`'s group to `a`'s and note why `b` (or, when `b` has its reason already,
+        `a`) is in it: the trend proposal's evidence names per linked ticket why (trend28b:
+        "CIO laptop wont boot" in a Wi-Fi outage gave the dispatcher nothing to check)."""
+        if self.weak.find(a.id) == self.weak.find(b.id):
+            return
+        self.weak.join(a.id, b.id)
+        if b.id not in self.why:
+            self.why[b.id] = f"{why} with {a.id}"
+        elif a.id not in self.why:
+            self.why[a.id] = f"{why} with {b.id}"
 
 
 SCORES_KEPT = 50_000  # title pairs whose trend scores a batch keeps at once

@@ -351,7 +351,8 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
     trend_join, and one between two failing reports sharing no key (the corpora's sets are one
     hour: UNSHARED_HOURS) at trend_unshared unless they name different services, waits;
     strongest first, each joins only when the report links at the link's bar with at least
-    half of the other group's other people's reports (similarity.joins)."""
+    half of the other group's other people's reports (similarity.joins), and the other report
+    with at least half of the report's group (both ways: trend28b)."""
     from sdesk.procedures.judgements import says_another
     from sdesk.procedures.similarity import fails, joins, other_services
 
@@ -398,7 +399,9 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
                 continue
             others = [k for k in members[find(i)] if incidents[k].person != b.person]
             linked = sum(scores(incidents[k], b)[0] >= bar for k in others)
-            if joins(linked, len(others)):
+            mine = [k for k in members[find(j)] if incidents[k].person != incidents[i].person]
+            back = sum(scores(incidents[i], incidents[k])[0] >= bar for k in mine)
+            if joins(linked, len(others)) and joins(back, len(mine)):
                 join(i, j)
     return [find(i) for i in range(len(incidents))]
 
