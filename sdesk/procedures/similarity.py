@@ -221,6 +221,19 @@ def other_services(a: Words, b: Words) -> bool:
     return _names_other_service(a, b)
 
 
+def other_devices(a: str, b: str, ref: Reference) -> bool:
+    """Two logged services (`a`, `b`: the tickets' service fields) of which one is a device (a
+    hardware service of the catalogue) and the other is not the same service ("Laptop" /
+    "Wi-Fi", "Printing" / "Laptop"): never an unshared link (`joins`). A device fault is one
+    person's; sharing no word it is no part of another's outage (fresh-user finding, session
+    28: "still down" (Wi-Fi) linked "CIO laptop wont boot" (Laptop) and "printer jammed"
+    (Printing) into a third-floor Wi-Fi trend). Unknown or empty services never differ."""
+    if not a or not b or a.casefold() == b.casefold():
+        return False
+    kinds = [info.kind if (info := ref.service_info(s)) else "" for s in (a, b)]
+    return "" not in kinds and "hardware" in kinds
+
+
 def trend_keys(w: Words) -> list[str]:
     """Where a report sits in triage's inverted index of the trend window (incident-6): the
     services and the words it names (not the failure token: every failing report says it) and

@@ -44,6 +44,7 @@ from sdesk.procedures.similarity import (
     TriageSettings,
     fails,
     joins,
+    other_devices,
     other_services,
     pair_match,
     trend_keys,
@@ -679,7 +680,7 @@ def _trend_groups(d: _Draft) -> tuple[Groups, Groups]:
     if d.t.id not in view.peers and d.t.type == "incident":
         incidents.append(Peer.of(d.t))
         incidents.sort(key=lambda p: (p.opened_at, p.id))
-    links = _Links(ctx.settings)
+    links = _Links(ctx.settings, ref)
     buckets: dict[str, deque[Peer]] = {}
     recent: deque[Peer] = deque()  # the window's incidents, oldest first
     for b in incidents:
@@ -716,8 +717,8 @@ class _Links:
     link under trend_join, and a link between failing reports sharing no key (at
     trend_unshared), waits in `pending` for the group-level test (`settle`)."""
 
-    def __init__(self, settings: TriageSettings) -> None:
-        self.settings = settings
+    def __init__(self, settings: TriageSettings, ref: Reference) -> None:
+        self.settings, self.ref = settings, ref
         self.weak, self.strong = _UnionFind(), _UnionFind()
         self.texts: dict[str, Text] = {}  # the window's readings
         self.own: dict[str, bool] = {}  # ... and whether each is about the writer's own device
@@ -755,9 +756,12 @@ class _Links:
 
     def unshared(self, a: Peer, b: Peer) -> None:
         """Two other people's failing reports of one hour that share no key: a pending link
-        at trend_unshared ("VPN DOWN" / "anyconnect just spins, never connects")."""
+        at trend_unshared ("VPN DOWN" / "anyconnect just spins, never connects"); never
+        between texts naming other services (`other_services`) nor a device logged against
+        another service (`other_devices`)."""
         if a.requester_email == b.requester_email or not self.failing[a.id] or other_services(
-                self.texts[a.id].words, self.texts[b.id].words):
+                self.texts[a.id].words, self.texts[b.id].words) or other_devices(
+                a.service, b.service, self.ref):
             return
         probability = self._score(a, b)[0]
         if probability >= self.settings.trend_unshared:
@@ -768,10 +772,7 @@ class _Links:
         """`b`'s pending links, strongest first: each joins `b` to the other report's group
         only when `b` links at the link's bar with at least half of that group's other
         people's reports in the window (similarity.joins): a report that links with one
-        member of a group and not the rest does not chain the group to its own. Both ways
-        (session 28, trend28b): `a` too must link at the bar with at least half of `b`'s group
-        when `b` already has one, so a vague report in an outage ("still down") does not pull
-        in another person's unrelated fault it alone links with ("CIO laptop wont boot")."""
+        member of a group and not the rest does not chain the group to its own."""
         pending, self.pending = sorted(self.pending, key=lambda x: -x[0]), []
         for _, bar, a, why in pending:
             if self.weak.find(a.id) == self.weak.find(b.id):
@@ -779,10 +780,7 @@ class _Links:
             others = [self.peers[m] for m in self.weak.members(a.id)
                       if m in self.peers and self.peers[m].requester_email != b.requester_email]
             linked = sum(self._score(m, b)[0] >= bar for m in others)
-            mine = [self.peers[m] for m in self.weak.members(b.id)
-                    if m in self.peers and self.peers[m].requester_email != a.requester_email]
-            back = sum(self._score(a, m)[0] >= bar for m in mine)
-            if joins(linked, len(others)) and joins(back, len(mine)):
+            if joins(linked, len(others)):
                 self._join(a, b, why)
 
     def link(self, a: Peer, b: Peer) -> None:

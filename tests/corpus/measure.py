@@ -351,10 +351,10 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
     trend_join, and one between two failing reports sharing no key (the corpora's sets are one
     hour: UNSHARED_HOURS) at trend_unshared unless they name different services, waits;
     strongest first, each joins only when the report links at the link's bar with at least
-    half of the other group's other people's reports (similarity.joins), and the other report
-    with at least half of the report's group (both ways: trend28b)."""
+    half of the other group's other people's reports (similarity.joins); never between a device
+    logged against another service (similarity.other_devices)."""
     from sdesk.procedures.judgements import says_another
-    from sdesk.procedures.similarity import fails, joins, other_services
+    from sdesk.procedures.similarity import fails, joins, other_devices, other_services
 
     ref = _reference()
     texts = [_WORDS.get(x.title) or _WORDS.setdefault(x.title, words(x.title, ref))
@@ -389,8 +389,9 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
                     join(i, j)
                 else:
                     pending.append((probability, SETTINGS.trend_join, i))
-            elif not keyed and failing[i] and failing[j] and not other_services(texts[i],
-                                                                               texts[j]):
+            elif (not keyed and failing[i] and failing[j]
+                  and not other_services(texts[i], texts[j])
+                  and not other_devices(a.service, b.service, ref)):
                 probability = scores(a, b)[0]
                 if probability >= SETTINGS.trend_unshared:
                     pending.append((probability, SETTINGS.trend_unshared, i))
@@ -399,9 +400,7 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
                 continue
             others = [k for k in members[find(i)] if incidents[k].person != b.person]
             linked = sum(scores(incidents[k], b)[0] >= bar for k in others)
-            mine = [k for k in members[find(j)] if incidents[k].person != incidents[i].person]
-            back = sum(scores(incidents[i], incidents[k])[0] >= bar for k in mine)
-            if joins(linked, len(others)) and joins(back, len(mine)):
+            if joins(linked, len(others)):
                 join(i, j)
     return [find(i) for i in range(len(incidents))]
 
