@@ -136,8 +136,8 @@ def test_titles_names_and_emails_never_inject_mail_headers(desk: Desk, text: str
 
 
 def test_a_title_with_odd_line_separators_stays_inside_the_subject(desk: Desk) -> None:
-    tid = desk.new("-T", "Printer\u2028Bcc: evil@example.com\x0bX-Evil: 1",
-                   "--email", "ana.ruiz@omes.ok.gov")
+    tid = desk.new("-T", "Printer", "--email", "ana.ruiz@omes.ok.gov")
+    desk.entitle(tid, "Printer\u2028Bcc: evil@example.com\x0bX-Evil: 1")  # as a push may
     desk.run("note", tid, "We are on it", "--public")
     [path] = desk.outbox()
     msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)

@@ -38,8 +38,9 @@ def _texts(store: Store, tz: dt.tzinfo) -> list[tuple[str, str]]:
 
 
 def test_real_rows_match_the_summary(desk: Desk) -> None:
-    a = desk.new("-T", 'Quote " backslash \\ tab \t escape \x1b[2J \u202e bidi \u2028 é 漢',
-                 "--email", "CIO@omes.ok.gov", "--agency", "omes", "--service", "Teams")
+    a = desk.new("-T", "Quote", "--email", "CIO@omes.ok.gov", "--agency", "omes", "--service",
+                 "Teams")
+    desk.entitle(a, 'Quote " backslash \\ tab \t escape \x1b[2J \u202e bidi \u2028 é 漢')
     b = desk.new("-T", "Printer jams")
     desk.run("relate", b, a)
     desk.run("note", a, "Called back", "--public")

@@ -40,7 +40,8 @@ def test_csv_cells_a_spreadsheet_would_run_are_neutralised(value: object, cell: 
 
 
 def test_terminal_escapes_in_stored_text_are_shown_escaped_everywhere(desk: Desk) -> None:
-    tid = desk.new("-T", ESC_TITLE, "-d", "line one\n\x1b[31mred\x1b[0m\x07")
+    tid = desk.new("-T", "Printer", "-d", "line one\n\x1b[31mred\x1b[0m\x07")
+    desk.entitle(tid, ESC_TITLE)  # new refuses it; a collaborator's push may carry it
     desk.run("note", tid, "bell \x07 and \x1b]0;title\x07")
     show = desk.run("show", tid).stdout
     _clean(show)
@@ -56,11 +57,12 @@ def test_terminal_escapes_in_stored_text_are_shown_escaped_everywhere(desk: Desk
 
 
 def test_commit_messages_carry_stored_text_escaped(desk: Desk) -> None:
-    tid = desk.new("-T", "Invoice \u202egpj.exe\tnow", "-d", "x")
+    # A title with them is refused by new (test_bad_input); a note may hold them.
+    tid = desk.new("-T", "Invoice", "-d", "x")
     desk.run("note", tid, "see \x1b[2J attached \u202eFDP.scr")
-    log = desk.git("log", "--format=%B", "-n", "2")
+    log = desk.git("log", "--format=%B", "-n", "1")
     assert "\u202e" not in log and "\x1b" not in log, log
-    assert "Invoice \\u202egpj.exe now" in log and "\\u202eFDP.scr" in log, log
+    assert "see \\x1b[2J attached \\u202eFDP.scr" in log, log
 
 
 def test_a_table_with_wide_characters_keeps_its_columns_in_line(desk: Desk) -> None:
