@@ -88,3 +88,55 @@ def test_parent_new_dry_run_changes_nothing(desk: Desk) -> None:
     before = desk.snapshot()
     assert "create incident" in desk.run("parent", "new", "--from", a, b, "--dry-run").stdout
     assert desk.snapshot() == before
+
+
+def _trend(desk: Desk) -> list[str]:
+    """Three people's 'VPN down' (the middle one P2 from impact 1), triaged: a trend proposed
+    on each (automatic trends are off by default)."""
+    ids = [desk.new("-T", "VPN down", "--email", f"u{i}@omes.ok.gov", "--agency", "OMES",
+                    "--service", "VPN", "-d", "details", *(["--impact", "1"] if i == 1 else []),
+                    now=f"2026-11-23T08:0{i}:00-06:00") for i in range(3)]
+    desk.run("triage", "--all", now="2026-11-23T08:10:00-06:00")
+    assert all(any(f.startswith("proposed:trend:") for f in desk.ticket(i)["flags"]) for i in ids)
+    return ids
+
+
+def test_parent_new_settles_the_childrens_trend_proposal(desk: Desk) -> None:
+    """Fresh-user finding (session 29): the children kept `proposed:trend` once linked."""
+    ids = _trend(desk)
+    out = desk.run("parent", "new", "--from", *ids, "-T", "VPN outage",
+                   now="2026-11-23T08:20:00-06:00").stdout
+    parent_id = out.strip().splitlines()[-1]
+    for i in ids:
+        t = desk.ticket(i)
+        assert not any(f.startswith("proposed:trend:") for f in t["flags"]), t["flags"]
+        assert any(f.startswith("accepted:trend:") for f in t["flags"])
+        assert f"The trend proposal is settled: the report is a child of {parent_id}." in \
+            t["journal"][-1]["text"]
+    assert "pending: trend" not in desk.run("triage", ids[0], "--accept", "trend",
+                                            ok=False).stdout
+
+
+def test_a_parent_is_as_urgent_as_its_worst_child_with_resolve_by_from_its_priority(
+        desk: Desk) -> None:
+    ids = _trend(desk)
+    parent_id = desk.run("parent", "new", "--from", *ids, now="2026-11-23T08:20:00-06:00"
+                         ).stdout.strip().splitlines()[-1]
+    parent = desk.ticket(parent_id)
+    assert parent["priority"] == 2
+    # P2: 8 business hours from its own opening
+    assert parent["resolve_by"] == "2026-11-23T16:20:00-06:00"
+    # a P1 report linked later raises it, Resolve By recomputed from the parent's opening
+    urgent = desk.new("-T", "VPN down for the whole agency", "--email", "u9@omes.ok.gov",
+                      "--agency", "OMES", "--service", "VPN", "--impact", "1", "--urgency", "1",
+                      now="2026-11-23T08:30:00-06:00")
+    desk.run("relate", urgent, parent_id, "--as", "parent", now="2026-11-23T08:40:00-06:00")
+    parent = desk.ticket(parent_id)
+    assert parent["priority"] == 1
+    assert parent["resolve_by"] == "2026-11-23T12:20:00-06:00"  # P1: 4 hours from 08:20
+    assert "as urgent as its most urgent child" in parent["journal"][-1]["text"]
+    # a less urgent child changes nothing on the parent
+    calm = desk.new("-T", "VPN slow", "--email", "u8@omes.ok.gov", "--service", "VPN",
+                    "--impact", "3", "--urgency", "3")
+    desk.run("relate", calm, parent_id, "--as", "parent")
+    assert desk.ticket(parent_id)["priority"] == 1

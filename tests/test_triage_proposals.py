@@ -588,3 +588,16 @@ def test_a_vague_follow_up_does_not_bridge_other_agencies_devices_into_an_outage
     assert all(laptop not in line and printer not in line for line in trend), trend
     assert f"{ids[6]} (unshared: both say something fails, score 0." in trend[0], trend
     assert f"{ids[3]} (shares Network Connectivity, score 0." in trend[0], trend
+
+
+def test_create_parents_settles_a_trend_proposed_before(desk: Desk) -> None:
+    """A trend proposed by one batch, carried out by a later --create-parents: no report keeps
+    the pending proposal (fresh-user finding, session 29)."""
+    ids = [incident(desk, "VPN down", email=f"u{i}@omes.ok.gov", now=at(i * 10)) for i in range(3)]
+    desk.run("triage", "--all")
+    assert _trend_flags(desk, ids) == [True, True, True]
+    late = incident(desk, "VPN down", email="u7@omes.ok.gov", now=at(40))
+    desk.run("triage", late, "--create-parents")
+    parents = {desk.ticket(i)["parent"] for i in [*ids, late]}
+    assert len(parents) == 1 and "" not in parents
+    assert _trend_flags(desk, [*ids, late]) == [False] * 4

@@ -33,7 +33,7 @@ def relate(app: App, ticket_a: str, ticket_b: str, kind: str, dry_run: bool, as_
     with store.lock("relate"):
         a, b = store.get(ticket_a), store.get(ticket_b)
         parents = queries.parents(store.index)
-        plan = plan_relate(a, b, kind, app.now, app.actor.name, parents)
+        plan = plan_relate(a, b, kind, app.now, app.actor.name, parents, store.reference)
         show_or_apply(app, plan, action="relate", subject=f"relate {a.id} {kind} {b.id}",
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit)
 

@@ -13,10 +13,12 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from sdesk.core import sla
 from sdesk.core.errors import NothingToDo, ValidationError
 from sdesk.core.model import TITLE_MAX, Ticket, journal_entry
 from sdesk.core.reference import Reference
 from sdesk.procedures.plan import AddEntry, CreateTicket, Plan, SetField
+from sdesk.procedures.proposals import ACCEPTED, PROPOSED, flag
 
 KINDS = ("related", "duplicate", "parent")
 RULE = "guide: relate the cases"
@@ -36,9 +38,11 @@ def links_between(a: Ticket, b: Ticket) -> list[tuple[Ticket, str]]:
 
 
 def relate(a: Ticket, b: Ticket, kind: str, now: dt.datetime, actor: str,
-           parents: Mapping[str, str]) -> Plan:
+           parents: Mapping[str, str], ref: Reference) -> Plan:
     """A related to B, A a duplicate of B, or A a child of B. `parents` maps ticket IDs to
-    their parent (from the index) so a parent loop is refused."""
+    their parent (from the index) so a parent loop is refused. A child settles its pending
+    trend proposal, and a child more urgent than its open parent raises the parent's
+    priority (`_raise_parent`)."""
     if kind not in KINDS:
         raise ValidationError(f"--as must be one of {', '.join(KINDS)}; got {kind!r}")
     if a.id == b.id:
@@ -68,10 +72,59 @@ def relate(a: Ticket, b: Ticket, kind: str, now: dt.datetime, actor: str,
     if a.type == "task" and a.parent:
         raise ValidationError(f"{a.id} is a task of {a.parent}; a task has one parent")
     _check_no_loop(a.id, b.id, parents)
+    plan = Plan([SetField(a.id, RULE, f"child of {b.id}", field="parent", value=b.id)])
+    text = f"Linked to parent {b.id}." + _settle_trend(plan, a.id, a.flags, b.id, RULE)
+    plan.add(AddEntry(a.id, RULE, "journal", entry=journal_entry(now, actor, "relate", text,
+                                                                 RULE)))
+    if b.is_open and a.is_open and a.priority < b.priority:
+        plan.extend(_raise_parent(b, a.priority, [a.id], ref, now, actor, RULE).actions)
+    return plan
+
+
+def settled_trend(flags: Sequence[str]) -> list[str]:
+    """`flags` with every pending trend proposal marked accepted: a report linked under a parent
+    case is the trend carried out, so the proposal is settled (and, being decided, is never
+    made again for the same reports)."""
+    out: list[str] = []
+    for f in flags:
+        state, _, rest = f.partition(":")
+        kind, _, key = rest.partition(":")
+        if state == PROPOSED and kind == "trend":
+            f = flag(kind, key, ACCEPTED)
+        if f not in out:
+            out.append(f)
+    return out
+
+
+def _settle_trend(plan: Plan, child: str, flags: Sequence[str], parent: str, rule: str) -> str:
+    """Add the flags change settling `child`'s pending trend proposal to `plan`; the sentence
+    its journal entry says why with ("" when none was pending)."""
+    settled = settled_trend(flags)
+    if settled == list(flags):
+        return ""
+    plan.add(SetField(child, rule, f"trend proposal settled: a child of {parent}",
+                      field="flags", value=settled))
+    return f" The trend proposal is settled: the report is a child of {parent}."
+
+
+def _raise_parent(parent: Ticket, priority: int, children: Sequence[str], ref: Reference,
+                  now: dt.datetime, actor: str, rule: str) -> Plan:
+    """A parent case at least as urgent as its most urgent child: its priority raised to
+    `priority`, Resolve By and Respond By recomputed from its own opening for that priority
+    (the SLA chart, as `sdesk priority` does), and the journal saying why."""
+    ids = ", ".join(children)
+    due = sla.resolve_by_for(parent, priority, ref)
     return Plan([
-        SetField(a.id, RULE, f"child of {b.id}", field="parent", value=b.id),
-        AddEntry(a.id, RULE, "journal", entry=journal_entry(
-            now, actor, "relate", f"Linked to parent {b.id}.", RULE)),
+        SetField(parent.id, rule, f"P{parent.priority} -> P{priority}: as urgent as its child "
+                 f"{ids}", field="priority", value=priority),
+        SetField(parent.id, rule, f"Resolve By for P{priority}", field="resolve_by", value=due),
+        SetField(parent.id, rule, f"Respond By for P{priority}", field="respond_by",
+                 value=sla.respond_by(parent.opened_at, priority, ref)),
+        AddEntry(parent.id, rule, "journal", entry=journal_entry(
+            now, actor, "priority",
+            f"Priority raised from P{parent.priority} to P{priority}: a parent case is at least "
+            f"as urgent as its most urgent child ({ids}); Resolve By from the SLA chart for "
+            f"P{priority}.", rule)),
     ])
 
 
@@ -132,8 +185,9 @@ def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Ref
                 now: dt.datetime, actor: str, rule: str, title: str = "",
                 ticket_type: str = "") -> Plan:
     """The guide's "Parent Case" for a trend: one new ticket on the children's service, owned by
-    the team that provides it, priority the most urgent of the children, and every child
-    linked to it."""
+    the team that provides it, priority the most urgent of the children (a parent is at least
+    as urgent as its worst child) with Resolve By from the SLA chart for that priority
+    (`log_ticket`), and every child linked to it, its pending trend proposal settled."""
     from sdesk.procedures.intake import Intake, log_ticket
 
     if not children:
@@ -158,7 +212,8 @@ def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Ref
     for child in children:
         plan.add(SetField(child.id, rule, f"child of {parent.id}", field="parent",
                           value=parent.id))
+        settled = _settle_trend(plan, child.id, child.flags, parent.id, rule)
         plan.add(AddEntry(child.id, rule, "journal", entry=journal_entry(
             now, actor, "relate",
-            f"Linked to parent case {parent.id} (one problem, many reporters).", rule)))
+            f"Linked to parent case {parent.id} (one problem, many reporters).{settled}", rule)))
     return plan

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sdesk.core import sla
@@ -37,7 +37,7 @@ from sdesk.procedures.priority_fit import (
     trend_fit,
 )
 from sdesk.procedures.proposals import flag, group_key, pending, priority_decided, settled
-from sdesk.procedures.relations import Peer, parent_case
+from sdesk.procedures.relations import Peer, parent_case, settled_trend
 from sdesk.procedures.similarity import (
     UNSHARED_HOURS,
     PeerView,
@@ -612,9 +612,12 @@ def _trend(d: _Draft, team: Team) -> None:
     told = "trend-reported" in d.flags or any("trend-reported" in p.flags for p in weak)
     sure = len({p.requester_email for p in strong} | {t.requester.email.lower() or t.id}) >= need
     if ctx.create_parents and ctx.new_id is not None:
-        children = [Peer.of(t), *(p for p in weak if not p.parent)]
+        # this ticket's flags as the draft has them, and settled with the others' by the parent
+        children = [replace(Peer.of(t), flags=tuple(d.flags)),
+                    *(p for p in weak if not p.parent)]
         made = parent_case(children, ctx.new_id, ctx.reference, ctx.now, ctx.actor, I6)
         d.plan.extend(made.actions)
+        d.flags = settled_trend(d.flags)
         tell_trend(d, team, why + f"; parent case {made.actions[0].ticket} created")
     elif told:
         d.find(I6, f"{why}; the supervisor was already told")
