@@ -301,3 +301,36 @@ def test_unmerged_paths_are_reported_from_the_index_as_git_lists_them(desk: Desk
         lines = desk.fails("check", "--no-recover").stdout.splitlines()
         assert [ln for ln in lines if "unmerged" in ln] == expected, shape
         assert ".git/MERGE_HEAD: a merge is in progress" in "\n".join(lines)
+
+
+@pytest.mark.parametrize("old, new, lacks", [
+    ('code = "fixed"', 'code = ""', "a code"),
+    ('summary = "Rebuilt the profile"', 'summary = "  "', "a summary"),
+])
+def test_a_resolution_without_code_or_summary_is_warned_by_show_and_reported_by_check(
+        desk: Desk, old: str, new: str, lacks: str) -> None:
+    """Fresh-user finding 2 (session 29): a resolved ticket whose resolution was emptied by
+    hand showed no warning and checked ok."""
+    tid = desk.new("-T", "Outlook will not open", "--email", "ana.ruiz@omes.ok.gov")
+    desk.run("resolve", tid, "--code", "fixed", "--summary", "Rebuilt the profile")
+    assert "Warning:" not in desk.run("show", tid).stdout
+    path = ticket_path(desk, tid)
+    edit(path, old, new)
+    want = f"a resolved ticket's resolution needs {lacks}"
+    assert f"  Warning:    {want} (sdesk check reports it too)" in \
+        desk.run("show", tid).stdout.splitlines()
+    rel = path.relative_to(desk.root).as_posix()
+    assert f"{rel}: resolution: {want}" in desk.fails("check", code=1).stdout.splitlines()
+
+
+def test_show_warns_of_a_closed_ticket_without_a_resolution(desk: Desk) -> None:
+    tid = desk.new("-T", "Outlook will not open", "--email", "ana.ruiz@omes.ok.gov")
+    desk.run("resolve", tid, "--code", "fixed", "--summary", "Rebuilt the profile")
+    desk.run("close", tid)
+    path = ticket_path(desk, tid)
+    text = path.read_text()
+    start = text.index("[resolution]")
+    path.write_text(text[:start] + text[text.index("\n\n", start) + 2:])
+    assert "  Warning:    a closed ticket needs a resolution, with a code and a summary" in \
+        desk.run("show", tid).stdout
+    assert "a closed ticket needs a resolution" in desk.fails("check", code=1).stdout

@@ -166,6 +166,11 @@ def render(ticket: Shown, links: dict[str, list[str]], now: dt.datetime, short_i
         f"  Respond by: {respond_line(ticket, now, colour)}",
         f"  Resolve by: {sla_line(ticket, now, colour)}",
     ]
+    from sdesk.core.ticketdoc import resolution_gap
+
+    gap = resolution_gap(ticket)
+    if gap:  # under Status, before the reader takes the ticket as done
+        lines.insert(3, f"  Warning:    {gap} (sdesk check reports it too)")
     if short_id and short_id != ticket.id:
         lines.insert(1, f"  ID:         {ticket.id}")
     if ticket.service or ticket.category:

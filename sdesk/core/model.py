@@ -412,3 +412,13 @@ def invariant_problems(ticket: Ticket) -> list[tuple[str, str]]:
         if when is not None and when < t.opened_at:
             out.append((name, "before opened_at"))
     return out
+
+
+def ticket_problems(ticket: Ticket) -> list[tuple[str, str]]:
+    """What `sdesk check` reports of one ticket, as (field, problem): its broken invariants,
+    and a done ticket's resolution without a code or summary (ticketdoc.resolution_gap: not an
+    invariant, which the merge driver would hold to)."""
+    from sdesk.core.ticketdoc import resolution_gap
+
+    gap = resolution_gap(ticket) if ticket.resolution is not None else ""
+    return invariant_problems(ticket) + ([("resolution", gap)] if gap else [])

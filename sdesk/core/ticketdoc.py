@@ -252,6 +252,25 @@ def document(text: str, where: str) -> dict[str, Any]:
         return toml_loads(text, where)
 
 
+def resolution_gap(t: Any) -> str:
+    """What a resolved or closed ticket's resolution lacks, in words ("" when nothing, or when
+    the ticket is open): no resolution at all, or an empty code or summary (a file edited by
+    hand, or written by another tool). A ticket imported from another system keeps an empty
+    code when its source gave none (docs/import.md), so an empty code is not held against it.
+    `t`: a Ticket or a TicketView. `sdesk show` warns of it and `sdesk check` reports it."""
+    if t.status not in DONE_STATUSES:
+        return ""
+    res = t.resolution
+    if res is None:
+        return f"a {t.status} ticket needs a resolution, with a code and a summary"
+    missing = [name for name in ("code", "summary") if not str(getattr(res, name)).strip()]
+    if missing == ["code"] and (t.external_ref or t.imported):
+        return ""
+    if not missing:
+        return ""
+    return f"a {t.status} ticket's resolution needs a {' and a '.join(missing)}"
+
+
 class _View:
     def __init__(self, values: dict[str, Any]) -> None:
         self.__dict__.update(values)

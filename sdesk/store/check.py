@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from sdesk import git
 from sdesk.core import ids
 from sdesk.core.errors import SdeskError
-from sdesk.core.model import Ticket, invariant_problems, loads
+from sdesk.core.model import Ticket, loads, ticket_problems
 from sdesk.core.untrusted import link_in, read_limited
 
 if TYPE_CHECKING:
@@ -199,7 +199,7 @@ def check_store(store: Store) -> list[Problem]:
             compare.failed[rel] = path.stem
             continue
         assert isinstance(data, bytes)
-        problems += [Problem(rel, name, text) for name, text in invariant_problems(result)]
+        problems += [Problem(rel, name, text) for name, text in ticket_problems(result)]
         compare.file(rel, hashlib.sha1(data).hexdigest(), links_of(result))
         if teams is not None and result.is_open and result.team and result.team not in teams:
             team_problems.append(_team_problem(store, result.team, result.id))
@@ -388,7 +388,7 @@ def check_staged(store: Store) -> list[Problem]:
             if isinstance(result, Problem):
                 out.append(result)
             else:
-                out += [Problem(rel, name, text) for name, text in invariant_problems(result)]
+                out += [Problem(rel, name, text) for name, text in ticket_problems(result)]
                 tickets.append(links_of(result))
         elif rel.startswith("outbox/") and rel.endswith(".eml"):
             out += check_message(store, rel, data)
