@@ -346,8 +346,15 @@ def test_a_corrected_impact_flags_the_priority_for_the_supervisor(desk: Desk) ->
     assert desk.ticket(tid)["priority"] == 3
     mail_before = set(desk.outbox())
     out = desk.run("set", tid, "impact=1", "urgency=1").stdout
-    assert "P3 (Medium) but impact 1 x urgency 1 gives P1 (Critical)" in out
-    assert f"who decides (sdesk priority {tid} 1 --reason '...')" in out
+    # in one line: the priority stays, what the matrix now gives, who decides and how
+    # (fresh-user finding 4, session 29)
+    assert ("priority stays P3 (Medium): impact 1 x urgency 1 now gives P1 (Critical); the "
+            "supervisor decides: flagged for kendra.yellowhorse@omes.ok.gov (sdesk priority "
+            f"{tid} 1 --reason '...')") in out
+    again = desk.run("set", tid, "urgency=2").stdout  # P2 now: the flag is already there
+    assert ("priority stays P3 (Medium): impact 1 x urgency 2 now gives P2 (High); already "
+            f"flagged for the supervisor's decision (sdesk priority {tid} 2 --reason '...')"
+            ) in again
     t = desk.ticket(tid)
     assert t["priority"] == 3 and "priority-review" in t["flags"]
     mail = set(desk.outbox()) - mail_before

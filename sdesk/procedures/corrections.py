@@ -169,18 +169,21 @@ def _recheck_priority(plan: Plan, notes: list[str], flags: list[str], t: Ticket,
             notes.append(f"P{t.priority} fits impact {impact} x urgency {urgency} again: the "
                          "priority review flag is cleared")
         return
-    why = (f"P{t.priority} ({chart.target(t.priority).name}) but impact {impact} x urgency "
-           f"{urgency} gives P{expected} ({chart.target(expected).name})")
+    # the priority is the supervisor's (sdesk priority): the output says it stays, in so many
+    # words, and why (fresh-user finding 4, session 29: "urgency=1 left P3" read as a bug)
+    why = (f"priority stays P{t.priority} ({chart.target(t.priority).name}): impact {impact} x "
+           f"urgency {urgency} now gives P{expected} ({chart.target(expected).name})")
     if flagged:
-        plan.add(Finding(t.id, rule, f"{why}: already flagged for the supervisor's decision"))
+        plan.add(Finding(t.id, rule, f"{why}; already flagged for the supervisor's decision "
+                                     f"(sdesk priority {t.id} {expected} --reason '...')"))
         return
     team = next((x for x in ref.teams.values() if x.name == team_name), None)
     supervisor = (team or ref.team(ref.service_desk)).supervisor
     flags.append("priority-review")
     notes.append(f"Priority does not match the SLA chart: {why}. Flagged for {supervisor}; the "
                  "supervisor decides (sdesk priority).")
-    plan.add(Finding(t.id, rule, f"{why}: flagged for {supervisor}, who decides (sdesk "
-                                     f"priority {t.id} {expected} --reason '...')"))
+    plan.add(Finding(t.id, rule, f"{why}; the supervisor decides: flagged for {supervisor} "
+                                     f"(sdesk priority {t.id} {expected} --reason '...')"))
     plan.add(Notify(t.id, rule, f"tell {supervisor}", to=(supervisor,),
                     subject="Priority review",
                     body=f"{t.id} {t.title}\nCorrected: {why}.\nTo change it: sdesk priority "
