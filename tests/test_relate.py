@@ -140,3 +140,16 @@ def test_a_parent_is_as_urgent_as_its_worst_child_with_resolve_by_from_its_prior
                     "--impact", "3", "--urgency", "3")
     desk.run("relate", calm, parent_id, "--as", "parent")
     assert desk.ticket(parent_id)["priority"] == 1
+
+
+def test_a_supervisor_raising_a_child_raises_its_parent(desk: Desk) -> None:
+    ids = _trend(desk)
+    parent_id = desk.run("parent", "new", "--from", *ids, now="2026-11-23T08:20:00-06:00"
+                         ).stdout.strip().splitlines()[-1]
+    assert desk.ticket(parent_id)["priority"] == 2
+    desk.run("--actor", "Kendra Yellowhorse <kendra.yellowhorse@omes.ok.gov>", "priority",
+             ids[0], "1", "--reason", "the whole agency is off VPN",
+             now="2026-11-23T08:30:00-06:00")
+    parent = desk.ticket(parent_id)
+    assert (parent["priority"], parent["resolve_by"]) == (1, "2026-11-23T12:20:00-06:00")
+    assert f"as urgent as its most urgent child ({ids[0]})" in parent["journal"][-1]["text"]

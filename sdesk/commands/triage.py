@@ -317,5 +317,11 @@ def priority(app: App, ticket_id: str, level: int, reason: str, dry_run: bool, a
         if refused:
             raise ValidationError(refused)
         plan = change_priority(ticket, level, reason, store.reference, app.now, app.actor.name)
+        parent = store.load(ticket.parent) if ticket.parent else None
+        if parent is not None and parent.is_open and level < parent.priority:
+            from sdesk.procedures.relations import raise_parent  # as urgent as its worst child
+
+            plan.extend(raise_parent(parent, level, [ticket.id], store.reference, app.now,
+                                     app.actor.name, plan.actions[0].rule).actions)
         show_or_apply(app, plan, action="priority", subject=f"priority {ticket.id} P{level}: "
                       f"{reason[:60]}", dry_run=dry_run, as_json=as_json, no_commit=no_commit)

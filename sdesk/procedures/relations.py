@@ -77,7 +77,7 @@ def relate(a: Ticket, b: Ticket, kind: str, now: dt.datetime, actor: str,
     plan.add(AddEntry(a.id, RULE, "journal", entry=journal_entry(now, actor, "relate", text,
                                                                  RULE)))
     if b.is_open and a.is_open and a.priority < b.priority:
-        plan.extend(_raise_parent(b, a.priority, [a.id], ref, now, actor, RULE).actions)
+        plan.extend(raise_parent(b, a.priority, [a.id], ref, now, actor, RULE).actions)
     return plan
 
 
@@ -107,7 +107,7 @@ def _settle_trend(plan: Plan, child: str, flags: Sequence[str], parent: str, rul
     return f" The trend proposal is settled: the report is a child of {parent}."
 
 
-def _raise_parent(parent: Ticket, priority: int, children: Sequence[str], ref: Reference,
+def raise_parent(parent: Ticket, priority: int, children: Sequence[str], ref: Reference,
                   now: dt.datetime, actor: str, rule: str) -> Plan:
     """A parent case at least as urgent as its most urgent child: its priority raised to
     `priority`, Resolve By and Respond By recomputed from its own opening for that priority
