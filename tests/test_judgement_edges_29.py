@@ -36,3 +36,18 @@ def test_a_new_hires_account_is_neither_hardware_nor_software(desk: Desk) -> Non
     tid = request(desk, "laptop for new hire starting monday", "x")
     desk.run("triage", tid)
     assert "proposed:kind:hardware" in flags(desk, tid)
+
+
+def test_the_duplicates_evidence_says_for_or_against_plainly(desk: Desk) -> None:
+    # the person model's weight of 'logged under the same service' is negative (it goes with
+    # the shared words), so the evidence read "logged under the same service (against)"
+    first = desk.new("-T", "my computer is so slow", "--email", "ana.ruiz@omes.ok.gov",
+                     "--agency", "OMES", "--service", "Desktop Hardware", "-d", "x", now=T0)
+    later = desk.new("-T", "STILL SLOW!!!", "--email", "ana.ruiz@omes.ok.gov", "--agency",
+                     "OMES", "--service", "Desktop Hardware", "-d", "x",
+                     now="2026-11-23T08:30:00-06:00")
+    desk.run("triage", later)
+    assert f"proposed:duplicate:{first}" in flags(desk, later)
+    shown = desk.run("show", later).output
+    assert "logged under the same service (for)" in shown, shown
+    assert "the same service (against)" not in shown

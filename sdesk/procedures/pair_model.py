@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from sys import intern
@@ -205,14 +205,15 @@ class PairModel:
         (Finance vs HR, Excel vs Word, 2nd vs 3rd floor), whatever the other features say."""
         found = features(a, b)
         found["associated"] = associated(a.words, b.words, self.associations)
-        parts = {}
+        parts, alike = {}, {}
         for name, value in found.items():
             mean, sd = self.scale.get(name, (0.0, 1.0))
             parts[name] = self.weights.get(name, 0.0) * (value - mean) / (sd or 1.0)
+            alike[name] = says_alike(name, value, mean)
         if found["apart"]:  # a specifier tells them apart (Excel vs Word): never one subject
-            return Score(0.0, found, parts)
+            return Score(0.0, found, parts, alike)
         z = self.intercept + sum(parts.values())
-        return Score(1 / (1 + math.exp(-max(-30.0, min(30.0, z)))), found, parts)
+        return Score(1 / (1 + math.exp(-max(-30.0, min(30.0, z)))), found, parts, alike)
 
 
 @dataclass(frozen=True)
@@ -222,12 +223,19 @@ class Score:
     probability: float
     features: dict[str, float]
     parts: dict[str, float]
+    alike: dict[str, bool] = field(default_factory=dict)  # feature -> it says "alike" (says_alike)
 
     def evidence(self, top: int = 3) -> str:
-        """The features that weighed most, in words a dispatcher reads, each with the way it
-        pulled: "titles alike letter by letter 81% (for), same service named (for), ..."."""
+        """The features that weighed most, in words a dispatcher reads, each saying plainly
+        whether it speaks for one subject or against: "titles alike letter by letter 81%
+        (for), logged under the same service (for), they name different services (against)".
+        For or against is what the fact means (says_alike), not the sign of its weight: the
+        fitted weights of features that go together (the same service logged, the same words)
+        can come out negative, and "logged under the same service (against)" read backwards
+        (fresh-user finding, session 29)."""
         ranked = sorted(self.parts.items(), key=lambda kv: -abs(kv[1]))[:top]
-        return ", ".join(f"{say(k, self.features[k])} ({'for' if v >= 0 else 'against'})"
+        return ", ".join(f"{say(k, self.features[k])} "
+                         f"({'for' if self.alike.get(k, v >= 0) else 'against'})"
                          for k, v in ranked)
 
 
@@ -255,6 +263,21 @@ YES_NO = {
     "both_failing": ("both say something fails", "not both say something fails"),
     "follow_up": ("one says it follows up (still, again)", "neither says it follows up"),
 }
+
+
+# The yes/no features whose presence says the two are about one subject; the others' presence
+# (apart, different services or numbers) says they are not.
+ALIKE_WHEN_PRESENT = frozenset(("service_shared", "logged_same", "place_shared", "both_failing",
+                                "follow_up"))
+
+
+def says_alike(feature: str, value: float, mean: float) -> bool:
+    """Whether a feature's value speaks, plainly, for one subject: a yes/no feature present
+    when its presence says alike (ALIKE_WHEN_PRESENT), absent when it says apart; a share (how
+    alike the titles are) above its mean over the training pairs."""
+    if feature in YES_NO:
+        return (value >= 0.5) == (feature in ALIKE_WHEN_PRESENT)
+    return value >= mean
 
 
 def say(feature: str, value: float) -> str:
