@@ -51,3 +51,57 @@ def test_the_duplicates_evidence_says_for_or_against_plainly(desk: Desk) -> None
     shown = desk.run("show", later).output
     assert "logged under the same service (for)" in shown, shown
     assert "the same service (against)" not in shown
+
+
+def incident(desk: Desk, title: str, email: str = "ana.ruiz@omes.ok.gov") -> str:
+    return desk.new("-T", title, "--email", email, "--agency", "OMES", "-d", "x", now=T0)
+
+
+def test_an_incident_without_a_service_is_handed_back_with_the_service_its_title_names(
+        desk: Desk) -> None:
+    tid = incident(desk, "VPN wont connect")
+    out = desk.run("triage", tid).output
+    said = (f"no service recorded; the text names VPN ('vpn'): accept with sdesk triage {tid} "
+            f"--accept service, or sdesk set {tid} service=VPN")
+    assert said in out, out
+    t = desk.ticket(tid)
+    assert t["flags"] == ["needs-service", "proposed:service:VPN"] and not t.get("service")
+    assert t["team"] == "IS-Service Desk" and t["status"] == "new"  # proposed, not applied
+    assert "Proposed:   service (VPN)" in desk.run("show", tid).output
+    assert tid[:8] in desk.run("list", "--flag", "proposed:service").output
+    commits = desk.commits()
+    out = desk.run("triage", tid, "--accept", "service").output
+    t = desk.ticket(tid)
+    assert t["service"] == "VPN" and t["team"] == "IS-Network Services", out
+    assert t["status"] == "triaged" and t["flags"] == ["accepted:service:VPN"]
+    assert any("Accepted by Dana Dispatcher: the service proposal (VPN)" in e["text"]
+               for e in t["journal"])
+    assert desk.commits() == commits + 1
+
+
+def test_several_services_named_are_listed_and_none_is_proposed(desk: Desk) -> None:
+    tid = incident(desk, "VPN and Email both down")
+    out = desk.run("triage", tid).output
+    assert "the text names VPN ('vpn'), Email ('email'): set the one it is about" in out, out
+    assert not any(f.startswith("proposed:service") for f in flags(desk, tid))
+    # a device where the service fails is not a second service; nothing named: as before
+    laptop = incident(desk, "Laptop can't connect to VPN", "bo@omes.ok.gov")
+    desk.run("triage", laptop)
+    assert "proposed:service:VPN" in flags(desk, laptop)
+    none = incident(desk, "help me please", "cy@omes.ok.gov")
+    desk.run("triage", none)
+    assert flags(desk, none) == ["needs-service"]
+
+
+def test_a_rejected_service_is_not_proposed_again_and_new_warns(desk: Desk) -> None:
+    result = desk.run("new", "-T", "printer on 3rd fl jammed", "--email", "bo@omes.ok.gov",
+                      "--agency", "OMES", "-d", "x", now=T0)
+    tid = result.stdout.strip().splitlines()[-1]
+    assert (f"sdesk: warning: no service (--service): triage hands it back (incident-1); the "
+            f"text names Printing ('printer'): sdesk set {tid} service=Printing") in result.stderr
+    desk.run("triage", tid)
+    desk.run("triage", tid, "--reject", "service")
+    out = desk.run("triage", tid, "--recheck").output
+    assert "(the proposal was rejected)" in out and "not proposed again" in out, out
+    assert "proposed:service:Printing" not in flags(desk, tid)
+    assert "rejected:service:Printing" in flags(desk, tid)

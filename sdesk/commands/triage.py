@@ -44,7 +44,7 @@ if TYPE_CHECKING:
               help="Triage again tickets handed back to the Service Desk (after they were fixed).")
 @click.option("--accept", "accept", multiple=True, metavar="KIND",
               help="Accept the named tickets' pending proposal: duplicate, separation, trend, "
-                   "priority, on-site, kind or all (repeatable).")
+                   "priority, on-site, kind, service or all (repeatable).")
 @click.option("--reject", "reject", multiple=True, metavar="KIND",
               help="Reject the named tickets' pending proposal (remembered: never proposed "
                    "again for the same evidence).")

@@ -111,7 +111,7 @@ def log_new(app: App, options: dict[str, Any], title: str, description: str
         apply_plan(store, plan, actor=app.actor, now=app.now, action="new",
                    subject=f"new {ticket.type} {ticket.id}: {ticket.title}",
                    commit=not options["no_commit"])
-    return ticket, gaps(ticket)
+    return ticket, gaps(ticket, store.reference)
 
 
 def new_lines(app: App, ticket: Ticket, warnings: list[str]) -> Lines:

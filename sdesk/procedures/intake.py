@@ -115,12 +115,20 @@ def refusal(intake: Intake, ref: Reference) -> str:
     return ""
 
 
-def gaps(ticket: Ticket) -> list[str]:
+def gaps(ticket: Ticket, ref: Reference | None = None) -> list[str]:
     """What the dispatcher guide will miss on a new ticket, one line each (`sdesk new` warns
-    of them on stderr; the ticket is logged). Tasks have none: they are their parent's work."""
+    of them on stderr; the ticket is logged). Tasks have none: they are their parent's work.
+    With `ref`, an incident without a service says the service its title names (triage hands
+    it back `needs-service` and proposes that service: triage.py, `_needs_service`)."""
     if ticket.type == "task":
         return []
     out = []
+    if ref is not None and ticket.type == "incident" and not ticket.service:
+        from sdesk.procedures.two_problems import service_hint
+
+        hint = service_hint(ticket.id, ticket.title, ref, proposed=False)[1]
+        out.append("no service (--service): triage hands it back (incident-1); "
+                   + (hint or f"sdesk set {ticket.id} service=NAME"))
     if not (ticket.requester.name or ticket.requester.email):
         out.append("no requester (--name/--email): nobody to update, and triage cannot tell "
                    "one person's repeated tickets (incident-5) or a VIP (incident-3)")

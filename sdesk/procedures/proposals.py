@@ -3,7 +3,8 @@
 `rejected:KIND:KEY`, kept so the same proposal (same KIND, same evidence KEY) is never made
 again. KEY names the evidence: the earlier ticket for a duplicate, the services for a
 separation, the proposed priority, the request kind (hardware/software), the reports of a
-trend (a short digest of their IDs).
+trend (a short digest of their IDs), the service the title names for an incident logged
+without one.
 The evidence itself (other tickets, matched words, score) is in the triage journal note that
 made the proposal and in the plan.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-KINDS = ("duplicate", "separation", "trend", "priority", "on-site", "kind")
+KINDS = ("duplicate", "separation", "trend", "priority", "on-site", "kind", "service")
 PROPOSED = "proposed"
 ACCEPTED = "accepted"
 REJECTED = "rejected"

@@ -36,7 +36,14 @@ from sdesk.procedures.priority_fit import (
     reports_again,
     trend_fit,
 )
-from sdesk.procedures.proposals import flag, group_key, pending, priority_decided, settled
+from sdesk.procedures.proposals import (
+    REJECTED,
+    flag,
+    group_key,
+    pending,
+    priority_decided,
+    settled,
+)
 from sdesk.procedures.relations import Peer, parent_case, settled_trend
 from sdesk.procedures.similarity import (
     UNSHARED_HOURS,
@@ -270,6 +277,9 @@ def _incident(d: _Draft) -> None:
     t, ref = d.t, d.ref
     target = _route_target(t, ref)
     flag_name, why = _unsupported(t, target, ref)
+    if flag_name == "needs-service":
+        _needs_service(d)
+        return
     if flag_name:
         d.hand_back(I1, flag_name, why)
         return
@@ -291,6 +301,26 @@ def _incident(d: _Draft) -> None:
     route = f"{t.service!r} is provided by {target.name}"
     d.ready(I_READY, target.name, route, f"P{t.priority}, Resolve By "
             f"{_stamp(t.resolve_by, d.ref.calendar.tz)}{', VIP' if t.vip else ''}.")
+
+
+def _needs_service(d: _Draft) -> None:
+    """No service recorded: handed back to the Service Desk (incident-1), and when the title
+    names exactly one service a team provides (as the one-problem rule reads services), that
+    service is proposed (`service`, never applied: the dispatcher decides); several are named
+    in the hand-back, none proposed (fresh-user finding, session 29: "VPN wont connect" was
+    handed back `needs-service` with nothing said of the VPN)."""
+    from sdesk.procedures.two_problems import service_hint
+
+    t = d.t
+    service, hint = service_hint(t.id, t.title, d.ref)
+    if service and settled(d.flags, "service", service) == REJECTED:
+        hint = (f"{hint.split(': accept with ')[0]} (the proposal was rejected): set the "
+                f"service with sdesk set {t.id} service=...")
+    d.hand_back(I1, "needs-service", f"no service recorded; {hint}" if hint else
+                "no service recorded; set the service so it can be routed")
+    if service:
+        d.propose("service", service, I1, f"no service recorded; "
+                                          f"{hint.split(': accept with ')[0]}")
 
 
 def _stamp(when: dt.datetime | None, tz: dt.tzinfo | None = None) -> str:

@@ -5,7 +5,8 @@ tickets and the triage context in, a Plan out. docs/triage.md, "Proposals".
 Accepting carries the judgement out: a duplicate is resolved (the customer is told), a
 separation hands the ticket back to the Service Desk (leads mailed), a trend mails the owning
 team's supervisor, a priority is flagged for the supervisor's decision (sdesk priority), on
-site sets remote = false, a request kind sets the category and routes the request by it.
+site sets remote = false, a request kind sets the category and routes the request by it, a
+service sets the service and triages the incident again (as `--recheck` after `sdesk set`).
 Rejecting changes nothing else. Either way the decision is kept on
 the ticket (`accepted:`/`rejected:` flags) and the same proposal is never made again.
 """
@@ -19,6 +20,7 @@ from sdesk.core.ticketdoc import TicketView
 from sdesk.procedures.plan import Plan
 from sdesk.procedures.proposals import ACCEPTED, REJECTED, flag, pending
 from sdesk.procedures.triage import (
+    I1,
     I2,
     I4,
     I5,
@@ -28,6 +30,7 @@ from sdesk.procedures.triage import (
     TriageContext,
     _Draft,
     _flag_priority,
+    _incident,
     _team,
     resolve_duplicate,
     tell_trend,
@@ -35,7 +38,7 @@ from sdesk.procedures.triage import (
 from sdesk.procedures.triage_requests import R1
 
 RULES = {"duplicate": I5, "separation": I4, "trend": I6, "priority": I2, "on-site": ON_SITE,
-         "kind": R1}
+         "kind": R1, "service": I1}
 
 
 def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
@@ -88,6 +91,26 @@ def _accept(d: _Draft, kind: str, key: str) -> None:
         d.set(ON_SITE, f"on site (accepted by {actor})", "remote", False)
     elif kind == "kind":
         _accept_kind(d, key, actor)
+    elif kind == "service":
+        _accept_service(d, key, actor)
+
+
+def _accept_service(d: _Draft, key: str, actor: str) -> None:
+    """The service the title names, accepted: recorded as the ticket's service, and an
+    incident nobody has taken yet, handed back for want of one, is triaged again with it, as
+    `sdesk set ID service=...` then `sdesk triage ID --recheck` would (routed to the team that
+    provides it, or handed back if that team does not support the agency)."""
+    import dataclasses
+
+    service = d.ref.service(key.replace("_", " "))
+    d.set(I1, f"{service} (accepted by {actor})", "service", service)
+    if d.t.assignee or d.t.status != "new" or d.t.type != "incident":
+        d.find(I1, f"{d.t.status}, {d.t.assignee or 'unassigned'}: the service is recorded, "
+                   "the ticket is not routed again")
+        return
+    d.unflag(["needs-service"], I1, "the service is recorded")
+    d.t = dataclasses.replace(d.t, service=service)
+    _incident(d)
 
 
 def _accept_kind(d: _Draft, kind: str, actor: str) -> None:

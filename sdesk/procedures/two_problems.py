@@ -153,3 +153,43 @@ def goes_on_alone(title: str) -> bool:
     problems; the shipped model proposed 29 of them."""
     rest = _GOES_ON.sub("", title, count=1)
     return rest != title and not _JOINED.search(rest)
+
+
+def services_a_title_names(title: str, ref: Reference) -> dict[str, tuple[str, ...]]:
+    """The services a title names (service -> the words that name it, in title order), read
+    as the one-problem rule reads them (the service catalogue's words and the software list's
+    products, `services_named`), only services a team provides, and without a device the
+    title only names as where a service fails ("Laptop can't connect to VPN" names VPN)."""
+    w = words(title, ref)
+    named = services_named(w, ref)
+    found: dict[str, list[str]] = {}
+    for token in sorted(named, key=lambda t: _position(t, w)):
+        service = named[token]
+        if f"@{service}" in w.context or not ref.teams_for_service(service):
+            continue
+        found.setdefault(service, []).append(token.replace("_", " "))
+    return {service: tuple(tokens) for service, tokens in found.items()}
+
+
+def service_hint(ticket_id: str, title: str, ref: Reference,
+                 proposed: bool = True) -> tuple[str, str]:
+    """For a ticket logged without a service: (the service to propose, what to say). Exactly
+    one service named: proposed, with the commands that accept it or set it ("the text names
+    VPN ('vpn'): accept with sdesk triage ID --accept service, or sdesk set ID service=VPN";
+    not `proposed` yet, as `sdesk new` says it: only the set); several: each named, none
+    proposed; none: ("", "")."""
+    import shlex
+
+    found = services_a_title_names(title, ref)
+    said = ", ".join(f"{service} ({', '.join(repr(t) for t in tokens)})"
+                     for service, tokens in found.items())
+    if len(found) == 1:
+        service = next(iter(found))
+        accept = f"accept with sdesk triage {ticket_id} --accept service, or " if proposed \
+            else ""
+        return service, (f"the text names {said}: {accept}sdesk set {ticket_id} "
+                         f"{shlex.quote(f'service={service}')}")
+    if found:
+        return "", (f"the text names {said}: set the one it is about with sdesk set "
+                    f"{ticket_id} service=...")
+    return "", ""
