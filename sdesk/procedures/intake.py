@@ -123,12 +123,6 @@ def gaps(ticket: Ticket, ref: Reference | None = None) -> list[str]:
     if ticket.type == "task":
         return []
     out = []
-    if ref is not None and ticket.type == "incident" and not ticket.service:
-        from sdesk.procedures.two_problems import service_hint
-
-        hint = service_hint(ticket.id, ticket.title, ref, proposed=False)[1]
-        out.append("no service (--service): triage hands it back (incident-1); "
-                   + (hint or f"sdesk set {ticket.id} service=NAME"))
     if not (ticket.requester.name or ticket.requester.email):
         out.append("no requester (--name/--email): nobody to update, and triage cannot tell "
                    "one person's repeated tickets (incident-5) or a VIP (incident-3)")
@@ -138,4 +132,10 @@ def gaps(ticket: Ticket, ref: Reference | None = None) -> list[str]:
     if not ticket.description.strip():
         out.append("no description (-d): the dispatcher has only the title to judge the "
                    "work by (priority against the work, one problem per ticket)")
+    if ref is not None and ticket.type == "incident" and not ticket.service:
+        from sdesk.procedures.two_problems import service_hint
+
+        hint = service_hint(ticket.id, ticket.title, ref, proposed=False)[1]
+        out.append("no service (--service): triage hands it back (incident-1); "
+                   + (hint or f"sdesk set {ticket.id} service=NAME"))
     return out
