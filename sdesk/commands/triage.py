@@ -67,7 +67,7 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
 
     \b
     Judgements (duplicates, separation, trends, priority against the work, on site, a request's
-    kind read from its words) are
+    kind read from its words, the service an incident's title names when none is recorded) are
     proposed with their evidence unless their measured precision allows applying them; accept
     or reject each with --accept/--reject KIND, or --review on a terminal.
 
