@@ -339,13 +339,14 @@ def test_new_warns_one_line_each_for_no_requester_agency_or_description(desk):
     result = desk.run("new", "-T", "Printer jams")
     warnings = [line for line in result.stderr.splitlines() if line.startswith("sdesk: warning:")]
     assert [w.split(":")[2].strip().split(" (")[0] for w in warnings] == \
-        ["no requester", "no agency", "no description"]
+        ["no requester", "no agency", "no description", "no service"]  # service: session 29
     ticket = result.stdout.strip()
     assert desk.ticket(ticket)["status"] == "new"  # logged all the same
     full = desk.run("new", "-T", "Printer jams", "--email", "ana.ruiz@omes.ok.gov",
-                    "--agency", "OMES", "-d", "Since noon")
+                    "--agency", "OMES", "-d", "Since noon", "--service", "Printing")
     assert "warning" not in full.stderr
-    named = desk.run("new", "-T", "Printer jams", "--name", "Ana Ruiz", "--agency", "OMES")
+    named = desk.run("new", "-T", "Printer jams", "--name", "Ana Ruiz", "--agency", "OMES",
+                     "--service", "Printing")
     assert [line for line in named.stderr.splitlines() if "warning" in line] == \
         [line for line in warnings if "no description" in line]
 
