@@ -118,8 +118,9 @@ def refusal(intake: Intake, ref: Reference) -> str:
 def gaps(ticket: Ticket, ref: Reference | None = None) -> list[str]:
     """What the dispatcher guide will miss on a new ticket, one line each (`sdesk new` warns
     of them on stderr; the ticket is logged). Tasks have none: they are their parent's work.
-    With `ref`, an incident without a service says the service its title names (triage hands
-    it back `needs-service` and proposes that service: triage.py, `_needs_service`)."""
+    With `ref`, an incident without a service is said to be handed back (triage hands it
+    back `needs-service` and proposes the service its title names: triage.py,
+    `_needs_service`)."""
     if ticket.type == "task":
         return []
     out = []
@@ -133,9 +134,9 @@ def gaps(ticket: Ticket, ref: Reference | None = None) -> list[str]:
         out.append("no description (-d): the dispatcher has only the title to judge the "
                    "work by (priority against the work, one problem per ticket)")
     if ref is not None and ticket.type == "incident" and not ticket.service:
-        from sdesk.procedures.two_problems import service_hint
-
-        hint = service_hint(ticket.id, ticket.title, ref, proposed=False)[1]
-        out.append("no service (--service): triage hands it back (incident-1); "
-                   + (hint or f"sdesk set {ticket.id} service=NAME"))
+        # not the service the title names (two_problems.service_hint): reading the title
+        # loads the word tables and typing, which `new` does not (tests/test_write_startup.py);
+        # triage proposes it
+        out.append("no service (--service): triage hands it back (incident-1) proposing the "
+                   f"service the title names; or sdesk set {ticket.id} service=NAME")
     return out

@@ -118,7 +118,7 @@ def test_a_corrected_impact_or_urgency_checks_the_priority_again(
             if isinstance(a, Notify) and a.subject == "Priority review"]
     assert mail == ([(told,)] if told else [])
     if told:
-        assert said(plan, f"who decides (sdesk priority {t.id} ")
+        assert said(plan, f"the supervisor decides: flagged for {told} (sdesk priority {t.id} ")
 
 
 @pytest.mark.parametrize(("value", "stored"), [

@@ -115,10 +115,10 @@ RELATIONS = [
 @pytest.mark.parametrize(("kind", "field", "value"), RELATIONS)
 def test_relate_stores_the_link_on_one_side(kind: str, field: str, value: Any) -> None:
     a, b = ticket(id="A"), ticket(id="B")
-    plan = relate(a, b, kind, NOW, "Tech", {})
+    plan = relate(a, b, kind, NOW, "Tech", {}, REF)
     assert getattr(after(a, plan), field) == value and plan.for_ticket("B") == []
     with pytest.raises(NothingToDo, match="already"):  # twice: nothing to do (exit 4)
-        relate(after(a, plan), b, kind, NOW, "Tech", {})
+        relate(after(a, plan), b, kind, NOW, "Tech", {}, REF)
     back = unrelate(after(a, plan), b, NOW, "Tech")
     assert getattr(after(after(a, plan), back), field) in ([], "")
     with pytest.raises(NothingToDo, match="not related"):
@@ -136,7 +136,7 @@ def test_a_relation_is_refused(a: dict[str, Any], b: dict[str, Any], kind: str,
                                parents: dict[str, str], error: str) -> None:
     kind_a = a.pop("type", "incident")
     with pytest.raises(SdeskError, match=error):
-        relate(ticket(kind_a, **a), ticket(**b), kind, NOW, "Tech", parents)
+        relate(ticket(kind_a, **a), ticket(**b), kind, NOW, "Tech", parents, REF)
 
 
 def test_unrelate_finds_links_on_either_side() -> None:
