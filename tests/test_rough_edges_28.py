@@ -92,6 +92,23 @@ def test_ctrl_c_at_a_prompt_on_a_terminal_ends_the_line_then_one_line(desk: Desk
     assert tail.endswith(b"^C\r\nsdesk: aborted\r\n"), tail
 
 
+def test_the_review_prompt_asks_again_after_a_wrong_or_empty_answer_and_ctrl_d_aborts(
+        desk: Desk) -> None:
+    # the prompt is sdesk's own since session 29 (triage._answer: a Ctrl-C just before the read
+    # began hung click.prompt's input()); it still answers as click.prompt did
+    tid = desk.new("-T", "PC has no power, wont turn on", "--email", "bo@omes.ok.gov",
+                   "--agency", "OMES", "--service", "Desktop Hardware", "-d", "x")
+    desk.run("triage", tid)
+    seen, code = on_a_terminal(desk, ["triage", tid, "--review"], [b"\x04"])
+    assert code == 130 and seen.endswith(b"sdesk: aborted\r\n"), seen
+    assert desk.ticket(tid)["remote"] is not False
+    seen, code = on_a_terminal(desk, ["triage", tid, "--review"], [b"yes\n", b"\n", b"y\n"])
+    assert code == 0, seen
+    assert seen.count(b"accept? [y/n/s=skip]: ") == 3, seen
+    assert b"yes\r\nError: 'yes' is not one of 'y', 'n', 's'.\r\naccept?" in seen, seen
+    assert desk.ticket(tid)["remote"] is False
+
+
 @pytest.mark.parametrize(("title", "said"), [
     # proposed on the learned model's 'callback' (+2.79, from one writer's "using my cell for
     # callbacks"): a call back is asked for, not a visit
