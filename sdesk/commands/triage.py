@@ -267,7 +267,7 @@ def _answer(prompt: str, choices: tuple[str, ...]) -> str:
     only notes it, and the read then waited for a line that never came: "^C" on the terminal
     and no exit (tests/test_rough_edges_28.py, hung 1 run in 6 under load; reproduced every
     time by delivering SIGINT at the entry of that read() under gdb). Here the wait is a
-    select() on the terminal and on a pipe the signal handler writes to (set_wakeup_fd,
+    poll() of the terminal and of a pipe the signal handler writes to (set_wakeup_fd,
     installed before the prompt is shown): a signal at any moment wakes it."""
     import os
     import select
@@ -277,17 +277,23 @@ def _answer(prompt: str, choices: tuple[str, ...]) -> str:
     woken, wake = os.pipe()
     os.set_blocking(wake, False)
     before = signal.set_wakeup_fd(wake, warn_on_full_buffer=False)
+    waiting = select.poll()
+    waiting.register(stdin, select.POLLIN)
+    waiting.register(woken, select.POLLIN)
     try:
         while True:
             click.echo(prompt, nl=False)
             line = b""
             while not line.endswith(b"\n"):
-                # a signal since set_wakeup_fd left a byte in the pipe: select returns, and its
+                # a signal since set_wakeup_fd left a byte in the pipe: poll returns, and its
                 # handler (Ctrl-C: KeyboardInterrupt) runs at the loop's next turn
-                if woken in select.select([stdin, woken], [], [])[0]:
+                if any(fd == woken for fd, _ in waiting.poll()):
                     os.read(woken, 512)
                     continue
-                chunk = os.read(stdin, 4096)  # the terminal's line discipline gives a line
+                try:  # the terminal's line discipline gives a whole line
+                    chunk = os.read(stdin, 4096)
+                except OSError:  # EIO: the terminal is gone, as at its end
+                    chunk = b""
                 if not chunk:
                     if not line:
                         raise click.exceptions.Abort()  # Ctrl-D: as click.prompt's EOFError
