@@ -18,6 +18,11 @@ def on_a_terminal(desk: Desk, args: list[str], answers: list[bytes]) -> tuple[by
 
     pid, fd = pty.fork()
     if pid == 0:  # the child: the real command on a terminal
+        # as a shell starts its foreground job: Ctrl-C interrupts. A test run started in the
+        # background of a non-interactive shell (`make test &`, a CI runner) inherits SIGINT
+        # ignored, exec keeps it ignored, Python then installs no KeyboardInterrupt handler and
+        # the Ctrl-C test hung until killed (sessions 28-29: "^C" echoed, exit -9)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.execvpe(sys.executable, [sys.executable, "-m", "sdesk", "--store", str(desk.root),
                                     "--now", desk.now, *args], os.environ)
     seen = b""
