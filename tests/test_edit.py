@@ -283,6 +283,26 @@ def test_a_refused_edit_keeps_what_was_typed(desk: Desk, tmp_path: Path,
     assert 'title = "Jams in tray 2' in kept.read_text()
 
 
+def test_an_edit_refused_for_an_unknown_service_keeps_what_was_typed(
+        desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A refused value is kept as broken TOML is (fresh-user finding, session 29: a misspelt
+    service lost the urgency typed with it)."""
+    tid = desk.new("-T", "Printer jams", "--service", "Printing")
+    editor = tmp_path / "editor.py"
+    editor.write_text("import sys, re\np = sys.argv[1]\ns = open(p).read()\n"
+                      "s = re.sub(r'(?m)^urgency = .*$', 'urgency = 1', s)\n"
+                      "s = re.sub(r'(?m)^service = .*$', 'service = \"Emial\"', s)\n"
+                      "open(p, 'w').write(s)\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    before = desk.snapshot()
+    result = desk.fails("edit", tid)
+    assert "unknown service 'Emial'" in result.stderr
+    assert "your edit is kept in " in result.stderr and len(result.stderr.splitlines()) == 1
+    kept = Path(result.stderr.split("your edit is kept in ")[1].rstrip(")\n"))
+    assert 'service = "Emial"' in kept.read_text() and "urgency = 1" in kept.read_text()
+    assert desk.snapshot() == before
+
+
 # ---- what a correction sets in motion (through the real CLI, against a real store) -----------
 
 

@@ -72,7 +72,7 @@ def edit(app: App, ticket_id: str, force: bool, dry_run: bool, as_json: bool,
     Example:
       EDITOR=nano sdesk edit INC-2Q4E  # not run: opens an editor
     """
-    from sdesk.core.errors import ValidationError
+    from sdesk.core.errors import ReferenceError, ValidationError
     from sdesk.procedures.editing import editable_document, read_document, refuse_closed
 
     ticket = app.store.get(ticket_id)
@@ -87,7 +87,8 @@ def edit(app: App, ticket_id: str, force: bool, dry_run: bool, as_json: bool,
     try:
         wanted = read_document(edited)
         _apply(app, ticket.id, wanted, "edit", force, dry_run, as_json, no_commit)
-    except ValidationError as exc:  # keep what the user typed: say where it is
+    except (ValidationError, ReferenceError) as exc:  # a refused value (an unknown service,
+        # agency, technician...) as broken TOML: keep what the user typed, say where it is
         kept = app.store.state_dir / f"edit-{ticket.id}.toml"
         kept.parent.mkdir(parents=True, exist_ok=True)
         kept.write_text(edited, encoding="utf-8")
