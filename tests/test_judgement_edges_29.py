@@ -102,7 +102,14 @@ def test_a_rejected_service_is_not_proposed_again_and_new_warns(desk: Desk) -> N
             f"{tid} service=NAME") in result.stderr
     desk.run("triage", tid)
     desk.run("triage", tid, "--reject", "service")
-    out = desk.run("triage", tid, "--recheck").output
-    assert "(the proposal was rejected)" in out and "not proposed again" in out, out
+    mailed, journal = len(desk.outbox()), len(desk.ticket(tid)["journal"])
+    # the hand-back's reason (no service) is unchanged, only its words: nobody is told again
+    # (fresh-user finding, session 29: the leads were mailed a second time)
+    out = desk.run("triage", tid, "--recheck", ok=False)
+    assert out.exit_code == 4, out.output  # nothing to do: still handed back
+    assert "(the proposal was rejected)" in out.output and "not proposed again" in out.output
+    assert "still handed back: no service recorded;" in out.output
+    assert "already notified 2026-11-23 09:00 CST" in out.output, out.output
+    assert len(desk.outbox()) == mailed and len(desk.ticket(tid)["journal"]) == journal
     assert "proposed:service:Printing" not in flags(desk, tid)
     assert "rejected:service:Printing" in flags(desk, tid)

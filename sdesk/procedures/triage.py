@@ -168,16 +168,21 @@ class _Draft:
         self.note(rule, f"Pre-assignment analysis done: ready for assignment in {team}. "
                         f"{summary}".strip())
 
-    def hand_back(self, rule: str, flag: str, why: str, leads: bool = True) -> bool:
+    def hand_back(self, rule: str, flag: str, why: str, leads: bool = True,
+                  reason: str = "") -> bool:
         """The guide's "send it back to the Service Desk": note why, flag, notify the leads.
         A re-check (`--recheck`) that hands it back under the same flag for the reason already
         noted says so and notes and mails nothing again (fresh-user finding, session 28: every
-        `triage --recheck --all` re-mailed the leads and the customer). Returns False then,
-        True when it handed the ticket back (and told people)."""
+        `triage --recheck --all` re-mailed the leads and the customer). `reason` is the part of
+        `why` that names the reason (default: all of it): a note that begins with it is the
+        same reason in other words (fresh-user finding, session 29: a rejected service proposal
+        reworded "no service recorded; ..." and the leads were mailed again). Returns False
+        then, True when it handed the ticket back (and told people)."""
         desk = self.ref.service_desk
         said = f"Handed back to {desk}: {why}"
-        before = next((e for e in reversed(self.t.journal)
-                       if e.kind == "triage" and e.text == said), None)
+        same = f"Handed back to {desk}: {reason}"
+        before = next((e for e in reversed(self.t.journal) if e.kind == "triage" and (
+            e.text.startswith(same) if reason else e.text == said)), None)
         if flag in self.held and before is not None:
             self.flags = [f for f in self.t.flags if f in self.flags or f == flag] + [
                 f for f in self.flags if f not in self.t.flags]
@@ -317,7 +322,8 @@ def _needs_service(d: _Draft) -> None:
         hint = (f"{hint.split(': accept with ')[0]} (the proposal was rejected): set the "
                 f"service with sdesk set {t.id} service=...")
     d.hand_back(I1, "needs-service", f"no service recorded; {hint}" if hint else
-                "no service recorded; set the service so it can be routed")
+                "no service recorded; set the service so it can be routed",
+                reason="no service recorded;")
     if service:
         d.propose("service", service, I1, f"no service recorded; "
                                           f"{hint.split(': accept with ')[0]}")
