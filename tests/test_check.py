@@ -317,8 +317,8 @@ def test_a_resolution_without_code_or_summary_is_warned_by_show_and_reported_by_
     path = ticket_path(desk, tid)
     edit(path, old, new)
     want = f"a resolved ticket's resolution needs {lacks}"
-    assert f"  Warning:    {want} (sdesk check reports it too)" in \
-        desk.run("show", tid).stdout.splitlines()
+    assert f"  Warning:    {want}: record it with sdesk resolve {tid} --code CODE --summary " \
+           "TEXT (no reopen)" in desk.run("show", tid).stdout.splitlines()
     rel = path.relative_to(desk.root).as_posix()
     assert f"{rel}: resolution: {want}" in desk.fails("check", code=1).stdout.splitlines()
 
@@ -331,6 +331,33 @@ def test_show_warns_of_a_closed_ticket_without_a_resolution(desk: Desk) -> None:
     text = path.read_text()
     start = text.index("[resolution]")
     path.write_text(text[:start] + text[text.index("\n\n", start) + 2:])
-    assert "  Warning:    a closed ticket needs a resolution, with a code and a summary" in \
-        desk.run("show", tid).stdout
+    assert "  Warning:    a closed ticket needs a resolution, with a code and a summary: " \
+           f"record it with sdesk resolve {tid}" in desk.run("show", tid).stdout
     assert "a closed ticket needs a resolution" in desk.fails("check", code=1).stdout
+
+
+def test_resolve_records_the_missing_resolution_of_a_done_ticket_without_a_reopen(
+        desk: Desk) -> None:
+    """Fresh-user finding, session 29: show warned of a resolved ticket without a resolution,
+    and the only way out, reopen + resolve, counted a reopen against the KPIs."""
+    tid = desk.new("-T", "Outlook will not open", "--email", "ana.ruiz@omes.ok.gov")
+    desk.run("resolve", tid, "--code", "fixed", "--summary", "Rebuilt the profile")
+    done = desk.ticket(tid)
+    path = ticket_path(desk, tid)
+    text = path.read_text()
+    start = text.index("[resolution]")
+    path.write_text(text[:start] + text[text.index("\n\n", start) + 2:])
+    desk.git("commit", "-qam", "a resolution lost by hand")
+    mailed = len(desk.outbox())
+    desk.run("resolve", tid, "--code", "workaround", "--summary", "Profile rebuilt")
+    t = desk.ticket(tid)
+    assert (t["status"], t["reopens"], t["resolved_at"]) == ("resolved", 0, done["resolved_at"])
+    assert (t["resolution"]["code"], t["resolution"]["summary"]) == ("workaround",
+                                                                    "Profile rebuilt")
+    assert "Resolution recorded for a ticket resolved without one" in t["journal"][-1]["text"]
+    assert len(desk.outbox()) == mailed  # the customer was told when it was resolved
+    assert "Warning:" not in desk.run("show", tid).stdout
+    desk.run("check")  # exit 0: nothing to report
+    # with a resolution it is resolved already: reopen it first, as before
+    assert "is resolved already (reopen it first)" in desk.fails(
+        "resolve", tid, "--code", "fixed", "--summary", "again").stderr

@@ -27,7 +27,9 @@ def resolve(app: App, ticket_id: str, code: str, summary: str | None,
     """Resolve a ticket: code, summary to the customer, first-contact flag.
 
     A ticket with open tasks cannot be resolved. Resolving a parent resolves its open
-    children too, telling each child's customer; all in one commit.
+    children too, telling each child's customer; all in one commit. A resolved or closed
+    ticket without a resolution (`sdesk show` warns of it) has the missing one recorded: no
+    reopen is counted, its status and resolved time stay, nobody is mailed.
 
     \b
     Examples:

@@ -170,7 +170,8 @@ def render(ticket: Shown, links: dict[str, list[str]], now: dt.datetime, short_i
 
     gap = resolution_gap(ticket)
     if gap:  # under Status, before the reader takes the ticket as done
-        lines.insert(3, f"  Warning:    {gap} (sdesk check reports it too)")
+        lines.insert(3, f"  Warning:    {gap}: record it with sdesk resolve {ticket.id} "
+                        "--code CODE --summary TEXT (no reopen)")
     if short_id and short_id != ticket.id:
         lines.insert(1, f"  ID:         {ticket.id}")
     if ticket.service or ticket.category:

@@ -88,12 +88,20 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
     `open_tasks` are IDs of its open tasks: any of them blocks the resolution. `is_parent`:
     the ticket has children (open or not); an internal parent case (children, no requester:
     `sdesk parent new`) is never a first-contact resolution, its children are the customers'
-    contacts (fresh-user finding, session 28: a parent was the only FCR of an outage)."""
-    check_resolvable(ticket, open_tasks)
+    contacts (fresh-user finding, session 28: a parent was the only FCR of an outage).
+    A resolved or closed ticket without a resolution (or with an empty code or summary) has
+    the missing one recorded instead (`_record_missing`)."""
+    from sdesk.core.ticketdoc import resolution_gap
+
+    missing = not ticket.is_open and bool(resolution_gap(ticket))
+    if not missing:
+        check_resolvable(ticket, open_tasks)
     code = _check_code(ref, req)
     summary = check_text("summary", req.summary)  # exactly as typed, like notes
     if not summary.strip():
         raise ValidationError("--summary must not be empty: it is what the customer reads")
+    if missing:
+        return _record_missing(ticket, req, code, summary, now, actor)
     original = req.duplicate_of or (ticket.duplicate_of if code == DUPLICATE else "")
     if code == DUPLICATE and not original:
         raise ValidationError("a duplicate needs the original: --duplicate-of ID")
@@ -128,6 +136,40 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
                                             actor, False),
                           note, now, actor, ref, f"parent {ticket.id} resolved",
                           rule="guide: parent case"))
+    return plan
+
+
+def _record_missing(ticket: Ticket, req: Resolve, code: str, summary: str,
+                    now: dt.datetime, actor: str) -> Plan:
+    """A resolved or closed ticket without a resolution (a file edited by hand, or written by
+    another tool; `sdesk show` warns of it): the resolution is recorded as it stands, and
+    nothing else moves: the status, resolved_at and the reopen count stay, and no customer is
+    told again (fresh-user finding, session 29: the only way out was reopen + resolve, which
+    counted a reopen). First contact is not judged this late: no unless --first-contact."""
+    tid, rule = ticket.id, "standard: resolve"
+    original = req.duplicate_of or (ticket.duplicate_of if code == DUPLICATE else "")
+    if code == DUPLICATE and not original:
+        raise ValidationError("a duplicate needs the original: --duplicate-of ID")
+    if original == tid:
+        raise ValidationError(f"{tid} cannot be a duplicate of itself")
+    fc = bool(req.first_contact)
+    why = ("set by the resolver" if req.first_contact is not None
+           else "not judged for a resolution recorded after the fact")
+    plan = Plan()
+    if original and original != ticket.duplicate_of:
+        plan.add(SetField(tid, "guide: resolve duplicates", f"duplicate of {original}",
+                          field="duplicate_of", value=original))
+    if req.kb:
+        plan.add(SetField(tid, "standard: knowledge base", "resolved with the article",
+                          field="kb", value=sorted(set(ticket.kb) | set(req.kb))))
+    plan.add(RecordResolution(tid, rule, f"the {ticket.status} ticket had no resolution; "
+                              f"first contact: {'yes' if fc else 'no'} ({why})",
+                              value=Resolution(code, summary, actor, fc)))
+    plan.add(AddEntry(tid, rule, "the missing resolution recorded", entry=journal_entry(
+        at=now, by=actor, kind="edit", visibility="internal", rule=rule,  # no resolve
+        # entry: the SLA clock reads those as the time it was resolved (sla.paused_spans)
+        text=f"Resolution recorded for a ticket {ticket.status} without one (no reopen; "
+             f"status unchanged): {code}: {summary}")))
     return plan
 
 
