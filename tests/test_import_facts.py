@@ -211,7 +211,13 @@ def test_tomorrow_is_midnight_ending_today(desk: Desk) -> None:
     desk.new("-T", "Printer jams", "--email", "ana@omes.ok.gov")
     assert desk.json("kpi", "--since", "today", "--until", "tomorrow")["opened"] == 1
     assert desk.json("list", "--since", "tomorrow") == []
-    assert "--since must be before --until" in desk.fails("kpi", "--since", "tomorrow").stderr
+    # fresh-user finding D, session 29: "--since must be before --until" with no --until given
+    want = ("sdesk: error: --since tomorrow (2026-11-24 00:00 CST) is after --until (now, "
+            "2026-11-23 09:00 CST): the period would be empty\n")
+    assert desk.fails("kpi", "--since", "tomorrow").stderr == want
+    assert desk.fails("report", "--since", "tomorrow", "-o", str(desk.root / "r.html")
+                      ).stderr == want
+    assert not (desk.root / "r.html").exists()
 
 
 def test_rows_out_of_file_order_are_grouped_in_time_order(desk: Desk, tmp_path: Path) -> None:

@@ -155,7 +155,8 @@ def test_business_minutes_follow_a_file_change(desk: Desk, example: dict[str, st
 
 def test_bad_dates_are_one_line_errors(desk: Desk) -> None:
     assert "--since: not a date" in desk.fails("kpi", "--since", "someday").stderr
-    assert "--since must be before --until" in desk.fails(
+    assert ("--since 2026-11-20 (2026-11-20 00:00 CST) is after --until 2026-11-01 "
+            "(2026-11-01 00:00 CDT): the period would be empty") in desk.fails(
         "kpi", "--since", "2026-11-20", "--until", "2026-11-01").stderr
 
 

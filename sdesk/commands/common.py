@@ -35,8 +35,15 @@ def period(since: str | None, until: str | None, tz: dt.tzinfo, now: dt.datetime
 
     start = parse_when(since, tz, "--since") if since else None
     end = parse_when(until, tz, "--until") if until else now + dt.timedelta(seconds=1)
-    if start is not None and start >= end:
-        raise ValidationError("--since must be before --until")
+    if start is not None and start >= end:  # say both dates: `--since tomorrow` gave no
+        # --until and was told "--since must be before --until" (fresh-user finding, s. 29)
+        def shown(when: dt.datetime) -> str:
+            return when.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z").strip()
+
+        given = f"--since {since} ({shown(start)})"
+        upto = f"--until {until} ({shown(end)})" if until else f"--until (now, {shown(now)})"
+        raise ValidationError(f"{given} is {'after' if start > end else 'not before'} {upto}: "
+                              "the period would be empty")
     return start, end
 
 
