@@ -73,6 +73,11 @@ def test_parent_new_creates_a_parent_case_with_the_children_in_one_commit(desk: 
     assert sorted(parent["links"]["children"]) == sorted([a, b, c])
     assert parent["team"] == "IS-Email & Collaboration"
     assert all(desk.ticket(t)["parent"] == parent_id for t in (a, b, c))
+    # a parent case has no agency: said plainly (fresh-user finding E1, session 29: "provides
+    # 'Email' and supports no agency recorded")
+    out = desk.run("triage", parent_id).stdout
+    assert ("IS-Email & Collaboration provides 'Email'; no agency recorded: the Supported "
+            "Agencies check is skipped") in out, out
 
 
 def test_parent_new_refuses_a_child_that_has_a_parent(desk: Desk) -> None:

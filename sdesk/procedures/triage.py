@@ -289,8 +289,12 @@ def _incident(d: _Draft) -> None:
         d.hand_back(I1, flag_name, why)
         return
     assert target is not None
-    agency = t.requester.agency or "no agency recorded"
-    d.find(I1, f"{target.name} provides {t.service!r} and supports {agency}")
+    if t.requester.agency:
+        d.find(I1, f"{target.name} provides {t.service!r} and supports {t.requester.agency}")
+    else:  # a parent case, a walk-in without an agency (fresh-user finding E1, session 29:
+        # "... and supports no agency recorded")
+        d.find(I1, f"{target.name} provides {t.service!r}; no agency recorded: the Supported "
+                   "Agencies check is skipped")
     _priority_check(d, target)
     _priority_fit(d)
     _resolve_by_and_vip(d)
