@@ -140,6 +140,16 @@ def test_a_parent_is_as_urgent_as_its_worst_child_with_resolve_by_from_its_prior
     assert parent["priority"] == 1
     assert parent["resolve_by"] == "2026-11-23T12:20:00-06:00"  # P1: 4 hours from 08:20
     assert "as urgent as its most urgent child" in parent["journal"][-1]["text"]
+    # the rule raised it, whoever ran relate: not a supervisor's decision (fresh-user
+    # finding E2, session 29: "Decided: Priority raised ... (Dana Dispatcher ...)")
+    entry = parent["journal"][-1]
+    assert "by the rule, not a supervisor's decision" in entry["text"]
+    shown = desk.run("show", parent_id).stdout
+    assert "Decided:" not in shown
+    assert (f"  Raised:     Priority raised from P2 to P1 by the rule, not a supervisor's "
+            f"decision: a parent case is at least as urgent as its most urgent child ({urgent}); "
+            f"Resolve By from the SLA chart for P1. (run by {entry['by']}, 2026-11-23 08:40 CST)"
+            ) in shown.splitlines()
     # a less urgent child changes nothing on the parent
     calm = desk.new("-T", "VPN slow", "--email", "u8@omes.ok.gov", "--service", "VPN",
                     "--impact", "3", "--urgency", "3")

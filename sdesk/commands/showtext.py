@@ -132,11 +132,17 @@ def _proposals(ticket: Shown) -> list[str]:
 
 def _decided(ticket: Shown, tz: dt.tzinfo | None) -> list[str]:
     """The supervisor's last priority decision (`sdesk priority`), who made it and when: what
-    the ticket's priority is now rests on it, whatever was proposed or accepted before."""
+    the ticket's priority is now rests on it, whatever was proposed or accepted before. A
+    parent case raised to its most urgent child's priority says "Raised:" and who ran the
+    command: the rule raised it, nobody decided it."""
+    from sdesk.core.ticketdoc import PARENT_RAISE_RULE
+
     for i in range(len(ticket.journal) - 1, -1, -1):  # the latest first
         e = ticket.journal[i]
         if e.kind == "priority":
             first = e.text.splitlines()[0] if e.text else ""
+            if e.rule == PARENT_RAISE_RULE:
+                return [f"  Raised:     {first} (run by {e.by}, {stamp(e.at, tz)})"]
             return [f"  Decided:    {first} ({e.by}, {stamp(e.at, tz)})"]
     return []
 

@@ -35,6 +35,10 @@ JOURNAL_KINDS = (
     "relate", "resolve", "reopen", "close", "csat", "kb", "import", "merge", "email", "system",
     "edit",
 )
+# The journal rule of a parent case's priority raised to its most urgent child's
+# (procedures/relations.raise_parent): the rule's doing, carried out by whoever ran the
+# command, not a supervisor's decision (`sdesk show` says "Raised:", not "Decided:").
+PARENT_RAISE_RULE = "guide: a parent case is as urgent as its most urgent child"
 PRIORITIES = (1, 2, 3, 4)
 LEVELS = (1, 2, 3)  # impact and urgency: 1 = high, 3 = low
 

@@ -17,6 +17,7 @@ from sdesk.core import sla
 from sdesk.core.errors import NothingToDo, ValidationError
 from sdesk.core.model import TITLE_MAX, Ticket, journal_entry
 from sdesk.core.reference import Reference
+from sdesk.core.ticketdoc import PARENT_RAISE_RULE
 from sdesk.procedures.plan import AddEntry, CreateTicket, Plan, SetField
 from sdesk.procedures.proposals import ACCEPTED, PROPOSED, flag
 
@@ -122,9 +123,9 @@ def raise_parent(parent: Ticket, priority: int, children: Sequence[str], ref: Re
                  value=sla.respond_by(parent.opened_at, priority, ref)),
         AddEntry(parent.id, rule, "journal", entry=journal_entry(
             now, actor, "priority",
-            f"Priority raised from P{parent.priority} to P{priority}: a parent case is at least "
-            f"as urgent as its most urgent child ({ids}); Resolve By from the SLA chart for "
-            f"P{priority}.", rule)),
+            f"Priority raised from P{parent.priority} to P{priority} by the rule, not a "
+            f"supervisor's decision: a parent case is at least as urgent as its most urgent "
+            f"child ({ids}); Resolve By from the SLA chart for P{priority}.", PARENT_RAISE_RULE)),
     ])
 
 

@@ -345,8 +345,13 @@ def _priority_check(d: _Draft, team: Team) -> None:
     if t.priority == expected:
         d.find(I2, f"P{t.priority} matches the SLA chart (impact {t.impact} x urgency {t.urgency})")
         return
-    if any(e.kind == "priority" for e in t.journal):
-        d.find(I2, f"P{t.priority} was set by a supervisor (see the journal); not flagged again")
+    decided = [e for e in t.journal if e.kind == "priority"]
+    if decided:
+        from sdesk.core.ticketdoc import PARENT_RAISE_RULE
+
+        who = ("raised to its most urgent child's" if decided[-1].rule == PARENT_RAISE_RULE
+               else "set by a supervisor")
+        d.find(I2, f"P{t.priority} was {who} (see the journal); not flagged again")
         return
     if "priority-review" in d.flags:
         d.find(I2, "priority already flagged for the supervisor")
