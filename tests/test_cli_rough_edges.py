@@ -73,8 +73,9 @@ def test_triage_accept_with_nothing_pending_is_nothing_to_do(desk):
     ticket = log(desk)
     before = desk.snapshot()
     result = desk.fails("triage", ticket, "--accept", "duplicate", code=4)
-    assert "no pending duplicate proposal" in result.stdout
-    assert result.stderr.endswith("nothing to decide: no pending proposal of that kind\n")
+    assert result.stdout == ""  # one line: what there is to decide, on stderr
+    assert result.stderr == (f"sdesk: nothing to decide: {ticket}: no pending duplicate "
+                             "proposal (pending: none)\n")
     assert desk.snapshot() == before
 
 

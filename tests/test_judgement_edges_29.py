@@ -91,6 +91,16 @@ def test_several_services_named_are_listed_and_none_is_proposed(desk: Desk) -> N
     none = incident(desk, "help me please", "cy@omes.ok.gov")
     desk.run("triage", none)
     assert flags(desk, none) == ["needs-service"]
+    # --accept service with none proposed: one line saying how to pick (fresh-user finding
+    # E3, session 29: a finding and "nothing to decide: ..." both, and no way named)
+    before = desk.snapshot()
+    result = desk.fails("triage", tid, "--accept", "service", code=4)
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"sdesk: nothing to decide: {tid}: no pending service proposal (pending: none); the "
+        f"text names VPN, Email: set the one it is about with sdesk set {tid} service=VPN or "
+        "service=Email\n")
+    assert desk.snapshot() == before
 
 
 def test_a_rejected_service_is_not_proposed_again_and_new_warns(desk: Desk) -> None:

@@ -225,6 +225,11 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
             _ask(tickets, accepted, rejected)
         ctx = triage_context(store, app.now, app.actor.name)
         plan = review(tickets, accepted, rejected, ctx)
+        if len(tickets) == 1 and plan.is_empty and not as_json:  # one line, not the finding
+            from sdesk.core.errors import NothingToDo  # and "no pending proposal" again
+
+            said = "; ".join(a.describe() for a in plan.actions) or "no pending proposal"
+            raise NothingToDo(f"nothing to decide: {tickets[0].id}: {said}")
         show_or_apply(app, plan, action="triage", subject=f"triage review {tickets[0].id}"
                       + (f" and {len(tickets) - 1} more" if len(tickets) > 1 else ""),
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit,

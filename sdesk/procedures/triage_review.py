@@ -61,9 +61,29 @@ def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
                 done = True
         if not done:
             shown = ", ".join(f"{k} ({v})" for k, v in pending(ticket.flags)) or "none"
-            d.find(REVIEW, f"no pending {'/'.join(accept + reject)} proposal (pending: {shown})")
+            d.find(REVIEW, f"no pending {'/'.join(accept + reject)} proposal (pending: {shown})"
+                           + (_pick_service(ticket, ctx) if "service" in accept + reject
+                              else ""))
         plan.extend(d.plan.actions)
     return plan
+
+
+def _pick_service(ticket: Ticket, ctx: TriageContext) -> str:
+    """How to give a ticket without a service the one it is about when none is proposed: its
+    text names several (or a rejected one), so `sdesk set` picks (fresh-user finding E3,
+    session 29: `--accept service` said only that nothing was pending)."""
+    import shlex
+
+    from sdesk.procedures.two_problems import services_a_title_names
+
+    if ticket.service:
+        return ""
+    named = list(services_a_title_names(ticket.title, ctx.reference))
+    if not named:
+        return f"; set the service with sdesk set {ticket.id} service=NAME"
+    picks = " or ".join(shlex.quote(f"service={name}") for name in named)
+    return (f"; the text names {', '.join(named)}: set the one it is about with sdesk set "
+            f"{ticket.id} {picks}")
 
 
 def _decide(d: _Draft, kind: str, key: str, state: str) -> None:
