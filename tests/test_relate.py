@@ -150,6 +150,8 @@ def test_a_parent_is_as_urgent_as_its_worst_child_with_resolve_by_from_its_prior
             f"decision: a parent case is at least as urgent as its most urgent child ({urgent}); "
             f"Resolve By from the SLA chart for P1. (run by {entry['by']}, 2026-11-23 08:40 CST)"
             ) in shown.splitlines()
+    out = desk.run("triage", parent_id, now="2026-11-23T08:45:00-06:00").stdout
+    assert "P1 was raised to its most urgent child's (see the journal)" in out, out
     # a less urgent child changes nothing on the parent
     calm = desk.new("-T", "VPN slow", "--email", "u8@omes.ok.gov", "--service", "VPN",
                     "--impact", "3", "--urgency", "3")
