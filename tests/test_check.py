@@ -334,6 +334,11 @@ def test_show_warns_of_a_closed_ticket_without_a_resolution(desk: Desk) -> None:
     assert "  Warning:    a closed ticket needs a resolution, with a code and a summary: " \
            f"record it with sdesk resolve {tid}" in desk.run("show", tid).stdout
     assert "a closed ticket needs a resolution" in desk.fails("check", code=1).stdout
+    desk.git("commit", "-qam", "a resolution lost by hand")
+    desk.run("resolve", tid, "--code", "fixed", "--summary", "Rebuilt the profile")
+    t = desk.ticket(tid)
+    assert (t["status"], t["reopens"], t["resolution"]["code"]) == ("closed", 0, "fixed")
+    desk.run("check")
 
 
 def test_resolve_records_the_missing_resolution_of_a_done_ticket_without_a_reopen(
