@@ -118,7 +118,8 @@ def test_a_parent_case_resolves_its_open_children() -> None:
 
 
 @pytest.mark.parametrize(("fields", "req", "tasks", "error"), [
-    ({"status": "resolved"}, Resolve("fixed", "x"), (), "already"),
+    ({"status": "resolved", "resolution": Resolution("fixed", "Done.", "Tech", True)},
+     Resolve("fixed", "x"), (), "already"),
     ({}, Resolve("fixed", "x"), ("TASK-1",), "open tasks"),
     ({}, Resolve("nonsense", "x"), (), "unknown resolution code"),
     ({}, Resolve("fixed", "x", duplicate_of="INC-1"), (), "resolves as 'duplicate'"),
