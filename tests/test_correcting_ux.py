@@ -157,10 +157,10 @@ def test_review_says_an_answer_counts_for_the_tickets_after_it(desk: Desk) -> No
     seen, code = on_a_terminal(desk, ["triage", a, b, "--review"], [b"y\n"])
     text = seen.decode().replace("\r", "")
     assert code == 0, text
-    assert ("accept? [y/n/s=skip; y/n counts for the on-site proposal of the 1 later ticket "
-            "too]") in text
+    assert ("accept? [y/n/s=skip; y/n counts for the same on-site proposal of the 1 later "
+            "ticket too]") in text  # the same evidence: "the text says 'no power'"
     assert f"{b} 'printer has no power at all': proposed on-site (text): accepted by your " \
-           f"answer for {a}" in text
+           f"answer for {a} (the same proposal)" in text
     assert text.count("accept?") == 1
     assert desk.ticket(a)["remote"] is False and desk.ticket(b)["remote"] is False
 
@@ -225,3 +225,32 @@ def test_show_puts_a_space_after_every_relation_label(desk: Desk) -> None:
     desk.run("relate", second, first, "--as", "duplicate")
     assert f"  Duplicate of: {first}\n" in desk.run("show", second).stdout
     assert f"  Duplicates: {second}\n" in desk.run("show", first).stdout
+
+
+def test_review_carries_an_answer_only_to_the_same_proposal_on_the_same_evidence(
+        desk: Desk) -> None:
+    """Three people's "VPN down" share one trend and one priority proposal (P1: a service is
+    out): the answers for the first count for the others. The agency-wide e-mail outage's P1
+    proposal rests on other evidence: it is asked, not rejected by the answer for the VPN
+    (fresh-user finding, session 29), and skipping it says so."""
+    vpn = [desk.new("-T", "VPN down", "--email", f"u{i}@omes.ok.gov", "--agency", "OMES",
+                    "--service", "VPN", "-d", "details", now=f"2026-11-23T08:{i * 10:02d}")
+           for i in range(3)]
+    mail = desk.new("-T", "Whole agency cannot send email", "--email", "cy@omes.ok.gov",
+                    "--agency", "OMES", "--service", "Email", "--impact", "3", "--urgency", "3",
+                    "-d", "details", now="2026-11-23T08:40")
+    desk.run("triage", *vpn, mail)
+    seen, code = on_a_terminal(desk, ["triage", *vpn, mail, "--review"],
+                               [b"n\n", b"y\n", b"s\n"])
+    text = seen.decode().replace("\r", "")
+    assert code == 0, text
+    assert text.count("accept?") == 3, text
+    assert f"{vpn[1]} 'VPN down': proposed priority (P1): rejected by your answer for " \
+           f"{vpn[0]} (the same proposal)" in text
+    assert f"{mail} 'Whole agency cannot send email': proposed priority (P1): the text" in text
+    assert f"{mail}\n  [triage: the dispatcher's review of proposals] skipped by your answer, " \
+           "still pending: priority (P1)" in text
+    for tid in vpn:
+        flags = desk.ticket(tid)["flags"]
+        assert "rejected:priority:P1" in flags and "trend-reported" in flags, (tid, flags)
+    assert "proposed:priority:P1" in desk.ticket(mail)["flags"]

@@ -221,10 +221,9 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
     store = app.store
     with store.lock("triage"):
         tickets = [store.load(i) for i in _select(store, typed, None)]
-        if interactive:
-            _ask(tickets, accepted, rejected)
+        answers = _ask(tickets, accepted, rejected) if interactive else None
         ctx = triage_context(store, app.now, app.actor.name)
-        plan = review(tickets, accepted, rejected, ctx)
+        plan = review(tickets, accepted, rejected, ctx, answers)
         if len(tickets) == 1 and plan.is_empty and not as_json:  # one line, not the finding
             from sdesk.core.errors import NothingToDo  # and "no pending proposal" again
 
@@ -234,32 +233,52 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
                       + (f" and {len(tickets) - 1} more" if len(tickets) > 1 else ""),
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit,
                       loaded={t.id: t for t in tickets},
-                      nothing="nothing to decide: no pending proposal of that kind")
+                      nothing=_nothing_decided(answers))
 
 
-def _ask(tickets: list[Ticket], accepted: list[str], rejected: list[str]) -> None:
-    """The y/n review: each pending proposal with its evidence, ticket by ticket. An answer
-    for a kind counts for the tickets after it in this run (docs/triage.md): the prompt says
-    so when a later ticket has that kind pending, and each later one says it was answered."""
-    from sdesk.procedures.proposals import pending
-    from sdesk.procedures.triage_review import evidence
+def _nothing_decided(answers: dict[str, dict[str, str]] | None) -> str:
+    if any("skipped" in mine.values() for mine in (answers or {}).values()):
+        return "nothing decided: every proposal asked was skipped"
+    return "nothing to decide: no pending proposal of that kind"
 
-    answered: dict[str, str] = {}  # kind -> "accepted by your answer for ID" (this review's)
+
+def _ask(tickets: list[Ticket], accepted: list[str], rejected: list[str]
+         ) -> dict[str, dict[str, str]]:
+    """The y/n review: each pending proposal with its evidence, ticket by ticket; the answers,
+    ticket ID -> kind -> accepted, rejected or skipped. An answer counts for a later ticket in
+    this run only when that ticket's proposal is the same proposal on the same evidence (the
+    same trend group's, triage_review.same_proposal): the prompt says so, and the later one
+    says it was answered; any other proposal, of the same kind or not, is asked (fresh-user
+    finding, session 29: n for one ticket's priority proposal rejected another ticket's on
+    other evidence). --accept/--reject KIND with --review count for every ticket."""
+    from sdesk.procedures.proposals import ACCEPTED, REJECTED, SKIPPED, pending, readable
+    from sdesk.procedures.triage_review import evidence, same_proposal
+
+    answers: dict[str, dict[str, str]] = {t.id: {} for t in tickets}
+    given: dict[tuple[str, ...], tuple[str, str]] = {}  # the same proposal -> (state, ID)
     for i, t in enumerate(tickets):
         for kind, key in pending(t.flags):
-            if kind in answered:
-                click.echo(f"{t.id} {t.title!r}: proposed {kind} ({key}): {answered[kind]}")
             if kind in accepted or kind in rejected:
                 continue
-            click.echo(f"{t.id} {t.title!r}: proposed {kind} ({key}): {evidence(t, kind)}")
-            later = sum(1 for u in tickets[i + 1:] if kind in dict(pending(u.flags)))
-            counts = (f"; y/n counts for the {kind} proposal of the {later} later "
+            same = same_proposal(t, kind, key)
+            head = f"{t.id} {t.title!r}: proposed {kind} ({readable(key)})"
+            if same in given:
+                state, first = given[same]
+                answers[t.id][kind] = state
+                click.echo(f"{head}: {state} by your answer for {first} (the same proposal)")
+                continue
+            click.echo(f"{head}: {evidence(t, kind)}")
+            later = sum(1 for u in tickets[i + 1:]
+                        if any(k == kind and same_proposal(u, k, v) == same
+                               for k, v in pending(u.flags)))
+            counts = (f"; y/n counts for the same {kind} proposal of the {later} later "
                       f"ticket{'s' if later > 1 else ''} too" if later else "")
             answer = _answer(f"accept? [y/n/s=skip{counts}]: ", ("y", "n", "s"))
-            if answer in ("y", "n"):
-                (accepted if answer == "y" else rejected).append(kind)
-                answered[kind] = (f"{'accepted' if answer == 'y' else 'rejected'} by your "
-                                  f"answer for {t.id}")
+            state = {"y": ACCEPTED, "n": REJECTED}.get(answer, SKIPPED)
+            answers[t.id][kind] = state
+            if state != SKIPPED:
+                given[same] = (state, t.id)
+    return answers
 
 
 def _answer(prompt: str, choices: tuple[str, ...]) -> str:

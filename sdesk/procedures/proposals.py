@@ -17,11 +17,20 @@ KINDS = ("duplicate", "separation", "trend", "priority", "on-site", "kind", "ser
 PROPOSED = "proposed"
 ACCEPTED = "accepted"
 REJECTED = "rejected"
+SKIPPED = "skipped"  # an answer on a terminal (--review): left pending
 
 
 def flag(kind: str, key: str, state: str = PROPOSED) -> str:
     """The flag for a proposal: `proposed:KIND:KEY` (or `rejected:...`); KEY without spaces."""
     return f"{state}:{kind}:{'_'.join(key.split())}"
+
+
+def readable(key: str) -> str:
+    """A proposal's KEY as a person reads it: the flag's underscores are spaces again and the
+    services of a separation are joined by " + " ("Hardware_Request+VPN" is "Hardware Request
+    + VPN"). Flags keep the key; every line a person reads (plan, journal, show, mail) shows
+    this (fresh-user finding, session 29)."""
+    return " + ".join(part.replace("_", " ") for part in key.split("+"))
 
 
 def pending(flags: Iterable[str]) -> list[tuple[str, str]]:

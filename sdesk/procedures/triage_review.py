@@ -13,12 +13,13 @@ the ticket (`accepted:`/`rejected:` flags) and the same proposal is never made a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 
 from sdesk.core.model import Ticket
 from sdesk.core.ticketdoc import TicketView
 from sdesk.procedures.plan import Plan
-from sdesk.procedures.proposals import ACCEPTED, REJECTED, flag, pending
+from sdesk.procedures.proposals import ACCEPTED, REJECTED, SKIPPED, flag, pending, readable
 from sdesk.procedures.triage import (
     I1,
     I2,
@@ -42,26 +43,37 @@ RULES = {"duplicate": I5, "separation": I4, "trend": I6, "priority": I2, "on-sit
 
 
 def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
-           ctx: TriageContext) -> Plan:
+           ctx: TriageContext, answers: Mapping[str, Mapping[str, str]] | None = None) -> Plan:
     """Accept the pending proposals of the kinds in `accept`, reject those in `reject` (a
-    kind in both is refused by the command), on each ticket; a finding when a ticket has
-    none of them pending."""
+    kind in both is refused by the command), on each ticket; `answers` are the dispatcher's
+    answers on a terminal (`--review`), ticket by ticket: ID -> kind -> accepted, rejected or
+    skipped. A skipped proposal stays pending and the plan says so; a finding when a ticket
+    has none of them pending."""
     plan = Plan()
     for ticket in tickets:
         d = _Draft(ticket, ctx)
-        done = False
+        mine = (answers or {}).get(ticket.id, {})
+        done, skipped = False, []
         for kind, key in pending(ticket.flags):
-            if kind in accept:
+            state = (ACCEPTED if kind in accept else REJECTED if kind in reject
+                     else mine.get(kind, ""))
+            if state == ACCEPTED:
                 _accept(d, kind, key)
                 done = True
-            elif kind in reject:
+            elif state == REJECTED:
                 _decide(d, kind, key, REJECTED)
-                d.note(RULES[kind], f"Rejected by {ctx.actor}: the {kind} proposal ({key}); "
-                                    "not proposed again for the same evidence.")
+                d.note(RULES[kind], f"Rejected by {ctx.actor}: the {kind} proposal "
+                                    f"({readable(key)}); not proposed again for the same "
+                                    "evidence.")
                 done = True
-        if not done:
-            shown = ", ".join(f"{k} ({v})" for k, v in pending(ticket.flags)) or "none"
-            d.find(REVIEW, f"no pending {'/'.join(accept + reject)} proposal (pending: {shown})"
+            elif state == SKIPPED:
+                skipped.append(f"{kind} ({readable(key)})")
+        if skipped:
+            d.find(REVIEW, f"skipped by your answer, still pending: {', '.join(skipped)}")
+        elif not done:
+            shown = ", ".join(f"{k} ({readable(v)})" for k, v in pending(ticket.flags)) or "none"
+            asked = "/".join(accept + reject)
+            d.find(REVIEW, f"no pending {asked + ' ' if asked else ''}proposal (pending: {shown})"
                            + (_pick_service(ticket, ctx) if "service" in accept + reject
                               else ""))
         plan.extend(d.plan.actions)
@@ -86,21 +98,41 @@ def _pick_service(ticket: Ticket, ctx: TriageContext) -> str:
             f"{ticket.id} {picks}")
 
 
+def same_proposal(t: Ticket, kind: str, key: str) -> tuple[str, ...]:
+    """What makes two tickets' pending proposals the same proposal on the same evidence, so
+    that one answer on a terminal may count for both (`--review`): a trend's key names its
+    reports (the same group, whichever ticket it is read from); any other proposal is the
+    same when its key and its evidence are, read with the ticket IDs it names taken out and
+    kept as a set, this ticket's own counted in when others are ("4 people report it (B, C, D and this one)"
+    on A is the same evidence as "(A, C, D and this one)" on B). A priority proposed for a
+    VIP and one proposed for five reports are two proposals: each is asked (fresh-user
+    finding, session 29: answering n for one rejected the other)."""
+    if kind == "trend":
+        return (kind, key)
+    said = evidence(t, kind)
+    named = set(_IDS.findall(said))
+    named |= {t.id} if named else set()  # evidence naming no ticket is the same on any ticket
+    return (kind, key, _IDS.sub("#", said.replace(t.id, "#")), *sorted(named))
+
+
+_IDS = re.compile(r"\b[A-Z]{2,8}-[0-9A-HJKMNP-TV-Z]{11,12}\b")
+
+
 def _decide(d: _Draft, kind: str, key: str, state: str) -> None:
     d.unflag([flag(kind, key)], RULES[kind], f"{kind} proposal {state}")
-    d.flag(flag(kind, key, state), RULES[kind], f"{kind} ({key}) {state} by {d.ctx.actor}")
+    d.flag(flag(kind, key, state), RULES[kind], f"{kind} ({readable(key)}) {state} by {d.ctx.actor}")
 
 
 def _accept(d: _Draft, kind: str, key: str) -> None:
     _decide(d, kind, key, ACCEPTED)
     rule, actor = RULES[kind], d.ctx.actor
     said = evidence(d.t, kind)
-    d.note(rule, f"Accepted by {actor}: the {kind} proposal ({key}).")
+    d.note(rule, f"Accepted by {actor}: the {kind} proposal ({readable(key)}).")
     if kind == "duplicate":
         peer = d.ctx.view.peers.get(key)
         resolve_duplicate(d, key, peer.title if peer else key, f"accepted by {actor}; {said}")
     elif kind == "separation":
-        what = "the problems the title names" if key == "title" else key.replace("+", " and ")
+        what = "the problems the title names" if key == "title" else readable(key).replace(" + ", " and ")
         d.hand_back(I4, "needs-separation", f"separate it: {what} (accepted by {actor})")
     elif kind == "trend":
         tell_trend(d, _team(d.ref, d.team), f"{said} (accepted by {actor})")
