@@ -170,3 +170,23 @@ def test_a_supervisor_raising_a_child_raises_its_parent(desk: Desk) -> None:
     parent = desk.ticket(parent_id)
     assert (parent["priority"], parent["resolve_by"]) == (1, "2026-11-23T12:20:00-06:00")
     assert f"as urgent as its most urgent child ({ids[0]})" in parent["journal"][-1]["text"]
+
+
+def test_a_new_parent_case_is_named_as_not_triaged_until_triage_readies_it(desk: Desk) -> None:
+    """Fresh-user finding (session 29): the parent is logged `new`; `parent new` says to
+    triage it, and `assign --team` names it as left out, not triaged, instead of passing it by
+    without a word. Once triaged it is assigned like any ticket."""
+    ids = _trend(desk)
+    made = desk.run("parent", "new", "--from", *ids, now="2026-11-23T08:20:00-06:00")
+    parent_id = made.stdout.strip().splitlines()[-1]
+    assert f"parent: {parent_id} is new; triage it before it is assigned: sdesk triage " \
+           f"{parent_id}" in made.stderr
+    assert desk.ticket(parent_id)["status"] == "new"
+    result = desk.run("assign", "--team", "IS-Network Services", "--dry-run",
+                      now="2026-11-23T08:30:00-06:00", ok=False)
+    assert f"assign: 1 left out, not triaged: {parent_id} (sdesk triage {parent_id})" in \
+        result.stderr
+    desk.run("triage", parent_id, now="2026-11-23T08:40:00-06:00")
+    result = desk.run("assign", "--team", "IS-Network Services", "--dry-run",
+                      now="2026-11-23T08:50:00-06:00", ok=False)
+    assert "not triaged" not in result.stderr and parent_id in result.stdout

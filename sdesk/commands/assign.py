@@ -109,9 +109,30 @@ def _queue_plan(app: App, ctx: AssignContext, team: str | None, limit: int | Non
     where = f"{name}'s queue" if name else \
         f"every team's queue ({len({t.team for t in tickets})} teams)"
     click.echo(f"assign: {len(tickets)} in {where}; {summary}", err=True)
+    untriaged = _untriaged(app, name)
+    if untriaged:
+        click.echo(f"assign: {untriaged}", err=True)
     return (result.plan, f"assign {name or 'every team'} queue: {summary}",
             f"nothing assigned from {where} ({len(tickets)} triaged, unassigned)",
             {t.id: t for t in tickets})
+
+
+def _untriaged(app: App, team: str) -> str:
+    """The team's tickets left out because triage has not seen them (a parent case is logged
+    `new`), named with the command that readies them; "" when none (fresh-user finding,
+    session 29: a P1 parent was skipped without a word)."""
+    import shlex
+
+    from sdesk.procedures.triage import HAND_BACK_FLAGS
+    from sdesk.store import queries
+
+    ids = queries.untriaged_ids(app.store.index, team, HAND_BACK_FLAGS)
+    if not ids:
+        return ""
+    if len(ids) > 3:
+        return (f"{len(ids)} left out, not triaged (sdesk triage "
+                f"{'--team ' + shlex.quote(team) if team else '--all'})")
+    return f"{len(ids)} left out, not triaged: {' '.join(ids)} (sdesk triage {' '.join(ids)})"
 
 
 def _print(plan: Plan, dry_run: bool, as_json: bool) -> None:

@@ -109,3 +109,7 @@ def parent_new(app: App, children: tuple[str, ...], more: tuple[str, ...], title
                       no_commit=no_commit)
     if not as_json and not dry_run:
         click.echo(new_id)
+        # logged `new` like any ticket: assignment takes it only once triage has readied it
+        # (fresh-user finding, session 29: `assign --team` then skipped the P1 parent unsaid)
+        click.echo(f"parent: {new_id} is new; triage it before it is assigned: sdesk triage "
+                   f"{new_id}", err=True)

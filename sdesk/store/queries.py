@@ -398,6 +398,17 @@ def triage_ids(index: Index, team: str = "") -> list[str]:
     return _ids(index.select(where, params, order="opened_at, id", columns="id"))
 
 
+def untriaged_ids(index: Index, team: str, held: Sequence[str]) -> list[str]:
+    """A team's tickets triage has not yet seen (TRIAGEABLE: new, unassigned), oldest first,
+    without those handed back to the Service Desk (any flag in `held`): what `assign --team`
+    names as left because not triaged (a parent case is logged `new`)."""
+    where, params = in_team(TRIAGEABLE, [], team)
+    for name in held:
+        where += " AND (' ' || flags || ' ') NOT LIKE ?"
+        params.append(f"% {name} %")
+    return _ids(index.select(where, params, order="opened_at, id", columns="id"))
+
+
 def assign_queue_ids(index: Index, team: str) -> list[str]:
     """A team's triaged, unassigned tickets (ASSIGNABLE) in the queue order (QUEUE_ORDER);
     every team's when `team` is "" (`assign --all`)."""
