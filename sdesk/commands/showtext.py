@@ -119,14 +119,14 @@ def respond_line(ticket: Shown, now: dt.datetime, colour: bool = False) -> str:
 
 def _proposals(ticket: Shown) -> list[str]:
     """Pending triage proposals with their evidence and how to answer (docs/triage.md)."""
-    from sdesk.procedures.proposals import pending
+    from sdesk.procedures.proposals import pending, readable
 
     found = pending(ticket.flags)
     if not found:
         return []
     from sdesk.procedures.triage_review import evidence
 
-    return [f"  Proposed:   {kind} ({key}): {evidence(ticket, kind)}; sdesk triage {ticket.id} "
+    return [f"  Proposed:   {kind} ({readable(key)}): {evidence(ticket, kind)}; sdesk triage {ticket.id} "
             f"--accept {kind} | --reject {kind}" for kind, key in found]
 
 

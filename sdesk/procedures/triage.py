@@ -42,6 +42,7 @@ from sdesk.procedures.proposals import (
     group_key,
     pending,
     priority_decided,
+    readable,
     settled,
 )
 from sdesk.procedures.relations import Peer, parent_case, settled_trend
@@ -150,7 +151,8 @@ class _Draft:
         dispatcher already accepted or rejected this very proposal or it is pending."""
         state = settled(self.flags, kind, key)
         if state:
-            self.find(rule, f"{kind} ({key}) was {state} by the dispatcher; not proposed again")
+            self.find(rule, f"{kind} ({readable(key)}) was {state} by the dispatcher; not "
+                            "proposed again")
             return False
         name = flag(kind, key)
         if name in self.flags:
