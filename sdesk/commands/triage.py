@@ -50,7 +50,8 @@ if TYPE_CHECKING:
                    "again for the same evidence).")
 @click.option("--review", is_flag=True,
               help="On a terminal: show each pending proposal of the named tickets and ask y/n "
-                   "(an answer for a kind counts for the later tickets' proposals of it too).")
+                   "(an answer counts for a later ticket only when it has the same proposal "
+                   "on the same evidence, as one trend group's; s leaves it pending).")
 @plan_options
 @pass_app
 def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tickets: bool,
