@@ -590,6 +590,58 @@ def test_a_vague_follow_up_does_not_bridge_other_agencies_devices_into_an_outage
     assert f"{ids[3]} (shares Network Connectivity, score 0." in trend[0], trend
 
 
+FLOOR3_OMES = [("wifi down 3rd floor", "amy.r@omes.ok.gov", "Wi-Fi", 0),
+               ("no wireless on 3rd floor", "bo.k@omes.ok.gov", "Wi-Fi", 5),
+               ("wifi keeps dropping", "cy.l@omes.ok.gov", "Wi-Fi", 10),
+               ("CIO laptop wont boot", "cio@omes.ok.gov", "Laptop", 15),
+               ("still down", "di.m@omes.ok.gov", "", 20),
+               ("laptop has no wifi", "ed.n@omes.ok.gov", "Laptop", 30),
+               ("internet down on floor 3", "fa.o@omes.ok.gov", "", 40)]
+
+
+def test_a_device_is_not_pulled_into_another_services_outage(desk: Desk) -> None:
+    """Fresh-user finding, session 29 (trend29): seven OMES reports in 40 minutes, three logged
+    Wi-Fi, two Laptop, two with no service. "still down" (no service) linked unshared with "CIO
+    laptop wont boot" (Laptop), and "laptop has no wifi" (Laptop) then joined through the word
+    "laptop": a trend of seven people with two laptops in it. Other people's links never put a
+    device (a hardware service) in one group with a report logged against another service; an
+    empty service is no other service, so "still down" and "internet down on floor 3" stay in
+    the Wi-Fi trend."""
+    ids = []
+    for title, email, service, minute in FLOOR3_OMES:
+        args = ["-T", title, "--email", email, "--agency", "OMES", "-d", "x"]
+        ids.append(desk.new(*args, *(["--service", service] if service else []),
+                            now=f"2026-12-01T09:{minute:02d}:00-06:00"))
+    out = desk.run("triage", "--all", "--dry-run", now="2026-12-01T09:45:00-06:00").stdout
+    trend = [line for line in out.splitlines() if "people report similar" in line
+             and "set flags" in line]
+    assert trend, out
+    assert all(ids[3] not in line and ids[5] not in line for line in trend), trend
+    assert "5 people report similar" in trend[0], trend
+    assert all(ids[k] in trend[0] for k in (0, 1, 2, 4, 6)), trend
+
+
+def test_a_printer_is_not_pulled_into_an_email_outage(desk: Desk) -> None:
+    """Fresh-user finding, session 29 (trend29): "printer not printing emails" (Printing)
+    joined an Email outage through the words it shares ("shares Email, email, score 0.92"): a
+    keyed link, strong enough alone, between a device and another logged service."""
+    ids = []
+    for i, (title, service) in enumerate([("email down", "Email"),
+                                          ("emails not sending", "Email"),
+                                          ("no email since 9", "Email"),
+                                          ("printer not printing emails", "Printing"),
+                                          ("email down for everyone", "Email")]):
+        ids.append(desk.new("-T", title, "--email", f"u{i}@omes.ok.gov", "--agency", "OMES",
+                            "--service", service, "-d", "x",
+                            now=f"2026-12-01T09:{i * 5:02d}:00-06:00"))
+    out = desk.run("triage", "--all", "--dry-run", now="2026-12-01T09:45:00-06:00").stdout
+    trend = [line for line in out.splitlines() if "people report similar" in line
+             and "set flags" in line]
+    assert trend, out
+    assert all(ids[3] not in line for line in trend), trend
+    assert "4 people report similar" in trend[0], trend
+
+
 def test_create_parents_settles_a_trend_proposed_before(desk: Desk) -> None:
     """A trend proposed by one batch, carried out by a later --create-parents: no report keeps
     the pending proposal (fresh-user finding, session 29)."""

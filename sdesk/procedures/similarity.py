@@ -234,6 +234,20 @@ def other_devices(a: str, b: str, ref: Reference) -> bool:
     return "" not in kinds and "hardware" in kinds
 
 
+def mixes_devices(mine: Iterable[str], theirs: Iterable[str], ref: Reference) -> bool:
+    """Whether joining two trend groups (the logged services of each one's reports) would put a
+    device in with a report logged against another service (`other_devices`): triage never
+    joins them by other people's links, keyed or not (fresh-user findings, session 29: "CIO
+    laptop wont boot" (Laptop) came into a Wi-Fi outage through "still down", logged with no
+    service, and "laptop has no wifi" (Laptop) after it through the word "laptop"; "printer not
+    printing emails" (Printing) into an Email outage, sharing "email" at 0.92). Over the
+    seventeen corpora no pair of one subject is a device and another logged service, and the
+    group-level condition cost no report of a trend its group (docs/triage.md, "A device is
+    no part of another's outage")."""
+    theirs = set(theirs)
+    return any(other_devices(a, b, ref) for a in set(mine) for b in theirs)
+
+
 def trend_keys(w: Words) -> list[str]:
     """Where a report sits in triage's inverted index of the trend window (incident-6): the
     services and the words it names (not the failure token: every failing report says it) and

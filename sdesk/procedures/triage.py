@@ -52,6 +52,7 @@ from sdesk.procedures.similarity import (
     TriageSettings,
     fails,
     joins,
+    mixes_devices,
     other_devices,
     other_services,
     pair_match,
@@ -781,8 +782,8 @@ class _Links:
         self.why: dict[str, str] = {}  # ticket -> why it is in its group (`_join`)
 
     def add(self, b: Peer, text: Text, own: bool) -> None:
-        self.weak.add(b.id)
-        self.strong.add(b.id)
+        self.weak.add(b.id, b.service)
+        self.strong.add(b.id, b.service)
         self.texts[b.id], self.own[b.id], self.peers[b.id] = text, own, b
         self.failing[b.id] = fails(text.words)
         if len(self.scores) + len(self.same_person) > SCORES_KEPT:
@@ -830,7 +831,7 @@ class _Links:
             others = [self.peers[m] for m in self.weak.members(a.id)
                       if m in self.peers and self.peers[m].requester_email != b.requester_email]
             linked = sum(self._score(m, b)[0] >= bar for m in others)
-            if joins(linked, len(others)):
+            if joins(linked, len(others)) and not self._mixes(self.weak, a, b):
                 self._join(a, b, why)
 
     def link(self, a: Peer, b: Peer) -> None:
@@ -852,12 +853,19 @@ class _Links:
         found = self._score(a, b)
         why = f"{self._shared(a, b)}, score {found[0]:.2f}"
         if found[1] >= self.settings.auto_trend or found[0] >= self.settings.trend_join:
-            self._join(a, b, why + (f", word rule {found[1]:.2f}" if found[1] else ""))
+            if not self._mixes(self.weak, a, b):
+                self._join(a, b, why + (f", word rule {found[1]:.2f}" if found[1] else ""))
         elif found[0] >= self.settings.trend_similarity:  # weak: the group-level test decides
             self.pending.append((found[0], self.settings.trend_join, a, why))
-        if found[1] >= self.settings.auto_trend:
+        if found[1] >= self.settings.auto_trend and not self._mixes(self.strong, a, b):
             self.strong.join(a.id, b.id)
 
+    def _mixes(self, groups: _UnionFind, a: Peer, b: Peer) -> bool:
+        """Whether joining `a`'s group and `b`'s would put a device in with a report logged
+        against another service (similarity.mixes_devices): a device is no part of another
+        service's outage, whoever links them."""
+        ra, rb = groups.find(a.id), groups.find(b.id)
+        return ra != rb and mixes_devices(groups.tags[ra], groups.tags[rb], self.ref)
 
     def _shared(self, a: Peer, b: Peer) -> str:
         """What two keyed reports share ("shares wifi, Wi-Fi, place 3rd floor"), from their
@@ -886,11 +894,13 @@ class _UnionFind:
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
         self.items: dict[str, list[str]] = {}  # root -> its items
+        self.tags: dict[str, set[str]] = {}  # root -> its items' tags (their logged services)
 
-    def add(self, item: str) -> None:
+    def add(self, item: str, tag: str = "") -> None:
         if item not in self.parent:
             self.parent[item] = item
             self.items[item] = [item]
+            self.tags[item] = {tag}
 
     def members(self, item: str) -> list[str]:
         """The items of `item`'s group (itself included)."""
@@ -910,6 +920,7 @@ class _UnionFind:
             ra, rb = rb, ra
         self.parent[ra] = rb
         self.items[rb].extend(self.items.pop(ra))
+        self.tags[rb] |= self.tags.pop(ra)
 
     def groups(self) -> Groups:
         """(item -> its group, group -> its items in the order added), groups of two or more

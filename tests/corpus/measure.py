@@ -320,10 +320,13 @@ def trend_roots(incidents: list[Item], same: Same, own: Same | None = None,
     linked as triage links them (triage._trend_groups, `trends` above); with `scores`, as
     triage links them since session 28 (`_settled_roots`)."""
     from sdesk.procedures.judgements import says_another
+    from sdesk.procedures.similarity import mixes_devices
 
     if scores is not None:
         return _settled_roots(incidents, same, own, scores)
+    ref = _reference()
     parent = list(range(len(incidents)))
+    services = {i: {x.service} for i, x in enumerate(incidents)}  # root -> its services
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -331,15 +334,21 @@ def trend_roots(incidents: list[Item], same: Same, own: Same | None = None,
             i = parent[i]
         return i
 
-    for i, j in itertools.combinations(range(len(incidents)), 2):
+    later_first = ((j, i) for j in range(len(incidents)) for i in range(j))  # as triage: in
+    for j, i in later_first:  # opening order, each report with the earlier ones
         a, b = incidents[i], incidents[j]
+        ri, rj = find(i), find(j)
+        if ri == rj:
+            continue
         if a.person == b.person:
             joined = own is not None and compared(a, b) and not says_another(b.title) and (
                 own(a, b))
         else:
-            joined = compared(a, b) and same(a, b)
+            joined = (compared(a, b) and not mixes_devices(services[ri], services[rj], ref)
+                      and same(a, b))
         if joined:
-            parent[find(i)] = find(j)
+            parent[ri] = rj
+            services[rj] |= services.pop(ri)
     return [find(i) for i in range(len(incidents))]
 
 
@@ -352,9 +361,11 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
     hour: UNSHARED_HOURS) at trend_unshared unless they name different services, waits;
     strongest first, each joins only when the report links at the link's bar with at least
     half of the other group's other people's reports (similarity.joins); never between a device
-    logged against another service (similarity.other_devices)."""
+    logged against another service (similarity.other_devices); other people's links never join
+    two groups that would put a device in with another logged service (`mixes`,
+    similarity.mixes_devices, as triage._Links._mixes: session 29)."""
     from sdesk.procedures.judgements import says_another
-    from sdesk.procedures.similarity import fails, joins, other_devices, other_services
+    from sdesk.procedures.similarity import fails, joins, mixes_devices, other_devices, other_services
 
     ref = _reference()
     texts = [_WORDS.get(x.title) or _WORDS.setdefault(x.title, words(x.title, ref))
@@ -375,6 +386,11 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
             parent[ri] = rj
             members[rj].extend(members.pop(ri))
 
+    def mixes(i: int, j: int) -> bool:
+        ri, rj = find(i), find(j)
+        return ri != rj and mixes_devices((incidents[k].service for k in members[ri]),
+                                          (incidents[k].service for k in members[rj]), ref)
+
     for j, b in enumerate(incidents):
         pending: list[tuple[float, float, int]] = []
         for i, a in enumerate(incidents[:j]):
@@ -386,7 +402,8 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
             if keyed and same(a, b):
                 probability, rule = scores(a, b)
                 if rule >= SETTINGS.auto_trend or probability >= SETTINGS.trend_join:
-                    join(i, j)
+                    if not mixes(i, j):
+                        join(i, j)
                 else:
                     pending.append((probability, SETTINGS.trend_join, i))
             elif (not keyed and failing[i] and failing[j]
@@ -400,7 +417,7 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
                 continue
             others = [k for k in members[find(i)] if incidents[k].person != b.person]
             linked = sum(scores(incidents[k], b)[0] >= bar for k in others)
-            if joins(linked, len(others)):
+            if joins(linked, len(others)) and not mixes(i, j):
                 join(i, j)
     return [find(i) for i in range(len(incidents))]
 
