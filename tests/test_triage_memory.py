@@ -15,7 +15,7 @@ from sdesk.procedures import similarity, triage
 from sdesk.procedures.judgements import says_another
 from sdesk.procedures.pair_model import shipped
 from sdesk.procedures.relations import Peer
-from sdesk.procedures.similarity import PeerView, TriageSettings, trend_scores
+from sdesk.procedures.similarity import PeerView, TriageSettings, mixes_devices, trend_scores
 from sdesk.procedures.triage import TriageContext, _Draft, _keys, _trend_group, triage_batch
 from tests.conftest import Desk
 from tests.procedures.procedure_builder import NOW, REF, ticket
@@ -44,27 +44,38 @@ def _before(d: _Draft) -> tuple[dict[str, str], dict[str, str]]:
             x = uf[x]
         return x
 
+    services = {p.id: p.service for p in incidents}
+
+    def mixes(uf: dict[str, str], a: str, b: str) -> bool:  # a device and another service
+        # would be one group (session 29, similarity.mixes_devices)
+        ra, rb = find(uf, a), find(uf, b)
+        return ra != rb and mixes_devices(
+            (services[x] for x in uf if find(uf, x) == ra),
+            (services[x] for x in uf if find(uf, x) == rb), REF)
+
     texts = {p.id: view.text_of(p.id, REF) for p in incidents}
     buckets: dict[str, list[Peer]] = {}
-    for p in incidents:
-        for key in _keys(texts[p.id].words):
-            buckets.setdefault(key, []).append(p)
-    for members in buckets.values():
-        for i, a in enumerate(members):
-            for b in members[i + 1:]:
-                if b.opened_at - a.opened_at > window:
-                    break
-                if a.requester_email == b.requester_email:  # one person's later report
-                    # joins their first one's group weakly (session 27, triage._Links.link)
-                    if not says_another(b.title) and shipped("person").score(
-                            texts[a.id], texts[b.id]).probability >= ctx.settings.similarity:
-                        weak[find(weak, a.id)] = find(weak, b.id)
-                    continue
-                found = trend_scores(texts[a.id], texts[b.id])
-                if found[0] >= low or found[1] >= high:
-                    weak[find(weak, a.id)] = find(weak, b.id)
-                if found[1] >= high:
-                    strong[find(strong, a.id)] = find(strong, b.id)
+    pairs: list[tuple[Peer, Peer]] = []  # each pair once, in the order triage meets them: the
+    for b in incidents:  # later report in opening order, its keys in order, the earlier ones
+        keyed: set[str] = set()
+        for key in _keys(texts[b.id].words):
+            for a in buckets.setdefault(key, []):
+                if b.opened_at - a.opened_at <= window and a.id not in keyed:
+                    keyed.add(a.id)
+                    pairs.append((a, b))
+            buckets[key].append(b)
+    for a, b in pairs:
+        if a.requester_email == b.requester_email:  # one person's later report
+            # joins their first one's group weakly (session 27, triage._Links.link)
+            if not says_another(b.title) and shipped("person").score(
+                    texts[a.id], texts[b.id]).probability >= ctx.settings.similarity:
+                weak[find(weak, a.id)] = find(weak, b.id)
+            continue
+        found = trend_scores(texts[a.id], texts[b.id])
+        if (found[0] >= low or found[1] >= high) and not mixes(weak, a.id, b.id):
+            weak[find(weak, a.id)] = find(weak, b.id)
+        if found[1] >= high and not mixes(strong, a.id, b.id):
+            strong[find(strong, a.id)] = find(strong, b.id)
     return ({i: find(weak, i) for i in weak}, {i: find(strong, i) for i in strong})
 
 
