@@ -292,7 +292,7 @@ def trend_scorer(ref: Reference, model: PairModel | None = None) -> Scores:
 
 
 def trends(items: list[Item], same: Same, own: Same | None = None,
-           scores: Scores | None = None) -> Score:
+           scores: Scores | None = None, apart: bool = True) -> Score:
     """incident-6: a ticket is in a trend when the group of similar incidents around it (all of
     the window, transitively) holds >= TREND_PEOPLE people; labelled so when its subject has
     that many people in the set. Two reports are linked as triage links them (triage._Links):
@@ -300,11 +300,13 @@ def trends(items: list[Item], same: Same, own: Same | None = None,
     (the person model, as incident-5 relates it; none unless given) unless it says it is
     another problem (judgements.says_another). With `scores` (the proposal row), as triage
     links them since session 28: a link under trend_join, and one between failing reports
-    sharing no key at trend_unshared, only by the group-level test (`trend_roots`)."""
+    sharing no key at trend_unshared, only by the group-level test (`trend_roots`). `apart`
+    False links as triage did before session 29, a device in with another service's reports
+    (train.py's session-27 column)."""
     score = Score()
     for group in _by_set(items).values():
         incidents = [i for i in group if i.type == "incident"]
-        root = trend_roots(incidents, same, own, scores)
+        root = trend_roots(incidents, same, own, scores, apart)
         for i, item in enumerate(incidents):
             people = {x.person for k, x in enumerate(incidents) if root[k] == root[i]}
             truth = {x.person for x in incidents if x.subject == item.subject}
@@ -315,10 +317,12 @@ def trends(items: list[Item], same: Same, own: Same | None = None,
 
 
 def trend_roots(incidents: list[Item], same: Same, own: Same | None = None,
-                scores: Scores | None = None) -> list[int]:
+                scores: Scores | None = None, apart: bool = True) -> list[int]:
     """Each of one set's incidents' trend group, as an index shared by the group's members:
     linked as triage links them (triage._trend_groups, `trends` above); with `scores`, as
-    triage links them since session 28 (`_settled_roots`)."""
+    triage links them since session 28 (`_settled_roots`). Other people's links never put a
+    device in with another logged service (similarity.mixes_devices, session 29) unless
+    `apart` is False."""
     from sdesk.procedures.judgements import says_another
     from sdesk.procedures.similarity import mixes_devices
 
@@ -344,8 +348,8 @@ def trend_roots(incidents: list[Item], same: Same, own: Same | None = None,
             joined = own is not None and compared(a, b) and not says_another(b.title) and (
                 own(a, b))
         else:
-            joined = (compared(a, b) and not mixes_devices(services[ri], services[rj], ref)
-                      and same(a, b))
+            joined = (compared(a, b) and not (
+                apart and mixes_devices(services[ri], services[rj], ref)) and same(a, b))
         if joined:
             parent[ri] = rj
             services[rj] |= services.pop(ri)

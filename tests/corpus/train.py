@@ -309,8 +309,9 @@ def trend_lowo(ref: Reference, checked: tuple[str, ...] = ()) -> list[str]:
     """The trend proposal row as triage links (session 28), leave one writer out: each file of
     FILES scored by the pair models fitted on the others, each file of `checked` (corpus
     stems not in FILES: a pseudo-held-out check) by the models fitted on all of FILES; per file
-    precision / recall before (every link at trend_similarity alone) and after (the group-level
-    test and the unshared links: measure.trend_roots' `scores`), then the worst and mean recall
+    precision / recall before (every link at trend_similarity alone, as session 27 linked) and
+    after (the group-level test and the unshared links: measure.trend_roots' `scores`; since
+    session 29 no device in with another logged service), then the worst and mean recall
     and the mean and worst precision over FILES.
 
         python -m tests.corpus.train --trend-lowo [--check fresh15,fresh16]"""
@@ -330,7 +331,7 @@ def trend_lowo(ref: Reference, checked: tuple[str, ...] = ()) -> list[str]:
         same = model_matcher(ref, "trend", SETTINGS.trend_similarity, SETTINGS.auto_trend,
                              models["trend"])
         own = model_matcher(ref, "person", PROPOSE["similarity"], ONLY_MODEL, models["person"])
-        rows_.append((path.name, trends(items, same, own),
+        rows_.append((path.name, trends(items, same, own, apart=False),
                       trends(items, same, own, trend_scorer(ref, models["trend"]))))
         print(f"  {path.name}", file=sys.stderr)
     lines = ["| file | before: P / R | after: P / R |", "|---|---|---|"]
