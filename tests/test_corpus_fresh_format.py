@@ -46,6 +46,7 @@ HELD_OUT = {
     "fresh14.txt": ("z-", set()),
     "fresh15.txt": ("c-", set()),
     "fresh16.txt": ("n-", set()),
+    "fresh17.txt": ("s-", set()),
 }
 LABEL_VALUES = {
     "n": {"2"},
