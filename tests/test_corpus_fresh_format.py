@@ -47,6 +47,7 @@ HELD_OUT = {
     "fresh15.txt": ("c-", set()),
     "fresh16.txt": ("n-", set()),
     "fresh17.txt": ("s-", set()),
+    "fresh18.txt": ("t-", set()),
 }
 LABEL_VALUES = {
     "n": {"2"},
