@@ -4,8 +4,11 @@ Each was written blind (see their headers) by its own writer: fresh.txt first, f
 another writer after fresh.txt's figures had been seen, fresh3.txt and fresh4.txt by two writers
 who saw neither the judgement code nor any other corpus, as did fresh5.txt/fresh6.txt (session
 22), fresh7.txt/fresh8.txt (session 23), fresh9.txt/fresh10.txt (session 24) and
-fresh11.txt/fresh12.txt (session 25) and fresh13.txt/fresh14.txt (session 26). fresh.txt to
-fresh14.txt were measured once held out and are tuning data now (tests/test_corpus.py). The
+fresh11.txt/fresh12.txt (session 25), fresh13.txt/fresh14.txt (session 26),
+fresh15.txt/fresh16.txt (session 27) and fresh17.txt/fresh18.txt (session 28). fresh.txt to
+fresh16.txt were measured once held out and are tuning data now (tests/test_corpus.py);
+fresh17.txt and fresh18.txt were measured once in session 29 and are held out
+(tests/test_corpus_heldout.py). The
 format still matters, because leave-one-writer-out keeps each file a writer apart. This test only
 checks their shape: six fields a line, known labels, keys that cannot meet tickets.txt's (nor
 each other's), and the minimum number of positive examples per judgement (issue 11, point 5) so
