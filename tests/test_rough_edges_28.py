@@ -94,8 +94,9 @@ def test_ctrl_c_at_a_prompt_on_a_terminal_ends_the_line_then_one_line(desk: Desk
 
 def test_the_review_prompt_asks_again_after_a_wrong_or_empty_answer_and_ctrl_d_aborts(
         desk: Desk) -> None:
-    # the prompt is sdesk's own since session 29 (triage._answer: a Ctrl-C just before the read
-    # began hung click.prompt's input()); it still answers as click.prompt did
+    # the prompt is sdesk's own since session 29 (commands/prompt.answer_on_terminal: a
+    # Ctrl-C just before the read began hung click.prompt's input()); it still answers as
+    # click.prompt did
     tid = desk.new("-T", "PC has no power, wont turn on", "--email", "bo@omes.ok.gov",
                    "--agency", "OMES", "--service", "Desktop Hardware", "-d", "x")
     desk.run("triage", tid)
