@@ -20,6 +20,17 @@ def _path(desk: Desk, tid: str) -> Path:
     return next((desk.root / "tickets").rglob(f"{tid}.toml"))
 
 
+def _editor_that_sets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **lines: str) -> None:
+    """$EDITOR as a script that rewrites each `NAME = ...` line of the file it opens to
+    `NAME = VALUE` (VALUE as TOML: '"Scanner"', '1'), in the order given."""
+    editor = tmp_path / "editor.py"
+    subs = "".join(f"s = re.sub(r'(?m)^{name} = .*$', {f'{name} = {value}'!r}, s)\n"
+                   for name, value in lines.items())
+    editor.write_text("import sys, re\np = sys.argv[1]\ns = open(p).read()\n" + subs
+                      + "open(p, 'w').write(s)\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+
+
 def test_set_corrects_every_editable_field_with_one_journal_entry_and_commit(desk: Desk) -> None:
     tid = desk.new("-T", "Printer jams", "--email", "bo@ohca.ok.gov", "-d", "x")
     before = desk.commits()
@@ -89,12 +100,7 @@ def test_set_with_the_same_values_changes_nothing(desk: Desk) -> None:
 def test_edit_opens_the_editable_fields_in_the_editor(desk: Desk, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     tid = desk.new("-T", "Printer jams", "--service", "Printing")
-    editor = tmp_path / "editor.py"
-    editor.write_text("import sys, re\np = sys.argv[1]\ns = open(p).read()\n"
-                      "s = re.sub(r'(?m)^service = .*$', 'service = \"Scanner\"', s)\n"
-                      "s = re.sub(r'(?m)^urgency = .*$', 'urgency = 1', s)\n"
-                      "open(p, 'w').write(s)\n")
-    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    _editor_that_sets(tmp_path, monkeypatch, service='"Scanner"', urgency="1")
     desk.run("edit", tid)
     t = desk.ticket(tid)
     assert (t["service"], t["urgency"]) == ("Scanner", 1)
@@ -105,10 +111,7 @@ def test_edit_opens_the_editable_fields_in_the_editor(desk: Desk, tmp_path: Path
 def test_edit_refuses_a_bad_value_and_changes_nothing(desk: Desk, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     tid = desk.new("-T", "Printer jams", "--service", "Printing")
-    editor = tmp_path / "editor.py"
-    editor.write_text("import sys, re\np = sys.argv[1]\ns = open(p).read()\n"
-                      "s = re.sub(r'(?m)^impact = .*$', 'impact = 7', s)\nopen(p, 'w').write(s)\n")
-    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    _editor_that_sets(tmp_path, monkeypatch, impact="7")
     before = desk.snapshot()
     assert "impact must be one of 1, 2, 3" in desk.fails("edit", tid).stderr
     assert desk.snapshot() == before
@@ -288,12 +291,7 @@ def test_an_edit_refused_for_an_unknown_service_keeps_what_was_typed(
     """A refused value is kept as broken TOML is (fresh-user finding, session 29: a misspelt
     service lost the urgency typed with it)."""
     tid = desk.new("-T", "Printer jams", "--service", "Printing")
-    editor = tmp_path / "editor.py"
-    editor.write_text("import sys, re\np = sys.argv[1]\ns = open(p).read()\n"
-                      "s = re.sub(r'(?m)^urgency = .*$', 'urgency = 1', s)\n"
-                      "s = re.sub(r'(?m)^service = .*$', 'service = \"Emial\"', s)\n"
-                      "open(p, 'w').write(s)\n")
-    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    _editor_that_sets(tmp_path, monkeypatch, urgency="1", service='"Emial"')
     before = desk.snapshot()
     result = desk.fails("edit", tid)
     assert "unknown service 'Emial'" in result.stderr
