@@ -44,6 +44,19 @@ def pending(flags: Iterable[str]) -> list[tuple[str, str]]:
     return out
 
 
+def withdrawn(flags: Iterable[str]) -> tuple[list[str], str]:
+    """A resolved ticket's flags without its pending proposals, and those proposals as a person
+    reads them ("duplicate (INC-2Q22), priority (P2)"; "" when none). A resolution withdraws
+    them: they are neither accepted nor rejected, so `triage --recheck` after a reopen may
+    propose them again if they still hold (`sdesk show` listed them as pending on a resolved
+    ticket, session 29)."""
+    flags = list(flags)
+    gone = pending(flags)
+    names = {flag(kind, key) for kind, key in gone}
+    return ([f for f in flags if f not in names],
+            ", ".join(f"{kind} ({readable(key)})" for kind, key in gone))
+
+
 def settled(flags: Iterable[str], kind: str, key: str) -> str:
     """"accepted" or "rejected" when the dispatcher decided this very proposal (same kind,
     same evidence) before, else "": a decided proposal is never made again, which is also what

@@ -44,6 +44,7 @@ from sdesk.procedures.proposals import (
     priority_decided,
     readable,
     settled,
+    withdrawn,
 )
 from sdesk.procedures.relations import Peer, parent_case, settled_trend
 from sdesk.procedures.similarity import (
@@ -622,6 +623,10 @@ def resolve_duplicate(d: _Draft, first_id: str, first_title: str, why: str) -> N
           Resolution(code="duplicate", summary=summary, by=ctx.actor))
     d.note(I5, f"Same person, same subject as {first_id} ({first_title!r}): {why}. "
                f"Resolved as its duplicate; work continues on {first_id}.")
+    kept, gone = withdrawn(d.flags)
+    if gone:  # as `sdesk resolve` does (resolve._done): none stays pending on a resolved ticket
+        d.unflag([f for f in d.flags if f not in kept], I5, f"pending proposals withdrawn: {gone}")
+        d.note(I5, f"Resolved, so pending proposals withdrawn: {gone}.")
     if t.requester.email:
         from sdesk.procedures.notes import customer_update
 

@@ -55,6 +55,8 @@ def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
         mine = (answers or {}).get(ticket.id, {})
         done, skipped = False, []
         for kind, key in pending(ticket.flags):
+            if flag(kind, key) not in d.flags:  # withdrawn: an accepted duplicate resolved it
+                continue
             state = (ACCEPTED if kind in accept else REJECTED if kind in reject
                      else mine.get(kind, ""))
             if state == ACCEPTED:
