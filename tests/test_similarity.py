@@ -164,3 +164,13 @@ def test_one_persons_follow_up_is_one_of_the_trends_reports() -> None:
     assert _trend_said(reports[3], reports)
     reports[3].title = "also zebra on ward 2 is out of labels"  # says it is another problem
     assert not _trend_said(reports[3], reports)
+
+
+def test_the_pair_evidence_names_the_word_rule_only_when_it_applies() -> None:
+    """"words in common 57% (for); word rule 0.00" read as a contradiction (session 29)."""
+    from sdesk.procedures.similarity import PairMatch
+
+    zero = PairMatch(0.5, 0.0, "words in common 57% (for)", "titles share vpn").explain(0.3)
+    assert zero.endswith("weighed most: words in common 57% (for))") and "word rule" not in zero
+    one = PairMatch(0.9, 1.0, "words in common 90% (for)", "titles share vpn").explain(0.3)
+    assert one.endswith("; word rule 1.00)")

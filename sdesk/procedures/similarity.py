@@ -142,9 +142,11 @@ class PairMatch:
 
     def explain(self, threshold: float) -> str:
         op = ">=" if self.probability >= threshold else "<"
+        # The word rule's score only when it applies: "word rule 0.00" after "words in common
+        # 57% (for)" read as a contradiction (as the trend links, triage.py, leave it out at 0).
+        rule = f"; word rule {self.rule:.2f}" if self.rule else ""
         return (f"same-subject score {_num(self.probability)} {op} threshold {_num(threshold)} "
-                f"(learned pair model; {self.words}; weighed most: {self.evidence}; "
-                f"word rule {self.rule:.2f})")
+                f"(learned pair model; {self.words}; weighed most: {self.evidence}{rule})")
 
 
 def _num(x: float) -> str:
