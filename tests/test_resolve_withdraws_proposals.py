@@ -39,3 +39,16 @@ def test_an_accepted_duplicate_withdraws_its_other_pending_proposals(desk: Desk)
     assert f"accepted:duplicate:{first}" in t["flags"]
     assert not [f for f in t["flags"] if f.startswith("proposed:")], t["flags"]
     assert any("pending proposals withdrawn: on-site (text)" in e["text"] for e in t["journal"])
+
+
+def test_a_parents_resolution_withdraws_its_childrens_pending_proposals(desk: Desk) -> None:
+    child = incident(desk, "PC has no power, wont turn on", service="Desktop Hardware")
+    desk.run("triage", child)
+    assert "proposed:on-site:text" in desk.ticket(child)["flags"]
+    parent = desk.new("-T", "Power outage on floor 3", "--service", "Desktop Hardware", "-d",
+                      "details")
+    desk.run("relate", child, parent, "--as", "parent")
+    desk.run("resolve", parent, "--code", "fixed", "--summary", "Power restored")
+    t = desk.ticket(child)
+    assert t["status"] == "resolved" and "proposed:on-site:text" not in t["flags"], t["flags"]
+    assert any("pending proposals withdrawn: on-site (text)" in e["text"] for e in t["journal"])
