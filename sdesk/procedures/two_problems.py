@@ -171,13 +171,11 @@ def services_a_title_names(title: str, ref: Reference) -> dict[str, tuple[str, .
     return {service: tuple(tokens) for service, tokens in found.items()}
 
 
-def service_hint(ticket_id: str, title: str, ref: Reference,
-                 proposed: bool = True) -> tuple[str, str]:
+def service_hint(ticket_id: str, title: str, ref: Reference) -> tuple[str, str]:
     """For a ticket logged without a service: (the service to propose, what to say). Exactly
     one service named: proposed, with the commands that accept it or set it ("the text names
-    VPN ('vpn'): accept with sdesk triage ID --accept service, or sdesk set ID service=VPN";
-    not `proposed` yet, as `sdesk new` says it: only the set); several: each named, none
-    proposed; none: ("", "")."""
+    VPN ('vpn'): accept with sdesk triage ID --accept service, or sdesk set ID service=VPN");
+    several: each named, none proposed; none: ("", "")."""
     import shlex
 
     found = services_a_title_names(title, ref)
@@ -185,9 +183,8 @@ def service_hint(ticket_id: str, title: str, ref: Reference,
                      for service, tokens in found.items())
     if len(found) == 1:
         service = next(iter(found))
-        accept = f"accept with sdesk triage {ticket_id} --accept service, or " if proposed \
-            else ""
-        return service, (f"the text names {said}: {accept}sdesk set {ticket_id} "
+        return service, (f"the text names {said}: accept with sdesk triage {ticket_id} "
+                         f"--accept service, or sdesk set {ticket_id} "
                          f"{shlex.quote(f'service={service}')}")
     if found:
         return "", (f"the text names {said}: set the one it is about with sdesk set "
