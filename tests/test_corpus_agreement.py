@@ -34,7 +34,7 @@ def test_the_writer_against_itself_agrees_wholly() -> None:
 
 def test_a_relabelled_file_out_of_order_is_refused() -> None:
     writer = load(HERE / "fresh17.txt")
-    shuffled = [dataclasses.replace(writer[1], labels={})] + writer[1:]
+    shuffled = [dataclasses.replace(writer[1], labels={}), *writer[1:]]
     with pytest.raises(ValueError, match="not the same tickets"):
         priority_agreement(writer, shuffled)
 

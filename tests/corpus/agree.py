@@ -16,7 +16,6 @@ context, not of triage's evidence.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from .measure import HERE, Item, Score, _reference, load
 from .priority_row import logged_priority
