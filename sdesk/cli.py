@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "relate": "sdesk.commands.relate:relate",
     "unrelate": "sdesk.commands.relate:unrelate",
     "parent": "sdesk.commands.relate:parent",
+    "split": "sdesk.commands.split:split",
     "outbox": "sdesk.commands.outbox:outbox",
     "mail": "sdesk.commands.mail:mail",
     "assign": "sdesk.commands.assign:assign",
@@ -98,6 +99,7 @@ SUMMARIES: dict[str, str] = {
     "unrelate": "Remove every link between A and B (related, duplicate of, parent), "
                 "whichever side stores it.",
     "parent": "Parent cases: one problem, many reporters (the guide's trend).",
+    "split": "Separate a problem from ticket ID into a new ticket, in one commit.",
     "outbox": "Notifications waiting in outbox/ (RFC 5322 files, committed with the change "
               "that caused them) and their delivery.",
     "mail": "Incoming e-mail: one message from a mail server's pipe (receive) or every new "

@@ -208,6 +208,17 @@ CASES: list[tuple[str, list[str], str | None, str | None]] = [
     ("parent-new-none", ["parent", "new"], None, USAGE),
     ("parent-new-unknown", ["parent", "new", "--from", "INC-ZZZZZZZZZZZ"], None, None),
     ("parent-new-title-newline", ["parent", "new", "--from", "{INC}", "-T", "a\nb"], None, None),
+    # split
+    ("split-no-title", ["split", "{INC}"], None, USAGE),
+    ("split-empty-title", ["split", "{INC}", "--title", " "], None, None),
+    ("split-title-newline", ["split", "{INC}", "--title", "a\nb"], None, None),
+    ("split-unknown", ["split", "INC-ZZZZZZZZZZZ", "--title", "VPN down"], None, None),
+    ("split-path", ["split", "../../etc/passwd", "--title", "VPN down"], None, None),
+    ("split-resolved", ["split", "{RES}", "--title", "VPN down"], None, None),
+    ("split-bad-service", ["split", "{INC}", "--title", "VPN down", "--service", "Nope"],
+     None, None),
+    ("split-empty-keep", ["split", "{INC}", "--title", "VPN down", "--keep", ""], None, None),
+    ("split-broken-ticket", ["split", "{INC}", "--title", "VPN down"], "broken-ticket", None),
     # outbox
     ("outbox-send-broken-settings", ["outbox", "send"], "broken-settings", None),
     # assign, escalate, hold, resume, workload

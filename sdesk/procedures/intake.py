@@ -51,10 +51,13 @@ class Intake:
 
 
 def log_ticket(intake: Intake, ticket_id: str, ref: Reference, now: dt.datetime,
-               actor: str) -> Ticket:
+               actor: str, reported: dt.datetime | None = None) -> Ticket:
     """A new ticket: priority from the impact x urgency matrix unless given, VIP flag from the
     VIP list, owned by the Service Desk unless a team is named, Respond By and Resolve By from
-    the SLA chart on the business calendar."""
+    the SLA chart on the business calendar. `reported` is when the customer reported it, when
+    that is before `now` (a problem separated from the ticket it was reported on: `sdesk
+    split`): the ticket is opened then and its SLA runs from then; the journal entry that
+    logs it is dated `now`."""
     check_choice("type", intake.type, TICKET_TYPES)
     check_choice("channel", intake.channel, CHANNELS)
     title = check_title("title", intake.title)
@@ -76,8 +79,9 @@ def log_ticket(intake: Intake, ticket_id: str, ref: Reference, now: dt.datetime,
     requester = Requester(name=intake.requester.name.strip(),
                           email=intake.requester.email.strip().lower(), agency=agency,
                           phone=intake.requester.phone.strip())
+    opened = now if reported is None else reported
     ticket = Ticket(
-        id=ticket_id, type=intake.type, title=title, opened_at=now, status="new",
+        id=ticket_id, type=intake.type, title=title, opened_at=opened, status="new",
         priority=priority, impact=impact, urgency=urgency, channel=intake.channel, team=team,
         vip=ref.is_vip(requester.email) if requester.email else False,
         service=intake.service.strip(), category=intake.category.strip().lower(),
@@ -85,8 +89,8 @@ def log_ticket(intake: Intake, ticket_id: str, ref: Reference, now: dt.datetime,
         skills=sorted({ref.skill(s) for s in intake.skills if s.strip()}),
         requested_technician=intake.requested_technician.strip(),
         effort_hours=float(intake.effort_hours), parent=intake.parent, updated_at=now,
-        respond_by=sla.respond_by(now, priority, ref),
-        resolve_by=sla.resolve_by(now, priority, ref),
+        respond_by=sla.respond_by(opened, priority, ref),
+        resolve_by=sla.resolve_by(opened, priority, ref),
         description=intake.description, requester=requester,
     )
     note = f"Logged by {actor} via {intake.channel}; priority P{priority}"

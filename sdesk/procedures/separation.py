@@ -1,0 +1,172 @@
+"""Carrying out a separation (guide incident-4: "one problem per ticket"; `sdesk split`,
+docs/triage.md "Carrying out a separation"). Pure: the original ticket, the new ticket's ID,
+what the dispatcher typed and the triage context in, one Plan out.
+
+The further problem is logged as its own ticket for the original's requester (name, e-mail,
+phone, agency), with the original's type, channel, location, impact and urgency, opened when
+the customer reported it (the original's opening: its Respond By and Resolve By run from
+then, and a first response the customer already had counts for it too). A priority given or
+decided on the original is not carried: the new ticket gets the SLA chart's priority for its
+impact and urgency, and triage checks it against the work. The two are related, the original
+is corrected to the problem it keeps (as `sdesk set` would), a pending separation proposal is
+settled as accepted, and the new ticket is triaged; an original handed back `needs-separation`
+is triaged again as `sdesk triage --recheck` would (the flag cleared, the rules run). The two
+halves of a separation are never compared with each other by that triage: the dispatcher just
+said they are two problems, so neither is the other's duplicate.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass
+
+from sdesk.core.errors import ValidationError
+from sdesk.core.model import Requester, Ticket, check_text, check_title, journal_entry
+from sdesk.procedures.plan import AddEntry, CreateTicket, Finding, Plan, SetField
+from sdesk.procedures.proposals import ACCEPTED, flag, pending, readable
+from sdesk.procedures.triage import I4, TriageContext, triage_ticket
+
+RULE = "incident-4 one group, one problem"  # the guide's rule a separation carries out
+HANDED_BACK = "needs-separation"
+
+
+@dataclass(frozen=True)
+class Separation:
+    """What the dispatcher says of a separation: the new ticket's title (and description,
+    service), and what the original keeps (None: unchanged)."""
+
+    title: str
+    description: str | None = None  # None: the original's description (the customer's words)
+    service: str = ""
+    keep_title: str | None = None
+    keep_description: str | None = None
+
+
+def refusal(original: Ticket) -> str:
+    """Why `original` cannot be separated ("" when it can): only an open ticket that is not a
+    task (a task is its parent's work: `sdesk task` adds another)."""
+    if not original.is_open:
+        return (f"{original.id} is {original.status}: only an open ticket is separated; log "
+                "the other problem with sdesk new and relate it (sdesk relate)")
+    if original.type == "task":
+        return (f"{original.id} is a task of {original.parent or 'no parent'}: add another "
+                "task for the other work (sdesk task add)")
+    return ""
+
+
+def split(original: Ticket, new_id: str, spec: Separation, ctx: TriageContext) -> Plan:
+    """The plan of a separation, in one commit: the new ticket logged and related, the
+    original corrected and its separation proposal settled, then triage of both (`_triage`).
+    ValidationError (one line) for an original that cannot be separated or bad input;
+    ReferenceError for a service no team provides."""
+    from sdesk.procedures.editing import changes, correct
+
+    why = refusal(original)
+    if why:
+        raise ValidationError(why)
+    ref, now, actor = ctx.reference, ctx.now, ctx.actor
+    title = check_title("--title", spec.title)
+    description = original.description if spec.description is None else check_text(
+        "--description", spec.description)
+    service = ref.service(spec.service) if spec.service.strip() else ""
+    wanted: dict[str, str] = {}
+    if spec.keep_title is not None:
+        wanted["title"] = check_title("--keep", spec.keep_title)
+    if spec.keep_description is not None:
+        wanted["description"] = spec.keep_description
+    found = changes(original, wanted, ref)
+    new = _logged(original, new_id, title, description, service, ctx)
+    plan = Plan([CreateTicket(new.id, RULE, f"separated from {original.id} and related to it; "
+                              f"opened {_stamp(original.opened_at, ctx)}, when it was reported",
+                              new=new)])
+    plan.extend(correct(original, found, ref, now, actor).actions)
+    flags = [_settled(f) for f in original.flags]
+    settled = [readable(key) for kind, key in pending(original.flags) if kind == "separation"]
+    if flags != original.flags:
+        plan.add(SetField(original.id, RULE, "separation proposal accepted: carried out",
+                          field="flags", value=flags))
+    text = f"Separated: {new.id} {new.title!r} logged for the same requester."
+    if settled:
+        text += f" The separation proposal ({', '.join(settled)}) accepted: carried out."
+    plan.add(AddEntry(original.id, RULE, "journal", entry=journal_entry(
+        at=now, by=actor, kind="relate", rule=RULE, text=text)))
+    plan.extend(_triage(original, new, plan, ctx).actions)
+    return plan
+
+
+def _settled(name: str) -> str:
+    """A flag after the separation: a pending separation proposal accepted (carried out)."""
+    found = pending([name])
+    if found and found[0][0] == "separation":
+        return flag("separation", found[0][1], ACCEPTED)
+    return name
+
+
+def _logged(original: Ticket, new_id: str, title: str, description: str, service: str,
+            ctx: TriageContext) -> Ticket:
+    """The new ticket as `sdesk new` would log it for the original's requester, opened when
+    the original was (its SLA runs from the customer's report), related to the original, its
+    journal saying where it came from."""
+    from sdesk.procedures.intake import Intake, log_ticket
+
+    intake = Intake(type=original.type, title=title, description=description,
+                    channel=original.channel, requester=Requester(**vars(original.requester)),
+                    service=service, impact=original.impact, urgency=original.urgency,
+                    location=original.location)
+    new = log_ticket(intake, new_id, ctx.reference, ctx.now, ctx.actor,
+                     reported=original.opened_at)
+    new.related = [original.id]
+    new.first_response_at = original.first_response_at
+    reported = _stamp(original.opened_at, ctx)
+    new.journal.append(journal_entry(
+        at=ctx.now, by=ctx.actor, kind="relate", rule=RULE,
+        text=f"Separated from {original.id} (reported {reported}) by {ctx.actor}: opened "
+             f"when the customer reported it, so Respond By and Resolve By run from then."))
+    return new
+
+
+def _stamp(when: dt.datetime, ctx: TriageContext) -> str:
+    return when.astimezone(ctx.reference.calendar.tz).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _triage(original: Ticket, new: Ticket, plan: Plan, ctx: TriageContext) -> Plan:
+    """Triage after the separation, on the tickets as the plan leaves them: the original again
+    when it was handed back for separation (as `--recheck`: the flag cleared, the rules run),
+    the new ticket as any new one. Each is triaged without the other in view (they are two
+    problems by the dispatcher's decision, never each other's duplicate)."""
+    out = Plan()
+    view = ctx.view
+    view.drop(new.id)
+    if HANDED_BACK in original.flags:
+        again = _after(original, plan)
+        view.drop(original.id)
+        one = triage_ticket(again, _rechecking(ctx))
+        out.extend(one.actions)
+    else:
+        out.add(_finding(original))
+    view.drop(original.id)
+    out.extend(triage_ticket(_after(new, plan), ctx).actions)
+    return out
+
+
+def _rechecking(ctx: TriageContext) -> TriageContext:
+    from dataclasses import replace
+
+    return replace(ctx, recheck=True)
+
+
+def _finding(original: Ticket) -> Finding:
+    """Nothing to re-triage on an original not handed back for separation: said, unchanged."""
+    return Finding(original.id, I4, f"not handed back for separation (status "
+                                    f"{original.status}): not triaged again")
+
+
+def _after(ticket: Ticket, plan: Plan) -> Ticket:
+    """A copy of `ticket` with the plan's changes to it applied (the plan's own objects are
+    left as they are: the executor applies the same actions to them)."""
+    t = copy.deepcopy(ticket)
+    for action in plan.changes:
+        if action.ticket == t.id and not isinstance(action, CreateTicket):
+            action.apply(t)
+    return t
