@@ -52,3 +52,50 @@ def test_a_parents_resolution_withdraws_its_childrens_pending_proposals(desk: De
     t = desk.ticket(child)
     assert t["status"] == "resolved" and "proposed:on-site:text" not in t["flags"], t["flags"]
     assert any("pending proposals withdrawn: on-site (text)" in e["text"] for e in t["journal"])
+
+
+# Session 30: the flags that say a ticket waits for someone (a hand-back to the Service Desk,
+# the supervisor's priority review) end at the resolution too.
+
+def test_resolving_ends_the_hand_back_and_the_priority_review(desk: Desk) -> None:
+    tid = desk.new("-T", "Printer offline; VPN also not connecting", "--email",
+                   "cy.lee@omes.ok.gov", "--agency", "OMES", "--service", "Printing", "-d",
+                   "details")
+    desk.run("triage", tid, "--split", "the printer and VPN are two problems")
+    desk.run("set", tid, "impact=1")  # the matrix now says another priority: for the supervisor
+    flags = desk.ticket(tid)["flags"]
+    assert "needs-separation" in flags and "priority-review" in flags, flags
+    assert "needs-separation" in desk.run("show", tid).stdout.split("Journal:")[0]
+    desk.run("resolve", tid, "--code", "fixed", "--summary", "Printer back online; VPN fixed")
+    t = desk.ticket(tid)
+    assert not {"needs-separation", "priority-review"} & set(t["flags"]), t["flags"]
+    ended = [e for e in t["journal"] if "no longer waiting" in e["text"]]
+    assert ended and ended[0]["visibility"] == "internal", t["journal"]
+    assert ("no longer waiting: needs-separation (it was to be separated), priority-review "
+            "(the supervisor's priority decision was awaited)") in ended[0]["text"]
+    head = desk.run("show", tid).stdout.split("Journal:")[0]  # the journal names them
+    assert "needs-separation" not in head and "priority-review" not in head, head
+    assert desk.json("list", "--all", "--flag", "needs-separation") == []
+    desk.run("reopen", tid, "--reason", "VPN fails again")
+    assert "needs-separation" not in desk.ticket(tid)["flags"]
+
+
+def test_a_parents_resolution_ends_its_childrens_hand_backs(desk: Desk) -> None:
+    child = desk.new("-T", "VPN drops every few minutes", "--email", "cy.lee@omes.ok.gov",
+                     "--agency", "OMES", "-d", "details")  # no service: handed back for one
+    desk.run("triage", child)
+    assert "needs-service" in desk.ticket(child)["flags"]
+    parent = desk.new("-T", "VPN outage", "--service", "VPN", "-d", "details")
+    desk.run("relate", child, parent, "--as", "parent")
+    desk.run("resolve", parent, "--code", "fixed", "--summary", "VPN concentrator replaced")
+    t = desk.ticket(child)
+    assert t["status"] == "resolved" and "needs-service" not in t["flags"], t["flags"]
+    assert any("no longer waiting: needs-service (the service was not known)" in e["text"]
+               for e in t["journal"])
+
+
+def test_every_hand_back_flag_ends_at_resolution() -> None:
+    from sdesk.procedures.proposals import WAITING
+    from sdesk.procedures.triage import HAND_BACK_FLAGS
+
+    assert set(WAITING) == {*HAND_BACK_FLAGS, "priority-review"}

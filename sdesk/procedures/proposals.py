@@ -57,6 +57,33 @@ def withdrawn(flags: Iterable[str]) -> tuple[list[str], str]:
             ", ".join(f"{kind} ({readable(key)})" for kind, key in gone))
 
 
+# The flags that say a ticket waits for someone (the Service Desk after a hand-back, the
+# supervisor's priority decision), as a person reads them. A resolution ends the wait.
+WAITING = {
+    "unsupported": "unsupported (the agency or service was not supported)",
+    "needs-service": "needs-service (the service was not known)",
+    "needs-separation": "needs-separation (it was to be separated)",
+    "software-form": "software-form (a Software Request Form was awaited)",
+    "priority-review": "priority-review (the supervisor's priority decision was awaited)",
+}
+
+
+def at_resolution(flags: Iterable[str]) -> tuple[list[str], str]:
+    """A resolved ticket's flags without its pending proposals (`withdrawn`) and the flags that
+    said it waited for someone (`WAITING`: the hand-backs, the priority review), and what went,
+    as a person reads it ("pending proposals withdrawn: on-site (text); no longer waiting:
+    needs-separation (it was to be separated)"; "" when nothing went). `sdesk show` listed
+    them on resolved tickets, and `list --flag needs-service` counted them (session 30). A
+    reopen does not bring them back: `triage --recheck` hands it back again if it still
+    needs it."""
+    kept, gone = withdrawn(flags)
+    ended = [f for f in kept if f in WAITING]
+    said = [f"pending proposals withdrawn: {gone}"] if gone else []
+    if ended:
+        said.append(f"no longer waiting: {', '.join(WAITING[f] for f in ended)}")
+    return [f for f in kept if f not in WAITING], "; ".join(said)
+
+
 def settled(flags: Iterable[str], kind: str, key: str) -> str:
     """"accepted" or "rejected" when the dispatcher decided this very proposal (same kind,
     same evidence) before, else "": a decided proposal is never made again, which is also what

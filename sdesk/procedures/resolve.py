@@ -21,7 +21,7 @@ from sdesk.core.model import Csat, Resolution, Ticket, check_text, journal_entry
 from sdesk.core.reference import Reference
 from sdesk.procedures.notes import CSAT_QUESTION, customer_update
 from sdesk.procedures.plan import Action, AddEntry, Finding, Plan, RecordResolution, SetField, SetStatus
-from sdesk.procedures.proposals import withdrawn
+from sdesk.procedures.proposals import at_resolution
 
 DUPLICATE = "duplicate"
 # Default first-contact window in business minutes (sdesk.toml [resolve] first_contact_minutes).
@@ -192,13 +192,12 @@ def _done(ticket: Ticket, res: Resolution, text: str, now: dt.datetime, actor: s
         SetStatus(tid, rule, "resolved", value="resolved"),
         SetField(tid, rule, "resolved now", field="resolved_at", value=now),
     ]
-    kept, gone = withdrawn(ticket.flags)
+    kept, gone = at_resolution(ticket.flags)
     if gone:
-        actions.append(SetField(tid, rule, f"pending proposals withdrawn: {gone}", field="flags",
-                                value=kept))
-        actions.append(AddEntry(tid, rule, "pending proposals withdrawn", entry=journal_entry(
+        actions.append(SetField(tid, rule, gone, field="flags", value=kept))
+        actions.append(AddEntry(tid, rule, "flags ended", entry=journal_entry(
             at=now, by=actor, kind="note", visibility="internal", rule=rule,
-            text=f"Resolved, so pending proposals withdrawn: {gone}.")))
+            text=f"Resolved, so {gone}.")))
     if ticket.first_response_at is None:
         actions.append(SetField(tid, "standard: respond", "the resolution is the first response",
                                 field="first_response_at", value=now))

@@ -38,13 +38,13 @@ from sdesk.procedures.priority_fit import (
 )
 from sdesk.procedures.proposals import (
     REJECTED,
+    at_resolution,
     flag,
     group_key,
     pending,
     priority_decided,
     readable,
     settled,
-    withdrawn,
 )
 from sdesk.procedures.relations import Peer, parent_case, settled_trend
 from sdesk.procedures.similarity import (
@@ -623,10 +623,10 @@ def resolve_duplicate(d: _Draft, first_id: str, first_title: str, why: str) -> N
           Resolution(code="duplicate", summary=summary, by=ctx.actor))
     d.note(I5, f"Same person, same subject as {first_id} ({first_title!r}): {why}. "
                f"Resolved as its duplicate; work continues on {first_id}.")
-    kept, gone = withdrawn(d.flags)
-    if gone:  # as `sdesk resolve` does (resolve._done): none stays pending on a resolved ticket
-        d.unflag([f for f in d.flags if f not in kept], I5, f"pending proposals withdrawn: {gone}")
-        d.note(I5, f"Resolved, so pending proposals withdrawn: {gone}.")
+    kept, gone = at_resolution(d.flags)
+    if gone:  # as `sdesk resolve` does (resolve._done): nothing pending or waiting stays
+        d.unflag([f for f in d.flags if f not in kept], I5, gone)
+        d.note(I5, f"Resolved, so {gone}.")
     if t.requester.email:
         from sdesk.procedures.notes import customer_update
 
