@@ -685,12 +685,34 @@ def _trend(d: _Draft, team: Team) -> None:
                   f"{why}{off}; parent case: sdesk parent new --from {' '.join([t.id, *ids])}")
 
 
-def tell_trend(d: _Draft, team: Team | None, why: str) -> None:
-    """Mail the supervisor about a possible trend, once (flag trend-reported)."""
-    supervisor = team.supervisor if team is not None else d.ref.team(d.ref.service_desk).supervisor
+TREND_SUBJECT = "Possible trend: many people, same problem"
+
+
+def tell_trend(d: _Draft, team: Team | None, why: str, mail: bool = True) -> None:
+    """Mail the supervisor about a possible trend, once (flag trend-reported). `mail=False`:
+    only the flag; the caller mails once for several tickets (`trend_notice`)."""
     d.flag("trend-reported", I6, "supervisor told of a possible trend")
-    d.notify(I6, supervisor, "Possible trend: many people, same problem",
-             f"Possible trend or system problem: {why}.\n")
+    if mail:
+        d.notify(I6, supervisor_of(d.ref, team), TREND_SUBJECT,
+                 f"Possible trend or system problem: {why}.\n")
+
+
+def supervisor_of(ref: Reference, team: Team | None) -> str:
+    """Who is told of a trend: the owning team's supervisor, else the Service Desk's."""
+    return team.supervisor if team is not None else ref.team(ref.service_desk).supervisor
+
+
+def trend_notice(first: Ticket, to: Iterable[str], why: str, accepted: list[str]) -> Notify:
+    """One mail to the supervisors of a trend accepted on the tickets `accepted` (IDs, `first`
+    among them) in one command run, about `first` (the mail's ticket) and naming them all: as
+    `tell_trend`'s for one ticket, a line naming the others for several."""
+    body = f"Possible trend or system problem: {why}.\n"
+    if len(accepted) > 1:
+        body += (f"Accepted on {len(accepted)} tickets of this trend in one review: "
+                 f"{', '.join(accepted)}.\n")
+    told = tuple(dict.fromkeys(to))
+    return Notify(first.id, I6, f"tell {', '.join(told)}", to=told, subject=TREND_SUBJECT,
+                  body=_staff_body(first, body))
 
 
 def _trend_group(d: _Draft) -> tuple[list[Peer], list[Peer]]:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 
 from sdesk.core.model import Ticket
 from sdesk.core.ticketdoc import TicketView
-from sdesk.procedures.plan import Plan
+from sdesk.procedures.plan import Notify, Plan
 from sdesk.procedures.proposals import ACCEPTED, REJECTED, SKIPPED, flag, pending, readable
 from sdesk.procedures.triage import (
     I1,
@@ -34,7 +34,9 @@ from sdesk.procedures.triage import (
     _incident,
     _team,
     resolve_duplicate,
+    supervisor_of,
     tell_trend,
+    trend_notice,
 )
 from sdesk.procedures.triage_requests import R1
 
@@ -50,6 +52,7 @@ def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
     skipped. A skipped proposal stays pending and the plan says so; a finding when a ticket
     has none of them pending."""
     plan = Plan()
+    trends = _Trends()
     for ticket in tickets:
         d = _Draft(ticket, ctx)
         mine = (answers or {}).get(ticket.id, {})
@@ -60,7 +63,7 @@ def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
             state = (ACCEPTED if kind in accept else REJECTED if kind in reject
                      else mine.get(kind, ""))
             if state == ACCEPTED:
-                _accept(d, kind, key)
+                _accept(d, kind, key, trends)
                 done = True
             elif state == REJECTED:
                 _decide(d, kind, key, REJECTED)
@@ -79,7 +82,35 @@ def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
                            + (_pick_service(ticket, ctx) if "service" in accept + reject
                               else ""))
         plan.extend(d.plan.actions)
+    plan.extend(trends.notices())
     return plan
+
+
+class _Trends:
+    """The trends accepted in one review, grouped: tickets whose trend evidence names a ticket
+    in common are one trend group, and its supervisors get one mail naming every ticket
+    accepted (fresh-user finding, session 30: `--accept trend` on five reports of one outage
+    mailed the supervisor five times)."""
+
+    def __init__(self) -> None:
+        self.groups: list[tuple[set[str], list[tuple[Ticket, str, str]]]] = []
+
+    def add(self, ticket: Ticket, supervisor: str, why: str) -> None:
+        members = set(_IDS.findall(why)) | {ticket.id}
+        joined = [g for g in self.groups if g[0] & members]
+        for g in joined:
+            self.groups.remove(g)
+            members |= g[0]
+        accepted = [one for g in joined for one in g[1]] + [(ticket, supervisor, why)]
+        self.groups.append((members, accepted))
+
+    def notices(self) -> list[Notify]:
+        out = []
+        for _, accepted in self.groups:
+            first, _, why = accepted[0]
+            out.append(trend_notice(first, [s for _, s, _ in accepted], why,
+                                    [t.id for t, _, _ in accepted]))
+        return out
 
 
 def _pick_service(ticket: Ticket, ctx: TriageContext) -> str:
@@ -125,7 +156,7 @@ def _decide(d: _Draft, kind: str, key: str, state: str) -> None:
     d.flag(flag(kind, key, state), RULES[kind], f"{kind} ({readable(key)}) {state} by {d.ctx.actor}")
 
 
-def _accept(d: _Draft, kind: str, key: str) -> None:
+def _accept(d: _Draft, kind: str, key: str, trends: _Trends) -> None:
     _decide(d, kind, key, ACCEPTED)
     rule, actor = RULES[kind], d.ctx.actor
     said = evidence(d.t, kind)
@@ -136,8 +167,10 @@ def _accept(d: _Draft, kind: str, key: str) -> None:
     elif kind == "separation":
         what = "the problems the title names" if key == "title" else readable(key).replace(" + ", " and ")
         d.hand_back(I4, "needs-separation", f"separate it: {what} (accepted by {actor})")
-    elif kind == "trend":
-        tell_trend(d, _team(d.ref, d.team), f"{said} (accepted by {actor})")
+    elif kind == "trend":  # mailed once per trend group, after every ticket (_Trends)
+        tell_trend(d, _team(d.ref, d.team), "", mail=False)
+        trends.add(d.t, supervisor_of(d.ref, _team(d.ref, d.team)),
+                   f"{said} (accepted by {actor})")
     elif kind == "priority":
         expected = int(key.lstrip("P") or d.t.priority)
         _flag_priority(d, _team(d.ref, d.team), f"{said} (accepted by {actor})", expected)

@@ -1,0 +1,66 @@
+"""Accepting one trend on several tickets in one command run mails the supervisor once, naming
+every ticket accepted (session 30: `--accept trend` on each report mailed once per ticket)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import Desk
+from test_outbox import point_at
+from test_triage_proposals import at, incident, mails
+
+
+def outage(desk: Desk, count: int = 3) -> list[str]:
+    """`count` people report one VPN outage; triage proposes the trend on each."""
+    ids = [incident(desk, "VPN down", email=f"u{i}@omes.ok.gov", now=at(i * 10), service="VPN")
+           for i in range(count)]
+    desk.run("triage", "--all")
+    for tid in ids:
+        assert any(f.startswith("proposed:trend:") for f in desk.ticket(tid)["flags"]), tid
+    return ids
+
+
+def trend_mails(desk: Desk) -> list[Any]:
+    return [m for m in mails(desk) if "Possible trend" in m["Subject"]]
+
+
+def test_one_trend_accepted_on_several_tickets_is_one_mail_naming_them_all(
+        desk: Desk, smtp_server: Any) -> None:
+    ids = outage(desk)
+    point_at(desk, smtp_server.port)
+    desk.run("triage", *ids, "--accept", "trend")
+    [told] = trend_mails(desk)
+    body = told.get_payload()
+    assert f"Accepted on 3 tickets of this trend in one review: {', '.join(ids)}" in body, body
+    for tid in ids:
+        t = desk.ticket(tid)
+        assert "trend-reported" in t["flags"], t["flags"]
+        assert any(f.startswith("accepted:trend:") for f in t["flags"])
+    desk.run("outbox", "send")
+    delivered = [m for m in smtp_server.messages if "Possible trend" in m["Subject"]]
+    assert len(delivered) == 1
+    assert delivered[0]["To"] == "troy.baptiste@omes.ok.gov"
+
+
+def test_one_ticket_accepted_is_the_mail_as_before(desk: Desk) -> None:
+    ids = outage(desk)
+    desk.run("triage", ids[0], "--accept", "trend")
+    [told] = trend_mails(desk)
+    assert "Possible trend or system problem: 3 people report" in told.get_payload()
+    assert "Accepted on" not in told.get_payload()
+    desk.run("triage", ids[1], "--accept", "trend")  # another run: told again, as before
+    assert len(trend_mails(desk)) == 2
+
+
+def test_two_trends_accepted_in_one_run_are_two_mails(desk: Desk) -> None:
+    vpn = outage(desk)
+    mail = [incident(desk, "Email is down", email=f"m{i}@omes.ok.gov", now=at(i * 10 + 5),
+                     service="Email") for i in range(3)]
+    desk.run("triage", "--all")
+    assert all(any(f.startswith("proposed:trend:") for f in desk.ticket(t)["flags"])
+               for t in mail)
+    desk.run("triage", *vpn, *mail, "--accept", "trend")
+    told = trend_mails(desk)
+    assert len(told) == 2, [m.get_payload() for m in told]
+    bodies = sorted(m.get_payload() for m in told)
+    assert any(", ".join(vpn) in b for b in bodies) and any(", ".join(mail) in b for b in bodies)
