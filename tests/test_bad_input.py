@@ -217,6 +217,8 @@ CASES: list[tuple[str, list[str], str | None, str | None]] = [
     ("split-resolved", ["split", "{RES}", "--title", "VPN down"], None, None),
     ("split-bad-service", ["split", "{INC}", "--title", "VPN down", "--service", "Nope"],
      None, None),
+    ("split-two-stdin", ["split", "{INC}", "--title", "VPN down", "-d", "-",
+                         "--keep-description", "-"], None, None),
     ("split-empty-keep", ["split", "{INC}", "--title", "VPN down", "--keep", ""], None, None),
     ("split-broken-ticket", ["split", "{INC}", "--title", "VPN down"], "broken-ticket", None),
     # outbox

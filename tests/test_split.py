@@ -126,3 +126,12 @@ def test_a_dry_run_and_bad_input_change_nothing(desk: Desk) -> None:
     gone = desk.fails("split", tid, "--title", "VPN down")
     assert "is resolved: only an open ticket is separated" in gone.stderr
     assert desk.snapshot() == before
+
+
+def test_a_first_response_on_the_original_counts_for_the_new_ticket(desk: Desk) -> None:
+    tid = handed_back(desk)
+    desk.run("note", tid, "--public", "We are looking at both", now="2026-11-23T09:30:00-06:00")
+    responded = desk.ticket(tid)["first_response_at"]
+    assert responded
+    new = split(desk, tid, "--title", "VPN not connecting from home", "--service", "VPN")
+    assert desk.ticket(new)["first_response_at"] == responded
