@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sdesk.procedures.proposals import flag, pending
 from sdesk.procedures.request_kind import Kind, kind_judged, software_named
 
 if TYPE_CHECKING:
@@ -43,6 +44,10 @@ def request(d: _Draft) -> None:
                                       f"({k.evidence}); no rule decides it (no category, "
                                       "software, service of that kind or listed product)")
         k = Kind("", k.source, f"{k.kind} proposed, not applied")
+    elif k.kind:  # a rule decides it now (the service accepted since): a kind proposed
+        # before is no longer the dispatcher's to answer
+        stale = [flag("kind", key) for kind, key in pending(d.flags) if kind == "kind"]
+        d.unflag(stale, R1, f"the kind proposal is withdrawn: a rule decides it ({k.evidence})")
     d.find(R1, f"a {k.kind} request ({k.evidence})" if k.kind
            else f"neither hardware nor software ({k.evidence})")
     from sdesk.procedures.triage import _on_site
@@ -54,7 +59,7 @@ def request(d: _Draft) -> None:
 def route(d: _Draft, kind: str) -> None:
     """Route a request by its kind (hardware, software or "" for neither): request-2 to -5.
     Also what accepting a kind proposal does (sdesk/procedures/triage_review.py)."""
-    from sdesk.procedures.triage import _route_target, _skills
+    from sdesk.procedures.triage import _needs_service, _route_target, _skills
 
     t, ref = d.t, d.ref
     if kind == "hardware":
@@ -89,6 +94,12 @@ def route(d: _Draft, kind: str) -> None:
         elif software.licences is None:
             d.find(R4, f"{software.name}: site licence")
     target = _route_target(t, ref)
+    if not t.service and (target is None or target.kind == "service-desk"):
+        # no service, no team: the service would name the team (and, read by request-1, maybe
+        # the kind), so the Service Desk sets it, as for an incident (docs/triage.md,
+        # "Requests and cases": "No service recorded")
+        _needs_service(d, R5, leads=False)
+        return
     name = target.name if target is not None else t.team
     _skills(d, t.service, R5)
     d.ready(R5, name, f"{t.service!r} is provided by {name}", "")
