@@ -118,3 +118,37 @@ def test_new_warns_of_a_request_without_a_service_unless_its_kind_routes_it(desk
     quiet = desk.run("new", "-t", "request", "-T", "headset", "--category", "hardware",
                      "--email", "cy@omes.ok.gov", "--agency", "OMES", "-d", "x")
     assert "no service" not in quiet.stderr
+
+
+def test_two_requests_in_one_name_what_the_route_does_not_take(desk: Desk) -> None:
+    # the guide's request steps have no separation step: named in the plan, never proposed
+    tid = request(desk, "new hire needs laptop and AD account")
+    out = desk.run("triage", tid).output
+    assert ("[request-1 hardware or software] also names laptop (hardware): this request is "
+            "read as neither hardware nor software, so its route does not take it; log it as a "
+            "request of its own") in out
+    assert not any("separation" in f for f in flags(desk, tid))
+    one_route = request(desk, "need a 2nd monitor and a headset")  # both to the Asset Team
+    assert "also names" not in desk.run("triage", one_route).output
+
+
+def test_what_a_request_also_names() -> None:
+    from pathlib import Path
+
+    from sdesk.core.reference import load_reference
+    from sdesk.procedures.request_kind import not_routed
+
+    ref = load_reference(Path(__file__).resolve().parents[1] / "reference")
+
+    def named(title: str, kind: str, service: str = "") -> list[tuple[str, str]]:
+        return [(n.said, n.kind or n.service) for n in not_routed(title, kind, service, ref)]
+
+    assert named("new hire needs laptop and AD account", "") == [("laptop", "hardware")]
+    assert named("install adobe pro + need a docking station", "software") == [
+        ("docking station", "hardware")]
+    # a neither request of a logged service: another team's service is named too
+    assert named("add me to the examiners DL and give me the audit share", "",
+                 "Distribution List") == [("share", "File Share Access")]
+    # one kind, one route; a comma gives a reason, not a second ask
+    assert named("need a 2nd monitor and a headset", "hardware") == []
+    assert named("need firefox, the federal grants site only works in firefox", "software") == []
