@@ -6,7 +6,10 @@ Only deterministic evidence routes a request by its kind without asking (request
 category, an explicit software, the logged service's kind in the service catalogue, a product
 on the Standard Desktop Software List named in the text. A kind read from other words ("need a
 new webcam") measured 0.94 precision held out, under the 0.95 an automatic action needs, so it
-is proposed (docs/triage.md, "Proposals").
+is proposed (docs/triage.md, "Proposals"). A request whose route needs the service it was
+logged without is handed back for it, the service its title names proposed, as an incident is
+(`route`); what a title asks for beyond its route is named, never proposed for separation
+(`_also_names`: the request steps have no separation step).
 """
 
 from __future__ import annotations
