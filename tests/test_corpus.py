@@ -39,6 +39,10 @@ NAMES = {
     "incident-2 priority (proposed)",
     "on-site (proposed)",
 }
+# Rows measured that triage only names in the plan, neither applied nor proposed: no floor
+# (session 30: a request's title asking for what its route does not take; docs/triage.md,
+# "Two requests in one")
+NAMED_ONLY = {"request: also names another need (named, not proposed)"}
 # (fresh3/fresh4's two problems, on site, same person and trend rows met their floor once the
 # learned models were fitted on them: training figures; their LOWO figures are in docs/triage.md)
 # (session 23: the priority row reads each file's VIP persons from its header, as triage knows a
@@ -108,7 +112,7 @@ def test_judgement_meets_its_floor_on_each_tuning_file(
 
 
 def test_every_judgement_is_judged(measured: dict[str, dict[str, Score]]) -> None:
-    assert all(set(scores) == NAMES for scores in measured.values())
+    assert all(set(scores) == NAMES | NAMED_ONLY for scores in measured.values())
 
 
 def test_the_corpora_are_big_enough_and_apart() -> None:

@@ -137,12 +137,13 @@ def test_need_a_second_monitor_with_the_monitor_service_goes_to_the_asset_team(
     assert desk.ticket(tid)["team"] == "IS-Asset Team"
 
 
-def test_install_visio_without_software_named_is_not_handed_back(desk: Desk) -> None:
-    tid = request(desk, "Install Visio")
+def test_install_visio_without_software_named_is_not_handed_back_for_a_form(desk: Desk) -> None:
+    tid = request(desk, "Install Visio", "--service", "Software Install")
     desk.run("triage", tid)
     t = desk.ticket(tid)
     assert t["software"] == "Microsoft Visio" and "software-form" not in t["flags"]
     assert t["status"] == "triaged" and "licence-seat" in t["flags"]
+    assert t["team"] == "IS-Desktop Support"
 
 
 def test_one_visio_licence_is_held_by_the_first_request_only(desk: Desk) -> None:
@@ -151,7 +152,8 @@ def test_one_visio_licence_is_held_by_the_first_request_only(desk: Desk) -> None
     software.write_text(text.replace('aliases = ["Visio"]\napproved = true\nlicences = 10',
                                      'aliases = ["Visio"]\napproved = true\nlicences = 1'))
     desk.git("commit", "-qam", "one Visio licence")
-    ids = [request(desk, f"Need Visio #{i}", "--software", "Visio", now=at(i)) for i in range(3)]
+    ids = [request(desk, f"Need Visio #{i}", "--software", "Visio", "--service",
+                   "Software Install", now=at(i)) for i in range(3)]
     desk.run("triage", ids[0])
     desk.run("triage", ids[1])  # in turn: the first holds the seat
     assert desk.ticket(ids[0])["status"] == "triaged"
@@ -333,7 +335,8 @@ def test_in_one_batch_the_second_visio_request_sees_the_seat_the_first_took(desk
     software.write_text(text.replace('aliases = ["Visio"]\napproved = true\nlicences = 10',
                                      'aliases = ["Visio"]\napproved = true\nlicences = 1'))
     desk.git("commit", "-qam", "one Visio licence")
-    ids = [request(desk, f"Need Visio #{i}", "--software", "Visio", now=at(i)) for i in range(3)]
+    ids = [request(desk, f"Need Visio #{i}", "--software", "Visio", "--service",
+                   "Software Install", now=at(i)) for i in range(3)]
     desk.run("triage", "--all")
     teams = [desk.ticket(i)["team"] for i in ids]
     assert teams.count("IT Inventory Control Manager") == 2

@@ -119,12 +119,18 @@ def refusal(intake: Intake, ref: Reference) -> str:
     return ""
 
 
+def _at_service_desk(ticket: Ticket, ref: Reference) -> bool:
+    """Whether the ticket is the Service Desk's (no other team logged to route it)."""
+    return not ticket.team or ticket.team.casefold() == ref.service_desk.casefold()
+
+
 def gaps(ticket: Ticket, ref: Reference | None = None) -> list[str]:
     """What the dispatcher guide will miss on a new ticket, one line each (`sdesk new` warns
     of them on stderr; the ticket is logged). Tasks have none: they are their parent's work.
     With `ref`, an incident without a service is said to be handed back (triage hands it
     back `needs-service` and proposes the service its title names: triage.py,
-    `_needs_service`)."""
+    `_needs_service`), and so is a request of the Service Desk's unless its kind routes it
+    (triage_requests.route)."""
     if ticket.type == "task":
         return []
     out = []
@@ -143,4 +149,11 @@ def gaps(ticket: Ticket, ref: Reference | None = None) -> list[str]:
         # triage proposes it
         out.append("no service (--service): triage hands it back (incident-1) proposing the "
                    f"service the title names; or sdesk set {ticket.id} service=NAME")
+    elif ref is not None and not ticket.service and not ticket.software and \
+            ticket.category != "hardware" and _at_service_desk(ticket, ref):
+        # a request whose kind does not route it (hardware to the Asset Team; software to the
+        # form or the licence check) needs the service for its team (triage_requests.route)
+        out.append("no service (--service): unless its kind routes it (hardware, or software "
+                   "needing a form or a licence), triage hands it back (request-5) proposing "
+                   f"the service the title names; or sdesk set {ticket.id} service=NAME")
     return out

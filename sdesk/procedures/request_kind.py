@@ -250,3 +250,73 @@ def _longest(w: Words) -> str:
     return max(w.software, key=lambda pair: len(pair[0]))[1]
 
 
+
+
+@dataclass(frozen=True)
+class Need:
+    """One thing a request's title asks for: a joined piece naming a service ("new hire needs
+    laptop" / "AD account"), its words, its kind (hardware, software or "") and its service."""
+
+    said: str  # the words that name it ("laptop", "ad account")
+    kind: str
+    service: str
+
+
+# What joins two asks in one title: "and", "+", "&", "plus", "also" (not a comma alone, nor a
+# sentence: "need firefox, the grants site only works in firefox" gives a reason, "teams mic
+# fixed. need Visio" reports back; session 30, measured in docs/triage.md "Two requests in one").
+_ASKS = re.compile(r"\s+and\s+(?:also\s+)?|\s*[+&]\s*|\s+plus\s+|,\s*(?:and|also|plus)\s+"
+                   r"|\s+also\s+", re.IGNORECASE)
+
+
+def needs(title: str, ref: Reference) -> list[Need]:
+    """The things a request's title asks for, one per piece joined by "and", "+", "plus",
+    "also" (`_ASKS`) that names a service a team provides (the one-problem rule's
+    `services_named`, its main service): its kind as request-1 reads the piece
+    (`_kind_of_text`), else the service's kind in the catalogue when that is hardware or
+    software."""
+    from sdesk.procedures.two_problems import _main_service
+
+    out: list[Need] = []
+    for piece in _ASKS.split(title):
+        if not piece or not piece.strip():
+            continue
+        w = words(piece, ref)
+        named = {t: s for t, s in services_named(w, ref).items() if ref.teams_for_service(s)}
+        if not named:
+            continue
+        service = _main_service(named, w)
+        read = _kind_of_text(piece, ref)
+        info = ref.service_info(service)
+        kind = read[0] if read is not None else (
+            info.kind if info is not None and info.kind in KINDS else "")
+        said = " ".join(t.replace("_", " ") for t, s in named.items() if s == service)
+        out.append(Need(said, kind, service))
+    return out
+
+
+def not_routed(title: str, kind: str, service: str, ref: Reference) -> list[Need]:
+    """What a request's title also asks for that its route does not take (session 30: "new
+    hire needs laptop and AD account" routed as an account said nothing of the laptop): the
+    title's `needs` of another kind than `kind` (the kind triage applied or proposed), and for
+    a request of neither kind, those whose service another team provides than `service`'s
+    (when `service` is known). One each per kind and service; nothing when the title asks for
+    one thing. The guide's request steps have no separation step, so triage names them and
+    proposes nothing (docs/triage.md, "Two requests in one")."""
+    found = needs(title, ref)
+    if len(found) < 2:
+        return []
+    teams = {t.name for t in ref.teams_for_service(service)} if service else set()
+    out: list[Need] = []
+    seen: set[tuple[str, str]] = set()
+    for need in found:
+        if need.kind != kind:
+            other = True
+        elif kind or not teams:
+            other = False
+        else:
+            other = not teams & {t.name for t in ref.teams_for_service(need.service)}
+        if other and (need.kind, need.service) not in seen:
+            seen.add((need.kind, need.service))
+            out.append(need)
+    return out

@@ -316,12 +316,14 @@ def _incident(d: _Draft) -> None:
             f"{_stamp(t.resolve_by, d.ref.calendar.tz)}{', VIP' if t.vip else ''}.")
 
 
-def _needs_service(d: _Draft) -> None:
-    """No service recorded: handed back to the Service Desk (incident-1), and when the title
-    names exactly one service a team provides (as the one-problem rule reads services), that
-    service is proposed (`service`, never applied: the dispatcher decides); several are named
-    in the hand-back, none proposed (fresh-user finding, session 29: "VPN wont connect" was
-    handed back `needs-service` with nothing said of the VPN)."""
+def _needs_service(d: _Draft, rule: str = I1, leads: bool = True) -> None:
+    """No service recorded: handed back to the Service Desk under `rule` (an incident's
+    incident-1; a request whose route needs the service, request-5: triage_requests.route),
+    the leads told when `leads`, and when the title names exactly one service a team provides
+    (as the one-problem rule reads services), that service is proposed (`service`, never
+    applied: the dispatcher decides); several are named in the hand-back, none proposed
+    (fresh-user finding, session 29: "VPN wont connect" was handed back `needs-service` with
+    nothing said of the VPN)."""
     from sdesk.procedures.two_problems import service_hint
 
     t = d.t
@@ -329,12 +331,12 @@ def _needs_service(d: _Draft) -> None:
     if service and settled(d.flags, "service", service) == REJECTED:
         hint = (f"{hint.split(': accept with ')[0]} (the proposal was rejected): set the "
                 f"service with sdesk set {t.id} service=...")
-    d.hand_back(I1, "needs-service", f"no service recorded; {hint}" if hint else
+    d.hand_back(rule, "needs-service", f"no service recorded; {hint}" if hint else
                 "no service recorded; set the service so it can be routed",
-                reason="no service recorded;")
+                leads=leads, reason="no service recorded;")
     if service:
-        d.propose("service", service, I1, f"no service recorded; "
-                                          f"{hint.split(': accept with ')[0]}")
+        d.propose("service", service, rule, f"no service recorded; "
+                                            f"{hint.split(': accept with ')[0]}")
 
 
 def _stamp(when: dt.datetime | None, tz: dt.tzinfo | None = None) -> str:

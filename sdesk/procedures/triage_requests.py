@@ -6,14 +6,18 @@ Only deterministic evidence routes a request by its kind without asking (request
 category, an explicit software, the logged service's kind in the service catalogue, a product
 on the Standard Desktop Software List named in the text. A kind read from other words ("need a
 new webcam") measured 0.94 precision held out, under the 0.95 an automatic action needs, so it
-is proposed (docs/triage.md, "Proposals").
+is proposed (docs/triage.md, "Proposals"). A request whose route needs the service it was
+logged without is handed back for it, the service its title names proposed, as an incident is
+(`route`); what a title asks for beyond its route is named, never proposed for separation
+(`_also_names`: the request steps have no separation step).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sdesk.procedures.request_kind import Kind, kind_judged, software_named
+from sdesk.procedures.proposals import flag, pending
+from sdesk.procedures.request_kind import Kind, kind_judged, not_routed, software_named
 
 if TYPE_CHECKING:
     from sdesk.procedures.triage import _Draft
@@ -43,18 +47,38 @@ def request(d: _Draft) -> None:
                                       f"({k.evidence}); no rule decides it (no category, "
                                       "software, service of that kind or listed product)")
         k = Kind("", k.source, f"{k.kind} proposed, not applied")
+    elif k.kind:  # a rule decides it now (the service accepted since): a kind proposed
+        # before is no longer the dispatcher's to answer
+        stale = [flag("kind", key) for kind, key in pending(d.flags) if kind == "kind"]
+        d.unflag(stale, R1, f"the kind proposal is withdrawn: a rule decides it ({k.evidence})")
     d.find(R1, f"a {k.kind} request ({k.evidence})" if k.kind
            else f"neither hardware nor software ({k.evidence})")
+    _also_names(d, judged)
     from sdesk.procedures.triage import _on_site
 
     _on_site(d, judged)  # a cable to run, a PC to move, a screen to swap: as for incidents
     route(d, k.kind)
 
 
+def _also_names(d: _Draft, kind: str) -> None:
+    """Two requests in one ("new hire needs laptop and AD account"): what the title also asks
+    for that the route of `kind` (applied or proposed) does not take is named in the plan
+    (request_kind.not_routed). Not proposed for separation: the guide's request steps have no
+    "multiple groups or problems" step (incident-4 is an incident step), and each request is
+    routed by one kind (docs/triage.md, "Two requests in one")."""
+    others = not_routed(d.t.title, kind, d.t.service, d.ref)
+    if others:
+        said = ", ".join(f"{n.said} ({n.kind or n.service})" for n in others)
+        read = f"a {kind} request" if kind else "neither hardware nor software"
+        logged = f", logged {d.t.service}" if d.t.service else ""
+        d.find(R1, f"also names {said}: this request is read as {read}{logged}, so its route "
+                   "does not take it; log it as a request of its own")
+
+
 def route(d: _Draft, kind: str) -> None:
     """Route a request by its kind (hardware, software or "" for neither): request-2 to -5.
     Also what accepting a kind proposal does (sdesk/procedures/triage_review.py)."""
-    from sdesk.procedures.triage import _route_target, _skills
+    from sdesk.procedures.triage import _needs_service, _route_target, _skills
 
     t, ref = d.t, d.ref
     if kind == "hardware":
@@ -89,6 +113,12 @@ def route(d: _Draft, kind: str) -> None:
         elif software.licences is None:
             d.find(R4, f"{software.name}: site licence")
     target = _route_target(t, ref)
+    if not t.service and (target is None or target.kind == "service-desk"):
+        # no service, no team: the service would name the team (and, read by request-1, maybe
+        # the kind), so the Service Desk sets it, as for an incident (docs/triage.md,
+        # "Requests and cases": "No service recorded")
+        _needs_service(d, R5, leads=False)
+        return
     name = target.name if target is not None else t.team
     _skills(d, t.service, R5)
     d.ready(R5, name, f"{t.service!r} is provided by {name}", "")

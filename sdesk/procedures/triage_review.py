@@ -6,7 +6,7 @@ Accepting carries the judgement out: a duplicate is resolved (the customer is to
 separation hands the ticket back to the Service Desk (leads mailed), a trend mails the owning
 team's supervisor, a priority is flagged for the supervisor's decision (sdesk priority), on
 site sets remote = false, a request kind sets the category and routes the request by it, a
-service sets the service and triages the incident again (as `--recheck` after `sdesk set`).
+service sets the service and triages the ticket again (as `--recheck` after `sdesk set`).
 Rejecting changes nothing else. Either way the decision is kept on
 the ticket (`accepted:`/`rejected:` flags) and the same proposal is never made again.
 """
@@ -38,10 +38,16 @@ from sdesk.procedures.triage import (
     tell_trend,
     trend_notice,
 )
-from sdesk.procedures.triage_requests import R1
+from sdesk.procedures.triage_requests import R1, R5
 
 RULES = {"duplicate": I5, "separation": I4, "trend": I6, "priority": I2, "on-site": ON_SITE,
          "kind": R1, "service": I1}
+
+
+def _rule(t: Ticket, kind: str) -> str:
+    """The rule a decision on a proposal names: RULES, but a request's or case's service
+    proposal was made where its route needed the service (request-5, triage_requests.route)."""
+    return R5 if kind == "service" and t.type != "incident" else RULES[kind]
 
 
 def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
@@ -67,7 +73,7 @@ def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
                 done = True
             elif state == REJECTED:
                 _decide(d, kind, key, REJECTED)
-                d.note(RULES[kind], f"Rejected by {ctx.actor}: the {kind} proposal "
+                d.note(_rule(d.t, kind), f"Rejected by {ctx.actor}: the {kind} proposal "
                                     f"({readable(key)}); not proposed again for the same "
                                     "evidence.")
                 done = True
@@ -152,13 +158,14 @@ _IDS = re.compile(r"\b[A-Z]{2,8}-[0-9A-HJKMNP-TV-Z]{11,12}\b")
 
 
 def _decide(d: _Draft, kind: str, key: str, state: str) -> None:
-    d.unflag([flag(kind, key)], RULES[kind], f"{kind} proposal {state}")
-    d.flag(flag(kind, key, state), RULES[kind], f"{kind} ({readable(key)}) {state} by {d.ctx.actor}")
+    rule = _rule(d.t, kind)
+    d.unflag([flag(kind, key)], rule, f"{kind} proposal {state}")
+    d.flag(flag(kind, key, state), rule, f"{kind} ({readable(key)}) {state} by {d.ctx.actor}")
 
 
 def _accept(d: _Draft, kind: str, key: str, trends: _Trends) -> None:
     _decide(d, kind, key, ACCEPTED)
-    rule, actor = RULES[kind], d.ctx.actor
+    rule, actor = _rule(d.t, kind), d.ctx.actor
     said = evidence(d.t, kind)
     d.note(rule, f"Accepted by {actor}: the {kind} proposal ({readable(key)}).")
     if kind == "duplicate":
@@ -183,21 +190,29 @@ def _accept(d: _Draft, kind: str, key: str, trends: _Trends) -> None:
 
 
 def _accept_service(d: _Draft, key: str, actor: str) -> None:
-    """The service the title names, accepted: recorded as the ticket's service, and an
-    incident nobody has taken yet, handed back for want of one, is triaged again with it, as
-    `sdesk set ID service=...` then `sdesk triage ID --recheck` would (routed to the team that
-    provides it, or handed back if that team does not support the agency)."""
+    """The service the title names, accepted: recorded as the ticket's service, and a ticket
+    nobody has taken yet, handed back for want of one, is triaged again with it, as
+    `sdesk set ID service=...` then `sdesk triage ID --recheck` would: an incident routed to
+    the team that provides it (or handed back if that team does not support the agency); a
+    request through the request steps again (the service's kind may decide hardware or
+    software, its team the route)."""
     import dataclasses
 
+    from sdesk.procedures.triage_requests import request
+
+    rule = _rule(d.t, "service")
     service = d.ref.service(key.replace("_", " "))
-    d.set(I1, f"{service} (accepted by {actor})", "service", service)
-    if d.t.assignee or d.t.status != "new" or d.t.type != "incident":
-        d.find(I1, f"{d.t.status}, {d.t.assignee or 'unassigned'}: the service is recorded, "
-                   "the ticket is not routed again")
+    d.set(rule, f"{service} (accepted by {actor})", "service", service)
+    if d.t.assignee or d.t.status != "new" or d.t.type == "task":
+        d.find(rule, f"{d.t.status}, {d.t.assignee or 'unassigned'}: the service is recorded, "
+                     "the ticket is not routed again")
         return
-    d.unflag(["needs-service"], I1, "the service is recorded")
+    d.unflag(["needs-service"], rule, "the service is recorded")
     d.t = dataclasses.replace(d.t, service=service)
-    _incident(d)
+    if d.t.type == "incident":
+        _incident(d)
+    else:
+        request(d)
 
 
 def _accept_kind(d: _Draft, kind: str, actor: str) -> None:
@@ -212,6 +227,10 @@ def _accept_kind(d: _Draft, kind: str, actor: str) -> None:
         d.find(R1, f"{d.t.status}, {d.t.assignee or 'unassigned'}: the category is recorded, "
                    "the request is not routed again")
         return
+    if "needs-service" in d.flags:  # handed back for want of a service: the kind may route
+        # it without one (hardware); if the route still needs it, it stays handed back
+        d.held = ["needs-service"]
+        d.unflag(["needs-service"], R1, "re-checked with the kind")
     d.t = dataclasses.replace(d.t, category=kind)
     route(d, kind)
 

@@ -40,6 +40,9 @@ AUTO_PRECISION, PROPOSED_RECALL = 0.95, 0.85
 GRID = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
 
+NAMED = "(named, not proposed)"  # a row triage only names in the plan: no floor (session 30)
+
+
 def meets(name: str, score: Score) -> bool:
     """The issue's floor: precision for what is applied automatically, recall for proposals."""
     if name.endswith("(automatic)"):
@@ -186,7 +189,8 @@ def _table(sets: dict[Path, list[Item]]) -> list[str]:
         cells = "".join(f"{f[name].precision:>7.2f} /{f[name].recall:4.2f}"
                         for f in per_file.values())
         held = all(meets(name, f[name]) for f in per_file.values())
-        lines.append(f"{name:<50}{cells}   {'yes' if held else 'NO'}")
+        floor = "none" if name.endswith(NAMED) else "yes" if held else "NO"
+        lines.append(f"{name:<50}{cells}   {floor}")
     return lines
 
 

@@ -466,7 +466,7 @@ def judge(items: list[Item], ref: Reference) -> dict[str, Score]:
            "incident-6 many people, same problem (automatic)":
                _off(trends(items, subject_matcher(ref, SETTINGS.auto_trend, trend=True)),
                     "automatic_trends", SETTINGS.automatic_trends),
-           KIND_AUTO: Score(), KIND_PROPOSED: Score(),
+           KIND_AUTO: Score(), KIND_PROPOSED: Score(), ALSO_NAMES: Score(),
            "incident-2 priority (proposed)": Score(), "on-site (proposed)": Score()}
     from .priority_row import priority_score
 
@@ -478,6 +478,7 @@ def judge(items: list[Item], ref: Reference) -> dict[str, Score]:
                 found.two_or_more or bool(learned), item.labels.get("n") == "2", item.title)
         else:
             _kind(item, ref, out[KIND_AUTO], out[KIND_PROPOSED])
+            _also_names(item, ref, out[ALSO_NAMES])
     from .on_site_row import on_site_score
 
     # rule OR model, not for a software request; a follow-up only with its first report
@@ -493,6 +494,21 @@ def request_kind_of(item: Item, ref: Reference) -> str:
     return kind_judged(item.title, "", "", "", item.service, ref).kind
 
 
+def _also_names(item: Item, ref: Reference, score: Score) -> None:
+    """A request's title asking for something its route does not take (request_kind.
+    not_routed: "new hire needs laptop and AD account" routed as an account names the laptop):
+    named in the plan, never proposed (the guide's request steps have no separation step);
+    right when the writer labelled the request two problems (n=2)."""
+    from sdesk.procedures.request_kind import not_routed
+
+    kind = kind_judged(item.title, "", "", "", item.service, ref).kind
+    others = not_routed(item.title, kind, item.service, ref)
+    score.add(bool(others), item.labels.get("n") == "2",
+              f"{item.title!r} (service {item.service!r}, {kind or 'neither'}): also names "
+              f"{', '.join(f'{n.said} ({n.kind or n.service})' for n in others) or 'nothing'}")
+
+
+ALSO_NAMES = "request: also names another need (named, not proposed)"
 KIND_AUTO = "request-1 request kind (automatic)"
 KIND_PROPOSED = "request-1 request kind (proposed)"
 _LABEL = {"hw": "hardware", "sw": "software"}
