@@ -228,20 +228,7 @@ def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Ref
                     team=team, priority=worst.priority,
                     description=f"Parent case for {len(children)} reports of one problem: {ids}.")
     parent = log_ticket(intake, new_id(kind), ref, now, actor)
-    came = "the reports' channel" if shared else f"the first report's, {first.id}"
-    parent.journal[0] = journal_entry(now, actor, "system", (
-        f"Parent case logged by {actor} for {len(children)} reports: {ids}; via {channel} "
-        f"({came}); agency {agency or '- (the reports name none, or several)'}; no requester "
-        f"(the reports' requesters are the customers); priority P{parent.priority}."))
-    matrix = ref.sla.priority_for(parent.impact, parent.urgency)
-    if parent.priority < matrix:
-        parent.journal.append(journal_entry(
-            now, actor, "priority",
-            f"Priority P{parent.priority} at creation by the rule, not a supervisor's "
-            f"decision: a parent case is at least as urgent as its most urgent child "
-            f"({worst.id}); Resolve By from the SLA chart for P{parent.priority}.",
-            PARENT_RAISE_RULE))
-    _carried_priority(parent, children, now, actor, rule)
+    _journal_as_parent(parent, children, first, worst.id, shared, ref, now, actor, rule)
     plan = Plan([CreateTicket(parent.id, rule, f"parent case for {ids}", new=parent)])
     for child in children:
         plan.add(SetField(child.id, rule, f"child of {parent.id}", field="parent",
@@ -251,6 +238,31 @@ def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Ref
             now, actor, "relate",
             f"Linked to parent case {parent.id} (one problem, many reporters).{settled}", rule)))
     return plan
+
+
+def _journal_as_parent(parent: Ticket, children: Sequence[Peer], first: Peer, worst: str,
+                       shared: bool, ref: Reference, now: dt.datetime, actor: str,
+                       rule: str) -> None:
+    """The new `parent`'s journal: how it was logged (for which reports, the channel and agency
+    it took from them, no requester), the priority the rule gave it when above the impact x
+    urgency matrix (from its most urgent child, `worst`), and a child's stronger pending
+    priority proposal carried (`_carried_priority`)."""
+    ids = ", ".join(c.id for c in children)
+    came = "the reports' channel" if shared else f"the first report's, {first.id}"
+    agency = parent.requester.agency
+    parent.journal[0] = journal_entry(now, actor, "system", (
+        f"Parent case logged by {actor} for {len(children)} reports: {ids}; via "
+        f"{parent.channel} ({came}); agency {agency or '- (the reports name none, or several)'}"
+        f"; no requester (the reports' requesters are the customers); priority "
+        f"P{parent.priority}."))
+    if parent.priority < ref.sla.priority_for(parent.impact, parent.urgency):
+        parent.journal.append(journal_entry(
+            now, actor, "priority",
+            f"Priority P{parent.priority} at creation by the rule, not a supervisor's "
+            f"decision: a parent case is at least as urgent as its most urgent child "
+            f"({worst}); Resolve By from the SLA chart for P{parent.priority}.",
+            PARENT_RAISE_RULE))
+    _carried_priority(parent, children, now, actor, rule)
 
 
 def _carried_priority(parent: Ticket, children: Sequence[Peer], now: dt.datetime, actor: str,
