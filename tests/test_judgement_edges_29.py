@@ -80,10 +80,14 @@ def test_an_incident_without_a_service_is_handed_back_with_the_service_its_title
 
 
 def test_several_services_named_are_listed_and_none_is_proposed(desk: Desk) -> None:
-    tid = incident(desk, "VPN and Email both down")
+    # one clause naming two services of one team: listed, none proposed; the learned model's
+    # "two problems" is proposed now and said in the same hand-back (session 30)
+    tid = incident(desk, "Outlook and Teams both down")
     out = desk.run("triage", tid).output
-    assert "the text names VPN ('vpn'), Email ('email'): set the one it is about" in out, out
-    assert not any(f.startswith("proposed:service") for f in flags(desk, tid))
+    assert ("the text names Email ('outlook'), Teams ('team'): set the one it is about with "
+            f"sdesk set {tid} service=...; the title may name two problems: a separation is "
+            f"proposed too (sdesk triage {tid} --accept separation)") in out, out
+    assert flags(desk, tid) == ["needs-service", "proposed:separation:title"]
     # a device where the service fails is not a second service; nothing named: as before
     laptop = incident(desk, "Laptop can't connect to VPN", "bo@omes.ok.gov")
     desk.run("triage", laptop)
@@ -97,9 +101,9 @@ def test_several_services_named_are_listed_and_none_is_proposed(desk: Desk) -> N
     result = desk.fails("triage", tid, "--accept", "service", code=4)
     assert result.stdout == ""
     assert result.stderr == (
-        f"sdesk: nothing to decide: {tid}: no pending service proposal (pending: none); the "
-        f"text names VPN, Email: set the one it is about with sdesk set {tid} service=VPN or "
-        "service=Email\n")
+        f"sdesk: nothing to decide: {tid}: no pending service proposal (pending: separation "
+        f"(title)); the text names Email, Teams: set the one it is about with sdesk set {tid} "
+        "service=Email or service=Teams\n")
     assert desk.snapshot() == before
 
 
@@ -123,3 +127,35 @@ def test_a_rejected_service_is_not_proposed_again_and_new_warns(desk: Desk) -> N
     assert len(desk.outbox()) == mailed and len(desk.ticket(tid)["journal"]) == journal
     assert "proposed:service:Printing" not in flags(desk, tid)
     assert "rejected:service:Printing" in flags(desk, tid)
+
+
+def test_a_title_naming_two_problems_and_no_service_proposes_the_separation_at_once(
+        desk: Desk) -> None:
+    """Fresh-user finding (session 30): "printer jammed + cant log into peoplesoft" logged
+    without a service had PeopleSoft proposed; accepting it routed half the ticket to
+    IS-Applications, and only then was the separation proposed. Both problems are named in the
+    one hand-back, the separation is proposed, and no service."""
+    tid = desk.new("-T", "printer jammed + cant log into peoplesoft", "--email", "a2@okdhs.org",
+                   "--agency", "DHS", "-d", "x", now=T0)
+    out = desk.run("triage", tid).output
+    assert ("no service recorded; the title names 2 problems (Printing, PeopleSoft): a "
+            "separation is proposed, no service (one ticket a problem, each then with its own "
+            f"service): sdesk triage {tid} --accept separation") in out, out
+    t = desk.ticket(tid)
+    assert t["flags"] == ["needs-service", "proposed:separation:PeopleSoft+Printing"]
+    assert t["team"] == "IS-Service Desk" and t["status"] == "new" and not t.get("service")
+    assert len(desk.outbox()) == 1  # one hand-back, one mail to the leads
+    # one problem after all: the services are named for the dispatcher to pick, none proposed
+    desk.run("triage", tid, "--reject", "separation")
+    out = desk.run("triage", tid, "--recheck", ok=False).output
+    assert (f"the title names Printing, PeopleSoft (the separation was rejected): set the one "
+            f"it is about with sdesk set {tid} service=...") in out, out
+    assert not any(f.startswith("proposed:") for f in flags(desk, tid))
+    assert len(desk.outbox()) == 1
+    # accepted instead: handed back for the separation, as with a service recorded
+    other = desk.new("-T", "Printer offline; VPN also not connecting", "--email",
+                     "b2@okdhs.org", "--agency", "DHS", "-d", "x", now=T0)
+    desk.run("triage", other)
+    desk.run("triage", other, "--accept", "separation")
+    assert {"needs-service", "needs-separation", "accepted:separation:Printing+VPN"} <= set(
+        flags(desk, other))

@@ -190,3 +190,76 @@ def test_a_new_parent_case_is_named_as_not_triaged_until_triage_readies_it(desk:
     result = desk.run("assign", "--team", "IS-Network Services", "--dry-run",
                       now="2026-11-23T08:50:00-06:00", ok=False)
     assert "not triaged" not in result.stderr and parent_id in result.stdout
+
+
+def test_a_parent_case_carries_what_its_children_know_at_creation(desk: Desk) -> None:
+    """Fresh-user finding (session 30): the parent of a four-person Wi-Fi outage, one report
+    P2 and one proposed P1 ("whole office"), was P3 (flagged for the supervisor once raised),
+    with no agency, "via phone", and no priority proposal. At creation it is now as urgent as
+    its worst child, the rule's doing as for a child linked later; the children's agency and
+    channel; no requester (the children's are the customers); the strongest pending proposal
+    of a child proposed on it too."""
+    said = [("cant get on wifi", "3rd floor, laptop says no internet", []),
+            ("Wi-Fi down on 3rd floor", "nobody on our floor can connect", ["--impact", "1"]),
+            ("wireless not working", "no wifi since 9", []),
+            ("WIFI IS DOWN!!!", "whole office", [])]
+    ids = [desk.new("-T", title, "-d", text, "--email", f"w{i}@health.ok.gov", "--agency",
+                    "OSDH", "--service", "Wi-Fi", "--channel", "email", *more,
+                    now=f"2026-12-01T09:{10 + i}:00-06:00")
+           for i, (title, text, more) in enumerate(said)]
+    desk.run("triage", "--all", now="2026-12-01T09:30:00-06:00")
+    assert "proposed:priority:P1" in desk.ticket(ids[3])["flags"]
+    assert desk.ticket(ids[1])["priority"] == 2
+    made = desk.run("parent", "new", "--from", *ids, "-T", "Wi-Fi outage, OSDH 3rd floor",
+                    now="2026-12-01T09:40:00-06:00")
+    parent_id = made.stdout.strip().splitlines()[-1]
+    parent = desk.ticket(parent_id)
+    assert (parent["priority"], parent["channel"]) == (2, "email")
+    assert parent["resolve_by"] == "2026-12-02T08:40:00-06:00"  # P2: 8 business hours
+    assert parent["requester"]["agency"] == "OSDH"
+    assert (parent["requester"]["name"], parent["requester"]["email"]) == ("", "")
+    assert parent["flags"] == ["proposed:priority:P1"]
+    logged, raised, proposed = parent["journal"]
+    assert logged["text"].startswith(f"Parent case logged by {logged['by']} for 4 reports: ")
+    assert "via email (the reports' channel); agency OSDH; no requester" in logged["text"]
+    assert raised["kind"] == "priority" and raised["rule"] == (
+        "guide: a parent case is as urgent as its most urgent child")
+    assert raised["text"] == (
+        f"Priority P2 at creation by the rule, not a supervisor's decision: a parent case is "
+        f"at least as urgent as its most urgent child ({ids[1]}); Resolve By from the SLA "
+        "chart for P2.")
+    assert proposed["text"].startswith(f"Proposed (priority): its child {ids[3]} is proposed "
+                                       "P1 (see")
+    shown = desk.run("show", parent_id).stdout
+    assert "  Type:       incident via email" in shown.splitlines()
+    assert "  Requester:  - (agency OSDH)" in shown.splitlines()
+    assert "  Raised:     Priority P2 at creation by the rule" in shown
+    assert f"sdesk triage {parent_id} --accept priority | --reject priority" in shown
+    # triage: the agency is checked, the priority is the rule's (not flagged for review), the
+    # carried proposal stays pending for the dispatcher to pass to the supervisor
+    out = desk.run("triage", parent_id, now="2026-12-01T09:45:00-06:00").stdout
+    assert "IS-Network Services provides 'Wi-Fi' and supports OSDH" in out, out
+    assert "P2 was raised to its most urgent child's (see the journal)" in out, out
+    flags = desk.ticket(parent_id)["flags"]
+    assert "priority-review" not in flags and "proposed:priority:P1" in flags
+    out = desk.run("triage", parent_id, "--accept", "priority",
+                   now="2026-12-01T09:50:00-06:00").stdout
+    assert "priority-review" in desk.ticket(parent_id)["flags"], out
+
+
+def test_a_parent_of_mixed_reports_takes_the_first_reports_channel_and_no_agency(
+        desk: Desk) -> None:
+    ids = [desk.new("-T", "Outlook will not open", "--email", "a@omes.ok.gov", "--agency",
+                    "OMES", "--service", "Email", "--channel", "chat",
+                    now="2026-12-01T09:00:00-06:00"),
+           desk.new("-T", "Outlook will not open", "--email", "b@health.ok.gov", "--agency",
+                    "OSDH", "--service", "Email", "--channel", "phone",
+                    now="2026-12-01T09:05:00-06:00")]
+    parent_id = desk.run("parent", "new", "--from", *reversed(ids),
+                         now="2026-12-01T09:10:00-06:00").stdout.strip().splitlines()[-1]
+    parent = desk.ticket(parent_id)
+    assert (parent["channel"], parent["requester"]["agency"], parent["priority"]) == (
+        "chat", "", 3)
+    assert [e["kind"] for e in parent["journal"]] == ["system"]  # P3 is the matrix's: no rule
+    assert f"via chat (the first report's, {ids[0]}); agency - (the reports name none, or " \
+           "several)" in parent["journal"][0]["text"]

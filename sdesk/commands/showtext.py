@@ -155,8 +155,8 @@ def render(ticket: Shown, links: dict[str, list[str]], now: dt.datetime, short_i
     who = r.name or r.email or "-"
     if r.email and r.name:
         who += f" <{r.email}>"
-    if r.agency:
-        who += f", {r.agency}"
+    if r.agency:  # a parent case has an agency and no requester (relations.parent_case)
+        who += f", {r.agency}" if who != "-" else f" (agency {r.agency})"
     if ticket.vip:
         who += "  [VIP]"
     lines = [

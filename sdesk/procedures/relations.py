@@ -19,7 +19,7 @@ from sdesk.core.model import TITLE_MAX, Ticket, journal_entry
 from sdesk.core.reference import Reference
 from sdesk.core.ticketdoc import PARENT_RAISE_RULE
 from sdesk.procedures.plan import AddEntry, CreateTicket, Plan, SetField
-from sdesk.procedures.proposals import ACCEPTED, PROPOSED, flag
+from sdesk.procedures.proposals import ACCEPTED, PROPOSED, flag, pending
 
 KINDS = ("related", "duplicate", "parent")
 RULE = "guide: relate the cases"
@@ -174,21 +174,34 @@ class Peer:
     flags: tuple[str, ...] = ()
     agency: str = ""  # the requester's agency (a trend never joins two people's own devices
     # at different agencies: triage._trend_groups)
+    channel: str = ""  # how it came in (a parent case takes its reports': parent_case)
 
     @classmethod
     def of(cls, t: Ticket) -> Peer:
         return cls(t.id, t.type, t.status, t.title, t.service, t.requester.email.lower(),
                    t.opened_at, t.priority, t.team, t.assignee, t.parent, tuple(t.flags),
-                   t.requester.agency)
+                   t.requester.agency, t.channel)
 
 
 def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Reference,
                 now: dt.datetime, actor: str, rule: str, title: str = "",
                 ticket_type: str = "") -> Plan:
     """The guide's "Parent Case" for a trend: one new ticket on the children's service, owned by
-    the team that provides it, priority the most urgent of the children (a parent is at least
-    as urgent as its worst child) with Resolve By from the SLA chart for that priority
-    (`log_ticket`), and every child linked to it, its pending trend proposal settled."""
+    the team that provides it, and every child linked to it, its pending trend proposal
+    settled. What the children know is carried at creation (fresh-user finding, session 30:
+    the parent of a "whole office" Wi-Fi outage sat at P3, with no agency, "via phone"):
+    - priority: the most urgent child's (a parent is at least as urgent as its worst child,
+      as `raise_parent` keeps it later), Resolve By from the SLA chart for it (`log_ticket`);
+      above the impact x urgency matrix, the journal says the rule set it (PARENT_RAISE_RULE),
+      so triage does not flag it for the supervisor;
+    - a child's pending priority proposal more urgent than that: proposed on the parent too
+      (`_carried_priority`), for the supervisor to decide;
+    - agency: the one the children name, when they name one (the Supported Agencies check);
+    - channel: the children's when they share one, else the first report's (the model has no
+      "parent" channel; a task takes its owner's the same way);
+    - requester: none. The customers are the children's requesters (each told when the parent
+      resolves its children); who logged the parent is in its journal."""
+    from sdesk.core.model import Requester
     from sdesk.procedures.intake import Intake, log_ticket
 
     if not children:
@@ -203,12 +216,19 @@ def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Ref
     service = first.service if len(services) == 1 else ""
     providers = ref.teams_for_service(service) if service else []
     team = providers[0].name if providers else first.team
+    agencies = {c.agency for c in children if c.agency}
+    agency = agencies.pop() if len(agencies) == 1 else ""
+    channels = {c.channel for c in children if c.channel}
+    shared = len(channels) == 1
+    channel = channels.pop() if shared else (first.channel or "phone")
+    worst = min(children, key=lambda c: (c.priority, c.opened_at, c.id))
     ids = ", ".join(c.id for c in children)
     intake = Intake(type=kind, title=title or f"Parent: {first.title}"[:TITLE_MAX],
-                    service=service,
-                    team=team, priority=min(c.priority for c in children),
+                    service=service, channel=channel, requester=Requester(agency=agency),
+                    team=team, priority=worst.priority,
                     description=f"Parent case for {len(children)} reports of one problem: {ids}.")
     parent = log_ticket(intake, new_id(kind), ref, now, actor)
+    _journal_as_parent(parent, children, first, worst.id, shared, ref, now, actor, rule)
     plan = Plan([CreateTicket(parent.id, rule, f"parent case for {ids}", new=parent)])
     for child in children:
         plan.add(SetField(child.id, rule, f"child of {parent.id}", field="parent",
@@ -218,3 +238,50 @@ def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Ref
             now, actor, "relate",
             f"Linked to parent case {parent.id} (one problem, many reporters).{settled}", rule)))
     return plan
+
+
+def _journal_as_parent(parent: Ticket, children: Sequence[Peer], first: Peer, worst: str,
+                       shared: bool, ref: Reference, now: dt.datetime, actor: str,
+                       rule: str) -> None:
+    """The new `parent`'s journal: how it was logged (for which reports, the channel and agency
+    it took from them, no requester), the priority the rule gave it when above the impact x
+    urgency matrix (from its most urgent child, `worst`), and a child's stronger pending
+    priority proposal carried (`_carried_priority`)."""
+    ids = ", ".join(c.id for c in children)
+    came = "the reports' channel" if shared else f"the first report's, {first.id}"
+    agency = parent.requester.agency
+    parent.journal[0] = journal_entry(now, actor, "system", (
+        f"Parent case logged by {actor} for {len(children)} reports: {ids}; via "
+        f"{parent.channel} ({came}); agency {agency or '- (the reports name none, or several)'}"
+        f"; no requester (the reports' requesters are the customers); priority "
+        f"P{parent.priority}."))
+    if parent.priority < ref.sla.priority_for(parent.impact, parent.urgency):
+        parent.journal.append(journal_entry(
+            now, actor, "priority",
+            f"Priority P{parent.priority} at creation by the rule, not a supervisor's "
+            f"decision: a parent case is at least as urgent as its most urgent child "
+            f"({worst}); Resolve By from the SLA chart for P{parent.priority}.",
+            PARENT_RAISE_RULE))
+    _carried_priority(parent, children, now, actor, rule)
+
+
+def _carried_priority(parent: Ticket, children: Sequence[Peer], now: dt.datetime, actor: str,
+                      rule: str) -> None:
+    """The most urgent priority a child's pending proposal (`proposed:priority:PX`) names,
+    when more urgent than the new `parent`'s: proposed on the parent as well, with the note
+    the dispatcher answers (`sdesk triage PARENT --accept priority` flags it for the
+    supervisor, as on the child). The child's proposal stays: the supervisor decides either."""
+    proposed = [(int(key[1:]), c.id) for c in children for kind, key in pending(c.flags)
+                if kind == "priority" and key[1:].isdigit()]
+    if not proposed:
+        return
+    level, child = min(proposed)
+    if level >= parent.priority:
+        return
+    key = f"P{level}"
+    parent.flags.append(flag("priority", key))
+    parent.journal.append(journal_entry(now, actor, "triage", (
+        f"Proposed (priority): its child {child} is proposed {key} (see {child}'s triage "
+        f"note), the parent case is P{parent.priority}; the supervisor decides. Accept: sdesk "
+        f"triage {parent.id} --accept priority; reject: sdesk triage {parent.id} --reject "
+        "priority."), rule))

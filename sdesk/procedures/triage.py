@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -323,20 +323,55 @@ def _needs_service(d: _Draft, rule: str = I1, leads: bool = True) -> None:
     (as the one-problem rule reads services), that service is proposed (`service`, never
     applied: the dispatcher decides); several are named in the hand-back, none proposed
     (fresh-user finding, session 29: "VPN wont connect" was handed back `needs-service` with
-    nothing said of the VPN)."""
-    from sdesk.procedures.two_problems import service_hint
+    nothing said of the VPN). An incident's title naming two problems (incident-4) says so in
+    the same hand-back, with the separation proposed now, not once a service is set
+    (`_two_problems_unserved`; fresh-user finding, session 30); a request's steps have no
+    separation (triage_requests names what its route does not take)."""
+    from sdesk.procedures.two_problems import problems_judged, service_hint
 
     t = d.t
+    incident = rule == I1
+    found, learned = problems_judged(t.title, d.ref) if incident else (None, False)
+    if found is not None and found.two_or_more:
+        _two_problems_unserved(d, found.services)
+        return
     service, hint = service_hint(t.id, t.title, d.ref)
     if service and settled(d.flags, "service", service) == REJECTED:
         hint = (f"{hint.split(': accept with ')[0]} (the proposal was rejected): set the "
                 f"service with sdesk set {t.id} service=...")
-    d.hand_back(rule, "needs-service", f"no service recorded; {hint}" if hint else
-                "no service recorded; set the service so it can be routed",
-                leads=leads, reason="no service recorded;")
+    why = f"no service recorded; {hint}" if hint else \
+        "no service recorded; set the service so it can be routed"
+    if learned and not settled(d.flags, "separation", "title"):
+        why += (f"; the title may name two problems: a separation is proposed too (sdesk "
+                f"triage {t.id} --accept separation)")
+    d.hand_back(rule, "needs-service", why, leads=leads, reason="no service recorded;")
     if service:
         d.propose("service", service, rule, f"no service recorded; "
                                             f"{hint.split(': accept with ')[0]}")
+    if incident:
+        _separation(d)
+
+
+def _two_problems_unserved(d: _Draft, services: Sequence[str]) -> None:
+    """No service recorded and a title whose clauses name problems of two services or more
+    ("printer jammed + cant log into peoplesoft"): the hand-back names every service and says
+    a separation is proposed, and the separation is proposed now (`_separation`), no service:
+    accepting the one service the finder read routed half the ticket, and the separation came
+    only after it (fresh-user finding, session 30). Once the separation is rejected (one
+    problem after all), the services are named for the dispatcher to set the one it is
+    about."""
+    t = d.t
+    named = ", ".join(services)
+    if settled(d.flags, "separation", "+".join(sorted(services))) == REJECTED:
+        why = (f"the title names {named} (the separation was rejected): set the one it is "
+               f"about with sdesk set {t.id} service=...")
+    else:
+        why = (f"the title names {len(services)} problems ({named}): a separation is "
+               f"proposed, no service (one ticket a problem, each then with its own service): "
+               f"sdesk triage {t.id} --accept separation")
+    d.hand_back(I1, "needs-service", f"no service recorded; {why}",
+                reason="no service recorded;")
+    _separation(d)
 
 
 def _stamp(when: dt.datetime | None, tz: dt.tzinfo | None = None) -> str:

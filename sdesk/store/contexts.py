@@ -63,19 +63,21 @@ def triage_context(store: Store, now: dt.datetime, actor: str, split: str = "",
 
 def _peers(rows: Iterable[tuple[Any, ...]], tz: dt.tzinfo | None) -> Iterator[Peer]:
     """Index rows (queries.open_peers) as relations.Peer, one at a time; a value repeated
-    across tickets (type, status, title, service, requester, team, assignee, flags, agency) is one
+    across tickets (type, status, title, service, requester, team, assignee, flags, agency,
+    channel) is one
     string, so ~90,000 open peers at a million tickets stay small (issue 17, memory)."""
     from sdesk.procedures.relations import Peer
 
     same: dict[str, str] = {}
     one = same.setdefault
     for (id_, kind, status, title, service, requester, opened, priority, team, assignee,
-         parent, flags, agency) in rows:
+         parent, flags, agency, channel) in rows:
         yield Peer(id_, one(kind, kind), one(status, status), one(title, title),
                    one(service or "", service or ""), one(requester or "", requester or ""),
                    dt.datetime.fromtimestamp(opened, tz), priority, one(team or "", team or ""),
                    one(assignee or "", assignee or ""), parent or "",
-                   tuple(one(f, f) for f in (flags or "").split()), one(agency or "", agency or ""))
+                   tuple(one(f, f) for f in (flags or "").split()), one(agency or "", agency or ""),
+                   one(channel or "", channel or ""))
 
 
 def workload(index: Index) -> Workload:

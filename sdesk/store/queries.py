@@ -419,10 +419,11 @@ def assign_queue_ids(index: Index, team: str) -> list[str]:
 def open_peers(index: Index) -> Iterator[Any]:
     """Every open ticket with what triage compares, in ID order, one at a time from the
     cursor: plain tuples in relations.Peer's field order (id, type, status, title, service,
-    requester_email, opened_at, priority, team, assignee, parent, flags, agency)."""
+    requester_email, opened_at, priority, team, assignee, parent, flags, agency,
+    channel)."""
     return index.stream(OPEN, columns="id, type, status, title, service, requester_email, "
                                       "opened_at, priority, team, assignee, parent, flags, "
-                                      "agency", tuples=True)
+                                      "agency, channel", tuples=True)
 
 
 def seats_in_use(index: Index) -> dict[str, int]:
