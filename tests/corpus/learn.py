@@ -34,7 +34,7 @@ from sdesk.procedures.request_kind import request_kind
 from sdesk.procedures.text_model import Model, features
 from sdesk.procedures.two_problems import goes_on_alone, problems
 
-from .measure import ROOT, TUNING, Item, Score, load, request_kind_of
+from .measure import FITTED, ROOT, Item, Score, load, request_kind_of
 
 if TYPE_CHECKING:
     from .cross import Lowo
@@ -269,12 +269,12 @@ def kind_lowo(ref: Reference) -> Callable[[], Lowo]:
 
 def corpus_hashes() -> dict[str, str]:
     """sha256 of each tuning file, as the shipped models record them."""
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in TUNING}
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in FITTED}
 
 
 def shipped_data(spec: Spec, ref: Reference) -> dict[str, object]:
     """The JSON content of spec's model trained on the five tuning files."""
-    model = trained([load(p) for p in TUNING], spec, ref, spec.combine)
+    model = trained([load(p) for p in FITTED], spec, ref, spec.combine)
     return {"name": spec.name, "judgement": spec.row, "combine": spec.combine,
             "threshold": model.threshold, "intercept": model.intercept, "scaled": SCALED,
             "training": "make train-judgements (python -m tests.corpus.learn --write)",
@@ -312,7 +312,7 @@ def main(argv: list[str]) -> int:
     from .cross import fold_lines, leave_one_writer_out
 
     ref = load_reference(ROOT / "reference")
-    sets = {p: load(p) for p in TUNING}
+    sets = {p: load(p) for p in FITTED}
     if "--sweep" in argv:
         for spec in SPECS:
             print("\n".join(sweep(spec, ref, sets)))

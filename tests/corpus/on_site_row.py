@@ -28,10 +28,10 @@ from sdesk.procedures.on_site import on_site, on_site_judged
 from sdesk.procedures.priority_fit import reports_again
 
 from .measure import (
+    FITTED,
     ROOT,
     SETTINGS,
     THRESHOLD,
-    TUNING,
     Item,
     Score,
     _by_set,
@@ -125,7 +125,7 @@ def main(argv: list[str]) -> int:
     ref = load_reference(ROOT / "reference")
     spec = next(s for s in SPECS if s.name == "on_site")
     threshold = float(argv[argv.index("--threshold") + 1]) if "--threshold" in argv else 0.05
-    sets = {p: load(p) for p in TUNING}
+    sets = {p: load(p) for p in FITTED}
     if "--sweep" in argv:
         print("\n".join(sweep(sets, ref)))
         return 0

@@ -30,7 +30,7 @@ from sdesk.procedures import priority_fit
 from sdesk.procedures.text_model import Model
 
 from .learn import PRIORITY_SPECS, fit
-from .measure import ROOT, TUNING, Item, Score, load
+from .measure import FITTED, ROOT, Item, Score, load
 from .priority_row import priority_score
 
 
@@ -89,7 +89,7 @@ def main(argv: list[str]) -> int:
     also = [Path(a.split("=", 1)[1]) for a in argv if a.startswith("--also=")]  # experiments
     checked = [Path(a.split("=", 1)[1]) for a in argv if a.startswith("--check=")]
     kept_out = {p.resolve() for p in checked}
-    sets = {p: load(p) for p in (*TUNING, *also) if p.resolve() not in kept_out}
+    sets = {p: load(p) for p in (*FITTED, *also) if p.resolve() not in kept_out}
     checks = {p: load(p) for p in checked}
     print("\n".join(lines(lowo(ref, sets, checks), "--markdown" in argv, "--errors" in argv)))
     return 0
