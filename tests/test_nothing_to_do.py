@@ -111,6 +111,8 @@ NO_NOTHING_CASE: dict[str, str] = {
     "note": "every note is new text: there is always something to add",
     "priority": "the supervisor's decision is journaled even when it keeps the level",
     "task": "task new always makes a task; task list reads only",
+    "split": "a split always logs the problem it separates as a new ticket; a resolved or "
+             "closed original is refused (exit 1)",
     "parent": "parent new always makes a new case (a child with a parent already is refused; "
               "'already the parent' is relate --as parent, above)",
     "resolve": "a resolved ticket is refused (exit 1): its resolution would be lost, reopen "
