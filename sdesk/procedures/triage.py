@@ -284,6 +284,8 @@ def _unsupported(t: Ticket, team: Team | None, ref: Reference) -> tuple[str, str
 
 def _incident(d: _Draft) -> None:
     t, ref = d.t, d.ref
+    if t.service:
+        _withdraw_service_proposal(d)
     target = _route_target(t, ref)
     flag_name, why = _unsupported(t, target, ref)
     if flag_name == "needs-service":
@@ -314,6 +316,18 @@ def _incident(d: _Draft) -> None:
     route = f"{t.service!r} is provided by {target.name}"
     d.ready(I_READY, target.name, route, f"P{t.priority}, Resolve By "
             f"{_stamp(t.resolve_by, d.ref.calendar.tz)}{', VIP' if t.vip else ''}.")
+
+
+def _withdraw_service_proposal(d: _Draft) -> None:
+    """A service proposal still pending on a ticket that has a service (set before `sdesk
+    set` settled it, session 30) is withdrawn: the recorded service is the dispatcher's."""
+    stale = [key for kind, key in pending(d.flags) if kind == "service"]
+    if stale:
+        said = ", ".join(f"service ({readable(key)})" for key in stale)
+        d.unflag([flag("service", key) for key in stale], I1,
+                 f"pending proposal withdrawn: {said}")
+        d.note(I1, f"Service {d.t.service!r} is recorded, so the pending proposal is "
+                   f"withdrawn: {said}.")
 
 
 def _needs_service(d: _Draft) -> None:
