@@ -298,6 +298,11 @@ def run(call: Any, argv: list[str] | None = None) -> int:
     from sdesk.core.errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USAGE
 
     try:
+        from sdesk.core.errors import argv_error
+
+        bad = argv_error(sys.argv[1:] if argv is None else argv)
+        if bad is not None:
+            raise bad
         code = call()
         return code if isinstance(code, int) else 0
     except SdeskError as exc:
