@@ -164,3 +164,27 @@ def test_the_pre_commit_hook_passes_a_good_commit_a(desk: Desk) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "staged files ok" in done.stdout + done.stderr
 
+
+
+# ---- 4: every command reading the index says which broken file it left out --------------------
+
+
+@pytest.mark.no_deep_check
+@pytest.mark.parametrize("args", [("kpi",), ("report", "-o", "-"), ("handover", "--peek"),
+                                  ("sweep", "--dry-run"), ("list",), ("queue",)])
+def test_a_broken_ticket_file_is_named_by_every_command_that_skips_it(
+        desk: Desk, args: tuple[str, ...]) -> None:
+    desk.new("-T", "printer jammed", "--email", "a.b@omes.ok.gov", "--agency", "OMES",
+             "--service", "Printing", "-d", "x")
+    tid = desk.new("-T", "teams audio cuts out", "--email", "cio@omes.ok.gov", "--agency",
+                   "OMES", "--service", "Teams", "-d", "x", "--impact", "1", "--urgency", "1")
+    path = _file(desk, tid)
+    path.write_text(re.sub(r'(?m)^title = "(.*)"$', r'title = "\1', path.read_text()))
+    desk.git("commit", "-qam", "a collaborator's broken file", "--no-verify")
+    result = desk.run(*args, ok=False)
+    assert result.exit_code in (0, 4), result.stderr
+    rel = path.relative_to(desk.root).as_posix()
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("sdesk: warning")]
+    assert len(warnings) == 1, result.stderr
+    assert warnings[0].startswith(f"sdesk: warning: {rel}: broken TOML"), warnings
+    assert warnings[0].endswith("(skipped)")

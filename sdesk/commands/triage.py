@@ -19,6 +19,7 @@ from sdesk.commands.common import (
     refuse_as_applied,
     show_or_apply,
     team_filter,
+    warn_skipped,
 )
 
 if TYPE_CHECKING:
@@ -291,10 +292,7 @@ def _select(store: Store, typed: tuple[str, ...], team_name: str | None) -> list
 
     team = team_filter(store, team_name) if team_name is not None else ""
     ids = queries.triage_ids(store.index, team)
-    from sdesk.core.render import printable
-
-    for problem in store.index.problems:  # a broken file is not in the index: say it is skipped
-        click.echo(printable(f"sdesk: warning: {problem.message} (skipped)"), err=True)
+    warn_skipped(store)  # a broken file is not in the index: say it is skipped
     return ids
 
 
