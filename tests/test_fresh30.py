@@ -188,3 +188,43 @@ def test_a_broken_ticket_file_is_named_by_every_command_that_skips_it(
     assert len(warnings) == 1, result.stderr
     assert warnings[0].startswith(f"sdesk: warning: {rel}: broken TOML"), warnings
     assert warnings[0].endswith("(skipped)")
+
+
+# ---- 10 and 13: the dispatcher's --split is recorded, on a handed-back ticket too, unmailed ----
+
+
+def _outbox_to(desk: Desk, who: str) -> int:
+    return sum(f"To: {who}" in p.read_text() for p in desk.outbox())
+
+
+def test_a_split_on_a_ticket_handed_back_for_its_service_is_recorded(desk: Desk) -> None:
+    tid = desk.new("-T", "printer jammed + cant log into peoplesoft", "--email",
+                   "a2@okdhs.org", "--agency", "DHS", "-d", "x")
+    desk.run("triage", tid)
+    desk.run("triage", tid, "--reject", "service")
+    mails = len(desk.outbox())
+    out = desk.run("triage", tid, "--split", "printer and peoplesoft are two problems").stdout
+    assert "split recorded; still waiting for the Service Desk for needs-service too" in out
+    t = desk.ticket(tid)
+    assert "needs-separation" in t["flags"] and "needs-service" in t["flags"], t["flags"]
+    assert "printer and peoplesoft are two problems" in t["journal"][-1]["text"]
+    assert len(desk.outbox()) == mails  # the desk's own word: its leads are not mailed
+    # given again: one line says it was not recorded twice
+    result = desk.fails("triage", tid, "--split", "again", code=4)
+    assert "--split not recorded: it is already handed back for separation" in result.stdout
+
+
+def test_a_split_with_recheck_on_a_ticket_still_without_a_service_is_recorded(desk: Desk) -> None:
+    tid = desk.new("-T", "printer jammed + cant log into peoplesoft", "--email",
+                   "a2@okdhs.org", "--agency", "DHS", "-d", "x")
+    desk.run("triage", tid)
+    desk.run("triage", tid, "--recheck", "--split", "two problems")
+    assert "needs-separation" in desk.ticket(tid)["flags"]
+
+
+def test_the_dispatchers_own_split_does_not_mail_the_leads(desk: Desk) -> None:
+    tid = desk.new("-T", "Outlook will not open", "--email", "ana.ruiz@omes.ok.gov", "--agency",
+                   "OMES", "--service", "VPN", "-d", "x")
+    desk.run("triage", tid, "--split", "also asks for a new monitor")
+    assert "needs-separation" in desk.ticket(tid)["flags"]
+    assert _outbox_to(desk, "ServiceDeskLeads@omes.ok.gov") == 0
