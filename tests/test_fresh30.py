@@ -228,3 +228,48 @@ def test_the_dispatchers_own_split_does_not_mail_the_leads(desk: Desk) -> None:
     desk.run("triage", tid, "--split", "also asks for a new monitor")
     assert "needs-separation" in desk.ticket(tid)["flags"]
     assert _outbox_to(desk, "ServiceDeskLeads@omes.ok.gov") == 0
+
+
+# ---- 11: the next `sdesk edit` reopens a refused edit ------------------------------------------
+
+
+def _editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, **lines: str) -> None:
+    """$EDITOR rewriting each `NAME = ...` line of the file it opens to `NAME = VALUE`."""
+    editor = tmp_path / f"{name}.py"
+    subs = "".join(f"s = re.sub(r'(?m)^{key} = .*$', {f'{key} = {value}'!r}, s)\n"
+                   for key, value in lines.items())
+    editor.write_text("import sys, re\np = sys.argv[1]\ns = open(p).read()\n" + subs
+                      + "open(p, 'w').write(s)\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+
+
+def test_the_next_edit_reopens_a_refused_edit(desk: Desk, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    tid = desk.new("-T", "Printer jams", "--email", "a.b@omes.ok.gov", "--agency", "OMES",
+                   "--service", "Printing", "-d", "x")
+    _editor(tmp_path, monkeypatch, "long", title=f'"{"x" * 250}"', location='"Room 301"')
+    refused = desk.fails("edit", tid, code=1)
+    assert f"sdesk edit {tid} reopens it" in refused.stderr
+    # the second editor only shortens the title: the location typed before is kept
+    _editor(tmp_path, monkeypatch, "short", title='"Printer jams in room 301"')
+    again = desk.run("edit", tid)
+    assert f"reopening your refused edit of {tid}" in again.stderr
+    t = desk.ticket(tid)
+    assert (t["title"], t["location"]) == ("Printer jams in room 301", "Room 301")
+    assert not list((desk.root / ".git" / "sdesk").glob(f"edit-{tid}*"))  # done with
+
+
+def test_a_kept_edit_is_not_reopened_once_the_ticket_changed(desk: Desk, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    tid = desk.new("-T", "Printer jams", "--email", "a.b@omes.ok.gov", "--agency", "OMES",
+                   "--service", "Printing", "-d", "x")
+    _editor(tmp_path, monkeypatch, "long", title=f'"{"x" * 250}"', location='"Room 301"')
+    desk.fails("edit", tid, code=1)
+    desk.run("set", tid, "urgency=1")
+    _editor(tmp_path, monkeypatch, "short", title='"Printer jams in room 301"')
+    again = desk.run("edit", tid)
+    assert "still kept in" in again.stderr and "the ticket changed since" in again.stderr
+    t = desk.ticket(tid)
+    assert t["title"] == "Printer jams in room 301" and t["urgency"] == 1
+    assert t["location"] != "Room 301"
