@@ -273,3 +273,20 @@ def test_a_kept_edit_is_not_reopened_once_the_ticket_changed(desk: Desk, tmp_pat
     t = desk.ticket(tid)
     assert t["title"] == "Printer jams in room 301" and t["urgency"] == 1
     assert t["location"] != "Room 301"
+
+
+# ---- 12: the docs quote `new`'s service warning as it is printed -------------------------------
+
+
+def test_the_docs_quote_news_service_warning_as_printed(desk: Desk) -> None:
+    result = desk.run("new", "-T", "VPN wont connect", "--email", "a.b@omes.ok.gov",
+                      "--agency", "OMES", "-d", "x")
+    tid = result.stdout.strip().splitlines()[-1]
+    [warning] = [line for line in result.stderr.splitlines() if "no service" in line]
+    said = " ".join(warning.replace(tid, "ID").split())
+    root = Path(__file__).resolve().parent.parent
+    for page in ("docs/triage.md", "docs/commands.md"):
+        text = " ".join((root / page).read_text().replace("\n   ", "\n").split())
+        assert said in text, (page, said)
+    readme = (root / "README.md").read_text()
+    assert "make demo    # set up .venv-demo;" in readme
