@@ -84,8 +84,8 @@ SUMMARIES: dict[str, str] = {
     "note": "Add a note to a ticket's journal.",
     "log": "Show who changed a ticket, when, and what (from git history).",
     "triage": "Pre-assignment analysis of unassigned tickets, the way the dispatcher guide says.",
-    "priority": "The supervisor's decision on a ticket's priority: set (or keep) LEVEL 1-4,"
-                " record why in the journal, recompute Resolve By and clear the priority-"
+    "priority": "The supervisor's decision on a ticket's priority: set (or keep) LEVEL 1-4"
+                " (or P1-P4), record why in the journal, recompute Resolve By and clear the priority-"
                 "review flag.",
     "set": "Correct fields of a ticket (for scripts; `sdesk edit` opens $EDITOR instead).",
     "edit": "Correct a ticket in $EDITOR: its editable fields open as TOML; what you change is "

@@ -290,3 +290,37 @@ def test_the_docs_quote_news_service_warning_as_printed(desk: Desk) -> None:
         assert said in text, (page, said)
     readme = (root / "README.md").read_text()
     assert "make demo    # set up .venv-demo;" in readme
+
+
+# ---- 13: small messages ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("level", ["P2", "p2", "2"])
+def test_priority_takes_the_level_as_every_screen_shows_it(desk: Desk, level: str) -> None:
+    from test_triage import SUPERVISOR
+
+    tid = desk.new("-T", "Outlook slow", "--email", "a.b@omes.ok.gov", "--agency", "OMES",
+                   "--service", "Email", "-d", "x")
+    desk.run(*SUPERVISOR, "priority", tid, level, "--reason", "whole floor")
+    assert desk.ticket(tid)["priority"] == 2
+
+
+@pytest.mark.parametrize("level", ["P5", "0", "high", "PP1"])
+def test_priority_refuses_a_level_that_is_none_in_one_line(desk: Desk, level: str) -> None:
+    from test_triage import SUPERVISOR
+
+    tid = desk.new("-T", "Outlook slow", "--email", "a.b@omes.ok.gov", "--agency", "OMES",
+                   "--service", "Email", "-d", "x")
+    before = desk.snapshot()
+    result = desk.fails(*SUPERVISOR, "priority", tid, level, "--reason", "whole floor", code=2)
+    assert result.stderr.count("\n") == 1
+    assert f"'{level}' is not a priority: give 1-4 or P1-P4" in result.stderr
+    assert desk.snapshot() == before
+
+
+def test_resolve_without_a_summary_names_the_option(desk: Desk) -> None:
+    tid = desk.new("-T", "Outlook slow", "--email", "a.b@omes.ok.gov", "--agency", "OMES",
+                   "--service", "Email", "-d", "x")
+    result = desk.fails("resolve", tid, "--code", "fixed", code=1)
+    assert result.stderr == ("sdesk: error: no summary given (pass it with --summary TEXT, or "
+                             "--summary - to read stdin)\n")
