@@ -306,7 +306,7 @@ def _load(store: Store, ids: list[str]) -> Iterator[Ticket]:
         yield from (store.load(i) for i in bar)
 
 
-class PriorityLevel(click.ParamType):
+class PriorityLevel(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
     """A priority as people write it: 1-4, or P1-P4 as every screen shows it (fresh-user
     finding 13, session 30: `sdesk priority ID P1` was "not a valid integer range")."""
 
@@ -334,8 +334,9 @@ def priority(app: App, ticket_id: str, level: int, reason: str, dry_run: bool, a
     """The supervisor's decision on a ticket's priority: set (or keep) LEVEL 1-4 (or P1-P4),
     record why in the journal, recompute Resolve By and clear the priority-review flag. A
     proposed priority the decision overrules is marked rejected; `sdesk show` prints the
-    decision and who made it. Only a supervisor (a team's `supervisor` in reference/teams.toml) decides: anyone else is
-    refused. To record a supervisor's decision, act as them: --actor 'Name <their e-mail>'.
+    decision and who made it. Only a supervisor (a team's `supervisor` in
+    reference/teams.toml) decides: anyone else is refused. To record a supervisor's decision,
+    act as them: --actor 'Name <their e-mail>'.
 
     \b
     Example:
