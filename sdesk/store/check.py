@@ -370,7 +370,7 @@ def check_staged(store: Store) -> list[Problem]:
     out: list[Problem] = []
     prefix = store.git_path(store.root)
     base = "" if prefix == "." else prefix + "/"
-    env = staged_index()
+    env = git.hook_index()
     listing = git.run(["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--",
                        "."], store.root, env=env).stdout
     staged = [p for p in listing.split("\0") if p]
@@ -396,14 +396,3 @@ def check_staged(store: Store) -> list[Problem]:
     out += check_relations(tickets, known, store)
     return out
 
-
-def staged_index() -> dict[str, str] | None:
-    """The index the commit being made records, for the pre-commit hook: git names it in
-    $GIT_INDEX_FILE (`git commit -a` or `git commit FILE` stage into a temporary index, not
-    .git/index), which sdesk otherwise strips from git's environment (sdesk.git.clean_env).
-    Read .git/index, the hook passed a broken ticket file on `commit -a` (fresh-user finding
-    3, session 30). A relative path is the hook's working folder's (the work tree's top)."""
-    named = os.environ.get("GIT_INDEX_FILE")
-    if not named:
-        return None
-    return {"GIT_INDEX_FILE": str(Path(named).absolute())}
