@@ -85,9 +85,9 @@ SUMMARIES: dict[str, str] = {
     "note": "Add a note to a ticket's journal.",
     "log": "Show who changed a ticket, when, and what (from git history).",
     "triage": "Pre-assignment analysis of unassigned tickets, the way the dispatcher guide says.",
-    "priority": "The supervisor's decision on a ticket's priority: set (or keep) LEVEL 1-4,"
-                " record why in the journal, recompute Resolve By and clear the priority-"
-                "review flag.",
+    "priority": "The supervisor's decision on a ticket's priority: set (or keep) LEVEL 1-4"
+                " (or P1-P4), record why in the journal, recompute Resolve By and clear the "
+                "priority-review flag.",
     "set": "Correct fields of a ticket (for scripts; `sdesk edit` opens $EDITOR instead).",
     "edit": "Correct a ticket in $EDITOR: its editable fields open as TOML; what you change is "
             "checked as `sdesk new` checks it and recorded in the journal (old -> new, who) in "
@@ -195,9 +195,11 @@ class LazyGroup(click.Group):
         lines and uses 1 for aborts)."""
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
-        sys.exit(run(lambda: super(LazyGroup, self).main(args, prog_name, complete_var, False,
-                                                         **extra),
-                     None if args is None else list(args)))
+        def checked() -> Any:
+            _utf8(args)
+            return super(LazyGroup, self).main(args, prog_name, complete_var, False, **extra)
+
+        sys.exit(run(checked, None if args is None else list(args)))
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
@@ -226,6 +228,16 @@ class LazyGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in rows])
 
+
+
+def _utf8(args: Any) -> None:
+    """Command-line text that is not UTF-8 is one error line before click reads it
+    (sdesk.core.errors.argv_error; the console script checks it first, for the fast paths)."""
+    from sdesk.core.errors import argv_error
+
+    bad = argv_error(sys.argv[1:] if args is None else [str(a) for a in args])
+    if bad is not None:
+        raise bad
 
 
 def _summary_stub(group: click.Group, ctx: click.Context, name: str) -> click.Command:

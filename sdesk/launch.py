@@ -61,6 +61,16 @@ Options = dict[str, "str | list[str]"]
 
 def main() -> None:
     """The console script: the fast path when it applies, else the click command line."""
+    try:  # command-line text that is not UTF-8: one line for every path (errors.argv_error)
+        "\0".join(sys.argv).encode("utf-8")
+    except UnicodeEncodeError:
+        from sdesk.core.errors import argv_error, error_line
+        from sdesk.core.render import printable
+
+        error = argv_error(sys.argv[1:])
+        if error is not None:
+            print(printable(error_line(error), keep_tabs=False), file=sys.stderr)
+            sys.exit(error.exit_code)
     if sys.argv[1:] == ["--version"] and not _completing():
         from sdesk import __version__  # what click's version_option prints, without click
 

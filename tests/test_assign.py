@@ -164,7 +164,7 @@ def test_done_ticket_cannot_be_assigned(desk):
     ticket = log(desk)
     path = next(desk.root.glob(f"tickets/**/{ticket}.toml"))
     path.write_text(path.read_text().replace('status = "new"', 'status = "closed"', 1))
-    desk.git("commit", "-q", "-am", "close")
+    desk.git("commit", "-q", "-am", "close", "--no-verify")  # past the hook
     before = desk.snapshot()
     result = desk.fails("assign", ticket, code=1)
     assert "reopen it" in result.stderr

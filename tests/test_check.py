@@ -334,7 +334,7 @@ def test_show_warns_of_a_closed_ticket_without_a_resolution(desk: Desk) -> None:
     assert "  Warning:    a closed ticket needs a resolution, with a code and a summary: " \
            f"record it with sdesk resolve {tid}" in desk.run("show", tid).stdout
     assert "a closed ticket needs a resolution" in desk.fails("check", code=1).stdout
-    desk.git("commit", "-qam", "a resolution lost by hand")
+    desk.git("commit", "-qam", "a resolution lost by hand", "--no-verify")  # no hook
     desk.run("resolve", tid, "--code", "fixed", "--summary", "Rebuilt the profile")
     t = desk.ticket(tid)
     assert (t["status"], t["reopens"], t["resolution"]["code"]) == ("closed", 0, "fixed")
@@ -352,7 +352,7 @@ def test_resolve_records_the_missing_resolution_of_a_done_ticket_without_a_reope
     text = path.read_text()
     start = text.index("[resolution]")
     path.write_text(text[:start] + text[text.index("\n\n", start) + 2:])
-    desk.git("commit", "-qam", "a resolution lost by hand")
+    desk.git("commit", "-qam", "a resolution lost by hand", "--no-verify")  # no hook
     mailed = len(desk.outbox())
     desk.run("resolve", tid, "--code", "workaround", "--summary", "Profile rebuilt")
     t = desk.ticket(tid)

@@ -282,7 +282,7 @@ def test_a_refused_edit_keeps_what_was_typed(desk: Desk, tmp_path: Path,
     monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
     result = desk.fails("edit", tid)
     assert "not valid TOML" in result.stderr and "your edit is kept in " in result.stderr
-    kept = Path(result.stderr.split("your edit is kept in ")[1].rstrip(")\n"))
+    kept = Path(result.stderr.split("your edit is kept in ")[1].split(";")[0])
     assert 'title = "Jams in tray 2' in kept.read_text()
 
 
@@ -296,7 +296,7 @@ def test_an_edit_refused_for_an_unknown_service_keeps_what_was_typed(
     result = desk.fails("edit", tid)
     assert "unknown service 'Emial'" in result.stderr
     assert "your edit is kept in " in result.stderr and len(result.stderr.splitlines()) == 1
-    kept = Path(result.stderr.split("your edit is kept in ")[1].rstrip(")\n"))
+    kept = Path(result.stderr.split("your edit is kept in ")[1].split(";")[0])
     assert 'service = "Emial"' in kept.read_text() and "urgency = 1" in kept.read_text()
     assert desk.snapshot() == before
 

@@ -184,7 +184,7 @@ def test_resolving_an_on_hold_ticket_ends_the_hold(desk: Desk) -> None:
     text = path.read_text() + ('\n[[holds]]\nstart = 2026-11-23T09:00:00-06:00\n'
                                'reason = "awaiting-customer"\n')
     path.write_text(text)
-    desk.git("commit", "-qam", "on hold by hand")
+    desk.git("commit", "-qam", "on hold by hand", "--no-verify")  # past the hook
     desk.run("resolve", tid, "--code", "no-response", "--summary", "No answer", now=LATER)
     holds = tomllib.loads(path.read_text())["holds"]
     assert holds[0]["end"].isoformat() == LATER

@@ -137,3 +137,17 @@ def _command_now(what: str, tz: dt.tzinfo) -> dt.datetime:
     if app is not None and what != "--now":
         return app.now
     return dt.datetime.now(tz)
+
+
+def warn_skipped(store: Store) -> None:
+    """One stderr line per ticket file the index could not read (broken TOML, not UTF-8...):
+    what a command reading the index leaves out, said as `list` says it, so figures and
+    handovers computed on the rest are not quietly wrong (fresh-user finding 4, session 30:
+    kpi, report, handover and sweep dropped a broken P1 without a word)."""
+    import sys
+
+    from sdesk.core.render import printable
+
+    for problem in store.index.problems:
+        sys.stderr.write(printable(f"sdesk: warning: {problem.message} (skipped)") + "\n")
+    sys.stderr.flush()

@@ -12,6 +12,7 @@ import click
 
 from sdesk.commands.app import App as App  # re-exported: every command imports it from here
 from sdesk.commands.app import parse_when as parse_when
+from sdesk.commands.app import warn_skipped as warn_skipped
 from sdesk.core.errors import SdeskError, ValidationError
 
 if TYPE_CHECKING:
@@ -145,9 +146,11 @@ def plan_options(f: F) -> F:
 
 
 def read_text_arg(text: str | None, what: str, allow_editor: bool = True,
-                  required: bool = True) -> str:
+                  required: bool = True, option: str = "") -> str:
     """Text from an argument, '-' for stdin, or $EDITOR when interactive (like git commit).
-    Optional text (`required=False`) is empty when not given and not interactive."""
+    Optional text (`required=False`) is empty when not given and not interactive. `option`
+    names the option the text is given with, when it is not an argument (resolve's
+    --summary): the error names it (fresh-user finding 13, session 30)."""
     if text == "-":
         # Bytes, not text mode: text mode would turn CRLF into LF and the text would not
         # be stored exactly as given.
@@ -165,6 +168,9 @@ def read_text_arg(text: str | None, what: str, allow_editor: bool = True,
                 return body
     if not required:
         return ""
+    if option:
+        raise ValidationError(f"no {what} given (pass it with {option} TEXT, or {option} - to "
+                              "read stdin)")
     raise ValidationError(f"no {what} given (pass it as an argument, or '-' to read stdin)")
 
 

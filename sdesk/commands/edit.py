@@ -10,6 +10,8 @@ import click
 from sdesk.commands.common import App, pass_app, plan_options, run_editor, show_or_apply
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sdesk.core.model import Ticket
 
 
@@ -79,7 +81,9 @@ def edit(app: App, ticket_id: str, force: bool, dry_run: bool, as_json: bool,
     refuse_closed(ticket)  # before the editor: no typing for nothing
     _refuse_hand_edit(app, ticket.id, dry_run)
     text = editable_document(ticket)
-    edited = _run_editor(text)
+    kept = app.store.state_dir / f"edit-{ticket.id}.toml"
+    base = kept.with_name(f"edit-{ticket.id}.base.toml")  # the ticket the kept edit started from
+    edited = _run_editor(_reopened(ticket.id, text, kept, base))
     if edited is None or edited == text:
         from sdesk.core.errors import NothingToDo
 
@@ -89,10 +93,36 @@ def edit(app: App, ticket_id: str, force: bool, dry_run: bool, as_json: bool,
         _apply(app, ticket.id, wanted, "edit", force, dry_run, as_json, no_commit)
     except (ValidationError, ReferenceError) as exc:  # a refused value (an unknown service,
         # agency, technician...) as broken TOML: keep what the user typed, say where it is
-        kept = app.store.state_dir / f"edit-{ticket.id}.toml"
         kept.parent.mkdir(parents=True, exist_ok=True)
         kept.write_text(edited, encoding="utf-8")
-        raise ValidationError(f"{exc} (your edit is kept in {kept})") from None
+        base.write_text(text, encoding="utf-8")
+        raise ValidationError(f"{exc} (your edit is kept in {kept}; sdesk edit {ticket.id} "
+                              "reopens it)") from None
+    if not dry_run:  # applied: the kept edit is done with
+        kept.unlink(missing_ok=True)
+        base.unlink(missing_ok=True)
+
+
+def _reopened(ticket_id: str, text: str, kept: Path, base: Path) -> str:
+    """What the editor opens: the edit a refusal kept, when the ticket is still as it was when
+    that edit began (one stderr line says so), else the ticket as it is now (one line says the
+    kept edit is still there and why it is not reopened). A refused edit's other corrections
+    were lost to the next `sdesk edit` unless the user found .git/sdesk/ (fresh-user finding
+    11, session 30)."""
+    if not kept.is_file():
+        return text
+    try:
+        started = base.read_text(encoding="utf-8")
+        again = kept.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        started, again = "", ""
+    if started == text and again:
+        click.echo(f"sdesk: reopening your refused edit of {ticket_id} (kept in {kept})",
+                   err=True)
+        return again
+    click.echo(f"sdesk: your refused edit of {ticket_id} is still kept in {kept}; the ticket "
+               "changed since, so the editor opens the ticket as it is now", err=True)
+    return text
 
 
 def _run_editor(text: str) -> str | None:

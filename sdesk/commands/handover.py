@@ -36,7 +36,7 @@ def handover(app: App, hours: float, since: str | None, team: str | None, as_htm
     """
     from pathlib import Path
 
-    from sdesk.commands.common import parse_when
+    from sdesk.commands.common import parse_when, warn_skipped
     from sdesk.core.errors import ValidationError
     from sdesk.reports import handover as ho
 
@@ -54,6 +54,7 @@ def handover(app: App, hours: float, since: str | None, team: str | None, as_htm
     if target is not None and target.is_dir():
         raise ValidationError(f"-o: {output!r} is a folder")
     name = store.reference.team(team).name if team else None
+    warn_skipped(store)
     h = ho.gather(store, now, start, hours, name)
     if as_json:
         from sdesk.core.render import json_text

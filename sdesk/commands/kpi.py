@@ -55,7 +55,7 @@ def kpi(app: App, since: str | None, until: str | None, group: str | None, trend
       sdesk kpi --trend week --since "12 weeks ago"
     """
 
-    from sdesk.commands.common import period
+    from sdesk.commands.common import period, warn_skipped
     from sdesk.core.errors import ValidationError
     from sdesk.reports import kpi as k
 
@@ -65,6 +65,7 @@ def kpi(app: App, since: str | None, until: str | None, group: str | None, trend
     now = app.now
     start, end = period(since, until, store.tz, now)
     db = store.index.db
+    warn_skipped(store)
     k.fill_business_hours(store, db)
     if trend:
         first = start or _default_start(now, trend)

@@ -94,15 +94,14 @@ def render_rows(app: Reader, rows: Iterable[Any], as_json: bool, as_csv: bool,
                 fmt: str | None, wide: bool) -> None:
     """Rows as a table, JSON or CSV; JSON and CSV are written as the rows are read. With
     `as_json` the rows are sdesk.store.queries' `summary=True` rows (summary_sql)."""
-    import sys
 
     from sdesk.core.due import use_colour
-    from sdesk.core.render import emit, printable
+    from sdesk.core.render import emit
 
     tz = app.store.tz
-    for problem in app.store.index.problems:
-        sys.stderr.write(printable(f"sdesk: warning: {problem.message} (skipped)") + "\n")
-        sys.stderr.flush()
+    from sdesk.commands.app import warn_skipped
+
+    warn_skipped(app.store)
     if as_json:  # the ticket's summary, schema 2 (docs/json.md), as it is read
         from sdesk.core.render import write_json_rows
         from sdesk.core.ticketjson import summary_text

@@ -44,7 +44,7 @@ def report(app: App, since: str | None, until: str | None, team: str | None, uni
     """
     from pathlib import Path
 
-    from sdesk.commands.common import period, team_filter
+    from sdesk.commands.common import period, team_filter, warn_skipped
     from sdesk.core.errors import ValidationError
     from sdesk.reports import report as rp
     from sdesk.reports.report_html import page
@@ -63,6 +63,7 @@ def report(app: App, since: str | None, until: str | None, team: str | None, uni
         if target.is_dir():
             raise ValidationError(f"-o: {output!r} is a folder")
     name = team_filter(store, team) if team is not None else None
+    warn_skipped(store)
     data = rp.gather(store, now, start, end, name, unit, horizon_hours, limit)
     _show_texts(app, data, now)
     html = page(data)

@@ -40,7 +40,7 @@ def resolve(app: App, ticket_id: str, code: str, summary: str | None,
     from sdesk.procedures import resolve as procedures
     from sdesk.store import queries
 
-    text = read_text_arg(summary, "summary")
+    text = read_text_arg(summary, "summary", option="--summary")
     store = app.store
     with store.lock("resolve"):
         ticket = store.get(ticket_id)

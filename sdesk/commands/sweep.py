@@ -38,7 +38,7 @@ def sweep(app: App, dry_run: bool, as_json: bool, no_commit: bool) -> None:
       sdesk sweep --dry-run
       sdesk sweep
     """
-    from sdesk.commands.common import apply_each
+    from sdesk.commands.common import apply_each, warn_skipped
     from sdesk.procedures.sweep import SweepContext, SweepSettings, business_days_before, sweep_each
 
     store = app.store
@@ -47,6 +47,7 @@ def sweep(app: App, dry_run: bool, as_json: bool, no_commit: bool) -> None:
     ctx = SweepContext(ref, app.now, app.actor.name, settings)
     with store.lock("sweep"):
         closing = business_days_before(app.now, settings.close_after_days, ref)
+        warn_skipped(store)
         watched = _watched(store, closing.timestamp(), app.now.tzinfo)
         if dry_run:
             _show_streamed(store, watched, ctx, app if as_json else None)

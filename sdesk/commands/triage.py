@@ -19,6 +19,7 @@ from sdesk.commands.common import (
     refuse_as_applied,
     show_or_apply,
     team_filter,
+    warn_skipped,
 )
 
 if TYPE_CHECKING:
@@ -291,10 +292,7 @@ def _select(store: Store, typed: tuple[str, ...], team_name: str | None) -> list
 
     team = team_filter(store, team_name) if team_name is not None else ""
     ids = queries.triage_ids(store.index, team)
-    from sdesk.core.render import printable
-
-    for problem in store.index.problems:  # a broken file is not in the index: say it is skipped
-        click.echo(printable(f"sdesk: warning: {problem.message} (skipped)"), err=True)
+    warn_skipped(store)  # a broken file is not in the index: say it is skipped
     return ids
 
 
@@ -308,19 +306,37 @@ def _load(store: Store, ids: list[str]) -> Iterator[Ticket]:
         yield from (store.load(i) for i in bar)
 
 
+class PriorityLevel(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
+    """A priority as people write it: 1-4, or P1-P4 as every screen shows it (fresh-user
+    finding 13, session 30: `sdesk priority ID P1` was "not a valid integer range")."""
+
+    name = "level"
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        digits = text[1:] if text[:1] in ("P", "p") else text
+        if digits in ("1", "2", "3", "4"):
+            return int(digits)
+        self.fail(f"{text!r} is not a priority: give 1-4 or P1-P4", param, ctx)
+
+
 @click.command()
 @click.argument("ticket_id")
-@click.argument("level", type=click.IntRange(1, 4))
+@click.argument("level", type=PriorityLevel())
 @click.option("--reason", required=True, help="Why (recorded in the journal).")
 @plan_options
 @pass_app
 def priority(app: App, ticket_id: str, level: int, reason: str, dry_run: bool, as_json: bool,
              no_commit: bool) -> None:
-    """The supervisor's decision on a ticket's priority: set (or keep) LEVEL 1-4, record why in
-    the journal, recompute Resolve By and clear the priority-review flag. A proposed priority
-    the decision overrules is marked rejected; `sdesk show` prints the decision and who made it.
-    Only a supervisor (a team's `supervisor` in reference/teams.toml) decides: anyone else is
-    refused. To record a supervisor's decision, act as them: --actor 'Name <their e-mail>'.
+    """The supervisor's decision on a ticket's priority: set (or keep) LEVEL 1-4 (or P1-P4),
+    record why in the journal, recompute Resolve By and clear the priority-review flag. A
+    proposed priority the decision overrules is marked rejected; `sdesk show` prints the
+    decision and who made it. Only a supervisor (a team's `supervisor` in
+    reference/teams.toml) decides: anyone else is refused. To record a supervisor's decision,
+    act as them: --actor 'Name <their e-mail>'.
 
     \b
     Example:

@@ -90,6 +90,51 @@ def error_line(error: SdeskError) -> str:
     return f"sdesk: error: {error.message}"
 
 
+def argv_error(argv: list[str]) -> ValidationError | None:
+    """The error for command-line text that is not UTF-8 (None when all of it is): the first
+    such word, with the option it is the value of when there is one, its bytes shown escaped.
+    Python hands such bytes over as lone surrogates, which crashed the first write or print
+    with UnicodeEncodeError, exit 3 (fresh-user finding 2, session 30). Checked once, where
+    the command line comes in (sdesk.launch.main and sdesk.cli.run), for every command."""
+    try:
+        "\0".join(argv).encode("utf-8")
+        return None
+    except UnicodeEncodeError:
+        pass
+    for i, word in enumerate(argv):
+        try:
+            word.encode("utf-8")
+            continue
+        except UnicodeEncodeError:
+            data = word.encode("utf-8", "surrogateescape") if _escaped(word) else \
+                word.encode("utf-8", "backslashreplace")
+        try:
+            data.decode("utf-8")
+            at = 0
+        except UnicodeDecodeError as exc:
+            at = exc.start
+        shown = data.decode("utf-8", "backslashreplace")
+        previous = argv[i - 1] if i else ""
+        if word.startswith("-") and "=" in word:
+            name, _, value = shown.partition("=")
+            where = f"{name} value '{value}'"
+            at -= len(name.encode("utf-8")) + 1
+        elif word.startswith("-"):
+            where = f"option '{shown}'"
+        elif previous.startswith("-") and len(previous) > 1 and "=" not in previous:
+            where = f"{previous} value '{shown}'"
+        else:
+            where = f"argument '{shown}'"
+        return ValidationError(f"{where} is not UTF-8 (byte {at}); give command-line text "
+                               "in UTF-8")
+    return None
+
+
+def _escaped(word: str) -> bool:
+    """True when every lone surrogate of `word` stands for one byte (how Python decodes argv)."""
+    return all("\udc80" <= ch <= "\udcff" for ch in word if "\ud800" <= ch <= "\udfff")
+
+
 class MachineError(SdeskError):
     """The machine, not the input: a read-only or full file system, a permission, a missing
     program. One line naming the cause; the store is unchanged (a write in progress is rolled

@@ -42,6 +42,16 @@ def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def hook_index() -> dict[str, str] | None:
+    """The index a commit being made records, for the pre-commit hook: git names it in
+    $GIT_INDEX_FILE (`git commit -a` or `git commit FILE` stage into a temporary index, not
+    .git/index), which clean_env strips. Read .git/index, the hook passed a broken ticket file
+    on `commit -a` (fresh-user finding 3, session 30). A relative path is the hook's working
+    folder's (the work tree's top)."""
+    named = os.environ.get("GIT_INDEX_FILE")
+    return {"GIT_INDEX_FILE": os.path.abspath(named)} if named else None
+
+
 # The store lock's file descriptor while this process holds it (set by Store.lock). The git
 # steps of a commit inherit it, so if sdesk is killed mid-commit the lock stays held until its
 # git child has finished too, and the next command's recovery never races a running git.

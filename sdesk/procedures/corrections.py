@@ -59,19 +59,40 @@ def consequences(ticket: Ticket, corrected: Mapping[str, Any], ref: Reference,
     notes: list[str] = []
     by_field = dict(corrected)
     team = ticket.team
+    withdrew = False
     if "service" in by_field:
+        withdrew = _settle_service_proposals(notes, flags, by_field["service"])
         team = _reroute(plan, notes, flags, ticket, by_field["service"], by_field.get("agency"),
                         ref, force)
     if "impact" in by_field or "urgency" in by_field:
         _recheck_priority(plan, notes, flags, ticket, by_field.get("impact", ticket.impact),
                           by_field.get("urgency", ticket.urgency), team, ref)
     if flags != ticket.flags:
-        routed = ("unsupported" in flags) != ("unsupported" in ticket.flags)
+        routed = withdrew or ("unsupported" in flags) != ("unsupported" in ticket.flags)
         rule = (REQUEST_ROUTE if ticket.type in ("request", "case") else ROUTE) if routed \
             else _priority_rule(ticket)
         plan.add(SetField(ticket.id, rule, "the flags after the correction", field="flags",
                           value=flags))
     return plan, notes
+
+
+def _settle_service_proposals(notes: list[str], flags: list[str], service: str) -> bool:
+    """A service set by hand settles triage's pending service proposal (incident-1): the
+    dispatcher chose the service, so the proposal is withdrawn (its flag dropped, the journal
+    says so), as a resolution withdraws pending proposals. Left pending, accepting it later
+    overwrote the dispatcher's service without routing the ticket again (fresh-user finding
+    1, session 30). True when one was withdrawn."""
+    from sdesk.procedures.proposals import flag, pending, readable
+
+    gone = [key for kind, key in pending(flags) if kind == "service"]
+    for key in gone:
+        flags.remove(flag("service", key))
+    if gone:
+        said = ", ".join(f"service ({readable(key)})" for key in gone)
+        notes.append(f"Service set to {service!r}, so the pending proposal is withdrawn: {said}"
+                     if service else
+                     f"Service cleared, so the pending proposal is withdrawn: {said}")
+    return bool(gone)
 
 
 def _reroute(plan: Plan, notes: list[str], flags: list[str], t: Ticket, service: str,

@@ -237,22 +237,44 @@ def triage_ticket(ticket: Ticket, ctx: TriageContext) -> Plan:
         return d.plan
     held = [f for f in ticket.flags if f in HAND_BACK_FLAGS]
     if held and not ctx.recheck:
+        if ctx.split and "needs-separation" not in held:  # recorded, not dropped unsaid
+            _split(d)
+            d.find(I4, f"split recorded; still waiting for the Service Desk for "
+                       f"{', '.join(held)} too (after fixing it: sdesk triage {ticket.id} "
+                       "--recheck)")
+            return d.plan
         d.find(SKIP, f"waiting for the Service Desk ({', '.join(held)}); fix the ticket, then "
-                     "run triage with --recheck")
+                     "run triage with --recheck"
+               + ("; --split not recorded: it is already handed back for separation"
+                  if ctx.split else ""))
         return d.plan
     if held:
         d.held = held
         d.unflag(held, SKIP, "re-checked after the Service Desk's changes")
     if ticket.type == "incident":
         _incident(d)
+    elif ctx.split:  # the dispatcher's word: before the request rules route it anywhere
+        _split(d)
     else:
         from sdesk.procedures.triage_requests import request
 
         request(d)
+    if ctx.split and "needs-separation" not in d.flags:  # handed back again for another reason
+        _split(d)  # (a service still missing): the split is recorded all the same
     if d.still and d.flags == list(ticket.flags):  # handed back again, flags as they were
         d.plan.actions = [a for a in d.plan.actions
                           if not (isinstance(a, SetField) and a.field == "flags")]
     return d.plan
+
+
+def _split(d: _Draft) -> None:
+    """The dispatcher's `--split`: handed back for separation (incident-4), the reason noted.
+    The leads are not mailed: the split is the Service Desk's own word, and the ticket waits in
+    its queue flagged `needs-separation` (fresh-user finding 13, session 30: the desk mailed its
+    leads about its own action). A ticket already handed back for another reason (no service)
+    records the split too (finding 10: it was dropped without a word, exit 4)."""
+    d.hand_back(I4, "needs-separation", f"separate it: the dispatcher says: {d.ctx.split}",
+                leads=False)
 
 
 def _route_target(t: Ticket, ref: Reference) -> Team | None:
@@ -284,6 +306,8 @@ def _unsupported(t: Ticket, team: Team | None, ref: Reference) -> tuple[str, str
 
 def _incident(d: _Draft) -> None:
     t, ref = d.t, d.ref
+    if t.service:
+        _withdraw_service_proposal(d)
     target = _route_target(t, ref)
     flag_name, why = _unsupported(t, target, ref)
     if flag_name == "needs-service":
@@ -303,7 +327,7 @@ def _incident(d: _Draft) -> None:
     _priority_fit(d)
     _resolve_by_and_vip(d)
     if d.ctx.split:
-        d.hand_back(I4, "needs-separation", f"separate it: the dispatcher says: {d.ctx.split}")
+        _split(d)
         return
     _separation(d)
     if _duplicate(d):
@@ -314,6 +338,18 @@ def _incident(d: _Draft) -> None:
     route = f"{t.service!r} is provided by {target.name}"
     d.ready(I_READY, target.name, route, f"P{t.priority}, Resolve By "
             f"{_stamp(t.resolve_by, d.ref.calendar.tz)}{', VIP' if t.vip else ''}.")
+
+
+def _withdraw_service_proposal(d: _Draft) -> None:
+    """A service proposal still pending on a ticket that has a service (set before `sdesk
+    set` settled it, session 30) is withdrawn: the recorded service is the dispatcher's."""
+    stale = [key for kind, key in pending(d.flags) if kind == "service"]
+    if stale:
+        said = ", ".join(f"service ({readable(key)})" for key in stale)
+        d.unflag([flag("service", key) for key in stale], I1,
+                 f"pending proposal withdrawn: {said}")
+        d.note(I1, f"Service {d.t.service!r} is recorded, so the pending proposal is "
+                   f"withdrawn: {said}.")
 
 
 def _needs_service(d: _Draft, rule: str = I1, leads: bool = True) -> None:

@@ -69,6 +69,8 @@ def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
             state = (ACCEPTED if kind in accept else REJECTED if kind in reject
                      else mine.get(kind, ""))
             if state == ACCEPTED:
+                if kind == "service" and ticket.service:
+                    _refuse_stale_service(ticket, key)
                 _accept(d, kind, key, trends)
                 done = True
             elif state == REJECTED:
@@ -117,6 +119,19 @@ class _Trends:
             out.append(trend_notice(first, [s for _, s, _ in accepted], why,
                                     [t.id for t, _, _ in accepted]))
         return out
+
+
+def _refuse_stale_service(ticket: Ticket, key: str) -> None:
+    """A service proposal is made for a ticket without a service: once one is recorded (`sdesk
+    set` before session 30 left the proposal pending), accepting it would overwrite the
+    dispatcher's service without routing the ticket again (fresh-user finding 1, session 30).
+    One line, nothing changed."""
+    from sdesk.core.errors import ValidationError
+
+    raise ValidationError(
+        f"{ticket.id} already has service {ticket.service!r}: the service proposal "
+        f"({readable(key)}) is out of date, not accepted; drop it with sdesk triage "
+        f"{ticket.id} --reject service (sdesk set {ticket.id} service=NAME changes the service)")
 
 
 def _pick_service(ticket: Ticket, ctx: TriageContext) -> str:

@@ -370,17 +370,18 @@ def check_staged(store: Store) -> list[Problem]:
     out: list[Problem] = []
     prefix = store.git_path(store.root)
     base = "" if prefix == "." else prefix + "/"
+    env = git.hook_index()
     listing = git.run(["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--",
-                       "."], store.root).stdout
+                       "."], store.root, env=env).stdout
     staged = [p for p in listing.split("\0") if p]
-    known_out = git.run(["ls-files", "-z", "--", "tickets"], store.root).stdout
+    known_out = git.run(["ls-files", "-z", "--", "tickets"], store.root, env=env).stdout
     known = {Path(p).stem for p in known_out.split("\0") if p.endswith(".toml")}
     tickets: list[Links] = []
     for name in staged:
         rel = name[len(base):] if name.startswith(base) else name
         if not (rel.startswith("tickets/") or rel.startswith("outbox/")):
             continue
-        blob = git.run(["cat-file", "blob", f":{name}"], store.top, check=False)
+        blob = git.run(["cat-file", "blob", f":{name}"], store.top, check=False, env=env)
         data = blob.stdout.encode("utf-8")
         if rel.startswith("tickets/") and rel.endswith(".toml") and \
                 not Path(rel).name.startswith("."):
@@ -394,3 +395,4 @@ def check_staged(store: Store) -> list[Problem]:
             out += check_message(store, rel, data)
     out += check_relations(tickets, known, store)
     return out
+
