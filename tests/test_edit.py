@@ -446,7 +446,7 @@ def test_a_batch_checks_its_files_in_one_pass_over_gits_index(desk: Desk,
     touched = paths[ids[3]]  # a new time, the same bytes: not a change
     os.utime(touched, (st.st_atime + 50, st.st_mtime + 50))
     later = desk.root / "tickets" / "Z" / "Z" / "INC-NOTYET.toml"  # a file HEAD does not have
-    later.parent.mkdir(parents=True)
+    later.parent.mkdir(parents=True, exist_ok=True)  # a ticket's ID may put it there already
     later.write_text("x\n")
     wanted = sorted([*rel.values(), later.relative_to(desk.root).as_posix()])
     expected = [rel[ids[0]], rel[ids[1]], rel[ids[2]], wanted[-1]]
