@@ -322,13 +322,14 @@ def show_or_apply(
 
 
 def apply_each(app: App, plans: Iterator[Plan], *, action: str, subject: Callable[[int], str],
-               dry_run: bool, as_json: bool, no_commit: bool, nothing: str
-               ) -> tuple[Applied | None, int]:
+               dry_run: bool, as_json: bool, no_commit: bool, nothing: str,
+               loaded: dict[str, Any] | None = None) -> tuple[Applied | None, int]:
     """`show_or_apply` of the plan the per-ticket `plans` make together (the caller holds the
     lock), and the number of tickets it changes; `subject(n)` is the commit's subject for n.
     A batch over batchwrite.STREAM_ABOVE tickets, applied with a commit and printed as text,
     goes ticket by ticket through temporary files (sdesk/store/batchwrite.py: the same files,
-    commit message and output, memory flat: issue 17); the rest is planned whole."""
+    commit message and output, memory flat: issue 17); the rest is planned whole. `loaded`:
+    the tickets the plans were made from, as read ({id: ticket}, batchwrite.apply_each)."""
     import itertools
 
     from sdesk.procedures.plan import Plan
@@ -347,7 +348,8 @@ def apply_each(app: App, plans: Iterator[Plan], *, action: str, subject: Callabl
     from sdesk.store.executor import Applied
 
     done = batchwrite.apply_each(app.store, itertools.chain(head, plans), actor=app.actor,
-                                 now=app.now, action=action, subject=subject)
+                                 now=app.now, action=action, subject=subject,
+                                 loaded=loaded)
     shown = False
     for text in done.text():  # the whole plan's lines, as show_or_apply prints them
         if text:

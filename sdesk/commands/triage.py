@@ -103,18 +103,20 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
         ids = _select(store, ticket_ids, team_name)
         ctx = triage_context(store, app.now, app.actor.name, split=split.strip(),
                              create_parents=create_parents, recheck=recheck)
-        tickets = _load(store, ids)
+        loaded: dict[str, Ticket] = {}
+        tickets = _load(store, ids, loaded)
         if dry_run and (as_json or not create_parents):
             _dry_run(app, triage_each(tickets, ctx), len(ids), as_json)
         else:
             _plan_and_apply(app, triage_each(tickets, ctx), ids, dry_run, as_json, no_commit,
-                            whole=create_parents)
+                            whole=create_parents, loaded=loaded)
     if len(ids) == 1 and not as_json:  # a known fix, before the dispatcher assigns
         mention_kb(app, store.load(ids[0]))
 
 
 def _plan_and_apply(app: App, plans: Iterator[Plan], ids: list[str], dry_run: bool,
-                    as_json: bool, no_commit: bool, whole: bool) -> None:
+                    as_json: bool, no_commit: bool, whole: bool,
+                    loaded: dict[str, Ticket] | None = None) -> None:
     """The plan shown or applied as one commit, then the batch's tally. A big batch is
     applied ticket by ticket (commands.common.apply_each: memory flat, issue 17) unless
     `whole` (--create-parents: a parent case's plan touches other tickets)."""
@@ -123,7 +125,7 @@ def _plan_and_apply(app: App, plans: Iterator[Plan], ids: list[str], dry_run: bo
         return text + (f": {touched} changed" if touched else "")
 
     applied, touched = _apply_batch(app, plans, subject, len(ids), dry_run, as_json,
-                                    no_commit, whole)
+                                    no_commit, whole, loaded)
     if len(ids) > 1 and not as_json:
         _tally(len(ids), touched, "dry run, nothing changed" if applied is None else
                f"commit {applied.commit[:10]}" if applied.commit else "not committed")
@@ -172,8 +174,8 @@ def _nothing(count: int) -> str:
 
 
 def _apply_batch(app: App, plans: Iterator[Plan], subject: Callable[[int], str], count: int,
-                 dry_run: bool, as_json: bool, no_commit: bool, whole: bool
-                 ) -> tuple[Applied | None, int]:
+                 dry_run: bool, as_json: bool, no_commit: bool, whole: bool,
+                 loaded: dict[str, Ticket] | None = None) -> tuple[Applied | None, int]:
     """Show or apply a triage plan; one that changes nothing is exit code 4, after the
     batch's tally. The executor reads the changed tickets again (the batch did not keep
     them: issue 17, memory)."""
@@ -191,7 +193,8 @@ def _apply_batch(app: App, plans: Iterator[Plan], subject: Callable[[int], str],
                                  dry_run=dry_run, as_json=as_json, no_commit=no_commit,
                                  nothing=_nothing(count)), touched
         return apply_each(app, plans, action="triage", subject=subject, dry_run=dry_run,
-                          as_json=as_json, no_commit=no_commit, nothing=_nothing(count))
+                          as_json=as_json, no_commit=no_commit, nothing=_nothing(count),
+                          loaded=loaded)
     except NothingToDo:
         if count > 1 and not as_json:
             _tally(count, 0, "nothing to commit")
@@ -296,14 +299,31 @@ def _select(store: Store, typed: tuple[str, ...], team_name: str | None) -> list
     return ids
 
 
-def _load(store: Store, ids: list[str]) -> Iterator[Ticket]:
+# Tickets kept in `_load`'s `loaded` for the executor: more than the plans batchwrite holds
+# before applying the first (commands.common.apply_each: STREAM_ABOVE + 1), few enough that
+# memory stays flat (issue 17). One evicted early is only read again.
+LOADED_KEPT = 512
+
+
+def _load(store: Store, ids: list[str], loaded: dict[str, Ticket] | None = None
+          ) -> Iterator[Ticket]:
     """The tickets' files read one at a time as triage reaches them (the index gives them in
-    opening order), with a progress bar on a terminal for 50 or more."""
+    opening order), with a progress bar on a terminal for 50 or more. Each is also put in
+    `loaded` (the latest LOADED_KEPT): the executor takes a ticket from there instead of
+    reading its file a second time (triage does not change the tickets it reads)."""
+    def read(ticket_id: str) -> Ticket:
+        ticket = store.load(ticket_id)
+        if loaded is not None:
+            loaded[ticket_id] = ticket
+            if len(loaded) > LOADED_KEPT:
+                del loaded[next(iter(loaded))]
+        return ticket
+
     if len(ids) < 50 or not sys.stderr.isatty():
-        yield from (store.load(i) for i in ids)
+        yield from (read(i) for i in ids)
         return
     with click.progressbar(ids, label="triage", file=sys.stderr) as bar:
-        yield from (store.load(i) for i in bar)
+        yield from (read(i) for i in bar)
 
 
 class PriorityLevel(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from array import array
 
     from sdesk import git
+    from sdesk.core.model import Ticket
     from sdesk.procedures.plan import Plan
     from sdesk.store import Store
 
@@ -182,16 +183,20 @@ class _Blobs(Mapping[str, bytes]):
 
 
 def apply_each(store: Store, plans: Iterable[Plan], *, actor: git.Identity, now: dt.datetime,
-               action: str, subject: Callable[[int], str]) -> Batch:
+               action: str, subject: Callable[[int], str],
+               loaded: dict[str, Ticket] | None = None) -> Batch:
     """Carry out `plans` (each a ticket's plan, in the batch's order) as one commit; the
     caller holds the store lock. `subject(n)` is the commit's subject for n changed tickets.
+    `loaded`: tickets the caller read from their files for the plans and did not change
+    ({id: ticket}, filled as the plans are made); each is used instead of reading its file
+    again, at most once (then dropped: the executor changes it), so the caller may bound it.
     A batch that changes nothing writes nothing (Batch.commit ""). SdeskError (nothing
     written) when a created ticket exists, a file has uncommitted changes, or two plans touch
     one ticket."""
     spool = _Spool()
     try:
         for plan in plans:
-            _decide(store, spool, plan, now)
+            _decide(store, spool, plan, now, loaded)
         spool.flush_rows()
         if not spool.planned:
             return Batch("", 0, spool.lines)
@@ -201,8 +206,10 @@ def apply_each(store: Store, plans: Iterable[Plan], *, actor: git.Identity, now:
         spool.close()
 
 
-def _decide(store: Store, spool: _Spool, plan: Plan, now: dt.datetime) -> None:
-    """One ticket's plan carried out in memory (`executor.prepare`) and spooled."""
+def _decide(store: Store, spool: _Spool, plan: Plan, now: dt.datetime,
+            loaded: dict[str, Ticket] | None = None) -> None:
+    """One ticket's plan carried out in memory (`executor.prepare`) and spooled; the tickets
+    it takes from `loaded` are dropped from it (prepare changes them)."""
     from sdesk.core.render import printable
     from sdesk.core.untrusted import check_inside
     from sdesk.procedures.plan import Notify
@@ -220,7 +227,10 @@ def _decide(store: Store, spool: _Spool, plan: Plan, now: dt.datetime) -> None:
         raise SdeskError(f"{twice[0]} is planned twice in one batch (not applied)")
     spool.planned += ids
     spool.seen.update(zip(ids, ids, strict=True))
-    tickets, messages = prepare(store, plan, now, None)
+    tickets, messages = prepare(store, plan, now, loaded)
+    if loaded:
+        for ticket_id in tickets:
+            loaded.pop(ticket_id, None)
     moved = {a.ticket for a in plan.changes if not isinstance(a, Notify)}
     for ticket in tickets.values():
         (spool.changed if ticket.id in moved else spool.notified).append(
