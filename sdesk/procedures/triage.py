@@ -841,7 +841,7 @@ def _trend_groups(d: _Draft) -> tuple[Groups, Groups]:
         links.add(b, mine, bool(b.agency) and own_device(b.title, mine.words, ref))
         recent.append(b)
         keyed: set[str] = set()
-        for key in _keys(mine.words):
+        for key in links.keys[b.id]:
             members = buckets.setdefault(key, deque())
             while members and b.opened_at - members[0].opened_at > window:
                 members.popleft()
@@ -872,6 +872,7 @@ class _Links:
         self.settings, self.ref = settings, ref
         self.weak, self.strong = _UnionFind(), _UnionFind()
         self.texts: dict[str, Text] = {}  # the window's readings
+        self.keys: dict[str, list[str]] = {}  # ... their `trend_keys`, read once a report
         self.own: dict[str, bool] = {}  # ... and whether each is about the writer's own device
         self.failing: dict[str, bool] = {}  # ... and whether each says something fails
         self.peers: dict[str, Peer] = {}  # ... and the window's incidents
@@ -885,6 +886,7 @@ class _Links:
         self.weak.add(b.id, b.service)
         self.strong.add(b.id, b.service)
         self.texts[b.id], self.own[b.id], self.peers[b.id] = text, own, b
+        self.keys[b.id] = _keys(text.words)
         self.failing[b.id] = fails(text.words)
         if len(self.scores) + len(self.same_person) > SCORES_KEPT:
             self.scores.clear()  # pure values: only the time to score a pair again
@@ -892,6 +894,7 @@ class _Links:
 
     def forget(self, ticket_id: str) -> None:
         del self.texts[ticket_id], self.own[ticket_id], self.failing[ticket_id]
+        del self.keys[ticket_id]
         del self.peers[ticket_id]
 
     def _score(self, a: Peer, b: Peer) -> tuple[float, float]:
@@ -951,12 +954,16 @@ class _Links:
         if self.own[a.id] and self.own[b.id] and a.agency != b.agency:
             return
         found = self._score(a, b)
-        why = f"{self._shared(a, b)}, score {found[0]:.2f}"
+
+        def why() -> str:  # only when it is recorded: most links join a group already joined
+            return f"{self._shared(a, b)}, score {found[0]:.2f}"
+
         if found[1] >= self.settings.auto_trend or found[0] >= self.settings.trend_join:
             if not self._mixes(self.weak, a, b):
-                self._join(a, b, why + (f", word rule {found[1]:.2f}" if found[1] else ""))
+                self._join(a, b, lambda: why() + (
+                    f", word rule {found[1]:.2f}" if found[1] else ""))
         elif found[0] >= self.settings.trend_similarity:  # weak: the group-level test decides
-            self.pending.append((found[0], self.settings.trend_join, a, why))
+            self.pending.append((found[0], self.settings.trend_join, a, why()))
         if found[1] >= self.settings.auto_trend and not self._mixes(self.strong, a, b):
             self.strong.join(a.id, b.id)
 
@@ -970,21 +977,22 @@ class _Links:
     def _shared(self, a: Peer, b: Peer) -> str:
         """What two keyed reports share ("shares wifi, Wi-Fi, place 3rd floor"), from their
         `trend_keys`."""
-        keys = set(_keys(self.texts[b.id].words)).intersection(_keys(self.texts[a.id].words))
+        keys = set(self.keys[b.id]).intersection(self.keys[a.id])
         shown = sorted((k[1:] if k[0] in "~@" else "place " + k[1:]) for k in keys)
         return "shares " + ", ".join(shown) if shown else "shares a word"
 
-    def _join(self, a: Peer, b: Peer, why: str) -> None:
+    def _join(self, a: Peer, b: Peer, why: str | Callable[[], str]) -> None:
         """Join `b`'s group to `a`'s and note why `b` (or, when `b` has its reason already,
         `a`) is in it: the trend proposal's evidence names per linked ticket why (trend28b:
-        "CIO laptop wont boot" in a Wi-Fi outage gave the dispatcher nothing to check)."""
+        "CIO laptop wont boot" in a Wi-Fi outage gave the dispatcher nothing to check).
+        `why` may be a function making the reason, called only when it is noted."""
         if self.weak.find(a.id) == self.weak.find(b.id):
             return
         self.weak.join(a.id, b.id)
         if b.id not in self.why:
-            self.why[b.id] = f"{why} with {a.id}"
+            self.why[b.id] = f"{why if isinstance(why, str) else why()} with {a.id}"
         elif a.id not in self.why:
-            self.why[a.id] = f"{why} with {b.id}"
+            self.why[a.id] = f"{why if isinstance(why, str) else why()} with {b.id}"
 
 
 SCORES_KEPT = 50_000  # title pairs whose trend scores a batch keeps at once
