@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 # Control characters other than tab and newline must be escaped in TOML strings; so must DEL.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# A string holding none of these is written as it is, between quotes, on either path of
+# `format_string` (most of a ticket's strings: ids, names, timestamps' neighbours, short text).
+_ESCAPED = re.compile(r'[\\"\n\t\x00-\x08\x0b-\x1f\x7f]')
+_KEYS: dict[str, str] = {}  # key -> as written: a ticket file has a few dozen kinds of keys
 
 
 def _escape_control(match: re.Match[str]) -> str:
@@ -29,10 +33,17 @@ def _escape_control(match: re.Match[str]) -> str:
 
 
 def format_key(key: str) -> str:
-    return key if _BARE_KEY.match(key) else format_string(key, multiline=False)
+    found = _KEYS.get(key)
+    if found is None:
+        found = key if _BARE_KEY.match(key) else format_string(key, multiline=False)
+        if len(_KEYS) < 1024:
+            _KEYS[key] = found
+    return found
 
 
 def format_string(value: str, multiline: bool = True) -> str:
+    if _ESCAPED.search(value) is None:
+        return '"' + value + '"'
     if multiline and "\n" in value:
         body = value.replace("\\", "\\\\")
         # Escape a quote that starts a pair (so no run of three quotes appears) or ends the
