@@ -255,9 +255,12 @@ def trend_keys(w: Words) -> list[str]:
     services and the words it names (not the failure token: every failing report says it) and
     the places it names. Two reports sharing none of them are never compared, so never linked
     (sdesk/procedures/triage._trend_groups; the corpus measurement links only such pairs too,
-    tests/corpus/measure.trends)."""
-    keys = [t if t.startswith("@") else "~" + t for t in w.tokens if not t.startswith("!")]
-    return keys + ["^" + p for p in w.places]
+    tests/corpus/measure.trends). Sorted: the words are sets, and triage links the window's
+    reports key by key, so the order decides which link a trend's evidence names; unsorted it
+    followed Python's string hashing, and two runs on the same store wrote different evidence
+    (perf30 finding, session 30)."""
+    keys = sorted(t if t.startswith("@") else "~" + t for t in w.tokens if not t.startswith("!"))
+    return keys + ["^" + p for p in sorted(w.places)]
 
 
 def compared(a: Words, b: Words) -> bool:
