@@ -18,6 +18,7 @@ PROPOSED = "proposed"
 ACCEPTED = "accepted"
 REJECTED = "rejected"
 SKIPPED = "skipped"  # an answer on a terminal (--review): left pending
+UNASKED = "unasked"  # --review stopped (q or Ctrl-D) before asking it: left pending
 
 
 def flag(kind: str, key: str, state: str = PROPOSED) -> str:

@@ -1,0 +1,49 @@
+"""Fresh-user findings of session 30, the second dispatcher's first day
+(/work/tools/s30/fresh30b-findings.md): each test drives the real CLI on a real git store and
+fails without its fix."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import Desk
+from terminal import on_a_terminal
+
+# ---- 2: q or Ctrl-D stops a --review and keeps the answers given -----------------------------
+
+
+def _three_to_review(desk: Desk) -> list[str]:
+    """Three triaged tickets, one proposal pending on each, none the same proposal."""
+    ids = [desk.new("-T", "PC has no power, wont turn on", "--email", "a@omes.ok.gov",
+                    "--agency", "OMES", "--service", "Desktop Hardware", "-d", "x"),
+           desk.new("-T", "printer jammed + cant log into peoplesoft", "--email",
+                    "b@omes.ok.gov", "--agency", "OMES", "-d", "x"),
+           desk.new("-T", "monitor is dead, no picture", "--email", "c@omes.ok.gov",
+                    "--agency", "OMES", "--service", "Desktop Hardware", "-d",
+                    "please come look")]
+    desk.run("triage", *ids)
+    return ids
+
+
+@pytest.mark.parametrize("stop", [b"\x04", b"q\n"])
+def test_q_or_ctrl_d_in_a_review_applies_the_answers_given(desk: Desk, stop: bytes) -> None:
+    a, b, c = _three_to_review(desk)
+    before = desk.git("rev-parse", "HEAD")
+    seen, code = on_a_terminal(desk, ["triage", a, b, c, "--review"], [b"n\n", stop])
+    text = seen.decode().replace("\r", "")
+    assert code == 0, text
+    assert text.count("accept?") == 2, text
+    assert "review stopped: 1 answer kept and applied; 2 proposals not asked stay pending" \
+        in text, text
+    assert "not asked (you stopped the review), still pending: separation" in text, text
+    assert desk.git("rev-parse", "HEAD") != before  # one commit
+    assert "rejected:on-site:text" in desk.ticket(a)["flags"]
+    assert any(f.startswith("proposed:separation") for f in desk.ticket(b)["flags"])
+    assert "proposed:on-site:text" in desk.ticket(c)["flags"]
+
+
+def test_ctrl_c_in_a_review_still_aborts_with_nothing_changed(desk: Desk) -> None:
+    a, b, c = _three_to_review(desk)
+    before = desk.snapshot()
+    seen, code = on_a_terminal(desk, ["triage", a, b, c, "--review"], [b"n\n", b"\x03"])
+    assert code == 130 and seen.endswith(b"sdesk: aborted\r\n"), seen
+    assert desk.snapshot() == before
