@@ -47,3 +47,29 @@ def test_ctrl_c_in_a_review_still_aborts_with_nothing_changed(desk: Desk) -> Non
     seen, code = on_a_terminal(desk, ["triage", a, b, c, "--review"], [b"n\n", b"\x03"])
     assert code == 130 and seen.endswith(b"sdesk: aborted\r\n"), seen
     assert desk.snapshot() == before
+
+
+# ---- 3: split refuses a new title that is the problem the original keeps ------------------
+
+
+def _scanner_and_acrobat(desk: Desk) -> str:
+    return desk.new("-T", "scanner not working and need acrobat pro", "--email",
+                    "a@omes.ok.gov", "--agency", "OMES", "--service", "Scanner", "-d",
+                    "scanner on 2nd floor jams every time, and I need acrobat pro installed")
+
+
+@pytest.mark.parametrize(("title", "keep"), [
+    ("Scanner on 2nd  floor JAMS", "scanner on 2nd floor jams"),  # --keep's
+    ("SCANNER not working and need acrobat pro ", None),  # the original's own
+])
+def test_split_refuses_a_new_title_that_is_the_problem_kept(desk: Desk, title: str,
+                                                            keep: str | None) -> None:
+    tid = _scanner_and_acrobat(desk)
+    before = desk.snapshot()
+    result = desk.fails("split", tid, "--title", title,
+                        *(["--keep", keep] if keep else []), code=1)
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert f"--title {title.strip()!r} is " in result.stderr, result.stderr
+    assert tid in result.stderr
+    assert desk.snapshot() == before
+

@@ -67,6 +67,7 @@ def split(original: Ticket, new_id: str, spec: Separation, ctx: TriageContext) -
         raise ValidationError(why)
     ref, now, actor = ctx.reference, ctx.now, ctx.actor
     title = check_title("--title", spec.title)
+    _refuse_kept_title(original, title, spec.keep_title)
     description = original.description if spec.description is None else check_text(
         "--description", spec.description)
     service = ref.service(spec.service) if spec.service.strip() else ""
@@ -93,6 +94,21 @@ def split(original: Ticket, new_id: str, spec: Separation, ctx: TriageContext) -
         at=now, by=actor, kind="relate", rule=RULE, text=text)))
     plan.extend(_triage(original, new, plan, ctx).actions)
     return plan
+
+
+def _same_title(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def _refuse_kept_title(original: Ticket, title: str, keep: str | None) -> None:
+    """A new title that is the problem the original keeps (its title, or --keep) would log
+    that problem twice for the same requester with the same SLA (fresh30b finding 3)."""
+    if keep is not None and _same_title(title, keep):
+        raise ValidationError(f"--title {title!r} is the problem {original.id} keeps (--keep):"
+                              " give the other problem's title")
+    if _same_title(title, original.title):
+        raise ValidationError(f"--title {title!r} is {original.id}'s own title: give the other "
+                              "problem's title (and --keep for what the original keeps)")
 
 
 def _settled(name: str) -> str:
