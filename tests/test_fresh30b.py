@@ -49,7 +49,7 @@ def test_ctrl_c_in_a_review_still_aborts_with_nothing_changed(desk: Desk) -> Non
     assert desk.snapshot() == before
 
 
-# ---- 3: split refuses a new title that is the problem the original keeps ------------------
+# ---- 3, 4: split refuses the problem kept, takes --type, describes the new by its title -----
 
 
 def _scanner_and_acrobat(desk: Desk) -> str:
@@ -72,4 +72,21 @@ def test_split_refuses_a_new_title_that_is_the_problem_kept(desk: Desk, title: s
     assert f"--title {title.strip()!r} is " in result.stderr, result.stderr
     assert tid in result.stderr
     assert desk.snapshot() == before
+
+
+def test_split_type_request_runs_the_request_steps_on_the_new_ticket(desk: Desk) -> None:
+    tid = _scanner_and_acrobat(desk)
+    out = desk.run("split", tid, "--title", "need Acrobat Pro installed", "--keep",
+                   "scanner on 2nd floor jams", "--service", "Software Install", "-t",
+                   "request").stdout
+    new = out.strip().splitlines()[-1]
+    assert new.startswith("REQ-"), out
+    n = desk.ticket(new)
+    assert (n["type"], n["software"]) == ("request", "Adobe Acrobat Pro"), n
+    assert "licence-seat" in n["flags"]
+    # the new ticket's words are its own, not the scanner's: no on site from 'jams'
+    assert n["description"] == "need Acrobat Pro installed"
+    assert not any("on-site" in f for f in n["flags"]), n["flags"]
+    # an incident separated: still the guide's incident-4
+    assert f"[incident-4 one group, one problem] create request {new}" in out, out
 
