@@ -90,3 +90,18 @@ def test_split_type_request_runs_the_request_steps_on_the_new_ticket(desk: Desk)
     # an incident separated: still the guide's incident-4
     assert f"[incident-4 one group, one problem] create request {new}" in out, out
 
+
+# ---- 11: a request's second need points to split; its split names no incident rule -------
+
+
+def test_a_requests_second_need_points_to_split_and_its_split_names_no_incident_rule(
+        desk: Desk) -> None:
+    tid = desk.new("-T", "new hire needs laptop and AD account", "--email", "a@omes.ok.gov",
+                   "--agency", "OMES", "-t", "request", "-d", "starts monday")
+    out = desk.run("triage", tid).output
+    assert f'log it as a request of its own, its SLA from this one\'s opening: sdesk split ' \
+           f'{tid} --title "..." -t request' in out, out
+    out = desk.run("split", tid, "--title", "laptop for new hire", "--keep",
+                   "AD account for new hire").stdout
+    assert "incident-4" not in out, out
+    assert "[standard: one problem per ticket] create request" in out, out

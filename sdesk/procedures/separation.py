@@ -29,7 +29,16 @@ from sdesk.procedures.proposals import ACCEPTED, flag, pending, readable
 from sdesk.procedures.triage import I4, TriageContext, triage_ticket
 
 RULE = "incident-4 one group, one problem"  # the guide's rule a separation carries out
+# a request's separation: the guide's request steps have no "one problem" step (incident-4 is
+# an incident's), so the plan names the house standard, as corrections do (fresh30b finding 11)
+RULE_OTHER = "standard: one problem per ticket"
 HANDED_BACK = "needs-separation"
+
+
+def rule_for(original: Ticket) -> str:
+    """The rule a separation of `original` carries out: incident-4 for an incident, the house
+    standard for a request."""
+    return RULE if original.type == "incident" else RULE_OTHER
 
 
 @dataclass(frozen=True)
@@ -80,7 +89,7 @@ def split(original: Ticket, new_id: str, spec: Separation, ctx: TriageContext) -
         wanted["description"] = spec.keep_description
     found = changes(original, wanted, ref)
     new = _logged(original, new_id, title, description, service, spec.type, ctx)
-    rule = RULE
+    rule = rule_for(original)
     plan = Plan([CreateTicket(new.id, rule, f"separated from {original.id} and related to it; "
                               f"opened {_stamp(original.opened_at, ctx)}, when it was reported",
                               new=new)])
@@ -149,7 +158,7 @@ def _logged(original: Ticket, new_id: str, title: str, description: str, service
     new.first_response_at = original.first_response_at
     reported = _stamp(original.opened_at, ctx)
     new.journal.append(journal_entry(
-        at=ctx.now, by=ctx.actor, kind="relate", rule=RULE,
+        at=ctx.now, by=ctx.actor, kind="relate", rule=rule_for(original),
         text=f"Separated from {original.id} (reported {reported}) by {ctx.actor}: opened "
              f"when the customer reported it, so Respond By and Resolve By run from then."))
     return new
@@ -187,7 +196,8 @@ def _rechecking(ctx: TriageContext) -> TriageContext:
 
 def _finding(original: Ticket) -> Finding:
     """Nothing to re-triage on an original not handed back for separation: said, unchanged."""
-    return Finding(original.id, I4, f"not handed back for separation (status "
+    return Finding(original.id, I4 if original.type == "incident" else RULE_OTHER,
+                   f"not handed back for separation (status "
                                     f"{original.status}): not triaged again")
 
 
