@@ -4,6 +4,8 @@ fails without its fix."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import Desk
 from terminal import on_a_terminal
@@ -105,3 +107,30 @@ def test_a_requests_second_need_points_to_split_and_its_split_names_no_incident_
                    "AD account for new hire").stdout
     assert "incident-4" not in out, out
     assert "[standard: one problem per ticket] create request" in out, out
+
+
+# ---- 9: a refused edit can be discarded, and the refusal says how -----------------------------
+
+
+def test_edit_discard_drops_a_refused_edit_and_the_refusal_names_it(
+        desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tid = desk.new("-T", "Printer jams", "--email", "a.b@omes.ok.gov", "--agency", "OMES",
+                   "--service", "Printing", "-d", "x")
+    editor = tmp_path / "colour.sh"
+    editor.write_text('#!/bin/sh\nprintf \'colour = "red"\\n\' >> "$1"\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    refused = desk.fails("edit", tid, code=1)
+    assert f"sdesk edit {tid} --discard drops it" in refused.stderr, refused.stderr
+    monkeypatch.setenv("EDITOR", "true")
+    again = desk.fails("edit", tid, code=1)  # reopened: the same refusal
+    assert "--discard drops it" in again.stderr, again.stderr
+    before = desk.snapshot()
+    out = desk.run("edit", tid, "--discard").stdout
+    assert out.startswith(f"discarded your refused edit of {tid}"), out
+    assert not list((desk.root / ".git" / "sdesk").glob(f"edit-{tid}*"))
+    assert desk.snapshot() == before  # the ticket is untouched
+    nothing = desk.fails("edit", tid, code=4)  # the ticket as it is, unchanged by `true`
+    assert "reopening" not in nothing.stderr, nothing.stderr
+    assert desk.fails("edit", tid, "--discard", code=4).stderr == (
+        f"sdesk: nothing to discard: no refused edit of {tid} is kept\n")
