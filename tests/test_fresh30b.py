@@ -134,3 +134,25 @@ def test_edit_discard_drops_a_refused_edit_and_the_refusal_names_it(
     assert "reopening" not in nothing.stderr, nothing.stderr
     assert desk.fails("edit", tid, "--discard", code=4).stderr == (
         f"sdesk: nothing to discard: no refused edit of {tid} is kept\n")
+
+
+# ---- 13: setting the service the proposal named is the proposal accepted by hand --------------
+
+
+def test_setting_the_proposed_service_accepts_the_proposal_and_names_the_recheck(
+        desk: Desk) -> None:
+    tid = desk.new("-T", "need visio installed", "--email", "z@omes.ok.gov", "--agency",
+                   "OMES", "-t", "request", "-d", "x")
+    desk.run("triage", tid)
+    assert "proposed:service:Software_Install" in desk.ticket(tid)["flags"]
+    out = desk.run("set", tid, "service=software install").stdout
+    assert out.strip().splitlines()[-1].endswith(
+        "not routed yet: triage routes it to the team that provides 'Software Install': run "
+        f"sdesk triage {tid} --recheck"), out
+    t = desk.ticket(tid)
+    assert "accepted:service:Software_Install" in t["flags"], t["flags"]
+    said = t["journal"][-1]["text"]
+    assert "withdrawn" not in said, said
+    assert "the service proposal (Software Install) accepted (set by hand)" in said, said
+    desk.run("triage", tid, "--recheck")
+    assert desk.ticket(tid)["status"] == "triaged"
