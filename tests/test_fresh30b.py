@@ -156,3 +156,31 @@ def test_setting_the_proposed_service_accepts_the_proposal_and_names_the_recheck
     assert "the service proposal (Software Install) accepted (set by hand)" in said, said
     desk.run("triage", tid, "--recheck")
     assert desk.ticket(tid)["status"] == "triaged"
+
+
+# ---- 15: the pre-commit hook's refusal says it is sdesk's hook and what to do -----------------
+
+
+def test_the_pre_commit_hooks_refusal_says_whose_it_is_and_how_to_fix_or_bypass(
+        desk: Desk) -> None:
+    import re
+    import subprocess
+
+    tid = desk.new("-T", "teams audio cuts out", "--email", "cio@omes.ok.gov", "--agency",
+                   "OMES", "--service", "Teams", "-d", "x")
+    [path] = (desk.root / "tickets").rglob(f"{tid}.toml")
+    path.write_text(re.sub(r'(?m)^title = "(.*)"$', r'title = "\1', path.read_text()))
+    head = desk.git("rev-parse", "HEAD")
+    done = subprocess.run(["git", "commit", "-qam", "hand edit"], cwd=desk.root,
+                          capture_output=True, text=True)
+    said = done.stdout + done.stderr
+    assert done.returncode != 0 and desk.git("rev-parse", "HEAD") == head, said
+    assert "broken TOML" in said
+    assert "sdesk's pre-commit hook refused this commit" in said, said
+    assert "fix the file named above" in said and "git commit --no-verify" in said, said
+    # `sdesk check --staged` run by hand says no such thing: no commit was refused
+    desk.git("add", str(path))
+    by_hand = desk.fails("check", "--staged", code=1)
+    assert "pre-commit hook" not in by_hand.stdout + by_hand.stderr
+    desk.git("reset", "-q")
+    desk.git("checkout", "HEAD", "--", ".")
