@@ -209,7 +209,7 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
             interactive: bool, dry_run: bool, as_json: bool, no_commit: bool) -> None:
     """Accept or reject the named tickets' pending proposals (or ask, with --review)."""
     from sdesk.core.errors import ValidationError
-    from sdesk.procedures.proposals import check_kinds
+    from sdesk.procedures.proposals import check_kinds, stopped
     from sdesk.procedures.triage_review import review
     from sdesk.store.contexts import triage_context
 
@@ -225,7 +225,7 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
     with store.lock("triage"):
         tickets = [store.load(i) for i in _select(store, typed, None)]
         answers = _ask(tickets, accepted, rejected) if interactive else None
-        kept, unasked = _stopped(answers)
+        kept, unasked = stopped(answers)
         if unasked and not kept and not (accepted or rejected):
             from sdesk.core.errors import NothingToDo
 
@@ -247,18 +247,6 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
             click.echo(f"review stopped: {kept} answer{'s' if kept != 1 else ''} kept and "
                        f"applied; {unasked} proposal{'s' if unasked > 1 else ''} not asked "
                        "stay pending (sdesk triage ID... --review to go on)", err=True)
-
-
-def _stopped(answers: dict[str, dict[str, str]] | None) -> tuple[int, int]:
-    """(answers given, proposals not asked) of a --review stopped with q or Ctrl-D; (0, 0)
-    for one answered to the end."""
-    from sdesk.procedures.proposals import SKIPPED, UNASKED
-
-    states = [s for mine in (answers or {}).values() for s in mine.values()]
-    if UNASKED not in states:
-        return 0, 0
-    return (sum(1 for s in states if s not in (SKIPPED, UNASKED)),
-            sum(1 for s in states if s == UNASKED))
 
 
 def _nothing_decided(answers: dict[str, dict[str, str]] | None) -> str:
