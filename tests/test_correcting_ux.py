@@ -157,8 +157,8 @@ def test_review_says_an_answer_counts_for_the_tickets_after_it(desk: Desk) -> No
     seen, code = on_a_terminal(desk, ["triage", a, b, "--review"], [b"y\n"])
     text = seen.decode().replace("\r", "")
     assert code == 0, text
-    assert ("accept? [y/n/s=skip; y/n counts for the same on-site proposal of the 1 later "
-            "ticket too]") in text  # the same evidence: "the text says 'no power'"
+    assert ("accept? [y/n/s=skip/q=quit, keep answers; y/n counts for the same on-site "
+            "proposal of the 1 later ticket too]") in text  # the same evidence: "the text says 'no power'"
     assert f"{b} 'printer has no power at all': proposed on-site (text): accepted by your " \
            f"answer for {a} (the same proposal)" in text
     assert text.count("accept?") == 1

@@ -126,7 +126,7 @@ def test_two_requests_in_one_name_what_the_route_does_not_take(desk: Desk) -> No
     out = desk.run("triage", tid).output
     assert ("[request-1 hardware or software] also names laptop (hardware): this request is "
             "read as neither hardware nor software, so its route does not take it; log it as a "
-            "request of its own") in out
+            f"request of its own, its SLA from this one's opening: sdesk split {tid}") in out
     assert not any("separation" in f for f in flags(desk, tid))
     one_route = request(desk, "need a 2nd monitor and a headset")  # both to the Asset Team
     assert "also names" not in desk.run("triage", one_route).output

@@ -92,21 +92,24 @@ def test_ctrl_c_at_a_prompt_on_a_terminal_ends_the_line_then_one_line(desk: Desk
     assert tail.endswith(b"^C\r\nsdesk: aborted\r\n"), tail
 
 
-def test_the_review_prompt_asks_again_after_a_wrong_or_empty_answer_and_ctrl_d_aborts(
+def test_the_review_prompt_asks_again_after_a_wrong_or_empty_answer_and_ctrl_d_stops(
         desk: Desk) -> None:
     # the prompt is sdesk's own since session 29 (commands/prompt.answer_on_terminal: a
     # Ctrl-C just before the read began hung click.prompt's input()); it still answers as
-    # click.prompt did
+    # click.prompt did. Ctrl-D before any answer stops with nothing to keep (session 30:
+    # it keeps the answers given, tests/test_fresh30b.py)
     tid = desk.new("-T", "PC has no power, wont turn on", "--email", "bo@omes.ok.gov",
                    "--agency", "OMES", "--service", "Desktop Hardware", "-d", "x")
     desk.run("triage", tid)
     seen, code = on_a_terminal(desk, ["triage", tid, "--review"], [b"\x04"])
-    assert code == 130 and seen.endswith(b"sdesk: aborted\r\n"), seen
+    assert code == 4, seen
+    assert seen.endswith(b"sdesk: nothing changed: review stopped before any answer; 1 "
+                         b"proposal still pending\r\n"), seen
     assert desk.ticket(tid)["remote"] is not False
     seen, code = on_a_terminal(desk, ["triage", tid, "--review"], [b"yes\n", b"\n", b"y\n"])
     assert code == 0, seen
-    assert seen.count(b"accept? [y/n/s=skip]: ") == 3, seen
-    assert b"yes\r\nError: 'yes' is not one of 'y', 'n', 's'.\r\naccept?" in seen, seen
+    assert seen.count(b"accept? [y/n/s=skip/q=quit, keep answers]: ") == 3, seen
+    assert b"yes\r\nError: 'yes' is not one of 'y', 'n', 's', 'q'.\r\naccept?" in seen, seen
     assert desk.ticket(tid)["remote"] is False
 
 

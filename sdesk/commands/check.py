@@ -16,8 +16,12 @@ from sdesk.commands.common import App, pass_app
                    "each difference (ticket, field, both values). Reads every ticket file.")
 @click.option("--no-recover", is_flag=True,
               help="Do not roll back a command that was killed; only report it.")
+@click.option("--hook", is_flag=True, hidden=True,
+              help="Run as sdesk's pre-commit hook: a refusal says it is the hook's and how to "
+                   "fix or bypass it.")
 @pass_app
-def check(app: App, as_json: bool, staged: bool, deep: bool, no_recover: bool) -> None:
+def check(app: App, as_json: bool, staged: bool, deep: bool, no_recover: bool,
+          hook: bool) -> None:
     """Validate the store: every ticket file's schema, reference files, duplicate IDs, relations
     that point nowhere, tasks without a parent, outbox messages, the index, and leftovers of a
     killed command. One line per problem (file and field); exit 1 when there is any.
@@ -60,5 +64,15 @@ def check(app: App, as_json: bool, staged: bool, deep: bool, no_recover: bool) -
             click.echo(printable(str(problem)))
         if not problems:
             click.echo("store ok" if not staged else "staged files ok")
+    if problems and hook and not as_json:
+        click.echo(HOOK_REFUSAL, err=True)
     if problems:
         click.get_current_context().exit(1)
+
+
+# fresh30b finding 15: the hook printed only the broken file's line, not that it was a refusal
+# of the commit, by whom, or what to do
+HOOK_REFUSAL = ("sdesk's pre-commit hook refused this commit (sdesk check --staged): fix the "
+                "file named above (or git checkout -- FILE to drop your edit) and commit again; "
+                "git commit --no-verify bypasses the hook, at a risk: it commits the broken "
+                "file, which sdesk commands then skip or refuse until it is fixed")

@@ -61,9 +61,12 @@ def set_fields(app: App, ticket_id: str, assignments: tuple[str, ...], force: bo
 @click.option("--force", is_flag=True,
               help="Re-route an assigned ticket whose corrected service another team provides "
                    "(it leaves its technician for that team's unassigned queue).")
+@click.option("--discard", is_flag=True,
+              help="Drop the refused edit kept for ID (the next edit opens the ticket as it "
+                   "is); no editor opens.")
 @plan_options
 @pass_app
-def edit(app: App, ticket_id: str, force: bool, dry_run: bool, as_json: bool,
+def edit(app: App, ticket_id: str, force: bool, discard: bool, dry_run: bool, as_json: bool,
          no_commit: bool) -> None:
     """Correct a ticket in $EDITOR: its editable fields open as TOML; what you change is
     checked as `sdesk new` checks it and recorded in the journal (old -> new, who) in one
@@ -71,18 +74,26 @@ def edit(app: App, ticket_id: str, force: bool, dry_run: bool, as_json: bool,
     is the technician you are, as in `sdesk set`.
 
     \b
-    Example:
+    A refused edit (an unknown service, a title too long...) is kept and the next `sdesk
+    edit ID` reopens it; --discard drops it.
+
+    \b
+    Examples:
       EDITOR=nano sdesk edit INC-2Q4E  # not run: opens an editor
+      sdesk edit INC-2Q4E --discard
     """
     from sdesk.core.errors import ReferenceError, ValidationError
     from sdesk.procedures.editing import editable_document, read_document, refuse_closed
 
     ticket = app.store.get(ticket_id)
+    kept = app.store.state_dir / f"edit-{ticket.id}.toml"
+    base = kept.with_name(f"edit-{ticket.id}.base.toml")  # the ticket the kept edit started from
+    if discard:
+        _discard(ticket.id, kept, base, dry_run)
+        return
     refuse_closed(ticket)  # before the editor: no typing for nothing
     _refuse_hand_edit(app, ticket.id, dry_run)
     text = editable_document(ticket)
-    kept = app.store.state_dir / f"edit-{ticket.id}.toml"
-    base = kept.with_name(f"edit-{ticket.id}.base.toml")  # the ticket the kept edit started from
     edited = _run_editor(_reopened(ticket.id, text, kept, base))
     if edited is None or edited == text:
         from sdesk.core.errors import NothingToDo
@@ -97,10 +108,27 @@ def edit(app: App, ticket_id: str, force: bool, dry_run: bool, as_json: bool,
         kept.write_text(edited, encoding="utf-8")
         base.write_text(text, encoding="utf-8")
         raise ValidationError(f"{exc} (your edit is kept in {kept}; sdesk edit {ticket.id} "
-                              "reopens it)") from None
+                              f"reopens it, sdesk edit {ticket.id} --discard drops it)") from None
     if not dry_run:  # applied: the kept edit is done with
         kept.unlink(missing_ok=True)
         base.unlink(missing_ok=True)
+
+
+def _discard(ticket_id: str, kept: Path, base: Path, dry_run: bool) -> None:
+    """`sdesk edit ID --discard`: the refused edit kept for ID deleted, so the next edit opens
+    the ticket as it is. Before it, every later edit reopened the refused one (an editor that
+    changed nothing failed again with the same error) and only deleting .git/sdesk/edit-*
+    by hand started over (fresh30b finding 9)."""
+    if not kept.is_file():
+        from sdesk.core.errors import NothingToDo
+
+        base.unlink(missing_ok=True)
+        raise NothingToDo(f"nothing to discard: no refused edit of {ticket_id} is kept")
+    if not dry_run:
+        kept.unlink(missing_ok=True)
+        base.unlink(missing_ok=True)
+    click.echo(f"{'would discard' if dry_run else 'discarded'} your refused edit of {ticket_id} "
+               f"(kept in {kept})")
 
 
 def _reopened(ticket_id: str, text: str, kept: Path, base: Path) -> str:
@@ -117,8 +145,8 @@ def _reopened(ticket_id: str, text: str, kept: Path, base: Path) -> str:
     except (OSError, UnicodeDecodeError):
         started, again = "", ""
     if started == text and again:
-        click.echo(f"sdesk: reopening your refused edit of {ticket_id} (kept in {kept})",
-                   err=True)
+        click.echo(f"sdesk: reopening your refused edit of {ticket_id} (kept in {kept}; "
+                   f"sdesk edit {ticket_id} --discard drops it)", err=True)
         return again
     click.echo(f"sdesk: your refused edit of {ticket_id} is still kept in {kept}; the ticket "
                "changed since, so the editor opens the ticket as it is now", err=True)

@@ -8,9 +8,11 @@ import sys
 import click
 
 
-def answer_on_terminal(prompt: str, choices: tuple[str, ...]) -> str:
+def answer_on_terminal(prompt: str, choices: tuple[str, ...], on_eof: str | None = None) -> str:
     """One of `choices` typed on the terminal, asked again (as click.prompt asks) until it is;
-    Ctrl-C raises KeyboardInterrupt, Ctrl-D click's Abort (both "sdesk: aborted").
+    Ctrl-C raises KeyboardInterrupt (always "sdesk: aborted"); Ctrl-D (end of input) returns
+    `on_eof` when given (the review's "quit: keep what I answered", fresh-user finding 2,
+    session 30: Ctrl-D threw away every answer given), else raises click's Abort.
 
     Not click.prompt: it reads with input(), whose C loop checks for a signal only when the
     read is interrupted. A Ctrl-C that came after the prompt was written but before the read
@@ -47,6 +49,9 @@ def answer_on_terminal(prompt: str, choices: tuple[str, ...]) -> str:
                     chunk = b""
                 if not chunk:
                     if not line:
+                        if on_eof is not None:
+                            click.echo()  # the terminal shows no newline for Ctrl-D
+                            return on_eof
                         raise click.exceptions.Abort()  # Ctrl-D: as click.prompt's EOFError
                     break
                 line += chunk

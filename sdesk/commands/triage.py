@@ -52,7 +52,8 @@ if TYPE_CHECKING:
 @click.option("--review", is_flag=True,
               help="On a terminal: show each pending proposal of the named tickets and ask y/n "
                    "(an answer counts for a later ticket only when it has the same proposal "
-                   "on the same evidence, as one trend group's; s leaves it pending).")
+                   "on the same evidence, as one trend group's; s leaves it pending; q or "
+                   "Ctrl-D stops and applies the answers given, Ctrl-C aborts).")
 @plan_options
 @pass_app
 def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tickets: bool,
@@ -211,7 +212,7 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
             interactive: bool, dry_run: bool, as_json: bool, no_commit: bool) -> None:
     """Accept or reject the named tickets' pending proposals (or ask, with --review)."""
     from sdesk.core.errors import ValidationError
-    from sdesk.procedures.proposals import check_kinds
+    from sdesk.procedures.proposals import check_kinds, stopped
     from sdesk.procedures.triage_review import review
     from sdesk.store.contexts import triage_context
 
@@ -227,6 +228,12 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
     with store.lock("triage"):
         tickets = [store.load(i) for i in _select(store, typed, None)]
         answers = _ask(tickets, accepted, rejected) if interactive else None
+        kept, unasked = stopped(answers)
+        if unasked and not kept and not (accepted or rejected):
+            from sdesk.core.errors import NothingToDo
+
+            raise NothingToDo(f"nothing changed: review stopped before any answer; {unasked} "
+                              f"proposal{'s' if unasked > 1 else ''} still pending")
         ctx = triage_context(store, app.now, app.actor.name)
         plan = review(tickets, accepted, rejected, ctx, answers)
         if len(tickets) == 1 and plan.is_empty and not as_json:  # one line, not the finding
@@ -239,6 +246,10 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit,
                       loaded={t.id: t for t in tickets},
                       nothing=_nothing_decided(answers))
+        if unasked and not dry_run:
+            click.echo(f"review stopped: {kept} answer{'s' if kept != 1 else ''} kept and "
+                       f"applied; {unasked} proposal{'s' if unasked > 1 else ''} not asked "
+                       "stay pending (sdesk triage ID... --review to go on)", err=True)
 
 
 def _nothing_decided(answers: dict[str, dict[str, str]] | None) -> str:
@@ -255,23 +266,30 @@ def _ask(tickets: list[Ticket], accepted: list[str], rejected: list[str]
     same trend group's, triage_review.same_proposal): the prompt says so, and the later one
     says it was answered; any other proposal, of the same kind or not, is asked (fresh-user
     finding, session 29: n for one ticket's priority proposal rejected another ticket's on
-    other evidence). --accept/--reject KIND with --review count for every ticket."""
+    other evidence). --accept/--reject KIND with --review count for every ticket. `q` or
+    Ctrl-D stops: the answers given are kept, every proposal not asked is unasked (left
+    pending; fresh-user finding 2, session 30: Ctrl-D threw every answer away, and stopping
+    halfway meant `s` to every prompt left). Ctrl-C still aborts with nothing changed."""
     from sdesk.commands.prompt import answer_on_terminal
-    from sdesk.procedures.proposals import ACCEPTED, REJECTED, SKIPPED, pending, readable
+    from sdesk.procedures.proposals import ACCEPTED, REJECTED, SKIPPED, UNASKED, pending, readable
     from sdesk.procedures.triage_review import evidence, same_proposal
 
     answers: dict[str, dict[str, str]] = {t.id: {} for t in tickets}
     given: dict[tuple[str, ...], tuple[str, str]] = {}  # the same proposal -> (state, ID)
+    stopped = False
     for i, t in enumerate(tickets):
         for kind, key in pending(t.flags):
             if kind in accepted or kind in rejected:
                 continue
             same = same_proposal(t, kind, key)
             head = f"{t.id} {t.title!r}: proposed {kind} ({readable(key)})"
-            if same in given:
+            if same in given:  # as the prompt said, even after q
                 state, first = given[same]
                 answers[t.id][kind] = state
                 click.echo(f"{head}: {state} by your answer for {first} (the same proposal)")
+                continue
+            if stopped:
+                answers[t.id][kind] = UNASKED
                 continue
             click.echo(f"{head}: {evidence(t, kind)}")
             later = sum(1 for u in tickets[i + 1:]
@@ -279,8 +297,12 @@ def _ask(tickets: list[Ticket], accepted: list[str], rejected: list[str]
                                for k, v in pending(u.flags)))
             counts = (f"; y/n counts for the same {kind} proposal of the {later} later "
                       f"ticket{'s' if later > 1 else ''} too" if later else "")
-            answer = answer_on_terminal(f"accept? [y/n/s=skip{counts}]: ",
-                                        ("y", "n", "s"))
+            answer = answer_on_terminal(f"accept? [y/n/s=skip/q=quit, keep answers{counts}]: ",
+                                        ("y", "n", "s", "q"), on_eof="q")
+            if answer == "q":
+                stopped = True
+                answers[t.id][kind] = UNASKED
+                continue
             state = {"y": ACCEPTED, "n": REJECTED}.get(answer, SKIPPED)
             answers[t.id][kind] = state
             if state != SKIPPED:

@@ -68,7 +68,8 @@ def hook_script(store: Store) -> str:
     return (
         "#!/bin/sh\n"
         f"{HOOK_MARK}: refuses a commit whose ticket or outbox files are broken.\n"
-        f"exec {shlex.quote(sys.executable)} -m sdesk --store {shlex.quote(rel)} check --staged\n"
+        f"exec {shlex.quote(sys.executable)} -m sdesk --store {shlex.quote(rel)} "
+        "check --staged --hook\n"
     )
 
 

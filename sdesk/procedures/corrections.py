@@ -38,7 +38,7 @@ ROUTED_BY_KIND = ("asset", "inventory")  # request-2 / request-4 route by the re
 
 
 def consequences(ticket: Ticket, corrected: Mapping[str, Any], ref: Reference,
-                 force: bool = False) -> tuple[Plan, list[str]]:
+                 force: bool = False) -> tuple[Plan, list[str], Plan]:
     """What the corrections (editable field -> new value) set in motion, as the dispatcher
     guide would (actions and findings; sdesk.procedures.editing.correct sets the fields):
 
@@ -53,17 +53,19 @@ def consequences(ticket: Ticket, corrected: Mapping[str, Any], ref: Reference,
       the owning team's supervisor, who decides (`sdesk priority`). Fitting again clears the
       flag.
 
-    Returns the plan and the lines the correction's journal entry adds. Raises
+    Returns the plan, the lines the correction's journal entry adds, and what the plan says
+    last, after that entry: what to run next (a new ticket's service set: `sdesk triage ID
+    --recheck` routes it; fresh30b finding 13: it read as done). Raises
     ValidationError (one line) for an assigned ticket's re-route without `force`."""
-    plan, flags = Plan(), list(ticket.flags)
+    plan, flags, last = Plan(), list(ticket.flags), Plan()
     notes: list[str] = []
     by_field = dict(corrected)
     team = ticket.team
     withdrew = False
     if "service" in by_field:
         withdrew = _settle_service_proposals(notes, flags, by_field["service"])
-        team = _reroute(plan, notes, flags, ticket, by_field["service"], by_field.get("agency"),
-                        ref, force)
+        team = _reroute(plan, notes, last, flags, ticket, by_field["service"],
+                        by_field.get("agency"), ref, force)
     if "impact" in by_field or "urgency" in by_field:
         _recheck_priority(plan, notes, flags, ticket, by_field.get("impact", ticket.impact),
                           by_field.get("urgency", ticket.urgency), team, ref)
@@ -73,7 +75,7 @@ def consequences(ticket: Ticket, corrected: Mapping[str, Any], ref: Reference,
             else _priority_rule(ticket)
         plan.add(SetField(ticket.id, rule, "the flags after the correction", field="flags",
                           value=flags))
-    return plan, notes
+    return plan, notes, last
 
 
 def _settle_service_proposals(notes: list[str], flags: list[str], service: str) -> bool:
@@ -81,10 +83,18 @@ def _settle_service_proposals(notes: list[str], flags: list[str], service: str) 
     dispatcher chose the service, so the proposal is withdrawn (its flag dropped, the journal
     says so), as a resolution withdraws pending proposals. Left pending, accepting it later
     overwrote the dispatcher's service without routing the ticket again (fresh-user finding
-    1, session 30). True when one was withdrawn."""
-    from sdesk.procedures.proposals import flag, pending, readable
+    1, session 30). The service the proposal named is the proposal carried out by hand:
+    recorded accepted, not withdrawn (a journal that read as a rejection: fresh30b finding
+    13). True when one was settled."""
+    from sdesk.procedures.proposals import ACCEPTED, flag, pending, readable
 
     gone = [key for kind, key in pending(flags) if kind == "service"]
+    taken = [key for key in gone if readable(key).casefold() == service.casefold()]
+    for key in taken:
+        flags[flags.index(flag("service", key))] = flag("service", key, ACCEPTED)
+        notes.append(f"Service set to {service!r} by hand, as proposed: the service proposal "
+                     f"({readable(key)}) accepted (set by hand)")
+    gone = [key for key in gone if key not in taken]
     for key in gone:
         flags.remove(flag("service", key))
     if gone:
@@ -92,13 +102,13 @@ def _settle_service_proposals(notes: list[str], flags: list[str], service: str) 
         notes.append(f"Service set to {service!r}, so the pending proposal is withdrawn: {said}"
                      if service else
                      f"Service cleared, so the pending proposal is withdrawn: {said}")
-    return bool(gone)
+    return bool(gone or taken)
 
 
-def _reroute(plan: Plan, notes: list[str], flags: list[str], t: Ticket, service: str,
-             agency: str | None, ref: Reference, force: bool) -> str:
+def _reroute(plan: Plan, notes: list[str], last: Plan, flags: list[str], t: Ticket,
+             service: str, agency: str | None, ref: Reference, force: bool) -> str:
     """Route `t` to the team of its corrected service (see `consequences`); the owning team
-    after the plan."""
+    after the plan. A new ticket's next step (triage routes it) goes in `last`."""
     rule = REQUEST_ROUTE if t.type in ("request", "case") else ROUTE
     if t.type == "task":
         plan.add(Finding(t.id, rule, "a task is worked by its parent's team: not routed"))
@@ -106,8 +116,8 @@ def _reroute(plan: Plan, notes: list[str], flags: list[str], t: Ticket, service:
     if t.status == "new":
         held = [f for f in t.flags if f in ("needs-service", "unsupported")]
         again = " --recheck" if held else ""
-        plan.add(Finding(t.id, rule, f"not routed yet: triage routes it to the team that "
-                                      f"provides {service!r} (sdesk triage {t.id}{again})"))
+        last.add(Finding(t.id, rule, f"not routed yet: triage routes it to the team that "
+                                      f"provides {service!r}: run sdesk triage {t.id}{again}"))
         return t.team
     if not t.is_open:
         plan.add(Finding(t.id, rule, f"{t.status}: the service is corrected in the record; "

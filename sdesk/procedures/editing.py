@@ -217,7 +217,7 @@ def correct(ticket: Ticket, found: list[Change], ref: Reference, now: dt.datetim
         if vip != ticket.vip:
             plan.add(SetField(ticket.id, RULE, "VIP list says so for the new e-mail", field="vip",
                               value=vip))
-    followed, notes = consequences(ticket, {c.field: c.new for c in found}, ref, force)
+    followed, notes, last = consequences(ticket, {c.field: c.new for c in found}, ref, force)
     plan.extend(followed.actions)
     if found:
         lines = [f"{c.field}: {_shown(c.old)} -> {_shown(c.new)}" for c in found] + notes
@@ -225,6 +225,7 @@ def correct(ticket: Ticket, found: list[Change], ref: Reference, now: dt.datetim
             at=now, by=actor, kind="edit", rule=RULE,
             text=f"Corrected by {actor}: {', '.join(c.field for c in found)}\n"
             + "\n".join(lines))))
+    plan.extend(last.actions)
     return plan
 
 

@@ -11,13 +11,14 @@ made the proposal and in the plan.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 KINDS = ("duplicate", "separation", "trend", "priority", "on-site", "kind", "service")
 PROPOSED = "proposed"
 ACCEPTED = "accepted"
 REJECTED = "rejected"
 SKIPPED = "skipped"  # an answer on a terminal (--review): left pending
+UNASKED = "unasked"  # --review stopped (q or Ctrl-D) before asking it: left pending
 
 
 def flag(kind: str, key: str, state: str = PROPOSED) -> str:
@@ -141,3 +142,13 @@ def check_kinds(kinds: Iterable[str], option: str) -> list[str]:
             raise ValidationError(f"{option}: unknown proposal {kind!r} (known: "
                                   f"{', '.join(KINDS)}, all)")
     return out
+
+
+def stopped(answers: Mapping[str, Mapping[str, str]] | None) -> tuple[int, int]:
+    """(answers given, proposals not asked) of a `--review` stopped with q or Ctrl-D; (0, 0)
+    for one answered to the end (or no review)."""
+    states = [s for mine in (answers or {}).values() for s in mine.values()]
+    if UNASKED not in states:
+        return 0, 0
+    return (sum(1 for s in states if s not in (SKIPPED, UNASKED)),
+            sum(1 for s in states if s == UNASKED))

@@ -3,7 +3,8 @@ docs/triage.md "Carrying out a separation"). Pure: the original ticket, the new 
 what the dispatcher typed and the triage context in, one Plan out.
 
 The further problem is logged as its own ticket for the original's requester (name, e-mail,
-phone, agency), with the original's type, channel, location, impact and urgency, opened when
+phone, agency), with the original's type (or the one given: a request separated from an
+incident), channel, location, impact and urgency, opened when
 the customer reported it (the original's opening: its Respond By and Resolve By run from
 then, and a first response the customer already had counts for it too). A priority given or
 decided on the original is not carried: the new ticket gets the SLA chart's priority for its
@@ -28,7 +29,16 @@ from sdesk.procedures.proposals import ACCEPTED, flag, pending, readable
 from sdesk.procedures.triage import I4, TriageContext, triage_ticket
 
 RULE = "incident-4 one group, one problem"  # the guide's rule a separation carries out
+# a request's separation: the guide's request steps have no "one problem" step (incident-4 is
+# an incident's), so the plan names the house standard, as corrections do (fresh30b finding 11)
+RULE_OTHER = "standard: one problem per ticket"
 HANDED_BACK = "needs-separation"
+
+
+def rule_for(original: Ticket) -> str:
+    """The rule a separation of `original` carries out: incident-4 for an incident, the house
+    standard for a request."""
+    return RULE if original.type == "incident" else RULE_OTHER
 
 
 @dataclass(frozen=True)
@@ -37,8 +47,9 @@ class Separation:
     service), and what the original keeps (None: unchanged)."""
 
     title: str
-    description: str | None = None  # None: the original's description (the customer's words)
+    description: str | None = None  # None: default_description (its title)
     service: str = ""
+    type: str = ""  # "": the original's
     keep_title: str | None = None
     keep_description: str | None = None
 
@@ -67,8 +78,9 @@ def split(original: Ticket, new_id: str, spec: Separation, ctx: TriageContext) -
         raise ValidationError(why)
     ref, now, actor = ctx.reference, ctx.now, ctx.actor
     title = check_title("--title", spec.title)
-    description = original.description if spec.description is None else check_text(
-        "--description", spec.description)
+    _refuse_kept_title(original, title, spec.keep_title)
+    description = default_description(title) if spec.description is None else (
+        check_text("--description", spec.description))
     service = ref.service(spec.service) if spec.service.strip() else ""
     wanted: dict[str, str] = {}
     if spec.keep_title is not None:
@@ -76,23 +88,49 @@ def split(original: Ticket, new_id: str, spec: Separation, ctx: TriageContext) -
     if spec.keep_description is not None:
         wanted["description"] = spec.keep_description
     found = changes(original, wanted, ref)
-    new = _logged(original, new_id, title, description, service, ctx)
-    plan = Plan([CreateTicket(new.id, RULE, f"separated from {original.id} and related to it; "
+    new = _logged(original, new_id, title, description, service, spec.type, ctx)
+    rule = rule_for(original)
+    plan = Plan([CreateTicket(new.id, rule, f"separated from {original.id} and related to it; "
                               f"opened {_stamp(original.opened_at, ctx)}, when it was reported",
                               new=new)])
     plan.extend(correct(original, found, ref, now, actor).actions)
     flags = [_settled(f) for f in original.flags]
     settled = [readable(key) for kind, key in pending(original.flags) if kind == "separation"]
     if flags != original.flags:
-        plan.add(SetField(original.id, RULE, "separation proposal accepted: carried out",
+        plan.add(SetField(original.id, rule, "separation proposal accepted: carried out",
                           field="flags", value=flags))
     text = f"Separated: {new.id} {new.title!r} logged for the same requester."
     if settled:
         text += f" The separation proposal ({', '.join(settled)}) accepted: carried out."
-    plan.add(AddEntry(original.id, RULE, "journal", entry=journal_entry(
-        at=now, by=actor, kind="relate", rule=RULE, text=text)))
+    plan.add(AddEntry(original.id, rule, "journal", entry=journal_entry(
+        at=now, by=actor, kind="relate", rule=rule, text=text)))
     plan.extend(_triage(original, new, plan, ctx).actions)
     return plan
+
+
+def _same_title(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def _refuse_kept_title(original: Ticket, title: str, keep: str | None) -> None:
+    """A new title that is the problem the original keeps (its title, or --keep) would log
+    that problem twice for the same requester with the same SLA (fresh30b finding 3)."""
+    if keep is not None and _same_title(title, keep):
+        raise ValidationError(f"--title {title!r} is the problem {original.id} keeps (--keep):"
+                              " give the other problem's title")
+    if _same_title(title, original.title):
+        raise ValidationError(f"--title {title!r} is {original.id}'s own title: give the other "
+                              "problem's title (and --keep for what the original keeps)")
+
+
+def default_description(title: str) -> str:
+    """The new ticket's description when --description is not given: its title. Not the
+    original's description: it describes both problems, and triage read the other problem's
+    words as this one's (fresh30b finding 4: on site proposed for a software install from the
+    scanner's 'jams'). Nor a pointer to the original in words: triage reads those too (the
+    learned on-site model weighs 'customers' +3.7 and 'separated' +2.7); the link to the
+    original and its journal entry say where it came from."""
+    return title
 
 
 def _settled(name: str) -> str:
@@ -104,13 +142,13 @@ def _settled(name: str) -> str:
 
 
 def _logged(original: Ticket, new_id: str, title: str, description: str, service: str,
-            ctx: TriageContext) -> Ticket:
+            kind: str, ctx: TriageContext) -> Ticket:
     """The new ticket as `sdesk new` would log it for the original's requester, opened when
     the original was (its SLA runs from the customer's report), related to the original, its
     journal saying where it came from."""
     from sdesk.procedures.intake import Intake, log_ticket
 
-    intake = Intake(type=original.type, title=title, description=description,
+    intake = Intake(type=kind or original.type, title=title, description=description,
                     channel=original.channel, requester=Requester(**vars(original.requester)),
                     service=service, impact=original.impact, urgency=original.urgency,
                     location=original.location)
@@ -120,7 +158,7 @@ def _logged(original: Ticket, new_id: str, title: str, description: str, service
     new.first_response_at = original.first_response_at
     reported = _stamp(original.opened_at, ctx)
     new.journal.append(journal_entry(
-        at=ctx.now, by=ctx.actor, kind="relate", rule=RULE,
+        at=ctx.now, by=ctx.actor, kind="relate", rule=rule_for(original),
         text=f"Separated from {original.id} (reported {reported}) by {ctx.actor}: opened "
              f"when the customer reported it, so Respond By and Resolve By run from then."))
     return new
@@ -158,7 +196,8 @@ def _rechecking(ctx: TriageContext) -> TriageContext:
 
 def _finding(original: Ticket) -> Finding:
     """Nothing to re-triage on an original not handed back for separation: said, unchanged."""
-    return Finding(original.id, I4, f"not handed back for separation (status "
+    return Finding(original.id, I4 if original.type == "incident" else RULE_OTHER,
+                   f"not handed back for separation (status "
                                     f"{original.status}): not triaged again")
 
 

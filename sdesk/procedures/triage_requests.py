@@ -72,7 +72,8 @@ def _also_names(d: _Draft, kind: str) -> None:
         read = f"a {kind} request" if kind else "neither hardware nor software"
         logged = f", logged {d.t.service}" if d.t.service else ""
         d.find(R1, f"also names {said}: this request is read as {read}{logged}, so its route "
-                   "does not take it; log it as a request of its own")
+                   "does not take it; log it as a request of its own, its SLA from this one's "
+                   f"opening: sdesk split {d.t.id} --title \"...\" -t request")
 
 
 def route(d: _Draft, kind: str) -> None:

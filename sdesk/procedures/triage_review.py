@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from sdesk.core.model import Ticket
 from sdesk.core.ticketdoc import TicketView
 from sdesk.procedures.plan import Notify, Plan
-from sdesk.procedures.proposals import ACCEPTED, REJECTED, SKIPPED, flag, pending, readable
+from sdesk.procedures.proposals import ACCEPTED, REJECTED, SKIPPED, UNASKED, flag, pending, readable
 from sdesk.procedures.triage import (
     I1,
     I2,
@@ -55,14 +55,14 @@ def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
     """Accept the pending proposals of the kinds in `accept`, reject those in `reject` (a
     kind in both is refused by the command), on each ticket; `answers` are the dispatcher's
     answers on a terminal (`--review`), ticket by ticket: ID -> kind -> accepted, rejected or
-    skipped. A skipped proposal stays pending and the plan says so; a finding when a ticket
-    has none of them pending."""
+    skipped (or unasked: the review stopped before it). A skipped or unasked proposal stays
+    pending and the plan says so; a finding when a ticket has none of them pending."""
     plan = Plan()
     trends = _Trends()
     for ticket in tickets:
         d = _Draft(ticket, ctx)
         mine = (answers or {}).get(ticket.id, {})
-        done, skipped = False, []
+        done, skipped, unasked = False, [], []
         for kind, key in pending(ticket.flags):
             if flag(kind, key) not in d.flags:  # withdrawn: an accepted duplicate resolved it
                 continue
@@ -81,9 +81,14 @@ def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
                 done = True
             elif state == SKIPPED:
                 skipped.append(f"{kind} ({readable(key)})")
+            elif state == UNASKED:
+                unasked.append(f"{kind} ({readable(key)})")
         if skipped:
             d.find(REVIEW, f"skipped by your answer, still pending: {', '.join(skipped)}")
-        elif not done:
+        if unasked:
+            d.find(REVIEW, f"not asked (you stopped the review), still pending: "
+                           f"{', '.join(unasked)}")
+        if not (done or skipped or unasked):
             shown = ", ".join(f"{k} ({readable(v)})" for k, v in pending(ticket.flags)) or "none"
             asked = "/".join(accept + reject)
             d.find(REVIEW, f"no pending {asked + ' ' if asked else ''}proposal (pending: {shown})"
