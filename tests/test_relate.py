@@ -263,3 +263,41 @@ def test_a_parent_of_mixed_reports_takes_the_first_reports_channel_and_no_agency
     assert [e["kind"] for e in parent["journal"]] == ["system"]  # P3 is the matrix's: no rule
     assert f"via chat (the first report's, {ids[0]}); agency - (the reports name none, or " \
            "several)" in parent["journal"][0]["text"]
+
+
+def test_a_public_note_on_a_parent_case_tells_each_open_childs_requester(desk: Desk) -> None:
+    """Fresh-user finding (session 30, F5): a public note on a parent case printed "public
+    note added" and reached nobody: no message for the children's requesters, their first
+    response not recorded. The parent's customers are its children's requesters: each open
+    child's gets one message on its own thread, and the note is its first response where it had
+    none; a child without an e-mail is named for a phone call."""
+    a = desk.new("-T", "email not working", "--email", "d1@odot.org", "--service", "Email",
+                 now="2026-12-01T08:40:00-06:00")
+    b = desk.new("-T", "Outlook disconnected", "--email", "d2@odot.org", "--service", "Email",
+                 now="2026-12-01T08:45:00-06:00")
+    c = desk.new("-T", "no email since 8:30", "--name", "Dee Three", "--phone", "405-555-0100",
+                 "--service", "Email", now="2026-12-01T08:52:00-06:00")
+    desk.run("note", b, "Looking into it", "--public", now="2026-12-01T08:50:00-06:00")
+    parent = desk.run("parent", "new", "--from", a, b, c, "-T", "ODOT Exchange outage",
+                      now="2026-12-01T09:00:00-06:00").stdout.strip().splitlines()[-1]
+    before = len(desk.outbox())
+    out = desk.run("note", parent, "We know email is down for ODOT; working on it.", "--public",
+                   now="2026-12-01T09:10:00-06:00").stdout
+    assert f"{parent}: public note added" in out
+    assert f"sent to the requesters of 2 child tickets: {a}, {b}" in out, out
+    assert f"{c}: no requester e-mail: tell the customer by phone" in out, out
+    sent = [p.read_text() for p in desk.outbox()[before:]]
+    assert len(sent) == 2, sent
+    to = sorted(line for m in sent for line in m.splitlines() if line.startswith("To:"))
+    assert to == ["To: d1@odot.org", "To: d2@odot.org"], to
+    for tid, title in ((a, "email not working"), (b, "Outlook disconnected")):
+        [mail] = [m for m in sent if f"Ticket: {tid}" in m]
+        assert f"Subject: [{tid}] Update on your ticket: {title}" in mail  # its own thread
+        assert "We know email is down for ODOT; working on it." in mail
+    assert desk.ticket(a)["first_response_at"] == "2026-12-01T09:10:00-06:00"
+    assert desk.ticket(b)["first_response_at"] == "2026-12-01T08:50:00-06:00"  # had one
+    assert desk.ticket(c)["first_response_at"] == "2026-12-01T09:10:00-06:00"
+    last = desk.ticket(a)["journal"][-1]
+    assert (last["visibility"], last["text"]) == (
+        "public", f"Update from the parent case {parent}: We know email is down for ODOT; "
+        "working on it.")
