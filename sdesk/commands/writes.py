@@ -36,7 +36,8 @@ def add_note(app: App, ticket_id: str, body: str, public: bool, no_commit: bool)
         if public:  # a parent case's customers are its children's requesters
             from sdesk.store import queries
 
-            children = [store.load(i) for i in queries.open_children_of(store.index, ticket.id)]
+            children = sorted((store.load(i) for i in queries.open_children_of(
+                store.index, ticket.id)), key=lambda t: (t.opened_at, t.id))  # reports' order
         plan = journal_note(ticket, entry, children)
         from sdesk.store.executor import apply_plan
 
