@@ -139,10 +139,13 @@ def test_a_parent_is_as_urgent_as_its_worst_child_with_resolve_by_from_its_prior
     parent = desk.ticket(parent_id)
     assert parent["priority"] == 1
     assert parent["resolve_by"] == "2026-11-23T12:20:00-06:00"  # P1: 4 hours from 08:20
-    assert "as urgent as its most urgent child" in parent["journal"][-1]["text"]
+    # the P1 carried from a child's proposal is met: withdrawn, after the raise (session 30)
+    *_, entry, withdrawn = parent["journal"]
+    assert withdrawn["text"] == (
+        "Priority is now P1, so the pending proposal is withdrawn: priority (P1).")
+    assert "as urgent as its most urgent child" in entry["text"]
     # the rule raised it, whoever ran relate: not a supervisor's decision (fresh-user
     # finding E2, session 29: "Decided: Priority raised ... (Dana Dispatcher ...)")
-    entry = parent["journal"][-1]
     assert "by the rule, not a supervisor's decision" in entry["text"]
     shown = desk.run("show", parent_id).stdout
     assert "Decided:" not in shown
@@ -169,7 +172,8 @@ def test_a_supervisor_raising_a_child_raises_its_parent(desk: Desk) -> None:
              now="2026-11-23T08:30:00-06:00")
     parent = desk.ticket(parent_id)
     assert (parent["priority"], parent["resolve_by"]) == (1, "2026-11-23T12:20:00-06:00")
-    assert f"as urgent as its most urgent child ({ids[0]})" in parent["journal"][-1]["text"]
+    assert f"as urgent as its most urgent child ({ids[0]})" in parent["journal"][-2]["text"]
+    assert parent["journal"][-1]["text"].endswith("withdrawn: priority (P1).")  # met
 
 
 def test_a_new_parent_case_is_named_as_not_triaged_until_triage_readies_it(desk: Desk) -> None:
@@ -301,3 +305,26 @@ def test_a_public_note_on_a_parent_case_tells_each_open_childs_requester(desk: D
     assert (last["visibility"], last["text"]) == (
         "public", f"Update from the parent case {parent}: We know email is down for ODOT; "
         "working on it.")
+
+
+def test_raising_a_parent_to_its_proposed_priority_withdraws_the_proposal(desk: Desk) -> None:
+    """Fresh-user finding (session 30, F7): a parent carrying a child's `proposed:priority:P1`
+    kept it after a supervisor's P1 on a child raised the parent to P1 (`Status: new
+    (proposed:priority:P1)` beside `Priority: P1`) until the resolution. A proposal at or below
+    the priority the rule raises it to is withdrawn, and the journal says so."""
+    said = [("cant get on wifi", "3rd floor, laptop says no internet", ["--impact", "1"]),
+            ("WIFI IS DOWN!!!", "whole office", [])]
+    ids = [desk.new("-T", title, "-d", text, "--email", f"w{i}@health.ok.gov", "--agency",
+                    "OSDH", "--service", "Wi-Fi", *more, now=f"2026-12-01T09:{10 + i}:00-06:00")
+           for i, (title, text, more) in enumerate(said)]
+    desk.run("triage", "--all", now="2026-12-01T09:30:00-06:00")
+    parent_id = desk.run("parent", "new", "--from", *ids, "-T", "Wi-Fi outage",
+                         now="2026-12-01T09:40:00-06:00").stdout.strip().splitlines()[-1]
+    assert desk.ticket(parent_id)["flags"] == ["proposed:priority:P1"]
+    desk.run("--actor", "Troy Baptiste <troy.baptiste@omes.ok.gov>", "priority", ids[1], "1",
+             "--reason", "whole floor", now="2026-12-01T09:50:00-06:00")
+    parent = desk.ticket(parent_id)
+    assert parent["priority"] == 1 and parent["flags"] == [], parent["flags"]
+    assert parent["journal"][-1]["text"] == (
+        "Priority is now P1, so the pending proposal is withdrawn: priority (P1).")
+    assert "proposed:priority" not in desk.run("show", parent_id).stdout

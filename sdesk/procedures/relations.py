@@ -126,7 +126,29 @@ def raise_parent(parent: Ticket, priority: int, children: Sequence[str], ref: Re
             f"Priority raised from P{parent.priority} to P{priority} by the rule, not a "
             f"supervisor's decision: a parent case is at least as urgent as its most urgent "
             f"child ({ids}); Resolve By from the SLA chart for P{priority}.", PARENT_RAISE_RULE)),
+        *_withdraw_met_proposals(parent, priority, now, actor, rule),
     ])
+
+
+def _withdraw_met_proposals(parent: Ticket, priority: int, now: dt.datetime, actor: str,
+                            rule: str) -> list[SetField | AddEntry]:
+    """A pending priority proposal at or below the priority the parent is raised to (its
+    child's `proposed:priority:P1` carried at creation, the parent now P1) is withdrawn: it
+    asks for nothing the ticket does not already have (fresh-user finding, session 30: the
+    stale proposal stayed until the resolution)."""
+    met = [key for kind, key in pending(parent.flags)
+           if kind == "priority" and key[1:].isdigit() and int(key[1:]) >= priority]
+    if not met:
+        return []
+    gone = {flag("priority", key) for key in met}
+    said = ", ".join(f"priority ({key})" for key in met)
+    return [
+        SetField(parent.id, rule, f"pending proposal withdrawn: {said}", field="flags",
+                 value=[f for f in parent.flags if f not in gone]),
+        AddEntry(parent.id, rule, "journal", entry=journal_entry(
+            now, actor, "note", f"Priority is now P{priority}, so the pending proposal is "
+            f"withdrawn: {said}.", rule)),
+    ]
 
 
 def _check_no_loop(child: str, parent: str, parents: Mapping[str, str]) -> None:
