@@ -328,3 +328,31 @@ def test_raising_a_parent_to_its_proposed_priority_withdraws_the_proposal(desk: 
     assert parent["journal"][-1]["text"] == (
         "Priority is now P1, so the pending proposal is withdrawn: priority (P1).")
     assert "proposed:priority" not in desk.run("show", parent_id).stdout
+
+
+def test_a_parent_takes_the_majoritys_service_and_team_and_warns_of_the_odd_one(
+        desk: Desk) -> None:
+    """Fresh-user finding (session 30, F10): four DHS Teams reports and one OMES Software
+    Install ticket, opened first, made a parent owned by IS-Desktop Support, via e-mail, with
+    no service, silently. The parent takes the most reports' service, team and channel, and one
+    line warns that the reports name different services."""
+    odd = desk.new("-T", "Install WinRAR", "--email", "o@omes.ok.gov", "--agency", "OMES",
+                   "--service", "Software Install", "--channel", "email",
+                   now="2026-12-01T12:00:00-06:00")
+    teams = [desk.new("-T", "teams calls dropping", "--email", f"t{i}@okdhs.org", "--agency",
+                      "DHS", "--service", "Teams", "--channel", "phone",
+                      now=f"2026-12-01T13:0{i}:00-06:00") for i in range(4)]
+    made = desk.run("parent", "new", "--from", odd, *teams, "-T", "DHS Teams calls dropping",
+                    now="2026-12-01T13:10:00-06:00")
+    warned = [line for line in made.stderr.splitlines() if "warning" in line]
+    assert warned == [f"sdesk: warning: the reports name different services (Teams: "
+                      f"{', '.join(teams)}; Software Install: {odd}); the parent takes "
+                      "'Teams', the most reports'"], made.stderr
+    parent = desk.ticket(made.stdout.strip().splitlines()[-1])
+    assert (parent["service"], parent["team"], parent["channel"]) == (
+        "Teams", "IS-Email & Collaboration", "phone"), parent
+    assert "via phone (the most reports')" in parent["journal"][0]["text"]
+    # reports that agree: no warning
+    again = [desk.new("-T", "VPN down", "--email", f"v{i}@omes.ok.gov", "--service", "VPN",
+                      now=f"2026-12-01T13:2{i}:00-06:00") for i in range(2)]
+    assert "warning" not in desk.run("parent", "new", "--from", *again).stderr
