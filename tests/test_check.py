@@ -102,6 +102,29 @@ def test_a_broken_reference_file_is_reported(desk: Desk) -> None:
     assert out.startswith("reference/sla.toml")
 
 
+@pytest.mark.no_deep_check  # the file is broken on purpose: the index keeps the row
+@pytest.mark.parametrize("tail", [b'x = "\xe9"\n', b'title = "dup"\n'])
+def test_a_file_broken_in_place_is_broken_not_gone(desk: Desk, tail: bytes) -> None:
+    """Fresh-user finding (session 30, F8): a ticket file broken by an edit in place (the
+    folder's time unchanged, so the index keeps its row) was reported twice, broken and then
+    "in the index but the file is gone (run sdesk reindex)". The file is there: one line."""
+    import os
+    import time
+
+    tid = desk.new("-T", "VPN drops")
+    path = ticket_path(desk, tid)
+    past = time.time() - 100
+    for folder in (desk.root / "tickets").rglob("*"):
+        os.utime(folder, (past, past))
+    desk.run("list")  # the index records the times as they are, not racy
+    with path.open("ab") as f:
+        f.write(tail)
+    lines = desk.fails("check", code=1).stdout.splitlines()
+    rel = path.relative_to(desk.root).as_posix()
+    assert len(lines) == 1 and lines[0].startswith(f"{rel}: "), lines
+    assert "file is gone" not in lines[0], lines
+
+
 def test_an_index_row_for_a_file_that_is_gone_is_caught_after_refresh(desk: Desk) -> None:
     tid = desk.new("-T", "VPN drops")
     ticket_path(desk, tid).unlink()

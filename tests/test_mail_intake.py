@@ -365,3 +365,19 @@ def test_a_subject_with_bidi_controls_or_too_long_still_opens_a_clean_ticket(
     (tid,) = ticket_ids(desk)
     title = desk.ticket(tid)["title"]
     assert title.startswith("Printer jams txt.exe xxx") and len(title) == 200
+
+
+@pytest.mark.parametrize(("sent", "read"), [("caf\xe9", "caf\xe9"),  # Latin-1
+                                            ("caf\xc3\xa9", "caf\xe9")])  # UTF-8
+def test_8bit_bytes_without_a_charset_read_the_same_in_subject_and_body(
+        desk: Desk, tmp_path: Path, sent: str, read: str) -> None:
+    """Fresh-user finding (session 30, F14): a message with raw 8-bit bytes and no charset had
+    its subject read with a replacement character ("caf\ufffd printer") and its body as
+    Latin-1. Both now decode the same way: UTF-8 when the bytes are UTF-8, else Windows-1252."""
+    raw = (b"From: x@omes.ok.gov\nTo: servicedesk@omes.ok.gov\nSubject: " + sent.encode("latin-1")
+           + b" printer\nMessage-ID: <m2@omes.ok.gov>\n\nthe " + sent.encode("latin-1")
+           + b" printer jams\n")
+    receive(desk, raw, tmp_path)
+    ticket = only_ticket(desk)
+    assert ticket["title"] == f"{read} printer", ticket["title"]
+    assert f"the {read} printer jams" in ticket["description"], ticket["description"]

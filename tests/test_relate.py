@@ -139,10 +139,13 @@ def test_a_parent_is_as_urgent_as_its_worst_child_with_resolve_by_from_its_prior
     parent = desk.ticket(parent_id)
     assert parent["priority"] == 1
     assert parent["resolve_by"] == "2026-11-23T12:20:00-06:00"  # P1: 4 hours from 08:20
-    assert "as urgent as its most urgent child" in parent["journal"][-1]["text"]
+    # the P1 carried from a child's proposal is met: withdrawn, after the raise (session 30)
+    *_, entry, withdrawn = parent["journal"]
+    assert withdrawn["text"] == (
+        "Priority is now P1, so the pending proposal is withdrawn: priority (P1).")
+    assert "as urgent as its most urgent child" in entry["text"]
     # the rule raised it, whoever ran relate: not a supervisor's decision (fresh-user
     # finding E2, session 29: "Decided: Priority raised ... (Dana Dispatcher ...)")
-    entry = parent["journal"][-1]
     assert "by the rule, not a supervisor's decision" in entry["text"]
     shown = desk.run("show", parent_id).stdout
     assert "Decided:" not in shown
@@ -169,7 +172,8 @@ def test_a_supervisor_raising_a_child_raises_its_parent(desk: Desk) -> None:
              now="2026-11-23T08:30:00-06:00")
     parent = desk.ticket(parent_id)
     assert (parent["priority"], parent["resolve_by"]) == (1, "2026-11-23T12:20:00-06:00")
-    assert f"as urgent as its most urgent child ({ids[0]})" in parent["journal"][-1]["text"]
+    assert f"as urgent as its most urgent child ({ids[0]})" in parent["journal"][-2]["text"]
+    assert parent["journal"][-1]["text"].endswith("withdrawn: priority (P1).")  # met
 
 
 def test_a_new_parent_case_is_named_as_not_triaged_until_triage_readies_it(desk: Desk) -> None:
@@ -263,3 +267,92 @@ def test_a_parent_of_mixed_reports_takes_the_first_reports_channel_and_no_agency
     assert [e["kind"] for e in parent["journal"]] == ["system"]  # P3 is the matrix's: no rule
     assert f"via chat (the first report's, {ids[0]}); agency - (the reports name none, or " \
            "several)" in parent["journal"][0]["text"]
+
+
+def test_a_public_note_on_a_parent_case_tells_each_open_childs_requester(desk: Desk) -> None:
+    """Fresh-user finding (session 30, F5): a public note on a parent case printed "public
+    note added" and reached nobody: no message for the children's requesters, their first
+    response not recorded. The parent's customers are its children's requesters: each open
+    child's gets one message on its own thread, and the note is its first response where it had
+    none; a child without an e-mail is named for a phone call."""
+    a = desk.new("-T", "email not working", "--email", "d1@odot.org", "--service", "Email",
+                 now="2026-12-01T08:40:00-06:00")
+    b = desk.new("-T", "Outlook disconnected", "--email", "d2@odot.org", "--service", "Email",
+                 now="2026-12-01T08:45:00-06:00")
+    c = desk.new("-T", "no email since 8:30", "--name", "Dee Three", "--phone", "405-555-0100",
+                 "--service", "Email", now="2026-12-01T08:52:00-06:00")
+    desk.run("note", b, "Looking into it", "--public", now="2026-12-01T08:50:00-06:00")
+    parent = desk.run("parent", "new", "--from", a, b, c, "-T", "ODOT Exchange outage",
+                      now="2026-12-01T09:00:00-06:00").stdout.strip().splitlines()[-1]
+    before = len(desk.outbox())
+    out = desk.run("note", parent, "We know email is down for ODOT; working on it.", "--public",
+                   now="2026-12-01T09:10:00-06:00").stdout
+    assert f"{parent}: public note added" in out
+    assert f"sent to the requesters of 2 child tickets: {a}, {b}" in out, out
+    assert f"{c}: no requester e-mail: tell the customer by phone" in out, out
+    sent = [p.read_text() for p in desk.outbox()[before:]]
+    assert len(sent) == 2, sent
+    to = sorted(line for m in sent for line in m.splitlines() if line.startswith("To:"))
+    assert to == ["To: d1@odot.org", "To: d2@odot.org"], to
+    for tid, title in ((a, "email not working"), (b, "Outlook disconnected")):
+        [mail] = [m for m in sent if f"Ticket: {tid}" in m]
+        assert f"Subject: [{tid}] Update on your ticket: {title}" in mail  # its own thread
+        assert "We know email is down for ODOT; working on it." in mail
+    assert desk.ticket(a)["first_response_at"] == "2026-12-01T09:10:00-06:00"
+    assert desk.ticket(b)["first_response_at"] == "2026-12-01T08:50:00-06:00"  # had one
+    assert desk.ticket(c)["first_response_at"] == "2026-12-01T09:10:00-06:00"
+    last = desk.ticket(a)["journal"][-1]
+    assert (last["visibility"], last["text"]) == (
+        "public", f"Update from the parent case {parent}: We know email is down for ODOT; "
+        "working on it.")
+
+
+def test_raising_a_parent_to_its_proposed_priority_withdraws_the_proposal(desk: Desk) -> None:
+    """Fresh-user finding (session 30, F7): a parent carrying a child's `proposed:priority:P1`
+    kept it after a supervisor's P1 on a child raised the parent to P1 (`Status: new
+    (proposed:priority:P1)` beside `Priority: P1`) until the resolution. A proposal at or below
+    the priority the rule raises it to is withdrawn, and the journal says so."""
+    said = [("cant get on wifi", "3rd floor, laptop says no internet", ["--impact", "1"]),
+            ("WIFI IS DOWN!!!", "whole office", [])]
+    ids = [desk.new("-T", title, "-d", text, "--email", f"w{i}@health.ok.gov", "--agency",
+                    "OSDH", "--service", "Wi-Fi", *more, now=f"2026-12-01T09:{10 + i}:00-06:00")
+           for i, (title, text, more) in enumerate(said)]
+    desk.run("triage", "--all", now="2026-12-01T09:30:00-06:00")
+    parent_id = desk.run("parent", "new", "--from", *ids, "-T", "Wi-Fi outage",
+                         now="2026-12-01T09:40:00-06:00").stdout.strip().splitlines()[-1]
+    assert desk.ticket(parent_id)["flags"] == ["proposed:priority:P1"]
+    desk.run("--actor", "Troy Baptiste <troy.baptiste@omes.ok.gov>", "priority", ids[1], "1",
+             "--reason", "whole floor", now="2026-12-01T09:50:00-06:00")
+    parent = desk.ticket(parent_id)
+    assert parent["priority"] == 1 and parent["flags"] == [], parent["flags"]
+    assert parent["journal"][-1]["text"] == (
+        "Priority is now P1, so the pending proposal is withdrawn: priority (P1).")
+    assert "proposed:priority" not in desk.run("show", parent_id).stdout
+
+
+def test_a_parent_takes_the_majoritys_service_and_team_and_warns_of_the_odd_one(
+        desk: Desk) -> None:
+    """Fresh-user finding (session 30, F10): four DHS Teams reports and one OMES Software
+    Install ticket, opened first, made a parent owned by IS-Desktop Support, via e-mail, with
+    no service, silently. The parent takes the most reports' service, team and channel, and one
+    line warns that the reports name different services."""
+    odd = desk.new("-T", "Install WinRAR", "--email", "o@omes.ok.gov", "--agency", "OMES",
+                   "--service", "Software Install", "--channel", "email",
+                   now="2026-12-01T12:00:00-06:00")
+    teams = [desk.new("-T", "teams calls dropping", "--email", f"t{i}@okdhs.org", "--agency",
+                      "DHS", "--service", "Teams", "--channel", "phone",
+                      now=f"2026-12-01T13:0{i}:00-06:00") for i in range(4)]
+    made = desk.run("parent", "new", "--from", odd, *teams, "-T", "DHS Teams calls dropping",
+                    now="2026-12-01T13:10:00-06:00")
+    warned = [line for line in made.stderr.splitlines() if "warning" in line]
+    assert warned == [f"sdesk: warning: the reports name different services (Teams: "
+                      f"{', '.join(teams)}; Software Install: {odd}); the parent takes "
+                      "'Teams', the most reports'"], made.stderr
+    parent = desk.ticket(made.stdout.strip().splitlines()[-1])
+    assert (parent["service"], parent["team"], parent["channel"]) == (
+        "Teams", "IS-Email & Collaboration", "phone"), parent
+    assert "via phone (the most reports')" in parent["journal"][0]["text"]
+    # reports that agree: no warning
+    again = [desk.new("-T", "VPN down", "--email", f"v{i}@omes.ok.gov", "--service", "VPN",
+                      now=f"2026-12-01T13:2{i}:00-06:00") for i in range(2)]
+    assert "warning" not in desk.run("parent", "new", "--from", *again).stderr

@@ -656,3 +656,26 @@ def test_create_parents_settles_a_trend_proposed_before(desk: Desk) -> None:
     parents = {desk.ticket(i)["parent"] for i in [*ids, late]}
     assert len(parents) == 1 and "" not in parents
     assert _trend_flags(desk, [*ids, late]) == [False] * 4
+
+
+def test_priorities_accepted_in_one_run_mail_each_supervisor_once(desk: Desk) -> None:
+    """Fresh-user finding (session 30, F6): accepting the priority proposals of four reports
+    in one review mailed the same supervisor four "Priority review" mails. One mail per
+    supervisor per run now names every ticket, with the commands to change or keep each."""
+    ids = [incident(desk, title, "--impact", "3", "--urgency", "3", service="Email",
+                    email=f"u{i}@omes.ok.gov")
+           for i, title in enumerate(["Whole agency cannot send email",
+                                      "Entire agency cannot send email",
+                                      "Whole agency cannot send email today"])]
+    desk.run("triage", *ids)
+    assert all("proposed:priority:P1" in desk.ticket(t)["flags"] for t in ids)
+    before = len(mails(desk))
+    desk.run("triage", *ids, "--accept", "priority")
+    assert all("priority-review" in desk.ticket(t)["flags"] for t in ids)
+    told = [m for m in mails(desk)[before:] if "Priority review" in str(m["Subject"])]
+    assert [m["To"] for m in told] == ["alicia.nguyen@omes.ok.gov"], [m["To"] for m in told]
+    body = told[0].get_payload(decode=True).decode()
+    assert "on 3 tickets flagged in one review" in body, body
+    for tid in ids:
+        assert f"sdesk priority {tid} 1 --reason '...'" in body, body
+        assert f"sdesk priority {tid} 4 --reason '...'" in body, body

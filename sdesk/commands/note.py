@@ -16,7 +16,8 @@ from sdesk.commands.common import App, commit_options, pass_app, read_text_arg
 def note(app: App, ticket_id: str, text: str | None, public: bool, no_commit: bool) -> None:
     """Add a note to a ticket's journal. TEXT '-' reads stdin; without TEXT $EDITOR opens.
 
-    Public notes are queued as a message to the customer; internal notes never leave the desk.
+    Public notes are queued as a message to the customer (on a parent case: to each open
+    child's requester); internal notes never leave the desk.
 
     \b
     Example:

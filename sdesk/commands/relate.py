@@ -88,7 +88,7 @@ def parent_new(app: App, children: tuple[str, ...], more: tuple[str, ...], title
     """
     from sdesk.core.errors import ValidationError
     from sdesk.core.model import check_text
-    from sdesk.procedures.relations import Peer, parent_case
+    from sdesk.procedures.relations import Peer, mixed_services, parent_case
 
     check_text("--title", title, single_line=True)
     store = app.store
@@ -99,7 +99,11 @@ def parent_new(app: App, children: tuple[str, ...], more: tuple[str, ...], title
             if not t.is_open:
                 raise ValidationError(f"{t.id} is {t.status}; only open tickets join a parent")
         taken: set[str] = set()
-        plan = parent_case([Peer.of(t) for t in tickets],
+        peers = [Peer.of(t) for t in tickets]
+        mixed = mixed_services(peers)
+        if mixed and not as_json:
+            click.echo(f"sdesk: warning: {mixed}", err=True)
+        plan = parent_case(peers,
                            lambda kind: store.new_id(kind, app.now, taken), store.reference,
                            app.now, app.actor.name, "guide: parent case for a trend",
                            title=title.strip(), ticket_type=ticket_type or "")

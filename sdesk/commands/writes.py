@@ -32,13 +32,29 @@ def add_note(app: App, ticket_id: str, body: str, public: bool, no_commit: bool)
         ticket = store.get_for_write(ticket_id)
         entry = journal_entry(at=app.now, by=app.actor.name, text=body, kind="note",
                               visibility="public" if public else "internal")
-        plan = journal_note(ticket, entry)
+        children: list[Ticket] = []
+        if public:  # a parent case's customers are its children's requesters
+            from sdesk.store import queries
+
+            children = sorted((store.load(i) for i in queries.open_children_of(
+                store.index, ticket.id)), key=lambda t: (t.opened_at, t.id))  # reports' order
+        plan = journal_note(ticket, entry, children)
         from sdesk.store.executor import apply_plan
 
         apply_plan(store, plan, actor=app.actor, now=app.now, action="note",
                    subject=f"note {ticket.id}: {body.splitlines()[0][:60] if body else ''}",
                    commit=not no_commit)
-    return [(False, f"{ticket.id}: {'public' if public else 'internal'} note added")]
+    lines: Lines = [(False, f"{ticket.id}: {'public' if public else 'internal'} note added")]
+    if children:
+        from sdesk.procedures.plan import Finding, Notify
+
+        told = [a.ticket for a in plan.actions if isinstance(a, Notify) and a.ticket != ticket.id]
+        if told:
+            lines.append((False, f"  sent to the requesters of {len(told)} child "
+                                 f"ticket{'s' if len(told) != 1 else ''}: {', '.join(told)}"))
+        lines += [(False, f"  {a.ticket}: {a.reason}") for a in plan.actions
+                  if isinstance(a, Finding)]
+    return lines
 
 
 def checked_new_options(app: App, options: dict[str, Any]) -> dict[str, Any]:

@@ -121,16 +121,31 @@ def _header(message: Message, name: str) -> str:
     characters and line breaks folded to spaces."""
     from email.header import decode_header
 
-    value = message.get(name)
+    value = _raw_value(message, name)
     if value is None:
         return ""
     try:
-        parts = decode_header(str(value))
+        parts = decode_header(value)
     except (HeaderParseError, ValueError, LookupError, TypeError):
         return header_text(str(value), 2000)
     text = "".join(decode_bytes(chunk, charset) if isinstance(chunk, bytes) else chunk
                    for chunk, charset in parts)
     return header_text(text, 2000)
+
+
+def _raw_value(message: Message, name: str) -> str | None:
+    """The first `name` header's value as sent. Raw 8-bit bytes (no RFC 2047 word, no charset
+    said) decode as a body without a charset does (`decode_bytes`: UTF-8, else Windows-1252),
+    not as the parser's "unknown-8bit" replacement characters: "caf\\xe9 printer" is "café
+    printer" in the subject as in the body (fresh-user finding, session 30)."""
+    wanted = name.lower()
+    for key, value in message.raw_items():
+        if key.lower() == wanted:
+            text = str(value)
+            if any("\udc80" <= ch <= "\udcff" for ch in text):  # the parser's surrogateescape
+                text = decode_bytes(text.encode("ascii", "surrogateescape"), None)
+            return text
+    return None
 
 
 def _addresses(message: Message, name: str) -> list[tuple[str, str]]:

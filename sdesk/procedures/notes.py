@@ -2,25 +2,50 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sdesk.core.errors import ValidationError
-from sdesk.core.model import JournalEntry, Ticket
-from sdesk.procedures.plan import AddEntry, Notify, Plan, SetField
+from sdesk.core.model import JournalEntry, Ticket, journal_entry
+from sdesk.procedures.plan import AddEntry, Finding, Notify, Plan, SetField
 
 
-def journal_note(ticket: Ticket, entry: JournalEntry) -> Plan:
+def journal_note(ticket: Ticket, entry: JournalEntry, children: Sequence[Ticket] = ()) -> Plan:
     """A note; a public note is also a message to the customer (the standard's "clear
-    communication ... providing regular updates") and counts as the first response."""
+    communication ... providing regular updates") and counts as the first response.
+
+    A public note on a parent case (`children`: its open child tickets) is the update for the
+    customers who reported the problem (the guide's parent case: one problem, many people):
+    each open child's requester gets one message on the child's own thread, the note goes in
+    the child's journal as public, and it is the child's first response where it had none. A
+    child without an e-mail gets a finding saying to tell its customer by phone."""
     if not entry.text.strip():
         raise ValidationError("the note is empty")
     plan = Plan([AddEntry(ticket.id, "standard: communicate", "journal note", entry=entry)])
     if entry.public:
-        if ticket.first_response_at is None:
-            plan.add(SetField(ticket.id, "standard: respond", "first public response",
-                              field="first_response_at", value=entry.at))
-        if ticket.requester.email:
-            plan.add(customer_update(ticket, f"Update on your ticket: {ticket.title}", entry.text,
-                                     automatic=False))
+        _tell(plan, ticket, entry, entry.text, "standard: communicate")
+        for child in children:
+            if not child.is_open or child.type == "task":
+                continue
+            rule = "guide: parent case"
+            text = f"Update from the parent case {ticket.id}: {entry.text.strip()}"
+            plan.add(AddEntry(child.id, rule, f"public note on its parent {ticket.id}",
+                              entry=journal_entry(at=entry.at, by=entry.by, text=text,
+                                                  kind="note", visibility="public", rule=rule)))
+            _tell(plan, child, entry, entry.text, rule)
+            if not child.requester.email:
+                plan.add(Finding(child.id, rule,
+                                 "no requester e-mail: tell the customer by phone"))
     return plan
+
+
+def _tell(plan: Plan, ticket: Ticket, entry: JournalEntry, text: str, rule: str) -> None:
+    """A public note's first response and message to `ticket`'s requester."""
+    if ticket.first_response_at is None:
+        plan.add(SetField(ticket.id, "standard: respond", "first public response",
+                          field="first_response_at", value=entry.at))
+    if ticket.requester.email:
+        plan.add(customer_update(ticket, f"Update on your ticket: {ticket.title}", text,
+                                 rule=rule, automatic=False))
 
 
 def customer_update(ticket: Ticket, subject: str, text: str, rule: str = "standard: communicate",

@@ -126,7 +126,29 @@ def raise_parent(parent: Ticket, priority: int, children: Sequence[str], ref: Re
             f"Priority raised from P{parent.priority} to P{priority} by the rule, not a "
             f"supervisor's decision: a parent case is at least as urgent as its most urgent "
             f"child ({ids}); Resolve By from the SLA chart for P{priority}.", PARENT_RAISE_RULE)),
+        *_withdraw_met_proposals(parent, priority, now, actor, rule),
     ])
+
+
+def _withdraw_met_proposals(parent: Ticket, priority: int, now: dt.datetime, actor: str,
+                            rule: str) -> list[SetField | AddEntry]:
+    """A pending priority proposal at or below the priority the parent is raised to (its
+    child's `proposed:priority:P1` carried at creation, the parent now P1) is withdrawn: it
+    asks for nothing the ticket does not already have (fresh-user finding, session 30: the
+    stale proposal stayed until the resolution)."""
+    met = [key for kind, key in pending(parent.flags)
+           if kind == "priority" and key[1:].isdigit() and int(key[1:]) >= priority]
+    if not met:
+        return []
+    gone = {flag("priority", key) for key in met}
+    said = ", ".join(f"priority ({key})" for key in met)
+    return [
+        SetField(parent.id, rule, f"pending proposal withdrawn: {said}", field="flags",
+                 value=[f for f in parent.flags if f not in gone]),
+        AddEntry(parent.id, rule, "journal", entry=journal_entry(
+            now, actor, "note", f"Priority is now P{priority}, so the pending proposal is "
+            f"withdrawn: {said}.", rule)),
+    ]
 
 
 def _check_no_loop(child: str, parent: str, parents: Mapping[str, str]) -> None:
@@ -186,8 +208,10 @@ class Peer:
 def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Reference,
                 now: dt.datetime, actor: str, rule: str, title: str = "",
                 ticket_type: str = "") -> Plan:
-    """The guide's "Parent Case" for a trend: one new ticket on the children's service, owned by
-    the team that provides it, and every child linked to it, its pending trend proposal
+    """The guide's "Parent Case" for a trend: one new ticket on the service most children name
+    (`majority`: not the first-opened odd one out; the command warns of mixed services,
+    `mixed_services`), owned by the team that provides it, and every child linked to it, its
+    pending trend proposal
     settled. What the children know is carried at creation (fresh-user finding, session 30:
     the parent of a "whole office" Wi-Fi outage sat at P3, with no agency, "via phone"):
     - priority: the most urgent child's (a parent is at least as urgent as its worst child,
@@ -197,7 +221,7 @@ def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Ref
     - a child's pending priority proposal more urgent than that: proposed on the parent too
       (`_carried_priority`), for the supervisor to decide;
     - agency: the one the children name, when they name one (the Supported Agencies check);
-    - channel: the children's when they share one, else the first report's (the model has no
+    - channel: the children's when they share one, else the most reports' (the model has no
       "parent" channel; a task takes its owner's the same way);
     - requester: none. The customers are the children's requesters (each told when the parent
       resolves its children); who logged the parent is in its journal."""
@@ -212,15 +236,14 @@ def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Ref
     first = min(children, key=lambda t: (t.opened_at, t.id))
     types = {c.type for c in children}
     kind = ticket_type or (types.pop() if len(types) == 1 else "case")
-    services = {c.service for c in children if c.service}
-    service = first.service if len(services) == 1 else ""
+    service = majority(children, "service")
     providers = ref.teams_for_service(service) if service else []
-    team = providers[0].name if providers else first.team
+    team = providers[0].name if providers else majority(children, "team")
     agencies = {c.agency for c in children if c.agency}
     agency = agencies.pop() if len(agencies) == 1 else ""
     channels = {c.channel for c in children if c.channel}
     shared = len(channels) == 1
-    channel = channels.pop() if shared else (first.channel or "phone")
+    channel = majority(children, "channel") or "phone"
     worst = min(children, key=lambda c: (c.priority, c.opened_at, c.id))
     ids = ", ".join(c.id for c in children)
     intake = Intake(type=kind, title=title or f"Parent: {first.title}"[:TITLE_MAX],
@@ -240,6 +263,33 @@ def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Ref
     return plan
 
 
+def majority(children: Sequence[Peer], field: str) -> str:
+    """The value of `field` (service, team, channel) most of the `children` have, ties to the
+    earliest report's (the first opened among those tied), "" when none has one. A parent case
+    of four Teams reports and one odd Software Install ticket is the Teams team's, whichever
+    was opened first (fresh-user finding, session 30)."""
+    ordered = sorted(children, key=lambda c: (c.opened_at, c.id))
+    values = [str(getattr(c, field)) for c in ordered if getattr(c, field)]
+    return max(values, key=values.count) if values else ""  # max keeps the first of a tie
+
+
+def mixed_services(children: Sequence[Peer]) -> str:
+    """One line when the `children` name different services (the parent takes the majority's,
+    `majority`), naming each service with its reports; "" when they agree (a report without a
+    service differs from none)."""
+    ordered = sorted(children, key=lambda c: (c.opened_at, c.id))
+    by: dict[str, list[str]] = {}
+    for c in ordered:
+        if c.service:
+            by.setdefault(c.service, []).append(c.id)
+    if len(by) < 2:
+        return ""
+    said = "; ".join(f"{name}: {', '.join(ids)}" for name, ids in
+                     sorted(by.items(), key=lambda kv: -len(kv[1])))
+    return (f"the reports name different services ({said}); the parent takes "
+            f"{majority(children, 'service')!r}, the most reports'")
+
+
 def _journal_as_parent(parent: Ticket, children: Sequence[Peer], first: Peer, worst: str,
                        shared: bool, ref: Reference, now: dt.datetime, actor: str,
                        rule: str) -> None:
@@ -248,7 +298,8 @@ def _journal_as_parent(parent: Ticket, children: Sequence[Peer], first: Peer, wo
     urgency matrix (from its most urgent child, `worst`), and a child's stronger pending
     priority proposal carried (`_carried_priority`)."""
     ids = ", ".join(c.id for c in children)
-    came = "the reports' channel" if shared else f"the first report's, {first.id}"
+    came = ("the reports' channel" if shared else f"the first report's, {first.id}"
+            if parent.channel == first.channel else "the most reports'")
     agency = parent.requester.agency
     parent.journal[0] = journal_entry(now, actor, "system", (
         f"Parent case logged by {actor} for {len(children)} reports: {ids}; via "

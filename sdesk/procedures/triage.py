@@ -439,18 +439,47 @@ def _priority_check(d: _Draft, team: Team) -> None:
     _flag_priority(d, team, why, expected)
 
 
-def _flag_priority(d: _Draft, team: Team | None, why: str, expected: int) -> None:
+def _flag_priority(d: _Draft, team: Team | None, why: str, expected: int,
+                   mail: bool = True) -> str:
     """Flag priority-review, note why and mail the owning team's supervisor: the supervisor
-    decides (sdesk priority); triage never changes the priority."""
+    decides (sdesk priority); triage never changes the priority. Returns the supervisor;
+    without `mail` the caller mails once for several tickets (`priority_review_notice`)."""
     t = d.t
     supervisor = team.supervisor if team is not None else d.ref.team(d.ref.service_desk).supervisor
     d.flag("priority-review", I2, f"supervisor to review: {why}")
     d.note(I2, f"Priority does not match the SLA chart: {why}. Flagged for {supervisor}; "
                "the supervisor decides (sdesk priority).")
-    d.notify(I2, supervisor, "Priority review",
-             f"The priority may not match the SLA chart: {why}.\nTo change it: sdesk priority "
-             f"{t.id} {expected} --reason '...'\nTo keep it: sdesk priority {t.id} {t.priority} "
-             "--reason '...'\n")
+    if mail:
+        d.notify(I2, supervisor, PRIORITY_SUBJECT, _priority_lines(t, why, expected))
+    return supervisor
+
+
+PRIORITY_SUBJECT = "Priority review"
+
+
+def _priority_lines(t: Ticket, why: str, expected: int) -> str:
+    return (f"The priority may not match the SLA chart: {why}.\nTo change it: sdesk priority "
+            f"{t.id} {expected} --reason '...'\nTo keep it: sdesk priority {t.id} {t.priority} "
+            "--reason '...'\n")
+
+
+def priority_review_notice(supervisor: str, flagged: list[tuple[Ticket, str, int]]) -> Notify:
+    """One mail to `supervisor` about the tickets `flagged` for a priority review in one
+    command run ((ticket, why, expected priority), the first is the mail's ticket): as
+    `_flag_priority`'s for one ticket; for several, each ticket's ID, title, why and the two
+    commands (fresh-user finding, session 30: four y answers in one review mailed the same
+    supervisor four times)."""
+    first = flagged[0][0]
+    if len(flagged) == 1:
+        body = _staff_body(first, _priority_lines(*flagged[0]))
+    else:
+        body = (f"The priority may not match the SLA chart on {len(flagged)} tickets flagged "
+                "in one review:\n")
+        for t, why, expected in flagged:
+            said = _priority_lines(t, why, expected).rstrip().replace("\n", "\n  ")
+            body += f"\n{t.id} {t.title}\n  {said}\n"
+    return Notify(first.id, I2, f"tell {supervisor}", to=(supervisor,), subject=PRIORITY_SUBJECT,
+                  body=body)
 
 
 def _priority_fit(d: _Draft) -> None:

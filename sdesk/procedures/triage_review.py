@@ -33,6 +33,7 @@ from sdesk.procedures.triage import (
     _flag_priority,
     _incident,
     _team,
+    priority_review_notice,
     resolve_duplicate,
     supervisor_of,
     tell_trend,
@@ -58,7 +59,7 @@ def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
     skipped (or unasked: the review stopped before it). A skipped or unasked proposal stays
     pending and the plan says so; a finding when a ticket has none of them pending."""
     plan = Plan()
-    trends = _Trends()
+    trends, reviews = _Trends(), dict[str, list[tuple[Ticket, str, int]]]()
     for ticket in tickets:
         d = _Draft(ticket, ctx)
         mine = (answers or {}).get(ticket.id, {})
@@ -71,7 +72,7 @@ def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
             if state == ACCEPTED:
                 if kind == "service" and ticket.service:
                     _refuse_stale_service(ticket, key)
-                _accept(d, kind, key, trends)
+                _accept(d, kind, key, trends, reviews)
                 done = True
             elif state == REJECTED:
                 _decide(d, kind, key, REJECTED)
@@ -96,7 +97,13 @@ def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
                               else ""))
         plan.extend(d.plan.actions)
     plan.extend(trends.notices())
+    plan.extend(priority_review_notice(s, flagged) for s, flagged in reviews.items())
     return plan
+
+
+# The priorities accepted for review in one run, by supervisor: one mail each, naming every
+# ticket (`priority_review_notice`), as `_Trends` does for trends.
+_Reviews = dict[str, list[tuple[Ticket, str, int]]]
 
 
 class _Trends:
@@ -183,7 +190,7 @@ def _decide(d: _Draft, kind: str, key: str, state: str) -> None:
     d.flag(flag(kind, key, state), rule, f"{kind} ({readable(key)}) {state} by {d.ctx.actor}")
 
 
-def _accept(d: _Draft, kind: str, key: str, trends: _Trends) -> None:
+def _accept(d: _Draft, kind: str, key: str, trends: _Trends, reviews: _Reviews) -> None:
     _decide(d, kind, key, ACCEPTED)
     rule, actor = _rule(d.t, kind), d.ctx.actor
     said = evidence(d.t, kind)
@@ -200,7 +207,9 @@ def _accept(d: _Draft, kind: str, key: str, trends: _Trends) -> None:
                    f"{said} (accepted by {actor})")
     elif kind == "priority":
         expected = int(key.lstrip("P") or d.t.priority)
-        _flag_priority(d, _team(d.ref, d.team), f"{said} (accepted by {actor})", expected)
+        why = f"{said} (accepted by {actor})"
+        supervisor = _flag_priority(d, _team(d.ref, d.team), why, expected, mail=False)
+        reviews.setdefault(supervisor, []).append((d.t, why, expected))
     elif kind == "on-site":
         d.set(ON_SITE, f"on site (accepted by {actor})", "remote", False)
     elif kind == "kind":

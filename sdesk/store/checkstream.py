@@ -53,12 +53,16 @@ class IndexCompare:
             self.lacking.add(links.id)
 
     def finish(self) -> list[Problem]:
-        """The index's problems: files in their order, then the rows whose file is gone."""
+        """The index's problems: files in their order, then the rows whose file is gone. A
+        row whose file is there but did not load (`failed`: broken by an edit in place, which
+        leaves the folder's time and so the index's row) is not "gone": the file's own problem
+        says what is wrong with it (fresh-user finding, session 30)."""
         while self.row is not None:
             self.gone.append(self.row[0])
             self.row = next(self.rows, None)
         return self.problems + [Problem(rel, "", "in the index but the file is gone (run sdesk "
-                                        "reindex)") for rel in sorted(self.gone)]
+                                        "reindex)") for rel in sorted(self.gone)
+                                if rel not in self.failed]
 
     def relation_links(self, index: Index) -> Iterator[Links]:
         """The links of every loaded ticket with a relation or of type task, in path order:
