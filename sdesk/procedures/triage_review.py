@@ -3,12 +3,12 @@
 tickets and the triage context in, a Plan out. docs/triage.md, "Proposals".
 
 Accepting carries the judgement out: a duplicate is resolved (the customer is told), a
-separation hands the ticket back to the Service Desk (leads mailed), a trend mails the owning
-team's supervisor, a priority is flagged for the supervisor's decision (sdesk priority), on
-site sets remote = false, a request kind sets the category and routes the request by it, a
-service sets the service and triages the ticket again (as `--recheck` after `sdesk set`).
-Rejecting changes nothing else. Either way the decision is kept on
-the ticket (`accepted:`/`rejected:` flags) and the same proposal is never made again.
+separation hands the ticket back to the Service Desk (leads mailed), a trend mails the
+supervisor of every team its reports are logged against or proposed for, a priority is flagged
+for the supervisor's decision (sdesk priority), on site sets remote = false, a request kind
+sets the category and routes the request by it, a service sets the service and triages the
+ticket again (as `--recheck` after `sdesk set`). Rejecting changes nothing else. Either way
+the decision is kept on the ticket (`accepted:`/`rejected:` flags) and the same proposal is never made again.
 """
 
 from __future__ import annotations
