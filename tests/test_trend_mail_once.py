@@ -64,3 +64,38 @@ def test_two_trends_accepted_in_one_run_are_two_mails(desk: Desk) -> None:
     assert len(told) == 2, [m.get_payload() for m in told]
     bodies = sorted(m.get_payload() for m in told)
     assert any(", ".join(vpn) in b for b in bodies) and any(", ".join(mail) in b for b in bodies)
+
+
+def test_a_trend_over_two_teams_services_mails_both_supervisors(desk: Desk) -> None:
+    """A group whose reports are logged against two teams' services: the one mail goes to both
+    supervisors (fresh-user finding, session 30: an Email-and-VPN group told only Email's)."""
+    ids = [incident(desk, "VPN down", email=f"u{i}@omes.ok.gov", now=at(i * 10),
+                    service="VPN" if i < 2 else "Email") for i in range(3)]
+    desk.run("triage", "--all")
+    desk.run("triage", ids[0], "--accept", "trend")
+    [told] = trend_mails(desk)
+    assert told["To"] == "troy.baptiste@omes.ok.gov, alicia.nguyen@omes.ok.gov", told["To"]
+    flags = desk.ticket(ids[0])["flags"]
+    assert {"trend-told:IS-Network_Services", "trend-told:IS-Email_&_Collaboration"} <= set(
+        flags), flags
+    late = incident(desk, "VPN down", email="late@omes.ok.gov", now=at(40), service="Email")
+    out = desk.run("triage", late).stdout  # Email's supervisor was told: not again
+    assert "the supervisor was already told" in out, out
+    assert len(trend_mails(desk)) == 1
+
+
+def test_a_team_not_yet_told_is_told_when_its_ticket_is_triaged(desk: Desk) -> None:
+    """The trend was told to Network Services; a later report of it logged against Email is
+    triaged: Email's supervisor is told then, once, and Network Services' not again."""
+    ids = outage(desk)
+    desk.run("triage", *ids, "--accept", "trend")
+    assert [m["To"] for m in trend_mails(desk)] == ["troy.baptiste@omes.ok.gov"]
+    late = incident(desk, "VPN down", email="late@omes.ok.gov", now=at(40), service="Email")
+    out = desk.run("triage", late).stdout
+    assert "alicia.nguyen@omes.ok.gov (IS-Email & Collaboration) told now" in out, out
+    assert sorted(m["To"] for m in trend_mails(desk)) == ["alicia.nguyen@omes.ok.gov",
+                                                          "troy.baptiste@omes.ok.gov"]
+    later = incident(desk, "VPN down", email="later@omes.ok.gov", now=at(45), service="Email")
+    out = desk.run("triage", later).stdout
+    assert "the supervisor was already told" in out, out
+    assert len(trend_mails(desk)) == 2

@@ -765,6 +765,9 @@ def _trend(d: _Draft, team: Team) -> None:
             d.find(I6, f"{why}; link it: sdesk relate {t.id} {parents[0]} --as parent")
         return
     told = "trend-reported" in d.flags or any("trend-reported" in p.flags for p in weak)
+    me = replace(Peer.of(t), team=team.name, flags=tuple(d.flags))
+    teams = trend_teams(d.ref, [me, *weak])
+    informed = told_teams(d.ref, [me, *weak])
     sure = len({p.requester_email for p in strong} | {t.requester.email.lower() or t.id}) >= need
     if ctx.create_parents and ctx.new_id is not None:
         # this ticket's flags as the draft has them, and settled with the others' by the parent
@@ -773,13 +776,22 @@ def _trend(d: _Draft, team: Team) -> None:
         made = parent_case(children, ctx.new_id, ctx.reference, ctx.now, ctx.actor, I6)
         d.plan.extend(made.actions)
         d.flags = settled_trend(d.flags)
-        tell_trend(d, team, why + f"; parent case {made.actions[0].ticket} created")
+        tell_trend(d, teams, why + f"; parent case {made.actions[0].ticket} created")
+    elif told and team.name.casefold() not in informed:
+        # the group's trend was told to other teams' supervisors, not to this ticket's
+        # (fresh-user finding, session 30: a VPN report routed after an Email-and-VPN trend
+        # was accepted said "already told", and Network Services never heard of it)
+        before = ", ".join(sorted(n.name for n in d.ref.teams.values()
+                                  if n.name.casefold() in informed)) or "another team"
+        tell_trend(d, [team], f"{why}; {before} told before")
+        d.find(I6, f"{why}; {supervisor_of(d.ref, team)} ({team.name}) told now, the "
+                   f"supervisor of {before} was already told")
     elif told:
         d.find(I6, f"{why}; the supervisor was already told")
     elif sure and ctx.settings.automatic_trends:
         d.find(I6, f"proposed parent case: sdesk parent new --from {' '.join([t.id, *ids])}")
-        tell_trend(d, team, f"{why} (score at or above auto_trend "
-                            f"{ctx.settings.auto_trend:.2f}, so without asking)")
+        tell_trend(d, teams, f"{why} (score at or above auto_trend "
+                             f"{ctx.settings.auto_trend:.2f}, so without asking)")
     else:
         off = (f" (the word rule at auto_trend {ctx.settings.auto_trend:.2f} links them; "
                f"proposed: automatic_trends is off)" if sure else "")
@@ -790,18 +802,65 @@ def _trend(d: _Draft, team: Team) -> None:
 TREND_SUBJECT = "Possible trend: many people, same problem"
 
 
-def tell_trend(d: _Draft, team: Team | None, why: str, mail: bool = True) -> None:
-    """Mail the supervisor about a possible trend, once (flag trend-reported). `mail=False`:
-    only the flag; the caller mails once for several tickets (`trend_notice`)."""
+def tell_trend(d: _Draft, teams: Sequence[Team | None], why: str, mail: bool = True) -> None:
+    """Mail the supervisors of `teams` about a possible trend, once per team (flags
+    trend-reported and `trend-told:TEAM` per team told). `mail=False`: only the flags; the
+    caller mails once for several tickets (`trend_notice`)."""
     d.flag("trend-reported", I6, "supervisor told of a possible trend")
+    for one in teams:
+        name = one.name if one is not None else d.ref.service_desk
+        d.flag(f"{TOLD}{'_'.join(name.split())}", I6, f"{name}'s supervisor told of the trend")
     if mail:
-        d.notify(I6, supervisor_of(d.ref, team), TREND_SUBJECT,
-                 f"Possible trend or system problem: {why}.\n")
+        to = tuple(dict.fromkeys(supervisor_of(d.ref, one) for one in teams))
+        d.plan.add(Notify(d.t.id, I6, f"tell {', '.join(to)}", to=to, subject=TREND_SUBJECT,
+                          body=_staff_body(d.t, f"Possible trend or system problem: {why}.\n")))
+
+
+TOLD = "trend-told:"  # + the team whose supervisor was told of the ticket's trend
 
 
 def supervisor_of(ref: Reference, team: Team | None) -> str:
     """Who is told of a trend: the owning team's supervisor, else the Service Desk's."""
     return team.supervisor if team is not None else ref.team(ref.service_desk).supervisor
+
+
+def trend_teams(ref: Reference, reports: Iterable[Peer]) -> list[Team | None]:
+    """The teams whose supervisors a trend's mail goes to: every team the group's reports are
+    logged against or will be routed to (its service's team for a Service Desk report, the
+    service it is proposed for a report without one), in the reports' order; the Service Desk
+    (None) when none is known (fresh-user finding, session 30: the one mail of an Email-and-VPN
+    group went to the Email supervisor only)."""
+    out: dict[str, Team | None] = {}
+    for p in reports:
+        one = _report_team(ref, p)
+        if one is not None:
+            out.setdefault(one.name.casefold(), one)
+    return list(out.values()) or [None]
+
+
+def _report_team(ref: Reference, p: Peer) -> Team | None:
+    current = _team(ref, p.team)
+    if current is not None and current.kind != "service-desk":
+        return current
+    service = p.service or next((readable(key) for kind, key in pending(p.flags)
+                                 if kind == "service"), "")
+    providers = ref.teams_for_service(service) if service else []
+    return providers[0] if providers else None
+
+
+def told_teams(ref: Reference, reports: Iterable[Peer]) -> set[str]:
+    """The teams (casefolded names) whose supervisors were told of a trend of `reports`: the
+    `trend-told:TEAM` flags; a report flagged trend-reported before session 30 (no such flag)
+    told its own team's."""
+    out: set[str] = set()
+    for p in reports:
+        named = {f[len(TOLD):].replace("_", " ").casefold() for f in p.flags
+                 if f.startswith(TOLD)}
+        if not named and "trend-reported" in p.flags:
+            own = _report_team(ref, p)
+            named = {(own.name if own is not None else ref.service_desk).casefold()}
+        out |= named
+    return out
 
 
 def trend_notice(first: Ticket, to: Iterable[str], why: str, accepted: list[str]) -> Notify:

@@ -3,23 +3,25 @@
 tickets and the triage context in, a Plan out. docs/triage.md, "Proposals".
 
 Accepting carries the judgement out: a duplicate is resolved (the customer is told), a
-separation hands the ticket back to the Service Desk (leads mailed), a trend mails the owning
-team's supervisor, a priority is flagged for the supervisor's decision (sdesk priority), on
-site sets remote = false, a request kind sets the category and routes the request by it, a
-service sets the service and triages the ticket again (as `--recheck` after `sdesk set`).
-Rejecting changes nothing else. Either way the decision is kept on
-the ticket (`accepted:`/`rejected:` flags) and the same proposal is never made again.
+separation hands the ticket back to the Service Desk (leads mailed), a trend mails the
+supervisor of every team its reports are logged against or proposed for, a priority is flagged
+for the supervisor's decision (sdesk priority), on site sets remote = false, a request kind
+sets the category and routes the request by it, a service sets the service and triages the
+ticket again (as `--recheck` after `sdesk set`). Rejecting changes nothing else. Either way
+the decision is kept on the ticket (`accepted:`/`rejected:` flags) and the same proposal is never made again.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from sdesk.core.model import Ticket
 from sdesk.core.ticketdoc import TicketView
 from sdesk.procedures.plan import Notify, Plan
 from sdesk.procedures.proposals import ACCEPTED, REJECTED, SKIPPED, UNASKED, flag, pending, readable
+from sdesk.procedures.relations import Peer
 from sdesk.procedures.triage import (
     I1,
     I2,
@@ -38,6 +40,7 @@ from sdesk.procedures.triage import (
     supervisor_of,
     tell_trend,
     trend_notice,
+    trend_teams,
 )
 from sdesk.procedures.triage_requests import R1, R5
 
@@ -113,22 +116,22 @@ class _Trends:
     mailed the supervisor five times)."""
 
     def __init__(self) -> None:
-        self.groups: list[tuple[set[str], list[tuple[Ticket, str, str]]]] = []
+        self.groups: list[tuple[set[str], list[tuple[Ticket, list[str], str]]]] = []
 
-    def add(self, ticket: Ticket, supervisor: str, why: str) -> None:
+    def add(self, ticket: Ticket, supervisors: list[str], why: str) -> None:
         members = set(_IDS.findall(why)) | {ticket.id}
         joined = [g for g in self.groups if g[0] & members]
         for g in joined:
             self.groups.remove(g)
             members |= g[0]
-        accepted = [one for g in joined for one in g[1]] + [(ticket, supervisor, why)]
+        accepted = [one for g in joined for one in g[1]] + [(ticket, supervisors, why)]
         self.groups.append((members, accepted))
 
     def notices(self) -> list[Notify]:
         out = []
         for _, accepted in self.groups:
             first, _, why = accepted[0]
-            out.append(trend_notice(first, [s for _, s, _ in accepted], why,
+            out.append(trend_notice(first, [s for _, told, _ in accepted for s in told], why,
                                     [t.id for t, _, _ in accepted]))
         return out
 
@@ -202,8 +205,12 @@ def _accept(d: _Draft, kind: str, key: str, trends: _Trends, reviews: _Reviews) 
         what = "the problems the title names" if key == "title" else readable(key).replace(" + ", " and ")
         d.hand_back(I4, "needs-separation", f"separate it: {what} (accepted by {actor})")
     elif kind == "trend":  # mailed once per trend group, after every ticket (_Trends)
-        tell_trend(d, _team(d.ref, d.team), "", mail=False)
-        trends.add(d.t, supervisor_of(d.ref, _team(d.ref, d.team)),
+        me = replace(Peer.of(d.t), team=d.team, flags=tuple(d.flags))
+        named = [d.ctx.view.peers[i] for i in dict.fromkeys(_IDS.findall(said))
+                 if i != d.t.id and i in d.ctx.view.peers]
+        teams = trend_teams(d.ref, [me, *named])
+        tell_trend(d, teams, "", mail=False)
+        trends.add(d.t, [supervisor_of(d.ref, one) for one in teams],
                    f"{said} (accepted by {actor})")
     elif kind == "priority":
         expected = int(key.lstrip("P") or d.t.priority)
