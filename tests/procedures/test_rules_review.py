@@ -46,7 +46,8 @@ ACCEPTED = [
      "proposed:separation:Email+VPN", lambda t: (t.status, t.team, t.flags[-1]),
      ("new", REF.service_desk, "needs-separation"), "separate it: Email and VPN", I4),
     ("a trend tells the owning team's supervisor",
-     "proposed:trend:abc123", lambda t: t.flags[-1], "trend-reported", f"notify {SUPERVISOR}", I6),
+     "proposed:trend:abc123", lambda t: "trend-reported" in t.flags and any(
+         f.startswith("trend-told:") for f in t.flags), True, f"notify {SUPERVISOR}", I6),
     ("a priority goes to the supervisor to decide",
      "proposed:priority:P2", lambda t: t.flags[-1], "priority-review", f"notify {SUPERVISOR}", I2),
     ("on site: the ticket is no longer remote",
