@@ -2,11 +2,21 @@
 or 100,000 tickets (`make bench-triage`, the issue's target: under 5 s, proposals included).
 
     .venv/bin/python -m bench.triage_bench [--tickets 100000] [--workdir DIR] [--keep]
+                                           [--titles fixed|corpus]
 
 Builds a throw-away store: the background tickets (most closed, a few hundred open and
 assigned, so the duplicate and trend look-ups have peers) and 1,000 new, unassigned tickets at
-the Service Desk (incidents and requests on the sample services, titles drawn from a small
-vocabulary so duplicates, trends, hand-backs and licence checks all happen), committed once.
+the Service Desk, committed once. Their titles (`--titles`):
+
+- fixed (the default, the store every figure since session 12 was measured on): incidents and
+  requests on the sample services, titles drawn from a small vocabulary (10 problems, 70
+  distinct titles) so duplicates, trends, hand-backs and licence checks all happen;
+- corpus: whole scenarios (`@set`s) of the labelled corpora's tuning files
+  (tests/corpus/measure.py TUNING; never the held-out files), drawn at random until there are
+  1,000 tickets: each ticket's title, type and logged service (often none) as written there,
+  one scenario's tickets opened within the same hour and one writer's person the same
+  requester, a software request (k=sw) naming the listed product its title names. About 1,000
+  distinct titles, as a real queue has; the background tickets are the same as with fixed.
 Warms the index, then times `triage --all --dry-run` and the applied run (one commit) as
 whole processes.
 """
@@ -65,11 +75,66 @@ def _ticket(rng: random.Random, ref: Reference, taken: set[str], queue: bool) ->
     return ticket
 
 
+QUEUE_MINUTES = 60 * 24 * 3  # the new tickets were opened in the past three days
+
+
+def corpus_queue(ref: Reference, taken: set[str], seed: int = 30, size: int = 1000) -> list[Ticket]:
+    """`size` new tickets from whole scenarios of the tuning corpora (see the module's help),
+    their IDs and times from their own generator so the background tickets stay the same."""
+    from tests.corpus.measure import TUNING, load  # the bench runs from the checkout
+
+    from sdesk.procedures.request_kind import software_named
+
+    rng = random.Random(seed)
+    scenarios = [[item for item in load(path) if item.set_no == n]
+                 for path in TUNING for n in sorted({item.set_no for item in load(path)})]
+    rng.shuffle(scenarios)
+    known = {s.casefold(): s for team in ref.teams.values() for s in team.services}
+    people: dict[tuple[int, str], Requester] = {}
+    tickets: list[Ticket] = []
+    for n, scenario in enumerate(scenarios):
+        hour = OPENED - dt.timedelta(minutes=rng.randint(60, QUEUE_MINUTES))
+        for item in scenario[:size - len(tickets)]:
+            opened = hour + dt.timedelta(minutes=rng.randint(0, 59))
+            if (n, item.person) not in people:
+                agency = rng.choice(sorted(ref.agencies))
+                person = f"{item.person}.{n}@{agency.lower()}.ok.gov"
+                people[n, item.person] = Requester(person.split("@")[0], person, agency)
+            impact, urgency = item.labels.get("iu", "22")
+            priority = ref.sla.priority_for(int(impact), int(urgency))
+            ticket = Ticket(id=_id("REQ" if item.type == "request" else "INC", opened, rng, taken),
+                            type=item.type, title=item.title, opened_at=opened,
+                            priority=priority, service=known.get(item.service.casefold(), ""),
+                            team=ref.service_desk, updated_at=opened,
+                            requester=people[n, item.person])
+            if item.type == "request" and item.labels.get("k") == "sw":
+                ticket.software = software_named(item.title, ref)
+            ticket.resolve_by = sla.resolve_by(opened, ticket.priority, ref)
+            ticket.journal.append(JournalEntry(opened, "Bench", "Logged.", kind="system"))
+            tickets.append(ticket)
+        if len(tickets) == size:
+            break
+    return tickets
+
+
 TARGET_SECONDS = 5.0  # issue 11: triage --all, 1,000 new in 100,000, proposals included
 
 
-def build(root: Path, background: int = 9000, queue: int = 1000) -> None:
-    build_queue_store(root, _ticket, 5, background, queue, sdesk=SDESK)
+def build(root: Path, background: int = 9000, queue: int = 1000, titles: str = "fixed") -> None:
+    if titles == "fixed":
+        build_queue_store(root, _ticket, 5, background, queue, sdesk=SDESK)
+        return
+    waiting: list[Ticket] = []
+
+    def make_one(rng: random.Random, ref: Reference, taken: set[str], queue: bool) -> Ticket:
+        if not queue:
+            return _ticket(rng, ref, taken, queue)
+        if not waiting:  # the first new ticket: the background's stream is left as it was
+            waiting.extend(reversed(corpus_queue(ref, taken, size=size)))
+        return waiting.pop()
+
+    size = queue
+    build_queue_store(root, make_one, 5, background, queue, sdesk=SDESK)
 
 
 def main() -> None:
@@ -80,12 +145,15 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=10_000, help="store size (1,000 new)")
     parser.add_argument("--workdir", type=Path, help="build the store here (kept)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary store")
+    parser.add_argument("--titles", choices=("fixed", "corpus"), default="fixed",
+                        help="the new tickets' titles: a fixed vocabulary (default, the figures' "
+                             "history) or the labelled corpora's tuning scenarios")
     args = parser.parse_args()
     folder = args.workdir or Path(tempfile.mkdtemp(prefix="sdesk-triage-bench-"))
     root = folder / "desk"
     start = time.perf_counter()
-    build(root, background=args.tickets - 1000)
-    print(f"store: {args.tickets:,} tickets (1,000 new, unassigned) built in "
+    build(root, background=args.tickets - 1000, titles=args.titles)
+    print(f"store: {args.tickets:,} tickets (1,000 new, unassigned, {args.titles} titles) built in "
           f"{time.perf_counter() - start:.1f} s at {root}; load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     seconds, _ = timed(root, "list", "-n", "1")
