@@ -81,9 +81,8 @@ QUEUE_MINUTES = 60 * 24 * 3  # the new tickets were opened in the past three day
 def corpus_queue(ref: Reference, taken: set[str], seed: int = 30, size: int = 1000) -> list[Ticket]:
     """`size` new tickets from whole scenarios of the tuning corpora (see the module's help),
     their IDs and times from their own generator so the background tickets stay the same."""
-    from tests.corpus.measure import TUNING, load  # the bench runs from the checkout
-
     from sdesk.procedures.request_kind import software_named
+    from tests.corpus.measure import TUNING, load  # the bench runs from the checkout
 
     rng = random.Random(seed)
     scenarios = [[item for item in load(path) if item.set_no == n]
