@@ -409,11 +409,16 @@ def acronyms(a: Words, b: Words) -> frozenset[str]:
     in a row; stop words are never acronyms)."""
     found: set[str] = set()
     for short, joined in ((a.raw, b.raw), (b.raw, a.raw)):
+        candidates = {w for w in short if 3 <= len(w) <= 5 and w.isalpha() and w not in STOP}
+        if not candidates:
+            continue
         long = [part for w in joined for part in w.split("_")]  # "case_management" too
-        for word in {w for w in short if 3 <= len(w) <= 5 and w.isalpha() and w not in STOP}:
-            n = len(word)
-            if any("".join(w[0] for w in long[i:i + n]) == word
-                   and all(len(w) > 1 and w.isalpha() for w in long[i:i + n])
-                   for i in range(len(long) - n + 1)):
+        initials = "".join(w[:1] or "_" for w in long)  # one letter a word, as long[i]
+        spelt = [len(w) > 1 and w.isalpha() for w in long]
+        for word in candidates:
+            n, i = len(word), initials.find(word)
+            while i >= 0 and not all(spelt[i:i + n]):
+                i = initials.find(word, i + 1)
+            if i >= 0:
                 found.add(word)
     return frozenset(found)
