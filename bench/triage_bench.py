@@ -8,7 +8,7 @@ Builds a throw-away store: the background tickets (most closed, a few hundred op
 assigned, so the duplicate and trend look-ups have peers) and 1,000 new, unassigned tickets at
 the Service Desk, committed once. Their titles (`--titles`):
 
-- fixed (the default, the store every figure since session 12 was measured on): incidents and
+- fixed (the default: the store the published figures were measured on): incidents and
   requests on the sample services, titles drawn from a small vocabulary (10 problems, 70
   distinct titles) so duplicates, trends, hand-backs and licence checks all happen;
 - corpus: whole scenarios (`@set`s) of the labelled corpora's tuning files
