@@ -105,6 +105,8 @@ BAD = "caf\udce9"  # what Python makes of the bytes b"caf\xe9" on the command li
     (("--actor", f"Jos{BAD} <j@omes.ok.gov>", "note", "TID", "hi"),
      "--actor value 'Joscaf\\xe9 <j@omes.ok.gov>'"),
     (("show", f"INC-{BAD}"), "argument 'INC-caf\\xe9'"),
+    # the bad byte in an option's name: the option is named, not a value (review, session 30)
+    (("list", f"--t{BAD}xt=abc"), "option '--tcaf\\xe9xt=abc'"),
 ])
 def test_command_line_text_that_is_not_utf8_is_one_line(desk: Desk, args: tuple[str, ...],
                                                          named: str) -> None:

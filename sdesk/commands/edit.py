@@ -122,7 +122,8 @@ def _discard(ticket_id: str, kept: Path, base: Path, dry_run: bool) -> None:
     if not kept.is_file():
         from sdesk.core.errors import NothingToDo
 
-        base.unlink(missing_ok=True)
+        if not dry_run:
+            base.unlink(missing_ok=True)
         raise NothingToDo(f"nothing to discard: no refused edit of {ticket_id} is kept")
     if not dry_run:
         kept.unlink(missing_ok=True)

@@ -253,7 +253,9 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
 
 
 def _nothing_decided(answers: dict[str, dict[str, str]] | None) -> str:
-    if any("skipped" in mine.values() for mine in (answers or {}).values()):
+    from sdesk.procedures.proposals import SKIPPED
+
+    if any(SKIPPED in mine.values() for mine in (answers or {}).values()):
         return "nothing decided: every proposal asked was skipped"
     return "nothing to decide: no pending proposal of that kind"
 

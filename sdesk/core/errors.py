@@ -115,10 +115,11 @@ def argv_error(argv: list[str]) -> ValidationError | None:
             at = exc.start
         shown = data.decode("utf-8", "backslashreplace")
         previous = argv[i - 1] if i else ""
-        if word.startswith("-") and "=" in word:
-            name, _, value = shown.partition("=")
+        name, eq, value = shown.partition("=")
+        if word.startswith("-") and eq and at > len(word.partition("=")[0].encode(
+                "utf-8", "surrogateescape")):  # the bad byte is in the value, not the name
             where = f"{name} value '{value}'"
-            at -= len(name.encode("utf-8")) + 1
+            at -= len(word.partition("=")[0].encode("utf-8", "surrogateescape")) + 1
         elif word.startswith("-"):
             where = f"option '{shown}'"
         elif previous.startswith("-") and len(previous) > 1 and "=" not in previous:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-from email._policybase import Compat32
 from email.message import Message
+from email.policy import Compat32
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import TYPE_CHECKING

@@ -10,6 +10,7 @@ Pure: the tickets and the reference come in, a Plan goes out.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -270,7 +271,8 @@ def majority(children: Sequence[Peer], field: str) -> str:
     was opened first (fresh-user finding, session 30)."""
     ordered = sorted(children, key=lambda c: (c.opened_at, c.id))
     values = [str(getattr(c, field)) for c in ordered if getattr(c, field)]
-    return max(values, key=values.count) if values else ""  # max keeps the first of a tie
+    counts = Counter(values)  # linear: --create-parents may make a parent of hundreds
+    return max(values, key=counts.__getitem__) if values else ""  # max keeps a tie's first
 
 
 def mixed_services(children: Sequence[Peer]) -> str:
