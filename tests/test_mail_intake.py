@@ -381,3 +381,19 @@ def test_8bit_bytes_without_a_charset_read_the_same_in_subject_and_body(
     ticket = only_ticket(desk)
     assert ticket["title"] == f"{read} printer", ticket["title"]
     assert f"the {read} printer jams" in ticket["description"], ticket["description"]
+
+
+@pytest.mark.parametrize(("sent", "read"), [("Jos\xe9 P\xe9rez", "Jos\xe9 P\xe9rez"),  # Latin-1
+                                            ("Jos\xc3\xa9 P\xc3\xa9rez", "Jos\xe9 P\xe9rez")])  # UTF-8
+def test_8bit_bytes_in_a_from_display_name_read_as_in_the_subject(
+        desk: Desk, tmp_path: Path, sent: str, read: str) -> None:
+    """Session 30's F14 leftover: raw 8-bit bytes in the From display name (no RFC 2047 word)
+    took the address parser's path and the requester was named "Jos\ufffd P\ufffdrez". The name
+    now decodes as the subject and the body do: UTF-8 when the bytes are UTF-8, else
+    Windows-1252."""
+    raw = (b"From: " + sent.encode("latin-1") + b" <jose.perez@omes.ok.gov>\n"
+           b"To: servicedesk@omes.ok.gov\nSubject: printer jams\nMessage-ID: <m3@omes.ok.gov>\n"
+           b"\nthe printer jams\n")
+    receive(desk, raw, tmp_path)
+    requester = only_ticket(desk)["requester"]
+    assert requester["name"] == read and requester["email"] == "jose.perez@omes.ok.gov", requester

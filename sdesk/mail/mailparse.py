@@ -134,26 +134,34 @@ def _header(message: Message, name: str) -> str:
 
 
 def _raw_value(message: Message, name: str) -> str | None:
-    """The first `name` header's value as sent. Raw 8-bit bytes (no RFC 2047 word, no charset
+    """The first `name` header's value as sent (`_raw_values`), or None without one."""
+    return next(iter(_raw_values(message, name)), None)
+
+
+def _raw_values(message: Message, name: str) -> list[str]:
+    """Every `name` header's value as sent. Raw 8-bit bytes (no RFC 2047 word, no charset
     said) decode as a body without a charset does (`decode_bytes`: UTF-8, else Windows-1252),
     not as the parser's "unknown-8bit" replacement characters: "caf\\xe9 printer" is "café
-    printer" in the subject as in the body (fresh-user finding, session 30)."""
+    printer" in the subject as in the body, and "Jos\\xe9" in a From display name is "José"
+    (fresh-user findings, session 30)."""
     wanted = name.lower()
+    out: list[str] = []
     for key, value in message.raw_items():
         if key.lower() == wanted:
             text = str(value)
             if any("\udc80" <= ch <= "\udcff" for ch in text):  # the parser's surrogateescape
                 text = decode_bytes(text.encode("ascii", "surrogateescape"), None)
-            return text
-    return None
+            out.append(text)
+    return out
 
 
 def _addresses(message: Message, name: str) -> list[tuple[str, str]]:
     """(display name, lower-case address) pairs; encoded words decoded by the standard
-    library's address parser, control characters in names folded, never raising."""
+    library's address parser, raw 8-bit names as `_raw_values` decodes them, control
+    characters in names folded, never raising."""
     out: list[tuple[str, str]] = []
-    for raw in message.get_all(name, []) or []:
-        for display, address in _parse_addresses(name, str(raw)):
+    for raw in _raw_values(message, name):
+        for display, address in _parse_addresses(name, raw):
             address = address.strip().lower()
             if "@" in address and not _ADDRESS_BAD.search(address):
                 out.append((header_text(display, 200), address))
