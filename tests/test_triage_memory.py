@@ -10,6 +10,7 @@ import random
 
 import pytest
 
+from sdesk.core.model import Ticket
 from sdesk.core.render import json_text
 from sdesk.procedures import similarity, triage
 from sdesk.procedures.judgements import says_another
@@ -198,3 +199,32 @@ def test_triage_dry_run_json_streamed_is_the_document_of_the_whole_plan(desk: De
     assert nothing.exit_code == 4 and json.loads(nothing.stdout)["actions"]  # findings only
     assert nothing.stdout == json_text({"dry_run": True,
                                         "actions": json.loads(nothing.stdout)["actions"]}) + "\n"
+
+
+@pytest.mark.parametrize("route", ["whole plan", "streamed", "--create-parents"])
+def test_triage_reads_each_ticket_file_once(desk: Desk, monkeypatch: pytest.MonkeyPatch,
+                                            route: str) -> None:
+    """The executor takes the tickets triage read (`loaded`) instead of reading their files a
+    second time, whether the batch is applied whole (up to batchwrite.STREAM_ABOVE tickets,
+    and with --create-parents) or ticket by ticket (session 31: the whole plan read every
+    changed ticket again)."""
+    from sdesk.store import Store, batchwrite
+
+    made = _busy_triage_store(desk)
+    if route == "streamed":
+        monkeypatch.setattr(batchwrite, "STREAM_ABOVE", 0)
+    reads: list[str] = []
+    load = Store.load
+
+    def counted(self: Store, ticket_id: str) -> Ticket:
+        reads.append(ticket_id)
+        return load(self, ticket_id)
+
+    monkeypatch.setattr(Store, "load", counted)
+    applied = desk.run("triage", "--all", *(["--create-parents"] if route[0] == "-" else []),
+                       now="2026-11-23T09:00:00-06:00")
+    assert "; commit " in applied.stderr
+    changed = desk.git("show", "--name-only", "--format=", "HEAD").split()
+    assert len([p for p in changed if p.startswith("tickets/")]) == len(made) + (
+        route == "--create-parents")  # the parent case made
+    assert sorted(reads) == sorted(made)

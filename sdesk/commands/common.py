@@ -329,7 +329,9 @@ def apply_each(app: App, plans: Iterator[Plan], *, action: str, subject: Callabl
     A batch over batchwrite.STREAM_ABOVE tickets, applied with a commit and printed as text,
     goes ticket by ticket through temporary files (sdesk/store/batchwrite.py: the same files,
     commit message and output, memory flat: issue 17); the rest is planned whole. `loaded`:
-    the tickets the plans were made from, as read ({id: ticket}, batchwrite.apply_each)."""
+    the tickets the plans were made from, as read ({id: ticket}, batchwrite.apply_each and
+    executor.apply_plan take a ticket from there instead of reading its file again; the
+    caller keeps the latest batchwrite.LOADED_KEPT)."""
     import itertools
 
     from sdesk.procedures.plan import Plan
@@ -343,7 +345,7 @@ def apply_each(app: App, plans: Iterator[Plan], *, action: str, subject: Callabl
         touched = len(plan.ticket_ids())
         return show_or_apply(app, plan, action=action, subject=subject(touched),
                              dry_run=dry_run, as_json=as_json, no_commit=no_commit,
-                             nothing=nothing), touched
+                             loaded=loaded, nothing=nothing), touched
     from sdesk.core.errors import NothingToDo
     from sdesk.store.executor import Applied
 

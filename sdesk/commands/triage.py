@@ -104,13 +104,12 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
         ids = _select(store, ticket_ids, team_name)
         ctx = triage_context(store, app.now, app.actor.name, split=split.strip(),
                              create_parents=create_parents, recheck=recheck)
-        loaded: dict[str, Ticket] = {}
-        tickets = _load(store, ids, loaded)
         if dry_run and (as_json or not create_parents):
-            _dry_run(app, triage_each(tickets, ctx), len(ids), as_json)
+            _dry_run(app, triage_each(_load(store, ids), ctx), len(ids), as_json)
         else:
-            _plan_and_apply(app, triage_each(tickets, ctx), ids, dry_run, as_json, no_commit,
-                            whole=create_parents, loaded=loaded)
+            loaded: dict[str, Ticket] = {}  # the tickets as triage read them, for the executor
+            _plan_and_apply(app, triage_each(_load(store, ids, loaded), ctx), ids, dry_run,
+                            as_json, no_commit, whole=create_parents, loaded=loaded)
     if len(ids) == 1 and not as_json:  # a known fix, before the dispatcher assigns
         mention_kb(app, store.load(ids[0]))
 
@@ -178,8 +177,9 @@ def _apply_batch(app: App, plans: Iterator[Plan], subject: Callable[[int], str],
                  dry_run: bool, as_json: bool, no_commit: bool, whole: bool,
                  loaded: dict[str, Ticket] | None = None) -> tuple[Applied | None, int]:
     """Show or apply a triage plan; one that changes nothing is exit code 4, after the
-    batch's tally. The executor reads the changed tickets again (the batch did not keep
-    them: issue 17, memory)."""
+    batch's tally. The executor takes the changed tickets from `loaded` (as `_load` read them,
+    the latest batchwrite.LOADED_KEPT: issue 17, memory), whole plan or streamed, and reads
+    only the others again (a --create-parents plan's older tickets and other reports)."""
     from sdesk.core.errors import NothingToDo
 
     try:
@@ -192,7 +192,7 @@ def _apply_batch(app: App, plans: Iterator[Plan], subject: Callable[[int], str],
             touched = len(plan.ticket_ids())
             return show_or_apply(app, plan, action="triage", subject=subject(touched),
                                  dry_run=dry_run, as_json=as_json, no_commit=no_commit,
-                                 nothing=_nothing(count)), touched
+                                 loaded=loaded, nothing=_nothing(count)), touched
         return apply_each(app, plans, action="triage", subject=subject, dry_run=dry_run,
                           as_json=as_json, no_commit=no_commit, nothing=_nothing(count),
                           loaded=loaded)
@@ -323,18 +323,15 @@ def _select(store: Store, typed: tuple[str, ...], team_name: str | None) -> list
     return ids
 
 
-# Tickets kept in `_load`'s `loaded` for the executor: more than the plans batchwrite holds
-# before applying the first (commands.common.apply_each: STREAM_ABOVE + 1), few enough that
-# memory stays flat (issue 17). One evicted early is only read again.
-LOADED_KEPT = 512
-
-
 def _load(store: Store, ids: list[str], loaded: dict[str, Ticket] | None = None
           ) -> Iterator[Ticket]:
     """The tickets' files read one at a time as triage reaches them (the index gives them in
     opening order), with a progress bar on a terminal for 50 or more. Each is also put in
-    `loaded` (the latest LOADED_KEPT): the executor takes a ticket from there instead of
-    reading its file a second time (triage does not change the tickets it reads)."""
+    `loaded` (the latest batchwrite.LOADED_KEPT): the executor takes a ticket from there
+    instead of reading its file a second time (triage does not change the tickets it reads)."""
+    if loaded is not None:  # a run that may apply (a dry run's reads are not kept)
+        from sdesk.store.batchwrite import LOADED_KEPT
+
     def read(ticket_id: str) -> Ticket:
         ticket = store.load(ticket_id)
         if loaded is not None:

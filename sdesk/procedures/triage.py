@@ -60,7 +60,7 @@ from sdesk.procedures.similarity import (
     trend_keys,
     trend_scores,
 )
-from sdesk.procedures.two_problems import problems_judged
+from sdesk.procedures.two_problems import Problems, problems_judged
 
 I1 = "incident-1 agency and service supported"
 I2 = "incident-2 priority matches SLA chart"
@@ -236,8 +236,9 @@ def triage_ticket(ticket: Ticket, ctx: TriageContext) -> Plan:
         d.find(SKIP, f"nothing to do: status {ticket.status}{who}")
         return d.plan
     held = [f for f in ticket.flags if f in HAND_BACK_FLAGS]
+    split = _split_step(ticket, ctx, held)
     if held and not ctx.recheck:
-        if ctx.split and "needs-separation" not in held:  # recorded, not dropped unsaid
+        if split == SPLIT_WAITING:  # recorded, not dropped unsaid
             _split(d)
             d.find(I4, f"split recorded; still waiting for the Service Desk for "
                        f"{', '.join(held)} too (after fixing it: sdesk triage {ticket.id} "
@@ -246,25 +247,47 @@ def triage_ticket(ticket: Ticket, ctx: TriageContext) -> Plan:
         d.find(SKIP, f"waiting for the Service Desk ({', '.join(held)}); fix the ticket, then "
                      "run triage with --recheck"
                + ("; --split not recorded: it is already handed back for separation"
-                  if ctx.split else ""))
+                  if split == SPLIT_REFUSED else ""))
         return d.plan
     if held:
         d.held = held
         d.unflag(held, SKIP, "re-checked after the Service Desk's changes")
     if ticket.type == "incident":
-        _incident(d)
-    elif ctx.split:  # the dispatcher's word: before the request rules route it anywhere
+        _incident(d, split == SPLIT_AFTER_CHECKS)
+    elif split == SPLIT_FIRST:
         _split(d)
     else:
         from sdesk.procedures.triage_requests import request
 
         request(d)
-    if ctx.split and "needs-separation" not in d.flags:  # handed back again for another reason
-        _split(d)  # (a service still missing): the split is recorded all the same
     if d.still and d.flags == list(ticket.flags):  # handed back again, flags as they were
         d.plan.actions = [a for a in d.plan.actions
                           if not (isinstance(a, SetField) and a.field == "flags")]
     return d.plan
+
+
+# What triage does with the dispatcher's --split on one ticket (`_split_step`).
+NOT_SPLIT = ""  # no --split
+SPLIT_REFUSED = "refused"  # already handed back for separation: not recorded again, said so
+SPLIT_WAITING = "waiting"  # handed back for another reason, no --recheck: recorded, nothing else
+SPLIT_FIRST = "first"  # a request or case: recorded instead of the request rules
+SPLIT_AFTER_CHECKS = "after checks"  # an incident: recorded after incident-1 to -3 (or with
+# incident-1's hand-back), instead of incident-4 to -6
+
+
+def _split_step(ticket: Ticket, ctx: TriageContext, held: Sequence[str]) -> str:
+    """Where the dispatcher's `--split` (`ctx.split`) is recorded on a ticket triage looks at
+    (unassigned, status new, not a task; `held`: its hand-back flags), decided once a ticket:
+    NOT_SPLIT without --split; SPLIT_REFUSED or SPLIT_WAITING when it is handed back and not
+    re-checked (needs-separation already, or another reason: recorded too, fresh-user finding
+    10, session 30); else SPLIT_AFTER_CHECKS for an incident (incident-1 to -3 run first: a
+    missing service or an unsupported team hands it back with the split recorded after it)
+    and SPLIT_FIRST for a request or case (before the request rules route it anywhere)."""
+    if not ctx.split:
+        return NOT_SPLIT
+    if held and not ctx.recheck:
+        return SPLIT_REFUSED if "needs-separation" in held else SPLIT_WAITING
+    return SPLIT_AFTER_CHECKS if ticket.type == "incident" else SPLIT_FIRST
 
 
 def _split(d: _Draft) -> None:
@@ -304,7 +327,10 @@ def _unsupported(t: Ticket, team: Team | None, ref: Reference) -> tuple[str, str
     return "", ""
 
 
-def _incident(d: _Draft) -> None:
+def _incident(d: _Draft, split: bool = False) -> None:
+    """incident-1 to -6 in the guide's order; with `split` (the dispatcher's --split,
+    `_split_step`), the split is recorded after incident-1 to -3 instead of incident-4 to -6,
+    and after incident-1's hand-back when the ticket is handed back there."""
     t, ref = d.t, d.ref
     if t.service:
         _withdraw_service_proposal(d)
@@ -312,9 +338,11 @@ def _incident(d: _Draft) -> None:
     flag_name, why = _unsupported(t, target, ref)
     if flag_name == "needs-service":
         _needs_service(d)
-        return
-    if flag_name:
+    elif flag_name:
         d.hand_back(I1, flag_name, why)
+    if flag_name:  # handed back (a service missing, a team that does not provide it): a
+        if split:  # --split is recorded all the same
+            _split(d)
         return
     assert target is not None
     if t.requester.agency:
@@ -326,7 +354,7 @@ def _incident(d: _Draft) -> None:
     _priority_check(d, target)
     _priority_fit(d)
     _resolve_by_and_vip(d)
-    if d.ctx.split:
+    if split:
         _split(d)
         return
     _separation(d)
@@ -363,13 +391,13 @@ def _needs_service(d: _Draft, rule: str = I1, leads: bool = True) -> None:
     the same hand-back, with the separation proposed now, not once a service is set
     (`_two_problems_unserved`; fresh-user finding, session 30); a request's steps have no
     separation (triage_requests names what its route does not take)."""
-    from sdesk.procedures.two_problems import problems_judged, service_hint
+    from sdesk.procedures.two_problems import service_hint
 
-    t = d.t
-    incident = rule == I1
-    found, learned = problems_judged(t.title, d.ref) if incident else (None, False)
-    if found is not None and found.two_or_more:
-        _two_problems_unserved(d, found.services)
+    t = d.t  # an incident's title is judged once here (`_separation` takes it)
+    judged = problems_judged(t.title, d.ref) if rule == I1 else None
+    learned = judged[1] if judged is not None else ""
+    if judged is not None and judged[0].two_or_more:
+        _two_problems_unserved(d, judged)
         return
     service, hint = service_hint(t.id, t.title, d.ref)
     if service and settled(d.flags, "service", service) == REJECTED:
@@ -384,19 +412,19 @@ def _needs_service(d: _Draft, rule: str = I1, leads: bool = True) -> None:
     if service:
         d.propose("service", service, rule, f"no service recorded; "
                                             f"{hint.split(': accept with ')[0]}")
-    if incident:
-        _separation(d)
+    if judged is not None:  # an incident
+        _separation(d, judged)
 
 
-def _two_problems_unserved(d: _Draft, services: Sequence[str]) -> None:
+def _two_problems_unserved(d: _Draft, judged: tuple[Problems, str]) -> None:
     """No service recorded and a title whose clauses name problems of two services or more
     ("printer jammed + cant log into peoplesoft"): the hand-back names every service and says
     a separation is proposed, and the separation is proposed now (`_separation`), no service:
     accepting the one service the finder read routed half the ticket, and the separation came
     only after it (fresh-user finding, session 30). Once the separation is rejected (one
     problem after all), the services are named for the dispatcher to set the one it is
-    about."""
-    t = d.t
+    about. `judged`: the title's `problems_judged`, two or more problems."""
+    t, services = d.t, judged[0].services
     named = ", ".join(services)
     if settled(d.flags, "separation", "+".join(sorted(services))) == REJECTED:
         why = (f"the title names {named} (the separation was rejected): set the one it is "
@@ -407,7 +435,7 @@ def _two_problems_unserved(d: _Draft, services: Sequence[str]) -> None:
                f"sdesk triage {t.id} --accept separation")
     d.hand_back(I1, "needs-service", f"no service recorded; {why}",
                 reason="no service recorded;")
-    _separation(d)
+    _separation(d, judged)
 
 
 def _stamp(when: dt.datetime | None, tz: dt.tzinfo | None = None) -> str:
@@ -596,12 +624,13 @@ def _resolve_by_and_vip(d: _Draft) -> None:
                "(both order the assignment queue)")
 
 
-def _separation(d: _Draft) -> None:
+def _separation(d: _Draft, judged: tuple[Problems, str] | None = None) -> None:
     """One group, one problem: two clauses that each name a problem of a different service
     ("Printer offline; VPN also not connecting"), or services of two teams sharing one "both
     ... down", are proposed for separation. One clause naming a device and a service ("Laptop
-    can't connect to VPN") is one problem."""
-    found, learned = problems_judged(d.t.title, d.ref)
+    can't connect to VPN") is one problem. `judged`: the title's `problems_judged` when the
+    caller has it already (`_needs_service`: the title is judged once a ticket)."""
+    found, learned = judged if judged is not None else problems_judged(d.t.title, d.ref)
     if learned:
         d.propose("separation", "title", I4, f"the title may name two problems (the learned "
                                             f"model: {learned})")

@@ -41,6 +41,12 @@ if TYPE_CHECKING:
     from sdesk.store import Store
 
 STREAM_ABOVE = 200  # tickets' plans: a batch up to this many is applied whole (apply_plan)
+# Tickets a caller keeps as read for the executor (`loaded`, the latest read; commands/triage.py
+# `_load`): commands.common.apply_each makes STREAM_ABOVE + 1 plans before it applies the first
+# (the latest ticket read with each plan after them), so a plan's ticket is always among the
+# latest LOADED_KEPT read when the plan is applied; a whole plan (at most STREAM_ABOVE tickets)
+# finds every ticket there. Memory stays flat (issue 17); one evicted is only read again.
+LOADED_KEPT = STREAM_ABOVE + 1
 ROWS_AT_ONCE = 1000  # index rows pickled (and recorded) together
 CHUNK = 1 << 20  # bytes read from a temporary file at a time
 
