@@ -126,7 +126,7 @@ def _proposals(ticket: Shown) -> list[str]:
         return []
     from sdesk.procedures.triage_review import evidence
 
-    return [f"  Proposed:   {kind} ({readable(key)}): {evidence(ticket, kind)}; sdesk triage {ticket.id} "
+    return [f"  Proposed:   {kind} ({readable(key)}): {evidence(ticket, kind, key)}; sdesk triage {ticket.id} "
             f"--accept {kind} | --reject {kind}" for kind, key in found]
 
 

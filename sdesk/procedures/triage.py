@@ -44,6 +44,7 @@ from sdesk.procedures.proposals import (
     pending,
     priority_decided,
     readable,
+    service_recorded,
     settled,
 )
 from sdesk.procedures.relations import Peer, parent_case, settled_trend
@@ -342,12 +343,21 @@ def _incident(d: _Draft) -> None:
 
 def _withdraw_service_proposal(d: _Draft) -> None:
     """A service proposal still pending on a ticket that has a service (set before `sdesk
-    set` settled it, session 30) is withdrawn: the recorded service is the dispatcher's."""
-    stale = [key for kind, key in pending(d.flags) if kind == "service"]
-    if stale:
-        said = ", ".join(f"service ({readable(key)})" for key in stale)
-        d.unflag([flag("service", key) for key in stale], I1,
-                 f"pending proposal withdrawn: {said}")
+    set` settled it, session 30) is settled as `sdesk set` settles it
+    (proposals.service_recorded): withdrawn, the recorded service is the dispatcher's, or
+    accepted when it named that very service."""
+    flags, taken, gone = service_recorded(d.flags, d.t.service)
+    if flags == d.flags:
+        return
+    said = ", ".join(f"service ({readable(key)})" for key in gone)
+    d.flags = flags
+    d.set(I1, "; ".join([f"pending proposal withdrawn: {said}"] * bool(gone)
+                        + [f"service ({readable(key)}) accepted: recorded as proposed"
+                           for key in taken]), "flags", list(flags))
+    for key in taken:
+        d.note(I1, f"Service {d.t.service!r} is recorded, as proposed: the service proposal "
+                   f"({readable(key)}) accepted.")
+    if gone:
         d.note(I1, f"Service {d.t.service!r} is recorded, so the pending proposal is "
                    f"withdrawn: {said}.")
 
