@@ -69,8 +69,10 @@ def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
     """Accept the pending proposals of the kinds in `accept`, reject those in `reject` (a
     kind in both is refused by the command), on each ticket; `answers` are the dispatcher's
     answers on a terminal (`--review`), ticket by ticket: ID -> (kind, key) -> accepted,
-    rejected or skipped (or unasked: the review stopped before it), each proposal its own. A skipped or unasked proposal stays
-    pending and the plan says so; a finding when a ticket has none of them pending."""
+    rejected or skipped (or unasked: the review stopped before it), each proposal its own. A
+    skipped or unasked proposal stays pending and the plan says so; a finding when a ticket
+    has none of them pending, and one for a service proposal on a ticket that has a service
+    (`_stale_service`: skipped, the rest of the batch goes ahead)."""
     plan = Plan()
     trends, reviews = _Trends(), dict[str, list[tuple[Ticket, str, int]]]()
     for ticket in tickets:
