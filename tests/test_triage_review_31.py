@@ -109,3 +109,21 @@ def test_review_answers_two_duplicate_proposals_on_one_ticket_each_on_its_own(
     assert f"rejected:duplicate:{first}" in t["flags"], t["flags"]
     assert f"accepted:duplicate:{other}" in t["flags"], t["flags"]
     assert (t["status"], t["duplicate_of"]) == ("resolved", other)
+
+
+# ---- 3: an accepted duplicate is resolved as `sdesk resolve` resolves (resolve.resolved) -------
+
+
+def test_accepting_a_duplicate_on_hold_ends_the_hold_at_the_resolution(desk: Desk) -> None:
+    first = _outlook(desk, "2026-11-23T08:00:00-06:00")
+    later = _outlook(desk, "2026-11-23T08:30:00-06:00")
+    desk.run("triage", later)
+    assert f"proposed:duplicate:{first}" in desk.ticket(later)["flags"]
+    desk.run("hold", later, "--reason", "awaiting-customer")
+    assert desk.ticket(later)["status"] == "on-hold"
+    desk.run("triage", later, "--accept", "duplicate", now="2026-11-23T11:00:00-06:00")
+    t = desk.ticket(later)
+    assert (t["status"], t["duplicate_of"]) == ("resolved", first)
+    assert t["holds"][-1]["end"] is not None, t["holds"]  # was left open on a resolved ticket
+    assert t["holds"][-1]["end"].startswith("2026-11-23T"), t["holds"]
+    desk.run("check")

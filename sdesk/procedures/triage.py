@@ -132,6 +132,13 @@ class _Draft:
             self.flags = kept
             self.set(rule, reason, "flags", list(kept))
 
+    def recheck(self, held: list[str], rule: str, reason: str) -> None:
+        """Lift the hand-back flags `held` to run the rules again (`--recheck`, or a request's
+        kind accepted): a rule that hands it back for the same reason says it is still handed
+        back, and notifies nobody again (`hand_back`)."""
+        self.held = held
+        self.unflag(held, rule, reason)
+
     def move(self, team: str, rule: str, reason: str) -> None:
         """Change the owning team. Leaving the Service Desk is dispatch; any other move is a
         reassignment and counts a hop (the reassignments KPI)."""
@@ -250,8 +257,7 @@ def triage_ticket(ticket: Ticket, ctx: TriageContext) -> Plan:
                   if ctx.split else ""))
         return d.plan
     if held:
-        d.held = held
-        d.unflag(held, SKIP, "re-checked after the Service Desk's changes")
+        d.recheck(held, SKIP, "re-checked after the Service Desk's changes")
     if ticket.type == "incident":
         _incident(d)
     elif ctx.split:  # the dispatcher's word: before the request rules route it anywhere
@@ -729,16 +735,16 @@ def resolve_duplicate(d: _Draft, first_id: str, first_title: str, why: str) -> N
     summary = (f"Resolved as a duplicate of {first_id}, {when} about the same problem; we will "
                f"keep you updated there.")
     d.set(I5, f"duplicate of {first_id}: {why}", "duplicate_of", first_id)
-    d.set(I5, "duplicate resolved", "status", "resolved")
-    d.set(I5, "duplicate resolved", "resolved_at", ctx.now)
-    d.set(I5, "duplicate resolved", "resolution",
-          Resolution(code="duplicate", summary=summary, by=ctx.actor))
     d.note(I5, f"Same person, same subject as {first_id} ({first_title!r}): {why}. "
                f"Resolved as its duplicate; work continues on {first_id}.")
-    kept, gone = at_resolution(d.flags)
-    if gone:  # as `sdesk resolve` does (resolve._done): nothing pending or waiting stays
-        d.unflag([f for f in d.flags if f not in kept], I5, gone)
-        d.note(I5, f"Resolved, so {gone}.")
+    # resolved as `sdesk resolve` resolves (a hold ended, nothing pending or waiting stays),
+    # with the flags as this draft has them (the duplicate's own proposal accepted)
+    from sdesk.procedures.resolve import resolved
+
+    d.plan.extend(resolved(replace(t, flags=list(d.flags)),
+                           Resolution(code="duplicate", summary=summary, by=ctx.actor),
+                           ctx.now, ctx.actor, d.ref, "duplicate resolved", I5))
+    d.flags = at_resolution(d.flags)[0]
     if t.requester.email:
         from sdesk.procedures.notes import customer_update
 

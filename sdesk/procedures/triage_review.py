@@ -279,8 +279,7 @@ def _accept_kind(d: _Draft, kind: str, actor: str) -> None:
         return
     if "needs-service" in d.flags:  # handed back for want of a service: the kind may route
         # it without one (hardware); if the route still needs it, it stays handed back
-        d.held = ["needs-service"]
-        d.unflag(["needs-service"], R1, "re-checked with the kind")
+        d.recheck(["needs-service"], R1, "re-checked with the kind")
     d.t = dataclasses.replace(d.t, category=kind)
     route(d, kind)
 
