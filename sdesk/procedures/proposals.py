@@ -92,8 +92,8 @@ def service_recorded(flags: Iterable[str], service: str
     for a ticket without a service, incident-1): the flags after it, the keys carried out (the
     proposal named that very service: accepted, as proposed) and the keys withdrawn (any other
     service, or the service cleared: the dispatcher chose). `sdesk set`/`edit` settle them so
-    (corrections), a re-check does (triage), and accepting one in a review is refused with the
-    same reading (triage_review): accepting it would overwrite the dispatcher's service
+    (corrections), a re-check does (triage), and a review does not accept one, saying why in
+    the same reading (triage_review): accepting it would overwrite the dispatcher's service
     without routing the ticket again (fresh-user finding 1, session 30)."""
     def named_it(key: str) -> bool:
         return bool(service) and readable(key).casefold() == service.casefold()
