@@ -126,8 +126,8 @@ def _proposals(ticket: Shown) -> list[str]:
         return []
     from sdesk.procedures.triage_review import evidence
 
-    return [f"  Proposed:   {kind} ({readable(key)}): {evidence(ticket, kind)}; sdesk triage {ticket.id} "
-            f"--accept {kind} | --reject {kind}" for kind, key in found]
+    return [f"  Proposed:   {kind} ({readable(key)}): {evidence(ticket, kind, key)}; sdesk triage "
+            f"{ticket.id} --accept {kind} | --reject {kind}" for kind, key in found]
 
 
 def _decided(ticket: Shown, tz: dt.tzinfo | None) -> list[str]:

@@ -252,7 +252,7 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
                        "stay pending (sdesk triage ID... --review to go on)", err=True)
 
 
-def _nothing_decided(answers: dict[str, dict[str, str]] | None) -> str:
+def _nothing_decided(answers: Answers | None) -> str:
     from sdesk.procedures.proposals import SKIPPED
 
     if any(SKIPPED in mine.values() for mine in (answers or {}).values()):
@@ -260,10 +260,15 @@ def _nothing_decided(answers: dict[str, dict[str, str]] | None) -> str:
     return "nothing to decide: no pending proposal of that kind"
 
 
-def _ask(tickets: list[Ticket], accepted: list[str], rejected: list[str]
-         ) -> dict[str, dict[str, str]]:
+# The answers of a `--review`: ticket ID -> (kind, key) -> accepted, rejected, skipped or unasked
+Answers = dict[str, dict[tuple[str, str], str]]
+
+
+def _ask(tickets: list[Ticket], accepted: list[str], rejected: list[str]) -> Answers:
     """The y/n review: each pending proposal with its evidence, ticket by ticket; the answers,
-    ticket ID -> kind -> accepted, rejected or skipped. An answer counts for a later ticket in
+    ticket ID -> (kind, key) -> accepted, rejected or skipped: each proposal its own answer,
+    two of one kind on one ticket (duplicates of two other tickets) included (review, session
+    30: keyed by kind, the second answer counted for both). An answer counts for a later ticket in
     this run only when that ticket's proposal is the same proposal on the same evidence (the
     same trend group's, triage_review.same_proposal): the prompt says so, and the later one
     says it was answered; any other proposal, of the same kind or not, is asked (fresh-user
@@ -272,43 +277,52 @@ def _ask(tickets: list[Ticket], accepted: list[str], rejected: list[str]
     Ctrl-D stops: the answers given are kept, every proposal not asked is unasked (left
     pending; fresh-user finding 2, session 30: Ctrl-D threw every answer away, and stopping
     halfway meant `s` to every prompt left). Ctrl-C still aborts with nothing changed."""
+    from bisect import bisect_right
+
     from sdesk.commands.prompt import answer_on_terminal
     from sdesk.procedures.proposals import ACCEPTED, REJECTED, SKIPPED, UNASKED, pending, readable
     from sdesk.procedures.triage_review import evidence, same_proposal
 
-    answers: dict[str, dict[str, str]] = {t.id: {} for t in tickets}
+    answers: Answers = {t.id: {} for t in tickets}
     given: dict[tuple[str, ...], tuple[str, str]] = {}  # the same proposal -> (state, ID)
+    # every proposal asked about, with what makes it the same as another ticket's, read once
+    # (review, session 30: read again for every later ticket at every prompt, O(n^2)), and the
+    # tickets holding each, in order
+    asked = [(i, t, kind, key, same_proposal(t, kind, key)) for i, t in enumerate(tickets)
+             for kind, key in pending(t.flags) if kind not in accepted and kind not in rejected]
+    holders: dict[tuple[str, ...], list[int]] = {}
+    for i, _, _, _, same in asked:
+        held = holders.setdefault(same, [])
+        if not held or held[-1] != i:
+            held.append(i)
     stopped = False
-    for i, t in enumerate(tickets):
-        for kind, key in pending(t.flags):
-            if kind in accepted or kind in rejected:
-                continue
-            same = same_proposal(t, kind, key)
-            head = f"{t.id} {t.title!r}: proposed {kind} ({readable(key)})"
-            if same in given:  # as the prompt said, even after q
-                state, first = given[same]
-                answers[t.id][kind] = state
-                click.echo(f"{head}: {state} by your answer for {first} (the same proposal)")
-                continue
-            if stopped:
-                answers[t.id][kind] = UNASKED
-                continue
-            click.echo(f"{head}: {evidence(t, kind)}")
-            later = sum(1 for u in tickets[i + 1:]
-                        if any(k == kind and same_proposal(u, k, v) == same
-                               for k, v in pending(u.flags)))
-            counts = (f"; y/n counts for the same {kind} proposal of the {later} later "
-                      f"ticket{'s' if later > 1 else ''} too" if later else "")
-            answer = answer_on_terminal(f"accept? [y/n/s=skip/q=quit, keep answers{counts}]: ",
-                                        ("y", "n", "s", "q"), on_eof="q")
-            if answer == "q":
-                stopped = True
-                answers[t.id][kind] = UNASKED
-                continue
-            state = {"y": ACCEPTED, "n": REJECTED}.get(answer, SKIPPED)
-            answers[t.id][kind] = state
-            if state != SKIPPED:
-                given[same] = (state, t.id)
+    for i, t, kind, key, same in asked:
+        head = f"{t.id} {t.title!r}: proposed {kind} ({readable(key)})"
+        mine = [k for k, _ in pending(t.flags) if k == kind]
+        if len(mine) > 1:  # which of them is asked: its key, and that there are others
+            head += f", one of {len(mine)} {kind} proposals on {t.id}"
+        if same in given:  # as the prompt said, even after q
+            state, first = given[same]
+            answers[t.id][kind, key] = state
+            click.echo(f"{head}: {state} by your answer for {first} (the same proposal)")
+            continue
+        if stopped:
+            answers[t.id][kind, key] = UNASKED
+            continue
+        click.echo(f"{head}: {evidence(t, kind, key)}")
+        later = len(holders[same]) - bisect_right(holders[same], i)
+        counts = (f"; y/n counts for the same {kind} proposal of the {later} later "
+                  f"ticket{'s' if later > 1 else ''} too" if later else "")
+        answer = answer_on_terminal(f"accept? [y/n/s=skip/q=quit, keep answers{counts}]: ",
+                                    ("y", "n", "s", "q"), on_eof="q")
+        if answer == "q":
+            stopped = True
+            answers[t.id][kind, key] = UNASKED
+            continue
+        state = {"y": ACCEPTED, "n": REJECTED}.get(answer, SKIPPED)
+        answers[t.id][kind, key] = state
+        if state != SKIPPED:
+            given[same] = (state, t.id)
     return answers
 
 

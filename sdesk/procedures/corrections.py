@@ -86,17 +86,13 @@ def _settle_service_proposals(notes: list[str], flags: list[str], service: str) 
     1, session 30). The service the proposal named is the proposal carried out by hand:
     recorded accepted, not withdrawn (a journal that read as a rejection: fresh30b finding
     13). True when one was settled."""
-    from sdesk.procedures.proposals import ACCEPTED, flag, pending, readable
+    from sdesk.procedures.proposals import readable, service_recorded
 
-    gone = [key for kind, key in pending(flags) if kind == "service"]
-    taken = [key for key in gone if readable(key).casefold() == service.casefold()]
+    settled, taken, gone = service_recorded(flags, service)
+    flags[:] = settled
     for key in taken:
-        flags[flags.index(flag("service", key))] = flag("service", key, ACCEPTED)
         notes.append(f"Service set to {service!r} by hand, as proposed: the service proposal "
                      f"({readable(key)}) accepted (set by hand)")
-    gone = [key for key in gone if key not in taken]
-    for key in gone:
-        flags.remove(flag("service", key))
     if gone:
         said = ", ".join(f"service ({readable(key)})" for key in gone)
         notes.append(f"Service set to {service!r}, so the pending proposal is withdrawn: {said}"

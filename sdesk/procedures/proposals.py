@@ -11,7 +11,7 @@ made the proposal and in the plan.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 KINDS = ("duplicate", "separation", "trend", "priority", "on-site", "kind", "service")
 PROPOSED = "proposed"
@@ -45,17 +45,62 @@ def pending(flags: Iterable[str]) -> list[tuple[str, str]]:
     return out
 
 
+WITHDRAWN = "withdrawn"  # a proposal settled without a decision: its flag dropped (`settle`)
+
+
+def settle(flags: Iterable[str], chosen: Callable[[str, str], bool],
+           state: str = WITHDRAWN) -> tuple[list[str], list[tuple[str, str]]]:
+    """`flags` with the pending proposals `chosen(kind, key)` picks settled, and those (kind,
+    key), in flag order: WITHDRAWN drops them (neither accepted nor rejected: triage may make
+    them again if they still hold), ACCEPTED marks them carried out (`accepted:KIND:KEY` in
+    the pending flag's place, once). The one place a resolution, a correction, a re-check, a
+    separation, a parent case or a parent's raised priority settles a proposal (review,
+    session 30: the same lines were written in each)."""
+    out: list[str] = []
+    done: list[tuple[str, str]] = []
+    for f in flags:
+        state_of, _, rest = f.partition(":")
+        kind, _, key = rest.partition(":")
+        if state_of == PROPOSED and kind in KINDS and chosen(kind, key):
+            done.append((kind, key))
+            if state == WITHDRAWN:
+                continue
+            f = flag(kind, key, state)
+        if state == WITHDRAWN or f not in out:  # a proposal decided before as well: once
+            out.append(f)
+    return out, done
+
+
+def named(proposals: Iterable[tuple[str, str]]) -> str:
+    """Proposals as a person reads them: "duplicate (INC-2Q22), priority (P2)"."""
+    return ", ".join(f"{kind} ({readable(key)})" for kind, key in proposals)
+
+
 def withdrawn(flags: Iterable[str]) -> tuple[list[str], str]:
     """A resolved ticket's flags without its pending proposals, and those proposals as a person
     reads them ("duplicate (INC-2Q22), priority (P2)"; "" when none). A resolution withdraws
     them: they are neither accepted nor rejected, so `triage --recheck` after a reopen may
     propose them again if they still hold (`sdesk show` listed them as pending on a resolved
     ticket, session 29)."""
-    flags = list(flags)
-    gone = pending(flags)
-    names = {flag(kind, key) for kind, key in gone}
-    return ([f for f in flags if f not in names],
-            ", ".join(f"{kind} ({readable(key)})" for kind, key in gone))
+    kept, gone = settle(flags, lambda kind, key: True)
+    return kept, named(gone)
+
+
+def service_recorded(flags: Iterable[str], service: str
+                     ) -> tuple[list[str], list[str], list[str]]:
+    """What a recorded service does to a ticket's pending service proposals (a proposal is made
+    for a ticket without a service, incident-1): the flags after it, the keys carried out (the
+    proposal named that very service: accepted, as proposed) and the keys withdrawn (any other
+    service, or the service cleared: the dispatcher chose). `sdesk set`/`edit` settle them so
+    (corrections), a re-check does (triage), and a review does not accept one, saying why in
+    the same reading (triage_review): accepting it would overwrite the dispatcher's service
+    without routing the ticket again (fresh-user finding 1, session 30)."""
+    def named_it(key: str) -> bool:
+        return bool(service) and readable(key).casefold() == service.casefold()
+
+    flags, taken = settle(flags, lambda kind, key: kind == "service" and named_it(key), ACCEPTED)
+    flags, gone = settle(flags, lambda kind, key: kind == "service")
+    return flags, [key for _, key in taken], [key for _, key in gone]
 
 
 # The flags that say a ticket waits for someone (the Service Desk after a hand-back, the
@@ -144,7 +189,7 @@ def check_kinds(kinds: Iterable[str], option: str) -> list[str]:
     return out
 
 
-def stopped(answers: Mapping[str, Mapping[str, str]] | None) -> tuple[int, int]:
+def stopped(answers: Mapping[str, Mapping[tuple[str, str], str]] | None) -> tuple[int, int]:
     """(answers given, proposals not asked) of a `--review` stopped with q or Ctrl-D; (0, 0)
     for one answered to the end (or no review)."""
     states = [s for mine in (answers or {}).values() for s in mine.values()]

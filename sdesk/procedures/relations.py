@@ -20,7 +20,7 @@ from sdesk.core.model import TITLE_MAX, Ticket, journal_entry
 from sdesk.core.reference import Reference
 from sdesk.core.ticketdoc import PARENT_RAISE_RULE
 from sdesk.procedures.plan import AddEntry, CreateTicket, Plan, SetField
-from sdesk.procedures.proposals import ACCEPTED, PROPOSED, flag, pending
+from sdesk.procedures.proposals import ACCEPTED, flag, named, pending, settle
 
 KINDS = ("related", "duplicate", "parent")
 RULE = "guide: relate the cases"
@@ -87,15 +87,7 @@ def settled_trend(flags: Sequence[str]) -> list[str]:
     """`flags` with every pending trend proposal marked accepted: a report linked under a parent
     case is the trend carried out, so the proposal is settled (and, being decided, is never
     made again for the same reports)."""
-    out: list[str] = []
-    for f in flags:
-        state, _, rest = f.partition(":")
-        kind, _, key = rest.partition(":")
-        if state == PROPOSED and kind == "trend":
-            f = flag(kind, key, ACCEPTED)
-        if f not in out:
-            out.append(f)
-    return out
+    return settle(flags, lambda kind, key: kind == "trend", ACCEPTED)[0]
 
 
 def _settle_trend(plan: Plan, child: str, flags: Sequence[str], parent: str, rule: str) -> str:
@@ -137,15 +129,14 @@ def _withdraw_met_proposals(parent: Ticket, priority: int, now: dt.datetime, act
     child's `proposed:priority:P1` carried at creation, the parent now P1) is withdrawn: it
     asks for nothing the ticket does not already have (fresh-user finding, session 30: the
     stale proposal stayed until the resolution)."""
-    met = [key for kind, key in pending(parent.flags)
-           if kind == "priority" and key[1:].isdigit() and int(key[1:]) >= priority]
+    kept, met = settle(parent.flags, lambda kind, key: kind == "priority"
+                       and key[1:].isdigit() and int(key[1:]) >= priority)
     if not met:
         return []
-    gone = {flag("priority", key) for key in met}
-    said = ", ".join(f"priority ({key})" for key in met)
+    said = named(met)
     return [
         SetField(parent.id, rule, f"pending proposal withdrawn: {said}", field="flags",
-                 value=[f for f in parent.flags if f not in gone]),
+                 value=kept),
         AddEntry(parent.id, rule, "journal", entry=journal_entry(
             now, actor, "note", f"Priority is now P{priority}, so the pending proposal is "
             f"withdrawn: {said}.", rule)),

@@ -178,6 +178,27 @@ def _done(ticket: Ticket, res: Resolution, text: str, now: dt.datetime, actor: s
           ref: Reference, reason: str, rule: str = "standard: resolve") -> list[Action]:
     """The actions that resolve one ticket and tell its customer."""
     tid = ticket.id
+    actions = resolved(ticket, res, now, actor, ref, reason, rule)
+    if ticket.first_response_at is None:
+        actions.append(SetField(tid, "standard: respond", "the resolution is the first response",
+                                field="first_response_at", value=now))
+    actions.append(AddEntry(tid, rule, f"resolved as {res.code}", entry=journal_entry(
+        at=now, by=actor, text=text, kind="resolve", visibility="public", rule=rule)))
+    if ticket.requester.email:
+        actions.append(customer_update(ticket, f"Resolved: {ticket.title}",
+                                       f"{text.rstrip()}\n\n{CSAT_QUESTION}", rule=rule))
+    else:
+        actions.append(Finding(tid, rule, "no requester e-mail: tell the customer by phone"))
+    return actions
+
+
+def resolved(ticket: Ticket, res: Resolution, now: dt.datetime, actor: str, ref: Reference,
+             reason: str, rule: str) -> list[Action]:
+    """The actions that put one ticket in status resolved with `res`, whoever resolves it
+    (`sdesk resolve`, a parent's resolution, triage's duplicate): a hold ends at the
+    resolution, and nothing pending or waiting stays (proposals.at_resolution). What the
+    journal and the customer are told is the caller's."""
+    tid = ticket.id
     actions: list[Action] = []
     if ticket.on_hold:
         # docs/sla.md: resolving from a hold ends the hold at the resolution, and Resolve By
@@ -198,16 +219,6 @@ def _done(ticket: Ticket, res: Resolution, text: str, now: dt.datetime, actor: s
         actions.append(AddEntry(tid, rule, "flags ended", entry=journal_entry(
             at=now, by=actor, kind="note", visibility="internal", rule=rule,
             text=f"Resolved, so {gone}.")))
-    if ticket.first_response_at is None:
-        actions.append(SetField(tid, "standard: respond", "the resolution is the first response",
-                                field="first_response_at", value=now))
-    actions.append(AddEntry(tid, rule, f"resolved as {res.code}", entry=journal_entry(
-        at=now, by=actor, text=text, kind="resolve", visibility="public", rule=rule)))
-    if ticket.requester.email:
-        actions.append(customer_update(ticket, f"Resolved: {ticket.title}",
-                                       f"{text.rstrip()}\n\n{CSAT_QUESTION}", rule=rule))
-    else:
-        actions.append(Finding(tid, rule, "no requester e-mail: tell the customer by phone"))
     return actions
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from sdesk.core.errors import ValidationError
 from sdesk.core.model import Requester, Ticket, check_text, check_title, journal_entry
 from sdesk.procedures.plan import AddEntry, CreateTicket, Finding, Plan, SetField
-from sdesk.procedures.proposals import ACCEPTED, flag, pending, readable
+from sdesk.procedures.proposals import ACCEPTED, readable, settle
 from sdesk.procedures.triage import I4, TriageContext, triage_ticket
 
 RULE = "incident-4 one group, one problem"  # the guide's rule a separation carries out
@@ -94,8 +94,8 @@ def split(original: Ticket, new_id: str, spec: Separation, ctx: TriageContext) -
                               f"opened {_stamp(original.opened_at, ctx)}, when it was reported",
                               new=new)])
     plan.extend(correct(original, found, ref, now, actor).actions)
-    flags = [_settled(f) for f in original.flags]
-    settled = [readable(key) for kind, key in pending(original.flags) if kind == "separation"]
+    flags, carried = settle(original.flags, lambda kind, key: kind == "separation", ACCEPTED)
+    settled = [readable(key) for _, key in carried]
     if flags != original.flags:
         plan.add(SetField(original.id, rule, "separation proposal accepted: carried out",
                           field="flags", value=flags))
@@ -131,14 +131,6 @@ def default_description(title: str) -> str:
     learned on-site model weighs 'customers' +3.7 and 'separated' +2.7); the link to the
     original and its journal entry say where it came from."""
     return title
-
-
-def _settled(name: str) -> str:
-    """A flag after the separation: a pending separation proposal accepted (carried out)."""
-    found = pending([name])
-    if found and found[0][0] == "separation":
-        return flag("separation", found[0][1], ACCEPTED)
-    return name
 
 
 def _logged(original: Ticket, new_id: str, title: str, description: str, service: str,

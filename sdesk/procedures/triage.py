@@ -44,6 +44,7 @@ from sdesk.procedures.proposals import (
     pending,
     priority_decided,
     readable,
+    service_recorded,
     settled,
 )
 from sdesk.procedures.relations import Peer, parent_case, settled_trend
@@ -130,6 +131,13 @@ class _Draft:
         if kept != self.flags:
             self.flags = kept
             self.set(rule, reason, "flags", list(kept))
+
+    def recheck(self, held: list[str], rule: str, reason: str) -> None:
+        """Lift the hand-back flags `held` to run the rules again (`--recheck`, or a request's
+        kind accepted): a rule that hands it back for the same reason says it is still handed
+        back, and notifies nobody again (`hand_back`)."""
+        self.held = held
+        self.unflag(held, rule, reason)
 
     def move(self, team: str, rule: str, reason: str) -> None:
         """Change the owning team. Leaving the Service Desk is dispatch; any other move is a
@@ -250,8 +258,7 @@ def triage_ticket(ticket: Ticket, ctx: TriageContext) -> Plan:
                   if split == SPLIT_REFUSED else ""))
         return d.plan
     if held:
-        d.held = held
-        d.unflag(held, SKIP, "re-checked after the Service Desk's changes")
+        d.recheck(held, SKIP, "re-checked after the Service Desk's changes")
     if ticket.type == "incident":
         _incident(d, split == SPLIT_AFTER_CHECKS)
     elif split == SPLIT_FIRST:
@@ -370,12 +377,21 @@ def _incident(d: _Draft, split: bool = False) -> None:
 
 def _withdraw_service_proposal(d: _Draft) -> None:
     """A service proposal still pending on a ticket that has a service (set before `sdesk
-    set` settled it, session 30) is withdrawn: the recorded service is the dispatcher's."""
-    stale = [key for kind, key in pending(d.flags) if kind == "service"]
-    if stale:
-        said = ", ".join(f"service ({readable(key)})" for key in stale)
-        d.unflag([flag("service", key) for key in stale], I1,
-                 f"pending proposal withdrawn: {said}")
+    set` settled it, session 30) is settled as `sdesk set` settles it
+    (proposals.service_recorded): withdrawn, the recorded service is the dispatcher's, or
+    accepted when it named that very service."""
+    flags, taken, gone = service_recorded(d.flags, d.t.service)
+    if flags == d.flags:
+        return
+    said = ", ".join(f"service ({readable(key)})" for key in gone)
+    d.flags = flags
+    d.set(I1, "; ".join([f"pending proposal withdrawn: {said}"] * bool(gone)
+                        + [f"service ({readable(key)}) accepted: recorded as proposed"
+                           for key in taken]), "flags", list(flags))
+    for key in taken:
+        d.note(I1, f"Service {d.t.service!r} is recorded, as proposed: the service proposal "
+                   f"({readable(key)}) accepted.")
+    if gone:
         d.note(I1, f"Service {d.t.service!r} is recorded, so the pending proposal is "
                    f"withdrawn: {said}.")
 
@@ -748,16 +764,16 @@ def resolve_duplicate(d: _Draft, first_id: str, first_title: str, why: str) -> N
     summary = (f"Resolved as a duplicate of {first_id}, {when} about the same problem; we will "
                f"keep you updated there.")
     d.set(I5, f"duplicate of {first_id}: {why}", "duplicate_of", first_id)
-    d.set(I5, "duplicate resolved", "status", "resolved")
-    d.set(I5, "duplicate resolved", "resolved_at", ctx.now)
-    d.set(I5, "duplicate resolved", "resolution",
-          Resolution(code="duplicate", summary=summary, by=ctx.actor))
     d.note(I5, f"Same person, same subject as {first_id} ({first_title!r}): {why}. "
                f"Resolved as its duplicate; work continues on {first_id}.")
-    kept, gone = at_resolution(d.flags)
-    if gone:  # as `sdesk resolve` does (resolve._done): nothing pending or waiting stays
-        d.unflag([f for f in d.flags if f not in kept], I5, gone)
-        d.note(I5, f"Resolved, so {gone}.")
+    # resolved as `sdesk resolve` resolves (a hold ended, nothing pending or waiting stays),
+    # with the flags as this draft has them (the duplicate's own proposal accepted)
+    from sdesk.procedures.resolve import resolved
+
+    d.plan.extend(resolved(replace(t, flags=list(d.flags)),
+                           Resolution(code="duplicate", summary=summary, by=ctx.actor),
+                           ctx.now, ctx.actor, d.ref, "duplicate resolved", I5))
+    d.flags = at_resolution(d.flags)[0]
     if t.requester.email:
         from sdesk.procedures.notes import customer_update
 

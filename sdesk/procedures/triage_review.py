@@ -20,7 +20,16 @@ from dataclasses import replace
 from sdesk.core.model import Ticket
 from sdesk.core.ticketdoc import TicketView
 from sdesk.procedures.plan import Notify, Plan
-from sdesk.procedures.proposals import ACCEPTED, REJECTED, SKIPPED, UNASKED, flag, pending, readable
+from sdesk.procedures.proposals import (
+    ACCEPTED,
+    REJECTED,
+    SKIPPED,
+    UNASKED,
+    flag,
+    pending,
+    readable,
+    service_recorded,
+)
 from sdesk.procedures.relations import Peer
 from sdesk.procedures.triage import (
     I1,
@@ -55,12 +64,15 @@ def _rule(t: Ticket, kind: str) -> str:
 
 
 def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
-           ctx: TriageContext, answers: Mapping[str, Mapping[str, str]] | None = None) -> Plan:
+           ctx: TriageContext,
+           answers: Mapping[str, Mapping[tuple[str, str], str]] | None = None) -> Plan:
     """Accept the pending proposals of the kinds in `accept`, reject those in `reject` (a
     kind in both is refused by the command), on each ticket; `answers` are the dispatcher's
-    answers on a terminal (`--review`), ticket by ticket: ID -> kind -> accepted, rejected or
-    skipped (or unasked: the review stopped before it). A skipped or unasked proposal stays
-    pending and the plan says so; a finding when a ticket has none of them pending."""
+    answers on a terminal (`--review`), ticket by ticket: ID -> (kind, key) -> accepted,
+    rejected or skipped (or unasked: the review stopped before it), each proposal its own. A
+    skipped or unasked proposal stays pending and the plan says so; a finding when a ticket
+    has none of them pending, and one for a service proposal on a ticket that has a service
+    (`_stale_service`: skipped, the rest of the batch goes ahead)."""
     plan = Plan()
     trends, reviews = _Trends(), dict[str, list[tuple[Ticket, str, int]]]()
     for ticket in tickets:
@@ -71,10 +83,11 @@ def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
             if flag(kind, key) not in d.flags:  # withdrawn: an accepted duplicate resolved it
                 continue
             state = (ACCEPTED if kind in accept else REJECTED if kind in reject
-                     else mine.get(kind, ""))
-            if state == ACCEPTED:
-                if kind == "service" and ticket.service:
-                    _refuse_stale_service(ticket, key)
+                     else mine.get((kind, key), ""))
+            if state == ACCEPTED and kind == "service" and ticket.service:
+                d.find(_rule(ticket, kind), _stale_service(ticket, key))  # this one skipped,
+                done = True  # the rest of the batch goes ahead (review, session 30: it raised)
+            elif state == ACCEPTED:
                 _accept(d, kind, key, trends, reviews)
                 done = True
             elif state == REJECTED:
@@ -136,17 +149,18 @@ class _Trends:
         return out
 
 
-def _refuse_stale_service(ticket: Ticket, key: str) -> None:
-    """A service proposal is made for a ticket without a service: once one is recorded (`sdesk
-    set` before session 30 left the proposal pending), accepting it would overwrite the
+def _stale_service(ticket: Ticket, key: str) -> str:
+    """Why a service proposal is not accepted on a ticket that has a service (recorded before
+    `sdesk set` settled the proposal, session 30): accepting it would overwrite the
     dispatcher's service without routing the ticket again (fresh-user finding 1, session 30).
-    One line, nothing changed."""
-    from sdesk.core.errors import ValidationError
-
-    raise ValidationError(
-        f"{ticket.id} already has service {ticket.service!r}: the service proposal "
-        f"({readable(key)}) is out of date, not accepted; drop it with sdesk triage "
-        f"{ticket.id} --reject service (sdesk set {ticket.id} service=NAME changes the service)")
+    The proposal is read as a recorded service reads it (proposals.service_recorded); it stays
+    pending, and the rest of the review goes ahead."""
+    _, taken, _ = service_recorded(ticket.flags, ticket.service)
+    why = "names the service it has" if key in taken else "is out of date"
+    return (f"{ticket.id} already has service {ticket.service!r}: the service proposal "
+            f"({readable(key)}) {why}, not accepted, still pending; drop it with sdesk triage "
+            f"{ticket.id} --reject service (sdesk set {ticket.id} service=NAME changes the "
+            "service)")
 
 
 def _pick_service(ticket: Ticket, ctx: TriageContext) -> str:
@@ -178,7 +192,7 @@ def same_proposal(t: Ticket, kind: str, key: str) -> tuple[str, ...]:
     finding, session 29: answering n for one rejected the other)."""
     if kind == "trend":
         return (kind, key)
-    said = evidence(t, kind)
+    said = evidence(t, kind, key)
     named = set(_IDS.findall(said))
     named |= {t.id} if named else set()  # evidence naming no ticket is the same on any ticket
     return (kind, key, _IDS.sub("#", said.replace(t.id, "#")), *sorted(named))
@@ -196,7 +210,7 @@ def _decide(d: _Draft, kind: str, key: str, state: str) -> None:
 def _accept(d: _Draft, kind: str, key: str, trends: _Trends, reviews: _Reviews) -> None:
     _decide(d, kind, key, ACCEPTED)
     rule, actor = _rule(d.t, kind), d.ctx.actor
-    said = evidence(d.t, kind)
+    said = evidence(d.t, kind, key)
     d.note(rule, f"Accepted by {actor}: the {kind} proposal ({readable(key)}).")
     if kind == "duplicate":
         peer = d.ctx.view.peers.get(key)
@@ -265,17 +279,19 @@ def _accept_kind(d: _Draft, kind: str, actor: str) -> None:
         return
     if "needs-service" in d.flags:  # handed back for want of a service: the kind may route
         # it without one (hardware); if the route still needs it, it stays handed back
-        d.held = ["needs-service"]
-        d.unflag(["needs-service"], R1, "re-checked with the kind")
+        d.recheck(["needs-service"], R1, "re-checked with the kind")
     d.t = dataclasses.replace(d.t, category=kind)
     route(d, kind)
 
 
-def evidence(t: Ticket | TicketView, kind: str) -> str:
-    """The evidence the proposal carried: its triage note, without the how-to-answer tail."""
+def evidence(t: Ticket | TicketView, kind: str, key: str = "") -> str:
+    """The evidence the proposal carried: its triage note, without the how-to-answer tail. A
+    duplicate's is the note naming the ticket it is proposed a duplicate of: one ticket may
+    hold two (review, session 30: `--review` showed the later one's evidence for both)."""
     head = f"Proposed ({kind}): "
-    texts: list[str] = [entry.text for entry in t.journal]
-    for text in reversed(texts):
-        if text.startswith(head):
-            return text[len(head):].split(". Accept: ")[0]
+    texts = [entry.text for entry in t.journal if entry.text.startswith(head)]
+    if kind == "duplicate" and key:
+        texts = [text for text in texts if re.search(rf"\b{re.escape(key)}\b", text)] or texts
+    if texts:
+        return texts[-1][len(head):].split(". Accept: ")[0]
     return f"the {kind} proposal"

@@ -19,7 +19,7 @@ from sdesk.procedures.proposals import check_kinds
 from sdesk.procedures.relations import Peer
 from sdesk.procedures.similarity import PeerView
 from sdesk.procedures.triage import I2, I4, I5, I6, ON_SITE, TriageContext
-from sdesk.procedures.triage_review import review
+from sdesk.procedures.triage_review import evidence, review
 
 DESKTOP = "IS-Desktop Support"
 SUPERVISOR = "kendra.yellowhorse@omes.ok.gov"  # IS-Desktop Support's supervisor (reference data)
@@ -151,3 +151,37 @@ def test_the_supervisors_priority_decision_settles_the_priority_proposal(
     from sdesk.procedures.proposals import priority_decided
 
     assert priority_decided(flags, level) == (after_, overruled)
+
+
+def test_a_stale_service_proposal_is_a_finding_and_the_batch_goes_on() -> None:
+    # review, session 30: accepting a service proposal on a ticket that has a service raised,
+    # and the other tickets' answers were lost with it
+    stale = ticket("incident", title="my computer is acting weird", service="Fax",
+                   flags=["needs-service", "proposed:service:Desktop_Hardware"], journal=[])
+    fresh = ticket("incident", title="my computer is acting weird", email="ann.r@omes.ok.gov",
+                   flags=["needs-service", "proposed:service:Desktop_Hardware"], journal=[])
+    plan = review([stale, fresh], ["service"], [], ctx())
+    assert any(f"{stale.id} already has service 'Fax': the service proposal (Desktop "
+               "Hardware) is out of date, not accepted, still pending" in f
+               for f in findings(plan)), findings(plan)
+    assert after(stale, plan).flags == stale.flags
+    done = after(fresh, plan)
+    assert (done.service, "accepted:service:Desktop_Hardware" in done.flags) == (
+        "Desktop Hardware", True)
+
+
+def test_each_pending_proposal_of_one_kind_takes_its_own_answer() -> None:
+    t = proposed("proposed:duplicate:INC-0900", journal=[
+        journal_entry(NOW, "triage", "triage", "Proposed (duplicate): same person, same subject "
+                      "as INC-0900 ('Printer will not print at all'): words in common", "I5"),
+        journal_entry(NOW, "triage", "triage", "Proposed (duplicate): same person, same subject "
+                      "as INC-0901 ('Printer jams'): words in common", "I5")])
+    t.flags.append("proposed:duplicate:INC-0901")
+    other = Peer("INC-0901", "incident", "in-progress", "Printer jams", "Printing",
+                 "pat.user@omes.ok.gov", NOW)
+    answers = {t.id: {("duplicate", "INC-0900"): "rejected", ("duplicate", "INC-0901"): "accepted"}}
+    done = after(t, review([t], [], [], ctx(ORIGINAL, other), answers))
+    assert (done.status, done.duplicate_of) == ("resolved", "INC-0901")
+    assert "rejected:duplicate:INC-0900" in done.flags, done.flags
+    assert evidence(t, "duplicate", "INC-0900").startswith("same person, same subject as INC-0900")
+    assert evidence(t, "duplicate", "INC-0901").startswith("same person, same subject as INC-0901")
