@@ -73,7 +73,9 @@ def test_an_incident_without_a_service_is_handed_back_with_the_service_its_title
     out = desk.run("triage", tid, "--accept", "service").output
     t = desk.ticket(tid)
     assert t["service"] == "VPN" and t["team"] == "IS-Network Services", out
-    assert t["status"] == "triaged" and t["flags"] == ["accepted:service:VPN"]
+    # the service proposal settled; the re-fitted priority reading (session 31) may propose P2
+    assert t["status"] == "triaged" and "accepted:service:VPN" in t["flags"]
+    assert not {"needs-service", "proposed:service:VPN"} & set(t["flags"])
     assert any("Accepted by Dana Dispatcher: the service proposal (VPN)" in e["text"]
                for e in t["journal"])
     assert desk.commits() == commits + 1

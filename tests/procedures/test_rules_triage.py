@@ -68,6 +68,13 @@ INCIDENTS = [
 ]
 
 
+def rule_flags(flags: list[str]) -> list[str]:
+    """The flags the rules set, without the on-site proposal: a judgement of the text (the
+    learned model, re-fitted in session 31, reads the default "Printer will not print" as on
+    site), tested in tests/test_judgements.py, not what these rule cases are about."""
+    return [f for f in flags if not f.startswith("proposed:on-site:")]
+
+
 @pytest.mark.parametrize(("case", "fields", "status", "team", "flags", "rule"), INCIDENTS,
                          ids=[row[0] for row in INCIDENTS])
 def test_incident(case: str, fields: dict[str, Any], status: str, team: str, flags: list[str],
@@ -75,7 +82,7 @@ def test_incident(case: str, fields: dict[str, Any], status: str, team: str, fla
     t = ticket("incident", **fields)
     plan = triage_ticket(t, ctx())
     done = after(t, plan)
-    assert (done.status, done.team, done.flags) == (status, team, flags)
+    assert (done.status, done.team, rule_flags(done.flags)) == (status, team, flags)
     assert rule in rules(plan)
 
 
@@ -129,7 +136,7 @@ def test_nothing_to_do(fields: dict[str, Any], kind: str, rule: str) -> None:
 def test_recheck_clears_the_hand_back_flag_and_triages_again() -> None:
     t = ticket("incident", service="Printing", flags=["needs-service", "vip-call"])
     done = after(t, triage_ticket(t, ctx(recheck=True)))
-    assert (done.status, done.flags) == ("triaged", ["vip-call"])
+    assert (done.status, rule_flags(done.flags)) == ("triaged", ["vip-call"])
 
 
 # ---- same person, same subject; many people, same problem -------------------------------------
@@ -291,7 +298,7 @@ def test_request(case: str, fields: dict[str, Any], status: str, team: str, flag
     t = ticket("request", **fields)
     plan = triage_ticket(t, ctx())
     done = after(t, plan)
-    assert (done.status, done.team, done.flags) == (status, team, flags)
+    assert (done.status, done.team, rule_flags(done.flags)) == (status, team, flags)
     assert R1 in rules(plan) and rule in rules(plan)
 
 
