@@ -6,8 +6,9 @@ The held-out files now are tests/corpus/fresh21.txt (291 tickets, prefix i-, hel
 logging calls in the third person, and the callers' own portal submissions) and fresh22.txt
 (295, prefix l-, new hires, temporary staff and writers of English as a second language),
 written blind at the start of session 31 by two engineers who read neither the judgement code
-nor any other corpus (see their headers). They are measured ONCE, with the methods frozen at
-the end of session 31: `python -m tests.corpus.measure --file tests/corpus/fresh21.txt` (and
+nor any other corpus (see their headers). They are measured ONCE, with the methods frozen once
+session 31's judgement branches (prio31, onsite31, trend31) have landed: `python -m
+tests.corpus.measure --file tests/corpus/fresh21.txt` (and
 fresh22.txt), only the figure lines read; until then HELD_OUT is empty and nothing here reads
 them. Session 30's held-out files, fresh19.txt and fresh20.txt, were measured once in session 30
 (docs/triage.md, "Held out, session 30") and are tuning data since session 31, in
@@ -31,7 +32,7 @@ from corpus.measure import TUNING, Score, figures
 from test_corpus import cases
 
 CORPUS = Path(__file__).parent / "corpus"
-HELD_OUT: dict[str, Path] = {}  # fresh21, fresh22: measured once at the end of session 31
+HELD_OUT: dict[str, Path] = {}  # fresh21, fresh22: not measured yet (see the docstring)
 BELOW: dict[tuple[str, str], str] = {}  # (file, judgement) -> its held-out figure, measured once
 # off by default since session 28 (automatic_duplicates, automatic_trends): what they would
 # apply, and on these files that is nothing
