@@ -275,7 +275,8 @@ def triage_ticket(ticket: Ticket, ctx: TriageContext) -> Plan:
 NOT_SPLIT = ""  # no --split
 SPLIT_REFUSED = "refused"  # already handed back for separation: not recorded again, said so
 SPLIT_WAITING = "waiting"  # handed back for another reason, no --recheck: recorded, nothing else
-SPLIT_FIRST = "first"  # a request or case: recorded instead of the request rules
+SPLIT_FIRST = "first"  # a request or case: recorded instead of the request rules (with
+# needs-service where their route needs the service: `_route_needs_service`)
 SPLIT_AFTER_CHECKS = "after checks"  # an incident: recorded after incident-1 to -3 (or with
 # incident-1's hand-back), instead of incident-4 to -6
 
@@ -316,7 +317,8 @@ def _split(d: _Draft) -> None:
     The leads are not mailed: the split is the Service Desk's own word, and the ticket waits in
     its queue flagged `needs-separation` (fresh-user finding 13, session 30: the desk mailed its
     leads about its own action). A ticket already handed back for another reason (no service)
-    records the split too (finding 10: it was dropped without a word, exit 4)."""
+    records the split too (finding 10: it was dropped without a word, exit 4), and a
+    separation proposed while it waited is withdrawn: the dispatcher has decided (session 31)."""
     d.hand_back(I4, "needs-separation", f"separate it: the dispatcher says: {d.ctx.split}",
                 leads=False)
     proposed = [key for kind, key in pending(d.flags) if kind == "separation"]
