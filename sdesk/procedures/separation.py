@@ -62,7 +62,8 @@ def refusal(original: Ticket) -> str:
                 "the other problem with sdesk new and relate it (sdesk relate)")
     if original.type == "task":
         return (f"{original.id} is a task of {original.parent or 'no parent'}: add another "
-                "task for the other work (sdesk task add)")
+                f"task for the other work (sdesk task new --parent {original.parent or 'ID'} "
+                "-T \"...\")")
     return ""
 
 

@@ -236,12 +236,13 @@ def triage_ticket(ticket: Ticket, ctx: TriageContext) -> Plan:
     """The pre-assignment analysis of one ticket, in the guide's order."""
     d = _Draft(ticket, ctx)
     if ticket.type == "task":
-        d.find(TASKS, "tasks are not triaged: a task is worked by its parent's team "
-                      f"({ticket.parent or 'no parent'})")
+        d.find(TASKS, _split_skipped(ticket) if ctx.split else "tasks are not triaged: a task "
+               f"is worked by its parent's team ({ticket.parent or 'no parent'})")
         return d.plan
     if ticket.status != "new" or ticket.assignee:
         who = f", assigned to {ticket.assignee}" if ticket.assignee else ""
-        d.find(SKIP, f"nothing to do: status {ticket.status}{who}")
+        d.find(SKIP, _split_skipped(ticket) if ctx.split else
+               f"nothing to do: status {ticket.status}{who}")
         return d.plan
     held = [f for f in ticket.flags if f in HAND_BACK_FLAGS]
     split = _split_step(ticket, ctx, held)
@@ -262,6 +263,10 @@ def triage_ticket(ticket: Ticket, ctx: TriageContext) -> Plan:
     if ticket.type == "incident":
         _incident(d, split == SPLIT_AFTER_CHECKS)
     elif split == SPLIT_FIRST:
+        if _route_needs_service(d):  # said as an incident's (incident-1), session 31
+            from sdesk.procedures.triage_requests import R5
+
+            _split_unserved(d, R5)
         _split(d)
     else:
         from sdesk.procedures.triage_requests import request
@@ -277,9 +282,26 @@ def triage_ticket(ticket: Ticket, ctx: TriageContext) -> Plan:
 NOT_SPLIT = ""  # no --split
 SPLIT_REFUSED = "refused"  # already handed back for separation: not recorded again, said so
 SPLIT_WAITING = "waiting"  # handed back for another reason, no --recheck: recorded, nothing else
-SPLIT_FIRST = "first"  # a request or case: recorded instead of the request rules
+SPLIT_FIRST = "first"  # a request or case: recorded instead of the request rules (with
+# needs-service where their route needs the service: `_route_needs_service`)
 SPLIT_AFTER_CHECKS = "after checks"  # an incident: recorded after incident-1 to -3 (or with
 # incident-1's hand-back), instead of incident-4 to -6
+
+
+def _split_skipped(ticket: Ticket) -> str:
+    """The one line for the dispatcher's --split on a ticket triage does not look at (a task,
+    a ticket not new or assigned): not recorded, why, and how to separate it instead
+    (fresh-user finding, session 31: it was dropped without a word, exit 4)."""
+    from sdesk.procedures.separation import refusal
+
+    why = refusal(ticket)  # a task, a resolved or closed ticket: what to do instead
+    if not why:
+        state = (f"assigned to {ticket.assignee} ({ticket.status})" if ticket.assignee
+                 else ticket.status)
+        why = (f"{ticket.id} is {state}: triage hands back only unassigned new tickets; "
+               f"separate the other problem with sdesk split {ticket.id} --title \"...\" "
+               "(--keep \"...\" corrects the title this one keeps)")
+    return f"--split not recorded: {why}"
 
 
 def _split_step(ticket: Ticket, ctx: TriageContext, held: Sequence[str]) -> str:
@@ -302,9 +324,51 @@ def _split(d: _Draft) -> None:
     The leads are not mailed: the split is the Service Desk's own word, and the ticket waits in
     its queue flagged `needs-separation` (fresh-user finding 13, session 30: the desk mailed its
     leads about its own action). A ticket already handed back for another reason (no service)
-    records the split too (finding 10: it was dropped without a word, exit 4)."""
+    records the split too (finding 10: it was dropped without a word, exit 4), and a
+    separation proposed while it waited is withdrawn: the dispatcher has decided (session 31)."""
     d.hand_back(I4, "needs-separation", f"separate it: the dispatcher says: {d.ctx.split}",
                 leads=False)
+    proposed = [key for kind, key in pending(d.flags) if kind == "separation"]
+    if proposed:  # proposed while it waited for its service: the dispatcher has decided
+        said = ", ".join(f"separation ({readable(key)})" for key in proposed)
+        d.unflag([flag("separation", key) for key in proposed], I4,
+                 f"pending proposal withdrawn: {said}: the dispatcher's --split separates it")
+
+
+def _split_unserved(d: _Draft, rule: str) -> None:
+    """No service recorded on a ticket the dispatcher splits: handed back `needs-service` too
+    (an incident's incident-1; a request's or case's request-5 when its route needs the
+    service, `_route_needs_service`), but nothing is proposed and the leads are not mailed
+    (fresh-user findings, session 31): the dispatcher has judged the problems (no separation
+    proposed beside the split, no `--accept separation`), the service is the one of the
+    problem the ticket keeps once separated (a service proposal accepted now would route a
+    ticket waiting for its separation), and the split is the Service Desk's own word
+    (`_split`). The services the title names are said."""
+    from sdesk.procedures.two_problems import services_a_title_names
+
+    named = ", ".join(services_a_title_names(d.t.title, d.ref))
+    d.hand_back(rule, "needs-service", "no service recorded; " + (
+        f"the text names {named}; " if named else "") + "once it is separated, set the "
+        f"service of the problem it keeps: sdesk set {d.t.id} service=...", leads=False,
+        reason="no service recorded;")
+
+
+def _route_needs_service(d: _Draft) -> bool:
+    """Whether the request steps would hand this request or case back for its service
+    (triage_requests.route: no service and no team to route it, unless its kind routes it),
+    asked of a copy of the draft: the dispatcher's --split records the split instead of
+    running them."""
+    from sdesk.procedures.request_kind import kind_judged
+    from sdesk.procedures.triage_requests import route
+
+    t = d.t
+    if t.service:
+        return False
+    k = kind_judged(t.title, t.description, t.category, t.software, t.service, d.ref)
+    trial = _Draft(t, replace(d.ctx, seats_taken=dict(d.ctx.seats_taken)))
+    trial.flags, trial.held = list(d.flags), list(d.held)
+    route(trial, k.kind if k.rule else "")
+    return "needs-service" in trial.flags
 
 
 def _route_target(t: Ticket, ref: Reference) -> Team | None:
@@ -343,7 +407,9 @@ def _incident(d: _Draft, split: bool = False) -> None:
         _withdraw_service_proposal(d)
     target = _route_target(t, ref)
     flag_name, why = _unsupported(t, target, ref)
-    if flag_name == "needs-service":
+    if flag_name == "needs-service" and split:
+        _split_unserved(d, I1)
+    elif flag_name == "needs-service":
         _needs_service(d)
     elif flag_name:
         d.hand_back(I1, flag_name, why)
