@@ -276,6 +276,24 @@ def test_create_parents_creates_the_parent_case_and_links_every_report(desk: Des
     assert len(mails(desk)) == 1
 
 
+def test_create_parents_says_the_mixed_services_and_to_triage_the_parent(desk: Desk) -> None:
+    """Session 30 review: the mixed-services warning and the "triage it first" hint were said
+    by `parent new` only; the parent case's plan carries them, so `triage --create-parents`
+    says them too."""
+    ids = [incident(desk, "Outlook will not open", email=f"u{i}@omes.ok.gov", now=now,
+                    service=service)
+           for i, (now, service) in enumerate(((T0, "Email"), (T1, "Email"), (T2, "Teams")))]
+    made = desk.run("triage", "--all", "--create-parents")
+    parent = desk.ticket(ids[0])["parent"]
+    assert parent and all(desk.ticket(i)["parent"] == parent for i in ids)
+    said = made.stderr.splitlines()
+    assert (f"sdesk: warning: the reports name different services (Email: {ids[0]}, {ids[1]}; "
+            f"Teams: {ids[2]}); the parent takes 'Email', the most reports'") in said, said
+    assert (f"triage: {parent} is new; triage it before it is assigned: sdesk triage "
+            f"{parent}") in said, said
+    assert "warning" not in made.stdout  # said once, on stderr, not among the plan's lines
+
+
 def test_re_running_triage_plans_nothing_new(desk: Desk) -> None:
     incident(desk, "Outlook slow", "--priority", "1")
     incident(desk, "Printer jams", agency="OHCA", service="Printing")

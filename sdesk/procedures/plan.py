@@ -229,6 +229,20 @@ class Finding(Action):
         return self.reason
 
 
+@record(frozen=True)
+class Advice(Finding):
+    """What the person running the command is told besides the plan: a `warning` (the
+    children of a new parent case name different services), said whether applied or not, or
+    the next step (a new parent case to triage), said once applied. The command layer says
+    it on stderr (`commands.common.say_advice`), not among the plan's lines; --json has it as
+    a finding. A procedure decides it, so every command that makes the plan says it."""
+
+    warning: bool = False
+
+    def describe(self) -> str:
+        return ("warning: " if self.warning else "") + self.reason
+
+
 @record
 class Plan:
     actions: list[Action] = field(default_factory=list)
@@ -265,7 +279,8 @@ class Plan:
         # be quadratic with for_ticket() per ticket.
         grouped: dict[str, list[Action]] = {}
         for a in self.actions:
-            grouped.setdefault(a.ticket, []).append(a)
+            if not isinstance(a, Advice):  # said on stderr (commands.common.say_advice)
+                grouped.setdefault(a.ticket, []).append(a)
         for ticket_id, actions in grouped.items():
             lines.append(ticket_id)
             for action in actions:
