@@ -208,6 +208,10 @@ class Notify(Action):
     # Written by the desk, not typed by a person for this message: carries RFC 3834
     # Auto-Submitted, so autoresponders do not answer it (no mail loops).
     automatic: bool = True
+    # Threaded on `ticket` (answering its latest mail, its Message-ID recorded there); False:
+    # sent about it without touching its file (a run's mail naming tickets planned earlier,
+    # procedures/run_mail.py), and not counted among the tickets the plan changes.
+    thread: bool = True
 
     kind = "notify"
 
@@ -217,6 +221,11 @@ class Notify(Action):
     def details(self) -> dict[str, Any]:
         return {"to": list(self.to), "subject": self.subject, "body": self.body,
                 "audience": self.audience, "automatic": self.automatic}
+
+
+# The heading `Plan.describe` gives the mail a run sends about tickets it planned before
+# (Notify.thread False: one mail naming several tickets, procedures/run_mail.py).
+UNTHREADED = "mail of this run"
 
 
 @record(frozen=True)
@@ -264,7 +273,8 @@ class Plan:
     def ticket_ids(self) -> list[str]:
         seen: dict[str, None] = {}
         for action in self.changes:
-            seen.setdefault(action.ticket, None)
+            if not isinstance(action, Notify) or action.thread:
+                seen.setdefault(action.ticket, None)
         return list(seen)
 
     def for_ticket(self, ticket_id: str) -> list[Action]:
@@ -279,7 +289,9 @@ class Plan:
         # be quadratic with for_ticket() per ticket.
         grouped: dict[str, list[Action]] = {}
         for a in self.actions:
-            if not isinstance(a, Advice):  # said on stderr (commands.common.say_advice)
+            if isinstance(a, Notify) and not a.thread:  # about tickets planned before it
+                grouped.setdefault(UNTHREADED, []).append(a)
+            elif not isinstance(a, Advice):  # said on stderr (commands.common.say_advice)
                 grouped.setdefault(a.ticket, []).append(a)
         for ticket_id, actions in grouped.items():
             lines.append(ticket_id)
