@@ -213,8 +213,9 @@ def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Ref
     (`majority`: not the first-opened odd one out; the plan warns of mixed services,
     `mixed_services`, and advises triaging the parent: `Advice`, said by every command that
     makes a parent), owned by the team that provides it, and every child linked to it, its
-    pending trend proposal settled. What the children know is carried at creation (fresh-user finding, session 30:
-    the parent of a "whole office" Wi-Fi outage sat at P3, with no agency, "via phone"):
+    pending trend proposal settled. What the children know is carried at creation
+    (fresh-user finding, session 30: the parent of a "whole office" Wi-Fi outage sat at P3,
+    with no agency, "via phone"):
     - priority: the most urgent child's (a parent is at least as urgent as its worst child,
       as `raise_parent` keeps it later), Resolve By from the SLA chart for it (`log_ticket`);
       wherever it differs from the impact x urgency matrix (above it, or below: a parent of
