@@ -255,14 +255,8 @@ def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Ref
                     description=f"Parent case for {len(children)} reports of one problem: {ids}.")
     parent = log_ticket(intake, new_id(kind), ref, now, actor)
     _journal_as_parent(parent, children, first, worst.id, shared, ref, now, actor, rule)
-    plan = Plan([CreateTicket(parent.id, rule, f"parent case for {ids}", new=parent)])
-    mixed = mixed_services(children)
-    if mixed:
-        plan.add(Advice(parent.id, rule, mixed, warning=True))
-    # logged `new` like any ticket: assignment takes it only once triage has readied it
-    # (fresh-user finding, session 29: `assign --team` then skipped the P1 parent unsaid)
-    plan.add(Advice(parent.id, rule, f"{parent.id} is new; triage it before it is assigned: "
-                                     f"sdesk triage {parent.id}"))
+    plan = Plan([CreateTicket(parent.id, rule, f"parent case for {ids}", new=parent),
+                 *_advice(parent.id, children, rule)])
     for child in children:
         plan.add(SetField(child.id, rule, f"child of {parent.id}", field="parent",
                           value=parent.id))
@@ -271,6 +265,17 @@ def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Ref
             now, actor, "relate",
             f"Linked to parent case {parent.id} (one problem, many reporters).{settled}", rule)))
     return plan
+
+
+def _advice(parent: str, children: Sequence[Peer], rule: str) -> list[Advice]:
+    """What the person who makes the parent case is told, whichever command makes it: the
+    children's mixed services (`mixed_services`), and that the parent is logged `new` like any
+    ticket, so assignment takes it once triage has readied it (fresh-user finding, session
+    29: `assign --team` then skipped the P1 parent unsaid)."""
+    mixed = mixed_services(children)
+    return [*([Advice(parent, rule, mixed, warning=True)] if mixed else []),
+            Advice(parent, rule, f"{parent} is new; triage it before it is assigned: sdesk "
+                                 f"triage {parent}")]
 
 
 def majority(children: Sequence[Peer], field: str) -> str:
