@@ -12,6 +12,7 @@ import click
 
 from sdesk.commands.app import App as App  # re-exported: every command imports it from here
 from sdesk.commands.app import parse_when as parse_when
+from sdesk.commands.app import say_skipped as say_skipped
 from sdesk.commands.app import warn_skipped as warn_skipped
 from sdesk.core.errors import SdeskError, ValidationError
 
