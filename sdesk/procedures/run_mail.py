@@ -46,8 +46,10 @@ class RunMail:
         mine = {id(a) for a in plan.actions if isinstance(a, Notify)}
         taken = set()
         for kind, note, about in noted:
-            if id(note) in mine:
-                self.held.setdefault((kind, note.to[0]), []).append((note, about))
+            if id(note) in mine:  # the ticket kept without what no mail says (memory flat
+                # over a batch of thousands: issue 17)
+                slim = replace(about[0], journal=[], description="", message_ids=[])
+                self.held.setdefault((kind, note.to[0]), []).append((note, (slim, *about[1:])))
                 taken.add(id(note))
         if taken:
             plan.actions = [a for a in plan.actions if id(a) not in taken]
