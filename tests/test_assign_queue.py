@@ -73,3 +73,27 @@ def test_queue_dry_run_json_changes_nothing(desk):
 def test_unknown_team_is_one_clear_error(desk):
     result = desk.fails("assign", "--team", "IS-Nowhere", code=1)
     assert "unknown team 'IS-Nowhere'" in result.stderr
+
+
+def test_untriaged_tickets_are_told_apart_by_whole_flags_not_like_wildcards(desk):
+    """Session 30 review: the query of `assign --team`'s "left out, not triaged" matched the
+    hand-back flags with an unescaped LIKE, so a `_` or `%` in a name was a wildcard. Once,
+    in the query layer, escaped: a ticket flagged `needs-service` is not `needs_service`'s."""
+    from sdesk.core.model import dumps
+    from sdesk.store import Store, queries
+
+    dash, pct, exact = (log(desk, title, email=f"{n}@omes.ok.gov") for n, title in
+                        (("a", "Dash"), ("b", "Percent"), ("c", "Exact")))
+    store = Store.open(str(desk.root))
+    for ticket_id, flags in ((dash, ["needs-service"]), (pct, ["software-form"]),
+                             (exact, ["needs_service"])):
+        ticket = store.load(ticket_id)
+        ticket.flags = flags
+        store.path_of(ticket_id).write_text(dumps(ticket), encoding="utf-8")
+    desk.git("add", "-A")
+    desk.git("commit", "-qm", "flags")
+    index = Store.open(str(desk.root)).index
+    assert sorted(queries.untriaged_ids(index, DESKTOP, ("needs_service", "soft%form"))) == \
+        sorted([dash, pct])
+    # triage's own hand-back flags by default: `needs-service` and `software-form` are two
+    assert queries.untriaged_ids(index, DESKTOP) == [exact]

@@ -209,3 +209,24 @@ def test_the_spooled_blob_ids_are_found_in_any_order_and_a_path_twice_is_refused
     blobs.add("kb/a", b"\1" * 20)
     with pytest.raises(SdeskError, match="kb/a is written twice by one batch"):
         _ = "kb/a" in blobs
+
+
+def test_a_runs_mail_once_per_person_streamed_as_whole(
+        desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The leads' hand-back mail and a supervisor's priority review go once per run, after the
+    last plan (procedures/run_mail.py), naming tickets whose plans were written before: the
+    streamed batch writes, prints and commits what the whole plan does."""
+    for i, title in enumerate(("Computer acting weird", "Something broke again")):
+        desk.new("-T", title, "--email", f"n{i}@omes.ok.gov", "--agency", "OMES",
+                 now=f"2026-11-23T07:5{i}:00-06:00")
+    for i, title in enumerate(("Outlook slow", "Calendar invites late")):
+        desk.new("-T", title, "--priority", "1", "--email", f"p{i}@omes.ok.gov", "--agency",
+                 "OMES", "--service", "Email", now=f"2026-11-23T08:0{i}:00-06:00")
+    desk.new("-T", "Monitor flickers", "--email", "m@omes.ok.gov", "--agency", "OMES",
+             "--service", "Monitor", now="2026-11-23T08:30:00-06:00")
+    whole, streamed = _both_ways(desk, monkeypatch, "triage", "--all",
+                                 now="2026-11-23T09:00:00-06:00")
+    assert streamed == whole
+    mail = [p for p, _ in whole["files"] if p.startswith(b"outbox/")]  # type: ignore[attr-defined]
+    assert len(mail) == 2, mail  # the leads once, the supervisor once
+    assert "mail of this run" in str(whole["stdout"])

@@ -356,3 +356,26 @@ def test_a_parent_takes_the_majoritys_service_and_team_and_warns_of_the_odd_one(
     again = [desk.new("-T", "VPN down", "--email", f"v{i}@omes.ok.gov", "--service", "VPN",
                       now=f"2026-12-01T13:2{i}:00-06:00") for i in range(2)]
     assert "warning" not in desk.run("parent", "new", "--from", *again).stderr
+
+
+def test_a_parent_of_low_priority_reports_is_not_flagged_for_the_supervisor(desk: Desk) -> None:
+    """Session 30 review: a parent of P4 reports is P4 by the rule (its worst child's), with
+    P3's impact and urgency; the "set by the rule" entry was written only when the rule
+    raised the priority, so triage flagged the parent for the supervisor's review and mailed
+    them. Lower or higher, the rule's priority is not a misfit."""
+    ids = [desk.new("-T", "Teams background blurry", "--email", f"b{i}@omes.ok.gov",
+                    "--agency", "OMES", "--service", "Teams", "--impact", "3", "--urgency",
+                    "3", now=f"2026-11-23T08:0{i}:00-06:00") for i in range(2)]
+    made = desk.run("parent", "new", "--from", *ids, now="2026-11-23T08:20:00-06:00")
+    parent_id = made.stdout.strip().splitlines()[-1]
+    parent = desk.ticket(parent_id)
+    assert (parent["priority"], parent["impact"], parent["urgency"]) == (4, 2, 2), parent
+    assert parent["journal"][-1]["text"] == (
+        f"Priority P4 at creation by the rule, not a supervisor's decision: a parent case "
+        f"takes its most urgent child's priority ({ids[0]}), below the P3 its impact x "
+        f"urgency give; Resolve By from the SLA chart for P4.")
+    assert "  Set:        Priority P4 at creation by the rule" in desk.run(
+        "show", parent_id).stdout
+    out = desk.run("triage", parent_id, now="2026-11-23T08:30:00-06:00").stdout
+    assert "priority-review" not in desk.ticket(parent_id)["flags"], out
+    assert "Priority review" not in out and "(see the journal); not flagged again" in out, out

@@ -276,6 +276,24 @@ def test_create_parents_creates_the_parent_case_and_links_every_report(desk: Des
     assert len(mails(desk)) == 1
 
 
+def test_create_parents_says_the_mixed_services_and_to_triage_the_parent(desk: Desk) -> None:
+    """Session 30 review: the mixed-services warning and the "triage it first" hint were said
+    by `parent new` only; the parent case's plan carries them, so `triage --create-parents`
+    says them too."""
+    ids = [incident(desk, "Outlook will not open", email=f"u{i}@omes.ok.gov", now=now,
+                    service=service)
+           for i, (now, service) in enumerate(((T0, "Email"), (T1, "Email"), (T2, "Teams")))]
+    made = desk.run("triage", "--all", "--create-parents")
+    parent = desk.ticket(ids[0])["parent"]
+    assert parent and all(desk.ticket(i)["parent"] == parent for i in ids)
+    said = made.stderr.splitlines()
+    assert (f"sdesk: warning: the reports name different services (Email: {ids[0]}, {ids[1]}; "
+            f"Teams: {ids[2]}); the parent takes 'Email', the most reports'") in said, said
+    assert (f"triage: {parent} is new; triage it before it is assigned: sdesk triage "
+            f"{parent}") in said, said
+    assert "warning" not in made.stdout  # said once, on stderr, not among the plan's lines
+
+
 def test_re_running_triage_plans_nothing_new(desk: Desk) -> None:
     incident(desk, "Outlook slow", "--priority", "1")
     incident(desk, "Printer jams", agency="OHCA", service="Printing")
@@ -349,6 +367,50 @@ def test_recheck_runs_the_rules_again_after_the_service_desk_fixed_the_ticket(de
     assert t["status"] == "triaged" and "needs-service" not in t["flags"]
 
 
+def test_one_run_mails_the_leads_and_each_supervisor_once(desk: Desk) -> None:
+    """Session 30 testers: twelve "Handed back" mails to the leads in one morning, and a plain
+    `triage --all` mailed a supervisor once per ticket flagged for a priority review. One run
+    mails the leads once naming every ticket handed back, and each supervisor once naming
+    every ticket to review (as --review does); a ticket alone keeps its own threaded mail."""
+    lost = [incident(desk, title, service="", email=f"n{i}@omes.ok.gov",
+                     now=f"2026-11-23T07:5{i}:00-06:00")
+            for i, title in enumerate(("Computer acting weird", "Something broke again",
+                                       "Cannot do my work"))]
+    urgent = [incident(desk, title, "--priority", "1", email=f"p{i}@omes.ok.gov", now=T1)
+              for i, title in enumerate(("Outlook slow", "Calendar invites late"))]
+    out = desk.run("triage", "--all", now=T2).stdout
+    assert all("needs-service" in desk.ticket(t)["flags"] for t in lost)
+    assert all("priority-review" in desk.ticket(t)["flags"] for t in urgent)
+    sent = mails(desk)
+    leads = [m for m in sent if "Handed back" in str(m["Subject"])]
+    review = [m for m in sent if "Priority review" in str(m["Subject"])]
+    assert len(leads) == 1 and len(review) == 1, [str(m["Subject"]) for m in sent]
+    assert " ".join(str(leads[0]["Subject"]).split()) == (
+        f"[{lost[0]}] Handed back to the Service Desk: 3 tickets (needs-service)")
+    body = leads[0].get_payload(decode=True).decode()
+    assert "3 tickets handed back to IS-Service Desk by Dana Dispatcher in one triage run" \
+        in body, body
+    assert all(f"{t} {desk.ticket(t)['title']}" in body for t in lost), body
+    body = review[0].get_payload(decode=True).decode()
+    assert "on 2 tickets flagged in one triage run" in body, body
+    assert all(f"sdesk priority {t} 1 --reason '...'" in body for t in urgent), body
+    # the run's mail is said once, after the last ticket's plan, under its own heading
+    assert out.count("notify ") == 2 and out.rstrip().splitlines()[-3:] == [
+        "mail of this run",
+        "  [incident-1 agency and service supported] notify ServiceDeskLeads@omes.ok.gov: "
+        "Handed back to the Service Desk: 3 tickets (needs-service)",
+        "  [incident-2 priority matches SLA chart] notify alicia.nguyen@omes.ok.gov: "
+        "Priority review"], out
+    # about several tickets, threaded on none: no ticket file changed for it
+    assert not any(desk.ticket(t).get("message_ids") for t in (*lost, *urgent))
+    # one ticket alone: its own mail, as before, threaded on it
+    alone = incident(desk, "Help please", service="", email="z@omes.ok.gov", now=T3)
+    desk.run("triage", alone, now=T3)
+    told = [m for m in mails(desk) if str(m["Subject"]) ==
+            f"[{alone}] Handed back to the Service Desk: needs-service"]
+    assert len(told) == 1 and desk.ticket(alone)["message_ids"], desk.ticket(alone)
+
+
 def test_recheck_of_a_hand_back_nobody_fixed_tells_nobody_again(desk: Desk) -> None:
     # fresh-user finding, session 28: every `triage --recheck --all` re-mailed the customer
     # ("Software Request Form needed"), the leads, and added a second public note
@@ -356,7 +418,7 @@ def test_recheck_of_a_hand_back_nobody_fixed_tells_nobody_again(desk: Desk) -> N
     away = incident(desk, "PeopleSoft report fails", agency="ODOT", service="PeopleSoft",
                     email="bo@odot.ok.gov")
     desk.run("triage", "--all")
-    assert len(mails(desk)) == 3  # the leads twice, the customer once
+    assert len(mails(desk)) == 2  # the leads once for the run (both tickets), the customer
     before = {tid: desk.ticket(tid) for tid in (form, away)}
     head = desk.git("rev-parse", "HEAD")
     out = desk.run("triage", "--recheck", form, away, ok=False)
@@ -366,7 +428,7 @@ def test_recheck_of_a_hand_back_nobody_fixed_tells_nobody_again(desk: Desk) -> N
             "Software Request Form is needed; already notified 2026-11-23 09:00 CST") in said
     assert ("still handed back: ODOT is not on IS-Applications's Supported Agencies list; "
             "already notified 2026-11-23 09:00 CST") in said
-    assert len(mails(desk)) == 3
+    assert len(mails(desk)) == 2
     assert {tid: desk.ticket(tid) for tid in (form, away)} == before
     assert desk.git("rev-parse", "HEAD") == head
     edit(desk, away, service="Email")  # a different reason now: handed back and told again

@@ -13,9 +13,12 @@ from sdesk.core.record import record
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (~11 M instructions of `new`)
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from sdesk.core.reference import Technician
     from sdesk.git import Identity
     from sdesk.store import Store
+    from sdesk.store.index import Problem
 
 
 @record
@@ -144,10 +147,16 @@ def warn_skipped(store: Store) -> None:
     what a command reading the index leaves out, said as `list` says it, so figures and
     handovers computed on the rest are not quietly wrong (fresh-user finding 4, session 30:
     kpi, report, handover and sweep dropped a broken P1 without a word)."""
+    say_skipped(store.index.problems)
+
+
+def say_skipped(problems: Iterable[Problem]) -> None:
+    """`warn_skipped`'s lines for these `problems` (`reindex` says those of the index it
+    rebuilt)."""
     import sys
 
     from sdesk.core.render import printable
 
-    for problem in store.index.problems:
+    for problem in problems:
         sys.stderr.write(printable(f"sdesk: warning: {problem.message} (skipped)") + "\n")
     sys.stderr.flush()

@@ -123,10 +123,9 @@ def _untriaged(app: App, team: str) -> str:
     session 29: a P1 parent was skipped without a word)."""
     import shlex
 
-    from sdesk.procedures.triage import HAND_BACK_FLAGS
     from sdesk.store import queries
 
-    ids = queries.untriaged_ids(app.store.index, team, HAND_BACK_FLAGS)
+    ids = queries.untriaged_ids(app.store.index, team)
     if not ids:
         return ""
     if len(ids) > 3:

@@ -12,6 +12,7 @@ import click
 
 from sdesk.commands.app import App as App  # re-exported: every command imports it from here
 from sdesk.commands.app import parse_when as parse_when
+from sdesk.commands.app import say_skipped as say_skipped
 from sdesk.commands.app import warn_skipped as warn_skipped
 from sdesk.core.errors import SdeskError, ValidationError
 
@@ -308,6 +309,7 @@ def show_or_apply(
         else:
             # One write: a batch plan has tens of thousands of lines.
             click.echo(printable("\n".join(plan.describe() or ["nothing to do"])))
+            say_advice(plan, action, applied=False)
         refuse_as_applied(app.store, (), stop)
         return None
     applied = apply_plan(app.store, plan, actor=app.actor, now=app.now, action=action,
@@ -318,7 +320,21 @@ def show_or_apply(
                    "actions": plan_json(app, plan)})
     else:
         click.echo(printable("\n".join(plan.describe() or ["nothing to do"])))
+        say_advice(plan, action, applied=True)
     return applied
+
+
+def say_advice(plan: Plan, action: str, applied: bool) -> None:
+    """The plan's advice (procedures.plan.Advice) on stderr, after the plan: each warning as
+    `sdesk: warning: ...`, and once `applied` each next step as `ACTION: ...` (`parent:
+    INC-... is new; triage it before it is assigned: sdesk triage INC-...`)."""
+    from sdesk.core.render import printable
+    from sdesk.procedures.plan import Advice
+
+    for a in plan.actions:
+        if isinstance(a, Advice) and (a.warning or applied):
+            said = f"sdesk: warning: {a.reason}" if a.warning else f"{action}: {a.reason}"
+            click.echo(printable(said), err=True)
 
 
 def apply_each(app: App, plans: Iterator[Plan], *, action: str, subject: Callable[[int], str],

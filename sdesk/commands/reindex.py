@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sdesk.commands.common import App, pass_app
+from sdesk.commands.common import App, pass_app, say_skipped
 
 
 @click.command()
@@ -47,9 +47,6 @@ def reindex(app: App, progress: bool | None, as_json: bool) -> None:
                    "problems": [{"path": p.path, "message": p.message} for p in problems],
                    "seconds": round(seconds, 2)})
         return
-    from sdesk.core.render import printable
-
-    for problem in problems:
-        click.echo(printable(f"sdesk: warning: {problem.message} (skipped)"), err=True)
+    say_skipped(problems)
     click.echo(f"Indexed {index.count()} tickets in {seconds:.1f} s"
                + (f"; {len(problems)} broken file(s) skipped" if problems else ""))

@@ -88,7 +88,7 @@ def parent_new(app: App, children: tuple[str, ...], more: tuple[str, ...], title
     """
     from sdesk.core.errors import ValidationError
     from sdesk.core.model import check_text
-    from sdesk.procedures.relations import Peer, mixed_services, parent_case
+    from sdesk.procedures.relations import Peer, parent_case
 
     check_text("--title", title, single_line=True)
     store = app.store
@@ -100,9 +100,6 @@ def parent_new(app: App, children: tuple[str, ...], more: tuple[str, ...], title
                 raise ValidationError(f"{t.id} is {t.status}; only open tickets join a parent")
         taken: set[str] = set()
         peers = [Peer.of(t) for t in tickets]
-        mixed = mixed_services(peers)
-        if mixed and not as_json:
-            click.echo(f"sdesk: warning: {mixed}", err=True)
         plan = parent_case(peers,
                            lambda kind: store.new_id(kind, app.now, taken), store.reference,
                            app.now, app.actor.name, "guide: parent case for a trend",
@@ -113,7 +110,3 @@ def parent_new(app: App, children: tuple[str, ...], more: tuple[str, ...], title
                       no_commit=no_commit)
     if not as_json and not dry_run:
         click.echo(new_id)
-        # logged `new` like any ticket: assignment takes it only once triage has readied it
-        # (fresh-user finding, session 29: `assign --team` then skipped the P1 parent unsaid)
-        click.echo(f"parent: {new_id} is new; triage it before it is assigned: sdesk triage "
-                   f"{new_id}", err=True)

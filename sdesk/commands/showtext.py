@@ -141,8 +141,9 @@ def _decided(ticket: Shown, tz: dt.tzinfo | None) -> list[str]:
         e = ticket.journal[i]
         if e.kind == "priority":
             first = e.text.splitlines()[0] if e.text else ""
-            if e.rule == PARENT_RAISE_RULE:
-                return [f"  Raised:     {first} (run by {e.by}, {stamp(e.at, tz)})"]
+            if e.rule == PARENT_RAISE_RULE:  # a parent of P4 reports is set, not raised
+                said = "Set:   " if "takes its most urgent child's" in first else "Raised:"
+                return [f"  {said}     {first} (run by {e.by}, {stamp(e.at, tz)})"]
             return [f"  Decided:    {first} ({e.by}, {stamp(e.at, tz)})"]
     return []
 

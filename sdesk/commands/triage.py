@@ -160,7 +160,7 @@ def _show_streamed(plans: Iterator[Plan], count: int) -> None:
         lines = one.describe()
         if lines:
             click.echo(printable("\n".join(lines)))
-        changed += not one.is_empty
+        changed += bool(one.ticket_ids())  # not a run's mail about tickets planned before
     if not changed:
         if count > 1:
             _tally(count, 0, "nothing to commit")

@@ -208,6 +208,10 @@ class Notify(Action):
     # Written by the desk, not typed by a person for this message: carries RFC 3834
     # Auto-Submitted, so autoresponders do not answer it (no mail loops).
     automatic: bool = True
+    # Threaded on `ticket` (answering its latest mail, its Message-ID recorded there); False:
+    # sent about it without touching its file (a run's mail naming tickets planned earlier,
+    # procedures/run_mail.py), and not counted among the tickets the plan changes.
+    thread: bool = True
 
     kind = "notify"
 
@@ -219,6 +223,11 @@ class Notify(Action):
                 "audience": self.audience, "automatic": self.automatic}
 
 
+# The heading `Plan.describe` gives the mail a run sends about tickets it planned before
+# (Notify.thread False: one mail naming several tickets, procedures/run_mail.py).
+UNTHREADED = "mail of this run"
+
+
 @record(frozen=True)
 class Finding(Action):
     """A conclusion that changes nothing (for example "ready for assignment")."""
@@ -227,6 +236,20 @@ class Finding(Action):
 
     def describe(self) -> str:
         return self.reason
+
+
+@record(frozen=True)
+class Advice(Finding):
+    """What the person running the command is told besides the plan: a `warning` (the
+    children of a new parent case name different services), said whether applied or not, or
+    the next step (a new parent case to triage), said once applied. The command layer says
+    it on stderr (`commands.common.say_advice`), not among the plan's lines; --json has it as
+    a finding. A procedure decides it, so every command that makes the plan says it."""
+
+    warning: bool = False
+
+    def describe(self) -> str:
+        return ("warning: " if self.warning else "") + self.reason
 
 
 @record
@@ -250,7 +273,8 @@ class Plan:
     def ticket_ids(self) -> list[str]:
         seen: dict[str, None] = {}
         for action in self.changes:
-            seen.setdefault(action.ticket, None)
+            if not isinstance(action, Notify) or action.thread:
+                seen.setdefault(action.ticket, None)
         return list(seen)
 
     def for_ticket(self, ticket_id: str) -> list[Action]:
@@ -265,7 +289,10 @@ class Plan:
         # be quadratic with for_ticket() per ticket.
         grouped: dict[str, list[Action]] = {}
         for a in self.actions:
-            grouped.setdefault(a.ticket, []).append(a)
+            if isinstance(a, Notify) and not a.thread:  # about tickets planned before it
+                grouped.setdefault(UNTHREADED, []).append(a)
+            elif not isinstance(a, Advice):  # said on stderr (commands.common.say_advice)
+                grouped.setdefault(a.ticket, []).append(a)
         for ticket_id, actions in grouped.items():
             lines.append(ticket_id)
             for action in actions:

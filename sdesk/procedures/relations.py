@@ -19,7 +19,7 @@ from sdesk.core.errors import NothingToDo, ValidationError
 from sdesk.core.model import TITLE_MAX, Ticket, journal_entry
 from sdesk.core.reference import Reference
 from sdesk.core.ticketdoc import PARENT_RAISE_RULE
-from sdesk.procedures.plan import AddEntry, CreateTicket, Plan, SetField
+from sdesk.procedures.plan import AddEntry, Advice, CreateTicket, Plan, SetField
 from sdesk.procedures.proposals import ACCEPTED, flag, named, pending, settle
 
 KINDS = ("related", "duplicate", "parent")
@@ -201,15 +201,17 @@ def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Ref
                 now: dt.datetime, actor: str, rule: str, title: str = "",
                 ticket_type: str = "") -> Plan:
     """The guide's "Parent Case" for a trend: one new ticket on the service most children name
-    (`majority`: not the first-opened odd one out; the command warns of mixed services,
-    `mixed_services`), owned by the team that provides it, and every child linked to it, its
-    pending trend proposal
-    settled. What the children know is carried at creation (fresh-user finding, session 30:
-    the parent of a "whole office" Wi-Fi outage sat at P3, with no agency, "via phone"):
+    (`majority`: not the first-opened odd one out; the plan warns of mixed services,
+    `mixed_services`, and advises triaging the parent: `Advice`, said by every command that
+    makes a parent), owned by the team that provides it, and every child linked to it, its
+    pending trend proposal settled. What the children know is carried at creation
+    (fresh-user finding, session 30: the parent of a "whole office" Wi-Fi outage sat at P3,
+    with no agency, "via phone"):
     - priority: the most urgent child's (a parent is at least as urgent as its worst child,
       as `raise_parent` keeps it later), Resolve By from the SLA chart for it (`log_ticket`);
-      above the impact x urgency matrix, the journal says the rule set it (PARENT_RAISE_RULE),
-      so triage does not flag it for the supervisor;
+      wherever it differs from the impact x urgency matrix (above it, or below: a parent of
+      P4 reports is P4 with P3's impact and urgency), the journal says the rule set it
+      (PARENT_RAISE_RULE), so triage does not flag it for the supervisor;
     - a child's pending priority proposal more urgent than that: proposed on the parent too
       (`_carried_priority`), for the supervisor to decide;
     - agency: the one the children name, when they name one (the Supported Agencies check);
@@ -244,7 +246,8 @@ def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Ref
                     description=f"Parent case for {len(children)} reports of one problem: {ids}.")
     parent = log_ticket(intake, new_id(kind), ref, now, actor)
     _journal_as_parent(parent, children, first, worst.id, shared, ref, now, actor, rule)
-    plan = Plan([CreateTicket(parent.id, rule, f"parent case for {ids}", new=parent)])
+    plan = Plan([CreateTicket(parent.id, rule, f"parent case for {ids}", new=parent),
+                 *_advice(parent.id, children, rule)])
     for child in children:
         plan.add(SetField(child.id, rule, f"child of {parent.id}", field="parent",
                           value=parent.id))
@@ -253,6 +256,17 @@ def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Ref
             now, actor, "relate",
             f"Linked to parent case {parent.id} (one problem, many reporters).{settled}", rule)))
     return plan
+
+
+def _advice(parent: str, children: Sequence[Peer], rule: str) -> list[Advice]:
+    """What the person who makes the parent case is told, whichever command makes it: the
+    children's mixed services (`mixed_services`), and that the parent is logged `new` like any
+    ticket, so assignment takes it once triage has readied it (fresh-user finding, session
+    29: `assign --team` then skipped the P1 parent unsaid)."""
+    mixed = mixed_services(children)
+    return [*([Advice(parent, rule, mixed, warning=True)] if mixed else []),
+            Advice(parent, rule, f"{parent} is new; triage it before it is assigned: sdesk "
+                                 f"triage {parent}")]
 
 
 def majority(children: Sequence[Peer], field: str) -> str:
@@ -287,8 +301,8 @@ def _journal_as_parent(parent: Ticket, children: Sequence[Peer], first: Peer, wo
                        shared: bool, ref: Reference, now: dt.datetime, actor: str,
                        rule: str) -> None:
     """The new `parent`'s journal: how it was logged (for which reports, the channel and agency
-    it took from them, no requester), the priority the rule gave it when above the impact x
-    urgency matrix (from its most urgent child, `worst`), and a child's stronger pending
+    it took from them, no requester), the priority the rule gave it when it differs from the
+    impact x urgency matrix (from its most urgent child, `worst`), and a child's stronger pending
     priority proposal carried (`_carried_priority`)."""
     ids = ", ".join(c.id for c in children)
     came = ("the reports' channel" if shared else f"the first report's, {first.id}"
@@ -299,13 +313,16 @@ def _journal_as_parent(parent: Ticket, children: Sequence[Peer], first: Peer, wo
         f"{parent.channel} ({came}); agency {agency or '- (the reports name none, or several)'}"
         f"; no requester (the reports' requesters are the customers); priority "
         f"P{parent.priority}."))
-    if parent.priority < ref.sla.priority_for(parent.impact, parent.urgency):
+    matrix = ref.sla.priority_for(parent.impact, parent.urgency)
+    if parent.priority != matrix:  # either way: the rule's priority, not a misfit to review
+        why = (f"is at least as urgent as its most urgent child ({worst})"
+               if parent.priority < matrix else f"takes its most urgent child's priority "
+               f"({worst}), below the P{matrix} its impact x urgency give")
         parent.journal.append(journal_entry(
             now, actor, "priority",
             f"Priority P{parent.priority} at creation by the rule, not a supervisor's "
-            f"decision: a parent case is at least as urgent as its most urgent child "
-            f"({worst}); Resolve By from the SLA chart for P{parent.priority}.",
-            PARENT_RAISE_RULE))
+            f"decision: a parent case {why}; Resolve By from the SLA chart for "
+            f"P{parent.priority}.", PARENT_RAISE_RULE))
     _carried_priority(parent, children, now, actor, rule)
 
 

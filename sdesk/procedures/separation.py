@@ -19,16 +19,15 @@ said they are two problems, so neither is the other's duplicate.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 from dataclasses import dataclass
 
 from sdesk.core.errors import ValidationError
 from sdesk.core.model import Requester, Ticket, check_text, check_title, journal_entry
 from sdesk.procedures.plan import AddEntry, CreateTicket, Finding, Plan, SetField
 from sdesk.procedures.proposals import ACCEPTED, readable, settle
-from sdesk.procedures.triage import I4, TriageContext, triage_ticket
+from sdesk.procedures.triage import I4, TriageContext, _stamp, triage_ticket
 
-RULE = "incident-4 one group, one problem"  # the guide's rule a separation carries out
+RULE = I4  # the guide's rule a separation carries out
 # a request's separation: the guide's request steps have no "one problem" step (incident-4 is
 # an incident's), so the plan names the house standard, as corrections do (fresh30b finding 11)
 RULE_OTHER = "standard: one problem per ticket"
@@ -92,7 +91,8 @@ def split(original: Ticket, new_id: str, spec: Separation, ctx: TriageContext) -
     new = _logged(original, new_id, title, description, service, spec.type, ctx)
     rule = rule_for(original)
     plan = Plan([CreateTicket(new.id, rule, f"separated from {original.id} and related to it; "
-                              f"opened {_stamp(original.opened_at, ctx)}, when it was reported",
+                              f"opened {_stamp(original.opened_at, ctx.reference.calendar.tz)}, when it "
+                              "was reported",
                               new=new)])
     plan.extend(correct(original, found, ref, now, actor).actions)
     flags, carried = settle(original.flags, lambda kind, key: kind == "separation", ACCEPTED)
@@ -149,16 +149,12 @@ def _logged(original: Ticket, new_id: str, title: str, description: str, service
                      reported=original.opened_at)
     new.related = [original.id]
     new.first_response_at = original.first_response_at
-    reported = _stamp(original.opened_at, ctx)
+    reported = _stamp(original.opened_at, ctx.reference.calendar.tz)
     new.journal.append(journal_entry(
         at=ctx.now, by=ctx.actor, kind="relate", rule=rule_for(original),
         text=f"Separated from {original.id} (reported {reported}) by {ctx.actor}: opened "
              f"when the customer reported it, so Respond By and Resolve By run from then."))
     return new
-
-
-def _stamp(when: dt.datetime, ctx: TriageContext) -> str:
-    return when.astimezone(ctx.reference.calendar.tz).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def _triage(original: Ticket, new: Ticket, plan: Plan, ctx: TriageContext) -> Plan:
@@ -189,9 +185,8 @@ def _rechecking(ctx: TriageContext) -> TriageContext:
 
 def _finding(original: Ticket) -> Finding:
     """Nothing to re-triage on an original not handed back for separation: said, unchanged."""
-    return Finding(original.id, I4 if original.type == "incident" else RULE_OTHER,
-                   f"not handed back for separation (status "
-                                    f"{original.status}): not triaged again")
+    return Finding(original.id, rule_for(original), f"not handed back for separation (status "
+                                                    f"{original.status}): not triaged again")
 
 
 def _after(ticket: Ticket, plan: Plan) -> Ticket:

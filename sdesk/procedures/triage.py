@@ -48,6 +48,7 @@ from sdesk.procedures.proposals import (
     settled,
 )
 from sdesk.procedures.relations import Peer, parent_case, settled_trend
+from sdesk.procedures.run_mail import HAND_BACK, PRIORITY_REVIEW, RunMail, hold
 from sdesk.procedures.similarity import (
     UNSHARED_HOURS,
     PeerView,
@@ -149,9 +150,11 @@ class _Draft:
         self.set(rule, reason, "team", team)
         self.team = team
 
-    def notify(self, rule: str, to: str, subject: str, body: str) -> None:
-        self.plan.add(Notify(self.t.id, rule, f"tell {to}", to=(to,), subject=subject,
-                             body=_staff_body(self.t, body)))
+    def notify(self, rule: str, to: str, subject: str, body: str) -> Notify:
+        note = Notify(self.t.id, rule, f"tell {to}", to=(to,), subject=subject,
+                      body=_staff_body(self.t, body))
+        self.plan.add(note)
+        return note
 
     def find(self, rule: str, reason: str) -> None:
         self.plan.add(Finding(self.t.id, rule, reason))
@@ -208,9 +211,11 @@ class _Draft:
             self.set(rule, "back in the Service Desk's unassigned queue", "status", "new")
         self.flag(flag, rule, why)
         self.note(rule, said)
-        if leads:
-            self.notify(rule, self.ref.leads_email, f"Handed back to the Service Desk: {flag}",
-                        f"Handed back to {desk} by {self.ctx.actor}.\nReason: {why}\n")
+        if leads:  # one mail to the leads per triage run (run_mail)
+            hold(self.ctx.cache, HAND_BACK, self.notify(
+                rule, self.ref.leads_email, f"Handed back to the Service Desk: {flag}",
+                f"Handed back to {desk} by {self.ctx.actor}.\nReason: {why}\n"),
+                (self.t, flag, why, desk, self.ctx.actor))
         return True
 
 
@@ -559,8 +564,10 @@ def _flag_priority(d: _Draft, team: Team | None, why: str, expected: int,
     d.flag("priority-review", I2, f"supervisor to review: {why}")
     d.note(I2, f"Priority does not match the SLA chart: {why}. Flagged for {supervisor}; "
                "the supervisor decides (sdesk priority).")
-    if mail:
-        d.notify(I2, supervisor, PRIORITY_SUBJECT, _priority_lines(t, why, expected))
+    if mail:  # one mail to each supervisor per triage run (run_mail)
+        hold(d.ctx.cache, PRIORITY_REVIEW, d.notify(I2, supervisor, PRIORITY_SUBJECT,
+                                                    _priority_lines(t, why, expected)),
+             (t, why, expected))
     return supervisor
 
 
@@ -573,7 +580,8 @@ def _priority_lines(t: Ticket, why: str, expected: int) -> str:
             "--reason '...'\n")
 
 
-def priority_review_notice(supervisor: str, flagged: list[tuple[Ticket, str, int]]) -> Notify:
+def priority_review_notice(supervisor: str, flagged: list[tuple[Ticket, str, int]],
+                           run: str = "review") -> Notify:
     """One mail to `supervisor` about the tickets `flagged` for a priority review in one
     command run ((ticket, why, expected priority), the first is the mail's ticket): as
     `_flag_priority`'s for one ticket; for several, each ticket's ID, title, why and the two
@@ -584,7 +592,7 @@ def priority_review_notice(supervisor: str, flagged: list[tuple[Ticket, str, int
         body = _staff_body(first, _priority_lines(*flagged[0]))
     else:
         body = (f"The priority may not match the SLA chart on {len(flagged)} tickets flagged "
-                "in one review:\n")
+                f"in one {run}:\n")
         for t, why, expected in flagged:
             said = _priority_lines(t, why, expected).rstrip().replace("\n", "\n  ")
             body += f"\n{t.id} {t.title}\n  {said}\n"
@@ -1257,11 +1265,19 @@ def triage_batch(tickets: Iterable[Ticket], ctx: TriageContext) -> Plan:
 def triage_each(tickets: Iterable[Ticket], ctx: TriageContext) -> Iterator[Plan]:
     """`triage_batch` one ticket at a time: each ticket's plan as soon as it is made (the view
     has absorbed it), for a caller that reads the tickets as it goes (issue 17). The caller
-    gives them in opening order, (opened_at, id); the plans joined are `triage_batch`'s."""
+    gives them in opening order, (opened_at, id); the plans joined are `triage_batch`'s. The
+    leads' and supervisors' mail goes once per person, in the last plan (run_mail.RunMail)."""
+    mail, last = RunMail(ctx.cache), None
     for ticket in tickets:
         one = triage_ticket(ticket, ctx)
         ctx.view.absorb(one)
-        yield one
+        mail.take(one)
+        if last is not None:
+            yield last
+        last = one
+    if last is not None:
+        last.extend(mail.notices(last))
+        yield last
 
 
 # The rule a supervisor's priority decision names: the guide's incident-2 for an incident; the

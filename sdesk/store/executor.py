@@ -78,7 +78,7 @@ def prepare(store: Store, plan: Plan, now: dt.datetime, loaded: Mapping[str, Tic
             cached = loaded.get(a.ticket) if loaded else None
             tickets[a.ticket] = cached if cached is not None else store.load(a.ticket)
     for a in plan.changes:
-        if isinstance(a, Notify) and a.ticket not in tickets:
+        if isinstance(a, Notify) and a.thread and a.ticket not in tickets:
             # A ticket only notified about is loaded too, so the mail's Message-ID is
             # recorded with it; a broken or missing file is `sdesk check`'s news, the mail
             # still goes out.
@@ -96,7 +96,8 @@ def prepare(store: Store, plan: Plan, now: dt.datetime, loaded: Mapping[str, Tic
     if notes:  # the email package costs ~15 ms of start-up: only when there is mail
         from sdesk.mail import notify
 
-        messages = [notify.render(store, a, now, tickets.get(a.ticket)) for a in notes]
+        messages = [notify.render(store, a, now, tickets.get(a.ticket) if a.thread else None)
+                    for a in notes]
     return tickets, messages
 
 

@@ -59,6 +59,21 @@ def in_team(where: str, params: list[Any], team: str) -> tuple[str, list[Any]]:
     return where, params
 
 
+def _literal(text: str) -> str:
+    """`text` inside a LIKE pattern with ESCAPE '\\': its %, _ and \\ match only themselves (a
+    flag or a word with `_` is not a wildcard)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# A ticket carries the flag the parameter names (`has_flag`): flags are stored space-separated.
+HAS_FLAG = "(' ' || flags || ' ') LIKE ? ESCAPE '\\'"
+
+
+def has_flag(name: str) -> str:
+    """HAS_FLAG's parameter for the flag `name`, exactly (not `name:...`), escaped."""
+    return f"% {_literal(name)} %"
+
+
 def _marks(values: Sequence[Any]) -> str:
     return ", ".join("?" * len(values))
 
@@ -160,15 +175,12 @@ class TicketFilter:
             params.append(self.agency)
         for word in self.words:
             where.append("title LIKE ? ESCAPE '\\'")
-            params.append("%" + word.replace("\\", "\\\\").replace("%", "\\%")
-                          .replace("_", "\\_") + "%")
+            params.append(f"%{_literal(word)}%")
         if self.imported:
             where.append("external_ref != ''")
         for name in self.flags:
-            plain = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            where.append("((' ' || flags || ' ') LIKE ? ESCAPE '\\' "
-                         "OR (' ' || flags) LIKE ? ESCAPE '\\')")
-            params += [f"% {plain} %", f"% {plain}:%"]
+            where.append(f"({HAS_FLAG} OR (' ' || flags) LIKE ? ESCAPE '\\')")
+            params += [has_flag(name), f"% {_literal(name)}:%"]
         if self.since is not None:
             where.append("opened_at >= ?")
             params.append(self.since)
@@ -398,14 +410,19 @@ def triage_ids(index: Index, team: str = "") -> list[str]:
     return _ids(index.select(where, params, order="opened_at, id", columns="id"))
 
 
-def untriaged_ids(index: Index, team: str, held: Sequence[str]) -> list[str]:
+def untriaged_ids(index: Index, team: str, held: Sequence[str] | None = None) -> list[str]:
     """A team's tickets triage has not yet seen (TRIAGEABLE: new, unassigned), oldest first,
-    without those handed back to the Service Desk (any flag in `held`): what `assign --team`
-    names as left because not triaged (a parent case is logged `new`)."""
+    without those handed back to the Service Desk (a flag of triage's HAND_BACK_FLAGS, or of
+    `held` when given): what `assign --team` names as left because not triaged (a parent case
+    is logged `new`)."""
+    if held is None:
+        from sdesk.procedures.triage import HAND_BACK_FLAGS  # what triage hands back
+
+        held = HAND_BACK_FLAGS
     where, params = in_team(TRIAGEABLE, [], team)
     for name in held:
-        where += " AND (' ' || flags || ' ') NOT LIKE ?"
-        params.append(f"% {name} %")
+        where += f" AND NOT {HAS_FLAG}"
+        params.append(has_flag(name))
     return _ids(index.select(where, params, order="opened_at, id", columns="id"))
 
 
