@@ -417,8 +417,7 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
             if keyed and same(a, b):
                 probability, rule = scores(a, b)
                 if rule >= SETTINGS.auto_trend or probability >= SETTINGS.trend_join:
-                    if not mixes(i, j):
-                        join(i, j)
+                    pending.append((probability, SETTINGS.trend_similarity, i))  # session 31
                 else:
                     pending.append((probability, SETTINGS.trend_join, i))
             elif (not keyed and failing[i] and failing[j]
