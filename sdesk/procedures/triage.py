@@ -909,7 +909,10 @@ def _trend_groups(d: _Draft) -> tuple[Groups, Groups]:
     28 two other people's failing reports that share no key are compared too when opened within
     UNSHARED_HOURS of each other ("VPN down" / "anyconnect just spins": one outage in other
     words), and such a link, or a keyed one under `trend_join`, joins a group only by the
-    group-level test (`_Links.settle`, similarity.joins)."""
+    group-level test (`_Links.settle`, similarity.joins). Since session 31 every other
+    person's link does (a keyed one at or above `trend_join` at trend_similarity), and no group
+    is longer than trend_window_hours (`_Links._long`): keyed links joining at once chained the
+    bench's 3-day queue of realistic titles into one group of 583 people's reports."""
     ctx, ref, view = d.ctx, d.ref, d.ctx.view
     window = dt.timedelta(hours=ctx.settings.trend_window_hours)
     hour = dt.timedelta(hours=UNSHARED_HOURS)
@@ -954,7 +957,8 @@ class _Links:
     trend_similarity, or the word rule at auto_trend), strong (the word rule at auto_trend:
     the supervisor told without asking), with the window's readings and pair scores. A weak
     link under trend_join, and a link between failing reports sharing no key (at
-    trend_unshared), waits in `pending` for the group-level test (`settle`)."""
+    trend_unshared), waits in `pending` for the group-level test (`settle`); since session 31
+    so does a keyed link at or above trend_join (tested at trend_similarity)."""
 
     def __init__(self, settings: TriageSettings, ref: Reference) -> None:
         self.settings, self.ref = settings, ref
