@@ -65,18 +65,44 @@ def _before(d: _Draft) -> tuple[dict[str, str], dict[str, str]]:
                     keyed.add(a.id)
                     pairs.append((a, b))
             buckets[key].append(b)
-    for a, b in pairs:
+    def long(uf: dict[str, str], a: Peer, b: Peer) -> bool:  # a group longer than the window
+        # (session 31): `b` the later, the group's first report more than the window before it
+        ra, rb = find(uf, a.id), find(uf, b.id)
+        first = min(p.opened_at for p in incidents if find(uf, p.id) in (ra, rb))
+        return b.opened_at - first > window
+
+    def score(a: Peer, b: Peer) -> float:
+        return trend_scores(texts[a.id], texts[b.id])[0]
+
+    pending: list[tuple[float, float, Peer]] = []
+    for n, (a, b) in enumerate(pairs):
         if a.requester_email == b.requester_email:  # one person's later report
             # joins their first one's group weakly (session 27, triage._Links.link)
             if not says_another(b.title) and shipped("person").score(
-                    texts[a.id], texts[b.id]).probability >= ctx.settings.similarity:
+                    texts[a.id], texts[b.id]).probability >= ctx.settings.similarity and (
+                    find(weak, a.id) != find(weak, b.id) and not long(weak, a, b)):
                 weak[find(weak, a.id)] = find(weak, b.id)
+        else:
+            found = trend_scores(texts[a.id], texts[b.id])
+            if found[0] >= low or found[1] >= high:  # the group-level test (session 28; for
+                # every link since session 31): at trend_join under it, else trend_similarity
+                bar = low if found[0] >= ctx.settings.trend_join or found[1] >= high else (
+                    ctx.settings.trend_join)
+                pending.append((found[0], bar, a))
+            if found[1] >= high and not mixes(strong, a.id, b.id) and not long(strong, a, b):
+                strong[find(strong, a.id)] = find(strong, b.id)
+        if n + 1 < len(pairs) and pairs[n + 1][1] is b:
             continue
-        found = trend_scores(texts[a.id], texts[b.id])
-        if (found[0] >= low or found[1] >= high) and not mixes(weak, a.id, b.id):
-            weak[find(weak, a.id)] = find(weak, b.id)
-        if found[1] >= high and not mixes(strong, a.id, b.id):
-            strong[find(strong, a.id)] = find(strong, b.id)
+        for _, bar, a in sorted(pending, key=lambda x: -x[0]):  # b's links, strongest first
+            if find(weak, a.id) == find(weak, b.id) or long(weak, a, b):
+                continue
+            others = [p for p in incidents if find(weak, p.id) == find(weak, a.id)
+                      and b.opened_at - p.opened_at <= window
+                      and p.requester_email != b.requester_email]
+            linked = sum(score(p, b) >= bar for p in others)
+            if others and 2 * linked >= len(others) and not mixes(weak, a.id, b.id):
+                weak[find(weak, a.id)] = find(weak, b.id)
+        pending = []
     return ({i: find(weak, i) for i in weak}, {i: find(strong, i) for i in strong})
 
 

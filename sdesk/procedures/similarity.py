@@ -69,7 +69,9 @@ class TriageSettings:
     # session 28 (docs/triage.md, "Trends and automatic decisions"): a link under trend_join,
     # or one between two failing reports that share no word (opened within UNSHARED_HOURS,
     # at trend_unshared), joins a report to a group only when it links with at least half of
-    # the group's other people's reports (`joins`): a group-level test that resists chaining
+    # the group's other people's reports (`joins`): a group-level test that resists chaining;
+    # since session 31 a keyed link at or above it too, at trend_similarity, and no group is
+    # longer than trend_window_hours (triage._Links: a 3-day queue chained into one group)
     trend_join: float = 0.1
     trend_unshared: float = 0.2
     auto_duplicate: float = 1.0
@@ -199,8 +201,9 @@ UNSHARED_HOURS = 1.0  # the corpora's sets are one hour of a queue: the span the
 
 
 def joins(linked: int, others: int) -> bool:
-    """The group-level test of a trend link that is not enough alone (under `trend_join`, or
-    between reports sharing no word): the later report joins the group only when it links
+    """The group-level test of a trend link (under `trend_join` at trend_join, between reports
+    sharing no word at trend_unshared, and since session 31 a keyed link at or above
+    `trend_join` at trend_similarity): the later report joins the group only when it links
     with at least half of the group's `others` (other people's reports in the window). Without
     it such links chain outages together: 32% of the failing pairs of different subjects
     reach 0.2 (session 27); leave one writer out it kept precision (mean 0.62) while recall

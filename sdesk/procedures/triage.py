@@ -1028,7 +1028,10 @@ def _trend_groups(d: _Draft) -> tuple[Groups, Groups]:
     28 two other people's failing reports that share no key are compared too when opened within
     UNSHARED_HOURS of each other ("VPN down" / "anyconnect just spins": one outage in other
     words), and such a link, or a keyed one under `trend_join`, joins a group only by the
-    group-level test (`_Links.settle`, similarity.joins)."""
+    group-level test (`_Links.settle`, similarity.joins). Since session 31 every other
+    person's link does (a keyed one at or above `trend_join` at trend_similarity), and no group
+    is longer than trend_window_hours (`_Links._long`): keyed links joining at once chained the
+    bench's 3-day queue of realistic titles into one group of 583 people's reports."""
     ctx, ref, view = d.ctx, d.ref, d.ctx.view
     window = dt.timedelta(hours=ctx.settings.trend_window_hours)
     hour = dt.timedelta(hours=UNSHARED_HOURS)
@@ -1073,7 +1076,8 @@ class _Links:
     trend_similarity, or the word rule at auto_trend), strong (the word rule at auto_trend:
     the supervisor told without asking), with the window's readings and pair scores. A weak
     link under trend_join, and a link between failing reports sharing no key (at
-    trend_unshared), waits in `pending` for the group-level test (`settle`)."""
+    trend_unshared), waits in `pending` for the group-level test (`settle`); since session 31
+    so does a keyed link at or above trend_join (tested at trend_similarity)."""
 
     def __init__(self, settings: TriageSettings, ref: Reference) -> None:
         self.settings, self.ref = settings, ref
@@ -1085,13 +1089,13 @@ class _Links:
         self.peers: dict[str, Peer] = {}  # ... and the window's incidents
         self.scores: dict[tuple[str, str], tuple[float, float]] = {}
         self.same_person: dict[tuple[str, ...], bool] = {}  # one person's two reports
-        self.pending: list[tuple[float, float, Peer, str]] = []  # (probability, bar, earlier
+        self.pending: list[tuple[float, float, Peer, str | Callable[[], str]]] = []  # (probability,
         # report, why they are linked)
         self.why: dict[str, str] = {}  # ticket -> why it is in its group (`_join`)
 
     def add(self, b: Peer, text: Text, own: bool) -> None:
-        self.weak.add(b.id, b.service)
-        self.strong.add(b.id, b.service)
+        self.weak.add(b.id, b.service, b.opened_at)
+        self.strong.add(b.id, b.service, b.opened_at)
         self.texts[b.id], self.own[b.id], self.peers[b.id] = text, own, b
         self.keys[b.id] = _keys(text.words)
         self.failing[b.id] = fails(text.words)
@@ -1136,13 +1140,23 @@ class _Links:
         member of a group and not the rest does not chain the group to its own."""
         pending, self.pending = sorted(self.pending, key=lambda x: -x[0]), []
         for _, bar, a, why in pending:
-            if self.weak.find(a.id) == self.weak.find(b.id):
+            if self.weak.find(a.id) == self.weak.find(b.id) or self._long(self.weak, a, b):
                 continue
             others = [self.peers[m] for m in self.weak.members(a.id)
                       if m in self.peers and self.peers[m].requester_email != b.requester_email]
-            linked = sum(self._score(m, b)[0] >= bar for m in others)
-            if joins(linked, len(others)) and not self._mixes(self.weak, a, b):
+            if not self._mixes(self.weak, a, b) and self._half(others, b, bar):
                 self._join(a, b, why)
+
+    def _half(self, others: list[Peer], b: Peer, bar: float) -> bool:
+        """similarity.joins: whether `b` links at `bar` with at least half of `others`; stops
+        scoring once the answer is known (the same answer, fewer pairs scored)."""
+        linked, left = 0, len(others)
+        for m in others:
+            if joins(linked, len(others)) or not joins(linked + left, len(others)):
+                break
+            linked += self._score(m, b)[0] >= bar
+            left -= 1
+        return joins(linked, len(others))
 
     def link(self, a: Peer, b: Peer) -> None:
         """Link `b` (the later) with `a`: another person's report of the same problem; one
@@ -1166,13 +1180,21 @@ class _Links:
             return f"{self._shared(a, b)}, score {found[0]:.2f}"
 
         if found[1] >= self.settings.auto_trend or found[0] >= self.settings.trend_join:
-            if not self._mixes(self.weak, a, b):
-                self._join(a, b, lambda: why() + (
-                    f", word rule {found[1]:.2f}" if found[1] else ""))
-        elif found[0] >= self.settings.trend_similarity:  # weak: the group-level test decides
-            self.pending.append((found[0], self.settings.trend_join, a, why()))
-        if found[1] >= self.settings.auto_trend and not self._mixes(self.strong, a, b):
+            # the group-level test at trend_similarity (session 31: joined at once, such links
+            # chained a 3-day queue into one group of 583 people)
+            self.pending.append((found[0], self.settings.trend_similarity, a, lambda: why() + (
+                f", word rule {found[1]:.2f}" if found[1] else "")))
+        elif found[0] >= self.settings.trend_similarity:  # weak: the test at trend_join
+            self.pending.append((found[0], self.settings.trend_join, a, why))
+        if found[1] >= self.settings.auto_trend and not self._mixes(self.strong, a, b) and (
+                not self._long(self.strong, a, b)):
             self.strong.join(a.id, b.id)
+
+    def _long(self, groups: _UnionFind, a: Peer, b: Peer) -> bool:
+        """Whether joining `a`'s group and `b`'s (`b` the later) would make a group longer than
+        the window: a trend is many people's reports within trend_window_hours of each other."""
+        first = min(groups.since(a.id), groups.since(b.id))
+        return b.opened_at - first > dt.timedelta(hours=self.settings.trend_window_hours)
 
     def _mixes(self, groups: _UnionFind, a: Peer, b: Peer) -> bool:
         """Whether joining `a`'s group and `b`'s would put a device in with a report logged
@@ -1193,7 +1215,7 @@ class _Links:
         `a`) is in it: the trend proposal's evidence names per linked ticket why (trend28b:
         "CIO laptop wont boot" in a Wi-Fi outage gave the dispatcher nothing to check).
         `why` may be a function making the reason, called only when it is noted."""
-        if self.weak.find(a.id) == self.weak.find(b.id):
+        if self.weak.find(a.id) == self.weak.find(b.id) or self._long(self.weak, a, b):
             return
         self.weak.join(a.id, b.id)
         if b.id not in self.why:
@@ -1210,12 +1232,18 @@ class _UnionFind:
         self.parent: dict[str, str] = {}
         self.items: dict[str, list[str]] = {}  # root -> its items
         self.tags: dict[str, set[str]] = {}  # root -> its items' tags (their logged services)
+        self.first: dict[str, dt.datetime] = {}  # root -> when its first item was opened
 
-    def add(self, item: str, tag: str = "") -> None:
+    def add(self, item: str, tag: str, at: dt.datetime) -> None:
         if item not in self.parent:
             self.parent[item] = item
             self.items[item] = [item]
             self.tags[item] = {tag}
+            self.first[item] = at
+
+    def since(self, item: str) -> dt.datetime:
+        """When the first of `item`'s group was opened."""
+        return self.first[self.find(item)]
 
     def members(self, item: str) -> list[str]:
         """The items of `item`'s group (itself included)."""
@@ -1236,6 +1264,7 @@ class _UnionFind:
         self.parent[ra] = rb
         self.items[rb].extend(self.items.pop(ra))
         self.tags[rb] |= self.tags.pop(ra)
+        self.first[rb] = min(self.first[rb], self.first.pop(ra))
 
     def groups(self) -> Groups:
         """(item -> its group, group -> its items in the order added), groups of two or more

@@ -313,8 +313,9 @@ def trends(items: list[Item], same: Same, own: Same | None = None,
     sharing a key (`compared`), other people's by `same`, one person's later report by `own`
     (the person model, as incident-5 relates it; none unless given) unless it says it is
     another problem (judgements.says_another). With `scores` (the proposal row), as triage
-    links them since session 28: a link under trend_join, and one between failing reports
-    sharing no key at trend_unshared, only by the group-level test (`trend_roots`). `apart`
+    links them since session 28: a link under trend_join (since session 31 every link), and
+    one between failing reports sharing no key at trend_unshared, only by the group-level test
+    (`trend_roots`). `apart`
     False links as triage did before session 29, a device in with another service's reports
     (train.py's session-27 column)."""
     score = Score()
@@ -373,15 +374,17 @@ def trend_roots(incidents: list[Item], same: Same, own: Same | None = None,
 def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
                    scores: Scores) -> list[int]:
     """`trend_roots` as triage links since session 28 (triage._Links): in opening order, each
-    report linked with the earlier ones it shares a key with (`same`; one person's by `own`),
-    at once when the trend model reaches trend_join or the word rule auto_trend; a link under
-    trend_join, and one between two failing reports sharing no key (the corpora's sets are one
-    hour: UNSHARED_HOURS) at trend_unshared unless they name different services, waits;
+    report linked with the earlier ones it shares a key with (`same`; one person's by `own`);
+    other people's links wait: a keyed one at trend_similarity when the trend model reaches
+    trend_join or the word rule auto_trend (session 31; at once before), one under trend_join
+    at trend_join, and one between two failing reports sharing no key (the corpora's sets are
+    one hour: UNSHARED_HOURS) at trend_unshared unless they name different services;
     strongest first, each joins only when the report links at the link's bar with at least
     half of the other group's other people's reports (similarity.joins); never between a device
     logged against another service (similarity.other_devices); other people's links never join
     two groups that would put a device in with another logged service (`mixes`,
-    similarity.mixes_devices, as triage._Links._mixes: session 29)."""
+    similarity.mixes_devices, as triage._Links._mixes: session 29). Triage's other bound, no
+    group longer than trend_window_hours (session 31), never applies here: a set is one hour."""
     from sdesk.procedures.judgements import says_another
     from sdesk.procedures.similarity import fails, joins, mixes_devices, other_devices, other_services
 
@@ -420,8 +423,7 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
             if keyed and same(a, b):
                 probability, rule = scores(a, b)
                 if rule >= SETTINGS.auto_trend or probability >= SETTINGS.trend_join:
-                    if not mixes(i, j):
-                        join(i, j)
+                    pending.append((probability, SETTINGS.trend_similarity, i))  # session 31
                 else:
                     pending.append((probability, SETTINGS.trend_join, i))
             elif (not keyed and failing[i] and failing[j]
