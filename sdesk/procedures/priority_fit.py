@@ -250,8 +250,8 @@ def learned_fit(own: PriorityFit, title: str, description: str, logged: int,
     "no workaround"). What the models say is a floor, never a cap: it is kept only above the
     `logged` priority (1 = Critical), so a logged P1 is never proposed P2 here (the rules'
     P2 on a logged P1 is kept: the writers label one user's time-critical work logged P1 as
-    P2; a logged P1 the critical model does not read as critical is `not_critical_fit`'s). Evidence: the score, the threshold and
-    the words that weighed most."""
+    P2; a logged P1 the critical model does not read as critical is `not_critical_fit`'s).
+    Evidence: the score, the threshold and the words that weighed most."""
     if own.priority not in (None, 2) or (inherited and own.priority == 2) or own.unit:
         return own  # the rules' reading of a unit ("nobody in classification"): P2, not P1
     text = f"{title}\n{description}"
