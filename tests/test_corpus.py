@@ -74,12 +74,15 @@ BELOW = {  # (file, judgement) -> its tuning figure there, below the floor
     # (priority 0.38 / 0.48, on site 0.88 / 0.75), and the models were re-fitted on all
     # twenty-one files: these are training figures; fresh17/fresh18's on site meets its floor
     # (0.65 / 0.72 before the re-fit), and fresh15's priority rose from 0.67)
+    # (session 31: a logged P1 the critical model does not read as critical is proposed P2,
+    # not_critical_fit: fresh17 0.73 -> 0.77, fresh18 0.43 -> 0.53, fresh19 0.65 -> 0.75,
+    # fresh20 0.62 -> 0.67; LOWO worst 0.27 -> 0.37, docs/triage.md "Priority, session 31")
     ("fresh15", "incident-2 priority (proposed)"): "recall 0.72",
     ("fresh16", "incident-2 priority (proposed)"): "recall 0.79",
-    ("fresh17", "incident-2 priority (proposed)"): "recall 0.73",
-    ("fresh18", "incident-2 priority (proposed)"): "recall 0.43",
-    ("fresh19", "incident-2 priority (proposed)"): "recall 0.65",
-    ("fresh20", "incident-2 priority (proposed)"): "recall 0.62",
+    ("fresh17", "incident-2 priority (proposed)"): "recall 0.77",
+    ("fresh18", "incident-2 priority (proposed)"): "recall 0.53",
+    ("fresh19", "incident-2 priority (proposed)"): "recall 0.75",
+    ("fresh20", "incident-2 priority (proposed)"): "recall 0.67",
     # (session 28: a weak link joins a group, and two failing reports sharing no word are
     # linked, only when the report links with at least half of the group: the trend row meets
     # its floor on every file, 0.58-0.84 -> 0.86-1.00 on the twelve below it; LOWO in

@@ -702,3 +702,18 @@ def test_the_learned_chart_readings_evidence_names_content_words_only(ref: Refer
     shown = {part.split("'")[1] for part in weighed.split(", ") if part.startswith("'")}
     assert shown and not shown & TITLE_STOP, weighed
     assert "'consoles'" in weighed
+
+
+def test_a_logged_p1_not_read_as_critical_is_the_charts_p2(ref: Reference) -> None:
+    """Session 31 (not_critical_fit): logged P1 with nothing read and the critical model under
+    its threshold is the chart's P2, one step down; logged P2, or anything the rules read, is
+    left as it is."""
+    from sdesk.procedures.priority_fit import PriorityFit, not_critical_fit
+
+    title = "TEAMS CALLS KEEP DROPPING ON THE RECRUITING LINE"
+    fit = not_critical_fit(priority_fit(title, "", False, ref), title, "", 1, ref)
+    assert fit.priority == 2 and "says not critical (score" in fit.evidence, fit
+    assert not_critical_fit(PriorityFit(None, ""), title, "", 2, ref).priority is None
+    site = "whole building has no internet, nobody can work"
+    read = priority_fit(site, "", False, ref)
+    assert read.priority == 1 and not_critical_fit(read, site, "", 1, ref) is read

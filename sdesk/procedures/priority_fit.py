@@ -248,10 +248,10 @@ def learned_fit(own: PriorityFit, title: str, description: str, logged: int,
     device (a hardware service of the catalogue): one device's fault, as for the rules.
     Nor where the text says a workaround ("using webmail for now": the chart's P1 and P2 say
     "no workaround"). What the models say is a floor, never a cap: it is kept only above the
-    `logged` priority (1 = Critical), so a logged P1 is never proposed P2 by them (the rules'
+    `logged` priority (1 = Critical), so a logged P1 is never proposed P2 here (the rules'
     P2 on a logged P1 is kept: the writers label one user's time-critical work logged P1 as
-    P2). Evidence: the score, the threshold and
-    the words that weighed most."""
+    P2; a logged P1 the critical model does not read as critical is `not_critical_fit`'s).
+    Evidence: the score, the threshold and the words that weighed most."""
     if own.priority not in (None, 2) or (inherited and own.priority == 2) or own.unit:
         return own  # the rules' reading of a unit ("nobody in classification"): P2, not P1
     text = f"{title}\n{description}"
@@ -287,3 +287,24 @@ def lockout_fit(own: PriorityFit, title: str, description: str, logged: int,
     if own.priority is not None or logged > 2 or not locked:
         return own
     return PriorityFit(3, f"{locked.group(0)!r}, one user's account: {ref.sla.target(3).description}")
+
+
+def not_critical_fit(own: PriorityFit, title: str, description: str, logged: int,
+                     ref: Reference) -> PriorityFit:
+    """A ticket logged P1 (`logged`) whose text the rules, the trend and the models read as
+    nothing more (`own` is None) and that the critical model (CRITICAL) does not read as the
+    chart's P1 ("outage of a critical service, or a whole agency, site or public-facing system
+    down") is proposed the chart's P2: the learned reading is a cap as well as a floor, one
+    step down (session 31: the four newest writers log one user's or a group's problem P1 and
+    label it P2, 39 of their misses; "TEAMS CALLS KEEP DROPPING", "Kay Co EOC lost internet,
+    on my phone hotspot"). Never below P2 from silence: P3 needs words (lockout_fit, P4's).
+    Otherwise `own`."""
+    if own.priority is not None or logged != 1:
+        return own
+    critical = model(CRITICAL)
+    score = critical.score(features(title, description, ref))
+    if score >= critical.threshold:
+        return own
+    return PriorityFit(2, f"the learned reading of the chart says not critical (score "
+                          f"{score:.2f} < {critical.threshold:.2f}): no whole site, public-facing "
+                          f"system or critical service down: {ref.sla.target(2).description}")

@@ -32,6 +32,7 @@ from sdesk.procedures.priority_fit import (
     follow_up_fit,
     learned_fit,
     lockout_fit,
+    not_critical_fit,
     priority_fit,
     reports_again,
     trend_fit,
@@ -627,6 +628,8 @@ def _priority_fit(d: _Draft) -> None:
         # own words are the follow-up's, not the chart's (fresh-user finding, session 25)
         fit = learned_fit(fit, t.title, t.description, t.priority, d.ref, inherited=followed)
     fit = lockout_fit(fit, t.title, t.description, t.priority, d.ref)
+    if fit.priority is not None or not reports_again(t.title):  # as for learned_fit
+        fit = not_critical_fit(fit, t.title, t.description, t.priority, d.ref)
     if fit.priority is None or fit.priority == t.priority:
         return
     name = d.ref.sla.target(fit.priority).name

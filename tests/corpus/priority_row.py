@@ -15,7 +15,9 @@ from sdesk.procedures.priority_fit import (
     follow_up_fit,
     learned_fit,
     lockout_fit,
+    not_critical_fit,
     priority_fit,
+    reports_again,
     trend_fit,
 )
 
@@ -131,7 +133,10 @@ def priority_judged(item: Item, ref: Reference, first: Item | None = None,
         fit = trend_fit(fit, [repr(t) for t in linked[0]], linked[1], TREND_PEOPLE, ref,
                         item.title)
     fit = learned_fit(fit, item.title, "", logged, ref, inherited=followed)
-    return lockout_fit(fit, item.title, "", logged, ref)
+    fit = lockout_fit(fit, item.title, "", logged, ref)
+    if fit.priority is None and reports_again(item.title):
+        return fit  # a follow-up's own words are not the chart's, as triage reads them
+    return not_critical_fit(fit, item.title, "", logged, ref)
 
 
 def logged_priority(item: Item, ref: Reference) -> int:
