@@ -84,13 +84,15 @@ def asks_for_a_call(title: str, description: str, ref: Reference) -> str:
 # the model's proposals without the hand rule's words were right 30 times in 365 under 0.3
 # (0.08), 22 in 121 from 0.3 to 0.7, 65 in 130 above; the hand rule's words 364 in 592.
 # Proposed all the same (the recall floor comes first: docs/triage.md, "On site, session 28"),
-# so that a dispatcher can tell the proposals worth a look from the long shots.
+# so that a dispatcher can tell the proposals worth a look from the long shots. Session 31's
+# model (C 0.3, threshold 0.03, twenty-one files): 73 right in 1,012 under 0.3, 169 in 513
+# above (docs/triage.md, "On site, session 31").
 WEAK = 0.3
 
 
 # The audio and video of a room where people meet, hear or present ("Hearing rm 3 recorder not
 # picking up the mics", "board room screen still says no signal"): worked in the room. Labelled
-# on site 29 times in 38 by ten writers of the tuning files (session 31).
+# on site 27 times in 35 by nine writers of the tuning files (session 31).
 _AV = re.compile(r"\b(mics?|microphones?|audio|sound|livestream|stream|video|speakers?|"
                  r"presentation|recording|recorder|camera|console|display|screen)\b",
                  re.IGNORECASE)
