@@ -460,6 +460,35 @@ def test_on_site_from_what_only_hands_fix(title: str, found: bool) -> None:
     assert bool(on_site(title, "")) is found
 
 
+@pytest.mark.parametrize(("title", "said"), [
+    # session 31 (docs/triage.md, "On site, session 31"): a meeting room's audio or video
+    ("Hearing rm 3 recorder not picking up the mics, hearing at 9:00!!!", "Hearing rm 3 recorder"),
+    ("the auditorium sound system buzzes loud, event tonight at 6", "auditorium sound"),
+    ("cabinet room video not working for the remote secretaries", "cabinet room video"),
+    ("need the board room booked for thursday", ""),  # a room, no audio or video
+    ("my laptop speakers crackle in teams calls", ""),  # audio, no meeting room
+    # the paper path, the plural of jam, a thing fixed in place
+    ("2nd flr check printer has a check stuck inside and wont feed", "check stuck"),
+    ("and the 3rd floor copier jams on every double sided job", "jams"),
+    ("desginjet t1700 says printhead error, need the renovation sheets today", "printhead"),
+    ("sit/stand desk converter installed (doctors note attached)", "converter installed"),
+    ("and a monitor arm installed", "arm installed"),
+    ("need adobe pro installed on my laptop", ""),
+    # asked to come out, up or down
+    ("2nd blue screen this morning on control pc, need a tech out here", "need a tech out here"),
+    ("beavers bend office internet out, can someone drive down", "someone drive down"),
+    ("need someone up to date on the new forms", ""),
+    # not a visit: answering a call, a microphone, switching a feature on
+    ("the booking phone rings but no one on the line when I pick up", ""),
+    ("my headset mic doesnt pick up, callers cant hear me", ""),
+    ("how do I share my screen on Teams and turn on captions", ""),
+    ("pls pick up the old monitors from room 104", "pick up"),
+    ("laptop will not turn on at all", "will not turn on"),
+])
+def test_on_site_words_of_session_31(title: str, said: str) -> None:
+    assert on_site(title, "") == said
+
+
 @pytest.mark.parametrize(("title", "two"), [
     ("wifi wont connect and my badge wont open the side door", True),  # a subject of its own
     ("wifi wont connect and my laptop is new", False),  # the second piece says nothing fails

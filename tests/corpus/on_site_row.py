@@ -116,15 +116,17 @@ def sweep(sets: dict[Path, list[Item]], ref: Reference) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    """LOWO at the shipped threshold (fixed: the out-of-fold choice lands on its 0.05 clamp,
-    docs/triage.md "On site, session 26"; `--sweep` shows the others, session 28): for each
+    """LOWO at the shipped threshold (fixed: chosen on this row's sweep at C 0.3 in session 31,
+    docs/triage.md "On site, session 31"; until then the out-of-fold choice's 0.05 clamp,
+    "On site, session 26"; `--sweep` shows the others, session 28): for each
     file the on-site model fitted on the others, the row scored without and with the follow-up
     rule."""
     from .learn import SPECS, fit, predict
 
     ref = load_reference(ROOT / "reference")
     spec = next(s for s in SPECS if s.name == "on_site")
-    threshold = float(argv[argv.index("--threshold") + 1]) if "--threshold" in argv else 0.05
+    threshold = (float(argv[argv.index("--threshold") + 1]) if "--threshold" in argv
+                 else spec.fixed or 0.05)
     sets = {p: load(p) for p in FITTED}
     if "--sweep" in argv:
         print("\n".join(sweep(sets, ref)))
