@@ -12,11 +12,11 @@ import pytest
 from conftest import Desk
 
 
-def _no_service(desk: Desk) -> str:
+def _no_service(desk: Desk, who: str = "joe.q", name: str = "Joe Q") -> str:
     """An incident logged without a service whose title names Desktop Hardware, triaged:
-    handed back `needs-service` with the service proposed."""
-    tid = desk.new("-T", "my computer is acting weird", "--email", "joe.q@omes.ok.gov",
-                   "--name", "Joe Q", "--agency", "DOC", "-d", "slow and beeps")
+    handed back `needs-service` with the service proposed (also tests/test_triage_review_31)."""
+    tid = desk.new("-T", "my computer is acting weird", "--email", f"{who}@omes.ok.gov",
+                   "--name", name, "--agency", "DOC", "-d", "slow and beeps")
     desk.run("triage", tid)
     assert "proposed:service:Desktop_Hardware" in desk.ticket(tid)["flags"]
     return tid

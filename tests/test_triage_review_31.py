@@ -6,24 +6,14 @@ real git store and fails without its fix."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from conftest import Desk
+from test_fresh30 import _file
+from test_fresh30 import _no_service as _fresh30_no_service
 
 
 def _no_service(desk: Desk, who: str) -> str:
-    """An incident logged without a service whose title names Desktop Hardware, triaged:
-    handed back `needs-service` with the service proposed."""
-    tid = desk.new("-T", "my computer is acting weird", "--email", f"{who}@omes.ok.gov",
-                   "--name", who, "--agency", "DOC", "-d", "slow and beeps")
-    desk.run("triage", tid)
-    assert "proposed:service:Desktop_Hardware" in desk.ticket(tid)["flags"]
-    return tid
-
-
-def _file(desk: Desk, tid: str) -> Path:
-    [path] = (desk.root / "tickets").rglob(f"{tid}.toml")
-    return path
+    return _fresh30_no_service(desk, who, who)
 
 
 def _stale(desk: Desk, tid: str, service: str = "Fax") -> None:
