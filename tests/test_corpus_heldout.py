@@ -6,12 +6,11 @@ The held-out files now are tests/corpus/fresh21.txt (291 tickets, prefix i-, hel
 logging calls in the third person, and the callers' own portal submissions) and fresh22.txt
 (295, prefix l-, new hires, temporary staff and writers of English as a second language),
 written blind at the start of session 31 by two engineers who read neither the judgement code
-nor any other corpus (see their headers). They are measured ONCE, with the methods frozen once
-session 31's judgement branches (prio31, onsite31, trend31) have landed: `python -m
-tests.corpus.measure --file tests/corpus/fresh21.txt` (and
-fresh22.txt), only the figure lines read; until then HELD_OUT is empty and nothing here reads
-them. Session 30's held-out files, fresh19.txt and fresh20.txt, were measured once in session 30
-(docs/triage.md, "Held out, session 30") and are tuning data since session 31, in
+nor any other corpus (see their headers). They were measured ONCE at the start of session 32,
+with the methods frozen at session 31's judgement branches (int31b: prio31, onsite31, trend31,
+gaps31b, split31): `python -m tests.corpus.measure --file tests/corpus/fresh21.txt` (and
+fresh22.txt), only the figure lines read (docs/triage.md, "Held out, session 31"). Session 30's
+held-out files, fresh19.txt and fresh20.txt, are tuning data since session 31, in
 tests/test_corpus.py, with the models re-fitted on them.
 BELOW holds every judgement below its floor as a strict xfail naming the held-out figure, so a
 method change that lifts one fails here until BELOW is updated and none passes unnoticed. Once
@@ -32,13 +31,18 @@ from corpus.measure import TUNING, Score, figures
 from test_corpus import cases
 
 CORPUS = Path(__file__).parent / "corpus"
-HELD_OUT: dict[str, Path] = {}  # fresh21, fresh22: not measured yet (see the docstring)
-BELOW: dict[tuple[str, str], str] = {}  # (file, judgement) -> its held-out figure, measured once
+HELD_OUT = {"fresh21": CORPUS / "fresh21.txt", "fresh22": CORPUS / "fresh22.txt"}
+BELOW = {  # (file, judgement) -> its held-out figure, measured once
+    ("fresh21", "incident-2 priority (proposed)"): "recall 0.39",
+    ("fresh22", "incident-2 priority (proposed)"): "recall 0.35",
+    ("fresh22", "on-site (proposed)"): "recall 0.82",
+}
 # off by default since session 28 (automatic_duplicates, automatic_trends): what they would
-# apply, and on these files that is nothing
-_AUTO = {"incident-5 same person, same subject (automatic)",
-         "incident-6 many people, same problem (automatic)"}
-NONE_APPLIED: dict[str, set[str]] = {}  # file -> the automatic rows that applied nothing there
+# apply; the automatic duplicate would apply one decision on each file (right), the trend none
+NONE_APPLIED = {  # file -> the automatic rows that applied nothing there
+    "fresh21": {"incident-6 many people, same problem (automatic)"},
+    "fresh22": {"incident-6 many people, same problem (automatic)"},
+}
 
 
 @pytest.fixture(scope="module")
