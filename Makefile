@@ -25,8 +25,9 @@ $(DEMO_VENV)/.installed: pyproject.toml
 demo: $(DEMO_VENV)/.installed  ## the dispatcher's day on a throw-away copy of the sample store (runtime deps only)
 	@$(DEMO_VENV)/bin/python scripts/demo.py
 
+# TESTS: a subset, e.g. make test TESTS="tests/test_triage.py -k trend" (empty: the whole suite)
 test: $(STAMP)  ## the test suite (what CI runs)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(TESTS)
 
 docs-examples: $(STAMP)  ## rewrite the output README.md, docs/ and docs/help-examples.md show, after a deliberate change
 	$(BIN)/python tests/docs_update.py $(PAGES)
