@@ -111,6 +111,36 @@ def test_a_half_written_change_is_rolled_back_by_the_next_command(desk: Desk) ->
     assert desk.git("status", "--porcelain") == ""
 
 
+def test_a_read_after_a_kill_shows_the_last_commit_not_the_half_written_change(
+        desk: Desk) -> None:
+    """`show` and `list` (the click-free fast path and click) settle a killed command's
+    half-done change first, as writers do; `check --no-recover` still only reports it."""
+    from sdesk.git import recovery
+    from sdesk.store import Store
+
+    tid = desk.new("-T", "Printer offline")
+    path = next(desk.root.glob(f"tickets/*/*/{tid}.toml"))
+    committed = path.read_bytes()
+
+    def kill_mid_write() -> None:
+        store = Store(desk.root)
+        recovery.begin(store, [store.git_path(path)])
+        path.write_bytes(committed.replace(b"Printer offline", b"HALF WRITTEN"))
+
+    kill_mid_write()
+    assert desk.fails("check", "--no-recover").exit_code == 1
+    assert b"HALF WRITTEN" in path.read_bytes()  # --no-recover left it
+    shown = sdesk(desk.root, "show", tid)  # the fast path, a real process
+    assert shown.returncode == 0 and "Printer offline" in shown.stdout, shown.stderr
+    assert "HALF WRITTEN" not in shown.stdout and path.read_bytes() == committed
+    kill_mid_write()
+    listed = desk.run("list", "--wide")  # in process: click's path
+    assert "Printer offline" in listed.output and "HALF WRITTEN" not in listed.output
+    assert path.read_bytes() == committed
+    assert desk.git("status", "--porcelain") == ""
+    assert desk.run("check").exit_code == 0
+
+
 def test_a_killed_batch_of_thousands_of_files_is_rolled_back(desk: Desk) -> None:
     """An import or a triage batch killed before its commit: thousands of staged new files and
     a changed one go back to HEAD (the paths reach git on stdin, not the command line)."""

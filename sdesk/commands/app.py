@@ -30,13 +30,19 @@ class App:
     actor_text: str | None = None
     now_text: str | None = None
     no_pager: bool = False
+    recover: bool = True  # settle a killed command's half-done change first (check --no-recover: no)
     _now: dt.datetime | None = field(default=None, repr=False)
 
     @cached_property
     def store(self) -> Store:
+        """The store, a killed command's half-done change rolled back first when no command is
+        running (Store.settle_interrupted), unless `recover` was turned off."""
         from sdesk.store import Store
 
-        return Store.open(self.store_path)
+        store = Store.open(self.store_path)
+        if self.recover:
+            store.settle_interrupted()
+        return store
 
     @property
     def now(self) -> dt.datetime:

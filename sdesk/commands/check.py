@@ -37,6 +37,8 @@ def check(app: App, as_json: bool, staged: bool, deep: bool, no_recover: bool,
     """
     from sdesk.store.check import check_staged, check_store
 
+    if staged or no_recover:
+        app.recover = False  # report a killed command's leftovers; do not settle them
     store = app.store
     recovered: list[str] = []
     if not staged and not no_recover:

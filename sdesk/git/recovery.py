@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 PENDING = "pending.json"
 MERGING = "sync-merge.json"  # sdesk sync is merging; the HEAD it merges onto
-_last: list[str] = []  # what the last recover() in this process rolled back
 
 
 def begin(store: Store, git_paths: Iterable[str]) -> None:
@@ -214,15 +213,17 @@ def read_record(store: Store) -> dict[str, Any] | None:
 
 
 def last_recovered(store: Store) -> list[str]:
-    """The paths the store lock's recovery rolled back in this process (for `sdesk check`)."""
-    return list(_last)
+    """The paths recovery rolled back on this Store object, each once, in order (for `sdesk
+    check`: the settling every command does first, Store.settle_interrupted, may have rolled
+    them back before check took the lock itself)."""
+    return list(dict.fromkeys(store.__dict__.get("recovered", [])))
 
 
 def recover(store: Store) -> list[str]:
     """Finish or roll back a command that was killed; returns the paths rolled back.
     The caller holds the store lock."""
     rolled = _recover(store)
-    _last[:] = rolled
+    store.__dict__.setdefault("recovered", []).extend(rolled)
     return rolled
 
 

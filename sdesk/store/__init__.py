@@ -501,11 +501,13 @@ class Store:
             os.environ.get("SDESK_LOCK_TIMEOUT", LOCK_TIMEOUT_SECONDS)
         )
         handle = open(path, "a+")  # noqa: SIM115 - held for the whole block
+        held = False
         try:
             deadline = time.monotonic() + limit
             while True:
                 try:
                     fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    held = True
                     break
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
@@ -528,8 +530,27 @@ class Store:
             recovery.recover(self)
             yield
         finally:
-            git.held_lock_fd = None
-            with contextlib.suppress(OSError):
-                handle.seek(0)
-                handle.truncate()
+            if held:  # a command that gave up must not erase the holder's name
+                git.held_lock_fd = None
+                with contextlib.suppress(OSError):
+                    handle.seek(0)
+                    handle.truncate()
             handle.close()  # closing releases the flock
+
+    def settle_interrupted(self) -> bool:
+        """Roll back what a killed writing command left half-done (its intent record,
+        .git/sdesk/pending.json; sdesk/git/recovery.py) before a read command reads, so that
+        `show`, `list` and every other read show the last commit, not half a batch. Returns
+        True when the store lock was free and recovery ran (it reports what it rolled back).
+        Costs one stat when there is no record. Does nothing while another command holds the
+        lock (a running writer's record is its own: it commits or rolls back itself) or when
+        the lock cannot be taken (a store the user may only read); never raises for either."""
+        from sdesk.core.errors import LockTimeout
+
+        if not os.path.exists(self.state_dir / "pending.json"):  # recovery.PENDING
+            return False
+        try:
+            with self.lock("recovery of an interrupted command", timeout=0):
+                return True
+        except (LockTimeout, OSError):
+            return False
