@@ -121,6 +121,20 @@ def test_suggest_finds_the_article_for_a_new_ticket_and_ignores_noise(desk: Desk
     assert kb.suggest(desk.root, "Chair is broken") == []
 
 
+def test_suggest_wants_two_shared_words_not_one_rare_one(desk: Desk) -> None:
+    """One word in common, however rare and however much the title weighs it, is a
+    coincidence: 'password' alone does not make a payroll ticket an Outlook one."""
+    write(desk.root, "KB-outlook", "Outlook keeps asking for the password",
+          "Remove the saved credential in Credential Manager.", ["email"])
+    write(desk.root, "KB-print", "Printer prints blank pages", "Replace the toner.",
+          ["printing"])
+    assert kb.search(kb.load_all(desk.root), "Password reset for the payroll portal",
+                     min_score=kb.MIN_SCORE)  # the score alone would suggest it
+    assert kb.suggest(desk.root, "Password reset for the payroll portal") == []
+    assert [h.id for h in kb.suggest(desk.root, "outlook asks for my password")] == [
+        "KB-outlook"]
+
+
 def test_kb_show_and_list(desk: Desk) -> None:
     write(desk.root, "KB-vpn", "VPN disconnects", "Import the new VPN profile.", ["vpn"])
     assert "Import the new VPN profile." in desk.run("kb", "show", "vpn").stdout

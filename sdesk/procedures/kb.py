@@ -44,6 +44,7 @@ B = 0.75
 TITLE_WEIGHT = 3
 TAG_WEIGHT = 2
 MIN_SCORE = 1.0  # suggestions below this are noise (one common word in passing)
+MIN_WORDS = 2  # distinct words a suggestion shares with the ticket (one alone is a coincidence)
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = KB_STOP
 
@@ -234,10 +235,12 @@ def _bag(article: Article) -> Counter[str]:
 
 
 def search(articles: Sequence[Article], terms: str, limit: int = 10,
-           min_score: float = 0.0) -> list[Hit]:
+           min_score: float = 0.0, min_words: int = 1) -> list[Hit]:
     """Articles ranked by BM25 of the query words: for each query word w,
     idf(w) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / avglen)), summed, where
-    idf(w) = ln(1 + (N - n(w) + 0.5) / (n(w) + 0.5)). Ties break by article ID."""
+    idf(w) = ln(1 + (N - n(w) + 0.5) / (n(w) + 0.5)). Ties break by article ID. Only articles
+    scoring above `min_score` that hold at least `min_words` distinct query words (all of
+    them, when the query has fewer) are kept."""
     query = set(tokens(terms))
     if not query or not articles:
         return []
@@ -247,8 +250,11 @@ def search(articles: Sequence[Article], terms: str, limit: int = 10,
     n_docs = len(articles)
     df = {w: sum(1 for b in bags if w in b) for w in query}
     hits = []
+    need = min(min_words, len(query))
     for article, bag, length in zip(articles, bags, lengths, strict=True):
         score = 0.0
+        if sum(1 for word in query if word in bag) < need:
+            continue
         for word in query:
             tf = bag.get(word, 0)
             if not tf:
@@ -264,6 +270,8 @@ def search(articles: Sequence[Article], terms: str, limit: int = 10,
 def suggest(root: Path, title: str, description: str = "", service: str = "",
             limit: int = 3) -> list[Hit]:
     """The best articles for a new ticket, for `sdesk new` and `sdesk triage` to mention:
-    the title, description and service as the query, only hits scoring above MIN_SCORE."""
+    the title, description and service as the query, only hits scoring above MIN_SCORE that
+    share at least MIN_WORDS distinct words with it (one rare word alone, "password" in
+    "Password reset for the payroll portal" and an Outlook password article, is not a match)."""
     articles = load_all(root)
-    return search(articles, f"{title} {description} {service}", limit, MIN_SCORE)
+    return search(articles, f"{title} {description} {service}", limit, MIN_SCORE, MIN_WORDS)
