@@ -114,6 +114,11 @@ def test_a_mid_score_duplicate_is_related_at_once_and_resolved_only_when_accepte
     assert (t["status"], t["duplicate_of"]) == ("resolved", first)
     [mail] = mails(desk)
     assert mail["X-Sdesk-Audience"] == "customer"
+    # the evidence is in the journal once, in the proposal's note, not again on resolving
+    notes = [e["text"] for e in t["journal"]]
+    assert sum(n.count("same-subject score") for n in notes) == 1, notes
+    assert any(n.startswith(f"Same person, same subject as {first}") and "accepted by" in n
+               and "Resolved as its duplicate" in n for n in notes)
 
 
 def test_a_rejected_proposal_is_remembered_and_not_proposed_again(desk: Desk) -> None:

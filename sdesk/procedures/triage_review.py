@@ -214,7 +214,9 @@ def _accept(d: _Draft, kind: str, key: str, trends: _Trends, reviews: _Reviews) 
     d.note(rule, f"Accepted by {actor}: the {kind} proposal ({readable(key)}).")
     if kind == "duplicate":
         peer = d.ctx.view.peers.get(key)
-        resolve_duplicate(d, key, peer.title if peer else key, f"accepted by {actor}; {said}")
+        # the evidence is in the proposal's note already: not repeated in the resolution's
+        resolve_duplicate(d, key, peer.title if peer else key,
+                          f"accepted by {actor} (the evidence: the proposal's note)")
     elif kind == "separation":
         what = "the problems the title names" if key == "title" else readable(key).replace(" + ", " and ")
         d.hand_back(I4, "needs-separation", f"separate it: {what} (accepted by {actor})")
