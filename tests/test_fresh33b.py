@@ -1,0 +1,19 @@
+"""Fresh-user findings, session 33 (fix33b): the dispatcher's commands say the truth. A command
+with nothing to do exits 4 with one line and no commit; an error names what is wrong and how
+to put it right."""
+
+from __future__ import annotations
+
+from assign_helpers import log
+
+
+def test_assign_by_the_rules_to_the_technician_who_holds_it_is_nothing_to_do(desk):
+    ticket = log(desk)
+    desk.run("assign", ticket)
+    holder = desk.ticket(ticket)["assignee"]
+    before = desk.snapshot()
+    result = desk.fails("assign", ticket, code=4)
+    assert result.stderr == (f"sdesk: nothing to do: {ticket} is already assigned to {holder}, "
+                             "the rules' choice (assign-3 lightest load)\n")
+    assert desk.snapshot() == before
+    assert desk.ticket(ticket)["reassignments"] == 0
