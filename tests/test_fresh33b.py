@@ -17,3 +17,14 @@ def test_assign_by_the_rules_to_the_technician_who_holds_it_is_nothing_to_do(des
                              "the rules' choice (assign-3 lightest load)\n")
     assert desk.snapshot() == before
     assert desk.ticket(ticket)["reassignments"] == 0
+
+
+def test_the_same_split_twice_is_nothing_to_do_not_a_second_ticket(desk):
+    ticket = log(desk, "Printer jams and VPN fails")
+    first = desk.run("split", ticket, "--title", "VPN fails").stdout.strip().splitlines()[-1]
+    before = desk.snapshot()
+    result = desk.fails("split", ticket, "--title", " vpn  FAILS ", code=4)
+    assert result.stderr == (f"sdesk: nothing to do: {ticket}'s problem 'vpn  FAILS' is already "
+                             f"separated as {first} (sdesk show {first})\n")
+    assert desk.snapshot() == before
+    desk.run("split", ticket, "--title", "Printer jams", "--dry-run")  # another problem is not
