@@ -28,3 +28,17 @@ def test_the_same_split_twice_is_nothing_to_do_not_a_second_ticket(desk):
                              f"separated as {first} (sdesk show {first})\n")
     assert desk.snapshot() == before
     desk.run("split", ticket, "--title", "Printer jams", "--dry-run")  # another problem is not
+
+
+def test_escalating_to_the_tickets_own_team_is_nothing_to_do(desk):
+    ticket = log(desk)
+    desk.run("assign", ticket, "--to", "dcooper")
+    before = desk.snapshot()
+    result = desk.fails("escalate", ticket, "--to", "is-desktop support", "--reason", "x",
+                        code=4)
+    assert result.stderr == (f"sdesk: nothing to do: {ticket} is already with IS-Desktop "
+                             "Support (tier 1); to raise its tier within the team give "
+                             "--tier 2\n")
+    assert desk.snapshot() == before
+    desk.run("escalate", ticket, "--to", "IS-Desktop Support", "--tier", "2", "--reason", "x")
+    assert desk.ticket(ticket)["tier"] == 2

@@ -35,6 +35,9 @@ def escalate(ticket: Ticket, team_name: str, reason: str, ref: Reference, now: d
     if not reason:
         raise ValidationError("--reason must say why the ticket is escalated")
     team = ref.team(team_name)
+    if team.name == ticket.team and tier is None:  # escalating to the team that has it
+        raise NothingToDo(f"{ticket.id} is already with {team.name} (tier {ticket.tier}); "
+                          f"to raise its tier within the team give --tier {ticket.tier + 1}")
     new_tier = ticket.tier + 1 if tier is None else tier
     if not 1 <= new_tier <= MAX_TIER:
         raise ValidationError(f"--tier must be between 1 and {MAX_TIER}; got {new_tier}")
