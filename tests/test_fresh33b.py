@@ -42,3 +42,21 @@ def test_escalating_to_the_tickets_own_team_is_nothing_to_do(desk):
     assert desk.snapshot() == before
     desk.run("escalate", ticket, "--to", "IS-Desktop Support", "--tier", "2", "--reason", "x")
     assert desk.ticket(ticket)["tier"] == 2
+
+
+def test_edit_discard_says_the_refused_edit_is_deleted_not_kept(desk, tmp_path, monkeypatch):
+    ticket = log(desk)
+    editor = tmp_path / "colour.sh"
+    editor.write_text('#!/bin/sh\nprintf \'colour = "red"\\n\' >> "$1"\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    desk.fails("edit", ticket, code=1)
+    kept = desk.root / ".git" / "sdesk" / f"edit-{ticket}.toml"
+    assert kept.is_file()
+    assert desk.run("edit", ticket, "--discard", "--dry-run").stdout == (
+        f"would discard your refused edit of {ticket}: would delete {kept}\n")
+    assert kept.is_file()
+    assert desk.run("edit", ticket, "--discard").stdout == (
+        f"discarded your refused edit of {ticket}: deleted {kept}; sdesk edit {ticket} opens "
+        "the ticket as it is\n")
+    assert not kept.exists()
