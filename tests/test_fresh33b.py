@@ -60,3 +60,15 @@ def test_edit_discard_says_the_refused_edit_is_deleted_not_kept(desk, tmp_path, 
         f"discarded your refused edit of {ticket}: deleted {kept}; sdesk edit {ticket} opens "
         "the ticket as it is\n")
     assert not kept.exists()
+
+
+def test_resolve_without_code_says_code_is_required_and_lists_the_codes(desk):
+    ticket = log(desk)
+    before = desk.snapshot()
+    for args in ([], ["--summary", "Cleared it"], ["-c", " ", "-s", "Cleared it"]):
+        result = desk.fails("resolve", ticket, *args, code=1)
+        assert result.stderr.startswith("sdesk: error: --code is required: one of fixed, "
+                                        "workaround, duplicate,"), (args, result.stderr)
+        assert "(reference/codes.toml, [resolution_codes]" in result.stderr
+        assert result.stderr.count("\n") == 1
+    assert desk.snapshot() == before

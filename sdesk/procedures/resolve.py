@@ -70,10 +70,21 @@ def check_resolvable(ticket: Ticket, open_tasks: Sequence[str]) -> None:
                          "(resolve or close them first)")
 
 
+def code_required(ref: Reference) -> str:
+    """The one-line error for a resolution without a code (and no --duplicate-of, which means
+    'duplicate'): that --code is required, the codes it takes and where they are defined. It
+    said "unknown resolution code ''", as if an empty code had been typed (fresh-user finding
+    5, session 33)."""
+    return (f"--code is required: one of {', '.join(ref.resolution_codes)} "
+            "(reference/codes.toml, [resolution_codes]; --duplicate-of ID needs none)")
+
+
 def _check_code(ref: Reference, req: Resolve) -> str:
     code = req.code.strip().lower()
     if req.duplicate_of and not code:
         code = DUPLICATE
+    if not code:
+        raise ValidationError(code_required(ref))
     if code not in ref.resolution_codes:
         raise ValidationError(f"--code: unknown resolution code {req.code!r} "
                               f"(known: {', '.join(ref.resolution_codes)})")
