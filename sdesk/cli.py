@@ -327,6 +327,10 @@ def run(call: Any, argv: list[str] | None = None) -> int:
             return EXIT_USAGE
         path = exc.ctx.command_path.split()[1:] if exc.ctx else _command_in(argv or sys.argv[1:])
         where = " ".join(["sdesk", *path])
+        misplaced = _global_after_command(exc, path)
+        if misplaced:
+            click.echo(f"sdesk: error: {misplaced}", err=True)
+            return EXIT_USAGE
         message = " ".join(exc.format_message().split()).rstrip(".")
         click.echo(f"sdesk: error: {_printable(message)} (see '{where} --help')", err=True)
         return EXIT_USAGE
@@ -366,6 +370,24 @@ def run(call: Any, argv: list[str] | None = None) -> int:
         click.echo(f"sdesk: internal error: {type(exc).__name__}: {exc} "
                    "(a bug; set SDESK_DEBUG=1 for the traceback and please report it)", err=True)
         return EXIT_BUG
+
+
+def _global_after_command(exc: click.UsageError, path: list[str]) -> str:
+    """The error for a global option (`--store`, `--actor`, `--now`...) given after the command
+    that has no such option of its own, as `sdesk list --store X`; "" for any other usage
+    error. Click's "No such option '--store'. Did you mean '--sort'?" pointed at the wrong
+    option (fresh-user finding 6, session 33)."""
+    if not path or not isinstance(exc, click.exceptions.NoSuchOption):
+        return ""
+    name = exc.option_name.partition("=")[0]
+    for param in cli.params:
+        if isinstance(param, click.Option) and name in param.opts:
+            if not param.expose_value:  # --version
+                return f"{name} is a global option: give it alone, as in sdesk {name}"
+            value = "" if param.is_flag else f" {param.metavar or 'VALUE'}"
+            return (f"{name} is a global option: give it before the command, as in sdesk "
+                    f"{name}{value} {' '.join(path)} ... (see 'sdesk --help')")
+    return ""
 
 
 def _terminal(stream: Any) -> bool:

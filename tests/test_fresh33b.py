@@ -5,6 +5,7 @@ to put it right."""
 from __future__ import annotations
 
 from assign_helpers import log
+from conftest import run_sdesk
 
 
 def test_assign_by_the_rules_to_the_technician_who_holds_it_is_nothing_to_do(desk):
@@ -72,3 +73,24 @@ def test_resolve_without_code_says_code_is_required_and_lists_the_codes(desk):
         assert "(reference/codes.toml, [resolution_codes]" in result.stderr
         assert result.stderr.count("\n") == 1
     assert desk.snapshot() == before
+
+
+def test_a_global_option_after_the_command_says_it_goes_before(desk):
+    before = desk.snapshot()
+    result = desk.fails("list", "--store", str(desk.root), code=2)
+    assert result.stderr == ("sdesk: error: --store is a global option: give it before the "
+                             "command, as in sdesk --store PATH list ... (see 'sdesk --help')\n")
+    result = desk.fails("kb", "new", "--now=2026-11-23T09:00", code=2)
+    assert result.stderr.startswith("sdesk: error: --now is a global option: give it before "
+                                    "the command, as in sdesk --now DATETIME kb new ...")
+    assert desk.fails("note", "X", "--actor", "dcooper", code=2).stderr.startswith(
+        "sdesk: error: --actor is a global option")
+    # an option of the command's own is not misread, nor an unknown one
+    assert "No such option '--frob'" in desk.fails("list", "--frob", code=2).stderr
+    assert desk.snapshot() == before
+
+
+def test_a_global_option_after_the_command_from_the_console_script(desk):
+    done = run_sdesk("list", "--store", str(desk.root))
+    assert done.returncode == 2
+    assert done.stderr.startswith("sdesk: error: --store is a global option: give it before")
