@@ -94,3 +94,25 @@ def test_a_global_option_after_the_command_from_the_console_script(desk):
     done = run_sdesk("list", "--store", str(desk.root))
     assert done.returncode == 2
     assert done.stderr.startswith("sdesk: error: --store is a global option: give it before")
+
+
+KINDS = "one of duplicate, separation, trend, priority, on-site, kind, service, all"
+
+
+def test_accept_without_its_kind_is_one_clear_line(desk):
+    ticket = log(desk)
+    before = desk.snapshot()
+    assert desk.fails("triage", ticket, "--accept", code=2).stderr == (
+        f"sdesk: error: --accept needs its KIND: {KINDS} (see 'sdesk triage --help')\n")
+    assert desk.fails("triage", ticket, "--reject", code=2).stderr.startswith(
+        f"sdesk: error: --reject needs its KIND: {KINDS}")
+    assert desk.fails("triage", ticket, "--accept", "--dry-run", code=1).stderr == (
+        f"sdesk: error: --accept needs a KIND before --dry-run: {KINDS}\n")
+    assert desk.fails("triage", "--accept", ticket, code=1).stderr == (
+        f"sdesk: error: --accept {ticket}: a ticket ID where a KIND goes; the IDs come first, "
+        f"then --accept KIND ({KINDS}): sdesk triage {ticket} --accept KIND\n")
+    assert desk.fails("triage", ticket, "--accept", "duplicate", "--reject", "x",
+                      code=1).stderr.startswith("sdesk: error: --reject: unknown proposal 'x'")
+    assert desk.fails("kb", "new", "--from", code=2).stderr == (
+        "sdesk: error: --from needs its ID (see 'sdesk kb new --help')\n")
+    assert desk.snapshot() == before

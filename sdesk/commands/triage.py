@@ -4,7 +4,7 @@ decision on a flagged priority)."""
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,6 +21,7 @@ from sdesk.commands.common import (
     team_filter,
     warn_skipped,
 )
+from sdesk.procedures.proposals import KINDS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -30,6 +31,19 @@ if TYPE_CHECKING:
     from sdesk.store import Store
     from sdesk.store.executor import Applied
 
+
+
+class _Kind(click.ParamType[str]):
+    """A proposal kind for --accept/--reject, passed on as typed (procedures.proposals
+    .check_kinds checks it and names a bad one); `choices` lets the missing-value error list
+    the kinds (sdesk.cli.run)."""
+
+    name = "KIND"
+    choices = (*KINDS, "all")
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> str:
+        return str(value)
 
 
 @click.command()
@@ -43,10 +57,10 @@ if TYPE_CHECKING:
               help="For a trend, create the parent case and link the reports (default: propose).")
 @click.option("--recheck", is_flag=True,
               help="Triage again tickets handed back to the Service Desk (after they were fixed).")
-@click.option("--accept", "accept", multiple=True, metavar="KIND",
+@click.option("--accept", "accept", multiple=True, metavar="KIND", type=_Kind(),
               help="Accept the named tickets' pending proposal: duplicate, separation, trend, "
                    "priority, on-site, kind, service or all (repeatable).")
-@click.option("--reject", "reject", multiple=True, metavar="KIND",
+@click.option("--reject", "reject", multiple=True, metavar="KIND", type=_Kind(),
               help="Reject the named tickets' pending proposal (remembered: never proposed "
                    "again for the same evidence).")
 @click.option("--review", is_flag=True,
@@ -84,9 +98,14 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
     """
     from sdesk.core.errors import ValidationError
     from sdesk.core.model import check_text
+    from sdesk.procedures.proposals import check_kinds
     from sdesk.procedures.triage import triage_each
     from sdesk.store.contexts import triage_context
 
+    # a KIND missing, as `--accept INC-2Q4P`, is that, not "name the tickets" (fresh-user
+    # finding 7, session 33)
+    check_kinds(accept, "--accept")
+    check_kinds(reject, "--reject")
     chosen = sum([bool(ticket_ids), bool(team_name), all_tickets])
     if chosen != 1:
         raise ValidationError("name the tickets: IDs, --team TEAM or --all (exactly one)")
@@ -216,9 +235,10 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
     from sdesk.procedures.triage_review import review
     from sdesk.store.contexts import triage_context
 
+    # the kinds first: `--accept INC-2Q4P` (the KIND missing) is that, not "no ticket IDs"
+    accepted, rejected = check_kinds(accept, "--accept"), check_kinds(reject, "--reject")
     if not typed:
         raise ValidationError("--accept, --reject and --review take ticket IDs, not --all/--team")
-    accepted, rejected = check_kinds(accept, "--accept"), check_kinds(reject, "--reject")
     both = sorted(set(accepted) & set(rejected))
     if both:
         raise ValidationError(f"{both[0]} is both accepted and rejected; choose one")
