@@ -116,3 +116,25 @@ def test_accept_without_its_kind_is_one_clear_line(desk):
     assert desk.fails("kb", "new", "--from", code=2).stderr == (
         "sdesk: error: --from needs its ID (see 'sdesk kb new --help')\n")
     assert desk.snapshot() == before
+
+
+def test_priority_is_taken_as_p1_in_any_case_where_1_is(desk):
+    p1 = log(desk, "Server room flooded", "--priority", "P1")
+    p3 = log(desk, "Mouse is slow", "-p", "p3")
+    assert (desk.ticket(p1)["priority"], desk.ticket(p3)["priority"]) == (1, 3)
+    for given in ("P1", "p1", "1"):
+        listed = desk.json("list", "--priority", given)
+        assert [t["id"] for t in listed] == [p1], given
+    both = {t["id"] for t in desk.json("list", "--priority", "p1", "--priority", "P3")}
+    assert both == {p1, p3}
+    result = desk.fails("list", "--priority", "P5", code=2)
+    assert "'P5' is not a priority: give 1-4 or P1-P4" in result.stderr
+
+
+def test_priority_p1_through_the_console_scripts_fast_paths(desk):
+    done = run_sdesk("--store", str(desk.root), "new", "-T", "Core switch down", "--email",
+                     "a.b@omes.ok.gov", "--agency", "OMES", "-p", "P1")
+    assert done.returncode == 0, done.stderr
+    listed = run_sdesk("--store", str(desk.root), "list", "--priority", "p1")
+    assert listed.returncode == 0, listed.stderr
+    assert "Core switch down" in listed.stdout

@@ -10,6 +10,7 @@ import click
 
 from sdesk.commands.common import (
     App,
+    PriorityLevel,
     apply_each,
     echo_dry_run_json,
     mention_kb,
@@ -379,23 +380,6 @@ def _load(store: Store, ids: list[str], loaded: dict[str, Ticket] | None = None
         return
     with click.progressbar(ids, label="triage", file=sys.stderr) as bar:
         yield from (read(i) for i in bar)
-
-
-class PriorityLevel(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
-    """A priority as people write it: 1-4, or P1-P4 as every screen shows it (fresh-user
-    finding 13, session 30: `sdesk priority ID P1` was "not a valid integer range")."""
-
-    name = "level"
-
-    def convert(self, value: object, param: click.Parameter | None,
-                ctx: click.Context | None) -> int:
-        if isinstance(value, int):
-            return value
-        text = str(value).strip()
-        digits = text[1:] if text[:1] in ("P", "p") else text
-        if digits in ("1", "2", "3", "4"):
-            return int(digits)
-        self.fail(f"{text!r} is not a priority: give 1-4 or P1-P4", param, ctx)
 
 
 @click.command()
