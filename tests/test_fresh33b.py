@@ -138,3 +138,39 @@ def test_priority_p1_through_the_console_scripts_fast_paths(desk):
     listed = run_sdesk("--store", str(desk.root), "list", "--priority", "p1")
     assert listed.returncode == 0, listed.stderr
     assert "Core switch down" in listed.stdout
+
+
+def test_control_characters_typed_are_refused_naming_the_field(desk):
+    ticket = log(desk)
+    before = desk.snapshot()
+    cases = [
+        (["new", "-T", "x", "--name", "Bo\x1b[31mLi"], "--name must not contain control or "
+         "bidirectional-override characters: U+001B at character 3"),
+        (["new", "-T", "x", "--location", "Room\t3"], "--location must not contain control or "
+         "bidirectional-override characters: U+0009 at character 5"),
+        (["note", ticket, "hello\x1b[2Jworld"], "note must not contain control characters: "
+         "U+001B at character 6"),
+        (["resolve", ticket, "-c", "fixed", "-s", "done\x7f"], "summary must not contain "
+         "control characters: U+007F at character 5"),
+        (["set", ticket, "location=R\x0c1"], "location must not contain control or "
+         "bidirectional-override characters: U+000C at character 2"),
+        (["set", ticket, "description=a\u009bb"], "description must not contain control "
+         "characters: U+009B at character 2"),
+    ]
+    for argv, message in cases:
+        assert desk.fails(*argv, code=1).stderr == f"sdesk: error: {message}\n", argv
+    assert desk.snapshot() == before
+    # where text may run over lines, tab and line breaks are text
+    desk.run("note", ticket, "step one\n\tstep two\r\n")
+    desk.run("set", ticket, "description=line one\n\tline two")
+
+
+def test_a_stored_value_with_control_characters_does_not_block_another_correction(desk):
+    ticket = log(desk)
+
+    def mailed(t):  # as mail or a collaborator's push may store it
+        t.requester.name = "Bo\x1b[31mLi"
+
+    desk.collaborate(ticket, mailed)
+    desk.run("set", ticket, "name=Bo\x1b[31mLi", "impact=1")  # the name unchanged: not refused
+    assert desk.ticket(ticket)["impact"] == 1

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sdesk.core import sla
 from sdesk.core.calendar import Calendar
 from sdesk.core.errors import NothingToDo, SdeskError, ValidationError
-from sdesk.core.model import Csat, Resolution, Ticket, check_text, journal_entry
+from sdesk.core.model import Csat, Resolution, Ticket, check_text, check_typed, journal_entry
 from sdesk.core.reference import Reference
 from sdesk.procedures.notes import CSAT_QUESTION, customer_update
 from sdesk.procedures.plan import Action, AddEntry, Finding, Plan, RecordResolution, SetField, SetStatus
@@ -109,7 +109,7 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
     if not missing:
         check_resolvable(ticket, open_tasks)
     code = _check_code(ref, req)
-    summary = check_text("summary", req.summary)  # exactly as typed, like notes
+    summary = check_typed("summary", req.summary)  # exactly as typed, like notes
     if not summary.strip():
         raise ValidationError("--summary must not be empty: it is what the customer reads")
     if missing:
@@ -318,12 +318,12 @@ def record_csat(ticket: Ticket, score: int, comment: str, now: dt.datetime, acto
         raise SdeskError(f"{ticket.id} is {ticket.status}: satisfaction is recorded after "
                          "resolution")
     if ticket.csat is not None and (ticket.csat.score, ticket.csat.comment) == (
-            score, check_text("comment", comment).strip()):
+            score, check_typed("comment", comment).strip()):
         raise NothingToDo(f"{ticket.id} already has that satisfaction score ({score}/5)")
     if ticket.csat is not None:
         raise SdeskError(f"{ticket.id} already has a satisfaction score ({ticket.csat.score}/5 "
                          f"at {ticket.csat.at.isoformat()}); one per resolution")
-    comment = check_text("comment", comment).strip()
+    comment = check_typed("comment", comment).strip()
     tid, rule = ticket.id, "standard: customer satisfaction"
     text = f"Satisfaction {score}/5" + (f": {comment}" if comment else "")
     return Plan([
