@@ -174,3 +174,19 @@ def test_a_stored_value_with_control_characters_does_not_block_another_correctio
     desk.collaborate(ticket, mailed)
     desk.run("set", ticket, "name=Bo\x1b[31mLi", "impact=1")  # the name unchanged: not refused
     assert desk.ticket(ticket)["impact"] == 1
+
+
+def test_resolving_a_parent_says_truly_who_has_no_e_mail(desk):
+    a = desk.new("-T", "VPN down", "--name", "Al Phone", "--phone", "405-555-0101",
+                 "--service", "VPN")
+    b = desk.new("-T", "VPN down here too", "--name", "Bea Nobody", "--service", "VPN")
+    parent = desk.run("parent", "new", "--from", a, b, "-T", "VPN outage", "--type",
+                      "case").stdout.strip().splitlines()[-1]
+    out = desk.run("resolve", parent, "-c", "fixed", "-s", "VPN restored").stdout
+    assert "tell the customer by phone" not in out, out
+    assert ("[standard: resolve] a parent case has no requester of its own: its reports' "
+            "requesters are told on their tickets") in out, out
+    assert ("[guide: parent case] no requester e-mail, nobody mailed: tell Al Phone by phone "
+            "(405-555-0101)") in out, out
+    assert ("[guide: parent case] no requester e-mail or phone: nobody was told; find another "
+            f"way to reach Bea Nobody (sdesk set {b} email=... adds one for next time)") in out

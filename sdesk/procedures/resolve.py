@@ -19,7 +19,7 @@ from sdesk.core.calendar import Calendar
 from sdesk.core.errors import NothingToDo, SdeskError, ValidationError
 from sdesk.core.model import Csat, Resolution, Ticket, check_text, check_typed, journal_entry
 from sdesk.core.reference import Reference
-from sdesk.procedures.notes import CSAT_QUESTION, customer_update
+from sdesk.procedures.notes import CSAT_QUESTION, customer_update, not_mailed
 from sdesk.procedures.plan import Action, AddEntry, Finding, Plan, RecordResolution, SetField, SetStatus
 from sdesk.procedures.proposals import at_resolution
 
@@ -119,10 +119,11 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
         raise ValidationError("a duplicate needs the original: --duplicate-of ID")
     if original == ticket.id:
         raise ValidationError(f"{ticket.id} cannot be a duplicate of itself")
+    internal_parent = is_parent and not (ticket.requester.email or ticket.requester.name
+                                         or ticket.requester.phone)
     if code == DUPLICATE:
         fc, why = False, "duplicates never count as first contact"
-    elif is_parent and not (ticket.requester.email or ticket.requester.name
-                            or ticket.requester.phone):
+    elif internal_parent:
         fc, why = False, ("a parent case is no customer contact: its children are (each "
                           "counted by its own resolution)")
     elif req.first_contact is not None:
@@ -139,7 +140,8 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
     text = summary if code != DUPLICATE else (
         f"{summary}\n\nThis is the same request as {original}; we will keep you updated there.")
     plan.extend(_done(ticket, Resolution(code, summary, actor, fc), text, now, actor, ref,
-                      f"first contact: {'yes' if fc else 'no'} ({why})"))
+                      f"first contact: {'yes' if fc else 'no'} ({why})",
+                      internal_parent=internal_parent))
     for child in children:
         if not child.is_open or child.type == "task":
             continue
@@ -186,8 +188,10 @@ def _record_missing(ticket: Ticket, req: Resolve, code: str, summary: str,
 
 
 def _done(ticket: Ticket, res: Resolution, text: str, now: dt.datetime, actor: str,
-          ref: Reference, reason: str, rule: str = "standard: resolve") -> list[Action]:
-    """The actions that resolve one ticket and tell its customer."""
+          ref: Reference, reason: str, rule: str = "standard: resolve",
+          internal_parent: bool = False) -> list[Action]:
+    """The actions that resolve one ticket and tell its customer; `internal_parent`: a parent
+    case with no requester of its own, whose customers are its reports' requesters."""
     tid = ticket.id
     actions = resolved(ticket, res, now, actor, ref, reason, rule)
     if ticket.first_response_at is None:
@@ -198,8 +202,12 @@ def _done(ticket: Ticket, res: Resolution, text: str, now: dt.datetime, actor: s
     if ticket.requester.email:
         actions.append(customer_update(ticket, f"Resolved: {ticket.title}",
                                        f"{text.rstrip()}\n\n{CSAT_QUESTION}", rule=rule))
+    elif internal_parent:  # it said "no requester e-mail: tell the customer by phone" of a
+        # case that has no customer (fresh-user finding 10, session 33)
+        actions.append(Finding(tid, rule, "a parent case has no requester of its own: its "
+                                          "reports' requesters are told on their tickets"))
     else:
-        actions.append(Finding(tid, rule, "no requester e-mail: tell the customer by phone"))
+        actions.append(Finding(tid, rule, not_mailed(ticket)))
     return actions
 
 
