@@ -190,3 +190,26 @@ def test_resolving_a_parent_says_truly_who_has_no_e_mail(desk):
             "(405-555-0101)") in out, out
     assert ("[guide: parent case] no requester e-mail or phone: nobody was told; find another "
             f"way to reach Bea Nobody (sdesk set {b} email=... adds one for next time)") in out
+
+
+
+GHOST = ('\n[[team]]\nname = "Ghost Team"\nkind = "support"\nemail = "ghost@omes.ok.gov"\n'
+         'supervisor = "g@omes.ok.gov"\nleads = "gl@omes.ok.gov"\nagencies = ["*"]\n'
+         'services = []\n')
+
+
+def test_a_team_without_members_that_check_accepts_every_team_filter_accepts(desk):
+    """Finding 11, session 33, as a guard: it did not reproduce (check and the filters read
+    the one reference/teams.toml; store.team_names caches its names by the folder's stamp)."""
+    with open(desk.root / "reference" / "teams.toml", "a", encoding="utf-8") as teams:
+        teams.write(GHOST)  # a team no technician is in
+    desk.git("commit", "-qam", "Ghost Team")
+    assert desk.run("check").stdout.strip().endswith("ok")
+    ticket = desk.new("-T", "Haunted printer", "--team", "Ghost Team", "--agency", "OMES",
+                      "--email", "a.b@omes.ok.gov", "-d", "x")
+    assert desk.run("check").stdout.strip().endswith("ok")
+    for args in (["list", "--team", "Ghost Team"], ["list", "--team", "ghost"],
+                 ["queue", "--team", "GHOST TEAM"], ["export", "--team", "Ghost Team"]):
+        assert "Haunted printer" in desk.run(*args).stdout, args
+    assert desk.ticket(ticket)["team"] == "Ghost Team"
+    assert desk.run("workload", "--team", "Ghost Team").exit_code == 0
