@@ -213,3 +213,15 @@ def test_a_team_without_members_that_check_accepts_every_team_filter_accepts(des
         assert "Haunted printer" in desk.run(*args).stdout, args
     assert desk.ticket(ticket)["team"] == "Ghost Team"
     assert desk.run("workload", "--team", "Ghost Team").exit_code == 0
+
+
+def test_a_batch_review_commit_says_how_many_tickets_and_which(desk):
+    ids = [desk.new("-T", "Laptop will not dock and VPN fails", "--service", "Laptop",
+                    "--agency", "OMES", "--email", f"user{i}@omes.ok.gov", "-d", "Both broke")
+           for i in range(2)]
+    desk.run("triage", *ids)
+    assert all(any(f.startswith("proposed:separation") for f in desk.ticket(i)["flags"])
+               for i in ids), [desk.ticket(i)["flags"] for i in ids]
+    desk.run("triage", *ids, "--reject", "separation")
+    subject = desk.git("log", "-1", "--format=%s").strip()
+    assert subject == f"triage review 2 tickets: {ids[0]}, {ids[1]}", subject

@@ -262,8 +262,7 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
 
             said = "; ".join(a.describe() for a in plan.actions) or "no pending proposal"
             raise NothingToDo(f"nothing to decide: {tickets[0].id}: {said}")
-        show_or_apply(app, plan, action="triage", subject=f"triage review {tickets[0].id}"
-                      + (f" and {len(tickets) - 1} more" if len(tickets) > 1 else ""),
+        show_or_apply(app, plan, action="triage", subject=_review_subject(tickets),
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit,
                       loaded={t.id: t for t in tickets},
                       nothing=_nothing_decided(answers))
@@ -271,6 +270,17 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
             click.echo(f"review stopped: {kept} answer{'s' if kept != 1 else ''} kept and "
                        f"applied; {unasked} proposal{'s' if unasked > 1 else ''} not asked "
                        "stay pending (sdesk triage ID... --review to go on)", err=True)
+
+
+def _review_subject(tickets: list[Ticket]) -> str:
+    """The commit subject of a review: `triage review ID` for one ticket, else worded as the
+    other batch commits are (`triage 3 tickets: ...`, `close 4 tickets resolved before ...`):
+    `triage review 2 tickets: ID, ID`, at most three IDs named (the trailers name every
+    one). It said "triage review ID and 1 more" (fresh-user finding 12, session 33)."""
+    if len(tickets) == 1:
+        return f"triage review {tickets[0].id}"
+    named = ", ".join(t.id for t in tickets[:3]) + (", ..." if len(tickets) > 3 else "")
+    return f"triage review {len(tickets)} tickets: {named}"
 
 
 def _nothing_decided(answers: Answers | None) -> str:
