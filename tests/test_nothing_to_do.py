@@ -96,6 +96,8 @@ CASES: list[tuple[str, list[str], str | None, dict[str, str] | None]] = [
     ("close-nothing-resolved-before", ["close", "--resolved-before", "2026-11-01"], None, None),
     ("csat-same-score", ["csat", "{RES}", "4"], None, None),
     ("kb-new-already-drafted", ["kb", "new", "--from", "{RES}"], None, None),
+    ("split-already-separated", ["split", "{SPLIT}", "--title", "the  second PROBLEM"], None,
+     None),
     ("sweep-nothing-due", ["sweep"], None, None),
     ("migrate-folders-same-layout", ["migrate-folders", "2"], None, None),
     ("import-same-file-again", ["import", "servicenow", str(FIXTURES / "incidents.csv")],
@@ -111,8 +113,6 @@ NO_NOTHING_CASE: dict[str, str] = {
     "note": "every note is new text: there is always something to add",
     "priority": "the supervisor's decision is journaled even when it keeps the level",
     "task": "task new always makes a task; task list reads only",
-    "split": "a split always logs the problem it separates as a new ticket; a resolved or "
-             "closed original is refused (exit 1)",
     "parent": "parent new always makes a new case (a child with a parent already is refused; "
               "'already the parent' is relate --as parent, above)",
     "resolve": "a resolved ticket is refused (exit 1): its resolution would be lost, reopen "
@@ -138,7 +138,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, d
         assert desk.runner.invoke(cli, ["init", str(desk.root)]).exit_code == 0
         # Each its own requester: triage relates one person's tickets on its own.
         ids = {name: log(desk, f"Broken {name.lower()}", email=f"{name.lower()}@omes.ok.gov")
-               for name in ("A", "B", "HELD", "DUP", "CHILD", "RES", "CLOSED")}
+               for name in ("A", "B", "HELD", "DUP", "CHILD", "RES", "CLOSED", "SPLIT")}
         for tid in ids.values():
             desk.run("triage", tid)
         desk.run("--actor", "dcooper", "start", ids["A"])
@@ -146,6 +146,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, d
         desk.run("relate", ids["DUP"], ids["B"], "--as", "duplicate")
         desk.run("relate", ids["CHILD"], ids["B"], "--as", "parent")
         desk.run("hold", ids["HELD"], "--reason", "awaiting-customer")
+        desk.run("split", ids["SPLIT"], "--title", "The second problem")
         for tid in (ids["RES"], ids["CLOSED"]):
             desk.run("resolve", tid, "-c", "fixed", "-s", "Cleared the paper path.")
         desk.run("close", ids["CLOSED"])

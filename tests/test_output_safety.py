@@ -40,9 +40,17 @@ def test_csv_cells_a_spreadsheet_would_run_are_neutralised(value: object, cell: 
 
 
 def test_terminal_escapes_in_stored_text_are_shown_escaped_everywhere(desk: Desk) -> None:
-    tid = desk.new("-T", "Printer", "-d", "line one\n\x1b[31mred\x1b[0m\x07")
+    from sdesk.core.model import journal_entry
+
+    tid = desk.new("-T", "Printer", "-d", "line one")
     desk.entitle(tid, ESC_TITLE)  # new refuses it; a collaborator's push may carry it
-    desk.run("note", tid, "bell \x07 and \x1b]0;title\x07")
+
+    def escapes(ticket):  # refused when typed too (session 33): a push or mail may carry them
+        ticket.description = "line one\n\x1b[31mred\x1b[0m\x07"
+        ticket.journal.append(journal_entry(ticket.opened_at, "Eve", "note",
+                                            "bell \x07 and \x1b]0;title\x07"))
+
+    desk.collaborate(tid, escapes)
     show = desk.run("show", tid).stdout
     _clean(show)
     assert "\\x1b]0;owned\\x07" in show and "\\u202egpj.exe" in show
@@ -57,12 +65,15 @@ def test_terminal_escapes_in_stored_text_are_shown_escaped_everywhere(desk: Desk
 
 
 def test_commit_messages_carry_stored_text_escaped(desk: Desk) -> None:
-    # A title with them is refused by new (test_bad_input); a note may hold them.
+    # A title with them is refused by new (test_bad_input), a control character in a note
+    # too (session 33); a bidirectional override in a note is not.
     tid = desk.new("-T", "Invoice", "-d", "x")
-    desk.run("note", tid, "see \x1b[2J attached \u202eFDP.scr")
+    desk.run("note", tid, "see attached \u202eFDP.scr")
     log = desk.git("log", "--format=%B", "-n", "1")
-    assert "\u202e" not in log and "\x1b" not in log, log
-    assert "see \\x1b[2J attached \\u202eFDP.scr" in log, log
+    assert "\u202e" not in log, log
+    assert "see attached \\u202eFDP.scr" in log, log
+    assert desk.fails("note", tid, "see \x1b[2J attached", code=1).stderr == (
+        "sdesk: error: note must not contain control characters: U+001B at character 5\n")
 
 
 def test_a_table_with_wide_characters_keeps_its_columns_in_line(desk: Desk) -> None:

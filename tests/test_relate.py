@@ -289,7 +289,8 @@ def test_a_public_note_on_a_parent_case_tells_each_open_childs_requester(desk: D
                    now="2026-12-01T09:10:00-06:00").stdout
     assert f"{parent}: public note added" in out
     assert f"sent to the requesters of 2 child tickets: {a}, {b}" in out, out
-    assert f"{c}: no requester e-mail: tell the customer by phone" in out, out
+    assert f"{c}: no requester e-mail, nobody mailed: tell Dee Three by phone (405-555-0100)" \
+        in out, out
     sent = [p.read_text() for p in desk.outbox()[before:]]
     assert len(sent) == 2, sent
     to = sorted(line for m in sent for line in m.splitlines() if line.startswith("To:"))

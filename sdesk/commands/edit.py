@@ -125,11 +125,15 @@ def _discard(ticket_id: str, kept: Path, base: Path, dry_run: bool) -> None:
         if not dry_run:
             base.unlink(missing_ok=True)
         raise NothingToDo(f"nothing to discard: no refused edit of {ticket_id} is kept")
-    if not dry_run:
-        kept.unlink(missing_ok=True)
-        base.unlink(missing_ok=True)
-    click.echo(f"{'would discard' if dry_run else 'discarded'} your refused edit of {ticket_id} "
-               f"(kept in {kept})")
+    if dry_run:
+        click.echo(f"would discard your refused edit of {ticket_id}: would delete {kept}")
+        return
+    kept.unlink(missing_ok=True)
+    base.unlink(missing_ok=True)
+    # the file is gone: "(kept in PATH)" said it was still there (fresh-user finding 4,
+    # session 33)
+    click.echo(f"discarded your refused edit of {ticket_id}: deleted {kept}; sdesk edit "
+               f"{ticket_id} opens the ticket as it is")
 
 
 def _reopened(ticket_id: str, text: str, kept: Path, base: Path) -> str:

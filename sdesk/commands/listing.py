@@ -6,6 +6,7 @@ import click
 
 from sdesk.commands.common import (
     App,
+    PriorityLevel,
     agency_filter,
     assignee_id,
     output_options,
@@ -27,7 +28,8 @@ SORT_NAMES = ["id", "opened", "resolve-by", "priority", "queue", "updated"]
 @click.option("--assignee", metavar="TECH", help="Technician: ID, name, e-mail or @me.")
 @click.option("--unassigned", is_flag=True, help="Only tickets with no assignee.")
 @click.option("--vip", is_flag=True, help="Only VIP requesters.")
-@click.option("--priority", type=click.IntRange(1, 4), multiple=True, help="Repeatable.")
+@click.option("--priority", type=PriorityLevel(), multiple=True, metavar="LEVEL",
+              help="Repeatable.")
 @click.option("--overdue", is_flag=True, help="Open tickets past Resolve By.")
 @click.option("--requester", help="Requester e-mail.")
 @click.option("--agency", help="Agency code (reference/agencies.toml; any case).")

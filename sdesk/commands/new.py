@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sdesk.commands.common import App, commit_options, pass_app, read_text_arg
+from sdesk.commands.common import App, PriorityLevel, commit_options, pass_app, read_text_arg
 from sdesk.core.model import CHANNELS, TICKET_TYPES
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 @click.option("--software", default="", help="Software asked for (software requests).")
 @click.option("--impact", type=click.IntRange(1, 3), help="1 high .. 3 low.")
 @click.option("--urgency", type=click.IntRange(1, 3), help="1 high .. 3 low.")
-@click.option("--priority", "-p", type=click.IntRange(1, 4),
+@click.option("--priority", "-p", type=PriorityLevel(), metavar="LEVEL",
               help="Explicit priority (default: from impact x urgency).")
 @click.option("--remote/--on-site", default=True, help="Can it be worked with remote tools?")
 @click.option("--location", default="", help="Where the work is (default: the agency's site).")

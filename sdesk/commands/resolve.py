@@ -40,8 +40,12 @@ def resolve(app: App, ticket_id: str, code: str, summary: str | None,
     from sdesk.procedures import resolve as procedures
     from sdesk.store import queries
 
-    text = read_text_arg(summary, "summary", option="--summary")
     store = app.store
+    if not code.strip() and not duplicate_of:  # before --summary - reads stdin for nothing
+        from sdesk.core.errors import ValidationError
+
+        raise ValidationError(procedures.code_required(store.reference))
+    text = read_text_arg(summary, "summary", option="--summary")
     with store.lock("resolve"):
         ticket = store.get(ticket_id)
         original = ""

@@ -4,12 +4,13 @@ decision on a flagged priority)."""
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from sdesk.commands.common import (
     App,
+    PriorityLevel,
     apply_each,
     echo_dry_run_json,
     mention_kb,
@@ -21,6 +22,7 @@ from sdesk.commands.common import (
     team_filter,
     warn_skipped,
 )
+from sdesk.procedures.proposals import KINDS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -30,6 +32,19 @@ if TYPE_CHECKING:
     from sdesk.store import Store
     from sdesk.store.executor import Applied
 
+
+
+class _Kind(click.ParamType[str]):
+    """A proposal kind for --accept/--reject, passed on as typed (procedures.proposals
+    .check_kinds checks it and names a bad one); `choices` lets the missing-value error list
+    the kinds (sdesk.cli.run)."""
+
+    name = "KIND"
+    choices = (*KINDS, "all")
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> str:
+        return str(value)
 
 
 @click.command()
@@ -43,10 +58,10 @@ if TYPE_CHECKING:
               help="For a trend, create the parent case and link the reports (default: propose).")
 @click.option("--recheck", is_flag=True,
               help="Triage again tickets handed back to the Service Desk (after they were fixed).")
-@click.option("--accept", "accept", multiple=True, metavar="KIND",
+@click.option("--accept", "accept", multiple=True, metavar="KIND", type=_Kind(),
               help="Accept the named tickets' pending proposal: duplicate, separation, trend, "
                    "priority, on-site, kind, service or all (repeatable).")
-@click.option("--reject", "reject", multiple=True, metavar="KIND",
+@click.option("--reject", "reject", multiple=True, metavar="KIND", type=_Kind(),
               help="Reject the named tickets' pending proposal (remembered: never proposed "
                    "again for the same evidence).")
 @click.option("--review", is_flag=True,
@@ -84,9 +99,14 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
     """
     from sdesk.core.errors import ValidationError
     from sdesk.core.model import check_text
+    from sdesk.procedures.proposals import check_kinds
     from sdesk.procedures.triage import triage_each
     from sdesk.store.contexts import triage_context
 
+    # a KIND missing, as `--accept INC-2Q4P`, is that, not "name the tickets" (fresh-user
+    # finding 7, session 33)
+    check_kinds(accept, "--accept")
+    check_kinds(reject, "--reject")
     chosen = sum([bool(ticket_ids), bool(team_name), all_tickets])
     if chosen != 1:
         raise ValidationError("name the tickets: IDs, --team TEAM or --all (exactly one)")
@@ -216,9 +236,10 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
     from sdesk.procedures.triage_review import review
     from sdesk.store.contexts import triage_context
 
+    # the kinds first: `--accept INC-2Q4P` (the KIND missing) is that, not "no ticket IDs"
+    accepted, rejected = check_kinds(accept, "--accept"), check_kinds(reject, "--reject")
     if not typed:
         raise ValidationError("--accept, --reject and --review take ticket IDs, not --all/--team")
-    accepted, rejected = check_kinds(accept, "--accept"), check_kinds(reject, "--reject")
     both = sorted(set(accepted) & set(rejected))
     if both:
         raise ValidationError(f"{both[0]} is both accepted and rejected; choose one")
@@ -241,8 +262,7 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
 
             said = "; ".join(a.describe() for a in plan.actions) or "no pending proposal"
             raise NothingToDo(f"nothing to decide: {tickets[0].id}: {said}")
-        show_or_apply(app, plan, action="triage", subject=f"triage review {tickets[0].id}"
-                      + (f" and {len(tickets) - 1} more" if len(tickets) > 1 else ""),
+        show_or_apply(app, plan, action="triage", subject=_review_subject(tickets),
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit,
                       loaded={t.id: t for t in tickets},
                       nothing=_nothing_decided(answers))
@@ -250,6 +270,17 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
             click.echo(f"review stopped: {kept} answer{'s' if kept != 1 else ''} kept and "
                        f"applied; {unasked} proposal{'s' if unasked > 1 else ''} not asked "
                        "stay pending (sdesk triage ID... --review to go on)", err=True)
+
+
+def _review_subject(tickets: list[Ticket]) -> str:
+    """The commit subject of a review: `triage review ID` for one ticket, else worded as the
+    other batch commits are (`triage 3 tickets: ...`, `close 4 tickets resolved before ...`):
+    `triage review 2 tickets: ID, ID`, at most three IDs named (the trailers name every
+    one). It said "triage review ID and 1 more" (fresh-user finding 12, session 33)."""
+    if len(tickets) == 1:
+        return f"triage review {tickets[0].id}"
+    named = ", ".join(t.id for t in tickets[:3]) + (", ..." if len(tickets) > 3 else "")
+    return f"triage review {len(tickets)} tickets: {named}"
 
 
 def _nothing_decided(answers: Answers | None) -> str:
@@ -359,23 +390,6 @@ def _load(store: Store, ids: list[str], loaded: dict[str, Ticket] | None = None
         return
     with click.progressbar(ids, label="triage", file=sys.stderr) as bar:
         yield from (read(i) for i in bar)
-
-
-class PriorityLevel(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
-    """A priority as people write it: 1-4, or P1-P4 as every screen shows it (fresh-user
-    finding 13, session 30: `sdesk priority ID P1` was "not a valid integer range")."""
-
-    name = "level"
-
-    def convert(self, value: object, param: click.Parameter | None,
-                ctx: click.Context | None) -> int:
-        if isinstance(value, int):
-            return value
-        text = str(value).strip()
-        digits = text[1:] if text[:1] in ("P", "p") else text
-        if digits in ("1", "2", "3", "4"):
-            return int(digits)
-        self.fail(f"{text!r} is not a priority: give 1-4 or P1-P4", param, ctx)
 
 
 @click.command()

@@ -23,10 +23,10 @@ def add_note(app: App, ticket_id: str, body: str, public: bool, no_commit: bool)
     """`sdesk note`: one journal entry (internal, or public: queued to the customer) in one
     commit. `body` is the text as given; check_text refuses an empty or too long one
     (ValidationError); TicketNotFound/AmbiguousId for an ID that names no single ticket."""
-    from sdesk.core.model import check_text, journal_entry
+    from sdesk.core.model import check_typed, journal_entry
     from sdesk.procedures.notes import journal_note
 
-    body = check_text("note", body)
+    body = check_typed("note", body)
     store = app.store
     with store.lock("note"):
         ticket = store.get_for_write(ticket_id)
@@ -57,13 +57,20 @@ def add_note(app: App, ticket_id: str, body: str, public: bool, no_commit: bool)
     return lines
 
 
+# `new`'s one-line text options -> their parameter names, checked for control characters
+TYPED_ONE_LINE = {"--name": "requester_name", "--phone": "phone", "--agency": "agency",
+                  "--location": "location", "--category": "category", "--software": "software"}
+
+
 def checked_new_options(app: App, options: dict[str, Any]) -> dict[str, Any]:
     """`new`'s options (the click command's parameter names) with the service, the e-mail and
     the requested technician checked and put in their stored form, as `sdesk set` checks
     them. ReferenceError for a service no team provides or an unknown technician,
     ValidationError for a malformed e-mail."""
-    from sdesk.core.model import check_email
+    from sdesk.core.model import check_email, check_typed
 
+    for option, name in TYPED_ONE_LINE.items():  # as typed: no control characters
+        check_typed(option, options[name] or "", single_line=True)
     out = dict(options)
     if out["service"].strip():  # a service no team provides would never be routed: refuse it
         out["service"] = app.store.reference.service(out["service"])
@@ -98,11 +105,12 @@ def log_new(app: App, options: dict[str, Any], title: str, description: str
     miss on it (intake.gaps: one warning each). ValidationError when the dispatcher guide
     cannot be followed on the intake (intake.refusal); TicketNotFound for a bad --parent."""
     from sdesk.core.errors import ValidationError
-    from sdesk.core.model import Requester
+    from sdesk.core.model import Requester, check_typed
     from sdesk.procedures.intake import Intake, gaps, log_ticket, refusal
     from sdesk.procedures.plan import CreateTicket, Plan
     from sdesk.store.executor import apply_plan
 
+    check_typed("--description", description)
     store = app.store
     intake = Intake(type=options["ticket_type"], title=title, channel=options["channel"],
                     description=description,

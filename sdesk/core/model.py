@@ -215,6 +215,34 @@ TITLE_MAX = 200  # characters: a title is one line of a list, a commit subject, 
 TITLE_REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+# Text a person types (the command line, the editor), more than one line: the C0 controls but
+# tab, line feed and carriage return, DEL and the C1 controls. An ESC starts an ANSI sequence
+# that drives the terminal of whoever shows or lists the ticket later; a one-line field (a
+# name, a location) refuses what a title refuses (TITLE_REFUSED), the tab too.
+TEXT_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def check_typed(name: str, value: str, single_line: bool = False) -> str:
+    """`check_text` for text a person typed (a requester's name, a location, a note, a
+    resolution summary, a reason): also no control character (a one-line field: nor a tab or
+    a bidirectional-override character, as a title). ValidationError naming the field, the
+    character and its place (fresh-user finding 9, session 33: an ANSI escape in `new --name`
+    or a note was stored and replayed by every `show`). Not for text from mail or an import,
+    which is stored as received and made printable when shown."""
+    check_text(name, value, single_line)
+    _refuse(name, value, TITLE_REFUSED if single_line else TEXT_REFUSED)
+    return value
+
+
+def _refuse(name: str, value: str, pattern: re.Pattern[str]) -> None:
+    bad = pattern.search(value)
+    if bad is not None:
+        what = "control or bidirectional-override characters" if pattern is TITLE_REFUSED \
+            else "control characters"
+        raise ValidationError(f"{name} must not contain {what}: U+{ord(bad.group()):04X} at "
+                              f"character {bad.start() + 1}")
+
+
 def check_title(name: str, value: str) -> str:
     """A ticket's title as stored: stripped, not empty, one line of at most TITLE_MAX
     characters, no control or bidirectional-control character (fresh-user finding, session 28:
@@ -224,11 +252,7 @@ def check_title(name: str, value: str) -> str:
     if not value:
         raise ValidationError(f"{name} must not be empty")
     check_text(name, value, single_line=True)  # NUL, line breaks: as every one-line field
-    bad = TITLE_REFUSED.search(value)
-    if bad is not None:
-        raise ValidationError(f"{name} must not contain control or bidirectional-override "
-                              f"characters: U+{ord(bad.group()):04X} at character "
-                              f"{bad.start() + 1}")
+    _refuse(name, value, TITLE_REFUSED)
     if len(value) > TITLE_MAX:
         raise ValidationError(f"{name} is {len(value)} characters long; at most {TITLE_MAX} "
                               "(put the details in the description)")

@@ -266,9 +266,15 @@ def check_assignable(ticket: Ticket) -> None:
 
 def assign_ticket(ticket: Ticket, ctx: AssignContext) -> Plan:
     """The rules' choice for `ticket` as a plan; a plan with findings only when nobody fits
-    (the ticket stays in the queue)."""
+    (the ticket stays in the queue). NothingToDo when the rules choose the technician who
+    already holds it: re-assigning them counted a reassignment, journaled and committed a
+    change that changed nothing (fresh-user finding 1, session 33)."""
     check_assignable(ticket)
-    return plan_for(ticket, choose(ticket, ctx), ctx)
+    choice = choose(ticket, ctx)
+    if choice.tech is not None and choice.tech.id == ticket.assignee:
+        raise NothingToDo(f"{ticket.id} is already assigned to {ticket.assignee}, "
+                          f"the rules' choice ({choice.rule})")
+    return plan_for(ticket, choice, ctx)
 
 
 def assign_to(ticket: Ticket, tech_id: str, ctx: AssignContext, force: bool = False) -> Plan:

@@ -162,6 +162,17 @@ def check(name: str, value: Any, ref: Reference) -> Any:
     return value
 
 
+def _typed(name: str, value: Any) -> None:
+    """A changed value as typed holds no control character (model.check_typed: a one-line
+    field as a title, a text field tab and line breaks allowed). Only a changed one: a value
+    the ticket holds already (from mail, an import) does not block an edit of another field."""
+    from sdesk.core.model import check_typed
+
+    for text in value if isinstance(value, list) else [value]:
+        if isinstance(text, str):
+            check_typed(name, text, single_line=EDITABLE[name][0] != "text")
+
+
 def refuse_closed(ticket: Ticket) -> None:
     """ValidationError for a closed ticket: it is the record of what was done and is not
     corrected (`edit` asks before it opens the editor, `set` and `edit` again in `changes`)."""
@@ -183,6 +194,7 @@ def changes(ticket: Ticket, wanted: Mapping[str, Any], ref: Reference) -> list[C
         old = current(ticket, name)
         if new == old:
             continue
+        _typed(name, new)
         if name == "service" and not new and ticket.status != "new":
             raise ValidationError(f"{ticket.id} is {ticket.status}: its service can be changed "
                                   "but not cleared")

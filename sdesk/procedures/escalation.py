@@ -16,7 +16,7 @@ import datetime as dt
 
 from sdesk.core import sla
 from sdesk.core.errors import NothingToDo, SdeskError, ValidationError
-from sdesk.core.model import Hold, Ticket, check_text, journal_entry
+from sdesk.core.model import Hold, Ticket, check_typed, journal_entry
 from sdesk.core.reference import Reference
 from sdesk.procedures.plan import AddEntry, Assign, Notify, Plan, Route, SetField, SetStatus, reassignment
 
@@ -31,10 +31,13 @@ def _open(ticket: Ticket, doing: str) -> None:
 def escalate(ticket: Ticket, team_name: str, reason: str, ref: Reference, now: dt.datetime,
              actor: str, tier: int | None = None) -> Plan:
     _open(ticket, "escalate")
-    reason = check_text("reason", reason.strip(), single_line=True)
+    reason = check_typed("reason", reason.strip(), single_line=True)
     if not reason:
         raise ValidationError("--reason must say why the ticket is escalated")
     team = ref.team(team_name)
+    if team.name == ticket.team and tier is None:  # escalating to the team that has it
+        raise NothingToDo(f"{ticket.id} is already with {team.name} (tier {ticket.tier}); "
+                          f"to raise its tier within the team give --tier {ticket.tier + 1}")
     new_tier = ticket.tier + 1 if tier is None else tier
     if not 1 <= new_tier <= MAX_TIER:
         raise ValidationError(f"--tier must be between 1 and {MAX_TIER}; got {new_tier}")
@@ -79,7 +82,7 @@ def hold(ticket: Ticket, reason: str, ref: Reference, now: dt.datetime, actor: s
     if reason not in ref.hold_reasons:
         raise ValidationError(f"--reason must be one of {', '.join(ref.hold_reasons)}; "
                               f"got {reason!r}")
-    note = check_text("note", note.strip())
+    note = check_typed("note", note.strip())
     rule, tid = "standard: hold", ticket.id
     holds = [*ticket.holds, Hold(start=now, reason=reason)]
     text = (f"On hold: {reason} ({ref.hold_reasons[reason]}); was {ticket.status}. "
@@ -108,7 +111,7 @@ def resume(ticket: Ticket, ref: Reference, now: dt.datetime, actor: str,
     """End the hold: Resolve By moves later by the paused time on the ticket's clock; `note`
     (what came back: the customer's answer, the vendor's part) is journaled with it."""
     _open(ticket, "resume")
-    note = check_text("note", note.strip())
+    note = check_typed("note", note.strip())
     if not ticket.on_hold:
         raise NothingToDo(f"{ticket.id} is not on hold")
     current = ticket.holds[-1]

@@ -17,7 +17,7 @@ def journal_note(ticket: Ticket, entry: JournalEntry, children: Sequence[Ticket]
     customers who reported the problem (the guide's parent case: one problem, many people):
     each open child's requester gets one message on the child's own thread, the note goes in
     the child's journal as public, and it is the child's first response where it had none. A
-    child without an e-mail gets a finding saying to tell its customer by phone."""
+    child without an e-mail gets a finding saying whom to phone (`not_mailed`)."""
     if not entry.text.strip():
         raise ValidationError("the note is empty")
     plan = Plan([AddEntry(ticket.id, "standard: communicate", "journal note", entry=entry)])
@@ -33,8 +33,7 @@ def journal_note(ticket: Ticket, entry: JournalEntry, children: Sequence[Ticket]
                                                   kind="note", visibility="public", rule=rule)))
             _tell(plan, child, entry, entry.text, rule)
             if not child.requester.email:
-                plan.add(Finding(child.id, rule,
-                                 "no requester e-mail: tell the customer by phone"))
+                plan.add(Finding(child.id, rule, not_mailed(child)))
     return plan
 
 
@@ -46,6 +45,17 @@ def _tell(plan: Plan, ticket: Ticket, entry: JournalEntry, text: str, rule: str)
     if ticket.requester.email:
         plan.add(customer_update(ticket, f"Update on your ticket: {ticket.title}", text,
                                  rule=rule, automatic=False))
+
+
+def not_mailed(ticket: Ticket) -> str:
+    """What the finding says of a ticket whose requester has no e-mail, so nobody was mailed:
+    whom to phone at which number, or that there is no number either. "tell the customer by
+    phone" was said of requesters with no phone too (fresh-user finding 10, session 33)."""
+    who = ticket.requester.name or "the requester"
+    if ticket.requester.phone:
+        return f"no requester e-mail, nobody mailed: tell {who} by phone ({ticket.requester.phone})"
+    return (f"no requester e-mail or phone: nobody was told; find another way to reach {who} "
+            f"(sdesk set {ticket.id} email=... adds one for next time)")
 
 
 def customer_update(ticket: Ticket, subject: str, text: str, rule: str = "standard: communicate",

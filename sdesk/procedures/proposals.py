@@ -184,9 +184,27 @@ def check_kinds(kinds: Iterable[str], option: str) -> list[str]:
         elif kind in KINDS:
             out.append(kind)
         else:
-            raise ValidationError(f"{option}: unknown proposal {kind!r} (known: "
-                                  f"{', '.join(KINDS)}, all)")
+            raise ValidationError(_kind_missing(kind, option) or (
+                f"{option}: unknown proposal {kind!r} (known: {', '.join(KINDS)}, all)"))
     return out
+
+
+def _kind_missing(word: str, option: str) -> str:
+    """The error when the word after --accept/--reject is not a KIND but the KIND is missing:
+    an empty word, the next option (`--accept --dry-run`), or a ticket ID (`--accept INC-2Q4P`,
+    the ID's place taken); "" otherwise. Each said "unknown proposal '--dry-run'" or "name the
+    tickets" (fresh-user finding 7, session 33)."""
+    import re
+
+    known = f"one of {', '.join(KINDS)}, all"
+    if not word.strip():
+        return f"{option} needs a KIND: {known}"
+    if word.startswith("-"):
+        return f"{option} needs a KIND before {word}: {known}"
+    if re.fullmatch(r"[A-Za-z]+-[0-9A-Za-z]{2,}", word) and word.casefold() not in KINDS:
+        return (f"{option} {word}: a ticket ID where a KIND goes; the IDs come first, then "
+                f"{option} KIND ({known}): sdesk triage {word} {option} KIND")
+    return ""
 
 
 def stopped(answers: Mapping[str, Mapping[tuple[str, str], str]] | None) -> tuple[int, int]:

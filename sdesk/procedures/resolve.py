@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from sdesk.core import sla
 from sdesk.core.calendar import Calendar
 from sdesk.core.errors import NothingToDo, SdeskError, ValidationError
-from sdesk.core.model import Csat, Resolution, Ticket, check_text, journal_entry
+from sdesk.core.model import Csat, Resolution, Ticket, check_text, check_typed, journal_entry
 from sdesk.core.reference import Reference
-from sdesk.procedures.notes import CSAT_QUESTION, customer_update
+from sdesk.procedures.notes import CSAT_QUESTION, customer_update, not_mailed
 from sdesk.procedures.plan import Action, AddEntry, Finding, Plan, RecordResolution, SetField, SetStatus
 from sdesk.procedures.proposals import at_resolution
 
@@ -70,10 +70,21 @@ def check_resolvable(ticket: Ticket, open_tasks: Sequence[str]) -> None:
                          "(resolve or close them first)")
 
 
+def code_required(ref: Reference) -> str:
+    """The one-line error for a resolution without a code (and no --duplicate-of, which means
+    'duplicate'): that --code is required, the codes it takes and where they are defined. It
+    said "unknown resolution code ''", as if an empty code had been typed (fresh-user finding
+    5, session 33)."""
+    return (f"--code is required: one of {', '.join(ref.resolution_codes)} "
+            "(reference/codes.toml, [resolution_codes]; --duplicate-of ID needs none)")
+
+
 def _check_code(ref: Reference, req: Resolve) -> str:
     code = req.code.strip().lower()
     if req.duplicate_of and not code:
         code = DUPLICATE
+    if not code:
+        raise ValidationError(code_required(ref))
     if code not in ref.resolution_codes:
         raise ValidationError(f"--code: unknown resolution code {req.code!r} "
                               f"(known: {', '.join(ref.resolution_codes)})")
@@ -98,7 +109,7 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
     if not missing:
         check_resolvable(ticket, open_tasks)
     code = _check_code(ref, req)
-    summary = check_text("summary", req.summary)  # exactly as typed, like notes
+    summary = check_typed("summary", req.summary)  # exactly as typed, like notes
     if not summary.strip():
         raise ValidationError("--summary must not be empty: it is what the customer reads")
     if missing:
@@ -108,10 +119,11 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
         raise ValidationError("a duplicate needs the original: --duplicate-of ID")
     if original == ticket.id:
         raise ValidationError(f"{ticket.id} cannot be a duplicate of itself")
+    internal_parent = is_parent and not (ticket.requester.email or ticket.requester.name
+                                         or ticket.requester.phone)
     if code == DUPLICATE:
         fc, why = False, "duplicates never count as first contact"
-    elif is_parent and not (ticket.requester.email or ticket.requester.name
-                            or ticket.requester.phone):
+    elif internal_parent:
         fc, why = False, ("a parent case is no customer contact: its children are (each "
                           "counted by its own resolution)")
     elif req.first_contact is not None:
@@ -128,7 +140,8 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
     text = summary if code != DUPLICATE else (
         f"{summary}\n\nThis is the same request as {original}; we will keep you updated there.")
     plan.extend(_done(ticket, Resolution(code, summary, actor, fc), text, now, actor, ref,
-                      f"first contact: {'yes' if fc else 'no'} ({why})"))
+                      f"first contact: {'yes' if fc else 'no'} ({why})",
+                      internal_parent=internal_parent))
     for child in children:
         if not child.is_open or child.type == "task":
             continue
@@ -175,8 +188,10 @@ def _record_missing(ticket: Ticket, req: Resolve, code: str, summary: str,
 
 
 def _done(ticket: Ticket, res: Resolution, text: str, now: dt.datetime, actor: str,
-          ref: Reference, reason: str, rule: str = "standard: resolve") -> list[Action]:
-    """The actions that resolve one ticket and tell its customer."""
+          ref: Reference, reason: str, rule: str = "standard: resolve",
+          internal_parent: bool = False) -> list[Action]:
+    """The actions that resolve one ticket and tell its customer; `internal_parent`: a parent
+    case with no requester of its own, whose customers are its reports' requesters."""
     tid = ticket.id
     actions = resolved(ticket, res, now, actor, ref, reason, rule)
     if ticket.first_response_at is None:
@@ -187,8 +202,12 @@ def _done(ticket: Ticket, res: Resolution, text: str, now: dt.datetime, actor: s
     if ticket.requester.email:
         actions.append(customer_update(ticket, f"Resolved: {ticket.title}",
                                        f"{text.rstrip()}\n\n{CSAT_QUESTION}", rule=rule))
+    elif internal_parent:  # it said "no requester e-mail: tell the customer by phone" of a
+        # case that has no customer (fresh-user finding 10, session 33)
+        actions.append(Finding(tid, rule, "a parent case has no requester of its own: its "
+                                          "reports' requesters are told on their tickets"))
     else:
-        actions.append(Finding(tid, rule, "no requester e-mail: tell the customer by phone"))
+        actions.append(Finding(tid, rule, not_mailed(ticket)))
     return actions
 
 
@@ -307,12 +326,12 @@ def record_csat(ticket: Ticket, score: int, comment: str, now: dt.datetime, acto
         raise SdeskError(f"{ticket.id} is {ticket.status}: satisfaction is recorded after "
                          "resolution")
     if ticket.csat is not None and (ticket.csat.score, ticket.csat.comment) == (
-            score, check_text("comment", comment).strip()):
+            score, check_typed("comment", comment).strip()):
         raise NothingToDo(f"{ticket.id} already has that satisfaction score ({score}/5)")
     if ticket.csat is not None:
         raise SdeskError(f"{ticket.id} already has a satisfaction score ({ticket.csat.score}/5 "
                          f"at {ticket.csat.at.isoformat()}); one per resolution")
-    comment = check_text("comment", comment).strip()
+    comment = check_typed("comment", comment).strip()
     tid, rule = ticket.id, "standard: customer satisfaction"
     text = f"Satisfaction {score}/5" + (f": {comment}" if comment else "")
     return Plan([

@@ -18,10 +18,12 @@ said they are two problems, so neither is the other's duplicate.
 
 from __future__ import annotations
 
+import ast
 import copy
+import re
 from dataclasses import dataclass
 
-from sdesk.core.errors import ValidationError
+from sdesk.core.errors import NothingToDo, ValidationError
 from sdesk.core.model import Requester, Ticket, check_text, check_title, journal_entry
 from sdesk.procedures.plan import AddEntry, CreateTicket, Finding, Plan, SetField
 from sdesk.procedures.proposals import ACCEPTED, readable, settle
@@ -79,6 +81,10 @@ def split(original: Ticket, new_id: str, spec: Separation, ctx: TriageContext) -
     ref, now, actor = ctx.reference, ctx.now, ctx.actor
     title = check_title("--title", spec.title)
     _refuse_kept_title(original, title, spec.keep_title)
+    done = separated_as(original, title)
+    if done:
+        raise NothingToDo(f"{original.id}'s problem {title!r} is already separated as {done} "
+                          f"(sdesk show {done})")
     description = default_description(title) if spec.description is None else (
         check_text("--description", spec.description))
     service = ref.service(spec.service) if spec.service.strip() else ""
@@ -107,6 +113,29 @@ def split(original: Ticket, new_id: str, spec: Separation, ctx: TriageContext) -
         at=now, by=actor, kind="relate", rule=rule, text=text)))
     plan.extend(_triage(original, new, plan, ctx).actions)
     return plan
+
+
+_SEPARATED = re.compile(r"Separated: (\S+) ('.*'|\".*\") logged for the same requester\.")
+
+
+def separated_as(original: Ticket, title: str) -> str:
+    """The ID of the ticket an earlier split logged from `original` with this title (case and
+    spacing aside); "" when none. Read from the original's journal entry
+    the split wrote ("Separated: ID 'title' logged ..."): the same split run twice logged the
+    same problem twice for the same requester (fresh-user finding 2, session 33)."""
+    for entry in original.journal:
+        if entry.kind != "relate" or entry.rule not in (RULE, RULE_OTHER):
+            continue
+        found = _SEPARATED.match(entry.text)
+        if not found:
+            continue
+        try:
+            earlier = ast.literal_eval(found.group(2))
+        except (SyntaxError, ValueError):
+            continue
+        if isinstance(earlier, str) and _same_title(earlier, title):
+            return found.group(1)
+    return ""
 
 
 def _same_title(a: str, b: str) -> bool:

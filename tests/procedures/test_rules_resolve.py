@@ -70,8 +70,18 @@ def test_resolve_documents_tells_the_customer_and_counts_the_first_response() ->
 
 
 def test_no_requester_email_means_a_phone_call() -> None:
-    plan = resolve(working_no_email(), Resolve("fixed", "Done."), REF, NOW, "Tech")
-    assert any("by phone" in f for f in findings(plan))
+    ticket = working_no_email()
+    ticket.requester.phone = "405-555-0100"
+    plan = resolve(ticket, Resolve("fixed", "Done."), REF, NOW, "Tech")
+    assert any("by phone (405-555-0100)" in f for f in findings(plan))
+
+
+def test_no_requester_email_nor_phone_says_nobody_was_told() -> None:
+    ticket = working_no_email()
+    ticket.requester.phone = ""
+    plan = resolve(ticket, Resolve("fixed", "Done."), REF, NOW, "Tech")
+    assert any(f.startswith("no requester e-mail or phone: nobody was told") for f in
+               findings(plan)), findings(plan)
 
 
 def working_no_email() -> Any:
