@@ -276,6 +276,35 @@ def test_create_parents_creates_the_parent_case_and_links_every_report(desk: Des
     assert len(mails(desk)) == 1
 
 
+def test_create_parents_tally_counts_the_batch_and_the_other_tickets_apart(desk: Desk) -> None:
+    """The tally of `triage --create-parents` counted the parent case and the reports outside
+    the batch among the batch's changed tickets ("3 tickets, 4 changed, -1 unchanged"): they
+    are said apart, as other tickets, and the batch's own count stays within it."""
+    ids = [incident(desk, "Outlook will not open", email=f"u{i}@omes.ok.gov", now=now)
+           for i, now in enumerate((T0, T1, T2))]
+    made = desk.run("triage", "--all", "--create-parents")
+    assert ("triage: 3 tickets, 3 changed, 0 unchanged, 1 other ticket (parent cases and "
+            "their reports); commit ") in made.stderr, made.stderr
+    parent = desk.ticket(ids[0])["parent"]
+    assert parent and desk.git("log", "-1", "--format=%s").strip() == (
+        "triage 3 tickets: 3 changed, 1 other ticket (parent cases and their reports)")
+
+
+def test_create_parents_tally_names_the_reports_outside_the_batch(desk: Desk) -> None:
+    """Two reports triaged before the third arrives: the third's batch (with an unrelated
+    printer ticket) links them under the new parent; they and the parent are 3 other tickets,
+    never a negative count of unchanged ones."""
+    early = [incident(desk, "Outlook will not open", email=f"u{i}@omes.ok.gov", now=now)
+             for i, now in enumerate((T0, T1))]
+    desk.run("triage", "--all")
+    late = incident(desk, "Outlook will not open", email="u2@omes.ok.gov", now=T2)
+    other = incident(desk, "Printer jams", agency="OHCA", service="Printing", now=T2)
+    made = desk.run("triage", late, other, "--create-parents", "--dry-run")
+    assert ("triage: 2 tickets, 2 changed, 0 unchanged, 3 other tickets (parent cases and "
+            "their reports); dry run, nothing changed") in made.stderr, made.stderr
+    assert all(desk.ticket(i)["parent"] == "" for i in early)  # a dry run
+
+
 def test_create_parents_says_the_mixed_services_and_to_triage_the_parent(desk: Desk) -> None:
     """Session 30 review: the mixed-services warning and the "triage it first" hint were said
     by `parent new` only; the parent case's plan carries them, so `triage --create-parents`
