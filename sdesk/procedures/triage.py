@@ -542,8 +542,11 @@ def _priority_check(d: _Draft, team: Team) -> None:
     if decided:
         from sdesk.core.ticketdoc import PARENT_RAISE_RULE
 
-        who = ("raised to its most urgent child's" if decided[-1].rule == PARENT_RAISE_RULE
-               else "set by a supervisor")
+        # the rule's priority is "raised" only when above the chart's: a parent of P4
+        # reports with P3's impact and urgency was set to its child's, not raised (session 33)
+        who = ("set by a supervisor" if decided[-1].rule != PARENT_RAISE_RULE
+               else "raised to its most urgent child's" if t.priority < expected
+               else "set to its most urgent child's")
         d.find(I2, f"P{t.priority} was {who} (see the journal); not flagged again")
         return
     if "priority-review" in d.flags:
