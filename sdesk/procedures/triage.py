@@ -255,7 +255,9 @@ def triage_ticket(ticket: Ticket, ctx: TriageContext) -> Plan:
     if held and not ctx.recheck:
         if split == SPLIT_WAITING:  # recorded, not dropped unsaid
             _split(d)
-            d.find(I4, f"split recorded; still waiting for the Service Desk for "
+            from sdesk.procedures.separation import rule_for
+
+            d.find(rule_for(ticket), f"split recorded; still waiting for the Service Desk for "
                        f"{', '.join(held)} too (after fixing it: sdesk triage {ticket.id} "
                        "--recheck)")
             return d.plan
@@ -331,13 +333,18 @@ def _split(d: _Draft) -> None:
     its queue flagged `needs-separation` (fresh-user finding 13, session 30: the desk mailed its
     leads about its own action). A ticket already handed back for another reason (no service)
     records the split too (finding 10: it was dropped without a word, exit 4), and a
-    separation proposed while it waited is withdrawn: the dispatcher has decided (session 31)."""
-    d.hand_back(I4, "needs-separation", f"separate it: the dispatcher says: {d.ctx.split}",
+    separation proposed while it waited is withdrawn: the dispatcher has decided (session 31).
+    The rule is separation.rule_for's: incident-4 for an incident, the standard's "one problem
+    per ticket" for a request or case (the guide's request steps have none; session 33)."""
+    from sdesk.procedures.separation import rule_for
+
+    rule = rule_for(d.t)
+    d.hand_back(rule, "needs-separation", f"separate it: the dispatcher says: {d.ctx.split}",
                 leads=False)
     proposed = [key for kind, key in pending(d.flags) if kind == "separation"]
     if proposed:  # proposed while it waited for its service: the dispatcher has decided
         said = ", ".join(f"separation ({readable(key)})" for key in proposed)
-        d.unflag([flag("separation", key) for key in proposed], I4,
+        d.unflag([flag("separation", key) for key in proposed], rule,
                  f"pending proposal withdrawn: {said}: the dispatcher's --split separates it")
 
 
