@@ -84,6 +84,17 @@ def test_supported_incident_is_routed_to_the_service_team_and_ready_for_assignme
     assert desk.outbox() == []
 
 
+def test_a_ticket_with_no_team_is_dispatched_without_a_hop(desk: Desk) -> None:
+    """Session 33: a ticket with no team (an import, a hand-edited file) is in the Service
+    Desk's queue (Reference.is_service_desk, shared with intake's check); triage's first route
+    to a team is dispatch, not a reassignment hop, as from the Service Desk itself."""
+    tid = incident(desk, "Outlook will not open")
+    edit(desk, tid, team="")
+    desk.run("triage", tid)
+    t = desk.ticket(tid)
+    assert (t["team"], t["reassignments"]) == ("IS-Email & Collaboration", 0), t
+
+
 def test_unsupported_agency_goes_back_to_service_desk_and_leads_are_told(desk: Desk) -> None:
     tid = incident(desk, "Printer jams on every page", agency="OHCA", service="Printing")
     desk.run("triage", tid)

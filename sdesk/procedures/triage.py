@@ -142,11 +142,12 @@ class _Draft:
         self.unflag(held, rule, reason)
 
     def move(self, team: str, rule: str, reason: str) -> None:
-        """Change the owning team. Leaving the Service Desk is dispatch; any other move is a
-        reassignment and counts a hop (the reassignments KPI)."""
+        """Change the owning team. Leaving the Service Desk (or no team yet:
+        Reference.is_service_desk) is dispatch; any other move is a reassignment and counts a
+        hop (the reassignments KPI)."""
         if team == self.team:
             return
-        if not _is_service_desk(self.ref, self.team):
+        if not self.ref.is_service_desk(self.team):
             self.plan.add(reassignment(self.t, rule, "one more hop between teams"))
         self.set(rule, reason, "team", team)
         self.team = team
@@ -224,10 +225,6 @@ def _staff_body(t: Ticket, text: str) -> str:
     return (f"{text.rstrip()}\n\nTicket:    {t.id}\nTitle:     {t.title}\nType:      {t.type}\n"
             f"Service:   {t.service or '-'}\nAgency:    {t.requester.agency or '-'}\n"
             f"Priority:  P{t.priority}\nRequester: {t.requester.name or t.requester.email or '-'}\n")
-
-
-def _is_service_desk(ref: Reference, team: str) -> bool:
-    return team.casefold() == ref.service_desk.casefold()
 
 
 def _team(ref: Reference, name: str) -> Team | None:
