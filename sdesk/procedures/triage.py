@@ -42,11 +42,14 @@ from sdesk.procedures.proposals import (
     at_resolution,
     flag,
     group_key,
+    old_trend_told,
     pending,
     priority_decided,
     readable,
     service_recorded,
     settled,
+    trend_told,
+    trend_told_team,
 )
 from sdesk.procedures.relations import Peer, parent_case, settled_trend
 from sdesk.procedures.run_mail import HAND_BACK, PRIORITY_REVIEW, RunMail, hold
@@ -938,14 +941,11 @@ def tell_trend(d: _Draft, teams: Sequence[Team | None], why: str, mail: bool = T
     d.flag("trend-reported", I6, "supervisor told of a possible trend")
     for one in teams:
         name = one.name if one is not None else d.ref.service_desk
-        d.flag(f"{TOLD}{'_'.join(name.split())}", I6, f"{name}'s supervisor told of the trend")
+        d.flag(trend_told(name), I6, f"{name}'s supervisor told of the trend")
     if mail:
         to = tuple(dict.fromkeys(supervisor_of(d.ref, one) for one in teams))
         d.plan.add(Notify(d.t.id, I6, f"tell {', '.join(to)}", to=to, subject=TREND_SUBJECT,
                           body=_staff_body(d.t, f"Possible trend or system problem: {why}.\n")))
-
-
-TOLD = "trend-told:"  # + the team whose supervisor was told of the ticket's trend
 
 
 def supervisor_of(ref: Reference, team: Team | None) -> str:
@@ -979,12 +979,15 @@ def _report_team(ref: Reference, p: Peer) -> Team | None:
 
 def told_teams(ref: Reference, reports: Iterable[Peer]) -> set[str]:
     """The teams (casefolded names) whose supervisors were told of a trend of `reports`: the
-    `trend-told:TEAM` flags; a report flagged trend-reported before session 30 (no such flag)
-    told its own team's."""
+    `trend-told:TEAM` flags (proposals.trend_told_team; a flag written before session 33 names
+    the team whose old form it is, `old_trend_told`, as well); a report flagged
+    trend-reported before session 30 (no such flag) told its own team's."""
+    names = [ref.service_desk, *(team.name for team in ref.teams.values())]
+    old = {old_trend_told(name).casefold(): name.casefold() for name in names}
     out: set[str] = set()
     for p in reports:
-        named = {f[len(TOLD):].replace("_", " ").casefold() for f in p.flags
-                 if f.startswith(TOLD)}
+        named = {team.casefold() for team in map(trend_told_team, p.flags) if team is not None}
+        named |= {old[f.casefold()] for f in p.flags if f.casefold() in old}
         if not named and "trend-reported" in p.flags:
             own = _report_team(ref, p)
             named = {(own.name if own is not None else ref.service_desk).casefold()}
