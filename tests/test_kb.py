@@ -38,6 +38,18 @@ def test_kb_new_drafts_from_title_resolution_and_public_notes_only(desk: Desk) -
     assert desk.git("status", "--porcelain") == ""
 
 
+def test_an_article_of_a_title_in_another_script_keeps_its_words(desk: Desk) -> None:
+    """Session 33: the slug read words as [a-z0-9]+ ("KB-caf-r-seau"); a word in any script
+    is one word, and the article's file is committed, read and checked like any other."""
+    tid = resolved(desk, "Café réseau en panne", "Redémarré le commutateur")
+    art_id = desk.json("kb", "new", "--from", tid)["id"]
+    assert art_id == "KB-café-réseau-en-panne"
+    assert kb.load(desk.root, art_id).tickets == [tid]
+    assert desk.ticket(tid)["kb"] == [art_id]
+    assert desk.git("status", "--porcelain") == ""
+    desk.run("check")
+
+
 def test_kb_new_from_an_open_ticket_is_refused(desk: Desk) -> None:
     tid = desk.new("-T", "Still broken")
     before = desk.snapshot()

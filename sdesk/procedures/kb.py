@@ -44,7 +44,9 @@ B = 0.75
 TITLE_WEIGHT = 3
 TAG_WEIGHT = 2
 MIN_SCORE = 1.0  # suggestions below this are noise (one common word in passing)
-_WORD = re.compile(r"[a-z0-9]+")
+# a word in any script is one word ("café", "réseau", "сеть"): letters and digits, not "_"
+# ([a-z0-9]+ split "café" into "caf" and lost Cyrillic and CJK words; session 33)
+_WORD = re.compile(r"[^\W_]+")
 _STOP = KB_STOP
 
 
