@@ -38,6 +38,20 @@ def test_kb_new_drafts_from_title_resolution_and_public_notes_only(desk: Desk) -
     assert desk.git("status", "--porcelain") == ""
 
 
+def test_an_article_of_a_title_in_another_script_keeps_its_words(desk: Desk) -> None:
+    """Session 33: the slug read words as [a-z0-9]+ ("KB-caf-r-seau"); a word in any script
+    is one word, accents dropped so the ID types on any keyboard, and the article's file is
+    committed, read and checked like any other (a Cyrillic title keeps its words)."""
+    tid = resolved(desk, "Café réseau en panne", "Redémarré le commutateur")
+    art_id = desk.json("kb", "new", "--from", tid)["id"]
+    assert art_id == "KB-cafe-reseau-en-panne"
+    assert kb.slug("Сеть не работает") == "сеть-не-работает"
+    assert kb.load(desk.root, art_id).tickets == [tid]
+    assert desk.ticket(tid)["kb"] == [art_id]
+    assert desk.git("status", "--porcelain") == ""
+    desk.run("check")
+
+
 def test_kb_new_from_an_open_ticket_is_refused(desk: Desk) -> None:
     tid = desk.new("-T", "Still broken")
     before = desk.snapshot()

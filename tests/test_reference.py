@@ -42,6 +42,14 @@ def test_roles(ref: Reference) -> None:
     assert ref.leads_email == "ServiceDeskLeads@omes.ok.gov"
 
 
+def test_the_service_desk_is_its_team_in_any_case_or_no_team(ref: Reference) -> None:
+    """The one test of "is this ticket the Service Desk's" (intake's gaps and refusal,
+    triage's hop counting): no team counts, another team does not."""
+    assert ref.is_service_desk("IS-Service Desk") and ref.is_service_desk("is-service desk")
+    assert ref.is_service_desk("") and ref.is_service_desk("  ")
+    assert not ref.is_service_desk("IS-Desktop Support")
+
+
 def test_team_lookup_is_case_insensitive(ref: Reference) -> None:
     assert ref.team("is-desktop support").name == "IS-Desktop Support"
 

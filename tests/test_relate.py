@@ -380,3 +380,6 @@ def test_a_parent_of_low_priority_reports_is_not_flagged_for_the_supervisor(desk
     out = desk.run("triage", parent_id, now="2026-11-23T08:30:00-06:00").stdout
     assert "priority-review" not in desk.ticket(parent_id)["flags"], out
     assert "Priority review" not in out and "(see the journal); not flagged again" in out, out
+    # below the chart's P3 the rule set it, it did not raise it (session 33: "P4 was raised")
+    assert "P4 was set to its most urgent child's (see the journal)" in out, out
+    assert "raised" not in out, out

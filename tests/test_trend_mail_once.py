@@ -99,3 +99,43 @@ def test_a_team_not_yet_told_is_told_when_its_ticket_is_triaged(desk: Desk) -> N
     out = desk.run("triage", later).stdout
     assert "the supervisor was already told" in out, out
     assert len(trend_mails(desk)) == 2
+
+
+def _rename_team(desk: Desk, old: str, new: str) -> None:
+    """The team `old` called `new` in the store's reference data (teams and technicians)."""
+    for name in ("teams.toml", "technicians.toml"):
+        path = desk.root / "reference" / name
+        path.write_text(path.read_text().replace(old, new))
+
+
+def test_a_team_whose_name_holds_an_underscore_is_told_once(desk: Desk) -> None:
+    """Session 33: the told flag joined the team's words with "_" and read "_" back as a
+    space, so "IS-Network_Services" never read as told and its supervisor was mailed again at
+    each later report. The flag now round-trips the name (proposals.trend_told)."""
+    _rename_team(desk, "IS-Network Services", "IS-Network_Services")
+    ids = outage(desk)
+    desk.run("triage", *ids, "--accept", "trend")
+    late = incident(desk, "VPN down", email="late@omes.ok.gov", now=at(40), service="VPN")
+    out = desk.run("triage", late).stdout
+    assert "the supervisor was already told" in out, out
+    assert len(trend_mails(desk)) == 1
+    assert "trend-told:IS-Network%5FServices" in desk.ticket(ids[0])["flags"]
+
+
+def test_a_told_flag_written_the_old_way_still_reads_as_told(desk: Desk) -> None:
+    """A report told before session 33 carries the old flag (`trend-told:` and the words
+    joined with "_"): for a team named with an underscore it still reads as told."""
+    from test_triage import edit
+
+    _rename_team(desk, "IS-Network Services", "IS-Network_Services")
+    ids = outage(desk)
+    desk.run("triage", *ids, "--accept", "trend")
+    for tid in ids:
+        flags = desk.ticket(tid)["flags"]
+        if any("%5F" in f for f in flags):
+            edit(desk, tid, flags=[f.replace("%5F", "_") for f in flags])
+    assert "trend-told:IS-Network_Services" in desk.ticket(ids[0])["flags"]
+    late = incident(desk, "VPN down", email="late@omes.ok.gov", now=at(40), service="VPN")
+    out = desk.run("triage", late).stdout
+    assert "the supervisor was already told" in out, out
+    assert len(trend_mails(desk)) == 1

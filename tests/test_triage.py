@@ -84,6 +84,17 @@ def test_supported_incident_is_routed_to_the_service_team_and_ready_for_assignme
     assert desk.outbox() == []
 
 
+def test_a_ticket_with_no_team_is_dispatched_without_a_hop(desk: Desk) -> None:
+    """Session 33: a ticket with no team (an import, a hand-edited file) is in the Service
+    Desk's queue (Reference.is_service_desk, shared with intake's check); triage's first route
+    to a team is dispatch, not a reassignment hop, as from the Service Desk itself."""
+    tid = incident(desk, "Outlook will not open")
+    edit(desk, tid, team="")
+    desk.run("triage", tid)
+    t = desk.ticket(tid)
+    assert (t["team"], t["reassignments"]) == ("IS-Email & Collaboration", 0), t
+
+
 def test_unsupported_agency_goes_back_to_service_desk_and_leads_are_told(desk: Desk) -> None:
     tid = incident(desk, "Printer jams on every page", agency="OHCA", service="Printing")
     desk.run("triage", tid)
@@ -274,6 +285,35 @@ def test_create_parents_creates_the_parent_case_and_links_every_report(desk: Des
     assert sorted(parent["links"]["children"]) == sorted(ids)
     assert parent["team"] == "IS-Email & Collaboration"
     assert len(mails(desk)) == 1
+
+
+def test_create_parents_tally_counts_the_batch_and_the_other_tickets_apart(desk: Desk) -> None:
+    """The tally of `triage --create-parents` counted the parent case and the reports outside
+    the batch among the batch's changed tickets ("3 tickets, 4 changed, -1 unchanged"): they
+    are said apart, as other tickets, and the batch's own count stays within it."""
+    ids = [incident(desk, "Outlook will not open", email=f"u{i}@omes.ok.gov", now=now)
+           for i, now in enumerate((T0, T1, T2))]
+    made = desk.run("triage", "--all", "--create-parents")
+    assert ("triage: 3 tickets, 3 changed, 0 unchanged, 1 other ticket (parent cases and "
+            "their reports); commit ") in made.stderr, made.stderr
+    parent = desk.ticket(ids[0])["parent"]
+    assert parent and desk.git("log", "-1", "--format=%s").strip() == (
+        "triage 3 tickets: 3 changed, 1 other ticket (parent cases and their reports)")
+
+
+def test_create_parents_tally_names_the_reports_outside_the_batch(desk: Desk) -> None:
+    """Two reports triaged before the third arrives: the third's batch (with an unrelated
+    printer ticket) links them under the new parent; they and the parent are 3 other tickets,
+    never a negative count of unchanged ones."""
+    early = [incident(desk, "Outlook will not open", email=f"u{i}@omes.ok.gov", now=now)
+             for i, now in enumerate((T0, T1))]
+    desk.run("triage", "--all")
+    late = incident(desk, "Outlook will not open", email="u2@omes.ok.gov", now=T2)
+    other = incident(desk, "Printer jams", agency="OHCA", service="Printing", now=T2)
+    made = desk.run("triage", late, other, "--create-parents", "--dry-run")
+    assert ("triage: 2 tickets, 2 changed, 0 unchanged, 3 other tickets (parent cases and "
+            "their reports); dry run, nothing changed") in made.stderr, made.stderr
+    assert all(desk.ticket(i)["parent"] == "" for i in early)  # a dry run
 
 
 def test_create_parents_says_the_mixed_services_and_to_triage_the_parent(desk: Desk) -> None:

@@ -106,3 +106,21 @@ def test_a_split_triage_skips_says_it_was_not_recorded(desk: Desk, make: Callabl
     assert "sdesk split " in lines[0] or "sdesk task new --parent " in lines[0] or (
         "sdesk new" in lines[0])  # how to correct it (`sdesk task add` did not exist)
     assert desk.snapshot() == before
+
+
+@pytest.mark.parametrize(("kind", "extra", "rule"), [
+    ("request", ("--service", "Email"), "standard: one problem per ticket"),
+    ("incident", ("--service", "Email"), "incident-4 one group, one problem"),
+])
+def test_a_split_names_the_rule_for_its_type(desk: Desk, kind: str, extra: tuple[str, ...],
+                                            rule: str) -> None:
+    """Session 33: a request's --split was recorded under incident-4, an incident's rule (the
+    guide's request steps have no "one problem" step); it names the standard's rule, as
+    `sdesk split` of a request does (separation.rule_for)."""
+    tid = desk.new("-t", kind, "-T", "need access to the grants share", "--email",
+                   "ana.ruiz@omes.ok.gov", "--agency", "OMES", "-d", "x", *extra)
+    out = desk.run("triage", tid, "--split", "the share and a new monitor are two requests")
+    assert "needs-separation" in desk.ticket(tid)["flags"]
+    [entry] = [e for e in desk.ticket(tid)["journal"] if "the dispatcher says" in e["text"]]
+    assert entry["rule"].startswith(rule), entry
+    assert f"[{rule}" in out.stdout, out.stdout

@@ -139,16 +139,18 @@ def _plan_and_apply(app: App, plans: Iterator[Plan], ids: list[str], dry_run: bo
                     loaded: dict[str, Ticket] | None = None) -> None:
     """The plan shown or applied as one commit, then the batch's tally. A big batch is
     applied ticket by ticket (commands.common.apply_each: memory flat, issue 17) unless
-    `whole` (--create-parents: a parent case's plan touches other tickets)."""
-    def subject(touched: int) -> str:
+    `whole` (--create-parents: a parent case's plan touches other tickets, which the tally
+    counts apart from the batch's: `_others`)."""
+    def subject(touched: int, others: int = 0) -> str:
         text = f"triage {ids[0]}" if len(ids) == 1 else f"triage {len(ids)} tickets"
-        return text + (f": {touched} changed" if touched else "")
+        return text + (f": {touched} changed" if touched else "") + (
+            f", {_others(others)}" if others else "")
 
-    applied, touched = _apply_batch(app, plans, subject, len(ids), dry_run, as_json,
-                                    no_commit, whole, loaded)
+    applied, touched, others = _apply_batch(app, plans, subject, ids, dry_run, as_json,
+                                            no_commit, whole, loaded)
     if len(ids) > 1 and not as_json:
         _tally(len(ids), touched, "dry run, nothing changed" if applied is None else
-               f"commit {applied.commit[:10]}" if applied.commit else "not committed")
+               f"commit {applied.commit[:10]}" if applied.commit else "not committed", others)
 
 
 def _dry_run(app: App, plans: Iterator[Plan], count: int, as_json: bool) -> None:
@@ -193,15 +195,18 @@ def _nothing(count: int) -> str:
     return f"nothing to triage: {count} ticket{'' if count == 1 else 's'} looked at, none changed"
 
 
-def _apply_batch(app: App, plans: Iterator[Plan], subject: Callable[[int], str], count: int,
+def _apply_batch(app: App, plans: Iterator[Plan], subject: Callable[..., str], ids: list[str],
                  dry_run: bool, as_json: bool, no_commit: bool, whole: bool,
-                 loaded: dict[str, Ticket] | None = None) -> tuple[Applied | None, int]:
-    """Show or apply a triage plan; one that changes nothing is exit code 4, after the
-    batch's tally. The executor takes the changed tickets from `loaded` (as `_load` read them,
-    the latest batchwrite.LOADED_KEPT: issue 17, memory), whole plan or streamed, and reads
-    only the others again (a --create-parents plan's older tickets and other reports)."""
+                 loaded: dict[str, Ticket] | None = None) -> tuple[Applied | None, int, int]:
+    """Show or apply a triage plan: (what was applied, how many of `ids` it changes, how many
+    other tickets it writes: a --create-parents plan's parent cases and the reports outside
+    the batch it links). One that changes nothing is exit code 4, after the batch's tally.
+    The executor takes the changed tickets from `loaded` (as `_load` read them, the latest
+    batchwrite.LOADED_KEPT: issue 17, memory), whole plan or streamed, and reads only the
+    others again (a --create-parents plan's older tickets and other reports)."""
     from sdesk.core.errors import NothingToDo
 
+    count = len(ids)
     try:
         if whole:
             from sdesk.procedures.plan import Plan
@@ -209,23 +214,35 @@ def _apply_batch(app: App, plans: Iterator[Plan], subject: Callable[[int], str],
             plan = Plan()
             for one in plans:
                 plan.extend(one.actions)
-            touched = len(plan.ticket_ids())
-            return show_or_apply(app, plan, action="triage", subject=subject(touched),
+            touched = set(plan.ticket_ids())
+            changed = len(touched.intersection(ids))
+            others = len(touched) - changed
+            return show_or_apply(app, plan, action="triage", subject=subject(changed, others),
                                  dry_run=dry_run, as_json=as_json, no_commit=no_commit,
-                                 loaded=loaded, nothing=_nothing(count)), touched
-        return apply_each(app, plans, action="triage", subject=subject, dry_run=dry_run,
-                          as_json=as_json, no_commit=no_commit, nothing=_nothing(count),
-                          loaded=loaded)
+                                 loaded=loaded, nothing=_nothing(count)), changed, others
+        applied, changed = apply_each(app, plans, action="triage", subject=subject,
+                                      dry_run=dry_run, as_json=as_json, no_commit=no_commit,
+                                      nothing=_nothing(count), loaded=loaded)
+        return applied, changed, 0
     except NothingToDo:
         if count > 1 and not as_json:
             _tally(count, 0, "nothing to commit")
         raise
 
 
-def _tally(count: int, changed: int, done: str) -> None:
-    """A batch ends with its tally and the commit, on stderr (the plan went to stdout)."""
-    click.echo(f"triage: {count} tickets, {changed} changed, {count - changed} unchanged; "
-               f"{done}", err=True)
+def _tally(count: int, changed: int, done: str, others: int = 0) -> None:
+    """A batch ends with its tally and the commit, on stderr (the plan went to stdout):
+    `changed` of the `count` tickets named, and the `others` the plan wrote besides (parent
+    cases and the reports they link, --create-parents), never counted among the batch's."""
+    besides = f", {_others(others)}" if others else ""
+    click.echo(f"triage: {count} tickets, {changed} changed, {count - changed} unchanged"
+               f"{besides}; {done}", err=True)
+
+
+def _others(others: int) -> str:
+    """The tickets a --create-parents plan writes outside the batch, said in the tally."""
+    return (f"{others} other ticket{'' if others == 1 else 's'} (parent cases and their "
+            "reports)")
 
 
 def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[str],

@@ -159,6 +159,13 @@ class Reference:
     # The service catalogue (services.toml, optional): casefolded service name -> entry.
     catalogue: dict[str, ServiceInfo] = field(default_factory=dict)
 
+    def is_service_desk(self, team: str) -> bool:
+        """Whether a ticket owned by `team` sits with the Service Desk: the `service_desk`
+        role's team (case-insensitive), or no team at all (every ticket starts in the Service
+        Desk's queue, so a ticket with none is the Service Desk's: routing it to a team is
+        dispatch, not a reassignment hop; docs/triage.md "Reassignments (hops)")."""
+        return not team.strip() or team.strip().casefold() == self.service_desk.casefold()
+
     def service_info(self, service: str) -> ServiceInfo | None:
         """The catalogue entry of a service (case-insensitive), None when it has none."""
         return self.catalogue.get(service.strip().casefold())

@@ -111,17 +111,12 @@ def refusal(intake: Intake, ref: Reference) -> str:
     receives the caller, can still find the agency out: a ticket logged there is only warned
     of, see `gaps`). docs/commands.md, "sdesk new"."""
     team = ref.team(intake.team).name if intake.team else ref.service_desk
-    if intake.type == "incident" and team != ref.service_desk and \
+    if intake.type == "incident" and not ref.is_service_desk(team) and \
             not intake.requester.agency.strip():
         return (f"an incident for {team} needs the requester's agency (--agency): its "
                 "dispatcher checks the team supports the agency (incident-1); log it to the "
                 "Service Desk instead if the agency is not known yet")
     return ""
-
-
-def _at_service_desk(ticket: Ticket, ref: Reference) -> bool:
-    """Whether the ticket is the Service Desk's (no other team logged to route it)."""
-    return not ticket.team or ticket.team.casefold() == ref.service_desk.casefold()
 
 
 def gaps(ticket: Ticket, ref: Reference | None = None) -> list[str]:
@@ -150,7 +145,7 @@ def gaps(ticket: Ticket, ref: Reference | None = None) -> list[str]:
         out.append("no service (--service): triage hands it back (incident-1) proposing the "
                    f"service the title names; or sdesk set {ticket.id} service=NAME")
     elif ref is not None and not ticket.service and not ticket.software and \
-            ticket.category != "hardware" and _at_service_desk(ticket, ref):
+            ticket.category != "hardware" and ref.is_service_desk(ticket.team):
         # a request whose kind does not route it (hardware to the Asset Team; software to the
         # form or the licence check) needs the service for its team (triage_requests.route)
         out.append("no service (--service): unless its kind routes it (hardware, or software "

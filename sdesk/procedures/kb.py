@@ -45,7 +45,9 @@ TITLE_WEIGHT = 3
 TAG_WEIGHT = 2
 MIN_SCORE = 1.0  # suggestions below this are noise (one common word in passing)
 MIN_WORDS = 2  # distinct words a suggestion shares with the ticket (one alone is a coincidence)
-_WORD = re.compile(r"[a-z0-9]+")
+# a word in any script is one word ("café", "réseau", "сеть"): letters and digits, not "_"
+# ([a-z0-9]+ split "café" into "caf" and lost Cyrillic and CJK words; session 33)
+_WORD = re.compile(r"[^\W_]+")
 _STOP = KB_STOP
 
 
@@ -143,7 +145,14 @@ def load(root: Path, typed: str) -> Article:
 
 
 def slug(title: str) -> str:
-    words = _WORD.findall(title.lower())
+    """An article ID's words from its title: lower-case words of any script joined by "-",
+    at most 60 characters, accents dropped so the ID can be typed on any keyboard ("Café
+    réseau" -> "cafe-reseau"; a Cyrillic or CJK word stays as it is); "article" when none."""
+    import unicodedata
+
+    plain = "".join(c for c in unicodedata.normalize("NFKD", title.lower())
+                    if not unicodedata.combining(c))
+    words = _WORD.findall(plain)
     text = "-".join(words)[:60].strip("-")
     return text or "article"
 

@@ -215,3 +215,52 @@ def stopped(answers: Mapping[str, Mapping[tuple[str, str], str]] | None) -> tupl
         return 0, 0
     return (sum(1 for s in states if s not in (SKIPPED, UNASKED)),
             sum(1 for s in states if s == UNASKED))
+
+
+TOLD = "trend-told:"  # + the team whose supervisor was told of the ticket's trend (`trend_told`)
+_ESCAPED = "%_"  # written as %XX in a told flag, so "_" can stand for a space
+
+
+def trend_told(team: str) -> str:
+    """The flag saying `team`'s supervisor was told of the ticket's trend: `trend-told:` and
+    the team's name as one word: a space is "_", and "%", "_", any other white space and any
+    unprintable character are %XX (their UTF-8 bytes, upper-case hex), so
+    `trend_told_team` gives the very name back ("IS-Network Services" is
+    `trend-told:IS-Network_Services`, "Ops_Team" `trend-told:Ops%5FTeam`). Before session 33
+    the name's words were joined with "_", which a name holding "_" (or two spaces) did not
+    survive: its supervisor was mailed again at each report."""
+    out = []
+    for c in team:
+        if c == " ":
+            out.append("_")
+        elif c in _ESCAPED or c.isspace() or not c.isprintable():
+            out.append("".join(f"%{b:02X}" for b in c.encode()))
+        else:
+            out.append(c)
+    return TOLD + "".join(out)
+
+
+def trend_told_team(flag: str) -> str | None:
+    """The team a `trend_told` flag names (as written, not casefolded); None for any other
+    flag. A "%" not followed by two hex digits is kept as it stands (a hand edit). A flag
+    written before session 33 (the words joined with "_") reads back the same for a name
+    without "_" or runs of spaces; `told_teams` matches the others by their old form."""
+    if not flag.startswith(TOLD):
+        return None
+    body, out, i = flag[len(TOLD):], bytearray(), 0
+    while i < len(body):
+        c = body[i]
+        hexa = body[i + 1:i + 3]
+        if c == "%" and len(hexa) == 2 and all(h in "0123456789abcdefABCDEF" for h in hexa):
+            out.append(int(hexa, 16))
+            i += 3
+            continue
+        out += b" " if c == "_" else c.encode()
+        i += 1
+    return out.decode("utf-8", "replace")
+
+
+def old_trend_told(team: str) -> str:
+    """The flag `trend_told` wrote for `team` before session 33 (its words joined with "_"),
+    which `told_teams` still reads for a name the new form tells apart from it."""
+    return TOLD + "_".join(team.split())

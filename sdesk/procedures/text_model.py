@@ -29,7 +29,9 @@ from importlib import resources
 from sdesk.core.reference import Reference
 from sdesk.procedures.lexicon import FAIL, POWER, words
 
-_WORD = re.compile(r"[a-z0-9]+")
+# a word in any script is one word ("café", "réseau", "сеть"): letters and digits, not "_"
+# ([a-z0-9]+ split "café" into "caf" and lost Cyrillic and CJK words; session 33)
+_WORD = re.compile(r"[^\W_]+")
 _JOINS = re.compile(r"\b(and|also|plus|another|separately|as well)\b|[,;&+]|\.\s")
 CHAR_NGRAMS = (3, 4, 5)
 

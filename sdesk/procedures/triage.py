@@ -42,11 +42,14 @@ from sdesk.procedures.proposals import (
     at_resolution,
     flag,
     group_key,
+    old_trend_told,
     pending,
     priority_decided,
     readable,
     service_recorded,
     settled,
+    trend_told,
+    trend_told_team,
 )
 from sdesk.procedures.relations import Peer, parent_case, settled_trend
 from sdesk.procedures.run_mail import HAND_BACK, PRIORITY_REVIEW, RunMail, hold
@@ -142,11 +145,12 @@ class _Draft:
         self.unflag(held, rule, reason)
 
     def move(self, team: str, rule: str, reason: str) -> None:
-        """Change the owning team. Leaving the Service Desk is dispatch; any other move is a
-        reassignment and counts a hop (the reassignments KPI)."""
+        """Change the owning team. Leaving the Service Desk (or no team yet:
+        Reference.is_service_desk) is dispatch; any other move is a reassignment and counts a
+        hop (the reassignments KPI)."""
         if team == self.team:
             return
-        if not _is_service_desk(self.ref, self.team):
+        if not self.ref.is_service_desk(self.team):
             self.plan.add(reassignment(self.t, rule, "one more hop between teams"))
         self.set(rule, reason, "team", team)
         self.team = team
@@ -226,10 +230,6 @@ def _staff_body(t: Ticket, text: str) -> str:
             f"Priority:  P{t.priority}\nRequester: {t.requester.name or t.requester.email or '-'}\n")
 
 
-def _is_service_desk(ref: Reference, team: str) -> bool:
-    return team.casefold() == ref.service_desk.casefold()
-
-
 def _team(ref: Reference, name: str) -> Team | None:
     wanted = name.casefold()
     return next((t for t in ref.teams.values() if t.name.casefold() == wanted), None)
@@ -255,7 +255,9 @@ def triage_ticket(ticket: Ticket, ctx: TriageContext) -> Plan:
     if held and not ctx.recheck:
         if split == SPLIT_WAITING:  # recorded, not dropped unsaid
             _split(d)
-            d.find(I4, f"split recorded; still waiting for the Service Desk for "
+            from sdesk.procedures.separation import rule_for
+
+            d.find(rule_for(ticket), f"split recorded; still waiting for the Service Desk for "
                        f"{', '.join(held)} too (after fixing it: sdesk triage {ticket.id} "
                        "--recheck)")
             return d.plan
@@ -331,13 +333,18 @@ def _split(d: _Draft) -> None:
     its queue flagged `needs-separation` (fresh-user finding 13, session 30: the desk mailed its
     leads about its own action). A ticket already handed back for another reason (no service)
     records the split too (finding 10: it was dropped without a word, exit 4), and a
-    separation proposed while it waited is withdrawn: the dispatcher has decided (session 31)."""
-    d.hand_back(I4, "needs-separation", f"separate it: the dispatcher says: {d.ctx.split}",
+    separation proposed while it waited is withdrawn: the dispatcher has decided (session 31).
+    The rule is separation.rule_for's: incident-4 for an incident, the standard's "one problem
+    per ticket" for a request or case (the guide's request steps have none; session 33)."""
+    from sdesk.procedures.separation import rule_for
+
+    rule = rule_for(d.t)
+    d.hand_back(rule, "needs-separation", f"separate it: the dispatcher says: {d.ctx.split}",
                 leads=False)
     proposed = [key for kind, key in pending(d.flags) if kind == "separation"]
     if proposed:  # proposed while it waited for its service: the dispatcher has decided
         said = ", ".join(f"separation ({readable(key)})" for key in proposed)
-        d.unflag([flag("separation", key) for key in proposed], I4,
+        d.unflag([flag("separation", key) for key in proposed], rule,
                  f"pending proposal withdrawn: {said}: the dispatcher's --split separates it")
 
 
@@ -542,8 +549,11 @@ def _priority_check(d: _Draft, team: Team) -> None:
     if decided:
         from sdesk.core.ticketdoc import PARENT_RAISE_RULE
 
-        who = ("raised to its most urgent child's" if decided[-1].rule == PARENT_RAISE_RULE
-               else "set by a supervisor")
+        # the rule's priority is "raised" only when above the chart's: a parent of P4
+        # reports with P3's impact and urgency was set to its child's, not raised (session 33)
+        who = ("set by a supervisor" if decided[-1].rule != PARENT_RAISE_RULE
+               else "raised to its most urgent child's" if t.priority < expected
+               else "set to its most urgent child's")
         d.find(I2, f"P{t.priority} was {who} (see the journal); not flagged again")
         return
     if "priority-review" in d.flags:
@@ -931,14 +941,11 @@ def tell_trend(d: _Draft, teams: Sequence[Team | None], why: str, mail: bool = T
     d.flag("trend-reported", I6, "supervisor told of a possible trend")
     for one in teams:
         name = one.name if one is not None else d.ref.service_desk
-        d.flag(f"{TOLD}{'_'.join(name.split())}", I6, f"{name}'s supervisor told of the trend")
+        d.flag(trend_told(name), I6, f"{name}'s supervisor told of the trend")
     if mail:
         to = tuple(dict.fromkeys(supervisor_of(d.ref, one) for one in teams))
         d.plan.add(Notify(d.t.id, I6, f"tell {', '.join(to)}", to=to, subject=TREND_SUBJECT,
                           body=_staff_body(d.t, f"Possible trend or system problem: {why}.\n")))
-
-
-TOLD = "trend-told:"  # + the team whose supervisor was told of the ticket's trend
 
 
 def supervisor_of(ref: Reference, team: Team | None) -> str:
@@ -972,12 +979,15 @@ def _report_team(ref: Reference, p: Peer) -> Team | None:
 
 def told_teams(ref: Reference, reports: Iterable[Peer]) -> set[str]:
     """The teams (casefolded names) whose supervisors were told of a trend of `reports`: the
-    `trend-told:TEAM` flags; a report flagged trend-reported before session 30 (no such flag)
-    told its own team's."""
+    `trend-told:TEAM` flags (proposals.trend_told_team; a flag written before session 33 names
+    the team whose old form it is, `old_trend_told`, as well); a report flagged
+    trend-reported before session 30 (no such flag) told its own team's."""
+    names = [ref.service_desk, *(team.name for team in ref.teams.values())]
+    old = {old_trend_told(name).casefold(): name.casefold() for name in names}
     out: set[str] = set()
     for p in reports:
-        named = {f[len(TOLD):].replace("_", " ").casefold() for f in p.flags
-                 if f.startswith(TOLD)}
+        named = {team.casefold() for team in map(trend_told_team, p.flags) if team is not None}
+        named |= {old[f.casefold()] for f in p.flags if f.casefold() in old}
         if not named and "trend-reported" in p.flags:
             own = _report_team(ref, p)
             named = {(own.name if own is not None else ref.service_desk).casefold()}

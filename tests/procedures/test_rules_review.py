@@ -15,7 +15,7 @@ from procedure_builder import NOW, REF, after, findings, rules, said, ticket
 from sdesk.core.errors import ValidationError
 from sdesk.core.model import journal_entry
 from sdesk.procedures.plan import Notify
-from sdesk.procedures.proposals import check_kinds
+from sdesk.procedures.proposals import check_kinds, trend_told, trend_told_team
 from sdesk.procedures.relations import Peer
 from sdesk.procedures.similarity import PeerView
 from sdesk.procedures.triage import I2, I4, I5, I6, ON_SITE, TriageContext
@@ -185,3 +185,19 @@ def test_each_pending_proposal_of_one_kind_takes_its_own_answer() -> None:
     assert "rejected:duplicate:INC-0900" in done.flags, done.flags
     assert evidence(t, "duplicate", "INC-0900").startswith("same person, same subject as INC-0900")
     assert evidence(t, "duplicate", "INC-0901").startswith("same person, same subject as INC-0901")
+
+
+@pytest.mark.parametrize("team", ["IS-Network Services", "Ops_Team", "A  B", "50% _ 5F",
+                                  "Équipe réseau", "tab\there", "IS-Email & Collaboration"])
+def test_a_told_flag_gives_the_team_name_back(team: str) -> None:
+    """Session 33: trend_told / trend_told_team round-trip any name, as one word."""
+    made = trend_told(team)
+    assert not any(c.isspace() for c in made), made
+    assert trend_told_team(made) == team
+
+
+def test_a_told_flag_reads_the_old_form_and_no_other_flag() -> None:
+    assert trend_told("IS-Network Services") == "trend-told:IS-Network_Services"  # as before
+    assert trend_told_team("trend-told:IS-Network_Services") == "IS-Network Services"
+    assert trend_told_team("trend-told:50%zz") == "50%zz"  # a hand edit: kept as it stands
+    assert trend_told_team("trend-reported") is None
