@@ -71,7 +71,7 @@ class TriageSettings:
     # at trend_unshared), joins a report to a group only when it links with at least half of
     # the group's other people's reports (`joins`): a group-level test that resists chaining;
     # since session 31 a keyed link at or above it too, at trend_similarity, and no group is
-    # longer than trend_window_hours (triage._Links: a 3-day queue chained into one group)
+    # longer than trend_window_hours (trend_groups._Links: a 3-day queue chained into one group)
     trend_join: float = 0.1
     trend_unshared: float = 0.2
     auto_duplicate: float = 1.0
@@ -257,7 +257,7 @@ def trend_keys(w: Words) -> list[str]:
     """Where a report sits in triage's inverted index of the trend window (incident-6): the
     services and the words it names (not the failure token: every failing report says it) and
     the places it names. Two reports sharing none of them are never compared, so never linked
-    (sdesk/procedures/triage._trend_groups; the corpus measurement links only such pairs too,
+    (sdesk/procedures/trend_groups.trend_groups; the corpus measurement links only such pairs too,
     tests/corpus/measure.trends). Sorted: the words are sets, and triage links the window's
     reports key by key, so the order decides which link a trend's evidence names; unsorted it
     followed Python's string hashing, and two runs on the same store wrote different evidence
