@@ -130,13 +130,18 @@ class _Links:
     def _score(self, a: Peer, b: Peer) -> tuple[float, float]:
         """The trend scores of two other people's reports (`trend_scores`), (0, 0) when they
         are their own devices at two agencies; cached by titles."""
+        found = self._known(a, b)
+        if found is None:
+            found = self.scores[a.title, b.title] = trend_scores(self.texts[a.id],
+                                                                 self.texts[b.id])
+        return found
+
+    def _known(self, a: Peer, b: Peer) -> tuple[float, float] | None:
+        """`_score` when it costs nothing (two own devices at two agencies, or a pair of titles
+        scored before), else None."""
         if self.own[a.id] and self.own[b.id] and a.agency != b.agency:
             return 0.0, 0.0
-        pair = (a.title, b.title)
-        found = self.scores.get(pair)
-        if found is None:
-            found = self.scores[pair] = trend_scores(self.texts[a.id], self.texts[b.id])
-        return found
+        return self.scores.get((a.title, b.title))
 
     def unshared(self, a: Peer, b: Peer) -> None:
         """Two other people's failing reports of one hour that share no key: a pending link
@@ -168,9 +173,19 @@ class _Links:
 
     def _half(self, others: list[Peer], b: Peer, bar: float) -> bool:
         """similarity.joins: whether `b` links at `bar` with at least half of `others`; stops
-        scoring once the answer is known (the same answer, fewer pairs scored)."""
+        scoring once the answer is known (the same answer, fewer pairs scored). The pairs
+        scored before are counted first (session 33): the answer is a count, so the order
+        does not change it, and the known ones often settle it before a new pair is scored."""
         linked, left = 0, len(others)
+        unknown = []
         for m in others:
+            found = self._known(m, b)
+            if found is None:
+                unknown.append(m)
+            else:
+                linked += found[0] >= bar
+                left -= 1
+        for m in unknown:
             if joins(linked, len(others)) or not joins(linked + left, len(others)):
                 break
             linked += self._score(m, b)[0] >= bar
@@ -181,6 +196,13 @@ class _Links:
         """Link `b` (the later) with `a`: another person's report of the same problem; one
         person's own later report on the same subject (the person model at `similarity`,
         as incident-5 relates it), weakly; never two people's own devices at two agencies."""
+        if self.weak.find(a.id) == self.weak.find(b.id) and (
+                a.requester_email == b.requester_email
+                or self.strong.find(a.id) == self.strong.find(b.id)):
+            # one group already, weakly (and strongly, for a strong link's sake): no answer of
+            # the pair model can change the grouping (session 33: most keyed links of a busy
+            # day are inside one group)
+            return
         if a.requester_email == b.requester_email:
             key = (a.title, b.title, a.service, b.service)
             same = self.same_person.get(key)
