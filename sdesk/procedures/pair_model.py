@@ -24,7 +24,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from sys import intern
 from typing import TYPE_CHECKING, Any
@@ -67,6 +67,29 @@ class Text:
     service: str
     vector: dict[str, float]
 
+    # What `features` reads of one side, worked out once per reading (session 33; kept in the
+    # instance's dict beside the frozen fields, as lexicon.Words' readings).
+
+    @cached_property
+    def normal(self) -> str:
+        """The title `normalise`d."""
+        return normalise(self.title)
+
+    @cached_property
+    def digits(self) -> frozenset[str]:
+        """The numbers of the normalised title."""
+        return frozenset(_DIGITS.findall(self.normal))
+
+    @cached_property
+    def length(self) -> int:
+        """How many words the normalised title has (at least 1)."""
+        return len(self.normal.split()) or 1
+
+    @cached_property
+    def logged(self) -> str:
+        """The logged service, stripped and casefolded ("" for none)."""
+        return self.service.strip().casefold()
+
 
 def text(title: str, w: Words, service: str, idf: dict[str, float], default_idf: float
          ) -> Text:
@@ -78,10 +101,11 @@ def text(title: str, w: Words, service: str, idf: dict[str, float], default_idf:
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    """Cosine of two unit vectors (0..1 for TF-IDF)."""
+    """Cosine of two unit vectors (0..1 for TF-IDF). Only the shared n-grams are summed, in
+    the shorter vector's order: the others' products are 0.0, and adding 0.0 changes no sum."""
     if len(a) > len(b):
         a, b = b, a
-    return sum(v * b.get(g, 0.0) for g, v in a.items())
+    return sum(v * b[g] for g, v in a.items() if g in b)
 
 
 def features(a: Text, b: Text) -> dict[str, float]:
@@ -90,14 +114,13 @@ def features(a: Text, b: Text) -> dict[str, float]:
 
     lex = similarity(a.words, b.words)
     person = one_person(a.words, b.words, (a.service, b.service))
-    outage = same_outage(a.words, b.words)
-    ta, tb = normalise(a.title), normalise(b.title)
-    sa = {t for t in a.words.tokens if t.startswith("@")} - a.words.context
-    sb = {t for t in b.words.tokens if t.startswith("@")} - b.words.context
-    la, lb = a.service.strip().casefold(), b.service.strip().casefold()
-    da, db = set(_DIGITS.findall(ta)), set(_DIGITS.findall(tb))
+    outage = same_outage(a.words, b.words, lex)
+    ta, tb = a.normal, b.normal
+    sa, sb = a.words.services, b.words.services
+    la, lb = a.logged, b.logged
+    da, db = a.digits, b.digits
     union = a.words.tokens | b.words.tokens
-    na, nb = len(ta.split()) or 1, len(tb.split()) or 1
+    na, nb = a.length, b.length
     return {
         "lexicon": lex.score,
         "one_person": person.score,
@@ -113,7 +136,7 @@ def features(a: Text, b: Text) -> dict[str, float]:
         "logged_differs": float(bool(la and lb) and la != lb),
         "number_differs": float(bool(da and db and da != db)),
         "place_shared": float(bool(a.words.places & b.words.places)),
-        "both_failing": float(_failing(a.words) and _failing(b.words)),
+        "both_failing": float(a.words.failing and b.words.failing),
         "follow_up": float(_follows(a.words) or _follows(b.words)),
         "length_ratio": min(na, nb) / max(na, nb),
     }
@@ -123,11 +146,27 @@ def associated(a: Words, b: Words, table: frozenset[tuple[str, str]]) -> float:
     """The share of the words only one text has that the other answers with a word learned as
     its associate ("wifi" / "internet", "screen" / "monitor": word pairs seen across same-subject
     pairs of the tuning corpora more often than across different ones); 0..1."""
-    only_a, only_b = _plain(a.tokens - b.tokens), _plain(b.tokens - a.tokens)
+    only_a, only_b = a.plain - b.tokens, b.plain - a.tokens
     if not only_a or not only_b:
         return 0.0
-    hits = sum(any((x, y) in table for y in only_b) for x in only_a)
+    partners = _partners(table)
+    hits = sum(1 for x in only_a if x in partners and not partners[x].isdisjoint(only_b))
     return min(1.0, hits / min(len(only_a), len(only_b)))
+
+
+_PARTNERS: dict[int, tuple[frozenset[tuple[str, str]], dict[str, frozenset[str]]]] = {}
+
+
+def _partners(table: frozenset[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """`table` as word -> the words learned as its associates (x -> {y: (x, y) in table}),
+    made once per table (the shipped models' two tables, a measurement's own)."""
+    found = _PARTNERS.get(id(table))
+    if found is None or found[0] is not table:
+        out: dict[str, set[str]] = {}
+        for x, y in table:
+            out.setdefault(x, set()).add(y)
+        found = _PARTNERS[id(table)] = (table, {x: frozenset(ys) for x, ys in out.items()})
+    return found[1]
 
 
 def _plain(tokens: frozenset[str]) -> frozenset[str]:
@@ -164,15 +203,8 @@ def _apart(a: Words, b: Words) -> bool:
 
 def _names_other_service(a: Words, b: Words) -> bool:
     """Both texts name services and none in common ("excel freezes" / "printer jammed again")."""
-    sa = {t for t in a.tokens if t.startswith("@")} - a.context
-    sb = {t for t in b.tokens if t.startswith("@")} - b.context
+    sa, sb = a.services, b.services
     return bool(sa and sb and not sa & sb)
-
-
-def _failing(w: Words) -> bool:
-    from sdesk.procedures.judgements import _failing as failing
-
-    return failing(w)
 
 
 def _follows(w: Words) -> bool:
