@@ -86,6 +86,18 @@ class Text:
         return len(self.normal.split()) or 1
 
     @cached_property
+    def order(self) -> dict[str, int]:
+        """Each n-gram of `vector` -> its place in it (`cosine` sums in that order)."""
+        return {g: i for i, g in enumerate(self.vector)}
+
+    @cached_property
+    def asks(self) -> bool:
+        """A how-to or a question with nothing failing (judgements.asks_how)."""
+        from sdesk.procedures.judgements import asks_how
+
+        return asks_how(self.title, self.words)
+
+    @cached_property
     def logged(self) -> str:
         """The logged service, stripped and casefolded ("" for none)."""
         return self.service.strip().casefold()
@@ -101,11 +113,23 @@ def text(title: str, w: Words, service: str, idf: dict[str, float], default_idf:
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    """Cosine of two unit vectors (0..1 for TF-IDF). Only the shared n-grams are summed, in
-    the shorter vector's order: the others' products are 0.0, and adding 0.0 changes no sum."""
+    """Cosine of two unit vectors (0..1 for TF-IDF)."""
     if len(a) > len(b):
         a, b = b, a
-    return sum(v * b[g] for g, v in a.items() if g in b)
+    return sum(v * b.get(g, 0.0) for g, v in a.items())
+
+
+def text_cosine(a: Text, b: Text) -> float:
+    """`cosine` of two readings' vectors, the same float: only the shared n-grams are summed,
+    in the shorter vector's order (the others' products are 0.0, and adding 0.0 changes no
+    sum), found by a set intersection and each reading's n-gram places (session 33)."""
+    if len(a.vector) > len(b.vector):
+        a, b = b, a
+    if not a.vector:
+        return 0
+    va, vb, place = a.vector, b.vector, a.order
+    return sum((va[g] * vb[g] for g in sorted(va.keys() & vb.keys(), key=place.__getitem__)),
+               0.0)
 
 
 def features(a: Text, b: Text) -> dict[str, float]:
@@ -126,7 +150,7 @@ def features(a: Text, b: Text) -> dict[str, float]:
         "one_person": person.score,
         "outage": outage.score,
         "apart": float(bool(lex.apart or person.apart) and _apart(a.words, b.words)),
-        "char_cosine": cosine(a.vector, b.vector),
+        "char_cosine": text_cosine(a, b),
         "token_set": fuzz.token_set_ratio(ta, tb) / 100,
         "partial": fuzz.partial_ratio(ta, tb) / 100,
         "word_jaccard": len(a.words.tokens & b.words.tokens) / len(union) if union else 0.0,
@@ -246,6 +270,31 @@ class PairModel:
             return Score(0.0, found, parts, alike)
         z = self.intercept + sum(parts.values())
         return Score(1 / (1 + math.exp(-max(-30.0, min(30.0, z)))), found, parts, alike)
+
+    def probability(self, a: Text, b: Text) -> tuple[float, dict[str, float]]:
+        """`score`'s probability and features without the parts' account (what a trend link
+        reads: similarity.trend_scores); the same floats, summed in the same order."""
+        found = features(a, b)
+        found["associated"] = associated(a.words, b.words, self.associations)
+        if found["apart"]:
+            return 0.0, found
+        weigh = self._weighed.get
+        z = self.intercept + sum(weight * (value - mean) / sd for name, value in found.items()
+                                 for weight, mean, sd in (weigh(name, _UNWEIGHED),))
+        return 1 / (1 + math.exp(-max(-30.0, min(30.0, z)))), found
+
+    @cached_property
+    def _weighed(self) -> dict[str, tuple[float, float, float]]:
+        """feature -> (weight, mean, standard deviation or 1), as `score` weighs it (a feature
+        named in neither: _UNWEIGHED)."""
+        out = {}
+        for name in {*self.weights, *self.scale}:
+            mean, sd = self.scale.get(name, (0.0, 1.0))
+            out[name] = (self.weights.get(name, 0.0), mean, sd or 1.0)
+        return out
+
+
+_UNWEIGHED = (0.0, 0.0, 1.0)  # a feature the model has no weight or scale for: its part is 0
 
 
 @dataclass(frozen=True)
