@@ -185,8 +185,9 @@ _FOLLOW_UP = frozenset(("still", "again", "follow", "following", "followup", "up
 
 
 def _follows_up(w: Words) -> bool:
-    """The text says it is about something reported before ("still", "again", "following up")."""
-    return bool(_FOLLOW_UP.intersection(w.raw))
+    """The text says it is about something reported before ("still", "again", "following up";
+    lexicon.Words.follows, worked out once a reading)."""
+    return w.follows
 
 
 def _weighed(tokens: frozenset[str], a: Words, b: Words) -> float:

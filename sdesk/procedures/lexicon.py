@@ -321,6 +321,14 @@ class Words:
             self.specifiers.get("symptom"))
 
     @cached_property
+    def follows(self) -> bool:
+        """The text says it is about something reported before ("still", "again", "following
+        up"; judgements._follows_up)."""
+        from sdesk.procedures.judgements import _FOLLOW_UP
+
+        return bool(_FOLLOW_UP.intersection(self.raw))
+
+    @cached_property
     def short_words(self) -> frozenset[str]:
         """The words that may be acronyms (`acronyms`): 3 to 5 letters, not stop words."""
         return frozenset(w for w in self.raw if 3 <= len(w) <= 5 and w.isalpha()

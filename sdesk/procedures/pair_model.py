@@ -161,7 +161,7 @@ def features(a: Text, b: Text) -> dict[str, float]:
         "number_differs": float(bool(da and db and da != db)),
         "place_shared": float(bool(a.words.places & b.words.places)),
         "both_failing": float(a.words.failing and b.words.failing),
-        "follow_up": float(_follows(a.words) or _follows(b.words)),
+        "follow_up": float(a.words.follows or b.words.follows),
         "length_ratio": min(na, nb) / max(na, nb),
     }
 
