@@ -100,6 +100,7 @@ def test_one_persons_kept_reading_and_the_shared_similarity_answer_as_before() -
         logged = (a.service, b.service)
         first = one_person(a.words, b.words, logged)
         assert one_person(a.words, b.words, logged) == first  # the kept reading (_logged)
+        assert one_person(a.words, b.words, logged, similarity(a.words, b.words)) == first
         assert same_outage(a.words, b.words, similarity(a.words, b.words)) == same_outage(
             a.words, b.words)
 

@@ -76,21 +76,26 @@ def similarity(a: Words, b: Words) -> Similarity:
     return _similarity(a, b)
 
 
-def one_person(a: Words, b: Words, logged: tuple[str, str] = ("", "")) -> Similarity:
+def one_person(a: Words, b: Words, logged: tuple[str, str] = ("", ""),
+               found: Similarity | None = None) -> Similarity:
     """Same person, same subject: `similarity` plus what one person's two tickets say besides
     their words. `logged` are the services as recorded: the same service counts as a shared
     service word, two different ones halve the score (SERVICE_PENALTY); trends do not use them
     (people pick different services for one outage). A text that says it follows up ("still",
     "again", "following up") scores at least FOLLOW_UP_SCORE when the two share a word and
     nothing tells them apart. Two requests naming different folders, mailboxes or lists
-    ("the Grants shared mailbox" / "the Contracts shared mailbox") are told apart."""
+    ("the Grants shared mailbox" / "the Contracts shared mailbox") are told apart. `found`: the
+    pair's `similarity` when the caller has it (the pair model's features): it is the one-sided
+    score too unless exactly one text names a service or the logged service is added."""
     if a.names and b.names and a.names != b.names:
         return Similarity(0.0, frozenset(), f"{'/'.join(sorted(a.names))} vs "
                                             f"{'/'.join(sorted(b.names))}")
     one, two = (s.strip() for s in logged)
     if one and two and one.casefold() == two.casefold():
         a, b = _logged(a, one), _logged(b, one)
-    found = _similarity(a, b, one_sided=True)
+        found = None
+    if found is None or bool(a.services) != bool(b.services):
+        found = _similarity(a, b, one_sided=True)
     if found.score and not found.apart and (_follows_up(a) or _follows_up(b)):
         found = Similarity(max(found.score, FOLLOW_UP_SCORE), found.shared)
     if one and two and one.casefold() != two.casefold() and found.score:

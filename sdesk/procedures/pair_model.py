@@ -137,7 +137,7 @@ def features(a: Text, b: Text) -> dict[str, float]:
     from sdesk.procedures.judgements import one_person, same_outage, similarity
 
     lex = similarity(a.words, b.words)
-    person = one_person(a.words, b.words, (a.service, b.service))
+    person = one_person(a.words, b.words, (a.service, b.service), lex)
     outage = same_outage(a.words, b.words, lex)
     ta, tb = a.normal, b.normal
     sa, sb = a.words.services, b.words.services
@@ -179,6 +179,7 @@ def associated(a: Words, b: Words, table: frozenset[tuple[str, str]]) -> float:
 
 
 _PARTNERS: dict[int, tuple[frozenset[tuple[str, str]], dict[str, frozenset[str]]]] = {}
+PARTNERS_KEPT = 8  # association tables whose look-ups `_partners` keeps at once
 
 
 def _partners(table: frozenset[tuple[str, str]]) -> dict[str, frozenset[str]]:
@@ -186,6 +187,8 @@ def _partners(table: frozenset[tuple[str, str]]) -> dict[str, frozenset[str]]:
     made once per table (the shipped models' two tables, a measurement's own)."""
     found = _PARTNERS.get(id(table))
     if found is None or found[0] is not table:
+        if len(_PARTNERS) >= PARTNERS_KEPT:  # a measurement fits a model per writer left out
+            _PARTNERS.clear()
         out: dict[str, set[str]] = {}
         for x, y in table:
             out.setdefault(x, set()).add(y)
