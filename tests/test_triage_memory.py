@@ -12,12 +12,18 @@ import pytest
 
 from sdesk.core.model import Ticket
 from sdesk.core.render import json_text
-from sdesk.procedures import similarity, triage
+from sdesk.procedures import similarity, trend_groups
 from sdesk.procedures.judgements import says_another
 from sdesk.procedures.pair_model import shipped
 from sdesk.procedures.relations import Peer
-from sdesk.procedures.similarity import PeerView, TriageSettings, mixes_devices, trend_scores
-from sdesk.procedures.triage import TriageContext, _Draft, _keys, _trend_group, triage_batch
+from sdesk.procedures.similarity import (
+    PeerView,
+    TriageSettings,
+    mixes_devices,
+    trend_keys,
+    trend_scores,
+)
+from sdesk.procedures.triage import TriageContext, _Draft, _trend_group, triage_batch
 from tests.conftest import Desk
 from tests.procedures.procedure_builder import NOW, REF, ticket
 
@@ -59,7 +65,7 @@ def _before(d: _Draft) -> tuple[dict[str, str], dict[str, str]]:
     pairs: list[tuple[Peer, Peer]] = []  # each pair once, in the order triage meets them: the
     for b in incidents:  # later report in opening order, its keys in order, the earlier ones
         keyed: set[str] = set()
-        for key in _keys(texts[b.id].words):
+        for key in trend_keys(texts[b.id].words):
             for a in buckets.setdefault(key, []):
                 if b.opened_at - a.opened_at <= window and a.id not in keyed:
                     keyed.add(a.id)
@@ -77,7 +83,7 @@ def _before(d: _Draft) -> tuple[dict[str, str], dict[str, str]]:
     pending: list[tuple[float, float, Peer]] = []
     for n, (a, b) in enumerate(pairs):
         if a.requester_email == b.requester_email:  # one person's later report
-            # joins their first one's group weakly (session 27, triage._Links.link)
+            # joins their first one's group weakly (session 27, trend_groups._Links.link)
             if not says_another(b.title) and shipped("person").score(
                     texts[a.id], texts[b.id]).probability >= ctx.settings.similarity and (
                     find(weak, a.id) != find(weak, b.id) and not long(weak, a, b)):
@@ -126,7 +132,7 @@ def test_trend_groups_streamed_by_window_are_the_groups_of_every_incident(
     as they fill): every incident's weak and strong group, members in the same order, as when
     every reading was held."""
     monkeypatch.setattr(similarity, "READINGS_KEPT", 3)
-    monkeypatch.setattr(triage, "SCORES_KEPT", 2)
+    monkeypatch.setattr(trend_groups, "SCORES_KEPT", 2)
     peers = _peers(seed, 160)
     settings = TriageSettings(trend_window_hours=hours)
     view = PeerView(peers)
@@ -162,7 +168,7 @@ def test_a_batch_with_small_caches_plans_what_it_planned(monkeypatch: pytest.Mon
 
     whole = plan()
     monkeypatch.setattr(similarity, "READINGS_KEPT", 2)
-    monkeypatch.setattr(triage, "SCORES_KEPT", 1)
+    monkeypatch.setattr(trend_groups, "SCORES_KEPT", 1)
     assert plan() == whole
     assert any(a["rule"].startswith("incident-6") for a in whole)  # type: ignore[index]
     assert any(a["rule"].startswith("incident-5") for a in whole)  # type: ignore[index]

@@ -76,22 +76,26 @@ def similarity(a: Words, b: Words) -> Similarity:
     return _similarity(a, b)
 
 
-def one_person(a: Words, b: Words, logged: tuple[str, str] = ("", "")) -> Similarity:
+def one_person(a: Words, b: Words, logged: tuple[str, str] = ("", ""),
+               found: Similarity | None = None) -> Similarity:
     """Same person, same subject: `similarity` plus what one person's two tickets say besides
     their words. `logged` are the services as recorded: the same service counts as a shared
     service word, two different ones halve the score (SERVICE_PENALTY); trends do not use them
     (people pick different services for one outage). A text that says it follows up ("still",
     "again", "following up") scores at least FOLLOW_UP_SCORE when the two share a word and
     nothing tells them apart. Two requests naming different folders, mailboxes or lists
-    ("the Grants shared mailbox" / "the Contracts shared mailbox") are told apart."""
+    ("the Grants shared mailbox" / "the Contracts shared mailbox") are told apart. `found`: the
+    pair's `similarity` when the caller has it (the pair model's features): it is the one-sided
+    score too unless exactly one text names a service or the logged service is added."""
     if a.names and b.names and a.names != b.names:
         return Similarity(0.0, frozenset(), f"{'/'.join(sorted(a.names))} vs "
                                             f"{'/'.join(sorted(b.names))}")
     one, two = (s.strip() for s in logged)
     if one and two and one.casefold() == two.casefold():
-        a = replace(a, tokens=a.tokens | {"@" + one})
-        b = replace(b, tokens=b.tokens | {"@" + one})
-    found = _similarity(a, b, one_sided=True)
+        a, b = _logged(a, one), _logged(b, one)
+        found = None
+    if found is None or bool(a.services) != bool(b.services):
+        found = _similarity(a, b, one_sided=True)
     if found.score and not found.apart and (_follows_up(a) or _follows_up(b)):
         found = Similarity(max(found.score, FOLLOW_UP_SCORE), found.shared)
     if one and two and one.casefold() != two.casefold() and found.score:
@@ -99,15 +103,34 @@ def one_person(a: Words, b: Words, logged: tuple[str, str] = ("", "")) -> Simila
     return found
 
 
+_LOGGED: dict[tuple[int, str], tuple[Words, Words]] = {}
+LOGGED_KEPT = 4096  # readings with a logged service's token added that `_logged` keeps
+
+
+def _logged(w: Words, service: str) -> Words:
+    """`w` with the logged `service` as one of its service tokens ("@Email"), for `one_person`;
+    the latest LOGGED_KEPT kept (session 33: a batch compares one reading with many others
+    logged under the same service, and each made its own copy, whose readings
+    (lexicon.Words' cached ones) were then worked out again per pair)."""
+    key = (id(w), service)
+    found = _LOGGED.get(key)
+    if found is None or found[0] is not w:
+        if len(_LOGGED) >= LOGGED_KEPT:
+            del _LOGGED[next(iter(_LOGGED))]
+        found = _LOGGED[key] = (w, replace(w, tokens=w.tokens | {"@" + service}))
+    return found[1]
+
+
 PLACE_SCORE = 0.5  # two failing reports naming one site: a proposed trend, never automatic
 
 
-def same_outage(a: Words, b: Words) -> Similarity:
+def same_outage(a: Words, b: Words, found: Similarity | None = None) -> Similarity:
     """Many people, same problem (incident-6): `similarity`, or PLACE_SCORE when both texts
     name one place of the Supported Agencies list ("whole Lawton center offline" / "no internet
     at the Lawton office") and both say something fails; different products (Excel vs Word)
-    still tell them apart. Under auto_trend, so a place alone only proposes."""
-    found = similarity(a, b)
+    still tell them apart. Under auto_trend, so a place alone only proposes. `found`: the
+    pair's `similarity` when the caller has it already (the pair model's features)."""
+    found = similarity(a, b) if found is None else found
     common = a.places & b.places or acronyms(a, b)  # one place, or "CMS" / "case mgmt system"
     if not common or found.score >= PLACE_SCORE or not (_failing(a) and _failing(b)):
         return found
@@ -118,8 +141,9 @@ def same_outage(a: Words, b: Words) -> Similarity:
 
 
 def _failing(w: Words) -> bool:
-    """The words say something fails: a failure word, no power, a negation, a symptom."""
-    return FAIL in w.tokens or "!nopower" in w.tokens or bool(w.specifiers.get("symptom"))
+    """The words say something fails: a failure word, no power, a negation, a symptom
+    (lexicon.Words.failing, worked out once a reading)."""
+    return w.failing
 
 
 _ASKS_HOW = re.compile(r"\bhow (do|does|can|could|would|should|to)\b|\bwhere (do|can) i\b|"
@@ -166,8 +190,22 @@ _FOLLOW_UP = frozenset(("still", "again", "follow", "following", "followup", "up
 
 
 def _follows_up(w: Words) -> bool:
-    """The text says it is about something reported before ("still", "again", "following up")."""
-    return bool(_FOLLOW_UP.intersection(w.raw))
+    """The text says it is about something reported before ("still", "again", "following up";
+    lexicon.Words.follows, worked out once a reading)."""
+    return w.follows
+
+
+def _weighed(tokens: frozenset[str], a: Words, b: Words) -> float:
+    """The sum over `tokens` of the heavier of each token's weights in `a` and `b` (`_weight`),
+    counted by sets: a service token weighs OBJECT_WEIGHT unless both name it as context (then
+    1), a specifier of either SPECIFIER_WEIGHT, any other word 1. The weights are whole
+    numbers, so the sum is exact in any order (session 33: `_weight` per token per pair was a
+    quarter of the pair model's time)."""
+    services = tokens & (a.at_tokens | b.at_tokens)
+    context = len(services & a.context & b.context)
+    specified = len((tokens - services) & (a.specified | b.specified))
+    return float(len(tokens) - len(services) - specified + context
+                 + OBJECT_WEIGHT * (len(services) - context) + SPECIFIER_WEIGHT * specified)
 
 
 def _similarity(a: Words, b: Words, one_sided: bool = False) -> Similarity:
@@ -181,14 +219,13 @@ def _similarity(a: Words, b: Words, one_sided: bool = False) -> Similarity:
             return Similarity(0.0, frozenset(), f"{'/'.join(sorted(mine))} vs "
                                                 f"{'/'.join(sorted(theirs))}")
     shared = a.tokens & b.tokens
-    mine, theirs = (frozenset(t for t in w.tokens if t.startswith("@")) - w.context
-                    for w in (a, b))
+    mine, theirs = a.services, b.services
     if (mine or theirs) and not (mine | theirs) & shared and not (
             one_sided and not (mine and theirs)):
         return Similarity(0.0, shared)
     union = a.tokens | b.tokens
-    total = sum(max(_weight(t, a), _weight(t, b)) for t in union)
-    common = sum(max(_weight(t, a), _weight(t, b)) for t in shared)
+    total = _weighed(union, a, b)
+    common = _weighed(shared, a, b)
     score = common / total if total else 0.0
     what_a, what_b = _content(a), _content(b)
     if what_a and what_b and not what_a & what_b:
@@ -197,6 +234,6 @@ def _similarity(a: Words, b: Words, one_sided: bool = False) -> Similarity:
 
 
 def _content(w: Words) -> frozenset[str]:
-    """What the words say besides naming services: the symptom and its circumstances."""
-    return frozenset(t for t in w.tokens if not t.startswith(("@", "!fail"))
-                     and t not in w.objects and "_" not in t and t not in w.parts)
+    """What the words say besides naming services: the symptom and its circumstances
+    (lexicon.Words.content, worked out once a reading)."""
+    return w.content

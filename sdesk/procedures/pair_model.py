@@ -24,7 +24,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from sys import intern
 from typing import TYPE_CHECKING, Any
@@ -67,6 +67,41 @@ class Text:
     service: str
     vector: dict[str, float]
 
+    # What `features` reads of one side, worked out once per reading (session 33; kept in the
+    # instance's dict beside the frozen fields, as lexicon.Words' readings).
+
+    @cached_property
+    def normal(self) -> str:
+        """The title `normalise`d."""
+        return normalise(self.title)
+
+    @cached_property
+    def digits(self) -> frozenset[str]:
+        """The numbers of the normalised title."""
+        return frozenset(_DIGITS.findall(self.normal))
+
+    @cached_property
+    def length(self) -> int:
+        """How many words the normalised title has (at least 1)."""
+        return len(self.normal.split()) or 1
+
+    @cached_property
+    def order(self) -> dict[str, int]:
+        """Each n-gram of `vector` -> its place in it (`cosine` sums in that order)."""
+        return {g: i for i, g in enumerate(self.vector)}
+
+    @cached_property
+    def asks(self) -> bool:
+        """A how-to or a question with nothing failing (judgements.asks_how)."""
+        from sdesk.procedures.judgements import asks_how
+
+        return asks_how(self.title, self.words)
+
+    @cached_property
+    def logged(self) -> str:
+        """The logged service, stripped and casefolded ("" for none)."""
+        return self.service.strip().casefold()
+
 
 def text(title: str, w: Words, service: str, idf: dict[str, float], default_idf: float
          ) -> Text:
@@ -84,26 +119,38 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(v * b.get(g, 0.0) for g, v in a.items())
 
 
+def text_cosine(a: Text, b: Text) -> float:
+    """`cosine` of two readings' vectors, the same float: only the shared n-grams are summed,
+    in the shorter vector's order (the others' products are 0.0, and adding 0.0 changes no
+    sum), found by a set intersection and each reading's n-gram places (session 33)."""
+    if len(a.vector) > len(b.vector):
+        a, b = b, a
+    if not a.vector:
+        return 0
+    va, vb, place = a.vector, b.vector, a.order
+    return sum((va[g] * vb[g] for g in sorted(va.keys() & vb.keys(), key=place.__getitem__)),
+               0.0)
+
+
 def features(a: Text, b: Text) -> dict[str, float]:
     """The pair's features, each 0..1 (module docstring)."""
     from sdesk.procedures.judgements import one_person, same_outage, similarity
 
     lex = similarity(a.words, b.words)
-    person = one_person(a.words, b.words, (a.service, b.service))
-    outage = same_outage(a.words, b.words)
-    ta, tb = normalise(a.title), normalise(b.title)
-    sa = {t for t in a.words.tokens if t.startswith("@")} - a.words.context
-    sb = {t for t in b.words.tokens if t.startswith("@")} - b.words.context
-    la, lb = a.service.strip().casefold(), b.service.strip().casefold()
-    da, db = set(_DIGITS.findall(ta)), set(_DIGITS.findall(tb))
+    person = one_person(a.words, b.words, (a.service, b.service), lex)
+    outage = same_outage(a.words, b.words, lex)
+    ta, tb = a.normal, b.normal
+    sa, sb = a.words.services, b.words.services
+    la, lb = a.logged, b.logged
+    da, db = a.digits, b.digits
     union = a.words.tokens | b.words.tokens
-    na, nb = len(ta.split()) or 1, len(tb.split()) or 1
+    na, nb = a.length, b.length
     return {
         "lexicon": lex.score,
         "one_person": person.score,
         "outage": outage.score,
         "apart": float(bool(lex.apart or person.apart) and _apart(a.words, b.words)),
-        "char_cosine": cosine(a.vector, b.vector),
+        "char_cosine": text_cosine(a, b),
         "token_set": fuzz.token_set_ratio(ta, tb) / 100,
         "partial": fuzz.partial_ratio(ta, tb) / 100,
         "word_jaccard": len(a.words.tokens & b.words.tokens) / len(union) if union else 0.0,
@@ -113,8 +160,8 @@ def features(a: Text, b: Text) -> dict[str, float]:
         "logged_differs": float(bool(la and lb) and la != lb),
         "number_differs": float(bool(da and db and da != db)),
         "place_shared": float(bool(a.words.places & b.words.places)),
-        "both_failing": float(_failing(a.words) and _failing(b.words)),
-        "follow_up": float(_follows(a.words) or _follows(b.words)),
+        "both_failing": float(a.words.failing and b.words.failing),
+        "follow_up": float(a.words.follows or b.words.follows),
         "length_ratio": min(na, nb) / max(na, nb),
     }
 
@@ -123,11 +170,30 @@ def associated(a: Words, b: Words, table: frozenset[tuple[str, str]]) -> float:
     """The share of the words only one text has that the other answers with a word learned as
     its associate ("wifi" / "internet", "screen" / "monitor": word pairs seen across same-subject
     pairs of the tuning corpora more often than across different ones); 0..1."""
-    only_a, only_b = _plain(a.tokens - b.tokens), _plain(b.tokens - a.tokens)
+    only_a, only_b = a.plain - b.tokens, b.plain - a.tokens
     if not only_a or not only_b:
         return 0.0
-    hits = sum(any((x, y) in table for y in only_b) for x in only_a)
+    partners = _partners(table)
+    hits = sum(1 for x in only_a if x in partners and not partners[x].isdisjoint(only_b))
     return min(1.0, hits / min(len(only_a), len(only_b)))
+
+
+_PARTNERS: dict[int, tuple[frozenset[tuple[str, str]], dict[str, frozenset[str]]]] = {}
+PARTNERS_KEPT = 8  # association tables whose look-ups `_partners` keeps at once
+
+
+def _partners(table: frozenset[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """`table` as word -> the words learned as its associates (x -> {y: (x, y) in table}),
+    made once per table (the shipped models' two tables, a measurement's own)."""
+    found = _PARTNERS.get(id(table))
+    if found is None or found[0] is not table:
+        if len(_PARTNERS) >= PARTNERS_KEPT:  # a measurement fits a model per writer left out
+            _PARTNERS.clear()
+        out: dict[str, set[str]] = {}
+        for x, y in table:
+            out.setdefault(x, set()).add(y)
+        found = _PARTNERS[id(table)] = (table, {x: frozenset(ys) for x, ys in out.items()})
+    return found[1]
 
 
 def _plain(tokens: frozenset[str]) -> frozenset[str]:
@@ -164,15 +230,8 @@ def _apart(a: Words, b: Words) -> bool:
 
 def _names_other_service(a: Words, b: Words) -> bool:
     """Both texts name services and none in common ("excel freezes" / "printer jammed again")."""
-    sa = {t for t in a.tokens if t.startswith("@")} - a.context
-    sb = {t for t in b.tokens if t.startswith("@")} - b.context
+    sa, sb = a.services, b.services
     return bool(sa and sb and not sa & sb)
-
-
-def _failing(w: Words) -> bool:
-    from sdesk.procedures.judgements import _failing as failing
-
-    return failing(w)
 
 
 def _follows(w: Words) -> bool:
@@ -214,6 +273,31 @@ class PairModel:
             return Score(0.0, found, parts, alike)
         z = self.intercept + sum(parts.values())
         return Score(1 / (1 + math.exp(-max(-30.0, min(30.0, z)))), found, parts, alike)
+
+    def probability(self, a: Text, b: Text) -> tuple[float, dict[str, float]]:
+        """`score`'s probability and features without the parts' account (what a trend link
+        reads: similarity.trend_scores); the same floats, summed in the same order."""
+        found = features(a, b)
+        found["associated"] = associated(a.words, b.words, self.associations)
+        if found["apart"]:
+            return 0.0, found
+        weigh = self._weighed.get
+        z = self.intercept + sum(weight * (value - mean) / sd for name, value in found.items()
+                                 for weight, mean, sd in (weigh(name, _UNWEIGHED),))
+        return 1 / (1 + math.exp(-max(-30.0, min(30.0, z)))), found
+
+    @cached_property
+    def _weighed(self) -> dict[str, tuple[float, float, float]]:
+        """feature -> (weight, mean, standard deviation or 1), as `score` weighs it (a feature
+        named in neither: _UNWEIGHED)."""
+        out = {}
+        for name in {*self.weights, *self.scale}:
+            mean, sd = self.scale.get(name, (0.0, 1.0))
+            out[name] = (self.weights.get(name, 0.0), mean, sd or 1.0)
+        return out
+
+
+_UNWEIGHED = (0.0, 0.0, 1.0)  # a feature the model has no weight or scale for: its part is 0
 
 
 @dataclass(frozen=True)

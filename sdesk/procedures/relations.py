@@ -187,7 +187,7 @@ class Peer:
     parent: str = ""
     flags: tuple[str, ...] = ()
     agency: str = ""  # the requester's agency (a trend never joins two people's own devices
-    # at different agencies: triage._trend_groups)
+    # at different agencies: trend_groups.trend_groups)
     channel: str = ""  # how it came in (a parent case takes its reports': parent_case)
 
     @classmethod

@@ -71,7 +71,7 @@ class TriageSettings:
     # at trend_unshared), joins a report to a group only when it links with at least half of
     # the group's other people's reports (`joins`): a group-level test that resists chaining;
     # since session 31 a keyed link at or above it too, at trend_similarity, and no group is
-    # longer than trend_window_hours (triage._Links: a 3-day queue chained into one group)
+    # longer than trend_window_hours (trend_groups._Links: a 3-day queue chained into one group)
     trend_join: float = 0.1
     trend_unshared: float = 0.2
     auto_duplicate: float = 1.0
@@ -179,22 +179,21 @@ def trend_scores(a: Text, b: Text, model: PairModel | None = None) -> tuple[floa
     group of tickets). `model`: the shipped trend model unless given (the corpus measurement
     passes one fitted without the file it scores). A how-to or question with nothing failing
     (judgements.asks_how) is no report of an outage: both 0."""
-    from sdesk.procedures.judgements import asks_how
     from sdesk.procedures.pair_model import shipped
 
-    if asks_how(a.title, a.words) or asks_how(b.title, b.words):
+    if a.asks or b.asks:  # judgements.asks_how, read once a reading
         # "OMS down again" / "how do i set my out of office in OMS" (fresh-user finding,
         # session 27): they share the service, not a problem
         return 0.0, 0.0
-    found = (model or shipped("trend")).score(a, b)
-    rule = found.features[RULE_FEATURE["trend"]]
-    if found.features["follow_up"]:  # the pair model's own reading of either title
+    probability, features = (model or shipped("trend")).probability(a, b)
+    rule = features[RULE_FEATURE["trend"]]
+    if features["follow_up"]:  # the pair model's own reading of either title
         # a follow-up ("still down any eta??") asks about a report of its own, whatever it
         # was: two follow-ups' words are no evidence of one outage, so they are never linked
         # strongly enough to tell the supervisor without asking (fresh-user finding, session
         # 26: three people's follow-ups about VPN, a network and SharePoint mailed a trend)
         rule = 0.0
-    return found.probability, rule
+    return probability, rule
 
 
 UNSHARED_HOURS = 1.0  # the corpora's sets are one hour of a queue: the span they can measure
@@ -257,7 +256,7 @@ def trend_keys(w: Words) -> list[str]:
     """Where a report sits in triage's inverted index of the trend window (incident-6): the
     services and the words it names (not the failure token: every failing report says it) and
     the places it names. Two reports sharing none of them are never compared, so never linked
-    (sdesk/procedures/triage._trend_groups; the corpus measurement links only such pairs too,
+    (sdesk/procedures/trend_groups.trend_groups; the corpus measurement links only such pairs too,
     tests/corpus/measure.trends). Sorted: the words are sets, and triage links the window's
     reports key by key, so the order decides which link a trend's evidence names; unsorted it
     followed Python's string hashing, and two runs on the same store wrote different evidence

@@ -309,7 +309,7 @@ def trends(items: list[Item], same: Same, own: Same | None = None,
            scores: Scores | None = None, apart: bool = True) -> Score:
     """incident-6: a ticket is in a trend when the group of similar incidents around it (all of
     the window, transitively) holds >= TREND_PEOPLE people; labelled so when its subject has
-    that many people in the set. Two reports are linked as triage links them (triage._Links):
+    that many people in the set. Two reports are linked as triage links them (trend_groups._Links):
     sharing a key (`compared`), other people's by `same`, one person's later report by `own`
     (the person model, as incident-5 relates it; none unless given) unless it says it is
     another problem (judgements.says_another). With `scores` (the proposal row), as triage
@@ -334,7 +334,7 @@ def trends(items: list[Item], same: Same, own: Same | None = None,
 def trend_roots(incidents: list[Item], same: Same, own: Same | None = None,
                 scores: Scores | None = None, apart: bool = True) -> list[int]:
     """Each of one set's incidents' trend group, as an index shared by the group's members:
-    linked as triage links them (triage._trend_groups, `trends` above); with `scores`, as
+    linked as triage links them (trend_groups.trend_groups, `trends` above); with `scores`, as
     triage links them since session 28 (`_settled_roots`). Other people's links never put a
     device in with another logged service (similarity.mixes_devices, session 29) unless
     `apart` is False."""
@@ -373,7 +373,7 @@ def trend_roots(incidents: list[Item], same: Same, own: Same | None = None,
 
 def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
                    scores: Scores) -> list[int]:
-    """`trend_roots` as triage links since session 28 (triage._Links): in opening order, each
+    """`trend_roots` as triage links since session 28 (trend_groups._Links): in opening order, each
     report linked with the earlier ones it shares a key with (`same`; one person's by `own`);
     other people's links wait: a keyed one at trend_similarity when the trend model reaches
     trend_join or the word rule auto_trend (session 31; at once before), one under trend_join
@@ -383,7 +383,7 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
     half of the other group's other people's reports (similarity.joins); never between a device
     logged against another service (similarity.other_devices); other people's links never join
     two groups that would put a device in with another logged service (`mixes`,
-    similarity.mixes_devices, as triage._Links._mixes: session 29). Triage's other bound, no
+    similarity.mixes_devices, as trend_groups._Links._mixes: session 29). Triage's other bound, no
     group longer than trend_window_hours (session 31), never applies here: a set is one hour."""
     from sdesk.procedures.judgements import says_another
     from sdesk.procedures.similarity import fails, joins, mixes_devices, other_devices, other_services

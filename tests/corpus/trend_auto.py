@@ -16,7 +16,7 @@ out, fitted on the other files (tests/corpus/train.py's features and fit). An au
 needs precision >= 0.95 on EACH file (not the union) and should apply on most files; a file
 where a rule applies nothing is no evidence either way.
 
-Pairs are compared as triage compares them (sdesk/procedures/triage._keys: only reports that
+Pairs are compared as triage compares them (similarity.trend_keys: only reports that
 share a service, a word or a place), incidents of other people only, within a set.
 """
 
@@ -74,7 +74,7 @@ def files() -> list[Path]:
 
 
 def _keys(w: Words) -> set[str]:
-    """As sdesk/procedures/triage._keys: services, words (not the failure token), places."""
+    """As similarity.trend_keys: services, words (not the failure token), places."""
     return {t for t in w.tokens if not t.startswith("!")} | {"^" + p for p in w.places}
 
 

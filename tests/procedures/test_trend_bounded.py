@@ -4,7 +4,7 @@ chained through union-find: the bench's 3-day queue of realistic titles (`python
 bench.triage_bench --titles corpus`) made one group of 583 people's reports over 68 hours,
 because each new report linked to something recent that was already in the big group. Now
 every link joins only by the group-level test (similarity.joins) and no group is longer than
-the window (triage._Links._long)."""
+the window (trend_groups._Links._long)."""
 
 from __future__ import annotations
 
