@@ -183,10 +183,20 @@ def merge_refusal(store: Store) -> str:
 
 
 def dump(ticket: Ticket) -> bytes:
-    """The ticket's file, as bytes."""
+    """The ticket's file, as bytes. SdeskError (one line, before anything is written) when
+    they are over the read limit, `untrusted.MAX_FILE_BYTES` (1 MiB): every command would
+    refuse to read the file (docs/crash-safety.md, "Size"), so no writer may make one. Every
+    writer of a ticket file goes through here: apply_plan, the batch writer, the importer."""
     from sdesk.core.model import dumps
+    from sdesk.core.untrusted import MAX_FILE_BYTES
 
-    return dumps(ticket).encode("utf-8")
+    data = dumps(ticket).encode("utf-8")
+    if len(data) > MAX_FILE_BYTES:
+        raise SdeskError(f"ticket {ticket.id} would be {len(data)} bytes, over the "
+                         f"{MAX_FILE_BYTES}-byte limit for a ticket file (docs/crash-safety.md): "
+                         "nothing written; keep long text (a log, a dump) in a file outside "
+                         "the ticket and name it in a shorter note")
+    return data
 
 
 def commit_message(subject: str, plan: Plan, action: str, ticket_ids: list[str]) -> str:
