@@ -20,6 +20,7 @@ def software(app: App, as_json: bool, as_csv: bool, fmt: str | None) -> None:
       sdesk software
       sdesk software --json
     """
+    from sdesk.commands.app import warn_skipped
     from sdesk.core.render import emit
     from sdesk.store import queries
 
@@ -29,6 +30,7 @@ def software(app: App, as_json: bool, as_csv: bool, fmt: str | None) -> None:
         found = ref.software_named(written)
         if found is not None:
             used[found.name] = used.get(found.name, 0) + n
+    warn_skipped(app.store)  # a file the index could not take may hold a seat: say so
     rows = []
     for s in ref.software:
         held = used.get(s.name, 0)
