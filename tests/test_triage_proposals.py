@@ -316,7 +316,8 @@ def test_assign_team_holds_back_a_ticket_awaiting_the_priority_decision(desk: De
 
 
 def test_software_lists_seats_used_and_free(desk: Desk) -> None:
-    request(desk, "Install Visio")
+    request(desk, "Install Visio", "--service", "Software Install")
+    request(desk, "Visio for me")  # handed back for its service: no seat granted yet
     desk.run("triage", "--all")
     rows = {r["name"]: r for r in desk.json("software")}
     assert (rows["Microsoft Visio"]["used"], rows["Microsoft Visio"]["free"]) == (1, 9)
