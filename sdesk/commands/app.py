@@ -47,6 +47,7 @@ class App:
             tz = self.store.tz
             if self.now_text:
                 self._now = parse_when(self.now_text, tz, "--now")
+                self.store.given_now = self._now  # writers check it (executor.prepare)
             else:
                 self._now = dt.datetime.now(tz).replace(microsecond=0)
         return self._now

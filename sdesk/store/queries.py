@@ -13,7 +13,7 @@ values. User values always travel as SQL parameters. Times in rows are epoch sec
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (~15 M instructions of `show`)
 if TYPE_CHECKING:
@@ -708,6 +708,22 @@ def on_hold(index: Index, team: str = "") -> list[sqlite3.Row]:
     where, params = in_team(f"{OPEN} AND on_hold = 1", [], team)
     return index.select(where, params, order="opened_at, id",
                         columns="id, title, priority, team, assignee")
+
+
+def opened_after(index: Index, ids: Iterable[str], when: float) -> tuple[str, float] | None:
+    """The first of `ids` (by ID) opened after `when` (POSIX seconds), as (id, opened_at), or
+    None: what a `--dry-run` at a given clock checks (executor.refuse_before_opened)."""
+    chunk: list[str] = []
+    found: list[tuple[str, float]] = []
+    for ticket_id in (*ids, None):
+        if ticket_id is not None:
+            chunk.append(ticket_id)
+        if chunk and (ticket_id is None or len(chunk) == 500):
+            rows = index.select(f"id IN ({_marks(chunk)}) AND opened_at > ?", (*chunk, when),
+                                columns="id, opened_at", limit=1)
+            found += [(str(r["id"]), float(r["opened_at"])) for r in rows]
+            chunk = []
+    return min(found) if found else None
 
 
 def opened_since(index: Index, since: float, team: str = "") -> list[sqlite3.Row]:
