@@ -96,3 +96,18 @@ def test_replies_by_mail_never_push_a_ticket_past_the_limit(desk: Desk, tmp_path
     assert replies[-1].startswith("[cut: ")  # no room left: only the marker, and the .eml
     assert len(list((desk.root / "mail" / tid).glob("*.eml"))) == 7
     desk.run("note", tid, "Called Ana; the log is in the kept mail.")
+
+
+def test_a_public_note_whose_mail_would_pass_the_limit_is_refused(desk: Desk) -> None:
+    """400 KB of accented text fits the ticket, but its mail is 1.2 MB quoted-printable: an
+    outbox file `outbox list` and `send` refuse, which held up every message behind it."""
+    tid = _incident(desk)
+    before = desk.snapshot()
+    result = desk.fails("note", tid, "--public", "-", input="é" * 200_000, code=1)
+    assert desk.snapshot() == before
+    [line] = result.stderr.splitlines()
+    assert re.match(rf"sdesk: error: the mail about ticket {tid} \(outbox/[^)]+\.eml\) would "
+                    rf"be [0-9]+ bytes, over the {MAX_FILE_BYTES}-byte limit for an outbox file",
+                    line), line
+    desk.run("note", tid, "--public", "-", input="é" * 20_000)  # a long one that fits goes out
+    desk.run("outbox", "list")

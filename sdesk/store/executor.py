@@ -100,7 +100,22 @@ def prepare(store: Store, plan: Plan, now: dt.datetime, loaded: Mapping[str, Tic
 
         messages = [notify.render(store, a, now, tickets.get(a.ticket) if a.thread else None)
                     for a in notes]
+        for (path, data), a in zip(messages, notes, strict=True):
+            _refuse_oversize_mail(store, path, data, a.ticket)
     return tickets, messages
+
+
+def _refuse_oversize_mail(store: Store, path: Path, data: bytes, ticket_id: str) -> None:
+    """SdeskError (nothing written) for an outbox message over the read limit: `outbox list`
+    and `send` refuse to read such a file, and it stopped every message behind it (an 800 KB
+    public note of accented text is 2.4 MB quoted-printable)."""
+    from sdesk.core.untrusted import MAX_FILE_BYTES
+
+    if len(data) > MAX_FILE_BYTES:
+        raise SdeskError(f"the mail about ticket {ticket_id} ({path.relative_to(store.root)}) "
+                         f"would be {len(data)} bytes, over the {MAX_FILE_BYTES}-byte limit "
+                         "for an outbox file (docs/crash-safety.md): nothing written; make "
+                         "the public text shorter")
 
 
 def refuse_before_opened(tickets: Iterable[Ticket], now: dt.datetime) -> None:
