@@ -128,6 +128,20 @@ def refuse_before_opened(tickets: Iterable[Ticket], now: dt.datetime) -> None:
             raise SdeskError(before_opened(t.id, t.opened_at, now))
 
 
+def indexed_before_opened(store: Store, ticket_ids: Iterable[str]) -> str:
+    """`before_opened`'s line for the first of these tickets the index says was opened after
+    the given clock (store.given_now), "" for none: what a dry run checks without reading
+    the files (commands.common.applied_refusal)."""
+    from sdesk.store import queries
+
+    now = store.given_now
+    early = None if now is None else queries.opened_after(store.index, ticket_ids,
+                                                          now.timestamp())
+    if now is None or early is None:
+        return ""
+    return before_opened(early[0], dt.datetime.fromtimestamp(early[1], now.tzinfo), now)
+
+
 def before_opened(ticket_id: str, opened_at: dt.datetime, now: dt.datetime) -> str:
     """`refuse_before_opened`'s line (a dry run says it too: commands.common.applied_refusal)."""
     shown = opened_at.astimezone(now.tzinfo).isoformat()
