@@ -93,8 +93,9 @@ SUMMARIES: dict[str, str] = {
             "checked as `sdesk new` checks it and recorded in the journal (old -> new, who) in "
             "one commit.",
     "software": "The Standard Desktop Software List: each title, approved or not, its "
-                "licences, the seats requests hold (a request holds one once it passed "
-                "triage's licence check) and the seats free.",
+                "licences, the seats requests hold (granted ones only: once it passed "
+                "triage's licence check, not while handed back or awaiting a quote, nor once "
+                "cancelled or rejected) and the seats free.",
     "relate": "Relate ticket A to ticket B.",
     "unrelate": "Remove every link between A and B (related, duplicate of, parent), "
                 "whichever side stores it.",

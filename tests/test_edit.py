@@ -209,7 +209,8 @@ def test_a_triaged_ticket_keeps_a_service(desk: Desk) -> None:
 
 def test_the_software_of_a_request_holding_a_licence_seat_is_not_swapped(desk: Desk) -> None:
     tid = desk.new("-t", "request", "-T", "Install Visio", "--email", "cy@omes.ok.gov",
-                   "--agency", "OMES", "-d", "details", "--software", "Visio")
+                   "--agency", "OMES", "-d", "details", "--software", "Visio",
+                   "--service", "Software Install")
     desk.run("triage", tid)
     assert "licence-seat" in desk.ticket(tid)["flags"]
     before = desk.snapshot()

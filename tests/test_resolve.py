@@ -235,7 +235,9 @@ def test_close_only_after_resolution(desk: Desk) -> None:
 
 
 def test_close_sweep_closes_tickets_resolved_before_the_date_in_one_commit(desk: Desk) -> None:
-    old1, old2, recent, still_open = (incident(desk, f"Ticket {i}") for i in range(4))
+    # opened before their resolutions: a --now before the opening is refused
+    old1, old2, recent, still_open = (incident(desk, f"Ticket {i}",
+                                               now="2026-11-02T09:00:00-06:00") for i in range(4))
     desk.run("resolve", old1, "--code", "fixed", "--summary", "x", now="2026-11-02T10:00:00-06:00")
     desk.run("resolve", old2, "--code", "fixed", "--summary", "x", now="2026-11-09T10:00:00-06:00")
     desk.run("resolve", recent, "--code", "fixed", "--summary", "x")

@@ -13,8 +13,9 @@ from sdesk.core.record import record
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (~11 M instructions of `new`)
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
+    from sdesk.core.model import Ticket
     from sdesk.core.reference import Technician
     from sdesk.git import Identity
     from sdesk.store import Store
@@ -52,6 +53,7 @@ class App:
             tz = self.store.tz
             if self.now_text:
                 self._now = parse_when(self.now_text, tz, "--now")
+                self.store.given_now = self._now  # writers check it (executor.prepare)
             else:
                 self._now = dt.datetime.now(tz).replace(microsecond=0)
         return self._now
@@ -159,10 +161,31 @@ def warn_skipped(store: Store) -> None:
 def say_skipped(problems: Iterable[Problem]) -> None:
     """`warn_skipped`'s lines for these `problems` (`reindex` says those of the index it
     rebuilt)."""
+    for problem in problems:
+        say_unreadable(problem.message)
+
+
+def say_unreadable(message: str) -> None:
+    """One stderr line for a ticket file a command leaves out: `message` names the file and
+    why (broken TOML, over the size limit, a symbolic link), as the index's problems do."""
     import sys
 
     from sdesk.core.render import printable
 
-    for problem in problems:
-        sys.stderr.write(printable(f"sdesk: warning: {problem.message} (skipped)") + "\n")
+    sys.stderr.write(printable(f"sdesk: warning: {message} (skipped)") + "\n")
     sys.stderr.flush()
+
+
+def readable(store: Store, ids: Iterable[str]) -> Iterator[Ticket]:
+    """The tickets of `ids` read one at a time; a file that cannot be read (broken since the
+    index last saw it, over the size limit, a link, gone) is said in one line and left out,
+    so a command streaming many tickets (`export`) neither stops half-way nor drops it
+    silently."""
+    from sdesk.core.errors import TicketFileError, TicketNotFound
+    from sdesk.core.untrusted import UnsafePath
+
+    for ticket_id in ids:
+        try:
+            yield store.load(ticket_id)
+        except (TicketFileError, UnsafePath, TicketNotFound) as exc:
+            say_unreadable(exc.message)

@@ -245,13 +245,16 @@ def noting_tickets(plans: Iterable[Plan], seen: dict[str, None]) -> Iterator[Pla
 def applied_refusal(store: Store, ticket_ids: Iterable[str]) -> str:
     """The one-line refusal the applied run would give for these tickets ("FILE has changes
     that are not committed; ...", or a merge left unfinished: store.executor.refuse_hand_edits;
-    issue 11: hand edits are never swept into sdesk's commits), or "" when it would not stop.
+    issue 11: hand edits are never swept into sdesk's commits; a --now before one was opened:
+    executor.refuse_before_opened), or "" when it would not stop.
     Tickets a plan creates have no file yet and pass."""
     import os
 
     from sdesk.core.ids import relative_path
-    from sdesk.store.executor import refuse_hand_edits
+    from sdesk.store.executor import indexed_before_opened, refuse_hand_edits
 
+    if early := indexed_before_opened(store, ticket_ids := list(ticket_ids)):  # --now early
+        return early
     # paths as strings (store.path_of's Paths held ~90 MB for 136,000 tickets at a million)
     prefix = store.git_path(store.root)
     base, top = ("" if prefix == "." else prefix + "/"), str(store.top)

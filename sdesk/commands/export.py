@@ -48,6 +48,7 @@ def export(app: App, fmt: str, team: str | None, status: tuple[str, ...],
       sdesk export --csv --team "IS-Desktop Support" -o desktop.csv
       sdesk export --jsonl --status resolved --status closed --since 2026-01-01
     """
+    from sdesk.commands.app import readable, warn_skipped
     from sdesk.core.errors import SdeskError
     from sdesk.store import queries
 
@@ -55,13 +56,15 @@ def export(app: App, fmt: str, team: str | None, status: tuple[str, ...],
     which = _filters(app, team, status, ticket_type, assignee, only_open, only_imported, since,
                      until)
     # Row by row from the index cursor to the output: memory stays flat whatever the count.
-    tickets = (store.load(i) for i in queries.ticket_ids_streamed(store.index, which))
+    # A file the index could not take, or one that broke since, is one warning line each.
+    tickets = readable(store, queries.ticket_ids_streamed(store.index, which))
+    warn_skipped(store)
     if output:
         import os
         from pathlib import Path
 
-        # Streamed into a temporary file renamed over FILE at the end: a ticket that cannot be
-        # read half-way leaves no half-written FILE behind.
+        # Streamed into a temporary file renamed over FILE at the end: an error half-way (a
+        # full disk) leaves no half-written FILE behind.
         target = Path(output)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:

@@ -12,23 +12,25 @@ from sdesk.commands.common import App, output_options, pass_app
 @pass_app
 def software(app: App, as_json: bool, as_csv: bool, fmt: str | None) -> None:
     """The Standard Desktop Software List: each title, approved or not, its licences, the
-    seats requests hold (a request holds one once it passed triage's licence check) and the
-    seats free.
+    seats requests hold (granted ones only: once it passed triage's licence check, not while
+    handed back or awaiting a quote, nor once cancelled or rejected) and the seats free.
 
     \b
     Examples:
       sdesk software
       sdesk software --json
     """
+    from sdesk.commands.app import warn_skipped
     from sdesk.core.render import emit
     from sdesk.store import queries
 
     ref = app.store.reference
     used: dict[str, int] = {}
-    for written, n in queries.seats_in_use(app.store.index).items():
+    for written, n in queries.seats_in_use(app.store.index, ref.inventory_team).items():
         found = ref.software_named(written)
         if found is not None:
             used[found.name] = used.get(found.name, 0) + n
+    warn_skipped(app.store)  # a file the index could not take may hold a seat: say so
     rows = []
     for s in ref.software:
         held = used.get(s.name, 0)

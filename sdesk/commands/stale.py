@@ -33,6 +33,7 @@ def stale(app: App, days: int, team: str | None, as_json: bool, as_csv: bool, fm
     Example:
       sdesk stale --days 3
     """
+    from sdesk.commands.app import warn_skipped
     from sdesk.core.render import emit
     from sdesk.procedures.resolve import stale_cutoff
     from sdesk.store import queries
@@ -42,6 +43,7 @@ def stale(app: App, days: int, team: str | None, as_json: bool, as_csv: bool, fm
     cutoff = stale_cutoff(app.now, days, ref.calendar)
     name = team_filter(store, team) if team is not None else ""
     rows = queries.stale(store.index, cutoff.timestamp(), name)
+    warn_skipped(store)  # a file the index could not take may be a stale ticket: say so
     # scripts: full IDs, ISO times, the priority as a number; people: short IDs, P4, times
     # as `list` shows them. One row at a time either way.
     out: Iterator[dict[str, Any]] = ((_for_scripts(r, app.now) for r in rows)

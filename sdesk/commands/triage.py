@@ -376,7 +376,14 @@ def _ask(tickets: list[Ticket], accepted: list[str], rejected: list[str]) -> Ans
 
 def _select(store: Store, typed: tuple[str, ...], team_name: str | None) -> list[str]:
     if typed:
-        return list(dict.fromkeys(store.resolve_id(t) for t in typed))
+        ids = list(dict.fromkeys(store.resolve_id(t) for t in typed))
+        # The ticket's context (its duplicates, related reports, licence seats) is read from
+        # the index, which leaves broken files out: say which (a named one is an error).
+        from sdesk.commands.app import say_skipped
+
+        named = {store.path_of(i).relative_to(store.root).as_posix() for i in ids}
+        say_skipped(p for p in store.index.problems if p.path not in named)
+        return ids
     from sdesk.store import queries
 
     team = team_filter(store, team_name) if team_name is not None else ""

@@ -32,6 +32,7 @@ def workload(app: App, team: str | None, techs: tuple[str, ...], as_json: bool, 
     """
     from dataclasses import asdict
 
+    from sdesk.commands.app import warn_skipped
     from sdesk.core.render import emit
     from sdesk.procedures.workload import workload_rows
     from sdesk.store.contexts import workload
@@ -42,6 +43,7 @@ def workload(app: App, team: str | None, techs: tuple[str, ...], as_json: bool, 
     wanted = {app.technician(t).id for t in techs}  # an unknown technician is an error
     rows = [r for r in workload_rows(ref, workload(store.index), app.now.date(), name)
             if not wanted or r.technician in wanted]
+    warn_skipped(store)  # a file the index could not take is work no row counts: say so
     data = [asdict(r) for r in rows]
     if as_json:  # the ticket's names for hours and lists (docs/json.md)
         data = [_json_row(r) for r in data]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from sdesk.core.errors import SdeskError
-from sdesk.core.model import Ticket, dumps
+from sdesk.core.model import Ticket
 from sdesk.core.untrusted import read_limited
 from sdesk.exchange.servicenow import KNOWLEDGE_FLAG, Mapper, build_ticket
 from sdesk.exchange.servicenow_read import BadRow, Dates, Groups, open_export, read_export
@@ -77,6 +77,17 @@ class Summary:
         return len(self.created) + len(self.updated)
 
 
+def _file_bytes(ticket: Ticket, number: str) -> bytes:
+    """The ticket's file (executor.dump), or an SdeskError naming the export's incident
+    `number` as well when it would be over the read limit (nothing is written then)."""
+    from sdesk.store.executor import dump
+
+    try:
+        return dump(ticket)
+    except SdeskError as exc:
+        raise SdeskError(f"{number}: {exc.message}") from None
+
+
 def plan_import(store: Store, groups: Groups, now: dt.datetime,
                 progress: Callable[[int], None] | None = None, limit: int | None = None
                 ) -> tuple[Summary, dict[str, tuple[tuple[Any, ...], bytes]]]:
@@ -104,7 +115,7 @@ def plan_import(store: Store, groups: Groups, now: dt.datetime,
         del groups.rows[number], rows
         if ticket_id == number:
             fresh.external_ref = ""  # an sdesk ticket exported and imported back
-        data = dumps(fresh).encode("utf-8")
+        data = _file_bytes(fresh, number)
         if ticket_id:
             path = store.path_of(ticket_id)
             old = read_limited(store.root, path) if path.exists() else b""
@@ -115,7 +126,7 @@ def plan_import(store: Store, groups: Groups, now: dt.datetime,
                     data = old
                 else:
                     fresh = merge(current, fresh)
-                    data = dumps(fresh).encode("utf-8")
+                    data = _file_bytes(fresh, number)
             if old == data:
                 summary.unchanged += 1
             else:

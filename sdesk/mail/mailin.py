@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from sdesk.core.ids import ID_PATTERN
 from sdesk.core.model import TITLE_MAX, TITLE_REFUSED, Requester, Ticket, journal_entry
 from sdesk.core.reference import Reference
+from sdesk.mail.mailcut import cut, room_for
 from sdesk.mail.mailparse import Incoming
 from sdesk.procedures.intake import Intake, log_ticket
 from sdesk.procedures.notes import acknowledgement
@@ -215,6 +216,18 @@ def _keep(outcome: Outcome, msg: Incoming, ticket_id: str, now: dt.datetime,
     return lines
 
 
+def _fitted(outcome: Outcome, text: str, room: int) -> str:
+    """`text` cut to `room` bytes of TOML (sdesk.mail.mailcut: the ticket file stays under
+    the read limit); a cut is said in the text and in the outcome's warnings."""
+    message_path = next(p for p in outcome.files if p.startswith("mail/"))
+    kept, left_out = cut(text, room, message_path)
+    if left_out:
+        outcome.warnings.append(f"message text cut: {left_out} bytes not kept in the ticket "
+                                f"(a ticket file stays under the 1 MiB read limit; "
+                                f"docs/email.md); the whole message is kept as {message_path}")
+    return kept
+
+
 def _record_id(ticket: Ticket, msg: Incoming, rule: str) -> SetField:
     return SetField(ticket.id, rule, "Message-ID recorded for threading", field="message_ids",
                     value=[*ticket.message_ids, msg.message_id])
@@ -223,7 +236,7 @@ def _record_id(ticket: Ticket, msg: Incoming, rule: str) -> SetField:
 def _add_reply(outcome: Outcome, msg: Incoming, ticket: Ticket, reply: str,
                now: dt.datetime, rules: MailRules) -> None:
     kept = _keep(outcome, msg, ticket.id, now, rules)
-    text = reply or "(no text)"
+    text = _fitted(outcome, reply or "(no text)", room_for(ticket, "\n".join(kept)))
     entry = journal_entry(at=now, by=_who(msg), text=text + "\n\n" + "\n".join(kept),
                          kind="email", visibility="public", rule=RULE_THREAD)
     outcome.plan.extend([
@@ -317,6 +330,8 @@ def _new(msg: Incoming, ref: Reference, rules: MailRules, now: dt.datetime, new_
                       + (f", related to {related.id} ({why})" if related else ""))
     outcome.warnings = intake_gaps(msg, ticket)
     kept = _keep(outcome, msg, ticket.id, now, rules)
+    ticket.description = _fitted(outcome, ticket.description, room_for(
+        ticket, "\n".join(kept), ticket.description))
     actions: list[Action] = [
         CreateTicket(ticket.id, RULE_INTAKE, "logged from email" + (f"; {why}" if why else ""),
                      new=ticket),

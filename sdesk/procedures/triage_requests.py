@@ -20,6 +20,7 @@ from sdesk.procedures.proposals import flag, pending
 from sdesk.procedures.request_kind import Kind, kind_judged, not_routed, software_named
 
 if TYPE_CHECKING:
+    from sdesk.core.reference import Software
     from sdesk.procedures.triage import _Draft
 
 R1 = "request-1 hardware or software"
@@ -87,6 +88,7 @@ def route(d: _Draft, kind: str) -> None:
                 f"Hardware request: reassigned to {ref.asset_team} for a quote or available "
                 "inventory.")
         return
+    software: Software | None = None
     if kind == "software":
         written = t.software
         if not written:
@@ -98,23 +100,33 @@ def route(d: _Draft, kind: str) -> None:
         if software is None or not software.approved:
             _software_form(d, written, software is None)
             return
-        if software.licences is not None and SEAT not in d.flags:
-            held = (d.ctx.licences_in_use or {}).get(software.name, 0)
-            used = held + d.ctx.seats_taken.get(software.name, 0)
-            free = software.licences - used
-            if free <= 0:
-                d.ready(R4, ref.inventory_team, "approved software with no licence free",
-                        f"{software.name}: {software.licences} licences, {used} held by "
-                        f"tickets, none free; to {ref.inventory_team} for a quote.")
-                return
+    target = _route_target(t, ref)
+    handed_back = not t.service and (target is None or target.kind == "service-desk")
+    licences = software.licences if software is not None else None
+    if software is not None and licences is None:
+        d.find(R4, f"{software.name}: site licence")
+    elif software is not None and licences is not None and not (
+            SEAT in d.flags and t.status != "new"):
+        # the licence check; a handed-back request (status new) holds no seat: check again
+        held = (d.ctx.licences_in_use or {}).get(software.name, 0)
+        used = held + d.ctx.seats_taken.get(software.name, 0)
+        free = licences - used
+        if free <= 0:
+            d.unflag([SEAT], R4, "no licence seat held: none free")
+            d.ready(R4, ref.inventory_team, "approved software with no licence free",
+                    f"{software.name}: {software.licences} licences, {used} held by "
+                    f"tickets, none free; to {ref.inventory_team} for a quote.")
+            return
+        if handed_back:  # only a granted seat is held: not while it waits for its service
+            d.unflag([SEAT], R4, "no licence seat held while handed back")
+            d.find(R4, f"{software.name}: {free} of {software.licences} licences free; the "
+                       "request takes one when it is triaged with its service")
+        else:
             d.find(R4, f"{software.name}: {free} of {software.licences} licences free; this "
                        "request now holds one")
             d.flag(SEAT, R4, f"holds a {software.name} licence seat")
             d.ctx.seats_taken[software.name] = d.ctx.seats_taken.get(software.name, 0) + 1
-        elif software.licences is None:
-            d.find(R4, f"{software.name}: site licence")
-    target = _route_target(t, ref)
-    if not t.service and (target is None or target.kind == "service-desk"):
+    if handed_back:
         # no service, no team: the service would name the team (and, read by request-1, maybe
         # the kind), so the Service Desk sets it, as for an incident (docs/triage.md,
         # "Requests and cases": "No service recorded")

@@ -145,6 +145,9 @@ class Store:
         self.top, self.git_dir = found
         self.state_dir = self.git_dir / "sdesk"
         self._config: dict[str, Any] | None = None
+        # The clock the command was given (--now / SDESK_NOW; None: the wall clock). A change
+        # at a given time before a ticket was opened is refused (executor.prepare).
+        self.given_now: dt.datetime | None = None
 
     @classmethod
     def open(cls, explicit: str | None = None) -> Store:

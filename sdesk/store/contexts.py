@@ -34,7 +34,7 @@ def triage_context(store: Store, now: dt.datetime, actor: str, split: str = "",
     tz = now.tzinfo
     view = PeerView(_peers(queries.open_peers(store.index), tz))
     seats: dict[str, int] = {}
-    for written, n in queries.seats_in_use(store.index).items():
+    for written, n in queries.seats_in_use(store.index, ref.inventory_team).items():
         software = ref.software_named(written)
         if software is not None:
             seats[software.name] = seats.get(software.name, 0) + n

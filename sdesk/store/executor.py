@@ -86,6 +86,8 @@ def prepare(store: Store, plan: Plan, now: dt.datetime, loaded: Mapping[str, Tic
                 tickets[a.ticket] = (loaded or {}).get(a.ticket) or store.load(a.ticket)
             except SdeskError:
                 continue
+    if store.given_now is not None:
+        refuse_before_opened(tickets.values(), now)
     for a in plan.changes:
         if a.ticket in tickets and not isinstance(a, CreateTicket):
             a.apply(tickets[a.ticket])
@@ -98,7 +100,54 @@ def prepare(store: Store, plan: Plan, now: dt.datetime, loaded: Mapping[str, Tic
 
         messages = [notify.render(store, a, now, tickets.get(a.ticket) if a.thread else None)
                     for a in notes]
+        for (path, data), a in zip(messages, notes, strict=True):
+            _refuse_oversize_mail(store, path, data, a.ticket)
     return tickets, messages
+
+
+def _refuse_oversize_mail(store: Store, path: Path, data: bytes, ticket_id: str) -> None:
+    """SdeskError (nothing written) for an outbox message over the read limit: `outbox list`
+    and `send` refuse to read such a file, and it stopped every message behind it (an 800 KB
+    public note of accented text is 2.4 MB quoted-printable)."""
+    from sdesk.core.untrusted import MAX_FILE_BYTES
+
+    if len(data) > MAX_FILE_BYTES:
+        raise SdeskError(f"the mail about ticket {ticket_id} ({path.relative_to(store.root)}) "
+                         f"would be {len(data)} bytes, over the {MAX_FILE_BYTES}-byte limit "
+                         "for an outbox file (docs/crash-safety.md): nothing written; make "
+                         "the public text shorter")
+
+
+def refuse_before_opened(tickets: Iterable[Ticket], now: dt.datetime) -> None:
+    """SdeskError (one line, nothing written) when the given clock `now` (--now) is before a
+    ticket's opened_at: its time to resolve, SLA and hold figures would go negative (a
+    resolution, hold or note before the ticket existed). Only a given clock is checked: the
+    wall clock of a clone a little behind another's is `kpi`'s to skip and count."""
+    for t in tickets:
+        if now < t.opened_at:
+            raise SdeskError(before_opened(t.id, t.opened_at, now))
+
+
+def indexed_before_opened(store: Store, ticket_ids: Iterable[str]) -> str:
+    """`before_opened`'s line for the first of these tickets the index says was opened after
+    the given clock (store.given_now), "" for none: what a dry run checks without reading
+    the files (commands.common.applied_refusal)."""
+    from sdesk.store import queries
+
+    now = store.given_now
+    early = None if now is None else queries.opened_after(store.index, ticket_ids,
+                                                          now.timestamp())
+    if now is None or early is None:
+        return ""
+    return before_opened(early[0], dt.datetime.fromtimestamp(early[1], now.tzinfo), now)
+
+
+def before_opened(ticket_id: str, opened_at: dt.datetime, now: dt.datetime) -> str:
+    """`refuse_before_opened`'s line (a dry run says it too: commands.common.applied_refusal)."""
+    shown = opened_at.astimezone(now.tzinfo).isoformat()
+    return (f"--now {now.isoformat()} is before ticket {ticket_id} was opened at {shown}: a "
+            "change cannot come before the ticket exists (time to resolve and SLA figures "
+            f"would go negative); give a --now at or after {shown}")
 
 
 PACK_ABOVE = 100  # files; above this a batch's contents go to git as one pack
@@ -183,10 +232,20 @@ def merge_refusal(store: Store) -> str:
 
 
 def dump(ticket: Ticket) -> bytes:
-    """The ticket's file, as bytes."""
+    """The ticket's file, as bytes. SdeskError (one line, before anything is written) when
+    they are over the read limit, `untrusted.MAX_FILE_BYTES` (1 MiB): every command would
+    refuse to read the file (docs/crash-safety.md, "Size"), so no writer may make one. Every
+    writer of a ticket file goes through here: apply_plan, the batch writer, the importer."""
     from sdesk.core.model import dumps
+    from sdesk.core.untrusted import MAX_FILE_BYTES
 
-    return dumps(ticket).encode("utf-8")
+    data = dumps(ticket).encode("utf-8")
+    if len(data) > MAX_FILE_BYTES:
+        raise SdeskError(f"ticket {ticket.id} would be {len(data)} bytes, over the "
+                         f"{MAX_FILE_BYTES}-byte limit for a ticket file (docs/crash-safety.md): "
+                         "nothing written; keep long text (a log, a dump) in a file outside "
+                         "the ticket and name it in a shorter note")
+    return data
 
 
 def commit_message(subject: str, plan: Plan, action: str, ticket_ids: list[str]) -> str:

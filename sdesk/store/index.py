@@ -37,8 +37,9 @@ if TYPE_CHECKING:
     from sdesk.core.sla import BusinessClock
     from sdesk.store import Store
 
-# 3: KPI columns counted, ttr_clock, ttr_bh (sdesk/reports/kpi.py); 4: sla_met; 5: import_keys
-INDEX_VERSION = 5
+# 3: KPI columns counted, ttr_clock, ttr_bh (sdesk/reports/kpi.py); 4: sla_met; 5: import_keys;
+# 6: counted = EARLY for a resolution before the opening
+INDEX_VERSION = 6
 PARALLEL_MIN_DIRS = 64  # below this a cold load is quicker without starting processes
 CACHE_KIB_MAX = 65536  # SQLite's page cache while a cold load inserts (16 KiB a shard folder)
 RACY_NS = 1_000_000_000
@@ -74,6 +75,7 @@ def _ts(value: Any) -> float | None:
 
 # Resolutions that do not count as the desk's work on the customer's problem (docs/kpi.md).
 EXCLUDED_CODES = ("duplicate", "withdrawn")
+EARLY = 2  # `counted` of a ticket resolved before it was opened (kpi_of)
 
 
 def kpi_values(ticket: Ticket, held_seconds: float) -> dict[str, Any]:
@@ -91,12 +93,16 @@ def kpi_of(kind: str, opened: float, resolved: float | None, code: str,
     seconds), resolution code, seconds held (real seconds) and SLA verdict
     (sla.resolution_met).
     `counted`: 1 a resolution every resolution measure counts, 0 resolved but excluded
-    (duplicate, withdrawn), NULL not resolved (a ticket closed without a resolution included)
-    or a task. `sla_met`: 1/0 the resolution SLA verdict (the source's for an import), NULL
-    none. `ttr_clock`: clock hours to resolve, held time taken out. `ttr_bh` is filled later
-    by fill_business_hours (it needs the calendar)."""
+    (duplicate, withdrawn), EARLY resolved before it was opened (a --now before opened_at,
+    refused since session 33: left out of every resolution measure, whose times would go
+    negative, and counted apart by `sdesk kpi`), NULL not resolved (a ticket closed without a
+    resolution included) or a task. `sla_met`: 1/0 the resolution SLA verdict (the source's
+    for an import), NULL none. `ttr_clock`: clock hours to resolve, held time taken out.
+    `ttr_bh` is filled later by fill_business_hours (it needs the calendar)."""
     if resolved is None or kind == "task":
         return {"counted": None, "ttr_clock": None, "ttr_bh": None, "sla_met": None}
+    if resolved < opened:
+        return {"counted": EARLY, "ttr_clock": None, "ttr_bh": None, "sla_met": None}
     clock = (resolved - opened - held_seconds) / 3600.0
     return {"counted": int(code not in EXCLUDED_CODES), "ttr_clock": clock, "ttr_bh": None,
             "sla_met": None if met is None else int(met)}

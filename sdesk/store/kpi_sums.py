@@ -455,6 +455,7 @@ CREATE INDEX IF NOT EXISTS tickets_kpi_open ON tickets (open, type, opened_at, p
 CREATE INDEX IF NOT EXISTS tickets_kpi_clock ON tickets (ttr_clock, resolved_at) WHERE counted = 1;
 CREATE INDEX IF NOT EXISTS tickets_kpi_bh ON tickets (ttr_bh, resolved_at) WHERE counted = 1;
 CREATE INDEX IF NOT EXISTS tickets_kpi_todo ON tickets (id) WHERE counted = 1 AND ttr_bh IS NULL;
+CREATE INDEX IF NOT EXISTS tickets_kpi_early ON tickets (resolved_at) WHERE counted = 2;
 CREATE INDEX IF NOT EXISTS tickets_kpi_done ON tickets (coalesce(resolved_at, closed_at, 1e18),
   opened_at, team, resolved_at, closed_at, type) WHERE type != 'task';
 """

@@ -13,7 +13,7 @@ values. User values always travel as SQL parameters. Times in rows are epoch sec
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (~15 M instructions of `show`)
 if TYPE_CHECKING:
@@ -39,10 +39,14 @@ TRIAGEABLE = f"{OPEN} AND status = 'new' AND {UNASSIGNED} AND {NOT_TASK}"
 ASSIGNABLE = f"{OPEN} AND status = 'triaged' AND {UNASSIGNED}"
 # The customer's last update: the latest public journal entry, else the time it was opened.
 LAST_UPDATE = "coalesce(last_public_at, opened_at)"
-# Request-4 "licensing available": a request (or case) holds a licence seat while its work is
-# under way or done, unless it was withdrawn or resolved as a duplicate.
+# Request-4 "licensing available": only a granted seat is held. A request (or case) holds one
+# once it passed triage's licence check (SEAT_FLAG) and is not back in the Service Desk's
+# queue (a hand-back sets status new), or while its work is under way or done (SEAT_STATUSES);
+# not while it waits at Inventory Control for a quote (request-4: no licence was free), and
+# not when it was cancelled or rejected (NO_SEAT_CODES: withdrawn, duplicate, out of scope,
+# referred elsewhere, no response).
 SEAT_STATUSES = ("assigned", "in-progress", "on-hold", "resolved", "closed")
-NO_SEAT_CODES = ("withdrawn", "duplicate")
+NO_SEAT_CODES = ("withdrawn", "duplicate", "out-of-scope", "referred", "no-response")
 SEAT_FLAG = "licence-seat"  # a request that passed triage's licence check holds a seat
 
 SORTS = {"id": "id", "opened": "opened_at, id",
@@ -443,17 +447,22 @@ def open_peers(index: Index) -> Iterator[Any]:
                                       "agency, channel", tuples=True)
 
 
-def seats_in_use(index: Index) -> dict[str, int]:
-    """Tickets holding a licence seat (SEAT_STATUSES, or open and flagged SEAT_FLAG: they
-    passed triage's licence check; not NO_SEAT_CODES), counted by the software name as
-    written on the tickets."""
+def seats_in_use(index: Index, awaiting_team: str) -> dict[str, int]:
+    """Requests and cases holding a granted licence seat, counted by the software name as
+    written on the tickets: in SEAT_STATUSES, or open, flagged SEAT_FLAG (they passed
+    triage's licence check) and not handed back (status new); never one resolved with a
+    NO_SEAT_CODES code, nor an open one owned by `awaiting_team` (the IT Inventory Control
+    Manager's: sent for a quote, request-4, the licence not granted yet). docs/triage.md,
+    request-4."""
     sql = (f"SELECT software, count(*) AS n FROM tickets WHERE type IN ('request', 'case') "
            f"AND software != '' AND (status IN ({_marks(SEAT_STATUSES)}) "
-           f"OR ({OPEN} AND (' ' || flags || ' ') LIKE '% {SEAT_FLAG} %')) "
+           f"OR ({OPEN} AND status != 'new' AND (' ' || flags || ' ') LIKE '% {SEAT_FLAG} %')) "
            f"AND coalesce(resolution_code, '') NOT IN ({_marks(NO_SEAT_CODES)}) "
+           f"AND NOT ({OPEN} AND coalesce(team, '') = ? AND ? != '') "
            f"GROUP BY software")
     return {str(r["software"]): int(r["n"])
-            for r in index.db.execute(sql, (*SEAT_STATUSES, *NO_SEAT_CODES))}
+            for r in index.db.execute(
+                sql, (*SEAT_STATUSES, *NO_SEAT_CODES, awaiting_team, awaiting_team))}
 
 
 def held_work(index: Index) -> list[sqlite3.Row]:
@@ -699,6 +708,22 @@ def on_hold(index: Index, team: str = "") -> list[sqlite3.Row]:
     where, params = in_team(f"{OPEN} AND on_hold = 1", [], team)
     return index.select(where, params, order="opened_at, id",
                         columns="id, title, priority, team, assignee")
+
+
+def opened_after(index: Index, ids: Iterable[str], when: float) -> tuple[str, float] | None:
+    """The first of `ids` (by ID) opened after `when` (POSIX seconds), as (id, opened_at), or
+    None: what a `--dry-run` at a given clock checks (executor.refuse_before_opened)."""
+    chunk: list[str] = []
+    found: list[tuple[str, float]] = []
+    for ticket_id in (*ids, None):
+        if ticket_id is not None:
+            chunk.append(ticket_id)
+        if chunk and (ticket_id is None or len(chunk) == 500):
+            rows = index.select(f"id IN ({_marks(chunk)}) AND opened_at > ?", (*chunk, when),
+                                columns="id, opened_at", limit=1)
+            found += [(str(r["id"]), float(r["opened_at"])) for r in rows]
+            chunk = []
+    return min(found) if found else None
 
 
 def opened_since(index: Index, since: float, team: str = "") -> list[sqlite3.Row]:
