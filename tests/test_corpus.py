@@ -2,8 +2,8 @@
 floors: precision >= 0.95 for what triage applies automatically, recall >= 0.85 for what it
 proposes.
 
-ALL TWENTY-ONE files here are TUNING data (about 6,400 tickets by twenty-one writers):
-tickets.txt was written for tuning; fresh.txt, fresh2.txt, ... fresh20.txt were each written blind,
+ALL TWENTY-THREE files here are TUNING data (about 7,000 tickets by twenty-three writers):
+tickets.txt was written for tuning; fresh.txt, fresh2.txt, ... fresh22.txt were each written blind,
 measured once held out (those figures are in docs/triage.md) and then read while the methods
 were improved. So every figure asserted below is a tuning figure. The floor is asserted on
 EACH file, not on their union: an automatic judgement's reach is only what every file supports
@@ -11,10 +11,10 @@ at 0.95 (issue 11). A judgement below its floor on a file is a strict xfail nami
 one that starts meeting it fails this test until it moves out of BELOW.
 
 The figure methods are chosen by is the leave-one-writer-out one (`python -m
-tests.corpus.measure --cross`, tests/corpus/cross.py: chosen on twenty files, measured on the
-twenty-first). A held-out figure comes only from a new file written blind and measured once with the
+tests.corpus.measure --cross`, tests/corpus/cross.py: chosen on twenty-two files, measured on
+the twenty-third). A held-out figure comes only from a new file written blind and measured once with the
 methods frozen (`python -m tests.corpus.measure --file PATH`; tests/test_corpus_heldout.py).
-This test reads only the twenty-one files named here.
+This test reads only the twenty-three files named here.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pytest
 from corpus.cross import GRID, Threshold, choose, meets
 from corpus.measure import CORPUS, FRESH, TUNING, Score, figures, load, main, vip_persons
 
-FILES = {path.stem: path for path in TUNING}  # tickets, fresh, fresh2, ... fresh20
+FILES = {path.stem: path for path in TUNING}  # tickets, fresh, fresh2, ... fresh22
 NAMES = {
     "incident-4 two problems (proposed)",
     "incident-5 same person, same subject (proposed)",
@@ -83,6 +83,12 @@ BELOW = {  # (file, judgement) -> its tuning figure there, below the floor
     ("fresh18", "incident-2 priority (proposed)"): "recall 0.53",
     ("fresh19", "incident-2 priority (proposed)"): "recall 0.75",
     ("fresh20", "incident-2 priority (proposed)"): "recall 0.67",
+    # (session 33: fresh21/fresh22 became tuning data after their one held-out measurement at
+    # the start of session 32; the models are not re-fitted on them yet, so these are their
+    # held-out figures, docs/triage.md "Held out, session 31")
+    ("fresh21", "incident-2 priority (proposed)"): "recall 0.39",
+    ("fresh22", "incident-2 priority (proposed)"): "recall 0.35",
+    ("fresh22", "on-site (proposed)"): "recall 0.82",
     # (session 31, on site: the rule's words and the model at C 0.3, threshold 0.03; its tuning
     # recall is unchanged, 0.94-1.00 on every file, so no on-site entry here; leave one writer
     # out it meets the floor on all twenty-one, worst 0.74 -> 0.86, docs/triage.md)
