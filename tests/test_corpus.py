@@ -77,18 +77,18 @@ BELOW = {  # (file, judgement) -> its tuning figure there, below the floor
     # (session 31: a logged P1 the critical model does not read as critical is proposed P2,
     # not_critical_fit: fresh17 0.73 -> 0.77, fresh18 0.43 -> 0.53, fresh19 0.65 -> 0.75,
     # fresh20 0.62 -> 0.67; LOWO worst 0.27 -> 0.37, docs/triage.md "Priority, session 31")
+    # (session 33: fresh21/fresh22 became tuning data after their one held-out measurement
+    # (priority 0.39 / 0.35, on site 0.82 on fresh22), and the models were re-fitted on all
+    # twenty-three files: training figures; fresh22's on site meets its floor (0.99), priority
+    # rose to 0.57 / 0.53 there, fresh16's fell from 0.79)
     ("fresh15", "incident-2 priority (proposed)"): "recall 0.72",
-    ("fresh16", "incident-2 priority (proposed)"): "recall 0.79",
+    ("fresh16", "incident-2 priority (proposed)"): "recall 0.77",
     ("fresh17", "incident-2 priority (proposed)"): "recall 0.77",
     ("fresh18", "incident-2 priority (proposed)"): "recall 0.53",
     ("fresh19", "incident-2 priority (proposed)"): "recall 0.75",
     ("fresh20", "incident-2 priority (proposed)"): "recall 0.67",
-    # (session 33: fresh21/fresh22 became tuning data after their one held-out measurement at
-    # the start of session 32; the models are not re-fitted on them yet, so these are their
-    # held-out figures, docs/triage.md "Held out, session 31")
-    ("fresh21", "incident-2 priority (proposed)"): "recall 0.39",
-    ("fresh22", "incident-2 priority (proposed)"): "recall 0.35",
-    ("fresh22", "on-site (proposed)"): "recall 0.82",
+    ("fresh21", "incident-2 priority (proposed)"): "recall 0.57",
+    ("fresh22", "incident-2 priority (proposed)"): "recall 0.53",
     # (session 31, on site: the rule's words and the model at C 0.3, threshold 0.03; its tuning
     # recall is unchanged, 0.94-1.00 on every file, so no on-site entry here; leave one writer
     # out it meets the floor on all twenty-one, worst 0.74 -> 0.86, docs/triage.md)
@@ -191,7 +191,7 @@ def test_a_priority_proposal_on_a_ticket_not_judged_is_neither_right_nor_wrong()
     assert "1 on tickets not judged" in score.line("priority")
     priority_row(Item(0, "incident", "a", "", wide, "s", {"p": "3"}), ref, score)  # judged P3
     priority_row(Item(0, "incident", "a", "", wide, "s", {"p": "1"}), ref, score)
-    priority_row(Item(0, "incident", "a", "", "outlook slow", "s", {"p": "2"}), ref, score)
+    priority_row(Item(0, "incident", "a", "", "excel slow", "s", {"p": "2"}), ref, score)
     assert (score.tp, score.fp, score.fn, score.unjudged) == (1, 1, 1, 1)
 
 

@@ -388,7 +388,7 @@ def test_priority_read_in_session_28(ref: Reference, title: str, description: st
     ("my mouse scroll wheel sticks", 3, None),  # one user's device
     ("excel crashes when i open the budget file", 3, None),  # one user's file
     ("the whole records unit cannot open the case system", 3, 2),  # the rules' unit: P2 kept
-    ("dispatch center consoles all frozen, on paper now, 12 officers waiting", 3, 1),  # raised
+    ("all dispatch consoles frozen, radio only, 12 officers waiting", 3, 1),  # raised
 ])
 def test_the_learned_reading_of_the_chart(ref: Reference, title: str, logged: int,
                                           priority: int | None) -> None:
@@ -739,7 +739,7 @@ def test_a_logged_p1_not_read_as_critical_is_the_charts_p2(ref: Reference) -> No
     left as it is."""
     from sdesk.procedures.priority_fit import PriorityFit, not_critical_fit
 
-    title = "TEAMS CALLS KEEP DROPPING ON THE RECRUITING LINE"
+    title = "TEAMS CALLS KEEP DROPPING"
     fit = not_critical_fit(priority_fit(title, "", False, ref), title, "", 1, ref)
     assert fit.priority == 2 and "says not critical (score" in fit.evidence, fit
     assert not_critical_fit(PriorityFit(None, ""), title, "", 2, ref).priority is None

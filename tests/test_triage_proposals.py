@@ -695,7 +695,7 @@ def test_a_logged_p1_the_text_does_not_read_as_critical_is_proposed_p2(desk: Des
         return incident(desk, title, "--impact", "1", "--urgency", "1", email=email,
                         now=at(minute))
 
-    calls = p1("TEAMS CALLS KEEP DROPPING ON THE RECRUITING LINE", "ann@omes.ok.gov", 0)
+    calls = p1("TEAMS CALLS KEEP DROPPING", "ann@omes.ok.gov", 0)
     site = p1("whole building has no internet, nobody can work", "bo@omes.ok.gov", 1)
     again = p1("still down, any eta??", "cy@omes.ok.gov", 2)
     desk.run("triage", "--all")
