@@ -6,6 +6,7 @@ triage proposes the chart's priority with the evidence and the supervisor decide
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sdesk.core.reference import Reference
@@ -308,3 +309,47 @@ def not_critical_fit(own: PriorityFit, title: str, description: str, logged: int
     return PriorityFit(2, f"the learned reading of the chart says not critical (score "
                           f"{score:.2f} < {critical.threshold:.2f}): no whole site, public-facing "
                           f"system or critical service down: {ref.sla.target(2).description}")
+
+
+FirstReport = tuple[str, PriorityFit]  # the first report's ID and its text's chart priority
+
+
+def proposed_priority(title: str, description: str, vip: bool, logged: int, ref: Reference,
+                      first_report: Callable[[], FirstReport | None],
+                      linked: Callable[[], tuple[list[str], int]], need: int) -> PriorityFit:
+    """The chart's priority triage proposes for an incident logged at `logged` (1 = Critical),
+    in this order: its own text (`priority_fit`); else, where the title `reports_again`, as a
+    follow-up of `first_report()` (the same person's first report on the subject, its ID and
+    its text's reading, or None: `follow_up_fit`); else, for a report that is no follow-up,
+    logged P3 or P4 and failing beyond a device, as one of the first reports of a problem many
+    people report (`linked()`: other people's linked reports and how many reported before,
+    `need` people: `trend_fit`); then the learned reading (`learned_fit`, not for a follow-up
+    with nothing read: its words are the follow-up's, not the chart's), one user's lockout
+    (`lockout_fit`) and a logged P1 not described as critical (`not_critical_fit`, as for the
+    learned reading). `first_report` and `linked` are called only when needed (they search the
+    store). One function for triage (triage._priority_fit) and the corpus measure
+    (tests/corpus/priority_row.py), so the measure reads a follow-up as triage does (session
+    33: the row read follow-ups with the trend and the learned reading, which triage has not
+    done since session 25-26)."""
+    fit = own = priority_fit(title, description, vip, ref)
+    again = reports_again(title)
+    if fit.priority is None and again:
+        first = first_report()
+        if first is not None:
+            fit = follow_up_fit(fit, title, first[0], first[1])
+    followed = fit is not own  # a follow-up's inherited P2 is not raised; the trend's may be
+    if (fit.priority is None and logged > 2 and not again
+            and fails_beyond_a_device(title, description, ref)):
+        # a follow-up is not a new report of many users: it keeps its first report's priority
+        # or none (fresh-user finding, session 26: three people's "still down any eta??" about
+        # different problems were each proposed P2, "3 people report it")
+        others, before = linked()
+        fit = trend_fit(fit, others, before, need, ref, title, description)
+    if fit.priority is not None or not again:
+        # a follow-up ("still down any eta??") keeps its first report's priority or none: its
+        # own words are the follow-up's, not the chart's (fresh-user finding, session 25)
+        fit = learned_fit(fit, title, description, logged, ref, inherited=followed)
+    fit = lockout_fit(fit, title, description, logged, ref)
+    if fit.priority is not None or not again:  # as for learned_fit
+        fit = not_critical_fit(fit, title, description, logged, ref)
+    return fit
