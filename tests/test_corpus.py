@@ -85,16 +85,20 @@ BELOW = {  # (file, judgement) -> its tuning figure there, below the floor
     # no trend P2 and no learned reading for a follow-up with nothing read; it had credited
     # those: fresh11 0.96 -> 0.78 and fresh14 0.87 -> 0.80 fall below the floor, fresh16-fresh21
     # fall 0.01-0.08; docs/triage.md "Priority, session 33")
+    # (session 33: a follow-up logged P1 is capped by its first report's text, and the critical
+    # model no longer raises the rules' P2 for a deadline, a time to come or a VIP alone:
+    # fresh16 0.70 -> 0.72, fresh18 0.47 -> 0.48, fresh19 0.67 -> 0.69, fresh20 0.66 -> 0.67,
+    # fresh22 0.53 -> 0.61; LOWO worst 0.29 -> 0.31, docs/triage.md "Priority, session 33")
     ("fresh11", "incident-2 priority (proposed)"): "recall 0.78",
     ("fresh14", "incident-2 priority (proposed)"): "recall 0.80",
     ("fresh15", "incident-2 priority (proposed)"): "recall 0.72",
-    ("fresh16", "incident-2 priority (proposed)"): "recall 0.70",
+    ("fresh16", "incident-2 priority (proposed)"): "recall 0.72",
     ("fresh17", "incident-2 priority (proposed)"): "recall 0.73",
-    ("fresh18", "incident-2 priority (proposed)"): "recall 0.47",
-    ("fresh19", "incident-2 priority (proposed)"): "recall 0.67",
-    ("fresh20", "incident-2 priority (proposed)"): "recall 0.66",
+    ("fresh18", "incident-2 priority (proposed)"): "recall 0.48",
+    ("fresh19", "incident-2 priority (proposed)"): "recall 0.69",
+    ("fresh20", "incident-2 priority (proposed)"): "recall 0.67",
     ("fresh21", "incident-2 priority (proposed)"): "recall 0.50",
-    ("fresh22", "incident-2 priority (proposed)"): "recall 0.53",
+    ("fresh22", "incident-2 priority (proposed)"): "recall 0.61",
     # (session 31, on site: the rule's words and the model at C 0.3, threshold 0.03; its tuning
     # recall is unchanged, 0.94-1.00 on every file, so no on-site entry here; leave one writer
     # out it meets the floor on all twenty-one, worst 0.74 -> 0.86, docs/triage.md)

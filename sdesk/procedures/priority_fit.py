@@ -23,7 +23,10 @@ class PriorityFit:
 
     priority: int | None
     evidence: str
-    unit: bool = False  # the rules read a unit or a degradation, less than a whole site down
+    # less than a whole site: the rules read a unit, a degradation, or (session 33) one user's
+    # time-critical work (a deadline, a time to come) or a VIP; the critical model does not
+    # raise it to P1 (learned_fit)
+    unit: bool = False
 
 
 def _fails(w: Words, text: str) -> bool:
@@ -139,10 +142,13 @@ def _time_critical(text: str, vip: bool, failing: bool) -> Found:
     question, P4's: a VIP's wallpaper is not "a VIP degraded"): the chart's P2. Time-critical:
     a deadline said (pw.DEADLINE), or, where the text says something fails (`failing`), a time
     to come ("the regents meet at 5 tonight", "in 1 hr") or people kept waiting ("walk-ins
-    waiting in lobby", "claimants on hold")."""
+    waiting in lobby", "claimants on hold"). A deadline, a time to come or a VIP alone is
+    marked less than a site (the third field): one user's work, which the critical model does
+    not raise to P1 (session 33, LOWO on twenty-three files, docs/triage.md); people kept
+    waiting or work stopped downstream are others' work and may be raised."""
     deadline = pw.DEADLINE.search(text)
     if deadline:
-        return 2, repr(deadline.group(0))
+        return 2, repr(deadline.group(0)), True
     waiting = pw.WAITING.search(text)
     if waiting:
         return 2, f"{waiting.group(0).strip()!r}: people are kept waiting"
@@ -151,11 +157,11 @@ def _time_critical(text: str, vip: bool, failing: bool) -> Found:
         return 2, f"{downstream.group(0).strip()!r}: the work is stopped downstream"
     pressed = pw.TIME_TO_COME.search(text)
     if pressed and failing:
-        return 2, f"{pressed.group(0).strip()!r} (time-critical) and it fails"
+        return 2, f"{pressed.group(0).strip()!r} (time-critical) and it fails", True
     if vip and not pw.LOW.search(text):  # a VIP's wallpaper is cosmetic, not "a VIP degraded"
-        return 2, "VIP requester"
+        return 2, "VIP requester", True
     named = pw.VIP_NAMED.search(text)  # a VIP named in the text; their wallpaper is still P4
-    return (2, f"{named.group(0)!r} (a VIP)") if named and not pw.LOW.search(text) else None
+    return (2, f"{named.group(0)!r} (a VIP)", True) if named and not pw.LOW.search(text) else None
 
 
 def _low(title: str, text: str, w: Words, ref: Reference) -> Found:
@@ -311,7 +317,8 @@ def not_critical_fit(own: PriorityFit, title: str, description: str, logged: int
                           f"system or critical service down: {ref.sla.target(2).description}")
 
 
-FirstReport = tuple[str, PriorityFit]  # the first report's ID and its text's chart priority
+FirstReport = tuple[str, PriorityFit, str, str]  # the first report's ID, its text's chart
+# priority, its title and its description
 
 
 def proposed_priority(title: str, description: str, vip: bool, logged: int, ref: Reference,
@@ -326,7 +333,9 @@ def proposed_priority(title: str, description: str, vip: bool, logged: int, ref:
     `need` people: `trend_fit`); then the learned reading (`learned_fit`, not for a follow-up
     with nothing read: its words are the follow-up's, not the chart's), one user's lockout
     (`lockout_fit`) and a logged P1 not described as critical (`not_critical_fit`, as for the
-    learned reading). `first_report` and `linked` are called only when needed (they search the
+    learned reading; a follow-up logged P1 with nothing read is capped by its first report's
+    text instead, session 33: "RE: dam app - still nothing" logged P1 is as critical as the
+    dam app's first report). `first_report` and `linked` are called only when needed (they search the
     store). One function for triage (triage._priority_fit) and the corpus measure
     (tests/corpus/priority_row.py), so the measure reads a follow-up as triage does (session
     33: the row read follow-ups with the trend and the learned reading, which triage has not
@@ -351,5 +360,10 @@ def proposed_priority(title: str, description: str, vip: bool, logged: int, ref:
         fit = learned_fit(fit, title, description, logged, ref, inherited=followed)
     fit = lockout_fit(fit, title, description, logged, ref)
     if fit.priority is not None or not again:  # as for learned_fit
-        fit = not_critical_fit(fit, title, description, logged, ref)
+        return not_critical_fit(fit, title, description, logged, ref)
+    first = first_report() if logged == 1 and fit.priority is None else None
+    if first is not None:  # a follow-up logged P1: its first report's text says how critical
+        capped = not_critical_fit(fit, first[2], first[3], logged, ref)
+        if capped is not fit:
+            return PriorityFit(2, f"a follow-up of {first[0]}; {capped.evidence}")
     return fit

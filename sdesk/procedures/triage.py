@@ -611,7 +611,8 @@ def _priority_fit(d: _Draft) -> None:
         if first is None:
             return None
         said = d.ctx.description_of(first[0].id) if d.ctx.description_of else ""
-        return first[0].id, priority_fit(first[0].title, said, t.vip, d.ref)
+        return (first[0].id, priority_fit(first[0].title, said, t.vip, d.ref), first[0].title,
+                said)
 
     fit = proposed_priority(t.title, t.description, t.vip, t.priority, d.ref, first_report,
                             lambda: _linked_reports(d), d.ctx.settings.trend_requesters)

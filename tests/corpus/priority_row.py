@@ -122,7 +122,7 @@ def priority_judged(item: Item, ref: Reference, first: Item | None = None,
     users" and the learned reading, which triage has not done since sessions 25-26."""
     def first_report() -> FirstReport | None:
         return None if first is None else (
-            repr(first.title), priority_fit(first.title, "", first.vip, ref))
+            repr(first.title), priority_fit(first.title, "", first.vip, ref), first.title, "")
 
     return proposed_priority(item.title, "", item.vip, logged_priority(item, ref), ref,
                              first_report, lambda: ([repr(t) for t in linked[0]], linked[1]),
