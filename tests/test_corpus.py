@@ -2,8 +2,8 @@
 floors: precision >= 0.95 for what triage applies automatically, recall >= 0.85 for what it
 proposes.
 
-ALL TWENTY-ONE files here are TUNING data (about 6,400 tickets by twenty-one writers):
-tickets.txt was written for tuning; fresh.txt, fresh2.txt, ... fresh20.txt were each written blind,
+ALL TWENTY-THREE files here are TUNING data (about 7,000 tickets by twenty-three writers):
+tickets.txt was written for tuning; fresh.txt, fresh2.txt, ... fresh22.txt were each written blind,
 measured once held out (those figures are in docs/triage.md) and then read while the methods
 were improved. So every figure asserted below is a tuning figure. The floor is asserted on
 EACH file, not on their union: an automatic judgement's reach is only what every file supports
@@ -11,10 +11,10 @@ at 0.95 (issue 11). A judgement below its floor on a file is a strict xfail nami
 one that starts meeting it fails this test until it moves out of BELOW.
 
 The figure methods are chosen by is the leave-one-writer-out one (`python -m
-tests.corpus.measure --cross`, tests/corpus/cross.py: chosen on twenty files, measured on the
-twenty-first). A held-out figure comes only from a new file written blind and measured once with the
+tests.corpus.measure --cross`, tests/corpus/cross.py: chosen on twenty-two files, measured on
+the twenty-third). A held-out figure comes only from a new file written blind and measured once with the
 methods frozen (`python -m tests.corpus.measure --file PATH`; tests/test_corpus_heldout.py).
-This test reads only the twenty-one files named here.
+This test reads only the twenty-three files named here.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pytest
 from corpus.cross import GRID, Threshold, choose, meets
 from corpus.measure import CORPUS, FRESH, TUNING, Score, figures, load, main, vip_persons
 
-FILES = {path.stem: path for path in TUNING}  # tickets, fresh, fresh2, ... fresh20
+FILES = {path.stem: path for path in TUNING}  # tickets, fresh, fresh2, ... fresh22
 NAMES = {
     "incident-4 two problems (proposed)",
     "incident-5 same person, same subject (proposed)",
@@ -77,12 +77,28 @@ BELOW = {  # (file, judgement) -> its tuning figure there, below the floor
     # (session 31: a logged P1 the critical model does not read as critical is proposed P2,
     # not_critical_fit: fresh17 0.73 -> 0.77, fresh18 0.43 -> 0.53, fresh19 0.65 -> 0.75,
     # fresh20 0.62 -> 0.67; LOWO worst 0.27 -> 0.37, docs/triage.md "Priority, session 31")
+    # (session 33: fresh21/fresh22 became tuning data after their one held-out measurement
+    # (priority 0.39 / 0.35, on site 0.82 on fresh22), and the models were re-fitted on all
+    # twenty-three files: training figures; fresh22's on site meets its floor (0.99), priority
+    # rose to 0.57 / 0.53 there, fresh16's fell from 0.79)
+    # (session 33: the row reads a follow-up as triage does, priority_fit.proposed_priority:
+    # no trend P2 and no learned reading for a follow-up with nothing read; it had credited
+    # those: fresh11 0.96 -> 0.78 and fresh14 0.87 -> 0.80 fall below the floor, fresh16-fresh21
+    # fall 0.01-0.08; docs/triage.md "Priority, session 33")
+    # (session 33: a follow-up logged P1 is capped by its first report's text, and the critical
+    # model no longer raises the rules' P2 for a deadline, a time to come or a VIP alone:
+    # fresh16 0.70 -> 0.72, fresh18 0.47 -> 0.48, fresh19 0.67 -> 0.69, fresh20 0.66 -> 0.67,
+    # fresh22 0.53 -> 0.61; LOWO worst 0.29 -> 0.31, docs/triage.md "Priority, session 33")
+    ("fresh11", "incident-2 priority (proposed)"): "recall 0.78",
+    ("fresh14", "incident-2 priority (proposed)"): "recall 0.80",
     ("fresh15", "incident-2 priority (proposed)"): "recall 0.72",
-    ("fresh16", "incident-2 priority (proposed)"): "recall 0.79",
-    ("fresh17", "incident-2 priority (proposed)"): "recall 0.77",
-    ("fresh18", "incident-2 priority (proposed)"): "recall 0.53",
-    ("fresh19", "incident-2 priority (proposed)"): "recall 0.75",
+    ("fresh16", "incident-2 priority (proposed)"): "recall 0.72",
+    ("fresh17", "incident-2 priority (proposed)"): "recall 0.73",
+    ("fresh18", "incident-2 priority (proposed)"): "recall 0.48",
+    ("fresh19", "incident-2 priority (proposed)"): "recall 0.69",
     ("fresh20", "incident-2 priority (proposed)"): "recall 0.67",
+    ("fresh21", "incident-2 priority (proposed)"): "recall 0.50",
+    ("fresh22", "incident-2 priority (proposed)"): "recall 0.61",
     # (session 31, on site: the rule's words and the model at C 0.3, threshold 0.03; its tuning
     # recall is unchanged, 0.94-1.00 on every file, so no on-site entry here; leave one writer
     # out it meets the floor on all twenty-one, worst 0.74 -> 0.86, docs/triage.md)
@@ -185,7 +201,7 @@ def test_a_priority_proposal_on_a_ticket_not_judged_is_neither_right_nor_wrong()
     assert "1 on tickets not judged" in score.line("priority")
     priority_row(Item(0, "incident", "a", "", wide, "s", {"p": "3"}), ref, score)  # judged P3
     priority_row(Item(0, "incident", "a", "", wide, "s", {"p": "1"}), ref, score)
-    priority_row(Item(0, "incident", "a", "", "outlook slow", "s", {"p": "2"}), ref, score)
+    priority_row(Item(0, "incident", "a", "", "excel slow", "s", {"p": "2"}), ref, score)
     assert (score.tp, score.fp, score.fn, score.unjudged) == (1, 1, 1, 1)
 
 

@@ -2,15 +2,14 @@
 against the issue's floors (precision >= 0.95 for what triage applies automatically, recall
 >= 0.85 for what it proposes).
 
-The held-out files now are tests/corpus/fresh21.txt (291 tickets, prefix i-, help-desk agents
-logging calls in the third person, and the callers' own portal submissions) and fresh22.txt
-(295, prefix l-, new hires, temporary staff and writers of English as a second language),
-written blind at the start of session 31 by two engineers who read neither the judgement code
-nor any other corpus (see their headers). They were measured ONCE at the start of session 32,
-with the methods frozen at session 31's judgement branches (int31b: prio31, onsite31, trend31,
-gaps31b, split31): `python -m tests.corpus.measure --file tests/corpus/fresh21.txt` (and
-fresh22.txt), only the figure lines read (docs/triage.md, "Held out, session 31"). Session 30's
-held-out files, fresh19.txt and fresh20.txt, are tuning data since session 31, in
+There are no held-out files now: session 33's blind sets, fresh23.txt and fresh24.txt, are
+being written blind by two engineers who read neither the judgement code nor any other corpus;
+they are measured ONCE, with the methods frozen, by the coordinator: `python -m
+tests.corpus.measure --file tests/corpus/fresh23.txt` (and fresh24.txt), only the figure lines
+read; until then HELD_OUT is empty and nothing here reads them. Session 31's held-out files,
+fresh21.txt (291 tickets, prefix i-) and fresh22.txt (295, prefix l-), were measured once at
+the start of session 32 (docs/triage.md, "Held out, session 31": priority 0.39 / 0.35, on site
+0.82 on fresh22.txt below the floor) and are tuning data since session 33, in
 tests/test_corpus.py, with the models re-fitted on them.
 BELOW holds every judgement below its floor as a strict xfail naming the held-out figure, so a
 method change that lifts one fails here until BELOW is updated and none passes unnoticed. Once
@@ -31,18 +30,11 @@ from corpus.measure import TUNING, Score, figures
 from test_corpus import cases
 
 CORPUS = Path(__file__).parent / "corpus"
-HELD_OUT = {"fresh21": CORPUS / "fresh21.txt", "fresh22": CORPUS / "fresh22.txt"}
-BELOW = {  # (file, judgement) -> its held-out figure, measured once
-    ("fresh21", "incident-2 priority (proposed)"): "recall 0.39",
-    ("fresh22", "incident-2 priority (proposed)"): "recall 0.35",
-    ("fresh22", "on-site (proposed)"): "recall 0.82",
-}
+HELD_OUT: dict[str, Path] = {}  # fresh23, fresh24: measured once when they are written
+BELOW: dict[tuple[str, str], str] = {}  # (file, judgement) -> its held-out figure, measured once
 # off by default since session 28 (automatic_duplicates, automatic_trends): what they would
-# apply; the automatic duplicate would apply one decision on each file (right), the trend none
-NONE_APPLIED = {  # file -> the automatic rows that applied nothing there
-    "fresh21": {"incident-6 many people, same problem (automatic)"},
-    "fresh22": {"incident-6 many people, same problem (automatic)"},
-}
+# apply; a row that applies nothing on a held-out file is recorded here, not counted as met
+NONE_APPLIED: dict[str, set[str]] = {}  # file -> the automatic rows that applied nothing there
 
 
 @pytest.fixture(scope="module")
@@ -54,10 +46,10 @@ def test_no_held_out_file_is_a_tuning_file() -> None:
     # a file tuned on cannot give a held-out figure; an empty table says there is none now
     assert not {path.resolve() for path in HELD_OUT.values()} & {p.resolve() for p in TUNING}
     # the files read while tuning are in TUNING: the last held-out pair among them
-    assert {(CORPUS / n).resolve() for n in ("fresh19.txt", "fresh20.txt")} <= {
+    assert {(CORPUS / n).resolve() for n in ("fresh21.txt", "fresh22.txt")} <= {
         p.resolve() for p in TUNING}
-    # the blind sets of session 31 are never tuned on: measured here once
-    assert not {p.name for p in TUNING} & {"fresh21.txt", "fresh22.txt"}
+    # the blind sets of session 33 are never tuned on: measured here once
+    assert not {p.name for p in TUNING} & {"fresh23.txt", "fresh24.txt"}
     assert all(key in HELD_OUT for key, _ in BELOW) and set(NONE_APPLIED) <= set(HELD_OUT)
 
 

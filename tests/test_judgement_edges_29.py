@@ -31,7 +31,10 @@ def test_a_new_hires_account_is_neither_hardware_nor_software(desk: Desk) -> Non
         out = desk.run("triage", tid).output
         assert "neither hardware nor software" in out, out
         assert not any(f.startswith("proposed:kind") for f in flags(desk, tid)), out
-        assert "learned model" not in out
+        # the kind's learned model is not named (since session 33's re-fit the on-site model
+        # may propose a new hire's setup on site, weakly: another judgement's line)
+        assert not any("learned model" in line for line in out.splitlines()
+                       if "[request-1" in line), out
     # a device for the new hire still says the kind (a device word: proposed)
     tid = request(desk, "laptop for new hire starting monday", "x")
     desk.run("triage", tid)

@@ -6,6 +6,7 @@ triage proposes the chart's priority with the evidence and the supervisor decide
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sdesk.core.reference import Reference
@@ -22,7 +23,10 @@ class PriorityFit:
 
     priority: int | None
     evidence: str
-    unit: bool = False  # the rules read a unit or a degradation, less than a whole site down
+    # less than a whole site: the rules read a unit, a degradation, or (session 33) one user's
+    # time-critical work (a deadline, a time to come) or a VIP; the critical model does not
+    # raise it to P1 (learned_fit)
+    unit: bool = False
 
 
 def _fails(w: Words, text: str) -> bool:
@@ -138,10 +142,13 @@ def _time_critical(text: str, vip: bool, failing: bool) -> Found:
     question, P4's: a VIP's wallpaper is not "a VIP degraded"): the chart's P2. Time-critical:
     a deadline said (pw.DEADLINE), or, where the text says something fails (`failing`), a time
     to come ("the regents meet at 5 tonight", "in 1 hr") or people kept waiting ("walk-ins
-    waiting in lobby", "claimants on hold")."""
+    waiting in lobby", "claimants on hold"). A deadline, a time to come or a VIP alone is
+    marked less than a site (the third field): one user's work, which the critical model does
+    not raise to P1 (session 33, LOWO on twenty-three files, docs/triage.md); people kept
+    waiting or work stopped downstream are others' work and may be raised."""
     deadline = pw.DEADLINE.search(text)
     if deadline:
-        return 2, repr(deadline.group(0))
+        return 2, repr(deadline.group(0)), True
     waiting = pw.WAITING.search(text)
     if waiting:
         return 2, f"{waiting.group(0).strip()!r}: people are kept waiting"
@@ -150,11 +157,11 @@ def _time_critical(text: str, vip: bool, failing: bool) -> Found:
         return 2, f"{downstream.group(0).strip()!r}: the work is stopped downstream"
     pressed = pw.TIME_TO_COME.search(text)
     if pressed and failing:
-        return 2, f"{pressed.group(0).strip()!r} (time-critical) and it fails"
+        return 2, f"{pressed.group(0).strip()!r} (time-critical) and it fails", True
     if vip and not pw.LOW.search(text):  # a VIP's wallpaper is cosmetic, not "a VIP degraded"
-        return 2, "VIP requester"
+        return 2, "VIP requester", True
     named = pw.VIP_NAMED.search(text)  # a VIP named in the text; their wallpaper is still P4
-    return (2, f"{named.group(0)!r} (a VIP)") if named and not pw.LOW.search(text) else None
+    return (2, f"{named.group(0)!r} (a VIP)", True) if named and not pw.LOW.search(text) else None
 
 
 def _low(title: str, text: str, w: Words, ref: Reference) -> Found:
@@ -308,3 +315,55 @@ def not_critical_fit(own: PriorityFit, title: str, description: str, logged: int
     return PriorityFit(2, f"the learned reading of the chart says not critical (score "
                           f"{score:.2f} < {critical.threshold:.2f}): no whole site, public-facing "
                           f"system or critical service down: {ref.sla.target(2).description}")
+
+
+FirstReport = tuple[str, PriorityFit, str, str]  # the first report's ID, its text's chart
+# priority, its title and its description
+
+
+def proposed_priority(title: str, description: str, vip: bool, logged: int, ref: Reference,
+                      first_report: Callable[[], FirstReport | None],
+                      linked: Callable[[], tuple[list[str], int]], need: int) -> PriorityFit:
+    """The chart's priority triage proposes for an incident logged at `logged` (1 = Critical),
+    in this order: its own text (`priority_fit`); else, where the title `reports_again`, as a
+    follow-up of `first_report()` (the same person's first report on the subject, its ID and
+    its text's reading, or None: `follow_up_fit`); else, for a report that is no follow-up,
+    logged P3 or P4 and failing beyond a device, as one of the first reports of a problem many
+    people report (`linked()`: other people's linked reports and how many reported before,
+    `need` people: `trend_fit`); then the learned reading (`learned_fit`, not for a follow-up
+    with nothing read: its words are the follow-up's, not the chart's), one user's lockout
+    (`lockout_fit`) and a logged P1 not described as critical (`not_critical_fit`, as for the
+    learned reading; a follow-up logged P1 with nothing read is capped by its first report's
+    text instead, session 33: "RE: dam app - still nothing" logged P1 is as critical as the
+    dam app's first report). `first_report` and `linked` are called only when needed (they search the
+    store). One function for triage (triage._priority_fit) and the corpus measure
+    (tests/corpus/priority_row.py), so the measure reads a follow-up as triage does (session
+    33: the row read follow-ups with the trend and the learned reading, which triage has not
+    done since session 25-26)."""
+    fit = own = priority_fit(title, description, vip, ref)
+    again = reports_again(title)
+    if fit.priority is None and again:
+        first = first_report()
+        if first is not None:
+            fit = follow_up_fit(fit, title, first[0], first[1])
+    followed = fit is not own  # a follow-up's inherited P2 is not raised; the trend's may be
+    if (fit.priority is None and logged > 2 and not again
+            and fails_beyond_a_device(title, description, ref)):
+        # a follow-up is not a new report of many users: it keeps its first report's priority
+        # or none (fresh-user finding, session 26: three people's "still down any eta??" about
+        # different problems were each proposed P2, "3 people report it")
+        others, before = linked()
+        fit = trend_fit(fit, others, before, need, ref, title, description)
+    if fit.priority is not None or not again:
+        # a follow-up ("still down any eta??") keeps its first report's priority or none: its
+        # own words are the follow-up's, not the chart's (fresh-user finding, session 25)
+        fit = learned_fit(fit, title, description, logged, ref, inherited=followed)
+    fit = lockout_fit(fit, title, description, logged, ref)
+    if fit.priority is not None or not again:  # as for learned_fit
+        return not_critical_fit(fit, title, description, logged, ref)
+    first = first_report() if logged == 1 and fit.priority is None else None
+    if first is not None:  # a follow-up logged P1: its first report's text says how critical
+        capped = not_critical_fit(fit, first[2], first[3], logged, ref)
+        if capped is not fit:
+            return PriorityFit(2, f"a follow-up of {first[0]}; {capped.evidence}")
+    return fit

@@ -27,14 +27,10 @@ from sdesk.procedures.on_site import follow_up_judged, on_site_judged
 from sdesk.procedures.pair_model import Text
 from sdesk.procedures.plan import AddEntry, Finding, Notify, Plan, SetField, reassignment, set_field
 from sdesk.procedures.priority_fit import (
-    fails_beyond_a_device,
-    follow_up_fit,
-    learned_fit,
-    lockout_fit,
-    not_critical_fit,
+    FirstReport,
     priority_fit,
+    proposed_priority,
     reports_again,
-    trend_fit,
 )
 from sdesk.procedures.proposals import (
     REJECTED,
@@ -606,33 +602,23 @@ def priority_review_notice(supervisor: str, flagged: list[tuple[Ticket, str, int
 
 def _priority_fit(d: _Draft) -> None:
     """Priority against the work: the text (affected users, agency-wide words, a deadline, a
-    VIP) compared with the SLA chart's descriptions; a different priority is proposed."""
+    VIP) compared with the SLA chart's descriptions, a follow-up read by its first report, the
+    first reports of a problem many people report by their links (priority_fit.proposed_priority,
+    what the corpus measure scores); a different priority is proposed."""
     t = d.t
     if "priority-review" in d.flags or any(e.kind == "priority" for e in t.journal):
         return
-    fit = own = priority_fit(t.title, t.description, t.vip, d.ref)
-    if fit.priority is None and reports_again(t.title):
+
+    def first_report() -> FirstReport | None:  # the same person's first report, read whole
         first = _similar_reports(d)[0]
-        if first is not None:
-            said = d.ctx.description_of(first[0].id) if d.ctx.description_of else ""
-            fit = follow_up_fit(fit, t.title, first[0].id,
-                                priority_fit(first[0].title, said, t.vip, d.ref))
-    followed = fit is not own  # a follow-up's inherited P2 is not raised; the trend's may be
-    if (fit.priority is None and t.priority > 2 and not reports_again(t.title)
-            and fails_beyond_a_device(t.title, t.description, d.ref)):
-        # a follow-up is not a new report of many users: it keeps its first report's priority
-        # or none (fresh-user finding, session 26: three people's "still down any eta??" about
-        # different problems were each proposed P2, "3 people report it")
-        others, before = _linked_reports(d)
-        fit = trend_fit(fit, others, before, d.ctx.settings.trend_requesters, d.ref, t.title,
-                        t.description)
-    if fit.priority is not None or not reports_again(t.title):
-        # a follow-up ("still down any eta??") keeps its first report's priority or none: its
-        # own words are the follow-up's, not the chart's (fresh-user finding, session 25)
-        fit = learned_fit(fit, t.title, t.description, t.priority, d.ref, inherited=followed)
-    fit = lockout_fit(fit, t.title, t.description, t.priority, d.ref)
-    if fit.priority is not None or not reports_again(t.title):  # as for learned_fit
-        fit = not_critical_fit(fit, t.title, t.description, t.priority, d.ref)
+        if first is None:
+            return None
+        said = d.ctx.description_of(first[0].id) if d.ctx.description_of else ""
+        return (first[0].id, priority_fit(first[0].title, said, t.vip, d.ref), first[0].title,
+                said)
+
+    fit = proposed_priority(t.title, t.description, t.vip, t.priority, d.ref, first_report,
+                            lambda: _linked_reports(d), d.ctx.settings.trend_requesters)
     if fit.priority is None or fit.priority == t.priority:
         return
     name = d.ref.sla.target(fit.priority).name

@@ -65,8 +65,9 @@ def lowo(ref: Reference, sets: dict[Path, list[Item]],
 
 
 def lines(scores: dict[str, Score], markdown: bool = False, errors: bool = False) -> list[str]:
-    """The LOWO row: each file's precision / recall, the worst recall, the means and the
-    proposals on tickets not judged (over the LOWO files; checked files are shown apart)."""
+    """The LOWO row: each file's precision / recall, the worst recall, the means, the
+    proposals on tickets not judged and the judged proposals right / wrong (over the LOWO
+    files; checked files are shown apart)."""
     lowo_ = [s for name, s in scores.items() if not name.endswith("(checked)")]
     worst = min(s.recall for s in lowo_)
     mp = sum(s.precision for s in lowo_) / len(lowo_)
@@ -78,7 +79,8 @@ def lines(scores: dict[str, Score], markdown: bool = False, errors: bool = False
     out = [f"{name:<22}{s.precision:.2f} / {s.recall:.2f}  (tp {s.tp}, fp {s.fp}, fn {s.fn}, "
            f"{s.unjudged} not judged)" for name, s in scores.items()]
     out.append(f"worst recall {worst:.2f}  mean precision / recall {mp:.2f} / {mr:.2f}  "
-               f"not judged {unjudged}")
+               f"not judged {unjudged}  proposals right / wrong {sum(s.tp for s in lowo_)} / "
+               f"{sum(s.fp for s in lowo_)}")
     if errors:
         out += [f"  {name}: {m}" for name, s in scores.items() for m in s.misses]
     return out

@@ -10,15 +10,10 @@ from __future__ import annotations
 
 from sdesk.core.reference import Reference
 from sdesk.procedures.priority_fit import (
+    FirstReport,
     PriorityFit,
-    fails_beyond_a_device,
-    follow_up_fit,
-    learned_fit,
-    lockout_fit,
-    not_critical_fit,
     priority_fit,
-    reports_again,
-    trend_fit,
+    proposed_priority,
 )
 
 from .measure import SETTINGS, THRESHOLD, TREND_PEOPLE, Item, Score, _by_set, model_matcher
@@ -119,24 +114,19 @@ _READ: dict[tuple[str, str], object] = {}  # the trend model's reading of a titl
 
 def priority_judged(item: Item, ref: Reference, first: Item | None = None,
                     linked: Linked = ([], 0)) -> PriorityFit:
-    """The chart's priority triage proposes for `item` (triage._priority_fit): its text, else
-    as a follow-up of `first` (priority_fit.follow_up_fit), else as one of the first reports
-    of a problem many people report (`linked`, priority_fit.trend_fit); then the learned
-    reading of the chart (priority_fit.learned_fit)."""
-    fit = own = priority_fit(item.title, "", item.vip, ref)
-    logged = logged_priority(item, ref)
-    if first is not None:
-        fit = follow_up_fit(fit, item.title, repr(first.title),
-                            priority_fit(first.title, "", first.vip, ref))
-    followed = fit is not own  # a follow-up's inherited P2 is not raised; the trend's may be
-    if fit.priority is None and logged > 2 and fails_beyond_a_device(item.title, "", ref):
-        fit = trend_fit(fit, [repr(t) for t in linked[0]], linked[1], TREND_PEOPLE, ref,
-                        item.title)
-    fit = learned_fit(fit, item.title, "", logged, ref, inherited=followed)
-    fit = lockout_fit(fit, item.title, "", logged, ref)
-    if fit.priority is None and reports_again(item.title):
-        return fit  # a follow-up's own words are not the chart's, as triage reads them
-    return not_critical_fit(fit, item.title, "", logged, ref)
+    """The chart's priority triage proposes for `item`: priority_fit.proposed_priority, the
+    function triage._priority_fit calls, with `first` (the same person's first report on the
+    subject, its title read by `priority_fit`) and `linked` (other people's linked reports,
+    how many before) as triage finds them. Until session 33 the row repeated triage's steps
+    and had drifted: it read a follow-up ("still down any eta??") with the trend's "many
+    users" and the learned reading, which triage has not done since sessions 25-26."""
+    def first_report() -> FirstReport | None:
+        return None if first is None else (
+            repr(first.title), priority_fit(first.title, "", first.vip, ref), first.title, "")
+
+    return proposed_priority(item.title, "", item.vip, logged_priority(item, ref), ref,
+                             first_report, lambda: ([repr(t) for t in linked[0]], linked[1]),
+                             TREND_PEOPLE)
 
 
 def logged_priority(item: Item, ref: Reference) -> int:
