@@ -326,14 +326,9 @@ def run(call: Any, argv: list[str] | None = None) -> int:
             # error line; still exit 2, as click and the exit-code table have it
             click.echo(exc.ctx.get_help())
             return EXIT_USAGE
-        path = exc.ctx.command_path.split()[1:] if exc.ctx else _command_in(argv or sys.argv[1:])
-        where = " ".join(["sdesk", *path])
-        misplaced = _global_after_command(exc, path)
-        if misplaced:
-            click.echo(f"sdesk: error: {misplaced}", err=True)
-            return EXIT_USAGE
-        message = " ".join(exc.format_message().split()).rstrip(".")
-        click.echo(f"sdesk: error: {_printable(message)} (see '{where} --help')", err=True)
+        from sdesk.usage import usage_line
+
+        click.echo(_printable(usage_line(exc, cli, argv or sys.argv[1:])), err=True)
         return EXIT_USAGE
     except click.exceptions.Abort:  # a terminal's "^C" (or a prompt) holds the line: end it
         click.echo(("\n" if _terminal(sys.stderr) else "") + "sdesk: aborted", err=True)
@@ -373,76 +368,12 @@ def run(call: Any, argv: list[str] | None = None) -> int:
         return EXIT_BUG
 
 
-def _global_after_command(exc: click.UsageError, path: list[str]) -> str:
-    """The error for a global option (`--store`, `--actor`, `--now`...) given after the command
-    that has no such option of its own, as `sdesk list --store X`; "" for any other usage
-    error. Click's "No such option '--store'. Did you mean '--sort'?" pointed at the wrong
-    option (fresh-user finding 6, session 33)."""
-    if not path or not isinstance(exc, click.exceptions.NoSuchOption):
-        return _value_missing(exc, path)
-    name = exc.option_name.partition("=")[0]
-    for param in cli.params:
-        if isinstance(param, click.Option) and name in param.opts:
-            if not param.expose_value:  # --version
-                return f"{name} is a global option: give it alone, as in sdesk {name}"
-            value = "" if param.is_flag else f" {param.metavar or 'VALUE'}"
-            return (f"{name} is a global option: give it before the command, as in sdesk "
-                    f"{name}{value} {' '.join(path)} ... (see 'sdesk --help')")
-    return ""
-
-
-def _value_missing(exc: click.UsageError, path: list[str]) -> str:
-    """The error for an option given without its value at the end of the line (`sdesk triage
-    ID --accept`): the option with its metavar, and the values it takes when its type lists
-    them; "" for any other usage error. Click said "Option '--accept' requires an argument"
-    (fresh-user finding 7, session 33)."""
-    if not isinstance(exc, click.exceptions.BadOptionUsage) or "requires" not in exc.message:
-        return ""
-    command: click.Command | None = cli  # the parser raises it without a context: find it
-    for name in path:
-        command = command.get_command(click.Context(command), name) if isinstance(
-            command, click.Group) else None
-    for param in command.params if command is not None else ():
-        if isinstance(param, click.Option) and exc.option_name in param.opts:
-            shown = f"its {param.metavar}" if param.metavar else "a value"
-            choices = getattr(param.type, "choices", None)
-            known = f": one of {', '.join(map(str, choices))}" if choices else ""
-            return (f"{exc.option_name} needs {shown}{known} (see "
-                    f"'{' '.join(['sdesk', *path])} --help')")
-    return ""
-
-
 def _terminal(stream: Any) -> bool:
     """True when `stream` is a terminal (False for a pipe, a file, or a stream without one)."""
     try:
         return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
-
-
-def _command_in(argv: list[str]) -> list[str]:
-    """The command an argument list names: its first word that is one of COMMANDS (before a
-    `--`), or none."""
-    for at, word in enumerate(argv):
-        if word == "--":
-            break
-        if word in COMMANDS:
-            return [word, *_subcommand_in(word, argv[at + 1:])]
-    return []
-
-
-def _subcommand_in(name: str, rest: list[str]) -> list[str]:
-    """The subcommand of group `name` that `rest` names first (`kb new`), or none: for the
-    error of a usage error raised before click made the subcommand's context."""
-    group = cli.get_command(click.Context(cli), name)
-    if not isinstance(group, click.Group):
-        return []
-    for word in rest:
-        if word == "--":
-            break
-        if word in group.list_commands(click.Context(group)):
-            return [word]
-    return []
 
 
 def main(argv: list[str] | None = None) -> Any:

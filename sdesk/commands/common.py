@@ -14,6 +14,7 @@ from sdesk.commands.app import App as App  # re-exported: every command imports 
 from sdesk.commands.app import parse_when as parse_when
 from sdesk.commands.app import say_skipped as say_skipped
 from sdesk.commands.app import warn_skipped as warn_skipped
+from sdesk.commands.paramtypes import PriorityLevel as PriorityLevel  # re-exported, as App
 from sdesk.core.errors import SdeskError, ValidationError
 
 if TYPE_CHECKING:
@@ -26,33 +27,6 @@ if TYPE_CHECKING:
     from sdesk.store.executor import Applied
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class PriorityLevel(click.IntRange):
-    """A priority as people write it: 1-4, or P1-P4 in any case as every screen shows it, for
-    every option or argument that takes one (`priority`, `list --priority`, `new
-    --priority`). Fresh-user finding 13, session 30: `sdesk priority ID P1` was "not a
-    valid integer range"; finding 8, session 33: so was `list --priority P1`. An IntRange,
-    so the fast paths' tables (sdesk/launch.py, sdesk/fastwrite.py) read it as 1-4 and hand
-    "P1" over to click."""
-
-    name = "level"
-
-    def __init__(self) -> None:
-        super().__init__(1, 4)
-
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> Any:
-        if isinstance(value, int):
-            return super().convert(value, param, ctx)
-        text = str(value).strip()
-        digits = text[1:] if text[:1] in ("P", "p") else text
-        if digits in ("1", "2", "3", "4"):
-            return int(digits)
-        self.fail(f"{text!r} is not a priority: give 1-4 or P1-P4", param, ctx)
-
-    def _describe_range(self) -> str:
-        return "1-4 or P1-P4"
 
 
 def period(since: str | None, until: str | None, tz: dt.tzinfo, now: dt.datetime
@@ -246,8 +220,7 @@ def applied_refusal(store: Store, ticket_ids: Iterable[str]) -> str:
     """The one-line refusal the applied run would give for these tickets ("FILE has changes
     that are not committed; ...", or a merge left unfinished: store.executor.refuse_hand_edits;
     issue 11: hand edits are never swept into sdesk's commits; a --now before one was opened:
-    executor.refuse_before_opened), or "" when it would not stop.
-    Tickets a plan creates have no file yet and pass."""
+    executor.refuse_before_opened), or "" when it would not stop (a new ticket passes)."""
     import os
 
     from sdesk.core.ids import relative_path

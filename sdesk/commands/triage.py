@@ -22,7 +22,6 @@ from sdesk.commands.common import (
     team_filter,
     warn_skipped,
 )
-from sdesk.procedures.proposals import KINDS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -40,7 +39,12 @@ class _Kind(click.ParamType[str]):
     the kinds (sdesk.cli.run)."""
 
     name = "KIND"
-    choices = (*KINDS, "all")
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from sdesk.procedures.proposals import KINDS  # at use: commands import lazily
+
+        return (*KINDS, "all")
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> str:
@@ -103,8 +107,7 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
     from sdesk.procedures.triage import triage_each
     from sdesk.store.contexts import triage_context
 
-    # a KIND missing, as `--accept INC-2Q4P`, is that, not "name the tickets" (fresh-user
-    # finding 7, session 33)
+    # a KIND missing (`--accept INC-2Q4P`) is that, not "name the tickets" (session 33)
     check_kinds(accept, "--accept")
     check_kinds(reject, "--reject")
     chosen = sum([bool(ticket_ids), bool(team_name), all_tickets])
