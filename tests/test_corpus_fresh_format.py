@@ -6,7 +6,8 @@ who saw neither the judgement code nor any other corpus, as did fresh5.txt/fresh
 22), fresh7.txt/fresh8.txt (session 23), fresh9.txt/fresh10.txt (session 24) and
 fresh11.txt/fresh12.txt (session 25), fresh13.txt/fresh14.txt (session 26),
 fresh15.txt/fresh16.txt (session 27), fresh17.txt/fresh18.txt (session 28),
-fresh19.txt/fresh20.txt (session 30) and fresh21.txt/fresh22.txt (session 31). fresh.txt to
+fresh19.txt/fresh20.txt (session 30), fresh21.txt/fresh22.txt (session 31) and fresh24.txt
+(session 33). fresh.txt to
 fresh20.txt were measured once held out and are tuning data now (tests/test_corpus.py);
 fresh21.txt and fresh22.txt are held out (tests/test_corpus_heldout.py), not measured
 yet. The format still matters, because leave-one-writer-out keeps each file a
@@ -56,6 +57,7 @@ HELD_OUT = {
     "fresh20.txt": ("e-", set()),
     "fresh21.txt": ("i-", set()),
     "fresh22.txt": ("l-", set()),
+    "fresh24.txt": ("u-", set()),
 }
 LABEL_VALUES = {
     "n": {"2"},
