@@ -56,6 +56,7 @@ HELD_OUT = {
     "fresh21.txt": ("i-", set()),
     "fresh22.txt": ("l-", set()),
     "fresh23.txt": ("o-", set()),
+    "fresh24.txt": ("u-", set()),
 }
 LABEL_VALUES = {
     "n": {"2"},
