@@ -15,7 +15,8 @@ T1 = "2026-11-23T08:10:00-06:00"
 T2 = "2026-11-23T08:20:00-06:00"
 
 
-def _one_visio_licence(desk: Desk) -> None:
+def one_visio_licence(desk: Desk) -> None:
+    """The sample store's Visio with 1 licence instead of 10, committed."""
     software = desk.root / "reference" / "software.toml"
     text = software.read_text()
     software.write_text(text.replace('aliases = ["Visio"]\napproved = true\nlicences = 10',
@@ -39,7 +40,7 @@ def _findings(desk: Desk, ticket_id: str) -> str:
 
 
 def test_a_rejected_request_frees_its_seat_for_the_next(desk: Desk) -> None:
-    _one_visio_licence(desk)
+    one_visio_licence(desk)
     first = _visio(desk, "Need Visio", "--service", "Software Install")
     desk.run("triage", first)
     assert "licence-seat" in desk.ticket(first)["flags"]
@@ -54,7 +55,7 @@ def test_a_rejected_request_frees_its_seat_for_the_next(desk: Desk) -> None:
 
 
 def test_a_request_closed_for_no_response_frees_its_seat(desk: Desk) -> None:
-    _one_visio_licence(desk)
+    one_visio_licence(desk)
     first = _visio(desk, "Need Visio", "--service", "Software Install")
     desk.run("triage", first)
     desk.run("resolve", first, "--code", "no-response", "--summary", "Three calls, no answer",
@@ -63,7 +64,7 @@ def test_a_request_closed_for_no_response_frees_its_seat(desk: Desk) -> None:
 
 
 def test_a_request_handed_back_for_its_service_holds_no_seat(desk: Desk) -> None:
-    _one_visio_licence(desk)
+    one_visio_licence(desk)
     waiting = _visio(desk, "Need Visio")  # no service: handed back (request-5)
     desk.run("triage", waiting)
     t = desk.ticket(waiting)
@@ -76,7 +77,7 @@ def test_a_request_handed_back_for_its_service_holds_no_seat(desk: Desk) -> None
 
 def test_a_seat_held_before_a_hand_back_is_free_again(desk: Desk) -> None:
     """A request flagged licence-seat, then handed back (a store written before this rule)."""
-    _one_visio_licence(desk)
+    one_visio_licence(desk)
     first = _visio(desk, "Need Visio", "--service", "Software Install")
     desk.run("triage", first)
     flags = [*desk.ticket(first)["flags"], "needs-service"]
@@ -87,7 +88,7 @@ def test_a_seat_held_before_a_hand_back_is_free_again(desk: Desk) -> None:
 
 
 def test_a_request_awaiting_a_quote_holds_no_seat_even_when_assigned(desk: Desk) -> None:
-    _one_visio_licence(desk)
+    one_visio_licence(desk)
     first = _visio(desk, "Need Visio", "--service", "Software Install")
     desk.run("triage", first)
     second = _visio(desk, "Visio too", "--service", "Software Install", now=T1)

@@ -7,6 +7,7 @@ from email import message_from_bytes
 from typing import Any
 
 from conftest import Desk
+from test_licence_seats_granted import one_visio_licence
 
 T0 = "2026-11-23T08:00:00-06:00"
 
@@ -152,11 +153,7 @@ def test_install_visio_without_software_named_is_not_handed_back_for_a_form(desk
 
 
 def test_one_visio_licence_is_held_by_the_first_request_only(desk: Desk) -> None:
-    software = desk.root / "reference" / "software.toml"
-    text = software.read_text()
-    software.write_text(text.replace('aliases = ["Visio"]\napproved = true\nlicences = 10',
-                                     'aliases = ["Visio"]\napproved = true\nlicences = 1'))
-    desk.git("commit", "-qam", "one Visio licence")
+    one_visio_licence(desk)
     ids = [request(desk, f"Need Visio #{i}", "--software", "Visio", "--service",
                    "Software Install", now=at(i)) for i in range(3)]
     desk.run("triage", ids[0])
