@@ -87,3 +87,19 @@ def test_kpi_leaves_out_and_counts_tickets_resolved_before_they_were_opened(desk
     assert (k["opened"], k["resolved"], k["counted"]) == (2, 1, 1)
     assert k["ttr_clock_mean"] == 2.0 and k["ttr_clock_median"] == 2.0
     assert "before opened_at" in desk.fails("check").stdout
+
+
+def test_triage_all_at_an_earlier_now_leaves_out_the_tickets_opened_after_it(desk: Desk) -> None:
+    """--all selects what existed at --now: a ticket opened later is left out (and said so),
+    not a refusal of the whole batch; named by ID it is still refused."""
+    first = _incident(desk)
+    later = desk.new("-T", "Outlook will not open", "-d", "Since noon.", "--email",
+                     "bo.li@omes.ok.gov", "--agency", "OMES", "--service", "Email",
+                     now="2026-11-23T12:00:00-06:00")
+    result = desk.run("triage", "--all", now="2026-11-23T10:00:00-06:00")
+    assert "1 ticket(s) opened after --now 2026-11-23T10:00:00-06:00 left out" in result.stderr
+    assert desk.ticket(first)["status"] == "triaged"
+    assert desk.ticket(later)["status"] == "new"
+    assert desk.run("triage", later, now="2026-11-23T10:00:00-06:00", ok=False).exit_code == 1
+    desk.run("triage", "--all", now="2026-11-23T12:30:00-06:00")
+    assert desk.ticket(later)["status"] == "triaged"

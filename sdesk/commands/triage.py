@@ -122,10 +122,10 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
     if accept or reject or review:
         _review(app, ticket_ids, list(accept), list(reject), review, dry_run, as_json, no_commit)
         return
-    store = app.store
+    store, now = app.store, app.now  # the clock first: a given --now bounds the selection
     with store.lock("triage"):
         ids = _select(store, ticket_ids, team_name)
-        ctx = triage_context(store, app.now, app.actor.name, split=split.strip(),
+        ctx = triage_context(store, now, app.actor.name, split=split.strip(),
                              create_parents=create_parents, recheck=recheck)
         if dry_run and (as_json or not create_parents):
             _dry_run(app, triage_each(_load(store, ids), ctx), len(ids), as_json)
@@ -390,7 +390,11 @@ def _select(store: Store, typed: tuple[str, ...], team_name: str | None) -> list
     from sdesk.store import queries
 
     team = team_filter(store, team_name) if team_name is not None else ""
-    ids = queries.triage_ids(store.index, team)
+    now = store.given_now  # --now: tickets opened after it did not exist yet then
+    ids = queries.triage_ids(store.index, team, None if now is None else now.timestamp())
+    if now is not None and (later := len(queries.triage_ids(store.index, team)) - len(ids)):
+        click.echo(f"sdesk: {later} ticket(s) opened after --now {now.isoformat()} left out",
+                   err=True)
     warn_skipped(store)  # a broken file is not in the index: say it is skipped
     return ids
 

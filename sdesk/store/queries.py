@@ -408,9 +408,14 @@ def tasks(index: Index, parent: str = "", include_done: bool = False) -> list[sq
 # -- the work of procedures -------------------------------------------------------------------
 
 
-def triage_ids(index: Index, team: str = "") -> list[str]:
-    """Tickets triage works on (TRIAGEABLE), of one team when given, oldest first."""
+def triage_ids(index: Index, team: str = "", opened_by: float | None = None) -> list[str]:
+    """Tickets triage works on (TRIAGEABLE), of one team when given, oldest first; only those
+    opened at or before `opened_by` (POSIX seconds) when given: a batch at a given --now
+    leaves out tickets that did not exist yet, which the executor would refuse."""
     where, params = in_team(TRIAGEABLE, [], team)
+    if opened_by is not None:
+        where += " AND opened_at <= ?"
+        params.append(opened_by)
     return _ids(index.select(where, params, order="opened_at, id", columns="id"))
 
 
