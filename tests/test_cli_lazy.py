@@ -56,7 +56,8 @@ def test_help_imports_no_command_module() -> None:
 def test_a_command_imports_only_itself() -> None:
     loaded = _modules_after(["show", "--help"])
     assert {m for m in loaded if m.startswith("sdesk.commands.")} == {
-        "sdesk.commands.show", "sdesk.commands.common", "sdesk.commands.app"}  # App, re-exported
+        "sdesk.commands.show", "sdesk.commands.common", "sdesk.commands.app",  # App, re-exported
+        "sdesk.commands.paramtypes"}  # PriorityLevel, re-exported: click types only
 
 
 def test_version_reads_no_package_metadata() -> None:
