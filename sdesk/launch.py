@@ -201,7 +201,7 @@ class _Reader:
             from sdesk.store import Store
 
             self._store = Store.open(self.store_path)
-            self._store.settle_interrupted()  # as App.store: show the last commit, not half a batch
+            self._store.say_settled()  # as App.store: show the last commit, not half a batch
         return self._store
 
     @property

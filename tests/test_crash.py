@@ -132,6 +132,8 @@ def test_a_read_after_a_kill_shows_the_last_commit_not_the_half_written_change(
     assert b"HALF WRITTEN" in path.read_bytes()  # --no-recover left it
     shown = sdesk(desk.root, "show", tid)  # the fast path, a real process
     assert shown.returncode == 0 and "Printer offline" in shown.stdout, shown.stderr
+    assert shown.stderr == ("sdesk: a killed command's half-done change was rolled back "
+                            "(1 file(s)); the store is as its last commit\n")
     assert "HALF WRITTEN" not in shown.stdout and path.read_bytes() == committed
     kill_mid_write()
     listed = desk.run("list", "--wide")  # in process: click's path

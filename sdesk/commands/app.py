@@ -42,7 +42,7 @@ class App:
 
         store = Store.open(self.store_path)
         if self.recover:
-            store.settle_interrupted()
+            store.say_settled()
         return store
 
     @property

@@ -29,9 +29,14 @@ def kb() -> None:
 def kb_new(app: App, from_id: str, title: str, tags: tuple[str, ...], dry_run: bool,
            as_json: bool, no_commit: bool) -> None:
     """Draft an article from a resolved ticket and link the two both ways (one commit)."""
+    from sdesk.core.model import check_title, check_typed
     from sdesk.procedures import kb as kbase
     from sdesk.store.executor import apply_plan
 
+    if title:  # typed: the rules of a ticket's title (no control or bidi-override characters)
+        check_title("--title", title)
+    for tag in tags:
+        check_typed("--tag", tag, single_line=True)
     store = app.store
     with store.lock("kb new"):
         ticket = store.get(from_id)

@@ -58,8 +58,9 @@ def add_note(app: App, ticket_id: str, body: str, public: bool, no_commit: bool)
 
 
 # `new`'s one-line text options -> their parameter names, checked for control characters
-TYPED_ONE_LINE = {"--name": "requester_name", "--phone": "phone", "--agency": "agency",
-                  "--location": "location", "--category": "category", "--software": "software"}
+TYPED_ONE_LINE = {"--name": "requester_name", "--email": "requester_email", "--phone": "phone",
+                  "--agency": "agency", "--location": "location", "--category": "category",
+                  "--software": "software"}
 
 
 def checked_new_options(app: App, options: dict[str, Any]) -> dict[str, Any]:

@@ -144,13 +144,18 @@ def load(root: Path, typed: str) -> Article:
 # -- drafting ------------------------------------------------------------------------------
 
 
+# Latin letters without a decomposition (NFKD leaves them whole): their usual spellings
+_LATIN = str.maketrans({"æ": "ae", "ø": "o", "ß": "ss", "ł": "l", "œ": "oe", "đ": "d",
+                        "ð": "d", "þ": "th", "ħ": "h", "ı": "i", "ŀ": "l", "ŧ": "t"})
+
+
 def slug(title: str) -> str:
     """An article ID's words from its title: lower-case words of any script joined by "-",
     at most 60 characters, accents dropped so the ID can be typed on any keyboard ("Café
     réseau" -> "cafe-reseau"; a Cyrillic or CJK word stays as it is); "article" when none."""
     import unicodedata
 
-    plain = "".join(c for c in unicodedata.normalize("NFKD", title.lower())
+    plain = "".join(c for c in unicodedata.normalize("NFKD", title.lower().translate(_LATIN))
                     if not unicodedata.combining(c))
     words = _WORD.findall(plain)
     text = "-".join(words)[:60].strip("-")

@@ -540,20 +540,33 @@ class Store:
                     handle.truncate()
             handle.close()  # closing releases the flock
 
-    def settle_interrupted(self) -> bool:
+    def settle_interrupted(self) -> list[str]:
         """Roll back what a killed writing command left half-done (its intent record,
         .git/sdesk/pending.json; sdesk/git/recovery.py) before a read command reads, so that
         `show`, `list` and every other read show the last commit, not half a batch. Returns
-        True when the store lock was free and recovery ran (it reports what it rolled back).
+        the paths rolled back (none: nothing was half-done, or the lock was not free).
         Costs one stat when there is no record. Does nothing while another command holds the
         lock (a running writer's record is its own: it commits or rolls back itself) or when
         the lock cannot be taken (a store the user may only read); never raises for either."""
         from sdesk.core.errors import LockTimeout
 
         if not os.path.exists(self.state_dir / "pending.json"):  # recovery.PENDING
-            return False
+            return []
         try:
             with self.lock("recovery of an interrupted command", timeout=0):
-                return True
+                from sdesk.git import recovery
+
+                return recovery.last_recovered(self)
         except (LockTimeout, OSError):
-            return False
+            return []
+
+    def say_settled(self) -> None:
+        """`settle_interrupted`, and one line on stderr when it rolled something back, so the
+        dispatcher knows a killed command's change is gone (fresh-user finding, session 33:
+        the read rolled a killed triage batch back without a word)."""
+        import sys
+
+        rolled = self.settle_interrupted()
+        if rolled:
+            sys.stderr.write(f"sdesk: a killed command's half-done change was rolled back "
+                             f"({len(rolled)} file(s)); the store is as its last commit\n")
