@@ -103,3 +103,29 @@ def test_triage_all_at_an_earlier_now_leaves_out_the_tickets_opened_after_it(des
     assert desk.run("triage", later, now="2026-11-23T10:00:00-06:00", ok=False).exit_code == 1
     desk.run("triage", "--all", now="2026-11-23T12:30:00-06:00")
     assert desk.ticket(later)["status"] == "triaged"
+
+
+def test_a_split_or_a_task_before_the_original_was_opened_names_the_original(
+        desk: Desk) -> None:
+    """A split named the ticket it was about to create (a new random ID each run), and `task
+    new` made a task opened before its parent; both name the ticket that exists."""
+    tid = _incident(desk)
+    before = desk.snapshot()
+    for args in (["split", tid, "--title", "VPN down"], ["task", "new", "--parent", tid, "-T",
+                                                           "Swap the toner"]):
+        result = desk.run(*args, now=EARLY, ok=False)
+        assert result.exit_code == 1 and result.stderr.splitlines() == [_refused_line(tid)]
+    assert desk.snapshot() == before
+
+
+def test_assign_team_at_an_earlier_now_leaves_out_the_tickets_opened_after_it(
+        desk: Desk) -> None:
+    first = _incident(desk)
+    later = desk.new("-T", "Printer jams again", "-d", "Tray 2.", "--email",
+                     "bo.li@omes.ok.gov", "--agency", "OMES", "--service", "Printing",
+                     now="2026-11-23T12:00:00-06:00")
+    desk.run("triage", "--all", now="2026-11-23T12:30:00-06:00")
+    team = desk.ticket(first)["team"]
+    result = desk.run("assign", "--team", team, now="2026-11-23T10:00:00-06:00")
+    assert "1 ticket(s) opened after --now 2026-11-23T10:00:00-06:00 left out" in result.stderr
+    assert desk.ticket(first)["assignee"] and not desk.ticket(later)["assignee"]

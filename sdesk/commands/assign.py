@@ -101,7 +101,11 @@ def _queue_plan(app: App, ctx: AssignContext, team: str | None, limit: int | Non
     from sdesk.store import queries
 
     name = ctx.reference.team(team).name if team is not None else ""
-    ids = queries.assign_queue_ids(app.store.index, name)
+    now = app.store.given_now  # --now: tickets opened after it are not in the queue yet
+    ids = queries.assign_queue_ids(app.store.index, name, None if now is None else now.timestamp())
+    if now is not None and (later := len(queries.assign_queue_ids(app.store.index, name)) - len(ids)):
+        click.echo(f"sdesk: {later} ticket(s) opened after --now {now.isoformat()} left out",
+                   err=True)
     tickets = [app.store.load(i) for i in ids]
     result = assign_queue(tickets, ctx, limit, force)
     summary = (f"{len(result.assigned)} assigned, {len(result.handed_off)} handed to dispatch, "

@@ -87,7 +87,13 @@ def prepare(store: Store, plan: Plan, now: dt.datetime, loaded: Mapping[str, Tic
             except SdeskError:
                 continue
     if store.given_now is not None:
-        refuse_before_opened(tickets.values(), now)
+        created = {a.ticket for a in plan.changes if isinstance(a, CreateTicket)}
+        # the tickets that exist first (a split names its original, not the new ticket), then
+        # a new task's or report's parent: a task is not opened before its parent was
+        parents = [store.load(t.parent) for t in tickets.values() if t.id in created
+                   and t.parent and t.parent not in tickets and store.exists(t.parent)]
+        refuse_before_opened([*(t for t in tickets.values() if t.id not in created), *parents,
+                              *(t for t in tickets.values() if t.id in created)], now)
     for a in plan.changes:
         if a.ticket in tickets and not isinstance(a, CreateTicket):
             a.apply(tickets[a.ticket])

@@ -435,10 +435,14 @@ def untriaged_ids(index: Index, team: str, held: Sequence[str] | None = None) ->
     return _ids(index.select(where, params, order="opened_at, id", columns="id"))
 
 
-def assign_queue_ids(index: Index, team: str) -> list[str]:
+def assign_queue_ids(index: Index, team: str, opened_by: float | None = None) -> list[str]:
     """A team's triaged, unassigned tickets (ASSIGNABLE) in the queue order (QUEUE_ORDER);
-    every team's when `team` is "" (`assign --all`)."""
+    every team's when `team` is "" (`assign --all`); only those opened at or before
+    `opened_by` (POSIX seconds) when given, as `triage_ids`."""
     where, params = in_team(ASSIGNABLE, [], team)
+    if opened_by is not None:
+        where += " AND opened_at <= ?"
+        params.append(opened_by)
     return _ids(index.select(where, params, order=QUEUE_ORDER, columns="id"))
 
 
