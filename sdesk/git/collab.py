@@ -50,15 +50,17 @@ def write_attributes(store: Store) -> Path | None:
     return path
 
 
-def configure_driver(store: Store) -> bool:
-    """Set merge.sdesk.* in the clone's config; returns True when it changed."""
+def configure_driver(store: Store, keep_lock: bool = False) -> bool:
+    """Set merge.sdesk.* in the clone's config; returns True when it changed. `keep_lock`: git
+    holds the store lock while it writes (sdesk/git/sync.py's steps: a sync killed then leaves
+    no live git, so the next command may remove the .git/config.lock a dead one left)."""
     wanted = {"merge.sdesk.name": "sdesk ticket merge (journal union, later change wins)",
               "merge.sdesk.driver": driver_command()}
     changed = False
     for key, value in wanted.items():
         current = git.run(["config", "--local", "--get", key], store.top, check=False).stdout
         if current.rstrip("\n") != value:
-            git.run(["config", "--local", key, value], store.top)
+            git.run(["config", "--local", key, value], store.top, keep_lock=keep_lock)
             changed = True
     return changed
 

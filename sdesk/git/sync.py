@@ -217,9 +217,11 @@ def sync(store: Store, remote: str = "origin", push: bool = True) -> SyncReport:
                          "them before sdesk sync")
     if git.run(["remote", "get-url", remote], store.top, check=False).returncode != 0:
         raise SdeskError(f"no git remote {remote!r}; add one with: git remote add {remote} URL")
-    collab.configure_driver(store)  # git clone copies no config: make sure the driver is set
+    # recorded first: a sync killed while git writes its config leaves .git/config.lock, which
+    # the next command's recovery removes only for a sync it knows ran (CI, session 33)
     recovery.begin_merge(store)
     try:
+        collab.configure_driver(store, keep_lock=True)  # a clone copies no config: set it
         report = _rounds(store, remote, branch, push)
     finally:
         recovery.end_merge(store)
