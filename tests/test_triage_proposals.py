@@ -98,6 +98,13 @@ def test_by_default_a_trend_is_proposed_and_told_when_accepted(desk: Desk) -> No
     desk.run("triage", ids[2], "--accept", "trend")
     told = [m for m in mails(desk) if "Possible trend" in m["Subject"]]
     assert len(told) == 1 and "trend-reported" in desk.ticket(ids[2])["flags"]
+    # accepted later on another report of the same trend: flagged, not mailed again
+    later = next(i for i in ids[:2] if any(f.startswith("proposed:trend:")
+                                           for f in desk.ticket(i)["flags"]))
+    desk.run("triage", later, "--accept", "trend")
+    assert len([m for m in mails(desk) if "Possible trend" in m["Subject"]]) == 1
+    assert "trend-reported" in desk.ticket(later)["flags"]
+    assert "told of this trend already" in desk.run("show", later).stdout
 
 
 def test_a_mid_score_duplicate_is_related_at_once_and_resolved_only_when_accepted(

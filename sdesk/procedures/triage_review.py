@@ -48,6 +48,7 @@ from sdesk.procedures.triage import (
     resolve_duplicate,
     supervisor_of,
     tell_trend,
+    told_teams,
     trend_notice,
     trend_teams,
 )
@@ -226,8 +227,16 @@ def _accept(d: _Draft, kind: str, key: str, trends: _Trends, reviews: _Reviews) 
                  if i != d.t.id and i in d.ctx.view.peers]
         teams = trend_teams(d.ref, [me, *named])
         tell_trend(d, teams, "", mail=False)
-        trends.add(d.t, [supervisor_of(d.ref, one) for one in teams],
-                   f"{said} (accepted by {actor})")
+        # a supervisor a report of this trend already told is not mailed again (session 33's
+        # tester: accepting on a second report of one trend mailed the supervisor twice)
+        told = told_teams(d.ref, named)
+        untold = [one for one in teams
+                  if (one.name if one is not None else d.ref.service_desk).casefold() not in told]
+        if untold:
+            trends.add(d.t, [supervisor_of(d.ref, one) for one in untold],
+                       f"{said} (accepted by {actor})")
+        else:
+            d.note(rule, "Not mailed again: the supervisor was told of this trend already.")
     elif kind == "priority":
         expected = int(key.lstrip("P") or d.t.priority)
         why = f"{said} (accepted by {actor})"
