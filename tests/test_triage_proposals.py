@@ -345,11 +345,7 @@ def test_review_on_a_terminal_asks_y_n_for_each_proposal(desk: Desk) -> None:
 
 
 def test_in_one_batch_the_second_visio_request_sees_the_seat_the_first_took(desk: Desk) -> None:
-    software = desk.root / "reference" / "software.toml"
-    text = software.read_text()
-    software.write_text(text.replace('aliases = ["Visio"]\napproved = true\nlicences = 10',
-                                     'aliases = ["Visio"]\napproved = true\nlicences = 1'))
-    desk.git("commit", "-qam", "one Visio licence")
+    one_visio_licence(desk)
     ids = [request(desk, f"Need Visio #{i}", "--software", "Visio", "--service",
                    "Software Install", now=at(i)) for i in range(3)]
     desk.run("triage", "--all")
