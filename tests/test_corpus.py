@@ -2,8 +2,8 @@
 floors: precision >= 0.95 for what triage applies automatically, recall >= 0.85 for what it
 proposes.
 
-ALL TWENTY-THREE files here are TUNING data (about 7,000 tickets by twenty-three writers):
-tickets.txt was written for tuning; fresh.txt, fresh2.txt, ... fresh22.txt were each written blind,
+ALL TWENTY-FIVE files here are TUNING data (about 7,600 tickets by twenty-five writers):
+tickets.txt was written for tuning; fresh.txt, fresh2.txt, ... fresh24.txt were each written blind,
 measured once held out (those figures are in docs/triage.md) and then read while the methods
 were improved. So every figure asserted below is a tuning figure. The floor is asserted on
 EACH file, not on their union: an automatic judgement's reach is only what every file supports
@@ -11,10 +11,10 @@ at 0.95 (issue 11). A judgement below its floor on a file is a strict xfail nami
 one that starts meeting it fails this test until it moves out of BELOW.
 
 The figure methods are chosen by is the leave-one-writer-out one (`python -m
-tests.corpus.measure --cross`, tests/corpus/cross.py: chosen on twenty-two files, measured on
-the twenty-third). A held-out figure comes only from a new file written blind and measured once with the
+tests.corpus.measure --cross`, tests/corpus/cross.py: chosen on twenty-four files, measured on
+the twenty-fifth). A held-out figure comes only from a new file written blind and measured once with the
 methods frozen (`python -m tests.corpus.measure --file PATH`; tests/test_corpus_heldout.py).
-This test reads only the twenty-three files named here.
+This test reads only the twenty-five files named here.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pytest
 from corpus.cross import GRID, Threshold, choose, meets
 from corpus.measure import CORPUS, FRESH, TUNING, Score, figures, load, main, vip_persons
 
-FILES = {path.stem: path for path in TUNING}  # tickets, fresh, fresh2, ... fresh22
+FILES = {path.stem: path for path in TUNING}  # tickets, fresh, fresh2, ... fresh24
 NAMES = {
     "incident-4 two problems (proposed)",
     "incident-5 same person, same subject (proposed)",
@@ -89,16 +89,23 @@ BELOW = {  # (file, judgement) -> its tuning figure there, below the floor
     # model no longer raises the rules' P2 for a deadline, a time to come or a VIP alone:
     # fresh16 0.70 -> 0.72, fresh18 0.47 -> 0.48, fresh19 0.67 -> 0.69, fresh20 0.66 -> 0.67,
     # fresh22 0.53 -> 0.61; LOWO worst 0.29 -> 0.31, docs/triage.md "Priority, session 33")
+    # (session 34: fresh23/fresh24 became tuning data after their one held-out measurement,
+    # without a re-fit (FITTED keeps the twenty-three); "update" and "status" are a follow-up's
+    # words only when asked or announced ("update??", "status of"), not the work's ("cant update
+    # road closures"): fresh14 0.80 -> 0.87 meets the floor, fresh17 0.73 -> 0.74, fresh19 0.69
+    # -> 0.70, fresh21 0.50 -> 0.53; docs/triage.md "Priority, session 34")
     ("fresh11", "incident-2 priority (proposed)"): "recall 0.78",
-    ("fresh14", "incident-2 priority (proposed)"): "recall 0.80",
     ("fresh15", "incident-2 priority (proposed)"): "recall 0.72",
     ("fresh16", "incident-2 priority (proposed)"): "recall 0.72",
-    ("fresh17", "incident-2 priority (proposed)"): "recall 0.73",
+    ("fresh17", "incident-2 priority (proposed)"): "recall 0.74",
     ("fresh18", "incident-2 priority (proposed)"): "recall 0.48",
-    ("fresh19", "incident-2 priority (proposed)"): "recall 0.69",
+    ("fresh19", "incident-2 priority (proposed)"): "recall 0.70",
     ("fresh20", "incident-2 priority (proposed)"): "recall 0.67",
-    ("fresh21", "incident-2 priority (proposed)"): "recall 0.50",
+    ("fresh21", "incident-2 priority (proposed)"): "recall 0.53",
     ("fresh22", "incident-2 priority (proposed)"): "recall 0.61",
+    ("fresh23", "incident-2 priority (proposed)"): "recall 0.47",
+    ("fresh24", "incident-2 priority (proposed)"): "recall 0.42",
+    ("fresh24", "on-site (proposed)"): "recall 0.78",
     # (session 31, on site: the rule's words and the model at C 0.3, threshold 0.03; its tuning
     # recall is unchanged, 0.94-1.00 on every file, so no on-site entry here; leave one writer
     # out it meets the floor on all twenty-one, worst 0.74 -> 0.86, docs/triage.md)

@@ -445,6 +445,24 @@ def test_a_follow_up_keeps_the_outage_priority_only_where_it_reports_the_outage(
         assert fit.evidence.startswith("a follow-up of INC-1, whose text says ")
 
 
+@pytest.mark.parametrize(("title", "again"), [
+    ("update?? OkTAP still on the maintenance page", True),
+    ("update: printer jammed", True),
+    ("any update on the vpn", True),
+    ("status of my ticket about the scanner", True),
+    ("Status?", True),
+    # the work's own "update" / "status" is no follow-up (session 33's finding, fixed in 34)
+    ("cant update road closures, the 511 admin page errors out", False),
+    ("windows update broke my pc", False),
+    ("claim status page wont load", False),
+])
+def test_update_and_status_are_a_follow_ups_words_only_when_asked_or_announced(
+        title: str, again: bool) -> None:
+    from sdesk.procedures.priority_fit import reports_again
+
+    assert reports_again(title) is again
+
+
 @pytest.mark.parametrize(("title", "found"), [
     ("monitor keeps going black every few seconds", True),
     ("black and white printing only please", False),

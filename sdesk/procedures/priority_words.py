@@ -167,8 +167,13 @@ ONE_DEVICE = frozenset(("jam", "noise", "flicker"))
 ONE_PERSON = re.compile(r"\b(my|i|me|i'm|im)\b", re.IGNORECASE)
 QUESTION = re.compile(r"\?\s*$")  # a title that asks, with nothing failing: a question (P4)
 # ... unless it asks after work already reported ("any ETA??"): a follow-up, not a question
-FOLLOW_UP = re.compile(r"\b(still|again|any (update|news|eta|word)|update|eta|status)\b",
-                        re.IGNORECASE)
+# "update" is a follow-up's word asked or announced ("update??", "update: still down", "update
+# on the vpn"), not a verb of the work ("cant update road closures", "windows update broke it":
+# session 33's finding, read as follow-ups until session 34); so is "status" ("status?",
+# "status of my ticket"), not a system's ("claim status page wont load")
+FOLLOW_UP = re.compile(r"\b(still|again|any (update|news|eta|word)|"
+                       r"update(?=\s*[?:!-]|\s+on\b|\s*$)|eta|"
+                       r"status(?=\s*[?:!-]|\s+(of|on|update)\b|\s*$))\b", re.IGNORECASE)
 # A follow-up that adds a problem of its own ("unrelated but my mouse quit") does not report
 # the earlier outage.
 NEW_PROBLEM = re.compile(r"\b(unrelated|also|separate|btw|another|different|too)\b",
