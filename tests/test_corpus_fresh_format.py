@@ -9,7 +9,8 @@ fresh15.txt/fresh16.txt (session 27), fresh17.txt/fresh18.txt (session 28),
 fresh19.txt/fresh20.txt (session 30), fresh21.txt/fresh22.txt (session 31) and
 fresh23.txt/fresh24.txt (session 33). fresh.txt to fresh22.txt were measured once held out and
 are tuning data now (tests/test_corpus.py; fresh21.txt and fresh22.txt since session 33);
-fresh23.txt and fresh24.txt are held out (tests/test_corpus_heldout.py). The format still
+fresh23.txt and fresh24.txt are held out (tests/test_corpus_heldout.py). Session 34's blind
+files: fresh25.txt (session 34, held out). The format still
 matters, because leave-one-writer-out keeps each file a writer apart. This test only checks
 their shape: six fields a line, known labels, keys that cannot meet tickets.txt's (nor each
 other's), and the minimum number of positive examples per judgement (issue 11, point 5) so that
@@ -57,6 +58,7 @@ HELD_OUT = {
     "fresh22.txt": ("l-", set()),
     "fresh23.txt": ("o-", set()),
     "fresh24.txt": ("u-", set()),
+    "fresh25.txt": ("p-", set()),
 }
 LABEL_VALUES = {
     "n": {"2"},
