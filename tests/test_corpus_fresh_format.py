@@ -10,11 +10,12 @@ fresh19.txt/fresh20.txt (session 30), fresh21.txt/fresh22.txt (session 31),
 fresh23.txt/fresh24.txt (session 33) and the session-34 blind files: fresh26.txt (session 34,
 held out). fresh.txt to fresh22.txt were measured once held out and are tuning data now
 (tests/test_corpus.py; fresh21.txt and fresh22.txt since session 33); fresh23.txt and
-fresh24.txt are held out (tests/test_corpus_heldout.py). The format still matters, because leave-one-writer-out keeps each file a writer apart. This test only checks
-their shape: six fields a line, known labels, keys that cannot meet tickets.txt's (nor each
-other's), and the minimum number of positive examples per judgement (issue 11, point 5) so that
-recall can be measured. It parses the files itself and does not import tests/corpus/measure.py.
-It names its files one by one (no glob): a new blind file is added here by whoever may read it.
+fresh24.txt are held out (tests/test_corpus_heldout.py). The format still matters, because
+leave-one-writer-out keeps each file a writer apart. This test only checks their shape: six
+fields a line, known labels, keys that cannot meet tickets.txt's (nor each other's), and the
+minimum number of positive examples per judgement (issue 11, point 5) so that recall can be
+measured. It parses the files itself and does not import tests/corpus/measure.py. It names its
+files one by one (no glob): a new blind file is added here by whoever may read it.
 """
 
 from __future__ import annotations
