@@ -6,16 +6,16 @@ who saw neither the judgement code nor any other corpus, as did fresh5.txt/fresh
 22), fresh7.txt/fresh8.txt (session 23), fresh9.txt/fresh10.txt (session 24) and
 fresh11.txt/fresh12.txt (session 25), fresh13.txt/fresh14.txt (session 26),
 fresh15.txt/fresh16.txt (session 27), fresh17.txt/fresh18.txt (session 28),
-fresh19.txt/fresh20.txt (session 30), fresh21.txt/fresh22.txt (session 31) and
-fresh23.txt/fresh24.txt (session 33). fresh.txt to fresh22.txt were measured once held out and
-are tuning data now (tests/test_corpus.py; fresh21.txt and fresh22.txt since session 33);
-fresh23.txt and fresh24.txt are held out (tests/test_corpus_heldout.py). Session 34's blind
-files: fresh25.txt (session 34, held out). The format still
-matters, because leave-one-writer-out keeps each file a writer apart. This test only checks
-their shape: six fields a line, known labels, keys that cannot meet tickets.txt's (nor each
-other's), and the minimum number of positive examples per judgement (issue 11, point 5) so that
-recall can be measured. It parses the files itself and does not import tests/corpus/measure.py.
-It names its files one by one (no glob): a new blind file is added here by whoever may read it.
+fresh19.txt/fresh20.txt (session 30), fresh21.txt/fresh22.txt (session 31),
+fresh23.txt/fresh24.txt (session 33) and fresh25.txt/fresh26.txt (session 34). fresh.txt to
+fresh24.txt were measured once held out and are tuning data now (tests/test_corpus.py;
+fresh23.txt and fresh24.txt since session 34); fresh25.txt and fresh26.txt are held out
+(tests/test_corpus_heldout.py). The format still matters, because leave-one-writer-out keeps
+each file a writer apart. This test only checks their shape: six fields a line, known labels,
+keys that cannot meet tickets.txt's (nor each other's), and the minimum number of positive
+examples per judgement (issue 11, point 5) so that recall can be measured. It parses the files
+itself and does not import tests/corpus/measure.py. It names its files one by one (no glob): a
+new blind file is added here by whoever may read it.
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ HELD_OUT = {
     "fresh23.txt": ("o-", set()),
     "fresh24.txt": ("u-", set()),
     "fresh25.txt": ("p-", set()),
+    "fresh26.txt": ("y-", set()),
 }
 LABEL_VALUES = {
     "n": {"2"},
