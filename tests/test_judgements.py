@@ -734,6 +734,22 @@ def test_a_title_going_on_from_another_ticket_is_one_problem(ref: Reference, tit
     assert (found.two_or_more or bool(learned)) is two
 
 
+@pytest.mark.parametrize(("title", "two"), [
+    ("Monitor flickering and dead pixels", False),  # session 33's tester: proposed two
+    ("keyboard sticky and mouse dead", False),  # one service, Hardware Request
+    ("printer jammed and toner low", True),  # the model is sure (0.98): still proposed
+    ("VPN down and outlook wont open", True),  # two services: the clauses decide
+])
+def test_one_devices_symptoms_joined_by_and_are_one_problem(ref: Reference, title: str,
+                                                             two: bool) -> None:
+    """Two symptoms of the one device a title names, which the learned model reads as two
+    problems only weakly (under two_problems.ONE_DEVICE_CAP), are one problem (incident-4)."""
+    from sdesk.procedures.two_problems import problems_judged
+
+    found, learned = problems_judged(title, ref)
+    assert (found.two_or_more or bool(learned)) is two
+
+
 def test_the_learned_chart_readings_evidence_names_content_words_only(ref: Reference) -> None:
     """A supervisor reads the words that weighed most; stop words are no reason ('after'
     +1.67, 'now' +1.50 were shown: fresh-user finding, session 27). The score counts them."""

@@ -127,7 +127,8 @@ def _position(token: str, w: Words) -> int:
 def problems_judged(title: str, ref: Reference) -> tuple[Problems, str]:
     """One problem or two, as triage proposes it: the clauses (`problems`), OR the learned
     model (sdesk/defaults/models/two_problems.json) scoring the title at or above its
-    threshold. Returns the clauses found and, when the model alone says two, its evidence (the
+    threshold, unless the title names one device only and the score is low (`_one_device`).
+    Returns the clauses found and, when the model alone says two, its evidence (the
     score and the features that weighed most; "" otherwise). The combination and its threshold
     were chosen leave one writer out (docs/triage.md, "Learned evidence")."""
     found = problems(title, ref)
@@ -135,9 +136,29 @@ def problems_judged(title: str, ref: Reference) -> tuple[Problems, str]:
         return found, ""
     learned = model("two_problems")
     present = features(title, "", ref)
-    if learned.score(present) >= learned.threshold:
+    score = learned.score(present)
+    if score >= learned.threshold and not _one_device(title, ref, score):
         return found, learned.evidence(present, text=title)
     return found, ""
+
+
+
+ONE_DEVICE_CAP = 0.2  # the model's score under which one device's symptoms are one problem
+
+
+def _one_device(title: str, ref: Reference, score: float) -> bool:
+    """The title names exactly one service and it is a device (a hardware service of the
+    catalogue), and the learned model's `score` for two problems is under ONE_DEVICE_CAP:
+    two symptoms of one device ("Monitor flickering and dead pixels"), one problem for one
+    group (incident-4), not a separation. Session 34, on the twenty-five tuning files: 14 fewer
+    wrong proposals on nine files and no right one lost (at 0.5, one lost; docs/triage.md)."""
+    if score >= ONE_DEVICE_CAP:
+        return False
+    named = services_a_title_names(title, ref)
+    if len(named) != 1:
+        return False
+    info = ref.service_info(next(iter(named)))
+    return info is not None and info.kind == "hardware"
 
 
 _GOES_ON = re.compile(r"^\W*(also|and|plus|btw|so)\b\W*", re.IGNORECASE)
