@@ -150,8 +150,8 @@ def _one_device(title: str, ref: Reference, score: float) -> bool:
     """The title names exactly one service and it is a device (a hardware service of the
     catalogue), and the learned model's `score` for two problems is under ONE_DEVICE_CAP:
     two symptoms of one device ("Monitor flickering and dead pixels"), one problem for one
-    group (incident-4), not a separation. Session 34, on the twenty-five tuning files: 14 fewer
-    wrong proposals on nine files and no right one lost (at 0.5, one lost; docs/triage.md)."""
+    group (incident-4), not a separation. Session 34, on the twenty-five tuning files: 17 fewer
+    wrong proposals on twelve files and no right one lost (at 0.5, one lost; docs/triage.md)."""
     if score >= ONE_DEVICE_CAP:
         return False
     named = services_a_title_names(title, ref)
