@@ -1,7 +1,12 @@
 """Command-line rough edges (issue 11 follow-ups, session 34), each through the real CLI on a
-real store: a bad --accept/--reject KIND is a usage error (exit 2)."""
+real store: a bad --accept/--reject KIND is a usage error (exit 2); the time to assign is
+never negative (an assignment before the opening is left out and counted, and an import
+never makes one)."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import pytest
 from assign_helpers import log
@@ -23,3 +28,60 @@ def test_an_unknown_proposal_kind_is_a_usage_error(desk: Desk, option: str) -> N
     # checked as the line is read: before the tickets are looked up
     assert desk.fails("triage", "INC-NONE", option, "bogus", code=2).stderr == result.stderr
     assert desk.snapshot() == before
+
+
+def _assigned_early(desk: Desk) -> tuple[str, str]:
+    """Two tickets of IS-Desktop Support opened at NOW: one assigned an hour later, one whose
+    file says it was assigned two hours before it was opened (a collaborator's commit from a
+    clone without sdesk's hooks: hooks are not cloned)."""
+    import datetime as dt
+
+    from sdesk.core.model import dumps, loads
+
+    later = log(desk, "Mouse is slow")
+    desk.run("assign", later, "--to", "dcooper", now="2026-11-23T10:00:00-06:00")
+    early = log(desk, "Monitor flickers")
+    desk.run("assign", early, "--to", "dcooper", now="2026-11-23T10:00:00-06:00")
+    [path] = (desk.root / "tickets").rglob(f"{early}.toml")
+    ticket = loads(path.read_text(encoding="utf-8"), str(path))
+    ticket.assigned_at = ticket.opened_at - dt.timedelta(hours=2)
+    path.write_text(dumps(ticket), encoding="utf-8")
+    desk.git("commit", "--no-verify", "-qam", "a collaborator's change")
+    return later, early
+
+
+WARNING = ("sdesk: warning: 1 ticket assigned before it was opened (assigned_at before "
+           "opened_at) left out of the time to assign; sdesk check lists them\n")
+
+
+@pytest.mark.parametrize("window", [[], ["--since", "2026-11-01"], ["--until", "2026-12-01"]],
+                         ids=["all time", "since", "until"])
+def test_time_to_assign_leaves_out_an_assignment_before_the_opening(
+        desk: Desk, window: list[str]) -> None:
+    # the mean was (1 - 2) / 2 = -0.5 h: the index's sums took assigned_at - opened_at as is
+    _assigned_early(desk)
+    result = desk.run("kpi", *window, "--json", now="2026-11-23T12:00:00-06:00")
+    assert json.loads(result.stdout)["assign_hours_mean"] == 1.0
+    assert result.stderr == WARNING
+    by_team = desk.run("kpi", *window, "--by", "team", "--json",
+                       now="2026-11-23T12:00:00-06:00")
+    [desktop] = [g for g in json.loads(by_team.stdout)["groups"]
+                 if g["team"] == "IS-Desktop Support"]
+    assert desktop["assign_hours_mean"] == 1.0
+    assert "assigned_at: before opened_at" in desk.fails("check", code=1).stdout
+
+
+def test_an_import_never_assigns_before_the_opening(desk: Desk, tmp_path: Path) -> None:
+    # a row updated (sys_updated_at) before the incident's opened_at, an export's clock skew
+    # or a back-dated opening, was the assignment time: time to assign -2 h
+    path = tmp_path / "export.csv"
+    path.write_text("number,incident_state,active,opened_at,sys_updated_at,assignment_group,"
+                    "assigned_to\nINC9,Active,true,23/11/2026 10:00,23/11/2026 08:00,"
+                    "IS-Desktop Support,dcooper\n", encoding="utf-8")
+    desk.run("import", "servicenow", str(path), now="2026-11-23T12:00:00-06:00")
+    ticket = desk.ticket("INC9")
+    assert ticket["assigned_at"] == ticket["opened_at"] == "2026-11-23T10:00:00-06:00"
+    result = desk.run("kpi", "--json", now="2026-11-23T12:00:00-06:00")
+    assert json.loads(result.stdout)["assign_hours_mean"] == 0.0
+    assert result.stderr == ""
+    desk.run("check")
