@@ -85,3 +85,27 @@ def test_an_import_never_assigns_before_the_opening(desk: Desk, tmp_path: Path) 
     assert json.loads(result.stdout)["assign_hours_mean"] == 0.0
     assert result.stderr == ""
     desk.run("check")
+
+
+def test_a_team_spelled_otherwise_than_the_reference_is_no_teams_anywhere(desk: Desk) -> None:
+    # `list --team` matched the files' team in any case, so it listed a ticket that `queue` and
+    # `triage` of that team left out and `sdesk check` called no team's: now all agree
+    ticket = log(desk)
+    [path] = (desk.root / "tickets").rglob(f"{ticket}.toml")
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'team = "IS-Desktop Support"', 'team = "is-desktop support"'), encoding="utf-8")
+    desk.git("commit", "--no-verify", "-qam", "a hand edit")  # hooks are not cloned
+    for typed in ("IS-Desktop Support", "is-desktop support", "is-desk"):
+        assert desk.json("list", "--team", typed) == []
+        assert desk.json("queue", "--team", typed) == []
+    assert [row["id"] for row in desk.json("list")] == [ticket]  # listed, as its file says
+    assert desk.fails("check", code=1).stdout.endswith(
+        "team: 'is-desktop support' is not a team of reference/teams.toml, which spells it "
+        "'IS-Desktop Support': write that in the file (queue, triage and list --team go by "
+        "the reference's spelling)\n")
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'team = "is-desktop support"', 'team = "IS-Desktop Support"'), encoding="utf-8")
+    desk.git("commit", "-qam", "spelled as the reference")
+    desk.run("check")
+    assert [row["id"] for row in desk.json("list", "--team", "is-desk")] == [ticket]
+    assert [row["id"] for row in desk.json("queue", "--team", "is-desk")] == [ticket]

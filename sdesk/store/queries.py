@@ -152,9 +152,10 @@ class TicketFilter:
             params += self.statuses
         if self.only_open:
             where.append(OPEN)
-        if self.team is not None:
-            where.append("team = ? COLLATE NOCASE")
-            params.append(self.team)
+        if self.team is not None:  # the name as spelled (sdesk check names another spelling),
+            # as queue and triage match it; the NOCASE term lets the team indexes serve
+            where.append("team = ? COLLATE NOCASE AND team = ?")
+            params += [self.team, self.team]
         if self.types:
             where.append(f"type IN ({_marks(self.types)})")
             params += self.types
