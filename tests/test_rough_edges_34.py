@@ -1,7 +1,7 @@
 """Command-line rough edges (issue 11 follow-ups, session 34), each through the real CLI on a
 real store: a bad --accept/--reject KIND is a usage error (exit 2); the time to assign is
 never negative (an assignment before the opening is left out and counted, and an import
-never makes one)."""
+never makes one); list --team and check agree on a team's spelling; queue takes --priority."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from assign_helpers import log
 
-from tests.conftest import Desk
+from tests.conftest import Desk, run_sdesk
 
 KNOWN = "known: duplicate, separation, trend, priority, on-site, kind, service, all"
 
@@ -109,3 +109,25 @@ def test_a_team_spelled_otherwise_than_the_reference_is_no_teams_anywhere(desk: 
     desk.run("check")
     assert [row["id"] for row in desk.json("list", "--team", "is-desk")] == [ticket]
     assert [row["id"] for row in desk.json("queue", "--team", "is-desk")] == [ticket]
+
+
+def test_queue_takes_priority_as_list_does(desk: Desk) -> None:
+    # `queue` had no --priority though `list` has one
+    p1 = log(desk, "Server room flooded", "--priority", "P1")
+    p2 = log(desk, "Whole floor cannot print", "--priority", "2")
+    log(desk, "Mouse is slow", "--priority", "4")
+    for typed in (["--priority", "P1", "--priority", "p2"], ["--priority", "1", "--priority", "2"]):
+        queued = [row["id"] for row in desk.json("queue", *typed)]
+        assert queued == [p1, p2]  # the queue's order: earliest Resolve By first
+        listed = {row["id"] for row in desk.json("list", "--unassigned", *typed)}
+        assert listed == set(queued)
+    assert desk.json("queue", "--team", "is-desk", "--priority", "3") == []
+    assert desk.fails("queue", "--priority", "P5", code=2).stderr == (
+        "sdesk: error: Invalid value for '--priority': 'P5' is not a priority: give 1-4 or "
+        "P1-P4 (see 'sdesk queue --help')\n")
+    assert "--priority LEVEL" in desk.run("queue", "--help").stdout
+    # the console script's fast path (no click) gives the same rows
+    fast = run_sdesk("--store", str(desk.root), "--now", desk.now, "queue", "--priority", "2",
+                     "--json")
+    assert fast.returncode == 0, fast.stderr
+    assert [row["id"] for row in json.loads(fast.stdout)] == [p2]

@@ -371,9 +371,12 @@ def queue(index: Index, team: str = "", limit: int | None = None) -> list[sqlite
 
 
 def queue_streamed(index: Index, team: str = "", limit: int | None = None,
-                   summary: bool = False) -> Iterator[sqlite3.Row]:
-    """`queue`, one row at a time as SQLite reads it (`summary` as for `tickets_streamed`)."""
+                   summary: bool = False, priorities: Sequence[int] = ()) -> Iterator[sqlite3.Row]:
+    """`queue`, one row at a time as SQLite reads it (`summary` as for `tickets_streamed`);
+    `priorities` (1-4) keeps the tickets of those priorities only, as `list --priority`."""
     where, params = in_team(IN_QUEUE, [], team)
+    if priorities:
+        where, params = f"{where} AND priority IN ({_marks(priorities)})", [*params, *priorities]
     if team:  # the first `limit` in order from the team's part of QUEUE_INDEX, not a sort
         _made(index, "tickets_queue", QUEUE_INDEX)
         where = (f"rowid IN (SELECT rowid FROM tickets INDEXED BY tickets_queue WHERE {where} "
