@@ -131,3 +131,36 @@ def test_queue_takes_priority_as_list_does(desk: Desk) -> None:
                      "--json")
     assert fast.returncode == 0, fast.stderr
     assert [row["id"] for row in json.loads(fast.stdout)] == [p2]
+
+
+def _kill_mid_batch(desk: Desk, tickets: list[str]) -> list[str]:
+    """What a batch killed between writing and committing leaves: its intent record naming
+    every file, each rewritten. Returns the files' paths in the store, sorted."""
+    from sdesk.git import recovery
+    from sdesk.store import Store
+
+    paths = sorted(next(desk.root.glob(f"tickets/*/*/{t}.toml")) for t in tickets)
+    store = Store(desk.root)
+    recovery.begin(store, [store.git_path(p) for p in paths])
+    for path in paths:
+        path.write_bytes(path.read_bytes() + b"\n[[journal]]\n")
+    return [p.relative_to(desk.root).as_posix() for p in paths]
+
+
+def test_check_says_what_it_rolled_back_in_one_line(desk: Desk) -> None:
+    # one stderr line per file rolled back (and the opening's own line before them): a killed
+    # batch of hundreds buried the store's problems
+    tickets = [log(desk, f"Broken thing {n}") for n in range(7)]
+    paths = _kill_mid_batch(desk, tickets)
+    result = desk.run("check")
+    assert result.stderr == (
+        f"sdesk: a killed command's half-done change was rolled back (7 files: "
+        f"{', '.join(paths[:5])} and 2 more); the store is as its last commit\n")
+    assert result.stdout == "store ok\n"
+    assert desk.git("status", "--porcelain") == ""
+    _kill_mid_batch(desk, tickets)
+    assert desk.json("check")["recovered"] == paths  # --json: every path
+    [one] = _kill_mid_batch(desk, tickets[:1])
+    assert desk.run("check").stderr == (
+        f"sdesk: a killed command's half-done change was rolled back (1 file: {one}); the "
+        "store is as its last commit\n")
