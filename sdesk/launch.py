@@ -38,7 +38,8 @@ GRAMMAR: dict[str, dict[str, str]] = {
              "--vip": FLAG, "--priority": MANY, "--overdue": FLAG, "--requester": VALUE,
              "--text": VALUE, "--flag": MANY, "--all": FLAG, "--sort": VALUE, "--limit": VALUE,
              "--wide": FLAG, "--json": FLAG},
-    "queue": {"--no-pager": FLAG, "--team": VALUE, "--limit": VALUE, "--wide": FLAG, "--json": FLAG},
+    "queue": {"--no-pager": FLAG, "--team": VALUE, "--priority": MANY, "--limit": VALUE,
+              "--wide": FLAG, "--json": FLAG},
 }
 ARGUMENTS = {"show": 1, "list": 0, "queue": 0}
 ALIASES = {"list": {"-n": "--limit", "-w": "--wide"}, "queue": {"-n": "--limit", "-w": "--wide"}}
@@ -247,13 +248,15 @@ def _prepare(reader: _Reader, command: str, options: Options, args: list[str]
     team = listtext.team_filter(store, team) if team is not None else None
     limit = int(one("--limit") or 0) or None
     as_json = "--json" in options
-    if command == "queue":
-        rows = queries.queue_streamed(store.index, team or "", limit, summary=as_json)
-    else:
-        def many(name: str) -> list[str]:
-            value = options.get(name, [])
-            return value if isinstance(value, list) else [value]
 
+    def many(name: str) -> list[str]:
+        value = options.get(name, [])
+        return value if isinstance(value, list) else [value]
+
+    if command == "queue":
+        rows = queries.queue_streamed(store.index, team or "", limit, summary=as_json,
+                                      priorities=[int(p) for p in many("--priority")])
+    else:
         which = listtext.ticket_filter(
             store, reader.now, status=many("--status"), include_done="--all" in options,
             team=team, types=many("--type"), unassigned="--unassigned" in options,

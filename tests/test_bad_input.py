@@ -181,7 +181,7 @@ CASES: list[tuple[str, list[str], str | None, str | None]] = [
     # software; triage's review of proposals
     ("software-fmt-unknown", ["software", "--fmt", "no-such-format"], None, None),
     ("software-broken-reference", ["software"], "broken-reference", None),
-    ("triage-accept-unknown-kind", ["triage", "{INC}", "--accept", "bogus"], None, None),
+    ("triage-accept-unknown-kind", ["triage", "{INC}", "--accept", "bogus"], None, USAGE),
     ("triage-accept-all-tickets", ["triage", "--all", "--accept", "duplicate"], None, None),
     ("triage-accept-and-reject", ["triage", "{INC}", "--accept", "trend", "--reject", "trend"],
      None, None),

@@ -106,13 +106,16 @@ def test_accept_without_its_kind_is_one_clear_line(desk):
         f"sdesk: error: --accept needs its KIND: {KINDS} (see 'sdesk triage --help')\n")
     assert desk.fails("triage", ticket, "--reject", code=2).stderr.startswith(
         f"sdesk: error: --reject needs its KIND: {KINDS}")
-    assert desk.fails("triage", ticket, "--accept", "--dry-run", code=1).stderr == (
-        f"sdesk: error: --accept needs a KIND before --dry-run: {KINDS}\n")
-    assert desk.fails("triage", "--accept", ticket, code=1).stderr == (
+    # usage errors, exit 2 as click's own (session 34: they were exit 1)
+    assert desk.fails("triage", ticket, "--accept", "--dry-run", code=2).stderr == (
+        f"sdesk: error: --accept needs a KIND before --dry-run: {KINDS} "
+        "(see 'sdesk triage --help')\n")
+    assert desk.fails("triage", "--accept", ticket, code=2).stderr == (
         f"sdesk: error: --accept {ticket}: a ticket ID where a KIND goes; the IDs come first, "
-        f"then --accept KIND ({KINDS}): sdesk triage {ticket} --accept KIND\n")
+        f"then --accept KIND ({KINDS}): sdesk triage {ticket} --accept KIND "
+        "(see 'sdesk triage --help')\n")
     assert desk.fails("triage", ticket, "--accept", "duplicate", "--reject", "x",
-                      code=1).stderr.startswith("sdesk: error: --reject: unknown proposal 'x'")
+                      code=2).stderr.startswith("sdesk: error: --reject: unknown proposal 'x'")
     assert desk.fails("kb", "new", "--from", code=2).stderr == (
         "sdesk: error: --from needs its ID (see 'sdesk kb new --help')\n")
     assert desk.snapshot() == before

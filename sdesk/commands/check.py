@@ -37,8 +37,9 @@ def check(app: App, as_json: bool, staged: bool, deep: bool, no_recover: bool,
     """
     from sdesk.store.check import check_staged, check_store
 
-    if staged or no_recover:
-        app.recover = False  # report a killed command's leftovers; do not settle them
+    # check settles a killed command's change under its own lock and says so itself, in one
+    # line (`_rolled_back`), not also in the line every other command prints on opening
+    app.recover = False
     store = app.store
     recovered: list[str] = []
     if not staged and not no_recover:
@@ -58,8 +59,8 @@ def check(app: App, as_json: bool, staged: bool, deep: bool, no_recover: bool,
         echo_json({"ok": not problems, "recovered": recovered,
                    "problems": [p.to_json() for p in problems]})
     else:
-        for path in recovered:
-            click.echo(f"rolled back {path} (left half-done by a killed command)", err=True)
+        if recovered:
+            click.echo(_rolled_back(recovered), err=True)
         from sdesk.core.render import printable
 
         for problem in problems:
@@ -70,6 +71,20 @@ def check(app: App, as_json: bool, staged: bool, deep: bool, no_recover: bool,
         click.echo(HOOK_REFUSAL, err=True)
     if problems:
         click.get_current_context().exit(1)
+
+
+SHOWN_PATHS = 5  # check has no --verbose: --json lists every path
+
+
+def _rolled_back(paths: list[str]) -> str:
+    """The one stderr line for the files recovery rolled back: how many, the first
+    SHOWN_PATHS of them and how many more (issue 11 follow-up, session 34: one line per file
+    buried the store's problems under hundreds of lines after a killed batch)."""
+    shown = ", ".join(paths[:SHOWN_PATHS])
+    more = f" and {len(paths) - SHOWN_PATHS} more" if len(paths) > SHOWN_PATHS else ""
+    return (f"sdesk: a killed command's half-done change was rolled back ({len(paths)} "
+            f"file{'' if len(paths) == 1 else 's'}: {shown}{more}); the store is as its last "
+            "commit")
 
 
 # fresh30b finding 15: the hook printed only the broken file's line, not that it was a refusal

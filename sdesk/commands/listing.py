@@ -91,22 +91,26 @@ def list_tickets(app: App, team: str | None, status: tuple[str, ...],
 
 @click.command()
 @click.option("--team", help="The team whose unassigned tickets to show (default: all teams).")
+@click.option("--priority", type=PriorityLevel(), multiple=True, metavar="LEVEL",
+              help="Only tickets of this priority (as list's). Repeatable.")
 @click.option("--limit", "-n", type=click.IntRange(min=1), help="At most N tickets.")
 @click.option("--wide", "-w", is_flag=True, help="More columns.")
 @output_options
 @pass_app
-def queue(app: App, team: str | None, limit: int | None, wide: bool, as_json: bool,
-          as_csv: bool, fmt: str | None) -> None:
+def queue(app: App, team: str | None, priority: tuple[int, ...], limit: int | None, wide: bool,
+          as_json: bool, as_csv: bool, fmt: str | None) -> None:
     """A team's unassigned open tickets in the dispatcher guide's working order: VIP first,
     then earliest Resolve By.
 
     \b
-    Example:
+    Examples:
       sdesk queue --team "IS-Service Desk"
+      sdesk queue --priority P1 --priority P2
     """
     from sdesk.commands.listtext import render_rows
     from sdesk.store import queries
 
     name = team_filter(app.store, team) if team is not None else ""
-    rows = queries.queue_streamed(app.store.index, name, limit, summary=as_json)
+    rows = queries.queue_streamed(app.store.index, name, limit, summary=as_json,
+                                  priorities=priority)
     render_rows(app, rows, as_json, as_csv, fmt, wide)

@@ -34,9 +34,11 @@ if TYPE_CHECKING:
 
 
 class _Kind(click.ParamType[str]):
-    """A proposal kind for --accept/--reject, passed on as typed (procedures.proposals
-    .check_kinds checks it and names a bad one); `choices` lets the missing-value error list
-    the kinds (sdesk.cli.run)."""
+    """A proposal kind for --accept/--reject, checked as click parses it (procedures.proposals
+    .check_kinds words a bad one): an unknown KIND, or the KIND missing (`--accept --dry-run`,
+    `--accept ID`), is a usage error, exit 2 like every value outside an option's choices; it
+    was exit 1 (issue 11, session 34). `choices` lets the missing-value error list the kinds
+    (sdesk.usage)."""
 
     name = "KIND"
 
@@ -48,6 +50,14 @@ class _Kind(click.ParamType[str]):
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> str:
+        from sdesk.core.errors import ValidationError
+        from sdesk.procedures.proposals import check_kinds
+
+        option = param.opts[0] if param is not None and param.opts else "--accept"
+        try:
+            check_kinds([str(value)], option)
+        except ValidationError as exc:
+            raise click.UsageError(exc.message, ctx) from None
         return str(value)
 
 
@@ -103,13 +113,9 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
     """
     from sdesk.core.errors import ValidationError
     from sdesk.core.model import check_text
-    from sdesk.procedures.proposals import check_kinds
     from sdesk.procedures.triage import triage_each
     from sdesk.store.contexts import triage_context
 
-    # a KIND missing (`--accept INC-2Q4P`) is that, not "name the tickets" (session 33)
-    check_kinds(accept, "--accept")
-    check_kinds(reject, "--reject")
     chosen = sum([bool(ticket_ids), bool(team_name), all_tickets])
     if chosen != 1:
         raise ValidationError("name the tickets: IDs, --team TEAM or --all (exactly one)")

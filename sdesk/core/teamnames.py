@@ -6,7 +6,7 @@ a name from the store's cached list of team names without loading the reference 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sdesk.core.errors import ReferenceError
 
@@ -26,3 +26,18 @@ def team_named(names: Sequence[str], typed: str) -> str:
     if found:
         raise ReferenceError(f"team {typed!r} is ambiguous: it could be {', '.join(found)}")
     raise ReferenceError(f"unknown team {typed!r} (known: {', '.join(names)})")
+
+
+def unknown_team(names: Iterable[str], held: str) -> str:
+    """What `sdesk check` says of an open ticket whose file holds team `held`, none of `names`
+    (reference/teams.toml's teams). A name that differs from a team's only in case gets that
+    team's spelling: a file's team must be spelled as the reference spells it, since queue,
+    triage, assign and `list --team` match it exactly, while what people *type* is matched in
+    any case (session 34: `list --team` matched files in any case, so it listed a ticket the
+    queue and triage of that team left out)."""
+    spelled = next((name for name in names if name.casefold() == held.casefold()), "")
+    if spelled:
+        return (f"{held!r} is not a team of reference/teams.toml, which spells it {spelled!r}: "
+                "write that in the file (queue, triage and list --team go by the reference's "
+                "spelling)")
+    return f"{held!r} is not a team of reference/teams.toml (add it there, or sdesk assign the ticket)"

@@ -175,7 +175,7 @@ def build_ticket(number: str, rows: list[Row], ticket_id: str, mapper: Mapper,
         flags=[KNOWLEDGE_FLAG] if _bool(last.get("knowledge")) else [],
         external_ref=number, reopens=_int(last.get("reopen_count")),
         reassignments=_reassignments(rows, mapper), updated_at=last.when,
-        assigned_at=next((r.when for r in rows if r.get("assigned_to")), None),
+        assigned_at=_assigned_at(rows, opened),
         resolved_at=resolved_at, closed_at=closed_at,
         description=last.get("description"),
         requester=Requester(name=_line(last.get("caller_id"))),
@@ -202,6 +202,14 @@ def build_ticket(number: str, rows: list[Row], ticket_id: str, mapper: Mapper,
     # gave one, is what KPIs count (sla.resolution_met), not a Resolve By bent to agree with it.
     ticket.resolve_by = sla.resolve_by_for(ticket, priority, mapper.ref)
     return ticket
+
+
+def _assigned_at(rows: list[Row], opened: dt.datetime) -> dt.datetime | None:
+    """When the incident was first assigned: the first row with an assignee, never before
+    `opened` (a row updated before the opening, an export's clock skew or a back-dated
+    opened_at, made the time to assign negative: session 34); None when nobody was."""
+    when = next((r.when for r in rows if r.get("assigned_to")), None)
+    return None if when is None else opened if _utc(when) < _utc(opened) else when
 
 
 def _in_order(rows: list[Row], notes: list[BadRow] | None) -> list[Row]:

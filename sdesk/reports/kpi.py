@@ -106,7 +106,8 @@ ORDER BY {col} LIMIT :take OFFSET :skip
 _GROUP_INDEX = kpi_sums.BY_INDEX
 _OPENED_SQL = """
 SELECT {g} AS g, type, priority, channel, count(*) AS opened, sum(tier > 1) AS escalated,
-  sum((assigned_at - opened_at) / 3600.0) AS assign_sum, count(assigned_at) AS assign_n,
+  sum(CASE WHEN assigned_at >= opened_at THEN assigned_at - opened_at END) / 3600.0 AS assign_sum,
+  sum(assigned_at >= opened_at) AS assign_n,
   sum(respond_by IS NOT NULL AND (first_response_at IS NOT NULL OR respond_by < :now))
     AS respond_n,
   sum(first_response_at IS NOT NULL AND first_response_at <= respond_by) AS respond_met

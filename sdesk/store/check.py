@@ -22,6 +22,7 @@ from sdesk import git
 from sdesk.core import ids
 from sdesk.core.errors import SdeskError
 from sdesk.core.model import Ticket, loads, ticket_problems
+from sdesk.core.teamnames import unknown_team
 from sdesk.core.untrusted import link_in, read_limited
 
 if TYPE_CHECKING:
@@ -276,8 +277,7 @@ def check_teams(tickets: Iterable[Links], store: Store) -> list[Problem]:
 
 
 def _team_problem(store: Store, team: str, ticket_id: str) -> Problem:
-    return Problem(_path_of(store, ticket_id), "team", f"{team!r} is not a team of "
-                   "reference/teams.toml (add it there, or sdesk assign the ticket)")
+    return Problem(_path_of(store, ticket_id), "team", unknown_team(store.reference.teams, team))
 
 
 def check_message(store: Store, rel: str, data: bytes) -> list[Problem]:

@@ -38,8 +38,9 @@ if TYPE_CHECKING:
     from sdesk.store import Store
 
 # 3: KPI columns counted, ttr_clock, ttr_bh (sdesk/reports/kpi.py); 4: sla_met; 5: import_keys;
-# 6: counted = EARLY for a resolution before the opening
-INDEX_VERSION = 6
+# 6: counted = EARLY for a resolution before the opening; 7: the time to assign leaves out an
+# assignment before the opening (kpi_sums._OPEN: the kept sums are made again)
+INDEX_VERSION = 7
 PARALLEL_MIN_DIRS = 64  # below this a cold load is quicker without starting processes
 CACHE_KIB_MAX = 65536  # SQLite's page cache while a cold load inserts (16 KiB a shard folder)
 RACY_NS = 1_000_000_000

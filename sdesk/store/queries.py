@@ -152,9 +152,10 @@ class TicketFilter:
             params += self.statuses
         if self.only_open:
             where.append(OPEN)
-        if self.team is not None:
-            where.append("team = ? COLLATE NOCASE")
-            params.append(self.team)
+        if self.team is not None:  # the name as spelled (sdesk check names another spelling),
+            # as queue and triage match it; the NOCASE term lets the team indexes serve
+            where.append("team = ? COLLATE NOCASE AND team = ?")
+            params += [self.team, self.team]
         if self.types:
             where.append(f"type IN ({_marks(self.types)})")
             params += self.types
@@ -370,9 +371,12 @@ def queue(index: Index, team: str = "", limit: int | None = None) -> list[sqlite
 
 
 def queue_streamed(index: Index, team: str = "", limit: int | None = None,
-                   summary: bool = False) -> Iterator[sqlite3.Row]:
-    """`queue`, one row at a time as SQLite reads it (`summary` as for `tickets_streamed`)."""
+                   summary: bool = False, priorities: Sequence[int] = ()) -> Iterator[sqlite3.Row]:
+    """`queue`, one row at a time as SQLite reads it (`summary` as for `tickets_streamed`);
+    `priorities` (1-4) keeps the tickets of those priorities only, as `list --priority`."""
     where, params = in_team(IN_QUEUE, [], team)
+    if priorities:
+        where, params = f"{where} AND priority IN ({_marks(priorities)})", [*params, *priorities]
     if team:  # the first `limit` in order from the team's part of QUEUE_INDEX, not a sort
         _made(index, "tickets_queue", QUEUE_INDEX)
         where = (f"rowid IN (SELECT rowid FROM tickets INDEXED BY tickets_queue WHERE {where} "
