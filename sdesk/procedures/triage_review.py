@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from sdesk.core.model import Ticket
 from sdesk.core.ticketdoc import TicketView
-from sdesk.procedures.plan import Notify, Plan
+from sdesk.procedures.plan import Notify, Plan, one_per_field
 from sdesk.procedures.proposals import (
     ACCEPTED,
     REJECTED,
@@ -112,7 +112,7 @@ def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
             d.find(REVIEW, f"no pending {asked + ' ' if asked else ''}proposal (pending: {shown})"
                            + (_pick_service(ticket, ctx) if "service" in accept + reject
                               else ""))
-        plan.extend(d.plan.actions)
+        plan.extend(one_per_field(d.plan.actions))  # each field set once, its last value
     plan.extend(trends.notices())
     plan.extend(priority_review_notice(s, flagged) for s, flagged in reviews.items())
     return plan
@@ -203,9 +203,12 @@ _IDS = re.compile(r"\b[A-Z]{2,8}-[0-9A-HJKMNP-TV-Z]{11,12}\b")
 
 
 def _decide(d: _Draft, kind: str, key: str, state: str) -> None:
-    rule = _rule(d.t, kind)
-    d.unflag([flag(kind, key)], rule, f"{kind} proposal {state}")
-    d.flag(flag(kind, key, state), rule, f"{kind} ({readable(key)}) {state} by {d.ctx.actor}")
+    """The proposal's flag becomes the decision's (`accepted:`/`rejected:KIND:KEY`, last), in
+    one change of `flags` (it was two: the proposal dropped, then the decision added)."""
+    decided = flag(kind, key, state)
+    d.flags = [f for f in d.flags if f not in (flag(kind, key), decided)] + [decided]
+    d.set(_rule(d.t, kind), f"{kind} ({readable(key)}) {state} by {d.ctx.actor}", "flags",
+          list(d.flags))
 
 
 def _accept(d: _Draft, kind: str, key: str, trends: _Trends, reviews: _Reviews) -> None:
