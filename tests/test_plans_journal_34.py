@@ -43,3 +43,28 @@ def test_rejecting_a_proposal_sets_flags_once(desk: Desk) -> None:
     [one] = flag_sets(desk.json("triage", tid, "--reject", "on-site", "--dry-run")["actions"])
     assert "rejected:on-site:text" in one["value"] and "proposed:on-site:text" not in one["value"]
     assert one["rule"] == "on site or remote (assignment reads it)"
+
+
+def test_an_accepted_trend_is_named_by_its_first_report_not_by_a_digest(desk: Desk) -> None:
+    import re
+
+    from test_triage_proposals import at
+
+    ids = [incident(desk, title, email=f"u{i}@omes.ok.gov", now=at(i * 10))
+           for i, title in enumerate(["VPN down", "VPN down again", "VPN down"])]
+    desk.run("triage", "--all")
+    [key] = [f.split(":")[2] for f in desk.ticket(ids[2])["flags"] if f.startswith("proposed:trend:")]
+    assert re.fullmatch(r"[0-9a-f]{10}", key)  # the flag keeps its key
+    shown = desk.run("triage", ids[2], "--accept", "trend").stdout
+    desk.run("triage", ids[1], "--reject", "trend")
+    named = f"{ids[0]} 'VPN down' and 2 more: 3 reports, 3 people"
+    [accepted] = [e["text"] for e in desk.ticket(ids[2])["journal"]
+                  if e["text"].startswith("Accepted by")]
+    assert accepted == f"Accepted by Dana Dispatcher: the trend proposal ({named})."
+    [rejected] = [e["text"] for e in desk.ticket(ids[1])["journal"]
+                  if e["text"].startswith("Rejected by")]
+    assert named in rejected
+    assert f"accepted:trend:{key}" in desk.ticket(ids[2])["flags"]
+    assert key not in shown.split("set flags = ")[1].split("]: ", 1)[1]  # not in the prose
+    for tid in ids:
+        assert all(key not in e["text"] for e in desk.ticket(tid)["journal"])

@@ -331,8 +331,8 @@ def _ask(tickets: list[Ticket], accepted: list[str], rejected: list[str]) -> Ans
     from bisect import bisect_right
 
     from sdesk.commands.prompt import answer_on_terminal
-    from sdesk.procedures.proposals import ACCEPTED, REJECTED, SKIPPED, UNASKED, pending, readable
-    from sdesk.procedures.triage_review import evidence, same_proposal
+    from sdesk.procedures.proposals import ACCEPTED, REJECTED, SKIPPED, UNASKED, pending
+    from sdesk.procedures.triage_review import evidence, proposal_named, same_proposal
 
     answers: Answers = {t.id: {} for t in tickets}
     given: dict[tuple[str, ...], tuple[str, str]] = {}  # the same proposal -> (state, ID)
@@ -348,7 +348,7 @@ def _ask(tickets: list[Ticket], accepted: list[str], rejected: list[str]) -> Ans
             held.append(i)
     stopped = False
     for i, t, kind, key, same in asked:
-        head = f"{t.id} {t.title!r}: proposed {kind} ({readable(key)})"
+        head = f"{t.id} {t.title!r}: proposed {kind} ({proposal_named(t, kind, key)})"
         mine = [k for k, _ in pending(t.flags) if k == kind]
         if len(mine) > 1:  # which of them is asked: its key, and that there are others
             head += f", one of {len(mine)} {kind} proposals on {t.id}"

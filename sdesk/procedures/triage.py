@@ -167,8 +167,10 @@ class _Draft:
         dispatcher already accepted or rejected this very proposal or it is pending."""
         state = settled(self.flags, kind, key)
         if state:
-            self.find(rule, f"{kind} ({readable(key)}) was {state} by the dispatcher; not "
-                            "proposed again")
+            from sdesk.procedures.triage_review import proposal_named  # it imports this module
+
+            self.find(rule, f"{kind} ({proposal_named(self.t, kind, key, self.ctx.view.peers)}) "
+                            f"was {state} by the dispatcher; not proposed again")
             return False
         name = flag(kind, key)
         if name in self.flags:
