@@ -68,3 +68,58 @@ def test_an_accepted_trend_is_named_by_its_first_report_not_by_a_digest(desk: De
     assert key not in shown.split("set flags = ")[1].split("]: ", 1)[1]  # not in the prose
     for tid in ids:
         assert all(key not in e["text"] for e in desk.ticket(tid)["journal"])
+
+
+def test_reopening_a_withdrawn_software_request_with_no_seat_free_goes_for_a_quote(
+        desk: Desk) -> None:
+    from test_licence_seats_granted import T1, T2, _visio, _visio_seats, one_visio_licence
+
+    one_visio_licence(desk)
+    first = _visio(desk, "Need Visio", "--service", "Software Install")
+    desk.run("triage", first)
+    desk.run("assign", first, "--to", "dcooper", "--force", now=T1)
+    desk.run("resolve", first, "--code", "withdrawn", "--summary", "not needed", now=T1)
+    second = _visio(desk, "Visio for the planner", "--service", "Software Install", now=T1)
+    desk.run("triage", second, now=T1)
+    assert _visio_seats(desk) == (1, 0)  # the second request holds the only seat
+    shown = desk.run("reopen", first, "--reason", "needed after all", now=T2).stdout
+    assert ("[request-4 no licence free] internal reopen note: Microsoft Visio: 1 licences, 1 "
+            "held by other tickets, none free; to IT Inventory Control Manager for a quote."
+            in shown)
+    t = desk.ticket(first)
+    assert (t["team"], t["assignee"], t["status"]) == ("IT Inventory Control Manager", "",
+                                                       "triaged")
+    assert "licence-seat" not in t["flags"]
+    assert _visio_seats(desk) == (1, 0)  # not 2 of 1
+
+
+def test_reopening_a_withdrawn_software_request_with_a_seat_free_holds_one_again(
+        desk: Desk) -> None:
+    from test_licence_seats_granted import T1, T2, _visio, _visio_seats, one_visio_licence
+
+    one_visio_licence(desk)
+    first = _visio(desk, "Need Visio", "--service", "Software Install")
+    desk.run("triage", first)
+    desk.run("resolve", first, "--code", "withdrawn", "--summary", "not needed", now=T1)
+    assert _visio_seats(desk) == (0, 1)
+    shown = desk.run("reopen", first, "--reason", "needed after all", now=T2).stdout
+    assert "Microsoft Visio: 1 of 1 licences free; the reopened request holds one again" in shown
+    assert "licence-seat" in desk.ticket(first)["flags"]
+    assert _visio_seats(desk) == (1, 0)
+
+
+def test_reopening_a_request_whose_software_is_no_longer_approved_asks_for_the_form(
+        desk: Desk) -> None:
+    from test_licence_seats_granted import T1, T2, _visio
+
+    first = _visio(desk, "Need Visio", "--service", "Software Install")
+    desk.run("triage", first)
+    desk.run("resolve", first, "--code", "withdrawn", "--summary", "not needed", now=T1)
+    software = desk.root / "reference" / "software.toml"
+    software.write_text(software.read_text().replace(
+        'aliases = ["Visio"]\napproved = true', 'aliases = ["Visio"]\napproved = false'))
+    desk.git("commit", "-qam", "Visio no longer approved")
+    desk.run("reopen", first, "--reason", "needed after all", now=T2)
+    t = desk.ticket(first)
+    assert (t["team"], t["status"]) == ("IS-Service Desk", "new")
+    assert "software-form" in t["flags"] and "licence-seat" not in t["flags"]
