@@ -123,3 +123,12 @@ def test_reopening_a_request_whose_software_is_no_longer_approved_asks_for_the_f
     t = desk.ticket(first)
     assert (t["team"], t["status"]) == ("IS-Service Desk", "new")
     assert "software-form" in t["flags"] and "licence-seat" not in t["flags"]
+
+
+def test_a_reopen_says_how_long_the_ticket_sat_resolved_in_hours_and_minutes(
+        desk: Desk) -> None:
+    tid = incident(desk, "VPN drops")
+    desk.run("resolve", tid, "--code", "fixed", "--summary", "Reset", now="2026-11-23T09:00:00-06:00")
+    shown = desk.run("reopen", tid, "--reason", "drops again",
+                     now="2026-11-23T09:10:00-06:00").stdout
+    assert "sat resolved 10 min of business time; Resolve By moves later by as much" in shown

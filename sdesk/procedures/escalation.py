@@ -159,18 +159,20 @@ def resume(ticket: Ticket, ref: Reference, now: dt.datetime, actor: str,
         new_due = sla.extend_for_hold(ticket.resolve_by, current.start, now, target.clock,
                                       ref.calendar)
         if new_due != ticket.resolve_by:
-            plan.add(SetField(tid, rule, f"moved by {_minutes(paused)} of {target.clock} time",
+            plan.add(SetField(tid, rule, f"moved by {duration(paused)} of {target.clock} time",
                               field="resolve_by", value=new_due))
         moved = (f" Resolve By {ticket.resolve_by.isoformat(timespec='minutes')} -> "
                  f"{new_due.isoformat(timespec='minutes')}.")
-    text = (f"Resumed after {current.reason}: paused {_minutes(paused)} of {target.clock} "
+    text = (f"Resumed after {current.reason}: paused {duration(paused)} of {target.clock} "
             f"time (P{ticket.priority}).{moved}" + (f"\n{note}" if note else ""))
     plan.add(AddEntry(tid, rule, "the pause and its effect on the SLA",
                       entry=journal_entry(now, actor, "resume", text, rule)))
     return plan
 
 
-def _minutes(minutes: float) -> str:
+def duration(minutes: float) -> str:
+    """A span of minutes as a person reads it: "4 h 00 min", "10 min" (rounded to the
+    minute)."""
     whole = round(minutes)
     hours, mins = divmod(whole, 60)
     return f"{hours} h {mins:02d} min" if hours else f"{mins} min"

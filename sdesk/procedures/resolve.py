@@ -251,8 +251,11 @@ def _moved_by_pause(ticket: Ticket, start: dt.datetime, end: dt.datetime, ref: R
     moved = sla.extend_for_hold(ticket.resolve_by, start, end, target.clock, ref.calendar)
     if moved == ticket.resolve_by:
         return []
+    from sdesk.procedures.escalation import duration
+
     paused = sla.elapsed_minutes(start, end, target.clock, ref.calendar)
-    return [SetField(ticket.id, rule, f"{what} {paused / 60:g} h of {target.clock} time; "
+    # in hours and minutes, as resume says it ("sat resolved 0.166667 h", session 34)
+    return [SetField(ticket.id, rule, f"{what} {duration(paused)} of {target.clock} time; "
                      f"Resolve By moves later by as much", field="resolve_by", value=moved)]
 
 
