@@ -71,3 +71,29 @@ def test_tier_out_of_range_is_refused(desk):
     result = desk.fails("escalate", ticket, "--to", NETWORK, "--tier", "0", "--reason", "x",
                         code=1)
     assert "--tier must be between 1 and 9" in result.stderr
+
+
+def test_lowering_the_tier_is_journaled_and_planned_as_lowered_not_escalated(desk):
+    ticket = log(desk, "VPN drops")
+    desk.run("escalate", ticket, "--to", NETWORK, "--tier", "3", "--reason", "vendor level")
+    plan = desk.run("escalate", ticket, "--to", NETWORK, "--tier", "2",
+                    "--reason", "vendor fixed the part", "--dry-run").stdout
+    assert "set tier = 2: tier lowered from 3 to 2" in plan
+    assert "Escalated" not in plan
+    desk.run("escalate", ticket, "--to", "IS-Desktop Support", "--tier", "1",
+             "--reason", "back to the desk")
+    first, second = journal_of(desk, ticket, "escalate")
+    assert first.startswith(f"Escalated from IS-Desktop Support (tier 1) to {NETWORK} (tier 3)")
+    assert second.startswith("Tier lowered from 3 to 1, handed from "
+                             f"{NETWORK} to IS-Desktop Support: back to the desk")
+    assert desk.git("log", "-1", "--format=%s").strip() == (
+        f"lower {ticket} from tier 3 to 1 (IS-Desktop Support)")
+    [mail] = [m for m in (p.read_text() for p in desk.outbox()) if "To: IS-DesktopSupport@" in m]
+    assert "] Handed on to IS-Desktop Support: " in mail and "Escalated" not in mail
+
+
+def test_same_tier_to_another_team_is_a_hand_on_not_an_escalation(desk):
+    ticket = log(desk)
+    desk.run("escalate", ticket, "--to", NETWORK, "--tier", "1", "--reason", "wrong queue")
+    [text] = journal_of(desk, ticket, "escalate")
+    assert text.startswith(f"Handed on from IS-Desktop Support to {NETWORK} at tier 1: wrong")

@@ -10,14 +10,16 @@ from sdesk.commands.common import App, pass_app, plan_options
 @click.command()
 @click.argument("ticket_id")
 @click.option("--to", "team", required=True, metavar="TEAM", help="The team taking it over.")
-@click.option("--tier", type=int, help="Support tier now working it (default: one higher).")
+@click.option("--tier", type=int,
+              help="Support tier now working it (default: one higher; lower hands it back).")
 @click.option("--reason", required=True, help="Why it needs higher-tier support.")
 @plan_options
 @pass_app
 def escalate(app: App, ticket_id: str, team: str, tier: int | None, reason: str,
              dry_run: bool, as_json: bool, no_commit: bool) -> None:
-    """Escalate a ticket to another team and tier; Resolve By is kept, the assignee cleared
-    (the new team assigns), and the new team is notified.
+    """Escalate a ticket to another team and tier (or hand it back down with a lower --tier);
+    Resolve By is kept, the assignee cleared (the new team assigns), and the new team is
+    notified.
 
     \b
     Example:
@@ -31,6 +33,12 @@ def escalate(app: App, ticket_id: str, team: str, tier: int | None, reason: str,
         ticket = store.get(ticket_id)
         plan = plan_escalation(ticket, team, reason, store.reference, app.now, app.actor.name,
                                tier)
-        show_or_apply(app, plan, action="escalate",
-                      subject=f"escalate {ticket.id} to {store.reference.team(team).name}",
+        to = store.reference.team(team).name
+        if tier is None or tier > ticket.tier:
+            subject = f"escalate {ticket.id} to {to}"
+        elif tier < ticket.tier:
+            subject = f"lower {ticket.id} from tier {ticket.tier} to {tier} ({to})"
+        else:
+            subject = f"hand {ticket.id} on to {to} at tier {tier}"
+        show_or_apply(app, plan, action="escalate", subject=subject,
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit)

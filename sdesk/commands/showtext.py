@@ -119,14 +119,15 @@ def respond_line(ticket: Shown, now: dt.datetime, colour: bool = False) -> str:
 
 def _proposals(ticket: Shown) -> list[str]:
     """Pending triage proposals with their evidence and how to answer (docs/triage.md)."""
-    from sdesk.procedures.proposals import pending, readable
+    from sdesk.procedures.proposals import pending
 
     found = pending(ticket.flags)
     if not found:
         return []
-    from sdesk.procedures.triage_review import evidence
+    from sdesk.procedures.triage_review import evidence, proposal_named
 
-    return [f"  Proposed:   {kind} ({readable(key)}): {evidence(ticket, kind, key)}; sdesk triage "
+    return [f"  Proposed:   {kind} ({proposal_named(ticket, kind, key)}): "
+            f"{evidence(ticket, kind, key)}; sdesk triage "
             f"{ticket.id} --accept {kind} | --reject {kind}" for kind, key in found]
 
 

@@ -134,13 +134,37 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
         ctx = triage_context(store, now, app.actor.name, split=split.strip(),
                              create_parents=create_parents, recheck=recheck)
         if dry_run and (as_json or not create_parents):
-            _dry_run(app, triage_each(_load(store, ids), ctx), len(ids), as_json)
+            _dry_run(app, _within_limit(app, triage_each(_load(store, ids), ctx)), len(ids), as_json)
         else:
             loaded: dict[str, Ticket] = {}  # the tickets as triage read them, for the executor
-            _plan_and_apply(app, triage_each(_load(store, ids, loaded), ctx), ids, dry_run,
-                            as_json, no_commit, whole=create_parents, loaded=loaded)
+            plans = _within_limit(app, triage_each(_load(store, ids, loaded), ctx), loaded)
+            _plan_and_apply(app, plans, ids, dry_run, as_json, no_commit, whole=create_parents, loaded=loaded)
     if len(ids) == 1 and not as_json:  # a known fix, before the dispatcher assigns
         mention_kb(app, store.load(ids[0]))
+
+
+def _within_limit(app: App, plans: Iterator[Plan], loaded: dict[str, Ticket] | None = None
+                  ) -> Iterator[Plan]:
+    """The per-ticket `plans` without those that would make a ticket's file larger than the
+    read limit (executor.over_limit), each left out said in one line on stderr naming the
+    ticket and what to do: the rest of the batch is triaged (session 34: one ticket near
+    1 MiB failed the whole `triage --all`, nothing written)."""
+    from sdesk.core.untrusted import MAX_FILE_BYTES
+    from sdesk.store.executor import over_limit
+
+    for plan in plans:
+        big = over_limit(app.store, plan, loaded)
+        if big is None:
+            yield plan
+            continue
+        tid, size = big
+        [mine, *_] = plan.ticket_ids() or [tid]
+        whose = "its file" if tid == mine else f"{tid}'s file"
+        click.echo(f"sdesk: warning: {mine} skipped: its triage would make {whose} {size} "
+                   f"bytes, over the {MAX_FILE_BYTES}-byte limit for a ticket file "
+                   "(docs/crash-safety.md); nothing of it written. Move long text (a log, a "
+                   f"dump) out of {tid} into a file and name it in a shorter note (sdesk edit "
+                   f"{tid}), then sdesk triage {mine}", err=True)
 
 
 def _plan_and_apply(app: App, plans: Iterator[Plan], ids: list[str], dry_run: bool,
@@ -337,8 +361,8 @@ def _ask(tickets: list[Ticket], accepted: list[str], rejected: list[str]) -> Ans
     from bisect import bisect_right
 
     from sdesk.commands.prompt import answer_on_terminal
-    from sdesk.procedures.proposals import ACCEPTED, REJECTED, SKIPPED, UNASKED, pending, readable
-    from sdesk.procedures.triage_review import evidence, same_proposal
+    from sdesk.procedures.proposals import ACCEPTED, REJECTED, SKIPPED, UNASKED, pending
+    from sdesk.procedures.triage_review import evidence, proposal_named, same_proposal
 
     answers: Answers = {t.id: {} for t in tickets}
     given: dict[tuple[str, ...], tuple[str, str]] = {}  # the same proposal -> (state, ID)
@@ -354,7 +378,7 @@ def _ask(tickets: list[Ticket], accepted: list[str], rejected: list[str]) -> Ans
             held.append(i)
     stopped = False
     for i, t, kind, key, same in asked:
-        head = f"{t.id} {t.title!r}: proposed {kind} ({readable(key)})"
+        head = f"{t.id} {t.title!r}: proposed {kind} ({proposal_named(t, kind, key)})"
         mine = [k for k, _ in pending(t.flags) if k == kind]
         if len(mine) > 1:  # which of them is asked: its key, and that there are others
             head += f", one of {len(mine)} {kind} proposals on {t.id}"

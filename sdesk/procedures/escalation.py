@@ -44,30 +44,56 @@ def escalate(ticket: Ticket, team_name: str, reason: str, ref: Reference, now: d
     if team.name == ticket.team and new_tier == ticket.tier:
         raise NothingToDo(f"{ticket.id} is already with {team.name} at tier {ticket.tier}")
     rule, tid = "standard: escalate", ticket.id
+    moved = _tier_move(ticket.tier, new_tier)
     plan = Plan()
     if team.name != ticket.team:
         plan.add(Route(tid, rule, f"from {ticket.team}", value=team.name))
     if new_tier != ticket.tier:
-        plan.add(SetField(tid, rule, f"tier {ticket.tier} -> {new_tier}", field="tier",
-                          value=new_tier))
+        plan.add(SetField(tid, rule, moved, field="tier", value=new_tier))
     if ticket.assignee:
         plan.add(Assign(tid, rule, f"{ticket.assignee} hands it on; {team.name} assigns",
                         value=""))
-    plan.add(reassignment(ticket, rule, "a hand-on to another group counts as a reassignment"))
+    hop = "to another group" if team.name != ticket.team else "to another tier"
+    plan.add(reassignment(ticket, rule, f"a hand-on {hop} counts as a reassignment"))
     if not ticket.on_hold and ticket.status != "triaged":
         plan.add(SetStatus(tid, rule, f"in {team.name}'s queue", value="triaged"))
     due = ticket.resolve_by.isoformat(timespec="minutes") if ticket.resolve_by else "(none)"
-    text = (f"Escalated from {ticket.team} (tier {ticket.tier}) to {team.name} "
-            f"(tier {new_tier}): {reason}\nResolve By kept: {due}.")
-    plan.add(AddEntry(tid, rule, "why it was escalated",
-                      entry=journal_entry(now, actor, "escalate", text, rule)))
-    body = (f"{tid} was escalated to {team.name} (tier {new_tier}) by {actor}.\n\n"
+    what = escalation_headline(ticket.team, ticket.tier, team.name, new_tier)
+    plan.add(AddEntry(tid, rule, "why it was escalated" if new_tier > ticket.tier
+                      else "why it was handed on",
+                      entry=journal_entry(now, actor, "escalate",
+                                          f"{what}: {reason}\nResolve By kept: {due}.", rule)))
+    body = (f"{tid}: {what[0].lower()}{what[1:]}, by {actor}.\n\n"
             f"Title:      {ticket.title}\nPriority:   P{ticket.priority}"
             f"{' (VIP)' if ticket.vip else ''}\nResolve By: {due}\n"
             f"From:       {ticket.team}\nReason:     {reason}\n")
+    verb = "Escalated" if new_tier > ticket.tier else "Handed on"
     plan.add(Notify(tid, rule, "tell the new team", to=(team.email,),
-                    subject=f"Escalated to {team.name}: {tid} {ticket.title}", body=body))
+                    subject=f"{verb} to {team.name}: {tid} {ticket.title}", body=body))
     return plan
+
+
+def _tier_move(old: int, new: int) -> str:
+    """What a change of tier is, in the dispatcher's words: "tier raised from 1 to 3" (an
+    escalation), "tier lowered from 3 to 2" (work handed back down), "tier 2 kept"."""
+    if new > old:
+        return f"tier raised from {old} to {new}"
+    if new < old:
+        return f"tier lowered from {old} to {new}"
+    return f"tier {old} kept"
+
+
+def escalation_headline(old_team: str, old_tier: int, team: str, tier: int) -> str:
+    """The first words of an escalate journal entry, saying what happened: "Escalated from
+    A (tier 1) to B (tier 2)" only when the tier goes up; "Tier lowered from 3 to 2, handed
+    from B to A" / "... within B" when it goes down; "Handed on from A to B at tier 1" when
+    only the team changes. Raises nothing; `old_tier`/`tier` are 1..MAX_TIER."""
+    if tier > old_tier:
+        return f"Escalated from {old_team} (tier {old_tier}) to {team} (tier {tier})"
+    if tier < old_tier:
+        where = f"within {team}" if team == old_team else f"handed from {old_team} to {team}"
+        return f"Tier lowered from {old_tier} to {tier}, {where}"
+    return f"Handed on from {old_team} to {team} at tier {tier}"
 
 
 def hold(ticket: Ticket, reason: str, ref: Reference, now: dt.datetime, actor: str,
@@ -133,18 +159,20 @@ def resume(ticket: Ticket, ref: Reference, now: dt.datetime, actor: str,
         new_due = sla.extend_for_hold(ticket.resolve_by, current.start, now, target.clock,
                                       ref.calendar)
         if new_due != ticket.resolve_by:
-            plan.add(SetField(tid, rule, f"moved by {_minutes(paused)} of {target.clock} time",
+            plan.add(SetField(tid, rule, f"moved by {duration(paused)} of {target.clock} time",
                               field="resolve_by", value=new_due))
         moved = (f" Resolve By {ticket.resolve_by.isoformat(timespec='minutes')} -> "
                  f"{new_due.isoformat(timespec='minutes')}.")
-    text = (f"Resumed after {current.reason}: paused {_minutes(paused)} of {target.clock} "
+    text = (f"Resumed after {current.reason}: paused {duration(paused)} of {target.clock} "
             f"time (P{ticket.priority}).{moved}" + (f"\n{note}" if note else ""))
     plan.add(AddEntry(tid, rule, "the pause and its effect on the SLA",
                       entry=journal_entry(now, actor, "resume", text, rule)))
     return plan
 
 
-def _minutes(minutes: float) -> str:
+def duration(minutes: float) -> str:
+    """A span of minutes as a person reads it: "4 h 00 min", "10 min" (rounded to the
+    minute)."""
     whole = round(minutes)
     hours, mins = divmod(whole, 60)
     return f"{hours} h {mins:02d} min" if hours else f"{mins} min"

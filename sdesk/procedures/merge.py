@@ -218,8 +218,22 @@ def _merge_dict(base: dict[str, str], ours: dict[str, str], theirs: dict[str, st
 
 
 def merge_texts(base: str | None, ours: str, theirs: str, path: str) -> tuple[str, list[str]]:
-    """Merge three ticket file texts; returns (merged text, conflicting fields)."""
+    """Merge three ticket file texts; returns (merged text, conflicting fields). SdeskError
+    when the merged file would be over the read limit (untrusted.MAX_FILE_BYTES, 1 MiB):
+    every command would refuse to read it, so the merge is refused, never written, and both
+    sides stay as they were (session 34: two journals near 600 KB each merged into a ticket
+    no command could open)."""
+    from sdesk.core.untrusted import MAX_FILE_BYTES
+
     base_ticket = loads(base, f"{path} (base)") if base and base.strip() else None
     merged = merge_tickets(base_ticket, loads(ours, f"{path} (ours)"),
                            loads(theirs, f"{path} (theirs)"), path)
-    return dumps(merged.ticket), merged.conflicts
+    text = dumps(merged.ticket)
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise SdeskError(f"{path}: the merged ticket would be {size} bytes, over the "
+                         f"{MAX_FILE_BYTES}-byte limit for a ticket file (docs/crash-safety.md); "
+                         "both sides are kept as they were: shorten the ticket on one side "
+                         "(long text moved out of its description or notes into a file), "
+                         "commit, and sync again")
+    return text, merged.conflicts

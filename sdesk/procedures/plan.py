@@ -148,6 +148,34 @@ def set_field(ticket_id: str, rule: str, reason: str, name: str, value: Any) -> 
     return _TYPED.get(name, SetField)(ticket_id, rule, reason, field=name, value=value)
 
 
+def one_per_field(actions: Iterable[Action]) -> list[Action]:
+    """`actions` with one plain SetField per (ticket, field): the last value, where the first
+    one stood, naming every rule and reason that set it ("rule A; rule B", "why 1; why 2").
+    A procedure may set a field several times while it decides (accepting a separation flags
+    the decision, then the hand-back adds `needs-separation`); a plan a dispatcher reads and
+    git records says each field once, with the value it ends with (session 34: `triage
+    --accept` showed `set flags` two or three times). Plain fields are independent of the
+    other actions, so moving the value earlier changes nothing applied; typed actions
+    (status, team, assignee, resolution) keep their order: a status moves through the
+    transition table step by step."""
+    actions = list(actions)
+    by_field: dict[tuple[str, str], list[SetField]] = {}
+    for a in actions:
+        if type(a) is SetField:
+            by_field.setdefault((a.ticket, a.field), []).append(a)
+    merged: dict[int, Action | None] = {}
+    for group in by_field.values():
+        if len(group) > 1:
+            first, last = group[0], group[-1]
+            rules = "; ".join(dict.fromkeys(a.rule for a in group if a.rule))
+            reasons = "; ".join(dict.fromkeys(a.reason for a in group if a.reason))
+            merged.update((id(a), None) for a in group[1:])
+            merged[id(first)] = SetField(last.ticket, rules, reasons, field=last.field,
+                                         value=last.value)
+    out = [merged.get(id(a), a) for a in actions]
+    return [a for a in out if a is not None]
+
+
 def reassignment(ticket: Ticket, rule: str, reason: str) -> SetField:
     """One more hop between technicians or teams (the reassignments KPI): the one place the
     count goes up."""

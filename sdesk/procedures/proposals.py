@@ -72,8 +72,10 @@ def settle(flags: Iterable[str], chosen: Callable[[str, str], bool],
 
 
 def named(proposals: Iterable[tuple[str, str]]) -> str:
-    """Proposals as a person reads them: "duplicate (INC-2Q22), priority (P2)"."""
-    return ", ".join(f"{kind} ({readable(key)})" for kind, key in proposals)
+    """Proposals as a person reads them: "duplicate (INC-2Q22), priority (P2)"; a trend's KEY
+    is a digest of its reports' IDs, not a name (a flag's key): "trend" alone."""
+    return ", ".join(kind if kind == "trend" else f"{kind} ({readable(key)})"
+                     for kind, key in proposals)
 
 
 def withdrawn(flags: Iterable[str]) -> tuple[list[str], str]:

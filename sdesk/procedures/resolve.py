@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sdesk.core import sla
@@ -251,16 +251,23 @@ def _moved_by_pause(ticket: Ticket, start: dt.datetime, end: dt.datetime, ref: R
     moved = sla.extend_for_hold(ticket.resolve_by, start, end, target.clock, ref.calendar)
     if moved == ticket.resolve_by:
         return []
+    from sdesk.procedures.escalation import duration
+
     paused = sla.elapsed_minutes(start, end, target.clock, ref.calendar)
-    return [SetField(ticket.id, rule, f"{what} {paused / 60:g} h of {target.clock} time; "
+    # in hours and minutes, as resume says it ("sat resolved 0.166667 h", session 34)
+    return [SetField(ticket.id, rule, f"{what} {duration(paused)} of {target.clock} time; "
                      f"Resolve By moves later by as much", field="resolve_by", value=moved)]
 
 
 def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
-           ref: Reference) -> Plan:
+           ref: Reference, seats_in_use: Mapping[str, int] | None = None,
+           holds_seat: bool = True) -> Plan:
     """Back to work: the resolution and its satisfaction score no longer stand, and the time
     the ticket sat resolved does not count against its SLA: Resolve By moves later by the
-    time from the resolution to now on the ticket's clock, as after a hold (docs/sla.md)."""
+    time from the resolution to now on the ticket's clock, as after a hold (docs/sla.md). A
+    software request that held no licence seat while resolved (`holds_seat` False) passes
+    triage's software checks again against `seats_in_use` (seats held per catalogue name:
+    triage_requests.seat_on_reopen)."""
     if ticket.status == "closed":
         raise SdeskError(f"{ticket.id} is closed: closed tickets stay closed; log a new ticket "
                          "and relate it")
@@ -294,6 +301,9 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
     plan.add(AddEntry(tid, rule, "reopened", entry=journal_entry(
         at=now, by=actor, text=f"Reopened: {reason}", kind="reopen", visibility="internal",
         rule=rule)))
+    from sdesk.procedures.triage_requests import seat_on_reopen
+
+    plan.extend(seat_on_reopen(ticket, status, ref, seats_in_use or {}, holds_seat, now, actor))
     return plan
 
 

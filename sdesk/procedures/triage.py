@@ -25,7 +25,16 @@ from sdesk.procedures.judgements import says_another
 from sdesk.procedures.lexicon import Words, words
 from sdesk.procedures.on_site import follow_up_judged, on_site_judged
 from sdesk.procedures.pair_model import Text
-from sdesk.procedures.plan import AddEntry, Finding, Notify, Plan, SetField, reassignment, set_field
+from sdesk.procedures.plan import (
+    AddEntry,
+    Finding,
+    Notify,
+    Plan,
+    SetField,
+    one_per_field,
+    reassignment,
+    set_field,
+)
 from sdesk.procedures.priority_fit import (
     FirstReport,
     priority_fit,
@@ -158,8 +167,10 @@ class _Draft:
         dispatcher already accepted or rejected this very proposal or it is pending."""
         state = settled(self.flags, kind, key)
         if state:
-            self.find(rule, f"{kind} ({readable(key)}) was {state} by the dispatcher; not "
-                            "proposed again")
+            from sdesk.procedures.triage_review import proposal_named  # it imports this module
+
+            self.find(rule, f"{kind} ({proposal_named(self.t, kind, key, self.ctx.view.peers)}) "
+                            f"was {state} by the dispatcher; not proposed again")
             return False
         name = flag(kind, key)
         if name in self.flags:
@@ -272,7 +283,7 @@ def triage_ticket(ticket: Ticket, ctx: TriageContext) -> Plan:
     if d.still and d.flags == list(ticket.flags):  # handed back again, flags as they were
         d.plan.actions = [a for a in d.plan.actions
                           if not (isinstance(a, SetField) and a.field == "flags")]
-    return d.plan
+    return Plan(one_per_field(d.plan.actions))  # flags set once, with the value they end with
 
 
 # What triage does with the dispatcher's --split on one ticket (`_split_step`).

@@ -14,13 +14,18 @@ logged without is handed back for it, the service its title names proposed, as a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from sdesk.procedures.proposals import flag, pending
 from sdesk.procedures.request_kind import Kind, kind_judged, not_routed, software_named
 
 if TYPE_CHECKING:
-    from sdesk.core.reference import Software
+    import datetime as dt
+
+    from sdesk.core.model import Ticket
+    from sdesk.core.reference import Reference, Software
+    from sdesk.procedures.plan import Action
     from sdesk.procedures.triage import _Draft
 
 R1 = "request-1 hardware or software"
@@ -155,3 +160,81 @@ def _software_form(d: _Draft, written: str, unlisted: bool) -> None:
         from sdesk.procedures.notes import customer_update
 
         d.plan.add(customer_update(t, f"Software Request Form needed: {t.title}", text, rule=R3))
+
+
+def seat_on_reopen(t: Ticket, status: str, ref: Reference, in_use: Mapping[str, int],
+                   holds: bool, now: dt.datetime, actor: str) -> list[Action]:
+    """What a reopen (`sdesk reopen`) of a software request or case that holds no licence seat
+    (resolved withdrawn, duplicate, out of scope...: queries.NO_SEAT_CODES) must check before
+    it goes back to work, as triage does (session 34: a reopen took a seat back with every
+    seat held by others, 2 of 1 in use). `in_use`: seats held per catalogue software name
+    (other tickets: this one holds none); `status`: the one the reopen returns it to
+    (assigned or triaged). Actions to append to the reopen's plan, each naming its rule:
+    - request-3: its software is not on the Standard Desktop Software List, or not approved:
+      back to the Service Desk (status new, unassigned) for a Software Request Form, flagged
+      `software-form`, the leads told;
+    - request-4: no licence free: to the IT Inventory Control Manager's team for a quote
+      (status triaged, unassigned), no seat held;
+    - a licence free (or a site licence): it holds a seat again, flagged `licence-seat`.
+    Nothing for a ticket that holds a seat already (`holds`), or names no software."""
+    from sdesk.procedures.plan import Finding, Notify, SetField
+
+    if t.type not in ("request", "case") or not t.software or holds:
+        return []
+    software, tid = ref.software_named(t.software), t.id
+    out: list[Action] = []
+    flags = [f for f in t.flags if f != SEAT]
+
+    def to(team: str, rule: str, new: str, why: str) -> None:
+        out.extend(_hand_on(t, status, team, rule, new, why, now, actor))
+
+    if software is None or not software.approved:
+        listed = ("not on the Standard Desktop Software List" if software is None
+                  else "listed but not approved")
+        why = f"{t.software!r} is {listed}; a Software Request Form is needed"
+        out.append(SetField(tid, R3, why, field="flags", value=[*flags, "software-form"]))
+        to(ref.service_desk, R3, "new", why)
+        out.append(Notify(tid, R3, f"tell {ref.leads_email}", to=(ref.leads_email,),
+                          subject="Handed back to the Service Desk: software-form",
+                          body=f"{tid} {t.title} was reopened by {actor} and handed back to "
+                               f"{ref.service_desk}.\nReason: {why}\n"))
+        return out
+    if software.licences is None:
+        out.append(Finding(tid, R4, f"{software.name}: site licence"))
+        return out
+    used = in_use.get(software.name, 0)
+    free = software.licences - used
+    if free <= 0:
+        if SEAT in t.flags:
+            out.append(SetField(tid, R4, "no licence seat held: none free", field="flags",
+                                value=flags))
+        to(ref.inventory_team, R4, "triaged",
+           f"{software.name}: {software.licences} licences, {used} held by other tickets, "
+           f"none free; to {ref.inventory_team} for a quote")
+        return out
+    out.append(Finding(tid, R4, f"{software.name}: {free} of {software.licences} licences "
+                                "free; the reopened request holds one again"))
+    if SEAT not in t.flags:
+        out.append(SetField(tid, R4, f"holds a {software.name} licence seat", field="flags",
+                            value=[*flags, SEAT]))
+    return out
+
+
+def _hand_on(t: Ticket, status: str, team: str, rule: str, new: str, why: str,
+             now: dt.datetime, actor: str) -> list[Action]:
+    """A reopened request handed on by a software rule (`seat_on_reopen`): to `team`,
+    unassigned, in status `new` (the reopen moved it to `status`), and a note saying `why`."""
+    from sdesk.core.model import journal_entry
+    from sdesk.procedures.plan import AddEntry, Assign, Route, SetStatus
+
+    short = "a Software Request Form is needed" if rule == R3 else "no licence free"
+    out: list[Action] = []
+    if team != t.team:
+        out.append(Route(t.id, rule, f"from {t.team}: {short}", value=team))
+    if t.assignee:
+        out.append(Assign(t.id, rule, f"{t.assignee} hands it on: {short}", value=""))
+    if new != status:
+        out.append(SetStatus(t.id, rule, f"in {team}'s queue", value=new))
+    text = f"{why[0].upper()}{why[1:]}."
+    out.append(AddEntry(t.id, rule, why, entry=journal_entry(now, actor, "reopen", text, rule)))
+    return out

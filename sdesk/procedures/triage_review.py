@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from sdesk.core.model import Ticket
 from sdesk.core.ticketdoc import TicketView
-from sdesk.procedures.plan import Notify, Plan
+from sdesk.procedures.plan import Notify, Plan, one_per_field
 from sdesk.procedures.proposals import (
     ACCEPTED,
     REJECTED,
@@ -94,25 +94,26 @@ def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
             elif state == REJECTED:
                 _decide(d, kind, key, REJECTED)
                 d.note(_rule(d.t, kind), f"Rejected by {ctx.actor}: the {kind} proposal "
-                                    f"({readable(key)}); not proposed again for the same "
-                                    "evidence.")
+                                    f"({proposal_named(d.t, kind, key, ctx.view.peers)}); "
+                                    "not proposed again for the same evidence.")
                 done = True
             elif state == SKIPPED:
-                skipped.append(f"{kind} ({readable(key)})")
+                skipped.append(f"{kind} ({proposal_named(ticket, kind, key, ctx.view.peers)})")
             elif state == UNASKED:
-                unasked.append(f"{kind} ({readable(key)})")
+                unasked.append(f"{kind} ({proposal_named(ticket, kind, key, ctx.view.peers)})")
         if skipped:
             d.find(REVIEW, f"skipped by your answer, still pending: {', '.join(skipped)}")
         if unasked:
             d.find(REVIEW, f"not asked (you stopped the review), still pending: "
                            f"{', '.join(unasked)}")
         if not (done or skipped or unasked):
-            shown = ", ".join(f"{k} ({readable(v)})" for k, v in pending(ticket.flags)) or "none"
+            shown = ", ".join(f"{k} ({proposal_named(ticket, k, v, ctx.view.peers)})"
+                              for k, v in pending(ticket.flags)) or "none"
             asked = "/".join(accept + reject)
             d.find(REVIEW, f"no pending {asked + ' ' if asked else ''}proposal (pending: {shown})"
                            + (_pick_service(ticket, ctx) if "service" in accept + reject
                               else ""))
-        plan.extend(d.plan.actions)
+        plan.extend(one_per_field(d.plan.actions))  # each field set once, its last value
     plan.extend(trends.notices())
     plan.extend(priority_review_notice(s, flagged) for s, flagged in reviews.items())
     return plan
@@ -203,16 +204,22 @@ _IDS = re.compile(r"\b[A-Z]{2,8}-[0-9A-HJKMNP-TV-Z]{11,12}\b")
 
 
 def _decide(d: _Draft, kind: str, key: str, state: str) -> None:
-    rule = _rule(d.t, kind)
-    d.unflag([flag(kind, key)], rule, f"{kind} proposal {state}")
-    d.flag(flag(kind, key, state), rule, f"{kind} ({readable(key)}) {state} by {d.ctx.actor}")
+    """The proposal's flag becomes the decision's (`accepted:`/`rejected:KIND:KEY`, last), in
+    one change of `flags` (it was two: the proposal dropped, then the decision added)."""
+    decided = flag(kind, key, state)
+    d.flags = [f for f in d.flags if f not in (flag(kind, key), decided)] + [decided]
+    d.set(_rule(d.t, kind),
+          f"{kind} ({proposal_named(d.t, kind, key, d.ctx.view.peers)}) {state} by {d.ctx.actor}",
+          "flags",
+          list(d.flags))
 
 
 def _accept(d: _Draft, kind: str, key: str, trends: _Trends, reviews: _Reviews) -> None:
     _decide(d, kind, key, ACCEPTED)
     rule, actor = _rule(d.t, kind), d.ctx.actor
     said = evidence(d.t, kind, key)
-    d.note(rule, f"Accepted by {actor}: the {kind} proposal ({readable(key)}).")
+    d.note(rule, f"Accepted by {actor}: the {kind} proposal "
+                 f"({proposal_named(d.t, kind, key, d.ctx.view.peers)}).")
     if kind == "duplicate":
         peer = d.ctx.view.peers.get(key)
         # the evidence is in the proposal's note already: not repeated in the resolution's
@@ -306,3 +313,27 @@ def evidence(t: Ticket | TicketView, kind: str, key: str = "") -> str:
     if texts:
         return texts[-1][len(head):].split(". Accept: ")[0]
     return f"the {kind} proposal"
+
+
+def proposal_named(t: Ticket | TicketView, kind: str, key: str,
+                   peers: Mapping[str, Peer] | None = None) -> str:
+    """A proposal's KEY as a person reads it in prose (notes, plan lines, prompts, `show`):
+    `readable(key)`, but a trend's KEY is a digest of its reports' IDs (a flag's key, not a
+    name): the trend is named by its first report, the earliest opened of those its evidence
+    names that `peers` (or `t` itself) knows, with its title, and how many reports and people
+    ("INC-2Q4W4 'VPN down' and 2 more: 3 reports, 3 people"); without `peers`, how many
+    ("3 reports, 3 people"). Session 34: accepting a trend noted "the trend proposal
+    (9a29c96584)"."""
+    if kind != "trend":
+        return readable(key)
+    said = evidence(t, kind, key)
+    ids = list(dict.fromkeys(_IDS.findall(said))) or [t.id]
+    people = re.match(r"(\d+) people\b", said)
+    count = f"{len(ids)} reports" + (f", {people.group(1)} people" if people else "")
+    if peers is None:  # the other reports unknown (`show` reads one file): no first report
+        return count
+    known = {i: (p.opened_at, p.title) for i, p in peers.items() if i in ids}
+    known[t.id] = (t.opened_at, t.title)
+    first = min((i for i in ids if i in known), key=lambda i: (known[i][0], i))
+    more = f" and {len(ids) - 1} more: {count}" if len(ids) > 1 else ""
+    return f"{first} {known[first][1]!r}{more}"

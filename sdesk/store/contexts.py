@@ -33,11 +33,7 @@ def triage_context(store: Store, now: dt.datetime, actor: str, split: str = "",
     ref = store.reference
     tz = now.tzinfo
     view = PeerView(_peers(queries.open_peers(store.index), tz))
-    seats: dict[str, int] = {}
-    for written, n in queries.seats_in_use(store.index, ref.inventory_team).items():
-        software = ref.software_named(written)
-        if software is not None:
-            seats[software.name] = seats.get(software.name, 0) + n
+    seats = licence_seats(store)
     taken: set[str] = set()
 
     def new_id(ticket_type: str) -> str:
@@ -94,3 +90,18 @@ def assign_context(store: Store, now: dt.datetime, actor: str) -> AssignContext:
     from sdesk.procedures.assign import AssignContext
 
     return AssignContext(store.reference, now, workload(store.index), actor)
+
+
+def licence_seats(store: Store) -> dict[str, int]:
+    """Licence seats held, per catalogue software name (queries.seats_in_use, the names as
+    written on the tickets read through the Standard Desktop Software List): what triage's
+    and a reopen's licence check (request-4) count."""
+    from sdesk.store import queries
+
+    ref = store.reference
+    seats: dict[str, int] = {}
+    for written, n in queries.seats_in_use(store.index, ref.inventory_team).items():
+        software = ref.software_named(written)
+        if software is not None:
+            seats[software.name] = seats.get(software.name, 0) + n
+    return seats

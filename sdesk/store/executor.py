@@ -237,6 +237,52 @@ def merge_refusal(store: Store) -> str:
             "or git merge --abort")
 
 
+# How close to the read limit a ticket's file must be before `over_limit` carries a plan out
+# in memory to measure it: one ticket's triage adds a few KB at most.
+NEAR_LIMIT = 64 * 1024
+MAIL_ID_BYTES = 120  # a Message-ID recorded on a ticket per threaded mail (mail/notify.py)
+
+
+def over_limit(store: Store, plan: Plan, loaded: Mapping[str, Ticket] | None = None
+               ) -> tuple[str, int] | None:
+    """(ticket ID, bytes) of the first existing ticket whose file `plan` would make larger
+    than the read limit (`untrusted.MAX_FILE_BYTES`), else None: what `dump` would refuse,
+    found before anything is applied, so a batch can leave that ticket's plan out instead of
+    failing whole (session 34: one ticket near 1 MiB stopped `triage --all`). Only a ticket
+    whose file is within NEAR_LIMIT of the limit is measured (on a copy: `loaded` tickets are
+    not changed); a ticket the plan creates is `dump`'s to refuse."""
+    import copy
+
+    from sdesk.core.model import dumps
+    from sdesk.core.untrusted import MAX_FILE_BYTES
+
+    near: dict[str, Ticket] = {}
+    mails: dict[str, int] = {}
+    for a in plan.changes:
+        if isinstance(a, Notify):
+            mails[a.ticket] = mails.get(a.ticket, 0) + (1 if a.thread else 0)
+            continue
+        if isinstance(a, CreateTicket) or a.ticket in near:
+            continue
+        try:
+            size = store.path_of(a.ticket).stat().st_size
+        except OSError:
+            continue
+        if size > MAX_FILE_BYTES - NEAR_LIMIT:
+            held = (loaded or {}).get(a.ticket)
+            near[a.ticket] = copy.deepcopy(held if held is not None else store.load(a.ticket))
+    if not near:
+        return None
+    for a in plan.changes:
+        if a.ticket in near and not isinstance(a, CreateTicket | Notify):
+            a.apply(near[a.ticket])
+    for tid, ticket in near.items():
+        size = len(dumps(ticket).encode("utf-8")) + mails.get(tid, 0) * MAIL_ID_BYTES
+        if size > MAX_FILE_BYTES:
+            return tid, size
+    return None
+
+
 def dump(ticket: Ticket) -> bytes:
     """The ticket's file, as bytes. SdeskError (one line, before anything is written) when
     they are over the read limit, `untrusted.MAX_FILE_BYTES` (1 MiB): every command would
