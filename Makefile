@@ -51,9 +51,10 @@ bench: $(STAMP)  ## 10k, 100k and 300k-ticket stores, every command timed as a p
 bench-triage: $(STAMP)  ## triage --all over 1,000 new tickets in a 100,000-ticket store, proposals included (target 5 s)
 	$(BIN)/python -m bench.triage_bench --tickets 100000
 
-train-judgements: $(STAMP)  ## re-fit the learned judgements on the tuning corpora (sdesk/defaults/models/*.json: pair, on_site, two_problems, kind_*, priority_*)
+train-judgements: $(STAMP)  ## re-fit the learned judgements on the tuning corpora (sdesk/defaults/models/*.json: pair, on_site, two_problems, kind_*, priority_*, priority_chart)
 	$(BIN)/python -m tests.corpus.train --write
 	$(BIN)/python -m tests.corpus.learn --write
+	$(BIN)/python -m tests.corpus.priority_chart --write
 
 bench-mail: $(STAMP)  ## mail fetch of 1,000 messages from a Maildir into a 100,000-ticket store
 	$(BIN)/python -m bench.mail_bench

@@ -244,3 +244,54 @@ def test_a_score_and_its_evidence_do_not_depend_on_the_hash_seed() -> None:
                            env={"PYTHONHASHSEED": str(seed), "PATH": ""}).stdout
             for seed in range(12)}
     assert len(seen) == 1, seen
+
+
+def test_the_shipped_chart_model_is_what_training_on_the_tuning_files_gives() -> None:
+    # the chart model (priority_chart.py), fitted on every tuning file: re-fitted here
+    pytest.importorskip("sklearn") if not _ci() else None
+    from corpus.measure import TUNING, load
+    from corpus.priority_chart import rows, shipped_data
+
+    shipped = json.loads((MODELS / "priority_chart.json").read_text(encoding="utf-8"))
+    ref = load_reference(ROOT / "reference")
+    fresh = shipped_data({p: rows(load(p), ref) for p in TUNING})
+    assert shipped["corpora"] == fresh["corpora"], "a corpus changed: make train-judgements"
+    levels = fresh["levels"]
+    assert isinstance(levels, dict) and set(levels) == set(shipped["levels"]) == set("1234")
+    for level, part in shipped["levels"].items():
+        assert levels[level]["intercept"] == pytest.approx(part["intercept"], abs=2e-3)
+        assert set(levels[level]["weights"]) == set(part["weights"])
+        drift = max(abs(levels[level]["weights"][f] - w) for f, w in part["weights"].items())
+        assert drift < 2e-3, f"P{level} weights differ by {drift}: make train-judgements"
+
+
+@pytest.mark.parametrize(("feature", "said"), [
+    ("L:3", "logged P3"), ("own:None", "its words read nothing more"),
+    ("base:2", "the rules read P2"), ("again:True", "a follow-up"),
+    ("first:nofirst", "no first report found"), ("first:1", "its first report read P1"),
+    ("people:3", "3 or more other people report it"), ("before:0", "0 reported it before"),
+    ("vip:True", "a VIP requester"),
+])
+def test_the_chart_models_context_is_shown_in_words(feature: str, said: str) -> None:
+    assert describe(feature) == said
+
+
+def test_the_chart_model_reads_the_words_with_who_else_reports_it(ref: Reference) -> None:
+    """The chart model's proposal replaces the rules' where it differs (session 34): a shared
+    scanner three people report is P2 though its words name a device; where the model reads
+    the logged priority, nothing is proposed; where it agrees with the rules, their evidence
+    stands."""
+    from sdesk.procedures.priority_chart import chart_priority
+
+    def read(title: str, logged: int, people: int) -> tuple[int | None, str]:
+        fit = chart_priority(title, "", False, logged, ref, lambda: None,
+                             lambda: ([f"'x{n}'" for n in range(people)], 0), 3)
+        return fit.priority, fit.evidence
+
+    level, said = read("scanner not working", 3, 2)
+    assert level == 2 and said.startswith("the learned reading of the chart, the text with "
+                                           "what triage knows of it (the rules read nothing "
+                                           "beyond one user's problem, 3 people report it)")
+    assert read("scanner not working", 3, 0)[0] is None  # one person's scanner: P3 fits
+    level, said = read("entire agency has no internet", 3, 0)
+    assert level == 1 and said.startswith("'entire agency'")  # the rules' evidence stands

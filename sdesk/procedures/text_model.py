@@ -22,7 +22,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -106,6 +106,21 @@ class Model:
             f"; weighed most: {said}" if said else "")
 
 
+def _level(value: str, said: str, nothing: str) -> str:
+    return nothing if value == "None" else f"{said} P{value}"
+
+
+_CONTEXT: dict[str, Callable[[str], str]] = {  # priority_chart.context_features, in words
+    "L": lambda v: f"logged P{v}",
+    "own": lambda v: _level(v, "its words read", "its words read nothing more"),
+    "base": lambda v: _level(v, "the rules read", "the rules read nothing more"),
+    "again": lambda v: "a follow-up" if v == "True" else "not a follow-up",
+    "first": lambda v: {"n/a": "not a follow-up", "nofirst": "no first report found"}.get(
+        v, _level(v, "its first report read", "its first report read nothing more")),
+    "people": lambda v: f"{v}{' or more' if v == '3' else ''} other people report it",
+    "before": lambda v: f"{v} reported it before",
+    "vip": lambda v: "a VIP requester" if v == "True" else "not a VIP",
+}
 _FLAGS = {"fail": "a failure said", "nopower": "no power or will not start said",
           "place": "a place named", "software": "a listed product named"}
 
@@ -129,6 +144,8 @@ def describe(feature: str, tokens: Sequence[str] = ()) -> str:
         return f"a {value} service named"
     if kind == "y":
         return f"symptom: {value}"
+    if kind in _CONTEXT:  # the chart model's context (priority_chart.context_features)
+        return _CONTEXT[kind](value)
     name, _, count = value.partition("=")
     if name == "joins":
         return f"{count} joining words (and, also, commas)"

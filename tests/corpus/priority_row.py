@@ -9,11 +9,11 @@ people report (the trend model's links), scored against the writer's p=N label.
 from __future__ import annotations
 
 from sdesk.core.reference import Reference
+from sdesk.procedures.priority_chart import chart_priority
 from sdesk.procedures.priority_fit import (
     FirstReport,
     PriorityFit,
     priority_fit,
-    proposed_priority,
 )
 
 from .measure import SETTINGS, THRESHOLD, TREND_PEOPLE, Item, Score, _by_set, model_matcher
@@ -114,8 +114,9 @@ _READ: dict[tuple[str, str], object] = {}  # the trend model's reading of a titl
 
 def priority_judged(item: Item, ref: Reference, first: Item | None = None,
                     linked: Linked = ([], 0)) -> PriorityFit:
-    """The chart's priority triage proposes for `item`: priority_fit.proposed_priority, the
-    function triage._priority_fit calls, with `first` (the same person's first report on the
+    """The chart's priority triage proposes for `item`: priority_chart.chart_priority (the
+    rules' and earlier models' proposed_priority weighed by the chart model since session 34),
+    the function triage._priority_fit calls, with `first` (the same person's first report on the
     subject, its title read by `priority_fit`) and `linked` (other people's linked reports,
     how many before) as triage finds them. Until session 33 the row repeated triage's steps
     and had drifted: it read a follow-up ("still down any eta??") with the trend's "many
@@ -124,9 +125,9 @@ def priority_judged(item: Item, ref: Reference, first: Item | None = None,
         return None if first is None else (
             repr(first.title), priority_fit(first.title, "", first.vip, ref), first.title, "")
 
-    return proposed_priority(item.title, "", item.vip, logged_priority(item, ref), ref,
-                             first_report, lambda: ([repr(t) for t in linked[0]], linked[1]),
-                             TREND_PEOPLE)
+    return chart_priority(item.title, "", item.vip, logged_priority(item, ref), ref,
+                          first_report, lambda: ([repr(t) for t in linked[0]], linked[1]),
+                          TREND_PEOPLE)
 
 
 def logged_priority(item: Item, ref: Reference) -> int:

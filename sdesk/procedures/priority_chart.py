@@ -1,0 +1,104 @@
+"""The chart's priority read whole (incident-2, session 34): one learned reading that weighs
+the title's words together with what triage already knows of the ticket -- its logged priority,
+the rules' reading of its own text, the proposal of the rules and the earlier models
+(priority_fit.proposed_priority), whether it follows up a first report and that report's
+reading, how many other people report the same problem and how many did so before it, a VIP
+requester -- and names the SLA chart's priority (P1-P4) the work deserves.
+
+The model is four one-against-the-rest logistic regressions (text_model.Model, one per
+priority, sdesk/defaults/models/priority_chart.json), fitted on every tuning corpus by `make
+train-judgements` (tests/corpus/priority_chart.py); the priority whose model scores highest is
+the reading. Chosen leave one writer out on twenty-seven files (docs/triage.md, "Priority,
+session 34"): on the four newest writers, out of every model's fit, it found 0.49-0.56 of the
+mismatches where the rules found 0.36-0.47, with fewer wrong proposals. Pure; the supervisor
+still decides (sdesk priority).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from importlib import resources
+
+from sdesk.core.reference import Reference
+from sdesk.procedures.priority_fit import (
+    FirstReport,
+    PriorityFit,
+    priority_fit,
+    proposed_priority,
+    reports_again,
+)
+from sdesk.procedures.text_model import Model, features, from_data
+from sdesk.procedures.words import not_evidence
+
+CHART = "priority_chart"  # sdesk/defaults/models/priority_chart.json
+LEVELS = (1, 2, 3, 4)
+
+
+def context_features(logged: int, own: int | None, rules: int | None, again: bool,
+                     first: int | str | None, people: int, before: int,
+                     vip: bool) -> frozenset[str]:
+    """What triage knows of an incident besides its words, as the chart model's features:
+    the `logged` priority (1-4), the rules' reading of its own text (`own`, a level or None),
+    the rules' and earlier models' proposal (`rules`), whether it `again` reports earlier work,
+    its first report's reading (`first`: a level, None, or "nofirst" when none was found; read
+    only for a follow-up), how many other `people` report it (0-3, 3 meaning three or more) and
+    how many of them `before` it (0-2), a VIP requester."""
+    return frozenset({f"L:{logged}", f"own:{own}", f"base:{rules}", f"again:{again}",
+                      f"first:{first if again else 'n/a'}", f"people:{min(people, 3)}",
+                      f"before:{min(before, 2)}", f"vip:{vip}"})
+
+
+@functools.cache
+def chart_models() -> dict[int, Model]:
+    """The shipped chart model: one Model per priority (1-4), read once per process; raises
+    KeyError/TypeError on a malformed file."""
+    text = resources.files("sdesk").joinpath(f"defaults/models/{CHART}.json").read_text("utf-8")
+    data = json.loads(text)
+    return {int(level): from_data(part) for level, part in data["levels"].items()}
+
+
+Models = Callable[[], dict[int, Model]]
+
+
+def chart_priority(title: str, description: str, vip: bool, logged: int, ref: Reference,
+                   first_report: Callable[[], FirstReport | None],
+                   linked: Callable[[], tuple[list[str], int]], need: int,
+                   models: Models = chart_models) -> PriorityFit:
+    """The chart's priority triage proposes for an incident logged at `logged` (1 = Critical):
+    the rules' and earlier models' reading (`proposed_priority`, same arguments) weighed with
+    the ticket's words and context by the chart model (`context_features`). The model's
+    priority, when it differs from `logged`, is the proposal; when the model reads the logged
+    priority, nothing is proposed even where the rules said otherwise; where it agrees with
+    the rules, their evidence stands. `first_report` and `linked` search the store and are
+    called at most once each. Evidence: the model's score and what weighed most, then the
+    rules' reading. One function for triage and the corpus measure."""
+    first_once = functools.cache(first_report)
+    linked_once = functools.cache(linked)
+    rules = proposed_priority(title, description, vip, logged, ref, first_once, linked_once, need)
+    own = priority_fit(title, description, vip, ref)
+    again = reports_again(title)
+    first: int | str | None = "nofirst"
+    if again:
+        found = first_once()
+        first = found[1].priority if found is not None else "nofirst"
+    others, before = linked_once()
+    present = features(title, description, ref) | context_features(
+        logged, own.priority, rules.priority, again, first, len(others), before, vip)
+    scored = {level: m.score(present) for level, m in models().items()}
+    best = max(scored, key=lambda level: (scored[level], -level))
+    if best == rules.priority:
+        return rules
+    if best == logged:
+        return PriorityFit(None, "")
+    m = models()[best]
+    text = f"{title}\n{description}"
+    said = m.evidence(present, 3, text, not_evidence(text))
+    said = said.replace(f" >= {m.threshold:.2f}", "").replace(f" < {m.threshold:.2f}", "")
+    why = (f"the rules read P{rules.priority}" if rules.priority is not None
+           else "the rules read nothing beyond one user's problem")
+    people = f", {len(others) + 1} people report it" if others else ""
+    return PriorityFit(best, f"the learned reading of the chart, the text with what triage "
+                             f"knows of it ({why}{people}), says P{best} ({said}): "
+                             f"{ref.sla.target(best).description}")
