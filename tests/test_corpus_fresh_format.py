@@ -7,7 +7,8 @@ who saw neither the judgement code nor any other corpus, as did fresh5.txt/fresh
 fresh11.txt/fresh12.txt (session 25), fresh13.txt/fresh14.txt (session 26),
 fresh15.txt/fresh16.txt (session 27), fresh17.txt/fresh18.txt (session 28),
 fresh19.txt/fresh20.txt (session 30), fresh21.txt/fresh22.txt (session 31),
-fresh23.txt/fresh24.txt (session 33) and fresh25.txt/fresh26.txt (session 34). fresh.txt to
+fresh23.txt/fresh24.txt (session 33) and fresh25.txt/fresh26.txt (session 34)
+and fresh28.txt (session 34, second pair, held out). fresh.txt to
 fresh24.txt were measured once held out and are tuning data now (tests/test_corpus.py;
 fresh23.txt and fresh24.txt since session 34); fresh25.txt and fresh26.txt are held out
 (tests/test_corpus_heldout.py). The format still matters, because leave-one-writer-out keeps
@@ -60,6 +61,7 @@ HELD_OUT = {
     "fresh24.txt": ("u-", set()),
     "fresh25.txt": ("p-", set()),
     "fresh26.txt": ("y-", set()),
+    "fresh28.txt": ("bb-", set()),
 }
 LABEL_VALUES = {
     "n": {"2"},
