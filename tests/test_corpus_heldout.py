@@ -8,12 +8,14 @@ admissions clerks, psychiatrists and unit managers) and fresh28.txt (330, prefix
 election boards in election week, the State Election Board's help line and the Secretary of
 State's filing counter), written blind in session 34 by two engineers who read neither the
 judgement code nor any other corpus (see their headers), while the chart model was being
-built. They were measured ONCE in session 34 with the methods frozen at prio34 a2c5ed0 (the
-chart model of priority_chart.py fitted on twenty-seven files):
-`python -m tests.corpus.measure --file tests/corpus/fresh27.txt` (and fresh28.txt), only the
-figure lines read (docs/triage.md, "Held out, session 34"). The session's first blind pair,
-fresh25.txt and fresh26.txt, was measured once at int34 234958e (the rules before the chart
-model; those figures are in the docs) and became tuning data for the chart model, in
+built. They were measured ONCE in session 34 with the methods frozen at prio34 a2c5ed0, the
+chart model on (`python -m tests.corpus.measure --file tests/corpus/fresh27.txt --chart`, and
+fresh28.txt), then, the chart model having been made an option off by default for the guard
+rails it overrides (not for its figures), ONCE with the default rules, frozen since int34
+234958e, before either file was written (`--file` without `--chart`): only the figure lines
+were read (docs/triage.md, "Held out, session 34, second pair"). This test asserts the
+default's. The session's first blind pair, fresh25.txt and fresh26.txt, was measured once at
+int34 234958e and became tuning data (the chart model is fitted on it), in
 tests/test_corpus.py; fresh23.txt and fresh24.txt are tuning data since the start of session 34.
 BELOW holds every judgement below its floor as a strict xfail naming the held-out figure, so a
 method change that lifts one fails here until BELOW is updated and none passes unnoticed. Once
@@ -37,7 +39,7 @@ CORPUS = Path(__file__).parent / "corpus"
 HELD_OUT = {"fresh27": CORPUS / "fresh27.txt", "fresh28": CORPUS / "fresh28.txt"}
 BELOW = {  # (file, judgement) -> its held-out figure, measured once
     ("fresh27", "incident-2 priority (proposed)"): "recall 0.46",
-    ("fresh28", "incident-2 priority (proposed)"): "recall 0.52",
+    ("fresh28", "incident-2 priority (proposed)"): "recall 0.45",
 }
 # off by default since session 28 (automatic_duplicates, automatic_trends): what they would
 # apply; on neither file would they apply any (a row that applies nothing is not counted as met)

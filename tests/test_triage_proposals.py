@@ -714,3 +714,26 @@ def test_a_logged_p1_the_text_does_not_read_as_critical_is_proposed_p2(desk: Des
     assert "says not critical (score" in note and "Many users or a VIP degraded" in note
     assert not any("proposed:priority" in f for f in desk.ticket(site)["flags"])
     assert not any("proposed:priority" in f for f in desk.ticket(again)["flags"])
+
+
+def test_the_chart_model_reads_the_priority_only_when_switched_on(desk: Desk) -> None:
+    """Session 34: `chart_priority = true` in sdesk.toml has the chart model (priority_chart.py)
+    weigh the rules' reading with the words and who else reports it; off by default, where
+    three people's "scanner not working" (a device: no trend P2 by the rules) is proposed
+    nothing. A value other than true or false is refused in one line."""
+    ids = [incident(desk, "scanner not working", email=f"s{n}@omes.ok.gov",
+                    service="Scanner", now=at(n)) for n in range(3)]
+    config = desk.root / "sdesk.toml"
+    text = config.read_text()
+    assert "chart_priority = false" in text
+    out = desk.run("triage", "--all", "--dry-run", now=at(5)).stdout
+    assert "the learned reading of the chart, the text with what triage knows" not in out
+    config.write_text(text.replace("chart_priority = false", "chart_priority = true"))
+    out = desk.run("triage", "--all", "--dry-run", now=at(5)).stdout
+    assert "the learned reading of the chart, the text with what triage knows of it" in out
+    assert "people report it)" in out
+    config.write_text(text.replace("chart_priority = false", "chart_priority = 1"))
+    bad = desk.run("triage", "--all", now=at(5), ok=False)
+    assert bad.exit_code != 0 and bad.stderr.strip().splitlines()[-1].endswith(
+        "triage.chart_priority must be true or false; got 1")
+    assert all(desk.ticket(i)["status"] == "new" for i in ids)

@@ -82,6 +82,11 @@ class TriageSettings:
     # this probability to reports from trend_requesters people is "many users" (P2 proposed;
     # chosen leave one writer out, docs/triage.md "Priority against the work (session 24)")
     priority_trend: float = 0.2
+    # the chart model (priority_chart.py) weighs the rules' reading with the words and who else
+    # reports it and proposes its priority instead (session 34): off by default, it overrides
+    # guard rails fresh users asked for (a follow-up, a time waited, a lockout, a deadline);
+    # docs/triage.md "Priority, session 34"
+    chart_priority: bool = False
 
     @classmethod
     def from_config(cls, section: dict[str, Any]) -> TriageSettings:
@@ -102,7 +107,7 @@ class TriageSettings:
             raise SdeskError(f"sdesk.toml: triage.trend_window_hours must be a positive number; "
                              f"got {hours!r}")
         switches: dict[str, bool] = {}
-        for name in ("automatic_duplicates", "automatic_trends"):
+        for name in ("automatic_duplicates", "automatic_trends", "chart_priority"):
             flag = section.get(name, getattr(cls, name))
             if not isinstance(flag, bool):
                 raise SdeskError(f"sdesk.toml: triage.{name} must be true or false; got {flag!r}")

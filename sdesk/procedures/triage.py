@@ -39,6 +39,7 @@ from sdesk.procedures.priority_chart import chart_priority
 from sdesk.procedures.priority_fit import (
     FirstReport,
     priority_fit,
+    proposed_priority,
     reports_again,
 )
 from sdesk.procedures.proposals import (
@@ -614,9 +615,10 @@ def priority_review_notice(supervisor: str, flagged: list[tuple[Ticket, str, int
 def _priority_fit(d: _Draft) -> None:
     """Priority against the work: the text (affected users, agency-wide words, a deadline, a
     VIP) compared with the SLA chart's descriptions, a follow-up read by its first report, the
-    first reports of a problem many people report by their links (priority_fit.proposed_priority),
-    all weighed with the words by the chart model (priority_chart.chart_priority, what the
-    corpus measure scores); a different priority is proposed."""
+    first reports of a problem many people report by their links (priority_fit.proposed_priority,
+    what the corpus measure scores), or, with `chart_priority` in sdesk.toml, all of that weighed
+    with the words by the chart model (priority_chart.chart_priority); a different priority is
+    proposed."""
     t = d.t
     if "priority-review" in d.flags or any(e.kind == "priority" for e in t.journal):
         return
@@ -629,8 +631,9 @@ def _priority_fit(d: _Draft) -> None:
         return (first[0].id, priority_fit(first[0].title, said, t.vip, d.ref), first[0].title,
                 said)
 
-    fit = chart_priority(t.title, t.description, t.vip, t.priority, d.ref, first_report,
-                         lambda: _linked_reports(d), d.ctx.settings.trend_requesters)
+    read = chart_priority if d.ctx.settings.chart_priority else proposed_priority
+    fit = read(t.title, t.description, t.vip, t.priority, d.ref, first_report,
+               lambda: _linked_reports(d), d.ctx.settings.trend_requesters)
     if fit.priority is None or fit.priority == t.priority:
         return
     name = d.ref.sla.target(fit.priority).name

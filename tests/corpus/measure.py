@@ -8,6 +8,7 @@
                                                  # chosen on twenty-six files, measured on the last
     python -m tests.corpus.measure --file PATH --compare  # similarity methods side by side
     python -m tests.corpus.measure --file PATH --errors   # every miss (also with --cross)
+    python -m tests.corpus.measure --file PATH --chart    # priority read by the chart model
 
 The twenty-seven files here (tickets.txt, fresh.txt, fresh2.txt ... fresh26.txt: about 8,300
 tickets by twenty-seven writers) have all been read while tuning: every figure they give is a
@@ -595,6 +596,10 @@ def _paths(argv: list[str]) -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
+    if "--chart" in argv:  # the priority row read by the chart model (chart_priority = true)
+        from .priority_row import CHART
+
+        CHART[0] = True
     if "--cross" in argv:
         from .cross import report
 

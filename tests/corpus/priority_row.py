@@ -14,6 +14,7 @@ from sdesk.procedures.priority_fit import (
     FirstReport,
     PriorityFit,
     priority_fit,
+    proposed_priority,
 )
 
 from .measure import SETTINGS, THRESHOLD, TREND_PEOPLE, Item, Score, _by_set, model_matcher
@@ -114,9 +115,9 @@ _READ: dict[tuple[str, str], object] = {}  # the trend model's reading of a titl
 
 def priority_judged(item: Item, ref: Reference, first: Item | None = None,
                     linked: Linked = ([], 0)) -> PriorityFit:
-    """The chart's priority triage proposes for `item`: priority_chart.chart_priority (the
-    rules' and earlier models' proposed_priority weighed by the chart model since session 34),
-    the function triage._priority_fit calls, with `first` (the same person's first report on the
+    """The chart's priority triage proposes for `item`: priority_fit.proposed_priority (or,
+    with --chart, priority_chart.chart_priority: the chart model, session 34), the function
+    triage._priority_fit calls, with `first` (the same person's first report on the
     subject, its title read by `priority_fit`) and `linked` (other people's linked reports,
     how many before) as triage finds them. Until session 33 the row repeated triage's steps
     and had drifted: it read a follow-up ("still down any eta??") with the trend's "many
@@ -125,9 +126,13 @@ def priority_judged(item: Item, ref: Reference, first: Item | None = None,
         return None if first is None else (
             repr(first.title), priority_fit(first.title, "", first.vip, ref), first.title, "")
 
-    return chart_priority(item.title, "", item.vip, logged_priority(item, ref), ref,
-                          first_report, lambda: ([repr(t) for t in linked[0]], linked[1]),
-                          TREND_PEOPLE)
+    read = chart_priority if CHART[0] else proposed_priority
+    return read(item.title, "", item.vip, logged_priority(item, ref), ref,
+                first_report, lambda: ([repr(t) for t in linked[0]], linked[1]), TREND_PEOPLE)
+
+
+CHART = [SETTINGS.chart_priority]  # the chart model reads (measure's --chart), as triage with
+# chart_priority = true in sdesk.toml
 
 
 def logged_priority(item: Item, ref: Reference) -> int:
