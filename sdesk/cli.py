@@ -110,8 +110,9 @@ SUMMARIES: dict[str, str] = {
     "take": "Assign a ticket to yourself (the technician you are: --actor or the git user), "
             "with the same checks as `assign --to`.",
     "start": "Start work on a ticket: it becomes in-progress, and yours first if nobody has it.",
-    "escalate": "Escalate a ticket to another team and tier; Resolve By is kept, the "
-                "assignee cleared (the new team assigns), and the new team is notified.",
+    "escalate": "Escalate a ticket to another team and tier (or hand it back down with a "
+                "lower --tier); Resolve By is kept, the assignee cleared (the new team "
+                "assigns), and the new team is notified.",
     "hold": "Put a ticket on hold: the SLA clock pauses until `sdesk resume`.",
     "resume": "End a ticket's hold: Resolve By moves later by the paused time (business "
               "time for P2-P4, real time for P1) and the ticket returns to its working "
