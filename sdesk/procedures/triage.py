@@ -102,6 +102,9 @@ class TriageContext:
     # a peer's description by ID (the index holds titles only): the priority check reads a
     # follow-up's first report whole (sdesk/store/contexts.py reads the file)
     description_of: Callable[[str], str] | None = None
+    # any ticket by ID, resolved and closed ones too (`view` holds the open ones only): a
+    # review reads the original an accepted duplicate proposal names (triage_review._accept)
+    peer_of: Callable[[str], Peer | None] | None = None
 
 
 class _Draft:

@@ -1,0 +1,35 @@
+"""Data-safety findings of session 34's fresh user (issue 11), fixed the same session: an
+accepted duplicate proposal whose original is resolved, a separation accepted but not done,
+a corrected agency and a licence seat's software or kind corrected after triage."""
+
+from __future__ import annotations
+
+from conftest import Desk
+from test_triage_proposals import at, incident
+
+
+def test_a_duplicate_of_a_resolved_ticket_is_not_accepted(desk: Desk) -> None:
+    """Accepting closed the later report telling the customer "we will keep you updated
+    there" about a resolved ticket, its note naming the original as `INC-X ('INC-X')`."""
+    first = incident(desk, "PC has no power, wont turn on", service="Desktop Hardware",
+                     now=at(0))
+    later = incident(desk, "PC has no power and will not turn on", service="Desktop Hardware",
+                     now=at(10))
+    desk.run("triage", later, now=at(20))
+    assert f"proposed:duplicate:{first}" in desk.ticket(later)["flags"]
+    desk.run("resolve", first, "--code", "fixed", "--summary", "Replaced the power supply",
+             now=at(30))
+    before = desk.snapshot()
+    result = desk.run("triage", later, "--accept", "duplicate", ok=False, now=at(40))
+    assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1
+    assert (f"names {first} ('PC has no power, wont turn on'), which is resolved"
+            in result.stderr)
+    assert f"sdesk reopen {first}" in result.stderr
+    assert f"sdesk triage {later} --reject duplicate" in result.stderr
+    assert desk.snapshot() == before
+    desk.run("reopen", first, "--reason", "No power again", now=at(50))
+    desk.run("triage", later, "--accept", "duplicate", now=at(55))
+    t = desk.ticket(later)
+    assert t["status"] == "resolved" and t["duplicate_of"] == first
+    assert any(f"as {first} ('PC has no power, wont turn on')" in e["text"]
+               for e in t["journal"])
