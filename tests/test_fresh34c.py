@@ -33,3 +33,22 @@ def test_a_duplicate_of_a_resolved_ticket_is_not_accepted(desk: Desk) -> None:
     assert t["status"] == "resolved" and t["duplicate_of"] == first
     assert any(f"as {first} ('PC has no power, wont turn on')" in e["text"]
                for e in t["journal"])
+
+
+def test_a_recheck_keeps_an_accepted_separation_handed_back_until_the_split(
+        desk: Desk) -> None:
+    """`--recheck` after `--accept separation` cleared needs-separation and, the separation
+    accepted (not proposed again), routed the two-problem ticket on."""
+    tid = incident(desk, "Printer offline; VPN also not connecting", email="bo@omes.ok.gov")
+    desk.run("triage", tid)
+    desk.run("triage", tid, "--accept", "separation")
+    before = desk.snapshot()
+    result = desk.run("triage", tid, "--recheck", ok=False)
+    assert result.exit_code == 4, result.stderr
+    assert "still handed back for separation" in result.stdout
+    assert f"sdesk split {tid} --title" in result.stdout
+    assert desk.snapshot() == before
+    t = desk.ticket(tid)
+    assert "needs-separation" in t["flags"] and t["team"] == "IS-Service Desk"
+    desk.run("split", tid, "--title", "VPN not connecting", "--keep", "Printer offline")
+    assert "needs-separation" not in desk.ticket(tid)["flags"]
