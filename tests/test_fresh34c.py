@@ -52,3 +52,28 @@ def test_a_recheck_keeps_an_accepted_separation_handed_back_until_the_split(
     assert "needs-separation" in t["flags"] and t["team"] == "IS-Service Desk"
     desk.run("split", tid, "--title", "VPN not connecting", "--keep", "Printer offline")
     assert "needs-separation" not in desk.ticket(tid)["flags"]
+
+
+def test_a_corrected_agency_the_owning_team_does_not_support_hands_the_ticket_back(
+        desk: Desk) -> None:
+    """`set agency=X` left the ticket with a team that does not support X (a new ticket for X
+    would be handed back, incident-1): now handed back as a corrected service would be."""
+    tid = incident(desk, "Report builder crashes", service="Reporting")
+    desk.run("triage", tid)
+    assert desk.ticket(tid)["team"] == "IS-Applications"
+    desk.run("assign", tid, "--to", "hdelgado")
+    before = desk.snapshot()
+    refused = desk.fails("set", tid, "agency=ODOT", code=1)
+    assert "is assigned to hdelgado: ODOT is not on IS-Applications's Supported Agencies list" \
+        in refused.stderr and "--force" in refused.stderr
+    assert desk.snapshot() == before
+    out = desk.run("set", tid, "agency=ODOT", "--force").stdout
+    assert ("[incident-1 agency and service supported] set team = 'IS-Service Desk': back to "
+            "IS-Service Desk: ODOT is not on IS-Applications's Supported Agencies list") in out
+    t = desk.ticket(tid)
+    assert (t["team"], t["assignee"], t["status"]) == ("IS-Service Desk", "", "new")
+    assert "unsupported" in t["flags"] and t["requester"]["agency"] == "ODOT"
+    assert any("Agency corrected to ODOT" in p.read_text() for p in desk.outbox())
+    assert "sdesk triage" in desk.run("set", tid, "agency=DPS").stdout
+    desk.run("triage", tid, "--recheck")
+    assert desk.ticket(tid)["team"] == "IS-Applications"

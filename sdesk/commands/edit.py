@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 @click.argument("ticket_id")
 @click.argument("assignments", nargs=-1, required=True, metavar="FIELD=VALUE...")
 @click.option("--force", is_flag=True,
-              help="Re-route an assigned ticket whose corrected service another team provides "
-                   "(it leaves its technician for that team's unassigned queue).")
+              help="Re-route an assigned ticket whose corrected service another team provides, "
+                   "or hand back one whose team does not support its corrected agency (it "
+                   "leaves its technician for that team's, or the Service Desk's, unassigned "
+                   "queue).")
 @plan_options
 @pass_app
 def set_fields(app: App, ticket_id: str, assignments: tuple[str, ...], force: bool,
@@ -32,8 +34,9 @@ def set_fields(app: App, ticket_id: str, assignments: tuple[str, ...], force: bo
     name, email, agency, phone. Values are checked as `sdesk new` checks them; each change is
     recorded in the journal (old -> new, who) in one commit. Priority is the supervisor's:
     `sdesk priority`; a corrected impact or urgency that no longer fits it flags it for the
-    supervisor. A corrected service moves a triaged ticket to the team that provides it (an
-    assigned one only with --force). Skills are technicians' skills (technicians.toml).
+    supervisor. A corrected service moves a triaged ticket to the team that provides it, a
+    corrected agency its team does not support hands it back (an assigned one only with
+    --force). Skills are technicians' skills (technicians.toml).
 
     \b
     Examples:
@@ -59,8 +62,10 @@ def set_fields(app: App, ticket_id: str, assignments: tuple[str, ...], force: bo
 @click.command()
 @click.argument("ticket_id")
 @click.option("--force", is_flag=True,
-              help="Re-route an assigned ticket whose corrected service another team provides "
-                   "(it leaves its technician for that team's unassigned queue).")
+              help="Re-route an assigned ticket whose corrected service another team provides, "
+                   "or hand back one whose team does not support its corrected agency (it "
+                   "leaves its technician for that team's, or the Service Desk's, unassigned "
+                   "queue).")
 @click.option("--discard", is_flag=True,
               help="Drop the refused edit kept for ID (the next edit opens the ticket as it "
                    "is); no editor opens.")
