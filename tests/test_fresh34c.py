@@ -77,3 +77,57 @@ def test_a_corrected_agency_the_owning_team_does_not_support_hands_the_ticket_ba
     assert "sdesk triage" in desk.run("set", tid, "agency=DPS").stdout
     desk.run("triage", tid, "--recheck")
     assert desk.ticket(tid)["team"] == "IS-Applications"
+
+
+def _visio_assigned_without_the_flag(desk: Desk) -> str:
+    """An assigned Visio request that holds its seat (`sdesk software` counts it: assigned)
+    without the licence-seat flag, as imported requests and the sample store's do."""
+    tid = desk.new("-t", "request", "-T", "Install Visio", "--email", "cy@omes.ok.gov",
+                   "--agency", "OMES", "-d", "details", "--software", "Visio",
+                   "--service", "Software Install")
+    desk.run("triage", tid)
+    desk.run("assign", tid, "--to", "dcooper")
+    path = next((desk.root / "tickets").rglob(f"{tid}.toml"))
+    path.write_text(path.read_text().replace('"licence-seat"', ""))
+    desk.git("commit", "-qam", "imported without the flag")
+    t = desk.ticket(tid)
+    assert t["status"] == "assigned" and "licence-seat" not in t["flags"]
+    [visio] = [r for r in desk.json("software") if r["name"] == "Microsoft Visio"]
+    assert visio["used"] == 1
+    return tid
+
+
+def test_a_seat_counted_without_the_flag_keeps_its_software_and_kind(desk: Desk) -> None:
+    """The seat is what `sdesk software` counts, flag or not: another title, a hardware
+    category or a hardware service is refused on it (the seat moved unchecked, or stayed)."""
+    tid = _visio_assigned_without_the_flag(desk)
+    before = desk.snapshot()
+    for assignment in ("software=Microsoft Project", "category=hardware",
+                       "service=Hardware Request"):
+        result = desk.fails("set", tid, assignment, "--force", code=1)
+        assert len(result.stderr.splitlines()) == 1, result.stderr
+        assert f"{tid} holds a Visio licence seat (sdesk software counts it)" in result.stderr
+    assert "a hardware request holds none" in result.stderr
+    assert desk.snapshot() == before
+
+
+def test_a_software_title_set_on_an_assigned_request_gets_the_licence_check(
+        desk: Desk) -> None:
+    """An assigned request holds a seat of the software it names: setting one takes a seat,
+    so the licence rules apply (none free, unlisted: refused)."""
+    from test_licence_seats_granted import one_visio_licence
+
+    one_visio_licence(desk)
+    _visio_assigned_without_the_flag(desk)
+    tid = desk.new("-t", "request", "-T", "Need a shared folder", "--email", "cy@omes.ok.gov",
+                   "--agency", "OMES", "-d", "details", "--service", "File Share Access")
+    desk.run("triage", tid)
+    desk.run("assign", tid, "--to", "pnakai")
+    before = desk.snapshot()
+    full = desk.fails("set", tid, "software=Visio", code=1).stderr
+    assert "no Microsoft Visio licence free (1 of 1 held)" in full
+    assert "'WinRAR' is listed but not approved" in desk.fails(
+        "set", tid, "software=WinRAR", code=1).stderr
+    assert "'Frobnicator Pro' is not on the Standard Desktop Software List" in desk.fails(
+        "set", tid, "software=Frobnicator Pro", code=1).stderr
+    assert desk.snapshot() == before

@@ -204,6 +204,16 @@ def _refuse_hand_edit(app: App, ticket_id: str, dry_run: bool) -> None:
         raise SdeskError(stop)
 
 
+def _seats(app: App, wanted: dict[str, Any]) -> dict[str, int] | None:
+    """Licence seats held per catalogue software name when a software title is corrected
+    (the licence check, corrections.seat_rules), else None: nothing to count."""
+    if "software" not in wanted:
+        return None
+    from sdesk.store.contexts import licence_seats
+
+    return licence_seats(app.store)
+
+
 class _Kept(Exception):
     """An edit refused inside the lock, with what to keep: (the edit, the document it starts
     from), or None to keep the edit as typed over the document the editor opened."""
@@ -238,7 +248,7 @@ def _apply(app: App, ticket_id: str, wanted: dict[str, Any], action: str, force:
                 if moved.clashes:
                     raise ValidationError(clash_line(ticket.id, moved.clashes))
             _resolve_me(app, wanted)
-            found = changes(ticket, wanted, store.reference)
+            found = changes(ticket, wanted, store.reference, _seats(app, wanted))
         except (ValidationError, ReferenceError) as exc:
             if base is None:
                 raise

@@ -208,6 +208,50 @@ def _hand_back(plan: Plan, notes: list[str], flags: list[str], t: Ticket, rule: 
 
 
 
+def seat_rules(t: Ticket, by: Mapping[str, Any], ref: Reference,
+                in_use: Mapping[str, int] | None) -> None:
+    """request-4's licence rules on a correction (editing.changes calls it), with one notion of holding a seat
+    (core/seats.holds_seat: what `sdesk software` counts, flag or not). A request holding a
+    seat keeps its software and its kind: another title, or making it a hardware request
+    (category hardware, a hardware service), is refused: the seat would move, or stay with a
+    request that needs none, unchecked; log a new request. One holding none that a new
+    software title would make hold one (assigned or later) gets triage's checks: unlisted or
+    unapproved refused (request-3: a Software Request Form), none free refused (`in_use`:
+    seats held per catalogue name). ValidationError, one line. Before (fresh-user issue 11,
+    session 34) only the `licence-seat` flag was read, so a seat counted without it moved with
+    no check, and a kind correction kept the seat."""
+    from sdesk.core.seats import holds_seat
+
+    code = t.resolution.code if t.resolution is not None else ""
+    if holds_seat(t.type, t.status, t.software, t.flags, code, t.team, ref.inventory_team):
+        where = f"{t.id} holds a {t.software} licence seat (sdesk software counts it)"
+        if "software" in by:
+            raise ValidationError(f"{where}; a different title needs the licence check "
+                                  "again: log a new request for it")
+        info = ref.service_info(by["service"]) if by.get("service") else None
+        if by.get("category") == "hardware" or (info is not None and info.kind == "hardware"):
+            raise ValidationError(
+                f"{where}; a hardware request holds none: log a new request for the "
+                f"hardware, and resolve {t.id} withdrawn to give the seat back")
+        return
+    software = by.get("software", "")
+    if not software or not holds_seat(t.type, t.status, software, t.flags, code, t.team,
+                                      ref.inventory_team):
+        return
+    listed = ref.software_named(software)
+    if listed is None or not listed.approved:
+        why = "is not on the Standard Desktop Software List" if listed is None else \
+            "is listed but not approved"
+        raise ValidationError(f"{software!r} {why}: {t.id} ({t.status}) would hold a seat of "
+                              "it unchecked; a Software Request Form is needed (request-3): "
+                              "log a new request for it")
+    used = (in_use or {}).get(listed.name, 0)
+    if listed.licences is not None and used >= listed.licences:
+        raise ValidationError(f"no {listed.name} licence free ({used} of {listed.licences} "
+                              f"held): {t.id} ({t.status}) would take one unchecked; log a new "
+                              f"request (triage sends it to {ref.inventory_team} for a quote)")
+
+
 def _priority_rule(t: Ticket) -> str:
     """The rule a priority check names: incident-2 for an incident, the standard's otherwise."""
     return PRIORITY if t.type == "incident" else REQUEST_PRIORITY

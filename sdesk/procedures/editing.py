@@ -30,7 +30,6 @@ from sdesk.core.reference import Reference
 from sdesk.procedures.plan import AddEntry, Plan, SetField
 
 RULE = "standard: correct the ticket"
-SEAT_FLAG = "licence-seat"  # triage_requests.SEAT: the request holds a seat of its software
 
 # name -> (kind, what it is). Requester fields are written name/email/agency/phone.
 EDITABLE: dict[str, tuple[str, str]] = {
@@ -181,9 +180,12 @@ def refuse_closed(ticket: Ticket) -> None:
                               "done and is not corrected (log a new ticket instead)")
 
 
-def changes(ticket: Ticket, wanted: Mapping[str, Any], ref: Reference) -> list[Change]:
+def changes(ticket: Ticket, wanted: Mapping[str, Any], ref: Reference,
+            in_use: Mapping[str, int] | None = None) -> list[Change]:
     """The validated changes `wanted` (field -> value) makes to `ticket`; unchanged fields are
-    left out. Raises on the first bad value, so nothing is applied unless all are good."""
+    left out. Raises on the first bad value, so nothing is applied unless all are good, and
+    on a change the licence rules refuse (corrections.seat_rules; `in_use`: licence seats held per
+    catalogue software name, store/contexts.licence_seats)."""
     refuse_closed(ticket)
     found: list[Change] = []
     for typed, value in wanted.items():
@@ -198,11 +200,10 @@ def changes(ticket: Ticket, wanted: Mapping[str, Any], ref: Reference) -> list[C
         if name == "service" and not new and ticket.status != "new":
             raise ValidationError(f"{ticket.id} is {ticket.status}: its service can be changed "
                                   "but not cleared")
-        if name == "software" and SEAT_FLAG in ticket.flags:
-            raise ValidationError(
-                f"{ticket.id} holds a {old or 'software'} licence seat from triage's licence "
-                "check; a different title needs that check again: log a new request for it")
         found.append(Change(name, old, new))
+    from sdesk.procedures.corrections import seat_rules
+
+    seat_rules(ticket, {c.field: c.new for c in found}, ref, in_use)
     return found
 
 
