@@ -480,3 +480,54 @@ def test_a_batch_checks_its_files_in_one_pass_over_gits_index(desk: Desk,
         result = desk.fails(*argv)
         assert f"{rel[ids[0]]} has changes that are not committed" in result.stderr, argv
         assert desk.snapshot() == before
+
+
+def _editor_racing_a_set(desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tid: str,
+                         meanwhile: list[str], **lines: str) -> None:
+    """$EDITOR that first runs `sdesk set TID MEANWHILE...` (another dispatcher's correction
+    while the editor is open), then rewrites each `NAME = ...` line to `NAME = VALUE`."""
+    editor = tmp_path / "racing.py"
+    root = str(Path(__file__).resolve().parents[1])
+    argv = [sys.executable, "-m", "sdesk", "--store", str(desk.root), "--now", desk.now, "set",
+            tid, *meanwhile]
+    subs = "".join(f"s = re.sub(r'(?m)^{name} = .*$', {f'{name} = {value}'!r}, s)\n"
+                   for name, value in lines.items())
+    editor.write_text(
+        "import os, re, subprocess, sys\n"
+        f"subprocess.run({argv!r}, check=True, capture_output=True,\n"
+        f"               env={{**os.environ, 'PYTHONPATH': {root!r}}})\n"
+        "p = sys.argv[1]\ns = open(p).read()\n" + subs + "open(p, 'w').write(s)\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+
+
+def test_an_edit_keeps_a_correction_made_while_the_editor_was_open(
+        desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the fields changed in the editor are applied, onto the ticket as it is when the
+    editor closes (fresh-user issue 11, session 34: the editor's stale location undid a `set`
+    made meanwhile, and the journal named location as the editor's change)."""
+    tid = desk.new("-T", "Printer jams", "--service", "Printing")
+    _editor_racing_a_set(desk, tmp_path, monkeypatch, tid, ["location=Room 301"], impact="1")
+    desk.run("edit", tid)
+    t = desk.ticket(tid)
+    assert (t["location"], t["impact"]) == ("Room 301", 1)
+    last = [e for e in t["journal"] if e["kind"] == "edit"][-1]["text"]
+    assert last.startswith("Corrected by Dana Dispatcher: impact\n") and "location" not in last
+
+
+def test_an_edit_of_a_field_changed_meanwhile_is_refused_and_kept_to_resume(
+        desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both sides changed impact to different values: one line, nothing of the edit applied,
+    the edit kept over the ticket as it is now, and `sdesk edit ID` resumes it there."""
+    tid = desk.new("-T", "Printer jams", "--service", "Printing")
+    _editor_racing_a_set(desk, tmp_path, monkeypatch, tid, ["location=Room 301", "impact=3"],
+                         impact="1", urgency="3")
+    result = desk.fails("edit", tid, code=1)
+    assert len(result.stderr.splitlines()) == 1
+    assert "changed while you edited it: impact became 3 (was 2; you wrote 1)" in result.stderr
+    assert f"sdesk edit {tid} reopens it" in result.stderr
+    t = desk.ticket(tid)
+    assert (t["location"], t["impact"], t["urgency"]) == ("Room 301", 3, 2)
+    monkeypatch.setenv("EDITOR", "true")  # resume: save the kept edit as it opens
+    desk.run("edit", tid)
+    t = desk.ticket(tid)
+    assert (t["location"], t["impact"], t["urgency"]) == ("Room 301", 1, 3)

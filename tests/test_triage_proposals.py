@@ -42,7 +42,12 @@ def test_laptop_cant_connect_to_vpn_is_one_problem_and_recheck_never_loops(desk:
     desk.run("triage", two)
     desk.run("triage", two, "--accept", "separation")
     assert len(mails(desk)) == 1  # the leads, once
-    desk.run("triage", two, "--recheck")  # the Service Desk split it: no second hand-back
+    # not split yet: --recheck keeps it handed back, no second hand-back or mail (issue 11,
+    # session 34: it cleared needs-separation and routed the two-problem ticket on)
+    assert "sdesk split" in desk.fails("triage", two, "--recheck", code=4).stdout
+    assert len(mails(desk)) == 1
+    desk.run("split", two, "--title", "VPN not connecting", "--service", "VPN", "--keep",
+             "Printer offline")  # the Service Desk split it: triaged again, no second hand-back
     t = desk.ticket(two)
     assert t["status"] == "triaged" and "needs-separation" not in t["flags"]
     desk.fails("triage", two, "--recheck", code=4)  # triaged already: nothing to do

@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 @click.argument("ticket_id")
 @click.argument("assignments", nargs=-1, required=True, metavar="FIELD=VALUE...")
 @click.option("--force", is_flag=True,
-              help="Re-route an assigned ticket whose corrected service another team provides "
-                   "(it leaves its technician for that team's unassigned queue).")
+              help="Re-route an assigned ticket whose corrected service another team provides, "
+                   "or hand back one whose team does not support its corrected agency (it "
+                   "leaves its technician for that team's, or the Service Desk's, unassigned "
+                   "queue).")
 @plan_options
 @pass_app
 def set_fields(app: App, ticket_id: str, assignments: tuple[str, ...], force: bool,
@@ -32,8 +34,9 @@ def set_fields(app: App, ticket_id: str, assignments: tuple[str, ...], force: bo
     name, email, agency, phone. Values are checked as `sdesk new` checks them; each change is
     recorded in the journal (old -> new, who) in one commit. Priority is the supervisor's:
     `sdesk priority`; a corrected impact or urgency that no longer fits it flags it for the
-    supervisor. A corrected service moves a triaged ticket to the team that provides it (an
-    assigned one only with --force). Skills are technicians' skills (technicians.toml).
+    supervisor. A corrected service moves a triaged ticket to the team that provides it, a
+    corrected agency its team does not support hands it back (an assigned one only with
+    --force). Skills are technicians' skills (technicians.toml).
 
     \b
     Examples:
@@ -59,8 +62,10 @@ def set_fields(app: App, ticket_id: str, assignments: tuple[str, ...], force: bo
 @click.command()
 @click.argument("ticket_id")
 @click.option("--force", is_flag=True,
-              help="Re-route an assigned ticket whose corrected service another team provides "
-                   "(it leaves its technician for that team's unassigned queue).")
+              help="Re-route an assigned ticket whose corrected service another team provides, "
+                   "or hand back one whose team does not support its corrected agency (it "
+                   "leaves its technician for that team's, or the Service Desk's, unassigned "
+                   "queue).")
 @click.option("--discard", is_flag=True,
               help="Drop the refused edit kept for ID (the next edit opens the ticket as it "
                    "is); no editor opens.")
@@ -99,14 +104,17 @@ def edit(app: App, ticket_id: str, force: bool, discard: bool, dry_run: bool, as
         from sdesk.core.errors import NothingToDo
 
         raise NothingToDo(f"nothing changed: {ticket.id} is as it was")
+    keep = (edited, text)  # what a refusal keeps: the edit and the document it started from
     try:
         wanted = read_document(edited)
-        _apply(app, ticket.id, wanted, "edit", force, dry_run, as_json, no_commit)
-    except (ValidationError, ReferenceError) as exc:  # a refused value (an unknown service,
-        # agency, technician...) as broken TOML: keep what the user typed, say where it is
+        _apply(app, ticket.id, wanted, "edit", force, dry_run, as_json, no_commit,
+               base=read_document(text))
+    except (ValidationError, ReferenceError, _Kept) as exc:  # a refused value (an unknown
+        # service, agency...), broken TOML or a clash: keep what the user typed, say where
+        keep = getattr(exc, "keep", None) or keep
         kept.parent.mkdir(parents=True, exist_ok=True)
-        kept.write_text(edited, encoding="utf-8")
-        base.write_text(text, encoding="utf-8")
+        kept.write_text(keep[0], encoding="utf-8")
+        base.write_text(keep[1], encoding="utf-8")
         raise ValidationError(f"{exc} (your edit is kept in {kept}; sdesk edit {ticket.id} "
                               f"reopens it, sdesk edit {ticket.id} --discard drops it)") from None
     if not dry_run:  # applied: the kept edit is done with
@@ -196,15 +204,55 @@ def _refuse_hand_edit(app: App, ticket_id: str, dry_run: bool) -> None:
         raise SdeskError(stop)
 
 
-def _apply(app: App, ticket_id: str, wanted: dict[str, Any], action: str, force: bool,
-           dry_run: bool, as_json: bool, no_commit: bool) -> None:
-    from sdesk.procedures.editing import changes, correct, summary
+def _seats(app: App, wanted: dict[str, Any]) -> dict[str, int] | None:
+    """Licence seats held per catalogue software name when a software title is corrected
+    (the licence check, corrections.seat_rules), else None: nothing to count."""
+    if "software" not in wanted:
+        return None
+    from sdesk.store.contexts import licence_seats
 
-    _resolve_me(app, wanted)
+    return licence_seats(app.store)
+
+
+class _Kept(Exception):
+    """An edit refused inside the lock, with what to keep: (the edit, the document it starts
+    from), or None to keep the edit as typed over the document the editor opened."""
+
+    def __init__(self, line: str, keep: tuple[str, str] | None) -> None:
+        super().__init__(line)
+        self.keep = keep
+
+
+def _apply(app: App, ticket_id: str, wanted: dict[str, Any], action: str, force: bool,
+           dry_run: bool, as_json: bool, no_commit: bool,
+           base: dict[str, Any] | None = None) -> None:
+    """Correct `ticket_id` to `wanted`. For `edit`, `base` is the document the editor opened:
+    only the fields the user changed from it are applied onto the ticket as it is now (a
+    `set`, `note` or triage made meanwhile stays); a field both changed to different values is
+    refused. An edit's refusal is raised as _Kept; when the ticket changed since the editor
+    opened, what it keeps is the user's values over the ticket as it is now, so `sdesk edit ID`
+    reopens it (a kept edit reopens only while the ticket is as it was when the edit began)."""
+    from sdesk.core.errors import ReferenceError, ValidationError
+    from sdesk.procedures.editing import changes, clash_line, correct, read_document, rebase, summary
+
     store = app.store
+    keep: tuple[str, str] | None = None
     with store.lock(action):
         ticket: Ticket = store.get(ticket_id)
-        found = changes(ticket, wanted, store.reference)
+        try:
+            if base is not None:
+                moved = rebase(ticket, base, wanted)
+                wanted = moved.wanted
+                if read_document(moved.current) != base:
+                    keep = (moved.document, moved.current)
+                if moved.clashes:
+                    raise ValidationError(clash_line(ticket.id, moved.clashes))
+            _resolve_me(app, wanted)
+            found = changes(ticket, wanted, store.reference, _seats(app, wanted))
+        except (ValidationError, ReferenceError) as exc:
+            if base is None:
+                raise
+            raise _Kept(str(exc), keep) from None
         if not found:  # a hand edit may have given the value already: it is refused still
             _refuse_hand_edit(app, ticket.id, dry_run)
         plan = correct(ticket, found, store.reference, app.now, app.actor.name, force)

@@ -66,6 +66,8 @@ def consequences(ticket: Ticket, corrected: Mapping[str, Any], ref: Reference,
         withdrew = _settle_service_proposals(notes, flags, by_field["service"])
         team = _reroute(plan, notes, last, flags, ticket, by_field["service"],
                         by_field.get("agency"), ref, force)
+    elif by_field.get("agency"):
+        team = _recheck_agency(plan, notes, last, flags, ticket, by_field["agency"], ref, force)
     if "impact" in by_field or "urgency" in by_field:
         _recheck_priority(plan, notes, flags, ticket, by_field.get("impact", ticket.impact),
                           by_field.get("urgency", ticket.urgency), team, ref)
@@ -151,15 +153,48 @@ def _reroute(plan: Plan, notes: list[str], last: Plan, flags: list[str], t: Tick
         notes.append(f"Re-routed {t.team} -> {provider.name}: {service!r} is provided by "
                      f"{provider.name}{taken}")
         return provider.name
-    _hand_back(plan, notes, flags, t, rule, service,
+    _hand_back(plan, notes, flags, t, rule, f"Service corrected to {service!r}",
                f"{agency} is not on {provider.name}'s Supported Agencies list", ref)
     return ref.service_desk
 
 
+def _recheck_agency(plan: Plan, notes: list[str], last: Plan, flags: list[str], t: Ticket,
+                    agency: str, ref: Reference, force: bool) -> str:
+    """incident-1's Supported Agencies check for a corrected agency, as for a corrected
+    service (`_reroute`): a routed open ticket whose owning team does not support the new
+    agency is handed back to the Service Desk (unassigned, flag `unsupported`, the leads told),
+    an assigned one only with `force`; the owning team after the plan. A new ticket is
+    checked by triage (one handed back `unsupported`: `last` says to re-check it); the
+    Service Desk, a task's team and a resolved ticket are not checked.
+    Before, the agency was changed and the ticket stayed with a team that would have handed
+    a new ticket for that agency back (fresh-user issue 11, session 34)."""
+    rule = REQUEST_ROUTE if t.type in ("request", "case") else ROUTE
+    owner = next((team for team in ref.teams.values() if team.name == t.team), None)
+    if t.status == "new" and "unsupported" in t.flags:
+        last.add(Finding(t.id, rule, f"not routed yet: triage checks the Supported Agencies "
+                                      f"again: run sdesk triage {t.id} --recheck"))
+    if (t.type == "task" or t.status == "new" or not t.is_open or owner is None
+            or owner.kind == "service-desk"):
+        return t.team
+    if owner.supports_agency(agency):
+        plan.add(Finding(t.id, rule, f"{owner.name} supports {agency}: it stays there"))
+        return t.team
+    why = f"{agency} is not on {owner.name}'s Supported Agencies list"
+    if t.assignee and not force:
+        raise ValidationError(
+            f"{t.id} is assigned to {t.assignee}: {why}, so the correction hands it back to "
+            f"{ref.service_desk} unassigned; add --force to do so")
+    if t.assignee:
+        plan.add(Assign(t.id, rule, f"{t.assignee} hands it on: {why}", value=""))
+    plan.add(reassignment(t, rule, "a correction's hand-back counts as a reassignment"))
+    _hand_back(plan, notes, flags, t, rule, f"Agency corrected to {agency}", why, ref)
+    return ref.service_desk
+
+
 def _hand_back(plan: Plan, notes: list[str], flags: list[str], t: Ticket, rule: str,
-               service: str, why: str, ref: Reference) -> None:
+               corrected: str, why: str, ref: Reference) -> None:
     """The guide's "send it back to the Service Desk" (as triage's hand-back): unassigned
-    queue, flag `unsupported`, the leads told."""
+    queue, flag `unsupported`, the leads told (`corrected`: what the correction was)."""
     plan.add(Route(t.id, rule, f"back to {ref.service_desk}: {why}", value=ref.service_desk))
     plan.add(SetStatus(t.id, rule, "back in the Service Desk's unassigned queue", value="new"))
     if "unsupported" not in flags:
@@ -168,9 +203,53 @@ def _hand_back(plan: Plan, notes: list[str], flags: list[str], t: Ticket, rule: 
     notes.append(f"Handed back to {ref.service_desk}{taken}: {why}")
     plan.add(Notify(t.id, rule, f"tell {ref.leads_email}", to=(ref.leads_email,),
                     subject="Handed back to the Service Desk: unsupported",
-                    body=f"{t.id} {t.title}\nService corrected to {service!r}: {why}.\n"))
+                    body=f"{t.id} {t.title}\n{corrected}: {why}.\n"))
 
 
+
+
+def seat_rules(t: Ticket, by: Mapping[str, Any], ref: Reference,
+                in_use: Mapping[str, int] | None) -> None:
+    """request-4's licence rules on a correction (editing.changes calls it), with one notion of holding a seat
+    (core/seats.holds_seat: what `sdesk software` counts, flag or not). A request holding a
+    seat keeps its software and its kind: another title, or making it a hardware request
+    (category hardware, a hardware service), is refused: the seat would move, or stay with a
+    request that needs none, unchecked; log a new request. One holding none that a new
+    software title would make hold one (assigned or later) gets triage's checks: unlisted or
+    unapproved refused (request-3: a Software Request Form), none free refused (`in_use`:
+    seats held per catalogue name). ValidationError, one line. Before (fresh-user issue 11,
+    session 34) only the `licence-seat` flag was read, so a seat counted without it moved with
+    no check, and a kind correction kept the seat."""
+    from sdesk.core.seats import holds_seat
+
+    code = t.resolution.code if t.resolution is not None else ""
+    if holds_seat(t.type, t.status, t.software, t.flags, code, t.team, ref.inventory_team):
+        where = f"{t.id} holds a {t.software} licence seat (sdesk software counts it)"
+        if "software" in by:
+            raise ValidationError(f"{where}; a different title needs the licence check "
+                                  "again: log a new request for it")
+        info = ref.service_info(by["service"]) if by.get("service") else None
+        if by.get("category") == "hardware" or (info is not None and info.kind == "hardware"):
+            raise ValidationError(
+                f"{where}; a hardware request holds none: log a new request for the "
+                f"hardware, and resolve {t.id} withdrawn to give the seat back")
+        return
+    software = by.get("software", "")
+    if not software or not holds_seat(t.type, t.status, software, t.flags, code, t.team,
+                                      ref.inventory_team):
+        return
+    listed = ref.software_named(software)
+    if listed is None or not listed.approved:
+        why = "is not on the Standard Desktop Software List" if listed is None else \
+            "is listed but not approved"
+        raise ValidationError(f"{software!r} {why}: {t.id} ({t.status}) would hold a seat of "
+                              "it unchecked; a Software Request Form is needed (request-3): "
+                              "log a new request for it")
+    used = (in_use or {}).get(listed.name, 0)
+    if listed.licences is not None and used >= listed.licences:
+        raise ValidationError(f"no {listed.name} licence free ({used} of {listed.licences} "
+                              f"held): {t.id} ({t.status}) would take one unchecked; log a new "
+                              f"request (triage sends it to {ref.inventory_team} for a quote)")
 
 
 def _priority_rule(t: Ticket) -> str:

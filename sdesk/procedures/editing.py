@@ -30,7 +30,6 @@ from sdesk.core.reference import Reference
 from sdesk.procedures.plan import AddEntry, Plan, SetField
 
 RULE = "standard: correct the ticket"
-SEAT_FLAG = "licence-seat"  # triage_requests.SEAT: the request holds a seat of its software
 
 # name -> (kind, what it is). Requester fields are written name/email/agency/phone.
 EDITABLE: dict[str, tuple[str, str]] = {
@@ -181,9 +180,12 @@ def refuse_closed(ticket: Ticket) -> None:
                               "done and is not corrected (log a new ticket instead)")
 
 
-def changes(ticket: Ticket, wanted: Mapping[str, Any], ref: Reference) -> list[Change]:
+def changes(ticket: Ticket, wanted: Mapping[str, Any], ref: Reference,
+            in_use: Mapping[str, int] | None = None) -> list[Change]:
     """The validated changes `wanted` (field -> value) makes to `ticket`; unchanged fields are
-    left out. Raises on the first bad value, so nothing is applied unless all are good."""
+    left out. Raises on the first bad value, so nothing is applied unless all are good, and
+    on a change the licence rules refuse (corrections.seat_rules; `in_use`: licence seats held per
+    catalogue software name, store/contexts.licence_seats)."""
     refuse_closed(ticket)
     found: list[Change] = []
     for typed, value in wanted.items():
@@ -198,11 +200,10 @@ def changes(ticket: Ticket, wanted: Mapping[str, Any], ref: Reference) -> list[C
         if name == "service" and not new and ticket.status != "new":
             raise ValidationError(f"{ticket.id} is {ticket.status}: its service can be changed "
                                   "but not cleared")
-        if name == "software" and SEAT_FLAG in ticket.flags:
-            raise ValidationError(
-                f"{ticket.id} holds a {old or 'software'} licence seat from triage's licence "
-                "check; a different title needs that check again: log a new request for it")
         found.append(Change(name, old, new))
+    from sdesk.procedures.corrections import seat_rules
+
+    seat_rules(ticket, {c.field: c.new for c in found}, ref, in_use)
     return found
 
 
@@ -295,14 +296,56 @@ def _shown(value: Any) -> str:
 
 def editable_document(ticket: Ticket) -> str:
     """The editable fields as TOML for $EDITOR, each with a comment saying what it is."""
+    return document(ticket.id, {name: current(ticket, name) for name in EDITABLE})
+
+
+def document(ticket_id: str, values: Mapping[str, Any]) -> str:
+    """`values` (editable field -> TOML value) as the editor's document for `ticket_id`."""
     from sdesk.core import tomlfmt
 
-    lines = [f"# Correct {ticket.id}. Save and close to apply; change nothing to cancel.",
+    lines = [f"# Correct {ticket_id}. Save and close to apply; change nothing to cancel.",
              "# Priority is the supervisor's: sdesk priority. Lines starting with # are ignored."]
     for name, (_, what) in EDITABLE.items():
-        lines.append(f"# {what}")
-        lines.append(tomlfmt.dumps({name: current(ticket, name)}).rstrip("\n"))
+        if name in values:
+            lines.append(f"# {what}")
+            lines.append(tomlfmt.dumps({name: values[name]}).rstrip("\n"))
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Rebase:
+    """An edit made in $EDITOR laid over the ticket as it is when the editor closed.
+
+    `wanted`: the fields the user changed (the document's value differs from the base's, the
+    ticket as the editor opened it) -> the user's value; `clashes`: those of them the ticket
+    changed meanwhile to something else (field, the base's value, the ticket's value now,
+    the user's); `document`: the ticket as it is now with the user's values over it (what a
+    refused edit keeps, so `sdesk edit ID` resumes it on the current ticket)."""
+
+    wanted: dict[str, Any]
+    clashes: list[tuple[str, Any, Any, Any]]
+    document: str
+    current: str
+
+
+def rebase(ticket: Ticket, base: Mapping[str, Any], edited: Mapping[str, Any]) -> Rebase:
+    """Three-way: `base` (the document the editor opened), `edited` (what it saved) and the
+    ticket now. Only what the user changed is applied, so a `set`, `note` or triage made while
+    the editor was open is not undone by the editor's stale copy of its fields; a field both
+    sides changed to different values is a clash (the caller refuses and keeps the edit)."""
+    now = {name: current(ticket, name) for name in EDITABLE}
+    wanted = {k: v for k, v in edited.items() if k not in base or base[k] != v}
+    clashes = [(k, base[k], now[k], v) for k, v in wanted.items()
+               if k in base and k in now and now[k] != base[k] and now[k] != v]
+    return Rebase(wanted, clashes, document(ticket.id, {**now, **{
+        k: v for k, v in wanted.items() if k in EDITABLE}}), document(ticket.id, now))
+
+
+def clash_line(ticket_id: str, clashes: list[tuple[str, Any, Any, Any]]) -> str:
+    """The refusal for fields both the editor and another command changed: which, to what."""
+    said = "; ".join(f"{f} became {_shown(now)} (was {_shown(was)}; you wrote {_shown(mine)})"
+                     for f, was, now, mine in clashes)
+    return f"{ticket_id} changed while you edited it: {said}"
 
 
 def read_document(text: str) -> dict[str, Any]:

@@ -197,7 +197,7 @@ def _triage(original: Ticket, new: Ticket, plan: Plan, ctx: TriageContext) -> Pl
     if HANDED_BACK in original.flags:
         again = _after(original, plan)
         view.drop(original.id)
-        one = triage_ticket(again, _rechecking(ctx))
+        one = triage_ticket(again, _rechecking(ctx, original.id))
         out.extend(one.actions)
     else:
         out.add(_finding(original))
@@ -206,10 +206,12 @@ def _triage(original: Ticket, new: Ticket, plan: Plan, ctx: TriageContext) -> Pl
     return out
 
 
-def _rechecking(ctx: TriageContext) -> TriageContext:
+def _rechecking(ctx: TriageContext, separated: str) -> TriageContext:
+    """`ctx` re-checking, with `separated` the ticket whose needs-separation this split ends
+    (a plain `--recheck` keeps that flag: triage._separation_pending)."""
     from dataclasses import replace
 
-    return replace(ctx, recheck=True)
+    return replace(ctx, recheck=True, separated=separated)
 
 
 def _finding(original: Ticket) -> Finding:

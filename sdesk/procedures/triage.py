@@ -98,11 +98,15 @@ class TriageContext:
     create_parents: bool = False
     split: str = ""  # the dispatcher's --split reason
     recheck: bool = False  # re-run rules on tickets handed back earlier
+    separated: str = ""  # the ticket `sdesk split` separates now: its needs-separation ends
     seats_taken: dict[str, int] = field(default_factory=dict)  # seats this batch took
     cache: dict[str, Any] = field(default_factory=dict)  # per batch: the trend groups
     # a peer's description by ID (the index holds titles only): the priority check reads a
     # follow-up's first report whole (sdesk/store/contexts.py reads the file)
     description_of: Callable[[str], str] | None = None
+    # any ticket by ID, resolved and closed ones too (`view` holds the open ones only): a
+    # review reads the original an accepted duplicate proposal names (triage_review._accept)
+    peer_of: Callable[[str], Peer | None] | None = None
 
 
 class _Draft:
@@ -267,6 +271,11 @@ def triage_ticket(ticket: Ticket, ctx: TriageContext) -> Plan:
                + ("; --split not recorded: it is already handed back for separation"
                   if split == SPLIT_REFUSED else ""))
         return d.plan
+    if "needs-separation" in held and ctx.separated != ticket.id:
+        from sdesk.procedures.separation import rule_for
+
+        d.find(rule_for(ticket), _separation_pending(ticket, ctx))
+        return d.plan
     if held:
         d.recheck(held, SKIP, "re-checked after the Service Desk's changes")
     if ticket.type == "incident":
@@ -285,6 +294,18 @@ def triage_ticket(ticket: Ticket, ctx: TriageContext) -> Plan:
         d.plan.actions = [a for a in d.plan.actions
                           if not (isinstance(a, SetField) and a.field == "flags")]
     return Plan(one_per_field(d.plan.actions))  # flags set once, with the value they end with
+
+
+def _separation_pending(ticket: Ticket, ctx: TriageContext) -> str:
+    """The plan line of `--recheck` on a ticket handed back `needs-separation`: it stays handed
+    back until `sdesk split` separates it (which triages it again itself). Re-checking cleared
+    the flag and, the separation being accepted (not proposed again), routed the two-problem
+    ticket on (fresh-user issue 11, session 34)."""
+    return (f"still handed back for separation: --recheck does not separate it; run sdesk split "
+            f"{ticket.id} --title \"THE OTHER PROBLEM\" (--keep \"...\" corrects the title this "
+            "one keeps): it logs the other problem and triages both"
+            + ("; --split not recorded: it is already handed back for separation"
+               if ctx.split else ""))
 
 
 # What triage does with the dispatcher's --split on one ticket (`_split_step`).

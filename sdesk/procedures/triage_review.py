@@ -221,7 +221,7 @@ def _accept(d: _Draft, kind: str, key: str, trends: _Trends, reviews: _Reviews) 
     d.note(rule, f"Accepted by {actor}: the {kind} proposal "
                  f"({proposal_named(d.t, kind, key, d.ctx.view.peers)}).")
     if kind == "duplicate":
-        peer = d.ctx.view.peers.get(key)
+        peer = _original(d, key)
         # the evidence is in the proposal's note already: not repeated in the resolution's
         resolve_duplicate(d, key, peer.title if peer else key,
                           f"accepted by {actor} (the evidence: the proposal's note)")
@@ -255,6 +255,26 @@ def _accept(d: _Draft, kind: str, key: str, trends: _Trends, reviews: _Reviews) 
         _accept_kind(d, key, actor)
     elif kind == "service":
         _accept_service(d, key, actor)
+
+
+def _original(d: _Draft, key: str) -> Peer | None:
+    """The earlier report a duplicate proposal names, open or not (None when it is gone).
+    ValidationError when it is resolved or closed: accepting would close this ticket telling
+    the customer "we will keep you updated there" about finished work (fresh-user issue 11,
+    session 34); the dispatcher reopens the original first, or rejects the proposal."""
+    peer = d.ctx.view.peers.get(key)
+    if peer is None and d.ctx.peer_of is not None:
+        peer = d.ctx.peer_of(key)
+    if peer is not None and peer.status in ("resolved", "closed"):
+        from sdesk.core.errors import ValidationError
+
+        again = (f"sdesk reopen {key} --reason '...' then accept again"
+                 if peer.status == "resolved" else f"{key} cannot be reopened")
+        raise ValidationError(
+            f"{d.t.id}: the duplicate proposal names {key} ({peer.title!r}), which is "
+            f"{peer.status}: accepting would close {d.t.id} and tell the customer work goes "
+            f"on there; {again}, or sdesk triage {d.t.id} --reject duplicate to keep {d.t.id}")
+    return peer
 
 
 def _accept_service(d: _Draft, key: str, actor: str) -> None:

@@ -51,10 +51,22 @@ def triage_context(store: Store, now: dt.datetime, actor: str, split: str = "",
         except SdeskError:
             return ""
 
+    def peer_of(ticket_id: str) -> Peer | None:
+        """Any ticket as a Peer (resolved and closed too), read from its file; None for a
+        file that cannot be read."""
+        from sdesk.core.errors import SdeskError
+        from sdesk.procedures.relations import Peer
+
+        try:
+            return Peer.of(store.load(ticket_id))
+        except SdeskError:
+            return None
+
     return TriageContext(reference=ref, now=now, actor=actor, view=view,
                          settings=TriageSettings.from_config(store.settings("triage")),
                          licences_in_use=seats, new_id=new_id, create_parents=create_parents,
-                         split=split, recheck=recheck, description_of=description_of)
+                         split=split, recheck=recheck, description_of=description_of,
+                         peer_of=peer_of)
 
 
 def _peers(rows: Iterable[tuple[Any, ...]], tz: dt.tzinfo | None) -> Iterator[Peer]:

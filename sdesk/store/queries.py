@@ -15,6 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
+from sdesk.core.seats import NO_SEAT_CODES as NO_SEAT_CODES
+from sdesk.core.seats import SEAT_FLAG as SEAT_FLAG
+from sdesk.core.seats import SEAT_STATUSES as SEAT_STATUSES
+
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (~15 M instructions of `show`)
 if TYPE_CHECKING:
     import sqlite3
@@ -39,15 +43,8 @@ TRIAGEABLE = f"{OPEN} AND status = 'new' AND {UNASSIGNED} AND {NOT_TASK}"
 ASSIGNABLE = f"{OPEN} AND status = 'triaged' AND {UNASSIGNED}"
 # The customer's last update: the latest public journal entry, else the time it was opened.
 LAST_UPDATE = "coalesce(last_public_at, opened_at)"
-# Request-4 "licensing available": only a granted seat is held. A request (or case) holds one
-# once it passed triage's licence check (SEAT_FLAG) and is not back in the Service Desk's
-# queue (a hand-back sets status new), or while its work is under way or done (SEAT_STATUSES);
-# not while it waits at Inventory Control for a quote (request-4: no licence was free), and
-# not when it was cancelled or rejected (NO_SEAT_CODES: withdrawn, duplicate, out of scope,
-# referred elsewhere, no response).
-SEAT_STATUSES = ("assigned", "in-progress", "on-hold", "resolved", "closed")
-NO_SEAT_CODES = ("withdrawn", "duplicate", "out-of-scope", "referred", "no-response")
-SEAT_FLAG = "licence-seat"  # a request that passed triage's licence check holds a seat
+# Request-4 "licensing available": only a granted seat is held; the rule is sdesk/core/seats.py
+# (holds_seat, for one ticket in hand), which seats_in_use says in SQL.
 
 SORTS = {"id": "id", "opened": "opened_at, id",
          "resolve-by": "resolve_by IS NULL, resolve_by, id",
