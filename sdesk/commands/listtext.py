@@ -181,12 +181,13 @@ def agency_filter(store: Store, typed: str) -> str:
 
 
 def check_flags(flags: Sequence[str]) -> None:
-    """ValidationError for a --flag that is not one word."""
+    """click.UsageError (exit 2, as a value outside an option's choices) for a --flag that is
+    not one word; it was exit 1 (issue 11, session 34)."""
     for name in flags:
         if not name or any(c.isspace() or not c.isprintable() for c in name):
-            from sdesk.core.errors import ValidationError
+            import click
 
-            raise ValidationError(f"--flag: a flag is one word, e.g. priority-review; got {name!r}")
+            raise click.UsageError(f"--flag: a flag is one word, e.g. priority-review; got {name!r}")
 
 
 def warn_unknown_flags(store: Store, flags: Sequence[str]) -> None:

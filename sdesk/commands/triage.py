@@ -289,7 +289,8 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
     # the kinds first: `--accept INC-2Q4P` (the KIND missing) is that, not "no ticket IDs"
     accepted, rejected = check_kinds(accept, "--accept"), check_kinds(reject, "--reject")
     if not typed:
-        raise ValidationError("--accept, --reject and --review take ticket IDs, not --all/--team")
+        # options that do not combine: a usage error, exit 2 (issue 11, session 34)
+        raise click.UsageError("--accept, --reject and --review take ticket IDs, not --all/--team")
     both = sorted(set(accepted) & set(rejected))
     if both:
         raise ValidationError(f"{both[0]} is both accepted and rejected; choose one")
