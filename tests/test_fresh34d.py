@@ -4,9 +4,10 @@ misuse exits 2 as the exit-code table says (docs/commands.md, "Exit codes"), wit
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
-from conftest import Desk
+from conftest import Desk, run_sdesk
 
 from sdesk.core.ticketdoc import JOURNAL_KINDS
 
@@ -55,3 +56,26 @@ def test_check_reports_every_field_problem_of_a_ticket_with_its_line(desk: Desk)
     problems = json.loads(desk.fails("check", "--json").stdout)["problems"]
     assert {"path": rel, "line": impact, "field": "impact",
             "message": "must be one of 1, 2, 3; got 7"} in problems
+
+
+def test_list_flag_takes_a_pending_proposal_as_list_shows_it(desk: Desk) -> None:
+    """list and queue show a pending proposal as `?trend`; `list --flag '?trend'` found
+    nothing. It is `proposed:trend`, and `?` alone is any pending proposal, on the fast path
+    (`python -m sdesk`) as through click."""
+    flagged = desk.new("-T", "Outlook will not open")
+    plain = desk.new("-T", "Printer jam")
+
+    def propose(ticket: Any) -> None:
+        ticket.flags = ["proposed:trend:email"]
+
+    desk.collaborate(flagged, propose)
+    shown = desk.run("list").stdout
+    assert "?trend" in shown
+    for typed in ("?trend", "?", "proposed:trend"):
+        listed = desk.run("list", "--flag", typed).stdout
+        assert flagged[:8] in listed and plain[:8] not in listed, (typed, listed)
+        fast = run_sdesk("--store", str(desk.root), "--now", desk.now, "list", "--flag", typed)
+        assert fast.returncode == 0 and flagged[:8] in fast.stdout, (typed, fast.stderr)
+        assert not fast.stderr, fast.stderr
+    none = desk.run("list", "--flag", "?duplicate")
+    assert "(none)" in none.stdout and "warning" not in none.stderr
