@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from conftest import Desk, run_sdesk
+from terminal import on_a_terminal
 
 from sdesk.core.ticketdoc import JOURNAL_KINDS
 
@@ -79,3 +80,20 @@ def test_list_flag_takes_a_pending_proposal_as_list_shows_it(desk: Desk) -> None
         assert not fast.stderr, fast.stderr
     none = desk.run("list", "--flag", "?duplicate")
     assert "(none)" in none.stdout and "warning" not in none.stderr
+
+
+def test_review_takes_answers_in_any_case_and_words_what_a_quit_leaves(desk: Desk) -> None:
+    """`Y`/`N` were refused at the review's prompt; after `q` the last line said "1 proposal
+    not asked stay pending" of the proposal the dispatcher quit on, which was asked."""
+    from test_fresh30b import _three_to_review
+
+    a, b, _ = _three_to_review(desk)
+    seen, code = on_a_terminal(desk, ["triage", a, b, "--review"], [b"N\n", b"Q\n"])
+    text = seen.decode().replace("\r", "")
+    assert code == 0 and "is not one of" not in text, text
+    assert "rejected:on-site:text" in desk.ticket(a)["flags"]
+    assert "review stopped: 1 answer kept and applied; the proposal you stopped at stays " \
+        "pending" in text, text
+    assert "unanswered (you stopped the review at it), still pending: separation" in text, text
+    assert "not asked" not in text, text
+    assert any(f.startswith("proposed:separation") for f in desk.ticket(b)["flags"])
