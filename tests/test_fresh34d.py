@@ -97,3 +97,37 @@ def test_review_takes_answers_in_any_case_and_words_what_a_quit_leaves(desk: Des
     assert "unanswered (you stopped the review at it), still pending: separation" in text, text
     assert "not asked" not in text, text
     assert any(f.startswith("proposed:separation") for f in desk.ticket(b)["flags"])
+
+
+def test_evidence_quotes_a_phrase_across_lines_on_one_line(desk: Desk) -> None:
+    """A phrase matched across a line break was quoted with a literal backslash-n."""
+    tid = desk.new("-T", "Cannot log in", "--email", "z@omes.ok.gov", "--agency", "OMES",
+                   "--service", "Email", "--impact", "3", "--urgency", "3", "-d",
+                   "nobody at the\nOMES office can get email")
+    out = desk.run("triage", tid, "--dry-run").stdout
+    assert "'nobody at the / OMES office'" in out, out
+    assert "\\n" not in out, out
+
+
+def test_effort_errors_say_what_is_taken_and_name_the_field_as_typed(desk: Desk) -> None:
+    """It said "between 0 and 1000 hours; got 0" (0 is refused) and named effort or
+    effort_hours by turns."""
+    tid = desk.new("-T", "Printer jam")
+    assert desk.fails("new", "-T", "x", "--effort", "0", code=1).stderr == (
+        "sdesk: error: --effort must be more than 0 and at most 1000 hours; got 0\n")
+    assert desk.fails("task", "new", "--parent", tid, "-T", "x", "--effort", "1001",
+                      code=1).stderr.startswith("sdesk: error: --effort must be more than 0")
+    for typed in ("effort", "effort_hours"):
+        assert desk.fails("set", tid, f"{typed}=0", code=1).stderr == (
+            "sdesk: error: effort_hours must be more than 0 and at most 1000 hours; got 0\n")
+        assert desk.fails("set", tid, f"{typed}=abc", code=1).stderr.startswith(
+            "sdesk: error: effort_hours must be a number of hours")
+
+
+def test_a_plan_shows_a_requester_as_a_person_writes_one(desk: Desk) -> None:
+    """`set name=...` printed `set requester = {'name': 'Bob', 'email': ...}`."""
+    tid = desk.new("-T", "Printer jam", "--email", "ana.ruiz@omes.ok.gov", "--agency", "OMES")
+    out = desk.run("set", tid, "name=Ana Ruiz", "phone=405-555-0100", "--dry-run").stdout
+    assert "set requester = Ana Ruiz <ana.ruiz@omes.ok.gov> (OMES, phone 405-555-0100): " \
+        "requester corrected" in out, out
+    assert "{" not in out, out

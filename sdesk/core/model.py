@@ -184,6 +184,22 @@ def check_level(name: str, value: int, choices: tuple[int, ...]) -> int:
     return value
 
 
+EFFORT_MAX = 1000.0  # hours: a ticket's estimated effort is more than 0 and at most this
+
+
+def check_effort(name: str, value: object) -> float:
+    """An estimated effort in hours as stored (a float), more than 0 and at most EFFORT_MAX;
+    ValidationError naming `name` (`--effort`, `effort_hours`) otherwise. One wording for
+    `new`, `task new`, `set` and `edit`: they said "between 0 and 1000 hours; got 0" (0 is
+    refused) and named effort or effort_hours by turns (issue 11, session 34)."""
+    words = f"{name} must be more than 0 and at most {EFFORT_MAX:g} hours; got "
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(words + repr(value))
+    if not 0 < value <= EFFORT_MAX:  # written this way round so NaN is refused too
+        raise ValidationError(words + f"{value:g}")
+    return float(value)
+
+
 _EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+")
 
 
