@@ -131,3 +131,23 @@ def test_a_plan_shows_a_requester_as_a_person_writes_one(desk: Desk) -> None:
     assert "set requester = Ana Ruiz <ana.ruiz@omes.ok.gov> (OMES, phone 405-555-0100): " \
         "requester corrected" in out, out
     assert "{" not in out, out
+
+
+def test_a_near_miss_of_a_kind_category_and_a_phone_without_digits_are_refused(
+        desk: Desk) -> None:
+    """`set category=sofware` was kept silently, though hardware and software decide a
+    request's kind; `phone=abc` was kept. Other categories stay an open list."""
+    tid = desk.new("-t", "request", "-T", "Need Visio", "--email", "a@omes.ok.gov")
+    before = desk.snapshot()
+    assert "did you mean 'software'?" in desk.fails("set", tid, "category=sofware",
+                                                      code=1).stderr
+    assert "did you mean 'hardware'?" in desk.fails("new", "-t", "request", "-T", "x",
+                                                      "--category", "Hardwre", code=1).stderr
+    assert "phone must hold digits" in desk.fails("set", tid, "phone=abc", code=1).stderr
+    assert "--phone must hold digits" in desk.fails("new", "-T", "x", "--phone", "n/a",
+                                                    code=1).stderr
+    assert desk.snapshot() == before
+    desk.run("set", tid, "category=Software", "phone=x4411")
+    assert desk.ticket(tid)["category"] == "software"
+    desk.run("set", tid, "category=network")  # an open list: kept as typed
+    assert desk.ticket(tid)["category"] == "network"

@@ -20,9 +20,11 @@ from sdesk.core.model import (
     LEVELS,
     Requester,
     Ticket,
+    check_category,
     check_effort,
     check_email,
     check_level,
+    check_phone,
     check_text,
     check_title,
     journal_entry,
@@ -143,9 +145,11 @@ def check(name: str, value: Any, ref: Reference) -> Any:
     if name == "software" and value and ref.software_named(value) is not None:
         return value  # kept as typed; triage reads aliases
     if name == "category":
-        return value.lower()
+        return check_category("category", value)
     if name == "email":
         return check_email("email", value)
+    if name == "phone":
+        return check_phone("phone", value)
     if kind == "level":
         return check_level(name, value, LEVELS)
     if kind == "bool" and not isinstance(value, bool):
