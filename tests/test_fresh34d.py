@@ -151,3 +151,27 @@ def test_a_near_miss_of_a_kind_category_and_a_phone_without_digits_are_refused(
     assert desk.ticket(tid)["category"] == "software"
     desk.run("set", tid, "category=network")  # an open list: kept as typed
     assert desk.ticket(tid)["category"] == "network"
+
+
+def test_every_field_problem_is_found_whatever_the_edit() -> None:
+    """checkfields sets each bad field aside (a required one gets a stand-in) and reads on:
+    each field reported once, a whole-file problem alone, never a loop."""
+    from sdesk.store.checkfields import field_problems
+
+    good = ('schema = 1\nid = "INC-1"\ntype = "incident"\ntitle = "t"\nstatus = "new"\n'
+            'opened_at = 2026-11-23T10:00:00-06:00\npriority = 3\nimpact = 2\nurgency = 2\n'
+            'channel = "phone"\nteam = "T"\n\n[requester]\nphone = "1"\n\n[[journal]]\n'
+            'at = 2026-11-23T10:00:00-06:00\nkind = "note"\n')
+    assert field_problems(good, "f") == []
+    bad = (good.replace('id = "INC-1"', "id = 7").replace('status = "new"', "status = 5")
+           .replace('phone = "1"', 'phone = 1\nfax = "2"').replace('kind = "note"', "kind = 3")
+           .replace("schema = 1\n", ""))
+    assert [(line, field) for line, field, _ in field_problems(bad, "f")] == [
+        (1, "id"), (4, "status"), (13, "requester.phone"), (14, "requester.fax"),
+        (18, "journal[0].kind"), (0, "schema")]
+    [(line, field, problem)] = field_problems("x = [\n", "f")
+    assert (line, field) == (0, "") and problem.startswith("broken TOML"), problem
+    garbage = field_problems("a = 1\nb = 2\n", "f")
+    assert garbage[:3] == [(1, "a", "unknown field"), (2, "b", "unknown field"),
+                           (0, "schema", "missing")]
+    assert (0, "team", "missing") in garbage and len(garbage) == len(set(garbage))

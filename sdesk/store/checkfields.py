@@ -50,19 +50,24 @@ def field_problems(text: str, where: str) -> list[tuple[int, str, str]]:
         return [(0, "", exc.message.removeprefix(f"{where}: "))]
     found: list[tuple[int, str, str]] = []
     seen: set[tuple[str | int, ...]] = set()
-    while len(found) < MAX_PROBLEMS:
+    for _ in range(4 * MAX_PROBLEMS):  # each turn sets a field aside or stands one in
+        if len(found) >= MAX_PROBLEMS:
+            break
         try:
             checked(doc, where)
             break
         except TicketFileError as exc:
             path, problem = _split(exc.message.removeprefix(f"{where}: "))
-        if not path or (path in seen and not _stand_in(doc, path, where)):
-            found.append((0, _dotted(path), problem))
-            break  # nothing more can be set aside
-        if path not in seen:
-            seen.add(path)
-            found.append((line_of(text, path), _dotted(path), problem))
-            _set_aside(doc, path)
+        if not path:  # the file as a whole: nothing to set aside
+            found.append((0, "", problem))
+            break
+        if path in seen:  # reported, set aside, and still wanted: a required field
+            if not _stand_in(doc, path, where):
+                break
+            continue
+        seen.add(path)
+        found.append((line_of(text, path), _dotted(path), problem))
+        _set_aside(doc, path)
     return sorted(found, key=lambda p: (p[0] == 0, p[0]))  # the file's order; missing last
 
 
