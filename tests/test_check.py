@@ -35,7 +35,8 @@ def test_a_wrong_value_is_one_line_naming_file_and_field(desk: Desk) -> None:
     rel = path.relative_to(desk.root).as_posix()
     lines = result.stdout.splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith(f"{rel}: status: must be one of")
+    line = path.read_text().splitlines().index('status = "sleeping"') + 1
+    assert lines[0].startswith(f"{rel}:{line}: status: must be one of")
 
 
 def test_broken_toml_is_reported_with_its_file(desk: Desk) -> None:
@@ -121,7 +122,7 @@ def test_a_file_broken_in_place_is_broken_not_gone(desk: Desk, tail: bytes) -> N
         f.write(tail)
     lines = desk.fails("check", code=1).stdout.splitlines()
     rel = path.relative_to(desk.root).as_posix()
-    assert len(lines) == 1 and lines[0].startswith(f"{rel}: "), lines
+    assert len(lines) == 1 and lines[0].startswith(f"{rel}:"), lines
     assert "file is gone" not in lines[0], lines
 
 
@@ -224,7 +225,7 @@ def test_every_kind_of_problem_in_its_place(desk: Desk) -> None:
     (sdesk/store/checkstream.py; issue 17, peak memory): the same problems in the same order
     as when it held every ticket (the version before gave this output on this store): each
     file's own problems in path order, strays, relations (a target whose file does not load
-    counts as missing), teams."""
+    is one that cannot be read: issue 11, session 34), teams."""
     ids = [desk.new("-T", f"VPN drops {i}") for i in range(6)]
     paths = {tid: ticket_path(desk, tid) for tid in ids}
     rel = {tid: p.relative_to(desk.root).as_posix() for tid, p in paths.items()}
@@ -241,14 +242,16 @@ def test_every_kind_of_problem_in_its_place(desk: Desk) -> None:
     edit(paths[f], 'team = "', f'related = ["{e}", "{d}", "{c}"]\nteam = "')
     (desk.root / "tickets" / "notes.txt").write_text("stray\n")
     lines = desk.fails("check").stdout.splitlines()
-    assert [line.split(": ", 2)[:2] for line in lines] == [
+    assert [[at.split(":")[0], field] for at, field, *_ in
+            (line.split(": ", 2) for line in lines)] == [
         [rel[d], "status"], [rel[e], "broken TOML"],
         ["tickets/notes.txt", "not a ticket file in a shard folder"],
         [rel[a], "parent"], [rel[a], "duplicate_of"], [rel[a], "related"],
         [rel[b], "parent"], [rel[c], "parent"], [rel[f], "related"], [rel[f], "related"],
         [rel[b], "team"], [rel[f], "team"]], lines
-    assert f"points at {e}, which does not exist" in lines[8]
-    assert f"points at {d}, which does not exist" in lines[9]
+    assert f"points at {e}, which cannot be read (see above)" in lines[8]
+    assert f"points at {d}, which cannot be read (see above)" in lines[9]
+    assert "points at INC-2Q5500000000, which does not exist" in lines[3]
 
 
 def test_the_index_is_compared_with_the_files_as_they_come() -> None:

@@ -62,7 +62,7 @@ def test_set_corrects_every_editable_field_with_one_journal_entry_and_commit(des
     ("service=Prnting", "did you mean 'Printing'"),
     ("agency=OMSE", "did you mean 'OMES'"),
     ("impact=4", "impact must be one of 1, 2, 3"),
-    ("effort=0", "effort must be between"),
+    ("effort=0", "effort_hours must be more than 0 and at most 1000"),
     ("title=", "title must not be empty"),
     ("title=" + "x" * 201, "title is 201 characters long; at most 200"),
     ("title=report\u202eexe.txt", "U+202E at character 7"),

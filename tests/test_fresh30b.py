@@ -34,9 +34,10 @@ def test_q_or_ctrl_d_in_a_review_applies_the_answers_given(desk: Desk, stop: byt
     text = seen.decode().replace("\r", "")
     assert code == 0, text
     assert text.count("accept?") == 2, text
-    assert "review stopped: 1 answer kept and applied; 2 proposals not asked stay pending" \
-        in text, text
-    assert "not asked (you stopped the review), still pending: separation" in text, text
+    assert "review stopped: 1 answer kept and applied; the proposal you stopped at and 1 not " \
+        "asked stay pending" in text, text  # the one stopped at was asked (issue 11, s. 34)
+    assert "unanswered (you stopped the review at it), still pending: separation" in text, text
+    assert "not asked (you stopped the review), still pending: on-site" in text, text
     assert desk.git("rev-parse", "HEAD") != before  # one commit
     assert "rejected:on-site:text" in desk.ticket(a)["flags"]
     assert any(f.startswith("proposed:separation") for f in desk.ticket(b)["flags"])

@@ -24,7 +24,8 @@ def check(app: App, as_json: bool, staged: bool, deep: bool, no_recover: bool,
           hook: bool) -> None:
     """Validate the store: every ticket file's schema, reference files, duplicate IDs, relations
     that point nowhere, tasks without a parent, outbox messages, the index, and leftovers of a
-    killed command. One line per problem (file and field); exit 1 when there is any.
+    killed command. One line per problem (file, line and field; a bad ticket file gets a line
+    for each bad field); exit 1 when there is any.
 
     Like every sdesk command, it first rolls back a command that was killed half-way (unless
     --no-recover or --staged).

@@ -49,9 +49,14 @@ def set_fields(app: App, ticket_id: str, assignments: tuple[str, ...], force: bo
 
     wanted: dict[str, Any] = {}
     for item in assignments:
+        # an argument in the wrong form is a usage error, exit 2 (issue 11, session 34); a
+        # field that is not editable stays a user error, as an unknown team is
         if "=" not in item:
-            raise ValidationError(f"{item!r}: write FIELD=VALUE, e.g. service=VPN")
+            raise click.UsageError(f"{item!r}: write FIELD=VALUE, e.g. service=VPN")
         typed, raw = item.split("=", 1)
+        if not typed.strip():
+            raise click.UsageError(f"{item!r}: the FIELD before '=' is missing; write "
+                                   "FIELD=VALUE, e.g. service=VPN")
         name = field_name(typed)
         if name in wanted:
             raise ValidationError(f"{name} is given twice; give each field once")

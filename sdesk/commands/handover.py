@@ -43,7 +43,7 @@ def handover(app: App, hours: float, since: str | None, team: str | None, as_htm
     store = app.store
     now = app.now
     if as_html and as_json:
-        raise ValidationError("--html and --json do not combine; pick one")
+        raise click.UsageError("--html and --json do not combine; pick one")  # exit 2
     start = parse_when(since, store.tz, "--since") if since else (
         ho.last_handover(store) or now - ho.DEFAULT_LOOKBACK)
     if start > now:

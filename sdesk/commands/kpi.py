@@ -56,11 +56,10 @@ def kpi(app: App, since: str | None, until: str | None, group: str | None, trend
     """
 
     from sdesk.commands.common import period, warn_skipped
-    from sdesk.core.errors import ValidationError
     from sdesk.reports import kpi as k
 
     if group and trend:
-        raise ValidationError("--by and --trend do not combine; pick one")
+        raise click.UsageError("--by and --trend do not combine; pick one")  # exit 2
     store = app.store
     now = app.now
     start, end = period(since, until, store.tz, now)

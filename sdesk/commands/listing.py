@@ -37,7 +37,8 @@ SORT_NAMES = ["id", "opened", "resolve-by", "priority", "queue", "updated"]
 @click.option("--since", help="Opened on or after (date).")
 @click.option("--flag", "flags", multiple=True, metavar="NAME",
               help="Tickets carrying this flag (priority-review, licence-seat...), or a proposal "
-                   "(proposed, proposed:duplicate...). Repeatable: all must hold.")
+                   "(proposed, proposed:duplicate...; a pending one also as list shows it: "
+                   "'?duplicate', '?' for any). Repeatable: all must hold.")
 @click.option("--all", "include_done", is_flag=True, help="Include resolved and closed.")
 @click.option("--sort", type=click.Choice(SORT_NAMES), default="opened", show_default=True)
 @click.option("--limit", "-n", type=click.IntRange(min=1), help="At most N tickets.")

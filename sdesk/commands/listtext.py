@@ -180,13 +180,22 @@ def agency_filter(store: Store, typed: str) -> str:
         raise
 
 
+def typed_flags(flags: Sequence[str]) -> list[str]:
+    """--flag values as stored: `?KIND`, the form list and queue show a pending proposal in
+    (`shown_flags`), is `proposed:KIND`, and `?` alone is `proposed` (any pending proposal).
+    `list --flag '?trend'` found nothing (issue 11, session 34)."""
+    return [f"proposed:{name[1:]}" if name.startswith("?") and len(name) > 1 else
+            "proposed" if name == "?" else name for name in flags]
+
+
 def check_flags(flags: Sequence[str]) -> None:
-    """ValidationError for a --flag that is not one word."""
+    """click.UsageError (exit 2, as a value outside an option's choices) for a --flag that is
+    not one word; it was exit 1 (issue 11, session 34)."""
     for name in flags:
         if not name or any(c.isspace() or not c.isprintable() for c in name):
-            from sdesk.core.errors import ValidationError
+            import click
 
-            raise ValidationError(f"--flag: a flag is one word, e.g. priority-review; got {name!r}")
+            raise click.UsageError(f"--flag: a flag is one word, e.g. priority-review; got {name!r}")
 
 
 def warn_unknown_flags(store: Store, flags: Sequence[str]) -> None:
@@ -203,8 +212,8 @@ def warn_unknown_flags(store: Store, flags: Sequence[str]) -> None:
 
     known = queries.flag_names(store.index)
     folded = [k.casefold() for k in [*known, *_flags_sdesk_sets()]]  # as --flag: any case
-    for name in flags:
-        want = name.casefold()
+    for name, typed in zip(flags, typed_flags(flags), strict=True):
+        want = typed.casefold()
         if not any(k == want or k.startswith(want + ":") for k in folded):
             in_use = ", ".join(known) or "none"
             sys.stderr.write(printable(f"sdesk: warning: no ticket has the flag {name!r} "
@@ -232,9 +241,9 @@ def ticket_filter(store: Store, now: dt.datetime, *, status: Sequence[str] = (),
                   text: str | None = None, flags: Sequence[str] = (),
                   since: float | None = None) -> TicketFilter:
     """`sdesk list`'s selection from its options: `team`, `assignee` and `agency` already
-    resolved (sdesk.commands.common's filters), `since` in epoch seconds. ValidationError for a
-    --flag that is not one word. The click command and the fast path (sdesk/launch.py) both
-    make their filter here."""
+    resolved (sdesk.commands.common's filters), `since` in epoch seconds. click.UsageError for a
+    --flag that is not one word; a `?KIND` is `proposed:KIND`. The click command and the fast
+    path (sdesk/launch.py) both make their filter here."""
     from sdesk.store import queries
 
     check_flags(flags)
@@ -243,4 +252,4 @@ def ticket_filter(store: Store, now: dt.datetime, *, status: Sequence[str] = (),
         types=tuple(types), assignee=assignee, unassigned=unassigned, vip=vip,
         priorities=tuple(priority), overdue_at=now.timestamp() if overdue else None,
         requester=requester.strip().lower() if requester else "", agency=agency,
-        words=tuple(text.split()) if text else (), flags=tuple(flags), since=since)
+        words=tuple(text.split()) if text else (), flags=tuple(typed_flags(flags)), since=since)

@@ -58,8 +58,8 @@ def answer_on_terminal(prompt: str, choices: tuple[str, ...], on_eof: str | None
             value = line.decode(sys.stdin.encoding or "utf-8", "replace").removesuffix("\n")
             if not value:
                 continue  # click.prompt asks again after an empty answer, saying nothing
-            if value in choices:
-                return value
+            if value.strip().casefold() in choices:  # `Y` is `y` (issue 11, session 34)
+                return value.strip().casefold()
             quoted = ", ".join(repr(c) for c in choices)
             click.echo(f"Error: {value!r} is not one of {quoted}.")
     finally:

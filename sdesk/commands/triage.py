@@ -289,7 +289,8 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
     # the kinds first: `--accept INC-2Q4P` (the KIND missing) is that, not "no ticket IDs"
     accepted, rejected = check_kinds(accept, "--accept"), check_kinds(reject, "--reject")
     if not typed:
-        raise ValidationError("--accept, --reject and --review take ticket IDs, not --all/--team")
+        # options that do not combine: a usage error, exit 2 (issue 11, session 34)
+        raise click.UsageError("--accept, --reject and --review take ticket IDs, not --all/--team")
     both = sorted(set(accepted) & set(rejected))
     if both:
         raise ValidationError(f"{both[0]} is both accepted and rejected; choose one")
@@ -299,12 +300,13 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
     with store.lock("triage"):
         tickets = [store.load(i) for i in _select(store, typed, None)]
         answers = _ask(tickets, accepted, rejected) if interactive else None
-        kept, unasked = stopped(answers)
-        if unasked and not kept and not (accepted or rejected):
+        kept, unanswered, unasked = stopped(answers)
+        left = unanswered + unasked
+        if left and not kept and not (accepted or rejected):
             from sdesk.core.errors import NothingToDo
 
-            raise NothingToDo(f"nothing changed: review stopped before any answer; {unasked} "
-                              f"proposal{'s' if unasked > 1 else ''} still pending")
+            raise NothingToDo(f"nothing changed: review stopped before any answer; {left} "
+                              f"proposal{'s' if left > 1 else ''} still pending")
         ctx = triage_context(store, app.now, app.actor.name)
         plan = review(tickets, accepted, rejected, ctx, answers)
         if len(tickets) == 1 and plan.is_empty and not as_json:  # one line, not the finding
@@ -316,10 +318,20 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit,
                       loaded={t.id: t for t in tickets},
                       nothing=_nothing_decided(answers))
-        if unasked and not dry_run:
+        if left and not dry_run:
             click.echo(f"review stopped: {kept} answer{'s' if kept != 1 else ''} kept and "
-                       f"applied; {unasked} proposal{'s' if unasked > 1 else ''} not asked "
-                       "stay pending (sdesk triage ID... --review to go on)", err=True)
+                       f"applied; {_left_pending(unasked)} (sdesk triage ID... "
+                       "--review to go on)", err=True)
+
+
+def _left_pending(unasked: int) -> str:
+    """What a review stopped at a proposal left pending: that proposal (asked, unanswered) and
+    those not asked after it, "the proposal you stopped at and 2 not asked stay pending". It
+    said "1 proposal not asked stay pending", the one stopped at counted as not asked (issue
+    11, session 34)."""
+    if not unasked:
+        return "the proposal you stopped at stays pending"
+    return f"the proposal you stopped at and {unasked} not asked stay pending"
 
 
 def _review_subject(tickets: list[Ticket]) -> str:
@@ -361,7 +373,7 @@ def _ask(tickets: list[Ticket], accepted: list[str], rejected: list[str]) -> Ans
     from bisect import bisect_right
 
     from sdesk.commands.prompt import answer_on_terminal
-    from sdesk.procedures.proposals import ACCEPTED, REJECTED, SKIPPED, UNASKED, pending
+    from sdesk.procedures.proposals import ACCEPTED, REJECTED, SKIPPED, UNANSWERED, UNASKED, pending
     from sdesk.procedures.triage_review import evidence, proposal_named, same_proposal
 
     answers: Answers = {t.id: {} for t in tickets}
@@ -396,9 +408,9 @@ def _ask(tickets: list[Ticket], accepted: list[str], rejected: list[str]) -> Ans
                   f"ticket{'s' if later > 1 else ''} too" if later else "")
         answer = answer_on_terminal(f"accept? [y/n/s=skip/q=quit, keep answers{counts}]: ",
                                     ("y", "n", "s", "q"), on_eof="q")
-        if answer == "q":
+        if answer == "q":  # this one was asked: unanswered, not "not asked"
             stopped = True
-            answers[t.id][kind, key] = UNASKED
+            answers[t.id][kind, key] = UNANSWERED
             continue
         state = {"y": ACCEPTED, "n": REJECTED}.get(answer, SKIPPED)
         answers[t.id][kind, key] = state

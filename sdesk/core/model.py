@@ -184,6 +184,53 @@ def check_level(name: str, value: int, choices: tuple[int, ...]) -> int:
     return value
 
 
+# The categories that decide a request's kind (request-1, procedures/request_kind.py). The
+# category is otherwise an open list (an import keeps ServiceNow's subcategories as written).
+KIND_CATEGORIES = ("hardware", "software")
+
+
+def check_category(name: str, value: str) -> str:
+    """A typed category as stored: stripped, lower case. A near miss of a category that decides
+    a request's kind ('sofware', 'hardwre') is a ValidationError with "did you mean", as an
+    unknown service is: it was kept silently and the request went unrouted by its kind
+    (issue 11, session 34). Any other category is kept: the list is open (KIND_CATEGORIES)."""
+    import difflib
+
+    value = value.strip().lower()
+    close = difflib.get_close_matches(value, KIND_CATEGORIES, n=1, cutoff=0.75)
+    if value and value not in KIND_CATEGORIES and close:
+        raise ValidationError(f"{name} {value!r}: did you mean {close[0]!r}? (hardware and "
+                              "software decide a request's kind; other categories are kept "
+                              "as typed)")
+    return value
+
+
+def check_phone(name: str, value: str) -> str:
+    """A typed phone number as stored (stripped): it must hold a digit ('405-555-0100',
+    'x4411', '+1 (405) 555 0100'); ValidationError for one with none ('abc', 'n/a'), which was
+    kept (issue 11, session 34). "" stays "" (none given)."""
+    value = value.strip()
+    if value and not any(c.isdigit() for c in value):
+        raise ValidationError(f"{name} must hold digits, e.g. 405-555-0100; got {value!r}")
+    return value
+
+
+EFFORT_MAX = 1000.0  # hours: a ticket's estimated effort is more than 0 and at most this
+
+
+def check_effort(name: str, value: object) -> float:
+    """An estimated effort in hours as stored (a float), more than 0 and at most EFFORT_MAX;
+    ValidationError naming `name` (`--effort`, `effort_hours`) otherwise. One wording for
+    `new`, `task new`, `set` and `edit`: they said "between 0 and 1000 hours; got 0" (0 is
+    refused) and named effort or effort_hours by turns (issue 11, session 34)."""
+    words = f"{name} must be more than 0 and at most {EFFORT_MAX:g} hours; got "
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(words + repr(value))
+    if not 0 < value <= EFFORT_MAX:  # written this way round so NaN is refused too
+        raise ValidationError(words + f"{value:g}")
+    return float(value)
+
+
 _EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+")
 
 

@@ -20,8 +20,11 @@ from sdesk.core.model import (
     LEVELS,
     Requester,
     Ticket,
+    check_category,
+    check_effort,
     check_email,
     check_level,
+    check_phone,
     check_text,
     check_title,
     journal_entry,
@@ -106,7 +109,7 @@ def parse_text(name: str, raw: str) -> Any:
         try:
             return float(raw.strip())
         except ValueError:
-            raise ValidationError(f"effort_hours must be a number of hours; got {raw!r}") from None
+            raise ValidationError(f"{name} must be a number of hours; got {raw!r}") from None
     if kind == "list":
         return [s for s in (part.strip() for part in raw.split(",")) if s]
     return raw
@@ -141,17 +144,17 @@ def check(name: str, value: Any, ref: Reference) -> Any:
     if name == "software" and value and ref.software_named(value) is not None:
         return value  # kept as typed; triage reads aliases
     if name == "category":
-        return value.lower()
+        return check_category("category", value)
     if name == "email":
         return check_email("email", value)
+    if name == "phone":
+        return check_phone("phone", value)
     if kind == "level":
         return check_level(name, value, LEVELS)
     if kind == "bool" and not isinstance(value, bool):
         raise ValidationError(f"{name} must be true or false; got {value!r}")
     if kind == "effort":
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1000:
-            raise ValidationError(f"effort must be between 0 and 1000 hours; got {value!r}")
-        return float(value)
+        return check_effort(name, value)
     if kind == "list":
         if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
             raise ValidationError(f"{name} must be a list of words; got {value!r}")

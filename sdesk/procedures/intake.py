@@ -8,7 +8,6 @@ import datetime as dt
 from dataclasses import field
 
 from sdesk.core import sla
-from sdesk.core.errors import ValidationError
 from sdesk.core.model import (
     CHANNELS,
     LEVELS,
@@ -17,6 +16,7 @@ from sdesk.core.model import (
     Requester,
     Ticket,
     check_choice,
+    check_effort,
     check_level,
     check_text,
     check_title,
@@ -69,8 +69,7 @@ def log_ticket(intake: Intake, ticket_id: str, ref: Reference, now: dt.datetime,
     matrix = ref.sla.priority_for(impact, urgency)
     priority = matrix if intake.priority is None else check_level(
         "priority", intake.priority, PRIORITIES)
-    if not 0 < intake.effort_hours <= 1000:  # written this way round so NaN is refused too
-        raise ValidationError(f"effort must be between 0 and 1000 hours; got {intake.effort_hours}")
+    check_effort("--effort", intake.effort_hours)
     team = ref.team(intake.team).name if intake.team else ref.service_desk
     agency = intake.requester.agency.strip().upper()
     if agency:

@@ -11,7 +11,7 @@ from sdesk.core.reference import Reference
 from sdesk.procedures.lexicon import services_named, words
 from sdesk.procedures.proposals import ACCEPTED, PROPOSED, REJECTED, flag
 from sdesk.procedures.text_model import features, model
-from sdesk.procedures.words import not_evidence
+from sdesk.procedures.words import not_evidence, quoted
 
 # Catalogue kinds whose faults are worked with remote access tools (CASE ASSIGNMENT step 1).
 REMOTE_KINDS = frozenset(("software", "application", "collaboration", "access"))
@@ -160,7 +160,7 @@ def on_site_judged(title: str, description: str, ref: Reference, kind: str = "")
         return ""
     said = on_site(title, description)
     if said:
-        return f"the text says {said!r}"
+        return f"the text says {quoted(said)}"
     if asks_for_a_call(title, description, ref):
         return ""
     learned = model("on_site")
@@ -194,4 +194,4 @@ def follow_up_judged(first_id: str, first_title: str, first_flags: tuple[str, ..
     if said:
         return f"a follow-up of {first_id}, on site as that report is ({said})"
     own = "" if software_only(title, description, ref) else on_site(title, description)
-    return f"the text says {own!r} (a follow-up of {first_id}, which is not)" if own else ""
+    return f"the text says {quoted(own)} (a follow-up of {first_id}, which is not)" if own else ""

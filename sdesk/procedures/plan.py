@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import field
 
-from sdesk.core.model import STATUSES, JournalEntry, Resolution, Ticket, change_status
+from sdesk.core.model import STATUSES, JournalEntry, Requester, Resolution, Ticket, change_status
 from sdesk.core.record import record
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (~11 M instructions of `new`)
@@ -33,6 +33,15 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         return [jsonable(v) for v in value]
     return value
+
+
+def requester_line(r: Requester) -> str:
+    """A requester as a plan line shows it: `Ana Ruiz <ana.ruiz@omes.ok.gov> (OMES, phone
+    555-0100)`, the parts there are; `(none)` when none is. It showed the dict's repr,
+    `{'name': '', 'email': ...}` (issue 11, session 34)."""
+    who = " ".join(p for p in (r.name, f"<{r.email}>" if r.email else "") if p)
+    more = ", ".join(p for p in (r.agency, f"phone {r.phone}" if r.phone else "") if p)
+    return (f"{who} ({more})" if who and more else who or f"({more})" if more else "(none)")
 
 
 @record(frozen=True)
@@ -82,6 +91,8 @@ class SetField(Action):
         setattr(ticket, self.field, self.value)
 
     def describe(self) -> str:
+        if isinstance(self.value, Requester):  # as a person writes one, not a dict's repr
+            return f"set {self.field} = {requester_line(self.value)}: {self.reason}"
         shown = jsonable(self.value)
         return f"set {self.field} = {shown!r}: {self.reason}"
 

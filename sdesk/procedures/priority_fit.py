@@ -13,7 +13,7 @@ from sdesk.core.reference import Reference
 from sdesk.procedures import priority_words as pw
 from sdesk.procedures.lexicon import FAIL, POWER, Words, words
 from sdesk.procedures.text_model import features, model
-from sdesk.procedures.words import not_evidence
+from sdesk.procedures.words import not_evidence, quoted
 
 
 @dataclass(frozen=True)
@@ -77,10 +77,10 @@ def _scope(text: str, w: Words, ref: Reference) -> Found:
     if not scope or not (_fails(w, text) or degraded or pw.DOWN.search(text)):  # "wifi out"
         return None
     if degraded:
-        return 2, f"{scope.group(0)!r} and {degraded.group(0)!r}", True
+        return 2, f"{quoted(scope.group(0))} and {quoted(degraded.group(0))}", True
     if wide or pw.PUBLIC.search(text):
-        return 1, repr(scope.group(0))
-    return 2, f"{scope.group(0)!r} (a unit, not the whole site)", True
+        return 1, quoted(scope.group(0))
+    return 2, f"{quoted(scope.group(0))} (a unit, not the whole site)", True
 
 
 def _crowd(text: str, w: Words) -> Found:
@@ -89,7 +89,7 @@ def _crowd(text: str, w: Words) -> Found:
     outage of a critical service (P1)."""
     for m in pw.CROWD.finditer(text):
         if int(m.group(1)) >= pw.CROWD_LEAST and (m.group(4) or _fails(w, text)):
-            return 1, f"{m.group(0)!r} (dozens of people stopped)"
+            return 1, f"{quoted(m.group(0))} (dozens of people stopped)"
     return None
 
 
@@ -109,31 +109,31 @@ def _stopped(text: str, w: Words, ref: Reference) -> Found:
         public = None  # "jams for everyone" with a printer named: the office's device, not the
         # public's system (fresh-user finding, session 28)
     if public and failing and not degraded and (who or not mine):
-        return 1, f"{public.group(0)!r} (public-facing) fails"
+        return 1, f"{quoted(public.group(0))} (public-facing) fails"
     shared, stopped = pw.SHARED.search(text), pw.STOPPED.search(text)
     if shared and stopped and not mine and not _hardware_named(w, ref):
-        return 1, f"{shared.group(0)!r} {stopped.group(0)!r}, nobody's own device"
+        return 1, f"{quoted(shared.group(0))} {quoted(stopped.group(0))}, nobody's own device"
     down = pw.DOWN.search(text)
     if (down and not mine and not _hardware_named(w, ref) and not pw.DEGRADED.search(text)
             and not pw.FOLLOW_UP.search(text)):  # "still down, any eta?": a follow-up's words
-        return 1, f"{down.group(0)!r}, nobody's own device: a service is out"
+        return 1, f"{quoted(down.group(0))}, nobody's own device: a service is out"
     queued = pw.PUBLIC_QUEUED.search(text)
     if queued and failing and not mine and not _hardware_named(w, ref):
-        return 1, f"{queued.group(0)!r}: the public is kept out, a public-facing system is down"
+        return 1, f"{quoted(queued.group(0))}: the public is kept out, a public-facing system is down"
     site = sorted(w.places)
     device = set(w.specifiers.get("symptom", ())) & pw.ONE_DEVICE
     if site and failing and not mine and not device:  # an agency's site, not "my ..."
-        return (1 if stopped else 2), (f"{site[0]!r} (an agency site) "
+        return (1 if stopped else 2), (f"{quoted(site[0])} (an agency site) "
                                        f"{stopped.group(0) if stopped else 'affected'}")
     critical = pw.CRITICAL.search(text)
     if critical:
-        return 1, repr(critical.group(0))
+        return 1, quoted(critical.group(0))
     late = pw.LATE.search(text)
     if late and not mine and not pw.FOLLOW_UP.search(text):
-        return 2, f"{late.group(0)!r}: a shared service late for everyone it serves"
+        return 2, f"{quoted(late.group(0))}: a shared service late for everyone it serves"
     serving = pw.SERVING.search(text)
     if serving and failing and not mine and not pw.WORKAROUND.search(text):  # "no workaround"
-        return 2, f"{serving.group(0)!r}: the public is served there and it is stopped"
+        return 2, f"{quoted(serving.group(0))}: the public is served there and it is stopped"
     return None
 
 
@@ -148,20 +148,20 @@ def _time_critical(text: str, vip: bool, failing: bool) -> Found:
     waiting or work stopped downstream are others' work and may be raised."""
     deadline = pw.DEADLINE.search(text)
     if deadline:
-        return 2, repr(deadline.group(0)), True
+        return 2, quoted(deadline.group(0)), True
     waiting = pw.WAITING.search(text)
     if waiting:
-        return 2, f"{waiting.group(0).strip()!r}: people are kept waiting"
+        return 2, f"{quoted(waiting.group(0))}: people are kept waiting"
     downstream = pw.DOWNSTREAM.search(text)
     if downstream:
-        return 2, f"{downstream.group(0).strip()!r}: the work is stopped downstream"
+        return 2, f"{quoted(downstream.group(0))}: the work is stopped downstream"
     pressed = pw.TIME_TO_COME.search(text)
     if pressed and failing:
-        return 2, f"{pressed.group(0).strip()!r} (time-critical) and it fails", True
+        return 2, f"{quoted(pressed.group(0))} (time-critical) and it fails", True
     if vip and not pw.LOW.search(text):  # a VIP's wallpaper is cosmetic, not "a VIP degraded"
         return 2, "VIP requester", True
     named = pw.VIP_NAMED.search(text)  # a VIP named in the text; their wallpaper is still P4
-    return (2, f"{named.group(0)!r} (a VIP)", True) if named and not pw.LOW.search(text) else None
+    return (2, f"{quoted(named.group(0))} (a VIP)", True) if named and not pw.LOW.search(text) else None
 
 
 def _low(title: str, text: str, w: Words, ref: Reference) -> Found:
@@ -169,10 +169,10 @@ def _low(title: str, text: str, w: Words, ref: Reference) -> Found:
     with nothing failing, about no one's own device."""
     low = pw.LOW.search(text)
     if low:
-        return 4, repr(low.group(0))
+        return 4, quoted(low.group(0))
     shows = pw.SHOWS_WRONG.search(text)
     if shows and not pw.JOINED.search(text):  # "... and my pc won't boot": not only cosmetic
-        return 4, f"{shows.group(0)!r}: what it shows is wrong, the work goes on"
+        return 4, f"{quoted(shows.group(0))}: what it shows is wrong, the work goes on"
     asks = pw.QUESTION.search(title)
     if (asks and not pw.FOLLOW_UP.search(title) and not (_fails(w, text) or pw.DEGRADED.search(text))
             and not pw.ONE_PERSON.search(text) and not _hardware_named(w, ref)):
@@ -293,7 +293,7 @@ def lockout_fit(own: PriorityFit, title: str, description: str, logged: int,
     locked = pw.LOCKED.search(text)
     if own.priority is not None or logged > 2 or not locked:
         return own
-    return PriorityFit(3, f"{locked.group(0)!r}, one user's account: {ref.sla.target(3).description}")
+    return PriorityFit(3, f"{quoted(locked.group(0))}, one user's account: {ref.sla.target(3).description}")
 
 
 def not_critical_fit(own: PriorityFit, title: str, description: str, logged: int,

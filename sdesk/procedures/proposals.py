@@ -19,6 +19,7 @@ ACCEPTED = "accepted"
 REJECTED = "rejected"
 SKIPPED = "skipped"  # an answer on a terminal (--review): left pending
 UNASKED = "unasked"  # --review stopped (q or Ctrl-D) before asking it: left pending
+UNANSWERED = "unanswered"  # the proposal asked when --review was stopped: left pending
 
 
 def flag(kind: str, key: str, state: str = PROPOSED) -> str:
@@ -209,14 +210,16 @@ def _kind_missing(word: str, option: str) -> str:
     return ""
 
 
-def stopped(answers: Mapping[str, Mapping[tuple[str, str], str]] | None) -> tuple[int, int]:
-    """(answers given, proposals not asked) of a `--review` stopped with q or Ctrl-D; (0, 0)
-    for one answered to the end (or no review)."""
+def stopped(answers: Mapping[str, Mapping[tuple[str, str], str]] | None
+            ) -> tuple[int, int, int]:
+    """(answers given, proposals left unanswered, proposals not asked) of a `--review`
+    stopped with q or Ctrl-D: the one it was stopped at is unanswered, not "not asked" (issue
+    11, session 34); (0, 0, 0) for one answered to the end (or no review)."""
     states = [s for mine in (answers or {}).values() for s in mine.values()]
-    if UNASKED not in states:
-        return 0, 0
-    return (sum(1 for s in states if s not in (SKIPPED, UNASKED)),
-            sum(1 for s in states if s == UNASKED))
+    if UNANSWERED not in states:
+        return 0, 0, 0
+    return (sum(1 for s in states if s not in (SKIPPED, UNASKED, UNANSWERED)),
+            states.count(UNANSWERED), states.count(UNASKED))
 
 
 TOLD = "trend-told:"  # + the team whose supervisor was told of the ticket's trend (`trend_told`)

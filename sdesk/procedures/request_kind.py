@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sdesk.core.reference import Reference
 from sdesk.procedures.lexicon import Words, services_named, words
 from sdesk.procedures.text_model import Model, features, model
-from sdesk.procedures.words import not_evidence
+from sdesk.procedures.words import not_evidence, quoted
 
 ACCESS_WORDS = frozenset(("access", "permission", "permissions", "account", "provision",
                           "mailbox", "distribution_list", "read", "grant"))
@@ -160,7 +160,7 @@ def _kind_of_text(text: str, ref: Reference) -> tuple[str, str, str] | None:
         return "software", f"says {', '.join(install)}", ""
     onboarding = _ONBOARDING.search(text)
     if onboarding and not install:  # "new hire starting Monday, needs setup": an account
-        return ("", f"a new person's setup ({onboarding.group(0)!r}), no device or software "
+        return ("", f"a new person's setup ({quoted(onboarding.group(0))}), no device or software "
                 "named", ACCESS_SAID)
     return None
 

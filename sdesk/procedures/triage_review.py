@@ -24,6 +24,7 @@ from sdesk.procedures.proposals import (
     ACCEPTED,
     REJECTED,
     SKIPPED,
+    UNANSWERED,
     UNASKED,
     flag,
     pending,
@@ -79,7 +80,7 @@ def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
     for ticket in tickets:
         d = _Draft(ticket, ctx)
         mine = (answers or {}).get(ticket.id, {})
-        done, skipped, unasked = False, [], []
+        done, skipped, unanswered, unasked = False, [], [], []
         for kind, key in pending(ticket.flags):
             if flag(kind, key) not in d.flags:  # withdrawn: an accepted duplicate resolved it
                 continue
@@ -99,14 +100,20 @@ def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
                 done = True
             elif state == SKIPPED:
                 skipped.append(f"{kind} ({proposal_named(ticket, kind, key, ctx.view.peers)})")
+            elif state == UNANSWERED:
+                unanswered.append(
+                    f"{kind} ({proposal_named(ticket, kind, key, ctx.view.peers)})")
             elif state == UNASKED:
                 unasked.append(f"{kind} ({proposal_named(ticket, kind, key, ctx.view.peers)})")
         if skipped:
             d.find(REVIEW, f"skipped by your answer, still pending: {', '.join(skipped)}")
+        if unanswered:
+            d.find(REVIEW, f"unanswered (you stopped the review at it), still pending: "
+                           f"{', '.join(unanswered)}")
         if unasked:
             d.find(REVIEW, f"not asked (you stopped the review), still pending: "
                            f"{', '.join(unasked)}")
-        if not (done or skipped or unasked):
+        if not (done or skipped or unanswered or unasked):
             shown = ", ".join(f"{k} ({proposal_named(ticket, k, v, ctx.view.peers)})"
                               for k, v in pending(ticket.flags)) or "none"
             asked = "/".join(accept + reject)

@@ -99,3 +99,11 @@ def not_evidence(text: str) -> frozenset[str]:
     coping = {w for m in _COPING.finditer(text) for w in m.group(0).casefold().split()}
     numbers = set(re.findall(r"\b\d+\b", text))
     return TITLE_STOP | coping | numbers
+
+
+def quoted(text: str) -> str:
+    """Words found in a ticket's text, quoted as evidence on one line: each line break shown
+    as " / ", other runs of white space as one space, quoted as repr quotes ('no power'). A
+    phrase matched across lines showed "'everyone at home\\nnone of'" (issue 11, session 34)."""
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return repr(" / ".join(line for line in lines if line))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -33,16 +33,22 @@ TEMP_GLOBS = (".*.tmp",)
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem: the file, its field ("" for the file as a whole), what is wrong, and the
+    line of the file that gives it (0 when unknown): `path:line: field: message`."""
+
     path: str
     field: str
     message: str
+    line: int = 0
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.field}: {self.message}" if self.field else \
-            f"{self.path}: {self.message}"
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.field}: {self.message}" if self.field else \
+            f"{where}: {self.message}"
 
-    def to_json(self) -> dict[str, str]:
-        return {"path": self.path, "field": self.field, "message": self.message}
+    def to_json(self) -> dict[str, str | int]:
+        return {"path": self.path, "line": self.line, "field": self.field,
+                "message": self.message}
 
 
 class Links(NamedTuple):
@@ -179,7 +185,8 @@ def check_store(store: Store) -> list[Problem]:
     (A file's name must be its ID and its place the one its ID gives: two files cannot hold one
     ID, so there is no duplicate to look for.)"""
     from sdesk.store import queries
-    from sdesk.store.checkstream import IndexCompare
+    from sdesk.store.checkfields import every_problem
+    from sdesk.store.checkstream import IndexCompare, check_relations
 
     problems = check_settings(store) + links(store)
     index = store.index
@@ -196,7 +203,8 @@ def check_store(store: Store) -> list[Problem]:
         data = read_file(store, path)
         result = data if isinstance(data, Problem) else parse_ticket(data, rel)
         if isinstance(result, Problem):
-            problems.append(result)
+            problems += [result] if isinstance(data, Problem) or result.field == "id" else \
+                every_problem(data, rel, result)
             compare.failed[rel] = path.stem
             continue
         assert isinstance(data, bytes)
@@ -211,7 +219,8 @@ def check_store(store: Store) -> list[Problem]:
                     len(stray.relative_to(store.tickets_dir).parts) != store.folder_levels + 1:
                 problems.append(Problem(rel, "", "not a ticket file in a shard folder"))
     index_problems = compare.finish()
-    problems += check_relations(compare.relation_links(index), compare.known(index), store)
+    problems += check_relations(compare.relation_links(index), compare.known(index), store,
+                                set(compare.failed.values()))
     problems += team_problems
     outbox = store.root / "outbox"
     problems += check_outbox(store, [] if link_in(store.root, outbox) else
@@ -242,25 +251,6 @@ def check_settings(store: Store) -> list[Problem]:
 
 def _path_of(store: Store, ticket_id: str) -> str:
     return store.path_of(ticket_id).relative_to(store.root).as_posix()
-
-
-def check_relations(tickets: Iterable[Links], known: Container[str], store: Store
-                    ) -> list[Problem]:
-    out: list[Problem] = []
-    for t in tickets:
-        rel = _path_of(store, t.id)
-        for name in ("parent", "duplicate_of"):
-            target = getattr(t, name)
-            if target and target not in known:
-                out.append(Problem(rel, name, f"points at {target}, which does not exist"))
-            if target == t.id:
-                out.append(Problem(rel, name, "points at the ticket itself"))
-        for target in t.related:
-            if target not in known:
-                out.append(Problem(rel, "related", f"points at {target}, which does not exist"))
-        if t.type == "task" and not t.parent:
-            out.append(Problem(rel, "parent", "a task needs a parent ticket"))
-    return out
 
 
 def check_teams(tickets: Iterable[Links], store: Store) -> list[Problem]:
@@ -367,6 +357,9 @@ def unmerged_paths(store: Store) -> list[str]:
 
 def check_staged(store: Store) -> list[Problem]:
     """What the next commit would record: staged ticket and outbox files (pre-commit hook)."""
+    from sdesk.store.checkfields import every_problem
+    from sdesk.store.checkstream import check_relations
+
     out: list[Problem] = []
     prefix = store.git_path(store.root)
     base = "" if prefix == "." else prefix + "/"
@@ -387,7 +380,7 @@ def check_staged(store: Store) -> list[Problem]:
                 not Path(rel).name.startswith("."):
             result = parse_ticket(data, rel)
             if isinstance(result, Problem):
-                out.append(result)
+                out += [result] if result.field == "id" else every_problem(data, rel, result)
             else:
                 out += [Problem(rel, name, text) for name, text in ticket_problems(result)]
                 tickets.append(links_of(result))

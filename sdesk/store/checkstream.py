@@ -5,14 +5,15 @@ issue 17, peak memory: each ticket's links, the files' SHA-1s and the sorted fil
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sdesk.core.errors import SdeskError
-from sdesk.store.check import Links, Problem
+from sdesk.store.check import Links, Problem, _path_of
 
 if TYPE_CHECKING:
+    from sdesk.store import Store
     from sdesk.store.index import Index
 
 
@@ -104,3 +105,30 @@ class _Known:
             return True
         return isinstance(ticket_id, str) and ticket_id not in self.unknown and \
             queries.is_ticket(self.index, ticket_id)
+
+
+def check_relations(tickets: Iterable[Links], known: Container[str], store: Store,
+                    unreadable: Container[str] = ()) -> list[Problem]:
+    """Relations that point nowhere and tasks without a parent. A link to a ticket whose file
+    is there but does not load (`unreadable`: reported above it) says so; it said "which does
+    not exist" of a file one could open (issue 11, session 34)."""
+    out: list[Problem] = []
+
+    def missing(target: str) -> str:
+        return f"points at {target}, which " + (
+            "cannot be read (see above)" if target in unreadable else "does not exist")
+
+    for t in tickets:
+        rel = _path_of(store, t.id)
+        for name in ("parent", "duplicate_of"):
+            target = getattr(t, name)
+            if target and target not in known:
+                out.append(Problem(rel, name, missing(target)))
+            if target == t.id:
+                out.append(Problem(rel, name, "points at the ticket itself"))
+        for target in t.related:
+            if target not in known:
+                out.append(Problem(rel, "related", missing(target)))
+        if t.type == "task" and not t.parent:
+            out.append(Problem(rel, "parent", "a task needs a parent ticket"))
+    return out

@@ -53,7 +53,7 @@ REFUSED = [
     ("remote that is not yes or no", "remote", "maybe", "remote must be true or false"),
     ("on site that is not yes or no", "on-site", "perhaps", "on-site must be true or false"),
     ("effort that is not a number", "effort", "lots", "effort_hours must be a number"),
-    ("effort out of range", "effort", "5000", "between 0 and 1000 hours"),
+    ("effort out of range", "effort", "5000", "more than 0 and at most 1000 hours"),
     ("an empty title", "title", "  ", "title must not be empty"),
     ("a title of two lines", "title", "a\nb", "title"),
     ("an e-mail that is not one", "email", "pat at omes", "email must look like"),
@@ -75,7 +75,7 @@ DOCUMENT = [
     # (what an edited document may not hold, field, TOML value, the error)
     ("text where text is asked", "title", 3, "title must be text"),
     ("a true/false as a word", "remote", "no", "remote must be true or false"),
-    ("effort as a flag", "effort_hours", True, "between 0 and 1000 hours"),
+    ("effort as a flag", "effort_hours", True, "more than 0 and at most 1000 hours"),
     ("skills as one word", "skills", "printers", "skills must be a list of words"),
 ]
 
