@@ -228,7 +228,7 @@ CASES: list[tuple[str, list[str], str | None, str | None]] = [
     ("split-bad-service", ["split", "{INC}", "--title", "VPN down", "--service", "Nope"],
      None, None),
     ("split-two-stdin", ["split", "{INC}", "--title", "VPN down", "-d", "-",
-                         "--keep-description", "-"], None, None),
+                         "--keep-description", "-"], None, USAGE),
     ("split-empty-keep", ["split", "{INC}", "--title", "VPN down", "--keep", ""], None, None),
     ("split-broken-ticket", ["split", "{INC}", "--title", "VPN down"], "broken-ticket", None),
     # outbox

@@ -17,14 +17,19 @@ from sdesk.core.ticketdoc import JOURNAL_KINDS
     ("triage", "--all", "--accept", "duplicate"),
     ("kpi", "--trend", "month", "--by", "team"),
     ("handover", "--html", "--json"),
+    ("triage",),
+    ("triage", "{id}", "--all"),
+    ("triage", "{id}", "{id2}", "--split", "two problems"),
+    ("split", "{id}", "--title", "VPN down", "-d", "-", "--keep-description", "-"),
     ("list", "--flag", ""),
     ("set", "{id}", "title"),
     ("set", "{id}", "=x"),
 ])
 def test_option_and_argument_misuse_is_a_usage_error(desk: Desk, args: tuple[str, ...]) -> None:
     tid = desk.new("-T", "Outlook will not open", "--email", "ana.ruiz@omes.ok.gov")
+    other = desk.new("-T", "Printer jam", "--email", "ana.ruiz@omes.ok.gov")
     before = desk.snapshot()
-    result = desk.fails(*(a.format(id=tid) for a in args), code=2)
+    result = desk.fails(*(a.format(id=tid, id2=other) for a in args), code=2)
     assert result.stderr.strip().count("\n") <= 1 and "Traceback" not in result.stderr
     assert desk.snapshot() == before
 

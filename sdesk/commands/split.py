@@ -48,11 +48,9 @@ def split(app: App, ticket_id: str, title: str, description: str | None, kind: s
     from sdesk.procedures.separation import split as plan_split
     from sdesk.store.contexts import triage_context
 
-    if description == "-" and keep_description == "-":
-        from sdesk.core.errors import ValidationError
-
-        raise ValidationError("--description and --keep-description cannot both read stdin "
-                              "('-'): give one of them as text")
+    if description == "-" and keep_description == "-":  # options that do not combine: exit 2
+        raise click.UsageError("--description and --keep-description cannot both read stdin "
+                               "('-'): give one of them as text")
     if description is not None:
         description = read_text_arg(description, "--description", allow_editor=False)
     if keep_description is not None:

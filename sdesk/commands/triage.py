@@ -117,13 +117,13 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
     from sdesk.store.contexts import triage_context
 
     chosen = sum([bool(ticket_ids), bool(team_name), all_tickets])
-    if chosen != 1:
-        raise ValidationError("name the tickets: IDs, --team TEAM or --all (exactly one)")
+    if chosen != 1:  # a missing argument or options that do not combine: exit 2, as assign's
+        raise click.UsageError("name the tickets: IDs, --team TEAM or --all (exactly one)")
     if split is not None and not split.strip():
         raise ValidationError("--split needs a reason: what the separate groups or problems are")
     split = split or ""
     if split and len(ticket_ids) != 1:
-        raise ValidationError("--split applies to exactly one ticket ID")
+        raise click.UsageError("--split applies to exactly one ticket ID")
     check_text("--split", split, single_line=True)
     if accept or reject or review:
         _review(app, ticket_ids, list(accept), list(reject), review, dry_run, as_json, no_commit)

@@ -47,7 +47,7 @@ EDITABLE: dict[str, tuple[str, str]] = {
     "location": ("line", "where the work is"),
     "skills": ("list", "skills the work needs (technicians' skills, reference/technicians.toml)"),
     "requested_technician": ("technician", "a technician the requester asked for"),
-    "effort_hours": ("effort", "estimated hours, (0, 1000]"),
+    "effort_hours": ("effort", "estimated hours: more than 0, at most 1000"),
     "name": ("line", "requester's name"),
     "email": ("line", "requester's e-mail (VIP lookup)"),
     "agency": ("agency", "requester's agency code (reference/agencies.toml)"),
