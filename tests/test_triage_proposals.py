@@ -741,4 +741,5 @@ def test_the_chart_model_reads_the_priority_only_when_switched_on(desk: Desk) ->
     bad = desk.run("triage", "--all", now=at(5), ok=False)
     assert bad.exit_code != 0 and bad.stderr.strip().splitlines()[-1].endswith(
         "triage.chart_priority must be true or false; got 1")
-    assert all(desk.ticket(i)["status"] == "new" for i in ids)
+    config.write_text(text)
+    assert all(desk.ticket(i)["status"] == "new" for i in ids)  # nothing triaged by the bad run
