@@ -24,6 +24,9 @@ from sdesk.core.ticketdoc import JOURNAL_KINDS
     ("list", "--flag", ""),
     ("set", "{id}", "title"),
     ("set", "{id}", "=x"),
+    # a review's answers with a triage run's options (session 34's tester: --split was ignored)
+    ("triage", "{id}", "--accept", "kind", "--split", "two problems"),
+    ("triage", "{id}", "--reject", "priority", "--recheck"),
 ])
 def test_option_and_argument_misuse_is_a_usage_error(desk: Desk, args: tuple[str, ...]) -> None:
     tid = desk.new("-T", "Outlook will not open", "--email", "ana.ruiz@omes.ok.gov")

@@ -125,6 +125,13 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
     if split and len(ticket_ids) != 1:
         raise click.UsageError("--split applies to exactly one ticket ID")
     check_text("--split", split, single_line=True)
+    if (accept or reject or review) and (split or recheck or create_parents):
+        # a review answers pending proposals; --split, --recheck and --create-parents are a
+        # triage run's (they were ignored without a word: session 34's tester)
+        used = [o for o, on in (("--split", split), ("--recheck", recheck),
+                                ("--create-parents", create_parents)) if on]
+        raise click.UsageError(f"{used[0]} does not combine with --accept/--reject/--review: "
+                               "answer the proposals first, then run it on its own")
     if accept or reject or review:
         _review(app, ticket_ids, list(accept), list(reject), review, dry_run, as_json, no_commit)
         return
