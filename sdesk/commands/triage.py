@@ -125,13 +125,7 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
     if split and len(ticket_ids) != 1:
         raise click.UsageError("--split applies to exactly one ticket ID")
     check_text("--split", split, single_line=True)
-    if (accept or reject or review) and (split or recheck or create_parents):
-        # a review answers pending proposals; --split, --recheck and --create-parents are a
-        # triage run's (they were ignored without a word: session 34's tester)
-        used = [o for o, on in (("--split", split), ("--recheck", recheck),
-                                ("--create-parents", create_parents)) if on]
-        raise click.UsageError(f"{used[0]} does not combine with --accept/--reject/--review: "
-                               "answer the proposals first, then run it on its own")
+    _review_alone(bool(accept or reject or review), split, recheck, create_parents)
     if accept or reject or review:
         _review(app, ticket_ids, list(accept), list(reject), review, dry_run, as_json, no_commit)
         return
@@ -148,6 +142,17 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
             _plan_and_apply(app, plans, ids, dry_run, as_json, no_commit, whole=create_parents, loaded=loaded)
     if len(ids) == 1 and not as_json:  # a known fix, before the dispatcher assigns
         mention_kb(app, store.load(ids[0]))
+
+
+def _review_alone(reviewing: bool, split: str, recheck: bool, create_parents: bool) -> None:
+    """A review (--accept/--reject/--review) answers pending proposals; --split, --recheck and
+    --create-parents are a triage run's and do not combine with it (they were ignored without a
+    word: session 34's tester). Raises click.UsageError (exit 2) naming the first one given."""
+    used = [o for o, on in (("--split", split), ("--recheck", recheck),
+                            ("--create-parents", create_parents)) if on]
+    if reviewing and used:
+        raise click.UsageError(f"{used[0]} does not combine with --accept/--reject/--review: "
+                               "answer the proposals first, then run it on its own")
 
 
 def _within_limit(app: App, plans: Iterator[Plan], loaded: dict[str, Ticket] | None = None
