@@ -206,12 +206,10 @@ def _hand_back(plan: Plan, notes: list[str], flags: list[str], t: Ticket, rule: 
                     body=f"{t.id} {t.title}\n{corrected}: {why}.\n"))
 
 
-
-
 def seat_rules(t: Ticket, by: Mapping[str, Any], ref: Reference,
                 in_use: Mapping[str, int] | None) -> None:
-    """request-4's licence rules on a correction (editing.changes calls it), with one notion of holding a seat
-    (core/seats.holds_seat: what `sdesk software` counts, flag or not). A request holding a
+    """request-4's licence rules on a correction (editing.changes calls it), with one notion
+    of holding a seat (core/seats.holds_seat: what `sdesk software` counts, flag or not). A request holding a
     seat keeps its software and its kind: another title, or making it a hardware request
     (category hardware, a hardware service), is refused: the seat would move, or stay with a
     request that needs none, unchecked; log a new request. One holding none that a new
@@ -238,15 +236,15 @@ def seat_rules(t: Ticket, by: Mapping[str, Any], ref: Reference,
     if not software or not holds_seat(t.type, t.status, software, t.flags, code, t.team,
                                       ref.inventory_team):
         return
-    listed = ref.software_named(software)
-    if listed is None or not listed.approved:
-        why = "is not on the Standard Desktop Software List" if listed is None else \
-            "is listed but not approved"
-        raise ValidationError(f"{software!r} {why}: {t.id} ({t.status}) would hold a seat of "
-                              "it unchecked; a Software Request Form is needed (request-3): "
-                              "log a new request for it")
-    used = (in_use or {}).get(listed.name, 0)
-    if listed.licences is not None and used >= listed.licences:
+    from sdesk.procedures.triage_requests import licence_verdict
+
+    verdict, listed, why = licence_verdict(software, ref, in_use or {})
+    if verdict in ("unlisted", "unapproved"):
+        raise ValidationError(f"{why}: {t.id} ({t.status}) would hold a seat of it unchecked; a "
+                              "Software Request Form is needed (request-3): log a new request "
+                              "for it")
+    if verdict == "none-free" and listed is not None:
+        used = (in_use or {}).get(listed.name, 0)
         raise ValidationError(f"no {listed.name} licence free ({used} of {listed.licences} "
                               f"held): {t.id} ({t.status}) would take one unchecked; log a new "
                               f"request (triage sends it to {ref.inventory_team} for a quote)")

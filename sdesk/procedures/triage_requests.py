@@ -94,6 +94,7 @@ def route(d: _Draft, kind: str) -> None:
                 "inventory.")
         return
     software: Software | None = None
+    verdict = why = ""
     if kind == "software":
         written = t.software
         if not written:
@@ -101,34 +102,29 @@ def route(d: _Draft, kind: str) -> None:
             if written:
                 d.set(R1, f"the text names {written} (Standard Desktop Software List)",
                       "software", written)
-        software = ref.software_named(written) if written else None
-        if software is None or not software.approved:
-            _software_form(d, written, software is None)
+        in_use = dict(d.ctx.licences_in_use or {})  # and the seats this batch took
+        for name, taken in d.ctx.seats_taken.items():
+            in_use[name] = in_use.get(name, 0) + taken
+        verdict, software, why = licence_verdict(written, ref, in_use)
+        if verdict in ("unlisted", "unapproved"):
+            _software_form(d, written, why)
             return
     target = _route_target(t, ref)
     handed_back = not t.service and (target is None or target.kind == "service-desk")
-    licences = software.licences if software is not None else None
-    if software is not None and licences is None:
-        d.find(R4, f"{software.name}: site licence")
-    elif software is not None and licences is not None and not (
-            SEAT in d.flags and t.status != "new"):
+    if software is not None and verdict == "site":
+        d.find(R4, why)
+    elif software is not None and not (SEAT in d.flags and t.status != "new"):
         # the licence check; a handed-back request (status new) holds no seat: check again
-        held = (d.ctx.licences_in_use or {}).get(software.name, 0)
-        used = held + d.ctx.seats_taken.get(software.name, 0)
-        free = licences - used
-        if free <= 0:
+        if verdict == "none-free":
             d.unflag([SEAT], R4, "no licence seat held: none free")
             d.ready(R4, ref.inventory_team, "approved software with no licence free",
-                    f"{software.name}: {software.licences} licences, {used} held by "
-                    f"tickets, none free; to {ref.inventory_team} for a quote.")
+                    f"{why}; to {ref.inventory_team} for a quote.")
             return
         if handed_back:  # only a granted seat is held: not while it waits for its service
             d.unflag([SEAT], R4, "no licence seat held while handed back")
-            d.find(R4, f"{software.name}: {free} of {software.licences} licences free; the "
-                       "request takes one when it is triaged with its service")
+            d.find(R4, f"{why}; the request takes one when it is triaged with its service")
         else:
-            d.find(R4, f"{software.name}: {free} of {software.licences} licences free; this "
-                       "request now holds one")
+            d.find(R4, f"{why}; this request now holds one")
             d.flag(SEAT, R4, f"holds a {software.name} licence seat")
             d.ctx.seats_taken[software.name] = d.ctx.seats_taken.get(software.name, 0) + 1
     if handed_back:
@@ -142,11 +138,35 @@ def route(d: _Draft, kind: str) -> None:
     d.ready(R5, name, f"{t.service!r} is provided by {name}", "")
 
 
-def _software_form(d: _Draft, written: str, unlisted: bool) -> None:
+def licence_verdict(written: str, ref: Reference, in_use: Mapping[str, int],
+                    held_by: str = "tickets") -> tuple[str, Software | None, str]:
+    """request-3 and request-4 for the software title `written`, `in_use` the seats held per
+    catalogue name (`held_by`: whose, for the words): (verdict, the listed software or None,
+    why). Verdicts: "unlisted" and "unapproved" (request-3: a Software Request Form is needed;
+    `why` says which), "site" (a site licence: no count), "none-free" (request-4: to Inventory
+    Control for a quote), "free" (a seat can be held). One decision for triage, a reopen
+    (`seat_on_reopen`) and a correction (corrections.seat_rules)."""
+    software = ref.software_named(written) if written else None
+    if software is None or not software.approved:
+        listed = "not on the Standard Desktop Software List" if software is None else \
+            "listed but not approved"
+        verdict = "unlisted" if software is None else "unapproved"
+        return verdict, software, f"{written or 'software not named'!r} is {listed}"
+    if software.licences is None:
+        return "site", software, f"{software.name}: site licence"
+    used = in_use.get(software.name, 0)
+    if software.licences - used <= 0:
+        return "none-free", software, (f"{software.name}: {software.licences} licences, {used} "
+                                       f"held by {held_by}, none free")
+    return "free", software, (f"{software.name}: {software.licences - used} of "
+                              f"{software.licences} licences free")
+
+
+def _software_form(d: _Draft, written: str, why: str) -> None:
+    """request-3: back to the Service Desk for a Software Request Form for `written` (`why`:
+    it is unlisted or unapproved, licence_verdict's words), the customer asked once."""
     t = d.t
     what = written or "software not named"
-    why = (f"{what!r} is not on the Standard Desktop Software List" if unlisted
-           else f"{what!r} is listed but not approved")
     if not d.hand_back(R3, "software-form", f"{why}; a Software Request Form is needed",
                        leads=True):
         return  # still waiting for the form: the customer was asked already
@@ -181,17 +201,16 @@ def seat_on_reopen(t: Ticket, status: str, ref: Reference, in_use: Mapping[str, 
 
     if t.type not in ("request", "case") or not t.software or holds:
         return []
-    software, tid = ref.software_named(t.software), t.id
+    verdict, software, why = licence_verdict(t.software, ref, in_use, "other tickets")
+    tid = t.id
     out: list[Action] = []
     flags = [f for f in t.flags if f != SEAT]
 
     def to(team: str, rule: str, new: str, why: str) -> None:
         out.extend(_hand_on(t, status, team, rule, new, why, now, actor))
 
-    if software is None or not software.approved:
-        listed = ("not on the Standard Desktop Software List" if software is None
-                  else "listed but not approved")
-        why = f"{t.software!r} is {listed}; a Software Request Form is needed"
+    if verdict in ("unlisted", "unapproved"):
+        why = f"{why}; a Software Request Form is needed"
         out.append(SetField(tid, R3, why, field="flags", value=[*flags, "software-form"]))
         to(ref.service_desk, R3, "new", why)
         out.append(Notify(tid, R3, f"tell {ref.leads_email}", to=(ref.leads_email,),
@@ -199,21 +218,17 @@ def seat_on_reopen(t: Ticket, status: str, ref: Reference, in_use: Mapping[str, 
                           body=f"{tid} {t.title} was reopened by {actor} and handed back to "
                                f"{ref.service_desk}.\nReason: {why}\n"))
         return out
-    if software.licences is None:
-        out.append(Finding(tid, R4, f"{software.name}: site licence"))
+    assert software is not None
+    if verdict == "site":
+        out.append(Finding(tid, R4, why))
         return out
-    used = in_use.get(software.name, 0)
-    free = software.licences - used
-    if free <= 0:
+    if verdict == "none-free":
         if SEAT in t.flags:
             out.append(SetField(tid, R4, "no licence seat held: none free", field="flags",
                                 value=flags))
-        to(ref.inventory_team, R4, "triaged",
-           f"{software.name}: {software.licences} licences, {used} held by other tickets, "
-           f"none free; to {ref.inventory_team} for a quote")
+        to(ref.inventory_team, R4, "triaged", f"{why}; to {ref.inventory_team} for a quote")
         return out
-    out.append(Finding(tid, R4, f"{software.name}: {free} of {software.licences} licences "
-                                "free; the reopened request holds one again"))
+    out.append(Finding(tid, R4, f"{why}; the reopened request holds one again"))
     if SEAT not in t.flags:
         out.append(SetField(tid, R4, f"holds a {software.name} licence seat", field="flags",
                             value=[*flags, SEAT]))
