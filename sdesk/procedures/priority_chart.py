@@ -62,6 +62,13 @@ def chart_models() -> dict[int, Model]:
 Models = Callable[[], dict[int, Model]]
 
 
+def reading(models: dict[int, Model], present: frozenset[str]) -> int:
+    """The chart model's priority for the `present` features: the level whose regression
+    scores highest, the more urgent on a tie (the corpus measure and training use it too)."""
+    scored = {level: m.score(present) for level, m in models.items()}
+    return max(scored, key=lambda level: (scored[level], -level))
+
+
 def chart_priority(title: str, description: str, vip: bool, logged: int, ref: Reference,
                    first_report: Callable[[], FirstReport | None],
                    linked: Callable[[], tuple[list[str], int]], need: int,
@@ -86,8 +93,7 @@ def chart_priority(title: str, description: str, vip: bool, logged: int, ref: Re
     others, before = linked_once()
     present = features(title, description, ref) | context_features(
         logged, own.priority, rules.priority, again, first, len(others), before, vip)
-    scored = {level: m.score(present) for level, m in models().items()}
-    best = max(scored, key=lambda level: (scored[level], -level))
+    best = reading(models(), present)
     if best == rules.priority:
         return rules
     if best == logged:

@@ -79,12 +79,12 @@ def fit(train: list[Row]) -> dict[int, tuple[dict[str, float], float]]:
 
 
 def reading(model: dict[int, tuple[dict[str, float], float]], present: frozenset[str]) -> int:
-    """The priority whose regression scores highest (as priority_chart.chart_priority)."""
+    """The priority a fitted `model` reads (priority_chart.reading, as triage)."""
+    from sdesk.procedures.priority_chart import reading as chart_reading
     from sdesk.procedures.text_model import Model
 
-    scored = {level: Model(str(level), w, b, 0.5).score(present)
-              for level, (w, b) in model.items()}
-    return max(scored, key=lambda level: (scored[level], -level))
+    return chart_reading({level: Model(str(level), w, b, 0.5) for level, (w, b) in model.items()},
+                         present)
 
 
 def score(rs: list[Row], model: dict[int, tuple[dict[str, float], float]]) -> Score:
