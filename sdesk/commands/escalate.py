@@ -27,18 +27,14 @@ def escalate(app: App, ticket_id: str, team: str, tier: int | None, reason: str,
     """
     from sdesk.commands.common import show_or_apply
     from sdesk.procedures.escalation import escalate as plan_escalation
+    from sdesk.procedures.escalation import escalation_subject
 
     store = app.store
     with store.lock("escalate"):
         ticket = store.get(ticket_id)
         plan = plan_escalation(ticket, team, reason, store.reference, app.now, app.actor.name,
                                tier)
-        to = store.reference.team(team).name
-        if tier is None or tier > ticket.tier:
-            subject = f"escalate {ticket.id} to {to}"
-        elif tier < ticket.tier:
-            subject = f"lower {ticket.id} from tier {ticket.tier} to {tier} ({to})"
-        else:
-            subject = f"hand {ticket.id} on to {to} at tier {tier}"
+        subject = escalation_subject(ticket.id, ticket.tier, store.reference.team(team).name,
+                                     tier)
         show_or_apply(app, plan, action="escalate", subject=subject,
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit)

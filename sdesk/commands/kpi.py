@@ -111,17 +111,13 @@ def _warn_early(db: Any, start: Any, end: Any, now: Any) -> None:
     from sdesk.store.kpi_sums import assigned_before_opened
 
     win = k.Window(start.timestamp() if start else -1e18, end.timestamp(), now.timestamp())
-    early = k.resolved_before_opened(db, win)
-    if early:
-        click.echo(f"sdesk: warning: {early} ticket{'s' if early != 1 else ''} resolved before "
-                   f"{'they were' if early != 1 else 'it was'} opened (resolved_at before "
-                   "opened_at) left out of the resolution figures; sdesk check lists them",
-                   err=True)
-    early = assigned_before_opened(db, win.since, win.until)
-    if early:
-        click.echo(f"sdesk: warning: {early} ticket{'s' if early != 1 else ''} assigned before "
-                   f"{'they were' if early != 1 else 'it was'} opened (assigned_at before "
-                   "opened_at) left out of the time to assign; sdesk check lists them", err=True)
+    for n, what, left_out_of in (
+            (k.resolved_before_opened(db, win), "resolved", "the resolution figures"),
+            (assigned_before_opened(db, win.since, win.until), "assigned", "the time to assign")):
+        if n:
+            click.echo(f"sdesk: warning: {n} ticket{'s' if n != 1 else ''} {what} before "
+                       f"{'they were' if n != 1 else 'it was'} opened ({what}_at before "
+                       f"opened_at) left out of {left_out_of}; sdesk check lists them", err=True)
 
 
 def _group_table(group: str, rows: dict[Any, dict[str, Any]]) -> list[dict[str, Any]]:

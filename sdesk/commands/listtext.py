@@ -223,10 +223,10 @@ def warn_unknown_flags(store: Store, flags: Sequence[str]) -> None:
 def _flags_sdesk_sets() -> list[str]:
     """The flag names triage and the licence check set: the hand-back flags, priority-review,
     the licence seat, and each proposal state with each kind (proposed:duplicate, ...)."""
+    from sdesk.core.seats import SEAT_FLAG
     from sdesk.procedures.proposals import ACCEPTED, KINDS, PROPOSED, REJECTED
     from sdesk.procedures.triage import HAND_BACK_FLAGS
     from sdesk.reports.supervision import PRIORITY_REVIEW
-    from sdesk.store.queries import SEAT_FLAG
 
     states = (PROPOSED, ACCEPTED, REJECTED)
     return [*HAND_BACK_FLAGS, PRIORITY_REVIEW, SEAT_FLAG, *states,

@@ -85,13 +85,10 @@ def reopen(app: App, ticket_id: str, reason: str, dry_run: bool, as_json: bool,
     store = app.store
     with store.lock("reopen"):
         ticket = store.get(ticket_id)
-        from sdesk.store import queries
         from sdesk.store.contexts import licence_seats
 
-        code = ticket.resolution.code if ticket.resolution is not None else ""
         plan = procedures.reopen(ticket, reason, app.now, app.actor.name, store.reference,
-                                 seats_in_use=licence_seats(store),
-                                 holds_seat=code not in queries.NO_SEAT_CODES)
+                                 seats_in_use=licence_seats(store))
         show_or_apply(app, plan, action="reopen", subject=f"reopen {ticket.id}: {reason}",
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit)
 

@@ -22,14 +22,10 @@ def software(app: App, as_json: bool, as_csv: bool, fmt: str | None) -> None:
     """
     from sdesk.commands.app import warn_skipped
     from sdesk.core.render import emit
-    from sdesk.store import queries
+    from sdesk.store.contexts import licence_seats
 
     ref = app.store.reference
-    used: dict[str, int] = {}
-    for written, n in queries.seats_in_use(app.store.index, ref.inventory_team).items():
-        found = ref.software_named(written)
-        if found is not None:
-            used[found.name] = used.get(found.name, 0) + n
+    used = licence_seats(app.store)  # the count triage's and a reopen's licence check read
     warn_skipped(app.store)  # a file the index could not take may hold a seat: say so
     rows = []
     for s in ref.software:

@@ -298,7 +298,7 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
     from sdesk.procedures.triage_review import review
     from sdesk.store.contexts import triage_context
 
-    # the kinds first: `--accept INC-2Q4P` (the KIND missing) is that, not "no ticket IDs"
+    # each KIND was checked as click parsed it (_Kind); this expands "all" into the kinds
     accepted, rejected = check_kinds(accept, "--accept"), check_kinds(reject, "--reject")
     if not typed:
         # options that do not combine: a usage error, exit 2 (issue 11, session 34)

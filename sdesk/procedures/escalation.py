@@ -96,6 +96,18 @@ def escalation_headline(old_team: str, old_tier: int, team: str, tier: int) -> s
     return f"Handed on from {old_team} to {team} at tier {tier}"
 
 
+def escalation_subject(ticket_id: str, old_tier: int, team: str, tier: int | None) -> str:
+    """The commit subject of `sdesk escalate ID --to TEAM [--tier N]`: "escalate ID to B"
+    when the tier goes up (`tier` None: one higher, as `escalate` takes it), "lower ID from
+    tier 3 to 2 (B)" when it goes down, "hand ID on to B at tier 1" when it is kept."""
+    new_tier = old_tier + 1 if tier is None else tier
+    if new_tier > old_tier:
+        return f"escalate {ticket_id} to {team}"
+    if new_tier < old_tier:
+        return f"lower {ticket_id} from tier {old_tier} to {new_tier} ({team})"
+    return f"hand {ticket_id} on to {team} at tier {new_tier}"
+
+
 def hold(ticket: Ticket, reason: str, ref: Reference, now: dt.datetime, actor: str,
          note: str = "") -> Plan:
     _open(ticket, "hold")

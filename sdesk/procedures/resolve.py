@@ -260,14 +260,14 @@ def _moved_by_pause(ticket: Ticket, start: dt.datetime, end: dt.datetime, ref: R
 
 
 def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
-           ref: Reference, seats_in_use: Mapping[str, int] | None = None,
-           holds_seat: bool = True) -> Plan:
+           ref: Reference, seats_in_use: Mapping[str, int] | None = None) -> Plan:
     """Back to work: the resolution and its satisfaction score no longer stand, and the time
     the ticket sat resolved does not count against its SLA: Resolve By moves later by the
     time from the resolution to now on the ticket's clock, as after a hold (docs/sla.md). A
-    software request that held no licence seat while resolved (`holds_seat` False) passes
-    triage's software checks again against `seats_in_use` (seats held per catalogue name:
-    triage_requests.seat_on_reopen)."""
+    software request that held no licence seat while resolved (its resolution code one of
+    core/seats.NO_SEAT_CODES) passes triage's software checks again against `seats_in_use`
+    (seats held per catalogue name: triage_requests.seat_on_reopen); without `seats_in_use`
+    (a reply by mail) nothing is counted, so nothing is checked."""
     if ticket.status == "closed":
         raise SdeskError(f"{ticket.id} is closed: closed tickets stay closed; log a new ticket "
                          "and relate it")
@@ -301,8 +301,11 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
     plan.add(AddEntry(tid, rule, "reopened", entry=journal_entry(
         at=now, by=actor, text=f"Reopened: {reason}", kind="reopen", visibility="internal",
         rule=rule)))
+    from sdesk.core.seats import NO_SEAT_CODES
     from sdesk.procedures.triage_requests import seat_on_reopen
 
+    code = ticket.resolution.code if ticket.resolution is not None else ""
+    holds_seat = seats_in_use is None or code not in NO_SEAT_CODES
     plan.extend(seat_on_reopen(ticket, status, ref, seats_in_use or {}, holds_seat, now, actor))
     return plan
 

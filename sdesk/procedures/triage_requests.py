@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from sdesk.core.seats import SEAT_FLAG
 from sdesk.procedures.proposals import flag, pending
 from sdesk.procedures.request_kind import Kind, kind_judged, not_routed, software_named
 
@@ -33,7 +34,9 @@ R2 = "request-2 hardware to asset team"
 R3 = "request-3 software not on the list"
 R4 = "request-4 no licence free"
 R5 = "request-5 ready for assignment"
-SEAT = "licence-seat"  # flag: this request passed the licence check and holds a seat
+# flag: this request passed the licence check and holds a seat (the one name core/seats.py,
+# the index's seat count and the corrections read)
+SEAT = SEAT_FLAG
 
 
 def request(d: _Draft) -> None:
@@ -185,7 +188,7 @@ def _software_form(d: _Draft, written: str, why: str) -> None:
 def seat_on_reopen(t: Ticket, status: str, ref: Reference, in_use: Mapping[str, int],
                    holds: bool, now: dt.datetime, actor: str) -> list[Action]:
     """What a reopen (`sdesk reopen`) of a software request or case that holds no licence seat
-    (resolved withdrawn, duplicate, out of scope...: queries.NO_SEAT_CODES) must check before
+    (resolved withdrawn, duplicate, out of scope...: core/seats.NO_SEAT_CODES) must check before
     it goes back to work, as triage does (session 34: a reopen took a seat back with every
     seat held by others, 2 of 1 in use). `in_use`: seats held per catalogue software name
     (other tickets: this one holds none); `status`: the one the reopen returns it to

@@ -258,12 +258,14 @@ def over_limit(store: Store, plan: Plan, loaded: Mapping[str, Ticket] | None = N
 
     near: dict[str, Ticket] = {}
     mails: dict[str, int] = {}
+    sized: set[str] = set()  # one stat a ticket, not one an action (triage --all's path)
     for a in plan.changes:
         if isinstance(a, Notify):
             mails[a.ticket] = mails.get(a.ticket, 0) + (1 if a.thread else 0)
             continue
-        if isinstance(a, CreateTicket) or a.ticket in near:
+        if isinstance(a, CreateTicket) or a.ticket in sized:
             continue
+        sized.add(a.ticket)
         try:
             size = store.path_of(a.ticket).stat().st_size
         except OSError:

@@ -15,10 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from sdesk.core.seats import NO_SEAT_CODES as NO_SEAT_CODES
-from sdesk.core.seats import SEAT_FLAG as SEAT_FLAG
-from sdesk.core.seats import SEAT_STATUSES as SEAT_STATUSES
-
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (~15 M instructions of `show`)
 if TYPE_CHECKING:
     import sqlite3
@@ -464,6 +460,8 @@ def seats_in_use(index: Index, awaiting_team: str) -> dict[str, int]:
     NO_SEAT_CODES code, nor an open one owned by `awaiting_team` (the IT Inventory Control
     Manager's: sent for a quote, request-4, the licence not granted yet). docs/triage.md,
     request-4."""
+    from sdesk.core.seats import NO_SEAT_CODES, SEAT_FLAG, SEAT_STATUSES  # only the seat count's
+
     sql = (f"SELECT software, count(*) AS n FROM tickets WHERE type IN ('request', 'case') "
            f"AND software != '' AND (status IN ({_marks(SEAT_STATUSES)}) "
            f"OR ({OPEN} AND status != 'new' AND (' ' || flags || ' ') LIKE '% {SEAT_FLAG} %')) "
