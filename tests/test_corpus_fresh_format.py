@@ -63,6 +63,7 @@ HELD_OUT = {
     "fresh26.txt": ("y-", set()),
     "fresh27.txt": ("aa-", set()),
     "fresh28.txt": ("bb-", set()),
+    "fresh29.txt": ("cc-", set()),
 }
 LABEL_VALUES = {
     "n": {"2"},
