@@ -64,6 +64,7 @@ HELD_OUT = {
     "fresh27.txt": ("aa-", set()),
     "fresh28.txt": ("bb-", set()),
     "fresh29.txt": ("cc-", set()),
+    "fresh30.txt": ("dd-", set()),
 }
 LABEL_VALUES = {
     "n": {"2"},
