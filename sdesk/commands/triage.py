@@ -74,7 +74,8 @@ class _Kind(click.ParamType[str]):
               help="Triage again tickets handed back to the Service Desk (after they were fixed).")
 @click.option("--accept", "accept", multiple=True, metavar="KIND", type=_Kind(),
               help="Accept the named tickets' pending proposal: duplicate, separation, trend, "
-                   "priority, on-site, kind, service or all (repeatable).")
+                   "priority, on-site, kind, service or all (repeatable; all with --reject KIND: "
+                   "every kind but KIND).")
 @click.option("--reject", "reject", multiple=True, metavar="KIND", type=_Kind(),
               help="Reject the named tickets' pending proposal (remembered: never proposed "
                    "again for the same evidence).")
@@ -294,18 +295,16 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
             interactive: bool, dry_run: bool, as_json: bool, no_commit: bool) -> None:
     """Accept or reject the named tickets' pending proposals (or ask, with --review)."""
     from sdesk.core.errors import ValidationError
-    from sdesk.procedures.proposals import check_kinds, stopped
+    from sdesk.procedures.proposals import decided_kinds, stopped
     from sdesk.procedures.triage_review import review
     from sdesk.store.contexts import triage_context
 
-    # each KIND was checked as click parsed it (_Kind); this expands "all" into the kinds
-    accepted, rejected = check_kinds(accept, "--accept"), check_kinds(reject, "--reject")
     if not typed:
         # options that do not combine: a usage error, exit 2 (issue 11, session 34)
         raise click.UsageError("--accept, --reject and --review take ticket IDs, not --all/--team")
-    both = sorted(set(accepted) & set(rejected))
-    if both:
-        raise ValidationError(f"{both[0]} is both accepted and rejected; choose one")
+    # each KIND was checked as click parsed it (_Kind); this expands "all" into the kinds but
+    # those the other option names (`--accept all --reject service`)
+    accepted, rejected = decided_kinds(accept, reject)
     if interactive and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise ValidationError("--review asks on a terminal; in scripts use --accept/--reject KIND")
     store = app.store
