@@ -44,6 +44,57 @@ def test_reject_all_except_the_accepted_kind_and_all_on_both_sides_refused(desk:
     assert "accepted:kind:software" in flags and "rejected:service:Software_Install" in flags
 
 
+# ---- 2: a request's kind and service proposals agree; a plan sets a field once ---------------
+
+
+def test_a_service_of_the_other_kind_is_not_proposed_beside_a_kind_proposal(desk: Desk) -> None:
+    # 'monitor' reads hardware (proposed), 'install' names Software Install: both were proposed
+    tid = _request(desk, "install new monitor drivers", description="for my new monitor")
+    t = desk.ticket(tid)
+    assert "proposed:kind:hardware" in t["flags"], t["flags"]
+    assert not [f for f in t["flags"] if f.startswith("proposed:service:")], t["flags"]
+    said = [e["text"] for e in t["journal"] if e["text"].startswith("Handed back")]
+    assert any("Software Install ('install'), a software service, but the request reads as "
+               "hardware (proposed, request-1): the kind wins, the service is not proposed"
+               in x for x in said), said
+    # a service of the kind proposed still is ("install printer drivers": software, Software
+    # Install)
+    other = _request(desk, "install printer drivers", who="dee.ray")
+    flags = desk.ticket(other)["flags"]
+    assert {"proposed:kind:software", "proposed:service:Software_Install"} <= set(flags), flags
+
+
+def test_accepting_a_kind_and_a_service_of_the_other_kind_routes_once(desk: Desk) -> None:
+    # a store from before: both proposals pending on one request
+    tid = _request(desk, "install new monitor drivers", description="for my new monitor")
+    desk.collaborate(tid, lambda t: t.flags.append("proposed:service:Software_Install"))
+    plan = desk.run("triage", tid, "--accept", "all", "--dry-run").stdout
+    assert plan.count("set status = 'triaged'") == 1, plan
+    assert plan.count("Pre-assignment analysis done") == 1, plan
+    assert ("the service is recorded; the request was routed by the kind accepted in this "
+            "review (hardware): the kind wins, not routed again") in plan, plan
+    fields = [line.split(" = ")[0].split("] ")[-1] for line in plan.splitlines()
+              if "] set " in line]
+    assert len(fields) == len(set(fields)), plan  # each field set once
+    desk.run("triage", tid, "--accept", "all")
+    t = desk.ticket(tid)
+    assert (t["status"], t["team"], t["category"]) == ("triaged", "IS-Asset Team", "hardware")
+
+
+def test_one_per_field_merges_a_typed_field_set_twice_to_one_value() -> None:
+    from sdesk.procedures.plan import SetStatus, one_per_field, set_field
+
+    twice = [set_field("REQ-1", "request-2", "ready", "status", "triaged"),
+             set_field("REQ-1", "request-5", "", "service", "Software Install"),
+             set_field("REQ-1", "request-2", "ready again", "status", "triaged")]
+    out = one_per_field(twice)
+    assert [a.field for a in out] == ["status", "service"], out  # type: ignore[attr-defined]
+    assert isinstance(out[0], SetStatus) and out[0].reason == "ready; ready again"
+    # a status that moves on and back is a transition each time: kept
+    moved = [set_field("INC-1", "a", "", "status", v) for v in ("triaged", "new", "triaged")]
+    assert len(one_per_field(moved)) == 3
+
+
 # ---- 4: a program that will not start is remote -----------------------------------------------
 
 
