@@ -169,7 +169,7 @@ def one_per_field(actions: Iterable[Action]) -> list[Action]:
     other actions, so moving the value earlier changes nothing applied; typed actions
     (status, team, assignee, resolution) keep their order: a status moves through the
     transition table step by step, but one that sets the value the field's previous typed
-    action set (`set status = 'triaged'` twice: a request routed by its accepted kind, then
+    action set (status to 'triaged' twice: a request routed by its accepted kind, then
     again by its accepted service, session 35) is merged into that one."""
     actions = list(actions)
     # (ticket, field, 0) -> a plain field's actions; (ticket, field, id) -> a typed field's

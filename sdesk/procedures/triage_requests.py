@@ -91,7 +91,7 @@ def kind_clash(d: _Draft, service: str) -> str:
     its category says ("install new monitor drivers": hardware proposed from 'monitor',
     Software Install named by 'install'). The kind proposal stands, the service is not
     proposed: accepting both routed the request twice, as hardware then again (fresh-user
-    finding, session 35: the plan said `set status = 'triaged'` twice)."""
+    finding, session 35: the plan set the status to 'triaged' twice)."""
     info = d.ref.service_info(service)
     if info is None or info.kind not in ("hardware", "software"):
         return ""
