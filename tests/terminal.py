@@ -7,13 +7,17 @@ import select
 import signal
 import sys
 import time
+from collections.abc import Callable
 
 from conftest import Desk
 
 
-def on_a_terminal(desk: Desk, args: list[str], answers: list[bytes]) -> tuple[bytes, int]:
+def on_a_terminal(desk: Desk, args: list[str], answers: list[bytes],
+                  meanwhile: Callable[[], object] | None = None) -> tuple[bytes, int]:
     """Run `sdesk ARGS` on `desk`'s store on a pseudo-terminal, answering each "accept?"
-    prompt in turn with `answers`; (everything the terminal showed, the exit code)."""
+    prompt in turn with `answers`; (everything the terminal showed, the exit code).
+    `meanwhile` runs once while the first prompt waits for its answer (another shell's
+    command, as a second dispatcher would run it)."""
     import pty
 
     pid, fd = pty.fork()
@@ -46,6 +50,8 @@ def on_a_terminal(desk: Desk, args: list[str], answers: list[bytes]) -> tuple[by
         # the prompt is printed before the child reads: let it get there, so an answer (or a
         # Ctrl-C) reaches the prompt rather than the code before it (a loaded machine)
         time.sleep(0.3)
+        if meanwhile is not None and asked == 1:
+            meanwhile()
         os.write(fd, answer)
     while chunk := read():
         seen += chunk

@@ -74,7 +74,8 @@ class _Kind(click.ParamType[str]):
               help="Triage again tickets handed back to the Service Desk (after they were fixed).")
 @click.option("--accept", "accept", multiple=True, metavar="KIND", type=_Kind(),
               help="Accept the named tickets' pending proposal: duplicate, separation, trend, "
-                   "priority, on-site, kind, service or all (repeatable).")
+                   "priority, on-site, kind, service or all (repeatable; all with --reject KIND: "
+                   "every kind but KIND).")
 @click.option("--reject", "reject", multiple=True, metavar="KIND", type=_Kind(),
               help="Reject the named tickets' pending proposal (remembered: never proposed "
                    "again for the same evidence).")
@@ -82,7 +83,8 @@ class _Kind(click.ParamType[str]):
               help="On a terminal: show each pending proposal of the named tickets and ask y/n "
                    "(an answer counts for a later ticket only when it has the same proposal "
                    "on the same evidence, as one trend group's; s leaves it pending; q or "
-                   "Ctrl-D stops and applies the answers given, Ctrl-C aborts).")
+                   "Ctrl-D stops and applies the answers given, Ctrl-C aborts). It asks without "
+                   "holding the store lock: other commands go ahead meanwhile.")
 @plan_options
 @pass_app
 def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tickets: bool,
@@ -292,38 +294,41 @@ def _others(others: int) -> str:
 
 def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[str],
             interactive: bool, dry_run: bool, as_json: bool, no_commit: bool) -> None:
-    """Accept or reject the named tickets' pending proposals (or ask, with --review)."""
-    from sdesk.core.errors import ValidationError
-    from sdesk.procedures.proposals import check_kinds, stopped
+    """Accept or reject the named tickets' pending proposals (or ask, with --review). A
+    --review asks without the store lock: a person may take minutes to answer, and every
+    other write (`sdesk note` from another shell) waits for the lock and gives up after
+    SDESK_LOCK_TIMEOUT (fresh-user finding, session 35). It takes the lock to apply, to the
+    tickets as they are then (`_as_answered`: one that changed meanwhile is said, and
+    re-planned or skipped)."""
+    from sdesk.core.errors import NothingToDo, ValidationError
+    from sdesk.procedures.proposals import decided_kinds, stopped
     from sdesk.procedures.triage_review import review
     from sdesk.store.contexts import triage_context
 
-    # each KIND was checked as click parsed it (_Kind); this expands "all" into the kinds
-    accepted, rejected = check_kinds(accept, "--accept"), check_kinds(reject, "--reject")
     if not typed:
         # options that do not combine: a usage error, exit 2 (issue 11, session 34)
         raise click.UsageError("--accept, --reject and --review take ticket IDs, not --all/--team")
-    both = sorted(set(accepted) & set(rejected))
-    if both:
-        raise ValidationError(f"{both[0]} is both accepted and rejected; choose one")
+    # each KIND was checked as click parsed it (_Kind); this expands "all" into the kinds but
+    # those the other option names (`--accept all --reject service`)
+    accepted, rejected = decided_kinds(accept, reject)
     if interactive and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise ValidationError("--review asks on a terminal; in scripts use --accept/--reject KIND")
     store = app.store
+    read = [store.load(i) for i in _select(store, typed, None)] if interactive else []
+    answers = _ask(read, accepted, rejected) if interactive else None  # no lock held
+    kept, unanswered, unasked = stopped(answers)
+    left = unanswered + unasked
+    if left and not kept and not (accepted or rejected):
+        raise NothingToDo(f"nothing changed: review stopped before any answer; {left} "
+                          f"proposal{'s' if left > 1 else ''} still pending")
     with store.lock("triage"):
-        tickets = [store.load(i) for i in _select(store, typed, None)]
-        answers = _ask(tickets, accepted, rejected) if interactive else None
-        kept, unanswered, unasked = stopped(answers)
-        left = unanswered + unasked
-        if left and not kept and not (accepted or rejected):
-            from sdesk.core.errors import NothingToDo
-
-            raise NothingToDo(f"nothing changed: review stopped before any answer; {left} "
-                              f"proposal{'s' if left > 1 else ''} still pending")
+        if interactive:
+            tickets, answers = _as_answered(read, [store.load(t.id) for t in read], answers)
+        else:
+            tickets = [store.load(i) for i in _select(store, typed, None)]
         ctx = triage_context(store, app.now, app.actor.name)
         plan = review(tickets, accepted, rejected, ctx, answers)
         if len(tickets) == 1 and plan.is_empty and not as_json:  # one line, not the finding
-            from sdesk.core.errors import NothingToDo  # and "no pending proposal" again
-
             said = "; ".join(a.describe() for a in plan.actions) or "no pending proposal"
             raise NothingToDo(f"nothing to decide: {tickets[0].id}: {said}")
         show_or_apply(app, plan, action="triage", subject=_review_subject(tickets),
@@ -334,6 +339,40 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
             click.echo(f"review stopped: {kept} answer{'s' if kept != 1 else ''} kept and "
                        f"applied; {_left_pending(unasked)} (sdesk triage ID... "
                        "--review to go on)", err=True)
+
+
+def _as_answered(read: list[Ticket], now: list[Ticket], answers: Answers | None
+                 ) -> tuple[list[Ticket], Answers | None]:
+    """The tickets a --review applies its answers to, read again under the lock (`now`)
+    after it asked on the tickets as `read` without it: one unchanged as read; one changed
+    meanwhile (a note, a correction from another shell) is said in one line on stderr and
+    re-planned as it is now when every proposal answered on it is still pending (the answers
+    are the dispatcher's on that evidence, as `--accept KIND` run now would decide), else
+    left out, its answers not applied (a proposal decided or withdrawn meanwhile)."""
+    from dataclasses import fields
+
+    from sdesk.procedures.proposals import ACCEPTED, REJECTED, pending
+
+    out: list[Ticket] = []
+    given = dict(answers or {})
+    for before, after in zip(read, now, strict=True):
+        if before == after:
+            out.append(after)
+            continue
+        what = ", ".join(f.name for f in fields(after)
+                         if getattr(before, f.name) != getattr(after, f.name))
+        decided = [k for k, s in given.get(after.id, {}).items() if s in (ACCEPTED, REJECTED)]
+        gone = [k for k in decided if k not in set(pending(after.flags))]
+        if gone:
+            given.pop(after.id, None)
+            click.echo(f"sdesk: {after.id} changed while you answered ({what}): "
+                       f"{', '.join(f'{k} ({v})' for k, v in gone)} no longer pending; your "
+                       "answers for it are not applied", err=True)
+            continue
+        click.echo(f"sdesk: {after.id} changed while you answered ({what}); your answers "
+                   "are applied to it as it is now", err=True)
+        out.append(after)
+    return out, given if answers is not None else None
 
 
 def _left_pending(unasked: int) -> str:

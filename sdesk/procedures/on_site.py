@@ -121,6 +121,59 @@ def on_site(title: str, description: str) -> str:
     return found.group(0) if found else room_av(text)
 
 
+# The hand rule's "will not start" family: a thing that does not start, boot, power or wake.
+_NOT_STARTING = re.compile(r"(wont|won't|doesn't|doesnt|will not|not) (turn on|turn back on|"
+                           r"power|boot|wake|start)$", re.IGNORECASE)
+# Where the clause a failure is said in begins: what is before it names another thing.
+_CLAUSE = re.compile(r"[.,;:!?\n]|\b(and|but|also|so|then|because|since|when|after)\b",
+                     re.IGNORECASE)
+SUBJECT_WORDS = 4  # the words before "will not start" read for what does not start
+
+
+def _software_subject(text: str, start: int, ref: Reference) -> str:
+    """The software service named as what does not start, in the words of its clause just
+    before `start` ("Outlook will not start" -> Email), or "" when they name none, or a
+    device too ("pc with outlook will not start"): the hand rule's "will not start" is a
+    device's (no power, no boot), a program that will not start is worked remotely."""
+    before = text[:start]
+    cut = [m.end() for m in _CLAUSE.finditer(before)]
+    clause = before[cut[-1] if cut else 0:].split()[-SUBJECT_WORDS:]
+    named = set(services_named(words(" ".join(clause), ref), ref).values())
+    kinds = {info.kind for s in named if (info := ref.service_info(s)) is not None}
+    if not kinds & REMOTE_KINDS or kinds & _PHYSICAL_KINDS:
+        return ""
+    return ", ".join(sorted(named))
+
+
+def on_site_said(title: str, description: str, ref: Reference) -> str:
+    """The hand rule's words (`on_site`), read with the reference data: a "will not start"
+    whose subject is a program (`_software_subject`: "Outlook will not start on my pc") is
+    not evidence, and the next match is read; "" when none is left (fresh-user finding,
+    session 35: the description's "pc" made the text more than software, so
+    `software_only` let the rule's "will not start" propose a software fault on site)."""
+    text = f"{title}\n{description}"
+    for found in _ON_SITE.finditer(text):
+        if _NOT_STARTING.search(found.group(0)) and _software_subject(text, found.start(), ref):
+            continue
+        return found.group(0)
+    return room_av(text)
+
+
+def program_not_starting(title: str, description: str, ref: Reference) -> str:
+    """The software services the text says will not start ("Outlook will not start": Email),
+    or "". A program that will not start is a software fault, worked remotely: where the hand
+    rule's other words do not say on site, the learned model's guess is not proposed either
+    (it weighs "will not start" and a device named: "Excel wont start" on "my laptop" scored
+    0.47)."""
+    text = f"{title}\n{description}"
+    for found in _ON_SITE.finditer(text):
+        if _NOT_STARTING.search(found.group(0)):
+            named = _software_subject(text, found.start(), ref)
+            if named:
+                return named
+    return ""
+
+
 def software_only(title: str, description: str, ref: Reference) -> str:
     """The services a text names when every one is software, an application, a collaboration
     tool or access (service catalogue kinds, REMOTE_KINDS) and no device is named ("Teams will
@@ -154,14 +207,15 @@ def on_site_judged(title: str, description: str, ref: Reference, kind: str = "")
     the text names only software and no device (`software_only`: a software fault is remote),
     nor for a software request (`kind`, request-1's applied or proposed; "" for an incident:
     `remote_by_kind`); nor the model alone when the text asks for a call back
-    (`asks_for_a_call`, session 28).
+    (`asks_for_a_call`, session 28); a program that will not start is neither's evidence
+    (`on_site_said`, `program_not_starting`, session 35).
     """
     if software_only(title, description, ref) or remote_by_kind(kind):
         return ""
-    said = on_site(title, description)
+    said = on_site_said(title, description, ref)
     if said:
         return f"the text says {quoted(said)}"
-    if asks_for_a_call(title, description, ref):
+    if asks_for_a_call(title, description, ref) or program_not_starting(title, description, ref):
         return ""
     learned = model("on_site")
     present = features(title, description, ref)
@@ -193,5 +247,5 @@ def follow_up_judged(first_id: str, first_title: str, first_flags: tuple[str, ..
     said = said or on_site_judged(first_title, "", ref)
     if said:
         return f"a follow-up of {first_id}, on site as that report is ({said})"
-    own = "" if software_only(title, description, ref) else on_site(title, description)
+    own = "" if software_only(title, description, ref) else on_site_said(title, description, ref)
     return f"the text says {quoted(own)} (a follow-up of {first_id}, which is not)" if own else ""

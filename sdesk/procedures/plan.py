@@ -168,12 +168,23 @@ def one_per_field(actions: Iterable[Action]) -> list[Action]:
     --accept` showed `set flags` two or three times). Plain fields are independent of the
     other actions, so moving the value earlier changes nothing applied; typed actions
     (status, team, assignee, resolution) keep their order: a status moves through the
-    transition table step by step."""
+    transition table step by step, but one that sets the value the field's previous typed
+    action set (status to 'triaged' twice: a request routed by its accepted kind, then
+    again by its accepted service, session 35) is merged into that one."""
     actions = list(actions)
-    by_field: dict[tuple[str, str], list[SetField]] = {}
+    # (ticket, field, 0) -> a plain field's actions; (ticket, field, id) -> a typed field's
+    # action and those repeating its value right after it
+    by_field: dict[tuple[str, str, int], list[SetField]] = {}
+    latest: dict[tuple[str, str], SetField] = {}  # a typed field's latest action
     for a in actions:
         if type(a) is SetField:
-            by_field.setdefault((a.ticket, a.field), []).append(a)
+            by_field.setdefault((a.ticket, a.field, 0), []).append(a)
+        elif isinstance(a, SetField):
+            before = latest.get((a.ticket, a.field))
+            if before is not None and before.value == a.value:
+                by_field.setdefault((a.ticket, a.field, id(before)), [before]).append(a)
+            else:
+                latest[(a.ticket, a.field)] = a
     merged: dict[int, Action | None] = {}
     for group in by_field.values():
         if len(group) > 1:
@@ -181,8 +192,7 @@ def one_per_field(actions: Iterable[Action]) -> list[Action]:
             rules = "; ".join(dict.fromkeys(a.rule for a in group if a.rule))
             reasons = "; ".join(dict.fromkeys(a.reason for a in group if a.reason))
             merged.update((id(a), None) for a in group[1:])
-            merged[id(first)] = SetField(last.ticket, rules, reasons, field=last.field,
-                                         value=last.value)
+            merged[id(first)] = set_field(last.ticket, rules, reasons, last.field, last.value)
     out = [merged.get(id(a), a) for a in actions]
     return [a for a in out if a is not None]
 

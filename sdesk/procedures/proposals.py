@@ -192,6 +192,29 @@ def check_kinds(kinds: Iterable[str], option: str) -> list[str]:
     return out
 
 
+def decided_kinds(accept: Iterable[str], reject: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(kinds accepted, kinds rejected) of `--accept`/`--reject`: `all` on one side means every
+    kind but those the other side names ("accept everything except the service": `--accept
+    all --reject service`; fresh-user finding, session 35: refused as "service is both accepted
+    and rejected"). ValidationError for a kind both sides name (no `all` involved, or `all` on
+    both sides) or an unknown kind."""
+    from sdesk.core.errors import ValidationError
+
+    accept, reject = list(accept), list(reject)
+    if "all" in accept and "all" in reject:
+        raise ValidationError("--accept all and --reject all: choose one (all on one side "
+                              "means every kind but those the other side names)")
+    accepted, rejected = check_kinds(accept, "--accept"), check_kinds(reject, "--reject")
+    if "all" in accept:
+        accepted = [k for k in accepted if k not in rejected]
+    elif "all" in reject:
+        rejected = [k for k in rejected if k not in accepted]
+    both = sorted(set(accepted) & set(rejected))
+    if both:
+        raise ValidationError(f"{both[0]} is both accepted and rejected; choose one")
+    return accepted, rejected
+
+
 def _kind_missing(word: str, option: str) -> str:
     """The error when the word after --accept/--reject is not a KIND but the KIND is missing:
     an empty word, the next option (`--accept --dry-run`), or a ticket ID (`--accept INC-2Q4P`,

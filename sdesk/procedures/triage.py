@@ -517,6 +517,12 @@ def _needs_service(d: _Draft, rule: str = I1, leads: bool = True) -> None:
         _two_problems_unserved(d, judged)
         return
     service, hint = service_hint(t.id, t.title, d.ref)
+    if service and rule != I1:  # a request: a service of the other kind is not proposed
+        from sdesk.procedures.triage_requests import kind_clash
+
+        clash = kind_clash(d, service)
+        if clash:
+            service, hint = "", f"{hint.split(': accept with ')[0]}, {clash}"
     if service and settled(d.flags, "service", service) == REJECTED:
         hint = (f"{hint.split(': accept with ')[0]} (the proposal was rejected): set the "
                 f"service with sdesk set {t.id} service=...")

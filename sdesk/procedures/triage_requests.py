@@ -85,6 +85,26 @@ def _also_names(d: _Draft, kind: str) -> None:
                    f"opening: sdesk split {d.t.id} --title \"...\" -t request")
 
 
+def kind_clash(d: _Draft, service: str) -> str:
+    """Why the service a request's title names is not proposed, or "": the service's kind
+    (hardware or software, service catalogue) is not the kind request-1 proposed for it, or
+    its category says ("install new monitor drivers": hardware proposed from 'monitor',
+    Software Install named by 'install'). The kind proposal stands, the service is not
+    proposed: accepting both routed the request twice, as hardware then again (fresh-user
+    finding, session 35: the plan set the status to 'triaged' twice)."""
+    info = d.ref.service_info(service)
+    if info is None or info.kind not in ("hardware", "software"):
+        return ""
+    proposed = next((key for kind, key in pending(d.flags) if kind == "kind"), "")
+    read = proposed or (d.t.category if d.t.category in ("hardware", "software") else "")
+    if not read or read == info.kind:
+        return ""
+    how = (f"--accept kind routes it as {read}" if proposed else f"category {read}")
+    return (f"a {info.kind} service, but the request reads as {read} ({'proposed, ' if proposed else ''}"
+            f"request-1): the kind wins, the service is not proposed ({how}; or sdesk set "
+            f"{d.t.id} service=... names the service)")
+
+
 def route(d: _Draft, kind: str) -> None:
     """Route a request by its kind (hardware, software or "" for neither): request-2 to -5.
     Also what accepting a kind proposal does (sdesk/procedures/triage_review.py)."""

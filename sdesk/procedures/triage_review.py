@@ -32,6 +32,7 @@ from sdesk.procedures.proposals import (
     service_recorded,
 )
 from sdesk.procedures.relations import Peer
+from sdesk.procedures.request_kind import KINDS as REQUEST_KINDS
 from sdesk.procedures.triage import (
     I1,
     I2,
@@ -298,6 +299,12 @@ def _accept_service(d: _Draft, key: str, actor: str) -> None:
     rule = _rule(d.t, "service")
     service = d.ref.service(key.replace("_", " "))
     d.set(rule, f"{service} (accepted by {actor})", "service", service)
+    kinds = [k for k in REQUEST_KINDS if flag("kind", k, ACCEPTED) in d.flags
+             and flag("kind", k, ACCEPTED) not in d.t.flags]
+    if kinds:  # the kind accepted in this review routed the request: not routed twice
+        d.find(rule, f"the service is recorded; the request was routed by the kind accepted "
+                     f"in this review ({kinds[0]}): the kind wins, not routed again")
+        return
     if d.t.assignee or d.t.status != "new" or d.t.type == "task":
         d.find(rule, f"{d.t.status}, {d.t.assignee or 'unassigned'}: the service is recorded, "
                      "the ticket is not routed again")
