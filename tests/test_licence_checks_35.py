@@ -79,3 +79,54 @@ def test_two_replies_in_one_batch_do_not_both_take_the_last_seat(
     teams = sorted(desk.ticket(tid)["team"] for tid in (first, second))
     assert teams == ["IS-Desktop Support", "IT Inventory Control Manager"]
     assert _visio_seats(desk) == (1, 0)
+
+
+def test_assigning_an_untriaged_software_request_with_no_seat_free_is_refused(
+        desk: Desk) -> None:
+    one_visio_licence(desk)
+    first = _visio(desk, "Need Visio", "--service", "Software Install")
+    desk.run("triage", first)
+    assert _visio_seats(desk) == (1, 0)
+    second = _visio(desk, "Visio for the planner", "--service", "Software Install", now=T1)
+    before = desk.snapshot()
+    result = desk.fails("assign", second, "--to", "dcooper", "--force", code=1)
+    [line] = result.stderr.splitlines()
+    assert second in line and "Microsoft Visio: 1 licences, 1 held by other tickets, none free" \
+        in line, line
+    assert "IT Inventory Control Manager" in line
+    assert desk.snapshot() == before  # nothing written
+    desk.fails("assign", second, code=1)  # the rules' choice is refused the same way
+    assert _visio_seats(desk) == (1, 0)  # not 2 of 1
+
+
+def test_assigning_an_untriaged_software_request_with_a_seat_free_takes_it_checked(
+        desk: Desk) -> None:
+    one_visio_licence(desk)
+    first = _visio(desk, "Need Visio", "--service", "Software Install")
+    shown = desk.run("assign", first, "--to", "dcooper", "--force").stdout
+    assert ("[request-4 no licence free] set flags = ['licence-seat']: Microsoft Visio: 1 of 1 "
+            "licences free; this request now holds one") in shown, shown
+    assert "licence-seat" in desk.ticket(first)["flags"]
+    assert _visio_seats(desk) == (1, 0)
+
+
+def test_assigning_a_queue_leaves_a_request_whose_seat_flag_was_removed_when_none_is_free(
+        desk: Desk) -> None:
+    one_visio_licence(desk)
+    first = _visio(desk, "Need Visio", "--service", "Software Install")
+    desk.run("triage", first)
+    desk.collaborate(first, lambda t: setattr(t, "flags", []))  # the seat flag removed
+    assert _visio_seats(desk) == (0, 1)
+    second = _visio(desk, "Visio for the planner", "--service", "Software Install", now=T1)
+    desk.run("triage", second, now=T1)
+    assert _visio_seats(desk) == (1, 0)
+    result = desk.run("assign", "--team", "IS-Desktop Support", now=T2)
+    assert "Microsoft Visio: 1 licences, 1 held by other tickets, none free" in result.stdout
+    assert desk.ticket(first)["assignee"] == "" and desk.ticket(first)["status"] == "triaged"
+    assert desk.ticket(second)["assignee"] != ""
+    assert _visio_seats(desk) == (1, 0)
+    advice = f"sdesk escalate {first} --to 'IT Inventory Control Manager' --tier 1"
+    assert advice in result.stdout  # triage takes only new tickets: the advice works
+    desk.run("escalate", first, "--to", "IT Inventory Control Manager", "--tier", "1",
+             "--reason", "no licence free", now=T2)
+    assert desk.ticket(first)["team"] == "IT Inventory Control Manager"
