@@ -325,7 +325,6 @@ def _licence(ticket: Ticket, choice: Choice, ctx: AssignContext) -> SeatCheck:
 
     if ctx.seats is None or (choice.tech is None and not choice.handoff):
         return SeatCheck()
-
     status = ticket.status if ticket.on_hold else "assigned" if choice.tech else "triaged"
     team = choice.tech.team if choice.tech is not None else choice.handoff
     return seat_on_assign(ticket, status, team, ctx.reference, ctx.seats)
