@@ -136,11 +136,14 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
         ids = _select(store, ticket_ids, team_name)
         ctx = triage_context(store, now, app.actor.name, split=split.strip(),
                              create_parents=create_parents, recheck=recheck)
+        alone = len(ticket_ids) == 1  # the one ticket named: refused, not skipped
         if dry_run and (as_json or not create_parents):
-            _dry_run(app, _within_limit(app, triage_each(_load(store, ids), ctx)), len(ids), as_json)
+            _dry_run(app, _within_limit(app, triage_each(_load(store, ids), ctx), alone=alone),
+                     len(ids), as_json)
         else:
             loaded: dict[str, Ticket] = {}  # the tickets as triage read them, for the executor
-            plans = _within_limit(app, triage_each(_load(store, ids, loaded), ctx), loaded)
+            plans = _within_limit(app, triage_each(_load(store, ids, loaded), ctx), loaded,
+                                  alone)
             _plan_and_apply(app, plans, ids, dry_run, as_json, no_commit, whole=create_parents, loaded=loaded)
     if len(ids) == 1 and not as_json:  # a known fix, before the dispatcher assigns
         mention_kb(app, store.load(ids[0]))
@@ -157,12 +160,15 @@ def _review_alone(reviewing: bool, split: str, recheck: bool, create_parents: bo
                                "answer the proposals first, then run it on its own")
 
 
-def _within_limit(app: App, plans: Iterator[Plan], loaded: dict[str, Ticket] | None = None
-                  ) -> Iterator[Plan]:
+def _within_limit(app: App, plans: Iterator[Plan], loaded: dict[str, Ticket] | None = None,
+                  alone: bool = False) -> Iterator[Plan]:
     """The per-ticket `plans` without those that would make a ticket's file larger than the
     read limit (executor.over_limit), each left out said in one line on stderr naming the
     ticket and what to do: the rest of the batch is triaged (session 34: one ticket near
-    1 MiB failed the whole `triage --all`, nothing written)."""
+    1 MiB failed the whole `triage --all`, nothing written). `alone` (`triage ID`, the one
+    ticket named): there is no rest, so it is refused, SdeskError (exit 1) saying the same,
+    not skipped into "nothing to triage" (exit 4, session 35)."""
+    from sdesk.core.errors import SdeskError
     from sdesk.core.untrusted import MAX_FILE_BYTES
     from sdesk.store.executor import over_limit
 
@@ -174,11 +180,13 @@ def _within_limit(app: App, plans: Iterator[Plan], loaded: dict[str, Ticket] | N
         tid, size = big
         [mine, *_] = plan.ticket_ids() or [tid]
         whose = "its file" if tid == mine else f"{tid}'s file"
-        click.echo(f"sdesk: warning: {mine} skipped: its triage would make {whose} {size} "
-                   f"bytes, over the {MAX_FILE_BYTES}-byte limit for a ticket file "
-                   "(docs/crash-safety.md); nothing of it written. Move long text (a log, a "
-                   f"dump) out of {tid} into a file and name it in a shorter note (sdesk edit "
-                   f"{tid}), then sdesk triage {mine}", err=True)
+        why = (f"its triage would make {whose} {size} bytes, over the {MAX_FILE_BYTES}-byte "
+               "limit for a ticket file (docs/crash-safety.md); nothing of it written. Move "
+               f"long text (a log, a dump) out of {tid} into a file and name it in a shorter "
+               f"note (sdesk edit {tid}), then sdesk triage {mine}")
+        if alone:
+            raise SdeskError(f"{mine}: {why}")
+        click.echo(f"sdesk: warning: {mine} skipped: {why}", err=True)
 
 
 def _plan_and_apply(app: App, plans: Iterator[Plan], ids: list[str], dry_run: bool,

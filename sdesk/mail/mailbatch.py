@@ -63,6 +63,10 @@ class _Batch:
         self.taken_ids: set[str] = set()
         self.plan = Plan()
         self.files: dict[str, bytes] = {}
+        from sdesk.store.contexts import licence_seats
+
+        # seats held per catalogue name, as this batch's reopens leave them (`add`)
+        self.seats: dict[str, int] = licence_seats(store)
 
     def tickets(self, ids: Iterable[str]) -> dict[str, Ticket]:
         out: dict[str, Ticket] = {}
@@ -78,6 +82,19 @@ class _Batch:
                 self.shadow[tid] = copy.deepcopy(original)
             out[tid] = self.shadow[tid]
         return out
+
+    def _seat(self, tid: str) -> str:
+        """The catalogue name of the licence seat the ticket holds as the batch left it, ""
+        for none (core/seats.holds_seat, the rule the index counts by)."""
+        from sdesk.core.seats import holds_seat
+
+        t, ref = self.shadow[tid], self.store.reference
+        code = t.resolution.code if t.resolution is not None else ""
+        if not holds_seat(t.type, t.status, t.software, t.flags, code, t.team,
+                          ref.inventory_team):
+            return ""
+        software = ref.software_named(t.software)
+        return software.name if software is not None else ""
 
     def tags(self, msg: Incoming) -> Tags:
         """What the [ID] tags of `msg`'s subject name: a full ID, or a unique prefix of one in
@@ -104,6 +121,7 @@ class _Batch:
         return Tags(found, unmatched)
 
     def add(self, outcome: Outcome, message_id: str) -> None:
+        held = {tid: self._seat(tid) for tid in outcome.plan.ticket_ids() if tid in self.shadow}
         for action in outcome.plan.changes:
             if isinstance(action, CreateTicket):
                 assert action.new is not None
@@ -111,6 +129,11 @@ class _Batch:
                 self.taken_ids.add(action.new.id)
             elif action.ticket in self.shadow:
                 action.apply(self.shadow[action.ticket])
+        for tid, before in held.items():  # a reopen that took a seat: the next one sees it
+            after = self._seat(tid)
+            if after != before:
+                name = after or before
+                self.seats[name] = self.seats.get(name, 0) + (1 if after else -1)
         self.plan.extend(outcome.plan.actions)
         self.files.update(outcome.files)
         if outcome.taken and outcome.ticket and outcome.verdict != "duplicate":
@@ -136,7 +159,7 @@ def take(store: Store, items: Iterable[tuple[str, bytes]], *, now: dt.datetime,
         try:
             outcome = receive(msg, known=batch.known, tickets=tickets, ref=ref, rules=rules,
                               now=now, new_id=new_id, actor=actor.name, adjust=adjust,
-                              tags=tags)
+                              tags=tags, seats=batch.seats)
         except SdeskError as exc:
             outcome = Outcome("refused", "", f"refused: {exc.message}")
         batch.add(outcome, msg.message_id)

@@ -95,13 +95,17 @@ def thread_candidates(msg: Incoming, known: Mapping[str, str],
 
 def receive(msg: Incoming, *, known: Mapping[str, str], tickets: Mapping[str, Ticket],
             ref: Reference, rules: MailRules, now: dt.datetime, new_id: str, actor: str,
-            adjust: Callable[[Intake], None] | None = None, tags: Tags | None = None) -> Outcome:
+            adjust: Callable[[Intake], None] | None = None, tags: Tags | None = None,
+            seats: Mapping[str, int] | None = None) -> Outcome:
     """Decide what one message is. `known`: Message-ID -> ticket for every message the desk
     sent or received; `tickets`: the loaded tickets of `thread_candidates`; `new_id`: the ID a
     new ticket would get; `adjust` may change the intake of a new ticket (new --from-email's
     options); `tags`: what the subject's [ID] tags name (a new ticket's line says which tag
-    named no ticket, or several). Never raises for the message's content: a message that cannot be taken is an
-    Outcome with verdict "refused" and the reason."""
+    named no ticket, or several); `seats`: licence seats held per catalogue software name
+    (store.contexts.licence_seats), which a reply that reopens a software request is checked
+    against as `sdesk reopen` checks it (None: not counted, not checked). Never raises for the
+    message's content: a message that cannot be taken is an Outcome with verdict "refused" and
+    the reason."""
     if msg.message_id in known:
         tid = known[msg.message_id]
         return Outcome("duplicate", tid, f"already logged as {tid} (Message-ID {msg.message_id})")
@@ -130,7 +134,7 @@ def receive(msg: Incoming, *, known: Mapping[str, str], tickets: Mapping[str, Ti
             return _csat(msg, ticket, score, reply, now, rules)
         resolved = ticket.resolved_at or now
         if now - resolved <= dt.timedelta(days=rules.reopen_days):
-            return _reopen(msg, ticket, reply, now, actor, rules, ref)
+            return _reopen(msg, ticket, reply, now, actor, rules, ref, seats)
         return _new(msg, ref, rules, now, new_id, actor, adjust, related=ticket,
                     why=f"{ticket.id} was resolved more than {rules.reopen_days:g} days ago")
     outcome = Outcome("reply", ticket.id, f"{ticket.id}: reply from {msg.sender} added")
@@ -246,13 +250,20 @@ def _add_reply(outcome: Outcome, msg: Incoming, ticket: Ticket, reply: str,
 
 
 def _reopen(msg: Incoming, ticket: Ticket, reply: str, now: dt.datetime, actor: str,
-            rules: MailRules, ref: Reference) -> Outcome:
+            rules: MailRules, ref: Reference, seats: Mapping[str, int] | None) -> Outcome:
+    """The reply reopens the ticket as `sdesk reopen` does (resolve.reopen), a software request
+    that held no seat while resolved checked against `seats` (triage_requests.seat_on_reopen:
+    the one licence decision); when that check hands it on, the line says why."""
     from sdesk.procedures.resolve import reopen
+    from sdesk.procedures.triage_requests import R3, R4
 
     outcome = Outcome("reopen", ticket.id, f"{ticket.id}: reopened by a reply from {msg.sender}")
-    outcome.plan.extend(reopen(ticket, f"the customer replied by email within "
-                               f"{rules.reopen_days:g} days of the resolution", now,
-                               actor, ref).actions)
+    plan = reopen(ticket, f"the customer replied by email within {rules.reopen_days:g} days "
+                          "of the resolution", now, actor, ref, seats_in_use=seats)
+    outcome.plan.extend(plan.actions)
+    handed = [a.reason for a in plan.actions if isinstance(a, AddEntry) and a.rule in (R3, R4)]
+    if handed:
+        outcome.line += f"; handed on: {handed[0]}"
     _add_reply(outcome, msg, ticket, reply, now, rules)
     return outcome
 

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sdesk.core.errors import NothingToDo, SdeskError
 from sdesk.core.model import Ticket, journal_entry
@@ -40,6 +41,9 @@ from sdesk.procedures.plan import (
 )
 from sdesk.procedures.workload import Held, Workload, unavailable_reason
 
+if TYPE_CHECKING:
+    from sdesk.procedures.triage_requests import SeatCheck
+
 ASSIGNABLE = ("new", "triaged", "assigned", "in-progress", "on-hold")
 
 
@@ -49,6 +53,10 @@ class AssignContext:
     now: dt.datetime
     workload: Workload
     actor: str
+    # licence seats held per catalogue software name (store.contexts.licence_seats): what a
+    # request that takes a seat by being assigned is checked against (`_licence`); None: not
+    # counted, not checked
+    seats: Mapping[str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -274,7 +282,12 @@ def assign_ticket(ticket: Ticket, ctx: AssignContext) -> Plan:
     if choice.tech is not None and choice.tech.id == ticket.assignee:
         raise NothingToDo(f"{ticket.id} is already assigned to {ticket.assignee}, "
                           f"the rules' choice ({choice.rule})")
-    return plan_for(ticket, choice, ctx)
+    seat = _licence(ticket, choice, ctx)
+    if seat.refusal:
+        raise SdeskError(seat.refusal)
+    plan = plan_for(ticket, choice, ctx)
+    plan.extend(seat.actions)
+    return plan
 
 
 def assign_to(ticket: Ticket, tech_id: str, ctx: AssignContext, force: bool = False) -> Plan:
@@ -293,11 +306,28 @@ def assign_to(ticket: Ticket, tech_id: str, ctx: AssignContext, force: bool = Fa
     reasons = [f"dispatcher's choice: {candidate(tech, ticket, ctx).describe()}"]
     reasons += [f"override (--force): {tech.id} {p}" for p in problems]
     choice = Choice("assign-4 dispatcher's choice", tech, reasons=reasons)
+    seat = _licence(ticket, choice, ctx)  # --force overrides no licence count
+    if seat.refusal:
+        raise SdeskError(seat.refusal)
     plan = plan_for(ticket, choice, ctx)
+    plan.extend(seat.actions)
     if tech.team != ticket.team:
         plan.actions.insert(0, Route(ticket.id, choice.rule, f"follows {tech.id} to their team",
                                      value=tech.team))
     return plan
+
+
+def _licence(ticket: Ticket, choice: Choice, ctx: AssignContext) -> SeatCheck:
+    """The licence check of a request the choice would make hold a seat (one that holds none
+    yet: logged with --software and never triaged, its seat flag removed):
+    triage_requests.seat_on_assign, the one licence decision; nothing without `ctx.seats`."""
+    from sdesk.procedures.triage_requests import SeatCheck, seat_on_assign
+
+    if ctx.seats is None or (choice.tech is None and not choice.handoff):
+        return SeatCheck()
+    status = ticket.status if ticket.on_hold else "assigned" if choice.tech else "triaged"
+    team = choice.tech.team if choice.tech is not None else choice.handoff
+    return seat_on_assign(ticket, status, team, ctx.reference, ctx.seats)
 
 
 def plan_for(ticket: Ticket, choice: Choice, ctx: AssignContext) -> Plan:
@@ -389,7 +419,9 @@ def assign_queue(tickets: Iterable[Ticket], ctx: AssignContext,
     (sdesk.store.queries.QUEUE_ORDER, the one queue order): each choice sees the loads left by the
     ones before it (the caller's workload is not changed). `limit` takes the first N. A
     ticket flagged priority-review waits for the supervisor's decision (incident-2: its
-    priority, and so its place in the queue, may change) unless `force`."""
+    priority, and so its place in the queue, may change) unless `force`. A request that would
+    take a licence seat with none free (or unchecked by request-3) stays in the queue, said
+    by a finding (`_licence`); a seat one takes counts for the next."""
     work = ctx.workload.copy()
     local = dataclasses.replace(ctx, workload=work)
     result = QueueResult(Plan())
@@ -403,7 +435,16 @@ def assign_queue(tickets: Iterable[Ticket], ctx: AssignContext,
             result.left.append(ticket.id)
             continue
         choice = choose(ticket, local)
+        seat = _licence(ticket, choice, local)
+        if seat.refusal:  # no seat for it: it stays in the queue, the rest are assigned
+            result.plan.add(Finding(ticket.id, seat.rule, f"{seat.refusal}; left in the queue"))
+            result.left.append(ticket.id)
+            continue
+        if seat.seat and local.seats is not None:  # the next request sees the seat it took
+            taken = {**local.seats, seat.seat: local.seats.get(seat.seat, 0) + 1}
+            local = dataclasses.replace(local, seats=taken)
         result.plan.extend(plan_for(ticket, choice, local).actions)
+        result.plan.extend(seat.actions)
         if choice.tech is not None:
             result.assigned.append(ticket.id)
             work.add(Held(ticket.id, choice.tech.id, ticket.effort_hours,

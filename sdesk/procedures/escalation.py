@@ -3,7 +3,8 @@
 The standard: "escalating to higher-tier support when necessary". An escalation moves the
 ticket to another team's queue (unassigned: that team's dispatcher assigns it), records the
 tier, keeps Resolve By (the customer's promise does not reset because the desk handed work on)
-and tells the new team.
+and tells the new team. A move to another team counts a reassignment (a hop between groups);
+a tier change within the team does not: it is an escalation, which the tier records.
 
 Hold: while a ticket waits on the customer, a vendor or a change window, the SLA clock stops.
 Resume moves Resolve By later by the paused time measured on the ticket's clock: business time
@@ -18,7 +19,17 @@ from sdesk.core import sla
 from sdesk.core.errors import NothingToDo, SdeskError, ValidationError
 from sdesk.core.model import Hold, Ticket, check_typed, journal_entry
 from sdesk.core.reference import Reference
-from sdesk.procedures.plan import AddEntry, Assign, Notify, Plan, Route, SetField, SetStatus, reassignment
+from sdesk.procedures.plan import (
+    AddEntry,
+    Assign,
+    Finding,
+    Notify,
+    Plan,
+    Route,
+    SetField,
+    SetStatus,
+    reassignment,
+)
 
 MAX_TIER = 9
 
@@ -53,8 +64,11 @@ def escalate(ticket: Ticket, team_name: str, reason: str, ref: Reference, now: d
     if ticket.assignee:
         plan.add(Assign(tid, rule, f"{ticket.assignee} hands it on; {team.name} assigns",
                         value=""))
-    hop = "to another group" if team.name != ticket.team else "to another tier"
-    plan.add(reassignment(ticket, rule, f"a hand-on {hop} counts as a reassignment"))
+    if team.name != ticket.team:  # the standard's reassignment: a move between groups
+        plan.add(reassignment(ticket, rule, "a hand-on to another group counts as a reassignment"))
+    else:  # a tier change inside the team is an escalation, counted by its tier (session 35)
+        plan.add(Finding(tid, rule, f"a tier change within {team.name} is an escalation, no "
+                                    f"reassignment: reassignments stay {ticket.reassignments}"))
     if not ticket.on_hold and ticket.status != "triaged":
         plan.add(SetStatus(tid, rule, f"in {team.name}'s queue", value="triaged"))
     due = ticket.resolve_by.isoformat(timespec="minutes") if ticket.resolve_by else "(none)"

@@ -266,8 +266,9 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
     time from the resolution to now on the ticket's clock, as after a hold (docs/sla.md). A
     software request that held no licence seat while resolved (its resolution code one of
     core/seats.NO_SEAT_CODES) passes triage's software checks again against `seats_in_use`
-    (seats held per catalogue name: triage_requests.seat_on_reopen); without `seats_in_use`
-    (a reply by mail) nothing is counted, so nothing is checked."""
+    (seats held per catalogue name: triage_requests.seat_on_reopen), whether `sdesk reopen` or
+    a customer's mail reply reopens it (sdesk/mail/mailin.py; before session 35 a reply took
+    the seat unchecked); without `seats_in_use` nothing is counted, so nothing is checked."""
     if ticket.status == "closed":
         raise SdeskError(f"{ticket.id} is closed: closed tickets stay closed; log a new ticket "
                          "and relate it")

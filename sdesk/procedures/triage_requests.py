@@ -15,7 +15,7 @@ logged without is handed back for it, the service its title names proposed, as a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sdesk.core.seats import SEAT_FLAG
 from sdesk.procedures.proposals import flag, pending
@@ -168,7 +168,8 @@ def licence_verdict(written: str, ref: Reference, in_use: Mapping[str, int],
     why). Verdicts: "unlisted" and "unapproved" (request-3: a Software Request Form is needed;
     `why` says which), "site" (a site licence: no count), "none-free" (request-4: to Inventory
     Control for a quote), "free" (a seat can be held). One decision for triage, a reopen
-    (`seat_on_reopen`) and a correction (corrections.seat_rules)."""
+    (`seat_on_reopen`, mail's too), an assignment (`seat_on_assign`) and a correction
+    (corrections.seat_rules)."""
     software = ref.software_named(written) if written else None
     if software is None or not software.approved:
         listed = "not on the Standard Desktop Software List" if software is None else \
@@ -276,3 +277,55 @@ def _hand_on(t: Ticket, status: str, team: str, rule: str, new: str, why: str,
     text = f"{why[0].upper()}{why[1:]}."
     out.append(AddEntry(t.id, rule, why, entry=journal_entry(now, actor, "reopen", text, rule)))
     return out
+
+
+class SeatCheck(NamedTuple):
+    """What `seat_on_assign` found: `refusal` (one line, "" when the seat may be taken) by
+    `rule`, else the `actions` to add and the catalogue name of the `seat` taken ("" when
+    none is counted)."""
+
+    refusal: str = ""
+    rule: str = ""
+    actions: tuple[Action, ...] = ()
+    seat: str = ""
+
+
+def seat_on_assign(t: Ticket, status: str, team: str, ref: Reference,
+                   in_use: Mapping[str, int]) -> SeatCheck:
+    """What an assignment (`sdesk assign`, a team's queue, `sdesk work`) of a software request
+    or case that holds no licence seat, and would hold one once assigned (core/seats:
+    assigned or later, flag or not), must check before it takes one: the one licence
+    decision (`licence_verdict`), as triage and a reopen take it (session 35: a request
+    logged with --software and assigned before triage, or one whose seat flag was removed,
+    took a seat with every seat held by others). `status`, `team`: what the assignment
+    leaves; `in_use`: seats held per catalogue name (other tickets: this one holds none).
+    A refusal names the title and the counts when the seat may not be taken (request-3: not
+    on the list or not approved; request-4: none free); else the actions are the
+    `licence-seat` flag with the count (or a site licence's finding)."""
+    from sdesk.core.seats import holds_seat
+    from sdesk.procedures.plan import Finding, SetField
+
+    code = t.resolution.code if t.resolution is not None else ""
+    inventory = ref.inventory_team
+    if holds_seat(t.type, t.status, t.software, t.flags, code, t.team, inventory) or \
+            not holds_seat(t.type, status, t.software, t.flags, code, team, inventory):
+        return SeatCheck()
+    verdict, software, why = licence_verdict(t.software, ref, in_use, "other tickets")
+    triage = f"sdesk triage {t.id}" if t.status == "new" else ""  # triage takes new ones
+    if verdict in ("unlisted", "unapproved"):
+        return SeatCheck(f"{t.id}: {why}: assigning it would take a seat unchecked; a Software "
+                         "Request Form is needed first (request-3" + (
+                             f": {triage} asks for it)" if triage else ")"), R3)
+    assert software is not None
+    if verdict == "none-free":
+        how = triage or (f"sdesk escalate {t.id} --to '{inventory}' --tier {t.tier} "
+                         "--reason 'no licence free'")
+        return SeatCheck(f"{t.id}: {why}: assigning it would take a seat over the count; it "
+                         f"goes to {inventory} for a quote (request-4: {how})", R4)
+    if verdict == "site":
+        return SeatCheck(actions=(Finding(t.id, R4, why),))
+    said = f"{why}; this request now holds one"
+    if SEAT in t.flags:
+        return SeatCheck(actions=(Finding(t.id, R4, said),), seat=software.name)
+    return SeatCheck(actions=(SetField(t.id, R4, said, field="flags", value=[*t.flags, SEAT]),),
+                     seat=software.name)

@@ -98,10 +98,12 @@ def workload(index: Index) -> Workload:
 
 
 def assign_context(store: Store, now: dt.datetime, actor: str) -> AssignContext:
-    """The assignment context: the reference data, `now` and every technician's workload."""
+    """The assignment context: the reference data, `now`, every technician's workload and the
+    licence seats held (a request that takes one by being assigned is checked)."""
     from sdesk.procedures.assign import AssignContext
 
-    return AssignContext(store.reference, now, workload(store.index), actor)
+    return AssignContext(store.reference, now, workload(store.index), actor,
+                         seats=licence_seats(store))
 
 
 def licence_seats(store: Store) -> dict[str, int]:
