@@ -243,6 +243,28 @@ def other_devices(a: str, b: str, ref: Reference) -> bool:
     return "" not in kinds and "hardware" in kinds
 
 
+def unrelated_services(a: str, wa: Words, b: str, wb: Words, ref: Reference) -> bool:
+    """Whether two reports are about services of different kinds (reference/services.toml:
+    network, telecom, application...): each report's services are its logged service and the
+    services its words name, unknown ones left out; both have some and no kind is common to
+    them. Two failing reports sharing no key ("VPN wont connect" (VPN) / "511 line not working"
+    (Phone) / "PeopleSoft login fails" (PeopleSoft)) then share nothing but that something
+    fails: never an unshared link (`joins`; fresh-user finding, session 35: the three made a
+    trend of "3 people"). Kinds, not services: a VPN outage logged as Network Connectivity
+    ("anyconnect says login failed" / "cisco thing wont connect") is one network problem.
+    Over the twenty-seven tuning files it took no report out of a trend and four wrong ones
+    out (docs/triage.md, "Trends and automatic decisions")."""
+    ka, kb = service_kinds(a, wa, ref), service_kinds(b, wb, ref)
+    return bool(ka and kb and ka.isdisjoint(kb))
+
+
+def service_kinds(logged: str, w: Words, ref: Reference) -> frozenset[str]:
+    """The kinds of the services a report is about (`unrelated_services`): its logged service's
+    and those its words name, unknown services left out."""
+    names = [logged, *(t[1:] for t in w.services)]
+    return frozenset(info.kind for n in names if n and (info := ref.service_info(n)))
+
+
 def mixes_devices(mine: Iterable[str], theirs: Iterable[str], ref: Reference) -> bool:
     """Whether joining two trend groups (the logged services of each one's reports) would put a
     device in with a report logged against another service (`other_devices`): triage never

@@ -26,6 +26,7 @@ from sdesk.procedures.similarity import (
     other_services,
     trend_keys,
     trend_scores,
+    unrelated_services,
 )
 
 Groups = tuple[dict[str, str], dict[str, list[str]]]  # ticket -> group; group -> its tickets
@@ -147,10 +148,13 @@ class _Links:
         """Two other people's failing reports of one hour that share no key: a pending link
         at trend_unshared ("VPN DOWN" / "anyconnect just spins, never connects"); never
         between texts naming other services (`other_services`) nor a device logged against
-        another service (`other_devices`)."""
+        another service (`other_devices`) nor reports about services of other kinds
+        (`unrelated_services`: "VPN wont connect" (VPN) / "511 line not working" (Phone),
+        session 35)."""
         if a.requester_email == b.requester_email or not self.failing[a.id] or other_services(
                 self.texts[a.id].words, self.texts[b.id].words) or other_devices(
-                a.service, b.service, self.ref):
+                a.service, b.service, self.ref) or unrelated_services(
+                a.service, self.texts[a.id].words, b.service, self.texts[b.id].words, self.ref):
             return
         probability = self._score(a, b)[0]
         if probability >= self.settings.trend_unshared:
