@@ -62,6 +62,32 @@ def test_a_report_naming_no_service_bridges_no_trend_between_other_kinds(desk: D
     assert "people report it" not in plan[soft] and "people report it" not in plan[line]
 
 
+def test_a_duplicates_evidence_says_the_words_as_the_titles_write_them(desk: Desk) -> None:
+    """"titles share drop, service Wi-Fi, wifi" was said of "wireless keeps disconnecting" and
+    "no internet on my laptop, wi-fi drops": neither writes "wifi" nor "drop". A word read
+    alike is said as each title writes it, "wi-fi ~ wireless"."""
+    first = incident(desk, "wireless keeps disconnecting", service="Wi-Fi", now=at(0))
+    later = incident(desk, "no internet on my laptop, wi-fi drops", service="Wi-Fi", now=at(10))
+    said = _by_ticket(desk.run("triage", "--all", "--dry-run", now=at(20)).stdout)[later]
+    assert f"same person, same subject as {first}" in said
+    shared = re.search(r"titles share ([^;]*);", said)
+    assert shared, said
+    assert shared.group(1) == "drops ~ disconnecting, service Wi-Fi, wi-fi ~ wireless"
+
+
+def test_the_learned_associations_name_the_titles_words(desk: Desk) -> None:
+    """The person model's "words used for the same thing" said "(wifi / internet)" of every
+    pair, an example a reader took for the titles' words: now the words of these titles."""
+    first = incident(desk, "wi-fi keeps dropping", service="Wi-Fi", now=at(0))
+    later = incident(desk, "internet keeps cutting out", service="Wi-Fi", now=at(10))
+    said = _by_ticket(desk.run("triage", "--all", "--dry-run", now=at(20)).stdout)[later]
+    assert f"same person, same subject as {first}" in said
+    assert "wifi / internet" not in said
+    assert "words used for the same thing (" in said
+    words = said.split("words used for the same thing (")[1].split(")")[0]
+    assert "internet ~ wi-fi" in words.split(", "), words
+
+
 def test_one_devices_two_symptoms_said_with_it_are_one_problem(desk: Desk) -> None:
     """"My monitor is flickering and it has dead pixels" was proposed for separation (the
     learned model, 0.53), though "Monitor flickering and dead pixels" is not (session 34)."""

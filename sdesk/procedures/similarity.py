@@ -164,18 +164,31 @@ def _num(x: float) -> str:
 RULE_FEATURE = {"person": "one_person", "trend": "outage"}
 
 
-def pair_match(which: str, a: Text, b: Text) -> PairMatch:
+def pair_match(which: str, a: Text, b: Text, ref: Reference | None = None) -> PairMatch:
     """Model `which` ("person" or "trend") on two tickets read by `PeerView.text_of`, with the
-    lexicon's account of their words (judgements.similarity.explain)."""
+    lexicon's account of their words (judgements.similarity.explain). With `ref` the shared
+    words and the learned associations are said as the titles write them ("wireless ~
+    wi-fi": sdesk/procedures/as_written.py; session 35, fresh-user finding)."""
     from sdesk.procedures.judgements import similarity
-    from sdesk.procedures.pair_model import shipped
+    from sdesk.procedures.pair_model import associates, shipped
 
-    found = shipped(which).score(a, b)
-    lex = similarity(a.words, b.words).explain(1.0).split(" (score")[0]
+    model = shipped(which)
+    found = model.score(a, b)
+    shown, pairs = None, ""
+    if ref is not None:
+        from sdesk.procedures.as_written import as_written, written
+
+        def shown(token: str) -> str:
+            return as_written(a.title, b.title, token, ref)
+
+        pairs = ", ".join(dict.fromkeys(
+            f"{written(a.title, x, ref) or x} ~ {written(b.title, y, ref) or y}"
+            for x, y in associates(a.words, b.words, model.associations)))
+    lex = similarity(a.words, b.words).explain(1.0, shown).split(" (score")[0]
     if not found.features["apart"] and lex.startswith("told apart by"):  # a follow-up's veto
         lex = lex.replace("told apart by", "a follow-up, so not told apart by", 1)
-    return PairMatch(found.probability, found.features[RULE_FEATURE[which]], found.evidence(),
-                     lex)
+    return PairMatch(found.probability, found.features[RULE_FEATURE[which]],
+                     found.evidence(associates=pairs), lex)
 
 
 def trend_scores(a: Text, b: Text, model: PairModel | None = None) -> tuple[float, float]:

@@ -249,10 +249,14 @@ class _Links:
         return ra != rb and mixes_devices(groups.tags[ra], groups.tags[rb], self.ref)
 
     def _shared(self, a: Peer, b: Peer) -> str:
-        """What two keyed reports share ("shares wifi, Wi-Fi, place 3rd floor"), from their
-        `trend_keys`."""
+        """What two keyed reports share ("shares Wi-Fi, wireless ~ wi-fi, place 3rd floor"),
+        from their `trend_keys`, a word as the titles write it (as_written: session 35,
+        "shares wifi" was said of "wi-fi is down" / "wireless not working")."""
+        from sdesk.procedures.as_written import as_written
+
         keys = set(self.keys[b.id]).intersection(self.keys[a.id])
-        shown = sorted((k[1:] if k[0] in "~@" else "place " + k[1:]) for k in keys)
+        shown = sorted(as_written(a.title, b.title, k[1:], self.ref) if k[0] == "~" else
+                       k[1:] if k[0] == "@" else "place " + k[1:] for k in keys)
         return "shares " + ", ".join(shown) if shown else "shares a word"
 
     def _join(self, a: Peer, b: Peer, why: str | Callable[[], str]) -> None:
