@@ -739,11 +739,17 @@ def test_a_title_going_on_from_another_ticket_is_one_problem(ref: Reference, tit
     ("keyboard sticky and mouse dead", False),  # one service, Hardware Request
     ("printer jammed and toner low", True),  # the model is sure (0.98): still proposed
     ("VPN down and outlook wont open", True),  # two services: the clauses decide
+    # session 35's tester: the later symptom refers back to the device (0.53, 0.99, 0.99)
+    ("My monitor is flickering and it has dead pixels", False),
+    ("my monitor flickers and it's also got dead pixels", False),
+    ("monitor flickers and also it has dead pixels", False),
+    ("printer jammed and it also wont connect to wifi", True),  # two services
 ])
 def test_one_devices_symptoms_joined_by_and_are_one_problem(ref: Reference, title: str,
                                                              two: bool) -> None:
     """Two symptoms of the one device a title names, which the learned model reads as two
-    problems only weakly (under two_problems.ONE_DEVICE_CAP), are one problem (incident-4)."""
+    problems only weakly (under two_problems.ONE_DEVICE_CAP) or which refer back to the device
+    ("and it has", session 35), are one problem (incident-4)."""
     from sdesk.procedures.two_problems import problems_judged
 
     found, learned = problems_judged(title, ref)

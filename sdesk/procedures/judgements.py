@@ -10,6 +10,7 @@ docs/triage.md, "Measured".
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -38,19 +39,24 @@ class Similarity:
     shared: frozenset[str]
     apart: str = ""  # "Finance vs HR" when a specifier tells them apart
 
-    def explain(self, threshold: float) -> str:
+    def explain(self, threshold: float, shown: Callable[[str], str] | None = None) -> str:
+        """The judgement in words: what tells the texts apart, or what they share (`account`,
+        `shown` as there) with the score against `threshold`."""
         if self.apart:
             return f"told apart by {self.apart}"
         op = ">=" if self.score >= threshold else "<"
-        return f"{self.account()} (score {self.score:.2f} {op} {threshold:.2f})"
+        return f"{self.account(shown)} (score {self.score:.2f} {op} {threshold:.2f})"
 
-    def account(self) -> str:
+    def account(self, shown: Callable[[str], str] | None = None) -> str:
         """The shared words as a dispatcher reads them: the words both titles hold (a service
         as "service VPN"), then what both say in other words ("both say something fails":
         "VPN down" / "cant connect to vpn" share no failure WORD, only the reading). Until
         session 27 the failure reading was shown as a shared word, "(not working)", for titles
-        holding neither "not" nor "working" (fresh-user finding)."""
-        words = sorted(w.replace("@", "service ") for w in self.shared if not w.startswith("!"))
+        holding neither "not" nor "working" (fresh-user finding). `shown` says a shared word
+        as the titles write it (as_written: "wireless ~ wi-fi"; session 35, "titles share
+        wifi" was said of two titles neither of which writes "wifi")."""
+        words = sorted(w.replace("@", "service ") if w.startswith("@") else
+                       (shown(w) if shown else w) for w in self.shared if not w.startswith("!"))
         said = [READ_AS[w] for w in sorted(self.shared) if w in READ_AS]
         if words:
             return "; ".join([f"titles share {', '.join(words)}", *said])

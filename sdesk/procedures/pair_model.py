@@ -178,6 +178,15 @@ def associated(a: Words, b: Words, table: frozenset[tuple[str, str]]) -> float:
     return min(1.0, hits / min(len(only_a), len(only_b)))
 
 
+def associates(a: Words, b: Words, table: frozenset[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The word pairs `associated` counts: (a word only `a` has, its learned associate only
+    `b` has), sorted; what the evidence names ("wi-fi ~ internet", session 35: it said the
+    example "(wifi / internet)" of every pair, and a reader took it for the titles' words)."""
+    only_a, only_b = a.plain - b.tokens, b.plain - a.tokens
+    partners = _partners(table)
+    return sorted((x, y) for x in only_a for y in sorted(partners.get(x, frozenset()) & only_b))
+
+
 _PARTNERS: dict[int, tuple[frozenset[tuple[str, str]], dict[str, frozenset[str]]]] = {}
 PARTNERS_KEPT = 8  # association tables whose look-ups `_partners` keeps at once
 
@@ -309,16 +318,17 @@ class Score:
     parts: dict[str, float]
     alike: dict[str, bool] = field(default_factory=dict)  # feature -> it says "alike" (says_alike)
 
-    def evidence(self, top: int = 3) -> str:
+    def evidence(self, top: int = 3, associates: str = "") -> str:
         """The features that weighed most, in words a dispatcher reads, each saying plainly
         whether it speaks for one subject or against: "titles alike letter by letter 81%
         (for), logged under the same service (for), they name different services (against)".
         For or against is what the fact means (says_alike), not the sign of its weight: the
         fitted weights of features that go together (the same service logged, the same words)
         can come out negative, and "logged under the same service (against)" read backwards
-        (fresh-user finding, session 29)."""
+        (fresh-user finding, session 29). `associates`: the associated words as the titles
+        write them ("wi-fi ~ internet"), said with the learned associations' share."""
         ranked = sorted(self.parts.items(), key=lambda kv: -abs(kv[1]))[:top]
-        return ", ".join(f"{say(k, self.features[k])} "
+        return ", ".join(f"{say(k, self.features[k], associates)} "
                          f"({'for' if self.alike.get(k, v >= 0) else 'against'})"
                          for k, v in ranked)
 
@@ -334,7 +344,7 @@ SHARES = {
     "partial": "one title within the other",
     "word_jaccard": "words in common",
     "length_ratio": "titles of alike length",
-    "associated": "words used for the same thing (wifi / internet)",
+    "associated": "words used for the same thing",
 }
 YES_NO = {
     "apart": ("a word tells them apart", "no word tells them apart"),
@@ -364,13 +374,16 @@ def says_alike(feature: str, value: float, mean: float) -> bool:
     return value >= mean
 
 
-def say(feature: str, value: float) -> str:
+def say(feature: str, value: float, associates: str = "") -> str:
     """One feature's value in a dispatcher's words ("titles alike letter by letter 81%",
-    "same service logged"); an unknown feature by its name and value."""
+    "same service logged"); an unknown feature by its name and value. The learned
+    associations name the titles' words when given (`associates`: "wi-fi ~ internet")."""
     if feature in YES_NO:
         return YES_NO[feature][0 if value >= 0.5 else 1]
     if feature == "associated" and value < 0.005:
-        return "no words used for the same thing (wifi / internet)"
+        return "no words used for the same thing"
+    if feature == "associated" and associates:
+        return f"{SHARES[feature]} ({associates}) {value:.0%}"
     if feature in SHARES:
         return f"{SHARES[feature]} {value:.0%}"
     return f"{feature} {value:.2f}"

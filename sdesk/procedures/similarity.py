@@ -164,18 +164,31 @@ def _num(x: float) -> str:
 RULE_FEATURE = {"person": "one_person", "trend": "outage"}
 
 
-def pair_match(which: str, a: Text, b: Text) -> PairMatch:
+def pair_match(which: str, a: Text, b: Text, ref: Reference | None = None) -> PairMatch:
     """Model `which` ("person" or "trend") on two tickets read by `PeerView.text_of`, with the
-    lexicon's account of their words (judgements.similarity.explain)."""
+    lexicon's account of their words (judgements.similarity.explain). With `ref` the shared
+    words and the learned associations are said as the titles write them ("wireless ~
+    wi-fi": sdesk/procedures/as_written.py; session 35, fresh-user finding)."""
     from sdesk.procedures.judgements import similarity
-    from sdesk.procedures.pair_model import shipped
+    from sdesk.procedures.pair_model import associates, shipped
 
-    found = shipped(which).score(a, b)
-    lex = similarity(a.words, b.words).explain(1.0).split(" (score")[0]
+    model = shipped(which)
+    found = model.score(a, b)
+    shown, pairs = None, ""
+    if ref is not None:
+        from sdesk.procedures.as_written import as_written, written
+
+        def shown(token: str) -> str:
+            return as_written(a.title, b.title, token, ref)
+
+        pairs = ", ".join(dict.fromkeys(
+            f"{written(a.title, x, ref) or x} ~ {written(b.title, y, ref) or y}"
+            for x, y in associates(a.words, b.words, model.associations)))
+    lex = similarity(a.words, b.words).explain(1.0, shown).split(" (score")[0]
     if not found.features["apart"] and lex.startswith("told apart by"):  # a follow-up's veto
         lex = lex.replace("told apart by", "a follow-up, so not told apart by", 1)
-    return PairMatch(found.probability, found.features[RULE_FEATURE[which]], found.evidence(),
-                     lex)
+    return PairMatch(found.probability, found.features[RULE_FEATURE[which]],
+                     found.evidence(associates=pairs), lex)
 
 
 def trend_scores(a: Text, b: Text, model: PairModel | None = None) -> tuple[float, float]:
@@ -241,6 +254,28 @@ def other_devices(a: str, b: str, ref: Reference) -> bool:
         return False
     kinds = [info.kind if (info := ref.service_info(s)) else "" for s in (a, b)]
     return "" not in kinds and "hardware" in kinds
+
+
+def unrelated_services(a: str, wa: Words, b: str, wb: Words, ref: Reference) -> bool:
+    """Whether two reports are about services of different kinds (reference/services.toml:
+    network, telecom, application...): each report's services are its logged service and the
+    services its words name, unknown ones left out; both have some and no kind is common to
+    them. Two failing reports sharing no key ("VPN wont connect" (VPN) / "511 line not working"
+    (Phone) / "PeopleSoft login fails" (PeopleSoft)) then share nothing but that something
+    fails: never an unshared link (`joins`; fresh-user finding, session 35: the three made a
+    trend of "3 people"). Kinds, not services: a VPN outage logged as Network Connectivity
+    ("anyconnect says login failed" / "cisco thing wont connect") is one network problem.
+    Over the twenty-seven tuning files it took no report out of a trend and four wrong ones
+    out (docs/triage.md, "Trends and automatic decisions")."""
+    ka, kb = service_kinds(a, wa, ref), service_kinds(b, wb, ref)
+    return bool(ka and kb and ka.isdisjoint(kb))
+
+
+def service_kinds(logged: str, w: Words, ref: Reference) -> frozenset[str]:
+    """The kinds of the services a report is about (`unrelated_services`): its logged service's
+    and those its words name, unknown services left out."""
+    names = [logged, *(t[1:] for t in w.services)]
+    return frozenset(info.kind for n in names if n and (info := ref.service_info(n)))
 
 
 def mixes_devices(mine: Iterable[str], theirs: Iterable[str], ref: Reference) -> bool:

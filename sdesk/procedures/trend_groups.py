@@ -26,6 +26,7 @@ from sdesk.procedures.similarity import (
     other_services,
     trend_keys,
     trend_scores,
+    unrelated_services,
 )
 
 Groups = tuple[dict[str, str], dict[str, list[str]]]  # ticket -> group; group -> its tickets
@@ -147,10 +148,13 @@ class _Links:
         """Two other people's failing reports of one hour that share no key: a pending link
         at trend_unshared ("VPN DOWN" / "anyconnect just spins, never connects"); never
         between texts naming other services (`other_services`) nor a device logged against
-        another service (`other_devices`)."""
+        another service (`other_devices`) nor reports about services of other kinds
+        (`unrelated_services`: "VPN wont connect" (VPN) / "511 line not working" (Phone),
+        session 35)."""
         if a.requester_email == b.requester_email or not self.failing[a.id] or other_services(
                 self.texts[a.id].words, self.texts[b.id].words) or other_devices(
-                a.service, b.service, self.ref):
+                a.service, b.service, self.ref) or unrelated_services(
+                a.service, self.texts[a.id].words, b.service, self.texts[b.id].words, self.ref):
             return
         probability = self._score(a, b)[0]
         if probability >= self.settings.trend_unshared:
@@ -245,10 +249,14 @@ class _Links:
         return ra != rb and mixes_devices(groups.tags[ra], groups.tags[rb], self.ref)
 
     def _shared(self, a: Peer, b: Peer) -> str:
-        """What two keyed reports share ("shares wifi, Wi-Fi, place 3rd floor"), from their
-        `trend_keys`."""
+        """What two keyed reports share ("shares Wi-Fi, wireless ~ wi-fi, place 3rd floor"),
+        from their `trend_keys`, a word as the titles write it (as_written: session 35,
+        "shares wifi" was said of "wi-fi is down" / "wireless not working")."""
+        from sdesk.procedures.as_written import as_written
+
         keys = set(self.keys[b.id]).intersection(self.keys[a.id])
-        shown = sorted((k[1:] if k[0] in "~@" else "place " + k[1:]) for k in keys)
+        shown = sorted(as_written(a.title, b.title, k[1:], self.ref) if k[0] == "~" else
+                       k[1:] if k[0] == "@" else "place " + k[1:] for k in keys)
         return "shares " + ", ".join(shown) if shown else "shares a word"
 
     def _join(self, a: Peer, b: Peer, why: str | Callable[[], str]) -> None:

@@ -802,7 +802,7 @@ def _similar_reports(d: _Draft) -> tuple[tuple[Peer, str, bool] | None, list[str
         if says_another(t.title if (peer.opened_at, peer.id) < (t.opened_at, t.id) else
                         peer.title):  # the later one says it is another problem ("also ...")
             continue
-        sim = pair_match("person", mine, ctx.view.text_of(peer.id, d.ref))
+        sim = pair_match("person", mine, ctx.view.text_of(peer.id, d.ref), d.ref)
         if sim.probability < threshold and sim.rule < auto:
             continue
         if (peer.opened_at, peer.id) >= (t.opened_at, t.id):

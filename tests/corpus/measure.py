@@ -393,7 +393,8 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
     other people's links wait: a keyed one at trend_similarity when the trend model reaches
     trend_join or the word rule auto_trend (session 31; at once before), one under trend_join
     at trend_join, and one between two failing reports sharing no key (the corpora's sets are
-    one hour: UNSHARED_HOURS) at trend_unshared unless they name different services;
+    one hour: UNSHARED_HOURS) at trend_unshared unless they name different services or are
+    about services of other kinds (similarity.unrelated_services, session 35);
     strongest first, each joins only when the report links at the link's bar with at least
     half of the other group's other people's reports (similarity.joins); never between a device
     logged against another service (similarity.other_devices); other people's links never join
@@ -401,7 +402,14 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
     similarity.mixes_devices, as trend_groups._Links._mixes: session 29). Triage's other bound, no
     group longer than trend_window_hours (session 31), never applies here: a set is one hour."""
     from sdesk.procedures.judgements import says_another
-    from sdesk.procedures.similarity import fails, joins, mixes_devices, other_devices, other_services
+    from sdesk.procedures.similarity import (
+        fails,
+        joins,
+        mixes_devices,
+        other_devices,
+        other_services,
+        unrelated_services,
+    )
 
     ref = _reference()
     texts = [_WORDS.get(x.title) or _WORDS.setdefault(x.title, words(x.title, ref))
@@ -443,7 +451,8 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
                     pending.append((probability, SETTINGS.trend_join, i))
             elif (not keyed and failing[i] and failing[j]
                   and not other_services(texts[i], texts[j])
-                  and not other_devices(a.service, b.service, ref)):
+                  and not other_devices(a.service, b.service, ref)
+                  and not unrelated_services(a.service, texts[i], b.service, texts[j], ref)):
                 probability = scores(a, b)[0]
                 if probability >= SETTINGS.trend_unshared:
                     pending.append((probability, SETTINGS.trend_unshared, i))
