@@ -233,8 +233,10 @@ def test_show_puts_a_space_after_every_relation_label(desk: Desk) -> None:
 
 def test_review_carries_an_answer_only_to_the_same_proposal_on_the_same_evidence(
         desk: Desk) -> None:
-    """Three people's "VPN down" share one trend and one priority proposal (P1: a service is
-    out): the answers for the first count for the others. The agency-wide e-mail outage's P1
+    """Three people's "VPN down" share one trend and one priority proposal (P2: the chart
+    model, which weighs the rules' P1, "a service is out", with the words and the people; its
+    score differs from report to report, the evidence does not): the answers for the first
+    count for the others. The agency-wide e-mail outage's P1
     proposal rests on other evidence: it is asked, not rejected by the answer for the VPN
     (fresh-user finding, session 29), and skipping it says so."""
     vpn = [desk.new("-T", "VPN down", "--email", f"u{i}@omes.ok.gov", "--agency", "OMES",
@@ -249,12 +251,12 @@ def test_review_carries_an_answer_only_to_the_same_proposal_on_the_same_evidence
     text = seen.decode().replace("\r", "")
     assert code == 0, text
     assert text.count("accept?") == 3, text
-    assert f"{vpn[1]} 'VPN down': proposed priority (P1): rejected by your answer for " \
+    assert f"{vpn[1]} 'VPN down': proposed priority (P2): rejected by your answer for " \
            f"{vpn[0]} (the same proposal)" in text
     assert f"{mail} 'Whole agency cannot send email': proposed priority (P1): the text" in text
     assert f"{mail}\n  [triage: the dispatcher's review of proposals] skipped by your answer, " \
            "still pending: priority (P1)" in text
     for tid in vpn:
         flags = desk.ticket(tid)["flags"]
-        assert "rejected:priority:P1" in flags and "trend-reported" in flags, (tid, flags)
+        assert "rejected:priority:P2" in flags and "trend-reported" in flags, (tid, flags)
     assert "proposed:priority:P1" in desk.ticket(mail)["flags"]

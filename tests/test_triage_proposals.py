@@ -259,6 +259,13 @@ def test_the_first_reports_of_a_problem_three_people_report_are_proposed_p2(desk
     assert not any("priority" in f for f in desk.ticket(alone)["flags"])
 
 
+def rules_alone(desk: Desk) -> None:
+    """Switch the store to the rules' priority reading alone (`chart_priority = false`)."""
+    config = desk.root / "sdesk.toml"
+    config.write_text(config.read_text().replace("chart_priority = true", "chart_priority = false"))
+    desk.git("commit", "-qam", "rules alone")
+
+
 def test_the_learned_reading_of_the_chart_proposes_what_no_rule_reads(desk: Desk) -> None:
     """incident-2: "all consoles frozen" names no site, group or deadline the rules
     read; the learned "many users, a site or work stopped" model proposes P2, with its words.
@@ -267,6 +274,7 @@ def test_the_learned_reading_of_the_chart_proposes_what_no_rule_reads(desk: Desk
     one the models, re-fitted on seventeen files in session 28, read above their threshold:
     'consoles', 'records', 'frozen'; "all consoles frozen, dispatch on paper now", the title
     until then, is read critical since fresh16's dispatchers are tuning data.)"""
+    rules_alone(desk)  # the rules' path (chart_priority = false); the chart model's: below
     tid = incident(desk, "all consoles frozen in records, on paper now", now=at(0))
     mine = incident(desk, "my mouse scroll wheel sticks", email="bo@omes.ok.gov", now=at(1))
     desk.run("triage", "--all")  # before a second person reports it ("2 people report it")
@@ -721,23 +729,24 @@ def test_a_logged_p1_the_text_does_not_read_as_critical_is_proposed_p2(desk: Des
     assert not any("proposed:priority" in f for f in desk.ticket(again)["flags"])
 
 
-def test_the_chart_model_reads_the_priority_only_when_switched_on(desk: Desk) -> None:
-    """Session 34: `chart_priority = true` in sdesk.toml has the chart model (priority_chart.py)
-    weigh the rules' reading with the words and who else reports it; off by default, where
-    three people's "scanner not working" (a device: no trend P2 by the rules) is proposed
-    nothing. A value other than true or false is refused in one line."""
+def test_the_chart_model_reads_the_priority_unless_switched_off(desk: Desk) -> None:
+    """Session 35: the chart model (priority_chart.py) is the default (`chart_priority = true`
+    in sdesk.toml): it weighs the rules' reading with the words and who else reports it, and
+    three people's "scanner not working" (a device: no trend P2 by the rules) is proposed a
+    priority. `chart_priority = false` gives the rules alone, where it is proposed nothing. A
+    value other than true or false is refused in one line."""
     ids = [incident(desk, "scanner not working", email=f"s{n}@omes.ok.gov",
                     service="Scanner", now=at(n)) for n in range(3)]
     config = desk.root / "sdesk.toml"
     text = config.read_text()
-    assert "chart_priority = false" in text
-    out = desk.run("triage", "--all", "--dry-run", now=at(5)).stdout
-    assert "the learned reading of the chart, the text with what triage knows" not in out
-    config.write_text(text.replace("chart_priority = false", "chart_priority = true"))
+    assert "chart_priority = true" in text
     out = desk.run("triage", "--all", "--dry-run", now=at(5)).stdout
     assert "the learned reading of the chart, the text with what triage knows of it" in out
     assert "people report it)" in out
-    config.write_text(text.replace("chart_priority = false", "chart_priority = 1"))
+    config.write_text(text.replace("chart_priority = true", "chart_priority = false"))
+    out = desk.run("triage", "--all", "--dry-run", now=at(5)).stdout
+    assert "the learned reading of the chart, the text with what triage knows" not in out
+    config.write_text(text.replace("chart_priority = true", "chart_priority = 1"))
     bad = desk.run("triage", "--all", now=at(5), ok=False)
     assert bad.exit_code != 0 and bad.stderr.strip().splitlines()[-1].endswith(
         "triage.chart_priority must be true or false; got 1")

@@ -198,7 +198,7 @@ KEYS: tuple[Key, ...] = (
     Key("triage", "automatic_duplicates", False, _flag),
     Key("triage", "automatic_trends", False, _flag),
     Key("triage", "priority_trend", 0.2, _number(0, 1, low_open=True)),
-    Key("triage", "chart_priority", False, _flag),
+    Key("triage", "chart_priority", True, _flag),
     Key("resolve", "first_contact_minutes", 60.0,
         _number(0, what="a number of business minutes")),
     Key("kpi", "targets", {}, _targets),

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from importlib import resources
 
 from sdesk.core.reference import Reference
+from sdesk.procedures import priority_words as pw
 from sdesk.procedures.priority_fit import (
     FirstReport,
     PriorityFit,
@@ -62,6 +63,32 @@ def chart_models() -> dict[int, Model]:
 Models = Callable[[], dict[int, Model]]
 
 
+def guard_rail(title: str, description: str, logged: int, again: bool,
+               rules: PriorityFit) -> str | None:
+    """Why the rules' reading stands whatever the chart model reads, or None. The guard rails
+    are what fresh users asked for (sessions 25-28), rules the model weighs as one reading
+    among others and so could outweigh (session 34: switched on, it broke six of them):
+    - a follow-up (`again`: "still down any eta??") keeps its first report's priority or none:
+      its words are the follow-up's, not the chart's (session 25), and follow-ups about
+      different problems are no "many users" (session 26);
+    - a time waited ("20 min waiting on hold with vendor", pw.TIME_WAITED) is nobody's P2,
+      even where several people report it (session 28);
+    - a deadline the rules read P2 ("board packet due by 3pm", pw.DEADLINE) keeps it (26);
+    - one user's lockout logged P1 or P2 (`logged`) that the rules read P3 ("ACCOUNT LOCKED
+      CANT LOGIN", pw.LOCKED) stays P3 (session 27).
+    Measured leave one writer out (docs/triage.md, "Priority, session 35")."""
+    text = f"{title}\n{description}"
+    if again:
+        return "a follow-up keeps its first report's priority"
+    if pw.TIME_WAITED.search(text):
+        return "a time waited is nobody's higher priority"
+    if rules.priority == 2 and pw.DEADLINE.search(text):
+        return "a deadline"
+    if rules.priority == 3 and logged <= 2 and pw.LOCKED.search(text):
+        return "one user's lockout"
+    return None
+
+
 def reading(models: dict[int, Model], present: frozenset[str]) -> int:
     """The chart model's priority for the `present` features: the level whose regression
     scores highest, the more urgent on a tie (the corpus measure and training use it too)."""
@@ -84,8 +111,10 @@ def chart_priority(title: str, description: str, vip: bool, logged: int, ref: Re
     first_once = functools.cache(first_report)
     linked_once = functools.cache(linked)
     rules = proposed_priority(title, description, vip, logged, ref, first_once, linked_once, need)
-    own = priority_fit(title, description, vip, ref)
     again = reports_again(title)
+    if guard_rail(title, description, logged, again, rules) is not None:
+        return rules
+    own = priority_fit(title, description, vip, ref)
     first: int | str | None = "nofirst"
     if again:
         found = first_once()

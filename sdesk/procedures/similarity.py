@@ -86,7 +86,7 @@ class TriageSettings:
     # reports it and proposes its priority instead (session 34): off by default, it overrides
     # guard rails fresh users asked for (a follow-up, a time waited, a lockout, a deadline);
     # docs/triage.md "Priority, session 34"
-    chart_priority: bool = False
+    chart_priority: bool = True
 
     @classmethod
     def from_config(cls, section: dict[str, Any]) -> TriageSettings:

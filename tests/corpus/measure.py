@@ -83,11 +83,13 @@ FRESH23 = HERE / "fresh23.txt"  # written blind in session 33, measured once in 
 FRESH24 = HERE / "fresh24.txt"  # written blind in session 33, measured once in 33; tuning since 34
 FRESH25 = HERE / "fresh25.txt"  # written blind in session 34, measured once in 34; tuning since 34
 FRESH26 = HERE / "fresh26.txt"  # written blind in session 34, measured once in 34; tuning since 34
+FRESH27 = HERE / "fresh27.txt"  # written blind in session 34, measured once in 34; tuning since 35
+FRESH28 = HERE / "fresh28.txt"  # written blind in session 34, measured once in 34; tuning since 35
 # one writer each; nothing else is read here
 TUNING = (CORPUS, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7,
           FRESH8, FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16,
           FRESH17, FRESH18, FRESH19, FRESH20, FRESH21, FRESH22, FRESH23, FRESH24,
-          FRESH25, FRESH26)
+          FRESH25, FRESH26, FRESH27, FRESH28)
 # The files the shipped learned models are fitted on (learn.py, priority_learn.py,
 # on_site_row.py; train.py names its own): the first twenty-three of TUNING, re-fitted in
 # session 33 once fresh21/fresh22 joined it after their one held-out measurement. fresh23 and
