@@ -2,8 +2,8 @@
 floors: precision >= 0.95 for what triage applies automatically, recall >= 0.85 for what it
 proposes.
 
-ALL TWENTY-SEVEN files here are TUNING data (about 8,300 tickets by twenty-seven writers):
-tickets.txt was written for tuning; fresh.txt, fresh2.txt, ... fresh26.txt were each written blind,
+ALL TWENTY-NINE files here are TUNING data (about 8,900 tickets by twenty-nine writers):
+tickets.txt was written for tuning; fresh.txt, fresh2.txt, ... fresh28.txt were each written blind,
 measured once held out (those figures are in docs/triage.md) and then read while the methods
 were improved. So every figure asserted below is a tuning figure. The floor is asserted on
 EACH file, not on their union: an automatic judgement's reach is only what every file supports
@@ -11,10 +11,10 @@ at 0.95 (issue 11). A judgement below its floor on a file is a strict xfail nami
 one that starts meeting it fails this test until it moves out of BELOW.
 
 The figure methods are chosen by is the leave-one-writer-out one (`python -m
-tests.corpus.measure --cross`, tests/corpus/cross.py: chosen on twenty-six files, measured on
-the twenty-seventh). A held-out figure comes only from a new file written blind and measured once with the
+tests.corpus.measure --cross`, tests/corpus/cross.py: chosen on twenty-eight files, measured on
+the twenty-ninth). A held-out figure comes only from a new file written blind and measured once with the
 methods frozen (`python -m tests.corpus.measure --file PATH`; tests/test_corpus_heldout.py).
-This test reads only the twenty-seven files named here.
+This test reads only the twenty-nine files named here.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pytest
 from corpus.cross import GRID, Threshold, choose, meets
 from corpus.measure import CORPUS, FRESH, TUNING, Score, figures, load, main, vip_persons
 
-FILES = {path.stem: path for path in TUNING}  # tickets, fresh, fresh2, ... fresh26
+FILES = {path.stem: path for path in TUNING}  # tickets, fresh, fresh2, ... fresh28
 NAMES = {
     "incident-4 two problems (proposed)",
     "incident-5 same person, same subject (proposed)",
@@ -97,19 +97,10 @@ BELOW = {  # (file, judgement) -> its tuning figure there, below the floor
     # (session 34, later: fresh25/fresh26 became tuning data after their one held-out
     # measurement; the chart model (priority_chart.py, off by default: chart_priority in
     # sdesk.toml) is fitted on all twenty-seven; the figures here are the default rules')
-    ("fresh11", "incident-2 priority (proposed)"): "recall 0.78",
-    ("fresh15", "incident-2 priority (proposed)"): "recall 0.72",
-    ("fresh16", "incident-2 priority (proposed)"): "recall 0.72",
-    ("fresh17", "incident-2 priority (proposed)"): "recall 0.74",
-    ("fresh18", "incident-2 priority (proposed)"): "recall 0.48",
-    ("fresh19", "incident-2 priority (proposed)"): "recall 0.70",
-    ("fresh20", "incident-2 priority (proposed)"): "recall 0.67",
-    ("fresh21", "incident-2 priority (proposed)"): "recall 0.53",
-    ("fresh22", "incident-2 priority (proposed)"): "recall 0.61",
-    ("fresh23", "incident-2 priority (proposed)"): "recall 0.47",
-    ("fresh24", "incident-2 priority (proposed)"): "recall 0.42",
-    ("fresh25", "incident-2 priority (proposed)"): "recall 0.36",
-    ("fresh26", "incident-2 priority (proposed)"): "recall 0.47",
+    # (session 35: the chart model is the default, fitted on all twenty-nine files: its
+    # training figures here are 0.93-1.00 on every file, a model that has read them, not
+    # evidence; leave one writer out its worst is 0.47 and held out 0.55-0.58,
+    # docs/triage.md "Priority, session 35"; every priority entry left this table)
     ("fresh24", "on-site (proposed)"): "recall 0.78",
     # (session 31, on site: the rule's words and the model at C 0.3, threshold 0.03; its tuning
     # recall is unchanged, 0.94-1.00 on every file, so no on-site entry here; leave one writer

@@ -52,9 +52,13 @@ from sdesk.procedures.proposals import (
     priority_decided,
     readable,
     service_recorded,
+    settle,
     settled,
     trend_told,
     trend_told_team,
+)
+from sdesk.procedures.proposals import (
+    named as named_proposals,
 )
 from sdesk.procedures.relations import Peer, parent_case, settled_trend
 from sdesk.procedures.run_mail import HAND_BACK, PRIORITY_REVIEW, RunMail, hold
@@ -661,12 +665,29 @@ def _priority_fit(d: _Draft) -> None:
     read = chart_priority if d.ctx.settings.chart_priority else proposed_priority
     fit = read(t.title, t.description, t.vip, t.priority, d.ref, first_report,
                lambda: _linked_reports(d), d.ctx.settings.trend_requesters)
+    _supersede_priority(d, None if fit.priority == t.priority else fit.priority)
     if fit.priority is None or fit.priority == t.priority:
         return
     name = d.ref.sla.target(fit.priority).name
     d.propose("priority", f"P{fit.priority}", I2,
               f"the text describes P{fit.priority} ({name}), the ticket is P{t.priority}: "
               f"{fit.evidence}; the supervisor decides")
+
+
+def _supersede_priority(d: _Draft, level: int | None) -> None:
+    """A pending priority proposal of another level than the one read now (`level`, None: no
+    proposal) is withdrawn: a re-check reads what it knows now (more people report it, the
+    text was corrected), and a ticket carries one pending priority proposal (session 35: the
+    chart model's P2 and a re-check's P3 were both pending)."""
+    flags, gone = settle(d.flags, lambda kind, key: kind == "priority" and key != f"P{level}")
+    if not gone:
+        return
+    said = named_proposals(gone)
+    d.flags = flags
+    d.set(I2, f"pending proposal withdrawn: {said}: the priority is read again",
+          "flags", list(flags))
+    d.note(I2, f"The pending proposal is withdrawn: {said}; the priority was read again "
+               + (f"and reads P{level}." if level else "and reads no other priority."))
 
 
 def _linked_reports(d: _Draft) -> tuple[list[str], int]:
