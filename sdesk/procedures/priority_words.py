@@ -94,11 +94,13 @@ DOWNSTREAM = re.compile(r"\b(rejecting|turn(ed|ing) (\w+ )?away|line out the doo
 PUBLIC_QUEUED = re.compile(r"\bturn(ed|ing) (\w+ )?away\b|\bline out the door\b|"
                             r"\b(cars|traffic|trucks|lanes?|lobby|customers|public) "
                             r"(are |is )?backed up\b", re.IGNORECASE)
-# A time waited, not people waiting ("20 min waiting on hold with the vendor"): the rules read
+# A time waited, not people waiting ("20 min waiting on hold with the vendor", "waited 2 hrs for
+# callback": session 35's fresh user, proposed P1 by both readings before): the rules read
 # no time pressure in it, and the learned reading ('waiting') may not read one either.
 TIME_WAITED = re.compile(r"\b\d+\s*(min\w*|hrs?|hours?)\s+(waiting|on hold)\b|"
                           r"\b(waiting|on hold)\s+(for\s+)?\d+\s*(min\w*|hrs?|hours?)\b|"
-                          r"\bbeen (waiting|on hold)\b", re.IGNORECASE)
+                          r"\bbeen (waiting|on hold)\b|"
+                          r"\bwaited\s+(for\s+)?\d+\s*(min\w*|hrs?|hours?)\b", re.IGNORECASE)
 # A shared service's deliveries late by hours ("emails from outside arriving 2 hrs late"): late
 # for everyone it delivers to, the chart's "many users degraded".
 LATE = re.compile(r"\b(arriv\w*|showing up|coming in|lands?|landing|delivered)\b.{0,20}"

@@ -28,6 +28,7 @@ def test_a_bare_follow_up_says_at_most_one_word_of_its_own(title: str, bare: boo
     ("still down any eta??", 3, True, NOTHING, "a follow-up keeps its first report's priority"),
     ("20 min waiting on hold with vendor", 3, False, NOTHING,
      "a time waited is nobody's higher priority"),
+    ("waited 2 hrs for callback", 3, False, NOTHING, "a time waited is nobody's higher priority"),
     ("board packet due by 3pm", 3, False, PriorityFit(2, "x"), "a deadline"),
     ("ACCOUNT LOCKED CANT LOGIN TO PC!!!", 1, False, PriorityFit(3, "x"), "one user's lockout"),
 ])
