@@ -66,11 +66,9 @@ TYPED_ONE_LINE = {"--name": "requester_name", "--email": "requester_email", "--p
 def checked_new_options(app: App, options: dict[str, Any]) -> dict[str, Any]:
     """`new`'s options (the click command's parameter names) with the service, the e-mail and
     the requested technician checked and put in their stored form, as `sdesk set` checks
-    them, and the category and the phone checked by set/edit's own validation
-    (procedures/editing.new_values). ReferenceError for a service no team provides or an
-    unknown technician, ValidationError for a malformed e-mail, category or phone."""
-    from sdesk.core.model import check_email, check_typed
-    from sdesk.procedures.editing import new_values
+    them. ReferenceError for a service no team provides or an unknown technician,
+    ValidationError for a malformed e-mail."""
+    from sdesk.core.model import check_category, check_email, check_phone, check_typed
 
     for option, name in TYPED_ONE_LINE.items():  # as typed: no control characters
         check_typed(option, options[name] or "", single_line=True)
@@ -78,7 +76,8 @@ def checked_new_options(app: App, options: dict[str, Any]) -> dict[str, Any]:
     if out["service"].strip():  # a service no team provides would never be routed: refuse it
         out["service"] = app.store.reference.service(out["service"])
     out["requester_email"] = check_email("email", out["requester_email"])
-    out.update(new_values(out, app.store.reference))  # category, phone: as set/edit check them
+    out["category"] = check_category("--category", out["category"] or "")
+    out["phone"] = check_phone("--phone", out["phone"] or "")
     if out["requested_tech"].strip():  # ID, name, e-mail or @me; unknown is an error
         out["requested_tech"] = app.technician(out["requested_tech"]).id
     return out

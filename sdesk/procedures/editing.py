@@ -124,16 +124,14 @@ def _boolean(name: str, raw: str) -> bool:
     raise ValidationError(f"{name} must be true or false; got {raw!r}")
 
 
-def check(name: str, value: Any, ref: Reference, label: str = "") -> Any:
-    """The value as stored, validated the way `sdesk new` validates it (`new_values`: the same
-    checks); ValidationError or ReferenceError (one line, with "did you mean") otherwise,
-    naming `label` (`new`'s option, `--phone`) where given, else the field."""
+def check(name: str, value: Any, ref: Reference) -> Any:
+    """The value as stored, validated the way `sdesk new` validates it; ValidationError or
+    ReferenceError (one line, with "did you mean") otherwise."""
     kind = EDITABLE[name][0]
-    said = label or name
     if kind in ("line", "text", "service", "agency", "technician"):
         if not isinstance(value, str):
-            raise ValidationError(f"{said} must be text; got {value!r}")
-        check_text(said, value, single_line=kind != "text")
+            raise ValidationError(f"{name} must be text; got {value!r}")
+        check_text(name, value, single_line=kind != "text")
         value = value if kind == "text" else value.strip()
     if name == "title":
         value = check_title("title", value)
@@ -146,11 +144,11 @@ def check(name: str, value: Any, ref: Reference, label: str = "") -> Any:
     if name == "software" and value and ref.software_named(value) is not None:
         return value  # kept as typed; triage reads aliases
     if name == "category":
-        return check_category(said, value)
+        return check_category("category", value)
     if name == "email":
-        return check_email(said, value)
+        return check_email("email", value)
     if name == "phone":
-        return check_phone(said, value)
+        return check_phone("phone", value)
     if kind == "level":
         return check_level(name, value, LEVELS)
     if kind == "bool" and not isinstance(value, bool):
@@ -164,19 +162,6 @@ def check(name: str, value: Any, ref: Reference, label: str = "") -> Any:
             check_text(name, s, single_line=True)
         return sorted({ref.skill(s) for s in value if s.strip()})
     return value
-
-
-# the fields `sdesk new` takes as options that `check` validates for it, each named by its
-# option in a refusal (`--category 'sofware': did you mean 'software'?`)
-NEW_CHECKED = ("category", "phone")
-
-
-def new_values(options: Mapping[str, Any], ref: Reference) -> dict[str, Any]:
-    """`sdesk new`'s values of NEW_CHECKED (by field name, "" or None for none given) as
-    stored, checked by `check` as `set` and `edit` check them (one validation, so `new`
-    cannot accept what a correction refuses); ValidationError naming the option."""
-    return {name: check(name, options[name] or "", ref, label=f"--{name}")
-            for name in NEW_CHECKED}
 
 
 def _typed(name: str, value: Any) -> None:
