@@ -22,7 +22,7 @@ from tests.test_pair_model import REF
 
 
 def _texts(n: int = 90) -> list[Text]:
-    items = sorted({(i.title, i.service) for path in TUNING for i in load(path)})
+    items = sorted({(i.title, i.service) for path in TUNING[:27] for i in load(path)})  # as written
     chosen = random.Random(33).sample(items, n)
     return [shipped("person").read(title, words(title, REF), service) for title, service in chosen]
 

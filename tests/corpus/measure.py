@@ -610,7 +610,7 @@ def _paths(argv: list[str]) -> list[Path]:
 
 def main(argv: list[str]) -> int:
     if "--rules" in argv or "--chart" in argv:  # the priority row read by the rules alone
-        from .priority_row import CHART          # (chart_priority = false) or the chart model
+        from .priority_row import CHART  # (chart_priority = false) or the chart model
 
         CHART[0] = "--chart" in argv
     if "--cross" in argv:
