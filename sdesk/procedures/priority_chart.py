@@ -10,8 +10,11 @@ priority, sdesk/defaults/models/priority_chart.json), fitted on every tuning cor
 train-judgements` (tests/corpus/priority_chart.py); the priority whose model scores highest is
 the reading. Chosen leave one writer out on twenty-seven files (docs/triage.md, "Priority,
 session 34"): on the four newest writers, out of every model's fit, it found 0.49-0.56 of the
-mismatches where the rules found 0.36-0.47, with fewer wrong proposals. Pure; the supervisor
-still decides (sdesk priority).
+mismatches where the rules found 0.36-0.47, with fewer wrong proposals. The default since
+session 35 (`chart_priority` in sdesk.toml), re-fitted on twenty-nine files, with the fresh
+users' guard rails as vetoes it cannot outweigh (`guard_rail`): held out on session 35's blind
+pair it found 0.58 / 0.55 of the mismatches, the rules 0.39 / 0.45 ("Priority, session 35").
+Pure; the supervisor still decides (sdesk priority).
 """
 
 from __future__ import annotations
