@@ -83,9 +83,9 @@ class TriageSettings:
     # chosen leave one writer out, docs/triage.md "Priority against the work (session 24)")
     priority_trend: float = 0.2
     # the chart model (priority_chart.py) weighs the rules' reading with the words and who else
-    # reports it and proposes its priority instead (session 34): off by default, it overrides
-    # guard rails fresh users asked for (a follow-up, a time waited, a lockout, a deadline);
-    # docs/triage.md "Priority, session 34"
+    # reports it and proposes its priority instead (session 34); the default since session 35,
+    # the guard rails fresh users asked for deciding first (priority_chart.guard_rail);
+    # docs/triage.md "Priority, session 35"
     chart_priority: bool = True
 
     @classmethod
