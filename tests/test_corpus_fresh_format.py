@@ -66,6 +66,7 @@ HELD_OUT = {
     "fresh28.txt": ("bb-", set()),
     "fresh29.txt": ("cc-", set()),
     "fresh30.txt": ("dd-", set()),
+    "fresh32.txt": ("ff-", set()),
 }
 LABEL_VALUES = {
     "n": {"2"},
