@@ -60,7 +60,7 @@ from sdesk.procedures.proposals import (
 from sdesk.procedures.proposals import (
     named as named_proposals,
 )
-from sdesk.procedures.relations import Peer, parent_case, settled_trend
+from sdesk.procedures.relations import Peer, is_parent_case, parent_case, settled_trend
 from sdesk.procedures.run_mail import HAND_BACK, PRIORITY_REVIEW, RunMail, hold
 from sdesk.procedures.similarity import (
     PeerView,
@@ -649,9 +649,13 @@ def _priority_fit(d: _Draft) -> None:
     first reports of a problem many people report by their links (priority_fit.proposed_priority,
     what the corpus measure scores), or, with `chart_priority` in sdesk.toml, all of that weighed
     with the words by the chart model (priority_chart.chart_priority); a different priority is
-    proposed."""
+    proposed. A parent case is not read: its priority is its most urgent child's and a child's
+    stronger pending proposal is carried to it (relations.parent_case); its own text is
+    generated ("Parent: ...", "Parent case for 5 reports"), and reading it withdrew the carried
+    proposal (tester finding, session 36)."""
     t = d.t
-    if "priority-review" in d.flags or any(e.kind == "priority" for e in t.journal):
+    if ("priority-review" in d.flags or any(e.kind == "priority" for e in t.journal)
+            or is_parent_case(t)):
         return
 
     def first_report() -> FirstReport | None:  # the same person's first report, read whole
