@@ -704,8 +704,9 @@ def _linked_reports(d: _Draft) -> tuple[list[str], int]:
     me, mine = t.requester.email.lower(), None
     kept: dict[tuple[str, ...], float] = ctx.cache.setdefault("priority-links", {})
     people: dict[str, tuple[dt.datetime, str]] = {}
+    rejected = rejected_trend_reports(t)
     for peer in _trend_group(d)[0][:LINKS_READ]:
-        if peer.requester_email in people or peer.requester_email == me or abs(
+        if peer.requester_email in people or peer.requester_email == me or peer.id in rejected or abs(
                 peer.opened_at - t.opened_at) > window:
             continue
         key = (t.title, t.service, peer.title, peer.service)
@@ -716,6 +717,23 @@ def _linked_reports(d: _Draft) -> tuple[list[str], int]:
             people[peer.requester_email] = (peer.opened_at, peer.id)
     before = sum(1 for seen in people.values() if seen < (t.opened_at, t.id))
     return [pid for _, pid in sorted(people.values())], before
+
+
+def rejected_trend_reports(t: Ticket) -> set[str]:
+    """The reports of the trends the dispatcher rejected on `t` (its `rejected:trend:KEY` flags,
+    each KEY the `group_key` of the IDs its proposal named after "--from"): not counted again
+    as people reporting the same problem (`_linked_reports`; session 36)."""
+    keys = {f.split(":", 2)[2] for f in t.flags if f.startswith("rejected:trend:")}
+    if not keys:
+        return set()
+    found: set[str] = set()
+    for entry in t.journal:
+        if entry.text.startswith("Proposed (trend): ") and "--from " in entry.text:
+            ids = entry.text.split("--from ", 1)[1].split(".")[0].split()
+            if group_key(ids) in keys:
+                found.update(ids)
+    found.discard(t.id)
+    return found
 
 
 LINKS_READ = 50  # trend-group members a priority check compares at most
