@@ -652,10 +652,15 @@ def _priority_fit(d: _Draft) -> None:
     proposed. A parent case is not read: its priority is its most urgent child's and a child's
     stronger pending proposal is carried to it (relations.parent_case); its own text is
     generated ("Parent: ...", "Parent case for 5 reports"), and reading it withdrew the carried
-    proposal (tester finding, session 36)."""
+    proposal (tester finding, session 36).
+    An intake misfit flagged for the supervisor's review (`_priority_check`) is read too: a
+    level more urgent than both the logged and the matrix level is proposed beside the flag, for
+    the supervisor to see (tester finding, session 36: "Whole agency cannot send email" logged P4
+    against the matrix's P3 was flagged and its text never read); a reading between or below
+    them adds nothing to the review.
+    """
     t = d.t
-    if ("priority-review" in d.flags or any(e.kind == "priority" for e in t.journal)
-            or is_parent_case(t)):
+    if any(e.kind == "priority" for e in t.journal) or is_parent_case(t):
         return
 
     def first_report() -> FirstReport | None:  # the same person's first report, read whole
@@ -669,13 +674,18 @@ def _priority_fit(d: _Draft) -> None:
     read = chart_priority if d.ctx.settings.chart_priority else proposed_priority
     fit = read(t.title, t.description, t.vip, t.priority, d.ref, first_report,
                lambda: _linked_reports(d), d.ctx.settings.trend_requesters)
+    matrix = d.ref.sla.priority_for(t.impact, t.urgency)
+    if "priority-review" in d.flags and (fit.priority or 5) >= min(t.priority, matrix):
+        return
     _supersede_priority(d, None if fit.priority == t.priority else fit.priority)
     if fit.priority is None or fit.priority == t.priority:
         return
     name = d.ref.sla.target(fit.priority).name
+    also = (f" (impact {t.impact} x urgency {t.urgency} give P{matrix}, flagged for review)"
+            if matrix != t.priority else "")
     d.propose("priority", f"P{fit.priority}", I2,
-              f"the text describes P{fit.priority} ({name}), the ticket is P{t.priority}: "
-              f"{fit.evidence}; the supervisor decides")
+              f"the text describes P{fit.priority} ({name}), the ticket is P{t.priority}"
+              f"{also}: {fit.evidence}; the supervisor decides")
 
 
 def _supersede_priority(d: _Draft, level: int | None) -> None:
