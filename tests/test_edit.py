@@ -370,14 +370,18 @@ def test_a_corrected_impact_flags_the_priority_for_the_supervisor(desk: Desk) ->
     assert ("priority stays P3 (Medium): impact 1 x urgency 1 now gives P1 (Critical); the "
             "supervisor decides: flagged for kendra.yellowhorse@omes.ok.gov (sdesk priority "
             f"{tid} 1 --reason '...')") in out
-    again = desk.run("set", tid, "urgency=2").stdout  # P2 now: the flag is already there
-    assert ("priority stays P3 (Medium): impact 1 x urgency 2 now gives P2 (High); already "
-            f"flagged for the supervisor's decision (sdesk priority {tid} 2 --reason '...')"
-            ) in again
+    # P2 now: the flag is already there, the supervisor told P1 is told P2 (session 37)
+    again = desk.run("set", tid, "urgency=2").stdout
+    assert ("priority stays P3 (Medium): impact 1 x urgency 2 now gives P2 (High), not P1; "
+            "already flagged: kendra.yellowhorse@omes.ok.gov is told again (sdesk priority "
+            f"{tid} 2 --reason '...')") in again
     t = desk.ticket(tid)
     assert t["priority"] == 3 and "priority-review" in t["flags"]
     mail = set(desk.outbox()) - mail_before
-    assert len(mail) == 1 and "kendra.yellowhorse@omes.ok.gov" in mail.pop().read_text()
+    assert len(mail) == 2
+    assert all("kendra.yellowhorse@omes.ok.gov" in m.read_text() for m in mail)
+    desk.run("set", tid, "impact=2", "urgency=1")  # 2 x 1 is P2 still: nobody told again
+    assert len(set(desk.outbox()) - mail_before) == 2
     desk.run(*SUPERVISOR, "priority", tid, "1", "--reason", "whole floor affected")
     assert desk.ticket(tid)["priority"] == 1
 

@@ -277,17 +277,25 @@ def _recheck_priority(plan: Plan, notes: list[str], flags: list[str], t: Ticket,
     # words, and why (fresh-user finding 4, session 29: "urgency=1 left P3" read as a bug)
     why = (f"priority stays P{t.priority} ({chart.target(t.priority).name}): impact {impact} x "
            f"urgency {urgency} now gives P{expected} ({chart.target(expected).name})")
-    if flagged:
+    was = chart.priority_for(t.impact, t.urgency)
+    if flagged and was == expected:
         plan.add(Finding(t.id, rule, f"{why}; already flagged for the supervisor's decision "
                                      f"(sdesk priority {t.id} {expected} --reason '...')"))
         return
     team = next((x for x in ref.teams.values() if x.name == team_name), None)
     supervisor = (team or ref.team(ref.service_desk)).supervisor
-    flags.append("priority-review")
-    notes.append(f"Priority does not match the SLA chart: {why}. Flagged for {supervisor}; the "
-                 "supervisor decides (sdesk priority).")
-    plan.add(Finding(t.id, rule, f"{why}; the supervisor decides: flagged for {supervisor} "
-                                     f"(sdesk priority {t.id} {expected} --reason '...')"))
+    if flagged:  # the supervisor was told P{was}; the matrix now gives another level: told
+        # again, with the command for the new one (session 36: the mail named the old level)
+        notes.append(f"Priority review: impact {impact} x urgency {urgency} now gives "
+                     f"P{expected}, not P{was}; {supervisor} is told again.")
+        plan.add(Finding(t.id, rule, f"{why}, not P{was}; already flagged: {supervisor} is told "
+                                     f"again (sdesk priority {t.id} {expected} --reason '...')"))
+    else:
+        flags.append("priority-review")
+        notes.append(f"Priority does not match the SLA chart: {why}. Flagged for {supervisor}; "
+                     "the supervisor decides (sdesk priority).")
+        plan.add(Finding(t.id, rule, f"{why}; the supervisor decides: flagged for {supervisor} "
+                                         f"(sdesk priority {t.id} {expected} --reason '...')"))
     plan.add(Notify(t.id, rule, f"tell {supervisor}", to=(supervisor,),
                     subject="Priority review",
                     body=f"{t.id} {t.title}\nCorrected: {why}.\nTo change it: sdesk priority "

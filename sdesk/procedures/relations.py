@@ -197,6 +197,17 @@ class Peer:
                    t.requester.agency, t.channel)
 
 
+PARENT_LOGGED = "Parent case logged by "  # the first words of a parent case's first journal entry
+
+
+def is_parent_case(t: Ticket) -> bool:
+    """Whether `t` was logged as a parent case (`parent_case`: its first journal entry says so),
+    whichever command logged it. Its priority is the rule's (its most urgent child's,
+    PARENT_RAISE_RULE) and its children's carried proposals; its text is generated."""
+    return bool(t.journal) and t.journal[0].kind == "system" and t.journal[0].text.startswith(
+        PARENT_LOGGED)
+
+
 def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Reference,
                 now: dt.datetime, actor: str, rule: str, title: str = "",
                 ticket_type: str = "") -> Plan:
@@ -309,7 +320,7 @@ def _journal_as_parent(parent: Ticket, children: Sequence[Peer], first: Peer, wo
             if parent.channel == first.channel else "the most reports'")
     agency = parent.requester.agency
     parent.journal[0] = journal_entry(now, actor, "system", (
-        f"Parent case logged by {actor} for {len(children)} reports: {ids}; via "
+        f"{PARENT_LOGGED}{actor} for {len(children)} reports: {ids}; via "
         f"{parent.channel} ({came}); agency {agency or '- (the reports name none, or several)'}"
         f"; no requester (the reports' requesters are the customers); priority "
         f"P{parent.priority}."))

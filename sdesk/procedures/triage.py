@@ -60,7 +60,7 @@ from sdesk.procedures.proposals import (
 from sdesk.procedures.proposals import (
     named as named_proposals,
 )
-from sdesk.procedures.relations import Peer, parent_case, settled_trend
+from sdesk.procedures.relations import Peer, is_parent_case, parent_case, settled_trend
 from sdesk.procedures.run_mail import HAND_BACK, PRIORITY_REVIEW, RunMail, hold
 from sdesk.procedures.similarity import (
     PeerView,
@@ -649,9 +649,18 @@ def _priority_fit(d: _Draft) -> None:
     first reports of a problem many people report by their links (priority_fit.proposed_priority,
     what the corpus measure scores), or, with `chart_priority` in sdesk.toml, all of that weighed
     with the words by the chart model (priority_chart.chart_priority); a different priority is
-    proposed."""
+    proposed. A parent case is not read: its priority is its most urgent child's and a child's
+    stronger pending proposal is carried to it (relations.parent_case); its own text is
+    generated ("Parent: ...", "Parent case for 5 reports"), and reading it withdrew the carried
+    proposal (tester finding, session 36).
+    An intake misfit flagged for the supervisor's review (`_priority_check`) is read too: a
+    level more urgent than both the logged and the matrix level is proposed beside the flag, for
+    the supervisor to see (tester finding, session 36: "Whole agency cannot send email" logged P4
+    against the matrix's P3 was flagged and its text never read); a reading between or below
+    them adds nothing to the review.
+    """
     t = d.t
-    if "priority-review" in d.flags or any(e.kind == "priority" for e in t.journal):
+    if any(e.kind == "priority" for e in t.journal) or is_parent_case(t):
         return
 
     def first_report() -> FirstReport | None:  # the same person's first report, read whole
@@ -665,13 +674,18 @@ def _priority_fit(d: _Draft) -> None:
     read = chart_priority if d.ctx.settings.chart_priority else proposed_priority
     fit = read(t.title, t.description, t.vip, t.priority, d.ref, first_report,
                lambda: _linked_reports(d), d.ctx.settings.trend_requesters)
+    matrix = d.ref.sla.priority_for(t.impact, t.urgency)
+    if "priority-review" in d.flags and (fit.priority or 5) >= min(t.priority, matrix):
+        return
     _supersede_priority(d, None if fit.priority == t.priority else fit.priority)
     if fit.priority is None or fit.priority == t.priority:
         return
     name = d.ref.sla.target(fit.priority).name
+    also = (f" (impact {t.impact} x urgency {t.urgency} give P{matrix}, flagged for review)"
+            if matrix != t.priority else "")
     d.propose("priority", f"P{fit.priority}", I2,
-              f"the text describes P{fit.priority} ({name}), the ticket is P{t.priority}: "
-              f"{fit.evidence}; the supervisor decides")
+              f"the text describes P{fit.priority} ({name}), the ticket is P{t.priority}"
+              f"{also}: {fit.evidence}; the supervisor decides")
 
 
 def _supersede_priority(d: _Draft, level: int | None) -> None:
@@ -700,8 +714,9 @@ def _linked_reports(d: _Draft) -> tuple[list[str], int]:
     me, mine = t.requester.email.lower(), None
     kept: dict[tuple[str, ...], float] = ctx.cache.setdefault("priority-links", {})
     people: dict[str, tuple[dt.datetime, str]] = {}
+    rejected = rejected_trend_reports(t)
     for peer in _trend_group(d)[0][:LINKS_READ]:
-        if peer.requester_email in people or peer.requester_email == me or abs(
+        if peer.requester_email in people or peer.requester_email == me or peer.id in rejected or abs(
                 peer.opened_at - t.opened_at) > window:
             continue
         key = (t.title, t.service, peer.title, peer.service)
@@ -712,6 +727,23 @@ def _linked_reports(d: _Draft) -> tuple[list[str], int]:
             people[peer.requester_email] = (peer.opened_at, peer.id)
     before = sum(1 for seen in people.values() if seen < (t.opened_at, t.id))
     return [pid for _, pid in sorted(people.values())], before
+
+
+def rejected_trend_reports(t: Ticket) -> set[str]:
+    """The reports of the trends the dispatcher rejected on `t` (its `rejected:trend:KEY` flags,
+    each KEY the `group_key` of the IDs its proposal named after "--from"): not counted again
+    as people reporting the same problem (`_linked_reports`; session 36)."""
+    keys = {f.split(":", 2)[2] for f in t.flags if f.startswith("rejected:trend:")}
+    if not keys:
+        return set()
+    found: set[str] = set()
+    for entry in t.journal:
+        if entry.text.startswith("Proposed (trend): ") and "--from " in entry.text:
+            ids = entry.text.split("--from ", 1)[1].split(".")[0].split()
+            if group_key(ids) in keys:
+                found.update(ids)
+    found.discard(t.id)
+    return found
 
 
 LINKS_READ = 50  # trend-group members a priority check compares at most

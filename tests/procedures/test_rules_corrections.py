@@ -87,9 +87,12 @@ PRIORITIES = [
      {"impact": 1, "urgency": 1}, True, "kendra.yellowhorse@omes.ok.gov"),
     ("a change that still fits", {"status": "triaged", "team": DESKTOP},
      {"impact": 1, "urgency": 3}, False, ""),
-    ("already flagged: not flagged or told again",
-     {"status": "triaged", "team": DESKTOP, "flags": ["priority-review"]}, {"impact": 1},
-     True, ""),
+    ("already flagged, the matrix level unmoved: not flagged or told again",
+     {"status": "triaged", "team": DESKTOP, "flags": ["priority-review"], "impact": 3},
+     {"urgency": 3}, True, ""),
+    ("already flagged, the matrix level moved: told again (session 37)",
+     {"status": "triaged", "team": DESKTOP, "flags": ["priority-review"], "impact": 3},
+     {"impact": 1}, True, "kendra.yellowhorse@omes.ok.gov"),
     ("fits again: the flag is cleared",
      {"status": "triaged", "team": DESKTOP, "flags": ["priority-review"], "impact": 1},
      {"impact": 2}, False, ""),
@@ -117,7 +120,9 @@ def test_a_corrected_impact_or_urgency_checks_the_priority_again(
     mail = [a.to for a in plan.actions
             if isinstance(a, Notify) and a.subject == "Priority review"]
     assert mail == ([(told,)] if told else [])
-    if told:
+    if told and "priority-review" in fields.get("flags", ()):
+        assert said(plan, f"now gives P2 (High), not P4; already flagged: {told} is told again")
+    elif told:
         assert said(plan, f"the supervisor decides: flagged for {told} (sdesk priority {t.id} ")
 
 
