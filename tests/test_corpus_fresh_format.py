@@ -14,10 +14,10 @@ and fresh27.txt/fresh28.txt (session 34, second pair) and fresh29.txt/fresh30.tx
 fresh30.txt were held out until session 37; fresh31.txt and fresh32.txt (session 37, writers
 blind31 and blind32) are held out (tests/test_corpus_heldout.py). The format still matters,
 because leave-one-writer-out keeps each file a writer apart. This test only checks their shape:
-six fields a line, known labels, keys that cannot meet tickets.txt's (nor each other's), and the minimum number of positive
-examples per judgement (issue 11, point 5) so that recall can be measured. It parses the files
-itself and does not import tests/corpus/measure.py. It names its files one by one (no glob): a
-new blind file is added here by whoever may read it.
+six fields a line, known labels, keys that cannot meet tickets.txt's (nor each other's), and
+the minimum number of positive examples per judgement (issue 11, point 5) so that recall can
+be measured. It parses the files itself and does not import tests/corpus/measure.py. It names
+its files one by one (no glob): a new blind file is added here by whoever may read it.
 """
 
 from __future__ import annotations

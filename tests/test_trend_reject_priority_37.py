@@ -6,13 +6,13 @@ the P2 "3 people report it" stayed pending for the supervisor)."""
 from __future__ import annotations
 
 from conftest import Desk
+from test_parent_priority_37 import TITLES
+from test_triage_proposals import at, incident
 
 from sdesk.core.model import Ticket
 from sdesk.procedures.proposals import group_key
 from sdesk.procedures.triage import rejected_trend_reports
 from sdesk.store.check import parse_ticket
-from test_parent_priority_37 import TITLES
-from test_triage_proposals import at, incident
 
 
 def test_rejecting_a_trend_withdraws_the_priority_it_rested_on(desk: Desk) -> None:
@@ -37,3 +37,27 @@ def test_rejecting_a_trend_withdraws_the_priority_it_rested_on(desk: Desk) -> No
     assert rejected_trend_reports(ticket) == set(ids[:2])
     ticket.flags = [f"rejected:trend:{'0' * 10}"]  # another trend's rejection: not this one's
     assert rejected_trend_reports(ticket) == set()
+
+
+def test_rejecting_a_duplicate_removes_the_relation_triage_made_for_it(desk: Desk) -> None:
+    # tester finding, session 37: the rejected match stayed "Related" and steered assignment
+    first = incident(desk, "Scanner not sending to email", service="Email", now=at(0))
+    second = incident(desk, "email is down", service="Email", now=at(5))
+    desk.run("triage", first, second, now=at(6))
+    t = desk.ticket(second)
+    assert t["related"] == [first] and f"proposed:duplicate:{first}" in t["flags"]
+    out = desk.run("triage", second, "--reject", "duplicate", now=at(7)).stdout
+    t = desk.ticket(second)
+    assert t["related"] == [] and f"rejected:duplicate:{first}" in t["flags"], out
+    assert f"Relation to {first} removed" in t["journal"][-1]["text"]
+    assert desk.run("triage", second, "--recheck", now=at(8), ok=False).exit_code != 0
+    assert desk.ticket(second)["related"] == []  # not related again
+
+
+def test_a_relation_the_dispatcher_made_stays_when_the_duplicate_is_rejected(desk: Desk) -> None:
+    first = incident(desk, "Scanner not sending to email", service="Email", now=at(0))
+    second = incident(desk, "email is down", service="Email", now=at(5))
+    desk.run("relate", second, first, now=at(5))
+    desk.run("triage", first, second, now=at(6))
+    desk.run("triage", second, "--reject", "duplicate", now=at(7))
+    assert desk.ticket(second)["related"] == [first]

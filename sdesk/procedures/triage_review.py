@@ -30,9 +30,8 @@ from sdesk.procedures.proposals import (
     pending,
     readable,
     service_recorded,
-    settle,
 )
-from sdesk.procedures.proposals import named as named_proposals
+from sdesk.procedures.rejections import after_rejection
 from sdesk.procedures.relations import Peer
 from sdesk.procedures.request_kind import KINDS as REQUEST_KINDS
 from sdesk.procedures.triage import (
@@ -100,7 +99,7 @@ def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
                 d.note(_rule(d.t, kind), f"Rejected by {ctx.actor}: the {kind} proposal "
                                     f"({proposal_named(d.t, kind, key, ctx.view.peers)}); "
                                     "not proposed again for the same evidence.")
-                _priority_on_trend(d, kind)
+                after_rejection(d, kind, key)
                 done = True
             elif state == SKIPPED:
                 skipped.append(f"{kind} ({proposal_named(ticket, kind, key, ctx.view.peers)})")
@@ -215,26 +214,6 @@ def same_proposal(t: Ticket, kind: str, key: str) -> tuple[str, ...]:
 
 _IDS = re.compile(r"\b[A-Z]{2,8}-[0-9A-HJKMNP-TV-Z]{11,12}\b")
 _SCORE = re.compile(r"\bscore \d+\.\d+")
-
-
-def _priority_on_trend(d: _Draft, kind: str) -> None:
-    """A rejected trend takes away the pending priority proposal that rested on it (its
-    evidence counts the people who report it: "3 people report it", the chart model's "other
-    people report it"): withdrawn, with a note; a later reading does not count the rejected
-    trend's reports (triage.rejected_trend_reports). Tester finding, session 36: the P2 that
-    rested on a rejected trend stayed pending for the supervisor. Other kinds: nothing."""
-    def rests_on_trend(kind: str, key: str) -> bool:
-        return kind == "priority" and "people report it" in evidence(d.t, kind, key)
-
-    flags, gone = settle(d.flags, rests_on_trend) if kind == "trend" else ([], [])
-    if not gone:
-        return
-    said = named_proposals(gone)
-    d.flags = flags
-    d.set(I2, f"pending proposal withdrawn: {said}: it rested on the rejected trend", "flags",
-          list(flags))
-    d.note(I2, f"The pending proposal is withdrawn: {said}; it counted the reports of the trend "
-               f"{d.ctx.actor} rejected.")
 
 
 def _decide(d: _Draft, kind: str, key: str, state: str) -> None:
