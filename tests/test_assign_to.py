@@ -74,3 +74,17 @@ def test_assigning_to_the_current_assignee_is_nothing_to_do(desk):
     ticket = log(desk)
     desk.run("assign", ticket, "--to", "dcooper")
     desk.fails("assign", ticket, "--to", "dcooper", code=4)
+
+
+def test_one_ticket_awaiting_the_supervisors_priority_is_assigned_with_a_warning(desk):
+    # tester finding, session 37: `assign --team` held it back, `assign ID --to` said nothing
+    ticket = log(desk, "Broken thing", "--priority", "1")
+    desk.run("triage", ticket)
+    assert "priority-review" in desk.ticket(ticket)["flags"]
+    result = desk.run("assign", ticket, "--to", "dcooper")
+    assert desk.ticket(ticket)["assignee"] == "dcooper"
+    assert (f"warning: {ticket} awaits the supervisor's priority decision (P1 may change: "
+            f"sdesk priority {ticket} LEVEL --reason ...); assigned as you asked") in result.stderr
+    other = log(desk, "Broken thing two")
+    desk.run("triage", other)
+    assert "awaits" not in desk.run("assign", other, "--to", "dcooper").stderr

@@ -30,6 +30,7 @@ from sdesk.core.model import Ticket, journal_entry
 from sdesk.core.reference import Reference, Technician
 from sdesk.procedures.plan import (
     AddEntry,
+    Advice,
     Assign,
     Finding,
     Notify,
@@ -287,7 +288,20 @@ def assign_ticket(ticket: Ticket, ctx: AssignContext) -> Plan:
         raise SdeskError(seat.refusal)
     plan = plan_for(ticket, choice, ctx)
     plan.extend(seat.actions)
+    plan.extend(_awaiting_priority(ticket, choice.rule))
     return plan
+
+
+def _awaiting_priority(ticket: Ticket, rule: str) -> list[Advice]:
+    """One ticket assigned by name while it awaits the supervisor's priority decision
+    (priority-review): assigned as asked (`assign ID` is the dispatcher's explicit choice), with
+    a warning that its priority, and so its place in the queue, may change (tester finding,
+    session 37: `assign --team` held it back, `assign ID --to` said nothing)."""
+    if "priority-review" not in ticket.flags:
+        return []
+    return [Advice(ticket.id, rule, f"{ticket.id} awaits the supervisor's priority decision "
+                                    f"(P{ticket.priority} may change: sdesk priority {ticket.id} "
+                                    "LEVEL --reason ...); assigned as you asked", warning=True)]
 
 
 def assign_to(ticket: Ticket, tech_id: str, ctx: AssignContext, force: bool = False) -> Plan:
@@ -314,6 +328,7 @@ def assign_to(ticket: Ticket, tech_id: str, ctx: AssignContext, force: bool = Fa
     if tech.team != ticket.team:
         plan.actions.insert(0, Route(ticket.id, choice.rule, f"follows {tech.id} to their team",
                                      value=tech.team))
+    plan.extend(_awaiting_priority(ticket, choice.rule))
     return plan
 
 
