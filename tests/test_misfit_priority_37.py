@@ -39,3 +39,20 @@ def test_a_corrected_impact_that_moves_the_matrix_level_tells_the_supervisor_aga
     assert f"sdesk priority {tid} 4" in told[-1].get_payload(decode=True).decode()
     out = desk.run("set", tid, "urgency=3", now=at(7)).stdout  # 3 x 3 is still P4: not again
     assert "already flagged for the supervisor's decision" in out and len(mails(desk)) == 2
+
+
+def test_a_priority_decision_waits_for_teams_toml_to_be_committed(desk: Desk) -> None:
+    # tester finding, session 37: an uncommitted edit of teams.toml made the dispatcher a
+    # supervisor, and the priority commit held only the ticket
+    tid = incident(desk, "Outlook slow to open attachments", service="Email")
+    teams = desk.root / "reference" / "teams.toml"
+    teams.write_text(teams.read_text().replace("alicia.nguyen@omes.ok.gov",
+                                               "dana@omes.ok.gov"))
+    before = desk.snapshot()
+    out = desk.fails("priority", tid, "1", "--reason", "mine now", code=1)
+    assert out.stderr.count("\n") == 1 and "reference/teams.toml has uncommitted changes" in (
+        out.stderr)
+    assert desk.snapshot() == before
+    desk.git("commit", "-qam", "Dana supervises Email & Collaboration")  # reviewed in git
+    desk.run("priority", tid, "1", "--reason", "whole floor")
+    assert desk.ticket(tid)["priority"] == 1

@@ -524,6 +524,23 @@ def _load(store: Store, ids: list[str], loaded: dict[str, Ticket] | None = None
         yield from (read(i) for i in bar)
 
 
+def _teams_committed(store: Any) -> None:
+    """Refuse a priority decision while reference/teams.toml has uncommitted changes: who may
+    decide is whoever the committed, reviewed file names as a supervisor (tester finding,
+    session 37: an uncommitted edit made a dispatcher supervisor, and the commit held only the
+    ticket). Raises ValidationError naming the file and the two ways out."""
+    from sdesk import git
+    from sdesk.core.errors import ValidationError
+
+    changed = git.run(["status", "--porcelain", "--", "reference/teams.toml"], store.root,
+                      check=False).stdout.strip()
+    if changed:
+        raise ValidationError("reference/teams.toml has uncommitted changes, and who may decide "
+                              "a priority is whoever the committed file names: commit it (git "
+                              "commit reference/teams.toml) or restore it (git checkout "
+                              "reference/teams.toml)")
+
+
 @click.command()
 @click.argument("ticket_id")
 @click.argument("level", type=PriorityLevel())
@@ -556,6 +573,7 @@ def priority(app: App, ticket_id: str, level: int, reason: str, dry_run: bool, a
         ticket = store.get(ticket_id)
         if not ticket.is_open:
             raise ValidationError(f"{ticket.id} is {ticket.status}; reopen it first")
+        _teams_committed(store)
         refused = priority_refusal(ticket, app.actor.email, store.reference, str(app.actor))
         if refused:
             raise ValidationError(refused)
