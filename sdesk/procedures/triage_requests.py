@@ -125,6 +125,13 @@ def route(d: _Draft, kind: str) -> None:
             if written:
                 d.set(R1, f"the text names {written} (Standard Desktop Software List)",
                       "software", written)
+        elif ref.software_named(written) is None and software_named(written, ref):
+            # written as staff write it ("MS Visio", "Visio 2021", "visoi"): read as the titles
+            # are, so approved software is not sent back for a form (tester finding, session 37)
+            listed = software_named(written, ref)
+            d.set(R1, f"the software {written!r} reads as {listed} (Standard Desktop Software "
+                      "List)", "software", listed)
+            written = listed
         in_use = dict(d.ctx.licences_in_use or {})  # and the seats this batch took
         for name, taken in d.ctx.seats_taken.items():
             in_use[name] = in_use.get(name, 0) + taken
