@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sdesk.commands.common import App, pass_app
+from sdesk.commands.common import App, pager_option, pass_app
 
 
 @click.command()
@@ -18,6 +18,7 @@ from sdesk.commands.common import App, pass_app
 @click.option("-o", "--output", metavar="FILE", default="-", show_default=True,
               help="Where to write it ('-' for standard output).")
 @click.option("--peek", is_flag=True, help="Do not record this as the last handover.")
+@pager_option
 @pass_app
 def handover(app: App, hours: float, since: str | None, team: str | None, as_html: bool,
              as_json: bool, output: str, peek: bool) -> None:
@@ -27,7 +28,8 @@ def handover(app: App, hours: float, since: str | None, team: str | None, as_htm
     --hours business hours; tickets on hold with their reason; tickets opened since the last
     handover; hand-backs, priority reviews, trends and proposals waiting for a decision.
     Each handover records its time (in .git/sdesk, no commit) so the next one's "new" starts
-    there; --since overrides it and --peek does not record.
+    there; --since overrides it and --peek does not record. The text goes through the pager
+    on a terminal, as `list` and `show` do (--no-pager prints it straight).
 
     \b
     Examples:
@@ -65,7 +67,11 @@ def handover(app: App, hours: float, since: str | None, team: str | None, as_htm
     else:
         ids = [line.id for _, _, lines in h.sections() for line in lines]
         body = "\n".join(ho.text(h, store.index.short_ids(ids))) + "\n"
-    if target is None:
+    if target is None and not (as_json or as_html):
+        from sdesk.core import pager
+
+        pager.echo(body.rstrip("\n"), app.no_pager)  # the text pages on a terminal, as show's
+    elif target is None:
         click.echo(body, nl=False)
     else:
         with open(target, "w", encoding="utf-8") as handle:

@@ -184,8 +184,9 @@ def render(ticket: Shown, links: dict[str, list[str]], now: dt.datetime, short_i
         lines.insert(1, f"  ID:         {ticket.id}")
     if ticket.service or ticket.category:
         lines.append(f"  Service:    {ticket.service or '-'}"
-                     + (f" / {ticket.category}" if ticket.category else "")
-                     + (f" / {ticket.software}" if ticket.software else ""))
+                     + (f" / {ticket.category}" if ticket.category else ""))
+    if ticket.software:  # its own line: it was shown only beside a service or a category
+        lines.append(f"  Software:   {ticket.software}")
     work = [f"{'remote' if ticket.remote else 'on site'}", f"{ticket.effort_hours:g} h"]
     if ticket.location:
         work.append(ticket.location)

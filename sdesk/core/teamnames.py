@@ -41,3 +41,14 @@ def unknown_team(names: Iterable[str], held: str) -> str:
                 "write that in the file (queue, triage and list --team go by the reference's "
                 "spelling)")
     return f"{held!r} is not a team of reference/teams.toml (add it there, or sdesk assign the ticket)"
+
+
+def unknown_technician(ids: Iterable[str], held: str) -> str:
+    """What `sdesk check` says of an open ticket assigned to `held`, none of `ids`
+    (reference/technicians.toml's ids): the id spelled otherwise when only its case differs."""
+    spelled = next((i for i in ids if i.casefold() == held.casefold()), "")
+    if spelled:
+        return (f"{held!r} is not a technician of reference/technicians.toml, which spells the "
+                f"id {spelled!r}: write that in the file")
+    return (f"{held!r} is not a technician of reference/technicians.toml (add them there, or "
+            "sdesk assign the ticket to a technician)")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from sdesk.core.reference import Reference
+from sdesk.procedures.plain_words import plain_uses
 from sdesk.procedures.words import TITLE_STOP, split
 
 FAIL = "!fail"
@@ -366,6 +367,7 @@ _READ: dict[tuple[str, str], Words] = {}
 def _words(text: str, ref: Reference) -> Words:
     lex = lexicon(ref)
     raw = _raw(text, lex)
+    plain = plain_uses(text)  # "project folder access": the word, not Microsoft Project
     previous = ""
     negated = False
     tokens: set[str] = set()
@@ -395,7 +397,7 @@ def _words(text: str, ref: Reference) -> Words:
             spec["direction"].add(DIRECTIONS[word])
         if word in FAIL_WORDS:
             word = FAIL
-        product = lex.products.get(word)
+        product = lex.products.get(word) if word not in plain else None
         if product is not None:
             spec["product"].add(_product_word(word))
             software.setdefault(word, product)

@@ -68,6 +68,7 @@ def relate(a: Ticket, b: Ticket, kind: str, now: dt.datetime, actor: str,
             AddEntry(a.id, RULE, "journal",
                      entry=journal_entry(now, actor, "relate",
                                          f"Marked as a duplicate of {b.id}.", RULE)),
+            *_still_open(a, b),
         ])
     if a.parent == b.id:
         raise NothingToDo(f"{b.id} is already {a.id}'s parent")
@@ -267,6 +268,19 @@ def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Ref
             now, actor, "relate",
             f"Linked to parent case {parent.id} (one problem, many reporters).{settled}", rule)))
     return plan
+
+
+def _still_open(a: Ticket, b: Ticket) -> list[Advice]:
+    """What the dispatcher is told when `relate A B --as duplicate` leaves A open and A or B
+    was triaged already (status past new): relating does not resolve, and triage, which
+    resolves an accepted duplicate, does not read a triaged ticket again, so A would stay in
+    the queue (session 36's fresh user). The next step is `sdesk resolve`; nothing for a
+    closed A, nor while both are new (triage will judge them)."""
+    if not a.is_open or (a.status == "new" and b.status == "new"):
+        return []
+    return [Advice(a.id, RULE, f"{a.id} is still {a.status}: relating does not resolve it; "
+                               f"to close it as a duplicate: sdesk resolve {a.id} "
+                               f"--duplicate-of {b.id} --summary '...'")]
 
 
 def _advice(parent: str, children: Sequence[Peer], rule: str) -> list[Advice]:

@@ -137,7 +137,7 @@ def route(d: _Draft, kind: str) -> None:
             in_use[name] = in_use.get(name, 0) + taken
         verdict, software, why = licence_verdict(written, ref, in_use)
         if verdict in ("unlisted", "unapproved"):
-            _software_form(d, written, why)
+            _software_form(d, written, why, verdict)
             return
     target = _route_target(t, ref)
     handed_back = not t.service and (target is None or target.kind == "service-desk")
@@ -193,17 +193,15 @@ def licence_verdict(written: str, ref: Reference, in_use: Mapping[str, int],
                               f"{software.licences} licences free")
 
 
-def _software_form(d: _Draft, written: str, why: str) -> None:
+def _software_form(d: _Draft, written: str, why: str, verdict: str) -> None:
     """request-3: back to the Service Desk for a Software Request Form for `written` (`why`:
-    it is unlisted or unapproved, licence_verdict's words), the customer asked once."""
+    it is unlisted or unapproved, licence_verdict's words; `verdict`: "unlisted" or
+    "unapproved"), the customer asked once, in plain language (`software_form_text`)."""
     t = d.t
-    what = written or "software not named"
     if not d.hand_back(R3, "software-form", f"{why}; a Software Request Form is needed",
                        leads=True):
         return  # still waiting for the form: the customer was asked already
-    text = (f"{what} needs a completed Software Request Form before it can be installed. "
-            "Please fill in the form and send it to the Service Desk; we will continue as soon "
-            "as it is approved.")
+    text = software_form_text(written, verdict)
     d.note(R3, text, public=True)
     if t.first_response_at is None:
         d.set(R3, "first public response", "first_response_at", d.ctx.now)
@@ -211,6 +209,21 @@ def _software_form(d: _Draft, written: str, why: str) -> None:
         from sdesk.procedures.notes import customer_update
 
         d.plan.add(customer_update(t, f"Software Request Form needed: {t.title}", text, rule=R3))
+
+
+def software_form_text(written: str, verdict: str) -> str:
+    """What the customer is told when their software needs a Software Request Form
+    (request-3), in plain language (the standard: "clear communication with the customer ...
+    using plain language"): what they asked for by name, or "The software you asked for"
+    when the request names none (it said "software not named needs a completed Software
+    Request Form", session 36's fresh user); why, without the list's jargon; what to do.
+    `verdict`: "unlisted" (not on the Standard Desktop Software List) or "unapproved"."""
+    what = written or "The software you asked for"
+    why = ("is on our software list but is not approved for general use" if verdict == "unapproved"
+           else "is not on our list of standard software")
+    return (f"{what} {why}, so we need a Software Request Form before we can install it. "
+            "Please fill in the form and send it to the Service Desk; we will carry on as soon "
+            "as it is approved.")
 
 
 def seat_on_reopen(t: Ticket, status: str, ref: Reference, in_use: Mapping[str, int],

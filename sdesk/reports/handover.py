@@ -115,14 +115,21 @@ def gather(store: Store, now: dt.datetime, since: dt.datetime, hours: float,
                 f"{r['status']}{', VIP' if r['vip'] else ''}; {r['assignee'] or 'unassigned'} "
                 f"({r['team']}); opened {when(r['opened_at'])}")
            for r in queries.opened_since(index, since.timestamp(), t)]
-    return Handover(now, since, horizon, team, urgent, [_risk_line(r) for r in risky], held, new,
+    return Handover(now, since, horizon, team, urgent, [_risk_line(r, now) for r in risky], held, new,
                     [_waiting_line(w) for w in sv.waiting(index, tz, team)])
 
 
-def _risk_line(r: AtRisk) -> Line:
+def _risk_line(r: AtRisk, now: dt.datetime) -> Line:
+    """A ticket at risk: what is due when; a respond-by also shows the Resolve By and whether
+    it is breached (session 36's fresh user: the handover said only "due to respond", so the
+    next dispatcher could not tell a ticket also late to resolve from one with days left)."""
     state = "BREACHED" if r.breached else "due"
+    resolve = ""
+    if r.what == "respond" and r.resolve_by is not None:
+        late = " (BREACHED)" if r.resolve_by <= now else ""
+        resolve = f", resolve by {r.resolve_by:%a %m-%d %H:%M}{late}"
     return Line(r.id, r.priority, r.title,
-                f"{state} to {r.what} {r.due:%a %m-%d %H:%M}{', VIP' if r.vip else ''}; "
+                f"{state} to {r.what} {r.due:%a %m-%d %H:%M}{resolve}{', VIP' if r.vip else ''}; "
                 f"{r.assignee or 'unassigned'} ({r.team})")
 
 

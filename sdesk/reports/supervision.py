@@ -38,6 +38,7 @@ class AtRisk:
     due: dt.datetime
     what: str  # "respond" or "resolve"
     breached: bool
+    resolve_by: dt.datetime | None = None  # Resolve By, shown beside a respond-by (handover)
 
 
 @dataclass(frozen=True)
@@ -81,9 +82,11 @@ def at_risk(index: Index, now: dt.datetime, until: dt.datetime, team: str | None
         responding = r["first_response_at"] is None and r["respond_by"] is not None and (
             r["resolve_by"] is None or r["respond_by"] <= r["resolve_by"])
         when = dt.datetime.fromtimestamp(r["due"], now.tzinfo)
+        resolve_by = (None if r["resolve_by"] is None
+                      else dt.datetime.fromtimestamp(r["resolve_by"], now.tzinfo))
         out.append(AtRisk(r["id"], r["title"], r["priority"], bool(r["vip"]), r["team"],
                           r["assignee"], r["status"], when, "respond" if responding else "resolve",
-                          when <= now))
+                          when <= now, resolve_by))
     return out, total
 
 

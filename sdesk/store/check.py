@@ -22,7 +22,7 @@ from sdesk import git
 from sdesk.core import ids
 from sdesk.core.errors import SdeskError
 from sdesk.core.model import Ticket, loads, ticket_problems
-from sdesk.core.teamnames import unknown_team
+from sdesk.core.teamnames import unknown_team, unknown_technician
 from sdesk.core.untrusted import link_in, read_limited
 
 if TYPE_CHECKING:
@@ -192,8 +192,9 @@ def check_store(store: Store) -> list[Problem]:
     index = store.index
     try:
         teams: set[str] | None = set(store.reference.teams)
+        techs: set[str] = set(store.reference.technicians)
     except SdeskError:
-        teams = None
+        teams, techs = None, set()
     compare = IndexCompare(queries.file_shas_in_order(index))
     team_problems: list[Problem] = []
     for path in ticket_files(store):
@@ -210,8 +211,8 @@ def check_store(store: Store) -> list[Problem]:
         assert isinstance(data, bytes)
         problems += [Problem(rel, name, text) for name, text in ticket_problems(result)]
         compare.file(rel, hashlib.sha1(data).hexdigest(), links_of(result))
-        if teams is not None and result.is_open and result.team and result.team not in teams:
-            team_problems.append(_team_problem(store, result.team, result.id))
+        if teams is not None and result.is_open:
+            team_problems += _queue_problems(store, result, data, teams, techs)
     for stray in _every_file(store.tickets_dir):
         if not stray.name.startswith(".") and not link_in(store.root, stray):
             rel = stray.relative_to(store.root).as_posix()
@@ -253,17 +254,24 @@ def _path_of(store: Store, ticket_id: str) -> str:
     return store.path_of(ticket_id).relative_to(store.root).as_posix()
 
 
-def check_teams(tickets: Iterable[Links], store: Store) -> list[Problem]:
-    """An open ticket's team (assignment group) must be one of reference/teams.toml: it is
-    where the ticket is queued and routed. A resolved or closed ticket keeps the team that
-    worked it, even one since removed (history, ServiceNow groups an import kept as they
-    were). Nothing is checked when the reference data does not load (check_settings says so)."""
-    try:
-        known = set(store.reference.teams)
-    except SdeskError:
-        return []
-    return [_team_problem(store, t.team, t.id) for t in tickets
-            if t.is_open and t.team and t.team not in known]
+def _queue_problems(store: Store, ticket: Ticket, data: bytes, teams: set[str],
+                    techs: set[str]) -> list[Problem]:
+    """An open ticket's team must be one of reference/teams.toml: it is where the ticket is
+    queued and routed. Its assignee must be one of reference/technicians.toml's ids:
+    assignment, workload and capacity count only known technicians, so work held by anyone
+    else is seen by nobody (session 36's fresh user: a typo'd or departed assignee passed
+    `sdesk check`). A resolved or closed ticket keeps the team and the technician that worked
+    it, even ones since removed (history, ServiceNow groups an import kept as they were)."""
+    out = []
+    if ticket.team and ticket.team not in teams:
+        out.append(_team_problem(store, ticket.team, ticket.id))
+    if ticket.assignee and ticket.assignee not in techs:
+        from sdesk.store.checkfields import line_of
+
+        line = line_of(data.decode("utf-8"), ("assignee",))
+        out.append(Problem(_path_of(store, ticket.id), "assignee",
+                           unknown_technician(techs, ticket.assignee), line))
+    return out
 
 
 def _team_problem(store: Store, team: str, ticket_id: str) -> Problem:
