@@ -103,8 +103,10 @@ def split(original: Ticket, new_id: str, spec: Separation, ctx: TriageContext) -
                               new=new)])
     flags, carried = settle(original.flags, lambda kind, key: kind == "separation", ACCEPTED)
     settled = [readable(key) for _, key in carried]
-    withdrawn = withdraw_read_from_text(original, flags, ("title", "description"), SPLIT, now,
-                                        actor, also=("trend",))
+    withdrawn = withdraw_read_from_text(
+        original, flags, ("title", "description"), SPLIT, now, actor, also=("trend",),
+        then="This split triages it again on what it keeps." if HANDED_BACK in original.flags
+        else "")
     if flags != original.flags:
         said = ["separation proposal accepted: carried out"] if settled else []
         said += ["proposals read from the whole text withdrawn"] if withdrawn else []

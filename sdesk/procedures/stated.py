@@ -66,20 +66,23 @@ def _settle(flags: list[str], kind: str, agrees: Callable[[str], bool], reject: 
 
 
 def withdraw_read_from_text(t: Ticket, flags: list[str], fields: Iterable[str], why: str,
-                            now: dt.datetime, actor: str, also: Iterable[str] = ()
-                            ) -> list[AddEntry]:
+                            now: dt.datetime, actor: str, also: Iterable[str] = (),
+                            then: str = "") -> list[AddEntry]:
     """The pending proposals read from the text fields `fields` (title, description:
     proposals.TEXT_READ) and those of the kinds `also`, withdrawn from `flags` (changed in
     place): they were read from the text as it was. One internal journal entry per proposal
     withdrawn, under the rule of the judgement that made it, naming it and `why` (CORRECTED,
-    SPLIT); a new ticket's entry says `sdesk triage ID --recheck` reads the text as it is now.
+    SPLIT), then what reads the new text: `then` when given (a split triages the original
+    itself), else for a new ticket `sdesk triage ID --recheck`, for any other that triage
+    does not read it again.
     Withdrawn is neither accepted nor rejected: triage may propose it again if the new text
     still says so."""
     out, gone = read_from(flags, fields, also)
     flags[:] = out
-    again = (f" sdesk triage {t.id} --recheck reads the text as it is now." if t.status == "new"
-             else f" {t.id} is {t.status}: triage reads new tickets only, so it is not proposed "
-                  "again from the new text.")
+    again = f" {then}" if then else (
+        f" sdesk triage {t.id} --recheck reads the text as it is now." if t.status == "new"
+        else f" {t.id} is {t.status}: triage reads new tickets only, so it is not proposed "
+             "again from the new text.")
     return [AddEntry(t.id, rule_of(t, kind), "journal", entry=journal_entry(
         at=now, by=actor, kind="edit", rule=rule_of(t, kind),
         text=f"Proposal withdrawn: {named([(kind, key)])}: {why}, and it was read from the "
