@@ -59,6 +59,11 @@ def test_a_corrected_title_withdraws_the_proposals_read_from_the_old_text(desk: 
         ("incident-5 same person, same subject", f"Proposal withdrawn: duplicate ({first})"),
         ("on site or remote (assignment reads it)", "Proposal withdrawn: on-site (text)")]
     assert all("the text was corrected" in e["text"] and e["at"] == T2 for e in entries)
+    # triaged: triage does not read it again, so each names what carries it out by hand
+    assert entries[2]["text"].endswith(
+        f"{second} is triaged: triage reads new tickets only, so it is not proposed again from "
+        f"the new text; if it still holds: sdesk set {second} on-site=yes.")
+    assert f"sdesk resolve {second} --duplicate-of {first} --summary" in entries[1]["text"]
     assert desk.commits() == commits + 1  # one commit: the correction and its withdrawals
     # not a rejection: nothing on the ticket stops triage proposing them again
     assert not [f for f in _flags(desk, second) if f.startswith("rejected:")]

@@ -79,14 +79,36 @@ def withdraw_read_from_text(t: Ticket, flags: list[str], fields: Iterable[str], 
     still says so."""
     out, gone = read_from(flags, fields, also)
     flags[:] = out
-    again = f" {then}" if then else (
-        f" sdesk triage {t.id} --recheck reads the text as it is now." if t.status == "new"
-        else f" {t.id} is {t.status}: triage reads new tickets only, so it is not proposed "
-             "again from the new text.")
+    def again(kind: str, key: str) -> str:
+        if then or t.status == "new":
+            return f" {then}" if then else \
+                f" sdesk triage {t.id} --recheck reads the text as it is now."
+        by_hand = by_hand_command(t.id, kind, key)
+        return (f" {t.id} is {t.status}: triage reads new tickets only, so it is not proposed "
+                "again from the new text" + (f"; if it still holds: {by_hand}." if by_hand
+                                             else "."))
+
     return [AddEntry(t.id, rule_of(t, kind), "journal", entry=journal_entry(
         at=now, by=actor, kind="edit", rule=rule_of(t, kind),
         text=f"Proposal withdrawn: {named([(kind, key)])}: {why}, and it was read from the "
-             f"old text.{again}")) for kind, key in gone]
+             f"old text.{again(kind, key)}")) for kind, key in gone]
+
+
+def by_hand_command(ticket_id: str, kind: str, key: str) -> str:
+    """The command that carries out a withdrawn proposal by hand, where one does ("" for a
+    trend: accepting one mails the supervisors, which no command does alone): what a
+    dispatcher runs on a triaged ticket, which triage does not read again."""
+    if kind == "on-site":
+        return f"sdesk set {ticket_id} on-site=yes"
+    if kind == "kind":
+        return f"sdesk set {ticket_id} category={key}"
+    if kind == "priority" and key[1:].isdigit():
+        return f"the supervisor decides (sdesk priority {ticket_id} {key[1:]} --reason '...')"
+    if kind == "duplicate":
+        return f"sdesk resolve {ticket_id} --duplicate-of {key} --summary '...'"
+    if kind == "separation":
+        return f"sdesk split {ticket_id} --title 'THE OTHER PROBLEM'"
+    return ""
 
 
 def rule_of(t: Ticket, kind: str) -> str:
