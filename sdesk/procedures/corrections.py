@@ -10,6 +10,7 @@ correction's journal entry adds out.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,7 +39,8 @@ ROUTED_BY_KIND = ("asset", "inventory")  # request-2 / request-4 route by the re
 
 
 def consequences(ticket: Ticket, corrected: Mapping[str, Any], ref: Reference,
-                 force: bool = False) -> tuple[Plan, list[str], Plan]:
+                 force: bool = False, now: dt.datetime | None = None, actor: str = ""
+                 ) -> tuple[Plan, list[str], Plan]:
     """What the corrections (editable field -> new value) set in motion, as the dispatcher
     guide would (actions and findings; sdesk.procedures.editing.correct sets the fields):
 
@@ -52,6 +54,10 @@ def consequences(ticket: Ticket, corrected: Mapping[str, Any], ref: Reference,
       urgency matrix again (incident-2); when it no longer fits, flagged `priority-review` for
       the owning team's supervisor, who decides (`sdesk priority`). Fitting again clears the
       flag.
+    - a stated category or on-site/remote settles the pending proposal it answers, and a
+      corrected title or description withdraws the proposals read from the old text, one
+      journal entry each (dated `now`, by `actor`), in the plan after the correction's entry
+      (sdesk/procedures/stated.py; session 37).
 
     Returns the plan, the lines the correction's journal entry adds, and what the plan says
     last, after that entry: what to run next (a new ticket's service set: `sdesk triage ID
@@ -71,13 +77,40 @@ def consequences(ticket: Ticket, corrected: Mapping[str, Any], ref: Reference,
     if "impact" in by_field or "urgency" in by_field:
         _recheck_priority(plan, notes, flags, ticket, by_field.get("impact", ticket.impact),
                           by_field.get("urgency", ticket.urgency), team, ref)
+    _text_proposals(ticket, flags, notes, last, by_field, now, actor)
     if flags != ticket.flags:
         routed = withdrew or ("unsupported" in flags) != ("unsupported" in ticket.flags)
+        reviewed = ("priority-review" in flags) != ("priority-review" in ticket.flags)
         rule = (REQUEST_ROUTE if ticket.type in ("request", "case") else ROUTE) if routed \
-            else _priority_rule(ticket)
+            else _priority_rule(ticket) if reviewed else CORRECTED
         plan.add(SetField(ticket.id, rule, "the flags after the correction", field="flags",
                           value=flags))
     return plan, notes, last
+
+
+CORRECTED = "standard: correct the ticket"  # editing.RULE: a proposal settled by a correction
+
+
+def _text_proposals(t: Ticket, flags: list[str], notes: list[str], last: Plan,
+                    by_field: Mapping[str, Any], now: dt.datetime | None, actor: str) -> None:
+    """The pending proposals a correction answers (a stated category, on site or remote:
+    settled, a line in `notes`) and those it makes stale (a corrected title or description:
+    withdrawn, one journal entry each, first in `last`; a new ticket's next step said too)."""
+    from sdesk.procedures.stated import CORRECTED as WHY
+    from sdesk.procedures.stated import settle_stated, withdraw_read_from_text
+
+    notes += settle_stated(t, flags, by_field)
+    fields = [f for f in ("title", "description") if f in by_field]
+    if not fields:
+        return
+    entries: list[Any] = withdraw_read_from_text(t, flags, fields, WHY, now or t.opened_at,
+                                                 actor)
+    said = any(isinstance(a, Finding) for a in last.actions)
+    if entries and t.status == "new" and not said:
+        entries.append(Finding(t.id, CORRECTED, f"proposals read from the old text withdrawn: "
+                                                f"sdesk triage {t.id} --recheck reads the new "
+                                                "text"))
+    last.actions[:0] = entries
 
 
 def _settle_service_proposals(notes: list[str], flags: list[str], service: str) -> bool:

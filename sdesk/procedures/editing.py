@@ -20,16 +20,14 @@ from sdesk.core.model import (
     LEVELS,
     Requester,
     Ticket,
-    check_category,
     check_effort,
-    check_email,
     check_level,
-    check_phone,
     check_text,
     check_title,
     journal_entry,
 )
 from sdesk.core.reference import Reference
+from sdesk.procedures.fields import SHARED, checked
 from sdesk.procedures.plan import AddEntry, Plan, SetField
 
 RULE = "standard: correct the ticket"
@@ -135,20 +133,14 @@ def check(name: str, value: Any, ref: Reference) -> Any:
         value = value if kind == "text" else value.strip()
     if name == "title":
         value = check_title("title", value)
-    if kind == "service" and value:
-        return ref.service(value)
+    if name in SHARED:  # the very checks `sdesk new` makes (procedures/fields.py)
+        return checked(name, value, ref=ref)
     if kind == "agency" and value:
         return ref.agency(value).code
     if kind == "technician" and value:
         return ref.technician(value).id
     if name == "software" and value and ref.software_named(value) is not None:
         return value  # kept as typed; triage reads aliases
-    if name == "category":
-        return check_category("category", value)
-    if name == "email":
-        return check_email("email", value)
-    if name == "phone":
-        return check_phone("phone", value)
     if kind == "level":
         return check_level(name, value, LEVELS)
     if kind == "bool" and not isinstance(value, bool):
@@ -197,7 +189,7 @@ def changes(ticket: Ticket, wanted: Mapping[str, Any], ref: Reference,
             name, value = "remote", not value if isinstance(value, bool) else value
         new = check(name, value, ref)
         old = current(ticket, name)
-        if new == old:
+        if new == old and not answers_proposal(ticket, name, new):
             continue
         _typed(name, new)
         if name == "service" and not new and ticket.status != "new":
@@ -208,6 +200,21 @@ def changes(ticket: Ticket, wanted: Mapping[str, Any], ref: Reference,
 
     seat_rules(ticket, {c.field: c.new for c in found}, ref, in_use)
     return found
+
+
+def answers_proposal(ticket: Ticket, name: str, value: Any) -> bool:
+    """Whether stating `name` = `value` answers a pending proposal even when the ticket holds
+    that value already (a `Change` kept with old == new): `on-site=no` (remote = true, as it
+    is) answers a pending on-site proposal, a category the kind proposal's request has
+    answers the kind proposal (stated.settle_stated). Before session 37 it was "nothing to
+    change", and the proposal stayed pending."""
+    from sdesk.procedures.proposals import pending
+
+    kinds = {kind for kind, _ in pending(ticket.flags)}
+    if name == "remote":
+        return "on-site" in kinds
+    return name == "category" and bool(value) and "kind" in kinds and \
+        ticket.type in ("request", "case")
 
 
 def correct(ticket: Ticket, found: list[Change], ref: Reference, now: dt.datetime,
@@ -224,7 +231,7 @@ def correct(ticket: Ticket, found: list[Change], ref: Reference, now: dt.datetim
     for c in found:
         if c.field in REQUESTER_FIELDS:
             setattr(requester, c.field, c.new)
-        else:
+        elif c.old != c.new:  # an unchanged value stated to answer a proposal sets nothing
             plan.add(SetField(ticket.id, RULE, f"{c.field} corrected", field=c.field, value=c.new))
     if requester != ticket.requester:
         plan.add(SetField(ticket.id, RULE, "requester corrected", field="requester",
@@ -233,10 +240,12 @@ def correct(ticket: Ticket, found: list[Change], ref: Reference, now: dt.datetim
         if vip != ticket.vip:
             plan.add(SetField(ticket.id, RULE, "VIP list says so for the new e-mail", field="vip",
                               value=vip))
-    followed, notes, last = consequences(ticket, {c.field: c.new for c in found}, ref, force)
+    followed, notes, last = consequences(ticket, {c.field: c.new for c in found}, ref, force,
+                                         now, actor)
     plan.extend(followed.actions)
     if found:
-        lines = [f"{c.field}: {_shown(c.old)} -> {_shown(c.new)}" for c in found] + notes
+        lines = [f"{c.field}: {_shown(c.old)} -> {_shown(c.new)}" if c.old != c.new else
+                 f"{c.field}: {_shown(c.new)} (as it was, stated)" for c in found] + notes
         plan.add(AddEntry(ticket.id, RULE, "journal", entry=journal_entry(
             at=now, by=actor, kind="edit", rule=RULE,
             text=f"Corrected by {actor}: {', '.join(c.field for c in found)}\n"
@@ -252,7 +261,8 @@ def summary(found: list[Change], width: int = 90) -> str:
     The journal entry keeps every value whole."""
     out = ""
     for i, c in enumerate(found):
-        piece = f"{c.field} {' -> '.join(_briefs(c.old, c.new))}"
+        piece = f"{c.field} {' -> '.join(_briefs(c.old, c.new))}" if c.old != c.new else \
+            f"{c.field} {_brief(c.new)} (stated)"
         if out and len(out) + 2 + len(piece) > width:
             rest = found[i:]
             return f"{out} and {len(rest)} more: {', '.join(r.field for r in rest)}"

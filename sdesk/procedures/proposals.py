@@ -72,6 +72,25 @@ def settle(flags: Iterable[str], chosen: Callable[[str, str], bool],
     return out, done
 
 
+# The text each judgement reads (the ticket's title, its description): a pending proposal of
+# that kind was read from the text as it was, so a correction of that text makes it stale
+# (`read_from`). The others (a trend's reports, the service the title names, which a re-check
+# settles itself: `service_recorded`) are not withdrawn by a text correction.
+TEXT_READ = {"separation": ("title",), "duplicate": ("title", "description"),
+             "priority": ("title", "description"), "on-site": ("title", "description"),
+             "kind": ("title", "description")}
+
+
+def read_from(flags: Iterable[str], fields: Iterable[str], also: Iterable[str] = ()
+              ) -> tuple[list[str], list[tuple[str, str]]]:
+    """`flags` without the pending proposals read from the text fields `fields` ("title",
+    "description": TEXT_READ), nor those of the kinds `also` (a split withdraws the trend
+    too), and those (kind, key), in flag order: withdrawn, so that a re-check reads the text as
+    it is now (session 37: a corrected title kept the separation proposed for the old one)."""
+    changed, more = set(fields), set(also)
+    return settle(flags, lambda kind, key: kind in more or bool(changed & set(TEXT_READ.get(kind, ()))))
+
+
 def named(proposals: Iterable[tuple[str, str]]) -> str:
     """Proposals as a person reads them: "duplicate (INC-2Q22), priority (P2)"; a trend's KEY
     is a digest of its reports' IDs, not a name (a flag's key): "trend" alone."""

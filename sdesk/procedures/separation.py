@@ -27,6 +27,7 @@ from sdesk.core.errors import NothingToDo, ValidationError
 from sdesk.core.model import Requester, Ticket, check_text, check_title, journal_entry
 from sdesk.procedures.plan import AddEntry, CreateTicket, Finding, Plan, SetField
 from sdesk.procedures.proposals import ACCEPTED, readable, settle
+from sdesk.procedures.stated import SPLIT, withdraw_read_from_text
 from sdesk.procedures.triage import I4, TriageContext, _stamp, triage_ticket
 
 RULE = I4  # the guide's rule a separation carries out
@@ -100,17 +101,25 @@ def split(original: Ticket, new_id: str, spec: Separation, ctx: TriageContext) -
                               f"opened {_stamp(original.opened_at, ctx.reference.calendar.tz)}, when it "
                               "was reported",
                               new=new)])
-    plan.extend(correct(original, found, ref, now, actor).actions)
     flags, carried = settle(original.flags, lambda kind, key: kind == "separation", ACCEPTED)
     settled = [readable(key) for _, key in carried]
+    withdrawn = withdraw_read_from_text(
+        original, flags, ("title", "description"), SPLIT, now, actor, also=("trend",),
+        then="This split triages it again on what it keeps." if HANDED_BACK in original.flags
+        else "")
     if flags != original.flags:
-        plan.add(SetField(original.id, rule, "separation proposal accepted: carried out",
-                          field="flags", value=flags))
+        said = ["separation proposal accepted: carried out"] if settled else []
+        said += ["proposals read from the whole text withdrawn"] if withdrawn else []
+        plan.add(SetField(original.id, rule, "; ".join(said), field="flags", value=flags))
+    kept = copy.deepcopy(original)  # the correction starts from the flags settled above
+    kept.flags = list(flags)
+    plan.extend(correct(kept, found, ref, now, actor).actions)
     text = f"Separated: {new.id} {new.title!r} logged for the same requester."
     if settled:
         text += f" The separation proposal ({', '.join(settled)}) accepted: carried out."
     plan.add(AddEntry(original.id, rule, "journal", entry=journal_entry(
         at=now, by=actor, kind="relate", rule=rule, text=text)))
+    plan.extend(withdrawn)
     plan.extend(_triage(original, new, plan, ctx).actions)
     return plan
 

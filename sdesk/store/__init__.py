@@ -514,11 +514,10 @@ class Store:
                     break
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
+                        from sdesk.store.lockholder import timeout_line
+
                         handle.seek(0)
-                        holder = handle.read().strip() or "another sdesk command"
-                        raise LockTimeout(
-                            f"store is locked by {holder}; gave up after {limit:.0f} s"
-                        ) from None
+                        raise LockTimeout(timeout_line(handle.read(), limit)) from None
                     time.sleep(0.02)
             handle.seek(0)
             handle.truncate()
