@@ -59,11 +59,9 @@ def test_a_corrected_title_withdraws_the_proposals_read_from_the_old_text(desk: 
         ("incident-5 same person, same subject", f"Proposal withdrawn: duplicate ({first})"),
         ("on site or remote (assignment reads it)", "Proposal withdrawn: on-site (text)")]
     assert all("the text was corrected" in e["text"] and e["at"] == T2 for e in entries)
-    # triaged: triage does not read it again, so each names what carries it out by hand
+    # triaged, nobody holds it: --recheck reads the new text (session 37)
     assert entries[2]["text"].endswith(
-        f"{second} is triaged: triage reads new tickets only, so it is not proposed again from "
-        f"the new text; if it still holds: sdesk set {second} on-site=yes.")
-    assert f"sdesk resolve {second} --duplicate-of {first} --summary" in entries[1]["text"]
+        f"sdesk triage {second} --recheck reads the text as it is now.")
     assert desk.commits() == commits + 1  # one commit: the correction and its withdrawals
     # not a rejection: nothing on the ticket stops triage proposing them again
     assert not [f for f in _flags(desk, second) if f.startswith("rejected:")]

@@ -143,7 +143,9 @@ def test_a_rejected_proposal_is_remembered_and_not_proposed_again(desk: Desk) ->
     t = desk.ticket(later)
     assert f"rejected:duplicate:{first}" in t["flags"]
     assert not any(f.startswith("proposed:") for f in t["flags"])
-    assert "Rejected by Dana Dispatcher" in t["journal"][-1]["text"]
+    assert "Rejected by Dana Dispatcher" in t["journal"][-2]["text"]
+    # the relation triage made for it goes with it (session 37)
+    assert t["related"] == [] and "Relation to" in t["journal"][-1]["text"]
     # that the same evidence is not proposed again is a table test of the procedure
     # (tests/procedures/test_rules_triage.py)
 

@@ -71,7 +71,8 @@ class _Kind(click.ParamType[str]):
 @click.option("--create-parents", is_flag=True,
               help="For a trend, create the parent case and link the reports (default: propose).")
 @click.option("--recheck", is_flag=True,
-              help="Triage again tickets handed back to the Service Desk (after they were fixed).")
+              help="Triage again tickets handed back to the Service Desk (after they were fixed), "
+                   "or a triaged ticket nobody holds yet (after a correction).")
 @click.option("--accept", "accept", multiple=True, metavar="KIND", type=_Kind(),
               help="Accept the named tickets' pending proposal: duplicate, separation, trend, "
                    "priority, on-site, kind, service or all (repeatable; all with --reject KIND: "

@@ -73,19 +73,20 @@ def withdraw_read_from_text(t: Ticket, flags: list[str], fields: Iterable[str], 
     place): they were read from the text as it was. One internal journal entry per proposal
     withdrawn, under the rule of the judgement that made it, naming it and `why` (CORRECTED,
     SPLIT), then what reads the new text: `then` when given (a split triages the original
-    itself), else for a new ticket `sdesk triage ID --recheck`, for any other that triage
-    does not read it again.
+    itself), else for a new ticket or a triaged one nobody holds `sdesk triage ID --recheck`,
+    for any other that triage does not read it again.
     Withdrawn is neither accepted nor rejected: triage may propose it again if the new text
     still says so."""
     out, gone = read_from(flags, fields, also)
     flags[:] = out
     def again(kind: str, key: str) -> str:
-        if then or t.status == "new":
+        if then or t.status == "new" or (t.status == "triaged" and not t.assignee):
             return f" {then}" if then else \
                 f" sdesk triage {t.id} --recheck reads the text as it is now."
         by_hand = by_hand_command(t.id, kind, key)
-        return (f" {t.id} is {t.status}: triage reads new tickets only, so it is not proposed "
-                "again from the new text" + (f"; if it still holds: {by_hand}." if by_hand
+        held = f", held by {t.assignee}" if t.assignee else ""
+        return (f" {t.id} is {t.status}{held}: triage reads only tickets nobody holds yet, so it "
+                "is not proposed again from the new text" + (f"; if it still holds: {by_hand}." if by_hand
                                              else "."))
 
     return [AddEntry(t.id, rule_of(t, kind), "journal", entry=journal_entry(

@@ -191,6 +191,9 @@ class _Draft:
         return True
 
     def ready(self, rule: str, team: str, route: str, summary: str) -> None:
+        if self.t.status == "triaged" and team == self.team:  # re-checked (--recheck): as it was
+            self.find(rule, f"still ready for assignment in {team}")
+            return
         if team != self.team:
             self.move(team, rule, route)
         self.set(rule, f"ready for assignment in {team}", "status", "triaged")
@@ -248,13 +251,17 @@ def _team(ref: Reference, name: str) -> Team | None:
 
 
 def triage_ticket(ticket: Ticket, ctx: TriageContext) -> Plan:
-    """The pre-assignment analysis of one ticket, in the guide's order."""
+    """The pre-assignment analysis of one ticket, in the guide's order. A new ticket, or with
+    `ctx.recheck` a triaged one nobody holds yet: its judgements read again (after a corrected
+    text withdrew the proposals read from the old one, session 37); the rules' route stands
+    unless they route it elsewhere now."""
     d = _Draft(ticket, ctx)
     if ticket.type == "task":
         d.find(TASKS, _split_skipped(ticket) if ctx.split else "tasks are not triaged: a task "
                f"is worked by its parent's team ({ticket.parent or 'no parent'})")
         return d.plan
-    if ticket.status != "new" or ticket.assignee:
+    again = ctx.recheck and ticket.status == "triaged" and not ticket.assignee
+    if (ticket.status != "new" or ticket.assignee) and not again:
         who = f", assigned to {ticket.assignee}" if ticket.assignee else ""
         d.find(SKIP, _split_skipped(ticket) if ctx.split else
                f"nothing to do: status {ticket.status}{who}")

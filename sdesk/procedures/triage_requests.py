@@ -126,12 +126,7 @@ def route(d: _Draft, kind: str) -> None:
                 d.set(R1, f"the text names {written} (Standard Desktop Software List)",
                       "software", written)
         elif ref.software_named(written) is None and software_named(written, ref):
-            # written as staff write it ("MS Visio", "Visio 2021", "visoi"): read as the titles
-            # are, so approved software is not sent back for a form (tester finding, session 37)
-            listed = software_named(written, ref)
-            d.set(R1, f"the software {written!r} reads as {listed} (Standard Desktop Software "
-                      "List)", "software", listed)
-            written = listed
+            written = _as_listed(d, written)
         in_use = dict(d.ctx.licences_in_use or {})  # and the seats this batch took
         for name, taken in d.ctx.seats_taken.items():
             in_use[name] = in_use.get(name, 0) + taken
@@ -166,6 +161,16 @@ def route(d: _Draft, kind: str) -> None:
     name = target.name if target is not None else t.team
     _skills(d, t.service, R5)
     d.ready(R5, name, f"{t.service!r} is provided by {name}", "")
+
+
+def _as_listed(d: _Draft, written: str) -> str:
+    """The listed product a software name written as staff write it names ("MS Visio", "Visio
+    2021": read as the titles are, `software_named`), recorded on the ticket: approved software
+    is not sent back for a form (tester finding, session 37)."""
+    listed = software_named(written, d.ref)
+    d.set(R1, f"the software {written!r} reads as {listed} (Standard Desktop Software List)",
+          "software", listed)
+    return listed
 
 
 def licence_verdict(written: str, ref: Reference, in_use: Mapping[str, int],
