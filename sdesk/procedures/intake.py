@@ -23,7 +23,7 @@ from sdesk.core.model import (
     journal_entry,
 )
 from sdesk.core.record import record
-from sdesk.core.reference import Reference
+from sdesk.core.reference import Reference, Vip
 
 
 @record
@@ -150,4 +150,21 @@ def gaps(ticket: Ticket, ref: Reference | None = None) -> list[str]:
         out.append("no service (--service): unless its kind routes it (hardware, or software "
                    "needing a form or a licence), triage hands it back (request-5) proposing "
                    f"the service the title names; or sdesk set {ticket.id} service=NAME")
+    vip = _vip_by_name(ticket, ref) if ref is not None else None
+    if vip is not None:
+        out.append(f"{ticket.requester.name!r} is the name of a VIP ({vip.title}, {vip.email}) "
+                   "but no e-mail is recorded, so the ticket is not marked VIP (incident-3): if "
+                   f"it is them, sdesk set {ticket.id} email={vip.email}")
     return out
+
+
+def _vip_by_name(ticket: Ticket, ref: Reference) -> Vip | None:
+    """The VIP of reference/vip.toml whose name the requester's is (case and spacing aside),
+    when no e-mail is recorded (a phone call), else None: a name alone is not proof, so it is
+    said for the dispatcher to decide (tester finding, session 37: the CIO phoning in was
+    "VIP no", unsaid)."""
+    name = " ".join(ticket.requester.name.split()).casefold()
+    if ticket.requester.email or not name:
+        return None
+    return next((v for v in ref.vips.values() if " ".join(v.name.split()).casefold() == name),
+                None)
