@@ -45,3 +45,17 @@ def test_a_corpus_store_keeps_the_fixed_stores_background(tmp_path: Path) -> Non
         i: t for i, t in fixed.items() if not (t["status"] == "new" and not t["assignee"])}
     written = {i.title for path in TUNING for i in load(path)}
     assert all(corpus[i]["title"] in written for i in new)
+
+
+def test_the_bench_byte_compiles_the_sdesk_it_times() -> None:
+    # Session 37: with PYTHONDONTWRITEBYTECODE set and no .pyc, every timed run compiled
+    # sdesk's modules again (~0.43 s of CPU a run).
+    import importlib.util
+
+    from bench.triage_bench import compile_sdesk
+
+    source = Path(__file__).parent.parent / "sdesk" / "procedures" / "trend_groups.py"
+    cached = Path(importlib.util.cache_from_source(str(source)))
+    cached.unlink(missing_ok=True)
+    compile_sdesk()
+    assert cached.is_file() and cached.stat().st_mtime >= source.stat().st_mtime
