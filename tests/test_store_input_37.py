@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from assign_helpers import log
+from assign_helpers import DESKTOP, log, triage
 from conftest import Desk
 from test_hostile_store import _commit_all, _one_error_line, _outside, _tree
 from test_size_limit_34 import LIMIT, near_limit
@@ -99,7 +99,7 @@ def test_a_linked_folder_known_before_is_said_after_a_cold_start(desk: Desk) -> 
 def test_a_link_replaced_by_its_folder_brings_its_tickets_back_without_a_word(
         desk: Desk) -> None:
     tid, rel, _, outside = _link_its_folder(desk)
-    desk.run("list")
+    assert SKIPPED in _said_once(desk.run("list").stderr, rel)
     link = desk.root / rel
     link.unlink()
     link.mkdir()
@@ -153,3 +153,19 @@ def test_triage_advice_no_longer_sends_the_user_to_edit(desk: Desk) -> None:
     line = _said_once(desk.run("triage", "--all").stderr, big)
     _advice_is_true(line, big)
     assert line.endswith(f"then sdesk triage {big}")
+
+
+def test_assign_team_skips_the_one_ticket_and_assigns_the_rest(desk: Desk) -> None:
+    first = log(desk, "Printer jams")
+    big = log(desk, "Scanner broken", email="b.two@omes.ok.gov")
+    for tid in (first, big):
+        triage(desk, tid)
+    desk.collaborate(big, near_limit(150))
+    result = desk.run("assign", "--team", DESKTOP)
+    line = _said_once(result.stderr, big)
+    assert line.startswith(f"sdesk: warning: {big} skipped: its assignment would make its file ")
+    _advice_is_true(line, big)
+    assert desk.ticket(first)["status"] == "assigned"
+    assert desk.ticket(big)["status"] == "triaged"
+    assert "1 assigned, 0 handed to dispatch, 1 left in the queue" in desk.git(
+        "log", "-1", "--format=%B")
