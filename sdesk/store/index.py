@@ -267,20 +267,11 @@ class Index:
         else:
             changed = [d for d, m in seen_dirs.items() if force or known_dirs.get(d) != m]
             gone = [d for d in known_dirs if d not in seen_dirs]
-        # A folder problem (path = dir: a link, a folder that cannot be listed) is no file to
-        # read again: an unreadable shard folder is listed again, a link is seen by a walk.
-        folder_problems = dict(self.db.execute(
-            "SELECT path, message FROM problems WHERE path = dir").fetchall())
-        changed += [d for d in folder_problems if d in seen_dirs and d not in changed]
-        links_moved = bad is not None and bad != {
-            d: m for d, m in folder_problems.items() if d not in seen_dirs}
+        links_moved, problem_paths = self._problems_to_look_at(seen_dirs, bad, changed)
         head, old_head = read_head(self.store.git_dir), self._meta("head")
         forced_paths: set[str] = set()
         if head and old_head and head != old_head and not force:
             forced_paths = self._paths_changed_between(old_head, head)
-        # Files with a problem have no row to compare, and a fix in place keeps the mtimes.
-        problem_paths = [r[0] for r in self.db.execute(
-            "SELECT path FROM problems WHERE path != dir")]
         if not (changed or gone or forced_paths or problem_paths or head != old_head
                 or parents != old_parents or links_moved):
             self._load_problems()
@@ -298,8 +289,7 @@ class Index:
                 self.db.execute("DELETE FROM tickets WHERE dir = ?", (d,))
                 self.db.execute("DELETE FROM problems WHERE dir = ?", (d,))
                 self.db.execute("DELETE FROM dirs WHERE path = ?", (d,))
-            if bad is not None:
-                self._record_bad_folders(bad, seen_dirs)
+            self._record_bad_folders(bad, seen_dirs)
             read, stamp = self._load_dirs(changed, now_ns, force, cold, show)
             reread += read
             for rel in changed:
@@ -543,10 +533,31 @@ class Index:
             self.db.execute("ANALYZE")
             self._set_meta("analyzed_rows", str(rows))
 
-    def _record_bad_folders(self, bad: dict[str, str], seen_dirs: dict[str, int]) -> None:
-        """The folder problems a walk of tickets/ found (`bad`: {'tickets/B/B': message}),
-        in place of those it recorded before (an unreadable shard folder in `seen_dirs` is
-        _rescan_dir's to record)."""
+    def _problems_to_look_at(self, seen_dirs: dict[str, int], bad: dict[str, str] | None,
+                             changed: list[str]) -> tuple[bool, list[str]]:
+        """(whether the folder problems a walk found, `bad` (None: no walk), differ from those
+        recorded; the files with a problem, to read again: they have no row to compare, and a
+        fix in place keeps the mtimes). A folder problem (path = dir: a link, a folder that
+        cannot be listed) is no file to read again: a shard folder in `seen_dirs` that could
+        not be listed is listed again (added to `changed`); a link is seen only by a walk."""
+        folders: dict[str, str] = {}
+        files: list[str] = []
+        for path, folder, message in self.db.execute("SELECT path, dir, message FROM problems"):
+            if path == folder:
+                folders[path] = message
+            else:
+                files.append(path)
+        changed += [d for d in folders if d in seen_dirs and d not in changed]
+        return bad is not None and bad != {
+            d: m for d, m in folders.items() if d not in seen_dirs}, files
+
+    def _record_bad_folders(self, bad: dict[str, str] | None, seen_dirs: dict[str, int]
+                            ) -> None:
+        """The folder problems a walk of tickets/ found (`bad`: {'tickets/B/B': message};
+        None: no walk, nothing to do), in place of those it recorded before (an unreadable
+        shard folder in `seen_dirs` is _rescan_dir's to record)."""
+        if bad is None:
+            return
         for (path,) in self.db.execute("SELECT path FROM problems WHERE path = dir").fetchall():
             if path not in seen_dirs and path not in bad:
                 self.db.execute("DELETE FROM problems WHERE path = ?", (path,))
