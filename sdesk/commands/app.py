@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from sdesk.core.model import Ticket
     from sdesk.core.reference import Technician
     from sdesk.git import Identity
+    from sdesk.procedures.plan import Plan
     from sdesk.store import Store
     from sdesk.store.index import Problem
 
@@ -172,7 +173,8 @@ def say_unreadable(message: str) -> None:
 
     from sdesk.core.render import printable
 
-    sys.stderr.write(printable(f"sdesk: warning: {message} (skipped)") + "\n")
+    said = message if message.endswith("skipped") else f"{message} (skipped)"  # a folder's
+    sys.stderr.write(printable(f"sdesk: warning: {said}") + "\n")
     sys.stderr.flush()
 
 
@@ -189,3 +191,40 @@ def readable(store: Store, ids: Iterable[str]) -> Iterator[Ticket]:
             yield store.load(ticket_id)
         except (TicketFileError, UnsafePath, TicketNotFound) as exc:
             say_unreadable(exc.message)
+
+
+def within_limit(app: App, plans: Iterable[Plan], loaded: dict[str, Ticket] | None = None,
+                 *, verb: str, again: str, alone: bool = False) -> Iterator[Plan]:
+    """The per-ticket `plans` of a batch (`verb`: "triage", "sweep", "closing"; `again`: the
+    command to run once fixed, "{id}" standing for the ticket) without those that would make
+    a ticket's file larger than the read limit (executor.over_limit), each left out said in
+    one line on stderr naming the ticket and what to do. The rest of the batch is written
+    (sessions 34 and 37: one ticket near 1 MiB failed the whole `triage --all`, then `sweep`
+    and `close --resolved-before`, nothing written; docs/crash-safety.md, "Size"). `alone`
+    (one ticket named): there is no rest, so SdeskError (exit 1) saying the same. `loaded`:
+    {id: ticket} as read."""
+    import sys
+
+    from sdesk.core.errors import SdeskError
+    from sdesk.core.render import printable
+    from sdesk.core.untrusted import MAX_FILE_BYTES
+    from sdesk.store.executor import over_limit
+
+    for plan in plans:
+        big = over_limit(app.store, plan, loaded)
+        if big is None:
+            yield plan
+            continue
+        tid, size = big
+        [mine, *_] = plan.ticket_ids() or [tid]
+        whose = "its file" if tid == mine else f"{tid}'s file"
+        rel = app.store.path_of(tid).relative_to(app.store.root).as_posix()
+        # `sdesk edit` changes fields, never the journal: say what does shorten it.
+        why = (f"its {verb} would make {whose} {size} bytes, over the {MAX_FILE_BYTES}-byte "
+               "limit for a ticket file (docs/crash-safety.md); nothing of it written. Shorten "
+               f"the long journal entry in {rel} (move the log or dump into a file and name "
+               "it) in an editor and git commit it, or git revert the commit that added it "
+               f"(sdesk log {tid} names it), then {again.format(id=mine)}")
+        if alone:
+            raise SdeskError(f"{mine}: {why}")
+        sys.stderr.write(printable(f"sdesk: warning: {mine} skipped: {why}") + "\n")

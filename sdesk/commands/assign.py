@@ -108,6 +108,11 @@ def _queue_plan(app: App, ctx: AssignContext, team: str | None, limit: int | Non
                    err=True)
     tickets = [app.store.load(i) for i in ids]
     result = assign_queue(tickets, ctx, limit, force)
+    result.plan = _within_limit(app, result.plan, {t.id: t for t in tickets})
+    kept = set(result.plan.ticket_ids())
+    result.left += [i for i in result.assigned + result.handed_off if i not in kept]
+    result.assigned = [i for i in result.assigned if i in kept]
+    result.handed_off = [i for i in result.handed_off if i in kept]
     summary = (f"{len(result.assigned)} assigned, {len(result.handed_off)} handed to dispatch, "
                f"{len(result.left)} left in the queue")
     where = f"{name}'s queue" if name else \
@@ -119,6 +124,23 @@ def _queue_plan(app: App, ctx: AssignContext, team: str | None, limit: int | Non
     return (result.plan, f"assign {name or 'every team'} queue: {summary}",
             f"nothing assigned from {where} ({len(tickets)} triaged, unassigned)",
             {t.id: t for t in tickets})
+
+
+def _within_limit(app: App, plan: Plan, loaded: dict[str, Ticket]) -> Plan:
+    """A queue's `plan` without the assignment of a ticket it would take over the size limit,
+    said in one line (app.within_limit; session 37: one such ticket failed the whole queue).
+    The queue's actions come ticket by ticket, so each run of one ticket's is its plan. The
+    tickets after it were chosen counting its load: the next run may choose differently."""
+    import itertools
+
+    from sdesk.commands.app import within_limit
+    from sdesk.procedures.plan import Plan
+
+    runs = (Plan(list(acts)) for _, acts in itertools.groupby(plan.actions, lambda a: a.ticket))
+    kept = Plan()
+    for one in within_limit(app, runs, loaded, verb="assignment", again="sdesk assign {id}"):
+        kept.extend(one.actions)
+    return kept
 
 
 def _untriaged(app: App, team: str) -> str:

@@ -128,10 +128,14 @@ def close(app: App, ticket_id: str | None, resolved_before: str | None, dry_run:
             rows = queries.resolved_before(store.index, cutoff.timestamp())
             if not rows:
                 raise NothingToDo(f"no resolved ticket was resolved before {cutoff.isoformat()}")
+            from sdesk.commands.app import within_limit
+
             plan = Plan()
-            for row in rows:
-                plan.extend(procedures.close(store.load(row), app.now,
-                                             app.actor.name).actions)
+            # A ticket its closing would take over the size limit is left out, said (session 37).
+            for one in within_limit(app, (procedures.close(store.load(row), app.now,
+                                                           app.actor.name) for row in rows),
+                                    verb="closing", again="sdesk close {id}"):
+                plan.extend(one.actions)
             subject = f"close {len(rows)} tickets resolved before {cutoff.date().isoformat()}"
         show_or_apply(app, plan, action="close", subject=subject, dry_run=dry_run,
                       as_json=as_json, no_commit=no_commit)

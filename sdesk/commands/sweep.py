@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from sdesk.core.model import Hold
-    from sdesk.procedures.sweep import SweepContext, Watched
+    from sdesk.procedures.plan import Plan
+    from sdesk.procedures.sweep import Watched
     from sdesk.store import Store
 
 NOTHING = "nothing due: no SLA warning, reminder, closing or unowned ticket"
@@ -38,6 +39,7 @@ def sweep(app: App, dry_run: bool, as_json: bool, no_commit: bool) -> None:
       sdesk sweep --dry-run
       sdesk sweep
     """
+    from sdesk.commands.app import within_limit
     from sdesk.commands.common import apply_each, warn_skipped
     from sdesk.procedures.sweep import SweepContext, SweepSettings, business_days_before, sweep_each
 
@@ -49,17 +51,18 @@ def sweep(app: App, dry_run: bool, as_json: bool, no_commit: bool) -> None:
         closing = business_days_before(app.now, settings.close_after_days, ref)
         warn_skipped(store)
         watched = _watched(store, closing.timestamp(), app.now.tzinfo)
+        # A ticket its sweep would take over the size limit is left out, said (session 37).
+        plans = within_limit(app, sweep_each(watched, ctx), verb="sweep", again="sdesk sweep")
         if dry_run:
-            _show_streamed(store, watched, ctx, app if as_json else None)
+            _show_streamed(store, plans, app if as_json else None)
             return
         # ticket by ticket: a sweep at a million tickets plans ~80,000 (issue 17, memory)
-        apply_each(app, sweep_each(watched, ctx), action="sweep", subject=lambda n: (
+        apply_each(app, plans, action="sweep", subject=lambda n: (
                    f"sweep: {n} tickets (SLA warnings, reminders, closing, unowned)"),
                    dry_run=dry_run, as_json=as_json, no_commit=no_commit, nothing=NOTHING)
 
 
-def _show_streamed(store: Store, watched: Iterator[Watched], ctx: SweepContext,
-                   json_for: App | None) -> None:
+def _show_streamed(store: Store, plans_made: Iterator[Plan], json_for: App | None) -> None:
     """The dry run's plan printed ticket by ticket as the sweep decides it (the same lines as
     the whole plan's, in the same order; with `json_for`, the same `--json` document): memory
     stays flat however many tickets are due. Nothing due is exit code 4; a ticket file with
@@ -67,10 +70,9 @@ def _show_streamed(store: Store, watched: Iterator[Watched], ctx: SweepContext,
     from sdesk.commands.common import echo_dry_run_json, noting_tickets, refuse_as_applied
     from sdesk.core.errors import NothingToDo
     from sdesk.core.render import printable
-    from sdesk.procedures.sweep import sweep_each
 
     seen: dict[str, None] = {}
-    plans = noting_tickets(sweep_each(watched, ctx), seen)
+    plans = noting_tickets(plans_made, seen)
     stop = None
     if json_for is not None:
         changed, stop = echo_dry_run_json(json_for, plans, seen)

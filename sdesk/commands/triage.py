@@ -163,31 +163,13 @@ def _review_alone(reviewing: bool, split: str, recheck: bool, create_parents: bo
 
 def _within_limit(app: App, plans: Iterator[Plan], loaded: dict[str, Ticket] | None = None,
                   alone: bool = False) -> Iterator[Plan]:
-    """The per-ticket `plans` without those that would make a ticket's file larger than the
-    read limit (executor.over_limit), each left out said in one line on stderr naming the
-    ticket and what to do: the rest of the batch is triaged (session 34: one ticket near
-    1 MiB failed the whole `triage --all`, nothing written). `alone` (`triage ID`, the one
-    ticket named): there is no rest, so it is refused, SdeskError (exit 1) saying the same,
-    not skipped into "nothing to triage" (exit 4, session 35)."""
-    from sdesk.core.errors import SdeskError
-    from sdesk.core.untrusted import MAX_FILE_BYTES
-    from sdesk.store.executor import over_limit
+    """app.within_limit for triage: the per-ticket `plans` without those that would make a
+    ticket's file larger than the read limit, each said in one line (session 34); `alone`
+    (`triage ID`): refused, exit 1, not skipped into "nothing to triage" (session 35)."""
+    from sdesk.commands.app import within_limit
 
-    for plan in plans:
-        big = over_limit(app.store, plan, loaded)
-        if big is None:
-            yield plan
-            continue
-        tid, size = big
-        [mine, *_] = plan.ticket_ids() or [tid]
-        whose = "its file" if tid == mine else f"{tid}'s file"
-        why = (f"its triage would make {whose} {size} bytes, over the {MAX_FILE_BYTES}-byte "
-               "limit for a ticket file (docs/crash-safety.md); nothing of it written. Move "
-               f"long text (a log, a dump) out of {tid} into a file and name it in a shorter "
-               f"note (sdesk edit {tid}), then sdesk triage {mine}")
-        if alone:
-            raise SdeskError(f"{mine}: {why}")
-        click.echo(f"sdesk: warning: {mine} skipped: {why}", err=True)
+    return within_limit(app, plans, loaded, verb="triage", again="sdesk triage {id}",
+                        alone=alone)
 
 
 def _plan_and_apply(app: App, plans: Iterator[Plan], ids: list[str], dry_run: bool,

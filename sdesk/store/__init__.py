@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from sdesk.core.model import Ticket  # imported where a file is read: `list` needs none
     from sdesk.core.reference import Reference
     from sdesk.core.settings import Settings
-    from sdesk.store.index import Index
+    from sdesk.store.index import Index, Problem
 
 CONFIG_NAME = "sdesk.toml"
 LOCK_TIMEOUT_SECONDS = 30.0
@@ -377,7 +377,11 @@ class Store:
         `wanted` matches: raise its problem, one line naming the file, as `check` says it;
         a file a merge left conflict markers in names the merge, as `load_checked` does (the
         index keeps the parser's "broken TOML")."""
+        skipped = []
         for problem in self.index.problems:
+            if not problem.path.endswith(".toml"):  # a folder whose tickets no command reads
+                skipped.append(problem)
+                continue
             name = problem.path.rsplit("/", 1)[-1].removesuffix(".toml").upper()
             if name.startswith(wanted) or ("-" not in wanted and
                                            name.partition("-")[2].startswith(wanted)):
@@ -389,6 +393,22 @@ class Store:
                     data = b""
                 raise TicketFileError(merge_conflict(data, problem.path, self.git_dir)
                                       or problem.message)
+        if skipped:
+            self._in_skipped_folder(wanted, skipped)
+
+    def _in_skipped_folder(self, wanted: str, skipped: list[Problem]) -> None:
+        """No readable ticket matches `wanted`, and folders under tickets/ are skipped (a link,
+        a folder that cannot be listed: `skipped`, the index's folder problems): the ticket may
+        be in one, never looked into. TicketFileError naming the folder, exactly when a full
+        ID's path lies in it, else the skipped folders (a short ID does not say its folder)."""
+        if ids.is_valid(wanted):
+            path = ids.relative_path(wanted, self.folder_levels)
+            skipped = [p for p in skipped if path.startswith(p.path + "/")] or skipped
+            if skipped and path.startswith(skipped[0].path + "/"):
+                raise TicketFileError(f"{wanted} cannot be shown: {skipped[0].message}")
+        named = "; ".join(p.message for p in skipped[:3]) + (" ..." if len(skipped) > 3 else "")
+        raise TicketFileError(f"no ticket sdesk can read matches {wanted!r}, and it may be in a "
+                              f"folder it skips: {named}")
 
     def get(self, typed: str) -> Ticket:
         return self.load(self.resolve_id(typed))

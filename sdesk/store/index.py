@@ -39,8 +39,10 @@ if TYPE_CHECKING:
 
 # 3: KPI columns counted, ttr_clock, ttr_bh (sdesk/reports/kpi.py); 4: sla_met; 5: import_keys;
 # 6: counted = EARLY for a resolution before the opening; 7: the time to assign leaves out an
-# assignment before the opening (kpi_sums._OPEN: the kept sums are made again)
-INDEX_VERSION = 7
+# assignment before the opening (kpi_sums._OPEN: the kept sums are made again); 8: a folder
+# under tickets/ that is a link or cannot be listed is a problem (path = dir), which a file of 7
+# never recorded (session 37)
+INDEX_VERSION = 8
 PARALLEL_MIN_DIRS = 64  # below this a cold load is quicker without starting processes
 CACHE_KIB_MAX = 65536  # SQLite's page cache while a cold load inserts (16 KiB a shard folder)
 RACY_NS = 1_000_000_000
@@ -257,27 +259,27 @@ class Index:
         plain = self.db.cursor()  # tuples, not sqlite3.Row: 4,096 rows at a million tickets
         plain.row_factory = None
         known_dirs: dict[str, int] = dict(plain.execute("SELECT path, mtime_ns FROM dirs"))
-        seen_dirs, parents = _shard_folders(str(self.store.tickets_dir), self.store.folder_levels,
-                                            known_dirs, old_parents := self._meta("parents"), now_ns)
+        seen_dirs, parents, bad = _shard_folders(str(self.store.tickets_dir),
+                                                 self.store.folder_levels, known_dirs,
+                                                 old_parents := self._meta("parents"), now_ns)
         if seen_dirs is known_dirs and not force:  # every known folder, none moved
             changed, gone = [], []
         else:
             changed = [d for d, m in seen_dirs.items() if force or known_dirs.get(d) != m]
             gone = [d for d in known_dirs if d not in seen_dirs]
+        links_moved, problem_paths = self._problems_to_look_at(seen_dirs, bad, changed)
         head, old_head = read_head(self.store.git_dir), self._meta("head")
         forced_paths: set[str] = set()
         if head and old_head and head != old_head and not force:
             forced_paths = self._paths_changed_between(old_head, head)
-        # Files with a problem have no row to compare, and a fix in place keeps the mtimes.
-        problem_paths = [r[0] for r in self.db.execute("SELECT path FROM problems")]
         if not (changed or gone or forced_paths or problem_paths or head != old_head
-                or parents != old_parents):
+                or parents != old_parents or links_moved):
             self._load_problems()
             return 0
         cold = self.db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 0
         show = progress if progress is not None else (sys.stderr.isatty() and cold)
         if cold and self.keep_totals and _workers() > 1 and len(seen_dirs) >= PARALLEL_MIN_DIRS:
-            built = self._build_aside(seen_dirs, head, parents, now_ns, show)
+            built = self._build_aside(seen_dirs, head, parents, now_ns, show, bad or {})
             if built is not None:  # None: no process pool here; loaded in this file below
                 return built
         reread = 0
@@ -287,6 +289,7 @@ class Index:
                 self.db.execute("DELETE FROM tickets WHERE dir = ?", (d,))
                 self.db.execute("DELETE FROM problems WHERE dir = ?", (d,))
                 self.db.execute("DELETE FROM dirs WHERE path = ?", (d,))
+            self._record_bad_folders(bad, seen_dirs)
             read, stamp = self._load_dirs(changed, now_ns, force, cold, show)
             reread += read
             for rel in changed:
@@ -389,7 +392,7 @@ class Index:
         return reread, stamp
 
     def _build_aside(self, dirs: dict[str, int], head: str, parents: str, now_ns: int,
-                     show: bool) -> int | None:
+                     show: bool, bad: dict[str, str]) -> int | None:
         """A cold load of every shard folder (`dirs`: {rel: mtime_ns}) into a new file beside
         the index, renamed into place when whole: a crash or a kill leaves the old index file,
         never a half one. The new file is written without a journal or syncs until its rows,
@@ -409,6 +412,8 @@ class Index:
                 if count is not None:
                     new.executemany("INSERT INTO meta VALUES (?, ?)",
                                     [("head", head), ("parents", parents)])
+                    new.executemany("INSERT OR REPLACE INTO problems VALUES (?, ?, ?)",
+                                    [(d, d, m) for d, m in bad.items()])
                     self._finish_aside(new, aside)
             finally:
                 new.close()
@@ -528,6 +533,37 @@ class Index:
             self.db.execute("ANALYZE")
             self._set_meta("analyzed_rows", str(rows))
 
+    def _problems_to_look_at(self, seen_dirs: dict[str, int], bad: dict[str, str] | None,
+                             changed: list[str]) -> tuple[bool, list[str]]:
+        """(whether the folder problems a walk found, `bad` (None: no walk), differ from those
+        recorded; the files with a problem, to read again: they have no row to compare, and a
+        fix in place keeps the mtimes). A folder problem (path = dir: a link, a folder that
+        cannot be listed) is no file to read again: a shard folder in `seen_dirs` that could
+        not be listed is listed again (added to `changed`); a link is seen only by a walk."""
+        folders: dict[str, str] = {}
+        files: list[str] = []
+        for path, folder, message in self.db.execute("SELECT path, dir, message FROM problems"):
+            if path == folder:
+                folders[path] = message
+            else:
+                files.append(path)
+        changed += [d for d in folders if d in seen_dirs and d not in changed]
+        return bad is not None and bad != {
+            d: m for d, m in folders.items() if d not in seen_dirs}, files
+
+    def _record_bad_folders(self, bad: dict[str, str] | None, seen_dirs: dict[str, int]
+                            ) -> None:
+        """The folder problems a walk of tickets/ found (`bad`: {'tickets/B/B': message};
+        None: no walk, nothing to do), in place of those it recorded before (an unreadable
+        shard folder in `seen_dirs` is _rescan_dir's to record)."""
+        if bad is None:
+            return
+        for (path,) in self.db.execute("SELECT path FROM problems WHERE path = dir").fetchall():
+            if path not in seen_dirs and path not in bad:
+                self.db.execute("DELETE FROM problems WHERE path = ?", (path,))
+        self.db.executemany("INSERT OR REPLACE INTO problems VALUES (?, ?, ?)",
+                            [(d, d, m) for d, m in bad.items()])
+
     def _load_problems(self) -> None:
         self.problems = [Problem(r[0], r[1]) for r in
                          self.db.execute("SELECT path, message FROM problems ORDER BY path")]
@@ -563,6 +599,12 @@ class Index:
             entries = list(os.scandir(os.path.join(self.store.root, rel)))
         except FileNotFoundError:
             entries = []
+        except OSError as exc:  # a shard folder that cannot be listed: its tickets are left out
+            self.db.execute("DELETE FROM tickets WHERE dir = ?", (rel,))
+            self.db.execute("DELETE FROM problems WHERE dir = ?", (rel,))
+            self.db.execute("INSERT INTO problems VALUES (?, ?, ?)",
+                            (rel, rel, folder_problem(rel, exc)))
+            return 1
         for entry in entries:
             if not entry.name.endswith(".toml") or entry.name.startswith("."):
                 continue
@@ -703,12 +745,12 @@ class Index:
         every read until then, and stays whole if the rebuild is stopped."""
         if self.keep_totals and _workers() > 1:
             now_ns = time.time_ns()
-            dirs, parents = _shard_folders(str(self.store.tickets_dir), self.store.folder_levels,
-                                           {}, "", now_ns)
+            dirs, parents, bad = _shard_folders(str(self.store.tickets_dir),
+                                                self.store.folder_levels, {}, "", now_ns)
             if len(dirs) >= PARALLEL_MIN_DIRS:
                 show = progress if progress is not None else sys.stderr.isatty()
                 built = self._build_aside(dirs, read_head(self.store.git_dir), parents, now_ns,
-                                          show)
+                                          show, bad or {})
                 if built is not None:
                     return built
         drop_derived(self.db)  # before the DELETE: no trigger runs for each row
@@ -1092,6 +1134,8 @@ def _load_dir(job: tuple[str, str, int]) -> tuple[list[list[Any]], list[tuple[st
         names = sorted(e.name for e in os.scandir(os.path.join(root, rel)))
     except FileNotFoundError:
         return rows, problems
+    except OSError as exc:
+        return rows, [(rel, folder_problem(rel, exc))]
     for name, fd in _opened_ahead(os.path.join(root, rel), [
             n for n in names if n.endswith(".toml") and not n.startswith(".")]):
         got = read_file(root, f"{rel}/{name}", now_ns, fd=fd)
@@ -1125,7 +1169,8 @@ def _insert_from_workers(db: sqlite3.Connection, root: str, dirs: list[str], now
             for rows, problems in pool.imap_unordered(_load_dir, jobs, chunksize=4):
                 db.executemany(insert, rows)
                 db.executemany("INSERT OR REPLACE INTO problems VALUES (?, ?, ?)",
-                               [(p, p.rsplit("/", 1)[0], m) for p, m in problems])
+                               [(p, p.rsplit("/", 1)[0] if p.endswith(".toml") else p, m)
+                                for p, m in problems])
                 count += len(rows) + len(problems)
                 bar.step()
     finally:
@@ -1241,8 +1286,10 @@ def _workers() -> int:
 
 
 def _shard_folders(tickets: str, levels: int, known: dict[str, int], recorded: str,
-                   now_ns: int) -> tuple[dict[str, int], str]:
-    """({'tickets/A/B': mtime_ns} of every shard folder, the stamps of the folders above them).
+                   now_ns: int) -> tuple[dict[str, int], str, dict[str, str] | None]:
+    """({'tickets/A/B': mtime_ns} of every shard folder, the stamps of the folders above them,
+    the folder problems a walk found ({'tickets/B/B': message}: a link, a folder that cannot be
+    listed; None when nothing was walked)).
     `recorded` is what the last refresh saw above the shard folders ("rel:mtime_ns ..."): when
     none of those folders changed, no shard folder was added or removed, so the `known` ones
     are stat-ed by name (1,024 + 33 stats at 100,000 tickets; 4,096 + 1,057 with 3 levels, 16 ms
@@ -1269,46 +1316,69 @@ def _shard_folders(tickets: str, levels: int, known: dict[str, int], recorded: s
                     if out is known:
                         out = dict(known)
                     out[rel] = st.st_mtime_ns
-            return out, recorded
+            return out, recorded, None
         except (OSError, ValueError):
             pass
     above: dict[str, int] = {}
-    seen = _shard_mtimes(tickets, "tickets", levels, above)
+    bad: dict[str, str] = {}
+    seen = _shard_mtimes(tickets, "tickets", levels, above, bad)
     # A folder changed within the clock's resolution may change again unseen: walk next time.
     return seen, " ".join(f"{rel}:{-1 if now_ns - m < RACY_NS else m}"
-                          for rel, m in above.items())
+                          for rel, m in above.items()), bad
 
 
 def _shard_mtimes(tickets: str, prefix: str, levels: int = 2,
-                  above: dict[str, int] | None = None) -> dict[str, int]:
+                  above: dict[str, int] | None = None,
+                  bad: dict[str, str] | None = None) -> dict[str, int]:
     """{'tickets/A/B': mtime_ns} of every shard folder (tickets/A/B/C with 3 levels): ~1,000
     stat calls (4,096 with 3 levels), strings only (pathlib would triple the cost of every
     read command). `above` gets the mtime of each folder above them, each taken before the
-    folder is listed (a folder added after its listing moves its parent's time again)."""
+    folder is listed (a folder added after its listing moves its parent's time again). `bad`
+    gets the problem of each folder left out: a link, a folder that cannot be listed."""
     out: dict[str, int] = {}
     # Links are not followed (the store is untrusted input): a shard folder that is a link is
-    # not read; sdesk check reports it.
+    # not read; every command reading many tickets says so (a folder problem), as check does.
     if os.path.islink(tickets):
+        if bad is not None:
+            bad[prefix] = folder_problem(prefix)
         return out
     parents = [(tickets, prefix)]
     for _ in range(levels - 1):
         parents = [(e.path, f"{rel}/{e.name}") for path, rel in parents
-                   for e in _subfolders(path, rel, above)]
+                   for e in _subfolders(path, rel, above, bad)]
     for path, rel in parents:
-        for leaf in _subfolders(path, rel, above):
+        for leaf in _subfolders(path, rel, above, bad):
             out[f"{rel}/{leaf.name}"] = leaf.stat().st_mtime_ns
     return out
 
 
-def _subfolders(path: str, rel: str = "", above: dict[str, int] | None = None
-                ) -> list[os.DirEntry[str]]:
+def _subfolders(path: str, rel: str = "", above: dict[str, int] | None = None,
+                bad: dict[str, str] | None = None) -> list[os.DirEntry[str]]:
     try:
         if above is not None:
             above[rel] = os.lstat(path).st_mtime_ns
         with os.scandir(path) as entries:
-            return [e for e in entries if e.name[0] != "." and e.is_dir(follow_symlinks=False)]
+            found = [e for e in entries if e.name[0] != "."]
     except FileNotFoundError:
         return []
+    except OSError as exc:  # a folder that cannot be listed (permissions)
+        if bad is not None:
+            bad[rel] = folder_problem(rel, exc)
+        return []
+    if bad is not None:
+        bad.update((f"{rel}/{e.name}", folder_problem(f"{rel}/{e.name}"))
+                   for e in found if e.is_symlink())
+    return [e for e in found if e.is_dir(follow_symlinks=False)]
+
+
+def folder_problem(rel: str, exc: OSError | None = None) -> str:
+    """The one line for a folder under tickets/ whose tickets no command reads: a link
+    (`exc` None; never followed, docs/crash-safety.md) or a folder that cannot be listed."""
+    what = ("a symbolic link inside the store; sdesk never follows one (remove it, or put "
+            "the folder itself there)" if exc is None else
+            f"a folder sdesk cannot list ({exc.strerror or exc}; give it read and search "
+            "permission)")
+    return f"{rel}: {what}; every ticket in it is skipped"
 
 
 class _Progress:
