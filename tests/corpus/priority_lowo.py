@@ -151,12 +151,21 @@ def training(rs: list[Read], idea: Idea) -> list[tuple[frozenset[str], int | Non
     return [(present(r, idea), r.label, r.logged, None) for r in rs]
 
 
+_FOLDS: dict[tuple[Context, Path], Model] = {}  # ideas reading the same features share fits
+
+
 def lowo(data: dict[Path, list[Read]], idea: Idea = Idea()) -> dict[str, Score]:
-    """Each file's Score with the chart model fitted on the other files' rows."""
+    """Each file's Score with the chart model fitted on the other files' rows (one fit per
+    file and context: ideas that differ only in how they decide share it)."""
     out: dict[str, Score] = {}
     for left, rs in data.items():
-        train = [row for p, other in data.items() if p != left for row in training(other, idea)]
-        out[left.name] = score(rs, fit(train), idea)  # type: ignore[arg-type]
+        key = (idea.context, left)
+        if key not in _FOLDS:
+            train = [row for p, other in data.items() if p != left
+                     for row in training(other, idea)]
+            _FOLDS[key] = fit(train)  # type: ignore[arg-type]
+            print(f"  fitted without {left.name}", file=sys.stderr, flush=True)
+        out[left.name] = score(rs, _FOLDS[key], idea)
     return out
 
 
@@ -194,6 +203,7 @@ def main(argv: list[str]) -> int:
         return 1
     ref = load_reference(ROOT / "reference")
     data = {p: read_file(load(p), ref) for p in TUNING}
+    print(f"read {len(data)} files", file=sys.stderr, flush=True)
     for name in names:
         scores = lowo(data, IDEAS[name])
         worst, mean, prec, right, wrong, unjudged = summary(scores)
