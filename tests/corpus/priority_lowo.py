@@ -6,6 +6,7 @@ corpus measure scores it (tests/corpus/priority_row.py).
     python -m tests.corpus.priority_lowo              # per file, worst / mean recall, totals
     python -m tests.corpus.priority_lowo --markdown   # the same as a docs/triage.md table
     python -m tests.corpus.priority_lowo --idea=NAME  # with one of IDEAS (session 37)
+    python -m tests.corpus.priority_lowo --cache ...  # keep each fold's fit under /tmp
 
 Unlike `python -m tests.corpus.priority_chart` (the model's bare reading, no guard rail), this
 is the whole of chart_priority: a guard rail's reading stands (`guard_rail`), the rules'
@@ -100,6 +101,7 @@ class Idea:
     context: Context = shipped_context
     offsets: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     standing: bool = True  # a bare follow-up takes its first report's proposal (session 37)
+    rules_stand: bool = False  # the model reading the logged priority keeps the rules' proposal
 
 
 Model = dict[int, tuple[dict[str, float], float]]
@@ -127,6 +129,8 @@ def proposals(rs: list[Read], model: Model, idea: Idea) -> list[int | None]:
                 best = max(scored, key=lambda lvl: (scored[lvl], -lvl))
             else:
                 best = reading(model, feats)
+            if best == r.logged and idea.rules_stand and r.rules is not None:
+                best = r.rules  # idea 2: the model cannot veto the rules' proposal
             got = r.rules if best == r.rules else None if best == r.logged else best
         out.append(None if got == r.logged else got)
     return out
@@ -163,10 +167,35 @@ def lowo(data: dict[Path, list[Read]], idea: Idea = Idea()) -> dict[str, Score]:
         if key not in _FOLDS:
             train = [row for p, other in data.items() if p != left
                      for row in training(other, idea)]
-            _FOLDS[key] = fit(train)  # type: ignore[arg-type]
+            _FOLDS[key] = _cached_fit(idea.context, left, train)
             print(f"  fitted without {left.name}", file=sys.stderr, flush=True)
         out[left.name] = score(rs, _FOLDS[key], idea)
     return out
+
+
+CACHE = Path("/tmp") / "sdesk-priority-lowo"  # fold fits kept between runs (--cache)
+
+
+def _cached_fit(context: Context, left: Path, train: list[tuple[object, ...]]) -> Model:
+    """fit(train), kept under CACHE with --cache (keyed by the context, the file left out
+    and a digest of the training rows), so a later run of other decision ideas re-fits nothing."""
+    import hashlib
+    import json
+
+    if not USE_CACHE[0]:
+        return fit(train)  # type: ignore[arg-type]
+    digest = hashlib.sha256(repr(sorted((sorted(r[0]), r[1], r[2])  # type: ignore[call-overload]
+                                        for r in train)).encode()).hexdigest()[:16]
+    path = CACHE / f"{context.__name__}-{left.stem}-{digest}.json"
+    if path.exists():
+        return {int(k): (w, b) for k, (w, b) in json.loads(path.read_text()).items()}
+    model = fit(train)  # type: ignore[arg-type]
+    CACHE.mkdir(exist_ok=True)
+    path.write_text(json.dumps(model))
+    return model
+
+
+USE_CACHE = [False]
 
 
 def summary(scores: dict[str, Score]) -> tuple[float, float, float, int, int, int]:
@@ -190,6 +219,7 @@ IDEAS: dict[str, Idea] = {
     "shipped": Idea(),
     "no-standing": Idea(standing=False),  # before fix 3b: a bare follow-up keeps the rules'
     "monotone-people": Idea(context=_monotone_people),
+    "rules-stand": Idea(rules_stand=True),
     "offset-p2": Idea(offsets=(0.0, 0.25, 0.0, 0.0)),
     "offset-p1p2": Idea(offsets=(0.25, 0.25, 0.0, 0.0)),
 }
@@ -197,6 +227,7 @@ IDEAS: dict[str, Idea] = {
 
 def main(argv: list[str]) -> int:
     names = [a.partition("=")[2] for a in argv if a.startswith("--idea=")] or ["shipped"]
+    USE_CACHE[0] = "--cache" in argv
     unknown = [n for n in names if n not in IDEAS]
     if unknown:
         print(f"priority_lowo: unknown idea {unknown[0]!r}; one of {', '.join(IDEAS)}")
