@@ -184,8 +184,8 @@ def _cached_fit(context: Context, left: Path, train: list[tuple[object, ...]]) -
 
     if not USE_CACHE[0]:
         return fit(train)  # type: ignore[arg-type]
-    digest = hashlib.sha256(repr(sorted((sorted(r[0]), r[1], r[2])  # type: ignore[call-overload]
-                                        for r in train)).encode()).hexdigest()[:16]
+    digest = hashlib.sha256(repr([(sorted(r[0]), r[1], r[2])  # type: ignore[call-overload]
+                                  for r in train]).encode()).hexdigest()[:16]
     path = CACHE / f"{context.__name__}-{left.stem}-{digest}.json"
     if path.exists():
         return {int(k): (w, b) for k, (w, b) in json.loads(path.read_text()).items()}
@@ -235,6 +235,13 @@ def main(argv: list[str]) -> int:
     ref = load_reference(ROOT / "reference")
     data = {p: read_file(load(p), ref) for p in TUNING}
     print(f"read {len(data)} files", file=sys.stderr, flush=True)
+    order = list(data)[::-1] if "--reverse" in argv else []  # a second process fits the
+    for left in order:  # other end's folds first (with --cache: each fold fitted once)
+        if USE_CACHE[0]:
+            idea = IDEAS[names[0]]
+            _cached_fit(idea.context, left, [row for p, other in data.items() if p != left
+                                              for row in training(other, idea)])
+            print(f"  fitted without {left.name}", file=sys.stderr, flush=True)
     for name in names:
         scores = lowo(data, IDEAS[name])
         worst, mean, prec, right, wrong, unjudged = summary(scores)
