@@ -167,8 +167,8 @@ def chart_priority(title: str, description: str, vip: bool, logged: int, ref: Re
     rules = proposed_priority(title, description, vip, logged, ref, first_once, linked_once, need)
     again = reports_again(title)
     rail = guard_rail(title, description, logged, again, rules)
-    if rail == FOLLOW_UP_RAIL and (held := standing()) is not None:
-        return follow_up_standing(held, logged, ref)
+    if rail == FOLLOW_UP_RAIL and (held := standing()) is not None and held[1] != rules.priority:
+        return follow_up_standing(held, logged, ref)  # same level: the words' evidence stands
     if rail is not None:
         return rules
     own = priority_fit(title, description, vip, ref)
