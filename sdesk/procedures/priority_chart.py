@@ -56,12 +56,30 @@ def context_features(logged: int, own: int | None, rules: int | None, again: boo
 
 
 @functools.cache
+def _chart_data() -> dict[str, object]:
+    text = resources.files("sdesk").joinpath(f"defaults/models/{CHART}.json").read_text("utf-8")
+    data: dict[str, object] = json.loads(text)
+    return data
+
+
+@functools.cache
 def chart_models() -> dict[int, Model]:
     """The shipped chart model: one Model per priority (1-4), read once per process; raises
     KeyError/TypeError on a malformed file."""
-    text = resources.files("sdesk").joinpath(f"defaults/models/{CHART}.json").read_text("utf-8")
-    data = json.loads(text)
-    return {int(level): from_data(part) for level, part in data["levels"].items()}
+    levels = _chart_data()["levels"]
+    if not isinstance(levels, dict):
+        raise TypeError("the chart model's levels are a JSON object")
+    return {int(level): from_data(part) for level, part in levels.items()}
+
+
+@functools.cache
+def chart_words() -> frozenset[str] | None:
+    """The words the chart model's evidence may show (the JSON's "checkable": words at least
+    CHECKABLE_WRITERS tuning writers use, no place, no number; tests/corpus/priority_chart.py),
+    or None (every word) for a model file without them (session 37: "'mcalester' +1.24" and
+    "0 services named" were shown as evidence)."""
+    words = _chart_data().get("checkable")
+    return None if not isinstance(words, list) else frozenset(str(w) for w in words)
 
 
 Models = Callable[[], dict[int, Model]]
@@ -94,7 +112,7 @@ def guard_rail(title: str, description: str, logged: int, again: bool,
     Measured leave one writer out (docs/triage.md, "Priority, session 35")."""
     text = f"{title}\n{description}"
     if again and bare_follow_up(title):
-        return "a follow-up keeps its first report's priority"
+        return FOLLOW_UP_RAIL
     if pw.TIME_WAITED.search(text):
         return "a time waited is nobody's higher priority"
     if rules.priority == 2 and pw.DEADLINE.search(text):
@@ -102,6 +120,24 @@ def guard_rail(title: str, description: str, logged: int, again: bool,
     if rules.priority == 3 and logged <= 2 and pw.LOCKED.search(text):
         return "one user's lockout"
     return None
+
+
+Standing = tuple[str, int, str]  # a first report's ID, where its priority stands, and how
+# ("proposed, awaiting the supervisor", "accepted", "decided by the supervisor")
+FOLLOW_UP_RAIL = "a follow-up keeps its first report's priority"
+
+
+def follow_up_standing(held: Standing, logged: int, ref: Reference) -> PriorityFit:
+    """A bare follow-up logged at `logged` takes its first report's standing (`held`): the
+    first report's pending or accepted priority proposal, or the supervisor's decision, is the
+    follow-up's too (session 37: it was read afresh from the first report's words, so a first
+    report proposed P2 by the chart model had follow-ups proposed nothing). Nothing is
+    proposed where the follow-up is logged at that priority already."""
+    first_id, level, how = held
+    if level == logged:
+        return PriorityFit(None, "")
+    return PriorityFit(level, f"a follow-up of {first_id}, whose priority stands at P{level} "
+                              f"({how}): {ref.sla.target(level).description}")
 
 
 def reading(models: dict[int, Model], present: frozenset[str]) -> int:
@@ -114,20 +150,26 @@ def reading(models: dict[int, Model], present: frozenset[str]) -> int:
 def chart_priority(title: str, description: str, vip: bool, logged: int, ref: Reference,
                    first_report: Callable[[], FirstReport | None],
                    linked: Callable[[], tuple[list[str], int]], need: int,
-                   models: Models = chart_models) -> PriorityFit:
+                   models: Models = chart_models,
+                   standing: Callable[[], Standing | None] = lambda: None) -> PriorityFit:
     """The chart's priority triage proposes for an incident logged at `logged` (1 = Critical):
     the rules' and earlier models' reading (`proposed_priority`, same arguments) weighed with
     the ticket's words and context by the chart model (`context_features`). The model's
     priority, when it differs from `logged`, is the proposal; when the model reads the logged
     priority, nothing is proposed even where the rules said otherwise; where it agrees with
     the rules, their evidence stands. `first_report` and `linked` search the store and are
-    called at most once each. Evidence: the model's score and what weighed most, then the
-    rules' reading. One function for triage and the corpus measure."""
+    called at most once each; `standing` (a bare follow-up's first report's standing,
+    `follow_up_standing`) only for a bare follow-up. Evidence: the model's score and the
+    checkable words that weighed most (`chart_words`), then the rules' reading. One function
+    for triage and the corpus measure."""
     first_once = functools.cache(first_report)
     linked_once = functools.cache(linked)
     rules = proposed_priority(title, description, vip, logged, ref, first_once, linked_once, need)
     again = reports_again(title)
-    if guard_rail(title, description, logged, again, rules) is not None:
+    rail = guard_rail(title, description, logged, again, rules)
+    if rail == FOLLOW_UP_RAIL and (held := standing()) is not None and held[1] != rules.priority:
+        return follow_up_standing(held, logged, ref)  # same level: the words' evidence stands
+    if rail is not None:
         return rules
     own = priority_fit(title, description, vip, ref)
     first: int | str | None = "nofirst"
@@ -144,7 +186,7 @@ def chart_priority(title: str, description: str, vip: bool, logged: int, ref: Re
         return PriorityFit(None, "")
     m = models()[best]
     text = f"{title}\n{description}"
-    said = m.evidence(present, 3, text, not_evidence(text))
+    said = m.evidence(present, 3, text, not_evidence(text), chart_words())
     said = said.replace(f" >= {m.threshold:.2f}", "").replace(f" < {m.threshold:.2f}", "")
     why = (f"the rules read P{rules.priority}" if rules.priority is not None
            else "the rules read nothing beyond one user's problem")

@@ -192,5 +192,13 @@ LOW = re.compile(r"\b(how (do|to|can)|question|where (do|can) i find|cosmetic|wh
                   r"(i|we) can still (save|open|read|see|print|work))\b", re.IGNORECASE)
 # One user's account locked ("ACCOUNT LOCKED CANT LOGIN TO PC!!!", "says account locked, typed
 # it wrong like 3 times"): the chart's P3 "one user impaired", whatever it was logged at.
-LOCKED = re.compile(r"\b(account|acct|i'?m|im|i am|got|been|keeps? getting|it) (is |got |was )?"
-                    r"locked( out)?\b|\blocked out of (my|windows|the pc|my pc)\b", re.IGNORECASE)
+# Session 37: typed as people type it ("lockd out", "locekd out", "acct locked", "pw expired",
+# "password exprd"): _LOCK is "locked" with its letters dropped or swapped, never "looked".
+_LOCK = r"(?!looked)l[ocke]{3,5}d"
+LOCKED = re.compile(
+    r"\b(?:(?:account|acct|acount|accnt|acc|login|user ?id|i'?m|im|i am|got|been|keeps? "
+    r"getting|it|me)\s+(?:is\s+|got\s+|was\s+|has been\s+|been\s+)?" + _LOCK + r"(?:\s+out)?"
+    r"|" + _LOCK + r"\s+(?:me\s+)?out"
+    r"|(?:pw|pwd|passwd|password|pass word)\s+(?:has\s+|is\s+|was\s+)?"
+    r"(?:expired|exprd|expird|expierd|expried|exipred|expred)"
+    r"|(?:account|acct) lockout)\b", re.IGNORECASE)

@@ -187,6 +187,27 @@ def priority_decided(flags: Iterable[str], level: int) -> tuple[list[str], list[
     return out, overruled
 
 
+def priority_standing(flags: Iterable[str], priority: int) -> tuple[int, str] | None:
+    """Where a ticket's priority stands for its follow-ups (incident-2, session 37): a pending
+    priority proposal (`proposed:priority:P2`: (2, "proposed, awaiting the supervisor")), else
+    one accepted ((2, "accepted")), else the supervisor's decision against a proposal (a
+    `rejected:priority:` flag: the ticket's `priority`, "decided by the supervisor"); None
+    when nobody has proposed or decided its priority."""
+    states: dict[str, int] = {}
+    for f in flags:
+        state, _, rest = f.partition(":")
+        kind, _, key = rest.partition(":")
+        if kind == "priority" and key[1:].isdigit() and state not in states:
+            states[state] = int(key[1:])
+    if PROPOSED in states:
+        return states[PROPOSED], "proposed, awaiting the supervisor"
+    if ACCEPTED in states:
+        return states[ACCEPTED], "accepted"
+    if REJECTED in states:
+        return priority, "decided by the supervisor"
+    return None
+
+
 def group_key(ids: Iterable[str]) -> str:
     """A short, stable name for a set of tickets (a trend's reports)."""
     joined = ",".join(sorted(set(ids)))

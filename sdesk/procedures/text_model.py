@@ -84,19 +84,24 @@ class Model:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def evidence(self, present: frozenset[str], most: int = 4, text: str = "",
-                 hide: frozenset[str] = frozenset()) -> str:
+                 hide: frozenset[str] = frozenset(),
+                 shown: frozenset[str] | None = None) -> str:
         """The score against the threshold and what weighed most for it, in words a dispatcher
         reads (`describe`): "score 0.81 >= 0.40; weighed most: 'jammed' +3.20, a failure
         said +0.80". Features that read the same (a word and the letters inside it) are
         added up as one; `text` (the title and description) names the word a group of letters
         came from. A word of `hide` is not shown (a judgement's words that say nothing a
-        dispatcher can use: on site hides stop words, sdesk/procedures/on_site.py); the
-        score is the model's, every feature counted."""
+        dispatcher can use: on site hides stop words, sdesk/procedures/on_site.py). With
+        `shown` (a set of words), only words of the text are shown, each of their words in
+        `shown` (the chart model shows only words many writers use, never a place, a typo, a
+        number or a structural feature: session 37); the score is the model's, every feature
+        counted."""
         tokens = _WORD.findall(text.casefold().replace("'", "").replace("\u2019", ""))
         hidden = {repr(w) for w in hide}
         parts: dict[str, list[float]] = {}
         for f in present:
-            if self.weights.get(f, 0) > 0 and (said := describe(f, tokens)) not in hidden:
+            if self.weights.get(f, 0) > 0 and (said := describe(f, tokens)) not in hidden and (
+                    shown is None or _checkable(f, said, shown)):
                 parts.setdefault(said, []).append(self.weights[f])
         summed = {said: math.fsum(ws) for said, ws in parts.items()}  # order-free, as score
         weighed = sorted(((w, f) for f, w in summed.items()), key=lambda p: (-p[0], p[1]))
@@ -104,6 +109,14 @@ class Model:
         s = self.score(present)
         return f"score {s:.2f} {'>=' if s >= self.threshold else '<'} {self.threshold:.2f}" + (
             f"; weighed most: {said}" if said else "")
+
+
+def _checkable(feature: str, said: str, shown: frozenset[str]) -> bool:
+    """A word feature ("w:", "b:", or "c:" read as a word of the text: `said` quoted) whose
+    every word is in `shown`."""
+    if feature[:2] not in ("w:", "b:", "c:") or not said.startswith(("'", '"')):
+        return False
+    return all(w in shown for w in said[1:-1].split())
 
 
 def _level(value: str, said: str, nothing: str) -> str:

@@ -35,7 +35,7 @@ from sdesk.procedures.plan import (
     reassignment,
     set_field,
 )
-from sdesk.procedures.priority_chart import chart_priority
+from sdesk.procedures.priority_chart import Standing, chart_priority
 from sdesk.procedures.priority_fit import (
     FirstReport,
     priority_fit,
@@ -50,6 +50,7 @@ from sdesk.procedures.proposals import (
     old_trend_told,
     pending,
     priority_decided,
+    priority_standing,
     readable,
     service_recorded,
     settle,
@@ -678,9 +679,18 @@ def _priority_fit(d: _Draft) -> None:
         return (first[0].id, priority_fit(first[0].title, said, t.vip, d.ref), first[0].title,
                 said)
 
-    read = chart_priority if d.ctx.settings.chart_priority else proposed_priority
-    fit = read(t.title, t.description, t.vip, t.priority, d.ref, first_report,
-               lambda: _linked_reports(d), d.ctx.settings.trend_requesters)
+    def standing() -> Standing | None:  # where the first report's priority stands
+        first = _similar_reports(d)[0]
+        held = None if first is None else priority_standing(first[0].flags, first[0].priority)
+        return None if first is None or held is None else (first[0].id, *held)
+
+    if d.ctx.settings.chart_priority:
+        fit = chart_priority(t.title, t.description, t.vip, t.priority, d.ref, first_report,
+                             lambda: _linked_reports(d), d.ctx.settings.trend_requesters,
+                             standing=standing)
+    else:
+        fit = proposed_priority(t.title, t.description, t.vip, t.priority, d.ref, first_report,
+                                lambda: _linked_reports(d), d.ctx.settings.trend_requesters)
     matrix = d.ref.sla.priority_for(t.impact, t.urgency)
     if "priority-review" in d.flags and (fit.priority or 5) >= min(t.priority, matrix):
         return

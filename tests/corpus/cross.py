@@ -1,7 +1,7 @@
-"""Leave one writer out (LOWO) on the nineteen TUNING files (`python -m tests.corpus.measure
---cross`).
+"""Leave one writer out (LOWO) on the TUNING files (thirty-one since session 37;
+`python -m tests.corpus.measure --cross`).
 
-1. Every judgement's figures on each of the nineteen files side by side (TUNING figures: the files
+1. Every judgement's figures on each of the tuning files side by side (TUNING figures: the files
    were read while the methods were written), with whether its floor holds on EACH file (issue
    11: an automatic judgement's reach is only what every file supports at precision 0.95, not
    their union).
@@ -14,7 +14,7 @@
 
 A judgement adds itself by appending a `Lowo` to LOWO (its `fit` sees only the four files it is
 given). Held-out figures come only from a file written blind and measured once (`measure.py
---file PATH`); this module never opens a file but the nineteen in measure.TUNING.
+--file PATH`); this module never opens a file but those in measure.TUNING.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from .measure import (
     trends,
 )
 
-FILES = TUNING  # the nineteen tuning files, one writer each; nothing else is read here
+FILES = TUNING  # the tuning files, one writer each; nothing else is read here
 AUTO_PRECISION, PROPOSED_RECALL = 0.95, 0.85
 GRID = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -104,8 +105,34 @@ def score(rs: list[Row], model: dict[int, tuple[dict[str, float], float]]) -> Sc
     return s
 
 
-def shipped_data(data: dict[Path, list[Row]]) -> dict[str, object]:
-    """The JSON content of the chart model fitted on every tuning file's rows (`data`)."""
+CHECKABLE_WRITERS = 5  # a word the evidence shows is used by at least this many writers
+
+
+def checkable(files: dict[Path, list[Item]], ref: Reference) -> list[str]:
+    """The words the chart model's evidence may show (priority_chart.chart_words): letters
+    only, three or more, used in the titles of at least CHECKABLE_WRITERS of `files` (one
+    writer each: no one writer's place, system or typo), not a place of the reference data."""
+    from sdesk.procedures.lexicon import lexicon
+
+    places = lexicon(ref).places
+    writers: dict[str, int] = {}
+    for items in files.values():
+        seen = {w for i in items for w in _WORD.findall(
+            i.title.casefold().replace("'", "").replace("\u2019", ""))}
+        for w in seen:
+            writers[w] = writers.get(w, 0) + 1
+    return sorted(w for w, n in writers.items() if n >= CHECKABLE_WRITERS and w.isalpha()
+                  and len(w) >= 3 and w not in places)
+
+
+_WORD = re.compile(r"[^\W_]+")  # text_model's words
+
+
+def shipped_data(data: dict[Path, list[Row]],
+                 files: dict[Path, list[Item]] | None = None,
+                 ref: Reference | None = None) -> dict[str, object]:
+    """The JSON content of the chart model fitted on every tuning file's rows (`data`), with
+    the words its evidence may show read from the same `files` (`checkable`)."""
     model = fit([r for rs in data.values() for r in rs])
     return {"name": CHART, "judgement": "incident-2 priority (proposed)",
             "method": f"one logistic regression per priority against the rest, C={C}, on the "
@@ -114,13 +141,15 @@ def shipped_data(data: dict[Path, list[Row]]) -> dict[str, object]:
             "levels": {str(level): {"name": f"{CHART}_p{level}", "weights": w,
                                     "intercept": b, "threshold": 0.5}
                        for level, (w, b) in model.items()},
-            "corpora": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in data}}
+            "corpora": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in data},
+            **({"checkable": checkable(files, ref)} if files and ref else {})}
 
 def main(argv: list[str]) -> int:
     ref = load_reference(ROOT / "reference")
-    data = {p: rows(load(p), ref) for p in TUNING}
+    files = {p: load(p) for p in TUNING}
+    data = {p: rows(items, ref) for p, items in files.items()}
     if "--write" in argv:
-        out = shipped_data(data)
+        out = shipped_data(data, files, ref)
         path = ROOT / "sdesk" / "defaults" / "models" / f"{CHART}.json"
         path.write_text(json.dumps(out, sort_keys=True, separators=(",", ":")) + "\n",
                         encoding="utf-8")
