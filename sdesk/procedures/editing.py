@@ -68,6 +68,15 @@ class Change:
     new: Any
 
 
+# Fields a command changes, with its reason journaled (tester finding, session 37: `set ID
+# status=resolved` said only "not an editable field").
+STATUS_COMMANDS = {
+    "status": "sdesk resolve, hold, resume, reopen, close or assign",
+    "assignee": "sdesk assign ID --to TECH",
+    "team": "a corrected service (sdesk set ID service=...) or sdesk assign ID --to TECH",
+}
+
+
 def field_name(typed: str) -> str:
     """The editable field a user means (aliases allowed); ValidationError for anything else,
     naming priority's own command when that is what was tried."""
@@ -80,6 +89,9 @@ def field_name(typed: str) -> str:
                               "--reason '...'")
     if name in ("on-site", "onsite", "on_site"):
         return "on-site"
+    if name in STATUS_COMMANDS:  # a state changes by its own command, which journals why
+        raise ValidationError(f"{typed!r} is not an editable field: it changes with "
+                              f"{STATUS_COMMANDS[name]}")
     raise ValidationError(f"{typed!r} is not an editable field (editable: {', '.join(EDITABLE)})")
 
 

@@ -48,6 +48,10 @@ REFUSED = [
     # (what is refused, field, value as typed, the error)
     ("priority is the supervisor's", "priority", "1", "sdesk priority"),
     ("a field that is not editable", "status", "closed", "is not an editable field"),
+    ("status names its commands (session 37)", "status", "resolved",
+     "it changes with sdesk resolve, hold, resume, reopen, close or assign"),
+    ("assignee names assign", "assignee", "dcooper", "sdesk assign ID --to TECH"),
+    ("any other field lists the editable ones", "opened_at", "x", "is not an editable field \\(editable: "),
     ("a level that is not a number", "urgency", "high", "urgency must be one of 1, 2, 3"),
     ("a level out of range", "urgency", "7", "urgency"),
     ("remote that is not yes or no", "remote", "maybe", "remote must be true or false"),
