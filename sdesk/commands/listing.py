@@ -31,7 +31,7 @@ SORT_NAMES = ["id", "opened", "resolve-by", "priority", "queue", "updated"]
 @click.option("--priority", type=PriorityLevel(), multiple=True, metavar="LEVEL",
               help="Repeatable.")
 @click.option("--overdue", is_flag=True, help="Open tickets past Resolve By.")
-@click.option("--requester", help="Requester e-mail.")
+@click.option("--requester", help="Requester e-mail, or name (any case).")
 @click.option("--agency", help="Agency code (reference/agencies.toml; any case).")
 @click.option("--text", help="Words in the title (case-insensitive).")
 @click.option("--since", help="Opened on or after (date).")
