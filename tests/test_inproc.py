@@ -85,7 +85,10 @@ def test_packed_objects_are_read_as_git_reads_them(desk: Desk, git_log: Path,
     # with exit 128 and no output kept; these steps say what failed).
     for step in (("repack", "-a", "-d", "-f", "-q", "--window=250", "--depth=50"),
                  ("prune-packed",)):
-        done = subprocess.run(["git", *step], cwd=desk.root, capture_output=True, text=True)
+        # stdin closed: pack-objects reads revisions from stdin, and under CI the inherited
+        # stdin once held another test's output ("fatal: bad revision 'short ID: ...'")
+        done = subprocess.run(["git", *step], cwd=desk.root, capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL)
         assert done.returncode == 0, f"git {' '.join(step)}: {done.stderr}"
     assert not [p for p in (desk.root / ".git" / "objects").iterdir() if len(p.name) == 2]
     packs = list((desk.root / ".git" / "objects" / "pack").glob("*.idx"))
