@@ -103,3 +103,13 @@ def test_an_sdesk_ticket_exported_and_imported_back_updates_itself(desk: Desk,
     tickets = desk.json("list", "--all")
     assert [t["id"] for t in tickets] == [ticket_id]
     assert desk.ticket(ticket_id)["title"] == "Monitor flickers"
+
+
+def test_export_to_dev_null_leaves_the_device_alone(desk):
+    # session 37: the temporary file renamed over FILE replaced /dev/null (as root) with a
+    # regular file, and later programs reading /dev/null read sdesk's output
+    import stat
+    from pathlib import Path
+
+    desk.run("export", "-o", "/dev/null")
+    assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)

@@ -66,15 +66,20 @@ def export(app: App, fmt: str, team: str | None, status: tuple[str, ...],
         # Streamed into a temporary file renamed over FILE at the end: an error half-way (a
         # full disk) leaves no half-written FILE behind.
         target = Path(output)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        # A device or a pipe (-o /dev/null, a fifo) is written in place: renaming a file over
+        # it replaced the machine's /dev/null with a regular file (session 37, as root).
+        special = target.exists() and not target.is_file()
+        tmp = target if special else target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
             with open(tmp, "w", encoding="utf-8", newline="") as out:
                 n = _write(app, fmt, which, tickets, out)
-            os.replace(tmp, target)
+            if not special:
+                os.replace(tmp, target)
         except OSError as exc:
             raise SdeskError(f"cannot write {output}: {exc.strerror}") from None
         finally:
-            tmp.unlink(missing_ok=True)
+            if not special:
+                tmp.unlink(missing_ok=True)
         click.echo(f"wrote {n} tickets to {output}", err=True)
     else:
         _write(app, fmt, which, tickets, sys.stdout)
