@@ -2,8 +2,8 @@
 floors: precision >= 0.95 for what triage applies automatically, recall >= 0.85 for what it
 proposes.
 
-ALL THIRTY-ONE files here are TUNING data (about 9,600 tickets by thirty-one writers):
-tickets.txt was written for tuning; fresh.txt, fresh2.txt, ... fresh30.txt were each written blind,
+ALL THIRTY-THREE files here are TUNING data (about 10,300 tickets by thirty-three writers):
+tickets.txt was written for tuning; fresh.txt, fresh2.txt, ... fresh32.txt were each written blind,
 measured once held out (those figures are in docs/triage.md) and then read while the methods
 were improved. So every figure asserted below is a tuning figure. The floor is asserted on
 EACH file, not on their union: an automatic judgement's reach is only what every file supports
@@ -11,12 +11,12 @@ at 0.95 (issue 11). A judgement below its floor on a file is a strict xfail nami
 one that starts meeting it fails this test until it moves out of BELOW.
 
 The figure methods are chosen by is the leave-one-writer-out one (`python -m
-tests.corpus.measure --cross`, tests/corpus/cross.py: chosen on thirty files, measured on
-the thirty-first; for priority `python -m tests.corpus.priority_lowo`). A held-out figure comes
+tests.corpus.measure --cross`, tests/corpus/cross.py: chosen on thirty-two files, measured on
+the thirty-third; for priority `python -m tests.corpus.priority_lowo`). A held-out figure comes
 only from a new file written blind and measured once with the methods frozen (`python -m
 tests.corpus.measure --file PATH`; tests/test_corpus_heldout.py).
-This test reads only the thirty-one files named here (fresh29.txt and fresh30.txt, session 35's
-held-out pair, since session 37).
+This test reads only the thirty-three files named here (fresh29.txt and fresh30.txt, session 35's
+held-out pair, since session 37; fresh31.txt and fresh32.txt, session 37's, since session 38).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import pytest
 from corpus.cross import GRID, Threshold, choose, meets
 from corpus.measure import CORPUS, FRESH, TUNING, Score, figures, load, main, vip_persons
 
-FILES = {path.stem: path for path in TUNING}  # tickets, fresh, fresh2, ... fresh30
+FILES = {path.stem: path for path in TUNING}  # tickets, fresh, fresh2, ... fresh32
 NAMES = {
     "incident-4 two problems (proposed)",
     "incident-5 same person, same subject (proposed)",
@@ -104,6 +104,12 @@ BELOW = {  # (file, judgement) -> its tuning figure there, below the floor
     # evidence; leave one writer out its worst is 0.47 and held out 0.55-0.58,
     # docs/triage.md "Priority, session 35"; every priority entry left this table)
     ("fresh24", "on-site (proposed)"): "recall 0.78",
+    # (session 38: fresh31/fresh32 became tuning data after their held-out measurement in
+    # session 37; the two problems and on-site models are fitted on FITTED, not on them, so
+    # fresh31's held-out misses stand here as tuning figures; priority's chart model, re-fitted
+    # on all thirty-three, reads them as training data)
+    ("fresh31", "incident-4 two problems (proposed)"): "recall 0.78",
+    ("fresh31", "on-site (proposed)"): "recall 0.77",
     # (session 31, on site: the rule's words and the model at C 0.3, threshold 0.03; its tuning
     # recall is unchanged, 0.94-1.00 on every file, so no on-site entry here; leave one writer
     # out it meets the floor on all twenty-one, worst 0.74 -> 0.86, docs/triage.md)

@@ -1,4 +1,4 @@
-"""Leave one writer out (LOWO) on the TUNING files (thirty-one since session 37;
+"""Leave one writer out (LOWO) on the TUNING files (thirty-three since session 38;
 `python -m tests.corpus.measure --cross`).
 
 1. Every judgement's figures on each of the tuning files side by side (TUNING figures: the files
