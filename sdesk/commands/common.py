@@ -224,9 +224,9 @@ def applied_refusal(store: Store, ticket_ids: Iterable[str]) -> str:
     import os
 
     from sdesk.core.ids import relative_path
-    from sdesk.store.executor import indexed_before_opened, refuse_hand_edits
+    from sdesk.store.executor import given_clock_refusal, refuse_hand_edits
 
-    if early := indexed_before_opened(store, ticket_ids := list(ticket_ids)):  # --now early
+    if early := given_clock_refusal(store, ticket_ids := list(ticket_ids)):  # --now early
         return early
     # paths as strings (store.path_of's Paths held ~90 MB for 136,000 tickets at a million)
     prefix = store.git_path(store.root)

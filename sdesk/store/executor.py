@@ -94,6 +94,8 @@ def prepare(store: Store, plan: Plan, now: dt.datetime, loaded: Mapping[str, Tic
                    and t.parent and t.parent not in tickets and store.exists(t.parent)]
         refuse_before_opened([*(t for t in tickets.values() if t.id not in created), *parents,
                               *(t for t in tickets.values() if t.id in created)], now)
+        changed = {a.ticket for a in plan.changes if not isinstance(a, CreateTicket | Notify)}
+        refuse_backdated((t for t in tickets.values() if t.id in changed), now)
     for a in plan.changes:
         if a.ticket in tickets and not isinstance(a, CreateTicket):
             a.apply(tickets[a.ticket])
@@ -134,6 +136,57 @@ def refuse_before_opened(tickets: Iterable[Ticket], now: dt.datetime) -> None:
             raise SdeskError(before_opened(t.id, t.opened_at, now))
 
 
+def refuse_backdated(tickets: Iterable[Ticket], now: dt.datetime) -> None:
+    """SdeskError (`backdated`'s line, nothing written) when the given clock `now` (--now) is
+    before the last entry of a changed ticket's journal: the journal is the ticket's history
+    in time order (DESIGN: appended in time order), and an entry stamped before the last one
+    would write it out of order (session 38). As `refuse_before_opened`, only a given clock
+    is checked."""
+    for t in tickets:
+        last = last_change(t)
+        if last is not None and now < last:
+            raise SdeskError(backdated(t.id, last, now))
+
+
+def last_change(ticket: Ticket) -> dt.datetime | None:
+    """When the ticket's journal last records a change (its latest entry's time), or None for
+    a journal without entries."""
+    return max((e.at for e in ticket.journal), default=None)
+
+
+def backdated(ticket_id: str, last: dt.datetime, now: dt.datetime) -> str:
+    """`refuse_backdated`'s line (a batch's skipped ticket says it too: app.within_limit)."""
+    shown = last.astimezone(now.tzinfo).isoformat()
+    return (f"--now {now.isoformat()} is before ticket {ticket_id}'s last change at {shown}: "
+            "its journal would be out of order; give a --now at or after "
+            f"{shown}")
+
+
+def backdated_in(store: Store, plan: Plan, loaded: Mapping[str, Ticket] | None = None) -> str:
+    """`backdated`'s line for the first ticket `plan` changes whose journal ends after the
+    given clock (store.given_now), "" for none or without a given clock: what a batch checks
+    before carrying a ticket's plan out, so that ticket is skipped, not the batch failed.
+    Tickets are taken from `loaded` ({id: ticket} as read) or read; one that cannot be read
+    is the executor's to report."""
+    now = store.given_now
+    if now is None:
+        return ""
+    seen: set[str] = set()
+    for a in plan.changes:
+        if isinstance(a, CreateTicket | Notify) or a.ticket in seen:
+            continue
+        seen.add(a.ticket)
+        held = (loaded or {}).get(a.ticket)
+        try:
+            ticket = held if held is not None else store.load(a.ticket)
+        except SdeskError:
+            continue
+        last = last_change(ticket)
+        if last is not None and now < last:
+            return backdated(ticket.id, last, now)
+    return ""
+
+
 def indexed_before_opened(store: Store, ticket_ids: Iterable[str]) -> str:
     """`before_opened`'s line for the first of these tickets the index says was opened after
     the given clock (store.given_now), "" for none: what a dry run checks without reading
@@ -146,6 +199,29 @@ def indexed_before_opened(store: Store, ticket_ids: Iterable[str]) -> str:
     if now is None or early is None:
         return ""
     return before_opened(early[0], dt.datetime.fromtimestamp(early[1], now.tzinfo), now)
+
+
+DRY_RUN_READS = 50  # tickets a dry run reads to say a backdated --now would stop the run
+
+
+def given_clock_refusal(store: Store, ticket_ids: Iterable[str]) -> str:
+    """What the applied run would refuse of the given clock (store.given_now) for these
+    tickets, "" for nothing: opened after it (`indexed_before_opened`, from the index), or
+    a journal that ends after it (`refuse_backdated`; the tickets' files read, up to
+    DRY_RUN_READS of them: a batch's applied run skips such a ticket instead)."""
+    ids = list(ticket_ids)
+    early = indexed_before_opened(store, ids)
+    if early or store.given_now is None or len(ids) > DRY_RUN_READS:
+        return early
+    for ticket_id in ids:
+        try:
+            ticket = store.load(ticket_id)
+        except SdeskError:  # a new ticket (or a broken file: the applied run says so)
+            continue
+        last = last_change(ticket)
+        if last is not None and store.given_now < last:
+            return backdated(ticket.id, last, store.given_now)
+    return ""
 
 
 def before_opened(ticket_id: str, opened_at: dt.datetime, now: dt.datetime) -> str:
@@ -209,17 +285,34 @@ def refuse_hand_edits(store: Store, git_paths: list[str]) -> None:
     """Never sweep a person's uncommitted change of a file into sdesk's commit: the audit trail
     would name sdesk's action for a change somebody made by hand. Raises SdeskError naming the
     first such file (nothing written yet). New files (outbox mail, created tickets) pass.
-    A merge left unfinished is refused first, as git refuses a commit then (`merge_refusal`)."""
+    A merge left unfinished is refused first, as git refuses a commit then (`merge_refusal`).
+    So is a command that decided from reference data or settings nobody committed
+    (`store.decided_from`, `uncommitted_reference`): the commit would hold a decision git
+    cannot show the grounds of (session 38; a person's edit of a ticket file is swept in
+    nowhere either way)."""
     merging = merge_refusal(store)
     if merging:
         raise SdeskError(merging)
-    dirty = git.uncommitted(store.top, git_paths)
+    decided = {store.git_path(store.root / rel): rel for rel in sorted(store.decided_from)}
+    dirty = git.uncommitted(store.top, [*git_paths, *decided])  # one pass for both
+    used = [decided[p] for p in dirty if p in decided]
+    if used:
+        raise SdeskError(uncommitted_reference(used[0]))
     if dirty:
         more = f" (and {len(dirty) - 1} more) have" if len(dirty) > 1 else " has"
         raise SdeskError(f"{dirty[0]}{more} changes that are not committed; commit them "
                          f"(git add, git commit) or undo them (git restore; a file git does not "
                          f"know yet: delete it) first: sdesk edit refuses them too, and makes a "
                          f"change with its own commit after")
+
+
+def uncommitted_reference(rel: str, why: str = "") -> str:
+    """The one line refusing a change decided from `rel` (store-relative: reference/teams.toml,
+    sdesk.toml) while it has uncommitted changes: a decision made from data nobody committed
+    cannot be reviewed in git. `why` (optional) says what the file decides in this command."""
+    because = why or "a decision made from it cannot be reviewed in git until it is committed"
+    return (f"{rel} has uncommitted changes, and {because}: commit it first (git commit {rel}) "
+            f"or restore it (git checkout {rel}); nothing written")
 
 
 def merge_refusal(store: Store) -> str:
