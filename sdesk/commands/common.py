@@ -152,7 +152,8 @@ def read_text_arg(text: str | None, what: str, allow_editor: bool = True,
     """Text from an argument, '-' for stdin, or $EDITOR when interactive (like git commit).
     Optional text (`required=False`) is empty when not given and not interactive. `option`
     names the option the text is given with, when it is not an argument (resolve's
-    --summary): the error names it (fresh-user finding 13, session 30)."""
+    --summary): the error names it (fresh-user finding 13, session 30). Text required and not
+    given raises click's usage error (exit 2, as a missing option does)."""
     if text == "-":
         # Bytes, not text mode: text mode would turn CRLF into LF and the text would not
         # be stored exactly as given.
@@ -170,10 +171,15 @@ def read_text_arg(text: str | None, what: str, allow_editor: bool = True,
                 return body
     if not required:
         return ""
-    if option:
-        raise ValidationError(f"no {what} given (pass it with {option} TEXT, or {option} - to "
-                              "read stdin)")
-    raise ValidationError(f"no {what} given (pass it as an argument, or '-' to read stdin)")
+    # A missing option or argument is a usage error, as click's own (exit 2, the command's
+    # --help named; session 38: resolve without --summary exited 1)
+    ctx = click.get_current_context(silent=True)
+    param = next((p for p in ctx.command.params if option in getattr(p, "opts", ())
+                  or p.name == what), None) if ctx is not None else None
+    how = (f"pass it with {option} TEXT, or {option} - to read stdin" if option
+           else "pass it as an argument, or '-' to read stdin")
+    raise click.MissingParameter(how[0].upper() + how[1:], ctx=ctx, param=param) if param is not None \
+        else click.UsageError(f"no {what} given ({how})", ctx=ctx)
 
 
 def run_editor(text: str, editor: str | None = None, extension: str = ".txt",

@@ -42,9 +42,8 @@ def resolve(app: App, ticket_id: str, code: str, summary: str | None,
 
     store = app.store
     if not code.strip() and not duplicate_of:  # before --summary - reads stdin for nothing
-        from sdesk.core.errors import ValidationError
-
-        raise ValidationError(procedures.code_required(store.reference))
+        # a missing option: a usage error, exit 2 (session 38; it was 1)
+        raise click.UsageError(procedures.code_required(store.reference))
     text = read_text_arg(summary, "summary", option="--summary")
     with store.lock("resolve"):
         ticket = store.get(ticket_id)
@@ -109,13 +108,13 @@ def close(app: App, ticket_id: str | None, resolved_before: str | None, dry_run:
       sdesk close --resolved-before "2026-11-16"
     """
     from sdesk.commands.common import parse_when
-    from sdesk.core.errors import NothingToDo, ValidationError
+    from sdesk.core.errors import NothingToDo
     from sdesk.procedures import resolve as procedures
     from sdesk.procedures.plan import Plan
     from sdesk.store import queries
 
-    if bool(ticket_id) == bool(resolved_before):
-        raise ValidationError("give either a ticket ID or --resolved-before DATE")
+    if bool(ticket_id) == bool(resolved_before):  # a missing argument: exit 2 (session 38)
+        raise click.UsageError("give either a ticket ID or --resolved-before DATE")
     store = app.store
     with store.lock("close"):
         if ticket_id:
