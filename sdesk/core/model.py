@@ -487,9 +487,13 @@ def invariant_problems(ticket: Ticket) -> list[tuple[str, str]]:
 
 def ticket_problems(ticket: Ticket) -> list[tuple[str, str]]:
     """What `sdesk check` reports of one ticket, as (field, problem): its broken invariants,
+    a priority its journal does not record (recorded.priority_gap: changed by hand),
     and a done ticket's resolution without a code or summary (ticketdoc.resolution_gap: not an
     invariant, which the merge driver would hold to)."""
+    from sdesk.core.recorded import priority_gap
     from sdesk.core.ticketdoc import resolution_gap
 
     gap = resolution_gap(ticket) if ticket.resolution is not None else ""
-    return invariant_problems(ticket) + ([("resolution", gap)] if gap else [])
+    changed = priority_gap(ticket)  # a priority no journal entry records (session 38)
+    return invariant_problems(ticket) + ([("resolution", gap)] if gap else []) + \
+        ([("priority", changed)] if changed else [])
