@@ -190,12 +190,15 @@ class Peer:
     agency: str = ""  # the requester's agency (a trend never joins two people's own devices
     # at different agencies: trend_groups.trend_groups)
     channel: str = ""  # how it came in (a parent case takes its reports': parent_case)
+    # the original a resolved duplicate points at ("" from the index's open peers: an open
+    # ticket is nobody's duplicate); an accepted duplicate follows it (triage_review._original)
+    duplicate_of: str = ""
 
     @classmethod
     def of(cls, t: Ticket) -> Peer:
         return cls(t.id, t.type, t.status, t.title, t.service, t.requester.email.lower(),
                    t.opened_at, t.priority, t.team, t.assignee, t.parent, tuple(t.flags),
-                   t.requester.agency, t.channel)
+                   t.requester.agency, t.channel, t.duplicate_of)
 
 
 PARENT_LOGGED = "Parent case logged by "  # the first words of a parent case's first journal entry

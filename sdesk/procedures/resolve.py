@@ -37,6 +37,9 @@ class Resolve:
     first_contact: bool | None = None  # None: decided by first_contact_rule
     duplicate_of: str = ""
     kb: tuple[str, ...] = ()
+    # the resolved duplicates --duplicate-of named on the way to `duplicate_of`, the original
+    # (the chain the command followed: INC-B, itself a duplicate of INC-A; session 38)
+    via: tuple[str, ...] = ()
 
 
 def first_contact_rule(ticket: Ticket, actor: str, now: dt.datetime, ref: Reference,
@@ -134,6 +137,12 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
     if original and original != ticket.duplicate_of:
         plan.add(SetField(ticket.id, "guide: resolve duplicates", f"duplicate of {original}",
                           field="duplicate_of", value=original))
+    if req.via:  # duplicates point at the original (DESIGN): said in the output and journal
+        chain = " -> ".join([*req.via, original])
+        plan.add(AddEntry(ticket.id, "guide: resolve duplicates", "journal", entry=journal_entry(
+            now, actor, "resolve", f"--duplicate-of {req.via[0]} is itself resolved as a "
+            f"duplicate ({chain}): resolved as a duplicate of the original, {original}.",
+            "guide: resolve duplicates")))
     if req.kb:
         plan.add(SetField(ticket.id, "standard: knowledge base", "resolved with the article",
                           field="kb", value=sorted(set(ticket.kb) | set(req.kb))))
