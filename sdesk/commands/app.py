@@ -201,7 +201,7 @@ def within_limit(app: App, plans: Iterable[Plan], loaded: dict[str, Ticket] | No
     one line on stderr naming the ticket and what to do. The rest of the batch is written
     (sessions 34 and 37: one ticket near 1 MiB failed the whole `triage --all`, then `sweep`
     and `close --resolved-before`, nothing written; docs/crash-safety.md, "Size"), and those
-    whose ticket's journal ends after the given --now (executor.backdated_in; session 38: it
+    whose ticket's journal ends after the given --now (givenclock.backdated_in; session 38: it
     wrote the journal out of order). `alone`
     (one ticket named): there is no rest, so SdeskError (exit 1) saying the same. `loaded`:
     {id: ticket} as read."""
@@ -210,7 +210,8 @@ def within_limit(app: App, plans: Iterable[Plan], loaded: dict[str, Ticket] | No
     from sdesk.core.errors import SdeskError
     from sdesk.core.render import printable
     from sdesk.core.untrusted import MAX_FILE_BYTES
-    from sdesk.store.executor import backdated_in, over_limit
+    from sdesk.store.executor import over_limit
+    from sdesk.store.givenclock import backdated_in
 
     for plan in plans:
         late = backdated_in(app.store, plan, loaded)  # --now before its last change

@@ -152,8 +152,7 @@ def read_text_arg(text: str | None, what: str, allow_editor: bool = True,
     """Text from an argument, '-' for stdin, or $EDITOR when interactive (like git commit).
     Optional text (`required=False`) is empty when not given and not interactive. `option`
     names the option the text is given with, when it is not an argument (resolve's
-    --summary): the error names it (fresh-user finding 13, session 30). Text required and not
-    given raises click's usage error (exit 2, as a missing option does)."""
+    --summary): the error names it (session 30), a usage error (exit 2: usage.missing_text)."""
     if text == "-":
         # Bytes, not text mode: text mode would turn CRLF into LF and the text would not
         # be stored exactly as given.
@@ -171,15 +170,8 @@ def read_text_arg(text: str | None, what: str, allow_editor: bool = True,
                 return body
     if not required:
         return ""
-    # A missing option or argument is a usage error, as click's own (exit 2, the command's
-    # --help named; session 38: resolve without --summary exited 1)
-    ctx = click.get_current_context(silent=True)
-    param = next((p for p in ctx.command.params if option in getattr(p, "opts", ())
-                  or p.name == what), None) if ctx is not None else None
-    how = (f"pass it with {option} TEXT, or {option} - to read stdin" if option
-           else "pass it as an argument, or '-' to read stdin")
-    raise click.MissingParameter(how[0].upper() + how[1:], ctx=ctx, param=param) if param is not None \
-        else click.UsageError(f"no {what} given ({how})", ctx=ctx)
+    from sdesk.usage import missing_text  # a usage error (exit 2): session 38
+    raise missing_text(what, option)
 
 
 def run_editor(text: str, editor: str | None = None, extension: str = ".txt",
@@ -226,11 +218,12 @@ def applied_refusal(store: Store, ticket_ids: Iterable[str]) -> str:
     """The one-line refusal the applied run would give for these tickets ("FILE has changes
     that are not committed; ...", or a merge left unfinished: store.executor.refuse_hand_edits;
     issue 11: hand edits are never swept into sdesk's commits; a --now before one was opened:
-    executor.refuse_before_opened), or "" when it would not stop (a new ticket passes)."""
+    givenclock), or "" when it would not stop (a new ticket passes)."""
     import os
 
     from sdesk.core.ids import relative_path
-    from sdesk.store.executor import given_clock_refusal, refuse_hand_edits
+    from sdesk.store.executor import refuse_hand_edits
+    from sdesk.store.givenclock import given_clock_refusal
 
     if early := given_clock_refusal(store, ticket_ids := list(ticket_ids)):  # --now early
         return early

@@ -138,11 +138,7 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
         plan.add(SetField(ticket.id, "guide: resolve duplicates", f"duplicate of {original}",
                           field="duplicate_of", value=original))
     if req.via:  # duplicates point at the original (DESIGN): said in the output and journal
-        chain = " -> ".join([*req.via, original])
-        plan.add(AddEntry(ticket.id, "guide: resolve duplicates", "journal", entry=journal_entry(
-            now, actor, "resolve", f"--duplicate-of {req.via[0]} is itself resolved as a "
-            f"duplicate ({chain}): resolved as a duplicate of the original, {original}.",
-            "guide: resolve duplicates")))
+        plan.add(_via_entry(ticket.id, req.via, original, now, actor))
     if req.kb:
         plan.add(SetField(ticket.id, "standard: knowledge base", "resolved with the article",
                           field="kb", value=sorted(set(ticket.kb) | set(req.kb))))
@@ -160,6 +156,17 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
                           note, now, actor, ref, f"parent {ticket.id} resolved",
                           rule="guide: parent case"))
     return plan
+
+
+def _via_entry(ticket_id: str, via: Sequence[str], original: str, now: dt.datetime,
+               actor: str) -> AddEntry:
+    """The journal entry saying --duplicate-of named a resolved duplicate (`via`, the chain
+    followed) and the ticket is resolved as a duplicate of the `original` at its end."""
+    chain = " -> ".join([*via, original])
+    return AddEntry(ticket_id, "guide: resolve duplicates", "journal", entry=journal_entry(
+        now, actor, "resolve", f"--duplicate-of {via[0]} is itself resolved as a duplicate "
+        f"({chain}): resolved as a duplicate of the original, {original}.",
+        "guide: resolve duplicates"))
 
 
 def _record_missing(ticket: Ticket, req: Resolve, code: str, summary: str,
