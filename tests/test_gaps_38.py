@@ -287,3 +287,22 @@ def test_the_pre_commit_hook_refuses_a_hand_edited_priority(desk: Desk) -> None:
                             capture_output=True, text=True)
     assert commit.returncode != 0
     assert f"sdesk priority {tid} 3 --reason" in commit.stdout + commit.stderr
+
+
+def test_mail_receive_while_reference_data_is_uncommitted_is_tried_again_later(
+        desk: Desk) -> None:
+    """A mail server's pipe delivery bounces any exit but 0 and 75: a message that arrives
+    while someone edits reference/ is kept by the mail server (75), not bounced (1)."""
+    vip = desk.root / "reference" / "vip.toml"
+    vip.write_text(vip.read_text(encoding="utf-8") + "\n# a VIP being added\n",
+                   encoding="utf-8")
+    message = ("From: Ana Ruiz <ana.ruiz@omes.ok.gov>\nTo: servicedesk@omes.ok.gov\n"
+               "Subject: Outlook will not open\nMessage-ID: <m1@omes.ok.gov>\n"
+               "Date: Mon, 23 Nov 2026 09:00:00 -0600\n\nIt crashes at start.\n")
+    before = desk.snapshot()
+    result = desk.run("mail", "receive", "-", input=message, ok=False, now=T1)
+    assert result.exit_code == 75, (result.stdout, result.stderr)
+    assert result.stderr.startswith("sdesk: error: reference/vip.toml has uncommitted changes")
+    assert desk.snapshot() == before
+    desk.git("commit", "-qam", "the new VIP")
+    assert desk.run("mail", "receive", "-", input=message, now=T1).exit_code == 0

@@ -192,7 +192,9 @@ def refuse_hand_edits(store: Store, git_paths: list[str]) -> None:
     dirty = git.uncommitted(store.top, [*git_paths, *decided])  # one pass for both
     used = [decided[p] for p in dirty if p in decided]
     if used:
-        raise SdeskError(uncommitted_reference(used[0]))
+        from sdesk.core.errors import UncommittedReference
+
+        raise UncommittedReference(uncommitted_reference(used[0]))
     if dirty:
         more = f" (and {len(dirty) - 1} more) have" if len(dirty) > 1 else " has"
         raise SdeskError(f"{dirty[0]}{more} changes that are not committed; commit them "
