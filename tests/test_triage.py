@@ -67,6 +67,7 @@ def automatic(desk: Desk) -> None:
     assert "automatic_duplicates = false" in text and "automatic_trends = false" in text
     config.write_text(text.replace("automatic_duplicates = false", "automatic_duplicates = true")
                       .replace("automatic_trends = false", "automatic_trends = true"))
+    desk.git("commit", "-qam", "automatic")  # decided from only once committed (session 38)
 
 
 # ---- incidents ------------------------------------------------------------------------------
@@ -272,6 +273,7 @@ def test_trend_needs_the_configured_number_of_people(desk: Desk) -> None:
     assert not any(r.startswith("incident-6") for r in rules(plan(desk, a), a))
     config = desk.root / "sdesk.toml"
     config.write_text(config.read_text().replace("trend_requesters = 3", "trend_requesters = 2"))
+    desk.git("commit", "-qam", "two people make a trend")
     assert any(r.startswith("incident-6") for r in rules(plan(desk, a), a))
 
 

@@ -77,8 +77,8 @@ def backdated_in(store: Store, plan: Plan, loaded: Mapping[str, Ticket] | None =
         except SdeskError:
             continue
         last = last_change(ticket)
-        if last is not None and now < last:
-            return backdated(ticket.id, last, now)
+        if last is not None and ticket.opened_at <= now < last:  # (opened after: the
+            return backdated(ticket.id, last, now)  # executor's refusal says that first)
     return ""
 
 
