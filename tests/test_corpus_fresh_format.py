@@ -68,6 +68,7 @@ HELD_OUT = {
     "fresh30.txt": ("dd-", set()),
     "fresh31.txt": ("ee-", set()),
     "fresh32.txt": ("ff-", set()),
+    "fresh33.txt": ("gg-", set()),
 }
 LABEL_VALUES = {
     "n": {"2"},
