@@ -68,6 +68,7 @@ HELD_OUT = {
     "fresh30.txt": ("dd-", set()),
     "fresh31.txt": ("ee-", set()),
     "fresh32.txt": ("ff-", set()),
+    "fresh34.txt": ("hh-", set()),
 }
 LABEL_VALUES = {
     "n": {"2"},
