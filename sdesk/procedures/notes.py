@@ -71,7 +71,7 @@ def customer_update(ticket: Ticket, subject: str, text: str, rule: str = "standa
                   subject=subject, body=body, audience="customer", automatic=automatic)
 
 
-# The question the resolution mail asks; sdesk/mail/mailin.py reads a reply's answer (csat_answer).
+# The question the resolution mail asks; sdesk/mail/replies.py reads a reply's answer (score_of).
 CSAT_QUESTION = ("How satisfied are you with how this was handled? Reply to this message with "
                  "one number on a line of its own, from 1 (very dissatisfied) to 5 (very "
                  "satisfied); anything else you write is kept as your comment.")

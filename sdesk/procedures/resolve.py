@@ -21,7 +21,7 @@ from sdesk.core.model import Csat, Resolution, Ticket, check_text, check_typed, 
 from sdesk.core.reference import Reference
 from sdesk.procedures.notes import CSAT_QUESTION, customer_update, not_mailed
 from sdesk.procedures.plan import Action, AddEntry, Finding, Plan, RecordResolution, SetField, SetStatus
-from sdesk.procedures.proposals import at_resolution
+from sdesk.procedures.proposals import REPLY_FLAG, at_resolution
 
 DUPLICATE = "duplicate"
 # Default first-contact window in business minutes (sdesk.toml [resolve] first_contact_minutes).
@@ -299,6 +299,9 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
     if ticket.resolution is not None and ticket.resolution.code == DUPLICATE:
         plan.add(SetField(tid, rule, "no longer resolved as a duplicate", field="duplicate_of",
                           value=""))
+    if REPLY_FLAG in ticket.flags:  # the reply was read: the reopen is the answer to it
+        plan.add(SetField(tid, rule, "the customer's reply was read", field="flags",
+                          value=[f for f in ticket.flags if f != REPLY_FLAG]))
     plan.add(AddEntry(tid, rule, "reopened", entry=journal_entry(
         at=now, by=actor, text=f"Reopened: {reason}", kind="reopen", visibility="internal",
         rule=rule)))
@@ -307,7 +310,8 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
 
     code = ticket.resolution.code if ticket.resolution is not None else ""
     holds_seat = seats_in_use is None or code not in NO_SEAT_CODES
-    plan.extend(seat_on_reopen(ticket, status, ref, seats_in_use or {}, holds_seat, now, actor))
+    read = dataclasses.replace(ticket, flags=[f for f in ticket.flags if f != REPLY_FLAG])
+    plan.extend(seat_on_reopen(read, status, ref, seats_in_use or {}, holds_seat, now, actor))
     return plan
 
 
