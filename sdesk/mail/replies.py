@@ -42,7 +42,7 @@ _WORD_SCORES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _SCORE = re.compile(
     r"^\s*(?P<n>[1-5]|one|two|three|four|five)\b\s*"
     r"(?:(?:/|out\s+of|of)\s*5\b\s*)?(?:stars?\b)?\s*"
-    r"(?:$|[-\u2013\u2014:,.!;)(]|thanks?\b|thank\s+you\b|thx\b)", re.I)
+    r"(?=$|[-\u2013\u2014:,.!;)(]|thanks?\b|thank\s+you\b|thx\b)", re.I)
 _BARE = re.compile(r"^\s*([1-5])\s*[.!]?\s*$")  # the resolution mail's own form, any line
 
 # Words saying the problem is back. "still" is not "still works"; "again" is not "thanks again".
@@ -85,9 +85,7 @@ def comment_of(reply: str) -> str:
     """The reply's text without the score it gave (the CSAT comment), at most 500 characters."""
     lines = _lines(reply)
     if lines and _SCORE.match(lines[0]) and not any(_BARE.match(ln) for ln in lines):
-        lines[0] = _SCORE.sub("", lines[0], count=1).strip(" -:,.;)(")
-        if re.fullmatch(r"(?i)(?:stars?|/\s*5)?", lines[0]):
-            lines = lines[1:]
+        lines[0] = _SCORE.sub("", lines[0], count=1).strip(" -\u2013\u2014:,.;)(")
     return " ".join(ln for ln in lines if ln and not _BARE.match(ln))[:500]
 
 
