@@ -156,7 +156,7 @@ def test_a_late_still_broken_opens_a_related_ticket_and_a_late_thanks_does_not(
     assert desk.ticket(tid)["status"] == "resolved"
 
 
-CALENDAR_REPLY = """From: Ana Ruiz <ana.ruiz@health.ok.gov>
+CALENDAR_REPLY = b"""From: Ana Ruiz <ana.ruiz@health.ok.gov>
 To: servicedesk@omes.ok.gov
 Subject: Accepted: Printer review
 Message-ID: <cal1@health.ok.gov>
@@ -174,7 +174,7 @@ BEGIN:VCALENDAR
 METHOD:REPLY
 END:VCALENDAR
 --B--
-""".encode()
+"""
 
 
 def test_automatic_mail_without_auto_submitted_is_refused_and_kept(desk: Desk,
@@ -195,9 +195,9 @@ def test_automatic_mail_without_auto_submitted_is_refused_and_kept(desk: Desk,
 
 
 def held(desk: Desk, tmp: Path, reason: str) -> str:
+    before = set(ticket_ids(desk))
     receive(desk, message(message_id=f"<open-{reason}@health.ok.gov>"), tmp)
-    tid = ticket_ids(desk)[-1] if len(ticket_ids(desk)) == 1 else max(
-        ticket_ids(desk), key=lambda i: desk.ticket(i)["opened_at"] + i)
+    (tid,) = set(ticket_ids(desk)) - before
     desk.run("hold", tid, "--reason", reason, now="2026-11-23T09:30:00-06:00")
     return tid
 

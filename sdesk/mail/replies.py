@@ -45,7 +45,8 @@ _SCORE = re.compile(
     r"(?=$|[-\u2013\u2014:,.!;)(]|thanks?\b|thank\s+you\b|thx\b)", re.I)
 _BARE = re.compile(r"^\s*([1-5])\s*[.!]?\s*$")  # the resolution mail's own form, any line
 
-# Words saying the problem is back. "still" is not "still works"; "again" is not "thanks again".
+# Words saying the problem is back, or (a request resolved as withdrawn) that it is wanted after
+# all. "still" is not "still works"; "again" is not "thanks again" nor "works again".
 BACK = re.compile(
     r"\bstill\b(?!\s+(?:works?|working|good|fine|great|ok|okay)\b)"
     r"|(?<!thanks )(?<!thank you )(?<!works )(?<!working )(?<!work )\bagain\b"
@@ -53,7 +54,8 @@ BACK = re.compile(
     r"sorted)\b"
     r"|\b(?:doesn'?t|does\s+not|didn'?t|did\s+not|won'?t|will\s+not)\s+work\b"
     r"|\bnot\s+work(?:ing)?\b|\bbroken\b|\bfail(?:s|ed|ing)?\b|\bcame\s+back\b"
-    r"|\bsame\s+(?:problem|issue|error)\b|\breopen\b|\bno\s+longer\s+works?\b", re.I)
+    r"|\bsame\s+(?:problem|issue|error)\b|\breopen\b|\bno\s+longer\s+works?\b"
+    r"|\bneed\s+it\s+after\s+all\b|\bneed\s+it\s+(?:again|back)\b", re.I)  # a withdrawn request
 THANKS = re.compile(
     r"\b(?:thanks?|thank\s+you|thank\s+u|thx|ty|cheers|appreciated?|great|perfect|awesome|"
     r"excellent|wonderful|works\s+(?:now|fine|great)|working\s+(?:now|fine|again)|all\s+good|"
