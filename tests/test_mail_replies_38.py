@@ -235,3 +235,9 @@ def test_a_stranger_does_not_resume_and_another_hold_shows_the_answer_in_handove
     notes = {line["id"]: line["note"] for line in h["held"]}
     assert "; the customer replied Mon 11-23 10:30" in notes[vendor]
     assert "; not the requester replied Mon 11-23 10:00" in notes[tid]
+
+
+def test_a_control_character_in_a_scored_reply_is_no_crash(desk: Desk, tmp_path: Path) -> None:
+    tid = resolved(desk, tmp_path)
+    assert "satisfaction 5/5" in reply(desk, tmp_path, tid, "5 - nice \x1b[31mwork")
+    assert desk.ticket(tid)["csat"]["comment"] == "nice  [31mwork"

@@ -46,8 +46,10 @@ class MailRules:
 
 @dataclass
 class Outcome:
-    """What taking one message did. `verdict` is one of new, reply, reopen, related, csat,
-    bounce (taken), duplicate (taken before) or refused (left in the mailbox)."""
+    """What taking one message did. `verdict` is one of new, reply (a comment: on an open
+    ticket, a thank-you or an unclear reply to a done one, or a reply not from the requester;
+    sdesk/mail/replies.py), reopen, related, csat, bounce (taken), duplicate (taken before) or
+    refused (left in the mailbox)."""
 
     verdict: str
     ticket: str

@@ -25,7 +25,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 
-from sdesk.core.model import Ticket
+from sdesk.core.model import TEXT_REFUSED, Ticket
 from sdesk.core.reference import Reference
 from sdesk.mail.mailin import MailRules, Outcome, _add_reply, _keep, _record_id, _reopen, _who
 from sdesk.mail.mailparse import Incoming
@@ -188,7 +188,9 @@ def _csat(msg: Incoming, ticket: Ticket, score: int, reply: str, now: dt.datetim
     from sdesk.procedures.resolve import record_csat
 
     outcome = Outcome("csat", ticket.id, f"{ticket.id}: satisfaction {score}/5 from {msg.sender}")
-    outcome.plan.extend(record_csat(ticket, score, comment_of(reply), now, _who(msg)).actions)
+    # record_csat refuses control characters, as typed; mail's are made spaces, never a crash
+    comment = TEXT_REFUSED.sub(" ", comment_of(reply))
+    outcome.plan.extend(record_csat(ticket, score, comment, now, _who(msg)).actions)
     _keep(outcome, msg, ticket.id, now, rules)
     outcome.plan.add(_record_id(ticket, msg, "standard: customer satisfaction"))
     return outcome
