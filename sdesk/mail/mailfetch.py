@@ -234,5 +234,5 @@ def _text(arg: object) -> str:
         try:
             arg = ast.literal_eval(arg)
         except (ValueError, SyntaxError):
-            return arg
+            pass
     return arg.decode(errors="replace") if isinstance(arg, bytes) else str(arg)
