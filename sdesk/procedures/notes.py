@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from sdesk.core.errors import ValidationError
 from sdesk.core.model import JournalEntry, Ticket, journal_entry
 from sdesk.procedures.plan import AddEntry, Finding, Notify, Plan, SetField
+
+# What a parent case's customers read on their own tickets (plain language: the parent's ID is
+# one they never saw; sdesk show lists the parent, and the plan line names it for the desk).
+WIDER_UPDATE = "An update on the wider problem your ticket is part of:"
+WIDER_RESOLVED = "This was part of a wider problem we fixed:"
 
 
 def journal_note(ticket: Ticket, entry: JournalEntry, children: Sequence[Ticket] = ()) -> Plan:
@@ -27,7 +33,7 @@ def journal_note(ticket: Ticket, entry: JournalEntry, children: Sequence[Ticket]
             if not child.is_open or child.type == "task":
                 continue
             rule = "guide: parent case"
-            text = f"Update from the parent case {ticket.id}: {entry.text.strip()}"
+            text = f"{WIDER_UPDATE} {entry.text.strip()}"
             plan.add(AddEntry(child.id, rule, f"public note on its parent {ticket.id}",
                               entry=journal_entry(at=entry.at, by=entry.by, text=text,
                                                   kind="note", visibility="public", rule=rule)))
@@ -79,11 +85,29 @@ CSAT_QUESTION = ("How satisfied are you with how this was handled? Reply to this
 
 def acknowledgement(ticket: Ticket) -> Notify:
     """The automatic "we have logged it" message for a ticket that came in by email or
-    self-service (sdesk.toml mail.acknowledge), naming the ID a reply keeps in its subject."""
-    due = ticket.respond_by.strftime("%A %d %B %Y, %H:%M %Z") if ticket.respond_by else ""
-    text = (f"Thank you for contacting the Service Desk. Your {ticket.type} is logged as "
-            f"{ticket.id} with priority P{ticket.priority}."
-            + (f" We will respond by {due}." if due else "")
+    self-service (sdesk.toml mail.acknowledge), naming the ID a reply keeps in its subject,
+    in plain language (the standard: "clear communication with the customer ... using plain
+    language"): the response and resolution targets as days and times, not a P-code
+    (session 38: it said "logged ... with priority P3")."""
+    what = "report" if ticket.type == "incident" else "request"
+    text = (f"Thank you for contacting the Service Desk. We have logged your {what} as "
+            f"{ticket.id}." + targets_in_words(ticket)
             + "\n\nTo add to it, reply to this message and keep the ticket ID in the subject.")
     return customer_update(ticket, f"Logged: {ticket.title}", text,
                            rule="standard: requests by email (acknowledgement)")
+
+
+def when_in_words(at: dt.datetime) -> str:
+    """A due time as a customer reads it: "Tuesday 1 December 2026 at 11:00 CST"."""
+    return f"{at:%A} {at.day} {at:%B %Y} at {at:%H:%M %Z}".rstrip()
+
+
+def targets_in_words(ticket: Ticket) -> str:
+    """The response and resolution targets for the customer, one or two sentences with a
+    leading space ("" when the ticket has neither): Respond By and Resolve By in words."""
+    out = ""
+    if ticket.respond_by:
+        out += f" We will reply by {when_in_words(ticket.respond_by)}."
+    if ticket.resolve_by:
+        out += f" We aim to have it resolved by {when_in_words(ticket.resolve_by)}."
+    return out

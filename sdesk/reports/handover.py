@@ -146,7 +146,7 @@ def _risk_line(r: AtRisk, now: dt.datetime) -> Line:
     state = "BREACHED" if r.breached else "due"
     resolve = ""
     if r.what == "respond" and r.resolve_by is not None:
-        late = " (BREACHED)" if r.resolve_by <= now else ""
+        late = " (BREACHED)" if "resolve" in r.breaches(now) else ""
         resolve = f", resolve by {r.resolve_by:%a %m-%d %H:%M}{late}"
     return Line(r.id, r.priority, r.title,
                 f"{state} to {r.what} {r.due:%a %m-%d %H:%M}{resolve}{', VIP' if r.vip else ''}; "
