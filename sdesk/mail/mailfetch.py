@@ -9,6 +9,7 @@ comes from an environment variable or a command, never from the store.
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
 import shlex
 import subprocess
@@ -231,8 +232,6 @@ def _text(arg: object) -> str:
     repr by the library (imapclient's LoginError carries str(b'...')) read back first."""
     if isinstance(arg, str) and len(arg) > 2 and arg[0] == "b" and arg[1] in "'\"" \
             and arg[-1] == arg[1]:
-        try:
+        with contextlib.suppress(ValueError, SyntaxError):
             arg = ast.literal_eval(arg)
-        except (ValueError, SyntaxError):
-            pass
     return arg.decode(errors="replace") if isinstance(arg, bytes) else str(arg)

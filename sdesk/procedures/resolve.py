@@ -316,15 +316,11 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
     ])
     if ticket.resolved_at is not None and now > ticket.resolved_at:
         plan.extend(_moved_by_pause(ticket, ticket.resolved_at, now, ref, rule, "sat resolved"))
-    if "made_sla" in ticket.imported:
-        # The source's SLA verdict judged the resolution that no longer stands; the next
-        # resolution is judged by Resolve By (docs/sla.md).
-        plan.add(SetField(tid, rule, "the imported SLA verdict was about the undone resolution",
-                          field="imported",
-                          value={k: v for k, v in ticket.imported.items() if k != "made_sla"}))
+    if "made_sla" in ticket.imported:  # the next resolution is judged by Resolve By (docs/sla.md)
+        plan.add(SetField(tid, rule, "an imported SLA verdict judged the resolution undone", field="imported",
+                          value={k: x for k, x in ticket.imported.items() if k != "made_sla"}))
     if ticket.csat is not None:
-        plan.add(SetField(tid, rule, "a reopen discards the satisfaction score", field="csat",
-                          value=None))
+        plan.add(SetField(tid, rule, "a reopen discards the satisfaction score", field="csat", value=None))
     if ticket.resolution is not None and ticket.resolution.code == DUPLICATE:
         plan.add(SetField(tid, rule, "no longer resolved as a duplicate", field="duplicate_of",
                           value=""))
@@ -339,8 +335,9 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
 
     code = ticket.resolution.code if ticket.resolution is not None else ""
     holds_seat = seats_in_use is None or code not in NO_SEAT_CODES
-    read = dataclasses.replace(ticket, flags=[f for f in ticket.flags if f != REPLY_FLAG])
-    plan.extend(seat_on_reopen(read, status, ref, seats_in_use or {}, holds_seat, now, actor))
+    plan.extend(seat_on_reopen(dataclasses.replace(ticket, flags=[
+        f for f in ticket.flags if f != REPLY_FLAG]), status, ref, seats_in_use or {}, holds_seat,
+        now, actor))
     return plan
 
 
