@@ -87,6 +87,17 @@ def test_an_unclear_reply_is_a_comment_flagged_for_the_technician(desk: Desk,
     assert desk.ticket(tid)["flags"] == []
 
 
+def test_a_note_after_an_unclear_reply_clears_its_flag(desk: Desk, tmp_path: Path) -> None:
+    # session 38: only a reopen cleared it, so a ticket left resolved or closed kept it forever
+    tid = resolved(desk, tmp_path)
+    reply(desk, tmp_path, tid, "Can you tell me who to call about my badge?")
+    assert desk.ticket(tid)["flags"] == ["customer-reply"]
+    desk.run("note", tid, "Badges are Facilities: told her by phone", now=LATER)
+    t = desk.ticket(tid)
+    assert (t["status"], t["flags"]) == ("resolved", [])
+    assert desk.json("list", "--all", "--flag", "customer-reply") == []
+
+
 def test_a_second_score_is_a_comment_and_the_first_stands(desk: Desk, tmp_path: Path) -> None:
     tid = resolved(desk, tmp_path)
     reply(desk, tmp_path, tid, "5")

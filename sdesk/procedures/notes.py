@@ -9,6 +9,8 @@ from sdesk.core.errors import ValidationError
 from sdesk.core.model import JournalEntry, Ticket, journal_entry
 from sdesk.procedures.plan import AddEntry, Finding, Notify, Plan, SetField
 
+REPLY_FLAG = "customer-reply"  # proposals.REPLY_FLAG: notes stays off the proposals import
+
 # What a parent case's customers read on their own tickets (plain language: the parent's ID is
 # one they never saw; sdesk show lists the parent, and the plan line names it for the desk).
 WIDER_UPDATE = "An update on the wider problem your ticket is part of:"
@@ -23,10 +25,15 @@ def journal_note(ticket: Ticket, entry: JournalEntry, children: Sequence[Ticket]
     customers who reported the problem (the guide's parent case: one problem, many people):
     each open child's requester gets one message on the child's own thread, the note goes in
     the child's journal as public, and it is the child's first response where it had none. A
-    child without an e-mail gets a finding saying whom to phone (`not_mailed`)."""
+    child without an e-mail gets a finding saying whom to phone (`not_mailed`). A note clears
+    the `customer-reply` flag a customer's unclear reply set (docs/email.md): the technician
+    has read it (session 38)."""
     if not entry.text.strip():
         raise ValidationError("the note is empty")
     plan = Plan([AddEntry(ticket.id, "standard: communicate", "journal note", entry=entry)])
+    if REPLY_FLAG in ticket.flags:  # a note after the customer's reply answers or records it
+        plan.add(SetField(ticket.id, "standard: communicate", "the customer's reply was read",
+                          field="flags", value=[f for f in ticket.flags if f != REPLY_FLAG]))
     if entry.public:
         _tell(plan, ticket, entry, entry.text, "standard: communicate")
         for child in children:
