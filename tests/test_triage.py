@@ -413,9 +413,11 @@ def test_one_run_mails_the_leads_and_each_supervisor_once(desk: Desk) -> None:
     """Session 30 testers: twelve "Handed back" mails to the leads in one morning, and a plain
     `triage --all` mailed a supervisor once per ticket flagged for a priority review. One run
     mails the leads once naming every ticket handed back, and each supervisor once naming
-    every ticket to review (as --review does); a ticket alone keeps its own threaded mail."""
-    lost = [incident(desk, title, service="", email=f"n{i}@omes.ok.gov",
-                     now=f"2026-11-23T07:5{i}:00-06:00")
+    every ticket to review (as --review does); a ticket alone keeps its own threaded mail.
+    (Logged to a team: a ticket awaiting its service in the Service Desk's own queue mails
+    nobody since session 38, test_triage_mail_38.py.)"""
+    lost = [incident(desk, title, "--team", "IS-Desktop Support", service="",
+                     email=f"n{i}@omes.ok.gov", now=f"2026-11-23T07:5{i}:00-06:00")
             for i, title in enumerate(("Computer acting weird", "Something broke again",
                                        "Cannot do my work"))]
     urgent = [incident(desk, title, "--priority", "1", email=f"p{i}@omes.ok.gov", now=T1)
@@ -446,7 +448,8 @@ def test_one_run_mails_the_leads_and_each_supervisor_once(desk: Desk) -> None:
     # about several tickets, threaded on none: no ticket file changed for it
     assert not any(desk.ticket(t).get("message_ids") for t in (*lost, *urgent))
     # one ticket alone: its own mail, as before, threaded on it
-    alone = incident(desk, "Help please", service="", email="z@omes.ok.gov", now=T3)
+    alone = incident(desk, "Help please", "--team", "IS-Desktop Support", service="",
+                     email="z@omes.ok.gov", now=T3)
     desk.run("triage", alone, now=T3)
     told = [m for m in mails(desk) if str(m["Subject"]) ==
             f"[{alone}] Handed back to the Service Desk: needs-service"]

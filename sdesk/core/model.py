@@ -28,6 +28,7 @@ from sdesk.core.ticketdoc import SCHEMA_VERSION as SCHEMA_VERSION
 from sdesk.core.ticketdoc import STATUSES as STATUSES
 from sdesk.core.ticketdoc import TICKET_TYPES as TICKET_TYPES
 from sdesk.core.ticketdoc import VISIBILITIES as VISIBILITIES
+from sdesk.core.ticketdoc import tells_customer
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (~11 M instructions of `new`)
 if TYPE_CHECKING:
@@ -63,6 +64,12 @@ class JournalEntry:
     @property
     def public(self) -> bool:
         return self.visibility == "public"
+
+    @property
+    def to_customer(self) -> bool:
+        """The desk's word to the customer (ticketdoc.tells_customer): public, and not an
+        inbound mail."""
+        return tells_customer(self.kind, self.visibility)
 
 
 @record
