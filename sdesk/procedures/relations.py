@@ -374,3 +374,15 @@ def _carried_priority(parent: Ticket, children: Sequence[Peer], now: dt.datetime
         f"note), the parent case is P{parent.priority}; the supervisor decides. Accept: sdesk "
         f"triage {parent.id} --accept priority; reject: sdesk triage {parent.id} --reject "
         "priority."), rule))
+
+
+def duplicate_via_entry(ticket_id: str, via: Sequence[str], original: str, now: dt.datetime,
+               actor: str) -> AddEntry:
+    """The journal entry saying --duplicate-of named a resolved duplicate (`via`, the chain
+    followed, each itself a duplicate of the next) and the ticket is resolved as a duplicate
+    of the `original` at its end (the guide's "resolve the duplicates"; session 38)."""
+    chain = " -> ".join([*via, original])
+    return AddEntry(ticket_id, "guide: resolve duplicates", "journal", entry=journal_entry(
+        now, actor, "resolve", f"--duplicate-of {via[0]} is itself resolved as a duplicate "
+        f"({chain}): resolved as a duplicate of the original, {original}.",
+        "guide: resolve duplicates"))

@@ -15,13 +15,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sdesk.core import sla
-from sdesk.core.calendar import Calendar
 from sdesk.core.errors import NothingToDo, SdeskError, ValidationError
 from sdesk.core.model import Csat, Resolution, Ticket, check_text, check_typed, journal_entry
 from sdesk.core.reference import Reference
 from sdesk.procedures.notes import CSAT_QUESTION, WIDER_RESOLVED, customer_update, not_mailed
 from sdesk.procedures.plan import Action, AddEntry, Finding, Plan, RecordResolution, SetField, SetStatus
 from sdesk.procedures.proposals import REPLY_FLAG, at_resolution
+from sdesk.procedures.relations import duplicate_via_entry
 
 DUPLICATE = "duplicate"
 # Default first-contact window in business minutes (sdesk.toml [resolve] first_contact_minutes).
@@ -37,9 +37,7 @@ class Resolve:
     first_contact: bool | None = None  # None: decided by first_contact_rule
     duplicate_of: str = ""
     kb: tuple[str, ...] = ()
-    # the resolved duplicates --duplicate-of named on the way to `duplicate_of`, the original
-    # (the chain the command followed: INC-B, itself a duplicate of INC-A; session 38)
-    via: tuple[str, ...] = ()
+    via: tuple[str, ...] = ()  # resolved duplicates followed to the original (session 38)
 
 
 def first_contact_rule(ticket: Ticket, actor: str, now: dt.datetime, ref: Reference,
@@ -167,7 +165,7 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
         plan.add(SetField(ticket.id, "guide: resolve duplicates", f"duplicate of {original}",
                           field="duplicate_of", value=original))
     if req.via:  # duplicates point at the original (DESIGN): said in the output and journal
-        plan.add(_via_entry(ticket.id, req.via, original, now, actor))
+        plan.add(duplicate_via_entry(ticket.id, req.via, original, now, actor))
     if req.kb:
         plan.add(SetField(ticket.id, "standard: knowledge base", "resolved with the article",
                           field="kb", value=sorted(set(ticket.kb) | set(req.kb))))
@@ -185,17 +183,6 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
                           note, now, actor, ref, f"parent {ticket.id} resolved",
                           rule="guide: parent case"))
     return plan
-
-
-def _via_entry(ticket_id: str, via: Sequence[str], original: str, now: dt.datetime,
-               actor: str) -> AddEntry:
-    """The journal entry saying --duplicate-of named a resolved duplicate (`via`, the chain
-    followed) and the ticket is resolved as a duplicate of the `original` at its end."""
-    chain = " -> ".join([*via, original])
-    return AddEntry(ticket_id, "guide: resolve duplicates", "journal", entry=journal_entry(
-        now, actor, "resolve", f"--duplicate-of {via[0]} is itself resolved as a duplicate "
-        f"({chain}): resolved as a duplicate of the original, {original}.",
-        "guide: resolve duplicates"))
 
 
 def _record_missing(ticket: Ticket, req: Resolve, code: str, summary: str,
@@ -400,17 +387,3 @@ def record_csat(ticket: Ticket, score: int, comment: str, now: dt.datetime, acto
         AddEntry(tid, rule, "satisfaction recorded", entry=journal_entry(
             at=now, by=actor, text=text, kind="csat", visibility="internal", rule=rule)),
     ])
-
-
-def stale_cutoff(now: dt.datetime, days: int, cal: Calendar) -> dt.datetime:
-    """The moment `days` business days before `now` (same wall-clock time): a ticket whose
-    customer heard nothing since before it is stale. Weekends and holidays do not count."""
-    if days < 1:
-        raise ValidationError(f"--days must be at least 1; got {days}")
-    local = now.astimezone(cal.tz)
-    day, counted = local.date(), 0
-    while counted < days:
-        day -= dt.timedelta(days=1)
-        if cal.is_business_day(day):
-            counted += 1
-    return dt.datetime.combine(day, local.time(), tzinfo=cal.tz)
