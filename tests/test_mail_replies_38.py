@@ -72,6 +72,9 @@ def test_words_saying_the_problem_is_back_reopen(desk: Desk, tmp_path: Path, bod
     assert f"{tid}: reopened by a reply from {ANA}" in reply(desk, tmp_path, tid, body)
     t = desk.ticket(tid)
     assert (t["status"], t["reopens"]) == ("triaged", 1)
+    # the customer hears it was reopened (tester finding, session 38: nothing was sent)
+    sent = [m for m in (p.read_text() for p in desk.outbox()) if "] Reopened: " in m]
+    assert len(sent) == 1 and "We have reopened your ticket" in sent[0], sent
 
 
 def test_an_unclear_reply_is_a_comment_flagged_for_the_technician(desk: Desk,

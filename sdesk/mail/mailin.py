@@ -22,7 +22,7 @@ from sdesk.core.reference import Reference
 from sdesk.mail.mailcut import cut, room_for
 from sdesk.mail.mailparse import Incoming
 from sdesk.procedures.intake import Intake, log_ticket
-from sdesk.procedures.notes import acknowledgement
+from sdesk.procedures.notes import acknowledgement, customer_update
 from sdesk.procedures.plan import Action, AddEntry, CreateTicket, Plan, SetField
 
 RULE_INTAKE = "standard: requests by email"
@@ -255,7 +255,15 @@ def _reopen(msg: Incoming, ticket: Ticket, reply: str, now: dt.datetime, actor: 
     if handed:
         outcome.line += f"; handed on: {handed[0]}"
     _add_reply(outcome, msg, ticket, reply, now, rules)
+    if rules.acknowledge and ticket.requester.email:  # the customer hears it was reopened
+        outcome.plan.add(customer_update(ticket, f"Reopened: {ticket.title}", REOPENED_TEXT,
+                                         rule="standard: communicate (reopen)"))
     return outcome
+
+
+# What a customer whose reply reopened the ticket reads (tester finding, session 38: nothing)
+REOPENED_TEXT = ("Thank you for letting us know. We have reopened your ticket, and a technician "
+                 "will look at it again.")
 
 
 def _bounce(msg: Incoming, known: Mapping[str, str], tickets: Mapping[str, Ticket],
