@@ -146,9 +146,11 @@ class Problems:
 
 def problems(title: str, ref: Reference) -> Problems:
     """One problem or two: two distinct problems need two clauses that each name a service (its
-    catalogue words, or a product) and a problem word; "VPN and Email both down" (two services
-    of different teams sharing one "both ... down") counts too. "Laptop can't connect to VPN" is
-    one clause, so one problem."""
+    catalogue words, or a product) and a problem word, or, joined to another, a subject of its
+    own that fails (`_about`: "my badge wont open the door", "register still frozen and now the
+    card reader wont power on", session 38); "VPN and Email both down" (two services of
+    different teams sharing one "both ... down") counts too. "Laptop can't connect to VPN" is
+    one clause, so one problem. Returns the services (or "~subject") and the clauses."""
     found: list[str] = []
     clauses: list[str] = []
     for part, service in _clauses(title, ref):
