@@ -4,7 +4,8 @@ Click words a usage error for its own parser ("No such option '--store'. Did you
 '--sort'?", "Option '--accept' requires an argument"); `usage_line` turns each into sdesk's
 one line (docs/commands.md, "Errors"): a global option given after the command, an option
 whose value is missing with the values it takes, and anything else as click says it, with the
-command's `--help` named. Called by sdesk/cli.py's `run` only when a usage error happened, so
+command's `--help` named; and the error for text a command needs and was not given
+(`missing_text`). Called by sdesk/cli.py's `run` only when a usage error happened, so
 it costs nothing on the way of a command that runs.
 """
 
@@ -61,6 +62,21 @@ def _value_missing(exc: click.UsageError, root: click.Group, path: list[str]) ->
             return (f"{exc.option_name} needs {shown}{known} (see "
                     f"'{' '.join(['sdesk', *path])} --help')")
     return ""
+
+
+def missing_text(what: str, option: str = "") -> click.UsageError:
+    """The usage error for text a command needs and was not given (`resolve` without
+    --summary, `note ID` without its text, not on a terminal where $EDITOR opens): click's
+    own "Missing option '--summary' / '-s'." for an option, with how to give it; exit 2, the
+    command's --help named, as any missing option (session 38: they exited 1)."""
+    ctx = click.get_current_context(silent=True)
+    param = next((p for p in ctx.command.params if option and option in getattr(p, "opts", ())),
+                 None) if ctx is not None else None
+    how = (f"pass it with {option} TEXT, or {option} - to read stdin" if option
+           else "pass it as an argument, or '-' to read stdin")
+    if param is not None:
+        return click.MissingParameter(how[0].upper() + how[1:], ctx=ctx, param=param)
+    return click.UsageError(f"no {what} given ({how})", ctx=ctx)
 
 
 def _command_in(root: click.Group, argv: list[str]) -> list[str]:

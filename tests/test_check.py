@@ -152,7 +152,16 @@ def test_the_pre_commit_hook_refuses_a_broken_ticket(desk: Desk) -> None:
                             capture_output=True, text=True)
     assert commit.returncode != 0
     assert "priority: must be one of" in commit.stdout + commit.stderr
+    # a valid value is still a hand edit of the supervisor's decision: the journal records P3
+    # (session 38); a hand edit of the title is the kind the hook lets through
     edit(path, "priority = 9", "priority = 2")
+    subprocess.run(["git", "add", str(path)], cwd=desk.root, check=True)
+    commit = subprocess.run(["git", "commit", "-m", "hand edit"], cwd=desk.root,
+                            capture_output=True, text=True)
+    assert commit.returncode != 0
+    assert "the journal's last recorded priority is P3" in commit.stdout + commit.stderr
+    edit(path, "priority = 2", "priority = 3")
+    edit(path, 'title = "VPN drops"', 'title = "VPN drops hourly"')
     subprocess.run(["git", "add", str(path)], cwd=desk.root, check=True)
     commit = subprocess.run(["git", "commit", "-m", "hand edit"], cwd=desk.root,
                             capture_output=True, text=True)

@@ -327,6 +327,7 @@ def test_priority_refuses_a_level_that_is_none_in_one_line(desk: Desk, level: st
 def test_resolve_without_a_summary_names_the_option(desk: Desk) -> None:
     tid = desk.new("-T", "Outlook slow", "--email", "a.b@omes.ok.gov", "--agency", "OMES",
                    "--service", "Email", "-d", "x")
-    result = desk.fails("resolve", tid, "--code", "fixed", code=1)
-    assert result.stderr == ("sdesk: error: no summary given (pass it with --summary TEXT, or "
-                             "--summary - to read stdin)\n")
+    result = desk.fails("resolve", tid, "--code", "fixed", code=2)  # a usage error (session 38)
+    assert result.stderr == ("sdesk: error: Missing option '--summary' / '-s'. Pass it with "
+                             "--summary TEXT, or --summary - to read stdin (see 'sdesk resolve "
+                             "--help')\n")

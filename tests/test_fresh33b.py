@@ -67,7 +67,7 @@ def test_resolve_without_code_says_code_is_required_and_lists_the_codes(desk):
     ticket = log(desk)
     before = desk.snapshot()
     for args in ([], ["--summary", "Cleared it"], ["-c", " ", "-s", "Cleared it"]):
-        result = desk.fails("resolve", ticket, *args, code=1)
+        result = desk.fails("resolve", ticket, *args, code=2)  # a usage error (session 38)
         assert result.stderr.startswith("sdesk: error: --code is required: one of fixed, "
                                         "workaround, duplicate,"), (args, result.stderr)
         assert "(reference/codes.toml, [resolution_codes]" in result.stderr

@@ -73,7 +73,7 @@ def test_two_replies_in_one_batch_do_not_both_take_the_last_seat(
         desk.run("resolve", tid, "--code", "withdrawn", "--summary", "not needed", now=T1)
     assert _visio_seats(desk) == (0, 1)
     box = maildir(tmp_path, *(message(f"Re: [{tid}] Need Visio", sender="Cy Bell <cy@omes.ok.gov>",
-                                      body="needed", message_id=f"<r{n}@omes.ok.gov>")
+                                      body="I need it after all", message_id=f"<r{n}@omes.ok.gov>")
                               for n, tid in enumerate((first, second))))
     desk.run("mail", "fetch", "--maildir", str(box), now=T2)  # one batch, one commit
     teams = sorted(desk.ticket(tid)["team"] for tid in (first, second))

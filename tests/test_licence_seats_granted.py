@@ -42,7 +42,7 @@ def _findings(desk: Desk, ticket_id: str) -> str:
 def test_a_rejected_request_frees_its_seat_for_the_next(desk: Desk) -> None:
     one_visio_licence(desk)
     first = _visio(desk, "Need Visio", "--service", "Software Install")
-    desk.run("triage", first)
+    desk.run("triage", first, now=T0)  # not after the resolution's clock (session 38)
     assert "licence-seat" in desk.ticket(first)["flags"]
     assert _visio_seats(desk) == (1, 0)
     desk.run("resolve", first, "--code", "out-of-scope", "--summary",
@@ -57,7 +57,7 @@ def test_a_rejected_request_frees_its_seat_for_the_next(desk: Desk) -> None:
 def test_a_request_closed_for_no_response_frees_its_seat(desk: Desk) -> None:
     one_visio_licence(desk)
     first = _visio(desk, "Need Visio", "--service", "Software Install")
-    desk.run("triage", first)
+    desk.run("triage", first, now=T0)  # not after the resolution's clock (session 38)
     desk.run("resolve", first, "--code", "no-response", "--summary", "Three calls, no answer",
              now=T1)
     assert _visio_seats(desk) == (0, 1)

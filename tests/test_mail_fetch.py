@@ -124,6 +124,7 @@ def test_imap_wrong_password_is_one_line(desk: Desk, imap_server: ImapServer,  #
     before = desk.snapshot()
     result = desk.fails("mail", "fetch", "--imap")
     assert result.stderr.startswith(f"sdesk: error: IMAP 127.0.0.1:{imap_server.port}: ")
+    assert "b'" not in result.stderr and len(result.stderr.splitlines()) == 1, result.stderr
     assert desk.snapshot() == before
 
 

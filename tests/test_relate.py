@@ -312,8 +312,8 @@ def test_a_public_note_on_a_parent_case_tells_each_open_childs_requester(desk: D
     assert desk.ticket(c)["first_response_at"] == "2026-12-01T09:10:00-06:00"
     last = desk.ticket(a)["journal"][-1]
     assert (last["visibility"], last["text"]) == (
-        "public", f"Update from the parent case {parent}: We know email is down for ODOT; "
-        "working on it.")
+        "public", "An update on the wider problem your ticket is part of: We know email is "
+        "down for ODOT; working on it.")  # plain words, no parent ID (session 38)
 
 
 def test_raising_a_parent_to_its_proposed_priority_withdraws_the_proposal(desk: Desk) -> None:

@@ -86,6 +86,7 @@ def test_five_people_rewording_one_vpn_outage_is_a_trend_and_the_supervisor_is_t
     config = desk.root / "sdesk.toml"
     config.write_text(config.read_text().replace("automatic_trends = false",
                                                  "automatic_trends = true"))
+    desk.git("commit", "-qam", "automatic trends")  # decided from once committed (session 38)
     desk.run("triage", "--all")
     told = [m for m in mails(desk) if "Possible trend" in m["Subject"]]
     assert len(told) == 1 and "5 people" in told[0].get_payload()
@@ -583,8 +584,9 @@ def test_a_weak_link_to_a_group_does_not_chain_another_problem_into_it(desk: Des
     assert "people report similar" not in desk.run("triage", "--all", "--dry-run").stdout
     config = desk.root / "sdesk.toml"  # the knob: every link at trend_similarity joins at once
     config.write_text(config.read_text().replace("trend_join = 0.1", "trend_join = 0.05"))
+    desk.git("commit", "-qam", "trend_join 0.05")  # decided from once committed (session 38)
     assert "3 people report similar" in desk.run("triage", "--all", "--dry-run").stdout
-    desk.git("checkout", "sdesk.toml")
+    desk.git("revert", "--no-edit", "HEAD")
     desk.run("triage", "--all")
     assert _trend_flags(desk, ids) == [False, False, False]
 
@@ -746,6 +748,7 @@ def test_the_chart_model_reads_the_priority_unless_switched_off(desk: Desk) -> N
     assert "the learned reading of the chart, the text with what triage knows of it" in out
     assert "people report it)" in out
     config.write_text(text.replace("chart_priority = true", "chart_priority = false"))
+    desk.git("commit", "-qam", "rules alone")  # decided from once committed (session 38)
     out = desk.run("triage", "--all", "--dry-run", now=at(5)).stdout
     assert "the learned reading of the chart, the text with what triage knows" not in out
     config.write_text(text.replace("chart_priority = true", "chart_priority = 1"))

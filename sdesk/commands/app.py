@@ -200,7 +200,9 @@ def within_limit(app: App, plans: Iterable[Plan], loaded: dict[str, Ticket] | No
     a ticket's file larger than the read limit (executor.over_limit), each left out said in
     one line on stderr naming the ticket and what to do. The rest of the batch is written
     (sessions 34 and 37: one ticket near 1 MiB failed the whole `triage --all`, then `sweep`
-    and `close --resolved-before`, nothing written; docs/crash-safety.md, "Size"). `alone`
+    and `close --resolved-before`, nothing written; docs/crash-safety.md, "Size"), and those
+    whose ticket's journal ends after the given --now (givenclock.backdated_in; session 38: it
+    wrote the journal out of order). `alone`
     (one ticket named): there is no rest, so SdeskError (exit 1) saying the same. `loaded`:
     {id: ticket} as read."""
     import sys
@@ -209,8 +211,16 @@ def within_limit(app: App, plans: Iterable[Plan], loaded: dict[str, Ticket] | No
     from sdesk.core.render import printable
     from sdesk.core.untrusted import MAX_FILE_BYTES
     from sdesk.store.executor import over_limit
+    from sdesk.store.givenclock import backdated_in
 
     for plan in plans:
+        late = backdated_in(app.store, plan, loaded)  # --now before its last change
+        if late and alone:
+            raise SdeskError(late)
+        if late:
+            [mine, *_] = plan.ticket_ids()
+            sys.stderr.write(printable(f"sdesk: warning: {mine} skipped: {late}") + "\n")
+            continue
         big = over_limit(app.store, plan, loaded)
         if big is None:
             yield plan

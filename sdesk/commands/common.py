@@ -152,7 +152,7 @@ def read_text_arg(text: str | None, what: str, allow_editor: bool = True,
     """Text from an argument, '-' for stdin, or $EDITOR when interactive (like git commit).
     Optional text (`required=False`) is empty when not given and not interactive. `option`
     names the option the text is given with, when it is not an argument (resolve's
-    --summary): the error names it (fresh-user finding 13, session 30)."""
+    --summary): the error names it (session 30), a usage error (exit 2: usage.missing_text)."""
     if text == "-":
         # Bytes, not text mode: text mode would turn CRLF into LF and the text would not
         # be stored exactly as given.
@@ -170,10 +170,8 @@ def read_text_arg(text: str | None, what: str, allow_editor: bool = True,
                 return body
     if not required:
         return ""
-    if option:
-        raise ValidationError(f"no {what} given (pass it with {option} TEXT, or {option} - to "
-                              "read stdin)")
-    raise ValidationError(f"no {what} given (pass it as an argument, or '-' to read stdin)")
+    from sdesk.usage import missing_text  # a usage error (exit 2): session 38
+    raise missing_text(what, option)
 
 
 def run_editor(text: str, editor: str | None = None, extension: str = ".txt",
@@ -220,13 +218,14 @@ def applied_refusal(store: Store, ticket_ids: Iterable[str]) -> str:
     """The one-line refusal the applied run would give for these tickets ("FILE has changes
     that are not committed; ...", or a merge left unfinished: store.executor.refuse_hand_edits;
     issue 11: hand edits are never swept into sdesk's commits; a --now before one was opened:
-    executor.refuse_before_opened), or "" when it would not stop (a new ticket passes)."""
+    givenclock), or "" when it would not stop (a new ticket passes)."""
     import os
 
     from sdesk.core.ids import relative_path
-    from sdesk.store.executor import indexed_before_opened, refuse_hand_edits
+    from sdesk.store.executor import refuse_hand_edits
+    from sdesk.store.givenclock import given_clock_refusal
 
-    if early := indexed_before_opened(store, ticket_ids := list(ticket_ids)):  # --now early
+    if early := given_clock_refusal(store, ticket_ids := list(ticket_ids)):  # --now early
         return early
     # paths as strings (store.path_of's Paths held ~90 MB for 136,000 tickets at a million)
     prefix = store.git_path(store.root)

@@ -57,7 +57,8 @@ def receive(app: App, source: str, keep_refused: str | None, dry_run: bool,
 
     A new message opens a ticket, a reply joins its ticket, automatic mail is refused with
     one line. Exits 0 whenever the message was dealt with (taken or refused), 75 when the store
-    is busy, so the mail server tries again later.
+    is busy or its reference data has uncommitted changes, so the mail server tries again
+    later.
 
     \b
     Example:
@@ -66,7 +67,7 @@ def receive(app: App, source: str, keep_refused: str | None, dry_run: bool,
     """
     from pathlib import Path
 
-    from sdesk.core.errors import LockTimeout, SdeskError
+    from sdesk.core.errors import LockTimeout, SdeskError, UncommittedReference
     from sdesk.mail.mailbatch import take
 
     if source == "-":
@@ -83,7 +84,8 @@ def receive(app: App, source: str, keep_refused: str | None, dry_run: bool,
         with store.lock("mail receive"):
             results = take(store, [(source, raw)], now=app.now, actor=app.actor,
                            apply=not dry_run)
-    except LockTimeout as exc:
+    except (LockTimeout, UncommittedReference) as exc:  # busy, or reference data being
+        # edited (session 38): the mail server keeps the message and tries again later
         click.echo(f"sdesk: error: {exc.message}", err=True)
         sys.exit(EX_TEMPFAIL)
     outcome = results[0].outcome

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from sdesk.commands.common import App, pass_app, plan_options, read_text_arg, show_or_apply
@@ -42,20 +44,20 @@ def resolve(app: App, ticket_id: str, code: str, summary: str | None,
 
     store = app.store
     if not code.strip() and not duplicate_of:  # before --summary - reads stdin for nothing
-        from sdesk.core.errors import ValidationError
-
-        raise ValidationError(procedures.code_required(store.reference))
+        # a missing option: a usage error, exit 2 (session 38; it was 1)
+        raise click.UsageError(procedures.code_required(store.reference))
     text = read_text_arg(summary, "summary", option="--summary")
     with store.lock("resolve"):
         ticket = store.get(ticket_id)
-        original = ""
+        original, via = "", tuple[str, ...]()
         if duplicate_of:
-            original = store.resolve_id(duplicate_of)
+            original, via = _original_of(store, store.resolve_id(duplicate_of), ticket.id)
         links = [kb.load(store.root, a) for a in articles]
         tasks = queries.open_tasks_of(store.index, ticket.id)
         children = [store.load(i) for i in queries.open_children_of(store.index, ticket.id)]
         req = procedures.Resolve(code=code, summary=text, first_contact=first_contact,
-                                 duplicate_of=original, kb=tuple(a.id for a in links))
+                                 duplicate_of=original, kb=tuple(a.id for a in links),
+                                 via=via)
         window = float(store.setting("resolve", "first_contact_minutes"))
         plan = procedures.resolve(ticket, req, store.reference, app.now, app.actor.name,
                                   open_tasks=tasks, children=children, window_minutes=window,
@@ -65,6 +67,27 @@ def resolve(app: App, ticket_id: str, code: str, summary: str | None,
         show_or_apply(app, plan, action="resolve", subject=subject, dry_run=dry_run,
                       as_json=as_json, no_commit=no_commit,
                       extra_files=kb.link_files(store.root, links, ticket.id) if links else None)
+
+
+def _original_of(store: Any, named: str, ticket_id: str) -> tuple[str, tuple[str, ...]]:
+    """The original at the end of the duplicate chain from `named` (--duplicate-of): a
+    resolved or closed ticket that is itself a duplicate points at its original, and so on
+    (DESIGN: duplicates point at the original; session 38). Returns (the original, the
+    duplicates passed on the way, `named` first; () when `named` is the original).
+    ValidationError when the chain loops or comes back to `ticket_id`."""
+    from sdesk.core.errors import ValidationError
+
+    chain = [named]
+    ticket = store.load(named)
+    while not ticket.is_open and ticket.duplicate_of:
+        if ticket.duplicate_of in (*chain, ticket_id):
+            raise ValidationError(
+                f"--duplicate-of {named}: its duplicate chain "
+                f"{' -> '.join([*chain, ticket.duplicate_of])} comes back on itself, so it "
+                f"names no original; name the original ticket, or correct {chain[-1]}")
+        chain.append(ticket.duplicate_of)
+        ticket = store.load(ticket.duplicate_of)
+    return chain[-1], tuple(chain[:-1])
 
 
 @click.command()
@@ -109,13 +132,13 @@ def close(app: App, ticket_id: str | None, resolved_before: str | None, dry_run:
       sdesk close --resolved-before "2026-11-16"
     """
     from sdesk.commands.common import parse_when
-    from sdesk.core.errors import NothingToDo, ValidationError
+    from sdesk.core.errors import NothingToDo
     from sdesk.procedures import resolve as procedures
     from sdesk.procedures.plan import Plan
     from sdesk.store import queries
 
-    if bool(ticket_id) == bool(resolved_before):
-        raise ValidationError("give either a ticket ID or --resolved-before DATE")
+    if bool(ticket_id) == bool(resolved_before):  # a missing argument: exit 2 (session 38)
+        raise click.UsageError("give either a ticket ID or --resolved-before DATE")
     store = app.store
     with store.lock("close"):
         if ticket_id:

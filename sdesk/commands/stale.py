@@ -35,7 +35,7 @@ def stale(app: App, days: int, team: str | None, as_json: bool, as_csv: bool, fm
     """
     from sdesk.commands.app import warn_skipped
     from sdesk.core.render import emit
-    from sdesk.procedures.resolve import stale_cutoff
+    from sdesk.procedures.sweep import stale_cutoff
     from sdesk.store import queries
 
     store = app.store

@@ -511,17 +511,18 @@ def _teams_committed(store: Any) -> None:
     """Refuse a priority decision while reference/teams.toml has uncommitted changes: who may
     decide is whoever the committed, reviewed file names as a supervisor (tester finding,
     session 37: an uncommitted edit made a dispatcher supervisor, and the commit held only the
-    ticket). Raises ValidationError naming the file and the two ways out."""
+    ticket). Asked before who the actor is, so the refusal names the file, not the actor; the
+    executor refuses any commit decided from uncommitted reference data the same way
+    (executor.refuse_hand_edits, session 38). Raises ValidationError naming the file and the
+    two ways out."""
     from sdesk import git
     from sdesk.core.errors import ValidationError
+    from sdesk.store.executor import uncommitted_reference
 
-    changed = git.run(["status", "--porcelain", "--", "reference/teams.toml"], store.root,
-                      check=False).stdout.strip()
-    if changed:
-        raise ValidationError("reference/teams.toml has uncommitted changes, and who may decide "
-                              "a priority is whoever the committed file names: commit it (git "
-                              "commit reference/teams.toml) or restore it (git checkout "
-                              "reference/teams.toml)")
+    if git.uncommitted(store.top, [store.git_path(store.root / "reference" / "teams.toml")]):
+        raise ValidationError(uncommitted_reference(
+            "reference/teams.toml", "who may decide a priority is whoever the committed file "
+            "names"))
 
 
 @click.command()

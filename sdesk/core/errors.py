@@ -69,6 +69,12 @@ class LockTimeout(SdeskError):
     """Another sdesk command holds the store lock for too long."""
 
 
+class UncommittedReference(SdeskError):
+    """A change decided from reference data or settings with uncommitted changes (session
+    38): the person who edits them commits them, and the command is run again (a mail
+    server's pipe delivery is told to try again later: `mail receive` exits 75)."""
+
+
 class NothingToDo(SdeskError):
     """A procedure had nothing it could do (for example nobody can be assigned): exit code 4,
     one line `sdesk: nothing ...` on stderr (not `sdesk: error:`: a script or cron job may

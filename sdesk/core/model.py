@@ -28,6 +28,7 @@ from sdesk.core.ticketdoc import SCHEMA_VERSION as SCHEMA_VERSION
 from sdesk.core.ticketdoc import STATUSES as STATUSES
 from sdesk.core.ticketdoc import TICKET_TYPES as TICKET_TYPES
 from sdesk.core.ticketdoc import VISIBILITIES as VISIBILITIES
+from sdesk.core.ticketdoc import tells_customer
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (~11 M instructions of `new`)
 if TYPE_CHECKING:
@@ -63,6 +64,12 @@ class JournalEntry:
     @property
     def public(self) -> bool:
         return self.visibility == "public"
+
+    @property
+    def to_customer(self) -> bool:
+        """The desk's word to the customer (ticketdoc.tells_customer): public, and not an
+        inbound mail."""
+        return tells_customer(self.kind, self.visibility)
 
 
 @record
@@ -487,9 +494,13 @@ def invariant_problems(ticket: Ticket) -> list[tuple[str, str]]:
 
 def ticket_problems(ticket: Ticket) -> list[tuple[str, str]]:
     """What `sdesk check` reports of one ticket, as (field, problem): its broken invariants,
+    a priority its journal does not record (recorded.priority_gap: changed by hand),
     and a done ticket's resolution without a code or summary (ticketdoc.resolution_gap: not an
     invariant, which the merge driver would hold to)."""
+    from sdesk.core.recorded import priority_gap
     from sdesk.core.ticketdoc import resolution_gap
 
     gap = resolution_gap(ticket) if ticket.resolution is not None else ""
-    return invariant_problems(ticket) + ([("resolution", gap)] if gap else [])
+    changed = priority_gap(ticket)  # a priority no journal entry records (session 38)
+    return invariant_problems(ticket) + ([("resolution", gap)] if gap else []) + \
+        ([("priority", changed)] if changed else [])

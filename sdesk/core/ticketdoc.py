@@ -35,6 +35,17 @@ JOURNAL_KINDS = (
     "relate", "resolve", "reopen", "close", "csat", "kb", "import", "merge", "email", "system",
     "edit",
 )
+INBOUND_KINDS = ("email",)  # what came *to* the desk (a mail in, public or not)
+
+
+def tells_customer(kind: str, visibility: str) -> bool:
+    """Is a journal entry the desk's word to the customer (the standard's "regular updates")?
+    Public and not inbound mail: a customer's "any update?" is no update to them (session 38:
+    it took the ticket out of `stale` and the sweep's "Update owed"). The index's
+    `last_public_at` and a knowledge-base draft's "What the customer was told" use this."""
+    return visibility == "public" and kind not in INBOUND_KINDS
+
+
 # The journal rule of a parent case's priority raised to its most urgent child's
 # (procedures/relations.raise_parent): the rule's doing, carried out by whoever ran the
 # command, not a supervisor's decision (`sdesk show` says "Raised:", not "Decided:").

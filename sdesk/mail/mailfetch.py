@@ -8,6 +8,8 @@ comes from an environment variable or a command, never from the store.
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import os
 import shlex
 import subprocess
@@ -219,5 +221,17 @@ class Imap:
 
 
 def _why(exc: BaseException) -> str:
-    text = exc.decode(errors="replace") if isinstance(exc, bytes) else str(exc)
+    """An exception's message in one line: the server's words, decoded where imaplib passes
+    them as bytes (tester finding, session 38: "IMAP ...: b'[AUTHENTICATIONFAILED] ...'")."""
+    text = " ".join(_text(a) for a in exc.args) if exc.args else str(exc)
     return " ".join(text.split()) or type(exc).__name__
+
+
+def _text(arg: object) -> str:
+    """One exception argument as text: bytes decoded, and bytes already turned into their
+    repr by the library (imapclient's LoginError carries str(b'...')) read back first."""
+    if isinstance(arg, str) and len(arg) > 2 and arg[0] == "b" and arg[1] in "'\"" \
+            and arg[-1] == arg[1]:
+        with contextlib.suppress(ValueError, SyntaxError):
+            arg = ast.literal_eval(arg)
+    return arg.decode(errors="replace") if isinstance(arg, bytes) else str(arg)

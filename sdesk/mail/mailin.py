@@ -28,7 +28,6 @@ from sdesk.procedures.plan import Action, AddEntry, CreateTicket, Plan, SetField
 RULE_INTAKE = "standard: requests by email"
 RULE_THREAD = "standard: communicate"
 RULE_LOOP = "RFC 3834: no reply to automatic mail"
-_CSAT_LINE = re.compile(r"^\s*([1-5])\s*[.!]?\s*$")
 _SUBJECT_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|sv|wg|tr)\s*(\[\d+\])?\s*:\s*)+", re.I)
 # The desk's own [ID] tag, as its mail writes it, is left out of a new ticket's title.
 _TAG_TEXT = re.compile(r"\s*\[" + ID_PATTERN.pattern.strip("^$") + r"\]\s*")
@@ -47,8 +46,10 @@ class MailRules:
 
 @dataclass
 class Outcome:
-    """What taking one message did. `verdict` is one of new, reply, reopen, related, csat,
-    bounce (taken), duplicate (taken before) or refused (left in the mailbox)."""
+    """What taking one message did. `verdict` is one of new, reply (a comment: on an open
+    ticket, a thank-you or an unclear reply to a done one, or a reply not from the requester;
+    sdesk/mail/replies.py), reopen, related, csat, bounce (taken), duplicate (taken before) or
+    refused (left in the mailbox)."""
 
     verdict: str
     ticket: str
@@ -124,35 +125,24 @@ def receive(msg: Incoming, *, known: Mapping[str, str], tickets: Mapping[str, Ti
         for tag, why in (tags.unmatched.items() if tags is not None else ()):
             outcome.line += f"; the subject's [{tag}] {why}, so it opened a new ticket"
         return outcome
-    if ticket.status == "closed":
-        return _new(msg, ref, rules, now, new_id, actor, adjust, related=ticket,
-                    why=f"{ticket.id} is closed; closed tickets are never reopened")
+    from sdesk.mail import replies
+
     reply = trimmed_reply(msg.body)
-    if ticket.status == "resolved":
-        score = csat_answer(reply)
-        if score is not None and ticket.csat is None:
-            return _csat(msg, ticket, score, reply, now, rules)
-        resolved = ticket.resolved_at or now
-        if now - resolved <= dt.timedelta(days=rules.reopen_days):
-            return _reopen(msg, ticket, reply, now, actor, rules, ref, seats)
-        return _new(msg, ref, rules, now, new_id, actor, adjust, related=ticket,
-                    why=f"{ticket.id} was resolved more than {rules.reopen_days:g} days ago")
+    if not replies.is_requester(msg.sender, ticket.requester.email):
+        return replies.not_from_requester(msg, ticket, reply, now, rules)
+    if not ticket.is_open:
+        return replies.answer(msg, ticket, reply, now=now, actor=actor, rules=rules, ref=ref,
+                              seats=seats, new=lambda why: _new(
+                                  msg, ref, rules, now, new_id, actor, adjust, related=ticket,
+                                  why=why))
     outcome = Outcome("reply", ticket.id, f"{ticket.id}: reply from {msg.sender} added")
     _add_reply(outcome, msg, ticket, reply, now, rules)
+    replies.resume_if_awaited(outcome, ticket, now, actor, ref)
     return outcome
 
 
 def _refused(reason: str) -> Outcome:
     return Outcome("refused", "", f"refused: {reason}")
-
-
-def csat_answer(reply: str) -> int | None:
-    """The score a reply gives the satisfaction question: "1" to "5" alone on a line."""
-    for line in reply.splitlines():
-        match = _CSAT_LINE.match(line)
-        if match:
-            return int(match.group(1))
-    return None
 
 
 def trimmed_reply(body: str) -> str:
@@ -238,11 +228,11 @@ def _record_id(ticket: Ticket, msg: Incoming, rule: str) -> SetField:
 
 
 def _add_reply(outcome: Outcome, msg: Incoming, ticket: Ticket, reply: str,
-               now: dt.datetime, rules: MailRules) -> None:
+               now: dt.datetime, rules: MailRules, visibility: str = "public") -> None:
     kept = _keep(outcome, msg, ticket.id, now, rules)
     text = _fitted(outcome, reply or "(no text)", room_for(ticket, "\n".join(kept)))
     entry = journal_entry(at=now, by=_who(msg), text=text + "\n\n" + "\n".join(kept),
-                         kind="email", visibility="public", rule=RULE_THREAD)
+                         kind="email", visibility=visibility, rule=RULE_THREAD)
     outcome.plan.extend([
         AddEntry(ticket.id, RULE_THREAD, f"reply by email from {msg.sender}", entry=entry),
         _record_id(ticket, msg, RULE_THREAD),
@@ -265,20 +255,6 @@ def _reopen(msg: Incoming, ticket: Ticket, reply: str, now: dt.datetime, actor: 
     if handed:
         outcome.line += f"; handed on: {handed[0]}"
     _add_reply(outcome, msg, ticket, reply, now, rules)
-    return outcome
-
-
-def _csat(msg: Incoming, ticket: Ticket, score: int, reply: str, now: dt.datetime,
-          rules: MailRules) -> Outcome:
-    from sdesk.procedures.resolve import record_csat
-
-    comment = " ".join(ln.strip() for ln in reply.splitlines()
-                       if ln.strip() and not _CSAT_LINE.match(ln)
-                       and not ln.lstrip().startswith(">"))[:500]
-    outcome = Outcome("csat", ticket.id, f"{ticket.id}: satisfaction {score}/5 from {msg.sender}")
-    outcome.plan.extend(record_csat(ticket, score, comment, now, _who(msg)).actions)
-    _keep(outcome, msg, ticket.id, now, rules)
-    outcome.plan.add(_record_id(ticket, msg, "standard: customer satisfaction"))
     return outcome
 
 

@@ -221,9 +221,34 @@ def automatic_reason(message: Message, sender: str) -> str:
             return f"automatic reply ({name} header)"
     if "List-Id" in message or "List-Unsubscribe" in message:
         return "mailing-list mail (List-Id/List-Unsubscribe)"
+    if "X-MS-Exchange-Inbox-Rules-Loop" in message:
+        # Exchange marks what an inbox rule sent (its "Automatic reply:" out-of-office among
+        # them) with this header and no Auto-Submitted (session 38)
+        return "automatic reply (X-MS-Exchange-Inbox-Rules-Loop header: an Exchange inbox rule)"
+    method = _calendar_method(message)
+    if method in ("REPLY", "COUNTER", "DECLINECOUNTER", "REFRESH"):
+        # Outlook's "Accepted: ...", "Declined: ...": a meeting response, no request (session 38)
+        return f"a calendar response (text/calendar; method={method})"
     local = sender.split("@", 1)[0]
     if local in AUTO_SENDERS:
         return f"automatic sender ({sender})"
+    return ""
+
+
+def _calendar_method(message: Message) -> str:
+    """The iTIP method (RFC 5546) of the message's text/calendar part, upper case, or "": the
+    part's `method` parameter, else its METHOD: line."""
+    for part in message.walk():
+        if part.get_content_type() != "text/calendar":
+            continue
+        method = part.get_param("method")
+        if isinstance(method, str) and method.strip():
+            return method.strip().upper()
+        payload = part.get_payload(decode=True)
+        if isinstance(payload, bytes):
+            found = re.search(rb"(?im)^METHOD:\s*([A-Z-]+)", payload)
+            if found:
+                return found.group(1).decode("ascii").upper()
     return ""
 
 

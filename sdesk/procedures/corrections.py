@@ -78,6 +78,8 @@ def consequences(ticket: Ticket, corrected: Mapping[str, Any], ref: Reference,
         _recheck_priority(plan, notes, flags, ticket, by_field.get("impact", ticket.impact),
                           by_field.get("urgency", ticket.urgency), team, ref)
     _text_proposals(ticket, flags, notes, last, by_field, now, actor)
+    if "category" in by_field:
+        _category_route(notes, last, ticket, by_field["category"])
     if flags != ticket.flags:
         routed = withdrew or ("unsupported" in flags) != ("unsupported" in ticket.flags)
         reviewed = ("priority-review" in flags) != ("priority-review" in ticket.flags)
@@ -111,6 +113,24 @@ def _text_proposals(t: Ticket, flags: list[str], notes: list[str], last: Plan,
                                                 f"sdesk triage {t.id} --recheck reads the new "
                                                 "text"))
     last.actions[:0] = entries
+
+
+def _category_route(notes: list[str], last: Plan, t: Ticket, category: str) -> None:
+    """A triaged request or case nobody holds yet was routed by the request steps on its old
+    category (request-1: hardware to the Asset Team, software through the list and the
+    licences); a correction does not route it again by the new one, so the journal and the
+    plan's last line say so and name the command that does (`--recheck` reads a triaged
+    ticket nobody holds again; session 38: the correction was silent and the request stayed
+    where the old category sent it)."""
+    if t.type not in ("request", "case") or t.status != "triaged" or t.assignee or \
+            category == t.category:
+        return
+    old = repr(t.category) if t.category else "none"
+    notes.append(f"The route ({t.team}) was decided on the old category ({old}): sdesk triage "
+                 f"{t.id} --recheck routes it by {category!r}")
+    last.add(Finding(t.id, REQUEST_ROUTE, f"routed to {t.team} on the old category ({old}), "
+                                          f"not by {category!r}: run sdesk triage {t.id} "
+                                          "--recheck"))
 
 
 def _settle_service_proposals(notes: list[str], flags: list[str], service: str) -> bool:

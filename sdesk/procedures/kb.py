@@ -162,10 +162,38 @@ def slug(title: str) -> str:
     return text or "article"
 
 
+# Lines the desk adds to a kept mail's journal entry: where the message and its attachments
+# are in the store. A store path is nobody's business in an article.
+_KEPT = re.compile(r"^(Message kept as mail/|Attachment kept: |Attachment .* refused: )")
+
+
+def customer_was_told(ticket: Ticket) -> list[str]:
+    """The "What the customer was told" lines of a draft ("- YYYY-MM-DD: text"): the desk's
+    messages to the customer (ticketdoc.tells_customer: public entries, not inbound mail)
+    other than the current resolution, which the article's Resolution section already holds.
+    An earlier resolution of a reopened ticket is kept: the customer was told it. Never the
+    customer's own words or a staff member's mail to the desk (public entries of kind
+    "email", session 38: a thank-you with its signature and "user is rude btw" were
+    published), never an internal note, never a store path ("Message kept as mail/...")."""
+    # the current resolution's entry: the last resolve entry with no reopen after it
+    ends = [e for e in ticket.journal if e.kind in ("resolve", "reopen")]
+    last = ends[-1] if ends and ends[-1].kind == "resolve" else None
+    lines = []
+    for e in ticket.journal:
+        if not e.to_customer or e is last:
+            continue
+        text = " ".join(" ".join(ln for ln in e.text.splitlines()
+                                 if not _KEPT.match(ln.strip())).split())
+        if text:
+            lines.append(f"- {e.at.date().isoformat()}: {text}")
+    return lines
+
+
 def draft(ticket: Ticket, taken: Iterable[str], now: dt.datetime, actor: str,
           title: str = "", tags: Sequence[str] = ()) -> Article:
-    """An article from a resolved ticket: title, resolution and public notes, nothing
-    internal. `taken` are the IDs in use (a clash gets -2, -3 ...). NothingToDo when the
+    """An article from a resolved ticket: title, resolution and what the desk told the
+    customer (customer_was_told), nothing internal and nothing the customer wrote. `taken`
+    are the IDs in use (a clash gets -2, -3 ...). NothingToDo when the
     ticket already has an article and no other `title` is asked for."""
     if ticket.resolution is None:
         raise SdeskError(f"{ticket.id} is {ticket.status}: draft articles from resolved tickets")
@@ -188,10 +216,9 @@ def draft(ticket: Ticket, taken: Iterable[str], now: dt.datetime, actor: str,
     if ticket.service:
         parts[0] += f"\n\nService: {ticket.service}"
     parts.append(f"## Resolution\n\n{res.summary.strip()}\n\nResolution code: {res.code}.")
-    notes = [e for e in ticket.public_journal() if e.kind != "resolve" and e.text.strip()]
-    if notes:
-        lines = [f"- {e.at.date().isoformat()}: {' '.join(e.text.split())}" for e in notes]
-        parts.append("## What the customer was told\n\n" + "\n".join(lines))
+    told = customer_was_told(ticket)
+    if told:
+        parts.append("## What the customer was told\n\n" + "\n".join(told))
     parts.append(f"## Source\n\nDrafted from {ticket.id}; review and generalise before "
                  "relying on it.")
     clean_tags = sorted({t.strip().lower() for t in tags if t.strip()}

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from sdesk.core.errors import ValidationError
 from sdesk.core.model import JournalEntry, Ticket, journal_entry
 from sdesk.procedures.plan import AddEntry, Finding, Notify, Plan, SetField
+
+REPLY_FLAG = "customer-reply"  # proposals.REPLY_FLAG: notes stays off the proposals import
+
+# What a parent case's customers read on their own tickets (plain language: the parent's ID is
+# one they never saw; sdesk show lists the parent, and the plan line names it for the desk).
+WIDER_UPDATE = "An update on the wider problem your ticket is part of:"
+WIDER_RESOLVED = "This was part of a wider problem we fixed:"
 
 
 def journal_note(ticket: Ticket, entry: JournalEntry, children: Sequence[Ticket] = ()) -> Plan:
@@ -17,17 +25,22 @@ def journal_note(ticket: Ticket, entry: JournalEntry, children: Sequence[Ticket]
     customers who reported the problem (the guide's parent case: one problem, many people):
     each open child's requester gets one message on the child's own thread, the note goes in
     the child's journal as public, and it is the child's first response where it had none. A
-    child without an e-mail gets a finding saying whom to phone (`not_mailed`)."""
+    child without an e-mail gets a finding saying whom to phone (`not_mailed`). A note clears
+    the `customer-reply` flag a customer's unclear reply set (docs/email.md): the technician
+    has read it (session 38)."""
     if not entry.text.strip():
         raise ValidationError("the note is empty")
     plan = Plan([AddEntry(ticket.id, "standard: communicate", "journal note", entry=entry)])
+    if REPLY_FLAG in ticket.flags:  # a note after the customer's reply answers or records it
+        plan.add(SetField(ticket.id, "standard: communicate", "the customer's reply was read",
+                          field="flags", value=[f for f in ticket.flags if f != REPLY_FLAG]))
     if entry.public:
         _tell(plan, ticket, entry, entry.text, "standard: communicate")
         for child in children:
             if not child.is_open or child.type == "task":
                 continue
             rule = "guide: parent case"
-            text = f"Update from the parent case {ticket.id}: {entry.text.strip()}"
+            text = f"{WIDER_UPDATE} {entry.text.strip()}"
             plan.add(AddEntry(child.id, rule, f"public note on its parent {ticket.id}",
                               entry=journal_entry(at=entry.at, by=entry.by, text=text,
                                                   kind="note", visibility="public", rule=rule)))
@@ -71,7 +84,7 @@ def customer_update(ticket: Ticket, subject: str, text: str, rule: str = "standa
                   subject=subject, body=body, audience="customer", automatic=automatic)
 
 
-# The question the resolution mail asks; sdesk/mail/mailin.py reads a reply's answer (csat_answer).
+# The question the resolution mail asks; sdesk/mail/replies.py reads a reply's answer (score_of).
 CSAT_QUESTION = ("How satisfied are you with how this was handled? Reply to this message with "
                  "one number on a line of its own, from 1 (very dissatisfied) to 5 (very "
                  "satisfied); anything else you write is kept as your comment.")
@@ -79,11 +92,29 @@ CSAT_QUESTION = ("How satisfied are you with how this was handled? Reply to this
 
 def acknowledgement(ticket: Ticket) -> Notify:
     """The automatic "we have logged it" message for a ticket that came in by email or
-    self-service (sdesk.toml mail.acknowledge), naming the ID a reply keeps in its subject."""
-    due = ticket.respond_by.strftime("%A %d %B %Y, %H:%M %Z") if ticket.respond_by else ""
-    text = (f"Thank you for contacting the Service Desk. Your {ticket.type} is logged as "
-            f"{ticket.id} with priority P{ticket.priority}."
-            + (f" We will respond by {due}." if due else "")
+    self-service (sdesk.toml mail.acknowledge), naming the ID a reply keeps in its subject,
+    in plain language (the standard: "clear communication with the customer ... using plain
+    language"): the response and resolution targets as days and times, not a P-code
+    (session 38: it said "logged ... with priority P3")."""
+    what = "report" if ticket.type == "incident" else "request"
+    text = (f"Thank you for contacting the Service Desk. We have logged your {what} as "
+            f"{ticket.id}." + targets_in_words(ticket)
             + "\n\nTo add to it, reply to this message and keep the ticket ID in the subject.")
     return customer_update(ticket, f"Logged: {ticket.title}", text,
                            rule="standard: requests by email (acknowledgement)")
+
+
+def when_in_words(at: dt.datetime) -> str:
+    """A due time as a customer reads it: "Tuesday 1 December 2026 at 11:00 CST"."""
+    return f"{at:%A} {at.day} {at:%B %Y} at {at:%H:%M %Z}".rstrip()
+
+
+def targets_in_words(ticket: Ticket) -> str:
+    """The response and resolution targets for the customer, one or two sentences with a
+    leading space ("" when the ticket has neither): Respond By and Resolve By in words."""
+    out = ""
+    if ticket.respond_by:
+        out += f" We will reply by {when_in_words(ticket.respond_by)}."
+    if ticket.resolve_by:
+        out += f" We aim to have it resolved by {when_in_words(ticket.resolve_by)}."
+    return out

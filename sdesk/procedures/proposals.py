@@ -133,7 +133,11 @@ WAITING = {
     "needs-separation": "needs-separation (it was to be separated)",
     "software-form": "software-form (a Software Request Form was awaited)",
     "priority-review": "priority-review (the supervisor's priority decision was awaited)",
+    # a customer's reply to a resolved or closed ticket for the technician to read
+    # (sdesk/mail/replies.py, session 38); a reopen or the next resolution ends it
+    "customer-reply": "customer-reply (a customer's reply was to be read)",
 }
+REPLY_FLAG = "customer-reply"
 
 
 def at_resolution(flags: Iterable[str]) -> tuple[list[str], str]:

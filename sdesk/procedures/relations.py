@@ -190,12 +190,15 @@ class Peer:
     agency: str = ""  # the requester's agency (a trend never joins two people's own devices
     # at different agencies: trend_groups.trend_groups)
     channel: str = ""  # how it came in (a parent case takes its reports': parent_case)
+    # the original a resolved duplicate points at ("" from the index's open peers: an open
+    # ticket is nobody's duplicate); an accepted duplicate follows it (triage_review._original)
+    duplicate_of: str = ""
 
     @classmethod
     def of(cls, t: Ticket) -> Peer:
         return cls(t.id, t.type, t.status, t.title, t.service, t.requester.email.lower(),
                    t.opened_at, t.priority, t.team, t.assignee, t.parent, tuple(t.flags),
-                   t.requester.agency, t.channel)
+                   t.requester.agency, t.channel, t.duplicate_of)
 
 
 PARENT_LOGGED = "Parent case logged by "  # the first words of a parent case's first journal entry
@@ -371,3 +374,15 @@ def _carried_priority(parent: Ticket, children: Sequence[Peer], now: dt.datetime
         f"note), the parent case is P{parent.priority}; the supervisor decides. Accept: sdesk "
         f"triage {parent.id} --accept priority; reject: sdesk triage {parent.id} --reject "
         "priority."), rule))
+
+
+def duplicate_via_entry(ticket_id: str, via: Sequence[str], original: str, now: dt.datetime,
+               actor: str) -> AddEntry:
+    """The journal entry saying --duplicate-of named a resolved duplicate (`via`, the chain
+    followed, each itself a duplicate of the next) and the ticket is resolved as a duplicate
+    of the `original` at its end (the guide's "resolve the duplicates"; session 38)."""
+    chain = " -> ".join([*via, original])
+    return AddEntry(ticket_id, "guide: resolve duplicates", "journal", entry=journal_entry(
+        now, actor, "resolve", f"--duplicate-of {via[0]} is itself resolved as a duplicate "
+        f"({chain}): resolved as a duplicate of the original, {original}.",
+        "guide: resolve duplicates"))

@@ -15,13 +15,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sdesk.core import sla
-from sdesk.core.calendar import Calendar
 from sdesk.core.errors import NothingToDo, SdeskError, ValidationError
 from sdesk.core.model import Csat, Resolution, Ticket, check_text, check_typed, journal_entry
 from sdesk.core.reference import Reference
-from sdesk.procedures.notes import CSAT_QUESTION, customer_update, not_mailed
+from sdesk.procedures.notes import CSAT_QUESTION, WIDER_RESOLVED, customer_update, not_mailed
 from sdesk.procedures.plan import Action, AddEntry, Finding, Plan, RecordResolution, SetField, SetStatus
-from sdesk.procedures.proposals import at_resolution
+from sdesk.procedures.proposals import REPLY_FLAG, at_resolution
+from sdesk.procedures.relations import duplicate_via_entry
 
 DUPLICATE = "duplicate"
 # Default first-contact window in business minutes (sdesk.toml [resolve] first_contact_minutes).
@@ -37,14 +37,16 @@ class Resolve:
     first_contact: bool | None = None  # None: decided by first_contact_rule
     duplicate_of: str = ""
     kb: tuple[str, ...] = ()
+    via: tuple[str, ...] = ()  # resolved duplicates followed to the original (session 38)
 
 
 def first_contact_rule(ticket: Ticket, actor: str, now: dt.datetime, ref: Reference,
                        window_minutes: float = FIRST_CONTACT_MINUTES) -> tuple[bool, str]:
     """Was this resolved at first contact? Yes when nobody else had to be involved: never
     reassigned, never escalated (tier 1), never put on hold, resolved by the person who logged
-    it, within `window_minutes` business minutes of opening, and never reopened (a resolution
-    that did not hold was not first contact). Returns (answer, why)."""
+    it (for e-mail and self-service, the first technician who worked it:
+    first_contact_person), within `window_minutes` business minutes of opening, and never
+    reopened (a resolution that did not hold was not first contact). Returns (answer, why)."""
     if ticket.reopens:
         return False, f"reopened {ticket.reopens} time(s): the first resolution did not hold"
     if ticket.reassignments:
@@ -53,13 +55,41 @@ def first_contact_rule(ticket: Ticket, actor: str, now: dt.datetime, ref: Refere
         return False, f"escalated to tier {ticket.tier}"
     if ticket.holds:
         return False, "was put on hold"
-    first_by = ticket.journal[0].by if ticket.journal else ""
+    first_by, how = first_contact_person(ticket, ref)
     if first_by and first_by != actor:
-        return False, f"logged by {first_by}, resolved by {actor}"
+        return False, f"{how} {first_by}, resolved by {actor}"
     taken = sla.business_minutes_between(ticket.opened_at, now, ref.calendar)
     if taken > window_minutes:
         return False, f"{taken:.0f} business minutes after opening (window {window_minutes:g})"
     return True, f"resolved by {actor} within {window_minutes:g} business minutes, no hand-off"
+
+
+# Channels where the customer logs the ticket: the first person to work it is their first
+# contact (docs/kpi.md). Work is a note or starting work; routing (triage, assign) is not.
+SELF_LOGGED_CHANNELS, _WORK_KINDS = ("email", "self-service"), ("note", "status")
+
+
+def first_contact_person(ticket: Ticket, ref: Reference) -> tuple[str, str]:
+    """(name, how) of the person the first-contact rule's "resolved by the person who logged
+    it" means; ("", ...) when nobody is named yet (the resolver is the first).
+
+    Phone, chat, in-person: whoever logged it (the first journal entry's author), "logged by".
+    E-mail and self-service (SELF_LOGGED_CHANNELS): the customer logged it, through a mail
+    robot or the portal, so the contact is with the first technician who worked it, "first
+    worked by": the technician it was first assigned to (the rule is only asked with no
+    reassignment, so that is the assignee), or the first other person to write a note or start
+    work on it, whichever came first. Session 38: an e-mail ticket logged by a service account
+    could never be first contact (FCR 0.0 for the e-mail channel)."""
+    first_by = ticket.journal[0].by if ticket.journal else ""
+    if ticket.channel not in SELF_LOGGED_CHANNELS:
+        return first_by, "logged by"
+    for entry in ticket.journal[1:]:
+        if entry.kind == "assign" and ticket.assignee:
+            tech = ref.technicians.get(ticket.assignee)
+            return (tech.name if tech else ticket.assignee), "first worked by"
+        if entry.kind in _WORK_KINDS and entry.by != first_by:
+            return entry.by, "first worked by"
+    return "", "first worked by"
 
 
 def check_resolvable(ticket: Ticket, open_tasks: Sequence[str]) -> None:
@@ -134,6 +164,8 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
     if original and original != ticket.duplicate_of:
         plan.add(SetField(ticket.id, "guide: resolve duplicates", f"duplicate of {original}",
                           field="duplicate_of", value=original))
+    if req.via:  # duplicates point at the original (DESIGN): said in the output and journal
+        plan.add(duplicate_via_entry(ticket.id, req.via, original, now, actor))
     if req.kb:
         plan.add(SetField(ticket.id, "standard: knowledge base", "resolved with the article",
                           field="kb", value=sorted(set(ticket.kb) | set(req.kb))))
@@ -145,7 +177,7 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
     for child in children:
         if not child.is_open or child.type == "task":
             continue
-        note = f"Resolved with its parent {ticket.id}: {summary}"
+        note = f"{WIDER_RESOLVED} {summary}"  # plain words: the parent's ID means nothing to them
         plan.extend(_done(child, Resolution(code if code != DUPLICATE else "fixed", summary,
                                             actor, False),
                           note, now, actor, ref, f"parent {ticket.id} resolved",
@@ -287,18 +319,17 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
     ])
     if ticket.resolved_at is not None and now > ticket.resolved_at:
         plan.extend(_moved_by_pause(ticket, ticket.resolved_at, now, ref, rule, "sat resolved"))
-    if "made_sla" in ticket.imported:
-        # The source's SLA verdict judged the resolution that no longer stands; the next
-        # resolution is judged by Resolve By (docs/sla.md).
-        plan.add(SetField(tid, rule, "the imported SLA verdict was about the undone resolution",
-                          field="imported",
-                          value={k: v for k, v in ticket.imported.items() if k != "made_sla"}))
+    if "made_sla" in ticket.imported:  # the next resolution is judged by Resolve By (docs/sla.md)
+        plan.add(SetField(tid, rule, "an imported SLA verdict judged the resolution undone", field="imported",
+                          value={k: x for k, x in ticket.imported.items() if k != "made_sla"}))
     if ticket.csat is not None:
-        plan.add(SetField(tid, rule, "a reopen discards the satisfaction score", field="csat",
-                          value=None))
+        plan.add(SetField(tid, rule, "a reopen discards the satisfaction score", field="csat", value=None))
     if ticket.resolution is not None and ticket.resolution.code == DUPLICATE:
         plan.add(SetField(tid, rule, "no longer resolved as a duplicate", field="duplicate_of",
                           value=""))
+    if REPLY_FLAG in ticket.flags:  # the reply was read: the reopen is the answer to it
+        plan.add(SetField(tid, rule, "the customer's reply was read", field="flags",
+                          value=[f for f in ticket.flags if f != REPLY_FLAG]))
     plan.add(AddEntry(tid, rule, "reopened", entry=journal_entry(
         at=now, by=actor, text=f"Reopened: {reason}", kind="reopen", visibility="internal",
         rule=rule)))
@@ -307,7 +338,9 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
 
     code = ticket.resolution.code if ticket.resolution is not None else ""
     holds_seat = seats_in_use is None or code not in NO_SEAT_CODES
-    plan.extend(seat_on_reopen(ticket, status, ref, seats_in_use or {}, holds_seat, now, actor))
+    plan.extend(seat_on_reopen(dataclasses.replace(ticket, flags=[
+        f for f in ticket.flags if f != REPLY_FLAG]), status, ref, seats_in_use or {}, holds_seat,
+        now, actor))
     return plan
 
 
@@ -354,17 +387,3 @@ def record_csat(ticket: Ticket, score: int, comment: str, now: dt.datetime, acto
         AddEntry(tid, rule, "satisfaction recorded", entry=journal_entry(
             at=now, by=actor, text=text, kind="csat", visibility="internal", rule=rule)),
     ])
-
-
-def stale_cutoff(now: dt.datetime, days: int, cal: Calendar) -> dt.datetime:
-    """The moment `days` business days before `now` (same wall-clock time): a ticket whose
-    customer heard nothing since before it is stale. Weekends and holidays do not count."""
-    if days < 1:
-        raise ValidationError(f"--days must be at least 1; got {days}")
-    local = now.astimezone(cal.tz)
-    day, counted = local.date(), 0
-    while counted < days:
-        day -= dt.timedelta(days=1)
-        if cal.is_business_day(day):
-            counted += 1
-    return dt.datetime.combine(day, local.time(), tzinfo=cal.tz)

@@ -28,6 +28,8 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from sdesk.core.calendar import Calendar
+from sdesk.core.errors import ValidationError
 from sdesk.core.model import Hold, journal_entry
 from sdesk.core.reference import Reference
 from sdesk.procedures.plan import AddEntry, Notify, Plan, SetField
@@ -85,9 +87,21 @@ class SweepContext:
 
 def business_days_before(now: dt.datetime, days: int, ref: Reference) -> dt.datetime:
     """The moment `days` business days before `now` (weekends and holidays skipped)."""
-    from sdesk.procedures.resolve import stale_cutoff
-
     return stale_cutoff(now, days, ref.calendar)
+
+
+def stale_cutoff(now: dt.datetime, days: int, cal: Calendar) -> dt.datetime:
+    """The moment `days` business days before `now` (same wall-clock time): a ticket whose
+    customer heard nothing since before it is stale. Weekends and holidays do not count."""
+    if days < 1:
+        raise ValidationError(f"--days must be at least 1; got {days}")
+    local = now.astimezone(cal.tz)
+    day, counted = local.date(), 0
+    while counted < days:
+        day -= dt.timedelta(days=1)
+        if cal.is_business_day(day):
+            counted += 1
+    return dt.datetime.combine(day, local.time(), tzinfo=cal.tz)
 
 
 def sweep(tickets: Iterable[Watched], ctx: SweepContext) -> Plan:

@@ -457,7 +457,10 @@ def _incident(d: _Draft, split: bool = False) -> None:
     if flag_name == "needs-service" and split:
         _split_unserved(d, I1)
     elif flag_name == "needs-service":
-        _needs_service(d)
+        _needs_service(d, leads=not ref.is_service_desk(t.team))
+        desk = _team(ref, ref.service_desk)
+        if desk is not None:  # many people, same problem: a report awaiting its service is
+            _trend(d, desk)  # still a report of it (tester finding 6, session 38)
     elif flag_name:
         d.hand_back(I1, flag_name, why)
     if flag_name:  # handed back (a service missing, a team that does not provide it): a

@@ -234,10 +234,13 @@ def _accept(d: _Draft, kind: str, key: str, trends: _Trends, reviews: _Reviews) 
     d.note(rule, f"Accepted by {actor}: the {kind} proposal "
                  f"({proposal_named(d.t, kind, key, d.ctx.view.peers)}).")
     if kind == "duplicate":
-        peer = _original(d, key)
+        chain, peer = _original(d, key)
+        first = chain[-1]  # the end of the duplicate chain: where the work goes on
+        via = (f"; {key} is itself resolved as a duplicate ({' -> '.join(chain)}), so this "
+               f"is resolved as a duplicate of the original, {first}") if len(chain) > 1 else ""
         # the evidence is in the proposal's note already: not repeated in the resolution's
-        resolve_duplicate(d, key, peer.title if peer else key,
-                          f"accepted by {actor} (the evidence: the proposal's note)")
+        resolve_duplicate(d, first, peer.title if peer else first,
+                          f"accepted by {actor}{via} (the evidence: the proposal's note)")
     elif kind == "separation":
         what = "the problems the title names" if key == "title" else readable(key).replace(" + ", " and ")
         d.hand_back(I4, "needs-separation", f"separate it: {what} (accepted by {actor})")
@@ -270,24 +273,43 @@ def _accept(d: _Draft, kind: str, key: str, trends: _Trends, reviews: _Reviews) 
         _accept_service(d, key, actor)
 
 
-def _original(d: _Draft, key: str) -> Peer | None:
-    """The earlier report a duplicate proposal names, open or not (None when it is gone).
-    ValidationError when it is resolved or closed: accepting would close this ticket telling
-    the customer "we will keep you updated there" about finished work (fresh-user issue 11,
-    session 34); the dispatcher reopens the original first, or rejects the proposal."""
-    peer = d.ctx.view.peers.get(key)
-    if peer is None and d.ctx.peer_of is not None:
-        peer = d.ctx.peer_of(key)
-    if peer is not None and peer.status in ("resolved", "closed"):
-        from sdesk.core.errors import ValidationError
+def _original(d: _Draft, key: str) -> tuple[list[str], Peer | None]:
+    """The duplicate chain from the earlier report a duplicate proposal names to the original
+    (`key` first, the original last: a named report resolved as a duplicate itself points at
+    its original, and so on; session 38: accepting pointed at the resolved duplicate), and the
+    original, open or not (None when it is gone). ValidationError when the chain loops or
+    comes back to this ticket, or when the original is resolved or closed: accepting would
+    close this ticket telling the customer "we will keep you updated there" about finished
+    work (fresh-user issue 11, session 34); the dispatcher reopens the original first, or
+    rejects the proposal."""
+    from sdesk.core.errors import ValidationError
 
-        again = (f"sdesk reopen {key} --reason '...' then accept again"
-                 if peer.status == "resolved" else f"{key} cannot be reopened")
+    def peer_of(ticket_id: str) -> Peer | None:
+        found = d.ctx.view.peers.get(ticket_id)
+        if found is None and d.ctx.peer_of is not None:
+            found = d.ctx.peer_of(ticket_id)
+        return found
+
+    chain, peer = [key], peer_of(key)
+    while peer is not None and peer.status in ("resolved", "closed") and peer.duplicate_of:
+        if peer.duplicate_of in (*chain, d.t.id):
+            raise ValidationError(
+                f"{d.t.id}: the duplicate proposal names {key}, whose duplicate chain "
+                f"{' -> '.join([*chain, peer.duplicate_of])} comes back on itself: no original "
+                f"to resolve it against; sdesk triage {d.t.id} --reject duplicate keeps "
+                f"{d.t.id}, and sdesk show {key} says what to correct")
+        chain.append(peer.duplicate_of)
+        peer = peer_of(peer.duplicate_of)
+    last = chain[-1]
+    if peer is not None and peer.status in ("resolved", "closed"):
+        again = (f"sdesk reopen {last} --reason '...' then accept again"
+                 if peer.status == "resolved" else f"{last} cannot be reopened")
+        named = f"{key}, a duplicate of {last}" if len(chain) > 1 else key
         raise ValidationError(
-            f"{d.t.id}: the duplicate proposal names {key} ({peer.title!r}), which is "
+            f"{d.t.id}: the duplicate proposal names {named} ({peer.title!r}), which is "
             f"{peer.status}: accepting would close {d.t.id} and tell the customer work goes "
             f"on there; {again}, or sdesk triage {d.t.id} --reject duplicate to keep {d.t.id}")
-    return peer
+    return chain, peer
 
 
 def _accept_service(d: _Draft, key: str, actor: str) -> None:

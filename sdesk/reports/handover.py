@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from sdesk.core.model import Ticket
     from sdesk.reports.supervision import AtRisk, Waiting
     from sdesk.store import Store
 
@@ -107,8 +108,10 @@ def gather(store: Store, now: dt.datetime, since: dt.datetime, hours: float,
     risky, _ = sv.at_risk(index, now, horizon, team)
     held = []
     for r in queries.on_hold(index, t):
-        holds = store.load(r["id"]).holds
+        ticket = store.load(r["id"])
+        holds = ticket.holds
         why = f"{holds[-1].reason} since {holds[-1].start.astimezone(tz):%a %m-%d %H:%M}" if holds else "?"
+        why += answered(ticket, tz)
         held.append(Line(r["id"], r["priority"], r["title"],
                          f"{why}; {r['assignee'] or 'unassigned'} ({r['team']})"))
     new = [Line(r["id"], r["priority"], r["title"],
@@ -119,6 +122,23 @@ def gather(store: Store, now: dt.datetime, since: dt.datetime, hours: float,
                     [_waiting_line(w) for w in sv.waiting(index, tz, team)])
 
 
+def answered(ticket: Ticket, tz: dt.tzinfo) -> str:
+    """"; the customer replied Mon 11-23 10:00" when a reply by email (a journal entry of kind
+    email, not the mail system's delivery report) came after the ticket's current hold began,
+    "" otherwise: a held ticket whose customer answered should not wait unnoticed (session 38;
+    a reply to a hold awaiting the customer resumes it, docs/escalation-and-hold.md)."""
+    if not ticket.on_hold:
+        return ""
+    start = ticket.holds[-1].start
+    replies = [e for e in ticket.journal
+               if e.kind == "email" and e.by != "mail system" and e.at >= start]
+    if not replies:
+        return ""
+    last = replies[-1]
+    who = "the customer" if last.visibility == "public" else "not the requester"
+    return f"; {who} replied {last.at.astimezone(tz):%a %m-%d %H:%M}"
+
+
 def _risk_line(r: AtRisk, now: dt.datetime) -> Line:
     """A ticket at risk: what is due when; a respond-by also shows the Resolve By and whether
     it is breached (session 36's fresh user: the handover said only "due to respond", so the
@@ -126,7 +146,7 @@ def _risk_line(r: AtRisk, now: dt.datetime) -> Line:
     state = "BREACHED" if r.breached else "due"
     resolve = ""
     if r.what == "respond" and r.resolve_by is not None:
-        late = " (BREACHED)" if r.resolve_by <= now else ""
+        late = " (BREACHED)" if "resolve" in r.breaches(now) else ""
         resolve = f", resolve by {r.resolve_by:%a %m-%d %H:%M}{late}"
     return Line(r.id, r.priority, r.title,
                 f"{state} to {r.what} {r.due:%a %m-%d %H:%M}{resolve}{', VIP' if r.vip else ''}; "

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sdesk.reports.report import ReportData, Target
+    from sdesk.reports.supervision import AtRisk
 
 DASHES = ["", "6, 3", "2, 3", "8, 3, 2, 3", "1, 5"]
 CSS = """
@@ -170,6 +171,13 @@ def _aging(data: ReportData) -> str:
             "</section>")
 
 
+def _resolve_by(r: AtRisk) -> str:
+    """A row due to respond also shows its Resolve By (as the handover does)."""
+    if r.what != "respond" or r.resolve_by is None:
+        return ""
+    return f"<br>resolve by {r.resolve_by:%Y-%m-%d %H:%M}"
+
+
 def _risk(data: ReportData) -> str:
     out = [f'<section id="at-risk"><h2>Breached and about to breach</h2><p>Open tickets, not on '
            f"hold, whose response or resolution is due before {data.horizon:%Y-%m-%d %H:%M %Z}: "
@@ -180,13 +188,17 @@ def _risk(data: ReportData) -> str:
         out.append("<table><tr><th>ticket</th><th>P</th><th>VIP</th><th>team</th>"
                    "<th>assignee</th><th>due</th><th>state</th></tr>")
     for r in data.at_risk:
-        state = f"BREACHED ({r.what})" if r.breached else f"due soon ({r.what})"
+        # both breaches, as the handover says them (AtRisk.breaches): a ticket never answered
+        # can be past its Resolve By too
+        late = r.breaches(data.now)
+        state = f"BREACHED ({', '.join(late)})" if late else f"due soon ({r.what})"
         text = data.show_text.get(r.id, "")
         out.append(
             f'<tr id="t-{escape(r.id)}"><td><a href="#show-{escape(r.id)}">{escape(r.id)}</a> '
             f"{escape(r.title)}</td><td>P{r.priority}</td><td>{'<span class=vip>VIP</span>' if r.vip else ''}"
             f"</td><td>{escape(r.team)}</td><td>{escape(r.assignee or '-')}</td>"
-            f"<td>{r.due:%Y-%m-%d %H:%M}</td><td class=\"{'breached' if r.breached else ''}\">"
+            f"<td>{r.due:%Y-%m-%d %H:%M}{_resolve_by(r)}</td>"
+            f"<td class=\"{'breached' if late else ''}\">"
             f"{state}</td></tr>"
             f'<tr><td colspan="7"><details id="show-{escape(r.id)}"><summary>sdesk show '
             f"{escape(r.id)}</summary><pre>{escape(text)}</pre></details></td></tr>")

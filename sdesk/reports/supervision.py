@@ -40,6 +40,17 @@ class AtRisk:
     breached: bool
     resolve_by: dt.datetime | None = None  # Resolve By, shown beside a respond-by (handover)
 
+    def breaches(self, now: dt.datetime) -> tuple[str, ...]:
+        """What is breached at `now`: ("respond",), ("resolve",), ("respond", "resolve") or
+        (). A row due to respond carries its Resolve By too, and that can have passed as well
+        (a ticket nobody answered for days): `handover` and `report` both say so from here.
+        Session 38: the report said only "BREACHED (respond)" of 25 tickets whose Resolve By
+        had long passed."""
+        out = [self.what] if self.breached else []
+        if self.what == "respond" and self.resolve_by is not None and self.resolve_by <= now:
+            out.append("resolve")
+        return tuple(out)
+
 
 @dataclass(frozen=True)
 class Waiting:

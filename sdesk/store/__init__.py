@@ -35,6 +35,11 @@ if TYPE_CHECKING:
     from sdesk.store.index import Index, Problem
 
 CONFIG_NAME = "sdesk.toml"
+# The sections of sdesk.toml whose values decide what a command does to a ticket (thresholds,
+# windows, ages): a command that reads one refuses to commit while sdesk.toml has uncommitted
+# changes (session 38). The others say where and how (layout, IDs, time zone, mail delivery,
+# report defaults).
+DECIDING = ("triage", "resolve", "sweep")
 LOCK_TIMEOUT_SECONDS = 30.0
 
 
@@ -148,6 +153,11 @@ class Store:
         # The clock the command was given (--now / SDESK_NOW; None: the wall clock). A change
         # at a given time before a ticket was opened is refused (executor.prepare).
         self.given_now: dt.datetime | None = None
+        # The store-relative paths of the reference data and settings this command decided
+        # from (reference/*.toml once `reference` is read; sdesk.toml once a DECIDING section
+        # is): the executor refuses to commit while one of them has uncommitted changes
+        # (executor.refuse_hand_edits; session 38).
+        self.decided_from: set[str] = set()
 
     @classmethod
     def open(cls, explicit: str | None = None) -> Store:
@@ -181,10 +191,14 @@ class Store:
 
     def settings(self, section: str) -> dict[str, Any]:
         """One section of sdesk.toml, checked, with defaults filled in."""
+        if section in DECIDING:
+            self.decided_from.add(CONFIG_NAME)
         return self.checked_settings.section(section)
 
     def setting(self, section: str, key: str) -> Any:
         """One checked setting (sdesk/core/settings.py KEYS), its default when not written."""
+        if section in DECIDING:
+            self.decided_from.add(CONFIG_NAME)
         return self.checked_settings.get(section, key)
 
     @cached_property
@@ -273,8 +287,13 @@ class Store:
 
     @cached_property
     def reference(self) -> Reference:
+        """The reference data (reference/*.toml), parsed or kept from the last parse; every
+        file of it is then one this command decides from (`decided_from`)."""
+        from sdesk.core import catalogue
+        from sdesk.core.reference import FILES
         from sdesk.store import refcache  # parsed once per change of the files
 
+        self.decided_from.update(f"reference/{name}" for name in (*FILES, catalogue.FILE))
         return refcache.reference(self.root / "reference", self.state_dir)
 
     # -- paths ----------------------------------------------------------------------------

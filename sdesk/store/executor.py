@@ -19,6 +19,7 @@ from sdesk.core.model import Ticket
 from sdesk.core.record import record
 from sdesk.git import recovery
 from sdesk.procedures.plan import CreateTicket, Notify, Plan
+from sdesk.store.givenclock import refuse_backdated, refuse_before_opened
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (~11 M instructions of `new`)
 if TYPE_CHECKING:
@@ -94,6 +95,8 @@ def prepare(store: Store, plan: Plan, now: dt.datetime, loaded: Mapping[str, Tic
                    and t.parent and t.parent not in tickets and store.exists(t.parent)]
         refuse_before_opened([*(t for t in tickets.values() if t.id not in created), *parents,
                               *(t for t in tickets.values() if t.id in created)], now)
+        changed = {a.ticket for a in plan.changes if not isinstance(a, CreateTicket | Notify)}
+        refuse_backdated((t for t in tickets.values() if t.id in changed), now)
     for a in plan.changes:
         if a.ticket in tickets and not isinstance(a, CreateTicket):
             a.apply(tickets[a.ticket])
@@ -122,38 +125,6 @@ def _refuse_oversize_mail(store: Store, path: Path, data: bytes, ticket_id: str)
                          f"would be {len(data)} bytes, over the {MAX_FILE_BYTES}-byte limit "
                          "for an outbox file (docs/crash-safety.md): nothing written; make "
                          "the public text shorter")
-
-
-def refuse_before_opened(tickets: Iterable[Ticket], now: dt.datetime) -> None:
-    """SdeskError (one line, nothing written) when the given clock `now` (--now) is before a
-    ticket's opened_at: its time to resolve, SLA and hold figures would go negative (a
-    resolution, hold or note before the ticket existed). Only a given clock is checked: the
-    wall clock of a clone a little behind another's is `kpi`'s to skip and count."""
-    for t in tickets:
-        if now < t.opened_at:
-            raise SdeskError(before_opened(t.id, t.opened_at, now))
-
-
-def indexed_before_opened(store: Store, ticket_ids: Iterable[str]) -> str:
-    """`before_opened`'s line for the first of these tickets the index says was opened after
-    the given clock (store.given_now), "" for none: what a dry run checks without reading
-    the files (commands.common.applied_refusal)."""
-    from sdesk.store import queries
-
-    now = store.given_now
-    early = None if now is None else queries.opened_after(store.index, ticket_ids,
-                                                          now.timestamp())
-    if now is None or early is None:
-        return ""
-    return before_opened(early[0], dt.datetime.fromtimestamp(early[1], now.tzinfo), now)
-
-
-def before_opened(ticket_id: str, opened_at: dt.datetime, now: dt.datetime) -> str:
-    """`refuse_before_opened`'s line (a dry run says it too: commands.common.applied_refusal)."""
-    shown = opened_at.astimezone(now.tzinfo).isoformat()
-    return (f"--now {now.isoformat()} is before ticket {ticket_id} was opened at {shown}: a "
-            "change cannot come before the ticket exists (time to resolve and SLA figures "
-            f"would go negative); give a --now at or after {shown}")
 
 
 PACK_ABOVE = 100  # files; above this a batch's contents go to git as one pack
@@ -209,17 +180,36 @@ def refuse_hand_edits(store: Store, git_paths: list[str]) -> None:
     """Never sweep a person's uncommitted change of a file into sdesk's commit: the audit trail
     would name sdesk's action for a change somebody made by hand. Raises SdeskError naming the
     first such file (nothing written yet). New files (outbox mail, created tickets) pass.
-    A merge left unfinished is refused first, as git refuses a commit then (`merge_refusal`)."""
+    A merge left unfinished is refused first, as git refuses a commit then (`merge_refusal`).
+    So is a command that decided from reference data or settings nobody committed
+    (`store.decided_from`, `uncommitted_reference`): the commit would hold a decision git
+    cannot show the grounds of (session 38; a person's edit of a ticket file is swept in
+    nowhere either way)."""
     merging = merge_refusal(store)
     if merging:
         raise SdeskError(merging)
-    dirty = git.uncommitted(store.top, git_paths)
+    decided = {store.git_path(store.root / rel): rel for rel in sorted(store.decided_from)}
+    dirty = git.uncommitted(store.top, [*git_paths, *decided])  # one pass for both
+    used = [decided[p] for p in dirty if p in decided]
+    if used:
+        from sdesk.core.errors import UncommittedReference
+
+        raise UncommittedReference(uncommitted_reference(used[0]))
     if dirty:
         more = f" (and {len(dirty) - 1} more) have" if len(dirty) > 1 else " has"
         raise SdeskError(f"{dirty[0]}{more} changes that are not committed; commit them "
                          f"(git add, git commit) or undo them (git restore; a file git does not "
                          f"know yet: delete it) first: sdesk edit refuses them too, and makes a "
                          f"change with its own commit after")
+
+
+def uncommitted_reference(rel: str, why: str = "") -> str:
+    """The one line refusing a change decided from `rel` (store-relative: reference/teams.toml,
+    sdesk.toml) while it has uncommitted changes: a decision made from data nobody committed
+    cannot be reviewed in git. `why` (optional) says what the file decides in this command."""
+    because = why or "a decision made from it cannot be reviewed in git until it is committed"
+    return (f"{rel} has uncommitted changes, and {because}: commit it first (git commit {rel}) "
+            f"or restore it (git checkout {rel}); nothing written")
 
 
 def merge_refusal(store: Store) -> str:

@@ -12,7 +12,7 @@ for every file: tests/test_index_rows.py compares the two on every field kind.
 from __future__ import annotations
 
 from sdesk.core import sla
-from sdesk.core.ticketdoc import DONE_STATUSES, TicketView
+from sdesk.core.ticketdoc import DONE_STATUSES, TicketView, tells_customer
 from sdesk.store.index import kpi_of
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing
@@ -44,7 +44,7 @@ def row_of_checked(doc: dict[str, Any]) -> dict[str, Any]:
     epoch seconds, lists joined by spaces."""
     held = held_seconds(doc)
     journal, holds = doc["journal"], doc["holds"]
-    public = [e["at"].timestamp() for e in journal if e["visibility"] == "public"]
+    public = [e["at"].timestamp() for e in journal if tells_customer(e["kind"], e["visibility"])]
     req = doc["requester"] or _NOBODY
     res, csat, imported = doc["resolution"], doc["csat"], doc["imported"]
     resolved, opened = _ts(doc["resolved_at"]), doc["opened_at"].timestamp()

@@ -41,8 +41,9 @@ if TYPE_CHECKING:
 # 6: counted = EARLY for a resolution before the opening; 7: the time to assign leaves out an
 # assignment before the opening (kpi_sums._OPEN: the kept sums are made again); 8: a folder
 # under tickets/ that is a link or cannot be listed is a problem (path = dir), which a file of 7
-# never recorded (session 37)
-INDEX_VERSION = 8
+# never recorded (session 37); 9: last_public_at leaves out inbound mail (ticketdoc.tells_customer:
+# a customer's chase is no update to them, session 38)
+INDEX_VERSION = 9
 PARALLEL_MIN_DIRS = 64  # below this a cold load is quicker without starting processes
 CACHE_KIB_MAX = 65536  # SQLite's page cache while a cold load inserts (16 KiB a shard folder)
 RACY_NS = 1_000_000_000
@@ -120,7 +121,7 @@ def row_of(ticket: Ticket) -> dict[str, Any]:
 
     held = 60.0 * sum(sla.elapsed_minutes(a, b) for a, b in sla.paused_spans(ticket)
                       if b is not None)
-    public = [e.at for e in ticket.journal if e.public]
+    public = [e.at for e in ticket.journal if e.to_customer]  # the desk's word, not a mail in
     res = ticket.resolution
     return {
         "id": ticket.id, "body": ticket.id.split("-", 1)[-1], "type": ticket.type,

@@ -723,7 +723,7 @@ def on_hold(index: Index, team: str = "") -> list[sqlite3.Row]:
 
 def opened_after(index: Index, ids: Iterable[str], when: float) -> tuple[str, float] | None:
     """The first of `ids` (by ID) opened after `when` (POSIX seconds), as (id, opened_at), or
-    None: what a `--dry-run` at a given clock checks (executor.refuse_before_opened)."""
+    None: what a `--dry-run` at a given clock checks (givenclock.refuse_before_opened)."""
     chunk: list[str] = []
     found: list[tuple[str, float]] = []
     for ticket_id in (*ids, None):

@@ -7,6 +7,8 @@ corpus measure scores it (tests/corpus/priority_row.py).
     python -m tests.corpus.priority_lowo --markdown   # the same as a docs/triage.md table
     python -m tests.corpus.priority_lowo --idea=NAME  # with one of IDEAS (session 37)
     python -m tests.corpus.priority_lowo --cache ...  # keep each fold's fit under /tmp
+    python -m tests.corpus.priority_lowo --errors=fresh31  # that file's misses, read by the
+                                                      # fold fitted without it, each classed
 
 Unlike `python -m tests.corpus.priority_chart` (the model's bare reading, no guard rail), this
 is the whole of chart_priority: a guard rail's reading stands (`guard_rail`), the rules'
@@ -21,6 +23,7 @@ shipped pair model. Needs the `[train]` extra (scikit-learn). About 5-10 minutes
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,6 +105,7 @@ class Idea:
     offsets: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     standing: bool = True  # a bare follow-up takes its first report's proposal (session 37)
     rules_stand: bool = False  # the model reading the logged priority keeps the rules' proposal
+    many_stand: int = 0  # with N people reporting it, that reading keeps the rules' P2 (38)
 
 
 Model = dict[int, tuple[dict[str, float], float]]
@@ -131,6 +135,9 @@ def proposals(rs: list[Read], model: Model, idea: Idea) -> list[int | None]:
                 best = reading(model, feats)
             if best == r.logged and idea.rules_stand and r.rules is not None:
                 best = r.rules  # idea 2: the model cannot veto the rules' proposal
+            if (best == r.logged and idea.many_stand and r.people + 1 >= idea.many_stand
+                    and r.rules == 2 and r.logged >= 3):
+                best = 2  # session 38: "many users" (the chart's P2) is not vetoed
             got = r.rules if best == r.rules else None if best == r.logged else best
         out.append(None if got == r.logged else got)
     return out
@@ -198,6 +205,28 @@ def _cached_fit(context: Context, left: Path, train: list[tuple[object, ...]]) -
 USE_CACHE = [False]
 
 
+def miss_class(r: Read, got: int | None) -> str:
+    """The class of one miss (session 38): the writer's level against the logged one, what was
+    proposed, and which part of chart_priority decided it."""
+    assert r.label is not None
+    move = "up" if r.label < r.logged else "down" if r.label > r.logged else "same"
+    said = "nothing" if got is None else f"P{got}"
+    why = ("a guard rail" if r.guard else "the rules' proposal" if got is not None and
+           got == r.rules else "the model read the logged" if got is None else "the model")
+    return (f"P{r.logged}->P{r.label} ({move}), proposed {said}, by {why}"
+            f"{', reported by others' if r.people else ''}{', a follow-up' if r.again else ''}")
+
+
+def errors(rs: list[Read], model: Model, idea: Idea) -> list[tuple[str, str]]:
+    """Each miss of one file's rows as (class, title): a mismatch not found (fn) or a wrong
+    proposal (fp), as `score` counts them."""
+    out = []
+    for r, got in zip(rs, proposals(rs, model, idea), strict=True):
+        if r.label is not None and got != r.label and (got is not None or r.label != r.logged):
+            out.append((f"{'fp' if got is not None else 'fn'}: {miss_class(r, got)}", r.title))
+    return out
+
+
 def summary(scores: dict[str, Score]) -> tuple[float, float, float, int, int, int]:
     """(worst recall, mean recall, mean precision, right, wrong, proposals not judged)."""
     recalls = [s.recall for s in scores.values()]
@@ -222,7 +251,24 @@ IDEAS: dict[str, Idea] = {
     "rules-stand": Idea(rules_stand=True),
     "offset-p2": Idea(offsets=(0.0, 0.25, 0.0, 0.0)),
     "offset-p1p2": Idea(offsets=(0.25, 0.25, 0.0, 0.0)),
+    "many-users-stand": Idea(many_stand=TREND_PEOPLE),  # session 38, idea 2
 }
+
+
+def _errors(data: dict[Path, list[Read]], idea: Idea, stems: list[str]) -> int:
+    """Print the misses of the files `stems` name ("all": every file, classes only), each read
+    by the fold fitted without it, then the count of each class."""
+    found: list[tuple[str, str]] = []
+    for left in (p for p in data if "all" in stems or p.stem in stems):
+        model = _cached_fit(idea.context, left, [row for p, other in data.items() if p != left
+                                                 for row in training(other, idea)])
+        mine = errors(data[left], model, idea)
+        found += mine
+        for what, title in ([] if "all" in stems else sorted(mine)):
+            print(f"{left.stem}: {what}: {title!r}")
+    print("## classes\n" + "".join(f"{n:>5}  {c}\n" for c, n in sorted(
+        Counter(c for c, _ in found).items(), key=lambda x: (-x[1], x[0]))), end="")
+    return 0
 
 
 def main(argv: list[str]) -> int:
@@ -242,6 +288,9 @@ def main(argv: list[str]) -> int:
             _cached_fit(idea.context, left, [row for p, other in data.items() if p != left
                                               for row in training(other, idea)])
             print(f"  fitted without {left.name}", file=sys.stderr, flush=True)
+    stems = [a.partition("=")[2] for a in argv if a.startswith("--errors=")]
+    if stems:  # --errors=fresh31 --errors=fresh32, or --errors=all (the classes only)
+        return _errors(data, IDEAS[names[0]], stems)
     for name in names:
         scores = lowo(data, IDEAS[name])
         worst, mean, prec, right, wrong, unjudged = summary(scores)

@@ -18,8 +18,8 @@ from sdesk.procedures.resolve import (
     record_csat,
     reopen,
     resolve,
-    stale_cutoff,
 )
+from sdesk.procedures.sweep import stale_cutoff
 
 HOUR = dt.timedelta(hours=1)
 
