@@ -108,8 +108,13 @@ BELOW = {  # (file, judgement) -> its tuning figure there, below the floor
     # session 37; the two problems and on-site models are fitted on FITTED, not on them, so
     # fresh31's held-out misses stand here as tuning figures; priority's chart model, re-fitted
     # on all thirty-three, reads them as training data)
-    ("fresh31", "incident-4 two problems (proposed)"): "recall 0.78",
-    ("fresh31", "on-site (proposed)"): "recall 0.77",
+    # (session 38: a joined piece that begins with its own subject and says it fails is a
+    # problem of its own, and the on-site rule reads "send a tech", a network drop, a mount:
+    # fresh31's two problems 0.78 -> 0.87 meets the floor and left this table; its on site
+    # 0.77 -> 0.78 (a site's internet down, the number kiosk, counter devices: labels that
+    # disagree across writers, not read); LOWO in docs/triage.md "Two problems and on site,
+    # session 38")
+    ("fresh31", "on-site (proposed)"): "recall 0.78",
     # (session 31, on site: the rule's words and the model at C 0.3, threshold 0.03; its tuning
     # recall is unchanged, 0.94-1.00 on every file, so no on-site entry here; leave one writer
     # out it meets the floor on all twenty-one, worst 0.74 -> 0.86, docs/triage.md)

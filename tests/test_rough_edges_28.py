@@ -151,7 +151,8 @@ def test_the_learned_models_long_shots_say_weakly() -> None:
     for title in ("printer in room 118 offline", "laptop fan very loud",
                   "the badge printer in the lobby is printing faded",
                   "no picture from OSP in hearing rm B",
-                  "for the Commissioner: his dock still not working pls send someone up now",
+                  # (session 38: "his dock still not working pls send someone up now" left:
+                  # "send someone" is the hand rule's since, someone asked to come)
                   "mouse is sluggish", "usb port loose"):  # long shots after session 33's re-fit
         assert not on_site(title, ""), title  # the model's alone
         score = model("on_site").score(features(title, "", ref))

@@ -43,6 +43,14 @@ _ON_SITE = re.compile(
     r"(need|send|get) (a tech|someone|somebody|a technician|anyone) ((out|down|over|up) "
     r"(here|there)|(out|down|over) to)|"
     r"(someone|somebody|anyone|a tech|you) (can |could )?drive (down|out|over|up)|"
+    # asked to send someone, wherever to (session 38: "pls send a tech", "send someone")
+    r"(send|dispatch) (us |over |out )?(a tech|someone|somebody|a technician|anyone)|"
+    # cabling by its other name, a drop (session 38: "need a network drop in the new shop")
+    r"(network|data|ethernet|cat ?[56]|lan) drops?|"
+    # a thing fixed to a wall or a truck ("tablet wall mount came off", "antenna mounted")
+    r"(?<!drive )(?<!share )(?<!folder )mount(s|ed|ing)?|"
+    # a dead device, said the other way round (session 38: "window 5 dead pc")
+    r"dead (monitor|desk phone|phone|laptop|pc|computer|printer|screen)s?|"
     r"(come|run) ((up|down|over|out) (here|there)|(down|over|out) to)|"
     r"(somebody|someone|anyone) (up|down|over|out) here|"
     # asked to come and look, whoever is asked ("come look at my computer", "stop by"; a

@@ -35,8 +35,13 @@ def _clauses(title: str, ref: Reference) -> list[tuple[str, str]]:
     own subject ("my badge wont open the door": the badge), when it says something fails."""
     out: list[tuple[str, str]] = []
     for sentence in _STRONG.split(title):
-        pieces = [(p.strip(), words(p, ref)) for p in _JOIN.split(sentence) if p and p.strip()]
-        named = [(p, about) for p, w in pieces if (about := _about(p, w, ref))]
+        pieces = [(p, words(p, ref), added) for p, added in _pieces(sentence)]
+        named = []
+        for k, (piece, w, added) in enumerate(pieces):
+            # "reservation system and card machines not working": one failure of a list
+            own = added and (k == 0 or _names_problem(pieces[k - 1][1]))
+            if about := _about(piece, w, ref, own):
+                named.append((piece, about))
         if len(named) >= 2:
             out.extend(named)
         elif sentence.strip():
@@ -47,17 +52,79 @@ def _clauses(title: str, ref: Reference) -> list[tuple[str, str]]:
 
 
 _SUBJECT = re.compile(r"\b(?:my|the|our|his|her)\s+([a-z]{3,})", re.IGNORECASE)
+# A join that adds ("and", "also", "plus", "+", "&"), not a bare comma ("VPN down, users
+# cant work": the second piece is what the first one does to people).
+_ADDS = re.compile(r"\b(?:and|also|plus|separately)\b|[+&]", re.IGNORECASE)
+# The word a piece begins with, after words that only carry it on ("now", "still", "also"):
+# "register still frozen", "KB pages blank again", "and now the card reader ...".
+_LEAD = re.compile(r"^\W*(?:(?:now|still|also|again|then|and|but|plus|btw)\W+)*"
+                   r"([a-z][a-z0-9]+)\b", re.IGNORECASE)
+# What cannot be a subject of its own: a word that points back or asks ("it", "this", "pls"),
+# a verb that carries a sentence ("is", "keeps", "says"), a determiner (read by _SUBJECT).
+_NOT_SUBJECT = frozenset((
+    "its", "itself", "this", "that", "these", "those", "there", "here", "they", "them", "you",
+    "your", "she", "her", "his", "him", "our", "the", "my", "any", "some", "all", "same",
+    "what", "why", "how", "when", "where", "who", "which", "can", "could", "would", "should",
+    "will", "need", "needs", "please", "pls", "plz", "was", "were", "are", "has", "have", "had",
+    "get", "got", "gets", "getting", "keep", "keeps", "says", "said", "just", "only", "very",
+    "really", "one", "two", "both", "other", "another", "then", "now", "still", "also", "too",
+    "again", "thanks", "thx", "help", "and", "but", "with", "from", "for", "after", "before",
+    "since", "when", "while", "because", "tried", "try", "trying", "did", "does", "doing",
+    "it", "is", "im", "we", "he", "me", "my", "no", "so", "to", "in", "on", "at", "of", "or",
+    "an", "as", "be", "do", "if", "up", "us", "ok", "hi", "re", "fw", "fwd", "go", "goes",
+    "going", "went", "gone", "come", "comes", "came", "make", "makes", "making", "made", "take",
+    "takes", "took", "signed", "rings", "shows", "showing", "turns", "turned", "everything",
+    "everyone", "anything", "something", "someone"))
 
 
-def _about(piece: str, w: Words, ref: Reference) -> str:
+def _pieces(sentence: str) -> list[tuple[str, bool]]:
+    """The joined pieces of a sentence (`_JOIN`), each with whether a join next to it adds
+    ("and", "also", "plus", "+": `_ADDS`) rather than only a comma."""
+    bounds = [(m.start(), m.end()) for m in _JOIN.finditer(sentence)]
+    cuts = [0, *(x for b in bounds for x in b), len(sentence)]
+    joins = [sentence[a:b] for a, b in bounds]
+    out = []
+    for k in range(len(bounds) + 1):
+        piece = sentence[cuts[2 * k]:cuts[2 * k + 1]].strip()
+        near = joins[max(0, k - 1):k + 1]
+        if piece:
+            out.append((piece, any(_ADDS.search(j) for j in near)))
+    return out
+
+
+def _about(piece: str, w: Words, ref: Reference, added: bool = False) -> str:
     """What a joined piece is a problem of: its service, else its own subject ("my badge")
-    when the piece says something fails; "" when it names no problem."""
+    when the piece says something fails; "" when it names no problem. A piece joined by a
+    word that adds (`added`: "and", "also", "+") and saying something is wrong (`_names_problem`)
+    is also about the subject it begins with ("register still frozen and now the card reader
+    wont power on", "KB pages blank again + chrome keeps crashing"; session 38)."""
     if _is_problem(w, ref):
         return _main_service(services_named(w, ref), w)
     subject = _SUBJECT.search(piece)
     if subject and (FAIL in w.tokens or any(word in NEGATIONS for word in w.raw)):
         return "~" + stem(subject.group(1).lower())
+    if added and _fails(w):
+        lead = subject or _LEAD.match(piece)
+        word = lead.group(1).lower() if lead else ""
+        if word and word not in _NOT_SUBJECT and word not in NEGATIONS \
+                and word not in PROBLEM_WORDS:
+            return "~" + stem(word)
     return ""
+
+
+# Problem words that say something is wanted, or carry a sentence ("fixes it", "goes"), not
+# that something fails
+_WANTED = frozenset(("need", "needed", "needs", "request", "install", "installed", "replace",
+                     "replacement", "reset", "keeps", "fix", "fixed", "fixes", "go", "goes",
+                     "going", "get", "gets", "getting"))
+
+
+def _fails(w: Words) -> bool:
+    """Whether the words say something fails (`_names_problem` by a word other than one of
+    wanting: "I need the june reconciliation" says nothing fails)."""
+    said = {word for word in w.raw if word in PROBLEM_WORDS} - _WANTED
+    return bool(said) or bool(w.specifiers.get("symptom")) or any(
+        part in SYMPTOMS for part in w.parts) or bool(_OUT_OF.search(" ".join(w.raw)))
 
 
 def _is_problem(w: Words, ref: Reference) -> bool:
@@ -79,9 +146,11 @@ class Problems:
 
 def problems(title: str, ref: Reference) -> Problems:
     """One problem or two: two distinct problems need two clauses that each name a service (its
-    catalogue words, or a product) and a problem word; "VPN and Email both down" (two services
-    of different teams sharing one "both ... down") counts too. "Laptop can't connect to VPN" is
-    one clause, so one problem."""
+    catalogue words, or a product) and a problem word, or, joined to another, a subject of its
+    own that fails (`_about`: "my badge wont open the door", "register still frozen and now the
+    card reader wont power on", session 38); "VPN and Email both down" (two services of
+    different teams sharing one "both ... down") counts too. "Laptop can't connect to VPN" is
+    one clause, so one problem. Returns the services (or "~subject") and the clauses."""
     found: list[str] = []
     clauses: list[str] = []
     for part, service in _clauses(title, ref):
