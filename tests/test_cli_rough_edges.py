@@ -319,15 +319,19 @@ def test_zsh_inserts_a_team_with_spaces_quoted(desk, tmp_path):
         "zpty z 'zsh -f -i'\n"
         f"zpty -w z 'autoload -U compinit; compinit -u; source {script}'\n"
         "zpty -w -n z $'sdesk queue --team IS-E\\t'\n"
-        "sleep 6\n"
+        # the edited line has no newline, so nothing can be read until it is run: give the
+        # completion (an sdesk process) time, more under load (it failed once at 6 s, load 12)
+        "sleep 10\n"
         "zpty -w -n z $'\\x01print -rl -- @@ \\n'\n"
-        "sleep 2\n"
-        "out=''\n"
-        "while zpty -r -t z line; do out+=\"$line\"; done\n"
+        "out=''\n"  # then read whole lines until the printed words are there, 40 s at most
+        "drain() { local line; while zpty -r -t z line; do out+=\"$line\"; done }\n"
+        "for i in {1..160}; do drain; [[ $out == *@@*'IS-Email & Collaboration'* ]] && break;"
+        " sleep 0.25; done\n"
+        "sleep 0.5; drain\n"
         "print -r -- \"$out\"\n"
         "zpty -d z\n")
     done = subprocess.run([_shell("zsh"), "-f", str(driver)], env=_completion_env(desk, tmp_path),
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=90)
     lines = [line.strip() for line in done.stdout.replace("\r", "").splitlines()]
     printed = lines[lines.index("@@") + 1:][:4] if "@@" in lines else lines
     assert printed[:4] == ["sdesk", "queue", "--team", "IS-Email & Collaboration"], \
