@@ -221,7 +221,9 @@ def test_an_interrupted_sync_merge_is_reported_by_check_and_aborted_by_the_next_
     assert (b.root / ".git" / "MERGE_HEAD").exists()
     check = b.fails("check", "--no-recover")
     assert ".git/MERGE_HEAD: a merge is in progress" in check.stdout
-    b.run("note", tid, "the next command")  # recovers: aborts the half-done merge first
+    # recovers: aborts the half-done merge first (after _diverge's last change: session 38
+    # refuses a --now before it)
+    b.run("note", tid, "the next command", now="2026-11-23T11:00:00-06:00")
     assert not (b.root / ".git" / "MERGE_HEAD").exists()
     assert _git(b.root, "status", "--porcelain", "--", "tickets") == ""
     b.run("sync")
@@ -247,7 +249,7 @@ def test_a_sync_killed_while_git_wrote_the_files_gets_them_back(tmp_path: Path) 
     gone, cut = files[0], files[-1]
     gone.unlink()
     cut.write_bytes(cut.read_bytes()[:40])
-    b.run("note", tid, "the next command")
+    b.run("note", tid, "the next command", now="2026-11-23T11:00:00-06:00")
     assert gone.exists() and _git(b.root, "status", "--porcelain", "--", "tickets") == ""
     assert "store ok" in b.run("check").stdout
 

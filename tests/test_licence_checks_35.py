@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conftest import Desk
 from mail_helpers import message, receive
-from test_licence_seats_granted import T1, T2, _visio, _visio_seats, one_visio_licence
+from test_licence_seats_granted import T0, T1, T2, _visio, _visio_seats, one_visio_licence
 from test_mail_fetch import maildir
 
 
@@ -24,7 +24,7 @@ def _withdrawn_and_seat_taken(desk: Desk) -> tuple[str, str]:
     """A Visio request withdrawn (no seat), then a second that holds the only seat."""
     one_visio_licence(desk)
     first = _visio(desk, "Need Visio", "--service", "Software Install")
-    desk.run("triage", first)
+    desk.run("triage", first, now=T0)
     desk.run("assign", first, "--to", "dcooper", "--force", now=T1)
     desk.run("resolve", first, "--code", "withdrawn", "--summary", "not needed", now=T1)
     second = _visio(desk, "Visio for the planner", "--service", "Software Install", now=T1)
@@ -54,7 +54,7 @@ def test_a_mail_reply_reopening_a_request_with_a_seat_free_holds_one_again(
         desk: Desk, tmp_path: Path) -> None:
     one_visio_licence(desk)
     first = _visio(desk, "Need Visio", "--service", "Software Install")
-    desk.run("triage", first)
+    desk.run("triage", first, now=T0)
     desk.run("resolve", first, "--code", "withdrawn", "--summary", "not needed", now=T1)
     assert _visio_seats(desk) == (0, 1)
     _reply(desk, tmp_path, first)
@@ -69,7 +69,7 @@ def test_two_replies_in_one_batch_do_not_both_take_the_last_seat(
     first = _visio(desk, "Need Visio", "--service", "Software Install")
     second = _visio(desk, "Need Visio too", "--service", "Software Install")
     for tid in (first, second):
-        desk.run("triage", tid)
+        desk.run("triage", tid, now=T0)
         desk.run("resolve", tid, "--code", "withdrawn", "--summary", "not needed", now=T1)
     assert _visio_seats(desk) == (0, 1)
     box = maildir(tmp_path, *(message(f"Re: [{tid}] Need Visio", sender="Cy Bell <cy@omes.ok.gov>",
@@ -85,7 +85,7 @@ def test_assigning_an_untriaged_software_request_with_no_seat_free_is_refused(
         desk: Desk) -> None:
     one_visio_licence(desk)
     first = _visio(desk, "Need Visio", "--service", "Software Install")
-    desk.run("triage", first)
+    desk.run("triage", first, now=T0)
     assert _visio_seats(desk) == (1, 0)
     second = _visio(desk, "Visio for the planner", "--service", "Software Install", now=T1)
     before = desk.snapshot()
@@ -114,7 +114,7 @@ def test_assigning_a_queue_leaves_a_request_whose_seat_flag_was_removed_when_non
         desk: Desk) -> None:
     one_visio_licence(desk)
     first = _visio(desk, "Need Visio", "--service", "Software Install")
-    desk.run("triage", first)
+    desk.run("triage", first, now=T0)
     desk.collaborate(first, lambda t: setattr(t, "flags", []))  # the seat flag removed
     assert _visio_seats(desk) == (0, 1)
     second = _visio(desk, "Visio for the planner", "--service", "Software Install", now=T1)

@@ -72,11 +72,11 @@ def test_an_accepted_trend_is_named_by_its_first_report_not_by_a_digest(desk: De
 
 def test_reopening_a_withdrawn_software_request_with_no_seat_free_goes_for_a_quote(
         desk: Desk) -> None:
-    from test_licence_seats_granted import T1, T2, _visio, _visio_seats, one_visio_licence
+    from test_licence_seats_granted import T0, T1, T2, _visio, _visio_seats, one_visio_licence
 
     one_visio_licence(desk)
     first = _visio(desk, "Need Visio", "--service", "Software Install")
-    desk.run("triage", first)
+    desk.run("triage", first, now=T0)
     desk.run("assign", first, "--to", "dcooper", "--force", now=T1)
     desk.run("resolve", first, "--code", "withdrawn", "--summary", "not needed", now=T1)
     second = _visio(desk, "Visio for the planner", "--service", "Software Install", now=T1)
@@ -95,11 +95,11 @@ def test_reopening_a_withdrawn_software_request_with_no_seat_free_goes_for_a_quo
 
 def test_reopening_a_withdrawn_software_request_with_a_seat_free_holds_one_again(
         desk: Desk) -> None:
-    from test_licence_seats_granted import T1, T2, _visio, _visio_seats, one_visio_licence
+    from test_licence_seats_granted import T0, T1, T2, _visio, _visio_seats, one_visio_licence
 
     one_visio_licence(desk)
     first = _visio(desk, "Need Visio", "--service", "Software Install")
-    desk.run("triage", first)
+    desk.run("triage", first, now=T0)
     desk.run("resolve", first, "--code", "withdrawn", "--summary", "not needed", now=T1)
     assert _visio_seats(desk) == (0, 1)
     shown = desk.run("reopen", first, "--reason", "needed after all", now=T2).stdout
@@ -110,10 +110,10 @@ def test_reopening_a_withdrawn_software_request_with_a_seat_free_holds_one_again
 
 def test_reopening_a_request_whose_software_is_no_longer_approved_asks_for_the_form(
         desk: Desk) -> None:
-    from test_licence_seats_granted import T1, T2, _visio
+    from test_licence_seats_granted import T0, T1, T2, _visio
 
     first = _visio(desk, "Need Visio", "--service", "Software Install")
-    desk.run("triage", first)
+    desk.run("triage", first, now=T0)
     desk.run("resolve", first, "--code", "withdrawn", "--summary", "not needed", now=T1)
     software = desk.root / "reference" / "software.toml"
     software.write_text(software.read_text().replace(

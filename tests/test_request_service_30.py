@@ -26,7 +26,7 @@ def flags(desk: Desk, tid: str) -> list[Any]:
 def test_an_account_request_without_a_service_is_handed_back_with_the_service_proposed(
         desk: Desk) -> None:
     tid = request(desk, "new hire needs AD account")
-    out = desk.run("triage", tid).output
+    out = desk.run("triage", tid, now=T0).output
     t = desk.ticket(tid)
     assert t["status"] == "new" and t["team"] == "IS-Service Desk", out
     assert t["flags"] == ["needs-service", "proposed:service:Account_Provisioning"], out
@@ -42,7 +42,7 @@ def test_an_account_request_without_a_service_is_handed_back_with_the_service_pr
 
 def test_a_rejected_service_on_a_request_is_remembered(desk: Desk) -> None:
     tid = request(desk, "access to the HR share")
-    desk.run("triage", tid)
+    desk.run("triage", tid, now=T0)
     assert "proposed:service:File_Share_Access" in flags(desk, tid)
     desk.run("triage", tid, "--reject", "service", now=T1)
     result = desk.fails("triage", tid, "--recheck", code=4)  # nothing changes, nobody told
@@ -57,7 +57,7 @@ def test_a_rejected_service_on_a_request_is_remembered(desk: Desk) -> None:
 def test_a_monitor_request_routed_by_the_accepted_service_withdraws_its_kind_proposal(
         desk: Desk) -> None:
     tid = request(desk, "need a 2nd monitor")
-    desk.run("triage", tid)
+    desk.run("triage", tid, now=T0)
     assert {"proposed:kind:hardware", "needs-service", "proposed:service:Monitor"} <= set(
         flags(desk, tid))
     out = desk.run("triage", tid, "--accept", "service", now=T1).output
@@ -70,7 +70,7 @@ def test_a_monitor_request_routed_by_the_accepted_service_withdraws_its_kind_pro
 
 def test_accepting_the_kind_of_a_request_handed_back_for_a_service_routes_it(desk: Desk) -> None:
     tid = request(desk, "need a 2nd monitor")
-    desk.run("triage", tid)
+    desk.run("triage", tid, now=T0)
     desk.run("triage", tid, "--accept", "kind", now=T1)
     t = desk.ticket(tid)
     assert t["team"] == "IS-Asset Team" and t["status"] == "triaged"
@@ -79,7 +79,7 @@ def test_accepting_the_kind_of_a_request_handed_back_for_a_service_routes_it(des
 
 def test_a_software_request_accepted_into_its_service_goes_to_its_team(desk: Desk) -> None:
     tid = request(desk, "pls install visio")
-    desk.run("triage", tid)
+    desk.run("triage", tid, now=T0)
     t = desk.ticket(tid)
     assert t["software"] == "Microsoft Visio" and t["status"] == "new"
     assert "proposed:service:Software_Install" in t["flags"]
@@ -101,7 +101,7 @@ def test_where_the_kind_alone_routes_a_request_no_service_is_asked(desk: Desk) -
 
 def test_a_request_logged_to_a_team_is_routed_by_the_team(desk: Desk) -> None:
     tid = request(desk, "new hire needs AD account", "--team", "IS-Identity & Access")
-    desk.run("triage", tid)
+    desk.run("triage", tid, now=T0)
     t = desk.ticket(tid)
     assert t["team"] == "IS-Identity & Access" and t["status"] == "triaged"
     assert "needs-service" not in t["flags"]
@@ -123,13 +123,13 @@ def test_new_warns_of_a_request_without_a_service_unless_its_kind_routes_it(desk
 def test_two_requests_in_one_name_what_the_route_does_not_take(desk: Desk) -> None:
     # the guide's request steps have no separation step: named in the plan, never proposed
     tid = request(desk, "new hire needs laptop and AD account")
-    out = desk.run("triage", tid).output
+    out = desk.run("triage", tid, now=T0).output
     assert ("[request-1 hardware or software] also names laptop (hardware): this request is "
             "read as neither hardware nor software, so its route does not take it; log it as a "
             f"request of its own, its SLA from this one's opening: sdesk split {tid}") in out
     assert not any("separation" in f for f in flags(desk, tid))
     one_route = request(desk, "need a 2nd monitor and a headset")  # both to the Asset Team
-    assert "also names" not in desk.run("triage", one_route).output
+    assert "also names" not in desk.run("triage", one_route, now=T0).output
 
 
 def test_what_a_request_also_names() -> None:

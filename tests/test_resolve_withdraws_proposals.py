@@ -98,4 +98,5 @@ def test_every_hand_back_flag_ends_at_resolution() -> None:
     from sdesk.procedures.proposals import WAITING
     from sdesk.procedures.triage import HAND_BACK_FLAGS
 
-    assert set(WAITING) == {*HAND_BACK_FLAGS, "priority-review"}
+    # and a customer's unclear reply awaiting its technician (session 38, docs/email.md)
+    assert set(WAITING) == {*HAND_BACK_FLAGS, "priority-review", "customer-reply"}

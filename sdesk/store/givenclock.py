@@ -61,8 +61,9 @@ def backdated_in(store: Store, plan: Plan, loaded: Mapping[str, Ticket] | None =
     """`backdated`'s line for the first ticket `plan` changes whose journal ends after the
     given clock (store.given_now), "" for none or without a given clock: what a batch checks
     before carrying a ticket's plan out, so that ticket is skipped, not the batch failed.
-    Tickets are taken from `loaded` ({id: ticket} as read) or read; one that cannot be read
-    is the executor's to report."""
+    Tickets are taken from `loaded` ({id: ticket} as read) or read without it; with it, one
+    not read yet is left to the executor (triage reads each ticket file once,
+    tests/test_triage_memory.py); one that cannot be read is the executor's to report."""
     now = store.given_now
     if now is None:
         return ""
@@ -72,6 +73,8 @@ def backdated_in(store: Store, plan: Plan, loaded: Mapping[str, Ticket] | None =
             continue
         seen.add(a.ticket)
         held = (loaded or {}).get(a.ticket)
+        if held is None and loaded is not None:  # another ticket of the batch, not read yet
+            continue  # (a parent case's child): the executor refuses it when it stamps it
         try:
             ticket = held if held is not None else store.load(a.ticket)
         except SdeskError:
