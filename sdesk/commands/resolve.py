@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from sdesk.commands.common import App, pass_app, plan_options, read_text_arg, show_or_apply
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing at start-up
+if TYPE_CHECKING:
+    from sdesk.store import Store
 
 
 @click.command()
@@ -69,24 +71,24 @@ def resolve(app: App, ticket_id: str, code: str, summary: str | None,
                       extra_files=kb.link_files(store.root, links, ticket.id) if links else None)
 
 
-def _original_of(store: Any, named: str, ticket_id: str) -> tuple[str, tuple[str, ...]]:
-    """The original at the end of the duplicate chain from `named` (--duplicate-of): a
-    resolved or closed ticket that is itself a duplicate points at its original, and so on
-    (DESIGN: duplicates point at the original; session 38). Returns (the original, the
-    duplicates passed on the way, `named` first; () when `named` is the original).
-    ValidationError when the chain loops or comes back to `ticket_id`."""
+def _original_of(store: Store, named: str, ticket_id: str) -> tuple[str, tuple[str, ...]]:
+    """The original at the end of the duplicate chain from `named` (--duplicate-of;
+    relations.duplicate_chain, as accepting a duplicate proposal follows it). Returns (the
+    original, the duplicates passed on the way, `named` first; () when `named` is the
+    original). ValidationError when the chain loops or comes back to `ticket_id`."""
     from sdesk.core.errors import ValidationError
+    from sdesk.procedures.relations import duplicate_chain
 
-    chain = [named]
-    ticket = store.load(named)
-    while not ticket.is_open and ticket.duplicate_of:
-        if ticket.duplicate_of in (*chain, ticket_id):
-            raise ValidationError(
-                f"--duplicate-of {named}: its duplicate chain "
-                f"{' -> '.join([*chain, ticket.duplicate_of])} comes back on itself, so it "
-                f"names no original; name the original ticket, or correct {chain[-1]}")
-        chain.append(ticket.duplicate_of)
-        ticket = store.load(ticket.duplicate_of)
+    def original_of(tid: str) -> str:
+        ticket = store.load(tid)
+        return "" if ticket.is_open else ticket.duplicate_of
+
+    chain, back = duplicate_chain(named, ticket_id, original_of)
+    if back:
+        raise ValidationError(
+            f"--duplicate-of {named}: its duplicate chain "
+            f"{' -> '.join([*chain, back])} comes back on itself, so it "
+            f"names no original; name the original ticket, or correct {chain[-1]}")
     return chain[-1], tuple(chain[:-1])
 
 

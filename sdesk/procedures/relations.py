@@ -377,12 +377,23 @@ def _carried_priority(parent: Ticket, children: Sequence[Peer], now: dt.datetime
 
 
 def duplicate_via_entry(ticket_id: str, via: Sequence[str], original: str, now: dt.datetime,
-               actor: str) -> AddEntry:
-    """The journal entry saying --duplicate-of named a resolved duplicate (`via`, the chain
-    followed, each itself a duplicate of the next) and the ticket is resolved as a duplicate
-    of the `original` at its end (the guide's "resolve the duplicates"; session 38)."""
+                        actor: str) -> AddEntry:
+    """The journal entry saying --duplicate-of named a resolved duplicate (`via`: the chain
+    followed, `duplicate_chain`) and the ticket is resolved against the `original` at its end."""
     chain = " -> ".join([*via, original])
     return AddEntry(ticket_id, "guide: resolve duplicates", "journal", entry=journal_entry(
         now, actor, "resolve", f"--duplicate-of {via[0]} is itself resolved as a duplicate "
         f"({chain}): resolved as a duplicate of the original, {original}.",
         "guide: resolve duplicates"))
+
+
+def duplicate_chain(named: str, ticket_id: str,
+                    duplicate_of: Callable[[str], str]) -> tuple[list[str], str]:
+    """The duplicate chain from `named` to the original (the guide's "resolve the duplicates":
+    a duplicate points at the original; session 38). `duplicate_of(id)`: that ticket's original
+    when it is resolved or closed as a duplicate, else "". Returns (chain, `named` first and
+    the original last; "") or, looping or back at `ticket_id`, (chain so far, the ID met)."""
+    chain = [named]
+    while (after := duplicate_of(chain[-1])) and after not in (*chain, ticket_id):
+        chain.append(after)
+    return chain, after

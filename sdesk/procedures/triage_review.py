@@ -32,7 +32,7 @@ from sdesk.procedures.proposals import (
     service_recorded,
 )
 from sdesk.procedures.rejections import after_rejection
-from sdesk.procedures.relations import Peer
+from sdesk.procedures.relations import Peer, duplicate_chain
 from sdesk.procedures.request_kind import KINDS as REQUEST_KINDS
 from sdesk.procedures.triage import (
     I1,
@@ -290,17 +290,16 @@ def _original(d: _Draft, key: str) -> tuple[list[str], Peer | None]:
             found = d.ctx.peer_of(ticket_id)
         return found
 
-    chain, peer = [key], peer_of(key)
-    while peer is not None and peer.status in ("resolved", "closed") and peer.duplicate_of:
-        if peer.duplicate_of in (*chain, d.t.id):
-            raise ValidationError(
-                f"{d.t.id}: the duplicate proposal names {key}, whose duplicate chain "
-                f"{' -> '.join([*chain, peer.duplicate_of])} comes back on itself: no original "
-                f"to resolve it against; sdesk triage {d.t.id} --reject duplicate keeps "
-                f"{d.t.id}, and sdesk show {key} says what to correct")
-        chain.append(peer.duplicate_of)
-        peer = peer_of(peer.duplicate_of)
+    chain, back = duplicate_chain(key, d.t.id, lambda i: p.duplicate_of if (p := peer_of(i))
+                                  and p.status in ("resolved", "closed") else "")
+    if back:
+        raise ValidationError(
+            f"{d.t.id}: the duplicate proposal names {key}, whose duplicate chain "
+            f"{' -> '.join([*chain, back])} comes back on itself: no original "
+            f"to resolve it against; sdesk triage {d.t.id} --reject duplicate keeps "
+            f"{d.t.id}, and sdesk show {key} says what to correct")
     last = chain[-1]
+    peer = peer_of(last)
     if peer is not None and peer.status in ("resolved", "closed"):
         again = (f"sdesk reopen {last} --reason '...' then accept again"
                  if peer.status == "resolved" else f"{last} cannot be reopened")
