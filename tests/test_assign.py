@@ -12,17 +12,18 @@ from assign_helpers import DESKTOP, THANKSGIVING, TUESDAY, journal_of, load, log
 
 
 def test_lightest_load_relative_to_capacity_wins(desk):
-    ticket = log(desk, effort="2")
+    ticket = log(desk, "Broken thing", "--service", "Operating System", effort="2")
     desk.run("assign", ticket)
-    # 2/36 h for lharjo is a lower ratio than 2/32 h for the others.
+    # windows, the usual skill, everyone has; 2/36 h for lharjo is a lower ratio than 2/32 h for the others.
     assert desk.ticket(ticket)["assignee"] == "lharjo"
 
 
 def test_ties_break_on_ratio_then_free_hours_then_technician_id(desk):
     load(desk, "lharjo", "8")
-    first = log(desk, "First")
+    first = log(desk, "First", "--service", "Operating System")
     desk.run("assign", first)
-    second = log(desk, "Second", email="someone.else@omes.ok.gov")
+    second = log(desk, "Second", "--service", "Operating System",
+                 email="someone.else@omes.ok.gov")
     desk.run("assign", second)
     # dcooper, skimble and tokafor tie at 1/32 h: the id decides; then dcooper holds 1 h more.
     assert desk.ticket(first)["assignee"] == "dcooper"
@@ -30,7 +31,7 @@ def test_ties_break_on_ratio_then_free_hours_then_technician_id(desk):
 
 
 def test_assign_sets_assignee_status_journal_and_notifies_the_technician(desk):
-    ticket = log(desk)
+    ticket = log(desk, "Broken thing", "--service", "Operating System")
     before = desk.commits()
     desk.run("assign", ticket)
     data = desk.ticket(ticket)
@@ -83,7 +84,7 @@ def test_nobody_with_the_skill_leaves_the_ticket_in_the_queue_exit_2(desk):
     before = desk.snapshot()
     result = desk.fails("assign", ticket, code=4)
     assert "nothing assigned" in result.stderr
-    assert "capable in IS-Desktop Support: nobody" in result.stdout
+    assert "nobody in IS-Desktop Support has the required skill racf" in result.stdout
     assert desk.snapshot() == before
 
 
@@ -152,7 +153,7 @@ def test_reassignment_counts_and_keeps_the_first_assignment_time(desk):
 
 
 def test_dry_run_and_json_change_nothing(desk):
-    ticket = log(desk)
+    ticket = log(desk, "Broken thing", "--service", "Operating System")
     before = desk.snapshot()
     out = desk.json("assign", ticket, "--dry-run")
     assert out["dry_run"] is True

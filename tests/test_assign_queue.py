@@ -8,13 +8,20 @@ from assign_helpers import DESKTOP, log, triage
 
 def _queue(desk):
     # Priorities from the chart's impact x urgency (a priority that does not match waits for the
-    # supervisor's decision and is held back by assign --team).
-    plain = log(desk, "Plain P4", "--impact", "3", "--urgency", "3", email="a.one@omes.ok.gov")
-    urgent = log(desk, "Urgent P2", "--impact", "1", "--urgency", "2", email="b.two@omes.ok.gov")
-    vip = log(desk, "VIP P4", "--impact", "3", "--urgency", "3", email="cio@omes.ok.gov")
-    middle = log(desk, "Middle P3", email="c.three@omes.ok.gov")
+    # supervisor's decision and is held back by assign --team, and so is a pending on-site
+    # proposal since session 39: rejected here). The service is one whose usual skill
+    # (windows) every technician has: this is the queue's order alone.
+    os_ = ("--service", "Operating System")
+    plain = log(desk, "Plain P4", "--impact", "3", "--urgency", "3", *os_,
+                email="a.one@omes.ok.gov")
+    urgent = log(desk, "Urgent P2", "--impact", "1", "--urgency", "2", *os_,
+                 email="b.two@omes.ok.gov")
+    vip = log(desk, "VIP P4", "--impact", "3", "--urgency", "3", *os_, email="cio@omes.ok.gov")
+    middle = log(desk, "Middle P3", *os_, email="c.three@omes.ok.gov")
     for ticket in (plain, urgent, vip, middle):
         triage(desk, ticket)
+        if "proposed:on-site:text" in desk.ticket(ticket)["flags"]:  # 'middle' reads on site
+            desk.run("triage", ticket, "--reject", "on-site")
     return plain, urgent, vip, middle
 
 

@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 @click.option("--to", "tech", metavar="TECH", help="The dispatcher's choice of technician "
               "(ID, name, e-mail or @me); refused when unfit unless --force.")
 @click.option("--force", is_flag=True, help="With --to: assign even when the technician lacks "
-              "a skill, is out or over capacity (the override is journaled). With --team: "
-              "assign tickets awaiting the supervisor's priority decision too.")
+              "a skill, is out or over capacity (the override is journaled). With --team/--all: "
+              "assign tickets awaiting the supervisor's priority decision or a decision on an "
+              "on-site proposal too.")
 @click.option("--team", metavar="TEAM", help="Work this team's triaged, unassigned queue "
               "(VIP first, then earliest Resolve By) as one commit.")
 @click.option("--all", "all_teams", is_flag=True, help="Work every team's triaged, unassigned "

@@ -75,13 +75,28 @@ def checked_new_options(app: App, options: dict[str, Any]) -> dict[str, Any]:
         check_typed(option, options[name] or "", single_line=True)
     out = dict(options)
     if out["service"].strip():  # a service no team provides would never be routed: refuse it
-        out["service"] = checked("service", out["service"], ref=app.store.reference)
+        out["service"] = _catalogued(out["service"], app)
     out["requester_email"] = checked("email", out["requester_email"])
     out["category"] = checked("category", out["category"] or "", "--category")
     out["phone"] = checked("phone", out["phone"] or "", "--phone")
     if out["requested_tech"].strip():  # ID, name, e-mail or @me; unknown is an error
         out["requested_tech"] = app.technician(out["requested_tech"]).id
     return out
+
+
+def _catalogued(service: str, app: App) -> str:
+    """`new --service` as a team provides it. A service no team provides is refused in one line
+    that also says the call can be logged without --service: the standard logs every request,
+    and triage hands a ticket without a service back to the Service Desk (incident-1a,
+    request-5), which finds the service (session 39: the line only suggested near names)."""
+    from sdesk.core.errors import ReferenceError
+    from sdesk.procedures.fields import checked
+
+    try:
+        return checked("service", service, ref=app.store.reference)
+    except ReferenceError as exc:
+        raise ReferenceError(f"{exc}; to log the call anyway, leave out --service: triage "
+                             "hands it back to the Service Desk to find the service") from None
 
 
 def apply_new_options(options: dict[str, Any]) -> Callable[[Intake], None]:

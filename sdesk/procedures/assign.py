@@ -40,6 +40,7 @@ from sdesk.procedures.plan import (
     SetStatus,
     reassignment,
 )
+from sdesk.procedures.proposals import pending
 from sdesk.procedures.workload import Held, Workload, unavailable_reason
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ class Choice:
     tech: Technician | None = None
     handoff: str = ""
     reasons: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # said on stderr too (Advice)
 
 
 # ---- checks on one technician ----------------------------------------------------------------
@@ -153,7 +155,54 @@ def choose(ticket: Ticket, ctx: AssignContext) -> Choice:
     requested = _requested(ticket, ctx.reference, reasons)
     if requested is not None or ticket.skills:
         return _skilled(ticket, ctx, pool, requested, reasons)
+    usual = usual_skills(ticket, ctx.reference)
+    if usual:
+        return _usual(ticket, ctx, pool, usual, reasons)
     return _lightest(ticket, ctx, pool, reasons)
+
+
+def usual_skills(ticket: Ticket, ref: Reference) -> tuple[str, ...]:
+    """The skills (lower case) the ticket's service usually needs by the service catalogue
+    (reference/services.toml), less those the ticket requires itself (its `skills`, a hard
+    rule); () without a service or a catalogue entry. Guide, CASE ASSIGNMENT step 2: "If
+    specific skills are required, consult the Technical Skills Reference Document"."""
+    info = ref.service_info(ticket.service) if ticket.service else None
+    if info is None:
+        return ()
+    required = {s.lower() for s in ticket.skills}
+    return tuple(s for s in info.skills if s not in required)
+
+
+def _usual(ticket: Ticket, ctx: AssignContext, pool: list[Technician],
+           usual: tuple[str, ...], reasons: list[str]) -> Choice:
+    """Rule 2 for a service's usual skills (a preference, not the hard rule of the ticket's own
+    `skills`): the lightest-load rule among the team's technicians who have them, when any of
+    them is available with room (`assign-2 usual skills`); else among everyone, the plan
+    warning that the technician chosen lacks them (session 39: Wi-Fi went to kfrye, no wifi)."""
+    needs = f"{ticket.service} usually needs {', '.join(usual)} (service catalogue)"
+    able = [t for t in pool if t.has_skills(usual)]
+    fits = {c.tech.id for c in _fitting(pool, ticket, ctx)[0]}
+    if fits and all(t.has_skills(usual) for t in pool if t.id in fits):
+        reasons.append(f"{needs}: every available technician with room has it")
+        return _lightest(ticket, ctx, pool, reasons)
+    if _fitting(able, ticket, ctx)[0]:
+        reasons.append(f"{needs}: preferring who has it in {ticket.team}: "
+                       f"{', '.join(t.id for t in able)}")
+        choice = _lightest(ticket, ctx, able, reasons)
+        if choice.rule == "assign-3 lightest load":
+            choice.rule = USUAL_SKILLS
+        return choice
+    nobody = (f"nobody in {ticket.team} with {', '.join(usual)} is available with room ("
+              + (", ".join(t.id for t in able) or "no technician has it") + ")")
+    reasons.append(f"{needs}: {nobody}; chosen without it")
+    choice = _lightest(ticket, ctx, pool, reasons)
+    if choice.tech is not None:
+        choice.warnings.append(f"{ticket.id}: {choice.tech.id} lacks {', '.join(usual)}, which "
+                               f"{ticket.service} usually needs: {nobody} (rule {choice.rule})")
+    return choice
+
+
+USUAL_SKILLS = "assign-2 usual skills"
 
 
 def _requested(ticket: Ticket, ref: Reference, reasons: list[str]) -> Technician | None:
@@ -175,8 +224,12 @@ def _skilled(ticket: Ticket, ctx: AssignContext, pool: list[Technician],
              requested: Technician | None, reasons: list[str]) -> Choice:
     rule = "assign-2 skills"
     capable = [t for t in pool if t.has_skills(ticket.skills)]
-    if ticket.skills:
-        names = ", ".join(t.id for t in capable) or "nobody"
+    if ticket.skills and not capable:  # the ticket's own skills are a hard rule
+        reasons.append(f"nobody in {ticket.team} has the required skill "
+                       f"{', '.join(ticket.skills)} (skills reference): nobody assigned "
+                       f"(sdesk assign {ticket.id} --to TECH --force, or sdesk escalate)")
+    elif ticket.skills:
+        names = ", ".join(t.id for t in capable)
         reasons.append(f"skills required: {', '.join(ticket.skills)}; capable in "
                        f"{ticket.team}: {names}")
     if requested is not None:
@@ -289,7 +342,31 @@ def assign_ticket(ticket: Ticket, ctx: AssignContext) -> Plan:
     plan = plan_for(ticket, choice, ctx)
     plan.extend(seat.actions)
     plan.extend(_awaiting_priority(ticket, choice.rule))
+    plan.extend(_awaiting_on_site(ticket, choice.rule))
     return plan
+
+
+def on_site_pending(ticket: Ticket) -> bool:
+    """Whether triage proposed on-site work for a ticket still worked remotely and the
+    dispatcher has not decided (flag `proposed:on-site:...`, docs/triage.md "Proposals")."""
+    return ticket.remote and any(kind == "on-site" for kind, _ in pending(ticket.flags))
+
+
+def on_site_decision(ticket_id: str) -> str:
+    """The commands that decide a pending on-site proposal, as the plan names them."""
+    return (f"sdesk triage {ticket_id} --accept on-site, or --reject on-site to work it "
+            "remotely")
+
+
+def _awaiting_on_site(ticket: Ticket, rule: str) -> list[Advice]:
+    """One ticket assigned by name with an on-site proposal pending: assigned as asked, as
+    remote work, with a warning naming the decision (guide, CASE ASSIGNMENT step 1 decides
+    remote or on site first; session 39: it was assigned as remote work without a word)."""
+    if not on_site_pending(ticket):
+        return []
+    return [Advice(ticket.id, rule, f"{ticket.id}: on site proposed, not decided: assigned as "
+                                    f"remote work as you asked ({on_site_decision(ticket.id)})",
+                   warning=True)]
 
 
 def _awaiting_priority(ticket: Ticket, rule: str) -> list[Advice]:
@@ -320,6 +397,12 @@ def assign_to(ticket: Ticket, tech_id: str, ctx: AssignContext, force: bool = Fa
     reasons = [f"dispatcher's choice: {candidate(tech, ticket, ctx).describe()}"]
     reasons += [f"override (--force): {tech.id} {p}" for p in problems]
     choice = Choice("assign-4 dispatcher's choice", tech, reasons=reasons)
+    lacking = [s for s in usual_skills(ticket, ctx.reference) if s not in tech.skills]
+    if lacking:  # the service's usual skills: a warning, not a refusal (session 39)
+        reasons.append(f"{tech.id} lacks {', '.join(lacking)}, which {ticket.service} usually "
+                       "needs (service catalogue)")
+        choice.warnings.append(f"{ticket.id}: {tech.id} lacks {', '.join(lacking)}, which "
+                               f"{ticket.service} usually needs; assigned as you asked")
     seat = _licence(ticket, choice, ctx)  # --force overrides no licence count
     if seat.refusal:
         raise SdeskError(seat.refusal)
@@ -329,6 +412,7 @@ def assign_to(ticket: Ticket, tech_id: str, ctx: AssignContext, force: bool = Fa
         plan.actions.insert(0, Route(ticket.id, choice.rule, f"follows {tech.id} to their team",
                                      value=tech.team))
     plan.extend(_awaiting_priority(ticket, choice.rule))
+    plan.extend(_awaiting_on_site(ticket, choice.rule))
     return plan
 
 
@@ -347,6 +431,7 @@ def _licence(ticket: Ticket, choice: Choice, ctx: AssignContext) -> SeatCheck:
 
 def plan_for(ticket: Ticket, choice: Choice, ctx: AssignContext) -> Plan:
     plan = Plan([Finding(ticket.id, choice.rule, reason) for reason in choice.reasons])
+    plan.extend(Advice(ticket.id, choice.rule, w, warning=True) for w in choice.warnings)
     if choice.tech is not None:
         plan.extend(_assign_actions(ticket, choice, ctx).actions)
     elif choice.handoff:
@@ -426,6 +511,28 @@ class QueueResult:
 
 
 HOLD_FOR_PRIORITY = "assign: awaiting the supervisor's priority decision"
+HOLD_FOR_ON_SITE = "assign-1 remote or on site: awaiting the dispatcher's decision"
+
+
+def _held(ticket: Ticket, force: bool) -> Finding | None:
+    """Why a queue holds `ticket` back, unless `force`: it awaits the supervisor's priority
+    decision (incident-2: its priority, and so its place in the queue, may change), or the
+    dispatcher's decision on an on-site proposal (CASE ASSIGNMENT step 1, remote or on site,
+    picks who can work it at all: an on-site job given to a remote-only technician is a
+    reassignment later; session 39). None when it is not held."""
+    if force:
+        return None
+    if "priority-review" in ticket.flags:
+        return Finding(ticket.id, HOLD_FOR_PRIORITY,
+                       f"held back: P{ticket.priority} awaits the supervisor's decision (sdesk "
+                       f"priority {ticket.id} LEVEL --reason ...); assign --team --force "
+                       "assigns it anyway")
+    if on_site_pending(ticket):
+        return Finding(ticket.id, HOLD_FOR_ON_SITE,
+                       "held back: on site proposed, not decided (remote or on site picks who "
+                       f"can work it): {on_site_decision(ticket.id)}; assign --team --force "
+                       "assigns it as remote work")
+    return None
 
 
 def assign_queue(tickets: Iterable[Ticket], ctx: AssignContext,
@@ -433,8 +540,8 @@ def assign_queue(tickets: Iterable[Ticket], ctx: AssignContext,
     """Work a team's queue, `tickets` in the guide's order of work as the caller read them
     (sdesk.store.queries.QUEUE_ORDER, the one queue order): each choice sees the loads left by the
     ones before it (the caller's workload is not changed). `limit` takes the first N. A
-    ticket flagged priority-review waits for the supervisor's decision (incident-2: its
-    priority, and so its place in the queue, may change) unless `force`. A request that would
+    ticket awaiting the supervisor's priority decision or the dispatcher's on-site decision is
+    held back unless `force` (`_held`). A request that would
     take a licence seat with none free (or unchecked by request-3) stays in the queue, said
     by a finding (`_licence`); a seat one takes counts for the next."""
     work = ctx.workload.copy()
@@ -442,11 +549,9 @@ def assign_queue(tickets: Iterable[Ticket], ctx: AssignContext,
     result = QueueResult(Plan())
     ordered = list(tickets)
     for ticket in ordered[:limit] if limit is not None else ordered:
-        if "priority-review" in ticket.flags and not force:
-            result.plan.add(Finding(ticket.id, HOLD_FOR_PRIORITY,
-                                    f"held back: P{ticket.priority} awaits the supervisor's "
-                                    f"decision (sdesk priority {ticket.id} LEVEL --reason ...); "
-                                    "assign --team --force assigns it anyway"))
+        held = _held(ticket, force)
+        if held is not None:
+            result.plan.add(held)
             result.left.append(ticket.id)
             continue
         choice = choose(ticket, local)
@@ -461,6 +566,7 @@ def assign_queue(tickets: Iterable[Ticket], ctx: AssignContext,
         result.plan.extend(plan_for(ticket, choice, local).actions)
         result.plan.extend(seat.actions)
         if choice.tech is not None:
+            result.plan.extend(_awaiting_on_site(ticket, choice.rule))  # forced: said
             result.assigned.append(ticket.id)
             work.add(Held(ticket.id, choice.tech.id, ticket.effort_hours,
                           ticket.requester.email.lower(), ticket.parent))
