@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import sys
 
-from sdesk.core.model import CHANNELS, TICKET_TYPES  # the work loads the model anyway
+from sdesk.core.model import INTAKE_CHANNELS, TICKET_TYPES  # the work loads the model anyway
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (~11 M instructions of `new`)
 if TYPE_CHECKING:
@@ -43,7 +43,8 @@ NEW: dict[str, tuple[str, Kind]] = {
                                                                 ("choice", TICKET_TYPES)),
     "--title": ("title", "text"), "-T": ("title", "text"),
     "--description": ("description", "text"), "-d": ("description", "text"),
-    "--channel": ("channel", ("choice", CHANNELS)), "-c": ("channel", ("choice", CHANNELS)),
+    "--channel": ("channel", ("choice", INTAKE_CHANNELS)),
+    "-c": ("channel", ("choice", INTAKE_CHANNELS)),
     "--name": ("requester_name", "text"), "--email": ("requester_email", "text"),
     "--agency": ("agency", "text"), "--phone": ("phone", "text"),
     "--service": ("service", "text"), "--category": ("category", "text"),

@@ -6,6 +6,8 @@ catalogue. Real CLI, real git store, fixed --now (conftest's Monday 2026-11-23 0
 
 from __future__ import annotations
 
+import json
+
 from assign_helpers import journal_of, load, log, triage
 
 NET = "IS-Network Services"
@@ -144,3 +146,58 @@ def test_new_with_an_unknown_service_says_the_call_can_be_logged_without_it(desk
                       "--agency", "DOC", "-d", "x")
     desk.run("triage", ticket)
     assert "needs-service" in desk.ticket(ticket)["flags"]
+
+
+# ---- 3. a call is the desk's response ---------------------------------------------------------
+
+MORNING = "2026-12-01T08:08:00-06:00"
+LATER = "2026-12-01T11:00:00-06:00"
+
+
+def _caller(desk, channel: str, n: int) -> str:
+    return desk.new("-T", f"wifi keeps dropping {n}", "--email", f"c{n}@odot.org", "--agency",
+                    "ODOT", "--service", "Wi-Fi", "--channel", channel, now=MORNING)
+
+
+def test_a_call_chat_or_walk_up_is_responded_to_at_opening_mail_and_portal_are_not(desk):
+    live = [_caller(desk, c, n) for n, c in enumerate(("phone", "chat", "in-person"))]
+    later = [_caller(desk, c, n) for n, c in enumerate(("email", "self-service"), 5)]
+    for t in live:
+        data = desk.ticket(t)
+        assert data["first_response_at"] == data["opened_at"] == MORNING, data
+    assert all(desk.ticket(t)["first_response_at"] is None for t in later)
+    shown = desk.run("show", live[0], now=LATER).stdout
+    assert "OVERDUE" not in shown.split("Resolve")[0], shown
+
+
+def test_kpi_counts_the_calls_response_as_met(desk):
+    for n in range(3):
+        _caller(desk, "phone", n)
+    mailed = _caller(desk, "email", 9)
+    kpi = json.loads(desk.run("kpi", "--json", now=LATER).stdout)
+    # 3 calls met at opening; the mail is unanswered: missed when its Respond By has passed
+    due = desk.ticket(mailed)["respond_by"]
+    missed = 1 if due < LATER else 0
+    assert kpi["sla_respond_pct"] == round(300 / (3 + missed), 1), kpi
+    assert kpi["volume"]["channel"] == {"phone": 3, "email": 1}
+
+
+# ---- 4. a parent case is not a customer contact -----------------------------------------------
+
+
+def test_a_parent_case_is_internal_out_of_the_channel_counts_response_and_resolution(desk):
+    ids = [_caller(desk, "phone", n) for n in range(3)]
+    parent = desk.run("parent", "new", "--from", *ids, now="2026-12-01T08:30:00-06:00"
+                      ).stdout.strip().splitlines()[-1]
+    data = desk.ticket(parent)
+    assert (data["channel"], data["respond_by"], data["first_response_at"]) == (
+        "internal", None, None)
+    assert "channel internal (made by the desk, not a customer contact)" in \
+        data["journal"][0]["text"]
+    desk.run("resolve", parent, "--code", "fixed", "--summary", "AP rebooted",
+             now="2026-12-01T10:00:00-06:00")
+    kpi = json.loads(desk.run("kpi", "--json", now=LATER).stdout)
+    assert kpi["volume"]["channel"] == {"phone": 3, "internal": 1}
+    assert kpi["sla_respond_pct"] == 100.0  # the parent is not an unanswered contact
+    # resolved: the parent and its 3 children; counted: the children, not the parent
+    assert (kpi["resolved"], kpi["counted"]) == (4, 3), kpi

@@ -86,10 +86,10 @@ def test_the_report_shows_a_resolve_breach_beside_the_respond_breach(
         desk: Desk, tmp_path: Path) -> None:
     """Finding 3: a ticket nobody answered for days is past Resolve By too; the report said
     only "BREACHED (respond)", where the handover (session 37) says both."""
-    tid = desk.new("-T", "Printer offline", "--email", "hal.burns@okdhs.org",
-                   now="2026-11-23T09:00:00-06:00")
-    soon = desk.new("-T", "Scanner slow", "--email", "hal.burns@okdhs.org",
-                    now="2026-12-01T10:00:00-06:00")
+    tid = desk.new("-T", "Printer offline", "--email", "hal.burns@okdhs.org", "--channel",
+                   "email", now="2026-11-23T09:00:00-06:00")  # a call is answered (session 39)
+    soon = desk.new("-T", "Scanner slow", "--email", "hal.burns@okdhs.org", "--channel",
+                    "email", now="2026-12-01T10:00:00-06:00")
     page = tmp_path / "r.html"
     desk.run("report", "-o", str(page), now="2026-12-01T11:05:00-06:00")
     html = page.read_text(encoding="utf-8")

@@ -13,8 +13,9 @@ MON_0800 = "2026-11-23T08:00:00-06:00"
 
 def _store(desk: Desk) -> dict[str, str]:
     ids = {
+        # by mail: a call is answered as it is logged (session 39), a mail waits for a reply
         "p1": desk.new("-T", "Payroll system down", "-p", "1", "--team", "IS-Applications",
-                       "--agency", "OMES", now=MON_0800),
+                       "--agency", "OMES", "--channel", "email", now=MON_0800),
         "p4": desk.new("-T", "New mouse please", "-p", "4", now=MON_0800),
         "held": desk.new("-T", "Laptop battery swells", "-p", "3", now=MON_0800),
     }

@@ -174,7 +174,7 @@ def test_resolved_tickets_close_after_five_business_days(resolved: str, now: str
 
 def test_the_command_commits_once_and_never_warns_twice(desk: Desk) -> None:
     tid = desk.new("-T", "Monitor flickers", "--team", "IS-Desktop Support", "--agency", "OMES",
-                   "--priority", "3",
+                   "--priority", "3", "--channel", "email",  # a call is answered (session 39)
                    now="2026-11-16T09:00:00-06:00")
     before = desk.snapshot()
     out = desk.run("sweep", "--dry-run", now="2026-11-16T10:30:00-06:00").stdout

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sdesk.commands.common import App, PriorityLevel, commit_options, pass_app, read_text_arg
-from sdesk.core.model import CHANNELS, TICKET_TYPES
+from sdesk.core.model import INTAKE_CHANNELS, TICKET_TYPES
 
 if TYPE_CHECKING:
     from sdesk.core.model import Ticket
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 @click.option("--title", "-T", help="One line saying what is wrong or wanted.")
 @click.option("--description", "-d", metavar="TEXT|-", help="Details; '-' reads stdin; "
               "without it $EDITOR opens when interactive.")
-@click.option("--channel", "-c", type=click.Choice(CHANNELS), default="phone", show_default=True)
+@click.option("--channel", "-c", type=click.Choice(INTAKE_CHANNELS), default="phone", show_default=True)
 @click.option("--name", "requester_name", default="", help="Requester's name.")
 @click.option("--email", "requester_email", default="", help="Requester's e-mail (VIP lookup).")
 @click.option("--agency", default="", help="Requester's agency code (see reference/agencies.toml).")

@@ -210,6 +210,28 @@ def respond_by(opened: datetime, priority: int, ref: Reference) -> datetime:
     return due(opened, target.response_minutes, target.clock, ref.calendar)
 
 
+# The channels on which the customer talks to the desk as the ticket is logged (a call, a chat,
+# a walk-up): the intake itself is the desk's first contact, the standard's response (session
+# 39). On e-mail and self-service the first response is the desk's first public message.
+LIVE_CHANNELS = ("phone", "chat", "in-person")
+
+
+def responded_at_intake(channel: str, ticket_type: str) -> bool:
+    """Whether a ticket logged on `channel` was responded to as it was logged: a live channel
+    (LIVE_CHANNELS), for any type but a task (a piece of work, not a customer contact). The one
+    rule of the first response (`first_response_at`): the opening on a live channel, else the
+    desk's first public message (procedures.notes, resolve, triage set it while it is None)."""
+    return channel in LIVE_CHANNELS and ticket_type != "task"
+
+
+def respond_by_for(ticket: Ticket, priority: int, ref: Reference) -> datetime | None:
+    """The Respond By of `ticket` at `priority` (a priority decided or raised): None for a
+    ticket the desk made itself (channel internal, a parent case: nobody to respond to)."""
+    if ticket.channel == "internal":
+        return None
+    return respond_by(ticket.opened_at, priority, ref)
+
+
 def paused_spans(ticket: Ticket | TicketView) -> list[tuple[datetime, datetime | None]]:
     """The spans during which the ticket's SLA clock stood still, in time order (docs/sla.md,
     "What stops the clock"): every hold (an open one ends None), and every span from a

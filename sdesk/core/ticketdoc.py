@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 TICKET_TYPES = ("incident", "request", "case", "task")
-CHANNELS = ("phone", "chat", "in-person", "self-service", "email")
+CHANNELS = ("phone", "chat", "in-person", "self-service", "email", "internal")  # model.INTERNAL
 # Working states a ticket moves through; "resolved" and "closed" are the done states.
 STATUSES = ("new", "triaged", "assigned", "in-progress", "on-hold", "resolved", "closed")
 DONE_STATUSES = ("resolved", "closed")

@@ -27,7 +27,7 @@ STATES = {"new": "New", "triaged": "Active", "assigned": "Active", "in-progress"
 HOLD_STATES = {"awaiting-customer": "Awaiting User Info", "awaiting-vendor": "Awaiting Vendor",
                "awaiting-change": "Awaiting Problem"}
 CONTACTS = {"phone": "Phone", "email": "Email", "self-service": "Self service",
-            "in-person": "Walk in", "chat": "Chat"}
+            "in-person": "Walk in", "chat": "Chat", "internal": "Internal"}
 LEVELS = {1: "1 - High", 2: "2 - Medium", 3: "3 - Low"}
 PRIORITIES = {1: "1 - Critical", 2: "2 - High", 3: "3 - Moderate", 4: "4 - Low"}
 MISSING = "?"

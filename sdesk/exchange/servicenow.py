@@ -52,7 +52,7 @@ HOLD_REASONS = {
 CHANNELS = {
     "phone": "phone", "email": "email", "e-mail": "email", "self service": "self-service",
     "self-service": "self-service", "walk in": "in-person", "walk-in": "in-person",
-    "in person": "in-person", "in-person": "in-person", "chat": "chat",
+    "in person": "in-person", "in-person": "in-person", "chat": "chat", "internal": "internal",
 }
 # ServiceNow's standard closure codes -> reference resolution codes; other codes are kept.
 CLOSE_CODES = {

@@ -10,6 +10,7 @@ from dataclasses import field
 from sdesk.core import sla
 from sdesk.core.model import (
     CHANNELS,
+    INTERNAL,
     LEVELS,
     PRIORITIES,
     TICKET_TYPES,
@@ -54,7 +55,9 @@ def log_ticket(intake: Intake, ticket_id: str, ref: Reference, now: dt.datetime,
                actor: str, reported: dt.datetime | None = None) -> Ticket:
     """A new ticket: priority from the impact x urgency matrix unless given, VIP flag from the
     VIP list, owned by the Service Desk unless a team is named, Respond By and Resolve By from
-    the SLA chart on the business calendar. `reported` is when the customer reported it, when
+    the SLA chart on the business calendar; on a live channel (a call, a chat, a walk-up) the
+    desk responded as it logged it (`sla.responded_at_intake`: `first_response_at` is the
+    opening). `reported` is when the customer reported it, when
     that is before `now` (a problem separated from the ticket it was reported on: `sdesk
     split`): the ticket is opened then and its SLA runs from then; the journal entry that
     logs it is dated `now`."""
@@ -88,9 +91,11 @@ def log_ticket(intake: Intake, ticket_id: str, ref: Reference, now: dt.datetime,
         skills=sorted({ref.skill(s) for s in intake.skills if s.strip()}),
         requested_technician=intake.requested_technician.strip(),
         effort_hours=float(intake.effort_hours), parent=intake.parent, updated_at=now,
-        respond_by=sla.respond_by(opened, priority, ref),
+        respond_by=None if intake.channel == INTERNAL else sla.respond_by(opened, priority, ref),
         resolve_by=sla.resolve_by(opened, priority, ref),
         description=intake.description, requester=requester,
+        first_response_at=opened if sla.responded_at_intake(intake.channel, intake.type)
+        else None,
     )
     note = f"Logged by {actor} via {intake.channel}; priority P{priority}"
     if intake.priority is not None and priority != matrix:

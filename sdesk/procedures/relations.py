@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sdesk.core import sla
 from sdesk.core.errors import NothingToDo, ValidationError
-from sdesk.core.model import TITLE_MAX, Ticket, journal_entry
+from sdesk.core.model import INTERNAL, TITLE_MAX, Ticket, journal_entry
 from sdesk.core.reference import Reference
 from sdesk.core.ticketdoc import PARENT_RAISE_RULE
 from sdesk.procedures.plan import AddEntry, Advice, CreateTicket, Plan, SetField
@@ -113,8 +113,9 @@ def raise_parent(parent: Ticket, priority: int, children: Sequence[str], ref: Re
         SetField(parent.id, rule, f"P{parent.priority} -> P{priority}: as urgent as its child "
                  f"{ids}", field="priority", value=priority),
         SetField(parent.id, rule, f"Resolve By for P{priority}", field="resolve_by", value=due),
-        SetField(parent.id, rule, f"Respond By for P{priority}", field="respond_by",
-                 value=sla.respond_by(parent.opened_at, priority, ref)),
+        *([SetField(parent.id, rule, f"Respond By for P{priority}", field="respond_by",
+                    value=respond)] if (respond := sla.respond_by_for(parent, priority, ref))
+          else []),  # a parent made since session 39 is internal: no Respond By
         AddEntry(parent.id, rule, "journal", entry=journal_entry(
             now, actor, "priority",
             f"Priority raised from P{parent.priority} to P{priority} by the rule, not a "
@@ -230,8 +231,9 @@ def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Ref
     - a child's pending priority proposal more urgent than that: proposed on the parent too
       (`_carried_priority`), for the supervisor to decide;
     - agency: the one the children name, when they name one (the Supported Agencies check);
-    - channel: the children's when they share one, else the most reports' (the model has no
-      "parent" channel; a task takes its owner's the same way);
+    - channel: internal (the desk made it; not a customer contact: left out of the response
+      SLA and the resolution measures, and counted apart in `kpi`'s channels; session 39: it
+      took the children's, and a trend of calls counted as one more phone call);
     - requester: none. The customers are the children's requesters (each told when the parent
       resolves its children); who logged the parent is in its journal."""
     from sdesk.core.model import Requester
@@ -250,17 +252,14 @@ def parent_case(children: Sequence[Peer], new_id: Callable[[str], str], ref: Ref
     team = providers[0].name if providers else majority(children, "team")
     agencies = {c.agency for c in children if c.agency}
     agency = agencies.pop() if len(agencies) == 1 else ""
-    channels = {c.channel for c in children if c.channel}
-    shared = len(channels) == 1
-    channel = majority(children, "channel") or "phone"
     worst = min(children, key=lambda c: (c.priority, c.opened_at, c.id))
     ids = ", ".join(c.id for c in children)
     intake = Intake(type=kind, title=title or f"Parent: {first.title}"[:TITLE_MAX],
-                    service=service, channel=channel, requester=Requester(agency=agency),
+                    service=service, channel=INTERNAL, requester=Requester(agency=agency),
                     team=team, priority=worst.priority,
                     description=f"Parent case for {len(children)} reports of one problem: {ids}.")
     parent = log_ticket(intake, new_id(kind), ref, now, actor)
-    _journal_as_parent(parent, children, first, worst.id, shared, ref, now, actor, rule)
+    _journal_as_parent(parent, children, worst.id, ref, now, actor, rule)
     plan = Plan([CreateTicket(parent.id, rule, f"parent case for {ids}", new=parent),
                  *_advice(parent.id, children, rule)])
     for child in children:
@@ -325,20 +324,18 @@ def mixed_services(children: Sequence[Peer]) -> str:
             f"{majority(children, 'service')!r}, the most reports'")
 
 
-def _journal_as_parent(parent: Ticket, children: Sequence[Peer], first: Peer, worst: str,
-                       shared: bool, ref: Reference, now: dt.datetime, actor: str,
-                       rule: str) -> None:
-    """The new `parent`'s journal: how it was logged (for which reports, the channel and agency
-    it took from them, no requester), the priority the rule gave it when it differs from the
+def _journal_as_parent(parent: Ticket, children: Sequence[Peer], worst: str,
+                       ref: Reference, now: dt.datetime, actor: str, rule: str) -> None:
+    """The new `parent`'s journal: how it was logged (for which reports, channel internal, the
+    agency it took from them, no requester), the priority the rule gave it when it differs from the
     impact x urgency matrix (from its most urgent child, `worst`), and a child's stronger pending
     priority proposal carried (`_carried_priority`)."""
     ids = ", ".join(c.id for c in children)
-    came = ("the reports' channel" if shared else f"the first report's, {first.id}"
-            if parent.channel == first.channel else "the most reports'")
     agency = parent.requester.agency
     parent.journal[0] = journal_entry(now, actor, "system", (
-        f"{PARENT_LOGGED}{actor} for {len(children)} reports: {ids}; via "
-        f"{parent.channel} ({came}); agency {agency or '- (the reports name none, or several)'}"
+        f"{PARENT_LOGGED}{actor} for {len(children)} reports: {ids}; channel "
+        f"{parent.channel} (made by the desk, not a customer contact); agency "
+        f"{agency or '- (the reports name none, or several)'}"
         f"; no requester (the reports' requesters are the customers); priority "
         f"P{parent.priority}."))
     matrix = ref.sla.priority_for(parent.impact, parent.urgency)

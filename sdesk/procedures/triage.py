@@ -1207,8 +1207,10 @@ def change_priority(ticket: Ticket, priority: int, reason: str, ref: Reference,
     if due != ticket.resolve_by:
         plan.add(SetField(ticket.id, rule, f"Resolve By for P{priority}", field="resolve_by",
                           value=due))
-        plan.add(SetField(ticket.id, rule, f"Respond By for P{priority}", field="respond_by",
-                          value=sla.respond_by(ticket.opened_at, priority, ref)))
+        respond = sla.respond_by_for(ticket, priority, ref)
+        if respond is not None:  # none for an internal ticket (a parent case)
+            plan.add(SetField(ticket.id, rule, f"Respond By for P{priority}",
+                              field="respond_by", value=respond))
     flags, overruled = priority_decided(ticket.flags, priority)
     if flags != ticket.flags:
         plan.add(SetField(ticket.id, rule, "priority reviewed" + "".join(

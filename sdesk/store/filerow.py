@@ -76,5 +76,6 @@ def row_of_checked(doc: dict[str, Any]) -> dict[str, Any]:
         "journal_count": len(journal), "import_keys": " ".join(sorted(imported)),
         "message_ids": " ".join(doc["message_ids"]),
         **kpi_of(doc["type"], opened, resolved, res["code"] if res else "", held,
-                 sla.resolved_in_time(doc["resolved_at"], doc["resolve_by"], imported)),
+                 sla.resolved_in_time(doc["resolved_at"], doc["resolve_by"], imported),
+                 doc["channel"]),
     }

@@ -88,16 +88,18 @@ def kpi_values(ticket: Ticket, held_seconds: float) -> dict[str, Any]:
 
     code = ticket.resolution.code if ticket.resolution else ""
     return kpi_of(ticket.type, ticket.opened_at.timestamp(), _ts(ticket.resolved_at), code,
-                  held_seconds, sla.resolution_met(ticket))
+                  held_seconds, sla.resolution_met(ticket), ticket.channel)
 
 
 def kpi_of(kind: str, opened: float, resolved: float | None, code: str,
-           held_seconds: float, met: bool | None) -> dict[str, Any]:
+           held_seconds: float, met: bool | None, channel: str = "") -> dict[str, Any]:
     """The index columns KPIs derive from a ticket's type, opened and resolved times (epoch
     seconds), resolution code, seconds held (real seconds) and SLA verdict
     (sla.resolution_met).
     `counted`: 1 a resolution every resolution measure counts, 0 resolved but excluded
-    (duplicate, withdrawn), EARLY resolved before it was opened (a --now before opened_at,
+    (duplicate, withdrawn; or a ticket the desk made itself, channel internal: a parent case,
+    whose children carry the customers' resolution, FCR and satisfaction), EARLY resolved
+    before it was opened (a --now before opened_at,
     refused since session 33: left out of every resolution measure, whose times would go
     negative, and counted apart by `sdesk kpi`), NULL not resolved (a ticket closed without a
     resolution included) or a task. `sla_met`: 1/0 the resolution SLA verdict (the source's
@@ -108,7 +110,8 @@ def kpi_of(kind: str, opened: float, resolved: float | None, code: str,
     if resolved < opened:
         return {"counted": EARLY, "ttr_clock": None, "ttr_bh": None, "sla_met": None}
     clock = (resolved - opened - held_seconds) / 3600.0
-    return {"counted": int(code not in EXCLUDED_CODES), "ttr_clock": clock, "ttr_bh": None,
+    counted = code not in EXCLUDED_CODES and channel != "internal"  # model.INTERNAL
+    return {"counted": int(counted), "ttr_clock": clock, "ttr_bh": None,
             "sla_met": None if met is None else int(met)}
 
 
