@@ -145,9 +145,10 @@ def test_the_form_mail_names_listed_software_that_is_not_approved(desk: Desk) ->
 # 4. handover: the Resolve By of a respond-by ticket, and the pager ----------------------
 
 def test_handover_shows_the_resolve_by_of_a_ticket_due_to_respond(desk: Desk) -> None:
-    p3 = request(desk, "need a chair")  # respond by 10:00, resolve by Wed 17:00
+    # by mail: a call is answered as it is logged (session 39)
+    p3 = request(desk, "need a chair", "--channel", "email")  # respond 10:00, resolve Wed 17:00
     p1 = desk.new("-T", "Server room flooded", "--email", "cy@omes.ok.gov", "--agency", "OMES",
-                  "--service", "VPN", "--priority", "P1", now=T0)
+                  "--service", "VPN", "--priority", "P1", "--channel", "email", now=T0)
     out = desk.run("handover", "--peek", "--no-pager", now="2026-11-23T09:00:00-06:00").stdout
     assert ("      due to respond Mon 11-23 10:00, resolve by Wed 11-25 17:00; unassigned "
             "(IS-Service Desk)\n") in out, out

@@ -53,7 +53,7 @@ def test_new_prints_the_full_id_and_the_short_one(desk):
 
 
 def test_show_heads_with_the_short_id_and_shows_both_due_times(desk):
-    ticket = log(desk)
+    ticket = log(desk, "Broken thing", "--channel", "email")  # a call is answered (session 39)
     out = desk.run("show", ticket, now="2026-11-23T09:10:00-06:00").stdout
     first = out.splitlines()[0]
     assert ticket.startswith(first.split()[0]) and len(first.split()[0]) < len(ticket)
@@ -65,7 +65,7 @@ def test_show_heads_with_the_short_id_and_shows_both_due_times(desk):
 
 
 def test_list_and_queue_show_respond_by_and_time_left_without_colour_when_piped(desk):
-    log(desk)
+    log(desk, "Broken thing", "--channel", "email")  # a call is answered (session 39)
     for command in ("list", "queue"):
         out = desk.run(command).stdout
         assert "respond_by" in out.splitlines()[0] and "resolve_by" in out.splitlines()[0]
