@@ -102,7 +102,7 @@ def test_a_queue_holds_a_ticket_whose_on_site_proposal_is_pending(desk):
     result = desk.run("assign", "--team", "IS-Desktop Support", ok=False)
     assert result.exit_code == 4, result.output
     assert "held back: on site proposed, not decided" in result.stdout
-    assert f"sdesk triage {ticket} --accept on-site, or --reject on-site" in result.stdout
+    assert f"sdesk triage {ticket} --accept on-site (or --reject on-site: remote)" in result.stdout
     assert desk.snapshot() == before
 
 

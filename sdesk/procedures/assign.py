@@ -183,8 +183,7 @@ def _usual(ticket: Ticket, ctx: AssignContext, pool: list[Technician],
     able = [t for t in pool if t.has_skills(usual)]
     fits = {c.tech.id for c in _fitting(pool, ticket, ctx)[0]}
     if fits and all(t.has_skills(usual) for t in pool if t.id in fits):
-        reasons.append(f"{needs}: every available technician with room has it")
-        return _lightest(ticket, ctx, pool, reasons)
+        return _lightest(ticket, ctx, pool, reasons)  # everyone who can has it: nothing to say
     if _fitting(able, ticket, ctx)[0]:
         reasons.append(f"{needs}: preferring who has it in {ticket.team}: "
                        f"{', '.join(t.id for t in able)}")
@@ -354,8 +353,7 @@ def on_site_pending(ticket: Ticket) -> bool:
 
 def on_site_decision(ticket_id: str) -> str:
     """The commands that decide a pending on-site proposal, as the plan names them."""
-    return (f"sdesk triage {ticket_id} --accept on-site, or --reject on-site to work it "
-            "remotely")
+    return f"sdesk triage {ticket_id} --accept on-site (or --reject on-site: remote)"
 
 
 def _awaiting_on_site(ticket: Ticket, rule: str) -> list[Advice]:
@@ -365,7 +363,7 @@ def _awaiting_on_site(ticket: Ticket, rule: str) -> list[Advice]:
     if not on_site_pending(ticket):
         return []
     return [Advice(ticket.id, rule, f"{ticket.id}: on site proposed, not decided: assigned as "
-                                    f"remote work as you asked ({on_site_decision(ticket.id)})",
+                                    f"remote work ({on_site_decision(ticket.id)})",
                    warning=True)]
 
 
@@ -511,7 +509,7 @@ class QueueResult:
 
 
 HOLD_FOR_PRIORITY = "assign: awaiting the supervisor's priority decision"
-HOLD_FOR_ON_SITE = "assign-1 remote or on site: awaiting the dispatcher's decision"
+HOLD_FOR_ON_SITE = "assign-1 awaiting the on-site decision"
 
 
 def _held(ticket: Ticket, force: bool) -> Finding | None:
@@ -529,9 +527,8 @@ def _held(ticket: Ticket, force: bool) -> Finding | None:
                        "assigns it anyway")
     if on_site_pending(ticket):
         return Finding(ticket.id, HOLD_FOR_ON_SITE,
-                       "held back: on site proposed, not decided (remote or on site picks who "
-                       f"can work it): {on_site_decision(ticket.id)}; assign --team --force "
-                       "assigns it as remote work")
+                       f"held back: on site proposed, not decided: {on_site_decision(ticket.id)}"
+                       "; --force assigns it as remote work")
     return None
 
 
