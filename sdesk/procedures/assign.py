@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from sdesk.core.errors import NothingToDo, SdeskError
 from sdesk.core.model import Ticket, journal_entry
 from sdesk.core.reference import Reference, Technician
+from sdesk.procedures import assign_holds as holds
 from sdesk.procedures.plan import (
     AddEntry,
     Advice,
@@ -40,7 +41,6 @@ from sdesk.procedures.plan import (
     SetStatus,
     reassignment,
 )
-from sdesk.procedures.proposals import pending
 from sdesk.procedures.workload import Held, Workload, unavailable_reason
 
 if TYPE_CHECKING:
@@ -340,43 +340,9 @@ def assign_ticket(ticket: Ticket, ctx: AssignContext) -> Plan:
         raise SdeskError(seat.refusal)
     plan = plan_for(ticket, choice, ctx)
     plan.extend(seat.actions)
-    plan.extend(_awaiting_priority(ticket, choice.rule))
-    plan.extend(_awaiting_on_site(ticket, choice.rule))
+    plan.extend(holds.awaiting_priority(ticket, choice.rule))
+    plan.extend(holds.awaiting_on_site(ticket, choice.rule))
     return plan
-
-
-def on_site_pending(ticket: Ticket) -> bool:
-    """Whether triage proposed on-site work for a ticket still worked remotely and the
-    dispatcher has not decided (flag `proposed:on-site:...`, docs/triage.md "Proposals")."""
-    return ticket.remote and any(kind == "on-site" for kind, _ in pending(ticket.flags))
-
-
-def on_site_decision(ticket_id: str) -> str:
-    """The commands that decide a pending on-site proposal, as the plan names them."""
-    return f"sdesk triage {ticket_id} --accept on-site (or --reject on-site: remote)"
-
-
-def _awaiting_on_site(ticket: Ticket, rule: str) -> list[Advice]:
-    """One ticket assigned by name with an on-site proposal pending: assigned as asked, as
-    remote work, with a warning naming the decision (guide, CASE ASSIGNMENT step 1 decides
-    remote or on site first; session 39: it was assigned as remote work without a word)."""
-    if not on_site_pending(ticket):
-        return []
-    return [Advice(ticket.id, rule, f"{ticket.id}: on site proposed, not decided: assigned as "
-                                    f"remote work ({on_site_decision(ticket.id)})",
-                   warning=True)]
-
-
-def _awaiting_priority(ticket: Ticket, rule: str) -> list[Advice]:
-    """One ticket assigned by name while it awaits the supervisor's priority decision
-    (priority-review): assigned as asked (`assign ID` is the dispatcher's explicit choice), with
-    a warning that its priority, and so its place in the queue, may change (tester finding,
-    session 37: `assign --team` held it back, `assign ID --to` said nothing)."""
-    if "priority-review" not in ticket.flags:
-        return []
-    return [Advice(ticket.id, rule, f"{ticket.id} awaits the supervisor's priority decision "
-                                    f"(P{ticket.priority} may change: sdesk priority {ticket.id} "
-                                    "LEVEL --reason ...); assigned as you asked", warning=True)]
 
 
 def assign_to(ticket: Ticket, tech_id: str, ctx: AssignContext, force: bool = False) -> Plan:
@@ -409,8 +375,8 @@ def assign_to(ticket: Ticket, tech_id: str, ctx: AssignContext, force: bool = Fa
     if tech.team != ticket.team:
         plan.actions.insert(0, Route(ticket.id, choice.rule, f"follows {tech.id} to their team",
                                      value=tech.team))
-    plan.extend(_awaiting_priority(ticket, choice.rule))
-    plan.extend(_awaiting_on_site(ticket, choice.rule))
+    plan.extend(holds.awaiting_priority(ticket, choice.rule))
+    plan.extend(holds.awaiting_on_site(ticket, choice.rule))
     return plan
 
 
@@ -508,37 +474,13 @@ class QueueResult:
     left: list[str] = field(default_factory=list)
 
 
-HOLD_FOR_PRIORITY = "assign: awaiting the supervisor's priority decision"
-HOLD_FOR_ON_SITE = "assign-1 awaiting the on-site decision"
-
-
-def _held(ticket: Ticket, force: bool) -> Finding | None:
-    """Why a queue holds `ticket` back, unless `force`: it awaits the supervisor's priority
-    decision (incident-2: its priority, and so its place in the queue, may change), or the
-    dispatcher's decision on an on-site proposal (CASE ASSIGNMENT step 1, remote or on site,
-    picks who can work it at all: an on-site job given to a remote-only technician is a
-    reassignment later; session 39). None when it is not held."""
-    if force:
-        return None
-    if "priority-review" in ticket.flags:
-        return Finding(ticket.id, HOLD_FOR_PRIORITY,
-                       f"held back: P{ticket.priority} awaits the supervisor's decision (sdesk "
-                       f"priority {ticket.id} LEVEL --reason ...); assign --team --force "
-                       "assigns it anyway")
-    if on_site_pending(ticket):
-        return Finding(ticket.id, HOLD_FOR_ON_SITE,
-                       f"held back: on site proposed, not decided: {on_site_decision(ticket.id)}"
-                       "; --force assigns it as remote work")
-    return None
-
-
 def assign_queue(tickets: Iterable[Ticket], ctx: AssignContext,
                  limit: int | None = None, force: bool = False) -> QueueResult:
     """Work a team's queue, `tickets` in the guide's order of work as the caller read them
     (sdesk.store.queries.QUEUE_ORDER, the one queue order): each choice sees the loads left by the
     ones before it (the caller's workload is not changed). `limit` takes the first N. A
     ticket awaiting the supervisor's priority decision or the dispatcher's on-site decision is
-    held back unless `force` (`_held`). A request that would
+    held back unless `force` (`assign_holds.held`). A request that would
     take a licence seat with none free (or unchecked by request-3) stays in the queue, said
     by a finding (`_licence`); a seat one takes counts for the next."""
     work = ctx.workload.copy()
@@ -546,7 +488,7 @@ def assign_queue(tickets: Iterable[Ticket], ctx: AssignContext,
     result = QueueResult(Plan())
     ordered = list(tickets)
     for ticket in ordered[:limit] if limit is not None else ordered:
-        held = _held(ticket, force)
+        held = holds.held(ticket, force)
         if held is not None:
             result.plan.add(held)
             result.left.append(ticket.id)
@@ -563,7 +505,7 @@ def assign_queue(tickets: Iterable[Ticket], ctx: AssignContext,
         result.plan.extend(plan_for(ticket, choice, local).actions)
         result.plan.extend(seat.actions)
         if choice.tech is not None:
-            result.plan.extend(_awaiting_on_site(ticket, choice.rule))  # forced: said
+            result.plan.extend(holds.awaiting_on_site(ticket, choice.rule))  # forced: said
             result.assigned.append(ticket.id)
             work.add(Held(ticket.id, choice.tech.id, ticket.effort_hours,
                           ticket.requester.email.lower(), ticket.parent))
