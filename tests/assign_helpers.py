@@ -23,6 +23,15 @@ def triage(desk: Any, ticket_id: str) -> None:
     assert desk.ticket(ticket_id)["status"] == "triaged", desk.ticket(ticket_id)["journal"]
 
 
+def triage_remote(desk: Any, ticket_id: str) -> None:
+    """`triage`, then the dispatcher's "remote" answer to an on-site proposal triage may make
+    (it reads "monitor" or "flickers" as on-site work, weakly): a queue holds a ticket whose
+    on-site proposal is pending since session 39, and a test of the queue itself needs none."""
+    triage(desk, ticket_id)
+    if "proposed:on-site:text" in desk.ticket(ticket_id)["flags"]:
+        desk.run("triage", ticket_id, "--reject", "on-site")
+
+
 def load(desk: Any, tech: str, hours: str, team: str = DESKTOP) -> str:
     """Give `tech` an open assigned ticket of `hours` effort."""
     ticket_id = log(desk, f"Work for {tech}", team=team, effort=hours,

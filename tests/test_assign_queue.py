@@ -3,7 +3,7 @@ first, then earliest Resolve By), as one commit, with loads updated as the batch
 
 from __future__ import annotations
 
-from assign_helpers import DESKTOP, log, triage
+from assign_helpers import DESKTOP, log, triage, triage_remote
 
 
 def _queue(desk):
@@ -19,9 +19,7 @@ def _queue(desk):
     vip = log(desk, "VIP P4", "--impact", "3", "--urgency", "3", *os_, email="cio@omes.ok.gov")
     middle = log(desk, "Middle P3", *os_, email="c.three@omes.ok.gov")
     for ticket in (plain, urgent, vip, middle):
-        triage(desk, ticket)
-        if "proposed:on-site:text" in desk.ticket(ticket)["flags"]:  # 'middle' reads on site
-            desk.run("triage", ticket, "--reject", "on-site")
+        triage_remote(desk, ticket)  # 'middle' reads as on-site work
     return plain, urgent, vip, middle
 
 

@@ -201,7 +201,7 @@ def test_list_agency_names_an_unknown_agency_with_did_you_mean(desk):
 # -- assign --all ------------------------------------------------------------------------------
 
 def test_assign_all_works_every_teams_queue_in_one_commit(desk):
-    from assign_helpers import triage
+    from assign_helpers import triage_remote as triage
 
     desktop = log(desk, "Monitor flickers")
     email = log(desk, "Outlook will not open", "--service", "Email",
@@ -225,7 +225,7 @@ def test_assign_all_works_every_teams_queue_in_one_commit(desk):
 
 
 def test_assign_all_dry_run_changes_nothing_and_takes_a_limit(desk):
-    from assign_helpers import triage
+    from assign_helpers import triage_remote as triage
 
     tickets = [log(desk, f"Monitor {n} flickers", email=f"u{n}@omes.ok.gov") for n in range(3)]
     for ticket in tickets:
