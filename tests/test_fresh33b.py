@@ -15,7 +15,7 @@ def test_assign_by_the_rules_to_the_technician_who_holds_it_is_nothing_to_do(des
     before = desk.snapshot()
     result = desk.fails("assign", ticket, code=4)
     assert result.stderr == (f"sdesk: nothing to do: {ticket} is already assigned to {holder}, "
-                             "the rules' choice (assign-3 lightest load)\n")
+                             "the rules' choice (assign-2 usual skills)\n")  # hardware
     assert desk.snapshot() == before
     assert desk.ticket(ticket)["reassignments"] == 0
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from assign_helpers import DESKTOP, log, triage
+from assign_helpers import DESKTOP, log, triage_remote
 from conftest import Desk
 from test_hostile_store import _commit_all, _one_error_line, _outside, _tree
 from test_size_limit_34 import LIMIT, near_limit
@@ -159,7 +159,7 @@ def test_assign_team_skips_the_one_ticket_and_assigns_the_rest(desk: Desk) -> No
     first = log(desk, "Printer jams")
     big = log(desk, "Scanner broken", email="b.two@omes.ok.gov")
     for tid in (first, big):
-        triage(desk, tid)
+        triage_remote(desk, tid)  # "Printer jams" reads as on-site work: answered remote
     desk.collaborate(big, near_limit(150))
     result = desk.run("assign", "--team", DESKTOP)
     line = _said_once(result.stderr, big)
