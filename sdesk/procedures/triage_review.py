@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from sdesk.core.model import Ticket
 from sdesk.core.ticketdoc import TicketView
+from sdesk.procedures.duplicates import refuse_final_original
 from sdesk.procedures.plan import Notify, Plan, one_per_field
 from sdesk.procedures.proposals import (
     ACCEPTED,
@@ -298,16 +299,13 @@ def _original(d: _Draft, key: str) -> tuple[list[str], Peer | None]:
             f"{' -> '.join([*chain, back])} comes back on itself: no original "
             f"to resolve it against; sdesk triage {d.t.id} --reject duplicate keeps "
             f"{d.t.id}, and sdesk show {key} says what to correct")
-    last = chain[-1]
-    peer = peer_of(last)
-    if peer is not None and peer.status in ("resolved", "closed"):
-        again = (f"sdesk reopen {last} --reason '...' then accept again"
-                 if peer.status == "resolved" else f"{last} cannot be reopened")
-        named = f"{key}, a duplicate of {last}" if len(chain) > 1 else key
-        raise ValidationError(
-            f"{d.t.id}: the duplicate proposal names {named} ({peer.title!r}), which is "
-            f"{peer.status}: accepting would close {d.t.id} and tell the customer work goes "
-            f"on there; {again}, or sdesk triage {d.t.id} --reject duplicate to keep {d.t.id}")
+    peer = peer_of(chain[-1])
+    if peer is not None:  # one rule with `sdesk resolve --duplicate-of` (session 39)
+        refuse_final_original(d.t.id, chain, peer.status, peer.title,
+                              what="the duplicate proposal", doing="accepting",
+                              retry="accept again",
+                              instead=f"sdesk triage {d.t.id} --reject duplicate to keep "
+                                      f"{d.t.id}")
     return chain, peer
 
 
