@@ -57,8 +57,8 @@ def receive(app: App, source: str, keep_refused: str | None, dry_run: bool,
 
     A new message opens a ticket, a reply joins its ticket, automatic mail is refused with
     one line. Exits 0 whenever the message was dealt with (taken or refused), 75 when the store
-    is busy or its reference data has uncommitted changes, so the mail server tries again
-    later.
+    is busy, its reference data has uncommitted changes, or an [ID] tag names a ticket whose
+    file cannot be read, so the mail server tries again later.
 
     \b
     Example:
@@ -89,6 +89,9 @@ def receive(app: App, source: str, keep_refused: str | None, dry_run: bool,
         click.echo(f"sdesk: error: {exc.message}", err=True)
         sys.exit(EX_TEMPFAIL)
     outcome = results[0].outcome
+    if outcome.verdict == "held":  # a tag names a broken ticket file: fixed, it is taken
+        click.echo(f"sdesk: error: {outcome.line}", err=True)
+        sys.exit(EX_TEMPFAIL)
     if keep_refused and not outcome.taken and not dry_run:
         _keep_refused(Path(keep_refused), raw, outcome.line)
     _report(results, as_json, show_key=False)
@@ -143,7 +146,8 @@ def fetch(app: App, maildir: str | None, imap: bool, dry_run: bool, as_json: boo
             results = _take_with_bar(app, items, apply=not dry_run)
             if not dry_run:
                 box.file([r.key for r in results if r.outcome.taken],
-                         {r.key: r.outcome.line for r in results if not r.outcome.taken})
+                         {r.key: r.outcome.line for r in results
+                          if r.outcome.verdict == "refused"})  # held: left as it came
     finally:
         box.close()
     _report(results, as_json, show_key=True)

@@ -48,8 +48,9 @@ class MailRules:
 class Outcome:
     """What taking one message did. `verdict` is one of new, reply (a comment: on an open
     ticket, a thank-you or an unclear reply to a done one, or a reply not from the requester;
-    sdesk/mail/replies.py), reopen, related, csat, bounce (taken), duplicate (taken before) or
-    refused (left in the mailbox)."""
+    sdesk/mail/replies.py), reopen, related, csat, bounce (taken), duplicate (taken before),
+    refused (left in the mailbox, marked) or held (left as it came, for a retry: a tag names a
+    ticket whose file cannot be read; mailbatch._Batch.held)."""
 
     verdict: str
     ticket: str
@@ -60,7 +61,7 @@ class Outcome:
 
     @property
     def taken(self) -> bool:
-        return self.verdict != "refused"
+        return self.verdict not in ("refused", "held")
 
 
 @dataclass(frozen=True)
