@@ -1207,8 +1207,9 @@ def change_priority(ticket: Ticket, priority: int, reason: str, ref: Reference,
     if due != ticket.resolve_by:
         plan.add(SetField(ticket.id, rule, f"Resolve By for P{priority}", field="resolve_by",
                           value=due))
+    if (respond := sla.respond_by(ticket.opened_at, priority, ref)) != ticket.respond_by:
         plan.add(SetField(ticket.id, rule, f"Respond By for P{priority}", field="respond_by",
-                          value=sla.respond_by(ticket.opened_at, priority, ref)))
+                          value=respond))  # apart: a hand edit may move one (session 39)
     flags, overruled = priority_decided(ticket.flags, priority)
     if flags != ticket.flags:
         plan.add(SetField(ticket.id, rule, "priority reviewed" + "".join(
