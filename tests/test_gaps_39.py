@@ -204,3 +204,130 @@ def test_mail_fetch_leaves_a_reply_to_a_broken_ticket_in_the_mailbox(desk: Desk,
     desk.run("mail", "fetch", "--maildir", str(box), now=T2)
     assert not list((box / "new").iterdir())
     assert any("VPN still drops" in e["text"] for e in desk.ticket(tid)["journal"])
+
+
+# 4. `sdesk check` and the pre-commit hook see hand edits ---------------------------------------
+
+SUPERVISOR = ("--actor", "Kendra Yellowhorse <kendra.yellowhorse@omes.ok.gov>")
+
+
+def _hand_edit(desk: Desk, tid: str, old: str, new: str, hook: bool = False) -> str:
+    """Replace the line starting `old` in the ticket file with `new` and commit it (past the
+    pre-commit hook unless `hook`); the file's store-relative path."""
+    path = _file(desk, tid)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    [at] = [i for i, line in enumerate(lines) if line.startswith(old)]
+    lines[at] = new + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    if not hook:
+        desk.git("commit", "-qam", "tidy", "--no-verify")
+    return path.relative_to(desk.root).as_posix()
+
+
+def _check_says(desk: Desk, line: str) -> None:
+    result = desk.run("check", ok=False)
+    assert result.exit_code == 1, (result.stdout, result.stderr)
+    assert line + "\n" in result.stdout, result.stdout
+
+
+def test_check_reports_a_resolve_by_moved_by_hand_and_the_supervisor_puts_it_right(
+        desk: Desk) -> None:
+    tid = _incident(desk, "VPN drops")
+    due = desk.ticket(tid)["resolve_by"]
+    rel = _hand_edit(desk, tid, "resolve_by = ", "resolve_by = 2027-06-30T11:30:00-06:00")
+    _check_says(desk, f"{rel}: resolve_by: 2027-06-30T11:30-06:00 in the file, but the SLA chart "
+                      f"gives P3 opened 2026-11-23T09:00-06:00 Resolve By {due[:16]}-06:00: "
+                      f"changed outside sdesk (no journal entry); the supervisor recomputes it "
+                      f"with sdesk priority {tid} 3 --reason '...' (the level kept)")
+    desk.run(*SUPERVISOR, "priority", tid, "3", "--reason", "Resolve By was edited", now=T1)
+    assert desk.ticket(tid)["resolve_by"] == due
+    assert desk.run("check").exit_code == 0
+
+
+def test_check_reports_a_respond_by_moved_by_hand(desk: Desk) -> None:
+    tid = _incident(desk, "VPN drops")
+    due = desk.ticket(tid)["respond_by"]
+    rel = _hand_edit(desk, tid, "respond_by = ", "respond_by = 2026-12-30T09:00:00-06:00")
+    _check_says(desk, f"{rel}: respond_by: 2026-12-30T09:00-06:00 in the file, but the SLA chart "
+                      f"gives P3 opened 2026-11-23T09:00-06:00 Respond By {due[:16]}-06:00: "
+                      f"changed outside sdesk (no journal entry); the supervisor recomputes it "
+                      f"with sdesk priority {tid} 3 --reason '...' (the level kept)")
+    desk.run(*SUPERVISOR, "priority", tid, "3", "--reason", "Respond By was edited", now=T1)
+    assert desk.ticket(tid)["respond_by"] == due
+    assert desk.run("check").exit_code == 0
+
+
+def test_check_passes_resolve_by_moved_by_holds_reopens_and_decisions(desk: Desk) -> None:
+    """No finding for what sdesk itself moves: a hold resumed, a resolution from hold, a
+    reopen, a supervisor's priority."""
+    tid = _incident(desk, "VPN drops")
+    desk.run("hold", tid, "--reason", "awaiting-vendor", now=T1)
+    desk.run("resume", tid, now=T2)
+    desk.run(*SUPERVISOR, "priority", tid, "2", "--reason", "whole floor", now=T2)
+    desk.run("hold", tid, "--reason", "awaiting-vendor", now=T2)
+    desk.run("resolve", tid, "-c", "fixed", "-s", "Vendor fixed it", now=T3)
+    desk.run("reopen", tid, "--reason", "drops again", now="2026-11-24T09:00:00-06:00")
+    assert desk.run("check").exit_code == 0, desk.run("check", ok=False).stdout
+
+
+def test_check_reports_a_journal_dated_before_the_opening_and_a_moved_opening(
+        desk: Desk) -> None:
+    tid = _incident(desk, "VPN drops")
+    desk.run("note", tid, "Called Ana", now=T1)
+    rel = _hand_edit(desk, tid, "opened_at = ", "opened_at = 2026-11-23T09:30:00-06:00")
+    _check_says(desk, f"{rel}: opened_at: 2026-11-23T09:30-06:00 is after the ticket's first "
+                      f"journal entry (2026-11-23T09:00-06:00, system): moved by hand; no "
+                      f"command sets it: put opened_at back to 2026-11-23T09:00-06:00 in the "
+                      f"file and commit")
+    out = desk.run("check", ok=False).stdout
+    assert "resolve_by" not in out and "respond_by" not in out  # the opening's finding first
+    desk.git("revert", "--no-edit", "HEAD")
+    text = _file(desk, tid).read_text(encoding="utf-8")
+    _file(desk, tid).write_text(text.replace("at = 2026-11-23T10:00:00-06:00",
+                                             "at = 2026-11-22T10:00:00-06:00"), encoding="utf-8")
+    desk.git("commit", "-qam", "tidy", "--no-verify")
+    result = desk.run("check", ok=False)
+    assert f"{rel}: journal[1].at: 2026-11-22T10:00-06:00 is before opened_at " \
+           f"2026-11-23T09:00-06:00: dated by hand" in result.stdout
+
+
+def test_check_reports_a_nonsense_email_and_set_puts_it_right(desk: Desk) -> None:
+    tid = _incident(desk, "VPN drops")
+    rel = _hand_edit(desk, tid, "email = ", 'email = "nonsense"')
+    _check_says(desk, f"{rel}: requester.email: the address must look like name@domain.tld (one "
+                      f"@, a dotted domain); got 'nonsense': put it right with sdesk set {tid} "
+                      f"email=name@domain.tld")
+    desk.run("set", tid, "email=ana.ruiz@omes.ok.gov", now=T1)
+    assert desk.run("check").exit_code == 0
+
+
+def test_check_reports_negative_effort_and_reopens(desk: Desk) -> None:
+    tid = _incident(desk, "VPN drops")
+    path = _file(desk, tid)
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'description = ', 'effort_hours = -2.0\nreopens = -1\ndescription = '), encoding="utf-8")
+    desk.git("commit", "-qam", "tidy", "--no-verify")
+    rel = path.relative_to(desk.root).as_posix()
+    out = desk.run("check", ok=False).stdout
+    assert (f"{rel}: effort_hours: -2 is not more than 0 and at most 1000: put it right with "
+            f"sdesk set {tid} effort_hours=HOURS\n") in out
+    assert (f"{rel}: reopens: -1 is negative; the journal records 0 reopen(s) (only sdesk "
+            f"reopen counts them): put reopens = 0 in the file and commit\n") in out
+
+
+def test_check_reports_a_type_its_id_contradicts(desk: Desk) -> None:
+    tid = _incident(desk, "VPN drops")
+    rel = _hand_edit(desk, tid, "type = ", 'type = "request"')
+    _check_says(desk, f"{rel}: type: 'request' in the file, but the ID's prefix INC is the "
+                      f"incidents' (sdesk.toml [ids]): a ticket keeps the type it was logged as: "
+                      f"put type = \"incident\" back in the file and commit (a request is logged "
+                      f"anew: sdesk new -t request, then sdesk relate)")
+
+
+def test_the_pre_commit_hook_refuses_a_hand_edited_resolve_by(desk: Desk) -> None:
+    tid = _incident(desk, "VPN drops")
+    _hand_edit(desk, tid, "resolve_by = ", "resolve_by = 2027-06-30T11:30:00-06:00", hook=True)
+    commit = subprocess.run(["git", "commit", "-qam", "tidy"], cwd=desk.root,
+                            capture_output=True, text=True)
+    assert commit.returncode != 0
+    assert f"sdesk priority {tid} 3 --reason" in commit.stdout + commit.stderr
