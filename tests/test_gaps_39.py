@@ -331,3 +331,17 @@ def test_the_pre_commit_hook_refuses_a_hand_edited_resolve_by(desk: Desk) -> Non
                             capture_output=True, text=True)
     assert commit.returncode != 0
     assert f"sdesk priority {tid} 3 --reason" in commit.stdout + commit.stderr
+
+
+def test_code_duplicate_on_a_related_duplicate_is_checked_and_mailed_alike(desk: Desk) -> None:
+    """`relate A B --as duplicate`, then `resolve A --code duplicate`: the same rules."""
+    bens = _incident(desk, "VPN drops every hour", BEN)
+    anas = _incident(desk, "VPN keeps dropping", now=T1)
+    desk.run("relate", anas, bens, "--as", "duplicate", now=T1)
+    result = _fails(desk, "resolve", anas, "--code", "duplicate", "-s", "Same VPN", now=T2)
+    assert f"--duplicate-of {bens} is another person's ticket" in result.stderr
+    mine = _incident(desk, "VPN drops in the morning", now=T2)
+    desk.run("unrelate", anas, bens, now=T2)
+    desk.run("relate", anas, mine, "--as", "duplicate", now=T2)
+    desk.run("resolve", anas, "--code", "duplicate", "-s", "Same VPN", now=T3)
+    assert f"Merged into {mine}" in _last_mail(desk)

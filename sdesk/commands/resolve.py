@@ -59,8 +59,11 @@ def resolve(app: App, ticket_id: str, code: str, summary: str | None,
     with store.lock("resolve"):
         ticket = store.get(ticket_id)
         original, via, first = "", tuple[str, ...](), None
-        if duplicate_of:
-            original, via = _original_of(store, store.resolve_id(duplicate_of), ticket.id)
+        # --code duplicate on a ticket `relate --as duplicate` linked: its original, checked
+        named = duplicate_of or (ticket.duplicate_of if ticket.is_open and
+                                 code.strip().lower() == "duplicate" else "")
+        if named:
+            original, via = _original_of(store, store.resolve_id(named), ticket.id)
             first = store.load(original)
         links = [kb.load(store.root, a) for a in articles]
         tasks = queries.open_tasks_of(store.index, ticket.id)
