@@ -74,13 +74,14 @@ def due_gaps(ticket: Ticket, ref: Reference) -> list[tuple[str, str]]:
     """Resolve By and Respond By that are not what the SLA chart gives the ticket's opening and
     priority (Resolve By moved later by every ended pause: sla.resolve_by_for, as `sdesk
     priority` recomputes them), as (field, problem); [] for an imported ticket (its source's
-    targets), a priority the journal does not record (`priority_gap` says that, and its fix
+    targets), a journal that records no priority (nothing says what they were computed from;
+    `priority_gap` passes it too) or another one (`priority_gap` says that, and its fix
     recomputes both), an opening after a journal entry (`field_gaps` says that), or a ticket
-    without them. Compared as instants (a time zone is no
-    change). The supervisor puts them right with `sdesk priority ID P --reason`."""
-    if ticket.imported or priority_gap(ticket) or any(e.at < ticket.opened_at
-                                                       for e in ticket.journal):
-        return []  # the priority's or the opening's own finding comes first
+    without them. Compared as instants (a time zone is no change). The supervisor puts them
+    right with `sdesk priority ID P --reason`."""
+    if ticket.imported or journal_priority(ticket) != ticket.priority or any(
+            e.at < ticket.opened_at for e in ticket.journal):
+        return []  # nothing to compute from, or the priority's or opening's finding first
     from sdesk.core import sla
 
     fix = (f"the supervisor recomputes it with sdesk priority {ticket.id} {ticket.priority} "
