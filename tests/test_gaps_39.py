@@ -309,8 +309,8 @@ def test_check_reports_negative_effort_and_reopens(desk: Desk) -> None:
     desk.git("commit", "-qam", "tidy", "--no-verify")
     rel = path.relative_to(desk.root).as_posix()
     out = desk.run("check", ok=False).stdout
-    assert (f"{rel}: effort_hours: -2 is not more than 0 and at most 1000: put it right with "
-            f"sdesk set {tid} effort_hours=HOURS\n") in out
+    assert (f"{rel}: effort_hours: the estimate must be more than 0 and at most 1000 hours; got "
+            f"-2: put it right with sdesk set {tid} effort_hours=HOURS\n") in out
     assert (f"{rel}: reopens: -1 is negative; the journal records 0 reopen(s) (only sdesk "
             f"reopen counts them): put reopens = 0 in the file and commit\n") in out
 

@@ -101,12 +101,12 @@ def due_gaps(ticket: Ticket, ref: Reference) -> list[tuple[str, str]]:
 def field_gaps(ticket: Ticket, type_of_prefix: Mapping[str, str]) -> list[tuple[str, str]]:
     """Values no sdesk command writes, as (field, problem): a journal entry dated before
     `opened_at` (or `opened_at` moved after the first entry), a requester e-mail that is not
-    one (model.check_email, the check of `new` and `set`), an `effort_hours` outside what `set`
-    takes (more than 0, at most 1000), a negative `reopens`, and a `type` its ID's prefix
+    one (model.check_email, the check of `new` and `set`), an `effort_hours` `set` refuses
+    (model.check_effort: more than 0, at most 1000), a negative `reopens`, and a `type` its ID's prefix
     contradicts (`type_of_prefix`: sdesk.toml [ids], prefix -> type; a prefix it does not
     name is an older setting's and passes)."""
     from sdesk.core.errors import ValidationError
-    from sdesk.core.model import check_email
+    from sdesk.core.model import check_effort, check_email
 
     tid, out = ticket.id, list[tuple[str, str]]()
     early = [(i, e) for i, e in enumerate(ticket.journal) if e.at < ticket.opened_at]
@@ -128,9 +128,11 @@ def field_gaps(ticket: Ticket, type_of_prefix: Mapping[str, str]) -> list[tuple[
     except ValidationError as exc:
         out.append(("requester.email", f"{exc.message}: put it right with sdesk set {tid} "
                                        f"email=name@domain.tld"))
-    if not 0 < ticket.effort_hours <= 1000:
-        out.append(("effort_hours", f"{ticket.effort_hours:g} is not more than 0 and at most "
-                                    f"1000: put it right with sdesk set {tid} effort_hours=HOURS"))
+    try:
+        check_effort("the estimate", ticket.effort_hours)
+    except ValidationError as exc:
+        out.append(("effort_hours", f"{exc.message}: put it right with sdesk set {tid} "
+                                    f"effort_hours=HOURS"))
     if ticket.reopens < 0:
         counted = sum(1 for e in ticket.journal if e.kind == "reopen")
         out.append(("reopens", f"{ticket.reopens} is negative; the journal records {counted} "
