@@ -66,6 +66,12 @@ def priority_gap(ticket: Ticket) -> str:
 # computed from (the opening, the priority each decision names, every hold and every span the
 # ticket sat resolved before a reopen), so they are recomputed as `sdesk priority` does.
 
+def _imported(ticket: Ticket) -> bool:
+    """Whether the ticket came from another system (`sdesk import`: its source's reference,
+    fields kept under [import]): its dates and targets are the source's."""
+    return bool(ticket.imported or ticket.external_ref)
+
+
 def _stamp(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="minutes")
 
@@ -79,7 +85,7 @@ def due_gaps(ticket: Ticket, ref: Reference) -> list[tuple[str, str]]:
     recomputes both), an opening after a journal entry (`field_gaps` says that), or a ticket
     without them. Compared as instants (a time zone is no change). The supervisor puts them
     right with `sdesk priority ID P --reason`."""
-    if ticket.imported or journal_priority(ticket) != ticket.priority or any(
+    if _imported(ticket) or journal_priority(ticket) != ticket.priority or any(
             e.at < ticket.opened_at for e in ticket.journal):
         return []  # nothing to compute from, or the priority's or opening's finding first
     from sdesk.core import sla
@@ -100,7 +106,8 @@ def due_gaps(ticket: Ticket, ref: Reference) -> list[tuple[str, str]]:
 
 def field_gaps(ticket: Ticket, type_of_prefix: Mapping[str, str]) -> list[tuple[str, str]]:
     """Values no sdesk command writes, as (field, problem): a journal entry dated before
-    `opened_at` (or `opened_at` moved after the first entry), a requester e-mail that is not
+    `opened_at` (or `opened_at` moved after the first entry; not on an imported ticket, whose
+    dates are its source's), a requester e-mail that is not
     one (model.check_email, the check of `new` and `set`), an `effort_hours` `set` refuses
     (model.check_effort: more than 0, at most 1000), a negative `reopens`, and a `type` its ID's prefix
     contradicts (`type_of_prefix`: sdesk.toml [ids], prefix -> type; a prefix it does not
@@ -109,7 +116,8 @@ def field_gaps(ticket: Ticket, type_of_prefix: Mapping[str, str]) -> list[tuple[
     from sdesk.core.model import check_effort, check_email
 
     tid, out = ticket.id, list[tuple[str, str]]()
-    early = [(i, e) for i, e in enumerate(ticket.journal) if e.at < ticket.opened_at]
+    early = [] if _imported(ticket) else [  # an import's dates are its source's (skew)
+        (i, e) for i, e in enumerate(ticket.journal) if e.at < ticket.opened_at]
     if early and early[0][0] == 0:
         out.append(("opened_at", f"{_stamp(ticket.opened_at)} is after the ticket's first "
                                  f"journal entry ({_stamp(ticket.journal[0].at)}, "
