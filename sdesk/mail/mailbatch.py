@@ -19,6 +19,7 @@ from sdesk.core.model import Ticket
 from sdesk.mail.mailin import MailRules, Outcome, Tags, receive, thread_candidates
 from sdesk.mail.mailparse import Incoming, parse
 from sdesk.procedures.plan import CreateTicket, Plan
+from sdesk.procedures.proposals import logged_as
 
 if TYPE_CHECKING:
     from sdesk.git import Identity
@@ -155,6 +156,7 @@ def take(store: Store, items: Iterable[tuple[str, bytes]], *, now: dt.datetime,
         msg = parse(raw)
         tags = batch.tags(msg)
         tickets = batch.tickets(thread_candidates(msg, batch.known, tags))
+        tickets.update(batch.tickets(i for t in list(tickets.values()) if (i := logged_as(t.flags))))
         new_id = store.new_id(rules.ticket_type, now, batch.taken_ids)
         try:
             outcome = receive(msg, known=batch.known, tickets=tickets, ref=ref, rules=rules,

@@ -120,6 +120,10 @@ def receive(msg: Incoming, *, known: Mapping[str, str], tickets: Mapping[str, Ti
         return _refused("no sender address (From:)")
     ticket = next((tickets[t] for t in thread_candidates(msg, known, tags) if t in tickets),
                   None)
+    if ticket is not None:  # an incident logged as a request: its replies go to the request
+        from sdesk.procedures.proposals import logged_as
+
+        ticket = tickets.get(logged_as(ticket.flags), ticket)
     if ticket is None:
         outcome = _new(msg, ref, rules, now, new_id, actor, adjust)
         for tag, why in (tags.unmatched.items() if tags is not None else ()):

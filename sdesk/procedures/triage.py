@@ -450,6 +450,9 @@ def _incident(d: _Draft, split: bool = False) -> None:
     `_split_step`), the split is recorded after incident-1 to -3 instead of incident-4 to -6,
     and after incident-1's hand-back when the ticket is handed back there."""
     t, ref = d.t, d.ref
+    from sdesk.procedures.request_reading import propose as propose_request
+
+    propose_request(d)  # mail opens incidents; a request by mail is proposed as one (session 39)
     if t.service:
         _withdraw_service_proposal(d)
     target = _route_target(t, ref)

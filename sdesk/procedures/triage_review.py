@@ -57,8 +57,10 @@ from sdesk.procedures.triage import (
 )
 from sdesk.procedures.triage_requests import R1, R5
 
+RETYPE = "standard: requests by email (an incident that is a request)"  # procedures.retype
+
 RULES = {"duplicate": I5, "separation": I4, "trend": I6, "priority": I2, "on-site": ON_SITE,
-         "kind": R1, "service": I1}
+         "kind": R1, "service": I1, "request": RETYPE}
 
 
 def _rule(t: Ticket, kind: str) -> str:
@@ -271,6 +273,10 @@ def _accept(d: _Draft, kind: str, key: str, trends: _Trends, reviews: _Reviews) 
         _accept_kind(d, key, actor)
     elif kind == "service":
         _accept_service(d, key, actor)
+    elif kind == "request":  # logged as a request, as sdesk set ID type=request (session 39)
+        from sdesk.procedures.retype import accept  # it imports triage, as this module does
+
+        accept(d, actor)
 
 
 def _original(d: _Draft, key: str) -> tuple[list[str], Peer | None]:
