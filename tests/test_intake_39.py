@@ -149,3 +149,84 @@ def test_a_mailed_fault_or_a_phone_request_is_not_proposed_as_a_request(
     desk.run("triage", phone, now=T2)
     for tid in [*_only(desk, "INC")]:
         assert not [f for f in desk.ticket(tid)["flags"] if ":request:" in f], tid
+
+
+OUTAGE = (("outlook keeps saying disconnected", "rhonda.kemp@omes.ok.gov", "OMES",
+           "since i got in. webmail ok"),
+          ("Outlook disconected from server", "paul.nguyen@health.ok.gov", "OSDH",
+           "bottom bar says disconnected, cant send"),
+          ("Outlook disconnected", "bea.quinn@okcommerce.gov", "COMMERCE",
+           "outlook says disconnected since 8. can still get webmail"))
+
+
+def _outage(desk: Desk) -> list[str]:
+    ids = [desk.new("-T", title, "--email", email, "--agency", agency, "--service", "Email",
+                    "-d", text, now=f"2026-12-01T08:0{i}:00-06:00")
+           for i, (title, email, agency, text) in enumerate(OUTAGE, 1)]
+    desk.run("triage", "--all", now="2026-12-01T09:00:00-06:00")
+    return ids
+
+
+def test_accepting_a_rejected_trend_says_who_rejected_it_and_again_recovers(desk: Desk) -> None:
+    """Section 7: a `--reject trend` typed by mistake was permanent, and `--accept trend`
+    said only "no pending trend proposal (pending: none)"."""
+    first, second, third = _outage(desk)
+    desk.run("triage", first, "--reject", "trend", now="2026-12-01T09:05:00-06:00")
+    before = desk.snapshot()
+    err = desk.fails("triage", first, "--accept", "trend", code=4).stderr
+    assert ("the trend proposal (" + first + " 'outlook keeps saying disconnected' and 2 more: "
+            "3 reports, 3 people) was rejected by ") in err
+    assert "at 2026-12-01 09:05 CST; to accept it after all: sdesk triage " in err
+    assert f"{first} --accept trend --again" in err
+    assert f"sdesk parent new --from {first} {' '.join(sorted([second, third]))}" in err
+    assert len(err.strip().splitlines()) == 1 and desk.snapshot() == before
+    # --again goes with --accept KIND only
+    assert desk.fails("triage", first, "--again", code=2).exit_code == 2
+    assert desk.fails("triage", first, "--accept", "all", "--again", code=2).exit_code == 2
+    out = desk.run("triage", first, "--accept", "trend", "--again",
+                   now="2026-12-01T09:07:00-06:00").stdout
+    assert "Rejection taken back by " in out and "notify " in out  # the supervisor is told
+    flags = desk.ticket(first)["flags"]
+    assert [f for f in flags if ":trend:" in f and not f.startswith("trend-")] == [
+        f for f in flags if f.startswith("accepted:trend:")]
+    assert "trend-reported" in flags
+
+
+def test_again_is_refused_when_the_rejected_trend_no_longer_stands(desk: Desk) -> None:
+    first, second, third = _outage(desk)
+    desk.run("triage", first, "--reject", "trend", now="2026-12-01T09:05:00-06:00")
+    desk.run("resolve", second, "--code", "fixed", "--summary", "ok",
+             now="2026-12-01T09:06:00-06:00")
+    before = desk.snapshot()
+    err = desk.fails("triage", first, "--accept", "trend", "--again", code=1).stderr
+    assert "no longer stands: 2 of its 3 reports are open (a trend needs 3)" in err
+    assert f"sdesk parent new --from {first} {third} makes a parent case" in err
+    assert desk.snapshot() == before
+
+
+def test_a_ticket_triaged_again_keeps_one_trend_proposal_the_groups_as_it_is_now(
+        desk: Desk) -> None:
+    """Section 12: two identical trend proposals on one ticket. The cause: a ticket triaged
+    again (here its service proposal accepted) after the group changed kept its old pending
+    trend beside the new one, and `show` named both by the newest note."""
+    first = desk.new("-T", "outlook disconnected", "--email", "a1@omes.ok.gov", "--agency",
+                     "OMES", "-d", "outlook says disconnected", now="2026-12-01T08:01:00-06:00")
+    for i in (2, 3):
+        desk.new("-T", "outlook disconnected", "--email", f"a{i}@omes.ok.gov", "--agency",
+                 "OMES", "--service", "Email", "-d", "outlook says disconnected",
+                 now=f"2026-12-01T08:0{i}:00-06:00")
+    desk.run("triage", "--all", now="2026-12-01T08:10:00-06:00")
+    (old,) = [f for f in desk.ticket(first)["flags"] if f.startswith("proposed:trend:")]
+    desk.new("-T", "outlook disconnected from server", "--email", "a4@omes.ok.gov", "--agency",
+             "OMES", "--service", "Email", "-d", "disconnected", now="2026-12-01T08:11:00-06:00")
+    desk.run("triage", "--all", now="2026-12-01T08:12:00-06:00")
+    out = desk.run("triage", first, "--accept", "service", now="2026-12-01T08:14:00-06:00").stdout
+    trends = [f for f in desk.ticket(first)["flags"] if f.startswith("proposed:trend:")]
+    assert len(trends) == 1 and trends != [old]
+    assert "Proposal withdrawn: the earlier trend proposal (3 reports, 3 people)" in out
+    shown = [ln for ln in desk.run("show", first).stdout.splitlines()
+             if ln.strip().startswith("Proposed:   trend")]
+    assert len(shown) == 1 and "trend (4 reports, 4 people)" in shown[0]
+    out = desk.run("triage", first, "--accept", "trend", "--dry-run",
+                   now="2026-12-01T08:15:00-06:00").stdout
+    assert out.count("Accepted by ") == 1
