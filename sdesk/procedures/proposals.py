@@ -221,6 +221,17 @@ def group_key(ids: Iterable[str]) -> str:
     return hashlib.sha1(joined.encode(), usedforsecurity=False).hexdigest()[:10]
 
 
+def trend_reports(text: str) -> list[str]:
+    """The reports a trend proposal's note names after "--from" (its parent-case command)."""
+    return text.split("--from ", 1)[1].split(".")[0].split() if "--from " in text else []
+
+
+def trend_key(text: str) -> str:
+    """The KEY of the trend proposal a note makes: `group_key` of its reports ("" for none)."""
+    ids = trend_reports(text)
+    return group_key(ids) if ids else ""
+
+
 def check_kinds(kinds: Iterable[str], option: str) -> list[str]:
     """The kinds named on the command line ("all" = every kind); ValidationError otherwise."""
     from sdesk.core.errors import ValidationError

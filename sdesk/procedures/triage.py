@@ -1024,8 +1024,28 @@ def _trend(d: _Draft, team: Team) -> None:
     else:
         off = (f" (the word rule at auto_trend {ctx.settings.auto_trend:.2f} links them; "
                f"proposed: automatic_trends is off)" if sure else "")
-        d.propose("trend", group_key([t.id, *ids]), I6,
+        d.propose("trend", _supersede_trend(d, group_key([t.id, *ids])), I6,
                   f"{why}{off}; parent case: sdesk parent new --from {' '.join([t.id, *ids])}")
+
+
+def _supersede_trend(d: _Draft, key: str) -> str:
+    """A pending trend proposal on other reports than the group has now (`key`) is withdrawn:
+    the group changed (a report joined, one was resolved), and the new proposal replaces it.
+    Tester 39b, section 12: a ticket triaged again (its service accepted) kept the old
+    proposal beside the new one; `show` printed two identical lines and accepting wrote two
+    identical notes. Returns `key`."""
+    flags, gone = settle(d.flags, lambda kind, k: kind == "trend" and k != key)
+    if not gone:
+        return key
+    d.flags = flags
+    d.set(I6, "the earlier trend proposal is withdrawn: the group's reports changed", "flags",
+          list(flags))
+    from sdesk.procedures.triage_review import proposal_named  # it imports this module
+
+    said = ", ".join(proposal_named(d.t, "trend", k) for _, k in gone)
+    d.note(I6, f"Proposal withdrawn: the earlier trend proposal ({said}): its reports are not "
+               "the group's now; the trend is proposed again on the reports as they are.")
+    return key
 
 
 TREND_SUBJECT = "Possible trend: many people, same problem"
