@@ -96,6 +96,11 @@ def test_set_type_request_logs_an_email_incident_as_a_request_through_the_licenc
     texts = [e["text"] for e in desk.ticket(req)["journal"]]
     assert any(t.startswith("any news?") for t in texts)
     assert any(t.startswith("it is for my colleague too") for t in texts)
+    # the incident is not reopened by hand either: the work goes on in the request
+    before = desk.snapshot()
+    err = desk.fails("reopen", inc, "--reason", "oops", code=1).stderr
+    assert f"{inc} was logged as request {req}: its work goes on there" in err
+    assert desk.snapshot() == before
 
 
 def test_set_type_is_refused_in_one_line_with_the_store_unchanged(desk: Desk) -> None:
