@@ -48,8 +48,9 @@ class MailRules:
 class Outcome:
     """What taking one message did. `verdict` is one of new, reply (a comment: on an open
     ticket, a thank-you or an unclear reply to a done one, or a reply not from the requester;
-    sdesk/mail/replies.py), reopen, related, csat, bounce (taken), duplicate (taken before) or
-    refused (left in the mailbox)."""
+    sdesk/mail/replies.py), reopen, related, csat, bounce (taken), duplicate (taken before),
+    refused (left in the mailbox, filed as refused) or skipped (left in the mailbox as new:
+    it would change a ticket before the given --now allows, session 39; mailbatch.take)."""
 
     verdict: str
     ticket: str
@@ -60,7 +61,7 @@ class Outcome:
 
     @property
     def taken(self) -> bool:
-        return self.verdict != "refused"
+        return self.verdict not in ("refused", "skipped")
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,21 @@ def customer_update(ticket: Ticket, subject: str, text: str, rule: str = "standa
                   subject=subject, body=body, audience="customer", automatic=automatic)
 
 
+def reopen_told(ticket: Ticket, reason: str) -> Notify | Finding:
+    """What `sdesk reopen` tells the customer (session 39: a technician's reopen mailed
+    nothing, while a reopen by the customer's reply does, mailin.REOPENED_TEXT): that the
+    ticket is open again and why (`reason` as the technician gave it, in the desk's plain
+    words), as a message a person wrote (no Auto-Submitted), on the ticket's thread; or, for a
+    requester without an e-mail, a finding saying whom to phone (`not_mailed`). The standard:
+    "clear communication with the customer ... providing regular updates"."""
+    if not ticket.requester.email:
+        return Finding(ticket.id, "standard: communicate (reopen)", not_mailed(ticket))
+    text = (f"We have reopened your ticket, and a technician will work on it again. The "
+            f"reason: {reason.strip()}")
+    return customer_update(ticket, f"Reopened: {ticket.title}", text,
+                           rule="standard: communicate (reopen)", automatic=False)
+
+
 # The question the resolution mail asks; sdesk/mail/replies.py reads a reply's answer (score_of).
 CSAT_QUESTION = ("How satisfied are you with how this was handled? Reply to this message with "
                  "one number on a line of its own, from 1 (very dissatisfied) to 5 (very "

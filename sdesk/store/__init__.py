@@ -152,6 +152,7 @@ class Store:
         # The clock the command was given (--now / SDESK_NOW; None: the wall clock). A change
         # at a given time before a ticket was opened is refused (executor.prepare).
         self.given_now: dt.datetime | None = None
+        self.warned_ahead = False  # a given clock far ahead is warned of once (givenclock)
         # The store-relative paths of the reference data and settings this command decided
         # from (reference/*.toml once `reference` is read; sdesk.toml once any setting is,
         # session 39): the executor refuses to commit while one of them has uncommitted changes
