@@ -30,8 +30,8 @@ def hold(app: App, ticket_id: str, reason: str, note: str, ask: str, asked_by_ph
 
     \b
     Example:
-      sdesk hold INC-2Q4W --reason awaiting-customer --ask "Which room is the printer in?"
-      sdesk hold INC-2Q4W --reason awaiting-vendor --note "Dell part due Monday"
+      sdesk hold INC-2Q4W --reason awaiting-customer --ask "Which report times out, and when?"
+      sdesk hold INC-2Q4XW --reason awaiting-vendor --note "Dell part due Monday"
     """
     from sdesk.commands.common import show_or_apply
     from sdesk.procedures.escalation import hold as plan_hold
