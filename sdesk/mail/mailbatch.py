@@ -155,6 +155,8 @@ def take(store: Store, items: Iterable[tuple[str, bytes]], *, now: dt.datetime,
         msg = parse(raw)
         tags = batch.tags(msg)
         tickets = batch.tickets(thread_candidates(msg, batch.known, tags))
+        # a duplicate's reply goes to its original (sdesk/mail/replies.py, session 39)
+        tickets |= batch.tickets([t.duplicate_of for t in tickets.values() if t.duplicate_of])
         new_id = store.new_id(rules.ticket_type, now, batch.taken_ids)
         try:
             outcome = receive(msg, known=batch.known, tickets=tickets, ref=ref, rules=rules,

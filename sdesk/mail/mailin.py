@@ -134,7 +134,7 @@ def receive(msg: Incoming, *, known: Mapping[str, str], tickets: Mapping[str, Ti
         return replies.answer(msg, ticket, reply, now=now, actor=actor, rules=rules, ref=ref,
                               seats=seats, new=lambda why: _new(
                                   msg, ref, rules, now, new_id, actor, adjust, related=ticket,
-                                  why=why))
+                                  why=why), original=tickets.get(ticket.duplicate_of))
     outcome = Outcome("reply", ticket.id, f"{ticket.id}: reply from {msg.sender} added")
     _add_reply(outcome, msg, ticket, reply, now, rules)
     replies.resume_if_awaited(outcome, ticket, now, actor, ref)
@@ -240,16 +240,20 @@ def _add_reply(outcome: Outcome, msg: Incoming, ticket: Ticket, reply: str,
 
 
 def _reopen(msg: Incoming, ticket: Ticket, reply: str, now: dt.datetime, actor: str,
-            rules: MailRules, ref: Reference, seats: Mapping[str, int] | None) -> Outcome:
+            rules: MailRules, ref: Reference, seats: Mapping[str, int] | None,
+            words: str = "") -> Outcome:
     """The reply reopens the ticket as `sdesk reopen` does (resolve.reopen), a software request
     that held no seat while resolved checked against `seats` (triage_requests.seat_on_reopen:
-    the one licence decision); when that check hands it on, the line says why."""
+    the one licence decision); when that check hands it on, the line says why. `words`: what
+    in the reply said the problem is back (sdesk.mail.reading), named in the reopen's entry."""
     from sdesk.procedures.resolve import reopen
     from sdesk.procedures.triage_requests import R3, R4
 
-    outcome = Outcome("reopen", ticket.id, f"{ticket.id}: reopened by a reply from {msg.sender}")
+    outcome = Outcome("reopen", ticket.id, f"{ticket.id}: reopened by a reply from {msg.sender}"
+                      + (f" (\"{words}\")" if words else ""))
+    said = f" that the problem is back (\"{words}\")" if words else ""
     plan = reopen(ticket, f"the customer replied by email within {rules.reopen_days:g} days "
-                          "of the resolution", now, actor, ref, seats_in_use=seats)
+                          f"of the resolution{said}", now, actor, ref, seats_in_use=seats)
     outcome.plan.extend(plan.actions)
     handed = [a.reason for a in plan.actions if isinstance(a, AddEntry) and a.rule in (R3, R4)]
     if handed:
