@@ -80,10 +80,10 @@ def _show_streamed(store: Store, plans_made: Iterator[Plan], json_for: App | Non
             raise NothingToDo(NOTHING)
     else:
         shown = False
-        for one in plans:
-            if not one.is_empty:
+        for one in plans:  # a ticket left as it is says why (a finding: not closed)
+            if one.actions:
                 click.echo(printable("\n".join(one.describe())))
-                shown = True
+            shown = shown or not one.is_empty
         if not shown:
             raise NothingToDo(NOTHING)
     refuse_as_applied(store, seen, stop)
