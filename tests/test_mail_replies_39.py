@@ -83,7 +83,8 @@ def test_happy_replies_with_problem_words_never_reopen(desk: Desk, tmp_path: Pat
 def test_complaints_requests_and_odd_scores_are_flagged_not_thanked(desk: Desk,
                                                                     tmp_path: Path) -> None:
     for body in ["Not great.", "Not perfect - the colours are off now", "Thanks for nothing.",
-                 "Thanks. Can someone also install Visio for me?", "4.5", "4-5"]:
+                 "Thanks. Can someone also install Visio for me?", "4.5", "4-5",
+                 "Thanks, 4-5", "Call me on ext. 4"]:  # a number after no thank-you: no score
         tid = resolved(desk)
         line = reply(desk, tmp_path, tid, body)
         assert FLAGGED in line, (body, line)

@@ -38,8 +38,9 @@ _SCORE = re.compile(
     r"(?:(?:/|out\s+of|of)\s*5\b\s*)?(?:stars?\b)?\s*"
     r"(?=$|[-\u2013\u2014:,.!;)(]|thanks?\b|thank\s+you\b|thx\b)", re.I)
 _BARE = re.compile(r"^\s*([1-5])\s*[.!]?\s*$")  # the resolution mail's own form, any line
-# A score closing a sentence of the first line: "Thanks. 5", "Great work! 5/5".
-_LAST = re.compile(r"[.!,;:]\s+(?P<n>[1-5])" + _NOT_A_SCORE
+# A score closing a thank-you sentence of the first line: "Thanks. 5", "Great work! 5/5" (what
+# comes before must be a thank-you: "Call me on ext. 4" and "Room 2, floor 3" are no scores).
+_LAST = re.compile(r"[.!,]\s+(?P<n>[1-5])" + _NOT_A_SCORE
                    + r"(?:\s*/\s*5|\s+out\s+of\s+5|\s+stars?)?\s*[.!]?\s*$", re.I)
 
 _NEG = (r"\b(?:not|no|never|nothing|none|nobody|neither|nor|without|anymore|any\s+more|"
@@ -139,11 +140,17 @@ def score_of(reply: str) -> int | None:
         bare = _BARE.match(line)
         if bare:
             return int(bare.group(1))
-    match = (_SCORE.match(lines[0]) or _LAST.search(lines[0])) if lines else None
+    match = (_SCORE.match(lines[0]) or _closing(lines[0])) if lines else None
     if match is None:
         return None
     n = match.group("n").lower()
     return int(n) if n.isdigit() else _WORD_SCORES[n]
+
+
+def _closing(line: str) -> re.Match[str] | None:
+    """A score closing a thank-you (`_LAST`, after a sentence that is `_thanks_only`)."""
+    match = _LAST.search(line)
+    return match if match is not None and _thanks_only(line[:match.start() + 1]) else None
 
 
 def comment_of(reply: str) -> str:
@@ -152,8 +159,8 @@ def comment_of(reply: str) -> str:
     if lines and not any(_BARE.match(ln) for ln in lines):
         if _SCORE.match(lines[0]):
             lines[0] = _SCORE.sub("", lines[0], count=1).strip(" -\u2013\u2014:,.;)(")
-        elif _LAST.search(lines[0]):
-            lines[0] = lines[0][:_LAST.search(lines[0]).start() + 1].strip()  # type: ignore[union-attr]
+        elif (closing := _closing(lines[0])) is not None:
+            lines[0] = lines[0][:closing.start() + 1].strip().rstrip(",")
     return " ".join(ln for ln in lines if ln and not _BARE.match(ln))[:500]
 
 
@@ -201,9 +208,15 @@ def reading(reply: str) -> tuple[str, str]:
         return "unsure", ""
     if score_of(text) is not None:
         return "score", ""
+    return ("thanks" if _thanks_only(text) else "unsure"), ""
+
+
+def _thanks_only(text: str) -> bool:
+    """Thanks and nothing else of substance: a THANKS word, no negation, no question, no
+    number ("Thanks, 4-5": unclear), and outside conditional clauses ("I'll let you know if
+    it happens again") no request and no problem word."""
     calm = IDIOM.sub(" ", text)
     plain = " ".join(c for c in clauses(calm) if not CONDITION.search(c))
-    if (THANKS.search(text) and "?" not in text and not NEGATION.search(calm)
-            and not REQUEST.search(plain) and not PROBLEM.search(plain)):
-        return "thanks", ""
-    return "unsure", ""
+    return bool(THANKS.search(text) and "?" not in text and not NEGATION.search(calm)
+                and not any(ch.isdigit() for ch in plain)
+                and not REQUEST.search(plain) and not PROBLEM.search(plain))
