@@ -111,7 +111,11 @@ def test_a_clear_statement_reopens_and_its_entry_names_the_words(desk: Desk,
     # a sign-off is a signature (mail-parser-reply), not a thank-you mixed with the problem
     assert "reopened" in reply(desk, tmp_path, signed, "Still broken.\n\nThanks,\nAna")
     assert [desk.ticket(t)["reopens"] for t in (timed, signed)] == [1, 1]
-    assert reopened_mails(desk) == 2
+    for body, words in [("Hi,\n\nIt is broken again.\n\nThanks\nAna", "is broken"),
+                        ("Not working again", "Not working")]:  # not the idiom "working again"
+        tid = resolved(desk)
+        assert f'reopened by a reply from {ANA} ("{words}")' in reply(desk, tmp_path, tid, body)
+    assert reopened_mails(desk) == 4
 
 
 def test_a_strangers_reply_to_a_resolved_ticket_says_it_is_flagged(desk: Desk,

@@ -53,7 +53,7 @@ CONDITION = re.compile(r"\b(?:if|unless|in\s+case|should\s+(?:it|this|that|the)|
 # Idioms holding a BACK word that say nothing is wrong: cut before reading.
 IDIOM = re.compile(r"\bonce\s+again\b|\b(?:thanks?|thank\s+you|thx)\s+(?:once\s+)?again\b"
                    r"|\bagain\s*,?\s*(?:many\s+)?thanks?\b|\bagain\s*,?\s*thank\s+you\b"
-                   r"|\b(?:works?|working|worked)\s+(?:\w+\s+)?again\b"
+                   r"|(?<!not )(?<!n't )(?<!nt )\b(?:works?|working|worked)\s+(?:\w+\s+)?again\b"
                    r"|\bstill\s+(?:appreciate|grateful|thankful|love|like|happy|works?|"
                    r"working|good|fine|great|ok|okay)\w*", re.I)
 _TROUBLE = (r"(?:broken|broke|down|crash\w*|fail\w*|jam\w*|freez\w*|froze\w*|hang(?:s|ing)?|"
@@ -88,6 +88,9 @@ PROBLEM = re.compile(r"\b(?:still|" + _TROUBLE + r"|bad|terrible|awful|poor|wors
                      r"again|nothing)\b", re.I)
 _CLAUSE = re.compile(r"[^.!?;,\n]+[.!?;,]*|\n")
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# A last line that only signs off ("Thanks", "Cheers,"): courtesy, not thanks for a fix.
+_SIGN_OFF = re.compile(r"^(?:many\s+|kind\s+|best\s+)?(?:thanks?|thank\s+you|thx|ty|cheers|regards|"
+                       r"best|thanks\s+in\s+advance)\s*[,.!]*$", re.I)
 _DASH_SIG = re.compile(r"^--\s*$")
 
 
@@ -195,13 +198,18 @@ def _said(pattern: re.Pattern[str], reply: str) -> bool:
 def reading(reply: str) -> tuple[str, str]:
     """What a requester's reply (its signature cut: `signature_cut`) says, and the words that
     said it: ("back", words) when a clause clearly says the problem is back (`back_words`)
-    and nothing thanks or says it is fixed; ("score", "") when `score_of` finds one;
+    and nothing thanks or says it is fixed (a last line that only signs off, "Thanks", is
+    courtesy); ("score", "") when `score_of` finds one;
     ("thanks", "") for a thank-you and nothing else of substance (no negation, question,
     request or problem word); else ("unsure", "") - kept as a comment and flagged for a
     person, never a reopen."""
-    text = "\n".join(_lines(reply))
+    lines = _lines(reply)
+    text = "\n".join(lines)
     words = back_words(text)
-    pleased = _said(THANKS, text) or _said(FIXED, text)
+    if len(lines) > 1 and _SIGN_OFF.match(lines[-1]):  # "It jams again.\n\nThanks\nAna"
+        lines = lines[:-1]
+    said = "\n".join(lines)
+    pleased = _said(THANKS, said) or _said(FIXED, said)
     if words and not pleased:
         return "back", words
     if words:
