@@ -155,6 +155,9 @@ def test_a_reply_to_a_duplicate_goes_to_the_open_original(desk: Desk, tmp_path: 
     assert entry["text"].startswith(STILL)
     assert reopened_mails(desk) == sent
     assert len(ticket_ids(desk)) == 2
+    # a score rates the duplicate's resolution (its mail asked for it): it stays there
+    assert f"{dup}: satisfaction 4/5" in reply(desk, tmp_path, dup, "4")
+    assert (desk.ticket(dup)["csat"]["score"], desk.ticket(original)["csat"]) == (4, None)
 
 
 def test_a_reply_to_a_duplicate_reads_on_a_resolved_or_closed_original(

@@ -52,10 +52,12 @@ def answer(msg: Incoming, ticket: Ticket, reply: str, *, now: dt.datetime, actor
     """The requester's reply to a resolved or closed `ticket` (the rule in this module's
     docstring): a reopen (resolved, within rules.reopen_days), a new related ticket (`new(why)`:
     closed, or later), a score, or a comment (flagged REPLY_FLAG when unsure). A duplicate's
-    reply goes to `original`, the ticket its `duplicate_of` names, when loaded (`to_original`).
+    reply goes to `original`, the ticket its `duplicate_of` names, when loaded (`to_original`),
+    but for a score: that rates the duplicate's resolution, whose mail asked for it.
     `reply` is the reply's text (mailin.trimmed_reply), kept whole; it is read without its
     signature (reading.signature_cut). Never raises for the message's content."""
-    if ticket.duplicate_of and original is not None and original.id == ticket.duplicate_of:
+    if (ticket.duplicate_of and original is not None and original.id == ticket.duplicate_of
+            and reading(signature_cut(reply, msg.sender_name))[0] != "score"):
         return to_original(msg, ticket, original, reply, now=now, actor=actor, rules=rules,
                            ref=ref, seats=seats)
     return _answer(msg, ticket, reply, now, actor, rules, ref, seats, new)
