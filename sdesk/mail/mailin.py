@@ -22,15 +22,21 @@ from sdesk.core.reference import Reference
 from sdesk.mail.mailcut import cut, room_for
 from sdesk.mail.mailparse import Incoming
 from sdesk.procedures.intake import Intake, log_ticket
-from sdesk.procedures.notes import acknowledgement, customer_update
+from sdesk.procedures.notes import CUSTOMER_SUBJECTS, acknowledgement, customer_update
 from sdesk.procedures.plan import Action, AddEntry, CreateTicket, Plan, SetField
 
 RULE_INTAKE = "standard: requests by email"
 RULE_THREAD = "standard: communicate"
 RULE_LOOP = "RFC 3834: no reply to automatic mail"
+NO_SUBJECT = "(no subject)"  # the title of a message without a subject of its own words
 _SUBJECT_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|sv|wg|tr)\s*(\[\d+\])?\s*:\s*)+", re.I)
 # The desk's own [ID] tag, as its mail writes it, is left out of a new ticket's title.
 _TAG_TEXT = re.compile(r"\s*\[" + ID_PATTERN.pattern.strip("^$") + r"\]\s*")
+# Reply prefixes and the desk's own customer-mail words ("Re: Resolved: ..."), for the title of
+# a ticket opened from an answer to the desk's mail (session 39).
+_DESK_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|sv|wg|tr)\s*(\[\d+\])?\s*:\s*|("
+                          + "|".join(re.escape(w) for w in CUSTOMER_SUBJECTS) + r")\s*:\s*)+",
+                          re.I)
 
 
 @dataclass(frozen=True)
@@ -162,11 +168,16 @@ def trimmed_reply(body: str) -> str:
     return "\n".join(lines).strip() or text
 
 
-def clean_title(subject: str) -> str:
+def clean_title(subject: str, answers_desk: bool = False) -> str:
     """A ticket title from a subject: no Re:/Fwd: prefixes, no [ID] tags, no control or
-    bidirectional-control characters, at most TITLE_MAX characters (model.check_title)."""
-    title = _TAG_TEXT.sub(" ", _SUBJECT_PREFIX.sub("", TITLE_REFUSED.sub(" ", subject)))
-    return " ".join(_SUBJECT_PREFIX.sub("", title).split())[:TITLE_MAX] or "(no subject)"
+    bidirectional-control characters, at most TITLE_MAX characters (model.check_title).
+    `answers_desk`: the message answers the desk's own mail (it names a ticket, by tag or
+    thread), so the desk's subject words (notes.CUSTOMER_SUBJECTS: "Resolved:", "Logged:"...)
+    go too, wherever they sit among the reply prefixes: "Re: [INC-..] Resolved: Printer" is
+    "Printer" (session 39). "" when no words are left: the caller names what to use."""
+    prefix = _DESK_PREFIX if answers_desk else _SUBJECT_PREFIX
+    title = _TAG_TEXT.sub(" ", prefix.sub("", TITLE_REFUSED.sub(" ", subject)))
+    return " ".join(prefix.sub("", title).split())[:TITLE_MAX]
 
 
 def _who(msg: Incoming) -> str:
@@ -311,7 +322,11 @@ def _new(msg: Incoming, ref: Reference, rules: MailRules, now: dt.datetime, new_
          actor: str, adjust: Callable[[Intake], None] | None, related: Ticket | None = None,
          why: str = "") -> Outcome:
     agency = ref.agency_for_address(msg.sender)
-    intake = Intake(type=rules.ticket_type, title=clean_title(msg.subject),
+    # A ticket opened from an answer to the desk's mail about `related` is about the same
+    # thing: its subject without the desk's words, else the original's title (session 39).
+    title = (clean_title(msg.subject, answers_desk=related is not None)
+             or (related.title if related is not None else NO_SUBJECT))
+    intake = Intake(type=rules.ticket_type, title=title,
                     description=msg.body or "(no text)", channel="email",
                     requester=Requester(name=msg.sender_name, email=msg.sender, agency=agency))
     if adjust is not None:
