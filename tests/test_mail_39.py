@@ -39,3 +39,34 @@ def test_a_related_ticket_from_a_reply_is_titled_by_the_original_subject(
         assert f"related to {tid}" in line, line
         new = line.split(":")[0]
         assert desk.ticket(new)["title"] == title, subject
+
+
+# -- 2. "(no subject)" is no evidence of a subject or a trend --------------------------------
+
+
+def _maildir(tmp: Path, *messages: bytes) -> Path:
+    box = tmp / "Maildir"
+    for sub in ("new", "cur", "tmp"):
+        (box / sub).mkdir(parents=True, exist_ok=True)
+    for i, raw in enumerate(messages):
+        (box / "new" / f"1700000000.{i:04d}.host").write_bytes(raw)
+    return box
+
+
+def test_empty_subjects_are_neither_a_trend_nor_the_same_subject(desk: Desk,
+                                                                 tmp_path: Path) -> None:
+    people = ["Ana Ruiz <ana.ruiz@health.ok.gov>", "Bo Lee <bo.lee@omes.ok.gov>",
+              "Cy Diaz <cy.diaz@dps.ok.gov>", "Ana Ruiz <ana.ruiz@health.ok.gov>"]
+    bodies = ["My badge does not open the garage.", "Excel crashes when I save.",
+              "The projector in room 4 shows no picture.", "Can I get a second monitor?"]
+    box = _maildir(tmp_path, *(message("", sender=who, body=body, message_id=f"<e{i}@x.gov>")
+                               for i, (who, body) in enumerate(zip(people, bodies, strict=True))))
+    out = desk.run("mail", "fetch", "--maildir", str(box),
+                   now="2026-11-23T09:00:00-06:00").stdout
+    assert out.count("warning: no subject: triage neither relates it") == 4, out
+    ids = ticket_ids(desk)
+    assert {desk.ticket(i)["title"] for i in ids} == {"(no subject)"}
+    result = desk.json("triage", "--all", "--dry-run")
+    said = str(result)
+    assert "proposed:trend" not in said and "proposed:duplicate" not in said, said
+    assert "same subject" not in said and "similar incidents" not in said, said

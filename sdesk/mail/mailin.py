@@ -17,7 +17,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sdesk.core.ids import ID_PATTERN
-from sdesk.core.model import TITLE_MAX, TITLE_REFUSED, Requester, Ticket, journal_entry
+from sdesk.core.model import (
+    NO_SUBJECT,
+    TITLE_MAX,
+    TITLE_REFUSED,
+    Requester,
+    Ticket,
+    journal_entry,
+)
 from sdesk.core.reference import Reference
 from sdesk.mail.mailcut import cut, room_for
 from sdesk.mail.mailparse import Incoming
@@ -28,7 +35,6 @@ from sdesk.procedures.plan import Action, AddEntry, CreateTicket, Plan, SetField
 RULE_INTAKE = "standard: requests by email"
 RULE_THREAD = "standard: communicate"
 RULE_LOOP = "RFC 3834: no reply to automatic mail"
-NO_SUBJECT = "(no subject)"  # the title of a message without a subject of its own words
 _SUBJECT_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|sv|wg|tr)\s*(\[\d+\])?\s*:\s*)+", re.I)
 # The desk's own [ID] tag, as its mail writes it, is left out of a new ticket's title.
 _TAG_TEXT = re.compile(r"\s*\[" + ID_PATTERN.pattern.strip("^$") + r"\]\s*")
@@ -301,7 +307,8 @@ def _bounce(msg: Incoming, known: Mapping[str, str], tickets: Mapping[str, Ticke
 def intake_gaps(msg: Incoming, ticket: Ticket) -> list[str]:
     """What the dispatcher guide will miss on a ticket a message opened, one line each, as
     `sdesk new` warns (sdesk.procedures.intake.gaps): no requester name in From:, no agency
-    for the sender's domain, an empty body. The ticket is logged all the same; options given
+    for the sender's domain, no subject (a title that is no evidence for triage), an empty
+    body. The ticket is logged all the same; options given
     with `new --from-email` that fill a gap silence its line."""
     out = []
     if not ticket.requester.name:
@@ -312,6 +319,10 @@ def intake_gaps(msg: Incoming, ticket: Ticket) -> list[str]:
         out.append(f"no agency: {domain} is no agency's mail domain (reference/agencies.toml), "
                    f"so triage cannot check the team supports it (incident-1); sdesk set "
                    f"{ticket.id} agency=CODE")
+    if ticket.title == NO_SUBJECT:
+        out.append(f"no subject: triage neither relates it to the sender's other tickets nor "
+                   f"counts it in a trend by its title (session 39); give it one: sdesk set "
+                   f"{ticket.id} title=...")
     if not msg.body.strip():
         out.append("empty message body: the dispatcher has only the subject to judge the "
                    "work by (priority against the work, one problem per ticket)")

@@ -71,6 +71,7 @@ from sdesk.procedures.similarity import (
 )
 from sdesk.procedures.trend_groups import Groups, trend_groups
 from sdesk.procedures.two_problems import Problems, problems_judged
+from sdesk.procedures.words import title_is_evidence
 
 I1 = "incident-1 agency and service supported"
 I2 = "incident-2 priority matches SLA chart"
@@ -869,8 +870,10 @@ def _similar_reports(d: _Draft) -> tuple[tuple[Peer, str, bool] | None, list[str
     threshold, auto = ctx.settings.similarity, ctx.settings.auto_duplicate
     best: tuple[Peer, str, bool] | None = None
     later: list[str] = []
-    for peer in ctx.view.from_requester(t.requester.email) if t.requester.email else []:
-        if peer.id == t.id or peer.type != t.type:
+    # a title without words of its own ("(no subject)") is no evidence of a subject (session 39)
+    asked = t.requester.email if title_is_evidence(t.title) else ""
+    for peer in ctx.view.from_requester(asked) if asked else []:
+        if peer.id == t.id or peer.type != t.type or not title_is_evidence(peer.title):
             continue
         if says_another(t.title if (peer.opened_at, peer.id) < (t.opened_at, t.id) else
                         peer.title):  # the later one says it is another problem ("also ...")
