@@ -70,3 +70,29 @@ def test_empty_subjects_are_neither_a_trend_nor_the_same_subject(desk: Desk,
     said = str(result)
     assert "proposed:trend" not in said and "proposed:duplicate" not in said, said
     assert "same subject" not in said and "similar incidents" not in said, said
+
+
+# -- 3. staff mail threaded onto a ticket is an internal note --------------------------------
+
+
+def test_a_technicians_mail_on_a_ticket_is_an_internal_note_not_a_customer_reply(
+        desk: Desk, tmp_path: Path) -> None:
+    receive(desk, message(message_id="<open@health.ok.gov>"), tmp_path)
+    (tid,) = ticket_ids(desk)
+    jimmy = "Jimmy Tran <Jimmy.Tran@omes.ok.gov>"  # reference/technicians.toml, any case
+    line = receive(desk, message(f"Re: [{tid}] Logged: Printer", sender=jimmy,
+                                 body="Ana, I will come by at 2 pm.", message_id="<j1@omes>"),
+                   tmp_path, now="2026-11-23T09:30:00-06:00")
+    assert line == (f"{tid}: mail from jimmy.tran@omes.ok.gov (technician Jimmy Tran, "
+                    "IS-Service Desk) kept as an internal note; staff mail is not the "
+                    "customer's word nor an update to them")
+    desk.run("resolve", tid, "--code", "fixed", "--summary", "Fuser replaced.", now=RESOLVED_AT)
+    receive(desk, message(f"Re: [{tid}] Resolved: Printer", sender=jimmy, body="5\nAll good.",
+                          message_id="<j2@omes>"), tmp_path, now=LATER)
+    t = desk.ticket(tid)
+    staff = [e for e in t["journal"] if e["by"].startswith("Jimmy Tran")]
+    assert [(e["kind"], e["visibility"]) for e in staff] == [("email", "internal")] * 2
+    assert all(e["text"].startswith("Mail from staff (technician Jimmy Tran") for e in staff)
+    # no score, no reopen, no flag for the technician to read their own mail
+    assert (t["status"], t["csat"], t["flags"], t["reopens"]) == ("resolved", None, [], 0)
+    assert t["last_public_at"] is None or t["last_public_at"] <= RESOLVED_AT

@@ -141,6 +141,9 @@ def receive(msg: Incoming, *, known: Mapping[str, str], tickets: Mapping[str, Ti
 
     reply = trimmed_reply(msg.body)
     if not replies.is_requester(msg.sender, ticket.requester.email):
+        role = replies.staff_role(msg.sender, ref)
+        if role:  # a technician or supervisor: an internal note (session 39)
+            return replies.from_staff(msg, ticket, reply, role, now, rules)
         return replies.not_from_requester(msg, ticket, reply, now, rules)
     if not ticket.is_open:
         return replies.answer(msg, ticket, reply, now=now, actor=actor, rules=rules, ref=ref,
