@@ -96,3 +96,39 @@ def test_a_technicians_mail_on_a_ticket_is_an_internal_note_not_a_customer_reply
     # no score, no reopen, no flag for the technician to read their own mail
     assert (t["status"], t["csat"], t["flags"], t["reopens"]) == ("resolved", None, [], 0)
     assert t["last_public_at"] is None or t["last_public_at"] <= RESOLVED_AT
+
+
+# -- 4. a batch is taken in the order its mail was sent; tickets open at receipt -------------
+
+
+def dated(raw: bytes, date: str) -> bytes:
+    """`raw` (mail_helpers.message) with another Date header."""
+    return raw.replace(b"Date: Mon, 23 Nov 2026 08:55:00 -0600", f"Date: {date}".encode())
+
+
+def test_a_batch_is_taken_in_date_order_and_tickets_open_at_receipt(desk: Desk,
+                                                                    tmp_path: Path) -> None:
+    follow_up = dated(message("More on the printer", body="Now it smokes too.",
+                              message_id="<b@health.ok.gov>",
+                              headers="In-Reply-To: <a@health.ok.gov>\n"),
+                      "Mon, 23 Nov 2026 08:55:00 -0600")
+    first = dated(message("Printer jams", message_id="<a@health.ok.gov>"),
+                  "Mon, 23 Nov 2026 14:50:00 +0000")  # 08:50 CST, in another time zone
+    ahead = dated(message("Badge reader", sender="Bo Lee <bo.lee@omes.ok.gov>",
+                          message_id="<c@omes.ok.gov>"), "Tue, 1 Jan 2030 10:00:00 -0600")
+    box = _maildir(tmp_path, ahead, follow_up, first)  # the mailbox's order: ahead, follow-up
+    fetched = "2026-11-23T09:00:00-06:00"
+    out = desk.run("mail", "fetch", "--maildir", str(box), now=fetched).stdout.splitlines()
+    keys = [line.split(":")[0] for line in out[:3]]
+    assert keys == ["1700000000.0002.host", "1700000000.0001.host",
+                    "1700000000.0000.host"], out  # sent 08:50, 08:55, then the clock ahead
+    assert "reply from ana.ruiz@health.ok.gov added" in out[1], out  # joined, no new ticket
+    assert len(ticket_ids(desk)) == 2
+    ana = next(i for i in ticket_ids(desk) if desk.ticket(i)["title"] == "Printer jams")
+    t = desk.ticket(ana)
+    assert t["opened_at"] == fetched  # receipt starts the SLA clock, not the Date
+    assert ("Sent 2026-11-23T14:50+00:00 by its Date header; received "
+            "2026-11-23T09:00-06:00, when the SLA clock started.") in t["journal"][1]["text"]
+    bo = next(i for i in ticket_ids(desk) if i != ana)
+    assert "(after its receipt: the sender's clock is ahead)" in \
+        desk.ticket(bo)["journal"][1]["text"]

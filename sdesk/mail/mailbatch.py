@@ -151,8 +151,7 @@ def take(store: Store, items: Iterable[tuple[str, bytes]], *, now: dt.datetime,
     ref = store.reference
     batch = _Batch(store)
     results: list[Taken] = []
-    for key, raw in items:
-        msg = parse(raw)
+    for key, msg in in_order([(key, parse(raw)) for key, raw in items], now):
         tags = batch.tags(msg)
         tickets = batch.tickets(thread_candidates(msg, batch.known, tags))
         new_id = store.new_id(rules.ticket_type, now, batch.taken_ids)
@@ -176,6 +175,30 @@ def take(store: Store, items: Iterable[tuple[str, bytes]], *, now: dt.datetime,
                    extra_files={store.root / path: data for path, data in batch.files.items()},
                    commit=commit)
     return results
+
+
+def in_order(messages: list[tuple[str, Incoming]],
+             now: dt.datetime) -> list[tuple[str, Incoming]]:
+    """A batch in the order its messages were sent (session 39), not the order the mailbox
+    handed them out: by the Date header (Incoming.sent), clamped to `now` (a sender's clock
+    ahead of the desk's puts the message last, not in the future), a message without a Date
+    taken as sent at `now`; equal times keep the mailbox's order. A reply goes after the
+    message of the batch it answers (In-Reply-To/References) whatever its Date says, so one
+    person's message and its follow-up fetched together thread onto one ticket."""
+    dated = sorted(enumerate(messages), key=lambda im: (
+        min(im[1][1].sent, now) if im[1][1].sent is not None else now, im[0]))
+    in_batch = {msg.message_id for _, (_, msg) in dated}
+    placed: set[str] = set()
+    out: list[tuple[str, Incoming]] = []
+    waiting = [pair for _, pair in dated]
+    while waiting:  # each pass places at least one: the first whose answered mail is placed
+        ready = next((p for p in waiting if all(m in placed or m not in in_batch
+                                                 or m == p[1].message_id
+                                                 for m in p[1].thread_ids)), waiting[0])
+        waiting.remove(ready)
+        out.append(ready)
+        placed.add(ready[1].message_id)
+    return out
 
 
 def with_reason(raw: bytes, reason: str) -> bytes:

@@ -307,6 +307,19 @@ def _bounce(msg: Incoming, known: Mapping[str, str], tickets: Mapping[str, Ticke
     return outcome
 
 
+def sent_line(msg: Incoming, now: dt.datetime) -> str:
+    """What the intake entry says of when the message was sent and received (session 39):
+    the ticket is opened at its receipt (`now`), when the desk can first act on it and the
+    SLA clock starts (docs/email.md, "When a ticket opens"); the Date header, the sender's
+    clock, is recorded here, as written (time zone kept), and orders the batch."""
+    received = now.isoformat(timespec="minutes")
+    if msg.sent is None:
+        return f"Received {received}, when the SLA clock started; no readable Date header."
+    sent = msg.sent.isoformat(timespec="minutes")
+    late = " (after its receipt: the sender's clock is ahead)" if msg.sent > now else ""
+    return f"Sent {sent} by its Date header{late}; received {received}, when the SLA clock started."
+
+
 def intake_gaps(msg: Incoming, ticket: Ticket) -> list[str]:
     """What the dispatcher guide will miss on a ticket a message opened, one line each, as
     `sdesk new` warns (sdesk.procedures.intake.gaps): no requester name in From:, no agency
@@ -360,8 +373,8 @@ def _new(msg: Incoming, ref: Reference, rules: MailRules, now: dt.datetime, new_
         CreateTicket(ticket.id, RULE_INTAKE, "logged from email" + (f"; {why}" if why else ""),
                      new=ticket),
         AddEntry(ticket.id, RULE_INTAKE, "message kept", entry=journal_entry(
-            at=now, by=actor, text="\n".join(kept), kind="email", visibility="internal",
-            rule=RULE_INTAKE)),
+            at=now, by=actor, text="\n".join([*kept, sent_line(msg, now)]), kind="email",
+            visibility="internal", rule=RULE_INTAKE)),
     ]
     if rules.acknowledge:
         actions.append(acknowledgement(ticket))
