@@ -132,3 +132,28 @@ def test_a_batch_is_taken_in_date_order_and_tickets_open_at_receipt(desk: Desk,
     bo = next(i for i in ticket_ids(desk) if i != ana)
     assert "(after its receipt: the sender's clock is ahead)" in \
         desk.ticket(bo)["journal"][1]["text"]
+
+
+# -- 5. a dry run names no ID the real run would not give --------------------------------------
+
+
+def test_a_dry_run_names_new_tickets_without_ids_the_real_run_would_not_give(
+        desk: Desk, tmp_path: Path) -> None:
+    box = _maildir(tmp_path, message("Printer jams", sender="ana.ruiz@health.ok.gov",
+                                     message_id="<a@health.ok.gov>"),
+                   message("More on the printer", sender="ana.ruiz@health.ok.gov",
+                           body="It smokes.", message_id="<b@health.ok.gov>",
+                           headers="In-Reply-To: <a@health.ok.gov>\n"))
+    dry = desk.run("mail", "fetch", "--maildir", str(box), "--dry-run").stdout.splitlines()
+    assert dry[0] == ("1700000000.0000.host: (new ticket 1): new incident from "
+                      "ana.ruiz@health.ok.gov"), dry
+    assert dry[1] == ("  warning: no requester name: From: gives only ana.ruiz@health.ok.gov; "
+                      "sdesk set (new ticket 1) name=..."), dry
+    assert dry[2] == ("1700000000.0001.host: (new ticket 1): reply from "
+                      "ana.ruiz@health.ok.gov added"), dry
+    rows = desk.json("mail", "fetch", "--maildir", str(box), "--dry-run")["messages"]
+    assert [r["ticket"] for r in rows] == ["(new ticket 1)"] * 2
+    assert ticket_ids(desk) == []
+    real = desk.run("mail", "fetch", "--maildir", str(box)).stdout.splitlines()
+    (tid,) = ticket_ids(desk)
+    assert real == [line.replace("(new ticket 1)", tid) for line in dry]

@@ -144,7 +144,9 @@ def take(store: Store, items: Iterable[tuple[str, bytes]], *, now: dt.datetime,
          actor: Identity, apply: bool = True, adjust: Callable[[Intake], None] | None = None,
          progress: Callable[[], None] | None = None, commit: bool = True) -> list[Taken]:
     """Decide every message, then (unless `apply` is False) write the batch as one commit (or
-    only the files, with `commit` False: `new --from-email --no-commit`). The
+    only the files, with `commit` False: `new --from-email --no-commit`). Without `apply` (a
+    dry run) a ticket the batch would open is named "(new ticket N)", not by an ID the real
+    run would not allot (`_unnumbered`). The
     caller holds the store lock. A message that cannot be taken is refused with its reason;
     nothing about one message stops the others."""
     rules = mail_rules(store)
@@ -165,6 +167,8 @@ def take(store: Store, items: Iterable[tuple[str, bytes]], *, now: dt.datetime,
         results.append(Taken(key, outcome))
         if progress is not None:
             progress()
+    if not apply:
+        _unnumbered(results)
     if apply and not batch.plan.is_empty:
         from sdesk.store.executor import apply_plan
 
@@ -175,6 +179,23 @@ def take(store: Store, items: Iterable[tuple[str, bytes]], *, now: dt.datetime,
                    extra_files={store.root / path: data for path, data in batch.files.items()},
                    commit=commit)
     return results
+
+
+def _unnumbered(results: list[Taken]) -> None:
+    """A dry run names the tickets it would open "(new ticket 1)", "(new ticket 2)"... in
+    its lines, warnings and `ticket`, not the IDs it drew: a new ID is random (core/ids.py),
+    so the real run allots others, and a dry run that printed INC-7XPR... promised an ID the
+    desk never gave (session 39). A reply in the batch to one of them names the same label."""
+    label: dict[str, str] = {}
+    for r in results:
+        if r.outcome.verdict in ("new", "related") and r.outcome.ticket:
+            label.setdefault(r.outcome.ticket, f"(new ticket {len(label) + 1})")
+    for r in results:
+        o = r.outcome
+        for tid, name in label.items():
+            o.line = o.line.replace(tid, name)
+            o.warnings = [w.replace(tid, name) for w in o.warnings]
+        o.ticket = label.get(o.ticket, o.ticket)
 
 
 def in_order(messages: list[tuple[str, Incoming]],
