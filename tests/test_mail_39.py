@@ -41,6 +41,21 @@ def test_a_related_ticket_from_a_reply_is_titled_by_the_original_subject(
         assert desk.ticket(new)["title"] == title, subject
 
 
+def test_every_customer_mail_subject_word_is_one_a_reply_title_leaves_out() -> None:
+    """Each subject the desk writes the customer ("Resolved: <title>", notes.customer_update's
+    callers) starts with words of notes.CUSTOMER_SUBJECTS, so a ticket a reply to it opens
+    is not titled by them; a new subject not added there fails here."""
+    import re
+
+    from sdesk.procedures.notes import CUSTOMER_SUBJECTS
+
+    root = Path(__file__).resolve().parent.parent / "sdesk"
+    found = {m for p in root.rglob("*.py")
+             for m in re.findall(r'customer_update\(\w+, f"([^"{]+): \{', p.read_text())}
+    assert len(found) >= 6, found
+    assert found <= set(CUSTOMER_SUBJECTS), found - set(CUSTOMER_SUBJECTS)
+
+
 # -- 2. "(no subject)" is no evidence of a subject or a trend --------------------------------
 
 
