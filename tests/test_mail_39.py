@@ -39,6 +39,12 @@ def test_a_related_ticket_from_a_reply_is_titled_by_the_original_subject(
         assert f"related to {tid}" in line, line
         new = line.split(":")[0]
         assert desk.ticket(new)["title"] == title, subject
+    # a full [ID] tag naming no ticket of this store (another desk's, a deleted one): the
+    # desk's words go too, the new ticket's title is the customer's subject
+    line = receive(desk, message("Re: [INC-0000002Q4N3G] Resolved: Monitor flickers",
+                                 message_id="<other@health.ok.gov>"), tmp_path,
+                   now="2026-11-23T12:30:00-06:00")
+    assert desk.ticket(line.split(":")[0])["title"] == "Monitor flickers", line
 
 
 def test_every_customer_mail_subject_word_is_one_a_reply_title_leaves_out() -> None:

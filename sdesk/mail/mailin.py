@@ -349,9 +349,11 @@ def _new(msg: Incoming, ref: Reference, rules: MailRules, now: dt.datetime, new_
          actor: str, adjust: Callable[[Intake], None] | None, related: Ticket | None = None,
          why: str = "") -> Outcome:
     agency = ref.agency_for_address(msg.sender)
-    # A ticket opened from an answer to the desk's mail about `related` is about the same
-    # thing: its subject without the desk's words, else the original's title (session 39).
-    title = (clean_title(msg.subject, answers_desk=related is not None)
+    # A ticket opened from an answer to the desk's mail (about `related`, or carrying a full
+    # [ID] tag the store does not hold) is titled by its subject without the desk's words,
+    # else the original's title (session 39).
+    answers_desk = related is not None or bool(_TAG_TEXT.search(msg.subject))
+    title = (clean_title(msg.subject, answers_desk=answers_desk)
              or (related.title if related is not None else NO_SUBJECT))
     intake = Intake(type=rules.ticket_type, title=title,
                     description=msg.body or "(no text)", channel="email",
