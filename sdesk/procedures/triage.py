@@ -470,8 +470,11 @@ def _incident(d: _Draft, split: bool = False) -> None:
     elif flag_name == "needs-service":
         _needs_service(d, leads=not ref.is_service_desk(t.team))
         desk = _team(ref, ref.service_desk)
-        if desk is not None:  # many people, same problem: a report awaiting its service is
-            _trend(d, desk)  # still a report of it (tester finding 6, session 38)
+        # same person, same subject, and many people, same problem: a report awaiting its
+        # service is still one (the trend: tester finding 6, session 38; the same person's
+        # second mail "vpn still not connecting": a dispatcher's morning, session 39)
+        if desk is not None and not _duplicate(d):
+            _trend(d, desk)
     elif flag_name:
         d.hand_back(I1, flag_name, why)
     if flag_name:  # handed back (a service missing, a team that does not provide it): a
