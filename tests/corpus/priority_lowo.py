@@ -5,7 +5,8 @@ corpus measure scores it (tests/corpus/priority_row.py).
 
     python -m tests.corpus.priority_lowo              # per file, worst / mean recall, totals
     python -m tests.corpus.priority_lowo --markdown   # the same as a docs/triage.md table
-    python -m tests.corpus.priority_lowo --idea=NAME  # with one of IDEAS (session 37)
+    python -m tests.corpus.priority_lowo --idea=NAME  # with one of IDEAS (session 37; the
+                                                      # logged-penalty-* curve: session 39)
     python -m tests.corpus.priority_lowo --cache ...  # keep each fold's fit under /tmp
     python -m tests.corpus.priority_lowo --errors=fresh31  # that file's misses, read by the
                                                       # fold fitted without it, each classed
@@ -106,6 +107,7 @@ class Idea:
     standing: bool = True  # a bare follow-up takes its first report's proposal (session 37)
     rules_stand: bool = False  # the model reading the logged priority keeps the rules' proposal
     many_stand: int = 0  # with N people reporting it, that reading keeps the rules' P2 (38)
+    logged_penalty: float = 0.0  # subtracted from the logged level's score (session 39)
 
 
 Model = dict[int, tuple[dict[str, float], float]]
@@ -127,8 +129,9 @@ def proposals(rs: list[Read], model: Model, idea: Idea) -> list[int | None]:
                 got = out[r.first]  # the first report's pending proposal stands
         else:
             feats = present(r, idea)
-            if any(idea.offsets):
+            if any(idea.offsets) or idea.logged_penalty:
                 scored = {lvl: b + math.fsum(w.get(f, 0.0) for f in feats) + idea.offsets[lvl - 1]
+                          - (idea.logged_penalty if lvl == r.logged else 0.0)
                           for lvl, (w, b) in model.items()}
                 best = max(scored, key=lambda lvl: (scored[lvl], -lvl))
             else:
@@ -252,6 +255,8 @@ IDEAS: dict[str, Idea] = {
     "offset-p2": Idea(offsets=(0.0, 0.25, 0.0, 0.0)),
     "offset-p1p2": Idea(offsets=(0.25, 0.25, 0.0, 0.0)),
     "many-users-stand": Idea(many_stand=TREND_PEOPLE),  # session 38, idea 2
+    **{f"logged-penalty-{d}": Idea(logged_penalty=float(d))  # session 39: the trade-off curve
+       for d in ("0.25", "0.5", "0.75", "1", "1.5", "2", "3", "100")},
 }
 
 
