@@ -162,6 +162,38 @@ def not_from_requester(msg: Incoming, ticket: Ticket, reply: str, now: dt.dateti
     return outcome
 
 
+def staff_role(sender: str, ref: Reference) -> str:
+    """Who `sender` is at the desk, in words, or "" for anyone else: a technician of
+    reference/technicians.toml ("technician Jimmy Tran, IS-Service Desk") or a team's
+    supervisor in reference/teams.toml ("supervisor of IS-Asset Team"), by address, any case.
+    The desk's own domain is no test: it is a customer agency's mail domain too
+    (reference/agencies.toml: OMES staff are customers of the desk). Team and leads addresses
+    are the desk's own, refused before this as a loop (mailbatch.mail_rules)."""
+    wanted = sender.strip().casefold()
+    for tech in ref.technicians.values():
+        if tech.email and tech.email.strip().casefold() == wanted:
+            return f"technician {tech.name}, {tech.team}" if tech.team else \
+                f"technician {tech.name}"
+    teams = [t.name for t in ref.teams.values() if t.supervisor.strip().casefold() == wanted]
+    return f"supervisor of {', '.join(teams)}" if teams else ""
+
+
+def from_staff(msg: Incoming, ticket: Ticket, reply: str, role: str, now: dt.datetime,
+               rules: MailRules) -> Outcome:
+    """Mail from desk staff (`staff_role`) threaded onto a ticket they did not request: an
+    internal note by them (a technician copying the desk on what they wrote the customer), as
+    `sdesk note` records one: never the customer's entry, never a customer update, and never a
+    score, a reopen, a resume or the `customer-reply` flag (session 39: it was kept as "Not
+    from the requester" and flagged a resolved ticket for the technician who wrote it)."""
+    outcome = Outcome("reply", ticket.id,
+                      f"{ticket.id}: mail from {msg.sender} ({role}) kept as an internal note; "
+                      f"staff mail is not the customer's word nor an update to them")
+    head = f"Mail from staff ({role}), kept as an internal note."
+    _add_reply(outcome, msg, ticket, f"{head}\n\n{reply}" if reply else head, now, rules,
+               visibility="internal")
+    return outcome
+
+
 def resume_if_awaited(outcome: Outcome, ticket: Ticket, now: dt.datetime, actor: str,
                       ref: Reference) -> None:
     """The requester answered a ticket on hold awaiting the customer: the hold ends at the
