@@ -71,6 +71,13 @@ def not_mailed(ticket: Ticket) -> str:
             f"(sdesk set {ticket.id} email=... adds one for next time)")
 
 
+# The words the desk's own customer mail puts before the title in its subject ("Resolved:
+# <title>"): a reply keeps them, and a ticket that reply opens must not (session 39; read by
+# sdesk.mail.mailin.clean_title). A new customer subject here belongs in this list.
+CUSTOMER_SUBJECTS = ("Logged", "Update on your ticket", "Resolved as a duplicate", "Resolved",
+                     "Reopened", "Software Request Form needed")
+
+
 def customer_update(ticket: Ticket, subject: str, text: str, rule: str = "standard: communicate",
                     automatic: bool = True) -> Notify:
     """A message to the requester. Only text meant for the customer goes in (public notes,
