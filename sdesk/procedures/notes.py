@@ -75,7 +75,8 @@ def not_mailed(ticket: Ticket) -> str:
 # <title>"): a reply keeps them, and a ticket that reply opens must not (session 39; read by
 # sdesk.mail.mailin.clean_title). A new customer subject here belongs in this list.
 CUSTOMER_SUBJECTS = ("Logged", "Update on your ticket", "Resolved as a duplicate", "Resolved",
-                     "Reopened", "Software Request Form needed", "Question about your ticket")
+                     "Reopened", "Software Request Form needed", "Question about your ticket",
+                     "Logged as a request")
 
 
 def customer_update(ticket: Ticket, subject: str, text: str, rule: str = "standard: communicate",
