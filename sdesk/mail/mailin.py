@@ -28,6 +28,7 @@ from sdesk.core.model import (
 from sdesk.core.reference import Reference
 from sdesk.mail.mailcut import cut, room_for
 from sdesk.mail.mailparse import Incoming
+from sdesk.mail.returning import parent_told
 from sdesk.procedures.intake import Intake, log_ticket
 from sdesk.procedures.notes import CUSTOMER_SUBJECTS, acknowledgement, customer_update
 from sdesk.procedures.plan import Action, AddEntry, CreateTicket, Plan, SetField
@@ -287,7 +288,12 @@ def _reopen(msg: Incoming, ticket: Ticket, reply: str, now: dt.datetime, actor: 
     if rules.acknowledge and ticket.requester.email:  # the customer hears it was reopened
         outcome.plan.add(customer_update(ticket, f"Reopened: {ticket.title}", REOPENED_TEXT,
                                          rule="standard: communicate (reopen)"))
+    if ticket.parent:
+        told = parent_told(ticket, msg.sender, words, ref)
+        outcome.plan.add(told)
+        outcome.line += f"; a report of parent case {ticket.parent}: {', '.join(told.to)} told"
     return outcome
+
 
 
 # What a customer whose reply reopened the ticket reads (tester finding, session 38: nothing)
