@@ -45,7 +45,8 @@ def _both_ways(desk: Desk, until: str = NOW) -> None:
 
 
 def _change_everything(desk: Desk, t: dict[str, str]) -> None:
-    desk.run("hold", t["E"], "--reason", "awaiting-customer", now="2026-11-20T10:00:00-06:00")
+    desk.run("hold", t["E"], "--reason", "awaiting-customer", "--asked-by-phone",
+             now="2026-11-20T10:00:00-06:00")
     desk.run("resume", t["E"], now="2026-11-21T10:00:00-06:00")
     desk.run("resolve", t["E"], "--code", "fixed", "-s", "done", now="2026-11-21T11:00:00-06:00")
     desk.run("reopen", t["A"], "--reason", "back again", now="2026-11-22T09:00:00-06:00")

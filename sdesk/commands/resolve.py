@@ -105,12 +105,15 @@ def _original_of(store: Store, named: str, ticket_id: str) -> tuple[str, tuple[s
 
 @click.command()
 @click.argument("ticket_id")
-@click.option("--reason", "-r", required=True, help="Why the resolution did not hold.")
+@click.option("--reason", "-r", required=True, help="Why the resolution did not hold (the "
+              "customer is told it).")
+@click.option("--no-mail", is_flag=True, help="Tell the customer nothing (they know already).")
 @plan_options
 @pass_app
-def reopen(app: App, ticket_id: str, reason: str, dry_run: bool, as_json: bool,
+def reopen(app: App, ticket_id: str, reason: str, no_mail: bool, dry_run: bool, as_json: bool,
            no_commit: bool) -> None:
-    """Reopen a resolved ticket: counts a reopen, clears the resolution and its CSAT score.
+    """Reopen a resolved ticket: counts a reopen, clears the resolution and its CSAT score,
+    and mails the customer that it is open again and why (--no-mail: nothing).
 
     \b
     Example:
@@ -125,6 +128,10 @@ def reopen(app: App, ticket_id: str, reason: str, dry_run: bool, as_json: bool,
 
         plan = procedures.reopen(ticket, reason, app.now, app.actor.name, store.reference,
                                  seats_in_use=licence_seats(store))
+        if not no_mail:  # as a reopen by the customer's reply tells them (session 39)
+            from sdesk.procedures.notes import reopen_told
+
+            plan.add(reopen_told(ticket, reason))
         show_or_apply(app, plan, action="reopen", subject=f"reopen {ticket.id}: {reason}",
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit)
 

@@ -21,7 +21,7 @@ from sdesk.core.reference import Reference
 from sdesk.procedures.duplicates import check_original, merged_subject, merged_text, original_named
 from sdesk.procedures.notes import CSAT_QUESTION, WIDER_RESOLVED, customer_update, not_mailed
 from sdesk.procedures.plan import Action, AddEntry, Finding, Plan, RecordResolution, SetField, SetStatus
-from sdesk.procedures.proposals import REPLY_FLAG, at_resolution
+from sdesk.procedures.proposals import REPLY_FLAG, at_resolution, logged_as
 from sdesk.procedures.relations import duplicate_via_entry
 
 DUPLICATE = "duplicate"
@@ -310,6 +310,10 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
         raise ValidationError("--reason must not be empty")
     if ticket.status != "resolved":
         raise NothingToDo(f"{ticket.id} is {ticket.status}: it is open already")
+    moved = logged_as(ticket.flags)  # session 39: the work goes on in the request
+    if moved:
+        raise ValidationError(f"{ticket.id} was logged as request {moved}: its work goes on "
+                              f"there (sdesk reopen {moved} --reason '...' if that is resolved)")
     tid, rule = ticket.id, "standard: reopen"
     status = "assigned" if ticket.assignee else "triaged"
     plan = Plan([
