@@ -60,12 +60,10 @@ class MailRules:
 @dataclass
 class Outcome:
     """What taking one message did. `verdict` is one of new, reply (a comment: on an open
-    ticket, a thank-you or an unclear reply to a done one, or a reply not from the requester;
-    sdesk/mail/replies.py), reopen, related, csat, bounce (taken), duplicate (taken before),
-    refused (left in the mailbox, filed as refused), held (left as it came, for a retry: a
-    tag names a ticket whose file cannot be read; mailbatch._Batch.held) or skipped (left
-    in the mailbox as new: it would change a ticket before the given --now allows, session
-    39; mailbatch.take)."""
+    ticket, a thank-you or an unclear reply to a done one, or not from the requester;
+    replies.py), reopen, related, csat, bounce (taken), duplicate (taken before), refused
+    (filed as refused), held (left new for a retry: a tag names an unreadable ticket file;
+    mailbatch._Batch.held) or skipped (left new: it would change a ticket after --now)."""
 
     verdict: str
     ticket: str
