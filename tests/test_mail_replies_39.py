@@ -127,11 +127,11 @@ def test_a_strangers_reply_to_a_resolved_ticket_says_it_is_flagged(desk: Desk,
     assert desk.ticket(tid)["flags"] == ["customer-reply"]
 
 
-def duplicate(desk: Desk, original: str) -> str:
+def duplicate(desk: Desk, original: str, now: str = RESOLVED_AT) -> str:
     dup = desk.new("-T", "Outlook crashing when it starts", "--email", ANA,
                    now="2026-11-23T08:30:00-06:00")
     desk.run("resolve", dup, "--duplicate-of", original, "--summary", "Same as your other one",
-             now=RESOLVED_AT)
+             now=now)
     return dup
 
 
@@ -162,9 +162,17 @@ def test_a_reply_to_a_duplicate_goes_to_the_open_original(desk: Desk, tmp_path: 
 
 def test_a_reply_to_a_duplicate_reads_on_a_resolved_or_closed_original(
         desk: Desk, tmp_path: Path) -> None:
-    first, second = resolved(desk, "Outlook crashes"), resolved(desk, "Outlook crashes too")
+    # resolved as duplicates while their originals were open (a resolved original is refused
+    # since session 39), then the originals resolved, the second closed
+    first, second = (desk.new("-T", title, "--email", ANA, "--name", "Ana Ruiz",
+                              now="2026-11-23T08:00:00-06:00")
+                     for title in ("Outlook crashes", "Outlook crashes too"))
+    at = "2026-11-23T09:00:00-06:00"
+    dup_first, dup_second = duplicate(desk, first, at), duplicate(desk, second, at)
+    for tid in (first, second):
+        desk.run("resolve", tid, "--code", "fixed", "--summary", "Fuser replaced.",
+                 now=RESOLVED_AT)
     desk.run("close", second, now=RESOLVED_AT)
-    dup_first, dup_second = duplicate(desk, first), duplicate(desk, second)
     assert f"{first}: reopened by a reply" in reply(desk, tmp_path, dup_first, STILL)
     assert (desk.ticket(first)["status"], desk.ticket(first)["reopens"]) == ("triaged", 1)
     line = reply(desk, tmp_path, dup_second, STILL)
