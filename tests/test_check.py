@@ -253,14 +253,15 @@ def test_every_kind_of_problem_in_its_place(desk: Desk) -> None:
     lines = desk.fails("check").stdout.splitlines()
     assert [[at.split(":")[0], field] for at, field, *_ in
             (line.split(": ", 2) for line in lines)] == [
+        [rel[c], "type"],  # an INC file made a task: its ID says incident (session 39)
         [rel[d], "status"], [rel[e], "broken TOML"],
         ["tickets/notes.txt", "not a ticket file in a shard folder"],
         [rel[a], "parent"], [rel[a], "duplicate_of"], [rel[a], "related"],
         [rel[b], "parent"], [rel[c], "parent"], [rel[f], "related"], [rel[f], "related"],
         [rel[b], "team"], [rel[f], "team"]], lines
-    assert f"points at {e}, which cannot be read (see above)" in lines[8]
-    assert f"points at {d}, which cannot be read (see above)" in lines[9]
-    assert "points at INC-2Q5500000000, which does not exist" in lines[3]
+    assert f"points at {e}, which cannot be read (see above)" in lines[9]
+    assert f"points at {d}, which cannot be read (see above)" in lines[10]
+    assert "points at INC-2Q5500000000, which does not exist" in lines[4]
 
 
 def test_the_index_is_compared_with_the_files_as_they_come() -> None:

@@ -21,7 +21,8 @@ def _tamper(desk: Desk, sql: str, *params: object) -> None:
 
 def test_clean_store_is_ok(desk: Desk) -> None:
     inc = desk.new("-T", "printer jammed", "--name", "Pat Lee", "-d", "x")
-    desk.run("hold", inc, "--reason", "awaiting-customer", now="2026-11-23T10:00:00-06:00")
+    desk.run("hold", inc, "--reason", "awaiting-customer", "--asked-by-phone",
+             now="2026-11-23T10:00:00-06:00")
     desk.run("resume", inc, now="2026-11-24T10:00:00-06:00")
     desk.run("resolve", inc, "--code", "fixed", "-s", "done", now="2026-11-24T11:00:00-06:00")
     desk.run("kpi")
@@ -31,7 +32,8 @@ def test_clean_store_is_ok(desk: Desk) -> None:
 @pytest.mark.no_deep_check
 def test_a_wrong_derived_value_is_reported_with_both_values(desk: Desk) -> None:
     inc = desk.new("-T", "printer jammed", "--name", "Pat Lee", "-d", "x")
-    desk.run("hold", inc, "--reason", "awaiting-customer", now="2026-11-23T10:00:00-06:00")
+    desk.run("hold", inc, "--reason", "awaiting-customer", "--asked-by-phone",
+             now="2026-11-23T10:00:00-06:00")
     desk.run("resume", inc, now="2026-11-23T12:00:00-06:00")
     desk.run("check")  # the plain check compares files, not derived values
     _tamper(desk, "UPDATE tickets SET held_seconds = 3600.0, first_contact = 1 WHERE id = ?", inc)

@@ -117,7 +117,7 @@ class Clone:
             elif roll < 0.7:
                 self.sdesk("assign", tid, "--to", rng.choice(TECHS), "--force")
             elif roll < 0.77:
-                self.sdesk("hold", tid, "--reason", "awaiting-customer")
+                self.sdesk("hold", tid, "--reason", "awaiting-customer", "--asked-by-phone")
             elif roll < 0.84:
                 self.sdesk("resume", tid)
             elif roll < 0.92:
@@ -247,7 +247,7 @@ def test_a_clone_behind_a_merge_that_dropped_its_open_hold_still_merges(tmp_path
     c = Desk(tmp_path / "c")
     _git(tmp_path, "clone", "-q", str(remote), str(c.root))
     c.run("install-hooks")
-    a.run("hold", tid, "--reason", "awaiting-customer", now="2026-11-23T09:00:00-06:00")
+    a.run("hold", tid, "--reason", "awaiting-customer", "--asked-by-phone", now="2026-11-23T09:00:00-06:00")
     a.run("sync")
     c.run("sync")  # c now holds a's hold
     b.run("resolve", tid, "-c", "fixed", "-s", "fixed it", now="2026-11-23T09:30:00-06:00")

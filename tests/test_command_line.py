@@ -168,7 +168,8 @@ def test_team_names_by_case_insensitive_unique_prefix(desk):
 
 def test_resume_takes_a_note_like_hold(desk):
     ticket = log(desk)
-    desk.run("hold", ticket, "--reason", "awaiting-customer", "--note", "Asked for the asset tag")
+    desk.run("hold", ticket, "--reason", "awaiting-customer", "--asked-by-phone",
+             "--note", "Asked for the asset tag")
     desk.run("resume", ticket, "--note", "Customer sent the asset tag",
              now="2026-11-23T11:00:00-06:00")
     entry = desk.ticket(ticket)["journal"][-1]

@@ -154,7 +154,7 @@ def store(desk: Desk) -> Desk:
     b = desk.new("-T", "Printer jams")
     desk.run("relate", b, a)
     desk.run("note", a, "Called back", "--public")
-    desk.run("hold", b, "--reason", "awaiting-customer", "--note", "On leave")
+    desk.run("hold", b, "--reason", "awaiting-customer", "--asked-by-phone", "--note", "On leave")
     c = desk.new("-T", "Password reset", "--service", "Password Reset")
     desk.run("resolve", c, "--code", "fixed", "--summary", "Reset it", "--first-contact")
     d, e = _rich_tickets(desk, a)

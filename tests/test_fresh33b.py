@@ -96,7 +96,7 @@ def test_a_global_option_after_the_command_from_the_console_script(desk):
     assert done.stderr.startswith("sdesk: error: --store is a global option: give it before")
 
 
-KINDS = "one of duplicate, separation, trend, priority, on-site, kind, service, all"
+KINDS = "one of duplicate, separation, trend, priority, on-site, kind, service, request, all"
 
 
 def test_accept_without_its_kind_is_one_clear_line(desk):

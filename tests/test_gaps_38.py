@@ -87,7 +87,9 @@ def test_assign_resolve_and_new_refuse_too_but_a_note_does_not(desk: Desk) -> No
     assert _journal(desk, tid)[-1]["text"] == "Called Ana back"
 
 
-def test_uncommitted_thresholds_in_sdesk_toml_stop_triage_not_a_note(desk: Desk) -> None:
+def test_uncommitted_thresholds_in_sdesk_toml_stop_triage_and_a_note(desk: Desk) -> None:
+    """Session 39: sdesk.toml counts whole, as reference/ does; a note reads its time zone
+    (how --now is read and the entry stamped), so it stops too (tests/test_hold_39.py)."""
     tid = _incident(desk)
     config = desk.root / "sdesk.toml"
     config.write_text(config.read_text(encoding="utf-8") + "\n# thresholds under review\n",
@@ -95,7 +97,10 @@ def test_uncommitted_thresholds_in_sdesk_toml_stop_triage_not_a_note(desk: Desk)
     before = desk.snapshot()
     result = _fails(desk, "triage", tid, now=T1, code=1)
     assert result.stderr.startswith("sdesk: error: sdesk.toml has uncommitted changes")
+    assert _fails(desk, "note", tid, "Waiting for the lead", now=T1, code=1).stderr == \
+        result.stderr
     assert desk.snapshot() == before
+    desk.git("commit", "-qam", "thresholds reviewed")
     desk.run("note", tid, "Waiting for the lead", now=T1)
 
 

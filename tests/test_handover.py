@@ -19,7 +19,8 @@ def _store(desk: Desk) -> dict[str, str]:
         "p4": desk.new("-T", "New mouse please", "-p", "4", now=MON_0800),
         "held": desk.new("-T", "Laptop battery swells", "-p", "3", now=MON_0800),
     }
-    desk.run("hold", ids["held"], "--reason", "awaiting-customer", now="2026-11-23T08:30:00-06:00")
+    desk.run("hold", ids["held"], "--reason", "awaiting-customer", "--asked-by-phone",
+             now="2026-11-23T08:30:00-06:00")
     return ids
 
 

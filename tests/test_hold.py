@@ -11,7 +11,7 @@ NEXT_MONDAY = "2026-11-30T10:00:00-06:00"
 
 def test_hold_appends_a_hold_and_pauses(desk):
     ticket = log(desk)
-    desk.run("hold", ticket, "--reason", "awaiting-customer", "--note", "User on leave")
+    desk.run("hold", ticket, "--reason", "awaiting-customer", "--asked-by-phone", "--note", "User on leave")
     data = desk.ticket(ticket)
     assert data["status"] == "on-hold"
     assert data["holds"] == [{"start": "2026-11-23T09:00:00-06:00", "end": None,
@@ -49,7 +49,7 @@ def test_p1_ticket_on_the_24x7_clock_moves_by_real_time(desk):
 def test_resume_restores_assigned_when_someone_holds_the_ticket(desk):
     ticket = log(desk)
     desk.run("assign", ticket, "--to", "dcooper")
-    desk.run("hold", ticket, "--reason", "awaiting-customer")
+    desk.run("hold", ticket, "--reason", "awaiting-customer", "--asked-by-phone")
     desk.run("resume", ticket, now="2026-11-23T11:00:00-06:00")
     assert desk.ticket(ticket)["status"] == "assigned"
 
@@ -57,7 +57,7 @@ def test_resume_restores_assigned_when_someone_holds_the_ticket(desk):
 def test_resume_restores_triaged_after_an_escalation(desk):
     ticket = log(desk)
     desk.run("escalate", ticket, "--to", "IS-Network Services", "--reason", "network")
-    desk.run("hold", ticket, "--reason", "awaiting-customer")
+    desk.run("hold", ticket, "--reason", "awaiting-customer", "--asked-by-phone")
     desk.run("resume", ticket, now="2026-11-23T11:00:00-06:00")
     assert desk.ticket(ticket)["status"] == "triaged"
 
@@ -73,17 +73,17 @@ def test_unknown_hold_reason_is_refused_with_the_known_list(desk):
 def test_second_hold_is_refused_and_resume_without_hold_is_nothing_to_do(desk):
     ticket = log(desk)
     desk.fails("resume", ticket, code=4)
-    desk.run("hold", ticket, "--reason", "awaiting-customer")
+    desk.run("hold", ticket, "--reason", "awaiting-customer", "--asked-by-phone")
     before = desk.snapshot()
     result = desk.fails("hold", ticket, "--reason", "awaiting-vendor", code=1)
     assert "already on hold" in result.stderr
-    assert desk.fails("hold", ticket, "--reason", "awaiting-customer", code=4)
+    assert desk.fails("hold", ticket, "--reason", "awaiting-customer", "--asked-by-phone", code=4)
     assert desk.snapshot() == before
 
 
 def test_resume_before_the_hold_started_is_refused(desk):
     ticket = log(desk)
-    desk.run("hold", ticket, "--reason", "awaiting-customer")
+    desk.run("hold", ticket, "--reason", "awaiting-customer", "--asked-by-phone")
     result = desk.run("resume", ticket, ok=False, now="2026-11-23T08:00:00-06:00")
     assert result.exit_code == 1
     assert "before the hold started" in result.stderr
@@ -92,5 +92,5 @@ def test_resume_before_the_hold_started_is_refused(desk):
 def test_hold_dry_run_changes_nothing(desk):
     ticket = log(desk)
     before = desk.snapshot()
-    desk.run("hold", ticket, "--reason", "awaiting-customer", "--dry-run")
+    desk.run("hold", ticket, "--reason", "awaiting-customer", "--asked-by-phone", "--dry-run")
     assert desk.snapshot() == before

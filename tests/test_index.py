@@ -173,7 +173,7 @@ def test_overdue_vip_tickets_are_found_through_their_own_index(seeded: Desk) -> 
     assert ids_of(seeded, "list", "--overdue", "--vip") == [tid]  # not `fresh`: not due yet
     assert fresh in ids_of(seeded, "list", "--vip")
     agrees_with_full_scan(seeded)
-    seeded.run("hold", tid, "--reason", "awaiting-customer")
+    seeded.run("hold", tid, "--reason", "awaiting-customer", "--asked-by-phone")
     assert tid not in ids_of(seeded, "list", "--overdue", "--vip")
     seeded.run("resume", tid)
     assert ids_of(seeded, "list", "--overdue", "--vip") == [tid]

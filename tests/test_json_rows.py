@@ -44,7 +44,7 @@ def test_real_rows_match_the_summary(desk: Desk) -> None:
     b = desk.new("-T", "Printer jams")
     desk.run("relate", b, a)
     desk.run("note", a, "Called back", "--public")
-    desk.run("hold", b, "--reason", "awaiting-customer", "--note", "On leave")
+    desk.run("hold", b, "--reason", "awaiting-customer", "--asked-by-phone", "--note", "On leave")
     c = desk.new("-T", "Password reset", "--service", "Password Reset")
     desk.run("resolve", c, "--code", "fixed", "--summary", "Reset it", "--first-contact")
     desk.run("csat", c, "4")

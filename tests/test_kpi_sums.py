@@ -45,14 +45,17 @@ def _both_ways(desk: Desk, until: str = NOW) -> None:
 
 
 def _change_everything(desk: Desk, t: dict[str, str]) -> None:
-    desk.run("hold", t["E"], "--reason", "awaiting-customer", now="2026-11-20T10:00:00-06:00")
+    desk.run("hold", t["E"], "--reason", "awaiting-customer", "--asked-by-phone",
+             now="2026-11-20T10:00:00-06:00")
     desk.run("resume", t["E"], now="2026-11-21T10:00:00-06:00")
     desk.run("resolve", t["E"], "--code", "fixed", "-s", "done", now="2026-11-21T11:00:00-06:00")
     desk.run("reopen", t["A"], "--reason", "back again", now="2026-11-22T09:00:00-06:00")
+    # a duplicate of A while A is open (session 39: a resolved original is refused); the
+    # hand-built tickets name no requester, so that they are one person is not known
+    desk.run("resolve", t["F"], "--code", "duplicate", "--duplicate-of", t["A"], "-s",
+             "same as A", "--other-requester", now="2026-11-22T10:00:00-06:00")
     desk.run("resolve", t["A"], "--code", "workaround", "-s", "again",
              now="2026-11-22T12:00:00-06:00")
-    desk.run("resolve", t["F"], "--code", "duplicate", "--duplicate-of", t["A"], "-s",
-             "same as A", now="2026-11-22T13:00:00-06:00")
     for n in range(3):
         desk.new("-T", f"Printer {n} jams", "--email", "ana.ruiz@omes.ok.gov", "--agency", "OMES",
                  "-d", "Paper stuck", now=f"2026-11-22T1{n}:30:00-06:00")

@@ -165,7 +165,9 @@ def test_a_conversation_by_imap(desk: Desk, imap_server: ImapServer,  # noqa: F8
     t = desk.ticket(tid)
     assert (t["status"], t["csat"]["score"], t["csat"]["comment"]) == ("resolved", 5, "Thank you!")
 
-    imap_server.deliver(message(f"Re: [{tid}] Resolved", body="The scanner now fails too.",
+    # a clear statement that the problem is back (session 39: "The scanner now fails too."
+    # tells a new problem, not this one back; it is a comment flagged for a person)
+    imap_server.deliver(message(f"Re: [{tid}] Resolved", body="The scanner fails again.",
                                 message_id="<c5@health.ok.gov>"))
     out = fetch(desk, "2027-01-11T09:00:00-06:00")
     assert f"related to {tid}" in out

@@ -212,7 +212,8 @@ def held(desk: Desk, tmp: Path, reason: str) -> str:
     before = set(ticket_ids(desk))
     receive(desk, message(message_id=f"<open-{reason}@health.ok.gov>"), tmp)
     (tid,) = set(ticket_ids(desk)) - before
-    desk.run("hold", tid, "--reason", reason, now="2026-11-23T09:30:00-06:00")
+    desk.run("hold", tid, "--reason", reason, *(["--asked-by-phone"] if reason ==
+             "awaiting-customer" else []), now="2026-11-23T09:30:00-06:00")
     return tid
 
 

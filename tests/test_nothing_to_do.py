@@ -89,7 +89,8 @@ CASES: list[tuple[str, list[str], str | None, dict[str, str] | None]] = [
     ("start-already-in-progress", ["--actor", "dcooper", "start", "{A}"], None, None),
     ("escalate-same-team-and-tier", ["escalate", "{A}", "--to", DESKTOP, "--tier", "1",
                                      "--reason", "again"], None, None),
-    ("hold-already-on-hold", ["hold", "{HELD}", "--reason", "awaiting-customer"], None, None),
+    ("hold-already-on-hold", ["hold", "{HELD}", "--reason", "awaiting-customer",
+                              "--asked-by-phone"], None, None),
     ("resume-not-on-hold", ["resume", "{A}"], None, None),
     ("reopen-open", ["reopen", "{A}", "--reason", "the customer called"], None, None),
     ("close-closed", ["close", "{CLOSED}"], None, None),
@@ -145,7 +146,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, d
         desk.run("relate", ids["A"], ids["B"])
         desk.run("relate", ids["DUP"], ids["B"], "--as", "duplicate")
         desk.run("relate", ids["CHILD"], ids["B"], "--as", "parent")
-        desk.run("hold", ids["HELD"], "--reason", "awaiting-customer")
+        desk.run("hold", ids["HELD"], "--reason", "awaiting-customer", "--asked-by-phone")
         desk.run("split", ids["SPLIT"], "--title", "The second problem")
         for tid in (ids["RES"], ids["CLOSED"]):
             desk.run("resolve", tid, "-c", "fixed", "-s", "Cleared the paper path.")
@@ -200,7 +201,7 @@ def test_nothing_to_do_is_exit_4_one_line_and_no_commit(
 
 
 def test_a_dry_run_of_nothing_is_exit_4_too(env: Env) -> None:
-    result = invoke(env, ["hold", "{HELD}", "--reason", "awaiting-customer", "--dry-run"])
+    result = invoke(env, ["hold", "{HELD}", "--reason", "awaiting-customer", "--asked-by-phone", "--dry-run"])
     assert result.exit_code == 4
     assert result.stderr.startswith("sdesk: nothing to do: ")
 

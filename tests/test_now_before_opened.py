@@ -25,7 +25,7 @@ def _refused_line(tid: str) -> str:
 
 @pytest.mark.parametrize("command", [
     ["resolve", "{ID}", "--code", "fixed", "--summary", "Cleared the jam"],
-    ["hold", "{ID}", "--reason", "awaiting-customer"],
+    ["hold", "{ID}", "--reason", "awaiting-customer", "--asked-by-phone"],
     ["note", "{ID}", "Called Ana"],
     ["set", "{ID}", "impact=1"],
     ["triage", "{ID}"],
@@ -61,7 +61,7 @@ def test_the_click_free_note_and_sdesk_now_are_refused_too(desk: Desk) -> None:
 
 def test_a_change_at_the_opening_time_or_later_is_taken(desk: Desk) -> None:
     tid = _incident(desk)
-    desk.run("hold", tid, "--reason", "awaiting-customer", now=NOW)
+    desk.run("hold", tid, "--reason", "awaiting-customer", "--asked-by-phone", now=NOW)
     assert desk.ticket(tid)["status"] == "on-hold"
 
 

@@ -78,6 +78,7 @@ def test_a_changed_setting_is_read_again(desk: Desk) -> None:
     config.write_text(config.read_text(encoding="utf-8").replace('incident = "INC"',
                                                                   'incident = "TKT"'),
                       encoding="utf-8")
+    desk.git("commit", "-qam", "TKT prefix")  # an uncommitted sdesk.toml is refused (session 39)
     assert desk.new("-T", "Printer jams").startswith("TKT-")
 
 

@@ -13,7 +13,7 @@ from assign_helpers import log
 
 from tests.conftest import Desk, run_sdesk
 
-KNOWN = "known: duplicate, separation, trend, priority, on-site, kind, service, all"
+KNOWN = "known: duplicate, separation, trend, priority, on-site, kind, service, request, all"
 
 
 @pytest.mark.parametrize("option", ["--accept", "--reject"])

@@ -81,7 +81,7 @@ STORIES = [
 def _run(desk: Desk, when: str, step: str, ticket: str) -> None:
     now = at(when)
     if step == "hold":
-        desk.run("hold", ticket, "--reason", "awaiting-customer", now=now)
+        desk.run("hold", ticket, "--reason", "awaiting-customer", "--asked-by-phone", now=now)
     elif step == "resume":
         desk.run("resume", ticket, now=now)
     elif step == "resolve":

@@ -109,7 +109,7 @@ def test_accepting_a_duplicate_on_hold_ends_the_hold_at_the_resolution(desk: Des
     later = _outlook(desk, "2026-11-23T08:30:00-06:00")
     desk.run("triage", later)
     assert f"proposed:duplicate:{first}" in desk.ticket(later)["flags"]
-    desk.run("hold", later, "--reason", "awaiting-customer")
+    desk.run("hold", later, "--reason", "awaiting-customer", "--asked-by-phone")
     assert desk.ticket(later)["status"] == "on-hold"
     desk.run("triage", later, "--accept", "duplicate", now="2026-11-23T11:00:00-06:00")
     t = desk.ticket(later)

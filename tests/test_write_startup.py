@@ -73,6 +73,7 @@ def test_a_changed_id_prefix_is_used_by_the_next_new(desk: Desk) -> None:
     config.write_text(config.read_text(encoding="utf-8").replace('incident = "INC"',
                                                                  'incident = "HD"'),
                       encoding="utf-8")
+    desk.git("commit", "-qam", "HD prefix")  # an uncommitted sdesk.toml is refused (session 39)
     _settled(config)
     assert desk.new("-T", "Printer jam", "--email", EMAIL).startswith("HD-")
     assert desk.new("-t", "request", "-T", "Need a headset", "--email", EMAIL).startswith("REQ-")
@@ -80,7 +81,6 @@ def test_a_changed_id_prefix_is_used_by_the_next_new(desk: Desk) -> None:
     config.write_text(config.read_text(encoding="utf-8").replace('incident = "HD"',
                                                                  'incident = "SD"'),
                       encoding="utf-8")
+    desk.git("commit", "-qam", "prefix changed by hand")  # committed first (session 39)
     _settled(config)
     assert desk.new("-T", "Printer jam", "--email", EMAIL).startswith("SD-")
-    desk.git("add", "sdesk.toml")
-    desk.git("commit", "-q", "-m", "prefix changed by hand")

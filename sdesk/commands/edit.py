@@ -34,9 +34,11 @@ def set_fields(app: App, ticket_id: str, assignments: tuple[str, ...], force: bo
     name, email, agency, phone. Values are checked as `sdesk new` checks them; each change is
     recorded in the journal (old -> new, who) in one commit. Priority is the supervisor's:
     `sdesk priority`; a corrected impact or urgency that no longer fits it flags it for the
-    supervisor. A corrected service moves a triaged ticket to the team that provides it, a
-    corrected agency its team does not support hands it back (an assigned one only with
-    --force). Skills are technicians' skills (technicians.toml).
+    supervisor. `type=request` (alone) logs an incident as a request: a new REQ ticket,
+    the incident resolved pointing at it (docs/triage.md). A corrected service moves a
+    triaged ticket to the team that provides it, a corrected agency its team does not
+    support hands it back (an assigned one only with --force). Skills are technicians'
+    skills (technicians.toml).
 
     \b
     Examples:
@@ -47,6 +49,16 @@ def set_fields(app: App, ticket_id: str, assignments: tuple[str, ...], force: bo
     from sdesk.core.errors import ValidationError
     from sdesk.procedures.editing import field_name, parse_text
 
+    kind = [a.split("=", 1)[1].strip().lower() for a in assignments
+            if a.split("=", 1)[0].strip().lower() == "type" and "=" in a]
+    if kind:  # the type is in the ID (INC-, REQ-): a request is logged anew (session 39)
+        if len(assignments) > 1:
+            raise ValidationError("type=request is set alone: it logs a new request ticket; "
+                                  "correct the other fields on it afterwards")
+        from sdesk.commands.retype import retype
+
+        retype(app, ticket_id, kind[0], dry_run, as_json, no_commit)
+        return
     wanted: dict[str, Any] = {}
     for item in assignments:
         # an argument in the wrong form is a usage error, exit 2 (issue 11, session 34); a

@@ -26,7 +26,8 @@ def handover(app: App, hours: float, since: str | None, team: str | None, as_htm
 
     Sections: open P1 and P2 tickets; tickets breached or due (respond or resolve) within
     --hours business hours; tickets on hold with their reason; tickets opened since the last
-    handover; hand-backs, priority reviews, trends and proposals waiting for a decision.
+    handover; hand-backs, priority reviews, trends and proposals waiting for a decision;
+    customer replies to read (tickets flagged customer-reply, with the reply's first line).
     Each handover records its time (in .git/sdesk, no commit) so the next one's "new" starts
     there; --since overrides it and --peek does not record. The text goes through the pager
     on a terminal, as `list` and `show` do (--no-pager prints it straight).

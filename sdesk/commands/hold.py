@@ -13,15 +13,25 @@ from sdesk.commands.common import App, pass_app, plan_options
               help="A hold reason from reference/codes.toml [hold_reasons], e.g. "
                    "awaiting-customer, awaiting-vendor, awaiting-change.")
 @click.option("--note", default="", help="What exactly the ticket waits for (journaled).")
+@click.option("--ask", default="", metavar="TEXT",
+              help="awaiting-customer: the question mailed to the customer (a public entry); "
+                   "their reply resumes the hold.")
+@click.option("--asked-by-phone", is_flag=True,
+              help="awaiting-customer: the customer was asked by phone already; nothing is "
+                   "mailed.")
 @plan_options
 @pass_app
-def hold(app: App, ticket_id: str, reason: str, note: str, dry_run: bool, as_json: bool,
-         no_commit: bool) -> None:
+def hold(app: App, ticket_id: str, reason: str, note: str, ask: str, asked_by_phone: bool,
+         dry_run: bool, as_json: bool, no_commit: bool) -> None:
     """Put a ticket on hold: the SLA clock pauses until `sdesk resume`.
+
+    A hold awaiting the customer must ask them: --ask mails the question (it is the desk's
+    response, and the customer's reply resumes the hold), or --asked-by-phone after a call.
 
     \b
     Example:
-      sdesk hold INC-2Q4W --reason awaiting-customer --note "User on leave until Monday"
+      sdesk hold INC-2Q4W --reason awaiting-customer --ask "Which report times out, and when?"
+      sdesk hold INC-2Q4XW --reason awaiting-vendor --note "Dell part due Monday"
     """
     from sdesk.commands.common import show_or_apply
     from sdesk.procedures.escalation import hold as plan_hold
@@ -30,9 +40,13 @@ def hold(app: App, ticket_id: str, reason: str, note: str, dry_run: bool, as_jso
     with store.lock("hold"):
         ticket = store.get(ticket_id)
         plan = plan_hold(ticket, reason.strip().lower(), store.reference, app.now,
-                         app.actor.name, note)
+                         app.actor.name, note, ask=ask, asked_by_phone=asked_by_phone)
         show_or_apply(app, plan, action="hold", subject=f"hold {ticket.id}: {reason}",
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit)
+    if asked_by_phone and not dry_run:  # allowed, but the desk should know what it skipped
+        click.echo(f"sdesk: warning: {ticket.id}: nothing mailed (asked by phone); an answer by "
+                   f"phone resumes nothing by itself: sdesk resume {ticket.id} when it comes",
+                   err=True)
 
 
 @click.command()

@@ -35,6 +35,10 @@ def _report(results: list[Taken], as_json: bool, show_key: bool) -> None:
         echo_json({"messages": rows(results), "counts": summary(results)})
         return
     for r in results:
+        if r.outcome.verdict == "skipped":  # one warning line naming the message and ticket
+            click.echo(f"sdesk: warning: {r.key} skipped, left in the mailbox: "
+                       f"{r.outcome.line}", err=True)
+            continue
         click.echo(f"{r.key}: {r.outcome.line}" if show_key else r.outcome.line)
         for warning in r.outcome.warnings:  # logged all the same: what the guide will miss
             click.echo(f"  warning: {warning}")
@@ -57,8 +61,9 @@ def receive(app: App, source: str, keep_refused: str | None, dry_run: bool,
 
     A new message opens a ticket, a reply joins its ticket, automatic mail is refused with
     one line. Exits 0 whenever the message was dealt with (taken or refused), 75 when the store
-    is busy or its reference data has uncommitted changes, so the mail server tries again
-    later.
+    is busy, its reference data or sdesk.toml has uncommitted changes, an [ID] tag names a
+    ticket whose file cannot be read, or the message would change a ticket after the given
+    --now, so the mail server tries again later.
 
     \b
     Example:
@@ -89,6 +94,14 @@ def receive(app: App, source: str, keep_refused: str | None, dry_run: bool,
         click.echo(f"sdesk: error: {exc.message}", err=True)
         sys.exit(EX_TEMPFAIL)
     outcome = results[0].outcome
+    if outcome.verdict == "held":  # a tag names a broken ticket file: fixed, it is taken
+        click.echo(f"sdesk: error: {outcome.line}", err=True)
+        sys.exit(EX_TEMPFAIL)
+    if outcome.verdict == "skipped" and not dry_run:  # a later delivery takes it (session 39)
+        shown = "standard input" if source == "-" else source
+        click.echo(f"sdesk: error: {shown} not taken (the mail server tries again later): "
+                   f"{outcome.line}", err=True)
+        sys.exit(EX_TEMPFAIL)
     if keep_refused and not outcome.taken and not dry_run:
         _keep_refused(Path(keep_refused), raw, outcome.line)
     _report(results, as_json, show_key=False)
@@ -142,8 +155,9 @@ def fetch(app: App, maildir: str | None, imap: bool, dry_run: bool, as_json: boo
             items = box.messages()
             results = _take_with_bar(app, items, apply=not dry_run)
             if not dry_run:
-                box.file([r.key for r in results if r.outcome.taken],
-                         {r.key: r.outcome.line for r in results if not r.outcome.taken})
+                box.file([r.key for r in results if r.outcome.taken],  # held, skipped:
+                         {r.key: r.outcome.line for r in results   # left as new
+                          if r.outcome.verdict == "refused"})
     finally:
         box.close()
     _report(results, as_json, show_key=True)

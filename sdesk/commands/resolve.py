@@ -20,20 +20,25 @@ if TYPE_CHECKING:
 @click.option("--first-contact/--no-first-contact", default=None,
               help="Override the first-contact rule (see docs/resolution.md).")
 @click.option("--duplicate-of", default="", metavar="ID",
-              help="Resolve as a duplicate of this (original) ticket.")
+              help="Resolve as a duplicate of this (original, still open) ticket of the same "
+              "requester.")
+@click.option("--other-requester", is_flag=True,
+              help="With --duplicate-of: the original is another person's ticket, and you mean "
+              "it (a trend is a parent case: see docs/resolution.md).")
 @click.option("--kb", "articles", multiple=True, metavar="ARTICLE",
               help="Knowledge-base article used to resolve it (repeatable; links both ways).")
 @plan_options
 @pass_app
 def resolve(app: App, ticket_id: str, code: str, summary: str | None,
-            first_contact: bool | None, duplicate_of: str, articles: tuple[str, ...],
-            dry_run: bool, as_json: bool, no_commit: bool) -> None:
+            first_contact: bool | None, duplicate_of: str, other_requester: bool,
+            articles: tuple[str, ...], dry_run: bool, as_json: bool, no_commit: bool) -> None:
     """Resolve a ticket: code, summary to the customer, first-contact flag.
 
     A ticket with open tasks cannot be resolved. Resolving a parent resolves its open
     children too, telling each child's customer; all in one commit. A resolved or closed
     ticket without a resolution (`sdesk show` warns of it) has the missing one recorded: no
-    reopen is counted, its status and resolved time stay, nobody is mailed.
+    reopen is counted, its status and resolved time stay, nobody is mailed. A duplicate's
+    original must be open and the same person's (--other-requester when it is not).
 
     \b
     Examples:
@@ -45,26 +50,32 @@ def resolve(app: App, ticket_id: str, code: str, summary: str | None,
     from sdesk.store import queries
 
     store = app.store
+    if other_requester and not duplicate_of:
+        raise click.UsageError("--other-requester goes with --duplicate-of ID")
     if not code.strip() and not duplicate_of:  # before --summary - reads stdin for nothing
         # a missing option: a usage error, exit 2 (session 38; it was 1)
         raise click.UsageError(procedures.code_required(store.reference))
     text = read_text_arg(summary, "summary", option="--summary")
     with store.lock("resolve"):
         ticket = store.get(ticket_id)
-        original, via = "", tuple[str, ...]()
-        if duplicate_of:
-            original, via = _original_of(store, store.resolve_id(duplicate_of), ticket.id)
+        original, via, first = "", tuple[str, ...](), None
+        # --code duplicate on a ticket `relate --as duplicate` linked: its original, checked
+        named = duplicate_of or (ticket.duplicate_of if ticket.is_open and
+                                 code.strip().lower() == "duplicate" else "")
+        if named:
+            original, via = _original_of(store, store.resolve_id(named), ticket.id)
+            first = store.load(original)
         links = [kb.load(store.root, a) for a in articles]
         tasks = queries.open_tasks_of(store.index, ticket.id)
         children = [store.load(i) for i in queries.open_children_of(store.index, ticket.id)]
         req = procedures.Resolve(code=code, summary=text, first_contact=first_contact,
                                  duplicate_of=original, kb=tuple(a.id for a in links),
-                                 via=via)
+                                 via=via, other_requester=other_requester)
         window = float(store.setting("resolve", "first_contact_minutes"))
         plan = procedures.resolve(ticket, req, store.reference, app.now, app.actor.name,
                                   open_tasks=tasks, children=children, window_minutes=window,
                                   is_parent=bool(children) or queries.has_children(
-                                      store.index, ticket.id))
+                                      store.index, ticket.id), original_ticket=first)
         subject = f"resolve {ticket.id} as {req.code or 'duplicate'}"
         show_or_apply(app, plan, action="resolve", subject=subject, dry_run=dry_run,
                       as_json=as_json, no_commit=no_commit,
@@ -94,12 +105,15 @@ def _original_of(store: Store, named: str, ticket_id: str) -> tuple[str, tuple[s
 
 @click.command()
 @click.argument("ticket_id")
-@click.option("--reason", "-r", required=True, help="Why the resolution did not hold.")
+@click.option("--reason", "-r", required=True, help="Why the resolution did not hold (the "
+              "customer is told it).")
+@click.option("--no-mail", is_flag=True, help="Tell the customer nothing (they know already).")
 @plan_options
 @pass_app
-def reopen(app: App, ticket_id: str, reason: str, dry_run: bool, as_json: bool,
+def reopen(app: App, ticket_id: str, reason: str, no_mail: bool, dry_run: bool, as_json: bool,
            no_commit: bool) -> None:
-    """Reopen a resolved ticket: counts a reopen, clears the resolution and its CSAT score.
+    """Reopen a resolved ticket: counts a reopen, clears the resolution and its CSAT score,
+    and mails the customer that it is open again and why (--no-mail: nothing).
 
     \b
     Example:
@@ -114,6 +128,10 @@ def reopen(app: App, ticket_id: str, reason: str, dry_run: bool, as_json: bool,
 
         plan = procedures.reopen(ticket, reason, app.now, app.actor.name, store.reference,
                                  seats_in_use=licence_seats(store))
+        if not no_mail:  # as a reopen by the customer's reply tells them (session 39)
+            from sdesk.procedures.notes import reopen_told
+
+            plan.add(reopen_told(ticket, reason))
         show_or_apply(app, plan, action="reopen", subject=f"reopen {ticket.id}: {reason}",
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit)
 

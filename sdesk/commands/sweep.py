@@ -30,7 +30,8 @@ def sweep(app: App, dry_run: bool, as_json: bool, no_commit: bool) -> None:
     once per threshold per ticket (never while the ticket is on hold; business hours from the
     calendar). The assignee of a ticket whose customer had no public update for `[sweep]
     update_days` business days is reminded; tickets resolved more than `close_after_days`
-    business days ago are closed; new tickets unowned for more than `unowned_hours` business
+    business days ago are closed (not one flagged customer-reply: a customer's reply waits
+    to be read, and the plan says so); new tickets unowned for more than `unowned_hours` business
     hours are reported to the leads. All of it is one commit; run it as often as you like
     (docs/sweep.md has a crontab line and a CI schedule). Exit code 4 when nothing was due.
 
@@ -80,10 +81,10 @@ def _show_streamed(store: Store, plans_made: Iterator[Plan], json_for: App | Non
             raise NothingToDo(NOTHING)
     else:
         shown = False
-        for one in plans:
-            if not one.is_empty:
+        for one in plans:  # a ticket left as it is says why (a finding: not closed)
+            if one.actions:
                 click.echo(printable("\n".join(one.describe())))
-                shown = True
+            shown = shown or not one.is_empty
         if not shown:
             raise NothingToDo(NOTHING)
     refuse_as_applied(store, seen, stop)

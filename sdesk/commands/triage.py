@@ -75,11 +75,14 @@ class _Kind(click.ParamType[str]):
                    "or a triaged ticket nobody holds yet (after a correction).")
 @click.option("--accept", "accept", multiple=True, metavar="KIND", type=_Kind(),
               help="Accept the named tickets' pending proposal: duplicate, separation, trend, "
-                   "priority, on-site, kind, service or all (repeatable; all with --reject KIND: "
-                   "every kind but KIND).")
+                   "priority, on-site, kind, service, request or all (repeatable; all with "
+                   "--reject KIND: every kind but KIND).")
 @click.option("--reject", "reject", multiple=True, metavar="KIND", type=_Kind(),
               help="Reject the named tickets' pending proposal (remembered: never proposed "
                    "again for the same evidence).")
+@click.option("--again", is_flag=True,
+              help="With --accept KIND: accept a proposal you rejected by mistake, if its "
+                   "evidence still stands (a trend's reports still open).")
 @click.option("--review", is_flag=True,
               help="On a terminal: show each pending proposal of the named tickets and ask y/n "
                    "(an answer counts for a later ticket only when it has the same proposal "
@@ -90,7 +93,7 @@ class _Kind(click.ParamType[str]):
 @pass_app
 def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tickets: bool,
            split: str | None, create_parents: bool, recheck: bool, accept: tuple[str, ...],
-           reject: tuple[str, ...], review: bool, dry_run: bool, as_json: bool,
+           reject: tuple[str, ...], again: bool, review: bool, dry_run: bool, as_json: bool,
            no_commit: bool) -> None:
     """Pre-assignment analysis of unassigned tickets, the way the dispatcher guide says.
 
@@ -129,8 +132,8 @@ def triage(app: App, ticket_ids: tuple[str, ...], team_name: str | None, all_tic
         raise click.UsageError("--split applies to exactly one ticket ID")
     check_text("--split", split, single_line=True)
     _review_alone(bool(accept or reject or review), split, recheck, create_parents)
-    if accept or reject or review:
-        _review(app, ticket_ids, list(accept), list(reject), review, dry_run, as_json, no_commit)
+    if accept or reject or review or again:
+        _review(app, ticket_ids, list(accept), list(reject), review, dry_run, as_json, no_commit, again)
         return
     store, now = app.store, app.now  # the clock first: a given --now bounds the selection
     with store.lock("triage"):
@@ -284,7 +287,8 @@ def _others(others: int) -> str:
 
 
 def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[str],
-            interactive: bool, dry_run: bool, as_json: bool, no_commit: bool) -> None:
+            interactive: bool, dry_run: bool, as_json: bool, no_commit: bool,
+            again: bool = False) -> None:
     """Accept or reject the named tickets' pending proposals (or ask, with --review). A
     --review asks without the store lock: a person may take minutes to answer, and every
     other write (`sdesk note` from another shell) waits for the lock and gives up after
@@ -296,6 +300,9 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
     from sdesk.procedures.triage_review import review
     from sdesk.store.contexts import triage_context
 
+    if again and (not accept or "all" in accept or interactive):  # session 39
+        raise click.UsageError("--again goes with --accept KIND (a kind, not all): it accepts "
+                               "a proposal you rejected")
     if not typed:
         # options that do not combine: a usage error, exit 2 (issue 11, session 34)
         raise click.UsageError("--accept, --reject and --review take ticket IDs, not --all/--team")
@@ -318,7 +325,7 @@ def _review(app: App, typed: tuple[str, ...], accept: list[str], reject: list[st
         else:
             tickets = [store.load(i) for i in _select(store, typed, None)]
         ctx = triage_context(store, app.now, app.actor.name)
-        plan = review(tickets, accepted, rejected, ctx, answers)
+        plan = review(tickets, accepted, rejected, ctx, answers, again=again)
         if len(tickets) == 1 and plan.is_empty and not as_json:  # one line, not the finding
             said = "; ".join(a.describe() for a in plan.actions) or "no pending proposal"
             raise NothingToDo(f"nothing to decide: {tickets[0].id}: {said}")

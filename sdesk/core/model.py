@@ -269,6 +269,9 @@ def check_text(name: str, value: str, single_line: bool = False) -> str:
 
 
 TITLE_MAX = 200  # characters: a title is one line of a list, a commit subject, a mail subject
+# The title of a message that had no subject words (sdesk.mail.mailin.clean_title): it says
+# nothing about the work, so it is no evidence of a subject (procedures.words.title_is_evidence).
+NO_SUBJECT = "(no subject)"
 # C0 and C1 controls (a tab too: a title is one line of a table) and the bidirectional
 # embedding, override and isolate characters, which make a title read in another order than
 # it is stored (U+202E turns "exe.txt" around): refused in titles

@@ -11,9 +11,15 @@ the Resolve By it was given nor who decided it can be read from the history.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Mapping
 
 from sdesk.core.model import Ticket
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from sdesk.core.reference import Reference
 
 # An intake (kind "system"): the first "priority PN" of "Logged by ...; priority P3 from ..." or
 # "... (given; impact 2 x urgency 2 gives P3)", and a parent case's "Parent case logged by ...;
@@ -50,3 +56,102 @@ def priority_gap(ticket: Ticket) -> str:
             f"P{recorded}: changed outside sdesk (no journal entry, no decision); the supervisor "
             f"puts it right with sdesk priority {ticket.id} {recorded} --reason '...' (or records "
             f"P{ticket.priority} with sdesk priority {ticket.id} {ticket.priority} --reason '...')")
+
+
+# -- Session 39: other fields a hand edit can get wrong, committed -------------------------------
+# A tester's finding: `sdesk check` passed a committed Resolve By moved by half a year, an e-mail
+# of "nonsense", negative counts, a journal older than the ticket and a type its ID contradicts.
+# Each is one line naming the field, what is wrong and the command (or the edit) that puts it
+# right. The journal does not write Resolve By or Respond By down: it records what they are
+# computed from (the opening, the priority each decision names, every hold and every span the
+# ticket sat resolved before a reopen), so they are recomputed as `sdesk priority` does.
+
+def _imported(ticket: Ticket) -> bool:
+    """Whether the ticket came from another system (`sdesk import`: its source's reference,
+    fields kept under [import]): its dates and targets are the source's."""
+    return bool(ticket.imported or ticket.external_ref)
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="minutes")
+
+
+def due_gaps(ticket: Ticket, ref: Reference) -> list[tuple[str, str]]:
+    """Resolve By and Respond By that are not what the SLA chart gives the ticket's opening and
+    priority (Resolve By moved later by every ended pause: sla.resolve_by_for, as `sdesk
+    priority` recomputes them), as (field, problem); [] for an imported ticket (its source's
+    targets), a journal that records no priority (nothing says what they were computed from;
+    `priority_gap` passes it too) or another one (`priority_gap` says that, and its fix
+    recomputes both), an opening after a journal entry (`field_gaps` says that), or a ticket
+    without them. Compared as instants (a time zone is no change). The supervisor puts them
+    right with `sdesk priority ID P --reason`."""
+    if _imported(ticket) or journal_priority(ticket) != ticket.priority or any(
+            e.at < ticket.opened_at for e in ticket.journal):
+        return []  # nothing to compute from, or the priority's or opening's finding first
+    from sdesk.core import sla
+
+    fix = (f"the supervisor recomputes it with sdesk priority {ticket.id} {ticket.priority} "
+           f"--reason '...' (the level kept)")
+    out: list[tuple[str, str]] = []
+    for name, want in (("resolve_by", sla.resolve_by_for(ticket, ticket.priority, ref)),
+                       ("respond_by", sla.respond_by(ticket.opened_at, ticket.priority, ref))):
+        have = getattr(ticket, name)
+        if have is not None and have.astimezone(dt.UTC) != want.astimezone(dt.UTC):
+            said = "Resolve By" if name == "resolve_by" else "Respond By"
+            out.append((name, f"{_stamp(have)} in the file, but the SLA chart gives P"
+                              f"{ticket.priority} opened {_stamp(ticket.opened_at)} {said} "
+                              f"{_stamp(want)}: changed outside sdesk (no journal entry); {fix}"))
+    return out
+
+
+def field_gaps(ticket: Ticket, type_of_prefix: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Values no sdesk command writes, as (field, problem): a journal entry dated before
+    `opened_at` (or `opened_at` moved after the first entry; not on an imported ticket, whose
+    dates are its source's), a requester e-mail that is not
+    one (model.check_email, the check of `new` and `set`), an `effort_hours` `set` refuses
+    (model.check_effort: more than 0, at most 1000), a negative `reopens`, and a `type` its ID's prefix
+    contradicts (`type_of_prefix`: sdesk.toml [ids], prefix -> type; a prefix it does not
+    name is an older setting's and passes)."""
+    from sdesk.core.errors import ValidationError
+    from sdesk.core.model import check_effort, check_email
+
+    tid, out = ticket.id, list[tuple[str, str]]()
+    early = [] if _imported(ticket) else [  # an import's dates are its source's (skew)
+        (i, e) for i, e in enumerate(ticket.journal) if e.at < ticket.opened_at]
+    if early and early[0][0] == 0:
+        out.append(("opened_at", f"{_stamp(ticket.opened_at)} is after the ticket's first "
+                                 f"journal entry ({_stamp(ticket.journal[0].at)}, "
+                                 f"{ticket.journal[0].kind}): moved by hand; no command sets "
+                                 f"it: put opened_at back to {_stamp(ticket.journal[0].at)} in "
+                                 f"the file and commit"))
+    elif early:
+        i, entry = early[0]
+        out.append((f"journal[{i}].at", f"{_stamp(entry.at)} is before opened_at "
+                                        f"{_stamp(ticket.opened_at)}" + (
+                    f" ({len(early)} entries are)" if len(early) > 1 else "") + ": dated by "
+                    "hand; no command rewrites an entry: restore it from git (git log -p "
+                    "on the file) and commit"))
+    try:
+        check_email("the address", ticket.requester.email)
+    except ValidationError as exc:
+        out.append(("requester.email", f"{exc.message}: put it right with sdesk set {tid} "
+                                       f"email=name@domain.tld"))
+    try:
+        check_effort("the estimate", ticket.effort_hours)
+    except ValidationError as exc:
+        out.append(("effort_hours", f"{exc.message}: put it right with sdesk set {tid} "
+                                    f"effort_hours=HOURS"))
+    if ticket.reopens < 0:
+        counted = sum(1 for e in ticket.journal if e.kind == "reopen")
+        out.append(("reopens", f"{ticket.reopens} is negative; the journal records {counted} "
+                               f"reopen(s) (only sdesk reopen counts them): put reopens = "
+                               f"{counted} in the file and commit"))
+    prefix = tid.partition("-")[0]
+    meant = type_of_prefix.get(prefix, ticket.type)
+    if meant != ticket.type:
+        out.append(("type", f"{ticket.type!r} in the file, but the ID's prefix {prefix} is the "
+                            f"{meant}s' (sdesk.toml [ids]): a ticket keeps the type it was "
+                            f"logged as: put type = \"{meant}\" back in the file and commit (a "
+                            f"{ticket.type} is logged anew: sdesk new -t {ticket.type}, then "
+                            f"sdesk relate)"))
+    return out

@@ -19,6 +19,7 @@ from sdesk.core.model import Ticket
 from sdesk.mail.mailin import MailRules, Outcome, Tags, receive, thread_candidates
 from sdesk.mail.mailparse import Incoming, parse
 from sdesk.procedures.plan import CreateTicket, Plan
+from sdesk.procedures.proposals import logged_as
 
 if TYPE_CHECKING:
     from sdesk.git import Identity
@@ -61,6 +62,7 @@ class _Batch:
         self.originals: dict[str, Ticket] = {}  # as read from the store, for apply_plan
         self.shadow: dict[str, Ticket] = {}  # with this batch's actions applied
         self.taken_ids: set[str] = set()
+        self.broken: dict[str, str] = {}  # ticket ID -> why its file cannot be read
         self.plan = Plan()
         self.files: dict[str, bytes] = {}
         from sdesk.store.contexts import licence_seats
@@ -76,8 +78,9 @@ class _Batch:
                     continue
                 try:
                     original = self.store.load(tid)
-                except SdeskError:
-                    continue  # a broken ticket file is `sdesk check`'s news; mail opens anew
+                except SdeskError as exc:  # `sdesk check`'s news; a tag naming it holds the
+                    self.broken[tid] = exc.message  # message (`held`), Message-IDs open anew
+                    continue
                 self.originals[tid] = original
                 self.shadow[tid] = copy.deepcopy(original)
             out[tid] = self.shadow[tid]
@@ -115,10 +118,36 @@ class _Batch:
                               *(t for t in self.taken_ids if t.startswith(tag))})
             if len(matches) == 1:
                 found[tag] = matches[0]
+            elif not matches and (broken := self._broken_file(tag)):
+                found[tag] = broken  # held, not a new ticket (`held`)
             else:
                 unmatched[tag] = "names no ticket" if not matches else \
                     f"matches {len(matches) if len(matches) <= 10 else 'over 10'} tickets"
         return Tags(found, unmatched)
+
+    def _broken_file(self, tag: str) -> str:
+        """The ID of the ticket file the index could not read (broken TOML, a schema problem)
+        whose name starts with `tag` (a short ID), its problem kept in `broken`; "" for none
+        (Store.resolve_id names such a file the same way)."""
+        for problem in self.store.index.problems:
+            name = problem.path.rsplit("/", 1)[-1].removesuffix(".toml").upper()
+            if problem.path.endswith(".toml") and name.startswith(tag):
+                self.broken[name] = str(problem)
+                return name
+        return ""
+
+    def held(self, tags: Tags) -> Outcome | None:
+        """The message kept for a retry when an [ID] tag of its subject names a ticket whose
+        file cannot be read (broken TOML, a merge conflict): without it the reply would open a
+        new ticket saying the tag "names no ticket" (a tester's finding, session 39). Verdict
+        "held": neither taken nor refused (`mail receive` exits 75, `mail fetch` leaves it in
+        the mailbox); None when every tagged ticket was read (`tickets` records the broken)."""
+        for tag, tid in tags.ids.items():
+            if tid in self.broken:
+                return Outcome("held", tid, f"held for a retry: [{tag}] names {tid}, whose "
+                                            f"file cannot be read: {self.broken[tid]}; put "
+                                            f"it right (sdesk check) and it is taken then")
+        return None
 
     def add(self, outcome: Outcome, message_id: str) -> None:
         held = {tid: self._seat(tid) for tid in outcome.plan.ticket_ids() if tid in self.shadow}
@@ -144,28 +173,36 @@ def take(store: Store, items: Iterable[tuple[str, bytes]], *, now: dt.datetime,
          actor: Identity, apply: bool = True, adjust: Callable[[Intake], None] | None = None,
          progress: Callable[[], None] | None = None, commit: bool = True) -> list[Taken]:
     """Decide every message, then (unless `apply` is False) write the batch as one commit (or
-    only the files, with `commit` False: `new --from-email --no-commit`). The
+    only the files, with `commit` False: `new --from-email --no-commit`). Without `apply` (a
+    dry run) a ticket the batch would open is named "(new ticket N)", not by an ID the real
+    run would not allot (`_unnumbered`). The
     caller holds the store lock. A message that cannot be taken is refused with its reason;
     nothing about one message stops the others."""
     rules = mail_rules(store)
     ref = store.reference
     batch = _Batch(store)
     results: list[Taken] = []
-    for key, raw in items:
-        msg = parse(raw)
+    for key, msg in in_order([(key, parse(raw)) for key, raw in items], now):
         tags = batch.tags(msg)
         tickets = batch.tickets(thread_candidates(msg, batch.known, tags))
+        # a duplicate's reply goes to its original (sdesk/mail/replies.py, session 39)
+        tickets |= batch.tickets([t.duplicate_of for t in tickets.values() if t.duplicate_of])
+        tickets.update(batch.tickets(i for t in list(tickets.values()) if (i := logged_as(t.flags))))
         new_id = store.new_id(rules.ticket_type, now, batch.taken_ids)
         try:
-            outcome = receive(msg, known=batch.known, tickets=tickets, ref=ref, rules=rules,
-                              now=now, new_id=new_id, actor=actor.name, adjust=adjust,
-                              tags=tags, seats=batch.seats)
+            outcome = batch.held(tags) or receive(
+                msg, known=batch.known, tickets=tickets, ref=ref, rules=rules, now=now,
+                new_id=new_id, actor=actor.name, adjust=adjust, tags=tags, seats=batch.seats)
         except SdeskError as exc:
             outcome = Outcome("refused", "", f"refused: {exc.message}")
+        if outcome.taken and store.given_now is not None:
+            outcome = _in_time(outcome, tickets, store.given_now)
         batch.add(outcome, msg.message_id)
         results.append(Taken(key, outcome))
         if progress is not None:
             progress()
+    if not apply:
+        _unnumbered(results)
     if apply and not batch.plan.is_empty:
         from sdesk.store.executor import apply_plan
 
@@ -176,6 +213,61 @@ def take(store: Store, items: Iterable[tuple[str, bytes]], *, now: dt.datetime,
                    extra_files={store.root / path: data for path, data in batch.files.items()},
                    commit=commit)
     return results
+
+
+def _in_time(outcome: Outcome, tickets: Mapping[str, Ticket], now: dt.datetime) -> Outcome:
+    """`outcome`, or a "skipped" one when it changes a ticket (as this batch left it) opened
+    or last changed after the given clock `now` (an explicit --now): the executor would
+    refuse the whole batch's commit for it (givenclock; session 38), so one backdated reply
+    stopped every message with it, an unrelated new incident too. Skipped, the message stays
+    in the mailbox as new, to be taken by a later run (session 39)."""
+    from sdesk.store.givenclock import given_clock_line
+
+    line = given_clock_line((tickets[t] for t in outcome.plan.ticket_ids() if t in tickets), now)
+    if not line:
+        return outcome
+    return Outcome("skipped", outcome.ticket, line)
+
+
+def _unnumbered(results: list[Taken]) -> None:
+    """A dry run names the tickets it would open "(new ticket 1)", "(new ticket 2)"... in
+    its lines, warnings and `ticket`, not the IDs it drew: a new ID is random (core/ids.py),
+    so the real run allots others, and a dry run that printed INC-7XPR... promised an ID the
+    desk never gave (session 39). A reply in the batch to one of them names the same label."""
+    label: dict[str, str] = {}
+    for r in results:
+        if r.outcome.verdict in ("new", "related") and r.outcome.ticket:
+            label.setdefault(r.outcome.ticket, f"(new ticket {len(label) + 1})")
+    for r in results:
+        o = r.outcome
+        for tid, name in label.items():
+            o.line = o.line.replace(tid, name)
+            o.warnings = [w.replace(tid, name) for w in o.warnings]
+        o.ticket = label.get(o.ticket, o.ticket)
+
+
+def in_order(messages: list[tuple[str, Incoming]],
+             now: dt.datetime) -> list[tuple[str, Incoming]]:
+    """A batch in the order its messages were sent (session 39), not the order the mailbox
+    handed them out: by the Date header (Incoming.sent), clamped to `now` (a sender's clock
+    ahead of the desk's puts the message last, not in the future), a message without a Date
+    taken as sent at `now`; equal times keep the mailbox's order. A reply goes after the
+    message of the batch it answers (In-Reply-To/References) whatever its Date says, so one
+    person's message and its follow-up fetched together thread onto one ticket."""
+    dated = sorted(enumerate(messages), key=lambda im: (
+        min(im[1][1].sent, now) if im[1][1].sent is not None else now, im[0]))
+    in_batch = {msg.message_id for _, (_, msg) in dated}
+    placed: set[str] = set()
+    out: list[tuple[str, Incoming]] = []
+    waiting = [pair for _, pair in dated]
+    while waiting:  # each pass places at least one: the first whose answered mail is placed
+        ready = next((p for p in waiting if all(m in placed or m not in in_batch
+                                                 or m == p[1].message_id
+                                                 for m in p[1].thread_ids)), waiting[0])
+        waiting.remove(ready)
+        out.append(ready)
+        placed.add(ready[1].message_id)
+    return out
 
 
 def with_reason(raw: bytes, reason: str) -> bytes:

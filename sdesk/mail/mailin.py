@@ -17,12 +17,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sdesk.core.ids import ID_PATTERN
-from sdesk.core.model import TITLE_MAX, TITLE_REFUSED, Requester, Ticket, journal_entry
+from sdesk.core.model import (
+    NO_SUBJECT,
+    TITLE_MAX,
+    TITLE_REFUSED,
+    Requester,
+    Ticket,
+    journal_entry,
+)
 from sdesk.core.reference import Reference
 from sdesk.mail.mailcut import cut, room_for
 from sdesk.mail.mailparse import Incoming
+from sdesk.mail.returning import parent_told
 from sdesk.procedures.intake import Intake, log_ticket
-from sdesk.procedures.notes import acknowledgement, customer_update
+from sdesk.procedures.notes import CUSTOMER_SUBJECTS, acknowledgement, customer_update
 from sdesk.procedures.plan import Action, AddEntry, CreateTicket, Plan, SetField
 
 RULE_INTAKE = "standard: requests by email"
@@ -31,6 +39,11 @@ RULE_LOOP = "RFC 3834: no reply to automatic mail"
 _SUBJECT_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|sv|wg|tr)\s*(\[\d+\])?\s*:\s*)+", re.I)
 # The desk's own [ID] tag, as its mail writes it, is left out of a new ticket's title.
 _TAG_TEXT = re.compile(r"\s*\[" + ID_PATTERN.pattern.strip("^$") + r"\]\s*")
+# Reply prefixes and the desk's own customer-mail words ("Re: Resolved: ..."), for the title of
+# a ticket opened from an answer to the desk's mail (session 39).
+_DESK_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|sv|wg|tr)\s*(\[\d+\])?\s*:\s*|("
+                          + "|".join(re.escape(w) for w in CUSTOMER_SUBJECTS) + r")\s*:\s*)+",
+                          re.I)
 
 
 @dataclass(frozen=True)
@@ -47,9 +60,10 @@ class MailRules:
 @dataclass
 class Outcome:
     """What taking one message did. `verdict` is one of new, reply (a comment: on an open
-    ticket, a thank-you or an unclear reply to a done one, or a reply not from the requester;
-    sdesk/mail/replies.py), reopen, related, csat, bounce (taken), duplicate (taken before) or
-    refused (left in the mailbox)."""
+    ticket, a thank-you or an unclear reply to a done one, or not from the requester;
+    replies.py), reopen, related, csat, bounce (taken), duplicate (taken before), refused
+    (filed as refused), held (left new for a retry: a tag names an unreadable ticket file;
+    mailbatch._Batch.held) or skipped (left new: it would change a ticket after --now)."""
 
     verdict: str
     ticket: str
@@ -60,7 +74,7 @@ class Outcome:
 
     @property
     def taken(self) -> bool:
-        return self.verdict != "refused"
+        return self.verdict not in ("refused", "held", "skipped")
 
 
 @dataclass(frozen=True)
@@ -120,6 +134,10 @@ def receive(msg: Incoming, *, known: Mapping[str, str], tickets: Mapping[str, Ti
         return _refused("no sender address (From:)")
     ticket = next((tickets[t] for t in thread_candidates(msg, known, tags) if t in tickets),
                   None)
+    if ticket is not None:  # an incident logged as a request: its replies go to the request
+        from sdesk.procedures.proposals import logged_as
+
+        ticket = tickets.get(logged_as(ticket.flags), ticket)
     if ticket is None:
         outcome = _new(msg, ref, rules, now, new_id, actor, adjust)
         for tag, why in (tags.unmatched.items() if tags is not None else ()):
@@ -129,12 +147,15 @@ def receive(msg: Incoming, *, known: Mapping[str, str], tickets: Mapping[str, Ti
 
     reply = trimmed_reply(msg.body)
     if not replies.is_requester(msg.sender, ticket.requester.email):
+        role = replies.staff_role(msg.sender, ref)
+        if role:  # a technician or supervisor: an internal note (session 39)
+            return replies.from_staff(msg, ticket, reply, role, now, rules)
         return replies.not_from_requester(msg, ticket, reply, now, rules)
     if not ticket.is_open:
         return replies.answer(msg, ticket, reply, now=now, actor=actor, rules=rules, ref=ref,
                               seats=seats, new=lambda why: _new(
                                   msg, ref, rules, now, new_id, actor, adjust, related=ticket,
-                                  why=why))
+                                  why=why), original=tickets.get(ticket.duplicate_of))
     outcome = Outcome("reply", ticket.id, f"{ticket.id}: reply from {msg.sender} added")
     _add_reply(outcome, msg, ticket, reply, now, rules)
     replies.resume_if_awaited(outcome, ticket, now, actor, ref)
@@ -162,11 +183,16 @@ def trimmed_reply(body: str) -> str:
     return "\n".join(lines).strip() or text
 
 
-def clean_title(subject: str) -> str:
+def clean_title(subject: str, answers_desk: bool = False) -> str:
     """A ticket title from a subject: no Re:/Fwd: prefixes, no [ID] tags, no control or
-    bidirectional-control characters, at most TITLE_MAX characters (model.check_title)."""
-    title = _TAG_TEXT.sub(" ", _SUBJECT_PREFIX.sub("", TITLE_REFUSED.sub(" ", subject)))
-    return " ".join(_SUBJECT_PREFIX.sub("", title).split())[:TITLE_MAX] or "(no subject)"
+    bidirectional-control characters, at most TITLE_MAX characters (model.check_title).
+    `answers_desk`: the message answers the desk's own mail (it names a ticket, by tag or
+    thread), so the desk's subject words (notes.CUSTOMER_SUBJECTS: "Resolved:", "Logged:"...)
+    go too, wherever they sit among the reply prefixes: "Re: [INC-..] Resolved: Printer" is
+    "Printer" (session 39). "" when no words are left: the caller names what to use."""
+    prefix = _DESK_PREFIX if answers_desk else _SUBJECT_PREFIX
+    title = _TAG_TEXT.sub(" ", prefix.sub("", TITLE_REFUSED.sub(" ", subject)))
+    return " ".join(prefix.sub("", title).split())[:TITLE_MAX]
 
 
 def _who(msg: Incoming) -> str:
@@ -240,16 +266,20 @@ def _add_reply(outcome: Outcome, msg: Incoming, ticket: Ticket, reply: str,
 
 
 def _reopen(msg: Incoming, ticket: Ticket, reply: str, now: dt.datetime, actor: str,
-            rules: MailRules, ref: Reference, seats: Mapping[str, int] | None) -> Outcome:
+            rules: MailRules, ref: Reference, seats: Mapping[str, int] | None,
+            words: str = "") -> Outcome:
     """The reply reopens the ticket as `sdesk reopen` does (resolve.reopen), a software request
     that held no seat while resolved checked against `seats` (triage_requests.seat_on_reopen:
-    the one licence decision); when that check hands it on, the line says why."""
+    the one licence decision); when that check hands it on, the line says why. `words`: what
+    in the reply said the problem is back (sdesk.mail.reading), named in the reopen's entry."""
     from sdesk.procedures.resolve import reopen
     from sdesk.procedures.triage_requests import R3, R4
 
-    outcome = Outcome("reopen", ticket.id, f"{ticket.id}: reopened by a reply from {msg.sender}")
+    outcome = Outcome("reopen", ticket.id, f"{ticket.id}: reopened by a reply from {msg.sender}"
+                      + (f" (\"{words}\")" if words else ""))
+    said = f" that the problem is back (\"{words}\")" if words else ""
     plan = reopen(ticket, f"the customer replied by email within {rules.reopen_days:g} days "
-                          "of the resolution", now, actor, ref, seats_in_use=seats)
+                          f"of the resolution{said}", now, actor, ref, seats_in_use=seats)
     outcome.plan.extend(plan.actions)
     handed = [a.reason for a in plan.actions if isinstance(a, AddEntry) and a.rule in (R3, R4)]
     if handed:
@@ -258,7 +288,12 @@ def _reopen(msg: Incoming, ticket: Ticket, reply: str, now: dt.datetime, actor: 
     if rules.acknowledge and ticket.requester.email:  # the customer hears it was reopened
         outcome.plan.add(customer_update(ticket, f"Reopened: {ticket.title}", REOPENED_TEXT,
                                          rule="standard: communicate (reopen)"))
+    if ticket.parent:
+        told = parent_told(ticket, msg.sender, words, ref)
+        outcome.plan.add(told)
+        outcome.line += f"; a report of parent case {ticket.parent}: {', '.join(told.to)} told"
     return outcome
+
 
 
 # What a customer whose reply reopened the ticket reads (tester finding, session 38: nothing)
@@ -287,10 +322,24 @@ def _bounce(msg: Incoming, known: Mapping[str, str], tickets: Mapping[str, Ticke
     return outcome
 
 
+def sent_line(msg: Incoming, now: dt.datetime) -> str:
+    """What the intake entry says of when the message was sent and received (session 39):
+    the ticket is opened at its receipt (`now`), when the desk can first act on it and the
+    SLA clock starts (docs/email.md, "When a ticket opens"); the Date header, the sender's
+    clock, is recorded here, as written (time zone kept), and orders the batch."""
+    received = now.isoformat(timespec="minutes")
+    if msg.sent is None:
+        return f"Received {received}, when the SLA clock started; no readable Date header."
+    sent = msg.sent.isoformat(timespec="minutes")
+    late = " (after its receipt: the sender's clock is ahead)" if msg.sent > now else ""
+    return f"Sent {sent} by its Date header{late}; received {received}, when the SLA clock started."
+
+
 def intake_gaps(msg: Incoming, ticket: Ticket) -> list[str]:
     """What the dispatcher guide will miss on a ticket a message opened, one line each, as
     `sdesk new` warns (sdesk.procedures.intake.gaps): no requester name in From:, no agency
-    for the sender's domain, an empty body. The ticket is logged all the same; options given
+    for the sender's domain, no subject (a title that is no evidence for triage), an empty
+    body. The ticket is logged all the same; options given
     with `new --from-email` that fill a gap silence its line."""
     out = []
     if not ticket.requester.name:
@@ -301,6 +350,10 @@ def intake_gaps(msg: Incoming, ticket: Ticket) -> list[str]:
         out.append(f"no agency: {domain} is no agency's mail domain (reference/agencies.toml), "
                    f"so triage cannot check the team supports it (incident-1); sdesk set "
                    f"{ticket.id} agency=CODE")
+    if ticket.title == NO_SUBJECT:
+        out.append(f"no subject: triage neither relates it to the sender's other tickets nor "
+                   f"counts it in a trend by its title (session 39); give it one: sdesk set "
+                   f"{ticket.id} title=...")
     if not msg.body.strip():
         out.append("empty message body: the dispatcher has only the subject to judge the "
                    "work by (priority against the work, one problem per ticket)")
@@ -311,7 +364,13 @@ def _new(msg: Incoming, ref: Reference, rules: MailRules, now: dt.datetime, new_
          actor: str, adjust: Callable[[Intake], None] | None, related: Ticket | None = None,
          why: str = "") -> Outcome:
     agency = ref.agency_for_address(msg.sender)
-    intake = Intake(type=rules.ticket_type, title=clean_title(msg.subject),
+    # A ticket opened from an answer to the desk's mail (about `related`, or carrying a full
+    # [ID] tag the store does not hold) is titled by its subject without the desk's words,
+    # else the original's title (session 39).
+    answers_desk = related is not None or bool(_TAG_TEXT.search(msg.subject))
+    title = (clean_title(msg.subject, answers_desk=answers_desk)
+             or (related.title if related is not None else NO_SUBJECT))
+    intake = Intake(type=rules.ticket_type, title=title,
                     description=msg.body or "(no text)", channel="email",
                     requester=Requester(name=msg.sender_name, email=msg.sender, agency=agency))
     if adjust is not None:
@@ -331,8 +390,8 @@ def _new(msg: Incoming, ref: Reference, rules: MailRules, now: dt.datetime, new_
         CreateTicket(ticket.id, RULE_INTAKE, "logged from email" + (f"; {why}" if why else ""),
                      new=ticket),
         AddEntry(ticket.id, RULE_INTAKE, "message kept", entry=journal_entry(
-            at=now, by=actor, text="\n".join(kept), kind="email", visibility="internal",
-            rule=RULE_INTAKE)),
+            at=now, by=actor, text="\n".join([*kept, sent_line(msg, now)]), kind="email",
+            visibility="internal", rule=RULE_INTAKE)),
     ]
     if rules.acknowledge:
         actions.append(acknowledgement(ticket))

@@ -13,6 +13,7 @@ What it guarantees, whatever the sender wrote:
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -69,6 +70,7 @@ class Incoming:
     body: str
     attachments: list[Attachment] = field(default_factory=list)
     automatic: str = ""  # why this is automatic mail, "" for a person's message
+    sent: dt.datetime | None = None  # the Date header, time zone kept; None without a valid one
     report: DeliveryReport | None = None
     raw: bytes = b""
 
@@ -107,6 +109,7 @@ def parse(raw: bytes) -> Incoming:
         references=tuple(_ids(_header(message, "References")))[-50:],
         body="", raw=raw,
     )
+    incoming.sent = sent_at(_header(message, "Date"))
     incoming.report = _report(message)
     incoming.automatic = automatic_reason(message, sender)
     incoming.body, incoming.attachments = _content(message)
@@ -114,6 +117,22 @@ def parse(raw: bytes) -> Incoming:
 
 
 # -- headers --------------------------------------------------------------------------------
+
+
+def sent_at(value: str) -> dt.datetime | None:
+    """When the sender's client says it sent the message: the Date header (RFC 5322 3.6.1)
+    parsed by the standard library, its time zone kept; "-0000" (no zone known) read as UTC.
+    None for a missing or unreadable date. It is the sender's clock: the desk orders a
+    batch by it (sdesk.mail.mailbatch) but starts no SLA clock from it."""
+    from email.utils import parsedate_to_datetime
+
+    if not value.strip():
+        return None
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
 
 
 def _header(message: Message, name: str) -> str:

@@ -8,101 +8,37 @@ reopen, made the next resolution "never first contact" and deleted the score. Th
 
 - a reply from anyone but the requester never scores and never reopens: it is kept as an
   internal entry marked "not from the requester" and the ticket is flagged for the technician;
-- words saying the problem is back (`BACK`) reopen (within mail.reopen_days of the resolution;
-  a closed ticket, or a later reply, opens a new ticket related to it);
-- a score in a natural form (`score_of`) is recorded when the ticket has none; a second score
-  is kept as a comment and the first one stands (docs/resolution.md: one per resolution);
-- a thank-you (`THANKS`) is a public comment and nothing more;
-- anything else is a public comment, and the ticket is flagged `customer-reply` for the
-  technician rather than reopened: when unsure, nothing the customer wrote is lost and nothing
-  is counted.
-Pure: text in, a reading out; mailin.receive builds the plan.
+- a clear statement that the problem is back (sdesk.mail.reading, session 39: read clause by
+  clause, the signature cut, never a keyword) reopens (within mail.reopen_days of the
+  resolution; a closed ticket, or a later reply, opens a new ticket related to it); the
+  reopen's journal entry names the words;
+- a score in a natural form (`reading.score_of`) is recorded when the ticket has none; a
+  second score is kept as a comment and the first one stands (docs/resolution.md: one per
+  resolution);
+- a thank-you (nothing else of substance) is a public comment and nothing more;
+- anything else, a thank-you with a problem word among them, is a public comment, and the
+  ticket is flagged `customer-reply` for a person rather than reopened: when unsure, nothing
+  the customer wrote is lost and nothing is counted;
+- a reply to a duplicate's resolution goes to the original (`to_original`, session 39): the
+  duplicate stays resolved.
+mailin.receive builds the plan.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 
 from sdesk.core.model import TEXT_REFUSED, Ticket
 from sdesk.core.reference import Reference
 from sdesk.mail.mailin import MailRules, Outcome, _add_reply, _keep, _record_id, _reopen, _who
 from sdesk.mail.mailparse import Incoming
+from sdesk.mail.reading import comment_of, reading, score_of, signature_cut
 from sdesk.procedures.plan import SetField
 from sdesk.procedures.proposals import REPLY_FLAG  # `sdesk list --all --flag customer-reply`
 
 RULE_REPLY = "standard: communicate (customer reply)"
 AWAITING_CUSTOMER = "awaiting-customer"  # the hold reason a requester's reply ends
-
-_WORD_SCORES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
-# A score at the start of the reply's first line: "5", "5/5", "4 out of 5", "5 stars",
-# "five", "Five stars", "5 - thanks!", "4: quick". The number must end there or be followed
-# by a separator, so "2 printers are down" is no score.
-_SCORE = re.compile(
-    r"^\s*(?P<n>[1-5]|one|two|three|four|five)\b\s*"
-    r"(?:(?:/|out\s+of|of)\s*5\b\s*)?(?:stars?\b)?\s*"
-    r"(?=$|[-\u2013\u2014:,.!;)(]|thanks?\b|thank\s+you\b|thx\b)", re.I)
-_BARE = re.compile(r"^\s*([1-5])\s*[.!]?\s*$")  # the resolution mail's own form, any line
-
-# Words saying the problem is back, or (a request resolved as withdrawn) that it is wanted after
-# all. "still" is not "still works"; "again" is not "thanks again" nor "works again".
-BACK = re.compile(
-    r"\bstill\b(?!\s+(?:works?|working|good|fine|great|ok|okay)\b)"
-    r"|(?<!thanks )(?<!thank you )(?<!works )(?<!working )(?<!work )\bagain\b"
-    r"|\b(?:not|isn'?t|wasn'?t|never\s+got|hasn'?t\s+been)\s+(?:fixed|resolved|solved|working|"
-    r"sorted)\b"
-    r"|\b(?:doesn'?t|does\s+not|didn'?t|did\s+not|won'?t|will\s+not)\s+work\b"
-    r"|\bnot\s+work(?:ing)?\b|\bbroken\b|\bfail(?:s|ed|ing)?\b|\bcame\s+back\b"
-    r"|\bsame\s+(?:problem|issue|error)\b|\breopen\b|\bno\s+longer\s+works?\b"
-    r"|\bneed\s+it\s+after\s+all\b|\bneed\s+it\s+(?:again|back)\b", re.I)  # a withdrawn request
-THANKS = re.compile(
-    r"\b(?:thanks?|thank\s+you|thank\s+u|thx|ty|cheers|appreciated?|great|perfect|awesome|"
-    r"excellent|wonderful|works\s+(?:now|fine|great)|working\s+(?:now|fine|again)|all\s+good|"
-    r"good\s+job|well\s+done)\b", re.I)
-
-
-def _lines(reply: str) -> list[str]:
-    return [ln.strip() for ln in reply.splitlines()
-            if ln.strip() and not ln.lstrip().startswith(">")]
-
-
-def score_of(reply: str) -> int | None:
-    """The satisfaction score a reply gives, 1 to 5, or None: a line holding only "1" to "5"
-    anywhere (the form the resolution mail asks for), or a natural form at the start of the
-    first line ("5/5 thanks!", "5 - thanks", "4 stars", "five", "Five stars", "3 out of 5")."""
-    lines = _lines(reply)
-    for line in lines:
-        bare = _BARE.match(line)
-        if bare:
-            return int(bare.group(1))
-    match = _SCORE.match(lines[0]) if lines else None
-    if match is None:
-        return None
-    n = match.group("n").lower()
-    return int(n) if n.isdigit() else _WORD_SCORES[n]
-
-
-def comment_of(reply: str) -> str:
-    """The reply's text without the score it gave (the CSAT comment), at most 500 characters."""
-    lines = _lines(reply)
-    if lines and _SCORE.match(lines[0]) and not any(_BARE.match(ln) for ln in lines):
-        lines[0] = _SCORE.sub("", lines[0], count=1).strip(" -\u2013\u2014:,.;)(")
-    return " ".join(ln for ln in lines if ln and not _BARE.match(ln))[:500]
-
-
-def reading(reply: str) -> str:
-    """What a requester's reply to a resolved or closed ticket says: "back" (the problem is
-    back: BACK words), "score" (score_of finds one), "thanks" (a thank-you, THANKS words),
-    or "unsure" (none of these: kept as a comment and flagged, never a reopen)."""
-    if BACK.search("\n".join(_lines(reply))):
-        return "back"
-    if score_of(reply) is not None:
-        return "score"
-    if THANKS.search(reply):
-        return "thanks"
-    return "unsure"
-
 
 def is_requester(sender: str, requester_email: str) -> bool:
     """The sender is the ticket's requester: the same address, any case. A ticket without a
@@ -112,32 +48,97 @@ def is_requester(sender: str, requester_email: str) -> bool:
 
 def answer(msg: Incoming, ticket: Ticket, reply: str, *, now: dt.datetime, actor: str,
            rules: MailRules, ref: Reference, seats: Mapping[str, int] | None,
-           new: Callable[[str], Outcome]) -> Outcome:
+           new: Callable[[str], Outcome], original: Ticket | None = None) -> Outcome:
     """The requester's reply to a resolved or closed `ticket` (the rule in this module's
     docstring): a reopen (resolved, within rules.reopen_days), a new related ticket (`new(why)`:
-    closed, or later), a score, or a comment (flagged REPLY_FLAG when unsure). Never raises for
-    the message's content."""
-    said = reading(reply)
+    closed, or later), a score, or a comment (flagged REPLY_FLAG when unsure). A duplicate's
+    reply goes to `original`, the ticket its `duplicate_of` names, when loaded (`to_original`),
+    but for a score: that rates the duplicate's resolution, whose mail asked for it.
+    `reply` is the reply's text (mailin.trimmed_reply), kept whole; it is read without its
+    signature (reading.signature_cut). Never raises for the message's content."""
+    if (ticket.duplicate_of and original is not None and original.id == ticket.duplicate_of
+            and reading(signature_cut(reply, msg.sender_name))[0] != "score"):
+        return to_original(msg, ticket, original, reply, now=now, actor=actor, rules=rules,
+                           ref=ref, seats=seats)
+    return _answer(msg, ticket, reply, now, actor, rules, ref, seats, new)
+
+
+def _answer(msg: Incoming, ticket: Ticket, reply: str, now: dt.datetime, actor: str,
+            rules: MailRules, ref: Reference, seats: Mapping[str, int] | None,
+            new: Callable[[str], Outcome] | None) -> Outcome:
+    """`answer` on `ticket` itself; with `new` None a reply saying the problem is back that
+    cannot reopen (closed, or late) is a comment flagged for a person instead of a new
+    ticket."""
+    read = signature_cut(reply, msg.sender_name)
+    said, words = reading(read)
+    late = ""
     if said == "back":
-        if ticket.status == "closed":
-            return new(f"{ticket.id} is closed; closed tickets are never reopened")
         resolved = ticket.resolved_at or now
-        if now - resolved <= dt.timedelta(days=rules.reopen_days):
-            return _reopen(msg, ticket, reply, now, actor, rules, ref, seats)
-        return new(f"{ticket.id} was resolved more than {rules.reopen_days:g} days ago")
-    score = score_of(reply) if said == "score" else None
+        if ticket.status == "closed":
+            late = f"{ticket.id} is closed; closed tickets are never reopened"
+        elif now - resolved <= dt.timedelta(days=rules.reopen_days):
+            return _reopen(msg, ticket, reply, now, actor, rules, ref, seats, words=words)
+        else:
+            late = f"{ticket.id} was resolved more than {rules.reopen_days:g} days ago"
+        if new is not None:
+            return new(late)
+    score = score_of(read) if said == "score" else None
     if score is not None and ticket.csat is None:
-        return _csat(msg, ticket, score, reply, now, rules)
+        return _csat(msg, ticket, score, read, now, rules)
     why = {"score": f"a second score ({score}/5) kept as a comment; the first "
                     f"({ticket.csat.score if ticket.csat else 0}/5) stands",
            "thanks": "a thank-you kept as a comment; no reopen",
-           "unsure": f"kept as a comment, no reopen (it does not say the problem is back); "
-                     f"flagged {REPLY_FLAG} for the technician"}[said]
+           "back": f"it says the problem is back (\"{words}\") but {late}: kept as a comment, "
+                   f"flagged {REPLY_FLAG} for the technician",
+           "unsure": f"kept as a comment, no reopen (it does not clearly say the problem is "
+                     f"back); flagged {REPLY_FLAG} for the technician"}[said]
     outcome = Outcome("reply", ticket.id,
                       f"{ticket.id}: reply from {msg.sender} on the {ticket.status} ticket: {why}")
     _add_reply(outcome, msg, ticket, reply, now, rules)
-    if said == "unsure":
+    if said in ("unsure", "back"):
         _flag(outcome, ticket)
+    return outcome
+
+
+def to_original(msg: Incoming, dup: Ticket, original: Ticket, reply: str, *, now: dt.datetime,
+                actor: str, rules: MailRules, ref: Reference,
+                seats: Mapping[str, int] | None) -> Outcome:
+    """The requester's reply to `dup`, resolved as a duplicate of `original` (session 39:
+    "Resolved?? Outlook is still crashing" reopened the duplicate, cleared `duplicate_of` and
+    counted a reopen on a ticket nobody works). The problem lives on the original, so the
+    reply is recorded there: a public comment when the sender is the original's requester
+    (an open original: a comment, and the answer to a hold awaiting the customer; a resolved
+    one: the same reply rules as its own requester's reply, `_answer`, a late "back" flagged;
+    a closed one: a comment flagged REPLY_FLAG); from another customer, an internal entry
+    flagged REPLY_FLAG (their words are not the original requester's record). `dup` stays
+    resolved, with an internal entry saying where the reply went and the Message-ID kept."""
+    from sdesk.core.model import journal_entry
+    from sdesk.procedures.plan import AddEntry
+
+    if not is_requester(msg.sender, original.requester.email):
+        outcome = not_from_requester(msg, original, reply, now, rules)
+    elif original.is_open:
+        outcome = Outcome("reply", original.id,
+                          f"{original.id}: reply from {msg.sender} added")
+        _add_reply(outcome, msg, original, reply, now, rules)
+        resume_if_awaited(outcome, original, now, actor, ref)
+    elif original.status == "closed":
+        outcome = Outcome("reply", original.id,
+                          f"{original.id}: reply from {msg.sender} on the closed ticket: kept as "
+                          f"a comment, flagged {REPLY_FLAG} for the technician")
+        _add_reply(outcome, msg, original, reply, now, rules)
+        _flag(outcome, original)
+    else:
+        outcome = _answer(msg, original, reply, now, actor, rules, ref, seats, None)
+    text = (f"A reply by email from {msg.sender} to this duplicate's resolution was recorded on "
+            f"the original, {original.id}, where the problem is worked; this ticket stays "
+            f"resolved as its duplicate.")
+    outcome.plan.add(AddEntry(dup.id, RULE_REPLY, f"reply recorded on the original {original.id}",
+                              entry=journal_entry(at=now, by=actor, text=text, kind="system",
+                                                  visibility="internal", rule=RULE_REPLY)))
+    outcome.plan.add(_record_id(dup, msg, RULE_REPLY))
+    outcome.line = (f"{dup.id}: reply from {msg.sender} to a duplicate of {original.id}: recorded "
+                    f"on the original; {dup.id} stays resolved; " + outcome.line)
     return outcome
 
 
@@ -150,13 +151,46 @@ def not_from_requester(msg: Incoming, ticket: Ticket, reply: str, now: dt.dateti
     who = ticket.requester.email or "no e-mail on the ticket"
     outcome = Outcome("reply", ticket.id,
                       f"{ticket.id}: reply from {msg.sender} kept as an internal entry: not from "
-                      f"the requester ({who}); it neither scores, reopens nor resumes")
+                      f"the requester ({who}); it neither scores, reopens nor resumes"
+                      + ("" if ticket.is_open else f"; flagged {REPLY_FLAG} for the technician"))
     head = (f"Not from the requester ({who}): a reply by email from {msg.sender}, kept "
             f"internal; it neither scores, reopens nor resumes the ticket.")
     _add_reply(outcome, msg, ticket, f"{head}\n\n{reply}" if reply else head, now, rules,
                visibility="internal")
     if not ticket.is_open:
         _flag(outcome, ticket)
+    return outcome
+
+
+def staff_role(sender: str, ref: Reference) -> str:
+    """Who `sender` is at the desk, in words, or "" for anyone else: a technician of
+    reference/technicians.toml ("technician Jimmy Tran, IS-Service Desk") or a team's
+    supervisor in reference/teams.toml ("supervisor of IS-Asset Team"), by address, any case.
+    The desk's own domain is no test: it is a customer agency's mail domain too
+    (reference/agencies.toml: OMES staff are customers of the desk). Team and leads addresses
+    are the desk's own, refused before this as a loop (mailbatch.mail_rules)."""
+    wanted = sender.strip().casefold()
+    for tech in ref.technicians.values():
+        if tech.email and tech.email.strip().casefold() == wanted:
+            return f"technician {tech.name}, {tech.team}" if tech.team else \
+                f"technician {tech.name}"
+    teams = [t.name for t in ref.teams.values() if t.supervisor.strip().casefold() == wanted]
+    return f"supervisor of {', '.join(teams)}" if teams else ""
+
+
+def from_staff(msg: Incoming, ticket: Ticket, reply: str, role: str, now: dt.datetime,
+               rules: MailRules) -> Outcome:
+    """Mail from desk staff (`staff_role`) threaded onto a ticket they did not request: an
+    internal note by them (a technician copying the desk on what they wrote the customer), as
+    `sdesk note` records one: never the customer's entry, never a customer update, and never a
+    score, a reopen, a resume or the `customer-reply` flag (session 39: it was kept as "Not
+    from the requester" and flagged a resolved ticket for the technician who wrote it)."""
+    outcome = Outcome("reply", ticket.id,
+                      f"{ticket.id}: mail from {msg.sender} ({role}) kept as an internal note; "
+                      f"staff mail is not the customer's word nor an update to them")
+    head = f"Mail from staff ({role}), kept as an internal note."
+    _add_reply(outcome, msg, ticket, f"{head}\n\n{reply}" if reply else head, now, rules,
+               visibility="internal")
     return outcome
 
 

@@ -122,8 +122,27 @@ def escalation_subject(ticket_id: str, old_tier: int, team: str, tier: int | Non
     return f"hand {ticket_id} on to {team} at tier {new_tier}"
 
 
+AWAITING_CUSTOMER = "awaiting-customer"  # the hold that must ask the customer (session 39)
+# What the customer reads above the question of a hold awaiting them (plain language: what
+# the desk needs, how to answer, what the answer does).
+ASK_TEXT = ("We need something from you before we can carry on with your ticket:\n\n{ask}\n\n"
+            "Please reply to this message and keep the ticket number in the subject. Your ticket "
+            "is paused until we hear from you, and your reply restarts the work.")
+
+
 def hold(ticket: Ticket, reason: str, ref: Reference, now: dt.datetime, actor: str,
-         note: str = "") -> Plan:
+         note: str = "", ask: str = "", asked_by_phone: bool = False) -> Plan:
+    """Put the ticket on hold (the standard: the SLA clock pauses while the desk waits on the
+    customer, a vendor or a change window; `resume` moves Resolve By by the paused time).
+
+    A hold `awaiting-customer` must ask the customer (session 39; the standard's "clear
+    communication with the customer"): `ask` (the question, plain text) becomes a public
+    journal entry mailed to the requester with the ticket tag, so their reply threads back
+    and resumes the hold (sdesk/mail/replies.py), and it is the desk's first response where
+    there was none (Respond By met); or `asked_by_phone` (a call already made) records that
+    the customer was asked by phone, the call being the first response, nothing mailed.
+    ValidationError (one line) for neither, both, `ask` to a requester without an e-mail, or
+    either with another reason; SdeskError/NothingToDo for a done or held ticket."""
     _open(ticket, "hold")
     if ticket.on_hold:
         since = ticket.holds[-1].start.isoformat(timespec="minutes")
@@ -135,17 +154,52 @@ def hold(ticket: Ticket, reason: str, ref: Reference, now: dt.datetime, actor: s
         raise ValidationError(f"--reason must be one of {', '.join(ref.hold_reasons)}; "
                               f"got {reason!r}")
     note = check_typed("note", note.strip())
+    ask = check_typed("ask", ask.strip())
+    _check_asked(ticket, reason, ask, asked_by_phone)
     rule, tid = "standard: hold", ticket.id
     holds = [*ticket.holds, Hold(start=now, reason=reason)]
     text = (f"On hold: {reason} ({ref.hold_reasons[reason]}); was {ticket.status}. "
-            f"The SLA clock is paused." + (f"\n{note}" if note else ""))
-    return Plan([
+            f"The SLA clock is paused." + (f"\n{note}" if note else "")
+            + ("\nThe customer was asked by phone." if asked_by_phone else ""))
+    plan = Plan([
         SetField(tid, rule, f"pause from {now.isoformat(timespec='minutes')}", field="holds",
                  value=holds),
         SetStatus(tid, rule, reason, value="on-hold"),
         AddEntry(tid, rule, "why it is on hold",
                  entry=journal_entry(now, actor, "hold", text, rule)),
     ])
+    if ask:
+        from sdesk.procedures.notes import customer_update
+
+        rule = "standard: communicate (hold awaiting the customer)"
+        plan.add(AddEntry(tid, rule, "the question to the customer", entry=journal_entry(
+            now, actor, "note", ask, rule, visibility="public")))
+        plan.add(customer_update(ticket, f"Question about your ticket: {ticket.title}",
+                                 ASK_TEXT.format(ask=ask), rule=rule, automatic=False))
+    if (ask or asked_by_phone) and ticket.first_response_at is None:
+        plan.add(SetField(tid, "standard: respond", "the question to the customer is the "
+                          "desk's first response", field="first_response_at", value=now))
+    return plan
+
+
+def _check_asked(ticket: Ticket, reason: str, ask: str, asked_by_phone: bool) -> None:
+    """`hold`'s one-line refusals for how the customer is asked (see `hold`)."""
+    if reason != AWAITING_CUSTOMER:
+        if ask or asked_by_phone:
+            raise ValidationError(f"--ask and --asked-by-phone ask the customer: they go with "
+                                  f"--reason {AWAITING_CUSTOMER}, not {reason}")
+        return
+    if ask and asked_by_phone:
+        raise ValidationError("give --ask QUESTION (mailed) or --asked-by-phone (a call made "
+                              "already), not both")
+    if not ask and not asked_by_phone:
+        raise ValidationError(
+            f"{ticket.id}: a hold awaiting the customer must ask them: give --ask \"QUESTION\" "
+            f"(mailed to the requester; their reply resumes the hold) or, after a phone call, "
+            f"--asked-by-phone")
+    if ask and not ticket.requester.email:
+        raise ValidationError(f"{ticket.id}'s requester has no e-mail, so --ask cannot reach "
+                              f"them: ask by phone, then hold with --asked-by-phone")
 
 
 def status_after_hold(ticket: Ticket) -> str:

@@ -189,14 +189,31 @@ def customer_was_told(ticket: Ticket) -> list[str]:
     return lines
 
 
+# Resolution codes that record no solution (reference/codes.toml), each with why: the knowledge
+# base records how a problem was solved, and these summaries say something else ("We could not
+# reach you ...", "Same Outlook crash as your other ticket"; a tester's finding, session 39).
+NO_SOLUTION = {
+    "duplicate": "it points at the original, where the problem is solved",
+    "no-response": "the customer never answered, so nothing was solved",
+    "withdrawn": "the customer withdrew it, so nothing was solved",
+}
+
+
 def draft(ticket: Ticket, taken: Iterable[str], now: dt.datetime, actor: str,
           title: str = "", tags: Sequence[str] = ()) -> Article:
     """An article from a resolved ticket: title, resolution and what the desk told the
     customer (customer_was_told), nothing internal and nothing the customer wrote. `taken`
     are the IDs in use (a clash gets -2, -3 ...). NothingToDo when the
-    ticket already has an article and no other `title` is asked for."""
+    ticket already has an article and no other `title` is asked for; SdeskError for a ticket
+    not resolved, or resolved with a code that records no solution (NO_SOLUTION)."""
     if ticket.resolution is None:
         raise SdeskError(f"{ticket.id} is {ticket.status}: draft articles from resolved tickets")
+    code = ticket.resolution.code
+    if code in NO_SOLUTION:
+        other = (f"; draft from the original: sdesk kb new --from {ticket.duplicate_of}"
+                 if code == "duplicate" and ticket.duplicate_of else "")
+        raise SdeskError(f"{ticket.id} was resolved as {code}: {NO_SOLUTION[code]}, and an "
+                         f"article records how a problem was solved{other}")
     name = (title or ticket.title).strip()
     if not name or "\n" in name:
         raise ValidationError("--title must be one non-empty line")

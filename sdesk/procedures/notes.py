@@ -71,6 +71,14 @@ def not_mailed(ticket: Ticket) -> str:
             f"(sdesk set {ticket.id} email=... adds one for next time)")
 
 
+# The words the desk's own customer mail puts before the title in its subject ("Resolved:
+# <title>"): a reply keeps them, and a ticket that reply opens must not (session 39; read by
+# sdesk.mail.mailin.clean_title). A new customer subject here belongs in this list.
+CUSTOMER_SUBJECTS = ("Logged", "Update on your ticket", "Resolved as a duplicate", "Resolved",
+                     "Reopened", "Software Request Form needed", "Question about your ticket",
+                     "Logged as a request")
+
+
 def customer_update(ticket: Ticket, subject: str, text: str, rule: str = "standard: communicate",
                     automatic: bool = True) -> Notify:
     """A message to the requester. Only text meant for the customer goes in (public notes,
@@ -82,6 +90,21 @@ def customer_update(ticket: Ticket, subject: str, text: str, rule: str = "standa
             "Reply to this message or call the Service Desk if you need anything else.\n")
     return Notify(ticket.id, rule, "tell the customer", to=(ticket.requester.email,),
                   subject=subject, body=body, audience="customer", automatic=automatic)
+
+
+def reopen_told(ticket: Ticket, reason: str) -> Notify | Finding:
+    """What `sdesk reopen` tells the customer (session 39: a technician's reopen mailed
+    nothing, while a reopen by the customer's reply does, mailin.REOPENED_TEXT): that the
+    ticket is open again and why (`reason` as the technician gave it, in the desk's plain
+    words), as a message a person wrote (no Auto-Submitted), on the ticket's thread; or, for a
+    requester without an e-mail, a finding saying whom to phone (`not_mailed`). The standard:
+    "clear communication with the customer ... providing regular updates"."""
+    if not ticket.requester.email:
+        return Finding(ticket.id, "standard: communicate (reopen)", not_mailed(ticket))
+    text = (f"We have reopened your ticket, and a technician will work on it again. The "
+            f"reason: {reason.strip()}")
+    return customer_update(ticket, f"Reopened: {ticket.title}", text,
+                           rule="standard: communicate (reopen)", automatic=False)
 
 
 # The question the resolution mail asks; sdesk/mail/replies.py reads a reply's answer (score_of).

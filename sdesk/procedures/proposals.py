@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-KINDS = ("duplicate", "separation", "trend", "priority", "on-site", "kind", "service")
+KINDS = ("duplicate", "separation", "trend", "priority", "on-site", "kind", "service",
+         "request")  # request: an e-mail incident logged as a request (session 39)
 PROPOSED = "proposed"
 ACCEPTED = "accepted"
 REJECTED = "rejected"
@@ -78,7 +79,7 @@ def settle(flags: Iterable[str], chosen: Callable[[str, str], bool],
 # settles itself: `service_recorded`) are not withdrawn by a text correction.
 TEXT_READ = {"separation": ("title",), "duplicate": ("title", "description"),
              "priority": ("title", "description"), "on-site": ("title", "description"),
-             "kind": ("title", "description")}
+             "kind": ("title", "description"), "request": ("title", "description")}
 
 
 def read_from(flags: Iterable[str], fields: Iterable[str], also: Iterable[str] = ()
@@ -220,6 +221,17 @@ def group_key(ids: Iterable[str]) -> str:
     return hashlib.sha1(joined.encode(), usedforsecurity=False).hexdigest()[:10]
 
 
+def trend_reports(text: str) -> list[str]:
+    """The reports a trend proposal's note names after "--from" (its parent-case command)."""
+    return text.split("--from ", 1)[1].split(".")[0].split() if "--from " in text else []
+
+
+def trend_key(text: str) -> str:
+    """The KEY of the trend proposal a note makes: `group_key` of its reports ("" for none)."""
+    ids = trend_reports(text)
+    return group_key(ids) if ids else ""
+
+
 def check_kinds(kinds: Iterable[str], option: str) -> list[str]:
     """The kinds named on the command line ("all" = every kind); ValidationError otherwise."""
     from sdesk.core.errors import ValidationError
@@ -336,3 +348,12 @@ def old_trend_told(team: str) -> str:
     """The flag `trend_told` wrote for `team` before session 33 (its words joined with "_"),
     which `told_teams` still reads for a name the new form tells apart from it."""
     return TOLD + "_".join(team.split())
+
+
+LOGGED_AS = "logged-as:"  # + a request's ID: an incident logged as that request (procedures.retype)
+
+
+def logged_as(flags: Iterable[str]) -> str:
+    """The request ID an incident was logged as (its `logged-as:ID` flag; session 39), ""
+    when none: a reply to the incident's mail follows to it (mail.mailin.receive)."""
+    return next((f[len(LOGGED_AS):] for f in flags if f.startswith(LOGGED_AS)), "")

@@ -18,9 +18,10 @@ from sdesk.core import sla
 from sdesk.core.errors import NothingToDo, SdeskError, ValidationError
 from sdesk.core.model import Csat, Resolution, Ticket, check_text, check_typed, journal_entry
 from sdesk.core.reference import Reference
+from sdesk.procedures.duplicates import check_original, merged_subject, merged_text, original_named
 from sdesk.procedures.notes import CSAT_QUESTION, WIDER_RESOLVED, customer_update, not_mailed
 from sdesk.procedures.plan import Action, AddEntry, Finding, Plan, RecordResolution, SetField, SetStatus
-from sdesk.procedures.proposals import REPLY_FLAG, at_resolution
+from sdesk.procedures.proposals import REPLY_FLAG, at_resolution, logged_as
 from sdesk.procedures.relations import duplicate_via_entry
 
 DUPLICATE = "duplicate"
@@ -38,6 +39,7 @@ class Resolve:
     duplicate_of: str = ""
     kb: tuple[str, ...] = ()
     via: tuple[str, ...] = ()  # resolved duplicates followed to the original (session 38)
+    other_requester: bool = False  # a duplicate of another person's ticket, meant (session 39)
 
 
 def first_contact_rule(ticket: Ticket, actor: str, now: dt.datetime, ref: Reference,
@@ -125,14 +127,15 @@ def _check_code(ref: Reference, req: Resolve) -> str:
 
 def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, actor: str, *,
             open_tasks: Sequence[str] = (), children: Sequence[Ticket] = (),
-            window_minutes: float = FIRST_CONTACT_MINUTES, is_parent: bool = False) -> Plan:
+            window_minutes: float = FIRST_CONTACT_MINUTES, is_parent: bool = False,
+            original_ticket: Ticket | None = None) -> Plan:
     """Resolve `ticket`; resolve its open non-task `children` with it (one plan, one commit).
     `open_tasks` are IDs of its open tasks: any of them blocks the resolution. `is_parent`:
     the ticket has children (open or not); an internal parent case (children, no requester:
     `sdesk parent new`) is never a first-contact resolution, its children are the customers'
     contacts (fresh-user finding, session 28: a parent was the only FCR of an outage).
     A resolved or closed ticket without a resolution (or with an empty code or summary) has
-    the missing one recorded instead (`_record_missing`)."""
+    the missing one recorded instead (`_record_missing`). `original_ticket`: the one named."""
     from sdesk.core.ticketdoc import resolution_gap
 
     missing = not ticket.is_open and bool(resolution_gap(ticket))
@@ -144,11 +147,9 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
         raise ValidationError("--summary must not be empty: it is what the customer reads")
     if missing:
         return _record_missing(ticket, req, code, summary, now, actor)
-    original = req.duplicate_of or (ticket.duplicate_of if code == DUPLICATE else "")
-    if code == DUPLICATE and not original:
-        raise ValidationError("a duplicate needs the original: --duplicate-of ID")
-    if original == ticket.id:
-        raise ValidationError(f"{ticket.id} cannot be a duplicate of itself")
+    original = original_named(ticket, req.duplicate_of, code == DUPLICATE)
+    if original and original_ticket is not None:  # open, the same person's (session 39)
+        check_original(ticket, original_ticket, (*req.via, original), req.other_requester)
     internal_parent = is_parent and not (ticket.requester.email or ticket.requester.name
                                          or ticket.requester.phone)
     if code == DUPLICATE:
@@ -169,11 +170,12 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
     if req.kb:
         plan.add(SetField(ticket.id, "standard: knowledge base", "resolved with the article",
                           field="kb", value=sorted(set(ticket.kb) | set(req.kb))))
-    text = summary if code != DUPLICATE else (
-        f"{summary}\n\nThis is the same request as {original}; we will keep you updated there.")
+    dup = code == DUPLICATE
+    text = merged_text(ticket, original_ticket, original, summary) if dup else summary
     plan.extend(_done(ticket, Resolution(code, summary, actor, fc), text, now, actor, ref,
                       f"first contact: {'yes' if fc else 'no'} ({why})",
-                      internal_parent=internal_parent))
+                      internal_parent=internal_parent,
+                      subject=merged_subject(ticket, original) if dup else ""))
     for child in children:
         if not child.is_open or child.type == "task":
             continue
@@ -193,11 +195,7 @@ def _record_missing(ticket: Ticket, req: Resolve, code: str, summary: str,
     told again (fresh-user finding, session 29: the only way out was reopen + resolve, which
     counted a reopen). First contact is not judged this late: no unless --first-contact."""
     tid, rule = ticket.id, "standard: resolve"
-    original = req.duplicate_of or (ticket.duplicate_of if code == DUPLICATE else "")
-    if code == DUPLICATE and not original:
-        raise ValidationError("a duplicate needs the original: --duplicate-of ID")
-    if original == tid:
-        raise ValidationError(f"{tid} cannot be a duplicate of itself")
+    original = original_named(ticket, req.duplicate_of, code == DUPLICATE)
     fc = bool(req.first_contact)
     why = ("set by the resolver" if req.first_contact is not None
            else "not judged for a resolution recorded after the fact")
@@ -221,9 +219,11 @@ def _record_missing(ticket: Ticket, req: Resolve, code: str, summary: str,
 
 def _done(ticket: Ticket, res: Resolution, text: str, now: dt.datetime, actor: str,
           ref: Reference, reason: str, rule: str = "standard: resolve",
-          internal_parent: bool = False) -> list[Action]:
+          internal_parent: bool = False, subject: str = "") -> list[Action]:
     """The actions that resolve one ticket and tell its customer; `internal_parent`: a parent
-    case with no requester of its own, whose customers are its reports' requesters."""
+    case with no requester of its own, whose customers are its reports' requesters. `subject`:
+    a duplicate's mail ("Merged into ..."), which asks for no satisfaction score (kpi leaves
+    duplicates out of CSAT); "" for "Resolved: title" and the score question."""
     tid = ticket.id
     actions = resolved(ticket, res, now, actor, ref, reason, rule)
     if ticket.first_response_at is None:
@@ -232,7 +232,8 @@ def _done(ticket: Ticket, res: Resolution, text: str, now: dt.datetime, actor: s
     actions.append(AddEntry(tid, rule, f"resolved as {res.code}", entry=journal_entry(
         at=now, by=actor, text=text, kind="resolve", visibility="public", rule=rule)))
     if ticket.requester.email:
-        actions.append(customer_update(ticket, f"Resolved: {ticket.title}",
+        actions.append(customer_update(ticket, subject, text, rule=rule) if subject else
+                       customer_update(ticket, f"Resolved: {ticket.title}",
                                        f"{text.rstrip()}\n\n{CSAT_QUESTION}", rule=rule))
     elif internal_parent:  # it said "no requester e-mail: tell the customer by phone" of a
         # case that has no customer (fresh-user finding 10, session 33)
@@ -309,6 +310,10 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
         raise ValidationError("--reason must not be empty")
     if ticket.status != "resolved":
         raise NothingToDo(f"{ticket.id} is {ticket.status}: it is open already")
+    moved = logged_as(ticket.flags)  # session 39: the work goes on in the request
+    if moved:
+        raise ValidationError(f"{ticket.id} was logged as request {moved}: its work goes on "
+                              f"there (sdesk reopen {moved} --reason '...' if that is resolved)")
     tid, rule = ticket.id, "standard: reopen"
     status = "assigned" if ticket.assignee else "triaged"
     plan = Plan([

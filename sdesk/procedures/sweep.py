@@ -16,7 +16,10 @@ commit. The rules (docs/sweep.md has the table; tests/test_sweep.py tests it as 
 - Updates owed: an assigned open ticket whose customer has had no public update for
   `[sweep] update_days` business days reminds its assignee, once per quiet spell (flag
   `update-reminded`, dropped by the sweep once the customer has had an update).
-- Closing: a ticket resolved more than `[sweep] close_after_days` business days ago is closed.
+- Closing: a ticket resolved more than `[sweep] close_after_days` business days ago is closed,
+  unless it is flagged `customer-reply`: a customer's reply waits for a person (session 39:
+  the sweep closed it and the reply sat unread on a closed ticket); the plan says so, one
+  finding per ticket, and the next sweep after a note, reopen or resolution closes it.
 - Unowned: a new ticket nobody owns (no assignee) for more than `[sweep] unowned_hours`
   business hours is flagged (`unowned-reported`) and its team's leads (else the Service Desk
   Leads of roles.toml) are told, once.
@@ -32,7 +35,7 @@ from sdesk.core.calendar import Calendar
 from sdesk.core.errors import ValidationError
 from sdesk.core.model import Hold, journal_entry
 from sdesk.core.reference import Reference
-from sdesk.procedures.plan import AddEntry, Notify, Plan, SetField
+from sdesk.procedures.plan import AddEntry, Finding, Notify, Plan, SetField
 
 THRESHOLDS = (75, 100)  # per cent of the time to respond or to resolve
 UPDATE_FLAG = "update-reminded"
@@ -40,6 +43,7 @@ UNOWNED_FLAG = "unowned-reported"
 R_SLA = "standard: SLA warning at {pct}% of the time to {kind}"
 R_UPDATE = "standard: regular updates to the customer"
 R_CLOSE = "standard: close {days} business days after resolution"
+REPLY_FLAG = "customer-reply"  # proposals.REPLY_FLAG: a customer's reply waits to be read
 R_UNOWNED = "standard: new tickets owned promptly"
 
 
@@ -260,6 +264,11 @@ def _close(plan: Plan, t: Watched, ctx: SweepContext) -> None:
     from sdesk.procedures.resolve import close_plan
 
     days = ctx.settings.close_after_days
+    if REPLY_FLAG in t.flags:
+        plan.add(Finding(t.id, R_CLOSE.format(days=days),
+                         f"not closed: a customer's reply waits to be read (flag {REPLY_FLAG}); "
+                         f"a note, reopen or resolution answers it (sdesk show {t.id})"))
+        return
     plan.extend(close_plan(t.id, ctx.now, ctx.actor, R_CLOSE.format(days=days),
                            f"closed: resolved more than {days} business days ago").actions)
 

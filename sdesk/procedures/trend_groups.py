@@ -28,6 +28,7 @@ from sdesk.procedures.similarity import (
     trend_scores,
     unrelated_services,
 )
+from sdesk.procedures.words import title_is_evidence
 
 Groups = tuple[dict[str, str], dict[str, list[str]]]  # ticket -> group; group -> its tickets
 
@@ -57,9 +58,10 @@ def trend_groups(view: PeerView, ref: Reference, settings: TriageSettings,
     window = dt.timedelta(hours=settings.trend_window_hours)
     hour = dt.timedelta(hours=UNSHARED_HOURS)
     incidents = sorted((p for p in view.peers.values()
-                        if p.type == "incident" and p.requester_email),
+                        if p.type == "incident" and p.requester_email
+                        and title_is_evidence(p.title)),  # "(no subject)": no evidence
                        key=lambda p: (p.opened_at, p.id))
-    if extra is not None:
+    if extra is not None and title_is_evidence(extra[0].title):
         incidents.append(extra[0])
         incidents.sort(key=lambda p: (p.opened_at, p.id))
     links = _Links(settings, ref)

@@ -71,6 +71,7 @@ from sdesk.procedures.similarity import (
 )
 from sdesk.procedures.trend_groups import Groups, trend_groups
 from sdesk.procedures.two_problems import Problems, problems_judged
+from sdesk.procedures.words import title_is_evidence
 
 I1 = "incident-1 agency and service supported"
 I2 = "incident-2 priority matches SLA chart"
@@ -430,7 +431,11 @@ def _route_target(t: Ticket, ref: Reference) -> Team | None:
 
 
 def _unsupported(t: Ticket, team: Team | None, ref: Reference) -> tuple[str, str]:
-    """(flag, why) when the owning team does not provide the service or support the agency."""
+    """(flag, why) when the owning team does not provide the service or support the agency
+    (guide, incident-1). An e-mailed incident with no agency recorded whose sender's domain no
+    agency lists (reference/agencies.toml `mail_domains`) is not on any Supported Agencies list
+    and is handed back too (session 39: mail from okstate.edu was routed, the check skipped);
+    a call or walk-in with no agency still skips the check (session 29)."""
     if not t.service:
         return "needs-service", "no service recorded; set the service so it can be routed"
     if team is None:
@@ -442,6 +447,13 @@ def _unsupported(t: Ticket, team: Team | None, ref: Reference) -> tuple[str, str
     agency = t.requester.agency
     if agency and not team.supports_agency(agency):
         return "unsupported", f"{agency} is not on {team.name}'s Supported Agencies list"
+    if not agency and t.channel == "email" and "@" in t.requester.email \
+            and not ref.agency_for_address(t.requester.email):
+        domain = t.requester.email.strip().lower().rpartition("@")[2]
+        return "unsupported", (f"mail from {domain}, a domain no agency in "
+                               f"reference/agencies.toml uses, so it is not on {team.name}'s "
+                               f"Supported Agencies list (if the requester works for one of "
+                               f"ours: sdesk set {t.id} agency=CODE)")
     return "", ""
 
 
@@ -450,6 +462,9 @@ def _incident(d: _Draft, split: bool = False) -> None:
     `_split_step`), the split is recorded after incident-1 to -3 instead of incident-4 to -6,
     and after incident-1's hand-back when the ticket is handed back there."""
     t, ref = d.t, d.ref
+    from sdesk.procedures.request_reading import propose as propose_request
+
+    propose_request(d)  # mail opens incidents; a request by mail is proposed as one (session 39)
     if t.service:
         _withdraw_service_proposal(d)
     target = _route_target(t, ref)
@@ -459,8 +474,11 @@ def _incident(d: _Draft, split: bool = False) -> None:
     elif flag_name == "needs-service":
         _needs_service(d, leads=not ref.is_service_desk(t.team))
         desk = _team(ref, ref.service_desk)
-        if desk is not None:  # many people, same problem: a report awaiting its service is
-            _trend(d, desk)  # still a report of it (tester finding 6, session 38)
+        # same person, same subject, and many people, same problem: a report awaiting its
+        # service is still one (the trend: tester finding 6, session 38; the same person's
+        # second mail "vpn still not connecting": a dispatcher's morning, session 39)
+        if desk is not None and not _duplicate(d):
+            _trend(d, desk)
     elif flag_name:
         d.hand_back(I1, flag_name, why)
     if flag_name:  # handed back (a service missing, a team that does not provide it): a
@@ -869,8 +887,10 @@ def _similar_reports(d: _Draft) -> tuple[tuple[Peer, str, bool] | None, list[str
     threshold, auto = ctx.settings.similarity, ctx.settings.auto_duplicate
     best: tuple[Peer, str, bool] | None = None
     later: list[str] = []
-    for peer in ctx.view.from_requester(t.requester.email) if t.requester.email else []:
-        if peer.id == t.id or peer.type != t.type:
+    # a title without words of its own ("(no subject)") is no evidence of a subject (session 39)
+    asked = t.requester.email if title_is_evidence(t.title) else ""
+    for peer in ctx.view.from_requester(asked) if asked else []:
+        if peer.id == t.id or peer.type != t.type or not title_is_evidence(peer.title):
             continue
         if says_another(t.title if (peer.opened_at, peer.id) < (t.opened_at, t.id) else
                         peer.title):  # the later one says it is another problem ("also ...")
@@ -1021,8 +1041,28 @@ def _trend(d: _Draft, team: Team) -> None:
     else:
         off = (f" (the word rule at auto_trend {ctx.settings.auto_trend:.2f} links them; "
                f"proposed: automatic_trends is off)" if sure else "")
-        d.propose("trend", group_key([t.id, *ids]), I6,
+        d.propose("trend", _supersede_trend(d, group_key([t.id, *ids])), I6,
                   f"{why}{off}; parent case: sdesk parent new --from {' '.join([t.id, *ids])}")
+
+
+def _supersede_trend(d: _Draft, key: str) -> str:
+    """A pending trend proposal on other reports than the group has now (`key`) is withdrawn:
+    the group changed (a report joined, one was resolved), and the new proposal replaces it.
+    Tester 39b, section 12: a ticket triaged again (its service accepted) kept the old
+    proposal beside the new one; `show` printed two identical lines and accepting wrote two
+    identical notes. Returns `key`."""
+    flags, gone = settle(d.flags, lambda kind, k: kind == "trend" and k != key)
+    if not gone:
+        return key
+    d.flags = flags
+    d.set(I6, "the earlier trend proposal is withdrawn: the group's reports changed", "flags",
+          list(flags))
+    from sdesk.procedures.triage_review import proposal_named  # it imports this module
+
+    said = ", ".join(proposal_named(d.t, "trend", k) for _, k in gone)
+    d.note(I6, f"Proposal withdrawn: the earlier trend proposal ({said}): its reports are not "
+               "the group's now; the trend is proposed again on the reports as they are.")
+    return key
 
 
 TREND_SUBJECT = "Possible trend: many people, same problem"
@@ -1207,10 +1247,12 @@ def change_priority(ticket: Ticket, priority: int, reason: str, ref: Reference,
     if due != ticket.resolve_by:
         plan.add(SetField(ticket.id, rule, f"Resolve By for P{priority}", field="resolve_by",
                           value=due))
-        respond = sla.respond_by_for(ticket, priority, ref)
-        if respond is not None:  # none for an internal ticket (a parent case)
-            plan.add(SetField(ticket.id, rule, f"Respond By for P{priority}",
-                              field="respond_by", value=respond))
+    # Respond By apart from Resolve By: a hand edit may move one alone (session 39); none
+    # for an internal ticket (a parent case: nobody to respond to)
+    respond = sla.respond_by_for(ticket, priority, ref)
+    if respond is not None and respond != ticket.respond_by:
+        plan.add(SetField(ticket.id, rule, f"Respond By for P{priority}", field="respond_by",
+                          value=respond))
     flags, overruled = priority_decided(ticket.flags, priority)
     if flags != ticket.flags:
         plan.add(SetField(ticket.id, rule, "priority reviewed" + "".join(

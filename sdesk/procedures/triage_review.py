@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from sdesk.core.model import Ticket
 from sdesk.core.ticketdoc import TicketView
+from sdesk.procedures.duplicates import refuse_final_original
 from sdesk.procedures.plan import Notify, Plan, one_per_field
 from sdesk.procedures.proposals import (
     ACCEPTED,
@@ -30,8 +31,9 @@ from sdesk.procedures.proposals import (
     pending,
     readable,
     service_recorded,
+    trend_key,
 )
-from sdesk.procedures.rejections import after_rejection
+from sdesk.procedures.rejections import after_rejection, rejection_said, taken_back
 from sdesk.procedures.relations import Peer, duplicate_chain
 from sdesk.procedures.request_kind import KINDS as REQUEST_KINDS
 from sdesk.procedures.triage import (
@@ -57,8 +59,10 @@ from sdesk.procedures.triage import (
 )
 from sdesk.procedures.triage_requests import R1, R5
 
+RETYPE = "standard: requests by email (an incident that is a request)"  # procedures.retype
+
 RULES = {"duplicate": I5, "separation": I4, "trend": I6, "priority": I2, "on-site": ON_SITE,
-         "kind": R1, "service": I1}
+         "kind": R1, "service": I1, "request": RETYPE}
 
 
 def _rule(t: Ticket, kind: str) -> str:
@@ -69,21 +73,21 @@ def _rule(t: Ticket, kind: str) -> str:
 
 def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
            ctx: TriageContext,
-           answers: Mapping[str, Mapping[tuple[str, str], str]] | None = None) -> Plan:
+           answers: Mapping[str, Mapping[tuple[str, str], str]] | None = None, again: bool = False) -> Plan:
     """Accept the pending proposals of the kinds in `accept`, reject those in `reject` (a
     kind in both is refused by the command), on each ticket; `answers` are the dispatcher's
     answers on a terminal (`--review`), ticket by ticket: ID -> (kind, key) -> accepted,
     rejected or skipped (or unasked: the review stopped before it), each proposal its own. A
-    skipped or unasked proposal stays pending and the plan says so; a finding when a ticket
-    has none of them pending, and one for a service proposal on a ticket that has a service
-    (`_stale_service`: skipped, the rest of the batch goes ahead)."""
+    skipped or unasked proposal stays pending and the plan says so; a finding when none is
+    pending (a rejected one said), one for a service proposal on a ticket that has a service
+    (`_stale_service`); `again`: rejected ones accepted after all (rejections.taken_back)."""
     plan = Plan()
     trends, reviews = _Trends(), dict[str, list[tuple[Ticket, str, int]]]()
     for ticket in tickets:
         d = _Draft(ticket, ctx)
         mine = (answers or {}).get(ticket.id, {})
         done, skipped, unanswered, unasked = False, [], [], []
-        for kind, key in pending(ticket.flags):
+        for kind, key in [*pending(ticket.flags), *(taken_back(d, accept) if again else ())]:
             if flag(kind, key) not in d.flags:  # withdrawn: an accepted duplicate resolved it
                 continue
             state = (ACCEPTED if kind in accept else REJECTED if kind in reject
@@ -122,7 +126,7 @@ def review(tickets: Iterable[Ticket], accept: list[str], reject: list[str],
             asked = "/".join(accept + reject)
             d.find(REVIEW, f"no pending {asked + ' ' if asked else ''}proposal (pending: {shown})"
                            + (_pick_service(ticket, ctx) if "service" in accept + reject
-                              else ""))
+                              else "") + rejection_said(ticket, accept, ctx))
         plan.extend(one_per_field(d.plan.actions))  # each field set once, its last value
     plan.extend(trends.notices())
     plan.extend(priority_review_notice(s, flagged) for s, flagged in reviews.items())
@@ -271,6 +275,10 @@ def _accept(d: _Draft, kind: str, key: str, trends: _Trends, reviews: _Reviews) 
         _accept_kind(d, key, actor)
     elif kind == "service":
         _accept_service(d, key, actor)
+    elif kind == "request":  # logged as a request, as sdesk set ID type=request (session 39)
+        from sdesk.procedures.retype import accept  # it imports triage, as this module does
+
+        accept(d, actor)
 
 
 def _original(d: _Draft, key: str) -> tuple[list[str], Peer | None]:
@@ -298,16 +306,13 @@ def _original(d: _Draft, key: str) -> tuple[list[str], Peer | None]:
             f"{' -> '.join([*chain, back])} comes back on itself: no original "
             f"to resolve it against; sdesk triage {d.t.id} --reject duplicate keeps "
             f"{d.t.id}, and sdesk show {key} says what to correct")
-    last = chain[-1]
-    peer = peer_of(last)
-    if peer is not None and peer.status in ("resolved", "closed"):
-        again = (f"sdesk reopen {last} --reason '...' then accept again"
-                 if peer.status == "resolved" else f"{last} cannot be reopened")
-        named = f"{key}, a duplicate of {last}" if len(chain) > 1 else key
-        raise ValidationError(
-            f"{d.t.id}: the duplicate proposal names {named} ({peer.title!r}), which is "
-            f"{peer.status}: accepting would close {d.t.id} and tell the customer work goes "
-            f"on there; {again}, or sdesk triage {d.t.id} --reject duplicate to keep {d.t.id}")
+    peer = peer_of(chain[-1])
+    if peer is not None:  # one rule with `sdesk resolve --duplicate-of` (session 39)
+        refuse_final_original(d.t.id, chain, peer.status, peer.title,
+                              what="the duplicate proposal", doing="accepting",
+                              retry="accept again",
+                              instead=f"sdesk triage {d.t.id} --reject duplicate to keep "
+                                      f"{d.t.id}")
     return chain, peer
 
 
@@ -370,6 +375,8 @@ def evidence(t: Ticket | TicketView, kind: str, key: str = "") -> str:
     texts = [entry.text for entry in t.journal if entry.text.startswith(head)]
     if kind == "duplicate" and key:
         texts = [text for text in texts if re.search(rf"\b{re.escape(key)}\b", text)] or texts
+    elif kind == "trend" and key:  # the note whose reports make this KEY (tester 39b, 12)
+        texts = [text for text in texts if trend_key(text) == key] or texts
     if texts:
         return texts[-1][len(head):].split(". Accept: ")[0]
     return f"the {kind} proposal"

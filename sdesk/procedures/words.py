@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+from sdesk.core.model import NO_SUBJECT
+
 _PUNCTUATION = re.compile(r"[\-/,.;:!?()\"]")
 _TOKEN = re.compile(r"!fail|!nopower|(?:[^\W_]|[_+])+(?:'(?:[^\W_]|[_+])+)*")
 
@@ -107,3 +109,14 @@ def quoted(text: str) -> str:
     phrase matched across lines showed "'everyone at home\\nnone of'" (issue 11, session 34)."""
     lines = (" ".join(line.split()) for line in text.splitlines())
     return repr(" / ".join(line for line in lines if line))
+
+
+def title_is_evidence(title: str) -> bool:
+    """Whether a title may be compared with another for the same subject (incident-5) or a
+    trend (incident-6): not the placeholder of a message without a subject
+    (model.NO_SUBJECT, "(no subject)", any case), whose words are the desk's, not the
+    customer's. Two people's empty subjects are not one problem (session 39: three "(no
+    subject)" mails with unrelated bodies were proposed as a trend, word rule 1.00). A string
+    comparison, so the trend window's walk over every open incident stays cheap; a title with
+    no words at all ("???") has no trend keys and no failure word, so it was never linked."""
+    return title.strip().casefold() != NO_SUBJECT

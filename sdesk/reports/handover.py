@@ -2,7 +2,9 @@
 
 Sections: open P1 and P2 tickets; what breaches (respond or resolve) within the next N business
 hours, breached ones included; tickets on hold and why; tickets opened since the last handover;
-tickets waiting for a decision (hand-backs, priority reviews, trends, proposals). The time of
+tickets waiting for a decision (hand-backs, priority reviews, trends, proposals); customer
+replies to read (tickets of any status flagged `customer-reply`, with the reply's first line:
+session 39, the flag was set and never shown). The time of
 the last handover is kept outside the store's history, in `.git/sdesk/handover-last` (a
 handover is a read: it makes no commit). Rendered as text for the terminal or as one HTML page.
 """
@@ -10,7 +12,7 @@ handover is a read: it makes no commit). Rendered as text for the terminal or as
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +50,7 @@ class Handover:
     held: list[Line]
     new: list[Line]
     waiting: list[Line]
+    replies: list[Line] = field(default_factory=list)
 
     def sections(self) -> list[tuple[str, str, list[Line]]]:
         """(key, title, lines) of each section."""
@@ -57,6 +60,7 @@ class Handover:
             ("held", "On hold, and why", self.held),
             ("new", f"New since the last handover ({self.since:%a %Y-%m-%d %H:%M})", self.new),
             ("waiting", "Waiting for a decision", self.waiting),
+            ("replies", "Customer replies to read", self.replies),
         ]
 
     def to_json(self) -> dict[str, Any]:
@@ -91,6 +95,7 @@ def remember(store: Store, now: dt.datetime) -> None:
 def gather(store: Store, now: dt.datetime, since: dt.datetime, hours: float,
            team: str | None) -> Handover:
     """Every section for `team` (a team name from teams.toml, or None for all)."""
+    from sdesk.procedures.proposals import REPLY_FLAG
     from sdesk.reports import supervision as sv
     from sdesk.store import queries
 
@@ -119,7 +124,28 @@ def gather(store: Store, now: dt.datetime, since: dt.datetime, hours: float,
                 f"({r['team']}); opened {when(r['opened_at'])}")
            for r in queries.opened_since(index, since.timestamp(), t)]
     return Handover(now, since, horizon, team, urgent, [_risk_line(r, now) for r in risky], held, new,
-                    [_waiting_line(w) for w in sv.waiting(index, tz, team)])
+                    [_waiting_line(w) for w in sv.waiting(index, tz, team)],
+                    [to_read(r, store.load(r["id"]), tz)
+                     for r in queries.with_flag(index, REPLY_FLAG, t)])
+
+
+def to_read(r: Any, ticket: Ticket, tz: dt.tzinfo) -> Line:
+    """A ticket flagged `customer-reply`: its status, who replied when, the reply's first line
+    (at most 100 characters; a stranger's reply without the desk's "Not from the requester"
+    heading) and who owns it. A note, reopen or resolution clears the flag (docs/email.md)."""
+    replies = [e for e in ticket.journal if e.kind == "email" and e.by != "mail system"]
+    said = "no reply by email found"
+    if replies:
+        last = replies[-1]
+        body = last.text
+        if last.visibility == "internal" and body.startswith("Not from the requester"):
+            body = body.partition("\n\n")[2]
+        first = next((ln.strip() for ln in body.splitlines() if ln.strip()), "(no text)")
+        who = "the customer" if last.visibility == "public" else "not the requester"
+        said = (f"{who} replied {last.at.astimezone(tz):%a %m-%d %H:%M}: "
+                f"\"{first[:100]}{'...' if len(first) > 100 else ''}\"")
+    return Line(r["id"], r["priority"], r["title"],
+                f"{r['status']}; {said}; {r['assignee'] or 'unassigned'} ({r['team']})")
 
 
 def answered(ticket: Ticket, tz: dt.tzinfo) -> str:

@@ -35,11 +35,10 @@ if TYPE_CHECKING:
     from sdesk.store.index import Index, Problem
 
 CONFIG_NAME = "sdesk.toml"
-# The sections of sdesk.toml whose values decide what a command does to a ticket (thresholds,
-# windows, ages): a command that reads one refuses to commit while sdesk.toml has uncommitted
-# changes (session 38). The others say where and how (layout, IDs, time zone, mail delivery,
-# report defaults).
-DECIDING = ("triage", "resolve", "sweep")
+# sdesk.toml decides as a whole, as reference/ does: a command that reads any of its settings
+# (a section, a key, the time zone, an ID prefix) refuses to commit while the file has
+# uncommitted changes (session 39; session 38 counted only [triage], [resolve] and [sweep],
+# and an uncommitted [mail] or [store] timezone still decided `mail receive`, `new`, `hold`).
 LOCK_TIMEOUT_SECONDS = 30.0
 
 
@@ -153,9 +152,10 @@ class Store:
         # The clock the command was given (--now / SDESK_NOW; None: the wall clock). A change
         # at a given time before a ticket was opened is refused (executor.prepare).
         self.given_now: dt.datetime | None = None
+        self.warned_ahead = False  # a given clock far ahead is warned of once (givenclock)
         # The store-relative paths of the reference data and settings this command decided
-        # from (reference/*.toml once `reference` is read; sdesk.toml once a DECIDING section
-        # is): the executor refuses to commit while one of them has uncommitted changes
+        # from (reference/*.toml once `reference` is read; sdesk.toml once any setting is,
+        # session 39): the executor refuses to commit while one of them has uncommitted changes
         # (executor.refuse_hand_edits; session 38).
         self.decided_from: set[str] = set()
 
@@ -190,19 +190,22 @@ class Store:
         return refcache.settings(self.root / CONFIG_NAME, self.state_dir, parse)
 
     def settings(self, section: str) -> dict[str, Any]:
-        """One section of sdesk.toml, checked, with defaults filled in."""
-        if section in DECIDING:
-            self.decided_from.add(CONFIG_NAME)
+        """One section of sdesk.toml, checked, with defaults filled in; sdesk.toml is then a
+        file this command decides from (`decided_from`)."""
+        self.decided_from.add(CONFIG_NAME)
         return self.checked_settings.section(section)
 
     def setting(self, section: str, key: str) -> Any:
-        """One checked setting (sdesk/core/settings.py KEYS), its default when not written."""
-        if section in DECIDING:
-            self.decided_from.add(CONFIG_NAME)
+        """One checked setting (sdesk/core/settings.py KEYS), its default when not written;
+        sdesk.toml is then a file this command decides from (`decided_from`)."""
+        self.decided_from.add(CONFIG_NAME)
         return self.checked_settings.get(section, key)
 
     @cached_property
     def tz(self) -> ZoneInfo:
+        """[store] timezone: how a --now is read and stamps are written, so sdesk.toml is a
+        file this command decides from (`decided_from`; session 39), cached or not."""
+        self.decided_from.add(CONFIG_NAME)
         cached = self._basics
         if cached is not None:
             return ZoneInfo(cached[1])
@@ -279,7 +282,9 @@ class Store:
         return names
 
     def id_prefix(self, ticket_type: str) -> str:
-        """The ID prefix of a ticket type (`[ids]` in sdesk.toml: INC, REQ, CASE, TASK)."""
+        """The ID prefix of a ticket type (`[ids]` in sdesk.toml: INC, REQ, CASE, TASK); as
+        `tz`, sdesk.toml is then a file this command decides from (`decided_from`)."""
+        self.decided_from.add(CONFIG_NAME)
         basics = self._basics
         if basics is not None and ticket_type in basics[2]:
             return basics[2][ticket_type]

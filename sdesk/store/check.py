@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, NamedTuple
 from sdesk import git
 from sdesk.core import ids
 from sdesk.core.errors import SdeskError
-from sdesk.core.model import Ticket, loads, ticket_problems
+from sdesk.core.model import Ticket, loads
 from sdesk.core.teamnames import unknown_team, unknown_technician
 from sdesk.core.untrusted import link_in, read_limited
+from sdesk.store.checkedits import problems_of
 
 if TYPE_CHECKING:
     from sdesk.store import Store
@@ -209,7 +210,7 @@ def check_store(store: Store) -> list[Problem]:
             compare.failed[rel] = path.stem
             continue
         assert isinstance(data, bytes)
-        problems += [Problem(rel, name, text) for name, text in ticket_problems(result)]
+        problems += [Problem(rel, name, text) for name, text in problems_of(store, result)]
         compare.file(rel, hashlib.sha1(data).hexdigest(), links_of(result))
         if teams is not None and result.is_open:
             team_problems += _queue_problems(store, result, data, teams, techs)
@@ -390,7 +391,7 @@ def check_staged(store: Store) -> list[Problem]:
             if isinstance(result, Problem):
                 out += [result] if result.field == "id" else every_problem(data, rel, result)
             else:
-                out += [Problem(rel, name, text) for name, text in ticket_problems(result)]
+                out += [Problem(rel, name, text) for name, text in problems_of(store, result)]
                 tickets.append(links_of(result))
         elif rel.startswith("outbox/") and rel.endswith(".eml"):
             out += check_message(store, rel, data)

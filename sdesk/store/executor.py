@@ -19,7 +19,7 @@ from sdesk.core.model import Ticket
 from sdesk.core.record import record
 from sdesk.git import recovery
 from sdesk.procedures.plan import CreateTicket, Notify, Plan
-from sdesk.store.givenclock import refuse_backdated, refuse_before_opened
+from sdesk.store.givenclock import refuse_backdated, refuse_before_opened, warn_far_ahead
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (~11 M instructions of `new`)
 if TYPE_CHECKING:
@@ -88,6 +88,7 @@ def prepare(store: Store, plan: Plan, now: dt.datetime, loaded: Mapping[str, Tic
             except SdeskError:
                 continue
     if store.given_now is not None:
+        warn_far_ahead(store)  # a month ahead blocks every earlier --now (session 39)
         created = {a.ticket for a in plan.changes if isinstance(a, CreateTicket)}
         # the tickets that exist first (a split names its original, not the new ticket), then
         # a new task's or report's parent: a task is not opened before its parent was

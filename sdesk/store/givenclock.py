@@ -43,6 +43,37 @@ def refuse_backdated(tickets: Iterable[Ticket], now: dt.datetime) -> None:
             raise SdeskError(backdated(t.id, last, now))
 
 
+AHEAD = dt.timedelta(days=1)  # a given clock further ahead of the wall clock is warned of
+
+
+def far_ahead(now: dt.datetime, wall: dt.datetime) -> str:
+    """The warning for a given clock `now` (--now) more than AHEAD ahead of the wall clock
+    `wall` (aware), "" otherwise (session 39): a change stamped then makes every later change
+    of that ticket at an earlier --now a backdating (`refuse_backdated`) until that date comes,
+    and a month ahead is more often a typo than a plan. A warning, not a refusal: tests and
+    examples run at fixed dates, some ahead of the wall clock."""
+    if now - wall <= AHEAD:
+        return ""
+    days = (now - wall) / dt.timedelta(days=1)
+    return (f"--now {now.isoformat()} is {days:.0f} day{'s' if round(days) != 1 else ''} "
+            "ahead of this computer's clock: a ticket this command changes cannot be changed "
+            "at an earlier --now until then")
+
+
+def warn_far_ahead(store: Store) -> None:
+    """Print `far_ahead`'s line on stderr, once per command, when the store's given clock is
+    far ahead; the wall clock is read here only, for this warning (executor.prepare calls
+    it for a write at a given clock; reads and dry runs change nothing, so they say nothing)."""
+    if store.given_now is None or store.warned_ahead:
+        return
+    store.warned_ahead = True
+    line = far_ahead(store.given_now, dt.datetime.now(dt.UTC))
+    if line:
+        import sys
+
+        sys.stderr.write(f"sdesk: warning: {line}\n")
+
+
 def last_change(ticket: Ticket) -> dt.datetime | None:
     """When the ticket's journal last records a change (its latest entry's time), or None for
     a journal without entries."""
@@ -119,6 +150,23 @@ def given_clock_refusal(store: Store, ticket_ids: Iterable[str]) -> str:
         last = last_change(ticket)
         if last is not None and store.given_now < last:
             return backdated(ticket.id, last, store.given_now)
+    return ""
+
+
+def given_clock_line(tickets: Iterable[Ticket], now: dt.datetime) -> str:
+    """What the executor would refuse of the given clock `now` for these tickets (as they
+    stand), "" for nothing: `before_opened`'s line for the first opened after it, else
+    `backdated`'s for the first whose journal ends after it. What a mail batch checks before
+    it takes a message, so that message is skipped, not the batch failed (session 39;
+    sdesk/mail/mailbatch.take)."""
+    held = list(tickets)
+    for t in held:
+        if now < t.opened_at:
+            return before_opened(t.id, t.opened_at, now)
+    for t in held:
+        last = last_change(t)
+        if last is not None and now < last:
+            return backdated(t.id, last, now)
     return ""
 
 

@@ -704,6 +704,14 @@ def sweep_candidates(index: Index, resolved_before: float) -> Iterator[sqlite3.R
     return heapq.merge(open_rows, resolved, key=lambda r: str(r["id"]))
 
 
+def with_flag(index: Index, name: str, team: str = "") -> list[sqlite3.Row]:
+    """Tickets of any status carrying the flag `name` exactly, oldest first. Columns: id,
+    title, priority, status, team, assignee."""
+    where, params = in_team(HAS_FLAG, [has_flag(name)], team)
+    return index.select(where, params, order="opened_at, id",
+                        columns="id, title, priority, status, team, assignee")
+
+
 def open_urgent(index: Index, team: str = "") -> list[sqlite3.Row]:
     """Open P1 and P2 tickets (not tasks), most urgent first then earliest Resolve By. Columns:
     id, title, priority, vip, status, team, assignee, resolve_by, on_hold."""

@@ -104,7 +104,7 @@ def test_a_duplicate_points_at_the_original_and_never_counts_as_first_contact() 
                             "Tech"))
     assert (done.duplicate_of, done.resolution.code if done.resolution else "") == (
         "INC-0001", "duplicate")
-    assert "same request as INC-0001" in done.journal[-1].text
+    assert "has been merged into INC-0001" in done.journal[-1].text
 
 
 def test_resolving_from_hold_ends_the_hold_and_moves_resolve_by() -> None:

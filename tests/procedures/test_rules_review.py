@@ -121,10 +121,10 @@ KINDS = [
     # (what `--accept`/`--reject` take, typed, the kinds or the error)
     ("one kind", ["trend"], ["trend"]),
     ("all of them, each once", ["priority", "all"],
-     ["priority", "duplicate", "separation", "trend", "on-site", "kind", "service"]),
+     ["priority", "duplicate", "separation", "trend", "on-site", "kind", "service", "request"]),
     ("an unknown kind is one error naming the known ones", ["dupe"],
      "--accept: unknown proposal 'dupe' (known: duplicate, separation, trend, priority, "
-     "on-site, kind, service, all)"),
+     "on-site, kind, service, request, all)"),
 ]
 
 
