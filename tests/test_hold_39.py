@@ -109,7 +109,10 @@ def test_a_hold_awaiting_the_customer_mails_the_question_and_meets_respond_by(
     """The question is a public entry mailed with the ticket tag; it is the desk's first
     response (Respond By met, not OVERDUE while the desk waits), and the requester's reply
     threads back and resumes the hold."""
-    tid = _incident(desk)
+    # logged from an e-mail: a call is answered at its opening (session 39), so only an
+    # e-mailed ticket shows the question as the desk's first response
+    tid = desk.new("-T", "Docking station dead", *GINA, "--channel", "email", "-d",
+                   "The dock shows no lights", now=T0)
     ask = "What is the asset tag on the bottom of the dock? It starts with OK-."
     desk.run("hold", tid, "--reason", "awaiting-customer", "--ask", ask, now=T1)
     t = desk.ticket(tid)
@@ -150,7 +153,9 @@ def test_a_hold_awaiting_the_customer_without_a_question_is_refused(desk: Desk) 
 
 
 def test_asked_by_phone_holds_without_mail_with_one_warning(desk: Desk) -> None:
-    tid = _incident(desk)
+    # an e-mailed ticket: the call is its first response (a call's ticket has one at opening)
+    tid = desk.new("-T", "Docking station dead", *GINA, "--channel", "email", "-d",
+                   "The dock shows no lights", now=T0)
     result = desk.run("hold", tid, "--reason", "awaiting-customer", "--asked-by-phone",
                       "--note", "Asked Gina for the dock's asset tag", now=T1)
     assert result.stderr == (f"sdesk: warning: {tid}: nothing mailed (asked by phone); an "
