@@ -122,7 +122,8 @@ SUMMARIES: dict[str, str] = {
                 "and their skills.",
     "resolve": "Resolve a ticket: code, summary to the customer, first-contact flag.",
     "reopen": "Reopen a resolved ticket: counts a reopen, clears the resolution and its "
-              "CSAT score.",
+              "CSAT score, and mails the customer that it is open again and why (--no-mail: "
+              "nothing).",
     "close": "Close a resolved ticket, or sweep all tickets resolved before a date (one commit).",
     "task": "Tasks under a ticket.",
     "csat": "Record customer satisfaction, SCORE 1 (poor) to 5 (excellent), once per resolution.",

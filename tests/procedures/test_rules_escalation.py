@@ -70,7 +70,8 @@ def test_an_escalation_is_refused(fields: dict[str, Any], team: str, reason: str
 
 def test_hold_pauses_and_says_what_it_was() -> None:
     t = working()
-    done = after(t, hold(t, "awaiting-customer", REF, NOW, "Tech", note="left a voicemail"))
+    done = after(t, hold(t, "awaiting-customer", REF, NOW, "Tech", note="left a voicemail",
+                         asked_by_phone=True))
     assert done.status == "on-hold" and done.on_hold and done.holds[-1].start == NOW
     assert "was assigned" in done.journal[-1].text and "voicemail" in done.journal[-1].text
 

@@ -150,7 +150,7 @@ DECISIONS = [
     ("a score alone answers the satisfaction question",
      message(**REPLY, body="4"), ("resolved", RESOLVED_AGO), "csat", "4/5"),
     ("a reply long after resolution is a new, related ticket",
-     message(**REPLY, body="Again."), ("resolved", {"resolved_at": NOW - dt.timedelta(days=30)}),
+     message(**REPLY, body="It jams again."), ("resolved", {"resolved_at": NOW - dt.timedelta(days=30)}),
      "related", "more than 14 days ago"),
     ("a delivery report about the desk's mail is recorded on the ticket",
      report(f"<{SENT}>"), ("assigned", {}), "bounce", "delivery to ana.ruiz@health.ok.gov failed"),
