@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from sdesk.core.errors import ValidationError
 from sdesk.core.model import Requester, Ticket
+from sdesk.procedures.proposals import logged_as
 
 FINAL = ("resolved", "closed")
 # The flag of `sdesk resolve` that says the dispatcher means a duplicate across requesters.
@@ -21,18 +22,23 @@ OTHER_REQUESTER = "--other-requester"
 
 
 def refuse_final_original(ticket_id: str, chain: Sequence[str], status: str, title: str, *,
-                          what: str, doing: str, retry: str, instead: str) -> None:
+                          what: str, doing: str, retry: str, instead: str,
+                          moved: str = "") -> None:
     """ValidationError when the original at the end of the duplicate `chain` (the ID named
     first, the original last; relations.duplicate_chain) is `status` resolved or closed:
     resolving `ticket_id` against it would tell the customer "we will keep you updated there"
     of finished work. One line: what named it (`what`: "the duplicate proposal",
     "--duplicate-of"), the original, its status, and what to do instead (reopen a resolved
-    original, then `retry`; or `instead`). Nothing for an open original."""
+    original, then `retry`; or `instead`). `moved`: the request the original was logged as
+    (proposals.logged_as; session 39b), named instead of a reopen it refuses. Nothing for an
+    open original."""
     if status not in FINAL:
         return
     last = chain[-1]
     again = (f"sdesk reopen {last} --reason '...' then {retry}" if status == "resolved"
              else f"{last} cannot be reopened")
+    if moved:
+        again = f"{last} was logged as request {moved}, where its work goes on: name {moved}"
     named = f"{chain[0]}, a duplicate of {last}" if len(chain) > 1 else chain[0]
     raise ValidationError(
         f"{ticket_id}: {what} names {named} ({title!r}), which is {status}: {doing} would "
@@ -78,7 +84,8 @@ def check_original(ticket: Ticket, original: Ticket, chain: Sequence[str],
     refuse_final_original(
         tid, chain, original.status, original.title, what="--duplicate-of",
         doing="resolving it as a duplicate", retry="resolve again",
-        instead=f"resolve {tid} on its own: sdesk resolve {tid} --code CODE --summary '...'")
+        instead=f"resolve {tid} on its own: sdesk resolve {tid} --code CODE --summary '...'",
+        moved=logged_as(original.flags))
     if other_requester or same_person(ticket.requester, original.requester):
         return
     oid = original.id

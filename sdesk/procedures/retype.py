@@ -23,6 +23,7 @@ split -t request` logs one, and the incident is resolved pointing at it:
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sdesk.core.errors import ValidationError
@@ -38,20 +39,43 @@ RULE = "standard: requests by email (an incident that is a request)"
 CODE = "logged-as-request"  # the incident's resolution code: not the desk's work on a fault
 
 
-def refusal(incident: Ticket, wanted: str = "request") -> str:
+def refusal(incident: Ticket, wanted: str = "request", open_tasks: Sequence[str] = ()) -> str:
     """Why `incident` cannot be logged as a `wanted` ("" when it can): only an open incident
     becomes a request (a request is not turned back: resolve it as withdrawn and log the
-    incident with sdesk new)."""
+    incident with sdesk new). Session 39b: one already logged as a request names the request
+    (reopen refuses it: its work goes on there); one with `open_tasks` (IDs) is refused as
+    `sdesk resolve` refuses it (resolve.check_resolvable), since logging it resolves it; one on
+    hold is refused (resume it, or wait for the customer's answer, first): the hold's pending
+    question would end unsaid."""
     if wanted != "request":
         return (f"type={wanted}: an incident is turned into a request only (type=request); "
                 "the type of a request or case stays (resolve it and log the other with "
                 "sdesk new)")
     if incident.type != "incident":
         return f"{incident.id} is a {incident.type} already: only an incident becomes a request"
+    moved = logged_as(incident.flags)
+    if moved:
+        return (f"{incident.id} was logged as request {moved} already: its work goes on "
+                f"there (sdesk show {moved})")
     if not incident.is_open:
         return (f"{incident.id} is {incident.status}: only an open incident becomes a request "
                 f"(sdesk reopen {incident.id} --reason '...' first)")
+    if open_tasks:
+        return (f"{incident.id} has open tasks: {', '.join(open_tasks)}: logging it as a "
+                "request resolves it (resolve or close them first)")
+    if incident.on_hold:
+        return (f"{incident.id} is on hold ({incident.holds[-1].reason}): logging it as a "
+                f"request would end the hold unsaid (sdesk resume {incident.id} first, or wait "
+                "for the customer's answer)")
     return ""
+
+
+def open_tasks_in(incident: Ticket, ctx: TriageContext) -> list[str]:
+    """The open tasks under `incident` among the context's open tickets (ctx.view holds every
+    open ticket, tasks too: queries.open_peers), in ID order."""
+    return sorted(p.id for p in ctx.view.peers.values()
+                  if p.parent == incident.id and p.type == "task" and p.status not in
+                  ("resolved", "closed"))
 
 
 def as_request(incident: Ticket, new_id: str, ctx: TriageContext, why: str = "",
@@ -66,11 +90,17 @@ def as_request(incident: Ticket, new_id: str, ctx: TriageContext, why: str = "",
     from sdesk.procedures.proposals import at_resolution
     from sdesk.procedures.resolve import resolved
 
-    said = refusal(incident)
+    said = refusal(incident, open_tasks=open_tasks_in(incident, ctx))
     if said:
         raise ValidationError(said)
     now, actor = ctx.now, ctx.actor
     request = _logged(incident, new_id, ctx, why, category)
+    if request.requester.email:  # session 39b: the mail `_told` sends is said on the request
+        request.journal.append(journal_entry(at=now, by=actor, kind="note", rule=RULE,
+                                             visibility="public", text=_told_text(request,
+                                                                                  incident)))
+        if request.first_response_at is None:  # ... and is its first response
+            request.first_response_at = now
     tail = f" ({why})" if why else ""
     plan = Plan([CreateTicket(request.id, RULE, f"logged as a request from {incident.id}; opened "
                               f"{_stamp(incident.opened_at, ctx.reference.calendar.tz)}, when it "
@@ -138,11 +168,17 @@ def _told(request: Ticket, incident: Ticket) -> list[Action]:
 
     if not request.requester.email:
         return [Finding(request.id, RULE, not_mailed(request))]
-    text = (f"We have logged your message as a service request, {request.id}, rather than a "
+    return [customer_update(request, f"Logged as a request: {request.title}",
+                            _told_text(request, incident), rule=RULE)]
+
+
+def _told_text(request: Ticket, incident: Ticket) -> str:
+    """What the customer is told, in plain words: the mail `_told` sends, and the public entry
+    the request keeps of it (its first response when it has none: session 39b)."""
+    return (f"We have logged your message as a service request, {request.id}, rather than a "
             f"fault report ({incident.id}): requests go through their own steps (approved "
             "software, licences, equipment). Nothing else is needed from you; replies to any "
             f"of our messages about it now go to {request.id}.")
-    return [customer_update(request, f"Logged as a request: {request.title}", text, rule=RULE)]
 
 
 def follow(ticket: Ticket, loaded: dict[str, Ticket]) -> Ticket:

@@ -28,6 +28,7 @@ from sdesk.procedures.proposals import (
     UNANSWERED,
     UNASKED,
     flag,
+    logged_as,
     pending,
     readable,
     service_recorded,
@@ -312,7 +313,7 @@ def _original(d: _Draft, key: str) -> tuple[list[str], Peer | None]:
                               what="the duplicate proposal", doing="accepting",
                               retry="accept again",
                               instead=f"sdesk triage {d.t.id} --reject duplicate to keep "
-                                      f"{d.t.id}")
+                                      f"{d.t.id}", moved=logged_as(peer.flags))
     return chain, peer
 
 

@@ -1,0 +1,109 @@
+"""Session 39b: a tester's findings on logging an e-mailed incident as a service request
+(`sdesk set ID type=request`, `sdesk triage ID --accept request`; docs/triage.md and
+docs/email.md, "Session 39"). Each test drives the real CLI on a real git store at fixed
+times; mail comes in through a Maildir as tests/test_intake_39.py does, and each fails on the
+code before session 39b."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import Desk
+from test_intake_39 import _fetch, _mail, _only
+
+T_MAIL = "2026-12-01T10:00:00-06:00"
+T_TRIAGE = "2026-12-01T10:05:00-06:00"
+T_ACCEPT = "2026-12-01T10:10:00-06:00"
+T_LATE = "2026-12-01T12:30:00-06:00"
+RITA = '"Rita Q" <rita.q@health.ok.gov>'
+
+
+def _visio(desk: Desk, tmp_path: Path) -> str:
+    _fetch(desk, tmp_path, _mail("pls install Visio", "Can you pls install Visio on my laptop?",
+                                 "v1@x.test", sender=RITA), now=T_MAIL)
+    (inc,) = _only(desk, "INC")
+    return inc
+
+
+def _fails(desk: Desk, now: str, *args: str) -> str:
+    """stderr of a command that must fail at `now` (Desk.fails runs at the fixture's time)."""
+    result = desk.run(*args, ok=False, now=now)
+    assert result.exit_code != 0, result.stdout
+    return str(result.stderr)
+
+
+def _told_entry(ticket: dict) -> list[dict]:
+    return [e for e in ticket["journal"] if e.get("visibility") == "public"
+            and "logged your message as a service request" in e["text"]]
+
+
+def test_the_request_keeps_the_mail_it_sent_as_its_public_first_response(
+        desk: Desk, tmp_path: Path) -> None:
+    """Finding 1: the incident got first_response_at, the request none, so at 12:30 `show REQ`
+    said Respond by OVERDUE though the customer was mailed at 10:10."""
+    inc = _visio(desk, tmp_path)
+    desk.run("triage", inc, now=T_TRIAGE)
+    desk.run("--actor", "aparker", "triage", inc, "--accept", "request", now=T_ACCEPT)
+    (req,) = _only(desk, "REQ")
+    r = desk.ticket(req)
+    assert r["first_response_at"].startswith("2026-12-01T10:10:00")
+    (entry,) = _told_entry(r)
+    assert req in entry["text"] and inc in entry["text"]
+    shown = desk.run("show", req, now=T_LATE).stdout
+    assert "OVERDUE" not in shown and "responded 2026-12-01 10:10" in shown
+
+
+def test_set_type_request_records_the_first_response_on_the_request_too(
+        desk: Desk, tmp_path: Path) -> None:
+    inc = _visio(desk, tmp_path)
+    req = desk.run("set", inc, "type=request", now=T_ACCEPT).stdout.strip().splitlines()[-1]
+    r = desk.ticket(req)
+    assert r["first_response_at"].startswith("2026-12-01T10:10:00")
+    assert len(_told_entry(r)) == 1
+    sweep = desk.run("sweep", "--dry-run", now=T_LATE).stdout
+    assert "past its Respond By" not in sweep and "Unowned" in sweep, sweep  # sweep ran on it
+
+
+def test_an_incident_with_open_tasks_is_not_logged_as_a_request(
+        desk: Desk, tmp_path: Path) -> None:
+    """Finding 2: the incident was resolved (and later closed) with its task still open."""
+    inc = _visio(desk, tmp_path)
+    task = desk.run("task", "new", "--parent", inc, "-T", "check the laptop model",
+                    now=T_TRIAGE).stdout.strip().splitlines()[-1]
+    assert task.startswith("TASK-") or task in str(desk.json("list", "--all"))
+    before = desk.snapshot()
+    err = _fails(desk, T_ACCEPT, "set", inc, "type=request")
+    assert f"{inc} has open tasks: " in err and "resolve or close them first" in err, err
+    assert len(err.strip().splitlines()) == 1
+    assert desk.snapshot() == before
+
+
+def test_an_incident_on_hold_is_not_logged_as_a_request(desk: Desk, tmp_path: Path) -> None:
+    """Finding 4: the hold ended silently and its pending question was never mentioned."""
+    inc = _visio(desk, tmp_path)
+    desk.run("hold", inc, "--reason", "awaiting-customer", "--ask", "Which laptop is it?",
+             now=T_TRIAGE)
+    before = desk.snapshot()
+    err = _fails(desk, T_ACCEPT, "set", inc, "type=request")
+    assert f"{inc} is on hold (awaiting-customer)" in err and f"sdesk resume {inc}" in err, err
+    assert len(err.strip().splitlines()) == 1
+    assert desk.snapshot() == before
+
+
+def test_an_incident_logged_as_a_request_names_the_request_not_a_refused_reopen(
+        desk: Desk, tmp_path: Path) -> None:
+    """Finding 5: set type=request again said "sdesk reopen ... first" (reopen refuses it), and
+    resolve --duplicate-of the incident did not name the request where the work is."""
+    inc = _visio(desk, tmp_path)
+    req = desk.run("set", inc, "type=request", now=T_ACCEPT).stdout.strip().splitlines()[-1]
+    before = desk.snapshot()
+    err = _fails(desk, T_LATE, "set", inc, "type=request")
+    assert f"{inc} was logged as request {req} already" in err and "reopen" not in err, err
+    assert len(err.strip().splitlines()) == 1
+    other = desk.new("-T", "Visio please", "--email", "rita.q@health.ok.gov", "--agency",
+                     "OSDH", "-d", "x", now=T_LATE)
+    err = _fails(desk, T_LATE, "resolve", other, "--duplicate-of", inc, "-s", "same")
+    assert f"{inc} was logged as request {req}" in err and f"name {req}" in err, err
+    assert "sdesk reopen" not in err and len(err.strip().splitlines()) == 1
+    assert desk.snapshot() != before  # the new ticket only
+    assert desk.ticket(other)["status"] != "resolved"
