@@ -107,3 +107,16 @@ def test_an_incident_logged_as_a_request_names_the_request_not_a_refused_reopen(
     assert "sdesk reopen" not in err and len(err.strip().splitlines()) == 1
     assert desk.snapshot() != before  # the new ticket only
     assert desk.ticket(other)["status"] != "resolved"
+
+
+def test_kb_new_from_an_incident_logged_as_a_request_is_refused_naming_the_request(
+        desk: Desk, tmp_path: Path) -> None:
+    """Finding 3: it drafted an article "Logged as request REQ-..." (as kb new refuses a
+    duplicate or a no-response, kb.NO_SOLUTION)."""
+    inc = _visio(desk, tmp_path)
+    req = desk.run("set", inc, "type=request", now=T_ACCEPT).stdout.strip().splitlines()[-1]
+    before = desk.snapshot()
+    err = _fails(desk, T_LATE, "kb", "new", "--from", inc)
+    assert f"{inc} was resolved as logged-as-request" in err, err
+    assert f"sdesk kb new --from {req}" in err and len(err.strip().splitlines()) == 1, err
+    assert desk.snapshot() == before

@@ -36,6 +36,7 @@ from sdesk.core import tomlfmt
 from sdesk.core.errors import NothingToDo, SdeskError, ValidationError
 from sdesk.core.model import Ticket, journal_entry
 from sdesk.procedures.plan import AddEntry, Plan, SetField
+from sdesk.procedures.proposals import logged_as
 from sdesk.procedures.words import KB_STOP
 from sdesk.procedures.words import words as text_words
 
@@ -196,6 +197,8 @@ NO_SOLUTION = {
     "duplicate": "it points at the original, where the problem is solved",
     "no-response": "the customer never answered, so nothing was solved",
     "withdrawn": "the customer withdrew it, so nothing was solved",
+    # session 39b: procedures.retype; the work goes on in the request (its flag names it)
+    "logged-as-request": "it was logged as a request, where the work goes on",
 }
 
 
@@ -212,6 +215,9 @@ def draft(ticket: Ticket, taken: Iterable[str], now: dt.datetime, actor: str,
     if code in NO_SOLUTION:
         other = (f"; draft from the original: sdesk kb new --from {ticket.duplicate_of}"
                  if code == "duplicate" and ticket.duplicate_of else "")
+        moved = logged_as(ticket.flags) if code == "logged-as-request" else ""
+        if moved:
+            other = f" ({moved}); draft from it once it is resolved: sdesk kb new --from {moved}"
         raise SdeskError(f"{ticket.id} was resolved as {code}: {NO_SOLUTION[code]}, and an "
                          f"article records how a problem was solved{other}")
     name = (title or ticket.title).strip()
