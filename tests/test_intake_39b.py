@@ -120,3 +120,50 @@ def test_kb_new_from_an_incident_logged_as_a_request_is_refused_naming_the_reque
     assert f"{inc} was resolved as logged-as-request" in err, err
     assert f"sdesk kb new --from {req}" in err and len(err.strip().splitlines()) == 1, err
     assert desk.snapshot() == before
+
+
+def test_a_mailed_chase_of_an_open_request_is_proposed_as_its_duplicate_not_a_request(
+        desk: Desk, tmp_path: Path) -> None:
+    """Finding 6: the same person's "when will Visio be installed on my laptop?" mailed while
+    their Visio REQ was open was proposed request:software; accepting took a second seat."""
+    inc = _visio(desk, tmp_path)
+    req = desk.run("set", inc, "type=request", now=T_ACCEPT).stdout.strip().splitlines()[-1]
+    _fetch(desk, tmp_path, _mail("when will Visio be installed on my laptop?", "any news?",
+                                 "v2@x.test", sender=RITA), now=T_LATE)
+    (chase,) = [i for i in _only(desk, "INC") if i != inc]
+    desk.run("triage", chase, now=T_LATE)
+    c = desk.ticket(chase)
+    assert f"proposed:duplicate:{req}" in c["flags"], c["flags"]
+    assert not [f for f in c["flags"] if ":request:" in f], c["flags"]
+    assert c["related"] == [req]  # related at once, as for incidents
+    desk.run("triage", chase, "--accept", "duplicate", now=T_LATE)
+    c = desk.ticket(chase)
+    assert c["status"] == "resolved" and c["duplicate_of"] == req
+    assert _only(desk, "REQ") == [req]  # no second request, no second seat
+
+
+def test_a_mailed_incident_from_someone_with_an_open_request_on_another_subject_is_unchanged(
+        desk: Desk, tmp_path: Path) -> None:
+    """The other cases stay: another subject is no chase, and is proposed as a request."""
+    inc = _visio(desk, tmp_path)
+    desk.run("set", inc, "type=request", now=T_ACCEPT)
+    _fetch(desk, tmp_path, _mail("need a new keyboard and mouse", "sticky keys", "k9@x.test",
+                                 sender=RITA), now=T_LATE)
+    (other,) = [i for i in _only(desk, "INC") if i != inc]
+    desk.run("triage", other, now=T_LATE)
+    flags = desk.ticket(other)["flags"]
+    assert "proposed:request:hardware" in flags and not [f for f in flags if "duplicate" in f]
+
+
+def test_a_rejected_chase_brings_the_request_proposal_back(desk: Desk, tmp_path: Path) -> None:
+    """The dispatcher decides: a chase proposal rejected leaves the request proposal to make."""
+    inc = _visio(desk, tmp_path)
+    req = desk.run("set", inc, "type=request", now=T_ACCEPT).stdout.strip().splitlines()[-1]
+    _fetch(desk, tmp_path, _mail("when will Visio be installed on my laptop?", "any news?",
+                                 "v3@x.test", sender=RITA), now=T_LATE)
+    (chase,) = [i for i in _only(desk, "INC") if i != inc]
+    desk.run("triage", chase, now=T_LATE)
+    desk.run("triage", chase, "--reject", "duplicate", now=T_LATE)
+    desk.run("triage", chase, "--recheck", now=T_LATE)
+    flags = desk.ticket(chase)["flags"]
+    assert f"rejected:duplicate:{req}" in flags and "proposed:request:software" in flags, flags

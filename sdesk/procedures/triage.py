@@ -464,7 +464,8 @@ def _incident(d: _Draft, split: bool = False) -> None:
     t, ref = d.t, d.ref
     from sdesk.procedures.request_reading import propose as propose_request
 
-    propose_request(d)  # mail opens incidents; a request by mail is proposed as one (session 39)
+    if not _chases_a_request(d):  # session 39b: a chase of an open request is its duplicate
+        propose_request(d)  # mail opens incidents; a request by mail is proposed as one
     if t.service:
         _withdraw_service_proposal(d)
     target = _route_target(t, ref)
@@ -889,8 +890,10 @@ def _similar_reports(d: _Draft) -> tuple[tuple[Peer, str, bool] | None, list[str
     later: list[str] = []
     # a title without words of its own ("(no subject)") is no evidence of a subject (session 39)
     asked = t.requester.email if title_is_evidence(t.title) else ""
+    asks = _asks_by_mail(d)
     for peer in ctx.view.from_requester(asked) if asked else []:
-        if peer.id == t.id or peer.type != t.type or not title_is_evidence(peer.title):
+        if peer.id == t.id or not _comparable(t, peer, asks) or not title_is_evidence(
+                peer.title):
             continue
         if says_another(t.title if (peer.opened_at, peer.id) < (t.opened_at, t.id) else
                         peer.title):  # the later one says it is another problem ("also ...")
@@ -908,6 +911,38 @@ def _similar_reports(d: _Draft) -> tuple[tuple[Peer, str, bool] | None, list[str
                 False)
     d.similar = (best, later)
     return d.similar
+
+
+def _asks_by_mail(d: _Draft) -> bool:
+    """Whether the draft is an e-mailed incident that reads as a request (the one triage
+    proposes as a request: request_reading.propose)."""
+    t = d.t
+    if t.type != "incident" or t.channel != "email":
+        return False
+    from sdesk.procedures.request_reading import reads_as_request
+
+    return reads_as_request(t.title, t.description, d.ref) is not None
+
+
+def _comparable(t: Ticket, peer: Peer, asks: bool) -> bool:
+    """Whether `peer` may be `t`'s same-person, same-subject report: one of its type; and, when
+    `t` is an e-mailed incident that reads as a request (`asks`: mail always opens an
+    incident), the same person's earlier open request too (session 39b: "when will Visio be
+    installed?" while their Visio REQ is open is a chase, not a second request taking a
+    second licence seat). Only then: on the 33 tuning files the person matcher's precision
+    on same-person incident/request pairs is 0.07 (docs/triage.md, "Session 39b")."""
+    if peer.type == t.type:
+        return True
+    return asks and peer.type == "request" and (peer.opened_at, peer.id) < (t.opened_at, t.id)
+
+
+def _chases_a_request(d: _Draft) -> bool:
+    """Whether the draft's first same-person, same-subject report is a request (`_comparable`)
+    whose duplicate proposal was not rejected: then the duplicate is proposed and the request
+    proposal is not (a rejected one brings the request proposal back)."""
+    first = _similar_reports(d)[0]
+    return (first is not None and first[0].type == "request"
+            and settled(d.flags, "duplicate", first[0].id) != "rejected")
 
 
 _SAME_SECOND = ("logged in the same second as {peer} ({at:%Y-%m-%d %H:%M:%S}), so which came "
