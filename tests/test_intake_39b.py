@@ -167,3 +167,14 @@ def test_a_rejected_chase_brings_the_request_proposal_back(desk: Desk, tmp_path:
     desk.run("triage", chase, "--recheck", now=T_LATE)
     flags = desk.ticket(chase)["flags"]
     assert f"rejected:duplicate:{req}" in flags and "proposed:request:software" in flags, flags
+
+
+def test_accept_request_again_records_the_first_response_on_the_request(
+        desk: Desk, tmp_path: Path) -> None:
+    inc = _visio(desk, tmp_path)
+    desk.run("triage", inc, now=T_TRIAGE)
+    desk.run("triage", inc, "--reject", "request", now=T_TRIAGE)
+    desk.run("triage", inc, "--accept", "request", "--again", now=T_ACCEPT)
+    (req,) = _only(desk, "REQ")
+    r = desk.ticket(req)
+    assert r["first_response_at"].startswith("2026-12-01T10:10:00") and len(_told_entry(r)) == 1
