@@ -86,8 +86,12 @@ def test_an_incident_on_hold_is_not_logged_as_a_request(desk: Desk, tmp_path: Pa
     before = desk.snapshot()
     err = _fails(desk, T_ACCEPT, "set", inc, "type=request")
     assert f"{inc} is on hold (awaiting-customer)" in err and f"sdesk resume {inc}" in err, err
-    assert len(err.strip().splitlines()) == 1
+    assert "or wait for the customer's answer" in err and len(err.strip().splitlines()) == 1
     assert desk.snapshot() == before
+    desk.run("resume", inc, now=T_ACCEPT)
+    desk.run("hold", inc, "--reason", "awaiting-vendor", now=T_ACCEPT)
+    err = _fails(desk, T_LATE, "set", inc, "type=request")
+    assert f"{inc} is on hold (awaiting-vendor)" in err and "customer" not in err, err
 
 
 def test_an_incident_logged_as_a_request_names_the_request_not_a_refused_reopen(

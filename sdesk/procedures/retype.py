@@ -64,9 +64,10 @@ def refusal(incident: Ticket, wanted: str = "request", open_tasks: Sequence[str]
         return (f"{incident.id} has open tasks: {', '.join(open_tasks)}: logging it as a "
                 "request resolves it (resolve or close them first)")
     if incident.on_hold:
-        return (f"{incident.id} is on hold ({incident.holds[-1].reason}): logging it as a "
-                f"request would end the hold unsaid (sdesk resume {incident.id} first, or wait "
-                "for the customer's answer)")
+        reason = incident.holds[-1].reason
+        wait = ", or wait for the customer's answer" if reason == "awaiting-customer" else ""
+        return (f"{incident.id} is on hold ({reason}): logging it as a request would end the "
+                f"hold unsaid (sdesk resume {incident.id} first{wait})")
     return ""
 
 
