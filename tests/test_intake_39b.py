@@ -56,7 +56,9 @@ def test_the_request_keeps_the_mail_it_sent_as_its_public_first_response(
 def test_set_type_request_records_the_first_response_on_the_request_too(
         desk: Desk, tmp_path: Path) -> None:
     inc = _visio(desk, tmp_path)
-    req = desk.run("set", inc, "type=request", now=T_ACCEPT).stdout.strip().splitlines()[-1]
+    out = desk.run("set", inc, "type=request", now=T_ACCEPT).stdout
+    req = out.strip().splitlines()[-1]
+    assert "the mail telling the customer is a public entry there, its first response" in out
     r = desk.ticket(req)
     assert r["first_response_at"].startswith("2026-12-01T10:10:00")
     assert len(_told_entry(r)) == 1

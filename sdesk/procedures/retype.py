@@ -96,16 +96,19 @@ def as_request(incident: Ticket, new_id: str, ctx: TriageContext, why: str = "",
         raise ValidationError(said)
     now, actor = ctx.now, ctx.actor
     request = _logged(incident, new_id, ctx, why, category)
+    said_there = ""
     if request.requester.email:  # session 39b: the mail `_told` sends is said on the request
         request.journal.append(journal_entry(at=now, by=actor, kind="note", rule=RULE,
                                              visibility="public", text=_told_text(request,
                                                                                   incident)))
+        said_there = "; the mail telling the customer is a public entry there"
         if request.first_response_at is None:  # ... and is its first response
             request.first_response_at = now
+            said_there += ", its first response"
     tail = f" ({why})" if why else ""
     plan = Plan([CreateTicket(request.id, RULE, f"logged as a request from {incident.id}; opened "
                               f"{_stamp(incident.opened_at, ctx.reference.calendar.tz)}, when it "
-                              "was reported", new=request)])
+                              f"was reported{said_there}", new=request)])
     summary = f"Logged as request {request.id}: it asks for something, so it goes through the " \
               "request steps there."
     actions: list[Action] = list(resolved(incident, Resolution(CODE, summary, actor, False), now,
