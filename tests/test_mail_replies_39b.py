@@ -26,12 +26,19 @@ def test_a_reply_about_another_thing_never_reopens(desk: Desk, tmp_path: Path) -
         assert (t["status"], t["reopens"], t["flags"]) == ("resolved", 0, ["customer-reply"]), \
             (body, line)
         assert "flagged customer-reply for the technician" in line, (body, line)
+        entry = t["journal"][-1]  # the customer's words, for the technician to read
+        assert (entry["kind"], entry["visibility"]) == ("email", "public"), body
+        assert entry["text"].startswith(body), body
         if body in scored:
             assert f"{tid}: satisfaction {scored[body]}/5" in line, (body, line)
             assert t["csat"]["score"] == scored[body]
         else:
             assert t["csat"] is None, body
     assert reopened_mails(desk) == 0
+    notes = json.loads(desk.run("handover", "--json", "--peek", now="2026-11-24T09:00:00-06:00"
+                                ).stdout)["replies"]
+    assert sum('the customer replied Mon 11-23 11:00: "5/5 but now my scanner is broken"'
+               in n["note"] for n in notes) == 1, notes
     # a clear statement about this problem still reopens
     for body in ["Still jams.", "The report still times out", "It is broken again."]:
         tid = resolved(desk)

@@ -89,9 +89,11 @@ def _answer(msg: Incoming, ticket: Ticket, reply: str, now: dt.datetime, actor: 
             return new(late)
     score = score_of(read) if said == "score" else None
     if score is not None and ticket.csat is None:
-        outcome = _csat(msg, ticket, score, read, now, rules)
-        if needs_person(comment_of(read)):  # "5/5 but now my scanner is broken"
-            outcome.line += f"; its comment is flagged {REPLY_FLAG} for the technician"
+        flag = needs_person(comment_of(read))  # "5/5 but now my scanner is broken"
+        outcome = _csat(msg, ticket, score, read, now, rules, reply if flag else "")
+        if flag:
+            outcome.line += (f"; its words are kept as a comment, flagged {REPLY_FLAG} for the "
+                             f"technician")
             _flag(outcome, ticket)
         return outcome
     why = {"score": f"a second score ({score}/5) kept as a comment; the first "
@@ -262,13 +264,18 @@ def _flag(outcome: Outcome, ticket: Ticket) -> None:
 
 
 def _csat(msg: Incoming, ticket: Ticket, score: int, reply: str, now: dt.datetime,
-          rules: MailRules) -> Outcome:
+          rules: MailRules, public: str = "") -> Outcome:
+    """The score recorded (resolve.record_csat); with `public`, the whole reply is also kept as
+    the requester's public entry (a comment a technician must read: `handover` shows it)."""
     from sdesk.procedures.resolve import record_csat
 
     outcome = Outcome("csat", ticket.id, f"{ticket.id}: satisfaction {score}/5 from {msg.sender}")
     # record_csat refuses control characters, as typed; mail's are made spaces, never a crash
     comment = TEXT_REFUSED.sub(" ", comment_of(reply))
     outcome.plan.extend(record_csat(ticket, score, comment, now, _who(msg)).actions)
+    if public:
+        _add_reply(outcome, msg, ticket, public, now, rules)
+        return outcome
     _keep(outcome, msg, ticket.id, now, rules)
     outcome.plan.add(_record_id(ticket, msg, "standard: customer satisfaction"))
     return outcome
