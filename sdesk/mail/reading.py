@@ -19,7 +19,10 @@ words (docs/email.md, "Replies to a resolved or closed ticket"):
   question, no request, no problem word;
 - "score": a "1" to "5" line, a natural form at the start of the first line, or one closing a
   sentence ("Thanks. 5"); "4.5" and "4-5" are no score;
-- anything else is "unsure": a comment flagged for a person, never a reopen.
+- anything else is "unsure": a comment flagged for a person, never a reopen;
+- session 39b: a clause naming another thing ("now my scanner", "the other PC", "my
+  colleague", "also", "not this one", the rating) makes "back" unclear (`names_other`), and a
+  lone 1-5 closing the reply after a sentence is a score ("Still jams. 1").
 Pure: text in, a reading out.
 """
 

@@ -20,7 +20,10 @@ reopen, made the next resolution "never first contact" and deleted the score. Th
   ticket is flagged `customer-reply` for a person rather than reopened: when unsure, nothing
   the customer wrote is lost and nothing is counted;
 - a reply to a duplicate's resolution goes to the original (`to_original`, session 39): the
-  duplicate stays resolved.
+  duplicate stays resolved; when the original is another customer's, the reply stays on the
+  duplicate as a flagged comment (`on_duplicate`, session 39b);
+- a score whose comment names another thing or a problem is recorded and the reply kept as a
+  flagged comment too; a reopening reply's score is named, not recorded (session 39b).
 mailin.receive builds the plan.
 """
 
