@@ -9,6 +9,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import Desk
 
 T0 = "2026-11-23T09:00:00-06:00"
@@ -230,30 +232,21 @@ def _check_says(desk: Desk, line: str) -> None:
     assert line + "\n" in result.stdout, result.stdout
 
 
-def test_check_reports_a_resolve_by_moved_by_hand_and_the_supervisor_puts_it_right(
-        desk: Desk) -> None:
+@pytest.mark.parametrize(("field", "label", "moved"), [
+    ("resolve_by", "Resolve By", "2027-06-30T11:30"),
+    ("respond_by", "Respond By", "2026-12-30T09:00"),
+])
+def test_check_reports_a_due_time_moved_by_hand_and_the_supervisor_puts_it_right(
+        desk: Desk, field: str, label: str, moved: str) -> None:
     tid = _incident(desk, "VPN drops")
-    due = desk.ticket(tid)["resolve_by"]
-    rel = _hand_edit(desk, tid, "resolve_by = ", "resolve_by = 2027-06-30T11:30:00-06:00")
-    _check_says(desk, f"{rel}: resolve_by: 2027-06-30T11:30-06:00 in the file, but the SLA chart "
-                      f"gives P3 opened 2026-11-23T09:00-06:00 Resolve By {due[:16]}-06:00: "
+    due = desk.ticket(tid)[field]
+    rel = _hand_edit(desk, tid, f"{field} = ", f"{field} = {moved}:00-06:00")
+    _check_says(desk, f"{rel}: {field}: {moved}-06:00 in the file, but the SLA chart "
+                      f"gives P3 opened 2026-11-23T09:00-06:00 {label} {due[:16]}-06:00: "
                       f"changed outside sdesk (no journal entry); the supervisor recomputes it "
                       f"with sdesk priority {tid} 3 --reason '...' (the level kept)")
-    desk.run(*SUPERVISOR, "priority", tid, "3", "--reason", "Resolve By was edited", now=T1)
-    assert desk.ticket(tid)["resolve_by"] == due
-    assert desk.run("check").exit_code == 0
-
-
-def test_check_reports_a_respond_by_moved_by_hand(desk: Desk) -> None:
-    tid = _incident(desk, "VPN drops")
-    due = desk.ticket(tid)["respond_by"]
-    rel = _hand_edit(desk, tid, "respond_by = ", "respond_by = 2026-12-30T09:00:00-06:00")
-    _check_says(desk, f"{rel}: respond_by: 2026-12-30T09:00-06:00 in the file, but the SLA chart "
-                      f"gives P3 opened 2026-11-23T09:00-06:00 Respond By {due[:16]}-06:00: "
-                      f"changed outside sdesk (no journal entry); the supervisor recomputes it "
-                      f"with sdesk priority {tid} 3 --reason '...' (the level kept)")
-    desk.run(*SUPERVISOR, "priority", tid, "3", "--reason", "Respond By was edited", now=T1)
-    assert desk.ticket(tid)["respond_by"] == due
+    desk.run(*SUPERVISOR, "priority", tid, "3", "--reason", f"{label} was edited", now=T1)
+    assert desk.ticket(tid)[field] == due
     assert desk.run("check").exit_code == 0
 
 

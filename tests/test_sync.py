@@ -147,12 +147,13 @@ def test_an_id_collision_stops_sync_with_a_report_and_changes_nothing(tmp_path: 
     text = text.replace("opened_at = 2026-11-23T09:00:00-06:00", "opened_at = "
                         "2026-11-23T09:30:00-06:00")
     b_path = b.root / rel
-    git(b.root, "pull", "-q")  # take a's commit, then fake the other history:
+    git(b.root, "pull", "-q")  # take a's commit, then fake the other history (by hand, past the
+    # pre-commit hook, which since session 39 refuses an opening moved after its journal):
     git(b.root, "reset", "-q", "--hard", "HEAD~1")
     b_path.parent.mkdir(parents=True, exist_ok=True)
     b_path.write_text(text)
     git(b.root, "add", str(rel))
-    git(b.root, "commit", "-q", "-m", "another ticket under the same ID")
+    git(b.root, "commit", "-q", "--no-verify", "-m", "another ticket under the same ID")
     a.new("-T", "Unrelated", now="2026-11-23T09:05:00-06:00")
     a.run("sync")
     before = b.snapshot()

@@ -19,7 +19,10 @@ words (docs/email.md, "Replies to a resolved or closed ticket"):
   question, no request, no problem word;
 - "score": a "1" to "5" line, a natural form at the start of the first line, or one closing a
   sentence ("Thanks. 5"); "4.5" and "4-5" are no score;
-- anything else is "unsure": a comment flagged for a person, never a reopen.
+- anything else is "unsure": a comment flagged for a person, never a reopen;
+- session 39b: a clause naming another thing ("now my scanner", "the other PC", "my
+  colleague", "also", "not this one", the rating) makes "back" unclear (`names_other`), and a
+  lone 1-5 closing the reply after a sentence is a score ("Still jams. 1").
 Pure: text in, a reading out.
 """
 
@@ -32,12 +35,27 @@ _WORD_SCORES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _NOT_A_SCORE = r"(?!\d)(?!\s*[-\u2013\u2014.,]\s*\d)"
 # A score at the start of the reply's first line: "5", "5/5", "4 out of 5", "5 stars",
 # "five", "Five stars", "5 - thanks!", "4: quick". The number must end there or be followed
-# by a separator, so "2 printers are down" is no score.
+# by a separator or "but" ("5/5 but now my scanner is broken", session 39b), so "2 printers are
+# down" is no score.
 _SCORE = re.compile(
     r"^\s*(?P<n>[1-5]|one|two|three|four|five)\b" + _NOT_A_SCORE + r"\s*"
     r"(?:(?:/|out\s+of|of)\s*5\b\s*)?(?:stars?\b)?\s*"
-    r"(?=$|[-\u2013\u2014:,.!;)(]|thanks?\b|thank\s+you\b|thx\b)", re.I)
+    r"(?=$|[-\u2013\u2014:,.!;)(]|thanks?\b|thank\s+you\b|thx\b|but\b)", re.I)
 _BARE = re.compile(r"^\s*([1-5])\s*[.!]?\s*$")  # the resolution mail's own form, any line
+# A score closing the reply after a sentence (session 39b): "Still jams. 1", "I can print now. 5",
+# "Anyway, 5"; the word before the mark is no number's label ("Call me on ext. 4", "Room 2, 3").
+_END = re.compile(r"(?<=[a-z]{2})(?<!\bext)(?<!\bno)(?<!\bnr)(?<!\brm)(?<!\btel)(?<!\bph)"
+                  r"(?<!\bapt)(?<!\bste)(?<!\bfl)(?<!\broom)(?<!\bfloor)(?<!\bsuite)(?<!\bdesk)"
+                  r"(?<!\bline)(?<!\boption)(?<!\bstep)(?<!\bpage)(?<!\bversion)"
+                  r"[.!,]\s+(?P<n>[1-5])" + _NOT_A_SCORE
+                  + r"(?:\s*/\s*5|\s+out\s+of\s+5|\s+stars?)?\s*[.!]?\s*$", re.I)
+# A clause naming another thing than the ticket's problem (session 39b): another device, place
+# or person, an addition, the rating itself. "5/5 but now my scanner is broken", "Not working
+# for my colleague Bob", "the same error on the other PC" say nothing of *this* problem.
+OTHER = re.compile(
+    r"\b(?:also|as\s+well|another|other|else|different|colleagu\w*|co-?workers?|boss|manager|"
+    r"team-?mates?|not\s+this\s+one|now\s+my|my\s+(?:old|new|second|other)|rat(?:e|ing)|"
+    r"survey)\b|\btoo\b(?!\s+(?:much|many|often|slow|long|frequently|fast))", re.I)
 # A score closing a thank-you sentence of the first line: "Thanks. 5", "Great work! 5/5" (what
 # comes before must be a thank-you: "Call me on ext. 4" and "Room 2, floor 3" are no scores).
 _LAST = re.compile(r"[.!,]\s+(?P<n>[1-5])" + _NOT_A_SCORE
@@ -136,14 +154,17 @@ def _lines(reply: str) -> list[str]:
 def score_of(reply: str) -> int | None:
     """The satisfaction score a reply gives, 1 to 5, or None: a line holding only "1" to "5"
     anywhere (the form the resolution mail asks for), a natural form at the start of the first
-    line ("5/5 thanks!", "5 - thanks", "4 stars", "five", "Five stars", "3 out of 5"), or a
-    number closing a sentence of the first line ("Thanks. 5"). "4.5" and "4-5" are None."""
+    line ("5/5 thanks!", "5 - thanks", "4 stars", "five", "Five stars", "3 out of 5"), a
+    number closing a sentence of the first line ("Thanks. 5"), or one closing the reply's last
+    line after a sentence ("Still jams. 1", "Anyway, 5"; not "ext. 4"). "4.5" and "4-5" are
+    None."""
     lines = _lines(reply)
     for line in lines:
         bare = _BARE.match(line)
         if bare:
             return int(bare.group(1))
-    match = (_SCORE.match(lines[0]) or _closing(lines[0])) if lines else None
+    match = (_SCORE.match(lines[0]) or _closing(lines[0]) or _END.search(lines[-1])) \
+        if lines else None
     if match is None:
         return None
     n = match.group("n").lower()
@@ -164,6 +185,8 @@ def comment_of(reply: str) -> str:
             lines[0] = _SCORE.sub("", lines[0], count=1).strip(" -\u2013\u2014:,.;)(")
         elif (closing := _closing(lines[0])) is not None:
             lines[0] = lines[0][:closing.start() + 1].strip().rstrip(",")
+        elif (end := _END.search(lines[-1])) is not None:
+            lines[-1] = lines[-1][:end.start() + 1].strip().rstrip(",")
     return " ".join(ln for ln in lines if ln and not _BARE.match(ln))[:500]
 
 
@@ -197,25 +220,26 @@ def _said(pattern: re.Pattern[str], reply: str) -> bool:
 
 def reading(reply: str) -> tuple[str, str]:
     """What a requester's reply (its signature cut: `signature_cut`) says, and the words that
-    said it: ("back", words) when a clause clearly says the problem is back (`back_words`)
-    and nothing thanks or says it is fixed (a last line that only signs off, "Thanks", is
-    courtesy); ("score", "") when `score_of` finds one;
+    said it: ("back", words) when a clause clearly says the problem is back (`back_words`),
+    no clause names another thing (`names_other`) and nothing thanks or says it is fixed (a
+    last line that only signs off, "Thanks", is courtesy); ("score", "") when `score_of`
+    finds one (a mixed reply with a score too: replies flags its comment, session 39b);
     ("thanks", "") for a thank-you and nothing else of substance (no negation, question,
     request or problem word); else ("unsure", "") - kept as a comment and flagged for a
     person, never a reopen."""
     lines = _lines(reply)
     text = "\n".join(lines)
-    words = back_words(text)
+    words = "" if names_other(text) else back_words(text)
     if len(lines) > 1 and _SIGN_OFF.match(lines[-1]):  # "It jams again.\n\nThanks\nAna"
         lines = lines[:-1]
     said = "\n".join(lines)
     pleased = _said(THANKS, said) or _said(FIXED, said)
     if words and not pleased:
         return "back", words
+    if score_of(text) is not None:  # a score with a mixed reply: kept, and flagged (replies)
+        return "score", ""
     if words:
         return "unsure", ""
-    if score_of(text) is not None:
-        return "score", ""
     return ("thanks" if _thanks_only(text) else "unsure"), ""
 
 
@@ -228,3 +252,16 @@ def _thanks_only(text: str) -> bool:
     return bool(THANKS.search(text) and "?" not in text and not NEGATION.search(calm)
                 and not any(ch.isdigit() for ch in plain)
                 and not REQUEST.search(plain) and not PROBLEM.search(plain))
+
+
+def names_other(text: str) -> bool:
+    """A clause of `text` names another thing than the ticket's problem (`OTHER`: another
+    device, place or person, "also", "not this one", "now my", the rating itself), idioms cut
+    first. docs/email.md: a new problem told is no statement that *this* one is back."""
+    return any(OTHER.search(c) for c in clauses(IDIOM.sub(" ", text)))
+
+
+def needs_person(comment: str) -> bool:
+    """A score's comment a technician should read: it names another thing (`names_other`) or
+    states a problem (`back_words`): "5/5 but now my scanner is broken"."""
+    return names_other(comment) or bool(back_words(comment))

@@ -20,7 +20,10 @@ reopen, made the next resolution "never first contact" and deleted the score. Th
   ticket is flagged `customer-reply` for a person rather than reopened: when unsure, nothing
   the customer wrote is lost and nothing is counted;
 - a reply to a duplicate's resolution goes to the original (`to_original`, session 39): the
-  duplicate stays resolved.
+  duplicate stays resolved; when the original is another customer's, the reply stays on the
+  duplicate as a flagged comment (`on_duplicate`, session 39b);
+- a score whose comment names another thing or a problem is recorded and the reply kept as a
+  flagged comment too; a reopening reply's score is named, not recorded (session 39b).
 mailin.receive builds the plan.
 """
 
@@ -33,7 +36,7 @@ from sdesk.core.model import TEXT_REFUSED, Ticket
 from sdesk.core.reference import Reference
 from sdesk.mail.mailin import MailRules, Outcome, _add_reply, _keep, _record_id, _reopen, _who
 from sdesk.mail.mailparse import Incoming
-from sdesk.mail.reading import comment_of, reading, score_of, signature_cut
+from sdesk.mail.reading import comment_of, needs_person, reading, score_of, signature_cut
 from sdesk.procedures.plan import SetField
 from sdesk.procedures.proposals import REPLY_FLAG  # `sdesk list --all --flag customer-reply`
 
@@ -53,11 +56,14 @@ def answer(msg: Incoming, ticket: Ticket, reply: str, *, now: dt.datetime, actor
     docstring): a reopen (resolved, within rules.reopen_days), a new related ticket (`new(why)`:
     closed, or later), a score, or a comment (flagged REPLY_FLAG when unsure). A duplicate's
     reply goes to `original`, the ticket its `duplicate_of` names, when loaded (`to_original`),
-    but for a score: that rates the duplicate's resolution, whose mail asked for it.
+    but for a score: that rates the duplicate's resolution, whose mail asked for it; and but
+    for an original of another requester (`on_duplicate`, session 39b).
     `reply` is the reply's text (mailin.trimmed_reply), kept whole; it is read without its
     signature (reading.signature_cut). Never raises for the message's content."""
     if (ticket.duplicate_of and original is not None and original.id == ticket.duplicate_of
             and reading(signature_cut(reply, msg.sender_name))[0] != "score"):
+        if not is_requester(ticket.requester.email, original.requester.email):
+            return on_duplicate(msg, ticket, original, reply, now, rules)
         return to_original(msg, ticket, original, reply, now=now, actor=actor, rules=rules,
                            ref=ref, seats=seats)
     return _answer(msg, ticket, reply, now, actor, rules, ref, seats, new)
@@ -77,14 +83,22 @@ def _answer(msg: Incoming, ticket: Ticket, reply: str, now: dt.datetime, actor: 
         if ticket.status == "closed":
             late = f"{ticket.id} is closed; closed tickets are never reopened"
         elif now - resolved <= dt.timedelta(days=rules.reopen_days):
-            return _reopen(msg, ticket, reply, now, actor, rules, ref, seats, words=words)
+            outcome = _reopen(msg, ticket, reply, now, actor, rules, ref, seats, words=words)
+            _score_noted(outcome, ticket, score_of(read), now, actor)
+            return outcome
         else:
             late = f"{ticket.id} was resolved more than {rules.reopen_days:g} days ago"
         if new is not None:
             return new(late)
     score = score_of(read) if said == "score" else None
     if score is not None and ticket.csat is None:
-        return _csat(msg, ticket, score, read, now, rules)
+        flag = needs_person(comment_of(read))  # "5/5 but now my scanner is broken"
+        outcome = _csat(msg, ticket, score, read, now, rules, reply if flag else "")
+        if flag:
+            outcome.line += (f"; its words are kept as a comment, flagged {REPLY_FLAG} for the "
+                             f"technician")
+            _flag(outcome, ticket)
+        return outcome
     why = {"score": f"a second score ({score}/5) kept as a comment; the first "
                     f"({ticket.csat.score if ticket.csat else 0}/5) stands",
            "thanks": "a thank-you kept as a comment; no reopen",
@@ -95,8 +109,43 @@ def _answer(msg: Incoming, ticket: Ticket, reply: str, now: dt.datetime, actor: 
     outcome = Outcome("reply", ticket.id,
                       f"{ticket.id}: reply from {msg.sender} on the {ticket.status} ticket: {why}")
     _add_reply(outcome, msg, ticket, reply, now, rules)
-    if said in ("unsure", "back"):
+    if said in ("unsure", "back") or (said == "score" and needs_person(comment_of(read))):
         _flag(outcome, ticket)
+    return outcome
+
+
+def _score_noted(outcome: Outcome, ticket: Ticket, score: int | None, now: dt.datetime,
+                 actor: str) -> None:
+    """A reply that reopens and closes with a score ("Still jams. 1", session 39b): a reopen
+    discards the resolution's score (docs/resolution.md), so the score is not recorded, and an
+    internal entry says what it was, beside the reply's own entry that holds it."""
+    from sdesk.core.model import journal_entry
+    from sdesk.procedures.plan import AddEntry
+
+    if score is None:
+        return
+    text = (f"The reply that reopened this ticket gave the score {score}/5; it is not recorded: "
+            f"a reopen discards the resolution's score (docs/resolution.md).")
+    outcome.plan.add(AddEntry(ticket.id, RULE_REPLY, "the score a reopening reply gave",
+                              entry=journal_entry(at=now, by=actor, text=text, kind="system",
+                                                  visibility="internal", rule=RULE_REPLY)))
+    outcome.line += f"; its score ({score}/5) is not recorded: a reopen discards it"
+
+
+def on_duplicate(msg: Incoming, dup: Ticket, original: Ticket, reply: str, now: dt.datetime,
+                 rules: MailRules) -> Outcome:
+    """The requester's reply to `dup`, resolved as a duplicate of `original`, whose requester
+    is another customer (`resolve --duplicate-of --other-requester`, session 39b): the merge
+    mail told them to reply to ask how it is going, and on the original their words were an
+    internal "Not from the requester" entry nobody was shown. The reply stays on `dup` as their
+    public comment, flagged REPLY_FLAG (handover lists it, the sweep leaves the ticket); never
+    a reopen (the problem is worked on the original). A score goes to `_answer` before this."""
+    outcome = Outcome("reply", dup.id,
+                      f"{dup.id}: reply from {msg.sender} to a duplicate of {original.id}, whose "
+                      f"requester is another customer: kept on {dup.id} as a comment, no reopen; "
+                      f"flagged {REPLY_FLAG} for the technician")
+    _add_reply(outcome, msg, dup, reply, now, rules)
+    _flag(outcome, dup)
     return outcome
 
 
@@ -218,13 +267,18 @@ def _flag(outcome: Outcome, ticket: Ticket) -> None:
 
 
 def _csat(msg: Incoming, ticket: Ticket, score: int, reply: str, now: dt.datetime,
-          rules: MailRules) -> Outcome:
+          rules: MailRules, public: str = "") -> Outcome:
+    """The score recorded (resolve.record_csat); with `public`, the whole reply is also kept as
+    the requester's public entry (a comment a technician must read: `handover` shows it)."""
     from sdesk.procedures.resolve import record_csat
 
     outcome = Outcome("csat", ticket.id, f"{ticket.id}: satisfaction {score}/5 from {msg.sender}")
     # record_csat refuses control characters, as typed; mail's are made spaces, never a crash
     comment = TEXT_REFUSED.sub(" ", comment_of(reply))
     outcome.plan.extend(record_csat(ticket, score, comment, now, _who(msg)).actions)
+    if public:
+        _add_reply(outcome, msg, ticket, public, now, rules)
+        return outcome
     _keep(outcome, msg, ticket.id, now, rules)
     outcome.plan.add(_record_id(ticket, msg, "standard: customer satisfaction"))
     return outcome
