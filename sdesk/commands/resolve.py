@@ -59,9 +59,11 @@ def resolve(app: App, ticket_id: str, code: str, summary: str | None,
     with store.lock("resolve"):
         ticket = store.get(ticket_id)
         original, via, first = "", tuple[str, ...](), None
-        # --code duplicate on a ticket `relate --as duplicate` linked: its original, checked
-        named = duplicate_of or (ticket.duplicate_of if ticket.is_open and
-                                 code.strip().lower() == "duplicate" else "")
+        named = duplicate_of  # or, for --code duplicate on a ticket `relate --as duplicate`
+        if not named and ticket.is_open:  # linked, the original it names (one rule)
+            from sdesk.procedures.duplicates import original_named
+
+            named = original_named(ticket, "", code.strip().lower() == procedures.DUPLICATE)
         if named:
             original, via = _original_of(store, store.resolve_id(named), ticket.id)
             first = store.load(original)
@@ -127,11 +129,7 @@ def reopen(app: App, ticket_id: str, reason: str, no_mail: bool, dry_run: bool, 
         from sdesk.store.contexts import licence_seats
 
         plan = procedures.reopen(ticket, reason, app.now, app.actor.name, store.reference,
-                                 seats_in_use=licence_seats(store))
-        if not no_mail:  # as a reopen by the customer's reply tells them (session 39)
-            from sdesk.procedures.notes import reopen_told
-
-            plan.add(reopen_told(ticket, reason))
+                                 seats_in_use=licence_seats(store), tell_customer=not no_mail)
         show_or_apply(app, plan, action="reopen", subject=f"reopen {ticket.id}: {reason}",
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit)
 

@@ -292,8 +292,8 @@ def _moved_by_pause(ticket: Ticket, start: dt.datetime, end: dt.datetime, ref: R
                      f"Resolve By moves later by as much", field="resolve_by", value=moved)]
 
 
-def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
-           ref: Reference, seats_in_use: Mapping[str, int] | None = None) -> Plan:
+def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str, ref: Reference,
+           seats_in_use: Mapping[str, int] | None = None, tell_customer: bool = False) -> Plan:
     """Back to work: the resolution and its satisfaction score no longer stand, and the time
     the ticket sat resolved does not count against its SLA: Resolve By moves later by the
     time from the resolution to now on the ticket's clock, as after a hold (docs/sla.md). A
@@ -301,7 +301,8 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
     core/seats.NO_SEAT_CODES) passes triage's software checks again against `seats_in_use`
     (seats held per catalogue name: triage_requests.seat_on_reopen), whether `sdesk reopen` or
     a customer's mail reply reopens it (sdesk/mail/mailin.py; before session 35 a reply took
-    the seat unchecked); without `seats_in_use` nothing is counted, so nothing is checked."""
+    the seat unchecked); without `seats_in_use` nothing is counted, so nothing is checked.
+    `tell_customer`: the customer is told why (notes.reopen_told; `sdesk reopen`, session 39)."""
     if ticket.status == "closed":
         raise SdeskError(f"{ticket.id} is closed: closed tickets stay closed; log a new ticket "
                          "and relate it")
@@ -346,6 +347,10 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str,
     plan.extend(seat_on_reopen(dataclasses.replace(ticket, flags=[
         f for f in ticket.flags if f != REPLY_FLAG]), status, ref, seats_in_use or {}, holds_seat,
         now, actor))
+    if tell_customer:
+        from sdesk.procedures.notes import reopen_told
+
+        plan.add(reopen_told(ticket, reason))
     return plan
 
 
