@@ -12,12 +12,14 @@ and fresh27.txt/fresh28.txt (session 34, second pair) and fresh29.txt/fresh30.tx
 35) and fresh31.txt/fresh32.txt (session 37). fresh.txt to fresh32.txt were measured held out
 and are tuning data now (tests/test_corpus.py; fresh29.txt and fresh30.txt since session 37,
 fresh31.txt and fresh32.txt since session 38); fresh33.txt and fresh34.txt (session 38,
-writers blind33 and blind34) are held out (tests/test_corpus_heldout.py). The format still matters, because
-leave-one-writer-out keeps each file a writer apart. This test only checks their shape: six
-fields a line, known labels, keys that cannot meet tickets.txt's (nor each other's), and the
-minimum number of positive examples per judgement (issue 11, point 5) so that recall can be
-measured. It parses the files itself and does not import tests/corpus/measure.py. It names its
-files one by one (no glob): a new blind file is added here by whoever may read it.
+writers blind33 and blind34) are held out (tests/test_corpus_heldout.py); fresh36.txt (session 40,
+writer blind36, DPS during a REAL ID surge) is held out and not yet measured. The format
+still matters, because leave-one-writer-out keeps each file a writer apart. This test only
+checks their shape: six fields a line, known labels, keys that cannot meet tickets.txt's (nor
+each other's), and the minimum number of positive examples per judgement (issue 11, point 5) so
+that recall can be measured. It parses the files itself and does not import
+tests/corpus/measure.py. It names its files one by one (no glob): a new blind file is added here
+by whoever may read it.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ HELD_OUT = {
     "fresh32.txt": ("ff-", set()),
     "fresh33.txt": ("gg-", set()),
     "fresh34.txt": ("hh-", set()),
+    "fresh36.txt": ("jj-", set()),
 }
 LABEL_VALUES = {
     "n": {"2"},
