@@ -72,6 +72,7 @@ HELD_OUT = {
     "fresh33.txt": ("gg-", set()),
     "fresh34.txt": ("hh-", set()),
     "fresh35.txt": ("ii-", set()),
+    "fresh36.txt": ("jj-", set()),
 }
 LABEL_VALUES = {
     "n": {"2"},
