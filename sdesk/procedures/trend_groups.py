@@ -28,6 +28,7 @@ from sdesk.procedures.similarity import (
     trend_scores,
     unrelated_services,
 )
+from sdesk.procedures.trend_rules import locations, names_two, off_service, other_spots
 from sdesk.procedures.words import title_is_evidence
 
 Groups = tuple[dict[str, str], dict[str, list[str]]]  # ticket -> group; group -> its tickets
@@ -108,6 +109,7 @@ class _Links:
         self.keys: dict[str, list[str]] = {}  # ... their `trend_keys`, read once a report
         self.own: dict[str, bool] = {}  # ... and whether each is about the writer's own device
         self.failing: dict[str, bool] = {}  # ... and whether each says something fails
+        self.two: dict[str, tuple[str, ...]] = {}  # ... and the services each names as two
         self.peers: dict[str, Peer] = {}  # ... and the window's incidents
         self.scores: dict[tuple[str, str], tuple[float, float]] = {}
         self.same_person: dict[tuple[str, ...], bool] = {}  # one person's two reports
@@ -116,17 +118,20 @@ class _Links:
         self.why: dict[str, str] = {}  # ticket -> why it is in its group (`_join`)
 
     def add(self, b: Peer, text: Text, own: bool) -> None:
-        self.weak.add(b.id, b.service, b.opened_at)
-        self.strong.add(b.id, b.service, b.opened_at)
+        spots = locations(text.words.raw)
+        self.weak.add(b.id, b.service, b.opened_at, spots)
+        self.strong.add(b.id, b.service, b.opened_at, spots)
         self.texts[b.id], self.own[b.id], self.peers[b.id] = text, own, b
         self.keys[b.id] = trend_keys(text.words)
         self.failing[b.id] = fails(text.words)
+        self.two[b.id] = names_two(b.title, self.ref)
         if len(self.scores) + len(self.same_person) > SCORES_KEPT:
             self.scores.clear()  # pure values: only the time to score a pair again
             self.same_person.clear()
 
     def forget(self, ticket_id: str) -> None:
         del self.texts[ticket_id], self.own[ticket_id], self.failing[ticket_id]
+        del self.two[ticket_id]
         del self.keys[ticket_id]
         del self.peers[ticket_id]
 
@@ -142,9 +147,23 @@ class _Links:
     def _known(self, a: Peer, b: Peer) -> tuple[float, float] | None:
         """`_score` when it costs nothing (two own devices at two agencies, or a pair of titles
         scored before), else None."""
-        if self.own[a.id] and self.own[b.id] and a.agency != b.agency:
+        if self._devices(a, b) or self._off_service(a, b):
             return 0.0, 0.0
         return self.scores.get((a.title, b.title))
+
+    def _devices(self, a: Peer, b: Peer) -> bool:
+        """Two people's reports at two agencies of which one (before session 40: both) is about
+        the writer's own device ("Cannot print to my office printer" at OSDH / "pritner on 3rd
+        flr not printing" at DHS, tester 39b): two devices, not one outage."""
+        return (self.own[a.id] or self.own[b.id]) and bool(a.agency and b.agency) and (
+            a.agency != b.agency)
+
+    def _off_service(self, a: Peer, b: Peer) -> bool:
+        """trend_rules.off_service either way: a report naming two services links only with
+        reports of the service it is logged under (session 40)."""
+        return off_service(self.two[a.id], a.service, b.service,
+                           self.texts[b.id].words.services) or off_service(
+            self.two[b.id], b.service, a.service, self.texts[a.id].words.services)
 
     def unshared(self, a: Peer, b: Peer) -> None:
         """Two other people's failing reports of one hour that share no key: a pending link
@@ -156,7 +175,8 @@ class _Links:
         if a.requester_email == b.requester_email or not self.failing[a.id] or other_services(
                 self.texts[a.id].words, self.texts[b.id].words) or other_devices(
                 a.service, b.service, self.ref) or unrelated_services(
-                a.service, self.texts[a.id].words, b.service, self.texts[b.id].words, self.ref):
+                a.service, self.texts[a.id].words, b.service, self.texts[b.id].words,
+                self.ref) or self._off_service(a, b):
             return
         probability = self._score(a, b)[0]
         if probability >= self.settings.trend_unshared:
@@ -219,7 +239,7 @@ class _Links:
             if same:
                 self._join(a, b, "the same person's later report on the subject")
             return
-        if self.own[a.id] and self.own[b.id] and a.agency != b.agency:
+        if self._devices(a, b) or self._off_service(a, b):
             return
         found = self._score(a, b)
 
@@ -248,7 +268,8 @@ class _Links:
         against another service (similarity.mixes_devices): a device is no part of another
         service's outage, whoever links them."""
         ra, rb = groups.find(a.id), groups.find(b.id)
-        return ra != rb and mixes_devices(groups.tags[ra], groups.tags[rb], self.ref)
+        return ra != rb and (mixes_devices(groups.tags[ra], groups.tags[rb], self.ref)
+                             or other_spots(groups.spots[ra], groups.spots[rb]))
 
     def _shared(self, a: Peer, b: Peer) -> str:
         """What two keyed reports share ("shares Wi-Fi, wireless ~ wi-fi, place 3rd floor"),
@@ -284,13 +305,16 @@ class _UnionFind:
         self.items: dict[str, list[str]] = {}  # root -> its items
         self.tags: dict[str, set[str]] = {}  # root -> its items' tags (their logged services)
         self.first: dict[str, dt.datetime] = {}  # root -> when its first item was opened
+        self.spots: dict[str, set[str]] = {}  # root -> the spots its items name (session 40)
 
-    def add(self, item: str, tag: str, at: dt.datetime) -> None:
+    def add(self, item: str, tag: str, at: dt.datetime, spots: frozenset[str] = frozenset(),
+            ) -> None:
         if item not in self.parent:
             self.parent[item] = item
             self.items[item] = [item]
             self.tags[item] = {tag}
             self.first[item] = at
+            self.spots[item] = set(spots)
 
     def since(self, item: str) -> dt.datetime:
         """When the first of `item`'s group was opened."""
@@ -315,6 +339,7 @@ class _UnionFind:
         self.parent[ra] = rb
         self.items[rb].extend(self.items.pop(ra))
         self.tags[rb] |= self.tags.pop(ra)
+        self.spots[rb] |= self.spots.pop(ra)
         self.first[rb] = min(self.first[rb], self.first.pop(ra))
 
     def groups(self) -> Groups:

@@ -10,6 +10,8 @@
     python -m tests.corpus.measure --file PATH --errors   # every miss (also with --cross)
     python -m tests.corpus.measure --file PATH --rules    # priority read by the rules alone
                                                           # (chart_priority = false)
+    python -m tests.corpus.measure --groups      # trends as groups: outages split, groups
+                                                 # mixed, B-cubed (tests/corpus/group_row.py)
 
 The thirty-five files here (tickets.txt, fresh.txt, fresh2.txt ... fresh34.txt: about 11,000
 tickets by thirty-five writers) have all been read while tuning: every figure they give is a
@@ -423,11 +425,19 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
         other_services,
         unrelated_services,
     )
+    from sdesk.procedures.trend_rules import locations, names_two, off_service, other_spots
 
     ref = _reference()
     texts = [_WORDS.get(x.title) or _WORDS.setdefault(x.title, words(x.title, ref))
              for x in incidents]
     failing = [fails(w) for w in texts]
+    two = [names_two(x.title, ref) for x in incidents]  # session 40 (trend_rules)
+    spots = [locations(w.raw) for w in texts]
+
+    def off(i: int, j: int) -> bool:  # trend_groups._Links._off_service
+        a, b = incidents[i], incidents[j]
+        return off_service(two[i], a.service, b.service, texts[j].services) or off_service(
+            two[j], b.service, a.service, texts[i].services)
     parent = list(range(len(incidents)))
     members = {i: [i] for i in range(len(incidents))}
 
@@ -445,8 +455,10 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
 
     def mixes(i: int, j: int) -> bool:
         ri, rj = find(i), find(j)
-        return ri != rj and mixes_devices((incidents[k].service for k in members[ri]),
-                                          (incidents[k].service for k in members[rj]), ref)
+        return ri != rj and (mixes_devices((incidents[k].service for k in members[ri]),
+                                           (incidents[k].service for k in members[rj]), ref)
+                             or other_spots((s for k in members[ri] for s in spots[k]),
+                                            (s for k in members[rj] for s in spots[k])))
 
     for j, b in enumerate(incidents):
         pending: list[tuple[float, float, int]] = []
@@ -455,6 +467,8 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
             if a.person == b.person:
                 if own is not None and keyed and not says_another(b.title) and own(a, b):
                     join(i, j)
+                continue
+            if off(i, j):
                 continue
             if keyed and same(a, b):
                 probability, rule = scores(a, b)
@@ -473,7 +487,7 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
             if find(i) == find(j):
                 continue
             others = [k for k in members[find(i)] if incidents[k].person != b.person]
-            linked = sum(scores(incidents[k], b)[0] >= bar for k in others)
+            linked = sum(scores(incidents[k], b)[0] >= bar and not off(k, j) for k in others)
             if joins(linked, len(others)) and not mixes(i, j):
                 join(i, j)
     return [find(i) for i in range(len(incidents))]
@@ -633,6 +647,11 @@ def main(argv: list[str]) -> int:
         print(f"{missing[0]}: no such corpus file")
         return 1
     ref = load_reference(ROOT / "reference")
+    if "--groups" in argv:  # session 40: trends as groups
+        from .group_row import report as groups
+
+        print("\n".join(groups(paths, ref, errors="--errors" in argv)))
+        return 0
     for path in paths:
         items = load(path)
         print(f"{path.name}: {len(items)} tickets")

@@ -1,0 +1,75 @@
+"""Trends as groups (incident-6, session 40): the rules that keep one trend group one outage,
+read by trend_groups._Links and by the corpus measure's replica (tests/corpus/measure.py
+`_settled_roots`). Tester 39b (finding 6) saw unrelated printer faults on two floors proposed as
+one trend of "3 people", and a Teams report grouped with two VPN reports because one mail named
+both; docs/triage.md, "Trends as groups, session 40"."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sdesk.core.reference import Reference
+from sdesk.procedures.lexicon import PLACE_WORDS, SPELLING
+
+# the place words whose number names one spot of a building ("3rd floor", "rm 312")
+_SPOTS = {"floor": "floor", "room": "room", "suite": "room", "bldg": "building",
+          "building": "building", "wing": "wing", "cube": "cube"}
+
+
+def locations(raw: Iterable[str]) -> frozenset[str]:
+    """The spots a title names, as "kind number" ("floor 3", "room 312"): a number or ordinal
+    beside a place word, before or after it ("3rd flr", "floor 4", "rm 312"). `raw`: the
+    title's words as the lexicon reads them (lexicon.Words.raw). Spelling is the lexicon's
+    (flr -> floor, rm -> room, third -> 3rd)."""
+    said = [SPELLING.get(w, w) for w in raw]
+    found = set()
+    for k, word in enumerate(said):
+        kind = _SPOTS.get(word)
+        if kind is None or word not in PLACE_WORDS | {"suite", "bldg"}:
+            continue
+        for near in (said[k - 1] if k else "", said[k + 1] if k + 1 < len(said) else ""):
+            number = near.rstrip("stndrh") if near[:1].isdigit() else ""
+            if number.isdigit():
+                found.add(f"{kind} {number}")
+    return frozenset(found)
+
+
+def other_spots(mine: Iterable[str], theirs: Iterable[str]) -> bool:
+    """Whether two trend groups (the `locations` of each one's reports) name different spots of
+    one kind and none in common ("floor 3" / "floor 5"): a printer offline on the 3rd floor and
+    another printer out of toner on the 5th are two faults, not one outage (tester 39b, 6b).
+    The pair model's veto tells two titles apart by their floors; this keeps a third report that
+    links with both from chaining them into one group. A group naming no spot never differs."""
+    a, b = set(mine), set(theirs)
+    for kind in {s.split(" ")[0] for s in a} & {s.split(" ")[0] for s in b}:
+        if {s for s in a if s.startswith(kind + " ")}.isdisjoint(
+                {s for s in b if s.startswith(kind + " ")}):
+            return True
+    return False
+
+
+def names_two(title: str, ref: Reference) -> tuple[str, ...]:
+    """The services a title names as two problems or more (incident-4's clauses,
+    two_problems.problems: "VPN down and Teams wont load" -> ("VPN", "Teams")), () for one."""
+    from sdesk.procedures.two_problems import problems
+
+    found = problems(title, ref).services
+    return found if len(found) >= 2 else ()
+
+
+def off_service(two: tuple[str, ...], logged: str, other_logged: str,
+                other_services: Iterable[str]) -> bool:
+    """Whether a report naming two services (`two`, names_two) must not link with another
+    person's report: it joins only the group of the service it is logged under (`logged`),
+    so the other report must be logged under that service too, or logged under none and name
+    it (`other_services`: "@Service" tokens, lexicon.Words.services). Logged under none, it
+    awaits separation (incident-4) and links with no one: each part joins its own service's
+    trend once it is separated (tester 39b, 6c: "VPN down and Teams wont load" bridged a Teams
+    report and a VPN report into one trend of "3 people")."""
+    if not two:
+        return False
+    if not logged:
+        return True
+    if other_logged:
+        return other_logged.casefold() != logged.casefold()
+    return "@" + logged not in set(other_services)
