@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from sdesk.core.reference import Reference
 from sdesk.procedures.lexicon import PLACE_WORDS, SPELLING
+from sdesk.procedures.pair_model import Text
 
 # the place words whose number names one spot of a building ("3rd floor", "rm 312")
 _SPOTS = {"floor": "floor", "room": "room", "suite": "room", "bldg": "building",
@@ -73,3 +74,41 @@ def off_service(two: tuple[str, ...], logged: str, other_logged: str,
     if other_logged:
         return other_logged.casefold() != logged.casefold()
     return "@" + logged not in set(other_services)
+
+
+CONNECTION = frozenset(("drops",))  # "disconnected", "keeps dropping": how a service's outage
+# looks to the people connected to it (lexicon.SYMPTOMS)
+
+
+def generic_symptom(a: Text, b: Text) -> tuple[Text, Text] | None:
+    """The pair re-read without the symptom that alone tells them apart when one side only says
+    that something fails (judgements.GENERIC_SYMPTOMS: "outlook down", "outlook not
+    connecting") and the other names how ("outlook keeps saying disconnected": drops), None
+    when that is not the only specifier telling them apart. A trend's link (similarity.
+    trend_scores) then weighs them as the pair model weighs any pair: "it fails" says nothing
+    that differs from "it drops" (tester 39b, 6a: seven people's Outlook outage was two groups,
+    4 + 3, every pair across them vetoed "drops vs fails"). Only a connection's symptom
+    (CONNECTION): a printer's jam or empty toner is one device's fault, and "printer jammed" /
+    "pritner on 3rd flr not printing" stay apart (6b). One person's pair (incident-5) keeps the
+    veto."""
+    from dataclasses import replace
+
+    from sdesk.procedures.judgements import GENERIC_SYMPTOMS
+
+    sa = a.words.specifiers.get("symptom", frozenset())
+    sb = b.words.specifiers.get("symptom", frozenset())
+    if not sa or not sb or sa & sb or not (sa <= GENERIC_SYMPTOMS and sb <= CONNECTION
+                                           or sb <= GENERIC_SYMPTOMS and sa <= CONNECTION):
+        return None
+    for kind, mine in a.words.specifiers.items():
+        theirs = b.words.specifiers.get(kind)
+        if kind != "symptom" and theirs and not mine & theirs:
+            return None  # told apart by something else too (a product, a floor, a number)
+
+    def without(t: Text) -> Text:
+        if not t.words.specifiers.get("symptom", frozenset()) <= GENERIC_SYMPTOMS:
+            return t
+        kept = {k: v for k, v in t.words.specifiers.items() if k != "symptom"}
+        return replace(t, words=replace(t.words, specifiers=kept))
+
+    return without(a), without(b)
