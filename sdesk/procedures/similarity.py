@@ -203,12 +203,9 @@ def trend_scores(a: Text, b: Text, model: PairModel | None = None) -> tuple[floa
         # "OMS down again" / "how do i set my out of office in OMS" (fresh-user finding,
         # session 27): they share the service, not a problem
         return 0.0, 0.0
-    from sdesk.procedures.trend_rules import generic_symptom
+    from sdesk.procedures.trend_rules import trend_probability  # session 40: "down"/"drops"
 
-    model = model or shipped("trend")
-    probability, features = model.probability(a, b)
-    if features["apart"] and (again := generic_symptom(a, b)):  # session 40: "down"/"drops"
-        probability, features = model.probability(*again)
+    probability, features = trend_probability(model or shipped("trend"), a, b)
     rule = features[RULE_FEATURE["trend"]]
     if features["follow_up"]:  # the pair model's own reading of either title
         # a follow-up ("still down any eta??") asks about a report of its own, whatever it

@@ -28,7 +28,13 @@ from sdesk.procedures.similarity import (
     trend_scores,
     unrelated_services,
 )
-from sdesk.procedures.trend_rules import locations, names_two, off_service, other_spots
+from sdesk.procedures.trend_rules import (
+    bridge,
+    locations,
+    names_two,
+    off_service,
+    other_spots,
+)
 from sdesk.procedures.words import title_is_evidence
 
 Groups = tuple[dict[str, str], dict[str, list[str]]]  # ticket -> group; group -> its tickets
@@ -193,7 +199,8 @@ class _Links:
             if self.weak.find(a.id) == self.weak.find(b.id) or self._long(self.weak, a, b):
                 continue
             others = [self.peers[m] for m in self.weak.members(a.id)
-                      if m in self.peers and self.peers[m].requester_email != b.requester_email]
+                      if m in self.peers and self.peers[m].requester_email != b.requester_email
+                      and not bridge(self.two[m], self.peers[m].service)]  # session 40
             if not self._mixes(self.weak, a, b) and self._half(others, b, bar):
                 self._join(a, b, why)
 

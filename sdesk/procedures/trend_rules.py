@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from sdesk.core.reference import Reference
 from sdesk.procedures.lexicon import PLACE_WORDS, SPELLING
-from sdesk.procedures.pair_model import Text
+from sdesk.procedures.pair_model import PairModel, Text
 
 # the place words whose number names one spot of a building ("3rd floor", "rm 312")
 _SPOTS = {"floor": "floor", "room": "room", "suite": "room", "bldg": "building",
@@ -63,17 +63,23 @@ def off_service(two: tuple[str, ...], logged: str, other_logged: str,
     """Whether a report naming two services (`two`, names_two) must not link with another
     person's report: it joins only the group of the service it is logged under (`logged`),
     so the other report must be logged under that service too, or logged under none and name
-    it (`other_services`: "@Service" tokens, lexicon.Words.services). Logged under none, it
-    awaits separation (incident-4) and links with no one: each part joins its own service's
-    trend once it is separated (tester 39b, 6c: "VPN down and Teams wont load" bridged a Teams
-    report and a VPN report into one trend of "3 people")."""
-    if not two:
+    it (`other_services`: "@Service" tokens, lexicon.Words.services). Logged under none, it is
+    a `bridge` instead."""
+    if not two or not logged:
         return False
-    if not logged:
-        return True
     if other_logged:
         return other_logged.casefold() != logged.casefold()
     return "@" + logged not in set(other_services)
+
+
+def trend_probability(model: PairModel, a: Text, b: Text) -> tuple[float, dict[str, float]]:
+    """The trend model's probability and features for a trend's link (similarity.trend_scores):
+    `model.probability`, re-read by `generic_symptom` when the veto told the pair apart only by
+    "it fails" against a connection's symptom."""
+    probability, features = model.probability(a, b)
+    if features["apart"] and (again := generic_symptom(a, b)):
+        return model.probability(*again)
+    return probability, features
 
 
 CONNECTION = frozenset(("drops",))  # "disconnected", "keeps dropping": how a service's outage
@@ -97,8 +103,8 @@ def generic_symptom(a: Text, b: Text) -> tuple[Text, Text] | None:
 
     sa = a.words.specifiers.get("symptom", frozenset())
     sb = b.words.specifiers.get("symptom", frozenset())
-    if not sa or not sb or sa & sb or not (sa <= GENERIC_SYMPTOMS and sb <= CONNECTION
-                                           or sb <= GENERIC_SYMPTOMS and sa <= CONNECTION):
+    if not sa or not sb or sa & sb or not ((sa <= GENERIC_SYMPTOMS and sb <= CONNECTION)
+                                           or (sb <= GENERIC_SYMPTOMS and sa <= CONNECTION)):
         return None
     for kind, mine in a.words.specifiers.items():
         theirs = b.words.specifiers.get(kind)
@@ -112,3 +118,15 @@ def generic_symptom(a: Text, b: Text) -> tuple[Text, Text] | None:
         return replace(t, words=replace(t.words, specifiers=kept))
 
     return without(a), without(b)
+
+
+def bridge(two: tuple[str, ...], logged: str) -> bool:
+    """Whether a report naming two services (`two`, names_two) and logged under none is no
+    evidence for a group: it may join a group, but another report joins through it only by
+    linking with the group's other reports (trend_groups._Links.settle leaves it out of the
+    group-level test's count). Tester 39b, 6c: "VPN down and Teams wont load" (by mail, no
+    service) linked a Teams-audio report and a VPN report into one trend of "3 people". Not
+    "links with no one": incident-4's clauses read two services in many one-outage titles
+    ("WHOLE FACILITY NO NETWORK AT MBCC. NO OMS NO EMAIL NO PHONES"), and keeping them out of
+    every group cost the trend row recall (fresh9.txt 0.87 -> 0.57)."""
+    return bool(two) and not logged

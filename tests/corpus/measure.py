@@ -425,7 +425,13 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
         other_services,
         unrelated_services,
     )
-    from sdesk.procedures.trend_rules import locations, names_two, off_service, other_spots
+    from sdesk.procedures.trend_rules import (
+        bridge,
+        locations,
+        names_two,
+        off_service,
+        other_spots,
+    )
 
     ref = _reference()
     texts = [_WORDS.get(x.title) or _WORDS.setdefault(x.title, words(x.title, ref))
@@ -486,7 +492,8 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
         for _, bar, i in sorted(pending, key=lambda x: -x[0]):
             if find(i) == find(j):
                 continue
-            others = [k for k in members[find(i)] if incidents[k].person != b.person]
+            others = [k for k in members[find(i)] if incidents[k].person != b.person
+                      and not bridge(two[k], incidents[k].service)]  # session 40
             linked = sum(scores(incidents[k], b)[0] >= bar and not off(k, j) for k in others)
             if joins(linked, len(others)) and not mixes(i, j):
                 join(i, j)
