@@ -29,8 +29,7 @@ from sdesk.procedures.similarity import (
     unrelated_services,
 )
 from sdesk.procedures.trend_rules import (
-    bridge,
-    locations,
+    device_spots,
     names_two,
     off_service,
     other_spots,
@@ -124,7 +123,7 @@ class _Links:
         self.why: dict[str, str] = {}  # ticket -> why it is in its group (`_join`)
 
     def add(self, b: Peer, text: Text, own: bool) -> None:
-        spots = locations(text.words.raw)
+        spots = device_spots(b.service, text.words, self.ref)
         self.weak.add(b.id, b.service, b.opened_at, spots)
         self.strong.add(b.id, b.service, b.opened_at, spots)
         self.texts[b.id], self.own[b.id], self.peers[b.id] = text, own, b
@@ -199,8 +198,7 @@ class _Links:
             if self.weak.find(a.id) == self.weak.find(b.id) or self._long(self.weak, a, b):
                 continue
             others = [self.peers[m] for m in self.weak.members(a.id)
-                      if m in self.peers and self.peers[m].requester_email != b.requester_email
-                      and not bridge(self.two[m], self.peers[m].service)]  # session 40
+                      if m in self.peers and self.peers[m].requester_email != b.requester_email]
             if not self._mixes(self.weak, a, b) and self._half(others, b, bar):
                 self._join(a, b, why)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sdesk.core.reference import Reference
-from sdesk.procedures.lexicon import PLACE_WORDS, SPELLING
+from sdesk.procedures.lexicon import PLACE_WORDS, SPELLING, Words
 from sdesk.procedures.pair_model import PairModel, Text
 
 # the place words whose number names one spot of a building ("3rd floor", "rm 312")
@@ -17,12 +17,27 @@ _SPOTS = {"floor": "floor", "room": "room", "suite": "room", "bldg": "building",
           "building": "building", "wing": "wing", "cube": "cube"}
 
 
-def locations(raw: Iterable[str]) -> frozenset[str]:
+def device_spots(logged: str, w: Words, ref: Reference) -> frozenset[str]:
+    """`locations` of a report about a device only (its logged service and the services its
+    words name all hardware of the catalogue: a printer, a copier, a fax): a device sits on one
+    floor, a network does not ("no internet on 4th floor" / "network down 3rd floor" is one
+    uplink outage in fresh24.txt)."""
+    from sdesk.procedures.similarity import service_kinds
+
+    return locations(w) if service_kinds(logged, w, ref) == {"hardware"} else frozenset()
+
+
+def locations(w: Words) -> frozenset[str]:
     """The spots a title names, as "kind number" ("floor 3", "room 312"): a number or ordinal
-    beside a place word, before or after it ("3rd flr", "floor 4", "rm 312"). `raw`: the
-    title's words as the lexicon reads them (lexicon.Words.raw). Spelling is the lexicon's
-    (flr -> floor, rm -> room, third -> 3rd)."""
-    said = [SPELLING.get(w, w) for w in raw]
+    beside a place word, before or after it ("3rd flr", "floor 4", "rm 312", "3rd fl"). `w`:
+    the title as the lexicon reads it; spelling is the lexicon's (flr -> floor, rm -> room,
+    third -> 3rd). A follow-up names none ("copier still down, whole floor walking to 2nd floor
+    to print": where they go, not where the fault is; fresh30.txt)."""
+    from sdesk.procedures.judgements import _follows_up
+
+    if _follows_up(w):
+        return frozenset()
+    said = [SPELLING.get(x, "floor" if x == "fl" else x) for x in w.raw]
     found = set()
     for k, word in enumerate(said):
         kind = _SPOTS.get(word)
@@ -63,8 +78,8 @@ def off_service(two: tuple[str, ...], logged: str, other_logged: str,
     """Whether a report naming two services (`two`, names_two) must not link with another
     person's report: it joins only the group of the service it is logged under (`logged`),
     so the other report must be logged under that service too, or logged under none and name
-    it (`other_services`: "@Service" tokens, lexicon.Words.services). Logged under none, it is
-    a `bridge` instead."""
+    it (`other_services`: "@Service" tokens, lexicon.Words.services). Logged under none it links
+    as any report (not fixed: docs/triage.md, "Trends as groups, session 40")."""
     if not two or not logged:
         return False
     if other_logged:
@@ -75,11 +90,17 @@ def off_service(two: tuple[str, ...], logged: str, other_logged: str,
 def trend_probability(model: PairModel, a: Text, b: Text) -> tuple[float, dict[str, float]]:
     """The trend model's probability and features for a trend's link (similarity.trend_scores):
     `model.probability`, re-read by `generic_symptom` when the veto told the pair apart only by
-    "it fails" against a connection's symptom."""
+    "it fails" against a connection's symptom, and the re-read kept only at RELAXED_BAR."""
     probability, features = model.probability(a, b)
     if features["apart"] and (again := generic_symptom(a, b)):
-        return model.probability(*again)
+        found = model.probability(*again)
+        if found[0] >= RELAXED_BAR:
+            return found
     return probability, features
+
+
+RELAXED_BAR = 0.5  # a re-read pair counts only this sure: at trend_similarity (0.05) the re-read
+# pairs cost the trend row 35 wrong reports over the thirty-five tuning files for one right
 
 
 CONNECTION = frozenset(("drops",))  # "disconnected", "keeps dropping": how a service's outage
@@ -119,14 +140,3 @@ def generic_symptom(a: Text, b: Text) -> tuple[Text, Text] | None:
 
     return without(a), without(b)
 
-
-def bridge(two: tuple[str, ...], logged: str) -> bool:
-    """Whether a report naming two services (`two`, names_two) and logged under none is no
-    evidence for a group: it may join a group, but another report joins through it only by
-    linking with the group's other reports (trend_groups._Links.settle leaves it out of the
-    group-level test's count). Tester 39b, 6c: "VPN down and Teams wont load" (by mail, no
-    service) linked a Teams-audio report and a VPN report into one trend of "3 people". Not
-    "links with no one": incident-4's clauses read two services in many one-outage titles
-    ("WHOLE FACILITY NO NETWORK AT MBCC. NO OMS NO EMAIL NO PHONES"), and keeping them out of
-    every group cost the trend row recall (fresh9.txt 0.87 -> 0.57)."""
-    return bool(two) and not logged

@@ -426,8 +426,7 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
         unrelated_services,
     )
     from sdesk.procedures.trend_rules import (
-        bridge,
-        locations,
+        device_spots,
         names_two,
         off_service,
         other_spots,
@@ -438,7 +437,7 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
              for x in incidents]
     failing = [fails(w) for w in texts]
     two = [names_two(x.title, ref) for x in incidents]  # session 40 (trend_rules)
-    spots = [locations(w.raw) for w in texts]
+    spots = [device_spots(x.service, w, ref) for x, w in zip(incidents, texts, strict=True)]
 
     def off(i: int, j: int) -> bool:  # trend_groups._Links._off_service
         a, b = incidents[i], incidents[j]
@@ -492,8 +491,7 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
         for _, bar, i in sorted(pending, key=lambda x: -x[0]):
             if find(i) == find(j):
                 continue
-            others = [k for k in members[find(i)] if incidents[k].person != b.person
-                      and not bridge(two[k], incidents[k].service)]  # session 40
+            others = [k for k in members[find(i)] if incidents[k].person != b.person]
             linked = sum(scores(incidents[k], b)[0] >= bar and not off(k, j) for k in others)
             if joins(linked, len(others)) and not mixes(i, j):
                 join(i, j)
