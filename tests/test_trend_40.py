@@ -1,8 +1,8 @@
 """Trends as groups (session 40): tester 39b's finding 6, on a real store through the CLI. One
 outage is one trend group (one proposal, one supervisor mail, one parent-case command); faults
 of different printers on different floors, or at different agencies' own offices, are no
-trend; a report naming two services joins only the trend of the service it is logged under
-(logged under none it still bridges: xfail).
+trend; a report naming two services should join only the trend of the service it is logged under
+(both not fixed: strict xfails, the rules measured cost the trend row recall).
 docs/triage.md, "Trends as groups, session 40"."""
 
 from __future__ import annotations
@@ -72,8 +72,9 @@ def test_different_printers_on_different_floors_are_no_trend(desk: Desk) -> None
 
 @pytest.mark.xfail(strict=True, reason="not fixed: a report naming two services and logged "
                    "under none still bridges two services' reports (docs/triage.md, 'Trends as "
-                   "groups, session 40': leaving it out of the group-level test cut fresh9.txt's "
-                   "trend recall 0.87 -> 0.63)")
+                   "groups, session 40': leaving it out of the group-level test, with the logged "
+                   "rule, cut fresh9.txt's trend recall 0.87 -> 0.63; linking it with no one, "
+                   "0.87 -> 0.57)")
 def test_a_report_naming_two_services_bridges_no_trend(desk: Desk) -> None:
     """Tester 39b, 6c: "VPN down and Teams wont load" (by mail: no service) shares "teams" with
     a Teams-audio report and "vpn" with a VPN report: the three were one trend of "3 people".
@@ -88,6 +89,9 @@ def test_a_report_naming_two_services_bridges_no_trend(desk: Desk) -> None:
     assert _trends(desk) == {}
 
 
+@pytest.mark.xfail(strict=True, reason="not fixed: linking a report naming two services only "
+                   "with its logged service's reports cut fresh5.txt's trend recall 0.89 -> 0.83 "
+                   "(docs/triage.md, 'Trends as groups, session 40')")
 def test_a_report_naming_two_services_joins_the_trend_it_is_logged_under(desk: Desk) -> None:
     """The same report logged under VPN is one of the VPN outage's reports: three people's VPN
     reports are one trend of 3 people, and the Teams report is not in it."""

@@ -28,12 +28,7 @@ from sdesk.procedures.similarity import (
     trend_scores,
     unrelated_services,
 )
-from sdesk.procedures.trend_rules import (
-    device_spots,
-    names_two,
-    off_service,
-    other_spots,
-)
+from sdesk.procedures.trend_rules import device_spots, other_spots
 from sdesk.procedures.words import title_is_evidence
 
 Groups = tuple[dict[str, str], dict[str, list[str]]]  # ticket -> group; group -> its tickets
@@ -114,7 +109,6 @@ class _Links:
         self.keys: dict[str, list[str]] = {}  # ... their `trend_keys`, read once a report
         self.own: dict[str, bool] = {}  # ... and whether each is about the writer's own device
         self.failing: dict[str, bool] = {}  # ... and whether each says something fails
-        self.two: dict[str, tuple[str, ...]] = {}  # ... and the services each names as two
         self.peers: dict[str, Peer] = {}  # ... and the window's incidents
         self.scores: dict[tuple[str, str], tuple[float, float]] = {}
         self.same_person: dict[tuple[str, ...], bool] = {}  # one person's two reports
@@ -129,14 +123,12 @@ class _Links:
         self.texts[b.id], self.own[b.id], self.peers[b.id] = text, own, b
         self.keys[b.id] = trend_keys(text.words)
         self.failing[b.id] = fails(text.words)
-        self.two[b.id] = names_two(b.title, self.ref)
         if len(self.scores) + len(self.same_person) > SCORES_KEPT:
             self.scores.clear()  # pure values: only the time to score a pair again
             self.same_person.clear()
 
     def forget(self, ticket_id: str) -> None:
         del self.texts[ticket_id], self.own[ticket_id], self.failing[ticket_id]
-        del self.two[ticket_id]
         del self.keys[ticket_id]
         del self.peers[ticket_id]
 
@@ -152,7 +144,7 @@ class _Links:
     def _known(self, a: Peer, b: Peer) -> tuple[float, float] | None:
         """`_score` when it costs nothing (two own devices at two agencies, or a pair of titles
         scored before), else None."""
-        if self._devices(a, b) or self._off_service(a, b):
+        if self._devices(a, b):
             return 0.0, 0.0
         return self.scores.get((a.title, b.title))
 
@@ -162,13 +154,6 @@ class _Links:
         flr not printing" at DHS, tester 39b): two devices, not one outage."""
         return (self.own[a.id] or self.own[b.id]) and bool(a.agency and b.agency) and (
             a.agency != b.agency)
-
-    def _off_service(self, a: Peer, b: Peer) -> bool:
-        """trend_rules.off_service either way: a report naming two services links only with
-        reports of the service it is logged under (session 40)."""
-        return off_service(self.two[a.id], a.service, b.service,
-                           self.texts[b.id].words.services) or off_service(
-            self.two[b.id], b.service, a.service, self.texts[a.id].words.services)
 
     def unshared(self, a: Peer, b: Peer) -> None:
         """Two other people's failing reports of one hour that share no key: a pending link
@@ -180,8 +165,7 @@ class _Links:
         if a.requester_email == b.requester_email or not self.failing[a.id] or other_services(
                 self.texts[a.id].words, self.texts[b.id].words) or other_devices(
                 a.service, b.service, self.ref) or unrelated_services(
-                a.service, self.texts[a.id].words, b.service, self.texts[b.id].words,
-                self.ref) or self._off_service(a, b):
+                a.service, self.texts[a.id].words, b.service, self.texts[b.id].words, self.ref):
             return
         probability = self._score(a, b)[0]
         if probability >= self.settings.trend_unshared:
@@ -244,7 +228,7 @@ class _Links:
             if same:
                 self._join(a, b, "the same person's later report on the subject")
             return
-        if self._devices(a, b) or self._off_service(a, b):
+        if self._devices(a, b):
             return
         found = self._score(a, b)
 

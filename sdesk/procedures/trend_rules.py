@@ -64,29 +64,6 @@ def other_spots(mine: Iterable[str], theirs: Iterable[str]) -> bool:
     return False
 
 
-def names_two(title: str, ref: Reference) -> tuple[str, ...]:
-    """The services a title names as two problems or more (incident-4's clauses,
-    two_problems.problems: "VPN down and Teams wont load" -> ("VPN", "Teams")), () for one."""
-    from sdesk.procedures.two_problems import problems
-
-    found = problems(title, ref).services
-    return found if len(found) >= 2 else ()
-
-
-def off_service(two: tuple[str, ...], logged: str, other_logged: str,
-                other_services: Iterable[str]) -> bool:
-    """Whether a report naming two services (`two`, names_two) must not link with another
-    person's report: it joins only the group of the service it is logged under (`logged`),
-    so the other report must be logged under that service too, or logged under none and name
-    it (`other_services`: "@Service" tokens, lexicon.Words.services). Logged under none it links
-    as any report (not fixed: docs/triage.md, "Trends as groups, session 40")."""
-    if not two or not logged:
-        return False
-    if other_logged:
-        return other_logged.casefold() != logged.casefold()
-    return "@" + logged not in set(other_services)
-
-
 def trend_probability(model: PairModel, a: Text, b: Text) -> tuple[float, dict[str, float]]:
     """The trend model's probability and features for a trend's link (similarity.trend_scores):
     `model.probability`, re-read by `generic_symptom` when the veto told the pair apart only by

@@ -425,24 +425,13 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
         other_services,
         unrelated_services,
     )
-    from sdesk.procedures.trend_rules import (
-        device_spots,
-        names_two,
-        off_service,
-        other_spots,
-    )
+    from sdesk.procedures.trend_rules import device_spots, other_spots
 
     ref = _reference()
     texts = [_WORDS.get(x.title) or _WORDS.setdefault(x.title, words(x.title, ref))
              for x in incidents]
     failing = [fails(w) for w in texts]
-    two = [names_two(x.title, ref) for x in incidents]  # session 40 (trend_rules)
     spots = [device_spots(x.service, w, ref) for x, w in zip(incidents, texts, strict=True)]
-
-    def off(i: int, j: int) -> bool:  # trend_groups._Links._off_service
-        a, b = incidents[i], incidents[j]
-        return off_service(two[i], a.service, b.service, texts[j].services) or off_service(
-            two[j], b.service, a.service, texts[i].services)
     parent = list(range(len(incidents)))
     members = {i: [i] for i in range(len(incidents))}
 
@@ -473,8 +462,6 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
                 if own is not None and keyed and not says_another(b.title) and own(a, b):
                     join(i, j)
                 continue
-            if off(i, j):
-                continue
             if keyed and same(a, b):
                 probability, rule = scores(a, b)
                 if rule >= SETTINGS.auto_trend or probability >= SETTINGS.trend_join:
@@ -492,7 +479,7 @@ def _settled_roots(incidents: list[Item], same: Same, own: Same | None,
             if find(i) == find(j):
                 continue
             others = [k for k in members[find(i)] if incidents[k].person != b.person]
-            linked = sum(scores(incidents[k], b)[0] >= bar and not off(k, j) for k in others)
+            linked = sum(scores(incidents[k], b)[0] >= bar for k in others)
             if joins(linked, len(others)) and not mixes(i, j):
                 join(i, j)
     return [find(i) for i in range(len(incidents))]
