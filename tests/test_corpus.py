@@ -118,8 +118,8 @@ BELOW = {  # (file, judgement) -> its tuning figure there, below the floor
     # session 38; the on-site model is fitted on FITTED, not on them, so fresh33's held-out
     # figure stands here as a tuning figure; priority's chart model, re-fitted on all
     # thirty-five, reads both as training data)
-    # (session 40: the on-site and two-problems models are fitted on all thirty-five TUNING
-    # files, as leave one writer out measures a model fitted on thirty-four: fresh24's on site
+    # (session 40: the on-site model is fitted on all thirty-five TUNING files, as leave one
+    # writer out measures a model fitted on thirty-four: fresh24's on site
     # 0.78 -> 1.00, fresh31's 0.78 -> 0.96 and fresh33's 0.72 -> 0.93 are training figures now
     # and left this table, which is empty; LOWO, the evidence, in docs/triage.md "On site,
     # session 40"; a thing put in place is on site whatever the request's kind: fresh33 0.96)

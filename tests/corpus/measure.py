@@ -23,8 +23,8 @@ fresh27.txt/fresh28.txt in session 35, fresh29.txt/fresh30.txt in session 37,
 fresh31.txt/fresh32.txt in session 38, fresh33.txt/fresh34.txt in session 40 (session 40's
 new blind pair, fresh35/fresh36, is the held-out one), each pair
 after its held-out measurement; the learned models are fitted on FITTED, the first
-twenty-three, and tests/corpus/train.py, the chart model, and since session 40 the on-site and
-two-problems models on all of TUNING, learn.py's Spec.files.) A held-out
+twenty-three, and tests/corpus/train.py, the chart model, and since session 40 the on-site
+model on all of TUNING, learn.py's Spec.files.) A held-out
 figure comes only from a file written blind and measured once (`--file`) with the methods
 frozen; this module never opens a file but the thirty-five in TUNING and the one `--file`
 names.
@@ -110,8 +110,8 @@ TUNING = (CORPUS, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7,
 # their misses were read for the rules, and the models that shipped are the ones session 34's
 # held-out files (fresh25.txt, fresh26.txt) were measured with; `python -m
 # tests.corpus.priority_learn` fits on FITTED and `--also=` adds files to a fold experiment.
-# Session 40: the on-site and two-problems models are fitted on all of TUNING (learn.py's
-# Spec.files), as judgement_lowo measures a model fitted on all but the file left out.
+# Session 40: the on-site model is fitted on all of TUNING (learn.py's Spec.files), as
+# judgement_lowo measures a model fitted on all but the file left out.
 FITTED = TUNING[:23]
 SETS = {"tune": CORPUS, "test": FRESH, "test2": FRESH2}  # the old names (figures("tune"))
 SETTINGS = TriageSettings()  # the defaults of sdesk.toml [triage]
