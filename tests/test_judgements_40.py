@@ -42,3 +42,19 @@ def test_software_installed_on_a_device_stays_remote(desk: Desk, title: str) -> 
     out = _plan(desk, title)
     assert "software" in out, out
     assert "work on site" not in out, out
+
+
+def _incident(desk: Desk, title: str) -> str:
+    tid = desk.new("-T", title, "--email", "ana.ruiz@omes.ok.gov", "--agency", "OMES",
+                   "--service", "Desktop Hardware", "-d", "details", now=NOW)
+    return desk.run("triage", tid, "--dry-run").stdout
+
+
+@pytest.mark.parametrize(("title", "said"), [
+    # a blue screen is the hand rule's (session 40): fresh21, fresh31 and eleven other writers
+    ("caller states pc in BSOD loop after windows update, driver irql error", "BSOD"),
+    ("laptop blue screens right at startup cant get past it", "blue screens"),
+])
+def test_a_blue_screen_is_the_rules_words(desk: Desk, title: str, said: str) -> None:
+    out = _incident(desk, title)
+    assert f"proposed: the text says '{said}': work on site" in out, out

@@ -26,6 +26,9 @@ _ON_SITE = re.compile(
     r"(screen|monitor|display) (is )?blank|blank (screen|pages)|dial tone|display broken|"
     r"(monitor|desk phone|phone|laptop|pc|computer) (is )?(still )?(dead|broken|not working)|"
     r"mouse stopped|power (outage|blip|surge|failure)|network closet|smoke|"
+    # a blue screen (session 40: labelled on site by thirteen of thirty-five writers; LOWO
+    # 2 right for 1 wrong more, the model proposed most of them already)
+    r"blue ?screen\w*|bsod|"
     r"burning smell|spilled|spill|surplus|(?<!on )paper|"
     # picking up equipment, not a call or a microphone ("when I pick up", "mic doesnt pick up")
     r"(?<!\bi )(?<!\bwe )(?<!\byou )(?<!\bthey )(?<!nt )(?<!n't )(?<!\bnot )pick up|"
