@@ -122,7 +122,7 @@ BELOW = {  # (file, judgement) -> its tuning figure there, below the floor
     # writer out measures a model fitted on thirty-four: fresh24's on site
     # 0.78 -> 1.00, fresh31's 0.78 -> 0.96 and fresh33's 0.72 -> 0.93 are training figures now
     # and left this table, which is empty; LOWO, the evidence, in docs/triage.md "On site,
-    # session 40"; a thing put in place is on site whatever the request's kind: fresh33 0.96)
+    # session 40"; a thing put in place, a blue screen: fresh33 0.98)
     # (session 31, on site: the rule's words and the model at C 0.3, threshold 0.03; its tuning
     # recall is unchanged, 0.94-1.00 on every file, so no on-site entry here; leave one writer
     # out it meets the floor on all twenty-one, worst 0.74 -> 0.86, docs/triage.md)
