@@ -79,12 +79,31 @@ CUSTOMER_SUBJECTS = ("Logged", "Update on your ticket", "Resolved as a duplicate
                      "Logged as a request")
 
 
+# A "Last, First" name's part after the comma that is a suffix, not a first name.
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md", "esq", "rn", "cpa"})
+
+
+def natural_name(display: str) -> str:
+    """`display` (a From: display name) as a person is greeted, "First Last" (session 40):
+    Outlook's directory names "Gillespie, Rhonda (OKDHS)" and "Tran, Bich" are "Rhonda
+    Gillespie" and "Bich Tran"; a trailing "(...)" or "[...]" (the agency) goes; a name with
+    no comma, or whose part after the comma is a suffix ("King, Jr."), is kept as written."""
+    name = " ".join(display.split())
+    while name.endswith((")", "]")) and name.rfind("(" if name[-1] == ")" else "[") > 0:
+        name = name[:name.rfind("(" if name[-1] == ")" else "[")].rstrip()
+    last, comma, first = name.partition(",")
+    if comma and last.strip() and first.strip() and "," not in first \
+            and first.strip().rstrip(".").casefold() not in _SUFFIXES:
+        return f"{first.strip()} {last.strip()}"
+    return name
+
+
 def customer_update(ticket: Ticket, subject: str, text: str, rule: str = "standard: communicate",
                     automatic: bool = True) -> Notify:
     """A message to the requester. Only text meant for the customer goes in (public notes,
     resolution summaries), never the internal journal. `automatic` is False for a message a
     person wrote (a public note): it then carries no Auto-Submitted header."""
-    name = ticket.requester.name or "there"
+    name = natural_name(ticket.requester.name) or "there"
     body = (f"Hello {name},\n\n{text.strip()}\n\n"
             f"Ticket: {ticket.id}\nTitle: {ticket.title}\n\n"
             "Reply to this message or call the Service Desk if you need anything else.\n")
