@@ -68,3 +68,150 @@ def test_an_outlook_last_first_name_is_a_signature_and_a_greeting(
     assert sorted(a for a in ("Hello Bich Tran,", "Hello Lupe Martinez,")
                   if any(a in m for m in acks)) == ["Hello Bich Tran,", "Hello Lupe Martinez,"]
     assert not any("Hello Tran, Bich" in m or "(OSDH)," in m for m in acks)
+
+
+def dsn(original_id: str, action: str, status: str, recipient: str = ANA,
+        message_id: str = "<dsn@mx.x>") -> bytes:
+    """A delivery status notification (RFC 3464) like the tester's m58, m48, m61."""
+    return f"""Return-Path: <>
+From: MAILER-DAEMON@tax.ok.gov
+To: servicedesk@omes.ok.gov
+Subject: Mail Delivery Report
+Message-ID: {message_id}
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+Content-Type: text/plain
+
+I'm sorry to have to inform you that your message could not be delivered.
+
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx1.tax.ok.gov
+
+Final-Recipient: rfc822; {recipient}
+Action: {action}
+Status: {status}
+Diagnostic-Code: smtp; {status} text
+
+--B
+Content-Type: text/rfc822-headers
+
+From: servicedesk@omes.ok.gov
+Message-ID: {original_id}
+Subject: [INC] Logged
+
+--B--
+""".encode()
+
+
+def mdn(original_id: str) -> bytes:
+    """An Outlook read receipt (RFC 8098), like the tester's m19."""
+    return f"""Return-Path: <>
+From: Ana Ruiz <{ANA}>
+To: servicedesk@omes.ok.gov
+Subject: Read: [INC] Update on your ticket
+Message-ID: <mdn@health.ok.gov>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=disposition-notification; boundary="B"
+
+--B
+Content-Type: text/plain
+
+Your message was read on Thursday, December 3, 2026 8:40:00 AM.
+
+--B
+Content-Type: message/disposition-notification
+
+Reporting-UA: Microsoft Outlook 16.0
+Final-Recipient: rfc822;{ANA}
+Original-Message-ID: {original_id}
+Disposition: manual-action/MDN-sent-manually; displayed
+
+--B
+Content-Type: text/rfc822-headers
+
+From: servicedesk@omes.ok.gov
+Message-ID: {original_id}
+
+--B--
+""".encode()
+
+
+def test_a_report_s_action_decides_whether_delivery_failed(desk: Desk, tmp_path: Path) -> None:
+    receive(desk, message("Outlook down?", sender=f"Ana Ruiz <{ANA}>"), tmp_path)
+    (tid,) = ticket_ids(desk)
+    sent = f"<{desk.ticket(tid)['message_ids'][-1]}>"
+    lines = [receive(desk, raw, tmp_path, now=LATER) for raw in (
+        dsn(sent, "delivered", "2.0.0", message_id="<d1@mx>"),
+        dsn(sent, "relayed", "2.0.0", message_id="<d2@mx>"),
+        dsn(sent, "delayed", "4.4.7", message_id="<d3@mx>"),
+        mdn(sent))]
+    assert [ln.split(": ", 1)[1] for ln in lines] == [
+        f"delivery to {ANA} reported delivered (2.0.0 (2.0.0 text)): no failure",
+        f"delivery to {ANA} reported delivered (2.0.0 (2.0.0 text)): no failure",
+        f"delivery to {ANA} delayed (4.4.7 (4.4.7 text)): a warning noted",
+        f"read receipt from {ANA}: an internal note, no failure"], lines
+    texts = [e["text"] for e in desk.ticket(tid)["journal"]]
+    assert not any(t.startswith("Delivery failed") for t in texts), texts
+    assert sum(t.startswith("Delivery delayed") for t in texts) == 1
+    assert all(e["visibility"] == "internal" for e in desk.ticket(tid)["journal"]
+               if e["by"] == "mail system")
+    failed = receive(desk, dsn(sent, "failed", "5.1.1", message_id="<d4@mx>"), tmp_path, now=LATER)
+    assert failed == f"{tid}: delivery to {ANA} failed (5.1.1 (5.1.1 text))", failed
+    assert desk.ticket(tid)["flags"] == []  # not on hold: nothing awaits the customer's answer
+
+
+def test_a_bounced_hold_question_flags_the_ticket(desk: Desk, tmp_path: Path) -> None:
+    tid = desk.new("-T", "cannot print to plotter", "--email", ANA, "--name", "Ana Ruiz",
+                   "--channel", "email", now="2026-12-03T11:00:00-06:00")
+    desk.run("hold", tid, "--reason", "awaiting-customer", "--ask", "Which plotter?",
+             now="2026-12-03T11:15:00-06:00")
+    asked = f"<{desk.ticket(tid)['message_ids'][-1]}>"
+    line = receive(desk, dsn(asked, "failed", "5.1.1"), tmp_path, now="2026-12-03T11:21:00-06:00")
+    assert line.endswith("flagged question-bounced: the ticket awaits the customer, who never "
+                         "got the question: call them"), line
+    assert desk.ticket(tid)["flags"] == ["question-bounced"]
+    listed = desk.run("list", "--flag", "question-bounced", now="2026-12-15T09:00:00-06:00")
+    assert tid[:6] in listed.stdout
+    handover = desk.run("handover", "--peek", now="2026-12-15T09:00:00-06:00").stdout
+    assert "its question BOUNCED: the customer never got it (flag question-bounced): call " \
+           "them" in handover, handover
+
+
+def test_automatic_mail_without_headers_is_refused(desk: Desk, tmp_path: Path) -> None:
+    tid = desk.new("-T", "shared mailbox", "--email", ANA, "--name", "Ana Ruiz", "--channel",
+                   "email", now="2026-12-03T09:00:00-06:00")
+    desk.run("hold", tid, "--reason", "awaiting-customer", "--ask", "Which mailbox?",
+             now="2026-12-03T10:00:00-06:00")
+    asked = desk.ticket(tid)["message_ids"][-1]
+    subjects = {"Out of Office: [{t}] Question about your ticket: shared mailbox": "Out of Office",
+                "Automatic reply: [{t}] Question": "Automatic reply",
+                "Autoreply: [{t}] Question": "Autoreply", "Auto: [{t}] Question": "Auto",
+                "Abwesenheitsnotiz: [{t}] Frage": "Abwesenheitsnotiz",
+                "Respuesta automática: [{t}] Pregunta": "Respuesta automática"}
+    before = desk.snapshot()
+    for n, (subject, words) in enumerate(subjects.items()):
+        line = receive(desk, message(subject.format(t=tid), sender=f"Ana Ruiz <{ANA}>",
+                                     body="I am at a training until 3:00 PM today.",
+                                     message_id=f"<ooo{n}@x>",
+                                     headers=f"In-Reply-To: <{asked}>\n"), tmp_path,
+                       now="2026-12-03T10:08:00-06:00")
+        assert line == (f'refused: automatic reply (subject "{words}:", an out-of-office '
+                        f'without headers)'), line
+    cal = ('multipart/alternative; boundary="C"', "--C\nContent-Type: text/plain\n\nPlease "
+           "accept.\n\n--C\nContent-Type: text/calendar; method=\"{m}\"\n\nBEGIN:VCALENDAR\n"
+           "METHOD:{m}\nEND:VCALENDAR\n\n--C--")
+    for method in ("REQUEST", "CANCEL", "PUBLISH"):
+        line = receive(desk, message("Desk coverage for holiday party", content_type=cal[0],
+                                     body=cal[1].format(m=method), message_id=f"<c{method}@x>"),
+                       tmp_path)
+        assert line == (f"refused: a calendar message (text/calendar; method={method}): a "
+                        f"meeting, no request"), line
+    line = receive(desk, message("Recall: error running monthly report",
+                                 body="Ana Ruiz would like to recall the message"), tmp_path)
+    assert line == 'refused: an Outlook message recall (subject "Recall:"): no request'
+    assert desk.snapshot() == before  # the hold stands; no ticket, no entry, no mail
+    assert desk.ticket(tid)["status"] == "on-hold"

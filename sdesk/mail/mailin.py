@@ -128,8 +128,10 @@ def receive(msg: Incoming, *, known: Mapping[str, str], tickets: Mapping[str, Ti
         return _bounce(msg, known, tickets, now)
     if msg.sender and msg.sender in rules.desk_addresses:
         return _refused(f"from the desk's own address {msg.sender} (a mail loop)")
-    if msg.automatic:
-        return _refused(msg.automatic)
+    from sdesk.mail.automail import reason  # no header, but automatic all the same (s. 40)
+
+    if msg.automatic or reason(msg):
+        return _refused(msg.automatic or reason(msg))
     if not msg.sender:
         return _refused("no sender address (From:)")
     ticket = next((tickets[t] for t in thread_candidates(msg, known, tags) if t in tickets),
@@ -303,23 +305,9 @@ REOPENED_TEXT = ("Thank you for letting us know. We have reopened your ticket, a
 
 def _bounce(msg: Incoming, known: Mapping[str, str], tickets: Mapping[str, Ticket],
             now: dt.datetime) -> Outcome:
-    report = msg.report
-    assert report is not None
-    tid = known.get(report.original_id, "")
-    ticket = tickets.get(tid)
-    if ticket is None:
-        return _refused("a delivery report (multipart/report) about mail the desk did not send")
-    who = ", ".join(report.recipients) or "the recipient"
-    text = f"Delivery failed: mail to {who} was not delivered: {report.status}."
-    rule = "standard: communicate (delivery failure)"
-    outcome = Outcome("bounce", tid, f"{tid}: delivery to {who} failed ({report.status})")
-    outcome.plan.extend([
-        AddEntry(tid, rule, "delivery failure recorded", entry=journal_entry(
-            at=now, by="mail system", text=text, kind="email", visibility="internal",
-            rule=rule)),
-        _record_id(ticket, msg, rule),
-    ])
-    return outcome
+    from sdesk.mail.automail import report_outcome  # what the report says (session 40)
+
+    return report_outcome(msg, known, tickets, now)
 
 
 def sent_line(msg: Incoming, now: dt.datetime) -> str:

@@ -116,7 +116,7 @@ def gather(store: Store, now: dt.datetime, since: dt.datetime, hours: float,
         ticket = store.load(r["id"])
         holds = ticket.holds
         why = f"{holds[-1].reason} since {holds[-1].start.astimezone(tz):%a %m-%d %H:%M}" if holds else "?"
-        why += answered(ticket, tz)
+        why += answered(ticket, tz) + bounced(ticket)
         held.append(Line(r["id"], r["priority"], r["title"],
                          f"{why}; {r['assignee'] or 'unassigned'} ({r['team']})"))
     new = [Line(r["id"], r["priority"], r["title"],
@@ -163,6 +163,17 @@ def answered(ticket: Ticket, tz: dt.tzinfo) -> str:
     last = replies[-1]
     who = "the customer" if last.visibility == "public" else "not the requester"
     return f"; {who} replied {last.at.astimezone(tz):%a %m-%d %H:%M}"
+
+
+def bounced(ticket: Ticket) -> str:
+    """"; its question BOUNCED: the customer never got it (flag question-bounced): call them"
+    for a held ticket whose question's mail bounced (sdesk.mail.automail.report_outcome,
+    session 40: the hold awaited a customer who was never asked, unseen), else ""."""
+    from sdesk.mail.automail import BOUNCED_FLAG
+
+    if BOUNCED_FLAG not in ticket.flags:
+        return ""
+    return f"; its question BOUNCED: the customer never got it (flag {BOUNCED_FLAG}): call them"
 
 
 def _risk_line(r: AtRisk, now: dt.datetime) -> Line:
