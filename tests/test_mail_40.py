@@ -215,3 +215,29 @@ def test_automatic_mail_without_headers_is_refused(desk: Desk, tmp_path: Path) -
     assert line == 'refused: an Outlook message recall (subject "Recall:"): no request'
     assert desk.snapshot() == before  # the hold stands; no ticket, no entry, no mail
     assert desk.ticket(tid)["status"] == "on-hold"
+
+
+def test_the_same_person_s_earlier_mail_is_the_original(desk: Desk, tmp_path: Path) -> None:
+    # Two mails fetched together open in the same second; IDs are random, so pairs are taken
+    # until one's IDs sort against the Date order (what triage followed before session 40).
+    now = "2026-12-03T07:25:00-06:00"
+    for n in range(20):
+        who = f"Rhonda Gillespie <rhonda{n}@okdhs.org>"
+        ids = []
+        for at, body, mid in (("07:20", "also forgot to say its the big xerox, asset tag "
+                                         "DHS-44821.", f"<late{n}@x>"),
+                              ("07:12", "the printer on 3rd floor keeps saying paper jam but "
+                                        "theres no paper stuck", f"<early{n}@x>")):
+            raw = message("printer not workign", sender=who, body=body, message_id=mid,
+                          ).replace(b"Mon, 23 Nov 2026 08:55:00", f"Thu, 03 Dec 2026 {at}:00"
+                                    .encode())
+            line = receive(desk, raw, tmp_path, now=now)
+            ids.append(line.split(":")[0])
+        late, early = ids
+        if early > late:  # ID order says the 07:20 mail came first
+            break
+    else:
+        raise AssertionError("no pair with IDs against the Date order in 20")
+    desk.run("triage", early, late, now="2026-12-03T07:30:00-06:00")
+    assert f"proposed:duplicate:{early}" in desk.ticket(late)["flags"], desk.ticket(late)
+    assert not any(f.startswith("proposed:duplicate:") for f in desk.ticket(early)["flags"])
