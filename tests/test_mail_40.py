@@ -241,3 +241,24 @@ def test_the_same_person_s_earlier_mail_is_the_original(desk: Desk, tmp_path: Pa
     desk.run("triage", early, late, now="2026-12-03T07:30:00-06:00")
     assert f"proposed:duplicate:{early}" in desk.ticket(late)["flags"], desk.ticket(late)
     assert not any(f.startswith("proposed:duplicate:") for f in desk.ticket(early)["flags"])
+
+
+def test_a_bare_id_starting_the_subject_threads_for_the_requester(
+        desk: Desk, tmp_path: Path) -> None:
+    lupe = "lupe.martinez@health.ok.gov"
+    tid = desk.new("-T", "shared mailbox", "--email", lupe, "--name", "Lupe Martinez",
+                   now="2026-12-03T08:00:00-06:00")
+    short = tid[:8]  # the short ID read to her on the phone, no brackets (the tester's m27)
+    body = "its urgent pls, vital records intake has 40 death certificates waiting"
+    line = receive(desk, message(f"{short} shared mailbox", sender=f"Lupe Martinez <{lupe}>",
+                                 body=body, message_id="<m27@x>"), tmp_path,
+                   now="2026-12-03T08:50:00-06:00")
+    assert line == f"{tid}: reply from {lupe} added", line
+    assert ticket_ids(desk) == [tid]
+    assert desk.ticket(tid)["journal"][-1]["text"].startswith(body)
+    # from anyone else a bare ID is no tag: a new ticket
+    line = receive(desk, message(f"RE: {short.lower()} shared mailbox", body=body,
+                                 message_id="<other@x>"), tmp_path,
+                   now="2026-12-03T08:51:00-06:00")
+    assert "new incident from ana.ruiz@health.ok.gov" in line, line
+    assert len(ticket_ids(desk)) == 2

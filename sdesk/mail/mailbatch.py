@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sdesk.core.errors import SdeskError
 from sdesk.core.model import Ticket
+from sdesk.mail.bareid import bare_tagged
 from sdesk.mail.mailin import MailRules, Outcome, Tags, receive, thread_candidates
 from sdesk.mail.mailparse import Incoming, parse
 from sdesk.procedures.plan import CreateTicket, Plan
@@ -184,6 +185,7 @@ def take(store: Store, items: Iterable[tuple[str, bytes]], *, now: dt.datetime,
     results: list[Taken] = []
     for key, msg in in_order([(key, parse(raw)) for key, raw in items], now):
         tags = batch.tags(msg)
+        msg, tags = bare_tagged(batch, msg, tags)  # "INC-4K2W shared mailbox" (session 40)
         tickets = batch.tickets(thread_candidates(msg, batch.known, tags))
         # a duplicate's reply goes to its original (sdesk/mail/replies.py, session 39)
         tickets |= batch.tickets([t.duplicate_of for t in tickets.values() if t.duplicate_of])
