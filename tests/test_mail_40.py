@@ -241,6 +241,8 @@ def test_the_same_person_s_earlier_mail_is_the_original(desk: Desk, tmp_path: Pa
     desk.run("triage", early, late, now="2026-12-03T07:30:00-06:00")
     assert f"proposed:duplicate:{early}" in desk.ticket(late)["flags"], desk.ticket(late)
     assert not any(f.startswith("proposed:duplicate:") for f in desk.ticket(early)["flags"])
+    said = " ".join(e["text"] for e in desk.ticket(late)["journal"])
+    assert "sent first (07:12 by its Date header)" in said, said
 
 
 def test_a_bare_id_starting_the_subject_threads_for_the_requester(
