@@ -264,3 +264,41 @@ def test_a_bare_id_starting_the_subject_threads_for_the_requester(
                    now="2026-12-03T08:51:00-06:00")
     assert "new incident from ana.ruiz@health.ok.gov" in line, line
     assert len(ticket_ids(desk)) == 2
+
+
+def test_a_reply_on_an_open_ticket_is_shown_to_be_read(desk: Desk, tmp_path: Path) -> None:
+    lupe = "lupe.martinez@health.ok.gov"
+    tid = desk.new("-T", "Cant open shared mailbox", "--email", lupe, "--name", "Lupe Martinez",
+                   now="2026-12-03T08:05:00-06:00")
+    body = "Any update?? My supervisor needs the intake report by noon."
+    line = receive(desk, message(f"RE: [{tid}] Logged: Cant open shared mailbox",
+                                 sender=f'"Martinez, Lupe (OSDH)" <{lupe}>', body=body,
+                                 message_id="<m20@x>"), tmp_path, now="2026-12-03T08:41:00-06:00")
+    assert line == f"{tid}: reply from {lupe} added; flagged customer-reply for the technician"
+    assert desk.ticket(tid)["flags"] == ["customer-reply"]
+    replies = desk.json("handover", "--peek", "--json")["replies"]
+    assert [r["id"] for r in replies] == [tid] and body in replies[0]["note"], replies
+    desk.run("note", tid, "Called her: mailbox permissions re-applied",
+             now="2026-12-03T08:50:00-06:00")
+    assert desk.ticket(tid)["flags"] == []  # the note answers the reply
+    # someone else's mail on an open ticket (the CIO's assistant): internal, and flagged
+    line = receive(desk, message(f"RE: [{tid}] Logged", body="can someone come up right away?",
+                                 message_id="<m23@x>"), tmp_path, now="2026-12-03T09:00:00-06:00")
+    assert line.endswith("flagged customer-reply for the technician"), line
+    assert desk.ticket(tid)["journal"][-1]["visibility"] == "internal"
+
+
+def test_no_resolution_date_is_promised_to_an_agency_no_team_supports(
+        desk: Desk, tmp_path: Path) -> None:
+    line = receive(desk, message("need help w/ VPN token", sender="Pat Doe <pat.doe@osbi.ok.gov>",
+                                 body="my VPN token expired. who do I call?",
+                                 message_id="<m08@x>"), tmp_path)
+    tid = line.split(":")[0]
+    [ack] = [p.read_text() for p in desk.outbox() if tid in p.name]
+    assert "We aim to have it resolved by" not in ack, ack
+    assert "We will first check that the Service Desk supports your agency and reply by " \
+           "Monday 23 November 2026" in " ".join(ack.split()), ack
+    # a supported agency's sender is still told both targets
+    receive(desk, message("VPN token expired", message_id="<ok@x>"), tmp_path)
+    assert any("We aim to have it resolved by" in p.read_text() for p in desk.outbox()
+               if "VPN token expired" in p.read_text())

@@ -161,6 +161,7 @@ def receive(msg: Incoming, *, known: Mapping[str, str], tickets: Mapping[str, Ti
     outcome = Outcome("reply", ticket.id, f"{ticket.id}: reply from {msg.sender} added")
     _add_reply(outcome, msg, ticket, reply, now, rules)
     replies.resume_if_awaited(outcome, ticket, now, actor, ref)
+    replies.to_be_read(outcome, ticket)  # "Any update??" is read by a person (session 40)
     return outcome
 
 
@@ -381,8 +382,10 @@ def _new(msg: Incoming, ref: Reference, rules: MailRules, now: dt.datetime, new_
             at=now, by=actor, text="\n".join([*kept, sent_line(msg, now)]), kind="email",
             visibility="internal", rule=RULE_INTAKE)),
     ]
-    if rules.acknowledge:
-        actions.append(acknowledgement(ticket))
+    if rules.acknowledge:  # no date promised to an agency no team supports (session 40)
+        agency = ticket.requester.agency
+        actions.append(acknowledgement(ticket, bool(agency) and any(
+            team.supports_agency(agency) for team in ref.teams.values())))
     outcome.plan.extend(actions)
     return outcome
 

@@ -229,7 +229,20 @@ def not_from_requester(msg: Incoming, ticket: Ticket, reply: str, now: dt.dateti
                visibility="internal")
     if not ticket.is_open:
         _flag(outcome, ticket)
+    else:
+        to_be_read(outcome, ticket)
     return outcome
+
+
+def to_be_read(outcome: Outcome, ticket: Ticket) -> None:
+    """A reply on an open ticket flagged REPLY_FLAG, so `handover` lists it under "Customer
+    replies to read" (session 40: "Any update?? ... needs the intake report by noon", "Still
+    down here", the CIO's assistant's "can someone come up right away?" on a VIP ticket sat in
+    journals nobody was shown; handover listed replies only on resolved or closed tickets). A
+    note (internal or public), a reopen or the resolution clears the flag (docs/email.md)."""
+    if REPLY_FLAG not in ticket.flags:
+        _flag(outcome, ticket)
+        outcome.line += f"; flagged {REPLY_FLAG} for the technician"
 
 
 def staff_role(sender: str, ref: Reference) -> str:

@@ -132,15 +132,21 @@ CSAT_QUESTION = ("How satisfied are you with how this was handled? Reply to this
                  "satisfied); anything else you write is kept as your comment.")
 
 
-def acknowledgement(ticket: Ticket) -> Notify:
+def acknowledgement(ticket: Ticket, supported: bool = True) -> Notify:
     """The automatic "we have logged it" message for a ticket that came in by email or
     self-service (sdesk.toml mail.acknowledge), naming the ID a reply keeps in its subject,
     in plain language (the standard: "clear communication with the customer ... using plain
     language"): the response and resolution targets as days and times, not a P-code
-    (session 38: it said "logged ... with priority P3")."""
+    (session 38: it said "logged ... with priority P3"). `supported` False (the sender's
+    agency is unknown or no team supports it: triage will hand it back, incident-1) promises
+    no resolution date, only the reply (session 40: pat.doe@osbi.ok.gov was promised a date,
+    then handed back as unsupported)."""
     what = "report" if ticket.type == "incident" else "request"
+    targets = targets_in_words(ticket) if supported else (
+        " We will first check that the Service Desk supports your agency"
+        + (f" and reply by {when_in_words(ticket.respond_by)}." if ticket.respond_by else "."))
     text = (f"Thank you for contacting the Service Desk. We have logged your {what} as "
-            f"{ticket.id}." + targets_in_words(ticket)
+            f"{ticket.id}." + targets
             + "\n\nTo add to it, reply to this message and keep the ticket ID in the subject.")
     return customer_update(ticket, f"Logged: {ticket.title}", text,
                            rule="standard: requests by email (acknowledgement)")
