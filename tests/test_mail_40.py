@@ -255,7 +255,7 @@ def test_a_bare_id_starting_the_subject_threads_for_the_requester(
     line = receive(desk, message(f"{short} shared mailbox", sender=f"Lupe Martinez <{lupe}>",
                                  body=body, message_id="<m27@x>"), tmp_path,
                    now="2026-12-03T08:50:00-06:00")
-    assert line == f"{tid}: reply from {lupe} added", line
+    assert line == f"{tid}: reply from {lupe} added; flagged customer-reply for the technician"
     assert ticket_ids(desk) == [tid]
     assert desk.ticket(tid)["journal"][-1]["text"].startswith(body)
     # from anyone else a bare ID is no tag: a new ticket
