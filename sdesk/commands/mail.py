@@ -117,7 +117,7 @@ def _keep_refused(folder: Path, raw: bytes, reason: str) -> None:
 
 @mail.command("fetch")
 @click.option("--maildir", metavar="PATH", help="Read this Maildir (default: mail.maildir.path).")
-@click.option("--imap", is_flag=True, help="Read the IMAP mailbox of sdesk.toml [mail.imap].")
+@click.option("--imap", is_flag=True, help="Read the IMAP mailbox of [mail.imap] in .git/sdesk.local.toml.")
 @click.option("--dry-run", is_flag=True, help="Say what would happen; change nothing, move "
               "nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcomes as JSON.")
@@ -139,8 +139,9 @@ def fetch(app: App, maildir: str | None, imap: bool, dry_run: bool, as_json: boo
     from sdesk.mail.mailfetch import Imap, ImapSettings, Mailbox, Maildir
 
     store = app.store
-    maildir_section = store.settings("mail.maildir")
-    imap_section = store.settings("mail.imap")
+    # machine settings: never from the pushed sdesk.toml (sdesk/core/machine.py, session 40)
+    maildir_section = store.machine_settings("mail.maildir")
+    imap_section = store.machine_settings("mail.imap")
     if maildir and imap:
         raise click.UsageError("give --maildir PATH or --imap, not both")
     use_imap = imap or (not maildir and not maildir_section.get("path") and

@@ -72,7 +72,7 @@ def links_of(ticket: Ticket) -> Links:
                  tuple(ticket.related), ticket.is_open, ticket.team)
 
 
-def _from_error(path: str, message: str) -> Problem:
+def from_error(path: str, message: str) -> Problem:
     """A loader message 'where: field: problem' as a Problem."""
     rest = message
     for prefix in (path + ": ", path + " (staged): "):
@@ -90,7 +90,7 @@ def parse_ticket(data: bytes, rel: str) -> Ticket | Problem:
     except UnicodeDecodeError as exc:
         return Problem(rel, "", f"not UTF-8 text (byte {exc.start})")
     except SdeskError as exc:
-        return _from_error(rel, exc.message)
+        return from_error(rel, exc.message)
     try:
         # Either layout (sdesk/ids.py); a file at the wrong depth for the store is a stray.
         placed = [ids.relative_path(ticket.id, levels) for levels in ids.FOLDER_LEVELS]
@@ -105,7 +105,9 @@ def parse_ticket(data: bytes, rel: str) -> Ticket | Problem:
     return ticket
 
 
-STORE_PARTS = ("tickets", "kb", "outbox", "reference", "sdesk.toml", ".gitattributes")
+# mail/ and attachments/ since session 40: a committed link there was followed by `show`.
+STORE_PARTS = ("tickets", "kb", "outbox", "reference", "mail", "attachments", "sdesk.toml",
+               ".gitattributes")
 
 
 def ticket_files(store: Store) -> Iterator[Path]:
@@ -187,6 +189,7 @@ def check_store(store: Store) -> list[Problem]:
     ID, so there is no duplicate to look for.)"""
     from sdesk.store import queries
     from sdesk.store.checkfields import every_problem
+    from sdesk.store.checksettings import check_settings
     from sdesk.store.checkstream import IndexCompare, check_relations
 
     problems = check_settings(store) + links(store)
@@ -230,25 +233,6 @@ def check_store(store: Store) -> list[Problem]:
     problems += index_problems
     problems += check_git(store)
     return problems
-
-
-def check_settings(store: Store) -> list[Problem]:
-    from sdesk.core.reference import load_reference
-    from sdesk.core.settings import problems
-
-    out: list[Problem] = []
-    for message in problems(store.root / "sdesk.toml"):
-        key, _, what = message.removeprefix(f"{store.root / 'sdesk.toml'}: ").removeprefix(
-            "sdesk.toml: ").partition(" ")
-        out.append(Problem("sdesk.toml", key if "." in key else "", what if "." in key
-                           else f"{key} {what}".strip()))
-    try:
-        load_reference(store.root / "reference")
-    except SdeskError as exc:
-        path, _, rest = exc.message.partition(": ")
-        out.append(_from_error(path, f"{path}: {rest}") if rest else Problem("reference", "",
-                                                                           exc.message))
-    return out
 
 
 def _path_of(store: Store, ticket_id: str) -> str:
@@ -381,10 +365,15 @@ def check_staged(store: Store) -> list[Problem]:
     tickets: list[Links] = []
     for name in staged:
         rel = name[len(base):] if name.startswith(base) else name
-        if not (rel.startswith("tickets/") or rel.startswith("outbox/")):
+        if not (rel.startswith("tickets/") or rel.startswith("outbox/") or rel == "sdesk.toml"):
             continue
         blob = git.run(["cat-file", "blob", f":{name}"], store.top, check=False, env=env)
         data = blob.stdout.encode("utf-8")
+        if rel == "sdesk.toml":  # a machine key must not be committed (session 40)
+            from sdesk.store.checksettings import staged_settings
+
+            out += staged_settings(blob.stdout)
+            continue
         if rel.startswith("tickets/") and rel.endswith(".toml") and \
                 not Path(rel).name.startswith("."):
             result = parse_ticket(data, rel)
