@@ -42,11 +42,32 @@ def page(store: Store, typed: str, clock: Callable[[], dt.datetime], colour: boo
 def attachments(store: Store, ticket_id: str) -> list[tuple[str, int]]:
     """Files kept with the ticket from its mail (attachments/<ID>/, sdesk/mail/mailin.py):
     (path relative to the store, size in bytes)."""
+    import os
+    import stat
+    import sys
+
+    from sdesk.core.untrusted import link_in
+
     folder = store.root / "attachments" / ticket_id
+    # Never through a link (session 40: a committed attachments/<ID> -> /etc listed /etc with
+    # sizes): a linked folder or file is left out with one warning; `sdesk check` lists it.
+    link = link_in(store.root, folder)
+    if link:
+        sys.stderr.write(f"sdesk: warning: {link}: a symbolic link inside the store; sdesk "
+                         "never follows one (remove it; sdesk check lists them)\n")
+        return []
     if not folder.is_dir():
         return []
-    return [(f"attachments/{ticket_id}/{p.name}", p.stat().st_size)
-            for p in sorted(folder.iterdir()) if p.is_file()]
+    out: list[tuple[str, int]] = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        st = entry.stat(follow_symlinks=False)
+        rel = f"attachments/{ticket_id}/{entry.name}"
+        if stat.S_ISLNK(st.st_mode):
+            sys.stderr.write(f"sdesk: warning: {rel}: a symbolic link inside the store; sdesk "
+                             "never follows one (remove it; sdesk check lists them)\n")
+        elif stat.S_ISREG(st.st_mode):
+            out.append((rel, st.st_size))
+    return out
 
 
 def relations(store: Store, ticket: Shown) -> dict[str, list[str]]:
