@@ -12,11 +12,12 @@ import copy
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sdesk.core.errors import SdeskError
 from sdesk.core.model import Ticket
-from sdesk.mail.aside import kept_copies, reissued, same_message, set_aside
+from sdesk.mail.aside import QUARANTINE, kept_copies, reissued, same_message, set_aside
 from sdesk.mail.mailin import MailRules, Outcome, Tags, receive, thread_candidates
 from sdesk.mail.mailparse import Incoming, parse
 from sdesk.procedures.plan import CreateTicket, Plan
@@ -205,16 +206,24 @@ def take(store: Store, items: Iterable[tuple[str, bytes]], *, now: dt.datetime,
             progress()
     if not apply:
         _unnumbered(results)
-    if apply and (not batch.plan.is_empty or batch.files):
+    # a set-aside message delivered again is the same file: no change, no commit
+    files = {path: data for path, data in batch.files.items()
+             if not path.startswith(QUARANTINE) or not _holds(store.root / path, data)}
+    if apply and (not batch.plan.is_empty or files):
         from sdesk.store.executor import apply_plan
 
         count = sum(1 for r in results if r.outcome.taken and r.outcome.verdict != "duplicate")
         apply_plan(store, batch.plan, actor=actor, now=now, action="mail",
                    subject=f"mail: {count} message(s) taken",
                    loaded=batch.originals,
-                   extra_files={store.root / path: data for path, data in batch.files.items()},
+                   extra_files={store.root / path: data for path, data in files.items()},
                    commit=commit)
     return results
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """The file (no link) holds exactly `data`."""
+    return path.is_file() and not path.is_symlink() and path.read_bytes() == data
 
 
 def _decide(batch: _Batch, msg: Incoming, rules: MailRules, now: dt.datetime,
