@@ -54,6 +54,7 @@ RESPOND_75 = "standard: SLA warning at 75% of the time to respond"
 RESPOND_100 = "standard: SLA warning at 100% of the time to respond"
 RESOLVE_75 = "standard: SLA warning at 75% of the time to resolve"
 RESOLVE_100 = "standard: SLA warning at 100% of the time to resolve"
+RESPOND_UP = "standard: SLA breach escalated at 150% of the time to respond"
 UPDATE = "standard: regular updates to the customer"
 UNOWNED = "standard: new tickets owned promptly"
 UNANSWERED = {"first_response_at": None}
@@ -67,9 +68,27 @@ TABLE: list[tuple[str, Watched, str, list[str], tuple[str, ...]]] = [
     ("respond: 100% after 75%", ticket(**UNANSWERED, flags=("sla-respond-75",)),
      "2026-11-16T11:00", [RESPOND_100], ("sla-respond-75", "sla-respond-100")),
     ("respond: 100% told already", ticket(**UNANSWERED, flags=("sla-respond-75", "sla-respond-100")),
-     "2026-11-16T15:00", [], ("sla-respond-75", "sla-respond-100")),
-    ("respond: found past due, told once at 100%", ticket(**UNANSWERED), "2026-11-16T12:00",
+     "2026-11-16T11:59", [], ("sla-respond-75", "sla-respond-100")),
+    ("respond: found past due, told once at 100%", ticket(**UNANSWERED), "2026-11-16T11:30",
      [RESPOND_100], ("sla-respond-75", "sla-respond-100")),
+    # Session 40, hierarchical escalation: still breached at 150% (180 of 120 minutes, 12:00),
+    # the level above the supervisor (the team's leads) is told, once.
+    ("respond: still breached at 150%, the leads told",
+     ticket(**UNANSWERED, flags=("sla-respond-75", "sla-respond-100")), "2026-11-16T12:00",
+     [RESPOND_UP], ("sla-respond-75", "sla-respond-100", "sla-respond-escalated")),
+    ("respond: escalated already, never twice",
+     ticket(**UNANSWERED, flags=("sla-respond-75", "sla-respond-100", "sla-respond-escalated")),
+     "2026-11-16T15:00", [], ("sla-respond-75", "sla-respond-100", "sla-respond-escalated")),
+    ("respond: found far past due, supervisor and leads in one run", ticket(**UNANSWERED),
+     "2026-11-16T15:00", [RESPOND_100, RESPOND_UP],
+     ("sla-respond-75", "sla-respond-100", "sla-respond-escalated")),
+    ("respond: a paused clock is never escalated",
+     ticket(**UNANSWERED, on_hold=True, flags=("sla-respond-75", "sla-respond-100")),
+     "2026-11-16T15:00", [], ("sla-respond-75", "sla-respond-100")),
+    ("resolve: Resolve By moved later, the escalation withdrawn with the warnings",
+     ticket(priority=4, resolve_by=sla.resolve_by(MON, 4, REF),
+            flags=("sla-resolve-75", "sla-resolve-100", "sla-resolve-escalated")),
+     "2026-11-19T09:00", [], ()),
     ("respond: answered, no respond warning", ticket(), "2026-11-16T11:30", [], ()),
     ("respond: paused clock never warned", ticket(**UNANSWERED, on_hold=True), "2026-11-16T12:00",
      [], ()),
@@ -146,7 +165,9 @@ def test_sweep_rules(case: str, t: Watched, now: str, rules: list[str],
     assert got_rules == rules
     assert got_flags == flags
     for rule, people in zip(got_rules, to, strict=True):
-        if rule.startswith("standard: SLA"):
+        if rule.startswith("standard: SLA breach escalated"):
+            assert people == (LEADS,)
+        elif rule.startswith("standard: SLA"):
             assert people == (SUPERVISOR,)
         elif rule == UNOWNED:
             assert people == (LEADS,)

@@ -205,7 +205,9 @@ KEYS: tuple[Key, ...] = (
     Key("sweep", "update_days", 3, _whole(1, 365)),
     Key("sweep", "close_after_days", 5, _whole(1, 365)),
     Key("sweep", "unowned_hours", 2.0,
-        _number(0, 1000, low_open=True, what="a number of business hours")),
+        _number(0, 1000, low_open=True, what="a number of hours of the ticket's SLA clock")),
+    Key("sweep", "escalate_percent", 150.0,
+        _number(100, 10000, low_open=True, what="a per cent of the SLA target")),
 )
 
 
