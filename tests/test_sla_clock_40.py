@@ -91,6 +91,9 @@ def test_show_counts_time_left_on_the_tickets_own_clock_with_the_zone(desk: Desk
     assert "  Respond by: 2026-11-17 09:50 CST (1h 59m business left)" in lines
     # Resolve By: 45 business hours from opening, 7h 01m used.
     assert "  Resolve by: 2026-11-23 09:50 CST (37h 59m business left)" in lines
+    table = desk.run("list", now="2026-11-16T16:51:00-06:00").stdout
+    [row] = [line for line in table.splitlines() if "How do I add a signature" in line]
+    assert "2026-11-17 09:50 (1h 59m business left)" in row, row  # list counts it the same
     late = desk.run("show", p4, now="2026-11-18T09:00:00-06:00").stdout.splitlines()
     assert "  Respond by: 2026-11-17 09:50 CST (OVERDUE 8h 10m business)" in late
     p1 = desk.new(*OUTAGE, now=FRI)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from sdesk.store import Store
 
     Shown = Ticket | TicketView
+    Clocked = Callable[[], Calendar | None] | None
 
 
 def page(store: Store, typed: str, clock: Callable[[], dt.datetime], colour: bool) -> str:
@@ -38,7 +39,7 @@ def page(store: Store, typed: str, clock: Callable[[], dt.datetime], colour: boo
     short_id = store.index.short_ids([ticket.id])[ticket.id]
     shown = TicketView(printable_copy(doc))
     return "\n".join(render(shown, links, clock(), short_id, colour, files,
-                             business_calendar(store, ticket.priority)))
+                             lambda: business_calendar(store, ticket.priority)))
 
 
 def business_calendar(store: Store, priority: int) -> Calendar | None:
@@ -101,9 +102,10 @@ def stamp(value: dt.datetime | None, tz: dt.tzinfo | None = None) -> str:
 
 
 def sla_line(ticket: Shown, now: dt.datetime, colour: bool = False,
-             calendar: Calendar | None = None) -> str:
+             calendar: Clocked = None) -> str:
     """Resolve By (with its zone) and the time left, OVERDUE, paused, or met/missed once done;
-    with `calendar` (a business-clock ticket) the time left is business time, said so."""
+    `calendar()` gives the business calendar of a business-clock ticket (its time left is then
+    business time, said so), None for 24x7; asked only when time left is shown."""
     from sdesk.core.due import cell
 
     if ticket.resolve_by is None:
@@ -116,14 +118,15 @@ def sla_line(ticket: Shown, now: dt.datetime, colour: bool = False,
         return f"{due} ({'not resolved' if met is None else 'met' if met else 'missed'})"
     if ticket.on_hold:
         return f"{due} (paused: on hold since {stamp(ticket.holds[-1].start, now.tzinfo)})"
-    return cell(ticket.resolve_by, now, colour=colour, calendar=calendar, zone=True)
+    return cell(ticket.resolve_by, now, colour=colour, calendar=calendar() if calendar else None,
+                zone=True)
 
 
 def respond_line(ticket: Shown, now: dt.datetime, colour: bool = False,
-                 calendar: Calendar | None = None) -> str:
+                 calendar: Clocked = None) -> str:
     """Respond By (the first public response, with its zone) and the time left or OVERDUE
-    (business time with `calendar`), or when the first response came and whether it met
-    the target."""
+    (business time when `calendar()` gives a calendar, as in `sla_line`), or when the first
+    response came and whether it met the target."""
     from sdesk.core.due import cell
 
     if ticket.respond_by is None:
@@ -134,7 +137,8 @@ def respond_line(ticket: Shown, now: dt.datetime, colour: bool = False,
                 f"{stamp(ticket.first_response_at, now.tzinfo)}, {'met' if met else 'missed'})")
     if not ticket.is_open or ticket.on_hold:
         return f"{stamp(ticket.respond_by, now.tzinfo)} (no response recorded)"
-    return cell(ticket.respond_by, now, colour=colour, calendar=calendar, zone=True)
+    return cell(ticket.respond_by, now, colour=colour, calendar=calendar() if calendar else None,
+                zone=True)
 
 
 def _proposals(ticket: Shown) -> list[str]:
@@ -171,10 +175,11 @@ def _decided(ticket: Shown, tz: dt.tzinfo | None) -> list[str]:
 
 def render(ticket: Shown, links: dict[str, list[str]], now: dt.datetime, short_id: str = "",
            colour: bool = False, files: list[tuple[str, int]] | None = None,
-           calendar: Calendar | None = None) -> list[str]:
+           calendar: Clocked = None) -> list[str]:
     """The ticket as text lines; `short_id` (the shortest unique prefix) heads it when given;
-    `calendar` for a business-clock ticket (business_calendar), so its time left is business
-    time."""
+    `calendar()` the business calendar of a business-clock ticket (business_calendar), so its
+    time left is business time; called only for an open ticket's time left (a closed one's
+    `show` loads no reference data)."""
     tz = now.tzinfo
     r = ticket.requester
     who = r.name or r.email or "-"

@@ -18,6 +18,7 @@ import sys
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (the fast path)
 if TYPE_CHECKING:
     from sdesk.core.calendar import Calendar
+    from sdesk.core.sla import BusinessClock
 
 SOON = dt.timedelta(hours=1)  # due within this: yellow
 COLOURS = {"red": 31, "yellow": 33}  # ANSI foreground codes, as click.style writes them
@@ -62,7 +63,8 @@ def cell(due: dt.datetime | None, now: dt.datetime, *, done: bool = False, pause
     if calendar is not None:  # a Saturday past a Friday due time is OVERDUE 0m business
         # BusinessClock, not a walk of the days: a --now decades off is still answered
         a, b = (due, now) if late else (now, due)
-        minutes = BusinessClock(calendar).minutes_between(a.timestamp(), b.timestamp())
+        minutes = _business_clock(calendar, BusinessClock).minutes_between(a.timestamp(),
+                                                                            b.timestamp())
         left, word = dt.timedelta(minutes=round(minutes, 6)), " business"
     business = bool(word)
     if late:
@@ -74,6 +76,20 @@ def cell(due: dt.datetime | None, now: dt.datetime, *, done: bool = False, pause
     # click.style(out, fg=fg, bold=fg == "red") without importing click (~30 ms of start-up);
     # tests/test_fastpath.py checks the bytes against click's.
     return f"\x1b[{COLOURS[fg]}m\x1b[{1 if fg == 'red' else 22}m{out}\x1b[0m"
+
+
+_CLOCKS: list[tuple[Calendar, BusinessClock]] = []  # one per calendar: a table's rows share it
+
+
+def _business_clock(calendar: Calendar, make: type[BusinessClock]) -> BusinessClock:
+    """The BusinessClock of `calendar`, made once per process (its covered days are built once
+    for a table of a thousand rows, not per cell)."""
+    for known, clock in _CLOCKS:
+        if known is calendar:
+            return clock
+    clock = make(calendar)
+    _CLOCKS[:] = [(calendar, clock)]
+    return clock
 
 
 def in_zone(value: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
