@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from sdesk.procedures.sweep import Watched
     from sdesk.store import Store
 
-NOTHING = "nothing due: no SLA warning, reminder, closing or unowned ticket"
+NOTHING = "nothing due: no SLA warning, escalation, reminder, closing or unowned ticket"
 
 
 @click.command()
@@ -27,13 +27,15 @@ def sweep(app: App, dry_run: bool, as_json: bool, no_commit: bool) -> None:
     """Send due SLA warnings and update reminders, close old resolutions, report unowned tickets.
 
     At 75% and 100% of the time to respond and to resolve the owning team's supervisor is told,
-    once per threshold per ticket (never while the ticket is on hold; business hours from the
-    calendar). The assignee of a ticket whose customer had no public update for `[sweep]
-    update_days` business days is reminded; tickets resolved more than `close_after_days`
-    business days ago are closed (not one flagged customer-reply: a customer's reply waits
-    to be read, and the plan says so); new tickets unowned for more than `unowned_hours` business
-    hours are reported to the leads. All of it is one commit; run it as often as you like
-    (docs/sweep.md has a crontab line and a CI schedule). Exit code 4 when nothing was due.
+    once per threshold per ticket (never while the ticket is on hold; time on the ticket's SLA
+    clock: 24x7 for P1, business hours for the rest); still breached at `[sweep]
+    escalate_percent` (150) the team's leads are told, once. The assignee of a ticket whose
+    customer had no public update for `update_days` business days is reminded; tickets
+    resolved more than `close_after_days` business days ago are closed (not one flagged
+    customer-reply: a customer's reply waits to be read, and the plan says so); new tickets
+    unowned for more than `unowned_hours` hours of their SLA clock are reported to the leads.
+    All of it is one commit; run it as often as you like (docs/sweep.md has a crontab line and
+    a CI schedule). Exit code 4 when nothing was due.
 
     \b
     Examples:
