@@ -128,3 +128,22 @@ def test_handover_lists_breached_tickets_by_priority_then_due_time(desk: Desk) -
     assert section.index(p1[:8]) < section.index(p2[:8]), section
     data = desk.json("handover", "--peek")
     assert [line["id"] for line in data["breaching"]][:2] == [p1, p2]
+
+
+def test_quiet_days_is_the_largest_days_stale_would_list_it_for() -> None:
+    """quiet_business_days against its definition (stale_cutoff), over the 2026-2027 holidays
+    and weekends, at times before, at and after the last update's time of day."""
+    import datetime as dt
+    from pathlib import Path
+
+    from sdesk.procedures.sweep import quiet_business_days, stale_cutoff
+
+    cal = load_reference(Path(__file__).resolve().parent.parent / "reference").calendar
+    start = dt.datetime(2026, 11, 18, 10, 0, tzinfo=cal.tz)
+    for hours in range(0, 24 * 50, 7):
+        last = start + dt.timedelta(hours=hours)
+        for later in (1, 23, 24 * 3 + 5, 24 * 9, 24 * 40 + 13):
+            now = last + dt.timedelta(hours=later)
+            n = quiet_business_days(last, now, cal)
+            assert n == 0 or last < stale_cutoff(now, n, cal), (last, now, n)
+            assert not last < stale_cutoff(now, n + 1, cal), (last, now, n)
