@@ -12,7 +12,11 @@ from sdesk.commands.common import App, pass_app, plan_options
 @click.option("--reason", required=True, metavar="REASON",
               help="A hold reason from reference/codes.toml [hold_reasons], e.g. "
                    "awaiting-customer, awaiting-vendor, awaiting-change.")
-@click.option("--note", default="", help="What exactly the ticket waits for (journaled).")
+@click.option("--note", default="", help="What exactly the ticket waits for (journaled; "
+              "internal unless --public).")
+@click.option("--public", is_flag=True,
+              help="The --note is for the customer too: quoted in the message telling them "
+                   "of the hold (a vendor's case number stays internal without it).")
 @click.option("--ask", default="", metavar="TEXT",
               help="awaiting-customer: the question mailed to the customer (a public entry); "
                    "their reply resumes the hold.")
@@ -21,12 +25,14 @@ from sdesk.commands.common import App, pass_app, plan_options
                    "mailed.")
 @plan_options
 @pass_app
-def hold(app: App, ticket_id: str, reason: str, note: str, ask: str, asked_by_phone: bool,
-         dry_run: bool, as_json: bool, no_commit: bool) -> None:
+def hold(app: App, ticket_id: str, reason: str, note: str, public: bool, ask: str,
+         asked_by_phone: bool, dry_run: bool, as_json: bool, no_commit: bool) -> None:
     """Put a ticket on hold: the SLA clock pauses until `sdesk resume`.
 
-    A hold awaiting the customer must ask them: --ask mails the question (it is the desk's
-    response, and the customer's reply resumes the hold), or --asked-by-phone after a call.
+    Any other hold tells the customer, in plain words, that the work is paused and what for;
+    resume tells them the date now promised. A hold awaiting the customer must ask them:
+    --ask mails the question (it is the desk's response, and the customer's reply resumes
+    the hold), or --asked-by-phone after a call.
 
     \b
     Example:
@@ -40,7 +46,8 @@ def hold(app: App, ticket_id: str, reason: str, note: str, ask: str, asked_by_ph
     with store.lock("hold"):
         ticket = store.get(ticket_id)
         plan = plan_hold(ticket, reason.strip().lower(), store.reference, app.now,
-                         app.actor.name, note, ask=ask, asked_by_phone=asked_by_phone)
+                         app.actor.name, note, ask=ask, asked_by_phone=asked_by_phone,
+                         public=public)
         show_or_apply(app, plan, action="hold", subject=f"hold {ticket.id}: {reason}",
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit)
     if asked_by_phone and not dry_run:  # allowed, but the desk should know what it skipped

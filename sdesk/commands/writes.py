@@ -146,7 +146,9 @@ def log_new(app: App, options: dict[str, Any], title: str, description: str
         ticket_id = store.new_id(intake.type, app.now)
         ticket = log_ticket(intake, ticket_id, store.reference, app.now, app.actor.name)
         plan = Plan([CreateTicket(ticket.id, "standard: log", "logged", new=ticket)])
-        if ticket.channel == "self-service" and ticket.requester.email and \
+        # e-mail and self-service are acknowledged as mail intake does (session 40: `-c email`
+        # sent nothing); phone, chat and in-person callers were spoken to already
+        if ticket.channel in ("self-service", "email") and ticket.requester.email and \
                 store.setting("mail", "acknowledge"):
             from sdesk.procedures.notes import acknowledgement
 
