@@ -20,6 +20,7 @@ from sdesk.core import sla
 from sdesk.core.errors import NothingToDo, SdeskError, ValidationError
 from sdesk.core.model import Hold, Ticket, check_typed, journal_entry
 from sdesk.core.reference import Reference
+from sdesk.procedures.keeping_informed import hold_told, resume_told
 from sdesk.procedures.plan import (
     AddEntry,
     Assign,
@@ -177,8 +178,6 @@ def hold(ticket: Ticket, reason: str, ref: Reference, now: dt.datetime, actor: s
         AddEntry(tid, rule, "why it is on hold",
                  entry=journal_entry(now, actor, "hold", text, rule)),
     ])
-    from sdesk.procedures.keeping_informed import hold_told
-
     plan.extend(hold_told(ticket, reason, note if public else "", now, actor,
                           ref.calendar.tz))
     if ask:
@@ -284,8 +283,6 @@ def resume(ticket: Ticket, ref: Reference, now: dt.datetime, actor: str,
             f"time (P{ticket.priority}).{moved}" + (f"\n{note}" if note else ""))
     plan.add(AddEntry(tid, rule, "the pause and its effect on the SLA",
                       entry=journal_entry(now, actor, "resume", text, rule)))
-    from sdesk.procedures.keeping_informed import resume_told
-
     plan.extend(resume_told(ticket, current.reason, new_due, now, actor, ref.calendar.tz))
     return plan
 
