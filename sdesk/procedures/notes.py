@@ -76,7 +76,7 @@ def not_mailed(ticket: Ticket) -> str:
 # sdesk.mail.mailin.clean_title). A new customer subject here belongs in this list.
 CUSTOMER_SUBJECTS = ("Logged", "Update on your ticket", "Resolved as a duplicate", "Resolved",
                      "Reopened", "Software Request Form needed", "Question about your ticket",
-                     "Logged as a request")
+                     "Logged as a request", "On hold", "Work resumed", "New target date")
 
 
 def customer_update(ticket: Ticket, subject: str, text: str, rule: str = "standard: communicate",
