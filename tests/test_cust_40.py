@@ -237,3 +237,14 @@ def test_a_hold_awaiting_the_customer_is_not_nagged_but_a_vendor_hold_is(desk: D
              for p in desk.outbox()]
     [owed] = [m for m in mails if "Update owed" in str(m["Subject"])]
     assert "It is on hold (awaiting-vendor) since 2026-11-17 08:25" in _body(owed)
+
+
+def test_check_says_the_single_update_days_is_read_no_more(desk: Desk) -> None:
+    """A store that still sets [sweep] update_days gets the cadence by priority; `check` says
+    what replaced the key instead of asking whether it is a typo."""
+    config = desk.root / "sdesk.toml"
+    config.write_text(config.read_text() + "\n[sweep]\nupdate_days = 3\n")
+    desk.git("commit", "-qam", "an old setting")
+    out = desk.run("check", ok=False)
+    assert ("sweep.update_days: is read no more: the update cadence is by priority since "
+            "session 40") in out.stdout + out.stderr

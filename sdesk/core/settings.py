@@ -321,5 +321,11 @@ def problems(path: Path) -> list[str]:
         settings, errors = parse_settings(read_raw(path))
     except SettingError as exc:
         return [exc.message]
-    return errors + [f"{CONFIG_NAME}: {name} is not a setting sdesk knows (a typo? docs/configuration.md)"
-                     for name in settings.unknown]
+    return errors + [f"{CONFIG_NAME}: {name} " + (RETIRED.get(name) or "is not a setting sdesk knows "
+                     "(a typo? docs/configuration.md)") for name in settings.unknown]
+
+
+# Keys sdesk once read, and what replaced them: `check` says so rather than "a typo?".
+RETIRED = {"sweep.update_days": "is read no more: the update cadence is by priority since "
+                                "session 40 (update_hours_p1, update_days_p2 .. update_days_p4; "
+                                "docs/sweep.md)"}
