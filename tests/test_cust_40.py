@@ -137,6 +137,16 @@ def test_a_reopen_tells_the_customer_the_new_date(desk: Desk) -> None:
             f"{_words(desk, desk.ticket(tid)['resolve_by'])}.") in _body(mail)
 
 
+def test_a_reopen_past_the_date_does_not_promise_a_date_gone_by(desk: Desk) -> None:
+    tid = _phone_ticket(desk)  # P3: Resolve By Thursday 09:00
+    desk.run("resolve", tid, "-c", "fixed", "-s", "Reinstalled the driver",
+             now="2026-11-20T10:00:00-06:00")  # resolved late, on Friday
+    desk.run("reopen", tid, "--reason", "it fails again", now="2026-11-23T10:00:00-06:00")
+    body = _body(_customer_mails(desk)[-1])
+    assert "We have missed the date we aimed to have it resolved by, and we are sorry" in body
+    assert "We now aim" not in body
+
+
 # -- finding 3: resume returns the status before the hold -------------------------------
 
 

@@ -287,7 +287,7 @@ def _reopen(msg: Incoming, ticket: Ticket, reply: str, now: dt.datetime, actor: 
     _add_reply(outcome, msg, ticket, reply, now, rules)
     if rules.acknowledge and ticket.requester.email:  # the customer hears it was reopened
         outcome.plan.add(customer_update(ticket, f"Reopened: {ticket.title}", REOPENED_TEXT
-                                         + moved_words(ticket, plan.actions),  # session 40
+                                         + moved_words(ticket, plan.actions, now),  # session 40
                                          rule="standard: communicate (reopen)"))
     if ticket.parent:
         told = parent_told(ticket, msg.sender, words, ref)

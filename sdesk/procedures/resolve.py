@@ -350,7 +350,7 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str, ref: Refer
     if tell_customer:
         from sdesk.procedures.notes import reopen_told
 
-        plan.add(reopen_told(ticket, reason, plan))
+        plan.add(reopen_told(ticket, reason, plan, now))
     return plan
 
 
