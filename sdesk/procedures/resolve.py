@@ -20,6 +20,7 @@ from sdesk.core.model import Csat, Resolution, Ticket, check_text, check_typed, 
 from sdesk.core.reference import Reference
 from sdesk.procedures.duplicates import check_original, merged_subject, merged_text, original_named
 from sdesk.procedures.notes import CSAT_QUESTION, WIDER_RESOLVED, customer_update, not_mailed
+from sdesk.procedures.permits import closed_is_final
 from sdesk.procedures.plan import Action, AddEntry, Finding, Plan, RecordResolution, SetField, SetStatus
 from sdesk.procedures.proposals import REPLY_FLAG, at_resolution, logged_as
 from sdesk.procedures.relations import duplicate_via_entry
@@ -95,6 +96,7 @@ def first_contact_person(ticket: Ticket, ref: Reference) -> tuple[str, str]:
 
 
 def check_resolvable(ticket: Ticket, open_tasks: Sequence[str]) -> None:
+    closed_is_final(ticket)
     if not ticket.is_open:
         raise SdeskError(f"{ticket.id} is {ticket.status} already (reopen it first)")
     if open_tasks:
@@ -303,9 +305,7 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str, ref: Refer
     a customer's mail reply reopens it (sdesk/mail/mailin.py; before session 35 a reply took
     the seat unchecked); without `seats_in_use` nothing is counted, so nothing is checked.
     `tell_customer`: the customer is told why (notes.reopen_told; `sdesk reopen`, session 39)."""
-    if ticket.status == "closed":
-        raise SdeskError(f"{ticket.id} is closed: closed tickets stay closed; log a new ticket "
-                         "and relate it")
+    closed_is_final(ticket)
     reason = check_text("reason", reason).strip()
     if not reason:
         raise ValidationError("--reason must not be empty")
