@@ -7,6 +7,7 @@ temporary folder at fixed times; each failed on the code before session 40."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -173,3 +174,30 @@ def test_a_closed_ticket_gets_one_message_everywhere(desk: Desk) -> None:
                  ("escalate", tid, "--to", COLLAB, "--reason", "x")):
         assert _fails(desk, *args, now=T3) == said, args
 
+
+
+# ---- finding 10: the report's changes follow the journal's times ---------------------------
+
+
+def test_the_reports_changes_count_journal_entries_by_their_time(desk: Desk,
+                                                                tmp_path: Path) -> None:
+    """`report` read git's commit dates (the wall clock): under --now it said "0 commits. No
+    commits." Now it counts the journal entries of the week before the report's end, by their
+    time (which follows --now), per author and kind; an entry before the week is left out."""
+    import re
+
+    old = desk.new("-T", "Old printer ticket", *ANA, "-d", "Jams", now="2026-11-02T09:00:00-06:00")
+    tid = _desk_ticket(desk)
+    desk.run("--actor", "aparker", "hold", tid, "--reason", "awaiting-vendor", "--note", "Dell",
+             now=T1)
+    desk.run("--actor", "gchen", "note", old, "Seen this jam before", now=T2)
+    out = tmp_path / "r.html"
+    desk.run("report", "-o", str(out), now=T3)
+    html = out.read_text(encoding="utf-8")
+    section = re.sub(r"<[^>]+>", " ", html.split('id="changes"', 1)[1].split("</section>")[0])
+    words = " ".join(section.split())
+    assert "since 2026-11-16 12:00" in words, words
+    assert "3 journal entries on 2 tickets" in words, words
+    assert "Ashley Parker 1 hold 1 1" in words and "Grace Chen 1 note 1 1" in words, words
+    # tid's opening entry; old's is weeks back
+    assert "Dana Dispatcher 1 system 1 1" in words, words
