@@ -100,7 +100,7 @@ def _problem(team: str, tech: Technician | None, email: str, ref: Reference) -> 
 
 def closed_is_final(ticket: Ticket) -> None:
     """Raise SdeskError when `ticket` is closed: the one message for every command that works a
-    ticket (resolve, reopen, hold, resume, escalate, assign, take, start, triage, tasks).
+    ticket (resolve, reopen, hold, resume, escalate, assign, take, start, priority, tasks).
     Closed tickets are final (docs/resolution.md "Reopen and close": the standard's closure
     ends the ticket's life; a problem that comes back is new work related to it), so a closed
     ticket is never told to be reopened (tester 40A finding 5: `resolve` said "reopen it
