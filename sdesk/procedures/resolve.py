@@ -179,12 +179,26 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
     for child in children:
         if not child.is_open or child.type == "task":
             continue
+        _no_cycle(ticket, child)
         note = f"{WIDER_RESOLVED} {summary}"  # plain words: the parent's ID means nothing to them
         plan.extend(_done(child, Resolution(code if code != DUPLICATE else "fixed", summary,
                                             actor, False),
                           note, now, actor, ref, f"parent {ticket.id} resolved",
                           rule="guide: parent case"))
     return plan
+
+
+def _no_cycle(ticket: Ticket, child: Ticket) -> None:
+    """Raises ValidationError when `child`, which resolving `ticket` would resolve and mail, is
+    also `ticket`'s parent or original: a cycle no command makes (a hand edit; `sdesk check`
+    reports it, session 40), through which one resolution would close another customer's
+    ticket."""
+    if child.id in (ticket.parent, ticket.duplicate_of):
+        role = "parent" if child.id == ticket.parent else "original"
+        raise ValidationError(
+            f"{ticket.id}: its child {child.id} is also its {role} (a cycle set by hand; sdesk "
+            f"check reports it): resolving would resolve and mail {child.id}'s customer too; "
+            f"put the relation right first; nothing written")
 
 
 def _record_missing(ticket: Ticket, req: Resolve, code: str, summary: str,
