@@ -4,8 +4,7 @@ The standard: "Resolved tickets are documented ..." and "key performance indicat
 tracked, including first contact resolution rate and customer satisfaction". The guide:
 "resolve the duplicates with an explanation of why they are being resolved"; a parent case
 carries its children. Nothing here reads the clock, the disk or git: the command passes `now`,
-the actor, the reference data and what the index knows about related tickets.
-"""
+the actor, the reference data and what the index knows about related tickets."""
 
 from __future__ import annotations
 
@@ -18,7 +17,7 @@ from sdesk.core import sla
 from sdesk.core.errors import NothingToDo, SdeskError, ValidationError
 from sdesk.core.model import Csat, Resolution, Ticket, check_text, check_typed, journal_entry
 from sdesk.core.reference import Reference
-from sdesk.procedures.duplicates import check_original, merged_subject, merged_text, original_named
+from sdesk.procedures.duplicates import check_original, merged_subject, merged_text, no_cycle, original_named
 from sdesk.procedures.notes import CSAT_QUESTION, WIDER_RESOLVED, customer_update, not_mailed
 from sdesk.procedures.plan import Action, AddEntry, Finding, Plan, RecordResolution, SetField, SetStatus
 from sdesk.procedures.proposals import REPLY_FLAG, at_resolution, logged_as
@@ -94,7 +93,9 @@ def first_contact_person(ticket: Ticket, ref: Reference) -> tuple[str, str]:
     return "", "first worked by"
 
 
-def check_resolvable(ticket: Ticket, open_tasks: Sequence[str]) -> None:
+def check_resolvable(ticket: Ticket, open_tasks: Sequence[str], children: Sequence[Ticket] = ()) -> None:
+    """Raises SdeskError unless `ticket` can be resolved now (open, no open task, no_cycle)."""
+    no_cycle(ticket, children)
     if not ticket.is_open:
         raise SdeskError(f"{ticket.id} is {ticket.status} already (reopen it first)")
     if open_tasks:
@@ -140,7 +141,7 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
 
     missing = not ticket.is_open and bool(resolution_gap(ticket))
     if not missing:
-        check_resolvable(ticket, open_tasks)
+        check_resolvable(ticket, open_tasks, children)
     code = _check_code(ref, req)
     summary = check_typed("summary", req.summary)  # exactly as typed, like notes
     if not summary.strip():
@@ -179,26 +180,12 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
     for child in children:
         if not child.is_open or child.type == "task":
             continue
-        _no_cycle(ticket, child)
         note = f"{WIDER_RESOLVED} {summary}"  # plain words: the parent's ID means nothing to them
         plan.extend(_done(child, Resolution(code if code != DUPLICATE else "fixed", summary,
                                             actor, False),
                           note, now, actor, ref, f"parent {ticket.id} resolved",
                           rule="guide: parent case"))
     return plan
-
-
-def _no_cycle(ticket: Ticket, child: Ticket) -> None:
-    """Raises ValidationError when `child`, which resolving `ticket` would resolve and mail, is
-    also `ticket`'s parent or original: a cycle no command makes (a hand edit; `sdesk check`
-    reports it, session 40), through which one resolution would close another customer's
-    ticket."""
-    if child.id in (ticket.parent, ticket.duplicate_of):
-        role = "parent" if child.id == ticket.parent else "original"
-        raise ValidationError(
-            f"{ticket.id}: its child {child.id} is also its {role} (a cycle set by hand; sdesk "
-            f"check reports it): resolving would resolve and mail {child.id}'s customer too; "
-            f"put the relation right first; nothing written")
 
 
 def _record_missing(ticket: Ticket, req: Resolve, code: str, summary: str,
