@@ -23,10 +23,13 @@ from sdesk.commands.common import App, pass_app, plan_options
 @click.option("--asked-by-phone", is_flag=True,
               help="awaiting-customer: the customer was asked by phone already; nothing is "
                    "mailed.")
+@click.option("--force", is_flag=True, help="Do it though you are not of the ticket's team, its "
+              "supervisor or the Service Desk (the override is journaled).")
 @plan_options
 @pass_app
 def hold(app: App, ticket_id: str, reason: str, note: str, public: bool, ask: str,
-         asked_by_phone: bool, dry_run: bool, as_json: bool, no_commit: bool) -> None:
+         asked_by_phone: bool, force: bool, dry_run: bool, as_json: bool,
+         no_commit: bool) -> None:
     """Put a ticket on hold: the SLA clock pauses until `sdesk resume`.
 
     Any other hold tells the customer, in plain words, that the work is paused and what for;
@@ -48,6 +51,7 @@ def hold(app: App, ticket_id: str, reason: str, note: str, public: bool, ask: st
         plan = plan_hold(ticket, reason.strip().lower(), store.reference, app.now,
                          app.actor.name, note, ask=ask, asked_by_phone=asked_by_phone,
                          public=public)
+        plan.actions[:0] = app.permit(ticket, "put it on hold", force)
         show_or_apply(app, plan, action="hold", subject=f"hold {ticket.id}: {reason}",
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit)
     if asked_by_phone and not dry_run:  # allowed, but the desk should know what it skipped
@@ -59,9 +63,11 @@ def hold(app: App, ticket_id: str, reason: str, note: str, public: bool, ask: st
 @click.command()
 @click.argument("ticket_id")
 @click.option("--note", default="", help="What the ticket waited for and got (journaled).")
+@click.option("--force", is_flag=True, help="Do it though you are not of the ticket's team, its "
+              "supervisor or the Service Desk (the override is journaled).")
 @plan_options
 @pass_app
-def resume(app: App, ticket_id: str, note: str, dry_run: bool, as_json: bool,
+def resume(app: App, ticket_id: str, note: str, force: bool, dry_run: bool, as_json: bool,
            no_commit: bool) -> None:
     """End a ticket's hold: Resolve By moves later by the paused time (business time for
     P2-P4, real time for P1) and the ticket returns to its working status.
@@ -78,5 +84,6 @@ def resume(app: App, ticket_id: str, note: str, dry_run: bool, as_json: bool,
     with store.lock("resume"):
         ticket = store.get(ticket_id)
         plan = plan_resume(ticket, store.reference, app.now, app.actor.name, note)
+        plan.actions[:0] = app.permit(ticket, "resume it", force)
         show_or_apply(app, plan, action="resume", subject=f"resume {ticket.id}",
                       dry_run=dry_run, as_json=as_json, no_commit=no_commit)

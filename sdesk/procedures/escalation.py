@@ -21,6 +21,7 @@ from sdesk.core.errors import NothingToDo, SdeskError, ValidationError
 from sdesk.core.model import Hold, Ticket, check_typed, journal_entry
 from sdesk.core.reference import Reference
 from sdesk.procedures.keeping_informed import hold_told, resume_told
+from sdesk.procedures.permits import closed_is_final
 from sdesk.procedures.plan import (
     AddEntry,
     Assign,
@@ -37,6 +38,7 @@ MAX_TIER = 9
 
 
 def _open(ticket: Ticket, doing: str) -> None:
+    closed_is_final(ticket)
     if not ticket.is_open:
         raise SdeskError(f"{ticket.id} is {ticket.status}; reopen it before you {doing} it")
 

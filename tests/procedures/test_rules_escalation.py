@@ -79,7 +79,7 @@ def test_hold_pauses_and_says_what_it_was() -> None:
 @pytest.mark.parametrize(("fields", "reason", "error"), [
     ({"status": "on-hold", "holds": [Hold(NOW - HOUR, "vendor")]}, "vendor", "already on hold"),
     ({}, "lunch", "must be one of"),
-    ({"status": "closed"}, "vendor", "reopen it"),
+    ({"status": "closed"}, "vendor", "closed tickets stay closed"),
 ])
 def test_a_hold_is_refused(fields: dict[str, Any], reason: str, error: str) -> None:
     with pytest.raises(SdeskError, match=error):
