@@ -197,8 +197,9 @@ def test_the_reports_changes_count_journal_entries_by_their_time(desk: Desk,
     section = re.sub(r"<[^>]+>", " ", html.split('id="changes"', 1)[1].split("</section>")[0])
     words = " ".join(section.split())
     assert "since 2026-11-16 12:00" in words, words
-    assert "3 journal entries on 2 tickets" in words, words
-    assert "Ashley Parker 1 hold 1 1" in words and "Grace Chen 1 note 1 1" in words, words
+    # the hold and the public note telling the customer of it (session 40, cust40)
+    assert "4 journal entries on 2 tickets" in words, words
+    assert "Ashley Parker 2 hold 1, note 1 1" in words and "Grace Chen 1 note 1 1" in words, words
     # tid's opening entry; old's is weeks back
     assert "Dana Dispatcher 1 system 1 1" in words, words
 
