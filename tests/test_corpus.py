@@ -2,8 +2,8 @@
 floors: precision >= 0.95 for what triage applies automatically, recall >= 0.85 for what it
 proposes.
 
-ALL THIRTY-THREE files here are TUNING data (about 10,300 tickets by thirty-three writers):
-tickets.txt was written for tuning; fresh.txt, fresh2.txt, ... fresh32.txt were each written blind,
+ALL THIRTY-FIVE files here are TUNING data (about 11,000 tickets by thirty-five writers):
+tickets.txt was written for tuning; fresh.txt, fresh2.txt, ... fresh34.txt were each written blind,
 measured once held out (those figures are in docs/triage.md) and then read while the methods
 were improved. So every figure asserted below is a tuning figure. The floor is asserted on
 EACH file, not on their union: an automatic judgement's reach is only what every file supports
@@ -11,12 +11,13 @@ at 0.95 (issue 11). A judgement below its floor on a file is a strict xfail nami
 one that starts meeting it fails this test until it moves out of BELOW.
 
 The figure methods are chosen by is the leave-one-writer-out one (`python -m
-tests.corpus.measure --cross`, tests/corpus/cross.py: chosen on thirty-two files, measured on
-the thirty-third; for priority `python -m tests.corpus.priority_lowo`). A held-out figure comes
+tests.corpus.measure --cross`, tests/corpus/cross.py: chosen on thirty-four files, measured on
+the thirty-fifth; for priority `python -m tests.corpus.priority_lowo`). A held-out figure comes
 only from a new file written blind and measured once with the methods frozen (`python -m
 tests.corpus.measure --file PATH`; tests/test_corpus_heldout.py).
-This test reads only the thirty-three files named here (fresh29.txt and fresh30.txt, session 35's
-held-out pair, since session 37; fresh31.txt and fresh32.txt, session 37's, since session 38).
+This test reads only the thirty-five files named here (fresh29.txt and fresh30.txt, session 35's
+held-out pair, since session 37; fresh31.txt and fresh32.txt, session 37's, since session 38;
+fresh33.txt and fresh34.txt, session 38's, since session 40).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import pytest
 from corpus.cross import GRID, Threshold, choose, meets
 from corpus.measure import CORPUS, FRESH, TUNING, Score, figures, load, main, vip_persons
 
-FILES = {path.stem: path for path in TUNING}  # tickets, fresh, fresh2, ... fresh32
+FILES = {path.stem: path for path in TUNING}  # tickets, fresh, fresh2, ... fresh34
 NAMES = {
     "incident-4 two problems (proposed)",
     "incident-5 same person, same subject (proposed)",
@@ -115,6 +116,11 @@ BELOW = {  # (file, judgement) -> its tuning figure there, below the floor
     # disagree across writers, not read); LOWO in docs/triage.md "Two problems and on site,
     # session 38")
     ("fresh31", "on-site (proposed)"): "recall 0.78",
+    # (session 40: fresh33/fresh34 became tuning data after their held-out measurement in
+    # session 38; the on-site model is fitted on FITTED, not on them, so fresh33's held-out
+    # figure stands here as a tuning figure; priority's chart model, re-fitted on all
+    # thirty-five, reads both as training data)
+    ("fresh33", "on-site (proposed)"): "recall 0.72",
     # (session 31, on site: the rule's words and the model at C 0.3, threshold 0.03; its tuning
     # recall is unchanged, 0.94-1.00 on every file, so no on-site entry here; leave one writer
     # out it meets the floor on all twenty-one, worst 0.74 -> 0.86, docs/triage.md)

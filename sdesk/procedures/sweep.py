@@ -18,9 +18,13 @@ commit. The rules (docs/sweep.md has the table; tests/test_sweep.py tests it as 
   again after the breach, on the same clock) is told once to the level above the supervisor.
   The reference data names nobody above a team's supervisor, so that is the team's leads (else
   the Service Desk Leads of roles.toml); flags `sla-respond-escalated`, `sla-resolve-escalated`.
-- Updates owed: an assigned open ticket whose customer has had no public update for
-  `[sweep] update_days` business days reminds its assignee, once per quiet spell (flag
-  `update-reminded`, dropped by the sweep once the customer has had an update).
+- Updates owed (session 40: by priority): an open ticket whose customer has had no public
+  update for its priority's spell (`[sweep] update_hours_p1` clock hours, `update_days_p2`
+  .. `update_days_p4` business days) reminds its assignee (a P1's team supervisor too; an
+  unassigned ticket's supervisor, else the Service Desk Leads), once per quiet spell (flag
+  `update-reminded`, dropped by the sweep once the customer has had an update). A ticket on
+  hold awaiting the customer is not nagged (the desk waits on them); any other hold still
+  owes the customer updates.
 - Closing: a ticket resolved more than `[sweep] close_after_days` business days ago is closed,
   unless it is flagged `customer-reply`: a customer's reply waits for a person (session 39:
   the sweep closed it and the reply sat unread on a closed ticket); the plan says so, one
@@ -54,25 +58,41 @@ R_UPDATE = "standard: regular updates to the customer"
 R_CLOSE = "standard: close {days} business days after resolution"
 REPLY_FLAG = "customer-reply"  # proposals.REPLY_FLAG: a customer's reply waits to be read
 R_UNOWNED = "standard: new tickets owned promptly"
+AWAITING_CUSTOMER = "awaiting-customer"  # escalation.AWAITING_CUSTOMER: a hold on the customer
 
 
 @dataclass(frozen=True)
 class SweepSettings:
-    """sdesk.toml [sweep]: business days without a public update, business days from
-    resolution to closing, hours (of the ticket's SLA clock) a new ticket may stay unowned,
-    and the per cent of the time to respond or resolve used (over 100) at which a breach goes
-    to the level above the supervisor."""
+    """sdesk.toml [sweep]: how long the customer may go without a public update (P1 in clock
+    hours, P2-P4 in business days), business days from resolution to closing, hours (of the
+    ticket's SLA clock) a new ticket may stay unowned, and the per cent of the time to respond
+    or resolve used (over 100) at which a breach goes to the level above the supervisor."""
 
-    update_days: int = 3
     close_after_days: int = 5
     unowned_hours: float = 2.0
     escalate_percent: float = 150.0
+    update_hours_p1: float = 2.0
+    update_days_p2: int = 1
+    update_days_p3: int = 2
+    update_days_p4: int = 3
+
+    def update_spell(self, priority: int) -> str:
+        """The quiet spell that owes a customer of `priority` an update, in words."""
+        if priority <= 1:
+            return f"{self.update_hours_p1:g} clock hours"
+        days = self.update_days(priority)
+        return f"{days} business day{'s' if days != 1 else ''}"
+
+    def update_days(self, priority: int) -> int:
+        """Business days without an update for P2-P4 (P4's for any lower priority)."""
+        return {2: self.update_days_p2, 3: self.update_days_p3}.get(priority,
+                                                                      self.update_days_p4)
 
 
 @dataclass(frozen=True)
 class Watched:
     """A ticket as the sweep sees it (from the index; `holds` from the file, only for tickets
-    that were ever on hold). Times are aware."""
+    that are or were ever on hold). Times are aware."""
 
     id: str
     title: str
@@ -154,7 +174,7 @@ def sweep_each(tickets: Iterable[Watched], ctx: SweepContext) -> Iterator[Plan]:
     `sweep`'s plan; a dry run prints them as they come, so memory does not grow with the
     number of tickets."""
     s = ctx.settings
-    quiet = business_days_before(ctx.now, s.update_days, ctx.reference)
+    quiet = quiet_since(ctx)
     closing = business_days_before(ctx.now, s.close_after_days, ctx.reference)
     for t in tickets:
         plan = Plan()
@@ -172,6 +192,17 @@ def sweep_each(tickets: Iterable[Watched], ctx: SweepContext) -> Iterator[Plan]:
                                   field="flags", value=flags))
         if plan.actions:
             yield plan
+
+
+def quiet_since(ctx: SweepContext) -> dict[int, dt.datetime]:
+    """Per priority, the moment before which a last update leaves the customer owed one: P1
+    `update_hours_p1` clock hours back (its SLA clock runs 24x7), P2-P4 their business days
+    back (weekends and holidays skipped)."""
+    s = ctx.settings
+    quiet = {p: business_days_before(ctx.now, s.update_days(p), ctx.reference)
+             for p in (2, 3, 4)}
+    quiet[1] = ctx.now - dt.timedelta(hours=s.update_hours_p1)
+    return quiet
 
 
 def used_fraction(t: Watched, due: dt.datetime, ref: Reference, now: dt.datetime) -> float:
@@ -293,27 +324,47 @@ def _withdrawn(plan: Plan, t: Watched, kind: str, due: dt.datetime, flags: list[
     return [f for f in flags if f not in gone]
 
 
-def _update(plan: Plan, t: Watched, flags: list[str], quiet: dt.datetime,
+def _update(plan: Plan, t: Watched, flags: list[str], quiet: dict[int, dt.datetime],
             ctx: SweepContext) -> list[str]:
-    owed = bool(t.assignee) and t.last_update < quiet
-    if not owed:
+    if t.on_hold and t.holds and t.holds[-1].reason == AWAITING_CUSTOMER:
+        return flags  # the desk waits on the customer: nobody is nagged (session 40)
+    if t.last_update >= quiet.get(t.priority, quiet[4]):
         return [f for f in flags if f != UPDATE_FLAG]  # updated since: the next spell counts anew
     if UPDATE_FLAG in flags:
         return flags
-    tech = ctx.reference.technicians.get(t.assignee)
-    days = ctx.settings.update_days
-    reason = f"assignee reminded: no public update for {days} business days"
-    if tech is not None and tech.email:
-        plan.add(Notify(t.id, R_UPDATE, reason, to=(tech.email,),
-                        subject=f"Update owed: {t.id} {t.title}",
-                        body=f"The customer of {t.id} has had no update since "
-                             f"{t.last_update:%Y-%m-%d %H:%M}. Please send one "
-                             f"(sdesk note {t.id} --public ...).\n"))
+    spell = ctx.settings.update_spell(t.priority)
+    who, to = _update_owed_to(t, ctx.reference)
+    reason = f"{who} reminded: no public update for {spell}"
+    held = (f" It is on hold ({t.holds[-1].reason}) since {t.holds[-1].start:%Y-%m-%d %H:%M}; "
+            f"the customer still waits to hear." if t.on_hold and t.holds else "")
+    if to:
+        plan.add(Notify(t.id, R_UPDATE, reason, to=to, subject=f"Update owed: {t.id} {t.title}",
+                        body=f"The customer of P{t.priority} {t.id} ({t.team or 'no team'}, "
+                             f"assignee {t.assignee or 'none'}) has had no update since "
+                             f"{t.last_update:%Y-%m-%d %H:%M} (a P{t.priority} is owed one "
+                             f"every {spell}).{held} Please send one (sdesk note {t.id} "
+                             f"--public ...).\n"))
     plan.add(AddEntry(t.id, R_UPDATE, reason, entry=journal_entry(
         at=ctx.now, by=ctx.actor, kind="system", visibility="internal", rule=R_UPDATE,
-        text=f"Reminder: the customer has had no update for {days} business days; "
-             f"{t.assignee} reminded.")))
+        text=f"Reminder: the customer has had no update for {spell}; "
+             f"{', '.join(to) or t.assignee or 'nobody'} reminded.")))
     return [*flags, UPDATE_FLAG]
+
+
+def _update_owed_to(t: Watched, ref: Reference) -> tuple[str, tuple[str, ...]]:
+    """Who is reminded of an update owed, and their addresses: the assignee (an assignee the
+    reference does not know: nobody mailed), with the team's supervisor for a P1; an
+    unassigned ticket's supervisor (else the Service Desk Leads): before session 40 an
+    unassigned ticket's customer waited without anyone being told."""
+    if not t.assignee:
+        boss = _supervisor(t.team, ref)
+        return "supervisor", (boss,) if boss else ()
+    tech = ref.technicians.get(t.assignee)
+    to = [tech.email] if tech is not None and tech.email else []
+    boss = _supervisor(t.team, ref) if t.priority <= 1 else ""
+    if to and boss and boss not in to:
+        return "assignee and supervisor", (*to, boss)
+    return "assignee", tuple(to)
 
 
 def _unowned(plan: Plan, t: Watched, flags: list[str], ctx: SweepContext) -> list[str]:

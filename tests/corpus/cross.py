@@ -1,4 +1,4 @@
-"""Leave one writer out (LOWO) on the TUNING files (thirty-three since session 38;
+"""Leave one writer out (LOWO) on the TUNING files (thirty-five since session 40;
 `python -m tests.corpus.measure --cross`).
 
 1. Every judgement's figures on each of the tuning files side by side (TUNING figures: the files
