@@ -136,7 +136,7 @@ def test_quiet_days_is_the_largest_days_stale_would_list_it_for() -> None:
     import datetime as dt
     from pathlib import Path
 
-    from sdesk.procedures.sweep import quiet_business_days, stale_cutoff
+    from sdesk.procedures.business_days import quiet_business_days, stale_cutoff
 
     cal = load_reference(Path(__file__).resolve().parent.parent / "reference").calendar
     start = dt.datetime(2026, 11, 18, 10, 0, tzinfo=cal.tz)

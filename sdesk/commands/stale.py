@@ -37,7 +37,7 @@ def stale(app: App, days: int, team: str | None, as_json: bool, as_csv: bool, fm
     """
     from sdesk.commands.app import warn_skipped
     from sdesk.core.render import emit
-    from sdesk.procedures.sweep import stale_cutoff
+    from sdesk.procedures.business_days import stale_cutoff
     from sdesk.store import queries
 
     store = app.store
@@ -58,7 +58,7 @@ def stale(app: App, days: int, team: str | None, as_json: bool, as_csv: bool, fm
 def _for_scripts(r: sqlite3.Row, now: dt.datetime, cal: Calendar) -> dict[str, Any]:
     import datetime as dt
 
-    from sdesk.procedures.sweep import quiet_business_days
+    from sdesk.procedures.business_days import quiet_business_days
 
     last = dt.datetime.fromtimestamp(r["last_update"], now.tzinfo)
     return {"id": r["id"], "priority": r["priority"], "team": r["team"],
@@ -75,7 +75,7 @@ def _for_people(store: Store, rows: Iterator[sqlite3.Row], now: dt.datetime,
     import itertools
 
     from sdesk.commands.listtext import when
-    from sdesk.procedures.sweep import quiet_business_days
+    from sdesk.procedures.business_days import quiet_business_days
 
     while chunk := list(itertools.islice(rows, 500)):
         short = store.index.short_ids([r["id"] for r in chunk])

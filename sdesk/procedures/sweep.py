@@ -42,10 +42,9 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sdesk.core.calendar import Calendar
-from sdesk.core.errors import ValidationError
 from sdesk.core.model import Hold, journal_entry
 from sdesk.core.reference import Reference
+from sdesk.procedures.business_days import stale_cutoff
 from sdesk.procedures.plan import AddEntry, Finding, Notify, Plan, SetField
 
 THRESHOLDS = (75, 100)  # per cent of the time to respond or to resolve
@@ -124,40 +123,6 @@ class SweepContext:
 def business_days_before(now: dt.datetime, days: int, ref: Reference) -> dt.datetime:
     """The moment `days` business days before `now` (weekends and holidays skipped)."""
     return stale_cutoff(now, days, ref.calendar)
-
-
-def stale_cutoff(now: dt.datetime, days: int, cal: Calendar) -> dt.datetime:
-    """The moment `days` business days before `now` (same wall-clock time): a ticket whose
-    customer heard nothing since before it is stale. Weekends and holidays do not count."""
-    if days < 1:
-        raise ValidationError(f"--days must be at least 1; got {days}")
-    local = now.astimezone(cal.tz)
-    day, counted = local.date(), 0
-    while counted < days:
-        day -= dt.timedelta(days=1)
-        if cal.is_business_day(day):
-            counted += 1
-    return dt.datetime.combine(day, local.time(), tzinfo=cal.tz)
-
-
-def quiet_business_days(last: dt.datetime, now: dt.datetime, cal: Calendar) -> int:
-    """Whole business days a customer has waited since `last` (their last update) at `now`:
-    the largest N with `last` before `stale_cutoff(now, N)`, so `stale --days N` lists exactly
-    the tickets whose quiet_days is at least N (session 40: the column counted calendar days,
-    7 for a ticket quiet 4.8 business days). Weekends and holidays do not count; 0 when none."""
-    a, b = last.astimezone(cal.tz), now.astimezone(cal.tz)
-    first, today = a.date() + dt.timedelta(days=1), b.date()
-    count = 0
-    if first < today:
-        weeks, rest = divmod((today - first).days, 7)
-        count = weeks * len(cal.workdays) + sum(
-            (first + dt.timedelta(days=i)).weekday() in cal.workdays for i in range(rest))
-        count -= sum(1 for year in range(first.year, today.year + 1)
-                     for day in cal.holidays(year)
-                     if day.year == year and first <= day < today and day.weekday() in cal.workdays)
-    if a.date() < today and cal.is_business_day(a.date()) and a.time() < b.time():
-        count += 1
-    return count
 
 
 def sweep(tickets: Iterable[Watched], ctx: SweepContext) -> Plan:
