@@ -30,7 +30,7 @@ from sdesk.mail.mailcut import cut, readable, room_for, unread
 from sdesk.mail.mailparse import Incoming
 from sdesk.mail.returning import parent_told
 from sdesk.procedures.intake import Intake, log_ticket
-from sdesk.procedures.notes import CUSTOMER_SUBJECTS, acknowledgement, customer_update
+from sdesk.procedures.notes import CUSTOMER_SUBJECTS, acknowledgement, customer_update, moved_words
 from sdesk.procedures.plan import Action, AddEntry, CreateTicket, Plan, SetField
 
 RULE_INTAKE = "standard: requests by email"
@@ -287,7 +287,8 @@ def _reopen(msg: Incoming, ticket: Ticket, reply: str, now: dt.datetime, actor: 
         outcome.line += f"; handed on: {handed[0]}"
     _add_reply(outcome, msg, ticket, reply, now, rules)
     if rules.acknowledge and ticket.requester.email:  # the customer hears it was reopened
-        outcome.plan.add(customer_update(ticket, f"Reopened: {ticket.title}", REOPENED_TEXT,
+        outcome.plan.add(customer_update(ticket, f"Reopened: {ticket.title}", REOPENED_TEXT
+                                         + moved_words(ticket, plan.actions, now),  # session 40
                                          rule="standard: communicate (reopen)"))
     if ticket.parent:
         told = parent_told(ticket, msg.sender, words, ref)

@@ -362,39 +362,3 @@ def unmerged_paths(store: Store) -> list[str]:
     base = b"" if prefix == "." else prefix.encode("utf-8", "surrogateescape") + b"/"
     return sorted({name[len(base):].decode("utf-8", "replace") for name in names
                    if name.startswith(base)})
-
-
-def check_staged(store: Store) -> list[Problem]:
-    """What the next commit would record: staged ticket and outbox files (pre-commit hook)."""
-    from sdesk.store.checkfields import every_problem
-    from sdesk.store.checkstream import check_relations
-
-    out: list[Problem] = []
-    prefix = store.git_path(store.root)
-    base = "" if prefix == "." else prefix + "/"
-    env = git.hook_index()
-    listing = git.run(["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--",
-                       "."], store.root, env=env).stdout
-    staged = [p for p in listing.split("\0") if p]
-    known_out = git.run(["ls-files", "-z", "--", "tickets"], store.root, env=env).stdout
-    known = {Path(p).stem for p in known_out.split("\0") if p.endswith(".toml")}
-    tickets: list[Links] = []
-    for name in staged:
-        rel = name[len(base):] if name.startswith(base) else name
-        if not (rel.startswith("tickets/") or rel.startswith("outbox/")):
-            continue
-        blob = git.run(["cat-file", "blob", f":{name}"], store.top, check=False, env=env)
-        data = blob.stdout.encode("utf-8")
-        if rel.startswith("tickets/") and rel.endswith(".toml") and \
-                not Path(rel).name.startswith("."):
-            result = parse_ticket(data, rel)
-            if isinstance(result, Problem):
-                out += [result] if result.field == "id" else every_problem(data, rel, result)
-            else:
-                out += [Problem(rel, name, text) for name, text in problems_of(store, result)]
-                tickets.append(links_of(result))
-        elif rel.startswith("outbox/") and rel.endswith(".eml"):
-            out += check_message(store, rel, data)
-    out += check_relations(tickets, known, store)
-    return out
-
