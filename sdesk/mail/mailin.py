@@ -6,8 +6,7 @@ an Outcome (a Plan, the files to keep, one line saying what happened) out.
 The standard: "requests ... by email"; "clear, regular communication with the customer". What
 every mail gateway does (RT, osTicket, Zammad, FreeScout): automatic mail never opens a ticket
 (RFC 3834), a reply joins its ticket by the [ID] subject tag or its In-Reply-To/References, a
-message already taken is not taken twice.
-"""
+message already taken is not taken twice."""
 
 from __future__ import annotations
 
