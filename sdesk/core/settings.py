@@ -202,10 +202,17 @@ KEYS: tuple[Key, ...] = (
     Key("resolve", "first_contact_minutes", 60.0,
         _number(0, what="a number of business minutes")),
     Key("kpi", "targets", {}, _targets),
-    Key("sweep", "update_days", 3, _whole(1, 365)),
+    # how often the customer is owed an update, by priority (session 40; was one update_days)
+    Key("sweep", "update_hours_p1", 2.0,
+        _number(0, 1000, low_open=True, what="a number of clock hours")),
+    Key("sweep", "update_days_p2", 1, _whole(1, 365)),
+    Key("sweep", "update_days_p3", 2, _whole(1, 365)),
+    Key("sweep", "update_days_p4", 3, _whole(1, 365)),
     Key("sweep", "close_after_days", 5, _whole(1, 365)),
     Key("sweep", "unowned_hours", 2.0,
-        _number(0, 1000, low_open=True, what="a number of business hours")),
+        _number(0, 1000, low_open=True, what="a number of hours of the ticket's SLA clock")),
+    Key("sweep", "escalate_percent", 150.0,
+        _number(100, 10000, low_open=True, what="a per cent of the SLA target")),
 )
 
 
@@ -344,5 +351,12 @@ def problems(path: Path) -> list[str]:
     except SettingError as exc:
         return [exc.message]
     return errors + [moved(name) for name in settings.machine] + [
-        f"{CONFIG_NAME}: {name} is not a setting sdesk knows (a typo? docs/configuration.md)"
+        f"{CONFIG_NAME}: {name} " + (RETIRED.get(name) or "is not a setting sdesk knows "
+                                     "(a typo? docs/configuration.md)")
         for name in settings.unknown]
+
+
+# Keys sdesk once read, and what replaced them: `check` says so rather than "a typo?".
+RETIRED = {"sweep.update_days": "is read no more: the update cadence is by priority since "
+                                "session 40 (update_hours_p1, update_days_p2 .. update_days_p4; "
+                                "docs/sweep.md)"}
