@@ -1284,7 +1284,7 @@ def change_priority(ticket: Ticket, priority: int, reason: str, ref: Reference,
     recomputed from the opening time (plus every paused span that has ended: holds, time
     resolved before a reopen; docs/sla.md), the review flag cleared, and a proposed priority
     the decision overrules marked rejected (`proposals.priority_decided`). Who may decide:
-    `priority_refusal`."""
+    `priority_refusal`. A moved Resolve By is told to the customer (keeping_informed)."""
     rule = DECIDES.get(ticket.type, DECIDES_OTHER)
     target = ref.sla.target(priority)
     due = sla.resolve_by_for(ticket, priority, ref)
@@ -1311,4 +1311,7 @@ def change_priority(ticket: Ticket, priority: int, reason: str, ref: Reference,
     plan.add(AddEntry(ticket.id, rule, "journal", entry=journal_entry(
         at=now, by=actor, kind="priority", rule=rule,
         text=f"Priority {verb} P{priority} ({target.name}){against}: {reason}")))
+    from sdesk.procedures.keeping_informed import priority_told  # a moved date (session 40)
+
+    plan.extend(priority_told(ticket, priority, due, now, actor, ref.calendar.tz))
     return plan

@@ -1,7 +1,8 @@
 """The shift handover: what the next dispatcher must know, read from the index.
 
 Sections: open P1 and P2 tickets; what breaches (respond or resolve) within the next N business
-hours, breached ones included; tickets on hold and why; tickets opened since the last handover;
+hours, breached ones first, each part by priority then due time; tickets on hold and why;
+tickets opened since the last handover;
 tickets waiting for a decision (hand-backs, priority reviews, trends, proposals); customer
 replies to read (tickets of any status flagged `customer-reply`, with the reply's first line:
 session 39, the flag was set and never shown). The time of
@@ -111,6 +112,9 @@ def gather(store: Store, now: dt.datetime, since: dt.datetime, hours: float,
               for r in queries.open_urgent(index, t)]
     horizon = sv.horizon(now, hours, store.reference.calendar)
     risky, _ = sv.at_risk(index, now, horizon, team)
+    # Breached first, then due soon; each by priority, then due time (session 40: a P2 due
+    # earlier was listed above an unassigned P1 statewide outage).
+    risky.sort(key=lambda r: (not r.breaches(now), r.priority, r.due))
     held = []
     for r in queries.on_hold(index, t):
         ticket = store.load(r["id"])
