@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from sdesk.core.errors import SdeskError
 from sdesk.core.model import Ticket
-from sdesk.mail.bareid import bare_tagged
 from sdesk.mail.aside import QUARANTINE, kept_copies, reissued, same_message, set_aside
+from sdesk.mail.bareid import bare_tagged
 from sdesk.mail.mailin import MailRules, Outcome, Tags, receive, thread_candidates
 from sdesk.mail.mailparse import Incoming, parse
 from sdesk.procedures.plan import CreateTicket, Plan
