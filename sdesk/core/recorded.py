@@ -170,13 +170,17 @@ _VIA = re.compile(r"^Logged by .*? via ([a-z-]+)[;.]")
 
 def response_gaps(ticket: Ticket) -> list[tuple[str, str]]:
     """`first_response_at` no journal entry accounts for and a `channel` the intake entry
-    contradicts, as (field, problem); [] for an imported ticket (its source's values) or
-    a journal without entries. Compared as instants. Raises nothing."""
+    contradicts, as (field, problem); [] for an imported ticket (its source's values), a
+    journal without entries, or one without sdesk's intake entry ("Logged by ... via ...": a
+    ticket another tool wrote, as bench/generate.py's, says nothing of when it was answered).
+    Compared as instants. Raises nothing."""
     if _imported(ticket) or not ticket.journal:
         return []
     out: list[tuple[str, str]] = []
     first = ticket.first_response_at
-    if first is not None:
+    logged = next((e for e in ticket.journal if e.kind == "system"
+                   and e.text.startswith("Logged by ")), None)
+    if first is not None and logged is not None:  # sdesk's own intake: its entries say when
         instants = {e.at.astimezone(dt.UTC) for e in ticket.journal}
         earliest = min(instants)
         moment = first.astimezone(dt.UTC)
@@ -189,8 +193,6 @@ def response_gaps(ticket: Ticket) -> list[tuple[str, str]]:
                         f"then (every response is one: a call at intake, a public note, the "
                         f"resolution): set by hand, and the Respond By figures read it; restore "
                         f"it from git (git log -p on the file) and commit"))
-    logged = next((e for e in ticket.journal if e.kind == "system"
-                   and e.text.startswith("Logged by ")), None)
     via = _VIA.match(logged.text) if logged is not None else None
     if via is not None and via.group(1) != ticket.channel:
         out.append(("channel", f"{ticket.channel!r} in the file, but the ticket was logged via "
