@@ -12,7 +12,7 @@ and fresh27.txt/fresh28.txt (session 34, second pair) and fresh29.txt/fresh30.tx
 35) and fresh31.txt/fresh32.txt (session 37) and fresh33.txt/fresh34.txt (session 38). fresh.txt
 to fresh34.txt were measured held out and are tuning data now (tests/test_corpus.py; fresh31.txt
 and fresh32.txt since session 38, fresh33.txt and fresh34.txt since session 40); session 40's
-blind pair is held out
+blind pair, fresh35.txt and fresh36.txt (writers blind35 and blind36), is held out
 (tests/test_corpus_heldout.py). The format still matters, because
 leave-one-writer-out keeps each file a writer apart. This test only checks their shape: six
 fields a line, known labels, keys that cannot meet tickets.txt's (nor each other's), and the
@@ -71,6 +71,8 @@ HELD_OUT = {
     "fresh32.txt": ("ff-", set()),
     "fresh33.txt": ("gg-", set()),
     "fresh34.txt": ("hh-", set()),
+    "fresh35.txt": ("ii-", set()),
+    "fresh36.txt": ("jj-", set()),
 }
 LABEL_VALUES = {
     "n": {"2"},
