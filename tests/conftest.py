@@ -131,6 +131,13 @@ class Desk:
     def outbox(self) -> list[Path]:
         return sorted((self.root / "outbox").glob("*.eml"))
 
+    def machine(self, text: str) -> Path:
+        """Add machine settings (mail hosts, credentials, paths) to the clone's
+        .git/sdesk.local.toml, where they live since session 40 (never sdesk.toml)."""
+        path = self.root / ".git" / "sdesk.local.toml"
+        path.write_text((path.read_text() if path.exists() else "") + text)
+        return path
+
 
 @pytest.fixture
 def desk(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Desk]:

@@ -168,7 +168,8 @@ def test_done_ticket_cannot_be_assigned(desk):
     desk.git("commit", "-q", "-am", "close", "--no-verify")  # past the hook
     before = desk.snapshot()
     result = desk.fails("assign", ticket, code=1)
-    assert "reopen it" in result.stderr
+    # closed is final (session 40): never "reopen it", which reopen refuses
+    assert "closed tickets stay closed; log a new ticket and relate it" in result.stderr
     assert desk.snapshot() == before
 
 

@@ -465,12 +465,20 @@ def test_bad_input_is_one_line_nonzero_and_changes_nothing(
         assert f"{env.ids['INC']}.toml" in result.stdout + result.stderr
         assert desk.snapshot() == before
         return
-    assert result.exit_code == (2 if usage else 1), (result.exit_code, result.stdout,
-                                                     result.stderr)
+    # pipe delivery and a store someone can put right: 75, the mail server tries again
+    # later, where exit 1 bounced the customer's message (session 40)
+    retry = argv[:2] == ["mail", "receive"] and setup in STORE_STATES
+    assert result.exit_code == (2 if usage else 75 if retry else 1), (
+        result.exit_code, result.stdout, result.stderr)
     assert result.stderr.startswith("sdesk: error: "), result.stderr
     assert result.stderr.count("\n") == 1, result.stderr
     assert desk.snapshot() == before
     assert not (env.root / "x").exists() and not Path("x").exists()
+
+
+# (mail-receive-broken-reference names a message file that is not there: exit 1, the caller's
+# mistake; tests/test_intake_40.py receives a real message with broken reference data: 75)
+STORE_STATES = {"mail-bad-settings"}
 
 
 def test_a_batch_triage_names_the_broken_ticket_file_it_skips(env: Env) -> None:

@@ -60,22 +60,22 @@ def test_an_email_tickets_first_contact_is_the_first_technician_who_worked_it(
     """Finding 2: logged by a mail robot, an e-mail ticket could never be first contact
     ("logged by Mail Robot, resolved by Wade Stone"); FCR 0.0 for the e-mail channel."""
     one = _mail_ticket(desk, tmp_path, "Outlook will not open", "2026-12-01T09:00:00-06:00")
-    plan = desk.run("--actor", "wstone", "resolve", one, "--code", "fixed", "--summary",
+    plan = desk.run("--actor", "aparker", "resolve", one, "--code", "fixed", "--summary",
                     "Rebuilt your Outlook profile", now="2026-12-01T09:20:00-06:00").stdout
-    assert "first contact: yes (resolved by Wade Stone" in plan, plan
-    # assigned to Jimmy Tran but resolved by Wade Stone: Jimmy was the first contact
+    assert "first contact: yes (resolved by Ashley Parker" in plan, plan
+    # assigned to Jimmy Tran but resolved by Ashley Parker: Jimmy was the first contact
     two = _mail_ticket(desk, tmp_path, "Teams will not start", "2026-12-01T10:00:00-06:00",
                        msgid="<n2@okdhs.org>")
     desk.run("assign", two, "--to", "jtran", now="2026-12-01T10:05:00-06:00")
-    plan = desk.run("--actor", "wstone", "resolve", two, "--code", "fixed", "--summary",
+    plan = desk.run("--actor", "aparker", "resolve", two, "--code", "fixed", "--summary",
                     "Cleared the Teams cache", now="2026-12-01T10:20:00-06:00").stdout
-    assert "first contact: no (first worked by Jimmy Tran, resolved by Wade Stone)" in plan
+    assert "first contact: no (first worked by Jimmy Tran, resolved by Ashley Parker)" in plan
     # a phone ticket keeps the rule: whoever logged it took the contact
     three = desk.new("-T", "Monitor flickers", "--email", "hal.burns@okdhs.org",
                      now="2026-12-01T11:00:00-06:00")
-    plan = desk.run("--actor", "wstone", "resolve", three, "--code", "fixed", "--summary",
+    plan = desk.run("--actor", "aparker", "resolve", three, "--code", "fixed", "--summary",
                     "New cable", now="2026-12-01T11:10:00-06:00").stdout
-    assert "first contact: no (logged by Dana Dispatcher, resolved by Wade Stone)" in plan
+    assert "first contact: no (logged by Dana Dispatcher, resolved by Ashley Parker)" in plan
     kpi = json.loads(desk.run("kpi", "--by", "channel", "--json",
                               now="2026-12-02T09:00:00-06:00").stdout)
     rows = {r["channel"]: r for r in kpi["groups"]}

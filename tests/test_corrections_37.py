@@ -80,11 +80,15 @@ def test_a_corrected_description_keeps_what_was_not_read_from_it(desk: Desk) -> 
                    "eve@omes.ok.gov", "--agency", "OMES", "--service", "VPN", "-d",
                    "The printer by room 301 says offline, and VPN fails from home", now=at)
     desk.run("triage", tid, now=at)
-    before = _flags(desk, tid)
-    assert [f.split(":")[1] for f in before] == ["separation", "trend"]
+    # (session 40: the chart model re-fitted on thirty-five files also proposes a priority
+    # here, read from the whole text; the two read elsewhere are what this test is about)
+    kept = ("separation", "trend")
+    before = [f for f in _flags(desk, tid) if f.split(":")[1] in kept]
+    assert [f.split(":")[1] for f in before] == list(kept)
     desk.run("set", tid, "description=VPN fails from home since Friday", now=at)
-    assert _flags(desk, tid) == before
-    assert not [e for e in _journal(desk, tid) if e["text"].startswith("Proposal withdrawn")]
+    assert [f for f in _flags(desk, tid) if f.split(":")[1] in kept] == before
+    assert not [e for e in _journal(desk, tid) if e["text"].startswith("Proposal withdrawn")
+                and e["text"].split(": ")[1].split(" ")[0] in kept]
 
 
 def test_a_new_tickets_corrected_title_is_read_again_by_recheck(desk: Desk) -> None:
@@ -118,14 +122,17 @@ def test_a_split_withdraws_the_originals_trend_and_text_proposals(desk: Desk) ->
                    "eve@omes.ok.gov", "--agency", "OMES", "--service", "VPN", "-d",
                    "The printer by room 301 says offline, and VPN fails from home", now=at)
     desk.run("triage", tid, now=at)
-    assert [f.split(":")[1] for f in _flags(desk, tid)] == ["separation", "trend"]
+    # (session 40: the re-fitted chart model proposes a priority from the whole text too)
+    assert [f.split(":")[1] for f in _flags(desk, tid)] == ["priority", "separation", "trend"]
     commits = desk.commits()
     desk.run("split", tid, "--title", "Printer offline", "--service", "Printing", now=at)
     assert _flags(desk, tid) == ["accepted:separation:Printing+VPN"]  # carried out, not stale
     withdrawn = [e for e in _journal(desk, tid) if e["text"].startswith("Proposal withdrawn")]
     assert [(e["rule"], e["text"].split(":")[1].strip()) for e in withdrawn] == [
+        ("incident-2 priority matches SLA chart", "priority (P2)"),
         ("incident-6 many people, same problem", "trend")]
-    assert "the text was split (this ticket keeps only part of it)" in withdrawn[0]["text"]
+    assert all("the text was split (this ticket keeps only part of it)" in e["text"]
+               for e in withdrawn)
     assert desk.commits() == commits + 1
 
 

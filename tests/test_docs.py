@@ -44,3 +44,66 @@ def test_docs_pages_named_in_the_readme_exist() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for page in sorted((ROOT / "docs").glob("*.md")):
         assert f"docs/{page.name}" in readme, f"README does not link docs/{page.name}"
+
+
+# The global options (sdesk/cli.py) that come before the command: those taking a value.
+GLOBAL_VALUE = {"--store", "--now", "--actor"}
+# `sdesk ...` in the docs that is no command line: the journal author the merge driver writes.
+NOT_COMMANDS = {"sdesk merge"}
+
+
+def _command_lines(text: str) -> list[str]:
+    """Every `sdesk ...` a page shows: inline code starting `sdesk `, and the lines of a code
+    block starting `sdesk ` or `$ sdesk `."""
+    import re
+
+    found, block = [], False
+    for line in text.splitlines():
+        if line.strip().startswith("```"):
+            block = not block
+        elif block:
+            shown = line.strip().removeprefix("$ ")
+            found += [shown] if shown.startswith("sdesk ") else []
+        else:
+            found += [m for m in re.findall(r"`([^`]+)`", line) if m.startswith("sdesk ")]
+    return [f for f in found if f not in NOT_COMMANDS]
+
+
+def _unknown(line: str, ctx: click.Context) -> str:
+    """Why `line` names no command `sdesk --help` lists ("" when it does): its first word after
+    the global options must be a command, and after a group's name, a sub-command. Upper-case
+    words are placeholders (`sdesk COMMAND --help`)."""
+    import shlex
+
+    try:
+        words = shlex.split(line.removesuffix("\\"))[1:]
+    except ValueError:
+        words = line.split()[1:]
+    while words and words[0].startswith("-"):
+        option = words.pop(0)
+        if option in ("--help", "--version"):
+            return ""
+        if option in GLOBAL_VALUE and words:
+            words.pop(0)
+    if not words or words[0].isupper():
+        return ""
+    command = cli.get_command(ctx, words[0])
+    if command is None:
+        return f"no command {words[0]!r}"
+    sub = words[1] if len(words) > 1 else ""
+    if (isinstance(command, click.Group) and sub and not sub.startswith("-")
+            and not sub.isupper() and command.get_command(ctx, sub) is None):
+        return f"no command {words[0]} {sub!r}"
+    return ""
+
+
+def test_every_command_line_in_the_docs_names_a_command() -> None:
+    """Session 40 (tester A, finding 9): docs/kpi.md named `sdesk work start`; the command is
+    `sdesk start`. Every `sdesk ...` the README and docs/ show must start with a command
+    `sdesk --help` lists (and a group's sub-command)."""
+    ctx = click.Context(cli)
+    wrong = [f"{page.name}: {line!r}: {why}"
+             for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+             for line in _command_lines(page.read_text(encoding="utf-8"))
+             if (why := _unknown(line, ctx))]
+    assert not wrong, "\n".join(wrong)

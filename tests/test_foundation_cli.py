@@ -221,7 +221,7 @@ def test_help_lists_every_command_with_help_text() -> None:
 def test_show_marks_vip_and_time_left(desk: Desk) -> None:
     tid = desk.new("-T", "x", "--email", "cio@omes.ok.gov", "--impact", "1", "--urgency", "1")
     out = desk.run("show", tid).stdout
-    assert "[VIP]" in out and "Resolve by: 2026-11-23 13:00 (4h left)" in out
+    assert "[VIP]" in out and "Resolve by: 2026-11-23 13:00 CST (4h left)" in out
     late = desk.run("show", tid, now="2026-11-23T15:30:00-06:00").stdout
     assert "(OVERDUE 2h 30m)" in late
 

@@ -83,7 +83,8 @@ def test_kept_sums_follow_a_hand_edit_and_a_deleted_file(
     desk.git("commit", "-qam", "moved B by hand")
     _both_ways(desk)
     path.unlink()
-    desk.git("commit", "-qam", "B removed")
+    # a deletion the pre-commit hook refuses (session 40), as a collaborator's push can carry
+    desk.git("commit", "-qam", "B removed", "--no-verify")
     _both_ways(desk)
 
 

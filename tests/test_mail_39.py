@@ -171,7 +171,8 @@ def test_a_dry_run_names_new_tickets_without_ids_the_real_run_would_not_give(
     assert dry[1] == ("  warning: no requester name: From: gives only ana.ruiz@health.ok.gov; "
                       "sdesk set (new ticket 1) name=..."), dry
     assert dry[2] == ("1700000000.0001.host: (new ticket 1): reply from "
-                      "ana.ruiz@health.ok.gov added"), dry
+                      "ana.ruiz@health.ok.gov added; flagged customer-reply for the "
+                      "technician"), dry
     rows = desk.json("mail", "fetch", "--maildir", str(box), "--dry-run")["messages"]
     assert [r["ticket"] for r in rows] == ["(new ticket 1)"] * 2
     assert ticket_ids(desk) == []

@@ -46,10 +46,7 @@ def test_maildir_fetch_takes_new_mail_in_one_commit(desk: Desk, tmp_path: Path) 
 def test_maildir_folders_from_settings_keep_the_reason(desk: Desk, tmp_path: Path) -> None:
     box = maildir(tmp_path, message(), message("Bulk", message_id="<b@x>",
                                                  headers="Precedence: bulk\n"))
-    config = desk.root / "sdesk.toml"
-    config.write_text(config.read_text() + f'\n[mail.maildir]\npath = "{box}"\n'
-                      'taken = ".Taken"\nrefused = ".Refused"\n')
-    desk.git("commit", "-qam", "maildir settings")
+    desk.machine(f'\n[mail.maildir]\npath = "{box}"\ntaken = ".Taken"\nrefused = ".Refused"\n')
     desk.run("mail", "fetch")
     (refused,) = list((box / ".Refused" / "new").iterdir())
     assert refused.read_bytes().startswith(b"X-Sdesk-Refused: refused: bulk mail (Precedence: bulk)")
@@ -70,12 +67,10 @@ def test_fetch_bad_input_is_one_line(desk: Desk, tmp_path: Path) -> None:
     result = desk.fails("mail", "fetch", "--maildir", str(tmp_path / "nowhere"))
     assert "not a Maildir" in result.stderr and len(result.stderr.splitlines()) == 1
     assert "no Maildir" in desk.fails("mail", "fetch").stderr
-    config = desk.root / "sdesk.toml"
-    config.write_text(config.read_text() + '\n[mail.imap]\nhost = "127.0.0.1"\npassword = "x"\n')
+    local = desk.machine('\n[mail.imap]\nhost = "127.0.0.1"\npassword = "x"\n')
     assert "passwords never go in the store" in desk.fails("mail", "fetch", "--imap").stderr
-    config.write_text(config.read_text().replace('password = "x"\n', ""))
+    local.write_text(local.read_text().replace('password = "x"\n', ""))
     assert "no IMAP password" in desk.fails("mail", "fetch", "--imap").stderr
-    desk.git("checkout", "sdesk.toml")
     assert desk.snapshot() == before
 
 
@@ -83,11 +78,9 @@ def test_fetch_bad_input_is_one_line(desk: Desk, tmp_path: Path) -> None:
 
 
 def point_at_imap(desk: Desk, server: ImapServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    config = desk.root / "sdesk.toml"
-    config.write_text(config.read_text() + (
+    desk.machine(
         f'\n[mail.imap]\nhost = "{server.host}"\nport = {server.port}\nuser = "{server.user}"\n'
-        f'ca_file = "{server.ca_file}"\n'))
-    desk.git("commit", "-qam", "imap settings")
+        f'ca_file = "{server.ca_file}"\n')
     monkeypatch.setenv("SDESK_IMAP_PASSWORD", server.password)
 
 
@@ -102,14 +95,12 @@ def fetch(desk: Desk, now: str) -> str:
 
 def test_imap_password_from_a_command(desk: Desk, imap_server: ImapServer,  # noqa: F811
                                       tmp_path: Path) -> None:
-    config = desk.root / "sdesk.toml"
     secret = tmp_path / "secret"
     secret.write_text(imap_server.password + "\n")
-    config.write_text(config.read_text() + (
+    desk.machine(
         f'\n[mail.imap]\nhost = "{imap_server.host}"\nport = {imap_server.port}\n'
         f'user = "{imap_server.user}"\nca_file = "{imap_server.ca_file}"\n'
-        f'password_command = "cat {secret}"\ntaken = "Taken"\n'))
-    desk.git("commit", "-qam", "imap settings")
+        f'password_command = "cat {secret}"\ntaken = "Taken"\n')
     imap_server.deliver(message())
     assert "1 new" in desk.run("mail", "fetch").stdout
     assert imap_server.flags("INBOX") == []

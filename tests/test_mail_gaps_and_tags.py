@@ -136,7 +136,8 @@ def test_over_imap_a_short_tag_joins_and_an_unknown_one_is_named(
         message(f"Re: Printer [{short}]", body="Tray 2 now.", message_id="<r@health.ok.gov>"),
         message("Re: Printer [INC-00000000]", body="Hello?", message_id="<u@health.ok.gov>"))
     out = desk.run("mail", "fetch", "--imap").stdout.splitlines()
-    assert out[0].endswith(f": {tid}: reply from ana.ruiz@health.ok.gov added"), out
+    assert out[0].endswith(f": {tid}: reply from ana.ruiz@health.ok.gov added; flagged "
+                           f"customer-reply for the technician"), out
     assert out[1].endswith("the subject's [INC-00000000] names no ticket, so it opened a new "
                            "ticket"), out
     assert desk.ticket(tid)["journal"][-1]["text"].startswith("Tray 2 now.")

@@ -122,7 +122,8 @@ def test_a_reply_joins_its_ticket(desk: Desk, tmp_path: Path, how: str) -> None:
         extra = f"References: <m1@health.ok.gov> {sent_id}\n"
     line = receive(desk, message(subject, body=REPLY_BODY, message_id="<m2@health.ok.gov>",
                                  headers=extra), tmp_path, now="2026-11-23T10:00:00-06:00")
-    assert line == f"{tid}: reply from ana.ruiz@health.ok.gov added"
+    assert line == (f"{tid}: reply from ana.ruiz@health.ok.gov added; flagged customer-reply "
+                    f"for the technician")  # handover lists it (session 40)
     assert ticket_ids(desk) == [tid]
     t = desk.ticket(tid)
     entry = t["journal"][-1]

@@ -229,7 +229,9 @@ def test_the_requesters_answer_resumes_a_hold_awaiting_the_customer(desk: Desk,
     assert t["status"] != "on-hold"
     assert t["holds"][-1]["end"] == "2026-11-23T11:30:00-06:00"  # the clock restarts at arrival
     assert t["resolve_by"] > due  # paused two business hours
-    assert "The customer replied by email" in t["journal"][-1]["text"]
+    # the resume entry, then (session 40) what the customer was told: the date now promised
+    assert "The customer replied by email" in t["journal"][-2]["text"]
+    assert t["journal"][-1]["visibility"] == "public"
 
 
 def test_a_stranger_does_not_resume_and_another_hold_shows_the_answer_in_handover(

@@ -22,10 +22,7 @@ def queue_two(desk: Desk) -> None:
 
 
 def point_at(desk: Desk, port: int, host: str = "127.0.0.1") -> None:
-    config = desk.root / "sdesk.toml"
-    text = config.read_text().replace('host = "localhost"', f'host = "{host}"')
-    config.write_text(text.replace("port = 25", f"port = {port}"))
-    desk.git("commit", "-qam", "mail settings for the test server")
+    desk.machine(f'[mail]\nhost = "{host}"\nport = {port}\n')  # the clone's own settings
 
 
 def test_outbox_list_shows_waiting_messages(desk: Desk) -> None:

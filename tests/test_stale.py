@@ -7,7 +7,7 @@ import datetime as dt
 from conftest import Desk
 
 from sdesk.core.reference import load_reference
-from sdesk.procedures.sweep import stale_cutoff
+from sdesk.procedures.business_days import stale_cutoff
 
 
 def test_stale_counts_business_days_not_calendar_days(desk: Desk) -> None:

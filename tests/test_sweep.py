@@ -42,9 +42,14 @@ def ticket(opened: dt.datetime = MON, priority: int = 3, **changes: Any) -> Watc
     return dataclasses.replace(base, **changes)
 
 
+# The table below was written for one cadence, 3 business days for every priority; the
+# cadence by priority (session 40) has its own table in tests/test_cust_40.py.
+UNIFORM = SweepSettings(update_hours_p1=27.0, update_days_p2=3, update_days_p3=3, update_days_p4=3)
+
+
 def outcome(t: Watched, now: dt.datetime) -> tuple[list[str], list[tuple[str, ...]], tuple[str, ...]]:
     """(rules of the plan's notifications, who they go to, the flags the ticket ends with)."""
-    plan = sweep([t], SweepContext(REF, now, "sdesk sweep", SweepSettings()))
+    plan = sweep([t], SweepContext(REF, now, "sdesk sweep", UNIFORM))
     notes = [a for a in plan.actions if isinstance(a, Notify)]
     flags = [a.value for a in plan.actions if isinstance(a, SetField) and a.field == "flags"]
     return [a.rule for a in notes], [a.to for a in notes], tuple(flags[-1]) if flags else t.flags
@@ -54,6 +59,7 @@ RESPOND_75 = "standard: SLA warning at 75% of the time to respond"
 RESPOND_100 = "standard: SLA warning at 100% of the time to respond"
 RESOLVE_75 = "standard: SLA warning at 75% of the time to resolve"
 RESOLVE_100 = "standard: SLA warning at 100% of the time to resolve"
+RESPOND_UP = "standard: SLA breach escalated at 150% of the time to respond"
 UPDATE = "standard: regular updates to the customer"
 UNOWNED = "standard: new tickets owned promptly"
 UNANSWERED = {"first_response_at": None}
@@ -67,9 +73,27 @@ TABLE: list[tuple[str, Watched, str, list[str], tuple[str, ...]]] = [
     ("respond: 100% after 75%", ticket(**UNANSWERED, flags=("sla-respond-75",)),
      "2026-11-16T11:00", [RESPOND_100], ("sla-respond-75", "sla-respond-100")),
     ("respond: 100% told already", ticket(**UNANSWERED, flags=("sla-respond-75", "sla-respond-100")),
-     "2026-11-16T15:00", [], ("sla-respond-75", "sla-respond-100")),
-    ("respond: found past due, told once at 100%", ticket(**UNANSWERED), "2026-11-16T12:00",
+     "2026-11-16T11:59", [], ("sla-respond-75", "sla-respond-100")),
+    ("respond: found past due, told once at 100%", ticket(**UNANSWERED), "2026-11-16T11:30",
      [RESPOND_100], ("sla-respond-75", "sla-respond-100")),
+    # Session 40, hierarchical escalation: still breached at 150% (180 of 120 minutes, 12:00),
+    # the level above the supervisor (the team's leads) is told, once.
+    ("respond: still breached at 150%, the leads told",
+     ticket(**UNANSWERED, flags=("sla-respond-75", "sla-respond-100")), "2026-11-16T12:00",
+     [RESPOND_UP], ("sla-respond-75", "sla-respond-100", "sla-respond-escalated")),
+    ("respond: escalated already, never twice",
+     ticket(**UNANSWERED, flags=("sla-respond-75", "sla-respond-100", "sla-respond-escalated")),
+     "2026-11-16T15:00", [], ("sla-respond-75", "sla-respond-100", "sla-respond-escalated")),
+    ("respond: found far past due, supervisor and leads in one run", ticket(**UNANSWERED),
+     "2026-11-16T15:00", [RESPOND_100, RESPOND_UP],
+     ("sla-respond-75", "sla-respond-100", "sla-respond-escalated")),
+    ("respond: a paused clock is never escalated",
+     ticket(**UNANSWERED, on_hold=True, flags=("sla-respond-75", "sla-respond-100")),
+     "2026-11-16T15:00", [], ("sla-respond-75", "sla-respond-100")),
+    ("resolve: Resolve By moved later, the escalation withdrawn with the warnings",
+     ticket(priority=4, resolve_by=sla.resolve_by(MON, 4, REF),
+            flags=("sla-resolve-75", "sla-resolve-100", "sla-resolve-escalated")),
+     "2026-11-19T09:00", [], ()),
     ("respond: answered, no respond warning", ticket(), "2026-11-16T11:30", [], ()),
     ("respond: paused clock never warned", ticket(**UNANSWERED, on_hold=True), "2026-11-16T12:00",
      [], ()),
@@ -124,9 +148,9 @@ TABLE: list[tuple[str, Watched, str, list[str], tuple[str, ...]]] = [
     ("update: customer updated since, reminder flag dropped",
      ticket(flags=("update-reminded",), last_update=at("2026-11-18T10:00")), "2026-11-18T10:30",
      [], ()),
-    ("update: unassigned tickets are the leads' concern",
+    ("update: an unassigned ticket's customer is owed one too: the supervisor is reminded",
      ticket(assignee="", status="triaged", flags=("sla-resolve-75", "sla-resolve-100")),
-     "2026-11-20T09:00", [], ("sla-resolve-75", "sla-resolve-100")),
+     "2026-11-20T09:00", [UPDATE], ("sla-resolve-75", "sla-resolve-100", "update-reminded")),
     # Unowned new tickets: more than 2 business hours.
     ("unowned: 2 business hours is not more", ticket(status="new", assignee=""),
      "2026-11-16T11:00", [], ()),
@@ -146,10 +170,14 @@ def test_sweep_rules(case: str, t: Watched, now: str, rules: list[str],
     assert got_rules == rules
     assert got_flags == flags
     for rule, people in zip(got_rules, to, strict=True):
-        if rule.startswith("standard: SLA"):
+        if rule.startswith("standard: SLA breach escalated"):
+            assert people == (LEADS,)
+        elif rule.startswith("standard: SLA"):
             assert people == (SUPERVISOR,)
         elif rule == UNOWNED:
             assert people == (LEADS,)
+        elif not t.assignee:  # an update owed on an unassigned ticket (session 40)
+            assert people == (SUPERVISOR,)
         else:
             assert people == (TECH.email,)
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from sdesk.core.model import Ticket
     from sdesk.core.reference import Technician
     from sdesk.git import Identity
-    from sdesk.procedures.plan import Plan
+    from sdesk.procedures.plan import Action, Plan
     from sdesk.store import Store
     from sdesk.store.index import Problem
 
@@ -75,6 +75,16 @@ class App:
 
         wants_me = text.strip().casefold() == "@me"
         return technician(text, self.store.reference, self.actor if wants_me else None)
+
+    def permit(self, ticket: Ticket, what: str, force: bool = False) -> list[Action]:
+        """Whether the actor may `what` ("resolve it", "put it on hold"...) `ticket`: the one rule of
+        sdesk/procedures/permits.py (the ticket's team, its supervisor or the Service Desk),
+        as actions to put first in the command's plan (a forced override journaled, an out
+        of office warning). SdeskError when refused."""
+        from sdesk.procedures.permits import permit_actions
+
+        return permit_actions(ticket, self.actor.name, self.actor.email, self.store.reference,
+                              self.now, what, force)
 
 
 _RELATIVE = {"minute": "minutes", "hour": "hours", "day": "days", "week": "weeks",

@@ -36,7 +36,8 @@ def check(app: App, as_json: bool, staged: bool, deep: bool, no_recover: bool,
       sdesk check --deep
       sdesk check --json
     """
-    from sdesk.store.check import check_staged, check_store
+    from sdesk.store.check import check_store
+    from sdesk.store.checkstaged import check_staged
 
     # check settles a killed command's change under its own lock and says so itself, in one
     # line (`_rolled_back`), not also in the line every other command prints on opening

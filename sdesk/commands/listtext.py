@@ -9,12 +9,13 @@ layer only when called.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     import sqlite3
 
+    from sdesk.core.calendar import Calendar
     from sdesk.store import Store
     from sdesk.store.queries import TicketFilter
 
@@ -45,25 +46,30 @@ def when(value: float | None, tz: dt.tzinfo) -> str | None:
 
 
 def view(row: sqlite3.Row, tz: dt.tzinfo, now: dt.datetime | None = None,
-         colour: bool = False) -> dict[str, Any]:
+         colour: bool = False, clocks: Callable[[int], Calendar | None] | None = None
+         ) -> dict[str, Any]:
     """A ticket row for a table or CSV (`--json` prints sdesk.core.ticketjson.summary). With
-    `now`, the due times carry the time left or OVERDUE (tables for people)."""
+    `now`, the due times carry the time left or OVERDUE (tables for people), counted on the
+    ticket's own clock when `clocks` (priority -> the business calendar, or None for 24x7;
+    sdesk.commands.showtext.business_calendar) is given, as `show` counts it."""
+    calendar = clocks(row["priority"]) if clocks is not None and now is not None else None
     return {
         "id": row["id"], "type": row["type"], "priority": f"P{row['priority']}",
         "vip": "VIP" if row["vip"] else "", "status": row["status"], "team": row["team"],
         "assignee": row["assignee"],
         "requester": row["requester_name"] or row["requester_email"],
         "agency": row["agency"], "opened_at": when(row["opened_at"], tz),
-        "respond_by": due_cell(row, "respond_by", tz, now, colour),
-        "resolve_by": due_cell(row, "resolve_by", tz, now, colour),
+        "respond_by": due_cell(row, "respond_by", tz, now, colour, calendar),
+        "resolve_by": due_cell(row, "resolve_by", tz, now, colour, calendar),
         "flags": shown_flags(row["flags"]), "title": row["title"],
     }
 
 
 def due_cell(row: sqlite3.Row, name: str, tz: dt.tzinfo, now: dt.datetime | None,
-             colour: bool) -> str | None:
+             colour: bool, calendar: Calendar | None = None) -> str | None:
     """Respond By or Resolve By of an index row: the plain time for scripts (`now` None);
-    for people, the time left or OVERDUE while it still runs (sdesk.core.due.cell)."""
+    for people, the time left or OVERDUE while it still runs (sdesk.core.due.cell), in
+    business time with `calendar` (a business-clock ticket)."""
     from sdesk.core.due import cell
 
     value = row[name]
@@ -74,7 +80,7 @@ def due_cell(row: sqlite3.Row, name: str, tz: dt.tzinfo, now: dt.datetime | None
 
     # Styled: the table shows sdesk's own colour codes; stored text in other cells is escaped.
     return Styled(cell(dt.datetime.fromtimestamp(value, tz), now, done=done,
-                       paused=bool(row["on_hold"]), colour=colour))
+                       paused=bool(row["on_hold"]), colour=colour, calendar=calendar))
 
 
 def shown_flags(flags: str | None) -> str:
@@ -122,12 +128,16 @@ def _for_people(app: Reader, rows: Iterable[Any], tz: dt.tzinfo,
                 colour: bool) -> Iterator[dict[str, Any]]:
     """Table rows for people, short IDs looked up 500 rows at a time (memory stays flat)."""
     import itertools
+    from functools import cache
 
+    from sdesk.commands.showtext import business_calendar
+
+    clocks = cache(lambda priority: business_calendar(app.store, priority))
     it = iter(rows)
     while chunk := list(itertools.islice(it, 500)):
         short = app.store.index.short_ids([r["id"] for r in chunk])
         for r in chunk:
-            item = view(r, tz, now=app.now, colour=colour)
+            item = view(r, tz, now=app.now, colour=colour, clocks=clocks)
             item["id"] = short[item["id"]]
             yield item
 

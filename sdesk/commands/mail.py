@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 # What an MTA's pipe delivery understands as "try again later" (sysexits.h EX_TEMPFAIL).
 EX_TEMPFAIL = 75
+# `mail fetch`: the batch was taken, but some messages were set aside (sdesk.mail.aside).
+EXIT_ASIDE = 5
 
 
 @click.group()
@@ -60,10 +62,11 @@ def receive(app: App, source: str, keep_refused: str | None, dry_run: bool,
     """Take one RFC 5322 message from FILE or standard input (a mail server's pipe delivery).
 
     A new message opens a ticket, a reply joins its ticket, automatic mail is refused with
-    one line. Exits 0 whenever the message was dealt with (taken or refused), 75 when the store
-    is busy, its reference data or sdesk.toml has uncommitted changes, an [ID] tag names a
-    ticket whose file cannot be read, or the message would change a ticket after the given
-    --now, so the mail server tries again later.
+    one line. Exits 0 whenever the message was dealt with (taken, refused, or set aside in
+    mail/quarantine/ when reading it failed), 75 when the store is busy or in a state someone
+    can put right (uncommitted or broken reference data or sdesk.toml, a merge in progress, a
+    stale .git/index.lock), an [ID] tag names a ticket whose file cannot be read, or the
+    message would change a ticket after the given --now, so the mail server tries again later.
 
     \b
     Example:
@@ -72,7 +75,7 @@ def receive(app: App, source: str, keep_refused: str | None, dry_run: bool,
     """
     from pathlib import Path
 
-    from sdesk.core.errors import LockTimeout, SdeskError, UncommittedReference
+    from sdesk.core.errors import SdeskError
     from sdesk.mail.mailbatch import take
 
     if source == "-":
@@ -84,13 +87,16 @@ def receive(app: App, source: str, keep_refused: str | None, dry_run: bool,
             raise SdeskError(f"{source}: cannot read the message: {exc.strerror}") from None
     if not raw.strip():
         raise SdeskError(f"{'standard input' if source == '-' else source}: empty message")
-    store = app.store
     try:
+        store = app.store
         with store.lock("mail receive"):
             results = take(store, [(source, raw)], now=app.now, actor=app.actor,
                            apply=not dry_run)
-    except (LockTimeout, UncommittedReference) as exc:  # busy, or reference data being
-        # edited (session 38): the mail server keeps the message and tries again later
+    except SdeskError as exc:  # busy, reference data being edited (session 38), or any
+        # other state of the store someone can put right: broken reference data or
+        # sdesk.toml, a merge in progress, a stale index.lock (session 40). What the message
+        # itself makes fail is refused or set aside inside `take`, so this is never the
+        # message's fault: the mail server keeps it and tries again later, nothing bounces.
         click.echo(f"sdesk: error: {exc.message}", err=True)
         sys.exit(EX_TEMPFAIL)
     outcome = results[0].outcome
@@ -105,6 +111,15 @@ def receive(app: App, source: str, keep_refused: str | None, dry_run: bool,
     if keep_refused and not outcome.taken and not dry_run:
         _keep_refused(Path(keep_refused), raw, outcome.line)
     _report(results, as_json, show_key=False)
+    _warn_aside(results)
+
+
+def _warn_aside(results: list[Taken]) -> int:
+    """One stderr line per message set aside (kept in mail/quarantine/); how many."""
+    aside = [r for r in results if r.outcome.verdict == "aside"]
+    for r in aside:
+        click.echo(f"sdesk: warning: {r.key} {r.outcome.line}", err=True)
+    return len(aside)
 
 
 def _keep_refused(folder: Path, raw: bytes, reason: str) -> None:
@@ -117,7 +132,7 @@ def _keep_refused(folder: Path, raw: bytes, reason: str) -> None:
 
 @mail.command("fetch")
 @click.option("--maildir", metavar="PATH", help="Read this Maildir (default: mail.maildir.path).")
-@click.option("--imap", is_flag=True, help="Read the IMAP mailbox of sdesk.toml [mail.imap].")
+@click.option("--imap", is_flag=True, help="Read the IMAP mailbox of [mail.imap] in .git/sdesk.local.toml.")
 @click.option("--dry-run", is_flag=True, help="Say what would happen; change nothing, move "
               "nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcomes as JSON.")
@@ -126,8 +141,10 @@ def fetch(app: App, maildir: str | None, imap: bool, dry_run: bool, as_json: boo
     """Take every new message of a Maildir or an IMAP mailbox (over TLS) as one commit.
 
     Taken mail is marked read (or moved to mail.*.taken); refused mail stays unread and
-    flagged (or moves to mail.*.refused with the reason), so nothing is read twice. Exit code
-    4 when there was no new mail (a cron job may treat it as success).
+    flagged (or moves to mail.*.refused with the reason), so nothing is read twice. A message
+    that makes reading fail is set aside in mail/quarantine/ (sdesk mail quarantine) and the
+    rest are taken: exit code 5 then. Exit code 4 when there was no new mail (a cron job may
+    treat it as success).
 
     \b
     Example:
@@ -139,8 +156,9 @@ def fetch(app: App, maildir: str | None, imap: bool, dry_run: bool, as_json: boo
     from sdesk.mail.mailfetch import Imap, ImapSettings, Mailbox, Maildir
 
     store = app.store
-    maildir_section = store.settings("mail.maildir")
-    imap_section = store.settings("mail.imap")
+    # machine settings: never from the pushed sdesk.toml (sdesk/core/machine.py, session 40)
+    maildir_section = store.machine_settings("mail.maildir")
+    imap_section = store.machine_settings("mail.imap")
     if maildir and imap:
         raise click.UsageError("give --maildir PATH or --imap, not both")
     use_imap = imap or (not maildir and not maildir_section.get("path") and
@@ -161,6 +179,8 @@ def fetch(app: App, maildir: str | None, imap: bool, dry_run: bool, as_json: boo
     finally:
         box.close()
     _report(results, as_json, show_key=True)
+    if _warn_aside(results):  # taken and committed, but a person should look: exit 5
+        sys.exit(EXIT_ASIDE)
     if not results:
         from sdesk.core.errors import NothingToDo
 
@@ -175,3 +195,29 @@ def _take_with_bar(app: App, items: list[tuple[str, bytes]], apply: bool) -> lis
     with click.progressbar(length=len(items), label="reading mail", file=sys.stderr) as bar:
         return take(app.store, items, now=app.now, actor=app.actor, apply=apply,
                     progress=lambda: bar.update(1))
+
+
+@mail.command("quarantine")
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@pass_app
+def quarantine(app: App, as_json: bool) -> None:
+    """List the mail set aside in mail/quarantine/: messages intake could not read or decide
+    (a malformed part, a bug), kept in the store so nothing is lost, one line each: the file,
+    why, sender and subject. Put right by hand (open a ticket with new --from-email FILE once
+    fixed), then git rm the file.
+
+    \b
+    Example:
+      sdesk mail quarantine
+    """
+    from sdesk.mail.aside import listing
+
+    found = listing(app.store.root)
+    if as_json:
+        from sdesk.core.render import echo_json
+
+        echo_json([{"path": p, "why": w, "from": f, "subject": s} for p, w, f, s in found])
+        return
+    for path, why, sender, subject in found:
+        click.echo(f"{path}: {why}; from {sender or '-'}, subject {subject or '-'}")
+    click.echo(f"{len(found)} message(s) set aside")

@@ -121,7 +121,7 @@ def _from_email(app: App, path: str, adjust: Callable[[Intake], None], parent: s
                        adjust=with_parent, commit=commit)[0].outcome
     if outcome.verdict == "duplicate":
         raise NothingToDo(f"{path}: {outcome.line}")
-    if not outcome.taken:
+    if not outcome.taken or outcome.verdict == "aside":  # aside: kept in mail/quarantine/
         raise SdeskError(f"{path}: {outcome.line}")
     if outcome.verdict not in ("new", "related"):
         click.echo(outcome.line, err=True)

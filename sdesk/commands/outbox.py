@@ -42,8 +42,9 @@ def outbox_list(app: App, as_json: bool, as_csv: bool, fmt: str | None) -> None:
 @click.option("--dry-run", is_flag=True, help="List what would be sent; send nothing.")
 @pass_app
 def outbox_send(app: App, dry_run: bool) -> None:
-    """Deliver every waiting message over SMTP ([mail] in sdesk.toml, or SDESK_SMTP_HOST,
-    SDESK_SMTP_PORT, SDESK_SMTP_USER, SDESK_SMTP_PASSWORD). Delivered messages are removed in
+    """Deliver every waiting message over SMTP ([mail] host, port, starttls, user, password in
+    the clone's .git/sdesk.local.toml, never sdesk.toml; SDESK_SMTP_HOST, SDESK_SMTP_PORT,
+    SDESK_SMTP_USER, SDESK_SMTP_PASSWORD override them). Delivered messages are removed in
     one commit; a message that fails stays, and the reason is printed. Exit 1 if any failed,
     4 when the outbox is empty.
 
@@ -58,7 +59,7 @@ def outbox_send(app: App, dry_run: bool) -> None:
     from sdesk.mail.outbox import queued, send_all, settings_for
 
     store = app.store
-    settings = settings_for(store.settings("mail"))
+    settings = settings_for(store.machine_settings("mail"))  # never the pushed sdesk.toml
     desk_from = sender(store.settings("mail"))
     with store.lock("outbox send"):
         waiting = queued(store.root / "outbox")

@@ -32,7 +32,8 @@ def report(app: App, since: str | None, until: str | None, team: str | None, uni
     KPI tiles against their targets (sdesk.toml [kpi.targets]), trend charts (volume by
     channel and type, SLA met, FCR, CSAT, backlog), backlog aging, tickets breached or about
     to breach (VIP marked, with their `sdesk show` text), technicians' load against
-    capacity, tickets waiting for a decision, and the week's changes from git.
+    capacity, tickets waiting for a decision, and the week's changes (journal entries by author, by
+    their time, which follows --now).
 
     The charts are inside the page (SVG): no network is needed to open it, and it prints.
     Its figures equal `sdesk kpi --json` for the same period (docs/report.md).

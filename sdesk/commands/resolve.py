@@ -27,11 +27,14 @@ if TYPE_CHECKING:
               "it (a trend is a parent case: see docs/resolution.md).")
 @click.option("--kb", "articles", multiple=True, metavar="ARTICLE",
               help="Knowledge-base article used to resolve it (repeatable; links both ways).")
+@click.option("--force", is_flag=True, help="Do it though you are not of the ticket's team, its "
+              "supervisor or the Service Desk (the override is journaled).")
 @plan_options
 @pass_app
 def resolve(app: App, ticket_id: str, code: str, summary: str | None,
             first_contact: bool | None, duplicate_of: str, other_requester: bool,
-            articles: tuple[str, ...], dry_run: bool, as_json: bool, no_commit: bool) -> None:
+            articles: tuple[str, ...], force: bool, dry_run: bool, as_json: bool,
+            no_commit: bool) -> None:
     """Resolve a ticket: code, summary to the customer, first-contact flag.
 
     A ticket with open tasks cannot be resolved. Resolving a parent resolves its open
@@ -78,6 +81,7 @@ def resolve(app: App, ticket_id: str, code: str, summary: str | None,
                                   open_tasks=tasks, children=children, window_minutes=window,
                                   is_parent=bool(children) or queries.has_children(
                                       store.index, ticket.id), original_ticket=first)
+        plan.actions[:0] = app.permit(ticket, "resolve it", force)
         subject = f"resolve {ticket.id} as {req.code or 'duplicate'}"
         show_or_apply(app, plan, action="resolve", subject=subject, dry_run=dry_run,
                       as_json=as_json, no_commit=no_commit,

@@ -13,11 +13,13 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (`show` s
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from sdesk.core.calendar import Calendar
     from sdesk.core.model import Ticket
     from sdesk.core.ticketdoc import TicketView
     from sdesk.store import Store
 
     Shown = Ticket | TicketView
+    Clocked = Callable[[], Calendar | None] | None
 
 
 def page(store: Store, typed: str, clock: Callable[[], dt.datetime], colour: bool) -> str:
@@ -36,17 +38,53 @@ def page(store: Store, typed: str, clock: Callable[[], dt.datetime], colour: boo
     files = attachments(store, ticket.id)
     short_id = store.index.short_ids([ticket.id])[ticket.id]
     shown = TicketView(printable_copy(doc))
-    return "\n".join(render(shown, links, clock(), short_id, colour, files))
+    return "\n".join(render(shown, links, clock(), short_id, colour, files,
+                             lambda: business_calendar(store, ticket.priority)))
+
+
+def business_calendar(store: Store, priority: int) -> Calendar | None:
+    """The business calendar when `priority` runs on the business clock of reference/sla.toml
+    (its time left is then business time), None for a 24x7 priority. Reference data that does
+    not load (or a priority it does not know) gives None: `show` still shows the ticket, with
+    real time left, as before session 40."""
+    from sdesk.core.errors import SdeskError
+
+    try:
+        ref = store.reference
+        return ref.calendar if ref.sla.target(priority).clock == "business" else None
+    except (SdeskError, KeyError, ValueError):
+        return None
 
 
 def attachments(store: Store, ticket_id: str) -> list[tuple[str, int]]:
     """Files kept with the ticket from its mail (attachments/<ID>/, sdesk/mail/mailin.py):
     (path relative to the store, size in bytes)."""
+    import os
+    import stat
+    import sys
+
+    from sdesk.core.untrusted import link_in
+
     folder = store.root / "attachments" / ticket_id
+    # Never through a link (session 40: a committed attachments/<ID> -> /etc listed /etc with
+    # sizes): a linked folder or file is left out with one warning; `sdesk check` lists it.
+    link = link_in(store.root, folder)
+    if link:
+        sys.stderr.write(f"sdesk: warning: {link}: a symbolic link inside the store; sdesk "
+                         "never follows one (remove it; sdesk check lists them)\n")
+        return []
     if not folder.is_dir():
         return []
-    return [(f"attachments/{ticket_id}/{p.name}", p.stat().st_size)
-            for p in sorted(folder.iterdir()) if p.is_file()]
+    out: list[tuple[str, int]] = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        st = entry.stat(follow_symlinks=False)
+        rel = f"attachments/{ticket_id}/{entry.name}"
+        if stat.S_ISLNK(st.st_mode):
+            sys.stderr.write(f"sdesk: warning: {rel}: a symbolic link inside the store; sdesk "
+                             "never follows one (remove it; sdesk check lists them)\n")
+        elif stat.S_ISREG(st.st_mode):
+            out.append((rel, st.st_size))
+    return out
 
 
 def relations(store: Store, ticket: Shown) -> dict[str, list[str]]:
@@ -84,8 +122,11 @@ def stamp(value: dt.datetime | None, tz: dt.tzinfo | None = None) -> str:
     return (value.astimezone(tz) if tz else value).strftime("%Y-%m-%d %H:%M %Z").strip()
 
 
-def sla_line(ticket: Shown, now: dt.datetime, colour: bool = False) -> str:
-    """Resolve By with the time left, OVERDUE, paused, or met/missed once done."""
+def sla_line(ticket: Shown, now: dt.datetime, colour: bool = False,
+             calendar: Clocked = None) -> str:
+    """Resolve By (with its zone) and the time left, OVERDUE, paused, or met/missed once done;
+    `calendar()` gives the business calendar of a business-clock ticket (its time left is then
+    business time, said so), None for 24x7; asked only when time left is shown."""
     from sdesk.core.due import cell
 
     if ticket.resolve_by is None:
@@ -98,12 +139,15 @@ def sla_line(ticket: Shown, now: dt.datetime, colour: bool = False) -> str:
         return f"{due} ({'not resolved' if met is None else 'met' if met else 'missed'})"
     if ticket.on_hold:
         return f"{due} (paused: on hold since {stamp(ticket.holds[-1].start, now.tzinfo)})"
-    return cell(ticket.resolve_by, now, colour=colour)
+    return cell(ticket.resolve_by, now, colour=colour, calendar=calendar() if calendar else None,
+                zone=True)
 
 
-def respond_line(ticket: Shown, now: dt.datetime, colour: bool = False) -> str:
-    """Respond By (the first public response) with the time left or OVERDUE, or when the
-    first response came and whether it met the target."""
+def respond_line(ticket: Shown, now: dt.datetime, colour: bool = False,
+                 calendar: Clocked = None) -> str:
+    """Respond By (the first public response, with its zone) and the time left or OVERDUE
+    (business time when `calendar()` gives a calendar, as in `sla_line`), or when the first
+    response came and whether it met the target."""
     from sdesk.core.due import cell
 
     if ticket.respond_by is None:
@@ -114,7 +158,8 @@ def respond_line(ticket: Shown, now: dt.datetime, colour: bool = False) -> str:
                 f"{stamp(ticket.first_response_at, now.tzinfo)}, {'met' if met else 'missed'})")
     if not ticket.is_open or ticket.on_hold:
         return f"{stamp(ticket.respond_by, now.tzinfo)} (no response recorded)"
-    return cell(ticket.respond_by, now, colour=colour)
+    return cell(ticket.respond_by, now, colour=colour, calendar=calendar() if calendar else None,
+                zone=True)
 
 
 def _proposals(ticket: Shown) -> list[str]:
@@ -150,8 +195,12 @@ def _decided(ticket: Shown, tz: dt.tzinfo | None) -> list[str]:
 
 
 def render(ticket: Shown, links: dict[str, list[str]], now: dt.datetime, short_id: str = "",
-           colour: bool = False, files: list[tuple[str, int]] | None = None) -> list[str]:
-    """The ticket as text lines; `short_id` (the shortest unique prefix) heads it when given."""
+           colour: bool = False, files: list[tuple[str, int]] | None = None,
+           calendar: Clocked = None) -> list[str]:
+    """The ticket as text lines; `short_id` (the shortest unique prefix) heads it when given;
+    `calendar()` the business calendar of a business-clock ticket (business_calendar), so its
+    time left is business time; called only for an open ticket's time left (a closed one's
+    `show` loads no reference data)."""
     tz = now.tzinfo
     r = ticket.requester
     who = r.name or r.email or "-"
@@ -171,8 +220,8 @@ def render(ticket: Shown, links: dict[str, list[str]], now: dt.datetime, short_i
         f"  Owned by:   {ticket.team}" + (f" (tier {ticket.tier})" if ticket.tier > 1 else ""),
         f"  Assignee:   {ticket.assignee or '-'}",
         f"  Opened:     {stamp(ticket.opened_at, tz)}",
-        f"  Respond by: {respond_line(ticket, now, colour)}",
-        f"  Resolve by: {sla_line(ticket, now, colour)}",
+        f"  Respond by: {respond_line(ticket, now, colour, calendar)}",
+        f"  Resolve by: {sla_line(ticket, now, colour, calendar)}",
     ]
     from sdesk.core.ticketdoc import resolution_gap
 

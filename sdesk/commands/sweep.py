@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from sdesk.procedures.sweep import Watched
     from sdesk.store import Store
 
-NOTHING = "nothing due: no SLA warning, reminder, closing or unowned ticket"
+NOTHING = "nothing due: no SLA warning, escalation, reminder, closing or unowned ticket"
 
 
 @click.command()
@@ -27,13 +27,17 @@ def sweep(app: App, dry_run: bool, as_json: bool, no_commit: bool) -> None:
     """Send due SLA warnings and update reminders, close old resolutions, report unowned tickets.
 
     At 75% and 100% of the time to respond and to resolve the owning team's supervisor is told,
-    once per threshold per ticket (never while the ticket is on hold; business hours from the
-    calendar). The assignee of a ticket whose customer had no public update for `[sweep]
-    update_days` business days is reminded; tickets resolved more than `close_after_days`
-    business days ago are closed (not one flagged customer-reply: a customer's reply waits
-    to be read, and the plan says so); new tickets unowned for more than `unowned_hours` business
-    hours are reported to the leads. All of it is one commit; run it as often as you like
-    (docs/sweep.md has a crontab line and a CI schedule). Exit code 4 when nothing was due.
+    once per threshold per ticket (never while the ticket is on hold; time on the ticket's SLA
+    clock: 24x7 for P1, business hours for the rest); still breached at `[sweep]
+    escalate_percent` (150) the team's leads are told, once. The assignee of a ticket whose
+    customer had no public update for its priority's spell (`[sweep] update_hours_p1` clock
+    hours, `update_days_p2`..`_p4` business days) is reminded (an unassigned ticket's
+    supervisor; a P1's supervisor too; not while it is on hold awaiting the customer); tickets
+    resolved more than `close_after_days` business days ago are closed (not one flagged
+    customer-reply: a customer's reply waits to be read, and the plan says so); new tickets
+    unowned for more than `unowned_hours` hours of their SLA clock are reported to the leads.
+    All of it is one commit; run it as often as you like (docs/sweep.md has a crontab line and
+    a CI schedule). Exit code 4 when nothing was due.
 
     \b
     Examples:
@@ -92,8 +96,8 @@ def _show_streamed(store: Store, plans_made: Iterator[Plan], json_for: App | Non
 
 def _watched(store: Store, closing: float, tz: dt.tzinfo | None) -> Iterator[Watched]:
     """The sweep's tickets from the index, one at a time in ID order; holds read from the file
-    only for open tickets that were on hold before (their used time leaves the held time
-    out)."""
+    only for open tickets that are or were on hold (their used time leaves the held time out;
+    a current hold's reason says whether an update is owed, session 40)."""
     import datetime as dt
 
     from sdesk.procedures.sweep import Watched
@@ -104,7 +108,7 @@ def _watched(store: Store, closing: float, tz: dt.tzinfo | None) -> Iterator[Wat
 
     for r in queries.sweep_candidates(store.index, closing):
         holds: tuple[Hold, ...] = ()
-        if r["status"] != "resolved" and r["held_seconds"] and not r["on_hold"]:
+        if r["status"] != "resolved" and (r["held_seconds"] or r["on_hold"]):
             holds = tuple(store.load(r["id"]).holds)
         yield Watched(
             id=r["id"], title=r["title"], status=r["status"], priority=r["priority"],

@@ -563,6 +563,9 @@ def priority(app: App, ticket_id: str, level: int, reason: str, dry_run: bool, a
     with store.lock("priority"):
         ticket = store.get(ticket_id)
         if not ticket.is_open:
+            from sdesk.procedures.permits import closed_is_final
+
+            closed_is_final(ticket)
             raise ValidationError(f"{ticket.id} is {ticket.status}; reopen it first")
         _teams_committed(store)
         refused = priority_refusal(ticket, app.actor.email, store.reference, str(app.actor))

@@ -30,6 +30,13 @@ def add_note(app: App, ticket_id: str, body: str, public: bool, no_commit: bool)
     store = app.store
     with store.lock("note"):
         ticket = store.get_for_write(ticket_id)
+        warned: list[str] = []
+        if public:  # the permit rule: anyone may add an internal note, not tell the customer
+            from sdesk.procedures.permits import may_act
+
+            warned = may_act(ticket, app.actor.name, app.actor.email, store.reference, app.now,
+                             "add a public note to it",
+                             instead="an internal note is open to anyone: drop --public")[1]
         entry = journal_entry(at=app.now, by=app.actor.name, text=body, kind="note",
                               visibility="public" if public else "internal")
         children: list[Ticket] = []
@@ -45,6 +52,7 @@ def add_note(app: App, ticket_id: str, body: str, public: bool, no_commit: bool)
                    subject=f"note {ticket.id}: {body.splitlines()[0][:60] if body else ''}",
                    commit=not no_commit)
     lines: Lines = [(False, f"{ticket.id}: {'public' if public else 'internal'} note added")]
+    lines += [(True, f"sdesk: warning: {w}") for w in warned]
     if children:
         from sdesk.procedures.plan import Finding, Notify
 
@@ -146,7 +154,9 @@ def log_new(app: App, options: dict[str, Any], title: str, description: str
         ticket_id = store.new_id(intake.type, app.now)
         ticket = log_ticket(intake, ticket_id, store.reference, app.now, app.actor.name)
         plan = Plan([CreateTicket(ticket.id, "standard: log", "logged", new=ticket)])
-        if ticket.channel == "self-service" and ticket.requester.email and \
+        # e-mail and self-service are acknowledged as mail intake does (session 40: `-c email`
+        # sent nothing); phone, chat and in-person callers were spoken to already
+        if ticket.channel in ("self-service", "email") and ticket.requester.email and \
                 store.setting("mail", "acknowledge"):
             from sdesk.procedures.notes import acknowledgement
 

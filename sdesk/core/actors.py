@@ -70,13 +70,21 @@ def check_shape(text: str) -> tuple[str, str] | None:
 
 def me(actor: Identity, ref: Reference) -> Technician:
     """The technician the actor is (by e-mail, then name); ReferenceError when none is."""
-    tech = _by_email(ref, actor.email)
-    if tech is None:
-        tech = next((t for t in ref.technicians.values()
-                     if t.name.casefold() == actor.name.casefold()), None)
+    tech = find_me(actor.name, actor.email, ref)
     if tech is None:
         raise ReferenceError(f"@me: you ({actor}) are not in reference/technicians.toml "
                              "(pass --actor with your technician ID)")
+    return tech
+
+
+def find_me(name: str, email: str, ref: Reference) -> Technician | None:
+    """The technician an actor (`name`, `email`) is, by e-mail, then by name
+    (case-insensitively); None for someone who is none (a dispatcher, a supervisor, a
+    script). `me` and the permit rule (sdesk/procedures/permits.py) read it."""
+    tech = _by_email(ref, email)
+    if tech is None and name.strip():
+        folded = name.strip().casefold()
+        tech = next((t for t in ref.technicians.values() if t.name.casefold() == folded), None)
     return tech
 
 

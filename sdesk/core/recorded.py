@@ -155,3 +155,48 @@ def field_gaps(ticket: Ticket, type_of_prefix: Mapping[str, str]) -> list[tuple[
                             f"{ticket.type} is logged anew: sdesk new -t {ticket.type}, then "
                             f"sdesk relate)"))
     return out
+
+
+# -- Session 40: the first response and the channel, which the KPIs read -------------------------
+# A hand edit that adds first_response_at (or moves it earlier) meets the Respond By target
+# without a response anybody gave; one that changes the channel moves a ticket in or out of
+# first contact resolution (a phone call is first contact, an e-mail is not). Every command
+# that sets first_response_at writes a journal entry at that instant (the intake on a live
+# channel, a public note, the resolution, a question mailed with a hold, a retyped request's
+# mail), or copies the time from the ticket it was separated or retyped from, which is before
+# this ticket's own first entry. The intake entry names the channel ("Logged by X via phone").
+_VIA = re.compile(r"^Logged by .*? via ([a-z-]+)[;.]")
+
+
+def response_gaps(ticket: Ticket) -> list[tuple[str, str]]:
+    """`first_response_at` no journal entry accounts for and a `channel` the intake entry
+    contradicts, as (field, problem); [] for an imported ticket (its source's values), a
+    journal without entries, or one without sdesk's intake entry ("Logged by ... via ...": a
+    ticket another tool wrote, as bench/generate.py's, says nothing of when it was answered).
+    Compared as instants. Raises nothing."""
+    if _imported(ticket) or not ticket.journal:
+        return []
+    out: list[tuple[str, str]] = []
+    first = ticket.first_response_at
+    logged = next((e for e in ticket.journal if e.kind == "system"
+                   and e.text.startswith("Logged by ")), None)
+    if first is not None and logged is not None:  # sdesk's own intake: its entries say when
+        instants = {e.at.astimezone(dt.UTC) for e in ticket.journal}
+        earliest = min(instants)
+        moment = first.astimezone(dt.UTC)
+        if moment < ticket.opened_at.astimezone(dt.UTC):
+            out.append(("first_response_at", f"{_stamp(first)} is before the ticket was "
+                        f"opened ({_stamp(ticket.opened_at)}): set by hand; no command moves "
+                        f"it: restore it from git (git log -p on the file) and commit"))
+        elif moment not in instants and moment >= earliest:
+            out.append(("first_response_at", f"{_stamp(first)}, but no journal entry was made "
+                        f"then (every response is one: a call at intake, a public note, the "
+                        f"resolution): set by hand, and the Respond By figures read it; restore "
+                        f"it from git (git log -p on the file) and commit"))
+    via = _VIA.match(logged.text) if logged is not None else None
+    if via is not None and via.group(1) != ticket.channel:
+        out.append(("channel", f"{ticket.channel!r} in the file, but the ticket was logged via "
+                    f"{via.group(1)} ({_stamp(logged.at) if logged else ''}): changed by hand "
+                    f"(no command changes it; first contact and the response targets read it): "
+                    f"put channel = \"{via.group(1)}\" back in the file and commit"))
+    return out

@@ -82,7 +82,16 @@ class Technician:
         """Works that weekday and is not out of office (holidays are the calendar's job)."""
         if day.weekday() not in self.working_days:
             return False
-        return not any(start <= day <= end for start, end in self.out_of_office)
+        return not self.away_on(day)
+
+    def away_on(self, day: date) -> str:
+        """"out of office FROM to TO" when `day` is inside one of their out_of_office ranges
+        (inclusive), else "": the one reading of the ranges assignment and the permit rule
+        share (procedures/workload.unavailable_reason, procedures/permits.may_act)."""
+        for start, end in self.out_of_office:
+            if start <= day <= end:
+                return f"out of office {start} to {end}"
+        return ""
 
     def has_skills(self, skills: Iterable[str]) -> bool:
         return all(s.strip().lower() in self.skills for s in skills)

@@ -202,10 +202,17 @@ KEYS: tuple[Key, ...] = (
     Key("resolve", "first_contact_minutes", 60.0,
         _number(0, what="a number of business minutes")),
     Key("kpi", "targets", {}, _targets),
-    Key("sweep", "update_days", 3, _whole(1, 365)),
+    # how often the customer is owed an update, by priority (session 40; was one update_days)
+    Key("sweep", "update_hours_p1", 2.0,
+        _number(0, 1000, low_open=True, what="a number of clock hours")),
+    Key("sweep", "update_days_p2", 1, _whole(1, 365)),
+    Key("sweep", "update_days_p3", 2, _whole(1, 365)),
+    Key("sweep", "update_days_p4", 3, _whole(1, 365)),
     Key("sweep", "close_after_days", 5, _whole(1, 365)),
     Key("sweep", "unowned_hours", 2.0,
-        _number(0, 1000, low_open=True, what="a number of business hours")),
+        _number(0, 1000, low_open=True, what="a number of hours of the ticket's SLA clock")),
+    Key("sweep", "escalate_percent", 150.0,
+        _number(100, 10000, low_open=True, what="a per cent of the SLA target")),
 )
 
 
@@ -214,13 +221,29 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+# Machine settings (session 40): a key that runs a command, names a host that receives a
+# credential (or how it is sent) or names a path outside the store is read only from the
+# machine's own file, .git/sdesk.local.toml (sdesk/core/machine.py), never from sdesk.toml,
+# which anyone who can push writes (docs/collaboration.md, "Trust model and invariants").
+MACHINE_SECTIONS = ("mail.maildir", "mail.imap")
+MACHINE_MAIL_KEYS = ("host", "port", "starttls", "user", "password")
+
+
+def is_machine(section: str, name: str) -> bool:
+    """True for a key read only from the machine (.git/sdesk.local.toml), never sdesk.toml."""
+    return section in MACHINE_SECTIONS or (section == "mail" and name in MACHINE_MAIL_KEYS)
+
+
 @record(frozen=True)
 class Settings:
     """The checked settings: `sections[section][key]` holds the value sdesk uses (defaults
-    filled in; the time zone as a ZoneInfo); `unknown` lists keys sdesk does not know."""
+    filled in; the time zone as a ZoneInfo); `unknown` lists keys sdesk does not know;
+    `machine` the machine-only keys ("mail.imap.host") sdesk.toml carries but sdesk no longer
+    reads from it (their defaults are used; the mail commands refuse while any is there)."""
 
     sections: Mapping[str, Mapping[str, Any]]
     unknown: tuple[str, ...] = ()
+    machine: tuple[str, ...] = ()
 
     def section(self, name: str) -> dict[str, Any]:
         """A copy of one section's checked values (an empty dict for an unknown section)."""
@@ -231,34 +254,43 @@ class Settings:
         return self.sections[section][key]
 
 
-def parse_settings(raw: Mapping[str, Any]) -> tuple[Settings, list[str]]:
+def parse_settings(raw: Mapping[str, Any], *, machine: bool = False,
+                   name: str = CONFIG_NAME) -> tuple[Settings, list[str]]:
     """Check parsed sdesk.toml data: (settings, one message per bad key). A bad key keeps
     its default in the returned settings so `check` can go on; callers that act on the
-    settings use `load_settings`, which refuses them."""
+    settings use `load_settings`, which refuses them. A machine-only key (`is_machine`) is
+    never taken from sdesk.toml: its default is used and its name listed in `machine`.
+    `machine=True` reads the machine's file instead (`name` names it in messages): only
+    machine keys are read there, any other key is listed in `unknown`."""
     errors: list[str] = []
     sections: dict[str, dict[str, Any]] = {}
-    known = {(k.section, k.name) for k in KEYS}
-    for name in {k.section for k in KEYS}:
-        if name in raw and not isinstance(raw[name], dict):
-            errors.append(f"{CONFIG_NAME}: [{name}] must be a table")
+    found_machine: list[str] = []
+    known = {(k.section, k.name) for k in KEYS if not machine or is_machine(k.section, k.name)}
+    for section in {k.section for k in KEYS}:
+        if section in raw and not isinstance(raw[section], dict):
+            errors.append(f"{name}: [{section}] must be a table")
     for key in KEYS:
         table = _table(raw, key.section)
         given = table.get(key.name, key.default) if isinstance(table, dict) else key.default
+        if is_machine(key.section, key.name) != machine:
+            if not machine and isinstance(table, dict) and key.name in table:
+                found_machine.append(f"{key.section}.{key.name}")
+            given = key.default
         try:
             value = key.parse(given)
         except ValueError as exc:
-            errors.append(f"{CONFIG_NAME}: {key.section}.{key.name} {exc}; got {_shown(given)}")
+            errors.append(f"{name}: {key.section}.{key.name} {exc}; got {_shown(given)}")
             value = key.parse(key.default)
         sections.setdefault(key.section, {})[key.name] = value
     seen: dict[str, str] = {}
     for ticket_type, prefix in sections["ids"].items():
         if prefix in seen:
-            errors.append(f"{CONFIG_NAME}: ids.{ticket_type} must differ from ids.{seen[prefix]} "
+            errors.append(f"{name}: ids.{ticket_type} must differ from ids.{seen[prefix]} "
                           f"(each type needs its own prefix); got {prefix!r}")
         seen.setdefault(prefix, ticket_type)
     unknown: list[str] = []
     _find_unknown(raw, "", known, sections, unknown)
-    return Settings(sections, tuple(unknown)), errors
+    return Settings(sections, tuple(unknown), tuple(found_machine)), errors
 
 
 def _table(raw: Mapping[str, Any], section: str) -> Any:
@@ -312,9 +344,19 @@ def load_settings(path: Path) -> Settings:
 
 def problems(path: Path) -> list[str]:
     """Every bad or unknown key in sdesk.toml, one message each (for `sdesk check`)."""
+    from sdesk.core.machine import moved
+
     try:
         settings, errors = parse_settings(read_raw(path))
     except SettingError as exc:
         return [exc.message]
-    return errors + [f"{CONFIG_NAME}: {name} is not a setting sdesk knows (a typo? docs/configuration.md)"
-                     for name in settings.unknown]
+    return errors + [moved(name) for name in settings.machine] + [
+        f"{CONFIG_NAME}: {name} " + (RETIRED.get(name) or "is not a setting sdesk knows "
+                                     "(a typo? docs/configuration.md)")
+        for name in settings.unknown]
+
+
+# Keys sdesk once read, and what replaced them: `check` says so rather than "a typo?".
+RETIRED = {"sweep.update_days": "is read no more: the update cadence is by priority since "
+                                "session 40 (update_hours_p1, update_days_p2 .. update_days_p4; "
+                                "docs/sweep.md)"}

@@ -62,7 +62,60 @@ def configure_driver(store: Store, keep_lock: bool = False) -> bool:
         if current.rstrip("\n") != value:
             git.run(["config", "--local", key, value], store.top, keep_lock=keep_lock)
             changed = True
-    return changed
+    return protect_merges(store) or changed
+
+
+INFO_MARK = "# sdesk: how the store's files merge"
+# Every path of the store merges with git's text merge, ticket files with the sdesk driver;
+# a later line wins, so the ticket line comes last.
+PROTECTED = ("tickets/**", "kb/**", "outbox/**", "reference/**", "sdesk.toml", ".gitattributes")
+
+
+def info_attributes(store: Store) -> str:
+    """The block `protect_merges` keeps in .git/info/attributes (paths from the repository's
+    top, the store possibly being a folder of it)."""
+    prefix = store.git_path(store.root)
+    base = "" if prefix == "." else prefix.rstrip("/") + "/"
+    lines = [INFO_MARK + " (written by sdesk sync and install-hooks; session 40): this file",
+             "# wins over any committed .gitattributes, so a pushed one cannot pick git's union",
+             "# or another driver for them (docs/collaboration.md, \"Session 40\")."]
+    lines += [f"{base}{path} merge=text" for path in PROTECTED]
+    lines += [f"{base}{line}" for line in ATTRIBUTE_LINES]
+    lines.append(INFO_MARK + " (end)")
+    return "\n".join(lines) + "\n"
+
+
+def protect_merges(store: Store) -> bool:
+    """Keep `info_attributes` in the clone's .git/info/attributes (never committed, never
+    pushed; git reads it before .gitattributes), the user's own lines before it kept.
+    Returns True when the file changed."""
+    from sdesk.store import atomic_write
+
+    where = git.run(["rev-parse", "--git-path", "info/attributes"], store.top).stdout.strip()
+    path = Path(where) if Path(where).is_absolute() else store.top / where
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    start = text.find(INFO_MARK)
+    own = text[:start] if start >= 0 else text
+    if own and not own.endswith("\n"):
+        own += "\n"
+    wanted = own + info_attributes(store)
+    if wanted == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, wanted.encode("utf-8"))
+    return True
+
+
+def driver_of(store: Store, paths: list[str]) -> dict[str, str]:
+    """The merge attribute git applies to each path (relative to the repository's top):
+    "sdesk" for a ticket file once `protect_merges` ran."""
+    if not paths:
+        return {}
+    out = git.run(["check-attr", "-z", "merge", "--", *paths], store.top).stdout.split("\0")
+    return {out[i]: out[i + 2] for i in range(0, len(out) - 2, 3)}
 
 
 def hook_script(store: Store) -> str:

@@ -38,7 +38,8 @@ class SyncReport:
     received: int = 0  # commits the remote had that we did not
     sent: int = 0  # commits we pushed
     merged: bool = False  # a merge commit was made
-    tickets_merged: list[str] = field(default_factory=list)  # changed on both sides
+    tickets_merged: list[str] = field(default_factory=list)  # both sides; the sdesk driver
+    others_merged: list[str] = field(default_factory=list)  # both sides; git's text merge
     pushed: bool = False
     rejected: int = 0  # pushes the remote rejected because another clone pushed first
 
@@ -51,6 +52,9 @@ class SyncReport:
         if self.merged:
             out.append(f"merged; {len(self.tickets_merged)} ticket(s) changed on both sides "
                        "were merged by the sdesk merge driver")
+            if self.others_merged:
+                out.append(f"{len(self.others_merged)} other file(s) changed on both sides were "
+                           "merged by git's text merge: " + ", ".join(self.others_merged[:5]))
         if not self.pushed:
             out.append("nothing to push")
         return out
@@ -179,7 +183,7 @@ def _integrate(store: Store, report: SyncReport, theirs: str) -> None:
                          f"collision(s): {'; '.join(found)}")
     ours_changed = set(_git(store, "diff", "--name-only", "-z", base, "HEAD").split("\0"))
     theirs_changed = set(_git(store, "diff", "--name-only", "-z", base, theirs).split("\0"))
-    both = sorted(p for p in ours_changed & theirs_changed if p.endswith(".toml"))
+    both = sorted(p for p in ours_changed & theirs_changed if p)
     result = git.run([*NO_GC, "merge", "--no-edit", "--no-ff", "-m",
                       f"sync: merge {report.remote}/{report.branch}\n\nSdesk-Action: sync\n",
                       theirs], store.top, check=False, keep_lock=True)
@@ -197,7 +201,13 @@ def _integrate(store: Store, report: SyncReport, theirs: str) -> None:
         raise SdeskError(f"sync stopped, nothing changed: {detail}; merge by hand with "
                          f"`git merge {theirs}` or fix the other clone")
     report.merged = True
-    report.tickets_merged = both
+    # Only what git says the sdesk driver merged is reported as such (a pushed .gitattributes
+    # once made git's union driver merge a ticket while sync said the sdesk driver had).
+    from sdesk.git.collab import driver_of
+
+    drivers = driver_of(store, both)
+    report.tickets_merged = [p for p in both if drivers.get(p) == "sdesk"]
+    report.others_merged = [p for p in both if drivers.get(p) != "sdesk"]
 
 
 def sync(store: Store, remote: str = "origin", push: bool = True) -> SyncReport:

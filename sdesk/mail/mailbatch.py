@@ -12,10 +12,13 @@ import copy
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sdesk.core.errors import SdeskError
 from sdesk.core.model import Ticket
+from sdesk.mail.aside import QUARANTINE, kept_copies, reissued, same_message, set_aside
+from sdesk.mail.bareid import bare_tagged
 from sdesk.mail.mailin import MailRules, Outcome, Tags, receive, thread_candidates
 from sdesk.mail.mailparse import Incoming, parse
 from sdesk.procedures.plan import CreateTicket, Plan
@@ -177,42 +180,83 @@ def take(store: Store, items: Iterable[tuple[str, bytes]], *, now: dt.datetime,
     dry run) a ticket the batch would open is named "(new ticket N)", not by an ID the real
     run would not allot (`_unnumbered`). The
     caller holds the store lock. A message that cannot be taken is refused with its reason;
-    nothing about one message stops the others."""
+    nothing about one message stops the others: one whose reading or deciding raises an
+    unexpected exception is set aside (verdict "aside", kept under mail/quarantine/ in the
+    batch's commit: sdesk.mail.aside, session 40). An SdeskError outside the message's own
+    decision is the store's state and stops the batch before anything is written."""
     rules = mail_rules(store)
-    ref = store.reference
     batch = _Batch(store)
     results: list[Taken] = []
-    for key, msg in in_order([(key, parse(raw)) for key, raw in items], now):
-        tags = batch.tags(msg)
-        tickets = batch.tickets(thread_candidates(msg, batch.known, tags))
-        # a duplicate's reply goes to its original (sdesk/mail/replies.py, session 39)
-        tickets |= batch.tickets([t.duplicate_of for t in tickets.values() if t.duplicate_of])
-        tickets.update(batch.tickets(i for t in list(tickets.values()) if (i := logged_as(t.flags))))
-        new_id = store.new_id(rules.ticket_type, now, batch.taken_ids)
+    parsed: list[tuple[str, Incoming]] = []
+    for key, raw in items:
         try:
-            outcome = batch.held(tags) or receive(
-                msg, known=batch.known, tickets=tickets, ref=ref, rules=rules, now=now,
-                new_id=new_id, actor=actor.name, adjust=adjust, tags=tags, seats=batch.seats)
-        except SdeskError as exc:
-            outcome = Outcome("refused", "", f"refused: {exc.message}")
-        if outcome.taken and store.given_now is not None:
-            outcome = _in_time(outcome, tickets, store.given_now)
+            parsed.append((key, parse(raw)))
+        except Exception as exc:  # one message the library cannot read: set aside, go on
+            results.append(Taken(key, set_aside(raw, "reading it", exc)))
+            batch.files.update(results[-1].outcome.files)
+    for key, msg in in_order(parsed, now):
+        try:
+            outcome = _decide(batch, msg, rules, now, actor, adjust)
+        except SdeskError:
+            raise  # the store's state (a broken file, git): the batch stops, nothing written
+        except Exception as exc:  # a bug on this one message must not stop the others
+            outcome = set_aside(msg.raw, "deciding what it is", exc)
         batch.add(outcome, msg.message_id)
         results.append(Taken(key, outcome))
         if progress is not None:
             progress()
     if not apply:
         _unnumbered(results)
-    if apply and not batch.plan.is_empty:
+    # a set-aside message delivered again is the same file: no change, no commit
+    files = {path: data for path, data in batch.files.items()
+             if not path.startswith(QUARANTINE) or not _holds(store.root / path, data)}
+    if apply and (not batch.plan.is_empty or files):
         from sdesk.store.executor import apply_plan
 
         count = sum(1 for r in results if r.outcome.taken and r.outcome.verdict != "duplicate")
         apply_plan(store, batch.plan, actor=actor, now=now, action="mail",
                    subject=f"mail: {count} message(s) taken",
                    loaded=batch.originals,
-                   extra_files={store.root / path: data for path, data in batch.files.items()},
+                   extra_files={store.root / path: data for path, data in files.items()},
                    commit=commit)
     return results
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """The file (no link) holds exactly `data`."""
+    return path.is_file() and not path.is_symlink() and path.read_bytes() == data
+
+
+def _decide(batch: _Batch, msg: Incoming, rules: MailRules, now: dt.datetime,
+            actor: Identity, adjust: Callable[[Intake], None] | None) -> Outcome:
+    """What one message of the batch is (mailin.receive, against the batch's store view). A
+    message reusing a logged Message-ID for another sender or text is taken under one of its
+    own (`aside.same_message`, session 40), and its line says so."""
+    store = batch.store
+    reused = ""
+    if msg.message_id in batch.known and not same_message(msg, kept_copies(
+            store.root, batch.files, batch.known[msg.message_id], msg.message_id)):
+        reused, msg.message_id = msg.message_id, reissued(msg)
+    tags = batch.tags(msg)
+    msg, tags = bare_tagged(batch, msg, tags)  # "INC-4K2W shared mailbox" (session 40)
+    tickets = batch.tickets(thread_candidates(msg, batch.known, tags))
+    # a duplicate's reply goes to its original (sdesk/mail/replies.py, session 39)
+    tickets |= batch.tickets([t.duplicate_of for t in tickets.values() if t.duplicate_of])
+    tickets.update(batch.tickets(i for t in list(tickets.values()) if (i := logged_as(t.flags))))
+    new_id = store.new_id(rules.ticket_type, now, batch.taken_ids)
+    try:
+        outcome = batch.held(tags) or receive(
+            msg, known=batch.known, tickets=tickets, ref=store.reference, rules=rules, now=now,
+            new_id=new_id, actor=actor.name, adjust=adjust, tags=tags, seats=batch.seats)
+    except SdeskError as exc:
+        outcome = Outcome("refused", "", f"refused: {exc.message}")
+    if outcome.taken and store.given_now is not None:
+        outcome = _in_time(outcome, tickets, store.given_now)
+    if reused and outcome.verdict != "duplicate":
+        outcome.line += (f"; its Message-ID <{reused}> was logged before as "
+                         f"{batch.known[reused]} for another message (another sender or "
+                         f"text), so it is kept as a message of its own")
+    return outcome
 
 
 def _in_time(outcome: Outcome, tickets: Mapping[str, Ticket], now: dt.datetime) -> Outcome:

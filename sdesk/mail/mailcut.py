@@ -22,6 +22,21 @@ RESERVE = 64 * 1024
 # Bytes of TOML one message's text may take in its ticket, however much room is left: a
 # 1 MiB log mailed in would otherwise leave a new ticket no room for its life.
 MESSAGE_MAX = 256 * 1024
+# Characters of a message's text intake reads to take a reply (the quote trimmed, the words
+# read for "it is back"): no more can be kept (a character takes at least a byte), and reading
+# all of a 29 MB reply held the store lock for two minutes (tester finding, session 40).
+READ_MAX = MESSAGE_MAX
+
+
+def readable(text: str) -> str:
+    """The start of `text` intake reads: at most READ_MAX characters."""
+    return text[:READ_MAX]
+
+
+def unread(text: str) -> int:
+    """UTF-8 bytes of `text` past `readable(text)`: never read, never kept (0 for most)."""
+    return len(text.encode("utf-8")) - len(readable(text).encode("utf-8")) \
+        if len(text) > READ_MAX else 0
 
 
 def toml_size(text: str) -> int:
@@ -38,11 +53,13 @@ def room_for(ticket: Ticket, others: str, text: str = "") -> int:
     return min(MESSAGE_MAX, MAX_FILE_BYTES - used - toml_size(others) - RESERVE)
 
 
-def cut(text: str, room: int, kept_as: str) -> tuple[str, int]:
+def cut(text: str, room: int, kept_as: str, not_read: int = 0) -> tuple[str, int]:
     """`text` as its ticket keeps it, and the UTF-8 bytes left out (0 when it fits): whole when
     its TOML takes at most `room` bytes; else its start, then a line `[cut: N bytes not kept;
-    the whole message is kept as KEPT_AS]`, the two within `room` when room allows."""
-    if toml_size(text) <= room:
+    the whole message is kept as KEPT_AS]`, the two within `room` when room allows.
+    `not_read`: bytes of the message's text after `text` that intake never read (`unread`),
+    counted as left out."""
+    if toml_size(text) <= room and not not_read:
         return text, 0
     data = text.encode("utf-8")
     budget = max(0, room - 200 - len(kept_as.encode("utf-8")))  # the marker line's share
@@ -56,6 +73,6 @@ def cut(text: str, room: int, kept_as: str) -> tuple[str, int]:
         n = min(n - 1, n * budget // size)  # escapes make a byte take up to 6
         head = ""
     head = head.rstrip()
-    left_out = len(data) - len(head.encode("utf-8"))
+    left_out = len(data) - len(head.encode("utf-8")) + not_read
     marker = f"[cut: {left_out} bytes not kept; the whole message is kept as {kept_as}]"
     return (head + "\n\n" + marker if head.strip() else marker), left_out

@@ -2,7 +2,8 @@
 and an IMAP mailbox over TLS. Both hand out (key, bytes) for new messages and, after the batch's
 commit, file what was taken and what was refused, so nothing is read twice and nothing is lost.
 
-Settings live in sdesk.toml [mail.maildir] and [mail.imap] (docs/email.md). The IMAP password
+Settings live in the machine's .git/sdesk.local.toml [mail.maildir] and [mail.imap], never in
+the pushed sdesk.toml (sdesk/core/machine.py; docs/email.md, "Session 40"). The IMAP password
 comes from an environment variable or a command, never from the store.
 """
 
@@ -51,11 +52,12 @@ class Maildir:
 
     @classmethod
     def from_settings(cls, section: Mapping[str, Any], root: Path, path: str = "") -> Maildir:
-        """From sdesk.toml [mail.maildir] (checked), `path` (--maildir) taking precedence."""
+        """From [mail.maildir] of .git/sdesk.local.toml (checked), `path` (--maildir) taking
+        precedence."""
         folder = str(section["path"]).strip()
         if not (path or folder):
-            raise SdeskError("no Maildir: give --maildir PATH or set mail.maildir.path in "
-                             "sdesk.toml")
+            raise SdeskError("no Maildir: give --maildir PATH or set [mail.maildir] path in "
+                             ".git/sdesk.local.toml")
         # --maildir is relative to where the command runs, the setting to the store.
         where = Path(path).expanduser() if path else root / os.path.expanduser(folder)
         return cls(where.resolve(),
@@ -115,10 +117,10 @@ class ImapSettings:
 
     @classmethod
     def from_config(cls, section: Mapping[str, Any]) -> ImapSettings:
-        """From sdesk.toml [mail.imap] (checked by sdesk/core/settings.py)."""
+        """From [mail.imap] of .git/sdesk.local.toml (checked by sdesk/core/settings.py)."""
         host = str(section["host"]).strip()
         if not host:
-            raise SdeskError("no IMAP server: set mail.imap.host in sdesk.toml")
+            raise SdeskError("no IMAP server: set [mail.imap] host in .git/sdesk.local.toml")
         return cls(host, int(section["port"]), str(section["user"]),
                    str(section["folder"]).strip(), str(section["password_env"]).strip(),
                    str(section["password_command"]).strip(), str(section["ca_file"]).strip(),
@@ -138,7 +140,7 @@ class ImapSettings:
                 raise SdeskError(f"mail.imap.password_command exited {done.returncode}")
             return done.stdout.splitlines()[0] if done.stdout else ""
         raise SdeskError(f"no IMAP password: set ${self.password_env or 'SDESK_IMAP_PASSWORD'} "
-                         "or mail.imap.password_command")
+                         "or [mail.imap] password_command in .git/sdesk.local.toml")
 
 
 class Imap:

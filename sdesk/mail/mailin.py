@@ -6,8 +6,7 @@ an Outcome (a Plan, the files to keep, one line saying what happened) out.
 The standard: "requests ... by email"; "clear, regular communication with the customer". What
 every mail gateway does (RT, osTicket, Zammad, FreeScout): automatic mail never opens a ticket
 (RFC 3834), a reply joins its ticket by the [ID] subject tag or its In-Reply-To/References, a
-message already taken is not taken twice.
-"""
+message already taken is not taken twice."""
 
 from __future__ import annotations
 
@@ -26,11 +25,11 @@ from sdesk.core.model import (
     journal_entry,
 )
 from sdesk.core.reference import Reference
-from sdesk.mail.mailcut import cut, room_for
+from sdesk.mail.mailcut import cut, readable, room_for, unread
 from sdesk.mail.mailparse import Incoming
 from sdesk.mail.returning import parent_told
 from sdesk.procedures.intake import Intake, log_ticket
-from sdesk.procedures.notes import CUSTOMER_SUBJECTS, acknowledgement, customer_update
+from sdesk.procedures.notes import CUSTOMER_SUBJECTS, acknowledgement, customer_update, moved_words
 from sdesk.procedures.plan import Action, AddEntry, CreateTicket, Plan, SetField
 
 RULE_INTAKE = "standard: requests by email"
@@ -61,9 +60,9 @@ class MailRules:
 class Outcome:
     """What taking one message did. `verdict` is one of new, reply (a comment: on an open
     ticket, a thank-you or an unclear reply to a done one, or not from the requester;
-    replies.py), reopen, related, csat, bounce (taken), duplicate (taken before), refused
-    (filed as refused), held (left new for a retry: a tag names an unreadable ticket file;
-    mailbatch._Batch.held) or skipped (left new: it would change a ticket after --now)."""
+    replies.py), reopen, related, csat, bounce, aside (kept in mail/quarantine/: aside.py),
+    duplicate (taken before), refused (filed as refused), held (left new for a retry: a tag
+    names an unreadable ticket file; mailbatch._Batch.held) or skipped (left new: --now)."""
 
     verdict: str
     ticket: str
@@ -128,8 +127,10 @@ def receive(msg: Incoming, *, known: Mapping[str, str], tickets: Mapping[str, Ti
         return _bounce(msg, known, tickets, now)
     if msg.sender and msg.sender in rules.desk_addresses:
         return _refused(f"from the desk's own address {msg.sender} (a mail loop)")
-    if msg.automatic:
-        return _refused(msg.automatic)
+    from sdesk.mail.automail import reason  # no header, but automatic all the same (s. 40)
+
+    if msg.automatic or reason(msg):
+        return _refused(msg.automatic or reason(msg))
     if not msg.sender:
         return _refused("no sender address (From:)")
     ticket = next((tickets[t] for t in thread_candidates(msg, known, tags) if t in tickets),
@@ -145,7 +146,7 @@ def receive(msg: Incoming, *, known: Mapping[str, str], tickets: Mapping[str, Ti
         return outcome
     from sdesk.mail import replies
 
-    reply = trimmed_reply(msg.body)
+    reply = trimmed_reply(readable(msg.body))  # no more than can be kept (session 40)
     if not replies.is_requester(msg.sender, ticket.requester.email):
         role = replies.staff_role(msg.sender, ref)
         if role:  # a technician or supervisor: an internal note (session 39)
@@ -159,6 +160,7 @@ def receive(msg: Incoming, *, known: Mapping[str, str], tickets: Mapping[str, Ti
     outcome = Outcome("reply", ticket.id, f"{ticket.id}: reply from {msg.sender} added")
     _add_reply(outcome, msg, ticket, reply, now, rules)
     replies.resume_if_awaited(outcome, ticket, now, actor, ref)
+    replies.to_be_read(outcome, ticket)  # "Any update??" is read by a person (session 40)
     return outcome
 
 
@@ -236,11 +238,11 @@ def _keep(outcome: Outcome, msg: Incoming, ticket_id: str, now: dt.datetime,
     return lines
 
 
-def _fitted(outcome: Outcome, text: str, room: int) -> str:
-    """`text` cut to `room` bytes of TOML (sdesk.mail.mailcut: the ticket file stays under
-    the read limit); a cut is said in the text and in the outcome's warnings."""
+def _fitted(outcome: Outcome, text: str, room: int, not_read: int = 0) -> str:
+    """`text` cut to `room` bytes of TOML (mailcut: a ticket stays under the read limit;
+    `not_read` bytes after it were never read); a cut is said in the text and warnings."""
     message_path = next(p for p in outcome.files if p.startswith("mail/"))
-    kept, left_out = cut(text, room, message_path)
+    kept, left_out = cut(text, room, message_path, not_read)
     if left_out:
         outcome.warnings.append(f"message text cut: {left_out} bytes not kept in the ticket "
                                 f"(a ticket file stays under the 1 MiB read limit; "
@@ -256,7 +258,8 @@ def _record_id(ticket: Ticket, msg: Incoming, rule: str) -> SetField:
 def _add_reply(outcome: Outcome, msg: Incoming, ticket: Ticket, reply: str,
                now: dt.datetime, rules: MailRules, visibility: str = "public") -> None:
     kept = _keep(outcome, msg, ticket.id, now, rules)
-    text = _fitted(outcome, reply or "(no text)", room_for(ticket, "\n".join(kept)))
+    text = _fitted(outcome, reply or "(no text)", room_for(ticket, "\n".join(kept)),
+                   unread(msg.body))
     entry = journal_entry(at=now, by=_who(msg), text=text + "\n\n" + "\n".join(kept),
                          kind="email", visibility=visibility, rule=RULE_THREAD)
     outcome.plan.extend([
@@ -286,14 +289,14 @@ def _reopen(msg: Incoming, ticket: Ticket, reply: str, now: dt.datetime, actor: 
         outcome.line += f"; handed on: {handed[0]}"
     _add_reply(outcome, msg, ticket, reply, now, rules)
     if rules.acknowledge and ticket.requester.email:  # the customer hears it was reopened
-        outcome.plan.add(customer_update(ticket, f"Reopened: {ticket.title}", REOPENED_TEXT,
+        outcome.plan.add(customer_update(ticket, f"Reopened: {ticket.title}", REOPENED_TEXT
+                                         + moved_words(ticket, plan.actions, now),  # session 40
                                          rule="standard: communicate (reopen)"))
     if ticket.parent:
         told = parent_told(ticket, msg.sender, words, ref)
         outcome.plan.add(told)
         outcome.line += f"; a report of parent case {ticket.parent}: {', '.join(told.to)} told"
     return outcome
-
 
 
 # What a customer whose reply reopened the ticket reads (tester finding, session 38: nothing)
@@ -303,23 +306,9 @@ REOPENED_TEXT = ("Thank you for letting us know. We have reopened your ticket, a
 
 def _bounce(msg: Incoming, known: Mapping[str, str], tickets: Mapping[str, Ticket],
             now: dt.datetime) -> Outcome:
-    report = msg.report
-    assert report is not None
-    tid = known.get(report.original_id, "")
-    ticket = tickets.get(tid)
-    if ticket is None:
-        return _refused("a delivery report (multipart/report) about mail the desk did not send")
-    who = ", ".join(report.recipients) or "the recipient"
-    text = f"Delivery failed: mail to {who} was not delivered: {report.status}."
-    rule = "standard: communicate (delivery failure)"
-    outcome = Outcome("bounce", tid, f"{tid}: delivery to {who} failed ({report.status})")
-    outcome.plan.extend([
-        AddEntry(tid, rule, "delivery failure recorded", entry=journal_entry(
-            at=now, by="mail system", text=text, kind="email", visibility="internal",
-            rule=rule)),
-        _record_id(ticket, msg, rule),
-    ])
-    return outcome
+    from sdesk.mail.automail import report_outcome  # what the report says (session 40)
+
+    return report_outcome(msg, known, tickets, now)
 
 
 def sent_line(msg: Incoming, now: dt.datetime) -> str:
@@ -393,8 +382,10 @@ def _new(msg: Incoming, ref: Reference, rules: MailRules, now: dt.datetime, new_
             at=now, by=actor, text="\n".join([*kept, sent_line(msg, now)]), kind="email",
             visibility="internal", rule=RULE_INTAKE)),
     ]
-    if rules.acknowledge:
-        actions.append(acknowledgement(ticket))
+    if rules.acknowledge:  # no date promised to an agency no team supports (session 40)
+        agency = ticket.requester.agency
+        actions.append(acknowledgement(ticket, bool(agency) and any(
+            team.supports_agency(agency) for team in ref.teams.values())))
     outcome.plan.extend(actions)
     return outcome
 

@@ -12,7 +12,6 @@ What it guarantees, whatever the sender wrote:
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import hashlib
 import re
@@ -22,6 +21,8 @@ from email.errors import HeaderParseError
 from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses
+
+from sdesk.mail.charsets import decode_bytes, html_to_text
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
 # A ticket ID as the desk writes it in a subject, [INC-...], whatever the ID layout; or as a
@@ -97,7 +98,11 @@ def header_text(text: str, limit: int = 200) -> str:
 
 def parse(raw: bytes) -> Incoming:
     """An Incoming from the bytes of one message (never raises on bad content)."""
-    message = BytesParser(policy=policy.compat32).parsebytes(raw)
+    try:
+        message = BytesParser(policy=policy.compat32).parsebytes(raw)
+    except RecursionError:  # the library parses nested parts recursively (session 40)
+        raise ValueError("its MIME parts are nested deeper than the mail library can read "
+                         "(RecursionError)") from None
     sender_name, sender = _address(message, "From")
     to = tuple(a for _, a in _addresses(message, "To") + _addresses(message, "Cc"))
     mid = _ids(_header(message, "Message-ID"))
@@ -274,20 +279,6 @@ def _calendar_method(message: Message) -> str:
 # -- bodies ---------------------------------------------------------------------------------
 
 
-def decode_bytes(data: bytes, charset: str | None) -> str:
-    """Text from bytes in a declared charset that may be unknown or wrong: the declared one when
-    it exists and decodes cleanly, else UTF-8, else Windows-1252 with replacements."""
-    for candidate in (charset, "utf-8"):
-        if not candidate:
-            continue
-        try:
-            codecs.lookup(candidate)
-            return data.decode(candidate)
-        except (LookupError, UnicodeDecodeError, ValueError):
-            continue
-    return data.decode("cp1252", errors="replace")
-
-
 def _part_text(part: Message) -> str:
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
@@ -295,17 +286,6 @@ def _part_text(part: Message) -> str:
     charset = part.get_content_charset() or "us-ascii"
     text = decode_bytes(payload, charset)
     return text.replace("\x00", "")
-
-
-def html_to_text(html: str) -> str:
-    """Readable text from HTML (links kept, images dropped), by html2text."""
-    import html2text
-
-    converter = html2text.HTML2Text()
-    converter.body_width = 0
-    converter.ignore_images = True
-    converter.unicode_snob = True
-    return str(converter.handle(html)).strip()
 
 
 def _content(message: Message) -> tuple[str, list[Attachment]]:
@@ -316,8 +296,8 @@ def _content(message: Message) -> tuple[str, list[Attachment]]:
         if part.is_multipart():
             continue
         kind = part.get_content_type()
-        disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
-        filename = part.get_filename()
+        disposition = part.get_content_disposition() or ""  # a Header object for 8-bit
+        filename = _filename(part)  # values: .split() on it crashed intake (session 40)
         if disposition == "attachment" or (filename and kind not in ("text/plain", "text/html")):
             data = part.get_payload(decode=True)
             if isinstance(data, bytes):
@@ -331,6 +311,29 @@ def _content(message: Message) -> tuple[str, list[Attachment]]:
     else:
         body = "\n\n".join(html_to_text(h) for h in html if h.strip())
     return body.replace("\r\n", "\n").strip(), attachments
+
+
+def _filename(part: Message) -> str:
+    """The part's file name by the library (`get_filename`: RFC 2231 and encoded words). Raw
+    8-bit bytes ("R\xc3\xa9sum\xc3\xa9.pdf", which SMTPUTF8 clients send) come out of
+    compat32 as replacement characters: then the header as `_raw_values` decodes it, its
+    parameters read by policy.default's header parser (session 40). "" when neither can read
+    it (the attachment is kept as attachment.bin)."""
+    try:
+        name = part.get_filename() or ""
+    except Exception:  # a malformed parameter: read it as the fallback does
+        name = "\ufffd"
+    if "\ufffd" not in name and not any("\udc80" <= ch <= "\udcff" for ch in name):
+        return name
+    for header, param in (("Content-Disposition", "filename"), ("Content-Type", "name")):
+        for raw in _raw_values(part, header):
+            try:
+                found = policy.default.header_factory(header.lower(), raw).params.get(param)
+            except Exception:  # the library's parser on hostile text: try the next
+                continue
+            if isinstance(found, str) and found.strip():
+                return found
+    return name.replace("\ufffd", "")
 
 
 def safe_filename(name: str, content_type: str) -> str:

@@ -117,9 +117,13 @@ def signature_cut(text: str, sender_name: str = "") -> str:
     from what mail-parser-reply takes for a signature ("Best regards,", "Thanks,\\nGina",
     "Sent from my iPhone"; hyphen lists are kept), or from a line, not the first, that is the
     sender's name or first name (`sender_name`, From:'s display name: "Gina Marsh" then her
-    office and town). The whole text when the cut would leave nothing."""
+    office and town; an Outlook "Last, First (Agency)" name is read as "First Last",
+    notes.natural_name, session 40). The whole text when the cut would leave nothing."""
+    from sdesk.procedures.notes import natural_name
+
     lines = text.splitlines()
-    names = {n.casefold() for n in (sender_name.strip(), sender_name.strip().split(" ")[0]) if n}
+    name = natural_name(sender_name)  # "Gillespie, Rhonda (OKDHS)": Rhonda Gillespie (s. 40)
+    names = {n.casefold() for n in (sender_name.strip(), name, name.split(" ")[0]) if n}
     for i, line in enumerate(lines):
         bare = line.strip().lstrip("-\u2013\u2014~ ").rstrip(",. ").casefold()
         if _DASH_SIG.match(line) or (i and bare and bare in names):

@@ -78,6 +78,9 @@ def _answer(msg: Incoming, ticket: Ticket, reply: str, now: dt.datetime, actor: 
     read = signature_cut(reply, msg.sender_name)
     said, words = reading(read)
     late = ""
+    other = _new_problem(msg.subject, ticket, read, said)
+    if other and new is not None:  # another problem: its own ticket, never a reopen (s. 40)
+        return new(other)
     if said == "back":
         resolved = ticket.resolved_at or now
         if ticket.status == "closed":
@@ -112,6 +115,24 @@ def _answer(msg: Incoming, ticket: Ticket, reply: str, now: dt.datetime, actor: 
     if said in ("unsure", "back") or (said == "score" and needs_person(comment_of(read))):
         _flag(outcome, ticket)
     return outcome
+
+
+def _new_problem(subject: str, ticket: Ticket, read: str, said: str) -> str:
+    """Why a reply ("back" or "unsure", its signature cut: `read`) to `ticket` is a new
+    problem, or "": its subject was changed to name another (newproblem.other_subject) or
+    what it says fails is another thing (newproblem.other_thing) - session 40, docs/email.md.
+    A score or a thank-you is never a new problem."""
+    from sdesk.mail.newproblem import other_subject, other_thing
+
+    if said not in ("back", "unsure"):
+        return ""
+    changed = other_subject(subject, ticket)
+    if changed:
+        return (f"a new problem: the subject \"{changed}\" names another problem than "
+                f"{ticket.id}'s; {ticket.id} is not reopened")
+    thing = other_thing(read, ticket) if said == "back" else ""
+    return (f"a new problem: the reply says \"{thing}\" fails, which {ticket.id} does not "
+            f"name; {ticket.id} is not reopened") if thing else ""
 
 
 def _score_noted(outcome: Outcome, ticket: Ticket, score: int | None, now: dt.datetime,
@@ -208,7 +229,20 @@ def not_from_requester(msg: Incoming, ticket: Ticket, reply: str, now: dt.dateti
                visibility="internal")
     if not ticket.is_open:
         _flag(outcome, ticket)
+    else:
+        to_be_read(outcome, ticket)
     return outcome
+
+
+def to_be_read(outcome: Outcome, ticket: Ticket) -> None:
+    """A reply on an open ticket flagged REPLY_FLAG, so `handover` lists it under "Customer
+    replies to read" (session 40: "Any update?? ... needs the intake report by noon", "Still
+    down here", the CIO's assistant's "can someone come up right away?" on a VIP ticket sat in
+    journals nobody was shown; handover listed replies only on resolved or closed tickets). A
+    note (internal or public), a reopen or the resolution clears the flag (docs/email.md)."""
+    if REPLY_FLAG not in ticket.flags:
+        _flag(outcome, ticket)
+        outcome.line += f"; flagged {REPLY_FLAG} for the technician"
 
 
 def staff_role(sender: str, ref: Reference) -> str:

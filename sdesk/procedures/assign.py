@@ -29,6 +29,7 @@ from sdesk.core.errors import NothingToDo, SdeskError
 from sdesk.core.model import Ticket, journal_entry
 from sdesk.core.reference import Reference, Technician
 from sdesk.procedures import assign_holds as holds
+from sdesk.procedures.permits import closed_is_final, team_problem
 from sdesk.procedures.plan import (
     AddEntry,
     Advice,
@@ -321,6 +322,7 @@ def _on_site(ticket: Ticket, ctx: AssignContext, members: list[Technician]) -> C
 
 
 def check_assignable(ticket: Ticket) -> None:
+    closed_is_final(ticket)
     if ticket.status not in ASSIGNABLE:
         raise SdeskError(f"{ticket.id} is {ticket.status}; reopen it before assigning")
 
@@ -353,8 +355,9 @@ def assign_to(ticket: Ticket, tech_id: str, ctx: AssignContext, force: bool = Fa
     if ticket.assignee == tech.id:
         raise NothingToDo(f"{ticket.id} is already assigned to {tech.id}")
     problems = problems_with(tech, ticket, ctx)
-    if tech.team != ticket.team:
-        problems.insert(0, f"is in {tech.team}, not {ticket.team}")
+    away = team_problem(tech, ticket.team, ctx.reference)  # the permit rule's team check
+    if away:
+        problems.insert(0, away)
     if problems and not force:
         raise SdeskError(f"{ticket.id}: {tech.id} {'; '.join(problems)} "
                          f"(use --force to assign anyway)")

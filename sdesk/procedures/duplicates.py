@@ -126,3 +126,18 @@ def merged_subject(ticket: Ticket, original_id: str) -> str:
     """The subject of a duplicate's resolution mail: "Merged into ID: title" (not "Resolved:",
     and the mail asks for no satisfaction score: kpi leaves duplicates out of CSAT)."""
     return f"Merged into {original_id}: {ticket.title}"
+
+
+def no_cycle(ticket: Ticket, children: Sequence[Ticket]) -> None:
+    """Raises ValidationError when one of `children`, which resolving `ticket` would resolve
+    and mail, is also `ticket`'s parent or original: a cycle no command makes (a hand edit;
+    `sdesk check` reports it, session 40), through which one resolution would close another
+    customer's ticket."""
+    for child in children:
+        if child.id not in (ticket.parent, ticket.duplicate_of):
+            continue
+        role = "parent" if child.id == ticket.parent else "original"
+        raise ValidationError(
+            f"{ticket.id}: its child {child.id} is also its {role} (a cycle set by hand; "
+            f"sdesk check reports it): resolving would resolve and mail {child.id}'s customer "
+            f"too; put the relation right first; nothing written")

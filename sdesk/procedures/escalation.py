@@ -14,11 +14,14 @@ for P2-P4 (a weekend or a holiday on hold moves nothing), real time for P1 (24x7
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sdesk.core import sla
 from sdesk.core.errors import NothingToDo, SdeskError, ValidationError
 from sdesk.core.model import Hold, Ticket, check_typed, journal_entry
 from sdesk.core.reference import Reference
+from sdesk.procedures.keeping_informed import hold_told, resume_told
+from sdesk.procedures.permits import closed_is_final
 from sdesk.procedures.plan import (
     AddEntry,
     Assign,
@@ -35,6 +38,7 @@ MAX_TIER = 9
 
 
 def _open(ticket: Ticket, doing: str) -> None:
+    closed_is_final(ticket)
     if not ticket.is_open:
         raise SdeskError(f"{ticket.id} is {ticket.status}; reopen it before you {doing} it")
 
@@ -131,7 +135,8 @@ ASK_TEXT = ("We need something from you before we can carry on with your ticket:
 
 
 def hold(ticket: Ticket, reason: str, ref: Reference, now: dt.datetime, actor: str,
-         note: str = "", ask: str = "", asked_by_phone: bool = False) -> Plan:
+         note: str = "", ask: str = "", asked_by_phone: bool = False,
+         public: bool = False) -> Plan:
     """Put the ticket on hold (the standard: the SLA clock pauses while the desk waits on the
     customer, a vendor or a change window; `resume` moves Resolve By by the paused time).
 
@@ -142,7 +147,12 @@ def hold(ticket: Ticket, reason: str, ref: Reference, now: dt.datetime, actor: s
     there was none (Respond By met); or `asked_by_phone` (a call already made) records that
     the customer was asked by phone, the call being the first response, nothing mailed.
     ValidationError (one line) for neither, both, `ask` to a requester without an e-mail, or
-    either with another reason; SdeskError/NothingToDo for a done or held ticket."""
+    either with another reason; SdeskError/NothingToDo for a done or held ticket.
+
+    Any other reason tells the customer the work is paused and what for, in plain words
+    (session 40, keeping_informed.hold_told); the `note` stays internal (a vendor's case
+    number is the desk's) unless `public`, when it is quoted to them. ValidationError for
+    `public` without a note."""
     _open(ticket, "hold")
     if ticket.on_hold:
         since = ticket.holds[-1].start.isoformat(timespec="minutes")
@@ -156,6 +166,8 @@ def hold(ticket: Ticket, reason: str, ref: Reference, now: dt.datetime, actor: s
     note = check_typed("note", note.strip())
     ask = check_typed("ask", ask.strip())
     _check_asked(ticket, reason, ask, asked_by_phone)
+    if public and not note:
+        raise ValidationError("--public makes the --note public: give --note TEXT")
     rule, tid = "standard: hold", ticket.id
     holds = [*ticket.holds, Hold(start=now, reason=reason)]
     text = (f"On hold: {reason} ({ref.hold_reasons[reason]}); was {ticket.status}. "
@@ -168,6 +180,8 @@ def hold(ticket: Ticket, reason: str, ref: Reference, now: dt.datetime, actor: s
         AddEntry(tid, rule, "why it is on hold",
                  entry=journal_entry(now, actor, "hold", text, rule)),
     ])
+    plan.extend(hold_told(ticket, reason, note if public else "", now, actor,
+                          ref.calendar.tz))
     if ask:
         from sdesk.procedures.notes import customer_update
 
@@ -203,19 +217,43 @@ def _check_asked(ticket: Ticket, reason: str, ask: str, asked_by_phone: bool) ->
 
 
 def status_after_hold(ticket: Ticket) -> str:
-    """The working status a resumed ticket returns to: assigned when someone holds it, else
-    triaged when it has been through triage or escalation, else new."""
+    """The working status a resumed ticket returns to (session 40): the status it had when
+    the hold began, as the hold's journal entry records it ("...; was new."), so a ticket
+    handed back to the Service Desk (status new, needs-service) is new again and triage's
+    accept routes it. When the work changed hands during the hold (an escalate, assign or
+    triage entry after the hold's), or no entry says: assigned when someone holds it, else
+    triaged when it has been through triage or escalation, else new. An assignee always
+    means assigned or in-progress (the status before the hold, when it was one of them)."""
+    was, after = _status_before_hold(ticket)
     if ticket.assignee:
-        return "assigned"
+        return was if was in ("assigned", "in-progress") and not after else "assigned"
+    if was in ("new", "triaged") and not after:
+        return was
     if any(e.kind in ("triage", "escalate", "assign") for e in ticket.journal):
         return "triaged"
     return "new"
 
 
+def _status_before_hold(ticket: Ticket) -> tuple[str, bool]:
+    """The status the latest hold entry says the ticket had ("" when none says), and whether
+    the work changed hands after it (a triage, escalate or assign entry)."""
+    for i in range(len(ticket.journal) - 1, -1, -1):
+        entry = ticket.journal[i]
+        if entry.kind == "hold":
+            found = re.search(r"; was ([a-z-]+)\.", entry.text)
+            after = any(e.kind in ("triage", "escalate", "assign")
+                        for e in ticket.journal[i + 1:])
+            return (found.group(1) if found else ""), after
+    return "", False
+
+
 def resume(ticket: Ticket, ref: Reference, now: dt.datetime, actor: str,
            note: str = "") -> Plan:
     """End the hold: Resolve By moves later by the paused time on the ticket's clock; `note`
-    (what came back: the customer's answer, the vendor's part) is journaled with it."""
+    (what came back: the customer's answer, the vendor's part) is journaled with it. The
+    ticket returns to the status it had before the hold (`status_after_hold`), and the
+    customer hears that work goes on and the date now promised (keeping_informed.resume_told:
+    after any hold not the customer's, and after theirs when the date moved; session 40)."""
     _open(ticket, "resume")
     note = check_typed("note", note.strip())
     if not ticket.on_hold:
@@ -234,7 +272,7 @@ def resume(ticket: Ticket, ref: Reference, now: dt.datetime, actor: str,
                  value=holds),
         SetStatus(tid, rule, "work continues", value=status),
     ])
-    moved = ""
+    moved, new_due = "", ticket.resolve_by
     if ticket.resolve_by is not None:
         new_due = sla.extend_for_hold(ticket.resolve_by, current.start, now, target.clock,
                                       ref.calendar)
@@ -247,6 +285,7 @@ def resume(ticket: Ticket, ref: Reference, now: dt.datetime, actor: str,
             f"time (P{ticket.priority}).{moved}" + (f"\n{note}" if note else ""))
     plan.add(AddEntry(tid, rule, "the pause and its effect on the SLA",
                       entry=journal_entry(now, actor, "resume", text, rule)))
+    plan.extend(resume_told(ticket, current.reason, new_due, now, actor, ref.calendar.tz))
     return plan
 
 

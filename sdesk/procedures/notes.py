@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sdesk.core.errors import ValidationError
 from sdesk.core.model import JournalEntry, Ticket, journal_entry
-from sdesk.procedures.plan import AddEntry, Finding, Notify, Plan, SetField
+from sdesk.procedures.plan import Action, AddEntry, Finding, Notify, Plan, SetField
 
 REPLY_FLAG = "customer-reply"  # proposals.REPLY_FLAG: notes stays off the proposals import
 
@@ -76,7 +76,26 @@ def not_mailed(ticket: Ticket) -> str:
 # sdesk.mail.mailin.clean_title). A new customer subject here belongs in this list.
 CUSTOMER_SUBJECTS = ("Logged", "Update on your ticket", "Resolved as a duplicate", "Resolved",
                      "Reopened", "Software Request Form needed", "Question about your ticket",
-                     "Logged as a request")
+                     "Logged as a request", "On hold", "Work resumed", "New target date")
+
+
+# A "Last, First" name's part after the comma that is a suffix, not a first name.
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md", "esq", "rn", "cpa"})
+
+
+def natural_name(display: str) -> str:
+    """`display` (a From: display name) as a person is greeted, "First Last" (session 40):
+    Outlook's directory names "Gillespie, Rhonda (OKDHS)" and "Tran, Bich" are "Rhonda
+    Gillespie" and "Bich Tran"; a trailing "(...)" or "[...]" (the agency) goes; a name with
+    no comma, or whose part after the comma is a suffix ("King, Jr."), is kept as written."""
+    name = " ".join(display.split())
+    while name.endswith((")", "]")) and name.rfind("(" if name[-1] == ")" else "[") > 0:
+        name = name[:name.rfind("(" if name[-1] == ")" else "[")].rstrip()
+    last, comma, first = name.partition(",")
+    if comma and last.strip() and first.strip() and "," not in first \
+            and first.strip().rstrip(".").casefold() not in _SUFFIXES:
+        return f"{first.strip()} {last.strip()}"
+    return name
 
 
 def customer_update(ticket: Ticket, subject: str, text: str, rule: str = "standard: communicate",
@@ -84,7 +103,7 @@ def customer_update(ticket: Ticket, subject: str, text: str, rule: str = "standa
     """A message to the requester. Only text meant for the customer goes in (public notes,
     resolution summaries), never the internal journal. `automatic` is False for a message a
     person wrote (a public note): it then carries no Auto-Submitted header."""
-    name = ticket.requester.name or "there"
+    name = natural_name(ticket.requester.name) or "there"
     body = (f"Hello {name},\n\n{text.strip()}\n\n"
             f"Ticket: {ticket.id}\nTitle: {ticket.title}\n\n"
             "Reply to this message or call the Service Desk if you need anything else.\n")
@@ -92,19 +111,36 @@ def customer_update(ticket: Ticket, subject: str, text: str, rule: str = "standa
                   subject=subject, body=body, audience="customer", automatic=automatic)
 
 
-def reopen_told(ticket: Ticket, reason: str) -> Notify | Finding:
+def reopen_told(ticket: Ticket, reason: str, plan: Plan | None = None,
+                now: dt.datetime | None = None) -> Notify | Finding:
     """What `sdesk reopen` tells the customer (session 39: a technician's reopen mailed
     nothing, while a reopen by the customer's reply does, mailin.REOPENED_TEXT): that the
     ticket is open again and why (`reason` as the technician gave it, in the desk's plain
     words), as a message a person wrote (no Auto-Submitted), on the ticket's thread; or, for a
     requester without an e-mail, a finding saying whom to phone (`not_mailed`). The standard:
-    "clear communication with the customer ... providing regular updates"."""
+    "clear communication with the customer ... providing regular updates". When the reopen's
+    `plan` moves Resolve By, the message gives the new date (session 40)."""
     if not ticket.requester.email:
         return Finding(ticket.id, "standard: communicate (reopen)", not_mailed(ticket))
     text = (f"We have reopened your ticket, and a technician will work on it again. The "
-            f"reason: {reason.strip()}")
+            f"reason: {reason.strip()}" + (moved_words(ticket, plan.actions, now) if plan else ""))
     return customer_update(ticket, f"Reopened: {ticket.title}", text,
                            rule="standard: communicate (reopen)", automatic=False)
+
+
+def moved_words(ticket: Ticket, actions: Sequence[Action], now: dt.datetime | None = None) -> str:
+    """The sentence " We now aim to have it resolved by <date>." (leading space) when
+    `actions` (a plan's) move the ticket's Resolve By (a reopen: the time it sat resolved does
+    not count; session 40, the customer hears the new date), else "". A new date at or before
+    `now` is not promised: the sentence says the date was missed."""
+    for action in actions:
+        if isinstance(action, SetField) and action.field == "resolve_by" and \
+                action.value != ticket.resolve_by and isinstance(action.value, dt.datetime):
+            if now is not None and action.value <= now:
+                return (" We have missed the date we aimed to have it resolved by, and we are "
+                        "sorry; we will keep you informed until it is resolved.")
+            return f" We now aim to have it resolved by {when_in_words(action.value)}."
+    return ""
 
 
 # The question the resolution mail asks; sdesk/mail/replies.py reads a reply's answer (score_of).
@@ -113,15 +149,21 @@ CSAT_QUESTION = ("How satisfied are you with how this was handled? Reply to this
                  "satisfied); anything else you write is kept as your comment.")
 
 
-def acknowledgement(ticket: Ticket) -> Notify:
+def acknowledgement(ticket: Ticket, supported: bool = True) -> Notify:
     """The automatic "we have logged it" message for a ticket that came in by email or
     self-service (sdesk.toml mail.acknowledge), naming the ID a reply keeps in its subject,
     in plain language (the standard: "clear communication with the customer ... using plain
     language"): the response and resolution targets as days and times, not a P-code
-    (session 38: it said "logged ... with priority P3")."""
+    (session 38: it said "logged ... with priority P3"). `supported` False (the sender's
+    agency is unknown or no team supports it: triage will hand it back, incident-1) promises
+    no resolution date, only the reply (session 40: pat.doe@osbi.ok.gov was promised a date,
+    then handed back as unsupported)."""
     what = "report" if ticket.type == "incident" else "request"
+    targets = targets_in_words(ticket) if supported else (
+        " We will first check that the Service Desk supports your agency"
+        + (f" and reply by {when_in_words(ticket.respond_by)}." if ticket.respond_by else "."))
     text = (f"Thank you for contacting the Service Desk. We have logged your {what} as "
-            f"{ticket.id}." + targets_in_words(ticket)
+            f"{ticket.id}." + targets
             + "\n\nTo add to it, reply to this message and keep the ticket ID in the subject.")
     return customer_update(ticket, f"Logged: {ticket.title}", text,
                            rule="standard: requests by email (acknowledgement)")

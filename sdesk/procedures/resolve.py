@@ -4,8 +4,7 @@ The standard: "Resolved tickets are documented ..." and "key performance indicat
 tracked, including first contact resolution rate and customer satisfaction". The guide:
 "resolve the duplicates with an explanation of why they are being resolved"; a parent case
 carries its children. Nothing here reads the clock, the disk or git: the command passes `now`,
-the actor, the reference data and what the index knows about related tickets.
-"""
+the actor, the reference data and what the index knows about related tickets."""
 
 from __future__ import annotations
 
@@ -18,8 +17,9 @@ from sdesk.core import sla
 from sdesk.core.errors import NothingToDo, SdeskError, ValidationError
 from sdesk.core.model import Csat, Resolution, Ticket, check_text, check_typed, journal_entry
 from sdesk.core.reference import Reference
-from sdesk.procedures.duplicates import check_original, merged_subject, merged_text, original_named
+from sdesk.procedures.duplicates import check_original, merged_subject, merged_text, no_cycle, original_named
 from sdesk.procedures.notes import CSAT_QUESTION, WIDER_RESOLVED, customer_update, not_mailed
+from sdesk.procedures.permits import closed_is_final
 from sdesk.procedures.plan import Action, AddEntry, Finding, Plan, RecordResolution, SetField, SetStatus
 from sdesk.procedures.proposals import REPLY_FLAG, at_resolution, logged_as
 from sdesk.procedures.relations import duplicate_via_entry
@@ -94,7 +94,10 @@ def first_contact_person(ticket: Ticket, ref: Reference) -> tuple[str, str]:
     return "", "first worked by"
 
 
-def check_resolvable(ticket: Ticket, open_tasks: Sequence[str]) -> None:
+def check_resolvable(ticket: Ticket, open_tasks: Sequence[str], children: Sequence[Ticket] = ()) -> None:
+    """Raises SdeskError unless `ticket` can be resolved now (open, no open task, no_cycle)."""
+    closed_is_final(ticket)
+    no_cycle(ticket, children)
     if not ticket.is_open:
         raise SdeskError(f"{ticket.id} is {ticket.status} already (reopen it first)")
     if open_tasks:
@@ -140,7 +143,7 @@ def resolve(ticket: Ticket, req: Resolve, ref: Reference, now: dt.datetime, acto
 
     missing = not ticket.is_open and bool(resolution_gap(ticket))
     if not missing:
-        check_resolvable(ticket, open_tasks)
+        check_resolvable(ticket, open_tasks, children)
     code = _check_code(ref, req)
     summary = check_typed("summary", req.summary)  # exactly as typed, like notes
     if not summary.strip():
@@ -303,9 +306,7 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str, ref: Refer
     a customer's mail reply reopens it (sdesk/mail/mailin.py; before session 35 a reply took
     the seat unchecked); without `seats_in_use` nothing is counted, so nothing is checked.
     `tell_customer`: the customer is told why (notes.reopen_told; `sdesk reopen`, session 39)."""
-    if ticket.status == "closed":
-        raise SdeskError(f"{ticket.id} is closed: closed tickets stay closed; log a new ticket "
-                         "and relate it")
+    closed_is_final(ticket)
     reason = check_text("reason", reason).strip()
     if not reason:
         raise ValidationError("--reason must not be empty")
@@ -350,7 +351,7 @@ def reopen(ticket: Ticket, reason: str, now: dt.datetime, actor: str, ref: Refer
     if tell_customer:
         from sdesk.procedures.notes import reopen_told
 
-        plan.add(reopen_told(ticket, reason))
+        plan.add(reopen_told(ticket, reason, plan, now))
     return plan
 
 

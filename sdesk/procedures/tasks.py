@@ -9,6 +9,7 @@ from sdesk.core.errors import SdeskError
 from sdesk.core.model import Requester, Ticket
 from sdesk.core.reference import Reference
 from sdesk.procedures.intake import Intake, log_ticket
+from sdesk.procedures.permits import closed_is_final
 from sdesk.procedures.plan import CreateTicket, Plan
 
 RULE = "standard: task"
@@ -21,6 +22,7 @@ def new_task(owner: Ticket, task_id: str, title: str, description: str, effort_h
     about it reaches the customer; it takes the owner's priority, place and service."""
     if owner.type == "task":
         raise SdeskError(f"{owner.id} is a task itself; add the task to {owner.parent or 'its ticket'}")
+    closed_is_final(owner)
     if not owner.is_open:
         raise SdeskError(f"{owner.id} is {owner.status}: reopen it before adding work")
     intake = Intake(type="task", title=title, description=description, channel=owner.channel,

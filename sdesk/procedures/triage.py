@@ -113,6 +113,9 @@ class TriageContext:
     # any ticket by ID, resolved and closed ones too (`view` holds the open ones only): a
     # review reads the original an accepted duplicate proposal names (triage_review._accept)
     peer_of: Callable[[str], Peer | None] | None = None
+    # when a peer's message was sent (its Date header, first_report.mail_sent; None for one not
+    # opened by mail): one person's two mails are ordered by it (session 40)
+    sent_of: Callable[[str], dt.datetime | None] | None = None
 
 
 class _Draft:
@@ -891,22 +894,32 @@ def _similar_reports(d: _Draft) -> tuple[tuple[Peer, str, bool] | None, list[str
     # a title without words of its own ("(no subject)") is no evidence of a subject (session 39)
     asked = t.requester.email if title_is_evidence(t.title) else ""
     asks = _asks_by_mail(d)
+    from sdesk.procedures.first_report import mail_sent, order
+
+    sent, best_tie = mail_sent(t), False
     for peer in ctx.view.from_requester(asked) if asked else []:
         if peer.id == t.id or not _comparable(t, peer, asks) or not title_is_evidence(
                 peer.title):
             continue
-        if says_another(t.title if (peer.opened_at, peer.id) < (t.opened_at, t.id) else
-                        peer.title):  # the later one says it is another problem ("also ...")
+        theirs = ctx.sent_of(peer.id) if ctx.sent_of is not None and sent is not None else None
+        before = order(peer.opened_at, theirs, sent, peer.id) < order(t.opened_at, sent,
+                                                                       theirs, t.id)
+        if says_another(t.title if before else peer.title):  # the later says "also ..."
             continue
         sim = pair_match("person", mine, ctx.view.text_of(peer.id, d.ref), d.ref)
         if sim.probability < threshold and sim.rule < auto:
             continue
-        if (peer.opened_at, peer.id) >= (t.opened_at, t.id):
-            later.append(peer.id + (" logged in the same second"
-                                    if peer.opened_at == t.opened_at else ""))
+        tie = peer.opened_at == t.opened_at and (theirs is None or theirs == sent)
+        if not before:
+            later.append(peer.id + (" logged in the same second" if tie else
+                                    " sent later" if peer.opened_at == t.opened_at else ""))
         elif best is None or (peer.opened_at, peer.id) < (best[0].opened_at, best[0].id):
-            best = (peer, sim.explain(threshold), sim.rule >= auto)
-    if best is not None and best[0].opened_at == t.opened_at:
+            best = (peer, sim.explain(threshold) + (
+                f"; sent first ({theirs:%H:%M} by its Date header)" if not tie
+                and peer.opened_at == t.opened_at and theirs is not None else ""),
+                    sim.rule >= auto)
+            best_tie = tie
+    if best is not None and best_tie:
         best = (best[0], f"{best[1]}; {_SAME_SECOND.format(peer=best[0].id, at=t.opened_at)}",
                 False)
     d.similar = (best, later)
@@ -1271,7 +1284,7 @@ def change_priority(ticket: Ticket, priority: int, reason: str, ref: Reference,
     recomputed from the opening time (plus every paused span that has ended: holds, time
     resolved before a reopen; docs/sla.md), the review flag cleared, and a proposed priority
     the decision overrules marked rejected (`proposals.priority_decided`). Who may decide:
-    `priority_refusal`."""
+    `priority_refusal`. A moved Resolve By is told to the customer (keeping_informed)."""
     rule = DECIDES.get(ticket.type, DECIDES_OTHER)
     target = ref.sla.target(priority)
     due = sla.resolve_by_for(ticket, priority, ref)
@@ -1298,4 +1311,7 @@ def change_priority(ticket: Ticket, priority: int, reason: str, ref: Reference,
     plan.add(AddEntry(ticket.id, rule, "journal", entry=journal_entry(
         at=now, by=actor, kind="priority", rule=rule,
         text=f"Priority {verb} P{priority} ({target.name}){against}: {reason}")))
+    from sdesk.procedures.keeping_informed import priority_told  # a moved date (session 40)
+
+    plan.extend(priority_told(ticket, priority, due, now, actor, ref.calendar.tz))
     return plan

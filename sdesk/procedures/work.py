@@ -12,6 +12,7 @@ from sdesk.core.errors import NothingToDo, SdeskError
 from sdesk.core.model import Ticket, journal_entry
 from sdesk.core.reference import Technician
 from sdesk.procedures.assign import AssignContext, assign_to
+from sdesk.procedures.permits import closed_is_final
 from sdesk.procedures.plan import AddEntry, Notify, Plan, SetStatus
 
 START_RULE = "work-1 start work"
@@ -31,6 +32,7 @@ def start(ticket: Ticket, tech: Technician, ctx: AssignContext, force: bool = Fa
     """Mark `ticket` in-progress for `tech`, taking it first if it is unassigned (or, with
     `force`, someone else's). Raises NothingToDo when it is already in progress with them and
     SdeskError for a done or held ticket."""
+    closed_is_final(ticket)
     if not ticket.is_open:
         raise SdeskError(f"{ticket.id} is {ticket.status}; reopen it before starting work")
     if ticket.on_hold:

@@ -113,10 +113,7 @@ def unavailable_reason(tech: Technician, day: dt.date, ref: Reference) -> str:
         return f"holiday ({names.get(day, 'holiday')})"
     if day.weekday() not in tech.working_days:
         return f"does not work on {day:%A}s"
-    for start, end in tech.out_of_office:
-        if start <= day <= end:
-            return f"out of office {start} to {end}"
-    return ""
+    return tech.away_on(day)
 
 
 @dataclass(frozen=True)

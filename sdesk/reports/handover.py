@@ -1,7 +1,8 @@
 """The shift handover: what the next dispatcher must know, read from the index.
 
 Sections: open P1 and P2 tickets; what breaches (respond or resolve) within the next N business
-hours, breached ones included; tickets on hold and why; tickets opened since the last handover;
+hours, breached ones first, each part by priority then due time; tickets on hold and why;
+tickets opened since the last handover;
 tickets waiting for a decision (hand-backs, priority reviews, trends, proposals); customer
 replies to read (tickets of any status flagged `customer-reply`, with the reply's first line:
 session 39, the flag was set and never shown). The time of
@@ -111,12 +112,15 @@ def gather(store: Store, now: dt.datetime, since: dt.datetime, hours: float,
               for r in queries.open_urgent(index, t)]
     horizon = sv.horizon(now, hours, store.reference.calendar)
     risky, _ = sv.at_risk(index, now, horizon, team)
+    # Breached first, then due soon; each by priority, then due time (session 40: a P2 due
+    # earlier was listed above an unassigned P1 statewide outage).
+    risky.sort(key=lambda r: (not r.breaches(now), r.priority, r.due))
     held = []
     for r in queries.on_hold(index, t):
         ticket = store.load(r["id"])
         holds = ticket.holds
         why = f"{holds[-1].reason} since {holds[-1].start.astimezone(tz):%a %m-%d %H:%M}" if holds else "?"
-        why += answered(ticket, tz)
+        why += answered(ticket, tz) + bounced(ticket)
         held.append(Line(r["id"], r["priority"], r["title"],
                          f"{why}; {r['assignee'] or 'unassigned'} ({r['team']})"))
     new = [Line(r["id"], r["priority"], r["title"],
@@ -163,6 +167,17 @@ def answered(ticket: Ticket, tz: dt.tzinfo) -> str:
     last = replies[-1]
     who = "the customer" if last.visibility == "public" else "not the requester"
     return f"; {who} replied {last.at.astimezone(tz):%a %m-%d %H:%M}"
+
+
+def bounced(ticket: Ticket) -> str:
+    """"; its question BOUNCED: the customer never got it (flag question-bounced): call them"
+    for a held ticket whose question's mail bounced (sdesk.mail.automail.report_outcome,
+    session 40: the hold awaited a customer who was never asked, unseen), else ""."""
+    from sdesk.mail.automail import BOUNCED_FLAG
+
+    if BOUNCED_FLAG not in ticket.flags:
+        return ""
+    return f"; its question BOUNCED: the customer never got it (flag {BOUNCED_FLAG}): call them"
 
 
 def _risk_line(r: AtRisk, now: dt.datetime) -> Line:

@@ -156,5 +156,5 @@ def gather(store: Store, now: dt.datetime, since: dt.datetime | None, until: dt.
         at_risk_total=total, horizon=due_by, show_text={},
         load=workload_rows(ref, workload(store.index), now.date(), team),
         waiting=sv.waiting(store.index, store.tz, team),
-        changes=sv.changes(store.top, week_start, min(until, now)), changes_since=week_start,
+        changes=sv.changes(store.index, store.load, week_start, min(until, now)), changes_since=week_start,
         sla_by_priority=extra.get("sla_by_priority", {}))

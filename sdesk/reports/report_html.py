@@ -244,7 +244,11 @@ def _changes(data: ReportData) -> str:
         + escape(", ".join(f"{a} {n}" for a, n in sorted(acts.items(), key=lambda kv: -kv[1])))
         + f"</td><td class=num>{len(c.tickets.get(author, ()))}</td></tr>"
         for author, acts in sorted(c.by_author.items(), key=lambda kv: -sum(kv[1].values())))
-    body = (f"<table><tr><th>who</th><th class=num>commits</th><th>what</th>"
-            f"<th class=num>tickets</th></tr>{rows}</table>" if rows else "<p>No commits.</p>")
-    return (f'<section id="changes"><h2>This week\'s changes (git, since '
-            f"{data.changes_since:%Y-%m-%d %H:%M})</h2><p>{c.commits} commits.</p>{body}</section>")
+    body = (f"<table><tr><th>who</th><th class=num>entries</th><th>what</th>"
+            f"<th class=num>tickets</th></tr>{rows}</table>" if rows
+            else "<p>No journal entries.</p>")
+    capped = " (the latest tickets only: more changed than were read)" if c.capped else ""
+    return (f'<section id="changes"><h2>This week\'s changes (the tickets\' journals, since '
+            f"{data.changes_since:%Y-%m-%d %H:%M})</h2><p>{c.entries} journal entries on "
+            f"{len(set().union(*c.tickets.values())) if c.tickets else 0} tickets{capped}, "
+            f"by their time (which follows --now).</p>{body}</section>")

@@ -1,19 +1,22 @@
 """What a supervisor looks at, read from the summary index: tickets about to breach or breached,
-tickets waiting for a decision (flags), the backlog over time, and who did what in git.
+tickets waiting for a decision (flags), the backlog over time, and who did what (the journals
+of the tickets changed in the period).
 
-Shared by `sdesk report` and `sdesk handover`. Read-only: never parses every ticket file, never
-writes. KPI figures are not computed here: they come from sdesk.reports.kpi (one KPI computation).
+Shared by `sdesk report` and `sdesk handover`. Read-only: never parses every ticket file (only
+those the index says changed in the period), never writes. KPI figures are not computed here:
+they come from sdesk.reports.kpi (one KPI computation).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sdesk.core.calendar import Calendar
+    from sdesk.core.model import Ticket
     from sdesk.store.index import Index
 
 # Flags that mean "a person has to decide something" (sdesk/procedures/triage.py writes them).
@@ -66,11 +69,13 @@ class Waiting:
 
 @dataclass
 class Changes:
-    """Commits in a period, by author: action -> count, and the tickets they touched."""
+    """Journal entries in a period, by author: entry kind -> count, and the tickets they
+    touched. `capped`: more tickets changed than were read (the `limit` of `changes`)."""
 
-    commits: int = 0
+    entries: int = 0
     by_author: dict[str, dict[str, int]] = field(default_factory=dict)
     tickets: dict[str, set[str]] = field(default_factory=dict)
+    capped: bool = False
 
 
 def horizon(now: dt.datetime, business_hours: float, cal: Calendar) -> dt.datetime:
@@ -131,27 +136,25 @@ def _waiting_kind(flags: Sequence[str], parent: str) -> str:
     return ""
 
 
-def changes(top: Any, since: dt.datetime, until: dt.datetime, limit: int = 5000) -> Changes:
-    """Who did what between `since` and `until`: sdesk's commits by author and their
-    `Sdesk-Action` trailer (commits without one count as 'edit'), and the tickets their
-    `Sdesk-Ticket` trailers name. At most `limit` commits are read."""
-    from sdesk import git
+def changes(index: Index, load: Callable[[str], Ticket], since: dt.datetime,
+            until: dt.datetime, limit: int = 5000) -> Changes:
+    """Who did what between `since` and `until` (inclusive): the journal entries whose time
+    falls in the period, by their author (`by`) and kind (note, assign, resolve, hold...), and
+    the tickets they are on. Read from the journals of the tickets the index says changed
+    since `since` (at most `limit`, latest first: `capped` says when more were), so the
+    period follows the command's clock (`--now`) as every journal time does. Before session
+    40 this read git's commit dates (the wall clock): under --now it said "No commits"
+    (tester 40A, finding 10)."""
+    from sdesk.store import queries
 
-    fmt = "%x1e%an%x1f%(trailers:key=Sdesk-Action,valueonly,separator=%x20)%x1f" \
-          "%(trailers:key=Sdesk-Ticket,valueonly,separator=%x20)"
-    proc = git.run(["log", f"--since={since.isoformat()}", f"--until={until.isoformat()}",
-                    f"--max-count={limit}", f"--format={fmt}"], top, check=False)
     out = Changes()
-    if proc.returncode != 0:  # no commits yet
-        return out
-    for record in proc.stdout.split("\x1e"):
-        parts = record.strip("\n").split("\x1f")
-        if len(parts) != 3:
-            continue
-        author, action, tickets = (p.strip() for p in parts)
-        out.commits += 1
-        actions = out.by_author.setdefault(author, {})
-        name = action or "edit"
-        actions[name] = actions.get(name, 0) + 1
-        out.tickets.setdefault(author, set()).update(tickets.split())
+    ids = queries.updated_since(index, since.timestamp(), limit + 1)
+    out.capped = len(ids) > limit
+    for ticket_id in ids[:limit]:
+        for entry in load(ticket_id).journal:
+            if since <= entry.at <= until:
+                out.entries += 1
+                kinds = out.by_author.setdefault(entry.by, {})
+                kinds[entry.kind] = kinds.get(entry.kind, 0) + 1
+                out.tickets.setdefault(entry.by, set()).add(ticket_id)
     return out

@@ -195,6 +195,15 @@ class Store:
         self.decided_from.add(CONFIG_NAME)
         return self.checked_settings.section(section)
 
+    def machine_settings(self, section: str) -> dict[str, Any]:
+        """One mail section with its machine keys (host, credentials, paths) from the clone's
+        .git/sdesk.local.toml, never sdesk.toml (sdesk/core/machine.py; session 40);
+        SettingError while sdesk.toml still carries one."""
+        from sdesk.core import machine
+
+        self.decided_from.add(CONFIG_NAME)
+        return machine.section(self.checked_settings, self.git_dir, section)
+
     def setting(self, section: str, key: str) -> Any:
         """One checked setting (sdesk/core/settings.py KEYS), its default when not written;
         sdesk.toml is then a file this command decides from (`decided_from`)."""

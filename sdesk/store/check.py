@@ -72,7 +72,7 @@ def links_of(ticket: Ticket) -> Links:
                  tuple(ticket.related), ticket.is_open, ticket.team)
 
 
-def _from_error(path: str, message: str) -> Problem:
+def from_error(path: str, message: str) -> Problem:
     """A loader message 'where: field: problem' as a Problem."""
     rest = message
     for prefix in (path + ": ", path + " (staged): "):
@@ -90,7 +90,7 @@ def parse_ticket(data: bytes, rel: str) -> Ticket | Problem:
     except UnicodeDecodeError as exc:
         return Problem(rel, "", f"not UTF-8 text (byte {exc.start})")
     except SdeskError as exc:
-        return _from_error(rel, exc.message)
+        return from_error(rel, exc.message)
     try:
         # Either layout (sdesk/ids.py); a file at the wrong depth for the store is a stray.
         placed = [ids.relative_path(ticket.id, levels) for levels in ids.FOLDER_LEVELS]
@@ -105,7 +105,9 @@ def parse_ticket(data: bytes, rel: str) -> Ticket | Problem:
     return ticket
 
 
-STORE_PARTS = ("tickets", "kb", "outbox", "reference", "sdesk.toml", ".gitattributes")
+# mail/ and attachments/ since session 40: a committed link there was followed by `show`.
+STORE_PARTS = ("tickets", "kb", "outbox", "reference", "mail", "attachments", "sdesk.toml",
+               ".gitattributes")
 
 
 def ticket_files(store: Store) -> Iterator[Path]:
@@ -187,6 +189,7 @@ def check_store(store: Store) -> list[Problem]:
     ID, so there is no duplicate to look for.)"""
     from sdesk.store import queries
     from sdesk.store.checkfields import every_problem
+    from sdesk.store.checksettings import check_settings
     from sdesk.store.checkstream import IndexCompare, check_relations
 
     problems = check_settings(store) + links(store)
@@ -230,25 +233,6 @@ def check_store(store: Store) -> list[Problem]:
     problems += index_problems
     problems += check_git(store)
     return problems
-
-
-def check_settings(store: Store) -> list[Problem]:
-    from sdesk.core.reference import load_reference
-    from sdesk.core.settings import problems
-
-    out: list[Problem] = []
-    for message in problems(store.root / "sdesk.toml"):
-        key, _, what = message.removeprefix(f"{store.root / 'sdesk.toml'}: ").removeprefix(
-            "sdesk.toml: ").partition(" ")
-        out.append(Problem("sdesk.toml", key if "." in key else "", what if "." in key
-                           else f"{key} {what}".strip()))
-    try:
-        load_reference(store.root / "reference")
-    except SdeskError as exc:
-        path, _, rest = exc.message.partition(": ")
-        out.append(_from_error(path, f"{path}: {rest}") if rest else Problem("reference", "",
-                                                                           exc.message))
-    return out
 
 
 def _path_of(store: Store, ticket_id: str) -> str:
@@ -362,39 +346,3 @@ def unmerged_paths(store: Store) -> list[str]:
     base = b"" if prefix == "." else prefix.encode("utf-8", "surrogateescape") + b"/"
     return sorted({name[len(base):].decode("utf-8", "replace") for name in names
                    if name.startswith(base)})
-
-
-def check_staged(store: Store) -> list[Problem]:
-    """What the next commit would record: staged ticket and outbox files (pre-commit hook)."""
-    from sdesk.store.checkfields import every_problem
-    from sdesk.store.checkstream import check_relations
-
-    out: list[Problem] = []
-    prefix = store.git_path(store.root)
-    base = "" if prefix == "." else prefix + "/"
-    env = git.hook_index()
-    listing = git.run(["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--",
-                       "."], store.root, env=env).stdout
-    staged = [p for p in listing.split("\0") if p]
-    known_out = git.run(["ls-files", "-z", "--", "tickets"], store.root, env=env).stdout
-    known = {Path(p).stem for p in known_out.split("\0") if p.endswith(".toml")}
-    tickets: list[Links] = []
-    for name in staged:
-        rel = name[len(base):] if name.startswith(base) else name
-        if not (rel.startswith("tickets/") or rel.startswith("outbox/")):
-            continue
-        blob = git.run(["cat-file", "blob", f":{name}"], store.top, check=False, env=env)
-        data = blob.stdout.encode("utf-8")
-        if rel.startswith("tickets/") and rel.endswith(".toml") and \
-                not Path(rel).name.startswith("."):
-            result = parse_ticket(data, rel)
-            if isinstance(result, Problem):
-                out += [result] if result.field == "id" else every_problem(data, rel, result)
-            else:
-                out += [Problem(rel, name, text) for name, text in problems_of(store, result)]
-                tickets.append(links_of(result))
-        elif rel.startswith("outbox/") and rel.endswith(".eml"):
-            out += check_message(store, rel, data)
-    out += check_relations(tickets, known, store)
-    return out
-

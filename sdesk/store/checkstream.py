@@ -118,6 +118,7 @@ def check_relations(tickets: Iterable[Links], known: Container[str], store: Stor
         return f"points at {target}, which " + (
             "cannot be read (see above)" if target in unreadable else "does not exist")
 
+    chains: dict[str, dict[str, str]] = {"parent": {}, "duplicate_of": {}}
     for t in tickets:
         rel = _path_of(store, t.id)
         for name in ("parent", "duplicate_of"):
@@ -126,9 +127,49 @@ def check_relations(tickets: Iterable[Links], known: Container[str], store: Stor
                 out.append(Problem(rel, name, missing(target)))
             if target == t.id:
                 out.append(Problem(rel, name, "points at the ticket itself"))
+            elif target:
+                chains[name][t.id] = target
         for target in t.related:
             if target not in known:
                 out.append(Problem(rel, "related", missing(target)))
+            if target == t.id:
+                out.append(Problem(rel, "related", "names the ticket itself"))
         if t.type == "task" and not t.parent:
             out.append(Problem(rel, "parent", "a task needs a parent ticket"))
+    for name, links in chains.items():
+        out += [Problem(_path_of(store, first), name, _cycle_line(name, cycle))
+                for first, cycle in _cycles(links)]
     return out
+
+
+def _cycles(links: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """Each cycle of `links` (ID -> the ID it points at) once, as (its smallest ID, the IDs
+    from there round to it): a chain of parents (or of originals) that comes back to where it
+    began. Linear in the number of links: each ID is walked once."""
+    state: dict[str, int] = {}  # 1 on the walk now, 2 done
+    found: list[tuple[str, list[str]]] = []
+    for start in sorted(links):
+        walk: list[str] = []
+        node = start
+        while node in links and node not in state:
+            state[node] = 1
+            walk.append(node)
+            node = links[node]
+        if state.get(node) == 1:  # came back to this walk: a cycle from `node`
+            cycle = walk[walk.index(node):]
+            first = cycle.index(min(cycle))
+            cycle = cycle[first:] + cycle[:first]
+            found.append((cycle[0], cycle))
+        for seen in walk:
+            state[seen] = 2
+    return found
+
+
+def _cycle_line(name: str, cycle: list[str]) -> str:
+    """The one line of a relation cycle: resolving a parent resolves its children, so a cycle
+    of parents would resolve (and mail) every ticket on it; a cycle of originals leaves no
+    original to follow (docs/crash-safety.md, session 40)."""
+    path = " -> ".join([*cycle, cycle[0]])
+    what = "parents" if name == "parent" else "duplicates' originals"
+    return (f"a cycle of {what}: {path} (set by hand: no command makes one); put {name} right "
+            f"in one of the files (git log -p on it) and commit")

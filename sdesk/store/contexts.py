@@ -62,11 +62,22 @@ def triage_context(store: Store, now: dt.datetime, actor: str, split: str = "",
         except SdeskError:
             return None
 
+    def sent_of(ticket_id: str) -> dt.datetime | None:
+        """When a peer's message was sent (first_report.mail_sent), read from its file; None
+        for a file that cannot be read or a ticket not opened by mail."""
+        from sdesk.core.errors import SdeskError
+        from sdesk.procedures.first_report import mail_sent
+
+        try:
+            return mail_sent(store.load(ticket_id))
+        except SdeskError:
+            return None
+
     return TriageContext(reference=ref, now=now, actor=actor, view=view,
                          settings=TriageSettings.from_config(store.settings("triage")),
                          licences_in_use=seats, new_id=new_id, create_parents=create_parents,
                          split=split, recheck=recheck, description_of=description_of,
-                         peer_of=peer_of)
+                         peer_of=peer_of, sent_of=sent_of)
 
 
 def _peers(rows: Iterable[tuple[Any, ...]], tz: dt.tzinfo | None) -> Iterator[Peer]:

@@ -214,13 +214,18 @@ def uncommitted_reference(rel: str, why: str = "") -> str:
 
 
 def merge_refusal(store: Store) -> str:
-    """Why no commit can be made now ("" when one can): a merge is unfinished
-    (.git/MERGE_HEAD). sdesk's commit would land in the middle of it, beside files git left
+    """Why no commit can be made now ("" when one can): git's index is locked (.git/index.lock:
+    git would refuse the commit after sdesk had written the files; session 40), or a merge is
+    unfinished (.git/MERGE_HEAD). sdesk's commit would land in the middle of it, beside files git left
     with conflicts; git refuses `git commit` then too. An interrupted `sdesk sync`'s own
     merge was already undone when the store lock was taken (sdesk/git/recovery.py): one still
     there is a person's."""
     from sdesk.core.gitrefs import merging
 
+    if (store.git_dir / "index.lock").exists():  # a running git, or a killed one's leftover
+        return (f"{store.git_dir / 'index.lock'} exists: a git command is running in this "
+                f"clone, or one was killed and left it; nothing written. When no git command "
+                f"is running, remove that file and run the command again")
     if not merging(store.git_dir):
         return ""
     return ("a merge is unfinished (.git/MERGE_HEAD): sdesk commits nothing until it is "

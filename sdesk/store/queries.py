@@ -755,6 +755,15 @@ def opened_since(index: Index, since: float, team: str = "") -> list[sqlite3.Row
                         columns="id, title, priority, vip, status, team, assignee, opened_at")
 
 
+def updated_since(index: Index, since: float, limit: int) -> list[str]:
+    """IDs of the tickets (tasks too) changed at or after `since` (epoch seconds: `updated_at`,
+    which every write sets to the command's clock, --now included), latest first, at most
+    `limit`: the tickets whose journal can hold an entry from `since` on (the report's
+    changes, sdesk/reports/supervision.changes)."""
+    return _ids(index.select("updated_at >= ?", [since], order="updated_at DESC, id",
+                             columns="id", limit=limit))
+
+
 # -- mail -----------------------------------------------------------------------------------
 
 

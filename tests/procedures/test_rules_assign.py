@@ -159,9 +159,10 @@ def test_the_same_technician_twice_is_nothing_to_do() -> None:
         assign_to(desk_ticket(assignee="dcooper", status="assigned"), "dcooper", ctx())
 
 
-@pytest.mark.parametrize("status", ["resolved", "closed"])
-def test_a_done_ticket_is_not_assigned(status: str) -> None:
-    with pytest.raises(SdeskError, match="reopen it"):
+@pytest.mark.parametrize(("status", "said"), [("resolved", "reopen it"),
+                                             ("closed", "closed tickets stay closed")])
+def test_a_done_ticket_is_not_assigned(status: str, said: str) -> None:
+    with pytest.raises(SdeskError, match=said):
         assign_ticket(desk_ticket(status=status), ctx())
 
 

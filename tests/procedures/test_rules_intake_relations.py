@@ -97,7 +97,8 @@ def test_a_task_inherits_its_tickets_context_and_has_no_requester_email() -> Non
 
 
 @pytest.mark.parametrize(("fields", "kind", "error"), [
-    ({"parent": "INC-1"}, "task", "is a task itself"), ({"status": "closed"}, "incident", "reopen"),
+    ({"parent": "INC-1"}, "task", "is a task itself"),
+    ({"status": "closed"}, "incident", "closed tickets stay closed"),
 ])
 def test_a_task_is_refused(fields: dict[str, Any], kind: str, error: str) -> None:
     with pytest.raises(SdeskError, match=error):

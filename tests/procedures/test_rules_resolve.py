@@ -10,6 +10,7 @@ from procedure_builder import NOW, REF, after, findings, said, ticket
 
 from sdesk.core.errors import NothingToDo, SdeskError
 from sdesk.core.model import Csat, Hold, JournalEntry, Resolution
+from sdesk.procedures.business_days import stale_cutoff
 from sdesk.procedures.notes import journal_note
 from sdesk.procedures.resolve import (
     Resolve,
@@ -19,7 +20,6 @@ from sdesk.procedures.resolve import (
     reopen,
     resolve,
 )
-from sdesk.procedures.sweep import stale_cutoff
 
 HOUR = dt.timedelta(hours=1)
 

@@ -45,7 +45,7 @@ def watched(**fields: Any) -> Watched:
 
 def ctx(reference: Any = REF) -> SweepContext:
     return SweepContext(reference=reference, now=NOW, actor="sdesk sweep",
-                        settings=SweepSettings(update_days=3, close_after_days=5,
+                        settings=SweepSettings(update_days_p3=3, close_after_days=5,
                                                unowned_hours=2.0))
 
 
