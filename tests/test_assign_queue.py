@@ -60,7 +60,11 @@ def test_queue_where_nobody_fits_exits_2_and_changes_nothing(desk):
 def test_queue_mixes_assignment_and_dispatch_hand_off(desk):
     remote = log(desk, "Remote fix")
     on_site = log(desk, "Dead PC in Clinton", "--on-site", agency="ODOT-D5")
-    triage(desk, remote)
+    # (session 40: the models re-fitted on thirty-five files read "Remote fix" weakly as on
+    # site and as P2; the dispatcher's answers, so the queue itself is what is tested)
+    triage_remote(desk, remote)
+    if "proposed:priority:P2" in desk.ticket(remote)["flags"]:
+        desk.run("triage", remote, "--reject", "priority")
     triage(desk, on_site)
     desk.run("assign", "--team", DESKTOP)
     assert desk.ticket(remote)["status"] == "assigned"

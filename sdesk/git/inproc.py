@@ -314,17 +314,24 @@ def _user_hooks(git_dir: Path) -> bool:
 
 
 def _plain_attributes(top: Path, git_dir: Path) -> bool:
-    """True when no attributes file asks git to convert a file (only the top .gitattributes
-    is read here, a sub-folder's by Fast.check_paths; .git/info/attributes or a global one
-    falls back)."""
+    """True when no attributes file asks git to convert a file: the top .gitattributes and
+    .git/info/attributes are read here (a sub-folder's by Fast.check_paths); a global one falls
+    back. sdesk's own block in .git/info/attributes (merge drivers only, written by sync and
+    install-hooks since session 40) converts nothing, so it keeps the in-process commit."""
     home = os.environ.get("HOME", "")
     xdg = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
-    for other in (git_dir / "info" / "attributes", Path(xdg, "git", "attributes"),
-                  Path("/etc/gitattributes")):
+    for other in (Path(xdg, "git", "attributes"), Path("/etc/gitattributes")):
         if other.exists():
             return False
+    return all(_plain_attributes_file(path) for path in (top / ".gitattributes",
+                                                         git_dir / "info" / "attributes"))
+
+
+def _plain_attributes_file(path: Path) -> bool:
+    """True when the attributes file at `path` is missing or converts nothing (no converting
+    attribute, no `binary`, no macro, no quoted pattern)."""
     try:
-        text = (top / ".gitattributes").read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return True
     except (OSError, ValueError):
