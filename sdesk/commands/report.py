@@ -84,12 +84,14 @@ def report(app: App, since: str | None, until: str | None, team: str | None, uni
 def _show_texts(app: App, data: Any, now: Any) -> None:
     """Each at-risk ticket exactly as `sdesk show ID` prints it (without colour; stored
     control characters escaped, as show escapes them)."""
-    from sdesk.commands.showtext import relations, render
+    from sdesk.commands.showtext import business_calendar, relations, render
     from sdesk.core.render import printable_copy
 
     store = app.store
     shorts = store.index.short_ids([r.id for r in data.at_risk]) if data.at_risk else {}
     for risky in data.at_risk:
         ticket = store.load(risky.id)
+        calendar = business_calendar(store, ticket.priority)  # business time left, as show says
         data.show_text[risky.id] = "\n".join(
-            render(printable_copy(ticket), relations(store, ticket), now, shorts.get(risky.id, "")))
+            render(printable_copy(ticket), relations(store, ticket), now, shorts.get(risky.id, ""),
+                   calendar=lambda: calendar))  # noqa: B023 (called within this iteration)
