@@ -19,8 +19,7 @@ and the caller runs git exactly as before, whenever the repository is anything b
 
 git's configuration is read by one `git config -l -z` and kept in `.git/sdesk/git-config`,
 keyed by the size, time and inode of every file git reads it from and the variables that
-change it; a configuration with `include` is read again each time.
-"""
+change it; a configuration with `include` is read again each time."""
 
 from __future__ import annotations
 
@@ -314,22 +313,19 @@ def _user_hooks(git_dir: Path) -> bool:
 
 
 def _plain_attributes(top: Path, git_dir: Path) -> bool:
-    """True when no attributes file asks git to convert a file: the top .gitattributes and
-    .git/info/attributes are read here (a sub-folder's by Fast.check_paths); a global one falls
-    back. sdesk's own block in .git/info/attributes (merge drivers only, written by sync and
-    install-hooks since session 40) converts nothing, so it keeps the in-process commit."""
+    """True when neither the top .gitattributes nor .git/info/attributes (sdesk's merge-only
+    block since session 40) converts a file (a sub-folder's: Fast.check_paths; a global one
+    falls back)."""
     home = os.environ.get("HOME", "")
     xdg = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
     for other in (Path(xdg, "git", "attributes"), Path("/etc/gitattributes")):
         if other.exists():
             return False
-    return all(_plain_attributes_file(path) for path in (top / ".gitattributes",
-                                                         git_dir / "info" / "attributes"))
+    return all(map(_plain_attributes_file, (top / ".gitattributes", git_dir / "info/attributes")))
 
 
 def _plain_attributes_file(path: Path) -> bool:
-    """True when the attributes file at `path` is missing or converts nothing (no converting
-    attribute, no `binary`, no macro, no quoted pattern)."""
+    """True when the attributes file at `path` is missing or converts nothing."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
