@@ -54,14 +54,18 @@ def header(raw: bytes, name: str) -> str:
 
 
 def report(original_id: str, recipient: str = "ana.ruiz@health.ok.gov",
-           message_id: str = "<dsn1@mx.health.ok.gov>") -> bytes:
-    """A MAILER-DAEMON delivery status notification (RFC 3464) about `original_id`."""
+           message_id: str = "<dsn1@mx.health.ok.gov>", action: str = "failed",
+           status: str = "5.1.1", diagnostic: str = "550 5.1.1 user unknown",
+           auto_submitted: bool = True) -> bytes:
+    """A MAILER-DAEMON delivery status notification (RFC 3464) about `original_id`: its
+    Action and Status (RFC 3464 section 2.3), with or without Auto-Submitted (some MTAs
+    leave it off)."""
+    auto = "Auto-Submitted: auto-replied\n" if auto_submitted else ""
     return f"""From: Mail Delivery System <MAILER-DAEMON@mx.health.ok.gov>
 To: servicedesk@omes.ok.gov
 Subject: Undelivered Mail Returned to Sender
 Message-ID: {message_id}
-Auto-Submitted: auto-replied
-MIME-Version: 1.0
+{auto}MIME-Version: 1.0
 Content-Type: multipart/report; report-type=delivery-status; boundary="B"
 
 --B
@@ -75,9 +79,9 @@ Content-Type: message/delivery-status
 Reporting-MTA: dns; mx.health.ok.gov
 
 Final-Recipient: rfc822; {recipient}
-Action: failed
-Status: 5.1.1
-Diagnostic-Code: smtp; 550 5.1.1 user unknown
+Action: {action}
+Status: {status}
+Diagnostic-Code: smtp; {diagnostic}
 
 --B
 Content-Type: text/rfc822-headers

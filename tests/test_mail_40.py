@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import Desk
-from mail_helpers import message, receive, ticket_ids
+from mail_helpers import message, receive, report, ticket_ids
 from test_mail_replies_39 import ANA, LATER, reopened_mails, resolved
 
 
@@ -72,39 +72,10 @@ def test_an_outlook_last_first_name_is_a_signature_and_a_greeting(
 
 def dsn(original_id: str, action: str, status: str, recipient: str = ANA,
         message_id: str = "<dsn@mx.x>") -> bytes:
-    """A delivery status notification (RFC 3464) like the tester's m58, m48, m61."""
-    return f"""Return-Path: <>
-From: MAILER-DAEMON@tax.ok.gov
-To: servicedesk@omes.ok.gov
-Subject: Mail Delivery Report
-Message-ID: {message_id}
-MIME-Version: 1.0
-Content-Type: multipart/report; report-type=delivery-status; boundary="B"
-
---B
-Content-Type: text/plain
-
-I'm sorry to have to inform you that your message could not be delivered.
-
---B
-Content-Type: message/delivery-status
-
-Reporting-MTA: dns; mx1.tax.ok.gov
-
-Final-Recipient: rfc822; {recipient}
-Action: {action}
-Status: {status}
-Diagnostic-Code: smtp; {status} text
-
---B
-Content-Type: text/rfc822-headers
-
-From: servicedesk@omes.ok.gov
-Message-ID: {original_id}
-Subject: [INC] Logged
-
---B--
-""".encode()
+    """A delivery status notification (RFC 3464) like the tester's m58, m48, m61: no
+    Auto-Submitted header, the Action field deciding."""
+    return report(original_id, recipient, message_id, action=action, status=status,
+                  diagnostic=f"{status} text", auto_submitted=False)
 
 
 def mdn(original_id: str) -> bytes:

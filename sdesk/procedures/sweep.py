@@ -217,20 +217,32 @@ def _warned(plan: Plan, t: Watched, kind: str, due: dt.datetime, flags: list[str
         return flags
     rule = R_SLA.format(pct=pct, kind=kind)
     to = _supervisor(t.team, ctx.reference)
-    word = "Respond By" if kind == "respond" else "Resolve By"
-    when = due.astimezone(ctx.reference.calendar.tz).strftime("%Y-%m-%d %H:%M %Z")
+    word, when = _due_said(kind, due, ctx)
     state = (f"is past its {word} ({when})" if pct == 100
              else f"has used 75% of its time to {kind} ({word} {when})")
-    text = f"SLA warning: P{t.priority} {t.id} {state}; {to or 'nobody'} told."
-    plan.add(AddEntry(t.id, rule, f"SLA warning {pct}% ({kind})", entry=journal_entry(
-        at=ctx.now, by=ctx.actor, text=text, kind="system", visibility="internal", rule=rule)))
-    if to:
-        plan.add(Notify(t.id, rule, f"supervisor told: {pct}% of the time to {kind} used",
-                        to=(to,), subject=f"SLA {pct}%: {t.id} {t.title}",
-                        body=f"{t.id} ({t.team or 'no team'}, assignee {t.assignee or 'none'}) "
-                             f"{state}.\n\nsdesk show {t.id}\n"))
+    _tell(plan, t, ctx, rule, f"SLA warning {pct}% ({kind})",
+          f"SLA warning: P{t.priority} {t.id} {state}; {to or 'nobody'} told.", to,
+          f"supervisor told: {pct}% of the time to {kind} used", f"SLA {pct}%: {t.id} {t.title}",
+          f"{t.id} ({t.team or 'no team'}, assignee {t.assignee or 'none'}) {state}.")
     marks = [f"sla-{kind}-{p}" for p in THRESHOLDS if p <= pct]
     return flags + [m for m in marks if m not in flags]
+
+
+def _due_said(kind: str, due: dt.datetime, ctx: SweepContext) -> tuple[str, str]:
+    """("Respond By" or "Resolve By", `due` in the desk's zone as "YYYY-MM-DD HH:MM TZ")."""
+    word = "Respond By" if kind == "respond" else "Resolve By"
+    return word, due.astimezone(ctx.reference.calendar.tz).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _tell(plan: Plan, t: Watched, ctx: SweepContext, rule: str, summary: str, text: str,
+          to: str, told: str, subject: str, body: str) -> None:
+    """An internal system entry `text` on `t`, and when `to` is an address, a mail to it
+    (`subject`, `body` then the show command): how the sweep tells the management line."""
+    plan.add(AddEntry(t.id, rule, summary, entry=journal_entry(
+        at=ctx.now, by=ctx.actor, text=text, kind="system", visibility="internal", rule=rule)))
+    if to:
+        plan.add(Notify(t.id, rule, told, to=(to,), subject=subject,
+                        body=f"{body}\n\nsdesk show {t.id}\n"))
 
 
 def _escalated(plan: Plan, t: Watched, kind: str, due: dt.datetime, flags: list[str],
@@ -245,18 +257,14 @@ def _escalated(plan: Plan, t: Watched, kind: str, due: dt.datetime, flags: list[
     rule = R_ESCALATE.format(pct=shown, kind=kind)
     to = next_level(t.team, ctx.reference)
     boss = _supervisor(t.team, ctx.reference)
-    word = "Respond By" if kind == "respond" else "Resolve By"
-    when = due.astimezone(ctx.reference.calendar.tz).strftime("%Y-%m-%d %H:%M %Z")
+    word, when = _due_said(kind, due, ctx)
     state = (f"is still past its {word} ({when}), {shown}% of its time to {kind} used; "
              f"the supervisor ({boss or 'nobody'}) was told at the breach")
-    text = f"SLA breach escalated: P{t.priority} {t.id} {state}; {to or 'nobody'} told."
-    plan.add(AddEntry(t.id, rule, f"SLA breach escalated ({kind})", entry=journal_entry(
-        at=ctx.now, by=ctx.actor, text=text, kind="system", visibility="internal", rule=rule)))
-    if to:
-        plan.add(Notify(t.id, rule, f"next level told: still breached at {shown}% ({kind})",
-                        to=(to,), subject=f"SLA breach escalated: {t.id} {t.title}",
-                        body=f"P{t.priority} {t.id} ({t.team or 'no team'}, assignee "
-                             f"{t.assignee or 'none'}) {state}.\n\nsdesk show {t.id}\n"))
+    _tell(plan, t, ctx, rule, f"SLA breach escalated ({kind})",
+          f"SLA breach escalated: P{t.priority} {t.id} {state}; {to or 'nobody'} told.", to,
+          f"next level told: still breached at {shown}% ({kind})",
+          f"SLA breach escalated: {t.id} {t.title}",
+          f"P{t.priority} {t.id} ({t.team or 'no team'}, assignee {t.assignee or 'none'}) {state}.")
     return [*flags, ESCALATED.format(kind=kind)]
 
 
@@ -276,8 +284,7 @@ def _withdrawn(plan: Plan, t: Watched, kind: str, due: dt.datetime, flags: list[
     stale = [p for p in told if used < p / 100]
     if not stale:
         return flags
-    word = "Respond By" if kind == "respond" else "Resolve By"
-    when = due.astimezone(ctx.reference.calendar.tz).strftime("%Y-%m-%d %H:%M %Z")
+    word, when = _due_said(kind, due, ctx)
     rule = R_SLA.format(pct=f"{stale[0]:g}", kind=kind)
     text = (f"SLA warning withdrawn: {t.id}'s {word} is now {when} ({used:.0%} of the time used); "
             f"the {'/'.join(f'{p:g}%' for p in stale)} warning will be given again if reached.")
